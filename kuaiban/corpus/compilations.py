@@ -1,0 +1,49 @@
+"""The bundled compilations and the layout parser each one needs."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Compilation:
+    file: str
+    title: str
+    layout: str  # module name under kuaiban.corpus.layouts
+    default_region: str | None
+    year: int
+
+    def parser(self):
+        return importlib.import_module(f"kuaiban.corpus.layouts.{self.layout}")
+
+
+COMPILATIONS: dict[str, Compilation] = {
+    c.file: c
+    for c in [
+        Compilation("hunan-hrss-2020.txt", "湖南省人力资源社会保障法规政策汇编 2020", "hunan", "湖南", 2020),
+        Compilation("chongqing-hrss-2021.txt",
+                    "重庆市人力资源和社会保障法规政策文件汇编（劳动就业和社会保障分册）2021",
+                    "chongqing", "重庆", 2021),
+        Compilation("shandong-2020.txt", "山东省2020年就业和社会保险政策文件", "shandong", "山东", 2020),
+        Compilation("national-and-provinces-2020-q2.txt", "2020年第二季度国家及各省市人社政策", "q2",
+                    None, 2020),
+        Compilation("court-national-provinces-2020.txt", "最高人民法院指导意见及国家和各省市政策 2020",
+                    "court", None, 2020),
+    ]
+}
+
+
+def compilation_for(path: Path) -> Compilation:
+    try:
+        return COMPILATIONS[path.name]
+    except KeyError:
+        known = "、".join(COMPILATIONS)
+        raise ValueError(f"不认识的汇编文件 {path.name}（已知：{known}）") from None
+
+
+def read_lines(path: Path) -> list[str]:
+    """The file's lines without line endings; a byte-order mark is dropped."""
+    text = path.read_text(encoding="utf-8-sig")
+    return text.splitlines()

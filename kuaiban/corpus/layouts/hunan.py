@@ -1,0 +1,9 @@
+"""Layout parser for the hunan compilation (to be written)."""
+
+from __future__ import annotations
+
+from kuaiban.corpus.model import RawDocument
+
+
+def parse(lines: list[str], file: str) -> list[RawDocument]:
+    return []

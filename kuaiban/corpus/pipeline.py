@@ -1,0 +1,80 @@
+"""From compilation files to one deduplicated list of structured documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kuaiban.corpus.compilations import compilation_for, read_lines
+from kuaiban.corpus.model import ParsedDocument
+from kuaiban.corpus.regions import infer_region
+from kuaiban.corpus.structure import build_document
+from kuaiban.corpus.text import squeeze
+
+
+def parse_compilation(path: Path) -> list[ParsedDocument]:
+    """Every document of one compilation file, structured, in file order."""
+    comp = compilation_for(path)
+    lines = read_lines(path)
+    docs = []
+    for raw in comp.parser().parse(lines, path.name):
+        if raw.region is None:
+            raw.region = infer_region(raw.issuers, raw.title, raw.doc_no, comp.default_region)
+        docs.append(build_document(raw))
+    return docs
+
+
+def identity(doc: ParsedDocument) -> str:
+    """What makes two printed copies the same document: the 文号, or failing that the title."""
+    if doc.doc_no:
+        return "no:" + doc.doc_no
+    return "title:" + squeeze(doc.title).strip("《》“”\"")
+
+
+def merge(docs: Iterable[ParsedDocument]) -> list[ParsedDocument]:
+    """Fold copies of one document into one with several sources.
+
+    The copy with the longest body is kept as the text of record; the other
+    copies' spans are added to ``extra_sources``. Order of first appearance is kept.
+    """
+    by_key: dict[str, ParsedDocument] = {}
+    order: list[str] = []
+    for doc in docs:
+        key = identity(doc)
+        if key not in by_key:
+            by_key[key] = doc
+            order.append(key)
+            continue
+        kept = by_key[key]
+        if len(doc.body) > len(kept.body):
+            doc.extra_sources = [*doc.extra_sources, kept.source, *kept.extra_sources]
+            for attr in ("date", "effective_date", "category", "region"):
+                if getattr(doc, attr) is None:
+                    setattr(doc, attr, getattr(kept, attr))
+            if not doc.issuers:
+                doc.issuers = kept.issuers
+            by_key[key] = doc
+        else:
+            kept.extra_sources.append(doc.source)
+            kept.extra_sources.extend(doc.extra_sources)
+    return [by_key[k] for k in order]
+
+
+def compilation_files(directory: Path) -> list[Path]:
+    files = sorted(p for p in directory.glob("*.txt") if p.is_file())
+    if not files:
+        raise ValueError(f"目录 {directory} 中没有汇编文件（*.txt）")
+    return files
+
+
+def parse_corpus(
+    directory: Path, on_file: Callable[[Path, int], None] | None = None
+) -> list[ParsedDocument]:
+    """All compilations in ``directory``, merged across files."""
+    docs: list[ParsedDocument] = []
+    for path in compilation_files(directory):
+        parsed = parse_compilation(path)
+        docs.extend(parsed)
+        if on_file:
+            on_file(path, len(parsed))
+    return merge(docs)

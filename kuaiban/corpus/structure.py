@@ -1,0 +1,206 @@
+"""Shared structure extraction: articles, chapters, attachments, tables, dates.
+
+Layout parsers hand over a :class:`RawDocument` whose paragraphs are already
+clean; this module finds the structure every layout shares.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kuaiban.corpus.model import Article, Attachment, Paragraph, ParsedDocument, RawDocument, Table
+from kuaiban.corpus.text import (
+    CN_DIGITS,
+    DATE_LINE_RE,
+    EFFECTIVE_RE,
+    EXPIRY_RE,
+    cn_int,
+    date_from_match,
+    strip_markup,
+)
+
+_NUM = rf"[0-9{CN_DIGITS}]{{1,6}}"
+ARTICLE_RE = re.compile(rf"^\s*(?:\*\*)?\s*第\s*(?P<n>{_NUM})\s*条(?:\*\*)?(?:[\s　:：]|$)")
+CHAPTER_RE = re.compile(rf"^\s*#*\s*(?:\*\*)?第\s*(?P<n>{_NUM})\s*章\s*(?P<title>.*)$")
+SECTION_RE = re.compile(rf"^\s*#*\s*第\s*{_NUM}\s*节")
+# "附件1", "附件 2", "附件：", "附件一" alone on a line (optionally with a title after it).
+ATTACHMENT_RE = re.compile(rf"^\s*#*\s*附\s*件\s*(?P<n>{_NUM})?\s*[:：]?\s*(?P<rest>.*)$")
+OMITTED_RE = re.compile(r"^[（(]\s*略\s*[）)]$|[（(]\s*略\s*[）)]\s*$")
+EXPLAINER_RE = re.compile(r"(?:政策)?解读|答记者问|问答$|解答$")
+_LIST_ITEM_RE = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.．、]")
+
+
+def _attachment_start(paragraphs: list[Paragraph], i: int) -> tuple[str, str, int] | None:
+    """If paragraph ``i`` opens an attachment, return (label, title, paragraphs consumed).
+
+    The notice's own list of attachments ("附件：1. …  2. …") is not an
+    attachment start: a start is a bare "附件N" (or "附件N 标题") followed by
+    its title, not by a numbered list.
+    """
+    m = ATTACHMENT_RE.match(paragraphs[i].text)
+    if not m:
+        return None
+    raw = paragraphs[i].text
+    rest = m["rest"].strip()
+    label = f"附件{cn_int(m['n'])}" if m["n"] else "附件"
+    if rest and (_LIST_ITEM_RE.match(rest) or "：" in raw[:4] or ":" in raw[:4]):
+        return None  # "附件：1.xxx" is the list inside the notice
+    if rest:
+        return label, strip_markup(rest).strip("#").strip(), 1
+    nxt = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
+    if not nxt or _LIST_ITEM_RE.match(nxt) or (("：" in raw) or (":" in raw)):
+        return None
+    return label, strip_markup(nxt).strip("#").strip(), 2
+
+
+def _cells(text: str) -> list[str]:
+    return [strip_markup(c).strip() for c in text.split("\t")]
+
+
+def extract_tables(paragraphs: list[Paragraph]) -> list[Table]:
+    """Consecutive tab-separated paragraphs form one table; a repeated header row
+    (the header printed again after a page break) is dropped, not stored twice."""
+    tables: list[Table] = []
+    current: list[list[str]] = []
+    start = 0
+
+    def flush() -> None:
+        if len(current) >= 2:
+            header = current[0]
+            rows = [header] + [r for r in current[1:] if r != header]
+            tables.append(Table(rows=rows, line=start, header=header))
+        elif len(current) == 1 and len(current[0]) >= 3:
+            tables.append(Table(rows=list(current), line=start, header=None))
+
+    for p in paragraphs:
+        if "\t" in p.text:
+            if not current:
+                start = p.line
+            current.append(_cells(p.text))
+        else:
+            # a table interrupted by a blank-ish page break continues if the same header follows
+            if current and not p.text.strip():
+                continue
+            flush()
+            current = []
+    flush()
+    # merge tables split by page breaks: same header → one table
+    merged: list[Table] = []
+    for t in tables:
+        if merged and t.header and merged[-1].header == t.header:
+            merged[-1].rows.extend(t.rows[1:])
+        else:
+            merged.append(t)
+    return merged
+
+
+def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None) -> list[Article]:
+    """第X条 articles with their chapter; an article runs until the next article,
+    chapter or section heading."""
+    articles: list[Article] = []
+    chapter: str | None = None
+    current: Article | None = None
+    for p in paragraphs:
+        text = strip_markup(p.text)
+        cm = CHAPTER_RE.match(text)
+        if cm and len(text) <= 40:
+            chapter = re.sub(r"\s+", "", f"第{cm['n']}章") + (" " + cm["title"].strip() if cm["title"].strip() else "")
+            current = None
+            continue
+        if SECTION_RE.match(text) and len(text) <= 40:
+            current = None
+            continue
+        am = ARTICLE_RE.match(text)
+        if am:
+            try:
+                number = cn_int(am["n"])
+            except ValueError:
+                number = None
+            if number is not None:
+                current = Article(number=number, text=text.strip(), line=p.line, chapter=chapter,
+                                  attachment=attachment)
+                articles.append(current)
+                continue
+        if current is not None and not p.heading:
+            current.text += "\n" + text.strip()
+        elif p.heading:
+            current = None
+    return articles
+
+
+def build_document(raw: RawDocument) -> ParsedDocument:
+    """Turn a layout parser's raw document into the structured document."""
+    main: list[Paragraph] = []
+    attachments: list[Attachment] = []
+    current: Attachment | None = None
+    i = 0
+    paras = raw.paragraphs
+    while i < len(paras):
+        p = paras[i]
+        start = _attachment_start(paras, i)
+        if start:
+            label, title, used = start
+            current = Attachment(label=label, title=title, line=p.line)
+            attachments.append(current)
+            i += used
+            continue
+        plain = strip_markup(p.text).strip("# ")
+        if p.heading and EXPLAINER_RE.search(plain) and len(plain) <= 80:
+            current = Attachment(label="解读", title=plain, line=p.line, kind="explainer")
+            attachments.append(current)
+            i += 1
+            continue
+        if current is not None:
+            if OMITTED_RE.search(plain) and not current.paragraphs:
+                current.omitted = True
+            current.paragraphs.append(p)
+        else:
+            main.append(p)
+        i += 1
+
+    articles = extract_articles(main)
+    for att in attachments:
+        articles.extend(extract_articles(att.paragraphs, attachment=att.label))
+    tables = extract_tables(main)
+    for att in attachments:
+        tables.extend(extract_tables(att.paragraphs))
+
+    doc = ParsedDocument(
+        title=raw.title,
+        source=raw.source,
+        doc_no=raw.doc_no,
+        issuers=list(raw.issuers),
+        date=raw.date or signature_date(main),
+        effective_date=raw.effective_date,
+        region=raw.region,
+        category=raw.category,
+        paragraphs=main,
+        articles=articles,
+        attachments=attachments,
+        tables=tables,
+    )
+    if doc.effective_date is None:
+        for p in main:
+            m = EFFECTIVE_RE.search(p.text)
+            if m:
+                doc.effective_date = date_from_match(m)
+                break
+    for p in main:
+        m = EXPIRY_RE.search(p.text)
+        if m and ("有效期" in p.text or "执行至" in p.text):
+            doc.expiry_date = date_from_match(m)
+            break
+    return doc
+
+
+def signature_date(paragraphs: list[Paragraph]):
+    """The last stand-alone date line of the main text (the 成文日期 under the issuer)."""
+    for p in reversed(paragraphs[-12:] if len(paragraphs) > 12 else paragraphs):
+        m = DATE_LINE_RE.match(strip_markup(p.text).strip())
+        if m:
+            return date_from_match(m)
+    for p in paragraphs[:6]:  # some compilations print "(2020年2月4日)" under the title
+        m = DATE_LINE_RE.match(strip_markup(p.text).strip())
+        if m:
+            return date_from_match(m)
+    return None

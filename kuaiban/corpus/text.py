@@ -1,0 +1,76 @@
+"""Small text helpers shared by every layout: dates, numerals, noise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import cn2an
+
+CN_DIGITS = "零〇一二三四五六七八九十百千两"
+
+# 2020年6月8日, 2020 年 6 月 8 日, 二〇二〇年四月二十一日
+DATE_RE = re.compile(
+    rf"(?P<y>(?:19|20)\s*\d\s*\d|[一二〇零][{CN_DIGITS}]{{3}})\s*年\s*"
+    rf"(?P<m>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{CN_DIGITS}]{{1,4}})\s*日"
+)
+# A paragraph that is nothing but a date (a signature date line), optionally in brackets.
+DATE_LINE_RE = re.compile(rf"^[（(]?\s*{DATE_RE.pattern}\s*[）)]?$")
+EFFECTIVE_RE = re.compile(rf"自\s*{DATE_RE.pattern}\s*起\s*(?:施行|执行|实施|生效)")
+EXPIRY_RE = re.compile(rf"(?:有效期至|执行至|截至|至)\s*{DATE_RE.pattern}\s*(?:止|$|。|，)")
+
+_YEAR_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+                "六": "6", "七": "7", "八": "8", "九": "9"}
+
+
+def cn_int(s: str) -> int:
+    """Chinese or Arabic numeral string to int: ``'七十九'`` → 79, ``'7 9'`` → 79."""
+    s = re.sub(r"\s+", "", s)
+    if s.isdigit():
+        return int(s)
+    return int(cn2an.cn2an(s.replace("〇", "零"), "smart"))
+
+
+def _year(s: str) -> int:
+    s = re.sub(r"\s+", "", s)
+    if s.isdigit():
+        return int(s)
+    return int("".join(_YEAR_DIGITS[c] for c in s))
+
+
+def date_from_match(m: re.Match) -> dt.date | None:
+    try:
+        return dt.date(_year(m["y"]), cn_int(m["m"]), cn_int(m["d"]))
+    except (ValueError, KeyError):
+        return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first valid date written in Chinese form in ``text``."""
+    for m in DATE_RE.finditer(text):
+        d = date_from_match(m)
+        if d:
+            return d
+    return None
+
+
+def squeeze(text: str) -> str:
+    """Remove all white space: for comparing CJK strings that extraction spaced out."""
+    return re.sub(r"\s+", "", text)
+
+
+def unspace_cjk(text: str) -> str:
+    """Remove spaces between CJK characters and around digits (重 庆 市 → 重庆市, 第 79条 → 第79条).
+
+    Spaces between two Latin words are kept.
+    """
+    text = text.replace("\u3000", " ").replace("\xa0", " ")
+    return re.sub(r"(?<=[^\sA-Za-z])[ ]+(?=[^\sA-Za-z])|(?<=[A-Za-z])[ ]+(?=[^\sA-Za-z])|"
+                  r"(?<=[^\sA-Za-z])[ ]+(?=[A-Za-z])", "", text).strip()
+
+
+def strip_markup(text: str) -> str:
+    """Drop markdown emphasis and HTML tags that the extractions left in text and cells."""
+    text = re.sub(r"\*\*(.*?)\*\*", r"\1", text)
+    text = re.sub(r"</?(?:p|br|span|div|b|strong|td|tr|th)\b[^>]*>", " ", text, flags=re.I)
+    return re.sub(r"[ ]{2,}", " ", text).strip()

@@ -1,0 +1,171 @@
+"""SQLAlchemy models of the policy library (法规库).
+
+The schema is created and changed only by Alembic migrations (``migrations/``);
+``Base.metadata`` is what they are generated against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+VALID = "现行有效"
+REPEALED = "已废止"
+UNKNOWN = "未知"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # identity across re-ingests: "no:<文号>" or "title:<title>" (kuaiban.corpus.pipeline.identity)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    doc_no: Mapped[str | None] = mapped_column(String(120), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    issuers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    effective_date: Mapped[dt.date | None] = mapped_column(Date)
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date)
+    region: Mapped[str | None] = mapped_column(String(20), index=True)
+    category: Mapped[str | None] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=UNKNOWN)
+    # the 文号 of the list that declared the status (渝人社发〔2021〕64号 …)
+    status_basis: Mapped[str | None] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # paragraphs as [[text, line, heading], …] so pages can show them with their source lines
+    paragraphs: Mapped[list] = mapped_column(JSON, default=list)
+
+    sources: Mapped[list[DocumentSource]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="DocumentSource.position"
+    )
+    articles: Mapped[list[ArticleRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="ArticleRow.position"
+    )
+    attachments: Mapped[list[AttachmentRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="AttachmentRow.position"
+    )
+    tables: Mapped[list[TableRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="TableRow.position"
+    )
+    links: Mapped[list[Link]] = relationship(
+        back_populates="source_document",
+        cascade="all, delete-orphan",
+        foreign_keys="Link.from_id",
+        order_by="Link.position",
+    )
+
+
+class DocumentSource(Base):
+    """Where a document is printed; one per compilation copy."""
+
+    __tablename__ = "document_sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    file: Mapped[str] = mapped_column(String(200))
+    start_line: Mapped[int] = mapped_column(Integer)
+    end_line: Mapped[int] = mapped_column(Integer)
+    document: Mapped[Document] = relationship(back_populates="sources")
+
+
+class ArticleRow(Base):
+    """第X条. ``attachment`` is None for the main text, else the 附件 label holding it."""
+
+    __tablename__ = "articles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    chapter: Mapped[str | None] = mapped_column(String(200))
+    attachment: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    line: Mapped[int] = mapped_column(Integer)
+    document: Mapped[Document] = relationship(back_populates="articles")
+
+
+class AttachmentRow(Base):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    omitted: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    line: Mapped[int] = mapped_column(Integer)
+    document: Mapped[Document] = relationship(back_populates="attachments")
+
+
+class TableRow(Base):
+    __tablename__ = "doc_tables"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)
+    header: Mapped[list[str] | None] = mapped_column(JSON)
+    rows: Mapped[list[list[str]]] = mapped_column(JSON)
+    document: Mapped[Document] = relationship(back_populates="tables")
+
+
+class Link(Base):
+    """A citation in one document of another: by 文号 or by 《title》.
+
+    ``to_id`` is set when the cited document is in the library.
+    """
+
+    __tablename__ = "links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    to_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    cited_doc_no: Mapped[str | None] = mapped_column(String(120))
+    cited_title: Mapped[str | None] = mapped_column(Text)
+    source_document: Mapped[Document] = relationship(back_populates="links", foreign_keys=[from_id])
+
+
+class Passage(Base):
+    """A unit of search: one article, or a run of paragraphs of text without articles.
+
+    ``tokens`` holds the segmented text (space-separated) so the search index
+    loads without segmenting the corpus again.
+    """
+
+    __tablename__ = "passages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    article: Mapped[int | None] = mapped_column(Integer)
+    attachment: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    start_line: Mapped[int] = mapped_column(Integer)
+    end_line: Mapped[int] = mapped_column(Integer)
+    tokens: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("document_id", "position", name="uq_passage_position"),)
+
+
+class Meta(Base):
+    """Key-value facts about the database (what was ingested, with which parser version)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
