@@ -1,13 +1,26 @@
-"""Command-line interface (placeholder until the library lands)."""
+"""The `kuaiban` command: a thin layer over the library, rules and services.
+
+Each pillar registers its own commands (kuaiban.rules.cli, kuaiban.unemployment.cli)
+so that this file only wires them together.
+"""
+
+from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="快办 kuaiban")
+from kuaiban.rules import cli as rules_cli
+from kuaiban.unemployment import cli as unemployment_cli
+
+app = typer.Typer(help="快办 kuaiban：人社法规库、政策计算、快办服务与失业登记", no_args_is_help=True)
 
 
 @app.callback()
 def _root() -> None:
     """快办 kuaiban"""
+
+
+rules_cli.register(app)
+unemployment_cli.register(app)
 
 
 def main() -> None:
