@@ -60,6 +60,7 @@ class Article:
     line: int
     chapter: str | None = None
     attachment: str | None = None  # label of the attachment holding it, None for the main text
+    end_line: int | None = None  # line of the article's last paragraph
 
 
 @dataclass

@@ -118,11 +118,12 @@ def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None)
                 number = None
             if number is not None:
                 current = Article(number=number, text=text.strip(), line=p.line, chapter=chapter,
-                                  attachment=attachment)
+                                  attachment=attachment, end_line=p.line)
                 articles.append(current)
                 continue
         if current is not None and not p.heading:
             current.text += "\n" + text.strip()
+            current.end_line = p.line
         elif p.heading:
             current = None
     return articles

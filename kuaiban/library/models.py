@@ -43,7 +43,7 @@ class Document(Base):
     effective_date: Mapped[dt.date | None] = mapped_column(Date)
     expiry_date: Mapped[dt.date | None] = mapped_column(Date)
     region: Mapped[str | None] = mapped_column(String(20), index=True)
-    category: Mapped[str | None] = mapped_column(String(40), index=True)
+    category: Mapped[str | None] = mapped_column(String(100), index=True)
     status: Mapped[str] = mapped_column(String(10), default=UNKNOWN)
     # the 文号 of the list that declared the status (渝人社发〔2021〕64号 …)
     status_basis: Mapped[str | None] = mapped_column(String(120))
@@ -159,6 +159,23 @@ class Passage(Base):
     tokens: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("document_id", "position", name="uq_passage_position"),)
+
+
+class ValidityListing(Base):
+    """One row of a clean-up list (规范性文件清理结果, 废止和继续有效文件目录).
+
+    Kept even when the library does not hold the listed document, so the
+    list itself can be shown; ``document_id`` is set when it does.
+    """
+
+    __tablename__ = "validity_listings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    basis: Mapped[str] = mapped_column(String(120), index=True)  # the list's own 文号
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    doc_no: Mapped[str | None] = mapped_column(String(120), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
 
 class Meta(Base):

@@ -1,0 +1,24 @@
+"""The web application: JSON API (OpenAPI at /docs) and the HTML pages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kuaiban import __version__
+from kuaiban.api import library
+from kuaiban.db import connect
+from kuaiban.web import pages
+
+
+def create_app(db_url: str | None = None) -> FastAPI:
+    app = FastAPI(
+        title="快办 kuaiban",
+        version=__version__,
+        description="人社法规库、政策计算、快办服务与失业登记的开放接口。",
+    )
+    app.state.engine = connect(db_url)
+    app.include_router(library.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    return app

@@ -1,0 +1,209 @@
+"""Library commands: `kuaiban ingest`, `docs`, `show`, `search`, `serve`.
+
+Bad input ends with one line on standard error naming what was wrong, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from kuaiban.config import COMPILATIONS
+from kuaiban.db import DatabaseError, connect, session_scope
+from kuaiban.library.queries import NotFound, article_dict, citation, detail, find_article, find_document
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="数据库地址：sqlite:///… 或 postgresql+psycopg://…（默认 var/kuaiban.db）"),
+]
+err = Console(stderr=True)
+_STAGES = {"parse": "解析汇编", "store": "写入文件", "index": "建立索引"}
+
+
+def fail(message: str) -> typer.Exit:
+    """One line naming what was wrong, exit code 2."""
+    print(f"错误：{message}", file=sys.stderr)
+    return typer.Exit(code=2)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    try:
+        yield
+    except (DatabaseError, NotFound, ValueError, OSError) as exc:
+        raise fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def ingest_cmd(
+    directory: Annotated[Path | None, typer.Argument(help="汇编目录（默认 data/compilations）")] = None,
+    db: DbOption = None,
+    if_needed: Annotated[bool, typer.Option("--if-needed", help="输入与代码未变时跳过")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """解析汇编并建立或更新法规库（可重复执行，不会重复入库）。"""
+    from kuaiban.library.ingest import ingest
+
+    directory = directory or COMPILATIONS
+    with user_errors():
+        if not directory.is_dir():
+            raise ValueError(f"汇编目录不存在或不可读：{directory}")
+        engine = connect(db)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=err, transient=True, disable=as_json) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            report = ingest(engine, directory, if_needed=if_needed, progress=progress)
+    if as_json:
+        print(_dump(report.as_dict()))
+    elif report.skipped:
+        print(f"法规库已是最新：{report.documents} 份文件（输入与代码未变）")
+    else:
+        print(
+            f"法规库：{report.documents} 份文件（新增 {report.created}，更新 {report.updated}，"
+            f"删除 {report.removed}），来源 {report.sources} 处，条款 {report.articles} 条，"
+            f"附件 {report.attachments} 个（其中略 {report.omitted_attachments}），表格 {report.tables} 张，"
+            f"引用 {report.links} 处（库内 {report.resolved_links}），检索单元 {report.passages} 个，"
+            f"现行有效 {report.valid}、已废止 {report.repealed}，清理目录条目 {report.listings} 条"
+        )
+
+
+def docs_cmd(db: DbOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """列出法规库中的全部文件。"""
+    from kuaiban.library.queries import list_documents
+
+    with user_errors(), session_scope(connect(db)) as session:
+        rows = list_documents(session)
+    if as_json:
+        print(_dump(rows))
+        return
+    for r in rows:
+        print(f"{r['id']:>5}  {r['doc_no'] or '—':<24} {r['region'] or '':<4} {r['date'] or '':<10}  {r['title']}")
+
+
+def show_cmd(
+    ref: Annotated[str, typer.Argument(metavar="DOC_NO_OR_ID", help="文号（任意括号写法）或编号")],
+    article: Annotated[int | None, typer.Option("--article", help="第N条")] = None,
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """显示一份文件或其中一条，附引用出处。"""
+    with user_errors(), session_scope(connect(db)) as session:
+        doc = find_document(session, ref)
+        if article is not None:
+            a = find_article(doc, article)
+            out = {"id": doc.id, "doc_no": doc.doc_no, "title": doc.title, "article": article_dict(doc, a)}
+            if as_json:
+                print(_dump(out))
+            else:
+                print(a.text)
+                print(f"—— {citation(doc, a)}")
+            return
+        out = detail(session, doc)
+    if as_json:
+        print(_dump(out))
+        return
+    print(out["title"])
+    print(f"文号：{out['doc_no'] or '无'}　发文：{'、'.join(out['issuers']) or '—'}　日期：{out['date'] or '—'}"
+          f"　地区：{out['region'] or '—'}　类别：{out['category'] or '—'}　效力：{out['status']}")
+    print()
+    for p in out["paragraphs"]:
+        print(p["text"])
+    for att in out["attachments"]:
+        print(f"\n{att['label']} {att['title']}" + ("（略）" if att["omitted"] else ""))
+        if att["text"]:
+            print(att["text"])
+    print(f"\n—— {out['citation']}")
+
+
+def _hit_json(hit) -> dict:
+    return {"doc_no": hit.doc_no, "title": hit.title, "article": hit.article, "snippet": hit.snippet,
+            "score": round(float(hit.score), 4), "source": hit.source}
+
+
+def search_cmd(
+    query: Annotated[str | None, typer.Argument(help="检索词；省略时从标准输入逐行读取")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 10,
+    region: Annotated[str | None, typer.Option("--region", help="地区，如 湖南、重庆、国家")] = None,
+    year: Annotated[int | None, typer.Option("--year")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer")] = None,
+    category: Annotated[str | None, typer.Option("--category")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="现行有效 / 已废止 / 未知")] = None,
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """全文检索（中文分词、BM25 排序；可直接输入文号）。"""
+    from kuaiban.library.search import get_index
+
+    with user_errors():
+        index = get_index(connect(db))
+
+    def run(q: str) -> list:
+        return index.search(q, limit=limit, region=region, year=year, issuer=issuer, category=category,
+                            status=status)
+
+    if query is None:
+        for line in sys.stdin:
+            q = line.strip()
+            print(_dump([_hit_json(h) for h in run(q)] if q else []), flush=True)
+        return
+    if not query.strip():
+        raise fail("检索词为空")
+    hits = run(query)
+    if as_json:
+        print(_dump([_hit_json(h) for h in hits]))
+        return
+    if not hits:
+        print("没有找到相关文件")
+    for i, h in enumerate(hits, 1):
+        where = f" 第{h.article}条" if h.article else ""
+        print(f"{i}. {h.title}（{h.doc_no or '无文号'}）{where}  [{h.score:.2f}]")
+        print(f"   {h.snippet.replace('<mark>', '【').replace('</mark>', '】')}")
+        print(f"   {h.source['file']} 第{h.source['start_line']}–{h.source['end_line']}行")
+
+
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """启动网站与 JSON 接口（http://127.0.0.1:8000，接口文档 /docs）。"""
+    import os
+
+    import uvicorn
+
+    if db:
+        os.environ["KUAIBAN_DB"] = db
+    with user_errors():
+        connect(db)
+    uvicorn.run("kuaiban.api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+COMMANDS: list[tuple[str, Callable]] = [
+    ("ingest", ingest_cmd),
+    ("docs", docs_cmd),
+    ("show", show_cmd),
+    ("search", search_cmd),
+    ("serve", serve_cmd),
+]
+
+
+def register(app: typer.Typer) -> None:
+    for name, fn in COMMANDS:
+        app.command(name)(fn)

@@ -1,0 +1,3 @@
+"""Imports every pillar's SQLAlchemy models so Alembic sees all tables on one metadata."""
+
+from kuaiban.library import models as library_models  # noqa: F401

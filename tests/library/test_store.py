@@ -1,0 +1,105 @@
+"""Storage: the library on SQLite and on PostgreSQL, idempotent and all-or-nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from kuaiban.db import DatabaseError, connect, make_engine, session_scope
+from kuaiban.library import ingest as ingest_module
+from kuaiban.library.ingest import ingest
+from kuaiban.library.models import ArticleRow, Document, DocumentSource, Link, Passage
+from kuaiban.library.queries import NotFound, find_article, find_document
+
+
+def _counts(engine) -> dict[str, int]:
+    with session_scope(engine) as s:
+        return {
+            model.__tablename__: s.scalar(select(func.count()).select_from(model))
+            for model in (Document, DocumentSource, ArticleRow, Passage, Link)
+        }
+
+
+def test_ingest_stores_documents_with_sources_and_passages(backend_url, small_corpus):
+    engine = connect(backend_url)
+    report = ingest(engine, small_corpus)
+    assert report.documents > 5
+    counts = _counts(engine)
+    assert counts["documents"] == report.documents
+    assert counts["passages"] == report.passages > counts["documents"]
+    with session_scope(engine) as s:
+        doc = find_document(s, "法发[2020]20号")  # typed with square brackets
+        assert doc.doc_no == "法发〔2020〕20号"
+        assert doc.sources[0].file == "court-national-provinces-2020.txt"
+        assert doc.sources[0].start_line < doc.sources[0].end_line
+
+
+def test_ingest_twice_updates_in_place_and_never_duplicates(backend_url, small_corpus):
+    engine = connect(backend_url)
+    first = ingest(engine, small_corpus)
+    with session_scope(engine) as s:
+        ids_before = dict(s.execute(select(Document.key, Document.id)).all())
+    counts_before = _counts(engine)
+
+    second = ingest(engine, small_corpus)
+
+    assert second.created == 0
+    assert second.updated == first.documents
+    assert _counts(engine) == counts_before
+    with session_scope(engine) as s:
+        assert dict(s.execute(select(Document.key, Document.id)).all()) == ids_before
+
+
+def test_if_needed_skips_when_nothing_changed(backend_url, small_corpus):
+    engine = connect(backend_url)
+    ingest(engine, small_corpus)
+    again = ingest(engine, small_corpus, if_needed=True)
+    assert again.skipped
+    assert again.documents == _counts(engine)["documents"]
+
+
+def test_a_failure_half_way_leaves_the_database_as_it_was(backend_url, small_corpus, monkeypatch):
+    engine = connect(backend_url)
+    ingest(engine, small_corpus)
+    before = _counts(engine)
+
+    calls = {"n": 0}
+    real = ingest_module.build_passages
+
+    def failing(doc):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("simulated crash in the middle of an ingest")
+        return real(doc)
+
+    monkeypatch.setattr(ingest_module, "build_passages", failing)
+    with pytest.raises(RuntimeError):
+        ingest(engine, small_corpus)
+    assert _counts(engine) == before
+
+
+def test_unknown_doc_no_and_article_are_reported_in_chinese(backend_url, small_corpus):
+    engine = connect(backend_url)
+    ingest(engine, small_corpus)
+    with session_scope(engine) as s:
+        with pytest.raises(NotFound, match="没有文号为 人社部发〔1999〕999号"):
+            find_document(s, "人社部发[1999]999号")
+        with pytest.raises(NotFound, match="无法识别的文号"):
+            find_document(s, "不是文号")
+        doc = find_document(s, "法发〔2020〕20号")
+        with pytest.raises(NotFound, match="没有第999条"):
+            find_article(doc, 999)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["nonsense", "mysql://root@127.0.0.1/test", "sqlite+foo:///x.db"],
+)
+def test_malformed_or_unsupported_urls_are_refused(url):
+    with pytest.raises(DatabaseError):
+        make_engine(url)
+
+
+def test_unreachable_postgres_is_a_clear_error():
+    with pytest.raises(DatabaseError, match="无法连接数据库"):
+        connect("postgresql+psycopg://postgres@127.0.0.1:1/none")
