@@ -1,0 +1,3 @@
+from kuaiban.cli import main
+
+main()

@@ -1,0 +1,63 @@
+"""The JSON API and the library pages, against a real database built from the compilations."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kuaiban.api.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(library_db_url) -> TestClient:
+    return TestClient(create_app(library_db_url))
+
+
+def test_openapi_document_lists_the_library_endpoints(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/api/documents", "/api/documents/{ref}", "/api/search"} <= set(spec["paths"])
+    assert client.get("/docs").status_code == 200
+
+
+def test_document_by_doc_no_in_any_bracket_style(client):
+    r = client.get("/api/documents/人社部发[2020]26号")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["doc_no"] == "人社部发〔2020〕26号"
+    assert doc["sources"]
+    assert any(a["label"] == "附件1" for a in doc["attachments"]) or doc["tables"]
+
+
+def test_unknown_document_is_404_with_a_chinese_message(client):
+    r = client.get("/api/documents/人社部发[1999]999号")
+    assert r.status_code == 404
+    assert "没有文号为" in r.json()["detail"]
+
+
+def test_article_endpoint_gives_text_and_citation(client):
+    r = client.get("/api/documents/中华人民共和国主席令第65号/articles/1")
+    assert r.status_code == 200
+    assert r.json()["article"]["citation"].endswith("行")
+
+
+def test_search_endpoint_filters_by_region(client):
+    hits = client.get("/api/search", params={"q": "养老金调整", "region": "重庆"}).json()
+    assert hits and all(h["region"] == "重庆" for h in hits)
+
+
+def test_search_requires_a_query(client):
+    assert client.get("/api/search").status_code == 422
+
+
+def test_library_page_searches_and_links_to_documents(client):
+    page = client.get("/", params={"q": "失业保险金"}).text
+    assert '<html lang="zh-CN">' in page
+    assert "<mark>" in page
+    assert 'href="/documents/' in page
+
+
+def test_document_page_shows_facts_and_sources(client):
+    page = client.get("/documents/人社部发〔2020〕26号").text
+    assert "人社服务快办行动" in page
+    assert "hunan-hrss-2020.txt" in page
+    assert "效力" in page
