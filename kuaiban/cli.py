@@ -10,6 +10,7 @@ import typer
 
 from kuaiban.library import cli as library_cli
 from kuaiban.rules import cli as rules_cli
+from kuaiban.services import cli as services_cli
 from kuaiban.unemployment import cli as unemployment_cli
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ def _root() -> None:
 
 library_cli.register(app)
 rules_cli.register(app)
+services_cli.register(app)
 unemployment_cli.register(app)
 
 

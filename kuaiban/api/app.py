@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kuaiban import __version__
-from kuaiban.api import library
+from kuaiban.api import library, services
 from kuaiban.db import connect
 from kuaiban.web import pages
 
@@ -19,6 +19,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     )
     app.state.engine = connect(db_url)
     app.include_router(library.router)
+    app.include_router(services.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
