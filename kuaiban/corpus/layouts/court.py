@@ -1,9 +1,51 @@
-"""Layout parser for the court compilation (to be written)."""
+"""Layout parser for court-national-provinces-2020.txt.
+
+最高人民法院's guiding opinions (三) (法发〔2020〕20号) and other court
+documents, then national notices (人社部, 国家医保局), then Beijing, Shanghai,
+Tianjin, Guangdong and Jiangsu documents. The same PDF conventions as q2
+(hard wraps with a blank line after each line, "第 N 页 共 92 页" footers,
+page-start leading spaces, jurisdiction header lines such as " 最高院 ") plus
+trailing spaces, spaces inside numbers and dates ("2020 年 6月 8日", "第 79条")
+and one measures title that runs straight into the first sentence of its text.
+"""
 
 from __future__ import annotations
 
-from kuaiban.corpus.model import RawDocument
+from kuaiban.corpus.layouts._wrapped import parse_pdf
+from kuaiban.corpus.model import Paragraph, RawDocument
+from kuaiban.corpus.text import squeeze
+
+REGION_HEADERS = {
+    "最高院": "国家",
+    "人社部": "国家",
+    "国家医保局": "国家",
+    "北京市": "北京",
+    "上海市": "上海",
+    "天津市": "天津",
+    "广东省": "广东",
+    "江苏省": "江苏",
+}
+
+
+def _split_run_in_title(doc: RawDocument) -> None:
+    """The 20号 cover notice prints the opinions' title and their first sentence as
+    one wrapped paragraph ("最高人民法院关于…指导意见（三）为依法妥善审理…");
+    cut it into a heading and the sentence."""
+    key = squeeze(doc.title)
+    out: list[Paragraph] = []
+    for p in doc.paragraphs:
+        pos = p.text.find(key)
+        if 0 <= pos <= 8 and len(p.text) > pos + len(key) and not p.heading:
+            cut = pos + len(key)
+            out.append(Paragraph(text=p.text[:cut], line=p.line, heading=True))
+            out.append(Paragraph(text=p.text[cut:], line=p.line + 2))
+        else:
+            out.append(p)
+    doc.paragraphs = out
 
 
 def parse(lines: list[str], file: str) -> list[RawDocument]:
-    return []
+    docs = parse_pdf(lines, file, REGION_HEADERS)
+    for doc in docs:
+        _split_run_in_title(doc)
+    return docs
