@@ -29,7 +29,15 @@ def titles_match(a: str, b: str) -> bool:
     ka, kb = title_key(a), title_key(b)
     if not ka or not kb:
         return False
-    if ka == kb or ka in kb or kb in ka:
+    if ka == kb:
+        return True
+    short, long_ = sorted((ka, kb), key=len)
+    # containment only counts when nearly all of the longer title is there: a law's name inside
+    # a notice about that law is another document
+    if short in long_ and len(short) >= 0.8 * len(long_):
+        return True
+    # an official title is "<issuers>关于<subject>的<kind>"; a copy may print it without the issuers
+    if short.startswith("关于") and long_.endswith(short):
         return True
     return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.85
 
