@@ -34,8 +34,9 @@ def identity(doc: ParsedDocument) -> str:
 def merge(docs: Iterable[ParsedDocument]) -> list[ParsedDocument]:
     """Fold copies of one document into one with several sources.
 
-    The copy with the longest body is kept as the text of record; the other
-    copies' spans are added to ``extra_sources``. Order of first appearance is kept.
+    The copy with the longest body is kept as the text of record and the fullest
+    title as the title; the other copies' spans are added to ``extra_sources``.
+    Order of first appearance is kept.
     """
     by_key: dict[str, ParsedDocument] = {}
     order: list[str] = []
@@ -46,6 +47,9 @@ def merge(docs: Iterable[ParsedDocument]) -> list[ParsedDocument]:
             order.append(key)
             continue
         kept = by_key[key]
+        # the fullest printed title wins ("<issuers>关于…的通知" over "关于…的通知")
+        title = max((kept.title, doc.title), key=lambda t: len(squeeze(t)))
+        kept.title = doc.title = title
         if len(doc.body) > len(kept.body):
             doc.extra_sources = [*doc.extra_sources, kept.source, *kept.extra_sources]
             for attr in ("date", "effective_date", "category", "region"):
