@@ -32,7 +32,9 @@ _MARKER = re.compile(
     r"|\d{1,3}\s*[.．、](?!\d)|第\s*[一二三四五六七八九十百零\d]{1,6}\s*[条章节]|附\s*件|附表|注\s*[:：\d]"
     r"|——|-\s|[①-⑳]|\t|[（(]此件|[（(]联系|[（(]主动)"
 )
-_TERMINAL = "。；;！!？?：:…"
+# "联系电话：…", "办理方：…": a short label opens its own line.
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,6}[：:]")
+_TERMINAL = "。；;！!？?：:…）)"
 _SENTENCE_PUNCT = re.compile(r"[。，；：、,;:！？]")
 # Ends of organ names (机关): used to recognise issuer lines and to split "财政部国家卫生健康委".
 _ORGAN_END = re.compile(r"(?:部|厅|局|署|办|委|会|院|联|集团|中央|办公室|司|中心|政府|银保监会)$")
@@ -41,6 +43,7 @@ _NAME_START = ("湖南省", "国家", "国务院", "中共", "中国", "中央",
                "银保监", "共青团", "统计", "档案", "国家卫生", "中华人民共和国")
 _KEEP_TOGETHER = ("国家税务总局湖南省税务局",)
 _HTML_TAG = re.compile(r"</?(?:ol|ul|li|p|br|span|div|b|strong|td|tr|th)\b[^>]*>", re.I)
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")  # markdown horizontal rules
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.I | re.S)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _CHECKBOX = re.compile(r"<input[^>]*checkbox[^>]*/?>", re.I)
@@ -63,16 +66,30 @@ def _clean_inline(text: str) -> str:
     return text
 
 
+_NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?\s*(第\s*[一二三四五六七八九十百零〇\d]{1,6}\s*[条章节])\s*(?:\*\*)?(?=[\s　])")
+
+
 def _plain(line: str) -> str:
-    """A line as clean text: heading marks, bold and letter-spacing removed."""
-    return unspace_cjk(_clean_inline(_HEADING.sub("", line)))
+    """A line as clean text: heading marks, bold and letter-spacing removed.
+
+    The space after a leading 第X条/章/节 is kept: it is what tells an article
+    heading from running text that happens to start with "第三条规定".
+    """
+    line = _HEADING.sub("", line)
+    m = _NUMBERED_HEAD.match(line)
+    if m:
+        rest = unspace_cjk(_clean_inline(line[m.end():]))
+        head = squeeze(m.group(1))
+        return f"{head} {rest}" if rest else head
+    return unspace_cjk(_clean_inline(line))
 
 
 def _clean_cell(cell: str) -> str:
     # Cells keep the space between an item code and its name ("1.6.1 职工正常退休申请");
     # only spaces between two CJK characters (letter spacing) go.
     cell = re.sub(r"\s+", " ", _clean_inline(cell)).strip()
-    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", cell)
+    cell = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff\d])", "", cell)
+    return re.sub(r"(?<![\d.])(\d+) (?=[\u4e00-\u9fff%])", r"\1", cell)  # "45 个工作日", not "1.6.1 职工"
 
 
 def _section_name(line: str) -> str | None:
@@ -129,6 +146,17 @@ def _split_glued(s: str) -> list[str]:
     return out
 
 
+def _join_split_names(names: list[str]) -> list[str]:
+    """"国家税务总局" over "湖南省税务局" on the next line is one body, the provincial tax bureau."""
+    out: list[str] = []
+    for name in names:
+        if out and out[-1] == "国家税务总局" and name.endswith("税务局"):
+            out[-1] += name
+        else:
+            out.append(name)
+    return out
+
+
 def _issuers_from_title(title: str) -> list[str]:
     m = re.match(r"^(.*?)(?:关于|印发)", title)
     if not m or not m.group(1):
@@ -151,7 +179,7 @@ def toc(lines: list[str]) -> list[TocEntry]:
     """Every numbered entry of the 目录 (lines 12–180): entries wrap over lines,
     continuation lines may start with "- ", and end with dotted leaders and the page."""
     entries: list[TocEntry] = []
-    start = next((i for i, l in enumerate(lines) if squeeze(_HEADING.sub("", l)) == "目录"), None)
+    start = next((i for i, ln in enumerate(lines) if squeeze(_HEADING.sub("", ln)) == "目录"), None)
     if start is None:
         return entries
     section: str | None = None
@@ -348,17 +376,18 @@ def _starts_new(prev: _Item, cur: _Item, raw_prev: str, raw_cur: str) -> bool:
     """Whether ``cur`` opens a paragraph rather than continuing ``prev``."""
     if prev.heading or cur.heading or prev.table or cur.table:
         return True
-    if _MARKER.match(raw_cur) or re.match(r"^\s*-\s", raw_cur):
+    if _MARKER.match(raw_cur) or re.match(r"^\s*-\s", raw_cur) or _LABEL.match(cur.text):
         return True
+    if prev.text.endswith(("_", "×")) or cur.text.startswith(("_", "×")):
+        return True  # blanks of a form to fill in
     if _is_date_line(cur.text) or _is_date_line(prev.text):
         return True
     if _is_signature_like(prev.text) or _is_signature_like(cur.text):
         return True
     if prev.text[-1] in _TERMINAL:
         return True
-    if cur.gap and len(prev.text) < 15:
-        return True  # a short label ("(二) 申请人") above its value
-    return False
+    # a short label ("(二) 申请人") above its value
+    return bool(cur.gap and len(prev.text) < 15)
 
 
 def paragraphs(lines: list[str], first: int, last: int) -> list[Paragraph]:
@@ -368,7 +397,7 @@ def paragraphs(lines: list[str], first: int, last: int) -> list[Paragraph]:
     gap = 0
     for i in range(first, last + 1):
         raw = lines[i]
-        if not raw.strip():
+        if not raw.strip() or _RULE.match(raw):
             gap += 1
             continue
         item = _line_item(raw, i + 1, gap)
@@ -377,11 +406,42 @@ def paragraphs(lines: list[str], first: int, last: int) -> list[Paragraph]:
             continue
         if items and not _starts_new(items[-1][0], item, items[-1][1], raw):
             prev = items[-1][0]
-            prev.text = unspace_cjk(prev.text + item.text)
+            prev.text = prev.text + item.text
             items[-1] = (prev, raw)
             continue
         items.append((item, raw))
     return [Paragraph(text=it.text, line=it.line, heading=it.heading) for it, _ in items]
+
+
+def _merge_split_rows(paras: list[Paragraph]) -> list[Paragraph]:
+    """A table row cut by a page break continues under the repeated header with the same
+    序号 (the 10 bundles: row 6 创业 goes on with ⑫ …): its cells are appended to the row."""
+    out: list[Paragraph] = []
+    header: list[str] | None = None
+    last_row: Paragraph | None = None
+    after_repeat = False
+    for p in paras:
+        if "\t" not in p.text:
+            out.append(p)
+            header, last_row, after_repeat = None, None, False
+            continue
+        cells = p.text.split("\t")
+        if header is None or (last_row is None and not after_repeat):
+            header = header or cells
+        if cells == header:
+            after_repeat = last_row is not None
+            out.append(p)
+            continue
+        prev = last_row.text.split("\t") if last_row else None
+        if after_repeat and prev and cells[0] and cells[0] == prev[0] and len(cells) == len(prev):
+            merged = [a if not b or a == b else (b if not a else f"{a} {b}") for a, b in zip(prev, cells, strict=True)]
+            last_row.text = "\t".join(merged)
+            after_repeat = False
+            continue
+        after_repeat = False
+        last_row = p
+        out.append(p)
+    return out
 
 
 def _cut_reprint(paras: list[Paragraph], title: str) -> list[Paragraph]:
@@ -412,6 +472,7 @@ def _label_attachments(paras: list[Paragraph]) -> list[Paragraph]:
     """
     out: list[Paragraph] = []
     listed: dict[str, int] = {}
+    labelled = {int(m.group(1)) for p in paras if (m := re.fullmatch(r"附\s*件\s*(\d+)", p.text))}
     for k, p in enumerate(paras):
         nxt = paras[k + 1] if k + 1 < len(paras) else None
         if re.fullmatch(r"附件\s*[:：]", p.text) and nxt is not None and nxt.heading \
@@ -424,10 +485,10 @@ def _label_attachments(paras: list[Paragraph]) -> list[Paragraph]:
                 if not m:
                     break
                 listed[_title_key(m.group(2))] = int(m.group(1))
-        if p.heading and listed and _title_key(p.text) in listed:
-            prev = out[-1].text if out else ""
-            if not re.match(r"^附\s*件", prev):
-                out.append(Paragraph(f"附件{listed[_title_key(p.text)]}", p.line, True))
+        number = listed.get(_title_key(p.text)) if p.heading else None
+        if number is not None and number not in labelled:
+            labelled.add(number)
+            out.append(Paragraph(f"附件{number}", p.line, True))
         out.append(p)
     return out
 
@@ -453,7 +514,7 @@ def _signature(paras: list[Paragraph]) -> tuple[list[str], int | None]:
             names = split_issuers(paras[j].text) + names
             j -= 1
         if names:
-            return names, k
+            return _join_split_names(names), k
     return [], None
 
 
@@ -464,12 +525,15 @@ def _build(lines: list[str], a: _Anchor, file: str) -> RawDocument:
     paras = _cut_reprint(paras, title)
     if a.reprints:
         paras = [p for p in paras if p.line <= a.reprints[0]]
-    paras = _label_attachments(paras)
+    paras = _merge_split_rows(_label_attachments(paras))
     issuers, date_at = _signature(paras)
     date = date_from_match(DATE_LINE_RE.match(paras[date_at].text)) if date_at is not None else None
     order = next((v for k, v in _ORDER_ISSUERS.items() if a.doc_no.startswith(k)), None)
     if order:
-        issuers = [order]  # the 主席令 is signed by name; the issuing office is what is stored
+        # the order is signed by name ("中华人民共和国主席 习近平"): the office is stored, and
+        # the date is the order's own date line, printed before the law's text
+        issuers = [order]
+        date = next((date_from_match(m) for p in paras[:8] if (m := DATE_LINE_RE.match(p.text))), date)
     if not issuers:
         issuers = _issuers_from_title(title)
     return RawDocument(
