@@ -33,7 +33,7 @@ TITLE_END_RE = re.compile(
 EXPLAINER_HEADING_RE = re.compile(r"解读|答记者问|政策问答|问答$|解答$")
 # One issuing body: ends in the word for a ministry, bureau, office …
 ISSUER_TOKEN_RE = re.compile(
-    r"^[\u4e00-\u9fff“”（）()]{2,40}(?:部|厅|局|委|办|院|会|中心|政府|室|司|署|行|队|组|所|处|部门|指挥部)$"
+    r"^[\u4e00-\u9fff“”（）()]{2,40}(?:部|厅|局|委|办|院|会|中心|政府|室|司|署|行|队|组|所|处|央|联|部门|指挥部)$"
 )
 ADDRESSEE_RE = re.compile(r"[:：]\s*$")
 # A whole line that is a 文号 (人社部发〔2020〕26号, 京人社发[2020]8号, 穗人社规字〔2020〕4 号).

@@ -28,19 +28,29 @@ REGION_HEADERS = {
 
 
 def _split_run_in_title(doc: RawDocument) -> None:
-    """The 20号 cover notice prints the opinions' title and their first sentence as
-    one wrapped paragraph ("最高人民法院关于…指导意见（三）为依法妥善审理…");
-    cut it into a heading and the sentence."""
-    key = squeeze(doc.title)
+    """The 20号 cover notice prints the opinions' title over two lines and runs the
+    second one straight into the first sentence::
+
+        最高人民法院关于依法妥善审理涉新冠肺炎疫情民事案件
+        若干问题的指导意见（三）为依法妥善审理涉新冠肺炎疫情涉外商事海事…
+
+    Give the heading its whole title back and leave the sentence as the body."""
+    tail = squeeze(doc.title)[-8:]
     out: list[Paragraph] = []
-    for p in doc.paragraphs:
-        pos = p.text.find(key)
-        if 0 <= pos <= 8 and len(p.text) > pos + len(key) and not p.heading:
-            cut = pos + len(key)
-            out.append(Paragraph(text=p.text[:cut], line=p.line, heading=True))
-            out.append(Paragraph(text=p.text[cut:], line=p.line + 2))
-        else:
-            out.append(p)
+    paras = doc.paragraphs
+    i = 0
+    while i < len(paras):
+        p = paras[i]
+        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        pos = nxt.text.find(tail) if (p.heading and nxt is not None and len(tail) == 8) else -1
+        if nxt is not None and 0 <= pos <= 40 and len(nxt.text) > pos + len(tail):
+            cut = pos + len(tail)
+            out.append(Paragraph(text=p.text + nxt.text[:cut], line=p.line, heading=True))
+            out.append(Paragraph(text=nxt.text[cut:], line=nxt.line))
+            i += 2
+            continue
+        out.append(p)
+        i += 1
     doc.paragraphs = out
 
 
