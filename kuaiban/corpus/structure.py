@@ -28,6 +28,46 @@ ATTACHMENT_RE = re.compile(rf"^\s*#*\s*附\s*件\s*(?P<n>{_NUM})?\s*[:：]?\s*(?
 OMITTED_RE = re.compile(r"^[（(]\s*略\s*[）)]$|[（(]\s*略\s*[）)]\s*$")
 EXPLAINER_RE = re.compile(r"(?:政策)?解读|答记者问|问答$|解答$")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.．、]")
+LIST_HEAD_RE = re.compile(r"^\s*附\s*件\s*[:：]\s*(?P<rest>.*)$")
+LIST_ENTRY_RE = re.compile(r"^\s*[-·]?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*[.．、]\s*(?P<title>.+)$")
+NUMBERS_ONLY_RE = re.compile(r"^(?P<nums>[\d、，,和及\s]+)[（(]\s*略\s*[）)]\s*$")
+MARK_OMITTED_RE = re.compile(r"\s*[（(]\s*略\s*[）)]\s*$")
+
+
+def omitted_in_list(paragraphs: list[Paragraph], i: int) -> list[Attachment]:
+    """Attachments a notice's own list marks （略）: "附件：1、2（略）", "附件：\n- 1.标题（略）".
+
+    The compilation printed only their names (or numbers), so they are recorded as
+    omitted attachments and never filled in.
+    """
+    m = LIST_HEAD_RE.match(strip_markup(paragraphs[i].text))
+    if not m:
+        return []
+    line = paragraphs[i].line
+    rest = m["rest"].strip()
+    nums = NUMBERS_ONLY_RE.match(rest)
+    if nums:
+        return [Attachment(label=f"附件{n}", title="", line=line, omitted=True)
+                for n in re.findall(r"\d+", nums["nums"])]
+    entries: list[tuple[str | None, str, int]] = []
+    if rest:
+        e = LIST_ENTRY_RE.match(rest)
+        entries.append((e["n"], e["title"], line) if e else (None, rest, line))
+    for p in paragraphs[i + 1 : i + 30]:
+        text = strip_markup(p.text)
+        e = LIST_ENTRY_RE.match(text)
+        if e:
+            entries.append((e["n"], e["title"], p.line))
+        elif not entries and MARK_OMITTED_RE.search(text):
+            entries.append((None, text, p.line))  # a single unnumbered attachment
+        else:
+            break
+    out = []
+    for n, title, at in entries:
+        if MARK_OMITTED_RE.search(title):
+            label = f"附件{cn_int(n)}" if n else "附件"
+            out.append(Attachment(label=label, title=MARK_OMITTED_RE.sub("", title).strip(), line=at, omitted=True))
+    return out
 
 
 def _attachment_start(paragraphs: list[Paragraph], i: int) -> tuple[str, str, int] | None:
@@ -133,6 +173,7 @@ def build_document(raw: RawDocument) -> ParsedDocument:
     """Turn a layout parser's raw document into the structured document."""
     main: list[Paragraph] = []
     attachments: list[Attachment] = []
+    listed_omitted: list[Attachment] = []
     current: Attachment | None = None
     i = 0
     paras = raw.paragraphs
@@ -156,8 +197,11 @@ def build_document(raw: RawDocument) -> ParsedDocument:
                 current.omitted = True
             current.paragraphs.append(p)
         else:
+            listed_omitted.extend(omitted_in_list(paras, i))
             main.append(p)
         i += 1
+    printed = {a.label for a in attachments}
+    attachments = [a for a in listed_omitted if a.label not in printed] + attachments
 
     articles = extract_articles(main)
     for att in attachments:
