@@ -30,7 +30,7 @@ EXPLAINER_RE = re.compile(r"(?:政策)?解读|答记者问|问答$|解答$")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.．、]")
 LIST_HEAD_RE = re.compile(r"^\s*附\s*件\s*[:：]\s*(?P<rest>.*)$")
 LIST_ENTRY_RE = re.compile(r"^\s*[-·]?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*[.．、]\s*(?P<title>.+)$")
-NUMBERS_ONLY_RE = re.compile(r"^(?P<nums>[\d、，,和及\s]+)[（(]\s*略\s*[）)]\s*$")
+NUMBERS_ONLY_RE = re.compile(r"^(?P<nums>[\d、，,和及\s]+)[（(]\s*略\s*[）)]")
 MARK_OMITTED_RE = re.compile(r"\s*[（(]\s*略\s*[）)]\s*$")
 
 
