@@ -17,6 +17,7 @@ from kuaiban.corpus.text import (
     cn_int,
     date_from_match,
     strip_markup,
+    unspace_cjk,
 )
 
 _NUM = rf"[0-9{CN_DIGITS}]{{1,6}}"
@@ -144,7 +145,8 @@ def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None)
         text = strip_markup(p.text)
         cm = CHAPTER_RE.match(text)
         if cm and len(text) <= 40:
-            chapter = re.sub(r"\s+", "", f"第{cm['n']}章") + (" " + cm["title"].strip() if cm["title"].strip() else "")
+            name = unspace_cjk(cm["title"])
+            chapter = re.sub(r"\s+", "", f"第{cm['n']}章") + (f" {name}" if name else "")
             current = None
             continue
         if SECTION_RE.match(text) and len(text) <= 40:
