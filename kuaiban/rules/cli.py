@@ -1,7 +1,95 @@
-"""`kuaiban calc` (to be written)."""
+"""`kuaiban calc`: run a named calculator on one input, a batch of JSON lines, or a population file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+
+ERROR_EXIT = 2
+
+
+def _emit(obj: dict[str, Any], compact: bool = True) -> None:
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":") if compact else None,
+                      indent=None if compact else 2)
+    sys.stdout.write(text + "\n")
+
+
+def _fail(message: str) -> None:
+    _emit({"error": message})
+    raise typer.Exit(ERROR_EXIT)
+
+
+def run_one(name: str, raw: Any) -> dict[str, Any]:
+    """One calculator on one input object: the result, or {"error": ...}."""
+    from kuaiban.rules.calculators import CalculatorError, get
+
+    try:
+        return get(name).run(raw)
+    except CalculatorError as error:
+        return {"error": str(error)}
+
+
+def run_batch_line(line: str) -> dict[str, Any]:
+    """One JSON line {"calculator", "input"} -> its result or {"error": ...}."""
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError as error:
+        return {"error": f"line: not JSON ({error.msg})"}
+    if not isinstance(request, dict) or not isinstance(request.get("calculator"), str):
+        return {"error": "calculator: missing (each line is {\"calculator\": NAME, \"input\": {...}})"}
+    if "input" not in request:
+        return {"error": "input: missing"}
+    return run_one(request["calculator"], request["input"])
+
+
+def calc(
+    name: Annotated[str | None, typer.Argument(help="计算器名称，如 pension_adjustment")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="单行 JSON 输出")] = False,
+    batch: Annotated[bool, typer.Option("--batch", help="从标准输入读取 JSON 行 {calculator, input}")] = False,
+    list_: Annotated[bool, typer.Option("--list", help="列出全部计算器及其输入、覆盖范围和依据")] = False,
+    population: Annotated[Path | None, typer.Option("--population", help="人群文件 .parquet 或 .csv")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="人群计算结果文件 .parquet 或 .csv")] = None,
+) -> None:
+    """政策计算：读取标准输入的 JSON 对象，输出数值、明细与逐条引用条文的计算说明。"""
+    if list_:
+        from kuaiban.rules.calculators import CALCULATORS
+
+        listing = {"calculators": [calc.describe() for calc in CALCULATORS.values()]}
+        _emit(listing, compact=as_json)
+        return
+    if batch:
+        for line in sys.stdin:
+            if line.strip():
+                _emit(run_batch_line(line))
+        return
+    if name is None:
+        _fail("calculator: missing NAME (see kuaiban calc --list --json)")
+    if population is not None:
+        if out is None:
+            _fail("out: missing --out FILE for --population")
+        from kuaiban.rules.calculators import CalculatorError
+        from kuaiban.rules.population import run_population
+
+        try:
+            summary = run_population(name, population, out, progress=True)
+        except CalculatorError as error:
+            _fail(str(error))
+        _emit(summary, compact=as_json)
+        return
+    try:
+        raw = json.loads(sys.stdin.read())
+    except json.JSONDecodeError as error:
+        _fail(f"input: not JSON ({error.msg})")
+    result = run_one(name, raw)
+    _emit(result, compact=as_json)
+    if "error" in result:
+        raise typer.Exit(ERROR_EXIT)
 
 
 def register(app: typer.Typer) -> None:
     """Add the rules commands to the main CLI."""
+    app.command("calc")(calc)

@@ -1,0 +1,200 @@
+"""The calculator contract: typed flat inputs, an OpenFisca run, a value with cited explanation steps.
+
+A calculator is used two ways with the same code: one input object (`run`), or columns of a
+population (`run_columns`), where each column is a numpy array and each row one case.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from kuaiban.rules.enums import Region
+from kuaiban.rules.sources import source
+from kuaiban.rules.system import tax_benefit_system
+
+Columns = dict[str, np.ndarray]
+
+
+class CalculatorError(ValueError):
+    """Bad input or a case no rule covers; the message names the field or the gap."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a calculator."""
+
+    name: str
+    type: str  # number | integer | year | date | month | region | choice | string
+    description: str
+    unit: str | None = None
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required}
+        out["description"] = self.description
+        if self.unit:
+            out["unit"] = self.unit
+        if self.choices:
+            out["choices"] = list(self.choices)
+        return out
+
+
+def step(text: str, value: Any, source_key: str) -> dict[str, Any]:
+    """One explanation step citing its clause."""
+    return {"text": text, "value": value, "source": source(source_key).as_json()}
+
+
+REGION_BY_NAME = {member.value: member for member in Region} | {member.name: member for member in Region}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def parse_value(spec: Field, raw: Any) -> Any:
+    """Check one raw JSON value against its field and return the Python value."""
+    name = spec.name
+    if spec.type in ("number", "integer", "year"):
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise CalculatorError(f"{name}: expected a number, got {raw!r}")
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise CalculatorError(f"{name}: expected a finite number, got {raw!r}")
+        if raw < 0:
+            raise CalculatorError(f"{name}: must not be negative, got {raw!r}")
+        if spec.type in ("integer", "year"):
+            if isinstance(raw, float) and not raw.is_integer():
+                raise CalculatorError(f"{name}: expected a whole number, got {raw!r}")
+            return int(raw)
+        return float(raw)
+    if not isinstance(raw, str):
+        raise CalculatorError(f"{name}: expected a string, got {raw!r}")
+    if spec.type == "date":
+        if not _DATE.match(raw):
+            raise CalculatorError(f"{name}: expected a date YYYY-MM-DD, got {raw!r}")
+        try:
+            return date.fromisoformat(raw)
+        except ValueError as error:
+            raise CalculatorError(f"{name}: not a valid date: {raw!r}") from error
+    if spec.type == "month":
+        if not _MONTH.match(raw) or not 1 <= int(raw[5:]) <= 12:
+            raise CalculatorError(f"{name}: expected a month YYYY-MM, got {raw!r}")
+        return raw
+    if spec.type == "region":
+        region = REGION_BY_NAME.get(raw.strip())
+        if region is None or region is Region.unknown:
+            raise CalculatorError(f"{name}: unknown region {raw!r}; expected one of {', '.join(spec.choices)}")
+        return region
+    if spec.type == "choice":
+        if raw not in spec.choices:
+            raise CalculatorError(f"{name}: expected one of {', '.join(spec.choices)}, got {raw!r}")
+        return raw
+    return raw
+
+
+@dataclass
+class Calculator:
+    """A named calculator: its inputs, coverage, OpenFisca variables and explanation."""
+
+    name: str
+    title: str
+    unit: str
+    fields: list[Field]
+    variable: str
+    # (input columns, period) -> {OpenFisca variable: array}, for one row or a population
+    to_variables: Callable[[Columns, str], Columns]
+    period_of: Callable[[dict[str, Any]], str]
+    # input values -> message naming the gap, or None when a rule covers the case
+    gap: Callable[[dict[str, Any]], str | None]
+    # (input values, computed variables at the period) -> (value, details, steps)
+    explain: Callable[[dict[str, Any], dict[str, float]], tuple[float, dict[str, Any], list[dict[str, Any]]]]
+    explain_variables: tuple[str, ...] = ()
+    coverage: list[dict[str, str]] = field(default_factory=list)
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "unit": self.unit,
+            "inputs": [spec.describe() for spec in self.fields],
+            "coverage": self.coverage,
+            "sources": [source(key).as_json() | {"key": key} for key in self.sources],
+            "notes": list(self.notes),
+        }
+
+    def parse(self, raw: Any) -> dict[str, Any]:
+        """Validate an input object; raise CalculatorError naming the first bad field."""
+        if not isinstance(raw, dict):
+            raise CalculatorError("input: expected a JSON object")
+        known = {spec.name for spec in self.fields}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise CalculatorError(f"{unknown[0]}: unknown field for {self.name}; expected {', '.join(sorted(known))}")
+        values: dict[str, Any] = {}
+        for spec in self.fields:
+            if spec.name not in raw or raw[spec.name] is None:
+                if spec.required:
+                    raise CalculatorError(f"{spec.name}: missing")
+                continue
+            values[spec.name] = parse_value(spec, raw[spec.name])
+        return values
+
+    def run(self, raw: Any) -> dict[str, Any]:
+        """The full single-case contract: value, unit, details and cited explanation."""
+        values = self.parse(raw)
+        gap = self.gap(values)
+        if gap:
+            raise CalculatorError(gap)
+        period = self.period_of(values)
+        columns = self.to_variables(single_row(values), period)
+        wanted = (*self.explain_variables, self.variable)
+        computed = simulate(columns, period, wanted, count=1)
+        scalars = {name: float(array[0]) for name, array in computed.items()}
+        value, details, steps = self.explain(values, scalars)
+        return {
+            "calculator": self.name,
+            "value": value,
+            "unit": self.unit,
+            "details": details,
+            "explanation": steps,
+        }
+
+
+def single_row(values: dict[str, Any]) -> Columns:
+    """Turn parsed input values into one-row numpy columns (the population path's shape)."""
+    columns: Columns = {}
+    for name, value in values.items():
+        if isinstance(value, date):
+            columns[name] = np.array([value.isoformat()], dtype="datetime64[D]")
+        elif isinstance(value, Region):
+            columns[name] = np.array([value.index], dtype=np.int16)
+        elif isinstance(value, float):
+            columns[name] = np.array([value], dtype=np.float64)
+        elif isinstance(value, int):
+            columns[name] = np.array([value], dtype=np.int64)
+        else:
+            columns[name] = np.array([value], dtype=object)
+    return columns
+
+
+def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: int) -> Columns:
+    """Run the OpenFisca system on vectors and return the requested variables at `period`."""
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    system = tax_benefit_system()
+    simulation = SimulationBuilder().build_default_simulation(system, count)
+    for name, array in variables.items():
+        simulation.set_input(name, period, array)
+    return {name: np.asarray(simulation.calculate(name, period)) for name in outputs}
+
+
+def money(value: float) -> float:
+    """A CNY amount for JSON: rounded to 分, integral amounts kept as floats."""
+    return round(float(value) + 0.0, 2)

@@ -1,0 +1,84 @@
+"""`contribution_base`: a monthly wage clamped to the year's contribution floor and cap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.enums import Region
+
+# (region, year) -> (source key, where the figure starts)
+COVERED = {
+    (Region.hunan, 2020): ("hn_cb", "2020年度"),
+    (Region.chongqing, 2021): ("cq_cb", "2021年度"),
+    (Region.shanghai, 2020): ("sh_cb", "2020-07-01 起的社保年度"),
+    (Region.tianjin, 2020): ("tj_cb", "2020年7月起"),
+}
+
+FIELDS = [
+    Field("region", "region", "参保地", choices=("湖南", "重庆", "上海", "天津")),
+    Field("year", "year", "缴费年度"),
+    Field("monthly_wage", "number", "月工资", unit="CNY/month"),
+]
+
+
+def gap(values: dict[str, Any]) -> str | None:
+    key = (values["region"], values["year"])
+    if key in COVERED:
+        return None
+    if values["region"] is Region.beijing:
+        return (
+            "region: 北京 2020 contribution floor and cap are not given in the compilations "
+            "(京人社保字〔2020〕68号 refers to 本市上下限规定 without figures)"
+        )
+    return (
+        f"region/year: no rule covers {values['region'].value} {values['year']}; covered: "
+        "湖南 2020, 重庆 2021, 上海 2020, 天津 2020"
+    )
+
+
+def to_variables(columns: Columns, period: str) -> Columns:
+    return {"region": columns["region"], "monthly_wage": columns["monthly_wage"]}
+
+
+def explain(values: dict[str, Any], r: dict[str, float]):
+    source_key, start = COVERED[(values["region"], values["year"])]
+    wage, floor, cap = values["monthly_wage"], r["contribution_floor"], r["contribution_cap"]
+    if wage < floor:
+        rule = f"月工资 {wage:g} 元低于下限 {floor:g} 元，按下限"
+    elif wage > cap:
+        rule = f"月工资 {wage:g} 元高于上限 {cap:g} 元，按上限"
+    else:
+        rule = f"月工资 {wage:g} 元在上下限之间，按实际工资"
+    region = values["region"].value
+    steps = [
+        step(f"{region}{start}缴费基数下限 {floor:g} 元/月", floor, source_key),
+        step(f"{region}{start}缴费基数上限 {cap:g} 元/月", cap, source_key),
+        step(rule, money(r["contribution_base"]), source_key),
+    ]
+    if source_key == "tj_cb":
+        steps.append(step("天津标准自2020年7月起执行", None, "tj_cb_start"))
+    details = {"floor": floor, "cap": cap, "clamped": wage < floor or wage > cap}
+    return money(r["contribution_base"]), details, steps
+
+
+CALCULATOR = Calculator(
+    name="contribution_base",
+    title="社会保险月缴费基数（按上下限封顶保底）",
+    unit="CNY/month",
+    fields=FIELDS,
+    variable="contribution_base",
+    to_variables=to_variables,
+    period_of=lambda values: str(values["year"]),
+    gap=gap,
+    explain=explain,
+    explain_variables=("contribution_floor", "contribution_cap"),
+    coverage=[
+        {"region": "湖南", "dates": "2020年度", "doc_no": "湘人社规〔2020〕10号"},
+        {"region": "重庆", "dates": "2021年度", "doc_no": "渝人社发〔2021〕42号"},
+        {"region": "上海", "dates": "2020-07-01 起的2020社保年度", "doc_no": "上海市人社局说明（无文号）"},
+        {"region": "天津", "dates": "2020年7月起", "doc_no": "津人社局发〔2020〕12号"},
+    ],
+    sources=("hn_cb", "cq_cb", "sh_cb", "tj_cb", "tj_cb_start"),
+    notes=("北京2020年上下限数额汇编未给出，北京返回缺口错误。",),
+)

@@ -1,0 +1,225 @@
+"""`pension_adjustment`: 湖南 2020 and 重庆 2021 increases of retirees' monthly basic pensions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.calculators.hardship import hardship_counties, in_hardship_area
+from kuaiban.rules.enums import PensionScheme, Region
+from kuaiban.rules.formulas import years_rounded_up
+
+COVERED = {Region.hunan: 2020, Region.chongqing: 2021}
+SCHEMES = ("enterprise", "institution")
+
+FIELDS = [
+    Field("region", "region", "参保地", choices=("湖南", "重庆")),
+    Field("year", "year", "调整年度（湖南 2020，重庆 2021）"),
+    Field("scheme", "choice", "enterprise 企业职工 | institution 机关事业单位", choices=SCHEMES),
+    Field("contribution_months", "integer", "缴费月数（含视同缴费年限，不含折算工龄）", unit="month"),
+    Field("pension_base", "number", "本人上年12月基本养老金", unit="CNY/month"),
+    Field("birth_date", "date", "出生日期", unit="YYYY-MM-DD"),
+    Field("retirement_date", "date", "办理退休（退职）手续的日期", unit="YYYY-MM-DD"),
+    Field("county", "string", "所在区县（艰苦边远地区名单用），如 吉首市、城口县"),
+    Field("work_start_date", "date", "参加（革命）工作日期，重庆1953年倾斜用", unit="YYYY-MM-DD", required=False),
+]
+
+
+def gap(values: dict[str, Any]) -> str | None:
+    region, year = values["region"], values["year"]
+    if COVERED.get(region) != year:
+        return (
+            f"region/year: no rule covers {region.value} {year}; the compilations hold "
+            "湖南 2020 (湘人社规〔2020〕11号) and 重庆 2021 (渝人社发〔2021〕22号)"
+        )
+    return None
+
+
+def to_variables(columns: Columns, period: str) -> Columns:
+    out: Columns = {name: columns[name] for name in ("region", "contribution_months", "pension_base")}
+    out["birth_date"] = columns["birth_date"]
+    out["retirement_date"] = columns["retirement_date"]
+    scheme = columns["scheme"]
+    out["pension_scheme"] = np.where(scheme == "institution", PensionScheme.institution.index, 0).astype(np.int16)
+    if "work_start_date" in columns:
+        out["work_start_date"] = columns["work_start_date"]
+    out["in_hardship_area"] = in_hardship_area(columns["region"], columns["county"], f"{period}-01-01")
+    return out
+
+
+HUNAN_PARTS = ("hn_pa_in_scope", "hn_pa_flat", "hn_pa_years", "hn_pa_pct", "hn_pa_age", "hn_pa_hardship")
+CHONGQING_PARTS = (
+    "cq_pa_in_scope",
+    "cq_pa_flat",
+    "cq_pa_years",
+    "cq_pa_pct",
+    "cq_pa_revolution",
+    "cq_pa_hardship",
+    "cq_pa_early_retiree",
+    "cq_pa_age75",
+)
+
+
+def explain(values: dict[str, Any], r: dict[str, float]) -> tuple[float, dict[str, Any], list[dict[str, Any]]]:
+    if values["region"] is Region.hunan:
+        return _explain_hunan(values, r)
+    return _explain_chongqing(values, r)
+
+
+def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
+    if not r["hn_pa_in_scope"]:
+        text = f"退休日期 {v['retirement_date']} 晚于 2019-12-31，不在本次调整范围，增加额为 0"
+        return 0.0, {"in_scope": False}, [step(text, 0.0, "hn_pa_scope")]
+    months = v["contribution_months"]
+    years = int(years_rounded_up(np.array([months]))[0])
+    county = v["county"]
+    listed = county in hardship_counties("hunan", "2020-01-01")
+    age_text = {23.0: "2019-12-31 前已满70周岁未满80周岁", 34.0: "2019-12-31 前已满80周岁", 0.0: "2019-12-31 前未满70周岁"}
+    steps = [
+        step(f"退休日期 {v['retirement_date']} 在 2019-12-31 及以前，属于调整范围", None, "hn_pa_scope"),
+        step("定额调整：每人每月 50 元", r["hn_pa_flat"], "hn_pa_flat"),
+        step(
+            f"缴费年限 {months} 个月，计为 {years} 年（不满1年的记为1年）× 1.4 元 = {money(r['hn_pa_years'])} 元",
+            money(r["hn_pa_years"]),
+            "hn_pa_years",
+        ),
+        step(
+            f"2019年12月基本养老金 {v['pension_base']} 元 × 1.5% = {r['hn_pa_pct']:.4f} 元",
+            r["hn_pa_pct"],
+            "hn_pa_pct",
+        ),
+        step(f"出生于 {v['birth_date']}，{age_text.get(r['hn_pa_age'], '')}", r["hn_pa_age"], "hn_pa_age"),
+        step(
+            f"所在区县「{county}」{'属于' if listed else '不属于'}所列艰苦边远地区",
+            r["hn_pa_hardship"],
+            "hn_pa_hardship",
+        ),
+        step(
+            "企业退休军转干部的倾斜按「相关解困标准」执行，汇编未给出该标准，未计入（如适用，实际增加额更高）",
+            None,
+            "hn_pa_military",
+        ),
+    ]
+    total = money(r["pension_adjustment"])
+    details = {
+        "in_scope": True,
+        "flat": r["hn_pa_flat"],
+        "by_years": money(r["hn_pa_years"]),
+        "by_pension": r["hn_pa_pct"],
+        "age": r["hn_pa_age"],
+        "hardship_area": r["hn_pa_hardship"],
+        "rounding": "各项相加后四舍五入到分（文件未规定比例部分的舍入）",
+    }
+    return total, details, steps
+
+
+def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
+    if not r["cq_pa_in_scope"]:
+        text = f"退休日期 {v['retirement_date']} 晚于 2020-12-31，不在本次调整范围，增加额为 0"
+        return 0.0, {"in_scope": False}, [step(text, 0.0, "cq_pa_scope")]
+    months = v["contribution_months"]
+    years = int(years_rounded_up(np.array([months]))[0])
+    enterprise = v["scheme"] == "enterprise"
+    county = v["county"]
+    listed = county in hardship_counties("chongqing", "2021-01-01")
+    steps = [
+        step(f"退休日期 {v['retirement_date']} 在 2020-12-31 及以前，属于调整范围", None, "cq_pa_scope"),
+        step(
+            "离休干部、建国前参加革命工作的退休老工人等不执行本办法；输入无法区分，按不属于这些人员计算",
+            None,
+            "cq_pa_excluded",
+        ),
+        step("定额调整：每人每月 42 元", r["cq_pa_flat"], "cq_pa_flat"),
+        step(
+            f"缴费年限 {months} 个月，计为 {years} 年（不足1年按1年，低于15年按15年）× 2 元 = {money(r['cq_pa_years'])} 元",
+            money(r["cq_pa_years"]),
+            "cq_pa_years",
+        ),
+        step(
+            f"2020年12月基本养老金 {v['pension_base']} 元 × 0.7%，四舍五入保留两位小数 = {r['cq_pa_pct']:.2f} 元",
+            money(r["cq_pa_pct"]),
+            "cq_pa_pct",
+        ),
+        step(
+            f"所在区县「{county}」{'属于' if listed else '不属于'}国务院批准的艰苦边远地区",
+            r["cq_pa_hardship"],
+            "cq_pa_hardship_enterprise" if enterprise else "cq_pa_hardship_institution",
+        ),
+    ]
+    if enterprise:
+        start = v.get("work_start_date")
+        if start is None:
+            revolution_text = "未提供参加工作日期，1953年年底及以前参加革命工作的倾斜未计入"
+        else:
+            early = "在" if r["cq_pa_revolution"] else "不在"
+            revolution_text = f"参加工作日期 {start} {early} 1953年年底及以前"
+        steps += [
+            step(
+                "适当倾斜按企业退休人员（调整范围第（一）项第1、2目）计算；被征地农转非人员和城镇超龄人员不享受",
+                None,
+                "cq_pa_scope",
+            ),
+            step(revolution_text, r["cq_pa_revolution"], "cq_pa_revolution"),
+            step(
+                f"退休日期 {v['retirement_date']}；2005年12月31日前退休且缴费年限超过20年的，"
+                f"超过部分每年3元（计为 {years} 年）",
+                r["cq_pa_early_retiree"],
+                "cq_pa_pre2006",
+            ),
+            step(
+                "企业退休军转干部补足到2020年年末全市企业退休人员平均养老金：汇编未给出该平均水平，未计入",
+                None,
+                "cq_pa_military",
+            ),
+            step("企业退休人员增发高龄人员养老金按「原规定」执行，原规定不在汇编中，未计入", None,
+                 "cq_pa_enterprise_old_age"),
+        ]
+    else:
+        note = (
+            "2020-12-31 及以前已满75周岁，每月再增加 50 元"
+            if r["cq_pa_age75"]
+            else "2020-12-31 前未满75周岁；2021年1月1日及以后年满75周岁的，从年满75周岁之月起按每月100元增发"
+            "高龄人员养老金（不属于本次2021年1月起的增加额，未计入）"
+        )
+        steps.append(step(note, r["cq_pa_age75"], "cq_pa_age75"))
+    details = {
+        "in_scope": True,
+        "flat": r["cq_pa_flat"],
+        "by_years": money(r["cq_pa_years"]),
+        "by_pension": money(r["cq_pa_pct"]),
+        "revolution_1953": r["cq_pa_revolution"],
+        "hardship_area": r["cq_pa_hardship"],
+        "pre_2006_retiree": r["cq_pa_early_retiree"],
+        "institution_age_75": r["cq_pa_age75"],
+    }
+    return money(r["pension_adjustment"]), details, steps
+
+
+CALCULATOR = Calculator(
+    name="pension_adjustment",
+    title="退休人员基本养老金调整（月增加额）",
+    unit="CNY/month",
+    fields=FIELDS,
+    variable="pension_adjustment",
+    to_variables=to_variables,
+    period_of=lambda values: str(values["year"]),
+    gap=gap,
+    explain=explain,
+    explain_variables=HUNAN_PARTS + CHONGQING_PARTS,
+    coverage=[
+        {"region": "湖南", "dates": "2020年度（2019-12-31 前退休）", "doc_no": "湘人社规〔2020〕11号"},
+        {"region": "重庆", "dates": "2021年度（2020-12-31 及以前退休）", "doc_no": "渝人社发〔2021〕22号"},
+    ],
+    sources=(
+        "hn_pa_scope", "hn_pa_flat", "hn_pa_years", "hn_pa_pct", "hn_pa_age", "hn_pa_hardship", "hn_pa_military",
+        "cq_pa_scope", "cq_pa_excluded", "cq_pa_flat", "cq_pa_years", "cq_pa_pct", "cq_pa_revolution",
+        "cq_pa_hardship_enterprise", "cq_pa_pre2006", "cq_pa_military", "cq_pa_hardship_institution",
+        "cq_pa_age75", "cq_pa_enterprise_old_age",
+    ),
+    notes=(
+        "军转干部倾斜、企业高龄养老金（原规定）需汇编未给出的数据，未计入，解释中逐项说明。",
+        "重庆机关事业单位2021年及以后年满75周岁者自当月起的100元高龄养老金不计入本次增加额。",
+    ),
+)

@@ -1,0 +1,48 @@
+"""北京市失业保险金月发放标准（京人社发[2020]8号），自2020年7月1日起执行."""
+
+from __future__ import annotations
+
+import numpy as np
+from openfisca_core.periods import DateUnit
+from openfisca_core.variables import Variable
+
+from kuaiban.rules.entities import Person
+from kuaiban.rules.enums import Region
+from kuaiban.rules.formulas import MONTHS_PER_YEAR
+
+
+class unemployment_benefit_beijing(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "北京市失业保险金月发放标准"
+    unit = "currency-CNY"
+
+    def formula_2020_07(person, period, parameters):
+        p = parameters(period.start).unemployment_benefit.beijing
+        months = person("contribution_months", period)
+        by_tier = np.select(
+            [
+                months < p.min_years * MONTHS_PER_YEAR,
+                months < 5 * MONTHS_PER_YEAR,
+                months < 10 * MONTHS_PER_YEAR,
+                months < 15 * MONTHS_PER_YEAR,
+                months < 20 * MONTHS_PER_YEAR,
+            ],
+            [0.0, p.amount_1_to_5, p.amount_5_to_10, p.amount_10_to_15, p.amount_15_to_20],
+            p.amount_20_plus,
+        )
+        late = person("benefit_month", period) >= p.flat_from_month
+        return np.where(late & (by_tier > 0), p.amount_from_month_13, by_tier)
+
+
+class unemployment_benefit(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "失业保险金月发放标准（按参保地）"
+    unit = "currency-CNY"
+
+    def formula(person, period, parameters):
+        region = person("region", period)
+        return np.where(region == Region.beijing, person("unemployment_benefit_beijing", period), 0.0)
