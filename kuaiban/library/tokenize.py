@@ -42,14 +42,13 @@ DOMAIN_WORDS: tuple[str, ...] = (
 )
 
 # Function words and question words that carry no topic: dropped from index and query alike.
-STOPWORDS: frozenset[str] = frozenset(
-    """
+_STOPWORD_TEXT = """
     的 了 和 与 及 或 等 是 在 对 为 以 于 由 将 把 被 从 向 到 其 之 而 并 且 也 又 都 就 还 这 那
     有 无 不 没 没有 个 各 该 此 其他 以及 有关 关于 进一步 一个 一些 什么 怎么 怎么办 怎样 如何 哪 哪里
     哪儿 哪些 多少 几 吗 呢 吧 啊 呀 么 嘛 我 我们 你 你们 他 她 它 他们 自己 能 能不能 可以 可不可以
     会 要 想 需要 应该 应当 去 来 给 让 吧 得 地 着 过 一下 现在 今年 请问 谁 啥 咋 是否 还是
-    """.split()
-)
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 _KEEP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z0-9]")
 _SPACE = re.compile(r"\s+")

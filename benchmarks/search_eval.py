@@ -1,0 +1,227 @@
+"""Measure the policy library's search on the question set (data/eval/questions.yaml).
+
+Usage::
+
+    .venv/bin/python benchmarks/search_eval.py [--db URL] [--json out.json] [--misses]
+
+Reports, in one run on the same database:
+
+* ``kuaiban``: :class:`kuaiban.library.search.SearchIndex` as shipped;
+* ablations of it (no synonyms, no title weight, no whole-document BM25, no region
+  boost), to show what each part contributes;
+* ``bm25 baseline``: plain BM25 (bm25s) over jieba's default tokens of whole
+  documents (title + every passage), no synonyms, no title weighting.
+
+Recall@5: share of questions with an expected document among the first 5 hits.
+MRR: mean of 1/rank of the first expected document within the first 10 (0 if absent).
+Latency p50/p99 are per query, after the index is loaded, over three passes of the
+question set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import jieba
+import numpy as np
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kuaiban.corpus.coverage import title_key  # noqa: E402
+from kuaiban.db import connect  # noqa: E402
+from kuaiban.library.models import Document, Passage  # noqa: E402
+from kuaiban.library.search import SearchIndex  # noqa: E402
+
+QUESTIONS = ROOT / "data" / "eval" / "questions.yaml"
+K = 5
+MRR_DEPTH = 10
+
+
+def load_questions(path: Path = QUESTIONS) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+
+
+def resolve_expected(session: Session, questions: list[dict]) -> tuple[dict[str, set[int]], list[str]]:
+    """Expected document ids per question id, and the expected entries the library lacks."""
+    by_no: dict[str, set[int]] = {}
+    by_title: dict[str, set[int]] = {}
+    for doc_id, doc_no, title in session.execute(select(Document.id, Document.doc_no, Document.title)):
+        if doc_no:
+            by_no.setdefault(doc_no, set()).add(doc_id)
+        by_title.setdefault(title_key(title), set()).add(doc_id)
+    expected: dict[str, set[int]] = {}
+    missing: list[str] = []
+    for q in questions:
+        ids: set[int] = set()
+        for entry in q["expected"]:
+            found = (by_title.get(title_key(entry[6:]), set()) if entry.startswith("title:")
+                     else by_no.get(entry, set()))
+            if not found:
+                missing.append(f"{q['id']}: {entry}")
+            ids |= found
+        expected[q["id"]] = ids
+    return expected, missing
+
+
+@dataclass
+class Result:
+    name: str
+    recall: float
+    mrr: float
+    ranks: dict[str, int | None]  # question id -> 1-based rank of first expected doc (None if not in top 10)
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+
+
+def evaluate(name: str, ranked: dict[str, list[int]], expected: dict[str, set[int]]) -> Result:
+    ranks: dict[str, int | None] = {}
+    for qid, ids in ranked.items():
+        rank = next((i + 1 for i, d in enumerate(ids[:MRR_DEPTH]) if d in expected[qid]), None)
+        ranks[qid] = rank
+    n = len(ranks)
+    recall = sum(1 for r in ranks.values() if r is not None and r <= K) / n
+    mrr = sum(1.0 / r for r in ranks.values() if r is not None) / n
+    return Result(name, recall, mrr, ranks)
+
+
+def run_index(index: SearchIndex, questions: list[dict], passes: int = 1) -> tuple[dict, list[float]]:
+    ranked: dict[str, list[int]] = {}
+    times: list[float] = []
+    for _ in range(passes):
+        for q in questions:
+            t0 = time.perf_counter()
+            hits = index.search(q["question"], limit=MRR_DEPTH)
+            times.append((time.perf_counter() - t0) * 1000)
+            ranked[q["id"]] = [h.document_id for h in hits]
+    return ranked, times
+
+
+_WORD = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+def _jieba_tokens(text: str) -> list[str]:
+    return [w for w in jieba.lcut(text) if _WORD.search(w)]
+
+
+def bm25_baseline(session: Session, questions: list[dict]) -> tuple[dict, list[float]]:
+    """Plain BM25 (bm25s) over jieba's default segmentation of whole documents."""
+    texts: dict[int, list[str]] = {}
+    for doc_id, title in session.execute(select(Document.id, Document.title).order_by(Document.id)):
+        texts[doc_id] = [title]
+    for doc_id, text in session.execute(
+        select(Passage.document_id, Passage.text).order_by(Passage.document_id, Passage.position)
+    ):
+        texts.setdefault(doc_id, []).append(text)
+    ids = list(texts)
+    retriever = bm25s.BM25()
+    retriever.index([_jieba_tokens("\n".join(texts[i])) for i in ids], show_progress=False)
+    vocab = retriever.vocab_dict
+    ranked: dict[str, list[int]] = {}
+    times: list[float] = []
+    for q in questions:
+        t0 = time.perf_counter()
+        toks = [t for t in _jieba_tokens(q["question"]) if t in vocab]
+        if toks:
+            docs, scores = retriever.retrieve([toks], k=MRR_DEPTH, show_progress=False)
+            ranked[q["id"]] = [ids[int(d)] for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        else:
+            ranked[q["id"]] = []
+        times.append((time.perf_counter() - t0) * 1000)
+    return ranked, times
+
+
+def percentile(values: list[float], p: float) -> float:
+    return float(np.percentile(np.array(values), p))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", help="database URL (default: the product's default database)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--misses", action="store_true", help="list questions kuaiban misses at 5")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    args = parser.parse_args(argv)
+
+    jieba.setLogLevel(60)
+    questions = load_questions(args.questions)
+    engine = connect(args.db)
+    with Session(engine) as session:
+        expected, missing = resolve_expected(session, questions)
+        t0 = time.perf_counter()
+        index = SearchIndex.build(session)
+        build_s = time.perf_counter() - t0
+        variants = {
+            "kuaiban − synonyms": SearchIndex.build(session, synonyms={}),
+            "kuaiban − title weight": SearchIndex.build(session, title_weight=0.0),
+            "kuaiban − document BM25": SearchIndex.build(session, doc_weight=0.0),
+            "kuaiban − region boost": SearchIndex.build(session, region_boost=1.0),
+        }
+        base_ranked, base_times = bm25_baseline(session, questions)
+    answerable = [q for q in questions if expected[q["id"]]]
+
+    run_index(index, questions[:10])  # warm-up: jieba's query path, numpy
+    ranked, times = run_index(index, questions, passes=3)
+    results = [evaluate("kuaiban", ranked, expected)]
+    results[0].p50_ms, results[0].p99_ms = percentile(times, 50), percentile(times, 99)
+    for name, variant in variants.items():
+        results.append(evaluate(name, run_index(variant, questions)[0], expected))
+    base = evaluate("bm25 baseline (bm25s, jieba, whole documents)", base_ranked, expected)
+    base.p50_ms, base.p99_ms = percentile(base_times, 50), percentile(base_times, 99)
+    results.append(base)
+
+    n = len(questions)
+    print(f"questions: {n} ({n - len(answerable)} with no expected document in the library); "
+          f"index build {build_s:.2f} s; "
+          f"{len(index.docs)} documents, {len(index.passages)} passages")
+    print(f"{'system':<48} {'Recall@5':>9} {'MRR@10':>7} {'p50 ms':>7} {'p99 ms':>7}")
+    for r in results:
+        p50 = f"{r.p50_ms:7.2f}" if r.p50_ms is not None else "      –"
+        p99 = f"{r.p99_ms:7.2f}" if r.p99_ms is not None else "      –"
+        print(f"{r.name:<48} {r.recall:9.3f} {r.mrr:7.3f} {p50} {p99}")
+    if missing:
+        print(f"\nexpected documents not in the library ({len(missing)}): " + "; ".join(missing))
+
+    misses = [q for q in questions if not (results[0].ranks[q["id"]] or 99) <= K]
+    if args.misses or misses:
+        print(f"\nkuaiban misses at {K} ({len(misses)}):")
+        for q in misses:
+            hits = index.search(q["question"], limit=3)
+            top = " | ".join(f"{h.doc_no or h.title[:20]}" for h in hits)
+            print(f"  {q['id']} {q['question']}  expected {q['expected']}  rank "
+                  f"{results[0].ranks[q['id']]}  top3: {top}")
+
+    if args.json:
+        args.json.write_text(json.dumps({
+            "questions": n,
+            "k": K,
+            "index_build_seconds": round(build_s, 3),
+            "documents": len(index.docs),
+            "passages": len(index.passages),
+            "missing_expected": missing,
+            "results": [
+                {"system": r.name, "recall_at_5": round(r.recall, 4), "mrr_at_10": round(r.mrr, 4),
+                 "p50_ms": None if r.p50_ms is None else round(r.p50_ms, 3),
+                 "p99_ms": None if r.p99_ms is None else round(r.p99_ms, 3),
+                 "misses": [qid for qid, rank in r.ranks.items() if rank is None or rank > K]}
+                for r in results
+            ],
+            "latency_samples": len(times),
+            "mean_ms": round(statistics.mean(times), 3),
+        }, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,543 @@
+"""Ranked full-text search over the policy library (法规库).
+
+The index is built in memory from the ``passages`` and ``documents`` tables
+(``Passage.tokens`` already holds :func:`kuaiban.library.tokenize.tokenize`
+output, so loading segments nothing but the titles).
+
+Ranking (see docs/search.md for the measurements behind each part):
+
+* BM25 over passages (one article 第X条, or a ~500-character run of paragraphs);
+* BM25 over titles, weighted :data:`TITLE_WEIGHT` — a title states what the whole
+  document is about;
+* BM25 over whole documents, weighted :data:`DOC_WEIGHT` — a question's words are
+  often spread over several articles;
+* colloquial words expanded to the policy vocabulary (:data:`SYNONYMS`, 退休金 →
+  养老金) at a lower weight;
+* a region named in the query (湖南, 重庆市 …) favours that region's documents;
+* a 文号 typed in any bracket style (人社部发[2020]26号, 人社部发2020年26号) puts that
+  document first.
+
+Hits are grouped per document: each document's best passage is the hit, so the
+citation points at the article (or attachment) where the match is.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kuaiban.corpus import docno
+from kuaiban.corpus.regions import REGIONS, canonical_region
+from kuaiban.library.models import Document, DocumentSource, Meta, Passage
+from kuaiban.library.tokenize import normalize_text, tokenize
+
+FINGERPRINT_KEY = "ingest_fingerprint"
+
+K1 = 1.2
+B = 0.75
+TITLE_WEIGHT = 1.5
+DOC_WEIGHT = 0.5
+SYNONYM_WEIGHT = 0.6
+REGION_BOOST = 1.25  # multiplier for documents of a region the query names
+DOC_NO_SCORE = 1000.0  # an exact 文号 match outranks any text score
+SNIPPET_CHARS = 120
+
+# Plain words → the terms the documents use. Each entry is a translation a caseworker
+# would make, not a fit to the question set: 退休金 is printed as 基本养老金, a 失业金 is a
+# 失业保险金, a 公司 is an 企业 or 用人单位, a 骑手 is a 新就业形态劳动者.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "退休金": ("养老金", "基本养老金"),
+    "养老钱": ("养老金",),
+    "涨": ("调整", "提高"),
+    "上调": ("调整", "提高"),
+    "涨价": ("调整",),
+    "失业金": ("失业保险金",),
+    "社保": ("社会保险",),
+    "社保费": ("社会保险费",),
+    "五险": ("社会保险",),
+    "医保": ("医疗保险", "医疗保障"),
+    "公司": ("企业", "用人单位"),
+    "单位": ("用人单位",),
+    "老板": ("用人单位", "企业"),
+    "员工": ("职工", "劳动者"),
+    "工人": ("职工", "劳动者"),
+    "打工": ("就业", "务工"),
+    "找工作": ("就业", "求职"),
+    "工作": ("就业",),
+    "下岗": ("失业",),
+    "裁员": ("裁员", "减员"),
+    "辞退": ("解除劳动合同",),
+    "开除": ("解除劳动合同",),
+    "工资": ("工资", "薪酬"),
+    "欠薪": ("拖欠", "工资"),
+    "讨薪": ("欠薪", "拖欠"),
+    "拖欠": ("欠薪",),
+    "去世": ("死亡", "遗属"),
+    "死了": ("死亡",),
+    "过世": ("死亡", "遗属"),
+    "家属": ("遗属", "供养亲属", "家属"),
+    "家里人": ("遗属", "供养亲属"),
+    "老人": ("老年人",),
+    "手机": ("智能技术", "网上"),
+    "网上": ("网上", "线上"),
+    "大学生": ("高校毕业生", "大学生"),
+    "毕业生": ("高校毕业生",),
+    "大学": ("高校", "高等学校"),
+    "大学老师": ("高校教师",),
+    "老师": ("教师",),
+    "医生": ("医护", "医务人员"),
+    "护士": ("医护", "医务人员"),
+    "孩子": ("婴幼儿", "子女"),
+    "托儿所": ("托育",),
+    "贷款": ("创业担保贷款", "贷款"),
+    "利息": ("贴息",),
+    "补助": ("补贴", "补助"),
+    "补贴": ("补贴", "补助"),
+    "钱": ("资金", "补贴"),
+    "个体户": ("个体工商户", "灵活就业"),
+    "打零工": ("灵活就业", "零工"),
+    "外卖": ("新就业形态", "平台"),
+    "骑手": ("新就业形态", "平台"),
+    "网约车": ("新就业形态", "平台"),
+    "快递": ("新就业形态", "快递员"),
+    "直播": ("直播", "数字平台", "电商"),
+    "带货": ("电商", "数字平台"),
+    "律师": ("法律援助",),
+    "打官司": ("诉讼", "仲裁"),
+    "官司": ("诉讼", "案件"),
+    "仲裁": ("仲裁", "调解仲裁"),
+    "证明": ("证明事项",),
+    "承诺书": ("告知承诺",),
+    "评职称": ("职称评审",),
+    "职称": ("职称",),
+    "证书": ("证书", "职业资格"),
+    "学技术": ("职业技能培训",),
+    "学技能": ("职业技能培训",),
+    "技术工人": ("技能人才",),
+    "学徒": ("学徒制",),
+    "当兵": ("军人", "退役军人"),
+    "军人家属": ("随军", "配偶"),
+    "随军": ("随军", "配偶"),
+    "档案": ("人事档案",),
+    "看病": ("医疗",),
+    "生孩子": ("生育",),
+    "农村": ("城乡居民", "农村"),
+    "农民": ("农民工", "农村劳动力"),
+    "贫困户": ("贫困劳动力", "建档立卡"),
+    "渔民": ("退捕渔民",),
+    "禁捕": ("退捕", "禁捕"),
+    "冷": ("严寒", "低温"),
+    "热": ("高温",),
+    "报名": ("报名", "招募"),
+    "招老师": ("教师公开招聘",),
+    "招人": ("招聘",),
+    "招工": ("招聘", "用工"),
+    "招工难": ("用工",),
+    "登记": ("登记",),
+    "转过去": ("转移接续",),
+    "转": ("转移接续",),
+    "换工作": ("流动人员", "转移"),
+    "外地": ("跨省", "异地"),
+    "跨省": ("跨省", "转移接续"),
+    "免交": ("减免", "免征"),
+    "少交": ("减免", "降低"),
+    "缓交": ("缓缴",),
+    "免费": ("免费",),
+    "网站": ("平台", "网上"),
+    "病": ("疾病",),
+    "职业病": ("职业病",),
+    "隔离": ("隔离", "医学观察"),
+}
+
+# Colloquial phrases whose meaning jieba's cut loses (没 is a stopword, so 没找到工作 would
+# read as 找到工作): matched on the raw query text.
+PHRASE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "没找到工作": ("未就业", "失业"),
+    "找不到工作": ("未就业", "就业困难人员"),
+    "没有工作": ("未就业", "失业"),
+    "没工作": ("未就业", "失业"),
+    "丢了工作": ("失业",),
+    "不会用": ("困难",),
+    "没法履行": ("不能履行", "履行"),
+    "开证明": ("证明事项",),
+}
+
+_REGION_WORDS: list[tuple[str, str]] = sorted(
+    [(r, r) for r, _ in REGIONS]
+    + [(m, r) for r, markers in REGIONS for m in markers if len(m) >= 3 and m.endswith(("省", "市"))]
+    + [("全国", "国家"), ("国家", "国家")],
+    key=lambda t: -len(t[0]),
+)
+
+
+@dataclass
+class Hit:
+    document_id: int
+    doc_no: str | None
+    title: str
+    article: int | None  # 第X条 number when the match is inside an article
+    attachment: str | None  # 附件 label when inside an attachment
+    snippet: str  # ~120 chars around the best match, matched terms in <mark>…</mark>
+    score: float
+    source: dict  # {"file", "start_line", "end_line"} of the passage
+    region: str | None
+    date: str | None  # ISO date
+    status: str
+    category: str | None
+
+
+@dataclass
+class _Postings:
+    """BM25 weights per term: for term id t, units ``ids[t]`` carry weights ``weights[t]``."""
+
+    ids: dict[int, np.ndarray] = field(default_factory=dict)
+    weights: dict[int, np.ndarray] = field(default_factory=dict)
+
+
+def _bm25_postings(units: list[list[int]], k1: float = K1, b: float = B) -> _Postings:
+    """Precompute BM25 term weights (idf × saturated tf) for every (term, unit) pair."""
+    n = len(units)
+    lengths = np.array([len(u) for u in units], dtype=np.float64)
+    avg = float(lengths.mean()) if n and lengths.sum() else 1.0
+    per_term_ids: dict[int, list[int]] = {}
+    per_term_tf: dict[int, list[int]] = {}
+    for i, unit in enumerate(units):
+        for t, tf in Counter(unit).items():
+            per_term_ids.setdefault(t, []).append(i)
+            per_term_tf.setdefault(t, []).append(tf)
+    post = _Postings()
+    for t, ids in per_term_ids.items():
+        ids_arr = np.array(ids, dtype=np.int32)
+        tf = np.array(per_term_tf[t], dtype=np.float64)
+        df = len(ids)
+        idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        norm = k1 * (1.0 - b + b * lengths[ids_arr] / avg)
+        post.ids[t] = ids_arr
+        post.weights[t] = (idf * tf * (k1 + 1.0) / (tf + norm)).astype(np.float32)
+    return post
+
+
+def _score(post: _Postings, query: dict[int, float], size: int) -> np.ndarray:
+    scores = np.zeros(size, dtype=np.float32)
+    for t, qw in query.items():
+        ids = post.ids.get(t)
+        if ids is not None:
+            scores[ids] += qw * post.weights[t]
+    return scores
+
+
+@dataclass
+class _Doc:
+    id: int
+    doc_no: str | None
+    title: str
+    issuers: list[str]
+    region: str | None
+    date: str | None
+    year: int | None
+    status: str
+    category: str | None
+    sources: list[tuple[str, int, int]]
+
+
+@dataclass
+class _Passage:
+    doc: int  # index into SearchIndex.docs
+    article: int | None
+    attachment: str | None
+    text: str
+    start_line: int
+    end_line: int
+
+
+class SearchIndex:
+    """In-memory BM25 index of the library; immutable once built, safe to share across threads."""
+
+    def __init__(self, docs: list[_Doc], passages: list[_Passage], passage_tokens: list[list[str]],
+                 *, title_weight: float = TITLE_WEIGHT, doc_weight: float = DOC_WEIGHT,
+                 synonyms: dict[str, tuple[str, ...]] | None = None, region_boost: float = REGION_BOOST):
+        self.docs = docs
+        self.passages = passages
+        self.title_weight = title_weight
+        self.doc_weight = doc_weight
+        self.synonyms = SYNONYMS if synonyms is None else synonyms
+        self.region_boost = region_boost
+        self.vocab: dict[str, int] = {}
+
+        def ids(tokens: list[str]) -> list[int]:
+            return [self.vocab.setdefault(t, len(self.vocab)) for t in tokens]
+
+        passage_ids = [ids(toks) for toks in passage_tokens]
+        title_ids = [ids(tokenize(d.title)) for d in docs]
+        doc_units: list[list[int]] = [list(t) for t in title_ids]
+        for p, toks in zip(passages, passage_ids, strict=True):
+            doc_units[p.doc].extend(toks)
+        self._passage_post = _bm25_postings(passage_ids)
+        self._title_post = _bm25_postings(title_ids)
+        self._doc_post = _bm25_postings(doc_units)
+        self._passage_doc = np.array([p.doc for p in passages], dtype=np.int32)
+        # first passage of each document, for hits that match on the title only
+        self._first_passage = np.full(len(docs), -1, dtype=np.int64)
+        for i in range(len(passages) - 1, -1, -1):
+            self._first_passage[passages[i].doc] = i
+        self._by_doc_no: dict[str, list[int]] = {}
+        for i, d in enumerate(docs):
+            if d.doc_no:
+                self._by_doc_no.setdefault(d.doc_no, []).append(i)
+        self._doc_region = np.array([d.region or "" for d in docs], dtype=object)
+
+    # -- building -------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, session: Session, **options) -> SearchIndex:
+        """Load every document and passage from the database."""
+        sources: dict[int, list[tuple[str, int, int]]] = {}
+        for s in session.execute(
+            select(DocumentSource.document_id, DocumentSource.file, DocumentSource.start_line,
+                   DocumentSource.end_line).order_by(DocumentSource.document_id, DocumentSource.position)
+        ):
+            sources.setdefault(s.document_id, []).append((s.file, s.start_line, s.end_line))
+        docs: list[_Doc] = []
+        index_of: dict[int, int] = {}
+        for d in session.execute(
+            select(Document.id, Document.doc_no, Document.title, Document.issuers, Document.region,
+                   Document.date, Document.status, Document.category).order_by(Document.id)
+        ):
+            index_of[d.id] = len(docs)
+            docs.append(_Doc(
+                id=d.id, doc_no=d.doc_no, title=d.title, issuers=list(d.issuers or []), region=d.region,
+                date=d.date.isoformat() if d.date else None, year=d.date.year if d.date else None,
+                status=d.status, category=d.category, sources=sources.get(d.id, []),
+            ))
+        passages: list[_Passage] = []
+        tokens: list[list[str]] = []
+        for p in session.execute(
+            select(Passage.document_id, Passage.article, Passage.attachment, Passage.text,
+                   Passage.start_line, Passage.end_line, Passage.tokens)
+            .order_by(Passage.document_id, Passage.position)
+        ):
+            if p.document_id not in index_of:
+                continue
+            passages.append(_Passage(index_of[p.document_id], p.article, p.attachment, p.text,
+                                     p.start_line, p.end_line))
+            tokens.append(p.tokens.split())
+        return cls(docs, passages, tokens, **options)
+
+    # -- querying -------------------------------------------------------------------
+
+    def query_terms(self, query: str) -> dict[int, float]:
+        """Vocabulary ids of the query's tokens with their weights (synonyms weigh less)."""
+        terms: dict[int, float] = {}
+        tokens = tokenize(query)
+        for tok in tokens:
+            t = self.vocab.get(tok)
+            if t is not None:
+                terms[t] = max(terms.get(t, 0.0), 1.0)
+        alternatives = [alt for tok in tokens for alt in self.synonyms.get(tok, ())]
+        if self.synonyms:
+            alternatives += [alt for phrase, alts in PHRASE_SYNONYMS.items() if phrase in query for alt in alts]
+        for alt in alternatives:
+            for sub in tokenize(alt):
+                t = self.vocab.get(sub)
+                if t is not None and t not in terms:
+                    terms[t] = SYNONYM_WEIGHT
+        return terms
+
+    def _filter_mask(self, region, year, issuer, category, status) -> np.ndarray | None:
+        if not any(v is not None and v != "" for v in (region, year, issuer, category, status)):
+            return None
+        region = canonical_region(region) if region else None
+
+        def passes(d: _Doc) -> bool:
+            return not (
+                (region and d.region != region)
+                or (year and d.year != int(year))
+                or (issuer and not any(issuer in x for x in d.issuers) and issuer not in d.title[:40])
+                or (category and (d.category is None or category not in d.category))
+                or (status and d.status != status)
+            )
+
+        keep = np.array([passes(d) for d in self.docs], dtype=bool)
+        return keep
+
+    def _named_regions(self, query: str) -> set[str]:
+        q = normalize_text(query)
+        found = set()
+        for word, region in _REGION_WORDS:
+            if word in q:
+                found.add(region)
+                q = q.replace(word, " ")
+        return found
+
+    def search(self, query: str, limit: int = 10, region: str | None = None, year: int | None = None,
+               issuer: str | None = None, category: str | None = None, status: str | None = None,
+               *, per_document: bool = True) -> list[Hit]:
+        """Best hits for ``query``, one per document unless ``per_document`` is False."""
+        query = query.strip()
+        if not query or limit <= 0:
+            return []
+        terms = self.query_terms(query)
+        n_docs, n_pass = len(self.docs), len(self.passages)
+
+        passage_scores = _score(self._passage_post, terms, n_pass)
+        doc_scores = np.zeros(n_docs, dtype=np.float32)
+        best_passage = np.full(n_docs, -1, dtype=np.int64)
+        if n_pass:
+            np.maximum.at(doc_scores, self._passage_doc, passage_scores)
+            order = np.argsort(passage_scores, kind="stable")  # ascending: the best write last
+            best_passage[self._passage_doc[order]] = order
+        doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
+        doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
+
+        regions = self._named_regions(query)
+        if regions and self.region_boost != 1.0:
+            doc_scores = np.where(np.isin(self._doc_region, list(regions)),
+                                  doc_scores * self.region_boost, doc_scores).astype(np.float32)
+
+        for key in docno.lookup_keys(query):
+            for i in self._by_doc_no.get(key, ()):
+                doc_scores[i] += DOC_NO_SCORE
+
+        mask = self._filter_mask(region, year, issuer, category, status)
+        if mask is not None:
+            doc_scores = np.where(mask, doc_scores, 0.0).astype(np.float32)
+
+        highlight = self._highlight_terms(query, terms)
+        if not per_document:
+            if mask is not None:
+                passage_scores = np.where(mask[self._passage_doc], passage_scores, 0.0)
+            top = _top(passage_scores, limit)
+            return [self._hit(int(self.passages[p].doc), int(p), float(passage_scores[p]), highlight)
+                    for p in top]
+        top = _top(doc_scores, limit)
+        hits = []
+        for i in top:
+            p = int(best_passage[i]) if passage_scores.size and best_passage[i] >= 0 else -1
+            if p < 0 or passage_scores[p] <= 0:
+                p = int(self._first_passage[i])
+            hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight))
+        return hits
+
+    def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
+        words = set(tokenize(query))
+        inverse = {v: k for k, v in self.vocab.items() if v in terms}
+        words |= {inverse[t] for t in terms if t in inverse}
+        # longest first so 失业保险金 is marked whole, not as 失业 + 保险金
+        return sorted((w for w in words if len(w) >= 2 or not w.isascii()), key=lambda w: (-len(w), w))
+
+    def _hit(self, doc_index: int, passage_index: int, score: float, highlight: list[str]) -> Hit:
+        d = self.docs[doc_index]
+        if passage_index >= 0:
+            p = self.passages[passage_index]
+            text, article, attachment = p.text, p.article, p.attachment
+            source = self._source(d, p.start_line, p.end_line)
+        else:
+            text, article, attachment = d.title, None, None
+            file, start, end = d.sources[0] if d.sources else ("", 0, 0)
+            source = {"file": file, "start_line": start, "end_line": end}
+        return Hit(
+            document_id=d.id, doc_no=d.doc_no, title=d.title, article=article, attachment=attachment,
+            snippet=make_snippet(text, highlight), score=round(score, 4), source=source,
+            region=d.region, date=d.date, status=d.status, category=d.category,
+        )
+
+    @staticmethod
+    def _source(d: _Doc, start: int, end: int) -> dict:
+        """The compilation file whose span holds the passage (passages come from the kept copy)."""
+        file = d.sources[0][0] if d.sources else ""
+        for f, s, e in d.sources:
+            if s <= start <= e:
+                file = f
+                break
+        return {"file": file, "start_line": start, "end_line": end}
+
+
+def _top(scores: np.ndarray, limit: int) -> list[int]:
+    positive = np.flatnonzero(scores > 0)
+    if positive.size == 0:
+        return []
+    if positive.size > limit:
+        part = np.argpartition(-scores[positive], limit - 1)[:limit]
+        positive = positive[part]
+    # ties: lower index (older id) first, so results are deterministic
+    return sorted(positive.tolist(), key=lambda i: (-float(scores[i]), i))
+
+
+def make_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
+    """About ``width`` characters of ``text`` around the densest cluster of ``terms``,
+    HTML-escaped, each term occurrence wrapped in ``<mark>…</mark>``.
+
+    >>> make_snippet("失业人员可以在户籍地、常住地进行失业登记。", ["失业登记", "失业"])
+    '<mark>失业</mark>人员可以在户籍地、常住地进行<mark>失业登记</mark>。'
+    """
+    text = re.sub(r"\s+", " ", text).strip()
+    folded = normalize_text(text) if len(normalize_text(text)) == len(text) else text
+    spans: list[tuple[int, int, str]] = []
+    taken = np.zeros(len(text) + 1, dtype=bool)
+    for term in terms:
+        for m in re.finditer(re.escape(term), folded):
+            if not taken[m.start():m.end()].any():
+                taken[m.start():m.end()] = True
+                spans.append((m.start(), m.end(), term))
+    spans.sort()
+    start = 0
+    if len(text) > width and spans:
+        best, best_key = 0, (-1, -1)
+        for s, _, _ in spans:
+            lo = max(0, s - width // 4)
+            inside = {t for a, e, t in spans if a >= lo and e <= lo + width}
+            key = (len(inside), sum(len(t) for t in inside))
+            if key > best_key:
+                best, best_key = lo, key
+        start = best
+    end = min(len(text), start + width)
+    if end - start < width:
+        start = max(0, end - width)
+    out: list[str] = ["…" if start > 0 else ""]
+    pos = start
+    for s, e, _ in spans:
+        if s < start or e > end:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)
+
+
+# -- per-process cache ------------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_cache: dict[str, tuple[str | None, SearchIndex]] = {}
+
+
+def _fingerprint(session: Session) -> str | None:
+    row = session.get(Meta, FINGERPRINT_KEY)
+    return row.value if row else None
+
+
+def get_index(engine: Engine) -> SearchIndex:
+    """The index of ``engine``'s library, built once per process and rebuilt when an ingest
+    has changed the database (its ``ingest_fingerprint``)."""
+    key = engine.url.render_as_string(hide_password=False)
+    with Session(engine) as session:
+        fp = _fingerprint(session)
+        cached = _cache.get(key)
+        if cached and cached[0] == fp:
+            return cached[1]
+        with _cache_lock:
+            cached = _cache.get(key)
+            if cached and cached[0] == fp:
+                return cached[1]
+            index = SearchIndex.build(session)
+            _cache[key] = (fp, index)
+            return index
