@@ -43,6 +43,7 @@ _NAME_START = ("湖南省", "国家", "国务院", "中共", "中国", "中央",
                "银保监", "共青团", "统计", "档案", "国家卫生", "中华人民共和国")
 _KEEP_TOGETHER = ("国家税务总局湖南省税务局",)
 _HTML_TAG = re.compile(r"</?(?:ol|ul|li|p|br|span|div|b|strong|td|tr|th)\b[^>]*>", re.I)
+_AND = re.compile(r"(?<=[\u4e00-\u9fff]) ?and ?(?=[\u4e00-\u9fff])")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")  # markdown horizontal rules
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.I | re.S)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -63,7 +64,9 @@ def _clean_inline(text: str) -> str:
     text = _AUTOLINK.sub(r"\1", text)
     text = _HTML_TAG.sub(" ", text)
     text = text.replace("**", "").replace("\\*", "*").replace("\\_", "_")
-    return text
+    # The extraction turned 15 conjunctions 和 into English ("保护 and 修复"); between two
+    # Chinese characters "and" can only be that.
+    return _AND.sub("和", text)
 
 
 _NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?\s*(第\s*[一二三四五六七八九十百零〇\d]{1,6}\s*[条章节])\s*(?:\*\*)?(?=[\s　])")
@@ -289,7 +292,7 @@ def _title_start(lines: list[str], no_start: int, floor: int) -> int | None:
         if above:
             raw = [lines[k] for k in range(above[0], above[1] + 1)]
             joined = "".join(_plain(r) for r in raw)
-            marked = all(_heading_level(r) or r.strip().startswith("**") for r in raw)
+            marked = bool(_heading_level(raw[0]) or raw[0].strip().startswith("**"))
             if marked and not _section_name(raw[0]) and split_issuers(" ".join(_plain(r) for r in raw)) \
                     and _ORGAN_END.search(joined) and not _SENTENCE_PUNCT.search(joined):
                 return above[0]
