@@ -14,6 +14,7 @@ in Chinese also goes to standard error.  The exit status is 0 whenever the input
 from __future__ import annotations
 
 import enum
+import io
 import json
 import sys
 from typing import Annotated
@@ -38,16 +39,30 @@ def validate_command(
     as_json: Annotated[bool, typer.Option("--json", help="只输出JSON行（不在标准错误输出汇总）")] = False,
 ) -> None:
     """按《失业登记服务对接方案》数据指标要求校验标准输入中的JSON行记录。"""
-    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    # Bytes decoded as UTF-8 whatever the locale says; undecodable bytes make that line non-JSON.
+    raw = getattr(sys.stdin, "buffer", None)
+    stdin = io.TextIOWrapper(raw, encoding="utf-8", errors="replace") if raw is not None else sys.stdin
     total = invalid = 0
-    out = sys.stdout.buffer  # UTF-8 whatever the locale says
-    for answer in validate_lines(stdin, kind.value):
-        out.write((json.dumps(answer, ensure_ascii=False) + "\n").encode("utf-8"))
-        out.flush()
-        total += 1
-        invalid += not answer["valid"]
+    try:
+        for answer in validate_lines(stdin, kind.value):
+            _write_line(json.dumps(answer, ensure_ascii=False))
+            total += 1
+            invalid += not answer["valid"]
+    finally:
+        if stdin is not sys.stdin:
+            stdin.detach()  # leave the process's stdin open
     if not as_json:
         typer.echo(f"共{total}条记录，有效{total - invalid}条，无效{invalid}条", err=True)
+
+
+def _write_line(text: str) -> None:
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+        return
+    out.write((text + "\n").encode("utf-8"))
+    out.flush()
 
 
 def register(app: typer.Typer) -> None:
