@@ -1,0 +1,293 @@
+"""Search over the policy library: 文号 lookup, filters, article-level hits, snippets, ranking.
+
+Two kinds of tests:
+
+* on a small library written straight into a fresh database from excerpts of the
+  compilations (fast, independent of the parsers), each documenting one behaviour;
+* on the real library built from all five compilations (``library_db_url``), the
+  ranking on the question set in data/eval/questions.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from kuaiban.config import COMPILATIONS, DATA
+from kuaiban.library.models import Base, Document, DocumentSource, Meta, Passage
+from kuaiban.library.search import SearchIndex, get_index, make_snippet
+from kuaiban.library.tokenize import tokenize
+
+# Excerpts of four documents as the compilations print them (hunan-hrss-2020.txt and
+# chongqing-hrss-2021.txt). Statuses are set here for the filter tests only.
+FIXTURE = [
+    {
+        "doc_no": "人社部发〔2020〕26号", "title": "人力资源社会保障部关于开展“人社服务快办行动”的通知",
+        "issuers": ["人力资源社会保障部"], "date": dt.date(2020, 4, 21), "region": "国家", "category": "综合",
+        "status": "未知", "source": ("hunan-hrss-2020.txt", 611, 755),
+        "passages": [
+            (None, None, 615, 617, "为深入贯彻落实中央关于深化“放管服”改革、优化营商环境的决策部署，进一步推动"
+             "人力资源社会保障领域“清事项、减材料、压时限”，经研究决定，2020年在全系统开展“人社服务快办行动”。"),
+            (None, None, 637, 639, "（三）工作目标\n以“持续推进清减压，人社服务更快办”为主题，推动材料齐全一次受理、"
+             "关联事项一次办理、更多事项网上办理。2020年底前，力争实现10个以上企业群众眼里的“一件事”打包办理。"),
+            (None, "附件1", 697, 700, "2\t企业与员工解除终止劳动合同\t① 1.3.1 缴费人员增减申报 ② 4.1.1 劳动用工备案 "
+             "③ 1.3.5 社会保险费欠费补缴申报 ④ 1.8.8 失业保险关系转移接续"),
+        ],
+    },
+    {
+        "doc_no": "人力资源社会保障部令第44号", "title": "网络招聘服务管理规定",
+        "issuers": ["人力资源社会保障部"], "date": dt.date(2020, 12, 18), "region": "国家", "category": "人才人事",
+        "status": "未知", "source": ("hunan-hrss-2020.txt", 6608, 6760),
+        "passages": [
+            (None, None, 6613, 6616, "《网络招聘服务管理规定》已经2020年12月7日人力资源社会保障部第54次部务会审议通过，"
+             "现予公布，自2021年3月1日起施行。"),
+            (1, None, 6622, 6622, "第一条 为了规范网络招聘服务，促进网络招聘服务业态健康有序发展，促进就业和人力资源"
+             "流动配置，根据《中华人民共和国就业促进法》《中华人民共和国网络安全法》等法律、行政法规，制定本规定。"),
+            (2, None, 6624, 6626, "第二条 本规定所称网络招聘服务，是指人力资源服务机构在中华人民共和国境内通过互联网"
+             "等信息网络，以网络招聘服务平台、平台内经营、自建网站或者其他网络服务方式，为劳动者求职和用人单位"
+             "招用人员提供的求职、招聘服务。"),
+            (3, None, 6628, 6632, "第三条 国务院人力资源社会保障行政部门负责全国网络招聘服务的综合管理。\n县级以上地方"
+             "人民政府人力资源社会保障行政部门负责本行政区域网络招聘服务的管理工作。"),
+        ],
+    },
+    {
+        "doc_no": "湘人社规〔2020〕11号",
+        "title": "湖南省人力资源和社会保障厅湖南省财政厅关于2020年调整退休人员基本养老金的通知",
+        "issuers": ["湖南省人力资源和社会保障厅", "湖南省财政厅"], "date": dt.date(2020, 7, 14), "region": "湖南",
+        "category": "社会保险", "status": "现行有效", "source": ("hunan-hrss-2020.txt", 5787, 5842),
+        "passages": [
+            (None, None, 5795, 5797, "一、调整范围\n2019年12月31日前已按规定办理退休手续并按月领取基本养老金的退休人员。"),
+            (None, None, 5799, 5811, "二、调整标准\n（一）退休人员每人每月增加基本养老金50元。\n（二）在（一）项调整"
+             "基础上，退休人员按本人缴费年限（含视同缴费年限，不含折算工龄），每满1年月基本养老金增加1.4元。"),
+        ],
+    },
+    {
+        "doc_no": "渝人社发〔2021〕52号", "title": "重庆市人力资源和社会保障局关于发布重庆市最低工资标准的通知",
+        "issuers": ["重庆市人力资源和社会保障局"], "date": dt.date(2021, 11, 30), "region": "重庆",
+        "category": "工资福利", "status": "未知", "source": ("chongqing-hrss-2021.txt", 16953, 16991),
+        "passages": [
+            (None, None, 16963, 16967, "一、具体标准\n(一)万州区黔江区、涪陵区、渝中区……职工最低月工资标准为2100元/月。"),
+            (None, None, 16985, 16987, "四、执行时间\n上述标准自2022年4月1日起执行。全市各用人单位应在本标准发布后"
+             "10日内将该标准向本单位全体劳动者公布。"),
+        ],
+    },
+]
+
+
+def _write_library(url: str, fingerprint: str = "fixture-1") -> None:
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        for i, d in enumerate(FIXTURE):
+            doc = Document(key=f"no:{d['doc_no']}", doc_no=d["doc_no"], title=d["title"], issuers=d["issuers"],
+                           date=d["date"], region=d["region"], category=d["category"], status=d["status"],
+                           body="", paragraphs=[])
+            file, start, end = d["source"]
+            doc.sources = [DocumentSource(position=0, file=file, start_line=start, end_line=end)]
+            session.add(doc)
+            session.flush()
+            for pos, (article, attachment, a, b, text) in enumerate(d["passages"]):
+                session.add(Passage(document_id=doc.id, position=pos, article=article, attachment=attachment,
+                                    text=text, start_line=a, end_line=b, tokens=" ".join(tokenize(text))))
+            assert doc.id == i + 1
+        session.add(Meta(key="ingest_fingerprint", value=fingerprint, updated_at=dt.datetime(2026, 1, 1)))
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def fixture_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('search') / 'fixture.db'}"
+    _write_library(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def index(fixture_url) -> SearchIndex:
+    engine = create_engine(fixture_url)
+    with Session(engine) as session:
+        return SearchIndex.build(session)
+
+
+# -- 文号 lookup ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", [
+    "人社部发〔2020〕26号", "人社部发[2020]26号", "人社部发﹝2020﹞26号", "人社部发【2020】26号",
+    "人社部发(2020)26号", "人社部发（2020）26号", "人社部发2020年26号", "人社部发 〔2020〕 26 号",
+    "人社部发〔2020〕26号 快办行动",
+])
+def test_a_doc_no_in_any_bracket_style_finds_its_document_first(index, typed):
+    hits = index.search(typed)
+    assert hits[0].doc_no == "人社部发〔2020〕26号"
+
+
+def test_an_order_number_is_looked_up_in_its_long_form_too(index):
+    assert index.search("中华人民共和国人力资源和社会保障部令第44号")[0].title == "网络招聘服务管理规定"
+    assert index.search("人社部令第四十四号")[0].doc_no == "人力资源社会保障部令第44号"
+
+
+def test_an_unknown_doc_no_is_not_invented(index):
+    assert all(h.doc_no != "人社部发〔2020〕99号" for h in index.search("人社部发〔2020〕99号"))
+
+
+# -- filters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("region", ["湖南", "湖南省"])
+def test_region_filter_accepts_the_short_and_the_full_name(index, region):
+    hits = index.search("退休人员 基本养老金 调整", region=region)
+    assert [h.doc_no for h in hits] == ["湘人社规〔2020〕11号"]
+    assert index.search("退休人员 基本养老金", region="重庆") == []
+
+
+def test_year_filter_uses_the_document_date(index):
+    assert {h.doc_no for h in index.search("人力资源社会保障", year=2021)} <= {"渝人社发〔2021〕52号"}
+    assert all(h.date.startswith("2020") for h in index.search("人力资源社会保障", year=2020))
+
+
+def test_issuer_filter_is_a_substring_of_an_issuer(index):
+    hits = index.search("标准", issuer="湖南省财政厅")
+    assert [h.doc_no for h in hits] == ["湘人社规〔2020〕11号"]
+
+
+def test_category_and_status_filters(index):
+    assert [h.doc_no for h in index.search("工资标准", category="工资福利")] == ["渝人社发〔2021〕52号"]
+    assert [h.status for h in index.search("养老金", status="现行有效")] == ["现行有效"]
+    assert index.search("养老金", status="已废止") == []
+
+
+def test_a_doc_no_lookup_respects_the_filters(index):
+    hits = index.search("人社部发[2020]26号", region="湖南")
+    assert "人社部发〔2020〕26号" not in {h.doc_no for h in hits}
+
+
+# -- hits, citations and snippets ------------------------------------------------------------
+
+
+def test_a_match_inside_an_article_is_cited_by_its_article_number(index):
+    hit = index.search("通过互联网为劳动者求职和用人单位招用人员提供的服务")[0]
+    assert (hit.doc_no, hit.article, hit.attachment) == ("人力资源社会保障部令第44号", 2, None)
+    assert hit.source == {"file": "hunan-hrss-2020.txt", "start_line": 6624, "end_line": 6626}
+
+
+def test_a_match_in_an_attachment_names_the_attachment(index):
+    hit = index.search("解除劳动合同 欠费补缴申报", limit=1)[0]
+    assert (hit.doc_no, hit.attachment, hit.article) == ("人社部发〔2020〕26号", "附件1", None)
+    assert hit.source["start_line"] == 697
+
+
+def test_one_hit_per_document_by_default_all_passages_on_request(index):
+    grouped = index.search("网络招聘服务")
+    assert [h.doc_no for h in grouped].count("人力资源社会保障部令第44号") == 1
+    flat = index.search("网络招聘服务", per_document=False)
+    assert sum(h.doc_no == "人力资源社会保障部令第44号" for h in flat) >= 3
+
+
+def test_hits_carry_the_citation_fields(index):
+    hit = index.search("重庆最低工资")[0]
+    assert hit.doc_no == "渝人社发〔2021〕52号"
+    assert (hit.region, hit.date, hit.category, hit.status) == ("重庆", "2021-11-30", "工资福利", "未知")
+    assert hit.document_id == 4 and hit.score > 0
+    assert hit.source["file"] == "chongqing-hrss-2021.txt"
+
+
+def test_snippets_mark_the_matched_words(index):
+    hit = index.search("最低月工资标准")[0]
+    assert "<mark>" in hit.snippet and "2100元" in hit.snippet
+    assert "<mark>最低</mark>" in hit.snippet or "<mark>最低月工资标准</mark>" in hit.snippet
+
+
+def test_plain_words_reach_the_policy_vocabulary(index):
+    # 退休金 is printed as 基本养老金; 涨 as 调整 / 增加
+    assert index.search("湖南退休金涨了多少")[0].doc_no == "湘人社规〔2020〕11号"
+
+
+def test_a_query_without_any_known_word_finds_nothing(index):
+    assert index.search("的了吗？") == []
+    assert index.search("   ") == []
+
+
+def test_snippet_is_about_120_characters_around_the_densest_match():
+    text = "无关的开头。" * 40 + "失业人员可以在户籍地、常住地、就业地、参保地进行失业登记。" + "无关的结尾。" * 40
+    snippet = make_snippet(text, ["失业登记", "户籍地", "失业"])
+    plain = snippet.replace("<mark>", "").replace("</mark>", "")
+    assert plain.startswith("…") and plain.endswith("…")
+    assert 110 <= len(plain) <= 125
+    assert "<mark>户籍地</mark>" in snippet and "<mark>失业登记</mark>" in snippet
+
+
+def test_snippet_escapes_html_in_the_text():
+    assert make_snippet("<b>失业</b>登记", ["失业"]) == "&lt;b&gt;<mark>失业</mark>&lt;/b&gt;登记"
+
+
+# -- the per-process cache -------------------------------------------------------------------
+
+
+def test_get_index_is_cached_until_an_ingest_changes_the_fingerprint(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cache.db'}"
+    _write_library(url)
+    engine = create_engine(url)
+    first = get_index(engine)
+    assert get_index(engine) is first
+    with Session(engine) as session:
+        session.get(Meta, "ingest_fingerprint").value = "fixture-2"
+        session.commit()
+    assert get_index(engine) is not first
+
+
+# -- the real library ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def library_index(library_db_url) -> SearchIndex:
+    from kuaiban.db import connect
+
+    return get_index(connect(library_db_url))
+
+
+@pytest.mark.slow
+def test_recall_at_5_on_the_question_set(library_db_url, library_index):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "search_eval", Path(__file__).resolve().parents[2] / "benchmarks" / "search_eval.py")
+    search_eval = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(search_eval)
+    questions = search_eval.load_questions(DATA / "eval" / "questions.yaml")
+    assert len(questions) >= 60
+    from kuaiban.db import connect
+
+    with Session(connect(library_db_url)) as session:
+        expected, _missing = search_eval.resolve_expected(session, questions)
+    ranked, _times = search_eval.run_index(library_index, questions)
+    result = search_eval.evaluate("kuaiban", ranked, expected)
+    assert result.recall >= 0.90, f"Recall@5 {result.recall:.3f}"
+    assert result.mrr >= 0.75, f"MRR {result.mrr:.3f}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("typed, doc_no", [
+    ("人社部发[2020]40号", "人社部发〔2020〕40号"),
+    ("湘人社规2020年11号", "湘人社规〔2020〕11号"),
+    ("渝人社发（2021）64号", "渝人社发〔2021〕64号"),
+    ("人社部令第44号", "人力资源社会保障部令第44号"),
+])
+def test_doc_no_lookup_on_the_real_library(library_index, typed, doc_no):
+    assert library_index.search(typed)[0].doc_no == doc_no
+
+
+@pytest.mark.slow
+def test_real_hits_cite_lines_that_hold_the_matched_words(library_index):
+    for query in ["失业保险金网上申领", "网络招聘服务平台", "稳岗返还"]:
+        for hit in library_index.search(query, limit=5):
+            lines = (COMPILATIONS / hit.source["file"]).read_text(encoding="utf-8").split("\n")
+            span = re.sub(r"\s+", "", "".join(lines[hit.source["start_line"] - 1:hit.source["end_line"]]))
+            marked = re.findall(r"<mark>(.*?)</mark>", hit.snippet)
+            assert marked, (query, hit.snippet)
+            assert any(re.sub(r"\s+", "", m) in span for m in marked), (query, hit)
