@@ -1,0 +1,129 @@
+"""`kuaiban calc`: the contract other tools rely on (output shape, errors, batch, listing)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from kuaiban.cli import app
+
+runner = CliRunner()
+
+HUNAN_RETIREE = {
+    "region": "湖南",
+    "year": 2020,
+    "scheme": "enterprise",
+    "contribution_months": 361,
+    "pension_base": 2000,
+    "birth_date": "1949-12-31",
+    "retirement_date": "2009-12-31",
+    "county": "吉首市",
+}
+
+
+def calc(*args: str, stdin: str = "") -> tuple[int, str]:
+    result = runner.invoke(app, ["calc", *args], input=stdin)
+    return result.exit_code, result.stdout
+
+
+def test_single_mode_prints_value_details_and_cited_steps() -> None:
+    code, out = calc("pension_adjustment", "--json", stdin=json.dumps(HUNAN_RETIREE))
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) == {"calculator", "value", "unit", "details", "explanation"}
+    assert result["value"] == 154.4
+    assert result["unit"] == "CNY/month"
+    for item in result["explanation"]:
+        assert set(item) == {"text", "value", "source"}
+        assert set(item["source"]) == {"doc_no", "article", "quote"}
+        assert item["source"]["doc_no"].startswith("湘人社规〔2020〕11号")
+
+
+def test_without_json_flag_output_is_still_the_same_json_object() -> None:
+    code, out = calc("pension_adjustment", stdin=json.dumps(HUNAN_RETIREE))
+    assert code == 0
+    assert json.loads(out)["value"] == 154.4
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"contribution_months": None}, "contribution_months"),
+        ({"pension_base": "2000"}, "pension_base"),
+        ({"pension_base": -1}, "pension_base"),
+        ({"birth_date": "1949/12/31"}, "birth_date"),
+        ({"region": "火星"}, "region"),
+        ({"year": 2019}, "region/year"),
+        ({"region": "重庆"}, "region/year"),
+        ({"contributon_months": 5}, "contributon_months"),
+    ],
+)
+def test_bad_input_or_gap_gives_error_naming_field_and_exit_2(change: dict, field: str) -> None:
+    raw = {**HUNAN_RETIREE, **change}
+    raw = {key: value for key, value in raw.items() if value is not None}
+    code, out = calc("pension_adjustment", "--json", stdin=json.dumps(raw, ensure_ascii=False))
+    assert code == 2
+    result = json.loads(out)
+    assert list(result) == ["error"]
+    assert result["error"].startswith(field)
+
+
+def test_unknown_calculator_and_non_json_input_are_errors() -> None:
+    assert calc("no_such_thing", stdin="{}")[0] == 2
+    code, out = calc("contribution_base", stdin="not json")
+    assert code == 2 and "error" in json.loads(out)
+
+
+def test_retiree_after_cut_off_gets_zero_with_the_reason() -> None:
+    raw = {**HUNAN_RETIREE, "retirement_date": "2020-01-01"}
+    code, out = calc("pension_adjustment", "--json", stdin=json.dumps(raw))
+    result = json.loads(out)
+    assert code == 0 and result["value"] == 0
+    assert "不在本次调整范围" in result["explanation"][0]["text"]
+
+
+def test_batch_answers_each_line_in_order_errors_included() -> None:
+    lines = [
+        {"calculator": "contribution_base", "input": {"region": "重庆", "year": 2021, "monthly_wage": 1}},
+        {"calculator": "contribution_base", "input": {"region": "北京", "year": 2020, "monthly_wage": 1}},
+        {"calculator": "unemployment_benefit",
+         "input": {"region": "北京", "month": "2020-07", "contribution_months": 240, "benefit_month": 1}},
+    ]
+    stdin = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\nnot json\n"
+    code, out = calc("--batch", stdin=stdin)
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [r.get("value") for r in results] == [3699.0, None, 1925.0, None]
+    assert "北京" in results[1]["error"] and "error" in results[3]
+
+
+def test_list_describes_inputs_coverage_and_sources() -> None:
+    code, out = calc("--list", "--json")
+    listing = json.loads(out)["calculators"]
+    assert code == 0
+    by_name = {entry["name"]: entry for entry in listing}
+    assert {"pension_adjustment", "contribution_base", "survivor_benefit", "unemployment_benefit"} <= set(by_name)
+    for entry in listing:
+        assert entry["inputs"] and entry["coverage"] and entry["sources"]
+        for field in entry["inputs"]:
+            assert {"name", "type", "required"} <= set(field)
+    wage = next(f for f in by_name["contribution_base"]["inputs"] if f["name"] == "monthly_wage")
+    assert wage["unit"] == "CNY/month"
+
+
+def test_survivor_benefit_details_and_ceiling_note() -> None:
+    raw = {"death_date": "2021-09-01", "status": "employed", "contribution_months": 59, "base_income": 3000}
+    code, out = calc("survivor_benefit", "--json", stdin=json.dumps(raw))
+    result = json.loads(out)
+    assert code == 0
+    assert result["details"]["funeral_grant"] == 6000 and result["details"]["pension_months"] == 3
+    assert result["value"] == 15000 and result["details"]["is_ceiling"] is True
+    assert "上限" in result["explanation"][-1]["text"]
+
+
+def test_survivor_benefit_before_the_rule_is_a_gap() -> None:
+    raw = {"death_date": "2021-08-31", "status": "employed", "contribution_months": 59, "base_income": 3000}
+    code, out = calc("survivor_benefit", "--json", stdin=json.dumps(raw))
+    assert code == 2 and json.loads(out)["error"].startswith("death_date")
