@@ -31,10 +31,15 @@ def identity(doc: ParsedDocument) -> str:
     return "title:" + squeeze(doc.title).strip("《》“”\"")
 
 
+def _size(doc: ParsedDocument) -> int:
+    """How much text a copy holds, attachments included (a reprint may lack its tables)."""
+    return len(doc.body) + sum(len(p.text) for a in doc.attachments for p in a.paragraphs)
+
+
 def merge(docs: Iterable[ParsedDocument]) -> list[ParsedDocument]:
     """Fold copies of one document into one with several sources.
 
-    The copy with the longest body is kept as the text of record and the fullest
+    The copy with the most text (attachments included) is kept as the text of record and the fullest
     title as the title; the other copies' spans are added to ``extra_sources``.
     Order of first appearance is kept.
     """
@@ -50,7 +55,7 @@ def merge(docs: Iterable[ParsedDocument]) -> list[ParsedDocument]:
         # the fullest printed title wins ("<issuers>关于…的通知" over "关于…的通知")
         title = max((kept.title, doc.title), key=lambda t: len(squeeze(t)))
         kept.title = doc.title = title
-        if len(doc.body) > len(kept.body):
+        if _size(doc) > _size(kept):
             doc.extra_sources = [*doc.extra_sources, kept.source, *kept.extra_sources]
             for attr in ("date", "effective_date", "category", "region"):
                 if getattr(doc, attr) is None:

@@ -72,5 +72,5 @@ def unspace_cjk(text: str) -> str:
 def strip_markup(text: str) -> str:
     """Drop markdown emphasis and HTML tags that the extractions left in text and cells."""
     text = re.sub(r"\*\*(.*?)\*\*", r"\1", text)
-    text = re.sub(r"</?(?:p|br|span|div|b|strong|td|tr|th)\b[^>]*>", " ", text, flags=re.I)
+    text = re.sub(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^>]*>", " ", text)
     return re.sub(r"[ ]{2,}", " ", text).strip()
