@@ -21,7 +21,7 @@ FOOTER_RE = re.compile(r"^\s*(?:第\s*\d+\s*页\s*(?:[，,/]?\s*共\s*\d+\s*页)
 URL_RE = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")
 # What opens a new paragraph whatever the previous line looked like.
 BLOCK_START_RE = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.．、](?!\d)|[（(]\d+[）)]|"
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\s*(?:\.(?!\d)|[．、])|[（(]\d+[）)]|"
     r"第\s*[一二三四五六七八九十百零〇\d]+\s*[条章节]|附\s*件\s*(?:[0-9一二三四五六七八九十]|[:：]|$|[（(](?:附件)?详情)|附表|附[:：]|问[:：]|答[:：]|——|[①-⑳]|"
     r"特此|联系人|联\s*系\s*人|联系电话|联系方式|电子邮箱|来源[:：])"
 )
@@ -111,6 +111,8 @@ def ends_paragraph(text: str, full_width: int) -> bool:
     tail of a paragraph that ends without punctuation).
     """
     t = text.strip()
+    if re.search(r"[；;]\s*$", t):  # a full line ending in ； is usually cut mid-paragraph
+        return display_width(t) < full_width
     return (
         bool(SENTENCE_END_RE.search(t))
         or is_date_line(t)

@@ -187,6 +187,7 @@ def _body(lines: list[str], first: int, last: int) -> list[tuple[int, str]]:
         if (nxt_i is not None and _header_like(line) and _header_like(lines[nxt_i])
                 and not BLOCK_START_RE.match(text) and not BLOCK_START_RE.match(lines[nxt_i].strip())
                 and not _issuer_line(text) and not TITLE_END_RE.search(text)
+                and not text.startswith("【") and not lines[nxt_i].strip().startswith("【")
                 and (text.endswith(("的", "、")) or TITLE_END_RE.search(text + lines[nxt_i].strip()))):
             out.append((i + 1, text + lines[nxt_i].strip()))
             i = nxt_i + 1
@@ -203,8 +204,8 @@ def _heading_indices(raw: list[tuple[int, str]]) -> set[int]:
     found = set()
     for k, (_, text) in enumerate(raw):
         t = text.strip()
-        if ("\t" in t or not _header_like(t) or BLOCK_START_RE.match(t) or _issuer_line(t)
-                or is_explainer_heading(t)):
+        if ("\t" in t or len(t) > 60 or re.search(r"[。；，：:;]", t) or BLOCK_START_RE.match(t)
+                or _issuer_line(t) or is_explainer_heading(t) or is_date_line(t) or t.startswith("【")):
             continue
         if TITLE_END_RE.search(t) or re.search(r"(?:名单|清单|规则|表|实施方案|工作方案)(?:[（(].*[）)])?$", t):
             found.add(k)
