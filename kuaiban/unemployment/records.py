@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -74,12 +74,17 @@ class RecordSpec:
     sources: tuple[Source, ...]
 
     def field(self, code: str) -> FieldSpec:
-        return self._by_code()[code]
+        return self._by_code[code]
 
     def codes(self) -> tuple[str, ...]:
-        return tuple(f.code for f in self.fields)
+        return tuple(self._by_code)
 
+    def has(self, code: str) -> bool:
+        return code in self._by_code
+
+    @cached_property
     def _by_code(self) -> Mapping[str, FieldSpec]:
+        # cached_property writes the instance __dict__ directly, which a frozen dataclass allows
         return {f.code: f for f in self.fields}
 
 

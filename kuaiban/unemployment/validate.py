@@ -116,7 +116,7 @@ class _Context:
         value = self.record.get(code)
         if not _present(value):
             return None
-        ftype = self.spec.field(code).type if code in self.spec.codes() else "C"
+        ftype = self.spec.field(code).type if self.spec.has(code) else "C"
         return _as_text(value, ftype)
 
     def flagged(self, code: str, table: str, flag: str) -> bool:
@@ -125,7 +125,7 @@ class _Context:
 
     def date_of(self, code: str) -> date | None:
         value = self.text(code)
-        if value is None or code not in self.spec.codes():
+        if value is None or not self.spec.has(code):
             return None
         for check in self.spec.field(code).checks:
             if check.name == "date":
@@ -287,9 +287,8 @@ def validate_record(record: Any, kind: RecordKind, today: date | None = None) ->
     spec = load_record(kind)
     ctx = _Context(record, spec, load_code_tables(), today or china_today())
     errors: list[FieldError] = []
-    known = set(spec.codes())
     for key in record:
-        if key not in known:
+        if not spec.has(key):
             errors.append(FieldError(str(key), "unknown_field", f"“{key}”不是{spec.title}的指标编码"))
     for f in spec.fields:
         errors += _field_errors(ctx, f)
