@@ -62,12 +62,15 @@ def id_sex(number: str) -> str | None:
     return "1" if int(number[pos]) % 2 else "2"
 
 
-def id_problems(number: str, today: date | None = None) -> list[Problem]:
+def id_problems(number: str, today: date | None = None, letter_exempt: bool = True) -> list[Problem]:
     """What is wrong with a number under the spec's rule; empty when it passes.
 
-    Numbers starting with a letter are outside the rule (“首位不是字母的”) and pass."""
-    if not number or _is_letter(number[0]):
+    Numbers starting with a letter are outside the rule (“首位不是字母的”) and pass, unless
+    ``letter_exempt`` is False (a 居民身份证 number never starts with a letter)."""
+    if not number:
         return []
+    if _is_letter(number[0]):
+        return [] if letter_exempt else [Problem("id_format", "居民身份证号码不能以字母开头")]
     if len(number) not in (15, 18):
         return [Problem("id_length", "公民身份号码长度应为15位或18位")]
     if len(number) == 15 and not _DIGITS.match(number):

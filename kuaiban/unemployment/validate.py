@@ -199,7 +199,7 @@ def _check_citizen_id(ctx: _Context, f: FieldSpec, value: str, check: Check) -> 
     when = check.params.get("when")
     if when and not ctx.flagged(when["field"], when["table"], when["flag"]):
         return []
-    problems = idnumber.id_problems(value, ctx.today)
+    problems = idnumber.id_problems(value, ctx.today, letter_exempt=check.params.get("letter_exempt", True))
     errors = [FieldError(f.code, p.rule, f"{_label(f)}：{p.message}") for p in problems]
     if errors or not value or not value[0].isdigit():
         return errors

@@ -248,6 +248,7 @@ def test_applicants_must_be_16_on_the_application_date():
 
 def test_the_document_number_is_checked_only_for_resident_id_cards():
     assert errors(application(AAC058="02", AAC044="H00000000")) == []
+    assert ("AAC044", "id_format") in errors(application(AAC058="01", AAC044="H00000000"))
     wrong = MALE_1990[:17] + ("0" if MALE_1990[17] != "0" else "1")
     assert ("AAC044", "id_checksum") in errors(application(AAC058="01", AAC044=wrong))
     assert ("AAC044", "id_checksum") not in errors(application(AAC058="04", AAC044=wrong))
