@@ -41,7 +41,7 @@ _PAGE_RE = re.compile(r"^(?P<text>.*?)[\s.…]*(?P<page>\d{1,4})\s*$")
 # Words a document title ends with; a short TOC line ending otherwise is a sub-heading.
 _TITLE_END_RE = re.compile(
     r"(通知|意见|办法|规定|决定|法|条例|公告|公报|通报|复函|方案|纲要|规划|数据|函|细则|指引|标准|目录|计划|"
-    r"规则|意见书|说明|批复|令|号)[》”」)）]*$"
+    r"规则|意见书|说明|批复|令|号|协定|协议|章程|清单|要点|大纲|指南|范本|规程)[》”」)）]*$"
 )
 # 公告 numbered by year only ("2021年第18号") under a joint 公告 title.
 _YEAR_NUMBER_RE = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年\s*第\s*(?P<num>\d{1,4})\s*号$")
@@ -252,7 +252,7 @@ _CN_NUM = "一二三四五六七八九十百零〇"
 # Lines that always open a new paragraph.
 _OPENER_RE = re.compile(
     rf"^(?:第\s*[0-9{_CN_NUM}]+\s*[条章节]|[{_CN_NUM}]+\s*[、.．]|[（(]\s*[{_CN_NUM}0-9]+\s*[)）]|"
-    rf"\d+\s*[、．]|\d+\s*\.(?!\d)|附\s*件|特此|注\s*[:：]|备注|[-—]\s|[①-⑳]|[★●■◆])"
+    rf"\d+\s*[、．]|\d+\s*\.(?!\d)|\d{1,2}\.(?=20\d\d年)|附\s*件|特此|注\s*[:：]|备注|[-—]\s|[①-⑳]|[★●■◆])"
 )
 _RULE_RE = re.compile(r"^[\s\-|:：—]+$")  # markdown table rules such as "---- ---"
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;：:！!？?]")
@@ -281,7 +281,7 @@ def clean_line(raw: str) -> str:
 
 def _is_title_like(text: str) -> bool:
     """A heading or title line: no sentence punctuation and a title word at its end."""
-    if _SENTENCE_PUNCT_RE.search(text) or "\t" in text:
+    if _SENTENCE_PUNCT_RE.search(text) or "\t" in text or re.match(rf"^第[0-9{_CN_NUM}]+条", text):
         return False
     bare = re.sub(r"\s*[（(][^()（）]*[)）]\s*$", "", text)  # "…方案 (2021—2025年)"
     return bool(_TITLE_END_RE.search(bare)) or len(text) <= 14
@@ -313,6 +313,12 @@ def _joins(prev_line: str, paragraph: str, nxt: str) -> bool:
         return False
     if re.search(r"[（(]\s*略\s*[)）]$", paragraph):
         return False  # an omitted attachment's title
+    if re.search(r"[。；;！？][（(][^()（）]*[)）]$", paragraph):
+        return False  # "…。(国家发展改革委、商务部负责)": a sentence closed by its note
+    if (_OPENER_RE.match(paragraph) and not re.match(rf"^第[0-9{_CN_NUM}]+条", paragraph)
+            and not _SENTENCE_PUNCT_RE.search(paragraph) and paragraph[-1] not in "，,、"
+            and _width(prev_line) < 26):
+        return False  # a numbered heading: "一、民办普通、高级技工学校筹设审批", "第四节 …"
     if paragraph[-1] not in "，,、和及与" and _is_agency_line(nxt):
         return False  # the signature under the last paragraph
     if _is_title_like(paragraph) and _is_title_like(nxt) and _width(prev_line) < 24:
@@ -320,8 +326,11 @@ def _joins(prev_line: str, paragraph: str, nxt: str) -> bool:
     if _width(prev_line) >= 24:
         # a full-width line: wrapped, unless it is a complete title followed by text
         return not (_is_title_like(paragraph) and not _is_title_like(nxt) and _TITLE_END_RE.search(paragraph))
-    # a short line ending mid-sentence (comma, 、 …) still continues
-    return paragraph[-1] in "，,、" or bool(re.search(r"[，,、]", paragraph) and not _is_title_like(paragraph))
+    # a short line continues only when it stops mid-sentence; "一、提高政治站位,高度重视…" is a heading
+    if paragraph[-1] in "，,、":
+        return True
+    numbered = _OPENER_RE.match(paragraph) and not re.match(rf"^第[0-9{_CN_NUM}]+条", paragraph)
+    return bool(re.search(r"[，,；;]", paragraph)) and not numbered and not _is_title_like(paragraph)
 
 
 def build_paragraphs(lines: list[str], start: int, end: int) -> list[Paragraph]:
