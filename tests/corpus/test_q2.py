@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from kuaiban.corpus.compilations import read_lines
-from kuaiban.corpus.layouts import q2
+from kuaiban.corpus.docno import normalize
+from kuaiban.corpus.layouts import court, q2, shandong
 from kuaiban.corpus.model import RawDocument
 from kuaiban.corpus.pipeline import merge, parse_compilation
 from kuaiban.corpus.structure import build_document
+from kuaiban.corpus.text import squeeze
 
 FILE = Path(__file__).resolve().parents[2] / "data" / "compilations" / "national-and-provinces-2020-q2.txt"
 
@@ -179,13 +181,34 @@ def test_attachment_printed_in_full_and_the_ones_marked_omitted():
 
 
 def test_copies_in_other_compilations_fold_into_one_document():
-    court = Path(FILE.parent, "court-national-provinces-2020.txt")
-    shandong = Path(FILE.parent, "shandong-2020.txt")
-    merged = merge([*parse_compilation(FILE), *parse_compilation(court), *parse_compilation(shandong)])
+    court_file = Path(FILE.parent, "court-national-provinces-2020.txt")
+    shandong_file = Path(FILE.parent, "shandong-2020.txt")
+    merged = merge([*parse_compilation(FILE), *parse_compilation(court_file),
+                    *parse_compilation(shandong_file)])
     for doc_no, files in [
-        ("苏人社发〔2020〕59号", {FILE.name, court.name}),
-        ("津人社办发〔2020〕84号", {FILE.name, court.name}),
-        ("人社部发〔2020〕38号", {FILE.name, shandong.name}),
+        ("苏人社发〔2020〕59号", {FILE.name, court_file.name}),
+        ("津人社办发〔2020〕84号", {FILE.name, court_file.name}),
+        ("人社部发〔2020〕38号", {FILE.name, shandong_file.name}),
     ]:
         (doc,) = [d for d in merged if d.doc_no == doc_no]
         assert {s.file for s in doc.sources} == files
+
+
+def test_titles_match_the_hunan_copies_of_the_same_documents():
+    """Hunan prints the national notices with the issuer before 关于; our titles are
+    the same words without it, under the same normalised 文号."""
+    hunan = read_lines(FILE.parent / "hunan-hrss-2020.txt")
+    number_lines = {}
+    for i, line in enumerate(hunan):
+        no = normalize(line.strip().strip("*#").strip()) if len(line) < 40 else None
+        if no:
+            number_lines[no] = i
+    ours = [*docs()]
+    for mod, name in [(court, "court-national-provinces-2020.txt"), (shandong, "shandong-2020.txt")]:
+        ours += mod.parse(read_lines(FILE.parent / name), name)
+    shared = [d for d in ours if d.doc_no in number_lines]
+    assert {d.doc_no for d in shared} >= {"人社部发〔2020〕26号", "人社部发〔2020〕38号", "人社部发〔2020〕40号",
+                                          "人社部发〔2020〕52号", "人社厅发〔2020〕40号"}
+    for d in shared:
+        i = number_lines[d.doc_no]
+        assert squeeze(d.title) in squeeze("".join(hunan[i - 8:i])), d.doc_no
