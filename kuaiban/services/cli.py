@@ -1,7 +1,119 @@
-"""`kuaiban catalog` and `kuaiban sla` (to be written)."""
+"""`kuaiban catalog` (the 打包一件事 and 提速办 lists) and `kuaiban sla` (time limits).
+
+Contract (other tools rely on it):
+  kuaiban catalog bundles --json   → [{"name", "items": [{"code", "name", "items"?}], "agencies", "notes", "source"}]
+  kuaiban catalog speedup --json   → [{"code", "name", "statutory", "target", "source"}]
+  kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --minutes N) --json
+                                   → {"deadline": ISO date, or ISO datetime for minutes}
+Bad input ends with one line on standard error naming the option, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import Annotated
 
 import typer
+
+from kuaiban.services import calendar, catalogue
+
+catalog_app = typer.Typer(help="快办服务目录：打包一件事、提速办事项", no_args_is_help=True, add_completion=False)
+sla_app = typer.Typer(help="办结时限：工作日（含法定节假日与调休）、自然日、分钟", no_args_is_help=True,
+                      add_completion=False)
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+_WEEKDAYS = "一二三四五六日"
 
 
 def register(app: typer.Typer) -> None:
     """Add the services commands to the main CLI."""
+    app.add_typer(catalog_app, name="catalog")
+    app.add_typer(sla_app, name="sla")
+
+
+def _fail(message: str) -> typer.Exit:
+    print(f"错误：{message}", file=sys.stderr)
+    return typer.Exit(code=2)
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def _limit_text(limit: catalogue.Limit) -> str:
+    unit = {"working_days": "个工作日", "days": "日", "months": "个月", "minutes": "分钟"}
+    if limit.kind == "none":
+        return "无"
+    if limit.kind == "local":
+        return "各地制定"
+    text = f"{limit.value} {unit[limit.kind]}"
+    branches = "；".join(
+        f"{c.when}：{_limit_text(catalogue.Limit(c.kind, c.value))}" for c in limit.conditions
+    )
+    return f"{text}（{branches}）" if branches else text
+
+
+@catalog_app.command("bundles")
+def bundles_cmd(as_json: JsonOption = False) -> None:
+    """人社服务 10 个“打包一件事”（人社部发〔2020〕26号 附件1）。"""
+    items = catalogue.bundles()
+    if as_json:
+        _print_json([b.as_dict() for b in items])
+        return
+    for b in items:
+        names = "、".join(f"{i.code} {i.name}" if i.code else f"{i.name}（{len(i.items)} 项）" for i in b.items)
+        print(f"{b.seq}. {b.name}：{names}")
+        print(f"   涉及机构：{'、'.join(b.agencies)}")
+
+
+@catalog_app.command("speedup")
+def speedup_cmd(as_json: JsonOption = False) -> None:
+    """“提速办”服务事项备选清单（人社部发〔2020〕26号 附件2）。"""
+    items = catalogue.speedup()
+    if as_json:
+        _print_json([s.as_dict() for s in items])
+        return
+    for s in items:
+        print(f"{s.seq}. {s.code or '—'} {s.name}：现行 {_limit_text(s.statutory)} → 提速后 {_limit_text(s.target)}")
+
+
+def _positive(option: str, raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise _fail(f"{option} 须为正整数，收到 {raw!r}")
+    return int(raw)
+
+
+@sla_app.command("deadline")
+def deadline_cmd(
+    start: Annotated[str | None, typer.Option("--start", help="起算时间，ISO 8601（如 2020-09-30T09:00:00+08:00）")] = None,
+    working_days: Annotated[str | None, typer.Option("--working-days", help="工作日数")] = None,
+    days: Annotated[str | None, typer.Option("--days", help="自然日数")] = None,
+    minutes: Annotated[str | None, typer.Option("--minutes", help="分钟数（即办事项）")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """计算办结期限：起算当日不计入（民法典第二百零一条）。"""
+    if start is None:
+        raise _fail("缺少 --start（起算时间，ISO 8601）")
+    try:
+        begin = datetime.fromisoformat(start.strip())
+    except ValueError:
+        raise _fail(f"--start 须为 ISO 8601 日期时间（如 2020-09-30T09:00:00+08:00），收到 {start!r}") from None
+    given = {opt: raw for opt, raw in
+             (("--working-days", working_days), ("--days", days), ("--minutes", minutes)) if raw is not None}
+    if len(given) != 1:
+        raise _fail("须且只能指定 --working-days、--days、--minutes 其中之一")
+    (option, raw), = given.items()
+    n = _positive(option, raw)
+    unit = option.removeprefix("--").replace("-", "_")
+    try:
+        result = calendar.deadline(begin, **{unit: n})
+    except calendar.HolidayDataMissing as exc:
+        raise _fail(f"--start：{exc}") from None
+    if as_json:
+        _print_json({"deadline": result.isoformat()})
+    elif isinstance(result, datetime):
+        print(f"期限：{result.isoformat()}")
+    else:
+        assert isinstance(result, date)
+        print(f"期限：{result.isoformat()}（星期{_WEEKDAYS[result.weekday()]}）")

@@ -1,0 +1,112 @@
+"""Time limits: working days (with China's public holidays and 调休 make-up days), calendar days,
+months and minutes.
+
+Counting follows 《中华人民共和国民法典》 (not reprinted in the compilations, cited by name):
+- 第二百零一条: a period counted in days (or months, years) starts on the day after the start day —
+  开始的当日不计入，自下一日开始计算; a period counted in hours (here minutes) starts at once;
+- 第二百零二条: a period in months ends on the corresponding day of the last month, or on that
+  month's last day when it has no such day;
+- 第二百零三条: when the last day of a period is a 法定休假日, the period ends on the day after it.
+  We apply this to calendar days and months: a deadline that falls on a weekend or holiday moves to
+  the next working day.
+
+Holidays come only from the chinese-calendar package, which publishes the State Council's yearly
+arrangements; outside the years it covers we refuse to compute (HolidayDataMissing), never guess.
+
+>>> from datetime import datetime
+>>> deadline(datetime(2020, 9, 30, 10), working_days=1)  # 10-01..10-08 off (国庆、中秋)
+datetime.date(2020, 10, 9)
+>>> deadline(datetime(2020, 9, 30, 10), minutes=30)
+datetime.datetime(2020, 9, 30, 10, 30)
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+from datetime import date, datetime, timedelta
+from functools import cache
+
+import chinese_calendar
+
+__all__ = ["HolidayDataMissing", "covered_years", "deadline", "is_working_day", "next_working_day"]
+
+
+class HolidayDataMissing(ValueError):
+    """The holiday arrangement of a year is not known (not published, or not in chinese-calendar)."""
+
+
+@cache
+def covered_years() -> tuple[int, int]:
+    """First and last year whose holiday arrangement chinese-calendar knows."""
+    known = [*chinese_calendar.holidays, *chinese_calendar.workdays]
+    return min(known).year, max(known).year
+
+
+def is_working_day(day: date) -> bool:
+    """A 工作日: Monday–Friday except public holidays, plus 调休 make-up Saturdays and Sundays.
+
+    >>> is_working_day(date(2020, 9, 27)), is_working_day(date(2020, 10, 8))  # 补班的星期日, 国庆假期
+    (True, False)
+    """
+    if isinstance(day, datetime):
+        day = day.date()
+    first, last = covered_years()
+    if not first <= day.year <= last:
+        raise HolidayDataMissing(
+            f"{day.year} 年的节假日安排未知（chinese-calendar 仅覆盖 {first}–{last} 年），无法计算工作日"
+        )
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError as exc:  # the package's own range check
+        raise HolidayDataMissing(f"{day.year} 年的节假日安排未知：{exc}") from None
+
+
+def next_working_day(day: date) -> date:
+    """`day` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, _stdlib_calendar.monthrange(year, month)[1]))
+
+
+def deadline(
+    start: datetime | date,
+    *,
+    working_days: int | None = None,
+    days: int | None = None,
+    months: int | None = None,
+    minutes: int | None = None,
+) -> date | datetime:
+    """The last day (or, for minutes, the moment) by which a service must be done.
+
+    Give exactly one of the units, a positive whole number. The start day is not counted:
+    ``working_days=N`` is the N-th working day after the start day; ``days=N`` is the start day + N,
+    moved to the next working day if it falls on a rest day; ``months=N`` likewise from the
+    corresponding day; ``minutes=N`` is the start moment + N minutes (即办, ≤ 30 分钟).
+    """
+    given = {k: v for k, v in
+             {"working_days": working_days, "days": days, "months": months, "minutes": minutes}.items()
+             if v is not None}
+    if len(given) != 1:
+        raise TypeError("give exactly one of working_days, days, months, minutes")
+    (unit, n), = given.items()
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{unit} must be a positive whole number, not {n!r}")
+    if unit == "minutes":
+        if not isinstance(start, datetime):
+            raise TypeError("a limit in minutes needs a start time (datetime), not a date")
+        return start + timedelta(minutes=n)
+    day = start.date() if isinstance(start, datetime) else start
+    if unit == "working_days":
+        left = n
+        while left:
+            day += timedelta(days=1)
+            left -= is_working_day(day)
+        return day
+    end = day + timedelta(days=n) if unit == "days" else _add_months(day, n)
+    return next_working_day(end)

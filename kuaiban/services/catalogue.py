@@ -1,0 +1,332 @@
+"""Typed, read-only views of the services catalogue in data/services/.
+
+The files are built from the compilations (kuaiban.services.extract; speedup.yaml by hand) and every
+entry carries its source. Loaders are cached: the data ships with the code and never changes at run time.
+
+>>> [b.name for b in bundles()][:3]
+['企业招用员工', '企业与员工解除终止劳动合同', '失业']
+>>> speedup_item("2.4.1").target
+Limit(kind='working_days', value=3, conditions=())
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from kuaiban.config import DATA
+
+SERVICES = DATA / "services"
+LimitKind = Literal["working_days", "days", "months", "minutes", "local", "none"]
+LIMIT_KINDS: tuple[str, ...] = ("working_days", "days", "months", "minutes", "local", "none")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an entry comes from: compilation file, 1-based line range, 文号, attachment."""
+
+    file: str
+    lines: tuple[int, int]
+    wenhao: str
+    attachment: str | None = None
+    basis: dict[str, Any] | None = None  # the passage a reading rests on (e.g. 即时办结 ≤ 30 分钟)
+
+    @classmethod
+    def of(cls, d: dict) -> Source:
+        return cls(d["file"], (d["lines"][0], d["lines"][1]), d["wenhao"], d.get("attachment"), d.get("basis"))
+
+    def as_dict(self) -> dict:
+        out: dict[str, Any] = {"file": self.file, "lines": list(self.lines), "wenhao": self.wenhao}
+        if self.attachment:
+            out["attachment"] = self.attachment
+        if self.basis:
+            out["basis"] = self.basis
+        return out
+
+
+# ---------------------------------------------------------------- bundles (打包一件事)
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    """A national service item (code such as 1.1.5), or a group without code keeping its sub-items."""
+
+    code: str | None
+    name: str
+    items: tuple[ServiceItem, ...] = ()
+
+    @classmethod
+    def of(cls, d: dict) -> ServiceItem:
+        return cls(d["code"], d["name"], tuple(cls.of(i) for i in d.get("items", ())))
+
+    def leaves(self) -> tuple[ServiceItem, ...]:
+        """The coded items: itself, or a group's sub-items."""
+        return tuple(x for i in self.items for x in i.leaves()) if self.items else (self,)
+
+    def as_dict(self) -> dict:
+        out: dict[str, Any] = {"code": self.code, "name": self.name}
+        if self.items:
+            out["items"] = [i.as_dict() for i in self.items]
+        return out
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One of the 10 打包“一件事” of 人社部发〔2020〕26号 附件1."""
+
+    seq: int
+    name: str
+    items: tuple[ServiceItem, ...]
+    agencies: tuple[str, ...]
+    notes: tuple[str, ...]
+    source: Source
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(leaf.code for item in self.items for leaf in item.leaves() if leaf.code)
+
+    def as_dict(self) -> dict:
+        """The CLI contract shape: {name, items, agencies, notes, source}."""
+        return {"name": self.name, "items": [i.as_dict() for i in self.items], "agencies": list(self.agencies),
+                "notes": list(self.notes), "source": self.source.as_dict()}
+
+
+# ---------------------------------------------------------------- speed-up list (提速办)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A branch of a conditional limit: `when` quotes the text's condition."""
+
+    when: str
+    kind: LimitKind
+    value: int | None
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A time limit: a number of working days, days, months or minutes; set locally; or none."""
+
+    kind: LimitKind
+    value: int | None
+    conditions: tuple[Condition, ...] = ()
+
+    def __post_init__(self) -> None:
+        for k, v in [(self.kind, self.value), *((c.kind, c.value) for c in self.conditions)]:
+            if k not in LIMIT_KINDS:
+                raise ValueError(f"unknown limit kind {k!r}")
+            if (v is None) != (k in ("local", "none")):
+                raise ValueError(f"limit {k!r} with value {v!r}")
+
+    @classmethod
+    def of(cls, d: dict) -> Limit:
+        return cls(d["kind"], d["value"], tuple(Condition(**c) for c in d.get("conditions", ())))
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "value": self.value, "conditions": [asdict(c) for c in self.conditions]}
+
+
+@dataclass(frozen=True)
+class SpeedupItem:
+    """One of the 25 items of 人社部发〔2020〕26号 附件2 with its current and sped-up limit."""
+
+    seq: int
+    code: str | None
+    name: str
+    statutory: Limit
+    target: Limit
+    statutory_text: str
+    target_text: str
+    source: Source
+    items: tuple[ServiceItem, ...] = ()
+    reading: str | None = None
+
+    def as_dict(self) -> dict:
+        """The CLI contract shape: {code, name, statutory, target, source} (+ items for a group)."""
+        out: dict[str, Any] = {"code": self.code, "name": self.name}
+        if self.items:
+            out["items"] = [i.as_dict() for i in self.items]
+        out |= {"statutory": self.statutory.as_dict(), "target": self.target.as_dict(),
+                "source": self.source.as_dict()}
+        return out
+
+
+# ---------------------------------------------------------------- 2021 form field lists
+
+
+@dataclass(frozen=True)
+class Field:
+    """An information item of a form; flags when the notice marks the item itself (…(勾选))."""
+
+    name: str
+    default_checked: bool = False
+    checkable: bool = False
+    automatic: bool = False
+    conditions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """A line of a bundle's form: a service to tick (勾选 / 默认勾选 / 自动办理) or plain fields."""
+
+    number: int | None
+    label: str | None
+    text: str
+    line: int
+    default_checked: bool = False
+    checkable: bool = False
+    automatic: bool = False
+    conditions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+    entries: tuple[FormEntry, ...] = ()
+
+    @classmethod
+    def of(cls, d: dict) -> FormEntry:
+        return cls(
+            d["number"], d["label"], d["text"], d["line"], d.get("default_checked", False),
+            d.get("checkable", False), d.get("automatic", False), tuple(d.get("conditions", ())),
+            tuple(d.get("notes", ())),
+            tuple(Field(f["name"], f.get("default_checked", False), f.get("checkable", False),
+                        f.get("automatic", False), tuple(f.get("conditions", ())), tuple(f.get("notes", ())))
+                  for f in d.get("fields", ())),
+            tuple(cls.of(e) for e in d.get("entries", ())),
+        )
+
+
+@dataclass(frozen=True)
+class FormSection:
+    title: str
+    entries: tuple[FormEntry, ...]
+
+
+@dataclass(frozen=True)
+class FieldList:
+    """人社部发〔2021〕23号 附件1: the reference form of one bundle."""
+
+    seq: int
+    name: str
+    sections: tuple[FormSection, ...]
+    source: Source
+
+    def entries(self) -> tuple[FormEntry, ...]:
+        """Every entry, sub-entries included, in reading order."""
+        out: list[FormEntry] = []
+
+        def walk(e: FormEntry) -> None:
+            out.append(e)
+            for sub in e.entries:
+                walk(sub)
+
+        for s in self.sections:
+            for e in s.entries:
+                walk(e)
+        return tuple(out)
+
+
+# ---------------------------------------------------------------- Hunan public service catalogue
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    """A row of 湖南省公共服务事项目录（2020版）; `parent` is the 父项's code for a 子项."""
+
+    seq: int
+    code: str
+    name: str
+    levels: tuple[str, ...]
+    relation: Literal["独立项", "父项", "子项"]
+    parent: str | None
+    agency: str
+    type: Literal["依申请类", "主动服务类"]
+    line: int
+
+
+@dataclass(frozen=True)
+class PublicCatalogue:
+    title: str
+    source: Source
+    rows: tuple[CatalogueRow, ...] = field(repr=False)
+
+    def children(self, code: str) -> tuple[CatalogueRow, ...]:
+        return tuple(r for r in self.rows if r.parent == code)
+
+
+# ---------------------------------------------------------------- 告知承诺制
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A row of 人社厅发〔2020〕110号 附件1: the certificates a written commitment may replace for an item."""
+
+    seq: int
+    unit: str
+    item: str
+    sub_item: str
+    certificates: tuple[str, ...]
+    source: Source
+
+
+# ---------------------------------------------------------------- loaders
+
+
+def _load(name: str, directory: Path | None = None) -> Any:
+    with open((directory or SERVICES) / name, encoding="utf-8") as f:
+        return yaml.load(f, Loader=_Loader)
+
+
+@cache
+def bundles() -> tuple[Bundle, ...]:
+    return tuple(
+        Bundle(b["seq"], b["name"], tuple(ServiceItem.of(i) for i in b["items"]), tuple(b["agencies"]),
+               tuple(b["notes"]), Source.of(b["source"]))
+        for b in _load("bundles.yaml")["bundles"]
+    )
+
+
+@cache
+def speedup() -> tuple[SpeedupItem, ...]:
+    return tuple(
+        SpeedupItem(s["seq"], s["code"], s["name"], Limit.of(s["statutory"]), Limit.of(s["target"]),
+                    s["statutory_text"], s["target_text"], Source.of(s["source"]),
+                    tuple(ServiceItem.of(i) for i in s.get("items", ())), s.get("reading"))
+        for s in _load("speedup.yaml")["items"]
+    )
+
+
+def speedup_item(code: str) -> SpeedupItem:
+    """The speed-up entry for a national item code (a group's sub-item codes count too)."""
+    for s in speedup():
+        if s.code == code or any(i.code == code for i in s.items):
+            return s
+    raise KeyError(code)
+
+
+@cache
+def field_lists() -> tuple[FieldList, ...]:
+    return tuple(
+        FieldList(b["seq"], b["name"],
+                  tuple(FormSection(s["title"], tuple(FormEntry.of(e) for e in s["entries"])) for s in b["sections"]),
+                  Source.of(b["source"]))
+        for b in _load("field_lists.yaml")["bundles"]
+    )
+
+
+@cache
+def public_catalogue() -> PublicCatalogue:
+    d = _load("hunan_catalogue.yaml")
+    rows = tuple(CatalogueRow(**{**r, "levels": tuple(r["levels"])}) for r in d["rows"])
+    return PublicCatalogue(d["title"], Source.of(d["source"]), rows)
+
+
+@cache
+def commitments() -> tuple[Commitment, ...]:
+    return tuple(
+        Commitment(c["seq"], c["unit"], c["item"], c["sub_item"], tuple(c["certificates"]), Source.of(c["source"]))
+        for c in _load("commitments.yaml")["items"]
+    )
