@@ -1,3 +1,4 @@
 """Imports every pillar's SQLAlchemy models so Alembic sees all tables on one metadata."""
 
 from kuaiban.library import models as library_models  # noqa: F401
+from kuaiban.services import models as services_models  # noqa: F401

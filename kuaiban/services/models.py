@@ -1,0 +1,275 @@
+"""SQLAlchemy models of the 快办 case system: users, applicants, bundle cases and their tasks,
+materials, 告知承诺 commitments, 好差评 ratings, rectifications and the audit log.
+
+Tables are prefixed ``svc_``; the schema is created only by the Alembic migration 0002_services.
+Times are naive datetimes in Beijing time (Asia/Shanghai): working days are counted on China's calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kuaiban.library.models import Base
+
+# roles
+APPLICANT = "applicant"
+WINDOW = "window"  # 窗口人员: 受理 / 不予受理 / 补正
+REVIEWER = "reviewer"  # 后台审核人员: 审核 / 办结
+SUPERVISOR = "supervisor"  # 监督人员: every case of the region, statistics, rectifications
+ROLES = (APPLICANT, WINDOW, REVIEWER, SUPERVISOR)
+
+# task states
+SUBMITTED = "待受理"
+ACCEPTED = "已受理"
+REVIEWED = "已审核"
+DONE = "已办结"
+REFUSED = "不予受理"
+CORRECTION = "待补正"
+TASK_STATES = (SUBMITTED, ACCEPTED, REVIEWED, DONE, REFUSED, CORRECTION)
+FINAL_TASK_STATES = (DONE, REFUSED)
+
+# case states
+CASE_OPEN = "办理中"
+CASE_CORRECTION = "待补正"
+CASE_DONE = "已办结"
+
+# rectification states (核实 → 整改 → 反馈)
+RECT_VERIFY = "待核实"
+RECT_FIX = "待整改"
+RECT_FEEDBACK = "待反馈"
+RECT_CLOSED = "已反馈"
+
+
+class Applicant(Base):
+    """办事人: a citizen (个人) or an enterprise (单位)."""
+
+    __tablename__ = "svc_applicants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # citizen | enterprise
+    name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(40))  # 证件号码 / 统一社会信用代码
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class User(Base):
+    __tablename__ = "svc_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))  # scrypt$n$r$p$salt_hex$hash_hex
+    role: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    agency: Mapped[str | None] = mapped_column(String(80))
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("svc_applicants.id"))
+    display_name: Mapped[str | None] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    applicant: Mapped[Applicant | None] = relationship()
+
+
+class Token(Base):
+    """A login session; only the SHA-256 of the bearer token is stored."""
+
+    __tablename__ = "svc_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("svc_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ItemRoute(Base):
+    """Which agency of a region handles a service item (the bundle list names agencies per bundle only)."""
+
+    __tablename__ = "svc_item_routes"
+    __table_args__ = (UniqueConstraint("region", "item_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    item_key: Mapped[str] = mapped_column(String(200))  # item code, or name for an uncoded group
+    agency: Mapped[str] = mapped_column(String(80))
+
+
+class ItemMaterial(Base):
+    """A material a region requires for a service item (the compilations list none per item)."""
+
+    __tablename__ = "svc_item_materials"
+    __table_args__ = (UniqueConstraint("region", "item_key", "material"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    item_key: Mapped[str] = mapped_column(String(200))
+    material: Mapped[str] = mapped_column(String(300))
+    basis: Mapped[str | None] = mapped_column(Text)  # where the requirement comes from (服务指南 …)
+
+
+class Case(Base):
+    """One application for a bundle (打包“一件事”)."""
+
+    __tablename__ = "svc_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("svc_applicants.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    bundle_seq: Mapped[int] = mapped_column(Integer)
+    bundle_name: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    form: Mapped[dict] = mapped_column(JSON)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # latest of the tasks' deadlines; None when any task's limit is unknown
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # materials: asked (distinct, after dedup), required (counted once per item needing them), committed
+    materials_asked: Mapped[int] = mapped_column(Integer, default=0)
+    materials_required: Mapped[int] = mapped_column(Integer, default=0)
+    materials_committed: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    applicant: Mapped[Applicant] = relationship()
+    tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.id")
+    materials: Mapped[list[Material]] = relationship(back_populates="case", order_by="Material.id")
+    commitments: Mapped[list[Commitment]] = relationship(back_populates="case", order_by="Commitment.id")
+
+
+class Task(Base):
+    """One service item of a case, routed to its agency: 受理 → 审核 → 办结, or 不予受理, or 补正."""
+
+    __tablename__ = "svc_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), index=True)
+    item_code: Mapped[str | None] = mapped_column(String(20))
+    item_name: Mapped[str] = mapped_column(String(200))
+    group_name: Mapped[str | None] = mapped_column(String(200))
+    agency: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # the time limit applied: kind/value and whether it is the target (提速) or statutory limit
+    limit_kind: Mapped[str | None] = mapped_column(String(16))
+    limit_value: Mapped[int | None] = mapped_column(Integer)
+    limit_basis: Mapped[str | None] = mapped_column(String(12))
+    limit_note: Mapped[str | None] = mapped_column(Text)  # why unknown, or the conditions left aside
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_actor_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
+    last_reason: Mapped[str | None] = mapped_column(Text)
+    correction_notice: Mapped[list | None] = mapped_column(JSON)  # every missing material, at once
+
+    case: Mapped[Case] = relationship(back_populates="tasks")
+
+
+class Material(Base):
+    """A material of a case, asked for once however many items need it."""
+
+    __tablename__ = "svc_materials"
+    __table_args__ = (UniqueConstraint("case_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    needed_by: Mapped[list] = mapped_column(JSON)  # item codes (or names) needing it
+    status: Mapped[str] = mapped_column(String(12))  # 已提交 | 承诺代替 | 缺
+    reference: Mapped[str | None] = mapped_column(String(300))  # file name or digest the applicant gave
+    provided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship(back_populates="materials")
+
+
+class Commitment(Base):
+    """告知承诺: a signed written commitment replacing a certificate, and its verification (核查)."""
+
+    __tablename__ = "svc_commitments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), index=True)
+    item_name: Mapped[str] = mapped_column(String(200))
+    certificate: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    signer: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    signature: Mapped[str] = mapped_column(String(64))  # SHA-256 of text, signer and time
+    source: Mapped[dict] = mapped_column(JSON)  # the 告知承诺制 list row it rests on
+    verification_state: Mapped[str] = mapped_column(String(12))  # 待核查 | 核查属实 | 核查不实
+    verified_by: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    verification_note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="commitments")
+
+
+class Rating(Base):
+    """好差评: one rating per case after completion, 5 levels, optional text."""
+
+    __tablename__ = "svc_ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), unique=True)
+    level: Mapped[int] = mapped_column(Integer)  # 5 非常满意 … 1 非常不满意
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Rectification(Base):
+    """差评整改: 核实 → 整改 → 反馈, with its own deadline."""
+
+    __tablename__ = "svc_rectifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("svc_ratings.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    state: Mapped[str] = mapped_column(String(12))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    verify_note: Mapped[str | None] = mapped_column(Text)
+    fix_note: Mapped[str | None] = mapped_column(Text)
+    feedback_note: Mapped[str | None] = mapped_column(Text)
+
+
+class RegionSetting(Base):
+    """A region's own setting, e.g. the rectification time limit (the compilations give none)."""
+
+    __tablename__ = "svc_region_settings"
+    __table_args__ = (UniqueConstraint("region", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class AuditEntry(Base):
+    """Append-only log of every state change (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "svc_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[dict] = mapped_column(JSON)
