@@ -82,6 +82,8 @@ def _attachment_start(paragraphs: list[Paragraph], i: int) -> tuple[str, str, in
     if not m:
         return None
     raw = paragraphs[i].text
+    if raw.rstrip().endswith((":", "：")):
+        return None  # "附件（附件详情见官网）：" introduces the notice's own list
     rest = m["rest"].strip()
     label = f"附件{cn_int(m['n'])}" if m["n"] else "附件"
     if rest and (_LIST_ITEM_RE.match(rest) or "：" in raw[:4] or ":" in raw[:4]):
