@@ -85,9 +85,13 @@ class Result:
     p99_ms: float | None = None
 
 
-def evaluate(name: str, ranked: dict[str, list[int]], expected: dict[str, set[int]]) -> Result:
+def evaluate(name: str, ranked: dict[str, list[int]], expected: dict[str, set[int]],
+             only: set[str] | None = None) -> Result:
+    """Recall@5 and MRR@10 over ``ranked`` (restricted to question ids ``only`` when given)."""
     ranks: dict[str, int | None] = {}
     for qid, ids in ranked.items():
+        if only is not None and qid not in only:
+            continue
         rank = next((i + 1 for i, d in enumerate(ids[:MRR_DEPTH]) if d in expected[qid]), None)
         ranks[qid] = rank
     n = len(ranks)
@@ -173,23 +177,37 @@ def main(argv: list[str] | None = None) -> int:
 
     run_index(index, questions[:10])  # warm-up: jieba's query path, numpy
     ranked, times = run_index(index, questions, passes=3)
-    results = [evaluate("kuaiban", ranked, expected)]
-    results[0].p50_ms, results[0].p99_ms = percentile(times, 50), percentile(times, 99)
+    systems: list[tuple[str, dict, list[float] | None]] = [("kuaiban", ranked, times)]
     for name, variant in variants.items():
-        results.append(evaluate(name, run_index(variant, questions)[0], expected))
-    base = evaluate("bm25 baseline (bm25s, jieba, whole documents)", base_ranked, expected)
-    base.p50_ms, base.p99_ms = percentile(base_times, 50), percentile(base_times, 99)
-    results.append(base)
+        systems.append((name, run_index(variant, questions)[0], None))
+    systems.append(("bm25 baseline (bm25s, jieba, whole documents)", base_ranked, base_times))
+
+    splits = {
+        "all": {q["id"] for q in questions},
+        "dev": {q["id"] for q in questions if q.get("split", "dev") == "dev"},
+        "holdout": {q["id"] for q in questions if q.get("split") == "holdout"},
+    }
+    table: dict[str, list[Result]] = {}
+    for split, ids in splits.items():
+        table[split] = []
+        for name, sys_ranked, sys_times in systems:
+            r = evaluate(name, sys_ranked, expected, only=ids)
+            if sys_times is not None:
+                r.p50_ms, r.p99_ms = percentile(sys_times, 50), percentile(sys_times, 99)
+            table[split].append(r)
+    results = table["all"]
 
     n = len(questions)
     print(f"questions: {n} ({n - len(answerable)} with no expected document in the library); "
           f"index build {build_s:.2f} s; "
           f"{len(index.docs)} documents, {len(index.passages)} passages")
-    print(f"{'system':<48} {'Recall@5':>9} {'MRR@10':>7} {'p50 ms':>7} {'p99 ms':>7}")
-    for r in results:
-        p50 = f"{r.p50_ms:7.2f}" if r.p50_ms is not None else "      –"
-        p99 = f"{r.p99_ms:7.2f}" if r.p99_ms is not None else "      –"
-        print(f"{r.name:<48} {r.recall:9.3f} {r.mrr:7.3f} {p50} {p99}")
+    for split, rows in table.items():
+        print(f"\n[{split}: {len(splits[split])} questions]")
+        print(f"{'system':<48} {'Recall@5':>9} {'MRR@10':>7} {'p50 ms':>7} {'p99 ms':>7}")
+        for r in rows:
+            p50 = f"{r.p50_ms:7.2f}" if r.p50_ms is not None else "      –"
+            p99 = f"{r.p99_ms:7.2f}" if r.p99_ms is not None else "      –"
+            print(f"{r.name:<48} {r.recall:9.3f} {r.mrr:7.3f} {p50} {p99}")
     if missing:
         print(f"\nexpected documents not in the library ({len(missing)}): " + "; ".join(missing))
 
@@ -210,13 +228,17 @@ def main(argv: list[str] | None = None) -> int:
             "documents": len(index.docs),
             "passages": len(index.passages),
             "missing_expected": missing,
-            "results": [
-                {"system": r.name, "recall_at_5": round(r.recall, 4), "mrr_at_10": round(r.mrr, 4),
-                 "p50_ms": None if r.p50_ms is None else round(r.p50_ms, 3),
-                 "p99_ms": None if r.p99_ms is None else round(r.p99_ms, 3),
-                 "misses": [qid for qid, rank in r.ranks.items() if rank is None or rank > K]}
-                for r in results
-            ],
+            "results": {
+                split: [
+                    {"system": r.name, "questions": len(r.ranks), "recall_at_5": round(r.recall, 4),
+                     "mrr_at_10": round(r.mrr, 4),
+                     "p50_ms": None if r.p50_ms is None else round(r.p50_ms, 3),
+                     "p99_ms": None if r.p99_ms is None else round(r.p99_ms, 3),
+                     "misses": [qid for qid, rank in r.ranks.items() if rank is None or rank > K]}
+                    for r in rows
+                ]
+                for split, rows in table.items()
+            },
             "latency_samples": len(times),
             "mean_ms": round(statistics.mean(times), 3),
         }, ensure_ascii=False, indent=2), encoding="utf-8")

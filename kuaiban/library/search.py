@@ -280,6 +280,7 @@ class SearchIndex:
         doc_units: list[list[int]] = [list(t) for t in title_ids]
         for p, toks in zip(passages, passage_ids, strict=True):
             doc_units[p.doc].extend(toks)
+        self._terms = list(self.vocab)  # id -> term (dicts keep insertion order)
         self._passage_post = _bm25_postings(passage_ids)
         self._title_post = _bm25_postings(title_ids)
         self._doc_post = _bm25_postings(doc_units)
@@ -427,9 +428,7 @@ class SearchIndex:
         return hits
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
-        words = set(tokenize(query))
-        inverse = {v: k for k, v in self.vocab.items() if v in terms}
-        words |= {inverse[t] for t in terms if t in inverse}
+        words = set(tokenize(query)) | {self._terms[t] for t in terms}
         # longest first so 失业保险金 is marked whole, not as 失业 + 保险金
         return sorted((w for w in words if len(w) >= 2 or not w.isascii()), key=lambda w: (-len(w), w))
 

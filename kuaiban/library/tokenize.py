@@ -19,9 +19,6 @@ import unicodedata
 
 import jieba
 
-# Bump when the token stream changes, so stored ``Passage.tokens`` can be recognised as stale.
-TOKENIZER_VERSION = "1"
-
 # 人社 terms jieba's general dictionary cuts badly (能拿稳岗返还 → 拿稳 / 岗 / 返还).
 # Each is a term of art printed in the compilations.
 DOMAIN_WORDS: tuple[str, ...] = (
