@@ -120,16 +120,17 @@ def _matches(entry: ListedEntry, docs: list[ParsedDocument], by_no: dict[str, li
     if len(key) < 8:
         return []
     # by title only where the 文号 cannot tell them apart
-    candidates = by_title.get(key, [])
-    if not candidates:
-        candidates = [i for k, idx in by_title.items() if _close(k, key) for i in idx]
-    return [i for i in candidates if not (canonical and docs[i].doc_no)]
+    pool = {k: [i for i in idx if not (canonical and docs[i].doc_no)] for k, idx in by_title.items()}
+    if pool.get(key):
+        return pool[key]
+    return [i for k, idx in pool.items() if idx and _close(k, key) for i in idx]
 
 
 def _close(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > max(len(a), len(b)) * 0.15:
         return False
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.92
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= 0.92 and matcher.ratio() >= 0.92
 
 
 def _stream(doc: ParsedDocument) -> Iterator[tuple[str, int]]:

@@ -178,7 +178,7 @@ _KNOWN_ISSUERS = (
 )
 _SUFFIX_SPLIT_RE = re.compile(
     r".*?(?:办公厅|办公室|委员会|总工会|联合会|工商联|协会|秘书局|综合司|营业管理部|总局|集团|银行|"
-    r"法院|检察院|中央|中心|部|局|委|厅|府|署|院|司)"
+    r"法院|检察院|中央|中心|部|局|委|厅|府|署|院|司(?!法))"
 )
 _TRAILING_PARTS = ("办公厅", "办公室", "秘书局", "综合司", "营业管理部")
 _AGENCY_END_RE = re.compile(
@@ -199,9 +199,14 @@ def split_issuers(text: str) -> list[str]:
     ['重庆市财政局']
     """
     text = text.replace("\u3000", " ").replace("**", "").strip()
-    tokens = text.split()
-    if tokens and all(len(t) == 1 for t in tokens):
-        tokens = ["".join(tokens)]
+    tokens: list[str] = []
+    single = False  # was the previous token one letter-spaced character?
+    for t in text.split():
+        if len(t) == 1 and single:
+            tokens[-1] += t
+        else:
+            tokens.append(t)
+        single = len(t) == 1
     names: list[str] = []
     for token in tokens:
         token = _GROUP_RE.sub("", token.strip("、，,"))
@@ -291,7 +296,7 @@ def is_heading(text: str) -> bool:
     """A paragraph the compilation sets as a heading: short, no sentence punctuation, not a table row."""
     if "\t" in text or not text or len(text) > 60:
         return False
-    if DATE_LINE_RE.match(text):
+    if DATE_LINE_RE.match(text) or re.fullmatch(r"[（(].*[)）]", text):
         return False
     if re.match(rf"^第\s*[0-9{_CN_NUM}]+\s*条", text):
         return False
@@ -583,7 +588,8 @@ def _document(lines: list[str], anchor: _Anchor, end: int, file: str) -> RawDocu
 
 
 def _dedupe_title(title: str) -> str:
-    """A title printed twice in a row counts once."""
+    """A title printed twice in a row counts once; the editor's "(摘录)" (excerpt) is not part of it."""
+    title = re.sub(r"\s*[（(]摘录[)）]$", "", title)
     half = len(title) // 2
     if len(title) % 2 == 0 and title[:half] == title[half:]:
         return title[:half]
