@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -258,6 +259,7 @@ def test_recall_at_5_on_the_question_set(library_db_url, library_index):
     spec = importlib.util.spec_from_file_location(
         "search_eval", Path(__file__).resolve().parents[2] / "benchmarks" / "search_eval.py")
     search_eval = importlib.util.module_from_spec(spec)
+    sys.modules["search_eval"] = search_eval  # dataclasses resolve their module by name
     spec.loader.exec_module(search_eval)
     questions = search_eval.load_questions(DATA / "eval" / "questions.yaml")
     assert len(questions) >= 60
