@@ -210,9 +210,9 @@ def split_issuers(text: str) -> list[str]:
     names: list[str] = []
     for token in tokens:
         token = _GROUP_RE.sub("", token.strip("、，,"))
+        if token.startswith("会") and len(token) > 4:
+            token = token[1:]  # "会 中 国 银 行 …": a character wrapped off the line above
         names.extend(_split_run(token))
-    # "会 中 国 银 行 …": a character wrapped off the previous line of a broken signature
-    names = [n[1:] if n.startswith("会") and len(n) > 4 else n for n in names]
     return [n for n in names if len(n) > 1]
 
 
@@ -625,8 +625,12 @@ def _signature(paragraphs: list[Paragraph]) -> list[str]:
         if _DATE_LINE.match(p.text.strip()):
             names: list[str] = []
             j = k - 1
-            while j >= 0 and _is_agency_line(paragraphs[j].text) and len(names) < 12:
-                names[:0] = split_issuers(paragraphs[j].text)
+            while j >= 0 and k - j <= 40:
+                text = paragraphs[j].text
+                if _is_agency_line(text):
+                    names[:0] = split_issuers(text)
+                elif len(squeeze(text)) > 2:  # a lone "会" broken off a name is skipped
+                    break
                 j -= 1
             return names
     return []
