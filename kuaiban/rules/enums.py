@@ -29,3 +29,31 @@ class EmploymentStatus(Enum):
 
     employed = "在职"
     retired = "退休"
+
+
+class EnterpriseSize(Enum):
+    """单位划型（工信部联企业〔2011〕300号）及参照执行的单位."""
+
+    micro = "微型企业"
+    small = "小型企业"
+    medium = "中型企业"
+    large = "大型企业"
+    individual_business = "以单位身份参保的个体工商户"
+    other_unit = "机关事业单位以外的其他单位"
+    public_institution = "机关事业单位"
+
+
+class UnitKind(Enum):
+    """失业保险参保单位类型（稳岗返还）."""
+
+    enterprise = "企业"
+    other_unit = "其他参保单位（非财政拨款）"
+    fully_funded = "财政全额拨款单位"
+    partly_funded = "财政差额拨款单位"
+
+
+class InjuryBasis(Enum):
+    """工伤保险参保方式."""
+
+    industry = "按行业类别（工资总额×费率）"
+    project = "工程建设项目按项目参保（合同总造价×1.8‰）"

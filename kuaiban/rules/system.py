@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from kuaiban.rules.entities import entities
@@ -22,6 +23,11 @@ class KuaibanSystem(TaxBenefitSystem):
         super().__init__(entities)
         self.load_parameters(str(PARAMETERS_DIR))
         self.add_variables_from_directory(str(VARIABLES_DIR))
+        for variable in self.variables.values():
+            # openfisca-core stores float variables as float32 (7 significant digits): a payroll of
+            # 123456789.12 would be off by several yuan. Money needs cents, so use float64.
+            if variable.value_type is float:
+                variable.dtype = np.float64
 
 
 @cache

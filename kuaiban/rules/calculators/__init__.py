@@ -5,11 +5,23 @@ from __future__ import annotations
 from kuaiban.rules.calculators.base import Calculator, CalculatorError
 from kuaiban.rules.calculators.contribution_base import CALCULATOR as CONTRIBUTION_BASE
 from kuaiban.rules.calculators.pension_adjustment import CALCULATOR as PENSION_ADJUSTMENT
+from kuaiban.rules.calculators.social_insurance_relief import CALCULATOR as SOCIAL_INSURANCE_RELIEF
+from kuaiban.rules.calculators.stable_job_refund import CALCULATOR as STABLE_JOB_REFUND
 from kuaiban.rules.calculators.survivor_benefit import CALCULATOR as SURVIVOR_BENEFIT
 from kuaiban.rules.calculators.unemployment_benefit import CALCULATOR as UNEMPLOYMENT_BENEFIT
+from kuaiban.rules.calculators.work_injury_premium import CALCULATOR as WORK_INJURY_PREMIUM
 
 CALCULATORS: dict[str, Calculator] = {
-    calc.name: calc for calc in (PENSION_ADJUSTMENT, CONTRIBUTION_BASE, SURVIVOR_BENEFIT, UNEMPLOYMENT_BENEFIT)
+    calc.name: calc
+    for calc in (
+        PENSION_ADJUSTMENT,
+        CONTRIBUTION_BASE,
+        SURVIVOR_BENEFIT,
+        UNEMPLOYMENT_BENEFIT,
+        SOCIAL_INSURANCE_RELIEF,
+        STABLE_JOB_REFUND,
+        WORK_INJURY_PREMIUM,
+    )
 }
 
 

@@ -31,7 +31,7 @@ class Field:
     """One input of a calculator."""
 
     name: str
-    type: str  # number | integer | year | date | month | region | choice | string
+    type: str  # number | share | integer | year | boolean | date | month | region | choice | string
     description: str
     unit: str | None = None
     required: bool = True
@@ -60,13 +60,19 @@ _MONTH = re.compile(r"^\d{4}-\d{2}$")
 def parse_value(spec: Field, raw: Any) -> Any:
     """Check one raw JSON value against its field and return the Python value."""
     name = spec.name
-    if spec.type in ("number", "integer", "year"):
+    if spec.type == "boolean":
+        if not isinstance(raw, bool):
+            raise CalculatorError(f"{name}: expected true or false, got {raw!r}")
+        return raw
+    if spec.type in ("number", "integer", "year", "share"):
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise CalculatorError(f"{name}: expected a number, got {raw!r}")
         if isinstance(raw, float) and not math.isfinite(raw):
             raise CalculatorError(f"{name}: expected a finite number, got {raw!r}")
         if raw < 0:
             raise CalculatorError(f"{name}: must not be negative, got {raw!r}")
+        if spec.type == "share" and raw > 1:
+            raise CalculatorError(f"{name}: expected a fraction between 0 and 1, got {raw!r}")
         if spec.type in ("integer", "year"):
             if isinstance(raw, float) and not raw.is_integer():
                 raise CalculatorError(f"{name}: expected a whole number, got {raw!r}")
@@ -173,6 +179,8 @@ def single_row(values: dict[str, Any]) -> Columns:
     for name, value in values.items():
         if isinstance(value, date):
             columns[name] = np.array([value.isoformat()], dtype="datetime64[D]")
+        elif isinstance(value, bool):
+            columns[name] = np.array([value], dtype=bool)
         elif isinstance(value, Region):
             columns[name] = np.array([value.index], dtype=np.int16)
         elif isinstance(value, float):

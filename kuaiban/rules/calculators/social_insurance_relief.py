@@ -1,0 +1,112 @@
+"""`social_insurance_relief`: the 2020 阶段性减免 of employers' pension, unemployment and work-injury contributions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.enums import EnterpriseSize, Region
+
+SIZES = tuple(member.name for member in EnterpriseSize)
+SME_LIKE = ("micro", "small", "medium", "individual_business")
+
+FIELDS = [
+    Field("region", "region", "参保地", choices=("湖南", "湖北")),
+    Field("month", "month", "缴费所属月份（2020-02 至 2020-12）", unit="YYYY-MM"),
+    Field("size", "choice", "单位划型：micro 微型 | small 小型 | medium 中型 | large 大型 | individual_business "
+          "以单位身份参保的个体工商户 | other_unit 机关事业单位以外的其他单位 | public_institution 机关事业单位",
+          choices=SIZES),
+    Field("payroll", "number", "当月缴费工资总额（用于计算减免金额）", unit="CNY", required=False),
+    Field("employer_rate", "share", "三项社会保险单位费率合计（汇编未给出费率，由用户提供，如 0.2）", unit="share",
+          required=False),
+]
+
+
+def gap(values: dict[str, Any]) -> str | None:
+    if values["region"] not in (Region.hunan, Region.hubei):
+        return f"region: no rule covers {values['region'].value}; encoded: 湖南, 湖北"
+    if not "2020-02" <= values["month"] <= "2020-12":
+        return f"month: {values['month']} is outside the 2020-02 to 2020-12 relief period"
+    if ("payroll" in values) != ("employer_rate" in values):
+        return "payroll/employer_rate: give both to compute the amount, or neither"
+    return None
+
+
+def to_variables(columns: Columns, period: str) -> Columns:
+    size = columns["size"]
+    index = {name: EnterpriseSize[name].index for name in SIZES}
+    out: Columns = {
+        "enterprise_region": columns["region"],
+        "enterprise_size": np.vectorize(index.__getitem__, otypes=[np.int16])(size) if size.dtype == object
+        else size,
+    }
+    for name in ("payroll", "employer_rate"):
+        if name in columns:
+            out[name] = columns[name]
+    return out
+
+
+def _sources(region: Region, size: str, month: str) -> list[tuple[str, str]]:
+    """(source key, what it says for this case), in the order the rules were made."""
+    if size == "public_institution":
+        key = "hn_relief_large" if region is Region.hunan else "nat_relief_hubei"
+        return [(key, "机关事业单位不在减免范围")]
+    sme = size in SME_LIKE
+    if region is Region.hunan:
+        if sme:
+            return [("hn_relief_sme", "2020年2月至6月免征")] + (
+                [("hn_relief_extension", "免征延长执行到2020年12月底")] if month >= "2020-07" else [])
+        if month <= "2020-04":
+            return [("hn_relief_large", "2020年2月至4月减半征收")]
+        return [("hn_relief_extension", "减半征收延长执行到2020年6月底" if month <= "2020-06" else
+                 "减半征收只延长到2020年6月底，此后不再减征")]
+    hubei = [("nat_relief_hubei", "湖北可免征各类参保单位（不含机关事业单位），不超过5个月（2020年2月至6月）")]
+    if month >= "2020-07":
+        hubei.append(("nat_relief_extension", "中小微企业免征延长到2020年12月底；大型企业等免征执行到2020年6月底"))
+    if size == "individual_business":
+        hubei.append(("nat_relief_individual_business", "有雇工的个体工商户参照企业办法"))
+    return hubei
+
+
+def explain(values: dict[str, Any], r: dict[str, float]):
+    region, size, month = values["region"], values["size"], values["month"]
+    share = r["social_insurance_relief_share"]
+    label = EnterpriseSize[size].value
+    steps = [step(f"{region.value}{month}，{label}：{text}", share, key) for key, text in _sources(region, size, month)]
+    ceiling = region is Region.hubei and share > 0
+    if ceiling:
+        steps.append(step("湖北本省实施办法不在汇编中：按全国文件允许的上限（全额免征）计算，实际以湖北执行为准",
+                          share, "nat_relief_hubei"))
+    details: dict[str, Any] = {"share": share, "is_ceiling": ceiling, "month": month}
+    if "payroll" in values:
+        amount = money(r["social_insurance_relief_amount"])
+        details["waived_amount"] = amount
+        details["employer_contribution"] = money(values["payroll"] * values["employer_rate"])
+        steps.append(step(
+            f"减免金额 = 工资总额 {values['payroll']:g} × 单位费率 {values['employer_rate']:g}（用户提供）× {share:g} "
+            f"= {amount} 元", amount, _sources(region, size, month)[-1][0]))
+    return share, details, steps
+
+
+CALCULATOR = Calculator(
+    name="social_insurance_relief",
+    title="2020年阶段性减免企业三项社会保险单位缴费（减免份额及金额）",
+    unit="share of employer contribution",
+    fields=FIELDS,
+    variable="social_insurance_relief_share",
+    to_variables=to_variables,
+    period_of=lambda values: values["month"],
+    gap=gap,
+    explain=explain,
+    explain_variables=("social_insurance_relief_amount",),
+    coverage=[
+        {"region": "湖南", "dates": "2020-02 至 2020-12", "doc_no": "湘人社规〔2020〕3号、湘人社规〔2020〕10号"},
+        {"region": "湖北", "dates": "2020-02 至 2020-12（全国文件上限）", "doc_no": "人社部发〔2020〕11号、49号"},
+    ],
+    sources=("hn_relief_sme", "hn_relief_large", "hn_relief_extension", "nat_relief_provinces", "nat_relief_hubei",
+             "nat_relief_extension", "nat_relief_individual_business"),
+    notes=("单位缴费费率不在这些文件中，减免金额需用户提供 employer_rate。",
+           "湖北按全国文件允许的上限计算，并在结果中标明是上限。"),
+)

@@ -1,0 +1,157 @@
+"""`stable_job_refund`: 湖南 2020 失业保险稳岗返还, general or hardship, from the enterprise's figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.enums import EnterpriseSize, Region, UnitKind
+
+START, END = date(2020, 9, 1), date(2020, 12, 31)
+KINDS = tuple(member.name for member in UnitKind)
+SIZES = ("micro", "small", "medium", "large")
+
+FIELDS = [
+    Field("region", "region", "参保地", choices=("湖南",)),
+    Field("application_date", "date", "申请日期（2020-09-01 至 2020-12-31）", unit="YYYY-MM-DD"),
+    Field("refund_type", "choice", "general 一般稳岗返还 | hardship 困难企业稳岗返还", choices=("general", "hardship")),
+    Field("unit_kind", "choice", "enterprise 企业 | other_unit 其他参保单位 | fully_funded 财政全额拨款 | "
+          "partly_funded 财政差额拨款", choices=KINDS),
+    Field("size", "choice", "企业划型 micro|small|medium|large（非企业单位填 large）", choices=SIZES),
+    Field("restructuring", "boolean", "兼并重组、化解产能过剩、淘汰落后产能企业"),
+    Field("blacklisted", "boolean", "被列入生态环境、市场监管“黑名单”或“失信被执行人”"),
+    Field("insured_last_year", "integer", "上年度参保职工人数", unit="person"),
+    Field("decrease_last_year", "integer", "上年度参保职工减少人数", unit="person"),
+    Field("claimants_last_year", "integer", "上年度领取失业保险金人数", unit="person"),
+    Field("layoff_rate_cap", "share", "统筹区裁员率控制线（当地确定，汇编未给出数值）", unit="share"),
+    Field("contributions_last_year", "number", "上年度实际缴纳失业保险费（general）", unit="CNY", required=False),
+    Field("loss_months", "integer", "上年度10月至本年度6月连续亏损月数（hardship）", unit="month", required=False),
+    Field("net_profit_drop", "share", "上年度净利润同比下降比例（hardship；0.25 为下降25%）", unit="share",
+          required=False),
+    Field("monthly_unemployment_benefit", "number", "申报当月当地月人均失业保险金（hardship）", unit="CNY/month",
+          required=False),
+    Field("avg_insured_oct_to_mar", "number", "上年10月至本年3月月均参保人数（hardship）", unit="person",
+          required=False),
+]
+
+HARDSHIP_FIELDS = ("loss_months", "net_profit_drop", "monthly_unemployment_benefit", "avg_insured_oct_to_mar")
+
+
+def gap(values: dict[str, Any]) -> str | None:
+    if values["region"] is not Region.hunan:
+        return f"region: no rule covers {values['region'].value}; encoded: 湖南 2020"
+    if not START <= values["application_date"] <= END:
+        return (f"application_date: {values['application_date']} is outside 2020-09-01 (湘人社规〔2020〕13号 takes "
+                "effect) to 2020-12-31 (the 100% ceiling, the 30-employee rule and the hardship refund end)")
+    if values["insured_last_year"] < 1:
+        return "insured_last_year: must be at least 1 (the layoff rate divides by it)"
+    needed = ("contributions_last_year",) if values["refund_type"] == "general" else HARDSHIP_FIELDS
+    for name in needed:
+        if name not in values:
+            return f"{name}: missing (required for refund_type={values['refund_type']})"
+    return None
+
+
+def _index(enum, names: np.ndarray) -> np.ndarray:
+    table = {member.name: member.index for member in enum}
+    return np.vectorize(table.__getitem__, otypes=[np.int16])(names)
+
+
+def to_variables(columns: Columns, period: str) -> Columns:
+    out: Columns = {
+        "enterprise_region": columns["region"],
+        "unit_kind": _index(UnitKind, columns["unit_kind"]),
+        "enterprise_size": _index(EnterpriseSize, columns["size"]),
+        "hardship_refund_requested": columns["refund_type"] == "hardship",
+    }
+    for name in ("restructuring", "blacklisted", "insured_last_year", "decrease_last_year", "claimants_last_year",
+                 "layoff_rate_cap", "contributions_last_year", *HARDSHIP_FIELDS):
+        if name in columns:
+            out[name] = columns[name]
+    return out
+
+
+def explain(values: dict[str, Any], r: dict[str, float]):
+    insured = values["insured_last_year"]
+    dec, claim, cap = values["decrease_last_year"], values["claimants_last_year"], values["layoff_rate_cap"]
+    kind = values["unit_kind"]
+    steps = [step("本文件自2020年9月1日起施行", None, "hn_refund_start")]
+    scope_ok = not values["blacklisted"] and (
+        kind in ("enterprise", "other_unit") if values["refund_type"] == "general" else kind == "enterprise")
+    steps.append(step(
+        f"单位类型 {UnitKind[kind].value}{'，被列入黑名单或失信被执行人' if values['blacklisted'] else ''}："
+        f"{'属于' if scope_ok else '不属于'}{'一般' if values['refund_type'] == 'general' else '困难企业'}稳岗返还范围",
+        None, "hn_refund_scope"))
+    steps.append(step(
+        f"裁员率：减少人数法 {dec}/{insured} = {dec / insured:.2%}，领金人数法 {claim}/{insured} = {claim / insured:.2%}，"
+        f"取较低者 {r['refund_layoff_rate']:.2%}；控制线 {cap:.2%}（用户提供）", round(r["refund_layoff_rate"], 6),
+        "hn_refund_layoff_rate"))
+    steps.append(step("控制线由各地在不高于上年度全国城镇调查失业率控制目标的前提下自行确定，汇编未给出数值", cap,
+                      "hn_refund_cap_local"))
+    if insured <= 30 and kind == "enterprise":
+        steps.append(step(f"参保职工 {insured} 人（30人及以下），裁员率放宽至不超过20%", None,
+                          "hn_refund_small_units"))
+    if claim / insured < cap:
+        steps.append(step(
+            f"领金人数法裁员率低于控制线，还需上年度参保职工减少人数不超过总数的20%：{dec / insured:.2%}",
+            None, "hn_refund_layoff_rate"))
+    steps.append(step(f"裁员率条件{'满足' if r['refund_layoff_test'] else '不满足'}", None, "hn_refund_layoff_rate"))
+    ceiling = False
+    if values["refund_type"] == "general":
+        share, value = r["refund_general_share"], money(r["stable_job_refund_general"])
+        sme = values["size"] in ("micro", "small", "medium") and kind == "enterprise"
+        ceiling = bool(r["refund_general_eligible"]) and sme
+        if not r["refund_general_eligible"]:
+            steps.append(step("不符合一般稳岗返还条件，返还为 0", 0.0, "hn_refund_general"))
+        else:
+            why = ("不裁员或少裁员中小微企业，最高可提至100%：返回的是上限" if sme else
+                   "兼并重组、化解产能过剩、淘汰落后产能企业 70%" if values["restructuring"] else "一般标准 50%")
+            steps.append(step(f"返还比例：{why}", share, "hn_refund_general"))
+            steps.append(step(f"返还金额 = 上年度实际缴纳失业保险费 {values['contributions_last_year']:g} × {share:g}"
+                              f" = {value} 元", value, "hn_refund_general"))
+            steps.append(step("深度贫困地区企业返还60%的规定需深度贫困地区名单，汇编未给出，未计入", None,
+                              "hn_refund_poverty"))
+        details = {"eligible": bool(r["refund_general_eligible"]), "share": share,
+                   "layoff_rate": round(r["refund_layoff_rate"], 6), "is_ceiling": ceiling}
+        return value, details, steps
+    value = money(r["stable_job_refund_hardship"])
+    steps.append(step(
+        f"困难企业认定：连续亏损 {values['loss_months']} 个月，净利润同比下降 {values['net_profit_drop']:.0%}："
+        f"{'符合' if r['refund_hardship_test'] else '不符合'}（连续6个月亏损或下降超过20%）", None,
+        "hn_refund_hardship_test"))
+    if r["refund_hardship_eligible"]:
+        ceiling = True
+        steps.append(step(
+            f"困难企业稳岗返还不超过 6 × {values['monthly_unemployment_benefit']:g} × "
+            f"{values['avg_insured_oct_to_mar']:g} = {value} 元（上限）", value, "hn_refund_hardship"))
+    else:
+        steps.append(step("不符合困难企业稳岗返还条件，返还为 0", 0.0, "hn_refund_hardship"))
+    details = {"eligible": bool(r["refund_hardship_eligible"]), "layoff_rate": round(r["refund_layoff_rate"], 6),
+               "is_ceiling": ceiling}
+    return value, details, steps
+
+
+CALCULATOR = Calculator(
+    name="stable_job_refund",
+    title="湖南省失业保险稳岗返还（一般／困难企业）2020",
+    unit="CNY",
+    fields=FIELDS,
+    variable="stable_job_refund",
+    to_variables=to_variables,
+    period_of=lambda values: values["application_date"].isoformat()[:7],
+    gap=gap,
+    explain=explain,
+    explain_variables=("refund_layoff_rate", "refund_layoff_test", "refund_general_eligible", "refund_general_share",
+                       "refund_hardship_test", "refund_hardship_eligible", "stable_job_refund_hardship",
+                       "stable_job_refund_general"),
+    coverage=[{"region": "湖南", "dates": "申请日期 2020-09-01 至 2020-12-31",
+               "doc_no": "湘人社规〔2020〕13号、湘人社规〔2020〕2号、湘政办发〔2020〕20号、湘政发〔2020〕3号、人社部发〔2020〕30号"}],
+    sources=("hn_refund_scope", "hn_refund_layoff_rate", "hn_refund_small_units", "hn_refund_cap_local",
+             "hn_refund_general", "hn_refund_hardship", "hn_refund_hardship_test", "hn_refund_hardship_period",
+             "hn_refund_start", "hn_refund_poverty", "nat_refund_sme"),
+    notes=("统筹区裁员率控制线和当地月人均失业保险金汇编未给出，需用户提供。",
+           "中小微企业100%与困难企业6个月均为“最高／不超过”，返回上限并标明。"),
+)

@@ -1,0 +1,94 @@
+"""`work_injury_premium`: Hunan's 工伤保险 base rates by industry class, or 1.8‰ of a project's contract total."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.enums import InjuryBasis, Region
+
+CLASS_NAMES = "一二三四五六七八"
+
+FIELDS = [
+    Field("region", "region", "参保地", choices=("湖南",)),
+    Field("month", "month", "缴费所属月份（2021-01 起）", unit="YYYY-MM"),
+    Field("basis", "choice", "industry 按行业类别 | project 工程建设项目按项目参保", choices=("industry", "project")),
+    Field("industry_class", "integer", "行业类别 1–8（basis=industry）", required=False),
+    Field("payroll", "number", "职工工资总额（basis=industry）", unit="CNY", required=False),
+    Field("contract_total", "number", "工程合同总造价（basis=project）", unit="CNY", required=False),
+    Field("current_rate", "share", "本单位现行费率（阶段性降低期间低于基准费率的适用）", unit="share",
+          required=False),
+]
+
+
+def gap(values: dict[str, Any]) -> str | None:
+    if values["region"] is not Region.hunan:
+        return f"region: no rule covers {values['region'].value}; encoded: 湖南 (湘政办发〔2020〕55号)"
+    if values["month"] < "2021-01":
+        return f"month: {values['month']} is before 2021-01, when 湘政办发〔2020〕55号 takes effect"
+    if values["basis"] == "industry":
+        if "industry_class" not in values:
+            return "industry_class: missing (required for basis=industry)"
+        if not 1 <= values["industry_class"] <= 8:
+            return f"industry_class: expected 1 to 8, got {values['industry_class']}"
+        if "payroll" not in values:
+            return "payroll: missing (required for basis=industry)"
+    elif "contract_total" not in values:
+        return "contract_total: missing (required for basis=project)"
+    return None
+
+
+def to_variables(columns: Columns, period: str) -> Columns:
+    basis = columns["basis"]
+    out: Columns = {
+        "injury_basis": np.where(basis == "project", InjuryBasis.project.index, InjuryBasis.industry.index)
+        .astype(np.int16)
+    }
+    for source_name, variable in (("industry_class", "industry_class"), ("payroll", "wage_total"),
+                                  ("contract_total", "contract_total"), ("current_rate", "current_injury_rate")):
+        if source_name in columns:
+            out[variable] = columns[source_name]
+    return out
+
+
+def explain(values: dict[str, Any], r: dict[str, float]):
+    rate, premium = r["work_injury_rate"], money(r["work_injury_premium"])
+    if values["basis"] == "project":
+        steps = [step(f"工程建设项目按项目参保：合同总造价 {values['contract_total']:g} × 1.8‰ = {premium} 元",
+                      premium, "hn_wi_project")]
+        base_rate = 0.0018
+    else:
+        cls = values["industry_class"]
+        base_rate = [0.006, 0.009, 0.012, 0.014, 0.017, 0.021, 0.024, 0.026][cls - 1]
+        steps = [step(f"{CLASS_NAMES[cls - 1]}类行业基准费率 {base_rate:.1%}", base_rate, "hn_wi_rates")]
+        if rate != base_rate:
+            steps.append(step(f"阶段性降低费率期间（至2021-04-30），现行费率 {rate:g} 低于基准费率，按现行费率",
+                              rate, "hn_wi_reduction"))
+        steps.append(step(f"工伤保险费 = 工资总额 {values['payroll']:g} × {rate:g} = {premium} 元", premium,
+                          "hn_wi_rates"))
+    if "current_rate" not in values and values["month"] <= "2021-04":
+        steps.append(step("阶段性降低费率期间（至2021-04-30）现行费率低于基准费率的按现行费率：未提供 current_rate，"
+                          "按基准费率计算，是上限", None, "hn_wi_reduction_end"))
+    steps.append(step("各市州可在统一费率基础上浮动，浮动办法不在汇编中：按基准费率计算，未计浮动", None,
+                      "hn_wi_float"))
+    return premium, {"rate": rate, "base_rate": base_rate}, steps
+
+
+CALCULATOR = Calculator(
+    name="work_injury_premium",
+    title="湖南省工伤保险费（行业基准费率；工程项目1.8‰）",
+    unit="CNY",
+    fields=FIELDS,
+    variable="work_injury_premium",
+    to_variables=to_variables,
+    period_of=lambda values: values["month"],
+    gap=gap,
+    explain=explain,
+    explain_variables=("work_injury_rate",),
+    coverage=[{"region": "湖南", "dates": "2021-01 起", "doc_no": "湘政办发〔2020〕55号"}],
+    sources=("hn_wi_rates", "hn_wi_project", "hn_wi_reduction", "hn_wi_float", "hn_wi_start",
+             "hn_wi_reduction_end"),
+    notes=("各市州费率浮动办法不在汇编中，未计入。",),
+)
