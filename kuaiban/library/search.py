@@ -403,15 +403,30 @@ class SearchIndex:
             doc_scores = np.where(np.isin(self._doc_region, list(regions)),
                                   doc_scores * self.region_boost, doc_scores).astype(np.float32)
 
-        for key in docno.lookup_keys(query):
+        doc_nos = docno.lookup_keys(query)
+        exact: set[int] = set()
+        for key in doc_nos:
             for i in self._by_doc_no.get(key, ()):
                 doc_scores[i] += DOC_NO_SCORE
+                exact.add(i)
+        rest_terms = self.query_terms(_without_doc_nos(query)) if doc_nos else terms
 
         mask = self._filter_mask(region, year, issuer, category, status)
         if mask is not None:
             doc_scores = np.where(mask, doc_scores, 0.0).astype(np.float32)
 
-        highlight = self._highlight_terms(query, terms)
+        highlight = self._highlight_terms(_without_doc_nos(query) if doc_nos else query, rest_terms)
+        highlight = sorted({*doc_nos, *highlight}, key=lambda w: (-len(w), w))
+        if exact:
+            # the document a 文号 names is cited at the passage matching the rest of the query,
+            # else at its opening, not wherever its own number's digits happen to recur
+            rest_scores = _score(self._passage_post, rest_terms, n_pass) if rest_terms else None
+            for i in exact:
+                in_doc = np.flatnonzero(self._passage_doc == i)
+                if rest_scores is not None and in_doc.size and rest_scores[in_doc].max() > 0:
+                    best_passage[i] = in_doc[int(np.argmax(rest_scores[in_doc]))]
+                else:
+                    best_passage[i] = self._first_passage[i]
         if not per_document:
             if mask is not None:
                 passage_scores = np.where(mask[self._passage_doc], passage_scores, 0.0)
@@ -422,15 +437,17 @@ class SearchIndex:
         hits = []
         for i in top:
             p = int(best_passage[i]) if passage_scores.size and best_passage[i] >= 0 else -1
-            if p < 0 or passage_scores[p] <= 0:
+            if p < 0 or (passage_scores[p] <= 0 and i not in exact):
                 p = int(self._first_passage[i])
             hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight))
         return hits
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
         words = set(tokenize(query)) | {self._terms[t] for t in terms}
+        # single characters (年, 号, 涨) would mark half the snippet: only when nothing longer matched
+        longer = {w for w in words if len(w) >= 2}
         # longest first so 失业保险金 is marked whole, not as 失业 + 保险金
-        return sorted((w for w in words if len(w) >= 2 or not w.isascii()), key=lambda w: (-len(w), w))
+        return sorted(longer or words, key=lambda w: (-len(w), w))
 
     def _hit(self, doc_index: int, passage_index: int, score: float, highlight: list[str]) -> Hit:
         d = self.docs[doc_index]
@@ -457,6 +474,16 @@ class SearchIndex:
                 file = f
                 break
         return {"file": file, "start_line": start, "end_line": end}
+
+
+def _without_doc_nos(query: str) -> str:
+    """The query with any 文号 in it removed (what else the user asked about)."""
+    squeezed = re.sub(r"\s+", "", query)
+    if docno.normalize(squeezed):
+        return ""
+    for start, end, _ in sorted(docno.find_all(squeezed), reverse=True):
+        squeezed = squeezed[:start] + " " + squeezed[end:]
+    return squeezed
 
 
 def _top(scores: np.ndarray, limit: int) -> list[int]:
@@ -510,7 +537,7 @@ def make_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str
         pos = e
     out.append(html.escape(text[pos:end]))
     out.append("…" if end < len(text) else "")
-    return "".join(out)
+    return "".join(out).replace("</mark><mark>", "")  # adjacent words read as one match
 
 
 # -- per-process cache ------------------------------------------------------------------

@@ -128,6 +128,12 @@ def test_a_doc_no_in_any_bracket_style_finds_its_document_first(index, typed):
     assert hits[0].doc_no == "人社部发〔2020〕26号"
 
 
+def test_a_doc_no_hit_cites_the_opening_or_the_passage_matching_the_rest_of_the_query(index):
+    assert index.search("人社部发[2020]26号")[0].source["start_line"] == 615
+    hit = index.search("人社部发〔2020〕26号 一件事 打包办理")[0]
+    assert hit.source["start_line"] == 637 and "<mark>" in hit.snippet
+
+
 def test_an_order_number_is_looked_up_in_its_long_form_too(index):
     assert index.search("中华人民共和国人力资源和社会保障部令第44号")[0].title == "网络招聘服务管理规定"
     assert index.search("人社部令第四十四号")[0].doc_no == "人力资源社会保障部令第44号"
@@ -221,6 +227,10 @@ def test_snippet_is_about_120_characters_around_the_densest_match():
     assert plain.startswith("…") and plain.endswith("…")
     assert 110 <= len(plain) <= 125
     assert "<mark>户籍地</mark>" in snippet and "<mark>失业登记</mark>" in snippet
+
+
+def test_adjacent_marked_words_read_as_one_mark():
+    assert make_snippet("网络招聘服务管理规定", ["网络", "招聘", "服务"]) == "<mark>网络招聘服务</mark>管理规定"
 
 
 def test_snippet_escapes_html_in_the_text():
