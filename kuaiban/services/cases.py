@@ -1,0 +1,571 @@
+"""Bundle cases (打包“一件事”): one form, one set of materials, one task per item, and their life cycle.
+
+- The form is the bundle's 2021 reference form (人社部发〔2021〕23号 附件1), each field once however many
+  of its services use it.
+- Materials: what the region requires for each item (``ItemMaterial``; the compilations list none per
+  item), asked for once per case; a required material that the 告知承诺制 list (人社厅发〔2020〕110号)
+  names for that item may be replaced by a signed commitment, which opens a verification (核查).
+- Tasks: 待受理 → 已受理 (窗口受理) → 已审核 (后台审核) → 已办结, or 不予受理, or 待补正 (one notice
+  listing every missing material); the case is done when every task is.
+- Deadlines: the item's target (提速) limit of 人社部发〔2020〕26号 附件2, else its statutory limit;
+  no limit there means the deadline is unknown (None), never guessed. A case's deadline is the latest
+  of its tasks', unknown if any is.
+- Every step is a conditional UPDATE on a version column: of two staff acting on the same task at
+  once, exactly one wins, the other gets :class:`Conflict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from kuaiban.services import audit, catalogue
+from kuaiban.services import calendar as sla
+from kuaiban.services.auth import check_case_access, require_role
+from kuaiban.services.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.services.models import (
+    ACCEPTED,
+    APPLICANT,
+    CASE_CORRECTION,
+    CASE_DONE,
+    CASE_OPEN,
+    CORRECTION,
+    DONE,
+    FINAL_TASK_STATES,
+    REFUSED,
+    REVIEWED,
+    REVIEWER,
+    SUBMITTED,
+    SUPERVISOR,
+    WINDOW,
+    Applicant,
+    Case,
+    Commitment,
+    ItemMaterial,
+    ItemRoute,
+    Material,
+    Task,
+    User,
+)
+
+PROVIDED, COMMITTED, MISSING = "已提交", "承诺代替", "缺"
+TO_VERIFY, VERIFIED, FALSE_COMMITMENT = "待核查", "核查属实", "核查不实"
+NUMERIC_LIMITS = ("working_days", "days", "months", "minutes")
+LIMIT_NAMES = {"working_days": "个工作日", "days": "日", "months": "个月", "minutes": "分钟"}
+
+
+# ---------------------------------------------------------------- catalogue views
+
+
+def find_bundle(ref: str | int) -> catalogue.Bundle:
+    """A bundle by its number (1–10) or its name."""
+    for b in catalogue.bundles():
+        if str(b.seq) == str(ref).strip() or b.name == str(ref).strip():
+            return b
+    names = "、".join(b.name for b in catalogue.bundles())
+    raise NotFound(f"没有这个“一件事”：{ref}（可选：{names}）", "bundle")
+
+
+def _field_list(bundle: catalogue.Bundle) -> catalogue.FieldList | None:
+    return next((f for f in catalogue.field_lists() if f.seq == bundle.seq), None)
+
+
+@dataclass
+class FormField:
+    name: str
+    required: bool
+    used_by: list[str] = field(default_factory=list)  # the form entries (services) that ask for it
+
+
+@dataclass
+class FormSpec:
+    """A bundle's one form: each field once, the services to tick, the source."""
+
+    bundle: str
+    fields: list[FormField]
+    services: list[dict]
+    fields_listed: int  # how many times the reference form lists a field, duplicates included
+    source: dict | None
+
+
+def form_spec(bundle: catalogue.Bundle) -> FormSpec:
+    fl = _field_list(bundle)
+    if fl is None:
+        return FormSpec(bundle.name, [], [], 0, None)
+    fields: dict[str, FormField] = {}
+    services: list[dict] = []
+    listed = 0
+    for section in fl.sections:
+        basic = section.title.endswith("基本信息")
+        stack = list(section.entries)
+        while stack:
+            e = stack.pop(0)
+            stack[:0] = list(e.entries)
+            owner = e.label or section.title
+            if e.label and (e.checkable or e.default_checked or e.automatic):
+                services.append({"name": e.label, "default_checked": e.default_checked, "checkable": e.checkable,
+                                 "automatic": e.automatic, "conditions": list(e.conditions), "line": e.line})
+            for f in e.fields:
+                listed += 1
+                ff = fields.setdefault(f.name, FormField(f.name, basic and not e.checkable))
+                if owner not in ff.used_by:
+                    ff.used_by.append(owner)
+    return FormSpec(bundle.name, list(fields.values()), services, listed, fl.source.as_dict())
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    key: str  # code, or the group's name when it has none
+    code: str | None
+    name: str
+    group: str | None
+
+
+def plan_items(bundle: catalogue.Bundle, chosen: list[str] | None) -> list[PlannedItem]:
+    """The tasks of a case: every top-level item (a group as one task), or the chosen codes/names,
+    where a group's sub-items may be chosen one by one."""
+    top = [PlannedItem(i.code or i.name, i.code, i.name, None) for i in bundle.items]
+    if not chosen:
+        return top
+    index: dict[str, PlannedItem] = {}
+    for i in bundle.items:
+        index[i.code or i.name] = PlannedItem(i.code or i.name, i.code, i.name, None)
+        index.setdefault(i.name, index[i.code or i.name])
+        for sub in i.items:
+            p = PlannedItem(sub.code or sub.name, sub.code, sub.name, i.name)
+            index[p.key] = p
+            index.setdefault(sub.name, p)
+    out: list[PlannedItem] = []
+    for n, ref in enumerate(chosen):
+        p = index.get(ref.strip())
+        if p is None:
+            raise Invalid(f"“{bundle.name}”不含事项：{ref}", f"items[{n}]")
+        if p not in out:
+            out.append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class ItemLimit:
+    kind: str | None  # working_days | days | months | minutes; None when unknown
+    value: int | None
+    basis: str | None  # 提速目标 | 法定时限
+    note: str | None
+
+
+def item_limit(code: str | None) -> ItemLimit:
+    """The limit to apply: 附件2's target, else its statutory limit; unknown otherwise."""
+    if code is None:
+        return ItemLimit(None, None, None, "事项组未选定具体子项，时限未知")
+    try:
+        s = catalogue.speedup_item(code)
+    except KeyError:
+        return ItemLimit(None, None, None, "不在“提速办”服务事项备选清单内，时限未知")
+    for basis, limit in (("提速目标", s.target), ("法定时限", s.statutory)):
+        if limit.kind in NUMERIC_LIMITS:
+            note = None
+            if limit.conditions:
+                note = "按一般时限；另有条件时限：" + "；".join(
+                    f"{c.when}：{_limit_text(c.kind, c.value)}" for c in limit.conditions)
+            return ItemLimit(limit.kind, limit.value, basis, note)
+    return ItemLimit(None, None, None, f"提速目标：{s.target_text}；法定时限：{s.statutory_text}（无具体时限）")
+
+
+def _limit_text(kind: str, value: int | None) -> str:
+    if value is None:
+        return "各地制定" if kind == "local" else "无"
+    return f"{value}{LIMIT_NAMES[kind]}"
+
+
+def due_at(limit: ItemLimit, start: dt.datetime) -> tuple[dt.datetime | None, str | None]:
+    """The moment a task is late after: a deadline day ends at 23:59:59; minutes are exact."""
+    if limit.kind is None or limit.value is None:
+        return None, limit.note
+    try:
+        d = sla.deadline(start, **{limit.kind: limit.value})
+    except sla.HolidayDataMissing as exc:
+        return None, str(exc)
+    if isinstance(d, dt.datetime):
+        return d, limit.note
+    return dt.datetime.combine(d, dt.time(23, 59, 59)), limit.note
+
+
+def commitment_rows(item_name: str, material: str) -> list[catalogue.Commitment]:
+    """Rows of the 告知承诺制 list allowing ``material`` of item ``item_name`` to be replaced."""
+    return [c for c in catalogue.commitments()
+            if item_name in (c.sub_item, c.item) and material in c.certificates]
+
+
+# ---------------------------------------------------------------- configuration by region
+
+
+def route(session: Session, region: str, item_key: str, agency: str, *, actor: User) -> None:
+    require_role(actor, SUPERVISOR)
+    row = session.scalar(select(ItemRoute).where(ItemRoute.region == region, ItemRoute.item_key == item_key))
+    if row is None:
+        session.add(ItemRoute(region=region, item_key=item_key, agency=agency))
+    else:
+        row.agency = agency
+    audit.record(session, "route_item", "item", None, actor=actor, at=audit.now(), region=region, item=item_key,
+                 agency=agency)
+
+
+def require_material(session: Session, region: str, item_key: str, material: str, *, basis: str | None,
+                     actor: User) -> None:
+    require_role(actor, SUPERVISOR)
+    if not material.strip():
+        raise Invalid("材料名称不能为空", "material")
+    exists = session.scalar(select(ItemMaterial.id).where(
+        ItemMaterial.region == region, ItemMaterial.item_key == item_key, ItemMaterial.material == material))
+    if exists is None:
+        session.add(ItemMaterial(region=region, item_key=item_key, material=material, basis=basis))
+        audit.record(session, "require_material", "item", None, actor=actor, at=audit.now(), region=region,
+                     item=item_key, material=material, basis=basis)
+
+
+def material_plan(session: Session, region: str | None, items: list[PlannedItem]) -> dict[str, list[PlannedItem]]:
+    """Each material once, with the items that need it (in the order the items ask for them)."""
+    keys = [i.key for i in items]
+    rows = session.execute(select(ItemMaterial.item_key, ItemMaterial.material)
+                           .where(ItemMaterial.region == (region or ""), ItemMaterial.item_key.in_(keys))
+                           .order_by(ItemMaterial.id)).all()
+    by_key = {i.key: i for i in items}
+    plan: dict[str, list[PlannedItem]] = {}
+    for key, material in rows:
+        plan.setdefault(material, []).append(by_key[key])
+    return plan
+
+
+# ---------------------------------------------------------------- submission
+
+
+def commitment_text(applicant: Applicant, item: str, certificate: str, rows: list[catalogue.Commitment]) -> str:
+    basis = "；".join(f"{r.source.wenhao} {r.source.attachment or ''}第 {r.seq} 项".replace("  ", " ") for r in rows)
+    return (f"本人（单位）{applicant.name}办理“{item}”，承诺符合“{certificate}”所证明的条件，"
+            f"以本承诺代替该证明材料；所作承诺真实、合法、有效，如有不实，愿意承担相应法律责任，"
+            f"并同意有关部门依法核查。依据：{basis}（证明事项告知承诺制）。")
+
+
+def _sign(text: str, signer: str, at: dt.datetime) -> str:
+    return hashlib.sha256(f"{text}\n{signer}\n{at.isoformat()}".encode()).hexdigest()
+
+
+def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, items: list[str] | None = None,
+           materials: dict[str, str] | None = None, commit_instead: list[str] | None = None,
+           at: dt.datetime | None = None) -> Case:
+    """Apply for a bundle: one case, its materials and commitments, one task per item — all in the
+    caller's transaction, so a failure anywhere leaves nothing behind."""
+    require_role(user, APPLICANT)
+    applicant = session.get(Applicant, user.applicant_id)
+    bundle = find_bundle(bundle_ref)
+    spec = form_spec(bundle)
+    _check_form(spec, form)
+    planned = plan_items(bundle, items)
+    plan = material_plan(session, applicant.region, planned)
+    materials = dict(materials or {})
+    commit_instead = list(commit_instead or [])
+    for name in materials:
+        if name not in plan:
+            raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
+    at = at or audit.now()
+
+    case = Case(number=f"KB{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}", applicant_id=applicant.id,
+                region=applicant.region, bundle_seq=bundle.seq, bundle_name=bundle.name, status=CASE_OPEN,
+                form=form, submitted_at=at, version=1,
+                materials_asked=len(plan), materials_required=sum(len(v) for v in plan.values()))
+    session.add(case)
+    session.flush()
+
+    for n, name in enumerate(commit_instead):
+        if name not in plan:
+            raise Invalid(f"本件无需提交材料：{name}", f"commitments[{n}]")
+        needing = plan[name]
+        allowed = [(i, rows) for i in needing if (rows := commitment_rows(i.name, name))]
+        if len(allowed) != len(needing):
+            raise Invalid(f"“{name}”不在证明事项告知承诺制清单内，不能以承诺代替", f"commitments[{n}]")
+        for item, rows in allowed:
+            text = commitment_text(applicant, item.name, name, rows)
+            session.add(Commitment(case_id=case.id, item_name=item.name, certificate=name, text=text,
+                                   signer=applicant.name, signed_at=at, signature=_sign(text, applicant.name, at),
+                                   source=rows[0].source.as_dict() | {"seq": rows[0].seq},
+                                   verification_state=TO_VERIFY))
+    case.materials_committed = len(set(commit_instead))
+
+    for name, needing in plan.items():
+        status = COMMITTED if name in commit_instead else PROVIDED if name in materials else MISSING
+        session.add(Material(case_id=case.id, name=name, needed_by=[i.key for i in needing], status=status,
+                             reference=materials.get(name), provided_at=at if status == PROVIDED else None))
+
+    routes = dict(session.execute(select(ItemRoute.item_key, ItemRoute.agency)
+                                  .where(ItemRoute.region == (applicant.region or ""))).all())
+    dues: list[dt.datetime | None] = []
+    for p in planned:
+        limit = item_limit(p.code)
+        due, note = due_at(limit, at)
+        dues.append(due)
+        session.add(Task(case_id=case.id, item_code=p.code, item_name=p.name, group_name=p.group,
+                         agency=routes.get(p.key), state=SUBMITTED, version=1, limit_kind=limit.kind,
+                         limit_value=limit.value, limit_basis=limit.basis, limit_note=note, started_at=at,
+                         due_at=due))
+    case.due_at = None if any(d is None for d in dues) else max(dues)
+    session.flush()
+    audit.record(session, "submit", "case", case.id, actor=user, at=at, case_id=case.id, bundle=bundle.name,
+                 items=[p.key for p in planned], materials=sorted(materials), commitments=commit_instead)
+    return case
+
+
+def _check_form(spec: FormSpec, form: dict) -> None:
+    known = {f.name for f in spec.fields} | {s["name"] for s in spec.services}
+    for name in form:
+        if name not in known:
+            raise Invalid(f"表单中没有这一信息项：{name}", f"form.{name}")
+    for f in spec.fields:
+        if f.required and not str(form.get(f.name) or "").strip():
+            raise Invalid(f"缺少必填信息项：{f.name}", f"form.{f.name}")
+
+
+# ---------------------------------------------------------------- task life cycle
+
+
+@dataclass(frozen=True)
+class Step:
+    role: str
+    source: str
+    target: str
+    name: str
+    needs_reason: bool = False
+
+
+STEPS = {
+    "accept": Step(WINDOW, SUBMITTED, ACCEPTED, "受理"),
+    "refuse": Step(WINDOW, SUBMITTED, REFUSED, "不予受理", needs_reason=True),
+    "correct": Step(WINDOW, SUBMITTED, CORRECTION, "补正"),
+    "review": Step(REVIEWER, ACCEPTED, REVIEWED, "审核"),
+    "complete": Step(REVIEWER, REVIEWED, DONE, "办结"),
+}
+
+
+def act(session: Session, user: User, task_id: int, action: str, *, version: int | None = None,
+        reason: str | None = None, missing: list[str] | None = None, at: dt.datetime | None = None) -> Task:
+    """Move a task one step. ``version`` is the version the staff member saw; if the task has moved
+    on since, or another staff member acts at the same moment, :class:`Conflict` is raised."""
+    step = STEPS.get(action)
+    if step is None:
+        raise Invalid(f"未知操作：{action}（可选：{'、'.join(STEPS)}）", "action")
+    require_role(user, step.role)
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"没有这个事项：{task_id}", "task_id")
+    case = session.get(Case, task.case_id)
+    check_case_access(user, case)
+    if step.needs_reason and not (reason or "").strip():
+        raise Invalid(f"{step.name}须说明理由", "reason")
+    seen = task.version if version is None else version
+    at = at or audit.now()
+    notice = None
+    if action == "correct":
+        notice = _correction_notice(session, task, missing or [])
+        if not notice:
+            raise Invalid("补正通知须列明缺少的材料：本事项材料齐全，且未指明其他材料", "missing")
+
+    # Lock the case row first (every step does, in this order): steps on tasks of one case serialise,
+    # so the case status computed below sees every committed task state.
+    session.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1)
+                    .execution_options(synchronize_session=False))
+    values: dict = {"state": step.target, "version": Task.version + 1, "last_actor_id": user.id,
+                    "last_reason": reason}
+    if step.target in FINAL_TASK_STATES:
+        values["completed_at"] = at
+    if notice is not None:
+        values["correction_notice"] = notice
+    res = session.execute(update(Task).where(Task.id == task_id, Task.version == seen, Task.state == step.source)
+                          .values(**values).execution_options(synchronize_session=False))
+    if res.rowcount != 1:
+        current = session.execute(select(Task.state, Task.version).where(Task.id == task_id)).one()
+        if current.version != seen:
+            raise Conflict(f"该事项已被他人处理（当前状态：{current.state}，版本 {current.version}，"
+                           f"您看到的是版本 {seen}），请刷新后重试", "version")
+        raise Conflict(f"事项当前状态为“{current.state}”，不能{step.name}", "action")
+    session.expire(task)
+    audit.record(session, action, "task", task_id, actor=user, at=at, case_id=case.id, source=step.source,
+                 target=step.target, reason=reason, notice=notice)
+    _refresh_case(session, case, at, actor=user)
+    return session.get(Task, task_id)
+
+
+def _correction_notice(session: Session, task: Task, extra: list[str]) -> list[str]:
+    """Every material this task still lacks, plus those the staff member names — in one notice."""
+    key = task.item_code or task.item_name
+    lacking = [m.name for m in session.scalars(select(Material).where(Material.case_id == task.case_id,
+                                                                      Material.status == MISSING))
+               if key in m.needed_by]
+    return lacking + [m for m in dict.fromkeys(x.strip() for x in extra) if m and m not in lacking]
+
+
+def _refresh_case(session: Session, case: Case, at: dt.datetime, *, actor: User | None) -> None:
+    session.expire(case)
+    states = list(session.scalars(select(Task.state).where(Task.case_id == case.id)))
+    before = case.status
+    if all(s in FINAL_TASK_STATES for s in states):
+        case.status, case.completed_at = CASE_DONE, at
+    elif CORRECTION in states:
+        case.status = CASE_CORRECTION
+    else:
+        case.status = CASE_OPEN
+    if case.status != before:
+        audit.record(session, "case_status", "case", case.id, actor=actor, at=at, case_id=case.id, source=before,
+                     target=case.status)
+
+
+def supply(session: Session, user: User, number: str, materials: dict[str, str], *,
+           commit_instead: list[str] | None = None, at: dt.datetime | None = None) -> Case:
+    """The applicant answers a 补正 notice: the materials (or commitments) arrive, and the tasks waiting
+    for them return to 待受理 with their time limit counted afresh."""
+    require_role(user, APPLICANT)
+    case = get_case(session, user, number)
+    at = at or audit.now()
+    by_name = {m.name: m for m in case.materials}
+    for name in materials:
+        if name not in by_name:
+            raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
+    for n, name in enumerate(commit_instead or []):
+        m = by_name.get(name)
+        if m is None:
+            raise Invalid(f"本件无需提交材料：{name}", f"commitments[{n}]")
+        for key in m.needed_by:
+            task = next(t for t in case.tasks if (t.item_code or t.item_name) == key)
+            rows = commitment_rows(task.item_name, name)
+            if not rows:
+                raise Invalid(f"“{name}”不在证明事项告知承诺制清单内，不能以承诺代替", f"commitments[{n}]")
+            text = commitment_text(case.applicant, task.item_name, name, rows)
+            session.add(Commitment(case_id=case.id, item_name=task.item_name, certificate=name, text=text,
+                                   signer=case.applicant.name, signed_at=at, signature=_sign(text, case.applicant.name, at),
+                                   source=rows[0].source.as_dict() | {"seq": rows[0].seq},
+                                   verification_state=TO_VERIFY))
+        m.status = COMMITTED
+        case.materials_committed += 1
+    for name, ref in materials.items():
+        m = by_name[name]
+        m.status, m.reference, m.provided_at = PROVIDED, ref, at
+    session.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1)
+                    .execution_options(synchronize_session=False))
+    for task in case.tasks:
+        if task.state != CORRECTION:
+            continue
+        due, note = due_at(ItemLimit(task.limit_kind, task.limit_value, task.limit_basis, task.limit_note), at)
+        res = session.execute(update(Task).where(Task.id == task.id, Task.version == task.version,
+                                                 Task.state == CORRECTION)
+                              .values(state=SUBMITTED, version=Task.version + 1, started_at=at, due_at=due,
+                                      limit_note=note, last_actor_id=user.id, last_reason="补正材料已提交")
+                              .execution_options(synchronize_session=False))
+        if res.rowcount != 1:
+            raise Conflict("办件状态已变化，请刷新后重试", "version")
+        audit.record(session, "supply", "task", task.id, actor=user, at=at, case_id=case.id, source=CORRECTION,
+                     target=SUBMITTED, materials=sorted(materials), commitments=list(commit_instead or []))
+        session.expire(task)
+    session.flush()
+    dues = [t.due_at for t in case.tasks]
+    case.due_at = None if any(d is None for d in dues) else max(dues)
+    _refresh_case(session, case, at, actor=user)
+    return case
+
+
+def verify_commitment(session: Session, user: User, commitment_id: int, truthful: bool, note: str | None = None,
+                      *, at: dt.datetime | None = None) -> Commitment:
+    """核查 a commitment after the fact (事中事后核查)."""
+    require_role(user, REVIEWER, SUPERVISOR)
+    c = session.get(Commitment, commitment_id)
+    if c is None:
+        raise NotFound(f"没有这份承诺：{commitment_id}", "commitment_id")
+    check_case_access(user, session.get(Case, c.case_id))
+    at = at or audit.now()
+    res = session.execute(update(Commitment).where(Commitment.id == c.id, Commitment.verification_state == TO_VERIFY)
+                          .values(verification_state=VERIFIED if truthful else FALSE_COMMITMENT,
+                                  verified_by=user.id, verified_at=at, verification_note=note)
+                          .execution_options(synchronize_session=False))
+    if res.rowcount != 1:
+        raise Conflict("该承诺已核查", "commitment_id")
+    session.expire(c)
+    audit.record(session, "verify_commitment", "commitment", c.id, actor=user, at=at, case_id=c.case_id,
+                 truthful=truthful, note=note)
+    return c
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_case(session: Session, user: User, number: str) -> Case:
+    case = session.scalar(select(Case).where(Case.number == number)
+                          .options(selectinload(Case.tasks), selectinload(Case.materials),
+                                   selectinload(Case.commitments), selectinload(Case.applicant)))
+    if case is None:
+        raise NotFound(f"没有这个办件：{number}", "number")
+    check_case_access(user, case)
+    return case
+
+
+def _scope(stmt, user: User):
+    if user.role == APPLICANT:
+        return stmt.where(Case.applicant_id == user.applicant_id)
+    if user.region is not None:
+        return stmt.where(Case.region == user.region)
+    return stmt
+
+
+def list_cases(session: Session, user: User, *, status: str | None = None, limit: int = 50,
+               offset: int = 0) -> list[Case]:
+    stmt = _scope(select(Case), user)
+    if status:
+        stmt = stmt.where(Case.status == status)
+    return list(session.scalars(stmt.order_by(Case.id.desc()).limit(limit).offset(offset)))
+
+
+def _open_tasks(user: User):
+    if user.role == APPLICANT:
+        raise Forbidden("无权查看工作人员的待办清单")
+    stmt = select(Task).join(Case).where(Task.state.not_in((*FINAL_TASK_STATES, CORRECTION)),
+                                         Task.due_at.is_not(None))
+    return _scope(stmt, user).order_by(Task.due_at)
+
+
+def overdue(session: Session, user: User, *, at: dt.datetime | None = None) -> list[Task]:
+    """Open tasks past their deadline (tasks waiting for 补正 are paused)."""
+    return list(session.scalars(_open_tasks(user).where(Task.due_at < (at or audit.now()))))
+
+
+def due_soon(session: Session, user: User, *, within: dt.timedelta = dt.timedelta(days=3),
+             at: dt.datetime | None = None) -> list[Task]:
+    at = at or audit.now()
+    return list(session.scalars(_open_tasks(user).where(Task.due_at >= at, Task.due_at <= at + within)))
+
+
+def count_cases(session: Session, user: User) -> int:
+    return session.scalar(_scope(select(func.count(Case.id)), user)) or 0
+
+
+def task_dict(t: Task) -> dict:
+    return {"id": t.id, "item_code": t.item_code, "item_name": t.item_name, "group": t.group_name,
+            "agency": t.agency, "state": t.state, "version": t.version,
+            "limit": None if t.limit_kind is None else {"kind": t.limit_kind, "value": t.limit_value,
+                                                         "basis": t.limit_basis},
+            "limit_note": t.limit_note, "started_at": t.started_at, "due_at": t.due_at,
+            "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice}
+
+
+def case_dict(c: Case) -> dict:
+    return {"number": c.number, "bundle": c.bundle_name, "status": c.status, "region": c.region,
+            "applicant": {"kind": c.applicant.kind, "name": c.applicant.name},
+            "submitted_at": c.submitted_at, "completed_at": c.completed_at, "due_at": c.due_at,
+            "form": c.form, "tasks": [task_dict(t) for t in c.tasks],
+            "materials": [{"name": m.name, "needed_by": m.needed_by, "status": m.status, "reference": m.reference}
+                          for m in c.materials],
+            "commitments": [{"id": x.id, "item": x.item_name, "certificate": x.certificate, "text": x.text,
+                             "signer": x.signer, "signed_at": x.signed_at, "signature": x.signature,
+                             "source": x.source, "verification": x.verification_state} for x in c.commitments],
+            "materials_asked": c.materials_asked, "materials_required": c.materials_required,
+            "materials_committed": c.materials_committed}

@@ -1,0 +1,36 @@
+"""Errors of the case system, each with a Chinese message and, where one is at fault, the field it names."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base: ``message`` is shown to the user as is; ``field`` names the input at fault, if any."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Invalid(ServiceError):
+    status = 422
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Unauthenticated(ServiceError):
+    status = 401
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Conflict(ServiceError):
+    """Someone else changed the record first (optimistic concurrency), or the state forbids the step."""
+
+    status = 409
