@@ -35,6 +35,13 @@ _KEY_DROP_RE = re.compile(r"[\s《》〈〉“”\"'‘’「」()（）·、，
 _ITEM_RE = re.compile(r"^(?:-\s*)?(?P<n>\d{1,4})\s*[.．、]\s*(?P<body>.+)$")
 _TRAILING_NO_RE = re.compile(r"[（(](?P<no>[^()（）]*号)[)）]\s*$")
 _LIST_TITLE_RE = re.compile(r"废止|清理")
+# "《重庆市内部审计工作办法》(重庆市人民政府令第10号)同时废止": a repeal clause in running text
+_CITED = r"《(?P<title>[^《》]{4,100})》\s*[（(](?P<no>[^()（）]{4,40}?号)[)）]"
+_CITED_RE = re.compile(_CITED)
+_CLAUSE_TAIL_RE = re.compile(
+    r"^(?:\s*[和、及与]\s*《[^《》]{4,100}》\s*[（(][^()（）]{4,40}?号[)）])*\s*(?:文件|等文件)?\s*"
+    r"(?:同时|予以|一并|即行)?废止"
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class ListedEntry:
     list_date: dt.date | None
     serial: int | None
     line: int
+    kind: str = "list"  # "list": a row of a printed list; "clause": "《…》(文号)同时废止" in a text
 
 
 @dataclass(frozen=True)
@@ -77,12 +85,29 @@ def is_list_document(doc: ParsedDocument) -> bool:
 
 
 def listed_entries(docs: list[ParsedDocument]) -> list[ListedEntry]:
-    """Every row of every list found in ``docs``, in list order."""
+    """Every row of every list found in ``docs``, in list order, then every repeal clause
+    ("…(渝就发〔2021〕27号)同时废止") of every numbered document."""
     entries: list[ListedEntry] = []
     for doc in docs:
         if is_list_document(doc):
             entries.extend(_rows(doc))
+    for doc in docs:
+        if doc.doc_no:
+            entries.extend(repeal_clauses(doc))
     return entries
+
+
+def repeal_clauses(doc: ParsedDocument) -> Iterator[ListedEntry]:
+    """Documents a text repeals by name and 文号: "原《…》(渝就发〔2021〕27号)同时废止"."""
+    for text, line in _stream(doc):
+        for m in _CITED_RE.finditer(text):
+            if not _CLAUSE_TAIL_RE.match(text[m.end():]):
+                continue
+            number = _docno_of(squeeze(m["no"]))
+            if number:
+                yield ListedEntry(title=squeeze(m["title"]), doc_no=number, status=REPEALED,
+                                  basis=doc.doc_no or "", list_date=doc.date, serial=None, line=line,
+                                  kind="clause")
 
 
 def apply_validity(docs: list[ParsedDocument]) -> list[StatusDecision]:
@@ -114,8 +139,8 @@ def _matches(entry: ListedEntry, docs: list[ParsedDocument], by_no: dict[str, li
     canonical = normalize(entry.doc_no) if entry.doc_no else None
     if canonical:
         hits = by_no.get(canonical, [])
-        if hits:
-            return hits
+        if hits or entry.kind == "clause":
+            return hits  # a clause names the old text; its title is often the new one's
     key = title_key(entry.title)
     if len(key) < 8:
         return []

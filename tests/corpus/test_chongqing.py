@@ -156,6 +156,16 @@ def test_chongqing_joint_notice(docs):
     assert "月缴费基数上限为18495元、下限为3699元" in doc.body
 
 
+def test_long_signatures_are_read_whole(docs):
+    # 20 bodies signed one per line; the ministry is the seventh
+    doc = by_no(docs, "人社部发〔2021〕66号")
+    assert len(doc.issuers) == 20
+    assert doc.issuers[0] == "国家发展和改革委员会" and doc.issuers[6] == "人力资源社会保障部"
+    assert len(by_no(docs, "渝人社发〔2021〕54号").issuers) == 21  # "中共重庆市委组织部等21个部门"
+    # a signature broken over lines: "…管理委员" / "会 中 国 银 行 保 险 监 督 管 理 委 员 会" / "会"
+    assert by_no(docs, "教发〔2021〕5号").issuers[-1] == "中国银行保险监督管理委员会"
+
+
 def test_office_issuer_is_one_body(docs):
     assert by_no(docs, "渝人社办〔2021〕6号").issuers == ["重庆市人力资源和社会保障局办公室"]
     assert by_no(docs, "人社职司便函〔2021〕2号").issuers == [

@@ -113,6 +113,27 @@ def test_lists_do_not_rule_on_themselves(docs):
     assert not decided & {"渝人社发〔2021〕64号", "渝府发〔2021〕5号", "湘人社规〔2020〕18号"}
 
 
+def test_repeal_clauses_in_running_text(entries):
+    clauses = {e.doc_no: e for e in entries if e.kind == "clause"}
+    # 人力资源社会保障部令第46号: "对《社会保险费申报缴纳管理规定》(人力资源社会保障部令第20号)予以废止"
+    order = clauses["人力资源社会保障部令第20号"]
+    assert (order.title, order.status, order.basis) == ("社会保险费申报缴纳管理规定", REPEALED,
+                                                        "人力资源社会保障部令第46号")
+    assert order.list_date == dt.date(2021, 12, 22)
+    # 渝人社〔2021〕311号: "原《关于继续落实跨区域交通补助政策的通知》(渝就发〔2021〕27号)同时废止"
+    assert clauses["渝就发〔2021〕27号"].basis == "渝人社〔2021〕311号"
+    # two texts repealed in one clause, joined by 、
+    assert clauses["渝人社〔2014〕415号"].basis == clauses["渝人社〔2017〕331号"].basis == "渝人社发〔2021〕24号"
+    # a legal basis cited in the same sentence as a repeal is not repealed
+    assert "重庆市人民政府令第329号" not in clauses
+
+
+def test_a_clause_without_number_is_not_taken(entries):
+    # 职业病诊断与鉴定管理办法 repeals "原卫生部2013年2月19日公布的《职业病诊断与鉴定管理办法》" (same title,
+    # no 文号): matching it by title would repeal the new text itself
+    assert not [e for e in entries if e.kind == "clause" and e.title == "职业病诊断与鉴定管理办法"]
+
+
 # ---------------------------------------------------------------- precedence, on constructed lists
 
 def _list(doc_no: str, date: dt.date, heading: str, row: str) -> ParsedDocument:
