@@ -1,0 +1,135 @@
+"""好差评: the applicant rates a completed case; a bad rating opens a rectification (核实 → 整改 → 反馈).
+
+The five levels and which of them are 差评 follow 国办发〔2019〕51号 (关于建立政务服务“好差评”制度
+提高政务服务水平的意见), which the compilations cite but do not reprint: 非常满意、满意、基本满意 are
+好评, 不满意、非常不满意 差评. The compilations give no time limit for rectification: each region sets
+its own (``rectification_working_days``); until it does, the deadline is unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kuaiban.services import audit
+from kuaiban.services import calendar as sla
+from kuaiban.services.auth import require_role
+from kuaiban.services.cases import get_case
+from kuaiban.services.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.services.models import (
+    APPLICANT,
+    CASE_DONE,
+    RECT_CLOSED,
+    RECT_FEEDBACK,
+    RECT_FIX,
+    RECT_VERIFY,
+    SUPERVISOR,
+    Rating,
+    Rectification,
+    RegionSetting,
+    User,
+)
+
+LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+GOOD = (5, 4, 3)
+BAD = (2, 1)
+RECTIFICATION_LIMIT = "rectification_working_days"
+# 核实 → 整改 → 反馈: the state each step leaves, the note it fills
+RECT_STEPS = {RECT_VERIFY: (RECT_FIX, "verify_note"), RECT_FIX: (RECT_FEEDBACK, "fix_note"),
+              RECT_FEEDBACK: (RECT_CLOSED, "feedback_note")}
+
+
+def set_rectification_limit(session: Session, user: User, working_days: int) -> None:
+    """The region's own limit for handling a bad rating, in working days."""
+    require_role(user, SUPERVISOR)
+    if user.region is None:
+        raise Invalid("账号未关联地区，无法设置地区时限", "region")
+    if not 1 <= working_days <= 365:
+        raise Invalid("整改时限须为 1–365 个工作日", "working_days")
+    row = session.scalar(select(RegionSetting).where(RegionSetting.region == user.region,
+                                                     RegionSetting.key == RECTIFICATION_LIMIT))
+    if row is None:
+        session.add(RegionSetting(region=user.region, key=RECTIFICATION_LIMIT, value=str(working_days)))
+    else:
+        row.value = str(working_days)
+    audit.record(session, "set_rectification_limit", "region", None, actor=user, at=audit.now(),
+                 region=user.region, working_days=working_days)
+
+
+def rate(session: Session, user: User, number: str, level: int, text: str | None = None, *,
+         at: dt.datetime | None = None) -> Rating:
+    require_role(user, APPLICANT)
+    if level not in LEVELS:
+        raise Invalid("评价等级须为 1–5（5 非常满意 … 1 非常不满意）", "level")
+    if text is not None and len(text) > 2000:
+        raise Invalid("评价内容不超过 2000 字", "text")
+    case = get_case(session, user, number)
+    if case.status != CASE_DONE:
+        raise Conflict(f"办件尚未办结（{case.status}），办结后方可评价", "number")
+    at = at or audit.now()
+    if session.scalar(select(Rating.id).where(Rating.case_id == case.id)) is not None:
+        raise Conflict("该办件已评价，不能重复评价", "number")
+    rating = Rating(case_id=case.id, level=level, text=text, created_at=at)
+    session.add(rating)
+    try:
+        session.flush()
+    except IntegrityError:  # rated at the same moment elsewhere: the unique constraint decides
+        raise Conflict("该办件已评价，不能重复评价", "number") from None
+    audit.record(session, "rate", "rating", rating.id, actor=user, at=at, case_id=case.id, level=level)
+    if level in BAD:
+        limit = session.scalar(select(RegionSetting.value).where(RegionSetting.region == (case.region or ""),
+                                                                 RegionSetting.key == RECTIFICATION_LIMIT))
+        due = None
+        if limit is not None:
+            due = dt.datetime.combine(sla.deadline(at, working_days=int(limit)), dt.time(23, 59, 59))
+        rect = Rectification(rating_id=rating.id, case_id=case.id, region=case.region, state=RECT_VERIFY, version=1,
+                             opened_at=at, due_at=due)
+        session.add(rect)
+        session.flush()
+        audit.record(session, "open_rectification", "rectification", rect.id, actor=user, at=at, case_id=case.id,
+                     due_at=due)
+    return rating
+
+
+def advance(session: Session, user: User, rect_id: int, note: str, *, version: int | None = None,
+            at: dt.datetime | None = None) -> Rectification:
+    """One step of 核实 → 整改 → 反馈, with what was found or done."""
+    require_role(user, SUPERVISOR)
+    rect = session.get(Rectification, rect_id)
+    if rect is None:
+        raise NotFound(f"没有这项整改：{rect_id}", "rect_id")
+    if user.region is not None and rect.region != user.region:
+        raise Forbidden("无权处理其他地区的整改")
+    if not note.strip():
+        raise Invalid("须填写核实、整改或反馈情况", "note")
+    if rect.state not in RECT_STEPS:
+        raise Conflict("该整改已反馈办结", "rect_id")
+    target, column = RECT_STEPS[rect.state]
+    seen = rect.version if version is None else version
+    at = at or audit.now()
+    values = {"state": target, "version": Rectification.version + 1, column: note}
+    if target == RECT_CLOSED:
+        values["closed_at"] = at
+    res = session.execute(update(Rectification)
+                          .where(Rectification.id == rect_id, Rectification.version == seen,
+                                 Rectification.state == rect.state)
+                          .values(**values).execution_options(synchronize_session=False))
+    if res.rowcount != 1:
+        raise Conflict("该整改已被他人处理，请刷新后重试", "version")
+    audit.record(session, "rectification", "rectification", rect_id, actor=user, at=at, case_id=rect.case_id,
+                 source=rect.state, target=target, note=note)
+    session.expire(rect)
+    return session.get(Rectification, rect_id)
+
+
+def rectifications(session: Session, user: User, *, open_only: bool = True) -> list[Rectification]:
+    require_role(user, SUPERVISOR)
+    stmt = select(Rectification)
+    if user.region is not None:
+        stmt = stmt.where(Rectification.region == user.region)
+    if open_only:
+        stmt = stmt.where(Rectification.state != RECT_CLOSED)
+    return list(session.scalars(stmt.order_by(Rectification.id)))
