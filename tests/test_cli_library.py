@@ -9,6 +9,8 @@ import sys
 import pytest
 
 DOC_KEYS = {"id", "doc_no", "title", "issuers", "date", "region", "category", "status", "sources", "articles"}
+# the compilations print each of these on two different documents (see docs/parsing-*.md)
+KNOWN_MISPRINTED_NUMBERS = {"渝人社办〔2021〕22号", "京人社发〔2020〕8号"}
 HIT_KEYS = {"doc_no", "title", "article", "snippet", "score", "source"}
 
 
@@ -36,7 +38,9 @@ def test_docs_json_lists_every_document_in_the_contract_shape(all_docs):
         assert isinstance(d["articles"], int)
         assert d["sources"] and all(set(s) == {"file", "start_line", "end_line"} for s in d["sources"])
     numbers = [d["doc_no"] for d in all_docs if d["doc_no"]]
-    assert len(numbers) == len(set(numbers)), "a 文号 appears twice: the merge failed"
+    # a 文号 stands on two documents only where a compilation printed it on two different notices
+    repeated = {n for n in numbers if numbers.count(n) > 1}
+    assert repeated <= KNOWN_MISPRINTED_NUMBERS
     assert all("[" not in n and " " not in n for n in numbers)
 
 

@@ -7,8 +7,6 @@ title that matches it. Each document answers for at most one entry.
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,30 +14,7 @@ from kuaiban.corpus.compilations import compilation_for, read_lines
 from kuaiban.corpus.layouts import TocEntry
 from kuaiban.corpus.model import ParsedDocument
 from kuaiban.corpus.pipeline import parse_compilation
-from kuaiban.corpus.text import squeeze
-
-_PUNCT = re.compile(r"[\s《》〈〉“”\"'‘’「」()（）·、，,．.:：—\-]")
-
-
-def title_key(title: str) -> str:
-    return _PUNCT.sub("", squeeze(title)).replace("的的", "的")
-
-
-def titles_match(a: str, b: str) -> bool:
-    ka, kb = title_key(a), title_key(b)
-    if not ka or not kb:
-        return False
-    if ka == kb:
-        return True
-    short, long_ = sorted((ka, kb), key=len)
-    # containment only counts when nearly all of the longer title is there: a law's name inside
-    # a notice about that law is another document
-    if short in long_ and len(short) >= 0.8 * len(long_):
-        return True
-    # an official title is "<issuers>关于<subject>的<kind>"; a copy may print it without the issuers
-    if short.startswith("关于") and long_.endswith(short):
-        return True
-    return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.85
+from kuaiban.corpus.titles import titles_match
 
 
 @dataclass

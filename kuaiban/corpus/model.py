@@ -106,6 +106,8 @@ class ParsedDocument:
     attachments: list[Attachment] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     extra_sources: list[SourceSpan] = field(default_factory=list)
+    # set by the merge when two different documents were printed with one 文号
+    identity_key: str | None = None
 
     @property
     def sources(self) -> list[SourceSpan]:

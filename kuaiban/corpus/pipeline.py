@@ -10,6 +10,7 @@ from kuaiban.corpus.model import ParsedDocument
 from kuaiban.corpus.regions import infer_region
 from kuaiban.corpus.structure import build_document
 from kuaiban.corpus.text import squeeze
+from kuaiban.corpus.titles import title_key, titles_match
 
 
 def parse_compilation(path: Path) -> list[ParsedDocument]:
@@ -26,6 +27,8 @@ def parse_compilation(path: Path) -> list[ParsedDocument]:
 
 def identity(doc: ParsedDocument) -> str:
     """What makes two printed copies the same document: the 文号, or failing that the title."""
+    if doc.identity_key:
+        return doc.identity_key
     if doc.doc_no:
         return "no:" + doc.doc_no
     return "title:" + squeeze(doc.title).strip("《》“”\"")
@@ -52,6 +55,16 @@ def merge(docs: Iterable[ParsedDocument]) -> list[ParsedDocument]:
             order.append(key)
             continue
         kept = by_key[key]
+        if doc.doc_no and not titles_match(kept.title, doc.title):
+            # one 文号 printed on two different documents (a misprint in a compilation): keep both,
+            # told apart by title, rather than lose one
+            doc.identity_key = f"{key}|{title_key(doc.title)}"
+            if doc.identity_key not in by_key:
+                by_key[doc.identity_key] = doc
+                order.append(doc.identity_key)
+                continue
+            key = doc.identity_key
+            kept = by_key[key]
         # the fullest printed title wins ("<issuers>关于…的通知" over "关于…的通知")
         title = max((kept.title, doc.title), key=lambda t: len(squeeze(t)))
         kept.title = doc.title = title

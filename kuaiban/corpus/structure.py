@@ -27,7 +27,8 @@ SECTION_RE = re.compile(rf"^\s*#*\s*第\s*{_NUM}\s*节")
 # "附件1", "附件 2", "附件：", "附件一" alone on a line (optionally with a title after it).
 ATTACHMENT_RE = re.compile(rf"^\s*#*\s*附\s*件\s*(?P<n>{_NUM})?\s*[:：]?\s*(?P<rest>.*)$")
 OMITTED_RE = re.compile(r"^[（(]\s*略\s*[）)]$|[（(]\s*略\s*[）)]\s*$")
-EXPLAINER_RE = re.compile(r"(?:政策)?解读|答记者问|问答$|解答$")
+# a heading that starts or ends so; 《政策解读工作办法》 is a title, not an explainer
+EXPLAINER_RE = re.compile(r"^(?:政策)?解读|(?:解读|答记者问|问答|解答)[)）]?$")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.．、]")
 LIST_HEAD_RE = re.compile(r"^\s*附\s*件\s*[:：]\s*(?P<rest>.*)$")
 LIST_ENTRY_RE = re.compile(r"^\s*[-·]?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*[.．、]\s*(?P<title>.+)$")

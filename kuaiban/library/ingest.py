@@ -19,9 +19,9 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from kuaiban.corpus import docno
-from kuaiban.corpus.coverage import title_key
 from kuaiban.corpus.model import Paragraph, ParsedDocument
 from kuaiban.corpus.pipeline import compilation_files, identity, parse_corpus
+from kuaiban.corpus.titles import title_key
 from kuaiban.db import session_scope
 from kuaiban.library.models import (
     UNKNOWN,
