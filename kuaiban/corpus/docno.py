@@ -43,6 +43,7 @@ _ORDER_ALIASES = {
     "人力资源和社会保障部令": "人力资源社会保障部令",
     "人社部令": "人力资源社会保障部令",
     "国家卫生健康委令": "国家卫生健康委员会令",
+    "中华人民共和国国务院令": "国务院令",
 }
 
 # Words that often stand just before a 文号 in running text and are not part of it.
