@@ -178,6 +178,9 @@ _REGION_WORDS: list[tuple[str, str]] = sorted(
 )
 
 
+_STATUS_ALIASES = {"有效": "现行有效", "现行": "现行有效", "废止": "已废止", "失效": "已废止"}
+
+
 @dataclass
 class Hit:
     document_id: int
@@ -356,6 +359,7 @@ class SearchIndex:
         if not any(v is not None and v != "" for v in (region, year, issuer, category, status)):
             return None
         region = canonical_region(region) if region else None
+        status = _STATUS_ALIASES.get(status.strip(), status.strip()) if status else None
 
         def passes(d: _Doc) -> bool:
             return not (
