@@ -5,6 +5,7 @@ from __future__ import annotations
 from kuaiban.rules.calculators.base import Calculator, CalculatorError
 from kuaiban.rules.calculators.contribution_base import CALCULATOR as CONTRIBUTION_BASE
 from kuaiban.rules.calculators.pension_adjustment import CALCULATOR as PENSION_ADJUSTMENT
+from kuaiban.rules.calculators.residents_pension import RESIDENTS_CONTRIBUTION_SUBSIDY, RESIDENTS_PENSION
 from kuaiban.rules.calculators.social_insurance_relief import CALCULATOR as SOCIAL_INSURANCE_RELIEF
 from kuaiban.rules.calculators.stable_job_refund import CALCULATOR as STABLE_JOB_REFUND
 from kuaiban.rules.calculators.survivor_benefit import CALCULATOR as SURVIVOR_BENEFIT
@@ -21,6 +22,8 @@ CALCULATORS: dict[str, Calculator] = {
         SOCIAL_INSURANCE_RELIEF,
         STABLE_JOB_REFUND,
         WORK_INJURY_PREMIUM,
+        RESIDENTS_PENSION,
+        RESIDENTS_CONTRIBUTION_SUBSIDY,
     )
 }
 

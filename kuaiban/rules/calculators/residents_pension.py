@@ -1,0 +1,136 @@
+"""`residents_pension` and `residents_contribution_subsidy`: 湖南城乡居民基本养老保险 (湘政发〔2020〕19号)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.enums import Region
+
+FIRST_MONTH, LAST_MONTH = "2021-01", "2025-12"
+TIERS = (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 2500, 3000)
+
+PENSION_FIELDS = [
+    Field("region", "region", "参保地", choices=("湖南",)),
+    Field("month", "month", "待遇所属月份（2021-01 至 2025-12）", unit="YYYY-MM"),
+    Field("basic_pension", "number", "当地基础养老金（中央和省最低标准及市县提高部分，文件未给出数额）",
+          unit="CNY/month"),
+    Field("contribution_years", "integer", "累计缴费年限（不含补缴年限）", unit="year"),
+    Field("account_balance", "number", "个人账户全部储存额", unit="CNY"),
+    Field("birth_date", "date", "出生日期", unit="YYYY-MM-DD"),
+]
+
+SUBSIDY_FIELDS = [
+    Field("region", "region", "参保地", choices=("湖南",)),
+    Field("year", "year", "缴费年度（2021 至 2025）"),
+    Field("tier", "integer", "缴费档次（元/年）：" + "、".join(map(str, TIERS)), unit="CNY/year"),
+    Field("back_paid", "boolean", "中断后或隔年补缴的年度（不享受补贴）", required=False),
+]
+
+
+def _region_gap(values: dict[str, Any]) -> str | None:
+    if values["region"] is not Region.hunan:
+        return f"region: no rule covers {values['region'].value}; encoded: 湖南 (湘政发〔2020〕19号)"
+    return None
+
+
+def pension_gap(values: dict[str, Any]) -> str | None:
+    if not FIRST_MONTH <= values["month"] <= LAST_MONTH:
+        return (f"month: {values['month']} is outside {FIRST_MONTH} to {LAST_MONTH} (湘政发〔2020〕19号, "
+                "issued 2020-12-31, valid 5 years)")
+    return _region_gap(values)
+
+
+def pension_variables(columns: Columns, period: str) -> Columns:
+    return {
+        "birth_date": columns["birth_date"],
+        "residents_basic_pension": columns["basic_pension"],
+        "residents_contribution_years": columns["contribution_years"],
+        "residents_account_balance": columns["account_balance"],
+    }
+
+
+def pension_explain(values: dict[str, Any], r: dict[str, float]):
+    if not r["residents_pension_eligible"]:
+        text = f"出生于 {values['birth_date']}，{values['month']} 尚未到年满60周岁的次月，不领取待遇"
+        return 0.0, {"eligible": False}, [step(text, 0.0, "hn_rp_eligibility")]
+    years = values["contribution_years"]
+    basic = values["basic_pension"]
+    steps = [
+        step(f"出生于 {values['birth_date']}，{values['month']} 已在年满60周岁的次月及以后；累计缴费满15年"
+             "（含补缴年限）的条件无法从输入判断，按已满足计算", None, "hn_rp_eligibility"),
+        step(f"基础养老金 {basic:g} 元/月（用户提供：最低标准由中央和省确定，市县可提高）", basic, "hn_rp_basic"),
+        step("65周岁及以上“适当倾斜”未规定数额，未计入", None, "hn_rp_basic"),
+        step(f"缴费 {years} 年（不含补缴），超过15年的 {max(years - 15, 0)} 年 × 2 元 = "
+             f"{money(r['residents_extra_years_pension'])} 元（省级标准，市县可提高）",
+             money(r["residents_extra_years_pension"]), "hn_rp_years"),
+        step(f"个人账户养老金 = {values['account_balance']:g} ÷ 139 = {money(r['residents_account_pension'])} 元",
+             money(r["residents_account_pension"]), "hn_rp_account"),
+    ]
+    details = {
+        "eligible": True,
+        "basic_pension": basic,
+        "extra_years_pension": money(r["residents_extra_years_pension"]),
+        "account_pension": money(r["residents_account_pension"]),
+    }
+    return money(r["residents_pension"]), details, steps
+
+
+def subsidy_gap(values: dict[str, Any]) -> str | None:
+    if not 2021 <= values["year"] <= 2025:
+        return f"year: {values['year']} is outside 2021 to 2025 (湘政发〔2020〕19号, issued 2020-12-31, valid 5 years)"
+    if values["tier"] not in TIERS:
+        return f"tier: {values['tier']} is not a contribution tier; expected one of {', '.join(map(str, TIERS))}"
+    return _region_gap(values)
+
+
+def subsidy_variables(columns: Columns, period: str) -> Columns:
+    out: Columns = {"residents_tier": columns["tier"]}
+    if "back_paid" in columns:
+        out["residents_back_paid"] = columns["back_paid"]
+    return out
+
+
+def subsidy_explain(values: dict[str, Any], r: dict[str, float]):
+    tier, value = values["tier"], money(r["residents_contribution_subsidy"])
+    if values.get("back_paid"):
+        return 0.0, {"tier": tier}, [step("补缴年限不享受政府的缴费补贴", 0.0, "hn_rp_subsidy_local")]
+    steps = [step(f"缴费档次 {tier} 元", None, "hn_rp_tiers")]
+    if tier == 100:
+        steps.append(step("100元档次仅限重度残疾人、低保对象、特困人员等缴费困难群体（输入未核对）", None, "hn_rp_tiers"))
+    steps.append(step(f"政府缴费补贴 {value:g} 元/年", value, "hn_rp_subsidy"))
+    steps.append(step("市州、县市区可对提高缴费档次的增加补贴：未规定数额，返回的是省定标准", None,
+                      "hn_rp_subsidy_local"))
+    return value, {"tier": tier}, steps
+
+
+RESIDENTS_PENSION = Calculator(
+    name="residents_pension",
+    title="湖南省城乡居民基本养老保险月待遇",
+    unit="CNY/month",
+    fields=PENSION_FIELDS,
+    variable="residents_pension",
+    to_variables=pension_variables,
+    period_of=lambda values: values["month"],
+    gap=pension_gap,
+    explain=pension_explain,
+    explain_variables=("residents_pension_eligible", "residents_extra_years_pension", "residents_account_pension"),
+    coverage=[{"region": "湖南", "dates": f"{FIRST_MONTH} 至 {LAST_MONTH}", "doc_no": "湘政发〔2020〕19号"}],
+    sources=("hn_rp_basic", "hn_rp_years", "hn_rp_account", "hn_rp_eligibility", "hn_rp_start"),
+    notes=("基础养老金数额文件未给出，由用户提供；65岁以上倾斜未规定数额，未计入。",),
+)
+
+RESIDENTS_CONTRIBUTION_SUBSIDY = Calculator(
+    name="residents_contribution_subsidy",
+    title="湖南省城乡居民养老保险政府缴费补贴",
+    unit="CNY/year",
+    fields=SUBSIDY_FIELDS,
+    variable="residents_contribution_subsidy",
+    to_variables=subsidy_variables,
+    period_of=lambda values: str(values["year"]),
+    gap=subsidy_gap,
+    explain=subsidy_explain,
+    coverage=[{"region": "湖南", "dates": "2021 至 2025 缴费年度", "doc_no": "湘政发〔2020〕19号"}],
+    sources=("hn_rp_tiers", "hn_rp_subsidy", "hn_rp_subsidy_local", "hn_rp_start"),
+    notes=("市县对高档次的增加补贴未规定数额，返回省定标准。",),
+)

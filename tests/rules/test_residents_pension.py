@@ -1,0 +1,64 @@
+"""湖南城乡居民养老保险 calculators through the contract, with the monotonicity the text implies."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kuaiban.rules.calculators import CalculatorError, get
+
+PERSON = {
+    "region": "湖南",
+    "month": "2022-01",
+    "basic_pension": 103,
+    "contribution_years": 20,
+    "account_balance": 13900,
+    "birth_date": "1955-05-05",
+}
+
+
+def test_pension_adds_the_three_parts_with_their_clauses() -> None:
+    result = get("residents_pension").run(PERSON)
+    assert result["value"] == 103 + 10 + 100
+    assert {item["source"]["article"] for item in result["explanation"]} >= {
+        "六、（一）基础养老金", "六、（二）个人账户养老金", "七、养老保险待遇领取条件"}
+
+
+def test_too_young_gets_zero_with_the_reason() -> None:
+    result = get("residents_pension").run({**PERSON, "birth_date": "1962-01-01"})
+    assert result["value"] == 0 and "60周岁" in result["explanation"][0]["text"]
+
+
+@pytest.mark.parametrize(("change", "field"), [({"month": "2020-12"}, "month"), ({"month": "2026-01"}, "month"),
+                                               ({"region": "重庆"}, "region")])
+def test_pension_gaps(change: dict, field: str) -> None:
+    with pytest.raises(CalculatorError, match=rf"^{field}"):
+        get("residents_pension").run({**PERSON, **change})
+
+
+def test_subsidy_rejects_a_tier_the_text_does_not_list_and_years_outside_validity() -> None:
+    calc = get("residents_contribution_subsidy")
+    with pytest.raises(CalculatorError, match=r"^tier"):
+        calc.run({"region": "湖南", "year": 2021, "tier": 250})
+    with pytest.raises(CalculatorError, match=r"^year"):
+        calc.run({"region": "湖南", "year": 2020, "tier": 500})
+    assert calc.run({"region": "湖南", "year": 2021, "tier": 500, "back_paid": True})["value"] == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=st.integers(0, 45), b=st.integers(0, 45), balance=st.floats(0, 1e6))
+def test_more_years_and_more_savings_never_lower_the_pension(a: int, b: int, balance: float) -> None:
+    low, high = sorted((a, b))
+    calc = get("residents_pension")
+    assert calc.run({**PERSON, "contribution_years": low, "account_balance": balance})["value"] <= calc.run(
+        {**PERSON, "contribution_years": high, "account_balance": balance + 1})["value"]
+
+
+@settings(max_examples=20, deadline=None)
+@given(pair=st.lists(st.sampled_from([100, 200, 300, 400, 500, 600, 1000, 3000]), min_size=2, max_size=2))
+def test_higher_tier_never_gets_a_smaller_subsidy(pair: list[int]) -> None:
+    low, high = sorted(pair)
+    calc = get("residents_contribution_subsidy")
+    assert calc.run({"region": "湖南", "year": 2021, "tier": low})["value"] <= calc.run(
+        {"region": "湖南", "year": 2021, "tier": high})["value"]
