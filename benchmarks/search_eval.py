@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kuaiban.corpus.coverage import title_key  # noqa: E402
+from kuaiban.corpus.titles import title_key  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
 from kuaiban.library.models import Document, Passage  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
