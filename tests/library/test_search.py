@@ -252,6 +252,20 @@ def test_get_index_is_cached_until_an_ingest_changes_the_fingerprint(tmp_path):
     assert get_index(engine) is not first
 
 
+@pytest.mark.postgres
+def test_the_same_index_is_built_from_sqlite_and_postgresql(backend_url):
+    _write_library(backend_url)
+    engine = create_engine(backend_url)
+    try:
+        with Session(engine) as session:
+            index = SearchIndex.build(session)
+        hit = index.search("人社部发[2020]26号")[0]
+        assert (hit.doc_no, hit.date, hit.source["start_line"]) == ("人社部发〔2020〕26号", "2020-04-21", 615)
+        assert [h.doc_no for h in index.search("退休金", region="湖南省")] == ["湘人社规〔2020〕11号"]
+    finally:
+        engine.dispose()
+
+
 # -- the real library ------------------------------------------------------------------------
 
 
