@@ -1,5 +1,447 @@
-"""快办 services JSON API (to be written)."""
+"""快办服务 JSON API: catalogue views, accounts and tokens, bundle cases and their tasks, commitments,
+好差评 and rectifications, statistics and the audit log.
 
-from fastapi import APIRouter
+Errors are JSON ``{"detail": 中文说明, "field": 出错的字段}`` with 400/401/403/404/409/422.
+Authenticate with ``Authorization: Bearer <token>`` from ``POST /api/auth/login``.
+"""
 
-router = APIRouter(prefix="/api", tags=["快办服务"])
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kuaiban.api.deps import get_session
+from kuaiban.services import auth, cases, catalogue, ratings, stats
+from kuaiban.services.errors import Forbidden, Invalid, ServiceError
+from kuaiban.services.models import APPLICANT, SUPERVISOR, AuditEntry, Case, User
+
+_TYPE_MESSAGES = {
+    "missing": "缺少必填字段",
+    "string_type": "须为字符串",
+    "int_type": "须为整数",
+    "int_parsing": "须为整数",
+    "bool_type": "须为布尔值",
+    "bool_parsing": "须为布尔值",
+    "dict_type": "须为对象",
+    "list_type": "须为数组",
+    "string_too_short": "不能为空",
+    "string_too_long": "过长",
+    "greater_than_equal": "过小",
+    "less_than_equal": "过大",
+    "literal_error": "取值无效",
+    "json_invalid": "不是有效的 JSON",
+    "extra_forbidden": "不是可接受的字段",
+}
+
+
+def _field_name(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+class ServicesRoute(APIRoute):
+    """Turns service errors and request validation errors into Chinese JSON naming the field."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ServiceError as exc:
+                return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status)
+            except RequestValidationError as exc:
+                errors = [{"field": _field_name(tuple(e["loc"])),
+                           "detail": f"字段 {_field_name(tuple(e['loc']))} {_TYPE_MESSAGES.get(e['type'], '格式错误')}"}
+                          for e in exc.errors()]
+                return JSONResponse({"detail": errors[0]["detail"], "field": errors[0]["field"], "errors": errors},
+                                    status_code=422)
+
+        return route
+
+
+router = APIRouter(prefix="/api", tags=["快办服务"], route_class=ServicesRoute)
+_bearer = HTTPBearer(auto_error=False, description="POST /api/auth/login 取得的令牌")
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_user(session: SessionDep,
+                 cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+    return auth.authenticate(session, cred.credentials if cred else None)
+
+
+UserDep = Annotated[User, Depends(current_user)]
+
+
+class Strict(BaseModel):
+    model_config = {"extra": "forbid"}
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+@router.get("/services/bundles", summary="10 个打包“一件事”（人社部发〔2020〕26号 附件1）")
+def bundles() -> list[dict]:
+    return [b.as_dict() | {"seq": b.seq} for b in catalogue.bundles()]
+
+
+@router.get("/services/bundles/{ref}/form", summary="一件事的一张表单：信息项去重、可勾选服务、时限")
+def bundle_form(ref: str) -> dict:
+    b = cases.find_bundle(ref)
+    spec = cases.form_spec(b)
+    items = []
+    for i in b.items:
+        for p in (i, *i.items):
+            limit = cases.item_limit(p.code)
+            items.append({"key": p.code or p.name, "code": p.code, "name": p.name,
+                          "group": i.name if p is not i else None,
+                          "limit": None if limit.kind is None else {"kind": limit.kind, "value": limit.value,
+                                                                     "basis": limit.basis},
+                          "limit_note": limit.note})
+    return {"bundle": b.name, "seq": b.seq, "agencies": list(b.agencies), "notes": list(b.notes),
+            "fields": [{"name": f.name, "required": f.required, "used_by": f.used_by} for f in spec.fields],
+            "fields_listed": spec.fields_listed, "services": spec.services, "items": items,
+            "source": b.source.as_dict(), "form_source": spec.source}
+
+
+@router.get("/services/speedup", summary="“提速办”服务事项备选清单（附件2）")
+def speedup() -> list[dict]:
+    return [s.as_dict() for s in catalogue.speedup()]
+
+
+# ---------------------------------------------------------------- accounts
+
+
+class LoginIn(Strict):
+    username: str = Field(min_length=1, description="用户名")
+    password: str = Field(min_length=1, description="密码")
+
+
+class TokenOut(BaseModel):
+    token: str
+    expires_at: dt.datetime
+    role: str
+
+
+class RegisterIn(Strict):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1)
+    kind: str = Field(description="citizen（个人）或 enterprise（单位）")
+    name: str = Field(min_length=1, max_length=200, description="姓名或单位名称")
+    id_number: str | None = Field(default=None, max_length=40, description="证件号码或统一社会信用代码")
+    region: str | None = Field(default=None, max_length=40)
+
+
+class StaffIn(Strict):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1)
+    role: str = Field(description="window / reviewer / supervisor")
+    agency: str | None = None
+    display_name: str | None = None
+
+
+def _me(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "role": user.role, "role_name": auth.ROLE_NAMES[user.role],
+            "region": user.region, "agency": user.agency}
+
+
+@router.post("/auth/login", response_model=TokenOut, summary="登录，取得令牌")
+def login(body: LoginIn, session: SessionDep) -> dict:
+    token, expires = auth.login(session, body.username, body.password)
+    role = session.scalar(select(User.role).where(User.username == body.username))
+    return {"token": token, "expires_at": expires, "role": role}
+
+
+@router.post("/auth/logout", status_code=204, summary="注销令牌")
+def logout(session: SessionDep, user: UserDep,
+           cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Response:
+    auth.logout(session, cred.credentials)
+    return Response(status_code=204)
+
+
+@router.post("/auth/register", status_code=201, summary="办事人（个人或单位）注册")
+def register(body: RegisterIn, session: SessionDep) -> dict:
+    applicant = auth.create_applicant(session, body.kind, body.name, id_number=body.id_number, region=body.region)
+    user = auth.create_user(session, body.username, body.password, APPLICANT, region=body.region,
+                            applicant=applicant)
+    return _me(user)
+
+
+@router.post("/users", status_code=201, summary="监督人员为本地区开设工作人员账号")
+def create_staff(body: StaffIn, session: SessionDep, user: UserDep) -> dict:
+    auth.require_role(user, SUPERVISOR)
+    if body.role == APPLICANT:
+        raise Invalid("办事人请自行注册", "role")
+    staff = auth.create_user(session, body.username, body.password, body.role, region=user.region,
+                             agency=body.agency, display_name=body.display_name, actor=user)
+    return _me(staff)
+
+
+@router.get("/me", summary="当前用户")
+def me(user: UserDep) -> dict:
+    return _me(user)
+
+
+# ---------------------------------------------------------------- region configuration
+
+
+class RouteIn(Strict):
+    item: str = Field(min_length=1, description="事项编码，或无编码事项组的名称")
+    agency: str = Field(min_length=1, max_length=80)
+
+
+class MaterialIn(Strict):
+    item: str = Field(min_length=1)
+    material: str = Field(min_length=1, max_length=300)
+    basis: str | None = Field(default=None, description="要求出处（服务指南等）")
+
+
+class LimitIn(Strict):
+    working_days: int = Field(ge=1, le=365)
+
+
+def _region(user: User) -> str:
+    if user.region is None:
+        raise Invalid("账号未关联地区", "region")
+    return user.region
+
+
+@router.post("/config/routes", status_code=204, summary="本地区事项的承办机构")
+def add_route(body: RouteIn, session: SessionDep, user: UserDep) -> Response:
+    cases.route(session, _region(user), body.item, body.agency, actor=user)
+    return Response(status_code=204)
+
+
+@router.post("/config/materials", status_code=204, summary="本地区事项须提交的材料")
+def add_material(body: MaterialIn, session: SessionDep, user: UserDep) -> Response:
+    cases.require_material(session, _region(user), body.item, body.material, basis=body.basis, actor=user)
+    return Response(status_code=204)
+
+
+@router.put("/config/rectification-limit", status_code=204, summary="本地区差评整改时限（工作日）")
+def rectification_limit(body: LimitIn, session: SessionDep, user: UserDep) -> Response:
+    ratings.set_rectification_limit(session, user, body.working_days)
+    return Response(status_code=204)
+
+
+# ---------------------------------------------------------------- cases
+
+
+class Limit(BaseModel):
+    kind: str
+    value: int | None
+    basis: str | None
+
+
+class TaskOut(BaseModel):
+    id: int
+    item_code: str | None
+    item_name: str
+    group: str | None
+    agency: str | None
+    state: str
+    version: int
+    limit: Limit | None
+    limit_note: str | None
+    started_at: dt.datetime
+    due_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    reason: str | None
+    correction_notice: list[str] | None
+
+
+class MaterialOut(BaseModel):
+    name: str
+    needed_by: list[str]
+    status: str
+    reference: str | None
+
+
+class CommitmentOut(BaseModel):
+    id: int
+    item: str
+    certificate: str
+    text: str
+    signer: str
+    signed_at: dt.datetime
+    signature: str
+    source: dict[str, Any]
+    verification: str
+
+
+class CaseOut(BaseModel):
+    number: str
+    bundle: str
+    status: str
+    region: str | None
+    applicant: dict[str, str]
+    submitted_at: dt.datetime
+    completed_at: dt.datetime | None
+    due_at: dt.datetime | None
+    form: dict[str, Any]
+    tasks: list[TaskOut]
+    materials: list[MaterialOut]
+    commitments: list[CommitmentOut]
+    materials_asked: int
+    materials_required: int
+    materials_committed: int
+
+
+class CaseSummary(BaseModel):
+    number: str
+    bundle: str
+    status: str
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None
+
+
+class CaseIn(Strict):
+    bundle: str = Field(min_length=1, description="“一件事”名称或序号 1–10")
+    form: dict[str, str | bool] = Field(description="表单信息项：名称 → 内容")
+    items: list[str] | None = Field(default=None, description="办理的事项编码或名称；默认全部事项")
+    materials: dict[str, str] = Field(default_factory=dict, description="材料名称 → 文件名或摘要")
+    commitments: list[str] = Field(default_factory=list, description="以告知承诺代替的证明材料名称")
+
+
+class SupplyIn(Strict):
+    materials: dict[str, str] = Field(default_factory=dict)
+    commitments: list[str] = Field(default_factory=list)
+
+
+class ActionIn(Strict):
+    version: int = Field(ge=1, description="办理人看到的事项版本号（并发控制）")
+    reason: str | None = Field(default=None, max_length=2000, description="理由（不予受理必填）")
+    missing: list[str] = Field(default_factory=list, description="补正：另需补充的材料")
+
+
+def _case_out(c: Case) -> dict:
+    return cases.case_dict(c)
+
+
+@router.post("/cases", status_code=201, response_model=CaseOut, summary="申请一件事：一表申请，材料一次提交")
+def submit_case(body: CaseIn, session: SessionDep, user: UserDep) -> dict:
+    case = cases.submit(session, user, body.bundle, body.form, items=body.items, materials=body.materials,
+                        commit_instead=body.commitments)
+    return _case_out(cases.get_case(session, user, case.number))
+
+
+@router.get("/cases", response_model=list[CaseSummary], summary="办件列表（办事人只见本人，监督人员见本地区）")
+def list_cases(session: SessionDep, user: UserDep, status: str | None = None, limit: int = 50,
+               offset: int = 0) -> list[dict]:
+    if not 1 <= limit <= 500:
+        raise Invalid("limit 须在 1–500 之间", "limit")
+    return [{"number": c.number, "bundle": c.bundle_name, "status": c.status, "submitted_at": c.submitted_at,
+             "due_at": c.due_at} for c in cases.list_cases(session, user, status=status, limit=limit, offset=offset)]
+
+
+@router.get("/cases/{number}", response_model=CaseOut, summary="办件详情与进度")
+def get_case(number: str, session: SessionDep, user: UserDep) -> dict:
+    return _case_out(cases.get_case(session, user, number))
+
+
+@router.post("/cases/{number}/supply", response_model=CaseOut, summary="按补正通知补交材料")
+def supply(number: str, body: SupplyIn, session: SessionDep, user: UserDep) -> dict:
+    cases.supply(session, user, number, body.materials, commit_instead=body.commitments)
+    session.expire_all()
+    return _case_out(cases.get_case(session, user, number))
+
+
+@router.post("/tasks/{task_id}/{action}", response_model=TaskOut,
+             summary="办理一步：accept 受理 / refuse 不予受理 / correct 补正 / review 审核 / complete 办结")
+def act(task_id: int, action: str, body: ActionIn, session: SessionDep, user: UserDep) -> dict:
+    task = cases.act(session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing)
+    return cases.task_dict(task)
+
+
+@router.get("/tasks/overdue", response_model=list[TaskOut], summary="已超期事项")
+def overdue(session: SessionDep, user: UserDep) -> list[dict]:
+    return [cases.task_dict(t) for t in cases.overdue(session, user)]
+
+
+@router.get("/tasks/due-soon", response_model=list[TaskOut], summary="即将到期事项")
+def due_soon(session: SessionDep, user: UserDep, hours: int = 72) -> list[dict]:
+    if not 1 <= hours <= 24 * 60:
+        raise Invalid("hours 须在 1–1440 之间", "hours")
+    return [cases.task_dict(t) for t in cases.due_soon(session, user, within=dt.timedelta(hours=hours))]
+
+
+class VerifyIn(Strict):
+    truthful: bool = Field(description="核查结果：承诺属实为 true")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/commitments/{commitment_id}/verify", summary="告知承诺事后核查")
+def verify(commitment_id: int, body: VerifyIn, session: SessionDep, user: UserDep) -> dict:
+    c = cases.verify_commitment(session, user, commitment_id, body.truthful, body.note)
+    return {"id": c.id, "verification": c.verification_state, "verified_at": c.verified_at}
+
+
+# ---------------------------------------------------------------- ratings
+
+
+class RatingIn(Strict):
+    level: int = Field(description="5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意")
+    text: str | None = Field(default=None, max_length=2000)
+
+
+class AdvanceIn(Strict):
+    note: str = Field(min_length=1, max_length=2000, description="核实、整改或反馈情况")
+    version: int = Field(ge=1)
+
+
+def _rect(r) -> dict:
+    return {"id": r.id, "case_id": r.case_id, "state": r.state, "version": r.version, "opened_at": r.opened_at,
+            "due_at": r.due_at, "closed_at": r.closed_at, "verify_note": r.verify_note, "fix_note": r.fix_note,
+            "feedback_note": r.feedback_note}
+
+
+@router.post("/cases/{number}/rating", status_code=201, summary="好差评（办结后）")
+def rate(number: str, body: RatingIn, session: SessionDep, user: UserDep) -> dict:
+    r = ratings.rate(session, user, number, body.level, body.text)
+    return {"level": r.level, "label": ratings.LEVELS[r.level], "text": r.text, "created_at": r.created_at,
+            "rectification": r.level in ratings.BAD}
+
+
+@router.get("/rectifications", summary="差评整改清单")
+def rectifications(session: SessionDep, user: UserDep, open_only: bool = True) -> list[dict]:
+    return [_rect(r) for r in ratings.rectifications(session, user, open_only=open_only)]
+
+
+@router.post("/rectifications/{rect_id}/advance", summary="整改下一步：核实 → 整改 → 反馈")
+def advance(rect_id: int, body: AdvanceIn, session: SessionDep, user: UserDep) -> dict:
+    return _rect(ratings.advance(session, user, rect_id, body.note, version=body.version))
+
+
+# ---------------------------------------------------------------- supervision
+
+
+@router.get("/stats", summary="统计：办件量、办理时长对比时限、材料精减、好评率")
+def statistics(session: SessionDep, user: UserDep) -> dict:
+    return stats.summary(session, user)
+
+
+@router.get("/audit", summary="审计日志（只可追加）")
+def audit_log(session: SessionDep, user: UserDep, case: str | None = None, limit: int = 100) -> list[dict]:
+    if user.role != SUPERVISOR:
+        raise Forbidden("审计日志仅监督人员可查看")
+    if not 1 <= limit <= 1000:
+        raise Invalid("limit 须在 1–1000 之间", "limit")
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if case is not None:
+        stmt = stmt.where(AuditEntry.case_id == cases.get_case(session, user, case).id)
+    elif user.region is not None:
+        region_cases = select(Case.id).where(Case.region == user.region)
+        stmt = stmt.where(AuditEntry.case_id.in_(region_cases))
+    return [{"id": e.id, "at": e.at, "actor_id": e.actor_id, "actor_role": e.actor_role, "action": e.action,
+             "entity": e.entity, "entity_id": e.entity_id, "case_id": e.case_id, "detail": e.detail}
+            for e in session.scalars(stmt)]

@@ -1,0 +1,121 @@
+"""The 快办 REST API end to end: login, apply, act, rate, supervise — with Chinese errors naming the field."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kuaiban.api.app import create_app
+
+from .conftest import CERTIFICATE, FORM, PASSWORD, SHARED, make_world
+
+
+@pytest.fixture
+def api(backend_url):
+    world = make_world(backend_url)
+    client = TestClient(create_app(backend_url))
+
+    def login(username: str) -> dict:
+        r = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    return client, world, login
+
+
+def test_catalogue_and_the_one_form_are_public(api):
+    client, _, _ = api
+    assert [b["name"] for b in client.get("/api/services/bundles").json()][:2] == ["企业招用员工", "企业与员工解除终止劳动合同"]
+    form = client.get("/api/services/bundles/1/form").json()
+    assert {f["name"] for f in form["fields"] if f["required"]} == set(FORM)
+    (item,) = [i for i in form["items"] if i["code"] == "2.4.3"]
+    assert item["limit"] == {"kind": "working_days", "value": 3, "basis": "提速目标"}
+    assert client.get("/api/services/bundles/开饭馆/form").json()["field"] == "bundle"
+    assert len(client.get("/api/services/speedup").json()) == 25
+    assert "/api/cases" in client.get("/openapi.json").json()["paths"]
+
+
+def test_a_case_through_its_whole_life(api):
+    client, _, login = api
+    citizen, window, reviewer, supervisor = (login(u) for u in ("citizen", "window", "reviewer", "supervisor"))
+    r = client.post("/api/cases", headers=citizen, json={
+        "bundle": "企业招用员工", "form": FORM, "items": ["1.1.5", "4.1.1"],
+        "materials": {SHARED: "contract.pdf"}, "commitments": [CERTIFICATE]})
+    assert r.status_code == 201, r.text
+    case = r.json()
+    assert [t["item_code"] for t in case["tasks"]] == ["1.1.5", "4.1.1"]
+    assert case["commitments"][0]["verification"] == "待核查"
+    number = case["number"]
+    for t in case["tasks"]:
+        version = t["version"]
+        for action, who in [("accept", window), ("review", reviewer), ("complete", reviewer)]:
+            r = client.post(f"/api/tasks/{t['id']}/{action}", headers=who, json={"version": version})
+            assert r.status_code == 200, r.text
+            version = r.json()["version"]
+    assert client.get(f"/api/cases/{number}", headers=citizen).json()["status"] == "已办结"
+    r = client.post(f"/api/cases/{number}/rating", headers=citizen, json={"level": 1, "text": "排队太久"})
+    assert r.json() == {**r.json(), "label": "非常不满意", "rectification": True}
+    (rect,) = client.get("/api/rectifications", headers=supervisor).json()
+    r = client.post(f"/api/rectifications/{rect['id']}/advance", headers=supervisor,
+                    json={"note": "情况属实", "version": rect["version"]})
+    assert r.json()["state"] == "待整改"
+    got = client.get("/api/stats", headers=supervisor).json()
+    assert got["materials"]["avoided"] == 2 and got["ratings"]["good_rate"] == 0.0
+    actions = [e["action"] for e in client.get(f"/api/audit?case={number}", headers=supervisor).json()]
+    assert actions[-1] == "submit" and "rate" in actions and "rectification" in actions
+    assert client.get("/api/audit", headers=citizen).status_code == 403
+
+
+def test_two_staff_on_one_task_the_second_gets_a_conflict(api):
+    client, _, login = api
+    citizen, window = login("citizen"), login("window")
+    task = client.post("/api/cases", headers=citizen,
+                       json={"bundle": "1", "form": FORM, "items": ["2.4.3"]}).json()["tasks"][0]
+    first = client.post(f"/api/tasks/{task['id']}/accept", headers=window, json={"version": 1})
+    second = client.post(f"/api/tasks/{task['id']}/refuse", headers=window, json={"version": 1, "reason": "重复"})
+    assert first.status_code == 200 and second.status_code == 409
+    assert second.json()["field"] == "version" and "已被他人处理" in second.json()["detail"]
+
+
+def test_errors_are_chinese_and_name_the_field(api):
+    client, _, login = api
+    citizen = login("citizen")
+    r = client.post("/api/cases", headers=citizen, json={"form": FORM})
+    assert r.status_code == 422 and r.json() == {**r.json(), "field": "bundle", "detail": "字段 bundle 缺少必填字段"}
+    r = client.post("/api/cases", headers=citizen, json={"bundle": "1", "form": {**FORM, "证件号码": ""}})
+    assert r.status_code == 422 and r.json()["field"] == "form.证件号码"
+    r = client.post("/api/cases", headers=citizen, json={"bundle": "1", "form": FORM, "colour": "red"})
+    assert r.json()["detail"] == "字段 colour 不是可接受的字段"
+    r = client.post("/api/tasks/1/accept", headers=citizen, json={"version": "one"})
+    assert r.json()["field"] == "version" and r.json()["detail"] == "字段 version 须为整数"
+
+
+def test_tokens_and_roles(api):
+    client, _, login = api
+    assert client.get("/api/cases").json() == {"detail": "未登录：请在 Authorization 头中提供令牌",
+                                               "field": "Authorization"}
+    assert client.get("/api/cases", headers={"Authorization": "Bearer nope"}).status_code == 401
+    r = client.post("/api/auth/login", json={"username": "citizen", "password": "wrong-one"})
+    assert r.status_code == 401 and r.json()["detail"] == "用户名或密码错误"
+    citizen, outsider = login("citizen"), login("outsider")
+    number = client.post("/api/cases", headers=citizen,
+                         json={"bundle": "1", "form": FORM, "items": ["2.4.3"]}).json()["number"]
+    assert client.get(f"/api/cases/{number}", headers=outsider).status_code == 403
+    assert client.get("/api/stats", headers=citizen).status_code == 403
+    client.post("/api/auth/logout", headers=citizen)
+    assert client.get("/api/me", headers=citizen).status_code == 401
+
+
+def test_register_an_applicant_and_staff(api):
+    client, _, login = api
+    r = client.post("/api/auth/register", json={"username": "newco", "password": "long enough pw",
+                                                "kind": "enterprise", "name": "测试企业丙", "region": "示例市"})
+    assert r.status_code == 201 and r.json()["role"] == "applicant"
+    r = client.post("/api/auth/register", json={"username": "newco", "password": "long enough pw",
+                                                "kind": "enterprise", "name": "测试企业丙"})
+    assert r.status_code == 422 and r.json()["field"] == "username"
+    r = client.post("/api/users", headers=login("supervisor"),
+                    json={"username": "w2", "password": "long enough pw", "role": "window"})
+    assert r.json()["region"] == "示例市"
+    assert client.post("/api/users", headers=login("window"),
+                       json={"username": "w3", "password": "long enough pw", "role": "window"}).status_code == 403
