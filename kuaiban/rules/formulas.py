@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 import numpy as np
 
 MONTHS_PER_YEAR = 12
@@ -15,18 +18,15 @@ def to_date(text: str) -> np.datetime64:
 def turned_age_by(birth_date: np.ndarray, age: int, cutoff: str) -> np.ndarray:
     """True where the person had reached `age` 周岁 on or before `cutoff` (their birthday counts).
 
-    Compares (birth year + age, month, day) with the cutoff lexicographically, so a 29 February
-    birthday falls after 28 February in a common year.
+    Someone born on or before the cutoff date moved back `age` years has had that birthday. When
+    that day does not exist (29 February in a common year) the last day of February is used, so a
+    29 February birthday falls after 28 February in a common year.
     """
-    birth = birth_date.astype("datetime64[D]")
-    years = birth.astype("datetime64[Y]")
-    year = years.astype(int) + 1970
-    month_start = birth.astype("datetime64[M]")
-    month = (month_start - years.astype("datetime64[M]")).astype(int) + 1
-    day = (birth - month_start.astype("datetime64[D]")).astype(int) + 1
-    cut = np.datetime64(cutoff, "D").astype(object)
-    anniversary = (year + age) * 10_000 + month * 100 + day
-    return anniversary <= cut.year * 10_000 + cut.month * 100 + cut.day
+    cut = date.fromisoformat(cutoff)
+    year = cut.year - age
+    day = min(cut.day, calendar.monthrange(year, cut.month)[1])
+    latest_birth = np.datetime64(date(year, cut.month, day).isoformat(), "D")
+    return birth_date <= latest_birth
 
 
 def years_rounded_up(months: np.ndarray) -> np.ndarray:

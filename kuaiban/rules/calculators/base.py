@@ -82,11 +82,11 @@ def parse_value(spec: Field, raw: Any) -> Any:
         raise CalculatorError(f"{name}: expected a string, got {raw!r}")
     if spec.type == "date":
         if not _DATE.match(raw):
-            raise CalculatorError(f"{name}: expected a date YYYY-MM-DD, got {raw!r}")
+            raise CalculatorError(f"{name}: not a valid date YYYY-MM-DD: {raw!r}")
         try:
             return date.fromisoformat(raw)
         except ValueError as error:
-            raise CalculatorError(f"{name}: not a valid date: {raw!r}") from error
+            raise CalculatorError(f"{name}: not a valid date YYYY-MM-DD: {raw!r}") from error
     if spec.type == "month":
         if not _MONTH.match(raw) or not 1 <= int(raw[5:]) <= 12:
             raise CalculatorError(f"{name}: expected a month YYYY-MM, got {raw!r}")
@@ -120,6 +120,10 @@ class Calculator:
     # (input values, computed variables at the period) -> (value, details, steps)
     explain: Callable[[dict[str, Any], dict[str, float]], tuple[float, dict[str, Any], list[dict[str, Any]]]]
     explain_variables: tuple[str, ...] = ()
+    # population mode: the input field that sets the period, and the fields `gap` reads
+    # ("?name" when only the field's presence matters)
+    period_field: str = ""
+    gap_fields: tuple[str, ...] = ()
     coverage: list[dict[str, str]] = field(default_factory=list)
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -173,6 +177,13 @@ class Calculator:
         }
 
 
+def enum_codes(enum, names: np.ndarray) -> np.ndarray:
+    """OpenFisca enum indices for an array of member names (validated before)."""
+    unique, inverse = np.unique(names.astype(str), return_inverse=True)
+    table = np.array([enum[name].index for name in unique], dtype=np.int16)
+    return table[inverse.reshape(-1)]
+
+
 def single_row(values: dict[str, Any]) -> Columns:
     """Turn parsed input values into one-row numpy columns (the population path's shape)."""
     columns: Columns = {}
@@ -192,12 +203,27 @@ def single_row(values: dict[str, Any]) -> Columns:
     return columns
 
 
-def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: int) -> Columns:
-    """Run the OpenFisca system on vectors and return the requested variables at `period`."""
-    from openfisca_core.simulation_builder import SimulationBuilder
+def vector_simulation(count: int):
+    """A simulation of `count` persons, each alone in one enterprise.
+
+    The same shape as SimulationBuilder.build_default_simulation, whose ids are built with
+    numpy.array(range(count)): 0.24 s of its 0.25 s for a million rows. numpy.arange is instant.
+    """
+    from openfisca_core.simulations import Simulation
 
     system = tax_benefit_system()
-    simulation = SimulationBuilder().build_default_simulation(system, count)
+    populations = system.instantiate_entities()
+    for population in populations.values():
+        population.count = count
+        population.ids = np.arange(count)
+        if hasattr(population, "members_entity_id"):
+            population.members_entity_id = np.arange(count)
+    return Simulation(system, populations)
+
+
+def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: int) -> Columns:
+    """Run the OpenFisca system on vectors and return the requested variables at `period`."""
+    simulation = vector_simulation(count)
     for name, array in variables.items():
         simulation.set_input(name, period, array)
     return {name: np.asarray(simulation.calculate(name, period)) for name in outputs}

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, step
 from kuaiban.rules.enums import EnterpriseSize, Region
 
 SIZES = tuple(member.name for member in EnterpriseSize)
@@ -35,12 +33,9 @@ def gap(values: dict[str, Any]) -> str | None:
 
 
 def to_variables(columns: Columns, period: str) -> Columns:
-    size = columns["size"]
-    index = {name: EnterpriseSize[name].index for name in SIZES}
     out: Columns = {
         "enterprise_region": columns["region"],
-        "enterprise_size": np.vectorize(index.__getitem__, otypes=[np.int16])(size) if size.dtype == object
-        else size,
+        "enterprise_size": enum_codes(EnterpriseSize, columns["size"]),
     }
     for name in ("payroll", "employer_rate"):
         if name in columns:
@@ -99,6 +94,8 @@ CALCULATOR = Calculator(
     to_variables=to_variables,
     period_of=lambda values: values["month"],
     gap=gap,
+    period_field="month",
+    gap_fields=("region", "month", "?payroll", "?employer_rate"),
     explain=explain,
     explain_variables=("social_insurance_relief_amount",),
     coverage=[

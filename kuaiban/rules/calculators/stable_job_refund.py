@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import numpy as np
-
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, step
 from kuaiban.rules.enums import EnterpriseSize, Region, UnitKind
 
 START, END = date(2020, 9, 1), date(2020, 12, 31)
@@ -55,16 +53,11 @@ def gap(values: dict[str, Any]) -> str | None:
     return None
 
 
-def _index(enum, names: np.ndarray) -> np.ndarray:
-    table = {member.name: member.index for member in enum}
-    return np.vectorize(table.__getitem__, otypes=[np.int16])(names)
-
-
 def to_variables(columns: Columns, period: str) -> Columns:
     out: Columns = {
         "enterprise_region": columns["region"],
-        "unit_kind": _index(UnitKind, columns["unit_kind"]),
-        "enterprise_size": _index(EnterpriseSize, columns["size"]),
+        "unit_kind": enum_codes(UnitKind, columns["unit_kind"]),
+        "enterprise_size": enum_codes(EnterpriseSize, columns["size"]),
         "hardship_refund_requested": columns["refund_type"] == "hardship",
     }
     for name in ("restructuring", "blacklisted", "insured_last_year", "decrease_last_year", "claimants_last_year",
@@ -143,6 +136,9 @@ CALCULATOR = Calculator(
     to_variables=to_variables,
     period_of=lambda values: values["application_date"].isoformat()[:7],
     gap=gap,
+    period_field="application_date",
+    gap_fields=("region", "application_date", "refund_type", "insured_last_year", "?contributions_last_year",
+                *(f"?{name}" for name in HARDSHIP_FIELDS)),
     explain=explain,
     explain_variables=("refund_layoff_rate", "refund_layoff_test", "refund_general_eligible", "refund_general_share",
                        "refund_hardship_test", "refund_hardship_eligible", "stable_job_refund_hardship",

@@ -111,6 +111,8 @@ CALCULATOR = Calculator(
     to_variables=to_variables,
     period_of=lambda values: values["death_date"].isoformat()[:7],
     gap=gap,
+    period_field="death_date",
+    gap_fields=("death_date", "status", "?pension_months"),
     explain=explain,
     explain_variables=(
         "survivor_funeral_grant", "survivor_months_by_contribution", "survivor_pension_months", "survivor_pension",

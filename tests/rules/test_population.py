@@ -1,0 +1,164 @@
+"""Population mode gives, row by row, what single mode gives, errors included."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from kuaiban.cli import app
+from kuaiban.rules.calculators import CalculatorError, get
+from kuaiban.rules.population import run_population
+
+ROWS = 40
+
+
+def _date(rng: random.Random, start: int, end: int) -> str:
+    return f"{rng.randint(start, end)}-{rng.randint(1, 12):02d}-{rng.choice([1, 15, 28, 29, 31]) % 29 + 1:02d}"
+
+
+def pension_row(rng: random.Random) -> dict:
+    region = rng.choice(["湖南", "重庆", "重庆", "湖南", "北京"])
+    row = {
+        "region": region,
+        "year": {"湖南": 2020, "重庆": 2021}.get(region, 2020) if rng.random() > 0.05 else 2019,
+        "scheme": rng.choice(["enterprise", "institution"]),
+        "contribution_months": rng.randint(0, 540),
+        "pension_base": round(rng.uniform(800, 9000), 2),
+        "birth_date": _date(rng, 1925, 1962),
+        "retirement_date": _date(rng, 1985, 2021),
+        "county": rng.choice(["吉首市", "城口县", "巫溪县", "岳麓区", "渝中区"]),
+    }
+    if rng.random() < 0.5:
+        row["work_start_date"] = _date(rng, 1945, 1980)
+    return row
+
+
+def contribution_row(rng: random.Random) -> dict:
+    region = rng.choice(["湖南", "重庆", "上海", "天津", "北京"])
+    return {"region": region, "year": 2021 if region == "重庆" else 2020,
+            "monthly_wage": round(rng.uniform(0, 40000), 2)}
+
+
+def survivor_row(rng: random.Random) -> dict:
+    status = rng.choice(["employed", "retired"])
+    row = {"death_date": _date(rng, 2021, 2023), "status": status, "contribution_months": rng.randint(0, 480),
+           "base_income": round(rng.uniform(2000, 7000), 2), "pension_months": rng.randint(0, 300)}
+    if rng.random() < 0.3:
+        row["personal_contributions"] = round(rng.uniform(0, 30000), 2)
+    return row
+
+
+def unemployment_row(rng: random.Random) -> dict:
+    return {"region": "北京", "month": f"{rng.choice([2020, 2021])}-{rng.randint(1, 12):02d}",
+            "contribution_months": rng.randint(0, 400), "benefit_month": rng.randint(1, 24)}
+
+
+def relief_row(rng: random.Random) -> dict:
+    row = {"region": rng.choice(["湖南", "湖北"]), "month": f"2020-{rng.randint(1, 12):02d}",
+           "size": rng.choice(["micro", "small", "medium", "large", "individual_business", "other_unit",
+                               "public_institution"])}
+    if rng.random() < 0.5:
+        row |= {"payroll": round(rng.uniform(0, 1e6), 2), "employer_rate": 0.2}
+    return row
+
+
+def refund_row(rng: random.Random) -> dict:
+    insured = rng.randint(1, 200)
+    return {"region": "湖南", "application_date": _date(rng, 2020, 2020),
+            "refund_type": rng.choice(["general", "hardship"]),
+            "unit_kind": rng.choice(["enterprise", "enterprise", "other_unit", "fully_funded"]),
+            "size": rng.choice(["micro", "small", "medium", "large"]), "restructuring": rng.random() < 0.3,
+            "blacklisted": rng.random() < 0.1, "insured_last_year": insured,
+            "decrease_last_year": rng.randint(0, insured), "claimants_last_year": rng.randint(0, insured),
+            "layoff_rate_cap": 0.055, "contributions_last_year": round(rng.uniform(0, 1e5), 2),
+            "loss_months": rng.randint(0, 9), "net_profit_drop": round(rng.uniform(0, 0.5), 3),
+            "monthly_unemployment_benefit": 1500.0, "avg_insured_oct_to_mar": float(insured)}
+
+
+def injury_row(rng: random.Random) -> dict:
+    if rng.random() < 0.3:
+        return {"region": "湖南", "month": f"2021-{rng.randint(1, 12):02d}", "basis": "project",
+                "contract_total": round(rng.uniform(0, 1e8), 2)}
+    row = {"region": "湖南", "month": f"{rng.choice([2020, 2021, 2022])}-{rng.randint(1, 12):02d}",
+           "basis": "industry", "industry_class": rng.randint(1, 8), "payroll": round(rng.uniform(0, 1e6), 2)}
+    if rng.random() < 0.5:
+        row["current_rate"] = round(rng.uniform(0, 0.03), 4)
+    return row
+
+
+def residents_row(rng: random.Random) -> dict:
+    return {"region": "湖南", "month": f"{rng.choice([2021, 2023, 2026])}-{rng.randint(1, 12):02d}",
+            "basic_pension": 103.0, "contribution_years": rng.randint(0, 40),
+            "account_balance": round(rng.uniform(0, 60000), 2), "birth_date": _date(rng, 1940, 1966)}
+
+
+def subsidy_row(rng: random.Random) -> dict:
+    return {"region": "湖南", "year": rng.choice([2020, 2021, 2024]),
+            "tier": rng.choice([100, 200, 250, 300, 400, 500, 3000]), "back_paid": rng.random() < 0.2}
+
+
+GENERATORS = {
+    "pension_adjustment": pension_row,
+    "contribution_base": contribution_row,
+    "survivor_benefit": survivor_row,
+    "unemployment_benefit": unemployment_row,
+    "social_insurance_relief": relief_row,
+    "stable_job_refund": refund_row,
+    "work_injury_premium": injury_row,
+    "residents_pension": residents_row,
+    "residents_contribution_subsidy": subsidy_row,
+}
+
+
+def _table(rows: list[dict], calc_name: str) -> pa.Table:
+    names = [spec.name for spec in get(calc_name).fields]
+    return pa.table({name: [row.get(name) for row in rows] for name in names if any(name in r for r in rows)})
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_population_matches_single_mode(name: str, tmp_path: Path) -> None:
+    rng = random.Random(name)
+    rows = [GENERATORS[name](rng) for _ in range(ROWS)]
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(_table(rows, name), source)
+    summary = run_population(name, source, out, progress=False)
+    result = pq.read_table(out).to_pylist()
+    assert summary["rows"] == ROWS
+    for row, got in zip(rows, result, strict=True):
+        try:
+            expected = get(name).run(row)["value"]
+        except CalculatorError as error:
+            # the same field (and, for gaps, the same message) as single mode
+            assert got["value"] is None and got["error"].split(":")[0] == str(error).split(":")[0], row
+            if "no rule covers" in str(error) or "outside" in str(error):
+                assert got["error"] == str(error)
+        else:
+            assert got["error"] is None, (row, got["error"])
+            assert got["value"] == pytest.approx(expected, abs=0.005), row
+
+
+def test_cli_population_writes_csv_and_reports_counts(tmp_path: Path) -> None:
+    source, out = tmp_path / "people.csv", tmp_path / "result.csv"
+    source.write_text("region,year,monthly_wage\n湖南,2020,1000\n天津,2020,99999\n北京,2020,5000\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["calc", "contribution_base", "--population", str(source), "--out", str(out),
+                                      "--json"])
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (summary["rows"], summary["computed"], summary["errors"]) == (3, 2, 1)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[1].endswith(",2859,") and lines[2].endswith(",18969,") and "北京" in lines[3]
+
+
+def test_population_missing_required_column_is_an_error(tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text("region,year\n湖南,2020\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["calc", "contribution_base", "--population", str(source), "--out",
+                                      str(tmp_path / "o.csv")])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"].startswith("monthly_wage")
