@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuaiban.api.deps import get_session
@@ -34,7 +34,7 @@ templates.env.filters["highlight"] = highlight
 
 
 def _choices(session: Session, column) -> list[str]:
-    return sorted(v for v in session.scalars(select(distinct(column))) if v)
+    return sorted(v for v in session.scalars(select(column).distinct()) if v)
 
 
 @router.get("/", response_class=HTMLResponse)
