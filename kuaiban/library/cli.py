@@ -5,6 +5,7 @@ Bad input ends with one line on standard error naming what was wrong, and exit c
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -174,7 +175,7 @@ def search_cmd(
     for i, h in enumerate(hits, 1):
         where = f" 第{h.article}条" if h.article else ""
         print(f"{i}. {h.title}（{h.doc_no or '无文号'}）{where}  [{h.score:.2f}]")
-        print(f"   {h.snippet.replace('<mark>', '【').replace('</mark>', '】')}")
+        print(f"   {html.unescape(h.snippet.replace('<mark>', '【').replace('</mark>', '】'))}")
         print(f"   {h.source['file']} 第{h.source['start_line']}–{h.source['end_line']}行")
 
 

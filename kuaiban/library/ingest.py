@@ -39,7 +39,8 @@ from kuaiban.library.tokenize import tokenize
 
 PASSAGE_CHARS = 500
 FINGERPRINT_KEY = "ingest_fingerprint"
-_CODE_DIRS = ("corpus", "library")
+# the code whose change changes what is stored (search ranking code does not)
+_STORING_CODE = ("ingest.py", "models.py", "tokenize.py")
 _CITED_TITLE = re.compile(r"《([^《》]{4,80})》")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -76,9 +77,8 @@ def fingerprint(files: list[Path]) -> str:
         h.update(path.name.encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())
     pkg = Path(__file__).resolve().parent.parent
-    for sub in _CODE_DIRS:
-        for src in sorted((pkg / sub).rglob("*.py")):
-            h.update(src.read_bytes())
+    for src in [*sorted((pkg / "corpus").rglob("*.py")), *(pkg / "library" / f for f in _STORING_CODE)]:
+        h.update(src.read_bytes())
     return h.hexdigest()
 
 
