@@ -7,6 +7,7 @@ through OpenFisca in chunks, one simulation per chunk and period.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from kuaiban.rules.calculators.base import REGION_BY_NAME, Columns, simulate
 from kuaiban.rules.enums import Region
 
 CHUNK_ROWS = 250_000
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # Values an absent optional field takes in the simulation (the variables' "not given" values).
 ABSENT = {
@@ -43,13 +45,34 @@ ABSENT = {
 }
 
 
+class RowErrors:
+    """The first error of each row, kept as small integer codes (object arrays are slow to scan)."""
+
+    def __init__(self, rows: int) -> None:
+        self.codes = np.zeros(rows, dtype=np.int32)
+        self.messages: list[str | None] = [None]
+
+    def flag(self, bad: np.ndarray, message: str) -> None:
+        """Record `message` on rows that are bad and have no earlier error."""
+        target = bad & (self.codes == 0)
+        if target.any():
+            self.messages.append(message)
+            self.codes[target] = len(self.messages) - 1
+
+    def ok(self) -> np.ndarray:
+        return self.codes == 0
+
+    def as_objects(self) -> np.ndarray:
+        return np.array(self.messages, dtype=object)[self.codes]
+
+
 @dataclass
 class Prepared:
     """Validated columns (numpy, or pyarrow for free strings), presence masks and per-row errors."""
 
     columns: dict[str, Any]
     present: dict[str, np.ndarray]
-    errors: np.ndarray  # object array: None or the first error message of the row
+    errors: RowErrors
 
 
 def read_table(path: Path) -> pa.Table:
@@ -57,7 +80,10 @@ def read_table(path: Path) -> pa.Table:
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        return pq.read_table(path)
+        # string columns come back dictionary-encoded, as Parquet stores them: no re-hashing
+        schema = pq.read_schema(path)
+        strings = [field.name for field in schema if pa.types.is_string(field.type)]
+        return pq.read_table(path, read_dictionary=strings)
     if suffix == ".csv":
         import pyarrow.csv as pcsv
 
@@ -79,15 +105,10 @@ def write_table(table: pa.Table, path: Path) -> None:
         raise CalculatorError(f"out: expected a .parquet or .csv file, got {path.name}")
 
 
-def _flag(errors: np.ndarray, bad: np.ndarray, message: str) -> None:
-    """Record `message` on rows that are bad and have no earlier error."""
-    target = bad & np.equal(errors, None)
-    errors[target] = message
-
-
 def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Map a string column through `table` via its dictionary: (codes, known mask)."""
-    encoded = pc.dictionary_encode(column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column)
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     words = encoded.dictionary.to_pylist()
     lookup = np.array([table.get(str(word).strip(), -1) for word in words] + [-1], dtype=np.int32)
     indices = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
@@ -95,35 +116,42 @@ def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, 
     return codes, codes >= 0
 
 
-def _convert(spec, column, n: int, errors: np.ndarray, present: np.ndarray) -> Any:
+def _as_text(column):
+    """Strings, keeping a dictionary encoding when the column has one (Parquet string columns do)."""
+    if pa.types.is_dictionary(column.type):
+        return column
+    return column.cast(pa.string())
+
+
+def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> Any:
     name = spec.name
     kind = spec.type
     if kind == "region":
         table = {key: member.index for key, member in REGION_BY_NAME.items() if member is not Region.unknown}
-        codes, known = _codes(column.cast(pa.string()), table)
-        _flag(errors, present & ~known, f"{name}: unknown region; expected one of {', '.join(spec.choices)}")
+        codes, known = _codes(_as_text(column), table)
+        errors.flag(present & ~known, f"{name}: unknown region; expected one of {', '.join(spec.choices)}")
         return np.where(known, codes, 0).astype(np.int16)
     if kind == "choice":
         table = {choice: i for i, choice in enumerate(spec.choices)}
-        codes, known = _codes(column.cast(pa.string()), table)
-        _flag(errors, present & ~known, f"{name}: expected one of {', '.join(spec.choices)}")
+        codes, known = _codes(_as_text(column), table)
+        errors.flag(present & ~known, f"{name}: expected one of {', '.join(spec.choices)}")
         return np.array(spec.choices)[np.where(known, codes, 0)]
     if kind == "boolean":
         if not pa.types.is_boolean(column.type):
-            _flag(errors, present, f"{name}: expected true or false")
+            errors.flag(present, f"{name}: expected true or false")
             return np.zeros(n, dtype=bool)
         return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
     if kind in ("number", "share", "integer", "year"):
         if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
-            _flag(errors, present, f"{name}: expected a number")
+            errors.flag(present, f"{name}: expected a number")
             return np.zeros(n, dtype=np.int64 if kind in ("integer", "year") else np.float64)
         values = column.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)
-        _flag(errors, present & ~np.isfinite(values), f"{name}: expected a finite number")
-        _flag(errors, present & (values < 0), f"{name}: must not be negative")
+        errors.flag(present & ~np.isfinite(values), f"{name}: expected a finite number")
+        errors.flag(present & (values < 0), f"{name}: must not be negative")
         if kind == "share":
-            _flag(errors, present & (values > 1), f"{name}: expected a fraction between 0 and 1")
+            errors.flag(present & (values > 1), f"{name}: expected a fraction between 0 and 1")
         if kind in ("integer", "year"):
-            _flag(errors, present & (np.floor(values) != values), f"{name}: expected a whole number")
+            errors.flag(present & (np.floor(values) != values), f"{name}: expected a whole number")
             return np.nan_to_num(values).astype(np.int64)
         return values
     if kind == "date":
@@ -135,19 +163,26 @@ def _convert(spec, column, n: int, errors: np.ndarray, present: np.ndarray) -> A
             days = parsed.cast(pa.date32())
             # strptime rolls 1953-02-29 over to 03-01 and accepts 2020-1-5: require the exact round trip
             exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text).fill_null(False)
-            _flag(errors, present & ~exact.to_numpy(zero_copy_only=False), f"{name}: not a valid date YYYY-MM-DD")
+            errors.flag(present & ~exact.to_numpy(zero_copy_only=False), f"{name}: not a valid date YYYY-MM-DD")
         return days.fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
     if kind == "month":
-        text = column.cast(pa.string())
-        ok = pc.match_substring_regex(text, r"^\d{4}-(0[1-9]|1[0-2])$").fill_null(False)
-        _flag(errors, present & ~ok.to_numpy(zero_copy_only=False), f"{name}: expected a month YYYY-MM")
-        return text.fill_null("0000-00").to_numpy(zero_copy_only=False).astype("U7")
-    return column.cast(pa.string()).fill_null("")  # free text stays in Arrow (county lists use pc.is_in)
+        # validate and convert each distinct value once: yyyymm integers
+        text = _as_text(column)
+        text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+        encoded = text if pa.types.is_dictionary(text.type) else pc.dictionary_encode(text)
+        words = encoded.dictionary.to_pylist()
+        table = [int(w[:4]) * 100 + int(w[5:]) if _MONTH.match(w) else -1 for w in words]
+        lookup = np.array([*table, -1], dtype=np.int32)
+        codes = lookup[encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
+        errors.flag(present & (codes < 0), f"{name}: expected a month YYYY-MM")
+        return np.maximum(codes, 0)
+    text = _as_text(column)  # free text stays in Arrow (county lists use pc.is_in)
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     n = table.num_rows
-    errors = np.full(n, None, dtype=object)
+    errors = RowErrors(n)
     columns: dict[str, Any] = {}
     present: dict[str, np.ndarray] = {}
     for spec in calc.fields:
@@ -159,7 +194,7 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
         present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else np.ones(
             n, dtype=bool)
         if spec.required:
-            _flag(errors, ~present[spec.name], f"{spec.name}: missing")
+            errors.flag(~present[spec.name], f"{spec.name}: missing")
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name])
     return Prepared(columns, present, errors)
 
@@ -176,80 +211,144 @@ def _python_value(spec, array: Any, i: int) -> Any:
         return float(value)
     if spec.type == "boolean":
         return bool(value)
-    if spec.type == "string":
-        return array[i].as_py()
+    if spec.type == "month":
+        return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
     return str(value)
+
+
+def _small_codes(array: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense codes 0..k-1 and k for an array, without sorting when its values span a small range."""
+    if array.dtype.kind in "iub" or array.dtype.kind == "M":
+        ints = array.view(np.int64) if array.dtype.kind == "M" else array.astype(np.int64, copy=False)
+        low, high = int(ints.min()), int(ints.max())
+        if high - low < 4_000_000:
+            return ints - low, high - low + 1
+    unique, inverse = np.unique(array, return_inverse=True)
+    return inverse.reshape(-1), len(unique)
 
 
 def find_gaps(calc: Calculator, prep: Prepared) -> None:
     """Call the calculator's scalar gap check once per distinct combination of the fields it reads."""
-    valid = np.equal(prep.errors, None)
-    if not valid.any():
+    valid = prep.errors.ok()
+    rows = np.flatnonzero(valid)
+    if len(rows) == 0:
         return
-    specs = {spec.name: spec for spec in calc.fields}
-    keys = []
+    key = np.zeros(len(rows), dtype=np.int64)
+    span = 1
     for entry in calc.gap_fields:
         name = entry.lstrip("?")
         if name not in prep.columns:
             continue
+        present = prep.present[name][rows]
         if entry.startswith("?"):
-            keys.append(prep.present[name].astype(np.int64))
+            codes, size = present.astype(np.int64), 2
         else:
-            codes = np.unique(prep.columns[name], return_inverse=True)[1].reshape(-1)
-            keys.append(codes * 2 + prep.present[name])
-    rows = np.flatnonzero(valid)
-    if keys:
-        _, first, inverse = np.unique(np.stack(keys, axis=1)[valid], axis=0, return_index=True,
-                                      return_inverse=True)
+            codes, size = _small_codes(prep.columns[name][rows])
+            codes, size = codes * 2 + present, size * 2
+        key = key * size + codes
+        span *= size
+    if span <= 8_000_000:
+        # bincount instead of a sort: the combinations present, each row's combination, a first row for each
+        present_keys = np.flatnonzero(np.bincount(key, minlength=span))
+        lookup = np.zeros(span, dtype=np.int64)
+        lookup[present_keys] = np.arange(len(present_keys))
+        inverse = lookup[key]
+        first = np.full(len(present_keys), len(rows), dtype=np.int64)
+        np.minimum.at(first, inverse, np.arange(len(rows)))
     else:
-        first, inverse = np.array([0]), np.zeros(len(rows), dtype=np.int64)
-    messages = np.full(len(first), None, dtype=object)
-    for c, i in enumerate(rows[first]):
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    specs = {spec.name: spec for spec in calc.fields}
+    for combo, i in enumerate(rows[first]):
         values = {name: _python_value(spec, prep.columns[name], i) for name, spec in specs.items()
                   if name in prep.columns and spec.type != "string" and prep.present[name][i]}
-        messages[c] = calc.gap(values)
-    prep.errors[rows] = messages[inverse.reshape(-1)]
+        message = calc.gap(values)
+        if message:
+            bad = np.zeros(len(prep.errors.codes), dtype=bool)
+            bad[rows[inverse == combo]] = True
+            prep.errors.flag(bad, message)
 
 
-def _periods(calc: Calculator, prep: Prepared) -> np.ndarray:
+def _periods(calc: Calculator, prep: Prepared) -> tuple[np.ndarray, Callable[[int], str]]:
+    """An integer period key per row and the function naming a key's OpenFisca period."""
     spec = next(spec for spec in calc.fields if spec.name == calc.period_field)
     array = prep.columns[spec.name]
     if spec.type == "year":
-        return array.astype("U4")
+        return array, str
     if spec.type == "date":
-        return array.astype("datetime64[M]").astype("U7")
-    return array
+        months = array.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+        return months, lambda m: f"{1970 + m // 12:04d}-{m % 12 + 1:02d}"
+    return array, lambda m: f"{m // 100:04d}-{m % 100:02d}"  # yyyymm
 
 
-def _take(array: Any, index: np.ndarray) -> Any:
-    if isinstance(array, np.ndarray):
-        return array[index]
-    return array.take(pa.array(index))
+FEW_PERIODS = 3
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct integer keys, by counting when their range is small (no sort)."""
+    low, high = int(keys.min()), int(keys.max())
+    if high - low < 4_000_000:
+        return np.flatnonzero(np.bincount(keys - low)) + low
+    return np.unique(keys)
+
+
+def _columns(prep: Prepared, rows: slice | np.ndarray) -> Columns:
+    """The input columns for some rows; absent optional values take their "not given" value."""
+    columns: Columns = {}
+    for name, array in prep.columns.items():
+        if isinstance(array, np.ndarray):
+            part = array[rows]
+        elif isinstance(rows, slice):
+            part = array.slice(rows.start, rows.stop - rows.start)
+        else:
+            part = array.take(pa.array(rows))
+        if name in ABSENT:
+            present = prep.present[name][rows]
+            if not present.all():
+                part = np.where(present, part, ABSENT[name])
+        columns[name] = part
+    return columns
 
 
 def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | None = None) -> np.ndarray:
-    """The calculator's value for every valid row (NaN where the row has an error)."""
-    n = len(prep.errors)
+    """The calculator's value for every valid row (NaN where the row has an error).
+
+    With few distinct periods (a population for one adjustment year, say) every chunk of rows is
+    computed for each period and each row keeps its own period's value: contiguous slices, no
+    gathering. With many periods the valid rows are gathered period by period.
+    """
+    report = on_rows or (lambda rows: None)
+    n = len(prep.errors.codes)
     values = np.full(n, np.nan)
-    valid_rows = np.flatnonzero(np.equal(prep.errors, None))
+    ok = prep.errors.ok()
+    valid_rows = np.flatnonzero(ok)
     if len(valid_rows) == 0:
+        report(n)
         return values
-    periods = _periods(calc, prep)
-    for period in np.unique(periods[valid_rows]):
-        rows = valid_rows[periods[valid_rows] == period]
+    keys, period_name = _periods(calc, prep)
+    periods = _distinct(keys[valid_rows])
+    if len(periods) <= FEW_PERIODS:
+        for start in range(0, n, CHUNK_ROWS):
+            part = slice(start, min(start + CHUNK_ROWS, n))
+            columns = _columns(prep, part)
+            for key in periods:
+                period = period_name(int(key))
+                result = simulate(calc.to_variables(columns, period), period, (calc.variable,), part.stop - start)
+                mine = keys[part] == key
+                values[part][mine] = result[calc.variable][mine]
+            report(part.stop - start)
+        values[~ok] = np.nan
+        return values
+    valid_keys = keys[valid_rows]
+    for key in periods:
+        rows = valid_rows[valid_keys == key]
+        period = period_name(int(key))
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]
-            columns: Columns = {}
-            for name, array in prep.columns.items():
-                taken = _take(array, chunk)
-                if name in ABSENT and not prep.present[name][chunk].all():
-                    taken = np.where(prep.present[name][chunk], taken, ABSENT[name])
-                if name in ABSENT or prep.present[name][chunk].all():
-                    columns[name] = taken
-            variables = calc.to_variables(columns, str(period))
-            values[chunk] = simulate(variables, str(period), (calc.variable,), len(chunk))[calc.variable]
-            if on_rows:
-                on_rows(len(chunk))
+            variables = calc.to_variables(_columns(prep, chunk), period)
+            values[chunk] = simulate(variables, period, (calc.variable,), len(chunk))[calc.variable]
+            report(len(chunk))
+    report(n - len(valid_rows))
     return values
 
 
@@ -257,11 +356,8 @@ def run_table(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] 
     """(values, errors) for every row of `table`."""
     prep = prepare(calc, table)
     find_gaps(calc, prep)
-    errors_before = int(np.count_nonzero(~np.equal(prep.errors, None)))
-    if on_rows and errors_before:
-        on_rows(errors_before)
     values = compute(calc, prep, on_rows)
-    return values, prep.errors
+    return values, prep.errors.as_objects()
 
 
 def run_population(name: str, source: Path, out: Path, progress: bool = True) -> dict[str, Any]:

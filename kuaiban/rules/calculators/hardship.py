@@ -26,9 +26,18 @@ def in_hardship_area(region: np.ndarray, county, period_start: str) -> np.ndarra
         if isinstance(county, np.ndarray):
             listed = np.isin(county.astype(str), names)
         else:
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
-            listed = pc.fill_null(pc.is_in(county, value_set=pa.array(names)), False).to_numpy(zero_copy_only=False)
+            listed = _listed_arrow(county, names)
         result |= (region == Region[key].index) & listed
     return result
+
+
+def _listed_arrow(county, names: list[str]) -> np.ndarray:
+    """Membership for an Arrow string column; a dictionary column is looked up once per distinct value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(county.type):
+        words = pc.fill_null(pc.is_in(county.dictionary, value_set=pa.array(names)), False)
+        table = np.append(words.to_numpy(zero_copy_only=False), False)
+        return table[county.indices.fill_null(len(county.dictionary)).to_numpy(zero_copy_only=False)]
+    return pc.fill_null(pc.is_in(county, value_set=pa.array(names)), False).to_numpy(zero_copy_only=False)

@@ -277,8 +277,5 @@ class pension_adjustment(Variable):
 
     def formula(person, period, parameters):
         region = person("region", period)
-        return np.select(
-            [region == Region.hunan, region == Region.chongqing],
-            [person("pension_adjustment_hunan", period), person("pension_adjustment_chongqing", period)],
-            0.0,
-        )
+        hunan = np.where(region == Region.hunan, person("pension_adjustment_hunan", period), 0.0)
+        return np.where(region == Region.chongqing, person("pension_adjustment_chongqing", period), hunan)
