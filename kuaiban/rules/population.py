@@ -366,10 +366,12 @@ def run_population(name: str, source: Path, out: Path, progress: bool = True) ->
     started = time.perf_counter()
     table = read_table(source)
     if progress:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        # on stderr: stdout carries the JSON summary
         with Progress(TextColumn(f"[bold]{name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      transient=True) as bar:
+                      console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("rows", total=table.num_rows)
             values, errors = run_table(calc, table, lambda rows: bar.advance(task, rows))
     else:
