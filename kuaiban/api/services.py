@@ -330,9 +330,8 @@ def _case_out(c: Case) -> dict:
 
 @router.post("/cases", status_code=201, response_model=CaseOut, summary="申请一件事：一表申请，材料一次提交")
 def submit_case(body: CaseIn, session: SessionDep, user: UserDep) -> dict:
-    case = cases.submit(session, user, body.bundle, body.form, items=body.items, materials=body.materials,
-                        commit_instead=body.commitments)
-    return _case_out(cases.get_case(session, user, case.number))
+    return _case_out(cases.submit(session, user, body.bundle, body.form, items=body.items,
+                                  materials=body.materials, commit_instead=body.commitments))
 
 
 @router.get("/cases", response_model=list[CaseSummary], summary="办件列表（办事人只见本人，监督人员见本地区）")
@@ -347,6 +346,28 @@ def list_cases(session: SessionDep, user: UserDep, status: str | None = None, li
 @router.get("/cases/{number}", response_model=CaseOut, summary="办件详情与进度")
 def get_case(number: str, session: SessionDep, user: UserDep) -> dict:
     return _case_out(cases.get_case(session, user, number))
+
+
+class TaskState(BaseModel):
+    id: int
+    item_code: str | None
+    item_name: str
+    state: str
+    version: int
+    due_at: dt.datetime | None
+
+
+class CaseStatus(BaseModel):
+    number: str
+    status: str
+    due_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    tasks: list[TaskState]
+
+
+@router.get("/cases/{number}/status", response_model=CaseStatus, summary="办件进度（轻量查询）")
+def case_status(number: str, session: SessionDep, user: UserDep) -> dict:
+    return cases.case_status(session, user, number)
 
 
 @router.post("/cases/{number}/supply", response_model=CaseOut, summary="按补正通知补交材料")

@@ -99,13 +99,14 @@ def login(session: Session, username: str, password: str, *, ttl: dt.timedelta =
 def authenticate(session: Session, token: str | None, *, at: dt.datetime | None = None) -> User:
     if not token:
         raise Unauthenticated("未登录：请在 Authorization 头中提供令牌", "Authorization")
-    row = session.scalar(select(Token).where(Token.token_hash == _hash_token(token)))
+    row = session.execute(select(Token.revoked, Token.expires_at, User).join(User, User.id == Token.user_id)
+                          .where(Token.token_hash == _hash_token(token))).first()
     if row is None or row.revoked:
         raise Unauthenticated("令牌无效或已注销", "Authorization")
     if (at or audit.now()) >= row.expires_at:
         raise Unauthenticated("令牌已过期，请重新登录", "Authorization")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    user = row.User
+    if not user.active:
         raise Unauthenticated("账号已停用", "Authorization")
     return user
 

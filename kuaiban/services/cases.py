@@ -20,9 +20,10 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from kuaiban.services import audit, catalogue
 from kuaiban.services import calendar as sla
@@ -182,16 +183,22 @@ def _limit_text(kind: str, value: int | None) -> str:
     return f"{value}{LIMIT_NAMES[kind]}"
 
 
+@lru_cache(maxsize=8192)
+def _deadline_day(kind: str, value: int, start: dt.date) -> dt.date:
+    # memoised: every submission of a day asks the same few questions, and walking the calendar is slow
+    return sla.deadline(start, **{kind: value})
+
+
 def due_at(limit: ItemLimit, start: dt.datetime) -> tuple[dt.datetime | None, str | None]:
     """The moment a task is late after: a deadline day ends at 23:59:59; minutes are exact."""
     if limit.kind is None or limit.value is None:
         return None, limit.note
+    if limit.kind == "minutes":
+        return sla.deadline(start, minutes=limit.value), limit.note
     try:
-        d = sla.deadline(start, **{limit.kind: limit.value})
+        d = _deadline_day(limit.kind, limit.value, start.date())
     except sla.HolidayDataMissing as exc:
         return None, str(exc)
-    if isinstance(d, dt.datetime):
-        return d, limit.note
     return dt.datetime.combine(d, dt.time(23, 59, 59)), limit.note
 
 
@@ -274,13 +281,7 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
             raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
     at = at or audit.now()
 
-    case = Case(number=f"KB{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}", applicant_id=applicant.id,
-                region=applicant.region, bundle_seq=bundle.seq, bundle_name=bundle.name, status=CASE_OPEN,
-                form=form, submitted_at=at, version=1,
-                materials_asked=len(plan), materials_required=sum(len(v) for v in plan.values()))
-    session.add(case)
-    session.flush()
-
+    commitments: list[Commitment] = []
     for n, name in enumerate(commit_instead):
         if name not in plan:
             raise Invalid(f"本件无需提交材料：{name}", f"commitments[{n}]")
@@ -290,30 +291,33 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
             raise Invalid(f"“{name}”不在证明事项告知承诺制清单内，不能以承诺代替", f"commitments[{n}]")
         for item, rows in allowed:
             text = commitment_text(applicant, item.name, name, rows)
-            session.add(Commitment(case_id=case.id, item_name=item.name, certificate=name, text=text,
-                                   signer=applicant.name, signed_at=at, signature=_sign(text, applicant.name, at),
-                                   source=rows[0].source.as_dict() | {"seq": rows[0].seq},
-                                   verification_state=TO_VERIFY))
-    case.materials_committed = len(set(commit_instead))
-
-    for name, needing in plan.items():
-        status = COMMITTED if name in commit_instead else PROVIDED if name in materials else MISSING
-        session.add(Material(case_id=case.id, name=name, needed_by=[i.key for i in needing], status=status,
-                             reference=materials.get(name), provided_at=at if status == PROVIDED else None))
-
+            commitments.append(Commitment(
+                item_name=item.name, certificate=name, text=text, signer=applicant.name, signed_at=at,
+                signature=_sign(text, applicant.name, at), source=rows[0].source.as_dict() | {"seq": rows[0].seq},
+                verification_state=TO_VERIFY))
+    asked = [Material(name=name, needed_by=[i.key for i in needing],
+                      status=(s := COMMITTED if name in commit_instead else PROVIDED if name in materials else MISSING),
+                      reference=materials.get(name), provided_at=at if s == PROVIDED else None)
+             for name, needing in plan.items()]
     routes = dict(session.execute(select(ItemRoute.item_key, ItemRoute.agency)
                                   .where(ItemRoute.region == (applicant.region or ""))).all())
-    dues: list[dt.datetime | None] = []
+    tasks: list[Task] = []
     for p in planned:
         limit = item_limit(p.code)
         due, note = due_at(limit, at)
-        dues.append(due)
-        session.add(Task(case_id=case.id, item_code=p.code, item_name=p.name, group_name=p.group,
-                         agency=routes.get(p.key), state=SUBMITTED, version=1, limit_kind=limit.kind,
-                         limit_value=limit.value, limit_basis=limit.basis, limit_note=note, started_at=at,
-                         due_at=due))
-    case.due_at = None if any(d is None for d in dues) else max(dues)
-    session.flush()
+        tasks.append(Task(item_code=p.code, item_name=p.name, group_name=p.group, agency=routes.get(p.key),
+                          state=SUBMITTED, version=1, limit_kind=limit.kind, limit_value=limit.value,
+                          limit_basis=limit.basis, limit_note=note, started_at=at, due_at=due, completed_at=None,
+                          last_actor_id=None, last_reason=None, correction_notice=None))
+    dues = [t.due_at for t in tasks]
+    case = Case(number=f"KB{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}", applicant=applicant,
+                region=applicant.region, bundle_seq=bundle.seq, bundle_name=bundle.name, status=CASE_OPEN,
+                form=form, submitted_at=at, completed_at=None, version=1,
+                due_at=None if any(d is None for d in dues) else max(dues),
+                materials_asked=len(plan), materials_required=sum(len(v) for v in plan.values()),
+                materials_committed=len(set(commit_instead)), tasks=tasks, materials=asked, commitments=commitments)
+    session.add(case)
+    session.flush()  # one flush: the case, then its tasks, materials and commitments
     audit.record(session, "submit", "case", case.id, actor=user, at=at, case_id=case.id, bundle=bundle.name,
                  items=[p.key for p in planned], materials=sorted(materials), commitments=commit_instead)
     return case
@@ -501,12 +505,29 @@ def verify_commitment(session: Session, user: User, commitment_id: int, truthful
 
 def get_case(session: Session, user: User, number: str) -> Case:
     case = session.scalar(select(Case).where(Case.number == number)
-                          .options(selectinload(Case.tasks), selectinload(Case.materials),
-                                   selectinload(Case.commitments), selectinload(Case.applicant)))
+                          .options(joinedload(Case.applicant), selectinload(Case.tasks),
+                                   selectinload(Case.materials), selectinload(Case.commitments)))
     if case is None:
         raise NotFound(f"没有这个办件：{number}", "number")
     check_case_access(user, case)
     return case
+
+
+def case_status(session: Session, user: User, number: str) -> dict:
+    """The progress of a case in one query: its status, deadline and each task's state."""
+    rows = session.execute(select(Case.applicant_id, Case.region, Case.status, Case.due_at, Case.completed_at,
+                                  Task.id, Task.item_code, Task.item_name, Task.state, Task.version, Task.due_at)
+                           .join(Task, Task.case_id == Case.id).where(Case.number == number)
+                           .order_by(Task.id)).all()
+    if not rows:
+        raise NotFound(f"没有这个办件：{number}", "number")
+    head = rows[0]
+    if (user.role == APPLICANT and head.applicant_id != user.applicant_id) or (
+            user.role != APPLICANT and user.region is not None and user.region != head.region):
+        raise Forbidden(f"无权查看办件 {number}")
+    return {"number": number, "status": head.status, "due_at": head.due_at, "completed_at": head.completed_at,
+            "tasks": [{"id": r[5], "item_code": r.item_code, "item_name": r.item_name, "state": r.state,
+                       "version": r.version, "due_at": r[10]} for r in rows]}
 
 
 def _scope(stmt, user: User):

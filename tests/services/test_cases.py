@@ -266,23 +266,24 @@ def test_two_staff_acting_on_the_same_task_at_once_exactly_one_wins(world):
 
 
 def test_a_crash_in_the_middle_of_a_submission_leaves_nothing(world, monkeypatch):
-    calls = {"n": 0}
-    real = cases.due_at
+    real = cases.audit.record
+    written = {}
 
-    def crash_on_third_task(limit, start):
-        calls["n"] += 1
-        if calls["n"] == 3:
+    def crash_after_the_rows_are_written(session, action, *args, **kw):
+        if action == "submit":  # the case, its tasks and materials are flushed by now
+            written["tasks"] = session.scalar(select(func.count()).select_from(Task))
             raise RuntimeError("进程崩溃（模拟）")
-        return real(limit, start)
+        return real(session, action, *args, **kw)
 
-    monkeypatch.setattr(cases, "due_at", crash_on_third_task)
+    monkeypatch.setattr(cases.audit, "record", crash_after_the_rows_are_written)
     with pytest.raises(RuntimeError):
         submit(world, materials={SHARED: "contract.pdf"}, commit_instead=[CERTIFICATE])
-    with world.session() as s:
+    assert written["tasks"] == 11  # the crash came after the writes…
+    with world.session() as s:  # …and none of them survived
         for model in (Case, Task, Material, Commitment):
             assert s.scalar(select(func.count()).select_from(model)) == 0
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "submit")) == 0
-    monkeypatch.setattr(cases, "due_at", real)
+    monkeypatch.setattr(cases.audit, "record", real)
     assert submit(world)  # the database is usable afterwards
 
 
