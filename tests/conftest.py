@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,41 +28,37 @@ def _pg_admin():
     return psycopg.connect(dsn, autocommit=True, connect_timeout=5)
 
 
-@pytest.fixture(scope="session")
-def pg_server_url():
-    """URL of a fresh, empty PostgreSQL database for this test session."""
-    if os.environ.get("KUAIBAN_SKIP_PG") == "1":
-        pytest.skip("KUAIBAN_SKIP_PG=1: PostgreSQL tests skipped on this machine")
-    name = f"kuaiban_test_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def fresh_pg_database(prefix: str) -> Iterator[str]:
+    """Create a throw-away PostgreSQL database, yield its URL, drop it (and its pooled connections)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with _pg_admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{PG_SERVER}/{name}"
-    from kuaiban import db
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        from kuaiban import db
 
-    for url in [u for u in db._engines if u.endswith(name)]:
-        db._engines.pop(url).dispose()
-    with _pg_admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for url in [u for u in db._engines if u.endswith(name)]:
+            db._engines.pop(url).dispose()
+        with _pg_admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _require_pg() -> None:
+    if os.environ.get("KUAIBAN_SKIP_PG") == "1":
+        pytest.skip("KUAIBAN_SKIP_PG=1: PostgreSQL tests skipped on this machine")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def backend_url(request, tmp_path):
-    """A fresh database URL on each backend (PostgreSQL: a new schema-less database per test)."""
+def backend_url(request, tmp_path) -> Iterator[str]:
+    """A fresh, empty database on each backend: a SQLite file, and a new PostgreSQL database per test."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'kuaiban.db'}"
         return
-    if os.environ.get("KUAIBAN_SKIP_PG") == "1":
-        pytest.skip("KUAIBAN_SKIP_PG=1")
-    name = f"kuaiban_t_{uuid.uuid4().hex[:10]}"
-    with _pg_admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{PG_SERVER}/{name}"
-    from kuaiban import db
-
-    for url in [u for u in db._engines if u.endswith(name)]:
-        db._engines.pop(url).dispose()
-    with _pg_admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _require_pg()
+    with fresh_pg_database("kuaiban_t") as url:
+        yield url
 
 
 @pytest.fixture
