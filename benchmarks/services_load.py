@@ -166,7 +166,12 @@ def main(argv: list[str] | None = None) -> int:
                 return c.request("GET", path)[0] == 200
             return read
 
+        def health(c: Client, i: int) -> bool:
+            return c.request("GET", "/api/health")[0] == 200
+
         run_phase(base, tokens, 2, submit)  # warm-up: connection pools, caches
+        # baseline in the same run: same server, clients and database, one SELECT 1, no application logic
+        baseline = summary(*run_phase(base, tokens, args.seconds, health), args.seconds)
         sub = summary(*run_phase(base, tokens, args.seconds, submit), args.seconds)
         rd = summary(*run_phase(base, tokens, args.seconds, reader("/status")), args.seconds)
         detail = summary(*run_phase(base, tokens, args.seconds, reader("")), args.seconds)
@@ -174,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                               headers={"Authorization": f"Bearer {tokens[0]}"}).json()["tasks"])
         result = {"clients": args.clients, "seconds": args.seconds, "server_workers": args.workers,
                   "bundle": args.bundle, "tasks_per_case": tasks, "cpus": os.cpu_count(),
-                  "submit": sub, "read_status": rd, "read_detail": detail,
+                  "baseline_health": baseline, "submit": sub, "read_status": rd, "read_detail": detail,
                   "targets_met": {"submissions_per_second>=200": sub["per_second"] >= 200,
                                   "read_p99<=100ms": rd["p99_ms"] <= 100}}
         print(json.dumps(result, ensure_ascii=False, indent=2))
