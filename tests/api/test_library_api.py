@@ -61,3 +61,9 @@ def test_document_page_shows_facts_and_sources(client):
     assert "人社服务快办行动" in page
     assert "hunan-hrss-2020.txt" in page
     assert "效力" in page
+
+
+def test_health_answers_after_a_database_round_trip(client):
+    r = client.get("/api/health")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok"
