@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from kuaiban.rules import messages as msg
+
 ERROR_EXIT = 2
 
 
@@ -21,6 +23,10 @@ def _emit(obj: dict[str, Any], compact: bool = True) -> None:
 def _fail(message: str) -> None:
     _emit({"error": message})
     raise typer.Exit(ERROR_EXIT)
+
+
+def _not_json(field: str, error: json.JSONDecodeError) -> str:
+    return msg.error(field, f"不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列有误）")
 
 
 def run_one(name: str, raw: Any) -> dict[str, Any]:
@@ -38,11 +44,11 @@ def run_batch_line(line: str) -> dict[str, Any]:
     try:
         request = json.loads(line)
     except json.JSONDecodeError as error:
-        return {"error": f"line: not JSON ({error.msg})"}
+        return {"error": _not_json("line", error)}
     if not isinstance(request, dict) or not isinstance(request.get("calculator"), str):
-        return {"error": "calculator: missing (each line is {\"calculator\": NAME, \"input\": {...}})"}
+        return {"error": msg.error("calculator", '缺少计算器名称（每行应为 {"calculator": 名称, "input": {...}}）')}
     if "input" not in request:
-        return {"error": "input: missing"}
+        return {"error": msg.missing("input")}
     return run_one(request["calculator"], request["input"])
 
 
@@ -67,10 +73,10 @@ def calc(
                 _emit(run_batch_line(line))
         return
     if name is None:
-        _fail("calculator: missing NAME (see kuaiban calc --list --json)")
+        _fail(msg.error("calculator", "缺少计算器名称 NAME（可用 kuaiban calc --list --json 查看全部计算器）"))
     if population is not None:
         if out is None:
-            _fail("out: missing --out FILE for --population")
+            _fail(msg.error("out", "使用 --population 时须用 --out FILE 指定结果文件"))
         from kuaiban.rules.calculators import CalculatorError
         from kuaiban.rules.population import run_population
 
@@ -83,7 +89,7 @@ def calc(
     try:
         raw = json.loads(sys.stdin.read())
     except json.JSONDecodeError as error:
-        _fail(f"input: not JSON ({error.msg})")
+        _fail(_not_json("input", error))
     result = run_one(name, raw)
     _emit(result, compact=as_json)
     if "error" in result:

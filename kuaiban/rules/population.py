@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
 from kuaiban.rules.calculators.base import REGION_BY_NAME, Columns, simulate
 from kuaiban.rules.enums import Region
@@ -88,7 +89,7 @@ def read_table(path: Path) -> pa.Table:
         import pyarrow.csv as pcsv
 
         return pcsv.read_csv(path)
-    raise CalculatorError(f"population: expected a .parquet or .csv file, got {path.name}")
+    raise CalculatorError(msg.error("population", "文件应为 .parquet 或 .csv", path.name))
 
 
 def write_table(table: pa.Table, path: Path) -> None:
@@ -102,7 +103,7 @@ def write_table(table: pa.Table, path: Path) -> None:
 
         pcsv.write_csv(table, path)
     else:
-        raise CalculatorError(f"out: expected a .parquet or .csv file, got {path.name}")
+        raise CalculatorError(msg.error("out", "文件应为 .parquet 或 .csv", path.name))
 
 
 def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -129,29 +130,29 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
     if kind == "region":
         table = {key: member.index for key, member in REGION_BY_NAME.items() if member is not Region.unknown}
         codes, known = _codes(_as_text(column), table)
-        errors.flag(present & ~known, f"{name}: unknown region; expected one of {', '.join(spec.choices)}")
+        errors.flag(present & ~known, msg.unknown_region(name, spec.choices))
         return np.where(known, codes, 0).astype(np.int16)
     if kind == "choice":
         table = {choice: i for i, choice in enumerate(spec.choices)}
         codes, known = _codes(_as_text(column), table)
-        errors.flag(present & ~known, f"{name}: expected one of {', '.join(spec.choices)}")
+        errors.flag(present & ~known, msg.not_a_choice(name, spec.choices))
         return np.array(spec.choices)[np.where(known, codes, 0)]
     if kind == "boolean":
         if not pa.types.is_boolean(column.type):
-            errors.flag(present, f"{name}: expected true or false")
+            errors.flag(present, msg.not_boolean(name))
             return np.zeros(n, dtype=bool)
         return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
     if kind in ("number", "share", "integer", "year"):
         if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
-            errors.flag(present, f"{name}: expected a number")
+            errors.flag(present, msg.not_number(name))
             return np.zeros(n, dtype=np.int64 if kind in ("integer", "year") else np.float64)
         values = column.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)
-        errors.flag(present & ~np.isfinite(values), f"{name}: expected a finite number")
-        errors.flag(present & (values < 0), f"{name}: must not be negative")
+        errors.flag(present & ~np.isfinite(values), msg.not_finite(name))
+        errors.flag(present & (values < 0), msg.negative(name))
         if kind == "share":
-            errors.flag(present & (values > 1), f"{name}: expected a fraction between 0 and 1")
+            errors.flag(present & (values > 1), msg.not_share(name))
         if kind in ("integer", "year"):
-            errors.flag(present & (np.floor(values) != values), f"{name}: expected a whole number")
+            errors.flag(present & (np.floor(values) != values), msg.not_whole(name))
             return np.nan_to_num(values).astype(np.int64)
         return values
     if kind == "date":
@@ -163,7 +164,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
             days = parsed.cast(pa.date32())
             # strptime rolls 1953-02-29 over to 03-01 and accepts 2020-1-5: require the exact round trip
             exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text).fill_null(False)
-            errors.flag(present & ~exact.to_numpy(zero_copy_only=False), f"{name}: not a valid date YYYY-MM-DD")
+            errors.flag(present & ~exact.to_numpy(zero_copy_only=False), msg.not_date(name))
         return days.fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
     if kind == "month":
         # validate and convert each distinct value once: yyyymm integers
@@ -174,7 +175,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         table = [int(w[:4]) * 100 + int(w[5:]) if _MONTH.match(w) else -1 for w in words]
         lookup = np.array([*table, -1], dtype=np.int32)
         codes = lookup[encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
-        errors.flag(present & (codes < 0), f"{name}: expected a month YYYY-MM")
+        errors.flag(present & (codes < 0), msg.not_month(name))
         return np.maximum(codes, 0)
     text = _as_text(column)  # free text stays in Arrow (county lists use pc.is_in)
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
@@ -188,13 +189,13 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     for spec in calc.fields:
         if spec.name not in table.column_names:
             if spec.required:
-                raise CalculatorError(f"{spec.name}: missing column")
+                raise CalculatorError(msg.error(spec.name, "文件缺少此列"))
             continue
         column = table.column(spec.name)
         present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else np.ones(
             n, dtype=bool)
         if spec.required:
-            errors.flag(~present[spec.name], f"{spec.name}: missing")
+            errors.flag(~present[spec.name], msg.missing(spec.name))
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name])
     return Prepared(columns, present, errors)
 

@@ -7,12 +7,14 @@ import random
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from kuaiban.cli import app
 from kuaiban.rules.calculators import CalculatorError, get
+from kuaiban.rules.messages import field_of
 from kuaiban.rules.population import run_population
 
 ROWS = 40
@@ -116,6 +118,15 @@ GENERATORS = {
 }
 
 
+def _parses(name: str, row: dict) -> bool:
+    """Whether single mode accepts the row's fields, so that an error is a gap, not bad input."""
+    try:
+        get(name).parse(row)
+    except CalculatorError:
+        return False
+    return True
+
+
 def _table(rows: list[dict], calc_name: str) -> pa.Table:
     names = [spec.name for spec in get(calc_name).fields]
     return pa.table({name: [row.get(name) for row in rows] for name in names if any(name in r for r in rows)})
@@ -134,9 +145,10 @@ def test_population_matches_single_mode(name: str, tmp_path: Path) -> None:
         try:
             expected = get(name).run(row)["value"]
         except CalculatorError as error:
-            # the same field (and, for gaps, the same message) as single mode
-            assert got["value"] is None and got["error"].split(":")[0] == str(error).split(":")[0], row
-            if "no rule covers" in str(error) or "outside" in str(error):
+            # the same field as single mode; for gaps (input that parses) the very same message
+            assert got["value"] is None and field_of(got["error"]) == field_of(str(error)), row
+            assert got["error"].startswith(f"{field_of(str(error))}："), got["error"]
+            if _parses(name, row):
                 assert got["error"] == str(error)
         else:
             assert got["error"] is None, (row, got["error"])
@@ -152,7 +164,8 @@ def test_cli_population_writes_csv_and_reports_counts(tmp_path: Path) -> None:
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert (summary["rows"], summary["computed"], summary["errors"]) == (3, 2, 1)
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[1].endswith(",2859,") and lines[2].endswith(",18969,") and "北京" in lines[3]
+    assert lines[1].endswith(",2859,") and lines[2].endswith(",18969,")
+    assert lines[3].startswith('"北京",2020,5000,,"region：汇编未给出北京的缴费基数上下限数额')
 
 
 def test_population_missing_required_column_is_an_error(tmp_path: Path) -> None:
@@ -161,4 +174,16 @@ def test_population_missing_required_column_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["calc", "contribution_base", "--population", str(source), "--out",
                                       str(tmp_path / "o.csv")])
     assert result.exit_code == 2
-    assert json.loads(result.stdout)["error"].startswith("monthly_wage")
+    assert json.loads(result.stdout) == {"error": "monthly_wage：文件缺少此列"}
+
+
+def test_population_row_errors_are_the_chinese_field_first_messages(tmp_path: Path) -> None:
+    source, out = tmp_path / "people.csv", tmp_path / "result.csv"
+    source.write_text("region,year,monthly_wage\n湖南,2020,-5\n火星,2020,5000\n湖南,2021,5000\n", encoding="utf-8")
+    run_population("contribution_base", source, out, progress=False)
+    errors = [row["error"] for row in pcsv.read_csv(out).to_pylist()]
+    assert errors == [
+        "monthly_wage：不能为负数",
+        "region：未知地区，可选：湖南、重庆、上海、天津",
+        "year：没有规则覆盖 湖南 2021 年（已有：2020 年）",
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,18 +32,27 @@ def test_too_young_gets_zero_with_the_reason() -> None:
     assert result["value"] == 0 and "60周岁" in result["explanation"][0]["text"]
 
 
-@pytest.mark.parametrize(("change", "field"), [({"month": "2020-12"}, "month"), ({"month": "2026-01"}, "month"),
-                                               ({"region": "重庆"}, "region")])
-def test_pension_gaps(change: dict, field: str) -> None:
-    with pytest.raises(CalculatorError, match=rf"^{field}"):
+VALIDITY = "湘政发〔2020〕19号 2020-12-31 印发，有效期 5 年"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"month": "2020-12"}, f"month：没有规则覆盖 2020-12（已有：2021-01 至 2025-12，{VALIDITY}）"),
+        ({"month": "2026-01"}, f"month：没有规则覆盖 2026-01（已有：2021-01 至 2025-12，{VALIDITY}）"),
+        ({"region": "重庆"}, "region：没有规则覆盖 重庆（已有：湖南，湘政发〔2020〕19号）"),
+    ],
+)
+def test_pension_gaps(change: dict, message: str) -> None:
+    with pytest.raises(CalculatorError, match=f"^{re.escape(message)}$"):
         get("residents_pension").run({**PERSON, **change})
 
 
 def test_subsidy_rejects_a_tier_the_text_does_not_list_and_years_outside_validity() -> None:
     calc = get("residents_contribution_subsidy")
-    with pytest.raises(CalculatorError, match=r"^tier"):
+    with pytest.raises(CalculatorError, match=r"^tier：250 元不是缴费档次，可选（元/年）：100、200、300、"):
         calc.run({"region": "湖南", "year": 2021, "tier": 250})
-    with pytest.raises(CalculatorError, match=r"^year"):
+    with pytest.raises(CalculatorError, match=f"^{re.escape(f'year：没有规则覆盖 2020 年（已有：2021 至 2025 年，{VALIDITY}）')}$"):
         calc.run({"region": "湖南", "year": 2020, "tier": 500})
     assert calc.run({"region": "湖南", "year": 2021, "tier": 500, "back_paid": True})["value"] == 0
 

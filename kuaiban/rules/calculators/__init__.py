@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, CalculatorError
 from kuaiban.rules.calculators.contribution_base import CALCULATOR as CONTRIBUTION_BASE
 from kuaiban.rules.calculators.pension_adjustment import CALCULATOR as PENSION_ADJUSTMENT
@@ -33,7 +34,7 @@ def get(name: str) -> Calculator:
     try:
         return CALCULATORS[name]
     except KeyError:
-        raise CalculatorError(f"calculator: unknown {name!r}; known: {', '.join(CALCULATORS)}") from None
+        raise CalculatorError(msg.not_a_choice("calculator", CALCULATORS, name)) from None
 
 
 __all__ = ["CALCULATORS", "Calculator", "CalculatorError", "get"]

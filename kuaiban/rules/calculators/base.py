@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.enums import Region
 from kuaiban.rules.sources import source
 from kuaiban.rules.system import tax_benefit_system
@@ -62,43 +63,43 @@ def parse_value(spec: Field, raw: Any) -> Any:
     name = spec.name
     if spec.type == "boolean":
         if not isinstance(raw, bool):
-            raise CalculatorError(f"{name}: expected true or false, got {raw!r}")
+            raise CalculatorError(msg.not_boolean(name, raw))
         return raw
     if spec.type in ("number", "integer", "year", "share"):
         if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise CalculatorError(f"{name}: expected a number, got {raw!r}")
+            raise CalculatorError(msg.not_number(name, raw))
         if isinstance(raw, float) and not math.isfinite(raw):
-            raise CalculatorError(f"{name}: expected a finite number, got {raw!r}")
+            raise CalculatorError(msg.not_finite(name, raw))
         if raw < 0:
-            raise CalculatorError(f"{name}: must not be negative, got {raw!r}")
+            raise CalculatorError(msg.negative(name, raw))
         if spec.type == "share" and raw > 1:
-            raise CalculatorError(f"{name}: expected a fraction between 0 and 1, got {raw!r}")
+            raise CalculatorError(msg.not_share(name, raw))
         if spec.type in ("integer", "year"):
             if isinstance(raw, float) and not raw.is_integer():
-                raise CalculatorError(f"{name}: expected a whole number, got {raw!r}")
+                raise CalculatorError(msg.not_whole(name, raw))
             return int(raw)
         return float(raw)
     if not isinstance(raw, str):
-        raise CalculatorError(f"{name}: expected a string, got {raw!r}")
+        raise CalculatorError(msg.not_string(name, raw))
     if spec.type == "date":
         if not _DATE.match(raw):
-            raise CalculatorError(f"{name}: not a valid date YYYY-MM-DD: {raw!r}")
+            raise CalculatorError(msg.not_date(name, raw))
         try:
             return date.fromisoformat(raw)
         except ValueError as error:
-            raise CalculatorError(f"{name}: not a valid date YYYY-MM-DD: {raw!r}") from error
+            raise CalculatorError(msg.not_date(name, raw)) from error
     if spec.type == "month":
         if not _MONTH.match(raw) or not 1 <= int(raw[5:]) <= 12:
-            raise CalculatorError(f"{name}: expected a month YYYY-MM, got {raw!r}")
+            raise CalculatorError(msg.not_month(name, raw))
         return raw
     if spec.type == "region":
         region = REGION_BY_NAME.get(raw.strip())
         if region is None or region is Region.unknown:
-            raise CalculatorError(f"{name}: unknown region {raw!r}; expected one of {', '.join(spec.choices)}")
+            raise CalculatorError(msg.unknown_region(name, spec.choices, raw))
         return region
     if spec.type == "choice":
         if raw not in spec.choices:
-            raise CalculatorError(f"{name}: expected one of {', '.join(spec.choices)}, got {raw!r}")
+            raise CalculatorError(msg.not_a_choice(name, spec.choices, raw))
         return raw
     return raw
 
@@ -142,16 +143,17 @@ class Calculator:
     def parse(self, raw: Any) -> dict[str, Any]:
         """Validate an input object; raise CalculatorError naming the first bad field."""
         if not isinstance(raw, dict):
-            raise CalculatorError("input: expected a JSON object")
+            raise CalculatorError(msg.error("input", "应为 JSON 对象 {...}"))
         known = {spec.name for spec in self.fields}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise CalculatorError(f"{unknown[0]}: unknown field for {self.name}; expected {', '.join(sorted(known))}")
+            hint = f"计算器 {self.name} 没有此字段（是否拼写有误？），可用字段：{msg.listed(sorted(known))}"
+            raise CalculatorError(msg.error(unknown[0], hint))
         values: dict[str, Any] = {}
         for spec in self.fields:
             if spec.name not in raw or raw[spec.name] is None:
                 if spec.required:
-                    raise CalculatorError(f"{spec.name}: missing")
+                    raise CalculatorError(msg.missing(spec.name))
                 continue
             values[spec.name] = parse_value(spec, raw[spec.name])
         return values

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
 from kuaiban.rules.enums import Region
 
@@ -26,15 +27,14 @@ def gap(values: dict[str, Any]) -> str | None:
     key = (values["region"], values["year"])
     if key in COVERED:
         return None
-    if values["region"] is Region.beijing:
-        return (
-            "region: 北京 2020 contribution floor and cap are not given in the compilations "
-            "(京人社保字〔2020〕68号 refers to 本市上下限规定 without figures)"
-        )
-    return (
-        f"region/year: no rule covers {values['region'].value} {values['year']}; covered: "
-        "湖南 2020, 重庆 2021, 上海 2020, 天津 2020"
-    )
+    region, year = values["region"], values["year"]
+    if region is Region.beijing:
+        return msg.error("region", "汇编未给出北京的缴费基数上下限数额（京人社保字〔2020〕68号 只提到"
+                                   "“本市‘五险一金’上下限规定”，未列数字）")
+    years = sorted(y for r, y in COVERED if r is region)
+    if years:
+        return msg.not_covered("year", f"{region.value} {year} 年", msg.listed(f"{y} 年" for y in years))
+    return msg.not_covered("region", region.value, msg.listed(f"{r.value} {y} 年" for r, y in COVERED))
 
 
 def to_variables(columns: Columns, period: str) -> Columns:

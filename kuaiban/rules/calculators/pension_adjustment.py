@@ -6,12 +6,14 @@ from typing import Any
 
 import numpy as np
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
 from kuaiban.rules.calculators.hardship import hardship_counties, in_hardship_area
 from kuaiban.rules.enums import PensionScheme, Region
 from kuaiban.rules.formulas import years_rounded_up
 
 COVERED = {Region.hunan: 2020, Region.chongqing: 2021}
+DOC_NO = {Region.hunan: "湘人社规〔2020〕11号", Region.chongqing: "渝人社发〔2021〕22号"}
 SCHEMES = ("enterprise", "institution")
 
 FIELDS = [
@@ -29,11 +31,11 @@ FIELDS = [
 
 def gap(values: dict[str, Any]) -> str | None:
     region, year = values["region"], values["year"]
-    if COVERED.get(region) != year:
-        return (
-            f"region/year: no rule covers {region.value} {year}; the compilations hold "
-            "湖南 2020 (湘人社规〔2020〕11号) and 重庆 2021 (渝人社发〔2021〕22号)"
-        )
+    if region not in COVERED:
+        encoded = "；".join(f"{r.value} {y} 年，{DOC_NO[r]}" for r, y in COVERED.items())
+        return msg.not_covered("region", region.value, encoded)
+    if COVERED[region] != year:
+        return msg.not_covered("year", f"{region.value} {year} 年", f"{COVERED[region]} 年，{DOC_NO[region]}")
     return None
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
 from kuaiban.rules.enums import Region
 
 FIRST_MONTH, LAST_MONTH = "2021-01", "2025-12"
+VALIDITY = "湘政发〔2020〕19号 2020-12-31 印发，有效期 5 年"
 TIERS = (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 2500, 3000)
 
 PENSION_FIELDS = [
@@ -30,14 +32,13 @@ SUBSIDY_FIELDS = [
 
 def _region_gap(values: dict[str, Any]) -> str | None:
     if values["region"] is not Region.hunan:
-        return f"region: no rule covers {values['region'].value}; encoded: 湖南 (湘政发〔2020〕19号)"
+        return msg.not_covered("region", values["region"].value, "湖南，湘政发〔2020〕19号")
     return None
 
 
 def pension_gap(values: dict[str, Any]) -> str | None:
     if not FIRST_MONTH <= values["month"] <= LAST_MONTH:
-        return (f"month: {values['month']} is outside {FIRST_MONTH} to {LAST_MONTH} (湘政发〔2020〕19号, "
-                "issued 2020-12-31, valid 5 years)")
+        return msg.not_covered("month", values["month"], f"{FIRST_MONTH} 至 {LAST_MONTH}，{VALIDITY}")
     return _region_gap(values)
 
 
@@ -78,9 +79,9 @@ def pension_explain(values: dict[str, Any], r: dict[str, float]):
 
 def subsidy_gap(values: dict[str, Any]) -> str | None:
     if not 2021 <= values["year"] <= 2025:
-        return f"year: {values['year']} is outside 2021 to 2025 (湘政发〔2020〕19号, issued 2020-12-31, valid 5 years)"
+        return msg.not_covered("year", f"{values['year']} 年", f"2021 至 2025 年，{VALIDITY}")
     if values["tier"] not in TIERS:
-        return f"tier: {values['tier']} is not a contribution tier; expected one of {', '.join(map(str, TIERS))}"
+        return msg.error("tier", f"{values['tier']} 元不是缴费档次，可选（元/年）：{msg.listed(TIERS)}")
     return _region_gap(values)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, step
 from kuaiban.rules.enums import EnterpriseSize, Region
 
@@ -24,11 +25,12 @@ FIELDS = [
 
 def gap(values: dict[str, Any]) -> str | None:
     if values["region"] not in (Region.hunan, Region.hubei):
-        return f"region: no rule covers {values['region'].value}; encoded: 湖南, 湖北"
+        return msg.not_covered("region", values["region"].value, "湖南、湖北")
     if not "2020-02" <= values["month"] <= "2020-12":
-        return f"month: {values['month']} is outside the 2020-02 to 2020-12 relief period"
-    if ("payroll" in values) != ("employer_rate" in values):
-        return "payroll/employer_rate: give both to compute the amount, or neither"
+        return msg.not_covered("month", values["month"], "2020-02 至 2020-12 阶段性减免期")
+    for given, needed in (("payroll", "employer_rate"), ("employer_rate", "payroll")):
+        if given in values and needed not in values:
+            return msg.missing(needed, f"提供 {given} 计算减免金额")
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, step
 from kuaiban.rules.enums import EnterpriseSize, Region, UnitKind
 
@@ -40,16 +41,17 @@ HARDSHIP_FIELDS = ("loss_months", "net_profit_drop", "monthly_unemployment_benef
 
 def gap(values: dict[str, Any]) -> str | None:
     if values["region"] is not Region.hunan:
-        return f"region: no rule covers {values['region'].value}; encoded: 湖南 2020"
+        return msg.not_covered("region", values["region"].value, "湖南 2020 年")
     if not START <= values["application_date"] <= END:
-        return (f"application_date: {values['application_date']} is outside 2020-09-01 (湘人社规〔2020〕13号 takes "
-                "effect) to 2020-12-31 (the 100% ceiling, the 30-employee rule and the hardship refund end)")
+        return msg.not_covered("application_date", str(values["application_date"]),
+                               "2020-09-01 至 2020-12-31，即湘人社规〔2020〕13号 施行之日至返还比例最高 100%、"
+                               "30 人以下企业规定和困难企业稳岗返还截止之日")
     if values["insured_last_year"] < 1:
-        return "insured_last_year: must be at least 1 (the layoff rate divides by it)"
+        return msg.error("insured_last_year", "裁员率以其为分母，至少为 1", values["insured_last_year"])
     needed = ("contributions_last_year",) if values["refund_type"] == "general" else HARDSHIP_FIELDS
     for name in needed:
         if name not in values:
-            return f"{name}: missing (required for refund_type={values['refund_type']})"
+            return msg.missing(name, f"refund_type={values['refund_type']} ")
     return None
 
 

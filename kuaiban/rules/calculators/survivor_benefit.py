@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
 from kuaiban.rules.enums import EmploymentStatus
 
@@ -24,12 +25,10 @@ FIELDS = [
 
 def gap(values: dict[str, Any]) -> str | None:
     if values["death_date"] < START:
-        return (
-            f"death_date: {values['death_date']} is before 2021-09-01, when 人社部发〔2021〕18号 takes effect; "
-            "earlier deaths are left to each province (第十条) and no provincial rule is encoded"
-        )
+        return msg.not_covered("death_date", str(values["death_date"]),
+                               "2021-09-01 起，人社部发〔2021〕18号；此前死亡的按第十条由各省规定，尚未编入省级规则")
     if values["status"] == "retired" and "pension_months" not in values:
-        return "pension_months: missing (required for retirees)"
+        return msg.missing("pension_months", "status=retired ")
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
 from kuaiban.rules.enums import Region
 
@@ -24,11 +25,11 @@ TIERS = [
 
 def gap(values: dict[str, Any]) -> str | None:
     if values["region"] is not Region.beijing:
-        return f"region: no rule covers {values['region'].value}; only 北京 (京人社发[2020]8号) is encoded"
+        return msg.not_covered("region", values["region"].value, "北京，京人社发[2020]8号")
     if values["month"] < "2020-07":
-        return f"month: {values['month']} is before 2020-07, when the 京人社发[2020]8号 standard starts"
+        return msg.not_covered("month", values["month"], "2020-07 起，京人社发[2020]8号")
     if values["benefit_month"] < 1:
-        return "benefit_month: must be at least 1"
+        return msg.error("benefit_month", "应从 1 起算，首月为 1", values["benefit_month"])
     return None
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
 from kuaiban.rules.enums import InjuryBasis, Region
 
@@ -25,18 +26,18 @@ FIELDS = [
 
 def gap(values: dict[str, Any]) -> str | None:
     if values["region"] is not Region.hunan:
-        return f"region: no rule covers {values['region'].value}; encoded: 湖南 (湘政办发〔2020〕55号)"
+        return msg.not_covered("region", values["region"].value, "湖南，湘政办发〔2020〕55号")
     if values["month"] < "2021-01":
-        return f"month: {values['month']} is before 2021-01, when 湘政办发〔2020〕55号 takes effect"
+        return msg.not_covered("month", values["month"], "2021-01 起，湘政办发〔2020〕55号")
     if values["basis"] == "industry":
         if "industry_class" not in values:
-            return "industry_class: missing (required for basis=industry)"
+            return msg.missing("industry_class", "basis=industry ")
         if not 1 <= values["industry_class"] <= 8:
-            return f"industry_class: expected 1 to 8, got {values['industry_class']}"
+            return msg.error("industry_class", "应为 1 到 8 类", values["industry_class"])
         if "payroll" not in values:
-            return "payroll: missing (required for basis=industry)"
+            return msg.missing("payroll", "basis=industry ")
     elif "contract_total" not in values:
-        return "contract_total: missing (required for basis=project)"
+        return msg.missing("contract_total", "basis=project ")
     return None
 
 

@@ -1,0 +1,102 @@
+"""Error messages for end users, in Chinese, each starting with the field it is about.
+
+Every message reads `字段名：说明`, the field being the English input key (`monthly_wage`), so a
+caller can still tell which field is wrong by the text before the full-width colon. Single mode
+shows the value it received (`（收到 -5）`); population mode leaves it out so that one message
+covers every bad row of a column.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+SEPARATOR = "："
+_NOTHING = object()
+
+
+def shown(raw: Any) -> str:
+    """A received value as the user typed it: strings in 「」, other JSON values as JSON."""
+    if isinstance(raw, str):
+        return f"「{raw}」"
+    try:
+        return json.dumps(raw, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(raw)
+
+
+def listed(items: Iterable[Any]) -> str:
+    """Choices joined the Chinese way: 湖南、重庆."""
+    return "、".join(str(item) for item in items)
+
+
+def error(field: str, text: str, raw: Any = _NOTHING) -> str:
+    """`field：text`, with `（收到 raw）` when the received value is given."""
+    message = f"{field}{SEPARATOR}{text}"
+    if raw is not _NOTHING:
+        message += f"（收到{shown(raw)}）" if isinstance(raw, str) else f"（收到 {shown(raw)}）"
+    return message
+
+
+def field_of(message: str) -> str:
+    """The field a message is about (the text before the first full-width colon)."""
+    return message.split(SEPARATOR, 1)[0]
+
+
+# The per-type checks, shared by single mode (with the value) and population mode (without).
+
+def not_boolean(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "应为 true 或 false", raw)
+
+
+def not_number(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "应为数字", raw)
+
+
+def not_finite(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "应为有限的数值", raw)
+
+
+def negative(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "不能为负数", raw)
+
+
+def not_share(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "应为 0 到 1 之间的比例，如 0.2 表示 20%", raw)
+
+
+def not_whole(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "应为整数", raw)
+
+
+def not_string(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "应为文字（字符串）", raw)
+
+
+def not_date(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "不是有效的日期，格式应为 YYYY-MM-DD", raw)
+
+
+def not_month(field: str, raw: Any = _NOTHING) -> str:
+    return error(field, "不是有效的月份，格式应为 YYYY-MM", raw)
+
+
+def unknown_region(field: str, choices: Iterable[str], raw: Any = _NOTHING) -> str:
+    named = "" if raw is _NOTHING else shown(raw)
+    return error(field, f"未知地区{named}，可选：{listed(choices)}")
+
+
+def not_a_choice(field: str, choices: Iterable[str], raw: Any = _NOTHING) -> str:
+    named = "" if raw is _NOTHING else shown(raw)
+    return error(field, f"取值{named}无效，可选：{listed(choices)}")
+
+
+def missing(field: str, when: str = "") -> str:
+    """A required field that is absent or null; `when` says under which condition it is required."""
+    return error(field, f"缺少此字段（{when}时必填）" if when else "缺少此字段")
+
+
+def not_covered(field: str, case: str, covered: str) -> str:
+    """A gap: no encoded rule covers `case`; `covered` says what is encoded."""
+    return error(field, f"没有规则覆盖 {case}（已有：{covered}）")
