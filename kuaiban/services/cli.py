@@ -28,8 +28,11 @@ _WEEKDAYS = "一二三四五六日"
 
 def register(app: typer.Typer) -> None:
     """Add the services commands to the main CLI."""
+    from kuaiban.services.users_cli import users_app
+
     app.add_typer(catalog_app, name="catalog")
     app.add_typer(sla_app, name="sla")
+    app.add_typer(users_app, name="users")
 
 
 def _fail(message: str) -> typer.Exit:

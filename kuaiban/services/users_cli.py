@@ -1,0 +1,47 @@
+"""`kuaiban users create`: the first staff accounts of a new installation (window, reviewer, supervisor).
+
+Applicants register themselves through the API; staff accounts are made here by whoever runs the
+server, the password read from standard input so it never appears in the shell history.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from kuaiban.db import DatabaseError, connect, session_scope
+from kuaiban.services import auth
+from kuaiban.services.errors import ServiceError
+from kuaiban.services.models import APPLICANT, ROLES
+
+users_app = typer.Typer(help="经办人员账号", no_args_is_help=True, add_completion=False)
+STAFF_ROLES = [r for r in ROLES if r != APPLICANT]
+
+
+@users_app.command("create")
+def create(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option("--role", help=f"角色：{' / '.join(STAFF_ROLES)}")],
+    region: Annotated[str, typer.Option("--region", help="所属地区，如 湖南")],
+    agency: Annotated[str | None, typer.Option("--agency", help="所属经办机构")] = None,
+    display_name: Annotated[str | None, typer.Option("--name", help="显示名称")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库地址（默认 var/kuaiban.db）")] = None,
+) -> None:
+    """新建经办人员账号；密码从标准输入读取（一行，至少 8 位）。"""
+    if role not in STAFF_ROLES:
+        print(f"错误：--role 应为 {' / '.join(STAFF_ROLES)}（办事人请通过接口注册）", file=sys.stderr)
+        raise typer.Exit(code=2)
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        with session_scope(connect(db)) as session:
+            user = auth.create_user(session, username, password, role, region=region, agency=agency,
+                                    display_name=display_name)
+            out = {"id": user.id, "username": user.username, "role": user.role, "region": user.region}
+    except (ServiceError, DatabaseError) as exc:
+        field = getattr(exc, "field", None)
+        print(f"错误：{field + '：' if field else ''}{exc}", file=sys.stderr)
+        raise typer.Exit(code=2) from None
+    print(json.dumps(out, ensure_ascii=False))
