@@ -6,15 +6,13 @@ trailing spaces, spaces inside numbers and dates, and jurisdiction headers (" æœ
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from kuaiban.corpus.compilations import read_lines
 from kuaiban.corpus.layouts import court
-from kuaiban.corpus.model import RawDocument
 from kuaiban.corpus.structure import build_document
+from tests.corpus.layout_files import LayoutFile
 
 FILE = Path(__file__).resolve().parents[2] / "data" / "compilations" / "court-national-provinces-2020.txt"
 
@@ -45,25 +43,12 @@ EXPECTED = [
 ]
 
 
-@cache
-def docs() -> tuple[RawDocument, ...]:
-    return tuple(court.parse(read_lines(FILE), FILE.name))
-
-
-def by_no(doc_no: str) -> RawDocument:
-    return next(d for d in docs() if d.doc_no == doc_no)
-
-
-def by_line(line: int) -> RawDocument:
-    return next(d for d in docs() if d.source.start_line == line)
+LAYOUT = LayoutFile(court, FILE)
+docs, by_no, by_line = LAYOUT.docs, LAYOUT.by_no, LAYOUT.by_line
 
 
 def test_finds_exactly_the_documents_of_the_file():
-    found = {(d.source.start_line, d.doc_no, d.title) for d in docs()}
-    expected = set(EXPECTED)
-    precision = len(found & expected) / len(found)
-    recall = len(found & expected) / len(expected)
-    assert (precision, recall) == (1.0, 1.0), (found - expected, expected - found)
+    LAYOUT.assert_finds_exactly(EXPECTED)
     assert len(docs()) == 22
 
 

@@ -5,7 +5,6 @@ spaces and jurisdiction header lines (" 北京市")."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -14,10 +13,10 @@ import pytest
 from kuaiban.corpus.compilations import read_lines
 from kuaiban.corpus.docno import normalize
 from kuaiban.corpus.layouts import court, q2, shandong
-from kuaiban.corpus.model import RawDocument
 from kuaiban.corpus.pipeline import merge, parse_compilation
 from kuaiban.corpus.structure import build_document
 from kuaiban.corpus.text import squeeze
+from tests.corpus.layout_files import LayoutFile
 
 FILE = Path(__file__).resolve().parents[2] / "data" / "compilations" / "national-and-provinces-2020-q2.txt"
 
@@ -61,25 +60,12 @@ EXPECTED = [
 ]
 
 
-@cache
-def docs() -> tuple[RawDocument, ...]:
-    return tuple(q2.parse(read_lines(FILE), FILE.name))
-
-
-def by_no(doc_no: str) -> RawDocument:
-    return next(d for d in docs() if d.doc_no == doc_no)
-
-
-def by_line(line: int) -> RawDocument:
-    return next(d for d in docs() if d.source.start_line == line)
+LAYOUT = LayoutFile(q2, FILE)
+docs, by_no, by_line = LAYOUT.docs, LAYOUT.by_no, LAYOUT.by_line
 
 
 def test_finds_exactly_the_documents_of_the_file():
-    found = {(d.source.start_line, d.doc_no, d.title) for d in docs()}
-    expected = set(EXPECTED)
-    precision = len(found & expected) / len(found)
-    recall = len(found & expected) / len(expected)
-    assert (precision, recall) == (1.0, 1.0), (found - expected, expected - found)
+    LAYOUT.assert_finds_exactly(EXPECTED)
     assert len(docs()) == 34
 
 

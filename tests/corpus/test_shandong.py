@@ -8,14 +8,12 @@ Lines 353–380 and 722–1080 carry personal names and phone numbers: no test q
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from kuaiban.corpus.compilations import read_lines
 from kuaiban.corpus.layouts import shandong
-from kuaiban.corpus.model import RawDocument
 from kuaiban.corpus.structure import build_document
+from tests.corpus.layout_files import LayoutFile
 
 FILE = Path(__file__).resolve().parents[2] / "data" / "compilations" / "shandong-2020.txt"
 
@@ -70,25 +68,12 @@ EXPECTED = [
 ]
 
 
-@cache
-def docs() -> tuple[RawDocument, ...]:
-    return tuple(shandong.parse(read_lines(FILE), FILE.name))
-
-
-def by_no(doc_no: str) -> RawDocument:
-    return next(d for d in docs() if d.doc_no == doc_no)
-
-
-def by_line(line: int) -> RawDocument:
-    return next(d for d in docs() if d.source.start_line == line)
+LAYOUT = LayoutFile(shandong, FILE)
+docs, by_no, by_line = LAYOUT.docs, LAYOUT.by_no, LAYOUT.by_line
 
 
 def test_finds_exactly_the_documents_of_the_file():
-    found = {(d.source.start_line, d.doc_no, d.title) for d in docs()}
-    expected = set(EXPECTED)
-    precision = len(found & expected) / len(found)
-    recall = len(found & expected) / len(expected)
-    assert (precision, recall) == (1.0, 1.0), (found - expected, expected - found)
+    LAYOUT.assert_finds_exactly(EXPECTED)
     assert len(docs()) == 45
 
 
