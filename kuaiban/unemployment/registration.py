@@ -1,0 +1,350 @@
+"""失业登记 submission: who may register where, the written self-declaration, the decision time limit,
+the AAZ341 系统流水号 and the register check, for the three channels (online, window, national).
+
+Clauses implemented here (file:lines in data/compilations):
+
+- 人社厅发〔2020〕3号 一 (hunan-hrss-2020.txt:3393): “劳动年龄内、有劳动能力、有就业要求、处于无业状态的城乡劳动者，
+  可在户籍地或常住地办理失业登记。”
+- 人社厅发〔2020〕79号 一（一） (shandong-2020.txt:5431): “城乡失业人员可在户籍地、常住地、就业地、参保地进行失业
+  登记。” — the notice is dated 2020年7月20日 (5483) and “本通知自发文之日起执行” (5467): 就业地 and 参保地 are
+  accepted for applications submitted on or after 2020-07-20.
+- 3号 二 (3397–3399): 线下渠道 and 线上渠道, among them the 全国统一服务入口.
+- 3号 三 (3403–3405): the applicant “对填写信息真实性作出书面承诺”; “可采取劳动者书面承诺的方式，在7个工作日内办结”;
+  79号 一（二） (5433): 告知承诺制, no proofs beyond the identity document.
+- 79号 一（三） (5435): “要在3个工作日内办结失业登记申请”. 人社部发〔2020〕26号 附件2 item 2.4.1 (hunan-hrss-2020.txt:736,
+  dated 2020年4月21日, 689) lists 7 → 3 working days only as a candidate (“备选清单”, each region picks 10+ items,
+  “2020年底前” as the goal, 639 and 649); the 3-day limit binds every region from 79号's date, 2020-07-20.
+- 3号 附件3 二（一） (3517): local applications are identified by 行政区划代码 + 本地系统流水号, national ones by
+  失业登记申请编号 (ADC201); result record AAZ341 “不可重复”, at most 18 characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from kuaiban.services import audit
+from kuaiban.services import calendar as sla
+from kuaiban.services.auth import require_role
+from kuaiban.services.errors import Conflict, Forbidden, Invalid, ServiceError
+from kuaiban.services.models import APPLICANT, WINDOW, Applicant, User
+from kuaiban.unemployment import models as m
+from kuaiban.unemployment.records import load_code_tables
+from kuaiban.unemployment.regions import region_name
+from kuaiban.unemployment.registers import Registers, SimulatedRegisters, check_status
+from kuaiban.unemployment.validate import FieldError, validate_record
+
+HUNAN = "data/compilations/hunan-hrss-2020.txt"
+SHANDONG = "data/compilations/shandong-2020.txt"
+
+# --------------------------------------------------------------------------- place of registration
+
+HOUSEHOLD = "户籍地"
+RESIDENCE = "常住地"
+EMPLOYMENT = "就业地"
+INSURANCE = "参保地"
+UNSTATED = "未说明"  # a national application whose ADC221 is not 1 or 2 (cannot happen when valid)
+PLACE_BASES = (HOUSEHOLD, RESIDENCE, EMPLOYMENT, INSURANCE)
+NOTICE_79_DATE = dt.date(2020, 7, 20)  # 人社厅发〔2020〕79号, 自发文之日起执行
+# ADC221 登记失业地类型 has only 1 户籍地址 and 2 常驻地址 (3号 附件3 代码 13, hunan 3797–3800): the spec
+# was not extended when 79号 added 就业地 and 参保地, so those are kept on the registration, not in ADC221.
+PLACE_CODES = {"1": HOUSEHOLD, "2": RESIDENCE}
+PLACE_SOURCES = {
+    HOUSEHOLD: {"file": HUNAN, "lines": [3393, 3393], "wenhao": "人社厅发〔2020〕3号", "clause": "一"},
+    RESIDENCE: {"file": HUNAN, "lines": [3393, 3393], "wenhao": "人社厅发〔2020〕3号", "clause": "一"},
+    EMPLOYMENT: {"file": SHANDONG, "lines": [5431, 5431], "wenhao": "人社厅发〔2020〕79号", "clause": "一（一）"},
+    INSURANCE: {"file": SHANDONG, "lines": [5431, 5431], "wenhao": "人社厅发〔2020〕79号", "clause": "一（一）"},
+}
+
+
+def place_bases_on(day: dt.date) -> tuple[str, ...]:
+    """The places a person may register at on ``day``.
+
+    >>> place_bases_on(dt.date(2020, 7, 19))
+    ('户籍地', '常住地')
+    >>> place_bases_on(dt.date(2020, 7, 20))
+    ('户籍地', '常住地', '就业地', '参保地')
+    """
+    return PLACE_BASES if day >= NOTICE_79_DATE else PLACE_BASES[:2]
+
+
+# --------------------------------------------------------------------------- time limit
+
+
+@dataclass(frozen=True)
+class DecisionLimit:
+    working_days: int
+    basis: str
+
+
+def decision_limit(submitted_on: dt.date) -> DecisionLimit:
+    """办结时限 of a registration submitted on ``submitted_on``: 7 working days (3号 三), 3 from 2020-07-20 (79号).
+
+    >>> decision_limit(dt.date(2020, 7, 17)).working_days, decision_limit(dt.date(2020, 7, 20)).working_days
+    (7, 3)
+    """
+    if submitted_on >= NOTICE_79_DATE:
+        return DecisionLimit(3, f"人社厅发〔2020〕79号 一（三）“要在3个工作日内办结失业登记申请”（{SHANDONG}:5435）")
+    return DecisionLimit(7, f"人社厅发〔2020〕3号 三“在7个工作日内办结失业登记”（{HUNAN}:3405）")
+
+
+def decision_due(submitted_at: dt.datetime) -> tuple[DecisionLimit, dt.datetime]:
+    """The limit and the moment after which the decision is late (the last working day's end).
+
+    The submission day is not counted (民法典 第二百零一条, as in :mod:`kuaiban.services.calendar`).
+    """
+    limit = decision_limit(submitted_at.date())
+    last = sla.deadline(submitted_at.date(), working_days=limit.working_days)
+    return limit, dt.datetime.combine(last, dt.time(23, 59, 59))
+
+
+# --------------------------------------------------------------------------- AAZ341
+
+
+def _counter_insert(session: Session):
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(m.NumberCounter)
+
+
+def next_serial(session: Session, region: str, on: dt.date) -> str:
+    """A new 系统流水号 (AAZ341): 6-digit region code + YYMMDD + a 6-digit sequence of that region and day,
+    18 characters, never repeated (registrations and exit records draw from the same counter).
+
+    The counter row is bumped with one UPDATE inside the caller's transaction, so concurrent
+    submissions queue on the row lock (PostgreSQL) or the write lock (SQLite) and never share a number.
+    The national-sync service calls this for cases filed locally as well.
+    """
+    if len(region) != 6 or not region.isdigit():
+        raise Invalid(f"登记失业地行政区划代码（AAB301）应为6位数字：{region}", "AAB301")
+    key = f"{region}:{on:%y%m%d}"
+    session.execute(_counter_insert(session).values(key=key, value=0).on_conflict_do_nothing())
+    value = session.execute(update(m.NumberCounter).where(m.NumberCounter.key == key)
+                            .values(value=m.NumberCounter.value + 1).returning(m.NumberCounter.value)).scalar_one()
+    if value > 999_999:
+        raise Conflict(f"{region} 于 {on.isoformat()} 的系统流水号已用尽", "AAZ341")
+    return f"{region}{on:%y%m%d}{value:06d}"
+
+
+# --------------------------------------------------------------------------- 书面承诺
+
+DECLARATION = "本人承诺填报的以上内容均真实、准确、有效，如与实际情况不一致，本人愿意承担相应责任，同时纳入人社信用记录。"
+DECLARATION_SOURCE = {"file": HUNAN, "lines": [3491, 3491], "wenhao": "人社厅发〔2020〕3号",
+                      "clause": "附件1《失业人员登记表》承诺栏；三（3403）“由本人对填写信息真实性作出书面承诺”"}
+
+
+def _code_name(table: str, code: str | None) -> str:
+    codes = load_code_tables()[table].codes or {}
+    return codes.get(code or "", code or "未填")
+
+
+def declaration_text(record: dict, place_basis: str) -> str:
+    """The 书面承诺 generated from the application: what was declared, then the form's promise."""
+    region = record.get("AAB301", "")
+    place = region_name(region) or region
+    return (f"本人{record.get('AAC003', '')}（{_code_name('id_type', record.get('AAC058'))}"
+            f" {record.get('AAC044', '')}）申请在{place}（{region}）以{place_basis}办理失业登记。"
+            f"本人劳动年龄内、有劳动能力、有就业要求、处于无业状态；失业时间 {record.get('AJC090', '')}，"
+            f"失业原因：{_code_name('unemployment_reason', record.get('AJC093'))}"
+            f"{'（' + record['ADC220'] + '）' if record.get('ADC220') else ''}。"
+            f"{DECLARATION}")
+
+
+def sign(text: str, signer: str, id_number: str, at: dt.datetime) -> str:
+    return hashlib.sha256(f"{text}\n{signer}\n{id_number}\n{at.isoformat()}".encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class RecordInvalid(Invalid):
+    """The application record has field errors: all of them, each with its field code."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        first = errors[0]
+        super().__init__(f"失业登记申请信息有 {len(errors)} 处错误：{first.message}", first.field)
+        self.errors = errors
+
+
+def application_errors(record: object, *, channel: str, submitted_on: dt.date,
+                       place_basis: str | None = None) -> list[FieldError]:
+    """Every problem of an application for ``channel``, field by field (empty when it can be filed).
+
+    ADC201 is the national platform's number (3号 附件3 二（一）, hunan 3517): required for the national
+    channel, refused on local filings, which are identified by AAB301 + AAZ341 instead.
+    """
+    errors = validate_record(record, "application", today=submitted_on)
+    if not isinstance(record, dict):
+        return errors
+    if channel != m.NATIONAL:
+        errors = [e for e in errors if not (e.field == "ADC201" and e.rule == "required")]
+        if record.get("ADC201"):
+            errors.append(FieldError("ADC201", "local_channel",
+                                     "失业登记申请编号（ADC201）仅用于全国统一服务入口转办的申请，本地申请不填"))
+    if place_basis is not None:
+        allowed = place_bases_on(submitted_on)
+        if place_basis not in allowed:
+            later = "（就业地、参保地自2020年7月20日人社厅发〔2020〕79号起可选）" if place_basis in PLACE_BASES else ""
+            errors.append(FieldError("place_basis", "place_basis",
+                                     f"登记地依据“{place_basis}”不可选，可选：{'、'.join(allowed)}{later}"))
+        elif place_basis in (HOUSEHOLD, RESIDENCE) and record.get("ADC221") in PLACE_CODES \
+                and PLACE_CODES[record["ADC221"]] != place_basis:
+            errors.append(FieldError("ADC221", "place_type",
+                                     f"登记失业地类型（ADC221）为“{_code_name('place_type', record['ADC221'])}”，"
+                                     f"与所选登记地依据“{place_basis}”不一致"))
+    return errors
+
+
+def _place_findings(record: dict, place_basis: str) -> list[str]:
+    """Region codes that do not bear out the stated place: shown to the caseworker, never a refusal
+    (3号 八, hunan 3455: “不得以人户分离、户籍不在本地等为由不予受理”)."""
+    want = {HOUSEHOLD: ("AAB299", "户籍地行政区划代码"), RESIDENCE: ("AAF016", "常住地行政区划代码")}.get(place_basis)
+    if want and record.get(want[0]) and record.get(want[0]) != record.get("AAB301"):
+        return [f"登记失业地（AAB301 {record.get('AAB301')}）与{want[1]}（{want[0]} {record.get(want[0])}）不同"]
+    return []
+
+
+# --------------------------------------------------------------------------- filing
+
+
+def _open_registration(session: Session, id_number: str) -> m.Registration | None:
+    return session.scalar(select(m.Registration).where(m.Registration.id_number == id_number,
+                                                       m.Registration.status.in_((m.PENDING, m.REGISTERED)))
+                          .limit(1))
+
+
+def _file(session: Session, record: dict, *, channel: str, place_basis: str, at: dt.datetime,
+          registers: Registers | None, applicant_user: User | None, filed_by: User | None,
+          signer_at: dt.datetime, refuse_duplicate: bool) -> m.Registration:
+    errors = application_errors(record, channel=channel, submitted_on=at.date(), place_basis=place_basis)
+    if errors:
+        raise RecordInvalid(errors)
+    open_one = _open_registration(session, record["AAC002"])
+    if open_one is not None and refuse_duplicate:
+        raise Conflict(f"社会保障号码（AAC002）{record['AAC002']} 已有{open_one.status}的失业登记 {open_one.aaz341}，"
+                       "不能重复申请", "AAC002")
+    if channel == m.NATIONAL and session.scalar(select(m.Registration.id)
+                                                .where(m.Registration.adc201 == record["ADC201"])) is not None:
+        raise Conflict(f"失业登记申请编号（ADC201）{record['ADC201']} 已接收", "ADC201")
+    limit, due = decision_due(at)
+    check = check_status(registers or SimulatedRegisters(session), record["AAC002"], at.date())
+    extra = _place_findings(record, place_basis)
+    if open_one is not None:
+        extra.append(f"此人已有{open_one.status}的失业登记 {open_one.aaz341}")
+    if extra:
+        check = check | {"findings": check["findings"] + extra, "flagged": True,
+                         "advice": "比对发现需核实的情况，请经办人员核实后决定（不自动不予登记）"}
+    reg = m.Registration(
+        aaz341=next_serial(session, record["AAB301"], at.date()), adc201=record.get("ADC201") or None,
+        aab301=record["AAB301"], channel=channel, place_basis=place_basis, id_number=record["AAC002"],
+        name=record["AAC003"], applicant_user_id=applicant_user.id if applicant_user else None,
+        filed_by_id=filed_by.id if filed_by else None, status=m.PENDING, application=dict(record),
+        submitted_at=at, limit_working_days=limit.working_days, limit_basis=limit.basis, due_at=due,
+        register_check=check, register_flagged=check["flagged"], version=1)
+    text = declaration_text(record, place_basis)
+    reg.commitment = m.Commitment(text=text, signer=record["AAC003"], signer_id_number=record["AAC002"],
+                                  signed_at=signer_at, signature=sign(text, record["AAC003"], record["AAC002"], signer_at),
+                                  source=DECLARATION_SOURCE | {"channel": channel})
+    session.add(reg)
+    session.flush()
+    audit.record(session, "ue_submit", "ue_registration", reg.id, actor=filed_by or applicant_user, at=at,
+                 aaz341=reg.aaz341, adc201=reg.adc201, channel=channel, place_basis=place_basis, due_at=due,
+                 flagged=reg.register_flagged)
+    return reg
+
+
+def submit(session: Session, user: User, record: dict, *, place_basis: str | None = None,
+           declaration_signed: bool, at: dt.datetime | None = None,
+           registers: Registers | None = None) -> m.Registration:
+    """File an application online (the applicant's own account) or at the window (a 窗口人员 for them).
+
+    Nothing is stored unless the whole record is valid; :class:`RecordInvalid` carries every error.
+    ``declaration_signed`` is the applicant's signature of the 书面承诺 (online: ticked and submitted by
+    the applicant; window: signed in front of the clerk) — without it the application is not filed.
+    ``place_basis`` defaults to what ADC221 says (户籍地 or 常住地).
+    """
+    require_role(user, APPLICANT, WINDOW)
+    at = at or audit.now()
+    if not isinstance(record, dict):
+        raise RecordInvalid(validate_record(record, "application", today=at.date()))
+    if not declaration_signed:
+        raise Invalid("须由申请人本人签署书面承诺（人社厅发〔2020〕3号 三）", "declaration_signed")
+    if user.role == APPLICANT:
+        own = session.get(Applicant, user.applicant_id) if user.applicant_id else None
+        if own is None or own.kind != "citizen":
+            raise Forbidden("只有个人办事人账号可以申请失业登记")
+        if own.id_number and record.get("AAC002") and own.id_number != record.get("AAC002"):
+            raise Forbidden("只能为本人申请失业登记：社会保障号码（AAC002）与账号不符", "AAC002")
+        channel, applicant_user, filed_by = m.ONLINE, user, None
+    else:
+        if not in_scope(user, str(record.get("AAB301", ""))):
+            raise Forbidden(f"无权受理登记失业地（AAB301）{record.get('AAB301')} 的申请", "AAB301")
+        channel, applicant_user, filed_by = m.WINDOW, None, user
+    basis = place_basis or PLACE_CODES.get(str(record.get("ADC221")), HOUSEHOLD)
+    return _file(session, record, channel=channel, place_basis=basis, at=at, registers=registers,
+                 applicant_user=applicant_user, filed_by=filed_by, signer_at=at, refuse_duplicate=True)
+
+
+def register_from_national(session: Session, record: dict, *, received_at: dt.datetime,
+                           registers: Registers | None = None, place_basis: str | None = None) -> m.Registration:
+    """File an application downloaded from the 全国统一服务入口 (channel ``national``), keeping its ADC201.
+
+    The platform's form carries the same 承诺 (附件1), so the commitment is stored as signed by the
+    applicant at download time. The time limit runs from ``received_at``. A person who already has a
+    registration is not refused here (the platform cannot be told no at download): the case is flagged
+    and the reviewer rejects it with a reason.
+    Raises :class:`RecordInvalid` (every field error) or :class:`Conflict` (ADC201 already received).
+    """
+    basis = place_basis or PLACE_CODES.get(str(record.get("ADC221")) if isinstance(record, dict) else "", UNSTATED)
+    if not isinstance(record, dict):
+        raise RecordInvalid(validate_record(record, "application", today=received_at.date()))
+    return _file(session, record, channel=m.NATIONAL, place_basis=basis, at=received_at, registers=registers,
+                 applicant_user=None, filed_by=None, signer_at=received_at, refuse_duplicate=False)
+
+
+# --------------------------------------------------------------------------- access
+
+
+def region_prefix(code: str) -> str:
+    """The part of a region code that its sub-regions share: 430000 → 43, 430100 → 4301, 430102 → 430102."""
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
+
+
+def in_scope(user: User, aab301: str) -> bool:
+    """Staff act on registrations of their region: a 6-digit code covers its sub-regions; no region, all."""
+    if user.region is None:
+        return True
+    if len(user.region) != 6 or not user.region.isdigit():
+        return False
+    return aab301.startswith(region_prefix(user.region))
+
+
+def get_registration(session: Session, user: User, aaz341: str) -> m.Registration:
+    reg = session.scalar(select(m.Registration).where(m.Registration.aaz341 == aaz341))
+    if reg is None:
+        from kuaiban.services.errors import NotFound
+
+        raise NotFound(f"失业登记不存在：{aaz341}", "AAZ341")
+    if user.role == APPLICANT:
+        if reg.applicant_user_id != user.id:
+            raise Forbidden(f"无权查看失业登记 {aaz341}")
+    elif not in_scope(user, reg.aab301):
+        raise Forbidden(f"无权查看失业登记 {aaz341}（不属本地区）")
+    return reg
+
+
+def my_registrations(session: Session, user: User) -> list[m.Registration]:
+    require_role(user, APPLICANT)
+    return list(session.scalars(select(m.Registration).where(m.Registration.applicant_user_id == user.id)
+                                .order_by(m.Registration.submitted_at.desc(), m.Registration.id.desc())))
+
+
+__all__ = ["PLACE_BASES", "RecordInvalid", "ServiceError", "application_errors", "decision_due", "decision_limit",
+           "declaration_text", "get_registration", "in_scope", "my_registrations", "next_serial", "place_bases_on",
+           "register_from_national", "submit"]
