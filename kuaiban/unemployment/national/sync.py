@@ -41,6 +41,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
+from kuaiban.services import audit
 from kuaiban.unemployment.national import protocol as p
 from kuaiban.unemployment.national.models import (
     EXIT,
@@ -54,7 +55,6 @@ from kuaiban.unemployment.national.models import (
 )
 
 log = logging.getLogger(__name__)
-CST = dt.timezone(dt.timedelta(hours=8))
 
 APPLICATION_CURSOR = "applications"
 CLIENT_ID = "client_id"
@@ -132,15 +132,10 @@ class CycleReport:
         return dict(self.__dict__)
 
 
-def beijing_now() -> dt.datetime:
-    """Naive Beijing time, as every other table of the project stores it."""
-    return dt.datetime.now(CST).replace(tzinfo=None)
-
-
 class Synchronizer:
     def __init__(self, engine: Engine, platform: p.NationalPlatform, local: LocalSystem,
                  config: SyncConfig | None = None, *, caseworker: Caseworker | None = None,
-                 clock: Callable[[], float] = time.time, now: Callable[[], dt.datetime] = beijing_now) -> None:
+                 clock: Callable[[], float] = time.time, now: Callable[[], dt.datetime] = audit.now) -> None:
         self.engine = engine
         self.platform = platform
         self.local = local

@@ -1,0 +1,52 @@
+"""A synthetic caseworker for tests and benchmarks, so a run of 100,000 applications needs no people.
+
+It reviews every pending registration through the real service (:func:`kuaiban.unemployment.decision.decide`,
+as a reviewer account of its own): an application whose 其他需说明的事项 (AAE815) carries
+:data:`~kuaiban.unemployment.national.feed.REJECT_MARK` is rejected with a reason, every other one approved.
+This policy is made up for synthetic data; it is not a reading of any clause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kuaiban.services import auth
+from kuaiban.services.models import REVIEWER, User
+from kuaiban.unemployment import decision
+from kuaiban.unemployment import models as m
+from kuaiban.unemployment.national.feed import REJECT_MARK
+
+REVIEWER_NAME = "sync-auto-reviewer"
+REJECT_REASON = "合成数据样例：按申请备注审核不通过"
+
+
+class AutoCaseworker:
+    def __init__(self, batch: int = 500) -> None:
+        self.batch = batch
+
+    def reviewer(self, session: Session) -> User:
+        user = session.scalar(select(User).where(User.username == REVIEWER_NAME))
+        if user is None:
+            user = auth.create_user(session, REVIEWER_NAME, secrets.token_hex(16), REVIEWER,
+                                    display_name="自动审核样例")
+        return user
+
+    def work(self, session: Session, now: dt.datetime) -> dict[str, int]:
+        """Decide up to ``batch`` pending registrations, oldest first, in the caller's transaction."""
+        pending = session.execute(select(m.Registration.aaz341, m.Registration.version, m.Registration.application)
+                                  .where(m.Registration.status == m.PENDING)
+                                  .order_by(m.Registration.id).limit(self.batch)).all()
+        if not pending:
+            return {"approved": 0, "rejected": 0}
+        user = self.reviewer(session)
+        counts = {"approved": 0, "rejected": 0}
+        for aaz341, version, application in pending:
+            approve = application.get("AAE815") != REJECT_MARK
+            decision.decide(session, user, aaz341, approve=approve, reason=None if approve else REJECT_REASON,
+                            version=version, at=now)
+            counts["approved" if approve else "rejected"] += 1
+        return counts
