@@ -68,3 +68,8 @@ def _write_line(text: str) -> None:
 def register(app: typer.Typer) -> None:
     """Add the unemployment commands to the main CLI."""
     app.add_typer(unemployment_app, name="unemployment")
+
+
+from kuaiban.unemployment.national import cli as national_cli  # noqa: E402  (sync and simulator commands)
+
+national_cli.register(unemployment_app)
