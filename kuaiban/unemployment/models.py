@@ -68,7 +68,7 @@ class Registration(Base):
     deregistered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    commitment: Mapped[Commitment | None] = relationship(back_populates="registration", uselist=False,
+    commitment: Mapped[Declaration | None] = relationship(back_populates="registration", uselist=False,
                                                          cascade="all, delete-orphan")
     followups: Mapped[list[FollowUp]] = relationship(back_populates="registration", cascade="all, delete-orphan",
                                                      order_by="FollowUp.at")
@@ -76,7 +76,7 @@ class Registration(Base):
                                                                  cascade="all, delete-orphan")
 
 
-class Commitment(Base):
+class Declaration(Base):
     """书面承诺: the applicant's signed declaration that the filled-in information is true (3号 三)."""
 
     __tablename__ = "ue_commitments"

@@ -246,7 +246,7 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
         submitted_at=at, limit_working_days=limit.working_days, limit_basis=limit.basis, due_at=due,
         register_check=check, register_flagged=check["flagged"], version=1)
     text = declaration_text(record, place_basis)
-    reg.commitment = m.Commitment(text=text, signer=record["AAC003"], signer_id_number=record["AAC002"],
+    reg.commitment = m.Declaration(text=text, signer=record["AAC003"], signer_id_number=record["AAC002"],
                                   signed_at=signer_at, signature=sign(text, record["AAC003"], record["AAC002"], signer_at),
                                   source=DECLARATION_SOURCE | {"channel": channel})
     session.add(reg)
