@@ -9,7 +9,7 @@ from sqlalchemy import text
 from kuaiban import __version__
 from kuaiban.api import library, services
 from kuaiban.db import connect
-from kuaiban.web import pages
+from kuaiban.web import pages, service_pages, workbench
 
 
 def create_app(db_url: str | None = None) -> FastAPI:
@@ -22,6 +22,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(library.router)
     app.include_router(services.router)
     app.include_router(pages.router)
+    app.include_router(service_pages.router)
+    app.include_router(workbench.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
     @app.get("/api/health", tags=["运行状态"], summary="服务与数据库是否可用")

@@ -1,0 +1,183 @@
+"""Read-only queries the 一件事 and 经办工作台 pages need beyond ``cases``: staff queues by role,
+the audit trail of a case, a case's rating, commitments to verify, and where a clause lives in the library.
+
+Nothing here writes; every state change goes through ``cases`` and ``ratings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from kuaiban.corpus import docno
+from kuaiban.library.models import Document
+from kuaiban.services import audit, catalogue
+from kuaiban.services.auth import require_role
+from kuaiban.services.cases import LIMIT_NAMES, item_limit
+from kuaiban.services.models import (
+    ACCEPTED,
+    APPLICANT,
+    CORRECTION,
+    FINAL_TASK_STATES,
+    RECT_CLOSED,
+    REVIEWED,
+    REVIEWER,
+    SUBMITTED,
+    SUPERVISOR,
+    WINDOW,
+    AuditEntry,
+    Case,
+    Commitment,
+    Rating,
+    Rectification,
+    Task,
+    User,
+)
+
+# 窗口人员 受理 / 不予受理 / 补正; 后台审核人员 审核 / 办结; 监督人员 sees every open task of the region
+QUEUE_STATES = {
+    WINDOW: (SUBMITTED, CORRECTION),
+    REVIEWER: (ACCEPTED, REVIEWED),
+    SUPERVISOR: (SUBMITTED, CORRECTION, ACCEPTED, REVIEWED),
+}
+TO_VERIFY = "待核查"
+
+
+def is_overdue(task: Task, at: dt.datetime | None = None) -> bool:
+    """Past its deadline and still open; a task waiting for 补正 is paused (as in ``cases.overdue``)."""
+    if task.due_at is None or task.state in (*FINAL_TASK_STATES, CORRECTION):
+        return False
+    return task.due_at < (at or audit.now())
+
+
+def limit_text(kind: str | None, value: int | None, basis: str | None) -> str:
+    """“3个工作日（提速目标）”, or 时限未知 when the catalogue gives no number."""
+    if kind is None or value is None:
+        return "时限未知"
+    return f"{value}{LIMIT_NAMES[kind]}" + (f"（{basis}）" if basis else "")
+
+
+def _region_scope(stmt, user: User):
+    return stmt if user.region is None else stmt.where(Case.region == user.region)
+
+
+def queue(session: Session, user: User) -> list[Task]:
+    """The open tasks a staff member works on: by role, in their region; a window clerk or reviewer with
+    an agency sees that agency's tasks and the ones the region has not routed to any agency."""
+    require_role(user, WINDOW, REVIEWER, SUPERVISOR)
+    stmt = (select(Task).join(Case).options(joinedload(Task.case).joinedload(Case.applicant))
+            .where(Task.state.in_(QUEUE_STATES[user.role])))
+    if user.role != SUPERVISOR and user.agency:
+        stmt = stmt.where((Task.agency == user.agency) | Task.agency.is_(None))
+    # deadline first (unknown deadlines last), then arrival
+    stmt = _region_scope(stmt, user).order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+    return list(session.scalars(stmt).unique())
+
+
+def task_with_case(session: Session, task_id: int) -> Task | None:
+    return session.scalar(select(Task).where(Task.id == task_id)
+                          .options(joinedload(Task.case).joinedload(Case.applicant)))
+
+
+def commitments_to_verify(session: Session, user: User) -> list[Commitment]:
+    """Signed commitments still 待核查 in the staff member's region (事中事后核查)."""
+    require_role(user, REVIEWER, SUPERVISOR)
+    stmt = (select(Commitment).join(Case).options(joinedload(Commitment.case))
+            .where(Commitment.verification_state == TO_VERIFY))
+    return list(session.scalars(_region_scope(stmt, user).order_by(Commitment.id)))
+
+
+def commitment(session: Session, commitment_id: int) -> Commitment | None:
+    return session.scalar(select(Commitment).where(Commitment.id == commitment_id)
+                          .options(joinedload(Commitment.case).joinedload(Case.applicant)))
+
+
+def rectification(session: Session, rect_id: int) -> Rectification | None:
+    return session.get(Rectification, rect_id)
+
+
+def open_rectifications(session: Session, user: User) -> list[tuple[Rectification, Case, Rating]]:
+    """差评整改 still open in the supervisor's region, with the case and the rating that opened them."""
+    require_role(user, SUPERVISOR)
+    stmt = (select(Rectification, Case, Rating).join(Case, Case.id == Rectification.case_id)
+            .join(Rating, Rating.id == Rectification.rating_id).where(Rectification.state != RECT_CLOSED))
+    if user.region is not None:
+        stmt = stmt.where(Rectification.region == user.region)
+    return [tuple(r) for r in session.execute(stmt.order_by(Rectification.id))]
+
+
+def rating_of(session: Session, case_id: int) -> Rating | None:
+    return session.scalar(select(Rating).where(Rating.case_id == case_id))
+
+
+def rectification_of(session: Session, case_id: int) -> Rectification | None:
+    return session.scalar(select(Rectification).where(Rectification.case_id == case_id))
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    at: dt.datetime
+    action: str
+    actor: str  # username (role) or 系统
+    detail: dict
+
+
+def audit_trail(session: Session, case_id: int) -> list[TrailEntry]:
+    """Every audit entry of a case, oldest first, with who acted."""
+    rows = session.execute(select(AuditEntry, User.username).outerjoin(User, User.id == AuditEntry.actor_id)
+                           .where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)).all()
+    return [TrailEntry(e.at, e.action, f"{name}（{e.actor_role}）" if name else "系统", e.detail or {})
+            for e, name in rows]
+
+
+def my_cases(session: Session, user: User, limit: int = 50) -> list[Case]:
+    require_role(user, APPLICANT)
+    return list(session.scalars(select(Case).where(Case.applicant_id == user.applicant_id)
+                                .order_by(Case.id.desc()).limit(limit)))
+
+
+# ---------------------------------------------------------------- the catalogue as the pages show it
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An item of a bundle with the time limit that applies and the clause that limit comes from."""
+
+    key: str
+    code: str | None
+    name: str
+    group: str | None  # the group a sub-item belongs to
+    is_group: bool
+    limit: str
+    limit_note: str | None
+    source: catalogue.Source | None
+
+
+def item_rows(bundle: catalogue.Bundle) -> list[ItemRow]:
+    out: list[ItemRow] = []
+    for item in bundle.items:
+        for p in (item, *item.items):
+            lim = item_limit(p.code)
+            try:
+                source = catalogue.speedup_item(p.code).source if p.code else None
+            except KeyError:
+                source = None
+            out.append(ItemRow(p.code or p.name, p.code, p.name, item.name if p is not item else None,
+                               bool(p.items), limit_text(lim.kind, lim.value, lim.basis), lim.note, source))
+    return out
+
+
+def library_ids(session: Session, wenhaos: set[str]) -> dict[str, int]:
+    """The library document id of each 文号 the library holds (others are left out, not guessed)."""
+    keys = {w: docno.normalize(w) for w in wenhaos}
+    wanted = {k for k in keys.values() if k}
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for doc_no, doc_id in session.execute(select(Document.doc_no, Document.id).where(Document.doc_no.in_(wanted))
+                                          .order_by(Document.id)):
+        found.setdefault(doc_no, doc_id)
+    return {w: found[k] for w, k in keys.items() if k in found}
