@@ -1,0 +1,149 @@
+"""Web forms for the calculators, generated from each calculator's input spec (`Field`).
+
+Labels come from the field descriptions (Chinese); a form's strings become the JSON values the CLI
+receives, and each field is checked with the CLI's own `parse_value` and messages, so the page shows
+the same Chinese error as `kuaiban calc`, next to the field it names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from kuaiban.rules import messages as msg
+from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
+from kuaiban.rules.calculators.base import Field, parse_value
+
+UNITS = {
+    "CNY/month": "元/月", "CNY": "元", "CNY/year": "元/年", "month": "月", "year": "年", "person": "人",
+    "share": "比例，0–1", "YYYY-MM-DD": "日期", "YYYY-MM": "月份",
+    "share of employer contribution": "占单位缴费的比例",
+}
+# Fields whose description starts with the choice codes (enterprise 企业职工 | …) have no label of their own.
+LABELS = {"scheme": "养老保险类别", "status": "死亡时的状态", "refund_type": "返还类型", "unit_kind": "单位类型",
+          "basis": "参保方式"}
+BOOLEAN_CHOICES = (("true", "是"), ("false", "否"))
+_NUMERIC = ("number", "integer", "year", "share")
+_INT = re.compile(r"^-?\d+$")
+_FLOAT = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def unit_name(unit: str | None) -> str:
+    return UNITS.get(unit or "", unit or "")
+
+
+def _choice_words(description: str, choices: tuple[str, ...]) -> dict[str, str]:
+    """'micro 微型 | small 小型' → {'micro': '微型', 'small': '小型'}."""
+    words = {}
+    for code in choices:
+        m = re.search(rf"(?<![A-Za-z_]){re.escape(code)}\s+([^|｜A-Za-z_（(]+)", description)
+        if m and m.group(1).strip():
+            words[code] = m.group(1).strip()
+    return words
+
+
+def _all_choice_words() -> dict[str, str]:
+    """Chinese words for choice codes, from every calculator (one field may name what another omits)."""
+    words: dict[str, str] = {}
+    for calc in CALCULATORS.values():
+        for spec in calc.fields:
+            for code, word in _choice_words(spec.description, spec.choices).items():
+                words.setdefault(code, word)
+    return words
+
+
+CHOICE_WORDS = _all_choice_words()
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    type: str
+    label: str
+    hint: str
+    required: bool
+    input_type: str  # text | date | month | select
+    inputmode: str | None
+    options: tuple[tuple[str, str], ...]  # (value, label) for selects
+
+
+def _label_and_hint(spec: Field) -> tuple[str, str]:
+    text = spec.description
+    if spec.choices:
+        first = min((i for code in spec.choices if (i := text.find(code)) >= 0), default=len(text))
+        rest = re.sub(r"^[\s\w|｜]*?(?=（|$)", "", text[first:]) if first < len(text) else ""
+        text = text[:first].rstrip(" ：:") + rest
+    text = text.strip()
+    label, hint = text, ""
+    m = re.match(r"^([^（(]+)[（(](.+)[）)]$", text)
+    if m:
+        label, hint = m.group(1).strip(), m.group(2).strip()
+    label = LABELS.get(spec.name, label) if not label or spec.name in LABELS else label
+    unit = unit_name(spec.unit)
+    if unit and unit not in ("日期", "月份"):
+        hint = f"{hint}；单位：{unit}" if hint else f"单位：{unit}"
+    return label, hint
+
+
+def form_field(spec: Field) -> FormField:
+    label, hint = _label_and_hint(spec)
+    options: tuple[tuple[str, str], ...] = ()
+    input_type, inputmode = "text", None
+    if spec.type in ("region", "choice"):
+        input_type = "select"
+        words = CHOICE_WORDS | _choice_words(spec.description, spec.choices)  # the field's own words first
+        options = tuple((c, f"{words[c]}（{c}）" if c in words else c) for c in spec.choices)
+    elif spec.type == "boolean":
+        input_type, options = "select", BOOLEAN_CHOICES
+    elif spec.type == "date":
+        input_type = "date"
+    elif spec.type == "month":
+        input_type = "month"
+    elif spec.type in _NUMERIC:
+        inputmode = "numeric" if spec.type in ("integer", "year") else "decimal"
+    return FormField(spec.name, spec.type, label, hint, spec.required, input_type, inputmode, options)
+
+
+def form_fields(calc: Calculator) -> list[FormField]:
+    return [form_field(spec) for spec in calc.fields]
+
+
+def to_json_value(spec: Field, text: str) -> Any:
+    """A form string as the JSON value the CLI would receive (unparseable text stays a string, so the
+    CLI's own check names it: 应为数字（收到「abc」）)."""
+    if spec.type in _NUMERIC:
+        plain = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+        if _INT.match(plain):
+            return int(plain)
+        if _FLOAT.match(plain):
+            return float(plain)
+        return text
+    if spec.type == "boolean":
+        return {"true": True, "false": False, "是": True, "否": False}.get(text.strip().lower(), text)
+    return text
+
+
+def read_form(calc: Calculator, form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(raw input object, {field: error}) — every field checked, not only the first bad one."""
+    raw: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for spec in calc.fields:
+        text = (form.get(spec.name) or "").strip()
+        if not text:
+            if spec.required:
+                errors[spec.name] = msg.missing(spec.name)
+            continue
+        raw[spec.name] = to_json_value(spec, text)
+        try:
+            parse_value(spec, raw[spec.name])
+        except CalculatorError as error:
+            errors[spec.name] = str(error)
+    return raw, errors
+
+
+def error_text(message: str) -> str:
+    """The message without its leading English field name (the page shows it next to the field)."""
+    field, sep, rest = message.partition(msg.SEPARATOR)
+    return rest if sep and re.fullmatch(r"[A-Za-z_]+", field) else message
