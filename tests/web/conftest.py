@@ -2,6 +2,7 @@
 
 - ``live_db_url``: the database the live server uses (the full library, built once per session by
   ``library_db_url`` in tests/conftest.py); tests seed users and cases into it with ``kuaiban.db.connect``.
+- ``app_client``: a FastAPI TestClient of the app on that database, for fast handler tests.
 - ``live_server``: base URL (``http://127.0.0.1:PORT``) of the real app served by uvicorn in a background
   thread on a free port, one per test session; ``KUAIBAN_VAR`` points at a temporary folder.
 - ``browser``: Debian's chromium (``/usr/bin/chromium``, installed by ``scripts/_browser``) driven by
@@ -41,6 +42,17 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_db_url(library_db_url) -> str:
     return library_db_url
+
+
+@pytest.fixture(scope="session")
+def app_client(live_db_url):
+    """A FastAPI TestClient on the same database, for the fast (non-browser) page tests."""
+    from fastapi.testclient import TestClient
+
+    from kuaiban.api.app import create_app
+
+    with TestClient(create_app(live_db_url)) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

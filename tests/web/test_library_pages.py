@@ -1,0 +1,123 @@
+"""法规库 pages: search with filters, document pages with articles, attachments, tables, validity,
+sources and citations both ways; one browser path through all of it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from kuaiban.db import connect, session_scope
+from kuaiban.library.models import ArticleRow, AttachmentRow, Document, Link, TableRow
+
+RELIEF = "湘人社规〔2020〕10号"  # 延长阶段性减免企业社会保险费 (hunan-hrss-2020.txt), cites other held documents
+
+
+def first_doc(url: str, *conditions) -> Document:
+    with session_scope(connect(url)) as s:
+        doc = s.scalars(select(Document).where(*conditions).order_by(Document.id)).first()
+        s.expunge(doc)
+        return doc
+
+
+def test_search_shows_snippets_with_the_article_to_cite(app_client):
+    page = app_client.get("/library", params={"q": "阶段性减免企业社会保险费", "region": "湖南"}).text
+    assert "检索结果" in page
+    assert "<mark>" in page  # the snippet marks the matched words
+    assert RELIEF in page
+    assert re.search(r'href="/library/doc/\d+(#art-\d+)?"', page)
+    assert re.search(r"出处：\S+\.txt 第\d+–\d+行", page)
+
+
+def test_filters_alone_browse_documents(app_client):
+    page = app_client.get("/library", params={"region": "重庆", "year": "2021", "status": "现行有效"})
+    assert page.status_code == 200
+    assert "符合条件的文件" in page.text
+    assert "2021-" in page.text and "湖南" not in re.sub(r"<select.*?</select>", "", page.text, flags=re.S)
+
+
+def test_a_bad_year_is_named_next_to_its_field(app_client):
+    page = app_client.get("/library", params={"q": "养老", "year": "二〇二〇"})
+    assert page.status_code == 422
+    assert 'id="year-error"' in page.text and "年份应为四位数字" in page.text
+
+
+def test_document_page_has_article_anchors_sources_and_citations(app_client, live_db_url):
+    doc = first_doc(live_db_url, Document.doc_no == RELIEF)
+    page = app_client.get(f"/library/doc/{doc.id}").text
+    assert f"<h1>{doc.title}</h1>" in page
+    assert re.search(r'id="l\d+"', page)  # every paragraph is addressable by its compilation line
+    assert re.search(r"hunan-hrss-2020\.txt:\d+–\d+", page)
+    assert "引用的文件" in page and re.search(r'<ul class="cites">.*href="/library/doc/\d+"', page, re.S)
+
+
+def test_articles_are_anchored_art_n(app_client, live_db_url):
+    with session_scope(connect(live_db_url)) as s:
+        doc_id = s.scalar(select(ArticleRow.document_id)
+                          .where(ArticleRow.attachment.is_(None), ArticleRow.number == 3))
+    page = app_client.get(f"/library/doc/{doc_id}").text
+    assert 'id="art-3"' in page and 'href="#art-3"' in page
+
+
+def test_omitted_attachments_say_so_and_tables_are_tables(app_client, live_db_url):
+    with session_scope(connect(live_db_url)) as s:
+        omitted_doc = s.scalar(select(AttachmentRow.document_id).where(AttachmentRow.omitted.is_(True)))
+        table_doc = s.scalar(select(TableRow.document_id))
+    page = app_client.get(f"/library/doc/{omitted_doc}").text
+    assert "（略）汇编未收录此附件正文" in page
+    page = app_client.get(f"/library/doc/{table_doc}").text
+    assert "<table>" in page and "<caption>表格 1" in page
+
+
+def test_cited_documents_list_who_cites_them(app_client, live_db_url):
+    with session_scope(connect(live_db_url)) as s:
+        source, target = s.execute(select(Link.from_id, Link.to_id).where(Link.to_id.is_not(None))).first()
+    page = app_client.get(f"/library/doc/{target}").text
+    assert f'href="/library/doc/{source}"' in page.split("被以下文件引用")[1]
+
+
+def test_a_doc_no_url_redirects_to_the_stable_id_and_unknown_is_404(app_client, live_db_url):
+    doc = first_doc(live_db_url, Document.doc_no == RELIEF)
+    r = app_client.get("/library/doc/湘人社规[2020]10号", follow_redirects=False)
+    assert r.status_code == 301 and r.headers["location"] == f"/library/doc/{doc.id}"
+    assert app_client.get(f"/documents/{doc.id}", follow_redirects=False).headers["location"] == f"/library/doc/{doc.id}"
+    r = app_client.get("/library/doc/999999")
+    assert r.status_code == 404 and "没有编号为 999999 的文件" in r.text
+
+
+@pytest.mark.slow
+def test_browser_search_filter_open_and_follow_a_citation(page, screenshot, check_accessibility):
+    page.goto("/library")
+    check_accessibility(page, ["#q", "#region", "button[type=submit]"])
+    page.get_by_label("检索词或文号").fill("阶段性减免企业社会保险费 延长")
+    page.get_by_role("button", name="检索").click()
+    page.wait_for_url(re.compile(r"/library\?q="))
+    page.get_by_label("地区").select_option("湖南")
+    page.get_by_label("年份").fill("2020")
+    page.get_by_role("button", name="检索").click()
+    page.wait_for_url(re.compile(r"region=%E6%B9%96%E5%8D%97"))
+    hits = page.locator("ol.hits > li")
+    assert hits.count() >= 1
+    assert all("湖南" in t for t in hits.locator(".meta").all_inner_texts())
+    assert page.locator("ol.hits mark").count() > 0
+    screenshot(page, "library-search")
+    check_accessibility(page)
+
+    page.locator("ol.hits li", has_text=RELIEF).locator("h3 a").click()
+    page.wait_for_url(re.compile(r"/library/doc/\d+"))
+    assert RELIEF in page.locator("dl.facts").inner_text()
+    assert page.locator(".source-ref").first.inner_text().startswith("hunan-hrss-2020.txt:")
+    screenshot(page, "library-document")
+    check_accessibility(page)
+
+    citing_url = page.url.split("#")[0]
+    cited = page.locator("ul.cites a").first
+    cited_title = cited.inner_text()
+    cited.click()
+    page.wait_for_url(re.compile(r"/library/doc/\d+$"))
+    assert page.url.split("#")[0] != citing_url
+    assert page.locator("h1").inner_text().strip() in cited_title
+    back = page.locator("ul.cited-by a[href='" + citing_url.replace(page.url.split("/library")[0], "") + "']")
+    assert back.count() == 1  # the cited document lists the one we came from
+    check_accessibility(page)
