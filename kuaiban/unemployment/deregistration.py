@@ -29,7 +29,7 @@ from kuaiban.services.models import REVIEWER, WINDOW, User
 from kuaiban.unemployment import lifecycle
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.decision import clerk_name
-from kuaiban.unemployment.registration import get_registration, next_serial
+from kuaiban.unemployment.registration import get_registration, next_serial, person_number
 from kuaiban.unemployment.validate import validate_record
 
 
@@ -86,7 +86,7 @@ def _check(reason: ExitReason, reg: m.Registration, *, sub_reason: str | None, e
 def build_exit_record(reg: m.Registration, *, aaz341: str, reason_code: str, effective_on: dt.date, clerk: str,
                       on: dt.date, remark: str | None) -> dict:
     app = reg.application
-    record = {"AAB301": reg.aab301, "AAZ341": aaz341, "AAC003": app["AAC003"], "AAC002": app["AAC002"],
+    record = {"AAB301": reg.aab301, "AAZ341": aaz341, "AAC003": app["AAC003"], "AAC002": person_number(app),
               "AAC058": app["AAC058"], "AAC044": app["AAC044"], "ADC210": effective_on.strftime("%Y%m%d"),
               "AJC00A": reason_code, "AAE011": clerk, "AAE036": on.strftime("%Y%m%d")}
     if remark:

@@ -45,7 +45,7 @@ class Registration(Base):
     aab301: Mapped[str] = mapped_column(String(6), index=True)  # 登记失业地行政区划代码
     channel: Mapped[str] = mapped_column(String(12))
     place_basis: Mapped[str] = mapped_column(String(12))  # 户籍地 | 常住地 | 就业地 | 参保地 | 未说明
-    id_number: Mapped[str] = mapped_column(String(18), index=True)  # AAC002
+    id_number: Mapped[str] = mapped_column(String(22), index=True)  # AAC002, else AAC044
     name: Mapped[str] = mapped_column(String(50))  # AAC003
     applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"), index=True)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
@@ -86,7 +86,7 @@ class Declaration(Base):
                                                  unique=True)
     text: Mapped[str] = mapped_column(Text)
     signer: Mapped[str] = mapped_column(String(50))
-    signer_id_number: Mapped[str] = mapped_column(String(18))
+    signer_id_number: Mapped[str] = mapped_column(String(22))
     signed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     signature: Mapped[str] = mapped_column(String(64))  # sha256 over text, signer, id number and time
     source: Mapped[dict] = mapped_column(JSON)

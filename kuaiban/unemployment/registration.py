@@ -211,6 +211,12 @@ def _place_findings(record: dict, place_basis: str) -> list[str]:
 # --------------------------------------------------------------------------- filing
 
 
+def person_number(record: dict) -> str:
+    """The number a person is known by: 社会保障号码 (AAC002, optional in the application) or else the
+    证件号码 (AAC044, required)."""
+    return record.get("AAC002") or record["AAC044"]
+
+
 def _open_registration(session: Session, id_number: str) -> m.Registration | None:
     return session.scalar(select(m.Registration).where(m.Registration.id_number == id_number,
                                                        m.Registration.status.in_((m.PENDING, m.REGISTERED)))
@@ -223,15 +229,16 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
     errors = application_errors(record, channel=channel, submitted_on=at.date(), place_basis=place_basis)
     if errors:
         raise RecordInvalid(errors)
-    open_one = _open_registration(session, record["AAC002"])
+    person = person_number(record)
+    open_one = _open_registration(session, person)
     if open_one is not None and refuse_duplicate:
-        raise Conflict(f"社会保障号码（AAC002）{record['AAC002']} 已有{open_one.status}的失业登记 {open_one.aaz341}，"
+        raise Conflict(f"社会保障号码（AAC002）{person} 已有{open_one.status}的失业登记 {open_one.aaz341}，"
                        "不能重复申请", "AAC002")
     if channel == m.NATIONAL and session.scalar(select(m.Registration.id)
                                                 .where(m.Registration.adc201 == record["ADC201"])) is not None:
         raise Conflict(f"失业登记申请编号（ADC201）{record['ADC201']} 已接收", "ADC201")
     limit, due = decision_due(at)
-    check = check_status(registers or SimulatedRegisters(session), record["AAC002"], at.date())
+    check = check_status(registers or SimulatedRegisters(session), person, at.date())
     extra = _place_findings(record, place_basis)
     if open_one is not None:
         extra.append(f"此人已有{open_one.status}的失业登记 {open_one.aaz341}")
@@ -240,14 +247,14 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
                          "advice": "比对发现需核实的情况，请经办人员核实后决定（不自动不予登记）"}
     reg = m.Registration(
         aaz341=next_serial(session, record["AAB301"], at.date()), adc201=record.get("ADC201") or None,
-        aab301=record["AAB301"], channel=channel, place_basis=place_basis, id_number=record["AAC002"],
+        aab301=record["AAB301"], channel=channel, place_basis=place_basis, id_number=person,
         name=record["AAC003"], applicant_user_id=applicant_user.id if applicant_user else None,
         filed_by_id=filed_by.id if filed_by else None, status=m.PENDING, application=dict(record),
         submitted_at=at, limit_working_days=limit.working_days, limit_basis=limit.basis, due_at=due,
         register_check=check, register_flagged=check["flagged"], version=1)
     text = declaration_text(record, place_basis)
-    reg.commitment = m.Declaration(text=text, signer=record["AAC003"], signer_id_number=record["AAC002"],
-                                  signed_at=signer_at, signature=sign(text, record["AAC003"], record["AAC002"], signer_at),
+    reg.commitment = m.Declaration(text=text, signer=record["AAC003"], signer_id_number=person,
+                                  signed_at=signer_at, signature=sign(text, record["AAC003"], person, signer_at),
                                   source=DECLARATION_SOURCE | {"channel": channel})
     session.add(reg)
     session.flush()
