@@ -3,7 +3,9 @@
 It reviews every pending registration through the real service (:func:`kuaiban.unemployment.decision.decide`,
 as a reviewer account of its own): an application whose 其他需说明的事项 (AAE815) carries
 :data:`~kuaiban.unemployment.national.feed.REJECT_MARK` is rejected with a reason, every other one approved.
-This policy is made up for synthetic data; it is not a reading of any clause.
+With ``exit_every`` = k it also deregisters one approved registration in k at once (注销 reason 11
+被各类用人单位录用或招聘, through :func:`kuaiban.unemployment.deregistration.deregister`), so that exit records
+flow too. This policy is made up for synthetic data; it is not a reading of any clause.
 """
 
 from __future__ import annotations
@@ -16,17 +18,20 @@ from sqlalchemy.orm import Session
 
 from kuaiban.services import auth
 from kuaiban.services.models import REVIEWER, User
-from kuaiban.unemployment import decision
+from kuaiban.unemployment import decision, deregistration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national.feed import REJECT_MARK
 
 REVIEWER_NAME = "sync-auto-reviewer"
 REJECT_REASON = "合成数据样例：按申请备注审核不通过"
+EXIT_REASON = "11"  # 被各类用人单位录用或招聘
+EXIT_EMPLOYER = "样例单位（合成数据）"
 
 
 class AutoCaseworker:
-    def __init__(self, batch: int = 500) -> None:
+    def __init__(self, batch: int = 500, exit_every: int = 0) -> None:
         self.batch = batch
+        self.exit_every = exit_every
 
     def reviewer(self, session: Session) -> User:
         user = session.scalar(select(User).where(User.username == REVIEWER_NAME))
@@ -41,12 +46,19 @@ class AutoCaseworker:
                                   .where(m.Registration.status == m.PENDING)
                                   .order_by(m.Registration.id).limit(self.batch)).all()
         if not pending:
-            return {"approved": 0, "rejected": 0}
+            return {"approved": 0, "rejected": 0, "deregistered": 0}
         user = self.reviewer(session)
-        counts = {"approved": 0, "rejected": 0}
+        counts = {"approved": 0, "rejected": 0, "deregistered": 0}
         for aaz341, version, application in pending:
             approve = application.get("AAE815") != REJECT_MARK
-            decision.decide(session, user, aaz341, approve=approve, reason=None if approve else REJECT_REASON,
-                            version=version, at=now)
+            reg = decision.decide(session, user, aaz341, approve=approve,
+                                  reason=None if approve else REJECT_REASON, version=version, at=now)
             counts["approved" if approve else "rejected"] += 1
+            if approve and self._leaves(aaz341):
+                deregistration.deregister(session, user, aaz341, reason_code=EXIT_REASON, version=reg.version,
+                                          employer=EXIT_EMPLOYER, at=now)
+                counts["deregistered"] += 1
         return counts
+
+    def _leaves(self, aaz341: str) -> bool:
+        return bool(self.exit_every) and int(aaz341[-6:]) % self.exit_every == 0

@@ -32,6 +32,7 @@ def sync_command(
     timeout: Annotated[float, typer.Option("--timeout", help="每次请求的超时（秒）")] = 5.0,
     page_size: Annotated[int, typer.Option("--page-size", help="每页下载条数")] = 500,
     auto_review: Annotated[bool, typer.Option("--auto-review", help="用合成数据的自动审核员（仅测试与基准）")] = False,
+    exit_every: Annotated[int, typer.Option("--exit-every", help="自动审核员每k条通过的登记注销1条（0为不注销）")] = 0,
     show_status: Annotated[bool, typer.Option("--status", help="只输出同步状态（JSON）")] = False,
 ) -> None:
     """与全国人社政务服务平台同步失业登记：下载申请、实时上传审核结果、每日上传退出信息。"""
@@ -59,7 +60,7 @@ def sync_command(
     if auto_review:
         from kuaiban.unemployment.national.caseworker import AutoCaseworker
 
-        caseworker = AutoCaseworker()
+        caseworker = AutoCaseworker(exit_every=exit_every)
     from kuaiban.unemployment.national.local import RegistrationService
 
     config = sync.SyncConfig(regions=tuple(r for r in regions.split(",") if r), download_interval=interval,

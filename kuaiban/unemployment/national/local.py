@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from kuaiban.services.errors import ServiceError
-from kuaiban.unemployment import decision, registration
+from kuaiban.unemployment import decision, deregistration, registration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national.models import EXIT, RESULT, OutboxItem
 from kuaiban.unemployment.national.sync import LocalRefusal, PendingRecord
@@ -57,6 +57,4 @@ class RegistrationService:
         return [PendingRecord(r.id, r.exit_record) for r in rows]
 
     def mark_exit_uploaded(self, session: Session, local_id: int, at: dt.datetime) -> None:
-        session.execute(update(m.Deregistration)
-                        .where(m.Deregistration.id == local_id, m.Deregistration.exit_uploaded_at.is_(None))
-                        .values(exit_uploaded_at=at).execution_options(synchronize_session=False))
+        deregistration.mark_exits_uploaded(session, [local_id], at)

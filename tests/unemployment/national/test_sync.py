@@ -1,0 +1,102 @@
+"""The whole loop without faults, on SQLite and PostgreSQL: download → register → review → result upload,
+deregistration → exit upload; locally filed cases are uploaded too (全口径)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kuaiban.db import connect, session_scope
+from kuaiban.services import auth
+from kuaiban.services.models import WINDOW
+from kuaiban.unemployment import registration
+from kuaiban.unemployment.national import protocol as p
+from kuaiban.unemployment.national.feed import synthetic_applications
+from kuaiban.unemployment.national.models import InboxItem
+from kuaiban.unemployment.national.sync import SyncConfig, status
+from tests.unemployment.national.harness import converge, problems, synchronizer
+
+
+def file_at_window(engine, n: int) -> None:
+    """Cases filed at a local window: no ADC201, identified by AAB301 + AAZ341 only."""
+    with session_scope(engine) as session:
+        clerk = auth.create_user(session, "window-sample", "password-sample", WINDOW, region="430102")
+        for record in synthetic_applications(n, start=500_000, batch="W"):
+            record.pop("ADC201")
+            registration.submit(session, clerk, record, declaration_signed=True)
+
+
+def test_every_application_and_local_case_is_uploaded_once(backend_url, simulator):
+    engine = connect(backend_url)
+    fed = synthetic_applications(60, reject_every=7)
+    simulator.feed(fed)
+    file_at_window(engine, 3)
+    sync = converge(engine, simulator, {r["ADC201"] for r in fed})
+    assert problems(engine, simulator, {r["ADC201"] for r in fed}) == []
+    stats = simulator.stats()
+    assert stats["applications"] == {p.PENDING: 0, p.IN_REVIEW: 0, p.REVIEWED: 60}
+    assert stats["results"] == 63 and stats["results_local"] == 3  # 全口径: the window cases too
+    assert stats["exits"] == sum(1 for _ in simulator.snapshot()["exits"]) > 0
+    assert stats["duplicates_received"] == {"results": 0, "exits": 0}  # no fault, no repeat
+    assert status(engine)["inbox"] == {"registered": 60, "refused": 0}
+    before = simulator.snapshot()
+    sync.cycle(force=True)  # nothing left to do: nothing is sent again
+    assert simulator.snapshot() == before
+
+
+def test_states_move_from_pending_to_in_review_on_download_and_to_reviewed_on_upload(engine, simulator):
+    fed = synthetic_applications(5)
+    simulator.feed(fed)
+    assert set(simulator.snapshot()["states"].values()) == {p.PENDING}
+    sync = synchronizer(engine, simulator.url)
+    sync.caseworker = None  # nobody reviews yet
+    sync.cycle(force=True)
+    assert set(simulator.snapshot()["states"].values()) == {p.IN_REVIEW}
+    converge(engine, simulator, {r["ADC201"] for r in fed}, sync=synchronizer(engine, simulator.url))
+    assert set(simulator.snapshot()["states"].values()) == {p.REVIEWED}
+
+
+def test_downloads_wait_for_the_interval_but_results_go_at_once(engine, simulator):
+    now = [1_000_000.0]
+    sync = synchronizer(engine, simulator.url, config=SyncConfig(download_interval=3600, page_size=25))
+    sync.clock = lambda: now[0]
+    simulator.feed(synthetic_applications(3))
+    sync.cycle()  # first cycle: nothing downloaded before, so due
+    simulator.feed(synthetic_applications(2, start=3))
+    now[0] += 3599
+    report = sync.cycle()
+    assert report.downloaded == 0  # 下载周期为1小时: not yet
+    assert report.results_acked == 0 and simulator.stats()["results"] == 3  # the first 3 went at once
+    now[0] += 1
+    assert sync.cycle().downloaded == 2
+
+
+def test_exits_are_uploaded_daily_in_one_batch(engine, simulator):
+    now = [2_000_000.0]
+    sync = synchronizer(engine, simulator.url, exit_every=1, config=SyncConfig(page_size=25))
+    sync.clock = lambda: now[0]
+    simulator.feed(synthetic_applications(4))
+    sync.cycle()
+    assert simulator.stats()["exits"] == 4
+    simulator.feed(synthetic_applications(3, start=4))
+    now[0] += 3600
+    sync.cycle()  # downloaded, reviewed, deregistered, results uploaded … exits wait for the day
+    assert simulator.stats()["results"] == 7 and simulator.stats()["exits"] == 4
+    now[0] += 86400
+    sync.cycle()
+    assert simulator.stats()["exits"] == 7
+    assert problems(engine, simulator, {r["ADC201"] for r in synthetic_applications(7)}) == []
+
+
+def test_an_application_the_local_system_refuses_is_kept_with_the_reason_and_the_rest_go_on(engine, simulator):
+    good = synthetic_applications(3)
+    bad = synthetic_applications(1, start=3)[0] | {"AAC067": "12"}  # the platform let a bad mobile through
+    simulator.feed([good[0], bad, *good[1:]])
+    sync = synchronizer(engine, simulator.url)
+    sync.cycle(force=True)
+    with session_scope(engine) as session:
+        refused = session.scalars(select(InboxItem).where(InboxItem.state == "refused")).all()
+    assert [r.adc201 for r in refused] == [bad["ADC201"]]
+    assert "手机号码（AAC067）" in refused[0].error
+    assert status(engine)["inbox"] == {"registered": 3, "refused": 1}
+    assert simulator.stats()["results"] == 3
+    assert simulator.snapshot()["states"][bad["ADC201"]] == p.IN_REVIEW  # left for a human (docs: gaps)
