@@ -351,7 +351,7 @@ def test_browser_bundle_application_through_to_its_rating(page, live_server, liv
     page.goto("/workbench")
     for _ in range(2):
         page.locator("table.queue").first.get_by_role("link").first.click()
-        page.get_by_role("button", name="受理").click()
+        page.get_by_role("button", name="受理", exact=True).click()
         page.get_by_role("status").filter(has_text="已受理").wait_for()
         page.goto("/workbench")
     sign_in(region.reviewer)
@@ -359,7 +359,7 @@ def test_browser_bundle_application_through_to_its_rating(page, live_server, liv
         page.goto("/workbench")
         page.locator("table.queue").first.get_by_role("link").first.click()
         page.get_by_role("button", name="审核通过").click()
-        page.get_by_role("button", name="办结").click()
+        page.get_by_role("button", name="办结", exact=True).click()
         page.get_by_role("status").filter(has_text="已办结").wait_for()
 
     sign_in(region.applicant)
