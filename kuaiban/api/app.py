@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from kuaiban import __version__
 from kuaiban.api import library, services
+from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.web import pages, service_pages, workbench
 
@@ -21,6 +22,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.state.engine = connect(db_url)
     app.include_router(library.router)
     app.include_router(services.router)
+    app.include_router(unemployment_api.router)
     app.include_router(pages.router)
     app.include_router(service_pages.router)
     app.include_router(workbench.router)

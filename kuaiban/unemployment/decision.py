@@ -36,9 +36,13 @@ CONTACT_WORKING_DAYS = 5  # 人社厅发〔2020〕79号 一（三）“在办理
 _SPACE = re.compile(r"\s+")
 
 
-def contact_due(registered_at: dt.datetime) -> dt.datetime:
-    """End of the 5th working day after the registration (the registration day not counted)."""
-    last = sla.deadline(registered_at.date(), working_days=CONTACT_WORKING_DAYS)
+def contact_due(registered_at: dt.datetime) -> dt.datetime | None:
+    """End of the 5th working day after the registration (the registration day not counted); None when
+    the holidays of those days are not published yet."""
+    try:
+        last = sla.deadline(registered_at.date(), working_days=CONTACT_WORKING_DAYS)
+    except sla.HolidayDataMissing:
+        return None
     return dt.datetime.combine(last, dt.time(23, 59, 59))
 
 
@@ -106,7 +110,8 @@ def decide(session: Session, user: User, aaz341: str, *, approve: bool, reason: 
         raise _conflict(reg, version)
     session.refresh(reg)
     audit.record(session, "ue_decide", "ue_registration", reg.id, actor=user, at=at, aaz341=reg.aaz341,
-                 decision=result["AAE540"], reason=reason, on_time=at <= reg.due_at, notes=notes,
+                 decision=result["AAE540"], reason=reason,
+                 on_time=None if reg.due_at is None else at <= reg.due_at, notes=notes,
                  flagged=reg.register_flagged)
     return reg
 
@@ -136,13 +141,13 @@ def queue(session: Session, user: User, *, status: str = m.PENDING, limit: int =
         from kuaiban.unemployment.registration import region_prefix
 
         stmt = stmt.where(m.Registration.aab301.startswith(region_prefix(user.region)))
-    return _staff_scope(session, user, stmt.order_by(m.Registration.due_at, m.Registration.id).limit(limit))
+    return _staff_scope(session, user, stmt.order_by(m.Registration.submitted_at, m.Registration.id).limit(limit))
 
 
 def overdue(session: Session, user: User, *, at: dt.datetime | None = None) -> list[m.Registration]:
     """Undecided registrations past their time limit."""
     at = at or audit.now()
-    return [r for r in queue(session, user) if r.due_at < at]
+    return [r for r in queue(session, user) if r.due_at is not None and r.due_at < at]
 
 
 # --------------------------------------------------------------------------- upload queue (national sync)

@@ -54,7 +54,7 @@ class Registration(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     limit_working_days: Mapped[int] = mapped_column(Integer)
     limit_basis: Mapped[str] = mapped_column(String(200))
-    due_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # None: holidays not yet published
     register_check: Mapped[dict | None] = mapped_column(JSON)
     register_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -93,13 +93,17 @@ def decision_limit(submitted_on: dt.date) -> DecisionLimit:
     return DecisionLimit(7, f"人社厅发〔2020〕3号 三“在7个工作日内办结失业登记”（{HUNAN}:3405）")
 
 
-def decision_due(submitted_at: dt.datetime) -> tuple[DecisionLimit, dt.datetime]:
+def decision_due(submitted_at: dt.datetime) -> tuple[DecisionLimit, dt.datetime | None]:
     """The limit and the moment after which the decision is late (the last working day's end).
 
     The submission day is not counted (民法典 第二百零一条, as in :mod:`kuaiban.services.calendar`).
+    When the year's holidays are not published yet the deadline is unknown (None), never guessed.
     """
     limit = decision_limit(submitted_at.date())
-    last = sla.deadline(submitted_at.date(), working_days=limit.working_days)
+    try:
+        last = sla.deadline(submitted_at.date(), working_days=limit.working_days)
+    except sla.HolidayDataMissing as exc:
+        return DecisionLimit(limit.working_days, f"{limit.basis}；{exc}"), None
     return limit, dt.datetime.combine(last, dt.time(23, 59, 59))
 
 

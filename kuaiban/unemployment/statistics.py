@@ -61,8 +61,10 @@ def compute(session: Session, start: dt.date, end: dt.date, *, region: str | Non
     submitted = [r for r in regs if _within(r.submitted_at, start, end)]
     decided = [r for r in regs if _within(r.decided_at, start, end)]
     approved = [r for r in decided if r.decision == m.APPROVED_CODE]
-    on_time = [r for r in decided if r.decided_at <= r.due_at]
-    pending_overdue = [r for r in regs if r.submitted_at <= end_moment and r.due_at < end_moment
+    on_time = [r for r in decided if r.due_at is not None and r.decided_at <= r.due_at]
+    late = [r for r in decided if r.due_at is not None and r.decided_at > r.due_at]
+    pending_overdue = [r for r in regs if r.submitted_at <= end_moment and r.due_at is not None
+                       and r.due_at < end_moment
                        and (r.decided_at is None or r.decided_at > end_moment)]
 
     def registered_at_end(r: m.Registration) -> bool:
@@ -85,7 +87,8 @@ def compute(session: Session, start: dt.date, end: dt.date, *, region: str | Non
         "approved": len(approved),
         "rejected": len(decided) - len(approved),
         "decided_on_time": len(on_time),
-        "decided_late": len(decided) - len(on_time),
+        "decided_late": len(late),
+        "decided_deadline_unknown": len(decided) - len(on_time) - len(late),
         "pending_overdue_at_end": len(pending_overdue),
         "flagged_by_registers": sum(1 for r in submitted if r.register_flagged),
         "registered_at_end": len(current),

@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('submitted_at', sa.DateTime(), nullable=False),
     sa.Column('limit_working_days', sa.Integer(), nullable=False),
     sa.Column('limit_basis', sa.String(length=200), nullable=False),
-    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=True),  # unknown when the holiday calendar is
     sa.Column('register_check', sa.JSON(), nullable=True),
     sa.Column('register_flagged', sa.Boolean(), nullable=False),
     sa.Column('decided_at', sa.DateTime(), nullable=True),

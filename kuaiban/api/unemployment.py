@@ -1,0 +1,251 @@
+"""失业登记 JSON API: validate and submit applications, the caseworker's queue and decisions, follow-ups,
+services, deregistration and statistics. A thin layer over :mod:`kuaiban.unemployment`.
+
+Errors are JSON ``{"detail": 中文说明, "field": 出错的字段}`` (401/403/404/409/422); an invalid application
+record adds ``"errors": [{"field": 指标编码, "rule": …, "message": …}, …]`` with every error.
+Authenticate as for the 快办 API (``POST /api/auth/login``, ``Authorization: Bearer <token>``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
+
+from kuaiban.api.services import SessionDep, UserDep
+from kuaiban.services import audit
+from kuaiban.services.errors import ServiceError
+from kuaiban.unemployment import decision, deregistration, lifecycle, registration, statistics
+from kuaiban.unemployment import models as m
+from kuaiban.unemployment.registration import RecordInvalid
+
+_TYPE_MESSAGES = {"missing": "缺少必填字段", "string_type": "须为字符串", "bool_type": "须为布尔值",
+                  "bool_parsing": "须为布尔值", "int_type": "须为整数", "int_parsing": "须为整数",
+                  "dict_type": "须为对象", "literal_error": "取值无效", "json_invalid": "不是有效的 JSON",
+                  "extra_forbidden": "不是可接受的字段", "date_from_datetime_parsing": "须为日期 YYYY-MM-DD",
+                  "date_parsing": "须为日期 YYYY-MM-DD", "datetime_parsing": "须为时间 YYYY-MM-DDTHH:MM:SS",
+                  "datetime_from_date_parsing": "须为时间 YYYY-MM-DDTHH:MM:SS", "greater_than_equal": "过小",
+                  "less_than_equal": "过大", "string_too_long": "过长"}
+
+
+def _field(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "header")) or "body"
+
+
+class UnemploymentRoute(APIRoute):
+    """Service errors and request validation errors as Chinese JSON naming the field (code)."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RecordInvalid as exc:
+                return JSONResponse({"detail": exc.message, "field": exc.field,
+                                     "errors": [e.as_dict() for e in exc.errors]}, status_code=422)
+            except ServiceError as exc:
+                return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status)
+            except RequestValidationError as exc:
+                errors = [{"field": _field(tuple(e["loc"])),
+                           "message": f"字段 {_field(tuple(e['loc']))} {_TYPE_MESSAGES.get(e['type'], '格式错误')}"}
+                          for e in exc.errors()]
+                return JSONResponse({"detail": errors[0]["message"], "field": errors[0]["field"], "errors": errors},
+                                    status_code=422)
+
+        return route
+
+
+router = APIRouter(prefix="/api/unemployment", tags=["失业登记"], route_class=UnemploymentRoute)
+
+
+class Strict(BaseModel):
+    model_config = {"extra": "forbid"}
+
+
+PlaceBasis = Literal["户籍地", "常住地", "就业地", "参保地"]
+
+
+def _time(v: dt.datetime | None) -> str | None:
+    return v.isoformat() if v else None
+
+
+def registration_out(reg: m.Registration, *, staff: bool) -> dict[str, Any]:
+    """A registration as shown to its applicant, or (``staff``) to caseworkers with the register check."""
+    out = {"aaz341": reg.aaz341, "adc201": reg.adc201, "aab301": reg.aab301, "channel": reg.channel,
+           "channel_name": m.CHANNEL_NAMES[reg.channel], "place_basis": reg.place_basis, "name": reg.name,
+           "status": reg.status, "version": reg.version, "submitted_at": _time(reg.submitted_at),
+           "limit_working_days": reg.limit_working_days, "limit_basis": reg.limit_basis, "due_at": _time(reg.due_at),
+           "decided_at": _time(reg.decided_at), "decision": reg.decision, "reject_reason": reg.reject_reason,
+           "contact_due_at": _time(reg.contact_due_at), "deregistered_at": _time(reg.deregistered_at),
+           "declaration": {"text": reg.commitment.text, "signer": reg.commitment.signer,
+                           "signed_at": _time(reg.commitment.signed_at), "signature": reg.commitment.signature,
+                           "source": reg.commitment.source} if reg.commitment else None}
+    if staff:
+        out |= {"id_number": reg.id_number, "register_flagged": reg.register_flagged,
+                "register_check": reg.register_check, "application": reg.application, "result": reg.result,
+                "result_notes": reg.result_notes, "result_uploaded_at": _time(reg.result_uploaded_at)}
+    return out
+
+
+def _out(reg: m.Registration, user) -> dict:
+    return registration_out(reg, staff=user.role != "applicant")
+
+
+# --------------------------------------------------------------------------- application
+
+
+class ValidateIn(Strict):
+    record: dict[str, Any] = Field(description="失业登记申请信息，以指标编码为键")
+    channel: Literal["online", "window", "national"] = "online"
+    place_basis: PlaceBasis | None = None
+    submitted_on: dt.date | None = Field(None, description="按哪一天校验（默认今天）")
+
+
+@router.post("/validate", summary="校验失业登记申请信息（逐项返回错误，不保存）")
+def validate(body: ValidateIn) -> dict:
+    on = body.submitted_on or audit.now().date()
+    errors = registration.application_errors(body.record, channel=body.channel, submitted_on=on,
+                                             place_basis=body.place_basis)
+    return {"valid": not errors, "errors": [e.as_dict() for e in errors],
+            "place_bases": list(registration.place_bases_on(on)),
+            "limit": registration.decision_limit(on).__dict__}
+
+
+class SubmitIn(Strict):
+    record: dict[str, Any] = Field(description="失业登记申请信息（40 项，以指标编码为键；本地申请不填 ADC201）")
+    place_basis: PlaceBasis | None = Field(None, description="登记地依据；默认按 ADC221")
+    declaration_signed: bool = Field(description="申请人已签署书面承诺")
+
+
+@router.post("/registrations", status_code=201, summary="申请失业登记（本人线上申请，或窗口人员代为录入）")
+def submit(body: SubmitIn, session: SessionDep, user: UserDep) -> dict:
+    reg = registration.submit(session, user, body.record, place_basis=body.place_basis,
+                              declaration_signed=body.declaration_signed)
+    return _out(reg, user)
+
+
+@router.get("/registrations/mine", summary="我的失业登记")
+def mine(session: SessionDep, user: UserDep) -> list[dict]:
+    return [_out(r, user) for r in registration.my_registrations(session, user)]
+
+
+@router.get("/registrations/{aaz341}", summary="失业登记详情")
+def get_one(aaz341: str, session: SessionDep, user: UserDep) -> dict:
+    return _out(registration.get_registration(session, user, aaz341), user)
+
+
+# --------------------------------------------------------------------------- caseworker
+
+
+@router.get("/queue", summary="经办队列：本地区待审核（或指定状态）的失业登记，先到期者在前")
+def work_queue(session: SessionDep, user: UserDep, status: str = m.PENDING) -> list[dict]:
+    return [_out(r, user) for r in decision.queue(session, user, status=status)]
+
+
+@router.get("/overdue", summary="已超过办结时限仍未审核的失业登记")
+def overdue(session: SessionDep, user: UserDep) -> list[dict]:
+    return [_out(r, user) for r in decision.overdue(session, user)]
+
+
+class DecideIn(Strict):
+    approve: bool = Field(description="true 审核通过，false 审核不通过")
+    reason: str | None = Field(None, description="审核不通过原因（AAE360，不通过时必填）")
+    version: int = Field(ge=1, description="审核人看到的版本号（并发控制）")
+
+
+@router.post("/registrations/{aaz341}/decision", summary="审核：通过或不通过（生成审核结果信息）")
+def decide(aaz341: str, body: DecideIn, session: SessionDep, user: UserDep) -> dict:
+    return _out(decision.decide(session, user, aaz341, approve=body.approve, reason=body.reason,
+                                version=body.version), user)
+
+
+# --------------------------------------------------------------------------- life cycle
+
+
+class FollowUpIn(Strict):
+    method: Literal["信息比对", "实地走访", "电话调查", "短信"]
+    outcome: Literal["仍处失业", "已就业", "拒绝服务", "无法联系"]
+    at: dt.datetime | None = Field(None, description="联系或调查时间（默认现在）")
+    note: str | None = None
+
+
+@router.post("/registrations/{aaz341}/followups", status_code=201, summary="记录联系或跟踪调查")
+def followup(aaz341: str, body: FollowUpIn, session: SessionDep, user: UserDep) -> dict:
+    f = lifecycle.record_followup(session, user, aaz341, method=body.method, outcome=body.outcome, at=body.at,
+                                  note=body.note)
+    return {"id": f.id, "at": _time(f.at), "method": f.method, "outcome": f.outcome, "note": f.note}
+
+
+@router.get("/followups/due", summary="待联系、待跟踪、漏跟踪及系统建议注销的登记失业人员")
+def followups_due(session: SessionDep, user: UserDep) -> list[dict]:
+    return [s | {"contact_due_at": _time(s["contact_due_at"]), "first_contact_at": _time(s["first_contact_at"])}
+            for s in lifecycle.followups_due(session, user)]
+
+
+class ServiceIn(Strict):
+    service_key: str = Field(description="服务项目（见 GET /api/unemployment/services）")
+    note: str | None = None
+
+
+@router.get("/services", summary="登记失业人员服务清单（人社厅发〔2020〕3号 四（一）至（七））")
+def services() -> list[dict]:
+    return [s.__dict__ for s in lifecycle.service_package()]
+
+
+@router.post("/registrations/{aaz341}/services", status_code=201, summary="记录已提供的服务")
+def record_service(aaz341: str, body: ServiceIn, session: SessionDep, user: UserDep) -> dict:
+    row = lifecycle.record_service(session, user, aaz341, body.service_key, note=body.note)
+    return {"service_key": row.service_key, "provided_at": _time(row.provided_at), "note": row.note}
+
+
+@router.get("/registrations/{aaz341}/services", summary="服务提供情况")
+def services_state(aaz341: str, session: SessionDep, user: UserDep) -> list[dict]:
+    reg = registration.get_registration(session, user, aaz341)
+    return [s | {"provided_at": _time(s["provided_at"])} for s in lifecycle.services_state(session, reg)]
+
+
+@router.get("/exit-reasons", summary="注销失业登记原因（AJC00A）及系统处理方式与依据")
+def exit_reasons() -> list[dict]:
+    return [r.__dict__ for r in deregistration.exit_reasons().values()]
+
+
+class DeregisterIn(Strict):
+    reason_code: str = Field(description="注销失业登记原因（AJC00A）")
+    version: int = Field(ge=1, description="经办人看到的版本号（并发控制）")
+    effective_on: dt.date | None = Field(None, description="注销失业登记时间（ADC210，默认今天）")
+    sub_reason: str | None = Field(None, description="原因 24 的具体情形：入学、应征服兵役、移居境外")
+    employer: str | None = Field(None, description="原因 11、14 的用人单位；原因 12 的经营主体")
+    note: str | None = Field(None, description="核实情况或本地确定的情形")
+
+
+@router.post("/registrations/{aaz341}/deregistration", status_code=201, summary="注销失业登记（生成退出信息待上传）")
+def deregister(aaz341: str, body: DeregisterIn, session: SessionDep, user: UserDep) -> dict:
+    row = deregistration.deregister(session, user, aaz341, reason_code=body.reason_code, version=body.version,
+                                    effective_on=body.effective_on, sub_reason=body.sub_reason,
+                                    employer=body.employer, note=body.note)
+    return {"aaz341": aaz341, "exit_aaz341": row.aaz341, "reason_code": row.reason_code,
+            "notice_required": row.notice_required, "exit_record": row.exit_record,
+            "exit_uploaded_at": _time(row.exit_uploaded_at)}
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+@router.get("/statistics", summary="失业登记统计（报表期：上月21日至本月20日）")
+def stats(session: SessionDep, user: UserDep, year: int | None = None, month: int | None = None,
+          start: dt.date | None = None, end: dt.date | None = None, region: str | None = None) -> dict:
+    if start is None or end is None:
+        today = audit.now().date()
+        if year is None or month is None:
+            # the period that contains today: after the 20th it is next month's
+            year, month = (today.year, today.month) if today.day <= 20 else \
+                ((today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1))
+        start, end = statistics.report_period(year, month)
+    return statistics.statistics_for(session, user, start, end, region=region)
