@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from kuaiban.corpus import docno
 from kuaiban.library.models import Document
 from kuaiban.services import audit, catalogue
-from kuaiban.services.auth import require_role
+from kuaiban.services.auth import ROLE_NAMES, require_role
 from kuaiban.services.cases import LIMIT_NAMES, item_limit
 from kuaiban.services.models import (
     ACCEPTED,
@@ -121,7 +121,7 @@ def rectification_of(session: Session, case_id: int) -> Rectification | None:
 class TrailEntry:
     at: dt.datetime
     action: str
-    actor: str  # username (role) or 系统
+    actor: str  # username（role in Chinese）, or 系统
     detail: dict
 
 
@@ -129,7 +129,8 @@ def audit_trail(session: Session, case_id: int) -> list[TrailEntry]:
     """Every audit entry of a case, oldest first, with who acted."""
     rows = session.execute(select(AuditEntry, User.username).outerjoin(User, User.id == AuditEntry.actor_id)
                            .where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)).all()
-    return [TrailEntry(e.at, e.action, f"{name}（{e.actor_role}）" if name else "系统", e.detail or {})
+    return [TrailEntry(e.at, e.action, f"{name}（{ROLE_NAMES.get(e.actor_role, e.actor_role)}）" if name else "系统",
+                       e.detail or {})
             for e, name in rows]
 
 

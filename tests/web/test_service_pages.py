@@ -1,7 +1,7 @@
 """一件事 pages: the bundle list with limits and clauses, the one form (fields and materials once,
 告知承诺 signed on the page), Chinese errors next to each field with nothing stored, the case page with
-deadlines, 补正 and 好差评 — through the page handlers (TestClient, fast), then one full path in
-headless Chromium.
+deadlines, 补正 and 好差评 — through the page handlers (TestClient, fast), on SQLite and on
+PostgreSQL; then one full path in headless Chromium (the full app on the shared browser-test database).
 
 Every person and company here is synthetic (测试…); each test seeds its own region, so queues and
 cases of different tests never mix on the shared browser-test database.
@@ -102,9 +102,9 @@ def cheap_scrypt(monkeypatch):
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
+def site(backend_url, tmp_path, monkeypatch):
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
-    url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
+    url = backend_url  # a fresh SQLite file, then a fresh PostgreSQL database
     region = seed_region(url)
     with session_scope(connect(url)) as s:  # the library holds the notice the limits come from
         s.add(Document(key="no:人社部发〔2020〕26号", doc_no="人社部发〔2020〕26号", title="测试用标题"))
@@ -300,6 +300,16 @@ def test_an_overdue_task_is_marked_in_text_on_the_case_page(site):
 # ---------------------------------------------------------------- in the browser
 
 
+def browser_sign_in(page, username: str, target: str) -> None:
+    """Sign in on the login page as a person would, and wait to be back on ``target``."""
+    page.context.clear_cookies()
+    page.goto(f"/login?next={target}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(re.escape(target) + "$"), timeout=30_000)
+
+
 def test_browser_bundle_application_through_to_its_rating(page, live_server, live_db_url, screenshot,
                                                           check_accessibility, tmp_path):
     """One full path: an applicant picks a bundle, fills the form, uploads a material and signs a
@@ -310,11 +320,7 @@ def test_browser_bundle_application_through_to_its_rating(page, live_server, liv
     contract.write_bytes(b"%PDF-1.4 synthetic contract")
 
     def sign_in(username: str) -> None:
-        page.context.clear_cookies()
-        page.goto("/login?next=/services")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
+        browser_sign_in(page, username, "/services")
 
     page.goto("/services")
     check_accessibility(page, actions=["a[href='#bundle-1']"])

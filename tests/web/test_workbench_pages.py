@@ -1,7 +1,7 @@
 """经办工作台 pages: queues by role, overdue tasks marked in text, the task page's actions with the
 version in a hidden field (a stale form gets the Chinese conflict message), one 补正 notice listing every
-missing material, the audit trail, commitment verification and 差评整改 — through the handlers, then in
-headless Chromium (a correction and a bad rating opening a rectification the supervisor sees).
+missing material, the audit trail, commitment verification and 差评整改 — through the handlers on SQLite and
+PostgreSQL, then in headless Chromium (a correction and a bad rating opening a rectification the supervisor sees).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from kuaiban.services import auth, cases, ratings
 from .test_service_pages import (
     CERTIFICATE,
     FORM,
-    PASSWORD,
     SHARED,
+    browser_sign_in,
     csrf_of,
     login,
     page_app,
@@ -34,9 +34,9 @@ def cheap_scrypt(monkeypatch):
 
 
 @pytest.fixture
-def desk(tmp_path, monkeypatch):
+def desk(backend_url, tmp_path, monkeypatch):
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
-    url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
+    url = backend_url  # a fresh SQLite file, then a fresh PostgreSQL database
     region = seed_region(url)
     return TestClient(page_app(url)), url, region
 
@@ -122,7 +122,7 @@ def test_accepting_redirects_to_the_task_with_its_new_state_and_audit_trail(desk
     html = client.get(r.headers["location"]).text
     assert "已受理。" in html and "已受理</strong>（版本 2）" in html
     trail = html.split('id="trail"')[1]
-    assert "提交申请" in trail and "受理" in trail and "待受理 → 已受理" in trail and region.window in trail
+    assert "提交申请" in trail and "受理" in trail and "待受理 → 已受理" in trail and f"{region.window}（窗口人员）" in trail
 
 
 def test_refusing_needs_a_reason_in_chinese(desk):
@@ -240,18 +240,17 @@ def test_browser_correction_request_and_a_bad_rating_reach_the_supervisor(page, 
     upload, the task goes through, the applicant rates 不满意 and the supervisor sees the rectification."""
     region = seed_region(live_db_url)
     number = submitted(live_db_url, region, items=["1.1.5"], materials={SHARED: "contract.pdf"})
+    submitted(live_db_url, region, items=["2.4.3"], at=dt.datetime(2021, 3, 1, 9))  # long overdue
     wage = tmp_path / "工资审批手续.pdf"
     wage.write_bytes(b"%PDF-1.4 synthetic wage records")
 
     def sign_in(username: str) -> None:
-        page.context.clear_cookies()
-        page.goto("/login?next=/workbench")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
+        browser_sign_in(page, username, "/workbench")
 
     sign_in(region.window)
     page.get_by_role("heading", level=1, name="经办工作台").wait_for()
+    late = page.locator("table.queue").first.locator("tr.overdue")
+    assert late.count() == 1 and "已超期" in late.inner_text()  # said in words, not by colour only
     check_accessibility(page, actions=["table.queue a"])
     screenshot(page, "workbench-queue")
     page.locator("table.queue").first.get_by_role("link", name=re.compile("职工参保登记")).click()
