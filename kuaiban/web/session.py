@@ -95,6 +95,9 @@ def login_submit(
     if errors:
         return render(request, "login.html", {"next": target, "errors": errors, "username": username,
                                               "user": None}, status_code=status)
+    # commit before answering: the browser follows the redirect at once, and the request-scoped session
+    # would otherwise commit the token only after the next request may already have looked for it
+    session.commit()
     response = RedirectResponse(target, status_code=303)
     max_age = max(0, int((expires - audit.now()).total_seconds()))
     response.set_cookie(COOKIE, token, max_age=max_age, httponly=True, samesite="lax",
@@ -107,6 +110,7 @@ def logout(request: Request, session: Annotated[Session, Depends(get_session)]):
     token = request.cookies.get(COOKIE)
     if token:
         auth.logout(session, token)
+        session.commit()  # revoked before the redirect is followed (see login_submit)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
