@@ -160,6 +160,17 @@ def test_the_form_asks_each_field_and_each_material_once_and_shows_the_commitmen
     assert 'for="signer"' in html and 'for="agree"' in html
 
 
+def test_a_group_may_be_narrowed_to_a_sub_item_with_its_own_limit(site):
+    client, _, region, _ = site
+    login(client, region.applicant)
+    html = client.get("/services/bundles/1").text
+    assert 'value="养老保险关系转移接续" checked' in html and 'value="1.6.10" >' in html
+    html = client.get("/services/bundles/1/apply",
+                      params={"choose": "1", "items": ["养老保险关系转移接续", "1.6.10", "2.4.3"]}).text
+    assert "1.6.10 城镇职工基本养老保险关系转移接续申请 · 15个工作日（提速目标）" in html
+    assert "<li>养老保险关系转移接续" not in html  # the group gave way to the chosen sub-item
+
+
 def test_choosing_no_item_is_refused_in_chinese(site):
     client, _, region, _ = site
     login(client, region.applicant)
@@ -331,6 +342,7 @@ def test_browser_bundle_application_through_to_its_rating(page, live_server, liv
         box.uncheck()
     page.get_by_label(re.compile(r"^1\.1\.5 职工参保登记")).check()
     page.get_by_label(re.compile(r"^4\.1\.1 劳动用工备案")).check()
+    page.get_by_label(re.compile(r"^2\.4\.3 《就业创业证》申领")).check()  # one with a known limit
     check_accessibility(page, actions=["button[type=submit]"])
     screenshot(page, "services-choose")
     page.get_by_role("button", name="下一步：填写表单").click()
@@ -350,18 +362,20 @@ def test_browser_bundle_application_through_to_its_rating(page, live_server, liv
     page.get_by_role("button", name="提交申请").click()
     page.get_by_role("status").filter(has_text="申请已提交").wait_for()
     number = page.locator("h1").inner_text().split()[-1]
+    row = page.locator("table.tasks tr", has_text="2.4.3").inner_text()
+    assert "3个工作日（提速目标）" in row and "23:59" in row  # its deadline, in working days
     check_accessibility(page)
     screenshot(page, "services-case-submitted")
 
     sign_in(region.window)
     page.goto("/workbench")
-    for _ in range(2):
+    for _ in range(3):
         page.locator("table.queue").first.get_by_role("link").first.click()
         page.get_by_role("button", name="受理", exact=True).click()
         page.get_by_role("status").filter(has_text="已受理").wait_for()
         page.goto("/workbench")
     sign_in(region.reviewer)
-    for _ in range(2):
+    for _ in range(3):
         page.goto("/workbench")
         page.locator("table.queue").first.get_by_role("link").first.click()
         page.get_by_role("button", name="审核通过").click()
@@ -382,4 +396,4 @@ def test_browser_bundle_application_through_to_its_rating(page, live_server, liv
     assert "非常满意" in page.locator("main").inner_text()
     with session_scope(connect(live_db_url)) as s:
         tasks = s.scalars(select(Task).join(Case).where(Case.number == number)).all()
-        assert [t.state for t in tasks] == ["已办结", "已办结"]
+        assert [t.state for t in tasks] == ["已办结"] * 3
