@@ -93,6 +93,7 @@ def test_supervisor_sees_their_regions_figures_as_charts_and_tables(app_client, 
     s = region_staff["summary"]
     assert f"统计：{region_staff['region']}" in page
     assert f'<dd id="bundles-submitted">{s["bundles"]["submitted"]}</dd>' in page
+    assert f'<dd id="items-completed">{s["items"]["completed"]}</dd>' in page
     assert f'<strong id="materials-avoided">{s["materials"]["avoided"]}</strong>' in page
     assert f'<strong id="good-rate">{round(s["ratings"]["good_rate"] * 100)}%</strong>' in page
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 5
