@@ -1,0 +1,318 @@
+"""Read-only helpers for the 失业登记 web pages: the application form laid out in groups from the record
+spec (names, codes, 必填, code-table options, hints read from the 校验规则), records shown with the names of
+their codes, the clauses the pages quote (linked into the 法规库 where it holds them) and the exit reasons
+described with what the system does for each.
+
+Nothing here writes: submission, decision, follow-up and deregistration stay in the core modules.
+
+>>> [g.title for g in form_groups()][:3]
+['基本信息', '户籍地与常住地', '联系方式']
+>>> form_field("AAC004").options
+(('1', '男性'), ('2', '女性'), ('9', '未说明的性别'))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from kuaiban.library import queries
+from kuaiban.unemployment.deregistration import ExitReason, exit_reasons
+from kuaiban.unemployment.records import FieldSpec, load_code_tables, load_record
+from kuaiban.unemployment.regions import region_name
+
+_SPACE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text)
+
+HUNAN = "hunan-hrss-2020.txt"
+PROBE = 16  # characters of a quote looked for in the paragraph an anchor points at
+SHANDONG = "shandong-2020.txt"
+
+# The application's 40 fields in the order a person fills them in. ADC201 is the national platform's
+# number: never typed on a local form (registration.application_errors refuses it there).
+GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("basic", "基本信息", ("AAC003", "AAC004", "AAC005", "AAC024", "AAC011", "AAC033", "ALA040",
+                          "AAC058", "AAC044", "AAC002")),
+    ("address", "户籍地与常住地", ("AAB299", "AAC010", "AAF016", "AAC046")),
+    ("contact", "联系方式", ("AAC067", "AAE005", "AAE159", "AAE461")),
+    ("unemployment", "失业信息", ("AAB301", "ADC221", "AAE127", "AJC090", "AJC093", "ADC220", "ADC222")),
+    ("wishes", "求职意向", ("ACA112", "AAE815")),
+    ("skills", "职业资格与专业技术职务（选填）", ("ACA111", "AAC015", "ACA200", "ACA202", "ACA201", "ACA203",
+                                          "AAC200", "AAC014", "ACA204", "ACA206", "ACA205", "ACA207")),
+)
+NATIONAL_ONLY = ("ADC201",)
+RESULT_ONLY = ("AAZ341", "AAE540", "AAE360", "AAE011", "AAE036", "AAE013")
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of the form: what the label, the control and the hint need."""
+
+    code: str
+    name: str
+    required: bool
+    control: str  # select | text | textarea
+    options: tuple[tuple[str, str], ...]
+    hint: str
+    maxlength: int | None
+    inputmode: str | None = None
+
+
+@dataclass(frozen=True)
+class FormGroup:
+    key: str
+    title: str
+    fields: tuple[FormField, ...]
+
+
+def _hint(f: FieldSpec) -> tuple[str, str | None]:
+    """A short hint read from the field's checks and code table, and the keyboard the field wants."""
+    hints, mode = [], None
+    table = load_code_tables()[f.table] if f.table else None
+    for check in f.checks:
+        if check.name == "date":
+            formats = check.params.get("formats", ("YYYYMMDD",))
+            hints.append("格式 " + " 或 ".join(formats) + "，如 20200701")
+            mode = "numeric"
+        elif check.name == "not_future":
+            hints.append("不晚于今天")
+        elif check.name == "no_spaces":
+            hints.append("不含空格")
+        elif check.name == "digits":
+            hints.append(f"{check.params['count']}位数字")
+            mode = "numeric"
+        elif check.name == "landline":
+            hints.append("须带区号，如 0731-88888888，分机以“-”隔开，多个号码以半角“,”隔开")
+        elif check.name == "max_items":
+            hints.append(f"最多{check.params['count']}个，以“{check.params['separator']}”隔开")
+        elif check.name == "citizen_id":
+            hints.append("证件类型为居民身份证时，须为有效的18位公民身份号码")
+        elif check.name == "required_when":
+            hints.append("健康状况为残疾时必填")
+    if table is not None and table.provider == "stdnum.cn.loc":
+        hints.append("6位行政区划代码，如 430102（长沙市芙蓉区）")
+        mode = "numeric"
+    elif table is not None and table.codes is None:
+        hints.append(f"填写“{table.title}”代码（{table.standard or '国家标准'}）")
+    if f.code == "AAC002":
+        hints.append("可不填；填写的，须与本人账号的证件号码一致")
+    return "；".join(hints), mode
+
+
+@cache
+def form_field(code: str) -> FormField:
+    """The form input of one application field."""
+    f = load_record("application").field(code)
+    table = load_code_tables()[f.table] if f.table else None
+    hint, mode = _hint(f)
+    if table is not None and table.codes:
+        return FormField(f.code, f.name, f.required, "select", tuple(table.codes.items()), hint, None)
+    control = "textarea" if (f.length or 0) >= 100 else "text"
+    return FormField(f.code, f.name, f.required, control, (), hint, f.length, mode)
+
+
+@cache
+def form_groups() -> tuple[FormGroup, ...]:
+    return tuple(FormGroup(key, title, tuple(form_field(c) for c in codes)) for key, title, codes in GROUPS)
+
+
+def form_codes() -> tuple[str, ...]:
+    """Every field the local form posts, in form order."""
+    return tuple(c for _k, _t, codes in GROUPS for c in codes)
+
+
+def record_from_form(values: dict[str, str]) -> dict[str, str]:
+    """The application record from posted values: surrounding whitespace trimmed, empty fields left out
+    (the validator reads an empty field as not filled in; spaces inside a value are still refused)."""
+    record = {}
+    for code in form_codes():
+        value = (values.get(code) or "").strip()
+        if value:
+            record[code] = value
+    return record
+
+
+def field_order() -> dict[str, int]:
+    """Position of each form input (for the error summary, which follows the form's order)."""
+    return {code: i for i, code in enumerate(("place_basis", *form_codes()))}
+
+
+# --------------------------------------------------------------------------- showing records
+
+
+def code_name(code: str, value: object, kind: str = "application") -> str:
+    """A value as shown to people: a code with its name (``1 男性``), a region with its name."""
+    text = "" if value is None else str(value)
+    spec = load_record(kind)  # type: ignore[arg-type]
+    if not text or not spec.has(code) or not spec.field(code).table:
+        return text
+    table = load_code_tables()[spec.field(code).table]
+    if table.codes and text in table.codes:
+        return f"{text} {table.codes[text]}"
+    if table.provider == "stdnum.cn.loc":
+        name = region_name(text)
+        return f"{text} {name}" if name else text
+    return text
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    name: str
+    value: str
+
+
+def record_groups(record: dict) -> list[tuple[str, list[Row]]]:
+    """The application record in the form's groups, only the fields that were filled in."""
+    spec = load_record("application")
+    out = []
+    for _key, title, codes in GROUPS:
+        rows = [Row(c, spec.field(c).name, code_name(c, record[c])) for c in codes if record.get(c) not in (None, "")]
+        if rows:
+            out.append((title, rows))
+    national = [Row(c, spec.field(c).name, str(record[c])) for c in NATIONAL_ONLY if record.get(c)]
+    if national:
+        out.insert(0, ("全国统一服务入口", national))
+    return out
+
+
+def result_rows(result: dict | None) -> list[Row]:
+    """The result record's own fields (系统流水号, 审核结果, 原因, 经办人, 日期, 备注)."""
+    if not result:
+        return []
+    spec = load_record("result")
+    return [Row(c, spec.field(c).name, code_name(c, result[c], "result")) for c in RESULT_ONLY if result.get(c)]
+
+
+def review_results() -> tuple[tuple[str, str], ...]:
+    """AAE540 审核结果 options."""
+    return tuple((load_code_tables()["review_result"].codes or {}).items())
+
+
+# --------------------------------------------------------------------------- exit reasons
+
+ACTION_TEXT = {
+    "end": "登记即行注销，无须另填",
+    "record_employer": "须填写录用单位（或公益性岗位单位）",
+    "record_business": "须填写所从事的个体经营、企业或民办非企业名称",
+    "choose_sub_reason": "须选择具体情形（入学、应征服兵役、移居境外）",
+    "derived_refusals": "仅在跟踪记录显示最近3次联系均拒绝服务时可选，并须填写核实情况",
+    "derived_unreachable": "仅在跟踪记录显示连续6个月均无法取得联系时可选，并须填写核实情况",
+    "local_ground": "须在备注中写明本地确定的情形",
+}
+
+
+@dataclass(frozen=True)
+class ExitChoice:
+    code: str
+    name: str
+    group: str
+    action: str
+    notice: str
+    clause: str
+
+
+def exit_choices() -> list[ExitChoice]:
+    """The AJC00A reasons with what the system does and whether the person is told (告知)."""
+    out = []
+    for r in exit_reasons().values():
+        out.append(ExitChoice(r.code, r.name, r.group, ACTION_TEXT.get(r.action, r.action), _notice_text(r),
+                              f"{r.clause['wenhao']} {r.clause['clause']}（{r.clause['file'].split('/')[-1]}:"
+                              f"{r.clause['lines'][0]}）"))
+    return out
+
+
+def _notice_text(r: ExitReason) -> str:
+    if r.sub_reasons:
+        return "；".join(f"{k}：{'须告知本人' if v else '无须告知'}" for k, v in r.sub_reasons.items())
+    return "须以适当方式告知本人" if r.notice else "无须告知（人社厅发〔2020〕3号 五 所列除外情形）"
+
+
+def sub_reasons() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for r in exit_reasons().values() for s in r.sub_reasons))
+
+
+# --------------------------------------------------------------------------- clauses quoted on the pages
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause quoted on the pages: 文号, item, compilation file and line, verbatim text."""
+
+    key: str
+    wenhao: str
+    item: str
+    file: str
+    line: int
+    quote: str
+
+
+CLAUSES = (
+    Clause("who", "人社厅发〔2020〕3号", "一", HUNAN, 3393,
+           "劳动年龄内、有劳动能力、有就业要求、处于无业状态的城乡劳动者，可在户籍地或常住地办理失业登记。"
+           "本通知所指劳动年龄为年满16周岁（含）至依法享受基本养老保险待遇。"),
+    Clause("places", "人社厅发〔2020〕79号", "一（一）", SHANDONG, 5431,
+           "城乡失业人员可在户籍地、常住地、就业地、参保地进行失业登记。其中，就业地指失业人员失业前进行就业登记、"
+           "劳动用工备案的地点；参保地指失业人员失业前参加社会保险的地点。"),
+    Clause("channels", "人社厅发〔2020〕3号", "二", HUNAN, 3397,
+           "各地要采用线下渠道与线上渠道相结合的方式受理劳动者失业登记申请。"),
+    Clause("declaration", "人社厅发〔2020〕3号", "三", HUNAN, 3403,
+           "劳动者持本人有效身份证件，填写《失业人员登记表》（表样见附件1），提供个人基本信息和失业原因，"
+           "并由本人对填写信息真实性作出书面承诺。"),
+    Clause("proofs", "人社厅发〔2020〕79号", "一（二）", SHANDONG, 5433,
+           "全面推行告知承诺制……不得要求失业人员提供除本人身份证件以外其他证明原身份的有关证明，"
+           "不得要求提供终止或解除劳动关系证明……严禁以资料（材料）不全、未参保、不符合领金条件等理由拒绝登记。"),
+    Clause("limit7", "人社厅发〔2020〕3号", "三", HUNAN, 3405,
+           "各地可采取劳动者书面承诺的方式，在7个工作日内办结失业登记，以适当方式主动反馈办理结果。"),
+    Clause("limit3", "人社厅发〔2020〕79号", "一（三）", SHANDONG, 5435,
+           "要在3个工作日内办结失业登记申请，并在办理失业登记后5个工作日内，通过电话、短信等方式主动联系登记失业人员。"),
+    Clause("in_force", "人社厅发〔2020〕79号", "（落款 2020年7月20日）", SHANDONG, 5467,
+           "本通知自发文之日起执行。已有规定与本通知不一致的，按本通知执行。"),
+    Clause("no_refusal", "人社厅发〔2020〕3号", "八", HUNAN, 3455, "不得以人户分离、户籍不在本地等为由不予受理。"),
+    Clause("followup", "人社厅发〔2020〕79号", "一（四）", SHANDONG, 5437,
+           "要落实定期联系制度，每月开展1次跟踪调查……不能简单以连续3次拒绝接受公共就业服务、连续6个月无法取得联系为由，"
+           "注销失业人员失业登记。"),
+)
+
+
+@dataclass(frozen=True)
+class ClauseView:
+    clause: Clause
+    url: str | None  # None: the library does not hold the document
+
+    @property
+    def source(self) -> str:
+        return f"{self.clause.file}:{self.clause.line}"
+
+
+def clause_links(session: Session) -> dict[str, ClauseView]:
+    """Each quoted clause with its place in the library: /library/doc/<id>#l<line> when the document is
+    held and prints that paragraph from that compilation, the document alone when only the document is,
+    nothing (the compilation file and line are shown) when the library does not hold it."""
+    out: dict[str, ClauseView] = {}
+    docs: dict[str, object] = {}
+    for c in CLAUSES:
+        if c.wenhao not in docs:
+            try:
+                docs[c.wenhao] = queries.find_document(session, c.wenhao)
+            except queries.NotFound:
+                docs[c.wenhao] = None
+        doc = docs[c.wenhao]
+        url = None
+        if doc is not None:
+            url = f"/library/doc/{doc.id}"
+            printed_here = any(src.file == c.file and src.start_line <= c.line <= src.end_line
+                               for src in doc.sources)
+            # the paragraph holding the line: it starts there or is the last one starting before it
+            holding = max((line for _t, line, _h in doc.paragraphs if line <= c.line), default=None)
+            text = next((t for t, line, _h in doc.paragraphs if line == holding), "")
+            if printed_here and holding is not None and _squash(c.quote.split("……")[0])[:PROBE] in _squash(text):
+                url += f"#l{holding}"
+        out[c.key] = ClauseView(c, url)
+    return out
