@@ -66,6 +66,9 @@ class HttpNationalPlatform:
         self.client_id = answer["client_id"]
         return self.client_id
 
+    def resume(self, client_id: str) -> None:
+        self.client_id = client_id
+
     def download(self, after: int, limit: int) -> p.Page:
         return p.page_from_json(self._call("GET", p.APPLICATIONS, query={"after": after, "limit": limit}))
 

@@ -187,16 +187,12 @@ class Synchronizer:
         with session_scope(self.engine) as session:
             held = session.get(SyncCursor, CLIENT_ID)
             if held is not None and held.text:
-                self._use_client_id(held.text)
+                self.platform.resume(held.text)
                 return held.text
         client_id = self.platform.register(self.config.system, self.config.regions)
         with session_scope(self.engine) as session:
             self._set_cursor(session, CLIENT_ID, text=client_id)
         return client_id
-
-    def _use_client_id(self, client_id: str) -> None:
-        if getattr(self.platform, "client_id", None) != client_id and hasattr(self.platform, "client_id"):
-            self.platform.client_id = client_id
 
     # --- download ---
 
