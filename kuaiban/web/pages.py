@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kuaiban.api.deps import get_session
@@ -90,7 +90,7 @@ def library(
         "hits": hits, "documents": documents, "total": total, "errors": errors,
         "searched": bool(q.strip()) and not errors, "browsed": filtered and not q.strip() and not errors,
         "regions": _choices(session, Document.region), "categories": _choices(session, Document.category),
-        "statuses": STATUSES, "doc_count": session.query(Document.id).count(),
+        "statuses": STATUSES, "doc_count": session.scalar(select(func.count(Document.id))),
     }, status_code=422 if errors else 200)
 
 
