@@ -150,3 +150,15 @@ def test_day_and_month_deadlines_are_monotone_and_land_on_working_days(start, n)
 def test_minute_deadlines_are_monotone(start, n):
     assert deadline(start, minutes=n) - start == timedelta(minutes=n)
     assert deadline(start, minutes=n) < deadline(start, minutes=n + 1)
+
+
+def test_the_fast_working_day_check_agrees_with_chinese_calendar_on_every_covered_day():
+    """is_working_day reads chinese-calendar's tables once instead of calling is_workday (which scans
+    every holiday to check its range on each call): the answers must not change."""
+    import chinese_calendar
+
+    first, last = covered_years()
+    day = date(first, 1, 1)
+    while day.year <= last:
+        assert is_working_day(day) == chinese_calendar.is_workday(day), day
+        day += timedelta(days=1)
