@@ -10,7 +10,7 @@ from kuaiban import __version__
 from kuaiban.api import library, services
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
-from kuaiban.web import pages, service_pages, workbench
+from kuaiban.web import pages, service_pages, unemployment_pages, workbench
 
 
 def create_app(db_url: str | None = None) -> FastAPI:
@@ -26,6 +26,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(service_pages.router)
     app.include_router(workbench.router)
+    app.include_router(unemployment_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
     @app.get("/api/health", tags=["运行状态"], summary="服务与数据库是否可用")

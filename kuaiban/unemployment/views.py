@@ -102,6 +102,8 @@ def _hint(f: FieldSpec) -> tuple[str, str | None]:
         hints.append(f"填写“{table.title}”代码（{table.standard or '国家标准'}）")
     if f.code == "AAC002":
         hints.append("可不填；填写的，须与本人账号的证件号码一致")
+    if mode is None and f.length and not (table is not None and table.codes):
+        hints.append(f"不超过{f.length}字")
     return "；".join(hints), mode
 
 

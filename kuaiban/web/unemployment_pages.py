@@ -1,0 +1,426 @@
+"""失业登记 pages: what it is and where one may register, the application form (a citizen for themselves,
+or a 窗口人员 filing for someone), the applicant's own registration, and the caseworker's queue and
+registration page (审核, 跟踪调查, 服务, 注销).
+
+A thin layer over :mod:`kuaiban.unemployment`: the form is checked by the same validator as the API
+(``registration.application_errors``), each message shown at its field and in a summary at the top,
+nothing stored while any error remains; the 书面承诺 generated from the record is shown on a second
+step and signed there before ``registration.submit`` files it (人社厅发〔2020〕3号 三, hunan-hrss-2020.txt:3403:
+“由本人对填写信息真实性作出书面承诺”). Every POST carries the session's CSRF token
+(:mod:`kuaiban.web.page_support`), runs in one transaction and redirects (303) to a page that can be
+reloaded; the caseworker's forms carry the registration's version, so a stale form gets the core's
+Chinese conflict message and the page shows the registration as it now is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from kuaiban.db import session_scope
+from kuaiban.services import audit
+from kuaiban.services.errors import ServiceError
+from kuaiban.services.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
+from kuaiban.unemployment import decision, deregistration, lifecycle, registration
+from kuaiban.unemployment import models as m
+from kuaiban.unemployment import views as uv
+from kuaiban.unemployment.registration import RecordInvalid
+from kuaiban.unemployment.validate import FieldError
+from kuaiban.web.page_support import csrf_failed, csrf_ok, message_page, render, user_or_redirect
+
+router = APIRouter(prefix="/unemployment", include_in_schema=False)
+
+STAFF = (WINDOW, REVIEWER, SUPERVISOR)
+CASEWORKERS = (WINDOW, REVIEWER)  # follow-ups, services and deregistration (lifecycle, deregistration)
+DONE = {"submitted": "申请已提交，书面承诺已签署。", "decided": "审核结果已保存。", "followup": "跟踪调查已记录。",
+        "service": "服务提供情况已记录。", "deregistered": "失业登记已注销，退出信息已生成待上传。"}
+
+
+def _engine(request: Request):
+    return request.app.state.engine
+
+
+def _now() -> dt.datetime:
+    return audit.now()
+
+
+# ---------------------------------------------------------------- what 失业登记 is
+
+
+@router.get("", response_class=HTMLResponse)
+def index(request: Request) -> Response:
+    with session_scope(_engine(request)) as s:
+        from kuaiban.web import session as web_session
+
+        user = web_session.current_user(request, s)
+        today = _now().date()
+        return render(request, "unemployment/index.html", {
+            "clauses": uv.clause_links(s), "limit": registration.decision_limit(today),
+            "places": registration.place_bases_on(today), "declaration": registration.DECLARATION}, user=user)
+
+
+# ---------------------------------------------------------------- the application form
+
+
+def _filer(request: Request, s: Session) -> User | Response:
+    """A citizen applying for themselves, or a window clerk filing for someone."""
+    user = user_or_redirect(request, s)
+    if isinstance(user, Response):
+        return user
+    if user.role == APPLICANT:
+        own = s.get(Applicant, user.applicant_id) if user.applicant_id else None
+        if own is None or own.kind != "citizen":
+            return message_page(request, "无法申请失业登记", "失业登记须以个人办事人账号申请；单位账号不能申请。",
+                                status=403, user=user)
+    elif user.role != WINDOW:
+        return message_page(request, "无法录入失业登记申请",
+                            "失业登记申请由本人线上提交，或由窗口人员代为录入；后台审核人员和监督人员请前往审核队列。",
+                            status=403, user=user)
+    return user
+
+
+def _prefill(s: Session, user: User, today: dt.date) -> dict[str, str]:
+    """What the form can start with: today's date, the applicant's own name and ID, the clerk's region."""
+    values = {"AAE127": today.strftime("%Y%m%d")}
+    if user.role == APPLICANT and user.applicant_id:
+        own = s.get(Applicant, user.applicant_id)
+        values["AAC003"] = own.name
+        if own.id_number:
+            values |= {"AAC044": own.id_number, "AAC002": own.id_number}
+            if len(own.id_number) == 18:
+                values["AAC058"] = "01"
+        if own.region and len(own.region) == 6 and own.region.isdigit():
+            values["AAB301"] = own.region
+    elif user.region and len(user.region) == 6 and user.region.isdigit():
+        values["AAB301"] = user.region
+    return values
+
+
+def _channel(user: User) -> str:
+    return m.ONLINE if user.role == APPLICANT else m.WINDOW
+
+
+def _form_page(request: Request, user: User, values: dict[str, str], errors: list[FieldError], *,
+               status: int = 200) -> Response:
+    today = _now().date()
+    by_field: dict[str, str] = {}
+    for e in errors:
+        by_field[e.field] = f"{by_field[e.field]}；{e.message}" if e.field in by_field else e.message
+    order = uv.field_order()
+    summary = sorted(by_field.items(), key=lambda kv: order.get(kv[0], -1))
+    return render(request, "unemployment/form.html", {
+        "groups": uv.form_groups(), "values": values, "errors": by_field,
+        "summary": [(code if code in order else "ue-form", message) for code, message in summary],
+        "places": registration.place_bases_on(today), "limit": registration.decision_limit(today),
+        "channel": _channel(user), "declaration": registration.DECLARATION}, status=status, user=user)
+
+
+def _confirm_page(request: Request, user: User, values: dict[str, str], errors: dict[str, str], *,
+                  status: int = 200) -> Response:
+    record = uv.record_from_form(values)
+    basis = values.get("place_basis") or registration.PLACE_CODES.get(record.get("ADC221", ""), registration.HOUSEHOLD)
+    return render(request, "unemployment/confirm.html", {
+        "values": values, "record_groups": uv.record_groups(record), "basis": basis,
+        "text": registration.declaration_text(record, basis), "name": record.get("AAC003", ""),
+        "channel": _channel(user), "errors": errors, "codes": (*uv.form_codes(), "place_basis"),
+        "limit": registration.decision_limit(_now().date())}, status=status, user=user)
+
+
+@router.get("/apply", response_class=HTMLResponse)
+def apply_form(request: Request) -> Response:
+    with session_scope(_engine(request)) as s:
+        user = _filer(request, s)
+        if isinstance(user, Response):
+            return user
+        return _form_page(request, user, _prefill(s, user, _now().date()), [])
+
+
+@router.post("/apply", response_class=HTMLResponse)
+async def apply_submit(request: Request) -> Response:
+    data = await request.form()
+    values = {k: str(data.get(k) or "") for k in (*uv.form_codes(), "place_basis", "signer")}
+    return await run_in_threadpool(_apply, request, values, str(data.get("step") or "check"),
+                                   data.get("agree") == "1", str(data.get("csrf") or ""))
+
+
+def _apply(request: Request, values: dict[str, str], step: str, agree: bool, token: str) -> Response:
+    """Three steps: ``check`` the form (back to it with every error, or on to the declaration),
+    ``edit`` (back to the form from the declaration) and ``submit`` (signed: file it)."""
+    with session_scope(_engine(request)) as s:
+        user = _filer(request, s)
+        if isinstance(user, Response):
+            return user
+        if not csrf_ok(request, token):
+            return csrf_failed(request, user)
+        if step == "edit":
+            return _form_page(request, user, values, [])
+        record = uv.record_from_form(values)
+        basis = values.get("place_basis") or None
+        errors = registration.application_errors(record, channel=_channel(user), submitted_on=_now().date(),
+                                                 place_basis=basis)
+        if errors:
+            return _form_page(request, user, values, errors, status=422)
+        if step != "submit":
+            return _confirm_page(request, user, values, {})
+        sign_errors = {}
+        if not agree:
+            sign_errors["agree"] = ("请勾选：本人已阅读并签署上述书面承诺" if user.role == APPLICANT
+                                    else "请勾选：申请人已当面阅读并签署上述书面承诺")
+        if values.get("signer", "").strip() != record.get("AAC003"):
+            sign_errors["signer"] = f"签名须与姓名（AAC003）“{record.get('AAC003', '')}”一致"
+        if sign_errors:
+            return _confirm_page(request, user, values, sign_errors, status=422)
+        try:
+            reg = registration.submit(s, user, record, place_basis=basis, declaration_signed=True)
+        except RecordInvalid as exc:
+            s.rollback()
+            return _form_page(request, user, values, exc.errors, status=exc.status)
+        except ServiceError as exc:
+            s.rollback()
+            if exc.field in uv.field_order():
+                return _form_page(request, user, values, [FieldError(exc.field, "service", exc.message)],
+                                  status=exc.status)
+            return _confirm_page(request, user, values, {"agree": exc.message}, status=exc.status)
+        target = (f"/unemployment/registrations/{reg.aaz341}" if user.role == APPLICANT
+                  else f"/unemployment/review/{reg.aaz341}")
+    return RedirectResponse(f"{target}?done=submitted", status_code=303)
+
+
+# ---------------------------------------------------------------- the applicant's own registrations
+
+
+def _status_context(s: Session, reg: m.Registration, now: dt.datetime) -> dict:
+    """What both the applicant's and the caseworker's page show about where a registration stands."""
+    reasons = deregistration.exit_reasons()
+    dereg = reg.deregistration
+    return {"reg": reg, "now": now, "channel_name": m.CHANNEL_NAMES[reg.channel],
+            "overdue": reg.status == m.PENDING and reg.due_at is not None and reg.due_at < now,
+            "result_rows": uv.result_rows(reg.result), "decision_name": dict(uv.review_results()).get(reg.decision or ""),
+            "services": lifecycle.services_state(s, reg) if reg.status in (m.REGISTERED, m.DEREGISTERED) else [],
+            "dereg": dereg, "dereg_reason": reasons[dereg.reason_code].name if dereg else None,
+            "region_name": uv.code_name("AAB301", reg.aab301)}
+
+
+@router.get("/mine", response_class=HTMLResponse)
+def my_registrations(request: Request) -> Response:
+    with session_scope(_engine(request)) as s:
+        user = user_or_redirect(request, s)
+        if isinstance(user, Response):
+            return user
+        if user.role != APPLICANT:
+            return RedirectResponse("/unemployment/review", status_code=303)
+        now = _now()
+        regs = registration.my_registrations(s, user)
+        return render(request, "unemployment/mine.html", {
+            "regs": regs, "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at and r.due_at < now}},
+            user=user)
+
+
+@router.get("/registrations/{aaz341}", response_class=HTMLResponse)
+def my_registration(request: Request, aaz341: str, done: str | None = None) -> Response:
+    with session_scope(_engine(request)) as s:
+        user = user_or_redirect(request, s)
+        if isinstance(user, Response):
+            return user
+        if user.role != APPLICANT:
+            return RedirectResponse(f"/unemployment/review/{aaz341}", status_code=303)
+        try:
+            reg = registration.get_registration(s, user, aaz341)
+        except ServiceError as exc:
+            return message_page(request, "无法查看失业登记", exc.message, status=exc.status, user=user)
+        return render(request, "unemployment/registration.html",
+                      _status_context(s, reg, _now()) | {"notice": DONE.get(done or "")}, user=user)
+
+
+# ---------------------------------------------------------------- the caseworker's queue
+
+
+def _staff(request: Request, s: Session) -> User | Response:
+    user = user_or_redirect(request, s)
+    if isinstance(user, Response):
+        return user
+    if user.role not in STAFF:
+        return message_page(request, "无权进入失业登记审核", "失业登记审核仅供窗口人员、后台审核人员和监督人员使用。",
+                            status=403, user=user)
+    return user
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_queue(request: Request, status: str = m.PENDING) -> Response:
+    with session_scope(_engine(request)) as s:
+        user = _staff(request, s)
+        if isinstance(user, Response):
+            return user
+        if status not in m.STATES:
+            status = m.PENDING
+        now = _now()
+        regs = decision.queue(s, user, status=status)
+        return render(request, "unemployment/queue.html", {
+            "regs": regs, "status": status, "states": m.STATES, "channel_names": m.CHANNEL_NAMES,
+            "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at is not None and r.due_at < now},
+            "attention": lifecycle.followups_due(s, user, on=now), "reasons": deregistration.exit_reasons()},
+            user=user)
+
+
+# ---------------------------------------------------------------- the caseworker's registration page
+
+# which input of which form a core error names (field → element id); others go to the form's summary
+FORM_FIELDS: dict[str, dict[str, str]] = {
+    "decision": {"AAE540": "AAE540-1", "AAE360": "AAE360"},
+    "followup": {"method": "fu-method", "outcome": "fu-outcome", "at": "fu-at", "note": "fu-note"},
+    "service": {"service_key": "sv-key", "note": "sv-note"},
+    "deregister": {"AJC00A": "dr-reason", "reason_code": "dr-reason", "sub_reason": "dr-sub", "employer": "dr-employer",
+                   "note": "dr-note", "ADC210": "dr-date"},
+}
+FORM_TITLES = {"decision": "审核", "followup": "跟踪调查", "service": "服务", "deregister": "注销登记"}
+
+
+def _review_context(s: Session, user: User, aaz341: str) -> dict:
+    reg = registration.get_registration(s, user, aaz341)
+    now = _now()
+    ctx = _status_context(s, reg, now) | {
+        "app_groups": uv.record_groups(reg.application), "check": reg.register_check or {},
+        "review_results": uv.review_results(), "exit_choices": uv.exit_choices(), "sub_reasons": uv.sub_reasons(),
+        "methods": lifecycle.METHODS, "outcomes": lifecycle.OUTCOMES, "package": lifecycle.service_package(),
+        "can_decide": user.role == REVIEWER and reg.status == m.PENDING,
+        "can_manage": user.role in CASEWORKERS and reg.status == m.REGISTERED,
+        "followup_state": lifecycle.followup_state(reg, now) if reg.status == m.REGISTERED else None,
+        "today": now.date().isoformat()}
+    return ctx
+
+
+@router.get("/review/{aaz341}", response_class=HTMLResponse)
+def review_page(request: Request, aaz341: str, done: str | None = None) -> Response:
+    with session_scope(_engine(request)) as s:
+        user = _staff(request, s)
+        if isinstance(user, Response):
+            return user
+        try:
+            ctx = _review_context(s, user, aaz341)
+        except ServiceError as exc:
+            return message_page(request, "无法查看失业登记", exc.message, status=exc.status, user=user)
+        return render(request, "unemployment/review.html",
+                      ctx | {"notice": DONE.get(done or ""), "errors": {}, "failed": None, "values": {}}, user=user)
+
+
+def _act(request: Request, aaz341: str, form: str, values: dict[str, str], token: str,
+         action: Callable[[Session, User, int | None], None], done: str,
+         check: Callable[[], dict[str, str]] | None = None, *, versioned: bool = True) -> Response:
+    """One caseworker action in one transaction: CSRF, the version (decision and deregistration change the
+    registration; follow-ups and services add to it and the core checks its state), the core call; on
+    refusal the page again with the message at the field (or in the summary) and the registration as it
+    now is."""
+    with session_scope(_engine(request)) as s:
+        user = _staff(request, s)
+        if isinstance(user, Response):
+            return user
+        if not csrf_ok(request, token):
+            return csrf_failed(request, user)
+        errors: dict[str, str] = dict(check()) if check else {}
+        status = 422
+        version = values.get("version", "")
+        if not errors and versioned and not version.isdigit():
+            errors["version"] = "表单缺少版本号，请刷新页面后重试"
+        if not errors:
+            try:
+                action(s, user, int(version) if version.isdigit() else None)
+            except ServiceError as exc:
+                errors[exc.field or "action"] = exc.message
+                status = exc.status
+        if errors:
+            s.rollback()
+            try:
+                ctx = _review_context(s, user, aaz341)
+            except ServiceError as exc:
+                return message_page(request, "无法办理", exc.message, status=exc.status, user=user)
+            ids = FORM_FIELDS[form]
+            at_fields = {ids[k]: v for k, v in errors.items() if k in ids}
+            summary = [(ids.get(k, f"form-{form}"), v) for k, v in errors.items()]
+            return render(request, "unemployment/review.html", ctx | {
+                "notice": None, "errors": at_fields, "summary": summary, "failed": form,
+                "failed_title": FORM_TITLES[form], "values": values,
+                "stale": any(k in ("version", "status") for k in errors)}, status=status, user=user)
+    return RedirectResponse(f"/unemployment/review/{aaz341}?done={done}", status_code=303)
+
+
+async def _form_values(request: Request, names: tuple[str, ...]) -> tuple[dict[str, str], str]:
+    data = await request.form()
+    return {k: str(data.get(k) or "").strip() for k in (*names, "version")}, str(data.get("csrf") or "")
+
+
+@router.post("/review/{aaz341}/decision", response_class=HTMLResponse)
+async def decide(request: Request, aaz341: str) -> Response:
+    values, token = await _form_values(request, ("AAE540", "AAE360"))
+
+    def check() -> dict[str, str]:
+        codes = dict(uv.review_results())
+        if values["AAE540"] not in codes:
+            return {"AAE540": "请选择审核结果（AAE540）：" + "、".join(codes.values())}
+        return {}
+
+    def action(s: Session, user: User, version: int | None) -> None:
+        decision.decide(s, user, aaz341, approve=values["AAE540"] == m.APPROVED_CODE,
+                        reason=values["AAE360"] or None, version=version or 0)
+
+    return await run_in_threadpool(_act, request, aaz341, "decision", values, token, action, "decided", check)
+
+
+def _datetime(text: str) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+@router.post("/review/{aaz341}/followup", response_class=HTMLResponse)
+async def followup(request: Request, aaz341: str) -> Response:
+    values, token = await _form_values(request, ("method", "outcome", "at", "note"))
+
+    def check() -> dict[str, str]:
+        try:
+            _datetime(values["at"])
+        except ValueError:
+            return {"at": "跟踪时间格式应为 年-月-日 时:分"}
+        return {}
+
+    def action(s: Session, user: User, version: int | None) -> None:
+        lifecycle.record_followup(s, user, aaz341, method=values["method"], outcome=values["outcome"],
+                                  at=_datetime(values["at"]), note=values["note"] or None)
+
+    return await run_in_threadpool(_act, request, aaz341, "followup", values, token, action, "followup", check,
+                                   versioned=False)
+
+
+@router.post("/review/{aaz341}/service", response_class=HTMLResponse)
+async def service(request: Request, aaz341: str) -> Response:
+    values, token = await _form_values(request, ("service_key", "note"))
+
+    def action(s: Session, user: User, version: int | None) -> None:
+        lifecycle.record_service(s, user, aaz341, values["service_key"], note=values["note"] or None)
+
+    return await run_in_threadpool(_act, request, aaz341, "service", values, token, action, "service",
+                                   versioned=False)
+
+
+@router.post("/review/{aaz341}/deregistration", response_class=HTMLResponse)
+async def deregister(request: Request, aaz341: str) -> Response:
+    values, token = await _form_values(request, ("AJC00A", "sub_reason", "employer", "note", "ADC210"))
+
+    def check() -> dict[str, str]:
+        if not values["AJC00A"]:
+            return {"AJC00A": "请选择注销失业登记原因（AJC00A）"}
+        try:
+            dt.date.fromisoformat(values["ADC210"]) if values["ADC210"] else None
+        except ValueError:
+            return {"ADC210": "注销失业登记时间（ADC210）格式应为 年-月-日"}
+        return {}
+
+    def action(s: Session, user: User, version: int | None) -> None:
+        deregistration.deregister(
+            s, user, aaz341, reason_code=values["AJC00A"], version=version or 0,
+            effective_on=dt.date.fromisoformat(values["ADC210"]) if values["ADC210"] else None,
+            sub_reason=values["sub_reason"] or None, employer=values["employer"] or None, note=values["note"] or None)
+
+    return await run_in_threadpool(_act, request, aaz341, "deregister", values, token, action, "deregistered", check)
