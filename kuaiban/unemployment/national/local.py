@@ -9,7 +9,7 @@ so :meth:`RegistrationService.pending_results` does not filter on the channel.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -45,8 +45,8 @@ class RegistrationService:
         ).all()
         return [PendingRecord(r.id, r.result) for r in rows]
 
-    def mark_result_uploaded(self, session: Session, local_id: int, at: dt.datetime) -> None:
-        decision.mark_results_uploaded(session, [local_id], at)
+    def mark_results_uploaded(self, session: Session, local_ids: Sequence[int], at: dt.datetime) -> None:
+        decision.mark_results_uploaded(session, list(local_ids), at)
 
     def pending_exits(self, session: Session, limit: int) -> list[PendingRecord]:
         rows = session.execute(
@@ -56,5 +56,5 @@ class RegistrationService:
         ).all()
         return [PendingRecord(r.id, r.exit_record) for r in rows]
 
-    def mark_exit_uploaded(self, session: Session, local_id: int, at: dt.datetime) -> None:
-        deregistration.mark_exits_uploaded(session, [local_id], at)
+    def mark_exits_uploaded(self, session: Session, local_ids: Sequence[int], at: dt.datetime) -> None:
+        deregistration.mark_exits_uploaded(session, list(local_ids), at)

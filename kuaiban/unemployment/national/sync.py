@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
@@ -87,13 +87,13 @@ class LocalSystem(Protocol):
         ``ue_sync_outbox`` (kind ``result``, by local id)."""
         ...
 
-    def mark_result_uploaded(self, session: Session, local_id: int, at: dt.datetime) -> None: ...
+    def mark_results_uploaded(self, session: Session, local_ids: Sequence[int], at: dt.datetime) -> None: ...
 
     def pending_exits(self, session: Session, limit: int) -> list[PendingRecord]:
         """Deregistrations whose exit record is neither uploaded nor staged (kind ``exit``)."""
         ...
 
-    def mark_exit_uploaded(self, session: Session, local_id: int, at: dt.datetime) -> None: ...
+    def mark_exits_uploaded(self, session: Session, local_ids: Sequence[int], at: dt.datetime) -> None: ...
 
 
 class Caseworker(Protocol):
@@ -263,7 +263,7 @@ class Synchronizer:
         with session_scope(self.engine) as session:
             report.results_staged += self._stage(session, RESULT, self.local.pending_results)
         acked, failed = self._drain(RESULT, lambda records: self.platform.upload_results(records),
-                                    self.local.mark_result_uploaded)
+                                    self.local.mark_results_uploaded)
         report.results_acked += acked
         report.failed_uploads += failed
 
@@ -272,7 +272,7 @@ class Synchronizer:
         with session_scope(self.engine) as session:
             report.exits_staged += self._stage(session, EXIT, self.local.pending_exits, batch_date)
         acked, failed = self._drain(EXIT, lambda records: self.platform.upload_exits(batch_date, records),
-                                    self.local.mark_exit_uploaded)
+                                    self.local.mark_exits_uploaded)
         report.exits_acked += acked
         report.failed_uploads += failed
         with session_scope(self.engine) as session:
@@ -296,14 +296,14 @@ class Synchronizer:
                 return staged
 
     def _drain(self, kind: str, send: Callable[[list[Mapping[str, Any]]], list[p.Receipt]],
-               mark: Callable[[Session, int, dt.datetime], None]) -> tuple[int, int]:
+               mark: Callable[[Session, Sequence[int], dt.datetime], None]) -> tuple[int, int]:
         """Upload every unacknowledged outbox row of ``kind`` in batches until none is left."""
         acked = failed = 0
         last_id = 0
         while True:
             with session_scope(self.engine) as session:
                 rows = session.execute(
-                    select(OutboxItem.id, OutboxItem.payload, OutboxItem.record_key)
+                    select(OutboxItem.id, OutboxItem.kind, OutboxItem.payload, OutboxItem.record_key)
                     .where(OutboxItem.kind == kind, OutboxItem.acked_at.is_(None), OutboxItem.failed_at.is_(None),
                            OutboxItem.id > last_id)
                     .order_by(OutboxItem.id).limit(self.config.upload_batch)
@@ -320,26 +320,34 @@ class Synchronizer:
             acked, failed = acked + a, failed + f
 
     def _apply_receipts(self, rows: Sequence[Any], receipts: Sequence[p.Receipt],
-                        mark: Callable[[Session, int, dt.datetime], None]) -> tuple[int, int]:
+                        mark: Callable[[Session, Sequence[int], dt.datetime], None]) -> tuple[int, int]:
+        """Record the platform's receipts and mark the local rows uploaded, all in one transaction."""
         if [r.key for r in receipts] != [r.record_key for r in rows]:
             raise p.TransportError("回执与上传记录不一致（数量或顺序不符），整批重传")
-        acked = failed = 0
         now = self.now()
+        by_status: dict[str, list[int]] = {}
+        for row, receipt in zip(rows, receipts, strict=True):
+            by_status.setdefault(receipt.status, []).append(row.id)
+        acked_ids = [i for status in p.ACCEPTED for i in by_status.get(status, ())]
         with session_scope(self.engine) as session:
-            for row, receipt in zip(rows, receipts, strict=True):
-                item = session.get(OutboxItem, row.id)
-                item.attempts += 1
-                item.ack_status = receipt.status
-                if receipt.accepted:
-                    item.acked_at = now
-                    mark(session, item.local_id, now)
-                    acked += 1
+            for status, ids in by_status.items():
+                values: dict[str, Any] = {"ack_status": status, "attempts": OutboxItem.attempts + 1}
+                if status in p.ACCEPTED:
+                    values["acked_at"] = now
                 else:  # conflict, invalid, unknown application: sending again cannot help
-                    item.failed_at = now
-                    item.last_error = "; ".join(e.get("message", "") for e in receipt.errors) or receipt.status
-                    failed += 1
-                self._pending_counts[f"upload.{item.kind}.{receipt.status}"] += 1
-        return acked, failed
+                    values["failed_at"] = now
+                session.execute(update(OutboxItem).where(OutboxItem.id.in_(ids)).values(**values)
+                                .execution_options(synchronize_session=False))
+                kind = rows[0].kind
+                self._pending_counts[f"upload.{kind}.{status}"] += len(ids)
+            for row, receipt in zip(rows, receipts, strict=True):
+                if not receipt.accepted:
+                    session.execute(update(OutboxItem).where(OutboxItem.id == row.id).values(
+                        last_error="; ".join(e.get("message", "") for e in receipt.errors) or receipt.status))
+            if acked_ids:
+                local_ids = session.scalars(select(OutboxItem.local_id).where(OutboxItem.id.in_(acked_ids))).all()
+                mark(session, local_ids, now)
+        return len(acked_ids), len(rows) - len(acked_ids)
 
     def _note_attempt(self, ids: list[int], error: str) -> None:
         with session_scope(self.engine) as session:

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from kuaiban.unemployment.national.feed import synthetic_applications
 from tests.unemployment.national.harness import ROOT, sync_command
 
@@ -15,6 +17,7 @@ def run(args, **kw):
     return subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=60, **kw)
 
 
+@pytest.mark.slow
 def test_sync_once_downloads_reviews_and_uploads_then_status_reports_it(simulator, local_url):
     simulator.feed(synthetic_applications(12, reject_every=4))
     done = run(sync_command(simulator.url, local_url, "--once", "--auto-review", "--exit-every", "3"))
