@@ -179,6 +179,15 @@ class Synchronizer:
             report.transport_errors += 1
             self._pending_counts["sync.transport_errors"] += 1
             log.warning("全国平台暂不可达，下个周期重试：%s", exc)
+        except p.RejectedRequest as exc:
+            report.transport_errors += 1
+            self._pending_counts[f"sync.rejected.{exc.status}"] += 1
+            log.error("全国平台拒绝了请求：%s", exc)
+            if exc.status == 401:  # the platform no longer knows our client id: register again next cycle
+                with session_scope(self.engine) as session:
+                    held = session.get(SyncCursor, CLIENT_ID)
+                    if held is not None:
+                        session.delete(held)
 
     # --- registration with the platform ---
 

@@ -11,7 +11,7 @@ from kuaiban.services.models import WINDOW
 from kuaiban.unemployment import registration
 from kuaiban.unemployment.national import protocol as p
 from kuaiban.unemployment.national.feed import synthetic_applications
-from kuaiban.unemployment.national.models import InboxItem
+from kuaiban.unemployment.national.models import InboxItem, SyncCursor
 from kuaiban.unemployment.national.sync import SyncConfig, status
 from tests.unemployment.national.harness import converge, problems, synchronizer
 
@@ -100,3 +100,18 @@ def test_an_application_the_local_system_refuses_is_kept_with_the_reason_and_the
     assert status(engine)["inbox"] == {"registered": 3, "refused": 1}
     assert simulator.stats()["results"] == 3
     assert simulator.snapshot()["states"][bad["ADC201"]] == p.IN_REVIEW  # left for a human (docs: gaps)
+
+
+def test_a_platform_that_forgot_the_client_gets_a_new_registration_and_the_loop_goes_on(engine, simulator):
+    fed = synthetic_applications(4)
+    simulator.feed(fed[:2])
+    sync = synchronizer(engine, simulator.url)
+    sync.cycle(force=True)
+    with session_scope(engine) as session:  # as if the platform had lost its client list
+        session.get(SyncCursor, "client_id").text = "forgotten@*"
+    sync = synchronizer(engine, simulator.url)
+    simulator.feed(fed[2:])
+    assert sync.cycle(force=True).transport_errors == 1  # 401 on the download, counted, not fatal
+    assert status(engine)["counters"]["sync.rejected.401"] == 1
+    converge(engine, simulator, {r["ADC201"] for r in fed}, sync=sync)
+    assert problems(engine, simulator, {r["ADC201"] for r in fed}) == []
