@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from kuaiban.db import session_scope
+
+T = TypeVar("T")
 
 
 def get_session(request: Request) -> Iterator[Session]:
     with session_scope(request.app.state.engine) as session:
         yield session
+
+
+async def in_session(request: Request, work: Callable[[Session], T]) -> T:
+    """``work(session)`` in one transaction, on one worker thread, committed before it returns.
+
+    For hot ``async def`` endpoints, instead of ``Depends(get_session)`` plus sync dependencies and a
+    sync endpoint: FastAPI sends each sync dependency, the sync endpoint, the response check and the
+    session's clean-up to the thread pool separately — five round trips between the event loop and a
+    worker per request, which profiling showed to cost about a third of a status read's CPU. Here the
+    whole request crosses once; the commit also happens before the response is built, so a client
+    never sees a success that was not stored."""
+    engine = request.app.state.engine
+
+    def run() -> T:
+        with session_scope(engine) as session:
+            return work(session)
+
+    return await run_in_threadpool(run)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuaiban.api.deps import get_session
+from kuaiban.api.deps import get_session, in_session
 from kuaiban.services import auth, cases, catalogue, ratings, stats
 from kuaiban.services.errors import Forbidden, Invalid, ServiceError
 from kuaiban.services.models import APPLICANT, SUPERVISOR, AuditEntry, Case, User
@@ -75,12 +75,23 @@ _bearer = HTTPBearer(auto_error=False, description="POST /api/auth/login 取得�
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def current_user(session: SessionDep,
-                 cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+T = TypeVar("T")
+
+
+def current_user(session: SessionDep, cred: Credentials) -> User:
     return auth.authenticate(session, cred.credentials if cred else None)
 
 
-UserDep = Annotated[User, Depends(current_user)]
+UserDep = Annotated[User, Depends(current_user)]  # for routers elsewhere; this one uses as_user
+
+
+async def as_user(request: Request, cred: HTTPAuthorizationCredentials | None,
+                  work: Callable[[Session, User], T]) -> T:
+    """Check the token, then ``work(session, user)`` — in one transaction and one trip to a worker
+    thread (why: :func:`kuaiban.api.deps.in_session`)."""
+    token = cred.credentials if cred else None
+    return await in_session(request, lambda session: work(session, auth.authenticate(session, token)))
 
 
 class Strict(BaseModel):
@@ -156,40 +167,47 @@ def _me(user: User) -> dict:
 
 
 @router.post("/auth/login", response_model=TokenOut, summary="登录，取得令牌")
-def login(body: LoginIn, session: SessionDep) -> dict:
-    token, expires = auth.login(session, body.username, body.password)
-    role = session.scalar(select(User.role).where(User.username == body.username))
-    return {"token": token, "expires_at": expires, "role": role}
+async def login(body: LoginIn, request: Request) -> dict:
+    def work(session: Session) -> dict:
+        token, expires = auth.login(session, body.username, body.password)
+        role = session.scalar(select(User.role).where(User.username == body.username))
+        return {"token": token, "expires_at": expires, "role": role}
+
+    return await in_session(request, work)
 
 
 @router.post("/auth/logout", status_code=204, summary="注销令牌")
-def logout(session: SessionDep, user: UserDep,
-           cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Response:
-    auth.logout(session, cred.credentials)
+async def logout(request: Request, cred: Credentials) -> Response:
+    await as_user(request, cred, lambda session, _user: auth.logout(session, cred.credentials))
     return Response(status_code=204)
 
 
 @router.post("/auth/register", status_code=201, summary="办事人（个人或单位）注册")
-def register(body: RegisterIn, session: SessionDep) -> dict:
-    applicant = auth.create_applicant(session, body.kind, body.name, id_number=body.id_number, region=body.region)
-    user = auth.create_user(session, body.username, body.password, APPLICANT, region=body.region,
-                            applicant=applicant)
-    return _me(user)
+async def register(body: RegisterIn, request: Request) -> dict:
+    def work(session: Session) -> dict:
+        applicant = auth.create_applicant(session, body.kind, body.name, id_number=body.id_number,
+                                          region=body.region)
+        return _me(auth.create_user(session, body.username, body.password, APPLICANT, region=body.region,
+                                    applicant=applicant))
+
+    return await in_session(request, work)
 
 
 @router.post("/users", status_code=201, summary="监督人员为本地区开设工作人员账号")
-def create_staff(body: StaffIn, session: SessionDep, user: UserDep) -> dict:
-    auth.require_role(user, SUPERVISOR)
-    if body.role == APPLICANT:
-        raise Invalid("办事人请自行注册", "role")
-    staff = auth.create_user(session, body.username, body.password, body.role, region=user.region,
-                             agency=body.agency, display_name=body.display_name, actor=user)
-    return _me(staff)
+async def create_staff(body: StaffIn, request: Request, cred: Credentials) -> dict:
+    def work(session: Session, user: User) -> dict:
+        auth.require_role(user, SUPERVISOR)
+        if body.role == APPLICANT:
+            raise Invalid("办事人请自行注册", "role")
+        return _me(auth.create_user(session, body.username, body.password, body.role, region=user.region,
+                                    agency=body.agency, display_name=body.display_name, actor=user))
+
+    return await as_user(request, cred, work)
 
 
 @router.get("/me", summary="当前用户")
-def me(user: UserDep) -> dict:
-    return _me(user)
+async def me(request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda _session, user: _me(user))
 
 
 # ---------------------------------------------------------------- region configuration
@@ -217,20 +235,23 @@ def _region(user: User) -> str:
 
 
 @router.post("/config/routes", status_code=204, summary="本地区事项的承办机构")
-def add_route(body: RouteIn, session: SessionDep, user: UserDep) -> Response:
-    cases.route(session, _region(user), body.item, body.agency, actor=user)
+async def add_route(body: RouteIn, request: Request, cred: Credentials) -> Response:
+    await as_user(request, cred, lambda session, user: cases.route(session, _region(user), body.item, body.agency,
+                                                                  actor=user))
     return Response(status_code=204)
 
 
 @router.post("/config/materials", status_code=204, summary="本地区事项须提交的材料")
-def add_material(body: MaterialIn, session: SessionDep, user: UserDep) -> Response:
-    cases.require_material(session, _region(user), body.item, body.material, basis=body.basis, actor=user)
+async def add_material(body: MaterialIn, request: Request, cred: Credentials) -> Response:
+    await as_user(request, cred, lambda session, user: cases.require_material(
+        session, _region(user), body.item, body.material, basis=body.basis, actor=user))
     return Response(status_code=204)
 
 
 @router.put("/config/rectification-limit", status_code=204, summary="本地区差评整改时限（工作日）")
-def rectification_limit(body: LimitIn, session: SessionDep, user: UserDep) -> Response:
-    ratings.set_rectification_limit(session, user, body.working_days)
+async def rectification_limit(body: LimitIn, request: Request, cred: Credentials) -> Response:
+    await as_user(request, cred, lambda session, user: ratings.set_rectification_limit(session, user,
+                                                                                      body.working_days))
     return Response(status_code=204)
 
 
@@ -329,23 +350,28 @@ def _case_out(c: Case) -> dict:
 
 
 @router.post("/cases", status_code=201, response_model=CaseOut, summary="申请一件事：一表申请，材料一次提交")
-def submit_case(body: CaseIn, session: SessionDep, user: UserDep) -> dict:
-    return _case_out(cases.submit(session, user, body.bundle, body.form, items=body.items,
-                                  materials=body.materials, commit_instead=body.commitments))
+async def submit_case(body: CaseIn, request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda session, user: _case_out(cases.submit(
+        session, user, body.bundle, body.form, items=body.items, materials=body.materials,
+        commit_instead=body.commitments)))
 
 
 @router.get("/cases", response_model=list[CaseSummary], summary="办件列表（办事人只见本人，监督人员见本地区）")
-def list_cases(session: SessionDep, user: UserDep, status: str | None = None, limit: int = 50,
-               offset: int = 0) -> list[dict]:
-    if not 1 <= limit <= 500:
-        raise Invalid("limit 须在 1–500 之间", "limit")
-    return [{"number": c.number, "bundle": c.bundle_name, "status": c.status, "submitted_at": c.submitted_at,
-             "due_at": c.due_at} for c in cases.list_cases(session, user, status=status, limit=limit, offset=offset)]
+async def list_cases(request: Request, cred: Credentials, status: str | None = None, limit: int = 50,
+                     offset: int = 0) -> list[dict]:
+    def work(session: Session, user: User) -> list[dict]:
+        if not 1 <= limit <= 500:  # checked after the token, as every other input
+            raise Invalid("limit 须在 1–500 之间", "limit")
+        return [{"number": c.number, "bundle": c.bundle_name, "status": c.status, "submitted_at": c.submitted_at,
+                 "due_at": c.due_at}
+                for c in cases.list_cases(session, user, status=status, limit=limit, offset=offset)]
+
+    return await as_user(request, cred, work)
 
 
 @router.get("/cases/{number}", response_model=CaseOut, summary="办件详情与进度")
-def get_case(number: str, session: SessionDep, user: UserDep) -> dict:
-    return _case_out(cases.get_case(session, user, number))
+async def get_case(number: str, request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda session, user: _case_out(cases.get_case(session, user, number)))
 
 
 class TaskState(BaseModel):
@@ -366,34 +392,41 @@ class CaseStatus(BaseModel):
 
 
 @router.get("/cases/{number}/status", response_model=CaseStatus, summary="办件进度（轻量查询）")
-def case_status(number: str, session: SessionDep, user: UserDep) -> dict:
-    return cases.case_status(session, user, number)
+async def case_status(number: str, request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda session, user: cases.case_status(session, user, number))
 
 
 @router.post("/cases/{number}/supply", response_model=CaseOut, summary="按补正通知补交材料")
-def supply(number: str, body: SupplyIn, session: SessionDep, user: UserDep) -> dict:
-    cases.supply(session, user, number, body.materials, commit_instead=body.commitments)
-    session.expire_all()
-    return _case_out(cases.get_case(session, user, number))
+async def supply(number: str, body: SupplyIn, request: Request, cred: Credentials) -> dict:
+    def work(session: Session, user: User) -> dict:
+        cases.supply(session, user, number, body.materials, commit_instead=body.commitments)
+        session.expire_all()
+        return _case_out(cases.get_case(session, user, number))
+
+    return await as_user(request, cred, work)
 
 
 @router.post("/tasks/{task_id}/{action}", response_model=TaskOut,
              summary="办理一步：accept 受理 / refuse 不予受理 / correct 补正 / review 审核 / complete 办结")
-def act(task_id: int, action: str, body: ActionIn, session: SessionDep, user: UserDep) -> dict:
-    task = cases.act(session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing)
-    return cases.task_dict(task)
+async def act(task_id: int, action: str, body: ActionIn, request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda session, user: cases.task_dict(cases.act(
+        session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing)))
 
 
 @router.get("/tasks/overdue", response_model=list[TaskOut], summary="已超期事项")
-def overdue(session: SessionDep, user: UserDep) -> list[dict]:
-    return [cases.task_dict(t) for t in cases.overdue(session, user)]
+async def overdue(request: Request, cred: Credentials) -> list[dict]:
+    return await as_user(request, cred, lambda session, user: [cases.task_dict(t)
+                                                               for t in cases.overdue(session, user)])
 
 
 @router.get("/tasks/due-soon", response_model=list[TaskOut], summary="即将到期事项")
-def due_soon(session: SessionDep, user: UserDep, hours: int = 72) -> list[dict]:
-    if not 1 <= hours <= 24 * 60:
-        raise Invalid("hours 须在 1–1440 之间", "hours")
-    return [cases.task_dict(t) for t in cases.due_soon(session, user, within=dt.timedelta(hours=hours))]
+async def due_soon(request: Request, cred: Credentials, hours: int = 72) -> list[dict]:
+    def work(session: Session, user: User) -> list[dict]:
+        if not 1 <= hours <= 24 * 60:
+            raise Invalid("hours 须在 1–1440 之间", "hours")
+        return [cases.task_dict(t) for t in cases.due_soon(session, user, within=dt.timedelta(hours=hours))]
+
+    return await as_user(request, cred, work)
 
 
 class VerifyIn(Strict):
@@ -402,9 +435,12 @@ class VerifyIn(Strict):
 
 
 @router.post("/commitments/{commitment_id}/verify", summary="告知承诺事后核查")
-def verify(commitment_id: int, body: VerifyIn, session: SessionDep, user: UserDep) -> dict:
-    c = cases.verify_commitment(session, user, commitment_id, body.truthful, body.note)
-    return {"id": c.id, "verification": c.verification_state, "verified_at": c.verified_at}
+async def verify(commitment_id: int, body: VerifyIn, request: Request, cred: Credentials) -> dict:
+    def work(session: Session, user: User) -> dict:
+        c = cases.verify_commitment(session, user, commitment_id, body.truthful, body.note)
+        return {"id": c.id, "verification": c.verification_state, "verified_at": c.verified_at}
+
+    return await as_user(request, cred, work)
 
 
 # ---------------------------------------------------------------- ratings
@@ -427,32 +463,41 @@ def _rect(r) -> dict:
 
 
 @router.post("/cases/{number}/rating", status_code=201, summary="好差评（办结后）")
-def rate(number: str, body: RatingIn, session: SessionDep, user: UserDep) -> dict:
-    r = ratings.rate(session, user, number, body.level, body.text)
-    return {"level": r.level, "label": ratings.LEVELS[r.level], "text": r.text, "created_at": r.created_at,
-            "rectification": r.level in ratings.BAD}
+async def rate(number: str, body: RatingIn, request: Request, cred: Credentials) -> dict:
+    def work(session: Session, user: User) -> dict:
+        r = ratings.rate(session, user, number, body.level, body.text)
+        return {"level": r.level, "label": ratings.LEVELS[r.level], "text": r.text, "created_at": r.created_at,
+                "rectification": r.level in ratings.BAD}
+
+    return await as_user(request, cred, work)
 
 
 @router.get("/rectifications", summary="差评整改清单")
-def rectifications(session: SessionDep, user: UserDep, open_only: bool = True) -> list[dict]:
-    return [_rect(r) for r in ratings.rectifications(session, user, open_only=open_only)]
+async def rectifications(request: Request, cred: Credentials, open_only: bool = True) -> list[dict]:
+    return await as_user(request, cred, lambda session, user: [
+        _rect(r) for r in ratings.rectifications(session, user, open_only=open_only)])
 
 
 @router.post("/rectifications/{rect_id}/advance", summary="整改下一步：核实 → 整改 → 反馈")
-def advance(rect_id: int, body: AdvanceIn, session: SessionDep, user: UserDep) -> dict:
-    return _rect(ratings.advance(session, user, rect_id, body.note, version=body.version))
+async def advance(rect_id: int, body: AdvanceIn, request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda session, user: _rect(
+        ratings.advance(session, user, rect_id, body.note, version=body.version)))
 
 
 # ---------------------------------------------------------------- supervision
 
 
 @router.get("/stats", summary="统计：办件量、办理时长对比时限、材料精减、好评率")
-def statistics(session: SessionDep, user: UserDep) -> dict:
-    return stats.summary(session, user)
+async def statistics(request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, stats.summary)
 
 
 @router.get("/audit", summary="审计日志（只可追加）")
-def audit_log(session: SessionDep, user: UserDep, case: str | None = None, limit: int = 100) -> list[dict]:
+async def audit_log(request: Request, cred: Credentials, case: str | None = None, limit: int = 100) -> list[dict]:
+    return await as_user(request, cred, lambda session, user: _audit_entries(session, user, case, limit))
+
+
+def _audit_entries(session: Session, user: User, case: str | None, limit: int) -> list[dict]:
     if user.role != SUPERVISOR:
         raise Forbidden("审计日志仅监督人员可查看")
     if not 1 <= limit <= 1000:
