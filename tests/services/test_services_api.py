@@ -122,3 +122,32 @@ def test_register_an_applicant_and_staff(api):
     assert r.json()["region"] == "示例市"
     assert client.post("/api/users", headers=login("window"),
                        json={"username": "w3", "password": "long enough pw", "role": "window"}).status_code == 403
+
+
+# ---------------------------------------------------------------- one transaction, one worker-thread trip
+
+
+def test_the_token_is_checked_before_any_other_input(api):
+    client, _, _ = api
+    for path in ("/api/cases?limit=0", "/api/tasks/due-soon?hours=0", "/api/audit?limit=0"):
+        r = client.get(path)
+        assert (r.status_code, r.json()["field"]) == (401, "Authorization"), path
+
+
+def test_a_created_case_is_stored_before_the_answer_and_a_refused_one_leaves_nothing(api):
+    from sqlalchemy import func, select
+
+    from kuaiban.services.models import AuditEntry, Case
+
+    client, world, login = api
+    citizen = login("citizen")
+    r = client.post("/api/cases", headers=citizen, json={"bundle": "企业招用员工", "form": FORM, "items": ["2.4.3"]})
+    assert r.status_code == 201
+    with world.session() as s:  # a new session sees it as soon as the answer is out
+        assert s.scalar(select(Case.number)) == r.json()["number"]
+    r = client.post("/api/cases", headers=citizen, json={"bundle": "企业招用员工", "form": FORM,
+                                                       "materials": {"不需要的材料": "x.pdf"}})
+    assert (r.status_code, r.json()["field"]) == (422, "materials.不需要的材料")
+    with world.session() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 1
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "submit")) == 1
