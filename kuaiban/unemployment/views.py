@@ -101,7 +101,7 @@ def _hint(f: FieldSpec) -> tuple[str, str | None]:
     elif table is not None and table.codes is None:
         hints.append(f"填写“{table.title}”代码（{table.standard or '国家标准'}）")
     if f.code == "AAC002":
-        hints.append("可不填；填写的，须与本人账号的证件号码一致")
+        hints.append("可不填；本人线上申请时填写的，须与账号的证件号码一致")
     if mode is None and f.length and not (table is not None and table.codes):
         hints.append(f"不超过{f.length}字")
     return "；".join(hints), mode

@@ -5,6 +5,8 @@
   var form = document.getElementById("ue-form");
   if (!form || !window.fetch) return;
   var channel = form.getAttribute("data-channel") || "online";
+  var latest = 0;  // answers can arrive out of order: only the answer to the latest request is used
+  var touched = {};  // fields left since the last answer was used
 
   function record() {
     var out = {};
@@ -25,16 +27,20 @@
     if (message) {
       if (!p) {
         p = document.createElement("p");
-        p.className = "field-error";
         p.id = id;
         box.appendChild(p);
       }
+      p.className = "field-error";
       p.textContent = message;
       described.push(id);
       el.setAttribute("aria-invalid", "true");
       box.classList.add("has-error");
     } else {
-      if (p) p.remove();
+      // a corrected field says so in the message's place: nothing below it moves under the pointer
+      if (p) {
+        p.className = "field-ok";
+        p.textContent = "已更正";
+      }
       el.removeAttribute("aria-invalid");
       box.classList.remove("has-error");
     }
@@ -43,25 +49,30 @@
   }
 
   form.addEventListener("focusout", function (event) {
+    // focus moving to a button of the form: the form is being sent and the server checks everything
+    if (event.relatedTarget && event.relatedTarget.form === form && event.relatedTarget.type === "submit") return;
     var code = event.target && event.target.name;
     if (!code || !form.querySelector('[data-field="' + code + '"]')) return;
+    touched[code] = true;
+    var asked = ++latest;
     var basis = form.querySelector("#place_basis");
     var body = {record: record(), channel: channel, place_basis: basis && basis.value ? basis.value : null};
     fetch("/api/unemployment/validate", {method: "POST", headers: {"Content-Type": "application/json"},
                                           body: JSON.stringify(body)})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (answer) {
-        if (!answer) return;
+        if (!answer || asked !== latest) return;
         var messages = {};
         answer.errors.forEach(function (e) {
           messages[e.field] = messages[e.field] ? messages[e.field] + "；" + e.message : e.message;
         });
-        // the field just left, and any field already showing a message (so a fix clears it);
+        // the fields left, and any field already showing a message (so a fix clears it);
         // untouched empty fields are not flagged before the form is sent
         var shown = Array.prototype.map.call(form.querySelectorAll(".field-error"), function (p) {
           return p.id.replace(/-error$/, "");
         });
-        [code].concat(shown).forEach(function (c) { show(c, messages[c]); });
+        Object.keys(touched).concat(shown).forEach(function (c) { show(c, messages[c]); });
+        touched = {};
       })
       .catch(function () { /* offline: the server checks again on submit */ });
   });
