@@ -31,6 +31,7 @@ from kuaiban.unemployment import models as m
 from kuaiban.unemployment import views as uv
 from kuaiban.unemployment.registration import RecordInvalid
 from kuaiban.unemployment.validate import FieldError
+from kuaiban.web import session as web_session
 from kuaiban.web.page_support import csrf_failed, csrf_ok, message_page, render, user_or_redirect
 
 router = APIRouter(prefix="/unemployment", include_in_schema=False)
@@ -55,8 +56,6 @@ def _now() -> dt.datetime:
 @router.get("", response_class=HTMLResponse)
 def index(request: Request) -> Response:
     with session_scope(_engine(request)) as s:
-        from kuaiban.web import session as web_session
-
         user = web_session.current_user(request, s)
         today = _now().date()
         return render(request, "unemployment/index.html", {
