@@ -282,22 +282,39 @@ def submit(session: Session, user: User, record: dict, *, place_basis: str | Non
     at = at or audit.now()
     if not isinstance(record, dict):
         raise RecordInvalid(validate_record(record, "application", today=at.date()))
-    if not declaration_signed:
-        raise Invalid("须由申请人本人签署书面承诺（人社厅发〔2020〕3号 三）", "declaration_signed")
     if user.role == APPLICANT:
         own = session.get(Applicant, user.applicant_id) if user.applicant_id else None
         if own is None or own.kind != "citizen":
             raise Forbidden("只有个人办事人账号可以申请失业登记")
-        if own.id_number and record.get("AAC002") and own.id_number != record.get("AAC002"):
-            raise Forbidden("只能为本人申请失业登记：社会保障号码（AAC002）与账号不符", "AAC002")
+        # The person is known by AAC002, or by the document number AAC044 when AAC002 is empty
+        # (person_number); either way it must be the account holder's own number, or a citizen could
+        # file for someone else simply by leaving AAC002 blank.
+        if not own.id_number:
+            raise Forbidden("账号未登记证件号码，不能在线申请失业登记，请到窗口办理")
+        if not _is_own_number(record, own.id_number):
+            field = "AAC002" if record.get("AAC002") else "AAC044"
+            raise Forbidden(f"只能为本人申请失业登记：证件号码（{field}）与账号不符", field)
         channel, applicant_user, filed_by = m.ONLINE, user, None
     else:
         if not in_scope(user, str(record.get("AAB301", ""))):
             raise Forbidden(f"无权受理登记失业地（AAB301）{record.get('AAB301')} 的申请", "AAB301")
         channel, applicant_user, filed_by = m.WINDOW, None, user
     basis = place_basis or PLACE_CODES.get(str(record.get("ADC221")), HOUSEHOLD)
+    # Field errors first, so a client learns everything wrong with the record in one answer; then the
+    # signature, without which nothing is filed.
+    errors = application_errors(record, channel=channel, submitted_on=at.date(), place_basis=basis)
+    if errors:
+        raise RecordInvalid(errors)
+    if not declaration_signed:
+        raise Invalid("须由申请人本人签署书面承诺（人社厅发〔2020〕3号 三）", "declaration_signed")
     return _file(session, record, channel=channel, place_basis=basis, at=at, registers=registers,
                  applicant_user=applicant_user, filed_by=filed_by, signer_at=at, refuse_duplicate=True)
+
+
+def _is_own_number(record: dict, own_number: str) -> bool:
+    """Whether the record's person (AAC002, else AAC044) is the account holder; ID letters compared upper-case."""
+    person = str(record.get("AAC002") or record.get("AAC044") or "")
+    return person.strip().upper() == own_number.strip().upper()
 
 
 def register_from_national(session: Session, record: dict, *, received_at: dt.datetime,

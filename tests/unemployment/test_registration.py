@@ -81,6 +81,23 @@ def test_citizen_may_only_apply_for_themselves(world):
     assert err.value.field == "AAC002"
 
 
+def test_leaving_aac002_blank_does_not_let_a_citizen_file_for_someone_else(world):
+    """The person is then known by the document number AAC044, which must be the account holder's."""
+    someone_else = local_application(5, AAC002=None)
+    with world.session() as s, pytest.raises(Forbidden) as err:
+        submit(s, world.citizen, someone_else, declaration_signed=True, at=SEPT_30)
+    assert err.value.field == "AAC044"
+    mine_by_document = local_application(0, AAC002=None)
+    with world.session() as s:
+        assert submit(s, world.citizen, mine_by_document, declaration_signed=True, at=SEPT_30).status == m.PENDING
+
+
+def test_field_errors_are_reported_before_the_missing_signature(world):
+    with world.session() as s, pytest.raises(RecordInvalid) as err:
+        submit(s, world.citizen, local_application(AAC003="样例 甲"), declaration_signed=False, at=SEPT_30)
+    assert "AAC003" in {e.field for e in err.value.errors}
+
+
 def test_window_clerk_files_for_a_citizen_of_their_region_only(world):
     with world.session() as s:
         reg = submit(s, world.window, local_application(3), declaration_signed=True, at=SEPT_30)
