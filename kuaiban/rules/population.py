@@ -124,6 +124,26 @@ def _as_text(column):
     return column.cast(pa.string())
 
 
+_NUMBER = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"
+
+
+def _numbers_from_text(column, errors: RowErrors, present: np.ndarray, name: str):
+    """Numbers from a text column: a cell that is not a number flags its own row only."""
+    text = column.cast(pa.string())
+    ok = pc.match_substring_regex(text, _NUMBER).fill_null(False)
+    errors.flag(present & ~ok.to_numpy(zero_copy_only=False), msg.not_number(name))
+    return pc.if_else(ok, pc.utf8_trim_whitespace(text), None).cast(pa.float64())
+
+
+def _booleans_from_text(column, errors: RowErrors, present: np.ndarray, name: str):
+    """true/false (any case) or 1/0 from a text column; any other cell flags its own row only."""
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(column.cast(pa.string())))
+    truthy = pc.is_in(text, value_set=pa.array(["true", "1"])).fill_null(False)
+    falsy = pc.is_in(text, value_set=pa.array(["false", "0"])).fill_null(False)
+    errors.flag(present & ~(truthy | falsy).to_numpy(zero_copy_only=False), msg.not_boolean(name))
+    return truthy
+
+
 def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> Any:
     name = spec.name
     kind = spec.type
@@ -139,13 +159,12 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         return np.array(spec.choices)[np.where(known, codes, 0)]
     if kind == "boolean":
         if not pa.types.is_boolean(column.type):
-            errors.flag(present, msg.not_boolean(name))
-            return np.zeros(n, dtype=bool)
+            # a CSV column with one stray cell is read as text: judge each cell, not the column
+            column = _booleans_from_text(column, errors, present, name)
         return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
     if kind in ("number", "share", "integer", "year"):
         if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
-            errors.flag(present, msg.not_number(name))
-            return np.zeros(n, dtype=np.int64 if kind in ("integer", "year") else np.float64)
+            column = _numbers_from_text(column, errors, present, name)
         values = column.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)
         errors.flag(present & ~np.isfinite(values), msg.not_finite(name))
         errors.flag(present & (values < 0), msg.negative(name))

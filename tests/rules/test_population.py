@@ -187,3 +187,13 @@ def test_population_row_errors_are_the_chinese_field_first_messages(tmp_path: Pa
         "region：未知地区，可选：湖南、重庆、上海、天津",
         "year：没有规则覆盖 湖南 2021 年（已有：2020 年）",
     ]
+
+
+def test_one_bad_number_flags_its_own_row_not_the_whole_column(tmp_path: Path) -> None:
+    """A stray cell makes the CSV reader type the whole column as text; each cell is still judged alone."""
+    source, out = tmp_path / "people.csv", tmp_path / "result.csv"
+    source.write_text("region,year,monthly_wage\n湖南,2020,1000\n湖南,2020,一千\n湖南,2020, 5000 \n", encoding="utf-8")
+    run_population("contribution_base", source, out, progress=False)
+    rows = pcsv.read_csv(out).to_pylist()
+    assert [row["error"] or None for row in rows] == [None, "monthly_wage：应为数字", None]
+    assert rows[0]["value"] == 2859 and rows[2]["value"] is not None
