@@ -164,5 +164,5 @@ class SyncMachine(RuleBasedStateMachine):
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-SyncMachine.TestCase.settings = settings(max_examples=20, stateful_step_count=20, deadline=None)
+SyncMachine.TestCase.settings = settings(max_examples=15, stateful_step_count=18, deadline=None)
 TestSyncInterleavings = SyncMachine.TestCase
