@@ -131,10 +131,31 @@ def connections_per_worker(server_pid: int, port: int) -> list[int]:
         return []
 
 
-async def run_phase(clients: list[Client], seconds: float, job) -> tuple[list[float], int]:
-    """Each client repeats ``await job(client, i)`` for ``seconds``; returns latencies (s) and failures."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def worker_pids(server_pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+async def run_phase(clients: list[Client], seconds: float, job, server_pid: int | None = None) -> dict:
+    """Each client repeats ``await job(client, i)`` for ``seconds``; latencies, failures and CPU used."""
     latencies: list[float] = []
     failures = 0
+    workers = worker_pids(server_pid) if server_pid else []
+    cpu0, server0 = time.process_time(), cpu_seconds(workers)
     deadline = time.perf_counter() + seconds
 
     async def run(i: int) -> None:
@@ -147,7 +168,11 @@ async def run_phase(clients: list[Client], seconds: float, job) -> tuple[list[fl
             failures += not ok
 
     await asyncio.gather(*(run(i) for i in range(len(clients))))
-    return latencies, failures
+    n = max(len(latencies), 1)
+    return {"latencies": latencies, "failures": failures,
+            # CPU per request, steadier than wall-clock figures on a shared machine
+            "server_cpu_ms": round((cpu_seconds(workers) - server0) / n * 1000, 2) if workers else None,
+            "generator_cpu_ms": round((time.process_time() - cpu0) / n * 1000, 3)}
 
 
 def _event_loop_runner(coro):
@@ -159,11 +184,15 @@ def _event_loop_runner(coro):
         return asyncio.run(coro)
 
 
-def summary(latencies: list[float], failures: int, seconds: float) -> dict:
-    return {"requests": len(latencies), "failures": failures, "per_second": round(len(latencies) / seconds, 1),
+def summary(phase: dict, seconds: float) -> dict:
+    latencies = phase["latencies"]
+    return {"requests": len(latencies), "failures": phase["failures"],
+            "per_second": round(len(latencies) / seconds, 1),
             "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
             "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-            "max_ms": round(max(latencies) * 1000, 1)}
+            "max_ms": round(max(latencies) * 1000, 1),
+            "server_cpu_ms_per_request": phase["server_cpu_ms"],
+            "generator_cpu_ms_per_request": phase["generator_cpu_ms"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,10 +254,9 @@ def main(argv: list[str] | None = None) -> int:
             out: dict = {"connections_per_worker": connections_per_worker(server.pid, args.port)}
             await run_phase(clients, 2, submit)  # warm-up: connection pools, caches
             # baseline in the same run: same server, clients and database, one SELECT 1, no application logic
-            out["baseline_health"] = summary(*await run_phase(clients, args.seconds, health), args.seconds)
-            out["submit"] = summary(*await run_phase(clients, args.seconds, submit), args.seconds)
-            out["read_status"] = summary(*await run_phase(clients, args.seconds, reader("/status")), args.seconds)
-            out["read_detail"] = summary(*await run_phase(clients, args.seconds, reader("")), args.seconds)
+            for name, job in (("baseline_health", health), ("submit", submit), ("read_status", reader("/status")),
+                              ("read_detail", reader(""))):
+                out[name] = summary(await run_phase(clients, args.seconds, job, server.pid), args.seconds)
             for c in clients:
                 c.close()
             return out
