@@ -384,7 +384,7 @@ async def list_cases(request: Request, cred: Credentials, status: str | None = N
 
 @router.get("/cases/{number}", response_model=CaseOut, summary="办件详情与进度")
 async def get_case(number: str, request: Request, cred: Credentials) -> dict:
-    return await as_user(request, cred, lambda session, user: _case_out(cases.get_case(session, user, number)))
+    return await as_user(request, cred, lambda session, user: cases.case_view(session, user, number))
 
 
 class TaskState(BaseModel):

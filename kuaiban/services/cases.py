@@ -21,6 +21,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
@@ -618,6 +619,34 @@ _CASE_STATUS = (select(Case.applicant_id, Case.region, Case.status, Case.due_at,
                        Task.id, Task.item_code, Task.item_name, Task.state, Task.version, Task.due_at)
                 .join(Task, Task.case_id == Case.id).where(Case.number == bindparam("number"))
                 .order_by(Task.id))  # built once, see _region_setup_query
+
+
+def _case_view_queries():
+    c, a = Case.__table__, Applicant.__table__
+    children = {name: select(t).where(t.c.case_id == bindparam("case_id")).order_by(t.c.id)
+                for name, t in (("tasks", Task.__table__), ("materials", Material.__table__),
+                                ("commitments", Commitment.__table__))}
+    head = (select(c, a.c.kind.label("applicant_kind"), a.c.name.label("applicant_name"))
+            .join(a, a.c.id == c.c.applicant_id).where(c.c.number == bindparam("number")))
+    return head, children
+
+
+_CASE_HEAD, _CASE_CHILDREN = _case_view_queries()
+
+
+def case_view(session: Session, user: User, number: str) -> dict:
+    """``case_dict(get_case(...))`` from plain rows: the same answer without building ORM objects, which
+    was two thirds of a full-case read's CPU when profiled (the API's GET /api/cases/{n})."""
+    conn = session.connection()
+    head = conn.execute(_CASE_HEAD, {"number": number}).first()
+    if head is None:
+        raise NotFound(f"没有这个办件：{number}", "number")
+    case = SimpleNamespace(**head._mapping, applicant=SimpleNamespace(kind=head.applicant_kind,
+                                                                         name=head.applicant_name))
+    check_case_access(user, case)
+    for name, query in _CASE_CHILDREN.items():
+        setattr(case, name, conn.execute(query, {"case_id": head.id}).all())  # rows read like objects
+    return case_dict(case)
 
 
 def case_status(session: Session, user: User, number: str) -> dict:

@@ -129,3 +129,28 @@ def test_form_rules_are_the_form_spec_s():
         rules = cases._form_rules(bundle.seq)
         assert rules.required == tuple(f.name for f in spec.fields if f.required)
         assert rules.known == {f.name for f in spec.fields} | {x["name"] for x in spec.services}
+
+
+def test_the_full_case_read_from_rows_is_the_orm_read(world):
+    """case_view (the API's GET /api/cases/{n}) skips the ORM; it must say exactly what
+    case_dict(get_case(…)) says, for every kind of row, and guard access the same way."""
+    from kuaiban.services.errors import Forbidden, NotFound
+
+    with world.session() as s:
+        case = cases.submit(s, world.citizen, "企业招用员工", FORM, materials={SHARED: "contract.pdf"},
+                            commit_instead=[CERTIFICATE])
+        number, first = case.number, case.tasks[0].id
+    with world.session() as s:
+        cases.act(s, world.window, first, "correct", missing=["身份证明（测试）"])
+    for user in (world.citizen, world.supervisor):
+        with world.session() as s:
+            assert cases.case_view(s, user, number) == cases.case_dict(cases.get_case(s, user, number))
+    with world.session() as s:
+        view = cases.case_view(s, world.citizen, number)
+        assert view["tasks"][0]["correction_notice"] == ["身份证明（测试）"] and view["commitments"][0]["id"]
+        with pytest.raises(Forbidden):
+            cases.case_view(s, world.neighbour, number)
+        with pytest.raises(Forbidden):
+            cases.case_view(s, world.outsider, number)
+        with pytest.raises(NotFound):
+            cases.case_view(s, world.citizen, "KB-无此件")
