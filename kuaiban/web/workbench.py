@@ -99,18 +99,26 @@ class _NotFound(ServiceError):
     status = 404
 
 
-@router.get("/tasks/{task_id}", response_class=HTMLResponse)
-def task_page(request: Request, task_id: int, done: str | None = None) -> Response:
+def _detail_page(request: Request, template: str, refused_title: str, build, done: str | None,
+                 **extra) -> Response:
+    """A staff member's detail page: sign-in check, the context ``build(session, user)`` gives, or the
+    core's refusal in Chinese, then the template with the notice of the step just done."""
     with session_scope(_engine(request)) as s:
         user = _staff(request, s)
         if isinstance(user, Response):
             return user
         try:
-            ctx = _task_context(s, user, task_id)
+            ctx = build(s, user)
         except ServiceError as exc:
-            return message_page(request, "无法查看事项", exc.message, status=exc.status, user=user)
-        return render(request, "workbench/task.html",
-                      ctx | {"notice": DONE_MESSAGES.get(done or ""), "errors": {}, "values": {}}, user=user)
+            return message_page(request, refused_title, exc.message, status=exc.status, user=user)
+        return render(request, template,
+                      ctx | {"notice": DONE_MESSAGES.get(done or ""), "errors": {}} | extra, user=user)
+
+
+@router.get("/tasks/{task_id}", response_class=HTMLResponse)
+def task_page(request: Request, task_id: int, done: str | None = None) -> Response:
+    return _detail_page(request, "workbench/task.html", "无法查看事项",
+                        lambda s, user: _task_context(s, user, task_id), done, values={})
 
 
 @router.post("/tasks/{task_id}", response_class=HTMLResponse)
@@ -166,16 +174,8 @@ def _commitment_context(s, user: User, commitment_id: int) -> dict:
 
 @router.get("/commitments/{commitment_id}", response_class=HTMLResponse)
 def commitment_page(request: Request, commitment_id: int, done: str | None = None) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = _staff(request, s)
-        if isinstance(user, Response):
-            return user
-        try:
-            ctx = _commitment_context(s, user, commitment_id)
-        except ServiceError as exc:
-            return message_page(request, "无法查看承诺", exc.message, status=exc.status, user=user)
-        return render(request, "workbench/commitment.html",
-                      ctx | {"notice": DONE_MESSAGES.get(done or ""), "errors": {}}, user=user)
+    return _detail_page(request, "workbench/commitment.html", "无法查看承诺",
+                        lambda s, user: _commitment_context(s, user, commitment_id), done)
 
 
 @router.post("/commitments/{commitment_id}", response_class=HTMLResponse)
@@ -235,16 +235,8 @@ def _rect_context(s, user: User, rect_id: int) -> dict:
 
 @router.get("/rectifications/{rect_id}", response_class=HTMLResponse)
 def rectification_page(request: Request, rect_id: int, done: str | None = None) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = _staff(request, s)
-        if isinstance(user, Response):
-            return user
-        try:
-            ctx = _rect_context(s, user, rect_id)
-        except ServiceError as exc:
-            return message_page(request, "无法查看整改", exc.message, status=exc.status, user=user)
-        return render(request, "workbench/rectification.html",
-                      ctx | {"notice": DONE_MESSAGES.get(done or ""), "errors": {}}, user=user)
+    return _detail_page(request, "workbench/rectification.html", "无法查看整改",
+                        lambda s, user: _rect_context(s, user, rect_id), done)
 
 
 @router.post("/rectifications/{rect_id}", response_class=HTMLResponse)
