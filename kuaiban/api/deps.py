@@ -15,6 +15,9 @@ T = TypeVar("T")
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request. Always declare it ``Depends(get_session, scope="function")``: FastAPI's
+    default scope runs the code after ``yield`` — here the COMMIT — only after the response has been sent,
+    so a commit that fails would leave the client holding a success that was never stored."""
     with session_scope(request.app.state.engine) as session:
         yield session
 

@@ -58,7 +58,7 @@ def _lookup(session: Session, ref: str):
 
 @router.get("/documents", response_model=list[DocumentSummary], summary="全部文件")
 def documents(
-    session: Annotated[Session, Depends(get_session)],
+    session: Annotated[Session, Depends(get_session, scope="function")],
     region: str | None = None,
     category: str | None = None,
     status: str | None = None,
@@ -73,12 +73,12 @@ def documents(
 
 
 @router.get("/documents/{ref}", summary="一份文件（编号或文号）")
-def document(ref: str, session: Annotated[Session, Depends(get_session)]) -> dict:
+def document(ref: str, session: Annotated[Session, Depends(get_session, scope="function")]) -> dict:
     return queries.detail(session, _lookup(session, ref))
 
 
 @router.get("/documents/{ref}/articles/{number}", summary="一条条款及其出处")
-def article(ref: str, number: int, session: Annotated[Session, Depends(get_session)],
+def article(ref: str, number: int, session: Annotated[Session, Depends(get_session, scope="function")],
             attachment: str | None = None) -> dict:
     doc = _lookup(session, ref)
     try:

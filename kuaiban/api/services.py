@@ -85,7 +85,7 @@ async def _freeze_startup_objects(_app) -> AsyncIterator[None]:
 
 router = APIRouter(prefix="/api", tags=["快办服务"], route_class=ServicesRoute, lifespan=_freeze_startup_objects)
 _bearer = HTTPBearer(auto_error=False, description="POST /api/auth/login 取得的令牌")
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

@@ -24,7 +24,7 @@ from kuaiban.web.clauses import ClauseLink, resolver
 from kuaiban.web.templating import render
 
 router = APIRouter(prefix="/calc", include_in_schema=False)
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def _step_source(cited: dict) -> Source:

@@ -57,7 +57,7 @@ def _browse(session: Session, region: str, category: str, status: str, issuer: s
 @router.get("/library", response_class=HTMLResponse)
 def library(
     request: Request,
-    session: Annotated[Session, Depends(get_session)],
+    session: Annotated[Session, Depends(get_session, scope="function")],
     q: str = "",
     region: str = "",
     category: str = "",
@@ -102,7 +102,7 @@ templates.env.globals["article_anchor"] = _article_anchor
 
 
 @router.get("/library/doc/{ref}", response_class=HTMLResponse)
-def document_page(request: Request, ref: str, session: Annotated[Session, Depends(get_session)]):
+def document_page(request: Request, ref: str, session: Annotated[Session, Depends(get_session, scope="function")]):
     try:
         doc = queries.find_document(session, ref)
     except queries.NotFound as exc:

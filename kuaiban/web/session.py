@@ -73,7 +73,7 @@ def login_page(request: Request, next: str = "/"):
 @router.post("/login")
 def login_submit(
     request: Request,
-    session: Annotated[Session, Depends(get_session)],
+    session: Annotated[Session, Depends(get_session, scope="function")],
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -106,7 +106,7 @@ def login_submit(
 
 
 @router.post("/logout")
-def logout(request: Request, session: Annotated[Session, Depends(get_session)]):
+def logout(request: Request, session: Annotated[Session, Depends(get_session, scope="function")]):
     token = request.cookies.get(COOKIE)
     if token:
         auth.logout(session, token)

@@ -110,7 +110,7 @@ def sync_status(engine) -> dict[str, Any]:
 
 
 @router.get("/statistics")
-def statistics_page(request: Request, session: Annotated[Session, Depends(get_session)]):
+def statistics_page(request: Request, session: Annotated[Session, Depends(get_session, scope="function")]):
     user = current_user(request, session)
     if user is None:
         return require_login(request)

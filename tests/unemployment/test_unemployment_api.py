@@ -124,3 +124,31 @@ def test_reference_lists_and_openapi(api):
     assert len(client.get("/api/unemployment/services").json()) == 9
     paths = client.get("/openapi.json").json()["paths"]
     assert paths["/api/unemployment/validate"]["post"]["summary"].startswith("校验失业登记申请信息")
+
+
+@pytest.mark.postgres
+def test_a_commit_that_fails_is_never_answered_as_success(tmp_path):
+    """The transaction commits before the answer is sent: if COMMIT itself fails (here a deferred constraint
+    trigger that refuses at commit time, as a serialisation failure or a full disk would), the client gets
+    an error, not a 201 for a registration that was never stored."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import fresh_pg_database
+
+    with fresh_pg_database("kb_commit") as url:
+        make_world(url)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS "
+                              "$$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$"))
+            conn.execute(text("CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON ue_registrations "
+                              "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()"))
+        client = TestClient(create_app(url), raise_server_exceptions=False)
+        token = client.post("/api/auth/login", json={"username": "citizen", "password": PASSWORD}).json()["token"]
+        r = client.post("/api/unemployment/registrations", headers={"Authorization": f"Bearer {token}"},
+                        json={"record": local_application(), "declaration_signed": True})
+        assert r.status_code >= 500
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM ue_registrations")).scalar() == 0
+        engine.dispose()
+        client.app.state.engine.dispose()
