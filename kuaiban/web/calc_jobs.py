@@ -39,7 +39,28 @@ from kuaiban.web.calc_forms import form_field, to_json_value
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 SHOWN_ERRORS = 50  # bad rows listed on the page; the result file has every one
-BOOT = uuid.uuid4().hex  # this process: a running job of another boot was interrupted
+
+
+def _process_identity(pid: int) -> str | None:
+    """``pid:start-time`` of a live process (Linux /proc), so a reused pid is not mistaken for its
+    predecessor; None when no such process runs."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return f"{pid}:{stat.rsplit(')', 1)[1].split()[19]}"  # field 22, starttime
+
+
+# The process that owns a job. With several server workers a job started by one is polled through the
+# others, so "not started by me" must not mean "interrupted": only a job whose owner process is gone is.
+BOOT = _process_identity(os.getpid()) or f"{os.getpid()}:{uuid.uuid4().hex}"
+
+
+def _owner_alive(boot: str | None) -> bool:
+    if not boot or ":" not in boot:
+        return False
+    pid = boot.split(":", 1)[0]
+    return pid.isdigit() and _process_identity(int(pid)) == boot
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _executor: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
@@ -78,7 +99,7 @@ def status(job_id: str) -> dict[str, Any]:
     if not path.exists():
         raise KeyError(job_id)
     data = json.loads(path.read_text(encoding="utf-8"))
-    if data["state"] in ("queued", "running") and data.get("boot") != BOOT:
+    if data["state"] in ("queued", "running") and not _owner_alive(data.get("boot")):
         data["state"] = "interrupted"
         data["message"] = "服务在计算过程中重启，此任务未完成；请重新上传文件。"
     return data

@@ -155,6 +155,27 @@ def test_a_job_cut_off_by_a_restart_says_so_and_serves_no_result(app_client, job
     assert app_client.get("/calc/jobs/..%2F..%2Fetc/status").status_code == 404
 
 
+def test_a_job_of_another_live_worker_is_running_and_one_of_a_dead_process_is_interrupted(jobs_var):
+    """With several server workers the poll may reach a worker that did not start the job."""
+    import subprocess
+    import sys
+
+    from kuaiban.web import calc_jobs
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        for name, owner in (("b", calc_jobs._process_identity(other.pid)), ("c", f"{other.pid}:0")):
+            folder = jobs_var / "calc-jobs" / (name * 32)
+            folder.mkdir(parents=True)
+            (folder / "status.json").write_text(json.dumps({"state": "running", "boot": owner}))
+        assert calc_jobs.status("b" * 32)["state"] == "running"
+        assert calc_jobs.status("c" * 32)["state"] == "interrupted"  # same pid, another start: not the owner
+    finally:
+        other.kill()
+        other.wait()
+    assert calc_jobs.status("b" * 32)["state"] == "interrupted"
+
+
 def test_the_template_has_every_field(app_client):
     r = app_client.get("/calc/survivor_benefit/template.csv")
     assert r.text.strip().split(",") == [f.name for f in get("survivor_benefit").fields]
