@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from kuaiban.services import audit
-from kuaiban.services.errors import Forbidden, Invalid, Unauthenticated
+from kuaiban.services.errors import Conflict, Forbidden, Invalid, Unauthenticated
 from kuaiban.services.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Case, Token, User
 
 ROLE_NAMES = {APPLICANT: "办事人", "window": "窗口人员", "reviewer": "后台审核人员", SUPERVISOR: "监督人员"}
@@ -65,13 +65,34 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
     return user
 
 
+def checked_id_number(kind: str, number: str) -> str:
+    """A citizen's 公民身份号码 (GB 11643: 18 characters, birth date, check digit) or an enterprise's
+    统一社会信用代码 (GB 32100: 18 characters, check character), compacted; Invalid naming ``id_number``."""
+    from stdnum import exceptions
+    from stdnum.cn import ric, uscc
+
+    module, what = (ric, "公民身份号码") if kind == "citizen" else (uscc, "统一社会信用代码")
+    try:
+        return module.validate(number)
+    except exceptions.InvalidChecksum:
+        raise Invalid(f"{what}校验位不正确", "id_number") from None
+    except exceptions.ValidationError:
+        raise Invalid(f"{what}格式不正确（应为 18 位）", "id_number") from None
+
+
 def create_applicant(session: Session, kind: str, name: str, *, id_number: str | None = None,
                      region: str | None = None) -> Applicant:
     if kind not in ("citizen", "enterprise"):
         raise Invalid("办事人类型须为 citizen（个人）或 enterprise（单位）", "kind")
     if not name.strip():
         raise Invalid("办事人名称不能为空", "name")
-    a = Applicant(kind=kind, name=name, id_number=id_number, region=region, created_at=audit.now())
+    if id_number:
+        id_number = checked_id_number(kind, id_number)
+        taken = session.scalar(select(Applicant.id).where(Applicant.kind == kind,
+                                                          Applicant.id_number == id_number))
+        if taken is not None:
+            raise Conflict("该证件号码已注册账号，请直接登录", "id_number")
+    a = Applicant(kind=kind, name=name.strip(), id_number=id_number, region=region, created_at=audit.now())
     session.add(a)
     session.flush()
     return a

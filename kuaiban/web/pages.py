@@ -18,7 +18,7 @@ from kuaiban.api.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index
-from kuaiban.web import calculators, session, statistics
+from kuaiban.web import calculators, session, signup, statistics
 from kuaiban.web.templating import STATIC, render, templates
 
 __all__ = ["STATIC", "router", "templates"]
@@ -121,5 +121,6 @@ def old_document_url(ref: str):
 
 
 router.include_router(session.router)
+router.include_router(signup.router)
 router.include_router(calculators.router)
 router.include_router(statistics.router)
