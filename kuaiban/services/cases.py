@@ -498,6 +498,8 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
                            f"您看到的是版本 {seen}），请刷新后重试", "version")
         raise Conflict(f"事项当前状态为“{current.state}”，不能{step.name}", "action")
     session.expire(task)
+    if notice is not None:
+        _ask_again(session, case, task.item_code or task.item_name, notice)
     audit.record(session, action, "task", task_id, actor=user, at=at, case_id=case.id, source=step.source,
                  target=step.target, reason=reason, notice=notice)
     _refresh_case(session, case, at, actor=user)
@@ -511,6 +513,20 @@ def _correction_notice(session: Session, task: Task, extra: list[str]) -> list[s
                                                                       Material.status == MISSING))
                if key in m.needed_by]
     return lacking + [m for m in dict.fromkeys(x.strip() for x in extra) if m and m not in lacking]
+
+
+def _ask_again(session: Session, case: Case, key: str, notice: list[str]) -> None:
+    """Every material the 补正 notice names becomes one the applicant can supply: a material the staff
+    member adds gets its own row, and one already given (illegible, out of date) is asked for again."""
+    held = {m.name: m for m in session.scalars(select(Material).where(Material.case_id == case.id))}
+    for name in notice:
+        material = held.get(name)
+        if material is None:
+            session.add(Material(case_id=case.id, name=name, needed_by=[key], status=MISSING))
+            continue
+        material.status = MISSING
+        if key not in material.needed_by:
+            material.needed_by = [*material.needed_by, key]
 
 
 def _refresh_case(session: Session, case: Case, at: dt.datetime, *, actor: User | None) -> None:

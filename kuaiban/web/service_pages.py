@@ -301,8 +301,9 @@ DONE_MESSAGES = {"submitted": "申请已提交。", "supplied": "补正材料已
 
 
 def supply_choices(session, case: Case) -> tuple[list[MaterialChoice], list[str]]:
-    """What the 补正 notices ask for: the case's materials (to upload or commit), and other materials
-    the staff member named that the case does not hold (listed, not receivable online)."""
+    """What the 补正 notices ask for: the case's materials (to upload or commit). Issuing a notice adds
+    every material it names to the case (``cases._ask_again``); ``others`` (listed, not receivable
+    online) can only hold names from notices stored before that rule."""
     wanted: list[str] = []
     for t in case.tasks:
         if t.state == CORRECTION:

@@ -209,6 +209,18 @@ def test_correction_lists_every_missing_material_in_one_notice_and_restarts_the_
     assert (t.state, t.started_at) == ("待受理", dt.datetime(2020, 10, 9, 9))
 
 
+def test_a_material_the_notice_adds_or_asks_again_can_be_supplied(world):
+    number = submit(world, at=SEPT_30, items=["1.1.5", "2.4.3"])
+    tid = tasks_of(world, number)["1.1.5"].id
+    run(world, world.window, tid, "correct", missing=["加盖公章的申请表"], at=SEPT_30)
+    with world.session() as s:
+        materials = {m.name: m.status for m in cases.get_case(s, world.citizen, number).materials}
+        assert materials["加盖公章的申请表"] == "缺"
+        case = cases.supply(s, world.citizen, number, {"加盖公章的申请表": "form.pdf"}, at=dt.datetime(2020, 10, 9, 9))
+        assert {m.name: m.status for m in case.materials}["加盖公章的申请表"] == "已提交"
+    assert tasks_of(world, number)["1.1.5"].state == "待受理"
+
+
 def test_correction_with_nothing_missing_is_refused(world):
     number = submit(world, items=["2.4.3"])
     with pytest.raises(Invalid) as e:
