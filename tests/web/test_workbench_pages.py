@@ -267,6 +267,8 @@ def test_browser_correction_request_and_a_bad_rating_reach_the_supervisor(page, 
     page.goto(f"/services/cases/{number}")
     assert page.get_by_role("heading", name="职工参保登记：请补正以下材料").is_visible()
     page.get_by_label(f"上传“{CERTIFICATE}”").set_input_files(str(wage))
+    # the material the clerk added to the notice is asked for online like the case's own
+    page.get_by_label("上传“加盖公章的申请书（测试）”").set_input_files(str(wage))
     check_accessibility(page)
     screenshot(page, "services-case-correction")
     page.get_by_role("button", name="提交补正材料").click()
