@@ -42,6 +42,16 @@ def user_or_redirect(request: Request, session: Session) -> User | RedirectRespo
     return user
 
 
+def user_in_roles(request: Request, session: Session, roles: tuple[str, ...], title: str,
+                  message: str) -> User | Response:
+    """The logged-in user if their role is one of ``roles``; else the login redirect, or a 403 page
+    saying ``title`` / ``message`` (which page group this is and who may use it)."""
+    user = user_or_redirect(request, session)
+    if isinstance(user, Response) or user.role in roles:
+        return user
+    return message_page(request, title, message, status=403, user=user)
+
+
 def csrf_token(request: Request) -> str:
     """The per-session CSRF token ('' without a session: such a form cannot be posted anyway)."""
     raw = request.cookies.get(web_session.COOKIE) or ""

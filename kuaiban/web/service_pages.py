@@ -33,6 +33,7 @@ from kuaiban.web.page_support import (
     message_page,
     render,
     stored_file,
+    user_in_roles,
     user_or_redirect,
 )
 
@@ -43,11 +44,9 @@ def _engine(request: Request):
     return request.app.state.engine
 
 
-def _applicant_only(request: Request, user: User) -> Response | None:
-    if user.role != APPLICANT:
-        return message_page(request, "无权办理", "“一件事”申请须以办事人（个人或单位）账号登录；工作人员请前往经办工作台。",
-                            status=403, user=user)
-    return None
+def _applicant(request: Request, s) -> User | Response:
+    return user_in_roles(request, s, (APPLICANT,), "无权办理",
+                         "“一件事”申请须以办事人（个人或单位）账号登录；工作人员请前往经办工作台。")
 
 
 # ---------------------------------------------------------------- the ten bundles
@@ -77,11 +76,9 @@ def _bundle_or_404(request: Request, seq: str, user: User | None) -> catalogue.B
 def choose_items(request: Request, seq: str) -> Response:
     """Choose the items to apply for: every item is ticked; a group may be narrowed to its sub-items."""
     with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
+        user = _applicant(request, s)
         if isinstance(user, Response):
             return user
-        if (denied := _applicant_only(request, user)) is not None:
-            return denied
         bundle = _bundle_or_404(request, seq, user)
         if isinstance(bundle, Response):
             return bundle
@@ -148,11 +145,9 @@ def _limit(code: str | None) -> tuple:
 def apply_form(request: Request, seq: str) -> Response:
     picked = request.query_params.getlist("items")
     with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
+        user = _applicant(request, s)
         if isinstance(user, Response):
             return user
-        if (denied := _applicant_only(request, user)) is not None:
-            return denied
         bundle = _bundle_or_404(request, seq, user)
         if isinstance(bundle, Response):
             return bundle
@@ -245,11 +240,9 @@ def _field_of(exc: ServiceError) -> str:
 def _submit(request: Request, seq: str, app: Application) -> Response:
     errors: dict[str, str] = {}
     with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
+        user = _applicant(request, s)
         if isinstance(user, Response):
             return user
-        if (denied := _applicant_only(request, user)) is not None:
-            return denied
         if not csrf_ok(request, app.csrf):
             return csrf_failed(request, user)
         bundle = _bundle_or_404(request, seq, user)
@@ -288,11 +281,9 @@ def _submit(request: Request, seq: str, app: Application) -> Response:
 @router.get("/cases", response_class=HTMLResponse)
 def my_cases(request: Request) -> Response:
     with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
+        user = _applicant(request, s)
         if isinstance(user, Response):
             return user
-        if (denied := _applicant_only(request, user)) is not None:
-            return denied
         return render(request, "services/my_cases.html", {"cases": views.my_cases(s, user)}, user=user)
 
 
@@ -399,11 +390,9 @@ async def supply(request: Request, number: str) -> Response:
 def _supply(request: Request, number: str, uploads: dict[str, Upload], too_large: list[str], commit: list[str],
             agree: bool, signer: str, token: str) -> Response:
     with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
+        user = _applicant(request, s)
         if isinstance(user, Response):
             return user
-        if (denied := _applicant_only(request, user)) is not None:
-            return denied
         if not csrf_ok(request, token):
             return csrf_failed(request, user)
         try:
@@ -452,11 +441,9 @@ async def rate(request: Request, number: str) -> Response:
 
 def _rate(request: Request, number: str, level: str, text: str, token: str) -> Response:
     with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
+        user = _applicant(request, s)
         if isinstance(user, Response):
             return user
-        if (denied := _applicant_only(request, user)) is not None:
-            return denied
         if not csrf_ok(request, token):
             return csrf_failed(request, user)
         errors: dict[str, str] = {}

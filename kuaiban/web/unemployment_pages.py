@@ -32,7 +32,14 @@ from kuaiban.unemployment import views as uv
 from kuaiban.unemployment.registration import RecordInvalid
 from kuaiban.unemployment.validate import FieldError
 from kuaiban.web import session as web_session
-from kuaiban.web.page_support import csrf_failed, csrf_ok, message_page, render, user_or_redirect
+from kuaiban.web.page_support import (
+    csrf_failed,
+    csrf_ok,
+    message_page,
+    render,
+    user_in_roles,
+    user_or_redirect,
+)
 
 router = APIRouter(prefix="/unemployment", include_in_schema=False)
 
@@ -240,13 +247,8 @@ def my_registration(request: Request, aaz341: str, done: str | None = None) -> R
 
 
 def _staff(request: Request, s: Session) -> User | Response:
-    user = user_or_redirect(request, s)
-    if isinstance(user, Response):
-        return user
-    if user.role not in STAFF:
-        return message_page(request, "无权进入失业登记审核", "失业登记审核仅供窗口人员、后台审核人员和监督人员使用。",
-                            status=403, user=user)
-    return user
+    return user_in_roles(request, s, STAFF, "无权进入失业登记审核",
+                         "失业登记审核仅供窗口人员、后台审核人员和监督人员使用。")
 
 
 @router.get("/review", response_class=HTMLResponse)

@@ -22,16 +22,16 @@ from kuaiban.services import cases, ratings, views
 from kuaiban.services.auth import check_case_access
 from kuaiban.services.errors import Forbidden, ServiceError
 from kuaiban.services.models import (
-    APPLICANT,
     RECT_FEEDBACK,
     RECT_FIX,
     RECT_VERIFY,
     REVIEWER,
     SUPERVISOR,
+    WINDOW,
     Case,
     User,
 )
-from kuaiban.web.page_support import csrf_failed, csrf_ok, message_page, render, user_or_redirect
+from kuaiban.web.page_support import csrf_failed, csrf_ok, message_page, render, user_in_roles
 
 router = APIRouter(prefix="/workbench", include_in_schema=False)
 
@@ -49,14 +49,12 @@ def _engine(request: Request):
     return request.app.state.engine
 
 
+STAFF_ROLES = (WINDOW, REVIEWER, SUPERVISOR)
+
+
 def _staff(request: Request, s) -> User | Response:
-    user = user_or_redirect(request, s)
-    if isinstance(user, Response):
-        return user
-    if user.role == APPLICANT:
-        return message_page(request, "无权进入经办工作台", "经办工作台仅供窗口人员、后台审核人员和监督人员使用。",
-                            status=403, user=user)
-    return user
+    return user_in_roles(request, s, STAFF_ROLES, "无权进入经办工作台",
+                         "经办工作台仅供窗口人员、后台审核人员和监督人员使用。")
 
 
 # ---------------------------------------------------------------- queues
