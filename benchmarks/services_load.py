@@ -44,7 +44,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def seed(url: str, clients: int) -> None:
     from kuaiban.db import connect, session_scope
-    from kuaiban.services import auth, cases
+    from kuaiban.platform import auth
+    from kuaiban.services import cases
 
     engine = connect(url)
     with session_scope(engine) as s:
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         seed(url, args.clients)
         env = os.environ | {"KUAIBAN_DB": url}
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "kuaiban.api.app:create_app", "--factory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "kuaiban.app:create_app", "--factory", "--host", "127.0.0.1",
              "--port", str(args.port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
             cwd=ROOT, env=env)
         base = f"http://127.0.0.1:{args.port}"

@@ -16,12 +16,16 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from kuaiban.config import default_db_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SUPPORTED = ("sqlite", "postgresql")
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every table of every pillar: one metadata, one Alembic history."""
 
 
 class DatabaseError(Exception):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from kuaiban.api.deps import get_session
+from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.search import get_index
 

@@ -22,10 +22,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuaiban.api.deps import get_session, in_session
-from kuaiban.services import auth, cases, catalogue, ratings, stats
-from kuaiban.services.errors import Forbidden, Invalid, ServiceError
-from kuaiban.services.models import APPLICANT, SUPERVISOR, AuditEntry, Case, User
+from kuaiban.deps import get_session, in_session
+from kuaiban.platform import auth
+from kuaiban.platform.errors import Forbidden, Invalid, ServiceError
+from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, User
+from kuaiban.services import cases, catalogue, ratings, stats
+from kuaiban.services.models import Case
 
 _TYPE_MESSAGES = {
     "missing": "缺少必填字段",
@@ -102,7 +104,7 @@ UserDep = Annotated[User, Depends(current_user)]  # for routers elsewhere; this 
 async def as_user(request: Request, cred: HTTPAuthorizationCredentials | None,
                   work: Callable[[Session, User], T]) -> T:
     """Check the token, then ``work(session, user)`` — in one transaction and one trip to a worker
-    thread (why: :func:`kuaiban.api.deps.in_session`)."""
+    thread (why: :func:`kuaiban.deps.in_session`)."""
     token = cred.credentials if cred else None
     return await in_session(request, lambda session: work(session, auth.authenticate(session, token)))
 

@@ -19,8 +19,8 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
-from kuaiban.services import audit
-from kuaiban.services.errors import ServiceError
+from kuaiban.platform import audit
+from kuaiban.platform.errors import ServiceError
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration, statistics
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.registration import RecordInvalid

@@ -1,4 +1,4 @@
-"""Library commands: `kuaiban ingest`, `docs`, `show`, `search`, `serve`.
+"""Library commands: `kuaiban ingest`, `docs`, `show`, `search`.
 
 Bad input ends with one line on standard error naming what was wrong, and exit code 2.
 """
@@ -179,33 +179,11 @@ def search_cmd(
         print(f"   {h.source['file']} 第{h.source['start_line']}–{h.source['end_line']}行")
 
 
-def serve_cmd(
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8000,
-    db: DbOption = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="服务进程数（默认 1；负载测试用 2，见 docs/BENCHMARKS.md）")] = 1,
-) -> None:
-    """启动网站与 JSON 接口（http://127.0.0.1:8000，接口文档 /docs）。"""
-    import os
-
-    import uvicorn
-
-    if db:
-        os.environ["KUAIBAN_DB"] = db
-    with user_errors():
-        connect(db)
-    # Several processes, because the app is CPU-bound under Python's GIL; each holds its own search index
-    # and calculator-job thread, and everything they share lives in the database or under KUAIBAN_VAR.
-    uvicorn.run("kuaiban.api.app:create_app", factory=True, host=host, port=port, log_level="info",
-                workers=workers)
-
-
 COMMANDS: list[tuple[str, Callable]] = [
     ("ingest", ingest_cmd),
     ("docs", docs_cmd),
     ("show", show_cmd),
     ("search", search_cmd),
-    ("serve", serve_cmd),
 ]
 
 

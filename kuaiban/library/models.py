@@ -1,7 +1,7 @@
 """SQLAlchemy models of the policy library (法规库).
 
 The schema is created and changed only by Alembic migrations (``migrations/``);
-``Base.metadata`` is what they are generated against.
+``kuaiban.db.Base.metadata`` is what they are generated against.
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kuaiban.db import Base
 
 VALID = "现行有效"
 REPEALED = "已废止"
 UNKNOWN = "未知"
 
-
-class Base(DeclarativeBase):
-    pass
 
 
 class Document(Base):

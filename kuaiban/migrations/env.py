@@ -3,7 +3,7 @@
 from alembic import context
 
 import kuaiban.models  # noqa: F401  (registers every pillar's tables on Base.metadata)
-from kuaiban.library.models import Base
+from kuaiban.db import Base
 
 config = context.config
 target_metadata = Base.metadata

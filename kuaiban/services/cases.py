@@ -27,13 +27,14 @@ from sqlalchemy import bindparam, func, insert, literal, select, union_all, upda
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from kuaiban.services import audit, catalogue
-from kuaiban.services import calendar as sla
-from kuaiban.services.auth import check_case_access, require_role
-from kuaiban.services.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform import audit
+from kuaiban.platform import calendar as sla
+from kuaiban.platform.auth import require_role
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
+from kuaiban.services import catalogue
 from kuaiban.services.models import (
     ACCEPTED,
-    APPLICANT,
     CASE_CORRECTION,
     CASE_DONE,
     CASE_OPEN,
@@ -42,18 +43,13 @@ from kuaiban.services.models import (
     FINAL_TASK_STATES,
     REFUSED,
     REVIEWED,
-    REVIEWER,
     SUBMITTED,
-    SUPERVISOR,
-    WINDOW,
-    Applicant,
     Case,
     Commitment,
     ItemMaterial,
     ItemRoute,
     Material,
     Task,
-    User,
 )
 
 PROVIDED, COMMITTED, MISSING = "已提交", "承诺代替", "缺"
@@ -739,3 +735,15 @@ def case_dict(c: Case) -> dict:
                              "source": x.source, "verification": x.verification_state} for x in c.commitments],
             "materials_asked": c.materials_asked, "materials_required": c.materials_required,
             "materials_committed": c.materials_committed}
+
+
+def can_see_case(user: User, case: Case) -> bool:
+    if user.role == APPLICANT:
+        return user.applicant_id == case.applicant_id
+    # staff and supervisors: their own region only (a user without region sees every region)
+    return user.region is None or user.region == case.region
+
+
+def check_case_access(user: User, case: Case) -> None:
+    if not can_see_case(user, case):
+        raise Forbidden(f"无权查看办件 {case.number}")

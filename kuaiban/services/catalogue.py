@@ -1,6 +1,6 @@
 """Typed, read-only views of the services catalogue in data/services/.
 
-The files are built from the compilations (kuaiban.services.extract; speedup.yaml by hand) and every
+The files are built from the compilations (tools/extract_services.py; speedup.yaml by hand) and every
 entry carries its source. Loaders are cached: the data ships with the code and never changes at run time.
 
 >>> [b.name for b in bundles()][:3]

@@ -17,7 +17,8 @@ from typing import Annotated
 
 import typer
 
-from kuaiban.services import calendar, catalogue
+from kuaiban.platform import calendar
+from kuaiban.services import catalogue
 
 catalog_app = typer.Typer(help="快办服务目录：打包一件事、提速办事项", no_args_is_help=True, add_completion=False)
 sla_app = typer.Typer(help="办结时限：工作日（含法定节假日与调休）、自然日、分钟", no_args_is_help=True,
@@ -28,7 +29,7 @@ _WEEKDAYS = "一二三四五六日"
 
 def register(app: typer.Typer) -> None:
     """Add the services commands to the main CLI."""
-    from kuaiban.services.users_cli import users_app
+    from kuaiban.platform.users_cli import users_app
 
     app.add_typer(catalog_app, name="catalog")
     app.add_typer(sla_app, name="sla")

@@ -1,5 +1,5 @@
-"""SQLAlchemy models of the 快办 case system: users, applicants, bundle cases and their tasks,
-materials, 告知承诺 commitments, 好差评 ratings, rectifications and the audit log.
+"""SQLAlchemy models of the 快办 case system: bundle cases and their tasks, materials,
+告知承诺 commitments, 好差评 ratings and rectifications (accounts and the audit log are the platform's).
 
 Tables are prefixed ``svc_``; the schema is created only by the Alembic migration 0002_services.
 Times are naive datetimes in Beijing time (Asia/Shanghai): working days are counted on China's calendar.
@@ -11,7 +11,6 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -21,14 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kuaiban.library.models import Base
-
-# roles
-APPLICANT = "applicant"
-WINDOW = "window"  # 窗口人员: 受理 / 不予受理 / 补正
-REVIEWER = "reviewer"  # 后台审核人员: 审核 / 办结
-SUPERVISOR = "supervisor"  # 监督人员: every case of the region, statistics, rectifications
-ROLES = (APPLICANT, WINDOW, REVIEWER, SUPERVISOR)
+from kuaiban.db import Base
+from kuaiban.platform.models import Applicant
 
 # task states
 SUBMITTED = "待受理"
@@ -52,47 +45,7 @@ RECT_FEEDBACK = "待反馈"
 RECT_CLOSED = "已反馈"
 
 
-class Applicant(Base):
-    """办事人: a citizen (个人) or an enterprise (单位)."""
 
-    __tablename__ = "svc_applicants"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12))  # citizen | enterprise
-    name: Mapped[str] = mapped_column(String(200))
-    id_number: Mapped[str | None] = mapped_column(String(40))  # 证件号码 / 统一社会信用代码
-    region: Mapped[str | None] = mapped_column(String(40), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-
-
-class User(Base):
-    __tablename__ = "svc_users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))  # scrypt$n$r$p$salt_hex$hash_hex
-    role: Mapped[str] = mapped_column(String(20))
-    region: Mapped[str | None] = mapped_column(String(40), index=True)
-    agency: Mapped[str | None] = mapped_column(String(80))
-    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("svc_applicants.id"))
-    display_name: Mapped[str | None] = mapped_column(String(80))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-
-    applicant: Mapped[Applicant | None] = relationship()
-
-
-class Token(Base):
-    """A login session; only the SHA-256 of the bearer token is stored."""
-
-    __tablename__ = "svc_tokens"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("svc_users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ItemRoute(Base):
@@ -258,18 +211,3 @@ class RegionSetting(Base):
     key: Mapped[str] = mapped_column(String(80))
     value: Mapped[str] = mapped_column(String(200))
 
-
-class AuditEntry(Base):
-    """Append-only log of every state change (database triggers refuse UPDATE and DELETE)."""
-
-    __tablename__ = "svc_audit"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    actor_role: Mapped[str | None] = mapped_column(String(20))
-    action: Mapped[str] = mapped_column(String(40))
-    entity: Mapped[str] = mapped_column(String(20))
-    entity_id: Mapped[int | None] = mapped_column(Integer)
-    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    detail: Mapped[dict] = mapped_column(JSON)

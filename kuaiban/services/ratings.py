@@ -14,23 +14,21 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.services import audit
-from kuaiban.services import calendar as sla
-from kuaiban.services.auth import require_role
+from kuaiban.platform import audit
+from kuaiban.platform import calendar as sla
+from kuaiban.platform.auth import require_role
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.services.cases import get_case
-from kuaiban.services.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.services.models import (
-    APPLICANT,
     CASE_DONE,
     RECT_CLOSED,
     RECT_FEEDBACK,
     RECT_FIX,
     RECT_VERIFY,
-    SUPERVISOR,
     Rating,
     Rectification,
     RegionSetting,
-    User,
 )
 
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}

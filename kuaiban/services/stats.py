@@ -20,10 +20,11 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kuaiban.services import calendar as sla
+from kuaiban.platform import calendar as sla
+from kuaiban.platform.auth import require_role
+from kuaiban.platform.models import SUPERVISOR, User
 from kuaiban.services import catalogue
-from kuaiban.services.auth import require_role
-from kuaiban.services.models import CASE_DONE, DONE, REFUSED, SUPERVISOR, Case, Rating, Task, User
+from kuaiban.services.models import CASE_DONE, DONE, REFUSED, Case, Rating, Task
 from kuaiban.services.ratings import GOOD
 
 

@@ -22,11 +22,11 @@ import re
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kuaiban.services import audit
-from kuaiban.services import calendar as sla
-from kuaiban.services.auth import require_role
-from kuaiban.services.errors import Conflict, Invalid
-from kuaiban.services.models import REVIEWER, SUPERVISOR, WINDOW, User
+from kuaiban.platform import audit
+from kuaiban.platform import calendar as sla
+from kuaiban.platform.auth import require_role
+from kuaiban.platform.errors import Conflict, Invalid
+from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.records import load_record
 from kuaiban.unemployment.registration import EMPLOYMENT, INSURANCE, get_registration, in_scope

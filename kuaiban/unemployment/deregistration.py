@@ -22,10 +22,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kuaiban.config import DATA
-from kuaiban.services import audit
-from kuaiban.services.auth import require_role
-from kuaiban.services.errors import Conflict, Invalid
-from kuaiban.services.models import REVIEWER, WINDOW, User
+from kuaiban.platform import audit
+from kuaiban.platform.auth import require_role
+from kuaiban.platform.errors import Conflict, Invalid
+from kuaiban.platform.models import REVIEWER, WINDOW, User
 from kuaiban.unemployment import lifecycle
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.decision import clerk_name

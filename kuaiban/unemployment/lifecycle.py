@@ -28,10 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from kuaiban.config import DATA
-from kuaiban.services import audit
-from kuaiban.services.auth import require_role
-from kuaiban.services.errors import Conflict, Invalid
-from kuaiban.services.models import REVIEWER, SUPERVISOR, WINDOW, User
+from kuaiban.platform import audit
+from kuaiban.platform.auth import require_role
+from kuaiban.platform.errors import Conflict, Invalid
+from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.registration import get_registration, in_scope, region_prefix
 

@@ -3,7 +3,7 @@ services provided, deregistrations (注销, with the exit record queued for uplo
 and the simulated 社会保险参保登记 / 劳动用工备案 registers.
 
 Tables are prefixed ``ue_`` and created only by the Alembic migration 0003_unemployment.
-Times are naive Beijing times, as in :mod:`kuaiban.services.models`.
+Times are naive Beijing times, as in :mod:`kuaiban.platform.models`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kuaiban.library.models import Base
+from kuaiban.db import Base
 
 # channels (渠道): 人社厅发〔2020〕3号 二 — 线上 and 线下; the national entry (全国统一服务入口) is the third
 ONLINE = "online"

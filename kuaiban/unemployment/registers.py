@@ -23,7 +23,7 @@ import yaml
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from kuaiban.services.errors import Invalid
+from kuaiban.platform.errors import Invalid
 from kuaiban.unemployment.models import EmploymentFiling, InsuranceEnrolment
 
 SOURCE = {"file": "data/compilations/hunan-hrss-2020.txt", "lines": [3405, 3405], "wenhao": "人社厅发〔2020〕3号",

@@ -28,14 +28,14 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from kuaiban.services import audit
-from kuaiban.services import calendar as sla
-from kuaiban.services.auth import require_role
-from kuaiban.services.errors import Conflict, Forbidden, Invalid, ServiceError
-from kuaiban.services.models import APPLICANT, WINDOW, Applicant, User
+from kuaiban.platform import audit
+from kuaiban.platform import calendar as sla
+from kuaiban.platform.auth import require_role
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
+from kuaiban.platform.models import APPLICANT, WINDOW, Applicant, User
+from kuaiban.platform.regions import region_name
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.records import load_code_tables
-from kuaiban.unemployment.regions import region_name
 from kuaiban.unemployment.registers import Registers, SimulatedRegisters, check_status
 from kuaiban.unemployment.validate import FieldError, validate_record
 
@@ -96,7 +96,7 @@ def decision_limit(submitted_on: dt.date) -> DecisionLimit:
 def decision_due(submitted_at: dt.datetime) -> tuple[DecisionLimit, dt.datetime | None]:
     """The limit and the moment after which the decision is late (the last working day's end).
 
-    The submission day is not counted (民法典 第二百零一条, as in :mod:`kuaiban.services.calendar`).
+    The submission day is not counted (民法典 第二百零一条, as in :mod:`kuaiban.platform.calendar`).
     When the year's holidays are not published yet the deadline is unknown (None), never guessed.
     """
     limit = decision_limit(submitted_at.date())
@@ -356,7 +356,7 @@ def in_scope(user: User, aab301: str) -> bool:
 def get_registration(session: Session, user: User, aaz341: str) -> m.Registration:
     reg = session.scalar(select(m.Registration).where(m.Registration.aaz341 == aaz341))
     if reg is None:
-        from kuaiban.services.errors import NotFound
+        from kuaiban.platform.errors import NotFound
 
         raise NotFound(f"失业登记不存在：{aaz341}", "AAZ341")
     if user.role == APPLICANT:

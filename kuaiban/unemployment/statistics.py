@@ -16,9 +16,9 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kuaiban.services.auth import require_role
-from kuaiban.services.errors import Forbidden, Invalid
-from kuaiban.services.models import REVIEWER, SUPERVISOR, User
+from kuaiban.platform.auth import require_role
+from kuaiban.platform.errors import Forbidden, Invalid
+from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.deregistration import exit_reasons
 from kuaiban.unemployment.registration import in_scope, region_prefix

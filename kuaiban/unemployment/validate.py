@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from kuaiban.platform.regions import is_current_region
 from kuaiban.unemployment import idnumber
 from kuaiban.unemployment.records import (
     Check,
@@ -37,7 +38,6 @@ from kuaiban.unemployment.records import (
     load_code_tables,
     load_record,
 )
-from kuaiban.unemployment.regions import is_current_region
 
 RECORD = "_record"
 # 系统当前日期 is read on China Standard Time (UTC+8, no daylight saving): a record dated today in

@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from kuaiban.api.deps import get_session
+from kuaiban.deps import get_session
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.sources import Source, all_sources, source
 from kuaiban.web import calc_jobs

@@ -24,8 +24,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kuaiban.config import ROOT
-from kuaiban.services.auth import ROLE_NAMES
-from kuaiban.services.models import User
+from kuaiban.platform.auth import ROLE_NAMES
+from kuaiban.platform.models import User
 from kuaiban.web import session as web_session
 from kuaiban.web.templating import templates
 

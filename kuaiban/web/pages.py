@@ -2,7 +2,6 @@
 
 A document's URL is /library/doc/<id>; each article has the anchor #art-<N> (#art-<N>-<附件> inside an
 attachment) and each paragraph #l<line> (its line in the compilation), so citations link to the clause.
-The other page groups' routers are included here, so the app factory mounts every page with one router.
 """
 
 from __future__ import annotations
@@ -14,11 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kuaiban.api.deps import get_session
+from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index
-from kuaiban.web import calculators, session, signup, statistics
 from kuaiban.web.templating import STATIC, render, templates
 
 __all__ = ["STATIC", "router", "templates"]
@@ -119,8 +117,3 @@ def old_document_url(ref: str):
         raise HTTPException(status_code=404)
     return RedirectResponse(f"/library/doc/{ref}", status_code=301)
 
-
-router.include_router(session.router)
-router.include_router(signup.router)
-router.include_router(calculators.router)
-router.include_router(statistics.router)

@@ -21,9 +21,11 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.datastructures import FormData, UploadFile
 
 from kuaiban.db import session_scope
-from kuaiban.services import cases, catalogue, ratings, views
-from kuaiban.services.errors import NotFound, ServiceError
-from kuaiban.services.models import APPLICANT, CASE_DONE, CORRECTION, Applicant, Case, User
+from kuaiban.platform.errors import NotFound, ServiceError
+from kuaiban.platform.models import APPLICANT, Applicant, User
+from kuaiban.services import cases, catalogue, ratings
+from kuaiban.services.models import CASE_DONE, CORRECTION, Case
+from kuaiban.web import service_views as views
 from kuaiban.web import session as web_session
 from kuaiban.web.page_support import (
     MAX_UPLOAD,

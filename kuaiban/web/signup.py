@@ -1,7 +1,7 @@
 """办事人注册: a citizen or an enterprise opens its own account, then is signed in.
 
 Staff accounts are not made here (``kuaiban users create``, or a supervisor through the API). The core
-(``kuaiban.services.auth``) checks the 公民身份号码 or 统一社会信用代码 and refuses a number already
+(``kuaiban.platform.auth``) checks the 公民身份号码 or 统一社会信用代码 and refuses a number already
 registered; this page only collects the form and shows each refusal next to its field.
 Real-name verification against the public-security or market-regulation registers is not available
 to this system; the number is checked for form and check digit only.
@@ -15,11 +15,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from kuaiban.api.deps import get_session
-from kuaiban.services import audit, auth
-from kuaiban.services.errors import ServiceError
-from kuaiban.services.models import APPLICANT
+from kuaiban.deps import get_session
+from kuaiban.platform import audit, auth
+from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.models import APPLICANT
 from kuaiban.web.session import COOKIE, safe_next
+from kuaiban.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"citizen": "个人", "enterprise": "单位"}
@@ -31,7 +32,6 @@ def _form(next_: str, values: dict[str, str], errors: dict[str, str]) -> dict:
 
 @router.get("/register")
 def register_page(request: Request, next: str = "/"):
-    from kuaiban.web.templating import render
 
     return render(request, "signup.html", _form(safe_next(next), {"kind": "citizen"}, {}))
 
@@ -49,7 +49,6 @@ def register_submit(
     password2: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ):
-    from kuaiban.web.templating import render
 
     target = safe_next(next)
     values = {"kind": kind, "name": name, "id_number": id_number, "region": region, "username": username}

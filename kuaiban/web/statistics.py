@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kuaiban.api.deps import get_session
+from kuaiban.deps import get_session
+from kuaiban.platform.auth import ROLE_NAMES
+from kuaiban.platform.errors import Forbidden
 from kuaiban.services import stats
-from kuaiban.services.auth import ROLE_NAMES
-from kuaiban.services.errors import Forbidden
 from kuaiban.services.ratings import GOOD, LEVELS
 from kuaiban.web.charts import Series, bar_chart
 from kuaiban.web.session import current_user, require_login

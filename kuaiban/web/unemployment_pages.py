@@ -23,15 +23,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.services import audit
-from kuaiban.services.errors import ServiceError
-from kuaiban.services.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
+from kuaiban.platform import audit
+from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration
 from kuaiban.unemployment import models as m
-from kuaiban.unemployment import views as uv
 from kuaiban.unemployment.registration import RecordInvalid
 from kuaiban.unemployment.validate import FieldError
 from kuaiban.web import session as web_session
+from kuaiban.web import unemployment_views as uv
 from kuaiban.web.page_support import (
     csrf_failed,
     csrf_ok,

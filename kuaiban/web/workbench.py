@@ -18,19 +18,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuaiban.db import session_scope
-from kuaiban.services import cases, ratings, views
-from kuaiban.services.auth import check_case_access
-from kuaiban.services.errors import Forbidden, ServiceError
-from kuaiban.services.models import (
-    RECT_FEEDBACK,
-    RECT_FIX,
-    RECT_VERIFY,
-    REVIEWER,
-    SUPERVISOR,
-    WINDOW,
-    Case,
-    User,
-)
+from kuaiban.platform.errors import Forbidden, ServiceError
+from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
+from kuaiban.services import cases, ratings
+from kuaiban.services.models import RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case
+from kuaiban.web import service_views as views
 from kuaiban.web.page_support import csrf_failed, csrf_ok, message_page, render, user_in_roles
 
 router = APIRouter(prefix="/workbench", include_in_schema=False)
@@ -85,7 +77,7 @@ def _task_context(s, user: User, task_id: int) -> dict:
     if task is None:
         raise _NotFound(f"没有这个事项：{task_id}")
     case = task.case
-    check_case_access(user, case)
+    cases.check_case_access(user, case)
     full = cases.get_case(s, user, case.number)
     return {"task": task, "case": full, "overdue": views.is_overdue(task),
             "limit": views.limit_text(task.limit_kind, task.limit_value, task.limit_basis),
@@ -166,7 +158,7 @@ def _commitment_context(s, user: User, commitment_id: int) -> dict:
     c = views.commitment(s, commitment_id)
     if c is None:
         raise _NotFound(f"没有这份承诺：{commitment_id}")
-    check_case_access(user, c.case)
+    cases.check_case_access(user, c.case)
     return {"c": c, "case": c.case, "trail": views.audit_trail(s, c.case_id), "action_names": ACTION_NAMES}
 
 

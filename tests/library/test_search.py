@@ -20,7 +20,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from kuaiban.config import COMPILATIONS, DATA
-from kuaiban.library.models import Base, Document, DocumentSource, Meta, Passage
+from kuaiban.db import Base
+from kuaiban.library.models import Document, DocumentSource, Meta, Passage
 from kuaiban.library.search import SearchIndex, get_index, make_snippet
 from kuaiban.library.tokenize import tokenize
 

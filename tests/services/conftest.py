@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import Engine
 
 from kuaiban.db import connect, session_scope
-from kuaiban.services import auth
-from kuaiban.services.models import User
+from kuaiban.platform import auth
+from kuaiban.platform.models import User
 
 REGION = "示例市"
 OTHER_REGION = "另一市"

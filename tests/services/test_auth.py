@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, text
 
-from kuaiban.services import auth
-from kuaiban.services.errors import Forbidden, Invalid, Unauthenticated
-from kuaiban.services.models import AuditEntry, Token, User
+from kuaiban.platform import auth
+from kuaiban.platform.errors import Forbidden, Invalid, Unauthenticated
+from kuaiban.platform.models import AuditEntry, Token, User
 
 from .conftest import PASSWORD
 

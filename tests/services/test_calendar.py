@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuaiban.services.calendar import HolidayDataMissing, covered_years, deadline, is_working_day
+from kuaiban.platform.calendar import HolidayDataMissing, covered_years, deadline, is_working_day
 
 D = date.fromisoformat
 SUNDAY, SATURDAY = 6, 5

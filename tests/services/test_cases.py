@@ -9,9 +9,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.models import AuditEntry
 from kuaiban.services import cases
-from kuaiban.services.errors import Conflict, Forbidden, Invalid, NotFound
-from kuaiban.services.models import AuditEntry, Case, Commitment, Material, Task
+from kuaiban.services.models import Case, Commitment, Material, Task
 
 from .conftest import CERTIFICATE, FORM, SEPT_30, SHARED
 

@@ -17,8 +17,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kuaiban.api.app import create_app
-from kuaiban.services.models import AuditEntry, Case, Commitment, Material, Task
+from kuaiban.app import create_app
+from kuaiban.platform.models import AuditEntry
+from kuaiban.services.models import Case, Commitment, Material, Task
 
 from .conftest import FORM, PASSWORD, SHARED
 
@@ -31,8 +32,10 @@ CHILD = textwrap.dedent("""
     from pathlib import Path
     from sqlalchemy import func, select
     from kuaiban.db import connect, session_scope
-    from kuaiban.services import audit, cases
-    from kuaiban.services.models import Task, User
+    from kuaiban.platform import audit
+    from kuaiban.services import cases
+    from kuaiban.services.models import Task
+    from kuaiban.platform.models import User
 
     url, ready = sys.argv[1], Path(sys.argv[2])
     real = audit.record

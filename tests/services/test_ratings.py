@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.services import cases, ratings
-from kuaiban.services.errors import Conflict, Forbidden, Invalid
 
 from .conftest import FORM
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from kuaiban.api.app import create_app
+from kuaiban.app import create_app
 
 from .conftest import CERTIFICATE, FORM, PASSWORD, SHARED, make_world
 
@@ -137,7 +137,8 @@ def test_the_token_is_checked_before_any_other_input(api):
 def test_a_created_case_is_stored_before_the_answer_and_a_refused_one_leaves_nothing(api):
     from sqlalchemy import func, select
 
-    from kuaiban.services.models import AuditEntry, Case
+    from kuaiban.platform.models import AuditEntry
+    from kuaiban.services.models import Case
 
     client, world, login = api
     citizen = login("citizen")

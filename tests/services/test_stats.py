@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from kuaiban.platform.errors import Forbidden
 from kuaiban.services import cases, ratings, stats
-from kuaiban.services.errors import Forbidden
 
 from .conftest import CERTIFICATE, FORM, SHARED
 

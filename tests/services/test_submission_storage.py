@@ -11,8 +11,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from kuaiban.services import audit, cases
-from kuaiban.services.models import AuditEntry, Case, Commitment, Material, Task
+from kuaiban.platform import audit
+from kuaiban.platform.models import AuditEntry
+from kuaiban.services import cases
+from kuaiban.services.models import Case, Commitment, Material, Task
 
 from .conftest import CERTIFICATE, FORM, SHARED
 
@@ -134,7 +136,7 @@ def test_form_rules_are_the_form_spec_s():
 def test_the_full_case_read_from_rows_is_the_orm_read(world):
     """case_view (the API's GET /api/cases/{n}) skips the ORM; it must say exactly what
     case_dict(get_case(…)) says, for every kind of row, and guard access the same way."""
-    from kuaiban.services.errors import Forbidden, NotFound
+    from kuaiban.platform.errors import Forbidden, NotFound
 
     with world.session() as s:
         case = cases.submit(s, world.citizen, "企业招用员工", FORM, materials={SHARED: "contract.pdf"},

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from kuaiban.db import connect, session_scope
-from kuaiban.services import auth
+from kuaiban.platform import auth
 
 
 def kuaiban(*args: str, stdin: str = "") -> subprocess.CompletedProcess:

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kuaiban.config import DATA
-from kuaiban.services import auth
-from kuaiban.services.errors import Conflict, Forbidden, Invalid
-from kuaiban.services.models import AuditEntry
+from kuaiban.platform import auth
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid
+from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.decision import decide, mark_results_uploaded, overdue, queue, results_to_upload
 from kuaiban.unemployment.deregistration import deregister, exit_reasons, exits_to_upload, mark_exits_uploaded

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from kuaiban.services import auth, calendar
-from kuaiban.services.errors import Conflict, Forbidden, Invalid
-from kuaiban.services.models import AuditEntry
+from kuaiban.platform import auth, calendar
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid
+from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.registers import SimulatedRegisters, check_status, load_registers
 from kuaiban.unemployment.registration import (

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kuaiban.services import auth
-from kuaiban.services.errors import Forbidden, Invalid
+from kuaiban.platform import auth
+from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.unemployment.decision import decide
 from kuaiban.unemployment.deregistration import deregister
 from kuaiban.unemployment.lifecycle import record_followup

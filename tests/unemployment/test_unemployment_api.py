@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from kuaiban.api.app import create_app
-from kuaiban.services import auth
+from kuaiban.app import create_app
+from kuaiban.platform import auth
 from tests.unemployment.world import PASSWORD, local_application, make_world
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from kuaiban.db import connect, session_scope
-from kuaiban.services import auth
-from kuaiban.services.models import User
+from kuaiban.platform import auth
+from kuaiban.platform.models import User
 from kuaiban.unemployment import samples
 from kuaiban.unemployment.idnumber import compose
 

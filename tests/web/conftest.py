@@ -49,7 +49,7 @@ def app_client(live_db_url):
     """A FastAPI TestClient on the same database, for the fast (non-browser) page tests."""
     from fastapi.testclient import TestClient
 
-    from kuaiban.api.app import create_app
+    from kuaiban.app import create_app
 
     with TestClient(create_app(live_db_url)) as client:
         yield client
@@ -60,7 +60,7 @@ def live_server(live_db_url, tmp_path_factory) -> Iterator[str]:
     """The real app (pages + JSON API) on the full-library database, served in a background thread."""
     import uvicorn
 
-    from kuaiban.api.app import create_app
+    from kuaiban.app import create_app
 
     var = tmp_path_factory.mktemp("var")
     old_var = os.environ.get("KUAIBAN_VAR")

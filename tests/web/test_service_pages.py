@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 
 from kuaiban.db import connect, session_scope
 from kuaiban.library.models import Document
-from kuaiban.services import auth, cases
+from kuaiban.platform import auth
+from kuaiban.services import cases
 from kuaiban.services.models import Case, Task
 from kuaiban.web import service_pages, workbench
 from kuaiban.web import session as web_session

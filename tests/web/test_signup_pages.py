@@ -7,7 +7,7 @@ import random
 import pytest
 from stdnum.cn import ric, uscc
 
-from kuaiban.services import auth
+from kuaiban.platform import auth
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from kuaiban.db import connect, session_scope
-from kuaiban.services import auth, cases, ratings, stats
+from kuaiban.platform import auth
+from kuaiban.services import cases, ratings, stats
 from kuaiban.web.session import COOKIE
 
 PASSWORD = "synthetic-pass-42"

@@ -23,17 +23,17 @@ from sqlalchemy import func, select
 
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect, session_scope
-from kuaiban.services import auth
+from kuaiban.platform import auth
 from kuaiban.unemployment import decision, lifecycle, registration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.idnumber import compose
 from kuaiban.unemployment.records import load_record
 from kuaiban.unemployment.registers import load_registers
 from kuaiban.unemployment.validate import china_today, validate_record
-from kuaiban.unemployment.views import form_codes
 from kuaiban.web import session as web_session
 from kuaiban.web import unemployment_pages
 from kuaiban.web.templating import STATIC
+from kuaiban.web.unemployment_views import form_codes
 from tests.unemployment.world import (
     COUNTY,
     PASSWORD,

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.db import connect, session_scope
-from kuaiban.services import auth, cases, ratings
+from kuaiban.platform import auth
+from kuaiban.services import cases, ratings
 
 from .test_service_pages import (
     CERTIFICATE,

@@ -17,8 +17,8 @@ import zlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuaiban.services import auth
-from kuaiban.services.models import REVIEWER, User
+from kuaiban.platform import auth
+from kuaiban.platform.models import REVIEWER, User
 from kuaiban.unemployment import decision, deregistration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national.feed import REJECT_MARK

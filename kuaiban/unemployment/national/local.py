@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from kuaiban.services.errors import ServiceError
+from kuaiban.platform.errors import ServiceError
 from kuaiban.unemployment import decision, deregistration, registration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national.models import EXIT, RESULT, OutboxItem

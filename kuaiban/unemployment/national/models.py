@@ -16,7 +16,7 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuaiban.library.models import Base
+from kuaiban.db import Base
 
 # inbox states
 HANDED_OFF = "registered"  # became a local registration in the same transaction

@@ -41,7 +41,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.services import audit
+from kuaiban.platform import audit
 from kuaiban.unemployment.national import protocol as p
 from kuaiban.unemployment.national.models import (
     EXIT,

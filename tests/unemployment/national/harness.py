@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from kuaiban.db import session_scope
-from kuaiban.services.models import AuditEntry
+from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national import protocol as p
 from kuaiban.unemployment.national.caseworker import AutoCaseworker

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from kuaiban.db import _engines, connect, session_scope
-from kuaiban.services import auth
-from kuaiban.services.models import WINDOW
+from kuaiban.platform import auth
+from kuaiban.platform.models import WINDOW
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import registration
 from kuaiban.unemployment.national import protocol as p

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kuaiban.db import connect, session_scope
-from kuaiban.services import auth
-from kuaiban.services.models import WINDOW
+from kuaiban.platform import auth
+from kuaiban.platform.models import WINDOW
 from kuaiban.unemployment import registration
 from kuaiban.unemployment.national import protocol as p
 from kuaiban.unemployment.national.feed import synthetic_applications

@@ -1,4 +1,7 @@
-"""The web application: JSON API (OpenAPI at /docs) and the HTML pages."""
+"""The composition root: the JSON API (OpenAPI at /docs) and the HTML pages, mounted in one place.
+
+`api/` and `web/` never import each other; both stand on the pillars and on `kuaiban.deps`.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,16 @@ from kuaiban import __version__
 from kuaiban.api import library, services
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
-from kuaiban.web import pages, service_pages, unemployment_pages, workbench
+from kuaiban.web import (
+    calculators,
+    login,
+    pages,
+    service_pages,
+    signup,
+    statistics,
+    unemployment_pages,
+    workbench,
+)
 
 
 def create_app(db_url: str | None = None) -> FastAPI:
@@ -23,10 +35,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(library.router)
     app.include_router(services.router)
     app.include_router(unemployment_api.router)
-    app.include_router(pages.router)
-    app.include_router(service_pages.router)
-    app.include_router(workbench.router)
-    app.include_router(unemployment_pages.router)
+    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages):
+        app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
     @app.get("/api/health", tags=["运行状态"], summary="服务与数据库是否可用")

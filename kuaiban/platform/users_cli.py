@@ -13,9 +13,9 @@ from typing import Annotated
 import typer
 
 from kuaiban.db import DatabaseError, connect, session_scope
-from kuaiban.services import auth
-from kuaiban.services.errors import ServiceError
-from kuaiban.services.models import APPLICANT, ROLES
+from kuaiban.platform import auth
+from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.models import APPLICANT, ROLES
 
 users_app = typer.Typer(help="经办人员账号", no_args_is_help=True, add_completion=False)
 STAFF_ROLES = [r for r in ROLES if r != APPLICANT]

@@ -14,27 +14,23 @@ from sqlalchemy.orm import Session, joinedload
 
 from kuaiban.corpus import docno
 from kuaiban.library.models import Document
-from kuaiban.services import audit, catalogue
-from kuaiban.services.auth import ROLE_NAMES, require_role
+from kuaiban.platform import audit
+from kuaiban.platform.auth import ROLE_NAMES, require_role
+from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, User
+from kuaiban.services import catalogue
 from kuaiban.services.cases import LIMIT_NAMES, item_limit
 from kuaiban.services.models import (
     ACCEPTED,
-    APPLICANT,
     CORRECTION,
     FINAL_TASK_STATES,
     RECT_CLOSED,
     REVIEWED,
-    REVIEWER,
     SUBMITTED,
-    SUPERVISOR,
-    WINDOW,
-    AuditEntry,
     Case,
     Commitment,
     Rating,
     Rectification,
     Task,
-    User,
 )
 
 # 窗口人员 受理 / 不予受理 / 补正; 后台审核人员 审核 / 办结; 监督人员 sees every open task of the region

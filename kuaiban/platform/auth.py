@@ -15,9 +15,9 @@ import secrets
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from kuaiban.services import audit
-from kuaiban.services.errors import Conflict, Forbidden, Invalid, Unauthenticated
-from kuaiban.services.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Case, Token, User
+from kuaiban.platform import audit
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Unauthenticated
+from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
 
 ROLE_NAMES = {APPLICANT: "办事人", "window": "窗口人员", "reviewer": "后台审核人员", SUPERVISOR: "监督人员"}
 TOKEN_TTL = dt.timedelta(hours=8)
@@ -150,14 +150,3 @@ def require_role(user: User, *roles: str) -> None:
         wanted = "、".join(ROLE_NAMES[r] for r in roles)
         raise Forbidden(f"无权操作：需要{wanted}身份，当前为{ROLE_NAMES.get(user.role, user.role)}")
 
-
-def can_see_case(user: User, case: Case) -> bool:
-    if user.role == APPLICANT:
-        return user.applicant_id == case.applicant_id
-    # staff and supervisors: their own region only (a user without region sees every region)
-    return user.region is None or user.region == case.region
-
-
-def check_case_access(user: User, case: Case) -> None:
-    if not can_see_case(user, case):
-        raise Forbidden(f"无权查看办件 {case.number}")

@@ -20,9 +20,9 @@ from functools import cache
 from sqlalchemy.orm import Session
 
 from kuaiban.library import queries
+from kuaiban.platform.regions import region_name
 from kuaiban.unemployment.deregistration import ExitReason, exit_reasons
 from kuaiban.unemployment.records import FieldSpec, load_code_tables, load_record
-from kuaiban.unemployment.regions import region_name
 
 _SPACE = re.compile(r"\s+")
 

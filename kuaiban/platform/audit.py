@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from kuaiban.services.models import AuditEntry, User
+from kuaiban.platform.models import AuditEntry, User
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 _APPEND = insert(AuditEntry.__table__)  # built once; SQLAlchemy caches its compiled form

@@ -1,0 +1,276 @@
+"""行政区划代码 (GB/T 2260): the one region model of kuaiban, read from python-stdnum's bundled table.
+
+stdnum/cn/loc.dat lists every six-digit code with its names, each name optionally dated
+``[1994-]`` or ``[-2010]``.  A code is *current* when one of its names has no end year.  The hierarchy
+is in the code itself: ``43 00 00`` 湖南省 (province), ``43 01 00`` 长沙市 (city), ``43 01 04`` 岳麓区
+(county).  In a 直辖市 the city level is a placeholder (``110100`` 市辖区), so its districts are listed
+directly under the municipality.
+
+A staff account's scope is one code and covers everything under it (:func:`covers`); every region
+stored anywhere in kuaiban is such a code, and free text is turned into one by :func:`resolve`.
+
+>>> region_name("430100")
+'长沙市'
+>>> is_current_region("110103")  # 崇文区, merged into 东城区 in 2010
+False
+>>> covers("430000", "430104"), covers("430100", "430104"), covers("430100", "430200")
+(True, True, False)
+>>> resolve("湖南省长沙市岳麓区")
+'430104'
+>>> resolve("长沙")
+'430100'
+>>> full_name("110105")
+'北京市朝阳区'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import stdnum
+from stdnum import numdb
+
+from kuaiban.platform.errors import Invalid
+
+_DATED = re.compile(r"^\[(\d*)-(\d*)\](.*)$")
+PROVINCE, CITY, COUNTY = "province", "city", "county"
+LEVEL_NAMES = {PROVINCE: "省级", CITY: "地级", COUNTY: "县级"}
+# City-level codes that are no city but a grouping; their districts belong to the province above
+_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位"}
+# Suffixes dropped to form the short name people use (湖南, 长沙, 岳麓); longest first
+_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区", "盟",
+             "省", "市", "区", "县")
+
+
+@cache
+def _names(code: str) -> tuple[tuple[str, int | None, int | None], ...]:
+    """The (name, first year, last year) entries stdnum holds for a six-digit code."""
+    if len(code) != 6 or not code.isdigit():
+        return ()
+    info: dict[str, str] = {}
+    for _part, props in numdb.get("cn/loc").info(code):
+        info.update(props)
+    county = info.get("county")
+    if not county:
+        return ()
+    out = []
+    for entry in county.split(","):
+        m = _DATED.match(entry)
+        if m:
+            start, end, name = m.groups()
+            out.append((name, int(start) if start else None, int(end) if end else None))
+        else:
+            out.append((entry, None, None))
+    return tuple(out)
+
+
+def is_current_region(code: str) -> bool:
+    """Whether ``code`` is a GB/T 2260 code still in use, per python-stdnum's data."""
+    return any(end is None for _name, _start, end in _names(code))
+
+
+def region_name(code: str | None) -> str | None:
+    """The current name of a region code, or None."""
+    for name, _start, end in _names(code or ""):
+        if end is None:
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class Region:
+    """One current 行政区划: its code, name, level and the code of the region above it."""
+
+    code: str
+    name: str
+    level: str  # province | city | county
+    parent: str | None
+
+    @property
+    def placeholder(self) -> bool:
+        """A 市辖区/县 grouping code, not a place anyone lives in."""
+        return self.name in _PLACEHOLDERS
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.code)
+
+
+def level_of(code: str) -> str:
+    if code.endswith("0000"):
+        return PROVINCE
+    if code.endswith("00"):
+        return CITY
+    return COUNTY
+
+
+@cache
+def _table() -> dict[str, Region]:
+    """Every current region, keyed by code, read once from the data file python-stdnum ships."""
+    path = Path(stdnum.__file__).parent / "cn" / "loc.dat"
+    codes: list[str] = []
+    province = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not line.startswith(" "):
+            province = line.split()[0]
+            continue
+        suffix = line.split()[0]
+        if len(province) == 2 and len(suffix) == 4:
+            codes.append(province + suffix)
+    table: dict[str, Region] = {}
+    for code in dict.fromkeys(codes):
+        name = region_name(code)
+        if name is None:
+            continue
+        level = level_of(code)
+        parent = None
+        if level == CITY:
+            parent = code[:2] + "0000"
+        elif level == COUNTY:
+            parent = code[:4] + "00" if is_current_region(code[:4] + "00") else code[:2] + "0000"
+        table[code] = Region(code, name, level, parent)
+    return table
+
+
+def region(code: str | None) -> Region | None:
+    """The current region with this code, or None."""
+    return _table().get(code or "")
+
+
+def ancestors(code: str) -> list[Region]:
+    """The regions above ``code``, from the province down (placeholders included)."""
+    out: list[Region] = []
+    r = region(code)
+    while r is not None and r.parent:
+        r = region(r.parent)
+        if r is not None:
+            out.append(r)
+    return out[::-1]
+
+
+def full_name(code: str | None) -> str | None:
+    """湖南省长沙市岳麓区: the names from the province down, without 市辖区/县 groupings."""
+    r = region(code)
+    if r is None:
+        return None
+    parts = [a.name for a in ancestors(r.code) if not a.placeholder]
+    if not r.placeholder or not parts:
+        parts.append(r.name)
+    return "".join(parts)
+
+
+def label(code: str | None) -> str:
+    """What a person reads for a stored code: 湖南省长沙市（430100）; 全国 for no region."""
+    if not code:
+        return "全国"
+    name = full_name(code)
+    return f"{name}（{code}）" if name else f"未知地区（{code}）"
+
+
+def provinces() -> list[Region]:
+    return [r for r in _table().values() if r.level == PROVINCE]
+
+
+def children(code: str | None) -> list[Region]:
+    """The regions one step below ``code`` as people choose them (provinces for None); a 直辖市's
+    placeholder groupings are skipped, so 北京市 lists its districts."""
+    if not code:
+        return provinces()
+    out = []
+    for r in _table().values():
+        if r.parent != code:
+            continue
+        if r.placeholder:
+            out.extend(c for c in _table().values() if c.parent == r.code)
+        else:
+            out.append(r)
+    return sorted(out, key=lambda r: r.code)
+
+
+# ---------------------------------------------------------------- scope
+
+
+def scope_prefix(scope: str) -> str:
+    """The code prefix a scope covers: 43 for a province, 4301 for a city, the whole code for a county."""
+    level = level_of(scope)
+    return scope[:2] if level == PROVINCE else scope[:4] if level == CITY else scope
+
+
+def covers(scope: str | None, code: str | None) -> bool:
+    """Whether a scope (one code; None = the whole country) includes region ``code``."""
+    if scope is None:
+        return True
+    if not code:
+        return False
+    return code.startswith(scope_prefix(scope))
+
+
+# ---------------------------------------------------------------- free text → code
+
+
+def _short(name: str) -> str | None:
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+@cache
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """Every name a person may write for a region (full name, and short name for 2+ characters)."""
+    found: dict[str, list[str]] = {}
+    for r in _table().values():
+        if r.placeholder:
+            continue
+        for alias in {r.name, _short(r.name)}:
+            if alias:
+                found.setdefault(alias, []).append(r.code)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _parses(text: str, within: str | None) -> list[tuple[str, int]]:
+    """Every deepest region an address can be read as, reading region names from its left end, with
+    how many characters each reading used."""
+    aliases = _aliases()
+    longest = max(len(a) for a in aliases)
+    results: list[tuple[str, int]] = []
+    for size in range(min(longest, len(text)), 0, -1):
+        for code in aliases.get(text[:size], ()):
+            if within is not None and (code == within or not covers(within, code)):
+                continue
+            deeper = _parses(text[size:], code)
+            results.extend([(c, size + used) for c, used in deeper] or [(code, size)])
+        if results:
+            break  # the longest name that matches wins (长沙市 before 长沙)
+    return results
+
+
+def resolve(text: str | None, *, field: str = "region") -> str:
+    """The one current code a person meant by ``text``: a six-digit code, a name (湖南, 长沙市) or an
+    address (湖南省长沙市岳麓区…); :class:`Invalid` naming ``field`` if it is blank, unknown or ambiguous."""
+    value = re.sub(r"\s+", "", text or "")
+    if not value:
+        raise Invalid("请选择所在地区（行政区划）", field)
+    if value.isdigit():
+        if len(value) != 6:
+            raise Invalid(f"行政区划代码应为 6 位数字：{value}", field)
+        if region(value) is None:
+            raise Invalid(f"行政区划代码不存在或已撤销：{value}", field)
+        return value
+    parses = _parses(value, None)
+    most = max((used for _c, used in parses), default=0)
+    # the reading that understands most of the text (湖南长沙岳麓: 长沙市 then 岳麓区, not 长沙县)
+    codes = list(dict.fromkeys(c for c, used in parses if used == most))
+    # 长沙 names 长沙市 and 长沙县 (inside it): the region that contains the others is meant
+    codes = [c for c in codes if not any(o != c and covers(o, c) for o in codes)]
+    if not codes:
+        raise Invalid(f"无法识别的地区：{value}（请从列表中选择，或写成“湖南省长沙市岳麓区”这样的地址）", field)
+    if len(codes) > 1:
+        shown = "、".join(label(c) for c in codes[:6]) + ("等" if len(codes) > 6 else "")
+        raise Invalid(f"地区“{value}”不明确，可能是：{shown}；请写明上级地区或直接选择", field)
+    return codes[0]
