@@ -62,13 +62,13 @@ def test_sme_general_refund_is_the_100_percent_ceiling() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"application_date": "2020-08-31"}, "application_date：没有规则覆盖 2020-08-31（已有：2020-09-01 至 2020-12-31，"),
-        ({"application_date": "2021-01-01"}, "application_date：没有规则覆盖 2021-01-01（已有：2020-09-01 至 2020-12-31，"),
+        ({"application_date": "2020-08-31"}, "application_date：没有规则覆盖 2020-08-31（已有：湖南 2020-09-01 至 2020-12-31，"),
+        ({"application_date": "2021-01-01"}, "application_date：没有规则覆盖 2021-01-01（已有：湖南 2020-09-01 至 2020-12-31，"),
         ({"refund_type": "hardship"}, "loss_months：缺少此字段（refund_type=hardship 时必填）"),
         ({"insured_last_year": 0}, "insured_last_year：裁员率以其为分母，至少为 1（收到 0）"),
         ({"layoff_rate_cap": 1.5}, "layoff_rate_cap：应为 0 到 1 之间的比例，如 0.2 表示 20%（收到 1.5）"),
         ({"restructuring": "no"}, "restructuring：应为 true 或 false（收到「no」）"),
-        ({"region": "湖北"}, "region：没有规则覆盖 湖北（已有：湖南 2020 年）"),
+        ({"region": "湖北"}, "region：没有规则覆盖 湖北（已有：2020 年仅湖南）"),
     ],
 )
 def test_refund_errors_name_the_field_in_chinese(change: dict, message: str) -> None:
@@ -115,3 +115,61 @@ def test_more_layoffs_never_raise_the_refund(a: int, b: int) -> None:
     refund = {**REFUND, "size": "large"}
     assert calc.run({**refund, "decrease_last_year": many, "claimants_last_year": many})["value"] <= calc.run(
         {**refund, "decrease_last_year": few, "claimants_last_year": few})["value"]
+
+
+REFUND_2021 = {**{k: v for k, v in REFUND.items() if k not in ("restructuring", "blacklisted")},
+               "region": "重庆", "application_date": "2021-06-01", "fund_reserve_ok": True}
+
+
+def test_the_2021_national_refund_returns_the_sme_ceiling_and_cites_its_notice() -> None:
+    result = get("stable_job_refund").run(REFUND_2021)
+    assert result["value"] == 30000.0  # 50000 × 60 %, 中小微企业按不超过60%
+    assert result["details"]["is_ceiling"] is True
+    assert {s["source"]["doc_no"] for s in result["explanation"]} == {"人社部发〔2021〕29号"}
+    assert any("截至 2021-12-31" in s["text"] for s in result["explanation"])
+
+
+@pytest.mark.parametrize(("day", "covered"), [("2021-05-19", False), ("2021-05-20", True), ("2021-12-31", True),
+                                               ("2022-01-01", False), ("2020-12-31", False)])
+def test_the_2021_refund_window_is_the_notice_date_to_the_deadline(day: str, covered: bool) -> None:
+    """2020-12-31 is inside Hunan's 2020 window but 重庆 is not Hunan: refused for its region."""
+    calc = get("stable_job_refund")
+    if covered:
+        assert calc.run(REFUND_2021 | {"application_date": day})["value"] == 30000.0
+    else:
+        with pytest.raises(CalculatorError):
+            calc.run(REFUND_2021 | {"application_date": day})
+
+
+def test_2021_needs_the_fund_condition_and_refuses_hardship() -> None:
+    calc = get("stable_job_refund")
+    with pytest.raises(CalculatorError, match=r"^fund_reserve_ok："):
+        calc.run({k: v for k, v in REFUND_2021.items() if k != "fund_reserve_ok"})
+    with pytest.raises(CalculatorError, match=r"^refund_type："):
+        calc.run(REFUND_2021 | {"refund_type": "hardship"})
+
+
+def test_2020_hunan_still_requires_the_blacklist_and_restructuring_answers() -> None:
+    with pytest.raises(CalculatorError, match=r"^blacklisted："):
+        get("stable_job_refund").run({k: v for k, v in REFUND.items() if k != "blacklisted"})
+
+
+def test_work_injury_says_when_a_supplied_rate_is_not_used() -> None:
+    base = {"region": "湖南", "basis": "industry", "industry_class": 3, "payroll": 10000}
+    calc = get("work_injury_premium")
+    extended = calc.run(base | {"month": "2022-04", "current_rate": 0.004})
+    assert extended["value"] == 40.0  # 人社厅发〔2021〕2号 二: reduced rates run to 2022-04-30
+    assert "人社厅发〔2021〕2号" in {s["source"]["doc_no"] for s in extended["explanation"]}
+    after = calc.run(base | {"month": "2022-05", "current_rate": 0.004})
+    assert after["value"] == 120.0
+    assert any("未采用" in s["text"] and "2022-04-30" in s["text"] for s in after["explanation"])
+    higher = calc.run(base | {"month": "2021-06", "current_rate": 0.015})
+    assert higher["value"] == 120.0
+    assert any("未采用" in s["text"] for s in higher["explanation"])
+
+
+def test_chongqing_2021_contribution_base_states_the_unit_floor_and_small_firm_rate() -> None:
+    result = get("contribution_base").run({"region": "重庆", "year": 2021, "monthly_wage": 3000})
+    assert result["value"] == 3699.0  # the personal floor is unchanged
+    cited = [s for s in result["explanation"] if s["source"]["doc_no"] == "渝人社发〔2021〕15号"]
+    assert [s["value"] for s in cited] == [2800.0, 0.14]

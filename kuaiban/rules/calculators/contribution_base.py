@@ -7,6 +7,7 @@ from typing import Any
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
 from kuaiban.rules.enums import Region
+from kuaiban.rules.system import tax_benefit_system
 
 # (region, year) -> (source key, where the figure starts)
 COVERED = {
@@ -41,6 +42,20 @@ def to_variables(columns: Columns, period: str) -> Columns:
     return {"region": columns["region"], "monthly_wage": columns["monthly_wage"]}
 
 
+def _chongqing_unit_rules(year: int) -> list[dict[str, Any]]:
+    """渝人社发〔2021〕15号 五: two rules on the *unit's* side that a Chongqing employer must see beside the
+    personal base (they change neither the personal floor nor the cap); figures read from the parameters."""
+    p = tax_benefit_system().parameters(f"{year}-01-01").contribution_base.chongqing
+    out = []
+    if p.hardship_unit_floor is not None:
+        out.append(step(f"困难行业企业社会保险单位缴费基数下限为每月 {p.hardship_unit_floor:g} 元（单位缴费基数，"
+                        "个人缴费基数仍按上述上下限）", float(p.hardship_unit_floor), "cq_2021_small_firms"))
+    if p.small_firm_pension_unit_rate is not None:
+        out.append(step(f"小微企业企业职工基本养老保险单位缴费比例为 {p.small_firm_pension_unit_rate:.0%}",
+                        float(p.small_firm_pension_unit_rate), "cq_2021_small_firms"))
+    return out
+
+
 def explain(values: dict[str, Any], r: dict[str, float]):
     source_key, start = COVERED[(values["region"], values["year"])]
     wage, floor, cap = values["monthly_wage"], r["contribution_floor"], r["contribution_cap"]
@@ -58,6 +73,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
     ]
     if source_key == "tj_cb":
         steps.append(step("天津标准自2020年7月起执行", None, "tj_cb_start"))
+    if values["region"] is Region.chongqing:
+        steps.extend(_chongqing_unit_rules(values["year"]))
     details = {"floor": floor, "cap": cap, "clamped": wage < floor or wage > cap}
     return money(r["contribution_base"]), details, steps
 
@@ -81,6 +98,6 @@ CALCULATOR = Calculator(
         {"region": "上海", "dates": "2020-07-01 起的2020社保年度", "doc_no": "上海市人社局说明（无文号）"},
         {"region": "天津", "dates": "2020年7月起", "doc_no": "津人社局发〔2020〕12号"},
     ],
-    sources=("hn_cb", "cq_cb", "sh_cb", "tj_cb", "tj_cb_start"),
+    sources=("hn_cb", "cq_cb", "cq_2021_small_firms", "sh_cb", "tj_cb", "tj_cb_start"),
     notes=("北京2020年上下限数额汇编未给出，北京返回缺口错误。",),
 )

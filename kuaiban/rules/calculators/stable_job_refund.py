@@ -1,27 +1,36 @@
-"""`stable_job_refund`: 湖南 2020 失业保险稳岗返还, general or hardship, from the enterprise's figures."""
+"""`stable_job_refund`: 失业保险稳岗返还 from the enterprise's figures: 湖南 2020 (general or hardship) and the
+national 2021 普惠性 refund of 人社部发〔2021〕29号 一 (any region, general only)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, step
 from kuaiban.rules.enums import EnterpriseSize, Region, UnitKind
+from kuaiban.rules.system import tax_benefit_system
 
 START, END = date(2020, 9, 1), date(2020, 12, 31)
+# 人社部发〔2021〕29号: dated 2021-05-20; 受理期限截至2021年12月31日 (the parameters end with it)
+START_2021, END_2021 = date(2021, 5, 20), date(2021, 12, 31)
+REGIONS = tuple(member.value for member in Region if member is not Region.unknown)
 KINDS = tuple(member.name for member in UnitKind)
 SIZES = ("micro", "small", "medium", "large")
 
 FIELDS = [
-    Field("region", "region", "参保地", choices=("湖南",)),
-    Field("application_date", "date", "申请日期（2020-09-01 至 2020-12-31）", unit="YYYY-MM-DD"),
+    Field("region", "region", "参保地（2020 年仅湖南；2021 年全国政策，各地适用）", choices=REGIONS),
+    Field("application_date", "date", "申请日期（湖南 2020-09-01 至 2020-12-31；全国 2021-05-20 至 2021-12-31）",
+          unit="YYYY-MM-DD"),
     Field("refund_type", "choice", "general 一般稳岗返还 | hardship 困难企业稳岗返还", choices=("general", "hardship")),
     Field("unit_kind", "choice", "enterprise 企业 | other_unit 其他参保单位 | fully_funded 财政全额拨款 | "
           "partly_funded 财政差额拨款", choices=KINDS),
     Field("size", "choice", "企业划型 micro|small|medium|large（非企业单位填 large）", choices=SIZES),
-    Field("restructuring", "boolean", "兼并重组、化解产能过剩、淘汰落后产能企业"),
-    Field("blacklisted", "boolean", "被列入生态环境、市场监管“黑名单”或“失信被执行人”"),
+    Field("restructuring", "boolean", "兼并重组、化解产能过剩、淘汰落后产能企业（2020 湖南必填）", required=False),
+    Field("blacklisted", "boolean", "被列入生态环境、市场监管“黑名单”或“失信被执行人”（2020 湖南必填）",
+          required=False),
+    Field("fund_reserve_ok", "boolean", "统筹地区上年度失业保险基金滚存结余备付期限在1年以上（2021 必填；当地情况，"
+          "汇编未给出）", required=False),
     Field("insured_last_year", "integer", "上年度参保职工人数", unit="person"),
     Field("decrease_last_year", "integer", "上年度参保职工减少人数", unit="person"),
     Field("claimants_last_year", "integer", "上年度领取失业保险金人数", unit="person"),
@@ -40,18 +49,36 @@ HARDSHIP_FIELDS = ("loss_months", "net_profit_drop", "monthly_unemployment_benef
 
 
 def gap(values: dict[str, Any]) -> str | None:
+    day = values["application_date"]
+    if START_2021 <= day <= END_2021:
+        return _gap_2021(values)
+    if not START <= day <= END:
+        return msg.not_covered("application_date", str(day),
+                               "湖南 2020-09-01 至 2020-12-31，即湘人社规〔2020〕13号 施行之日至返还比例最高 100%、"
+                               "30 人以下企业规定和困难企业稳岗返还截止之日；全国 2021-05-20 至 2021-12-31，"
+                               "即人社部发〔2021〕29号 印发之日至受理期限")
     if values["region"] is not Region.hunan:
-        return msg.not_covered("region", values["region"].value, "湖南 2020 年")
-    if not START <= values["application_date"] <= END:
-        return msg.not_covered("application_date", str(values["application_date"]),
-                               "2020-09-01 至 2020-12-31，即湘人社规〔2020〕13号 施行之日至返还比例最高 100%、"
-                               "30 人以下企业规定和困难企业稳岗返还截止之日")
+        return msg.not_covered("region", values["region"].value, "2020 年仅湖南")
+    for name in ("restructuring", "blacklisted"):
+        if name not in values:
+            return msg.missing(name, "2020 年湖南稳岗返还")
     if values["insured_last_year"] < 1:
         return msg.error("insured_last_year", "裁员率以其为分母，至少为 1", values["insured_last_year"])
     needed = ("contributions_last_year",) if values["refund_type"] == "general" else HARDSHIP_FIELDS
     for name in needed:
         if name not in values:
             return msg.missing(name, f"refund_type={values['refund_type']} ")
+    return None
+
+
+def _gap_2021(values: dict[str, Any]) -> str | None:
+    if values["refund_type"] != "general":
+        return msg.not_covered("refund_type", "2021 年困难企业稳岗返还", "2021 年仅普惠性稳岗返还（人社部发〔2021〕29号 一）")
+    if values["insured_last_year"] < 1:
+        return msg.error("insured_last_year", "裁员率以其为分母，至少为 1", values["insured_last_year"])
+    for name in ("fund_reserve_ok", "contributions_last_year"):
+        if name not in values:
+            return msg.missing(name, "2021 年稳岗返还")
     return None
 
 
@@ -62,14 +89,62 @@ def to_variables(columns: Columns, period: str) -> Columns:
         "enterprise_size": enum_codes(EnterpriseSize, columns["size"]),
         "hardship_refund_requested": columns["refund_type"] == "hardship",
     }
-    for name in ("restructuring", "blacklisted", "insured_last_year", "decrease_last_year", "claimants_last_year",
-                 "layoff_rate_cap", "contributions_last_year", *HARDSHIP_FIELDS):
+    for name in ("restructuring", "blacklisted", "fund_reserve_ok", "insured_last_year", "decrease_last_year",
+                 "claimants_last_year", "layoff_rate_cap", "contributions_last_year", *HARDSHIP_FIELDS):
         if name in columns:
             out[name] = columns[name]
     return out
 
 
+def _last_day(parameter, instant: str) -> date:
+    """The last day the value of ``parameter`` in force at ``instant`` stays in force (the day before the next)."""
+    later = [v.instant_str for v in parameter.values_list if v.instant_str > instant]
+    return date.fromisoformat(min(later)) - timedelta(days=1)
+
+
+def _explain_2021(values: dict[str, Any], r: dict[str, float]):
+    # Every figure is read from parameters/stable_job_refund/national.yaml or computed, never restated.
+    instant = values["application_date"].isoformat()[:7] + "-01"
+    node = tax_benefit_system().parameters.stable_job_refund.national
+    p = tax_benefit_system().parameters(instant).stable_job_refund.national
+    insured, dec, cap = values["insured_last_year"], values["decrease_last_year"], values["layoff_rate_cap"]
+    kind = values["unit_kind"]
+    steps = [step(f"申请日期 {values['application_date']} 在受理期限（截至 {_last_day(node.sme_share_ceiling, instant)}）内",
+                  None, "nat_2021_refund_deadline")]
+    in_scope = kind in ("enterprise", "other_unit")
+    steps.append(step(f"单位类型 {UnitKind[kind].value}：{'属于' if in_scope else '不属于'}稳岗返还范围"
+                      f"{'（社会团体、基金会等参照实施）' if kind == 'other_unit' else ''}", None,
+                      "nat_2021_refund_units" if kind == "other_unit" else "nat_2021_refund"))
+    steps.append(step(f"统筹地区上年度失业保险基金滚存结余备付期限在 {p.fund_reserve_years:g} 年以上："
+                      f"{'是' if values['fund_reserve_ok'] else '否'}（用户提供）", None, "nat_2021_refund_fund"))
+    steps.append(step(f"裁员率 = 上年度参保职工减少人数 {dec} / 参保职工 {insured} = {r['refund_layoff_rate']:.2%}"
+                      "（文件未规定计算方法，按减少人数计算）；控制线即上年度全国城镇调查失业率控制目标 "
+                      f"{cap:.2%}（汇编未给出数值，用户提供）", round(r["refund_layoff_rate"], 6), "nat_2021_refund"))
+    if insured <= p.small_unit_employees:
+        steps.append(step(f"参保职工 {insured} 人（{p.small_unit_employees:g} 人及以下），裁员率不高于参保职工总数的 "
+                          f"{p.small_unit_layoff_rate:.0%} 即可", None, "nat_2021_refund"))
+    steps.append(step(f"裁员率条件{'满足' if r['refund_layoff_test'] else '不满足'}", None, "nat_2021_refund"))
+    for name, what in (("blacklisted", "黑名单"), ("restructuring", "兼并重组等")):
+        if name in values:
+            steps.append(step(f"人社部发〔2021〕29号 未规定{what}条件：所填此项未采用", None, "nat_2021_refund"))
+    share, value = r["refund_general_share"], money(r["stable_job_refund_general"])
+    eligible = bool(r["refund_general_eligible"])
+    if not eligible:
+        steps.append(step("不符合稳岗返还条件，返还为 0", 0.0, "nat_2021_refund"))
+    else:
+        sme = values["size"] in ("micro", "small", "medium")
+        steps.append(step(f"{'中小微企业' if sme else '大型企业'}按不超过上年度实际缴纳失业保险费的 {share:.0%} 返还："
+                          "返回的是上限", share, "nat_2021_refund"))
+        steps.append(step(f"返还金额上限 = 上年度实际缴纳失业保险费 {values['contributions_last_year']:g} × {share:g}"
+                          f" = {value} 元", value, "nat_2021_refund"))
+    details = {"eligible": eligible, "share": share, "layoff_rate": round(r["refund_layoff_rate"], 6),
+               "is_ceiling": eligible}
+    return value, details, steps
+
+
 def explain(values: dict[str, Any], r: dict[str, float]):
+    if values["application_date"] >= START_2021:
+        return _explain_2021(values, r)
     insured = values["insured_last_year"]
     dec, claim, cap = values["decrease_last_year"], values["claimants_last_year"], values["layoff_rate_cap"]
     kind = values["unit_kind"]
@@ -131,7 +206,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 
 CALCULATOR = Calculator(
     name="stable_job_refund",
-    title="湖南省失业保险稳岗返还（一般／困难企业）2020",
+    title="失业保险稳岗返还（湖南 2020 一般／困难企业；全国 2021 普惠性）",
     unit="CNY",
     fields=FIELDS,
     variable="stable_job_refund",
@@ -140,16 +215,21 @@ CALCULATOR = Calculator(
     gap=gap,
     period_field="application_date",
     gap_fields=("region", "application_date", "refund_type", "insured_last_year", "?contributions_last_year",
+                "?restructuring", "?blacklisted", "?fund_reserve_ok",
                 *(f"?{name}" for name in HARDSHIP_FIELDS)),
     explain=explain,
     explain_variables=("refund_layoff_rate", "refund_layoff_test", "refund_general_eligible", "refund_general_share",
                        "refund_hardship_test", "refund_hardship_eligible", "stable_job_refund_hardship",
                        "stable_job_refund_general"),
     coverage=[{"region": "湖南", "dates": "申请日期 2020-09-01 至 2020-12-31",
-               "doc_no": "湘人社规〔2020〕13号、湘人社规〔2020〕2号、湘政办发〔2020〕20号、湘政发〔2020〕3号、人社部发〔2020〕30号"}],
+               "doc_no": "湘人社规〔2020〕13号、湘人社规〔2020〕2号、湘政办发〔2020〕20号、湘政发〔2020〕3号、人社部发〔2020〕30号"},
+              {"region": "全国（各地）", "dates": "申请日期 2021-05-20 至 2021-12-31", "doc_no": "人社部发〔2021〕29号"}],
     sources=("hn_refund_scope", "hn_refund_layoff_rate", "hn_refund_small_units", "hn_refund_cap_local",
              "hn_refund_general", "hn_refund_hardship", "hn_refund_hardship_test", "hn_refund_hardship_period",
-             "hn_refund_start", "hn_refund_poverty", "nat_refund_sme"),
+             "hn_refund_start", "hn_refund_poverty", "nat_refund_sme", "nat_2021_refund", "nat_2021_refund_units",
+             "nat_2021_refund_fund", "nat_2021_refund_deadline"),
     notes=("统筹区裁员率控制线和当地月人均失业保险金汇编未给出，需用户提供。",
+           "2021 年：裁员率控制线（上年度全国城镇调查失业率控制目标）与统筹地区基金备付期限由用户提供；文件未规定"
+           "裁员率的计算方法，按上年度参保职工减少人数 ÷ 参保职工总数计算；30%／60% 为上限。",
            "中小微企业100%与困难企业6个月均为“最高／不超过”，返回上限并标明。"),
 )

@@ -9,6 +9,7 @@ import numpy as np
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
 from kuaiban.rules.enums import InjuryBasis, Region
+from kuaiban.rules.system import tax_benefit_system
 
 CLASS_NAMES = "一二三四五六七八"
 
@@ -54,24 +55,46 @@ def to_variables(columns: Columns, period: str) -> Columns:
     return out
 
 
+def _in_force(parameter, instant: str):
+    """The dated value of ``parameter`` in force at ``instant`` (with its metadata: reference, source)."""
+    return next(v for v in parameter.values_list if v.instant_str <= instant)
+
+
 def explain(values: dict[str, Any], r: dict[str, float]):
+    # Every figure below is read from the parameters in force that month, never restated here.
+    instant = f"{values['month']}-01"
+    params = tax_benefit_system().parameters.work_injury_premium.hunan
     rate, premium = r["work_injury_rate"], money(r["work_injury_premium"])
+    end = _in_force(params.reduction_ends, instant)
+    end_date, end_source = str(end.value), end.metadata["source"]
+    in_reduction = values["month"] <= end_date[:7]
     if values["basis"] == "project":
-        steps = [step(f"工程建设项目按项目参保：合同总造价 {values['contract_total']:g} × 1.8‰ = {premium} 元",
-                      premium, "hn_wi_project")]
-        base_rate = 0.0018
+        base_rate = float(_in_force(params.project_rate, instant).value)
+        steps = [step(f"工程建设项目按项目参保，基准费率为工程合同总造价的 {base_rate * 1000:g}‰", base_rate,
+                      "hn_wi_project")]
+        amount_text = f"合同总造价 {values['contract_total']:g}"
     else:
         cls = values["industry_class"]
-        base_rate = [0.006, 0.009, 0.012, 0.014, 0.017, 0.021, 0.024, 0.026][cls - 1]
+        base_rate = float(_in_force(params.industry_rates, instant).value[cls - 1])
         steps = [step(f"{CLASS_NAMES[cls - 1]}类行业基准费率 {base_rate:.1%}", base_rate, "hn_wi_rates")]
-        if rate != base_rate:
-            steps.append(step(f"阶段性降低费率期间（至2021-04-30），现行费率 {rate:g} 低于基准费率，按现行费率",
-                              rate, "hn_wi_reduction"))
-        steps.append(step(f"工伤保险费 = 工资总额 {values['payroll']:g} × {rate:g} = {premium} 元", premium,
-                          "hn_wi_rates"))
-    if "current_rate" not in values and values["month"] <= "2021-04":
-        steps.append(step("阶段性降低费率期间（至2021-04-30）现行费率低于基准费率的按现行费率：未提供 current_rate，"
-                          "按基准费率计算，是上限", None, "hn_wi_reduction_end"))
+        amount_text = f"工资总额 {values['payroll']:g}"
+    current = values.get("current_rate")
+    if current is None:
+        if in_reduction:
+            steps.append(step(f"阶段性降低费率期间（至{end_date}）现行费率低于基准费率的按现行费率：未提供本单位"
+                              "现行费率，按基准费率计算，是上限", None, end_source))
+    elif not in_reduction:
+        steps.append(step(f"阶段性降低费率期间已于{end_date}结束：所填现行费率 {current:g} 未采用，按基准费率",
+                          base_rate, end_source))
+    elif current < base_rate:
+        steps.append(step(f"阶段性降低工伤保险费率执行至{end_date}", None, end_source))
+        steps.append(step(f"阶段性降低费率期间，现行费率 {current:g} 低于基准费率，按现行费率", rate,
+                          "hn_wi_reduction"))
+    else:
+        steps.append(step(f"现行费率 {current:g} 不低于基准费率：所填现行费率未采用，按基准费率 {base_rate:g}",
+                          base_rate, "hn_wi_reduction"))
+    steps.append(step(f"工伤保险费 = {amount_text} × {rate:g} = {premium} 元", premium,
+                      "hn_wi_project" if values["basis"] == "project" else "hn_wi_rates"))
     steps.append(step("各市州可在统一费率基础上浮动，浮动办法不在汇编中：按基准费率计算，未计浮动", None,
                       "hn_wi_float"))
     return premium, {"rate": rate, "base_rate": base_rate}, steps
@@ -92,6 +115,7 @@ CALCULATOR = Calculator(
     explain_variables=("work_injury_rate",),
     coverage=[{"region": "湖南", "dates": "2021-01 起", "doc_no": "湘政办发〔2020〕55号"}],
     sources=("hn_wi_rates", "hn_wi_project", "hn_wi_reduction", "hn_wi_float", "hn_wi_start",
-             "hn_wi_reduction_end"),
-    notes=("各市州费率浮动办法不在汇编中，未计入。",),
+             "hn_wi_reduction_end", "nat_rate_reduction_2022"),
+    notes=("各市州费率浮动办法不在汇编中，未计入。",
+           "阶段性降低费率按人社厅发〔2021〕2号 二 延续至2022-04-30（汇编未载湖南2021年的执行文件）。"),
 )

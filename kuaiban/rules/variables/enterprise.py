@@ -101,6 +101,14 @@ class claimants_last_year(Variable):
     label = "上年度领取失业保险金人数"
 
 
+class fund_reserve_ok(Variable):
+    value_type = bool
+    default_value = False
+    entity = Enterprise
+    definition_period = DateUnit.ETERNITY
+    label = "统筹地区上年度失业保险基金滚存结余备付期限在1年以上（人社部发〔2021〕29号 一；用户提供）"
+
+
 class layoff_rate_cap(Variable):
     value_type = float
     entity = Enterprise
@@ -225,6 +233,12 @@ class refund_layoff_rate(Variable):
         by_claimants = enterprise("claimants_last_year", period) / insured
         return np.minimum(by_decrease, by_claimants)
 
+    def formula_2021_05(enterprise, period, parameters):
+        # 人社部发〔2021〕29号 一 does not say how to count 裁员率: read as the decrease in insured staff over
+        # the insured headcount (the decrease method of 湘人社规〔2020〕13号); the explanation says so
+        insured = np.maximum(enterprise("insured_last_year", period), 1)
+        return enterprise("decrease_last_year", period) / insured
+
 
 class refund_layoff_test(Variable):
     value_type = bool
@@ -246,6 +260,13 @@ class refund_layoff_test(Variable):
         extra_ok = (by_claimants >= cap) | (decrease_share <= p.claimant_method_decrease_limit)
         return rate_ok & extra_ok
 
+    def formula_2021_05(enterprise, period, parameters):
+        p = parameters(period.start).stable_job_refund.national
+        small = enterprise("insured_last_year", period) <= p.small_unit_employees
+        cap = enterprise("layoff_rate_cap", period)
+        limit = np.where(small, np.maximum(cap, p.small_unit_layoff_rate), cap)
+        return enterprise("refund_layoff_rate", period) <= limit
+
 
 class refund_general_eligible(Variable):
     value_type = bool
@@ -257,6 +278,13 @@ class refund_general_eligible(Variable):
         kind = enterprise("unit_kind", period)
         covered = (kind == UnitKind.enterprise) | (kind == UnitKind.other_unit)
         return covered & ~enterprise("blacklisted", period) & enterprise("refund_layoff_test", period)
+
+    def formula_2021_05(enterprise, period, parameters):
+        # enterprises, and 社会团体、基金会… 参照实施 (other_unit); no 黑名单 condition in 2021; only where the
+        # pooling area's fund covers a year (a fact about the area, supplied by the user)
+        kind = enterprise("unit_kind", period)
+        covered = (kind == UnitKind.enterprise) | (kind == UnitKind.other_unit)
+        return covered & enterprise("fund_reserve_ok", period) & enterprise("refund_layoff_test", period)
 
 
 class refund_general_share(Variable):
@@ -272,6 +300,12 @@ class refund_general_share(Variable):
             enterprise("unit_kind", period) == UnitKind.enterprise
         )
         share = np.where(sme, np.maximum(share, p.sme_share_ceiling), share)
+        return share * enterprise("refund_general_eligible", period)
+
+    def formula_2021_05(enterprise, period, parameters):
+        p = parameters(period.start).stable_job_refund.national
+        sme = np.isin(enterprise("enterprise_size", period), [s.index for s in SME])
+        share = np.where(sme, p.sme_share_ceiling, p.large_share_ceiling)
         return share * enterprise("refund_general_eligible", period)
 
 
@@ -297,6 +331,9 @@ class refund_hardship_test(Variable):
         losses = enterprise("loss_months", period) >= p.hardship_loss_months
         return losses | (enterprise("net_profit_drop", period) > p.hardship_profit_drop)
 
+    def formula_2021_05(enterprise, period, parameters):
+        return np.zeros(enterprise.count, dtype=bool)  # no 困难企业稳岗返还 in 人社部发〔2021〕29号
+
 
 class refund_hardship_eligible(Variable):
     value_type = bool
@@ -312,6 +349,9 @@ class refund_hardship_eligible(Variable):
             & enterprise("refund_layoff_test", period)
             & enterprise("refund_hardship_test", period)
         )
+
+    def formula_2021_05(enterprise, period, parameters):
+        return np.zeros(enterprise.count, dtype=bool)  # no 困难企业稳岗返还 in 人社部发〔2021〕29号
 
 
 class stable_job_refund_hardship(Variable):
@@ -332,6 +372,9 @@ class stable_job_refund_hardship(Variable):
 
 
 # ---- 湖南 工伤保险费 ----
+
+    def formula_2021_05(enterprise, period, parameters):
+        return np.zeros(enterprise.count)  # no 困难企业稳岗返还 in 人社部发〔2021〕29号
 
 
 class work_injury_rate(Variable):
