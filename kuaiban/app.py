@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from kuaiban import __version__
-from kuaiban.api import library, services
+from kuaiban.api import calc, library, services
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.web import (
@@ -33,6 +33,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     )
     app.state.engine = connect(db_url)
     app.include_router(library.router)
+    app.include_router(calc.router)
     app.include_router(services.router)
     app.include_router(unemployment_api.router)
     for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages):
