@@ -8,6 +8,7 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from kuaiban.platform import auth
+from tests.web.forms import csrf_of
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +29,20 @@ def synthetic_credit_code() -> str:
 
 def form(**overrides) -> dict:
     tag = random.randrange(10**8)
-    data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "region": "测试市",
+    data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "province": "430000", "city": "430100", "county": "430102",
             "username": f"signup{tag}", "password": "long enough pw", "password2": "long enough pw",
             "next": "/unemployment"}
     return data | overrides
 
 
+def register(client, data: dict):
+    """Open /register, then post ``data`` with the CSRF token the page carries."""
+    return client.post("/register", data={"csrf": csrf_of(client.get("/register").text), **data},
+                       follow_redirects=False)
+
+
 def test_a_citizen_registers_and_is_signed_in(app_client):
-    r = app_client.post("/register", data=form(), follow_redirects=False)
+    r = register(app_client, form())
     assert r.status_code == 303 and r.headers["location"] == "/unemployment"
     assert "kuaiban_token" in r.cookies
     me = app_client.get("/api/me", headers={"Authorization": f"Bearer {r.cookies['kuaiban_token']}"}).json()
@@ -43,8 +50,7 @@ def test_a_citizen_registers_and_is_signed_in(app_client):
 
 
 def test_an_enterprise_registers_with_its_credit_code(app_client):
-    r = app_client.post("/register", data=form(kind="enterprise", name="测试企业", id_number=synthetic_credit_code()),
-                        follow_redirects=False)
+    r = register(app_client, form(kind="enterprise", name="测试企业", id_number=synthetic_credit_code()))
     assert r.status_code == 303
 
 
@@ -57,7 +63,7 @@ def test_an_enterprise_registers_with_its_credit_code(app_client):
 ])
 def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, overrides, field, message):
     data = form(**overrides)
-    r = app_client.post("/register", data=data, follow_redirects=False)
+    r = register(app_client, data)
     assert r.status_code == 422 and message in r.text
     assert f'id="{field}-error"' in r.text and 'aria-invalid="true"' in r.text
     assert app_client.post("/api/auth/login", json={"username": data["username"],
@@ -66,9 +72,9 @@ def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, ov
 
 def test_a_number_already_registered_is_refused(app_client):
     first = form()
-    assert app_client.post("/register", data=first, follow_redirects=False).status_code == 303
+    assert register(app_client, first).status_code == 303
     again = form(id_number=first["id_number"])
-    r = app_client.post("/register", data=again, follow_redirects=False)
+    r = register(app_client, again)
     assert r.status_code == 422 and "该证件号码已注册账号" in r.text
 
 
