@@ -29,13 +29,14 @@ from kuaiban.platform.models import User
 from kuaiban.web import csrf
 from kuaiban.web import session as web_session
 from kuaiban.web.templating import render, templates
-from kuaiban.web.uploads import MAX_UPLOAD, display_reference
+from kuaiban.web.uploads import ACCEPT, MAX_UPLOAD, TYPES_TEXT, display_reference
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 VERSION_MISSING = "表单缺少版本号，请刷新页面后重试"
 T = TypeVar("T")
 
 templates.env.filters["file_name"] = display_reference
+templates.env.globals |= {"upload_types": TYPES_TEXT, "upload_accept": ACCEPT}
 
 
 # ---------------------------------------------------------------- refusals, rendered in one place

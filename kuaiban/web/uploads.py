@@ -30,6 +30,7 @@ from kuaiban.config import ROOT
 
 MAX_UPLOAD = 10 * 1024 * 1024  # 10 MiB per file
 TYPES_TEXT = "PDF、JPG、PNG 或 OFD"  # what the pages say is accepted
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd"  # the file picker's hint only; the bytes decide
 TOO_LARGE = f"文件过大：不超过 {MAX_UPLOAD // (1024 * 1024)} MB"
 WRONG_TYPE = f"文件格式不符：仅接受 {TYPES_TEXT} 格式的文件（按文件内容识别，与扩展名无关）"
 

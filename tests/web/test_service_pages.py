@@ -230,6 +230,30 @@ def test_a_submission_stores_the_file_signs_the_commitment_and_shows_progress(si
     assert download.status_code == 200 and download.content == b"%PDF-1.4 synthetic contract"
 
 
+def test_a_download_is_an_attachment_typed_by_its_bytes_and_never_sniffed(site):
+    client, _, region, _ = site
+    login(client, region.applicant)
+    r = apply(client, files={f"file:{SHARED}": ("扫描件.jpg", b"%PDF-1.4 synthetic contract", "image/jpeg")})
+    number = r.headers["location"].split("/")[-1].split("?")[0]
+    download = client.get(f"/services/cases/{number}/materials/1")
+    assert download.status_code == 200 and download.headers["content-type"] == "application/pdf"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"___.jpg\"; filename*=UTF-8''%E6%89%AB%E6%8F%8F%E4%BB%B6.jpg")
+
+
+def test_a_file_that_is_no_pdf_jpeg_png_or_ofd_is_refused_beside_its_material(site):
+    client, url, region, uploads = site
+    login(client, region.applicant)
+    page = client.get("/services/bundles/1/apply", params={"items": ITEMS, "choose": "1"}).text
+    assert "PDF、JPG、PNG 或 OFD，不超过 10 MB" in page
+    r = apply(client, files={f"file:{SHARED}": ("photo.png", b"<html><script>alert(9)</script></html>", "image/png")})
+    assert r.status_code == 422
+    material = r.text.split(f"<legend>{SHARED}</legend>")[1].split("</fieldset>")[0]
+    assert "文件格式不符：仅接受 PDF、JPG、PNG 或 OFD 格式的文件" in material and 'aria-invalid="true"' in material
+    assert count_cases(url) == 0 and not (uploads.exists() and any(uploads.iterdir()))
+
+
 def test_a_neighbour_cannot_see_the_case(site):
     client, url, region, _ = site
     login(client, region.applicant)
