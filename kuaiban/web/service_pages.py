@@ -2,9 +2,11 @@
 and clauses; choosing items; the ONE form (fields once, each material once, 告知承诺 instead of a listed
 certificate); the case page with each task's progress and deadline, 补正 and 好差评.
 
-A thin layer: every step calls ``kuaiban.services.cases`` / ``ratings`` in one transaction
-(``kuaiban.db.session_scope``); a refused step rolls everything back and the page is shown again with
+A thin layer: every step calls ``kuaiban.services.cases`` / ``ratings`` in the request's one transaction
+(``page_support.form_action``); a refused step rolls everything back and the page is shown again with
 the reason next to the field at fault. Forms post, then redirect (303) to a page that can be reloaded.
+The form and the 补正 are checked here for every problem at once, beside each field, before the core
+(which stops at the first) is called; uploads are accepted by their bytes (``web/uploads.py``).
 
 Bundles and items: 人社部发〔2020〕26号 附件1 (hunan-hrss-2020.txt 693–718); limits: 附件2 (720–755);
 the form: 人社部发〔2021〕23号 附件1 (chongqing-hrss-2021.txt 3713–4050); commitments:
