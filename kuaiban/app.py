@@ -1,21 +1,28 @@
 """The composition root: the JSON API (OpenAPI at /docs) and the HTML pages, mounted in one place.
 
-`api/` and `web/` never import each other; both stand on the pillars and on `kuaiban.deps`.
+`api/` and `web/` never import each other; both stand on the pillars and on `kuaiban.deps`. Errors are
+answered in one place each: the core's ``ServiceError`` as Chinese JSON under /api
+(:mod:`kuaiban.api.errors`) and as a Chinese message page elsewhere (:mod:`kuaiban.web.page_support`).
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from kuaiban import __version__
-from kuaiban.api import calc, library, services
+from kuaiban.api import calc, library, regions, services
+from kuaiban.api import errors as api_errors
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
+from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
     calculators,
     login,
+    page_support,
     pages,
     service_pages,
     signup,
@@ -23,6 +30,19 @@ from kuaiban.web import (
     unemployment_pages,
     workbench,
 )
+
+
+def _service_error(request: Request, exc: ServiceError) -> Response:
+    if request.url.path.startswith("/api/"):
+        return api_errors.service_error(request, exc)
+    return page_support.service_error(request, exc)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """The app-level exception handlers (also for apps the tests assemble from a few routers)."""
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(RequestValidationError, api_errors.validation_error)
+    app.add_exception_handler(page_support.PageError, page_support.page_error)
 
 
 def create_app(db_url: str | None = None) -> FastAPI:
@@ -36,6 +56,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(calc.router)
     app.include_router(services.router)
     app.include_router(unemployment_api.router)
+    app.include_router(regions.router)
+    install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

@@ -1,7 +1,8 @@
 """快办服务 JSON API: catalogue views, accounts and tokens, bundle cases and their tasks, commitments,
 好差评 and rectifications, statistics and the audit log.
 
-Errors are JSON ``{"detail": 中文说明, "field": 出错的字段}`` with 400/401/403/404/409/422.
+Errors are JSON ``{"detail": 中文说明, "field": 出错的字段}`` with 400/401/403/404/409/422
+(:mod:`kuaiban.api.errors`).
 Authenticate with ``Authorization: Bearer <token>`` from ``POST /api/auth/login``.
 """
 
@@ -14,9 +15,6 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -24,54 +22,10 @@ from sqlalchemy.orm import Session
 
 from kuaiban.deps import get_session, in_session
 from kuaiban.platform import auth
-from kuaiban.platform.errors import Forbidden, Invalid, ServiceError
+from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, User
 from kuaiban.services import cases, catalogue, ratings, stats
 from kuaiban.services.models import Case
-
-_TYPE_MESSAGES = {
-    "missing": "缺少必填字段",
-    "string_type": "须为字符串",
-    "int_type": "须为整数",
-    "int_parsing": "须为整数",
-    "bool_type": "须为布尔值",
-    "bool_parsing": "须为布尔值",
-    "dict_type": "须为对象",
-    "list_type": "须为数组",
-    "string_too_short": "不能为空",
-    "string_too_long": "过长",
-    "greater_than_equal": "过小",
-    "less_than_equal": "过大",
-    "literal_error": "取值无效",
-    "json_invalid": "不是有效的 JSON",
-    "extra_forbidden": "不是可接受的字段",
-}
-
-
-def _field_name(loc: tuple) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
-
-
-class ServicesRoute(APIRoute):
-    """Turns service errors and request validation errors into Chinese JSON naming the field."""
-
-    def get_route_handler(self) -> Callable:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ServiceError as exc:
-                return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status)
-            except RequestValidationError as exc:
-                errors = [{"field": _field_name(tuple(e["loc"])),
-                           "detail": f"字段 {_field_name(tuple(e['loc']))} {_TYPE_MESSAGES.get(e['type'], '格式错误')}"}
-                          for e in exc.errors()]
-                return JSONResponse({"detail": errors[0]["detail"], "field": errors[0]["field"], "errors": errors},
-                                    status_code=422)
-
-        return route
 
 
 @asynccontextmanager
@@ -85,7 +39,7 @@ async def _freeze_startup_objects(_app) -> AsyncIterator[None]:
     yield
 
 
-router = APIRouter(prefix="/api", tags=["快办服务"], route_class=ServicesRoute, lifespan=_freeze_startup_objects)
+router = APIRouter(prefix="/api", tags=["快办服务"], lifespan=_freeze_startup_objects)
 _bearer = HTTPBearer(auto_error=False, description="POST /api/auth/login 取得的令牌")
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 

@@ -9,60 +9,17 @@ Authenticate as for the 快办 API (``POST /api/auth/login``, ``Authorization: B
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.platform import audit
-from kuaiban.platform.errors import ServiceError
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration, statistics
 from kuaiban.unemployment import models as m
-from kuaiban.unemployment.registration import RecordInvalid
 
-_TYPE_MESSAGES = {"missing": "缺少必填字段", "string_type": "须为字符串", "bool_type": "须为布尔值",
-                  "bool_parsing": "须为布尔值", "int_type": "须为整数", "int_parsing": "须为整数",
-                  "dict_type": "须为对象", "literal_error": "取值无效", "json_invalid": "不是有效的 JSON",
-                  "extra_forbidden": "不是可接受的字段", "date_from_datetime_parsing": "须为日期 YYYY-MM-DD",
-                  "date_parsing": "须为日期 YYYY-MM-DD", "datetime_parsing": "须为时间 YYYY-MM-DDTHH:MM:SS",
-                  "datetime_from_date_parsing": "须为时间 YYYY-MM-DDTHH:MM:SS", "greater_than_equal": "过小",
-                  "less_than_equal": "过大", "string_too_long": "过长"}
-
-
-def _field(loc: tuple) -> str:
-    return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "header")) or "body"
-
-
-class UnemploymentRoute(APIRoute):
-    """Service errors and request validation errors as Chinese JSON naming the field (code)."""
-
-    def get_route_handler(self) -> Callable:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RecordInvalid as exc:
-                return JSONResponse({"detail": exc.message, "field": exc.field,
-                                     "errors": [e.as_dict() for e in exc.errors]}, status_code=422)
-            except ServiceError as exc:
-                return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status)
-            except RequestValidationError as exc:
-                errors = [{"field": _field(tuple(e["loc"])),
-                           "message": f"字段 {_field(tuple(e['loc']))} {_TYPE_MESSAGES.get(e['type'], '格式错误')}"}
-                          for e in exc.errors()]
-                return JSONResponse({"detail": errors[0]["message"], "field": errors[0]["field"], "errors": errors},
-                                    status_code=422)
-
-        return route
-
-
-router = APIRouter(prefix="/api/unemployment", tags=["失业登记"], route_class=UnemploymentRoute)
+router = APIRouter(prefix="/api/unemployment", tags=["失业登记"])
 
 
 class Strict(BaseModel):

@@ -47,7 +47,7 @@ def _calculator(name: str) -> Calculator | None:
 def _not_found(request: Request, name: str):
     known = "、".join(CALCULATORS)
     return render(request, "not_found.html", {"message": f"没有名为 {name} 的计算器（可用：{known}）"},
-                  status_code=404)
+                  status=404)
 
 
 @router.get("")
@@ -65,7 +65,7 @@ def job_page(request: Request, job_id: str):
         job = calc_jobs.status(job_id)
     except KeyError:
         return render(request, "not_found.html", {"message": "没有这个批量计算任务（任务编号有误或已清理）"},
-                      status_code=404)
+                      status=404)
     calc = CALCULATORS.get(job["calculator"])
     return render(request, "calculators/job.html", {"job": job, "calc": calc,
                                                      "unit": unit_name(calc.unit) if calc else ""})
@@ -108,7 +108,7 @@ def _form_page(request: Request, session: Session, calc: Calculator, *, values: 
         "errors": {k: error_text(v) for k, v in (errors or {}).items()}, "raw_errors": errors or {},
         "result": result, "steps": steps, "general_error": general_error, "upload_error": upload_error,
         "clauses": _clauses(request, session, calc), "max_mb": calc_jobs.MAX_BYTES // 1024 // 1024,
-    }, status_code=status_code)
+    }, status=status_code)
 
 
 @router.get("/{name}")

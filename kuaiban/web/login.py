@@ -1,62 +1,55 @@
-"""The /login and /logout pages: they set and clear the session cookie (kuaiban.web.session)."""
+"""The /login and /logout pages: they set and clear the session cookie (kuaiban.web.session).
+
+All three forms carry a CSRF token (:mod:`kuaiban.web.csrf`): before signing in it is bound to a
+pre-session cookie, so another site cannot sign a visitor into an account of its choosing, nor sign
+them out.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session
-
-from kuaiban.deps import get_session
-from kuaiban.platform import audit, auth
+from kuaiban.platform import auth
 from kuaiban.platform.errors import Unauthenticated
-from kuaiban.web.session import COOKIE, safe_next
+from kuaiban.web.page_support import PostedForm, SessionDep, text
+from kuaiban.web.session import COOKIE, safe_next, signed_in
 from kuaiban.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/"):
-    return render(request, "login.html", {"next": safe_next(next), "errors": {}, "username": ""})
+def login_page(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", {"next": safe_next(next), "errors": {}, "username": ""}, user=None)
 
 
 @router.post("/login")
-def login_submit(
-    request: Request,
-    session: Annotated[Session, Depends(get_session, scope="function")],
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
-):
-    target = safe_next(next)
+def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Response:
+    username, password = text(form, "username"), str(form.get("password") or "")
+    target = safe_next(text(form, "next"))
     errors: dict[str, str] = {}
-    if not username.strip():
+    if not username:
         errors["username"] = "请填写用户名"
     if not password:
         errors["password"] = "请填写密码"
     status = 422
     if not errors:
         try:
-            token, expires = auth.login(session, username.strip(), password)
+            token, expires = auth.login(session, username, password)
         except Unauthenticated as exc:
             errors["password"], status = exc.message, 401
     if errors:
-        return render(request, "login.html", {"next": target, "errors": errors, "username": username,
-                                              "user": None}, status_code=status)
+        return render(request, "login.html", {"next": target, "errors": errors, "username": username},
+                      status=status, user=None)
     # commit before answering: the browser follows the redirect at once, and the request-scoped session
     # would otherwise commit the token only after the next request may already have looked for it
     session.commit()
-    response = RedirectResponse(target, status_code=303)
-    max_age = max(0, int((expires - audit.now()).total_seconds()))
-    response.set_cookie(COOKIE, token, max_age=max_age, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
-    return response
+    return signed_in(request, token, expires, target)
 
 
 @router.post("/logout")
-def logout(request: Request, session: Annotated[Session, Depends(get_session, scope="function")]):
+def logout(request: Request, session: SessionDep, form: PostedForm) -> Response:
     token = request.cookies.get(COOKIE)
     if token:
         auth.logout(session, token)

@@ -1,144 +1,180 @@
-"""What the 一件事 and 经办工作台 pages share: templates, the logged-in user, CSRF tokens, uploaded files.
+"""What every page handler shares: who may see the page, the CSRF check, one POST flow, the refusal pages.
 
-- **CSRF.** Each form carries a per-session token in a hidden field: the SHA-256 of the session's own
-  (HttpOnly, unreadable to scripts) auth token under a fixed label. A page on another site can make the
-  browser send the cookie but cannot know the token, so a forged POST fails the check. No server secret
-  is needed, and every worker process computes the same token.
-- **Uploads.** Files are stored content-addressed under ``$KUAIBAN_VAR/uploads/<sha256>`` (written
-  atomically); the case keeps the reference ``<sha256>:<file name>`` in ``Material.reference``. A file is
-  written only after the submission it belongs to has passed every check, inside its transaction; if the
-  commit then fails, the orphan file is unreferenced (same content, same name, harmless).
+- **Dependencies, not preambles.** ``user: Annotated[User, page_user(roles, …)]`` is the signed-in user
+  in one of ``roles``; a visitor is sent to /login (and back), another role gets a 403 page naming who
+  may use it. ``form: PostedForm`` is the posted form after its CSRF token has been checked
+  (:mod:`kuaiban.web.csrf`). Both raise :class:`PageError`; the core's ``ServiceError`` may be raised as
+  is. One app-level handler (:func:`page_error`, :func:`service_error`, installed by ``kuaiban.app``)
+  renders them: the login redirect, or a Chinese message page with the error's status.
+- **One session per request**: ``SessionDep`` (``kuaiban.deps.get_session``), committed before the
+  response is sent; the dependencies above share it.
+- **One POST flow**: :func:`form_action` — checks, the core call, and on refusal a rollback and the page
+  again with each message at its field; else a 303 to a page that can be reloaded.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
-from kuaiban.config import ROOT
-from kuaiban.platform.auth import ROLE_NAMES
+from kuaiban.deps import get_session
+from kuaiban.platform.errors import ServiceError
 from kuaiban.platform.models import User
+from kuaiban.web import csrf
 from kuaiban.web import session as web_session
-from kuaiban.web.templating import templates
+from kuaiban.web.templating import render, templates
+from kuaiban.web.uploads import ACCEPT, MAX_UPLOAD, TYPES_TEXT, display_reference
 
-templates.env.globals["role_names"] = ROLE_NAMES
-MAX_UPLOAD = 10 * 1024 * 1024  # 10 MiB per file
-_CSRF_LABEL = b"kuaiban-csrf-v1\n"
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+VERSION_MISSING = "表单缺少版本号，请刷新页面后重试"
+T = TypeVar("T")
 
-
-def user_or_redirect(request: Request, session: Session) -> User | RedirectResponse:
-    """The logged-in user, or a redirect to the login page that comes back here."""
-    user = web_session.current_user(request, session)
-    if user is None:
-        return web_session.require_login(request)
-    return user
+templates.env.filters["file_name"] = display_reference
+templates.env.globals |= {"upload_types": TYPES_TEXT, "upload_accept": ACCEPT}
 
 
-def user_in_roles(request: Request, session: Session, roles: tuple[str, ...], title: str,
-                  message: str) -> User | Response:
-    """The logged-in user if their role is one of ``roles``; else the login redirect, or a 403 page
-    saying ``title`` / ``message`` (which page group this is and who may use it)."""
-    user = user_or_redirect(request, session)
-    if isinstance(user, Response) or user.role in roles:
-        return user
-    return message_page(request, title, message, status=403, user=user)
+# ---------------------------------------------------------------- refusals, rendered in one place
 
 
-def csrf_token(request: Request) -> str:
-    """The per-session CSRF token ('' without a session: such a form cannot be posted anyway)."""
-    raw = request.cookies.get(web_session.COOKIE) or ""
-    return hashlib.sha256(_CSRF_LABEL + raw.encode()).hexdigest() if raw else ""
+class PageError(Exception):
+    """A page that cannot be shown: rendered by :func:`page_error`."""
 
 
-def csrf_ok(request: Request, submitted: str | None) -> bool:
-    expected = csrf_token(request)
-    return bool(expected) and hmac.compare_digest(expected, submitted or "")
+class LoginRequired(PageError):
+    """Nobody is signed in: to /login, and back here afterwards."""
 
 
-def render(request: Request, template: str, context: dict, *, status: int = 200, user: User | None = None
-           ) -> HTMLResponse:
-    return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), "user": user, **context},
-                                      status_code=status)
+class PageRefused(PageError):
+    """A Chinese message page with ``status``: forbidden, not found, a forged or stale form …"""
 
-
-def message_page(request: Request, title: str, message: str, *, status: int, user: User | None = None
-                 ) -> HTMLResponse:
-    """A page saying what went wrong (forbidden, not found, stale form …), in Chinese."""
-    return render(request, "services/message.html", {"title": title, "message": message}, status=status,
-                  user=user)
-
-
-def csrf_failed(request: Request, user: User | None) -> Response:
-    return message_page(request, "表单已失效", "表单已失效或来源不明（安全校验未通过），请返回上一页刷新后重新提交。",
-                        status=403, user=user)
-
-
-# ---------------------------------------------------------------- uploaded files
-
-
-def uploads_dir() -> Path:
-    """Read at call time: the live server and the tests point KUAIBAN_VAR at their own folder."""
-    return Path(os.environ.get("KUAIBAN_VAR") or ROOT / "var") / "uploads"
+    def __init__(self, title: str, message: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.title, self.message, self.status = title, message, status
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A file received with a form, held in memory until its submission has passed every check."""
+class NavUser:
+    """Who is signed in, as the nav shows them: a copy, because a refusal page is rendered after the
+    request's session (and the User row with it) has been rolled back and closed."""
 
-    filename: str
-    data: bytes
+    username: str
+    display_name: str | None
+    region: str | None
+    role: str
 
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    @property
-    def reference(self) -> str:
-        """What the case stores: the content hash and the name the applicant gave (≤ 300 characters)."""
-        return f"{self.digest}:{Path(self.filename).name[:200]}"
-
-    def store(self) -> Path:
-        folder = uploads_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / self.digest
-        if not path.exists():
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(self.data)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        return path
+    @classmethod
+    def of(cls, user: User) -> NavUser:
+        return cls(user.username, user.display_name, user.region, user.role)
 
 
-def stored_file(reference: str | None) -> tuple[Path, str] | None:
-    """The stored file and its original name for a material reference made by :class:`Upload`."""
-    if not reference or ":" not in reference:
-        return None
-    digest, _, name = reference.partition(":")
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        return None
-    path = uploads_dir() / digest
-    return (path, name) if path.is_file() else None
+def message_page(request: Request, title: str, message: str, *, status: int) -> HTMLResponse:
+    """A page saying what went wrong, in Chinese, with the signed-in user (if any) in the nav."""
+    return render(request, "services/message.html", {"title": title, "message": message}, status=status,
+                  user=getattr(request.state, "nav_user", None))
 
 
-def display_reference(reference: str | None) -> str:
-    """The file name the applicant gave, without the hash."""
-    if reference and ":" in reference and len(reference.partition(":")[0]) == 64:
-        return reference.partition(":")[2]
-    return reference or ""
+def page_error(request: Request, exc: PageError) -> Response:
+    if isinstance(exc, PageRefused):
+        return message_page(request, exc.title, exc.message, status=exc.status)
+    return web_session.require_login(request)
 
 
-templates.env.filters["file_name"] = display_reference
+# the heading of a core refusal on a page, by status; a page may name its own (``page_user(refused=…)``)
+_TITLES = {401: "请先登录", 403: "无权查看或办理", 404: "没有找到", 409: "无法办理", 422: "无法办理"}
+
+
+def service_error(request: Request, exc: ServiceError) -> Response:
+    """A core refusal that reached a page (no access, no such record …) as a message page."""
+    title = getattr(request.state, "refused_title", None) or _TITLES.get(exc.status, "无法办理")
+    return message_page(request, title, exc.message, status=exc.status)
+
+
+# ---------------------------------------------------------------- who may see the page
+
+
+def page_user(roles: tuple[str, ...] | None = None, *, title: str = "无权访问", message: str = "",
+              refused: str | None = None) -> Any:
+    """A dependency: the signed-in user, whose role is one of ``roles`` (None: any role). Others get a
+    403 page saying ``title`` / ``message`` (which page group this is and who may use it); ``refused``
+    is the heading when the core refuses something on the page (e.g. 无法查看办件)."""
+
+    def dependency(request: Request, session: SessionDep) -> User:
+        if refused:
+            request.state.refused_title = refused
+        user = web_session.current_user(request, session)
+        if user is None:
+            raise LoginRequired()
+        request.state.nav_user = NavUser.of(user)  # for the nav of any refusal page
+        if roles is not None and user.role not in roles:
+            raise PageRefused(title, message, 403)
+        return user
+
+    return Depends(dependency)
+
+
+def visitor(request: Request, session: SessionDep) -> User | None:
+    """The signed-in user, or None on a page open to everyone."""
+    user = web_session.current_user(request, session)
+    request.state.nav_user = NavUser.of(user) if user else None
+    return user
+
+
+Visitor = Annotated[User | None, Depends(visitor)]
+
+
+def csrf_refused() -> PageRefused:
+    return PageRefused("表单已失效", "表单已失效或来源不明（安全校验未通过），请返回上一页刷新后重新提交。", 403)
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form (files up to :data:`MAX_UPLOAD` each), refused unless it carries this browser's
+    CSRF token. Declare it after the user, so the refusal page knows who is signed in."""
+    data = await request.form(max_part_size=MAX_UPLOAD + 1024)
+    if not csrf.valid(request, str(data.get("csrf") or "")):
+        raise csrf_refused()
+    return data
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def text(form: FormData, name: str) -> str:
+    """A text field of the form, stripped ('' when absent)."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+# ---------------------------------------------------------------- the one POST flow
+
+
+def form_action(session: Session, action: Callable[[], T], done: str | Callable[[T], str],
+                again: Callable[[dict[str, str], int], Response], *, errors: dict[str, str] | None = None,
+                field_of: Callable[[ServiceError], str] = lambda exc: exc.field or "action") -> Response:
+    """One form post in one transaction: ``errors`` found by the page's own checks, else ``action()``
+    (the core call); any refusal rolls back and returns ``again(errors, status)`` — the page again with
+    each message at its field (``field_of`` maps a core error to it); success redirects (303) to ``done``
+    (or ``done(result)``). A failing ``again`` (the record vanished, access lost) reaches the app-level
+    handler like any page's error."""
+    errors = dict(errors or {})
+    status = 422
+    if not errors:
+        try:
+            result = action()
+        except ServiceError as exc:
+            errors[field_of(exc)] = exc.message
+            status = exc.status
+    if errors:
+        session.rollback()
+        return again(errors, status)
+    return RedirectResponse(done(result) if callable(done) else done, status_code=303)
+
+
+def version_of(text_value: str) -> int | None:
+    """The record version a form carries (optimistic concurrency), or None when it is missing."""
+    return int(text_value) if text_value.isdigit() else None

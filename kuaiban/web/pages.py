@@ -89,7 +89,7 @@ def library(
         "searched": bool(q.strip()) and not errors, "browsed": filtered and not q.strip() and not errors,
         "regions": _choices(session, Document.region), "categories": _choices(session, Document.category),
         "statuses": STATUSES, "doc_count": session.scalar(select(func.count(Document.id))),
-    }, status_code=422 if errors else 200)
+    }, status=422 if errors else 200)
 
 
 def _article_anchor(article: dict) -> str:
@@ -104,7 +104,7 @@ def document_page(request: Request, ref: str, session: Annotated[Session, Depend
     try:
         doc = queries.find_document(session, ref)
     except queries.NotFound as exc:
-        return render(request, "not_found.html", {"message": str(exc)}, status_code=404)
+        return render(request, "not_found.html", {"message": str(exc)}, status=404)
     if str(doc.id) != ref:  # a 文号 in the URL: send to the stable, citable id URL
         return RedirectResponse(f"/library/doc/{doc.id}", status_code=301)
     return render(request, "document.html", {"d": queries.detail(session, doc)})

@@ -2,9 +2,11 @@
 and clauses; choosing items; the ONE form (fields once, each material once, 告知承诺 instead of a listed
 certificate); the case page with each task's progress and deadline, 补正 and 好差评.
 
-A thin layer: every step calls ``kuaiban.services.cases`` / ``ratings`` in one transaction
-(``kuaiban.db.session_scope``); a refused step rolls everything back and the page is shown again with
+A thin layer: every step calls ``kuaiban.services.cases`` / ``ratings`` in the request's one transaction
+(``page_support.form_action``); a refused step rolls everything back and the page is shown again with
 the reason next to the field at fault. Forms post, then redirect (303) to a page that can be reloaded.
+The form and the 补正 are checked here for every problem at once, beside each field, before the core
+(which stops at the first) is called; uploads are accepted by their bytes (``web/uploads.py``).
 
 Bundles and items: 人社部发〔2020〕26号 附件1 (hunan-hrss-2020.txt 693–718); limits: 附件2 (720–755);
 the form: 人社部发〔2021〕23号 附件1 (chongqing-hrss-2021.txt 3713–4050); commitments:
@@ -14,78 +16,68 @@ the form: 人社部发〔2021〕23号 附件1 (chongqing-hrss-2021.txt 3713–40
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from kuaiban.db import session_scope
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
 from kuaiban.services import cases, catalogue, ratings
 from kuaiban.services.models import CASE_DONE, CORRECTION, Case
 from kuaiban.web import service_views as views
-from kuaiban.web import session as web_session
 from kuaiban.web.page_support import (
-    MAX_UPLOAD,
-    Upload,
-    csrf_failed,
-    csrf_ok,
-    message_page,
-    render,
-    stored_file,
-    user_in_roles,
-    user_or_redirect,
+    PageRefused,
+    PostedForm,
+    SessionDep,
+    Visitor,
+    form_action,
+    page_user,
+    text,
 )
+from kuaiban.web.templating import render
+from kuaiban.web.uploads import MAX_UPLOAD, Upload, download, stored_file
 
 router = APIRouter(prefix="/services", include_in_schema=False)
 
 
-def _engine(request: Request):
-    return request.app.state.engine
+def _applicant(refused: str | None = None):
+    return page_user((APPLICANT,), title="无权办理",
+                     message="“一件事”申请须以办事人（个人或单位）账号登录；工作人员请前往经办工作台。", refused=refused)
 
 
-def _applicant(request: Request, s) -> User | Response:
-    return user_in_roles(request, s, (APPLICANT,), "无权办理",
-                         "“一件事”申请须以办事人（个人或单位）账号登录；工作人员请前往经办工作台。")
+ApplicantUser = Annotated[User, _applicant()]
 
 
 # ---------------------------------------------------------------- the ten bundles
 
 
 @router.get("", response_class=HTMLResponse)
-def bundle_list(request: Request) -> Response:
+def bundle_list(request: Request, s: SessionDep, user: Visitor) -> Response:
     """The 10 打包“一件事” with every item, its time limit and the clause the limit comes from."""
-    with session_scope(_engine(request)) as s:
-        user = web_session.current_user(request, s)
-        rows = {b.seq: views.item_rows(b) for b in catalogue.bundles()}
-        wenhaos = {b.source.wenhao for b in catalogue.bundles()} | {
-            r.source.wenhao for rs in rows.values() for r in rs if r.source}
-        doc_ids = views.library_ids(s, wenhaos)
-        return render(request, "services/index.html",
-                      {"bundles": catalogue.bundles(), "rows": rows, "doc_ids": doc_ids}, user=user)
+    rows = {b.seq: views.item_rows(b) for b in catalogue.bundles()}
+    wenhaos = {b.source.wenhao for b in catalogue.bundles()} | {
+        r.source.wenhao for rs in rows.values() for r in rs if r.source}
+    doc_ids = views.library_ids(s, wenhaos)
+    return render(request, "services/index.html",
+                  {"bundles": catalogue.bundles(), "rows": rows, "doc_ids": doc_ids}, user=user)
 
 
-def _bundle_or_404(request: Request, seq: str, user: User | None) -> catalogue.Bundle | Response:
+def _bundle(seq: str) -> catalogue.Bundle:
     try:
         return cases.find_bundle(seq)
     except NotFound as exc:
-        return message_page(request, "没有这个“一件事”", exc.message, status=404, user=user)
+        raise PageRefused("没有这个“一件事”", exc.message, 404) from None
 
 
 @router.get("/bundles/{seq}", response_class=HTMLResponse)
-def choose_items(request: Request, seq: str) -> Response:
+def choose_items(request: Request, seq: str, user: ApplicantUser) -> Response:
     """Choose the items to apply for: every item is ticked; a group may be narrowed to its sub-items."""
-    with session_scope(_engine(request)) as s:
-        user = _applicant(request, s)
-        if isinstance(user, Response):
-            return user
-        bundle = _bundle_or_404(request, seq, user)
-        if isinstance(bundle, Response):
-            return bundle
-        return render(request, "services/choose.html",
-                      {"bundle": bundle, "rows": views.item_rows(bundle), "error": None}, user=user)
+    bundle = _bundle(seq)
+    return render(request, "services/choose.html",
+                  {"bundle": bundle, "rows": views.item_rows(bundle), "error": None}, user=user)
 
 
 def chosen_items(bundle: catalogue.Bundle, picked: list[str]) -> list[str] | None:
@@ -144,26 +136,20 @@ def _limit(code: str | None) -> tuple:
 
 
 @router.get("/bundles/{seq}/apply", response_class=HTMLResponse)
-def apply_form(request: Request, seq: str) -> Response:
+def apply_form(request: Request, seq: str, s: SessionDep, user: ApplicantUser) -> Response:
     picked = request.query_params.getlist("items")
-    with session_scope(_engine(request)) as s:
-        user = _applicant(request, s)
-        if isinstance(user, Response):
-            return user
-        bundle = _bundle_or_404(request, seq, user)
-        if isinstance(bundle, Response):
-            return bundle
-        if "choose" in request.query_params and not picked:
-            return render(request, "services/choose.html",
-                          {"bundle": bundle, "rows": views.item_rows(bundle), "error": "请至少选择一个事项"},
-                          status=422, user=user)
-        try:
-            ctx = _form_context(s, user, bundle, chosen_items(bundle, picked) if picked else None)
-        except ServiceError as exc:
-            return render(request, "services/choose.html",
-                          {"bundle": bundle, "rows": views.item_rows(bundle), "error": exc.message},
-                          status=422, user=user)
-        return render(request, "services/form.html", ctx | {"values": {}, "errors": {}}, user=user)
+    bundle = _bundle(seq)
+    if "choose" in request.query_params and not picked:
+        return render(request, "services/choose.html",
+                      {"bundle": bundle, "rows": views.item_rows(bundle), "error": "请至少选择一个事项"},
+                      status=422, user=user)
+    try:
+        ctx = _form_context(s, user, bundle, chosen_items(bundle, picked) if picked else None)
+    except ServiceError as exc:
+        return render(request, "services/choose.html",
+                      {"bundle": bundle, "rows": views.item_rows(bundle), "error": exc.message},
+                      status=422, user=user)
+    return render(request, "services/form.html", ctx | {"values": {}, "errors": {}}, user=user)
 
 
 @dataclass
@@ -176,38 +162,63 @@ class Application:
     commit: list[str]
     agree: bool
     signer: str
-    csrf: str
-    too_large: list[str]
+
+    @classmethod
+    async def read(cls, data: FormData) -> Application:
+        form: dict[str, str | bool] = {}
+        for key, value in data.multi_items():
+            if key.startswith("field:") and isinstance(value, str) and value.strip():
+                form[key.removeprefix("field:")] = value.strip()
+            elif key.startswith("service:") and value:
+                form[key.removeprefix("service:")] = True
+        return cls(items=[str(v) for v in data.getlist("items")] or None, form=form,
+                   uploads=await _read_files(data), commit=_commitments(data), agree=bool(data.get("agree")),
+                   signer=text(data, "signer"))
 
 
-async def _read_files(data: FormData, prefix: str) -> tuple[dict[str, Upload], list[str]]:
-    uploads, too_large = {}, []
+async def _read_files(data: FormData) -> dict[str, Upload]:
+    """The files posted as ``file:<material>`` (one byte over the limit is enough to refuse one)."""
+    uploads = {}
     for key, value in data.multi_items():
-        if key.startswith(prefix) and isinstance(value, UploadFile) and value.filename:
+        if key.startswith("file:") and isinstance(value, UploadFile) and value.filename:
             content = await value.read(MAX_UPLOAD + 1)
-            name = key.removeprefix(prefix)
-            if len(content) > MAX_UPLOAD:
-                too_large.append(name)
-            elif content:
-                uploads[name] = Upload(value.filename, content)
-    return uploads, too_large
+            if content:
+                uploads[key.removeprefix("file:")] = Upload(value.filename, content)
+    return uploads
 
 
-@router.post("/bundles/{seq}/apply", response_class=HTMLResponse)
-async def submit_application(request: Request, seq: str) -> Response:
-    data = await request.form(max_part_size=MAX_UPLOAD + 1024)
-    uploads, too_large = await _read_files(data, "file:")
-    form: dict[str, str | bool] = {}
-    for key, value in data.multi_items():
-        if key.startswith("field:") and isinstance(value, str) and value.strip():
-            form[key.removeprefix("field:")] = value.strip()
-        elif key.startswith("service:") and value:
-            form[key.removeprefix("service:")] = True
-    app = Application(items=[str(v) for v in data.getlist("items")] or None, form=form, uploads=uploads,
-                      commit=[k.removeprefix("commit:") for k in data if k.startswith("commit:")],
-                      agree=bool(data.get("agree")), signer=str(data.get("signer") or "").strip(),
-                      csrf=str(data.get("csrf") or ""), too_large=too_large)
-    return await run_in_threadpool(_submit, request, seq, app)
+def _commitments(data: FormData) -> list[str]:
+    return [k.removeprefix("commit:") for k in data if k.startswith("commit:")]
+
+
+def _material_errors(materials: list[MaterialChoice], uploads: dict[str, Upload], commit: list[str], *,
+                     every: bool) -> dict[str, str]:
+    """Each material's problem, beside it: a file too large or not of an accepted type, a commitment the
+    list does not allow, both at once, or (``every``: a 补正, where each named material is due) none."""
+    errors = {f"materials.{name}": u.problem for name, u in uploads.items() if u.problem}
+    by_name = {m.name: m for m in materials}
+    for name in commit:
+        m = by_name.get(name)
+        if m is None or not m.committable:
+            errors[f"materials.{name}"] = f"“{name}”不在证明事项告知承诺制清单内，不能以承诺代替"
+        elif name in uploads:
+            errors[f"materials.{name}"] = "请在“上传文件”与“以告知承诺代替”中择一"
+    if every:
+        for m in materials:
+            key = f"materials.{m.name}"
+            if m.name not in commit and m.name not in uploads and key not in errors:
+                errors[key] = f"请上传“{m.name}”" + ("或以告知承诺代替" if m.committable else "")
+    return errors
+
+
+def _signature_errors(commit: list[str], agree: bool, signer: str, applicant: Applicant) -> dict[str, str]:
+    """A commitment instead of a certificate is signed by the applicant (the core does not see the form)."""
+    errors = {}
+    if commit and not agree:
+        errors["agree"] = "以承诺代替证明材料，须勾选确认已阅读并同意承诺书"
+    if commit and signer != applicant.name:
+        errors["signer"] = f"签名须与办事人名称一致：{applicant.name}"
+    return errors
 
 
 def _check_application(ctx: dict, app: Application) -> dict[str, str]:
@@ -216,77 +227,59 @@ def _check_application(ctx: dict, app: Application) -> dict[str, str]:
     for f in ctx["spec"].fields:
         if f.required and not str(app.form.get(f.name) or "").strip():
             errors[f"form.{f.name}"] = f"缺少必填信息项：{f.name}"
-    by_name = {m.name: m for m in ctx["materials"]}
-    for name in app.too_large:
-        errors[f"materials.{name}"] = f"文件过大：不超过 {MAX_UPLOAD // (1024 * 1024)} MB"
-    for name in app.commit:
-        m = by_name.get(name)
-        if m is None or not m.committable:
-            errors[f"materials.{name}"] = f"“{name}”不在证明事项告知承诺制清单内，不能以承诺代替"
-        elif name in app.uploads:
-            errors[f"materials.{name}"] = "请在“上传文件”与“以告知承诺代替”中择一"
-    if app.commit:
-        if not app.agree:
-            errors["agree"] = "以承诺代替证明材料，须勾选确认已阅读并同意承诺书"
-        applicant = ctx["applicant"]
-        if app.signer != applicant.name:
-            errors["signer"] = f"签名须与办事人名称一致：{applicant.name}"
-    return errors
+    errors |= _material_errors(ctx["materials"], app.uploads, app.commit, every=False)
+    return errors | _signature_errors(app.commit, app.agree, app.signer, ctx["applicant"])
 
 
-def _field_of(exc: ServiceError) -> str:
-    """The form key a core error belongs to (commitments[0] → that material)."""
-    return exc.field or "form"
+def _material_key(commit: list[str]):
+    """The form key a core error belongs to (``commitments[0]`` → that material)."""
+    def field_of(exc: ServiceError) -> str:
+        key = exc.field or "form"
+        return f"materials.{commit[int(key[12:-1])]}" if key.startswith("commitments[") else key
+    return field_of
 
 
-def _submit(request: Request, seq: str, app: Application) -> Response:
-    errors: dict[str, str] = {}
-    with session_scope(_engine(request)) as s:
-        user = _applicant(request, s)
-        if isinstance(user, Response):
-            return user
-        if not csrf_ok(request, app.csrf):
-            return csrf_failed(request, user)
-        bundle = _bundle_or_404(request, seq, user)
-        if isinstance(bundle, Response):
-            return bundle
-        try:
-            ctx = _form_context(s, user, bundle, app.items)
-        except ServiceError as exc:
-            return message_page(request, "事项无效", exc.message, status=422, user=user)
-        errors = _check_application(ctx, app)
-        if not errors:
-            try:
-                case = cases.submit(s, user, bundle.seq, app.form, items=app.items,
-                                    materials={n: u.reference for n, u in app.uploads.items()},
-                                    commit_instead=app.commit)
-                for upload in app.uploads.values():  # only now: nothing is stored for a refused form
-                    upload.store()
-                number = case.number
-            except ServiceError as exc:
-                key = _field_of(exc)
-                if key.startswith("commitments["):
-                    key = f"materials.{app.commit[int(key[12:-1])]}"
-                errors[key] = exc.message
-        if errors:
-            s.rollback()
-            values = {k.removeprefix("form."): v for k, v in app.form.items()}
-            return render(request, "services/form.html",
-                          ctx | {"values": values, "errors": errors, "committed": app.commit,
-                                 "signer": app.signer, "agree": app.agree}, status=422, user=user)
-    return RedirectResponse(f"/services/cases/{number}?done=submitted", status_code=303)
+def _store_all(uploads: dict[str, Upload]) -> None:
+    for upload in uploads.values():  # only once the core accepted the step: nothing stored for a refusal
+        upload.store()
+
+
+@router.post("/bundles/{seq}/apply", response_class=HTMLResponse)
+async def submit_application(request: Request, seq: str, s: SessionDep, user: ApplicantUser,
+                             data: PostedForm) -> Response:
+    app = await Application.read(data)  # the files are read on the event loop; the rest runs on a worker
+    return await run_in_threadpool(_submit, request, s, user, seq, app)
+
+
+def _submit(request: Request, s, user: User, seq: str, app: Application) -> Response:
+    bundle = _bundle(seq)
+    try:
+        ctx = _form_context(s, user, bundle, app.items)
+    except ServiceError as exc:
+        raise PageRefused("事项无效", exc.message, 422) from None
+
+    def submit() -> str:
+        case = cases.submit(s, user, bundle.seq, app.form, items=app.items,
+                            materials={n: u.reference for n, u in app.uploads.items()}, commit_instead=app.commit)
+        _store_all(app.uploads)
+        return case.number
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        values = {k.removeprefix("form."): v for k, v in app.form.items()}
+        return render(request, "services/form.html", ctx | {
+            "values": values, "errors": errors, "committed": app.commit, "signer": app.signer,
+            "agree": app.agree}, status=422, user=user)
+
+    return form_action(s, submit, lambda number: f"/services/cases/{number}?done=submitted", again,
+                       errors=_check_application(ctx, app), field_of=_material_key(app.commit))
 
 
 # ---------------------------------------------------------------- my cases and a case
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def my_cases(request: Request) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = _applicant(request, s)
-        if isinstance(user, Response):
-            return user
-        return render(request, "services/my_cases.html", {"cases": views.my_cases(s, user)}, user=user)
+def my_cases(request: Request, s: SessionDep, user: ApplicantUser) -> Response:
+    return render(request, "services/my_cases.html", {"cases": views.my_cases(s, user)}, user=user)
 
 
 DONE_MESSAGES = {"submitted": "申请已提交。", "supplied": "补正材料已提交，相关事项已重新进入受理。",
@@ -332,132 +325,68 @@ def _case_context(session, user: User, number: str) -> dict:
             "missing_status": cases.MISSING}
 
 
-@router.get("/cases/{number}", response_class=HTMLResponse)
-def case_page(request: Request, number: str, done: str | None = None) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
-        if isinstance(user, Response):
-            return user
-        try:
-            ctx = _case_context(s, user, number)
-        except ServiceError as exc:
-            return message_page(request, "无法查看办件", exc.message, status=exc.status, user=user)
-        return render(request, "services/case.html",
-                      ctx | {"notice": DONE_MESSAGES.get(done or ""), "errors": {}}, user=user)
-
-
-@router.get("/cases/{number}/materials/{index}")
-def material_file(request: Request, number: str, index: int) -> Response:
-    """An uploaded material, for the applicant and for the staff who may see the case."""
-    with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
-        if isinstance(user, Response):
-            return user
-        try:
-            case = cases.get_case(s, user, number)
-        except ServiceError as exc:
-            return message_page(request, "无法查看材料", exc.message, status=exc.status, user=user)
-        if not 0 <= index < len(case.materials):
-            return message_page(request, "没有这份材料", f"办件 {number} 没有第 {index + 1} 份材料", status=404,
-                                user=user)
-        found = stored_file(case.materials[index].reference)
-    if found is None:
-        return message_page(request, "文件不在本系统", "这份材料没有在线上传的文件。", status=404, user=user)
-    path, name = found
-    return FileResponse(path, filename=name, content_disposition_type="attachment")
-
-
-def _case_error(request: Request, s, user: User, number: str, errors: dict[str, str], status: int = 422
-                ) -> Response:
-    """The case page again, with what was refused; the refused step is rolled back."""
-    s.rollback()
-    try:
-        ctx = _case_context(s, user, number)
-    except ServiceError as exc:
-        return message_page(request, "无法查看办件", exc.message, status=exc.status, user=user)
-    return render(request, "services/case.html", ctx | {"notice": None, "errors": errors}, status=status,
+def _case_page(request: Request, s, user: User, number: str, *, notice: str | None = None,
+               errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    return render(request, "services/case.html",
+                  _case_context(s, user, number) | {"notice": notice, "errors": errors or {}}, status=status,
                   user=user)
 
 
+# the applicant's own case page; staff reach it too (the core checks who may see the case)
+CaseReader = Annotated[User, page_user(refused="无法查看办件")]
+
+
+@router.get("/cases/{number}", response_class=HTMLResponse)
+def case_page(request: Request, number: str, s: SessionDep, user: CaseReader, done: str | None = None) -> Response:
+    return _case_page(request, s, user, number, notice=DONE_MESSAGES.get(done or ""))
+
+
+@router.get("/cases/{number}/materials/{index}")
+def material_file(number: str, index: int, s: SessionDep,
+                  user: Annotated[User, page_user(refused="无法查看材料")]) -> Response:
+    """An uploaded material, for the applicant and for the staff who may see the case."""
+    case = cases.get_case(s, user, number)
+    if not 0 <= index < len(case.materials):
+        raise PageRefused("没有这份材料", f"办件 {number} 没有第 {index + 1} 份材料", 404)
+    found = stored_file(case.materials[index].reference)
+    if found is None:
+        raise PageRefused("文件不在本系统", "这份材料没有在线上传的文件。", 404)
+    return download(*found)
+
+
 @router.post("/cases/{number}/supply", response_class=HTMLResponse)
-async def supply(request: Request, number: str) -> Response:
-    data = await request.form(max_part_size=MAX_UPLOAD + 1024)
-    uploads, too_large = await _read_files(data, "file:")
-    commit = [k.removeprefix("commit:") for k in data if k.startswith("commit:")]
-    return await run_in_threadpool(_supply, request, number, uploads, too_large, commit,
-                                   bool(data.get("agree")), str(data.get("signer") or "").strip(),
-                                   str(data.get("csrf") or ""))
+async def supply(request: Request, number: str, s: SessionDep, user: Annotated[User, _applicant("无法查看办件")],
+                 data: PostedForm) -> Response:
+    uploads = await _read_files(data)
+    return await run_in_threadpool(_supply, request, s, user, number, uploads, _commitments(data),
+                                   bool(data.get("agree")), text(data, "signer"))
 
 
-def _supply(request: Request, number: str, uploads: dict[str, Upload], too_large: list[str], commit: list[str],
-            agree: bool, signer: str, token: str) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = _applicant(request, s)
-        if isinstance(user, Response):
-            return user
-        if not csrf_ok(request, token):
-            return csrf_failed(request, user)
-        try:
-            case = cases.get_case(s, user, number)
-        except ServiceError as exc:
-            return message_page(request, "无法查看办件", exc.message, status=exc.status, user=user)
-        choices, _ = supply_choices(s, case)
-        errors: dict[str, str] = {}
-        if not choices:
-            errors["supply"] = "本件没有待补正的材料"
-        for name in too_large:
-            errors[f"materials.{name}"] = f"文件过大：不超过 {MAX_UPLOAD // (1024 * 1024)} MB"
-        for m in choices:
-            key = f"materials.{m.name}"
-            if m.name in commit and not m.committable:
-                errors[key] = f"“{m.name}”不在证明事项告知承诺制清单内，不能以承诺代替"
-            elif m.name in commit and m.name in uploads:
-                errors[key] = "请在“上传文件”与“以告知承诺代替”中择一"
-            elif m.name not in commit and m.name not in uploads and key not in errors:
-                errors[key] = f"请上传“{m.name}”" + ("或以告知承诺代替" if m.committable else "")
-        if commit and not agree:
-            errors["agree"] = "以承诺代替证明材料，须勾选确认已阅读并同意承诺书"
-        if commit and signer != case.applicant.name:
-            errors["signer"] = f"签名须与办事人名称一致：{case.applicant.name}"
-        status = 422
-        if not errors:
-            try:
-                cases.supply(s, user, number, {n: u.reference for n, u in uploads.items()},
-                             commit_instead=commit)
-                for upload in uploads.values():
-                    upload.store()
-            except ServiceError as exc:
-                errors[exc.field or "supply"] = exc.message
-                status = exc.status
-        if errors:
-            return _case_error(request, s, user, number, errors, status)
-    return RedirectResponse(f"/services/cases/{number}?done=supplied", status_code=303)
+def _supply(request: Request, s, user: User, number: str, uploads: dict[str, Upload], commit: list[str],
+            agree: bool, signer: str) -> Response:
+    case = cases.get_case(s, user, number)
+    choices, _ = supply_choices(s, case)
+    # every problem at once (the core stops at the first)
+    errors = {} if choices else {"supply": "本件没有待补正的材料"}
+    errors |= _material_errors(choices, uploads, commit, every=True)
+    errors |= _signature_errors(commit, agree, signer, case.applicant)
+
+    def supply_them() -> None:
+        cases.supply(s, user, number, {n: u.reference for n, u in uploads.items()}, commit_instead=commit)
+        _store_all(uploads)
+
+    return form_action(s, supply_them, f"/services/cases/{number}?done=supplied",
+                       lambda errors, status: _case_page(request, s, user, number, errors=errors, status=status),
+                       errors=errors, field_of=lambda exc: exc.field or "supply")
 
 
 @router.post("/cases/{number}/rating", response_class=HTMLResponse)
-async def rate(request: Request, number: str) -> Response:
-    data = await request.form()
-    return await run_in_threadpool(_rate, request, number, str(data.get("level") or ""),
-                                   str(data.get("text") or "").strip(), str(data.get("csrf") or ""))
-
-
-def _rate(request: Request, number: str, level: str, text: str, token: str) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = _applicant(request, s)
-        if isinstance(user, Response):
-            return user
-        if not csrf_ok(request, token):
-            return csrf_failed(request, user)
-        errors: dict[str, str] = {}
-        status = 422
-        if not level.isdigit() or int(level) not in ratings.LEVELS:
-            errors["level"] = "请选择评价等级（非常满意至非常不满意）"
-        else:
-            try:
-                ratings.rate(s, user, number, int(level), text or None)
-            except ServiceError as exc:
-                errors["level" if exc.field == "number" else exc.field or "level"] = exc.message
-                status = exc.status
-        if errors:
-            return _case_error(request, s, user, number, errors, status)
-    return RedirectResponse(f"/services/cases/{number}?done=rated", status_code=303)
+def rate(request: Request, number: str, s: SessionDep, user: Annotated[User, _applicant("无法查看办件")],
+         form: PostedForm) -> Response:
+    level, comment = text(form, "level"), text(form, "text")
+    valid = level.isdigit() and int(level) in ratings.LEVELS
+    return form_action(s, lambda: ratings.rate(s, user, number, int(level), comment or None),
+                       f"/services/cases/{number}?done=rated",
+                       lambda errors, status: _case_page(request, s, user, number, errors=errors, status=status),
+                       errors=None if valid else {"level": "请选择评价等级（非常满意至非常不满意）"},
+                       field_of=lambda exc: "level" if exc.field in (None, "number") else exc.field)

@@ -8,6 +8,7 @@ same audit log.
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from fastapi import Request
@@ -15,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.platform import auth
+from kuaiban.platform import audit, auth
 from kuaiban.platform.errors import Unauthenticated
 from kuaiban.platform.models import User
 
@@ -59,3 +60,12 @@ def login_url(request: Request) -> str:
 
 def require_login(request: Request) -> RedirectResponse:
     return RedirectResponse(login_url(request), status_code=303)
+
+
+def signed_in(request: Request, token: str, expires: dt.datetime, target: str) -> RedirectResponse:
+    """The redirect (303) after signing in or registering, carrying the new session cookie (as long
+    as the token lives; HttpOnly, so no script can read it)."""
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, token, max_age=max(0, int((expires - audit.now()).total_seconds())),
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
+    return response

@@ -5,75 +5,120 @@ Staff accounts are not made here (``kuaiban users create``, or a supervisor thro
 registered; this page only collects the form and shows each refusal next to its field.
 Real-name verification against the public-security or market-regulation registers is not available
 to this system; the number is checked for form and check digit only.
+
+The applicant's region is a GB/T 2260 code chosen from the hierarchy: province → city → county selects,
+rendered by the server (each post shows the next level's choices, so the page works without script) and
+filled in place by ``static/regions.js`` from ``GET /api/regions?parent=``. Without the selects, a typed
+address is resolved by :func:`kuaiban.platform.regions.resolve`; blank, unknown or ambiguous is refused.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
-from kuaiban.deps import get_session
-from kuaiban.platform import audit, auth
-from kuaiban.platform.errors import ServiceError
+from kuaiban.platform import auth, regions
+from kuaiban.platform.errors import Invalid, ServiceError
 from kuaiban.platform.models import APPLICANT
-from kuaiban.web.session import COOKIE, safe_next
+from kuaiban.web.page_support import PostedForm, SessionDep, text
+from kuaiban.web.session import safe_next, signed_in
 from kuaiban.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"citizen": "个人", "enterprise": "单位"}
+LEVELS = ("province", "city", "county")  # the selects, from the top
+FIELDS = ("kind", "name", "id_number", *LEVELS, "address", "username")
+
+
+@dataclass(frozen=True)
+class RegionChoices:
+    """The options of the three selects for what is chosen so far."""
+
+    province: list[regions.Region]
+    city: list[regions.Region]
+    county: list[regions.Region]
+
+
+def region_choices(values: dict[str, str]) -> RegionChoices:
+    province, city = regions.region(values.get("province")), regions.region(values.get("city"))
+    below_province = regions.children(province.code) if province else []
+    below_city = regions.children(city.code) if city and province and city.parent == province.code else []
+    return RegionChoices(
+        province=regions.provinces(),
+        city=[r for r in below_province if r.level == regions.CITY],
+        # a 直辖市's districts and a province's 省直辖县级 places sit right under the province
+        county=below_city or [r for r in below_province if r.level == regions.COUNTY])
+
+
+def chosen_region(values: dict[str, str]) -> str:
+    """The code the applicant chose: the lowest select, which must reach a place with nothing below it;
+    else the typed address, resolved. :class:`Invalid` names the field at fault."""
+    choices = region_choices(values)
+    chosen = None
+    for level, options in zip(LEVELS, (choices.province, choices.city, choices.county), strict=True):
+        code = values.get(level) or ""
+        if not code:
+            continue
+        if code not in {r.code for r in options}:
+            raise Invalid("所选地区与上一级不符，请重新选择", level)
+        chosen = code
+    address = values.get("address", "").strip()
+    if chosen is None:
+        if not address:
+            raise Invalid("请选择所在地区（省、市、区县），或填写所在地址", "province")
+        return regions.resolve(address, field="address")
+    if regions.children(chosen):
+        if address:  # the address says the rest, within what was chosen
+            code = regions.resolve(address, field="address")
+            if not regions.covers(chosen, code):
+                raise Invalid(f"地址不在所选的{regions.label(chosen)}内", "address")
+            return code
+        nxt = "county" if not choices.city or values.get("city") else "city"
+        raise Invalid("请继续选择下一级地区" + ("（区、县）" if nxt == "county" else "（市、州）"), nxt)
+    return chosen
 
 
 def _form(next_: str, values: dict[str, str], errors: dict[str, str]) -> dict:
-    return {"next": next_, "values": values, "errors": errors, "kinds": KINDS}
+    return {"next": next_, "values": values, "errors": errors, "kinds": KINDS, "regions": region_choices(values)}
 
 
 @router.get("/register")
-def register_page(request: Request, next: str = "/"):
-
-    return render(request, "signup.html", _form(safe_next(next), {"kind": "citizen"}, {}))
+def register_page(request: Request, next: str = "/") -> Response:
+    return render(request, "signup.html", _form(safe_next(next), {"kind": "citizen"}, {}), user=None)
 
 
 @router.post("/register")
-def register_submit(
-    request: Request,
-    session: Annotated[Session, Depends(get_session, scope="function")],
-    kind: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    id_number: Annotated[str, Form()] = "",
-    region: Annotated[str, Form()] = "",
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    password2: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
-):
-
-    target = safe_next(next)
-    values = {"kind": kind, "name": name, "id_number": id_number, "region": region, "username": username}
+def register_submit(request: Request, session: SessionDep, form: PostedForm) -> Response:
+    values = {k: text(form, k) for k in FIELDS}
+    password, password2 = str(form.get("password") or ""), str(form.get("password2") or "")
+    target = safe_next(text(form, "next"))
     errors: dict[str, str] = {}
-    if kind not in KINDS:
+    if values["kind"] not in KINDS:
         errors["kind"] = "请选择注册类型：个人或单位"
-    if not name.strip():
+    if not values["name"]:
         errors["name"] = "请填写姓名或单位名称"
-    if not id_number.strip():
+    if not values["id_number"]:
         errors["id_number"] = "请填写公民身份号码或统一社会信用代码"
+    region = None
+    try:
+        region = chosen_region(values)
+    except Invalid as exc:
+        errors[exc.field or "province"] = exc.message
     if password != password2:
         errors["password2"] = "两次输入的密码不一致"
     if not errors:
         try:
-            applicant = auth.create_applicant(session, kind, name, id_number=id_number.strip(),
-                                              region=region.strip() or None)
-            auth.create_user(session, username.strip(), password, APPLICANT, region=applicant.region,
+            applicant = auth.create_applicant(session, values["kind"], values["name"], id_number=values["id_number"],
+                                              region=region)
+            auth.create_user(session, values["username"], password, APPLICANT, region=applicant.region,
                              applicant=applicant, display_name=applicant.name)
-            token, expires = auth.login(session, username.strip(), password)
+            token, expires = auth.login(session, values["username"], password)
         except ServiceError as exc:
             session.rollback()
             errors[exc.field if exc.field in {*values, "password"} else "username"] = exc.message
     if errors:
-        return render(request, "signup.html", _form(target, values, errors) | {"user": None}, status_code=422)
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, token, max_age=max(0, int((expires - audit.now()).total_seconds())),
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
-    return response
+        return render(request, "signup.html", _form(target, values, errors), status=422, user=None)
+    session.commit()  # stored before the browser follows the redirect (see login.login_submit)
+    return signed_in(request, token, expires, target)

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from kuaiban.deps import get_session
 from kuaiban.platform.auth import ROLE_NAMES
 from kuaiban.platform.errors import Forbidden
+from kuaiban.platform.models import User
 from kuaiban.services import stats
 from kuaiban.services.ratings import GOOD, LEVELS
 from kuaiban.web.charts import Series, bar_chart
-from kuaiban.web.session import current_user, require_login
+from kuaiban.web.page_support import page_user
 from kuaiban.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -110,16 +111,14 @@ def sync_status(engine) -> dict[str, Any]:
 
 
 @router.get("/statistics")
-def statistics_page(request: Request, session: Annotated[Session, Depends(get_session, scope="function")]):
-    user = current_user(request, session)
-    if user is None:
-        return require_login(request)
+def statistics_page(request: Request, session: Annotated[Session, Depends(get_session, scope="function")],
+                    user: Annotated[User, page_user()]):
     try:
         summary = stats.summary(session, user)
     except Forbidden as exc:
         return render(request, "statistics/forbidden.html", {"message": exc.message, "user": user,
                                                               "role": ROLE_NAMES.get(user.role, user.role)},
-                      status_code=403)
+                      status=403)
     rows = time_rows(summary)
     ratings = summary["ratings"]
     return render(request, "statistics/index.html", {

@@ -1,4 +1,5 @@
-"""The Jinja2 environment every page shares, and `render`, which adds the signed-in user for the nav."""
+"""The Jinja2 environment every page shares, and the one `render`: it adds the signed-in user (for the
+nav) and the CSRF token every form carries (:mod:`kuaiban.web.csrf`)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from kuaiban.platform.auth import ROLE_NAMES
+from kuaiban.platform.models import User
+from kuaiban.web import csrf
 from kuaiban.web.session import user_from_request
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["role_names"] = ROLE_NAMES
+_LOOK_UP = object()  # render's default: find the signed-in user itself
 
 
 def highlight(snippet: str) -> Markup:
@@ -25,9 +32,13 @@ def highlight(snippet: str) -> Markup:
 templates.env.filters["highlight"] = highlight
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200):
-    """Render template `name`; `user` (the signed-in staff member or None) is added unless given."""
-    context = dict(context or {})
-    if "user" not in context:
-        context["user"] = user_from_request(request)
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200,
+           user: User | object | None = _LOOK_UP) -> HTMLResponse:
+    """Template ``name`` with ``context``, the CSRF token and ``user`` — the signed-in user; pages that
+    already know them pass them (or None), others leave it to a lookup in a session of its own."""
+    if user is _LOOK_UP:
+        user = context["user"] if context and "user" in context else user_from_request(request)
+    response = templates.TemplateResponse(request, name, {**(context or {}), "csrf": csrf.token(request),
+                                                          "user": user}, status_code=status)
+    csrf.remember(request, response)
+    return response

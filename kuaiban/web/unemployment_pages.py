@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kuaiban.db import session_scope
 from kuaiban.platform import audit
 from kuaiban.platform.errors import ServiceError
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
@@ -30,16 +29,19 @@ from kuaiban.unemployment import decision, deregistration, lifecycle, registrati
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.registration import RecordInvalid
 from kuaiban.unemployment.validate import FieldError
-from kuaiban.web import session as web_session
 from kuaiban.web import unemployment_views as uv
 from kuaiban.web.page_support import (
-    csrf_failed,
-    csrf_ok,
-    message_page,
-    render,
-    user_in_roles,
-    user_or_redirect,
+    VERSION_MISSING,
+    PageRefused,
+    PostedForm,
+    SessionDep,
+    Visitor,
+    form_action,
+    page_user,
+    text,
+    version_of,
 )
+from kuaiban.web.templating import render
 
 router = APIRouter(prefix="/unemployment", include_in_schema=False)
 
@@ -47,10 +49,6 @@ STAFF = (WINDOW, REVIEWER, SUPERVISOR)
 CASEWORKERS = (WINDOW, REVIEWER)  # follow-ups, services and deregistration (lifecycle, deregistration)
 DONE = {"submitted": "申请已提交，书面承诺已签署。", "decided": "审核结果已保存。", "followup": "跟踪调查已记录。",
         "service": "服务提供情况已记录。", "deregistered": "失业登记已注销，退出信息已生成待上传。"}
-
-
-def _engine(request: Request):
-    return request.app.state.engine
 
 
 def _now() -> dt.datetime:
@@ -61,33 +59,29 @@ def _now() -> dt.datetime:
 
 
 @router.get("", response_class=HTMLResponse)
-def index(request: Request) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = web_session.current_user(request, s)
-        today = _now().date()
-        return render(request, "unemployment/index.html", {
-            "clauses": uv.clause_links(s), "limit": registration.decision_limit(today),
-            "places": registration.place_bases_on(today), "declaration": registration.DECLARATION}, user=user)
+def index(request: Request, s: SessionDep, user: Visitor) -> Response:
+    today = _now().date()
+    return render(request, "unemployment/index.html", {
+        "clauses": uv.clause_links(s), "limit": registration.decision_limit(today),
+        "places": registration.place_bases_on(today), "declaration": registration.DECLARATION}, user=user)
 
 
 # ---------------------------------------------------------------- the application form
 
 
-def _filer(request: Request, s: Session) -> User | Response:
+def _filer(request: Request, s: SessionDep, user: Annotated[User, page_user()]) -> User:
     """A citizen applying for themselves, or a window clerk filing for someone."""
-    user = user_or_redirect(request, s)
-    if isinstance(user, Response):
-        return user
     if user.role == APPLICANT:
         own = s.get(Applicant, user.applicant_id) if user.applicant_id else None
         if own is None or own.kind != "citizen":
-            return message_page(request, "无法申请失业登记", "失业登记须以个人办事人账号申请；单位账号不能申请。",
-                                status=403, user=user)
+            raise PageRefused("无法申请失业登记", "失业登记须以个人办事人账号申请；单位账号不能申请。")
     elif user.role != WINDOW:
-        return message_page(request, "无法录入失业登记申请",
-                            "失业登记申请由本人线上提交，或由窗口人员代为录入；后台审核人员和监督人员请前往审核队列。",
-                            status=403, user=user)
+        raise PageRefused("无法录入失业登记申请",
+                          "失业登记申请由本人线上提交，或由窗口人员代为录入；后台审核人员和监督人员请前往审核队列。")
     return user
+
+
+Filer = Annotated[User, Depends(_filer)]
 
 
 def _prefill(s: Session, user: User, today: dt.date) -> dict[str, str]:
@@ -138,62 +132,49 @@ def _confirm_page(request: Request, user: User, values: dict[str, str], errors: 
 
 
 @router.get("/apply", response_class=HTMLResponse)
-def apply_form(request: Request) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = _filer(request, s)
-        if isinstance(user, Response):
-            return user
-        return _form_page(request, user, _prefill(s, user, _now().date()), [])
+def apply_form(request: Request, s: SessionDep, user: Filer) -> Response:
+    return _form_page(request, user, _prefill(s, user, _now().date()), [])
 
 
 @router.post("/apply", response_class=HTMLResponse)
-async def apply_submit(request: Request) -> Response:
-    data = await request.form()
-    values = {k: str(data.get(k) or "") for k in (*uv.form_codes(), "place_basis", "signer")}
-    return await run_in_threadpool(_apply, request, values, str(data.get("step") or "check"),
-                                   data.get("agree") == "1", str(data.get("csrf") or ""))
-
-
-def _apply(request: Request, values: dict[str, str], step: str, agree: bool, token: str) -> Response:
+def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm) -> Response:
     """Three steps: ``check`` the form (back to it with every error, or on to the declaration),
     ``edit`` (back to the form from the declaration) and ``submit`` (signed: file it)."""
-    with session_scope(_engine(request)) as s:
-        user = _filer(request, s)
-        if isinstance(user, Response):
-            return user
-        if not csrf_ok(request, token):
-            return csrf_failed(request, user)
-        if step == "edit":
-            return _form_page(request, user, values, [])
-        record = uv.record_from_form(values)
-        basis = values.get("place_basis") or None
-        errors = registration.application_errors(record, channel=_channel(user), submitted_on=_now().date(),
-                                                 place_basis=basis)
-        if errors:
-            return _form_page(request, user, values, errors, status=422)
-        if step != "submit":
-            return _confirm_page(request, user, values, {})
-        sign_errors = {}
-        if not agree:
-            sign_errors["agree"] = ("请勾选：本人已阅读并签署上述书面承诺" if user.role == APPLICANT
-                                    else "请勾选：申请人已当面阅读并签署上述书面承诺")
-        if values.get("signer", "").strip() != record.get("AAC003"):
-            sign_errors["signer"] = f"签名须与姓名（AAC003）“{record.get('AAC003', '')}”一致"
-        if sign_errors:
-            return _confirm_page(request, user, values, sign_errors, status=422)
-        try:
-            reg = registration.submit(s, user, record, place_basis=basis, declaration_signed=True)
-        except RecordInvalid as exc:
-            s.rollback()
-            return _form_page(request, user, values, exc.errors, status=exc.status)
-        except ServiceError as exc:
-            s.rollback()
-            if exc.field in uv.field_order():
-                return _form_page(request, user, values, [FieldError(exc.field, "service", exc.message)],
-                                  status=exc.status)
-            return _confirm_page(request, user, values, {"agree": exc.message}, status=exc.status)
-        target = (f"/unemployment/registrations/{reg.aaz341}" if user.role == APPLICANT
-                  else f"/unemployment/review/{reg.aaz341}")
+    values = {k: str(form.get(k) or "") for k in (*uv.form_codes(), "place_basis", "signer")}
+    step, agree = text(form, "step") or "check", form.get("agree") == "1"
+    if step == "edit":
+        return _form_page(request, user, values, [])
+    record = uv.record_from_form(values)
+    basis = values.get("place_basis") or None
+    errors = registration.application_errors(record, channel=_channel(user), submitted_on=_now().date(),
+                                             place_basis=basis)
+    if errors:
+        return _form_page(request, user, values, errors, status=422)
+    if step != "submit":
+        return _confirm_page(request, user, values, {})
+    sign_errors = {}
+    if not agree:
+        sign_errors["agree"] = ("请勾选：本人已阅读并签署上述书面承诺" if user.role == APPLICANT
+                                else "请勾选：申请人已当面阅读并签署上述书面承诺")
+    if values.get("signer", "").strip() != record.get("AAC003"):
+        sign_errors["signer"] = f"签名须与姓名（AAC003）“{record.get('AAC003', '')}”一致"
+    if sign_errors:
+        return _confirm_page(request, user, values, sign_errors, status=422)
+    # not form_action: an invalid record goes back to the form with every error, other refusals to the
+    # declaration step
+    try:
+        reg = registration.submit(s, user, record, place_basis=basis, declaration_signed=True)
+    except RecordInvalid as exc:
+        s.rollback()
+        return _form_page(request, user, values, exc.errors, status=exc.status)
+    except ServiceError as exc:
+        s.rollback()
+        if exc.field in uv.field_order():
+            return _form_page(request, user, values, [FieldError(exc.field, "service", exc.message)],
+                              status=exc.status)
+        return _confirm_page(request, user, values, {"agree": exc.message}, status=exc.status)
+    target = (f"/unemployment/registrations/{reg.aaz341}" if user.role == APPLICANT
+              else f"/unemployment/review/{reg.aaz341}")
     return RedirectResponse(f"{target}?done=submitted", status_code=303)
 
 
@@ -212,60 +193,52 @@ def _status_context(s: Session, reg: m.Registration, now: dt.datetime) -> dict:
             "region_name": uv.code_name("AAB301", reg.aab301)}
 
 
+SignedIn = Annotated[User, page_user(refused="无法查看失业登记")]
+
+
 @router.get("/mine", response_class=HTMLResponse)
-def my_registrations(request: Request) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
-        if isinstance(user, Response):
-            return user
-        if user.role != APPLICANT:
-            return RedirectResponse("/unemployment/review", status_code=303)
-        now = _now()
-        regs = registration.my_registrations(s, user)
-        return render(request, "unemployment/mine.html", {
-            "regs": regs, "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at and r.due_at < now}},
-            user=user)
+def my_registrations(request: Request, s: SessionDep, user: SignedIn) -> Response:
+    if user.role != APPLICANT:
+        return RedirectResponse("/unemployment/review", status_code=303)
+    now = _now()
+    regs = registration.my_registrations(s, user)
+    return render(request, "unemployment/mine.html", {
+        "regs": regs, "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at and r.due_at < now}},
+        user=user)
 
 
 @router.get("/registrations/{aaz341}", response_class=HTMLResponse)
-def my_registration(request: Request, aaz341: str, done: str | None = None) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = user_or_redirect(request, s)
-        if isinstance(user, Response):
-            return user
-        if user.role != APPLICANT:
-            return RedirectResponse(f"/unemployment/review/{aaz341}", status_code=303)
-        try:
-            reg = registration.get_registration(s, user, aaz341)
-        except ServiceError as exc:
-            return message_page(request, "无法查看失业登记", exc.message, status=exc.status, user=user)
-        return render(request, "unemployment/registration.html",
-                      _status_context(s, reg, _now()) | {"notice": DONE.get(done or "")}, user=user)
+def my_registration(request: Request, aaz341: str, s: SessionDep, user: SignedIn,
+                    done: str | None = None) -> Response:
+    if user.role != APPLICANT:
+        return RedirectResponse(f"/unemployment/review/{aaz341}", status_code=303)
+    reg = registration.get_registration(s, user, aaz341)
+    return render(request, "unemployment/registration.html",
+                  _status_context(s, reg, _now()) | {"notice": DONE.get(done or "")}, user=user)
 
 
 # ---------------------------------------------------------------- the caseworker's queue
 
 
-def _staff(request: Request, s: Session) -> User | Response:
-    return user_in_roles(request, s, STAFF, "无权进入失业登记审核",
-                         "失业登记审核仅供窗口人员、后台审核人员和监督人员使用。")
+def _staff(refused: str | None = None):
+    return page_user(STAFF, title="无权进入失业登记审核", message="失业登记审核仅供窗口人员、后台审核人员和监督人员使用。",
+                     refused=refused)
+
+
+Staff = Annotated[User, _staff()]
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_queue(request: Request, status: str = m.PENDING) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = _staff(request, s)
-        if isinstance(user, Response):
-            return user
-        if status not in m.STATES:
-            status = m.PENDING
-        now = _now()
-        regs = decision.queue(s, user, status=status)
-        return render(request, "unemployment/queue.html", {
-            "regs": regs, "status": status, "states": m.STATES, "channel_names": m.CHANNEL_NAMES,
-            "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at is not None and r.due_at < now},
-            "attention": lifecycle.followups_due(s, user, on=now), "reasons": deregistration.exit_reasons()},
-            user=user)
+def review_queue(request: Request, s: SessionDep, user: Staff, status: str = m.PENDING) -> Response:
+    if status not in m.STATES:
+        status = m.PENDING
+    now = _now()
+    regs = decision.queue(s, user, status=status)
+    return render(request, "unemployment/queue.html", {
+        "regs": regs, "status": status, "states": m.STATES, "channel_names": m.CHANNEL_NAMES,
+        "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at is not None and r.due_at < now},
+        "attention": lifecycle.followups_due(s, user, on=now), "reasons": deregistration.exit_reasons()},
+        user=user)
 
 
 # ---------------------------------------------------------------- the caseworker's registration page
@@ -296,67 +269,46 @@ def _review_context(s: Session, user: User, aaz341: str) -> dict:
 
 
 @router.get("/review/{aaz341}", response_class=HTMLResponse)
-def review_page(request: Request, aaz341: str, done: str | None = None) -> Response:
-    with session_scope(_engine(request)) as s:
-        user = _staff(request, s)
-        if isinstance(user, Response):
-            return user
-        try:
-            ctx = _review_context(s, user, aaz341)
-        except ServiceError as exc:
-            return message_page(request, "无法查看失业登记", exc.message, status=exc.status, user=user)
-        return render(request, "unemployment/review.html",
-                      ctx | {"notice": DONE.get(done or ""), "errors": {}, "failed": None, "values": {}}, user=user)
+def review_page(request: Request, aaz341: str, s: SessionDep, user: Annotated[User, _staff("无法查看失业登记")],
+                done: str | None = None) -> Response:
+    return render(request, "unemployment/review.html", _review_context(s, user, aaz341) | {
+        "notice": DONE.get(done or ""), "errors": {}, "failed": None, "values": {}}, user=user)
 
 
-def _act(request: Request, aaz341: str, form: str, values: dict[str, str], token: str,
-         action: Callable[[Session, User, int | None], None], done: str,
-         check: Callable[[], dict[str, str]] | None = None, *, versioned: bool = True) -> Response:
-    """One caseworker action in one transaction: CSRF, the version (decision and deregistration change the
+Caseworker = Annotated[User, _staff("无法办理")]
+
+
+def _act(request: Request, s: Session, user: User, aaz341: str, form: str, values: dict[str, str],
+         action: Callable[[int | None], None], done: str, check: Callable[[], dict[str, str]] | None = None, *,
+         versioned: bool = True) -> Response:
+    """One caseworker action (:func:`form_action`): the version (decision and deregistration change the
     registration; follow-ups and services add to it and the core checks its state), the core call; on
     refusal the page again with the message at the field (or in the summary) and the registration as it
     now is."""
-    with session_scope(_engine(request)) as s:
-        user = _staff(request, s)
-        if isinstance(user, Response):
-            return user
-        if not csrf_ok(request, token):
-            return csrf_failed(request, user)
-        errors: dict[str, str] = dict(check()) if check else {}
-        status = 422
-        version = values.get("version", "")
-        if not errors and versioned and not version.isdigit():
-            errors["version"] = "表单缺少版本号，请刷新页面后重试"
-        if not errors:
-            try:
-                action(s, user, int(version) if version.isdigit() else None)
-            except ServiceError as exc:
-                errors[exc.field or "action"] = exc.message
-                status = exc.status
-        if errors:
-            s.rollback()
-            try:
-                ctx = _review_context(s, user, aaz341)
-            except ServiceError as exc:
-                return message_page(request, "无法办理", exc.message, status=exc.status, user=user)
-            ids = FORM_FIELDS[form]
-            at_fields = {ids[k]: v for k, v in errors.items() if k in ids}
-            summary = [(ids.get(k, f"form-{form}"), v) for k, v in errors.items()]
-            return render(request, "unemployment/review.html", ctx | {
-                "notice": None, "errors": at_fields, "summary": summary, "failed": form,
-                "failed_title": FORM_TITLES[form], "values": values,
-                "stale": any(k in ("version", "status") for k in errors)}, status=status, user=user)
-    return RedirectResponse(f"/unemployment/review/{aaz341}?done={done}", status_code=303)
+    errors: dict[str, str] = dict(check()) if check else {}
+    version = version_of(values.get("version", ""))
+    if not errors and versioned and version is None:
+        errors["version"] = VERSION_MISSING
+
+    def again(errors: dict[str, str], status: int) -> Response:
+        ids = FORM_FIELDS[form]
+        return render(request, "unemployment/review.html", _review_context(s, user, aaz341) | {
+            "notice": None, "errors": {ids[k]: v for k, v in errors.items() if k in ids},
+            "summary": [(ids.get(k, f"form-{form}"), v) for k, v in errors.items()], "failed": form,
+            "failed_title": FORM_TITLES[form], "values": values,
+            "stale": any(k in ("version", "status") for k in errors)}, status=status, user=user)
+
+    return form_action(s, lambda: action(version), f"/unemployment/review/{aaz341}?done={done}", again,
+                       errors=errors)
 
 
-async def _form_values(request: Request, names: tuple[str, ...]) -> tuple[dict[str, str], str]:
-    data = await request.form()
-    return {k: str(data.get(k) or "").strip() for k in (*names, "version")}, str(data.get("csrf") or "")
+def _values(form, names: tuple[str, ...]) -> dict[str, str]:
+    return {k: text(form, k) for k in (*names, "version")}
 
 
 @router.post("/review/{aaz341}/decision", response_class=HTMLResponse)
-async def decide(request: Request, aaz341: str) -> Response:
-    values, token = await _form_values(request, ("AAE540", "AAE360"))
+def decide(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form: PostedForm) -> Response:
+    values = _values(form, ("AAE540", "AAE360"))
 
     def check() -> dict[str, str]:
         codes = dict(uv.review_results())
@@ -364,20 +316,20 @@ async def decide(request: Request, aaz341: str) -> Response:
             return {"AAE540": "请选择审核结果（AAE540）：" + "、".join(codes.values())}
         return {}
 
-    def action(s: Session, user: User, version: int | None) -> None:
+    def action(version: int | None) -> None:
         decision.decide(s, user, aaz341, approve=values["AAE540"] == m.APPROVED_CODE,
                         reason=values["AAE360"] or None, version=version or 0)
 
-    return await run_in_threadpool(_act, request, aaz341, "decision", values, token, action, "decided", check)
+    return _act(request, s, user, aaz341, "decision", values, action, "decided", check)
 
 
-def _datetime(text: str) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(text) if text else None
+def _datetime(value: str) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 @router.post("/review/{aaz341}/followup", response_class=HTMLResponse)
-async def followup(request: Request, aaz341: str) -> Response:
-    values, token = await _form_values(request, ("method", "outcome", "at", "note"))
+def followup(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form: PostedForm) -> Response:
+    values = _values(form, ("method", "outcome", "at", "note"))
 
     def check() -> dict[str, str]:
         try:
@@ -386,28 +338,26 @@ async def followup(request: Request, aaz341: str) -> Response:
             return {"at": "跟踪时间格式应为 年-月-日 时:分"}
         return {}
 
-    def action(s: Session, user: User, version: int | None) -> None:
+    def action(version: int | None) -> None:
         lifecycle.record_followup(s, user, aaz341, method=values["method"], outcome=values["outcome"],
                                   at=_datetime(values["at"]), note=values["note"] or None)
 
-    return await run_in_threadpool(_act, request, aaz341, "followup", values, token, action, "followup", check,
-                                   versioned=False)
+    return _act(request, s, user, aaz341, "followup", values, action, "followup", check, versioned=False)
 
 
 @router.post("/review/{aaz341}/service", response_class=HTMLResponse)
-async def service(request: Request, aaz341: str) -> Response:
-    values, token = await _form_values(request, ("service_key", "note"))
+def service(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form: PostedForm) -> Response:
+    values = _values(form, ("service_key", "note"))
 
-    def action(s: Session, user: User, version: int | None) -> None:
+    def action(version: int | None) -> None:
         lifecycle.record_service(s, user, aaz341, values["service_key"], note=values["note"] or None)
 
-    return await run_in_threadpool(_act, request, aaz341, "service", values, token, action, "service",
-                                   versioned=False)
+    return _act(request, s, user, aaz341, "service", values, action, "service", versioned=False)
 
 
 @router.post("/review/{aaz341}/deregistration", response_class=HTMLResponse)
-async def deregister(request: Request, aaz341: str) -> Response:
-    values, token = await _form_values(request, ("AJC00A", "sub_reason", "employer", "note", "ADC210"))
+def deregister(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form: PostedForm) -> Response:
+    values = _values(form, ("AJC00A", "sub_reason", "employer", "note", "ADC210"))
 
     def check() -> dict[str, str]:
         if not values["AJC00A"]:
@@ -418,10 +368,10 @@ async def deregister(request: Request, aaz341: str) -> Response:
             return {"ADC210": "注销失业登记时间（ADC210）格式应为 年-月-日"}
         return {}
 
-    def action(s: Session, user: User, version: int | None) -> None:
+    def action(version: int | None) -> None:
         deregistration.deregister(
             s, user, aaz341, reason_code=values["AJC00A"], version=version or 0,
             effective_on=dt.date.fromisoformat(values["ADC210"]) if values["ADC210"] else None,
             sub_reason=values["sub_reason"] or None, employer=values["employer"] or None, note=values["note"] or None)
 
-    return await run_in_threadpool(_act, request, aaz341, "deregister", values, token, action, "deregistered", check)
+    return _act(request, s, user, aaz341, "deregister", values, action, "deregistered", check)

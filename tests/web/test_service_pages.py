@@ -20,14 +20,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from kuaiban.app import install_error_handlers
 from kuaiban.db import connect, session_scope
 from kuaiban.library.models import Document
 from kuaiban.platform import auth
 from kuaiban.services import cases
 from kuaiban.services.models import Case, Task
-from kuaiban.web import login as web_login
+from kuaiban.web import login as login_pages
 from kuaiban.web import service_pages, workbench
 from kuaiban.web.templating import STATIC
+from tests.web.forms import csrf_of, post_login
 
 PASSWORD = "synthetic-pass-42"
 CERTIFICATE = "工资关系或工资审批手续复印件"  # 告知承诺制 list (人社厅发〔2020〕110号 附件1 第 3 项): 职工参保登记
@@ -71,7 +73,8 @@ def page_app(url: str) -> FastAPI:
     """The login pages and the two page groups on their own (the full app is what the browser tests use)."""
     app = FastAPI()
     app.state.engine = connect(url)
-    app.include_router(web_login.router)
+    app.include_router(login_pages.router)
+    install_error_handlers(app)
     app.include_router(service_pages.router)
     app.include_router(workbench.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -80,13 +83,8 @@ def page_app(url: str) -> FastAPI:
 
 def login(client: TestClient, username: str) -> None:
     client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/"},
-                    follow_redirects=False)
+    r = post_login(client, username, PASSWORD)
     assert r.status_code == 303, r.text
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
 
 
 def user(url: str, username: str):
@@ -183,7 +181,7 @@ def test_every_error_is_shown_next_to_its_field_and_nothing_is_stored(site):
     client, url, region, uploads = site
     login(client, region.applicant)
     r = apply(client, form={k: v for k, v in FORM.items() if k not in ("手机号码", "性别")},
-              files={f"file:{SHARED}": ("contract.pdf", b"%PDF synthetic", "application/pdf")},
+              files={f"file:{SHARED}": ("contract.pdf", b"%PDF-1.4 synthetic", "application/pdf")},
               extra={f"commit:{CERTIFICATE}": "1", "signer": "别人"})
     assert r.status_code == 422
     assert "缺少必填信息项：手机号码" in r.text and "缺少必填信息项：性别" in r.text
@@ -198,7 +196,7 @@ def test_a_core_refusal_is_shown_too_and_stores_nothing(site):
     client, url, region, uploads = site
     login(client, region.applicant)
     r = apply(client, extra={"field:血型": "A"},
-              files={f"file:{SHARED}": ("contract.pdf", b"%PDF synthetic", "application/pdf")})
+              files={f"file:{SHARED}": ("contract.pdf", b"%PDF-1.4 synthetic", "application/pdf")})
     assert r.status_code == 422 and "表单中没有这一信息项：血型" in r.text
     assert count_cases(url) == 0 and not uploads.exists()
 
@@ -214,7 +212,7 @@ def test_a_form_without_the_session_token_is_refused(site):
 def test_a_submission_stores_the_file_signs_the_commitment_and_shows_progress(site):
     client, url, region, uploads = site
     login(client, region.applicant)
-    r = apply(client, files={f"file:{SHARED}": ("劳动合同.pdf", b"%PDF synthetic contract", "application/pdf")},
+    r = apply(client, files={f"file:{SHARED}": ("劳动合同.pdf", b"%PDF-1.4 synthetic contract", "application/pdf")},
               extra={f"commit:{CERTIFICATE}": "1", "agree": "1", "signer": region.company})
     assert r.status_code == 303, r.text
     number = r.headers["location"].split("/")[-1].split("?")[0]
@@ -224,12 +222,36 @@ def test_a_submission_stores_the_file_signs_the_commitment_and_shows_progress(si
         assert materials[CERTIFICATE][0] == "承诺代替" and case.commitments[0].signer == region.company
         status, reference = materials[SHARED]
         assert status == "已提交" and reference.endswith(":劳动合同.pdf")
-    assert (uploads / reference.split(":")[0]).read_bytes() == b"%PDF synthetic contract"
+    assert (uploads / reference.split(":")[0]).read_bytes() == b"%PDF-1.4 synthetic contract"
     html = client.get(r.headers["location"]).text
     assert "申请已提交" in html and "职工参保登记" in html and "社保经办机构" in html
     assert "时限未知" in html and "待核查" in html and "劳动合同.pdf" in html
     download = client.get(f"/services/cases/{number}/materials/1")
-    assert download.status_code == 200 and download.content == b"%PDF synthetic contract"
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 synthetic contract"
+
+
+def test_a_download_is_an_attachment_typed_by_its_bytes_and_never_sniffed(site):
+    client, _, region, _ = site
+    login(client, region.applicant)
+    r = apply(client, files={f"file:{SHARED}": ("扫描件.jpg", b"%PDF-1.4 synthetic contract", "image/jpeg")})
+    number = r.headers["location"].split("/")[-1].split("?")[0]
+    download = client.get(f"/services/cases/{number}/materials/1")
+    assert download.status_code == 200 and download.headers["content-type"] == "application/pdf"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"___.jpg\"; filename*=UTF-8''%E6%89%AB%E6%8F%8F%E4%BB%B6.jpg")
+
+
+def test_a_file_that_is_no_pdf_jpeg_png_or_ofd_is_refused_beside_its_material(site):
+    client, url, region, uploads = site
+    login(client, region.applicant)
+    page = client.get("/services/bundles/1/apply", params={"items": ITEMS, "choose": "1"}).text
+    assert "PDF、JPG、PNG 或 OFD，不超过 10 MB" in page
+    r = apply(client, files={f"file:{SHARED}": ("photo.png", b"<html><script>alert(9)</script></html>", "image/png")})
+    assert r.status_code == 422
+    material = r.text.split(f"<legend>{SHARED}</legend>")[1].split("</fieldset>")[0]
+    assert "文件格式不符：仅接受 PDF、JPG、PNG 或 OFD 格式的文件" in material and 'aria-invalid="true"' in material
+    assert count_cases(url) == 0 and not (uploads.exists() and any(uploads.iterdir()))
 
 
 def test_a_neighbour_cannot_see_the_case(site):
@@ -259,7 +281,7 @@ def _step_all(url: str, region: Region, number: str, steps=(("accept", "window")
 def test_a_correction_notice_lists_the_missing_material_and_supplying_it_restarts_the_task(site):
     client, url, region, _ = site
     login(client, region.applicant)
-    number = apply(client, files={f"file:{SHARED}": ("c.pdf", b"contract", "application/pdf")},
+    number = apply(client, files={f"file:{SHARED}": ("c.pdf", b"%PDF-1.4 contract", "application/pdf")},
                    items=["1.1.5"]).headers["location"].split("/")[-1].split("?")[0]
     with session_scope(connect(url)) as s:
         (task,) = cases.get_case(s, user(url, region.window), number).tasks
@@ -269,7 +291,7 @@ def test_a_correction_notice_lists_the_missing_material_and_supplying_it_restart
     r = client.post(f"/services/cases/{number}/supply", data={"csrf": csrf_of(html)})
     assert r.status_code == 422 and f"请上传“{CERTIFICATE}”或以告知承诺代替" in r.text
     r = client.post(f"/services/cases/{number}/supply", data={"csrf": csrf_of(html)},
-                    files={f"file:{CERTIFICATE}": ("wage.pdf", b"wage records", "application/pdf")},
+                    files={f"file:{CERTIFICATE}": ("wage.pdf", b"%PDF-1.4 wage records", "application/pdf")},
                     follow_redirects=False)
     assert r.status_code == 303
     with session_scope(connect(url)) as s:

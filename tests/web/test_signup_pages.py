@@ -5,9 +5,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
+from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth
+from kuaiban.platform.models import User
+from tests.web.forms import csrf_of
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +32,20 @@ def synthetic_credit_code() -> str:
 
 def form(**overrides) -> dict:
     tag = random.randrange(10**8)
-    data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "region": "测试市",
+    data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "province": "430000", "city": "430100", "county": "430102",
             "username": f"signup{tag}", "password": "long enough pw", "password2": "long enough pw",
             "next": "/unemployment"}
     return data | overrides
 
 
+def register(client, data: dict):
+    """Open /register, then post ``data`` with the CSRF token the page carries."""
+    return client.post("/register", data={"csrf": csrf_of(client.get("/register").text), **data},
+                       follow_redirects=False)
+
+
 def test_a_citizen_registers_and_is_signed_in(app_client):
-    r = app_client.post("/register", data=form(), follow_redirects=False)
+    r = register(app_client, form())
     assert r.status_code == 303 and r.headers["location"] == "/unemployment"
     assert "kuaiban_token" in r.cookies
     me = app_client.get("/api/me", headers={"Authorization": f"Bearer {r.cookies['kuaiban_token']}"}).json()
@@ -43,8 +53,7 @@ def test_a_citizen_registers_and_is_signed_in(app_client):
 
 
 def test_an_enterprise_registers_with_its_credit_code(app_client):
-    r = app_client.post("/register", data=form(kind="enterprise", name="测试企业", id_number=synthetic_credit_code()),
-                        follow_redirects=False)
+    r = register(app_client, form(kind="enterprise", name="测试企业", id_number=synthetic_credit_code()))
     assert r.status_code == 303
 
 
@@ -57,7 +66,7 @@ def test_an_enterprise_registers_with_its_credit_code(app_client):
 ])
 def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, overrides, field, message):
     data = form(**overrides)
-    r = app_client.post("/register", data=data, follow_redirects=False)
+    r = register(app_client, data)
     assert r.status_code == 422 and message in r.text
     assert f'id="{field}-error"' in r.text and 'aria-invalid="true"' in r.text
     assert app_client.post("/api/auth/login", json={"username": data["username"],
@@ -66,10 +75,89 @@ def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, ov
 
 def test_a_number_already_registered_is_refused(app_client):
     first = form()
-    assert app_client.post("/register", data=first, follow_redirects=False).status_code == 303
+    assert register(app_client, first).status_code == 303
     again = form(id_number=first["id_number"])
-    r = app_client.post("/register", data=again, follow_redirects=False)
+    r = register(app_client, again)
     assert r.status_code == 422 and "该证件号码已注册账号" in r.text
+
+
+# ---------------------------------------------------------------- the region, from the hierarchy
+
+
+def stored_region(url: str, username: str) -> str | None:
+    with session_scope(connect(url)) as s:
+        return s.scalar(select(User.region).where(User.username == username))
+
+
+def test_the_form_offers_the_provinces_and_no_free_text_example(app_client):
+    html = app_client.get("/register").text
+    assert '<option value="430000" >湖南省</option>' in html and '<option value="110000" >北京市</option>' in html
+    assert "湖南省长沙市" not in html
+    assert 'src="/static/regions.js"' in html
+
+
+def test_the_next_level_comes_from_the_api(app_client):
+    provinces = app_client.get("/api/regions").json()
+    assert {"code": "430000", "name": "湖南省", "level": "province", "label": "湖南省（430000）"} in provinces
+    cities = app_client.get("/api/regions", params={"parent": "430000"}).json()
+    assert {"code": "430100", "name": "长沙市", "level": "city", "label": "湖南省长沙市（430100）"} in cities
+    districts = app_client.get("/api/regions", params={"parent": "110000"}).json()  # a 直辖市: no city level
+    assert {r["level"] for r in districts} == {"county"} and "110105" in {r["code"] for r in districts}
+    r = app_client.get("/api/regions", params={"parent": "999999"})
+    assert r.status_code == 404 and r.json() == {"detail": "行政区划代码不存在或已撤销：999999", "field": "parent"}
+
+
+def test_the_chosen_county_is_stored_as_its_code(app_client, live_db_url):
+    data = form()
+    assert register(app_client, data).status_code == 303
+    assert stored_region(live_db_url, data["username"]) == "430102"
+
+
+def test_without_script_each_post_shows_the_next_level_until_a_county_is_chosen(app_client, live_db_url):
+    data = form(city="", county="")
+    r = register(app_client, data)
+    assert r.status_code == 422 and 'id="city-error"' in r.text and "请继续选择下一级地区（市、州）" in r.text
+    assert '<option value="430100" >长沙市</option>' in r.text
+    r = register(app_client, data | {"city": "430100"})
+    assert r.status_code == 422 and "请继续选择下一级地区（区、县）" in r.text
+    assert '<option value="430104" >岳麓区</option>' in r.text
+    assert register(app_client, data | {"city": "430100", "county": "430104"}).status_code == 303
+    assert stored_region(live_db_url, data["username"]) == "430104"
+
+
+def test_a_municipality_goes_straight_from_the_city_to_its_districts(app_client, live_db_url):
+    data = form(province="110000", city="", county="110105")
+    assert register(app_client, data).status_code == 303
+    assert stored_region(live_db_url, data["username"]) == "110105"
+
+
+def test_a_typed_address_is_resolved_when_nothing_is_chosen(app_client, live_db_url):
+    data = form(province="", city="", county="", address="湖南省长沙市岳麓区")
+    assert register(app_client, data).status_code == 303
+    assert stored_region(live_db_url, data["username"]) == "430104"
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), [
+    ({"province": "", "city": "", "county": ""}, "province", "请选择所在地区（省、市、区县），或填写所在地址"),
+    ({"province": "", "city": "", "county": "", "address": "朝阳区"}, "address", "地区“朝阳区”不明确"),
+    ({"province": "", "city": "", "county": "", "address": "测试星球"}, "address", "无法识别的地区：测试星球"),
+    ({"city": "110100", "county": ""}, "city", "所选地区与上一级不符"),
+    ({"city": "430100", "county": "", "address": "北京市朝阳区"}, "address", "地址不在所选的湖南省长沙市（430100）内"),
+])
+def test_a_region_that_is_blank_ambiguous_unknown_or_inconsistent_is_refused_at_its_field(
+        app_client, overrides, field, message):
+    data = form(**overrides)
+    r = register(app_client, data)
+    assert r.status_code == 422 and message in r.text and f'id="{field}-error"' in r.text
+    assert app_client.post("/api/auth/login", json={"username": data["username"],
+                                                    "password": "long enough pw"}).status_code == 401
+
+
+def choose_region(page) -> None:
+    """Province → city → county, each select filled by the page's script from /api/regions."""
+    page.get_by_label("省、自治区、直辖市").select_option(label="湖南省")
+    page.get_by_label("市、地区、自治州").select_option(label="长沙市")  # waits until the script has filled it
+    page.get_by_label("区、县、县级市").select_option(label="芙蓉区")
 
 
 def test_browser_register_then_apply(page, screenshot, check_accessibility):
@@ -79,12 +167,14 @@ def test_browser_register_then_apply(page, screenshot, check_accessibility):
     data = form()
     page.get_by_label("姓名或单位名称").fill(data["name"])
     page.get_by_label("公民身份号码或统一社会信用代码").fill("430102199001011230")  # wrong check digit
+    choose_region(page)
     page.get_by_label("用户名").fill(data["username"])
     page.get_by_label("密码", exact=True).fill(data["password"])
     page.get_by_label("再次输入密码").fill(data["password"])
     page.get_by_role("button", name="注册并登录").click()
     assert page.locator("#id_number-error").inner_text() == "公民身份号码校验位不正确"
-    check_accessibility(page, ("#name",))
+    assert page.get_by_label("区、县、县级市").input_value() == "430102"  # the choice survives the refusal
+    check_accessibility(page, ("#name", "#province", "#county"))
     screenshot(page, "signup-error")
     page.get_by_label("公民身份号码或统一社会信用代码").fill(data["id_number"])
     page.get_by_label("密码", exact=True).fill(data["password"])
@@ -92,3 +182,13 @@ def test_browser_register_then_apply(page, screenshot, check_accessibility):
     page.get_by_role("button", name="注册并登录").click()
     page.wait_for_url("**/services")
     assert data["username"] in page.locator("header").inner_text() or data["name"] in page.locator("header").inner_text()
+
+
+def test_browser_the_region_selects_fit_a_phone(page, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/register")
+    page.get_by_label("省、自治区、直辖市").select_option(label="北京市")
+    page.get_by_label("区、县、县级市").select_option(label="朝阳区")  # a 直辖市: no city level to choose
+    assert page.get_by_label("市、地区、自治州").is_disabled()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "signup-regions-390")

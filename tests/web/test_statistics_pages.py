@@ -13,6 +13,7 @@ from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth
 from kuaiban.services import cases, ratings, stats
 from kuaiban.web.session import COOKIE
+from tests.web.forms import post_login, post_logout
 
 PASSWORD = "synthetic-pass-42"
 # 企业招用员工's basic information (人社部发〔2021〕23号 附件1), made-up values
@@ -62,8 +63,7 @@ def region_staff(live_db_url) -> dict:
 
 
 def login(client, username: str) -> None:
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/statistics"},
-                    follow_redirects=False)
+    r = post_login(client, username, PASSWORD, "/statistics")
     assert r.status_code == 303 and r.headers["location"] == "/statistics"
     assert "httponly" in r.headers["set-cookie"].lower() and COOKIE in r.headers["set-cookie"]
 
@@ -75,14 +75,14 @@ def test_visitors_are_sent_to_login_and_other_roles_are_refused(app_client, regi
     login(app_client, region_staff["names"]["window"])
     r = app_client.get("/statistics")
     assert r.status_code == 403 and "需要监督人员身份" in r.text
-    app_client.post("/logout")
+    post_logout(app_client)
     app_client.cookies.clear()
 
 
 def test_a_wrong_password_is_named_at_the_password_field(app_client, region_staff):
-    r = app_client.post("/login", data={"username": region_staff["names"]["supervisor"], "password": "nope"})
+    r = post_login(app_client, region_staff["names"]["supervisor"], "nope")
     assert r.status_code == 401 and 'id="password-error"' in r.text and "用户名或密码错误" in r.text
-    r = app_client.post("/login", data={"username": "", "password": ""})
+    r = post_login(app_client, "", "")
     assert r.status_code == 422 and "请填写用户名" in r.text
     r = app_client.get("/login", params={"next": "https://elsewhere.example/"})
     assert 'name="next" value="/"' in r.text  # never sends the visitor off the site
@@ -103,14 +103,14 @@ def test_supervisor_sees_their_regions_figures_as_charts_and_tables(app_client, 
     assert row["name"] in page
     assert f"{row['statutory']['average']} 个工作日" in page
     assert "全国失业登记接口同步" in page
-    app_client.post("/logout")
+    post_logout(app_client)
     app_client.cookies.clear()
 
 
 def test_logout_revokes_the_token(app_client, region_staff):
     login(app_client, region_staff["names"]["supervisor"])
     token = app_client.cookies.get(COOKIE)
-    app_client.post("/logout")
+    post_logout(app_client)
     app_client.cookies.clear()
     app_client.cookies.set(COOKIE, token)
     assert app_client.get("/statistics", follow_redirects=False).status_code == 303

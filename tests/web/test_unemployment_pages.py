@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from kuaiban.api import unemployment as unemployment_api
+from kuaiban.app import install_error_handlers
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth
 from kuaiban.unemployment import decision, lifecycle, registration
@@ -30,7 +31,7 @@ from kuaiban.unemployment.idnumber import compose
 from kuaiban.unemployment.records import load_record
 from kuaiban.unemployment.registers import load_registers
 from kuaiban.unemployment.validate import china_today, validate_record
-from kuaiban.web import login as web_login
+from kuaiban.web import login as login_pages
 from kuaiban.web import unemployment_pages
 from kuaiban.web.templating import STATIC
 from kuaiban.web.unemployment_views import form_codes
@@ -43,6 +44,7 @@ from tests.unemployment.world import (
     make_world,
     person_id,
 )
+from tests.web.forms import csrf_of, post_login
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +56,8 @@ def page_app(url: str) -> FastAPI:
     """The login pages, the 失业登记 pages and the API they call for instant checks."""
     app = FastAPI()
     app.state.engine = connect(url)
-    app.include_router(web_login.router)
+    app.include_router(login_pages.router)
+    install_error_handlers(app)
     app.include_router(unemployment_pages.router)
     app.include_router(unemployment_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -69,12 +72,8 @@ def site(backend_url) -> tuple[TestClient, World]:
 
 def login(client: TestClient, username: str) -> None:
     client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/"}, follow_redirects=False)
+    r = post_login(client, username, PASSWORD)
     assert r.status_code == 303, r.text
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
 
 
 def field_errors(html: str) -> dict[str, str]:
