@@ -14,6 +14,7 @@ from kuaiban.api import library, services
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.web import (
+    admin,
     calculators,
     login,
     pages,
@@ -35,7 +36,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(library.router)
     app.include_router(services.router)
     app.include_router(unemployment_api.router)
-    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages):
+    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
+                       admin):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 

@@ -121,6 +121,12 @@ def may_enter(user: User) -> bool:
     return user.role == SUPERVISOR and (user.region is None or regions.level_of(user.region) == regions.PROVINCE)
 
 
+def require_may_enter(user: User) -> None:
+    require_role(user, SUPERVISOR)
+    if not may_enter(user):
+        raise Forbidden("节假日安排全国统一，只能由全国或省级监督人员录入")
+
+
 def known_by_package(year: int) -> bool:
     first, last = calendar.covered_years()
     return first <= year <= last
@@ -173,9 +179,7 @@ def _padded(text: str) -> str:
 def enter_year(session: Session, user: User, year: int, *, notice_number: str, notice_title: str,
                notice_date: dt.date, holidays: list[Period], workdays: list[Period]) -> HolidayYear:
     """Store (or replace) a year's arrangement from its notice; every deadline uses it from the commit on."""
-    require_role(user, SUPERVISOR)
-    if not may_enter(user):
-        raise Forbidden("节假日安排全国统一，只能由全国或省级监督人员录入")
+    require_may_enter(user)
     if not 2000 <= year <= 2100:
         raise Invalid("年份须在 2000–2100 之间", "year")
     if known_by_package(year):
