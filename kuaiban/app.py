@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from kuaiban import __version__
+from kuaiban.api import admin as admin_api
 from kuaiban.api import library, services
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
@@ -36,6 +37,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(library.router)
     app.include_router(services.router)
     app.include_router(unemployment_api.router)
+    app.include_router(admin_api.router)
     for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
                        admin):
         app.include_router(page_group.router)

@@ -229,6 +229,8 @@ def _days(year: int, holidays: list[Period], workdays: list[Period]) -> dict[dt.
     days: dict[dt.date, tuple[str, str]] = {}
     for field, kind, periods in (("holidays", HOLIDAY, holidays), ("workdays", WORKDAY, workdays)):
         for p in periods:
+            if p.end < p.start:
+                raise Invalid(f"{p.festival}：结束日期早于起始日期", field)
             day = p.start
             while day <= p.end:
                 if day.year != year:
