@@ -184,7 +184,7 @@ def enter_year(session: Session, user: User, year: int, *, notice_number: str, n
         raise Invalid("年份须在 2000–2100 之间", "year")
     if known_by_package(year):
         first, last = calendar.covered_years()
-        raise Invalid(f"{year} 年的节假日安排已随系统日历（chinese-calendar，覆盖 {first}–{last} 年）发布，"
+        raise Invalid(f"{year} 年的节假日安排已随系统日历（覆盖 {first}–{last} 年）发布，"
                       "不能在此覆盖；如发现有误，请升级系统日历", "year")
     notice_number, notice_title = notice_number.strip(), notice_title.strip()
     if not notice_number:

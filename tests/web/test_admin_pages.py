@@ -169,6 +169,30 @@ def test_browser_supervisor_creates_a_clerk_then_disables_them(page, browser, li
     finally:
         clerk.context.close()
 
+    page.goto("/admin/items")
+    page.locator("#item").select_option("1.1.5")
+    page.locator("#material").fill("劳动合同（测试配置）")
+    page.get_by_role("button", name="新增材料要求").click()
+    page.wait_for_url(re.compile(r"done=material"))
+    assert page.get_by_role("row").filter(has_text="1.1.5 职工参保登记").count() == 1
+
+    # a provincial supervisor sees the holiday form; a year chinese-calendar knows is refused beside its field
+    # (nothing is stored: the live server shares this process's calendar with the other tests)
+    province = f"hn-sup{suffix}"
+    with session_scope(connect(live_db_url)) as s:
+        auth.create_user(s, province, PASSWORD, "supervisor", region="430000")
+    _sign_in(page, province, PASSWORD, "/admin/holidays")
+    page.get_by_label("年份").fill("2026")
+    page.get_by_label("通知文号").fill("测试通知〔2025〕1号")
+    page.get_by_label("通知标题").fill("测试通知")
+    page.get_by_label("发文日期").fill("2025-11-01")
+    page.get_by_label("放假").fill("春节 2026-02-16 至 2026-02-22")
+    page.get_by_role("button", name="保存节假日安排").click()
+    assert "不能在此覆盖" in page.locator("#year-error").inner_text()
+    assert page.get_by_label("通知文号").input_value() == "测试通知〔2025〕1号"  # what was typed is kept
+    screenshot(page, "admin-holidays-error-desktop")
+    _sign_in(page, names["cs-sup"], PASSWORD, "/admin")
+
     for path, name in (("/admin/staff", "staff"), ("/admin/items", "items"), ("/admin/settings", "settings"),
                        ("/admin/holidays", "holidays")):
         page.set_viewport_size({"width": 1280, "height": 900})
