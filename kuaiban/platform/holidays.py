@@ -22,12 +22,13 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kuaiban.db import Base
 from kuaiban.platform import audit, calendar, regions
 from kuaiban.platform.auth import require_role
-from kuaiban.platform.errors import Forbidden, Invalid, NotFound
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import SUPERVISOR, User
 
 HOLIDAY, WORKDAY = "holiday", "workday"
@@ -211,10 +212,13 @@ def enter_year(session: Session, user: User, year: int, *, notice_number: str, n
         session.expire(row, ["days"])
     row.notice_number, row.notice_title, row.notice_date = notice_number, notice_title, notice_date
     row.entered_by, row.entered_at = user.id, at
-    session.flush()
-    session.add_all(HolidayDay(year_id=row.id, day=d, kind=k, festival=f) for d, (k, f) in sorted(days.items()))
-    _bump(session)
-    session.flush()
+    try:
+        session.flush()
+        session.add_all(HolidayDay(year_id=row.id, day=d, kind=k, festival=f) for d, (k, f) in sorted(days.items()))
+        _bump(session)
+        session.flush()
+    except IntegrityError:  # saved at the same moment by someone else: the unique constraints decide
+        raise Conflict(f"{year} 年的节假日安排刚被他人保存，请刷新后核对再提交", "year") from None
     audit.record(session, "replace_holidays" if replaced else "enter_holidays", "calendar", row.id, actor=user,
                  at=at, year=year, notice_number=notice_number, notice_title=notice_title, notice_date=notice_date,
                  holidays=sorted(d for d, (k, _) in days.items() if k == HOLIDAY),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import audit
@@ -79,6 +80,14 @@ def _text(value: str | None, field: str, what: str, limit: int, *, required: boo
     return value
 
 
+def _flush(session: Session, message: str, field: str) -> None:
+    """Write now: of two supervisors saving the same row at once, the unique constraint lets one win."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(message, field) from None
+
+
 # ---------------------------------------------------------------- materials
 
 
@@ -110,7 +119,7 @@ def add_material(session: Session, user: User, item: str, material: str, basis: 
         raise Conflict(f"“{item_label(item)}”已要求该材料：{material}", "material")
     row = ItemMaterial(region=region, item_key=item, material=material, basis=basis)
     session.add(row)
-    session.flush()
+    _flush(session, f"“{item_label(item)}”已要求该材料：{material}", "material")
     audit.record(session, "require_material", "item", row.id, actor=user, at=audit.now(), region=region,
                  item=item, material=material, basis=basis)
     return row
@@ -125,6 +134,7 @@ def change_material(session: Session, user: User, material_id: int, material: st
         raise Conflict(f"“{item_label(row.item_key)}”已要求该材料：{material}", "material")
     before = {"material": row.material, "basis": row.basis}
     row.material, row.basis = material, basis
+    _flush(session, f"“{item_label(row.item_key)}”已要求该材料：{material}", "material")
     audit.record(session, "change_material", "item", row.id, actor=user, at=audit.now(), region=row.region,
                  item=row.item_key, before=before, material=material, basis=basis)
     return row
@@ -159,7 +169,7 @@ def set_route(session: Session, user: User, item: str, agency: str) -> ItemRoute
         session.add(row)
     else:
         row.agency = agency
-    session.flush()
+    _flush(session, "该事项的承办机构刚被他人设置，请刷新后核对", "item")
     audit.record(session, "route_item", "item", row.id, actor=user, at=audit.now(), region=region, item=item,
                  agency=agency, before=before)
     return row
