@@ -41,7 +41,7 @@ def _out(row: staff.StaffRow, admin) -> StaffOut:
 
 
 def _row(session, admin, user_id: int) -> StaffOut:
-    return _out(next(r for r in staff.list_staff(session, admin) if r.user.id == user_id), admin)
+    return _out(staff.staff_row(session, admin, user_id), admin)
 
 
 @router.get("/staff", summary="本辖区工作人员账号")

@@ -88,10 +88,15 @@ class Period:
 # ---------------------------------------------------------------- the calendar of every process
 
 
-def sync(session: Session) -> None:
+def sync(session: Session, *, within_a_year_of: dt.date | dt.datetime | None = None) -> None:
     """Make :mod:`kuaiban.platform.calendar` use this database's entered years as now committed.
 
-    One primary-key read when nothing changed; called before any deadline is computed."""
+    One primary-key read when nothing changed; called before any deadline is computed. A caller whose
+    limits are shorter than a year passes their start: while chinese-calendar covers the year after it,
+    no entered year can matter and not even that read is made (the hot path of most years)."""
+    horizon = within_a_year_of and within_a_year_of + dt.timedelta(days=366)
+    if horizon is not None and horizon.year <= calendar.covered_years()[1]:
+        return
     version = session.scalar(select(CalendarVersion.version).where(CalendarVersion.id == _VERSION_ROW))
     stamp = (session.get_bind().url.render_as_string(hide_password=True), version or 0)
     if stamp == calendar.entered_stamp():

@@ -80,14 +80,25 @@ def list_staff(session: Session, admin: User, *, at: dt.datetime | None = None) 
     at = at or audit.now()
     users = list(session.scalars(access.scoped(select(User).where(User.role.in_(STAFF_ROLES)), admin, User.region)
                                  .order_by(User.region, User.role, User.username)))
+    return _with_activity(session, users, at)
+
+
+def staff_row(session: Session, admin: User, user_id: int) -> StaffRow:
+    """One managed account with its last login and open sessions (see :func:`get_managed`)."""
+    return _with_activity(session, [get_managed(session, admin, user_id)], audit.now())[0]
+
+
+def _with_activity(session: Session, users: list[User], at: dt.datetime) -> list[StaffRow]:
     ids = [u.id for u in users]
+    if not ids:
+        return []
     last = dict(session.execute(select(AuditEntry.entity_id, func.max(AuditEntry.at))
                                 .where(AuditEntry.action == "login", AuditEntry.entity == "user",
                                        AuditEntry.entity_id.in_(ids))
-                                .group_by(AuditEntry.entity_id)).all()) if ids else {}
+                                .group_by(AuditEntry.entity_id)).all())
     live = dict(session.execute(select(Token.user_id, func.count())
                                 .where(Token.user_id.in_(ids), Token.revoked.is_(False), Token.expires_at > at)
-                                .group_by(Token.user_id)).all()) if ids else {}
+                                .group_by(Token.user_id)).all())
     return [StaffRow(u, last.get(u.id), live.get(u.id, 0)) for u in users]
 
 

@@ -335,7 +335,7 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
                   reference=materials.get(name), provided_at=at if s == PROVIDED else None)
              for name, needing in plan.items()]
     tasks: list[dict] = []
-    holidays.sync(session)  # a year a supervisor entered since this process last looked
+    holidays.sync(session, within_a_year_of=at)  # a year a supervisor entered since this process looked (≤ 90 days)
     for p in planned:
         limit = item_limit(p.code)
         due, note = due_at(limit, at)
@@ -578,7 +578,7 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
         m.status, m.reference, m.provided_at = PROVIDED, ref, at
     session.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1)
                     .execution_options(synchronize_session=False))
-    holidays.sync(session)
+    holidays.sync(session, within_a_year_of=at)
     for task in case.tasks:
         if task.state != CORRECTION:
             continue

@@ -151,9 +151,8 @@ def _hand_over(request: Request, response: Response, user_id: int, password: str
 
 def _account_context(user_id: int, once: str | None):
     def build(s: Session, user: User) -> tuple[str, dict]:
-        target = staff.get_managed(s, user, user_id)
-        row = next(r for r in staff.list_staff(s, user) if r.user.id == target.id)
-        return "admin/account.html", {"row": row, "target": target, "one_time": once}
+        row = staff.staff_row(s, user, user_id)
+        return "admin/account.html", {"row": row, "target": row.user, "one_time": once}
     return build
 
 
