@@ -193,7 +193,8 @@ def test_browser_supervisor_creates_a_clerk_then_disables_them(page, browser, li
     screenshot(page, "admin-holidays-error-desktop")
     _sign_in(page, names["cs-sup"], PASSWORD, "/admin")
 
-    for path, name in (("/admin/staff", "staff"), ("/admin/items", "items"), ("/admin/settings", "settings"),
+    for path, name in (("/admin", "index"), ("/admin/staff", "staff"), ("/admin/items", "items"),
+                       ("/admin/settings", "settings"),
                        ("/admin/holidays", "holidays")):
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(path)
