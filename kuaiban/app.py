@@ -14,12 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from kuaiban import __version__
+from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
+    admin,
     calculators,
     login,
     page_support,
@@ -57,8 +59,10 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(services.router)
     app.include_router(unemployment_api.router)
     app.include_router(regions.router)
+    app.include_router(admin_api.router)
     install_error_handlers(app)
-    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages):
+    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
+                       admin):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 

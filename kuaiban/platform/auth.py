@@ -42,6 +42,12 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+def check_password(password: str, *, username: str = "") -> None:
+    """The password rules of every path that sets one (sign-up, ``users create``, a supervisor's reset)."""
+    if len(password) < 8:
+        raise Invalid("密码至少 8 位", "password")
+
+
 def create_user(session: Session, username: str, password: str, role: str, *, region: str | None = None,
                 agency: str | None = None, applicant: Applicant | None = None, display_name: str | None = None,
                 actor: User | None = None) -> User:
@@ -49,8 +55,7 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
         raise Invalid(f"角色无效：{role}（可选 {', '.join(ROLES)}）", "role")
     if not username.strip():
         raise Invalid("用户名不能为空", "username")
-    if len(password) < 8:
-        raise Invalid("密码至少 8 位", "password")
+    check_password(password, username=username)
     if role == APPLICANT and applicant is None:
         raise Invalid("办事人账号须关联办事人（个人或单位）", "applicant")
     if session.scalar(select(User.id).where(User.username == username)) is not None:

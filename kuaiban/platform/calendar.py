@@ -10,8 +10,11 @@ Counting follows 《中华人民共和国民法典》 (not reprinted in the comp
   We apply this to calendar days and months: a deadline that falls on a weekend or holiday moves to
   the next working day.
 
-Holidays come only from the chinese-calendar package, which publishes the State Council's yearly
-arrangements; outside the years it covers we refuse to compute (HolidayDataMissing), never guess.
+Holidays come from the chinese-calendar package, which publishes the State Council's yearly
+arrangements, and — for a year it does not know yet — from the arrangement a supervisor entered from
+the 国务院办公厅 notice (:mod:`kuaiban.platform.holidays` keeps them in the database and installs them
+here with :func:`install_entered`). Outside both we refuse to compute (HolidayDataMissing), never guess.
+An entered year never overrides a year chinese-calendar knows: the package wins.
 
 >>> from datetime import datetime
 >>> deadline(datetime(2020, 9, 30, 10), working_days=1)  # 10-01..10-08 off (国庆、中秋)
@@ -23,12 +26,15 @@ datetime.datetime(2020, 9, 30, 10, 30)
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 import chinese_calendar
 
-__all__ = ["HolidayDataMissing", "covered_years", "deadline", "is_working_day", "next_working_day"]
+__all__ = ["HolidayDataMissing", "covered_years", "deadline", "entered_stamp", "generation", "install_entered",
+           "is_working_day", "next_working_day"]
 
 
 class HolidayDataMissing(ValueError):
@@ -40,6 +46,38 @@ def covered_years() -> tuple[int, int]:
     """First and last year whose holiday arrangement chinese-calendar knows."""
     known = [*chinese_calendar.holidays, *chinese_calendar.workdays]
     return min(known).year, max(known).year
+
+
+class EnteredYear(NamedTuple):
+    """A year's arrangement entered from the State Council notice: its 放假 days and 调休 working days."""
+
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+
+class _Entered(NamedTuple):
+    stamp: object  # what was loaded (database and its calendar version); None before any load
+    generation: int  # bumped on every install: callers key their memoised deadlines by it
+    years: Mapping[int, EnteredYear]
+
+
+# Replaced as a whole (one assignment), never mutated: readers in other threads see the old or the new table.
+_entered = _Entered(None, 0, {})
+
+
+def install_entered(years: Mapping[int, EnteredYear], stamp: object) -> None:
+    """Use ``years`` (entered arrangements) from now on; ``stamp`` says which database version they are."""
+    global _entered
+    _entered = _Entered(stamp, _entered.generation + 1, dict(years))
+
+
+def entered_stamp() -> object:
+    return _entered.stamp
+
+
+def generation() -> int:
+    """Changes whenever the entered arrangements do: part of the key of any memoised deadline."""
+    return _entered.generation
 
 
 @cache
@@ -66,8 +104,12 @@ def is_working_day(day: date) -> bool:
         return day in workdays or (day.weekday() <= 4 and day not in holidays)
     first, last = covered_years()
     if not first <= day.year <= last:
+        entered = _entered.years.get(day.year)
+        if entered is not None:
+            return day in entered.workdays or (day.weekday() <= 4 and day not in entered.holidays)
         raise HolidayDataMissing(
-            f"{day.year} 年的节假日安排未知（chinese-calendar 仅覆盖 {first}–{last} 年），无法计算工作日"
+            f"{day.year} 年的节假日安排未知（chinese-calendar 仅覆盖 {first}–{last} 年，"
+            "监督人员也未录入当年国务院办公厅通知），无法计算工作日"
         )
     try:
         return chinese_calendar.is_workday(day)

@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, func, insert, literal, select, union_all, upda
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from kuaiban.platform import audit
+from kuaiban.platform import audit, holidays
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -184,8 +184,13 @@ def _limit_text(kind: str, value: int | None) -> str:
     return f"{value}{LIMIT_NAMES[kind]}"
 
 
-@lru_cache(maxsize=8192)
 def _deadline_day(kind: str, value: int, start: dt.date) -> dt.date | sla.HolidayDataMissing:
+    # keyed by the calendar's generation: an entered 节假日安排 changes the answers at once
+    return _deadline_day_of(kind, value, start, sla.generation())
+
+
+@lru_cache(maxsize=8192)
+def _deadline_day_of(kind: str, value: int, start: dt.date, _generation: int) -> dt.date | sla.HolidayDataMissing:
     # memoised: every submission of a day asks the same few questions, and walking the calendar is slow.
     # The refusal is memoised too (lru_cache does not keep exceptions): near the end of the last year
     # chinese-calendar covers, every submission would otherwise walk up to the edge again and fail.
@@ -330,6 +335,7 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
                   reference=materials.get(name), provided_at=at if s == PROVIDED else None)
              for name, needing in plan.items()]
     tasks: list[dict] = []
+    holidays.sync(session, within_a_year_of=at)  # a year a supervisor entered since this process looked (≤ 90 days)
     for p in planned:
         limit = item_limit(p.code)
         due, note = due_at(limit, at)
@@ -572,6 +578,7 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
         m.status, m.reference, m.provided_at = PROVIDED, ref, at
     session.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1)
                     .execution_options(synchronize_session=False))
+    holidays.sync(session, within_a_year_of=at)
     for task in case.tasks:
         if task.state != CORRECTION:
             continue

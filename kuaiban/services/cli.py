@@ -3,8 +3,10 @@
 Contract (other tools rely on it):
   kuaiban catalog bundles --json   → [{"name", "items": [{"code", "name", "items"?}], "agencies", "notes", "source"}]
   kuaiban catalog speedup --json   → [{"code", "name", "statutory", "target", "source"}]
-  kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --minutes N) --json
+  kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --minutes N) [--db URL] --json
                                    → {"deadline": ISO date, or ISO datetime for minutes}
+  (a year chinese-calendar does not know is read from the 节假日安排 a supervisor entered in the
+  database: --db, else KUAIBAN_DB or var/kuaiban.db when it exists)
 Bad input ends with one line on standard error naming the option, and exit code 2.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -88,12 +91,30 @@ def _positive(option: str, raw: str) -> int:
     return int(raw)
 
 
+def _load_entered_holidays(db: str | None) -> bool:
+    """Load the 节假日安排 entered in database ``db`` (None: the default one, if it exists)."""
+    from kuaiban.config import default_db_url
+    from kuaiban.db import DatabaseError, connect, session_scope
+    from kuaiban.platform import holidays
+
+    url = db or default_db_url()
+    if db is None and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return False
+    try:
+        with session_scope(connect(url)) as session:
+            holidays.sync(session)
+    except DatabaseError as exc:
+        raise _fail(f"--db：{exc}") from None
+    return True
+
+
 @sla_app.command("deadline")
 def deadline_cmd(
     start: Annotated[str | None, typer.Option("--start", help="起算时间，ISO 8601（如 2020-09-30T09:00:00+08:00）")] = None,
     working_days: Annotated[str | None, typer.Option("--working-days", help="工作日数")] = None,
     days: Annotated[str | None, typer.Option("--days", help="自然日数")] = None,
     minutes: Annotated[str | None, typer.Option("--minutes", help="分钟数（即办事项）")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="录有节假日安排的数据库（默认 var/kuaiban.db）")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """计算办结期限：起算当日不计入（民法典第二百零一条）。"""
@@ -110,10 +131,18 @@ def deadline_cmd(
     (option, raw), = given.items()
     n = _positive(option, raw)
     unit = option.removeprefix("--").replace("-", "_")
+    if db is not None:
+        _load_entered_holidays(db)
     try:
         result = calendar.deadline(begin, **{unit: n})
     except calendar.HolidayDataMissing as exc:
-        raise _fail(f"--start：{exc}") from None
+        # only now is a database needed: a year beyond chinese-calendar may have been entered there
+        if db is not None or not _load_entered_holidays(None):
+            raise _fail(f"--start：{exc}") from None
+        try:
+            result = calendar.deadline(begin, **{unit: n})
+        except calendar.HolidayDataMissing as again:
+            raise _fail(f"--start：{again}") from None
     if as_json:
         _print_json({"deadline": result.isoformat()})
     elif isinstance(result, datetime):

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit
+from kuaiban.platform import audit, holidays
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -82,6 +82,7 @@ def rate(session: Session, user: User, number: str, level: int, text: str | None
                                                                  RegionSetting.key == RECTIFICATION_LIMIT))
         due = None
         if limit is not None:
+            holidays.sync(session)
             due = dt.datetime.combine(sla.deadline(at, working_days=int(limit)), dt.time(23, 59, 59))
         rect = Rectification(rating_id=rating.id, case_id=case.id, region=case.region, state=RECT_VERIFY, version=1,
                              opened_at=at, due_at=due)

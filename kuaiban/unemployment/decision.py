@@ -22,7 +22,7 @@ import re
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit
+from kuaiban.platform import audit, holidays
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Invalid
@@ -85,6 +85,7 @@ def decide(session: Session, user: User, aaz341: str, *, approve: bool, reason: 
     require_role(user, REVIEWER)
     at = at or audit.now()
     reg = get_registration(session, user, aaz341)
+    holidays.sync(session, within_a_year_of=at)  # contact_due: a 节假日安排 entered since this process looked
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise Invalid("审核不通过时须填写不通过原因（AAE360）", "AAE360")

@@ -28,7 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit
+from kuaiban.platform import audit, holidays
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
@@ -241,6 +241,7 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
     if channel == m.NATIONAL and session.scalar(select(m.Registration.id)
                                                 .where(m.Registration.adc201 == record["ADC201"])) is not None:
         raise Conflict(f"失业登记申请编号（ADC201）{record['ADC201']} 已接收", "ADC201")
+    holidays.sync(session, within_a_year_of=at)  # a 节假日安排 entered since this process last looked
     limit, due = decision_due(at)
     check = check_status(registers or SimulatedRegisters(session), person, at.date())
     extra = _place_findings(record, place_basis)

@@ -1,0 +1,62 @@
+"""Fixtures of the administration tests: a province with its cities' staff, on a fresh database of each
+backend; regions are 行政区划代码 (430000 湖南省, 430100 长沙市, 430104 岳麓区, 430200 株洲市)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine
+
+from kuaiban.db import connect, session_scope
+from kuaiban.platform import auth, calendar
+from kuaiban.platform.models import User
+
+PASSWORD = "correct-horse-42"
+
+
+@dataclass
+class Province:
+    engine: Engine
+    province: User  # 监督人员 of 430000
+    changsha: User  # 监督人员 of 430100
+    yuelu: User  # 监督人员 of 430104
+    changsha_clerk: User  # 窗口人员 of 430100
+    yuelu_reviewer: User  # 后台审核人员 of 430104
+    zhuzhou_clerk: User  # 窗口人员 of 430200
+    peer: User  # a second 监督人员 of 430100
+
+    def session(self):
+        return session_scope(self.engine)
+
+
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch):
+    """Many test users: a cheaper scrypt cost (tests/services/test_auth.py checks the real one)."""
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
+
+
+@pytest.fixture(autouse=True)
+def forget_entered_holidays() -> Iterator[None]:
+    """The calendar is process-wide: leave no entered year behind for the next test."""
+    yield
+    calendar.install_entered({}, None)
+
+
+def make_province(url: str) -> Province:
+    engine = connect(url)
+    with session_scope(engine) as s:
+        def staff(name: str, role: str, region: str) -> User:
+            return auth.create_user(s, name, PASSWORD, role, region=region, display_name=f"测试{name}")
+
+        users = dict(province=staff("hn-sup", "supervisor", "430000"), changsha=staff("cs-sup", "supervisor", "430100"),
+                     yuelu=staff("yl-sup", "supervisor", "430104"), changsha_clerk=staff("cs-win", "window", "430100"),
+                     yuelu_reviewer=staff("yl-rev", "reviewer", "430104"),
+                     zhuzhou_clerk=staff("zz-win", "window", "430200"), peer=staff("cs-sup2", "supervisor", "430100"))
+    return Province(engine, **users)
+
+
+@pytest.fixture
+def hunan(backend_url) -> Province:
+    return make_province(backend_url)
