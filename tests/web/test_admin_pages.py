@@ -15,6 +15,7 @@ from kuaiban.app import create_app
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth
 from kuaiban.platform.models import AuditEntry, User
+from tests.web.forms import csrf_of, post_login
 
 PASSWORD = "correct-horse-42"
 PHONE = {"width": 390, "height": 844}
@@ -37,13 +38,8 @@ def seed(url: str, suffix: str = "") -> dict[str, str]:
 
 def sign_in(client: TestClient, username: str) -> None:
     client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/admin"},
-                    follow_redirects=False)
+    r = post_login(client, username, PASSWORD, "/admin")
     assert r.status_code == 303, r.text
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
 
 
 def field_errors(html: str) -> dict[str, str]:
