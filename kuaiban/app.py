@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
@@ -13,6 +12,8 @@ from kuaiban import __version__
 from kuaiban.api import library, services
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
+from kuaiban.edge import EdgeApp
+from kuaiban.edge import install as install_edge
 from kuaiban.web import (
     calculators,
     login,
@@ -25,12 +26,15 @@ from kuaiban.web import (
 )
 
 
-def create_app(db_url: str | None = None) -> FastAPI:
-    app = FastAPI(
+def create_app(db_url: str | None = None) -> EdgeApp:
+    app = EdgeApp(
         title="快办 kuaiban",
         version=__version__,
         description="人社法规库、政策计算、快办服务与失业登记的开放接口。",
+        docs_url=None,  # served by kuaiban.edge.apidocs from bundled files, not a CDN
+        redoc_url=None,
     )
+    install_edge(app)  # size limits, text guard, security headers, Chinese errors, offline /docs
     app.state.engine = connect(db_url)
     app.include_router(library.router)
     app.include_router(services.router)

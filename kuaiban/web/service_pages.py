@@ -27,6 +27,7 @@ from kuaiban.services import cases, catalogue, ratings
 from kuaiban.services.models import CASE_DONE, CORRECTION, Case
 from kuaiban.web import service_views as views
 from kuaiban.web import session as web_session
+from kuaiban.web.form_limits import limited_form, may_upload
 from kuaiban.web.page_support import (
     MAX_UPLOAD,
     Upload,
@@ -195,8 +196,8 @@ async def _read_files(data: FormData, prefix: str) -> tuple[dict[str, Upload], l
 
 @router.post("/bundles/{seq}/apply", response_class=HTMLResponse)
 async def submit_application(request: Request, seq: str) -> Response:
-    data = await request.form(max_part_size=MAX_UPLOAD + 1024)
-    uploads, too_large = await _read_files(data, "file:")
+    data = await limited_form(request)
+    uploads, too_large = await _read_files(data, "file:") if may_upload(request) else ({}, [])
     form: dict[str, str | bool] = {}
     for key, value in data.multi_items():
         if key.startswith("field:") and isinstance(value, str) and value.strip():
@@ -381,8 +382,8 @@ def _case_error(request: Request, s, user: User, number: str, errors: dict[str, 
 
 @router.post("/cases/{number}/supply", response_class=HTMLResponse)
 async def supply(request: Request, number: str) -> Response:
-    data = await request.form(max_part_size=MAX_UPLOAD + 1024)
-    uploads, too_large = await _read_files(data, "file:")
+    data = await limited_form(request)
+    uploads, too_large = await _read_files(data, "file:") if may_upload(request) else ({}, [])
     commit = [k.removeprefix("commit:") for k in data if k.startswith("commit:")]
     return await run_in_threadpool(_supply, request, number, uploads, too_large, commit,
                                    bool(data.get("agree")), str(data.get("signer") or "").strip(),
