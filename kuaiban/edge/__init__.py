@@ -15,7 +15,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from kuaiban.edge import apidocs, errors
+from kuaiban.edge import apidocs, errors, openapi
 from kuaiban.edge.headers import SecurityHeaders
 from kuaiban.edge.limits import BodyLimit
 from kuaiban.edge.text_guard import TextGuard
@@ -29,8 +29,9 @@ class EdgeApp(FastAPI):
 
 
 def install(app: FastAPI) -> None:
-    """Error handlers, /docs, and the body limits (outermost of the user middleware) around the text guard."""
+    """Error handlers, /docs, the truthful OpenAPI document, and the body limits (outermost of the user middleware) around the text guard."""
     errors.install(app)
     apidocs.install(app)
+    openapi.install(app)
     app.add_middleware(TextGuard)
     app.add_middleware(BodyLimit)  # added last: runs first

@@ -60,9 +60,11 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
     return respond(request, 422, f"字段 {field} 格式错误" if field else None, field=field)
 
 
-async def data_error(request: Request, exc: DataError) -> Response:
-    # PostgreSQL refusing a value (a NUL inside a multipart text, a number out of range): the client's input
-    log.warning("database refused a value: %s", type(exc.orig).__name__ if exc.orig else "DataError")
+async def data_error(request: Request, exc: DataError | OverflowError) -> Response:
+    # The database refusing a value: PostgreSQL a NUL inside a multipart text or a number out of range
+    # (DataError); SQLite's driver an integer beyond 64 bits, e.g. ?limit=10**30 (OverflowError)
+    orig = getattr(exc, "orig", None) or exc
+    log.warning("database refused a value: %s", type(orig).__name__)
     return respond(request, 422, "提交的内容含有无法保存的字符或超出范围的数值，请检查后重新提交。")
 
 
@@ -74,4 +76,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(DataError, data_error)
+    app.add_exception_handler(OverflowError, data_error)
     app.add_exception_handler(Exception, server_error)

@@ -8,9 +8,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from kuaiban.db import connect
+from kuaiban.db import connect, session_scope
 from kuaiban.edge import errors
 from kuaiban.edge.text_guard import MAX_TEXT
+from kuaiban.platform import auth
 
 
 def test_nul_in_a_json_login_name_is_a_422_naming_the_field(client):
@@ -73,3 +74,13 @@ def test_a_value_the_database_refuses_is_a_422_not_a_500(refusing_db_app, backen
         assert r.status_code == 422
         assert "无法保存的字符" in r.json()["detail"]
         assert "NUL" not in r.text and "SELECT" not in r.text
+
+
+def test_an_integer_beyond_what_the_database_holds_is_a_422(client, backend_url):
+    """SQLite's driver cannot bind it (OverflowError), PostgreSQL refuses it (DataError): a 422 on both."""
+    with session_scope(connect(backend_url)) as s:
+        person = auth.create_applicant(s, "citizen", "测试丙", region="430000")
+        auth.create_user(s, "overflow_t", "Overfl0w-Test-42", "applicant", applicant=person, region="430000")
+    token = client.post("/api/auth/login", json={"username": "overflow_t", "password": "Overfl0w-Test-42"}).json()
+    r = client.get("/api/cases", params={"offset": 10**30}, headers={"Authorization": f"Bearer {token['token']}"})
+    assert r.status_code == 422 and "超出范围" in r.json()["detail"]
