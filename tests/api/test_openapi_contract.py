@@ -82,7 +82,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(api_server):
                        json={"username": SUPERVISOR[0], "password": SUPERVISOR[1]}).json()["token"]
     st = Path(sys.executable).with_name("st")
     run = subprocess.run(
-        [str(st), "run", f"{api_server}/openapi.json", "--max-examples", "5", "--seed", "20261202",
+        [str(st), "run", f"{api_server}/openapi.json", "--max-examples", "3", "--seed", "20261202",
          "--phases", "coverage,fuzzing", "--checks", CHECKS, "--workers", "2", "--request-timeout", "20",
          "--exclude-path", "/api/auth/logout",  # would revoke the token mid-run
          "-H", f"Authorization: Bearer {token}", "--no-color"],
