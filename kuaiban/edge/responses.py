@@ -14,9 +14,13 @@ JSON_PREFIXES = ("/api/", "/openapi.json")
 
 
 def wants_json(scope: Scope) -> bool:
-    """API paths always get JSON; everything else is a page a person reads."""
+    """API paths always get JSON; elsewhere a page a person reads, unless the client asks for JSON only
+    (the calculator page's status polling)."""
     path = scope.get("path", "")
-    return path == "/api" or path.startswith(JSON_PREFIXES)
+    if path == "/api" or path.startswith(JSON_PREFIXES):
+        return True
+    accept = dict(scope.get("headers") or []).get(b"accept", b"").decode("latin-1")
+    return "application/json" in accept and "text/html" not in accept
 
 
 def back_link(scope: Scope) -> str | None:

@@ -58,3 +58,8 @@ def test_a_server_error_says_sorry_in_chinese_and_shows_no_traceback(tmp_path, m
     for r in (api, page):
         assert "SELECT" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
         assert r.headers["x-content-type-options"] == "nosniff"  # headers even on a 500
+
+
+def test_a_script_asking_for_json_gets_json_outside_the_api_too(sqlite_client):
+    r = sqlite_client.get("/calc/no/such/thing", headers={"Accept": "application/json"})
+    assert r.status_code == 404 and r.json()["detail"].startswith("您访问的页面不存在")
