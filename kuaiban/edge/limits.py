@@ -73,7 +73,7 @@ class BodyLimit:
             except ValueError:
                 too_large = False  # the server refuses a malformed length itself
             if too_large:
-                await send_error(scope, send, 413, "提交内容过大", _message(limit, what))
+                await send_error(scope, send, 413, "提交内容过大", _message(limit, what), close=True)
                 return
 
         received = 0
@@ -106,4 +106,4 @@ class BodyLimit:
             if not refused:
                 raise
         if refused and not started:
-            await send_error(scope, send, 413, "提交内容过大", _message(limit, what))
+            await send_error(scope, send, 413, "提交内容过大", _message(limit, what), close=True)

@@ -42,8 +42,10 @@ def error_page(scope: Scope, title: str, message: str) -> str:
 
 
 async def send_error(scope: Scope, send: Send, status: int, title: str, message: str,
-                     field: str | None = None, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    """Send a whole error response from an ASGI middleware (the app is not involved)."""
+                     field: str | None = None, close: bool = False) -> None:
+    """Send a whole error response from an ASGI middleware (the app is not involved). ``close`` ends the
+    connection after it: for a refused body that was never read, whose rest must not be taken for the
+    next request."""
     if wants_json(scope):
         body = json.dumps({"detail": message, "field": field}, ensure_ascii=False).encode()
         ctype = b"application/json"
@@ -52,5 +54,5 @@ async def send_error(scope: Scope, send: Send, status: int, title: str, message:
         ctype = b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close"), *(headers or [])]})
+                            *([(b"connection", b"close")] if close else [])]})
     await send({"type": "http.response.body", "body": body})
