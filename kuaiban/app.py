@@ -19,6 +19,8 @@ from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
+from kuaiban.edge import EdgeApp
+from kuaiban.edge import install as install_edge
 from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
     admin,
@@ -47,12 +49,15 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(page_support.PageError, page_support.page_error)
 
 
-def create_app(db_url: str | None = None) -> FastAPI:
-    app = FastAPI(
+def create_app(db_url: str | None = None) -> EdgeApp:
+    app = EdgeApp(
         title="快办 kuaiban",
         version=__version__,
         description="人社法规库、政策计算、快办服务与失业登记的开放接口。",
+        docs_url=None,  # served by kuaiban.edge.apidocs from bundled files, not a CDN
+        redoc_url=None,
     )
+    install_edge(app)  # size limits, text guard, security headers, Chinese errors, offline /docs
     app.state.engine = connect(db_url)
     app.include_router(library.router)
     app.include_router(calc.router)

@@ -9,16 +9,17 @@
 
 Both are app-level exception handlers (:func:`service_error`, :func:`validation_error`), installed by the
 composition root (``kuaiban.app``). Only the routers listed in :data:`TRANSLATED_TAGS` answer validation
-errors this way; the 法规库 API keeps FastAPI's own shape, as its clients expect.
+errors this way; the others (法规库, 政策计算 …) get the edge's Chinese ``{"detail", "field"}``
+(:mod:`kuaiban.edge.errors`), which also answers browsers with a Chinese page.
 """
 
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from kuaiban.edge import errors as edge_errors
 from kuaiban.platform.errors import ServiceError
 from kuaiban.unemployment.registration import RecordInvalid
 
@@ -66,7 +67,7 @@ def _translated(request: Request) -> bool:
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     if not _translated(request):
-        return await request_validation_exception_handler(request, exc)
+        return await edge_errors.validation_error(request, exc)
     errors = []
     for e in exc.errors():
         field = field_name(tuple(e["loc"]))

@@ -76,19 +76,56 @@ class Prepared:
     errors: RowErrors
 
 
-def read_table(path: Path) -> pa.Table:
+# Caps on what a population file may hold. Columns: the calculator's fields plus a few of the user's own
+# (ids, notes, echoed into the result); a 0.9 MB CSV header with 100 000 columns otherwise costs ~2 GB of
+# memory in the per-column work. Rows: well above the 1-million-row target of docs/BENCHMARKS.md.
+EXTRA_COLUMNS = 20
+MAX_ROWS = 20_000_000
+
+
+def max_columns(calc: Calculator) -> int:
+    return len(calc.fields) + EXTRA_COLUMNS
+
+
+def check_shape(calc: Calculator, columns: int, rows: int | None, max_rows: int = MAX_ROWS) -> None:
+    """CalculatorError (in Chinese) for a table with more columns or rows than allowed."""
+    if columns > max_columns(calc):
+        raise CalculatorError(msg.error("population", f"列数过多：上限 {max_columns(calc)} 列"
+                                        f"（计算器的 {len(calc.fields)} 个字段，另加至多 {EXTRA_COLUMNS} 列）", columns))
+    if rows is not None and rows > max_rows:
+        raise CalculatorError(msg.error("population", f"行数过多：上限 {max_rows} 行", rows))
+
+
+def csv_header(path: Path) -> list[str]:
+    """The first record of a CSV file, read without loading the rest."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+        return next(csv.reader(f), [])
+
+
+def read_table(path: Path, calc: Calculator | None = None) -> pa.Table:
+    """The file as a table; with ``calc``, its columns are checked before the data is read and its rows
+    after (CalculatorError in Chinese)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
         # string columns come back dictionary-encoded, as Parquet stores them: no re-hashing
         schema = pq.read_schema(path)
+        if calc is not None:
+            check_shape(calc, len(schema.names), pq.ParquetFile(path).metadata.num_rows)
         strings = [field.name for field in schema if pa.types.is_string(field.type)]
         return pq.read_table(path, read_dictionary=strings)
     if suffix == ".csv":
         import pyarrow.csv as pcsv
 
-        return pcsv.read_csv(path)
+        if calc is not None:
+            check_shape(calc, len(csv_header(path)), None)
+        table = pcsv.read_csv(path)
+        if calc is not None:
+            check_shape(calc, table.num_columns, table.num_rows)
+        return table
     raise CalculatorError(msg.error("population", "文件应为 .parquet 或 .csv", path.name))
 
 
@@ -101,7 +138,9 @@ def write_table(table: pa.Table, path: Path) -> None:
     elif suffix == ".csv":
         import pyarrow.csv as pcsv
 
-        pcsv.write_csv(table, path)
+        from kuaiban.csvsafe import arrow_table
+
+        pcsv.write_csv(arrow_table(table), path)  # no cell a spreadsheet would run as a formula
     else:
         raise CalculatorError(msg.error("out", "文件应为 .parquet 或 .csv", path.name))
 
@@ -384,7 +423,7 @@ def run_population(name: str, source: Path, out: Path, progress: bool = True) ->
     """Compute calculator `name` for every row of `source` and write `out` (input columns + value + error)."""
     calc = get(name)
     started = time.perf_counter()
-    table = read_table(source)
+    table = read_table(source, calc)
     if progress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -29,15 +29,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
-from kuaiban import config
+from kuaiban import config, csvsafe
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError
 from kuaiban.rules.calculators.base import Field
-from kuaiban.rules.population import run_table
+from kuaiban.rules.population import EXTRA_COLUMNS, max_columns, run_table
 from kuaiban.web.calc_forms import form_field, to_json_value
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_HEADER_CHARS = 64 * 1024  # a header longer than this has far more columns than any calculator allows
 SHOWN_ERRORS = 50  # bad rows listed on the page; the result file has every one
 
 
@@ -131,6 +132,15 @@ def _read_text_table(path: Path) -> pa.Table:
         raise UploadError(f"无法读取 CSV：{error}".split("\n")[0]) from None
 
 
+def _check_shape(calc: Calculator, text: str) -> None:
+    """Columns within bounds, counted before pyarrow builds anything: a wide header costs memory per
+    column in every later step (rows are counted once the table is read, see :func:`create`)."""
+    header = next(csv.reader(io.StringIO(text[:MAX_HEADER_CHARS])), [])
+    if len(header) > max_columns(calc):
+        raise UploadError(f"列数过多：上限 {max_columns(calc)} 列（计算器的 {len(calc.fields)} 个字段，"
+                          f"另加至多 {EXTRA_COLUMNS} 列自用列），收到 {len(header)} 列")
+
+
 def create(calc: Calculator, filename: str, data: bytes) -> str:
     """Check the upload, store it and queue the job; UploadError for a file that cannot be a job."""
     if not data:
@@ -140,6 +150,8 @@ def create(calc: Calculator, filename: str, data: bytes) -> str:
     if not filename.lower().endswith(".csv"):
         raise UploadError("文件应为 .csv（可用表格软件“另存为 CSV”）")
     text = decode(data)
+    del data  # the decoded text is all that is needed from here on
+    _check_shape(calc, text)
     job_id = uuid.uuid4().hex
     folder = jobs_root() / job_id
     folder.mkdir(parents=True)
@@ -237,7 +249,7 @@ def _run(calc: Calculator, job_id: str) -> None:
 def _write_result(folder: Path, table: pa.Table, values: np.ndarray, errors: list[str | None]) -> None:
     """The input columns as uploaded, then value and error; UTF-8 with BOM so spreadsheets read Chinese."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")  # echoed cells and quoted errors: no formulas
     writer.writerow([*table.column_names, "value", "error"])
     columns = [table.column(name).to_pylist() for name in table.column_names]
     for i in range(table.num_rows):
@@ -249,5 +261,5 @@ def _write_result(folder: Path, table: pa.Table, values: np.ndarray, errors: lis
 def template_csv(calc: Calculator) -> str:
     """A header row with every field, for users to fill in."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([f.name for f in calc.fields])
+    csvsafe.writer(out, lineterminator="\n").writerow([f.name for f in calc.fields])
     return out.getvalue()

@@ -21,6 +21,7 @@ from kuaiban.rules.sources import Source, all_sources, source
 from kuaiban.web import calc_jobs
 from kuaiban.web.calc_forms import error_text, form_fields, read_form, unit_name
 from kuaiban.web.clauses import ClauseLink, resolver
+from kuaiban.web.form_limits import limited_form
 from kuaiban.web.templating import render
 
 router = APIRouter(prefix="/calc", include_in_schema=False)
@@ -153,7 +154,7 @@ async def batch_upload(request: Request, name: str, session: SessionDep):
     calc = _calculator(name)
     if calc is None:
         return _not_found(request, name)
-    form = await request.form()
+    form = await limited_form(request, max_files=1)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
         return _form_page(request, session, calc, upload_error="请选择要上传的 CSV 文件", status_code=422)

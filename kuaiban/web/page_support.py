@@ -28,8 +28,9 @@ from kuaiban.platform.errors import ServiceError
 from kuaiban.platform.models import User
 from kuaiban.web import csrf
 from kuaiban.web import session as web_session
+from kuaiban.web.form_limits import limited_form
 from kuaiban.web.templating import render, templates
-from kuaiban.web.uploads import ACCEPT, MAX_UPLOAD, TYPES_TEXT, display_reference
+from kuaiban.web.uploads import ACCEPT, TYPES_TEXT, display_reference
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 VERSION_MISSING = "表单缺少版本号，请刷新页面后重试"
@@ -135,7 +136,7 @@ def csrf_refused() -> PageRefused:
 async def posted_form(request: Request) -> FormData:
     """The posted form (files up to :data:`MAX_UPLOAD` each), refused unless it carries this browser's
     CSRF token. Declare it after the user, so the refusal page knows who is signed in."""
-    data = await request.form(max_part_size=MAX_UPLOAD + 1024)
+    data = await limited_form(request)  # parts, fields and text lengths bounded (kuaiban.web.form_limits)
     if not csrf.valid(request, str(data.get("csrf") or "")):
         raise csrf_refused()
     return data
