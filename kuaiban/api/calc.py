@@ -3,7 +3,8 @@
 `GET /api/calc` is `kuaiban calc --list --json`; `POST /api/calc/{name}` takes the input object the CLI reads
 on stdin and answers what the CLI prints: the value, its unit, details and the explanation citing each
 clause. A bad input answers 422 with the CLI's one-line Chinese message and the field it names; an
-unknown calculator answers 404 the same way.
+unknown calculator answers 404 the same way (``error`` as the CLI prints it, and the same text as ``detail``,
+the key of every other kuaiban API error).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ router = APIRouter(prefix="/api/calc", tags=["政策计算"])
 
 class CalcError(BaseModel):
     error: str  # 字段：说明, as the CLI prints it
+    detail: str  # the same text under the key every other kuaiban API error uses
     field: str  # the input field the message is about ("calculator" for an unknown name)
 
 
@@ -50,7 +52,7 @@ class Listing(BaseModel):
 
 
 def _error(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error": message, "field": msg.field_of(message)}, status_code=status)
+    return JSONResponse({"error": message, "detail": message, "field": msg.field_of(message)}, status_code=status)
 
 
 @router.get("", summary="全部计算器：输入、覆盖范围与依据（同 kuaiban calc --list --json）", response_model=Listing)

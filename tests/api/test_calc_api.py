@@ -53,7 +53,8 @@ def test_bad_input_is_422_with_the_field_as_data(client) -> None:
 def test_a_non_object_input_is_named_like_the_cli_names_it(client) -> None:
     answer = client.post("/api/calc/contribution_base", json=[1, 2])
     assert answer.status_code == 422
-    assert answer.json() == {"error": "input：应为 JSON 对象 {...}", "field": "input"}
+    assert answer.json() == {"error": "input：应为 JSON 对象 {...}", "detail": "input：应为 JSON 对象 {...}",
+                             "field": "input"}
 
 
 def test_an_unknown_calculator_is_404_naming_the_known_ones(client) -> None:
