@@ -11,11 +11,13 @@ from sqlalchemy import text
 
 from kuaiban import __version__
 from kuaiban.api import library, services
+from kuaiban.api import messages as messages_api
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.web import (
     calculators,
     login,
+    messages,
     pages,
     service_pages,
     signup,
@@ -35,7 +37,9 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(library.router)
     app.include_router(services.router)
     app.include_router(unemployment_api.router)
-    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages):
+    app.include_router(messages_api.router)
+    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
+                       messages):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
