@@ -45,7 +45,7 @@ def step(session: Session, *, applicant_id: int, number: str, action: str, item:
     if action == "accept":
         title, text = f"已受理：{item}", head + "已受理" + (f"，应于{_day(due)}前办结。" if due else "。")
     elif action == "refuse":
-        title, text = f"不予受理：{item}", head + f"不予受理。理由：{reason}"
+        title, text = f"不予受理：{item}", head + f"不予受理。理由：{(reason or '').strip().rstrip('。')}。"
     elif action == "correct":
         title = f"请补正材料：{item}"
         text = (head + f"需要补正，请提交以下材料：{'、'.join(notice or [])}。"
@@ -55,7 +55,7 @@ def step(session: Session, *, applicant_id: int, number: str, action: str, item:
     else:
         title, text = f"已办结：{item}", head + "已办结。"
     if case_done:
-        text += "整个办件已办结，欢迎在办件页面评价。"
+        text = text.rstrip("。") + "。整个办件已办结，欢迎在办件页面评价。"
     notifications.post(session, applicant=applicant_id, kind=STEP_KINDS[action], title=title, text=text,
                        link=case_link(number), ref=number, at=at)
 

@@ -53,7 +53,7 @@ def decided(session: Session, reg: m.Registration, at: dt.datetime) -> None:
               f"您的失业登记申请（{reg.aaz341}）已于{_day(at)}审核通过，已登记失业。", at)
     else:
         _post(session, reg, "ue_rejected", "失业登记审核不通过",
-              f"您的失业登记申请（{reg.aaz341}）审核不通过。原因：{reg.reject_reason}。"
+              f"您的失业登记申请（{reg.aaz341}）审核不通过。原因：{(reg.reject_reason or '').rstrip('。')}。"
               "如有疑问，请向登记失业地的公共就业服务机构咨询。", at)
 
 

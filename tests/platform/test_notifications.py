@@ -59,7 +59,7 @@ def test_each_step_tells_the_applicant_what_happened_and_why(world):
         cases.act(s, world.window, third, "correct", missing=["营业执照副本"], at=AT)
     correction, refused, accepted, _ = inbox(world, world.citizen)  # newest first (same moment: by id)
     assert accepted.kind == "case_accepted" and "已受理" in accepted.text
-    assert refused.kind == "case_refused" and "理由：不属于本机构受理范围" in refused.text
+    assert refused.kind == "case_refused" and "理由：不属于本机构受理范围。" in refused.text
     assert correction.kind == "case_correction"
     assert "营业执照副本" in correction.text and SHARED in correction.text  # every material the notice names
     for step in ("review", "complete"):
@@ -219,3 +219,17 @@ def test_a_claimed_row_is_not_claimed_again_until_its_lease_runs_out(world):
         assert notifications.claim(s, at=AT + notifications.LEASE - dt.timedelta(seconds=1), batch=10) == []
     with world.session() as s:  # the first died: after its lease the row is free again
         assert notifications.claim(s, at=AT + notifications.LEASE + dt.timedelta(seconds=1), batch=10) == [claimed]
+
+
+def test_the_deliver_command_sends_what_is_due_once(world, backend_url):
+    from typer.testing import CliRunner
+
+    from kuaiban.cli import app
+
+    submit(world, items=["2.4.3"])
+    runner = CliRunner()
+    first = runner.invoke(app, ["notifications", "deliver", "--once", "--db", backend_url])
+    again = runner.invoke(app, ["notifications", "deliver", "--once", "--db", backend_url])
+    assert (first.exit_code, first.stdout.strip()) == (0, '{"sent": 1, "retrying": 0, "failed": 0}')
+    assert again.stdout.strip() == '{"sent": 0, "retrying": 0, "failed": 0}'
+    assert [title for _, _, title in deliveries(world)] == ["办件已收到：企业招用员工"]
