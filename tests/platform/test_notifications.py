@@ -4,10 +4,12 @@ marking read; the dispatcher's sending, retries and leases — on SQLite and Pos
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import func, select
 
+from kuaiban.db import session_scope
 from kuaiban.platform import auth, notifications
 from kuaiban.platform.errors import Conflict, Invalid, NotFound
 from kuaiban.platform.models import AuditEntry, User
@@ -233,3 +235,26 @@ def test_the_deliver_command_sends_what_is_due_once(world, backend_url):
     assert (first.exit_code, first.stdout.strip()) == (0, '{"sent": 1, "retrying": 0, "failed": 0}')
     assert again.stdout.strip() == '{"sent": 0, "retrying": 0, "failed": 0}'
     assert [title for _, _, title in deliveries(world)] == ["办件已收到：企业招用员工"]
+
+
+def test_two_dispatchers_claiming_at_once_take_disjoint_rows(world):
+    """PostgreSQL: the second skips the rows the first has locked (SKIP LOCKED) and takes the rest at once;
+    SQLite: the second waits for the first's write lock, then sees its leases. Either way no row twice."""
+    with world.session() as s:
+        for n in range(4):
+            notifications.post(s, recipients=[world.citizen], kind="case_done", title=f"第{n}条", text="正文", at=AT)
+    claims: dict[str, list[int]] = {}
+    with session_scope(world.engine) as first:
+        claims["first"] = notifications.claim(first, at=AT, batch=1)  # locked until this block commits
+
+        def second() -> None:
+            with session_scope(world.engine) as s:
+                claims["second"] = notifications.claim(s, at=AT, batch=10)
+
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(1.0)  # PostgreSQL: done already; SQLite: waiting for the lock
+    other.join(30)
+    with world.session() as s:
+        every = sorted(s.scalars(select(OutboxEntry.id)))
+    assert len(claims["first"]) == 1 and sorted(claims["first"] + claims["second"]) == every

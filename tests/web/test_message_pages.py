@@ -116,6 +116,8 @@ def test_every_page_shows_the_unread_count_and_opening_a_message_reads_it(site):
     sign_in(client, clerk)  # someone else's message is not there to open
     assert client.get(f"/messages/{received.id}").status_code == 404
     assert nav_badge(client.get("/messages").text) is None
+    workbench = client.get("/workbench")
+    assert workbench.status_code == 200 and nav_badge(workbench.text) is None  # staff pages have the link too
 
     sign_in(client, company)
     assert client.post("/messages/read", data={"csrf": "forged"}).status_code == 403
