@@ -24,7 +24,7 @@ def case_link(number: str) -> str:
 
 
 def _day(moment: dt.datetime | None) -> str | None:
-    return None if moment is None else f"{moment:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")
+    return None if moment is None else f"{moment.year}年{moment.month}月{moment.day}日"
 
 
 def received(session: Session, *, applicant_id: int, number: str, bundle: str, items: int, missing: list[str],
