@@ -17,6 +17,7 @@ from kuaiban import __version__
 from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
+from kuaiban.api import messages as messages_api
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.edge import EdgeApp
@@ -26,6 +27,7 @@ from kuaiban.web import (
     admin,
     calculators,
     login,
+    messages,
     page_support,
     pages,
     service_pages,
@@ -65,9 +67,10 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(unemployment_api.router)
     app.include_router(regions.router)
     app.include_router(admin_api.router)
+    app.include_router(messages_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
-                       admin):
+                       admin, messages):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 

@@ -32,7 +32,7 @@ from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.services import catalogue
+from kuaiban.services import catalogue, notices
 from kuaiban.services.models import (
     ACCEPTED,
     CASE_CORRECTION,
@@ -353,6 +353,9 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
     _write_case(session, case, tasks, asked, commitments)
     audit.record(session, "submit", "case", case["id"], actor=user, at=at, case_id=case["id"], bundle=bundle.name,
                  items=[p.key for p in planned], materials=sorted(materials), commitments=commit_instead)
+    notices.received(session, applicant_id=applicant.id, number=case["number"], bundle=bundle.name,
+                     items=len(tasks), missing=[m["name"] for m in asked if m["status"] == MISSING],
+                     due=case["due_at"], at=at)
     stored = _attach(session, Case, case, applicant=applicant, tasks=[_attach(session, Task, t) for t in tasks],
                      materials=[_attach(session, Material, m) for m in asked],
                      commitments=[_attach(session, Commitment, c) for c in commitments])
@@ -505,7 +508,10 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
     audit.record(session, action, "task", task_id, actor=user, at=at, case_id=case.id, source=step.source,
                  target=step.target, reason=reason, notice=notice)
     _refresh_case(session, case, at, actor=user)
-    return session.get(Task, task_id)
+    moved = session.get(Task, task_id)
+    notices.step(session, applicant_id=case.applicant_id, number=case.number, action=action, item=moved.item_name,
+                 reason=reason, notice=notice, due=moved.due_at, case_done=case.status == CASE_DONE, at=at)
+    return moved
 
 
 def _correction_notice(session: Session, task: Task, extra: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
+from kuaiban.services import notices
 from kuaiban.services.cases import get_case
 from kuaiban.services.models import (
     CASE_DONE,
@@ -26,6 +27,7 @@ from kuaiban.services.models import (
     RECT_FEEDBACK,
     RECT_FIX,
     RECT_VERIFY,
+    Case,
     Rating,
     Rectification,
     RegionSetting,
@@ -120,6 +122,10 @@ def advance(session: Session, user: User, rect_id: int, note: str, *, version: i
         raise Conflict("该整改已被他人处理，请刷新后重试", "version")
     audit.record(session, "rectification", "rectification", rect_id, actor=user, at=at, case_id=rect.case_id,
                  source=rect.state, target=target, note=note)
+    if target == RECT_CLOSED:
+        case = session.get(Case, rect.case_id)
+        notices.rating_feedback(session, rating_id=rect.rating_id, applicant_id=case.applicant_id,
+                                number=case.number, feedback=note, at=at)
     session.expire(rect)
     return session.get(Rectification, rect_id)
 

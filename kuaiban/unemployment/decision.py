@@ -28,6 +28,7 @@ from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.unemployment import models as m
+from kuaiban.unemployment import notices
 from kuaiban.unemployment.records import load_record
 from kuaiban.unemployment.registration import EMPLOYMENT, INSURANCE, get_registration, in_scope
 from kuaiban.unemployment.validate import validate_record
@@ -114,6 +115,7 @@ def decide(session: Session, user: User, aaz341: str, *, approve: bool, reason: 
                  decision=result["AAE540"], reason=reason,
                  on_time=None if reg.due_at is None else at <= reg.due_at, notes=notes,
                  flagged=reg.register_flagged)
+    notices.decided(session, reg, at)
     return reg
 
 

@@ -26,7 +26,7 @@ from kuaiban.platform import audit
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.platform.models import REVIEWER, WINDOW, User
-from kuaiban.unemployment import lifecycle
+from kuaiban.unemployment import lifecycle, notices
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.decision import clerk_name
 from kuaiban.unemployment.registration import get_registration, next_serial, person_number
@@ -140,6 +140,8 @@ def deregister(session: Session, user: User, aaz341: str, *, reason_code: str, v
     audit.record(session, "ue_deregister", "ue_registration", reg.id, actor=user, at=at, aaz341=reg.aaz341,
                  exit_aaz341=number, reason=reason_code, sub_reason=sub_reason, notice_required=notice,
                  evidence=evidence)
+    notices.deregistered(session, reg, reason=reason.name + (f"（{sub_reason}）" if sub_reason else ""),
+                         effective_on=effective_on, at=at)
     return row
 
 

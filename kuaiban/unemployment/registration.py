@@ -35,6 +35,7 @@ from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
 from kuaiban.platform.models import APPLICANT, WINDOW, Applicant, User
 from kuaiban.platform.regions import region_name
 from kuaiban.unemployment import models as m
+from kuaiban.unemployment import notices
 from kuaiban.unemployment.records import load_code_tables
 from kuaiban.unemployment.registers import Registers, SimulatedRegisters, check_status
 from kuaiban.unemployment.validate import FieldError, validate_record
@@ -266,6 +267,7 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
     audit.record(session, "ue_submit", "ue_registration", reg.id, actor=filed_by or applicant_user, at=at,
                  aaz341=reg.aaz341, adc201=reg.adc201, channel=channel, place_basis=place_basis, due_at=due,
                  flagged=reg.register_flagged)
+    notices.received(session, reg, at)
     return reg
 
 

@@ -1,5 +1,6 @@
-"""Fixtures of the administration tests: a province with its cities' staff, on a fresh database of each
-backend; regions are 行政区划代码 (430000 湖南省, 430100 长沙市, 430104 岳麓区, 430200 株洲市)."""
+"""Fixtures of the platform tests: a province with its cities' staff (administration), on a fresh database of
+each backend, with regions as 行政区划代码 (430000 湖南省, 430100 长沙市, 430104 岳麓区, 430200 株洲市); and the
+快办 test world (a region, its staff, two applicants) for the message centre."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth, calendar
 from kuaiban.platform.models import User
+from tests.services.conftest import World, make_world
 
 PASSWORD = "correct-horse-42"
 
@@ -60,3 +62,8 @@ def make_province(url: str) -> Province:
 @pytest.fixture
 def hunan(backend_url) -> Province:
     return make_province(backend_url)
+
+
+@pytest.fixture
+def world(backend_url) -> World:
+    return make_world(backend_url)

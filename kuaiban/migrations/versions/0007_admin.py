@@ -7,8 +7,8 @@ Create Date: 2026-12-02 07:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0004_national_sync'
+revision = '0007_admin'
+down_revision = '0006_notifications'
 branch_labels = None
 depends_on = None
 
