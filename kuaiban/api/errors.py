@@ -23,7 +23,7 @@ from kuaiban.edge import errors as edge_errors
 from kuaiban.platform.errors import ServiceError
 from kuaiban.unemployment.registration import RecordInvalid
 
-TRANSLATED_TAGS = frozenset({"快办服务", "失业登记"})  # the routers whose clients read Chinese errors
+TRANSLATED_TAGS = frozenset({"快办服务", "失业登记", "管理", "消息中心"})  # routers whose clients read Chinese errors
 
 _TYPE_MESSAGES = {
     "missing": "缺少必填字段",

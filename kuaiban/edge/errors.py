@@ -1,6 +1,6 @@
 """Errors nobody handled on the way: a Chinese page for a browser, Chinese JSON under ``/api``.
 
-The routers answer their own service errors (``ServicesRoute``, ``UnemploymentRoute``); what reaches here
+Service errors are answered by the app-level handlers of kuaiban.api.errors and kuaiban.web.page_support; what reaches here
 is an unknown address (404), a wrong method (405), a body the framework could not parse (400),
 validation outside those routers (422), a value the database refused (422) and anything unexpected (500).
 A 500 says only that something went wrong: the traceback and any SQL stay in the server log.

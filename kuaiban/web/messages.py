@@ -7,16 +7,17 @@ shows it whichever ``render`` built it and no handler has to pass it.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import pass_context
 
 from kuaiban.db import session_scope
 from kuaiban.platform import notifications
-from kuaiban.platform.errors import ServiceError
 from kuaiban.platform.models import User
-from kuaiban.web.page_support import csrf_failed, csrf_ok, message_page, render, user_or_redirect
-from kuaiban.web.templating import templates
+from kuaiban.web.page_support import PostedForm, SessionDep, page_user
+from kuaiban.web.templating import render, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,43 +40,28 @@ def _page_url(page: int) -> str:
     return "/messages" if page == 1 else f"/messages?page={page}"
 
 
+SignedIn = Annotated[User, page_user(refused="无法查看消息")]
+
+
 @router.get("/messages", response_class=HTMLResponse)
-def inbox(request: Request, page: int = 1, done: str | None = None) -> Response:
-    with session_scope(request.app.state.engine) as s:
-        user = user_or_redirect(request, s)
-        if isinstance(user, Response):
-            return user
-        if page < 1:
-            page = 1
-        listing = notifications.messages(s, user, page)
-        if page > listing.pages:
-            return RedirectResponse(_page_url(listing.pages), status_code=303)
-        return render(request, "messages/index.html",
-                      {"listing": listing, "page_url": _page_url,
-                       "notice": {"all": "全部消息已标为已读。"}.get(done or "")}, user=user)
+def inbox(request: Request, s: SessionDep, user: SignedIn, page: int = 1, done: str | None = None) -> Response:
+    page = max(page, 1)
+    listing = notifications.messages(s, user, page)
+    if page > listing.pages:
+        return RedirectResponse(_page_url(listing.pages), status_code=303)
+    return render(request, "messages/index.html",
+                  {"listing": listing, "page_url": _page_url,
+                   "notice": {"all": "全部消息已标为已读。"}.get(done or "")}, user=user)
 
 
 @router.get("/messages/{message_id}")
-def open_message(request: Request, message_id: int) -> Response:
+def open_message(s: SessionDep, user: SignedIn, message_id: int) -> Response:
     """Opening a message is reading it; then on to its case or registration (or back to the list)."""
-    with session_scope(request.app.state.engine) as s:
-        user = user_or_redirect(request, s)
-        if isinstance(user, Response):
-            return user
-        try:
-            message = notifications.open_message(s, user, message_id)
-        except ServiceError as exc:
-            return message_page(request, "无法查看消息", exc.message, status=exc.status, user=user)
-        return RedirectResponse(message.link or f"/messages#m{message.id}", status_code=303)
+    message = notifications.open_message(s, user, message_id)  # a refusal reaches the app's page handler
+    return RedirectResponse(message.link or f"/messages#m{message.id}", status_code=303)
 
 
 @router.post("/messages/read")
-def read_all(request: Request, csrf: str = Form("")) -> Response:
-    with session_scope(request.app.state.engine) as s:
-        user = user_or_redirect(request, s)
-        if isinstance(user, Response):
-            return user
-        if not csrf_ok(request, csrf):
-            return csrf_failed(request, user)
-        notifications.mark_read(s, user, "all")
+def read_all(s: SessionDep, user: SignedIn, form: PostedForm) -> Response:
+    notifications.mark_read(s, user, "all")
     return RedirectResponse("/messages?done=all", status_code=303)

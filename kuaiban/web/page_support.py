@@ -64,6 +64,7 @@ class NavUser:
     """Who is signed in, as the nav shows them: a copy, because a refusal page is rendered after the
     request's session (and the User row with it) has been rolled back and closed."""
 
+    id: int  # for the nav's unread-message count
     username: str
     display_name: str | None
     region: str | None
@@ -71,7 +72,7 @@ class NavUser:
 
     @classmethod
     def of(cls, user: User) -> NavUser:
-        return cls(user.username, user.display_name, user.region, user.role)
+        return cls(user.id, user.username, user.display_name, user.region, user.role)
 
 
 def message_page(request: Request, title: str, message: str, *, status: int) -> HTMLResponse:

@@ -20,6 +20,7 @@ from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth, notifications
 from kuaiban.platform.models import User
 from kuaiban.services import cases
+from tests.web.forms import post_login
 
 PASSWORD = "synthetic-pass-42"
 FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001010000",
@@ -86,7 +87,7 @@ def test_the_api_lists_the_accounts_messages_and_marks_them_read(site):
 
 def sign_in(client: TestClient, username: str) -> None:
     client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/"}, follow_redirects=False)
+    r = post_login(client, username, PASSWORD)
     assert r.status_code == 303, r.text
 
 

@@ -1,7 +1,7 @@
 """Administration: 节假日安排 entered from the State Council notice, and the calendar's version counter
 
-Revision ID: 0007
-Revises: 0004_national_sync (the integrator re-chains the parallel migrations)
+Revision ID: 0007_admin
+Revises: 0006_notifications
 Create Date: 2026-12-02 07:00:00
 """
 import sqlalchemy as sa
