@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kuaiban.deps import get_session
 from kuaiban.platform import audit, auth
-from kuaiban.platform.errors import Unauthenticated
+from kuaiban.platform.errors import Throttled, Unauthenticated
 from kuaiban.web.session import COOKIE, safe_next
 from kuaiban.web.templating import render
 
@@ -36,15 +36,20 @@ def login_submit(
         errors["username"] = "请填写用户名"
     if not password:
         errors["password"] = "请填写密码"
-    status = 422
+    status, headers = 422, None
     if not errors:
         try:
-            token, expires = auth.login(session, username.strip(), password)
+            token, expires = auth.login(session, username, password,
+                                        address=request.client.host if request.client else None)
         except Unauthenticated as exc:
             errors["password"], status = exc.message, 401
+        except Throttled as exc:  # 423 (account) or 429 (address), with when to try again
+            errors["password"], status, headers = exc.message, exc.status, exc.headers
     if errors:
-        return render(request, "login.html", {"next": target, "errors": errors, "username": username,
-                                              "user": None}, status_code=status)
+        response = render(request, "login.html", {"next": target, "errors": errors, "username": username,
+                                                  "user": None}, status_code=status)
+        response.headers.update(headers or {})
+        return response
     # commit before answering: the browser follows the redirect at once, and the request-scoped session
     # would otherwise commit the token only after the next request may already have looked for it
     session.commit()

@@ -61,18 +61,21 @@ def register_submit(
         errors["id_number"] = "请填写公民身份号码或统一社会信用代码"
     if password != password2:
         errors["password2"] = "两次输入的密码不一致"
+    status = 422
     if not errors:
         try:
             applicant = auth.create_applicant(session, kind, name, id_number=id_number.strip(),
                                               region=region.strip() or None)
-            auth.create_user(session, username.strip(), password, APPLICANT, region=applicant.region,
-                             applicant=applicant, display_name=applicant.name)
-            token, expires = auth.login(session, username.strip(), password)
-        except ServiceError as exc:
-            session.rollback()
+            user = auth.create_user(session, username, password, APPLICANT, region=applicant.region,
+                                    applicant=applicant, display_name=applicant.name)
+            token, expires = auth.issue_token(session, user,
+                                              address=request.client.host if request.client else None)
+        except ServiceError as exc:  # 409 when the username or the number is taken, even by a request
+            session.rollback()       # that arrived at the same moment (the database's unique indexes)
             errors[exc.field if exc.field in {*values, "password"} else "username"] = exc.message
+            status = exc.status
     if errors:
-        return render(request, "signup.html", _form(target, values, errors) | {"user": None}, status_code=422)
+        return render(request, "signup.html", _form(target, values, errors) | {"user": None}, status_code=status)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(COOKIE, token, max_age=max(0, int((expires - audit.now()).total_seconds())),
                         httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")

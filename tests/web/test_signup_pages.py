@@ -29,7 +29,7 @@ def synthetic_credit_code() -> str:
 def form(**overrides) -> dict:
     tag = random.randrange(10**8)
     data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "region": "测试市",
-            "username": f"signup{tag}", "password": "long enough pw", "password2": "long enough pw",
+            "username": f"signup{tag}", "password": "Long enough pw 7", "password2": "Long enough pw 7",
             "next": "/unemployment"}
     return data | overrides
 
@@ -54,6 +54,7 @@ def test_an_enterprise_registers_with_its_credit_code(app_client):
     ({"kind": "enterprise", "id_number": "91430100ABCDEFGHJ0"}, "id_number", "统一社会信用代码"),
     ({"password2": "something else"}, "password2", "两次输入的密码不一致"),
     ({"kind": ""}, "kind", "请选择注册类型"),
+    ({"password": "12345678", "password2": "12345678"}, "password", "长度至少 10 位；须包含大写字母"),
 ])
 def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, overrides, field, message):
     data = form(**overrides)
@@ -61,7 +62,7 @@ def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, ov
     assert r.status_code == 422 and message in r.text
     assert f'id="{field}-error"' in r.text and 'aria-invalid="true"' in r.text
     assert app_client.post("/api/auth/login", json={"username": data["username"],
-                                                    "password": "long enough pw"}).status_code == 401
+                                                    "password": "Long enough pw 7"}).status_code == 401
 
 
 def test_a_number_already_registered_is_refused(app_client):
@@ -69,7 +70,7 @@ def test_a_number_already_registered_is_refused(app_client):
     assert app_client.post("/register", data=first, follow_redirects=False).status_code == 303
     again = form(id_number=first["id_number"])
     r = app_client.post("/register", data=again, follow_redirects=False)
-    assert r.status_code == 422 and "该证件号码已注册账号" in r.text
+    assert r.status_code == 409 and "该证件号码已注册账号" in r.text
 
 
 def test_browser_register_then_apply(page, screenshot, check_accessibility):
