@@ -10,9 +10,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from kuaiban.db import MIGRATIONS, make_engine, migrate
+from kuaiban.db import MIGRATIONS, make_engine, migrate, session_scope
+from kuaiban.platform import auth
+from kuaiban.unemployment import decision
+from kuaiban.unemployment.registration import register_from_national
+from tests.unemployment.world import SEPT_30, national_application
 
-from .conftest import citizen_number
+from .conftest import PASSWORD, citizen_number
 
 NOW = dt.datetime(2026, 12, 1, 9, 0)
 
@@ -67,3 +71,18 @@ def test_clean_data_is_upgraded_and_usernames_normalised(backend_url):
     migrate(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT username FROM svc_users")).scalars().all() == ["win_hn"]
+
+
+def test_two_open_registrations_of_one_person_stop_the_upgrade_naming_them(backend_url):
+    """As the review found them: two national downloads for one person, both approved before 0009."""
+    engine = at_0004(backend_url)
+    with session_scope(engine) as s:
+        reviewer = auth.create_user(s, "reviewer", PASSWORD, "reviewer", region="430102")
+        regs = [register_from_national(s, national_application(3, ADC201=f"SAMPLE-NATIONAL-{i:020d}"),
+                                       received_at=SEPT_30) for i in (1, 2)]
+        numbers = [r.aaz341 for r in regs]
+        for number in numbers:
+            decision.decide(s, reviewer, number, approve=True, version=1, at=SEPT_30)
+    with pytest.raises(Exception, match="同一人有多条未办结") as err:
+        migrate(engine)
+    assert f"{numbers[0]}, {numbers[1]}" in str(err.value)
