@@ -4,6 +4,7 @@ The losers get the same Chinese 409 as a later request, never a 500; on SQLite a
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -21,6 +22,7 @@ from kuaiban.platform.models import Applicant, User
 from kuaiban.unemployment import decision, registration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.registration import register_from_national, submit
+from kuaiban.web.unemployment_views import form_codes
 from tests.unemployment.world import SEPT_30, local_application, make_world, national_application
 
 from .conftest import PASSWORD, at_once, citizen_number
@@ -107,6 +109,22 @@ def test_a_burst_of_unemployment_registrations_for_one_person_files_one(backend_
     answers = at_once(BURST, lambda i: client.post("/api/unemployment/registrations", headers=headers, json=body))
     assert Counter(r.status_code for r in answers) == {201: 1, 409: BURST - 1}
     assert {r.json()["field"] for r in answers if r.status_code == 409} == {"AAC002"}
+    with session_scope(connect(backend_url)) as s:
+        assert s.scalar(select(func.count()).select_from(m.Registration)) == 1
+
+
+def test_a_burst_of_unemployment_applications_on_the_page_files_one(backend_url):
+    make_world(backend_url)
+    client = TestClient(create_app(backend_url), raise_server_exceptions=False)
+    r = client.post("/login", data={"username": "citizen", "password": "correct-horse-42"}, follow_redirects=False)
+    assert r.status_code == 303
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', client.get("/unemployment/apply").text).group(1)
+    record = local_application()
+    form = {code: record.get(code, "") for code in form_codes()} | {
+        "csrf": csrf, "step": "submit", "agree": "1", "signer": record["AAC003"]}
+    answers = at_once(BURST, lambda i: client.post("/unemployment/apply", data=form, follow_redirects=False))
+    assert Counter(r.status_code for r in answers) == {303: 1, 409: BURST - 1}
+    assert all("不能重复申请" in r.text for r in answers if r.status_code == 409)
     with session_scope(connect(backend_url)) as s:
         assert s.scalar(select(func.count()).select_from(m.Registration)) == 1
 
