@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kuaiban.db import session_scope
 from kuaiban.platform import audit, password_policy, throttle, uniqueness
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Throttled, Unauthenticated
 from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
@@ -177,7 +178,8 @@ def login(session: Session, username: str, password: str, *, address: str | None
     try:
         name = normalise_username(username)
     except Invalid:
-        name = unicodedata.normalize("NFKC", username).strip()[:USERNAME_MAX]  # matches no account
+        # not a name anyone can register now: it goes through the same steps and is counted the same
+        name = unicodedata.normalize("NFKC", username).strip()[:USERNAME_MAX]
     account, place = throttle.account_key(name), throttle.address_key(address)
     try:
         throttle.check(session, account, place, at)
@@ -213,8 +215,6 @@ def _record_failure(session: Session, name: str, user: User | None, address: str
 
     Logged: the username when it is an account's, else only its SHA-256 (people type passwords into
     the username field); the address; why. Never the password."""
-    from kuaiban.db import session_scope  # the platform's models import kuaiban.db: import on use
-
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
     with session_scope(engine) as own:

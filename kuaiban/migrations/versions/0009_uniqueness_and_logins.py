@@ -71,8 +71,8 @@ def _normalise_usernames(conn) -> None:
     renames = []
     for uid, username in users:
         name = _normalise(username)
-        if name is None:  # kept as is: such a name can no longer be typed at login; listed for the operator
-            logging.getLogger("alembic").warning("0009：账号 %s 的用户名无法规范化，保留原样（无法再登录，请为其另设账号）", uid)
+        if name is None:  # kept as is (only typed exactly can it still log in); listed for the operator
+            logging.getLogger("alembic").warning("0009：账号 %s 的用户名含不可见字符或空格，无法规范化，保留原样，请为其改名", uid)
             name = username
         by_name.setdefault(name, []).append(f"{uid}（{username!r}）")
         if name != username:
