@@ -57,7 +57,7 @@ def service_error(request: Request, exc: ServiceError) -> JSONResponse:
     body: dict = {"detail": exc.message, "field": exc.field}
     if isinstance(exc, RecordInvalid):
         body["errors"] = [e.as_dict() for e in exc.errors]
-    return JSONResponse(body, status_code=exc.status)
+    return JSONResponse(body, status_code=exc.status, headers=getattr(exc, "headers", None))  # Retry-After
 
 
 def _translated(request: Request) -> bool:

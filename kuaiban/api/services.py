@@ -135,11 +135,14 @@ def _me(user: User) -> dict:
             "region": user.region, "agency": user.agency}
 
 
-@router.post("/auth/login", response_model=TokenOut, summary="登录，取得令牌")
+@router.post("/auth/login", response_model=TokenOut, summary="登录，取得令牌",
+             description="失败过多时：同一账号 423、同一地址 429，均带 Retry-After（秒）。")
 async def login(body: LoginIn, request: Request) -> dict:
+    address = request.client.host if request.client else None
+
     def work(session: Session) -> dict:
-        token, expires = auth.login(session, body.username, body.password)
-        role = session.scalar(select(User.role).where(User.username == body.username))
+        token, expires = auth.login(session, body.username, body.password, address=address)
+        role = session.scalar(select(User.role).where(User.username == auth.normalise_username(body.username)))
         return {"token": token, "expires_at": expires, "role": role}
 
     return await in_session(request, work)

@@ -11,12 +11,15 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Unauthenticated
+from kuaiban.db import session_scope
+from kuaiban.platform import audit, password_policy, throttle, uniqueness
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Throttled, Unauthenticated
 from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
 
 ROLE_NAMES = {APPLICANT: "办事人", "window": "窗口人员", "reviewer": "后台审核人员", SUPERVISOR: "监督人员"}
@@ -42,29 +45,53 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
-def check_password(password: str, *, username: str = "") -> None:
-    """The password rules of every path that sets one (sign-up, ``users create``, a supervisor's reset)."""
-    if len(password) < 8:
-        raise Invalid("密码至少 8 位", "password")
+def check_password(password: str, *, role: str, username: str = "", id_number: str | None = None) -> None:
+    """The password rules of every path that sets one (sign-up, ``users create``, a supervisor's reset):
+    :func:`kuaiban.platform.password_policy.check`."""
+    password_policy.check(password, role=role, username=username, id_number=id_number)
+
+
+USERNAME_MAX = 80
+# control, format (zero-width joiners, bidi marks), private-use, surrogate and unassigned characters,
+# and line/paragraph separators: invisible or ambiguous in a name people type and staff read
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+
+
+def normalise_username(raw: str) -> str:
+    """The one form a username is stored, looked up and compared in, on every path (registration,
+    login, ``kuaiban users create``, the API): Unicode NFKC (full-width ＡＢＣ１ → abc1), case-folded
+    (``Alice`` and ``alice`` are one account), no surrounding spaces; no spaces, control or invisible
+    characters inside. Invalid naming ``username`` otherwise."""
+    name = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", raw).casefold()).strip()
+    if not name:
+        raise Invalid("用户名不能为空", "username")
+    if any(unicodedata.category(c) in _INVISIBLE for c in name):
+        raise Invalid("用户名不能含控制字符或不可见字符", "username")
+    if any(c.isspace() for c in name):
+        raise Invalid("用户名不能含空格", "username")
+    if len(name) > USERNAME_MAX:
+        raise Invalid(f"用户名不超过 {USERNAME_MAX} 个字符", "username")
+    return name
 
 
 def create_user(session: Session, username: str, password: str, role: str, *, region: str | None = None,
                 agency: str | None = None, applicant: Applicant | None = None, display_name: str | None = None,
                 actor: User | None = None) -> User:
+    """A new account. Two requests for one username at once: the unique index decides, the loser gets
+    the same 409 as a later request (never a 500)."""
     if role not in ROLES:
         raise Invalid(f"角色无效：{role}（可选 {', '.join(ROLES)}）", "role")
-    if not username.strip():
-        raise Invalid("用户名不能为空", "username")
-    check_password(password, username=username)
+    username = normalise_username(username)
     if role == APPLICANT and applicant is None:
         raise Invalid("办事人账号须关联办事人（个人或单位）", "applicant")
+    check_password(password, role=role, username=username, id_number=applicant.id_number if applicant else None)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Invalid(f"用户名已存在：{username}", "username")
+        raise Conflict(USERNAME_TAKEN, "username")
     at = audit.now()
     user = User(username=username, password_hash=hash_password(password), role=role, region=region, agency=agency,
                 applicant=applicant, display_name=display_name, active=True, created_at=at)
     session.add(user)
-    session.flush()
+    _flush_unique(session, uniqueness.USERNAME, Conflict(USERNAME_TAKEN, "username"))
     audit.record(session, "create_user", "user", user.id, actor=actor, at=at, username=username, role=role,
                  region=region)
     return user
@@ -96,30 +123,116 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
         taken = session.scalar(select(Applicant.id).where(Applicant.kind == kind,
                                                           Applicant.id_number == id_number))
         if taken is not None:
-            raise Conflict("该证件号码已注册账号，请直接登录", "id_number")
+            raise Conflict(ID_NUMBER_TAKEN, "id_number")
     a = Applicant(kind=kind, name=name.strip(), id_number=id_number, region=region, created_at=audit.now())
     session.add(a)
-    session.flush()
+    _flush_unique(session, uniqueness.APPLICANT_IDENTITY, Conflict(ID_NUMBER_TAKEN, "id_number"))
     return a
+
+
+# Registration answers both with 409 and the field: a self-service form has to say which one to change.
+USERNAME_TAKEN = "该用户名已被使用，请换一个"
+ID_NUMBER_TAKEN = "该证件号码已注册账号，请直接登录"
+
+
+def _flush_unique(session: Session, rule: uniqueness.UniqueRule, conflict: Conflict) -> None:
+    """Flush; the database's unique ``rule`` broken by a concurrent insert becomes ``conflict``.
+
+    The check before the INSERT answers the common case; this one closes the race between two requests
+    that both passed it. The transaction is dead after a failed INSERT (PostgreSQL aborts it), so it is
+    rolled back here: a caller that commits after catching the error (FastAPI does so for
+    ``Depends(get_session)`` routes whose error the route class turns into a response) then commits
+    nothing instead of failing with a 500."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if rule.broken_by(exc):
+            session.rollback()
+            raise conflict from exc
+        raise
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(session: Session, username: str, password: str, *, ttl: dt.timedelta = TOKEN_TTL,
-          at: dt.datetime | None = None) -> tuple[str, dt.datetime]:
-    """A new bearer token and its expiry; the same error whether the user or the password is wrong."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not verify_password(password, user.password_hash):
+_DUMMY_HASHES: dict[tuple, str] = {}
+_LOGIN_PASSWORD_MAX = 1024  # longer cannot be a valid password (policy: 128); scrypt is not run over more
+
+
+def _dummy_hash() -> str:
+    """A hash at the current cost for a password nobody has: verified when the username is unknown, so
+    an unknown user costs the same scrypt as a wrong password (no timing oracle)."""
+    key = tuple(sorted(_SCRYPT.items()))
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[key]
+
+
+def login(session: Session, username: str, password: str, *, address: str | None = None,
+          ttl: dt.timedelta = TOKEN_TTL, at: dt.datetime | None = None) -> tuple[str, dt.datetime]:
+    """A new bearer token and its expiry; the same error, after the same work, whether the user or the
+    password is wrong.
+
+    ``address`` is the client's IP address. Failures are counted per account and per address
+    (:mod:`kuaiban.platform.throttle`) and logged (``login_failed``) in a transaction of their own, so
+    they stay recorded though the caller's transaction is rolled back by the error; call this before
+    writing anything else in ``session``. Raises :class:`Unauthenticated` (401), :class:`Locked` (423)
+    or :class:`TooManyRequests` (429, both with ``retry_after``)."""
+    at = at or audit.now()
+    try:
+        name = normalise_username(username)
+    except Invalid:
+        # not a name anyone can register now: it goes through the same steps and is counted the same
+        name = unicodedata.normalize("NFKC", username).strip()[:USERNAME_MAX]
+    account, place = throttle.account_key(name), throttle.address_key(address)
+    try:
+        throttle.check(session, account, place, at)
+    except Throttled as exc:
+        _record_failure(session, name, None, address, "address_throttled" if exc.status == 429 else "account_locked",
+                        at, count=False)
+        raise
+    user = session.scalar(select(User).where(User.username == name))
+    right = verify_password(password[:_LOGIN_PASSWORD_MAX], user.password_hash if user else _dummy_hash())
+    if user is None or not user.active or not right or len(password) > _LOGIN_PASSWORD_MAX:
+        reason = "unknown_user" if user is None else "inactive" if not user.active else "wrong_password"
+        _record_failure(session, name, user, address, reason, at)
         raise Unauthenticated("用户名或密码错误", "password")
+    throttle.clear(session, account)
+    return issue_token(session, user, address=address, ttl=ttl, at=at)
+
+
+def issue_token(session: Session, user: User, *, address: str | None = None, ttl: dt.timedelta = TOKEN_TTL,
+                at: dt.datetime | None = None) -> tuple[str, dt.datetime]:
+    """A new bearer token for ``user``, whose password has just been checked (login) or set (registration)."""
     at = at or audit.now()
     token = secrets.token_urlsafe(32)
     expires = at + ttl
     session.add(Token(token_hash=_hash_token(token), user_id=user.id, created_at=at, expires_at=expires,
                       revoked=False))
-    audit.record(session, "login", "user", user.id, actor=user, at=at)
+    audit.record(session, "login", "user", user.id, actor=user, at=at, address=address)
     return token, expires
+
+
+def _record_failure(session: Session, name: str, user: User | None, address: str | None, reason: str,
+                    at: dt.datetime, *, count: bool = True) -> None:
+    """Count and log one failed login in its own transaction (the login's own is about to roll back).
+
+    Logged: the username when it is an account's, else only its SHA-256 (people type passwords into
+    the username field); the address; why. Never the password."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    with session_scope(engine) as own:
+        locked = {}
+        if count:
+            locked["account_locked_until"] = throttle.fail(own, throttle.account_key(name), throttle.ACCOUNT_LIMIT, at)
+            place = throttle.address_key(address)
+            if place:
+                locked["address_locked_until"] = throttle.fail(own, place, throttle.ADDRESS_LIMIT, at)
+        who = {"username": name} if user is not None else {
+            "username_sha256": hashlib.sha256(name.encode()).hexdigest()}
+        audit.record(own, "login_failed", "user", user.id if user else None, actor=None, at=at, address=address,
+                     reason=reason, **who, **{k: v for k, v in locked.items() if v is not None})
 
 
 # Built once: SQLAlchemy then reuses the compiled SQL without rebuilding the statement and its cache key

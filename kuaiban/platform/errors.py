@@ -34,3 +34,24 @@ class Conflict(ServiceError):
     """Someone else changed the record first (optimistic concurrency), or the state forbids the step."""
 
     status = 409
+
+
+class Throttled(ServiceError):
+    """Too many failed logins: try again after ``retry_after`` seconds (sent as ``Retry-After``)."""
+
+    def __init__(self, message: str, field: str | None = None, *, retry_after: int) -> None:
+        super().__init__(message, field)
+        self.retry_after = max(1, retry_after)
+        self.headers = {"Retry-After": str(self.retry_after)}
+
+
+class TooManyRequests(Throttled):
+    """Too many failed logins from one address."""
+
+    status = 429
+
+
+class Locked(Throttled):
+    """Too many failed logins for one account: it is locked for a while."""
+
+    status = 423

@@ -78,3 +78,15 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict] = mapped_column(JSON)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one account (``account:<username>``) or one address (``address:<ip>``) in the
+    current window; shared by every worker process because it lives in the database."""
+
+    __tablename__ = "svc_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -170,7 +170,7 @@ def reset_password(session: Session, admin: User, user_id: int, password: str | 
     generated = None
     if not password:
         password = generated = one_time_password()
-    auth.check_password(password, username=target.username)
+    auth.check_password(password, role=target.role, username=target.username)
     target.password_hash = auth.hash_password(password)
     ended = _revoke(session, target.id)
     audit.record(session, "reset_password", "user", target.id, actor=admin, at=audit.now(),

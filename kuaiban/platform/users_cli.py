@@ -30,7 +30,7 @@ def create(
     display_name: Annotated[str | None, typer.Option("--name", help="显示名称")] = None,
     db: Annotated[str | None, typer.Option("--db", help="数据库地址（默认 var/kuaiban.db）")] = None,
 ) -> None:
-    """新建经办人员账号；密码从标准输入读取（一行，至少 8 位）。"""
+    """新建经办人员账号；密码从标准输入读取（一行，至少 12 位，含大写字母、小写字母、数字、符号中的至少三类）。"""
     if role not in STAFF_ROLES:
         print(f"错误：--role 应为 {' / '.join(STAFF_ROLES)}（办事人请通过接口注册）", file=sys.stderr)
         raise typer.Exit(code=2)

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import audit, holidays
@@ -30,7 +31,13 @@ from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import notices
 from kuaiban.unemployment.records import load_record
-from kuaiban.unemployment.registration import EMPLOYMENT, INSURANCE, get_registration, in_scope
+from kuaiban.unemployment.registration import (
+    EMPLOYMENT,
+    INSURANCE,
+    OPEN_PER_PERSON,
+    get_registration,
+    in_scope,
+)
 from kuaiban.unemployment.validate import validate_record
 
 CONTACT_WORKING_DAYS = 5  # 人社厅发〔2020〕79号 一（三）“在办理失业登记后5个工作日内…主动联系” (shandong-2020.txt:5435)
@@ -103,10 +110,17 @@ def decide(session: Session, user: User, aaz341: str, *, approve: bool, reason: 
               "reject_reason": None if approve else reason, "decided_at": at, "decided_by_id": user.id,
               "result": result, "result_notes": notes or None, "version": m.Registration.version + 1,
               "contact_due_at": contact_due(at) if approve else None}
-    done = session.execute(update(m.Registration)
-                           .where(m.Registration.id == reg.id, m.Registration.version == version,
-                                  m.Registration.status == m.PENDING)
-                           .values(**values).execution_options(synchronize_session=False))
+    try:
+        done = session.execute(update(m.Registration)
+                               .where(m.Registration.id == reg.id, m.Registration.version == version,
+                                      m.Registration.status == m.PENDING)
+                               .values(**values).execution_options(synchronize_session=False))
+    except IntegrityError as exc:  # approving a national duplicate while the person's other one is open
+        if OPEN_PER_PERSON.broken_by(exc):
+            session.rollback()  # the transaction is dead (see platform.auth._flush_unique)
+            raise Conflict(f"此人（{reg.id_number}）已有待审核或已登记的失业登记，不能再予登记；"
+                           "请审核不通过并说明原因", "approve") from exc
+        raise
     if done.rowcount != 1:
         session.refresh(reg)
         raise _conflict(reg, version)

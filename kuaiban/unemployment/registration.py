@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import audit, holidays
@@ -34,6 +35,7 @@ from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
 from kuaiban.platform.models import APPLICANT, WINDOW, Applicant, User
 from kuaiban.platform.regions import region_name
+from kuaiban.platform.uniqueness import UniqueRule
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import notices
 from kuaiban.unemployment.records import load_code_tables
@@ -222,6 +224,15 @@ def person_number(record: dict) -> str:
     return record.get("AAC002") or record["AAC044"]
 
 
+# One open 失业登记 per person, enforced by a partial unique index (migration 0009) over 已登记 and over
+# 待审核 filed locally: two submissions at once cannot both pass the check below.
+OPEN_PER_PERSON = UniqueRule("ux_ue_registrations_open_person", "ue_registrations", ("id_number",))
+
+
+def duplicate_conflict(person: str) -> Conflict:
+    return Conflict(f"社会保障号码（AAC002）{person} 已有待审核或已登记的失业登记，不能重复申请", "AAC002")
+
+
 def _open_registration(session: Session, id_number: str) -> m.Registration | None:
     return session.scalar(select(m.Registration).where(m.Registration.id_number == id_number,
                                                        m.Registration.status.in_((m.PENDING, m.REGISTERED)))
@@ -263,7 +274,13 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
                                   signed_at=signer_at, signature=sign(text, record["AAC003"], person, signer_at),
                                   source=DECLARATION_SOURCE | {"channel": channel})
     session.add(reg)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # filed at the same moment by another request: the index decided
+        if OPEN_PER_PERSON.broken_by(exc):
+            session.rollback()  # the transaction is dead (see platform.auth._flush_unique)
+            raise duplicate_conflict(person) from exc
+        raise
     audit.record(session, "ue_submit", "ue_registration", reg.id, actor=filed_by or applicant_user, at=at,
                  aaz341=reg.aaz341, adc201=reg.adc201, channel=channel, place_basis=place_basis, due_at=due,
                  flagged=reg.register_flagged)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kuaiban.platform import auth
-from kuaiban.platform.errors import Unauthenticated
+from kuaiban.platform.errors import Throttled, Unauthenticated
 from kuaiban.web.page_support import PostedForm, SessionDep, text
 from kuaiban.web.session import COOKIE, safe_next, signed_in
 from kuaiban.web.templating import render
@@ -33,15 +33,20 @@ def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Res
         errors["username"] = "请填写用户名"
     if not password:
         errors["password"] = "请填写密码"
-    status = 422
+    status, headers = 422, None
     if not errors:
         try:
-            token, expires = auth.login(session, username, password)
+            token, expires = auth.login(session, username, password,
+                                        address=request.client.host if request.client else None)
         except Unauthenticated as exc:
             errors["password"], status = exc.message, 401
+        except Throttled as exc:  # 423 (account) or 429 (address), with when to try again
+            errors["password"], status, headers = exc.message, exc.status, exc.headers
     if errors:
-        return render(request, "login.html", {"next": target, "errors": errors, "username": username},
-                      status=status, user=None)
+        response = render(request, "login.html", {"next": target, "errors": errors, "username": username},
+                          status=status, user=None)
+        response.headers.update(headers or {})
+        return response
     # commit before answering: the browser follows the redirect at once, and the request-scoped session
     # would otherwise commit the token only after the next request may already have looked for it
     session.commit()

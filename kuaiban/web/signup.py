@@ -108,17 +108,20 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
         errors[exc.field or "province"] = exc.message
     if password != password2:
         errors["password2"] = "两次输入的密码不一致"
+    status = 422
     if not errors:
         try:
             applicant = auth.create_applicant(session, values["kind"], values["name"], id_number=values["id_number"],
                                               region=region)
-            auth.create_user(session, values["username"], password, APPLICANT, region=applicant.region,
-                             applicant=applicant, display_name=applicant.name)
-            token, expires = auth.login(session, values["username"], password)
-        except ServiceError as exc:
-            session.rollback()
+            user = auth.create_user(session, values["username"], password, APPLICANT, region=applicant.region,
+                                    applicant=applicant, display_name=applicant.name)
+            token, expires = auth.issue_token(session, user,
+                                              address=request.client.host if request.client else None)
+        except ServiceError as exc:  # 409 when the username or the number is taken, even by a request
+            session.rollback()       # that arrived at the same moment (the database's unique indexes)
             errors[exc.field if exc.field in {*values, "password"} else "username"] = exc.message
+            status = exc.status
     if errors:
-        return render(request, "signup.html", _form(target, values, errors), status=422, user=None)
+        return render(request, "signup.html", _form(target, values, errors), status=status, user=None)
     session.commit()  # stored before the browser follows the redirect (see login.login_submit)
     return signed_in(request, token, expires, target)

@@ -1,10 +1,14 @@
 """Fixtures of the platform tests: a province with its cities' staff (administration), on a fresh database of
 each backend, with regions as 行政区划代码 (430000 湖南省, 430100 长沙市, 430104 岳麓区, 430200 株洲市); and the
-快办 test world (a region, its staff, two applicants) for the message centre."""
+快办 test world (a region, its staff, two applicants) for the message centre; synthetic ID numbers and a way
+to fire requests at the same instant from several threads for the account-security tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+import itertools
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -13,9 +17,11 @@ from sqlalchemy import Engine
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth, calendar
 from kuaiban.platform.models import User
+from kuaiban.unemployment.idnumber import compose
 from tests.services.conftest import World, make_world
 
-PASSWORD = "correct-horse-42"
+PASSWORD = "Quiet-Lantern-47"  # passes the policy: 16 characters, three classes, not guessable
+_numbers = itertools.count(101, 2)
 
 
 @dataclass
@@ -67,3 +73,28 @@ def hunan(backend_url) -> Province:
 @pytest.fixture
 def world(backend_url) -> World:
     return make_world(backend_url)
+
+
+def citizen_number() -> str:
+    """A well-formed 公民身份号码 of nobody: county 430102, 1990, a fresh odd order code each call."""
+    return compose("430102", dt.date(1990, 5, 17), next(_numbers) % 1000)
+
+
+def at_once(n: int, request: Callable[[int], object]) -> list:
+    """``request(i)`` for i in 0..n-1 on n threads released together by a barrier; the answers in order."""
+    barrier = threading.Barrier(n)
+    answers: list = [None] * n
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            answers[i] = request(i)
+        except Exception as exc:  # reported as the answer, so a crash shows in the assertion
+            answers[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return answers

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from kuaiban.platform import auth
-from kuaiban.platform.errors import Forbidden, Invalid, Unauthenticated
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Unauthenticated
 from kuaiban.platform.models import AuditEntry, Token, User
 
 from .conftest import PASSWORD
@@ -56,10 +56,12 @@ def test_wrong_user_or_password_get_the_same_answer(world):
 
 def test_user_creation_is_checked_field_by_field(world):
     with world.session() as s:
-        for kw, fld in [({"role": "admin"}, "role"), ({"password": "short"}, "password"),
-                        ({"username": "window"}, "username"), ({"role": "applicant"}, "applicant")]:
-            args = {"username": "new", "password": "long enough", "role": "window"} | kw
-            with pytest.raises(Invalid) as e:
+        for kw, error, fld in [({"role": "admin"}, Invalid, "role"), ({"password": "short"}, Invalid, "password"),
+                               ({"username": "window"}, Conflict, "username"),
+                               ({"username": " WINDOW "}, Conflict, "username"),  # the same name, normalised
+                               ({"role": "applicant"}, Invalid, "applicant")]:
+            args = {"username": "new", "password": "Long enough pw 7", "role": "window"} | kw
+            with pytest.raises(error) as e:
                 auth.create_user(s, args["username"], args["password"], args["role"])
             assert e.value.field == fld
 

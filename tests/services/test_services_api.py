@@ -111,17 +111,18 @@ def test_tokens_and_roles(api):
 
 def test_register_an_applicant_and_staff(api):
     client, _, login = api
-    r = client.post("/api/auth/register", json={"username": "newco", "password": "long enough pw",
+    r = client.post("/api/auth/register", json={"username": "newco", "password": "Long enough pw 7",
                                                 "kind": "enterprise", "name": "测试企业丙", "region": "示例市"})
     assert r.status_code == 201 and r.json()["role"] == "applicant"
-    r = client.post("/api/auth/register", json={"username": "newco", "password": "long enough pw",
+    r = client.post("/api/auth/register", json={"username": "newco", "password": "Long enough pw 7",
                                                 "kind": "enterprise", "name": "测试企业丙"})
-    assert r.status_code == 422 and r.json()["field"] == "username"
+    # a taken username is a conflict with what exists (409, as a taken ID number), not a malformed request
+    assert r.status_code == 409 and r.json()["field"] == "username"
     r = client.post("/api/users", headers=login("supervisor"),
-                    json={"username": "w2", "password": "long enough pw", "role": "window"})
+                    json={"username": "w2", "password": "Long enough pw 7", "role": "window"})
     assert r.json()["region"] == "示例市"
     assert client.post("/api/users", headers=login("window"),
-                       json={"username": "w3", "password": "long enough pw", "role": "window"}).status_code == 403
+                       json={"username": "w3", "password": "Long enough pw 7", "role": "window"}).status_code == 403
 
 
 # ---------------------------------------------------------------- one transaction, one worker-thread trip

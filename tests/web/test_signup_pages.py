@@ -32,8 +32,9 @@ def synthetic_credit_code() -> str:
 
 def form(**overrides) -> dict:
     tag = random.randrange(10**8)
-    data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "province": "430000", "city": "430100", "county": "430102",
-            "username": f"signup{tag}", "password": "long enough pw", "password2": "long enough pw",
+    data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "province": "430000",
+            "city": "430100", "county": "430102",
+            "username": f"signup{tag}", "password": "Long enough pw 7", "password2": "Long enough pw 7",
             "next": "/unemployment"}
     return data | overrides
 
@@ -63,6 +64,7 @@ def test_an_enterprise_registers_with_its_credit_code(app_client):
     ({"kind": "enterprise", "id_number": "91430100ABCDEFGHJ0"}, "id_number", "统一社会信用代码"),
     ({"password2": "something else"}, "password2", "两次输入的密码不一致"),
     ({"kind": ""}, "kind", "请选择注册类型"),
+    ({"password": "12345678", "password2": "12345678"}, "password", "长度至少 10 位；须包含大写字母"),
 ])
 def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, overrides, field, message):
     data = form(**overrides)
@@ -70,7 +72,7 @@ def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, ov
     assert r.status_code == 422 and message in r.text
     assert f'id="{field}-error"' in r.text and 'aria-invalid="true"' in r.text
     assert app_client.post("/api/auth/login", json={"username": data["username"],
-                                                    "password": "long enough pw"}).status_code == 401
+                                                    "password": "Long enough pw 7"}).status_code == 401
 
 
 def test_a_number_already_registered_is_refused(app_client):
@@ -78,7 +80,7 @@ def test_a_number_already_registered_is_refused(app_client):
     assert register(app_client, first).status_code == 303
     again = form(id_number=first["id_number"])
     r = register(app_client, again)
-    assert r.status_code == 422 and "该证件号码已注册账号" in r.text
+    assert r.status_code == 409 and "该证件号码已注册账号" in r.text
 
 
 # ---------------------------------------------------------------- the region, from the hierarchy

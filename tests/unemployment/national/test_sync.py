@@ -19,7 +19,7 @@ from tests.unemployment.national.harness import converge, problems, synchronizer
 def file_at_window(engine, n: int) -> None:
     """Cases filed at a local window: no ADC201, identified by AAB301 + AAZ341 only."""
     with session_scope(engine) as session:
-        clerk = auth.create_user(session, "window-sample", "password-sample", WINDOW, region="430102")
+        clerk = auth.create_user(session, "window-sample", "Sample-Lantern-47x", WINDOW, region="430102")
         for record in synthetic_applications(n, start=500_000, batch="W"):
             record.pop("ADC201")
             registration.submit(session, clerk, record, declaration_signed=True)

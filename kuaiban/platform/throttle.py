@@ -1,0 +1,91 @@
+"""Login failure handling (登录失败处理, GB/T 22239-2019 8.1.4.1 b): counters of failed logins per account
+and per client address, kept in the database so that every worker process sees the same counts.
+
+- an account with ``ACCOUNT_LIMIT`` failures within ``WINDOW`` is locked for ``LOCKOUT`` (423);
+- an address with ``ADDRESS_LIMIT`` failures within ``WINDOW`` is refused for ``LOCKOUT`` (429).
+
+Unknown usernames are counted like real ones, so a lock tells nothing about whether an account exists.
+Account keys hold a SHA-256 of the normalised username, not the name (a mistyped password is often what
+lands in the username field).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from kuaiban.platform.errors import Locked, Throttled, TooManyRequests
+from kuaiban.platform.models import LoginThrottle
+
+ACCOUNT_LIMIT = 5
+ADDRESS_LIMIT = 30
+WINDOW = dt.timedelta(minutes=15)
+LOCKOUT = dt.timedelta(minutes=15)
+
+
+def account_key(username: str) -> str:
+    return "account:" + hashlib.sha256(username.encode()).hexdigest()
+
+
+def address_key(address: str | None) -> str | None:
+    return f"address:{address[:100]}" if address else None
+
+
+def _retry_message(until: dt.datetime, at: dt.datetime, who: str) -> str:
+    minutes = max(1, -(-int((until - at).total_seconds()) // 60))
+    return f"{who}登录失败次数过多，请 {minutes} 分钟后（{until:%H:%M} 以后）再试"
+
+
+def check(session: Session, account: str, address: str | None, at: dt.datetime) -> None:
+    """Raise :class:`TooManyRequests` or :class:`Locked` if either key is locked at ``at``."""
+    keys = [k for k in (address, account) if k]
+    rows = dict(session.execute(select(LoginThrottle.key, LoginThrottle.locked_until)
+                                .where(LoginThrottle.key.in_(keys), LoginThrottle.locked_until > at)).all())
+    if address in rows:
+        until = rows[address]
+        raise TooManyRequests(_retry_message(until, at, "本地址"), "username",
+                              retry_after=int((until - at).total_seconds()))
+    if account in rows:
+        until = rows[account]
+        raise Locked(_retry_message(until, at, "该账号") + "（账号已暂时锁定）", "username",
+                     retry_after=int((until - at).total_seconds()))
+
+
+def _insert(session: Session):
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(LoginThrottle)
+
+
+def fail(session: Session, key: str, limit: int, at: dt.datetime) -> dt.datetime | None:
+    """Count one failure for ``key``; the moment it is locked until when this one reaches ``limit``.
+
+    One upsert and one UPDATE in the caller's transaction: concurrent failures queue on the row
+    (PostgreSQL) or the write lock (SQLite), so none is lost."""
+    session.execute(_insert(session).values(key=key, failures=0, window_start=at, locked_until=None)
+                    .on_conflict_do_nothing())
+    stale = LoginThrottle.window_start <= at - WINDOW
+    failures = session.execute(
+        update(LoginThrottle).where(LoginThrottle.key == key)
+        .values(failures=case((stale, 1), else_=LoginThrottle.failures + 1),
+                window_start=case((stale, at), else_=LoginThrottle.window_start))
+        .returning(LoginThrottle.failures)).scalar_one()
+    if failures < limit:
+        return None
+    until = at + LOCKOUT
+    # the count starts again after the lock, so each further burst of ``limit`` guesses costs a lock
+    session.execute(update(LoginThrottle).where(LoginThrottle.key == key)
+                    .values(failures=0, window_start=at, locked_until=until))
+    return until
+
+
+def clear(session: Session, key: str) -> None:
+    """A successful login forgets the account's failures."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+
+__all__ = ["ACCOUNT_LIMIT", "ADDRESS_LIMIT", "LOCKOUT", "WINDOW", "Locked", "Throttled", "TooManyRequests",
+           "account_key", "address_key", "check", "clear", "fail"]
