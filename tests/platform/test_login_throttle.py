@@ -16,6 +16,7 @@ from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth, throttle
 from kuaiban.platform.errors import Locked, TooManyRequests, Unauthenticated
 from kuaiban.platform.models import AuditEntry
+from tests.web.forms import post_login
 
 from .conftest import PASSWORD
 
@@ -111,7 +112,7 @@ def test_the_json_login_answers_423_with_retry_after_and_workers_share_the_count
 def test_the_login_page_answers_429_with_retry_after(backend_url, engine):
     client = TestClient(create_app(backend_url))
     for i in range(throttle.ADDRESS_LIMIT):
-        assert client.post("/login", data={"username": f"someone{i}", "password": "wrong"}).status_code == 401
-    r = client.post("/login", data={"username": "win_hn", "password": PASSWORD}, follow_redirects=False)
+        assert post_login(client, f"someone{i}", "wrong").status_code == 401
+    r = post_login(client, "win_hn", PASSWORD)
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
     assert "登录失败次数过多" in r.text and "kuaiban_token" not in r.cookies

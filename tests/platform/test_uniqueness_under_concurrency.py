@@ -24,6 +24,7 @@ from kuaiban.unemployment import models as m
 from kuaiban.unemployment.registration import register_from_national, submit
 from kuaiban.web.unemployment_views import form_codes
 from tests.unemployment.world import SEPT_30, local_application, make_world, national_application
+from tests.web.forms import csrf_of, post_login
 
 from .conftest import PASSWORD, at_once, citizen_number
 
@@ -64,10 +65,12 @@ def test_a_burst_of_api_registrations_with_one_username_gives_one_account(backen
 def test_a_burst_of_page_registrations_with_one_id_number_gives_one_account(backend_url):
     client = TestClient(create_app(backend_url), raise_server_exceptions=False)
     number = citizen_number()
+    token = csrf_of(client.get("/register").text)  # one browser: its pre-session token serves every post
 
     def register(i: int):
-        form = {"kind": "citizen", "name": "测试申", "id_number": number, "region": "430102",
-                "username": f"page{i}", "password": PASSWORD, "password2": PASSWORD, "next": "/"}
+        form = {"csrf": token, "kind": "citizen", "name": "测试申", "id_number": number, "province": "430000",
+                "city": "430100", "county": "430102", "username": f"page{i}", "password": PASSWORD,
+                "password2": PASSWORD, "next": "/"}
         return client.post("/register", data=form, follow_redirects=False)
 
     answers = at_once(BURST, register)
@@ -116,7 +119,7 @@ def test_a_burst_of_unemployment_registrations_for_one_person_files_one(backend_
 def test_a_burst_of_unemployment_applications_on_the_page_files_one(backend_url):
     make_world(backend_url)
     client = TestClient(create_app(backend_url), raise_server_exceptions=False)
-    r = client.post("/login", data={"username": "citizen", "password": "correct-horse-42"}, follow_redirects=False)
+    r = post_login(client, "citizen", "correct-horse-42")
     assert r.status_code == 303
     csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', client.get("/unemployment/apply").text).group(1)
     record = local_application()

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from kuaiban.app import create_app
 from kuaiban.platform import auth
 from kuaiban.platform.errors import Invalid
+from tests.web.forms import post_login, post_register
 
 from .conftest import PASSWORD, citizen_number
 
@@ -43,11 +44,11 @@ def test_one_account_whatever_way_the_name_is_typed_api_and_pages(backend_url):
     for typed in ("alice", "ALICE", "ＡＬＩＣＥ", " alice "):
         r = client.post("/api/auth/login", json={"username": typed, "password": PASSWORD})
         assert r.status_code == 200 and r.json()["role"] == "applicant", typed
-    page = client.post("/login", data={"username": "Alice", "password": PASSWORD}, follow_redirects=False)
+    page = post_login(client, "Alice", PASSWORD)
     assert page.status_code == 303 and "kuaiban_token" in page.cookies
-    again = client.post("/register", data={"kind": "citizen", "name": "测试申", "id_number": citizen_number(),
-                                           "username": "ＡＬＩＣＥ", "password": PASSWORD, "password2": PASSWORD},
-                        follow_redirects=False)
+    again = post_register(client, {"kind": "citizen", "name": "测试申", "id_number": citizen_number(),
+                                   "province": "430000", "city": "430100", "county": "430102",
+                                   "username": "ＡＬＩＣＥ", "password": PASSWORD, "password2": PASSWORD})
     assert again.status_code == 409 and "该用户名已被使用" in again.text
     hidden = client.post("/api/auth/register", json={"username": "ali\u200bce", "password": PASSWORD,
                                                      "kind": "citizen", "name": "测试申",

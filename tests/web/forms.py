@@ -25,3 +25,9 @@ def post_logout(client: TestClient):
     """The nav's 退出 button, from any page (here /login, which shows the nav)."""
     token = csrf_of(client.get("/login").text)
     return client.post("/logout", data={"csrf": token}, follow_redirects=False)
+
+
+def post_register(client: TestClient, data: dict):
+    """Open /register, then post ``data`` with the token it carries; the response (a 303 when registered)."""
+    token = csrf_of(client.get("/register").text)
+    return client.post("/register", data={"csrf": token, **data}, follow_redirects=False)
