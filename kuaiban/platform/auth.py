@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit
+from kuaiban.platform import audit, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Unauthenticated
 from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
 
@@ -53,6 +53,7 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
         raise Invalid("密码至少 8 位", "password")
     if role == APPLICANT and applicant is None:
         raise Invalid("办事人账号须关联办事人（个人或单位）", "applicant")
+    region = _account_region(role, region, applicant)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Invalid(f"用户名已存在：{username}", "username")
     at = audit.now()
@@ -63,6 +64,19 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
     audit.record(session, "create_user", "user", user.id, actor=actor, at=at, username=username, role=role,
                  region=region)
     return user
+
+
+def _account_region(role: str, text: str | None, applicant: Applicant | None) -> str | None:
+    """The region code an account is stored with: an applicant's own region (the applicant's, when none is
+    given); a staff member's scope, where None (全国) is only for a supervisor said to be 全国 explicitly."""
+    if role == APPLICANT:
+        return regions.resolve(text) if (text or "").strip() else applicant.region
+    if not (text or "").strip():
+        raise Invalid("请填写管辖地区：行政区划代码或名称（如 430100、长沙），全国范围的监督人员填“全国”", "region")
+    scope = regions.resolve_scope(text)
+    if scope is None and role != SUPERVISOR:
+        raise Invalid("只有监督人员的管辖范围可以是全国，请填写具体地区", "region")
+    return scope
 
 
 def checked_id_number(kind: str, number: str) -> str:
@@ -86,6 +100,7 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
         raise Invalid("办事人类型须为 citizen（个人）或 enterprise（单位）", "kind")
     if not name.strip():
         raise Invalid("办事人名称不能为空", "name")
+    region = regions.resolve(region)  # blank refused: a case takes its applicant's region
     if id_number:
         id_number = checked_id_number(kind, id_number)
         taken = session.scalar(select(Applicant.id).where(Applicant.kind == kind,

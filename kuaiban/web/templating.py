@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from kuaiban.platform import regions
 from kuaiban.web.session import user_from_request
 
 HERE = Path(__file__).resolve().parent
@@ -23,6 +24,7 @@ def highlight(snippet: str) -> Markup:
 
 
 templates.env.filters["highlight"] = highlight
+templates.env.filters["region_label"] = regions.label  # 湖南省长沙市（430100）; 全国 for no region
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200):

@@ -18,9 +18,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuaiban.db import session_scope
+from kuaiban.platform import access
 from kuaiban.platform.errors import Forbidden, ServiceError
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
-from kuaiban.services import cases, ratings
+from kuaiban.services import assignment, cases, ratings
 from kuaiban.services.models import RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import csrf_failed, csrf_ok, message_page, render, user_in_roles
@@ -66,6 +67,7 @@ def queue_page(request: Request) -> Response:
             "overdue": {t.id for t in (*tasks, *late) if views.is_overdue(t)},
             "commitments": views.commitments_to_verify(s, user) if user.role in (REVIEWER, SUPERVISOR) else [],
             "rectifications": views.open_rectifications(s, user) if user.role == SUPERVISOR else [],
+            "unassigned": assignment.unassigned_ids(s, tasks) if user.role == SUPERVISOR else set(),
             "levels": ratings.LEVELS}, user=user)
 
 
@@ -214,8 +216,7 @@ def _rect_context(s, user: User, rect_id: int) -> dict:
     rect = views.rectification(s, rect_id)
     if rect is None:
         raise _NotFound(f"没有这项整改：{rect_id}")
-    if user.region is not None and rect.region != user.region:
-        raise Forbidden("无权处理其他地区的整改")
+    access.require_serves(user, rect.region, f"整改 {rect_id}")
     case = s.get(Case, rect.case_id)
     rating = views.rating_of(s, rect.case_id)
     return {"rect": rect, "case": case, "rating": rating, "levels": ratings.LEVELS,

@@ -57,10 +57,11 @@ def test_wrong_user_or_password_get_the_same_answer(world):
 def test_user_creation_is_checked_field_by_field(world):
     with world.session() as s:
         for kw, fld in [({"role": "admin"}, "role"), ({"password": "short"}, "password"),
-                        ({"username": "window"}, "username"), ({"role": "applicant"}, "applicant")]:
-            args = {"username": "new", "password": "long enough", "role": "window"} | kw
+                        ({"username": "window"}, "username"), ({"role": "applicant"}, "applicant"),
+                        ({"region": None}, "region"), ({"region": "示例市"}, "region"), ({"region": "全国"}, "region")]:
+            args = {"username": "new", "password": "long enough", "role": "window", "region": "430100"} | kw
             with pytest.raises(Invalid) as e:
-                auth.create_user(s, args["username"], args["password"], args["role"])
+                auth.create_user(s, args["username"], args["password"], args["role"], region=args["region"])
             assert e.value.field == fld
 
 

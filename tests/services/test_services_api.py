@@ -111,15 +111,25 @@ def test_tokens_and_roles(api):
 
 def test_register_an_applicant_and_staff(api):
     client, _, login = api
-    r = client.post("/api/auth/register", json={"username": "newco", "password": "long enough pw",
-                                                "kind": "enterprise", "name": "测试企业丙", "region": "示例市"})
+    new = {"username": "newco", "password": "long enough pw", "kind": "enterprise", "name": "测试企业丙"}
+    r = client.post("/api/auth/register", json=new | {"region": "湖南省长沙市岳麓区"})
     assert r.status_code == 201 and r.json()["role"] == "applicant"
-    r = client.post("/api/auth/register", json={"username": "newco", "password": "long enough pw",
-                                                "kind": "enterprise", "name": "测试企业丙"})
+    assert (r.json()["region"], r.json()["region_name"]) == ("430104", "湖南省长沙市岳麓区")
+    r = client.post("/api/auth/register", json=new | {"region": "430104"})
     assert r.status_code == 422 and r.json()["field"] == "username"
-    r = client.post("/api/users", headers=login("supervisor"),
+    for region in (None, "", "示例市"):  # blank or unknown: refused, naming the field
+        r = client.post("/api/auth/register", json=new | {"username": "newco2", "region": region})
+        assert (r.status_code, r.json()["field"]) == (422, "region"), region
+    supervisor = login("supervisor")
+    r = client.post("/api/users", headers=supervisor,
                     json={"username": "w2", "password": "long enough pw", "role": "window"})
-    assert r.json()["region"] == "示例市"
+    assert (r.json()["region"], r.json()["region_name"]) == ("430100", "湖南省长沙市")
+    r = client.post("/api/users", headers=supervisor,  # a district inside the supervisor's city
+                    json={"username": "w4", "password": "long enough pw", "role": "window", "region": "岳麓区"})
+    assert r.status_code == 201 and r.json()["region"] == "430104"
+    r = client.post("/api/users", headers=supervisor,  # another city: not theirs to staff
+                    json={"username": "w5", "password": "long enough pw", "role": "window", "region": "株洲"})
+    assert r.status_code == 403
     assert client.post("/api/users", headers=login("window"),
                        json={"username": "w3", "password": "long enough pw", "role": "window"}).status_code == 403
 

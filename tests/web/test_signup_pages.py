@@ -28,7 +28,7 @@ def synthetic_credit_code() -> str:
 
 def form(**overrides) -> dict:
     tag = random.randrange(10**8)
-    data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "region": "测试市",
+    data = {"kind": "citizen", "name": "测试个人", "id_number": synthetic_citizen_number(), "region": "湖南省长沙市岳麓区",
             "username": f"signup{tag}", "password": "long enough pw", "password2": "long enough pw",
             "next": "/unemployment"}
     return data | overrides
@@ -54,6 +54,8 @@ def test_an_enterprise_registers_with_its_credit_code(app_client):
     ({"kind": "enterprise", "id_number": "91430100ABCDEFGHJ0"}, "id_number", "统一社会信用代码"),
     ({"password2": "something else"}, "password2", "两次输入的密码不一致"),
     ({"kind": ""}, "kind", "请选择注册类型"),
+    ({"region": ""}, "region", "请选择所在地区"),
+    ({"region": "示例市"}, "region", "无法识别的地区：示例市"),
 ])
 def test_each_refusal_is_shown_at_its_field_and_nothing_is_stored(app_client, overrides, field, message):
     data = form(**overrides)
