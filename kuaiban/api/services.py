@@ -268,8 +268,8 @@ def _region(user: User, asked: str | None = None) -> str:
 
 @router.post("/config/routes", status_code=204, summary="本地区事项的承办机构")
 async def add_route(body: RouteIn, request: Request, cred: Credentials) -> Response:
-    await as_user(request, cred, lambda session, user: cases.route(session, _region(user, body.region), body.item, body.agency,
-                                                                  actor=user))
+    await as_user(request, cred, lambda session, user: cases.route(
+        session, _region(user, body.region), body.item, body.agency, actor=user))
     return Response(status_code=204)
 
 
@@ -337,6 +337,7 @@ class CaseOut(BaseModel):
     bundle: str
     status: str
     region: str | None
+    region_name: str | None = Field(default=None, description="地区全称，如 湖南省长沙市岳麓区")
     applicant: dict[str, str]
     submitted_at: dt.datetime
     completed_at: dt.datetime | None
@@ -356,6 +357,8 @@ class CaseSummary(BaseModel):
     status: str
     submitted_at: dt.datetime
     due_at: dt.datetime | None
+    region: str | None = None
+    region_name: str | None = None
 
 
 class CaseIn(Strict):
@@ -395,7 +398,7 @@ async def list_cases(request: Request, cred: Credentials, status: str | None = N
         if not 1 <= limit <= 500:  # checked after the token, as every other input
             raise Invalid("limit 须在 1–500 之间", "limit")
         return [{"number": c.number, "bundle": c.bundle_name, "status": c.status, "submitted_at": c.submitted_at,
-                 "due_at": c.due_at}
+                 "due_at": c.due_at, "region": c.region, "region_name": regions.full_name(c.region)}
                 for c in cases.list_cases(session, user, status=status, limit=limit, offset=offset)]
 
     return await as_user(request, cred, work)

@@ -100,13 +100,13 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
         raise Invalid("办事人类型须为 citizen（个人）或 enterprise（单位）", "kind")
     if not name.strip():
         raise Invalid("办事人名称不能为空", "name")
-    region = regions.resolve(region)  # blank refused: a case takes its applicant's region
     if id_number:
         id_number = checked_id_number(kind, id_number)
         taken = session.scalar(select(Applicant.id).where(Applicant.kind == kind,
                                                           Applicant.id_number == id_number))
         if taken is not None:
             raise Conflict("该证件号码已注册账号，请直接登录", "id_number")
+    region = regions.resolve(region)  # blank refused: a case takes its applicant's region
     a = Applicant(kind=kind, name=name.strip(), id_number=id_number, region=region, created_at=audit.now())
     session.add(a)
     session.flush()

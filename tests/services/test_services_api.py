@@ -176,3 +176,15 @@ def test_the_server_start_takes_its_long_lived_objects_out_of_the_collector(back
             assert client.get("/api/health").json()["status"] == "ok"
     finally:
         gc.unfreeze()
+
+
+def test_every_region_returned_comes_with_its_full_name(api):
+    client, _, login = api
+    citizen = login("citizen")
+    case = client.post("/api/cases", headers=citizen, json={"bundle": "1", "form": FORM, "items": ["2.4.3"]}).json()
+    assert (case["region"], case["region_name"]) == ("430100", "湖南省长沙市")
+    (listed,) = client.get("/api/cases", headers=login("supervisor")).json()
+    assert (listed["region"], listed["region_name"]) == ("430100", "湖南省长沙市")
+    assert client.get(f"/api/cases/{case['number']}", headers=citizen).json()["region_name"] == "湖南省长沙市"
+    assert client.get("/api/me", headers=citizen).json()["region_name"] == "湖南省长沙市"
+    assert client.get("/api/stats", headers=login("supervisor")).json()["by_region"][0]["region_name"] == "湖南省长沙市"

@@ -25,8 +25,8 @@ from kuaiban.library.models import Document
 from kuaiban.platform import auth, regions
 from kuaiban.services import cases
 from kuaiban.services.models import Case, Task
+from kuaiban.web import login as web_login
 from kuaiban.web import service_pages, workbench
-from kuaiban.web import session as web_session
 from kuaiban.web.templating import STATIC
 
 PASSWORD = "synthetic-pass-42"
@@ -82,7 +82,7 @@ def page_app(url: str) -> FastAPI:
     """The login pages and the two page groups on their own (the full app is what the browser tests use)."""
     app = FastAPI()
     app.state.engine = connect(url)
-    app.include_router(web_session.router)
+    app.include_router(web_login.router)
     app.include_router(service_pages.router)
     app.include_router(workbench.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -81,6 +81,7 @@ def test_browser_register_then_apply(page, screenshot, check_accessibility):
     data = form()
     page.get_by_label("姓名或单位名称").fill(data["name"])
     page.get_by_label("公民身份号码或统一社会信用代码").fill("430102199001011230")  # wrong check digit
+    page.get_by_label("所在地区").fill(data["region"])
     page.get_by_label("用户名").fill(data["username"])
     page.get_by_label("密码", exact=True).fill(data["password"])
     page.get_by_label("再次输入密码").fill(data["password"])
