@@ -24,8 +24,6 @@ from kuaiban.platform import regions
 from kuaiban.platform.errors import Forbidden
 from kuaiban.platform.models import APPLICANT, User
 
-UNASSIGNED = "未分派"  # shown beside a record no active staff member of the needed role serves
-
 Stmt = TypeVar("Stmt")
 
 

@@ -3,7 +3,7 @@
 A task waits for a 窗口人员 until it is accepted (and again while 待补正), then for a 后台审核人员. When no
 active account of that role serves the case's region (and, for a task routed to an agency, none of that
 agency or of no agency), nobody's queue shows it; the supervisors whose scope covers the case see it
-marked 未分派 instead (:data:`kuaiban.platform.access.UNASSIGNED`), and statistics count it.
+marked 未分派 instead, and statistics count it.
 """
 
 from __future__ import annotations

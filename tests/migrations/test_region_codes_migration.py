@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from kuaiban.db import MIGRATIONS, make_engine, migrate
-from kuaiban.platform.models import Applicant, User
+from kuaiban.platform.models import Applicant, AuditEntry, User
 from kuaiban.services.models import Case, ItemMaterial, ItemRoute, RegionSetting
 
 AT = dt.datetime(2026, 11, 30, 9)
@@ -64,6 +64,9 @@ def test_names_and_addresses_become_codes(backend_url):
         assert (s.scalar(select(ItemRoute.region)), s.scalar(select(ItemMaterial.region))) == ("430100", "430100")
         settings = {k: v for k, v in s.execute(select(RegionSetting.region, RegionSetting.value))}
         assert settings == {"430100": "5", "430000": "10"}
+        logged = [e.detail for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "convert_region"))]
+        assert {"table": "svc_cases", "from": "湖南省长沙市岳麓区", "to": "430104", "rows": 1,
+                "migration": "0005"} in logged
     engine.dispose()
 
 

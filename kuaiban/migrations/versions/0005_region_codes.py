@@ -3,7 +3,8 @@ are turned into the one code they name with kuaiban.platform.regions.resolve.
 
 A value that names no region, or several, stops the upgrade with a Chinese message naming the table, the
 column and the value; the upgrade runs in one transaction, so nothing is half-converted and no row is
-dropped. Blank values become NULL where the column allows it (an account without a region is the
+dropped. Each conversion (table, old value, new code, rows) is appended to the audit log in the same
+transaction. Blank values become NULL where the column allows it (an account without a region is the
 national scope, as before). The 失业登记 records' AAB301 columns are left alone: the national interface
 only ever stored codes there.
 
@@ -31,6 +32,17 @@ COLUMNS = (
     ("ue_register_insurance", True, None),
     ("ue_register_employment", True, None),
 )
+
+
+# the append-only audit log as of 0002 (the JSON column is serialised by SQLAlchemy on either backend)
+_AUDIT = sa.table("svc_audit", *(sa.column(c) for c in ("at", "actor_id", "actor_role", "action", "entity",
+                                                          "entity_id", "case_id")), sa.column("detail", sa.JSON))
+
+
+def _now():
+    from kuaiban.platform.audit import now
+
+    return now()
 
 
 class RegionNotConvertible(RuntimeError):
@@ -72,7 +84,12 @@ def upgrade() -> None:
         if unique_with:
             _refuse_collisions(conn, table, unique_with, codes)
         for old, new in changed.items():
-            conn.execute(sa.text(f"UPDATE {table} SET region = :new WHERE region = :old"), {"new": new, "old": old})
+            rows = conn.execute(sa.text(f"UPDATE {table} SET region = :new WHERE region = :old"),
+                                {"new": new, "old": old}).rowcount
+            conn.execute(sa.insert(_AUDIT), {"at": _now(), "actor_id": None, "actor_role": None,
+                                             "action": "convert_region", "entity": "region", "entity_id": None,
+                                             "case_id": None, "detail": {"table": table, "from": old, "to": new,
+                                                                         "rows": rows, "migration": revision}})
 
 
 def _refuse_collisions(conn, table: str, unique_with: tuple[str, ...], codes: dict[str, str | None]) -> None:
