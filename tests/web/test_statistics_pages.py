@@ -105,6 +105,10 @@ def test_supervisor_sees_their_regions_figures_as_charts_and_tables(app_client, 
     assert row["name"] in page
     assert f"{row['statutory']['average']} 个工作日" in page
     assert "全国失业登记接口同步" in page
+    assert f'<dd id="unassigned-tasks">{s["unassigned"]["tasks"]}</dd>' in page  # all finished: 0
+    (by_region,) = s["by_region"]
+    assert (by_region["region"], by_region["submitted"]) == (region_staff["region"], s["bundles"]["submitted"])
+    assert f'<th scope="row">{regions.label(region_staff["region"])}</th>' in page
     app_client.post("/logout")
     app_client.cookies.clear()
 
