@@ -30,7 +30,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REGION = "压测市"
+REGION = "430100"  # 湖南省长沙市: every region is a 行政区划代码
 PASSWORD = "bench-password-1"
 FORM = {"姓名": "压测", "性别": "女", "证件类型": "居民身份证", "证件号码": "000000000000000000",
         "证件有效期": "2030-01-01", "手机号码": "00000000000"}

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuaiban.deps import get_session, in_session
-from kuaiban.platform import auth
+from kuaiban.platform import access, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, User
 from kuaiban.services import cases, catalogue, ratings, stats
@@ -119,7 +119,8 @@ class RegisterIn(Strict):
     kind: str = Field(description="citizen（个人）或 enterprise（单位）")
     name: str = Field(min_length=1, max_length=200, description="姓名或单位名称")
     id_number: str | None = Field(default=None, max_length=40, description="证件号码或统一社会信用代码")
-    region: str | None = Field(default=None, max_length=40)
+    region: str | None = Field(default=None, max_length=40,
+                               description="所在地区（必填）：行政区划代码或名称，如 430104、湖南省长沙市岳麓区")
 
 
 class StaffIn(Strict):
@@ -128,11 +129,14 @@ class StaffIn(Strict):
     role: str = Field(description="window / reviewer / supervisor")
     agency: str | None = None
     display_name: str | None = None
+    region: str | None = Field(default=None, max_length=40,
+                               description="管辖地区：本账号管辖范围内的行政区划代码或名称；不填为开设者自己的范围")
 
 
 def _me(user: User) -> dict:
     return {"id": user.id, "username": user.username, "role": user.role, "role_name": auth.ROLE_NAMES[user.role],
-            "region": user.region, "agency": user.agency}
+            "region": user.region, "region_name": regions.full_name(user.region) if user.region else "全国",
+            "agency": user.agency}
 
 
 @router.post("/auth/login", response_model=TokenOut, summary="登录，取得令牌",
@@ -171,8 +175,14 @@ async def create_staff(body: StaffIn, request: Request, cred: Credentials) -> di
         auth.require_role(user, SUPERVISOR)
         if body.role == APPLICANT:
             raise Invalid("办事人请自行注册", "role")
-        return _me(auth.create_user(session, body.username, body.password, body.role, region=user.region,
-                                    agency=body.agency, display_name=body.display_name, actor=user))
+        scope = regions.resolve_scope(body.region) if body.region else user.region
+        if scope is None and user.region is not None:
+            raise Forbidden("只能在本账号的管辖地区内开设账号", "region")
+        if scope is not None:
+            access.require_serves(user, scope, f"地区 {regions.label(scope)} 的账号")
+        return _me(auth.create_user(session, body.username, body.password, body.role,
+                                    region=scope or regions.NATIONAL, agency=body.agency,
+                                    display_name=body.display_name, actor=user))
 
     return await as_user(request, cred, work)
 
@@ -185,38 +195,45 @@ async def me(request: Request, cred: Credentials) -> dict:
 # ---------------------------------------------------------------- region configuration
 
 
+_CONFIG_REGION = "适用地区：本账号管辖范围内的行政区划代码或名称；不填为本账号的地区（下级地区未另行配置时沿用）"
+
+
 class RouteIn(Strict):
     item: str = Field(min_length=1, description="事项编码，或无编码事项组的名称")
     agency: str = Field(min_length=1, max_length=80)
+    region: str | None = Field(default=None, max_length=40, description=_CONFIG_REGION)
 
 
 class MaterialIn(Strict):
     item: str = Field(min_length=1)
     material: str = Field(min_length=1, max_length=300)
     basis: str | None = Field(default=None, description="要求出处（服务指南等）")
+    region: str | None = Field(default=None, max_length=40, description=_CONFIG_REGION)
 
 
 class LimitIn(Strict):
     working_days: int = Field(ge=1, le=365)
 
 
-def _region(user: User) -> str:
+def _region(user: User, asked: str | None = None) -> str:
+    if asked:
+        return asked  # resolved and checked against the account's scope by cases.route / require_material
     if user.region is None:
-        raise Invalid("账号未关联地区", "region")
+        raise Invalid("全国范围的账号须写明适用地区", "region")
     return user.region
 
 
 @router.post("/config/routes", status_code=204, summary="本地区事项的承办机构")
 async def add_route(body: RouteIn, request: Request, cred: Credentials) -> Response:
-    await as_user(request, cred, lambda session, user: cases.route(session, _region(user), body.item, body.agency,
-                                                                  actor=user))
+    await as_user(request, cred, lambda session, user: cases.route(
+        session, _region(user, body.region), body.item, body.agency, actor=user))
     return Response(status_code=204)
 
 
 @router.post("/config/materials", status_code=204, summary="本地区事项须提交的材料")
 async def add_material(body: MaterialIn, request: Request, cred: Credentials) -> Response:
     await as_user(request, cred, lambda session, user: cases.require_material(
-        session, _region(user), body.item, body.material, basis=body.basis, actor=user))
+        session, _region(user, body.region), body.item, body.material, basis=body.basis, actor=user))
     return Response(status_code=204)
 
 
@@ -277,6 +294,7 @@ class CaseOut(BaseModel):
     bundle: str
     status: str
     region: str | None
+    region_name: str | None = Field(default=None, description="地区全称，如 湖南省长沙市岳麓区")
     applicant: dict[str, str]
     submitted_at: dt.datetime
     completed_at: dt.datetime | None
@@ -296,6 +314,8 @@ class CaseSummary(BaseModel):
     status: str
     submitted_at: dt.datetime
     due_at: dt.datetime | None
+    region: str | None = None
+    region_name: str | None = None
 
 
 class CaseIn(Strict):
@@ -335,7 +355,7 @@ async def list_cases(request: Request, cred: Credentials, status: str | None = N
         if not 1 <= limit <= 500:  # checked after the token, as every other input
             raise Invalid("limit 须在 1–500 之间", "limit")
         return [{"number": c.number, "bundle": c.bundle_name, "status": c.status, "submitted_at": c.submitted_at,
-                 "due_at": c.due_at}
+                 "due_at": c.due_at, "region": c.region, "region_name": regions.full_name(c.region)}
                 for c in cases.list_cases(session, user, status=status, limit=limit, offset=offset)]
 
     return await as_user(request, cred, work)
@@ -478,8 +498,7 @@ def _audit_entries(session: Session, user: User, case: str | None, limit: int) -
     if case is not None:
         stmt = stmt.where(AuditEntry.case_id == cases.get_case(session, user, case).id)
     elif user.region is not None:
-        region_cases = select(Case.id).where(Case.region == user.region)
-        stmt = stmt.where(AuditEntry.case_id.in_(region_cases))
+        stmt = stmt.where(AuditEntry.case_id.in_(access.scoped(select(Case.id), user, Case.region)))
     return [{"id": e.id, "at": e.at, "actor_id": e.actor_id, "actor_role": e.actor_role, "action": e.action,
              "entity": e.entity, "entity_id": e.entity_id, "case_id": e.case_id, "detail": e.detail}
             for e in session.scalars(stmt)]

@@ -15,7 +15,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
-from kuaiban.platform import audit
+from kuaiban.platform import audit, regions
+from kuaiban.platform.models import SUPERVISOR
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration, statistics
 from kuaiban.unemployment import models as m
 
@@ -35,7 +36,8 @@ def _time(v: dt.datetime | None) -> str | None:
 
 def registration_out(reg: m.Registration, *, staff: bool) -> dict[str, Any]:
     """A registration as shown to its applicant, or (``staff``) to caseworkers with the register check."""
-    out = {"aaz341": reg.aaz341, "adc201": reg.adc201, "aab301": reg.aab301, "channel": reg.channel,
+    out = {"aaz341": reg.aaz341, "adc201": reg.adc201, "aab301": reg.aab301,
+           "region_name": regions.full_name(reg.aab301), "channel": reg.channel,
            "channel_name": m.CHANNEL_NAMES[reg.channel], "place_basis": reg.place_basis, "name": reg.name,
            "status": reg.status, "version": reg.version, "submitted_at": _time(reg.submitted_at),
            "limit_working_days": reg.limit_working_days, "limit_basis": reg.limit_basis, "due_at": _time(reg.due_at),
@@ -103,7 +105,9 @@ def get_one(aaz341: str, session: SessionDep, user: UserDep) -> dict:
 
 @router.get("/queue", summary="经办队列：本地区待审核（或指定状态）的失业登记，先到期者在前")
 def work_queue(session: SessionDep, user: UserDep, status: str = m.PENDING) -> list[dict]:
-    return [_out(r, user) for r in decision.queue(session, user, status=status)]
+    regs = decision.queue(session, user, status=status)
+    lost = decision.unassigned_ids(session, regs) if user.role == SUPERVISOR else set()
+    return [_out(r, user) | {"unassigned": r.id in lost} for r in regs]
 
 
 @router.get("/overdue", summary="已超过办结时限仍未审核的失业登记")

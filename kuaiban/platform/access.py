@@ -6,13 +6,19 @@ A staff account's scope is one 行政区划代码 (``User.region``) and covers e
 Applicants are not scoped by region: each pillar lets them see only what is their own.
 
 Every pillar asks here — in Python with :func:`serves`, in SQL with :func:`scoped` — and nowhere else.
+
+No application may be invisible: a record whose region no active staff member of the role that must act
+next serves is *未分派*; :class:`Staffing` finds those, and each pillar shows them to the supervisors whose
+scope covers the record (a national supervisor sees all of them).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
 
 from kuaiban.platform import regions
 from kuaiban.platform.errors import Forbidden
@@ -32,14 +38,38 @@ def require_serves(user: User, region: str | None, what: str) -> None:
         raise Forbidden(f"无权查看或办理{what}：不在本账号的管辖地区（{regions.label(user.region)}）内")
 
 
+def within(column, scope: str | None) -> ColumnElement[bool]:
+    """The SQL condition ``column`` (a region-code column) covered by ``scope`` (None: the whole country)."""
+    if scope is None:
+        return true()
+    prefix = regions.scope_prefix(scope)
+    return column == prefix if len(prefix) == 6 else column.like(prefix + "%")
+
+
 def scope_condition(user: User, column) -> ColumnElement[bool]:
     """The SQL condition ``column`` (a region-code column) in ``user``'s scope."""
-    if user.region is None:
-        return true()
-    prefix = regions.scope_prefix(user.region)
-    return column == prefix if len(prefix) == 6 else column.like(prefix + "%")
+    return within(column, user.region)
 
 
 def scoped(stmt: Stmt, user: User, column) -> Stmt:
     """``stmt`` limited to the rows whose ``column`` is in ``user``'s scope."""
     return stmt if user.region is None else stmt.where(scope_condition(user, column))
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Who is on duty: the (role, scope, agency) of every active staff account, read once per request."""
+
+    scopes: frozenset[tuple[str, str | None, str | None]]
+
+    @classmethod
+    def load(cls, session: Session) -> Staffing:
+        rows = session.execute(select(User.role, User.region, User.agency)
+                               .where(User.active.is_(True), User.role != APPLICANT).distinct())
+        return cls(frozenset((r.role, r.region, r.agency) for r in rows))
+
+    def assigned(self, role: str, region: str | None, agency: str | None = None) -> bool:
+        """Whether an active ``role`` serves ``region``; a record routed to an agency needs staff of that
+        agency or of none (staff without an agency see every agency's work, as the queues do)."""
+        return any(r == role and regions.covers(scope, region) and (not own or agency is None or own == agency)
+                   for r, scope, own in self.scopes)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.platform import audit, password_policy, throttle, uniqueness
+from kuaiban.platform import audit, password_policy, regions, throttle, uniqueness
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Throttled, Unauthenticated
 from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
 
@@ -85,6 +85,7 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
     if role == APPLICANT and applicant is None:
         raise Invalid("办事人账号须关联办事人（个人或单位）", "applicant")
     check_password(password, role=role, username=username, id_number=applicant.id_number if applicant else None)
+    region = _account_region(role, region, applicant)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(USERNAME_TAKEN, "username")
     at = audit.now()
@@ -95,6 +96,19 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
     audit.record(session, "create_user", "user", user.id, actor=actor, at=at, username=username, role=role,
                  region=region)
     return user
+
+
+def _account_region(role: str, text: str | None, applicant: Applicant | None) -> str | None:
+    """The region code an account is stored with: an applicant's own region (the applicant's, when none is
+    given); a staff member's scope, where None (全国) is only for a supervisor said to be 全国 explicitly."""
+    if role == APPLICANT:
+        return regions.resolve(text) if (text or "").strip() else applicant.region
+    if not (text or "").strip():
+        raise Invalid("请填写管辖地区：行政区划代码或名称（如 430100、长沙），全国范围的监督人员填“全国”", "region")
+    scope = regions.resolve_scope(text)
+    if scope is None and role != SUPERVISOR:
+        raise Invalid("只有监督人员的管辖范围可以是全国，请填写具体地区", "region")
+    return scope
 
 
 def checked_id_number(kind: str, number: str) -> str:
@@ -124,6 +138,7 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
                                                           Applicant.id_number == id_number))
         if taken is not None:
             raise Conflict(ID_NUMBER_TAKEN, "id_number")
+    region = regions.resolve(region)  # blank refused: a case takes its applicant's region
     a = Applicant(kind=kind, name=name.strip(), id_number=id_number, region=region, created_at=audit.now())
     session.add(a)
     _flush_unique(session, uniqueness.APPLICANT_IDENTITY, Conflict(ID_NUMBER_TAKEN, "id_number"))

@@ -21,6 +21,8 @@ False
 '430100'
 >>> full_name("110105")
 '北京市朝阳区'
+>>> resolve_scope("湖南"), resolve_scope("全国")
+('430000', None)
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from kuaiban.platform.errors import Invalid
 
 _DATED = re.compile(r"^\[(\d*)-(\d*)\](.*)$")
 PROVINCE, CITY, COUNTY = "province", "city", "county"
+NATIONAL = "全国"  # what a person writes for the whole country (a staff scope of no region)
 LEVEL_NAMES = {PROVINCE: "省级", CITY: "地级", COUNTY: "县级"}
 # City-level codes that are no city but a grouping; their districts belong to the province above
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位"}
@@ -274,3 +277,11 @@ def resolve(text: str | None, *, field: str = "region") -> str:
         shown = "、".join(label(c) for c in codes[:6]) + ("等" if len(codes) > 6 else "")
         raise Invalid(f"地区“{value}”不明确，可能是：{shown}；请写明上级地区或直接选择", field)
     return codes[0]
+
+
+def resolve_scope(text: str | None, *, field: str = "region") -> str | None:
+    """A staff account's scope from what a person wrote: None for 全国 (the whole country), otherwise the
+    one code :func:`resolve` finds; blank is refused like any unknown region."""
+    if re.sub(r"\s+", "", text or "") == NATIONAL:
+        return None
+    return resolve(text, field=field)

@@ -13,19 +13,22 @@ from typing import Annotated
 import typer
 
 from kuaiban.db import DatabaseError, connect, session_scope
-from kuaiban.platform import auth
+from kuaiban.platform import auth, regions
 from kuaiban.platform.errors import ServiceError
 from kuaiban.platform.models import APPLICANT, ROLES
 
 users_app = typer.Typer(help="经办人员账号", no_args_is_help=True, add_completion=False)
 STAFF_ROLES = [r for r in ROLES if r != APPLICANT]
+_OPTION_NAMES = {"region": "--region", "role": "--role", "username": "用户名", "password": "密码"}
 
 
 @users_app.command("create")
 def create(
     username: Annotated[str, typer.Argument(help="用户名")],
     role: Annotated[str, typer.Option("--role", help=f"角色：{' / '.join(STAFF_ROLES)}")],
-    region: Annotated[str, typer.Option("--region", help="所属地区，如 湖南")],
+    region: Annotated[str, typer.Option("--region", help=(
+        "管辖地区：6 位行政区划代码或能唯一确定的名称，如 430000、湖南（湖南省）、长沙（长沙市）；"
+        "下级地区一并管辖；“全国”仅限监督人员"))],
     agency: Annotated[str | None, typer.Option("--agency", help="所属经办机构")] = None,
     display_name: Annotated[str | None, typer.Option("--name", help="显示名称")] = None,
     db: Annotated[str | None, typer.Option("--db", help="数据库地址（默认 var/kuaiban.db）")] = None,
@@ -39,9 +42,11 @@ def create(
         with session_scope(connect(db)) as session:
             user = auth.create_user(session, username, password, role, region=region, agency=agency,
                                     display_name=display_name)
-            out = {"id": user.id, "username": user.username, "role": user.role, "region": user.region}
+            out = {"id": user.id, "username": user.username, "role": user.role, "region": user.region,
+                   "region_name": regions.label(user.region)}
     except (ServiceError, DatabaseError) as exc:
         field = getattr(exc, "field", None)
-        print(f"错误：{field + '：' if field else ''}{exc}", file=sys.stderr)
+        named = _OPTION_NAMES.get(field, field)
+        print(f"错误：{named + '：' if named else ''}{exc}".replace("\n", " "), file=sys.stderr)
         raise typer.Exit(code=2) from None
     print(json.dumps(out, ensure_ascii=False))

@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, func, insert, literal, select, union_all, upda
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from kuaiban.platform import audit, holidays
+from kuaiban.platform import access, audit, holidays, regions
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -221,8 +221,16 @@ def commitment_rows(item_name: str, material: str) -> list[catalogue.Commitment]
 # ---------------------------------------------------------------- configuration by region
 
 
-def route(session: Session, region: str, item_key: str, agency: str, *, actor: User) -> None:
+def _configured_region(actor: User, text: str) -> str:
+    """The region code a supervisor configures: what they wrote, resolved, and within their own scope."""
     require_role(actor, SUPERVISOR)
+    code = regions.resolve(text)
+    access.require_serves(actor, code, f"地区 {regions.label(code)} 的配置")
+    return code
+
+
+def route(session: Session, region: str, item_key: str, agency: str, *, actor: User) -> None:
+    region = _configured_region(actor, region)
     row = session.scalar(select(ItemRoute).where(ItemRoute.region == region, ItemRoute.item_key == item_key))
     if row is None:
         session.add(ItemRoute(region=region, item_key=item_key, agency=agency))
@@ -234,7 +242,7 @@ def route(session: Session, region: str, item_key: str, agency: str, *, actor: U
 
 def require_material(session: Session, region: str, item_key: str, material: str, *, basis: str | None,
                      actor: User) -> None:
-    require_role(actor, SUPERVISOR)
+    region = _configured_region(actor, region)
     if not material.strip():
         raise Invalid("材料名称不能为空", "material")
     exists = session.scalar(select(ItemMaterial.id).where(
@@ -254,11 +262,12 @@ def _region_setup_query():
     # Built once (like the other hot statements here): SQLAlchemy reuses the compiled SQL of a statement
     # object without walking it again for its cache key, which was a tenth of a token check's CPU.
     m, r = ItemMaterial.__table__, ItemRoute.__table__
+    within = bindparam("regions", expanding=True)
     return union_all(
-        select(literal(0).label("kind"), m.c.item_key, m.c.material.label("value"), m.c.id)
-        .where(m.c.region == bindparam("region"), m.c.item_key.in_(bindparam("keys", expanding=True))),
-        select(literal(1), r.c.item_key, r.c.agency, r.c.id)
-        .where(r.c.region == bindparam("region"), r.c.item_key.in_(bindparam("keys", expanding=True))),
+        select(literal(0).label("kind"), m.c.item_key, m.c.material.label("value"), m.c.region, m.c.id)
+        .where(m.c.region.in_(within), m.c.item_key.in_(bindparam("keys", expanding=True))),
+        select(literal(1), r.c.item_key, r.c.agency, r.c.region, r.c.id)
+        .where(r.c.region.in_(within), r.c.item_key.in_(bindparam("keys", expanding=True))),
     ).order_by("kind", "id")
 
 
@@ -267,12 +276,22 @@ _REGION_SETUP = _region_setup_query()
 
 def _region_setup(session: Session, region: str | None, items: list[PlannedItem]
                   ) -> tuple[dict[str, list[PlannedItem]], dict[str, str]]:
-    """The region's material plan for ``items`` and the agencies it routes them to, in one query."""
+    """The region's material plan for ``items`` and the agencies it routes them to, in one query.
+
+    A county without its own setting for an item follows its city's, a city its province's: for each
+    item, the materials and the agency of the nearest region above (or at) ``region`` that set them."""
     by_key = {i.key: i for i in items}
+    chain = [region] + [a.code for a in reversed(regions.ancestors(region))] if region else [""]
+    nearest = {code: n for n, code in enumerate(chain)}
+    rows = session.connection().execute(_REGION_SETUP, {"regions": chain, "keys": list(by_key)}).all()
+    level: dict[tuple[int, str], int] = {}
+    for kind, key, _value, where, _ in rows:
+        level[kind, key] = min(level.get((kind, key), len(chain)), nearest[where])
     plan: dict[str, list[PlannedItem]] = {}
     routes: dict[str, str] = {}
-    for kind, key, value, _ in session.connection().execute(_REGION_SETUP,
-                                                             {"region": region or "", "keys": list(by_key)}):
+    for kind, key, value, where, _ in rows:
+        if nearest[where] != level[kind, key]:
+            continue  # a nearer region set this item
         if kind == 0:
             plan.setdefault(value, []).append(by_key[key])
         else:
@@ -680,8 +699,7 @@ def case_status(session: Session, user: User, number: str) -> dict:
     if not rows:
         raise NotFound(f"没有这个办件：{number}", "number")
     head = rows[0]
-    if (user.role == APPLICANT and head.applicant_id != user.applicant_id) or (
-            user.role != APPLICANT and user.region is not None and user.region != head.region):
+    if not can_see_case(user, head):
         raise Forbidden(f"无权查看办件 {number}")
     return {"number": number, "status": head.status, "due_at": head.due_at, "completed_at": head.completed_at,
             "tasks": [{"id": r[5], "item_code": r.item_code, "item_name": r.item_name, "state": r.state,
@@ -691,9 +709,7 @@ def case_status(session: Session, user: User, number: str) -> dict:
 def _scope(stmt, user: User):
     if user.role == APPLICANT:
         return stmt.where(Case.applicant_id == user.applicant_id)
-    if user.region is not None:
-        return stmt.where(Case.region == user.region)
-    return stmt
+    return access.scoped(stmt, user, Case.region)
 
 
 def list_cases(session: Session, user: User, *, status: str | None = None, limit: int = 50,
@@ -738,6 +754,7 @@ def task_dict(t: Task) -> dict:
 
 def case_dict(c: Case) -> dict:
     return {"number": c.number, "bundle": c.bundle_name, "status": c.status, "region": c.region,
+            "region_name": regions.full_name(c.region),
             "applicant": {"kind": c.applicant.kind, "name": c.applicant.name},
             "submitted_at": c.submitted_at, "completed_at": c.completed_at, "due_at": c.due_at,
             "form": c.form, "tasks": [task_dict(t) for t in c.tasks],
@@ -750,11 +767,11 @@ def case_dict(c: Case) -> dict:
             "materials_committed": c.materials_committed}
 
 
-def can_see_case(user: User, case: Case) -> bool:
+def can_see_case(user: User, case) -> bool:
+    """An applicant sees their own cases; staff the cases of the regions they serve (a case or a row of one)."""
     if user.role == APPLICANT:
         return user.applicant_id == case.applicant_id
-    # staff and supervisors: their own region only (a user without region sees every region)
-    return user.region is None or user.region == case.region
+    return access.serves(user, case.region)  # staff: the regions their scope covers
 
 
 def check_case_access(user: User, case: Case) -> None:

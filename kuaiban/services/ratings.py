@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit, holidays
+from kuaiban.platform import access, audit, holidays, regions
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.errors import Conflict, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.services import notices
 from kuaiban.services.cases import get_case
@@ -59,6 +59,17 @@ def set_rectification_limit(session: Session, user: User, working_days: int) -> 
                  region=user.region, working_days=working_days)
 
 
+def rectification_limit(session: Session, region: str | None) -> str | None:
+    """The limit set for ``region`` or, failing that, for the nearest region above it (a county follows
+    its city, a city its province)."""
+    if not region:
+        return None
+    chain = [region] + [a.code for a in reversed(regions.ancestors(region))]
+    found = dict(session.execute(select(RegionSetting.region, RegionSetting.value)
+                                 .where(RegionSetting.region.in_(chain), RegionSetting.key == RECTIFICATION_LIMIT)).all())
+    return next((found[code] for code in chain if code in found), None)
+
+
 def rate(session: Session, user: User, number: str, level: int, text: str | None = None, *,
          at: dt.datetime | None = None) -> Rating:
     require_role(user, APPLICANT)
@@ -80,8 +91,7 @@ def rate(session: Session, user: User, number: str, level: int, text: str | None
         raise Conflict("该办件已评价，不能重复评价", "number") from None
     audit.record(session, "rate", "rating", rating.id, actor=user, at=at, case_id=case.id, level=level)
     if level in BAD:
-        limit = session.scalar(select(RegionSetting.value).where(RegionSetting.region == (case.region or ""),
-                                                                 RegionSetting.key == RECTIFICATION_LIMIT))
+        limit = rectification_limit(session, case.region)
         due = None
         if limit is not None:
             holidays.sync(session)
@@ -102,8 +112,7 @@ def advance(session: Session, user: User, rect_id: int, note: str, *, version: i
     rect = session.get(Rectification, rect_id)
     if rect is None:
         raise NotFound(f"没有这项整改：{rect_id}", "rect_id")
-    if user.region is not None and rect.region != user.region:
-        raise Forbidden("无权处理其他地区的整改")
+    access.require_serves(user, rect.region, f"整改 {rect_id}")
     if not note.strip():
         raise Invalid("须填写核实、整改或反馈情况", "note")
     if rect.state not in RECT_STEPS:
@@ -132,9 +141,7 @@ def advance(session: Session, user: User, rect_id: int, note: str, *, version: i
 
 def rectifications(session: Session, user: User, *, open_only: bool = True) -> list[Rectification]:
     require_role(user, SUPERVISOR)
-    stmt = select(Rectification)
-    if user.region is not None:
-        stmt = stmt.where(Rectification.region == user.region)
+    stmt = access.scoped(select(Rectification), user, Rectification.region)
     if open_only:
         stmt = stmt.where(Rectification.state != RECT_CLOSED)
     return list(session.scalars(stmt.order_by(Rectification.id)))

@@ -5,7 +5,9 @@
   minutes), against the statutory and target limits of 人社部发〔2020〕26号 附件2: the speed-up
   actually achieved is 1 − average / statutory limit;
 - materials avoided: asked once instead of once per item (deduplication), and replaced by commitments;
-- the good-rating rate (好评: 非常满意、满意、基本满意).
+- the good-rating rate (好评: 非常满意、满意、基本满意);
+- 未分派: open tasks no active staff member of the role that must act serves (``services.assignment``);
+- the same counts per region (行政区划代码 with its full name).
 
 Elapsed working days count the working days after the start day up to the completion day, as the
 deadline does (民法典 第二百零一条): a task done on the day it started took 0.
@@ -20,10 +22,11 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kuaiban.platform import access, regions
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.models import SUPERVISOR, User
-from kuaiban.services import catalogue
+from kuaiban.services import assignment, catalogue
 from kuaiban.services.models import CASE_DONE, DONE, REFUSED, Case, Rating, Task
 from kuaiban.services.ratings import GOOD
 
@@ -67,7 +70,7 @@ def summary(session: Session, user: User) -> dict:
     require_role(user, SUPERVISOR)
 
     def scoped(stmt):
-        return stmt.where(Case.region == user.region) if user.region is not None else stmt
+        return access.scoped(stmt, user, Case.region)
 
     by_bundle = {name: {"submitted": n, "completed": 0} for name, n in session.execute(
         scoped(select(Case.bundle_name, func.count(Case.id)).group_by(Case.bundle_name))).all()}
@@ -98,12 +101,27 @@ def summary(session: Session, user: User) -> dict:
             row["speedup_achieved"] = round(1 - stat["average"] / stat["value"], 4)
         times.append(row)
 
+    lost = assignment.unassigned(session, user)
+    per_region: dict[str | None, dict] = {}
+    for region, status, n in session.execute(scoped(select(Case.region, Case.status, func.count(Case.id))
+                                                    .group_by(Case.region, Case.status))):
+        row = per_region.setdefault(region, {"submitted": 0, "completed": 0, "unassigned_tasks": 0})
+        row["submitted"] += n
+        row["completed"] += n if status == CASE_DONE else 0
+    for _task, _case, region in lost:
+        per_region[region]["unassigned_tasks"] += 1
+    by_region = [{"region": code, "region_name": regions.full_name(code) or "未知地区", **row}
+                 for code, row in sorted(per_region.items(), key=lambda kv: kv[0] or "")]
+
     levels = dict(session.execute(scoped(select(Rating.level, func.count(Rating.id)).join(Case)
                                          .group_by(Rating.level))).all())
     rated = sum(levels.values())
     good = sum(n for lv, n in levels.items() if lv in GOOD)
     return {
         "region": user.region,
+        "region_name": regions.full_name(user.region) if user.region else "全国",
+        "unassigned": {"tasks": len(lost), "cases": len({case for _task, case, _region in lost})},
+        "by_region": by_region,
         "bundles": {"submitted": sum(b["submitted"] for b in by_bundle.values()),
                     "completed": sum(b["completed"] for b in by_bundle.values()), "by_bundle": by_bundle},
         "items": {"total": sum(tasks.values()), "completed": tasks.get(DONE, 0), "refused": tasks.get(REFUSED, 0),

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit, holidays
+from kuaiban.platform import access, audit, holidays
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Invalid
@@ -31,13 +31,7 @@ from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import notices
 from kuaiban.unemployment.records import load_record
-from kuaiban.unemployment.registration import (
-    EMPLOYMENT,
-    INSURANCE,
-    OPEN_PER_PERSON,
-    get_registration,
-    in_scope,
-)
+from kuaiban.unemployment.registration import EMPLOYMENT, INSURANCE, OPEN_PER_PERSON, get_registration
 from kuaiban.unemployment.validate import validate_record
 
 CONTACT_WORKING_DAYS = 5  # 人社厅发〔2020〕79号 一（三）“在办理失业登记后5个工作日内…主动联系” (shandong-2020.txt:5435)
@@ -145,20 +139,26 @@ def _conflict(reg: m.Registration, seen: int) -> Conflict:
 
 def _staff_scope(session: Session, user: User, stmt):
     require_role(user, WINDOW, REVIEWER, SUPERVISOR)
-    regs = session.scalars(stmt).all()
-    return [r for r in regs if in_scope(user, r.aab301)]
+    return list(session.scalars(stmt))  # stmt is already access.scoped to the user
 
 
 def queue(session: Session, user: User, *, status: str = m.PENDING, limit: int = 200) -> list[m.Registration]:
     """The caseworker's queue: registrations of the region in ``status``, the most urgent first."""
     if status not in m.STATES:
         raise Invalid(f"状态无效：{status}（可选 {'、'.join(m.STATES)}）", "status")
-    stmt = select(m.Registration).where(m.Registration.status == status)
-    if user.region and user.region.isdigit():
-        from kuaiban.unemployment.registration import region_prefix
-
-        stmt = stmt.where(m.Registration.aab301.startswith(region_prefix(user.region)))
+    stmt = access.scoped(select(m.Registration).where(m.Registration.status == status), user, m.Registration.aab301)
     return _staff_scope(session, user, stmt.order_by(m.Registration.submitted_at, m.Registration.id).limit(limit))
+
+
+def is_unassigned(staffing: access.Staffing, reg: m.Registration) -> bool:
+    """未分派: a registration waiting for a decision that no active 后台审核人员 of its region can make; the
+    supervisors whose scope covers it find it in their queue (a national supervisor sees every one)."""
+    return reg.status == m.PENDING and not staffing.assigned(REVIEWER, reg.aab301)
+
+
+def unassigned_ids(session: Session, regs: list[m.Registration]) -> set[int]:
+    staffing = access.Staffing.load(session)
+    return {r.id for r in regs if is_unassigned(staffing, r)}
 
 
 def overdue(session: Session, user: User, *, at: dt.datetime | None = None) -> list[m.Registration]:

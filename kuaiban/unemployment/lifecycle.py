@@ -28,12 +28,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from kuaiban.config import DATA
-from kuaiban.platform import audit
+from kuaiban.platform import access, audit
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.unemployment import models as m
-from kuaiban.unemployment.registration import get_registration, in_scope, region_prefix
+from kuaiban.unemployment.registration import get_registration
 
 # methods (3号 五 for 跟踪调查; 79号 一（三） adds 短信 for the first contact)
 DATA_MATCH = "信息比对"
@@ -144,9 +144,7 @@ def _registered_in_scope(session: Session, user: User) -> list[m.Registration]:
     require_role(user, WINDOW, REVIEWER, SUPERVISOR)
     stmt = (select(m.Registration).where(m.Registration.status == m.REGISTERED)
             .options(selectinload(m.Registration.followups)).order_by(m.Registration.decided_at, m.Registration.id))
-    if user.region and user.region.isdigit():
-        stmt = stmt.where(m.Registration.aab301.startswith(region_prefix(user.region)))
-    return [r for r in session.scalars(stmt) if in_scope(user, r.aab301)]
+    return list(session.scalars(access.scoped(stmt, user, m.Registration.aab301)))
 
 
 def followups_due(session: Session, user: User, *, on: dt.datetime | None = None) -> list[dict]:

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit, holidays
+from kuaiban.platform import access, audit, holidays
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
@@ -357,20 +357,9 @@ def register_from_national(session: Session, record: dict, *, received_at: dt.da
 # --------------------------------------------------------------------------- access
 
 
-def region_prefix(code: str) -> str:
-    """The part of a region code that its sub-regions share: 430000 → 43, 430100 → 4301, 430102 → 430102."""
-    while code.endswith("00") and len(code) > 2:
-        code = code[:-2]
-    return code
-
-
 def in_scope(user: User, aab301: str) -> bool:
-    """Staff act on registrations of their region: a 6-digit code covers its sub-regions; no region, all."""
-    if user.region is None:
-        return True
-    if len(user.region) != 6 or not user.region.isdigit():
-        return False
-    return aab301.startswith(region_prefix(user.region))
+    """Staff act on registrations of the regions they serve (the one rule, :mod:`kuaiban.platform.access`)."""
+    return access.serves(user, aab301)
 
 
 def get_registration(session: Session, user: User, aaz341: str) -> m.Registration:

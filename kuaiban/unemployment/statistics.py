@@ -16,12 +16,14 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from kuaiban.platform import access, regions
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
 from kuaiban.unemployment import models as m
+from kuaiban.unemployment.decision import is_unassigned
 from kuaiban.unemployment.deregistration import exit_reasons
-from kuaiban.unemployment.registration import in_scope, region_prefix
+from kuaiban.unemployment.registration import in_scope
 
 PERIOD_SOURCE = {"file": "data/compilations/shandong-2020.txt", "lines": [5451, 5451], "wenhao": "人社厅发〔2020〕79号",
                  "clause": "（九）"}
@@ -54,8 +56,9 @@ def compute(session: Session, start: dt.date, end: dt.date, *, region: str | Non
     stmt = select(m.Registration).options(selectinload(m.Registration.followups),
                                           selectinload(m.Registration.deregistration))
     if region:
-        stmt = stmt.where(m.Registration.aab301.startswith(region_prefix(region)))
+        stmt = stmt.where(access.within(m.Registration.aab301, region))
     regs = list(session.scalars(stmt))
+    staffing = access.Staffing.load(session)
     end_moment = dt.datetime.combine(end, dt.time(23, 59, 59))
 
     submitted = [r for r in regs if _within(r.submitted_at, start, end)]
@@ -80,7 +83,11 @@ def compute(session: Session, start: dt.date, end: dt.date, *, region: str | Non
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "source": PERIOD_SOURCE},
         "region": region,
+        "region_name": regions.full_name(region) if region else "全国",
         "submitted": len(submitted),
+        "submitted_by_region": {code: {"name": regions.full_name(code) or "未知地区", "count": n}
+                                for code, n in sorted(Counter(r.aab301 for r in submitted).items())},
+        "unassigned_pending": sum(1 for r in regs if is_unassigned(staffing, r)),
         "submitted_by_channel": dict(sorted(Counter(r.channel for r in submitted).items())),
         "submitted_by_place_basis": dict(sorted(Counter(r.place_basis for r in submitted).items())),
         "decided": len(decided),
@@ -104,9 +111,7 @@ def compute(session: Session, start: dt.date, end: dt.date, *, region: str | Non
 def statistics_for(session: Session, user: User, start: dt.date, end: dt.date, *, region: str | None = None) -> dict:
     """:func:`compute` for a supervisor or reviewer, limited to their region."""
     require_role(user, SUPERVISOR, REVIEWER)
-    region = region or user.region
-    if region and not (len(region) == 6 and region.isdigit()):
-        raise Invalid(f"统计地区应为6位行政区划代码：{region}", "region")
+    region = regions.resolve(region) if region else user.region
     if region and not in_scope(user, region):
-        raise Forbidden(f"无权统计地区 {region}", "region")
+        raise Forbidden(f"无权统计地区 {regions.label(region)}", "region")
     return compute(session, start, end, region=region)

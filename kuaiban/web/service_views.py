@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from kuaiban.corpus import docno
 from kuaiban.library.models import Document
-from kuaiban.platform import audit
+from kuaiban.platform import access, audit
 from kuaiban.platform.auth import ROLE_NAMES, require_role
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, User
 from kuaiban.services import catalogue
@@ -56,10 +56,6 @@ def limit_text(kind: str | None, value: int | None, basis: str | None) -> str:
     return f"{value}{LIMIT_NAMES[kind]}" + (f"（{basis}）" if basis else "")
 
 
-def _region_scope(stmt, user: User):
-    return stmt if user.region is None else stmt.where(Case.region == user.region)
-
-
 def queue(session: Session, user: User) -> list[Task]:
     """The open tasks a staff member works on: by role, in their region; a window clerk or reviewer with
     an agency sees that agency's tasks and the ones the region has not routed to any agency."""
@@ -69,7 +65,7 @@ def queue(session: Session, user: User) -> list[Task]:
     if user.role != SUPERVISOR and user.agency:
         stmt = stmt.where((Task.agency == user.agency) | Task.agency.is_(None))
     # deadline first (unknown deadlines last), then arrival
-    stmt = _region_scope(stmt, user).order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+    stmt = access.scoped(stmt, user, Case.region).order_by(Task.due_at.is_(None), Task.due_at, Task.id)
     return list(session.scalars(stmt).unique())
 
 
@@ -83,7 +79,7 @@ def commitments_to_verify(session: Session, user: User) -> list[Commitment]:
     require_role(user, REVIEWER, SUPERVISOR)
     stmt = (select(Commitment).join(Case).options(joinedload(Commitment.case))
             .where(Commitment.verification_state == TO_VERIFY))
-    return list(session.scalars(_region_scope(stmt, user).order_by(Commitment.id)))
+    return list(session.scalars(access.scoped(stmt, user, Case.region).order_by(Commitment.id)))
 
 
 def commitment(session: Session, commitment_id: int) -> Commitment | None:
@@ -100,8 +96,7 @@ def open_rectifications(session: Session, user: User) -> list[tuple[Rectificatio
     require_role(user, SUPERVISOR)
     stmt = (select(Rectification, Case, Rating).join(Case, Case.id == Rectification.case_id)
             .join(Rating, Rating.id == Rectification.rating_id).where(Rectification.state != RECT_CLOSED))
-    if user.region is not None:
-        stmt = stmt.where(Rectification.region == user.region)
+    stmt = access.scoped(stmt, user, Rectification.region)
     return [tuple(r) for r in session.execute(stmt.order_by(Rectification.id))]
 
 

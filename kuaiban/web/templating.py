@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from kuaiban.platform import regions
 from kuaiban.platform.auth import ROLE_NAMES
 from kuaiban.platform.models import User
 from kuaiban.web import csrf
@@ -30,6 +31,7 @@ def highlight(snippet: str) -> Markup:
 
 
 templates.env.filters["highlight"] = highlight
+templates.env.filters["region_label"] = regions.label  # 湖南省长沙市（430100）; 全国 for no region
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200,

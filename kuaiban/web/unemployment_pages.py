@@ -237,6 +237,7 @@ def review_queue(request: Request, s: SessionDep, user: Staff, status: str = m.P
     return render(request, "unemployment/queue.html", {
         "regs": regs, "status": status, "states": m.STATES, "channel_names": m.CHANNEL_NAMES,
         "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at is not None and r.due_at < now},
+        "unassigned": decision.unassigned_ids(s, regs) if user.role == SUPERVISOR else set(),
         "attention": lifecycle.followups_due(s, user, on=now), "reasons": deregistration.exit_reasons()},
         user=user)
 

@@ -18,9 +18,10 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kuaiban.platform import access
 from kuaiban.platform.errors import Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
-from kuaiban.services import cases, ratings
+from kuaiban.services import assignment, cases, ratings
 from kuaiban.services.models import RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
@@ -68,6 +69,7 @@ def queue_page(request: Request, s: SessionDep, user: Staff) -> Response:
         "overdue": {t.id for t in (*tasks, *late) if views.is_overdue(t)},
         "commitments": views.commitments_to_verify(s, user) if user.role in (REVIEWER, SUPERVISOR) else [],
         "rectifications": views.open_rectifications(s, user) if user.role == SUPERVISOR else [],
+        "unassigned": assignment.unassigned_ids(s, tasks) if user.role == SUPERVISOR else set(),
         "levels": ratings.LEVELS}, user=user)
 
 
@@ -159,9 +161,7 @@ def _rect_context(s, user: User, rect_id: int) -> dict:
     rect = views.rectification(s, rect_id)
     if rect is None:
         raise NotFound(f"没有这项整改：{rect_id}")
-    # the page reads the rectification itself: the core checks the region only when it is advanced
-    if user.region is not None and rect.region != user.region:
-        raise Forbidden("无权处理其他地区的整改")
+    access.require_serves(user, rect.region, f"整改 {rect_id}")
     case = s.get(Case, rect.case_id)
     rating = views.rating_of(s, rect.case_id)
     return {"rect": rect, "case": case, "rating": rating, "levels": ratings.LEVELS,

@@ -18,8 +18,8 @@ from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth
 from kuaiban.platform.models import User
 
-REGION = "示例市"
-OTHER_REGION = "另一市"
+REGION = "430100"  # 湖南省长沙市: its staff serve 岳麓区 (430104) and the rest of the city
+OTHER_REGION = "430200"  # 湖南省株洲市
 PASSWORD = "correct-horse-42"
 CERTIFICATE = "工资关系或工资审批手续复印件"  # 告知承诺制 list: 职工参保登记 may replace it
 SHARED = "劳动合同（测试配置）"  # needed by two items of 企业招用员工: asked once

@@ -59,10 +59,11 @@ def test_user_creation_is_checked_field_by_field(world):
         for kw, error, fld in [({"role": "admin"}, Invalid, "role"), ({"password": "short"}, Invalid, "password"),
                                ({"username": "window"}, Conflict, "username"),
                                ({"username": " WINDOW "}, Conflict, "username"),  # the same name, normalised
-                               ({"role": "applicant"}, Invalid, "applicant")]:
-            args = {"username": "new", "password": "Long enough pw 7", "role": "window"} | kw
+                               ({"role": "applicant"}, Invalid, "applicant"), ({"region": None}, Invalid, "region"),
+                               ({"region": "示例市"}, Invalid, "region"), ({"region": "全国"}, Invalid, "region")]:
+            args = {"username": "new", "password": "Long enough pw 7", "role": "window", "region": "430100"} | kw
             with pytest.raises(error) as e:
-                auth.create_user(s, args["username"], args["password"], args["role"])
+                auth.create_user(s, args["username"], args["password"], args["role"], region=args["region"])
             assert e.value.field == fld
 
 

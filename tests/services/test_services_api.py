@@ -111,16 +111,26 @@ def test_tokens_and_roles(api):
 
 def test_register_an_applicant_and_staff(api):
     client, _, login = api
-    r = client.post("/api/auth/register", json={"username": "newco", "password": "Long enough pw 7",
-                                                "kind": "enterprise", "name": "测试企业丙", "region": "示例市"})
+    new = {"username": "newco", "password": "Long enough pw 7", "kind": "enterprise", "name": "测试企业丙"}
+    r = client.post("/api/auth/register", json=new | {"region": "湖南省长沙市岳麓区"})
     assert r.status_code == 201 and r.json()["role"] == "applicant"
-    r = client.post("/api/auth/register", json={"username": "newco", "password": "Long enough pw 7",
-                                                "kind": "enterprise", "name": "测试企业丙"})
+    assert (r.json()["region"], r.json()["region_name"]) == ("430104", "湖南省长沙市岳麓区")
+    r = client.post("/api/auth/register", json=new | {"region": "430104"})
     # a taken username is a conflict with what exists (409, as a taken ID number), not a malformed request
     assert r.status_code == 409 and r.json()["field"] == "username"
-    r = client.post("/api/users", headers=login("supervisor"),
+    for region in (None, "", "示例市"):  # blank or unknown: refused, naming the field
+        r = client.post("/api/auth/register", json=new | {"username": "newco2", "region": region})
+        assert (r.status_code, r.json()["field"]) == (422, "region"), region
+    supervisor = login("supervisor")
+    r = client.post("/api/users", headers=supervisor,
                     json={"username": "w2", "password": "Long enough pw 7", "role": "window"})
-    assert r.json()["region"] == "示例市"
+    assert (r.json()["region"], r.json()["region_name"]) == ("430100", "湖南省长沙市")
+    r = client.post("/api/users", headers=supervisor,  # a district inside the supervisor's city
+                    json={"username": "w4", "password": "Long enough pw 7", "role": "window", "region": "岳麓区"})
+    assert r.status_code == 201 and r.json()["region"] == "430104"
+    r = client.post("/api/users", headers=supervisor,  # another city: not theirs to staff
+                    json={"username": "w5", "password": "Long enough pw 7", "role": "window", "region": "株洲"})
+    assert r.status_code == 403
     assert client.post("/api/users", headers=login("window"),
                        json={"username": "w3", "password": "Long enough pw 7", "role": "window"}).status_code == 403
 
@@ -167,3 +177,15 @@ def test_the_server_start_takes_its_long_lived_objects_out_of_the_collector(back
             assert client.get("/api/health").json()["status"] == "ok"
     finally:
         gc.unfreeze()
+
+
+def test_every_region_returned_comes_with_its_full_name(api):
+    client, _, login = api
+    citizen = login("citizen")
+    case = client.post("/api/cases", headers=citizen, json={"bundle": "1", "form": FORM, "items": ["2.4.3"]}).json()
+    assert (case["region"], case["region_name"]) == ("430100", "湖南省长沙市")
+    (listed,) = client.get("/api/cases", headers=login("supervisor")).json()
+    assert (listed["region"], listed["region_name"]) == ("430100", "湖南省长沙市")
+    assert client.get(f"/api/cases/{case['number']}", headers=citizen).json()["region_name"] == "湖南省长沙市"
+    assert client.get("/api/me", headers=citizen).json()["region_name"] == "湖南省长沙市"
+    assert client.get("/api/stats", headers=login("supervisor")).json()["by_region"][0]["region_name"] == "湖南省长沙市"

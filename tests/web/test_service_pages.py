@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from kuaiban.app import install_error_handlers
 from kuaiban.db import connect, session_scope
 from kuaiban.library.models import Document
-from kuaiban.platform import auth
+from kuaiban.platform import auth, regions
 from kuaiban.services import cases
 from kuaiban.services.models import Case, Task
 from kuaiban.web import login as login_pages
@@ -39,11 +39,22 @@ FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证
 ITEMS = ["1.1.5", "4.1.1"]  # 职工参保登记, 劳动用工备案 of 企业招用员工
 
 
+# each seeded region is a county no other test of the session uses, so queues never mix (the browser
+# tests share one database)
+_COUNTIES = iter([county.code for province in regions.provinces() for place in regions.children(province.code)
+                  for county in ([place] if place.level == regions.COUNTY else regions.children(place.code))])
+
+
+def fresh_county() -> str:
+    """A county code no earlier caller of this test session got."""
+    return next(_COUNTIES)
+
+
 @dataclass
 class Region:
-    """A synthetic region with an enterprise applicant, a window clerk, a reviewer and a supervisor."""
+    """A county (by its 行政区划代码) with an enterprise applicant, a window clerk, a reviewer and a supervisor."""
 
-    name: str
+    name: str  # the county's code, e.g. 110101
     applicant: str
     window: str
     reviewer: str
@@ -54,7 +65,7 @@ class Region:
 def seed_region(url: str) -> Region:
     """Users and the region's material requirements, made with the core (as `kuaiban users create` does)."""
     tag = uuid.uuid4().hex[:6]
-    region = Region(f"测试市{tag}", f"corp-{tag}", f"window-{tag}", f"reviewer-{tag}", f"supervisor-{tag}",
+    region = Region(fresh_county(), f"corp-{tag}", f"window-{tag}", f"reviewer-{tag}", f"supervisor-{tag}",
                     f"测试企业{tag}")
     with session_scope(connect(url)) as s:
         company = auth.create_applicant(s, "enterprise", region.company, region=region.name)

@@ -10,10 +10,12 @@ import uuid
 import pytest
 
 from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth
+from kuaiban.platform import auth, regions
 from kuaiban.services import cases, ratings, stats
 from kuaiban.web.session import COOKIE
 from tests.web.forms import post_login, post_logout
+
+from .test_service_pages import fresh_county
 
 PASSWORD = "synthetic-pass-42"
 # 企业招用员工's basic information (人社部发〔2021〕23号 附件1), made-up values
@@ -33,7 +35,7 @@ def cheap_scrypt(monkeypatch):
 def region_staff(live_db_url) -> dict:
     """A made-up region with its staff and one applicant, two finished cases, two ratings."""
     tag = uuid.uuid4().hex[:6]
-    region = f"测试市{tag}"
+    region = fresh_county()
     engine = connect(live_db_url)
     names = {role: f"{role}-{tag}" for role in ("supervisor", "window", "reviewer", "citizen")}
     with session_scope(engine) as s:
@@ -92,7 +94,7 @@ def test_supervisor_sees_their_regions_figures_as_charts_and_tables(app_client, 
     login(app_client, region_staff["names"]["supervisor"])
     page = app_client.get("/statistics").text
     s = region_staff["summary"]
-    assert f"统计：{region_staff['region']}" in page
+    assert f"统计：{regions.label(region_staff['region'])}" in page  # 北京市东城区（110101）
     assert f'<dd id="bundles-submitted">{s["bundles"]["submitted"]}</dd>' in page
     assert f'<dd id="items-completed">{s["items"]["completed"]}</dd>' in page
     assert f'<strong id="materials-avoided">{s["materials"]["avoided"]}</strong>' in page
@@ -103,6 +105,10 @@ def test_supervisor_sees_their_regions_figures_as_charts_and_tables(app_client, 
     assert row["name"] in page
     assert f"{row['statutory']['average']} 个工作日" in page
     assert "全国失业登记接口同步" in page
+    assert f'<dd id="unassigned-tasks">{s["unassigned"]["tasks"]}</dd>' in page  # all finished: 0
+    (by_region,) = s["by_region"]
+    assert (by_region["region"], by_region["submitted"]) == (region_staff["region"], s["bundles"]["submitted"])
+    assert f'<th scope="row">{regions.label(region_staff["region"])}</th>' in page
     post_logout(app_client)
     app_client.cookies.clear()
 

@@ -11,9 +11,11 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth
+from kuaiban.platform import auth, regions
+from kuaiban.platform.models import User
 from kuaiban.services import cases, ratings
 
 from .test_service_pages import (
@@ -87,6 +89,18 @@ def test_queues_follow_the_role(desk):
     assert "待审核与待办结（1）" in html and "职工参保登记" in html
     login(client, region.supervisor)
     assert "本地区在办事项（2）" in client.get("/workbench").text
+
+
+def test_the_supervisor_sees_tasks_nobody_on_duty_serves_marked_unassigned_with_the_region(desk):
+    client, url, region = desk
+    number = submitted(url, region, items=["2.4.3"])
+    login(client, region.supervisor)
+    html = client.get("/workbench").text
+    assert number in html and regions.label(region.name) in html and "未分派" not in html
+    with session_scope(connect(url)) as s:  # the window clerk leaves: nobody can 受理 the task
+        s.scalar(select(User).where(User.username == region.window)).active = False
+    html = client.get("/workbench").text
+    assert re.search(rf"{number}.*?未分派", html, re.S)
 
 
 def test_another_regions_staff_see_nothing_of_it(desk):

@@ -1,15 +1,14 @@
 """消息中心: messages to accounts, their delivery outbox, the default sender's deliveries
 
 Revision ID: 0006_notifications
-Revises: 0004_national_sync
+Revises: 0005_region_codes
 Create Date: 2026-12-02 06:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-# The integrator re-chains the parallel branches' revisions (0005 is another branch's).
 revision = '0006_notifications'
-down_revision = '0004_national_sync'
+down_revision = '0005_region_codes'
 branch_labels = None
 depends_on = None
 

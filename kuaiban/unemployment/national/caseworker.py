@@ -34,24 +34,30 @@ class AutoCaseworker:
         self.batch = batch
         self.exit_every = exit_every
 
-    def reviewer(self, session: Session) -> User:
-        user = session.scalar(select(User).where(User.username == REVIEWER_NAME))
+    def reviewer(self, session: Session, aab301: str) -> User:
+        """The synthetic reviewer of the registration's province (a reviewer's scope is a region, never
+        the whole country), made on first use."""
+        province = aab301[:2] + "0000"
+        name = f"{REVIEWER_NAME}-{province}"
+        user = session.scalar(select(User).where(User.username == name))
         if user is None:
             # nobody logs in as it: a random password that meets the policy (three classes by its prefix)
-            user = auth.create_user(session, REVIEWER_NAME, "Auto-" + secrets.token_hex(16), REVIEWER,
+            user = auth.create_user(session, name, "Auto-" + secrets.token_hex(16), REVIEWER, region=province,
                                     display_name="自动审核样例")
         return user
 
     def work(self, session: Session, now: dt.datetime) -> dict[str, int]:
         """Decide up to ``batch`` pending registrations, oldest first, in the caller's transaction."""
-        pending = session.execute(select(m.Registration.aaz341, m.Registration.version, m.Registration.application)
+        pending = session.execute(select(m.Registration.aaz341, m.Registration.version, m.Registration.application,
+                                         m.Registration.aab301)
                                   .where(m.Registration.status == m.PENDING)
                                   .order_by(m.Registration.id).limit(self.batch)).all()
         if not pending:
             return {"approved": 0, "rejected": 0, "deregistered": 0}
-        user = self.reviewer(session)
         counts = {"approved": 0, "rejected": 0, "deregistered": 0}
-        for aaz341, version, application in pending:
+        reviewers: dict[str, User] = {}  # by province, looked up once per batch
+        for aaz341, version, application, aab301 in pending:
+            user = reviewers.get(aab301[:2]) or reviewers.setdefault(aab301[:2], self.reviewer(session, aab301))
             approve = application.get("AAE815") != REJECT_MARK
             reg = decision.decide(session, user, aaz341, approve=approve,
                                   reason=None if approve else REJECT_REASON, version=version, at=now)

@@ -103,7 +103,8 @@ class SyncMachine(RuleBasedStateMachine):
     @rule()
     def file_locally(self):
         with session_scope(self.engine) as session:
-            clerk = auth.create_user(session, f"window-{self.windows}", "Sample-Lantern-47x", WINDOW)
+            clerk = auth.create_user(session, f"window-{self.windows}", "Sample-Lantern-47x", WINDOW,
+                                     region="430102")  # the synthetic feed's county
             record = synthetic_applications(1, start=700_000 + self.windows, batch="W")[0]
             record.pop("ADC201")
             registration.submit(session, clerk, record, declaration_signed=True)
