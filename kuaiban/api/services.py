@@ -63,7 +63,10 @@ class ServicesRoute(APIRoute):
             try:
                 return await handler(request)
             except ServiceError as exc:
-                return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status)
+                body = {"detail": exc.message, "field": exc.field}
+                if exc.errors:
+                    body["errors"] = exc.errors  # added field: all of a form's errors at once
+                return JSONResponse(body, status_code=exc.status)
             except RequestValidationError as exc:
                 errors = [{"field": _field_name(tuple(e["loc"])),
                            "detail": f"字段 {_field_name(tuple(e['loc']))} {_TYPE_MESSAGES.get(e['type'], '格式错误')}"}

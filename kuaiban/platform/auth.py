@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit
+from kuaiban.platform import audit, personal_data
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Unauthenticated
 from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
 
@@ -88,14 +88,20 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
         raise Invalid("办事人名称不能为空", "name")
     if id_number:
         id_number = checked_id_number(kind, id_number)
-        taken = session.scalar(select(Applicant.id).where(Applicant.kind == kind,
-                                                          Applicant.id_number == id_number))
+        taken = session.scalar(select(Applicant.id).where(
+            Applicant.kind == kind, Applicant.id_number_hash.in_(personal_data.lookup_hashes(id_number))))
         if taken is not None:
             raise Conflict("该证件号码已注册账号，请直接登录", "id_number")
     a = Applicant(kind=kind, name=name.strip(), id_number=id_number, region=region, created_at=audit.now())
     session.add(a)
     session.flush()
     return a
+
+
+def find_applicant(session: Session, kind: str, id_number: str) -> Applicant | None:
+    """The applicant holding ``id_number`` (searched through its keyed hash: the number is stored encrypted)."""
+    return session.scalar(select(Applicant).where(
+        Applicant.kind == kind, Applicant.id_number_hash.in_(personal_data.lookup_hashes(id_number))))
 
 
 def _hash_token(token: str) -> str:

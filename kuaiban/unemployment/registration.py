@@ -28,7 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit
+from kuaiban.platform import audit, personal_data
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
@@ -222,9 +222,9 @@ def person_number(record: dict) -> str:
 
 
 def _open_registration(session: Session, id_number: str) -> m.Registration | None:
-    return session.scalar(select(m.Registration).where(m.Registration.id_number == id_number,
-                                                       m.Registration.status.in_((m.PENDING, m.REGISTERED)))
-                          .limit(1))
+    return session.scalar(select(m.Registration).where(
+        m.Registration.id_number_hash.in_(personal_data.lookup_hashes(id_number)),
+        m.Registration.status.in_((m.PENDING, m.REGISTERED))).limit(1))
 
 
 def _file(session: Session, record: dict, *, channel: str, place_basis: str, at: dt.datetime,

@@ -32,7 +32,7 @@ from kuaiban.web.templating import STATIC
 PASSWORD = "synthetic-pass-42"
 CERTIFICATE = "工资关系或工资审批手续复印件"  # 告知承诺制 list (人社厅发〔2020〕110号 附件1 第 3 项): 职工参保登记
 SHARED = "劳动合同（测试配置）"  # a region's own requirement, needed by two items: asked once
-FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001010000",
+FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001019028",
         "证件有效期": "2030-01-01", "手机号码": "13800000000"}
 ITEMS = ["1.1.5", "4.1.1"]  # 职工参保登记, 劳动用工备案 of 企业招用员工
 
