@@ -110,18 +110,31 @@ def generate_key() -> DataKey:
     return DataKey(new_key_id(), AESGCM.generate_key(bit_length=256))
 
 
-def write_key_file(path: Path, keys: Iterable[DataKey]) -> None:
-    """Write the key file atomically with mode 0600 (directory 0700): the newest key first."""
+def write_key_file(path: Path, keys: Iterable[DataKey], *, replace: bool = True) -> None:
+    """Write the key file atomically with mode 0600 (directory 0700): the newest key first.
+
+    ``replace=False`` (the first use) never overwrites: when two server workers start at once, one file
+    wins and both use it — a key overwritten after use would leave data nobody can open."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write("# kuaiban 个人信息密钥：每行“编号 Base64”，第一行用于加密，各行均可解密。勿删旧密钥，除非已重新加密。\n")
-        for k in keys:
-            f.write(format_key(k) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("# kuaiban 个人信息密钥：每行“编号 Base64”，第一行用于加密，各行均可解密。"
+                    "旧密钥须在 kuaiban keys reencrypt 之后才可删除。\n")
+            for k in keys:
+                f.write(format_key(k) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        if replace:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if another process created the file first
+            except FileExistsError:
+                pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _load() -> KeyRing:
@@ -136,9 +149,9 @@ def _load() -> KeyRing:
         return _ring(keys, f"环境变量 {ENV_KEY}")
     path = key_file()
     if not path.exists():
-        write_key_file(path, [generate_key()])
+        write_key_file(path, [generate_key()], replace=False)
     keys = []
-    for n, line in enumerate(path.read_text(encoding="ascii").splitlines(), 1):
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if line and not line.startswith("#"):
             key_id, _, b64 = line.partition(" ")

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, sele
 from sqlalchemy.orm.attributes import set_committed_value
 from stdnum.cn import ric
 
-from kuaiban.platform import audit, personal_data
+from kuaiban.platform import audit, disclosure, personal_data
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -717,7 +717,15 @@ def case_view(session: Session, user: User, number: str) -> dict:
     check_case_access(user, case)
     for name, query in _CASE_CHILDREN.items():
         setattr(case, name, conn.execute(query, {"case_id": head.id}).all())  # rows read like objects
+    disclose(session, user, case)
     return case_dict(case)
+
+
+def disclose(session: Session, user: User, case) -> None:
+    """``case`` is about to be shown in full (a detail page or endpoint): a staff member's read of its
+    personal fields goes to the audit log. Lists show :func:`case_dict` with ``masked=True`` instead."""
+    shown = [k for k, v in (case.form or {}).items() if form_fields.is_personal(k) and v]
+    disclosure.record_full_read(session, user, "case", case.id, fields=shown, case_id=case.id, number=case.number)
 
 
 def case_status(session: Session, user: User, number: str) -> dict:
@@ -782,11 +790,12 @@ def task_dict(t: Task) -> dict:
             "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice}
 
 
-def case_dict(c: Case) -> dict:
+def case_dict(c: Case, *, masked: bool = False) -> dict:
+    """A case as the API gives it; ``masked``: its personal fields masked, as every list shows them."""
     return {"number": c.number, "bundle": c.bundle_name, "status": c.status, "region": c.region,
             "applicant": {"kind": c.applicant.kind, "name": c.applicant.name},
             "submitted_at": c.submitted_at, "completed_at": c.completed_at, "due_at": c.due_at,
-            "form": c.form, "tasks": [task_dict(t) for t in c.tasks],
+            "form": form_fields.masked_form(c.form) if masked else c.form, "tasks": [task_dict(t) for t in c.tasks],
             "materials": [{"name": m.name, "needed_by": m.needed_by, "status": m.status, "reference": m.reference}
                           for m in c.materials],
             "commitments": [{"id": x.id, "item": x.item_name, "certificate": x.certificate, "text": x.text,

@@ -28,13 +28,14 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit, personal_data
+from kuaiban.platform import audit, disclosure, personal_data
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
 from kuaiban.platform.models import APPLICANT, WINDOW, Applicant, User
 from kuaiban.platform.regions import region_name
 from kuaiban.unemployment import models as m
+from kuaiban.unemployment.personal import is_personal
 from kuaiban.unemployment.records import load_code_tables
 from kuaiban.unemployment.registers import Registers, SimulatedRegisters, check_status
 from kuaiban.unemployment.validate import FieldError, validate_record
@@ -364,6 +365,14 @@ def get_registration(session: Session, user: User, aaz341: str) -> m.Registratio
             raise Forbidden(f"无权查看失业登记 {aaz341}")
     elif not in_scope(user, reg.aab301):
         raise Forbidden(f"无权查看失业登记 {aaz341}（不属本地区）")
+    return reg
+
+
+def disclose(session: Session, user: User, reg: m.Registration) -> m.Registration:
+    """``reg`` about to be shown in full (a detail page or endpoint): a staff member's read of its personal
+    fields goes to the audit log. Lists must show :func:`kuaiban.unemployment.personal.masked_record`."""
+    shown = [k for k, v in (reg.application or {}).items() if is_personal(k) and v]
+    disclosure.record_full_read(session, user, "ue_registration", reg.id, fields=shown, aaz341=reg.aaz341)
     return reg
 
 

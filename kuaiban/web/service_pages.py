@@ -135,6 +135,7 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
     planned = cases.plan_items(bundle, items)
     return {"bundle": bundle, "spec": cases.form_spec(bundle), "planned": planned, "items": items or [],
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
+            "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
             "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned}}
 
 
@@ -211,11 +212,10 @@ async def submit_application(request: Request, seq: str) -> Response:
 
 
 def _check_application(ctx: dict, app: Application) -> dict[str, str]:
-    """Every problem at once, each next to its field (the core stops at the first)."""
+    """Every problem at once, each next to its field: the form's by the core's own checks, then the materials'."""
     errors: dict[str, str] = {}
-    for f in ctx["spec"].fields:
-        if f.required and not str(app.form.get(f.name) or "").strip():
-            errors[f"form.{f.name}"] = f"缺少必填信息项：{f.name}"
+    for e in cases.form_errors(ctx["bundle"].seq, ctx["applicant"], app.form)[1]:
+        errors.setdefault(e["field"], e["detail"])
     by_name = {m.name: m for m in ctx["materials"]}
     for name in app.too_large:
         errors[f"materials.{name}"] = f"文件过大：不超过 {MAX_UPLOAD // (1024 * 1024)} MB"
@@ -268,6 +268,8 @@ def _submit(request: Request, seq: str, app: Application) -> Response:
                 if key.startswith("commitments["):
                     key = f"materials.{app.commit[int(key[12:-1])]}"
                 errors[key] = exc.message
+                for e in exc.errors or ():
+                    errors.setdefault(e["field"], e["detail"])
         if errors:
             s.rollback()
             values = {k.removeprefix("form."): v for k, v in app.form.items()}

@@ -281,8 +281,10 @@ FORM_FIELDS: dict[str, dict[str, str]] = {
 FORM_TITLES = {"decision": "审核", "followup": "跟踪调查", "service": "服务", "deregister": "注销登记"}
 
 
-def _review_context(s: Session, user: User, aaz341: str) -> dict:
+def _review_context(s: Session, user: User, aaz341: str, *, read: bool = False) -> dict:
     reg = registration.get_registration(s, user, aaz341)
+    if read:  # the page shows the application in full: a staff member's read is audited
+        registration.disclose(s, user, reg)
     now = _now()
     ctx = _status_context(s, reg, now) | {
         "app_groups": uv.record_groups(reg.application), "check": reg.register_check or {},
@@ -302,7 +304,7 @@ def review_page(request: Request, aaz341: str, done: str | None = None) -> Respo
         if isinstance(user, Response):
             return user
         try:
-            ctx = _review_context(s, user, aaz341)
+            ctx = _review_context(s, user, aaz341, read=True)
         except ServiceError as exc:
             return message_page(request, "无法查看失业登记", exc.message, status=exc.status, user=user)
         return render(request, "unemployment/review.html",
@@ -336,7 +338,7 @@ def _act(request: Request, aaz341: str, form: str, values: dict[str, str], token
         if errors:
             s.rollback()
             try:
-                ctx = _review_context(s, user, aaz341)
+                ctx = _review_context(s, user, aaz341, read=True)
             except ServiceError as exc:
                 return message_page(request, "无法办理", exc.message, status=exc.status, user=user)
             ids = FORM_FIELDS[form]
