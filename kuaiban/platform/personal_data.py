@@ -20,6 +20,7 @@ database and the opening on the way out, so the rest of the code reads and write
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -129,10 +130,8 @@ def write_key_file(path: Path, keys: Iterable[DataKey], *, replace: bool = True)
         if replace:
             os.replace(tmp, path)
         else:
-            try:
-                os.link(tmp, path)  # fails if another process created the file first
-            except FileExistsError:
-                pass
+            with contextlib.suppress(FileExistsError):  # another process created it first: use theirs
+                os.link(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
