@@ -126,7 +126,7 @@ def value_error(name: str, value: object, form: dict) -> str | None:
     k = kind(name)
     if k == "id_number":
         id_type = str(form.get(name.replace("证件号码", "证件类型")) or ID_CARD).strip()
-        if id_type == ID_CARD:
+        if id_type == ID_CARD or id_type not in ID_TYPES:  # an unknown type is reported itself
             return citizen_id_error(name, text)
         if not re.fullmatch(r"[0-9A-Za-z()（）-]{5,30}", text):
             return f"{name}格式不正确（应为 5–30 位字母或数字）"
