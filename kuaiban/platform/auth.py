@@ -104,14 +104,22 @@ def find_applicant(session: Session, kind: str, id_number: str) -> Applicant | N
         Applicant.kind == kind, Applicant.id_number_hash.in_(personal_data.lookup_hashes(id_number))))
 
 
+def _user_by_id_number(session: Session, text: str) -> User | None:
+    if not 15 <= len(text.strip()) <= 40:  # not an identity number: no lookup
+        return None
+    return session.scalar(select(User).join(Applicant, Applicant.id == User.applicant_id)
+                          .where(Applicant.id_number_hash.in_(personal_data.lookup_hashes(text))).limit(1))
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def login(session: Session, username: str, password: str, *, ttl: dt.timedelta = TOKEN_TTL,
           at: dt.datetime | None = None) -> tuple[str, dt.datetime]:
-    """A new bearer token and its expiry; the same error whether the user or the password is wrong."""
-    user = session.scalar(select(User).where(User.username == username))
+    """A new bearer token and its expiry; the same error whether the user or the password is wrong.
+    An applicant may sign in with their 证件号码 in place of the user name (found through its keyed hash)."""
+    user = session.scalar(select(User).where(User.username == username)) or _user_by_id_number(session, username)
     if user is None or not user.active or not verify_password(password, user.password_hash):
         raise Unauthenticated("用户名或密码错误", "password")
     at = at or audit.now()

@@ -148,3 +148,12 @@ def test_migration_0010_encrypts_existing_rows_in_place_and_keeps_every_row(back
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Applicant)) == 2
         assert auth.find_applicant(s, "citizen", CITIZEN_ID).name == "测试丁"
+
+
+def test_an_applicant_signs_in_with_their_id_number_found_through_the_hash(backend_url):
+    world = make_world(backend_url)
+    with world.session() as s:
+        token, _ = auth.login(s, CITIZEN_ID.lower(), PASSWORD)  # the number, in place of the user name
+        assert auth.authenticate(s, token).id == world.neighbour.id
+        with pytest.raises(auth.Unauthenticated, match="用户名或密码错误"):
+            auth.login(s, CITIZEN_ID, "wrong-password")
