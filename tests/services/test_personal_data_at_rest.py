@@ -157,3 +157,10 @@ def test_an_applicant_signs_in_with_their_id_number_found_through_the_hash(backe
         assert auth.authenticate(s, token).id == world.neighbour.id
         with pytest.raises(auth.Unauthenticated, match="用户名或密码错误"):
             auth.login(s, CITIZEN_ID, "wrong-password")
+
+
+def test_a_new_sqlite_database_file_is_readable_by_its_owner_only(tmp_path):
+    import stat
+
+    connect(f"sqlite:///{tmp_path / 'new.db'}")
+    assert stat.S_IMODE((tmp_path / "new.db").stat().st_mode) == 0o600

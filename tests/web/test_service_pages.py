@@ -25,8 +25,8 @@ from kuaiban.library.models import Document
 from kuaiban.platform import auth
 from kuaiban.services import cases
 from kuaiban.services.models import Case, Task
+from kuaiban.web import login as web_login
 from kuaiban.web import service_pages, workbench
-from kuaiban.web import session as web_session
 from kuaiban.web.templating import STATIC
 
 PASSWORD = "synthetic-pass-42"
@@ -71,7 +71,7 @@ def page_app(url: str) -> FastAPI:
     """The login pages and the two page groups on their own (the full app is what the browser tests use)."""
     app = FastAPI()
     app.state.engine = connect(url)
-    app.include_router(web_session.router)
+    app.include_router(web_login.router)
     app.include_router(service_pages.router)
     app.include_router(workbench.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -192,6 +192,29 @@ def test_every_error_is_shown_next_to_its_field_and_nothing_is_stored(site):
     assert re.search(r'name="field:手机号码"[^>]*aria-invalid="true" aria-describedby="(f\d+)-error"', r.text)
     assert 'value="测试甲"' in r.text  # what was typed is kept
     assert count_cases(url) == 0 and not uploads.exists()
+
+
+def test_typed_fields_are_checked_and_each_error_sits_beside_its_field(site):
+    client, url, region, _ = site
+    login(client, region.applicant)
+    r = apply(client, form={**FORM, "性别": "未知abc", "证件号码": "12345"})  # the security review's example
+    assert r.status_code == 422 and count_cases(url) == 0
+    for name, message in (("性别", "性别只能为：男、女"), ("证件号码", "证件号码应为 18 位公民身份号码")):
+        field_id = re.search(rf'name="field:{name}"[^>]*aria-invalid="true" aria-describedby="(f\d+)-error"',
+                             r.text).group(1)
+        assert re.search(rf'id="{field_id}-error"[^>]*>[^<]*{message}', r.text), name
+
+
+def test_a_citizens_own_identity_is_shown_read_only_from_the_account(site):
+    client, url, region, _ = site
+    number = "11010119900101901X"  # synthetic (order code 901: a man)
+    with session_scope(connect(url)) as s:
+        me = auth.create_applicant(s, "citizen", "测试戊", id_number=number, region=region.name)
+        auth.create_user(s, "citizen-" + region.name, PASSWORD, "applicant", applicant=me, region=region.name)
+    login(client, "citizen-" + region.name)
+    page = client.get("/services/bundles/3/apply").text  # 失业
+    for name, value in (("姓名", "测试戊"), ("证件号码", number), ("性别", "男"), ("证件类型", "居民身份证")):
+        assert re.search(rf'name="field:{name}" value="{value}"[^>]*readonly', page), name
 
 
 def test_a_core_refusal_is_shown_too_and_stores_nothing(site):

@@ -30,7 +30,7 @@ from kuaiban.unemployment.idnumber import compose
 from kuaiban.unemployment.records import load_record
 from kuaiban.unemployment.registers import load_registers
 from kuaiban.unemployment.validate import china_today, validate_record
-from kuaiban.web import session as web_session
+from kuaiban.web import login as web_login
 from kuaiban.web import unemployment_pages
 from kuaiban.web.templating import STATIC
 from kuaiban.web.unemployment_views import form_codes
@@ -54,7 +54,7 @@ def page_app(url: str) -> FastAPI:
     """The login pages, the 失业登记 pages and the API they call for instant checks."""
     app = FastAPI()
     app.state.engine = connect(url)
-    app.include_router(web_session.router)
+    app.include_router(web_login.router)
     app.include_router(unemployment_pages.router)
     app.include_router(unemployment_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
