@@ -205,6 +205,22 @@ def test_typed_fields_are_checked_and_each_error_sits_beside_its_field(site):
         assert re.search(rf'id="{field_id}-error"[^>]*>[^<]*{message}', r.text), name
 
 
+def test_the_clerks_task_page_shows_the_form_in_full_and_the_read_is_audited(site):
+    from kuaiban.platform.models import AuditEntry
+
+    client, url, region, _ = site
+    login(client, region.applicant)
+    number = apply(client).headers["location"].split("/")[-1].split("?")[0]
+    with session_scope(connect(url)) as s:
+        task_id = s.scalar(select(Task.id).join(Case).where(Case.number == number).limit(1))
+    login(client, region.window)
+    page = client.get(f"/workbench/tasks/{task_id}")
+    assert page.status_code == 200 and FORM["证件号码"] in page.text and FORM["手机号码"] in page.text
+    with session_scope(connect(url)) as s:
+        (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.action == "read_personal_data"))
+        assert entry.actor_id == user(url, region.window).id and entry.detail["number"] == number
+
+
 def test_a_citizens_own_identity_is_shown_read_only_from_the_account(site):
     client, url, region, _ = site
     number = "11010119900101901X"  # synthetic (order code 901: a man)
