@@ -90,3 +90,44 @@ def test_the_lookup_hash_is_keyed_and_ignores_case_and_full_width_digits():
 ])
 def test_masks_keep_only_what_a_list_needs(kind, value, masked):
     assert pd.mask(kind, value) == masked
+
+
+def test_keys_rotate_adds_a_key_to_the_file_and_reencrypts_the_database(keys, tmp_path):
+    import json
+    import stat
+
+    from sqlalchemy import text
+    from typer.testing import CliRunner
+
+    from kuaiban.cli import app
+    from kuaiban.db import connect, session_scope
+    from kuaiban.platform import auth
+
+    keys.delenv(pd.ENV_KEY, raising=False)
+    path = tmp_path / "personal-data.key"
+    keys.setenv(pd.ENV_FILE, str(path))
+    old = pd.reload_keys().current.id
+    url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
+    with session_scope(connect(url)) as s:
+        auth.create_applicant(s, "citizen", "测试甲", id_number=ID)
+
+    result = CliRunner().invoke(app, ["keys", "rotate", "--db", url])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["previous"] == [old] and out["rows"]["svc_applicants"] == 1
+    assert [k.id for k in pd.keyring().keys] == [out["key"], old]  # the old key kept, below the new one
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and "base64" not in result.output.lower()
+    with connect(url).connect() as conn:
+        stored, digest = conn.execute(text("SELECT id_number, id_number_hash FROM svc_applicants")).one()
+    assert stored.startswith(f"pd1:{out['key']}:") and digest.startswith(f"{out['key']}:")
+    status = json.loads(CliRunner().invoke(app, ["keys", "status"]).output)
+    assert status == {"source": str(path), "current": out["key"], "keys": [out["key"], old]}
+
+
+def test_keys_rotate_with_the_environment_key_explains_the_manual_steps(keys):
+    from typer.testing import CliRunner
+
+    from kuaiban.cli import app
+
+    result = CliRunner().invoke(app, ["keys", "rotate"])
+    assert result.exit_code == 2 and "kuaiban keys reencrypt" in result.output
