@@ -9,10 +9,12 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from kuaiban.app import create_app
 from kuaiban.platform import auth, personal_data
 from kuaiban.platform.models import AuditEntry
+from kuaiban.unemployment import models as m
 from kuaiban.unemployment import registration, samples
 from tests.unemployment.world import PASSWORD, local_application, make_world
 
@@ -92,3 +94,37 @@ def test_the_open_registration_lookup_finds_the_person_whatever_the_letter_case(
     with world.session() as s:
         reg = registration.submit(s, world.citizen, local_application(), declaration_signed=True)
         assert registration._open_registration(s, PERSON.lower()).aaz341 == reg.aaz341
+
+
+def test_migration_0010_encrypts_a_registration_written_before_it_and_fills_its_hash(backend_url):
+    import datetime as dt
+
+    from alembic import command
+    from alembic.config import Config
+
+    from kuaiban.db import MIGRATIONS, connect, make_engine
+
+    record = local_application()
+    engine = make_engine(backend_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004_national_sync")
+        conn.execute(text(
+            "INSERT INTO ue_registrations (aaz341, aab301, channel, place_basis, id_number, name, status, "
+            "application, submitted_at, limit_working_days, limit_basis, register_flagged, version) VALUES "
+            "('430102200701000001', '430102', 'online', '户籍地', :n, :name, '已登记', :app, :at, 15, '测试', "
+            ":flag, 1)"), {"n": PERSON, "name": record["AAC003"], "app": json.dumps(record, ensure_ascii=False),
+                           "at": dt.datetime(2020, 7, 1, 9), "flag": False})
+    engine.dispose()
+    engine = connect(backend_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id_number, id_number_hash, application FROM ue_registrations")).all()
+    ((number, digest, application),) = rows  # the one row, kept
+    assert number.startswith("pd1:") and digest == personal_data.lookup_hash(PERSON)
+    assert _raw_json(application)["AAC067"].startswith("pd1:") and _raw_json(application)["AAC003"] == record["AAC003"]
+    with engine.connect() as conn:
+        assert conn.execute(select(m.Registration.application)).scalar_one() == record
+    with Session(engine) as s:
+        assert registration._open_registration(s, PERSON).aaz341 == "430102200701000001"
