@@ -159,17 +159,30 @@ def _load() -> KeyRing:
 
 
 _lock = threading.Lock()
-_cached: KeyRing | None = None
+_cached: tuple[KeyRing, int | None] | None = None  # the keys and, for a key file, its mtime when read
+
+
+def _file_stamp(ring: KeyRing) -> int | None:
+    if ring.source.startswith("环境变量"):
+        return None
+    try:
+        return os.stat(ring.source).st_mtime_ns
+    except OSError:
+        return None
 
 
 def keyring() -> KeyRing:
-    """The keys, loaded once per process (call :func:`reload_keys` after changing them)."""
+    """The keys, loaded once per process; a key file is read again when it changes, so running servers
+    pick up a key that ``kuaiban keys rotate`` adds (a changed environment needs a restart)."""
     global _cached
-    if _cached is None:
+    cached = _cached
+    # a key file that vanished is not replaced by a fresh key while running: the keys in memory stay
+    if cached is None or (cached[1] is not None and _file_stamp(cached[0]) not in (cached[1], None)):
         with _lock:
-            if _cached is None:
-                _cached = _load()
-    return _cached
+            ring = _load()
+            _cached = (ring, _file_stamp(ring))
+            return ring
+    return cached[0]
 
 
 def reload_keys() -> KeyRing:

@@ -131,3 +131,14 @@ def test_keys_rotate_with_the_environment_key_explains_the_manual_steps(keys):
 
     result = CliRunner().invoke(app, ["keys", "rotate"])
     assert result.exit_code == 2 and "kuaiban keys reencrypt" in result.output
+
+
+def test_a_running_process_picks_up_a_key_added_to_the_file(keys, tmp_path):
+    keys.delenv(pd.ENV_KEY, raising=False)
+    path = tmp_path / "personal-data.key"
+    keys.setenv(pd.ENV_FILE, str(path))
+    old = pd.reload_keys().keys[0]
+    new = pd.generate_key()
+    pd.write_key_file(path, [new, old])  # as `kuaiban keys rotate` in another process does
+    sealed = pd.seal(ID, "c")
+    assert sealed.startswith(f"pd1:{new.id}:") and pd.unseal(sealed, "c") == ID
