@@ -7,6 +7,8 @@ revision before handing it out.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _create_private(path: Path) -> None:
+    """A new SQLite file is created readable by its owner only (0600): it holds personal information,
+    and SQLite gives its -wal and -shm files the same mode. An existing file's mode is left alone."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or default_db_url()
     try:
@@ -55,6 +65,7 @@ def make_engine(url: str | None = None) -> Engine:
         if backend == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                _create_private(Path(parsed.database))
             engine = create_engine(parsed, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:

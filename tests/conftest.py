@@ -18,6 +18,10 @@ import pytest
 
 from kuaiban.config import COMPILATIONS
 
+# Personal data is encrypted at rest: tests use a fixed test-only key (never a production one), so a run
+# writes no key file; tests/platform/test_personal_data.py covers the key file and rotation.
+os.environ.setdefault("KUAIBAN_DATA_KEY", "test:dGVzdC1vbmx5IGtleSwgbm90IGZvciBwcm9kdWN0aW8=")
+
 PG_SERVER = os.environ.get("KUAIBAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
 

@@ -57,6 +57,8 @@ def service_error(request: Request, exc: ServiceError) -> JSONResponse:
     body: dict = {"detail": exc.message, "field": exc.field}
     if isinstance(exc, RecordInvalid):
         body["errors"] = [e.as_dict() for e in exc.errors]
+    elif exc.errors:
+        body["errors"] = exc.errors  # every problem of a form at once, each {"field", "detail"}
     return JSONResponse(body, status_code=exc.status, headers=getattr(exc, "headers", None))  # Retry-After
 
 

@@ -103,7 +103,7 @@ def speedup() -> list[dict]:
 
 
 class LoginIn(Strict):
-    username: str = Field(min_length=1, description="用户名")
+    username: str = Field(min_length=1, description="用户名（办事人也可用证件号码登录）")
     password: str = Field(min_length=1, description="密码")
 
 

@@ -15,10 +15,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
-from kuaiban.platform import audit, regions
+from kuaiban.platform import audit, personal_data, regions
 from kuaiban.platform.models import SUPERVISOR
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration, statistics
 from kuaiban.unemployment import models as m
+from kuaiban.unemployment.personal import masked_record
 
 router = APIRouter(prefix="/api/unemployment", tags=["失业登记"])
 
@@ -34,8 +35,15 @@ def _time(v: dt.datetime | None) -> str | None:
     return v.isoformat() if v else None
 
 
-def registration_out(reg: m.Registration, *, staff: bool) -> dict[str, Any]:
-    """A registration as shown to its applicant, or (``staff``) to caseworkers with the register check."""
+def registration_out(reg: m.Registration, *, staff: bool, masked: bool = False) -> dict[str, Any]:
+    """A registration as shown to its applicant, or (``staff``) to caseworkers with the register check.
+
+    ``masked`` (every list, and answers to a step): identity numbers, phones and addresses masked
+    (430104********1249, 138****1234, cut to the county); only the detail endpoint shows them in full."""
+    hide = masked_record if masked else (lambda r: r)
+    text = reg.commitment.text if reg.commitment else None
+    if masked and text and reg.id_number:
+        text = text.replace(reg.id_number, personal_data.mask_id_number(reg.id_number))
     out = {"aaz341": reg.aaz341, "adc201": reg.adc201, "aab301": reg.aab301,
            "region_name": regions.full_name(reg.aab301), "channel": reg.channel,
            "channel_name": m.CHANNEL_NAMES[reg.channel], "place_basis": reg.place_basis, "name": reg.name,
@@ -43,18 +51,22 @@ def registration_out(reg: m.Registration, *, staff: bool) -> dict[str, Any]:
            "limit_working_days": reg.limit_working_days, "limit_basis": reg.limit_basis, "due_at": _time(reg.due_at),
            "decided_at": _time(reg.decided_at), "decision": reg.decision, "reject_reason": reg.reject_reason,
            "contact_due_at": _time(reg.contact_due_at), "deregistered_at": _time(reg.deregistered_at),
-           "declaration": {"text": reg.commitment.text, "signer": reg.commitment.signer,
+           "declaration": {"text": text, "signer": reg.commitment.signer,
                            "signed_at": _time(reg.commitment.signed_at), "signature": reg.commitment.signature,
                            "source": reg.commitment.source} if reg.commitment else None}
     if staff:
-        out |= {"id_number": reg.id_number, "register_flagged": reg.register_flagged,
-                "register_check": reg.register_check, "application": reg.application, "result": reg.result,
+        out |= {"id_number": personal_data.mask_id_number(reg.id_number) if masked else reg.id_number,
+                "register_flagged": reg.register_flagged,
+                "register_check": reg.register_check, "application": hide(reg.application), "result": hide(reg.result),
                 "result_notes": reg.result_notes, "result_uploaded_at": _time(reg.result_uploaded_at)}
     return out
 
 
-def _out(reg: m.Registration, user) -> dict:
-    return registration_out(reg, staff=user.role != "applicant")
+def _out(reg: m.Registration, user, *, masked: bool = True) -> dict:
+    """Staff see a registration masked unless ``masked=False`` (the audited detail read); an applicant
+    sees their own in full."""
+    staff = user.role != "applicant"
+    return registration_out(reg, staff=staff, masked=masked and staff)
 
 
 # --------------------------------------------------------------------------- application
@@ -97,7 +109,8 @@ def mine(session: SessionDep, user: UserDep) -> list[dict]:
 
 @router.get("/registrations/{aaz341}", summary="失业登记详情")
 def get_one(aaz341: str, session: SessionDep, user: UserDep) -> dict:
-    return _out(registration.get_registration(session, user, aaz341), user)
+    reg = registration.disclose(session, user, registration.get_registration(session, user, aaz341))
+    return _out(reg, user, masked=False)
 
 
 # --------------------------------------------------------------------------- caseworker
@@ -192,7 +205,7 @@ def deregister(aaz341: str, body: DeregisterIn, session: SessionDep, user: UserD
                                     effective_on=body.effective_on, sub_reason=body.sub_reason,
                                     employer=body.employer, note=body.note)
     return {"aaz341": aaz341, "exit_aaz341": row.aaz341, "reason_code": row.reason_code,
-            "notice_required": row.notice_required, "exit_record": row.exit_record,
+            "notice_required": row.notice_required, "exit_record": masked_record(row.exit_record),
             "exit_uploaded_at": _time(row.exit_uploaded_at)}
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.platform import audit, password_policy, regions, throttle, uniqueness
+from kuaiban.platform import audit, password_policy, personal_data, regions, throttle, uniqueness
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Throttled, Unauthenticated
 from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
 
@@ -134,8 +134,8 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
         raise Invalid("办事人名称不能为空", "name")
     if id_number:
         id_number = checked_id_number(kind, id_number)
-        taken = session.scalar(select(Applicant.id).where(Applicant.kind == kind,
-                                                          Applicant.id_number == id_number))
+        taken = session.scalar(select(Applicant.id).where(
+            Applicant.kind == kind, Applicant.id_number_hash.in_(personal_data.lookup_hashes(id_number))))
         if taken is not None:
             raise Conflict(ID_NUMBER_TAKEN, "id_number")
     region = regions.resolve(region)  # blank refused: a case takes its applicant's region
@@ -165,6 +165,17 @@ def _flush_unique(session: Session, rule: uniqueness.UniqueRule, conflict: Confl
             session.rollback()
             raise conflict from exc
         raise
+def find_applicant(session: Session, kind: str, id_number: str) -> Applicant | None:
+    """The applicant holding ``id_number`` (searched through its keyed hash: the number is stored encrypted)."""
+    return session.scalar(select(Applicant).where(
+        Applicant.kind == kind, Applicant.id_number_hash.in_(personal_data.lookup_hashes(id_number))))
+
+
+def _user_by_id_number(session: Session, text: str) -> User | None:
+    if not 15 <= len(text.strip()) <= 40:  # not an identity number: no lookup
+        return None
+    return session.scalar(select(User).join(Applicant, Applicant.id == User.applicant_id)
+                          .where(Applicant.id_number_hash.in_(personal_data.lookup_hashes(text))).limit(1))
 
 
 def _hash_token(token: str) -> str:
@@ -207,7 +218,8 @@ def login(session: Session, username: str, password: str, *, address: str | None
         _record_failure(session, name, None, address, "address_throttled" if exc.status == 429 else "account_locked",
                         at, count=False)
         raise
-    user = session.scalar(select(User).where(User.username == name))
+    # an applicant may sign in with their 证件号码 in place of the user name (found through its keyed hash)
+    user = session.scalar(select(User).where(User.username == name)) or _user_by_id_number(session, username)
     right = verify_password(password[:_LOGIN_PASSWORD_MAX], user.password_hash if user else _dummy_hash())
     if user is None or not user.active or not right or len(password) > _LOGIN_PASSWORD_MAX:
         reason = "unknown_user" if user is None else "inactive" if not user.active else "wrong_password"

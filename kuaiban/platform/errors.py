@@ -8,10 +8,12 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, *, errors: list[dict] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # every problem at once, each ``{"field": …, "detail": …}``; the first is ``message``/``field``
+        self.errors = errors
 
 
 class Invalid(ServiceError):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kuaiban.db import Base
+from kuaiban.platform.personal_data import SealedString, optional_hash
 
 # roles
 APPLICANT = "applicant"
@@ -29,9 +30,16 @@ class Applicant(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))  # citizen | enterprise
     name: Mapped[str] = mapped_column(String(200))
-    id_number: Mapped[str | None] = mapped_column(String(40))  # 证件号码 / 统一社会信用代码
+    # 证件号码 / 统一社会信用代码, stored encrypted; looked up and kept unique through id_number_hash
+    id_number: Mapped[str | None] = mapped_column(SealedString("svc_applicants.id_number"))
+    id_number_hash: Mapped[str | None] = mapped_column(String(80), index=True)
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    @validates("id_number")
+    def _hash_number(self, _key: str, value: str | None) -> str | None:
+        self.id_number_hash = optional_hash(value)
+        return value
 
 
 class User(Base):

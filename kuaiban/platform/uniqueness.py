@@ -28,6 +28,6 @@ class UniqueRule:
                                          + ", ".join(f"{self.table}.{c}" for c in self.columns))
 
 
-# built by migrations 0002 (username) and 0009 (the partial index on the ID number)
+# built by migrations 0002 (username) and 0009, moved by 0010 to the keyed hash of the encrypted number
 USERNAME = UniqueRule("svc_users_username_key", "svc_users", ("username",))
-APPLICANT_IDENTITY = UniqueRule("ux_svc_applicants_identity", "svc_applicants", ("kind", "id_number"))
+APPLICANT_IDENTITY = UniqueRule("ux_svc_applicants_identity_hash", "svc_applicants", ("kind", "id_number_hash"))

@@ -26,13 +26,14 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from stdnum.cn import ric
 
-from kuaiban.platform import access, audit, holidays, regions
+from kuaiban.platform import access, audit, disclosure, holidays, personal_data, regions
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.services import catalogue, notices
+from kuaiban.services import catalogue, form_fields, notices
 from kuaiban.services.models import (
     ACCEPTED,
     CASE_CORRECTION,
@@ -325,7 +326,7 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
     require_role(user, APPLICANT)
     applicant = session.get(Applicant, user.applicant_id)
     bundle = find_bundle(bundle_ref)
-    _check_form(_form_rules(bundle.seq), form)
+    form = checked_form(bundle.seq, applicant, form)
     planned = plan_items(bundle, items)
     plan, routes = _region_setup(session, applicant.region, planned)
     materials = dict(materials or {})
@@ -450,13 +451,71 @@ def _form_rules(bundle_seq: int) -> _FormRules:
                       tuple(f.name for f in spec.fields if f.required))
 
 
-def _check_form(rules: _FormRules, form: dict) -> None:
+def account_identity(bundle_seq: int, applicant: Applicant) -> dict[str, str]:
+    """The form fields a citizen cannot change: their own 姓名, 证件号码 (and 证件类型, 性别, 出生日期, read from
+    the number) as the account holds them. Empty for an enterprise (it files for its employees) and for a
+    form that asks for no identity."""
+    own = form_fields.self_fields(set(_form_rules(bundle_seq).known))
+    if applicant.kind != "citizen" or own is None or not applicant.id_number:
+        return {}
+    return form_fields.identity_values(applicant.name, applicant.id_number, own)
+
+
+def form_errors(bundle_seq: int, applicant: Applicant, form: dict) -> tuple[dict, list[dict]]:
+    """The form as it will be stored (a citizen's identity filled in from the account) and every problem
+    with it, each ``{"field": "form.<名称>", "detail": …}`` — all at once, in the form's order."""
+    rules = _form_rules(bundle_seq)
+    errors: list[dict] = []
+
+    def error(name: str, detail: str) -> None:
+        errors.append({"field": f"form.{name}", "detail": detail})
+
+    form = dict(form)
     for name in form:
         if name not in rules.known:
-            raise Invalid(f"表单中没有这一信息项：{name}", f"form.{name}")
+            error(name, f"表单中没有这一信息项：{name}")
+    own = form_fields.self_fields(set(rules.known))
+    if applicant.kind == "citizen" and own is not None:
+        if not applicant.id_number:
+            error(own.id_number, "账号未登记公民身份号码，不能以本人名义申请；请先完成实名登记")
+        for name, value in account_identity(bundle_seq, applicant).items():
+            given = form.get(name)
+            if isinstance(given, str) and given.strip() and \
+                    personal_data.normalise(given) != personal_data.normalise(value):
+                error(name, f"{name}由本人账号带出，不能修改为他人的信息")
+            form[name] = value
     for name in rules.required:
         if not str(form.get(name) or "").strip():
-            raise Invalid(f"缺少必填信息项：{name}", f"form.{name}")
+            error(name, f"缺少必填信息项：{name}")
+    for name, value in form.items():
+        if name in rules.known and (detail := form_fields.value_error(name, value, form)):
+            error(name, detail)
+    errors.extend(_consistency_errors(form))
+    return form, errors
+
+
+def _consistency_errors(form: dict) -> list[dict]:
+    """性别 and 出生日期 must agree with a 居民身份证 number (an enterprise files its employee's)."""
+    number = str(form.get("证件号码") or "").strip()
+    if str(form.get("证件类型") or form_fields.ID_CARD) != form_fields.ID_CARD or \
+            form_fields.citizen_id_error("证件号码", number):
+        return []
+    out = []
+    sex = str(form.get("性别") or "").strip()
+    if sex in form_fields.SEXES and sex != form_fields.sex_of(number):
+        out.append({"field": "form.性别", "detail": "性别与证件号码不符"})
+    born = form_fields.parse_date(str(form.get("出生日期") or "").strip())
+    if born and born != ric.get_birth_date(number):
+        out.append({"field": "form.出生日期", "detail": "出生日期与证件号码不符"})
+    return out
+
+
+def checked_form(bundle_seq: int, applicant: Applicant, form: dict) -> dict:
+    """The form to store, or :class:`Invalid` carrying every error (the first as its message)."""
+    form, errors = form_errors(bundle_seq, applicant, form)
+    if errors:
+        raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
+    return form
 
 
 # ---------------------------------------------------------------- task life cycle
@@ -690,7 +749,15 @@ def case_view(session: Session, user: User, number: str) -> dict:
     check_case_access(user, case)
     for name, query in _CASE_CHILDREN.items():
         setattr(case, name, conn.execute(query, {"case_id": head.id}).all())  # rows read like objects
+    disclose(session, user, case)
     return case_dict(case)
+
+
+def disclose(session: Session, user: User, case) -> None:
+    """``case`` is about to be shown in full (a detail page or endpoint): a staff member's read of its
+    personal fields goes to the audit log. Lists show :func:`case_dict` with ``masked=True`` instead."""
+    shown = [k for k, v in (case.form or {}).items() if form_fields.is_personal(k) and v]
+    disclosure.record_full_read(session, user, "case", case.id, fields=shown, case_id=case.id, number=case.number)
 
 
 def case_status(session: Session, user: User, number: str) -> dict:
@@ -752,12 +819,13 @@ def task_dict(t: Task) -> dict:
             "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice}
 
 
-def case_dict(c: Case) -> dict:
+def case_dict(c: Case, *, masked: bool = False) -> dict:
+    """A case as the API gives it; ``masked``: its personal fields masked, as every list shows them."""
     return {"number": c.number, "bundle": c.bundle_name, "status": c.status, "region": c.region,
             "region_name": regions.full_name(c.region),
             "applicant": {"kind": c.applicant.kind, "name": c.applicant.name},
             "submitted_at": c.submitted_at, "completed_at": c.completed_at, "due_at": c.due_at,
-            "form": c.form, "tasks": [task_dict(t) for t in c.tasks],
+            "form": form_fields.masked_form(c.form) if masked else c.form, "tasks": [task_dict(t) for t in c.tasks],
             "materials": [{"name": m.name, "needed_by": m.needed_by, "status": m.status, "reference": m.reference}
                           for m in c.materials],
             "commitments": [{"id": x.id, "item": x.item_name, "certificate": x.certificate, "text": x.text,

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kuaiban.db import Base
 from kuaiban.platform.models import Applicant
+from kuaiban.platform.personal_data import SealedJSON
+from kuaiban.services.form_fields import is_personal
 
 # task states
 SUBMITTED = "待受理"
@@ -85,7 +87,8 @@ class Case(Base):
     bundle_seq: Mapped[int] = mapped_column(Integer)
     bundle_name: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(12), index=True)
-    form: Mapped[dict] = mapped_column(JSON)
+    # identity numbers, phones, addresses and bank accounts of the form are stored encrypted
+    form: Mapped[dict] = mapped_column(SealedJSON("svc_cases.form", is_personal))
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime)
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # latest of the tasks' deadlines; None when any task's limit is unknown

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kuaiban.db import Base
+from kuaiban.platform.personal_data import SealedJSON, SealedString, lookup_hash
+from kuaiban.unemployment.personal import is_personal
 
 # channels (渠道): 人社厅发〔2020〕3号 二 — 线上 and 线下; the national entry (全国统一服务入口) is the third
 ONLINE = "online"
@@ -45,12 +47,15 @@ class Registration(Base):
     aab301: Mapped[str] = mapped_column(String(6), index=True)  # 登记失业地行政区划代码
     channel: Mapped[str] = mapped_column(String(12))
     place_basis: Mapped[str] = mapped_column(String(12))  # 户籍地 | 常住地 | 就业地 | 参保地 | 未说明
-    id_number: Mapped[str] = mapped_column(String(22), index=True)  # AAC002, else AAC044
+    # AAC002, else AAC044: stored encrypted; found and matched through the keyed hash beside it
+    id_number: Mapped[str] = mapped_column(SealedString("ue_registrations.id_number"))
+    id_number_hash: Mapped[str] = mapped_column(String(80), index=True)
     name: Mapped[str] = mapped_column(String(50))  # AAC003
     applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"), index=True)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
     status: Mapped[str] = mapped_column(String(12), index=True)
-    application: Mapped[dict] = mapped_column(JSON)  # the 40-field application record as received
+    # the 40-field application record as received (identity numbers, phones, addresses encrypted)
+    application: Mapped[dict] = mapped_column(SealedJSON("ue_registrations.application", is_personal))
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     limit_working_days: Mapped[int] = mapped_column(Integer)
     limit_basis: Mapped[str] = mapped_column(String(200))
@@ -61,7 +66,7 @@ class Registration(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
     decision: Mapped[str | None] = mapped_column(String(3))  # AAE540
     reject_reason: Mapped[str | None] = mapped_column(String(200))  # AAE360
-    result: Mapped[dict | None] = mapped_column(JSON)  # the 46-field result record
+    result: Mapped[dict | None] = mapped_column(SealedJSON("ue_registrations.result", is_personal))  # 46 fields
     result_notes: Mapped[list | None] = mapped_column(JSON)  # what building the result changed, and why
     result_uploaded_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     contact_due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -75,6 +80,11 @@ class Registration(Base):
     deregistration: Mapped[Deregistration | None] = relationship(back_populates="registration", uselist=False,
                                                                  cascade="all, delete-orphan")
 
+    @validates("id_number")
+    def _hash_person(self, _key: str, value: str) -> str:
+        self.id_number_hash = lookup_hash(value)
+        return value
+
 
 class Declaration(Base):
     """书面承诺: the applicant's signed declaration that the filled-in information is true (3号 三)."""
@@ -84,9 +94,9 @@ class Declaration(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("ue_registrations.id", ondelete="CASCADE"),
                                                  unique=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(SealedString("ue_commitments.text"))  # quotes the 身份证号
     signer: Mapped[str] = mapped_column(String(50))
-    signer_id_number: Mapped[str] = mapped_column(String(22))
+    signer_id_number: Mapped[str] = mapped_column(SealedString("ue_commitments.signer_id_number"))
     signed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     signature: Mapped[str] = mapped_column(String(64))  # sha256 over text, signer, id number and time
     source: Mapped[dict] = mapped_column(JSON)
@@ -144,7 +154,7 @@ class Deregistration(Base):
     evidence: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
     notice_required: Mapped[bool] = mapped_column(Boolean)
-    exit_record: Mapped[dict] = mapped_column(JSON)
+    exit_record: Mapped[dict] = mapped_column(SealedJSON("ue_deregistrations.exit_record", is_personal))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     exit_uploaded_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)

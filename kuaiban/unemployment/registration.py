@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, holidays
+from kuaiban.platform import access, audit, disclosure, holidays, personal_data
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
@@ -38,6 +38,7 @@ from kuaiban.platform.regions import region_name
 from kuaiban.platform.uniqueness import UniqueRule
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import notices
+from kuaiban.unemployment.personal import is_personal
 from kuaiban.unemployment.records import load_code_tables
 from kuaiban.unemployment.registers import Registers, SimulatedRegisters, check_status
 from kuaiban.unemployment.validate import FieldError, validate_record
@@ -224,9 +225,10 @@ def person_number(record: dict) -> str:
     return record.get("AAC002") or record["AAC044"]
 
 
-# One open 失业登记 per person, enforced by a partial unique index (migration 0009) over 已登记 and over
-# 待审核 filed locally: two submissions at once cannot both pass the check below.
-OPEN_PER_PERSON = UniqueRule("ux_ue_registrations_open_person", "ue_registrations", ("id_number",))
+# One open 失业登记 per person, enforced by a partial unique index (migration 0009, on the keyed hash of
+# the encrypted number since 0010) over 已登记 and over 待审核 filed locally: two submissions at once
+# cannot both pass the check below.
+OPEN_PER_PERSON = UniqueRule("ux_ue_registrations_open_person_hash", "ue_registrations", ("id_number_hash",))
 
 
 def duplicate_conflict(person: str) -> Conflict:
@@ -234,9 +236,9 @@ def duplicate_conflict(person: str) -> Conflict:
 
 
 def _open_registration(session: Session, id_number: str) -> m.Registration | None:
-    return session.scalar(select(m.Registration).where(m.Registration.id_number == id_number,
-                                                       m.Registration.status.in_((m.PENDING, m.REGISTERED)))
-                          .limit(1))
+    return session.scalar(select(m.Registration).where(
+        m.Registration.id_number_hash.in_(personal_data.lookup_hashes(id_number)),
+        m.Registration.status.in_((m.PENDING, m.REGISTERED))).limit(1))
 
 
 def _file(session: Session, record: dict, *, channel: str, place_basis: str, at: dt.datetime,
@@ -373,6 +375,14 @@ def get_registration(session: Session, user: User, aaz341: str) -> m.Registratio
             raise Forbidden(f"无权查看失业登记 {aaz341}")
     elif not in_scope(user, reg.aab301):
         raise Forbidden(f"无权查看失业登记 {aaz341}（不属本地区）")
+    return reg
+
+
+def disclose(session: Session, user: User, reg: m.Registration) -> m.Registration:
+    """``reg`` about to be shown in full (a detail page or endpoint): a staff member's read of its personal
+    fields goes to the audit log. Lists must show :func:`kuaiban.unemployment.personal.masked_record`."""
+    shown = [k for k, v in (reg.application or {}).items() if is_personal(k) and v]
+    disclosure.record_full_read(session, user, "ue_registration", reg.id, fields=shown, aaz341=reg.aaz341)
     return reg
 
 

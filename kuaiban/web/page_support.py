@@ -170,6 +170,10 @@ def form_action(session: Session, action: Callable[[], T], done: str | Callable[
             result = action()
         except ServiceError as exc:
             errors[field_of(exc)] = exc.message
+            for extra in exc.errors or ():  # a core that reports every problem at once
+                field, detail = (extra["field"], extra["detail"]) if isinstance(extra, dict) else (
+                    extra.field, extra.message)
+                errors.setdefault(field, detail)
             status = exc.status
     if errors:
         session.rollback()

@@ -127,6 +127,7 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
     planned = cases.plan_items(bundle, items)
     return {"bundle": bundle, "spec": cases.form_spec(bundle), "planned": planned, "items": items or [],
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
+            "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
             "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned}}
 
 
@@ -222,11 +223,10 @@ def _signature_errors(commit: list[str], agree: bool, signer: str, applicant: Ap
 
 
 def _check_application(ctx: dict, app: Application) -> dict[str, str]:
-    """Every problem at once, each next to its field (the core stops at the first)."""
+    """Every problem at once, each next to its field: the form's by the core's own checks, then the materials'."""
     errors: dict[str, str] = {}
-    for f in ctx["spec"].fields:
-        if f.required and not str(app.form.get(f.name) or "").strip():
-            errors[f"form.{f.name}"] = f"缺少必填信息项：{f.name}"
+    for e in cases.form_errors(ctx["bundle"].seq, ctx["applicant"], app.form)[1]:
+        errors.setdefault(e["field"], e["detail"])
     errors |= _material_errors(ctx["materials"], app.uploads, app.commit, every=False)
     return errors | _signature_errors(app.commit, app.agree, app.signer, ctx["applicant"])
 

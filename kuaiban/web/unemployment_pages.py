@@ -255,8 +255,10 @@ FORM_FIELDS: dict[str, dict[str, str]] = {
 FORM_TITLES = {"decision": "审核", "followup": "跟踪调查", "service": "服务", "deregister": "注销登记"}
 
 
-def _review_context(s: Session, user: User, aaz341: str) -> dict:
+def _review_context(s: Session, user: User, aaz341: str, *, read: bool = False) -> dict:
     reg = registration.get_registration(s, user, aaz341)
+    if read:  # the page shows the application in full: a staff member's read is audited
+        registration.disclose(s, user, reg)
     now = _now()
     ctx = _status_context(s, reg, now) | {
         "app_groups": uv.record_groups(reg.application), "check": reg.register_check or {},
@@ -272,7 +274,7 @@ def _review_context(s: Session, user: User, aaz341: str) -> dict:
 @router.get("/review/{aaz341}", response_class=HTMLResponse)
 def review_page(request: Request, aaz341: str, s: SessionDep, user: Annotated[User, _staff("无法查看失业登记")],
                 done: str | None = None) -> Response:
-    return render(request, "unemployment/review.html", _review_context(s, user, aaz341) | {
+    return render(request, "unemployment/review.html", _review_context(s, user, aaz341, read=True) | {
         "notice": DONE.get(done or ""), "errors": {}, "failed": None, "values": {}}, user=user)
 
 
@@ -293,7 +295,7 @@ def _act(request: Request, s: Session, user: User, aaz341: str, form: str, value
 
     def again(errors: dict[str, str], status: int) -> Response:
         ids = FORM_FIELDS[form]
-        return render(request, "unemployment/review.html", _review_context(s, user, aaz341) | {
+        return render(request, "unemployment/review.html", _review_context(s, user, aaz341, read=True) | {
             "notice": None, "errors": {ids[k]: v for k, v in errors.items() if k in ids},
             "summary": [(ids.get(k, f"form-{form}"), v) for k, v in errors.items()], "failed": form,
             "failed_title": FORM_TITLES[form], "values": values,

@@ -90,6 +90,7 @@ def _task_context(s, user: User, task_id: int) -> dict:
     case = task.case
     cases.check_case_access(user, case)
     full = cases.get_case(s, user, case.number)
+    cases.disclose(s, user, full)  # the form is shown in full here: the read is audited
     return {"task": task, "case": full, "overdue": views.is_overdue(task),
             "limit": views.limit_text(task.limit_kind, task.limit_value, task.limit_basis),
             "trail": views.audit_trail(s, case.id), "action_names": ACTION_NAMES,

@@ -24,8 +24,10 @@ PASSWORD = "correct-horse-42"
 CERTIFICATE = "工资关系或工资审批手续复印件"  # 告知承诺制 list: 职工参保登记 may replace it
 SHARED = "劳动合同（测试配置）"  # needed by two items of 企业招用员工: asked once
 # 企业招用员工's basic information, every field required (人社部发〔2021〕23号 附件1)
-FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001010000",
+FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001019028",
         "证件有效期": "2030-01-01", "手机号码": "13800000000"}
+# the citizen 测试乙: a synthetic 公民身份号码 (order code 901, odd: a man), no real person
+CITIZEN_ID = "11010119900101901X"
 SEPT_30 = dt.datetime(2020, 9, 30, 10, 0)  # the eve of National Day 2020 (10-01..10-08 off)
 
 
@@ -55,7 +57,7 @@ def make_world(url: str) -> World:
     engine = connect(url)
     with session_scope(engine) as s:
         a1 = auth.create_applicant(s, "enterprise", "测试企业甲", region=REGION)
-        a2 = auth.create_applicant(s, "citizen", "测试乙", region=REGION)
+        a2 = auth.create_applicant(s, "citizen", "测试乙", id_number=CITIZEN_ID, region=REGION)
         users = {
             "citizen": auth.create_user(s, "citizen", PASSWORD, "applicant", applicant=a1, region=REGION),
             "neighbour": auth.create_user(s, "neighbour", PASSWORD, "applicant", applicant=a2, region=REGION),

@@ -16,7 +16,7 @@ from kuaiban.services.models import Case, Commitment, Material, Task
 
 from .conftest import CERTIFICATE, FORM, SEPT_30, SHARED
 
-UNEMPLOYMENT_FORM = {"姓名": "测试乙", "性别": "男", "证件类型": "居民身份证", "证件号码": "110101199001010001",
+UNEMPLOYMENT_FORM = {"姓名": "测试乙", "性别": "男", "证件类型": "居民身份证", "证件号码": "11010119900101901X",
                      "证件有效期": "2030-01-01", "手机号码": "13800000001", "失业类型(失业原因)": "合同期满",
                      "原工作单位": "测试企业甲", "失业时间": "2020-09-01", "户籍地址": "湖南省长沙市", "常住地址": "湖南省长沙市"}
 

@@ -16,7 +16,10 @@ from kuaiban.platform.models import AuditEntry
 from kuaiban.services import cases
 from kuaiban.services.models import Case, Commitment, Material, Task
 
-from .conftest import CERTIFICATE, FORM, SHARED
+from .conftest import CERTIFICATE, CITIZEN_ID, FORM, SHARED
+
+# the neighbour is a citizen: a citizen's form carries their own identity (it must match the account)
+NEIGHBOUR_FORM = {**FORM, "姓名": "测试乙", "证件号码": CITIZEN_ID, "性别": "男"}
 
 LATE_2026 = dt.datetime(2026, 11, 20, 10)  # 30 working days later is in 2027: no holiday data yet
 
@@ -48,7 +51,7 @@ def test_two_submissions_in_one_transaction_keep_their_own_ids(world):
     """Each case's ids are read back by case, in insertion order."""
     with world.session() as s:
         a = cases.submit(s, world.citizen, "企业招用员工", FORM, items=["2.4.3", "2.4.2"])
-        b = cases.submit(s, world.neighbour, "企业招用员工", FORM, items=["1.1.5"])
+        b = cases.submit(s, world.neighbour, "企业招用员工", NEIGHBOUR_FORM, items=["1.1.5"])
         assert [t.item_code for t in a.tasks] == ["2.4.3", "2.4.2"] and [t.item_code for t in b.tasks] == ["1.1.5"]
         assert {t.case_id for t in a.tasks} == {a.id} and {m.case_id for m in b.materials} == {b.id}
         for t in (*a.tasks, *b.tasks):
@@ -63,7 +66,8 @@ def test_simultaneous_submissions_each_get_their_own_rows_in_order(world):
     def applicant(user, order):
         with world.session() as s:
             barrier.wait()
-            case = cases.submit(s, user, "企业招用员工", FORM, items=order)
+            form = NEIGHBOUR_FORM if user is world.neighbour else FORM
+            case = cases.submit(s, user, "企业招用员工", form, items=order)
             got.append((order, [(t.case_id, t.item_code) for t in case.tasks]))
 
     threads = [threading.Thread(target=applicant, args=(u, items[::step]))

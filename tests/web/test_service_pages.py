@@ -34,7 +34,7 @@ from tests.web.forms import csrf_of, post_login
 PASSWORD = "synthetic-pass-42"
 CERTIFICATE = "工资关系或工资审批手续复印件"  # 告知承诺制 list (人社厅发〔2020〕110号 附件1 第 3 项): 职工参保登记
 SHARED = "劳动合同（测试配置）"  # a region's own requirement, needed by two items: asked once
-FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001010000",
+FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001019028",
         "证件有效期": "2030-01-01", "手机号码": "13800000000"}
 ITEMS = ["1.1.5", "4.1.1"]  # 职工参保登记, 劳动用工备案 of 企业招用员工
 
@@ -201,6 +201,45 @@ def test_every_error_is_shown_next_to_its_field_and_nothing_is_stored(site):
     assert re.search(r'name="field:手机号码"[^>]*aria-invalid="true" aria-describedby="(f\d+)-error"', r.text)
     assert 'value="测试甲"' in r.text  # what was typed is kept
     assert count_cases(url) == 0 and not uploads.exists()
+
+
+def test_typed_fields_are_checked_and_each_error_sits_beside_its_field(site):
+    client, url, region, _ = site
+    login(client, region.applicant)
+    r = apply(client, form={**FORM, "性别": "未知abc", "证件号码": "12345"})  # the security review's example
+    assert r.status_code == 422 and count_cases(url) == 0
+    for name, message in (("性别", "性别只能为：男、女"), ("证件号码", "证件号码应为 18 位公民身份号码")):
+        field_id = re.search(rf'name="field:{name}"[^>]*aria-invalid="true" aria-describedby="(f\d+)-error"',
+                             r.text).group(1)
+        assert re.search(rf'id="{field_id}-error"[^>]*>[^<]*{message}', r.text), name
+
+
+def test_the_clerks_task_page_shows_the_form_in_full_and_the_read_is_audited(site):
+    from kuaiban.platform.models import AuditEntry
+
+    client, url, region, _ = site
+    login(client, region.applicant)
+    number = apply(client).headers["location"].split("/")[-1].split("?")[0]
+    with session_scope(connect(url)) as s:
+        task_id = s.scalar(select(Task.id).join(Case).where(Case.number == number).limit(1))
+    login(client, region.window)
+    page = client.get(f"/workbench/tasks/{task_id}")
+    assert page.status_code == 200 and FORM["证件号码"] in page.text and FORM["手机号码"] in page.text
+    with session_scope(connect(url)) as s:
+        (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.action == "read_personal_data"))
+        assert entry.actor_id == user(url, region.window).id and entry.detail["number"] == number
+
+
+def test_a_citizens_own_identity_is_shown_read_only_from_the_account(site):
+    client, url, region, _ = site
+    number = "11010119900101901X"  # synthetic (order code 901: a man)
+    with session_scope(connect(url)) as s:
+        me = auth.create_applicant(s, "citizen", "测试戊", id_number=number, region=region.name)
+        auth.create_user(s, "citizen-" + region.name, PASSWORD, "applicant", applicant=me, region=region.name)
+    login(client, "citizen-" + region.name)
+    page = client.get("/services/bundles/3/apply").text  # 失业
+    for name, value in (("姓名", "测试戊"), ("证件号码", number), ("性别", "男"), ("证件类型", "居民身份证")):
+        assert re.search(rf'name="field:{name}" value="{value}"[^>]*readonly', page), name
 
 
 def test_a_core_refusal_is_shown_too_and_stores_nothing(site):

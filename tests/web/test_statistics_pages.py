@@ -19,7 +19,7 @@ from .test_service_pages import fresh_county
 
 PASSWORD = "synthetic-pass-42"
 # 企业招用员工's basic information (人社部发〔2021〕23号 附件1), made-up values
-FORM = {"姓名": "测试丙", "性别": "男", "证件类型": "居民身份证", "证件号码": "110101199001010000",
+FORM = {"姓名": "测试丙", "性别": "男", "证件类型": "居民身份证", "证件号码": "11010119900101901X",
         "证件有效期": "2030-01-01", "手机号码": "13800000000"}
 SHARED = "劳动合同（测试配置）"
 CERTIFICATE = "工资关系或工资审批手续复印件"  # 告知承诺制 list entry for 职工参保登记 (人社厅发〔2020〕110号 附件1)

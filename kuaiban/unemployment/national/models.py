@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kuaiban.db import Base
+from kuaiban.platform.personal_data import SealedJSON
+from kuaiban.unemployment.personal import is_personal
 
 # inbox states
 HANDED_OFF = "registered"  # became a local registration in the same transaction
@@ -34,7 +36,7 @@ class InboxItem(Base):
     adc201: Mapped[str] = mapped_column(String(36), unique=True)  # 失业登记申请编号: one row per application
     platform_seq: Mapped[int] = mapped_column(BigInteger)
     aab301: Mapped[str | None] = mapped_column(String(6))
-    record: Mapped[dict] = mapped_column(JSON)
+    record: Mapped[dict] = mapped_column(SealedJSON("ue_sync_inbox.record", is_personal))
     state: Mapped[str] = mapped_column(String(12), index=True)
     local_ref: Mapped[str | None] = mapped_column(String(40))  # the local registration's AAZ341
     error: Mapped[str | None] = mapped_column(Text)
@@ -50,7 +52,7 @@ class OutboxItem(Base):
     record_key: Mapped[str] = mapped_column(String(40))  # AAB301:AAZ341, the idempotency key
     local_id: Mapped[int] = mapped_column(Integer)  # the registration (result) or deregistration (exit) row
     adc201: Mapped[str | None] = mapped_column(String(36))
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(SealedJSON("ue_sync_outbox.payload", is_personal))
     digest: Mapped[str] = mapped_column(String(64))
     batch_date: Mapped[str | None] = mapped_column(String(8))  # exits: the day's batch (YYYYMMDD)
     staged_at: Mapped[dt.datetime] = mapped_column(DateTime)
