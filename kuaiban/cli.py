@@ -13,6 +13,7 @@ import typer
 from kuaiban.db import connect
 from kuaiban.library import cli as library_cli
 from kuaiban.library.cli import DbOption, user_errors
+from kuaiban.platform.audit_cli import audit_app
 from kuaiban.rules import cli as rules_cli
 from kuaiban.services import cli as services_cli
 from kuaiban.unemployment import cli as unemployment_cli
@@ -31,6 +32,7 @@ library_cli.register(app)
 rules_cli.register(app)
 services_cli.register(app)
 unemployment_cli.register(app)
+app.add_typer(audit_app, name="audit")
 
 
 @app.command("serve")

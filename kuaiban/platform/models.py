@@ -65,7 +65,8 @@ class Token(Base):
 
 
 class AuditEntry(Base):
-    """Append-only log of every state change (database triggers refuse UPDATE and DELETE)."""
+    """Append-only, hash-chained log of every state change (database triggers refuse UPDATE, DELETE,
+    REPLACE and TRUNCATE; see kuaiban.platform.audit for the chain)."""
 
     __tablename__ = "svc_audit"
 
@@ -78,3 +79,7 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict] = mapped_column(JSON)
+    # the chain: hash of the entry before (GENESIS for the first) and SHA-256(prev_hash, canonical entry);
+    # unique prev_hash: two entries can never follow the same one (no fork)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
