@@ -73,7 +73,7 @@ def _redact_row_values(context) -> None:
     orig = context.original_exception
     try:
         message = str(orig)
-    except Exception:  # noqa: BLE001  (a driver error that cannot print itself: nothing to redact)
+    except Exception:  # a driver error that cannot print itself: nothing to redact
         return
     redacted = _ROW_VALUES.sub(r"\1\2（值已隐藏）", message)
     if redacted != message:

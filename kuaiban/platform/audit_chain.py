@@ -56,9 +56,10 @@ class ChainReport:
 def _entries(session: Session, batch: int = 2000) -> Iterator[dict]:
     """Every entry in id order, a batch at a time (the log grows without bound)."""
     cols = [AuditEntry.id, AuditEntry.prev_hash, AuditEntry.hash, *(getattr(AuditEntry, f) for f in CHAINED)]
-    last = 0
+    last: int | None = None  # no lower bound at first: a forged entry may have id 0 or below
     while True:
-        rows = session.execute(select(*cols).where(AuditEntry.id > last).order_by(AuditEntry.id).limit(batch))
+        stmt = select(*cols).order_by(AuditEntry.id).limit(batch)
+        rows = session.execute(stmt if last is None else stmt.where(AuditEntry.id > last))
         chunk = [dict(r._mapping) for r in rows]
         if not chunk:
             return
