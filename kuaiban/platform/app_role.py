@@ -8,10 +8,8 @@ Run again after every migration that adds a table (docs/SECURITY.md).
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
-import kuaiban.models  # noqa: F401  (every pillar's tables on Base.metadata)
-from kuaiban.db import Base
 from kuaiban.platform.models import AuditEntry
 
 AUDIT_TABLE = AuditEntry.__tablename__
@@ -22,17 +20,22 @@ class RoleError(ValueError):
     """The role cannot be used as the application's role (message in Chinese)."""
 
 
-def grant_statements(engine: Engine, role: str) -> list[str]:
-    """The GRANTs that make ``role`` the application's role on ``engine``'s database, in order."""
-    q = engine.dialect.identifier_preparer.quote
+def grant_statements(conn: Connection, role: str) -> list[str]:
+    """The GRANTs that make ``role`` the application's role on the connection's database, in order.
+
+    The tables are those the migrations made (read from the database: every pillar's, and any a later
+    migration adds), not a list kept here."""
+    q = conn.dialect.identifier_preparer.quote
     r = q(role)
-    tables = [t.name for t in Base.metadata.sorted_tables]
-    out = [f"GRANT CONNECT ON DATABASE {q(engine.url.database)} TO {r}",
+    tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                               "AND tablename NOT IN (:audit, :migrations) ORDER BY tablename"),
+                          {"audit": AUDIT_TABLE, "migrations": MIGRATIONS_TABLE}).scalars().all()
+    out = [f"GRANT CONNECT ON DATABASE {q(conn.engine.url.database)} TO {r}",
            f"GRANT USAGE ON SCHEMA public TO {r}",
            # start from nothing, so running it again also takes back what an earlier version gave
            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {r}",
            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {r}"]
-    out += [f"GRANT SELECT, INSERT, UPDATE, DELETE ON {q(t)} TO {r}" for t in tables if t != AUDIT_TABLE]
+    out += [f"GRANT SELECT, INSERT, UPDATE, DELETE ON {q(t)} TO {r}" for t in tables]
     out += [f"GRANT SELECT, INSERT ON {q(AUDIT_TABLE)} TO {r}",
             f"GRANT SELECT ON {q(MIGRATIONS_TABLE)} TO {r}",
             f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {r}"]  # nextval for ids; not setval
@@ -52,7 +55,7 @@ def grant_app_role(engine: Engine, role: str) -> list[str]:
         owner = conn.execute(text("SELECT tableowner FROM pg_tables WHERE tablename = :t"), {"t": AUDIT_TABLE}).scalar()
         if owner == role:
             raise RoleError(f"角色 {role} 是数据表的所有者（运行迁移的角色），应用须用另一个角色连接")
-        statements = grant_statements(engine, role)
+        statements = grant_statements(conn, role)
         for stmt in statements:
             conn.execute(text(stmt))
     return statements
