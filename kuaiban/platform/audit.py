@@ -1,16 +1,16 @@
 """The append-only, hash-chained audit log and the clock every state change is stamped with.
 
-Each entry stores the hash of the entry before it (``prev_hash``) and its own ``hash`` = SHA-256 over
-that previous hash and a canonical serialisation of the entry (:func:`canonical`). Changing,
+Each entry stores its position in the chain (``seq`` 1, 2, 3 …), the hash of the entry before it
+(``prev_hash``) and its own ``hash`` = SHA-256 over that previous hash and a canonical serialisation of
+the entry, position included (:func:`canonical`). Changing,
 deleting or inserting an entry breaks the chain, which :mod:`kuaiban.platform.audit_chain` finds.
 
 Appending reads the last hash and inserts after it, so two transactions appending at once must not
 both read the same last hash (a fork). PostgreSQL: a transaction-scoped advisory lock, taken at the
-first append and released at COMMIT/ROLLBACK, orders the appenders; ids come from the sequence
-under the lock, so id order is chain order. SQLite has one writer at a time already, and every
+first append and released at COMMIT/ROLLBACK, orders the appenders. SQLite has one writer at a time already, and every
 append runs after the transaction's own write (so it holds the write lock); a transaction whose
 snapshot went stale gets SQLITE_BUSY instead of forking. On both, a unique index on ``prev_hash``
-makes a fork impossible whatever the caller does: the second branch's INSERT fails.
+``seq`` is unique, which makes a fork impossible whatever the caller does: the second branch's INSERT fails.
 See docs/SECURITY.md (Audit log) for the measured cost.
 """
 
@@ -32,10 +32,10 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 APPEND_LOCK = 7_146_023_511  # pg_advisory_xact_lock key of the audit chain (any constant unique in the app)
 _APPEND = insert(AuditEntry.__table__)  # built once; SQLAlchemy caches its compiled form
-_LAST = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_LAST = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 _LOCK = text(f"SELECT pg_advisory_xact_lock({APPEND_LOCK})")
 # the fields an entry's hash covers, in this order (the id is not one: it only locates the entry)
-CHAINED = ("at", "actor_id", "actor_role", "action", "entity", "entity_id", "case_id", "detail")
+CHAINED = ("seq", "at", "actor_id", "actor_role", "action", "entity", "entity_id", "case_id", "detail")
 
 
 def now() -> dt.datetime:
@@ -44,9 +44,8 @@ def now() -> dt.datetime:
 
 
 def canonical(entry: Mapping[str, Any]) -> str:
-    """The entry's chained fields as one JSON text: sorted keys, no spaces, UTF-8, ISO times."""
-    at = entry["at"]
-    values = [at.isoformat() if isinstance(at, dt.datetime) else at, *(entry[f] for f in CHAINED[1:])]
+    """The entry's chained fields as one JSON array: sorted keys, no spaces, UTF-8, ISO times."""
+    values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in (entry[f] for f in CHAINED)]
     return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -72,7 +71,9 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, *,
              "detail": json.loads(json.dumps(_jsonable(detail)))}
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_LOCK)
-    prev = session.execute(_LAST).scalar() or GENESIS
+    last = session.execute(_LAST).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    entry["seq"] = seq
     session.execute(_APPEND, entry | {"prev_hash": prev, "hash": chain_hash(prev, entry)})
 
 

@@ -1,12 +1,13 @@
 """Walk the audit log's hash chain and say what was changed, deleted or inserted.
 
-Entries are read in id order (the order they were chained in). For each entry two checks:
+Entries are read in chain order (``seq``). For each entry two checks:
 
 - its own hash: SHA-256 over its stored ``prev_hash`` and its fields must equal its stored ``hash``;
   if not, the entry's content was **changed** after it was written;
 - its link: its ``prev_hash`` must be the hash of the entry before it (GENESIS for the first). If it is
   the hash of the entry two back, the entry in between was **inserted**; otherwise entries before it
-  were **deleted** (or the one before was rewritten together with its own hash).
+  were **deleted** (the gap in ``seq`` says how many), or the one before was rewritten together with
+  its own hash.
 
 What the chain cannot show on its own: entries cut off at the end, or a whole chain recomputed by
 someone able to write the table. For those, keep the head (``--json`` gives ``head``) somewhere else
@@ -54,17 +55,17 @@ class ChainReport:
 
 
 def _entries(session: Session, batch: int = 2000) -> Iterator[dict]:
-    """Every entry in id order, a batch at a time (the log grows without bound)."""
+    """Every entry in chain order, a batch at a time (the log grows without bound)."""
     cols = [AuditEntry.id, AuditEntry.prev_hash, AuditEntry.hash, *(getattr(AuditEntry, f) for f in CHAINED)]
-    last: int | None = None  # no lower bound at first: a forged entry may have id 0 or below
+    last: int | None = None  # no lower bound at first: a forged entry may have seq 0 or below
     while True:
-        stmt = select(*cols).order_by(AuditEntry.id).limit(batch)
-        rows = session.execute(stmt if last is None else stmt.where(AuditEntry.id > last))
+        stmt = select(*cols).order_by(AuditEntry.seq, AuditEntry.id).limit(batch)
+        rows = session.execute(stmt if last is None else stmt.where(AuditEntry.seq > last))
         chunk = [dict(r._mapping) for r in rows]
         if not chunk:
             return
         yield from chunk
-        last = chunk[-1]["id"]
+        last = chunk[-1]["seq"]
 
 
 def verify(session: Session) -> ChainReport:
@@ -75,7 +76,7 @@ def verify(session: Session) -> ChainReport:
         if len(report.problems) < MAX_LISTED:
             report.problems.append(Problem(entry_id, kind, message))
 
-    before_last, last = None, None  # (id, hash) of the two entries before the current one
+    before_last, last = None, None  # (id, hash, seq) of the two entries before the current one
     for e in _entries(session):
         report.entries += 1
         if e["hash"] is None or e["prev_hash"] is None:
@@ -89,11 +90,13 @@ def verify(session: Session) -> ChainReport:
                 if last and e["prev_hash"] == two_back:
                     problem(last[0], INSERTED, f"第 {last[0]} 条是事后插入的（第 {e['id']} 条链接的是它之前的条目）")
                 elif last:
-                    problem(e["id"], DELETED, f"第 {last[0]} 条与第 {e['id']} 条之间有条目被删除"
+                    gap = e["seq"] - last[2] - 1
+                    count = f" {gap} 条" if gap > 0 else "条目"
+                    problem(e["id"], DELETED, f"第 {last[0]} 条与第 {e['id']} 条之间有{count}被删除"
                                               f"（或第 {last[0]} 条连同哈希被改写）")
                 else:
-                    problem(e["id"], DELETED, f"第 {e['id']} 条之前的条目被删除（它不是链的第一条）")
-        before_last, last = last, (e["id"], e["hash"])
+                    problem(e["id"], DELETED, f"第 {e['id']} 条之前有 {e['seq'] - 1} 条被删除（它不是链的第一条）")
+        before_last, last = last, (e["id"], e["hash"], e["seq"])
     if last:
-        report.head_id, report.head_hash = last
+        report.head_id, report.head_hash = last[0], last[1]
     return report

@@ -79,7 +79,9 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict] = mapped_column(JSON)
-    # the chain: hash of the entry before (GENESIS for the first) and SHA-256(prev_hash, canonical entry);
-    # unique prev_hash: two entries can never follow the same one (no fork)
-    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the chain (kuaiban.platform.audit): position 1, 2, 3 …, hash of the entry before (GENESIS for the
+    # first) and SHA-256(prev_hash, canonical entry). seq is unique: two entries can never follow the
+    # same one (no fork); an integer growing at the index's right edge costs less than a unique hash
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

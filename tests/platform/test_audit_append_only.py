@@ -38,7 +38,7 @@ def test_migration_chains_the_entries_written_before_the_chain_and_drops_none(ba
     with session_scope(engine) as s:
         rows = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
         assert [r.detail["reason"] for r in rows] == [f"第{n}件" for n in range(1, 6)]
-        assert rows[0].prev_hash == audit.GENESIS
+        assert rows[0].prev_hash == audit.GENESIS and [r.seq for r in rows] == [1, 2, 3, 4, 5]
         report = verify(s)
     assert report.intact and report.entries == 5
     with session_scope(engine) as s:  # new entries continue the migrated chain
@@ -51,9 +51,9 @@ def test_migration_chains_the_entries_written_before_the_chain_and_drops_none(ba
     engine.dispose()
 
 
-def _replace(entry_id: int) -> str:
-    return ("INSERT OR REPLACE INTO svc_audit (id, at, action, entity, detail, prev_hash, hash) "
-            f"VALUES ({entry_id}, '2026-12-01 00:00:00', 'submit_FORGED', 'case', '{{}}', 'p', 'h')")
+def _replace(entry_id: int | str, seq: int = 99) -> str:
+    return ("INSERT OR REPLACE INTO svc_audit (id, seq, at, action, entity, detail, prev_hash, hash) "
+            f"VALUES ({entry_id}, {seq}, '2026-12-01 00:00:00', 'submit_FORGED', 'case', '{{}}', 'p', 'h')")
 
 
 def test_sqlite_refuses_insert_or_replace_over_an_entry(tmp_path):
@@ -61,7 +61,9 @@ def test_sqlite_refuses_insert_or_replace_over_an_entry(tmp_path):
     engine = connect(f"sqlite:///{path}")
     with session_scope(engine) as s:
         audit.record(s, "submit", "case", 1, actor=None, at=audit.now())
-    for stmt in (_replace(1), _replace(1).replace("INSERT OR REPLACE", "REPLACE")):  # migration 0008's trigger
+    over_the_id, over_the_position = _replace(1), _replace("NULL", seq=1)  # id and seq are both unique
+    for stmt in (over_the_id, over_the_id.replace("INSERT OR REPLACE", "REPLACE"), over_the_position):
+        # migration 0008's trigger
         with pytest.raises(Exception, match="审计日志只可追加，不可覆盖已有条目"), engine.begin() as conn:
             conn.exec_driver_sql(stmt)
         raw = sqlite3.connect(path)  # any connection, the sqlite3 shell included

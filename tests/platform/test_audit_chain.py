@@ -39,6 +39,7 @@ def test_each_entry_carries_the_hash_of_the_one_before(backend_url):
     engine = connect(backend_url)
     write_entries(engine, 4)
     rows = entries(engine)
+    assert [r.seq for r in rows] == [1, 2, 3, 4]
     assert rows[0].prev_hash == audit.GENESIS
     assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
     assert all(r.hash == audit.chain_hash(r.prev_hash, r.__dict__) for r in rows)
@@ -71,22 +72,22 @@ def test_a_deleted_entry_shows_as_a_gap_before_the_next(backend_url):
     code, report = verify_cli(backend_url)
     assert code == 1
     assert [(p["id"], p["kind"]) for p in report["problems"]] == [(ids[3], "deleted")]
-    assert f"第 {ids[1]} 条与第 {ids[3]} 条之间有条目被删除" in report["problems"][0]["message"]
+    assert f"第 {ids[1]} 条与第 {ids[3]} 条之间有 1 条被删除" in report["problems"][0]["message"]
 
 
 def test_an_inserted_entry_is_named_even_with_a_correct_hash_of_its_own(backend_url):
     """The forger removes the no-fork constraint (as owner) and back-dates an entry with a valid hash of
-    its own before the first one; the first entry still links to the start, past the forged one."""
+    its own at the start of the chain; the first real entry still links to the start, past the forged one."""
     engine = connect(backend_url)
     write_entries(engine, 3)
-    forged = {"at": audit.now(), "actor_id": None, "actor_role": "supervisor", "action": "approve",
+    forged = {"seq": 1, "at": audit.now(), "actor_id": None, "actor_role": "supervisor", "action": "approve",
               "entity": "case", "entity_id": 1, "case_id": 1, "detail": {}}
-    unconstrained = (["ALTER TABLE svc_audit DROP CONSTRAINT uq_svc_audit_prev_hash"] if "postgresql" in backend_url
+    unconstrained = (["ALTER TABLE svc_audit DROP CONSTRAINT uq_svc_audit_seq"] if "postgresql" in backend_url
                      else ["CREATE TABLE audit_copy AS SELECT * FROM svc_audit", "DROP TABLE svc_audit",
                            "ALTER TABLE audit_copy RENAME TO svc_audit"])
     as_table_owner(backend_url, *unconstrained,
-                   "INSERT INTO svc_audit (id, at, actor_role, action, entity, entity_id, case_id, detail, prev_hash, "
-                   f"hash) VALUES (0, '{forged['at'].isoformat(sep=' ')}', 'supervisor', 'approve', 'case', 1, 1, "
+                   "INSERT INTO svc_audit (id, seq, at, actor_role, action, entity, entity_id, case_id, detail, "
+                   f"prev_hash, hash) VALUES (0, 1, '{forged['at'].isoformat(sep=' ')}', 'supervisor', 'approve', 'case', 1, 1, "
                    f"'{{}}', '{audit.GENESIS}', '{audit.chain_hash(audit.GENESIS, forged)}')")
     code, report = verify_cli(backend_url)
     assert code == 1
@@ -95,11 +96,11 @@ def test_an_inserted_entry_is_named_even_with_a_correct_hash_of_its_own(backend_
 
 
 def test_two_entries_can_never_follow_the_same_one(backend_url):
-    """The unique prev_hash is the last guard against a fork, whatever the caller does."""
+    """The unique position (seq) is the last guard against a fork, whatever the caller does."""
     engine = connect(backend_url)
     write_entries(engine, 1)
     head = entries(engine)[0].hash
-    row = {"at": audit.now(), "actor_id": None, "actor_role": None, "action": "x", "entity": "case",
+    row = {"seq": 2, "at": audit.now(), "actor_id": None, "actor_role": None, "action": "x", "entity": "case",
            "entity_id": None, "case_id": None, "detail": {}, "prev_hash": head, "hash": "a" * 64}
     with pytest.raises(IntegrityError), session_scope(engine) as s:
         s.execute(insert(AuditEntry), [row, row | {"hash": "b" * 64}])

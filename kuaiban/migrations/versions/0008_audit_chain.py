@@ -1,5 +1,5 @@
-"""Audit log: hash chain (prev_hash, hash; existing entries chained in id order), no fork (unique
-prev_hash); PostgreSQL refuses TRUNCATE; SQLite refuses an INSERT over an existing id (REPLACE)
+"""Audit log: hash chain (seq, prev_hash, hash; existing entries chained in id order), no fork (unique
+seq); PostgreSQL refuses TRUNCATE; SQLite refuses an INSERT over an existing id (REPLACE)
 
 Revision ID: 0008
 Revises: 0004_national_sync
@@ -23,7 +23,7 @@ _AUDIT = sa.table(
     'svc_audit', sa.column('id', sa.Integer), sa.column('at', sa.DateTime), sa.column('actor_id', sa.Integer),
     sa.column('actor_role', sa.String), sa.column('action', sa.String), sa.column('entity', sa.String),
     sa.column('entity_id', sa.Integer), sa.column('case_id', sa.Integer), sa.column('detail', sa.JSON),
-    sa.column('prev_hash', sa.String), sa.column('hash', sa.String),
+    sa.column('seq', sa.Integer), sa.column('prev_hash', sa.String), sa.column('hash', sa.String),
 )
 # migration 0002's triggers (SQLite), dropped while the rows are chained and the table rebuilt
 _SQLITE_0002 = [
@@ -32,11 +32,11 @@ _SQLITE_0002 = [
     "CREATE TRIGGER svc_audit_no_delete BEFORE DELETE ON svc_audit "
     "BEGIN SELECT RAISE(ABORT, '审计日志只可追加，不可删除'); END",
 ]
-# INSERT OR REPLACE / REPLACE INTO over an existing id deletes that row without firing DELETE triggers
-# unless PRAGMA recursive_triggers is on (kuaiban.db sets it; the sqlite3 shell does not)
+# INSERT OR REPLACE / REPLACE INTO over an existing id or seq (both unique) deletes that row without
+# firing DELETE triggers unless PRAGMA recursive_triggers is on (kuaiban.db sets it; the sqlite3 shell does not)
 _SQLITE_NO_REPLACE = (
     "CREATE TRIGGER svc_audit_no_replace BEFORE INSERT ON svc_audit "
-    "WHEN EXISTS (SELECT 1 FROM svc_audit WHERE id = NEW.id) "
+    "WHEN EXISTS (SELECT 1 FROM svc_audit WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM svc_audit WHERE seq = NEW.seq) "
     "BEGIN SELECT RAISE(ABORT, '审计日志只可追加，不可覆盖已有条目'); END"
 )
 # the row trigger of 0002 does not see TRUNCATE; a statement trigger does (same refusing function)
@@ -49,13 +49,13 @@ _PG_NO_TRUNCATE = (
 def _chain_existing(conn) -> None:
     prev = GENESIS
     batch: list[dict] = []
-    for row in conn.execute(sa.select(_AUDIT).order_by(_AUDIT.c.id)).mappings():
-        h = chain_hash(prev, row)
-        batch.append({"row_id": row["id"], "p": prev, "h": h})
+    for seq, row in enumerate(conn.execute(sa.select(_AUDIT).order_by(_AUDIT.c.id)).mappings(), 1):
+        h = chain_hash(prev, dict(row) | {"seq": seq})
+        batch.append({"row_id": row["id"], "s": seq, "p": prev, "h": h})
         prev = h
     if batch:
         conn.execute(_AUDIT.update().where(_AUDIT.c.id == sa.bindparam("row_id"))
-                     .values(prev_hash=sa.bindparam("p"), hash=sa.bindparam("h")), batch)
+                     .values(seq=sa.bindparam("s"), prev_hash=sa.bindparam("p"), hash=sa.bindparam("h")), batch)
 
 
 def upgrade() -> None:
@@ -66,13 +66,15 @@ def upgrade() -> None:
     else:
         op.execute("DROP TRIGGER IF EXISTS svc_audit_no_update")
         op.execute("DROP TRIGGER IF EXISTS svc_audit_no_delete")
+    op.add_column('svc_audit', sa.Column('seq', sa.Integer(), nullable=True))
     op.add_column('svc_audit', sa.Column('prev_hash', sa.String(length=64), nullable=True))
     op.add_column('svc_audit', sa.Column('hash', sa.String(length=64), nullable=True))
     _chain_existing(conn)
     with op.batch_alter_table('svc_audit', schema=None) as batch_op:
+        batch_op.alter_column('seq', existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column('prev_hash', existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column('hash', existing_type=sa.String(length=64), nullable=False)
-        batch_op.create_unique_constraint('uq_svc_audit_prev_hash', ['prev_hash'])
+        batch_op.create_unique_constraint('uq_svc_audit_seq', ['seq'])
     if pg:
         op.execute("ALTER TABLE svc_audit ENABLE TRIGGER svc_audit_append_only")
         op.execute(_PG_NO_TRUNCATE)
@@ -89,9 +91,10 @@ def downgrade() -> None:
         for name in ("svc_audit_no_replace", "svc_audit_no_update", "svc_audit_no_delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     with op.batch_alter_table('svc_audit', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_svc_audit_prev_hash', type_='unique')
+        batch_op.drop_constraint('uq_svc_audit_seq', type_='unique')
         batch_op.drop_column('hash')
         batch_op.drop_column('prev_hash')
+        batch_op.drop_column('seq')
     if not pg:
         for stmt in _SQLITE_0002:
             op.execute(stmt)
