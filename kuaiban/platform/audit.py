@@ -2,15 +2,15 @@
 
 Each entry stores its position in the chain (``seq`` 1, 2, 3 …), the hash of the entry before it
 (``prev_hash``) and its own ``hash`` = SHA-256 over that previous hash and a canonical serialisation of
-the entry, position included (:func:`canonical`). Changing,
-deleting or inserting an entry breaks the chain, which :mod:`kuaiban.platform.audit_chain` finds.
+the entry, position included (:func:`canonical`). Changing, deleting or inserting an entry breaks the
+chain, which :mod:`kuaiban.platform.audit_chain` finds.
 
-Appending reads the last hash and inserts after it, so two transactions appending at once must not
-both read the same last hash (a fork). PostgreSQL: a transaction-scoped advisory lock, taken at the
-first append and released at COMMIT/ROLLBACK, orders the appenders. SQLite has one writer at a time already, and every
-append runs after the transaction's own write (so it holds the write lock); a transaction whose
-snapshot went stale gets SQLITE_BUSY instead of forking. On both, a unique index on ``prev_hash``
-``seq`` is unique, which makes a fork impossible whatever the caller does: the second branch's INSERT fails.
+Appending reads the last entry and inserts after it, so two transactions appending at once must not
+both read the same last entry (a fork). PostgreSQL: a transaction-scoped advisory lock, taken at the
+first append and released at COMMIT/ROLLBACK, orders the appenders. SQLite has one writer at a time
+already, and every append runs after the transaction's own write (so it holds the write lock); a
+transaction whose snapshot went stale gets SQLITE_BUSY instead of forking. On both, ``seq`` is unique,
+which makes a fork impossible whatever the caller does: the second branch's INSERT fails.
 See docs/SECURITY.md (Audit log) for the measured cost.
 """
 
