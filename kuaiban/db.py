@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic import command
@@ -55,13 +55,17 @@ def _private_sqlite_file(path: Path) -> None:
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
         path.parent.chmod(0o700)  # mkdir's mode is masked by the umask
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        path.chmod(0o600)
-    except FileExistsError:
+    if path.exists():
         mode = path.stat().st_mode & 0o777
         if mode & 0o007:
-            path.chmod(mode & ~0o007)
+            with suppress(PermissionError):  # someone else's file: SQLite opens it (or not) as before
+                path.chmod(mode & ~0o007)
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        path.chmod(0o600)  # the umask may have taken bits away; never added any
+    except FileExistsError:  # another process created it a moment ago, with the same mode
+        pass
 
 
 # PostgreSQL puts the offending row's values into an error's DETAIL ("Key (id_number)=(…) already exists",
