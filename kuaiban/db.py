@@ -98,11 +98,11 @@ def make_engine(url: str | None = None) -> Engine:
         raise DatabaseError(f"不支持的数据库类型：{backend}（支持 sqlite、postgresql）")
     try:
         if backend == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                _private_sqlite_file(Path(parsed.database))
             # hide_parameters: a failing statement's error (and so the log) never shows the values —
             # ID numbers, names, password hashes
             engine = create_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
+            if parsed.database and parsed.database != ":memory:":  # only for a URL that is otherwise good
+                _private_sqlite_file(Path(parsed.database))
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             if parsed.drivername == "postgresql":
