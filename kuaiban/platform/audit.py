@@ -33,7 +33,8 @@ GENESIS = "0" * 64  # the "previous hash" of the first entry
 APPEND_LOCK = 7_146_023_511  # pg_advisory_xact_lock key of the audit chain (any constant unique in the app)
 _APPEND = insert(AuditEntry.__table__)  # built once; SQLAlchemy caches its compiled form
 _LAST = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-_LOCK = text(f"SELECT pg_advisory_xact_lock({APPEND_LOCK})")
+# PostgreSQL: lock and read the last entry in one round trip (function of migration 0008)
+_PG_HEAD = text("SELECT last_seq AS seq, last_hash AS hash FROM svc_audit_append_head()")
 # the fields an entry's hash covers, in this order (the id is not one: it only locates the entry)
 CHAINED = ("seq", "at", "actor_id", "actor_role", "action", "entity", "entity_id", "case_id", "detail")
 
@@ -69,10 +70,9 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, *,
              "action": action, "entity": entity, "entity_id": entity_id, "case_id": case_id,
              # as the JSON column gives it back (string keys, lists), so the hash verifies after a read
              "detail": json.loads(json.dumps(_jsonable(detail)))}
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_LOCK)
-    last = session.execute(_LAST).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    pg = session.get_bind().dialect.name == "postgresql"
+    last = session.execute(_PG_HEAD if pg else _LAST).first()
+    seq, prev = (last.seq + 1, last.hash) if last and last.seq is not None else (1, GENESIS)
     entry["seq"] = seq
     session.execute(_APPEND, entry | {"prev_hash": prev, "hash": chain_hash(prev, entry)})
 

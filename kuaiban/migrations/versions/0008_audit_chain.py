@@ -12,7 +12,7 @@ No row is added or removed.
 import sqlalchemy as sa
 from alembic import op
 
-from kuaiban.platform.audit import GENESIS, chain_hash
+from kuaiban.platform.audit import APPEND_LOCK, GENESIS, chain_hash
 
 revision = '0008'
 down_revision = '0004_national_sync'
@@ -43,6 +43,17 @@ _SQLITE_NO_REPLACE = (
 _PG_NO_TRUNCATE = (
     "CREATE TRIGGER svc_audit_no_truncate BEFORE TRUNCATE ON svc_audit "
     "FOR EACH STATEMENT EXECUTE FUNCTION svc_audit_append_only()"
+)
+
+
+# PostgreSQL: take the append lock and read the last entry in one round trip. A VOLATILE function's
+# statements each take a fresh snapshot, so the SELECT sees what the lock's previous holder committed.
+_PG_HEAD = (
+    "CREATE FUNCTION svc_audit_append_head(OUT last_seq integer, OUT last_hash varchar) "
+    "LANGUAGE plpgsql VOLATILE AS $$ BEGIN "
+    f"PERFORM pg_advisory_xact_lock({APPEND_LOCK}); "
+    "SELECT a.seq, a.hash INTO last_seq, last_hash FROM svc_audit a ORDER BY a.seq DESC LIMIT 1; "
+    "END $$"
 )
 
 
@@ -78,6 +89,7 @@ def upgrade() -> None:
     if pg:
         op.execute("ALTER TABLE svc_audit ENABLE TRIGGER svc_audit_append_only")
         op.execute(_PG_NO_TRUNCATE)
+        op.execute(_PG_HEAD)
     else:
         for stmt in [*_SQLITE_0002, _SQLITE_NO_REPLACE]:
             op.execute(stmt)
@@ -87,6 +99,7 @@ def downgrade() -> None:
     pg = op.get_bind().dialect.name == "postgresql"
     if pg:
         op.execute("DROP TRIGGER IF EXISTS svc_audit_no_truncate ON svc_audit")
+        op.execute("DROP FUNCTION IF EXISTS svc_audit_append_head()")
     else:
         for name in ("svc_audit_no_replace", "svc_audit_no_update", "svc_audit_no_delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
