@@ -33,8 +33,17 @@ GENESIS = "0" * 64  # the "previous hash" of the first entry
 APPEND_LOCK = 7_146_023_511  # pg_advisory_xact_lock key of the audit chain (any constant unique in the app)
 _APPEND = insert(AuditEntry.__table__)  # built once; SQLAlchemy caches its compiled form
 _LAST = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-# PostgreSQL: lock and read the last entry in one round trip (function of migration 0008)
-_PG_HEAD = text("SELECT last_seq AS seq, last_hash AS hash FROM svc_audit_append_head()")
+# PostgreSQL: svc_audit_append_head() (migration 0008) takes the lock and returns the last entry; the
+# hash is chain_hash's, computed by the database, so that appending is one statement, one round trip
+_PG_APPEND = text(
+    "INSERT INTO svc_audit (at, actor_id, actor_role, action, entity, entity_id, case_id, detail, seq, prev_hash, "
+    "hash) SELECT CAST(:at AS timestamp), CAST(:actor_id AS integer), CAST(:actor_role AS varchar), "
+    "CAST(:action AS varchar), CAST(:entity AS varchar), CAST(:entity_id AS integer), CAST(:case_id AS integer), "
+    "CAST(:detail AS json), n.seq, n.prev, encode(sha256(convert_to("
+    "n.prev || chr(10) || n.seq::text || chr(10) || CAST(:canonical AS text), 'UTF8')), 'hex') "
+    "FROM (SELECT coalesce(last_seq, 0) + 1 AS seq, coalesce(last_hash, CAST(:genesis AS varchar)) AS prev "
+    "FROM svc_audit_append_head()) AS n"
+)
 # the fields an entry's hash covers, in this order (the id is not one: it only locates the entry)
 CHAINED = ("seq", "at", "actor_id", "actor_role", "action", "entity", "entity_id", "case_id", "detail")
 
@@ -45,13 +54,14 @@ def now() -> dt.datetime:
 
 
 def canonical(entry: Mapping[str, Any]) -> str:
-    """The entry's chained fields as one JSON array: sorted keys, no spaces, UTF-8, ISO times."""
-    values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in (entry[f] for f in CHAINED)]
+    """The entry's fields (all of CHAINED but seq) as one JSON array: sorted keys, no spaces, UTF-8, ISO times."""
+    values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in (entry[f] for f in CHAINED[1:])]
     return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def chain_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{canonical(entry)}".encode()).hexdigest()
+    """SHA-256 hex of ``prev_hash \n seq \n canonical`` (PostgreSQL computes the same in _PG_APPEND)."""
+    return hashlib.sha256(f"{prev_hash}\n{entry['seq']}\n{canonical(entry)}".encode()).hexdigest()
 
 
 def record(session: Session, action: str, entity: str, entity_id: int | None, *, actor: User | None,
@@ -70,10 +80,13 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, *,
              "action": action, "entity": entity, "entity_id": entity_id, "case_id": case_id,
              # as the JSON column gives it back (string keys, lists), so the hash verifies after a read
              "detail": json.loads(json.dumps(_jsonable(detail)))}
-    pg = session.get_bind().dialect.name == "postgresql"
-    last = session.execute(_PG_HEAD if pg else _LAST).first()
-    seq, prev = (last.seq + 1, last.hash) if last and last.seq is not None else (1, GENESIS)
-    entry["seq"] = seq
+    if session.get_bind().dialect.name == "postgresql":
+        # one round trip: lock, read the last entry, hash and insert, all in the database
+        session.execute(_PG_APPEND, entry | {"detail": json.dumps(entry["detail"], ensure_ascii=False),
+                                             "canonical": canonical(entry), "genesis": GENESIS})
+        return
+    last = session.execute(_LAST).first()
+    entry["seq"], prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     session.execute(_APPEND, entry | {"prev_hash": prev, "hash": chain_hash(prev, entry)})
 
 
