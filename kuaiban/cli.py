@@ -14,6 +14,8 @@ from kuaiban.db import connect
 from kuaiban.library import cli as library_cli
 from kuaiban.library.cli import DbOption, user_errors
 from kuaiban.platform import notifications_cli
+from kuaiban.platform.audit_cli import audit_app
+from kuaiban.platform.db_cli import db_app
 from kuaiban.platform.keys_cli import keys_app
 from kuaiban.rules import cli as rules_cli
 from kuaiban.services import cli as services_cli
@@ -35,6 +37,8 @@ services_cli.register(app)
 unemployment_cli.register(app)
 notifications_cli.register(app)
 app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
 
 
 @app.command("serve")

@@ -7,10 +7,10 @@ revision before handing it out.
 
 from __future__ import annotations
 
-import contextlib
 import os
+import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic import command
@@ -41,15 +41,50 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA busy_timeout=10000")
+    # REPLACE (INSERT OR REPLACE) deletes the conflicting row without firing DELETE triggers unless this
+    # is on: with it, the audit log's "no delete" trigger refuses a REPLACE over an entry.
+    cur.execute("PRAGMA recursive_triggers=ON")
     cur.close()
 
 
-def _create_private(path: Path) -> None:
-    """A new SQLite file is created readable by its owner only (0600): it holds personal information,
-    and SQLite gives its -wal and -shm files the same mode. An existing file's mode is left alone."""
-    if not path.exists():
-        with contextlib.suppress(FileExistsError):
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+def _private_sqlite_file(path: Path) -> None:
+    """The database file readable by its owner only (it holds personal data), created 0600.
+
+    SQLite creates the -wal and -shm files with the main file's mode, so they follow. A directory this
+    creates (var/) is 0700; an existing file keeps its owner and group bits but loses the others'."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        path.parent.chmod(0o700)  # mkdir's mode is masked by the umask
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o007:
+            with suppress(PermissionError):  # someone else's file: SQLite opens it (or not) as before
+                path.chmod(mode & ~0o007)
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        path.chmod(0o600)  # the umask may have taken bits away; never added any
+    except FileExistsError:  # another process created it a moment ago, with the same mode
+        pass
+
+
+# PostgreSQL puts the offending row's values into an error's DETAIL ("Key (id_number)=(…) already exists",
+# "Failing row contains (…)"); such errors end up in server logs, so the values are cut out.
+_ROW_VALUES = re.compile(r"^(DETAIL:\s+)(Key \([^)]*\)=|Failing row contains ).*$", re.M)
+
+
+def _redact_row_values(context) -> None:
+    orig = context.original_exception
+    try:
+        message = str(orig)
+    except Exception:  # a driver error that cannot print itself: nothing to redact
+        return
+    redacted = _ROW_VALUES.sub(r"\1\2（值已隐藏）", message)
+    if redacted != message:
+        orig.args = (redacted,)
+        wrapped = context.sqlalchemy_exception
+        if wrapped is not None and wrapped.args:
+            wrapped.args = (str(wrapped.args[0]).replace(message, redacted),)
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -63,15 +98,17 @@ def make_engine(url: str | None = None) -> Engine:
         raise DatabaseError(f"不支持的数据库类型：{backend}（支持 sqlite、postgresql）")
     try:
         if backend == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-                _create_private(Path(parsed.database))
-            engine = create_engine(parsed, connect_args={"timeout": 30})
+            # hide_parameters: a failing statement's error (and so the log) never shows the values —
+            # ID numbers, names, password hashes
+            engine = create_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
+            if parsed.database and parsed.database != ":memory:":  # only for a URL that is otherwise good
+                _private_sqlite_file(Path(parsed.database))
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
-            engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+            event.listen(engine, "handle_error", _redact_row_values)
     except NoSuchModuleError:
         raise DatabaseError(f"不支持的数据库驱动：{parsed.drivername}（请用 sqlite 或 postgresql+psycopg）") from None
     except OSError as exc:

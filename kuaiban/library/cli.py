@@ -52,15 +52,34 @@ def ingest_cmd(
     db: DbOption = None,
     if_needed: Annotated[bool, typer.Option("--if-needed", help="输入与代码未变时跳过")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="已有导入在进行时不等待，直接退出（退出码 2）")] = False,
 ) -> None:
-    """解析汇编并建立或更新法规库（可重复执行，不会重复入库）。"""
+    """解析汇编并建立或更新法规库（可重复执行，不会重复入库；同一数据库同时只运行一个导入）。"""
+    from sqlalchemy.exc import OperationalError
+
+    from kuaiban.db import make_engine
     from kuaiban.library.ingest import ingest
+    from kuaiban.library.ingest_lock import IngestBusy, ingest_lock
 
     directory = directory or COMPILATIONS
+    waiting = [False]
+
+    def on_wait() -> None:
+        if not waiting[0]:
+            print("另一个法规库导入正在进行，等待其结束……", file=sys.stderr)
+            waiting[0] = True
+
     with user_errors():
         if not directory.is_dir():
             raise ValueError(f"汇编目录不存在或不可读：{directory}")
-        engine = connect(db)
+        bare = make_engine(db)  # not migrated yet: the lock also covers a fresh database's first migration
+        try:
+            with ingest_lock(bare, wait=not no_wait, on_wait=on_wait):
+                engine = connect(db)
+        except IngestBusy as exc:
+            raise fail(str(exc)) from None
+        finally:
+            bare.dispose()
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       console=err, transient=True, disable=as_json) as bar:
             tasks: dict[str, int] = {}
@@ -70,7 +89,13 @@ def ingest_cmd(
                     tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            report = ingest(engine, directory, if_needed=if_needed, progress=progress)
+            try:
+                report = ingest(engine, directory, if_needed=if_needed, progress=progress, wait=not no_wait,
+                                on_wait=on_wait)
+            except IngestBusy as exc:
+                raise fail(str(exc)) from None
+            except OperationalError as exc:  # e.g. SQLite "database is locked" by another writer
+                raise fail(f"数据库暂时无法写入（{str(exc.orig).splitlines()[0]}），请稍后再运行") from None
     if as_json:
         print(_dump(report.as_dict()))
     elif report.skipped:

@@ -23,6 +23,7 @@ from kuaiban.corpus.model import Paragraph, ParsedDocument
 from kuaiban.corpus.pipeline import compilation_files, identity, parse_corpus
 from kuaiban.corpus.titles import title_key
 from kuaiban.db import session_scope
+from kuaiban.library.ingest_lock import ingest_lock
 from kuaiban.library.models import (
     UNKNOWN,
     ArticleRow,
@@ -204,9 +205,17 @@ def _apply_validity(session: Session, docs: list[ParsedDocument], rows: list[Doc
         report.listings += 1
 
 
-def ingest(engine: Engine, directory: Path, *, if_needed: bool = False,
-           progress: Progress | None = None) -> IngestReport:
-    """Parse every compilation in ``directory`` and store the result in one transaction."""
+def ingest(engine: Engine, directory: Path, *, if_needed: bool = False, progress: Progress | None = None,
+           wait: bool = True, on_wait: Callable[[], None] | None = None) -> IngestReport:
+    """Parse every compilation in ``directory`` and store the result in one transaction.
+
+    One ingest at a time per database (:mod:`kuaiban.library.ingest_lock`): another one running makes
+    this wait (``on_wait`` is called once) or, with ``wait=False``, raise ``IngestBusy``."""
+    with ingest_lock(engine, wait=wait, on_wait=on_wait):
+        return _ingest(engine, directory, if_needed=if_needed, progress=progress)
+
+
+def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progress | None) -> IngestReport:
     files = compilation_files(directory)
     report = IngestReport(files=[f.name for f in files])
     fp = fingerprint(files)

@@ -73,7 +73,8 @@ class Token(Base):
 
 
 class AuditEntry(Base):
-    """Append-only log of every state change (database triggers refuse UPDATE and DELETE)."""
+    """Append-only, hash-chained log of every state change (database triggers refuse UPDATE, DELETE,
+    REPLACE and TRUNCATE; see kuaiban.platform.audit for the chain)."""
 
     __tablename__ = "svc_audit"
 
@@ -86,6 +87,12 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict] = mapped_column(JSON)
+    # the chain (kuaiban.platform.audit): position 1, 2, 3 …, hash of the entry before (GENESIS for the
+    # first) and SHA-256(prev_hash, canonical entry). seq is unique: two entries can never follow the
+    # same one (no fork); an integer growing at the index's right edge costs less than a unique hash
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class LoginThrottle(Base):

@@ -1,18 +1,22 @@
 """Fixtures of the platform tests: a province with its cities' staff (administration), on a fresh database of
 each backend, with regions as 行政区划代码 (430000 湖南省, 430100 长沙市, 430104 岳麓区, 430200 株洲市); and the
 快办 test world (a region, its staff, two applicants) for the message centre; synthetic ID numbers and a way
-to fire requests at the same instant from several threads for the account-security tests."""
+to fire requests at the same instant from several threads for the account-security tests; a real CLI process
+and writing to the audit table as its owner would, for the audit-chain tests."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth, calendar
@@ -98,3 +102,32 @@ def at_once(n: int, request: Callable[[int], object]) -> list:
     for t in threads:
         t.join(120)
     return answers
+
+
+def kuaiban(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kuaiban", *args], capture_output=True, text=True, timeout=120)
+
+
+def as_table_owner(url: str, *statements: str) -> None:
+    """Run SQL on the audit table with its append-only triggers out of the way — what someone holding the
+    database file (SQLite) or the owner role (PostgreSQL) can do, and what the hash chain must reveal."""
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name='svc_audit'"
+                                ).fetchall()
+        for name, _ in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        for stmt in statements:
+            conn.execute(stmt)
+        for _, sql in triggers:
+            conn.execute(sql)
+        conn.commit()
+        conn.close()
+        return
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE svc_audit DISABLE TRIGGER USER"))
+        for stmt in statements:
+            conn.execute(text(stmt))
+        conn.execute(text("ALTER TABLE svc_audit ENABLE TRIGGER USER"))
+    engine.dispose()

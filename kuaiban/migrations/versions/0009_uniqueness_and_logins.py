@@ -11,7 +11,7 @@ Existing duplicates stop the upgrade with a message naming them: nothing is drop
 the operator decides which record stays.
 
 Revision ID: 0009_uniqueness_and_logins
-Revises: 0007_admin
+Revises: 0008_audit_chain
 Create Date: 2026-12-02 07:00:00
 """
 import logging
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_uniqueness_and_logins"
-down_revision = "0007_admin"
+down_revision = "0008_audit_chain"
 branch_labels = None
 depends_on = None
 
