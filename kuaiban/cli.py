@@ -12,9 +12,9 @@ import typer
 
 from kuaiban.db import connect
 from kuaiban.library import cli as library_cli
-from kuaiban.library.cli import DbOption, user_errors
 from kuaiban.platform import notifications_cli
 from kuaiban.platform.audit_cli import audit_app
+from kuaiban.platform.cli_options import DbOption, user_errors
 from kuaiban.platform.db_cli import db_app
 from kuaiban.platform.keys_cli import keys_app
 from kuaiban.rules import cli as rules_cli

@@ -18,29 +18,20 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from kuaiban.config import COMPILATIONS
-from kuaiban.db import DatabaseError, connect, session_scope
+from kuaiban.db import connect, session_scope
 from kuaiban.library.queries import NotFound, article_dict, citation, detail, find_article, find_document
+from kuaiban.platform import cli_options
+from kuaiban.platform.cli_options import DbOption, fail
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="数据库地址：sqlite:///… 或 postgresql+psycopg://…（默认 var/kuaiban.db）"),
-]
 err = Console(stderr=True)
 _STAGES = {"parse": "解析汇编", "store": "写入文件", "index": "建立索引"}
 
 
-def fail(message: str) -> typer.Exit:
-    """One line naming what was wrong, exit code 2."""
-    print(f"错误：{message}", file=sys.stderr)
-    return typer.Exit(code=2)
-
-
 @contextmanager
 def user_errors() -> Iterator[None]:
-    try:
+    """The shared one-line errors, and an unknown 文号 or id (the library's NotFound)."""
+    with cli_options.user_errors(NotFound):
         yield
-    except (DatabaseError, NotFound, ValueError, OSError) as exc:
-        raise fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
 
 
 def _dump(obj) -> str:

@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 
 from kuaiban.db import connect
-from kuaiban.library.cli import DbOption, user_errors
 from kuaiban.platform import notifications
+from kuaiban.platform.cli_options import DbOption, user_errors
 
 notifications_app = typer.Typer(help="消息中心", no_args_is_help=True, add_completion=False)
 

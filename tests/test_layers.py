@@ -1,0 +1,58 @@
+"""The layout is the architecture: which package may import which, checked on every module's imports.
+
+interfaces (api, web, cli, app) → pillars (corpus, library, rules, services, unemployment) → platform → db.
+快办 (services) and 失业登记 (unemployment) are siblings: neither imports the other; api/ and web/ never
+import each other; the platform imports no pillar and no interface.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "kuaiban"
+INTERFACES = {"api", "web", "cli", "app", "deps", "edge"}
+PILLARS = {"corpus", "library", "rules", "services", "unemployment"}
+
+
+def imports_of(path: Path) -> set[str]:
+    """The kuaiban modules a file imports, as their first component under kuaiban (services, platform …)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kuaiban"):
+            parts = node.module.split(".")
+            if len(parts) > 1:
+                found.add(parts[1])
+            else:  # from kuaiban import x
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("kuaiban."))
+    return found
+
+
+def modules_of(top: str) -> list[Path]:
+    folder = PACKAGE / top
+    return sorted(folder.rglob("*.py")) if folder.is_dir() else [PACKAGE / f"{top}.py"]
+
+
+FORBIDDEN = {
+    "platform": PILLARS | INTERFACES,
+    "services": {"unemployment"} | INTERFACES,
+    "unemployment": {"services"} | INTERFACES,
+    "library": INTERFACES | {"services", "unemployment", "rules"},
+    "rules": INTERFACES | {"services", "unemployment", "library", "platform"},
+    "corpus": INTERFACES | {"services", "unemployment", "library", "rules", "platform"},
+    "api": {"web"},
+    "web": {"api"},
+    "db": PILLARS | INTERFACES | {"platform"},
+}
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_package_imports_what_stands_above_or_beside_it(package: str) -> None:
+    wrong = {f"{path.relative_to(PACKAGE)} → {name}"
+             for path in modules_of(package) if "migrations" not in path.parts
+             for name in imports_of(path) & FORBIDDEN[package]}
+    assert not wrong, "\n".join(sorted(wrong))
