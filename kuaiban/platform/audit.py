@@ -98,3 +98,19 @@ def _jsonable(v):
     if isinstance(v, dt.datetime | dt.date):
         return v.isoformat()
     return v
+
+
+def holds_write_locks(session: Session) -> bool:
+    """Whether ``session``'s transaction already holds what another transaction would wait for to append
+    to the log: SQLite's one write lock (any write so far), or PostgreSQL's append lock. A second
+    transaction opened by the same thread would then wait for ever (PostgreSQL) or time out (SQLite)."""
+    if not session.in_transaction():
+        return False
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        return bool(conn.connection.dbapi_connection.in_transaction)
+    return bool(conn.execute(_HOLDS_LOCK, {"key": APPEND_LOCK}).scalar())
+
+
+_HOLDS_LOCK = text("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                   "AND pid = pg_backend_pid() AND ((classid::bigint << 32) | objid::bigint) = :key)")

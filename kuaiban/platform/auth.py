@@ -246,20 +246,30 @@ def _record_failure(session: Session, name: str, user: User | None, address: str
     """Count and log one failed login in its own transaction (the login's own is about to roll back).
 
     Logged: the username when it is an account's, else only its SHA-256 (people type passwords into
-    the username field); the address; why. Never the password."""
+    the username field); the address; why. Never the password. A caller that already wrote in its
+    transaction holds the locks a second transaction would wait for (for ever, on PostgreSQL's audit
+    append lock): then the failure goes into the caller's transaction and shares its fate."""
+    if audit.holds_write_locks(session):
+        _write_failure(session, name, user, address, reason, at, count=count)
+        return
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
     with session_scope(engine) as own:
-        locked = {}
-        if count:
-            locked["account_locked_until"] = throttle.fail(own, throttle.account_key(name), throttle.ACCOUNT_LIMIT, at)
-            place = throttle.address_key(address)
-            if place:
-                locked["address_locked_until"] = throttle.fail(own, place, throttle.ADDRESS_LIMIT, at)
-        who = {"username": name} if user is not None else {
-            "username_sha256": hashlib.sha256(name.encode()).hexdigest()}
-        audit.record(own, "login_failed", "user", user.id if user else None, actor=None, at=at, address=address,
-                     reason=reason, **who, **{k: v for k, v in locked.items() if v is not None})
+        _write_failure(own, name, user, address, reason, at, count=count)
+
+
+def _write_failure(session: Session, name: str, user: User | None, address: str | None, reason: str,
+                   at: dt.datetime, *, count: bool) -> None:
+    locked = {}
+    if count:
+        locked["account_locked_until"] = throttle.fail(session, throttle.account_key(name), throttle.ACCOUNT_LIMIT,
+                                                       at)
+        place = throttle.address_key(address)
+        if place:
+            locked["address_locked_until"] = throttle.fail(session, place, throttle.ADDRESS_LIMIT, at)
+    who = {"username": name} if user is not None else {"username_sha256": hashlib.sha256(name.encode()).hexdigest()}
+    audit.record(session, "login_failed", "user", user.id if user else None, actor=None, at=at, address=address,
+                 reason=reason, **who, **{k: v for k, v in locked.items() if v is not None})
 
 
 # Built once: SQLAlchemy then reuses the compiled SQL without rebuilding the statement and its cache key

@@ -116,3 +116,16 @@ def test_the_login_page_answers_429_with_retry_after(backend_url, engine):
     r = post_login(client, "win_hn", PASSWORD)
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
     assert "登录失败次数过多" in r.text and "kuaiban_token" not in r.cookies
+
+
+@pytest.mark.timeout(60)
+def test_a_failed_login_after_a_write_in_the_same_transaction_neither_waits_nor_is_lost(engine):
+    """The caller already appended to the audit log (holding its append lock on PostgreSQL, the write lock
+    on SQLite): the failure is then logged in the caller's transaction instead of one of its own, which
+    would wait for the caller for ever."""
+    with session_scope(engine) as s:
+        auth.create_user(s, "win_late", PASSWORD, "window", region="430000")
+        with pytest.raises(Unauthenticated):
+            auth.login(s, "win_late", "wrong-password", address="10.0.0.9", at=T0)
+        failed = s.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")).all()
+        assert [e.detail["username"] for e in failed] == ["win_late"]
