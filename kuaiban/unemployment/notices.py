@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import notifications
+from kuaiban.platform import notifications, personal_data
 from kuaiban.platform.models import Applicant, User
 from kuaiban.unemployment import models as m
 
@@ -25,7 +25,8 @@ def _recipients(session: Session, reg: m.Registration) -> tuple[list[User], str 
         return [session.get(User, reg.applicant_user_id)], f"/unemployment/registrations/{reg.aaz341}"
     accounts = session.scalars(select(User).join(Applicant, User.applicant_id == Applicant.id)
                                .where(Applicant.kind == "citizen", User.active.is_(True),
-                                      func.upper(Applicant.id_number) == reg.id_number.upper()))
+                                      # the number is stored encrypted: found through its keyed hash
+                                      Applicant.id_number_hash.in_(personal_data.lookup_hashes(reg.id_number.upper()))))
     return list(accounts), None
 
 

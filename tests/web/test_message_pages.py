@@ -23,7 +23,7 @@ from kuaiban.services import cases
 from tests.web.forms import post_login
 
 PASSWORD = "synthetic-pass-42"
-FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001010000",
+FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001019028",
         "证件有效期": "2030-01-01", "手机号码": "13800000000"}
 
 
@@ -37,9 +37,9 @@ def seed(url: str) -> tuple[str, str, str]:
     tag = uuid.uuid4().hex[:6]
     company, clerk = f"corp-{tag}", f"window-{tag}"
     with session_scope(connect(url)) as s:
-        applicant = auth.create_applicant(s, "enterprise", f"测试企业{tag}", region=f"测试市{tag}")
-        user = auth.create_user(s, company, PASSWORD, "applicant", applicant=applicant, region=f"测试市{tag}")
-        auth.create_user(s, clerk, PASSWORD, "window", region=f"测试市{tag}")
+        applicant = auth.create_applicant(s, "enterprise", f"测试企业{tag}", region="430104")
+        user = auth.create_user(s, company, PASSWORD, "applicant", applicant=applicant, region="430104")
+        auth.create_user(s, clerk, PASSWORD, "window", region="430104")
         number = cases.submit(s, user, "企业招用员工", FORM, items=["2.4.3"]).number
     return company, clerk, number
 
