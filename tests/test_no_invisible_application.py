@@ -29,6 +29,7 @@ from kuaiban.unemployment.national.sync import SyncConfig, Synchronizer
 from kuaiban.web import service_views as views
 from tests.unemployment.national.harness import SimulatorProcess
 from tests.unemployment.world import PASSWORD, World, local_application, make_world
+from tests.web.forms import post_login
 from tests.web.test_service_pages import FORM, ITEMS, apply
 from tests.web.test_unemployment_pages import apply_online, csrf_of, form_data, login
 from tests.web.test_unemployment_pages import page_app as unemployment_app
@@ -106,8 +107,7 @@ def test_cases_submitted_through_the_json_api(world, backend_url):
 def test_cases_submitted_on_the_bundle_page(world, backend_url):
     client = TestClient(create_app(backend_url))
     register(client, "page-corp", "430200")  # 株洲: nobody there
-    r = client.post("/login", data={"username": "page-corp", "password": PASSWORD, "next": "/"},
-                    follow_redirects=False)
+    r = post_login(client, "page-corp", PASSWORD)
     assert r.status_code == 303
     assert apply(client, items=ITEMS).status_code == 303
     tasks, _ = assert_nothing_invisible(world.engine)

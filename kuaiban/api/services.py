@@ -56,11 +56,11 @@ UserDep = Annotated[User, Depends(current_user)]  # for routers elsewhere; this 
 
 
 async def as_user(request: Request, cred: HTTPAuthorizationCredentials | None,
-                  work: Callable[[Session, User], T]) -> T:
+                  work: Callable[[Session, User], T], then: Callable[[T], Any] | None = None) -> Any:
     """Check the token, then ``work(session, user)`` — in one transaction and one trip to a worker
-    thread (why: :func:`kuaiban.deps.in_session`)."""
+    thread (why: :func:`kuaiban.deps.in_session`); ``then`` after the commit."""
     token = cred.credentials if cred else None
-    return await in_session(request, lambda session: work(session, auth.authenticate(session, token)))
+    return await in_session(request, lambda session: work(session, auth.authenticate(session, token)), then)
 
 
 class Strict(BaseModel):
@@ -343,9 +343,9 @@ def _case_out(c: Case) -> dict:
 
 @router.post("/cases", status_code=201, response_model=CaseOut, summary="申请一件事：一表申请，材料一次提交")
 async def submit_case(body: CaseIn, request: Request, cred: Credentials) -> dict:
-    return await as_user(request, cred, lambda session, user: _case_out(cases.submit(
+    return await as_user(request, cred, lambda session, user: cases.submit(
         session, user, body.bundle, body.form, items=body.items, materials=body.materials,
-        commit_instead=body.commitments)))
+        commit_instead=body.commitments), then=_case_out)  # the answer is built after the commit
 
 
 @router.get("/cases", response_model=list[CaseSummary], summary="办件列表（办事人只见本人，监督人员见本地区）")

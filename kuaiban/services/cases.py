@@ -371,11 +371,12 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
                 materials_asked=len(plan), materials_required=sum(len(v) for v in plan.values()),
                 materials_committed=len(set(commit_instead)))
     _write_case(session, case, tasks, asked, commitments)
-    audit.record(session, "submit", "case", case["id"], actor=user, at=at, case_id=case["id"], bundle=bundle.name,
-                 items=[p.key for p in planned], materials=sorted(materials), commitments=commit_instead)
     notices.received(session, applicant_id=applicant.id, number=case["number"], bundle=bundle.name,
                      items=len(tasks), missing=[m["name"] for m in asked if m["status"] == MISSING],
                      due=case["due_at"], at=at)
+    # last write of the step: on PostgreSQL the audit chain's lock is held from here to the commit
+    audit.record(session, "submit", "case", case["id"], actor=user, at=at, case_id=case["id"], bundle=bundle.name,
+                 items=[p.key for p in planned], materials=sorted(materials), commitments=commit_instead)
     stored = _attach(session, Case, case, applicant=applicant, tasks=[_attach(session, Task, t) for t in tasks],
                      materials=[_attach(session, Material, m) for m in asked],
                      commitments=[_attach(session, Commitment, c) for c in commitments])

@@ -73,7 +73,7 @@ def test_a_case_submitted_before_the_holiday_gets_its_deadline_from_the_entry(hu
     with hunan.session() as s:
         a = auth.create_applicant(s, "enterprise", "测试企业", region="430100")
         auth.create_user(s, "firm", "correct-horse-42", "applicant", applicant=a, region="430100")
-    form = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001010000",
+    form = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001019028",
             "证件有效期": "2030-01-01", "手机号码": "13800000000"}
 
     def submit():

@@ -44,7 +44,7 @@ def test_a_good_password_passes_and_staff_need_twelve_characters():
 def test_the_id_number_is_not_a_password(backend_url):
     number = citizen_number()
     with session_scope(connect(backend_url)) as s:
-        applicant = auth.create_applicant(s, "citizen", "测试申", id_number=number)
+        applicant = auth.create_applicant(s, "citizen", "测试申", id_number=number, region="430102")
         with pytest.raises(Invalid) as err:
             auth.create_user(s, "someone", f"Id-{number}", "applicant", applicant=applicant)
     assert err.value.field == "password" and "不能包含证件号码" in err.value.message
@@ -59,7 +59,7 @@ def test_the_common_password_list_ships_with_the_package():
 
 def test_the_api_refuses_a_weak_password_with_every_reason_and_stores_nothing(backend_url):
     client = TestClient(create_app(backend_url))
-    r = client.post("/api/auth/register", json={"username": "weak", "password": "12345678", "kind": "citizen",
+    r = client.post("/api/auth/register", json={"username": "weak", "password": "12345678", "kind": "citizen", "region": "430102",
                                                 "name": "测试申", "id_number": citizen_number()})
     assert r.status_code == 422 and r.json()["field"] == "password"
     assert r.json()["detail"] == ("密码不符合要求：长度至少 10 位；须包含大写字母、小写字母、数字、其他符号中的至少三类；"

@@ -38,7 +38,7 @@ def test_unusable_usernames_are_refused_naming_the_field(typed, message):
 
 def test_one_account_whatever_way_the_name_is_typed_api_and_pages(backend_url):
     client = TestClient(create_app(backend_url))
-    r = client.post("/api/auth/register", json={"username": " Alice ", "password": PASSWORD, "kind": "citizen",
+    r = client.post("/api/auth/register", json={"username": " Alice ", "password": PASSWORD, "kind": "citizen", "region": "430102",
                                                 "name": "测试申", "id_number": citizen_number()})
     assert r.status_code == 201 and r.json()["username"] == "alice"
     for typed in ("alice", "ALICE", "ＡＬＩＣＥ", " alice "):
@@ -50,7 +50,7 @@ def test_one_account_whatever_way_the_name_is_typed_api_and_pages(backend_url):
                                    "province": "430000", "city": "430100", "county": "430102",
                                    "username": "ＡＬＩＣＥ", "password": PASSWORD, "password2": PASSWORD})
     assert again.status_code == 409 and "该用户名已被使用" in again.text
-    hidden = client.post("/api/auth/register", json={"username": "ali\u200bce", "password": PASSWORD,
+    hidden = client.post("/api/auth/register", json={"username": "ali\u200bce", "password": PASSWORD, "region": "430102",
                                                      "kind": "citizen", "name": "测试申",
                                                      "id_number": citizen_number()})
     assert hidden.status_code == 422 and hidden.json()["field"] == "username"

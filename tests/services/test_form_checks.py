@@ -62,8 +62,8 @@ def test_a_citizen_account_without_an_id_number_cannot_file_a_personal_bundle(wo
     from kuaiban.platform import auth
 
     with world.session() as s:
-        anon = auth.create_applicant(s, "citizen", "测试丁", region="示例市")
-        user = auth.create_user(s, "anon", PASSWORD, "applicant", applicant=anon, region="示例市")
+        anon = auth.create_applicant(s, "citizen", "测试丁", region="430100")
+        user = auth.create_user(s, "anon", PASSWORD, "applicant", applicant=anon, region="430100")
     got = errors_of(world, user, "失业", {**UNEMPLOYMENT, "姓名": "测试丁", "证件号码": CITIZEN_ID})
     assert got["form.证件号码"] == "账号未登记公民身份号码，不能以本人名义申请；请先完成实名登记"
 

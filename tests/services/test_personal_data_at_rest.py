@@ -47,7 +47,7 @@ def test_an_applicants_id_number_is_ciphertext_in_the_database_and_found_by_its_
         assert auth.find_applicant(s, "citizen", CITIZEN_ID.lower()).name == "测试乙"
         assert s.scalar(select(Applicant.id_number).where(Applicant.name == "测试乙")) == CITIZEN_ID
         with pytest.raises(Conflict, match="该证件号码已注册账号"):  # the uniqueness check goes through the hash
-            auth.create_applicant(s, "citizen", "另一人", id_number=CITIZEN_ID)
+            auth.create_applicant(s, "citizen", "另一人", id_number=CITIZEN_ID, region="430100")
 
 
 def test_a_case_forms_identity_number_and_phone_are_encrypted_and_the_rest_is_not(backend_url):

@@ -36,7 +36,7 @@ def test_bad_role_and_short_password_are_refused_with_the_field_named(tmp_path):
     bad_role = kuaiban("users", "create", "x", "--role", "boss", "--region", "湖南", "--db", url, stdin="12345678\n")
     assert bad_role.returncode == 2 and "--role" in bad_role.stderr
     short = kuaiban("users", "create", "x", "--role", "window", "--region", "湖南", "--db", url, stdin="123\n")
-    assert short.returncode == 2 and "password" in short.stderr and "至少 12 位" in short.stderr
+    assert short.returncode == 2 and "密码" in short.stderr and "至少 12 位" in short.stderr
 
 
 def test_the_region_is_a_code_or_a_name_of_exactly_one_region(tmp_path):
