@@ -109,7 +109,7 @@ def test_keys_rotate_adds_a_key_to_the_file_and_reencrypts_the_database(keys, tm
     old = pd.reload_keys().current.id
     url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
     with session_scope(connect(url)) as s:
-        auth.create_applicant(s, "citizen", "测试甲", id_number=ID)
+        auth.create_applicant(s, "citizen", "测试甲", id_number=ID, region="430104")
 
     result = CliRunner().invoke(app, ["keys", "rotate", "--db", url])
     assert result.exit_code == 0, result.output
