@@ -2,7 +2,8 @@
 
 FastAPI documents a 422 of its own shape (``HTTPValidationError``: ``detail`` a list) and only the success
 status. The API answers every error as ``{"detail": "<中文>", "field": …}`` (422s with ``errors`` too),
-and also 400 (a body that cannot be parsed), 401/403 (login and role), 404, 409 and 413. Timestamps are
+and also 400 (a body that cannot be parsed), 401/403 (login and role), 404, 409 and 413; the login
+423/429 (throttled, with Retry-After). Timestamps are
 Beijing local time without an offset, which ``format: date-time`` (RFC 3339: offset required) does not
 describe. This module rewrites the generated document once, where the routers are silent about it.
 """
@@ -34,7 +35,12 @@ ERRORS = {
     "409": "与当前状态冲突（已被他人修改、重复提交等）",
     "413": "请求内容超过大小上限",
     "422": "输入有误（字段见 field）",
+    "423": "该账号登录失败次数过多，已暂时锁定（Retry-After 为秒数）",
+    "429": "该地址登录失败次数过多，请稍后再试（Retry-After 为秒数）",
 }
+# operations that count failed logins (kuaiban.platform.throttle): 423 for the account, 429 for the address
+THROTTLED = {("/api/auth/login", "post")}
+RETRY_AFTER = {"Retry-After": {"description": "多少秒后可再试", "schema": {"type": "string", "pattern": r"^\d+$"}}}
 # RFC 3339 without the offset the API does not send (Beijing time); an offset is accepted should one come
 LOCAL_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
 
@@ -49,6 +55,8 @@ def _codes_for(path: str, method: str, operation: dict[str, Any], secured_by_def
         codes.append("404")  # whatever names a case, registration, bundle or document may name none
     if method in ("post", "put", "patch", "delete"):
         codes.append("409")
+    if (path, method) in THROTTLED:
+        codes += ["423", "429"]
     return codes
 
 
@@ -81,6 +89,8 @@ def truthful(document: dict[str, Any]) -> dict[str, Any]:
             for code in _codes_for(path, method, operation, secured_by_default):
                 responses[code] = {"description": ERRORS[code],
                                    "content": {"application/json": {"schema": ERROR_REF}}}
+                if code in ("423", "429"):
+                    responses[code]["headers"] = RETRY_AFTER
     _local_times(document)
     return document
 

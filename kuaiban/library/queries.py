@@ -16,7 +16,7 @@ class NotFound(LookupError):
 def find_document(session: Session, ref: str) -> Document:
     """A document by numeric id or by 文号 in any bracket style."""
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():  # not '¹' or '١': str.isdigit takes them, int() does not
         doc = session.get(Document, int(ref))
         if doc:
             return doc

@@ -8,8 +8,9 @@ chain, which :mod:`kuaiban.platform.audit_chain` finds.
 Appending reads the last entry and inserts after it, so two transactions appending at once must not
 both read the same last entry (a fork). PostgreSQL: a transaction-scoped advisory lock, taken at the
 first append and released at COMMIT/ROLLBACK, orders the appenders. SQLite has one writer at a time
-already, and every append runs after the transaction's own write (so it holds the write lock); a
-transaction whose snapshot went stale gets SQLITE_BUSY instead of forking. On both, ``seq`` is unique,
+already: an append holds the write lock before it reads the last entry (taken by the transaction's own
+write, or by ``BEGIN IMMEDIATE`` when it has written nothing yet); a transaction whose snapshot went
+stale gets SQLITE_BUSY instead of forking. On both, ``seq`` is unique,
 which makes a fork impossible whatever the caller does: the second branch's INSERT fails.
 See docs/SECURITY.md (Audit log) for the measured cost.
 """
@@ -85,6 +86,13 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, *,
         session.execute(_PG_APPEND, entry | {"detail": json.dumps(entry["detail"], ensure_ascii=False),
                                              "canonical": canonical(entry), "genesis": GENESIS})
         return
+    session.flush()  # the transaction's own writes first (they take SQLite's write lock) …
+    conn = session.connection()
+    if not conn.connection.dbapi_connection.in_transaction:
+        # … and when it has written nothing (a no-op change, a log-only step), take the lock here: the
+        # driver opens a transaction only at the first write, so the last entry read below could
+        # otherwise be stale by the INSERT and two appenders would fork the chain (refused by ``seq``).
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
     last = session.execute(_LAST).first()
     entry["seq"], prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     session.execute(_APPEND, entry | {"prev_hash": prev, "hash": chain_hash(prev, entry)})

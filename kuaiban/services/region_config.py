@@ -16,6 +16,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kuaiban.platform import audit
 from kuaiban.platform.auth import require_role
@@ -88,6 +89,17 @@ def _flush(session: Session, message: str, field: str) -> None:
         raise Conflict(message, field) from None
 
 
+def _delete(session: Session, row: object, message: str, field: str) -> None:
+    """Delete now, before the audit entry: the log is appended after the transaction's own write, which
+    holds SQLite's write lock (kuaiban.platform.audit), so two removals at once cannot both read the same
+    last entry. The row another supervisor removed meanwhile is a 404, not a stale-data error."""
+    session.delete(row)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise NotFound(message, field) from None
+
+
 # ---------------------------------------------------------------- materials
 
 
@@ -143,10 +155,9 @@ def change_material(session: Session, user: User, material_id: int, material: st
 def remove_material(session: Session, user: User, material_id: int) -> None:
     """Cases already submitted keep the materials they were asked for; new ones no longer ask it."""
     row = _material(session, user, material_id)
-    audit.record(session, "remove_material", "item", row.id, actor=user, at=audit.now(), region=row.region,
-                 item=row.item_key, material=row.material, basis=row.basis)
-    session.delete(row)
-    session.flush()
+    entry = {"region": row.region, "item": row.item_key, "material": row.material, "basis": row.basis}
+    _delete(session, row, f"没有这条材料设置：{material_id}（可能刚被他人删除）", "material_id")
+    audit.record(session, "remove_material", "item", material_id, actor=user, at=audit.now(), **entry)
 
 
 # ---------------------------------------------------------------- routes
@@ -181,10 +192,9 @@ def remove_route(session: Session, user: User, route_id: int) -> None:
     row = session.get(ItemRoute, route_id)
     if row is None or row.region != region:
         raise NotFound(f"本地区没有这条承办机构设置：{route_id}", "route_id")
-    audit.record(session, "remove_route", "item", row.id, actor=user, at=audit.now(), region=region,
-                 item=row.item_key, agency=row.agency)
-    session.delete(row)
-    session.flush()
+    entry = {"region": region, "item": row.item_key, "agency": row.agency}
+    _delete(session, row, f"本地区没有这条承办机构设置：{route_id}（可能刚被他人删除）", "route_id")
+    audit.record(session, "remove_route", "item", route_id, actor=user, at=audit.now(), **entry)
 
 
 # ---------------------------------------------------------------- 差评整改时限

@@ -100,13 +100,31 @@ def service_error(request: Request, exc: ServiceError) -> Response:
 # ---------------------------------------------------------------- who may see the page
 
 
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+async def form_limits_first(request: Request) -> None:
+    """A posted form is parsed within its limits (:mod:`kuaiban.web.form_limits`) before the login check,
+    so too many parts or an overlong field is a 400 and a body over the path's total a 413 (the streaming
+    middleware, :mod:`kuaiban.edge.limits`) for a visitor as for anyone (SECURITY.md, finding 2). File
+    parts are spooled to disk by the parser; their contents are read only by the handler, after the login
+    check. The parsed form is cached on the request: :data:`PostedForm` checks its CSRF token later."""
+    if request.method == "POST" and request.headers.get("content-type", "").partition(";")[0].strip().lower() \
+            in _FORM_TYPES:
+        await limited_form(request)
+
+
+FormLimitsFirst = Annotated[None, Depends(form_limits_first)]
+
+
 def page_user(roles: tuple[str, ...] | None = None, *, title: str = "无权访问", message: str = "",
               refused: str | None = None) -> Any:
     """A dependency: the signed-in user, whose role is one of ``roles`` (None: any role). Others get a
     403 page saying ``title`` / ``message`` (which page group this is and who may use it); ``refused``
-    is the heading when the core refuses something on the page (e.g. 无法查看办件)."""
+    is the heading when the core refuses something on the page (e.g. 无法查看办件). A posted form is
+    parsed within its limits first (:func:`form_limits_first`)."""
 
-    def dependency(request: Request, session: SessionDep) -> User:
+    def dependency(request: Request, session: SessionDep, _limits: FormLimitsFirst) -> User:
         if refused:
             request.state.refused_title = refused
         user = web_session.current_user(request, session)
@@ -183,4 +201,4 @@ def form_action(session: Session, action: Callable[[], T], done: str | Callable[
 
 def version_of(text_value: str) -> int | None:
     """The record version a form carries (optimistic concurrency), or None when it is missing."""
-    return int(text_value) if text_value.isdigit() else None
+    return int(text_value) if text_value.isascii() and text_value.isdigit() else None

@@ -384,7 +384,7 @@ def _supply(request: Request, s, user: User, number: str, uploads: dict[str, Upl
 def rate(request: Request, number: str, s: SessionDep, user: Annotated[User, _applicant("无法查看办件")],
          form: PostedForm) -> Response:
     level, comment = text(form, "level"), text(form, "text")
-    valid = level.isdigit() and int(level) in ratings.LEVELS
+    valid = level.isascii() and level.isdigit() and int(level) in ratings.LEVELS
     return form_action(s, lambda: ratings.rate(s, user, number, int(level), comment or None),
                        f"/services/cases/{number}?done=rated",
                        lambda errors, status: _case_page(request, s, user, number, errors=errors, status=status),

@@ -81,3 +81,28 @@ def test_materials_routes_and_holidays(client):
     r = client.put("/api/admin/holidays/2026", headers=hn, json=body)
     assert r.status_code == 422 and r.json()["field"] == "year"
     assert [y["year"] for y in client.get("/api/admin/holidays", headers=cs).json()] == [2027]
+
+
+def test_a_route_removed_by_two_supervisors_at_once_is_removed_once_and_logged_once(client, backend_url):
+    """The second removal finds the row gone: a 404, not a 500 (found by Schemathesis's two workers), and
+    each removal writes before it appends to the audit log (so two at once cannot fork the chain)."""
+    from sqlalchemy import func, select
+
+    from kuaiban.platform.models import AuditEntry, User
+    from kuaiban.services import region_config
+    from kuaiban.services.models import ItemRoute
+
+    cs = _bearer(client, "cs-sup")
+    route = client.put("/api/admin/routes", headers=cs, json={"item": "1.1.5", "agency": "社保经办机构"}).json()
+    engine = connect(backend_url)
+    with session_scope(engine) as late, session_scope(engine) as first:
+        late_user = late.scalar(select(User).where(User.username == "cs-sup"))
+        late.get(ItemRoute, route["id"])  # the second supervisor's request has read the row …
+        region_config.remove_route(first, first.merge(late_user, load=True), route["id"])
+        first.commit()  # … when the first one's removal commits
+        with pytest.raises(region_config.NotFound):
+            region_config.remove_route(late, late_user, route["id"])
+        late.rollback()
+    assert client.delete(f"/api/admin/routes/{route['id']}", headers=cs).status_code == 404
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "remove_route")) == 1
