@@ -22,7 +22,7 @@ def coded(backend_url):
     with session_scope(engine) as s:
         firm = auth.create_applicant(s, "enterprise", "测试企业甲", region="430100")
         for name, role, region in (("cs-sup", "supervisor", "430100"), ("zz-sup", "supervisor", "430200"),
-                                   ("cs-win", "window", "430100"), ("nation", "supervisor", None)):
+                                   ("cs-win", "window", "430100"), ("nation", "supervisor", "全国")):
             auth.create_user(s, name, PASSWORD, role, region=region)
         auth.create_user(s, "firm", PASSWORD, "applicant", applicant=firm, region="430100")
     return engine
