@@ -258,3 +258,24 @@ def test_two_dispatchers_claiming_at_once_take_disjoint_rows(world):
     with world.session() as s:
         every = sorted(s.scalars(select(OutboxEntry.id)))
     assert len(claims["first"]) == 1 and sorted(claims["first"] + claims["second"]) == every
+
+
+def test_an_applicant_message_skips_inactive_accounts_and_never_doubles_a_named_recipient(world):
+    """The applicant's accounts are found by the database in the same statement on PostgreSQL, one by one
+    on SQLite: on both, one message and one outbox row per active account, a named recipient counted once."""
+    with world.session() as s:
+        colleague = auth.create_user(s, "colleague", PASSWORD, "applicant", applicant=world.citizen.applicant,
+                                     region=world.citizen.region)
+        gone = auth.create_user(s, "former-clerk", PASSWORD, "applicant", applicant=world.citizen.applicant,
+                                region=world.citizen.region)
+        s.get(User, gone.id).active = False
+    with world.session() as s:
+        ids = notifications.post(s, kind="case_received", title="标题", text="正文", applicant=world.citizen.applicant_id,
+                                 recipients=[s.get(User, colleague.id)], ref="KB1", at=AT)
+    assert len(ids) == len(set(ids)) == 2
+    with world.session() as s:
+        rows = s.execute(select(Notification.user_id, OutboxEntry.recipient, OutboxEntry.attempts)
+                         .join(OutboxEntry, OutboxEntry.notification_id == Notification.id)
+                         .where(Notification.ref == "KB1").order_by(Notification.user_id)).all()
+    assert rows == [(world.citizen.id, world.citizen.username, 0), (colleague.id, "colleague", 0)]
+    assert inbox(world, gone) == []
