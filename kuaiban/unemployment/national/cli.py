@@ -34,6 +34,7 @@ def sync_command(
     auto_review: Annotated[bool, typer.Option("--auto-review", help="用合成数据的自动审核员（仅测试与基准）")] = False,
     exit_every: Annotated[int, typer.Option("--exit-every", help="自动审核员每k条通过的登记注销1条（0为不注销）")] = 0,
     show_status: Annotated[bool, typer.Option("--status", help="只输出同步状态（JSON）")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="已有同步进程在运行时等待它结束（默认提示后退出）")] = False,
 ) -> None:
     """与全国人社政务服务平台同步失业登记：下载申请、实时上传审核结果、每日上传退出信息。"""
     from kuaiban.db import DatabaseError, connect
@@ -66,18 +67,28 @@ def sync_command(
     config = sync.SyncConfig(regions=tuple(r for r in regions.split(",") if r), download_interval=interval,
                              exit_interval=exit_interval, tick=tick, page_size=page_size)
     synchronizer = sync.Synchronizer(engine, client, RegistrationService(), config, caseworker=caseworker)
-    if once:
-        try:
-            report = synchronizer.cycle(force=True)
-        except sync.p.RejectedRequest as exc:
-            _fail(f"全国平台拒绝了请求：{exc}")
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
-        return
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print(f"同步中：{url}（下载周期 {interval:g} 秒，退出信息 {exit_interval:g} 秒）", file=sys.stderr, flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        synchronizer.run(stop)
+    from kuaiban.platform.process_lock import Busy
+
+    def waiting() -> None:
+        print("另一个全国平台同步进程正在运行，等待它结束……", file=sys.stderr, flush=True)
+
+    try:
+        with sync.one_at_a_time(engine, wait=wait, on_wait=waiting):
+            if once:
+                try:
+                    report = synchronizer.cycle(force=True)
+                except sync.p.RejectedRequest as exc:
+                    _fail(f"全国平台拒绝了请求：{exc}")
+                typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+                return
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            print(f"同步中：{url}（下载周期 {interval:g} 秒，退出信息 {exit_interval:g} 秒）", file=sys.stderr,
+                  flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                synchronizer.run(stop)
+    except Busy as exc:
+        _fail(str(exc))
 
 
 def simulator_command(

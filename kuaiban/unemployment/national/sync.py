@@ -22,8 +22,10 @@ Exactly once, across crashes (the argument is in docs/unemployment-sync.md):
   “uploaded” mark are one transaction. A crash or a lost answer means the same payload is sent again, and
   the platform, idempotent by AAB301 + AAZ341, answers ``duplicate`` without storing it twice.
 
-One synchroniser runs per database (a second one would be safe — the unique keys refuse double work — but
-would waste its work on rolled-back transactions).
+One synchroniser runs per database: :func:`one_at_a_time` (an advisory lock on PostgreSQL, shared by every
+node; a file lock beside an SQLite database) makes a second one wait or exit with a clear message. Without
+it a second one would still be safe — the unique keys refuse double work — but would waste its work on
+rolled-back transactions and double the load on the national platform.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.platform import audit
+from kuaiban.platform import audit, process_lock
 from kuaiban.unemployment.national import protocol as p
 from kuaiban.unemployment.national.models import (
     EXIT,
@@ -55,6 +57,14 @@ from kuaiban.unemployment.national.models import (
 )
 
 log = logging.getLogger(__name__)
+
+SYNC_LOCK = 7_146_023_513  # pg advisory lock key (the audit chain's is …511, the library ingest's …512)
+BUSY = "另一个全国平台同步进程（kuaiban unemployment sync）正在运行：同一数据库同时只能运行一个；可加 --wait 等待它结束"
+
+
+def one_at_a_time(engine: Engine, *, wait: bool = False, on_wait: Callable[[], None] | None = None):
+    """Hold the database's sync lock for a ``with`` block, or raise :class:`process_lock.Busy`."""
+    return process_lock.exclusive(engine, "national-sync", SYNC_LOCK, BUSY, wait=wait, on_wait=on_wait)
 
 APPLICATION_CURSOR = "applications"
 CLIENT_ID = "client_id"
