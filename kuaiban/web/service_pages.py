@@ -23,6 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from kuaiban.platform import storage
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
 from kuaiban.services import cases, catalogue, ratings
@@ -239,9 +240,9 @@ def _material_key(commit: list[str]):
     return field_of
 
 
-def _store_all(uploads: dict[str, Upload]) -> None:
+def _store_all(session, uploads: dict[str, Upload]) -> None:
     for upload in uploads.values():  # only once the core accepted the step: nothing stored for a refusal
-        upload.store()
+        upload.store(session)
 
 
 @router.post("/bundles/{seq}/apply", response_class=HTMLResponse)
@@ -261,7 +262,7 @@ def _submit(request: Request, s, user: User, seq: str, app: Application) -> Resp
     def submit() -> str:
         case = cases.submit(s, user, bundle.seq, app.form, items=app.items,
                             materials={n: u.reference for n, u in app.uploads.items()}, commit_instead=app.commit)
-        _store_all(app.uploads)
+        _store_all(s, app.uploads)
         return case.number
 
     def again(errors: dict[str, str], status: int) -> Response:
@@ -348,7 +349,10 @@ def material_file(number: str, index: int, s: SessionDep,
     case = cases.get_case(s, user, number)
     if not 0 <= index < len(case.materials):
         raise PageRefused("没有这份材料", f"办件 {number} 没有第 {index + 1} 份材料", 404)
-    found = stored_file(case.materials[index].reference)
+    try:
+        found = stored_file(s, case.materials[index].reference)
+    except storage.Corrupt:
+        raise PageRefused("文件已损坏", "这份材料的文件与提交时不一致，已停止提供，请联系经办机构。", 409) from None
     if found is None:
         raise PageRefused("文件不在本系统", "这份材料没有在线上传的文件。", 404)
     return download(*found)
@@ -373,7 +377,7 @@ def _supply(request: Request, s, user: User, number: str, uploads: dict[str, Upl
 
     def supply_them() -> None:
         cases.supply(s, user, number, {n: u.reference for n, u in uploads.items()}, commit_instead=commit)
-        _store_all(uploads)
+        _store_all(s, uploads)
 
     return form_action(s, supply_them, f"/services/cases/{number}?done=supplied",
                        lambda errors, status: _case_page(request, s, user, number, errors=errors, status=status),

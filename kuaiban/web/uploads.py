@@ -4,29 +4,28 @@
   formats a 人社 office can file and open: PDF, JPEG, PNG and OFD (GB/T 33190 版式文档, the national
   e-document format). The type is decided by the file's first bytes, never by its name or the browser's
   declared type (:func:`file_type`); anything else is refused beside the material.
-- **Storage.** Files are stored content-addressed under ``$KUAIBAN_VAR/uploads/<sha256>`` (written
-  atomically, mode 0600); the case keeps the reference ``<sha256>:<file name>`` in
-  ``Material.reference``. A file is written only after the submission it belongs to has passed every
-  check, inside its transaction; if the commit then fails, the orphan file is unreferenced (same
-  content, same name, harmless).
+- **Storage.** Files go to the platform's content-addressed store (:mod:`kuaiban.platform.storage`: a
+  directory, or the database every app node shares); the case keeps the reference
+  ``<sha256>:<file name>`` in ``Material.reference``. A file is stored only after the submission it
+  belongs to has passed every check, in its session: with the shared store it commits or rolls back
+  with the case; in a directory a failed commit leaves an unreferenced file (same content, harmless).
+  Every read checks the bytes against their hash.
 - **Downloads** (:func:`download`) are always attachments, typed by their content again (files stored
   before the check may be anything: they go out as ``application/octet-stream``), with ``nosniff``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
-from kuaiban.config import ROOT
+from kuaiban.platform import storage
 
 MAX_UPLOAD = 10 * 1024 * 1024  # 10 MiB per file
 TYPES_TEXT = "PDF、JPG、PNG 或 OFD"  # what the pages say is accepted
@@ -57,11 +56,6 @@ def file_type(data: bytes) -> str | None:
     return None
 
 
-def uploads_dir() -> Path:
-    """Read at call time: the live server and the tests point KUAIBAN_VAR at their own folder."""
-    return Path(os.environ.get("KUAIBAN_VAR") or ROOT / "var") / "uploads"
-
-
 @dataclass(frozen=True)
 class Upload:
     """A file received with a form, held in memory until its submission has passed every check."""
@@ -71,7 +65,7 @@ class Upload:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return storage.digest_of(self.data)
 
     @property
     def reference(self) -> str:
@@ -85,33 +79,19 @@ class Upload:
             return TOO_LARGE
         return None if file_type(self.data) else WRONG_TYPE
 
-    def store(self) -> Path:
-        folder = uploads_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / self.digest
-        if not path.exists():
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(self.data)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        return path
+    def store(self, session: Session) -> str:
+        """Put the file in the store, in ``session``'s transaction; returns its address."""
+        return storage.put(session, self.data)
 
 
-def stored_file(reference: str | None) -> tuple[Path, str] | None:
-    """The stored file and its original name for a material reference made by :class:`Upload`."""
+def stored_file(session: Session, reference: str | None) -> tuple[bytes, str] | None:
+    """The stored bytes and original name for a material reference made by :class:`Upload`
+    (:class:`storage.Corrupt` if the bytes were changed after they were stored)."""
     if not reference or ":" not in reference:
         return None
     digest, _, name = reference.partition(":")
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        return None
-    path = uploads_dir() / digest
-    return (path, name) if path.is_file() else None
+    data = storage.get(session, digest)
+    return None if data is None else (data, name)
 
 
 def display_reference(reference: str | None) -> str:
@@ -121,12 +101,8 @@ def display_reference(reference: str | None) -> str:
     return reference or ""
 
 
-def _stored_type(path: Path) -> str:
-    with path.open("rb") as f:
-        head = f.read(16)
-    if head.startswith(_ZIP):  # an OFD package is recognised by its contents, not its first bytes
-        return file_type(path.read_bytes()) or "application/octet-stream"
-    return file_type(head) or "application/octet-stream"
+def _stored_type(data: bytes) -> str:
+    return file_type(data) or "application/octet-stream"
 
 
 def content_disposition(name: str) -> str:
@@ -136,7 +112,7 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def download(path: Path, name: str) -> FileResponse:
+def download(data: bytes, name: str) -> Response:
     """A stored material for download: typed by content, never rendered inline, never sniffed."""
-    return FileResponse(path, media_type=_stored_type(path), headers={
+    return Response(data, media_type=_stored_type(data), headers={
         "Content-Disposition": content_disposition(name), "X-Content-Type-Options": "nosniff"})

@@ -118,7 +118,7 @@ def site(backend_url, tmp_path, monkeypatch):
     region = seed_region(url)
     with session_scope(connect(url)) as s:  # the library holds the notice the limits come from
         s.add(Document(key="no:人社部发〔2020〕26号", doc_no="人社部发〔2020〕26号", title="测试用标题"))
-    return TestClient(page_app(url)), url, region, tmp_path / "var" / "uploads"
+    return TestClient(page_app(url)), url, region, tmp_path / "var" / "files"
 
 
 def apply(client: TestClient, form=FORM, files=None, extra=None, items=ITEMS):

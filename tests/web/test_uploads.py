@@ -69,18 +69,14 @@ def test_the_file_name_goes_out_rfc5987_encoded_so_nothing_can_escape_the_header
     assert "\r" not in header and "\n" not in header and header.count('"') == 2
 
 
-def test_a_download_is_typed_by_its_content_and_never_sniffed(tmp_path):
-    stored = tmp_path / "stored"
-    stored.write_bytes(PNG)
-    response = download(stored, "scan.pdf")  # the name says PDF; the bytes say PNG
+def test_a_download_is_typed_by_its_content_and_never_sniffed():
+    response = download(PNG, "scan.pdf")  # the name says PDF; the bytes say PNG
     assert response.media_type == "image/png"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["content-disposition"].startswith("attachment;")
 
 
-def test_a_file_stored_before_the_check_goes_out_as_plain_bytes(tmp_path):
-    stored = tmp_path / "legacy"
-    stored.write_bytes(b"<html><script>alert(9)</script></html>")
-    response = download(stored, "pwned.html")
+def test_a_file_stored_before_the_check_goes_out_as_plain_bytes():
+    response = download(b"<html><script>alert(9)</script></html>", "pwned.html")
     assert response.headers["content-type"] == "application/octet-stream"
     assert response.headers["x-content-type-options"] == "nosniff"

@@ -37,10 +37,12 @@ def test_a_second_sync_process_is_refused_while_one_runs(engine, backend_url):
 def test_the_lock_is_free_again_when_its_holder_ends(engine):
     with sync.one_at_a_time(engine):
         pass
-    with sync.one_at_a_time(engine):  # taken again at once, no stale lock left behind
-        with pytest.raises(Busy, match="同一数据库同时只能运行一个"):
-            with sync.one_at_a_time(connect(engine.url.render_as_string(hide_password=False))):
-                pass
+    other = connect(engine.url.render_as_string(hide_password=False))
+    # taken again at once (no stale lock left behind), and refused to another connection meanwhile
+    with sync.one_at_a_time(engine), pytest.raises(Busy, match="同一数据库同时只能运行一个"), \
+            sync.one_at_a_time(other):
+        pass
+    other.dispose()
 
 
 def test_a_waiting_sync_starts_when_the_first_one_ends(engine):
