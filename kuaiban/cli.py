@@ -47,6 +47,8 @@ def serve_cmd(
     port: Annotated[int, typer.Option("--port")] = 8000,
     db: DbOption = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="服务进程数（默认 1；负载测试用 2，见 docs/BENCHMARKS.md）")] = 1,
+    trusted_proxy: Annotated[str, typer.Option(
+        "--trusted-proxy", help="反向代理的地址（逗号分隔）：只信任它们转发的 X-Forwarded-For，见 docs/DEPLOY.md")] = "127.0.0.1",
 ) -> None:
     """启动网站与 JSON 接口（http://127.0.0.1:8000，接口文档 /docs）。"""
     import os
@@ -59,8 +61,10 @@ def serve_cmd(
         connect(db)
     # Several processes, because the app is CPU-bound under Python's GIL; each holds its own search index
     # and calculator-job thread, and everything they share lives in the database or under KUAIBAN_VAR.
+    # behind nginx the client's address (login throttling, the audit of failed logins) comes from the
+    # proxy's X-Forwarded-For, believed only from the proxy's own address
     uvicorn.run("kuaiban.app:create_app", factory=True, host=host, port=port, log_level="info",
-                workers=workers)
+                workers=workers, proxy_headers=True, forwarded_allow_ips=trusted_proxy)
 
 
 def main() -> None:

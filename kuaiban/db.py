@@ -15,7 +15,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -122,12 +122,17 @@ def migrate(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # several app nodes starting at once: one migrates, the others wait here and then find the
+                # schema at head (PostgreSQL's DDL is transactional, the lock ends with this transaction)
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as exc:
         raise DatabaseError(f"无法连接数据库 {engine.url.render_as_string(hide_password=True)}：{exc.orig}") from None
 
 
+MIGRATION_LOCK = 7_146_023_514  # pg advisory key (audit chain …511, ingest …512, national sync …513)
 _engines: dict[str, Engine] = {}
 
 

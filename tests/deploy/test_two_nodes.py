@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import base64
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -79,8 +82,8 @@ def nodes(tmp_path, monkeypatch) -> Iterator[tuple[str, str, str]]:
                     proc.kill()
 
 
-def test_a_case_submitted_on_one_node_is_handled_and_downloaded_on_the_other(nodes, tmp_path):
-    url, node_a, node_b = nodes
+def whole_case(url: str, node_a: str, node_b: str) -> str:
+    """Submit with an upload through ``node_a``; accept, review, complete and download through ``node_b``."""
     region = seed_region(url)
     with httpx.Client(base_url=node_a) as applicant_on_a:
         assert post_login(applicant_on_a, region.applicant, PASSWORD).status_code == 303
@@ -112,5 +115,77 @@ def test_a_case_submitted_on_one_node_is_handled_and_downloaded_on_the_other(nod
         assert "已办结" in applicant_on_b.get(f"/services/cases/{number}").text
         download = applicant_on_b.get(f"/services/cases/{number}/materials/1")
         assert download.status_code == 200 and download.content == CONTRACT
+    return number
+
+
+def test_a_case_submitted_on_one_node_is_handled_and_downloaded_on_the_other(nodes, tmp_path):
+    url, node_a, node_b = nodes
+    whole_case(url, node_a, node_b)
     # nothing of the case went to either node's own disk
     assert not any((tmp_path / node / "files").exists() for node in ("node-a", "node-b"))
+
+
+@pytest.fixture
+def proxy(nodes, tmp_path) -> Iterator[tuple[str, str, Path]]:
+    """deploy/nginx.conf in front of the two nodes (when Debian's nginx is installed)."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("nginx is not installed (apt-get install nginx); the direct two-node test still runs")
+    url, node_a, node_b = nodes
+    port = _free_port()
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    upstreams = re.findall(r"^\s*server 127\.0\.0\.1:800[12] .*$", conf, re.M)
+    assert len(upstreams) == 2, "deploy/nginx.conf lists the two example nodes"
+    for line, node in zip(upstreams, (node_a, node_b), strict=True):
+        conf = conf.replace(line, line.replace(line.split()[1], node.removeprefix("http://")))
+    conf = (conf.replace("listen 8000;", f"listen 127.0.0.1:{port};")
+            .replace("/run/kuaiban-nginx.pid", str(prefix / "nginx.pid"))
+            .replace("/var/log/nginx/", f"{prefix}/")
+            .replace("worker_processes auto;", "worker_processes 1;\nuser root root;"))  # test only
+    (prefix / "nginx.conf").write_text(conf)
+    proc = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("nginx did not start with deploy/nginx.conf")
+            time.sleep(0.2)
+        yield url, base, prefix / "kuaiban-access.log"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_behind_nginx_every_node_serves_and_the_case_goes_through(proxy, nodes):
+    url, base, access_log = proxy
+    number = whole_case(url, base, base)
+    used = set(re.findall(r"upstream=(\S+)", access_log.read_text()))
+    assert {n.removeprefix("http://") for n in nodes[1:]} <= used, used  # round robin across both nodes
+    assert number
+
+
+def test_nodes_starting_at_once_on_a_new_database_migrate_it_once():
+    """Every node runs the migrations at start-up; on PostgreSQL they take turns (an advisory lock), so
+    four processes starting together all come up on one schema instead of failing on each other's tables."""
+    from sqlalchemy import text
+
+    from kuaiban.db import make_engine
+
+    with fresh_pg_database("kb_migrate_race") as url:
+        starts = [subprocess.Popen([sys.executable, "-c", "import sys; from kuaiban.db import connect; connect(sys.argv[1])",
+                                    url], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                   stderr=subprocess.PIPE) for _ in range(4)]
+        outcomes = [(p.wait(120), p.stderr.read().decode()) for p in starts]
+        assert outcomes == [(0, "")] * 4
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+        engine.dispose()
