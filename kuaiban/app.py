@@ -7,7 +7,11 @@ answered in one place each: the core's ``ServiceError`` as Chinese JSON under /a
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
@@ -22,6 +26,7 @@ from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.edge import EdgeApp
 from kuaiban.edge import install as install_edge
+from kuaiban.platform import jobs
 from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
     admin,
@@ -51,6 +56,19 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(page_support.PageError, page_support.page_error)
 
 
+@asynccontextmanager
+async def _job_worker(app: FastAPI) -> AsyncIterator[None]:
+    """Every node works the job queue (batch calculations …) unless KUAIBAN_JOB_WORKER=0, for a deployment
+    that runs ``kuaiban jobs worker`` processes of its own (docs/DEPLOY.md)."""
+    runner = None
+    if os.environ.get("KUAIBAN_JOB_WORKER", "1") != "0":
+        runner = jobs.runner(app.state.engine)
+        runner.start_worker()
+    yield
+    if runner is not None:
+        runner.stop_worker()
+
+
 def create_app(db_url: str | None = None) -> EdgeApp:
     app = EdgeApp(
         title="快办 kuaiban",
@@ -68,6 +86,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(regions.router)
     app.include_router(admin_api.router)
     app.include_router(messages_api.router)
+    app.include_router(APIRouter(lifespan=_job_worker))
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
                        admin, messages):

@@ -39,6 +39,30 @@ notifications_cli.register(app)
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+jobs_app = typer.Typer(help="后台任务（批量计算等）", no_args_is_help=True, add_completion=False)
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("worker")
+def jobs_worker_cmd(db: DbOption = None) -> None:
+    """在本进程运行任务队列的工作进程（各应用节点默认自带一个，见 docs/DEPLOY.md）。"""
+    from kuaiban.platform import jobs
+    from kuaiban.web import calc_jobs  # noqa: F401  registers the batch-calculation handler
+
+    with user_errors():
+        engine = connect(db)
+    jobs.runner(engine).run_forever()
+
+
+@jobs_app.command("purge")
+def jobs_purge_cmd(db: DbOption = None) -> None:
+    """删除已过期的任务及其文件（可由 cron 每日运行）。"""
+    from kuaiban.db import session_scope
+    from kuaiban.platform import jobs
+
+    with user_errors(), session_scope(connect(db)) as session:
+        gone = jobs.purge_expired(session)
+    typer.echo(f"已删除过期任务 {gone} 个")
 
 
 @app.command("serve")

@@ -2,6 +2,7 @@
 
 from kuaiban.library import models as library_models  # noqa: F401
 from kuaiban.platform import holidays as holiday_models  # noqa: F401
+from kuaiban.platform import jobs as job_models  # noqa: F401
 from kuaiban.platform import models as platform_models  # noqa: F401
 from kuaiban.platform import notification_models  # noqa: F401
 from kuaiban.platform import storage as storage_models  # noqa: F401

@@ -24,7 +24,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String, insert, select
+from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -118,3 +118,15 @@ def get(session: Session, digest: str) -> bytes | None:
     if data is not None and digest_of(data) != digest:
         raise Corrupt(f"存储的文件已被改动，与其摘要不符：{digest}")
     return data
+
+
+def forget(session: Session, digests: set[str]) -> None:
+    """Remove stored files no record needs any more (the caller knows that; expired job files)."""
+    digests = {d for d in digests if is_digest(d)}
+    if not digests:
+        return
+    if backend() == DATABASE:
+        session.execute(delete(StoredFile).where(StoredFile.digest.in_(digests)))
+    else:
+        for digest in digests:
+            (directory() / digest).unlink(missing_ok=True)

@@ -1,9 +1,10 @@
-"""Batch calculations from an uploaded CSV: one job per upload, run in the background, kept on disk.
+"""Batch calculations from an uploaded CSV: one background job per upload (:mod:`kuaiban.platform.jobs`).
 
-A job lives in ``$KUAIBAN_VAR/calc-jobs/<id>/``: ``input.csv`` (the upload, as UTF-8), ``status.json``
-(state and progress, replaced atomically) and ``result.csv`` (written to a temporary name, then renamed:
-a result is whole or absent). Jobs survive a restart of the server; one that was running when the
-process stopped is reported as interrupted (its input is kept, nothing half-written is served).
+The upload is checked here (encoding, columns, rows), then stored with its job in the database; the job
+queue runs it on whichever node takes it (on PostgreSQL any app node; a node killed mid-job has its job
+taken up by another), and the result CSV is stored beside it. Only the job's owner reads it: the signed-in
+account that uploaded it, or the visitor whose browser holds the job cookie set at upload
+(:data:`OWNER_COOKIE`); a finished job expires after a week.
 
 Rows are computed with the rules' population mode (`kuaiban.rules.population.run_table`) in slices, so
 the progress moves; cells are read as text and converted field by field with the CLI's own checks, so
@@ -14,24 +15,20 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
-import os
-import re
-import threading
 import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
+from sqlalchemy.orm import Session
 
-from kuaiban import config, csvsafe
+from kuaiban import csvsafe
+from kuaiban.platform import jobs
+from kuaiban.platform.models import User
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators import Calculator, CalculatorError
+from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.calculators.base import Field
 from kuaiban.rules.population import EXTRA_COLUMNS, max_columns, run_table
 from kuaiban.web.calc_forms import form_field, to_json_value
@@ -42,73 +39,20 @@ MAX_HEADER_CHARS = 64 * 1024  # a header longer than this has far more columns t
 SHOWN_ERRORS = 50  # bad rows listed on the page; the result file has every one
 
 
-def _process_identity(pid: int) -> str | None:
-    """``pid:start-time`` of a live process (Linux /proc), so a reused pid is not mistaken for its
-    predecessor; None when no such process runs."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return f"{pid}:{stat.rsplit(')', 1)[1].split()[19]}"  # field 22, starttime
-
-
-# The process that owns a job. With several server workers a job started by one is polled through the
-# others, so "not started by me" must not mean "interrupted": only a job whose owner process is gone is.
-BOOT = _process_identity(os.getpid()) or f"{os.getpid()}:{uuid.uuid4().hex}"
-
-
-def _owner_alive(boot: str | None) -> bool:
-    if not boot or ":" not in boot:
-        return False
-    pid = boot.split(":", 1)[0]
-    return pid.isdigit() and _process_identity(int(pid)) == boot
-_ID = re.compile(r"^[0-9a-f]{32}$")
-_executor: ThreadPoolExecutor | None = None
-_lock = threading.Lock()
-
-
 class UploadError(ValueError):
     """An upload that cannot become a job (message in Chinese, for the page)."""
 
 
-def jobs_root() -> Path:
-    return Path(os.environ.get("KUAIBAN_VAR") or config.VAR) / "calc-jobs"
+KIND = "calc_batch"
+OWNER_COOKIE = "kuaiban_jobs"  # a visitor's secret: the jobs they started are theirs
 
 
-def _job_dir(job_id: str) -> Path:
-    if not _ID.match(job_id):
-        raise KeyError(job_id)
-    return jobs_root() / job_id
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def _save_status(job_id: str, status: dict[str, Any]) -> None:
-    _write_atomic(_job_dir(job_id) / "status.json", json.dumps(status, ensure_ascii=False).encode())
-
-
-def status(job_id: str) -> dict[str, Any]:
-    """The job's status; KeyError when there is no such job."""
-    path = _job_dir(job_id) / "status.json"
-    if not path.exists():
-        raise KeyError(job_id)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data["state"] in ("queued", "running") and not _owner_alive(data.get("boot")):
-        data["state"] = "interrupted"
-        data["message"] = "服务在计算过程中重启，此任务未完成；请重新上传文件。"
-    return data
-
-
-def result_path(job_id: str) -> Path | None:
-    path = _job_dir(job_id) / "result.csv"
-    return path if path.exists() else None
+def status(job: jobs.Job) -> dict[str, Any]:
+    """What the job page shows: the job's meta with its state and, when it failed, why."""
+    out = dict(job.meta) | {"id": job.id, "state": job.state}
+    if job.message:
+        out["message"] = job.message
+    return out
 
 
 def decode(data: bytes) -> str:
@@ -121,11 +65,11 @@ def decode(data: bytes) -> str:
     raise UploadError("文件编码无法识别：请另存为 UTF-8 或 GBK 编码的 CSV")
 
 
-def _read_text_table(path: Path) -> pa.Table:
-    """Every column as text (null for an empty cell)."""
+def _read_text_table(data: bytes) -> pa.Table:
+    """Every column as text (null for an empty cell), from the UTF-8 bytes of a CSV."""
     try:
-        names = pcsv.open_csv(path).schema.names
-        return pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+        names = pcsv.open_csv(pa.BufferReader(data)).schema.names
+        return pcsv.read_csv(pa.BufferReader(data), convert_options=pcsv.ConvertOptions(
             column_types={name: pa.string() for name in names}, strings_can_be_null=True,
             null_values=[""]))
     except (pa.ArrowInvalid, StopIteration) as error:
@@ -141,8 +85,10 @@ def _check_shape(calc: Calculator, text: str) -> None:
                           f"另加至多 {EXTRA_COLUMNS} 列自用列），收到 {len(header)} 列")
 
 
-def create(calc: Calculator, filename: str, data: bytes) -> str:
-    """Check the upload, store it and queue the job; UploadError for a file that cannot be a job."""
+def create(session: Session, calc: Calculator, filename: str, data: bytes, *, user: User | None = None,
+           visitor_secret: str | None = None) -> jobs.Job:
+    """Check the upload and queue its job in ``session`` (start it after the commit with
+    :func:`kuaiban.platform.jobs.start`); UploadError for a file that cannot be a job."""
     if not data:
         raise UploadError("请选择要上传的 CSV 文件")
     if len(data) > MAX_BYTES:
@@ -152,34 +98,19 @@ def create(calc: Calculator, filename: str, data: bytes) -> str:
     text = decode(data)
     del data  # the decoded text is all that is needed from here on
     _check_shape(calc, text)
-    job_id = uuid.uuid4().hex
-    folder = jobs_root() / job_id
-    folder.mkdir(parents=True)
-    _write_atomic(folder / "input.csv", text.encode("utf-8"))
-    try:
-        table = _read_text_table(folder / "input.csv")
-        missing = [f for f in calc.fields if f.required and f.name not in table.column_names]
-        if missing:
-            labels = "、".join(f"{form_field(f).label}（{f.name}）" for f in missing)
-            raise UploadError(f"文件缺少必填列：{labels}。第 1 行应为列名，可下载模板对照。")
-        if table.num_rows == 0:
-            raise UploadError("文件只有表头，没有数据行")
-        if table.num_rows > MAX_ROWS:
-            raise UploadError(f"行数过多：上限 {MAX_ROWS} 行")
-    except UploadError:
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
-        raise
-    _save_status(job_id, {"id": job_id, "calculator": calc.name, "filename": filename, "state": "queued",
-                          "rows": table.num_rows, "processed": 0, "computed": 0, "errors": 0,
-                          "bad_rows": [], "unit": calc.unit, "boot": BOOT, "created": time.time()})
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calc-jobs")
-        _executor.submit(_run, calc, job_id)
-    return job_id
+    body = text.encode("utf-8")
+    table = _read_text_table(body)
+    missing = [f for f in calc.fields if f.required and f.name not in table.column_names]
+    if missing:
+        labels = "、".join(f"{form_field(f).label}（{f.name}）" for f in missing)
+        raise UploadError(f"文件缺少必填列：{labels}。第 1 行应为列名，可下载模板对照。")
+    if table.num_rows == 0:
+        raise UploadError("文件只有表头，没有数据行")
+    if table.num_rows > MAX_ROWS:
+        raise UploadError(f"行数过多：上限 {MAX_ROWS} 行")
+    meta = {"calculator": calc.name, "filename": filename, "rows": table.num_rows, "processed": 0, "computed": 0,
+            "errors": 0, "bad_rows": [], "unit": calc.unit, "created": time.time()}
+    return jobs.submit(session, KIND, body, meta, user=user, visitor_secret=visitor_secret)
 
 
 def _typed_column(spec: Field, column: pa.ChunkedArray, errors: list[str | None]) -> pa.Array:
@@ -211,13 +142,13 @@ def _bad_row(calc: Calculator, index: int, message: str) -> dict[str, Any]:
     return {"line": index + 2, "field": field, "label": label, "message": message}
 
 
-def _run(calc: Calculator, job_id: str) -> None:
-    folder = _job_dir(job_id)
-    state = status(job_id)
+def run_batch(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tuple[bytes, dict[str, Any]]:
+    """The job: every row through the calculator, in slices; the result CSV and the final counts."""
+    calc = CALCULATORS.get(meta["calculator"])
+    if calc is None:
+        raise jobs.JobFailed("该计算器已不再提供")
     try:
-        state |= {"state": "running", "started": time.time()}
-        _save_status(job_id, state)
-        table = _read_text_table(folder / "input.csv")
+        table = _read_text_table(data)
         n = table.num_rows
         cell_errors: list[str | None] = [None] * n
         typed = table
@@ -228,25 +159,22 @@ def _run(calc: Calculator, job_id: str) -> None:
         values = np.full(n, np.nan)
         errors: list[str | None] = [None] * n
         size = max(200, math.ceil(n / 20))
+        progress({"started": time.time()})
         for start in range(0, n, size):
             part_values, part_errors = run_table(calc, typed.slice(start, size))
             values[start:start + len(part_values)] = part_values
             errors[start:start + len(part_errors)] = list(part_errors)
-            state["processed"] = min(n, start + size)
-            _save_status(job_id, state)
-        final = [cell or row for cell, row in zip(cell_errors, errors, strict=True)]
-        _write_result(folder, table, values, final)
-        bad = [i for i, e in enumerate(final) if e]
-        state |= {"state": "done", "processed": n, "computed": n - len(bad), "errors": len(bad),
-                  "bad_rows": [_bad_row(calc, i, final[i]) for i in bad[:SHOWN_ERRORS]], "finished": time.time()}
+            progress({"processed": min(n, start + size)})
     except (CalculatorError, UploadError) as error:
-        state |= {"state": "failed", "message": str(error), "finished": time.time()}
-    except Exception as error:  # report, never leave the job "running" forever
-        state |= {"state": "failed", "message": f"计算失败：{type(error).__name__}", "finished": time.time()}
-    _save_status(job_id, state)
+        raise jobs.JobFailed(str(error)) from None
+    final = [cell or row for cell, row in zip(cell_errors, errors, strict=True)]
+    bad = [i for i, e in enumerate(final) if e]
+    return _result_csv(table, values, final), meta | {
+        "processed": n, "computed": n - len(bad), "errors": len(bad),
+        "bad_rows": [_bad_row(calc, i, final[i]) for i in bad[:SHOWN_ERRORS]], "finished": time.time()}
 
 
-def _write_result(folder: Path, table: pa.Table, values: np.ndarray, errors: list[str | None]) -> None:
+def _result_csv(table: pa.Table, values: np.ndarray, errors: list[str | None]) -> bytes:
     """The input columns as uploaded, then value and error; UTF-8 with BOM so spreadsheets read Chinese."""
     out = io.StringIO()
     writer = csvsafe.writer(out, lineterminator="\n")  # echoed cells and quoted errors: no formulas
@@ -255,7 +183,10 @@ def _write_result(folder: Path, table: pa.Table, values: np.ndarray, errors: lis
     for i in range(table.num_rows):
         value = "" if math.isnan(values[i]) else repr(float(values[i])).removesuffix(".0")
         writer.writerow([*("" if c[i] is None else c[i] for c in columns), value, errors[i] or ""])
-    _write_atomic(folder / "result.csv", out.getvalue().encode("utf-8-sig"))
+    return out.getvalue().encode("utf-8-sig")
+
+
+jobs.register(KIND, run_batch)
 
 
 def template_csv(calc: Calculator) -> str:

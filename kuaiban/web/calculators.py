@@ -8,17 +8,21 @@ a job run with the population mode (`calc_jobs`), its progress polled by a few l
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kuaiban.deps import get_session
+from kuaiban.platform import jobs
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.sources import Source, all_sources, source
 from kuaiban.web import calc_jobs
+from kuaiban.web import session as web_session
 from kuaiban.web.calc_forms import error_text, form_fields, read_form, unit_name
 from kuaiban.web.clauses import ClauseLink, resolver
 from kuaiban.web.form_limits import limited_form
@@ -60,39 +64,41 @@ def calculator_list(request: Request):
 
 # ------------------------------------------------------------------ batch jobs (before /{name})
 
+def _owned_job(request: Request, session: Session, job_id: str) -> jobs.Job | None:
+    """The job if this browser's account or job cookie owns it (staff in scope too); None otherwise."""
+    return jobs.readable(session, job_id, user=web_session.current_user(request, session),
+                         visitor_secret=request.cookies.get(calc_jobs.OWNER_COOKIE))
+
+
 @router.get("/jobs/{job_id}")
-def job_page(request: Request, job_id: str):
-    try:
-        job = calc_jobs.status(job_id)
-    except KeyError:
-        return render(request, "not_found.html", {"message": "没有这个批量计算任务（任务编号有误或已清理）"},
+def job_page(request: Request, job_id: str, session: SessionDep):
+    job = _owned_job(request, session, job_id)
+    if job is None:
+        return render(request, "not_found.html", {"message": "没有这个批量计算任务（任务编号有误、已过期，或不是本人上传的）"},
                       status=404)
-    calc = CALCULATORS.get(job["calculator"])
-    return render(request, "calculators/job.html", {"job": job, "calc": calc,
+    calc = CALCULATORS.get(job.meta["calculator"])
+    return render(request, "calculators/job.html", {"job": calc_jobs.status(job), "calc": calc,
                                                      "unit": unit_name(calc.unit) if calc else ""})
 
 
 @router.get("/jobs/{job_id}/status")
-def job_status(job_id: str):
-    try:
-        job = calc_jobs.status(job_id)
-    except KeyError:
+def job_status(request: Request, job_id: str, session: SessionDep):
+    job = _owned_job(request, session, job_id)
+    if job is None:
         return JSONResponse({"detail": "没有这个批量计算任务"}, status_code=404)
-    job.pop("boot", None)
-    return job
+    return calc_jobs.status(job)
 
 
 @router.get("/jobs/{job_id}/result.csv")
-def job_result(job_id: str):
-    try:
-        job = calc_jobs.status(job_id)
-        path = calc_jobs.result_path(job_id)
-    except KeyError:
-        path, job = None, None
-    if path is None or job is None or job["state"] != "done":
+def job_result(request: Request, job_id: str, session: SessionDep):
+    job = _owned_job(request, session, job_id)
+    data = jobs.result(session, job) if job is not None else None
+    if job is None or data is None:
         return PlainTextResponse("结果尚未生成：请在任务页面等待计算完成。", status_code=404)
-    stem = job["filename"].rsplit(".", 1)[0] or "rows"
-    return FileResponse(path, media_type="text/csv; charset=utf-8", filename=f"{stem}-{job['calculator']}-结果.csv")
+    stem = job.meta["filename"].rsplit(".", 1)[0] or "rows"
+    name = f"{stem}-{job.meta['calculator']}-结果.csv"
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"})
 
 
 # ------------------------------------------------------------------ one calculator
@@ -159,8 +165,21 @@ async def batch_upload(request: Request, name: str, session: SessionDep):
     if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
         return _form_page(request, session, calc, upload_error="请选择要上传的 CSV 文件", status_code=422)
     data = await upload.read(calc_jobs.MAX_BYTES + 1)
+    # the job's owner: the signed-in account, else this browser (a secret cookie, kept a week)
+    secret = request.cookies.get(calc_jobs.OWNER_COOKIE) or secrets.token_urlsafe(32)
+
+    def queue() -> str:
+        user = web_session.current_user(request, session)
+        job = calc_jobs.create(session, calc, upload.filename or "", data, user=user, visitor_secret=secret)
+        session.commit()  # committed before the queue may hand it to a worker
+        jobs.start(request.app.state.engine, job.id)
+        return job.id
+
     try:
-        job_id = await run_in_threadpool(calc_jobs.create, calc, upload.filename or "", data)
+        job_id = await run_in_threadpool(queue)
     except calc_jobs.UploadError as error:
         return _form_page(request, session, calc, upload_error=str(error), status_code=422)
-    return RedirectResponse(f"/calc/jobs/{job_id}", status_code=303)
+    response = RedirectResponse(f"/calc/jobs/{job_id}", status_code=303)
+    response.set_cookie(calc_jobs.OWNER_COOKIE, secret, max_age=int(jobs.KEEP_FOR.total_seconds()), httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https", path="/calc")
+    return response

@@ -189,3 +189,53 @@ def test_nodes_starting_at_once_on_a_new_database_migrate_it_once():
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
         engine.dispose()
+
+
+def test_a_batch_job_started_on_a_node_that_is_killed_is_finished_by_the_other(tmp_path, monkeypatch):
+    """A 200,000-row batch (about 6 s of work) is uploaded to node A; node A is killed with SIGKILL while it
+    computes; node B, started afterwards, finds the job stalled, runs it again, and serves the result to the
+    browser that uploaded it (and to no other)."""
+    env = {"KUAIBAN_STORAGE": "database", "KUAIBAN_JOB_STALE_SECONDS": "5", "KUAIBAN_JOB_SWEEP_SECONDS": "2",
+           "KUAIBAN_DATA_KEY": "k1:" + base64.b64encode(os.urandom(32)).decode()}
+    retiree = "湖南,2020,enterprise,360,{},1945-03-01,2005-06-30,吉首市\n"
+    body = ("region,year,scheme,contribution_months,pension_base,birth_date,retirement_date,county\n"
+            + "".join(retiree.format(3000 + i % 1000) for i in range(200_000))).encode()
+    with fresh_pg_database("kb_job_failover") as url:
+        node_a, base_a = start_node(url, str(tmp_path / "node-a"), env)
+        node_b = None
+        try:
+            with httpx.Client(base_url=base_a, timeout=60) as browser:
+                r = browser.post("/calc/pension_adjustment/batch", files={"file": ("people.csv", body)})
+                assert r.status_code == 303, r.text
+                job_id = r.headers["location"].rsplit("/", 1)[1]
+                cookie = browser.cookies.get("kuaiban_jobs")
+                deadline = time.monotonic() + 60
+                while browser.get(f"/calc/jobs/{job_id}/status").json()["state"] != "running":
+                    assert time.monotonic() < deadline
+                    time.sleep(0.05)
+            node_a.kill()  # SIGKILL: no clean-up, no goodbye to the queue
+            node_a.wait()
+            node_b, base_b = start_node(url, str(tmp_path / "node-b"), env)
+            with httpx.Client(base_url=base_b, cookies={"kuaiban_jobs": cookie}, timeout=60) as browser:
+                deadline = time.monotonic() + 120
+                while (job := browser.get(f"/calc/jobs/{job_id}/status").json())["state"] in ("queued", "running"):
+                    assert time.monotonic() < deadline, job
+                    time.sleep(0.5)
+                assert job["state"] == "done" and job["computed"] == 200_000, job
+                result = browser.get(f"/calc/jobs/{job_id}/result.csv")
+                assert result.status_code == 200 and result.content.decode("utf-8-sig").count("\n") == 200_001
+            with httpx.Client(base_url=base_b) as stranger:
+                assert stranger.get(f"/calc/jobs/{job_id}/result.csv").status_code == 404
+            from sqlalchemy import text
+
+            from kuaiban.db import make_engine
+
+            engine = make_engine(url)
+            with engine.connect() as conn:  # begun on A, run again from the start on B
+                assert conn.execute(text("SELECT attempts FROM plat_jobs WHERE id = :i"), {"i": job_id}).scalar() >= 2
+            engine.dispose()
+        finally:
+            for proc in (node_a, node_b):
+                if proc is not None and proc.poll() is None:
+                    proc.terminate()
+                    proc.wait(10)

@@ -1,0 +1,117 @@
+"""The job queue on PostgreSQL: procrastinate (a maintained PostgreSQL task queue) in kuaiban's own database.
+
+Every app node runs one worker (a thread with its own event loop, started by the app; or a process of its
+own with ``kuaiban jobs worker``). Workers send heartbeats; every :data:`SWEEP_EVERY` seconds each worker
+asks procrastinate for jobs whose worker stopped beating (a node killed mid-job) and puts them back in the
+queue, and re-queues jobs that were committed but never reached the queue (their process died in
+between). Any worker then takes them: :func:`kuaiban.platform.jobs.execute` runs a job again safely.
+
+procrastinate's tables and functions are created by migration 0012_jobs from the SQL the pinned
+package ships (its version is pinned in pyproject.toml; a later version's migration files must be applied
+by a later migration).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+
+import procrastinate
+from procrastinate import exceptions as queue_errors
+from sqlalchemy import Engine
+
+from kuaiban.db import session_scope
+from kuaiban.platform import jobs
+
+log = logging.getLogger(__name__)
+
+QUEUE = "kuaiban"
+TASK = "kuaiban_run_job"
+SWEEP_EVERY = float(os.environ.get("KUAIBAN_JOB_SWEEP_SECONDS", "10"))
+HEARTBEAT = 2.0  # seconds between a worker's heartbeats
+
+
+def conninfo(engine: Engine) -> str:
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class QueueRunner:
+    """Hands jobs to procrastinate and runs this process's worker."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(engine)))
+        self.app.task(name=TASK, queue=QUEUE)(self._run)
+        self._deferrer: procrastinate.App | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _run(self, job_id: str) -> None:
+        jobs.execute(self.engine, job_id)
+
+    def start(self, job_id: str) -> None:
+        """Queue a committed job (once: a job already waiting is not queued twice)."""
+        with self._lock:
+            if self._deferrer is None:
+                self._deferrer = self.app.with_connector(
+                    procrastinate.SyncPsycopgConnector(conninfo=conninfo(self.engine))).open()
+        with contextlib.suppress(queue_errors.AlreadyEnqueued):
+            self._deferrer.configure_task(TASK, queueing_lock=job_id).defer(job_id=job_id)
+
+    async def sweep(self) -> int:
+        """Put back jobs whose worker died, and jobs that never reached the queue."""
+        count = 0
+        for job in await self.app.job_manager.get_stalled_jobs(
+                queue=QUEUE, seconds_since_heartbeat=jobs.STALE_AFTER.total_seconds()):
+            await self.app.job_manager.retry_job(job)
+            count += 1
+        with session_scope(self.engine) as s:
+            orphans = [j for j in jobs.stalled(s) if s.get(jobs.Job, j).state == jobs.QUEUED]
+        for job_id in orphans:
+            await asyncio.to_thread(self.start, job_id)
+        return count + len(orphans)
+
+    async def _work(self) -> None:
+        self._stop = asyncio.Event()
+        async with self.app.open_async():
+            worker = asyncio.create_task(self.app.run_worker_async(
+                queues=[QUEUE], concurrency=1, install_signal_handlers=False, update_heartbeat_interval=HEARTBEAT,
+                stalled_worker_timeout=jobs.STALE_AFTER.total_seconds(), listen_notify=True))
+            while not self._stop.is_set():
+                try:
+                    await self.sweep()
+                except Exception:  # a failed sweep is tried again at the next one
+                    log.exception("job sweep failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), SWEEP_EVERY)
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+
+    def start_worker(self) -> None:
+        """Run this process's worker in a background thread (idempotent)."""
+        if self._thread is not None:
+            return
+
+        def main() -> None:
+            self._loop = asyncio.new_event_loop()
+            self._loop.run_until_complete(self._work())
+
+        self._thread = threading.Thread(target=main, name="kuaiban-job-worker", daemon=True)
+        self._thread.start()
+
+    def stop_worker(self) -> None:
+        if self._thread is None or self._loop is None or self._stop is None:
+            return
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(30)
+        self._thread = None
+
+    def run_forever(self) -> None:
+        """``kuaiban jobs worker``: the worker in the foreground."""
+        asyncio.run(self._work())

@@ -1,0 +1,285 @@
+"""Background jobs (批量计算 and other long work): owned, stored in the database, run by a job queue.
+
+A job is a row of ``plat_jobs`` (its kind, owner, state, progress and the addresses of its input and
+result in :mod:`kuaiban.platform.storage`) plus an entry in a queue that some worker takes:
+
+- **PostgreSQL**: the queue is procrastinate's (:mod:`kuaiban.platform.job_queue`), in the same database;
+  every app node runs a worker, so a job submitted on one node may run on any. A worker that dies (its
+  node killed) stops sending heartbeats; another worker finds the job stalled and runs it again. Running a
+  job twice is harmless: its result is content-addressed and the row's last writer wins.
+- **SQLite** (one machine): a thread of the process that received the job runs it, and a process that
+  finds a job whose heartbeat stopped (its process died) runs it again.
+
+Ownership: every job has an owner — an account, or for a visitor who is not signed in, a random secret
+kept in their browser's cookie (only its hash is stored). Only the owner, or staff whose region covers the
+owner's, reads a job; anyone else is told there is no such job. Finished jobs expire after
+:data:`KEEP_FOR` and are purged (:func:`purge_expired`), their files with them.
+
+Work itself is done by handlers that pillars register by kind (:func:`register`), so the platform knows
+nothing of calculators: a handler takes the input bytes, the job's ``meta`` and a progress callback, and
+returns the result bytes and the final ``meta``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from kuaiban.db import Base, session_scope
+from kuaiban.platform import access, storage
+from kuaiban.platform.models import User
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+KEEP_FOR = dt.timedelta(days=7)  # a finished job's result can be downloaded for a week
+STALE_AFTER = dt.timedelta(seconds=int(os.environ.get("KUAIBAN_JOB_STALE_SECONDS", "60")))
+HEARTBEAT_EVERY = 2.0  # seconds between progress writes (and heartbeats) of a running job
+
+
+class Job(Base):
+    """One background job (migration 0012_jobs)."""
+
+    __tablename__ = "plat_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: unguessable in a link
+    kind: Mapped[str] = mapped_column(String(40))
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id", ondelete="SET NULL"))
+    owner_region: Mapped[str | None] = mapped_column(String(12))  # the owner account's region, for staff scope
+    owner_secret_hash: Mapped[str | None] = mapped_column(String(64))  # a visitor's cookie secret, hashed
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    meta: Mapped[dict] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(Text)  # why it failed, in Chinese
+    input_digest: Mapped[str] = mapped_column(String(64))
+    result_digest: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+
+
+class JobFailed(Exception):
+    """A handler's refusal of its input: the message (Chinese) is shown to the owner."""
+
+
+Progress = Callable[[dict[str, Any]], None]
+Handler = Callable[[bytes, dict[str, Any], Progress], tuple[bytes, dict[str, Any]]]
+_handlers: dict[str, Handler] = {}
+
+
+def register(kind: str, handler: Handler) -> None:
+    _handlers[kind] = handler
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(b"kuaiban-job-owner-v1\n" + secret.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- submitting and reading
+
+
+def submit(session: Session, kind: str, data: bytes, meta: dict[str, Any], *, user: User | None = None,
+           visitor_secret: str | None = None) -> Job:
+    """A new queued job in the caller's transaction; call :func:`start` after the commit."""
+    if kind not in _handlers:
+        raise ValueError(f"unknown job kind {kind!r}")
+    if user is None and not visitor_secret:
+        raise ValueError("a job needs an owner: an account or a visitor's secret")
+    job = Job(id=uuid.uuid4().hex, kind=kind, owner_user_id=user.id if user else None,
+              owner_region=user.region if user else None,
+              owner_secret_hash=None if user else secret_hash(visitor_secret or ""), state=QUEUED, meta=meta,
+              input_digest=storage.put(session, data), attempts=0, created_at=_now())
+    session.add(job)
+    session.flush()
+    return job
+
+
+def readable(session: Session, job_id: str, *, user: User | None = None,
+             visitor_secret: str | None = None) -> Job | None:
+    """The job if the asker owns it (or is staff whose region covers the owner's); None otherwise — the same
+    answer as for a job that does not exist, so a link found or guessed tells nothing."""
+    job = session.get(Job, job_id) if len(job_id) == 32 else None
+    if job is None:
+        return None
+    if user is not None and job.owner_user_id == user.id:
+        return job
+    if visitor_secret and job.owner_secret_hash and job.owner_secret_hash == secret_hash(visitor_secret):
+        return job
+    if user is not None and job.owner_user_id is not None and access.serves(user, job.owner_region):
+        return job
+    return None
+
+
+def result(session: Session, job: Job) -> bytes | None:
+    return storage.get(session, job.result_digest) if job.state == DONE and job.result_digest else None
+
+
+# ---------------------------------------------------------------- running
+
+
+def execute(engine: Engine, job_id: str) -> None:
+    """Run one job to its end (done or failed). Safe to call again for a job whose runner died."""
+    with session_scope(engine) as s:
+        claimed = s.execute(update(Job).where(Job.id == job_id, Job.state.in_((QUEUED, RUNNING)))
+                            .values(state=RUNNING, attempts=Job.attempts + 1, heartbeat_at=_now())).rowcount
+        job = s.get(Job, job_id) if claimed else None
+        if job is None:
+            return  # finished meanwhile by another worker, or purged
+        kind, meta, digest = job.kind, dict(job.meta), job.input_digest
+        data = storage.get(s, digest)
+    last = [0.0]
+
+    def progress(update_meta: dict[str, Any]) -> None:
+        meta.update(update_meta)
+        if time.monotonic() - last[0] >= HEARTBEAT_EVERY:
+            last[0] = time.monotonic()
+            with session_scope(engine) as s:
+                s.execute(update(Job).where(Job.id == job_id, Job.state == RUNNING)
+                          .values(meta=dict(meta), heartbeat_at=_now()))
+
+    try:
+        if data is None:
+            raise JobFailed("任务的输入文件已不存在，请重新上传")
+        out, final = _handlers[kind](data, meta, progress)
+    except JobFailed as refusal:
+        _finish(engine, job_id, FAILED, meta, message=str(refusal))
+        return
+    except Exception:  # reported to the owner, logged for the operator; never left "running"
+        log.exception("job %s (%s) failed", job_id, kind)
+        _finish(engine, job_id, FAILED, meta, message="计算失败：系统内部错误，请稍后重试或联系管理员")
+        return
+    _finish(engine, job_id, DONE, final, result=out)
+
+
+def _finish(engine: Engine, job_id: str, state: str, meta: dict[str, Any], *, message: str | None = None,
+            result: bytes | None = None) -> None:
+    with session_scope(engine) as s:
+        digest = storage.put(s, result) if result is not None else None
+        s.execute(update(Job).where(Job.id == job_id).values(
+            state=state, meta=meta, message=message, result_digest=digest, finished_at=_now(),
+            heartbeat_at=_now(), expires_at=_now() + KEEP_FOR))
+
+
+def stalled(session: Session, now: dt.datetime | None = None) -> list[str]:
+    """Jobs whose runner stopped: running without a heartbeat for :data:`STALE_AFTER`, or queued that long
+    without being taken (their process died between the commit and handing them to the queue)."""
+    cutoff = (now or _now()) - STALE_AFTER
+    return list(session.scalars(select(Job.id).where(or_(
+        (Job.state == RUNNING) & (Job.heartbeat_at < cutoff),
+        (Job.state == QUEUED) & (Job.created_at < cutoff)))))
+
+
+def purge_expired(session: Session, now: dt.datetime | None = None) -> int:
+    """Delete finished jobs past their expiry, and the files no other job still needs."""
+    now = now or _now()
+    gone = session.execute(select(Job.id, Job.input_digest, Job.result_digest)
+                           .where(Job.expires_at < now)).all()
+    if not gone:
+        return 0
+    session.execute(delete(Job).where(Job.id.in_([g.id for g in gone])))
+    digests = {d for g in gone for d in (g.input_digest, g.result_digest) if d}
+    still = set(session.scalars(select(Job.input_digest).where(Job.input_digest.in_(digests)))) | set(
+        session.scalars(select(Job.result_digest).where(Job.result_digest.in_(digests))))
+    storage.forget(session, digests - still)
+    return len(gone)
+
+
+def counts(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
+
+
+# ---------------------------------------------------------------- handing jobs to a runner
+
+
+class LocalRunner:
+    """SQLite (one machine): one thread per process runs jobs; a sweeper takes up stalled ones."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kuaiban-jobs")
+        self._stop = threading.Event()
+        self._sweeper: threading.Thread | None = None
+
+    def start(self, job_id: str) -> None:
+        self.pool.submit(execute, self.engine, job_id)
+
+    def sweep(self) -> int:
+        with session_scope(self.engine) as s:
+            ids = stalled(s)
+        for job_id in ids:
+            self.start(job_id)
+        return len(ids)
+
+    def start_worker(self) -> None:
+        """Sweep for stalled jobs now and then (another process of this machine may have died)."""
+        if self._sweeper is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(STALE_AFTER.total_seconds() / 2):
+                try:
+                    self.sweep()
+                except Exception:  # tried again at the next sweep
+                    log.exception("job sweep failed")
+
+        self._sweeper = threading.Thread(target=loop, name="kuaiban-job-sweeper", daemon=True)
+        self._sweeper.start()
+
+    def stop_worker(self) -> None:
+        self._stop.set()
+
+    def run_forever(self) -> None:
+        self.start_worker()
+        self._stop.wait()
+
+
+_runners: dict[str, Any] = {}
+_runners_lock = threading.Lock()
+
+
+def runner(engine: Engine):
+    """The runner of ``engine``'s jobs in this process: procrastinate on PostgreSQL, a thread on SQLite."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _runners_lock:
+        if key not in _runners:
+            if engine.dialect.name == "postgresql":
+                from kuaiban.platform.job_queue import QueueRunner
+
+                _runners[key] = QueueRunner(engine)
+            else:
+                _runners[key] = LocalRunner(engine)
+        return _runners[key]
+
+
+def start(engine: Engine, job_id: str) -> None:
+    """Hand a committed job to the queue."""
+    runner(engine).start(job_id)
