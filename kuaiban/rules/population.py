@@ -24,7 +24,7 @@ from kuaiban.rules.calculators import Calculator, CalculatorError, get
 from kuaiban.rules.calculators.base import REGION_BY_NAME, Columns, simulate
 from kuaiban.rules.enums import Region
 
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 1_000_000
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # Values an absent optional field takes in the simulation (the variables' "not given" values).
@@ -55,16 +55,39 @@ class RowErrors:
 
     def flag(self, bad: np.ndarray, message: str) -> None:
         """Record `message` on rows that are bad and have no earlier error."""
+        if not bad.any():  # the usual case: one pass over the mask, none over the codes
+            return
         target = bad & (self.codes == 0)
         if target.any():
             self.messages.append(message)
             self.codes[target] = len(self.messages) - 1
+
+    def flag_each(self, rows: np.ndarray, choice: np.ndarray, messages: list[str | None]) -> None:
+        """Record on each of `rows` (without an earlier error) the message `messages[choice]`, None for none."""
+        codes = np.zeros(len(messages), dtype=np.int32)
+        for i, message in enumerate(messages):
+            if message is not None:
+                self.messages.append(message)
+                codes[i] = len(self.messages) - 1
+        if not codes.any():
+            return
+        new = codes[choice]
+        mine = self.codes[rows]
+        self.codes[rows] = np.where(mine == 0, new, mine)
 
     def ok(self) -> np.ndarray:
         return self.codes == 0
 
     def as_objects(self) -> np.ndarray:
         return np.array(self.messages, dtype=object)[self.codes]
+
+    def as_arrow(self) -> pa.DictionaryArray:
+        """The errors as an Arrow string column, null where the row is fine, without a copy per row."""
+        indices = pa.array(self.codes - 1, mask=self.codes == 0)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(self.messages[1:], pa.string()))
+
+    def count(self) -> int:
+        return int(np.count_nonzero(self.codes))
 
 
 @dataclass
@@ -183,7 +206,22 @@ def _booleans_from_text(column, errors: RowErrors, present: np.ndarray, name: st
     return truthy
 
 
+def _dense(column, fill) -> np.ndarray:
+    """A numpy array of the column, nulls replaced by `fill` (no copy when there are none)."""
+    if column.null_count:
+        column = column.fill_null(fill)
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 1:
+            column = column.chunk(0)
+        else:
+            return column.to_numpy()
+    return column.to_numpy(zero_copy_only=False)
+
+
 def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> Any:
+    """One column checked and converted for the simulation; each bad cell flags its own row with the
+    same message single mode gives (without the value). Nulls are judged by the caller (`present`);
+    their converted value is a placeholder."""
     name = spec.name
     kind = spec.type
     if kind == "region":
@@ -200,17 +238,25 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         if not pa.types.is_boolean(column.type):
             # a CSV column with one stray cell is read as text: judge each cell, not the column
             column = _booleans_from_text(column, errors, present, name)
-        return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+        return _dense(column, False).astype(bool, copy=False)
     if kind in ("number", "share", "integer", "year"):
-        if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+        if pa.types.is_integer(column.type):
+            # whole and finite by construction: only the sign (and a share's range) to check
+            wanted = pa.int64() if kind in ("integer", "year") else pa.float64()
+            values = _dense(column.cast(wanted), 0)
+            errors.flag(values < 0, msg.negative(name))  # nulls were filled with 0
+            if kind == "share":
+                errors.flag(values > 1, msg.not_share(name))
+            return values
+        if not pa.types.is_floating(column.type):
             column = _numbers_from_text(column, errors, present, name)
-        values = column.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)
-        errors.flag(present & ~np.isfinite(values), msg.not_finite(name))
-        errors.flag(present & (values < 0), msg.negative(name))
+        values = _dense(column.cast(pa.float64()), 0)
+        errors.flag(~np.isfinite(values), msg.not_finite(name))
+        errors.flag(values < 0, msg.negative(name))
         if kind == "share":
-            errors.flag(present & (values > 1), msg.not_share(name))
+            errors.flag(values > 1, msg.not_share(name))
         if kind in ("integer", "year"):
-            errors.flag(present & (np.floor(values) != values), msg.not_whole(name))
+            errors.flag(np.floor(values) != values, msg.not_whole(name))
             return np.nan_to_num(values).astype(np.int64)
         return values
     if kind == "date":
@@ -223,7 +269,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
             # strptime rolls 1953-02-29 over to 03-01 and accepts 2020-1-5: require the exact round trip
             exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text).fill_null(False)
             errors.flag(present & ~exact.to_numpy(zero_copy_only=False), msg.not_date(name))
-        return days.fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        return _dense(days, 0).astype("datetime64[D]", copy=False)
     if kind == "month":
         # validate and convert each distinct value once: yyyymm integers
         text = _as_text(column)
@@ -289,43 +335,54 @@ def _small_codes(array: np.ndarray) -> tuple[np.ndarray, int]:
 def find_gaps(calc: Calculator, prep: Prepared) -> None:
     """Call the calculator's scalar gap check once per distinct combination of the fields it reads."""
     valid = prep.errors.ok()
-    rows = np.flatnonzero(valid)
-    if len(rows) == 0:
+    rows: np.ndarray | slice = slice(None) if valid.all() else np.flatnonzero(valid)
+    count = len(valid) if isinstance(rows, slice) else len(rows)
+    if count == 0:
         return
-    key = np.zeros(len(rows), dtype=np.int64)
+    key: np.ndarray | None = None
     span = 1
     for entry in calc.gap_fields:
         name = entry.lstrip("?")
         if name not in prep.columns:
             continue
         present = prep.present[name][rows]
+        everywhere = bool(present.all())
         if entry.startswith("?"):
+            if everywhere:
+                continue  # the same on every row: no part of the key
             codes, size = present.astype(np.int64), 2
         else:
             codes, size = _small_codes(prep.columns[name][rows])
-            codes, size = codes * 2 + present, size * 2
-        key = key * size + codes
+            if not everywhere:
+                codes, size = codes * 2 + present, size * 2
+        key = codes if key is None else key * size + codes
         span *= size
+    if key is None:
+        key = np.zeros(count, dtype=np.int64)
     if span <= 8_000_000:
-        # bincount instead of a sort: the combinations present, each row's combination, a first row for each
-        present_keys = np.flatnonzero(np.bincount(key, minlength=span))
-        lookup = np.zeros(span, dtype=np.int64)
-        lookup[present_keys] = np.arange(len(present_keys))
-        inverse = lookup[key]
-        first = np.full(len(present_keys), len(rows), dtype=np.int64)
-        np.minimum.at(first, inverse, np.arange(len(rows)))
+        # by counting, not sorting: a row for each combination present (whichever was written last)
+        some_row = np.full(span, -1, dtype=np.int64)
+        some_row[key] = np.arange(count)
+        combos = np.flatnonzero(some_row >= 0)
+        representatives = some_row[combos]
     else:
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        combos, representatives = np.unique(key, return_index=True)
+    chosen = representatives if isinstance(rows, slice) else rows[representatives]
     specs = {spec.name: spec for spec in calc.fields}
-    for combo, i in enumerate(rows[first]):
+    messages: list[str | None] = []
+    for i in chosen:
         values = {name: _python_value(spec, prep.columns[name], i) for name, spec in specs.items()
                   if name in prep.columns and spec.type != "string" and prep.present[name][i]}
-        message = calc.gap(values)
-        if message:
-            bad = np.zeros(len(prep.errors.codes), dtype=bool)
-            bad[rows[inverse == combo]] = True
-            prep.errors.flag(bad, message)
+        messages.append(calc.gap(values))
+    if not any(messages):
+        return
+    if span <= 8_000_000:
+        lookup = np.zeros(span, dtype=np.int32)
+        lookup[combos] = np.arange(len(combos))
+        choice = lookup[key]
+    else:
+        choice = np.searchsorted(combos, key)
+    prep.errors.flag_each(rows, choice, messages)
 
 
 def _periods(calc: Calculator, prep: Prepared) -> tuple[np.ndarray, Callable[[int], str]]:
@@ -338,9 +395,6 @@ def _periods(calc: Calculator, prep: Prepared) -> tuple[np.ndarray, Callable[[in
         months = array.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         return months, lambda m: f"{1970 + m // 12:04d}-{m % 12 + 1:02d}"
     return array, lambda m: f"{m // 100:04d}-{m % 100:02d}"  # yyyymm
-
-
-FEW_PERIODS = 3
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:
@@ -372,9 +426,9 @@ def _columns(prep: Prepared, rows: slice | np.ndarray) -> Columns:
 def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | None = None) -> np.ndarray:
     """The calculator's value for every valid row (NaN where the row has an error).
 
-    With few distinct periods (a population for one adjustment year, say) every chunk of rows is
-    computed for each period and each row keeps its own period's value: contiguous slices, no
-    gathering. With many periods the valid rows are gathered period by period.
+    Each valid row is computed once, in its own period's simulation: when every row is valid and shares
+    one period the chunks are contiguous slices (no copying); otherwise the valid rows of each period are
+    gathered, chunk by chunk, and their values scattered back.
     """
     report = on_rows or (lambda rows: None)
     n = len(prep.errors.codes)
@@ -386,21 +440,17 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
         return values
     keys, period_name = _periods(calc, prep)
     periods = _distinct(keys[valid_rows])
-    if len(periods) <= FEW_PERIODS:
+    if len(periods) == 1 and len(valid_rows) == n:
+        period = period_name(int(periods[0]))
         for start in range(0, n, CHUNK_ROWS):
             part = slice(start, min(start + CHUNK_ROWS, n))
-            columns = _columns(prep, part)
-            for key in periods:
-                period = period_name(int(key))
-                result = simulate(calc.to_variables(columns, period), period, (calc.variable,), part.stop - start)
-                mine = keys[part] == key
-                values[part][mine] = result[calc.variable][mine]
+            variables = calc.to_variables(_columns(prep, part), period)
+            values[part] = simulate(variables, period, (calc.variable,), part.stop - start)[calc.variable]
             report(part.stop - start)
-        values[~ok] = np.nan
         return values
     valid_keys = keys[valid_rows]
     for key in periods:
-        rows = valid_rows[valid_keys == key]
+        rows = valid_rows[valid_keys == key] if len(periods) > 1 else valid_rows
         period = period_name(int(key))
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]
@@ -411,12 +461,24 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
     return values
 
 
-def run_table(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
-    """(values, errors) for every row of `table`."""
+def evaluate(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
+    """(values, RowErrors) for every row of `table`: the converter, the gap checks, the simulations."""
     prep = prepare(calc, table)
     find_gaps(calc, prep)
-    values = compute(calc, prep, on_rows)
-    return values, prep.errors.as_objects()
+    return compute(calc, prep, on_rows), prep.errors
+
+
+def run_table(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
+    """(values, errors) for every row of `table`, errors as an object array (None where the row is fine)."""
+    values, errors = evaluate(calc, table, on_rows)
+    return values, errors.as_objects()
+
+
+def result_table(table: pa.Table, values: np.ndarray, errors: RowErrors) -> pa.Table:
+    """The input columns, then `value` (null where the row has an error) and `error` (the row's first
+    error in Chinese, dictionary-encoded: one copy of each message)."""
+    output = table.append_column("value", pa.array(values, mask=np.isnan(values)))
+    return output.append_column("error", errors.as_arrow())
 
 
 def run_population(name: str, source: Path, out: Path, progress: bool = True) -> dict[str, Any]:
@@ -432,13 +494,11 @@ def run_population(name: str, source: Path, out: Path, progress: bool = True) ->
         with Progress(TextColumn(f"[bold]{name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("rows", total=table.num_rows)
-            values, errors = run_table(calc, table, lambda rows: bar.advance(task, rows))
+            values, errors = evaluate(calc, table, lambda rows: bar.advance(task, rows))
     else:
-        values, errors = run_table(calc, table)
-    output = table.append_column("value", pa.array(values, mask=np.isnan(values)))
-    output = output.append_column("error", pa.array(errors.tolist(), type=pa.string()))
-    write_table(output, out)
-    bad = int(np.count_nonzero(~np.equal(errors, None)))
+        values, errors = evaluate(calc, table)
+    write_table(result_table(table, values, errors), out)
+    bad = errors.count()
     return {
         "calculator": name,
         "rows": table.num_rows,
