@@ -44,6 +44,7 @@ import pyarrow.parquet as pq
 
 from kuaiban.rules.calculators import get
 from kuaiban.rules.calculators.base import simulate
+from kuaiban.rules.population import _columns as input_columns
 from kuaiban.rules.population import evaluate, prepare, read_table, result_table, run_population
 
 HUNAN_HARDSHIP = ["吉首市", "凤凰县", "龙山县"]
@@ -185,9 +186,7 @@ def openfisca_only(name: str, table: pa.Table) -> Callable[[], None]:
     groups = []
     for period in np.unique(keys):
         rows = np.flatnonzero(keys == period)
-        columns = {key: (value[rows] if isinstance(value, np.ndarray) else value.take(pa.array(rows)))
-                   for key, value in prep.columns.items()}
-        groups.append((str(period), calc.to_variables(columns, str(period)), len(rows)))
+        groups.append((str(period), calc.to_variables(input_columns(prep, rows), str(period)), len(rows)))
 
     def run() -> None:
         for period, variables, count in groups:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -92,11 +92,17 @@ class RowErrors:
 
 @dataclass
 class Prepared:
-    """Validated columns (numpy, or pyarrow for free strings), presence masks and per-row errors."""
+    """Validated columns (numpy, or pyarrow for free strings), presence masks and per-row errors.
+
+    A choice column is kept as small codes into `choices[name]` (gathering and grouping one byte per
+    row, not a string); `_columns` gives the calculators its strings.
+    """
 
     columns: dict[str, Any]
     present: dict[str, np.ndarray]
     errors: RowErrors
+    choices: dict[str, np.ndarray] = field(default_factory=dict)
+    complete: set[str] = field(default_factory=set)  # columns without a missing value
 
 
 # Caps on what a population file may hold. Columns: the calculator's fields plus a few of the user's own
@@ -174,8 +180,10 @@ def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, 
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     words = encoded.dictionary.to_pylist()
     lookup = np.array([table.get(str(word).strip(), -1) for word in words] + [-1], dtype=np.int32)
-    indices = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
-    codes = lookup[indices]
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(len(words))
+    codes = lookup[indices.to_numpy(zero_copy_only=False)]
     return codes, codes >= 0
 
 
@@ -233,7 +241,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         table = {choice: i for i, choice in enumerate(spec.choices)}
         codes, known = _codes(_as_text(column), table)
         errors.flag(present & ~known, msg.not_a_choice(name, spec.choices))
-        return np.array(spec.choices)[np.where(known, codes, 0)]
+        return np.where(known, codes, 0).astype(np.int8)  # codes into spec.choices (Prepared.choices)
     if kind == "boolean":
         if not pa.types.is_boolean(column.type):
             # a CSV column with one stray cell is read as text: judge each cell, not the column
@@ -290,6 +298,8 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     errors = RowErrors(n)
     columns: dict[str, Any] = {}
     present: dict[str, np.ndarray] = {}
+    choices: dict[str, np.ndarray] = {}
+    complete: set[str] = set()
     for spec in calc.fields:
         if spec.name not in table.column_names:
             if spec.required:
@@ -298,10 +308,14 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
         column = table.column(spec.name)
         present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else np.ones(
             n, dtype=bool)
+        if not column.null_count:
+            complete.add(spec.name)
         if spec.required:
             errors.flag(~present[spec.name], msg.missing(spec.name))
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name])
-    return Prepared(columns, present, errors)
+        if spec.type == "choice":
+            choices[spec.name] = np.array(spec.choices)
+    return Prepared(columns, present, errors, choices, complete)
 
 
 def _python_value(spec, array: Any, i: int) -> Any:
@@ -318,6 +332,8 @@ def _python_value(spec, array: Any, i: int) -> Any:
         return bool(value)
     if spec.type == "month":
         return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
+    if spec.type == "choice":
+        return spec.choices[int(value)]
     return str(value)
 
 
@@ -415,10 +431,12 @@ def _columns(prep: Prepared, rows: slice | np.ndarray) -> Columns:
             part = array.slice(rows.start, rows.stop - rows.start)
         else:
             part = array.take(pa.array(rows))
-        if name in ABSENT:
+        if name in ABSENT and name not in prep.complete:
             present = prep.present[name][rows]
             if not present.all():
                 part = np.where(present, part, ABSENT[name])
+        if name in prep.choices:
+            part = prep.choices[name][part]
         columns[name] = part
     return columns
 
@@ -434,13 +452,13 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
     n = len(prep.errors.codes)
     values = np.full(n, np.nan)
     ok = prep.errors.ok()
-    valid_rows = np.flatnonzero(ok)
-    if len(valid_rows) == 0:
+    everyone = bool(ok.all())
+    if not everyone and not ok.any():
         report(n)
         return values
     keys, period_name = _periods(calc, prep)
-    periods = _distinct(keys[valid_rows])
-    if len(periods) == 1 and len(valid_rows) == n:
+    periods = _distinct(keys if everyone else keys[ok])
+    if len(periods) == 1 and everyone:
         period = period_name(int(periods[0]))
         for start in range(0, n, CHUNK_ROWS):
             part = slice(start, min(start + CHUNK_ROWS, n))
@@ -448,16 +466,18 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
             values[part] = simulate(variables, period, (calc.variable,), part.stop - start)[calc.variable]
             report(part.stop - start)
         return values
-    valid_keys = keys[valid_rows]
+    done = 0
     for key in periods:
-        rows = valid_rows[valid_keys == key] if len(periods) > 1 else valid_rows
+        mine = ok if len(periods) == 1 else (keys == key if everyone else (keys == key) & ok)
+        rows = np.flatnonzero(mine)
         period = period_name(int(key))
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]
             variables = calc.to_variables(_columns(prep, chunk), period)
             values[chunk] = simulate(variables, period, (calc.variable,), len(chunk))[calc.variable]
             report(len(chunk))
-    report(n - len(valid_rows))
+            done += len(chunk)
+    report(n - done)
     return values
 
 
