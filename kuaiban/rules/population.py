@@ -136,6 +136,9 @@ def csv_header(path: Path) -> list[str]:
 def read_table(path: Path, calc: Calculator | None = None) -> pa.Table:
     """The file as a table; with ``calc``, its columns are checked before the data is read and its rows
     after (CalculatorError in Chinese)."""
+    if path.is_dir():
+        raise CalculatorError(msg.error("population", "分区 Parquet 目录请用 --workers N（本机）或 --scheduler 地址"
+                                                      "（已有集群）计算", path.name))
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow.parquet as pq

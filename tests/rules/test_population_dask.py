@@ -138,3 +138,11 @@ def test_cli_starts_local_worker_processes(tmp_path: Path) -> None:
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert (summary["rows"], summary["errors"], summary["workers"]) == (2, 0, 2)
     assert pq.read_table(tmp_path / "out").column("value").to_pylist() == [2859.0, 3699.0]
+
+
+def test_a_directory_without_a_cluster_says_how_to_run_it(tmp_path: Path) -> None:
+    (tmp_path / "people").mkdir()
+    result = CliRunner().invoke(app, ["calc", "contribution_base", "--population", str(tmp_path / "people"),
+                                      "--out", str(tmp_path / "out.parquet")])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"].startswith("population：分区 Parquet 目录请用 --workers N")
