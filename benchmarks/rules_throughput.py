@@ -19,7 +19,8 @@ it back with `population.read_table` (strings dictionary-encoded, dates as date3
 - with --end-to-end: the CLI's single-process path once, Parquet file in and out;
 - with --workers: the Dask path (`kuaiban.rules.distributed`), Parquet directory in and out, on a local
   cluster of N worker processes started beforehand (its start-up time reported apart), best of
-  `--dask-repeat` runs.
+  `--dask-repeat` runs (the first includes each worker's import of OpenFisca), partitions of
+  `--partition-rows` rows.
 
 Wall-clock medians of `--repeat` runs in the same process, and the medians of the process's CPU time
 (less sensitive to other jobs on a shared machine).
@@ -52,6 +53,7 @@ CHONGQING_HARDSHIP = ["城口县", "巫溪县", "黔江区"]
 OTHER_COUNTIES = ["岳麓区", "渝中区", "芙蓉区", "江北区"]
 COUNTIES = np.array(HUNAN_HARDSHIP + CHONGQING_HARDSHIP + OTHER_COUNTIES)
 FILE_ROWS = 1_000_000
+ROW_GROUP_ROWS = 250_000  # so that a 1 M-row file splits into partitions two workers can share
 
 
 # ---- synthetic populations ----
@@ -201,7 +203,8 @@ def write_population(case: Case, rows: int, folder: Path, seed: int) -> tuple[Pa
     parts.mkdir()
     rng = np.random.default_rng(seed)
     for i, start in enumerate(range(0, rows, FILE_ROWS)):
-        pq.write_table(case.population(min(FILE_ROWS, rows - start), rng), parts / f"{i:03d}.parquet")
+        pq.write_table(case.population(min(FILE_ROWS, rows - start), rng), parts / f"{i:03d}.parquet",
+                       row_group_size=ROW_GROUP_ROWS)
     whole = folder / "population.parquet"
     with pq.ParquetWriter(whole, pq.read_schema(parts / "000.parquet")) as writer:
         for part in sorted(parts.iterdir()):
@@ -249,7 +252,7 @@ def end_to_end(name: str, whole: Path, folder: Path) -> float:
     return round(seconds, 3)
 
 
-def bench_dask(name: str, parts: Path, folder: Path, workers: int, repeat: int) -> dict:
+def bench_dask(name: str, parts: Path, folder: Path, workers: int, repeat: int, partition_rows: int) -> dict:
     from distributed import LocalCluster
 
     from kuaiban.rules.distributed import run_population_distributed
@@ -261,7 +264,8 @@ def bench_dask(name: str, parts: Path, folder: Path, workers: int, repeat: int) 
         for _ in range(repeat):
             out = folder / f"dask-out-{workers}"
             begin = time.perf_counter()
-            summary = run_population_distributed(name, parts, out, scheduler=cluster.scheduler_address)
+            summary = run_population_distributed(name, parts, out, scheduler=cluster.scheduler_address,
+                                                 rows_per_partition=partition_rows)
             times.append(time.perf_counter() - begin)
             assert summary["errors"] == 0 and summary["workers"] == workers
             shutil.rmtree(out)
@@ -278,6 +282,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workers", type=int, nargs="*", default=[], help="Dask local clusters to time, e.g. 1 2")
     parser.add_argument("--dask-repeat", type=int, default=2)
+    parser.add_argument("--partition-rows", type=int, default=ROW_GROUP_ROWS,
+                        help="rows per Dask partition (partitions are whole row groups of 250 000 rows)")
     parser.add_argument("--end-to-end", action="store_true", help="also time the CLI's single-process path")
     parser.add_argument("--single-max-rows", type=int, default=20_000_000,
                         help="skip the in-memory single-process timings above this many rows")
@@ -304,7 +310,7 @@ def main() -> None:
                 if args.end_to_end:
                     result["end_to_end_single_s"] = end_to_end(name, whole, folder)
                 for workers in args.workers:
-                    result |= bench_dask(name, parts, folder, workers, args.dask_repeat)
+                    result |= bench_dask(name, parts, folder, workers, args.dask_repeat, args.partition_rows)
                 print(json.dumps(result, ensure_ascii=False), flush=True)
                 results.append(result)
     if args.out:
