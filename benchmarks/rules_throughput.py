@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -300,7 +301,7 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix="rules-throughput-") as tmp:
                 folder = Path(tmp)
                 whole, parts = write_population(CASES[name], rows, folder, seed=20201231)
-                result: dict = {"calculator": name, "rows": rows}
+                result: dict = {"calculator": name, "rows": rows, "load_average_at_start": os.getloadavg()[0]}
                 if rows <= args.single_max_rows:
                     start = time.perf_counter()
                     table = read_table(whole)
@@ -311,6 +312,7 @@ def main() -> None:
                     result["end_to_end_single_s"] = end_to_end(name, whole, folder)
                 for workers in args.workers:
                     result |= bench_dask(name, parts, folder, workers, args.dask_repeat, args.partition_rows)
+                result["load_average_at_end"] = os.getloadavg()[0]
                 print(json.dumps(result, ensure_ascii=False), flush=True)
                 results.append(result)
     if args.out:

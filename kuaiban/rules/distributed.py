@@ -167,7 +167,7 @@ def connect(scheduler: str | None, workers: int | None, processes: bool = True) 
     if workers is None or workers < 1:
         raise CalculatorError(msg.error("workers", "工作进程数应为正整数", workers))
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         yield client
 
 
