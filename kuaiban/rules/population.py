@@ -244,14 +244,14 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         table = {choice: i for i, choice in enumerate(spec.choices)}
         codes, known = _codes(_as_text(column), table)
         errors.flag(present & ~known, msg.not_a_choice(name, spec.choices))
-        return np.where(known, codes, 0).astype(np.int8)  # codes into spec.choices (Prepared.choices)
+        return np.where(known, codes, 0).astype(np.int16)  # codes into spec.choices (Prepared.choices)
     if kind == "boolean":
         if not pa.types.is_boolean(column.type):
             # a CSV column with one stray cell is read as text: judge each cell, not the column
             column = _booleans_from_text(column, errors, present, name)
         return _dense(column, False).astype(bool, copy=False)
     if kind in ("number", "share", "integer", "year"):
-        if pa.types.is_integer(column.type):
+        if pa.types.is_signed_integer(column.type) or column.type in (pa.uint8(), pa.uint16(), pa.uint32()):
             # whole and finite by construction: only the sign (and a share's range) to check
             wanted = pa.int64() if kind in ("integer", "year") else pa.float64()
             values = _dense(column.cast(wanted), 0)
@@ -268,7 +268,8 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
             errors.flag(values > 1, msg.not_share(name))
         if kind in ("integer", "year"):
             errors.flag(np.floor(values) != values, msg.not_whole(name))
-            return np.nan_to_num(values).astype(np.int64)
+            # beyond int64 (a uint64 column, 1e30): kept large, not wrapped round to a negative
+            return np.clip(np.nan_to_num(values), -2.0**62, 2.0**62).astype(np.int64)
         return values
     if kind == "date":
         if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
