@@ -1,42 +1,63 @@
 """Throughput of the rules over a population, beside the same arithmetic written directly in NumPy.
 
-    .venv/bin/python benchmarks/rules_throughput.py [--rows 1000000] [--repeat 5] [--end-to-end]
+    .venv/bin/python benchmarks/rules_throughput.py [NAME ...] [--rows 1000000 10000000] [--repeat 5]
+        [--workers 1 2] [--end-to-end] [--out results.json]
 
-For `pension_adjustment` and `contribution_base` it builds a synthetic population, writes it to
-Parquet and reads it back with `population.read_table` (strings for region, scheme and county come
-back dictionary-encoded, dates as date32), then times:
+NAME is a calculator with an entry in CASES below (default: all of them); a new calculator is benchmarked
+by adding its synthetic population and its NumPy arithmetic there. For each calculator and each size it
+builds a synthetic population, writes it to Parquet (one file, and a directory of 1 M-row files) and reads
+it back with `population.read_table` (strings dictionary-encoded, dates as date32), then times, in one run:
 
-- kuaiban: `population.run_table`, the population path of `kuaiban calc NAME --population`
-  (validation of every column, gap checks, OpenFisca simulations in chunks), without file I/O;
-- openfisca: the OpenFisca simulation alone, on already converted input arrays;
-- numpy: the same arithmetic written directly in NumPy on already converted arrays (the near-limit
-  baseline), checked equal to kuaiban's values.
+- numpy: the calculator's arithmetic written directly in NumPy on already converted arrays (the
+  near-limit baseline, no validation), checked equal to kuaiban's values;
+- numpy_from_table: the same, including the conversion from the Arrow columns (dictionary codes to
+  NumPy codes, dates to datetime64): what a hand-written NumPy program reading the same file must do;
+- kuaiban: `population.evaluate` + the result columns, the single-process path of
+  `kuaiban calc NAME --population` (validation of every column, gap checks, OpenFisca simulations,
+  the value and error columns), without file I/O;
+- openfisca_only: the OpenFisca simulations alone, on inputs converted beforehand;
+- with --end-to-end: the CLI's single-process path once, Parquet file in and out;
+- with --workers: the Dask path (`kuaiban.rules.distributed`), Parquet directory in and out, on a local
+  cluster of N worker processes started beforehand (its start-up time reported apart), best of
+  `--dask-repeat` runs (the first includes each worker's import of OpenFisca), partitions of
+  `--partition-rows` rows.
 
-Each is run `--repeat` times in the same process; medians are reported. With --end-to-end it also
-times the CLI path once, Parquet in and out.
+Wall-clock medians of `--repeat` runs in the same process, and the medians of the process's CPU time
+(less sensitive to other jobs on a shared machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from kuaiban.rules.calculators import get
 from kuaiban.rules.calculators.base import simulate
-from kuaiban.rules.population import prepare, read_table, run_population, run_table
+from kuaiban.rules.population import _columns as input_columns
+from kuaiban.rules.population import evaluate, prepare, read_table, result_table, run_population
 
 HUNAN_HARDSHIP = ["吉首市", "凤凰县", "龙山县"]
 CHONGQING_HARDSHIP = ["城口县", "巫溪县", "黔江区"]
 OTHER_COUNTIES = ["岳麓区", "渝中区", "芙蓉区", "江北区"]
 COUNTIES = np.array(HUNAN_HARDSHIP + CHONGQING_HARDSHIP + OTHER_COUNTIES)
+FILE_ROWS = 1_000_000
+ROW_GROUP_ROWS = 250_000  # so that a 1 M-row file splits into partitions two workers can share
+
+
+# ---- synthetic populations ----
 
 
 def pension_population(rows: int, rng: np.random.Generator) -> pa.Table:
@@ -54,9 +75,11 @@ def pension_population(rows: int, rng: np.random.Generator) -> pa.Table:
     })
 
 
+CONTRIBUTION_REGIONS = np.array(["上海", "天津", "湖南", "重庆"])
+
+
 def contribution_population(rows: int, rng: np.random.Generator) -> pa.Table:
-    names = np.array(["湖南", "重庆", "上海", "天津"])
-    region = names[rng.integers(0, 4, rows)]
+    region = CONTRIBUTION_REGIONS[rng.integers(0, 4, rows)]
     return pa.table({
         "region": region,
         "year": np.where(region == "重庆", 2021, 2020),
@@ -64,23 +87,34 @@ def contribution_population(rows: int, rng: np.random.Generator) -> pa.Table:
     })
 
 
-# ---- the NumPy baselines: the arithmetic only, on converted arrays ----
+# ---- the NumPy baselines: conversion from the table, then the arithmetic ----
+
+
+def codes(column: pa.ChunkedArray, words) -> np.ndarray:
+    """Positions in `words` of a string column's values, through its dictionary when it has one."""
+    column = column.combine_chunks()
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    lookup = np.array([list(words).index(word) for word in column.dictionary.to_pylist()])
+    return lookup[column.indices.to_numpy()]
+
+
+def days(column: pa.ChunkedArray) -> np.ndarray:
+    return column.to_numpy().astype("datetime64[D]")
 
 
 def numpy_arrays_pension(table: pa.Table) -> dict[str, np.ndarray]:
-    county = table.column("county").to_numpy(zero_copy_only=False)
-    codes = np.searchsorted(np.sort(COUNTIES), county)
     return {
-        "hunan": table.column("region").to_numpy(zero_copy_only=False) == "湖南",
-        "enterprise": table.column("scheme").to_numpy(zero_copy_only=False) == "enterprise",
+        "hunan": codes(table.column("region"), ["湖南", "重庆"]) == 0,
+        "enterprise": codes(table.column("scheme"), ["enterprise", "institution"]) == 0,
         "months": table.column("contribution_months").to_numpy(),
         "base": table.column("pension_base").to_numpy(),
-        "birth": table.column("birth_date").to_numpy().astype("datetime64[D]"),
-        "retired": table.column("retirement_date").to_numpy().astype("datetime64[D]"),
-        "work_start": table.column("work_start_date").to_numpy().astype("datetime64[D]"),
-        "county_code": codes,
-        "hunan_listed": np.isin(np.sort(COUNTIES), HUNAN_HARDSHIP),
-        "chongqing_listed": np.isin(np.sort(COUNTIES), CHONGQING_HARDSHIP),
+        "birth": days(table.column("birth_date")),
+        "retired": days(table.column("retirement_date")),
+        "work_start": days(table.column("work_start_date")),
+        "county_code": codes(table.column("county"), list(COUNTIES)),
+        "hunan_listed": np.isin(COUNTIES, HUNAN_HARDSHIP),
+        "chongqing_listed": np.isin(COUNTIES, CHONGQING_HARDSHIP),
     }
 
 
@@ -105,9 +139,8 @@ def numpy_pension(a: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def numpy_arrays_contribution(table: pa.Table) -> dict[str, np.ndarray]:
-    region = table.column("region").to_numpy(zero_copy_only=False)
-    names = np.array(["上海", "天津", "湖南", "重庆"])
-    return {"code": np.searchsorted(names, region), "wage": table.column("monthly_wage").to_numpy()}
+    return {"code": codes(table.column("region"), CONTRIBUTION_REGIONS),
+            "wage": table.column("monthly_wage").to_numpy()}
 
 
 def numpy_contribution(a: dict[str, np.ndarray]) -> np.ndarray:
@@ -116,29 +149,47 @@ def numpy_contribution(a: dict[str, np.ndarray]) -> np.ndarray:
     return np.minimum(np.maximum(a["wage"], floors[a["code"]]), caps[a["code"]])
 
 
+@dataclass(frozen=True)
+class Case:
+    """What the benchmark needs of a calculator: a valid synthetic population and its NumPy arithmetic."""
+
+    population: Callable[[int, np.random.Generator], pa.Table]
+    arrays: Callable[[pa.Table], dict[str, np.ndarray]]
+    arithmetic: Callable[[dict[str, np.ndarray]], np.ndarray]
+
+
+CASES: dict[str, Case] = {
+    "pension_adjustment": Case(pension_population, numpy_arrays_pension, numpy_pension),
+    "contribution_base": Case(contribution_population, numpy_arrays_contribution, numpy_contribution),
+}
+
+
 # ---- timing ----
 
 
-def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
+def timed(run: Callable[[], object], repeat: int) -> tuple[float, float, object]:
+    """Median wall-clock and CPU seconds of `repeat` runs, and the last result."""
+    walls, cpus, result = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def openfisca_only(name: str, table: pa.Table) -> Callable[[], None]:
-    """The OpenFisca simulation alone, one per period, on inputs converted beforehand."""
+    """The OpenFisca simulations alone, one per period, on inputs converted beforehand."""
     calc = get(name)
     prep = prepare(calc, table)
-    year = prep.columns["year"]
+    field = next(spec for spec in calc.fields if spec.name == calc.period_field)
+    keys = prep.columns[field.name]
+    if field.type != "year":
+        raise SystemExit(f"openfisca_only groups by a year field; {name} is by {field.type}: extend it")
     groups = []
-    for period in np.unique(year):
-        rows = np.flatnonzero(year == period)
-        columns = {key: (value[rows] if isinstance(value, np.ndarray) else value.take(pa.array(rows)))
-                   for key, value in prep.columns.items()}
-        groups.append((str(period), calc.to_variables(columns, str(period)), len(rows)))
+    for period in np.unique(keys):
+        rows = np.flatnonzero(keys == period)
+        groups.append((str(period), calc.to_variables(input_columns(prep, rows), str(period)), len(rows)))
 
     def run() -> None:
         for period, variables, count in groups:
@@ -147,73 +198,125 @@ def openfisca_only(name: str, table: pa.Table) -> Callable[[], None]:
     return run
 
 
-def through_parquet(table: pa.Table) -> tuple[pa.Table, float]:
-    """The table as `kuaiban calc --population FILE.parquet` reads it, and the read time."""
-    import pyarrow.parquet as pq
+def write_population(case: Case, rows: int, folder: Path, seed: int) -> tuple[Path, Path]:
+    """The population as one Parquet file and as a directory of FILE_ROWS-row files (same rows)."""
+    parts = folder / "parts"
+    parts.mkdir()
+    rng = np.random.default_rng(seed)
+    for i, start in enumerate(range(0, rows, FILE_ROWS)):
+        pq.write_table(case.population(min(FILE_ROWS, rows - start), rng), parts / f"{i:03d}.parquet",
+                       row_group_size=ROW_GROUP_ROWS)
+    whole = folder / "population.parquet"
+    with pq.ParquetWriter(whole, pq.read_schema(parts / "000.parquet")) as writer:
+        for part in sorted(parts.iterdir()):
+            writer.write_table(pq.read_table(part))
+    return whole, parts
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "population.parquet"
-        pq.write_table(table, path)
-        start = time.perf_counter()
-        read = read_table(path)
-        return read, time.perf_counter() - start
 
-
-def bench(name: str, generated: pa.Table, baseline_arrays: Callable, baseline: Callable, repeat: int) -> dict:
+def bench_single(name: str, case: Case, table: pa.Table, repeat: int) -> dict:
     calc = get(name)
-    table, read_s = through_parquet(generated)
-    arrays = baseline_arrays(generated)
-    kuaiban_s, (values, errors) = median_seconds(lambda: run_table(calc, table), repeat)
-    numpy_s, expected = median_seconds(lambda: baseline(arrays), repeat)
-    openfisca_s, _ = median_seconds(openfisca_only(name, table), repeat)
-    assert not np.any(~np.equal(errors, None)), "synthetic rows must all be valid"
+    arrays = case.arrays(table)
+
+    def kuaiban():
+        values, errors = evaluate(calc, table)
+        return values, errors, result_table(table, values, errors)
+
+    kuaiban_s, kuaiban_cpu, (values, errors, _) = timed(kuaiban, repeat)
+    numpy_s, numpy_cpu, expected = timed(lambda: case.arithmetic(arrays), repeat)
+    from_table_s, _, _ = timed(lambda: case.arithmetic(case.arrays(table)), repeat)
+    openfisca_s, _, _ = timed(openfisca_only(name, table), repeat)
+    assert errors.count() == 0, f"{name}: synthetic rows must all be valid"
     max_diff = float(np.max(np.abs(values - expected)))
     assert max_diff < 0.005, f"{name}: kuaiban and numpy disagree by {max_diff}"
     rows = table.num_rows
     return {
-        "calculator": name,
-        "rows": rows,
         "kuaiban_s": round(kuaiban_s, 3),
         "openfisca_only_s": round(openfisca_s, 3),
-        "numpy_s": round(numpy_s, 3),
-        "ratio_kuaiban_to_numpy": round(kuaiban_s / numpy_s, 1),
+        "numpy_s": round(numpy_s, 4),
+        "numpy_from_table_s": round(from_table_s, 4),
+        "ratio_kuaiban_to_numpy": round(kuaiban_s / numpy_s, 2),
+        "ratio_kuaiban_to_numpy_from_table": round(kuaiban_s / from_table_s, 2),
+        "cpu_kuaiban_s": round(kuaiban_cpu, 3),
+        "cpu_numpy_s": round(numpy_cpu, 4),
+        "cpu_ratio_kuaiban_to_numpy": round(kuaiban_cpu / numpy_cpu, 2),
         "kuaiban_rows_per_s": round(rows / kuaiban_s),
         "max_abs_difference": max_diff,
-        "parquet_read_s": round(read_s, 3),
     }
 
 
-def end_to_end(name: str, table: pa.Table) -> float:
-    import pyarrow.parquet as pq
+def end_to_end(name: str, whole: Path, folder: Path) -> float:
+    out = folder / "single-out.parquet"
+    start = time.perf_counter()
+    run_population(name, whole, out, progress=False)
+    seconds = time.perf_counter() - start
+    out.unlink()
+    return round(seconds, 3)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        source, out = Path(tmp) / "in.parquet", Path(tmp) / "out.parquet"
-        pq.write_table(table, source)
-        start = time.perf_counter()
-        run_population(name, source, out, progress=False)
-        return round(time.perf_counter() - start, 3)
+
+def bench_dask(name: str, parts: Path, folder: Path, workers: int, repeat: int, partition_rows: int) -> dict:
+    from distributed import LocalCluster
+
+    from kuaiban.rules.distributed import run_population_distributed
+
+    start = time.perf_counter()
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+        started = time.perf_counter() - start
+        times = []
+        for _ in range(repeat):
+            out = folder / f"dask-out-{workers}"
+            begin = time.perf_counter()
+            summary = run_population_distributed(name, parts, out, scheduler=cluster.scheduler_address,
+                                                 rows_per_partition=partition_rows)
+            times.append(time.perf_counter() - begin)
+            assert summary["errors"] == 0 and summary["workers"] == workers
+            shutil.rmtree(out)
+    return {f"dask_{workers}_workers_s": round(min(times), 3),
+            f"dask_{workers}_workers_runs_s": [round(t, 3) for t in times],
+            f"dask_{workers}_workers_cluster_start_s": round(started, 2),
+            "partitions": summary["partitions"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("names", nargs="*", help=f"calculators (default: {', '.join(CASES)})")
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--end-to-end", action="store_true", help="also time the CLI path with Parquet I/O")
+    parser.add_argument("--workers", type=int, nargs="*", default=[], help="Dask local clusters to time, e.g. 1 2")
+    parser.add_argument("--dask-repeat", type=int, default=2)
+    parser.add_argument("--partition-rows", type=int, default=ROW_GROUP_ROWS,
+                        help="rows per Dask partition (partitions are whole row groups of 250 000 rows)")
+    parser.add_argument("--end-to-end", action="store_true", help="also time the CLI's single-process path")
+    parser.add_argument("--single-max-rows", type=int, default=20_000_000,
+                        help="skip the in-memory single-process timings above this many rows")
+    parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
-    rng = np.random.default_rng(20201231)
-    get("pension_adjustment").run({  # build the tax-benefit system before timing
-        "region": "湖南", "year": 2020, "scheme": "enterprise", "contribution_months": 1, "pension_base": 1,
-        "birth_date": "1950-01-01", "retirement_date": "2010-01-01", "county": "x"})
+    names = args.names or list(CASES)
+    missing = [name for name in names if name not in CASES]
+    if missing:
+        sys.exit(f"no synthetic population / NumPy baseline for {missing}: add a Case to CASES")
+    get("contribution_base").run({"region": "湖南", "year": 2020, "monthly_wage": 1})  # build the system first
     results = []
-    pension = pension_population(args.rows, rng)
-    results.append(bench("pension_adjustment", pension, numpy_arrays_pension, numpy_pension, args.repeat))
-    contribution = contribution_population(args.rows, rng)
-    results.append(bench("contribution_base", contribution, numpy_arrays_contribution, numpy_contribution,
-                         args.repeat))
-    if args.end_to_end:
-        results[0]["end_to_end_parquet_s"] = end_to_end("pension_adjustment", pension)
-        results[1]["end_to_end_parquet_s"] = end_to_end("contribution_base", contribution)
-    print(json.dumps(results, ensure_ascii=False, indent=2))
+    for name in names:
+        for rows in args.rows:
+            with tempfile.TemporaryDirectory(prefix="rules-throughput-") as tmp:
+                folder = Path(tmp)
+                whole, parts = write_population(CASES[name], rows, folder, seed=20201231)
+                result: dict = {"calculator": name, "rows": rows, "load_average_at_start": os.getloadavg()[0]}
+                if rows <= args.single_max_rows:
+                    start = time.perf_counter()
+                    table = read_table(whole)
+                    result["parquet_read_s"] = round(time.perf_counter() - start, 3)
+                    result |= bench_single(name, CASES[name], table, args.repeat)
+                    del table
+                if args.end_to_end:
+                    result["end_to_end_single_s"] = end_to_end(name, whole, folder)
+                for workers in args.workers:
+                    result |= bench_dask(name, parts, folder, workers, args.dask_repeat, args.partition_rows)
+                result["load_average_at_end"] = os.getloadavg()[0]
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+                results.append(result)
+    if args.out:
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from kuaiban.rules.calculators import Calculator, CalculatorError, get
 from kuaiban.rules.calculators.base import REGION_BY_NAME, Columns, simulate
 from kuaiban.rules.enums import Region
 
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 1_000_000
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # Values an absent optional field takes in the simulation (the variables' "not given" values).
@@ -55,10 +55,25 @@ class RowErrors:
 
     def flag(self, bad: np.ndarray, message: str) -> None:
         """Record `message` on rows that are bad and have no earlier error."""
+        if not bad.any():  # the usual case: one pass over the mask, none over the codes
+            return
         target = bad & (self.codes == 0)
         if target.any():
             self.messages.append(message)
             self.codes[target] = len(self.messages) - 1
+
+    def flag_each(self, rows: np.ndarray, choice: np.ndarray, messages: list[str | None]) -> None:
+        """Record on each of `rows` (without an earlier error) the message `messages[choice]`, None for none."""
+        codes = np.zeros(len(messages), dtype=np.int32)
+        for i, message in enumerate(messages):
+            if message is not None:
+                self.messages.append(message)
+                codes[i] = len(self.messages) - 1
+        if not codes.any():
+            return
+        new = codes[choice]
+        mine = self.codes[rows]
+        self.codes[rows] = np.where(mine == 0, new, mine)
 
     def ok(self) -> np.ndarray:
         return self.codes == 0
@@ -66,14 +81,28 @@ class RowErrors:
     def as_objects(self) -> np.ndarray:
         return np.array(self.messages, dtype=object)[self.codes]
 
+    def as_arrow(self) -> pa.DictionaryArray:
+        """The errors as an Arrow string column, null where the row is fine, without a copy per row."""
+        indices = pa.array(self.codes - 1, mask=self.codes == 0)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(self.messages[1:], pa.string()))
+
+    def count(self) -> int:
+        return int(np.count_nonzero(self.codes))
+
 
 @dataclass
 class Prepared:
-    """Validated columns (numpy, or pyarrow for free strings), presence masks and per-row errors."""
+    """Validated columns (numpy, or pyarrow for free strings), presence masks and per-row errors.
+
+    A choice column is kept as small codes into `choices[name]` (gathering and grouping one byte per
+    row, not a string); `_columns` gives the calculators its strings.
+    """
 
     columns: dict[str, Any]
     present: dict[str, np.ndarray]
     errors: RowErrors
+    choices: dict[str, np.ndarray] = field(default_factory=dict)
+    complete: set[str] = field(default_factory=set)  # columns without a missing value
 
 
 # Caps on what a population file may hold. Columns: the calculator's fields plus a few of the user's own
@@ -107,6 +136,9 @@ def csv_header(path: Path) -> list[str]:
 def read_table(path: Path, calc: Calculator | None = None) -> pa.Table:
     """The file as a table; with ``calc``, its columns are checked before the data is read and its rows
     after (CalculatorError in Chinese)."""
+    if path.is_dir():
+        raise CalculatorError(msg.error("population", "分区 Parquet 目录请用 --workers N（本机）或 --scheduler 地址"
+                                                      "（已有集群）计算", path.name))
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow.parquet as pq
@@ -151,8 +183,10 @@ def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, 
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     words = encoded.dictionary.to_pylist()
     lookup = np.array([table.get(str(word).strip(), -1) for word in words] + [-1], dtype=np.int32)
-    indices = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
-    codes = lookup[indices]
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(len(words))
+    codes = lookup[indices.to_numpy(zero_copy_only=False)]
     return codes, codes >= 0
 
 
@@ -183,7 +217,22 @@ def _booleans_from_text(column, errors: RowErrors, present: np.ndarray, name: st
     return truthy
 
 
+def _dense(column, fill) -> np.ndarray:
+    """A numpy array of the column, nulls replaced by `fill` (no copy when there are none)."""
+    if column.null_count:
+        column = column.fill_null(fill)
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 1:
+            column = column.chunk(0)
+        else:
+            return column.to_numpy()
+    return column.to_numpy(zero_copy_only=False)
+
+
 def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> Any:
+    """One column checked and converted for the simulation; each bad cell flags its own row with the
+    same message single mode gives (without the value). Nulls are judged by the caller (`present`);
+    their converted value is a placeholder."""
     name = spec.name
     kind = spec.type
     if kind == "region":
@@ -195,23 +244,32 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         table = {choice: i for i, choice in enumerate(spec.choices)}
         codes, known = _codes(_as_text(column), table)
         errors.flag(present & ~known, msg.not_a_choice(name, spec.choices))
-        return np.array(spec.choices)[np.where(known, codes, 0)]
+        return np.where(known, codes, 0).astype(np.int16)  # codes into spec.choices (Prepared.choices)
     if kind == "boolean":
         if not pa.types.is_boolean(column.type):
             # a CSV column with one stray cell is read as text: judge each cell, not the column
             column = _booleans_from_text(column, errors, present, name)
-        return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+        return _dense(column, False).astype(bool, copy=False)
     if kind in ("number", "share", "integer", "year"):
-        if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+        if pa.types.is_signed_integer(column.type) or column.type in (pa.uint8(), pa.uint16(), pa.uint32()):
+            # whole and finite by construction: only the sign (and a share's range) to check
+            wanted = pa.int64() if kind in ("integer", "year") else pa.float64()
+            values = _dense(column.cast(wanted), 0)
+            errors.flag(values < 0, msg.negative(name))  # nulls were filled with 0
+            if kind == "share":
+                errors.flag(values > 1, msg.not_share(name))
+            return values
+        if not pa.types.is_floating(column.type):
             column = _numbers_from_text(column, errors, present, name)
-        values = column.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)
-        errors.flag(present & ~np.isfinite(values), msg.not_finite(name))
-        errors.flag(present & (values < 0), msg.negative(name))
+        values = _dense(column.cast(pa.float64()), 0)
+        errors.flag(~np.isfinite(values), msg.not_finite(name))
+        errors.flag(values < 0, msg.negative(name))
         if kind == "share":
-            errors.flag(present & (values > 1), msg.not_share(name))
+            errors.flag(values > 1, msg.not_share(name))
         if kind in ("integer", "year"):
-            errors.flag(present & (np.floor(values) != values), msg.not_whole(name))
-            return np.nan_to_num(values).astype(np.int64)
+            errors.flag(np.floor(values) != values, msg.not_whole(name))
+            # beyond int64 (a uint64 column, 1e30): kept large, not wrapped round to a negative
+            return np.clip(np.nan_to_num(values), -2.0**62, 2.0**62).astype(np.int64)
         return values
     if kind == "date":
         if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
@@ -223,7 +281,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
             # strptime rolls 1953-02-29 over to 03-01 and accepts 2020-1-5: require the exact round trip
             exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text).fill_null(False)
             errors.flag(present & ~exact.to_numpy(zero_copy_only=False), msg.not_date(name))
-        return days.fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        return _dense(days, 0).astype("datetime64[D]", copy=False)
     if kind == "month":
         # validate and convert each distinct value once: yyyymm integers
         text = _as_text(column)
@@ -244,6 +302,8 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     errors = RowErrors(n)
     columns: dict[str, Any] = {}
     present: dict[str, np.ndarray] = {}
+    choices: dict[str, np.ndarray] = {}
+    complete: set[str] = set()
     for spec in calc.fields:
         if spec.name not in table.column_names:
             if spec.required:
@@ -252,10 +312,14 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
         column = table.column(spec.name)
         present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else np.ones(
             n, dtype=bool)
+        if not column.null_count:
+            complete.add(spec.name)
         if spec.required:
             errors.flag(~present[spec.name], msg.missing(spec.name))
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name])
-    return Prepared(columns, present, errors)
+        if spec.type == "choice":
+            choices[spec.name] = np.array(spec.choices)
+    return Prepared(columns, present, errors, choices, complete)
 
 
 def _python_value(spec, array: Any, i: int) -> Any:
@@ -272,6 +336,8 @@ def _python_value(spec, array: Any, i: int) -> Any:
         return bool(value)
     if spec.type == "month":
         return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
+    if spec.type == "choice":
+        return spec.choices[int(value)]
     return str(value)
 
 
@@ -289,43 +355,54 @@ def _small_codes(array: np.ndarray) -> tuple[np.ndarray, int]:
 def find_gaps(calc: Calculator, prep: Prepared) -> None:
     """Call the calculator's scalar gap check once per distinct combination of the fields it reads."""
     valid = prep.errors.ok()
-    rows = np.flatnonzero(valid)
-    if len(rows) == 0:
+    rows: np.ndarray | slice = slice(None) if valid.all() else np.flatnonzero(valid)
+    count = len(valid) if isinstance(rows, slice) else len(rows)
+    if count == 0:
         return
-    key = np.zeros(len(rows), dtype=np.int64)
+    key: np.ndarray | None = None
     span = 1
     for entry in calc.gap_fields:
         name = entry.lstrip("?")
         if name not in prep.columns:
             continue
         present = prep.present[name][rows]
+        everywhere = bool(present.all())
         if entry.startswith("?"):
+            if everywhere:
+                continue  # the same on every row: no part of the key
             codes, size = present.astype(np.int64), 2
         else:
             codes, size = _small_codes(prep.columns[name][rows])
-            codes, size = codes * 2 + present, size * 2
-        key = key * size + codes
+            if not everywhere:
+                codes, size = codes * 2 + present, size * 2
+        key = codes if key is None else key * size + codes
         span *= size
+    if key is None:
+        key = np.zeros(count, dtype=np.int64)
     if span <= 8_000_000:
-        # bincount instead of a sort: the combinations present, each row's combination, a first row for each
-        present_keys = np.flatnonzero(np.bincount(key, minlength=span))
-        lookup = np.zeros(span, dtype=np.int64)
-        lookup[present_keys] = np.arange(len(present_keys))
-        inverse = lookup[key]
-        first = np.full(len(present_keys), len(rows), dtype=np.int64)
-        np.minimum.at(first, inverse, np.arange(len(rows)))
+        # by counting, not sorting: a row for each combination present (whichever was written last)
+        some_row = np.full(span, -1, dtype=np.int64)
+        some_row[key] = np.arange(count)
+        combos = np.flatnonzero(some_row >= 0)
+        representatives = some_row[combos]
     else:
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        combos, representatives = np.unique(key, return_index=True)
+    chosen = representatives if isinstance(rows, slice) else rows[representatives]
     specs = {spec.name: spec for spec in calc.fields}
-    for combo, i in enumerate(rows[first]):
+    messages: list[str | None] = []
+    for i in chosen:
         values = {name: _python_value(spec, prep.columns[name], i) for name, spec in specs.items()
                   if name in prep.columns and spec.type != "string" and prep.present[name][i]}
-        message = calc.gap(values)
-        if message:
-            bad = np.zeros(len(prep.errors.codes), dtype=bool)
-            bad[rows[inverse == combo]] = True
-            prep.errors.flag(bad, message)
+        messages.append(calc.gap(values))
+    if not any(messages):
+        return
+    if span <= 8_000_000:
+        lookup = np.zeros(span, dtype=np.int32)
+        lookup[combos] = np.arange(len(combos))
+        choice = lookup[key]
+    else:
+        choice = np.searchsorted(combos, key)
+    prep.errors.flag_each(rows, choice, messages)
 
 
 def _periods(calc: Calculator, prep: Prepared) -> tuple[np.ndarray, Callable[[int], str]]:
@@ -338,9 +415,6 @@ def _periods(calc: Calculator, prep: Prepared) -> tuple[np.ndarray, Callable[[in
         months = array.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         return months, lambda m: f"{1970 + m // 12:04d}-{m % 12 + 1:02d}"
     return array, lambda m: f"{m // 100:04d}-{m % 100:02d}"  # yyyymm
-
-
-FEW_PERIODS = 3
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:
@@ -361,10 +435,12 @@ def _columns(prep: Prepared, rows: slice | np.ndarray) -> Columns:
             part = array.slice(rows.start, rows.stop - rows.start)
         else:
             part = array.take(pa.array(rows))
-        if name in ABSENT:
+        if name in ABSENT and name not in prep.complete:
             present = prep.present[name][rows]
             if not present.all():
                 part = np.where(present, part, ABSENT[name])
+        if name in prep.choices:
+            part = prep.choices[name][part]
         columns[name] = part
     return columns
 
@@ -372,51 +448,61 @@ def _columns(prep: Prepared, rows: slice | np.ndarray) -> Columns:
 def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | None = None) -> np.ndarray:
     """The calculator's value for every valid row (NaN where the row has an error).
 
-    With few distinct periods (a population for one adjustment year, say) every chunk of rows is
-    computed for each period and each row keeps its own period's value: contiguous slices, no
-    gathering. With many periods the valid rows are gathered period by period.
+    Each valid row is computed once, in its own period's simulation: when every row is valid and shares
+    one period the chunks are contiguous slices (no copying); otherwise the valid rows of each period are
+    gathered, chunk by chunk, and their values scattered back.
     """
     report = on_rows or (lambda rows: None)
     n = len(prep.errors.codes)
     values = np.full(n, np.nan)
     ok = prep.errors.ok()
-    valid_rows = np.flatnonzero(ok)
-    if len(valid_rows) == 0:
+    everyone = bool(ok.all())
+    if not everyone and not ok.any():
         report(n)
         return values
     keys, period_name = _periods(calc, prep)
-    periods = _distinct(keys[valid_rows])
-    if len(periods) <= FEW_PERIODS:
+    periods = _distinct(keys if everyone else keys[ok])
+    if len(periods) == 1 and everyone:
+        period = period_name(int(periods[0]))
         for start in range(0, n, CHUNK_ROWS):
             part = slice(start, min(start + CHUNK_ROWS, n))
-            columns = _columns(prep, part)
-            for key in periods:
-                period = period_name(int(key))
-                result = simulate(calc.to_variables(columns, period), period, (calc.variable,), part.stop - start)
-                mine = keys[part] == key
-                values[part][mine] = result[calc.variable][mine]
+            variables = calc.to_variables(_columns(prep, part), period)
+            values[part] = simulate(variables, period, (calc.variable,), part.stop - start)[calc.variable]
             report(part.stop - start)
-        values[~ok] = np.nan
         return values
-    valid_keys = keys[valid_rows]
+    done = 0
     for key in periods:
-        rows = valid_rows[valid_keys == key]
+        mine = ok if len(periods) == 1 else (keys == key if everyone else (keys == key) & ok)
+        rows = np.flatnonzero(mine)
         period = period_name(int(key))
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]
             variables = calc.to_variables(_columns(prep, chunk), period)
             values[chunk] = simulate(variables, period, (calc.variable,), len(chunk))[calc.variable]
             report(len(chunk))
-    report(n - len(valid_rows))
+            done += len(chunk)
+    report(n - done)
     return values
 
 
-def run_table(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
-    """(values, errors) for every row of `table`."""
+def evaluate(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
+    """(values, RowErrors) for every row of `table`: the converter, the gap checks, the simulations."""
     prep = prepare(calc, table)
     find_gaps(calc, prep)
-    values = compute(calc, prep, on_rows)
-    return values, prep.errors.as_objects()
+    return compute(calc, prep, on_rows), prep.errors
+
+
+def run_table(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
+    """(values, errors) for every row of `table`, errors as an object array (None where the row is fine)."""
+    values, errors = evaluate(calc, table, on_rows)
+    return values, errors.as_objects()
+
+
+def result_table(table: pa.Table, values: np.ndarray, errors: RowErrors) -> pa.Table:
+    """The input columns, then `value` (null where the row has an error) and `error` (the row's first
+    error in Chinese, dictionary-encoded: one copy of each message)."""
+    output = table.append_column("value", pa.array(values, mask=np.isnan(values)))
+    return output.append_column("error", errors.as_arrow())
 
 
 def run_population(name: str, source: Path, out: Path, progress: bool = True) -> dict[str, Any]:
@@ -432,13 +518,11 @@ def run_population(name: str, source: Path, out: Path, progress: bool = True) ->
         with Progress(TextColumn(f"[bold]{name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("rows", total=table.num_rows)
-            values, errors = run_table(calc, table, lambda rows: bar.advance(task, rows))
+            values, errors = evaluate(calc, table, lambda rows: bar.advance(task, rows))
     else:
-        values, errors = run_table(calc, table)
-    output = table.append_column("value", pa.array(values, mask=np.isnan(values)))
-    output = output.append_column("error", pa.array(errors.tolist(), type=pa.string()))
-    write_table(output, out)
-    bad = int(np.count_nonzero(~np.equal(errors, None)))
+        values, errors = evaluate(calc, table)
+    write_table(result_table(table, values, errors), out)
+    bad = errors.count()
     return {
         "calculator": name,
         "rows": table.num_rows,

@@ -197,3 +197,19 @@ def test_one_bad_number_flags_its_own_row_not_the_whole_column(tmp_path: Path) -
     rows = pcsv.read_csv(out).to_pylist()
     assert [row["error"] or None for row in rows] == [None, "monthly_wage：应为数字", None]
     assert rows[0]["value"] == 2859 and rows[2]["value"] is not None
+
+
+def test_integer_columns_of_any_width_are_checked_like_numbers(tmp_path: Path) -> None:
+    """Parquet integer columns skip the float checks (they are whole and finite): a negative still flags its
+    own row, and a uint64 column (which int64 cannot hold in general) goes through the number checks."""
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(pa.table({"region": ["北京"] * 3, "month": ["2020-08"] * 3,
+                             "contribution_months": pa.array([60, -1, 60], pa.int32()),
+                             "benefit_month": pa.array([1, 1, 2], pa.uint64())}), source)
+    run_population("unemployment_benefit", source, out, progress=False)
+    rows = pq.read_table(out).to_pylist()
+    single = get("unemployment_benefit")
+    base = {"region": "北京", "month": "2020-08", "contribution_months": 60}
+    assert (rows[0]["value"], rows[0]["error"]) == (single.run(base | {"benefit_month": 1})["value"], None)
+    assert (rows[1]["value"], rows[1]["error"]) == (None, "contribution_months：不能为负数")
+    assert (rows[2]["value"], rows[2]["error"]) == (single.run(base | {"benefit_month": 2})["value"], None)

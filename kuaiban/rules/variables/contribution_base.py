@@ -20,13 +20,12 @@ def _bound(person, period, parameters, which: str) -> np.ndarray:
     A year's figure is the one in force on 31 December: Shanghai's and Tianjin's 2020 figures start
     on 1 July 2020 (their 社保年度), Hunan's and Chongqing's on 1 January.
     """
-    region = person("region", period)
-    result = np.full(person.count, np.nan)
+    by_region = np.full(len(Region), np.nan)  # one figure per region, then one lookup per person
     for key in CONTRIBUTION_BASE_REGIONS:
         value = parameter_or_none(parameters, period.stop, f"contribution_base.{key}.{which}")
         if value is not None:
-            result[region == Region[key]] = value
-    return result
+            by_region[Region[key].index] = value
+    return by_region[np.asarray(person("region", period))]
 
 
 class contribution_floor(Variable):
