@@ -47,6 +47,12 @@ KINDS = {
     "ue_approved": "失业登记审核通过",
     "ue_rejected": "失业登记审核不通过",
     "ue_deregistered": "失业登记已注销",
+    "ue_transfer_received": "失业保险关系转移申请已收到",
+    "ue_transfer_accepted": "失业保险关系转移已受理",
+    "ue_transfer_out": "失业保险关系已转出",
+    "ue_transfer_in": "失业保险关系已转入",
+    "ue_transfer_refused": "失业保险关系转移不予办理",
+    "ue_transfer_fund": "失业保险费用划转",
 }
 PAGE_SIZE = 20
 LEASE = dt.timedelta(minutes=2)  # longer than any send; a dead dispatcher's rows are free again after it
