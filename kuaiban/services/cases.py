@@ -159,8 +159,10 @@ class ItemLimit:
 
 
 @lru_cache(maxsize=1024)
-def item_limit(code: str | None) -> ItemLimit:
-    """The limit to apply: 附件2's target, else its statutory limit; unknown otherwise.
+def item_limit(code: str | None, on: dt.date | None = None) -> ItemLimit:
+    """The limit to apply on day ``on``: a later text's limit in force that day (the catalogue's ``dated``
+    limits, e.g. 人社厅发〔2021〕85号 for 1.8.8 from 2021-11-09), else 附件2's target, else its statutory limit;
+    unknown otherwise. Without ``on``: as 附件2 prints it.
 
     Memoised: the catalogue never changes at run time and every submission asks again for each item."""
     if code is None:
@@ -169,6 +171,10 @@ def item_limit(code: str | None) -> ItemLimit:
         s = catalogue.speedup_item(code)
     except KeyError:
         return ItemLimit(None, None, None, "不在“提速办”服务事项备选清单内，时限未知")
+    later = s.dated_on(on) if on else None
+    if later is not None:
+        return ItemLimit(later.limit.kind, later.limit.value, "法定时限",
+                         f"{later.source.wenhao}自{later.start:%Y年%m月%d日}起：{later.text}")
     for basis, limit in (("提速目标", s.target), ("法定时限", s.statutory)):
         if limit.kind in NUMERIC_LIMITS:
             note = None
@@ -357,7 +363,7 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
     tasks: list[dict] = []
     holidays.sync(session, within_a_year_of=at)  # a year a supervisor entered since this process looked (≤ 90 days)
     for p in planned:
-        limit = item_limit(p.code)
+        limit = item_limit(p.code, at.date())
         due, note = due_at(limit, at)
         tasks.append(dict(item_code=p.code, item_name=p.name, group_name=p.group, agency=routes.get(p.key),
                           state=SUBMITTED, version=1, limit_kind=limit.kind, limit_value=limit.value,

@@ -12,6 +12,7 @@ Limit(kind='working_days', value=3, conditions=())
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -131,6 +132,26 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class DatedLimit:
+    """A later text's limit for an item, in force from a day on (e.g. 人社厅发〔2021〕85号 for 1.8.8)."""
+
+    start: date
+    limit: Limit
+    text: str
+    clause: str  # key in data/clauses/*.yaml
+    source: Source
+
+    @classmethod
+    def of(cls, d: dict) -> DatedLimit:
+        return cls(date.fromisoformat(str(d["from"])), Limit.of(d["limit"]), d["text"], d["clause"],
+                   Source.of(d["source"]))
+
+    def as_dict(self) -> dict:
+        return {"from": self.start.isoformat(), "limit": self.limit.as_dict(), "text": self.text,
+                "clause": self.clause, "source": self.source.as_dict()}
+
+
+@dataclass(frozen=True)
 class SpeedupItem:
     """One of the 25 items of 人社部发〔2020〕26号 附件2 with its current and sped-up limit."""
 
@@ -144,6 +165,11 @@ class SpeedupItem:
     source: Source
     items: tuple[ServiceItem, ...] = ()
     reading: str | None = None
+    dated: tuple[DatedLimit, ...] = ()  # later limits, oldest first
+
+    def dated_on(self, day: date) -> DatedLimit | None:
+        """The later text's limit in force on ``day``, if any (it then binds whatever 附件2 said)."""
+        return next((d for d in reversed(self.dated) if d.start <= day), None)
 
     def as_dict(self) -> dict:
         """The CLI contract shape: {code, name, statutory, target, source} (+ items for a group)."""
@@ -152,6 +178,8 @@ class SpeedupItem:
             out["items"] = [i.as_dict() for i in self.items]
         out |= {"statutory": self.statutory.as_dict(), "target": self.target.as_dict(),
                 "source": self.source.as_dict()}
+        if self.dated:
+            out["dated"] = [d.as_dict() for d in self.dated]
         return out
 
 
@@ -294,7 +322,8 @@ def speedup() -> tuple[SpeedupItem, ...]:
     return tuple(
         SpeedupItem(s["seq"], s["code"], s["name"], Limit.of(s["statutory"]), Limit.of(s["target"]),
                     s["statutory_text"], s["target_text"], Source.of(s["source"]),
-                    tuple(ServiceItem.of(i) for i in s.get("items", ())), s.get("reading"))
+                    tuple(ServiceItem.of(i) for i in s.get("items", ())), s.get("reading"),
+                    tuple(DatedLimit.of(d) for d in s.get("dated", ())))
         for s in _load("speedup.yaml")["items"]
     )
 

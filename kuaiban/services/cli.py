@@ -2,7 +2,7 @@
 
 Contract (other tools rely on it):
   kuaiban catalog bundles --json   → [{"name", "items": [{"code", "name", "items"?}], "agencies", "notes", "source"}]
-  kuaiban catalog speedup --json   → [{"code", "name", "statutory", "target", "source"}]
+  kuaiban catalog speedup --json   → [{"code", "name", "statutory", "target", "source"[, "dated"]}]
   kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --minutes N) [--db URL] --json
                                    → {"deadline": ISO date, or ISO datetime for minutes}
   (a year chinese-calendar does not know is read from the 节假日安排 a supervisor entered in the
@@ -83,6 +83,8 @@ def speedup_cmd(as_json: JsonOption = False) -> None:
         return
     for s in items:
         print(f"{s.seq}. {s.code or '—'} {s.name}：现行 {_limit_text(s.statutory)} → 提速后 {_limit_text(s.target)}")
+        for d in s.dated:
+            print(f"    自{d.start:%Y年%m月%d日}起（{d.source.wenhao}）：{_limit_text(d.limit)}")
 
 
 def _positive(option: str, raw: str) -> int:

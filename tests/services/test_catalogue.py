@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -197,7 +198,8 @@ def test_no_number_is_invented():
 def test_speedup_json_shape_is_the_cli_contract():
     for s in catalogue.speedup():
         d = s.as_dict()
-        assert set(d) - {"items"} == {"code", "name", "statutory", "target", "source"}
+        # "dated" (a later text's limit and the day it applies from) only where a later text changed the item
+        assert set(d) - {"items", "dated"} == {"code", "name", "statutory", "target", "source"}
         for limit in (d["statutory"], d["target"]):
             assert set(limit) == {"kind", "value", "conditions"}
 
@@ -309,3 +311,21 @@ def test_which_certificate_of_which_item_a_commitment_may_replace():
     assert cs[1].certificates[1] == "法定代表人（负责人）的身份证明、任职证明"
     assert all(c.source.wenhao == "人社厅发〔2020〕110号" for c in cs.values())
     assert Counter(c.unit for c in cs.values())["考试中心"] == 18
+
+
+def test_item_1_8_8_takes_the_5_working_days_of_85号_from_2021_11_09():
+    """人社厅发〔2021〕85号 三（二）（三） (chongqing-hrss-2021.txt 19253–19255): each office 5 working days."""
+    from kuaiban.services.cases import item_limit
+
+    item = catalogue.speedup_item("1.8.8")
+    assert item.dated_on(date(2021, 11, 8)) is None
+    later = item.dated_on(date(2021, 11, 9))
+    assert (later.limit.kind, later.limit.value, later.clause) == ("working_days", 5, "85号.三.二")
+    text = (COMPILATIONS / "chongqing-hrss-2021.txt").read_text(encoding="utf-8").splitlines()
+    assert "应在5个工作日内办理转出" in text[later.source.lines[0] - 1]
+    assert "应在5个工作日内办理转入" in text[later.source.lines[0] - 1]
+    before, after = item_limit("1.8.8", date(2021, 11, 8)), item_limit("1.8.8", date(2021, 11, 9))
+    assert (before.kind, before.value, before.basis) == ("working_days", 15, "提速目标")
+    assert (after.kind, after.value, after.basis) == ("working_days", 5, "法定时限")
+    assert "人社厅发〔2021〕85号" in after.note
+    assert catalogue.speedup_item("1.8.8").as_dict()["dated"][0]["from"] == "2021-11-09"

@@ -38,10 +38,12 @@ def test_catalog_speedup_json():
     items = ok_json("catalog", "speedup", "--json")
     assert len(items) == 25
     for s in items:
-        assert set(s) - {"items"} == {"code", "name", "statutory", "target", "source"}
+        assert set(s) - {"items", "dated"} == {"code", "name", "statutory", "target", "source"}
         for limit in (s["statutory"], s["target"]):
             assert set(limit) == {"kind", "value", "conditions"}
     by_code = {s["code"]: s for s in items}
+    # 人社厅发〔2021〕85号 made 1.8.8's limit dated: 5 working days at each office from 2021-11-09
+    assert [(d["from"], d["limit"]["value"]) for d in by_code["1.8.8"]["dated"]] == [("2021-11-09", 5)]
     assert by_code["2.4.1"]["statutory"] == {"kind": "working_days", "value": 7, "conditions": []}
     assert by_code["1.6.1"]["statutory"]["kind"] == "none" and by_code["1.6.1"]["target"]["kind"] == "local"
     injury = by_code["1.7.4"]["target"]

@@ -81,9 +81,8 @@ def test_route_via_the_origin_five_working_days_each_then_the_fund_within_a_mont
 def test_route_via_the_destination_accepts_sends_the_letter_and_the_origin_has_five_days(offices):
     ref = start_at(offices, tm.DESTINATION)
     assert read(offices, ref)["state"] == "待受理"
-    with offices.session() as s:
-        with pytest.raises(Forbidden):  # the 转出地's clerk cannot act for the 转入地
-            transfer.accept(s, offices.origin_clerk, ref, at=MONDAY)
+    with offices.session() as s, pytest.raises(Forbidden):  # the 转出地's clerk cannot act for the 转入地
+        transfer.accept(s, offices.origin_clerk, ref, at=MONDAY)
     with offices.session() as s:
         transfer.accept(s, offices.destination_clerk, ref, at=MONDAY + dt.timedelta(days=1))
     t = read(offices, ref)
@@ -112,9 +111,8 @@ def test_less_than_a_year_at_the_origin_moves_the_relationship_not_the_fund(offi
 def test_the_origin_states_the_entitlement_when_no_unpaid_benefit_is_on_record(offices):
     ref = start_at(offices, tm.ORIGIN)
     employed = DETAILS | {"unpaid_benefit": None, "unemployment_reason": None}
-    with offices.session() as s:
-        with pytest.raises(Invalid) as missing:
-            transfer.transfer_out(s, offices.origin_clerk, ref, details=employed, at=MONDAY)
+    with offices.session() as s, pytest.raises(Invalid) as missing:
+        transfer.transfer_out(s, offices.origin_clerk, ref, details=employed, at=MONDAY)
     assert missing.value.field == "entitlement"
     with offices.session() as s:
         t = transfer.transfer_out(s, offices.origin_clerk, ref, details=employed, entitlement="4000.10", at=MONDAY)
@@ -125,12 +123,10 @@ def test_a_refusal_needs_a_reason_and_never_the_fund_not_having_arrived(offices)
     ref = start_at(offices, tm.ORIGIN)
     with offices.session() as s:
         transfer.transfer_out(s, offices.origin_clerk, ref, details=DETAILS, at=MONDAY)
-    with offices.session() as s:
-        with pytest.raises(Invalid):
-            transfer.refuse(s, offices.destination_clerk, ref, reason="  ", at=MONDAY)
-    with offices.session() as s:
-        with pytest.raises(Invalid) as excuse:
-            transfer.refuse(s, offices.destination_clerk, ref, reason="失业保险费用尚未划转到位", at=MONDAY)
+    with offices.session() as s, pytest.raises(Invalid):
+        transfer.refuse(s, offices.destination_clerk, ref, reason="  ", at=MONDAY)
+    with offices.session() as s, pytest.raises(Invalid) as excuse:
+        transfer.refuse(s, offices.destination_clerk, ref, reason="失业保险费用尚未划转到位", at=MONDAY)
     assert "不得以费用未划转到位" in str(excuse.value)
     with offices.session() as s:
         transfer.refuse(s, offices.destination_clerk, ref, reason="申请人已在转入地领取失业保险金", at=MONDAY)
