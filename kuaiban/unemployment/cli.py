@@ -73,3 +73,7 @@ def register(app: typer.Typer) -> None:
 from kuaiban.unemployment.national import cli as national_cli  # noqa: E402  (sync and simulator commands)
 
 national_cli.register(unemployment_app)
+
+from kuaiban.unemployment.transfer_exchange import cli as transfer_cli  # noqa: E402  (transfer commands)
+
+transfer_cli.register(unemployment_app)
