@@ -23,6 +23,7 @@ from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
 from kuaiban.api import messages as messages_api
 from kuaiban.api import unemployment as unemployment_api
+from kuaiban.api import unemployment_transfer as transfer_api
 from kuaiban.db import connect
 from kuaiban.edge import EdgeApp
 from kuaiban.edge import install as install_edge
@@ -82,6 +83,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(library.router)
     app.include_router(calc.router)
     app.include_router(services.router)
+    app.include_router(transfer_api.router)  # before the 失业登记 router: /transfers/mine is not a registration
     app.include_router(unemployment_api.router)
     app.include_router(regions.router)
     app.include_router(admin_api.router)
