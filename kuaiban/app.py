@@ -39,6 +39,7 @@ from kuaiban.web import (
     service_pages,
     signup,
     statistics,
+    transfer_pages,
     unemployment_pages,
     workbench,
 )
@@ -90,8 +91,8 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(messages_api.router)
     app.include_router(APIRouter(lifespan=_job_worker))
     install_error_handlers(app)
-    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
-                       admin, messages):
+    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, transfer_pages,
+                       unemployment_pages, admin, messages):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
