@@ -28,6 +28,12 @@ def offices(tmp_path):
     return make_offices(f"sqlite:///{tmp_path / 'kuaiban.db'}")
 
 
+@pytest.mark.postgres
+def test_both_routes_on_each_backend(backend_url):
+    """The whole route on SQLite and PostgreSQL (the conditional version UPDATE, sealed record, notifications)."""
+    test_route_via_the_origin_five_working_days_each_then_the_fund_within_a_month(make_offices(backend_url))
+
+
 def start_at(offices, side, by=None, at=MONDAY, **kw):
     with offices.session() as s:
         user = by or offices.person
