@@ -1,4 +1,4 @@
-"""kill -9 of the exchanger, a real subprocess, at random moments while it sends our 转出 and 联系函 messages to the
+"""kill -9 of the exchanger, a real subprocess (on SQLite and PostgreSQL), at random moments while it sends our 转出 and 联系函 messages to the
 simulated province and applies its answers; then one clean run. Nothing lost, nothing applied twice."""
 
 from __future__ import annotations
@@ -41,11 +41,12 @@ def acked(engine) -> int:
 
 
 @pytest.mark.slow
-def test_kill_9_of_the_exchanger_loses_and_repeats_nothing(tmp_path):
+@pytest.mark.postgres
+def test_kill_9_of_the_exchanger_loses_and_repeats_nothing(backend_url):
     partner = simulator.start(FaultPlan(rates={"drop_after": 0.1, "timeout": 0.05, "duplicate": 0.2},
                                         timeout_sleep=0.3, seed=9))
     try:
-        url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
+        url = backend_url
         offices = make_offices(url)
         with offices.session() as s:
             sync.set_partner(s, "50", "重庆市失业保险系统（模拟）", partner.url)
