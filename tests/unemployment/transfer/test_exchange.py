@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kuaiban.platform import auth
+from kuaiban.platform.notification_models import Notification
 from kuaiban.unemployment import transfer
 from kuaiban.unemployment import transfer_models as tm
 from kuaiban.unemployment.national.faults import FaultPlan, OneShot
@@ -169,3 +170,33 @@ def test_many_transfers_through_random_faults_lose_and_repeat_nothing(offices, p
         assert s.scalar(select(func.count()).select_from(tm.InboxMessage)) == 24  # one 转入 or 转出 each
         per_transfer = s.execute(select(tm.TransferStep.transfer_id, func.count()).group_by(tm.TransferStep.transfer_id))
         assert sorted({n for _, n in per_transfer}) == [3]  # 申请 + (转出, 转入) or (受理, 转出): never twice
+
+
+def test_the_partner_refuses_with_its_reason_and_the_person_is_told(offices, partner):
+    ref = out_to_partner(offices)
+    partner.state.lock.acquire()  # the partner refuses instead of transferring in
+    try:
+        partner.state.received[f"{ref}:transferred_out"] = "seen"
+        partner.state._queue(ref, "refused", side="destination", reason="申请人已在本地领取失业保险金")
+    finally:
+        partner.state.lock.release()
+    exchange(offices, partner)
+    t = state(offices, ref)
+    assert t["state"] == "不予办理" and t["refusal"] == {"side": "转入地", "reason": "申请人已在本地领取失业保险金"}
+    with offices.session() as s:
+        texts = [n.text for n in s.scalars(select(Notification).where(Notification.user_id == offices.person.id))]
+    assert any("申请人已在本地领取失业保险金" in x for x in texts)
+
+
+def test_same_message_id_with_other_content_is_a_conflict_kept_for_a_human(offices, partner):
+    out_to_partner(offices)
+    with offices.session() as s:
+        staged = s.scalar(select(tm.OutboxMessage))
+        partner.state.receive(staged.payload | {"fund_amount": "1.00"})  # someone else sent other content
+    report = exchange(offices, partner)
+    assert report.conflicts == 1
+    assert sync.pending(offices.engine) == {"waiting": 0, "acked": 1, "conflict": 1}
+    with offices.session() as s:
+        kept = s.scalar(select(tm.OutboxMessage))
+    assert (kept.ack_status, kept.attempts) == ("conflict", 1)  # not sent again: a human must look at it
+    assert partner.state.snapshot()["counts"]["conflict"] == 1
