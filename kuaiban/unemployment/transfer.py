@@ -21,6 +21,7 @@ stages a message in the outbox in the same transaction, and each message from th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from decimal import Decimal
 
@@ -130,10 +131,18 @@ def _stage(session: Session, t: tm.Transfer, kind: str, at: dt.datetime, body: d
     key, one per transfer and kind, so a step can never be staged — or applied by the partner — twice."""
     if t.partner_province is None:
         return
+    if "record" in body:  # one string, sealed whole at rest (tm.is_personal_payload_key)
+        body = body | {"record": json.dumps(body["record"], ensure_ascii=False, sort_keys=True)}
     session.add(tm.OutboxMessage(message_id=f"{t.ref}:{kind}", partner_province=t.partner_province,
                                  transfer_ref=t.ref, kind=kind, staged_at=at, attempts=0,
                                  payload={"message_id": f"{t.ref}:{kind}", "transfer_ref": t.ref, "kind": kind,
                                           "sent_on": at.date().isoformat(), **body}))
+
+
+def wire_message(payload: dict) -> dict:
+    """A staged message as it goes on the wire (its record an object again)."""
+    record = payload.get("record")
+    return payload | {"record": json.loads(record)} if isinstance(record, str) else dict(payload)
 
 
 def _person(session: Session, id_number: str) -> int | None:

@@ -48,6 +48,12 @@ def is_personal_record_key(key: str) -> bool:
     return key in PERSONAL_RECORD_KEYS
 
 
+def is_personal_payload_key(key: str) -> bool:
+    """A staged message keeps its transfer record as one JSON string (:func:`kuaiban.unemployment.transfer._stage`),
+    so the whole record — name, card and identity numbers among it — is sealed at rest."""
+    return key == "record"
+
+
 class Transfer(Base):
     __tablename__ = "ue_transfers"
 
@@ -115,7 +121,7 @@ class OutboxMessage(Base):
     partner_province: Mapped[str] = mapped_column(String(2), index=True)
     transfer_ref: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(24))
-    payload: Mapped[dict] = mapped_column(SealedJSON("ue_transfer_outbox.payload", is_personal_record_key))
+    payload: Mapped[dict] = mapped_column(SealedJSON("ue_transfer_outbox.payload", is_personal_payload_key))
     staged_at: Mapped[dt.datetime] = mapped_column(DateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

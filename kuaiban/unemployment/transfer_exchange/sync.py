@@ -64,7 +64,7 @@ def push(engine: Engine, province: str, client: PartnerClient, report: Report, *
                                  .order_by(tm.OutboxMessage.id).limit(batch)))
     for row_id, payload in waiting:
         try:
-            status = client.send(payload)
+            status = client.send(transfer.wire_message(payload))
         except p.TransportError as exc:
             with session_scope(engine) as s:
                 s.execute(update(tm.OutboxMessage).where(tm.OutboxMessage.id == row_id)

@@ -188,11 +188,24 @@ def test_the_partner_refuses_with_its_reason_and_the_person_is_told(offices, par
     assert any("申请人已在本地领取失业保险金" in x for x in texts)
 
 
+def test_a_staged_message_keeps_the_person_sealed_at_rest(offices, partner):
+    ref = out_to_partner(offices)
+    with offices.engine.connect() as conn:
+        raw = conn.exec_driver_sql("SELECT payload FROM ue_transfer_outbox").scalar_one()
+        row = conn.exec_driver_sql("SELECT record FROM ue_transfers WHERE ref = ?", (ref,)).scalar_one()
+    assert PERSON_ID not in raw and "样例甲" not in raw and "SAMPLE-CARD" not in raw
+    assert PERSON_ID not in row and "样例甲" not in row
+    exchange(offices, partner)
+    assert partner.state.snapshot()["received"] == 1  # and on the wire it is a plain record again
+    with offices.session() as s:
+        assert transfer.wire_message(s.scalar(select(tm.OutboxMessage)).payload)["record"]["id_number"] == PERSON_ID
+
+
 def test_same_message_id_with_other_content_is_a_conflict_kept_for_a_human(offices, partner):
     out_to_partner(offices)
     with offices.session() as s:
         staged = s.scalar(select(tm.OutboxMessage))
-        partner.state.receive(staged.payload | {"fund_amount": "1.00"})  # someone else sent other content
+        partner.state.receive(transfer.wire_message(staged.payload) | {"fund_amount": "1.00"})  # someone else sent other content
     report = exchange(offices, partner)
     assert report.conflicts == 1
     assert sync.pending(offices.engine) == {"waiting": 0, "acked": 1, "conflict": 1}
