@@ -22,6 +22,7 @@ from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
 from kuaiban.api import messages as messages_api
+from kuaiban.api import transfer_exchange as transfer_exchange_api
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.api import unemployment_transfer as transfer_api
 from kuaiban.db import connect
@@ -84,6 +85,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(library.router)
     app.include_router(calc.router)
     app.include_router(services.router)
+    app.include_router(transfer_exchange_api.router)
     app.include_router(transfer_api.router)  # before the 失业登记 router: /transfers/mine is not a registration
     app.include_router(unemployment_api.router)
     app.include_router(regions.router)

@@ -111,6 +111,7 @@ class Partner(Base):
     name: Mapped[str] = mapped_column(String(100))
     url: Mapped[str] = mapped_column(String(300))
     cursor: Mapped[int] = mapped_column(Integer, default=0)  # last message of theirs applied
+    token_hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of the token it presents to us
 
 
 class OutboxMessage(Base):
@@ -138,6 +139,7 @@ class InboxMessage(Base):
     seq: Mapped[int] = mapped_column(Integer)
     transfer_ref: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(24))
+    digest: Mapped[str | None] = mapped_column(String(64))  # of the message (seq left out): duplicate or conflict
     outcome: Mapped[str] = mapped_column(String(200))  # applied | the reason it was not
     received_at: Mapped[dt.datetime] = mapped_column(DateTime)
 

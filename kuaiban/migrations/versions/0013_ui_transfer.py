@@ -21,6 +21,7 @@ def upgrade() -> None:
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('transfer_ref', sa.String(length=40), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=True),
     sa.Column('outcome', sa.String(length=200), nullable=False),
     sa.Column('received_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
@@ -49,6 +50,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('url', sa.String(length=300), nullable=False),
     sa.Column('cursor', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('province')
     )
     op.create_table('ue_transfers',

@@ -1,6 +1,6 @@
 """`kuaiban unemployment transfers`: the partner provinces and the exchanger.
 
-    kuaiban unemployment transfers partner --province 50 --name 重庆市 --url http://… [--db URL]
+    kuaiban unemployment transfers partner --province 50 --name 重庆市 --url http://… [--token T] [--db URL]
     kuaiban unemployment transfers exchange [--db URL] [--once] [--interval 30] [--timeout 5]
     kuaiban unemployment transfers status [--db URL]
 """
@@ -31,6 +31,7 @@ def partner_command(
     province: Annotated[str, typer.Option("--province", help="对方省份（行政区划代码或名称）")],
     name: Annotated[str, typer.Option("--name", help="对方系统名称")],
     url: Annotated[str, typer.Option("--url", help="对方转移接口地址")],
+    token: Annotated[str | None, typer.Option("--token", help="对方调用本系统接口时出示的凭据（不填则对方只能被调用）")] = None,
     db: DbOption = None,
 ) -> None:
     """登记（或修改）经接口办理转移的其他省份系统。"""
@@ -43,7 +44,7 @@ def partner_command(
     try:
         code = regions.resolve(province, field="province")
         with session_scope(engine) as s:
-            set_partner(s, code[:2], name, url)
+            set_partner(s, code[:2], name, url, token)
     except ServiceError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

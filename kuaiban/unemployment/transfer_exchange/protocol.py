@@ -9,6 +9,9 @@
                                         ``{"messages": [{"seq", …message}], "last"}``
 ======================================  ==========================================================
 
+kuaiban serves the same two requests to a partner system at ``/api/unemployment/transfer-exchange/v1/…``
+(header ``X-Partner-Token``: the token registered for that partner), so two kuaiban installations can talk.
+
 A message is ``{"message_id", "transfer_ref", "kind", "sent_on", …body}``; ``message_id`` is the idempotency key
 (``<transfer_ref>:<kind>``: each step happens once per transfer). A receiver stores a message id once: the same
 id with the same content again is ``duplicate`` (nothing applied twice), with other content ``conflict``.
@@ -35,7 +38,9 @@ ACCEPTED = (STORED, DUPLICATE)
 
 
 def digest(message: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(message, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    """Of a message's content; its feed position ``seq`` is not content."""
+    content = {k: v for k, v in message.items() if k != "seq"}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 class TransportError(Exception):

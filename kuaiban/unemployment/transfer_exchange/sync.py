@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass, field
 
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
 from kuaiban.platform import audit, process_lock
-from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.errors import Invalid, ServiceError
 from kuaiban.unemployment import transfer
 from kuaiban.unemployment import transfer_models as tm
 from kuaiban.unemployment.transfer_exchange import protocol as p
@@ -44,16 +46,57 @@ class Report:
     errors: list[str] = field(default_factory=list)
 
 
-def set_partner(session: Session, province: str, name: str, url: str) -> tm.Partner:
-    """Register (or re-point) the system of another province; its transfers go over the interface."""
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_partner(session: Session, province: str, name: str, url: str, token: str | None = None) -> tm.Partner:
+    """Register (or re-point) the system of another province; its transfers go over the interface. ``token``
+    is what that system presents when it calls us (without one it can only be called, not call)."""
     partner = session.get(tm.Partner, province)
     if partner is None:
         partner = tm.Partner(province=province, name=name, url=url, cursor=0)
         session.add(partner)
     else:
         partner.name, partner.url = name, url
+    if token:
+        partner.token_hash = token_hash(token)
     session.flush()
     return partner
+
+
+def partner_for_token(session: Session, token: str | None) -> tm.Partner | None:
+    if not token:
+        return None
+    wanted = token_hash(token)
+    return next((pt for pt in session.scalars(select(tm.Partner).where(tm.Partner.token_hash.is_not(None)))
+                 if hmac.compare_digest(pt.token_hash, wanted)), None)
+
+
+def receive(session: Session, partner: str, message: dict, *, seq: int = 0, at: dt.datetime | None = None) -> str:
+    """One message from ``partner`` in the caller's transaction: stored (and applied, or kept with the reason it
+    could not be), or ``duplicate`` / ``conflict`` when its id is already in the inbox."""
+    at = at or audit.now()
+    mid = str(message.get("message_id") or "")
+    if not mid:
+        raise Invalid("消息缺少 message_id", "message_id")
+    seen = session.scalar(select(tm.InboxMessage).where(tm.InboxMessage.message_id == mid))
+    if seen is not None:
+        return p.DUPLICATE if seen.digest in (None, p.digest(message)) else p.CONFLICT
+    outcome = _apply(session, partner, message, at)
+    session.add(tm.InboxMessage(message_id=mid, partner_province=partner, seq=seq,
+                                transfer_ref=str(message.get("transfer_ref", "")), kind=str(message.get("kind", "")),
+                                digest=p.digest(message), outcome=outcome[:200], received_at=at))
+    session.flush()
+    return p.STORED if outcome == "applied" else f"{p.STORED}:{outcome}"
+
+
+def feed(session: Session, partner: str, after: int, limit: int = 50) -> list[dict]:
+    """Our messages for ``partner`` after position ``after`` (the outbox id) — what it fetches from us."""
+    rows = session.execute(select(tm.OutboxMessage.id, tm.OutboxMessage.payload)
+                           .where(tm.OutboxMessage.partner_province == partner, tm.OutboxMessage.id > after)
+                           .order_by(tm.OutboxMessage.id).limit(limit))
+    return [transfer.wire_message(payload) | {"seq": row_id} for row_id, payload in rows]
 
 
 def push(engine: Engine, province: str, client: PartnerClient, report: Report, *, batch: int = 100) -> None:
@@ -93,16 +136,10 @@ def pull(engine: Engine, province: str, client: PartnerClient, report: Report, *
             partner = s.get(tm.Partner, province)
             if seq <= partner.cursor:
                 continue  # an older message served again
-            if s.scalar(select(tm.InboxMessage.id).where(tm.InboxMessage.message_id == message["message_id"])):
-                report.skipped += 1
-            else:
-                at = audit.now()
-                outcome = _apply(s, province, message, at)
-                s.add(tm.InboxMessage(message_id=str(message["message_id"]), partner_province=province, seq=seq,
-                                      transfer_ref=str(message.get("transfer_ref", "")),
-                                      kind=str(message.get("kind", "")), outcome=outcome[:200], received_at=at))
-                report.applied += outcome == "applied"
-                report.not_applied += outcome != "applied"
+            status = receive(s, province, message, seq=seq)
+            report.skipped += status in (p.DUPLICATE, p.CONFLICT)
+            report.applied += status == p.STORED
+            report.not_applied += status.startswith(f"{p.STORED}:")
             partner.cursor = max(partner.cursor, seq)
 
 
