@@ -13,7 +13,8 @@ from kuaiban.platform.errors import Unauthenticated
 from kuaiban.unemployment.transfer_exchange import protocol as p
 from kuaiban.unemployment.transfer_exchange import sync
 
-router = APIRouter(prefix="/api/unemployment/transfer-exchange", tags=["失业登记"])
+router = APIRouter(prefix="/api/unemployment/transfer-exchange", tags=["失业登记"],
+                   responses={401: {"description": "合作省份系统的凭据无效：{detail, field}"}})
 Token = Annotated[str | None, Header(alias="X-Partner-Token")]
 
 
