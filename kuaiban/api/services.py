@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuaiban.deps import get_session, in_session
-from kuaiban.platform import access, auth, regions
+from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, User
 from kuaiban.services import cases, catalogue, ratings, stats
@@ -82,7 +82,7 @@ def bundle_form(ref: str) -> dict:
     items = []
     for i in b.items:
         for p in (i, *i.items):
-            limit = cases.item_limit(p.code)
+            limit = cases.item_limit(p.code, audit.now().date())  # in force today
             items.append({"key": p.code or p.name, "code": p.code, "name": p.name,
                           "group": i.name if p is not i else None,
                           "limit": None if limit.kind is None else {"kind": limit.kind, "value": limit.value,

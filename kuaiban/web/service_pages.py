@@ -23,7 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from kuaiban.platform import storage
+from kuaiban.platform import audit, storage
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
 from kuaiban.services import cases, catalogue, ratings
@@ -133,7 +133,7 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
 
 
 def _limit(code: str | None) -> tuple:
-    lim = cases.item_limit(code)
+    lim = cases.item_limit(code, audit.now().date())  # the limit in force today (dated limits, e.g. 1.8.8)
     return lim.kind, lim.value, lim.basis
 
 

@@ -152,7 +152,7 @@ def item_rows(bundle: catalogue.Bundle) -> list[ItemRow]:
     out: list[ItemRow] = []
     for item in bundle.items:
         for p in (item, *item.items):
-            lim = item_limit(p.code)
+            lim = item_limit(p.code, audit.now().date())
             try:
                 source = catalogue.speedup_item(p.code).source if p.code else None
             except KeyError:
