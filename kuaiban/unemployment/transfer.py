@@ -32,7 +32,7 @@ from kuaiban.platform import access, audit, notifications, regions
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.platform.personal_data import lookup_hash, lookup_hashes, mask_id_number
+from kuaiban.platform.personal_data import lookup_hashes, mask_id_number
 from kuaiban.unemployment import transfer_models as tm
 from kuaiban.unemployment import transfer_rules as rules
 from kuaiban.unemployment.idnumber import id_problems
@@ -194,7 +194,7 @@ def start(session: Session, user: User, *, side: str, origin_region: str, destin
         ref=f"ZY{received:%Y%m%d}{uuid.uuid4().hex[:12].upper()}", origin_region=origin,
         destination_region=destination, origin_office=office_name(origin), destination_office=office_name(destination),
         filed_at_side=side, filed_by=filed_by, partner_province=other[:2] if other[:2] in partners else None,
-        id_number_hash=lookup_hash(id_number), person_applicant_id=person,
+        person_applicant_id=person,
         record={"name": name.strip(), "card_number": card_number.strip(), "id_number": id_number,
                 "employment_status": employment_status,
                 "origin_office": {"region": origin, "name": office_name(origin)},
@@ -446,7 +446,7 @@ def _open_from_partner(session: Session, partner: str, message: dict, at: dt.dat
     t = tm.Transfer(ref=str(message["transfer_ref"]), origin_region=origin, destination_region=destination,
                     origin_office=office_name(origin), destination_office=office_name(destination),
                     filed_at_side=tm.DESTINATION if kind == CONTACT_LETTER else tm.ORIGIN, filed_by=OFFICE,
-                    partner_province=partner, id_number_hash=lookup_hash(id_number),
+                    partner_province=partner,
                     person_applicant_id=_person(session, id_number), record=record,
                     state=tm.AWAITING_TRANSFER_OUT, stage_started_on=day, stage_due=rules.office_due(day),
                     stage_basis=rules.BASIS["origin"], created_at=at, version=1)

@@ -2,7 +2,8 @@
 0013_ui_transfer.
 
 - ``ue_transfers``: one transfer, known to this kuaiban as its 转出地 side, its 转入地 side or both (two regions
-  of one kuaiban); the transfer record the text lists (三（一）) is kept as one sealed JSON object;
+  of one kuaiban); the transfer record the text lists (三（一）) is one JSON object whose name, card and identity
+  numbers are sealed (the person's account is linked by id, found through svc_applicants' lookup hash);
 - ``ue_transfer_steps``: every step (started, accepted, transferred out/in, refused with the reason, funds) —
   what the person follows;
 - ``ue_transfer_partners``: the other provinces' systems reached over the interface (docs/unemployment-transfer.md);
@@ -66,7 +67,6 @@ class Transfer(Base):
     filed_at_side: Mapped[str] = mapped_column(String(12))  # the office the request went to first
     filed_by: Mapped[str] = mapped_column(String(12))  # person (本人线上) | office (窗口代办)
     partner_province: Mapped[str | None] = mapped_column(String(2))  # other side in another system, else None
-    id_number_hash: Mapped[str] = mapped_column(String(80), index=True)
     person_applicant_id: Mapped[int | None] = mapped_column(ForeignKey("svc_applicants.id"), index=True)
     record: Mapped[dict] = mapped_column(SealedJSON("ue_transfers.record", is_personal_record_key))
     state: Mapped[str] = mapped_column(String(12), index=True)

@@ -63,7 +63,6 @@ def upgrade() -> None:
     sa.Column('filed_at_side', sa.String(length=12), nullable=False),
     sa.Column('filed_by', sa.String(length=12), nullable=False),
     sa.Column('partner_province', sa.String(length=2), nullable=True),
-    sa.Column('id_number_hash', sa.String(length=80), nullable=False),
     sa.Column('person_applicant_id', sa.Integer(), nullable=True),
     sa.Column('record', sa.JSON(), nullable=False),
     sa.Column('state', sa.String(length=12), nullable=False),
@@ -85,7 +84,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('ref')
     )
-    for column in ('destination_region', 'id_number_hash', 'origin_region', 'person_applicant_id', 'state'):
+    for column in ('destination_region', 'origin_region', 'person_applicant_id', 'state'):
         op.create_index(f'ix_ue_transfers_{column}', 'ue_transfers', [column], unique=False)
     op.create_table('ue_transfer_steps',
     sa.Column('id', sa.Integer(), nullable=False),
