@@ -8,10 +8,12 @@ import sys
 
 import pytest
 
-DOC_KEYS = {"id", "doc_no", "title", "issuers", "date", "region", "category", "status", "sources", "articles"}
+DOC_KEYS = {"id", "doc_no", "title", "issuers", "date", "region", "category", "status", "sources", "articles",
+            "valid_from", "valid_until", "status_basis"}
+SOURCE_KEYS = {"file", "start_line", "end_line", "name", "cite"}
 # the compilations print each of these on two different documents (see docs/parsing-*.md)
 KNOWN_MISPRINTED_NUMBERS = {"渝人社办〔2021〕22号", "京人社发〔2020〕8号"}
-HIT_KEYS = {"doc_no", "title", "article", "snippet", "score", "source"}
+HIT_KEYS = {"doc_no", "title", "article", "unit", "anchor", "citation", "snippet", "score", "source", "status"}
 
 
 def kuaiban(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -36,7 +38,8 @@ def test_docs_json_lists_every_document_in_the_contract_shape(all_docs):
     for d in all_docs:
         assert set(d) == DOC_KEYS
         assert isinstance(d["articles"], int)
-        assert d["sources"] and all(set(s) == {"file", "start_line", "end_line"} for s in d["sources"])
+        assert d["sources"] and all(set(s) == SOURCE_KEYS for s in d["sources"])
+        assert all(s["cite"].startswith(s["name"]) and ".txt" not in s["cite"] for s in d["sources"])
     numbers = [d["doc_no"] for d in all_docs if d["doc_no"]]
     # a 文号 stands on two documents only where a compilation printed it on two different notices
     repeated = {n for n in numbers if numbers.count(n) > 1}
@@ -75,7 +78,7 @@ def test_search_json_hits_in_the_contract_shape(db):
     assert 0 < len(hits) <= 5
     for h in hits:
         assert set(h) == HIT_KEYS
-        assert set(h["source"]) == {"file", "start_line", "end_line"}
+        assert set(h["source"]) == SOURCE_KEYS
 
 
 def test_search_reads_one_query_per_line_and_answers_in_order(db):

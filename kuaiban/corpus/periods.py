@@ -47,6 +47,10 @@ _RANGE_RE = re.compile(
     r"(?:(?P<y2>(?:19|20)\s*\d\s*\d)\s*年\s*)?(?P<m2>\d{1,2})\s*月(?!\s*\d{1,2}\s*日)"
 )
 _RANGE_NOYEAR_RE = re.compile(r"从\s*(?P<m1>\d{1,2})\s*月\s*(?:起)?\s*(?:至|到)\s*(?P<m2>\d{1,2})\s*月")
+# "自2020年2月起，…可免征…，免征期限不超过5个月": ends with the fifth month
+_FROM_FOR_RE = re.compile(
+    rf"自\s*(?P<y>(?:19|20)\s*\d\s*\d)\s*年\s*(?P<m>\d{{1,2}})\s*月\s*起[^。；]{{0,120}}?"
+    rf"(?:期限)?(?:最长)?不超过\s*(?P<n>\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*个月")
 _BEFORE_RE = re.compile(rf"{_END}\s*前\s*[，,]?\s*(?:允许|可|暂缓|企业可|对)")
 _MEASURE_WORDS = re.compile(r"减免|免征|减半|缓缴|暂缓|补贴|补助|提高|发放|返还|阶段性|降低|申领|延长|允许")
 _TEMPORARY_TITLE_RE = re.compile(r"阶段性|临时|延长.{0,20}(?:期限|执行|实施)|延续实施")
@@ -230,6 +234,13 @@ def _measure_ends(sentence: str, signed: dt.date | None) -> Iterator[dt.date]:
                     if end not in seen:
                         seen.add(end)
                         yield end
+        for m in _FROM_FOR_RE.finditer(sentence):
+            start = month_end(int(re.sub(r"\s+", "", m["y"])), int(m["m"])) if 1 <= int(m["m"]) <= 12 else None
+            if start:
+                end = add_years(start.replace(day=1), months=cn_int(m["n"]))
+                if end not in seen:
+                    seen.add(end)
+                    yield end
         for m in _BEFORE_RE.finditer(sentence):
             end = end_from_match(m)
             if end and end not in seen:

@@ -40,6 +40,7 @@ from kuaiban.library.models import (
 from kuaiban.library.tokenize import tokenize_many
 
 PASSAGE_CHARS = 500
+HEADING_CHARS = 40  # a numbered part no longer than this, with parts under it, is their heading
 FINGERPRINT_KEY = "ingest_fingerprint"
 # the code whose change changes what is stored (search ranking code does not)
 _STORING_CODE = ("ingest.py", "models.py", "tokenize.py")
@@ -132,7 +133,10 @@ def build_passages(doc: ParsedDocument) -> list[dict]:
             units.append((a.line, {"article": a.number, "attachment": label, "unit": None, "anchor": None,
                                    "text": a.text, "start_line": a.line, "end_line": a.end_line or a.line,
                                    "context": ""}))
+        parents = {u.parent for u in parts if u.parent}
         for u in parts:
+            if u.label in parents and "\n" not in u.text and len(u.text) <= HEADING_CHARS:
+                continue  # a bare heading ("一、阶段性减免企业社会保险费"): indexed with each of its parts
             context = " ".join(openings[lab] for lab in _ancestors(u.label, openings))
             units.append((u.line, {"article": None, "attachment": label, "unit": u.label, "anchor": u.anchor,
                                    "text": u.text, "start_line": u.line, "end_line": u.end_line,

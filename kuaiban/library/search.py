@@ -23,6 +23,7 @@ citation points at the article (or attachment) where the match is.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import re
@@ -34,10 +35,12 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kuaiban.corpus import docno
+from kuaiban.corpus import docno, standing
+from kuaiban.corpus.compilations import cite_line, source_name
 from kuaiban.corpus.regions import REGIONS, canonical_region
 from kuaiban.library.models import Document, DocumentSource, Meta, Passage
 from kuaiban.library.tokenize import normalize_text, tokenize
+from kuaiban.platform.errors import Invalid
 
 FINGERPRINT_KEY = "ingest_fingerprint"
 
@@ -178,7 +181,24 @@ _REGION_WORDS: list[tuple[str, str]] = sorted(
 )
 
 
-_STATUS_ALIASES = {"有效": "现行有效", "现行": "现行有效", "废止": "已废止", "失效": "已废止"}
+# a status filter names one status, or "有效" for every status under which the document still applies
+_IN_FORCE = frozenset({standing.VALID, standing.PARTLY_LAPSED, standing.AMENDED})
+_STATUS_FILTERS: dict[str, frozenset[str]] = {
+    **{s: frozenset({s}) for s in standing.STATUSES},
+    "有效": _IN_FORCE,
+    "现行": frozenset({standing.VALID}),
+    "废止": frozenset({standing.LAPSED}),
+    "已废止": frozenset({standing.LAPSED}),
+    "已失效": frozenset({standing.LAPSED}),
+}
+
+
+def status_filter(status: str) -> frozenset[str]:
+    """The statuses a filter value admits; an unknown value is the caller's error (Chinese message)."""
+    try:
+        return _STATUS_FILTERS[status.strip()]
+    except KeyError:
+        raise Invalid(f"效力应为：{'、'.join(standing.STATUSES)}，或“有效”", field="status") from None
 
 
 @dataclass
@@ -188,9 +208,12 @@ class Hit:
     title: str
     article: int | None  # 第X条 number when the match is inside an article
     attachment: str | None  # 附件 label when inside an attachment
+    unit: str | None  # the numbered part (一（二）) the match is in, when it is not an article
+    anchor: str | None  # the fragment of that part (or article) on the document page
+    citation: str  # "《标题》（文号）一（二），湖南汇编 第 N–M 行"
     snippet: str  # ~120 chars around the best match, matched terms in <mark>…</mark>
     score: float
-    source: dict  # {"file", "start_line", "end_line"} of the passage
+    source: dict  # {"file", "start_line", "end_line", "name", "cite"} of the passage
     region: str | None
     date: str | None  # ISO date
     status: str
@@ -249,6 +272,7 @@ class _Doc:
     status: str
     category: str | None
     sources: list[tuple[str, int, int]]
+    validity: dict | None = None
 
 
 @dataclass
@@ -259,6 +283,8 @@ class _Passage:
     text: str
     start_line: int
     end_line: int
+    unit: str | None = None
+    anchor: str | None = None
 
 
 class SearchIndex:
@@ -297,6 +323,7 @@ class SearchIndex:
             if d.doc_no:
                 self._by_doc_no.setdefault(d.doc_no, []).append(i)
         self._doc_region = np.array([d.region or "" for d in docs], dtype=object)
+        self._status_cache: dict[dt.date, list[str]] = {}
 
     # -- building -------------------------------------------------------------------
 
@@ -313,25 +340,25 @@ class SearchIndex:
         index_of: dict[int, int] = {}
         for d in session.execute(
             select(Document.id, Document.doc_no, Document.title, Document.issuers, Document.region,
-                   Document.date, Document.status, Document.category).order_by(Document.id)
+                   Document.date, Document.status, Document.category, Document.validity).order_by(Document.id)
         ):
             index_of[d.id] = len(docs)
             docs.append(_Doc(
                 id=d.id, doc_no=d.doc_no, title=d.title, issuers=list(d.issuers or []), region=d.region,
                 date=d.date.isoformat() if d.date else None, year=d.date.year if d.date else None,
-                status=d.status, category=d.category, sources=sources.get(d.id, []),
+                status=d.status, category=d.category, sources=sources.get(d.id, []), validity=d.validity,
             ))
         passages: list[_Passage] = []
         tokens: list[list[str]] = []
         for p in session.execute(
             select(Passage.document_id, Passage.article, Passage.attachment, Passage.text,
-                   Passage.start_line, Passage.end_line, Passage.tokens)
+                   Passage.start_line, Passage.end_line, Passage.tokens, Passage.unit, Passage.anchor)
             .order_by(Passage.document_id, Passage.position)
         ):
             if p.document_id not in index_of:
                 continue
             passages.append(_Passage(index_of[p.document_id], p.article, p.attachment, p.text,
-                                     p.start_line, p.end_line))
+                                     p.start_line, p.end_line, p.unit, p.anchor))
             tokens.append(p.tokens.split())
         return cls(docs, passages, tokens, **options)
 
@@ -355,22 +382,32 @@ class SearchIndex:
                     terms[t] = SYNONYM_WEIGHT
         return terms
 
-    def _filter_mask(self, region, year, issuer, category, status) -> np.ndarray | None:
+    def statuses_on(self, day: dt.date) -> list[str]:
+        """Each document's status on ``day`` (from its stored validity record)."""
+        if day not in self._status_cache:
+            if len(self._status_cache) > 64:
+                self._status_cache.clear()
+            self._status_cache[day] = [
+                standing.status_on(d.validity, day)["status"] if d.validity else d.status for d in self.docs]
+        return self._status_cache[day]
+
+    def _filter_mask(self, region, year, issuer, category, status, day: dt.date) -> np.ndarray | None:
         if not any(v is not None and v != "" for v in (region, year, issuer, category, status)):
             return None
         region = canonical_region(region) if region else None
-        status = _STATUS_ALIASES.get(status.strip(), status.strip()) if status else None
+        admitted = status_filter(status) if status else None
+        statuses = self.statuses_on(day) if admitted else None
 
-        def passes(d: _Doc) -> bool:
+        def passes(i: int, d: _Doc) -> bool:
             return not (
                 (region and d.region != region)
                 or (year and d.year != int(year))
                 or (issuer and not any(issuer in x for x in d.issuers) and issuer not in d.title[:40])
                 or (category and (d.category is None or category not in d.category))
-                or (status and d.status != status)
+                or (admitted and statuses[i] not in admitted)
             )
 
-        keep = np.array([passes(d) for d in self.docs], dtype=bool)
+        keep = np.array([passes(i, d) for i, d in enumerate(self.docs)], dtype=bool)
         return keep
 
     def _named_regions(self, query: str) -> set[str]:
@@ -384,9 +421,13 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 10, region: str | None = None, year: int | None = None,
                issuer: str | None = None, category: str | None = None, status: str | None = None,
-               *, per_document: bool = True) -> list[Hit]:
-        """Best hits for ``query``, one per document unless ``per_document`` is False."""
+               *, per_document: bool = True, as_of: dt.date | None = None) -> list[Hit]:
+        """Best hits for ``query``, one per document unless ``per_document`` is False.
+
+        ``status`` filters on the documents' status on ``as_of`` (default today); each hit's ``status``
+        is on that day too."""
         query = query.strip()
+        day = as_of or dt.date.today()
         if not query or limit <= 0:
             return []
         terms = self.query_terms(query)
@@ -415,7 +456,7 @@ class SearchIndex:
                 exact.add(i)
         rest_terms = self.query_terms(_without_doc_nos(query)) if doc_nos else terms
 
-        mask = self._filter_mask(region, year, issuer, category, status)
+        mask = self._filter_mask(region, year, issuer, category, status, day)
         if mask is not None:
             doc_scores = np.where(mask, doc_scores, 0.0).astype(np.float32)
 
@@ -435,7 +476,7 @@ class SearchIndex:
             if mask is not None:
                 passage_scores = np.where(mask[self._passage_doc], passage_scores, 0.0)
             top = _top(passage_scores, limit)
-            return [self._hit(int(self.passages[p].doc), int(p), float(passage_scores[p]), highlight)
+            return [self._hit(int(self.passages[p].doc), int(p), float(passage_scores[p]), highlight, day)
                     for p in top]
         top = _top(doc_scores, limit)
         hits = []
@@ -443,7 +484,7 @@ class SearchIndex:
             p = int(best_passage[i]) if passage_scores.size and best_passage[i] >= 0 else -1
             if p < 0 or (passage_scores[p] <= 0 and i not in exact):
                 p = int(self._first_passage[i])
-            hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight))
+            hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight, day))
         return hits
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
@@ -453,20 +494,31 @@ class SearchIndex:
         # longest first so 失业保险金 is marked whole, not as 失业 + 保险金
         return sorted(longer or words, key=lambda w: (-len(w), w))
 
-    def _hit(self, doc_index: int, passage_index: int, score: float, highlight: list[str]) -> Hit:
+    def _hit(self, doc_index: int, passage_index: int, score: float, highlight: list[str],
+             day: dt.date | None = None) -> Hit:
         d = self.docs[doc_index]
+        unit = anchor = None
         if passage_index >= 0:
             p = self.passages[passage_index]
             text, article, attachment = p.text, p.article, p.attachment
+            unit, anchor = p.unit, p.anchor
+            if article is not None:
+                anchor = f"art-{article}" + (f"-{attachment}" if attachment else "")
             source = self._source(d, p.start_line, p.end_line)
         else:
             text, article, attachment = d.title, None, None
             file, start, end = d.sources[0] if d.sources else ("", 0, 0)
-            source = {"file": file, "start_line": start, "end_line": end}
+            source = {"file": file, "start_line": start, "end_line": end, "name": source_name(file),
+                      "cite": cite_line(file, start, end)}
+        where = (f"{attachment or ''}第{article}条" if article is not None
+                 else f"{attachment or ''}{unit}" if unit else "")
+        cited = f"《{d.title}》" + (f"（{d.doc_no}）" if d.doc_no else "") + where + f"，{source['cite']}"
+        status = self.statuses_on(day)[doc_index] if day else d.status
         return Hit(
             document_id=d.id, doc_no=d.doc_no, title=d.title, article=article, attachment=attachment,
+            unit=unit, anchor=anchor, citation=cited,
             snippet=make_snippet(text, highlight), score=round(score, 4), source=source,
-            region=d.region, date=d.date, status=d.status, category=d.category,
+            region=d.region, date=d.date, status=status, category=d.category,
         )
 
     @staticmethod
@@ -477,7 +529,8 @@ class SearchIndex:
             if s <= start <= e:
                 file = f
                 break
-        return {"file": file, "start_line": start, "end_line": end}
+        return {"file": file, "start_line": start, "end_line": end, "name": source_name(file),
+                "cite": cite_line(file, start, end)}
 
 
 def _without_doc_nos(query: str) -> str:

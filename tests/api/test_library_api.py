@@ -59,7 +59,7 @@ def test_library_page_searches_and_links_to_documents(client):
 def test_document_page_shows_facts_and_sources(client):
     page = client.get("/documents/人社部发〔2020〕26号").text
     assert "人社服务快办行动" in page
-    assert "hunan-hrss-2020.txt" in page
+    assert "湖南汇编 第 " in page and ".txt" not in page  # sources by compilation name, never a file name
     assert "效力" in page
 
 
