@@ -84,7 +84,7 @@ def _line_text(doc: ParsedDocument, line: int) -> str:
 
 
 def _clause_at(doc: ParsedDocument, line: int, fallback: str) -> Clause:
-    quote = _line_text(doc, line) or fallback
+    quote = (_line_text(doc, line) or fallback).replace("\t", " ")
     return Clause(doc.doc_no, doc.title, PartLocator(doc).part(line), quote[:300], line, doc.source.file)
 
 
@@ -133,9 +133,9 @@ def _replaced(docs: list[ParsedDocument], periods: list[DocumentPeriod]) -> Iter
         members.sort(key=lambda i: _start(periods[i], docs[i]))
         for earlier, later in itertools.pairwise(members):
             successor = docs[later]
-            clause = periods[later].from_clause or Clause(successor.doc_no, successor.title, None,
-                                                           successor.title, successor.source.start_line,
-                                                           successor.source.file)
+            # the successor's title names the matter and the year: that is what replaces
+            clause = Clause(successor.doc_no, successor.title, None, successor.title, successor.source.start_line,
+                            successor.source.file)
             if _start(periods[later], successor) > _start(periods[earlier], docs[earlier]):
                 yield earlier, _event("replaced", _start(periods[later], successor), clause)
 
@@ -226,8 +226,8 @@ def status_on(record: dict | None, day: dt.date) -> dict:
     listed = [e for e in events if e["kind"] == "listed_valid"]
     if own_end:
         return result(VALID, record["until"], "until")
+    if listed:  # a clean-up list that names it as still valid says more than the text's silence
+        return result(VALID, listed[-1]["clause"], "listed_valid")
     if start:
         return result(VALID, record["from"], "no_end")
-    if listed:
-        return result(VALID, listed[-1]["clause"], "listed_valid")
     return result(UNKNOWN, None, "unknown")
