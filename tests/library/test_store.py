@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
 from kuaiban.db import DatabaseError, connect, make_engine, session_scope
 from kuaiban.library import ingest as ingest_module
 from kuaiban.library.ingest import ingest
-import datetime as dt
-
 from kuaiban.library.models import ArticleRow, Document, DocumentSource, Link, Passage, UnitRow
 from kuaiban.library.queries import NotFound, detail, find_article, find_document, standing_on
 
