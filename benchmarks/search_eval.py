@@ -112,6 +112,16 @@ def run_index(index: SearchIndex, questions: list[dict], passes: int = 1) -> tup
     return ranked, times
 
 
+def clause_in_top(index: SearchIndex, question: dict, expected: set[int]) -> bool:
+    """Whether the clause that answers ``question`` (its label: 第N条 or 一（二）) is among the first K
+    passages, in one of the expected documents."""
+    for hit in index.search(question["question"], limit=K, per_document=False):
+        label = f"第{hit.article}条" if hit.article is not None else hit.unit
+        if hit.document_id in expected and label == question["clause"]:
+            return True
+    return False
+
+
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 
 
@@ -171,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             "kuaiban − title weight": SearchIndex.build(session, title_weight=0.0),
             "kuaiban − document BM25": SearchIndex.build(session, doc_weight=0.0),
             "kuaiban − region boost": SearchIndex.build(session, region_boost=1.0),
+            "kuaiban − year boost": SearchIndex.build(session, year_boost=1.0),
+            "kuaiban − 同义词词林": SearchIndex.build(session, thesaurus=False),
         }
         base_ranked, base_times = bm25_baseline(session, questions)
     answerable = [q for q in questions if expected[q["id"]]]
@@ -187,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         "dev": {q["id"] for q in questions if q.get("split", "dev") == "dev"},
         "holdout": {q["id"] for q in questions if q.get("split") == "holdout"},
     }
+    splits = {name: ids for name, ids in splits.items() if ids}  # a question file may have no holdout split
     table: dict[str, list[Result]] = {}
     for split, ids in splits.items():
         table[split] = []
@@ -196,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
                 r.p50_ms, r.p99_ms = percentile(sys_times, 50), percentile(sys_times, 99)
             table[split].append(r)
     results = table["all"]
+
+    clause_questions = [q for q in questions if q.get("clause")]
+    clause_found = {q["id"]: clause_in_top(index, q, expected[q["id"]]) for q in clause_questions}
 
     n = len(questions)
     print(f"questions: {n} ({n - len(answerable)} with no expected document in the library); "
@@ -208,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
             p50 = f"{r.p50_ms:7.2f}" if r.p50_ms is not None else "      –"
             p99 = f"{r.p99_ms:7.2f}" if r.p99_ms is not None else "      –"
             print(f"{r.name:<48} {r.recall:9.3f} {r.mrr:7.3f} {p50} {p99}")
+    if clause_questions:
+        share = sum(clause_found.values()) / len(clause_questions)
+        print(f"\nsingle-clause questions: {len(clause_questions)}; the clause among the first {K} passages: "
+              f"{share:.3f}" + "".join(f"\n  missed {qid}" for qid, ok in clause_found.items() if not ok))
     if missing:
         print(f"\nexpected documents not in the library ({len(missing)}): " + "; ".join(missing))
 
@@ -239,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
                 ]
                 for split, rows in table.items()
             },
+            "single_clause": {"questions": len(clause_questions),
+                              "found_at_5": sum(clause_found.values()),
+                              "missed": [qid for qid, ok in clause_found.items() if not ok]},
             "latency_samples": len(times),
             "mean_ms": round(statistics.mean(times), 3),
         }, ensure_ascii=False, indent=2), encoding="utf-8")

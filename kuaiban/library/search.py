@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from kuaiban.corpus import docno, standing
 from kuaiban.corpus.compilations import cite_line, source_name
 from kuaiban.corpus.regions import REGIONS, canonical_region
+from kuaiban.library import thesaurus
 from kuaiban.library.models import Document, DocumentSource, Meta, Passage
 from kuaiban.library.tokenize import normalize_text, tokenize
 from kuaiban.platform.errors import Invalid
@@ -50,6 +51,9 @@ TITLE_WEIGHT = 1.5
 DOC_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.6
 REGION_BOOST = 1.25  # multiplier for documents of a region the query names
+YEAR_BOOST = 1.25  # multiplier for documents of a year the query names (2020年, 2021)
+THESAURUS_WEIGHT = 0.5  # a 同义词词林 synonym of a query word (kuaiban.library.thesaurus)
+THESAURUS_PER_WORD = 8  # at most this many of them per word, those the library prints
 DOC_NO_SCORE = 1000.0  # an exact 文号 match outranks any text score
 SNIPPET_CHARS = 120
 
@@ -292,13 +296,16 @@ class SearchIndex:
 
     def __init__(self, docs: list[_Doc], passages: list[_Passage], passage_tokens: list[list[str]],
                  *, title_weight: float = TITLE_WEIGHT, doc_weight: float = DOC_WEIGHT,
-                 synonyms: dict[str, tuple[str, ...]] | None = None, region_boost: float = REGION_BOOST):
+                 synonyms: dict[str, tuple[str, ...]] | None = None, region_boost: float = REGION_BOOST,
+                 thesaurus: bool = True, year_boost: float = YEAR_BOOST):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
         self.doc_weight = doc_weight
         self.synonyms = SYNONYMS if synonyms is None else synonyms
         self.region_boost = region_boost
+        self.year_boost = year_boost
+        self.thesaurus = thesaurus
         self.vocab: dict[str, int] = {}
 
         def ids(tokens: list[str]) -> list[int]:
@@ -324,6 +331,7 @@ class SearchIndex:
                 self._by_doc_no.setdefault(d.doc_no, []).append(i)
         self._doc_region = np.array([d.region or "" for d in docs], dtype=object)
         self._status_cache: dict[dt.date, list[str]] = {}
+        self._doc_year = np.array([d.year or 0 for d in docs], dtype=np.int32)
 
     # -- building -------------------------------------------------------------------
 
@@ -380,6 +388,16 @@ class SearchIndex:
                 t = self.vocab.get(sub)
                 if t is not None and t not in terms:
                     terms[t] = SYNONYM_WEIGHT
+        if self.thesaurus:
+            for tok in tokens:
+                added = 0
+                for alt in thesaurus.synonyms(tok):
+                    t = self.vocab.get(alt)
+                    if t is not None and t not in terms:
+                        terms[t] = THESAURUS_WEIGHT
+                        added += 1
+                        if added == THESAURUS_PER_WORD:
+                            break
         return terms
 
     def statuses_on(self, day: dt.date) -> list[str]:
@@ -409,6 +427,10 @@ class SearchIndex:
 
         keep = np.array([passes(i, d) for i, d in enumerate(self.docs)], dtype=bool)
         return keep
+
+    def _title_years(self, years: set[int]) -> np.ndarray:
+        """Documents whose title names one of ``years`` ("关于2021年调整…", "2019年度…平均工资")."""
+        return np.array([any(str(y) in d.title for y in years) for d in self.docs], dtype=bool)
 
     def _named_regions(self, query: str) -> set[str]:
         q = normalize_text(query)
@@ -447,6 +469,10 @@ class SearchIndex:
         if regions and self.region_boost != 1.0:
             doc_scores = np.where(np.isin(self._doc_region, list(regions)),
                                   doc_scores * self.region_boost, doc_scores).astype(np.float32)
+        years = named_years(query)
+        if years and self.year_boost != 1.0:
+            doc_scores = np.where(np.isin(self._doc_year, list(years)) | self._title_years(years),
+                                  doc_scores * self.year_boost, doc_scores).astype(np.float32)
 
         doc_nos = docno.lookup_keys(query)
         exact: set[int] = set()
@@ -531,6 +557,14 @@ class SearchIndex:
                 break
         return {"file": file, "start_line": start, "end_line": end, "name": source_name(file),
                 "cite": cite_line(file, start, end)}
+
+
+_YEAR_RE = re.compile(r"(?<![\d〔\[(（])(20[0-3]\d)(?:\s*年)?(?![\d〕\]）)])")
+
+
+def named_years(query: str) -> set[int]:
+    """Years the question names ("上海2020年…", "2021 重庆"), not those inside a 文号 (〔2020〕)."""
+    return {int(m[1]) for m in _YEAR_RE.finditer(normalize_text(query))}
 
 
 def _without_doc_nos(query: str) -> str:

@@ -20,6 +20,7 @@ from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index, status_filter
+from kuaiban.web.cross_refs import implementers
 from kuaiban.web.templating import STATIC, render, templates
 
 __all__ = ["STATIC", "router", "templates"]
@@ -118,7 +119,9 @@ def library(
                                 ("status", status), ("year", year), ("as_of", as_of)) if v}
     return render(request, "library.html", {
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
-        "as_of": day.isoformat(), "hits": hits, "documents": documents, "total": total, "errors": errors,
+        "as_of": day.isoformat(), "hits": hits,
+        "acting": {h.document_id: [e for e in implementers(h.doc_no, h.title) if e["kind"] == "计算器"]
+                   for h in hits}, "documents": documents, "total": total, "errors": errors,
         "page": number, "first": start + 1,
         "prev_url": f"/library?{urlencode({**params, 'page': number - 1})}" if number > 1 else None,
         "next_url": f"/library?{urlencode({**params, 'page': number + 1})}" if more and number < MAX_PAGES
@@ -146,8 +149,9 @@ def document_page(request: Request, ref: str, session: Annotated[Session, Depend
         return RedirectResponse(f"/library/doc/{doc.id}", status_code=301)
     errors: dict[str, str] = {}
     day = _day(request.query_params.get("as_of", ""), errors)
-    return render(request, "document.html", {"d": queries.detail(session, doc, day), "errors": errors},
-                  status=422 if errors else 200)
+    d = queries.detail(session, doc, day)
+    d["implementers"] = implementers(doc.doc_no, doc.title)
+    return render(request, "document.html", {"d": d, "errors": errors}, status=422 if errors else 200)
 
 
 @router.get("/documents/{ref}")
