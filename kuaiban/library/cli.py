@@ -97,8 +97,9 @@ def ingest_cmd(
             f"法规库：{report.documents} 份文件（新增 {report.created}，更新 {report.updated}，"
             f"删除 {report.removed}），来源 {report.sources} 处，条款 {report.articles} 条，"
             f"附件 {report.attachments} 个（其中略 {report.omitted_attachments}），表格 {report.tables} 张，"
-            f"引用 {report.links} 处（库内 {report.resolved_links}），检索单元 {report.passages} 个，"
-            f"现行有效 {report.valid}、已废止 {report.repealed}，清理目录条目 {report.listings} 条"
+            f"分项 {report.units} 个，引用 {report.links} 处（库内 {report.resolved_links}），"
+            f"检索单元 {report.passages} 个，清理目录条目 {report.listings} 条；今日效力："
+            + "、".join(f"{status} {n}" for status, n in sorted(report.statuses.items(), key=lambda t: -t[1]))
         )
 
 

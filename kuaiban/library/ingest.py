@@ -198,6 +198,12 @@ def _child_rows(doc: ParsedDocument, doc_id: int) -> dict[type, list[dict]]:
     }
 
 
+def _unique(texts: list[str]) -> tuple[list[str], list[list[str]]]:
+    """The distinct texts and their tokens."""
+    distinct = list(dict.fromkeys(texts))
+    return distinct, tokenize_many(distinct)
+
+
 def _citations(doc: ParsedDocument, known_nos: dict[str, int], known_titles: dict[str, int]):
     """(cited 文号 or None, cited title or None, target id or None), once each, in text order."""
     text = doc.body + "\n" + "\n".join(p.text for a in doc.attachments for p in a.paragraphs)
@@ -267,7 +273,11 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
     docs = parse_corpus(directory, on_file=on_file)
     records = standing.standings(docs)
     passages = [build_passages(doc) for doc in docs]
-    tokens = tokenize_many([" ".join((p["context"], p["text"])) for ps in passages for p in ps])
+    flat = [p for ps in passages for p in ps]
+    # a part's context (its parents' headings) repeats for each sibling: segment each heading once
+    contexts = dict(zip(*_unique([p["context"] for p in flat]), strict=True))
+    tokens = [contexts[p["context"]] + own for p, own in zip(flat, tokenize_many([p["text"] for p in flat]),
+                                                             strict=True)]
     names = set(report.files)
     today = dt.date.today()
 

@@ -54,6 +54,7 @@ REGION_BOOST = 1.25  # multiplier for documents of a region the query names
 YEAR_BOOST = 1.25  # multiplier for documents of a year the query names (2020年, 2021)
 THESAURUS_WEIGHT = 0.5  # a 同义词词林 synonym of a query word (kuaiban.library.thesaurus)
 THESAURUS_PER_WORD = 8  # at most this many of them per word, those the library prints
+THESAURUS_RARE = 20  # only words in at most this many passages are translated: everyday words, not the texts' own
 DOC_NO_SCORE = 1000.0  # an exact 文号 match outranks any text score
 SNIPPET_CHARS = 120
 
@@ -390,8 +391,13 @@ class SearchIndex:
                     terms[t] = SYNONYM_WEIGHT
         if self.thesaurus:
             for tok in tokens:
+                own = self.vocab.get(tok)
+                if own is not None and len(self._passage_post.ids.get(own, ())) > THESAURUS_RARE:
+                    continue  # the library speaks this word itself (基本, 人员, 退休): no need to translate it
                 added = 0
                 for alt in thesaurus.synonyms(tok):
+                    if len(alt) < 2:
+                        continue
                     t = self.vocab.get(alt)
                     if t is not None and t not in terms:
                         terms[t] = THESAURUS_WEIGHT
