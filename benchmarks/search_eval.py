@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from kuaiban.corpus.titles import title_key  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
-from kuaiban.library.models import Document, Passage  # noqa: E402
+from kuaiban.library.models import ArticleRow, Document, Passage, UnitRow  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
 
 QUESTIONS = ROOT / "data" / "eval" / "questions.yaml"
@@ -112,12 +112,26 @@ def run_index(index: SearchIndex, questions: list[dict], passes: int = 1) -> tup
     return ranked, times
 
 
-def clause_in_top(index: SearchIndex, question: dict, expected: set[int]) -> bool:
-    """Whether the clause that answers ``question`` (its label: 第N条 or 一（二）) is among the first K
-    passages, in one of the expected documents."""
+def clause_lines(session: Session) -> dict[tuple[int, str], int]:
+    """(document id, label as cited: 第N条 or 一（二） or 第N段) → its first line."""
+    out: dict[tuple[int, str], int] = {}
+    for doc_id, label, attachment, line in session.execute(
+            select(UnitRow.document_id, UnitRow.label, UnitRow.attachment, UnitRow.line)):
+        out.setdefault((doc_id, (attachment or "") + label), line)
+    for doc_id, number, attachment, line in session.execute(
+            select(ArticleRow.document_id, ArticleRow.number, ArticleRow.attachment, ArticleRow.line)):
+        out.setdefault((doc_id, f"{attachment or ''}第{number}条"), line)
+    return out
+
+
+def clause_in_top(index: SearchIndex, question: dict, expected: set[int],
+                  lines: dict[tuple[int, str], int]) -> bool:
+    """Whether the clause that answers ``question`` (its label: 第N条, 一（二）, 第N段) is inside one of the
+    first K passages, in one of the expected documents."""
     for hit in index.search(question["question"], limit=K, per_document=False):
-        label = f"第{hit.article}条" if hit.article is not None else hit.unit
-        if hit.document_id in expected and label == question["clause"]:
+        line = lines.get((hit.document_id, question["clause"]))
+        if hit.document_id in expected and line is not None and \
+                hit.source["start_line"] <= line <= hit.source["end_line"]:
             return True
     return False
 
@@ -185,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             "kuaiban − 同义词词林": SearchIndex.build(session, thesaurus=False),
         }
         base_ranked, base_times = bm25_baseline(session, questions)
+        lines = clause_lines(session)
     answerable = [q for q in questions if expected[q["id"]]]
 
     run_index(index, questions[:10])  # warm-up: jieba's query path, numpy
@@ -211,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     results = table["all"]
 
     clause_questions = [q for q in questions if q.get("clause")]
-    clause_found = {q["id"]: clause_in_top(index, q, expected[q["id"]]) for q in clause_questions}
+    clause_found = {q["id"]: clause_in_top(index, q, expected[q["id"]], lines) for q in clause_questions}
 
     n = len(questions)
     print(f"questions: {n} ({n - len(answerable)} with no expected document in the library); "

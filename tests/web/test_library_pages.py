@@ -156,3 +156,9 @@ def test_results_page_through_and_filter_on_validity_that_day(app_client):
     in_2020 = app_client.get("/library", params={"region": "湖南", "status": "尚未生效", "as_of": "2020-03-01"})
     assert in_2020.status_code == 200 and "符合条件的文件" in in_2020.text
     assert app_client.get("/library", params={"region": "湖南", "page": "x"}).status_code == 422
+
+
+def test_a_calculators_clause_links_to_the_numbered_part_that_holds_it(app_client):
+    # kuaiban/rules/sources.yaml hn_pa_flat: 湘人社规〔2020〕11号 二、调整标准（一） "退休人员每人每月增加基本养老金 50 元"
+    page = app_client.get("/calc/pension_adjustment").text
+    assert re.search(r'<a href="/library/doc/\d+#s2-1" class="clause-link">湘人社规〔2020〕11号', page)
