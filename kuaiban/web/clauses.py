@@ -2,7 +2,8 @@
 
 A source names its document by 文号 (or by title when it has none), an article or item (第四条,
 二、（一）…) and a verbatim quote. The link goes to /library/doc/<id>#art-<N> when the quote lies in
-an article 第N条, else to the paragraph holding the quote (#l<line>) or the attachment (#att-<i>: explainers
+an article 第N条, else to the numbered part holding it (#s2-1 for 二（一）), else to the paragraph holding
+the quote (#l<line>) or the attachment (#att-<i>: explainers
 such as 解读 are kept as attachments), else to the document; when the
 library does not hold the document the page shows the quote and its compilation file instead.
 """
@@ -34,7 +35,7 @@ class ClauseLink:
     file: str
     url: str | None  # None: the library does not hold the document
     document_title: str | None
-    where: str  # "article", "paragraph", "attachment", "document" or "" (not held)
+    where: str  # "article", "part", "paragraph", "attachment", "document" or "" (not held)
 
     @property
     def label(self) -> str:
@@ -86,6 +87,10 @@ def resolve(session: Session, source: Source) -> ClauseLink:
             return ClauseLink(**base, url=f"{url}#art-{a.number}", document_title=doc.title, where="article")
     if number is not None and any(a.number == number for a in main_articles):
         return ClauseLink(**base, url=f"{url}#art-{number}", document_title=doc.title, where="article")
+    parts = [u for u in doc.units if u.anchor.startswith(("s", "f"))]  # numbered parts, innermost last
+    holding = [u for u in parts if probe and probe in _squash(u.text)]
+    if holding:
+        return ClauseLink(**base, url=f"{url}#{holding[-1].anchor}", document_title=doc.title, where="part")
     for text, line, _heading in doc.paragraphs:
         if probe and probe in _squash(text):
             return ClauseLink(**base, url=f"{url}#l{line}", document_title=doc.title, where="paragraph")

@@ -62,7 +62,7 @@ def test_each_form_labels_every_field_and_links_every_clause_it_implements(app_c
         assert source(key).doc_no in clauses
     # every clause the calculators cite is in the library: each one links to its document
     assert clauses.count('class="clause-link"') == len(calc.sources)
-    assert len(re.findall(r'<a href="/library/doc/\d+(#(art-\d+|l\d+|att-\d+))?" class="clause-link"', clauses)) == len(calc.sources)
+    assert len(re.findall(r'<a href="/library/doc/\d+(#(art-\d+|l\d+|att-\d+|[sf][\d-]+))?" class="clause-link"', clauses)) == len(calc.sources)
 
 
 def test_bad_values_get_the_clis_message_next_to_each_field(app_client):
@@ -96,7 +96,7 @@ def test_the_answer_is_the_calculators_with_each_step_cited(app_client):
     assert steps.count('class="clause-link"') == len(expected["explanation"])
     for step in expected["explanation"]:
         assert step["text"] in steps
-    assert re.search(r'依据：<a href="/library/doc/\d+#(art-\d+|l\d+)" class="clause-link">湘人社规〔2020〕11号', steps)
+    assert re.search(r'依据：<a href="/library/doc/\d+#(art-\d+|l\d+|s[\d-]+)" class="clause-link">湘人社规〔2020〕11号', steps)
 
 
 def csv_bytes(rows: list[dict], encoding: str = "utf-8") -> bytes:
