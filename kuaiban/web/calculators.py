@@ -33,7 +33,7 @@ def _step_source(cited: dict) -> Source:
     for s in all_sources().values():
         if (s.doc_no, s.article, s.quote) == (cited["doc_no"], cited["article"], cited["quote"]):
             return s
-    return Source(key=f"{cited['doc_no']}|{cited['article']}", file="", **cited)
+    return Source(key=f"{cited['doc_no']}|{cited['article']}", file="", lines=(0, 0), **cited)
 
 
 def _clauses(request: Request, session: Session, calc: Calculator) -> list[ClauseLink]:

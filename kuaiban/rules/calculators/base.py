@@ -17,6 +17,7 @@ import numpy as np
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.enums import Region
+from kuaiban.rules.regions import names, region_of
 from kuaiban.rules.sources import source
 from kuaiban.rules.system import tax_benefit_system
 
@@ -24,7 +25,16 @@ Columns = dict[str, np.ndarray]
 
 
 class CalculatorError(ValueError):
-    """Bad input or a case no rule covers; the message names the field or the gap."""
+    """Bad input or a case no rule covers; `.field` is the input at fault, as data.
+
+    The message still starts with the field (`字段：说明`, kuaiban/rules/messages.py), so a caller that
+    only has the text can tell; `field` defaults to that prefix.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field if field is not None else msg.field_of(message)
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,8 @@ def step(text: str, value: Any, source_key: str) -> dict[str, Any]:
     return {"text": text, "value": value, "source": source(source_key).as_json()}
 
 
-REGION_BY_NAME = {member.value: member for member in Region} | {member.name: member for member in Region}
+# every spelling of a province: 湖南, 湖南省, hunan, 430000 (county codes are resolved by region_of)
+REGION_BY_NAME = names()
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -79,6 +90,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
                 raise CalculatorError(msg.not_whole(name, raw))
             return int(raw)
         return float(raw)
+    if spec.type == "region" and isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)  # a GB/T 2260 code given as a JSON number: 430000
     if not isinstance(raw, str):
         raise CalculatorError(msg.not_string(name, raw))
     if spec.type == "date":
@@ -93,8 +106,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
             raise CalculatorError(msg.not_month(name, raw))
         return raw
     if spec.type == "region":
-        region = REGION_BY_NAME.get(raw.strip())
-        if region is None or region is Region.unknown:
+        region = region_of(raw)
+        if region is None:
             raise CalculatorError(msg.unknown_region(name, spec.choices, raw))
         return region
     if spec.type == "choice":
@@ -128,6 +141,11 @@ class Calculator:
     coverage: list[dict[str, str]] = field(default_factory=list)
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # page grouping: citizens | employers | caseworkers, and a Chinese theme
+    audience: str = ""
+    theme: str = ""
+    examples: tuple[dict[str, Any], ...] = ()  # worked {input, value} cases a page can show
+    spec: Any = None  # the loaded spec (kuaiban/rules/calculators/declarative.py) when written as one
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -138,6 +156,9 @@ class Calculator:
             "coverage": self.coverage,
             "sources": [source(key).as_json() | {"key": key} for key in self.sources],
             "notes": list(self.notes),
+            "audience": self.audience,
+            "theme": self.theme,
+            "examples": list(self.examples),
         }
 
     def parse(self, raw: Any) -> dict[str, Any]:
