@@ -82,6 +82,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="contribution_base",
     title="社会保险月缴费基数（按上下限封顶保底）",
+    audience="caseworkers",
+    theme="社会保险缴费",
     unit="CNY/month",
     fields=FIELDS,
     variable="contribution_base",

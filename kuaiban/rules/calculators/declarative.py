@@ -205,8 +205,18 @@ class Spec:
                 out[name] = columns[name]
         return out
 
+    def typed(self, name: str, number: float) -> Any:
+        """A computed variable as its type: a boolean, an enum member (its Chinese value), or a number."""
+        variable = self.system.variables[name]
+        if variable.value_type is bool:
+            return bool(number)
+        if variable.value_type.__name__ == "Enum":
+            return list(variable.possible_values)[int(number)].value
+        return number
+
     def scope(self, values: dict[str, Any], computed: dict[str, float]) -> Scope:
-        names: dict[str, Any] = {name: None for name in self.by_name} | dict(values) | dict(computed)
+        typed = {name: self.typed(name, number) for name, number in computed.items()}
+        names: dict[str, Any] = {name: None for name in self.by_name} | dict(values) | typed
         scope = Scope(names, self.instant(values))
         for name, expression in self.lets.items():  # in order: a let may read the ones before it
             names[name] = scope.evaluate(str(expression))
@@ -219,7 +229,7 @@ class Spec:
 
     def explain(self, values: dict[str, Any], computed: dict[str, float]):
         scope = self.scope(values, computed)
-        value = self._round(computed[self.data["output"]])
+        value = self._round(scope.names[self.data["output"]])
         details: dict[str, Any] = {}
         for name, expression in (self.data.get("details") or {}).items():
             details[name] = None if expression is None else self._round(scope.evaluate(str(expression)))

@@ -202,6 +202,8 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="pension_adjustment",
     title="退休人员基本养老金调整（月增加额）",
+    audience="citizens",
+    theme="养老保险待遇",
     unit="CNY/month",
     fields=FIELDS,
     variable="pension_adjustment",

@@ -108,6 +108,8 @@ def subsidy_explain(values: dict[str, Any], r: dict[str, float]):
 RESIDENTS_PENSION = Calculator(
     name="residents_pension",
     title="湖南省城乡居民基本养老保险月待遇",
+    audience="citizens",
+    theme="养老保险待遇",
     unit="CNY/month",
     fields=PENSION_FIELDS,
     variable="residents_pension",
@@ -126,6 +128,8 @@ RESIDENTS_PENSION = Calculator(
 RESIDENTS_CONTRIBUTION_SUBSIDY = Calculator(
     name="residents_contribution_subsidy",
     title="湖南省城乡居民养老保险政府缴费补贴",
+    audience="caseworkers",
+    theme="养老保险待遇",
     unit="CNY/year",
     fields=SUBSIDY_FIELDS,
     variable="residents_contribution_subsidy",

@@ -90,6 +90,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="social_insurance_relief",
     title="2020年阶段性减免企业三项社会保险单位缴费（减免份额及金额）",
+    audience="employers",
+    theme="社会保险缴费",
     unit="share of employer contribution",
     fields=FIELDS,
     variable="social_insurance_relief_share",

@@ -207,6 +207,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="stable_job_refund",
     title="失业保险稳岗返还（湖南 2020 一般／困难企业；全国 2021 普惠性）",
+    audience="employers",
+    theme="稳岗与就业补贴",
     unit="CNY",
     fields=FIELDS,
     variable="stable_job_refund",

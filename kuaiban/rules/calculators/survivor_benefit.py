@@ -104,6 +104,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="survivor_benefit",
     title="企业职工基本养老保险遗属待遇（丧葬补助金＋抚恤金）",
+    audience="citizens",
+    theme="养老保险待遇",
     unit="CNY",
     fields=FIELDS,
     variable="survivor_benefit",

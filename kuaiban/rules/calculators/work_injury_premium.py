@@ -103,6 +103,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="work_injury_premium",
     title="湖南省工伤保险费（行业基准费率；工程项目1.8‰）",
+    audience="employers",
+    theme="社会保险缴费",
     unit="CNY",
     fields=FIELDS,
     variable="work_injury_premium",
