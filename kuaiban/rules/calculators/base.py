@@ -17,6 +17,7 @@ import numpy as np
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.enums import Region
+from kuaiban.rules.expressions import plain_number
 from kuaiban.rules.regions import names, region_of
 from kuaiban.rules.sources import source
 from kuaiban.rules.system import tax_benefit_system
@@ -250,6 +251,26 @@ def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: i
     for name, array in variables.items():
         simulation.set_input(name, period, array)
     return {name: np.asarray(simulation.calculate(name, period)) for name in outputs}
+
+
+def parameters_at(instant: str):
+    """The parameters in force on `instant` (explanations take their figures from here, not literals)."""
+    return tax_benefit_system().parameters(instant)
+
+
+def took_effect(parameter, instant: str) -> date:
+    """The day the value of `parameter` (a Parameter, not a value) in force on `instant` took effect."""
+    return date.fromisoformat(next(at.instant_str for at in parameter.values_list if at.instant_str <= instant))
+
+
+def day_text(day: date) -> str:
+    """2020年7月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def num(value: float) -> str:
+    """A number as an explanation writes it: every digit kept (10056.93, not 10056.9), no exponent."""
+    return plain_number(value)
 
 
 def money(value: float) -> float:
