@@ -32,6 +32,7 @@ from kuaiban.rules.calculators.base import single_row, vector_simulation
 from kuaiban.rules.formulas import MONTHS_PER_YEAR
 from kuaiban.rules.system import tax_benefit_system
 
+
 def _generators() -> dict:
     """The case generators of test_population.py (tests import by path here: --import-mode=importlib)."""
     spec = importlib.util.spec_from_file_location("population_cases", Path(__file__).with_name("test_population.py"))
