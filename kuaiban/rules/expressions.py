@@ -7,7 +7,7 @@ arithmetic, comparisons, ``and/or/not``, ``x if c else y`` and the functions in 
 no attribute other than a parameter path, no call other than those functions.
 
 A template is text with ``{expression}`` or ``{expression:format}`` holes (format ``%`` shows a share as
-a percentage; ``.2f`` a fixed number of decimals). The template's own text holds no figure: every
+a percentage; ``.2f`` a fixed number of decimals; ``.4g`` significant digits). The template's own text holds no figure: every
 number of an explanation comes from a hole (tests/rules/test_explanation_numbers.py).
 """
 
@@ -90,7 +90,7 @@ def until(ref: Any) -> str:
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
-            ast.NotIn: lambda a, b: a not in b}
+            ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod}
 
@@ -187,7 +187,7 @@ class Scope:
 
 
 HOLE = re.compile(r"\{([^{}]+)\}")
-FORMAT = re.compile(r"^(.*?):(%|\.\d+f|\.\d+%)$")
+FORMAT = re.compile(r"^(.*?):(%|\.\d+[fg%])$")
 
 
 def holes(template: str) -> list[str]:
