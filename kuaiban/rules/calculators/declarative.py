@@ -52,8 +52,6 @@ def _field(entry: dict[str, Any], where: str) -> Field:
     _require(set(entry) <= INPUT_KEYS, where, f"unknown input keys {sorted(set(entry) - INPUT_KEYS)}")
     _require(entry["type"] in INPUT_TYPES, where, f"input {entry['name']}: type {entry['type']!r} unknown")
     official = bool(entry.get("official_figure"))
-    _require(not official or "clause" in entry, where,
-             f"official figure {entry['name']} names the clause that refers to it (clause:)")
     return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
                  required=official or entry.get("required", True), choices=tuple(entry.get("choices", ())))
 
@@ -220,7 +218,7 @@ class Spec:
     def scope(self, values: dict[str, Any], computed: dict[str, float]) -> Scope:
         typed = {name: self.typed(name, number) for name, number in computed.items()}
         names: dict[str, Any] = {name: None for name in self.by_name} | dict(values) | typed
-        scope = Scope(names, self.instant(values))
+        scope = Scope(names, self.instant(values), values.get(self.region) if self.region else None)
         for name, expression in self.lets.items():  # in order: a let may read the ones before it
             names[name] = scope.evaluate(str(expression))
         return scope
@@ -256,8 +254,10 @@ class Spec:
         for name, entry in self.inputs.items():
             if entry.get("official_figure") and name in values:
                 unit = entry.get("unit") or ""
+                # cited: the clause that refers to the figure, else the spec's first clause
+                key = entry.get("clause") or self.steps[0]["clause"]
                 steps.append({"text": f"{entry['label']}：{shown(values[name])}{unit}（官方数字由使用者提供，汇编未载明）",
-                              "value": values[name], "source": source(entry["clause"]).as_json()})
+                              "value": values[name], "source": source(key).as_json()})
         if self.ceiling:
             details["is_ceiling"] = bool(self.ceiling is True or scope.evaluate(str(self.ceiling)))
         return value, details, steps
