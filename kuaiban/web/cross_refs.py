@@ -43,13 +43,13 @@ def _index() -> dict[str, list[dict]]:
             clause = source(key)
             add(clause.doc_no, "计算器", calc.title, f"/calc/{calc.name}", clause.article)
     for bundle in catalogue.bundles():
-        add(bundle.source.wenhao, "快办“一件事”", bundle.name, f"/services#bundle-{bundle.seq}",
+        add(bundle.source.doc_no, "快办“一件事”", bundle.name, f"/services#bundle-{bundle.seq}",
             bundle.source.attachment)
     speedup = catalogue.speedup()
     if speedup:
-        wenhaos = {item.source.wenhao for item in speedup}
-        for wenhao in wenhaos:
-            add(wenhao, "快办事项时限", f"快办行动 {sum(i.source.wenhao == wenhao for i in speedup)} 个事项的办理时限",
+        doc_nos = {item.source.doc_no for item in speedup}
+        for doc_no in doc_nos:
+            add(doc_no, "快办事项时限", f"快办行动 {sum(i.source.doc_no == doc_no for i in speedup)} 个事项的办理时限",
                 "/services", None)
     return {k: list(v.values()) for k, v in found.items()}
 
