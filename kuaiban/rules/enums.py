@@ -15,6 +15,7 @@ class Region(Enum):
     shanghai = "上海"
     tianjin = "天津"
     hubei = "湖北"
+    shandong = "山东"
 
 
 class PensionScheme(Enum):
