@@ -16,9 +16,9 @@ from kuaiban.rules.formulas import parameter_or_none, to_date
 RECORDS_FROM_2019 = to_date("2019-01-01")
 # 人社部发〔2021〕29号 六：保障范围为2021年1月1日之后新发生的参保失业人员
 COVERED_FROM_2021 = to_date("2021-01-01")
-REFERENCES = ["bj_tla_conditions", "bj_tla_amount", "bj_tla_period", "bj_tla_once", "nat_tla_2020",
+REFERENCES = ("bj_tla_conditions", "bj_tla_amount", "bj_tla_period", "bj_tla_once", "nat_tla_2020",
               "nat_tla_equal_contributors", "sd_tla_conditions", "sd_tla_amount", "sd_tla_not_concurrent",
-              "nat_us_2021", "nat_2021_deadline"]
+              "nat_us_2021", "nat_2021_deadline")
 
 
 def _beijing_2020(person, period, parameters):
@@ -75,7 +75,7 @@ class temporary_living_allowance_months(Variable):
     definition_period = DateUnit.MONTH
     label = "临时生活补助最长领取月数（各统筹地区可在此以内确定具体期限）"
     unit = "month"
-    reference = ["bj_tla_amount", "nat_tla_2020", "sd_tla_amount", "nat_us_2021"]
+    reference = ("bj_tla_amount", "nat_tla_2020", "sd_tla_amount", "nat_us_2021")
 
     def formula_2020_05(person, period, parameters):
         beijing = _beijing_2020(person, period, parameters)
@@ -91,7 +91,7 @@ class temporary_living_allowance_total(Variable):
     definition_period = DateUnit.MONTH
     label = "临时生活补助最多合计（月标准×最长月数）"
     unit = "currency-CNY"
-    reference = ["bj_tla_amount", "nat_tla_2020"]
+    reference = ("bj_tla_amount", "nat_tla_2020")
 
     def formula(person, period, parameters):
         return person("temporary_living_allowance", period) * person("temporary_living_allowance_months", period)

@@ -13,8 +13,8 @@ from kuaiban.rules.formulas import parameter_or_none, to_date
 
 # 人社部发〔2021〕29号 六：保障范围为2021年1月1日之后新发生的参保失业人员
 COVERED_FROM_2021 = to_date("2021-01-01")
-REFERENCES_NATIONAL = ["nat_us_2020", "nat_us_stop", "hn_us_2020", "hb_us_2020", "sd_us_standard", "sd_us_once",
-                       "nat_us_2021", "nat_2021_deadline"]
+REFERENCES_NATIONAL = ("nat_us_2020", "nat_us_stop", "hn_us_2020", "hb_us_2020", "sd_us_standard", "sd_us_once",
+                       "nat_us_2021", "nat_2021_deadline")
 
 
 def _beijing_2020(person, period, parameters):
@@ -39,7 +39,7 @@ class unemployment_subsidy_eligible(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "可以申领失业补助金（申领月份在执行期内、属于适用对象、未领过、未同时领失业保险金、无停发情形）"
-    reference = ["bj_us_conditions", "bj_us_once", "bj_us_not_concurrent", *REFERENCES_NATIONAL]
+    reference = ("bj_us_conditions", "bj_us_once", "bj_us_not_concurrent", *REFERENCES_NATIONAL)
 
     def formula_2020_03(person, period, parameters):
         return _eligible(person, period, parameters)
@@ -54,7 +54,7 @@ class unemployment_subsidy_is_ceiling(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "答案为上限（“不超过当地失业保险金的80%”，具体标准由统筹地区确定）"
-    reference = ["nat_us_2020", "sd_us_standard"]
+    reference = ("nat_us_2020", "sd_us_standard")
 
     def formula(person, period, parameters):
         return person("unemployment_subsidy_eligible", period) & ~_beijing_2020(person, period, parameters)
@@ -66,7 +66,7 @@ class unemployment_subsidy(Variable):
     definition_period = DateUnit.MONTH
     label = "失业补助金月标准（北京2020年为定额；其他为不超过当地失业保险金80%的上限）"
     unit = "currency-CNY"
-    reference = ["bj_us_amount", *REFERENCES_NATIONAL]
+    reference = ("bj_us_amount", *REFERENCES_NATIONAL)
 
     def formula_2020_03(person, period, parameters):
         eligible = person("unemployment_subsidy_eligible", period)
@@ -88,7 +88,7 @@ class unemployment_subsidy_months(Variable):
     definition_period = DateUnit.MONTH
     label = "失业补助金领取月数（最长）"
     unit = "month"
-    reference = ["bj_us_amount", "nat_us_2020", "sd_us_standard", "nat_us_2021"]
+    reference = ("bj_us_amount", "nat_us_2020", "sd_us_standard", "nat_us_2021")
 
     def formula_2020_03(person, period, parameters):
         months = parameter_or_none(parameters, period.start, "unemployment_subsidy.months") or 0
@@ -101,7 +101,7 @@ class unemployment_subsidy_total(Variable):
     definition_period = DateUnit.MONTH
     label = "失业补助金合计（月标准×领取月数；月标准为上限时合计亦为上限）"
     unit = "currency-CNY"
-    reference = ["bj_us_amount", "nat_us_2020"]
+    reference = ("bj_us_amount", "nat_us_2020")
 
     def formula(person, period, parameters):
         return person("unemployment_subsidy", period) * person("unemployment_subsidy_months", period)
@@ -112,7 +112,7 @@ class unemployment_insurance_transfer_on_hold(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "领取失业补助金期间不办理失业保险关系转出（转入）"
-    reference = ["bj_us_once", "sd_us_once"]
+    reference = ("bj_us_once", "sd_us_once")
 
     def formula(person, period, parameters):
         # 山东：申请人承诺同意停发并在转入地不再申领的，可按规定办理转移
