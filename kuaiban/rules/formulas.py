@@ -7,8 +7,6 @@ from datetime import date
 
 import numpy as np
 
-from kuaiban.rules.enums import Region
-
 MONTHS_PER_YEAR = 12
 
 
@@ -58,18 +56,14 @@ def parameter_or_none(parameters, instant, path: str):
     return node
 
 
-# Parameter node of each region under a region-keyed parameter (GB/T 2260 province code).
-REGION_NODES = {Region.hunan: "r430000", Region.shandong: "r370000", Region.chongqing: "r500000",
-                Region.shanghai: "r310000", Region.beijing: "r110000", Region.tianjin: "r120000",
-                Region.hubei: "r420000"}
+def regional(person, period, parameters, path: str) -> np.ndarray:
+    """A region-keyed parameter (children r430000 …) at the period's first day, per person; NaN where none.
 
+    `regions.by_region` over the node at `path`, or all NaN where no child of it is in force.
+    """
+    from kuaiban.rules.regions import by_region
 
-def by_region(person, period, parameters, path: str, default=0.0) -> np.ndarray:
-    """A region-keyed parameter (children r430000 …) as an array over persons; `default` where none is in force."""
-    region = person("region", period)
-    result = np.full(person.count, default, dtype=np.float64)
-    for member, node in REGION_NODES.items():
-        value = parameter_or_none(parameters, period.start, f"{path}.{node}")
-        if value is not None:
-            result = np.where(region == member, value, result)
-    return result
+    node = parameter_or_none(parameters, period.start, path)
+    if node is None:
+        return np.full(person.count, np.nan)
+    return by_region(node, person("region", period))

@@ -10,7 +10,7 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Person
-from kuaiban.rules.formulas import MONTHS_PER_YEAR, by_region, parameter_or_none, to_date
+from kuaiban.rules.formulas import MONTHS_PER_YEAR, parameter_or_none, regional, to_date
 from kuaiban.rules.variables.inputs import UNKNOWN_DATE
 
 # 人社部发〔2020〕40号 二：自2019年12月起（期满在此之后的失业人员）
@@ -77,8 +77,8 @@ class unemployment_benefit_years_before_retirement(Variable):
     def formula_2019_12(person, period, parameters):
         node = "unemployment_benefit.to_retirement.years_before_retirement"
         national = parameter_or_none(parameters, period.start, f"{node}.national") or 0.0
-        regional = by_region(person, period, parameters, node, default=np.nan)
-        return np.where(np.isnan(regional), national, regional)
+        by_province = regional(person, period, parameters, node)
+        return np.where(np.isnan(by_province), national, by_province)
 
 
 class unemployment_benefit_to_retirement(Variable):
@@ -125,5 +125,5 @@ class unemployment_benefit_late_claim_paid(Variable):
     reference = ("sd_ub_late_claim",)
 
     def formula(person, period, parameters):
-        window = by_region(person, period, parameters, "unemployment_benefit.late_claim.window_days", default=np.nan)
+        window = regional(person, period, parameters, "unemployment_benefit.late_claim.window_days")
         return ~np.isnan(window) & (person("claim_delay_days", period) > np.nan_to_num(window, nan=0.0))
