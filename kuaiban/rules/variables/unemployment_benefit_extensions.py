@@ -75,7 +75,7 @@ class unemployment_benefit_years_before_retirement(Variable):
     reference = ("nat_ub_to_retirement", "hn_ub_to_retirement", "sd_ub_to_retirement", "sh_ub_to_retirement")
 
     def formula_2019_12(person, period, parameters):
-        node = "unemployment_benefit.to_retirement.years_before_retirement"
+        node = "unemployment_benefit_to_retirement.years_before_retirement"
         national = parameter_or_none(parameters, period.start, f"{node}.national") or 0.0
         by_province = regional(person, period, parameters, node)
         return np.where(np.isnan(by_province), national, by_province)
