@@ -52,15 +52,17 @@ def test_a_region_is_a_name_a_full_name_or_a_gbt2260_code() -> None:
 
 def test_coverage_and_gaps_come_from_the_parameters_in_force() -> None:
     calc = get("unemployment_benefit")
-    assert calc.coverage == [{"region": "北京", "dates": "2020-07-01 起", "doc_no": "京人社发[2020]8号"}]
-    assert [f.choices for f in calc.fields if f.name == "region"] == [("北京",)]
+    # rules-benefits added 湖南, 山东 and 重庆 (90 % of the minimum wage) beside Beijing's table
+    assert {"region": "北京", "dates": "2020-07-01 起", "doc_no": "京人社发[2020]8号"} in calc.coverage
+    assert {"region": "湖南", "dates": "2020-03-01 起", "doc_no": "湘人社规〔2020〕2号"} in calc.coverage
+    assert [set(f.choices) for f in calc.fields if f.name == "region"] == [{"北京", "湖南", "山东", "重庆"}]
     with pytest.raises(CalculatorError) as before:
         calc.run(BEIJING | {"month": "2020-06"})
     assert before.value.field == "month"
     assert str(before.value) == "month：没有规则覆盖 北京 2020-06（已有：北京 2020-07-01 起，京人社发[2020]8号）"
     with pytest.raises(CalculatorError) as elsewhere:
-        calc.run(BEIJING | {"region": "430000"})
-    assert elsewhere.value.field == "region" and "湖南" in str(elsewhere.value)
+        calc.run(BEIJING | {"region": "120000"})
+    assert elsewhere.value.field == "region" and "天津" in str(elsewhere.value) and "湖南" in str(elsewhere.value)
 
 
 def test_a_check_of_the_spec_names_its_field() -> None:
@@ -128,8 +130,12 @@ def test_a_region_keyed_node_is_read_for_the_case_region() -> None:
     from kuaiban.rules.enums import Region
     from kuaiban.rules.expressions import Scope
 
-    # parameters/unemployment_benefit has one child per region (beijing): read without naming it
-    scope = Scope({"region": Region.beijing}, "2020-08-01", Region.beijing)
-    assert scope.evaluate("p.unemployment_benefit.amount_20_plus") == 1925
-    assert scope.evaluate("p.unemployment_benefit[region].amount_20_plus") == 1925
-    assert scope.evaluate("p.unemployment_benefit.beijing.amount_20_plus") == 1925
+    # parameters/stable_job_refund_regional has one child per region (r370000, r120000): read without naming it
+    # (unemployment_benefit gained non-regional children in rules-benefits: minimum_wage_share, late_claim)
+    scope = Scope({"region": Region.shandong}, "2020-08-01", Region.shandong)
+    assert scope.evaluate("p.stable_job_refund_regional.general_share") == 0.5
+    assert scope.evaluate("p.stable_job_refund_regional[region].general_share") == 0.5
+    assert scope.evaluate("p.stable_job_refund_regional.r370000.general_share") == 0.5
+    # a leaf-level region-keyed node too: 湖南 失业保险金 = 90 % of the minimum wage
+    hunan = Scope({"region": Region.hunan}, "2020-08-01", Region.hunan)
+    assert hunan.evaluate("p.unemployment_benefit.minimum_wage_share") == 0.9

@@ -190,7 +190,7 @@ class Calculator:
         columns = self.to_variables(single_row(values), period)
         wanted = (*self.explain_variables, self.variable)
         computed = simulate(columns, period, wanted, count=1)
-        scalars = {name: float(array[0]) for name, array in computed.items()}
+        scalars = {name: _scalar(array[0]) for name, array in computed.items()}
         value, details, steps = self.explain(values, scalars)
         return {
             "calculator": self.name,
@@ -199,6 +199,13 @@ class Calculator:
             "details": details,
             "explanation": steps,
         }
+
+
+def _scalar(item: Any) -> Any:
+    """One computed value for the explanation: a date variable as its ISO day (unit "date"), else a float."""
+    if isinstance(item, np.datetime64 | date):
+        return str(np.datetime64(item, "D"))
+    return float(item)
 
 
 def enum_codes(enum, names: np.ndarray) -> np.ndarray:
