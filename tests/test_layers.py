@@ -42,7 +42,8 @@ FORBIDDEN = {
     "services": {"unemployment"} | INTERFACES,
     "unemployment": {"services"} | INTERFACES,
     "library": INTERFACES | {"services", "unemployment", "rules"},
-    "rules": INTERFACES | {"services", "unemployment", "library", "platform"},
+    # rules may use the platform's working-day calendar only (test below): deadlines are computed rules
+    "rules": INTERFACES | {"services", "unemployment", "library"},
     "corpus": INTERFACES | {"services", "unemployment", "library", "rules", "platform"},
     "api": {"web"},
     "web": {"api"},
@@ -56,3 +57,28 @@ def test_no_package_imports_what_stands_above_or_beside_it(package: str) -> None
              for path in modules_of(package) if "migrations" not in path.parts
              for name in imports_of(path) & FORBIDDEN[package]}
     assert not wrong, "\n".join(sorted(wrong))
+
+
+RULES_MAY_USE = {"kuaiban.platform.calendar"}  # a leaf: chinese-calendar and the standard library, no database
+
+
+def platform_modules_of(path: Path) -> set[str]:
+    """The kuaiban.platform modules a file imports, by full name."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kuaiban.platform"):
+            found |= ({node.module} if node.module != "kuaiban.platform"
+                      else {f"kuaiban.platform.{alias.name}" for alias in node.names})
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("kuaiban.platform")}
+    return found
+
+
+def test_rules_use_only_the_platform_calendar() -> None:
+    wrong = {f"{path.relative_to(PACKAGE)} → {name}" for path in modules_of("rules")
+             for name in platform_modules_of(path) - RULES_MAY_USE}
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_the_calendar_the_rules_use_imports_nothing_of_kuaiban() -> None:
+    assert not imports_of(PACKAGE / "platform" / "calendar.py")
