@@ -42,3 +42,16 @@ def optional(node, name: str, default):
     except Exception:  # ParameterNotFoundError / KeyError: this region has no such rule
         return default
     return default if value is None else value
+
+
+def by_region(population, period, parameters, calculator: str, probe: str, compute, default,
+              code_variable: str = "enterprise_region_code") -> np.ndarray:
+    """`compute(node)` for the rows of each region whose rule is in force at the period's start; `default`
+    for rows no region covers (a gap, which the calculator reports)."""
+    province = province_of(population(code_variable, period))
+    out = np.full(population.count, default)
+    for code, node in regional_nodes(parameters, period.start, calculator, probe):
+        here = province == code
+        if here.any():
+            out = np.where(here, compute(node), out)
+    return out
