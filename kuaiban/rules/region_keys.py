@@ -2,7 +2,8 @@
 ``r<code>`` (OpenFisca keys must be identifiers), e.g. ``work_for_training_subsidy.r430000``.
 
 A case's region is its GB/T 2260 code (a province, or a county where a rule lists counties); the rule of
-a province applies to every code inside it.
+a region applies to every code inside it (``r440000`` to all of 广东, ``r440100`` to 广州 and its districts),
+and where both cover a case the more specific one wins.
 """
 
 from __future__ import annotations
@@ -44,14 +45,29 @@ def optional(node, name: str, default):
     return default if value is None else value
 
 
+def code_prefix(code: str) -> str:
+    """The digits that every code inside `code` starts with: 440000 → 44, 440100 → 4401, 440106 → 440106."""
+    code = str(code)
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
+
+
+def covered_by(codes: np.ndarray, region: str) -> np.ndarray:
+    """True where a case's code lies inside `region` (its own code or one below it)."""
+    prefix = code_prefix(region)
+    return np.array([str(c).isdigit() and len(str(c)) == 6 and str(c).startswith(prefix) for c in codes], dtype=bool)
+
+
 def by_region(population, period, parameters, calculator: str, probe: str, compute, default,
               code_variable: str = "enterprise_region_code") -> np.ndarray:
-    """`compute(node)` for the rows of each region whose rule is in force at the period's start; `default`
-    for rows no region covers (a gap, which the calculator reports)."""
-    province = province_of(population(code_variable, period))
+    """`compute(node)` for the rows of each region whose rule is in force at the period's start (the most
+    specific region wins); `default` for rows no region covers (a gap, which the calculator reports)."""
+    codes = np.asarray(population(code_variable, period), dtype=object)
     out = np.full(population.count, default)
-    for code, node in regional_nodes(parameters, period.start, calculator, probe):
-        here = province == code
+    nodes = sorted(regional_nodes(parameters, period.start, calculator, probe), key=lambda pair: len(code_prefix(pair[0])))
+    for code, node in nodes:
+        here = covered_by(codes, code)
         if here.any():
             out = np.where(here, compute(node), out)
     return out
