@@ -45,6 +45,20 @@ def test_the_list_links_every_calculator(app_client):
         assert f'href="/calc/{name}"' in page and calc.title in page
 
 
+def test_the_list_groups_calculators_by_audience_and_theme_and_shows_no_code_names(app_client):
+    page = app_client.get("/calc").text
+    visible = re.sub(r"<[^>]+>", " ", page)  # the text a reader sees (links' targets aside)
+    for name in CALCULATORS:
+        assert name not in visible
+        assert page.count(f'href="/calc/{name}"') == 1  # listed once, by itself
+    audiences = {"citizens": "个人", "employers": "企业", "caseworkers": "经办人员"}
+    sections = dict(re.findall(r'<h2 id="aud-\d+">([^<]+)</h2>(.*?)</section>', page, re.S))
+    for name, calc in CALCULATORS.items():
+        section = sections[audiences[calc.audience]]
+        assert f'href="/calc/{name}"' in section
+        assert f"<h3>{calc.theme}</h3>" in section
+
+
 @pytest.mark.parametrize("name", sorted(CALCULATORS))
 def test_each_form_labels_every_field_and_links_every_clause_it_implements(app_client, name):
     calc = get(name)
@@ -240,3 +254,9 @@ def test_browser_bad_value_fix_explanation_citation_and_csv_batch(page, screensh
     table = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
     assert float(table[0]["value"]) == expected["value"]
     assert table[1]["error"].startswith("pension_base：不能为负数")
+
+
+def test_a_ceiling_is_shown_as_one(app_client):
+    form = {"death_date": "2021-09-01", "status": "employed", "contribution_months": "59", "base_income": "3000"}
+    page = app_client.post("/calc/survivor_benefit", data=form).text
+    assert "最高 <strong>15000.0</strong>" in page and "（上限：" in page

@@ -10,7 +10,7 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Enterprise
-from kuaiban.rules.region_keys import by_region, optional
+from kuaiban.rules.region_keys import by_region, covered_by, optional
 
 CALCULATOR = "training_provider_subsidy"
 REFS = ("tj_startup_training", "gz_skill_assistance", "cq_stay_put_training", "sd_online_platform")
@@ -43,8 +43,15 @@ class local_training_standard(Variable):
 def _per_trainee(enterprise, period, parameters, probe: str) -> np.ndarray:
     days = enterprise("provider_training_days", period)
     standard = enterprise("local_training_standard", period)
+    codes = np.asarray(enterprise("enterprise_region_code", period), dtype=object)
 
     def amount(node):
+        city = optional(node, "city", None)
+        if city:  # a city's rule inside a province node (广州 in r440000): other cities get nothing
+            return np.where(covered_by(codes, str(city)), _amount(node), 0.0)
+        return _amount(node)
+
+    def _amount(node):
         if probe == "per_trainee":
             return np.full(enterprise.count, float(node.per_trainee))
         if probe == "per_day":

@@ -95,18 +95,27 @@ class wage_deposit_may_be_waived(Variable):
         return small | (enterprise("wage_record", period) == WageRecord.clean_three_years)
 
 
-class wage_deposit_bound(Variable):
-    value_type = str
+class wage_deposit_is_ceiling(Variable):
+    value_type = bool
     entity = Enterprise
     definition_period = DateUnit.DAY
-    label = "结果的性质：exact 按比例、ceiling 降低后的上限、floor 提高后的下限"
+    label = "连续2年未拖欠：降幅不低于50%，结果为上限"
+    reference = ("nat_wage_deposit_adjust",)
+
+    def formula_2021_11_01(enterprise, period, parameters):
+        return enterprise("wage_record", period) == WageRecord.clean_two_years
+
+
+class wage_deposit_is_floor(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "前2年内拖欠或纳入严重失信主体名单：增幅不低于50%或100%，结果为下限"
     reference = ("nat_wage_deposit_adjust",)
 
     def formula_2021_11_01(enterprise, period, parameters):
         record = enterprise("wage_record", period)
-        return np.select([record == WageRecord.clean_two_years,
-                          (record == WageRecord.arrears) | (record == WageRecord.blacklisted)],
-                         ["ceiling", "floor"], "exact").astype(object)
+        return (record == WageRecord.arrears) | (record == WageRecord.blacklisted)
 
 
 class wage_deposit(Variable):
