@@ -89,3 +89,13 @@ def test_every_variable_reference_is_a_registered_clause(name: str) -> None:
     cited = {ref for v in variables for ref in (v.reference or [])}
     assert cited, name
     assert cited <= set(clauses()), cited - set(clauses())
+
+
+def test_statutory_deadline_offers_and_explains_exactly_the_limits_of_its_parameters() -> None:
+    items = {key for path in (PARAMETERS / "statutory_deadline").glob("*.yaml")
+             for key in yaml.safe_load(path.read_text(encoding="utf-8")) if key != "description"}
+    spec = yaml.safe_load((ROOT / "kuaiban" / "rules" / "specs" / "statutory_deadline.yaml").read_text(encoding="utf-8"))
+    choices = next(entry["choices"] for entry in spec["inputs"] if entry["name"] == "deadline_item")
+    assert set(choices) == items
+    explained = {step["when"].split("'")[1] for step in spec["explain"]}
+    assert explained == items
