@@ -49,7 +49,7 @@ def test_quote_is_verbatim_within_its_lines(key: str) -> None:
 
 # The calculators whose citations live in the files above (issue #12, round 2: training, labour, contributions,
 # deadlines).
-CALCULATORS = ["work_for_training_subsidy", "minimum_wage", "statutory_deadline", "contribution_late_fee", "maternity_reserve", "training_living_allowance", "training_provider_subsidy", "project_training_payment", "mass_layoff", "dispatch_share", "contribution_deferral", "employer_pension_contribution", "apprenticeship_subsidy", "training_subsidy_standard", "wage_deposit", "covid_wage", "severance_cap", "leave_entitlement", "flexible_pension_backpay", "reduced_rate_period", "injury_rate_reduction", "late_declaration", "phased_base_floor"]
+CALCULATORS = ["work_for_training_subsidy", "minimum_wage", "statutory_deadline", "contribution_late_fee", "maternity_reserve", "training_living_allowance", "training_provider_subsidy", "project_training_payment", "mass_layoff", "dispatch_share", "contribution_deferral", "employer_pension_contribution", "apprenticeship_subsidy", "training_subsidy_standard", "wage_deposit", "covid_wage", "severance_cap", "leave_entitlement", "flexible_pension_backpay", "reduced_rate_period", "injury_rate_reduction", "late_declaration", "phased_base_floor", "arbitration_limitation"]
 PARAMETERS = ROOT / "kuaiban" / "rules" / "parameters"
 
 
