@@ -65,6 +65,16 @@ def _period_start(value: Any, kind: str) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def _first_days(months: Any) -> Any:
+    """A month column (2020-03 as text, or 202003 as the population path stores it) as its first days."""
+    import numpy as np
+
+    array = np.asarray(months)
+    if array.dtype.kind in "iu":
+        array = np.array([f"{m // 100:04d}-{m % 100:02d}" for m in array.tolist()])
+    return np.asarray(array, dtype="datetime64[M]").astype("datetime64[D]")
+
+
 class Spec:
     """One loaded spec and the derived parts of its calculator."""
 
@@ -206,6 +216,8 @@ class Spec:
             variable = self.system.variables[target]
             if variable.value_type.__name__ == "Enum" and self.by_name[name].type == "choice":
                 out[target] = enum_codes(variable.possible_values, columns[name])
+            elif variable.value_type is date and self.by_name[name].type == "month":
+                out[target] = _first_days(columns[name])
             else:
                 out[target] = columns[name]
         return out
