@@ -65,6 +65,16 @@ def _period_start(value: Any, kind: str) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def _first_days(months: Any) -> Any:
+    """A month column (2020-03 as text, or 202003 as the population path stores it) as its first days."""
+    import numpy as np
+
+    array = np.asarray(months)
+    if array.dtype.kind in "iu":
+        array = np.array([f"{m // 100:04d}-{m % 100:02d}" for m in array.tolist()])
+    return np.asarray(array, dtype="datetime64[M]").astype("datetime64[D]")
+
+
 class Spec:
     """One loaded spec and the derived parts of its calculator."""
 
@@ -152,10 +162,14 @@ class Spec:
     def period_of(self, values: dict[str, Any]) -> str:
         start = _period_start(values[self.period], self.by_name[self.period].type)
         unit = str(self.system.variables[self.data["output"]].definition_period)
+        if unit == "day":  # a rule dated to the day (an application day, a start day): the date itself
+            return start[:10]
         return start[:4] if unit == "year" else start[:7]
 
     def instant(self, values: dict[str, Any]) -> str:
         period = self.period_of(values)
+        if len(period) == 10:
+            return period
         return f"{period}-01-01" if len(period) == 4 else f"{period}-01"
 
     def coverage_text(self, region: Region | None = None) -> str:
@@ -202,6 +216,8 @@ class Spec:
             variable = self.system.variables[target]
             if variable.value_type.__name__ == "Enum" and self.by_name[name].type == "choice":
                 out[target] = enum_codes(variable.possible_values, columns[name])
+            elif variable.value_type is date and self.by_name[name].type == "month":
+                out[target] = _first_days(columns[name])
             else:
                 out[target] = columns[name]
         return out
@@ -209,6 +225,10 @@ class Spec:
     def typed(self, name: str, number: float) -> Any:
         """A computed variable as its type: a boolean, an enum member (its Chinese value), or a number."""
         variable = self.system.variables[name]
+        if variable.value_type is date:  # a due date: shown and answered as 2020-10-16
+            return number.isoformat() if isinstance(number, date) else str(number)
+        if variable.value_type is str:
+            return str(number)
         if variable.value_type is bool:
             return bool(number)
         if variable.value_type.__name__ == "Enum":
