@@ -40,7 +40,7 @@ class covid_situation(Variable):
     label = "情形"
 
 
-class public_institution_staff(Variable):
+class covid_public_institution_staff(Variable):
     value_type = bool
     entity = Person
     definition_period = DateUnit.ETERNITY
@@ -69,7 +69,7 @@ class contract_wage(Variable):
     label = "劳动合同规定的工资（元/月）"
 
 
-class local_minimum_wage(Variable):
+class covid_local_minimum_wage(Variable):
     value_type = float
     default_value = -1.0
     entity = Person
@@ -97,7 +97,7 @@ class covid_wage_basis(Variable):
     def formula_2020_01_24(person, period, parameters):
         p = parameter_or_none(parameters, period.start, f"{CALCULATOR}.national")
         isolation = person("covid_situation", period) == CovidSituation.isolation
-        institution = person("public_institution_staff", period)
+        institution = person("covid_public_institution_staff", period)
         first = person("pay_cycle_number", period) <= p.contract_wage_cycles
         worked = person("worked_normally", period)
         stoppage = np.select([first, worked], [CovidBasis.contract_wage.index, CovidBasis.minimum_wage.index],
@@ -122,5 +122,5 @@ class covid_wage(Variable):
         return np.select(
             [(basis == CovidBasis.contract_wage) | (basis == CovidBasis.attendance),
              basis == CovidBasis.minimum_wage, basis == CovidBasis.living_allowance],
-            [person("contract_wage", period), person("local_minimum_wage", period),
+            [person("contract_wage", period), person("covid_local_minimum_wage", period),
              person("provincial_living_allowance", period)], -1.0)
