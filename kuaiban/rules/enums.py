@@ -15,6 +15,19 @@ class Region(Enum):
     shanghai = "上海"
     tianjin = "天津"
     hubei = "湖北"
+    shandong = "山东"
+
+
+# GB/T 2260 province codes of the Region members; region-keyed parameter nodes are named r<code>.
+REGION_CODES = {
+    "hunan": "430000",
+    "chongqing": "500000",
+    "beijing": "110000",
+    "shanghai": "310000",
+    "tianjin": "120000",
+    "hubei": "420000",
+    "shandong": "370000",
+}
 
 
 class PensionScheme(Enum):
@@ -57,3 +70,12 @@ class InjuryBasis(Enum):
 
     industry = "按行业类别（工资总额×费率）"
     project = "工程建设项目按项目参保（合同总造价×1.8‰）"
+
+
+class HiredGroup(Enum):
+    """被吸纳人员类别（一次性吸纳就业补贴）."""
+
+    registered_unemployed = "登记失业人员"
+    graduate_of_year = "毕业年度（应届）高校毕业生"
+    other_graduate = "其他高校毕业生"
+    other = "其他人员"

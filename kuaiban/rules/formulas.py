@@ -54,3 +54,26 @@ def parameter_or_none(parameters, instant, path: str):
     except (ParameterNotFoundError, KeyError, AttributeError):
         return None
     return node
+
+
+def regional_nodes(parameters, instant, path: str):
+    """(Region member, node) for each region-keyed child `r<GB/T code>` of `path` in force at `instant`.
+
+    Regions that share a structure keep one parameter tree (hiring_subsidy.r430000, .r370000 …);
+    a region whose node is absent or closed (`value: null`) is simply not yielded.
+    """
+    from kuaiban.rules.enums import REGION_CODES, Region
+
+    for key, code in REGION_CODES.items():
+        node = parameter_or_none(parameters, instant, f"{path}.r{code}")
+        if node is not None:
+            yield Region[key], node
+
+
+def leaf(node, name: str, default=None):
+    """A child of a parameter node, or `default` where that region's text has no such figure (absent or null)."""
+    try:
+        value = node[name]
+    except (KeyError, AttributeError, Exception):  # openfisca raises ParameterNotFoundError
+        return default
+    return default if value is None else value
