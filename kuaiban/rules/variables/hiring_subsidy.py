@@ -23,6 +23,7 @@ REFERENCES = [
     "sd_hiring_new_hires", "sd_hiring_new_hires_5", "sd_hiring_graduates",
     "cq_hiring_graduates", "cq_hiring_graduates_123",
 ]
+CEILING_REFERENCES = ["sd_hiring_graduates"]
 SME_SIZES = [EnterpriseSize.micro.index, EnterpriseSize.small.index, EnterpriseSize.medium.index]
 GRADUATES = [HiredGroup.graduate_of_year.index, HiredGroup.other_graduate.index]
 
@@ -171,7 +172,7 @@ class hiring_subsidy_is_ceiling(Variable):
     entity = Enterprise
     definition_period = DateUnit.DAY
     label = "金额为文件规定的上限（“最高”）"
-    reference = ["sd_hiring_graduates"]
+    reference = CEILING_REFERENCES
 
     def formula_2020_02_17(enterprise, period, parameters):
         return _per_hire(enterprise, period, parameters)[1]
