@@ -79,3 +79,19 @@ class HiredGroup(Enum):
     graduate_of_year = "毕业年度（应届）高校毕业生"
     other_graduate = "其他高校毕业生"
     other = "其他人员"
+
+
+class BorrowerKind(Enum):
+    """创业担保贷款借款人."""
+
+    individual = "个人"
+    partnership = "合伙创业或组织起来共同创业"
+    small_firm = "小微企业"
+
+
+class LoanArea(Enum):
+    """财金〔2020〕21号 四 的地区类别（决定贷款利率上限）."""
+
+    east = "东部地区"
+    central_west = "中、西部地区"
+    poor = "贫困地区（国家扶贫开发工作重点县、全国14个集中连片特殊困难地区）"
