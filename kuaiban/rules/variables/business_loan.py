@@ -129,8 +129,8 @@ class business_loan_firm_eligible(Variable):
     entity = Person
     definition_period = DateUnit.DAY
     label = "小微企业满足当年新招用人员比例条件"
-    reference = ["sd_loan_firm_test_27", "sd_loan_firm_test_25", "nat_loan_firm_test_21", "hn_loan_firm_test",
-                 "sh_loan_firm_test"]
+    reference = ("sd_loan_firm_test_27", "sd_loan_firm_test_25", "nat_loan_firm_test_21", "hn_loan_firm_test",
+                 "sh_loan_firm_test")
 
     def formula_2020_03_11(person, period, parameters):
         staff = person("firm_staff", period)
@@ -179,7 +179,7 @@ class business_loan_max_term_months(Variable):
     entity = Person
     definition_period = DateUnit.DAY
     label = "贷款期限一次最长（月）；-1 为文件未印"
-    reference = ["sd_loan_individual_27", "sd_loan_firm_27", "tj_loan"]
+    reference = ("sd_loan_individual_27", "sd_loan_firm_27", "tj_loan")
 
     def formula_2020_03_11(person, period, parameters):
         individual = _figure(parameters, period, person, "individual_max_term_months")
@@ -192,7 +192,7 @@ class business_loan_rate_cap(Variable):
     entity = Person
     definition_period = DateUnit.DAY
     label = "贷款利率上限（年利率 = 合同签订日 LPR + 加点）；-1 为文件未印"
-    reference = ["sd_loan_individual_27", "sd_loan_rate_25", "nat_loan_rate_21"]
+    reference = ("sd_loan_individual_27", "sd_loan_rate_25", "nat_loan_rate_21")
 
     def formula_2020_03_11(person, period, parameters):
         own = _figure(parameters, period, person, "rate_spread")
@@ -213,8 +213,8 @@ class business_loan_subsidy_rate(Variable):
     entity = Person
     definition_period = DateUnit.DAY
     label = "财政贴息的年利率；-1 为文件未印"
-    reference = ["sd_loan_individual_27", "sd_loan_firm_27", "sd_loan_no_subsidy_overdue_27", "tj_loan",
-                 "nat_loan_sharing_21"]
+    reference = ("sd_loan_individual_27", "sd_loan_firm_27", "sd_loan_no_subsidy_overdue_27", "tj_loan",
+                 "nat_loan_sharing_21")
 
     def formula_2020_03_11(person, period, parameters):
         lpr = person("loan_lpr", period)
