@@ -95,3 +95,35 @@ class LoanArea(Enum):
     east = "东部地区"
     central_west = "中、西部地区"
     poor = "贫困地区（国家扶贫开发工作重点县、全国14个集中连片特殊困难地区）"
+
+
+class Sex(Enum):
+    """性别（“4050”等年龄条件按性别区分）."""
+
+    female = "女"
+    male = "男"
+
+
+class SubsidyMode(Enum):
+    """社会保险补贴的享受方式."""
+
+    flexible = "灵活就业（个人申领）"
+    employer = "单位招用或公益性岗位安排（单位申领）"
+
+
+class SubsidyGroup(Enum):
+    """社会保险补贴对象类别."""
+
+    hardship = "就业困难人员"
+    hardship_special = "就业困难人员中的零就业、单亲、低保家庭人员或需赡养（抚养）患重大疾病直系亲属人员"
+    graduate = "离校（毕业）2年内未就业高校毕业生"
+    poverty_labour = "东西部扶贫协作和对口支援地区建档立卡贫困劳动力"
+    village_labour = "本市有转移就业意愿的困难村劳动力"
+
+
+class EmployerType(Enum):
+    """吸纳单位类别."""
+
+    care_household = "养老服务企业（含民办非企业单位）、员工制家政企业"
+    small_firm = "小微企业（含初创期科技型中小企业、大学生创业企业）"
+    other = "其他单位（含公益性岗位）"

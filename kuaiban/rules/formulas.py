@@ -77,3 +77,33 @@ def leaf(node, name: str, default=None):
     except (KeyError, AttributeError, Exception):  # openfisca raises ParameterNotFoundError
         return default
     return default if value is None else value
+
+
+def as_days(dates) -> np.ndarray:
+    """Any array of dates as numpy days."""
+    return np.asarray(dates).astype("datetime64[D]")
+
+
+def add_months(dates, months) -> np.ndarray:
+    """The same day `months` later (clipped to the month's last day), vectorised."""
+    days = as_days(dates)
+    month_start = days.astype("datetime64[M]")
+    day_of_month = (days - month_start.astype("datetime64[D]")).astype(np.int64)
+    target = month_start + np.asarray(months, dtype=np.int64)
+    last = ((target + 1).astype("datetime64[D]") - 1 - target.astype("datetime64[D]")).astype(np.int64)
+    return target.astype("datetime64[D]") + np.minimum(day_of_month, last)
+
+
+def age_on(birth_dates, days) -> np.ndarray:
+    """Completed years (周岁) on each day: the birthday itself counts; a 29 February birthday falls
+    after 28 February in a common year (as turned_age_by has it)."""
+    birth = as_days(birth_dates)
+    day = as_days(days)
+
+    def month_day(d: np.ndarray) -> np.ndarray:
+        months = d.astype("datetime64[M]")
+        month_of_year = months.astype(np.int64) % MONTHS_PER_YEAR
+        return month_of_year * 100 + (d - months.astype("datetime64[D]")).astype(np.int64)
+
+    years = day.astype("datetime64[Y]").astype(np.int64) - birth.astype("datetime64[Y]").astype(np.int64)
+    return np.where(month_day(day) < month_day(birth), years - 1, years)
