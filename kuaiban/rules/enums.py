@@ -127,3 +127,23 @@ class EmployerType(Enum):
     care_household = "养老服务企业（含民办非企业单位）、员工制家政企业"
     small_firm = "小微企业（含初创期科技型中小企业、大学生创业企业）"
     other = "其他单位（含公益性岗位）"
+
+
+class HardshipCategory(Enum):
+    """求职创业补贴的困难类别."""
+
+    none = "不属于所列困难类别"
+    dibao = "低保家庭"
+    extreme_poverty = "特困人员"
+    orphan = "孤儿"
+    children_in_difficulty = "重点困境儿童（含事实无人抚养儿童）"
+    poverty_household = "建档立卡贫困家庭"
+    disabled = "残疾人或贫困残疾人家庭"
+    student_loan = "在学期间获得国家助学贷款"
+
+
+class SchoolKind(Enum):
+    """毕业院校类别."""
+
+    university = "全日制普通高等学校"
+    vocational = "中等职业学校或技工院校"
