@@ -39,7 +39,7 @@ class sex(Variable):
     label = "性别"
 
 
-class statutory_retirement_date(Variable):
+class si_retirement_date(Variable):
     value_type = date
     default_value = FAR_FUTURE
     entity = Person
@@ -240,7 +240,7 @@ def _max_months(person, period, kind, name) -> np.ndarray:
 def _until_retirement(person, period, kind) -> np.ndarray:
     """Rows that may continue to the statutory retirement date whatever the months already received."""
     out = np.zeros(person.count, dtype=bool)
-    retirement = as_days(person("statutory_retirement_date", period))
+    retirement = as_days(person("si_retirement_date", period))
     hardship = np.isin(person("si_group", period), [g.index for g in HARDSHIP])
     years = leaf(kind, "extend_within_years")
     if years is not None:
@@ -275,7 +275,7 @@ def _computed(person, period, parameters):
                     value = np.where(person("si_employer_type", period) == EmployerType.small_firm, value, 0)
                 months = _max_months(person, period, kind, name)
                 ok = (person("si_months_received", period) < months) | _until_retirement(person, period, kind)
-                ok &= month_start < as_days(person("statutory_retirement_date", period))
+                ok &= month_start < as_days(person("si_retirement_date", period))
                 graduated = as_days(person("graduation_date", period))
                 if leaf(kind, "graduation_months") is not None:
                     ok &= month_start < add_months(graduated, int(leaf(kind, "graduation_months")))
