@@ -16,6 +16,7 @@ class Region(Enum):
     tianjin = "天津"
     hubei = "湖北"
     shandong = "山东"
+    guangdong = "广东"
 
 
 # GB/T 2260 province codes of the Region members; region-keyed parameter nodes are named r<code>.
@@ -27,6 +28,7 @@ REGION_CODES = {
     "tianjin": "120000",
     "hubei": "420000",
     "shandong": "370000",
+    "guangdong": "440000",
 }
 
 
@@ -147,3 +149,11 @@ class SchoolKind(Enum):
 
     university = "全日制普通高等学校"
     vocational = "中等职业学校或技工院校"
+
+
+class PostKind(Enum):
+    """公益性岗位类别."""
+
+    urban = "城镇公益性岗位"
+    temporary = "临时性城镇公益性岗位"
+    rural = "乡村公益性岗位"

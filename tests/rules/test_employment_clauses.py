@@ -44,4 +44,7 @@ def test_parameters_cite_registered_clauses() -> None:
     assert cited <= keys, sorted(cited - keys)
 
 
-EMPLOYMENT_CALCULATORS = ["hiring_subsidy", "business_loan", "social_insurance_subsidy", "job_search_subsidy", "internship_subsidy"]
+EMPLOYMENT_CALCULATORS = [
+    "hiring_subsidy", "business_loan", "social_insurance_subsidy", "job_search_subsidy", "internship_subsidy",
+    "public_welfare_post_subsidy",
+]
