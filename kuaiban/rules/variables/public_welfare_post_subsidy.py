@@ -16,7 +16,15 @@ from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Person
 from kuaiban.rules.enums import PostKind, Sex
-from kuaiban.rules.formulas import add_months, age_on, as_days, leaf, parameter_or_none, regional_nodes, round_fen
+from kuaiban.rules.formulas import (
+    add_months,
+    age_on,
+    as_days,
+    leaf,
+    parameter_or_none,
+    regional_nodes,
+    round_fen,
+)
 
 REFERENCES = ("hn_pwp_amount", "hn_pwp_period", "hn_pwp_again", "nat_pwp_temporary", "cq_pwp_temporary",
               "sd_pwp_rural", "gd_pwp")
