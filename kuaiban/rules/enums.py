@@ -157,3 +157,19 @@ class PostKind(Enum):
     urban = "城镇公益性岗位"
     temporary = "临时性城镇公益性岗位"
     rural = "乡村公益性岗位"
+
+
+class BusinessKind(Enum):
+    """创办的经营主体."""
+
+    small_firm = "小微企业"
+    individual_business = "个体工商户"
+
+
+class FounderGroup(Enum):
+    """创业人员类别."""
+
+    migrant_returnee = "返乡入乡创业人员（含农民工）"
+    graduate = "高校毕业生"
+    unemployed_half_year = "登记失业半年以上人员"
+    other = "其他创业人员"
