@@ -173,3 +173,17 @@ class FounderGroup(Enum):
     graduate = "高校毕业生"
     unemployed_half_year = "登记失业半年以上人员"
     other = "其他创业人员"
+
+
+class PlacementKind(Enum):
+    """职业介绍补贴（就业创业服务补助）的情形."""
+
+    key_firm = "为防疫物资生产重点企业介绍劳动者（湖南）"
+    cross_region_export = "跨市州有组织劳务输出（湖南）"
+    key_firm_tiers = "为急聘平台重点企业推荐上岗（北京）"
+    skilled_or_graduate = "介绍技能型人才或院校毕业生到本省就业（山东）"
+    poverty_labour_inflow = "组织对口区县建档立卡贫困劳动力来鲁就业（山东）"
+    hardship_person = "为就业困难人员推荐成功就业（天津）"
+    bulk_key_firm = "向重点缺工企业一次性输送30人以上（天津）"
+    school_batch = "职业院校一次性输送毕业生或实习学生30人以上（天津）"
+    poverty_fulltime = "介绍脱贫人口实现全日制单位就业（重庆）"
