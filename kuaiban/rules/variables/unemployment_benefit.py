@@ -17,6 +17,7 @@ class unemployment_benefit_beijing(Variable):
     definition_period = DateUnit.MONTH
     label = "北京市失业保险金月发放标准"
     unit = "currency-CNY"
+    reference = ("bj_ub_1_5", "bj_ub_5_10", "bj_ub_10_15", "bj_ub_15_20", "bj_ub_20", "bj_ub_13th", "bj_ub_start")
 
     def formula_2020_07(person, period, parameters):
         p = parameters(period.start).unemployment_benefit.beijing
@@ -24,10 +25,10 @@ class unemployment_benefit_beijing(Variable):
         by_tier = np.select(
             [
                 months < p.min_years * MONTHS_PER_YEAR,
-                months < 5 * MONTHS_PER_YEAR,
-                months < 10 * MONTHS_PER_YEAR,
-                months < 15 * MONTHS_PER_YEAR,
-                months < 20 * MONTHS_PER_YEAR,
+                months < p.tier_2_from_years * MONTHS_PER_YEAR,
+                months < p.tier_3_from_years * MONTHS_PER_YEAR,
+                months < p.tier_4_from_years * MONTHS_PER_YEAR,
+                months < p.tier_5_from_years * MONTHS_PER_YEAR,
             ],
             [0.0, p.amount_1_to_5, p.amount_5_to_10, p.amount_10_to_15, p.amount_15_to_20],
             p.amount_20_plus,
@@ -42,6 +43,7 @@ class unemployment_benefit(Variable):
     definition_period = DateUnit.MONTH
     label = "失业保险金月发放标准（按参保地）"
     unit = "currency-CNY"
+    reference = ("bj_ub_start",)
 
     def formula(person, period, parameters):
         region = person("region", period)
