@@ -39,7 +39,7 @@ def test_parameters_cite_registered_clauses() -> None:
     cited: set[str] = set()
     for name in EMPLOYMENT_CALCULATORS:
         for path in (params / name).rglob("*.yaml"):
-            cited |= set(re.findall(r"reference: (\w+)", path.read_text(encoding="utf-8")))
+            cited |= set(re.findall(r"source: (\w+)", path.read_text(encoding="utf-8")))
     assert cited, "no clause cited"
     assert cited <= keys, sorted(cited - keys)
 
