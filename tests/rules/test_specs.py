@@ -122,3 +122,14 @@ def test_a_malformed_spec_is_refused_when_loaded(tmp_path: Path, change, problem
 def test_template_holes_are_found_with_their_format_removed() -> None:
     assert holes("按 {p.a.b:%} 与 {x:.2f} 计，合计 {total}") == ["p.a.b", "x", "total"]
     assert literal_text("按 {p.a.b:%} 计") == "按  计"
+
+
+def test_a_region_keyed_node_is_read_for_the_case_region() -> None:
+    from kuaiban.rules.enums import Region
+    from kuaiban.rules.expressions import Scope
+
+    # parameters/unemployment_benefit has one child per region (beijing): read without naming it
+    scope = Scope({"region": Region.beijing}, "2020-08-01", Region.beijing)
+    assert scope.evaluate("p.unemployment_benefit.amount_20_plus") == 1925
+    assert scope.evaluate("p.unemployment_benefit[region].amount_20_plus") == 1925
+    assert scope.evaluate("p.unemployment_benefit.beijing.amount_20_plus") == 1925
