@@ -222,3 +222,11 @@ class ServiceArea(Enum):
     south_xinjiang_tibet = "新疆南疆四地州、西藏自治区"
     central = "中部地区"
     east = "东部地区"
+
+
+class Destination(Enum):
+    """劳务协作转移就业的去向."""
+
+    shandong = "山东省"
+    other_province = "其他省市"
+    city_other_district = "市内其他区县"
