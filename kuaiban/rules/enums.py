@@ -230,3 +230,11 @@ class Destination(Enum):
     shandong = "山东省"
     other_province = "其他省市"
     city_other_district = "市内其他区县"
+
+
+class SchoolTier(Enum):
+    """校园招聘活动补助的学校类别（湘人社规〔2020〕14号）."""
+
+    first_tier = "一本高校"
+    second_tier = "二本高校"
+    other = "独立学院、高职专科学校、技师学院、中职特殊教育学校"
