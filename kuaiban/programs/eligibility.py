@@ -1,0 +1,79 @@
+"""Eligibility and amounts from the rules pillar: a program names a calculator, and its inputs are built
+from the claim (the form, the region, the month owed, the month's place in the schedule).
+
+The rules pillar is used through its public entry point only (``kuaiban.rules.calculators.get``). A
+calculator that does not exist yet makes a claim impossible — said plainly — and never an invented amount.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kuaiban.platform import regions
+from kuaiban.platform.errors import Invalid, ServiceError
+from kuaiban.programs.definitions import Program
+from kuaiban.rules.calculators import CalculatorError, get
+
+
+class NotAvailable(ServiceError):
+    """The program's calculator is not in this installation: nobody may claim until it is."""
+
+    status = 409
+
+
+def available(program: Program) -> bool:
+    try:
+        get(program.calculator)
+    except CalculatorError:
+        return False
+    return True
+
+
+def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any]) -> dict[str, Any]:
+    """The calculator's input object: ``$region`` (GB/T code), ``$region_name`` (short province name),
+    ``$month`` (the month owed), ``$nth`` (its place in the schedule, 1 = first), ``form.<field>``, literals."""
+    province = regions.ancestors(region)[0] if regions.ancestors(region) else regions.region(region)
+    special = {"$region": region, "$month": month, "$nth": nth,
+               "$region_name": (province.name if province else region).removesuffix("市").removesuffix("省")}
+    built = {}
+    for name, source in program.calculator_inputs.items():
+        if isinstance(source, str) and source in special:
+            built[name] = special[source]
+        elif isinstance(source, str) and source.startswith("form."):
+            key = source.removeprefix("form.")
+            if facts.get(key) is not None:
+                built[name] = facts[key]
+        else:
+            built[name] = source
+    return built
+
+
+def _field_label(program: Program, message: str) -> tuple[str | None, str]:
+    """A calculator's message names its input (``contribution_months：…``); the claimant sees the form label."""
+    head, sep, rest = message.partition("：")
+    if not sep:
+        return None, message
+    for form_name, source in program.calculator_inputs.items():
+        if form_name == head and isinstance(source, str) and source.startswith("form."):
+            field = source.removeprefix("form.")
+            label = next((f.label for f in program.form if f.name == field), field)
+            return field, f"{label}：{rest}"
+    return None, f"{rest}" if head.isascii() else message
+
+
+def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any]) -> dict[str, Any]:
+    """The calculator's answer for one month; :class:`NotAvailable` or :class:`Invalid` (field named)."""
+    try:
+        calculator = get(program.calculator)
+    except CalculatorError:
+        raise NotAvailable(f"{program.name}的计算规则尚未在本系统上线，暂不能申领；请稍后再试或到经办窗口咨询",
+                           "program") from None
+    try:
+        return calculator.run(inputs(program, region=region, month=month, nth=nth, facts=facts))
+    except CalculatorError as exc:
+        field, text = _field_label(program, str(exc))
+        raise Invalid(text, field or "facts") from None
+
+
+def to_fen(value: Any) -> int:
+    return int(round(float(value or 0) * 100))
