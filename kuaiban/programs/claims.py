@@ -150,7 +150,7 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
         raise Invalid(f"{program.name}不在您所在地区（{_label(region)}）实施", "region")
     if not _MONTH.match(month or ""):
         raise Invalid("申领月份应为年月，如 2020-07", "month")
-    if program.claim_from and month < program.claim_from or program.claim_until and month > program.claim_until:
+    if (program.claim_from and month < program.claim_from) or (program.claim_until and month > program.claim_until):
         raise Invalid(f"{program.name}的申领期为 {program.claim_from or '—'} 至 {program.claim_until or '—'}", "month")
     clean = _check_form(program, facts)
     if staff_rows is not None:

@@ -7,6 +7,7 @@ calculator that does not exist yet makes a claim impossible — said plainly —
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kuaiban.platform import regions
@@ -76,4 +77,5 @@ def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[
 
 
 def to_fen(value: Any) -> int:
-    return int(round(float(value or 0) * 100))
+    """Yuan (as the calculator gives them) to whole fen, rounded half up as a payroll rounds."""
+    return int((Decimal(str(value or 0)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

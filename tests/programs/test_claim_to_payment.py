@@ -125,15 +125,13 @@ def test_a_missing_register_flags_the_claim_for_a_caseworker_and_never_refuses(t
 
 
 def test_bad_input_is_refused_whole_and_nothing_is_written(town) -> None:
-    with town.session() as s:
-        with pytest.raises(Invalid) as bad:
-            claims.submit(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": "七十"},
-                          account="", at=AUG_3)
+    with town.session() as s, pytest.raises(Invalid) as bad:
+        claims.submit(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": "七十"},
+                      account="", at=AUG_3)
     assert bad.value.field == "contribution_months" and "累计缴费月数" in bad.value.message
-    with town.session() as s:
-        with pytest.raises(Invalid) as bad:
-            claims.submit(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
-                          account=" ", at=AUG_3)
+    with town.session() as s, pytest.raises(Invalid) as bad:
+        claims.submit(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
+                      account=" ", at=AUG_3)
     assert bad.value.field == "account"
     with town.session() as s:
         assert claims.my_claims(s, town.citizen) == []
@@ -143,12 +141,10 @@ def test_one_claim_per_person_and_program_and_only_staff_of_the_region_act(town)
     claim = submit(town)
     with pytest.raises(Conflict):
         submit(town)
-    with town.session() as s:
-        with pytest.raises(Forbidden):
-            claims.act(s, town.hunan_reviewer, claim.id, outcome="pass", months=3)
-    with town.session() as s:
-        with pytest.raises(Forbidden):  # a window clerk does not do the reviewer's step
-            claims.act(s, town.window, claim.id, outcome="pass", months=3)
+    with town.session() as s, pytest.raises(Forbidden):
+        claims.act(s, town.hunan_reviewer, claim.id, outcome="pass", months=3)
+    with town.session() as s, pytest.raises(Forbidden):  # a window clerk does not do the reviewer's step
+        claims.act(s, town.window, claim.id, outcome="pass", months=3)
     with town.session() as s:
         with pytest.raises(Invalid) as no_reason:
             claims.act(s, town.reviewer, claim.id, outcome="refuse", note=" ")
@@ -159,8 +155,7 @@ def test_a_region_the_calculator_does_not_cover_is_refused_with_its_reason(town)
     """Shandong's 失业保险金 standard is not encoded: the claim is refused at the door, no amount invented."""
     with town.session() as s:
         s.get(type(town.citizen.applicant), town.citizen.applicant_id).region = "370102"
-    with town.session() as s:
-        with pytest.raises(Invalid) as gap:
-            claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
-                          facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
+    with town.session() as s, pytest.raises(Invalid) as gap:
+        claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
+                      facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
     assert "山东" in gap.value.message and "region" not in gap.value.message
