@@ -22,6 +22,7 @@ from kuaiban.programs.definitions import Program
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, PaymentLine, Recovery
 from kuaiban.programs.registers import DEFAULT as REGISTERS
 from kuaiban.programs.registers import Registers, Unavailable
+from kuaiban.programs.staff_list import read as read_staff_list
 
 OPEN = ("reviewing", "publicity")
 STATUS_NAMES = {"reviewing": "审核中", "publicity": "公示中", "approved": "审核通过，按月发放",
@@ -131,7 +132,7 @@ def offers(session: Session, user: User) -> list[dict[str, Any]]:
 
 
 def submit(session: Session, user: User, code: str, *, month: str, facts: dict[str, Any],
-           account: str | None = None, commitment: bool = False, staff_rows: int | None = None,
+           account: str | None = None, commitment: bool = False, staff_list: bytes | None = None,
            registers: Registers = REGISTERS, at: dt.datetime | None = None) -> Claim:
     """A claim, checked and decided as far as the program lets the system decide.
 
@@ -153,8 +154,12 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
     if (program.claim_from and month < program.claim_from) or (program.claim_until and month > program.claim_until):
         raise Invalid(f"{program.name}的申领期为 {program.claim_from or '—'} 至 {program.claim_until or '—'}", "month")
     clean = _check_form(program, facts)
-    if staff_rows is not None:
-        clean["staff_count"] = staff_rows
+    if program.staff_list:
+        if not staff_list:
+            raise Invalid("请上传人员花名册（Excel）", "staff_list")
+        staff = read_staff_list(staff_list)
+        clean["staff_count"] = len(staff)
+        clean["_staff"] = staff
     if program.claim_type == "commitment" and not commitment:
         raise Invalid("请阅读并确认个人承诺", "commitment")
     if program.payment_to and not (account or "").strip():
@@ -164,7 +169,7 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
         Claim.status != "refused").limit(1))
     if taken is not None:
         raise Conflict(f"{program.name}只能申领享受一次，或与已申领的待遇不能同时享受（申领编号 {taken}）", "program")
-    answer = eligibility.compute(program, region=region, month=month, nth=1, facts=clean)
+    answer = eligibility.compute(program, region=region, month=month, nth=1, facts=_public(clean))
     claim = Claim(program=program.code, applicant_id=applicant.id, region=region, month=month, status="reviewing",
                   step=0, facts=clean, commitment=program.commitment if commitment else None,
                   account=(account or "").strip() or None, flags=[], monthly_fen=eligibility.to_fen(answer["value"]),
@@ -184,6 +189,11 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
     if program.steps[0].role == "system" and not claim.flags:
         _pass_step(session, program, claim, None, "系统比对通过", at, months=None)
     return claim
+
+
+def _public(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts without the engine's own entries (``_months``, ``_staff``)."""
+    return {k: v for k, v in facts.items() if not k.startswith("_")}
 
 
 def _label(region: str | None) -> str:
@@ -297,7 +307,7 @@ def _refuse(session: Session, program: Program, claim: Claim, reasons: list[str]
 
 def _approve(session: Session, program: Program, claim: Claim, user: User | None, at: dt.datetime) -> None:
     months = program.months if isinstance(program.months, int) else int(claim.facts["_months"])
-    facts = {k: v for k, v in claim.facts.items() if not k.startswith("_")}
+    facts = _public(claim.facts)
     schedule = []
     for nth in range(1, months + 1):
         month = month_add(claim.month, nth - 1)
@@ -455,7 +465,7 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         "step": step.as_json() if step else None, "step_due": claim.step_due,
         "publicity_until": claim.publicity_until, "flags": claim.flags, "reasons": claim.reasons,
         "monthly": claim.monthly_fen / 100 if claim.monthly_fen is not None else None,
-        "explanation": claim.explanation, "facts": {k: v for k, v in claim.facts.items() if not k.startswith("_")},
+        "explanation": claim.explanation, "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
         "version": claim.version, "created_at": claim.created_at, "decided_at": claim.decided_at,
         "history": [{"step": e.step, "outcome": e.outcome, "note": e.note, "at": e.at} for e in events],
         "schedule": [{"month": e.month, "amount": e.amount_fen / 100, "status": e.status} for e in schedule],

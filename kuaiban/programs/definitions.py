@@ -217,7 +217,7 @@ def programs() -> dict[str, Program]:
     """Every program under data/programs, by code."""
     found = {}
     for path in sorted(PROGRAMS_DIR.glob("*.yaml")):
-        program = parse(yaml.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(DATA.parent)))
+        program = parse(yaml.safe_load(path.read_text(encoding="utf-8")), f"programs/{path.name}")
         found[program.code] = program
     return found
 
