@@ -18,6 +18,7 @@ from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
 from kuaiban.api import messages as messages_api
+from kuaiban.api import programs as programs_api
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.edge import EdgeApp
@@ -68,6 +69,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(regions.router)
     app.include_router(admin_api.router)
     app.include_router(messages_api.router)
+    app.include_router(programs_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
                        admin, messages):

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kuaiban import csvsafe
 from kuaiban.platform import access, audit, regions
-from kuaiban.platform.errors import Conflict, Invalid, NotFound
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import Applicant, User
 from kuaiban.programs import definitions
 from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine
@@ -55,6 +55,8 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
           at: dt.datetime | None = None) -> tuple[Batch, bool]:
     """The month's batch of ``program`` in ``region``: built now, or (second value False) the one built before."""
     found, code = check_request(program, region, month)
+    if actor is not None:
+        _require_staff(actor, code, f"{regions.label(code)}的发放批次")
     existing = _existing(session, found.code, code, month)
     if existing is not None:
         return existing, False
@@ -84,6 +86,12 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     audit.record(session, "program_batch_built", "program_batch", batch.id, actor=actor, at=at,
                  program=found.code, region=code, month=month, lines=count, total_fen=int(total))
     return batch, True
+
+
+def _require_staff(user: User, region: str, what: str) -> None:
+    if user.role not in ("reviewer", "supervisor"):
+        raise Forbidden("发放批次由审核或监督人员办理")
+    access.require_serves(user, region, what)
 
 
 def _existing(session: Session, program: str, region: str, month: str) -> Batch | None:
@@ -167,7 +175,7 @@ def get_batch(session: Session, user: User | None, batch_id: int) -> Batch:
     if batch is None:
         raise NotFound(f"没有这个发放批次：{batch_id}", "batch")
     if user is not None:
-        access.require_serves(user, batch.region, f"发放批次 {batch_id}")
+        _require_staff(user, batch.region, f"发放批次 {batch_id}")
     return batch
 
 
@@ -201,6 +209,8 @@ def reissue(session: Session, user: User | None, program: str, region: str, *,
     """A re-issue batch of every returned line of the program in the region (after the account was fixed)."""
     at = at or audit.now()
     found, code = check_request(program, region, "2000-01")
+    if user is not None:
+        _require_staff(user, code, f"{regions.label(code)}的发放批次")
     returned = list(session.scalars(select(PaymentLine).where(PaymentLine.program == found.code,
                                                               PaymentLine.status == "returned",
                                                               access.within(PaymentLine.region, code))))
