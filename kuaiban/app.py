@@ -31,6 +31,7 @@ from kuaiban.web import (
     messages,
     page_support,
     pages,
+    program_pages,
     service_pages,
     signup,
     statistics,
@@ -72,7 +73,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(programs_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
-                       admin, messages):
+                       admin, messages, program_pages):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 

@@ -4,7 +4,7 @@ from kuaiban.library import models as library_models  # noqa: F401
 from kuaiban.platform import holidays as holiday_models  # noqa: F401
 from kuaiban.platform import models as platform_models  # noqa: F401
 from kuaiban.platform import notification_models  # noqa: F401
+from kuaiban.programs import models as program_models  # noqa: F401
 from kuaiban.services import models as services_models  # noqa: F401
 from kuaiban.unemployment import models as unemployment_models  # noqa: F401
 from kuaiban.unemployment.national import models as national_sync_models  # noqa: F401
-from kuaiban.programs import models as program_models  # noqa: F401

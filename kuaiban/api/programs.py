@@ -20,7 +20,7 @@ from kuaiban.programs import claims, definitions, payroll
 from kuaiban.programs.models import Claim
 
 router = APIRouter(prefix="/api/programs", tags=["补贴项目"])
-MAX_STAFF_LIST = 5 * 1024 * 1024
+MAX_STAFF_LIST = 1024 * 1024  # the edge limits a form or API body to 1 MiB anyway
 
 
 class Strict(BaseModel):
@@ -128,7 +128,7 @@ def submit_with_staff_list(code: str, session: SessionDep, user: UserDep,
                            commitment: Annotated[bool, Form()] = False) -> dict[str, Any]:
     data = staff_list.file.read(MAX_STAFF_LIST + 1)
     if len(data) > MAX_STAFF_LIST:
-        raise Invalid("人员花名册不能超过 5 MB", "staff_list")
+        raise Invalid("人员花名册不能超过 1 MB", "staff_list")
     try:
         parsed = json.loads(facts or "{}")
     except ValueError:

@@ -5,9 +5,8 @@ Revision ID: 0011_programs
 Revises: 0010_personal_data
 Create Date: 2026-12-02 11:43:43.883872
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0011_programs'
 down_revision = '0010_personal_data'
