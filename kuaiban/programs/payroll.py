@@ -13,7 +13,6 @@ still the same line (the month is paid once). :func:`totals` sums by program, re
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 from pathlib import Path
@@ -98,69 +97,61 @@ def _existing(session: Session, program: str, region: str, month: str) -> Batch 
     return session.scalar(select(Batch).where(Batch.program == program, Batch.region == region, Batch.month == month))
 
 
-def lines_of(session: Session, batch: Batch) -> list[dict[str, Any]]:
-    """The batch's lines with the payee (what the bank file carries), in line order."""
-    claim = aliased(Claim)
-    which = PaymentLine.batch_id == batch.id if batch.kind == "monthly" else PaymentLine.reissue_batch_id == batch.id
-    rows = session.execute(select(PaymentLine, Applicant.name, Applicant.id_number, claim.account)
-                           .join(Applicant, Applicant.id == PaymentLine.applicant_id)
-                           .join(claim, claim.id == PaymentLine.claim_id).where(which).order_by(PaymentLine.id))
+def _line_rows(session: Session, batch: Batch):
+    """The batch's lines with the payee (what the bank file carries), in line order, streamed."""
     from kuaiban.platform.personal_data import mask_id_number
 
-    return [{"line": line.id, "program": line.program, "region": line.region, "month": line.month,
-             "amount": line.amount_fen / 100, "status": line.status, "return_reason": line.return_reason,
-             "payee": name, "id_number": mask_id_number(number), "account": account or ""}
-            for line, name, number, account in rows]
+    claim = aliased(Claim)
+    which = PaymentLine.batch_id == batch.id if batch.kind == "monthly" else PaymentLine.reissue_batch_id == batch.id
+    stmt = (select(PaymentLine.id, PaymentLine.program, PaymentLine.region, PaymentLine.month,
+                   PaymentLine.amount_fen, PaymentLine.status, PaymentLine.return_reason,
+                   Applicant.name, Applicant.id_number, claim.account)
+            .join(Applicant, Applicant.id == PaymentLine.applicant_id)
+            .join(claim, claim.id == PaymentLine.claim_id).where(which).order_by(PaymentLine.id)
+            .execution_options(yield_per=5000))
+    for line_id, program, region, month, fen, status, reason, name, number, account in session.execute(stmt):
+        yield {"line": line_id, "program": program, "region": region, "month": month, "amount": fen / 100,
+               "fen": fen, "status": status, "return_reason": reason, "payee": name,
+               "id_number": mask_id_number(number), "account": account or ""}
+
+
+def lines_of(session: Session, batch: Batch) -> list[dict[str, Any]]:
+    return list(_line_rows(session, batch))
 
 
 def export(session: Session, batch: Batch, directory: Path | None = None) -> dict[str, str]:
-    """The batch's payment file as CSV and XLSX (same rows), written atomically; the same batch always
-    gives the same files, so a rerun rewrites nothing that differs."""
+    """The batch's payment file as CSV (UTF-8 with BOM, for Excel and WPS) and XLSX, same rows, written in
+    one streamed pass and put in place atomically; the same batch always gives the same files."""
+    from openpyxl import Workbook
+
     directory = directory or payroll_dir() / batch.program / batch.region
     directory.mkdir(parents=True, exist_ok=True)
     name = definitions.get(batch.program).name
-    rows = [[i, batch.id, name, line["region"], line["month"], line["payee"], line["id_number"] or "",
-             line["account"], f"{line['amount']:.2f}", line["line"]]
-            for i, line in enumerate(lines_of(session, batch), 1)]
     stem = directory / f"{batch.month}-批次{batch.id}"
-    buf = io.StringIO()
-    writer = csvsafe.writer(buf, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    writer.writerow(["合计", "", "", "", "", "", "", "", f"{batch.total_fen / 100:.2f}", ""])
-    csv_path = stem.with_suffix(".csv")
-    _atomic_write(csv_path, buf.getvalue().encode("utf-8-sig"))
-    xlsx_path = stem.with_suffix(".xlsx")
-    _atomic_write(xlsx_path, _xlsx(HEADER, rows, batch))
-    return {"csv": str(csv_path), "xlsx": str(xlsx_path)}
-
-
-def _xlsx(header: list[str], rows: list[list[Any]], batch: Batch) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "发放明细"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([csvsafe.cell(v) if isinstance(v, str) else v for v in row[:8]] + [float(row[8]), row[9]])
+    csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
+    csv_tmp = csv_path.with_name(csv_path.name + f".{os.getpid()}.tmp")
+    xlsx_tmp = xlsx_path.with_name(xlsx_path.name + f".{os.getpid()}.tmp")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("发放明细")
+    sheet.append(HEADER)
+    with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csvsafe.writer(out, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        for i, line in enumerate(_line_rows(session, batch), 1):
+            cells = [i, batch.id, name, line["region"], line["month"], line["payee"], line["id_number"] or "",
+                     line["account"]]
+            writer.writerow([*cells, f"{line['fen'] / 100:.2f}", line["line"]])
+            sheet.append([csvsafe.cell(v) if isinstance(v, str) else v for v in cells]
+                         + [line["fen"] / 100, line["line"]])
+        writer.writerow(["合计", "", "", "", "", "", "", "", f"{batch.total_fen / 100:.2f}", ""])
+        out.flush()
+        os.fsync(out.fileno())
     sheet.append(["合计", None, None, None, None, None, None, None, batch.total_fen / 100, None])
-    out = io.BytesIO()
-    book.properties.created = dt.datetime(2000, 1, 1)  # fixed: the same batch gives the same bytes
-    book.properties.modified = dt.datetime(2000, 1, 1)
-    book.save(out)
-    return out.getvalue()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    if path.exists() and path.read_bytes() == data:
-        return
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    book.properties.created = book.properties.modified = dt.datetime(2000, 1, 1)  # same batch, same bytes
+    book.save(xlsx_tmp)
+    os.replace(csv_tmp, csv_path)
+    os.replace(xlsx_tmp, xlsx_path)
+    return {"csv": str(csv_path), "xlsx": str(xlsx_path)}
 
 
 def batch_dict(batch: Batch, files: dict[str, str] | None = None) -> dict[str, Any]:
