@@ -22,7 +22,7 @@ def upgrade() -> None:
     sa.Column('month', sa.String(length=16), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('lines', sa.Integer(), nullable=False),
-    sa.Column('total_fen', sa.Integer(), nullable=False),
+    sa.Column('total_fen', sa.BigInteger(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('reconciled_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
@@ -148,9 +148,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('return_reason', sa.Text(), nullable=True),
     sa.Column('reissue_batch_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['applicant_id'], ['svc_applicants.id'], ),
     sa.ForeignKeyConstraint(['batch_id'], ['prog_batches.id'], ),
-    sa.ForeignKeyConstraint(['claim_id'], ['prog_claims.id'], ),
     sa.ForeignKeyConstraint(['entitlement_id'], ['prog_entitlements.id'], ),
     sa.ForeignKeyConstraint(['reissue_batch_id'], ['prog_batches.id'], ),
     sa.PrimaryKeyConstraint('id'),
