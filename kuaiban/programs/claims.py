@@ -164,11 +164,15 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
         raise Invalid("请阅读并确认个人承诺", "commitment")
     if program.payment_to and not (account or "").strip():
         raise Invalid(f"请填写收款账户（{program.payment_to}）", "account")
-    taken = session.scalar(select(Claim.id).where(
-        Claim.applicant_id == applicant.id, Claim.program.in_((program.code, *program.exclusive_with)),
-        Claim.status != "refused").limit(1))
+    # once only (只能申领享受一次), or not beside another benefit; a monthly program once a month
+    same = select(Claim.id).where(Claim.applicant_id == applicant.id, Claim.status != "refused")
+    once = same.where(Claim.program.in_((program.code, *program.exclusive_with))) if program.once_only else \
+        same.where(Claim.program.in_(program.exclusive_with)).union(
+            same.where(Claim.program == program.code, Claim.month == month))
+    taken = session.scalar(once.limit(1))
     if taken is not None:
-        raise Conflict(f"{program.name}只能申领享受一次，或与已申领的待遇不能同时享受（申领编号 {taken}）", "program")
+        raise Conflict(f"{program.name}只能申领一次（按月申领的每月一次），或与已申领的待遇不能同时享受"
+                       f"（申领编号 {taken}）", "program")
     answer = eligibility.compute(program, region=region, month=month, nth=1, facts=_public(clean))
     claim = Claim(program=program.code, applicant_id=applicant.id, region=region, month=month, status="reviewing",
                   step=0, facts=clean, commitment=program.commitment if commitment else None,

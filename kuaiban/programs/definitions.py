@@ -119,6 +119,8 @@ class Program:
     exclusive_with: tuple[str, ...]
     payment_to: str
     payment_note: str | None
+    list_by_day: int | None  # the region's lists are due by this day of the month (津: 28日前)
+    funds_by_day: int | None  # and the funds by this day of the next month (津: 次月15日前)
     stops: tuple[StopRule, ...]
     notes: tuple[str, ...] = field(default=())
 
@@ -208,6 +210,7 @@ def parse(data: dict, where: str) -> Program:
         claim_until=schedule.get("claim_until"), once_only=bool(schedule.get("once_only", False)),
         exclusive_with=tuple(schedule.get("exclusive_with", ())),
         payment_to=_req(data, "payment", where)["to"], payment_note=data["payment"].get("note"),
+        list_by_day=data["payment"].get("list_by_day"), funds_by_day=data["payment"].get("funds_by_day"),
         stops=tuple(stops), notes=tuple(data.get("notes", ())),
     )
 
@@ -251,7 +254,8 @@ def describe(program: Program) -> dict[str, Any]:
                       if program.publicity_days else None),
         "schedule": {"months": program.months, "ends": program.ends, "claim_from": program.claim_from,
                      "claim_until": program.claim_until, "once_only": program.once_only},
-        "payment": {"to": program.payment_to, "note": program.payment_note},
+        "payment": {"to": program.payment_to, "note": program.payment_note, "list_by_day": program.list_by_day,
+                    "funds_by_day": program.funds_by_day},
         "stops": [{"code": s.code, "label": s.label, "action": s.action, "action_name": STOP_ACTIONS[s.action],
                    "from": s.from_, "source": s.source} for s in program.stops],
         "notes": list(program.notes),

@@ -150,8 +150,24 @@ def export(session: Session, batch: Batch, directory: Path | None = None) -> dic
     return {"csv": str(csv_path), "xlsx": str(xlsx_path)}
 
 
+def due_dates(batch: Batch) -> dict[str, str]:
+    """When the program's text wants the month's list and its funds (津人社办发〔2020〕89号: lists by the 28th,
+    funds by the 15th of the next month); nothing where the text sets no day."""
+    program = definitions.get(batch.program)
+    if batch.kind != "monthly":
+        return {}
+    year, month = int(batch.month[:4]), int(batch.month[5:7])
+    out = {}
+    if program.list_by_day:
+        out["list_due"] = dt.date(year, month, program.list_by_day).isoformat()
+    if program.funds_by_day:
+        nxt = dt.date(year + month // 12, month % 12 + 1, program.funds_by_day)
+        out["funds_due"] = nxt.isoformat()
+    return out
+
+
 def batch_dict(batch: Batch, files: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"batch": batch.id, "program": batch.program, "region": batch.region, "month": batch.month,
+    return {**due_dates(batch), "batch": batch.id, "program": batch.program, "region": batch.region, "month": batch.month,
             "kind": batch.kind, "lines": batch.lines, "total": f"{batch.total_fen / 100:.2f}",
             "created_at": batch.created_at.isoformat(), "reconciled_at": batch.reconciled_at.isoformat()
             if batch.reconciled_at else None, **({"file": files["csv"], "files": files} if files else {})}
