@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, calendar, notifications
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from kuaiban.platform.models import APPLICANT, Applicant, User
+from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
 from kuaiban.programs import definitions, eligibility
 from kuaiban.programs.definitions import Program
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, PaymentLine, Recovery
@@ -249,8 +249,7 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
     if claim.status != "reviewing":
         raise Conflict(f"这件申领当前{STATUS_NAMES[claim.status]}，不在审核环节", "claim")
     step = program.steps[claim.step]
-    allowed = {step.role} if step.role != "system" else {"reviewer", "supervisor"}  # a flagged automatic check
-    if user.role not in allowed and user.role != "supervisor":
+    if not _may_act(user, step.role):
         raise Forbidden(f"“{step.name}”由{definitions.ROLES[step.role]}人员办理")
     previous = session.scalar(select(ClaimEvent.actor_id).where(ClaimEvent.claim_id == claim.id,
                                                                 ClaimEvent.outcome == "passed")
@@ -268,6 +267,11 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
         raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
     claim.version += 1
     return claim
+
+
+def _may_act(user: User, role: str) -> bool:
+    """The step's role acts; a flagged automatic check goes to a reviewer; a supervisor may act on any step."""
+    return user.role == SUPERVISOR or user.role == role or (role == "system" and user.role == REVIEWER)
 
 
 def _pass_step(session: Session, program: Program, claim: Claim, user: User | None, note: str | None,
@@ -493,13 +497,16 @@ def my_claim(session: Session, user: User, claim_id: int) -> Claim:
 
 
 def queue(session: Session, user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """The staff member's review queue (their regions), oldest deadline first, overdue marked."""
+    """The staff member's review queue: claims in their regions at a step their role acts on (a supervisor:
+    all), nearest deadline first, overdue marked."""
     today = today or audit.now().date()
     stmt = access.scoped(select(Claim).where(Claim.status == "reviewing"), user, Claim.region)
     rows = []
     for claim in session.scalars(stmt.order_by(Claim.step_due.is_(None), Claim.step_due, Claim.id)):
         program = definitions.get(claim.program)
         step = program.steps[claim.step]
+        if not _may_act(user, step.role):
+            continue
         rows.append({"id": claim.id, "program": claim.program, "program_name": program.name,
                      "region": claim.region, "step": step.name, "role": step.role, "due": claim.step_due,
                      "overdue": bool(claim.step_due and claim.step_due < today), "flags": claim.flags,

@@ -57,6 +57,10 @@ def _through_review(town, code):
         assert [(r["id"], r["step"], r["overdue"]) for r in queue] == [(claim.id, "社区（村）资料录入和调查", True)]
         assert claims.queue(s, town.hunan_reviewer) == []  # another region's staff do not see it
         claims.act(s, town.window, claim.id, outcome="pass", version=claim.version, at=AUG_3)
+    with town.session() as s:  # the street's step is the reviewers': it leaves the window's queue
+        assert claims.queue(s, town.window) == []
+        assert [r["step"] for r in claims.queue(s, town.reviewer)] == ["街道（乡镇）确认"]
+        assert [r["id"] for r in claims.overdue(s, town.supervisor, today=dt.date(2020, 8, 10))] == [claim.id]
     with town.session() as s, pytest.raises(Conflict):  # a stale page: someone acted since
         claims.act(s, town.reviewer, claim.id, outcome="pass", version=claim.version, at=AUG_3)
     with town.session() as s:
