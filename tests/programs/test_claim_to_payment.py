@@ -10,9 +10,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from kuaiban.platform import audit_chain, notifications
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import AuditEntry
-from kuaiban.platform.notification_models import Notification, OutboxEntry
+from kuaiban.platform.notification_models import Delivery, Notification, OutboxEntry
 from kuaiban.programs import claims, payroll, registers
 from kuaiban.programs.models import Entitlement, PaymentLine, Recovery
 from kuaiban.rules.calculators import get
@@ -112,6 +113,11 @@ def test_a_register_showing_contributions_refuses_and_the_reason_goes_out_by_the
         assert "比对发现用人单位仍在为您缴纳社会保险费" in refusal.text
         outbox = s.scalar(select(OutboxEntry).where(OutboxEntry.notification_id == refusal.id))
         assert outbox is not None and outbox.sent_at is None  # waiting for the dispatcher's SMS sender
+    report = notifications.deliver(town.engine, notifications.RecordingSender(town.engine))
+    with town.session() as s:
+        sms = s.scalar(select(Delivery).where(Delivery.key == str(outbox.id)))
+        assert outbox.id in report.sent and "比对发现用人单位仍在为您缴纳社会保险费" in sms.text
+        assert audit_chain.verify(s).intact
 
 
 def test_a_missing_register_flags_the_claim_for_a_caseworker_and_never_refuses(town) -> None:
