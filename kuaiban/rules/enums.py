@@ -6,7 +6,11 @@ from openfisca_core.indexed_enums import Enum
 
 
 class Region(Enum):
-    """省级统筹地区. The calculators accept the Chinese name (湖南) or the key (hunan)."""
+    """省级统筹地区. The calculators accept the Chinese name (湖南, 湖南省), the key (hunan) or the
+    GB/T 2260 code (430000, or any code within the province: 430104); REGION_CODES gives each code.
+
+    The first seven members keep their places (population files store the index); new provinces follow.
+    """
 
     unknown = "未指定"
     hunan = "湖南"
@@ -15,6 +19,43 @@ class Region(Enum):
     shanghai = "上海"
     tianjin = "天津"
     hubei = "湖北"
+    hebei = "河北"
+    shanxi = "山西"
+    neimenggu = "内蒙古"
+    liaoning = "辽宁"
+    jilin = "吉林"
+    heilongjiang = "黑龙江"
+    jiangsu = "江苏"
+    zhejiang = "浙江"
+    anhui = "安徽"
+    fujian = "福建"
+    jiangxi = "江西"
+    shandong = "山东"
+    henan = "河南"
+    guangdong = "广东"
+    guangxi = "广西"
+    hainan = "海南"
+    sichuan = "四川"
+    guizhou = "贵州"
+    yunnan = "云南"
+    xizang = "西藏"
+    shaanxi = "陕西"
+    gansu = "甘肃"
+    qinghai = "青海"
+    ningxia = "宁夏"
+    xinjiang = "新疆"
+
+
+# GB/T 2260 province codes of the Region members (tests/rules/test_regions.py checks them against the table)
+REGION_CODES: dict[str, str] = {
+    "beijing": "110000", "tianjin": "120000", "hebei": "130000", "shanxi": "140000", "neimenggu": "150000",
+    "liaoning": "210000", "jilin": "220000", "heilongjiang": "230000", "shanghai": "310000",
+    "jiangsu": "320000", "zhejiang": "330000", "anhui": "340000", "fujian": "350000", "jiangxi": "360000",
+    "shandong": "370000", "henan": "410000", "hubei": "420000", "hunan": "430000", "guangdong": "440000",
+    "guangxi": "450000", "hainan": "460000", "chongqing": "500000", "sichuan": "510000", "guizhou": "520000",
+    "yunnan": "530000", "xizang": "540000", "shaanxi": "610000", "gansu": "620000", "qinghai": "630000",
+    "ningxia": "640000", "xinjiang": "650000",
+}
 
 
 class PensionScheme(Enum):

@@ -54,3 +54,16 @@ def parameter_or_none(parameters, instant, path: str):
     except (ParameterNotFoundError, KeyError, AttributeError):
         return None
     return node
+
+
+def regional(person, period, parameters, path: str) -> np.ndarray:
+    """A region-keyed parameter (children r430000 …) at the period's first day, per person; NaN where none.
+
+    `regions.by_region` over the node at `path`, or all NaN where no child of it is in force.
+    """
+    from kuaiban.rules.regions import by_region
+
+    node = parameter_or_none(parameters, period.start, path)
+    if node is None:
+        return np.full(person.count, np.nan)
+    return by_region(node, person("region", period))

@@ -45,6 +45,20 @@ def test_the_list_links_every_calculator(app_client):
         assert f'href="/calc/{name}"' in page and calc.title in page
 
 
+def test_the_list_groups_calculators_by_audience_and_theme_and_shows_no_code_names(app_client):
+    page = app_client.get("/calc").text
+    visible = re.sub(r"<[^>]+>", " ", page)  # the text a reader sees (links' targets aside)
+    for name in CALCULATORS:
+        assert name not in visible
+        assert page.count(f'href="/calc/{name}"') == 1  # listed once, by itself
+    audiences = {"citizens": "个人", "employers": "企业", "caseworkers": "经办人员"}
+    sections = dict(re.findall(r'<h2 id="aud-\d+">([^<]+)</h2>(.*?)</section>', page, re.S))
+    for name, calc in CALCULATORS.items():
+        section = sections[audiences[calc.audience]]
+        assert f'href="/calc/{name}"' in section
+        assert f"<h3>{calc.theme}</h3>" in section
+
+
 @pytest.mark.parametrize("name", sorted(CALCULATORS))
 def test_each_form_labels_every_field_and_links_every_clause_it_implements(app_client, name):
     calc = get(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, num, step
 from kuaiban.rules.enums import EnterpriseSize, Region
 
 SIZES = tuple(member.name for member in EnterpriseSize)
@@ -82,7 +82,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
         details["waived_amount"] = amount
         details["employer_contribution"] = money(values["payroll"] * values["employer_rate"])
         steps.append(step(
-            f"减免金额 = 工资总额 {values['payroll']:g} × 单位费率 {values['employer_rate']:g}（用户提供）× {share:g} "
+            f"减免金额 = 工资总额 {num(values['payroll'])} × 单位费率 {num(values['employer_rate'])}（用户提供）× {num(share)} "
             f"= {amount} 元", amount, _sources(region, size, month)[-1][0]))
     return share, details, steps
 
@@ -90,6 +90,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="social_insurance_relief",
     title="2020年阶段性减免企业三项社会保险单位缴费（减免份额及金额）",
+    audience="employers",
+    theme="社会保险缴费",
     unit="share of employer contribution",
     fields=FIELDS,
     variable="social_insurance_relief_share",

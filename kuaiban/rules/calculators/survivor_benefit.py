@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, step
 from kuaiban.rules.enums import EmploymentStatus
 
 START = date(2021, 9, 1)
@@ -61,7 +61,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
     by_contribution = r["survivor_months_by_contribution"]
     pension_months = r["survivor_pension_months"]
     steps = [
-        step(f"丧葬补助金 = {income:g} × 2 = {money(r['survivor_funeral_grant'])} 元",
+        step(f"丧葬补助金 = {num(income)} × 2 = {money(r['survivor_funeral_grant'])} 元",
              money(r["survivor_funeral_grant"]), "sv_funeral"),
         step(f"缴费年限 {months} 个月（{months / 12:.4g} 年，计算到月）", None, "sv_to_month"),
         step(f"按缴费年限确定的发放月数：{by_contribution:.4g} 个月", round(by_contribution, 4),
@@ -77,14 +77,14 @@ def explain(values: dict[str, Any], r: dict[str, float]):
         ))
     else:
         steps.append(step(f"在职人员：发放月数 {pension_months:.4g} 个月", round(pension_months, 4), "sv_employed"))
-    steps.append(step(f"抚恤金 = {pension_months:.4g} × {income:g} = {money(r['survivor_pension'])} 元",
+    steps.append(step(f"抚恤金 = {pension_months:.4g} × {num(income)} = {money(r['survivor_pension'])} 元",
                       money(r["survivor_pension"]), "sv_employed" if values["status"] == "employed" else "sv_retired"))
     total = money(r["survivor_benefit"])
     uncapped = money(r["survivor_funeral_grant"] + r["survivor_pension"])
     if months < 60:
         if "personal_contributions" in values:
             steps.append(step(
-                f"累计缴费不足5年，不得超过个人缴费之和 {values['personal_contributions']:g} 元 → {total} 元",
+                f"累计缴费不足5年，不得超过个人缴费之和 {num(values['personal_contributions'])} 元 → {total} 元",
                 total, "sv_cap_lt5"))
         else:
             steps.append(step(
@@ -104,6 +104,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="survivor_benefit",
     title="企业职工基本养老保险遗属待遇（丧葬补助金＋抚恤金）",
+    audience="citizens",
+    theme="养老保险待遇",
     unit="CNY",
     fields=FIELDS,
     variable="survivor_benefit",
