@@ -98,3 +98,118 @@ class InjuryBasis(Enum):
 
     industry = "按行业类别（工资总额×费率）"
     project = "工程建设项目按项目参保（合同总造价×1.8‰）"
+
+
+class HiredGroup(Enum):
+    """被吸纳人员类别（一次性吸纳就业补贴）."""
+
+    registered_unemployed = "登记失业人员"
+    graduate_of_year = "毕业年度（应届）高校毕业生"
+    other_graduate = "其他高校毕业生"
+    other = "其他人员"
+
+
+class BorrowerKind(Enum):
+    """创业担保贷款借款人."""
+
+    individual = "个人"
+    partnership = "合伙创业或组织起来共同创业"
+    small_firm = "小微企业"
+
+
+class LoanArea(Enum):
+    """财金〔2020〕21号 四 的地区类别（决定贷款利率上限）."""
+
+    east = "东部地区"
+    central_west = "中、西部地区"
+    poor = "贫困地区（国家扶贫开发工作重点县、全国14个集中连片特殊困难地区）"
+
+
+class Sex(Enum):
+    """性别（“4050”等年龄条件按性别区分）."""
+
+    female = "女"
+    male = "男"
+
+
+class SubsidyMode(Enum):
+    """社会保险补贴的享受方式."""
+
+    flexible = "灵活就业（个人申领）"
+    employer = "单位招用或公益性岗位安排（单位申领）"
+
+
+class SubsidyGroup(Enum):
+    """社会保险补贴对象类别."""
+
+    hardship = "就业困难人员"
+    hardship_special = "就业困难人员中的零就业、单亲、低保家庭人员或需赡养（抚养）患重大疾病直系亲属人员"
+    graduate = "离校（毕业）2年内未就业高校毕业生"
+    poverty_labour = "东西部扶贫协作和对口支援地区建档立卡贫困劳动力"
+    village_labour = "本市有转移就业意愿的困难村劳动力"
+
+
+class EmployerType(Enum):
+    """吸纳单位类别."""
+
+    care_household = "养老服务企业（含民办非企业单位）、员工制家政企业"
+    small_firm = "小微企业（含初创期科技型中小企业、大学生创业企业）"
+    other = "其他单位（含公益性岗位）"
+
+
+class HardshipCategory(Enum):
+    """求职创业补贴的困难类别."""
+
+    none = "不属于所列困难类别"
+    dibao = "低保家庭"
+    extreme_poverty = "特困人员"
+    orphan = "孤儿"
+    children_in_difficulty = "重点困境儿童（含事实无人抚养儿童）"
+    poverty_household = "建档立卡贫困家庭"
+    disabled = "残疾人或贫困残疾人家庭"
+    student_loan = "在学期间获得国家助学贷款"
+
+
+class SchoolKind(Enum):
+    """毕业院校类别."""
+
+    university = "全日制普通高等学校"
+    vocational = "中等职业学校或技工院校"
+
+
+class PostKind(Enum):
+    """公益性岗位类别."""
+
+    urban = "城镇公益性岗位"
+    temporary = "临时性城镇公益性岗位"
+    rural = "乡村公益性岗位"
+
+
+class BusinessKind(Enum):
+    """创办的经营主体."""
+
+    small_firm = "小微企业"
+    individual_business = "个体工商户"
+
+
+class FounderGroup(Enum):
+    """创业人员类别."""
+
+    migrant_returnee = "返乡入乡创业人员（含农民工）"
+    graduate = "高校毕业生"
+    unemployed_half_year = "登记失业半年以上人员"
+    other = "其他创业人员"
+
+
+class PlacementKind(Enum):
+    """职业介绍补贴（就业创业服务补助）的情形."""
+
+    key_firm = "为防疫物资生产重点企业介绍劳动者（湖南）"
+    cross_region_export = "跨市州有组织劳务输出（湖南）"
+    key_firm_tiers = "为急聘平台重点企业推荐上岗（北京）"
+    skilled_or_graduate = "介绍技能型人才或院校毕业生到本省就业（山东）"
+    poverty_labour_inflow = "组织对口区县建档立卡贫困劳动力来鲁就业（山东）"
+    hardship_person = "为就业困难人员推荐成功就业（天津）"
+    bulk_key_firm = "向重点缺工企业一次性输送30人以上（天津）"
+    school_batch = "职业院校一次性输送毕业生或实习学生30人以上（天津）"
+    poverty_fulltime = "介绍脱贫人口实现全日制单位就业（重庆）"

@@ -211,7 +211,8 @@ def _scalar(item: Any) -> Any:
 def enum_codes(enum, names: np.ndarray) -> np.ndarray:
     """OpenFisca enum indices for an array of member names (validated before)."""
     unique, inverse = np.unique(names.astype(str), return_inverse=True)
-    table = np.array([enum[name].index for name in unique], dtype=np.int16)
+    by_value = {member.value: member for member in enum}  # a spec's choices are the Chinese values
+    table = np.array([(by_value[name] if name in by_value else enum[name]).index for name in unique], dtype=np.int16)
     return table[inverse.reshape(-1)]
 
 

@@ -152,10 +152,14 @@ class Spec:
     def period_of(self, values: dict[str, Any]) -> str:
         start = _period_start(values[self.period], self.by_name[self.period].type)
         unit = str(self.system.variables[self.data["output"]].definition_period)
+        if unit == "day":  # a rule opened and closed by the day (an application or contract date)
+            return start
         return start[:4] if unit == "year" else start[:7]
 
     def instant(self, values: dict[str, Any]) -> str:
         period = self.period_of(values)
+        if len(period) == 10:
+            return period
         return f"{period}-01-01" if len(period) == 4 else f"{period}-01"
 
     def coverage_text(self, region: Region | None = None) -> str:

@@ -6,8 +6,9 @@ from datetime import date
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, parameters_at, step
 from kuaiban.rules.enums import EmploymentStatus
+from kuaiban.rules.formulas import MONTHS_PER_YEAR
 
 START = date(2021, 9, 1)
 
@@ -57,20 +58,22 @@ def _bracket_source(months: int) -> str:
 
 
 def explain(values: dict[str, Any], r: dict[str, float]):
+    p = parameters_at(values["death_date"].isoformat()).survivor_benefit
     income, months = values["base_income"], values["contribution_months"]
+    capped = months < p.cap_below_years * MONTHS_PER_YEAR
     by_contribution = r["survivor_months_by_contribution"]
     pension_months = r["survivor_pension_months"]
     steps = [
-        step(f"丧葬补助金 = {num(income)} × 2 = {money(r['survivor_funeral_grant'])} 元",
+        step(f"丧葬补助金 = {num(income)} × {num(p.funeral_multiple)} = {money(r['survivor_funeral_grant'])} 元",
              money(r["survivor_funeral_grant"]), "sv_funeral"),
-        step(f"缴费年限 {months} 个月（{months / 12:.4g} 年，计算到月）", None, "sv_to_month"),
+        step(f"缴费年限 {months} 个月（{months / MONTHS_PER_YEAR:.4g} 年，计算到月）", None, "sv_to_month"),
         step(f"按缴费年限确定的发放月数：{by_contribution:.4g} 个月", round(by_contribution, 4),
              _bracket_source(months)),
     ]
     if values["status"] == "retired":
         drawn = values["pension_months"]
         steps.append(step(
-            f"退休人员：已领取基本养老金 {drawn} 个月，每领取1年减少1个月（计算到月），最低9个月 → "
+            f"退休人员：已领取基本养老金 {drawn} 个月，按领取年限逐年减少（计算到月），最低{num(p.retiree_months_min)}个月 → "
             f"{pension_months:.4g} 个月",
             round(pension_months, 4),
             "sv_retired",
@@ -81,22 +84,22 @@ def explain(values: dict[str, Any], r: dict[str, float]):
                       money(r["survivor_pension"]), "sv_employed" if values["status"] == "employed" else "sv_retired"))
     total = money(r["survivor_benefit"])
     uncapped = money(r["survivor_funeral_grant"] + r["survivor_pension"])
-    if months < 60:
+    if capped:
         if "personal_contributions" in values:
             steps.append(step(
-                f"累计缴费不足5年，不得超过个人缴费之和 {num(values['personal_contributions'])} 元 → {total} 元",
-                total, "sv_cap_lt5"))
+                f"累计缴费不足{num(p.cap_below_years)}年，不得超过个人缴费之和 "
+                f"{num(values['personal_contributions'])} 元 → {num(total)} 元", total, "sv_cap_lt5"))
         else:
             steps.append(step(
-                "累计缴费不足5年，遗属待遇不得超过个人缴费之和；未提供 personal_contributions，"
-                f"返回的 {total} 元是上限，实际待遇为它与个人缴费之和中的较小者",
+                f"累计缴费不足{num(p.cap_below_years)}年，遗属待遇不得超过个人缴费之和；未提供个人缴费之和，"
+                f"返回的 {num(total)} 元是上限，实际待遇为它与个人缴费之和中的较小者",
                 total, "sv_cap_lt5"))
     details = {
         "funeral_grant": money(r["survivor_funeral_grant"]),
         "pension_months": round(pension_months, 4),
         "pension": money(r["survivor_pension"]),
         "uncapped_total": uncapped,
-        "is_ceiling": months < 60 and "personal_contributions" not in values,
+        "is_ceiling": bool(capped) and "personal_contributions" not in values,
     }
     return total, details, steps
 
