@@ -49,17 +49,20 @@ def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[s
     return built
 
 
-def _field_label(program: Program, message: str) -> tuple[str | None, str]:
-    """A calculator's message names its input (``contribution_months：…``); the claimant sees the form label."""
+def _field_label(program: Program, error: CalculatorError) -> tuple[str | None, str]:
+    """A calculator's error names its input (``.field``, and a ``field：`` prefix in the text); the claimant
+    sees the form's label and the form's field, never the calculator's variable name."""
+    message = str(error)
+    field = getattr(error, "field", None)
     head, sep, rest = message.partition("：")
-    if not sep:
-        return None, message
-    for form_name, source in program.calculator_inputs.items():
-        if form_name == head and isinstance(source, str) and source.startswith("form."):
-            field = source.removeprefix("form.")
-            label = next((f.label for f in program.form if f.name == field), field)
-            return field, f"{label}：{rest}"
-    return None, f"{rest}" if head.isascii() else message
+    if sep and head.isascii():
+        field, message = field or head, rest
+    source = program.calculator_inputs.get(field or "")
+    if isinstance(source, str) and source.startswith("form."):
+        name = source.removeprefix("form.")
+        label = next((f.label for f in program.form if f.name == name), name)
+        return name, f"{label}：{message}" if sep else message
+    return None, message
 
 
 def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +75,7 @@ def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[
     try:
         return calculator.run(inputs(program, region=region, month=month, nth=nth, facts=facts))
     except CalculatorError as exc:
-        field, text = _field_label(program, str(exc))
+        field, text = _field_label(program, exc)
         raise Invalid(text, field or "facts") from None
 
 

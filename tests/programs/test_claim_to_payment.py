@@ -157,11 +157,20 @@ def test_one_claim_per_person_and_program_and_only_staff_of_the_region_act(town)
         assert no_reason.value.field == "note"
 
 
-def test_a_region_the_calculator_does_not_cover_is_refused_with_its_reason(town) -> None:
-    """Shandong's 失业保险金 standard is not encoded: the claim is refused at the door, no amount invented."""
+def test_an_official_figure_the_texts_do_not_print_is_asked_for_by_its_form_field(town) -> None:
+    """Shandong's 失业保险金 is 90 % of the local minimum wage, which the compilations do not print: without
+    it the claim is refused at the door naming the form's field; with it the amount is the calculator's."""
     with town.session() as s:
         s.get(type(town.citizen.applicant), town.citizen.applicant_id).region = "370102"
-    with town.session() as s, pytest.raises(Invalid) as gap:
+    with town.session() as s, pytest.raises(Invalid) as missing:
         claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
                       facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
-    assert "山东" in gap.value.message and "region" not in gap.value.message
+    assert missing.value.field == "local_minimum_wage" and "最低工资" in missing.value.message
+    assert "local_minimum_wage" not in missing.value.message
+    with town.session() as s:
+        claim = claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
+                              facts={"contribution_months": 70, "local_minimum_wage": 1730},
+                              account="6222000000000001", at=AUG_3)
+    answer = get("unemployment_benefit").run({"region": "370102", "month": "2020-08", "contribution_months": 70,
+                                              "benefit_month": 1, "local_minimum_wage": 1730})
+    assert claim.status == "reviewing" and claim.monthly_fen == round(answer["value"] * 100) > 0
