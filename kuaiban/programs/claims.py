@@ -97,6 +97,13 @@ def _value(f: definitions.FormField, raw: Any) -> Any:
         if not _MONTH.match(str(raw).strip()):
             raise ValueError("应为年月，如 2020-07")
         return str(raw).strip()
+    if f.type == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(raw).strip()):
+            raise ValueError("应为日期，如 2020-07-01")
+        try:
+            return dt.date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError:
+            raise ValueError("不是有效的日期") from None
     if f.type == "boolean":
         if raw in (True, "true", "1", "是", "on"):
             return True
@@ -321,7 +328,8 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
         month = month_add(claim.month, nth - 1)
         if program.ends and month > program.ends:
             break
-        answer = eligibility.compute(program, region=claim.region, month=month, nth=nth, facts=facts)
+        answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=month, nth=nth,
+                                     facts=facts)
         fen = eligibility.to_fen(answer["value"])
         if fen > 0:
             schedule.append((month, fen))

@@ -30,11 +30,15 @@ def available(program: Program) -> bool:
     return True
 
 
-def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any]) -> dict[str, Any]:
+def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any],
+           owed: str | None = None) -> dict[str, Any]:
     """The calculator's input object: ``$region`` (GB/T code), ``$region_name`` (short province name),
-    ``$month`` (the month owed), ``$nth`` (its place in the schedule, 1 = first), ``form.<field>``, literals."""
+    ``$month`` (the month claimed: the standard is the one in force when the claim was made — 按照申请之日
+    当地失业保险金标准), ``$owed_month`` (the month owed), ``$nth`` (its place in the schedule, 1 = first),
+    ``$claim_date`` (the claimed month's first day), ``form.<field>``, or a literal."""
     province = regions.ancestors(region)[0] if regions.ancestors(region) else regions.region(region)
-    special = {"$region": region, "$month": month, "$nth": nth,
+    special = {"$region": region, "$month": month, "$owed_month": owed or month, "$nth": nth,
+               "$claim_date": f"{month}-01",
                "$region_name": (province.name if province else region).removesuffix("市").removesuffix("省")}
     built = {}
     for name, source in program.calculator_inputs.items():
@@ -65,7 +69,8 @@ def _field_label(program: Program, error: CalculatorError) -> tuple[str | None, 
     return None, message
 
 
-def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any]) -> dict[str, Any]:
+def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any],
+            owed: str | None = None) -> dict[str, Any]:
     """The calculator's answer for one month; :class:`NotAvailable` or :class:`Invalid` (field named)."""
     try:
         calculator = get(program.calculator)
@@ -73,7 +78,7 @@ def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[
         raise NotAvailable(f"{program.name}的计算规则尚未在本系统上线，暂不能申领；请稍后再试或到经办窗口咨询",
                            "program") from None
     try:
-        return calculator.run(inputs(program, region=region, month=month, nth=nth, facts=facts))
+        return calculator.run(inputs(program, region=region, month=month, nth=nth, facts=facts, owed=owed))
     except CalculatorError as exc:
         field, text = _field_label(program, exc)
         raise Invalid(text, field or "facts") from None
