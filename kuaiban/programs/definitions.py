@@ -19,10 +19,10 @@ from typing import Any
 import yaml
 
 from kuaiban.config import DATA
-from kuaiban.platform import regions
+from kuaiban.platform import citations, regions
+from kuaiban.platform.citations import Clause
 
 PROGRAMS_DIR = DATA / "programs"
-CLAUSES_DIR = DATA / "clauses"
 CLAIM_TYPES = {"form": "填写申请表", "materials": "提交材料", "commitment": "告知承诺"}
 AUDIENCES = {"citizens": "个人", "employers": "单位"}
 ROLES = {"system": "系统自动", "window": "窗口（受理）", "reviewer": "审核", "supervisor": "复核"}
@@ -32,20 +32,6 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 class ProgramDataError(ValueError):
     """A program file that breaks the format (a developer's error, found by the data tests)."""
-
-
-@dataclass(frozen=True)
-class Clause:
-    key: str
-    doc_no: str
-    article: str
-    file: str
-    lines: tuple[int, int]
-    quote: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "doc_no": self.doc_no, "article": self.article, "quote": self.quote,
-                "file": self.file, "lines": list(self.lines)}
 
 
 @dataclass(frozen=True)
@@ -131,17 +117,9 @@ class Program:
         return next((s for s in self.stops if s.code == code), None)
 
 
-@functools.cache
 def clauses() -> dict[str, Clause]:
-    """Every clause of the registry (all files under data/clauses)."""
-    found: dict[str, Clause] = {}
-    for path in sorted(CLAUSES_DIR.glob("*.yaml")):
-        for key, c in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            if not isinstance(c, dict) or "quote" not in c:
-                continue
-            found[key] = Clause(key, str(c["doc_no"]), str(c.get("article", "")), str(c.get("file", "")),
-                                tuple(c.get("lines", (0, 0))), str(c["quote"]))
-    return found
+    """The project's clause registry (kuaiban.platform.citations: every file under data/clauses)."""
+    return citations.registry()
 
 
 def _req(data: dict, key: str, where: str) -> Any:
