@@ -139,7 +139,7 @@ def main() -> None:
                 seconds, batch = timed(build)
                 times["build"].append(seconds)
                 with session_scope(engine) as s:
-                    seconds, files = timed(lambda: payroll.export(s, batch, Path(tmp)))
+                    seconds, files = timed(lambda s=s, batch=batch: payroll.export(s, batch, Path(tmp)))
                 times["export"].append(seconds)
                 times["copy_out"].append(copy_out(engine, Path(tmp) / "copy.csv"))
                 times["copy_in"].append(copy_in(engine, args.rows))

@@ -160,13 +160,22 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
         raise Invalid("申领月份应为年月，如 2020-07", "month")
     if (program.claim_from and month < program.claim_from) or (program.claim_until and month > program.claim_until):
         raise Invalid(f"{program.name}的申领期为 {program.claim_from or '—'} 至 {program.claim_until or '—'}", "month")
-    clean = _check_form(program, facts)
-    if program.staff_list:
-        if not staff_list:
-            raise Invalid("请上传人员花名册（Excel）", "staff_list")
-        staff = read_staff_list(staff_list)
-        clean["staff_count"] = len(staff)
-        clean["_staff"] = staff
+    clean, problems = {}, []
+    try:
+        clean = _check_form(program, facts)
+    except Invalid as exc:
+        problems += exc.errors or [{"field": exc.field, "detail": exc.message}]
+    if program.staff_list:  # the form and the staff list checked together: every problem at once
+        try:
+            if not staff_list:
+                raise Invalid("请上传人员花名册（Excel）", "staff_list")
+            staff = read_staff_list(staff_list)
+            clean["staff_count"] = len(staff)
+            clean["_staff"] = staff
+        except Invalid as exc:
+            problems += exc.errors or [{"field": exc.field, "detail": exc.message}]
+    if problems:
+        raise Invalid(problems[0]["detail"], problems[0]["field"], errors=problems)
     if program.claim_type == "commitment" and not commitment:
         raise Invalid("请阅读并确认个人承诺", "commitment")
     if program.payment_to and not (account or "").strip():

@@ -99,14 +99,22 @@ def test_an_employer_uploads_a_staff_list_and_gets_every_row_error(api) -> None:
     out = io.BytesIO()
     book.save(out)
     r = client.post("/api/programs/hn_hiring_subsidy/claims/upload", headers=login("hn-firm"),
-                    data={"month": "2020-08", "account": "43001234567890"},
+                    data={"month": "2020-08", "account": "43001234567890",
+                          "facts": '{"enterprise_size": "小型企业", "hiring_group": "登记失业人员", '
+                                   '"hiring_date": "2020-07-01", "hiring_contract_months": "24"}'},
                     files={"staff_list": ("花名册.xlsx", out.getvalue(),
                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
     assert r.status_code == 422
     body = r.json()
     assert body["field"] == "staff_list"
-    assert [(e["row"], e["column"]) for e in body["errors"]] == [
+    assert [(e.get("row"), e.get("column")) for e in body["errors"]] == [
         (2, "A列（姓名）"), (3, "B列（公民身份号码）"), (3, "C列（劳动合同起始日期）")]
+    both = client.post("/api/programs/hn_hiring_subsidy/claims/upload", headers=login("hn-firm"),
+                       data={"month": "2020-08", "account": "43001234567890"},
+                       files={"staff_list": ("花名册.xlsx", out.getvalue(), "application/octet-stream")}).json()
+    fields = [e["field"] for e in both["errors"]]
+    assert {"enterprise_size", "hiring_group", "hiring_date", "hiring_contract_months"} <= set(fields)
+    assert fields.count("staff_list") == 3  # the form's and the list's problems in one answer
 
 
 def test_the_program_list_is_public_and_complete(api) -> None:
