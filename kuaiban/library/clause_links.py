@@ -2,7 +2,7 @@
 
 Every pillar cites clauses by registry key; the pages turn a clause into a link with `resolve`.
 
-A source names its document by 文号 (or by title when it has none), an article or item (第四条,
+A clause names its document by 文号 (or by title when it has none), an article or item (第四条,
 二、（一）…) and a verbatim quote. The link goes to /library/doc/<id>#art-<N> when the quote lies in
 an article 第N条, else to the paragraph holding the quote (#l<line>) or the attachment (#att-<i>: explainers
 such as 解读 are kept as attachments), else to the document; when the
@@ -18,9 +18,10 @@ import cn2an
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuaiban.corpus import docno
 from kuaiban.library import queries
 from kuaiban.library.models import Document
-from kuaiban.platform.citations import Clause
+from kuaiban.platform.citations import ELISION, Clause
 
 _ARTICLE = re.compile(r"^第([零〇一二两三四五六七八九十百\d]+)条")
 _SPACE = re.compile(r"\s+")
@@ -80,7 +81,7 @@ def resolve(session: Session, source: Clause) -> ClauseLink:
     if doc is None:
         return ClauseLink(**base, url=None, document_title=None, where="")
     url = f"/library/doc/{doc.id}"
-    probe = _squash(source.quote)[:PROBE]
+    probe = _squash(source.quote.split(ELISION)[0])[:PROBE]
     number = _article_number(source.article)
     main_articles = [a for a in doc.articles if a.attachment is None]
     for a in main_articles:
@@ -88,6 +89,13 @@ def resolve(session: Session, source: Clause) -> ClauseLink:
             return ClauseLink(**base, url=f"{url}#art-{a.number}", document_title=doc.title, where="article")
     if number is not None and any(a.number == number for a in main_articles):
         return ClauseLink(**base, url=f"{url}#art-{number}", document_title=doc.title, where="article")
+    # the paragraph holding the clause's own line, when the library's copy comes from that compilation there
+    first = source.lines[0]
+    if any(src.file == source.file and src.start_line <= first <= src.end_line for src in doc.sources):
+        holding = max((line for _t, line, _h in doc.paragraphs if line <= first), default=None)
+        text = next((t for t, line, _h in doc.paragraphs if line == holding), "")
+        if holding is not None and probe and probe in _squash(text):
+            return ClauseLink(**base, url=f"{url}#l{holding}", document_title=doc.title, where="paragraph")
     for text, line, _heading in doc.paragraphs:
         if probe and probe in _squash(text):
             return ClauseLink(**base, url=f"{url}#l{line}", document_title=doc.title, where="paragraph")
@@ -95,3 +103,16 @@ def resolve(session: Session, source: Clause) -> ClauseLink:
         if probe and att.text and probe in _squash(att.text):
             return ClauseLink(**base, url=f"{url}#att-{i}", document_title=doc.title, where="attachment")
     return ClauseLink(**base, url=url, document_title=doc.title, where="document")
+
+
+def document_ids(session: Session, doc_nos: set[str]) -> dict[str, int]:
+    """The library document id of each 文号 the library holds (others are left out, not guessed)."""
+    keys = {ref: docno.normalize(ref) for ref in doc_nos}
+    wanted = {k for k in keys.values() if k}
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for doc_no, doc_id in session.execute(select(Document.doc_no, Document.id).where(Document.doc_no.in_(wanted))
+                                          .order_by(Document.id)):
+        found.setdefault(doc_no, doc_id)
+    return {ref: found[k] for ref, k in keys.items() if k in found}

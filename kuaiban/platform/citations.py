@@ -6,7 +6,8 @@ by directory, so a new calculator or service adds its own file and edits no list
 文号, or the document's title where it has none; ``file`` is the compilation in ``data/compilations/``;
 ``lines`` are 1-based and inclusive. The compilations are hard-wrapped (a wrap may fall inside a sentence),
 so a quote is compared with its lines joined and whitespace removed on both sides
-(tests/platform/test_citations.py checks every quote).
+(tests/platform/test_citations.py checks every quote). A quote may leave text out with ``……``: each
+part is verbatim and the parts come in order.
 
 This module is pure (no database): the rules pillar uses it too. The link into the library is
 ``kuaiban.library.clause_links.resolve``.
@@ -108,12 +109,32 @@ def compilation_lines(file: str) -> tuple[str, ...]:
     return tuple((config.COMPILATIONS / file).read_text(encoding="utf-8").splitlines())
 
 
+ELISION = "……"
+
+
+def parts(quote: str) -> list[str]:
+    """The verbatim parts of a quote (whitespace removed), split where it leaves text out."""
+    return [part for part in (squeezed(p) for p in quote.split(ELISION)) if part]
+
+
+def _in_order(pieces: list[str], text: str, start: int = 0) -> tuple[int, int] | None:
+    """Where `pieces` occur in order in `text` from `start`: (first start, last end), or None."""
+    first = end = -1
+    for piece in pieces:
+        at = text.find(piece, start)
+        if at < 0:
+            return None
+        first = at if first < 0 else first
+        end = start = at + len(piece)
+    return (first, end) if first >= 0 else None
+
+
 def quote_in_lines(item: Clause, slack: int = SLACK) -> bool:
     """Whether the clause's quote lies, verbatim (whitespace aside), within its lines ± `slack`."""
     lines = compilation_lines(item.file)
     start, end = item.lines
     window = "".join(lines[max(0, start - 1 - slack):end + slack])
-    return squeezed(item.quote) in squeezed(window)
+    return _in_order(parts(item.quote), squeezed(window)) is not None
 
 
 def locate(file: str, quote: str) -> tuple[int, int] | None:
@@ -128,7 +149,7 @@ def locate(file: str, quote: str) -> tuple[int, int] | None:
         text = squeezed(line)
         chars.append(text)
         owner.extend([number] * len(text))
-    at = "".join(chars).find(squeezed(quote))
-    if at < 0 or not quote.strip():
+    found = _in_order(parts(quote), "".join(chars))
+    if found is None:
         return None
-    return owner[at], owner[at + len(squeezed(quote)) - 1]
+    return owner[found[0]], owner[found[1] - 1]

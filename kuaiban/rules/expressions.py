@@ -7,7 +7,7 @@ arithmetic, comparisons, ``and/or/not``, ``x if c else y`` and the functions in 
 no attribute other than a parameter path, no call other than those functions.
 
 A template is text with ``{expression}`` or ``{expression:format}`` holes (format ``%`` shows a share as
-a percentage; ``.2f`` a fixed number of decimals). The template's own text holds no figure: every
+a percentage; ``.2f`` a fixed number of decimals; ``.4g`` significant digits). The template's own text holds no figure: every
 number of an explanation comes from a hole (tests/rules/test_explanation_numbers.py).
 """
 
@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from kuaiban.rules.enums import Region
-from kuaiban.rules.regions import parameter_key, region_of
+from kuaiban.rules.regions import parameter_key, region_of, region_of_node
 
 
 class SpecError(ValueError):
@@ -90,7 +90,7 @@ def until(ref: Any) -> str:
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
-            ast.NotIn: lambda a, b: a not in b}
+            ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod}
 
@@ -123,15 +123,42 @@ def names_in(source: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in calls}
 
 
-class Scope:
-    """The names of one case: inputs, computed variables, let names and `p` at the case's instant."""
+def _regional(node) -> dict[Region, str] | None:
+    """A region-keyed node's children by region (r430000 → 湖南), or None when the node is not one."""
+    children = getattr(node, "_children", None)
+    if not children:
+        return None
+    by_region = {region_of_node(name): name for name in children}
+    return None if None in by_region else by_region
 
-    def __init__(self, names: dict[str, Any], instant: str) -> None:
+
+class Scope:
+    """The names of one case: inputs, computed variables, let names and `p` at the case's instant.
+
+    `region` is the case's region: a region-keyed node (children r430000 …) read without an index gives
+    the case's region's child, so ``{p.hiring_subsidy.amount}`` is the amount where the case is.
+    """
+
+    def __init__(self, names: dict[str, Any], instant: str, region: Region | None = None) -> None:
         self.names = names
         self.instant = instant
+        self.region = region
 
     def evaluate(self, source: str) -> Any:
-        return _value(self._eval(parse(source)))
+        return _value(self._for_region(self._eval(parse(source))))
+
+    def _for_region(self, item: Any) -> Any:
+        """A reference to a region-keyed node, narrowed to the case's region (unchanged otherwise)."""
+        if not isinstance(item, ParameterRef) or self.region is None:
+            return item
+        by_region = _regional(item.node())
+        if by_region is None or self.region not in by_region:
+            return item
+        return ParameterRef((*item.path, by_region[self.region]), item.instant)
+
+    def _get(self, node: ast.expr) -> Any:
+        """An operand's value (a region-keyed node read for the case's region)."""
+        return _value(self._for_region(self._eval(node)))
 
     def _eval(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Constant):
@@ -146,48 +173,51 @@ class Scope:
             base = self._eval(node.value)
             if not isinstance(base, ParameterRef):
                 raise SpecError(f"attributes are for parameters only: {ast.unparse(node)!r}")
+            if region_of_node(node.attr) is None:  # p.x.amount.cap: cap of the case's region's amount
+                base = self._for_region(base)
             return ParameterRef((*base.path, node.attr), base.instant)
         if isinstance(node, ast.Subscript):
             base = self._eval(node.value)
             key = self._eval(node.slice)
             if isinstance(base, ParameterRef):
                 member = key if isinstance(key, Region) else region_of(str(_value(key)))
-                child = parameter_key(member) if member is not None else str(key)
+                by_region = _regional(base.node()) or {}
+                child = by_region.get(member) or (parameter_key(member) if member is not None else str(key))
                 return ParameterRef((*base.path, child), base.instant)
             return _value(base)[_value(key)]
         if isinstance(node, ast.BoolOp):
-            values = (_value(self._eval(v)) for v in node.values)
+            values = (self._get(v) for v in node.values)
             return all(values) if isinstance(node.op, ast.And) else any(values)
         if isinstance(node, ast.UnaryOp):
-            operand = _value(self._eval(node.operand))
+            operand = self._get(node.operand)
             if isinstance(node.op, ast.Not):
                 return not operand
             return -operand if isinstance(node.op, ast.USub) else +operand
         if isinstance(node, ast.BinOp):
-            return _BINARY[type(node.op)](_value(self._eval(node.left)), _value(self._eval(node.right)))
+            return _BINARY[type(node.op)](self._get(node.left), self._get(node.right))
         if isinstance(node, ast.Compare):
-            left = _value(self._eval(node.left))
+            left = self._get(node.left)
             for op, right_node in zip(node.ops, node.comparators, strict=True):
-                right = _value(self._eval(right_node))
+                right = self._get(right_node)
                 if not _COMPARE[type(op)](left, right):
                     return False
                 left = right
             return True
         if isinstance(node, ast.IfExp):
-            return self._eval(node.body) if _value(self._eval(node.test)) else self._eval(node.orelse)
+            return self._eval(node.body) if self._get(node.test) else self._eval(node.orelse)
         if isinstance(node, ast.Call):
             function = FUNCTIONS[node.func.id]  # type: ignore[union-attr]
             args = [self._eval(a) for a in node.args]
             if function not in (since, until):
-                args = [_value(a) for a in args]
+                args = [_value(self._for_region(a)) for a in args]
             return function(*args)
         if isinstance(node, ast.Tuple | ast.List):
-            return tuple(_value(self._eval(e)) for e in node.elts)
+            return tuple(self._get(e) for e in node.elts)
         raise SpecError(f"not allowed in a spec expression: {ast.unparse(node)!r}")
 
 
 HOLE = re.compile(r"\{([^{}]+)\}")
-FORMAT = re.compile(r"^(.*?):(%|\.\d+f|\.\d+%)$")
+FORMAT = re.compile(r"^(.*?):(%|\.\d+[fg%])$")
 
 
 def holes(template: str) -> list[str]:

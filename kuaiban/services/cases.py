@@ -304,7 +304,7 @@ def _region_setup(session: Session, region: str | None, items: list[PlannedItem]
 
 
 def commitment_text(applicant: Applicant, item: str, certificate: str, rows: list[catalogue.Commitment]) -> str:
-    basis = "；".join(f"{r.source.wenhao} {r.source.attachment or ''}第 {r.seq} 项".replace("  ", " ") for r in rows)
+    basis = "；".join(f"{r.source.doc_no} {r.source.attachment or ''}第 {r.seq} 项".replace("  ", " ") for r in rows)
     return (f"本人（单位）{applicant.name}办理“{item}”，承诺符合“{certificate}”所证明的条件，"
             f"以本承诺代替该证明材料；所作承诺真实、合法、有效，如有不实，愿意承担相应法律责任，"
             f"并同意有关部门依法核查。依据：{basis}（证明事项告知承诺制）。")

@@ -58,9 +58,9 @@ ApplicantUser = Annotated[User, _applicant()]
 def bundle_list(request: Request, s: SessionDep, user: Visitor) -> Response:
     """The 10 打包“一件事” with every item, its time limit and the clause the limit comes from."""
     rows = {b.seq: views.item_rows(b) for b in catalogue.bundles()}
-    wenhaos = {b.source.wenhao for b in catalogue.bundles()} | {
-        r.source.wenhao for rs in rows.values() for r in rs if r.source}
-    doc_ids = views.library_ids(s, wenhaos)
+    doc_nos = {b.source.doc_no for b in catalogue.bundles()} | {
+        r.source.doc_no for rs in rows.values() for r in rs if r.source}
+    doc_ids = views.library_ids(s, doc_nos)
     return render(request, "services/index.html",
                   {"bundles": catalogue.bundles(), "rows": rows, "doc_ids": doc_ids}, user=user)
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from kuaiban.corpus import docno
-from kuaiban.library.models import Document
+from kuaiban.library.clause_links import document_ids
 from kuaiban.platform import access, audit
 from kuaiban.platform.auth import ROLE_NAMES, require_role
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, User
@@ -162,14 +161,6 @@ def item_rows(bundle: catalogue.Bundle) -> list[ItemRow]:
     return out
 
 
-def library_ids(session: Session, wenhaos: set[str]) -> dict[str, int]:
-    """The library document id of each 文号 the library holds (others are left out, not guessed)."""
-    keys = {w: docno.normalize(w) for w in wenhaos}
-    wanted = {k for k in keys.values() if k}
-    if not wanted:
-        return {}
-    found: dict[str, int] = {}
-    for doc_no, doc_id in session.execute(select(Document.doc_no, Document.id).where(Document.doc_no.in_(wanted))
-                                          .order_by(Document.id)):
-        found.setdefault(doc_no, doc_id)
-    return {w: found[k] for w, k in keys.items() if k in found}
+def library_ids(session: Session, doc_nos: set[str]) -> dict[str, int]:
+    """The library document id of each 文号 the library holds (the library's one resolver)."""
+    return document_ids(session, doc_nos)

@@ -13,26 +13,16 @@ Nothing here writes: submission, decision, follow-up and deregistration stay in 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy.orm import Session
 
-from kuaiban.library import queries
+from kuaiban.library.clause_links import resolve
+from kuaiban.platform.citations import Clause, clause
 from kuaiban.platform.regions import region_name
 from kuaiban.unemployment.deregistration import ExitReason, exit_reasons
 from kuaiban.unemployment.records import FieldSpec, load_code_tables, load_record
-
-_SPACE = re.compile(r"\s+")
-
-
-def _squash(text: str) -> str:
-    return _SPACE.sub("", text)
-
-HUNAN = "hunan-hrss-2020.txt"
-PROBE = 16  # characters of a quote looked for in the paragraph an anchor points at
-SHANDONG = "shandong-2020.txt"
 
 # The application's 40 fields in the order a person fills them in. ADC201 is the national platform's
 # number: never typed on a local form (registration.application_errors refuses it there).
@@ -225,7 +215,7 @@ def exit_choices() -> list[ExitChoice]:
     out = []
     for r in exit_reasons().values():
         out.append(ExitChoice(r.code, r.name, r.group, ACTION_TEXT.get(r.action, r.action), _notice_text(r),
-                              f"{r.clause['wenhao']} {r.clause['clause']}（{r.clause['file'].split('/')[-1]}:"
+                              f"{r.clause['doc_no']} {r.clause['clause']}（{r.clause['file'].split('/')[-1]}:"
                               f"{r.clause['lines'][0]}）"))
     return out
 
@@ -243,44 +233,12 @@ def sub_reasons() -> tuple[str, ...]:
 # --------------------------------------------------------------------------- clauses quoted on the pages
 
 
-@dataclass(frozen=True)
-class Clause:
-    """A clause quoted on the pages: 文号, item, compilation file and line, verbatim text."""
-
-    key: str
-    wenhao: str
-    item: str
-    file: str
-    line: int
-    quote: str
-
-
-CLAUSES = (
-    Clause("who", "人社厅发〔2020〕3号", "一", HUNAN, 3393,
-           "劳动年龄内、有劳动能力、有就业要求、处于无业状态的城乡劳动者，可在户籍地或常住地办理失业登记。"
-           "本通知所指劳动年龄为年满16周岁（含）至依法享受基本养老保险待遇。"),
-    Clause("places", "人社厅发〔2020〕79号", "一（一）", SHANDONG, 5431,
-           "城乡失业人员可在户籍地、常住地、就业地、参保地进行失业登记。其中，就业地指失业人员失业前进行就业登记、"
-           "劳动用工备案的地点；参保地指失业人员失业前参加社会保险的地点。"),
-    Clause("channels", "人社厅发〔2020〕3号", "二", HUNAN, 3397,
-           "各地要采用线下渠道与线上渠道相结合的方式受理劳动者失业登记申请。"),
-    Clause("declaration", "人社厅发〔2020〕3号", "三", HUNAN, 3403,
-           "劳动者持本人有效身份证件，填写《失业人员登记表》（表样见附件1），提供个人基本信息和失业原因，"
-           "并由本人对填写信息真实性作出书面承诺。"),
-    Clause("proofs", "人社厅发〔2020〕79号", "一（二）", SHANDONG, 5433,
-           "全面推行告知承诺制……不得要求失业人员提供除本人身份证件以外其他证明原身份的有关证明，"
-           "不得要求提供终止或解除劳动关系证明……严禁以资料（材料）不全、未参保、不符合领金条件等理由拒绝登记。"),
-    Clause("limit7", "人社厅发〔2020〕3号", "三", HUNAN, 3405,
-           "各地可采取劳动者书面承诺的方式，在7个工作日内办结失业登记，以适当方式主动反馈办理结果。"),
-    Clause("limit3", "人社厅发〔2020〕79号", "一（三）", SHANDONG, 5435,
-           "要在3个工作日内办结失业登记申请，并在办理失业登记后5个工作日内，通过电话、短信等方式主动联系登记失业人员。"),
-    Clause("in_force", "人社厅发〔2020〕79号", "（落款 2020年7月20日）", SHANDONG, 5467,
-           "本通知自发文之日起执行。已有规定与本通知不一致的，按本通知执行。"),
-    Clause("no_refusal", "人社厅发〔2020〕3号", "八", HUNAN, 3455, "不得以人户分离、户籍不在本地等为由不予受理。"),
-    Clause("followup", "人社厅发〔2020〕79号", "一（四）", SHANDONG, 5437,
-           "要落实定期联系制度，每月开展1次跟踪调查……不能简单以连续3次拒绝接受公共就业服务、连续6个月无法取得联系为由，"
-           "注销失业人员失业登记。"),
-)
+# the clauses the pages quote, by the name the templates use → registry key (data/clauses/unemployment.yaml)
+PAGE_CLAUSES = {
+    "who": "ue_who", "places": "ue_places", "channels": "ue_channels", "declaration": "ue_declaration",
+    "proofs": "ue_proofs", "limit7": "ue_limit7", "limit3": "ue_limit3", "in_force": "ue_in_force",
+    "no_refusal": "ue_no_refusal", "followup": "ue_followup",
+}
 
 
 @dataclass(frozen=True)
@@ -290,31 +248,11 @@ class ClauseView:
 
     @property
     def source(self) -> str:
-        return f"{self.clause.file}:{self.clause.line}"
+        return f"{self.clause.file}:{self.clause.lines[0]}"
 
 
 def clause_links(session: Session) -> dict[str, ClauseView]:
-    """Each quoted clause with its place in the library: /library/doc/<id>#l<line> when the document is
-    held and prints that paragraph from that compilation, the document alone when only the document is,
-    nothing (the compilation file and line are shown) when the library does not hold it."""
-    out: dict[str, ClauseView] = {}
-    docs: dict[str, object] = {}
-    for c in CLAUSES:
-        if c.wenhao not in docs:
-            try:
-                docs[c.wenhao] = queries.find_document(session, c.wenhao)
-            except queries.NotFound:
-                docs[c.wenhao] = None
-        doc = docs[c.wenhao]
-        url = None
-        if doc is not None:
-            url = f"/library/doc/{doc.id}"
-            printed_here = any(src.file == c.file and src.start_line <= c.line <= src.end_line
-                               for src in doc.sources)
-            # the paragraph holding the line: it starts there or is the last one starting before it
-            holding = max((line for _t, line, _h in doc.paragraphs if line <= c.line), default=None)
-            text = next((t for t, line, _h in doc.paragraphs if line == holding), "")
-            if printed_here and holding is not None and _squash(c.quote.split("……")[0])[:PROBE] in _squash(text):
-                url += f"#l{holding}"
-        out[c.key] = ClauseView(c, url)
-    return out
+    """Each quoted clause with its place in the library (the one resolver, kuaiban/library/clause_links.py):
+    the paragraph holding its line when the document is held and printed there, else the document, else
+    nothing (the compilation file and line are shown)."""
+    return {name: ClauseView(clause(key), resolve(session, clause(key)).url) for name, key in PAGE_CLAUSES.items()}

@@ -61,3 +61,21 @@ def test_a_quote_moved_away_from_its_lines_fails_the_check() -> None:
     item = registry()["bj_ub_13th"]
     moved = Clause(**(item.as_record() | {"lines": (item.lines[0] + 40, item.lines[1] + 40)}))
     assert not quote_in_lines(moved)
+
+
+def test_a_quote_may_leave_text_out_but_its_parts_stay_verbatim_and_in_order() -> None:
+    item = registry()["ue_proofs"]  # 人社厅发〔2020〕79号 一（二）, quoted with two “……”
+    assert "……" in item.quote and quote_in_lines(item)
+    first, *rest = item.quote.split("……")
+    swapped = Clause(**(item.as_record() | {"quote": "……".join([*rest, first]), "lines": item.lines}))
+    assert not quote_in_lines(swapped)
+
+
+def test_every_clause_cited_by_the_unemployment_pillar_is_registered() -> None:
+    from kuaiban.unemployment import registers, registration, statistics
+
+    cited = [*registration.PLACE_SOURCES.values(), registration.DECLARATION_SOURCE, registers.SOURCE,
+             statistics.PERIOD_SOURCE]
+    for source in cited:
+        item = registry()[source["key"]]
+        assert (source["doc_no"], source["clause"], source["lines"]) == (item.doc_no, item.article, list(item.lines))

@@ -43,3 +43,14 @@ def test_every_clause_a_parameter_names_is_registered() -> None:
     cited = cited_by_parameters()
     assert cited
     assert [(path, key) for path, key in cited if key not in all_sources()] == []
+
+
+def test_every_reference_of_a_variable_is_a_registered_clause_or_names_its_document() -> None:
+    from kuaiban.rules.system import tax_benefit_system
+
+    referenced = {name: variable.reference for name, variable in tax_benefit_system().variables.items()
+                  if variable.reference}
+    assert referenced  # the variables that carry one (new ones must: docs/rules.md)
+    unknown = {name: ref for name, refs in referenced.items() for ref in refs
+               if ref not in all_sources() and "号" not in ref and "〔" not in ref}
+    assert unknown == {}

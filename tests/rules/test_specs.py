@@ -124,3 +124,18 @@ def test_a_malformed_spec_is_refused_when_loaded(tmp_path: Path, change, problem
 def test_template_holes_are_found_with_their_format_removed() -> None:
     assert holes("按 {p.a.b:%} 与 {x:.2f} 计，合计 {total}") == ["p.a.b", "x", "total"]
     assert literal_text("按 {p.a.b:%} 计") == "按  计"
+
+
+def test_a_region_keyed_node_is_read_for_the_case_region() -> None:
+    from kuaiban.rules.enums import Region
+    from kuaiban.rules.expressions import Scope
+
+    # parameters/stable_job_refund_regional has one child per region (r370000, r120000): read without naming it
+    # (unemployment_benefit gained non-regional children in rules-benefits: minimum_wage_share, late_claim)
+    scope = Scope({"region": Region.shandong}, "2020-08-01", Region.shandong)
+    assert scope.evaluate("p.stable_job_refund_regional.general_share") == 0.5
+    assert scope.evaluate("p.stable_job_refund_regional[region].general_share") == 0.5
+    assert scope.evaluate("p.stable_job_refund_regional.r370000.general_share") == 0.5
+    # a leaf-level region-keyed node too: 湖南 失业保险金 = 90 % of the minimum wage
+    hunan = Scope({"region": Region.hunan}, "2020-08-01", Region.hunan)
+    assert hunan.evaluate("p.unemployment_benefit.minimum_wage_share") == 0.9

@@ -254,3 +254,9 @@ def test_browser_bad_value_fix_explanation_citation_and_csv_batch(page, screensh
     table = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
     assert float(table[0]["value"]) == expected["value"]
     assert table[1]["error"].startswith("pension_base：不能为负数")
+
+
+def test_a_ceiling_is_shown_as_one(app_client):
+    form = {"death_date": "2021-09-01", "status": "employed", "contribution_months": "59", "base_income": "3000"}
+    page = app_client.post("/calc/survivor_benefit", data=form).text
+    assert "最高 <strong>15000.0</strong>" in page and "（上限：" in page

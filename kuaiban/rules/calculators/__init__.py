@@ -15,7 +15,6 @@ from kuaiban.rules.calculators.pension_adjustment import CALCULATOR as PENSION_A
 from kuaiban.rules.calculators.residents_pension import RESIDENTS_CONTRIBUTION_SUBSIDY, RESIDENTS_PENSION
 from kuaiban.rules.calculators.social_insurance_relief import CALCULATOR as SOCIAL_INSURANCE_RELIEF
 from kuaiban.rules.calculators.stable_job_refund import CALCULATOR as STABLE_JOB_REFUND
-from kuaiban.rules.calculators.survivor_benefit import CALCULATOR as SURVIVOR_BENEFIT
 from kuaiban.rules.calculators.work_injury_premium import CALCULATOR as WORK_INJURY_PREMIUM
 
 PYTHON_CALCULATORS: dict[str, Calculator] = {
@@ -23,7 +22,6 @@ PYTHON_CALCULATORS: dict[str, Calculator] = {
     for calc in (
         PENSION_ADJUSTMENT,
         CONTRIBUTION_BASE,
-        SURVIVOR_BENEFIT,
         SOCIAL_INSURANCE_RELIEF,
         STABLE_JOB_REFUND,
         WORK_INJURY_PREMIUM,

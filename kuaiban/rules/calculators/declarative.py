@@ -36,8 +36,8 @@ UNITS = ("CNY", "CNY/month", "CNY/year", "share", "month", "day", "date", "boole
 INPUT_TYPES = ("number", "share", "integer", "year", "boolean", "date", "month", "region", "choice", "string")
 PERIOD_TYPES = ("month", "date", "year")
 SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "ceiling", "period", "parameters",
-             "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources"}
-INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause"}
+             "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources", "gap_note"}
+INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable"}
 STEP_KEYS = {"text", "clause", "value", "when", "detail", "stop"}
 
 
@@ -52,8 +52,6 @@ def _field(entry: dict[str, Any], where: str) -> Field:
     _require(set(entry) <= INPUT_KEYS, where, f"unknown input keys {sorted(set(entry) - INPUT_KEYS)}")
     _require(entry["type"] in INPUT_TYPES, where, f"input {entry['name']}: type {entry['type']!r} unknown")
     official = bool(entry.get("official_figure"))
-    _require(not official or "clause" in entry, where,
-             f"official figure {entry['name']} names the clause that refers to it (clause:)")
     return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
                  required=official or entry.get("required", True), choices=tuple(entry.get("choices", ())))
 
@@ -121,7 +119,9 @@ class Spec:
                                      & set(self.system.variables)))
         unknown = self._read_names() - set(self.by_name) - set(self.lets) - set(self.system.variables) - {"p"}
         _require(not unknown, where, f"unknown names {sorted(unknown)} (not an input, let name or variable)")
-        self.to_openfisca = [spec.name for spec in self.fields if spec.name in self.system.variables]
+        # input → the OpenFisca variable it sets (its own name unless `variable:` says otherwise)
+        self.to_openfisca = {spec.name: self.inputs[spec.name].get("variable", spec.name) for spec in self.fields
+                             if self.inputs[spec.name].get("variable", spec.name) in self.system.variables}
 
     # ---- what the spec reads and cites
 
@@ -163,13 +163,14 @@ class Spec:
         return f"{period}-01-01" if len(period) == 4 else f"{period}-01"
 
     def coverage_text(self, region: Region | None = None) -> str:
+        """What is covered, for a gap message: 北京 2020-07-01 起，京人社发[2020]8号 (a national rule: no place)."""
         chosen = [s for s in self.spans if region is None or s.region in (None, region)] or self.spans
         parts = []
         for span in chosen:
             doc_nos = "、".join(dict.fromkeys(source(key).doc_no for key in span.clauses))
-            place = span.region.value if span.region else "全国"
-            parts.append(f"{place} {span.dates}" + (f"，{doc_nos}" if doc_nos else ""))
-        return "；".join(parts)
+            place = f"{span.region.value} " if span.region else ""
+            parts.append(f"{place}{span.dates}" + (f"，{doc_nos}" if doc_nos else ""))
+        return "；".join(parts + ([self.data["gap_note"]] if self.data.get("gap_note") else []))
 
     def coverage(self) -> list[dict[str, str]]:
         return [{"region": span.region.value if span.region else "全国", "dates": span.dates,
@@ -199,14 +200,14 @@ class Spec:
 
     def to_variables(self, columns: Columns, period: str) -> Columns:
         out: Columns = {}
-        for name in self.to_openfisca:
+        for name, target in self.to_openfisca.items():
             if name not in columns:
                 continue
-            variable = self.system.variables[name]
+            variable = self.system.variables[target]
             if variable.value_type.__name__ == "Enum" and self.by_name[name].type == "choice":
-                out[name] = enum_codes(variable.possible_values, columns[name])
+                out[target] = enum_codes(variable.possible_values, columns[name])
             else:
-                out[name] = columns[name]
+                out[target] = columns[name]
         return out
 
     def typed(self, name: str, number: float) -> Any:
@@ -221,27 +222,33 @@ class Spec:
     def scope(self, values: dict[str, Any], computed: dict[str, float]) -> Scope:
         typed = {name: self.typed(name, number) for name, number in computed.items()}
         names: dict[str, Any] = {name: None for name in self.by_name} | dict(values) | typed
-        scope = Scope(names, self.instant(values))
+        scope = Scope(names, self.instant(values), values.get(self.region) if self.region else None)
         for name, expression in self.lets.items():  # in order: a let may read the ones before it
             names[name] = scope.evaluate(str(expression))
         return scope
 
     def _round(self, value: Any) -> Any:
+        """The answer: to the 分 for money, else to 6 decimals (steps and details round as their spec says)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             return value
         return money(value) if self.data["unit"].startswith("CNY") else round(float(value), 6)
+
+    @staticmethod
+    def _plain(value: Any) -> Any:
+        """A step value or detail: floats without binary noise (round() in the spec for fewer decimals)."""
+        return round(float(value), 6) if isinstance(value, float) else value
 
     def explain(self, values: dict[str, Any], computed: dict[str, float]):
         scope = self.scope(values, computed)
         value = self._round(scope.names[self.data["output"]])
         details: dict[str, Any] = {}
         for name, expression in (self.data.get("details") or {}).items():
-            details[name] = None if expression is None else self._round(scope.evaluate(str(expression)))
+            details[name] = None if expression is None else self._plain(scope.evaluate(str(expression)))
         steps: list[dict[str, Any]] = []
         for item in self.steps:
             if item.get("when") is not None and not scope.evaluate(str(item["when"])):
                 continue
-            shown_value = None if item.get("value") is None else self._round(scope.evaluate(str(item["value"])))
+            shown_value = None if item.get("value") is None else self._plain(scope.evaluate(str(item["value"])))
             steps.append({"text": render(item["text"], scope), "value": shown_value,
                           "source": source(item["clause"]).as_json()})
             for name, text in (item.get("detail") or {}).items():
@@ -251,8 +258,10 @@ class Spec:
         for name, entry in self.inputs.items():
             if entry.get("official_figure") and name in values:
                 unit = entry.get("unit") or ""
+                # cited: the clause that refers to the figure, else the spec's first clause
+                key = entry.get("clause") or self.steps[0]["clause"]
                 steps.append({"text": f"{entry['label']}：{shown(values[name])}{unit}（官方数字由使用者提供，汇编未载明）",
-                              "value": values[name], "source": source(entry["clause"]).as_json()})
+                              "value": values[name], "source": source(key).as_json()})
         if self.ceiling:
             details["is_ceiling"] = bool(self.ceiling is True or scope.evaluate(str(self.ceiling)))
         return value, details, steps
