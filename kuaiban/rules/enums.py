@@ -213,3 +213,28 @@ class PlacementKind(Enum):
     bulk_key_firm = "向重点缺工企业一次性输送30人以上（天津）"
     school_batch = "职业院校一次性输送毕业生或实习学生30人以上（天津）"
     poverty_fulltime = "介绍脱贫人口实现全日制单位就业（重庆）"
+
+
+class ServiceArea(Enum):
+    """“三支一扶”服务地区（人社部发〔2021〕32号 中央财政补助分档）."""
+
+    west = "西部地区"
+    south_xinjiang_tibet = "新疆南疆四地州、西藏自治区"
+    central = "中部地区"
+    east = "东部地区"
+
+
+class Destination(Enum):
+    """劳务协作转移就业的去向."""
+
+    shandong = "山东省"
+    other_province = "其他省市"
+    city_other_district = "市内其他区县"
+
+
+class SchoolTier(Enum):
+    """校园招聘活动补助的学校类别（湘人社规〔2020〕14号）."""
+
+    first_tier = "一本高校"
+    second_tier = "二本高校"
+    other = "独立学院、高职专科学校、技师学院、中职特殊教育学校"

@@ -47,4 +47,7 @@ def test_parameters_cite_registered_clauses() -> None:
 EMPLOYMENT_CALCULATORS = [
     "hiring_subsidy", "business_loan", "social_insurance_subsidy", "job_search_subsidy", "internship_subsidy",
     "public_welfare_post_subsidy", "startup_subsidy", "rent_subsidy", "incubator_subsidy", "placement_subsidy",
+    "festival_staffing_subsidy", "job_post_subsidy", "three_supports_subsidy", "labour_cooperation_subsidy",
+    "campus_recruitment_subsidy", "employment_base_award", "dibao_income_disregard", "platform_accident_insurance_subsidy",
+    "temporary_relief_grant",
 ]

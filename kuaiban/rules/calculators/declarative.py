@@ -152,8 +152,8 @@ class Spec:
     def period_of(self, values: dict[str, Any]) -> str:
         start = _period_start(values[self.period], self.by_name[self.period].type)
         unit = str(self.system.variables[self.data["output"]].definition_period)
-        if unit == "day":  # a rule opened and closed by the day (an application or contract date)
-            return start
+        if unit == "day":  # a rule dated to the day (an application day, a start day): the date itself
+            return start[:10]
         return start[:4] if unit == "year" else start[:7]
 
     def instant(self, values: dict[str, Any]) -> str:
