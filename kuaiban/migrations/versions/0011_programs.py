@@ -2,14 +2,14 @@
 and lines (one per beneficiary, program and month, ever), recoveries, simulated registers
 
 Revision ID: 0011_programs
-Revises: 0010_personal_data
+Revises: 0011_rules_design
 Create Date: 2026-12-02 11:43:43.883872
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0011_programs'
-down_revision = '0010_personal_data'
+down_revision = '0011_rules_design'  # chained after rules-design's 0011, merged into this branch
 branch_labels = None
 depends_on = None
 

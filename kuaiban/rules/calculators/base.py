@@ -190,7 +190,7 @@ class Calculator:
         columns = self.to_variables(single_row(values), period)
         wanted = (*self.explain_variables, self.variable)
         computed = simulate(columns, period, wanted, count=1)
-        scalars = {name: _scalar(array[0]) for name, array in computed.items()}
+        scalars = {name: scalar(array[0]) for name, array in computed.items()}
         value, details, steps = self.explain(values, scalars)
         return {
             "calculator": self.name,
@@ -201,10 +201,13 @@ class Calculator:
         }
 
 
-def _scalar(item: Any) -> Any:
-    """One computed value for the explanation: a date variable as its ISO day (unit "date"), else a float."""
+def scalar(item: Any) -> Any:
+    """One computed value for the explanation: a date variable as its ISO day (unit "date"), a text as itself,
+    else a float. (Merge of rules-benefits' _scalar and rules-contrib's scalar: ISO text kept for dates.)"""
     if isinstance(item, np.datetime64 | date):
         return str(np.datetime64(item, "D"))
+    if isinstance(item, str):
+        return item
     return float(item)
 
 

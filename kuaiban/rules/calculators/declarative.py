@@ -213,6 +213,10 @@ class Spec:
     def typed(self, name: str, number: float) -> Any:
         """A computed variable as its type: a boolean, an enum member (its Chinese value), or a number."""
         variable = self.system.variables[name]
+        if variable.value_type is date:  # a due date: shown and answered as 2020-10-16
+            return number.isoformat() if isinstance(number, date) else str(number)
+        if variable.value_type is str:
+            return str(number)
         if variable.value_type is bool:
             return bool(number)
         if variable.value_type.__name__ == "Enum":

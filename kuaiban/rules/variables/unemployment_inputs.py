@@ -20,12 +20,8 @@ class local_unemployment_benefit(Variable):
     unit = "currency-CNY"
 
 
-class local_minimum_wage(Variable):
-    value_type = float
-    entity = Person
-    definition_period = DateUnit.ETERNITY
-    label = "当地最低工资标准（元/月；官方数字，汇编未载，须由经办机构提供）"
-    unit = "currency-CNY"
+# local_minimum_wage (当地最低工资标准) is defined once, in covid_wage.py (rules-contrib): one variable per
+# concept; merged in programs, its default -1 means "not provided" (the specs ask for it where needed).
 
 
 class local_subsistence_allowance(Variable):
