@@ -48,6 +48,10 @@ def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[s
             key = source.removeprefix("form.")
             if facts.get(key) is not None:
                 built[name] = facts[key]
+        elif isinstance(source, dict) and "from" in source:  # a form's Chinese choice → the calculator's code
+            key = str(source["from"]).removeprefix("form.")
+            if facts.get(key) is not None:
+                built[name] = source.get("map", {}).get(facts[key], facts[key])
         else:
             built[name] = source
     return built

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from openpyxl import Workbook
 
+from kuaiban.platform.errors import Conflict
 from kuaiban.programs import claims, payroll
 from kuaiban.rules.calculators import get
 from tests.programs.conftest import AUG_3, id_number
@@ -41,3 +43,26 @@ def test_the_staff_list_sets_the_number_hired_and_the_lump_sum_is_paid_once(sqli
         first, _ = payroll.build(s, "hn_hiring_subsidy", "430000", "2020-09", actor=town.hunan_supervisor)
         later, _ = payroll.build(s, "hn_hiring_subsidy", "430000", "2020-10", actor=town.hunan_supervisor)
     assert (first.lines, first.total_fen, later.lines) == (1, round(expected * 100), 0)
+
+
+def test_work_for_training_is_claimed_month_by_month_once_a_month(sqlite_town) -> None:
+    """以工代训 (鲁人社函〔2020〕78号 三: 以月为单位，可逐月申领): one claim a month, each paid once."""
+    town = sqlite_town
+    with town.session() as s:
+        s.get(type(town.enterprise.applicant), town.enterprise.applicant_id).region = "370102"
+    facts = {"enterprise_size": "小型企业", "kind": "新吸纳就业以工代训", "months_used": "0"}
+    with town.session() as s:
+        august = claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-08", facts=facts,
+                               account="37001234567890", staff_list=staff_list(2), at=AUG_3)
+    expected = get("work_for_training_subsidy").run({
+        "region": "370102", "application_date": "2020-08-01", "training_month": "2020-08", "enterprise_size": "small",
+        "work_for_training_kind": "hiring", "wfts_trainees": 2, "wfts_months_used": 0})["value"]
+    assert august.monthly_fen == round(expected * 100) > 0
+    with town.session() as s, pytest.raises(Conflict):
+        claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-08", facts=facts,
+                      account="37001234567890", staff_list=staff_list(2), at=AUG_3)
+    with town.session() as s:
+        september = claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-09",
+                                  facts=facts | {"months_used": "1"}, account="37001234567890",
+                                  staff_list=staff_list(2), at=AUG_3)
+    assert september.status == "reviewing"
