@@ -22,6 +22,7 @@ from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
 from kuaiban.api import messages as messages_api
+from kuaiban.api import programs as programs_api
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.db import connect
 from kuaiban.edge import EdgeApp
@@ -35,6 +36,7 @@ from kuaiban.web import (
     messages,
     page_support,
     pages,
+    program_pages,
     service_pages,
     signup,
     statistics,
@@ -87,9 +89,10 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(admin_api.router)
     app.include_router(messages_api.router)
     app.include_router(APIRouter(lifespan=_job_worker))
+    app.include_router(programs_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
-                       admin, messages):
+                       admin, messages, program_pages):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 

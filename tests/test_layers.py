@@ -15,7 +15,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kuaiban"
 INTERFACES = {"api", "web", "cli", "app", "deps", "edge"}
-PILLARS = {"corpus", "library", "rules", "services", "unemployment"}
+PILLARS = {"corpus", "library", "rules", "services", "unemployment", "programs"}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -40,12 +40,14 @@ def modules_of(top: str) -> list[Path]:
 
 FORBIDDEN = {
     "platform": PILLARS | INTERFACES,
-    "services": {"unemployment"} | INTERFACES,
-    "unemployment": {"services"} | INTERFACES,
-    "library": INTERFACES | {"services", "unemployment", "rules"},
+    "services": {"unemployment", "programs"} | INTERFACES,
+    "unemployment": {"services", "programs"} | INTERFACES,
+    "library": INTERFACES | {"services", "unemployment", "rules", "programs"},
+    # 补贴项目 stand on the platform and use the rules pillar only through its public entry point (below)
+    "programs": INTERFACES | {"services", "unemployment", "library", "corpus"},
     # rules stands on the platform's pure modules only (PURE_PLATFORM), never on accounts or the database
-    "rules": INTERFACES | {"services", "unemployment", "library"},
-    "corpus": INTERFACES | {"services", "unemployment", "library", "rules", "platform"},
+    "rules": INTERFACES | {"services", "unemployment", "library", "programs"},
+    "corpus": INTERFACES | {"services", "unemployment", "library", "rules", "platform", "programs"},
     "api": {"web"},
     "web": {"api"},
     "db": PILLARS | INTERFACES | {"platform"},
@@ -89,3 +91,15 @@ def test_the_pure_platform_modules_need_no_database(module: str) -> None:
     imported = platform_modules_imported(path) | imports_of(path)
     assert not imported & {"db", "models", "auth", "audit"}
     assert imported - {"platform", "config"} <= PURE_PLATFORM
+
+
+def test_programs_use_the_rules_pillar_only_through_its_calculators_entry_point() -> None:
+    """kuaiban.programs may import kuaiban.rules.calculators (get, CalculatorError) and nothing else of rules."""
+    wrong = set()
+    for path in modules_of("programs"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            wrong.update(f"{path.relative_to(PACKAGE)} → {n}" for n in names
+                         if n.startswith("kuaiban.rules") and n != "kuaiban.rules.calculators")
+    assert not wrong, "\n".join(sorted(wrong))

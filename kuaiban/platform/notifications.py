@@ -47,6 +47,13 @@ KINDS = {
     "ue_approved": "失业登记审核通过",
     "ue_rejected": "失业登记审核不通过",
     "ue_deregistered": "失业登记已注销",
+    "program_received": "补贴申领已收到",
+    "program_step": "补贴申领审核进度",
+    "program_publicity": "补贴公示",
+    "program_approved": "补贴申领审核通过",
+    "program_refused": "补贴申领审核不通过",
+    "program_paid": "补贴发放",
+    "program_stopped": "补贴停发",
 }
 PAGE_SIZE = 20
 LEASE = dt.timedelta(minutes=2)  # longer than any send; a dead dispatcher's rows are free again after it
