@@ -26,10 +26,12 @@ from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
     admin,
     calculators,
+    guide_pages,
     login,
     messages,
     page_support,
     pages,
+    progress_pages,
     service_pages,
     signup,
     statistics,
@@ -69,7 +71,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(admin_api.router)
     app.include_router(messages_api.router)
     install_error_handlers(app)
-    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
+    for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages, workbench, unemployment_pages,
                        admin, messages):
         app.include_router(page_group.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

@@ -15,16 +15,17 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuaiban.deps import get_session, in_session
-from kuaiban.platform import access, auth, regions
+from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, User
-from kuaiban.services import cases, catalogue, ratings, stats
+from kuaiban.services import cases, catalogue, guide, progress, ratings, stats
 from kuaiban.services.models import Case
 
 
@@ -502,3 +503,31 @@ def _audit_entries(session: Session, user: User, case: str | None, limit: int) -
     return [{"id": e.id, "at": e.at, "actor_id": e.actor_id, "actor_role": e.actor_role, "action": e.action,
              "entity": e.entity, "entity_id": e.entity_id, "case_id": e.case_id, "detail": e.detail}
             for e in session.scalars(stmt)]
+
+
+# ---------------------------------------------------------------- 办事指南 and 进度查询 (no sign-in)
+
+
+@router.get("/services/guides", summary="办事指南目录：目录中的每个事项")
+def guide_list() -> list[dict]:
+    return [{"key": c.key, "label": c.label, "bundle": c.bundle} for c in guide.items()]
+
+
+@router.get("/services/guides/{key}", summary="办事指南：受理条件、材料（按地区）、时限、收费、依据、机构、常见问题")
+def guide_detail(key: str, session: SessionDep, region: str | None = None) -> dict:
+    return guide.guide(session, key, region).as_dict()
+
+
+class ProgressIn(BaseModel):
+    number: str = Field(description="办件编号")
+    check: str = Field(description="申请人姓名（单位名称）或证件号码后4位")
+
+
+@router.post("/progress", summary="办件进度查询（免登录，须核验；失败次数过多暂停查询）",
+             responses={404: {"description": "编号与核验信息不符"}, 429: {"description": "核验失败次数过多"}})
+def progress_lookup(body: ProgressIn, request: Request, session: SessionDep) -> Any:
+    found = progress.lookup(session, body.number, body.check,
+                            address=request.client.host if request.client else None, at=audit.now())
+    if found is None:  # answered, not raised: the counted failure must commit with this request
+        return JSONResponse({"detail": progress.NO_MATCH, "field": "check"}, status_code=404)
+    return found
