@@ -74,6 +74,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages, workbench, unemployment_pages,
                        admin, messages):
         app.include_router(page_group.router)
+    app.include_router(progress_pages.care_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
     @app.get("/api/health", tags=["运行状态"], summary="服务与数据库是否可用")

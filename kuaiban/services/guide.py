@@ -209,3 +209,17 @@ def guide(session: Session, key: str, region: str | None = None) -> Guide:
         region=region, materials=materials, commitments=commitments, limits=_limits(item.code), applied=applied,
         applied_note=lim.note, fee=NO_FEE_TEXT, agency=routes.get(planned.key), agency_kinds=kinds,
         address=NO_ADDRESS, faq=faq, notes=list(dict.fromkeys(n for b in within for n in b.notes)))
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(ch for ch in text if ch not in "《》（）()、 ")
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def search(words: str, limit: int = 5) -> list[region_config.ItemChoice]:
+    """Guides whose item a question names: the items sharing the most two-character pieces with the
+    words (at least two, so that 失业 alone does not list every 失业 item above an exact name)."""
+    asked = _bigrams(words.replace("社保卡", "社会保障卡"))  # what everybody calls it
+    scored = [(len(asked & _bigrams(c.label.split(" ", 1)[-1])), n, c) for n, c in enumerate(items())]
+    best = sorted((s for s in scored if s[0] >= 2), key=lambda s: (-s[0], s[1]))
+    return [c for _, _, c in best[:limit]]

@@ -17,6 +17,7 @@ from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index
+from kuaiban.services import guide
 from kuaiban.web.templating import STATIC, render, templates
 
 __all__ = ["STATIC", "router", "templates"]
@@ -85,7 +86,7 @@ def library(
         documents = documents[:BROWSE_LIMIT]
     return render(request, "library.html", {
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
-        "hits": hits, "documents": documents, "total": total, "errors": errors,
+        "hits": hits, "guides": guide.search(q) if q.strip() else [], "documents": documents, "total": total, "errors": errors,
         "searched": bool(q.strip()) and not errors, "browsed": filtered and not q.strip() and not errors,
         "regions": _choices(session, Document.region), "categories": _choices(session, Document.category),
         "statuses": STATUSES, "doc_count": session.scalar(select(func.count(Document.id))),

@@ -6,7 +6,7 @@ cases under 我的办件 as before.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kuaiban.platform import audit
 from kuaiban.platform.errors import ServiceError
@@ -39,3 +39,18 @@ def progress_lookup(request: Request, s: SessionDep, user: Visitor, form: Posted
         status = 200 if result else 404
     return render(request, "services/progress.html", {"number": number, "errors": errors, "result": result},
                   status=status, user=user)
+
+
+care_router = APIRouter(include_in_schema=False)
+
+
+@care_router.get("/care")
+def care_mode(on: int = 1, next: str = "/") -> Response:
+    """关怀模式 on or off: a display preference kept in a cookie (a year), then back to the page."""
+    target = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/"
+    response = RedirectResponse(target, status_code=303)
+    if on:
+        response.set_cookie("care", "1", max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    else:
+        response.delete_cookie("care")
+    return response
