@@ -537,13 +537,25 @@ STEPS = {
     "correct": Step(WINDOW, SUBMITTED, CORRECTION, "补正"),
     "review": Step(REVIEWER, ACCEPTED, REVIEWED, "审核"),
     "complete": Step(REVIEWER, REVIEWED, DONE, "办结"),
+    # the reviewer sends a task back to the window (退回), with the reason the clerk must act on
+    "send_back": Step(REVIEWER, ACCEPTED, SUBMITTED, "退回窗口", needs_reason=True),
+    "reject": Step(REVIEWER, ACCEPTED, REFUSED, "审核不通过", needs_reason=True),
+    # after the 补正期限: the window ends the item (see end_after_correction_due for the reading)
+    "lapse": Step(WINDOW, CORRECTION, REFUSED, "逾期未补正，终止办理"),
 }
+# the steps a whole case may take at once (every task that is ready, except those named)
+CASE_STEPS = ("accept", "review", "complete")
 
 
 def act(session: Session, user: User, task_id: int, action: str, *, version: int | None = None,
-        reason: str | None = None, missing: list[str] | None = None, at: dt.datetime | None = None) -> Task:
+        reason: str | None = None, missing: list[str] | None = None, correction_due: dt.date | None = None,
+        at: dt.datetime | None = None, notify: bool = True) -> Task:
     """Move a task one step. ``version`` is the version the staff member saw; if the task has moved
-    on since, or another staff member acts at the same moment, :class:`Conflict` is raised."""
+    on since, or another staff member acts at the same moment, :class:`Conflict` is raised.
+
+    A 补正 (``correct``) carries the reason the applicant reads and, optionally, a 补正期限
+    (``correction_due``, a day after today). ``lapse`` ends an item whose 补正期限 has passed.
+    ``notify=False``: the caller posts one message for several steps (:func:`act_case`)."""
     step = STEPS.get(action)
     if step is None:
         raise Invalid(f"未知操作：{action}（可选：{'、'.join(STEPS)}）", "action")
@@ -558,10 +570,19 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
     seen = task.version if version is None else version
     at = at or audit.now()
     notice = None
+    due_end = None
     if action == "correct":
         notice = _correction_notice(session, task, missing or [])
         if not notice:
             raise Invalid("补正通知须列明缺少的材料：本事项材料齐全，且未指明其他材料", "missing")
+        if correction_due is not None:
+            if correction_due <= at.date():
+                raise Invalid("补正期限须晚于今天", "correction_due")
+            due_end = dt.datetime.combine(correction_due, dt.time(23, 59, 59))
+    if action == "lapse":
+        if task.correction_due is None or task.correction_due >= at:
+            raise Conflict("补正期限未到（或未设定补正期限），不能终止办理", "action")
+        reason = (reason or "").strip() or f"逾期未补正（补正期限 {task.correction_due:%Y-%m-%d}）"
 
     # Lock the case row first (every step does, in this order): steps on tasks of one case serialise,
     # so the case status computed below sees every committed task state.
@@ -573,6 +594,7 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
         values["completed_at"] = at
     if notice is not None:
         values["correction_notice"] = notice
+        values["correction_due"] = due_end
     res = session.execute(update(Task).where(Task.id == task_id, Task.version == seen, Task.state == step.source)
                           .values(**values).execution_options(synchronize_session=False))
     if res.rowcount != 1:
@@ -585,12 +607,99 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
     if notice is not None:
         _ask_again(session, case, task.item_code or task.item_name, notice)
     audit.record(session, action, "task", task_id, actor=user, at=at, case_id=case.id, source=step.source,
-                 target=step.target, reason=reason, notice=notice)
+                 target=step.target, reason=reason, notice=notice, item=task.item_name, item_code=task.item_code,
+                 correction_due=due_end.date().isoformat() if due_end else None)
     _refresh_case(session, case, at, actor=user)
     moved = session.get(Task, task_id)
-    notices.step(session, applicant_id=case.applicant_id, number=case.number, action=action, item=moved.item_name,
-                 reason=reason, notice=notice, due=moved.due_at, case_done=case.status == CASE_DONE, at=at)
+    if notify:
+        notices.step(session, applicant_id=case.applicant_id, number=case.number, action=action,
+                     item=moved.item_name, reason=reason, notice=notice, due=moved.due_at,
+                     case_done=case.status == CASE_DONE, at=at, correction_due=due_end)
     return moved
+
+
+@dataclass
+class CaseStep:
+    """What one action on a whole case did: the tasks moved, and those left as they were (and why)."""
+
+    action: str
+    moved: list[Task]
+    skipped: list[tuple[Task, str]]
+
+
+def act_case(session: Session, user: User, number: str, action: str, *, except_ids: list[int] | None = None,
+             reason: str | None = None, at: dt.datetime | None = None) -> CaseStep:
+    """受理 / 审核 / 办结 a whole case in one action: every task waiting for this step, except the ones the
+    staff member names (``except_ids``: they stay for one-by-one handling). One message to the applicant
+    lists every item; each task's step is audited with its item, as if done one by one."""
+    if action not in CASE_STEPS:
+        raise Invalid(f"整件办理只能受理、审核或办结（收到：{action}）", "action")
+    step = STEPS[action]
+    require_role(user, step.role)
+    case = get_case(session, user, number)
+    at = at or audit.now()
+    excepted = set(except_ids or ())
+    moved: list[Task] = []
+    skipped: list[tuple[Task, str]] = []
+    for task in sorted(case.tasks, key=lambda t: t.id):
+        if task.id in excepted:
+            skipped.append((task, "已标为例外，单独办理"))
+        elif task.state != step.source:
+            skipped.append((task, f"当前状态“{task.state}”"))
+        elif not _handles(user, task):
+            skipped.append((task, f"由{task.agency}承办"))
+        else:
+            moved.append(act(session, user, task.id, action, version=task.version, reason=reason, at=at,
+                             notify=False))
+    if not moved:
+        raise Invalid(f"本办件没有可{step.name}的事项", "action")
+    session.expire(case)
+    notices.case_step(session, applicant_id=case.applicant_id, number=case.number, action=action,
+                      items=[t.item_name for t in moved], case_done=case.status == CASE_DONE, at=at)
+    return CaseStep(action, moved, skipped)
+
+
+def _handles(user: User, task: Task) -> bool:
+    """A window clerk or reviewer with an agency handles that agency's tasks and the unrouted ones."""
+    return user.role == SUPERVISOR or not user.agency or task.agency in (None, user.agency)
+
+
+def transfer(session: Session, user: User, task_id: int, agency: str, reason: str, *, version: int | None = None,
+             at: dt.datetime | None = None) -> Task:
+    """转办: hand an open task to another agency, with the reason; its state and deadline stay."""
+    require_role(user, WINDOW, REVIEWER, SUPERVISOR)
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"没有这个事项：{task_id}", "task_id")
+    case = session.get(Case, task.case_id)
+    check_case_access(user, case)
+    agency, reason = (agency or "").strip(), (reason or "").strip()
+    errors = []
+    if not agency:
+        errors.append({"field": "agency", "detail": "请填写转办的承办机构"})
+    elif agency == (task.agency or ""):
+        errors.append({"field": "agency", "detail": f"该事项已由{agency}承办"})
+    elif len(agency) > 80:
+        errors.append({"field": "agency", "detail": "机构名称不超过 80 字"})
+    if not reason:
+        errors.append({"field": "reason", "detail": "转办须说明理由"})
+    if errors:
+        raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
+    if task.state in FINAL_TASK_STATES:
+        raise Conflict(f"事项已{task.state}，不能转办", "action")
+    at = at or audit.now()
+    seen = task.version if version is None else version
+    res = session.execute(update(Task).where(Task.id == task_id, Task.version == seen)
+                          .values(agency=agency, version=Task.version + 1, last_actor_id=user.id,
+                                  last_reason=reason).execution_options(synchronize_session=False))
+    if res.rowcount != 1:
+        raise Conflict("该事项已被他人处理，请刷新后重试", "version")
+    audit.record(session, "transfer", "task", task_id, actor=user, at=at, case_id=case.id, item=task.item_name,
+                 item_code=task.item_code, source=task.agency or "未指定", target=agency, reason=reason)
+    session.expire(task)
+    notices.transferred(session, applicant_id=case.applicant_id, number=case.number, item=task.item_name,
+                        agency=agency, at=at)
+    return session.get(Task, task_id)
 
 
 def _correction_notice(session: Session, task: Task, extra: list[str]) -> list[str]:
