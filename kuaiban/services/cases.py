@@ -600,8 +600,8 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
     if res.rowcount != 1:
         current = session.execute(select(Task.state, Task.version).where(Task.id == task_id)).one()
         if current.version != seen:
-            raise Conflict(f"该事项已被他人处理（当前状态：{current.state}，版本 {current.version}，"
-                           f"您看到的是版本 {seen}），请刷新后重试", "version")
+            raise Conflict(f"该事项已被他人处理（当前状态：{current.state}），您看到的是此前的状态，请刷新后重试",
+                           "version")
         raise Conflict(f"事项当前状态为“{current.state}”，不能{step.name}", "action")
     session.expire(task)
     if notice is not None:
