@@ -33,7 +33,7 @@ from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.services import catalogue, form_fields, notices
+from kuaiban.services import catalogue, credit, form_fields, notices
 from kuaiban.services.models import (
     ACCEPTED,
     CASE_CORRECTION,
@@ -337,6 +337,8 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
     at = at or audit.now()
 
     commitments: list[dict] = []
+    if commit_instead:
+        credit.require_may_commit(session, applicant.id)
     for n, name in enumerate(commit_instead):
         if name not in plan:
             raise Invalid(f"本件无需提交材料：{name}", f"commitments[{n}]")
@@ -751,6 +753,8 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
     for name in materials:
         if name not in by_name:
             raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
+    if commit_instead:
+        credit.require_may_commit(session, case.applicant_id)
     for n, name in enumerate(commit_instead or []):
         m = by_name.get(name)
         if m is None:
@@ -811,7 +815,10 @@ def verify_commitment(session: Session, user: User, commitment_id: int, truthful
         raise Conflict("该承诺已核查", "commitment_id")
     session.expire(c)
     audit.record(session, "verify_commitment", "commitment", c.id, actor=user, at=at, case_id=c.case_id,
-                 truthful=truthful, note=note)
+                 truthful=truthful, note=note, item=c.item_name)
+    if not truthful:
+        credit.untrue(session, user, c, note, at)
+        _refresh_case(session, session.get(Case, c.case_id), at, actor=user)
     return c
 
 
