@@ -744,8 +744,9 @@ def _refresh_case(session: Session, case: Case, at: dt.datetime, *, actor: User 
 
 def supply(session: Session, user: User, number: str, materials: dict[str, str], *,
            commit_instead: list[str] | None = None, at: dt.datetime | None = None) -> Case:
-    """The applicant answers a 补正 notice: the materials (or commitments) arrive, and the tasks waiting
-    for them return to 待受理 with their time limit counted afresh."""
+    """The applicant answers a 补正 notice: the materials (or commitments) arrive, and each task whose
+    notice is now fully answered returns to 待受理 with its time limit counted afresh. A partial answer
+    is kept (the materials are stored); its tasks stay 待补正 until the rest arrives."""
     require_role(user, APPLICANT)
     case = get_case(session, user, number)
     at = at or audit.now()
@@ -777,8 +778,13 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
     session.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1)
                     .execution_options(synchronize_session=False))
     holidays.sync(session, within_a_year_of=at)
+    waiting = 0
     for task in case.tasks:
         if task.state != CORRECTION:
+            continue
+        still = [n for n in task.correction_notice or () if n in by_name and by_name[n].status == MISSING]
+        if still:  # a partial supply is kept; the task waits for the rest of its notice
+            waiting += 1
             continue
         due, note = due_at(ItemLimit(task.limit_kind, task.limit_value, task.limit_basis, task.limit_note), at)
         res = session.execute(update(Task).where(Task.id == task.id, Task.version == task.version,
@@ -791,6 +797,9 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
         audit.record(session, "supply", "task", task.id, actor=user, at=at, case_id=case.id, source=CORRECTION,
                      target=SUBMITTED, materials=sorted(materials), commitments=list(commit_instead or []))
         session.expire(task)
+    if waiting:
+        audit.record(session, "supply", "case", case.id, actor=user, at=at, case_id=case.id, materials=sorted(materials),
+                     commitments=list(commit_instead or []), note="部分补正，其余材料待补")
     session.flush()
     dues = [t.due_at for t in case.tasks]
     case.due_at = None if any(d is None for d in dues) else max(dues)

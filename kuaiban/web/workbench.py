@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from kuaiban.platform import access, audit
 from kuaiban.platform.errors import Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
-from kuaiban.services import assignment, cases, ratings, region_config
+from kuaiban.services import assignment, cases, credit, ratings, region_config
 from kuaiban.services.models import CORRECTION, RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
@@ -40,12 +40,13 @@ router = APIRouter(prefix="/workbench", include_in_schema=False)
 
 QUEUE_TITLES = {"window": "待受理与待补正", REVIEWER: "待审核与待办结", SUPERVISOR: "本地区在办事项"}
 ACTION_NAMES = {"submit": "提交申请", "accept": "受理", "refuse": "不予受理", "correct": "补正通知",
-                "send_back": "退回窗口", "reject": "审核不通过", "lapse": "逾期未补正终止", "transfer": "转办",
+                "send_back": "退回窗口", "credit_record": "纳入信用记录", "credit_repair": "信用修复",
+                "commitment_consequence": "承诺不实的处理", "reject": "审核不通过", "lapse": "逾期未补正终止", "transfer": "转办",
                 "review": "审核", "complete": "办结", "supply": "补正材料", "case_status": "办件状态变更",
                 "verify_commitment": "核查承诺", "rate": "评价", "open_rectification": "启动差评整改",
                 "rectification": "差评整改"}
 DONE_MESSAGES = {**{k: f"已{v}。" for k, v in ACTION_NAMES.items()}, "correct": "补正通知已发出。",
-                 "case_accept": "已整件受理。", "case_review": "已整件审核通过。", "case_complete": "已整件办结。",
+                 "case_accept": "已整件受理。", "credit_repaired": "信用修复已记录。", "case_review": "已整件审核通过。", "case_complete": "已整件办结。",
                  "verified": "核查结果已记录。", "advanced": "整改进度已记录。"}
 RECT_NOTES = {RECT_VERIFY: "核实情况", RECT_FIX: "整改情况", RECT_FEEDBACK: "反馈情况"}
 STAFF_ROLES = (WINDOW, REVIEWER, SUPERVISOR)
@@ -62,9 +63,8 @@ Staff = Annotated[User, _staff()]
 # ---------------------------------------------------------------- queues
 
 
-@router.get("", response_class=HTMLResponse)
-def queue_page(request: Request, s: SessionDep, user: Staff, q: str = "", item: str = "", state: str = "",
-               overdue: str = "") -> Response:
+def _queue(request: Request, s, user: User, q: str = "", item: str = "", state: str = "", overdue: str = "",
+           *, done: str | None = None, credit_error: tuple[int, str] | None = None, status: int = 200) -> Response:
     chosen = views.QueueFilter(q.strip()[:100], item.strip()[:200], state.strip(), overdue == "1")
     tasks = views.queue(s, user, chosen)
     soon = cases.due_soon(s, user)
@@ -76,7 +76,25 @@ def queue_page(request: Request, s: SessionDep, user: Staff, q: str = "", item: 
         "rectifications": views.open_rectifications(s, user) if user.role == SUPERVISOR else [],
         "unassigned": assignment.unassigned_ids(s, tasks) if user.role == SUPERVISOR else set(),
         "levels": ratings.LEVELS, "filter": chosen, "items": region_config.item_choices(),
-        "states": views.QUEUE_STATES[user.role], "applicant_line": views.applicant_line}, user=user)
+        "states": views.QUEUE_STATES[user.role], "applicant_line": views.applicant_line,
+        "credit_records": credit.records_in_scope(s, user) if user.role == SUPERVISOR else [],
+        "credit_error": credit_error, "notice": DONE_MESSAGES.get(done or "")}, status=status, user=user)
+
+
+@router.get("", response_class=HTMLResponse)
+def queue_page(request: Request, s: SessionDep, user: Staff, q: str = "", item: str = "", state: str = "",
+               overdue: str = "", done: str | None = None) -> Response:
+    return _queue(request, s, user, q, item, state, overdue, done=done)
+
+
+@router.post("/credit/{record_id}", response_class=HTMLResponse)
+def repair_credit(request: Request, record_id: int, s: SessionDep, user: Annotated[User, _staff("无法办理")],
+                  form: PostedForm) -> Response:
+    """信用修复 of a 告知承诺 credit record (supervisors of the case's region)."""
+    note = text(form, "note")
+    return form_action(s, lambda: credit.repair(s, user, record_id, note), "/workbench?done=credit_repaired#credit",
+                       lambda errors, status: _queue(request, s, user, credit_error=(record_id, next(iter(errors.values()))),
+                                                     status=status))
 
 
 def _detail(request: Request, template: str, ctx: dict, user: User, *, done: str | None = None,

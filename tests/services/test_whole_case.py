@@ -109,3 +109,18 @@ def test_a_correction_carries_its_reason_and_deadline_and_may_be_ended_after_it(
     with sqlite_world.session() as s:
         ended = cases.act(s, sqlite_world.window, task.id, "lapse", at=dt.datetime(2026, 3, 10, 9, 0))
         assert ended.state == REFUSED and ended.last_reason == "逾期未补正（补正期限 2026-03-09）"
+
+
+def test_a_partial_supply_is_kept_and_the_task_waits_for_the_rest(sqlite_world):
+    number = submit(sqlite_world, items=["1.1.5"], at=AT)  # both materials missing
+    task = tasks_of(sqlite_world, number)["1.1.5"]
+    with sqlite_world.session() as s:
+        cases.act(s, sqlite_world.window, task.id, "correct", reason="材料未提交（测试）", at=AT)
+    with sqlite_world.session() as s:
+        case = cases.supply(s, sqlite_world.citizen, number, {SHARED: "contract.pdf"}, at=AT)
+        assert {m.name: m.status for m in case.materials} == {CERTIFICATE: cases.MISSING, SHARED: cases.PROVIDED}
+        assert case.status == "待补正"
+    assert tasks_of(sqlite_world, number)["1.1.5"].state == CORRECTION
+    with sqlite_world.session() as s:
+        cases.supply(s, sqlite_world.citizen, number, {CERTIFICATE: "wage.pdf"}, at=AT)
+    assert tasks_of(sqlite_world, number)["1.1.5"].state == SUBMITTED

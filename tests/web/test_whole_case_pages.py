@@ -120,3 +120,29 @@ def test_browser_the_window_accepts_a_whole_case_on_a_phone(page, live_db_url, s
     screenshot(page, "workbench-queue-phone")
     page.goto(f"/workbench/cases/{number}")
     screenshot(page, "workbench-case-phone")
+
+
+def test_a_supply_with_one_wrong_file_keeps_the_right_one(desk):
+    from .test_service_pages import CERTIFICATE, SHARED
+
+    client, url, region = desk
+    number = submitted(url, region, items=("1.1.5",))  # both materials missing
+    task = task_ids(url, region, number)["1.1.5"]
+    with session_scope(connect(url)) as s:
+        cases.act(s, user(url, region.window), task, "correct", reason="材料未提交（测试）")
+    login(client, region.applicant)
+    html = client.get(f"/services/cases/{number}").text
+    assert "补正原因：材料未提交（测试）" in html
+    r = client.post(f"/services/cases/{number}/supply", data={"csrf": csrf_of(html)},
+                    files={f"file:{SHARED}": ("c.pdf", b"%PDF-1.4 contract", "application/pdf"),
+                           f"file:{CERTIFICATE}": ("virus.exe", b"MZ\x90\x00 not a document", "application/pdf")})
+    assert r.status_code == 422 and f"已保存：{SHARED}" in r.text and "文件格式不符" in r.text
+    assert f'name="file:{SHARED}"' not in r.text and f'name="file:{CERTIFICATE}"' in r.text  # only what is left
+    with session_scope(connect(url)) as s:
+        case = cases.get_case(s, user(url, region.applicant), number)
+        assert {m.name: m.status for m in case.materials}[SHARED] == "已提交" and case.tasks[0].state == "待补正"
+    page = client.get(f"/services/cases/{number}").text
+    r = client.post(f"/services/cases/{number}/supply", data={"csrf": csrf_of(page)},
+                    files={f"file:{CERTIFICATE}": ("w.pdf", b"%PDF-1.4 wage", "application/pdf")},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?done=supplied")
