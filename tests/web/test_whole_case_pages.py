@@ -8,12 +8,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kuaiban.services import cases
+import pytest
+from fastapi.testclient import TestClient
+
 from kuaiban.db import connect, session_scope
+from kuaiban.platform import auth
+from kuaiban.services import cases
 
 from .forms import csrf_of
-from .test_service_pages import FORM, browser_sign_in, login, user
-from .test_workbench_pages import cheap_scrypt, desk, post_action, submitted, task_ids  # noqa: F401
+from .test_service_pages import FORM, browser_sign_in, login, page_app, seed_region, user
+from .test_workbench_pages import post_action, submitted, task_ids
+
+
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch):
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
+
+
+@pytest.fixture
+def desk(backend_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
+    region = seed_region(backend_url)
+    return TestClient(page_app(backend_url)), backend_url, region
+
 
 MASKED = FORM["证件号码"][:6] + "********" + FORM["证件号码"][-4:]
 
@@ -97,8 +114,6 @@ def test_send_back_and_transfer_with_reasons(desk):
 
 
 def test_browser_the_window_accepts_a_whole_case_on_a_phone(page, live_db_url, screenshot, check_accessibility):
-    from .test_service_pages import seed_region
-
     region = seed_region(live_db_url)
     number = submitted(live_db_url, region, items=("1.1.5", "4.1.1", "2.4.3"))
     browser_sign_in(page, region.window, "/workbench")
