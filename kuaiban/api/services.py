@@ -25,7 +25,7 @@ from kuaiban.deps import get_session, in_session
 from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, User
-from kuaiban.services import cases, catalogue, guide, progress, ratings, stats
+from kuaiban.services import cases, catalogue, credit, guide, progress, ratings, stats
 from kuaiban.services.models import Case
 
 
@@ -269,6 +269,7 @@ class TaskOut(BaseModel):
     completed_at: dt.datetime | None
     reason: str | None
     correction_notice: list[str] | None
+    correction_due: dt.datetime | None = None
 
 
 class MaterialOut(BaseModel):
@@ -336,6 +337,7 @@ class ActionIn(Strict):
     version: int = Field(ge=1, description="办理人看到的事项版本号（并发控制）")
     reason: str | None = Field(default=None, max_length=2000, description="理由（不予受理必填）")
     missing: list[str] = Field(default_factory=list, description="补正：另需补充的材料")
+    correction_due: dt.date | None = Field(default=None, description="补正期限（补正时可填，须晚于今天）")
 
 
 def _case_out(c: Case) -> dict:
@@ -399,11 +401,59 @@ async def supply(number: str, body: SupplyIn, request: Request, cred: Credential
     return await as_user(request, cred, work)
 
 
+class TransferIn(Strict):
+    version: int = Field(ge=1, description="办理人看到的事项版本号（并发控制）")
+    agency: str = Field(max_length=80, description="转由办理的机构")
+    reason: str = Field(max_length=2000, description="转办理由")
+
+
+@router.post("/tasks/{task_id}/transfer", response_model=TaskOut, summary="转办：转由另一机构办理（须说明理由）")
+async def transfer(task_id: int, body: TransferIn, request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda session, user: cases.task_dict(cases.transfer(
+        session, user, task_id, body.agency, body.reason, version=body.version)))
+
+
 @router.post("/tasks/{task_id}/{action}", response_model=TaskOut,
-             summary="办理一步：accept 受理 / refuse 不予受理 / correct 补正 / review 审核 / complete 办结")
+             summary="办理一步：accept 受理 / refuse 不予受理 / correct 补正 / review 审核 / complete 办结 / "
+                     "send_back 退回窗口 / reject 审核不通过 / lapse 逾期未补正终止")
 async def act(task_id: int, action: str, body: ActionIn, request: Request, cred: Credentials) -> dict:
     return await as_user(request, cred, lambda session, user: cases.task_dict(cases.act(
-        session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing)))
+        session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing,
+        correction_due=body.correction_due)))
+
+
+class CaseActionIn(Strict):
+    except_ids: list[int] = Field(default_factory=list, description="例外：保留原状态、单独办理的事项 id")
+
+
+@router.post("/cases/{number}/whole/{action}", summary="整件办理：accept 受理 / review 审核 / complete 办结 本件全部就绪事项")
+async def act_case(number: str, action: str, body: CaseActionIn, request: Request, cred: Credentials) -> dict:
+    def work(session: Session, user: User) -> dict:
+        done = cases.act_case(session, user, number, action, except_ids=body.except_ids)
+        return {"moved": [cases.task_dict(t) for t in done.moved],
+                "skipped": [{"task": cases.task_dict(t), "why": why} for t, why in done.skipped]}
+
+    return await as_user(request, cred, work)
+
+
+class RepairIn(Strict):
+    note: str = Field(min_length=1, max_length=2000, description="信用修复依据")
+
+
+@router.get("/credit-records", summary="告知承诺核查不实的信用记录（监督人员，本地区）")
+async def credit_records(request: Request, cred: Credentials) -> list[dict]:
+    return await as_user(request, cred, lambda session, user: [
+        {"id": r.id, "case": c.number, "applicant": c.applicant.name, "reason": r.reason, "recorded_at": r.recorded_at,
+         "repaired_at": r.repaired_at, "repair_note": r.repair_note} for r, c in credit.records_in_scope(session, user)])
+
+
+@router.post("/credit-records/{record_id}/repair", summary="信用修复（监督人员）")
+async def repair_credit(record_id: int, body: RepairIn, request: Request, cred: Credentials) -> dict:
+    def work(session: Session, user: User) -> dict:
+        r = credit.repair(session, user, record_id, body.note)
+        return {"id": r.id, "repaired_at": r.repaired_at}
+
+    return await as_user(request, cred, work)
 
 
 @router.get("/tasks/overdue", response_model=list[TaskOut], summary="已超期事项")

@@ -364,7 +364,8 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
         tasks.append(dict(item_code=p.code, item_name=p.name, group_name=p.group, agency=routes.get(p.key),
                           state=SUBMITTED, version=1, limit_kind=limit.kind, limit_value=limit.value,
                           limit_basis=limit.basis, limit_note=note, started_at=at, due_at=due, completed_at=None,
-                          last_actor_id=None, last_reason=None, correction_notice=None))
+                          last_actor_id=None, last_reason=None, correction_notice=None,
+                          correction_due=None))
     dues = [t["due_at"] for t in tasks]
     case = dict(number=f"KB{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}", applicant_id=applicant.id,
                 region=applicant.region, bundle_seq=bundle.seq, bundle_name=bundle.name, status=CASE_OPEN,
@@ -942,7 +943,8 @@ def task_dict(t: Task) -> dict:
             "limit": None if t.limit_kind is None else {"kind": t.limit_kind, "value": t.limit_value,
                                                          "basis": t.limit_basis},
             "limit_note": t.limit_note, "started_at": t.started_at, "due_at": t.due_at,
-            "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice}
+            "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice,
+            "correction_due": t.correction_due}
 
 
 def case_dict(c: Case, *, masked: bool = False) -> dict:
