@@ -492,3 +492,26 @@ def test_browser_citizen_applies_with_a_bad_field_fixes_it_signs_and_is_register
     assert page.locator("#ue-state").inner_text() == "已登记"
     assert "审核通过" in page.locator("#ue-decision").inner_text()
     screenshot(page, "unemployment-registered")
+
+
+def test_a_duplicate_is_said_at_the_first_step_before_any_signing(site):
+    client, world = site
+    login(client, "citizen")
+    apply_online(client, world, local_application(0))
+    csrf = csrf_of(client.get("/unemployment/apply").text)
+    r = client.post("/unemployment/apply", data=form_data(local_application(0), csrf))  # step "check"
+    assert r.status_code == 409 and "不能重复申请" in field_errors(r.text)["AAC002"]
+    assert 'id="declaration-text"' not in r.text and "AAC002" not in field_errors(r.text)["AAC002"]
+
+
+def test_picked_dates_and_regions_reach_the_record_in_the_specifications_form(site):
+    client, world = site
+    login(client, "citizen")
+    record = local_application(0)
+    data = form_data(record, csrf_of(client.get("/unemployment/apply").text))
+    place = data.pop("AAB299")
+    data |= {"AAB299.province": place[:2] + "0000", "AAB299.city": place[:4] + "00", "AAB299.county": place,
+             "AJC090": f"{record['AJC090'][:4]}-{record['AJC090'][4:6]}-{record['AJC090'][6:]}"}
+    r = client.post("/unemployment/apply", data=data)
+    assert r.status_code == 200 and 'id="declaration-text"' in r.text  # valid against the national spec
+    assert f'name="AJC090" value="{record["AJC090"]}"' in r.text and f'name="AAB299" value="{place}"' in r.text
