@@ -176,6 +176,11 @@ def item_limit(code: str | None) -> ItemLimit:
                 note = "按一般时限；另有条件时限：" + "；".join(
                     f"{c.when}：{_limit_text(c.kind, c.value)}" for c in limit.conditions)
             return ItemLimit(limit.kind, limit.value, basis, note)
+    later = catalogue.text_limits(code)  # another national text that gives the number 附件2 does not
+    if later:
+        last = later[-1]
+        return ItemLimit(last["kind"], last["value"], last["source"]["wenhao"],
+                         f"附件2：{s.target_text}；按{last['source']['wenhao']}：“{last['quote']}”")
     return ItemLimit(None, None, None, f"提速目标：{s.target_text}；法定时限：{s.statutory_text}（无具体时限）")
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -132,9 +131,8 @@ class Guide:
         }
 
 
-@cache
 def _texts() -> dict:
-    return catalogue._load("guides.yaml")
+    return catalogue._guide_texts()
 
 
 def _limit_words(kind: str, value: int | None) -> str:

@@ -85,3 +85,15 @@ def test_a_group_has_a_guide_and_an_unknown_item_is_refused(sqlite_world):
         with pytest.raises(NotFound):
             guide.guide(s, "9.9.9")
     assert catalogue.bundles()
+
+
+def test_a_limit_another_national_text_sets_is_counted_with_its_basis(sqlite_world):
+    """创业担保贷款申请 (2.5.2): 附件2 leaves the target to each region; 财金〔2020〕21号 sets the 人社 资格审核
+    at 7 working days — the guide shows both, dated, and a task's deadline counts with it."""
+    with sqlite_world.session() as s:
+        g = guide.guide(s, "2.5.2")
+    assert [(r.date, r.value_text) for r in g.limits][0] == (dt.date(2020, 4, 15), "7个工作日")
+    assert "各地结合实际制定" in [r.value_text for r in g.limits]
+    assert g.applied == "7个工作日（财金〔2020〕21号）"
+    limit = cases.item_limit("2.5.2")
+    assert (limit.kind, limit.value, limit.basis) == ("working_days", 7, "财金〔2020〕21号")
