@@ -134,6 +134,7 @@ def test_browser_the_window_accepts_a_whole_case_on_a_phone(page, live_db_url, s
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "workbench-queue-phone")
     page.goto(f"/workbench/cases/{number}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # long 办件编号 and the trail fit
     screenshot(page, "workbench-case-phone")
 
 
