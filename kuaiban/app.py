@@ -32,11 +32,13 @@ from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
     admin,
     calculators,
+    guide_pages,
     login,
     messages,
     page_support,
     pages,
     program_pages,
+    progress_pages,
     service_pages,
     signup,
     statistics,
@@ -91,9 +93,10 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(APIRouter(lifespan=_job_worker))
     app.include_router(programs_api.router)
     install_error_handlers(app)
-    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, unemployment_pages,
-                       admin, messages, program_pages):
+    for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages,
+                       workbench, unemployment_pages, admin, messages, program_pages):
         app.include_router(page_group.router)
+    app.include_router(progress_pages.care_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
     @app.get("/api/health", tags=["运行状态"], summary="服务与数据库是否可用")

@@ -330,3 +330,16 @@ def commitments() -> tuple[Commitment, ...]:
         Commitment(c["seq"], c["unit"], c["item"], c["sub_item"], tuple(c["certificates"]), Source.of(c["source"]))
         for c in _load("commitments.yaml")["items"]
     )
+
+
+@cache
+def _guide_texts() -> dict:
+    return _load("guides.yaml")
+
+
+def text_limits(code: str | None) -> list[dict]:
+    """Time limits other texts set for an item (data/services/guides.yaml), oldest first."""
+    if not code:
+        return []
+    entry = _guide_texts()["items"].get(code, {})
+    return sorted(entry.get("limits", ()), key=lambda x: x["date"])

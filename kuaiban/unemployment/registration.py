@@ -242,6 +242,20 @@ def duplicate_conflict(person: str) -> Conflict:
     return Conflict(f"社会保障号码（AAC002）{person} 已有待审核或已登记的失业登记，不能重复申请", "AAC002")
 
 
+def duplicate_of(session: Session, record: dict) -> str | None:
+    """Why this person cannot apply again, said before anyone signs (None when they can): one open
+    失业登记 per person (待审核 or 已登记)."""
+    try:
+        person = person_number(record)
+    except KeyError:
+        return None
+    open_one = _open_registration(session, person) if person else None
+    if open_one is None:
+        return None
+    return (f"该证件号码已有{open_one.status}的失业登记（编号 {open_one.aaz341}），不能重复申请；"
+            "如需变更，请联系登记机构")
+
+
 def _open_registration(session: Session, id_number: str) -> m.Registration | None:
     return session.scalar(select(m.Registration).where(
         m.Registration.id_number_hash.in_(personal_data.lookup_hashes(id_number)),

@@ -20,6 +20,7 @@ from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index, status_filter
+from kuaiban.services import guide
 from kuaiban.web.cross_refs import implementers
 from kuaiban.web.templating import STATIC, render, templates
 
@@ -120,6 +121,7 @@ def library(
     return render(request, "library.html", {
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
         "as_of": day.isoformat(), "hits": hits,
+        "guides": guide.search(q) if q.strip() else [],
         "acting": {h.document_id: [e for e in implementers(h.doc_no, h.title) if e["kind"] == "计算器"]
                    for h in hits}, "documents": documents, "total": total, "errors": errors,
         "page": number, "first": start + 1,

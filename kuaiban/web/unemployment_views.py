@@ -18,6 +18,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
+from kuaiban.corpus.compilations import cite_line
 from kuaiban.library.clause_links import resolve
 from kuaiban.platform.citations import Clause, clause
 from kuaiban.platform.regions import region_name
@@ -52,6 +53,7 @@ class FormField:
     hint: str
     maxlength: int | None
     inputmode: str | None = None
+    kind: str = "text"  # text | date (a date picker; posted YYYY-MM-DD, stored YYYYMMDD) | region (3 selects)
 
 
 @dataclass(frozen=True)
@@ -97,16 +99,77 @@ def _hint(f: FieldSpec) -> tuple[str, str | None]:
     return "；".join(hints), mode
 
 
+# Plain labels where the specification's name is a data-interface term (the code stays the field's name
+# in the record and its error's anchor; it is not shown).
+PLAIN_LABELS = {"AAB299": "户籍所在地", "AAF016": "常住地", "AAB301": "登记失业地（在哪里登记）",
+                "AJC090": "失业日期", "AAE127": "申请日期", "AAC002": "社会保障号码（一般与身份证号码相同）",
+                "ADC221": "登记失业地是", "ADC222": "是否同时申领失业保险金"}
+DATE_HINT = "点击选择日期"
+REGION_HINT = "逐级选择省、市、区县"
+
+
+def _is_date(f: FieldSpec) -> bool:
+    return any(c.name == "date" for c in f.checks)
+
+
 @cache
 def form_field(code: str) -> FormField:
-    """The form input of one application field."""
+    """The form input of one application field: plain label, a picker for dates and regions."""
     f = load_record("application").field(code)
     table = load_code_tables()[f.table] if f.table else None
     hint, mode = _hint(f)
+    label = PLAIN_LABELS.get(f.code, f.name)
     if table is not None and table.codes:
-        return FormField(f.code, f.name, f.required, "select", tuple(table.codes.items()), hint, None)
+        return FormField(f.code, label, f.required, "select", tuple(table.codes.items()), hint, None)
+    if table is not None and table.provider == "stdnum.cn.loc":
+        return FormField(f.code, label, f.required, "region", (), REGION_HINT, None, None, "region")
+    if _is_date(f):
+        extra = "；不晚于今天" if any(c.name == "not_future" for c in f.checks) else ""
+        return FormField(f.code, label, f.required, "date", (), DATE_HINT + extra, None, None, "date")
     control = "textarea" if (f.length or 0) >= 100 else "text"
-    return FormField(f.code, f.name, f.required, control, (), hint, f.length, mode)
+    return FormField(f.code, label, f.required, control, (), hint, f.length, mode)
+
+
+def date_for_input(value: str) -> str:
+    """YYYYMMDD (the record's form) as the date picker's YYYY-MM-DD; anything else as it is."""
+    v = (value or "").strip()
+    return f"{v[:4]}-{v[4:6]}-{v[6:]}" if len(v) == 8 and v.isdigit() else v
+
+
+def values_from_post(form) -> dict[str, str]:
+    """The form's values as the record spells them: a picked date YYYY-MM-DD → YYYYMMDD; a region from
+    the deepest of its three selects (区县, else 市, else 省)."""
+    values: dict[str, str] = {}
+    for code in form_codes():
+        f = form_field(code)
+        if f.kind == "region":
+            parts = [str(form.get(f"{code}.{level}") or "").strip() for level in ("county", "city", "province")]
+            values[code] = next((p for p in parts if p), str(form.get(code) or "").strip())
+        elif f.kind == "date":
+            v = str(form.get(code) or "").strip()
+            values[code] = v.replace("-", "") if len(v) == 10 and v[4] == "-" and v[7] == "-" else v
+        else:
+            values[code] = str(form.get(code) or "")
+    return values
+
+
+def region_levels(code: str | None) -> dict:
+    """The three selects of a region field: options of each level and the chosen code at each."""
+    from kuaiban.platform import regions
+
+    chosen = {"province": "", "city": "", "county": ""}
+    r = regions.region(code) if code else None
+    if r is not None:
+        for a in (*regions.ancestors(r.code), r):
+            if a.placeholder:
+                continue
+            level = {"province": "province", "city": "city"}.get(a.level, "county")
+            chosen[level] = a.code
+    provinces = regions.provinces()
+    cities = [c for c in regions.children(chosen["province"]) if c.level == "city"] if chosen["province"] else []
+    below = chosen["city"] or chosen["province"]
+    counties = [c for c in regions.children(below) if c.level == "county"] if below else []
+    return {"chosen": chosen, "province": provinces, "city": cities, "county": counties}
 
 
 @cache
@@ -139,17 +202,24 @@ def field_order() -> dict[str, int]:
 
 
 def code_name(code: str, value: object, kind: str = "application") -> str:
-    """A value as shown to people: a code with its name (``1 男性``), a region with its name."""
+    """A value as shown to people: a code's name (``男性``), a region's full name (湖南省长沙市芙蓉区),
+    a date as 2020年7月1日 — never the specification's codes."""
     text = "" if value is None else str(value)
     spec = load_record(kind)  # type: ignore[arg-type]
-    if not text or not spec.has(code) or not spec.field(code).table:
+    if not text or not spec.has(code):
         return text
-    table = load_code_tables()[spec.field(code).table]
+    f = spec.field(code)
+    if _is_date(f) and len(text) == 8 and text.isdigit():
+        return f"{text[:4]}年{int(text[4:6])}月{int(text[6:])}日"
+    if not f.table:
+        return text
+    table = load_code_tables()[f.table]
     if table.codes and text in table.codes:
-        return f"{text} {table.codes[text]}"
+        return table.codes[text]
     if table.provider == "stdnum.cn.loc":
-        name = region_name(text)
-        return f"{text} {name}" if name else text
+        from kuaiban.platform import regions
+
+        return regions.full_name(text) or region_name(text) or text
     return text
 
 
@@ -248,7 +318,8 @@ class ClauseView:
 
     @property
     def source(self) -> str:
-        return f"{self.clause.file}:{self.clause.lines[0]}"
+        """Where the clause is printed, as a reader names it ("湖南汇编 第 N 行"), never a file name."""
+        return cite_line(self.clause.file, self.clause.lines[0])
 
 
 def clause_links(session: Session) -> dict[str, ClauseView]:

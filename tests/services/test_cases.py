@@ -204,7 +204,9 @@ def test_correction_lists_every_missing_material_in_one_notice_and_restarts_the_
     with world.session() as s:
         assert cases.get_case(s, world.citizen, number).status == "待补正"
         case = cases.supply(s, world.citizen, number, {CERTIFICATE: "wage.pdf", SHARED: "contract.pdf"},
-                            at=dt.datetime(2020, 10, 9, 9))
+                            at=dt.datetime(2020, 10, 8, 9))
+        assert case.status == "待补正"  # a partial answer is kept; the task waits for the rest of its notice
+        case = cases.supply(s, world.citizen, number, {"加盖公章的申请表": "form.pdf"}, at=dt.datetime(2020, 10, 9, 9))
         assert case.status == "办理中"
     t = tasks_of(world, number)["1.1.5"]
     assert (t.state, t.started_at) == ("待受理", dt.datetime(2020, 10, 9, 9))
@@ -219,6 +221,10 @@ def test_a_material_the_notice_adds_or_asks_again_can_be_supplied(world):
         assert materials["加盖公章的申请表"] == "缺"
         case = cases.supply(s, world.citizen, number, {"加盖公章的申请表": "form.pdf"}, at=dt.datetime(2020, 10, 9, 9))
         assert {m.name: m.status for m in case.materials}["加盖公章的申请表"] == "已提交"
+    assert tasks_of(world, number)["1.1.5"].state == "待补正"  # the notice also asked for two others
+    with world.session() as s:
+        cases.supply(s, world.citizen, number, {CERTIFICATE: "wage.pdf", SHARED: "contract.pdf"},
+                     at=dt.datetime(2020, 10, 9, 10))
     assert tasks_of(world, number)["1.1.5"].state == "待受理"
 
 
