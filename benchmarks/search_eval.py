@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from kuaiban.corpus.titles import title_key  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
-from kuaiban.library.models import Document, Passage  # noqa: E402
+from kuaiban.library.models import ArticleRow, Document, Passage, UnitRow  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
 
 QUESTIONS = ROOT / "data" / "eval" / "questions.yaml"
@@ -112,6 +112,30 @@ def run_index(index: SearchIndex, questions: list[dict], passes: int = 1) -> tup
     return ranked, times
 
 
+def clause_lines(session: Session) -> dict[tuple[int, str], int]:
+    """(document id, label as cited: 第N条 or 一（二） or 第N段) → its first line."""
+    out: dict[tuple[int, str], int] = {}
+    for doc_id, label, attachment, line in session.execute(
+            select(UnitRow.document_id, UnitRow.label, UnitRow.attachment, UnitRow.line)):
+        out.setdefault((doc_id, (attachment or "") + label), line)
+    for doc_id, number, attachment, line in session.execute(
+            select(ArticleRow.document_id, ArticleRow.number, ArticleRow.attachment, ArticleRow.line)):
+        out.setdefault((doc_id, f"{attachment or ''}第{number}条"), line)
+    return out
+
+
+def clause_in_top(index: SearchIndex, question: dict, expected: set[int],
+                  lines: dict[tuple[int, str], int]) -> bool:
+    """Whether the clause that answers ``question`` (its label: 第N条, 一（二）, 第N段) is inside one of the
+    first K passages, in one of the expected documents."""
+    for hit in index.search(question["question"], limit=K, per_document=False):
+        line = lines.get((hit.document_id, question["clause"]))
+        if hit.document_id in expected and line is not None and \
+                hit.source["start_line"] <= line <= hit.source["end_line"]:
+            return True
+    return False
+
+
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 
 
@@ -171,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
             "kuaiban − title weight": SearchIndex.build(session, title_weight=0.0),
             "kuaiban − document BM25": SearchIndex.build(session, doc_weight=0.0),
             "kuaiban − region boost": SearchIndex.build(session, region_boost=1.0),
+            "kuaiban − year boost": SearchIndex.build(session, year_boost=1.0),
+            "kuaiban − 同义词词林": SearchIndex.build(session, thesaurus=False),
         }
         base_ranked, base_times = bm25_baseline(session, questions)
+        lines = clause_lines(session)
     answerable = [q for q in questions if expected[q["id"]]]
 
     run_index(index, questions[:10])  # warm-up: jieba's query path, numpy
@@ -187,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         "dev": {q["id"] for q in questions if q.get("split", "dev") == "dev"},
         "holdout": {q["id"] for q in questions if q.get("split") == "holdout"},
     }
+    splits = {name: ids for name, ids in splits.items() if ids}  # a question file may have no holdout split
     table: dict[str, list[Result]] = {}
     for split, ids in splits.items():
         table[split] = []
@@ -196,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
                 r.p50_ms, r.p99_ms = percentile(sys_times, 50), percentile(sys_times, 99)
             table[split].append(r)
     results = table["all"]
+
+    clause_questions = [q for q in questions if q.get("clause")]
+    clause_found = {q["id"]: clause_in_top(index, q, expected[q["id"]], lines) for q in clause_questions}
 
     n = len(questions)
     print(f"questions: {n} ({n - len(answerable)} with no expected document in the library); "
@@ -208,6 +239,10 @@ def main(argv: list[str] | None = None) -> int:
             p50 = f"{r.p50_ms:7.2f}" if r.p50_ms is not None else "      –"
             p99 = f"{r.p99_ms:7.2f}" if r.p99_ms is not None else "      –"
             print(f"{r.name:<48} {r.recall:9.3f} {r.mrr:7.3f} {p50} {p99}")
+    if clause_questions:
+        share = sum(clause_found.values()) / len(clause_questions)
+        print(f"\nsingle-clause questions: {len(clause_questions)}; the clause among the first {K} passages: "
+              f"{share:.3f}" + "".join(f"\n  missed {qid}" for qid, ok in clause_found.items() if not ok))
     if missing:
         print(f"\nexpected documents not in the library ({len(missing)}): " + "; ".join(missing))
 
@@ -239,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
                 ]
                 for split, rows in table.items()
             },
+            "single_clause": {"questions": len(clause_questions),
+                              "found_at_5": sum(clause_found.values()),
+                              "missed": [qid for qid, ok in clause_found.items() if not ok]},
             "latency_samples": len(times),
             "mean_ms": round(statistics.mean(times), 3),
         }, ensure_ascii=False, indent=2), encoding="utf-8")

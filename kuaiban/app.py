@@ -22,6 +22,7 @@ from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
 from kuaiban.api import messages as messages_api
+from kuaiban.api import programs as programs_api
 from kuaiban.api import transfer_exchange as transfer_exchange_api
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.api import unemployment_transfer as transfer_api
@@ -33,10 +34,13 @@ from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
     admin,
     calculators,
+    guide_pages,
     login,
     messages,
     page_support,
     pages,
+    program_pages,
+    progress_pages,
     service_pages,
     signup,
     statistics,
@@ -92,10 +96,12 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(admin_api.router)
     app.include_router(messages_api.router)
     app.include_router(APIRouter(lifespan=_job_worker))
+    app.include_router(programs_api.router)
     install_error_handlers(app)
-    for page_group in (pages, login, signup, calculators, statistics, service_pages, workbench, transfer_pages,
-                       unemployment_pages, admin, messages):
+    for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages,
+                       workbench, transfer_pages, unemployment_pages, admin, messages, program_pages):
         app.include_router(page_group.router)
+    app.include_router(progress_pages.care_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
     @app.get("/api/health", tags=["运行状态"], summary="服务与数据库是否可用")

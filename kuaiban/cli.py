@@ -17,6 +17,7 @@ from kuaiban.platform.audit_cli import audit_app
 from kuaiban.platform.cli_options import DbOption, user_errors
 from kuaiban.platform.db_cli import db_app
 from kuaiban.platform.keys_cli import keys_app
+from kuaiban.programs import cli as programs_cli
 from kuaiban.rules import cli as rules_cli
 from kuaiban.services import cli as services_cli
 from kuaiban.unemployment import cli as unemployment_cli
@@ -35,6 +36,7 @@ library_cli.register(app)
 rules_cli.register(app)
 services_cli.register(app)
 unemployment_cli.register(app)
+programs_cli.register(app)
 notifications_cli.register(app)
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")

@@ -2,7 +2,8 @@
 
 interfaces (api, web, cli, app) → pillars (corpus, library, rules, services, unemployment) → platform → db.
 快办 (services) and 失业登记 (unemployment) are siblings: neither imports the other; api/ and web/ never
-import each other; the platform imports no pillar and no interface.
+import each other; the platform imports no pillar and no interface. The rules pillar (an OpenFisca package that also runs on
+Dask workers) may use only the platform's pure modules: the clause registry and the region codes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kuaiban"
 INTERFACES = {"api", "web", "cli", "app", "deps", "edge"}
-PILLARS = {"corpus", "library", "rules", "services", "unemployment"}
+PILLARS = {"corpus", "library", "rules", "services", "unemployment", "programs"}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -39,11 +40,14 @@ def modules_of(top: str) -> list[Path]:
 
 FORBIDDEN = {
     "platform": PILLARS | INTERFACES,
-    "services": {"unemployment"} | INTERFACES,
-    "unemployment": {"services"} | INTERFACES,
-    "library": INTERFACES | {"services", "unemployment", "rules"},
-    "rules": INTERFACES | {"services", "unemployment", "library", "platform"},
-    "corpus": INTERFACES | {"services", "unemployment", "library", "rules", "platform"},
+    "services": {"unemployment", "programs"} | INTERFACES,
+    "unemployment": {"services", "programs"} | INTERFACES,
+    "library": INTERFACES | {"services", "unemployment", "rules", "programs"},
+    # 补贴项目 stand on the platform and use the rules pillar only through its public entry point (below)
+    "programs": INTERFACES | {"services", "unemployment", "library", "corpus"},
+    # rules stands on the platform's pure modules only (PURE_PLATFORM), never on accounts or the database
+    "rules": INTERFACES | {"services", "unemployment", "library", "programs"},
+    "corpus": INTERFACES | {"services", "unemployment", "library", "rules", "platform", "programs"},
     "api": {"web"},
     "web": {"api"},
     "db": PILLARS | INTERFACES | {"platform"},
@@ -55,4 +59,47 @@ def test_no_package_imports_what_stands_above_or_beside_it(package: str) -> None
     wrong = {f"{path.relative_to(PACKAGE)} → {name}"
              for path in modules_of(package) if "migrations" not in path.parts
              for name in imports_of(path) & FORBIDDEN[package]}
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+# calendar: deadline calculators count working days (statutory_deadline, contribution_deferral)
+PURE_PLATFORM = {"citations", "regions", "errors", "calendar"}
+
+
+def platform_modules_imported(path: Path) -> set[str]:
+    """The kuaiban.platform modules a file imports (kuaiban.platform.X → X)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            parts = node.module.split(".")
+            if parts[:2] == ["kuaiban", "platform"]:
+                found.update([parts[2]] if len(parts) > 2 else [alias.name for alias in node.names])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[2] for a in node.names if a.name.startswith("kuaiban.platform."))
+    return found
+
+
+def test_rules_use_only_the_pure_modules_of_the_platform() -> None:
+    wrong = {f"{path.relative_to(PACKAGE)} → platform.{name}"
+             for path in modules_of("rules") for name in platform_modules_imported(path) - PURE_PLATFORM}
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+@pytest.mark.parametrize("module", sorted(PURE_PLATFORM))
+def test_the_pure_platform_modules_need_no_database(module: str) -> None:
+    path = PACKAGE / "platform" / f"{module}.py"
+    imported = platform_modules_imported(path) | imports_of(path)
+    assert not imported & {"db", "models", "auth", "audit"}
+    assert imported - {"platform", "config"} <= PURE_PLATFORM
+
+
+def test_programs_use_the_rules_pillar_only_through_its_calculators_entry_point() -> None:
+    """kuaiban.programs may import kuaiban.rules.calculators (get, CalculatorError) and nothing else of rules."""
+    wrong = set()
+    for path in modules_of("programs"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            wrong.update(f"{path.relative_to(PACKAGE)} → {n}" for n in names
+                         if n.startswith("kuaiban.rules") and n != "kuaiban.rules.calculators")
     assert not wrong, "\n".join(sorted(wrong))

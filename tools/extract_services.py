@@ -29,10 +29,10 @@ from kuaiban.config import COMPILATIONS, DATA
 OUT = DATA / "services"
 HUNAN = "hunan-hrss-2020.txt"
 CHONGQING = "chongqing-hrss-2021.txt"
-WENHAO_KUAIBAN_2020 = "人社部发〔2020〕26号"
-WENHAO_KUAIBAN_2021 = "人社部发〔2021〕23号"
-WENHAO_COMMITMENTS = "人社厅发〔2020〕110号"
-WENHAO_HUNAN_CATALOGUE = "湘政办发〔2020〕19号"
+DOC_NO_KUAIBAN_2020 = "人社部发〔2020〕26号"
+DOC_NO_KUAIBAN_2021 = "人社部发〔2021〕23号"
+DOC_NO_COMMITMENTS = "人社厅发〔2020〕110号"
+DOC_NO_HUNAN_CATALOGUE = "湘政办发〔2020〕19号"
 
 CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef（）()、，,；;：:“”《》"
 _CJK_GAP = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
@@ -72,8 +72,8 @@ def tidy(s: str) -> str:
     return _CJK_GAP.sub("", re.sub(r"\s+", " ", s).strip())
 
 
-def source(file: str, first: int, last: int, wenhao: str, attachment: str | None = None) -> dict:
-    out: dict = {"file": f"data/compilations/{file}", "lines": [first, last], "wenhao": wenhao}
+def source(file: str, first: int, last: int, doc_no: str, attachment: str | None = None) -> dict:
+    out: dict = {"file": f"data/compilations/{file}", "lines": [first, last], "doc_no": doc_no}
     if attachment:
         out["attachment"] = attachment
     return out
@@ -151,7 +151,7 @@ def commitment_rows(text: Text) -> list[dict]:
             "item": tidy(cells[2]),
             "sub_item": tidy(cells[3]),
             "certificates": _certificates(cells[4]),
-            "source": source(HUNAN, n, n, WENHAO_COMMITMENTS, "附件1"),
+            "source": source(HUNAN, n, n, DOC_NO_COMMITMENTS, "附件1"),
         }
         for n, cells in _table_rows(text, start, end, 5)
     ]
@@ -209,7 +209,7 @@ def bundle_rows(text: Text) -> list[dict]:
         b = bundles.get(seq)
         if b is None:  # a bundle's row may continue on the next page (bundle 6)
             b = bundles[seq] = {"seq": seq, "name": tidy(cells[1]), "items": [], "agencies": [],
-                                "notes": [], "source": source(HUNAN, n, n, WENHAO_KUAIBAN_2020, "附件1")}
+                                "notes": [], "source": source(HUNAN, n, n, DOC_NO_KUAIBAN_2020, "附件1")}
         b["items"] += items
         b["agencies"] += [a for a in tidy(cells[3]).split("、") if a]
         b["notes"] += _notes(cells[4])
@@ -346,7 +346,7 @@ def field_list_rows(text: Text) -> list[dict]:
     for n, line in joined:
         if m := _BUNDLE_HEAD.match(line):
             bundles.append({"seq": len(bundles) + 1, "name": m.group(1), "sections": [],
-                            "source": source(CHONGQING, n, n, WENHAO_KUAIBAN_2021, "附件1")})
+                            "source": source(CHONGQING, n, n, DOC_NO_KUAIBAN_2021, "附件1")})
             continue
         bundle = bundles[-1]
         bundle["source"]["lines"][1] = n
@@ -383,7 +383,7 @@ def render(directory: Path = COMPILATIONS) -> dict[str, str]:
     # One JSON object per row: valid YAML, one line per catalogue row, diffs stay readable.
     cat_text = _header("湖南省公共服务事项目录（2020版）", f"{HUNAN} lines {first}–{last}") + dump(
         {"title": "湖南省公共服务事项目录（2020版）", "rows_count": len(catalogue),
-         "source": source(HUNAN, first, last, WENHAO_HUNAN_CATALOGUE)}
+         "source": source(HUNAN, first, last, DOC_NO_HUNAN_CATALOGUE)}
     ) + "rows:\n" + "".join(f"- {json.dumps(r, ensure_ascii=False)}\n" for r in catalogue)
 
     commitments = commitment_rows(hunan)
@@ -391,13 +391,13 @@ def render(directory: Path = COMPILATIONS) -> dict[str, str]:
     fields = field_list_rows(chongqing)
     return {
         "hunan_catalogue.yaml": cat_text,
-        "commitments.yaml": _header("部本级全面推行证明事项告知承诺制事项清单", f"{HUNAN} ({WENHAO_COMMITMENTS} 附件1)")
+        "commitments.yaml": _header("部本级全面推行证明事项告知承诺制事项清单", f"{HUNAN} ({DOC_NO_COMMITMENTS} 附件1)")
         + dump({"items_count": len(commitments),
                 "certificates_count": sum(len(c["certificates"]) for c in commitments),
                 "items": commitments}),
-        "bundles.yaml": _header("人社服务 10 个“打包一件事”清单", f"{HUNAN} ({WENHAO_KUAIBAN_2020} 附件1)")
+        "bundles.yaml": _header("人社服务 10 个“打包一件事”清单", f"{HUNAN} ({DOC_NO_KUAIBAN_2020} 附件1)")
         + dump({"bundles": bundles}),
-        "field_lists.yaml": _header("10 个打包“一件事”表单参考信息项", f"{CHONGQING} ({WENHAO_KUAIBAN_2021} 附件1)")
+        "field_lists.yaml": _header("10 个打包“一件事”表单参考信息项", f"{CHONGQING} ({DOC_NO_KUAIBAN_2021} 附件1)")
         + dump({"bundles": fields}),
     }
 

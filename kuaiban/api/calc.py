@@ -51,8 +51,9 @@ class Listing(BaseModel):
     calculators: list[dict[str, Any]]
 
 
-def _error(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error": message, "detail": message, "field": msg.field_of(message)}, status_code=status)
+def _error(message: str, status: int, field: str | None = None) -> JSONResponse:
+    field = field if field is not None else msg.field_of(message)
+    return JSONResponse({"error": message, "detail": message, "field": field}, status_code=status)
 
 
 @router.get("", summary="全部计算器：输入、覆盖范围与依据（同 kuaiban calc --list --json）", response_model=Listing)
@@ -66,8 +67,8 @@ def list_calculators() -> dict:
 def run_calculator(name: str, raw: Annotated[Any, Body(description="计算器的输入对象，如 {\"region\": \"湖南\", …}")]):
     calc = CALCULATORS.get(name)
     if calc is None:
-        return _error(msg.not_a_choice("calculator", CALCULATORS, name), 404)
+        return _error(msg.not_a_choice("calculator", CALCULATORS, name), 404, "calculator")
     try:
         return calc.run(raw)
     except CalculatorError as error:
-        return _error(str(error), 422)
+        return _error(str(error), 422, error.field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kuaiban.deps import get_session
 from kuaiban.library import queries
-from kuaiban.library.search import get_index
+from kuaiban.library.search import get_index, status_filter
 
 router = APIRouter(prefix="/api", tags=["法规库"])
 
@@ -19,6 +20,17 @@ class Source(BaseModel):
     file: str
     start_line: int
     end_line: int
+    name: str  # the compilation's Chinese short name (湖南汇编)
+    cite: str  # what a reader sees: "湖南汇编 第 5754–5790 行"
+
+
+class StatusBasis(BaseModel):
+    doc_no: str | None
+    article: str | None
+    quote: str | None
+    line: int | None
+    source: str | None
+    note: str
 
 
 class DocumentSummary(BaseModel):
@@ -29,7 +41,10 @@ class DocumentSummary(BaseModel):
     date: str | None
     region: str | None
     category: str | None
-    status: str
+    status: str  # on the day asked (as_of, default today)
+    valid_from: str | None
+    valid_until: str | None
+    status_basis: StatusBasis
     sources: list[Source]
     articles: int
 
@@ -40,6 +55,9 @@ class SearchHit(BaseModel):
     title: str
     article: int | None
     attachment: str | None
+    unit: str | None
+    anchor: str | None
+    citation: str
     snippet: str
     score: float
     source: Source
@@ -56,25 +74,28 @@ def _lookup(session: Session, ref: str):
         raise HTTPException(status_code=404, detail=str(exc)) from None
 
 
-@router.get("/documents", response_model=list[DocumentSummary], summary="全部文件")
+@router.get("/documents", response_model=list[DocumentSummary], summary="全部文件（效力按 as_of 日期，默认今天）")
 def documents(
     session: Annotated[Session, Depends(get_session, scope="function")],
     region: str | None = None,
     category: str | None = None,
     status: str | None = None,
+    as_of: dt.date | None = None,
 ) -> list[dict]:
-    rows = queries.list_documents(session)
+    admitted = status_filter(status) if status else None
+    rows = queries.list_documents(session, as_of)
     return [
         r for r in rows
         if (region is None or r["region"] == region)
         and (category is None or r["category"] == category)
-        and (status is None or r["status"] == status)
+        and (admitted is None or r["status"] in admitted)
     ]
 
 
-@router.get("/documents/{ref}", summary="一份文件（编号或文号）")
-def document(ref: str, session: Annotated[Session, Depends(get_session, scope="function")]) -> dict:
-    return queries.detail(session, _lookup(session, ref))
+@router.get("/documents/{ref}", summary="一份文件（编号或文号；效力按 as_of 日期，默认今天）")
+def document(ref: str, session: Annotated[Session, Depends(get_session, scope="function")],
+             as_of: dt.date | None = None) -> dict:
+    return queries.detail(session, _lookup(session, ref), as_of)
 
 
 @router.get("/documents/{ref}/articles/{number}", summary="一条条款及其出处")
@@ -98,8 +119,9 @@ def search(
     issuer: str | None = None,
     category: str | None = None,
     status: str | None = None,
+    as_of: dt.date | None = None,
 ) -> list[dict]:
     index = get_index(request.app.state.engine)
     hits = index.search(q, limit=limit, region=region, year=year, issuer=issuer, category=category,
-                        status=status)
+                        status=status, as_of=as_of)
     return [h.__dict__ for h in hits]

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from kuaiban.deps import get_session, in_session
 from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, User
-from kuaiban.services import cases, catalogue, ratings, stats
+from kuaiban.services import cases, catalogue, credit, guide, progress, ratings, stats
 from kuaiban.services.models import Case
 
 
@@ -268,6 +269,7 @@ class TaskOut(BaseModel):
     completed_at: dt.datetime | None
     reason: str | None
     correction_notice: list[str] | None
+    correction_due: dt.datetime | None = None
 
 
 class MaterialOut(BaseModel):
@@ -335,6 +337,7 @@ class ActionIn(Strict):
     version: int = Field(ge=1, description="办理人看到的事项版本号（并发控制）")
     reason: str | None = Field(default=None, max_length=2000, description="理由（不予受理必填）")
     missing: list[str] = Field(default_factory=list, description="补正：另需补充的材料")
+    correction_due: dt.date | None = Field(default=None, description="补正期限（补正时可填，须晚于今天）")
 
 
 def _case_out(c: Case) -> dict:
@@ -398,11 +401,59 @@ async def supply(number: str, body: SupplyIn, request: Request, cred: Credential
     return await as_user(request, cred, work)
 
 
+class TransferIn(Strict):
+    version: int = Field(ge=1, description="办理人看到的事项版本号（并发控制）")
+    agency: str = Field(max_length=80, description="转由办理的机构")
+    reason: str = Field(max_length=2000, description="转办理由")
+
+
+@router.post("/tasks/{task_id}/transfer", response_model=TaskOut, summary="转办：转由另一机构办理（须说明理由）")
+async def transfer(task_id: int, body: TransferIn, request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda session, user: cases.task_dict(cases.transfer(
+        session, user, task_id, body.agency, body.reason, version=body.version)))
+
+
 @router.post("/tasks/{task_id}/{action}", response_model=TaskOut,
-             summary="办理一步：accept 受理 / refuse 不予受理 / correct 补正 / review 审核 / complete 办结")
+             summary="办理一步：accept 受理 / refuse 不予受理 / correct 补正 / review 审核 / complete 办结 / "
+                     "send_back 退回窗口 / reject 审核不通过 / lapse 逾期未补正终止")
 async def act(task_id: int, action: str, body: ActionIn, request: Request, cred: Credentials) -> dict:
     return await as_user(request, cred, lambda session, user: cases.task_dict(cases.act(
-        session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing)))
+        session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing,
+        correction_due=body.correction_due)))
+
+
+class CaseActionIn(Strict):
+    except_ids: list[int] = Field(default_factory=list, description="例外：保留原状态、单独办理的事项 id")
+
+
+@router.post("/cases/{number}/whole/{action}", summary="整件办理：accept 受理 / review 审核 / complete 办结 本件全部就绪事项")
+async def act_case(number: str, action: str, body: CaseActionIn, request: Request, cred: Credentials) -> dict:
+    def work(session: Session, user: User) -> dict:
+        done = cases.act_case(session, user, number, action, except_ids=body.except_ids)
+        return {"moved": [cases.task_dict(t) for t in done.moved],
+                "skipped": [{"task": cases.task_dict(t), "why": why} for t, why in done.skipped]}
+
+    return await as_user(request, cred, work)
+
+
+class RepairIn(Strict):
+    note: str = Field(min_length=1, max_length=2000, description="信用修复依据")
+
+
+@router.get("/credit-records", summary="告知承诺核查不实的信用记录（监督人员，本地区）")
+async def credit_records(request: Request, cred: Credentials) -> list[dict]:
+    return await as_user(request, cred, lambda session, user: [
+        {"id": r.id, "case": c.number, "applicant": c.applicant.name, "reason": r.reason, "recorded_at": r.recorded_at,
+         "repaired_at": r.repaired_at, "repair_note": r.repair_note} for r, c in credit.records_in_scope(session, user)])
+
+
+@router.post("/credit-records/{record_id}/repair", summary="信用修复（监督人员）")
+async def repair_credit(record_id: int, body: RepairIn, request: Request, cred: Credentials) -> dict:
+    def work(session: Session, user: User) -> dict:
+        r = credit.repair(session, user, record_id, body.note)
+        return {"id": r.id, "repaired_at": r.repaired_at}
+
+    return await as_user(request, cred, work)
 
 
 @router.get("/tasks/overdue", response_model=list[TaskOut], summary="已超期事项")
@@ -502,3 +553,31 @@ def _audit_entries(session: Session, user: User, case: str | None, limit: int) -
     return [{"id": e.id, "at": e.at, "actor_id": e.actor_id, "actor_role": e.actor_role, "action": e.action,
              "entity": e.entity, "entity_id": e.entity_id, "case_id": e.case_id, "detail": e.detail}
             for e in session.scalars(stmt)]
+
+
+# ---------------------------------------------------------------- 办事指南 and 进度查询 (no sign-in)
+
+
+@router.get("/services/guides", summary="办事指南目录：目录中的每个事项")
+def guide_list() -> list[dict]:
+    return [{"key": c.key, "label": c.label, "bundle": c.bundle} for c in guide.items()]
+
+
+@router.get("/services/guides/{key}", summary="办事指南：受理条件、材料（按地区）、时限、收费、依据、机构、常见问题")
+def guide_detail(key: str, session: SessionDep, region: str | None = None) -> dict:
+    return guide.guide(session, key, region).as_dict()
+
+
+class ProgressIn(BaseModel):
+    number: str = Field(description="办件编号")
+    check: str = Field(description="申请人姓名（单位名称）或证件号码后4位")
+
+
+@router.post("/progress", summary="办件进度查询（免登录，须核验；失败次数过多暂停查询）",
+             responses={404: {"description": "编号与核验信息不符"}, 429: {"description": "核验失败次数过多"}})
+def progress_lookup(body: ProgressIn, request: Request, session: SessionDep) -> Any:
+    found = progress.lookup(session, body.number, body.check,
+                            address=request.client.host if request.client else None, at=audit.now())
+    if found is None:  # answered, not raised: the counted failure must commit with this request
+        return JSONResponse({"detail": progress.NO_MATCH, "field": "check"}, status_code=404)
+    return found

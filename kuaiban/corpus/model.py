@@ -64,6 +64,21 @@ class Article:
 
 
 @dataclass
+class Unit:
+    """A numbered part of a notice (一、 （一） 1. （1）): ``label`` is its path as cited ("三（二）1."),
+    ``anchor`` the page fragment ("s3-2-1"), ``parent`` the label of the part holding it."""
+
+    label: str
+    anchor: str
+    level: int
+    text: str
+    line: int
+    end_line: int
+    attachment: str | None = None
+    parent: str | None = None
+
+
+@dataclass
 class Attachment:
     """附件N. ``omitted`` is True when the compilation prints （略） instead of the text."""
 
@@ -103,6 +118,7 @@ class ParsedDocument:
     category: str | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     extra_sources: list[SourceSpan] = field(default_factory=list)

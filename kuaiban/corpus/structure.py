@@ -19,6 +19,7 @@ from kuaiban.corpus.text import (
     strip_markup,
     unspace_cjk,
 )
+from kuaiban.corpus.units import extract_units, paragraph_units
 
 _NUM = rf"[0-9{CN_DIGITS}]{{1,6}}"
 ARTICLE_RE = re.compile(rf"^\s*(?:\*\*)?\s*第\s*(?P<n>{_NUM})\s*条(?:\*\*)?(?:[\s　:：]|$)")
@@ -214,6 +215,13 @@ def build_document(raw: RawDocument) -> ParsedDocument:
     tables = extract_tables(main)
     for att in attachments:
         tables.extend(extract_tables(att.paragraphs))
+    units = extract_units(main, _article_lines(main, articles, None))
+    if not units and not any(a.attachment is None for a in articles):
+        units = paragraph_units(main)
+    for att in attachments:
+        if not att.omitted and att.kind != "explainer":
+            units.extend(extract_units(att.paragraphs, _article_lines(att.paragraphs, articles, att.label),
+                                       attachment=att.label))
 
     doc = ParsedDocument(
         title=raw.title,
@@ -226,6 +234,7 @@ def build_document(raw: RawDocument) -> ParsedDocument:
         category=raw.category,
         paragraphs=main,
         articles=articles,
+        units=units,
         attachments=attachments,
         tables=tables,
     )
@@ -241,6 +250,12 @@ def build_document(raw: RawDocument) -> ParsedDocument:
             doc.expiry_date = date_from_match(m)
             break
     return doc
+
+
+def _article_lines(paragraphs: list[Paragraph], articles: list[Article], attachment: str | None) -> set[int]:
+    """Lines of ``paragraphs`` inside a 第X条 article: those are cited by article, not cut again."""
+    spans = [(a.line, a.end_line or a.line) for a in articles if a.attachment == attachment]
+    return {p.line for p in paragraphs if any(s <= p.line <= e for s, e in spans)}
 
 
 def signature_date(paragraphs: list[Paragraph]):

@@ -40,7 +40,7 @@ _CITED = r"《(?P<title>[^《》]{4,100})》\s*[（(](?P<no>[^()（）]{4,40}?�
 _CITED_RE = re.compile(_CITED)
 _CLAUSE_TAIL_RE = re.compile(
     r"^(?:\s*[和、及与]\s*《[^《》]{4,100}》\s*[（(][^()（）]{4,40}?号[)）])*\s*(?:文件|等文件)?\s*"
-    r"(?:同时|予以|一并|即行)?废止"
+    r"(?:同时|予以|一并|即行)?(?:废止|停止执行|不再执行|自行失效)"
 )
 
 
@@ -110,21 +110,29 @@ def repeal_clauses(doc: ParsedDocument) -> Iterator[ListedEntry]:
                                   kind="clause")
 
 
-def apply_validity(docs: list[ParsedDocument]) -> list[StatusDecision]:
-    """The status of each document of ``docs`` that some list names, with the list as basis."""
+def matched_entries(docs: list[ParsedDocument]) -> Iterator[tuple[int, ListedEntry]]:
+    """(index in ``docs``, row) for every list row or repeal clause that names a document of ``docs``."""
     by_no: dict[str, list[int]] = {}
     by_title: dict[str, list[int]] = {}
     for i, doc in enumerate(docs):
         if doc.doc_no:
             by_no.setdefault(doc.doc_no, []).append(i)
         by_title.setdefault(title_key(doc.title), []).append(i)
-    best: dict[int, ListedEntry] = {}
+    # by title only where the 文号 cannot tell them apart: with a numbered row, only unnumbered documents
+    pools = {False: by_title,
+             True: {k: [i for i in idx if not docs[i].doc_no] for k, idx in by_title.items()}}
     for entry in listed_entries(docs):
-        for i in _matches(entry, docs, by_no, by_title):
-            if docs[i].doc_no == entry.basis:
-                continue  # a list never rules on itself
-            if i not in best or _rank(entry) > _rank(best[i]):
-                best[i] = entry
+        for i in _matches(entry, docs, by_no, by_title, pools):
+            if docs[i].doc_no != entry.basis:  # a list never rules on itself
+                yield i, entry
+
+
+def apply_validity(docs: list[ParsedDocument]) -> list[StatusDecision]:
+    """The status of each document of ``docs`` that some list names, with the list as basis."""
+    best: dict[int, ListedEntry] = {}
+    for i, entry in matched_entries(docs):
+        if i not in best or _rank(entry) > _rank(best[i]):
+            best[i] = entry
     return [StatusDecision(doc_index=i, status=e.status, basis=e.basis, listed_title=e.title)
             for i, e in sorted(best.items())]
 
@@ -135,7 +143,7 @@ def _rank(entry: ListedEntry) -> tuple[dt.date, bool]:
 
 
 def _matches(entry: ListedEntry, docs: list[ParsedDocument], by_no: dict[str, list[int]],
-             by_title: dict[str, list[int]]) -> list[int]:
+             by_title: dict[str, list[int]], pools: dict[bool, dict[str, list[int]]] | None = None) -> list[int]:
     canonical = normalize(entry.doc_no) if entry.doc_no else None
     if canonical:
         hits = by_no.get(canonical, [])
@@ -145,7 +153,10 @@ def _matches(entry: ListedEntry, docs: list[ParsedDocument], by_no: dict[str, li
     if len(key) < 8:
         return []
     # by title only where the 文号 cannot tell them apart
-    pool = {k: [i for i in idx if not (canonical and docs[i].doc_no)] for k, idx in by_title.items()}
+    if pools is None:
+        pool = {k: [i for i in idx if not (canonical and docs[i].doc_no)] for k, idx in by_title.items()}
+    else:
+        pool = pools[bool(canonical)]
     if pool.get(key):
         return pool[key]
     return [i for k, idx in pool.items() if idx and _close(k, key) for i in idx]

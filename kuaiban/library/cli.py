@@ -5,6 +5,7 @@ Bad input ends with one line on standard error naming what was wrong, and exit c
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import sys
@@ -96,22 +97,40 @@ def ingest_cmd(
             f"法规库：{report.documents} 份文件（新增 {report.created}，更新 {report.updated}，"
             f"删除 {report.removed}），来源 {report.sources} 处，条款 {report.articles} 条，"
             f"附件 {report.attachments} 个（其中略 {report.omitted_attachments}），表格 {report.tables} 张，"
-            f"引用 {report.links} 处（库内 {report.resolved_links}），检索单元 {report.passages} 个，"
-            f"现行有效 {report.valid}、已废止 {report.repealed}，清理目录条目 {report.listings} 条"
+            f"分项 {report.units} 个，引用 {report.links} 处（库内 {report.resolved_links}），"
+            f"检索单元 {report.passages} 个，清理目录条目 {report.listings} 条；今日效力："
+            + "、".join(f"{status} {n}" for status, n in sorted(report.statuses.items(), key=lambda t: -t[1]))
         )
 
 
-def docs_cmd(db: DbOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """列出法规库中的全部文件。"""
+AsOfOption = Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                                 help="按哪一天判断效力（默认今天）")]
+
+
+def as_of_date(value: str | None) -> dt.date:
+    """The day of ``--as-of`` (default today); a bad date ends with one Chinese line."""
+    if value is None or not value.strip():
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise fail(f"日期应写作 年-月-日，如 2026-12-02：{value}") from None
+
+
+def docs_cmd(db: DbOption = None, as_json: Annotated[bool, typer.Option("--json")] = False,
+             as_of: AsOfOption = None) -> None:
+    """列出法规库中的全部文件及其在某日的效力（现行有效、尚未生效、部分失效、已被修改、失效、未知）。"""
     from kuaiban.library.queries import list_documents
 
+    day = as_of_date(as_of)
     with user_errors(), session_scope(connect(db)) as session:
-        rows = list_documents(session)
+        rows = list_documents(session, day)
     if as_json:
         print(_dump(rows))
         return
     for r in rows:
-        print(f"{r['id']:>5}  {r['doc_no'] or '—':<24} {r['region'] or '':<4} {r['date'] or '':<10}  {r['title']}")
+        print(f"{r['id']:>5}  {r['doc_no'] or '—':<24} {r['region'] or '':<4} {r['date'] or '':<10}  "
+              f"{r['status']:<4}  {r['title']}")
 
 
 def show_cmd(
@@ -119,6 +138,7 @@ def show_cmd(
     article: Annotated[int | None, typer.Option("--article", help="第N条")] = None,
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """显示一份文件或其中一条，附引用出处。"""
     with user_errors(), session_scope(connect(db)) as session:
@@ -132,13 +152,17 @@ def show_cmd(
                 print(a.text)
                 print(f"—— {citation(doc, a)}")
             return
-        out = detail(session, doc)
+        out = detail(session, doc, as_of_date(as_of))
     if as_json:
         print(_dump(out))
         return
     print(out["title"])
     print(f"文号：{out['doc_no'] or '无'}　发文：{'、'.join(out['issuers']) or '—'}　日期：{out['date'] or '—'}"
-          f"　地区：{out['region'] or '—'}　类别：{out['category'] or '—'}　效力：{out['status']}")
+          f"　地区：{out['region'] or '—'}　类别：{out['category'] or '—'}　效力：{out['status']}"
+          f"（{out['as_of']}）")
+    basis = out["status_basis"]
+    print(f"效力依据：{basis['note']}" + (f"——{basis['doc_no'] or ''}{basis['article'] or ''}“{basis['quote']}”"
+                                         f"（{basis['source']}）" if basis["quote"] else ""))
     print()
     for p in out["paragraphs"]:
         print(p["text"])
@@ -150,8 +174,9 @@ def show_cmd(
 
 
 def _hit_json(hit) -> dict:
-    return {"doc_no": hit.doc_no, "title": hit.title, "article": hit.article, "snippet": hit.snippet,
-            "score": round(float(hit.score), 4), "source": hit.source}
+    return {"doc_no": hit.doc_no, "title": hit.title, "article": hit.article, "unit": hit.unit,
+            "anchor": hit.anchor, "citation": hit.citation, "snippet": hit.snippet,
+            "score": round(float(hit.score), 4), "source": hit.source, "status": hit.status}
 
 
 def search_cmd(
@@ -161,19 +186,22 @@ def search_cmd(
     year: Annotated[int | None, typer.Option("--year")] = None,
     issuer: Annotated[str | None, typer.Option("--issuer")] = None,
     category: Annotated[str | None, typer.Option("--category")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="现行有效 / 已废止 / 未知")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="现行有效 / 尚未生效 / 部分失效 / 已被修改 / 失效 / 未知（有效 = 现行有效或部分失效、已被修改）")] = None,
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """全文检索（中文分词、BM25 排序；可直接输入文号）。"""
     from kuaiban.library.search import get_index
 
+    day = as_of_date(as_of)
     with user_errors():
         index = get_index(connect(db))
 
     def run(q: str) -> list:
         return index.search(q, limit=limit, region=region, year=year, issuer=issuer, category=category,
-                            status=status)
+                            status=status, as_of=day)
 
     if query is None:
         for line in sys.stdin:
@@ -189,10 +217,10 @@ def search_cmd(
     if not hits:
         print("没有找到相关文件")
     for i, h in enumerate(hits, 1):
-        where = f" 第{h.article}条" if h.article else ""
+        where = f" 第{h.article}条" if h.article else (f" {h.unit}" if h.unit else "")
         print(f"{i}. {h.title}（{h.doc_no or '无文号'}）{where}  [{h.score:.2f}]")
         print(f"   {html.unescape(h.snippet.replace('<mark>', '【').replace('</mark>', '】'))}")
-        print(f"   {h.source['file']} 第{h.source['start_line']}–{h.source['end_line']}行")
+        print(f"   {h.source['cite']}  效力：{h.status}")
 
 
 COMMANDS: list[tuple[str, Callable]] = [

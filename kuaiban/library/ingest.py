@@ -11,21 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
-from kuaiban.corpus import docno
+from kuaiban.corpus import docno, standing
 from kuaiban.corpus.model import Paragraph, ParsedDocument
 from kuaiban.corpus.pipeline import compilation_files, identity, parse_corpus
 from kuaiban.corpus.titles import title_key
 from kuaiban.db import session_scope
 from kuaiban.library.ingest_lock import ingest_lock
 from kuaiban.library.models import (
-    UNKNOWN,
     ArticleRow,
     AttachmentRow,
     Document,
@@ -34,11 +34,13 @@ from kuaiban.library.models import (
     Meta,
     Passage,
     TableRow,
+    UnitRow,
     ValidityListing,
 )
-from kuaiban.library.tokenize import tokenize
+from kuaiban.library.tokenize import tokenize_many
 
 PASSAGE_CHARS = 500
+HEADING_CHARS = 40  # a numbered part no longer than this, with parts under it, is their heading
 FINGERPRINT_KEY = "ingest_fingerprint"
 # the code whose change changes what is stored (search ranking code does not)
 _STORING_CODE = ("ingest.py", "models.py", "tokenize.py")
@@ -63,7 +65,9 @@ class IngestReport:
     passages: int = 0
     sources: int = 0
     valid: int = 0
-    repealed: int = 0
+    repealed: int = 0  # 失效 on the day of the ingest
+    statuses: dict = field(default_factory=dict)  # status → documents, on the day of the ingest
+    units: int = 0
     listings: int = 0
     skipped: bool = False
 
@@ -110,29 +114,55 @@ def _paragraph_chunks(paragraphs: list[Paragraph], skip_lines: set[int]) -> list
 
 
 def build_passages(doc: ParsedDocument) -> list[dict]:
-    """Search units of a document: each article, and chunks of the text outside articles."""
+    """Search units of a document: each article 第X条, each numbered part (一、（一）1.), and chunks of
+    the text outside both. A part's passage carries its label (``unit``) and page ``anchor``, so a hit
+    points at the part that answers; ``context`` is its parents' opening lines, indexed with it (the
+    heading "一、阶段性减免企业社会保险费" says what its （一） is about) but not shown."""
     passages: list[dict] = []
     scopes: list[tuple[str | None, list[Paragraph]]] = [(None, doc.paragraphs)]
     scopes += [(a.label, a.paragraphs) for a in doc.attachments if not a.omitted]
     for label, paragraphs in scopes:
         arts = [a for a in doc.articles if a.attachment == label]
+        parts = [u for u in doc.units if u.attachment == label and not u.anchor.startswith("p")]
+        openings = {u.label: u.text.split("\n", 1)[0] for u in parts}
         covered = {
             p.line for a in arts for p in paragraphs if a.line <= p.line <= (a.end_line or a.line)
-        }
+        } | {p.line for u in parts for p in paragraphs if u.line <= p.line <= u.end_line}
         units: list[tuple[int, dict]] = []
         for a in arts:
-            units.append((a.line, {"article": a.number, "attachment": label, "text": a.text,
-                                   "start_line": a.line, "end_line": a.end_line or a.line}))
+            units.append((a.line, {"article": a.number, "attachment": label, "unit": None, "anchor": None,
+                                   "text": a.text, "start_line": a.line, "end_line": a.end_line or a.line,
+                                   "context": ""}))
+        parents = {u.parent for u in parts if u.parent}
+        for u in parts:
+            if u.label in parents and "\n" not in u.text and len(u.text) <= HEADING_CHARS:
+                continue  # a bare heading ("一、阶段性减免企业社会保险费"): indexed with each of its parts
+            context = " ".join(openings[lab] for lab in _ancestors(u.label, openings))
+            units.append((u.line, {"article": None, "attachment": label, "unit": u.label, "anchor": u.anchor,
+                                   "text": u.text, "start_line": u.line, "end_line": u.end_line,
+                                   "context": context}))
+        by_line = {u.line: u for u in doc.units if u.attachment == label and u.anchor.startswith("p")}
         for chunk in _paragraph_chunks(paragraphs, covered):
             text = "\n".join(p.text for p in chunk).strip()
             if text:
-                units.append((chunk[0].line, {"article": None, "attachment": label, "text": text,
-                                              "start_line": chunk[0].line, "end_line": chunk[-1].line}))
+                first = next((by_line[p.line] for p in chunk if p.line in by_line), None)
+                units.append((chunk[0].line, {"article": None, "attachment": label,
+                                              "unit": first.label if first else None,
+                                              "anchor": first.anchor if first else None, "text": text,
+                                              "start_line": chunk[0].line, "end_line": chunk[-1].line,
+                                              "context": ""}))
         passages.extend(u for _, u in sorted(units, key=lambda t: t[0]))
     return passages
 
 
-def _fill(row: Document, doc: ParsedDocument) -> None:
+def _ancestors(label: str, openings: dict[str, str]) -> list[str]:
+    """Labels of the parts holding ``label``, outermost first: a part's label extends its parent's
+    ("三（二）1." → ["三", "三（二）"])."""
+    return sorted((p for p in openings if len(p) < len(label) and label.startswith(p)), key=len)
+
+
+def _fill(row: Document, doc: ParsedDocument, record: dict, today: dt.date) -> None:
+    """The document's own columns; its child rows are written in bulk by :func:`_store_children`."""
     row.doc_no = doc.doc_no
     row.title = doc.title
     row.issuers = list(doc.issuers)
@@ -143,25 +173,35 @@ def _fill(row: Document, doc: ParsedDocument) -> None:
     row.category = doc.category
     row.body = doc.body
     row.paragraphs = [[p.text, p.line, p.heading] for p in doc.paragraphs]
-    row.status = UNKNOWN
-    row.status_basis = None
-    row.sources = [
-        DocumentSource(position=i, file=s.file, start_line=s.start_line, end_line=s.end_line)
-        for i, s in enumerate(doc.sources)
-    ]
-    row.articles = [
-        ArticleRow(position=i, number=a.number, chapter=a.chapter, attachment=a.attachment,
-                   text=a.text, line=a.line)
-        for i, a in enumerate(doc.articles)
-    ]
-    row.attachments = [
-        AttachmentRow(position=i, label=a.label, title=a.title, kind=a.kind, omitted=a.omitted,
-                      text="\n".join(p.text for p in a.paragraphs), line=a.line)
-        for i, a in enumerate(doc.attachments)
-    ]
-    row.tables = [
-        TableRow(position=i, line=t.line, header=t.header, rows=t.rows) for i, t in enumerate(doc.tables)
-    ]
+    row.validity = record
+    row.valid_from = dt.date.fromisoformat(record["valid_from"]) if record["valid_from"] else None
+    now = standing.status_on(record, today)
+    row.valid_until = dt.date.fromisoformat(now["valid_until"]) if now["valid_until"] else None
+    row.status = now["status"]  # on the day of the ingest; readers ask status_on for their day
+    row.status_basis = (now["status_basis"]["doc_no"] or "")[:120] or None
+
+
+def _child_rows(doc: ParsedDocument, doc_id: int) -> dict[type, list[dict]]:
+    return {
+        DocumentSource: [dict(document_id=doc_id, position=i, file=s.file, start_line=s.start_line,
+                              end_line=s.end_line) for i, s in enumerate(doc.sources)],
+        ArticleRow: [dict(document_id=doc_id, position=i, number=a.number, chapter=a.chapter,
+                          attachment=a.attachment, text=a.text, line=a.line) for i, a in enumerate(doc.articles)],
+        UnitRow: [dict(document_id=doc_id, position=i, label=u.label, anchor=u.anchor, level=u.level,
+                       parent=u.parent, attachment=u.attachment, text=u.text, line=u.line, end_line=u.end_line)
+                  for i, u in enumerate(doc.units)],
+        AttachmentRow: [dict(document_id=doc_id, position=i, label=a.label, title=a.title, kind=a.kind,
+                             omitted=a.omitted, text="\n".join(p.text for p in a.paragraphs), line=a.line)
+                        for i, a in enumerate(doc.attachments)],
+        TableRow: [dict(document_id=doc_id, position=i, line=t.line, header=t.header, rows=t.rows)
+                   for i, t in enumerate(doc.tables)],
+    }
+
+
+def _unique(texts: list[str]) -> tuple[list[str], list[list[str]]]:
+    """The distinct texts and their tokens."""
+    distinct = list(dict.fromkeys(texts))
+    return distinct, tokenize_many(distinct)
 
 
 def _citations(doc: ParsedDocument, known_nos: dict[str, int], known_titles: dict[str, int]):
@@ -186,23 +226,23 @@ def _citations(doc: ParsedDocument, known_nos: dict[str, int], known_titles: dic
     return out
 
 
-def _apply_validity(session: Session, docs: list[ParsedDocument], rows: list[Document],
+def _store_listings(session: Session, docs: list[ParsedDocument], rows: list[Document],
                     report: IngestReport) -> None:
+    """Every row of every clean-up list, with the library's document when it holds it."""
     from kuaiban.corpus import validity
 
     session.execute(delete(ValidityListing))
-    for decision in validity.apply_validity(docs):
-        row = rows[decision.doc_index]
-        row.status = decision.status
-        row.status_basis = decision.basis
     by_no = {r.doc_no: r.id for r in rows if r.doc_no}
     by_title = {title_key(r.title): r.id for r in rows}
+    listings = []
     for i, entry in enumerate(validity.listed_entries(docs)):
         target = by_no.get(entry.doc_no) if entry.doc_no else None
         target = target or by_title.get(title_key(entry.title))
-        session.add(ValidityListing(basis=entry.basis, position=i, title=entry.title, doc_no=entry.doc_no,
-                                    status=entry.status, document_id=target))
-        report.listings += 1
+        listings.append(dict(basis=entry.basis, position=i, title=entry.title, doc_no=entry.doc_no,
+                             status=entry.status, document_id=target))
+    if listings:
+        session.connection().execute(insert(ValidityListing.__table__), listings)
+    report.listings = len(listings)
 
 
 def ingest(engine: Engine, directory: Path, *, if_needed: bool = False, progress: Progress | None = None,
@@ -231,13 +271,21 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
             progress("parse", files.index(path) + 1, len(files))
 
     docs = parse_corpus(directory, on_file=on_file)
+    records = standing.standings(docs)
+    passages = [build_passages(doc) for doc in docs]
+    flat = [p for ps in passages for p in ps]
+    # a part's context (its parents' headings) repeats for each sibling: segment each heading once
+    contexts = dict(zip(*_unique([p["context"] for p in flat]), strict=True))
+    tokens = [contexts[p["context"]] + own for p, own in zip(flat, tokenize_many([p["text"] for p in flat]),
+                                                             strict=True)]
     names = set(report.files)
+    today = dt.date.today()
 
     with session_scope(engine) as session:
         existing = {d.key: d for d in session.scalars(select(Document))}
         rows: list[Document] = []
         keys = set()
-        for i, doc in enumerate(docs):
+        for i, (doc, record) in enumerate(zip(docs, records, strict=True)):
             key = identity(doc)
             keys.add(key)
             row = existing.get(key)
@@ -247,7 +295,7 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
                 report.created += 1
             else:
                 report.updated += 1
-            _fill(row, doc)
+            _fill(row, doc, record, today)
             rows.append(row)
             if progress and (i % 50 == 0 or i == len(docs) - 1):
                 progress("store", i + 1, len(docs))
@@ -258,34 +306,50 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
         session.flush()
 
         ids = [r.id for r in rows]
-        session.execute(delete(Passage).where(Passage.document_id.in_(ids)))
+        for model in (Passage, DocumentSource, ArticleRow, UnitRow, AttachmentRow, TableRow):
+            session.execute(delete(model).where(model.document_id.in_(ids)))
         session.execute(delete(Link).where(Link.from_id.in_(ids)))
         known_nos = {r.doc_no: r.id for r in rows if r.doc_no}
         known_titles = {title_key(r.title): r.id for r in rows}
+        children: dict[type, list[dict]] = {m: [] for m in (DocumentSource, ArticleRow, UnitRow, AttachmentRow,
+                                                             TableRow, Passage, Link)}
+        cursor = 0
         for i, (doc, row) in enumerate(zip(docs, rows, strict=True)):
-            for pos, p in enumerate(build_passages(doc)):
-                session.add(Passage(document_id=row.id, position=pos, tokens=" ".join(tokenize(p["text"])),
-                                    **p))
-                report.passages += 1
+            for model, values in _child_rows(doc, row.id).items():
+                children[model].extend(values)
+            for pos, p in enumerate(passages[i]):
+                fields = {k: v for k, v in p.items() if k != "context"}
+                children[Passage].append(dict(document_id=row.id, position=pos, tokens=" ".join(tokens[cursor]),
+                                              **fields))
+                cursor += 1
             for pos, (cited_no, cited_title, target) in enumerate(_citations(doc, known_nos, known_titles)):
-                session.add(Link(from_id=row.id, to_id=target if target != row.id else None, position=pos,
-                                 cited_doc_no=cited_no, cited_title=cited_title))
-                report.links += 1
+                children[Link].append(dict(from_id=row.id, to_id=target if target != row.id else None,
+                                           position=pos, cited_doc_no=cited_no, cited_title=cited_title))
                 report.resolved_links += target is not None and target != row.id
-            report.articles += len(doc.articles)
-            report.attachments += len(doc.attachments)
-            report.omitted_attachments += sum(a.omitted for a in doc.attachments)
-            report.tables += len(doc.tables)
-            report.sources += len(doc.sources)
             if progress and (i % 50 == 0 or i == len(docs) - 1):
                 progress("index", i + 1, len(docs))
+        connection = session.connection()
+        for model, values in children.items():
+            if values:  # Core executemany: the ORM's per-row bookkeeping is not needed for child rows
+                connection.execute(insert(model.__table__), values)
+        report.passages = len(children[Passage])
+        report.links = len(children[Link])
+        report.articles = len(children[ArticleRow])
+        report.units = len(children[UnitRow])
+        report.attachments = len(children[AttachmentRow])
+        report.omitted_attachments = sum(a["omitted"] for a in children[AttachmentRow])
+        report.tables = len(children[TableRow])
+        report.sources = len(children[DocumentSource])
 
-        _apply_validity(session, docs, rows, report)
-        report.valid = sum(r.status == "现行有效" for r in rows)
-        report.repealed = sum(r.status == "已废止" for r in rows)
+        _store_listings(session, docs, rows, report)
+        statuses = Counter(r.status for r in rows)
+        report.valid = statuses[standing.VALID]
+        report.repealed = statuses[standing.LAPSED]
+        report.statuses = dict(statuses)
         report.documents = len(rows)
         meta = session.get(Meta, FINGERPRINT_KEY) or Meta(key=FINGERPRINT_KEY)
         meta.value = fp
         meta.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         session.merge(meta)
+        session.expire_all()  # children were written past the ORM: reload them when read
     return report

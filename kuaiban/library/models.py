@@ -46,6 +46,13 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(10), default=UNKNOWN)
     # the 文号 of the list that declared the status (渝人社发〔2021〕64号 …)
     status_basis: Mapped[str | None] = mapped_column(String(120))
+    # when the document is in force, read at ingest (kuaiban.corpus.standing): its own start and end, and
+    # the record (measures' end dates, repeals, amendments, replacements, each with its clause) from which
+    # kuaiban.corpus.standing.status_on gives the status on any day. ``status`` above is that status on the
+    # day of the ingest, kept for old readers; pages, the CLI and search compute it for the day asked.
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    validity: Mapped[dict | None] = mapped_column(JSON)
     body: Mapped[str] = mapped_column(Text, default="")
     # paragraphs as [[text, line, heading], …] so pages can show them with their source lines
     paragraphs: Mapped[list] = mapped_column(JSON, default=list)
@@ -58,6 +65,9 @@ class Document(Base):
     )
     attachments: Mapped[list[AttachmentRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="AttachmentRow.position"
+    )
+    units: Mapped[list[UnitRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="UnitRow.position"
     )
     tables: Mapped[list[TableRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="TableRow.position"
@@ -96,6 +106,27 @@ class ArticleRow(Base):
     text: Mapped[str] = mapped_column(Text)
     line: Mapped[int] = mapped_column(Integer)
     document: Mapped[Document] = relationship(back_populates="articles")
+
+
+class UnitRow(Base):
+    """A numbered part of a notice (一、（一）1.（1）), or 第N段 of a text with no numbering.
+
+    ``label`` is the citation ("三（二）1."), ``anchor`` the fragment of the document page.
+    """
+
+    __tablename__ = "doc_units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(80))
+    anchor: Mapped[str] = mapped_column(String(60))
+    level: Mapped[int] = mapped_column(Integer)
+    parent: Mapped[str | None] = mapped_column(String(80))
+    attachment: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    line: Mapped[int] = mapped_column(Integer)
+    end_line: Mapped[int] = mapped_column(Integer)
+    document: Mapped[Document] = relationship(back_populates="units")
 
 
 class AttachmentRow(Base):
@@ -152,6 +183,9 @@ class Passage(Base):
     position: Mapped[int] = mapped_column(Integer)
     article: Mapped[int | None] = mapped_column(Integer)
     attachment: Mapped[str | None] = mapped_column(String(40))
+    # the numbered part (一（二）) the passage is, when it is one; ``anchor`` its fragment on the page
+    unit: Mapped[str | None] = mapped_column(String(80))
+    anchor: Mapped[str | None] = mapped_column(String(60))
     text: Mapped[str] = mapped_column(Text)
     start_line: Mapped[int] = mapped_column(Integer)
     end_line: Mapped[int] = mapped_column(Integer)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from kuaiban.corpus import docno
-from kuaiban.library.models import ArticleRow, Document, Link, ValidityListing
+from kuaiban.corpus import docno, standing
+from kuaiban.corpus.compilations import cite_line, source_name
+from kuaiban.library.models import ArticleRow, Document, Link, UnitRow, ValidityListing
 
 
 class NotFound(LookupError):
@@ -43,28 +46,40 @@ def find_article(doc: Document, number: int, attachment: str | None = None) -> A
 
 
 def sources_of(doc: Document) -> list[dict]:
-    return [{"file": s.file, "start_line": s.start_line, "end_line": s.end_line} for s in doc.sources]
+    """Where the document is printed: ``name`` and ``cite`` are what a reader sees ("湖南汇编 第 5754–5790 行");
+    ``file`` is for programs."""
+    return [{"file": s.file, "start_line": s.start_line, "end_line": s.end_line, "name": source_name(s.file),
+             "cite": cite_line(s.file, s.start_line, s.end_line)} for s in doc.sources]
 
 
-def citation(doc: Document, article: ArticleRow | None = None) -> str:
-    """Human citation: 《标题》（文号）第N条，汇编文件 第a–b行."""
+def citation(doc: Document, article: ArticleRow | UnitRow | None = None) -> str:
+    """Human citation: 《标题》（文号）第N条 (or 一（二）)，湖南汇编 第 a–b 行."""
     src = doc.sources[0] if doc.sources else None
     parts = [f"《{doc.title}》"]
     if doc.doc_no:
         parts.append(f"（{doc.doc_no}）")
-    if article is not None:
+    if isinstance(article, UnitRow):
+        parts.append(f"{article.attachment or ''}{article.label}")
+        if src:
+            parts.append(f"，{cite_line(src.file, article.line, article.end_line)}")
+    elif article is not None:
         where = f"{article.attachment}" if article.attachment else ""
         parts.append(f"{where}第{article.number}条")
         if src:
-            parts.append(f"，{src.file} 第{article.line}行")
+            parts.append(f"，{cite_line(src.file, article.line)}")
     elif src:
-        parts.append(f"，{src.file} 第{src.start_line}–{src.end_line}行")
+        parts.append(f"，{cite_line(src.file, src.start_line, src.end_line)}")
     return "".join(parts)
 
 
-def summary(doc: Document, article_count: int | None = None) -> dict:
-    """The `kuaiban docs --json` shape."""
-    return {
+def standing_on(doc: Document, day: dt.date | None = None) -> dict:
+    """{status, valid_from, valid_until, status_basis} on ``day`` (default today), from the stored record."""
+    return standing.status_on(doc.validity, day or dt.date.today())
+
+
+def summary(doc: Document, article_count: int | None = None, day: dt.date | None = None) -> dict:
+    """The `kuaiban docs --json` shape; ``status`` and its basis are on ``day`` (default today)."""
+    out = {
         "id": doc.id,
         "doc_no": doc.doc_no,
         "title": doc.title,
@@ -72,18 +87,37 @@ def summary(doc: Document, article_count: int | None = None) -> dict:
         "date": doc.date.isoformat() if doc.date else None,
         "region": doc.region,
         "category": doc.category,
-        "status": doc.status,
         "sources": sources_of(doc),
         "articles": article_count if article_count is not None else len(doc.articles),
     }
+    out.update(standing_on(doc, day))
+    return out
 
 
-def list_documents(session: Session) -> list[dict]:
+def list_documents(session: Session, day: dt.date | None = None) -> list[dict]:
+    """Every document with its status on ``day`` (default today)."""
     counts = dict(
         session.execute(select(ArticleRow.document_id, func.count()).group_by(ArticleRow.document_id)).all()
     )
     docs = session.scalars(select(Document).options(selectinload(Document.sources)).order_by(Document.id))
-    return [summary(d, counts.get(d.id, 0)) for d in docs]
+    return [summary(d, counts.get(d.id, 0), day) for d in docs]
+
+
+def unit_dict(doc: Document, u: UnitRow) -> dict:
+    return {"label": u.label, "anchor": u.anchor, "level": u.level, "attachment": u.attachment, "text": u.text,
+            "line": u.line, "end_line": u.end_line, "citation": citation(doc, u)}
+
+
+def measures_of(doc: Document, day: dt.date | None = None) -> list[dict]:
+    """The document's time-limited measures with their end dates and whether they have ended on ``day``."""
+    day = day or dt.date.today()
+    out = []
+    for m in (doc.validity or {}).get("measures", []):
+        c = m["clause"]
+        out.append({"until": m["until"], "ended": dt.date.fromisoformat(m["until"]) < day,
+                    "article": c["article"], "quote": c["quote"], "line": c["line"],
+                    "source": cite_line(c["file"], c["line"])})
+    return out
 
 
 def article_dict(doc: Document, a: ArticleRow) -> dict:
@@ -97,8 +131,8 @@ def article_dict(doc: Document, a: ArticleRow) -> dict:
     }
 
 
-def detail(session: Session, doc: Document) -> dict:
-    """Everything about one document, for `kuaiban show --json` and the API."""
+def detail(session: Session, doc: Document, day: dt.date | None = None) -> dict:
+    """Everything about one document, for `kuaiban show --json` and the API (status on ``day``)."""
     links = session.execute(
         select(Link, Document.title, Document.doc_no)
         .outerjoin(Document, Document.id == Link.to_id)
@@ -113,12 +147,14 @@ def detail(session: Session, doc: Document) -> dict:
         .order_by(Document.id)
     ).all()
     listings = session.scalars(select(ValidityListing).where(ValidityListing.document_id == doc.id)).all()
-    out = summary(doc)
+    out = summary(doc, day=day)
     out.update(
         {
+            "as_of": (day or dt.date.today()).isoformat(),
+            "measures": measures_of(doc, day),
+            "units": [unit_dict(doc, u) for u in doc.units],
             "effective_date": doc.effective_date.isoformat() if doc.effective_date else None,
             "expiry_date": doc.expiry_date.isoformat() if doc.expiry_date else None,
-            "status_basis": doc.status_basis,
             "citation": citation(doc),
             "paragraphs": [{"text": t, "line": line, "heading": h} for t, line, h in doc.paragraphs],
             "articles": [article_dict(doc, a) for a in doc.articles],

@@ -23,6 +23,7 @@ citation points at the article (or attachment) where the match is.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import re
@@ -34,10 +35,13 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kuaiban.corpus import docno
+from kuaiban.corpus import docno, standing
+from kuaiban.corpus.compilations import cite_line, source_name
 from kuaiban.corpus.regions import REGIONS, canonical_region
+from kuaiban.library import thesaurus
 from kuaiban.library.models import Document, DocumentSource, Meta, Passage
 from kuaiban.library.tokenize import normalize_text, tokenize
+from kuaiban.platform.errors import Invalid
 
 FINGERPRINT_KEY = "ingest_fingerprint"
 
@@ -47,6 +51,10 @@ TITLE_WEIGHT = 1.5
 DOC_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.6
 REGION_BOOST = 1.25  # multiplier for documents of a region the query names
+YEAR_BOOST = 1.25  # multiplier for documents of a year the query names (2020年, 2021)
+THESAURUS_WEIGHT = 0.5  # a 同义词词林 synonym of a query word (kuaiban.library.thesaurus)
+THESAURUS_PER_WORD = 8  # at most this many of them per word, those the library prints
+THESAURUS_RARE = 20  # only words in at most this many passages are translated: everyday words, not the texts' own
 DOC_NO_SCORE = 1000.0  # an exact 文号 match outranks any text score
 SNIPPET_CHARS = 120
 
@@ -178,7 +186,24 @@ _REGION_WORDS: list[tuple[str, str]] = sorted(
 )
 
 
-_STATUS_ALIASES = {"有效": "现行有效", "现行": "现行有效", "废止": "已废止", "失效": "已废止"}
+# a status filter names one status, or "有效" for every status under which the document still applies
+_IN_FORCE = frozenset({standing.VALID, standing.PARTLY_LAPSED, standing.AMENDED})
+_STATUS_FILTERS: dict[str, frozenset[str]] = {
+    **{s: frozenset({s}) for s in standing.STATUSES},
+    "有效": _IN_FORCE,
+    "现行": frozenset({standing.VALID}),
+    "废止": frozenset({standing.LAPSED}),
+    "已废止": frozenset({standing.LAPSED}),
+    "已失效": frozenset({standing.LAPSED}),
+}
+
+
+def status_filter(status: str) -> frozenset[str]:
+    """The statuses a filter value admits; an unknown value is the caller's error (Chinese message)."""
+    try:
+        return _STATUS_FILTERS[status.strip()]
+    except KeyError:
+        raise Invalid(f"效力应为：{'、'.join(standing.STATUSES)}，或“有效”", field="status") from None
 
 
 @dataclass
@@ -188,9 +213,12 @@ class Hit:
     title: str
     article: int | None  # 第X条 number when the match is inside an article
     attachment: str | None  # 附件 label when inside an attachment
+    unit: str | None  # the numbered part (一（二）) the match is in, when it is not an article
+    anchor: str | None  # the fragment of that part (or article) on the document page
+    citation: str  # "《标题》（文号）一（二），湖南汇编 第 N–M 行"
     snippet: str  # ~120 chars around the best match, matched terms in <mark>…</mark>
     score: float
-    source: dict  # {"file", "start_line", "end_line"} of the passage
+    source: dict  # {"file", "start_line", "end_line", "name", "cite"} of the passage
     region: str | None
     date: str | None  # ISO date
     status: str
@@ -249,6 +277,7 @@ class _Doc:
     status: str
     category: str | None
     sources: list[tuple[str, int, int]]
+    validity: dict | None = None
 
 
 @dataclass
@@ -259,6 +288,8 @@ class _Passage:
     text: str
     start_line: int
     end_line: int
+    unit: str | None = None
+    anchor: str | None = None
 
 
 class SearchIndex:
@@ -266,13 +297,16 @@ class SearchIndex:
 
     def __init__(self, docs: list[_Doc], passages: list[_Passage], passage_tokens: list[list[str]],
                  *, title_weight: float = TITLE_WEIGHT, doc_weight: float = DOC_WEIGHT,
-                 synonyms: dict[str, tuple[str, ...]] | None = None, region_boost: float = REGION_BOOST):
+                 synonyms: dict[str, tuple[str, ...]] | None = None, region_boost: float = REGION_BOOST,
+                 thesaurus: bool = True, year_boost: float = YEAR_BOOST):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
         self.doc_weight = doc_weight
         self.synonyms = SYNONYMS if synonyms is None else synonyms
         self.region_boost = region_boost
+        self.year_boost = year_boost
+        self.thesaurus = thesaurus
         self.vocab: dict[str, int] = {}
 
         def ids(tokens: list[str]) -> list[int]:
@@ -297,6 +331,8 @@ class SearchIndex:
             if d.doc_no:
                 self._by_doc_no.setdefault(d.doc_no, []).append(i)
         self._doc_region = np.array([d.region or "" for d in docs], dtype=object)
+        self._status_cache: dict[dt.date, list[str]] = {}
+        self._doc_year = np.array([d.year or 0 for d in docs], dtype=np.int32)
 
     # -- building -------------------------------------------------------------------
 
@@ -313,25 +349,25 @@ class SearchIndex:
         index_of: dict[int, int] = {}
         for d in session.execute(
             select(Document.id, Document.doc_no, Document.title, Document.issuers, Document.region,
-                   Document.date, Document.status, Document.category).order_by(Document.id)
+                   Document.date, Document.status, Document.category, Document.validity).order_by(Document.id)
         ):
             index_of[d.id] = len(docs)
             docs.append(_Doc(
                 id=d.id, doc_no=d.doc_no, title=d.title, issuers=list(d.issuers or []), region=d.region,
                 date=d.date.isoformat() if d.date else None, year=d.date.year if d.date else None,
-                status=d.status, category=d.category, sources=sources.get(d.id, []),
+                status=d.status, category=d.category, sources=sources.get(d.id, []), validity=d.validity,
             ))
         passages: list[_Passage] = []
         tokens: list[list[str]] = []
         for p in session.execute(
             select(Passage.document_id, Passage.article, Passage.attachment, Passage.text,
-                   Passage.start_line, Passage.end_line, Passage.tokens)
+                   Passage.start_line, Passage.end_line, Passage.tokens, Passage.unit, Passage.anchor)
             .order_by(Passage.document_id, Passage.position)
         ):
             if p.document_id not in index_of:
                 continue
             passages.append(_Passage(index_of[p.document_id], p.article, p.attachment, p.text,
-                                     p.start_line, p.end_line))
+                                     p.start_line, p.end_line, p.unit, p.anchor))
             tokens.append(p.tokens.split())
         return cls(docs, passages, tokens, **options)
 
@@ -353,25 +389,54 @@ class SearchIndex:
                 t = self.vocab.get(sub)
                 if t is not None and t not in terms:
                     terms[t] = SYNONYM_WEIGHT
+        if self.thesaurus:
+            for tok in tokens:
+                own = self.vocab.get(tok)
+                if own is not None and len(self._passage_post.ids.get(own, ())) > THESAURUS_RARE:
+                    continue  # the library speaks this word itself (基本, 人员, 退休): no need to translate it
+                added = 0
+                for alt in thesaurus.synonyms(tok):
+                    if len(alt) < 2:
+                        continue
+                    t = self.vocab.get(alt)
+                    if t is not None and t not in terms:
+                        terms[t] = THESAURUS_WEIGHT
+                        added += 1
+                        if added == THESAURUS_PER_WORD:
+                            break
         return terms
 
-    def _filter_mask(self, region, year, issuer, category, status) -> np.ndarray | None:
+    def statuses_on(self, day: dt.date) -> list[str]:
+        """Each document's status on ``day`` (from its stored validity record)."""
+        if day not in self._status_cache:
+            if len(self._status_cache) > 64:
+                self._status_cache.clear()
+            self._status_cache[day] = [
+                standing.status_on(d.validity, day)["status"] if d.validity else d.status for d in self.docs]
+        return self._status_cache[day]
+
+    def _filter_mask(self, region, year, issuer, category, status, day: dt.date) -> np.ndarray | None:
         if not any(v is not None and v != "" for v in (region, year, issuer, category, status)):
             return None
         region = canonical_region(region) if region else None
-        status = _STATUS_ALIASES.get(status.strip(), status.strip()) if status else None
+        admitted = status_filter(status) if status else None
+        statuses = self.statuses_on(day) if admitted else None
 
-        def passes(d: _Doc) -> bool:
+        def passes(i: int, d: _Doc) -> bool:
             return not (
                 (region and d.region != region)
                 or (year and d.year != int(year))
                 or (issuer and not any(issuer in x for x in d.issuers) and issuer not in d.title[:40])
                 or (category and (d.category is None or category not in d.category))
-                or (status and d.status != status)
+                or (admitted and statuses[i] not in admitted)
             )
 
-        keep = np.array([passes(d) for d in self.docs], dtype=bool)
+        keep = np.array([passes(i, d) for i, d in enumerate(self.docs)], dtype=bool)
         return keep
+
+    def _title_years(self, years: set[int]) -> np.ndarray:
+        """Documents whose title names one of ``years`` ("关于2021年调整…", "2019年度…平均工资")."""
+        return np.array([any(str(y) in d.title for y in years) for d in self.docs], dtype=bool)
 
     def _named_regions(self, query: str) -> set[str]:
         q = normalize_text(query)
@@ -384,9 +449,13 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 10, region: str | None = None, year: int | None = None,
                issuer: str | None = None, category: str | None = None, status: str | None = None,
-               *, per_document: bool = True) -> list[Hit]:
-        """Best hits for ``query``, one per document unless ``per_document`` is False."""
+               *, per_document: bool = True, as_of: dt.date | None = None) -> list[Hit]:
+        """Best hits for ``query``, one per document unless ``per_document`` is False.
+
+        ``status`` filters on the documents' status on ``as_of`` (default today); each hit's ``status``
+        is on that day too."""
         query = query.strip()
+        day = as_of or dt.date.today()
         if not query or limit <= 0:
             return []
         terms = self.query_terms(query)
@@ -406,6 +475,10 @@ class SearchIndex:
         if regions and self.region_boost != 1.0:
             doc_scores = np.where(np.isin(self._doc_region, list(regions)),
                                   doc_scores * self.region_boost, doc_scores).astype(np.float32)
+        years = named_years(query)
+        if years and self.year_boost != 1.0:
+            doc_scores = np.where(np.isin(self._doc_year, list(years)) | self._title_years(years),
+                                  doc_scores * self.year_boost, doc_scores).astype(np.float32)
 
         doc_nos = docno.lookup_keys(query)
         exact: set[int] = set()
@@ -415,7 +488,7 @@ class SearchIndex:
                 exact.add(i)
         rest_terms = self.query_terms(_without_doc_nos(query)) if doc_nos else terms
 
-        mask = self._filter_mask(region, year, issuer, category, status)
+        mask = self._filter_mask(region, year, issuer, category, status, day)
         if mask is not None:
             doc_scores = np.where(mask, doc_scores, 0.0).astype(np.float32)
 
@@ -435,7 +508,7 @@ class SearchIndex:
             if mask is not None:
                 passage_scores = np.where(mask[self._passage_doc], passage_scores, 0.0)
             top = _top(passage_scores, limit)
-            return [self._hit(int(self.passages[p].doc), int(p), float(passage_scores[p]), highlight)
+            return [self._hit(int(self.passages[p].doc), int(p), float(passage_scores[p]), highlight, day)
                     for p in top]
         top = _top(doc_scores, limit)
         hits = []
@@ -443,7 +516,7 @@ class SearchIndex:
             p = int(best_passage[i]) if passage_scores.size and best_passage[i] >= 0 else -1
             if p < 0 or (passage_scores[p] <= 0 and i not in exact):
                 p = int(self._first_passage[i])
-            hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight))
+            hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight, day))
         return hits
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
@@ -453,20 +526,31 @@ class SearchIndex:
         # longest first so 失业保险金 is marked whole, not as 失业 + 保险金
         return sorted(longer or words, key=lambda w: (-len(w), w))
 
-    def _hit(self, doc_index: int, passage_index: int, score: float, highlight: list[str]) -> Hit:
+    def _hit(self, doc_index: int, passage_index: int, score: float, highlight: list[str],
+             day: dt.date | None = None) -> Hit:
         d = self.docs[doc_index]
+        unit = anchor = None
         if passage_index >= 0:
             p = self.passages[passage_index]
             text, article, attachment = p.text, p.article, p.attachment
+            unit, anchor = p.unit, p.anchor
+            if article is not None:
+                anchor = f"art-{article}" + (f"-{attachment}" if attachment else "")
             source = self._source(d, p.start_line, p.end_line)
         else:
             text, article, attachment = d.title, None, None
             file, start, end = d.sources[0] if d.sources else ("", 0, 0)
-            source = {"file": file, "start_line": start, "end_line": end}
+            source = {"file": file, "start_line": start, "end_line": end, "name": source_name(file),
+                      "cite": cite_line(file, start, end)}
+        where = (f"{attachment or ''}第{article}条" if article is not None
+                 else f"{attachment or ''}{unit}" if unit else "")
+        cited = f"《{d.title}》" + (f"（{d.doc_no}）" if d.doc_no else "") + where + f"，{source['cite']}"
+        status = self.statuses_on(day)[doc_index] if day else d.status
         return Hit(
             document_id=d.id, doc_no=d.doc_no, title=d.title, article=article, attachment=attachment,
+            unit=unit, anchor=anchor, citation=cited,
             snippet=make_snippet(text, highlight), score=round(score, 4), source=source,
-            region=d.region, date=d.date, status=d.status, category=d.category,
+            region=d.region, date=d.date, status=status, category=d.category,
         )
 
     @staticmethod
@@ -477,7 +561,16 @@ class SearchIndex:
             if s <= start <= e:
                 file = f
                 break
-        return {"file": file, "start_line": start, "end_line": end}
+        return {"file": file, "start_line": start, "end_line": end, "name": source_name(file),
+                "cite": cite_line(file, start, end)}
+
+
+_YEAR_RE = re.compile(r"(?<![\d〔\[(（])(20[0-3]\d)(?:\s*年)?(?![\d〕\]）)])")
+
+
+def named_years(query: str) -> set[int]:
+    """Years the question names ("上海2020年…", "2021 重庆"), not those inside a 文号 (〔2020〕)."""
+    return {int(m[1]) for m in _YEAR_RE.finditer(normalize_text(query))}
 
 
 def _without_doc_nos(query: str) -> str:

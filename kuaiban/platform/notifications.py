@@ -42,6 +42,9 @@ KINDS = {
     "case_correction": "补正通知",
     "case_reviewed": "已审核",
     "case_done": "已办结",
+    "case_returned": "退回重新受理",
+    "case_transferred": "已转办",
+    "credit_record": "告知承诺核查不实",
     "rating_feedback": "评价整改反馈",
     "ue_received": "失业登记申请已收到",
     "ue_approved": "失业登记审核通过",
@@ -53,6 +56,13 @@ KINDS = {
     "ue_transfer_in": "失业保险关系已转入",
     "ue_transfer_refused": "失业保险关系转移不予办理",
     "ue_transfer_fund": "失业保险费用划转",
+    "program_received": "补贴申领已收到",
+    "program_step": "补贴申领审核进度",
+    "program_publicity": "补贴公示",
+    "program_approved": "补贴申领审核通过",
+    "program_refused": "补贴申领审核不通过",
+    "program_paid": "补贴发放",
+    "program_stopped": "补贴停发",
 }
 PAGE_SIZE = 20
 LEASE = dt.timedelta(minutes=2)  # longer than any send; a dead dispatcher's rows are free again after it

@@ -54,3 +54,69 @@ def parameter_or_none(parameters, instant, path: str):
     except (ParameterNotFoundError, KeyError, AttributeError):
         return None
     return node
+
+
+def regional(person, period, parameters, path: str) -> np.ndarray:
+    """A region-keyed parameter (children r430000 …) at the period's first day, per person; NaN where none.
+
+    `regions.by_region` over the node at `path`, or all NaN where no child of it is in force.
+    """
+    from kuaiban.rules.regions import by_region
+
+    node = parameter_or_none(parameters, period.start, path)
+    if node is None:
+        return np.full(person.count, np.nan)
+    return by_region(node, person("region", period))
+
+
+def regional_nodes(parameters, instant, path: str):
+    """(Region member, node) for each region-keyed child `r<GB/T code>` of `path` in force at `instant`.
+
+    Regions that share a structure keep one parameter tree (hiring_subsidy.r430000, .r370000 …);
+    a region whose node is absent or closed (`value: null`) is simply not yielded.
+    """
+    from kuaiban.rules.enums import REGION_CODES, Region
+
+    for key, code in REGION_CODES.items():
+        node = parameter_or_none(parameters, instant, f"{path}.r{code}")
+        if node is not None:
+            yield Region[key], node
+
+
+def leaf(node, name: str, default=None):
+    """A child of a parameter node, or `default` where that region's text has no such figure (absent or null)."""
+    try:
+        value = node[name]
+    except (KeyError, AttributeError, Exception):  # openfisca raises ParameterNotFoundError
+        return default
+    return default if value is None else value
+
+
+def as_days(dates) -> np.ndarray:
+    """Any array of dates as numpy days."""
+    return np.asarray(dates).astype("datetime64[D]")
+
+
+def add_months(dates, months) -> np.ndarray:
+    """The same day `months` later (clipped to the month's last day), vectorised."""
+    days = as_days(dates)
+    month_start = days.astype("datetime64[M]")
+    day_of_month = (days - month_start.astype("datetime64[D]")).astype(np.int64)
+    target = month_start + np.asarray(months, dtype=np.int64)
+    last = ((target + 1).astype("datetime64[D]") - 1 - target.astype("datetime64[D]")).astype(np.int64)
+    return target.astype("datetime64[D]") + np.minimum(day_of_month, last)
+
+
+def age_on(birth_dates, days) -> np.ndarray:
+    """Completed years (周岁) on each day: the birthday itself counts; a 29 February birthday falls
+    after 28 February in a common year (as turned_age_by has it)."""
+    birth = as_days(birth_dates)
+    day = as_days(days)
+
+    def month_day(d: np.ndarray) -> np.ndarray:
+        months = d.astype("datetime64[M]")
+        month_of_year = months.astype(np.int64) % MONTHS_PER_YEAR
+        return month_of_year * 100 + (d - months.astype("datetime64[D]")).astype(np.int64)
+
+    years = day.astype("datetime64[Y]").astype(np.int64) - birth.astype("datetime64[Y]").astype(np.int64)
+    return np.where(month_day(day) < month_day(birth), years - 1, years)

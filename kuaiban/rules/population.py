@@ -405,12 +405,22 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
     prep.errors.flag_each(rows, choice, messages)
 
 
+def _dated_to_the_day(calc: Calculator) -> bool:
+    """Whether the calculator's answer is a variable of day periods (an application day, a start day)."""
+    from kuaiban.rules.system import tax_benefit_system
+
+    return str(tax_benefit_system().variables[calc.variable].definition_period) == "day"
+
+
 def _periods(calc: Calculator, prep: Prepared) -> tuple[np.ndarray, Callable[[int], str]]:
     """An integer period key per row and the function naming a key's OpenFisca period."""
     spec = next(spec for spec in calc.fields if spec.name == calc.period_field)
     array = prep.columns[spec.name]
     if spec.type == "year":
         return array, str
+    if spec.type == "date" and _dated_to_the_day(calc):  # rules dated to the day: one period per day
+        days = array.astype("datetime64[D]").astype(np.int64)  # days since 1970-01-01
+        return days, lambda d: str(np.datetime64(int(d), "D"))
     if spec.type == "date":
         months = array.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         return months, lambda m: f"{1970 + m // 12:04d}-{m % 12 + 1:02d}"

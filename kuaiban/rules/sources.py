@@ -1,36 +1,13 @@
-"""Citations: the clauses the calculators quote, loaded from sources.yaml."""
+"""Citations of the rules pillar: the project's clause registry (kuaiban/platform/citations.py).
+
+The clauses live in data/clauses/*.yaml; `source(key)` is the registered clause, `Source` its type.
+Kept under these names so calculators read as before.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from kuaiban.platform.citations import Clause as Source
+from kuaiban.platform.citations import clause as source
+from kuaiban.platform.citations import registry as all_sources
 
-import yaml
-
-SOURCES_FILE = Path(__file__).parent / "sources.yaml"
-
-
-@dataclass(frozen=True)
-class Source:
-    """One clause: its document number (文号), article or item, and the verbatim quote."""
-
-    key: str
-    doc_no: str
-    article: str
-    quote: str
-    file: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"doc_no": self.doc_no, "article": self.article, "quote": self.quote}
-
-
-@cache
-def all_sources() -> dict[str, Source]:
-    data = yaml.safe_load(SOURCES_FILE.read_text(encoding="utf-8"))
-    return {key: Source(key=key, **{k: str(v) for k, v in entry.items()}) for key, entry in data.items()}
-
-
-def source(key: str) -> Source:
-    """The clause registered under `key` (a KeyError is a programming error, not bad input)."""
-    return all_sources()[key]
+__all__ = ["Source", "all_sources", "source"]

@@ -33,7 +33,7 @@ from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.services import catalogue, form_fields, notices
+from kuaiban.services import catalogue, credit, form_fields, notices
 from kuaiban.services.models import (
     ACCEPTED,
     CASE_CORRECTION,
@@ -174,7 +174,7 @@ def item_limit(code: str | None, on: dt.date | None = None) -> ItemLimit:
     later = s.dated_on(on) if on else None
     if later is not None:
         return ItemLimit(later.limit.kind, later.limit.value, "法定时限",
-                         f"{later.source.wenhao}自{later.start:%Y年%m月%d日}起：{later.text}")
+                         f"{later.source.doc_no}自{later.start:%Y年%m月%d日}起：{later.text}")
     for basis, limit in (("提速目标", s.target), ("法定时限", s.statutory)):
         if limit.kind in NUMERIC_LIMITS:
             note = None
@@ -182,6 +182,11 @@ def item_limit(code: str | None, on: dt.date | None = None) -> ItemLimit:
                 note = "按一般时限；另有条件时限：" + "；".join(
                     f"{c.when}：{_limit_text(c.kind, c.value)}" for c in limit.conditions)
             return ItemLimit(limit.kind, limit.value, basis, note)
+    later = catalogue.text_limits(code)  # another national text that gives the number 附件2 does not
+    if later:
+        last = later[-1]
+        return ItemLimit(last["kind"], last["value"], last["source"]["doc_no"],
+                         f"附件2：{s.target_text}；按{last['source']['doc_no']}：“{last['quote']}”")
     return ItemLimit(None, None, None, f"提速目标：{s.target_text}；法定时限：{s.statutory_text}（无具体时限）")
 
 
@@ -310,7 +315,7 @@ def _region_setup(session: Session, region: str | None, items: list[PlannedItem]
 
 
 def commitment_text(applicant: Applicant, item: str, certificate: str, rows: list[catalogue.Commitment]) -> str:
-    basis = "；".join(f"{r.source.wenhao} {r.source.attachment or ''}第 {r.seq} 项".replace("  ", " ") for r in rows)
+    basis = "；".join(f"{r.source.doc_no} {r.source.attachment or ''}第 {r.seq} 项".replace("  ", " ") for r in rows)
     return (f"本人（单位）{applicant.name}办理“{item}”，承诺符合“{certificate}”所证明的条件，"
             f"以本承诺代替该证明材料；所作承诺真实、合法、有效，如有不实，愿意承担相应法律责任，"
             f"并同意有关部门依法核查。依据：{basis}（证明事项告知承诺制）。")
@@ -343,6 +348,8 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
     at = at or audit.now()
 
     commitments: list[dict] = []
+    if commit_instead:
+        credit.require_may_commit(session, applicant.id)
     for n, name in enumerate(commit_instead):
         if name not in plan:
             raise Invalid(f"本件无需提交材料：{name}", f"commitments[{n}]")
@@ -368,7 +375,8 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
         tasks.append(dict(item_code=p.code, item_name=p.name, group_name=p.group, agency=routes.get(p.key),
                           state=SUBMITTED, version=1, limit_kind=limit.kind, limit_value=limit.value,
                           limit_basis=limit.basis, limit_note=note, started_at=at, due_at=due, completed_at=None,
-                          last_actor_id=None, last_reason=None, correction_notice=None))
+                          last_actor_id=None, last_reason=None, correction_notice=None,
+                          correction_due=None))
     dues = [t["due_at"] for t in tasks]
     case = dict(number=f"KB{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}", applicant_id=applicant.id,
                 region=applicant.region, bundle_seq=bundle.seq, bundle_name=bundle.name, status=CASE_OPEN,
@@ -543,13 +551,25 @@ STEPS = {
     "correct": Step(WINDOW, SUBMITTED, CORRECTION, "补正"),
     "review": Step(REVIEWER, ACCEPTED, REVIEWED, "审核"),
     "complete": Step(REVIEWER, REVIEWED, DONE, "办结"),
+    # the reviewer sends a task back to the window (退回), with the reason the clerk must act on
+    "send_back": Step(REVIEWER, ACCEPTED, SUBMITTED, "退回窗口", needs_reason=True),
+    "reject": Step(REVIEWER, ACCEPTED, REFUSED, "审核不通过", needs_reason=True),
+    # after the 补正期限: the window ends the item (see end_after_correction_due for the reading)
+    "lapse": Step(WINDOW, CORRECTION, REFUSED, "逾期未补正，终止办理"),
 }
+# the steps a whole case may take at once (every task that is ready, except those named)
+CASE_STEPS = ("accept", "review", "complete")
 
 
 def act(session: Session, user: User, task_id: int, action: str, *, version: int | None = None,
-        reason: str | None = None, missing: list[str] | None = None, at: dt.datetime | None = None) -> Task:
+        reason: str | None = None, missing: list[str] | None = None, correction_due: dt.date | None = None,
+        at: dt.datetime | None = None, notify: bool = True) -> Task:
     """Move a task one step. ``version`` is the version the staff member saw; if the task has moved
-    on since, or another staff member acts at the same moment, :class:`Conflict` is raised."""
+    on since, or another staff member acts at the same moment, :class:`Conflict` is raised.
+
+    A 补正 (``correct``) carries the reason the applicant reads and, optionally, a 补正期限
+    (``correction_due``, a day after today). ``lapse`` ends an item whose 补正期限 has passed.
+    ``notify=False``: the caller posts one message for several steps (:func:`act_case`)."""
     step = STEPS.get(action)
     if step is None:
         raise Invalid(f"未知操作：{action}（可选：{'、'.join(STEPS)}）", "action")
@@ -564,10 +584,19 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
     seen = task.version if version is None else version
     at = at or audit.now()
     notice = None
+    due_end = None
     if action == "correct":
         notice = _correction_notice(session, task, missing or [])
         if not notice:
             raise Invalid("补正通知须列明缺少的材料：本事项材料齐全，且未指明其他材料", "missing")
+        if correction_due is not None:
+            if correction_due <= at.date():
+                raise Invalid("补正期限须晚于今天", "correction_due")
+            due_end = dt.datetime.combine(correction_due, dt.time(23, 59, 59))
+    if action == "lapse":
+        if task.correction_due is None or task.correction_due >= at:
+            raise Conflict("补正期限未到（或未设定补正期限），不能终止办理", "action")
+        reason = (reason or "").strip() or f"逾期未补正（补正期限 {task.correction_due:%Y-%m-%d}）"
 
     # Lock the case row first (every step does, in this order): steps on tasks of one case serialise,
     # so the case status computed below sees every committed task state.
@@ -579,24 +608,112 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
         values["completed_at"] = at
     if notice is not None:
         values["correction_notice"] = notice
+        values["correction_due"] = due_end
     res = session.execute(update(Task).where(Task.id == task_id, Task.version == seen, Task.state == step.source)
                           .values(**values).execution_options(synchronize_session=False))
     if res.rowcount != 1:
         current = session.execute(select(Task.state, Task.version).where(Task.id == task_id)).one()
         if current.version != seen:
-            raise Conflict(f"该事项已被他人处理（当前状态：{current.state}，版本 {current.version}，"
-                           f"您看到的是版本 {seen}），请刷新后重试", "version")
+            raise Conflict(f"该事项已被他人处理（当前状态：{current.state}），您看到的是此前的状态，请刷新后重试",
+                           "version")
         raise Conflict(f"事项当前状态为“{current.state}”，不能{step.name}", "action")
     session.expire(task)
     if notice is not None:
         _ask_again(session, case, task.item_code or task.item_name, notice)
     audit.record(session, action, "task", task_id, actor=user, at=at, case_id=case.id, source=step.source,
-                 target=step.target, reason=reason, notice=notice)
+                 target=step.target, reason=reason, notice=notice, item=task.item_name, item_code=task.item_code,
+                 correction_due=due_end.date().isoformat() if due_end else None)
     _refresh_case(session, case, at, actor=user)
     moved = session.get(Task, task_id)
-    notices.step(session, applicant_id=case.applicant_id, number=case.number, action=action, item=moved.item_name,
-                 reason=reason, notice=notice, due=moved.due_at, case_done=case.status == CASE_DONE, at=at)
+    if notify:
+        notices.step(session, applicant_id=case.applicant_id, number=case.number, action=action,
+                     item=moved.item_name, reason=reason, notice=notice, due=moved.due_at,
+                     case_done=case.status == CASE_DONE, at=at, correction_due=due_end)
     return moved
+
+
+@dataclass
+class CaseStep:
+    """What one action on a whole case did: the tasks moved, and those left as they were (and why)."""
+
+    action: str
+    moved: list[Task]
+    skipped: list[tuple[Task, str]]
+
+
+def act_case(session: Session, user: User, number: str, action: str, *, except_ids: list[int] | None = None,
+             reason: str | None = None, at: dt.datetime | None = None) -> CaseStep:
+    """受理 / 审核 / 办结 a whole case in one action: every task waiting for this step, except the ones the
+    staff member names (``except_ids``: they stay for one-by-one handling). One message to the applicant
+    lists every item; each task's step is audited with its item, as if done one by one."""
+    if action not in CASE_STEPS:
+        raise Invalid(f"整件办理只能受理、审核或办结（收到：{action}）", "action")
+    step = STEPS[action]
+    require_role(user, step.role)
+    case = get_case(session, user, number)
+    at = at or audit.now()
+    excepted = set(except_ids or ())
+    moved: list[Task] = []
+    skipped: list[tuple[Task, str]] = []
+    for task in sorted(case.tasks, key=lambda t: t.id):
+        if task.id in excepted:
+            skipped.append((task, "已标为例外，单独办理"))
+        elif task.state != step.source:
+            skipped.append((task, f"当前状态“{task.state}”"))
+        elif not _handles(user, task):
+            skipped.append((task, f"由{task.agency}承办"))
+        else:
+            moved.append(act(session, user, task.id, action, version=task.version, reason=reason, at=at,
+                             notify=False))
+    if not moved:
+        raise Invalid(f"本办件没有可{step.name}的事项", "action")
+    session.expire(case)
+    notices.case_step(session, applicant_id=case.applicant_id, number=case.number, action=action,
+                      items=[t.item_name for t in moved], case_done=case.status == CASE_DONE, at=at)
+    return CaseStep(action, moved, skipped)
+
+
+def _handles(user: User, task: Task) -> bool:
+    """A window clerk or reviewer with an agency handles that agency's tasks and the unrouted ones."""
+    return user.role == SUPERVISOR or not user.agency or task.agency in (None, user.agency)
+
+
+def transfer(session: Session, user: User, task_id: int, agency: str, reason: str, *, version: int | None = None,
+             at: dt.datetime | None = None) -> Task:
+    """转办: hand an open task to another agency, with the reason; its state and deadline stay."""
+    require_role(user, WINDOW, REVIEWER, SUPERVISOR)
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"没有这个事项：{task_id}", "task_id")
+    case = session.get(Case, task.case_id)
+    check_case_access(user, case)
+    agency, reason = (agency or "").strip(), (reason or "").strip()
+    errors = []
+    if not agency:
+        errors.append({"field": "agency", "detail": "请填写转办的承办机构"})
+    elif agency == (task.agency or ""):
+        errors.append({"field": "agency", "detail": f"该事项已由{agency}承办"})
+    elif len(agency) > 80:
+        errors.append({"field": "agency", "detail": "机构名称不超过 80 字"})
+    if not reason:
+        errors.append({"field": "reason", "detail": "转办须说明理由"})
+    if errors:
+        raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
+    if task.state in FINAL_TASK_STATES:
+        raise Conflict(f"事项已{task.state}，不能转办", "action")
+    at = at or audit.now()
+    seen = task.version if version is None else version
+    res = session.execute(update(Task).where(Task.id == task_id, Task.version == seen)
+                          .values(agency=agency, version=Task.version + 1, last_actor_id=user.id,
+                                  last_reason=reason).execution_options(synchronize_session=False))
+    if res.rowcount != 1:
+        raise Conflict("该事项已被他人处理，请刷新后重试", "version")
+    audit.record(session, "transfer", "task", task_id, actor=user, at=at, case_id=case.id, item=task.item_name,
+                 item_code=task.item_code, source=task.agency or "未指定", target=agency, reason=reason)
+    session.expire(task)
+    notices.transferred(session, applicant_id=case.applicant_id, number=case.number, item=task.item_name,
+                        agency=agency, at=at)
+    return session.get(Task, task_id)
 
 
 def _correction_notice(session: Session, task: Task, extra: list[str]) -> list[str]:
@@ -639,8 +756,9 @@ def _refresh_case(session: Session, case: Case, at: dt.datetime, *, actor: User 
 
 def supply(session: Session, user: User, number: str, materials: dict[str, str], *,
            commit_instead: list[str] | None = None, at: dt.datetime | None = None) -> Case:
-    """The applicant answers a 补正 notice: the materials (or commitments) arrive, and the tasks waiting
-    for them return to 待受理 with their time limit counted afresh."""
+    """The applicant answers a 补正 notice: the materials (or commitments) arrive, and each task whose
+    notice is now fully answered returns to 待受理 with its time limit counted afresh. A partial answer
+    is kept (the materials are stored); its tasks stay 待补正 until the rest arrives."""
     require_role(user, APPLICANT)
     case = get_case(session, user, number)
     at = at or audit.now()
@@ -648,6 +766,8 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
     for name in materials:
         if name not in by_name:
             raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
+    if commit_instead:
+        credit.require_may_commit(session, case.applicant_id)
     for n, name in enumerate(commit_instead or []):
         m = by_name.get(name)
         if m is None:
@@ -670,8 +790,13 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
     session.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1)
                     .execution_options(synchronize_session=False))
     holidays.sync(session, within_a_year_of=at)
+    waiting = 0
     for task in case.tasks:
         if task.state != CORRECTION:
+            continue
+        still = [n for n in task.correction_notice or () if n in by_name and by_name[n].status == MISSING]
+        if still:  # a partial supply is kept; the task waits for the rest of its notice
+            waiting += 1
             continue
         due, note = due_at(ItemLimit(task.limit_kind, task.limit_value, task.limit_basis, task.limit_note), at)
         res = session.execute(update(Task).where(Task.id == task.id, Task.version == task.version,
@@ -684,6 +809,9 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
         audit.record(session, "supply", "task", task.id, actor=user, at=at, case_id=case.id, source=CORRECTION,
                      target=SUBMITTED, materials=sorted(materials), commitments=list(commit_instead or []))
         session.expire(task)
+    if waiting:
+        audit.record(session, "supply", "case", case.id, actor=user, at=at, case_id=case.id, materials=sorted(materials),
+                     commitments=list(commit_instead or []), note="部分补正，其余材料待补")
     session.flush()
     dues = [t.due_at for t in case.tasks]
     case.due_at = None if any(d is None for d in dues) else max(dues)
@@ -708,7 +836,10 @@ def verify_commitment(session: Session, user: User, commitment_id: int, truthful
         raise Conflict("该承诺已核查", "commitment_id")
     session.expire(c)
     audit.record(session, "verify_commitment", "commitment", c.id, actor=user, at=at, case_id=c.case_id,
-                 truthful=truthful, note=note)
+                 truthful=truthful, note=note, item=c.item_name)
+    if not truthful:
+        credit.untrue(session, user, c, note, at)
+        _refresh_case(session, session.get(Case, c.case_id), at, actor=user)
     return c
 
 
@@ -823,7 +954,8 @@ def task_dict(t: Task) -> dict:
             "limit": None if t.limit_kind is None else {"kind": t.limit_kind, "value": t.limit_value,
                                                          "basis": t.limit_basis},
             "limit_note": t.limit_note, "started_at": t.started_at, "due_at": t.due_at,
-            "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice}
+            "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice,
+            "correction_due": t.correction_due}
 
 
 def case_dict(c: Case, *, masked: bool = False) -> dict:

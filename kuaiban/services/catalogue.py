@@ -33,16 +33,16 @@ class Source:
 
     file: str
     lines: tuple[int, int]
-    wenhao: str
+    doc_no: str
     attachment: str | None = None
     basis: dict[str, Any] | None = None  # the passage a reading rests on (e.g. 即时办结 ≤ 30 分钟)
 
     @classmethod
     def of(cls, d: dict) -> Source:
-        return cls(d["file"], (d["lines"][0], d["lines"][1]), d["wenhao"], d.get("attachment"), d.get("basis"))
+        return cls(d["file"], (d["lines"][0], d["lines"][1]), d["doc_no"], d.get("attachment"), d.get("basis"))
 
     def as_dict(self) -> dict:
-        out: dict[str, Any] = {"file": self.file, "lines": list(self.lines), "wenhao": self.wenhao}
+        out: dict[str, Any] = {"file": self.file, "lines": list(self.lines), "doc_no": self.doc_no}
         if self.attachment:
             out["attachment"] = self.attachment
         if self.basis:
@@ -359,3 +359,16 @@ def commitments() -> tuple[Commitment, ...]:
         Commitment(c["seq"], c["unit"], c["item"], c["sub_item"], tuple(c["certificates"]), Source.of(c["source"]))
         for c in _load("commitments.yaml")["items"]
     )
+
+
+@cache
+def _guide_texts() -> dict:
+    return _load("guides.yaml")
+
+
+def text_limits(code: str | None) -> list[dict]:
+    """Time limits other texts set for an item (data/services/guides.yaml), oldest first."""
+    if not code:
+        return []
+    entry = _guide_texts()["items"].get(code, {})
+    return sorted(entry.get("limits", ()), key=lambda x: x["date"])

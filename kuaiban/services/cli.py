@@ -84,7 +84,7 @@ def speedup_cmd(as_json: JsonOption = False) -> None:
     for s in items:
         print(f"{s.seq}. {s.code or '—'} {s.name}：现行 {_limit_text(s.statutory)} → 提速后 {_limit_text(s.target)}")
         for d in s.dated:
-            print(f"    自{d.start:%Y年%m月%d日}起（{d.source.wenhao}）：{_limit_text(d.limit)}")
+            print(f"    自{d.start:%Y年%m月%d日}起（{d.source.doc_no}）：{_limit_text(d.limit)}")
 
 
 def _positive(option: str, raw: str) -> int:

@@ -32,8 +32,9 @@ REVIEWED = "已审核"
 DONE = "已办结"
 REFUSED = "不予受理"
 CORRECTION = "待补正"
-TASK_STATES = (SUBMITTED, ACCEPTED, REVIEWED, DONE, REFUSED, CORRECTION)
-FINAL_TASK_STATES = (DONE, REFUSED)
+REVOKED = "已撤销"  # a 办结 result revoked after its 告知承诺 was found untrue (人社厅发〔2020〕110号)
+TASK_STATES = (SUBMITTED, ACCEPTED, REVIEWED, DONE, REFUSED, CORRECTION, REVOKED)
+FINAL_TASK_STATES = (DONE, REFUSED, REVOKED)
 
 # case states
 CASE_OPEN = "办理中"
@@ -129,6 +130,7 @@ class Task(Base):
     last_actor_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
     last_reason: Mapped[str | None] = mapped_column(Text)
     correction_notice: Mapped[list | None] = mapped_column(JSON)  # every missing material, at once
+    correction_due: Mapped[dt.datetime | None] = mapped_column(DateTime)  # 补正期限 (end of that day)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
 
@@ -214,3 +216,20 @@ class RegionSetting(Base):
     key: Mapped[str] = mapped_column(String(80))
     value: Mapped[str] = mapped_column(String(200))
 
+
+
+class CreditRecord(Base):
+    """告知承诺 found untrue (核查不实): 纳入信用记录 (人社厅发〔2020〕110号), repaired (信用修复) or not."""
+
+    __tablename__ = "svc_credit_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("svc_applicants.id"), index=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("svc_commitments.id"), unique=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
+    repaired_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    repaired_by: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
+    repair_note: Mapped[str | None] = mapped_column(Text)

@@ -16,7 +16,9 @@ from kuaiban.platform.models import AuditEntry, User
 
 # action of cases.STEPS → message kind
 STEP_KINDS = {"accept": "case_accepted", "refuse": "case_refused", "correct": "case_correction",
-              "review": "case_reviewed", "complete": "case_done"}
+              "review": "case_reviewed", "complete": "case_done", "send_back": "case_returned",
+              "reject": "case_refused", "lapse": "case_refused"}
+CASE_STEP_NAMES = {"accept": "已受理", "review": "已通过审核", "complete": "已办结"}
 
 
 def case_link(number: str) -> str:
@@ -39,7 +41,8 @@ def received(session: Session, *, applicant_id: int, number: str, bundle: str, i
 
 
 def step(session: Session, *, applicant_id: int, number: str, action: str, item: str, reason: str | None,
-         notice: list[str] | None, due: dt.datetime | None, case_done: bool, at: dt.datetime) -> None:
+         notice: list[str] | None, due: dt.datetime | None, case_done: bool, at: dt.datetime,
+         correction_due: dt.datetime | None = None) -> None:
     """The message of one task step (受理, 不予受理, 补正, 审核, 办结)."""
     head = f"办件 {number} 中的事项“{item}”"
     if action == "accept":
@@ -49,7 +52,14 @@ def step(session: Session, *, applicant_id: int, number: str, action: str, item:
     elif action == "correct":
         title = f"请补正材料：{item}"
         text = (head + f"需要补正，请提交以下材料：{'、'.join(notice or [])}。"
-                "补正材料提交后，办理时限重新计算。")
+                + (f"补正原因：{reason.strip().rstrip('。')}。" if (reason or "").strip() else "")
+                + (f"请于{_day(correction_due)}前补正。" if correction_due else "")
+                + "补正材料提交后，办理时限重新计算。")
+    elif action == "send_back":
+        title, text = f"重新受理：{item}", head + f"经审核退回窗口重新受理。原因：{(reason or '').strip().rstrip('。')}。"
+    elif action in ("reject", "lapse"):
+        title = f"终止办理：{item}"
+        text = head + f"终止办理。理由：{(reason or '').strip().rstrip('。')}。"
     elif action == "review":
         title, text = f"已审核：{item}", head + "已通过审核，等待办结。"
     else:
@@ -57,6 +67,23 @@ def step(session: Session, *, applicant_id: int, number: str, action: str, item:
     if case_done:
         text = text.rstrip("。") + "。整个办件已办结，欢迎在办件页面评价。"
     notifications.post(session, applicant=applicant_id, kind=STEP_KINDS[action], title=title, text=text,
+                       link=case_link(number), ref=number, at=at)
+
+
+def case_step(session: Session, *, applicant_id: int, number: str, action: str, items: list[str], case_done: bool,
+              at: dt.datetime) -> None:
+    """One message for a whole-case step (整件受理 / 审核 / 办结) listing its items."""
+    done = CASE_STEP_NAMES[action]
+    text = f"办件 {number} 中的 {len(items)} 个事项{done}：{'、'.join(items)}。"
+    if case_done:
+        text += "整个办件已办结，欢迎在办件页面评价。"
+    notifications.post(session, applicant=applicant_id, kind=STEP_KINDS[action], title=f"{done}：{len(items)} 个事项",
+                       text=text, link=case_link(number), ref=number, at=at)
+
+
+def transferred(session: Session, *, applicant_id: int, number: str, item: str, agency: str, at: dt.datetime) -> None:
+    notifications.post(session, applicant=applicant_id, kind="case_transferred", title=f"已转办：{item}",
+                       text=f"办件 {number} 中的事项“{item}”已转由{agency}办理，办理时限不变。",
                        link=case_link(number), ref=number, at=at)
 
 

@@ -129,8 +129,8 @@ def decide(session: Session, user: User, aaz341: str, *, approve: bool, reason: 
 
 def _conflict(reg: m.Registration, seen: int) -> Conflict:
     if reg.version != seen:
-        return Conflict(f"该失业登记已被他人处理（当前状态：{reg.status}，版本 {reg.version}，您看到的是版本 {seen}），"
-                        "请刷新后重试", "version")
+        return Conflict(f"该失业登记已被他人处理（当前状态：{reg.status}），您看到的是此前的状态，请刷新后重试",
+                        "version")
     return Conflict(f"该失业登记当前状态为{reg.status}，不能再审核", "status")
 
 

@@ -108,7 +108,7 @@ def deregister(session: Session, user: User, aaz341: str, *, reason_code: str, v
     if reg.status != m.REGISTERED:
         raise Conflict(f"失业登记 {aaz341} 当前状态为{reg.status}，不能注销", "status")
     if reg.version != version:
-        raise Conflict(f"该失业登记已被他人处理（版本 {reg.version}，您看到的是版本 {version}），请刷新后重试", "version")
+        raise Conflict("该失业登记已被他人处理，您看到的是此前的状态，请刷新后重试", "version")
     employer, note, sub_reason = (employer or "").strip() or None, (note or "").strip() or None, sub_reason or None
     effective_on = effective_on or at.date()
     if effective_on > at.date():

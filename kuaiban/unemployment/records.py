@@ -35,7 +35,7 @@ class Source:
 
     file: str
     lines: tuple[int, int]
-    wenhao: str
+    doc_no: str
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class CodeTable:
 
 
 def _sources(raw: list[dict[str, Any]]) -> tuple[Source, ...]:
-    return tuple(Source(s["file"], (int(s["lines"][0]), int(s["lines"][1])), s["wenhao"]) for s in raw)
+    return tuple(Source(s["file"], (int(s["lines"][0]), int(s["lines"][1])), s["doc_no"]) for s in raw)
 
 
 def _field(raw: dict[str, Any]) -> FieldSpec:

@@ -24,10 +24,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kuaiban.platform.errors import Invalid
+from kuaiban.unemployment.citations import cited
 from kuaiban.unemployment.models import EmploymentFiling, InsuranceEnrolment
 
-SOURCE = {"file": "data/compilations/hunan-hrss-2020.txt", "lines": [3405, 3405], "wenhao": "人社厅发〔2020〕3号",
-          "clause": "三"}
+SOURCE = cited("ue_register_checks")
 
 
 @dataclass(frozen=True)

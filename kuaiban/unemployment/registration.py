@@ -38,6 +38,7 @@ from kuaiban.platform.regions import region_name
 from kuaiban.platform.uniqueness import UniqueRule
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import notices
+from kuaiban.unemployment.citations import cited
 from kuaiban.unemployment.personal import is_personal
 from kuaiban.unemployment.records import load_code_tables
 from kuaiban.unemployment.registers import Registers, SimulatedRegisters, check_status
@@ -59,10 +60,10 @@ NOTICE_79_DATE = dt.date(2020, 7, 20)  # 人社厅发〔2020〕79号, 自发文�
 # was not extended when 79号 added 就业地 and 参保地, so those are kept on the registration, not in ADC221.
 PLACE_CODES = {"1": HOUSEHOLD, "2": RESIDENCE}
 PLACE_SOURCES = {
-    HOUSEHOLD: {"file": HUNAN, "lines": [3393, 3393], "wenhao": "人社厅发〔2020〕3号", "clause": "一"},
-    RESIDENCE: {"file": HUNAN, "lines": [3393, 3393], "wenhao": "人社厅发〔2020〕3号", "clause": "一"},
-    EMPLOYMENT: {"file": SHANDONG, "lines": [5431, 5431], "wenhao": "人社厅发〔2020〕79号", "clause": "一（一）"},
-    INSURANCE: {"file": SHANDONG, "lines": [5431, 5431], "wenhao": "人社厅发〔2020〕79号", "clause": "一（一）"},
+    HOUSEHOLD: cited("ue_who"),
+    RESIDENCE: cited("ue_who"),
+    EMPLOYMENT: cited("ue_places"),
+    INSURANCE: cited("ue_places"),
 }
 
 
@@ -93,8 +94,14 @@ def decision_limit(submitted_on: dt.date) -> DecisionLimit:
     (7, 3)
     """
     if submitted_on >= NOTICE_79_DATE:
-        return DecisionLimit(3, f"人社厅发〔2020〕79号 一（三）“要在3个工作日内办结失业登记申请”（{SHANDONG}:5435）")
-    return DecisionLimit(7, f"人社厅发〔2020〕3号 三“在7个工作日内办结失业登记”（{HUNAN}:3405）")
+        return DecisionLimit(3, _basis("ue_limit3", "要在3个工作日内办结失业登记申请"))
+    return DecisionLimit(7, _basis("ue_limit7", "在7个工作日内办结失业登记"))
+
+
+def _basis(key: str, excerpt: str) -> str:
+    """文号 article “excerpt of the registered quote” (file:line)."""
+    source = cited(key)
+    return f"{source['doc_no']} {source['clause']}“{excerpt}”（{source['file']}:{source['lines'][0]}）"
 
 
 def decision_due(submitted_at: dt.datetime) -> tuple[DecisionLimit, dt.datetime | None]:
@@ -141,8 +148,8 @@ def next_serial(session: Session, region: str, on: dt.date) -> str:
 # --------------------------------------------------------------------------- 书面承诺
 
 DECLARATION = "本人承诺填报的以上内容均真实、准确、有效，如与实际情况不一致，本人愿意承担相应责任，同时纳入人社信用记录。"
-DECLARATION_SOURCE = {"file": HUNAN, "lines": [3491, 3491], "wenhao": "人社厅发〔2020〕3号",
-                      "clause": "附件1《失业人员登记表》承诺栏；三（3403）“由本人对填写信息真实性作出书面承诺”"}
+# 附件1's 承诺栏 (3491), signed as 三 asks (3403: “由本人对填写信息真实性作出书面承诺”)
+DECLARATION_SOURCE = cited("ue_declaration_form")
 
 
 def _code_name(table: str, code: str | None) -> str:
@@ -233,6 +240,20 @@ OPEN_PER_PERSON = UniqueRule("ux_ue_registrations_open_person_hash", "ue_registr
 
 def duplicate_conflict(person: str) -> Conflict:
     return Conflict(f"社会保障号码（AAC002）{person} 已有待审核或已登记的失业登记，不能重复申请", "AAC002")
+
+
+def duplicate_of(session: Session, record: dict) -> str | None:
+    """Why this person cannot apply again, said before anyone signs (None when they can): one open
+    失业登记 per person (待审核 or 已登记)."""
+    try:
+        person = person_number(record)
+    except KeyError:
+        return None
+    open_one = _open_registration(session, person) if person else None
+    if open_one is None:
+        return None
+    return (f"该证件号码已有{open_one.status}的失业登记（编号 {open_one.aaz341}），不能重复申请；"
+            "如需变更，请联系登记机构")
 
 
 def _open_registration(session: Session, id_number: str) -> m.Registration | None:

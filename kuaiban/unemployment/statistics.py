@@ -21,12 +21,12 @@ from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
 from kuaiban.unemployment import models as m
+from kuaiban.unemployment.citations import cited
 from kuaiban.unemployment.decision import is_unassigned
 from kuaiban.unemployment.deregistration import exit_reasons
 from kuaiban.unemployment.registration import in_scope
 
-PERIOD_SOURCE = {"file": "data/compilations/shandong-2020.txt", "lines": [5451, 5451], "wenhao": "人社厅发〔2020〕79号",
-                 "clause": "（九）"}
+PERIOD_SOURCE = cited("ue_statistics_period")
 
 
 def report_period(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -37,7 +37,7 @@ def _step_source(cited: dict) -> Source:
     for s in all_sources().values():
         if (s.doc_no, s.article, s.quote) == (cited["doc_no"], cited["article"], cited["quote"]):
             return s
-    return Source(key=f"{cited['doc_no']}|{cited['article']}", file="", **cited)
+    return Source(key=f"{cited['doc_no']}|{cited['article']}", file="", lines=(0, 0), **cited)
 
 
 def _clauses(request: Request, session: Session, calc: Calculator) -> list[ClauseLink]:
@@ -50,16 +50,27 @@ def _calculator(name: str) -> Calculator | None:
 
 
 def _not_found(request: Request, name: str):
-    known = "、".join(CALCULATORS)
-    return render(request, "not_found.html", {"message": f"没有名为 {name} 的计算器（可用：{known}）"},
-                  status=404)
+    return render(request, "not_found.html", {"message": "没有这个计算器：请从政策计算页面选择。"}, status=404)
+
+
+AUDIENCES = {"citizens": "个人", "employers": "企业", "caseworkers": "经办人员"}
+
+
+def grouped(calculators: list[Calculator]) -> list[dict]:
+    """Every calculator once, under its audience (个人, 企业, 经办人员) and theme, in title order."""
+    groups: dict[str, dict[str, list[dict]]] = {label: {} for label in AUDIENCES.values()}
+    for c in sorted(calculators, key=lambda c: (c.theme, c.title)):
+        audience = AUDIENCES.get(c.audience, "其他")
+        groups.setdefault(audience, {}).setdefault(c.theme or "其他", []).append(
+            {"name": c.name, "title": c.title, "unit": unit_name(c.unit), "coverage": c.coverage,
+             "clauses": len(c.sources)})
+    return [{"audience": audience, "themes": [{"theme": theme, "calcs": calcs} for theme, calcs in themes.items()]}
+            for audience, themes in groups.items() if themes]
 
 
 @router.get("")
 def calculator_list(request: Request):
-    calcs = [{"name": c.name, "title": c.title, "unit": unit_name(c.unit), "coverage": c.coverage,
-              "clauses": len(c.sources)} for c in CALCULATORS.values()]
-    return render(request, "calculators/index.html", {"calcs": calcs})
+    return render(request, "calculators/index.html", {"groups": grouped(list(CALCULATORS.values()))})
 
 
 # ------------------------------------------------------------------ batch jobs (before /{name})
@@ -96,7 +107,8 @@ def job_result(request: Request, job_id: str, session: SessionDep):
     if job is None or data is None:
         return PlainTextResponse("结果尚未生成：请在任务页面等待计算完成。", status_code=404)
     stem = job.meta["filename"].rsplit(".", 1)[0] or "rows"
-    name = f"{stem}-{job.meta['calculator']}-结果.csv"
+    calc = CALCULATORS.get(job.meta["calculator"])
+    name = f"{stem}-{calc.title if calc else '计算'}-结果.csv"
     return Response(data, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"})
 
@@ -139,7 +151,7 @@ async def calculator_submit(request: Request, name: str, session: SessionDep):
     try:
         result = calc.run(raw)
     except CalculatorError as error:
-        field = str(error).split("：", 1)[0]
+        field = error.field
         if field in values:  # a gap or rule about one field: shown next to it
             return _form_page(request, session, calc, values=values, errors={field: str(error)}, status_code=422)
         return _form_page(request, session, calc, values=values, general_error=str(error), status_code=422)

@@ -6,25 +6,31 @@ attachment) and each paragraph #l<line> (its line in the compilation), so citati
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kuaiban.corpus import standing
 from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
-from kuaiban.library.search import get_index
+from kuaiban.library.search import get_index, status_filter
+from kuaiban.services import guide
+from kuaiban.web.cross_refs import implementers
 from kuaiban.web.templating import STATIC, render, templates
 
 __all__ = ["STATIC", "router", "templates"]
 
 router = APIRouter(include_in_schema=False)
-STATUSES = ["现行有效", "已废止", "未知"]
-RESULTS = 20
-BROWSE_LIMIT = 50
+# "有效" = every status under which a document still applies (现行有效, 部分失效, 已被修改)
+STATUSES = ["有效", *standing.STATUSES]
+RESULTS = 20  # hits or documents per page
+MAX_PAGES = 25
 
 
 def _choices(session: Session, column) -> list[str]:
@@ -38,18 +44,39 @@ def home(request: Request, q: str = ""):
     return render(request, "home.html")
 
 
-def _browse(session: Session, region: str, category: str, status: str, issuer: str, year: int | None) -> list[dict]:
-    """Documents passing the filters when no query is typed, newest first."""
+def _browse(session: Session, region: str, category: str, status: str, issuer: str, year: int | None,
+            day: dt.date) -> list[dict]:
+    """Documents passing the filters when no query is typed, newest first; status on ``day``."""
+    admitted = status_filter(status) if status else None
     rows = [
-        r for r in queries.list_documents(session)
+        r for r in queries.list_documents(session, day)
         if (not region or r["region"] == region)
         and (not category or (r["category"] or "").find(category) >= 0)
-        and (not status or r["status"] == status)
+        and (not admitted or r["status"] in admitted)
         and (not issuer or any(issuer in i for i in r["issuers"]))
         and (year is None or (r["date"] or "").startswith(str(year)))
     ]
     rows.sort(key=lambda r: r["date"] or "", reverse=True)
     return rows
+
+
+def _day(value: str, errors: dict[str, str]) -> dt.date:
+    if not value.strip():
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        errors["as_of"] = "日期应写作 年-月-日，如 2026-12-02"
+        return dt.date.today()
+
+
+def _page(value: str, errors: dict[str, str]) -> int:
+    if not value.strip():
+        return 1
+    if value.strip().isdigit() and 1 <= int(value) <= MAX_PAGES:
+        return int(value)
+    errors["page"] = f"页码应为 1–{MAX_PAGES} 的整数"
+    return 1
 
 
 @router.get("/library", response_class=HTMLResponse)
@@ -62,6 +89,8 @@ def library(
     issuer: str = "",
     status: str = "",
     year: str = "",
+    as_of: str = "",
+    page: str = "",
 ):
     errors: dict[str, str] = {}
     year_value = None
@@ -72,20 +101,33 @@ def library(
             errors["year"] = "年份应为四位数字，如 2020"
     if status and status not in STATUSES:
         errors["status"] = f"效力应为：{'、'.join(STATUSES)}"
+    day = _day(as_of, errors)
+    number = _page(page, errors)
     filtered = any(v.strip() for v in (region, category, issuer, status, year))
-    hits, documents, total = [], [], 0
+    hits, documents, total, more = [], [], 0, False
+    start = (number - 1) * RESULTS
     if not errors and q.strip():
-        hits = get_index(request.app.state.engine).search(
-            q, limit=RESULTS, region=region or None, category=category or None, status=status or None,
-            issuer=issuer.strip() or None, year=year_value,
+        found = get_index(request.app.state.engine).search(
+            q, limit=start + RESULTS + 1, region=region or None, category=category or None,
+            status=status or None, issuer=issuer.strip() or None, year=year_value, as_of=day,
         )
+        hits, more = found[start:start + RESULTS], len(found) > start + RESULTS
     elif not errors and filtered:
-        documents = _browse(session, region, category, status, issuer.strip(), year_value)
+        documents = _browse(session, region, category, status, issuer.strip(), year_value, day)
         total = len(documents)
-        documents = documents[:BROWSE_LIMIT]
+        documents, more = documents[start:start + RESULTS], total > start + RESULTS
+    params = {k: v for k, v in (("q", q), ("region", region), ("category", category), ("issuer", issuer),
+                                ("status", status), ("year", year), ("as_of", as_of)) if v}
     return render(request, "library.html", {
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
-        "hits": hits, "documents": documents, "total": total, "errors": errors,
+        "as_of": day.isoformat(), "hits": hits,
+        "guides": guide.search(q) if q.strip() else [],
+        "acting": {h.document_id: [e for e in implementers(h.doc_no, h.title) if e["kind"] == "计算器"]
+                   for h in hits}, "documents": documents, "total": total, "errors": errors,
+        "page": number, "first": start + 1,
+        "prev_url": f"/library?{urlencode({**params, 'page': number - 1})}" if number > 1 else None,
+        "next_url": f"/library?{urlencode({**params, 'page': number + 1})}" if more and number < MAX_PAGES
+        else None,
         "searched": bool(q.strip()) and not errors, "browsed": filtered and not q.strip() and not errors,
         "regions": _choices(session, Document.region), "categories": _choices(session, Document.category),
         "statuses": STATUSES, "doc_count": session.scalar(select(func.count(Document.id))),
@@ -107,7 +149,11 @@ def document_page(request: Request, ref: str, session: Annotated[Session, Depend
         return render(request, "not_found.html", {"message": str(exc)}, status=404)
     if str(doc.id) != ref:  # a 文号 in the URL: send to the stable, citable id URL
         return RedirectResponse(f"/library/doc/{doc.id}", status_code=301)
-    return render(request, "document.html", {"d": queries.detail(session, doc)})
+    errors: dict[str, str] = {}
+    day = _day(request.query_params.get("as_of", ""), errors)
+    d = queries.detail(session, doc, day)
+    d["implementers"] = implementers(doc.doc_no, doc.title)
+    return render(request, "document.html", {"d": d, "errors": errors}, status=422 if errors else 200)
 
 
 @router.get("/documents/{ref}")

@@ -26,7 +26,7 @@ from starlette.datastructures import FormData, UploadFile
 from kuaiban.platform import audit, storage
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
-from kuaiban.services import cases, catalogue, ratings
+from kuaiban.services import cases, catalogue, credit, ratings
 from kuaiban.services.models import CASE_DONE, CORRECTION, Case
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
@@ -59,9 +59,9 @@ ApplicantUser = Annotated[User, _applicant()]
 def bundle_list(request: Request, s: SessionDep, user: Visitor) -> Response:
     """The 10 打包“一件事” with every item, its time limit and the clause the limit comes from."""
     rows = {b.seq: views.item_rows(b) for b in catalogue.bundles()}
-    wenhaos = {b.source.wenhao for b in catalogue.bundles()} | {
-        r.source.wenhao for rs in rows.values() for r in rs if r.source}
-    doc_ids = views.library_ids(s, wenhaos)
+    doc_nos = {b.source.doc_no for b in catalogue.bundles()} | {
+        r.source.doc_no for rs in rows.values() for r in rs if r.source}
+    doc_ids = views.library_ids(s, doc_nos)
     return render(request, "services/index.html",
                   {"bundles": catalogue.bundles(), "rows": rows, "doc_ids": doc_ids}, user=user)
 
@@ -111,8 +111,12 @@ class MaterialChoice:
 
 def material_choices(session, applicant: Applicant, planned: list[cases.PlannedItem]) -> list[MaterialChoice]:
     out = []
+    may_commit = credit.may_commit(session, applicant.id)  # 110号: 在信用修复前，不适用告知承诺制
     for name, needing in cases.material_plan(session, applicant.region, planned).items():
         texts = []
+        if not may_commit:
+            out.append(MaterialChoice(name, [i.name for i in needing], []))
+            continue
         for item in needing:
             rows = cases.commitment_rows(item.name, name)
             if not rows:  # one item needing it without a listed commitment: the material itself is needed
@@ -129,6 +133,7 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
     return {"bundle": bundle, "spec": cases.form_spec(bundle), "planned": planned, "items": items or [],
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
             "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
+            "commit_barred": None if credit.may_commit(session, applicant.id) else credit.BARRED,
             "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned}}
 
 
@@ -284,6 +289,7 @@ def my_cases(request: Request, s: SessionDep, user: ApplicantUser) -> Response:
 
 
 DONE_MESSAGES = {"submitted": "申请已提交。", "supplied": "补正材料已提交，相关事项已重新进入受理。",
+                 "partly": "已提交的补正材料已保存；其余材料补齐后，相关事项重新进入受理。",
                  "rated": "感谢您的评价。"}
 
 
@@ -297,12 +303,18 @@ def supply_choices(session, case: Case) -> tuple[list[MaterialChoice], list[str]
             wanted += [m for m in (t.correction_notice or []) if m not in wanted]
     by_name = {m.name: m for m in case.materials}
     choices, others = [], []
+    may_commit = credit.may_commit(session, case.applicant_id)
     for name in wanted:
         m = by_name.get(name)
         if m is None:
             others.append(name)
             continue
+        if m.status != cases.MISSING:  # already supplied (a partial answer is kept)
+            continue
         texts = []
+        if not may_commit:
+            choices.append(MaterialChoice(name, list(m.needed_by), []))
+            continue
         for key in m.needed_by:
             task = next((t for t in case.tasks if (t.item_code or t.item_name) == key), None)
             rows = cases.commitment_rows(task.item_name, name) if task else []
@@ -370,16 +382,32 @@ def _supply(request: Request, s, user: User, number: str, uploads: dict[str, Upl
             agree: bool, signer: str) -> Response:
     case = cases.get_case(s, user, number)
     choices, _ = supply_choices(s, case)
-    # every problem at once (the core stops at the first)
+    # every problem at once (the core stops at the first); with nothing chosen at all, each material is named
     errors = {} if choices else {"supply": "本件没有待补正的材料"}
-    errors |= _material_errors(choices, uploads, commit, every=True)
+    errors |= _material_errors(choices, uploads, commit, every=not uploads and not commit)
     errors |= _signature_errors(commit, agree, signer, case.applicant)
+    good = {n: u for n, u in uploads.items() if f"materials.{n}" not in errors}
+    if errors and good and not commit:
+        # the files that are right are kept (stored now), so nobody chooses them again; the page asks
+        # only for the ones still wrong or missing
+        try:
+            cases.supply(s, user, number, {n: u.reference for n, u in good.items()})
+        except ServiceError as exc:
+            s.rollback()
+            errors.setdefault(exc.field or "supply", exc.message)
+        else:
+            _store_all(s, good)
+            s.commit()
+            kept = f"已保存：{'、'.join(good)}。其余材料请更正后再提交。"
+            return _case_page(request, s, user, number, notice=kept, errors=errors, status=422)
 
-    def supply_them() -> None:
+    def supply_them() -> bool:
         cases.supply(s, user, number, {n: u.reference for n, u in uploads.items()}, commit_instead=commit)
         _store_all(s, uploads)
+        return any(t.state == CORRECTION for t in cases.get_case(s, user, number).tasks)
 
-    return form_action(s, supply_them, f"/services/cases/{number}?done=supplied",
+    return form_action(s, supply_them,
+                       lambda waiting: f"/services/cases/{number}?done={'partly' if waiting else 'supplied'}",
                        lambda errors, status: _case_page(request, s, user, number, errors=errors, status=status),
                        errors=errors, field_of=lambda exc: exc.field or "supply")
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from kuaiban.corpus import docno
-from kuaiban.library.models import Document
+from kuaiban.library.clause_links import document_ids
 from kuaiban.platform import access, audit
 from kuaiban.platform.auth import ROLE_NAMES, require_role
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, User
@@ -56,17 +55,60 @@ def limit_text(kind: str | None, value: int | None, basis: str | None) -> str:
     return f"{value}{LIMIT_NAMES[kind]}" + (f"（{basis}）" if basis else "")
 
 
-def queue(session: Session, user: User) -> list[Task]:
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a staff member narrows the queue to: words (办事人, the person the form names, or the
+    办件编号), one item, one state, only overdue tasks."""
+
+    words: str = ""
+    item: str = ""
+    state: str = ""
+    overdue_only: bool = False
+
+    def active(self) -> bool:
+        return bool(self.words or self.item or self.state or self.overdue_only)
+
+
+def queue(session: Session, user: User, f: QueueFilter | None = None, *, at: dt.datetime | None = None
+          ) -> list[Task]:
     """The open tasks a staff member works on: by role, in their region; a window clerk or reviewer with
-    an agency sees that agency's tasks and the ones the region has not routed to any agency."""
+    an agency sees that agency's tasks and the ones the region has not routed to any agency. ``f``
+    narrows them; the words are matched after decryption (the form is stored encrypted), so in Python."""
     require_role(user, WINDOW, REVIEWER, SUPERVISOR)
+    f = f or QueueFilter()
     stmt = (select(Task).join(Case).options(joinedload(Task.case).joinedload(Case.applicant))
             .where(Task.state.in_(QUEUE_STATES[user.role])))
+    if f.state in QUEUE_STATES[user.role]:
+        stmt = stmt.where(Task.state == f.state)
+    if f.item:
+        stmt = stmt.where((Task.item_code == f.item) | (Task.item_name == f.item))
+    if f.overdue_only:
+        stmt = stmt.where(Task.due_at < (at or audit.now()), Task.state != CORRECTION)
     if user.role != SUPERVISOR and user.agency:
         stmt = stmt.where((Task.agency == user.agency) | Task.agency.is_(None))
     # deadline first (unknown deadlines last), then arrival
     stmt = access.scoped(stmt, user, Case.region).order_by(Task.due_at.is_(None), Task.due_at, Task.id)
-    return list(session.scalars(stmt).unique())
+    tasks = list(session.scalars(stmt).unique())
+    words = f.words.strip()
+    if words:
+        tasks = [t for t in tasks if words in t.case.number or words in t.case.applicant.name
+                 or words in str((t.case.form or {}).get("姓名") or "")]
+    return tasks
+
+
+def applicant_line(case: Case) -> str:
+    """Who a queue row is for, as lists may show it: the 办事人, and for a form that names a person
+    (an enterprise's new employee) that person with the ID number masked (430104********1249)."""
+    from kuaiban.platform.personal_data import mask_id_number
+
+    form = case.form or {}
+    person, number = str(form.get("姓名") or ""), str(form.get("证件号码") or "")
+    line = case.applicant.name
+    if person and person != case.applicant.name:
+        line += f" · {person}"
+    if number:
+        line += f"（{mask_id_number(number)}）"
+    return line
 
 
 def task_with_case(session: Session, task_id: int) -> Task | None:
@@ -162,14 +204,6 @@ def item_rows(bundle: catalogue.Bundle) -> list[ItemRow]:
     return out
 
 
-def library_ids(session: Session, wenhaos: set[str]) -> dict[str, int]:
-    """The library document id of each 文号 the library holds (others are left out, not guessed)."""
-    keys = {w: docno.normalize(w) for w in wenhaos}
-    wanted = {k for k in keys.values() if k}
-    if not wanted:
-        return {}
-    found: dict[str, int] = {}
-    for doc_no, doc_id in session.execute(select(Document.doc_no, Document.id).where(Document.doc_no.in_(wanted))
-                                          .order_by(Document.id)):
-        found.setdefault(doc_no, doc_id)
-    return {w: found[k] for w, k in keys.items() if k in found}
+def library_ids(session: Session, doc_nos: set[str]) -> dict[str, int]:
+    """The library document id of each 文号 the library holds (the library's one resolver)."""
+    return document_ids(session, doc_nos)

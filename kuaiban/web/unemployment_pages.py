@@ -15,6 +15,7 @@ Chinese conflict message and the page shows the registration as it now is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Annotated
 
@@ -41,7 +42,7 @@ from kuaiban.web.page_support import (
     text,
     version_of,
 )
-from kuaiban.web.templating import render
+from kuaiban.web.templating import render, templates
 
 router = APIRouter(prefix="/unemployment", include_in_schema=False)
 
@@ -110,14 +111,29 @@ def _form_page(request: Request, user: User, values: dict[str, str], errors: lis
     today = _now().date()
     by_field: dict[str, str] = {}
     for e in errors:
-        by_field[e.field] = f"{by_field[e.field]}；{e.message}" if e.field in by_field else e.message
+        message = plain(e.message)
+        by_field[e.field] = f"{by_field[e.field]}；{message}" if e.field in by_field else message
     order = uv.field_order()
     summary = sorted(by_field.items(), key=lambda kv: order.get(kv[0], -1))
     return render(request, "unemployment/form.html", {
         "groups": uv.form_groups(), "values": values, "errors": by_field,
         "summary": [(code if code in order else "ue-form", message) for code, message in summary],
         "places": registration.place_bases_on(today), "limit": registration.decision_limit(today),
-        "channel": _channel(user), "declaration": registration.DECLARATION}, status=status, user=user)
+        "channel": _channel(user), "declaration": registration.DECLARATION},
+        status=status, user=user)
+
+
+# the form's macros are imported without the page's context: what they call is global
+templates.env.globals["region_levels"] = uv.region_levels
+templates.env.globals["date_for_input"] = uv.date_for_input
+templates.env.globals["today_iso"] = lambda: _now().date().isoformat()
+
+_CODE_IN_MESSAGE = re.compile(r"（[A-Z]{3}\d{3}）")
+
+
+def plain(message: str) -> str:
+    """A validation message without the specification's indicator codes (姓名（AAC003）→ 姓名)."""
+    return _CODE_IN_MESSAGE.sub("", message)
 
 
 def _confirm_page(request: Request, user: User, values: dict[str, str], errors: dict[str, str], *,
@@ -140,7 +156,7 @@ def apply_form(request: Request, s: SessionDep, user: Filer) -> Response:
 def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm) -> Response:
     """Three steps: ``check`` the form (back to it with every error, or on to the declaration),
     ``edit`` (back to the form from the declaration) and ``submit`` (signed: file it)."""
-    values = {k: str(form.get(k) or "") for k in (*uv.form_codes(), "place_basis", "signer")}
+    values = uv.values_from_post(form) | {k: str(form.get(k) or "") for k in ("place_basis", "signer")}
     step, agree = text(form, "step") or "check", form.get("agree") == "1"
     if step == "edit":
         return _form_page(request, user, values, [])
@@ -150,6 +166,10 @@ def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm)
                                              place_basis=basis)
     if errors:
         return _form_page(request, user, values, errors, status=422)
+    duplicate = registration.duplicate_of(s, record)  # before anyone signs anything
+    if duplicate:
+        return _form_page(request, user, values, [FieldError("AAC002" if record.get("AAC002") else "AAC044",
+                                                             "service", duplicate)], status=409)
     if step != "submit":
         return _confirm_page(request, user, values, {})
     sign_errors = {}
@@ -157,7 +177,7 @@ def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm)
         sign_errors["agree"] = ("请勾选：本人已阅读并签署上述书面承诺" if user.role == APPLICANT
                                 else "请勾选：申请人已当面阅读并签署上述书面承诺")
     if values.get("signer", "").strip() != record.get("AAC003"):
-        sign_errors["signer"] = f"签名须与姓名（AAC003）“{record.get('AAC003', '')}”一致"
+        sign_errors["signer"] = f"签名须与姓名“{record.get('AAC003', '')}”一致"
     if sign_errors:
         return _confirm_page(request, user, values, sign_errors, status=422)
     # not form_action: an invalid record goes back to the form with every error, other refusals to the
@@ -295,6 +315,7 @@ def _act(request: Request, s: Session, user: User, aaz341: str, form: str, value
 
     def again(errors: dict[str, str], status: int) -> Response:
         ids = FORM_FIELDS[form]
+        errors = {k: plain(v) for k, v in errors.items()}
         return render(request, "unemployment/review.html", _review_context(s, user, aaz341, read=True) | {
             "notice": None, "errors": {ids[k]: v for k, v in errors.items() if k in ids},
             "summary": [(ids.get(k, f"form-{form}"), v) for k, v in errors.items()], "failed": form,

@@ -13,26 +13,17 @@ Nothing here writes: submission, decision, follow-up and deregistration stay in 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy.orm import Session
 
-from kuaiban.library import queries
+from kuaiban.corpus.compilations import cite_line
+from kuaiban.library.clause_links import resolve
+from kuaiban.platform.citations import Clause, clause
 from kuaiban.platform.regions import region_name
 from kuaiban.unemployment.deregistration import ExitReason, exit_reasons
 from kuaiban.unemployment.records import FieldSpec, load_code_tables, load_record
-
-_SPACE = re.compile(r"\s+")
-
-
-def _squash(text: str) -> str:
-    return _SPACE.sub("", text)
-
-HUNAN = "hunan-hrss-2020.txt"
-PROBE = 16  # characters of a quote looked for in the paragraph an anchor points at
-SHANDONG = "shandong-2020.txt"
 
 # The application's 40 fields in the order a person fills them in. ADC201 is the national platform's
 # number: never typed on a local form (registration.application_errors refuses it there).
@@ -62,6 +53,7 @@ class FormField:
     hint: str
     maxlength: int | None
     inputmode: str | None = None
+    kind: str = "text"  # text | date (a date picker; posted YYYY-MM-DD, stored YYYYMMDD) | region (3 selects)
 
 
 @dataclass(frozen=True)
@@ -107,16 +99,77 @@ def _hint(f: FieldSpec) -> tuple[str, str | None]:
     return "；".join(hints), mode
 
 
+# Plain labels where the specification's name is a data-interface term (the code stays the field's name
+# in the record and its error's anchor; it is not shown).
+PLAIN_LABELS = {"AAB299": "户籍所在地", "AAF016": "常住地", "AAB301": "登记失业地（在哪里登记）",
+                "AJC090": "失业日期", "AAE127": "申请日期", "AAC002": "社会保障号码（一般与身份证号码相同）",
+                "ADC221": "登记失业地是", "ADC222": "是否同时申领失业保险金"}
+DATE_HINT = "点击选择日期"
+REGION_HINT = "逐级选择省、市、区县"
+
+
+def _is_date(f: FieldSpec) -> bool:
+    return any(c.name == "date" for c in f.checks)
+
+
 @cache
 def form_field(code: str) -> FormField:
-    """The form input of one application field."""
+    """The form input of one application field: plain label, a picker for dates and regions."""
     f = load_record("application").field(code)
     table = load_code_tables()[f.table] if f.table else None
     hint, mode = _hint(f)
+    label = PLAIN_LABELS.get(f.code, f.name)
     if table is not None and table.codes:
-        return FormField(f.code, f.name, f.required, "select", tuple(table.codes.items()), hint, None)
+        return FormField(f.code, label, f.required, "select", tuple(table.codes.items()), hint, None)
+    if table is not None and table.provider == "stdnum.cn.loc":
+        return FormField(f.code, label, f.required, "region", (), REGION_HINT, None, None, "region")
+    if _is_date(f):
+        extra = "；不晚于今天" if any(c.name == "not_future" for c in f.checks) else ""
+        return FormField(f.code, label, f.required, "date", (), DATE_HINT + extra, None, None, "date")
     control = "textarea" if (f.length or 0) >= 100 else "text"
-    return FormField(f.code, f.name, f.required, control, (), hint, f.length, mode)
+    return FormField(f.code, label, f.required, control, (), hint, f.length, mode)
+
+
+def date_for_input(value: str) -> str:
+    """YYYYMMDD (the record's form) as the date picker's YYYY-MM-DD; anything else as it is."""
+    v = (value or "").strip()
+    return f"{v[:4]}-{v[4:6]}-{v[6:]}" if len(v) == 8 and v.isdigit() else v
+
+
+def values_from_post(form) -> dict[str, str]:
+    """The form's values as the record spells them: a picked date YYYY-MM-DD → YYYYMMDD; a region from
+    the deepest of its three selects (区县, else 市, else 省)."""
+    values: dict[str, str] = {}
+    for code in form_codes():
+        f = form_field(code)
+        if f.kind == "region":
+            parts = [str(form.get(f"{code}.{level}") or "").strip() for level in ("county", "city", "province")]
+            values[code] = next((p for p in parts if p), str(form.get(code) or "").strip())
+        elif f.kind == "date":
+            v = str(form.get(code) or "").strip()
+            values[code] = v.replace("-", "") if len(v) == 10 and v[4] == "-" and v[7] == "-" else v
+        else:
+            values[code] = str(form.get(code) or "")
+    return values
+
+
+def region_levels(code: str | None) -> dict:
+    """The three selects of a region field: options of each level and the chosen code at each."""
+    from kuaiban.platform import regions
+
+    chosen = {"province": "", "city": "", "county": ""}
+    r = regions.region(code) if code else None
+    if r is not None:
+        for a in (*regions.ancestors(r.code), r):
+            if a.placeholder:
+                continue
+            level = {"province": "province", "city": "city"}.get(a.level, "county")
+            chosen[level] = a.code
+    provinces = regions.provinces()
+    cities = [c for c in regions.children(chosen["province"]) if c.level == "city"] if chosen["province"] else []
+    below = chosen["city"] or chosen["province"]
+    counties = [c for c in regions.children(below) if c.level == "county"] if below else []
+    return {"chosen": chosen, "province": provinces, "city": cities, "county": counties}
 
 
 @cache
@@ -149,17 +202,24 @@ def field_order() -> dict[str, int]:
 
 
 def code_name(code: str, value: object, kind: str = "application") -> str:
-    """A value as shown to people: a code with its name (``1 男性``), a region with its name."""
+    """A value as shown to people: a code's name (``男性``), a region's full name (湖南省长沙市芙蓉区),
+    a date as 2020年7月1日 — never the specification's codes."""
     text = "" if value is None else str(value)
     spec = load_record(kind)  # type: ignore[arg-type]
-    if not text or not spec.has(code) or not spec.field(code).table:
+    if not text or not spec.has(code):
         return text
-    table = load_code_tables()[spec.field(code).table]
+    f = spec.field(code)
+    if _is_date(f) and len(text) == 8 and text.isdigit():
+        return f"{text[:4]}年{int(text[4:6])}月{int(text[6:])}日"
+    if not f.table:
+        return text
+    table = load_code_tables()[f.table]
     if table.codes and text in table.codes:
-        return f"{text} {table.codes[text]}"
+        return table.codes[text]
     if table.provider == "stdnum.cn.loc":
-        name = region_name(text)
-        return f"{text} {name}" if name else text
+        from kuaiban.platform import regions
+
+        return regions.full_name(text) or region_name(text) or text
     return text
 
 
@@ -225,7 +285,7 @@ def exit_choices() -> list[ExitChoice]:
     out = []
     for r in exit_reasons().values():
         out.append(ExitChoice(r.code, r.name, r.group, ACTION_TEXT.get(r.action, r.action), _notice_text(r),
-                              f"{r.clause['wenhao']} {r.clause['clause']}（{r.clause['file'].split('/')[-1]}:"
+                              f"{r.clause['doc_no']} {r.clause['clause']}（{r.clause['file'].split('/')[-1]}:"
                               f"{r.clause['lines'][0]}）"))
     return out
 
@@ -243,44 +303,12 @@ def sub_reasons() -> tuple[str, ...]:
 # --------------------------------------------------------------------------- clauses quoted on the pages
 
 
-@dataclass(frozen=True)
-class Clause:
-    """A clause quoted on the pages: 文号, item, compilation file and line, verbatim text."""
-
-    key: str
-    wenhao: str
-    item: str
-    file: str
-    line: int
-    quote: str
-
-
-CLAUSES = (
-    Clause("who", "人社厅发〔2020〕3号", "一", HUNAN, 3393,
-           "劳动年龄内、有劳动能力、有就业要求、处于无业状态的城乡劳动者，可在户籍地或常住地办理失业登记。"
-           "本通知所指劳动年龄为年满16周岁（含）至依法享受基本养老保险待遇。"),
-    Clause("places", "人社厅发〔2020〕79号", "一（一）", SHANDONG, 5431,
-           "城乡失业人员可在户籍地、常住地、就业地、参保地进行失业登记。其中，就业地指失业人员失业前进行就业登记、"
-           "劳动用工备案的地点；参保地指失业人员失业前参加社会保险的地点。"),
-    Clause("channels", "人社厅发〔2020〕3号", "二", HUNAN, 3397,
-           "各地要采用线下渠道与线上渠道相结合的方式受理劳动者失业登记申请。"),
-    Clause("declaration", "人社厅发〔2020〕3号", "三", HUNAN, 3403,
-           "劳动者持本人有效身份证件，填写《失业人员登记表》（表样见附件1），提供个人基本信息和失业原因，"
-           "并由本人对填写信息真实性作出书面承诺。"),
-    Clause("proofs", "人社厅发〔2020〕79号", "一（二）", SHANDONG, 5433,
-           "全面推行告知承诺制……不得要求失业人员提供除本人身份证件以外其他证明原身份的有关证明，"
-           "不得要求提供终止或解除劳动关系证明……严禁以资料（材料）不全、未参保、不符合领金条件等理由拒绝登记。"),
-    Clause("limit7", "人社厅发〔2020〕3号", "三", HUNAN, 3405,
-           "各地可采取劳动者书面承诺的方式，在7个工作日内办结失业登记，以适当方式主动反馈办理结果。"),
-    Clause("limit3", "人社厅发〔2020〕79号", "一（三）", SHANDONG, 5435,
-           "要在3个工作日内办结失业登记申请，并在办理失业登记后5个工作日内，通过电话、短信等方式主动联系登记失业人员。"),
-    Clause("in_force", "人社厅发〔2020〕79号", "（落款 2020年7月20日）", SHANDONG, 5467,
-           "本通知自发文之日起执行。已有规定与本通知不一致的，按本通知执行。"),
-    Clause("no_refusal", "人社厅发〔2020〕3号", "八", HUNAN, 3455, "不得以人户分离、户籍不在本地等为由不予受理。"),
-    Clause("followup", "人社厅发〔2020〕79号", "一（四）", SHANDONG, 5437,
-           "要落实定期联系制度，每月开展1次跟踪调查……不能简单以连续3次拒绝接受公共就业服务、连续6个月无法取得联系为由，"
-           "注销失业人员失业登记。"),
-)
+# the clauses the pages quote, by the name the templates use → registry key (data/clauses/unemployment.yaml)
+PAGE_CLAUSES = {
+    "who": "ue_who", "places": "ue_places", "channels": "ue_channels", "declaration": "ue_declaration",
+    "proofs": "ue_proofs", "limit7": "ue_limit7", "limit3": "ue_limit3", "in_force": "ue_in_force",
+    "no_refusal": "ue_no_refusal", "followup": "ue_followup",
+}
 
 
 @dataclass(frozen=True)
@@ -290,31 +318,12 @@ class ClauseView:
 
     @property
     def source(self) -> str:
-        return f"{self.clause.file}:{self.clause.line}"
+        """Where the clause is printed, as a reader names it ("湖南汇编 第 N 行"), never a file name."""
+        return cite_line(self.clause.file, self.clause.lines[0])
 
 
 def clause_links(session: Session) -> dict[str, ClauseView]:
-    """Each quoted clause with its place in the library: /library/doc/<id>#l<line> when the document is
-    held and prints that paragraph from that compilation, the document alone when only the document is,
-    nothing (the compilation file and line are shown) when the library does not hold it."""
-    out: dict[str, ClauseView] = {}
-    docs: dict[str, object] = {}
-    for c in CLAUSES:
-        if c.wenhao not in docs:
-            try:
-                docs[c.wenhao] = queries.find_document(session, c.wenhao)
-            except queries.NotFound:
-                docs[c.wenhao] = None
-        doc = docs[c.wenhao]
-        url = None
-        if doc is not None:
-            url = f"/library/doc/{doc.id}"
-            printed_here = any(src.file == c.file and src.start_line <= c.line <= src.end_line
-                               for src in doc.sources)
-            # the paragraph holding the line: it starts there or is the last one starting before it
-            holding = max((line for _t, line, _h in doc.paragraphs if line <= c.line), default=None)
-            text = next((t for t, line, _h in doc.paragraphs if line == holding), "")
-            if printed_here and holding is not None and _squash(c.quote.split("……")[0])[:PROBE] in _squash(text):
-                url += f"#l{holding}"
-        out[c.key] = ClauseView(c, url)
-    return out
+    """Each quoted clause with its place in the library (the one resolver, kuaiban/library/clause_links.py):
+    the paragraph holding its line when the document is held and printed there, else the document, else
+    nothing (the compilation file and line are shown)."""
+    return {name: ClauseView(clause(key), resolve(session, clause(key)).url) for name, key in PAGE_CLAUSES.items()}

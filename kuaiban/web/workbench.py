@@ -13,16 +13,17 @@ task as it now is. Overdue tasks are marked by a text badge 已超期, not by co
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kuaiban.platform import access
+from kuaiban.platform import access, audit
 from kuaiban.platform.errors import Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
-from kuaiban.services import assignment, cases, ratings
-from kuaiban.services.models import RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case
+from kuaiban.services import assignment, cases, credit, ratings, region_config
+from kuaiban.services.models import CORRECTION, RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
     VERSION_MISSING,
@@ -39,10 +40,13 @@ router = APIRouter(prefix="/workbench", include_in_schema=False)
 
 QUEUE_TITLES = {"window": "待受理与待补正", REVIEWER: "待审核与待办结", SUPERVISOR: "本地区在办事项"}
 ACTION_NAMES = {"submit": "提交申请", "accept": "受理", "refuse": "不予受理", "correct": "补正通知",
+                "send_back": "退回窗口", "credit_record": "纳入信用记录", "credit_repair": "信用修复",
+                "commitment_consequence": "承诺不实的处理", "reject": "审核不通过", "lapse": "逾期未补正终止", "transfer": "转办",
                 "review": "审核", "complete": "办结", "supply": "补正材料", "case_status": "办件状态变更",
                 "verify_commitment": "核查承诺", "rate": "评价", "open_rectification": "启动差评整改",
                 "rectification": "差评整改"}
 DONE_MESSAGES = {**{k: f"已{v}。" for k, v in ACTION_NAMES.items()}, "correct": "补正通知已发出。",
+                 "case_accept": "已整件受理。", "credit_repaired": "信用修复已记录。", "case_review": "已整件审核通过。", "case_complete": "已整件办结。",
                  "verified": "核查结果已记录。", "advanced": "整改进度已记录。"}
 RECT_NOTES = {RECT_VERIFY: "核实情况", RECT_FIX: "整改情况", RECT_FEEDBACK: "反馈情况"}
 STAFF_ROLES = (WINDOW, REVIEWER, SUPERVISOR)
@@ -59,9 +63,10 @@ Staff = Annotated[User, _staff()]
 # ---------------------------------------------------------------- queues
 
 
-@router.get("", response_class=HTMLResponse)
-def queue_page(request: Request, s: SessionDep, user: Staff) -> Response:
-    tasks = views.queue(s, user)
+def _queue(request: Request, s, user: User, q: str = "", item: str = "", state: str = "", overdue: str = "",
+           *, done: str | None = None, credit_error: tuple[int, str] | None = None, status: int = 200) -> Response:
+    chosen = views.QueueFilter(q.strip()[:100], item.strip()[:200], state.strip(), overdue == "1")
+    tasks = views.queue(s, user, chosen)
     soon = cases.due_soon(s, user)
     late = cases.overdue(s, user)
     return render(request, "workbench/queue.html", {
@@ -70,7 +75,26 @@ def queue_page(request: Request, s: SessionDep, user: Staff) -> Response:
         "commitments": views.commitments_to_verify(s, user) if user.role in (REVIEWER, SUPERVISOR) else [],
         "rectifications": views.open_rectifications(s, user) if user.role == SUPERVISOR else [],
         "unassigned": assignment.unassigned_ids(s, tasks) if user.role == SUPERVISOR else set(),
-        "levels": ratings.LEVELS}, user=user)
+        "levels": ratings.LEVELS, "filter": chosen, "items": region_config.item_choices(),
+        "states": views.QUEUE_STATES[user.role], "applicant_line": views.applicant_line,
+        "credit_records": credit.records_in_scope(s, user) if user.role == SUPERVISOR else [],
+        "credit_error": credit_error, "notice": DONE_MESSAGES.get(done or "")}, status=status, user=user)
+
+
+@router.get("", response_class=HTMLResponse)
+def queue_page(request: Request, s: SessionDep, user: Staff, q: str = "", item: str = "", state: str = "",
+               overdue: str = "", done: str | None = None) -> Response:
+    return _queue(request, s, user, q, item, state, overdue, done=done)
+
+
+@router.post("/credit/{record_id}", response_class=HTMLResponse)
+def repair_credit(request: Request, record_id: int, s: SessionDep, user: Annotated[User, _staff("无法办理")],
+                  form: PostedForm) -> Response:
+    """信用修复 of a 告知承诺 credit record (supervisors of the case's region)."""
+    note = text(form, "note")
+    return form_action(s, lambda: credit.repair(s, user, record_id, note), "/workbench?done=credit_repaired#credit",
+                       lambda errors, status: _queue(request, s, user, credit_error=(record_id, next(iter(errors.values()))),
+                                                     status=status))
 
 
 def _detail(request: Request, template: str, ctx: dict, user: User, *, done: str | None = None,
@@ -94,7 +118,9 @@ def _task_context(s, user: User, task_id: int) -> dict:
     return {"task": task, "case": full, "overdue": views.is_overdue(task),
             "limit": views.limit_text(task.limit_kind, task.limit_value, task.limit_basis),
             "trail": views.audit_trail(s, case.id), "action_names": ACTION_NAMES,
-            "missing_status": cases.MISSING, "others": [t for t in full.tasks if t.id != task.id]}
+            "missing_status": cases.MISSING, "others": [t for t in full.tasks if t.id != task.id],
+            "lapsed": task.state == CORRECTION and task.correction_due is not None and task.correction_due < audit.now(),
+            "tomorrow": (audit.now().date() + dt.timedelta(days=1)).isoformat()}
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
@@ -103,19 +129,89 @@ def task_page(request: Request, task_id: int, s: SessionDep, user: Annotated[Use
     return _detail(request, "workbench/task.html", _task_context(s, user, task_id), user, done=done, values={})
 
 
+def _day(value: str) -> dt.date | str | None:
+    """A date input's value (YYYY-MM-DD), None when empty, or the Chinese problem with it."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return "请选择有效的日期"
+
+
 @router.post("/tasks/{task_id}", response_class=HTMLResponse)
 def task_action(request: Request, task_id: int, s: SessionDep, user: Annotated[User, _staff("无法办理")],
                 form: PostedForm) -> Response:
     action, reason, version = text(form, "action"), text(form, "reason"), version_of(text(form, "version"))
     missing = [str(m) for m in form.getlist("missing")]
     missing += [line.strip() for line in text(form, "missing_other").splitlines() if line.strip()]
+    due = _day(text(form, "correction_due"))
+    errors: dict[str, str] = {}
+    if version is None:
+        errors["version"] = VERSION_MISSING
+    if action == "correct":  # the applicant reads why, and until when (every problem at once)
+        if not reason:
+            errors["reason"] = "请填写补正原因（申请人将看到）"
+        if isinstance(due, str):
+            errors["correction_due"] = due
+    if action == "transfer":
+        agency = text(form, "agency")
+        return form_action(
+            s, lambda: cases.transfer(s, user, task_id, agency, reason, version=version),
+            f"/workbench/tasks/{task_id}?done=transfer",
+            lambda errors, status: _detail(request, "workbench/task.html", _task_context(s, user, task_id), user,
+                                           errors=errors, status=status, failed_action=action,
+                                           values={"reason": reason, "agency": agency}),
+            errors=errors or None)
     return form_action(
-        s, lambda: cases.act(s, user, task_id, action, version=version, reason=reason or None, missing=missing),
+        s, lambda: cases.act(s, user, task_id, action, version=version, reason=reason or None, missing=missing,
+                             correction_due=due if isinstance(due, dt.date) else None),
         f"/workbench/tasks/{task_id}?done={action}",
         lambda errors, status: _detail(request, "workbench/task.html", _task_context(s, user, task_id), user,
                                        errors=errors, status=status, failed_action=action,
-                                       values={"reason": reason}),
-        errors={"version": VERSION_MISSING} if version is None else None)
+                                       values={"reason": reason, "correction_due": text(form, "correction_due")}),
+        errors=errors or None)
+
+
+# ---------------------------------------------------------------- a whole case (整件办理)
+
+
+def _case_context(s, user: User, number: str) -> dict:
+    case = cases.get_case(s, user, number)
+    return {"case": case, "trail": views.audit_trail(s, case.id), "action_names": ACTION_NAMES,
+            "overdue": {t.id for t in case.tasks if views.is_overdue(t)},
+            "applicant": views.applicant_line(case), "steps": _case_steps(user, case)}
+
+
+def _case_steps(user: User, case) -> list[tuple[str, str, list]]:
+    """The whole-case actions this staff member can take now: (action, button, ready tasks)."""
+    out = []
+    for action in cases.CASE_STEPS:
+        step = cases.STEPS[action]
+        if step.role != user.role:
+            continue
+        ready = [t for t in case.tasks if t.state == step.source]
+        if ready:
+            out.append((action, f"整件{step.name}（{len(ready)} 个事项）", ready))
+    return out
+
+
+@router.get("/cases/{number}", response_class=HTMLResponse)
+def case_page(request: Request, number: str, s: SessionDep, user: Annotated[User, _staff("无法查看办件")],
+              done: str | None = None) -> Response:
+    return _detail(request, "workbench/case.html", _case_context(s, user, number), user, done=done)
+
+
+@router.post("/cases/{number}", response_class=HTMLResponse)
+def case_action(request: Request, number: str, s: SessionDep, user: Annotated[User, _staff("无法办理")],
+                form: PostedForm) -> Response:
+    action = text(form, "action")
+    excepted = [int(v) for v in form.getlist("except") if str(v).isdigit()]
+    return form_action(
+        s, lambda: cases.act_case(s, user, number, action, except_ids=excepted),
+        f"/workbench/cases/{number}?done=case_{action}",
+        lambda errors, status: _detail(request, "workbench/case.html", _case_context(s, user, number), user,
+                                       errors=errors, status=status))
 
 
 # ---------------------------------------------------------------- commitments

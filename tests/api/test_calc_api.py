@@ -62,3 +62,20 @@ def test_an_unknown_calculator_is_404_naming_the_known_ones(client) -> None:
     assert answer.status_code == 404
     assert answer.json()["field"] == "calculator"
     assert "pension_adjustment" in answer.json()["error"]
+
+
+def test_a_spec_calculator_answers_with_a_region_code_and_names_the_field_of_a_gap(client) -> None:
+    raw = {"region": 110000, "month": "2020-07", "contribution_months": 240, "benefit_month": 1}
+    answer = client.post("/api/calc/unemployment_benefit", json=raw)
+    assert answer.status_code == 200 and answer.json()["value"] == 1925.0
+    gap = client.post("/api/calc/unemployment_benefit", json=raw | {"month": "2020-06"})
+    assert gap.status_code == 422
+    assert gap.json()["field"] == "month" and gap.json()["detail"].startswith("month：没有规则覆盖 北京 2020-06")
+
+
+def test_listed_sources_carry_their_registry_key(client) -> None:
+    from kuaiban.platform.citations import registry
+
+    for listed in client.get("/api/calc").json()["calculators"]:
+        for source in listed["sources"]:
+            assert registry()[source["key"]].as_json() == {k: source[k] for k in ("doc_no", "article", "quote")}

@@ -59,7 +59,7 @@ def test_library_page_searches_and_links_to_documents(client):
 def test_document_page_shows_facts_and_sources(client):
     page = client.get("/documents/人社部发〔2020〕26号").text
     assert "人社服务快办行动" in page
-    assert "hunan-hrss-2020.txt" in page
+    assert "湖南汇编 第 " in page and ".txt" not in page  # sources by compilation name, never a file name
     assert "效力" in page
 
 
@@ -67,3 +67,17 @@ def test_health_answers_after_a_database_round_trip(client):
     r = client.get("/api/health")
     assert r.status_code == 200
     assert r.json()["status"] == "ok"
+
+
+def test_documents_carry_status_and_basis_on_the_day_asked(client):
+    doc = client.get("/api/documents/湘人社规〔2020〕3号", params={"as_of": "2020-05-15"}).json()
+    assert doc["status"] == "部分失效" and doc["as_of"] == "2020-05-15"
+    assert doc["status_basis"]["article"] == "一（二）" and doc["status_basis"]["source"] == "湖南汇编 第 5657 行"
+    assert any(u["label"] == "一（一）" and u["anchor"] == "s1-1" for u in doc["units"])
+    listed = client.get("/api/documents", params={"status": "尚未生效", "as_of": "2020-01-01"}).json()
+    assert listed and all(d["status"] == "尚未生效" for d in listed)
+
+
+def test_an_unknown_status_is_refused_naming_the_field(client):
+    r = client.get("/api/search", params={"q": "养老", "status": "作废"})
+    assert r.status_code == 422 and r.json()["field"] == "status"

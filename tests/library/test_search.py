@@ -181,7 +181,9 @@ def test_a_doc_no_lookup_respects_the_filters(index):
 def test_a_match_inside_an_article_is_cited_by_its_article_number(index):
     hit = index.search("通过互联网为劳动者求职和用人单位招用人员提供的服务")[0]
     assert (hit.doc_no, hit.article, hit.attachment) == ("人力资源社会保障部令第44号", 2, None)
-    assert hit.source == {"file": "hunan-hrss-2020.txt", "start_line": 6624, "end_line": 6626}
+    assert hit.source == {"file": "hunan-hrss-2020.txt", "start_line": 6624, "end_line": 6626,
+                          "name": "湖南汇编", "cite": "湖南汇编 第 6624–6626 行"}
+    assert hit.anchor == "art-2" and hit.citation.endswith("第2条，湖南汇编 第 6624–6626 行")
 
 
 def test_a_match_in_an_attachment_names_the_attachment(index):

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
 from kuaiban.db import DatabaseError, connect, make_engine, session_scope
 from kuaiban.library import ingest as ingest_module
 from kuaiban.library.ingest import ingest
-from kuaiban.library.models import ArticleRow, Document, DocumentSource, Link, Passage
-from kuaiban.library.queries import NotFound, find_article, find_document
+from kuaiban.library.models import ArticleRow, Document, DocumentSource, Link, Passage, UnitRow
+from kuaiban.library.queries import NotFound, detail, find_article, find_document, standing_on
 
 
 def _counts(engine) -> dict[str, int]:
     with session_scope(engine) as s:
         return {
             model.__tablename__: s.scalar(select(func.count()).select_from(model))
-            for model in (Document, DocumentSource, ArticleRow, Passage, Link)
+            for model in (Document, DocumentSource, ArticleRow, UnitRow, Passage, Link)
         }
 
 
@@ -32,6 +34,25 @@ def test_ingest_stores_documents_with_sources_and_passages(backend_url, small_co
         assert doc.doc_no == "法发〔2020〕20号"
         assert doc.sources[0].file == "court-national-provinces-2020.txt"
         assert doc.sources[0].start_line < doc.sources[0].end_line
+
+
+def test_ingest_stores_numbered_parts_validity_and_passages_that_point_at_parts(backend_url, small_corpus):
+    engine = connect(backend_url)
+    report = ingest(engine, small_corpus)
+    assert report.units == _counts(engine)["doc_units"] > report.documents
+    with session_scope(engine) as s:
+        doc = find_document(s, "人社部发〔2020〕40号")  # court-national-provinces-2020.txt:642–740
+        part = next(u for u in doc.units if u.label == "五")
+        assert (part.line, part.anchor) == (689, "s5")
+        passage = s.scalars(select(Passage).where(Passage.document_id == doc.id, Passage.unit == "五")).one()
+        assert passage.anchor == "s5" and "价格临时补贴" in passage.text
+        assert doc.valid_from == dt.date(2020, 5, 29) and doc.validity["measures"]
+        july = standing_on(doc, dt.date(2020, 7, 1))
+        assert july["status"] == "部分失效" and july["status_basis"]["article"] == "五"
+        shown = detail(s, doc, dt.date(2020, 7, 1))
+        assert shown["status"] == "部分失效" and shown["as_of"] == "2020-07-01"
+        cited = next(u["citation"] for u in shown["units"] if u["label"] == "五")
+        assert cited.startswith("《") and "（人社部发〔2020〕40号）五，法院及各省汇编 第 689" in cited
 
 
 def test_ingest_twice_updates_in_place_and_never_duplicates(backend_url, small_corpus):

@@ -42,7 +42,7 @@ def test_form_lists_each_field_once_and_marks_the_basic_information_required():
     assert {f.name for f in spec.fields if f.required} == set(FORM)
     assert {"name": "就业登记", "default_checked": False, "checkable": True, "automatic": False,
             "conditions": [], "line": 3737} in spec.services
-    assert spec.source["wenhao"] == "人社部发〔2021〕23号"
+    assert spec.source["doc_no"] == "人社部发〔2021〕23号"
 
 
 def test_a_form_field_the_bundle_does_not_have_is_refused_by_name(world):
@@ -93,7 +93,7 @@ def test_a_listed_certificate_may_be_replaced_by_a_signed_commitment_to_verify(w
         (c,) = case.commitments
         assert (c.item_name, c.certificate, c.signer) == ("职工参保登记", CERTIFICATE, "测试企业甲")
         assert "以本承诺代替该证明材料" in c.text and "人社厅发〔2020〕110号" in c.text
-        assert c.source["wenhao"] == "人社厅发〔2020〕110号" and c.source["seq"] == 3
+        assert c.source["doc_no"] == "人社厅发〔2020〕110号" and c.source["seq"] == 3
         assert len(c.signature) == 64 and c.verification_state == "待核查"
         assert {m.name: m.status for m in case.materials}[CERTIFICATE] == "承诺代替"
         assert case.materials_committed == 1
@@ -204,7 +204,9 @@ def test_correction_lists_every_missing_material_in_one_notice_and_restarts_the_
     with world.session() as s:
         assert cases.get_case(s, world.citizen, number).status == "待补正"
         case = cases.supply(s, world.citizen, number, {CERTIFICATE: "wage.pdf", SHARED: "contract.pdf"},
-                            at=dt.datetime(2020, 10, 9, 9))
+                            at=dt.datetime(2020, 10, 8, 9))
+        assert case.status == "待补正"  # a partial answer is kept; the task waits for the rest of its notice
+        case = cases.supply(s, world.citizen, number, {"加盖公章的申请表": "form.pdf"}, at=dt.datetime(2020, 10, 9, 9))
         assert case.status == "办理中"
     t = tasks_of(world, number)["1.1.5"]
     assert (t.state, t.started_at) == ("待受理", dt.datetime(2020, 10, 9, 9))
@@ -219,6 +221,10 @@ def test_a_material_the_notice_adds_or_asks_again_can_be_supplied(world):
         assert materials["加盖公章的申请表"] == "缺"
         case = cases.supply(s, world.citizen, number, {"加盖公章的申请表": "form.pdf"}, at=dt.datetime(2020, 10, 9, 9))
         assert {m.name: m.status for m in case.materials}["加盖公章的申请表"] == "已提交"
+    assert tasks_of(world, number)["1.1.5"].state == "待补正"  # the notice also asked for two others
+    with world.session() as s:
+        cases.supply(s, world.citizen, number, {CERTIFICATE: "wage.pdf", SHARED: "contract.pdf"},
+                     at=dt.datetime(2020, 10, 9, 10))
     assert tasks_of(world, number)["1.1.5"].state == "待受理"
 
 

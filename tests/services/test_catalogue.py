@@ -92,7 +92,7 @@ def test_bundles_agencies_notes_and_sources():
     assert bs[0].agencies == ("社保经办机构", "公共就业人才服务机构", "信息化管理机构", "劳动用工管理部门")
     assert bs[8].notes == () and bs[9].notes == ()
     for b in bs:
-        assert b.source.wenhao == "人社部发〔2020〕26号" and b.source.attachment == "附件1"
+        assert b.source.doc_no == "人社部发〔2020〕26号" and b.source.attachment == "附件1"
         assert extract.tidy(source_line(b.source).split("\t")[1]) == b.name
         codes = b.codes()
         assert all(c.count(".") == 2 for c in codes)
@@ -267,7 +267,7 @@ def test_hunan_catalogue_has_734_rows_numbered_without_gaps():
     cat = catalogue.public_catalogue()
     assert len(cat.rows) == 734
     assert [r.seq for r in cat.rows] == list(range(1, 735))
-    assert cat.source.wenhao == "湘政办发〔2020〕19号"
+    assert cat.source.doc_no == "湘政办发〔2020〕19号"
     assert Counter(r.relation for r in cat.rows) == {"独立项": 436, "子项": 245, "父项": 53}
     assert Counter(r.type for r in cat.rows) == {"依申请类": 448, "主动服务类": 286}
 
@@ -309,7 +309,7 @@ def test_which_certificate_of_which_item_a_commitment_may_replace():
     assert cs[3].sub_item == "职工参保登记" and cs[3].certificates == ("工资关系或工资审批手续复印件",)
     assert cs[16].sub_item == "建造师" and cs[16].certificates[-1] == "建筑业企业一级项目经理资质证书"
     assert cs[1].certificates[1] == "法定代表人（负责人）的身份证明、任职证明"
-    assert all(c.source.wenhao == "人社厅发〔2020〕110号" for c in cs.values())
+    assert all(c.source.doc_no == "人社厅发〔2020〕110号" for c in cs.values())
     assert Counter(c.unit for c in cs.values())["考试中心"] == 18
 
 

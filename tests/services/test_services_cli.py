@@ -24,7 +24,7 @@ def test_catalog_bundles_json():
     assert len(bundles) == 10
     for b in bundles:
         assert set(b) == {"name", "items", "agencies", "notes", "source"}
-        assert b["source"]["wenhao"] == "人社部发〔2020〕26号" and b["source"]["file"].endswith("hunan-hrss-2020.txt")
+        assert b["source"]["doc_no"] == "人社部发〔2020〕26号" and b["source"]["file"].endswith("hunan-hrss-2020.txt")
         for item in b["items"]:
             assert set(item) <= {"code", "name", "items"} and {"code", "name"} <= set(item)
     hiring = bundles[0]

@@ -210,7 +210,7 @@ def test_service_package_is_recorded_once_per_service(world):
         state = services_state(s, s.get(m.Registration, reg.id))
     provided = [x["key"] for x in state if x["provided_at"]]
     assert provided == ["policy_list"] and len(state) == 9
-    assert all(x["source"]["wenhao"] == "人社厅发〔2020〕3号" for x in state)
+    assert all(x["source"]["doc_no"] == "人社厅发〔2020〕3号" for x in state)
 
 
 # --------------------------------------------------------------------------- deregistration
@@ -222,7 +222,7 @@ def test_exit_reasons_are_the_code_table_each_with_clause_and_action():
     assert set(reasons) == set(table) and len(reasons) == 12  # 11 named grounds + 90 其他
     for code, reason in reasons.items():
         assert reason.name == table[code]
-        assert reason.clause["wenhao"] in ("人社厅发〔2020〕3号", "人社厅发〔2020〕79号")
+        assert reason.clause["doc_no"] in ("人社厅发〔2020〕3号", "人社厅发〔2020〕79号")
         assert reason.action in ("end", "record_employer", "record_business", "choose_sub_reason",
                                  "derived_refusals", "derived_unreachable", "local_ground")
     raw = yaml.safe_load((DATA / "unemployment" / "deregistration.yaml").read_text(encoding="utf-8"))

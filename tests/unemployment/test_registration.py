@@ -197,7 +197,7 @@ def test_person_still_enrolled_as_employed_is_flagged_not_refused(world, tmp_pat
         check = reg.register_check
         assert [e["unit_name"] for e in check["insurance"]] == ["样例有限公司"]  # the ended enrolment is not current
         assert check["employment"] == []  # 用工备案 ended 2020-06-30
-        assert "核实" in check["advice"] and check["source"]["wenhao"] == "人社厅发〔2020〕3号"
+        assert "核实" in check["advice"] and check["source"]["doc_no"] == "人社厅发〔2020〕3号"
         # the same register on a day when the filing was open
         on_june = check_status(SimulatedRegisters(s), person_id(12), dt.date(2020, 6, 1))
         assert len(on_june["employment"]) == 1

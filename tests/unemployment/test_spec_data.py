@@ -42,7 +42,7 @@ def test_every_field_cites_lines_that_print_its_code_and_name(kind):
             text = squeeze(cited_text(source))
             assert f.code in text, (f.code, source)
             assert squeeze(f.name) in text, (f.name, source)
-            assert source.wenhao in {"人社厅发〔2020〕3号", "鲁人社字〔2020〕39号", "人社厅发〔2020〕79号"}
+            assert source.doc_no in {"人社厅发〔2020〕3号", "鲁人社字〔2020〕39号", "人社厅发〔2020〕79号"}
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -74,7 +74,7 @@ def test_figures_for_october_2020(world):
     assert figures["registered_at_end"] == 2  # old and a; c died on 10-19
     assert figures["deregistered_by_reason"] == {"26": {"name": "死亡", "count": 1}}
     assert (figures["followed_up"], figures["follow_up_coverage"]) == (1, 0.5)  # old's follow-up was in September
-    assert figures["period"]["source"]["wenhao"] == "人社厅发〔2020〕79号"
+    assert figures["period"]["source"]["doc_no"] == "人社厅发〔2020〕79号"
 
 
 def test_statistics_are_limited_to_the_users_region(world):

@@ -120,7 +120,7 @@ def test_staff_of_another_region_and_other_citizens_are_refused(api):
 def test_reference_lists_and_openapi(api):
     client, _ = api
     reasons = client.get("/api/unemployment/exit-reasons").json()
-    assert len(reasons) == 12 and reasons[0]["clause"]["wenhao"] == "人社厅发〔2020〕3号"
+    assert len(reasons) == 12 and reasons[0]["clause"]["doc_no"] == "人社厅发〔2020〕3号"
     assert len(client.get("/api/unemployment/services").json()) == 9
     paths = client.get("/openapi.json").json()["paths"]
     assert paths["/api/unemployment/validate"]["post"]["summary"].startswith("校验失业登记申请信息")

@@ -50,6 +50,20 @@ def test_the_list_links_every_calculator(app_client):
         assert f'href="/calc/{name}"' in page and calc.title in page
 
 
+def test_the_list_groups_calculators_by_audience_and_theme_and_shows_no_code_names(app_client):
+    page = app_client.get("/calc").text
+    visible = re.sub(r"<[^>]+>", " ", page)  # the text a reader sees (links' targets aside)
+    for name in CALCULATORS:
+        assert name not in visible
+        assert page.count(f'href="/calc/{name}"') == 1  # listed once, by itself
+    audiences = {"citizens": "个人", "employers": "企业", "caseworkers": "经办人员"}
+    sections = dict(re.findall(r'<h2 id="aud-\d+">([^<]+)</h2>(.*?)</section>', page, re.S))
+    for name, calc in CALCULATORS.items():
+        section = sections[audiences[calc.audience]]
+        assert f'href="/calc/{name}"' in section
+        assert f"<h3>{calc.theme}</h3>" in section
+
+
 @pytest.mark.parametrize("name", sorted(CALCULATORS))
 def test_each_form_labels_every_field_and_links_every_clause_it_implements(app_client, name):
     calc = get(name)
@@ -62,7 +76,7 @@ def test_each_form_labels_every_field_and_links_every_clause_it_implements(app_c
         assert source(key).doc_no in clauses
     # every clause the calculators cite is in the library: each one links to its document
     assert clauses.count('class="clause-link"') == len(calc.sources)
-    assert len(re.findall(r'<a href="/library/doc/\d+(#(art-\d+|l\d+|att-\d+))?" class="clause-link"', clauses)) == len(calc.sources)
+    assert len(re.findall(r'<a href="/library/doc/\d+(#(art-\d+|l\d+|att-\d+|[sf][\d-]+))?" class="clause-link"', clauses)) == len(calc.sources)
 
 
 def test_bad_values_get_the_clis_message_next_to_each_field(app_client):
@@ -96,7 +110,7 @@ def test_the_answer_is_the_calculators_with_each_step_cited(app_client):
     assert steps.count('class="clause-link"') == len(expected["explanation"])
     for step in expected["explanation"]:
         assert step["text"] in steps
-    assert re.search(r'依据：<a href="/library/doc/\d+#(art-\d+|l\d+)" class="clause-link">湘人社规〔2020〕11号', steps)
+    assert re.search(r'依据：<a href="/library/doc/\d+#(art-\d+|l\d+|s[\d-]+)" class="clause-link">湘人社规〔2020〕11号', steps)
 
 
 def csv_bytes(rows: list[dict], encoding: str = "utf-8") -> bytes:
@@ -235,3 +249,9 @@ def test_browser_bad_value_fix_explanation_citation_and_csv_batch(page, screensh
     table = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
     assert float(table[0]["value"]) == expected["value"]
     assert table[1]["error"].startswith("pension_base：不能为负数")
+
+
+def test_a_ceiling_is_shown_as_one(app_client):
+    form = {"death_date": "2021-09-01", "status": "employed", "contribution_months": "59", "base_income": "3000"}
+    page = app_client.post("/calc/survivor_benefit", data=form).text
+    assert "最高 <strong>15000.0</strong>" in page and "（上限：" in page

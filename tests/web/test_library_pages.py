@@ -26,8 +26,8 @@ def test_search_shows_snippets_with_the_article_to_cite(app_client):
     assert "检索结果" in page
     assert "<mark>" in page  # the snippet marks the matched words
     assert RELIEF in page
-    assert re.search(r'href="/library/doc/\d+(#art-\d+)?"', page)
-    assert re.search(r"出处：\S+\.txt 第\d+–\d+行", page)
+    assert re.search(r'href="/library/doc/\d+(#(art-\d+|s[\d-]+))?"', page)  # at the article or numbered part
+    assert re.search(r"出处：湖南汇编 第 \d+(–\d+)? 行", page) and ".txt" not in page
 
 
 def test_filters_alone_browse_documents(app_client):
@@ -48,7 +48,7 @@ def test_document_page_has_article_anchors_sources_and_citations(app_client, liv
     page = app_client.get(f"/library/doc/{doc.id}").text
     assert f"<h1>{doc.title}</h1>" in page
     assert re.search(r'id="l\d+"', page)  # every paragraph is addressable by its compilation line
-    assert re.search(r"hunan-hrss-2020\.txt:\d+–\d+", page)
+    assert re.search(r"湖南汇编 第 \d+–\d+ 行", page) and ".txt" not in page
     assert "引用的文件" in page and re.search(r'<ul class="cites">.*href="/library/doc/\d+"', page, re.S)
 
 
@@ -107,7 +107,7 @@ def test_browser_search_filter_open_and_follow_a_citation(page, screenshot, chec
     page.locator("ol.hits li", has_text=RELIEF).locator("h3 a").click()
     page.wait_for_url(re.compile(r"/library/doc/\d+"))
     assert RELIEF in page.locator("dl.facts").inner_text()
-    assert page.locator(".source-ref").first.inner_text().startswith("hunan-hrss-2020.txt:")
+    assert page.locator(".source-ref").first.inner_text().startswith("湖南汇编 第 ")
     screenshot(page, "library-document")
     check_accessibility(page)
 
@@ -121,3 +121,44 @@ def test_browser_search_filter_open_and_follow_a_citation(page, screenshot, chec
     back = page.locator("ul.cited-by a[href='" + citing_url.replace(page.url.split("/library")[0], "") + "']")
     assert back.count() == 1  # the cited document lists the one we came from
     check_accessibility(page)
+
+
+def test_document_page_gives_the_status_on_the_day_asked_with_its_clause(app_client, live_db_url):
+    # hunan-hrss-2020.txt:5655/5657: the 2020 relief's two measures end in June and in April 2020
+    doc = first_doc(live_db_url, Document.doc_no == "湘人社规〔2020〕3号")
+    may = app_client.get(f"/library/doc/{doc.id}", params={"as_of": "2020-05-15"}).text
+    assert "效力（2020-05-15）" in may and "<strong>部分失效</strong>" in may
+    assert "湖南汇编 第 5657 行" in may  # the clause that ended: 一（二）
+    today = app_client.get(f"/library/doc/{doc.id}").text
+    assert "<strong>失效</strong>" in today and "阶段性措施均已到期" in today
+    assert 'id="s1-1"' in today and 'href="#s1-1"' in today  # each numbered part has its anchor
+    bad = app_client.get(f"/library/doc/{doc.id}", params={"as_of": "2020-13-01"})
+    assert bad.status_code == 422
+
+
+def test_document_page_lists_the_calculators_that_implement_it(app_client, live_db_url):
+    doc = first_doc(live_db_url, Document.doc_no == "人社部发〔2021〕18号")  # 遗属待遇暂行办法
+    page = app_client.get(f"/library/doc/{doc.id}").text
+    assert "实施本文件的计算器与服务" in page
+    assert 'href="/calc/survivor_benefit"' in page and "第四条" in page
+
+
+def test_a_hit_links_the_calculator_that_computes_its_answer(app_client):
+    page = app_client.get("/library", params={"q": "企业职工遗属待遇暂行办法 抚恤金"}).text
+    assert "可用计算器" in page and 'href="/calc/survivor_benefit"' in page
+
+
+def test_results_page_through_and_filter_on_validity_that_day(app_client):
+    first = app_client.get("/library", params={"region": "重庆"}).text
+    assert 'rel="next"' in first and "第 1–20 份" in first
+    second = app_client.get("/library", params={"region": "重庆", "page": "2"}).text
+    assert "第 21–40 份" in second and 'rel="prev"' in second
+    in_2020 = app_client.get("/library", params={"region": "湖南", "status": "尚未生效", "as_of": "2020-03-01"})
+    assert in_2020.status_code == 200 and "符合条件的文件" in in_2020.text
+    assert app_client.get("/library", params={"region": "湖南", "page": "x"}).status_code == 422
+
+
+def test_a_calculators_clause_links_to_the_numbered_part_that_holds_it(app_client):
+    # kuaiban/rules/sources.yaml hn_pa_flat: 湘人社规〔2020〕11号 二、调整标准（一） "退休人员每人每月增加基本养老金 50 元"
+    page = app_client.get("/calc/pension_adjustment").text
+    assert re.search(r'<a href="/library/doc/\d+#s2-1" class="clause-link">湘人社规〔2020〕11号', page)

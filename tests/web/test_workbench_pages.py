@@ -135,7 +135,7 @@ def test_accepting_redirects_to_the_task_with_its_new_state_and_audit_trail(desk
     r = post_action(client, task, "accept")
     assert r.status_code == 303 and r.headers["location"] == f"/workbench/tasks/{task}?done=accept"
     html = client.get(r.headers["location"]).text
-    assert "已受理。" in html and "已受理</strong>（版本 2）" in html
+    assert "已受理。" in html and '<strong class="state">已受理</strong>' in html and "版本" not in html
     trail = html.split('id="trail"')[1]
     assert "提交申请" in trail and "受理" in trail and "待受理 → 已受理" in trail and f"{region.window}（窗口人员）" in trail
 
@@ -145,7 +145,7 @@ def test_refusing_needs_a_reason_in_chinese(desk):
     task = task_ids(url, region, submitted(url, region))["1.1.5"]
     login(client, region.window)
     r = post_action(client, task, "refuse")
-    assert r.status_code == 422 and "不予受理须说明理由" in r.text and 'aria-describedby="reason-error"' in r.text
+    assert r.status_code == 422 and "不予受理须说明理由" in r.text and 'aria-describedby="refuse-reason-error"' in r.text
     assert post_action(client, task, "refuse", reason="不属于本机构受理范围（测试）").status_code == 303
 
 
@@ -158,8 +158,8 @@ def test_a_stale_form_shows_the_conflict_message_and_the_current_state(desk):
     r = client.post(f"/workbench/tasks/{task}", data={"csrf": csrf_of(stale), "action": "refuse", "version": "1",
                                                       "reason": "重复申请（测试）"})
     assert r.status_code == 409
-    assert "该事项已被他人处理（当前状态：已受理，版本 2，您看到的是版本 1），请刷新后重试" in r.text
-    assert "已受理</strong>（版本 2）" in r.text
+    assert "该事项已被他人处理（当前状态：已受理），您看到的是此前的状态，请刷新后重试" in r.text
+    assert '<strong class="state">已受理</strong>' in r.text and "版本" not in r.text
 
 
 def test_one_correction_notice_lists_every_missing_material(desk):
@@ -167,7 +167,8 @@ def test_one_correction_notice_lists_every_missing_material(desk):
     number = submitted(url, region, materials={SHARED: "contract.pdf"})
     task = task_ids(url, region, number)["1.1.5"]
     login(client, region.window)
-    r = post_action(client, task, "correct", missing=[SHARED], missing_other="营业执照副本（测试）\n")
+    r = post_action(client, task, "correct", missing=[SHARED], missing_other="营业执照副本（测试）\n",
+                    reason="合同须加盖公章（测试）")
     assert r.status_code == 303
     with session_scope(connect(url)) as s:
         (t,) = [t for t in cases.get_case(s, user(url, region.window), number).tasks if t.id == task]
@@ -269,11 +270,13 @@ def test_browser_correction_request_and_a_bad_rating_reach_the_supervisor(page, 
     check_accessibility(page, actions=["table.queue a"])
     screenshot(page, "workbench-queue")
     page.locator("table.queue").first.get_by_role("link", name=re.compile("职工参保登记")).click()
-    check_accessibility(page, actions=["#do-accept", "#missing_other", "#do-correct", "#reason"])
+    check_accessibility(page, actions=["#do-accept", "#missing_other", "#correct-reason", "#do-correct",
+                                       "#refuse-reason"])
     screenshot(page, "workbench-task")
     page.get_by_role("button", name="不予受理").click()  # without a reason: refused next to the field
-    assert page.locator("#reason-error").inner_text() == "不予受理须说明理由"
+    assert page.locator("#refuse-reason-error").inner_text() == "不予受理须说明理由"
     page.get_by_label("其他需补正的材料").fill("加盖公章的申请书（测试）")
+    page.get_by_label("补正原因").fill("申请书须加盖公章（测试）")
     page.get_by_role("button", name="发出补正通知").click()
     page.get_by_role("status").filter(has_text="补正通知已发出").wait_for()
     assert f"{CERTIFICATE}、加盖公章的申请书（测试）" in page.locator("dl.facts").inner_text()

@@ -1,14 +1,14 @@
 """失业保险关系跨省转移接续 (人社厅发〔2021〕85号): transfers, their steps, partner systems, outbox and inbox
 
 Revision ID: 0013_ui_transfer
-Revises: 0012_jobs
+Revises: 0011_services_ux
 Create Date: 2026-12-02 12:50:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0013_ui_transfer'
-down_revision = '0012_jobs'
+down_revision = '0011_services_ux'
 branch_labels = None
 depends_on = None
 

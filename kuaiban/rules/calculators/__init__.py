@@ -1,25 +1,27 @@
-"""The named calculators (政策计算器) behind `kuaiban calc`."""
+"""The named calculators (政策计算器) behind `kuaiban calc`.
+
+Two kinds, one contract: the specs of kuaiban/rules/specs/*.yaml (found by directory, loaded by
+declarative.py) and the calculators still written in Python here. A spec wins over a Python module of
+the same name, so converting a calculator is adding its spec and deleting its module.
+"""
 
 from __future__ import annotations
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, CalculatorError
 from kuaiban.rules.calculators.contribution_base import CALCULATOR as CONTRIBUTION_BASE
+from kuaiban.rules.calculators.declarative import load_specs
 from kuaiban.rules.calculators.pension_adjustment import CALCULATOR as PENSION_ADJUSTMENT
 from kuaiban.rules.calculators.residents_pension import RESIDENTS_CONTRIBUTION_SUBSIDY, RESIDENTS_PENSION
 from kuaiban.rules.calculators.social_insurance_relief import CALCULATOR as SOCIAL_INSURANCE_RELIEF
 from kuaiban.rules.calculators.stable_job_refund import CALCULATOR as STABLE_JOB_REFUND
-from kuaiban.rules.calculators.survivor_benefit import CALCULATOR as SURVIVOR_BENEFIT
-from kuaiban.rules.calculators.unemployment_benefit import CALCULATOR as UNEMPLOYMENT_BENEFIT
 from kuaiban.rules.calculators.work_injury_premium import CALCULATOR as WORK_INJURY_PREMIUM
 
-CALCULATORS: dict[str, Calculator] = {
+PYTHON_CALCULATORS: dict[str, Calculator] = {
     calc.name: calc
     for calc in (
         PENSION_ADJUSTMENT,
         CONTRIBUTION_BASE,
-        SURVIVOR_BENEFIT,
-        UNEMPLOYMENT_BENEFIT,
         SOCIAL_INSURANCE_RELIEF,
         STABLE_JOB_REFUND,
         WORK_INJURY_PREMIUM,
@@ -27,6 +29,7 @@ CALCULATORS: dict[str, Calculator] = {
         RESIDENTS_CONTRIBUTION_SUBSIDY,
     )
 }
+CALCULATORS: dict[str, Calculator] = PYTHON_CALCULATORS | load_specs()
 
 
 def get(name: str) -> Calculator:

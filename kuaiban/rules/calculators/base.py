@@ -17,6 +17,8 @@ import numpy as np
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.enums import Region
+from kuaiban.rules.expressions import plain_number
+from kuaiban.rules.regions import names, region_of
 from kuaiban.rules.sources import source
 from kuaiban.rules.system import tax_benefit_system
 
@@ -24,7 +26,16 @@ Columns = dict[str, np.ndarray]
 
 
 class CalculatorError(ValueError):
-    """Bad input or a case no rule covers; the message names the field or the gap."""
+    """Bad input or a case no rule covers; `.field` is the input at fault, as data.
+
+    The message still starts with the field (`字段：说明`, kuaiban/rules/messages.py), so a caller that
+    only has the text can tell; `field` defaults to that prefix.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field if field is not None else msg.field_of(message)
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,8 @@ def step(text: str, value: Any, source_key: str) -> dict[str, Any]:
     return {"text": text, "value": value, "source": source(source_key).as_json()}
 
 
-REGION_BY_NAME = {member.value: member for member in Region} | {member.name: member for member in Region}
+# every spelling of a province: 湖南, 湖南省, hunan, 430000 (county codes are resolved by region_of)
+REGION_BY_NAME = names()
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -79,6 +91,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
                 raise CalculatorError(msg.not_whole(name, raw))
             return int(raw)
         return float(raw)
+    if spec.type == "region" and isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)  # a GB/T 2260 code given as a JSON number: 430000
     if not isinstance(raw, str):
         raise CalculatorError(msg.not_string(name, raw))
     if spec.type == "date":
@@ -93,8 +107,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
             raise CalculatorError(msg.not_month(name, raw))
         return raw
     if spec.type == "region":
-        region = REGION_BY_NAME.get(raw.strip())
-        if region is None or region is Region.unknown:
+        region = region_of(raw)
+        if region is None:
             raise CalculatorError(msg.unknown_region(name, spec.choices, raw))
         return region
     if spec.type == "choice":
@@ -128,6 +142,11 @@ class Calculator:
     coverage: list[dict[str, str]] = field(default_factory=list)
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # page grouping: citizens | employers | caseworkers, and a Chinese theme
+    audience: str = ""
+    theme: str = ""
+    examples: tuple[dict[str, Any], ...] = ()  # worked {input, value} cases a page can show
+    spec: Any = None  # the loaded spec (kuaiban/rules/calculators/declarative.py) when written as one
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -138,6 +157,9 @@ class Calculator:
             "coverage": self.coverage,
             "sources": [source(key).as_json() | {"key": key} for key in self.sources],
             "notes": list(self.notes),
+            "audience": self.audience,
+            "theme": self.theme,
+            "examples": list(self.examples),
         }
 
     def parse(self, raw: Any) -> dict[str, Any]:
@@ -168,7 +190,7 @@ class Calculator:
         columns = self.to_variables(single_row(values), period)
         wanted = (*self.explain_variables, self.variable)
         computed = simulate(columns, period, wanted, count=1)
-        scalars = {name: float(array[0]) for name, array in computed.items()}
+        scalars = {name: scalar(array[0]) for name, array in computed.items()}
         value, details, steps = self.explain(values, scalars)
         return {
             "calculator": self.name,
@@ -179,10 +201,20 @@ class Calculator:
         }
 
 
+def scalar(item: Any) -> Any:
+    """One computed value for the explanation: a number as float; a date (a due date) or a text as itself."""
+    if isinstance(item, np.datetime64):
+        return date.fromisoformat(str(item.astype("datetime64[D]")))
+    if isinstance(item, date | str):
+        return item
+    return float(item)
+
+
 def enum_codes(enum, names: np.ndarray) -> np.ndarray:
     """OpenFisca enum indices for an array of member names (validated before)."""
     unique, inverse = np.unique(names.astype(str), return_inverse=True)
-    table = np.array([enum[name].index for name in unique], dtype=np.int16)
+    by_value = {member.value: member for member in enum}  # a spec's choices are the Chinese values
+    table = np.array([(by_value[name] if name in by_value else enum[name]).index for name in unique], dtype=np.int16)
     return table[inverse.reshape(-1)]
 
 
@@ -229,6 +261,26 @@ def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: i
     for name, array in variables.items():
         simulation.set_input(name, period, array)
     return {name: np.asarray(simulation.calculate(name, period)) for name in outputs}
+
+
+def parameters_at(instant: str):
+    """The parameters in force on `instant` (explanations take their figures from here, not literals)."""
+    return tax_benefit_system().parameters(instant)
+
+
+def took_effect(parameter, instant: str) -> date:
+    """The day the value of `parameter` (a Parameter, not a value) in force on `instant` took effect."""
+    return date.fromisoformat(next(at.instant_str for at in parameter.values_list if at.instant_str <= instant))
+
+
+def day_text(day: date) -> str:
+    """2020年7月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def num(value: float) -> str:
+    """A number as an explanation writes it: every digit kept (10056.93, not 10056.9), no exponent."""
+    return plain_number(value)
 
 
 def money(value: float) -> float:

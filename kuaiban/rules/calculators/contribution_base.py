@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, step, took_effect
 from kuaiban.rules.enums import Region
 from kuaiban.rules.system import tax_benefit_system
 
-# (region, year) -> (source key, where the figure starts)
+# (region, year) -> source key
 COVERED = {
-    (Region.hunan, 2020): ("hn_cb", "2020年度"),
-    (Region.chongqing, 2021): ("cq_cb", "2021年度"),
-    (Region.shanghai, 2020): ("sh_cb", "2020-07-01 起的社保年度"),
-    (Region.tianjin, 2020): ("tj_cb", "2020年7月起"),
+    (Region.hunan, 2020): "hn_cb",
+    (Region.chongqing, 2021): "cq_cb",
+    (Region.shanghai, 2020): "sh_cb",
+    (Region.tianjin, 2020): "tj_cb",
 }
 
 FIELDS = [
@@ -48,7 +48,7 @@ def _chongqing_unit_rules(year: int) -> list[dict[str, Any]]:
     p = tax_benefit_system().parameters(f"{year}-01-01").contribution_base.chongqing
     out = []
     if p.hardship_unit_floor is not None:
-        out.append(step(f"困难行业企业社会保险单位缴费基数下限为每月 {p.hardship_unit_floor:g} 元（单位缴费基数，"
+        out.append(step(f"困难行业企业社会保险单位缴费基数下限为每月 {num(p.hardship_unit_floor)} 元（单位缴费基数，"
                         "个人缴费基数仍按上述上下限）", float(p.hardship_unit_floor), "cq_2021_small_firms"))
     if p.small_firm_pension_unit_rate is not None:
         out.append(step(f"小微企业企业职工基本养老保险单位缴费比例为 {p.small_firm_pension_unit_rate:.0%}",
@@ -57,22 +57,26 @@ def _chongqing_unit_rules(year: int) -> list[dict[str, Any]]:
 
 
 def explain(values: dict[str, Any], r: dict[str, float]):
-    source_key, start = COVERED[(values["region"], values["year"])]
+    source_key = COVERED[(values["region"], values["year"])]
     wage, floor, cap = values["monthly_wage"], r["contribution_floor"], r["contribution_cap"]
+    # the figures' own date: a calendar year (2020年度) or a 社保年度 from a month (2020年7月起)
+    began = took_effect(tax_benefit_system().parameters.contribution_base.children[values["region"].name].floor,
+                        f"{values['year']}-12-31")
+    start = f"{began.year}年度" if (began.month, began.day) == (1, 1) else f"{began.year}年{began.month}月起"
     if wage < floor:
-        rule = f"月工资 {wage:g} 元低于下限 {floor:g} 元，按下限"
+        rule = f"月工资 {num(wage)} 元低于下限 {num(floor)} 元，按下限"
     elif wage > cap:
-        rule = f"月工资 {wage:g} 元高于上限 {cap:g} 元，按上限"
+        rule = f"月工资 {num(wage)} 元高于上限 {num(cap)} 元，按上限"
     else:
-        rule = f"月工资 {wage:g} 元在上下限之间，按实际工资"
+        rule = f"月工资 {num(wage)} 元在上下限之间，按实际工资"
     region = values["region"].value
     steps = [
-        step(f"{region}{start}缴费基数下限 {floor:g} 元/月", floor, source_key),
-        step(f"{region}{start}缴费基数上限 {cap:g} 元/月", cap, source_key),
+        step(f"{region}{start}缴费基数下限 {num(floor)} 元/月", floor, source_key),
+        step(f"{region}{start}缴费基数上限 {num(cap)} 元/月", cap, source_key),
         step(rule, money(r["contribution_base"]), source_key),
     ]
     if source_key == "tj_cb":
-        steps.append(step("天津标准自2020年7月起执行", None, "tj_cb_start"))
+        steps.append(step(f"天津标准自{began.year}年{began.month}月起执行", None, "tj_cb_start"))
     if values["region"] is Region.chongqing:
         steps.extend(_chongqing_unit_rules(values["year"]))
     details = {"floor": floor, "cap": cap, "clamped": wage < floor or wage > cap}
@@ -82,6 +86,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="contribution_base",
     title="社会保险月缴费基数（按上下限封顶保底）",
+    audience="caseworkers",
+    theme="社会保险缴费",
     unit="CNY/month",
     fields=FIELDS,
     variable="contribution_base",

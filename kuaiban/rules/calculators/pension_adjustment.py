@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.calculators.base import (
+    Calculator,
+    Columns,
+    Field,
+    day_text,
+    money,
+    num,
+    parameters_at,
+    step,
+)
 from kuaiban.rules.calculators.hardship import hardship_counties, in_hardship_area
 from kuaiban.rules.enums import PensionScheme, Region
 from kuaiban.rules.formulas import years_rounded_up
@@ -71,24 +81,30 @@ def explain(values: dict[str, Any], r: dict[str, float]) -> tuple[float, dict[st
 
 
 def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
+    p = parameters_at(f"{v['year']}-01-01").pension_adjustment.hunan
     if not r["hn_pa_in_scope"]:
-        text = f"退休日期 {v['retirement_date']} 晚于 2019-12-31，不在本次调整范围，增加额为 0"
+        text = f"退休日期 {v['retirement_date']} 晚于 {p.retired_by}，不在本次调整范围，增加额为 {num(0)}"
         return 0.0, {"in_scope": False}, [step(text, 0.0, "hn_pa_scope")]
     months = v["contribution_months"]
     years = int(years_rounded_up(np.array([months]))[0])
     county = v["county"]
-    listed = county in hardship_counties("hunan", "2020-01-01")
-    age_text = {23.0: "2019-12-31 前已满70周岁未满80周岁", 34.0: "2019-12-31 前已满80周岁", 0.0: "2019-12-31 前未满70周岁"}
+    listed = county in hardship_counties("hunan", f"{v['year']}-01-01")
+    cutoff, young, old = p.age_cutoff, num(p.age_70_from), num(p.age_80_from)
+    age_text = {float(p.age_70): f"{cutoff} 前已满{young}周岁未满{old}周岁", float(p.age_80): f"{cutoff} 前已满{old}周岁",
+                0.0: f"{cutoff} 前未满{young}周岁"}
+    base_month = date.fromisoformat(p.retired_by)
     steps = [
-        step(f"退休日期 {v['retirement_date']} 在 2019-12-31 及以前，属于调整范围", None, "hn_pa_scope"),
-        step("定额调整：每人每月 50 元", r["hn_pa_flat"], "hn_pa_flat"),
+        step(f"退休日期 {v['retirement_date']} 在 {p.retired_by} 及以前，属于调整范围", None, "hn_pa_scope"),
+        step(f"定额调整：每人每月 {num(p.flat)} 元", r["hn_pa_flat"], "hn_pa_flat"),
         step(
-            f"缴费年限 {months} 个月，计为 {years} 年（不满1年的记为1年）× 1.4 元 = {money(r['hn_pa_years'])} 元",
+            f"缴费年限 {months} 个月，计为 {years} 年（不满整年的按整年计）× {num(p.per_year)} 元 = "
+            f"{money(r['hn_pa_years'])} 元",
             money(r["hn_pa_years"]),
             "hn_pa_years",
         ),
         step(
-            f"2019年12月基本养老金 {v['pension_base']} 元 × 1.5% = {r['hn_pa_pct']:.4f} 元",
+            f"{base_month.year}年{base_month.month}月基本养老金 {num(v['pension_base'])} 元 × {num(p.rate * 100)}% = "
+            f"{num(r['hn_pa_pct'])} 元",
             r["hn_pa_pct"],
             "hn_pa_pct",
         ),
@@ -118,29 +134,35 @@ def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
 
 
 def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
+    p = parameters_at(f"{v['year']}-01-01").pension_adjustment.chongqing
     if not r["cq_pa_in_scope"]:
-        text = f"退休日期 {v['retirement_date']} 晚于 2020-12-31，不在本次调整范围，增加额为 0"
+        text = f"退休日期 {v['retirement_date']} 晚于 {p.retired_by}，不在本次调整范围，增加额为 {num(0)}"
         return 0.0, {"in_scope": False}, [step(text, 0.0, "cq_pa_scope")]
     months = v["contribution_months"]
     years = int(years_rounded_up(np.array([months]))[0])
     enterprise = v["scheme"] == "enterprise"
     county = v["county"]
-    listed = county in hardship_counties("chongqing", "2021-01-01")
+    listed = county in hardship_counties("chongqing", f"{v['year']}-01-01")
+    base_month = date.fromisoformat(p.retired_by)
+    revolution_by = date.fromisoformat(p.revolution_by)
+    early_by = date.fromisoformat(p.early_retired_by)
     steps = [
-        step(f"退休日期 {v['retirement_date']} 在 2020-12-31 及以前，属于调整范围", None, "cq_pa_scope"),
+        step(f"退休日期 {v['retirement_date']} 在 {p.retired_by} 及以前，属于调整范围", None, "cq_pa_scope"),
         step(
             "离休干部、建国前参加革命工作的退休老工人等不执行本办法；输入无法区分，按不属于这些人员计算",
             None,
             "cq_pa_excluded",
         ),
-        step("定额调整：每人每月 42 元", r["cq_pa_flat"], "cq_pa_flat"),
+        step(f"定额调整：每人每月 {num(p.flat)} 元", r["cq_pa_flat"], "cq_pa_flat"),
         step(
-            f"缴费年限 {months} 个月，计为 {years} 年（不足1年按1年，低于15年按15年）× 2 元 = {money(r['cq_pa_years'])} 元",
+            f"缴费年限 {months} 个月，计为 {years} 年（不足整年的按整年计，低于{num(p.min_years)}年按{num(p.min_years)}年）"
+            f"× {num(p.per_year)} 元 = {money(r['cq_pa_years'])} 元",
             money(r["cq_pa_years"]),
             "cq_pa_years",
         ),
         step(
-            f"2020年12月基本养老金 {v['pension_base']} 元 × 0.7%，四舍五入保留两位小数 = {r['cq_pa_pct']:.2f} 元",
+            f"{base_month.year}年{base_month.month}月基本养老金 {num(v['pension_base'])} 元 × {num(p.rate * 100)}%，"
+            f"四舍五入保留两位小数 = {r['cq_pa_pct']:.2f} 元",
             money(r["cq_pa_pct"]),
             "cq_pa_pct",
         ),
@@ -153,25 +175,25 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
     if enterprise:
         start = v.get("work_start_date")
         if start is None:
-            revolution_text = "未提供参加工作日期，1953年年底及以前参加革命工作的倾斜未计入"
+            revolution_text = f"未提供参加工作日期，{revolution_by.year}年年底及以前参加革命工作的倾斜未计入"
         else:
             early = "在" if r["cq_pa_revolution"] else "不在"
-            revolution_text = f"参加工作日期 {start} {early} 1953年年底及以前"
+            revolution_text = f"参加工作日期 {start} {early} {revolution_by.year}年年底及以前"
         steps += [
             step(
-                "适当倾斜按企业退休人员（调整范围第（一）项第1、2目）计算；被征地农转非人员和城镇超龄人员不享受",
+                "适当倾斜按企业退休人员（调整范围第（一）项所列企业退休人员）计算；被征地农转非人员和城镇超龄人员不享受",
                 None,
                 "cq_pa_scope",
             ),
             step(revolution_text, r["cq_pa_revolution"], "cq_pa_revolution"),
             step(
-                f"退休日期 {v['retirement_date']}；2005年12月31日前退休且缴费年限超过20年的，"
-                f"超过部分每年3元（计为 {years} 年）",
+                f"退休日期 {v['retirement_date']}；{day_text(early_by)}前退休且缴费年限超过"
+                f"{num(p.early_years_threshold)}年的，超过部分每年{num(p.early_per_year)}元（计为 {years} 年）",
                 r["cq_pa_early_retiree"],
                 "cq_pa_pre2006",
             ),
             step(
-                "企业退休军转干部补足到2020年年末全市企业退休人员平均养老金：汇编未给出该平均水平，未计入",
+                f"企业退休军转干部补足到{base_month.year}年年末全市企业退休人员平均养老金：汇编未给出该平均水平，未计入",
                 None,
                 "cq_pa_military",
             ),
@@ -179,11 +201,13 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
                  "cq_pa_enterprise_old_age"),
         ]
     else:
+        cutoff, age = p.age_cutoff, num(p.age_75_from)
+        first = day_text(date.fromisoformat(cutoff) + timedelta(days=1))
         note = (
-            "2020-12-31 及以前已满75周岁，每月再增加 50 元"
+            f"{cutoff} 及以前已满{age}周岁，每月再增加 {num(p.age_75_institution)} 元"
             if r["cq_pa_age75"]
-            else "2020-12-31 前未满75周岁；2021年1月1日及以后年满75周岁的，从年满75周岁之月起按每月100元增发"
-            "高龄人员养老金（不属于本次2021年1月起的增加额，未计入）"
+            else f"{cutoff} 前未满{age}周岁；{first}及以后年满{age}周岁的，从年满{age}周岁之月起按每月"
+            f"{num(p.old_age_pension_institution)}元增发高龄人员养老金（不属于本次调整的增加额，未计入）"
         )
         steps.append(step(note, r["cq_pa_age75"], "cq_pa_age75"))
     details = {
@@ -202,6 +226,8 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="pension_adjustment",
     title="退休人员基本养老金调整（月增加额）",
+    audience="citizens",
+    theme="养老保险待遇",
     unit="CNY/month",
     fields=FIELDS,
     variable="pension_adjustment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, parameters_at, step
 from kuaiban.rules.enums import Region
 
 FIRST_MONTH, LAST_MONTH = "2021-01", "2025-12"
@@ -52,20 +52,24 @@ def pension_variables(columns: Columns, period: str) -> Columns:
 
 
 def pension_explain(values: dict[str, Any], r: dict[str, float]):
+    p = parameters_at(f"{values['month']}-01").residents_pension.hunan
     if not r["residents_pension_eligible"]:
-        text = f"出生于 {values['birth_date']}，{values['month']} 尚未到年满60周岁的次月，不领取待遇"
+        text = f"出生于 {values['birth_date']}，{values['month']} 尚未到年满{num(p.pension_age)}周岁的次月，不领取待遇"
         return 0.0, {"eligible": False}, [step(text, 0.0, "hn_rp_eligibility")]
     years = values["contribution_years"]
     basic = values["basic_pension"]
+    extra_years = max(years - int(p.years_threshold), 0)
     steps = [
-        step(f"出生于 {values['birth_date']}，{values['month']} 已在年满60周岁的次月及以后；累计缴费满15年"
-             "（含补缴年限）的条件无法从输入判断，按已满足计算", None, "hn_rp_eligibility"),
-        step(f"基础养老金 {basic:g} 元/月（用户提供：最低标准由中央和省确定，市县可提高）", basic, "hn_rp_basic"),
-        step("65周岁及以上“适当倾斜”未规定数额，未计入", None, "hn_rp_basic"),
-        step(f"缴费 {years} 年（不含补缴），超过15年的 {max(years - 15, 0)} 年 × 2 元 = "
-             f"{money(r['residents_extra_years_pension'])} 元（省级标准，市县可提高）",
+        step(f"出生于 {values['birth_date']}，{values['month']} 已在年满{num(p.pension_age)}周岁的次月及以后；"
+             f"累计缴费满{num(p.min_contribution_years)}年（含补缴年限）的条件无法从输入判断，按已满足计算",
+             None, "hn_rp_eligibility"),
+        step(f"基础养老金 {num(basic)} 元/月（用户提供：最低标准由中央和省确定，市县可提高）", basic, "hn_rp_basic"),
+        step(f"{num(p.older_tilt_age)}周岁及以上“适当倾斜”未规定数额，未计入", None, "hn_rp_basic"),
+        step(f"缴费 {years} 年（不含补缴），超过{num(p.years_threshold)}年的 {extra_years} 年 × "
+             f"{num(p.per_extra_year)} 元 = {money(r['residents_extra_years_pension'])} 元（省级标准，市县可提高）",
              money(r["residents_extra_years_pension"]), "hn_rp_years"),
-        step(f"个人账户养老金 = {values['account_balance']:g} ÷ 139 = {money(r['residents_account_pension'])} 元",
+        step(f"个人账户养老金 = {num(values['account_balance'])} ÷ {num(p.account_divisor)} = "
+             f"{money(r['residents_account_pension'])} 元",
              money(r["residents_account_pension"]), "hn_rp_account"),
     ]
     details = {
@@ -96,10 +100,12 @@ def subsidy_explain(values: dict[str, Any], r: dict[str, float]):
     tier, value = values["tier"], money(r["residents_contribution_subsidy"])
     if values.get("back_paid"):
         return 0.0, {"tier": tier}, [step("补缴年限不享受政府的缴费补贴", 0.0, "hn_rp_subsidy_local")]
+    lowest = min(parameters_at(f"{values['year']}-01-01").residents_pension.hunan.tiers)
     steps = [step(f"缴费档次 {tier} 元", None, "hn_rp_tiers")]
-    if tier == 100:
-        steps.append(step("100元档次仅限重度残疾人、低保对象、特困人员等缴费困难群体（输入未核对）", None, "hn_rp_tiers"))
-    steps.append(step(f"政府缴费补贴 {value:g} 元/年", value, "hn_rp_subsidy"))
+    if tier == lowest:
+        steps.append(step(f"{num(lowest)}元档次仅限重度残疾人、低保对象、特困人员等缴费困难群体（输入未核对）", None,
+                          "hn_rp_tiers"))
+    steps.append(step(f"政府缴费补贴 {num(value)} 元/年", value, "hn_rp_subsidy"))
     steps.append(step("市州、县市区可对提高缴费档次的增加补贴：未规定数额，返回的是省定标准", None,
                       "hn_rp_subsidy_local"))
     return value, {"tier": tier}, steps
@@ -108,6 +114,8 @@ def subsidy_explain(values: dict[str, Any], r: dict[str, float]):
 RESIDENTS_PENSION = Calculator(
     name="residents_pension",
     title="湖南省城乡居民基本养老保险月待遇",
+    audience="citizens",
+    theme="养老保险待遇",
     unit="CNY/month",
     fields=PENSION_FIELDS,
     variable="residents_pension",
@@ -126,6 +134,8 @@ RESIDENTS_PENSION = Calculator(
 RESIDENTS_CONTRIBUTION_SUBSIDY = Calculator(
     name="residents_contribution_subsidy",
     title="湖南省城乡居民养老保险政府缴费补贴",
+    audience="caseworkers",
+    theme="养老保险待遇",
     unit="CNY/year",
     fields=SUBSIDY_FIELDS,
     variable="residents_contribution_subsidy",

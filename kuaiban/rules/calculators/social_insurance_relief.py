@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, num, step
 from kuaiban.rules.enums import EnterpriseSize, Region
 
 SIZES = tuple(member.name for member in EnterpriseSize)
 SME_LIKE = ("micro", "small", "medium", "individual_business")
 
 FIELDS = [
-    Field("region", "region", "参保地", choices=("湖南", "湖北")),
+    Field("region", "region", "参保地", choices=("湖南", "湖北", "上海")),
     Field("month", "month", "缴费所属月份（2020-02 至 2020-12）", unit="YYYY-MM"),
     Field("size", "choice", "单位划型：micro 微型 | small 小型 | medium 中型 | large 大型 | individual_business "
           "以单位身份参保的个体工商户 | other_unit 机关事业单位以外的其他单位 | public_institution 机关事业单位",
@@ -24,8 +24,8 @@ FIELDS = [
 
 
 def gap(values: dict[str, Any]) -> str | None:
-    if values["region"] not in (Region.hunan, Region.hubei):
-        return msg.not_covered("region", values["region"].value, "湖南、湖北")
+    if values["region"] not in (Region.hunan, Region.hubei, Region.shanghai):
+        return msg.not_covered("region", values["region"].value, "湖南、湖北、上海")
     if not "2020-02" <= values["month"] <= "2020-12":
         return msg.not_covered("month", values["month"], "2020-02 至 2020-12 阶段性减免期")
     for given, needed in (("payroll", "employer_rate"), ("employer_rate", "payroll")):
@@ -48,9 +48,17 @@ def to_variables(columns: Columns, period: str) -> Columns:
 def _sources(region: Region, size: str, month: str) -> list[tuple[str, str]]:
     """(source key, what it says for this case), in the order the rules were made."""
     if size == "public_institution":
-        key = "hn_relief_large" if region is Region.hunan else "nat_relief_hubei"
+        key = {Region.hunan: "hn_relief_large", Region.shanghai: "sh_relief_extension"}.get(region, "nat_relief_hubei")
         return [(key, "机关事业单位不在减免范围")]
     sme = size in SME_LIKE
+    if region is Region.shanghai:
+        start = ("nat_relief_provinces", "自2020年2月起免征中小微企业、减半征收大型企业等三项社会保险单位缴费")
+        if sme:
+            return [start] + ([("sh_relief_extension", "上海免征延长执行到2020年12月底")] if month >= "2020-07" else [])
+        if month <= "2020-04":
+            return [start]
+        return [("sh_relief_extension", "上海减半征收延长执行到2020年6月底" if month <= "2020-06" else
+                 "上海减半征收只延长到2020年6月底，此后不再减征")]
     if region is Region.hunan:
         if sme:
             return [("hn_relief_sme", "2020年2月至6月免征")] + (
@@ -82,7 +90,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
         details["waived_amount"] = amount
         details["employer_contribution"] = money(values["payroll"] * values["employer_rate"])
         steps.append(step(
-            f"减免金额 = 工资总额 {values['payroll']:g} × 单位费率 {values['employer_rate']:g}（用户提供）× {share:g} "
+            f"减免金额 = 工资总额 {num(values['payroll'])} × 单位费率 {num(values['employer_rate'])}（用户提供）× {num(share)} "
             f"= {amount} 元", amount, _sources(region, size, month)[-1][0]))
     return share, details, steps
 
@@ -90,6 +98,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="social_insurance_relief",
     title="2020年阶段性减免企业三项社会保险单位缴费（减免份额及金额）",
+    audience="employers",
+    theme="社会保险缴费",
     unit="share of employer contribution",
     fields=FIELDS,
     variable="social_insurance_relief_share",
@@ -103,9 +113,10 @@ CALCULATOR = Calculator(
     coverage=[
         {"region": "湖南", "dates": "2020-02 至 2020-12", "doc_no": "湘人社规〔2020〕3号、湘人社规〔2020〕10号"},
         {"region": "湖北", "dates": "2020-02 至 2020-12（全国文件上限）", "doc_no": "人社部发〔2020〕11号、49号"},
+        {"region": "上海", "dates": "2020-02 至 2020-12", "doc_no": "人社部发〔2020〕11号；上海 延长减免通知"},
     ],
     sources=("hn_relief_sme", "hn_relief_large", "hn_relief_extension", "nat_relief_provinces", "nat_relief_hubei",
-             "nat_relief_extension", "nat_relief_individual_business"),
+             "nat_relief_extension", "nat_relief_individual_business", "sh_relief_extension"),
     notes=("单位缴费费率不在这些文件中，减免金额需用户提供 employer_rate。",
            "湖北按全国文件允许的上限计算，并在结果中标明是上限。"),
 )

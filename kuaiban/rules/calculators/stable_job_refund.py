@@ -7,8 +7,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, step
+from kuaiban.rules.calculators.base import (
+    Calculator,
+    Columns,
+    Field,
+    day_text,
+    enum_codes,
+    money,
+    num,
+    parameters_at,
+    step,
+    took_effect,
+)
 from kuaiban.rules.enums import EnterpriseSize, Region, UnitKind
+from kuaiban.rules.sources import source
 from kuaiban.rules.system import tax_benefit_system
 
 START, END = date(2020, 9, 1), date(2020, 12, 31)
@@ -115,27 +127,28 @@ def _explain_2021(values: dict[str, Any], r: dict[str, float]):
     steps.append(step(f"单位类型 {UnitKind[kind].value}：{'属于' if in_scope else '不属于'}稳岗返还范围"
                       f"{'（社会团体、基金会等参照实施）' if kind == 'other_unit' else ''}", None,
                       "nat_2021_refund_units" if kind == "other_unit" else "nat_2021_refund"))
-    steps.append(step(f"统筹地区上年度失业保险基金滚存结余备付期限在 {p.fund_reserve_years:g} 年以上："
+    steps.append(step(f"统筹地区上年度失业保险基金滚存结余备付期限在 {num(p.fund_reserve_years)} 年以上："
                       f"{'是' if values['fund_reserve_ok'] else '否'}（用户提供）", None, "nat_2021_refund_fund"))
     steps.append(step(f"裁员率 = 上年度参保职工减少人数 {dec} / 参保职工 {insured} = {r['refund_layoff_rate']:.2%}"
                       "（文件未规定计算方法，按减少人数计算）；控制线即上年度全国城镇调查失业率控制目标 "
                       f"{cap:.2%}（汇编未给出数值，用户提供）", round(r["refund_layoff_rate"], 6), "nat_2021_refund"))
     if insured <= p.small_unit_employees:
-        steps.append(step(f"参保职工 {insured} 人（{p.small_unit_employees:g} 人及以下），裁员率不高于参保职工总数的 "
+        steps.append(step(f"参保职工 {insured} 人（{num(p.small_unit_employees)} 人及以下），裁员率不高于参保职工总数的 "
                           f"{p.small_unit_layoff_rate:.0%} 即可", None, "nat_2021_refund"))
     steps.append(step(f"裁员率条件{'满足' if r['refund_layoff_test'] else '不满足'}", None, "nat_2021_refund"))
     for name, what in (("blacklisted", "黑名单"), ("restructuring", "兼并重组等")):
         if name in values:
-            steps.append(step(f"人社部发〔2021〕29号 未规定{what}条件：所填此项未采用", None, "nat_2021_refund"))
+            steps.append(step(f"{source('nat_2021_refund').doc_no} 未规定{what}条件：所填此项未采用", None,
+                              "nat_2021_refund"))
     share, value = r["refund_general_share"], money(r["stable_job_refund_general"])
     eligible = bool(r["refund_general_eligible"])
     if not eligible:
-        steps.append(step("不符合稳岗返还条件，返还为 0", 0.0, "nat_2021_refund"))
+        steps.append(step(f"不符合稳岗返还条件，返还为 {num(0)}", 0.0, "nat_2021_refund"))
     else:
         sme = values["size"] in ("micro", "small", "medium")
         steps.append(step(f"{'中小微企业' if sme else '大型企业'}按不超过上年度实际缴纳失业保险费的 {share:.0%} 返还："
                           "返回的是上限", share, "nat_2021_refund"))
-        steps.append(step(f"返还金额上限 = 上年度实际缴纳失业保险费 {values['contributions_last_year']:g} × {share:g}"
+        steps.append(step(f"返还金额上限 = 上年度实际缴纳失业保险费 {num(values['contributions_last_year'])} × {num(share)}"
                           f" = {value} 元", value, "nat_2021_refund"))
     details = {"eligible": eligible, "share": share, "layoff_rate": round(r["refund_layoff_rate"], 6),
                "is_ceiling": eligible}
@@ -148,7 +161,10 @@ def explain(values: dict[str, Any], r: dict[str, float]):
     insured = values["insured_last_year"]
     dec, claim, cap = values["decrease_last_year"], values["claimants_last_year"], values["layoff_rate_cap"]
     kind = values["unit_kind"]
-    steps = [step("本文件自2020年9月1日起施行", None, "hn_refund_start")]
+    instant = values["application_date"].isoformat()
+    p = parameters_at(instant).stable_job_refund.hunan
+    began = took_effect(tax_benefit_system().parameters.stable_job_refund.hunan.general_share, instant)
+    steps = [step(f"本文件自{day_text(began)}起施行", None, "hn_refund_start")]
     scope_ok = not values["blacklisted"] and (
         kind in ("enterprise", "other_unit") if values["refund_type"] == "general" else kind == "enterprise")
     steps.append(step(
@@ -161,13 +177,13 @@ def explain(values: dict[str, Any], r: dict[str, float]):
         "hn_refund_layoff_rate"))
     steps.append(step("控制线由各地在不高于上年度全国城镇调查失业率控制目标的前提下自行确定，汇编未给出数值", cap,
                       "hn_refund_cap_local"))
-    if insured <= 30 and kind == "enterprise":
-        steps.append(step(f"参保职工 {insured} 人（30人及以下），裁员率放宽至不超过20%", None,
-                          "hn_refund_small_units"))
+    if insured <= p.small_unit_employees and kind == "enterprise":
+        steps.append(step(f"参保职工 {insured} 人（{num(p.small_unit_employees)}人及以下），裁员率放宽至不超过"
+                          f"{num(p.small_unit_layoff_rate * 100)}%", None, "hn_refund_small_units"))
     if claim / insured < cap:
         steps.append(step(
-            f"领金人数法裁员率低于控制线，还需上年度参保职工减少人数不超过总数的20%：{dec / insured:.2%}",
-            None, "hn_refund_layoff_rate"))
+            f"领金人数法裁员率低于控制线，还需上年度参保职工减少人数不超过总数的"
+            f"{num(p.claimant_method_decrease_limit * 100)}%：{dec / insured:.2%}", None, "hn_refund_layoff_rate"))
     steps.append(step(f"裁员率条件{'满足' if r['refund_layoff_test'] else '不满足'}", None, "hn_refund_layoff_rate"))
     ceiling = False
     if values["refund_type"] == "general":
@@ -175,30 +191,32 @@ def explain(values: dict[str, Any], r: dict[str, float]):
         sme = values["size"] in ("micro", "small", "medium") and kind == "enterprise"
         ceiling = bool(r["refund_general_eligible"]) and sme
         if not r["refund_general_eligible"]:
-            steps.append(step("不符合一般稳岗返还条件，返还为 0", 0.0, "hn_refund_general"))
+            steps.append(step(f"不符合一般稳岗返还条件，返还为 {num(0)}", 0.0, "hn_refund_general"))
         else:
-            why = ("不裁员或少裁员中小微企业，最高可提至100%：返回的是上限" if sme else
-                   "兼并重组、化解产能过剩、淘汰落后产能企业 70%" if values["restructuring"] else "一般标准 50%")
+            why = (f"不裁员或少裁员中小微企业，最高可提至{num(p.sme_share_ceiling * 100)}%：返回的是上限" if sme else
+                   f"兼并重组、化解产能过剩、淘汰落后产能企业 {num(p.restructuring_share * 100)}%"
+                   if values["restructuring"] else f"一般标准 {num(p.general_share * 100)}%")
             steps.append(step(f"返还比例：{why}", share, "hn_refund_general"))
-            steps.append(step(f"返还金额 = 上年度实际缴纳失业保险费 {values['contributions_last_year']:g} × {share:g}"
+            steps.append(step(f"返还金额 = 上年度实际缴纳失业保险费 {num(values['contributions_last_year'])} × {num(share)}"
                               f" = {value} 元", value, "hn_refund_general"))
-            steps.append(step("深度贫困地区企业返还60%的规定需深度贫困地区名单，汇编未给出，未计入", None,
-                              "hn_refund_poverty"))
+            steps.append(step(f"深度贫困地区企业返还{num(p.poverty_area_share * 100)}%的规定需深度贫困地区名单，"
+                              "汇编未给出，未计入", None, "hn_refund_poverty"))
         details = {"eligible": bool(r["refund_general_eligible"]), "share": share,
                    "layoff_rate": round(r["refund_layoff_rate"], 6), "is_ceiling": ceiling}
         return value, details, steps
     value = money(r["stable_job_refund_hardship"])
     steps.append(step(
         f"困难企业认定：连续亏损 {values['loss_months']} 个月，净利润同比下降 {values['net_profit_drop']:.0%}："
-        f"{'符合' if r['refund_hardship_test'] else '不符合'}（连续6个月亏损或下降超过20%）", None,
+        f"{'符合' if r['refund_hardship_test'] else '不符合'}（连续{num(p.hardship_loss_months)}个月亏损或下降超过"
+        f"{num(p.hardship_profit_drop * 100)}%）", None,
         "hn_refund_hardship_test"))
     if r["refund_hardship_eligible"]:
         ceiling = True
         steps.append(step(
-            f"困难企业稳岗返还不超过 6 × {values['monthly_unemployment_benefit']:g} × "
-            f"{values['avg_insured_oct_to_mar']:g} = {value} 元（上限）", value, "hn_refund_hardship"))
+            f"困难企业稳岗返还不超过 {num(p.hardship_months_ceiling)} × {num(values['monthly_unemployment_benefit'])} × "
+            f"{num(values['avg_insured_oct_to_mar'])} = {value} 元（上限）", value, "hn_refund_hardship"))
     else:
-        steps.append(step("不符合困难企业稳岗返还条件，返还为 0", 0.0, "hn_refund_hardship"))
+        steps.append(step(f"不符合困难企业稳岗返还条件，返还为 {num(0)}", 0.0, "hn_refund_hardship"))
     details = {"eligible": bool(r["refund_hardship_eligible"]), "layoff_rate": round(r["refund_layoff_rate"], 6),
                "is_ceiling": ceiling}
     return value, details, steps
@@ -207,6 +225,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="stable_job_refund",
     title="失业保险稳岗返还（湖南 2020 一般／困难企业；全国 2021 普惠性）",
+    audience="employers",
+    theme="稳岗与就业补贴",
     unit="CNY",
     fields=FIELDS,
     variable="stable_job_refund",

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, step
 from kuaiban.rules.enums import InjuryBasis, Region
 from kuaiban.rules.system import tax_benefit_system
 
@@ -70,30 +70,30 @@ def explain(values: dict[str, Any], r: dict[str, float]):
     in_reduction = values["month"] <= end_date[:7]
     if values["basis"] == "project":
         base_rate = float(_in_force(params.project_rate, instant).value)
-        steps = [step(f"工程建设项目按项目参保，基准费率为工程合同总造价的 {base_rate * 1000:g}‰", base_rate,
+        steps = [step(f"工程建设项目按项目参保，基准费率为工程合同总造价的 {num(base_rate * 1000)}‰", base_rate,
                       "hn_wi_project")]
-        amount_text = f"合同总造价 {values['contract_total']:g}"
+        amount_text = f"合同总造价 {num(values['contract_total'])}"
     else:
         cls = values["industry_class"]
         base_rate = float(_in_force(params.industry_rates, instant).value[cls - 1])
         steps = [step(f"{CLASS_NAMES[cls - 1]}类行业基准费率 {base_rate:.1%}", base_rate, "hn_wi_rates")]
-        amount_text = f"工资总额 {values['payroll']:g}"
+        amount_text = f"工资总额 {num(values['payroll'])}"
     current = values.get("current_rate")
     if current is None:
         if in_reduction:
             steps.append(step(f"阶段性降低费率期间（至{end_date}）现行费率低于基准费率的按现行费率：未提供本单位"
                               "现行费率，按基准费率计算，是上限", None, end_source))
     elif not in_reduction:
-        steps.append(step(f"阶段性降低费率期间已于{end_date}结束：所填现行费率 {current:g} 未采用，按基准费率",
+        steps.append(step(f"阶段性降低费率期间已于{end_date}结束：所填现行费率 {num(current)} 未采用，按基准费率",
                           base_rate, end_source))
     elif current < base_rate:
         steps.append(step(f"阶段性降低工伤保险费率执行至{end_date}", None, end_source))
-        steps.append(step(f"阶段性降低费率期间，现行费率 {current:g} 低于基准费率，按现行费率", rate,
+        steps.append(step(f"阶段性降低费率期间，现行费率 {num(current)} 低于基准费率，按现行费率", rate,
                           "hn_wi_reduction"))
     else:
-        steps.append(step(f"现行费率 {current:g} 不低于基准费率：所填现行费率未采用，按基准费率 {base_rate:g}",
+        steps.append(step(f"现行费率 {num(current)} 不低于基准费率：所填现行费率未采用，按基准费率 {num(base_rate)}",
                           base_rate, "hn_wi_reduction"))
-    steps.append(step(f"工伤保险费 = {amount_text} × {rate:g} = {premium} 元", premium,
+    steps.append(step(f"工伤保险费 = {amount_text} × {num(rate)} = {premium} 元", premium,
                       "hn_wi_project" if values["basis"] == "project" else "hn_wi_rates"))
     steps.append(step("各市州可在统一费率基础上浮动，浮动办法不在汇编中：按基准费率计算，未计浮动", None,
                       "hn_wi_float"))
@@ -103,6 +103,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 CALCULATOR = Calculator(
     name="work_injury_premium",
     title="湖南省工伤保险费（行业基准费率；工程项目1.8‰）",
+    audience="employers",
+    theme="社会保险缴费",
     unit="CNY",
     fields=FIELDS,
     variable="work_injury_premium",

@@ -196,10 +196,10 @@ class social_insurance_relief_share(Variable):
         sme_like = np.isin(size, [s.index for s in (*SME, EnterpriseSize.individual_business)])
         large_like = np.isin(size, [EnterpriseSize.large.index, EnterpriseSize.other_unit.index])
         share = np.zeros(enterprise.count)
-        for key in ("hunan", "hubei"):
+        for key in ("hunan", "hubei", "shanghai"):
             node = parameter_or_none(parameters, period.start, f"social_insurance_relief.{key}")
-            if node is None:
-                continue
+            if node is None or parameter_or_none(parameters, period.start, f"social_insurance_relief.{key}.sme") is None:
+                continue  # no relief in force there (a null closes the 2020 values)
             here = region == Region[key]
             share = np.where(here & sme_like, node.sme, share)
             share = np.where(here & large_like, node.large, share)

@@ -98,8 +98,8 @@ class hn_pa_age(Variable):
     def formula_2020(person, period, parameters):
         p = parameters(period.start).pension_adjustment.hunan
         birth = person("birth_date", period)
-        over_80 = turned_age_by(birth, 80, p.age_cutoff)
-        over_70 = turned_age_by(birth, 70, p.age_cutoff)
+        over_80 = turned_age_by(birth, int(p.age_80_from), p.age_cutoff)
+        over_70 = turned_age_by(birth, int(p.age_70_from), p.age_cutoff)
         amount = np.where(over_80, p.age_80, np.where(over_70, p.age_70, 0.0))
         return person("hn_pa_in_scope", period) * amount
 
@@ -243,7 +243,7 @@ class cq_pa_age75(Variable):
     def formula_2021(person, period, parameters):
         p = parameters(period.start).pension_adjustment.chongqing
         institution = person("pension_scheme", period) == PensionScheme.institution
-        aged = turned_age_by(person("birth_date", period), 75, p.age_cutoff)
+        aged = turned_age_by(person("birth_date", period), int(p.age_75_from), p.age_cutoff)
         return person("cq_pa_in_scope", period) * institution * aged * p.age_75_institution
 
 

@@ -16,6 +16,7 @@ class survivor_funeral_grant(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "丧葬补助金：上一年度城镇居民月人均可支配收入的2倍"
+    reference = ("sv_funeral",)
     unit = "currency-CNY"
 
     def formula_2021_09(person, period, parameters):
@@ -28,6 +29,7 @@ class survivor_months_by_contribution(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "按缴费年限确定的抚恤金发放月数（在职人员的月数，退休人员的最高月数）"
+    reference = ("sv_months_lt5", "sv_months_5_10", "sv_months_10_15", "sv_months_gt15", "sv_to_month")
 
     def formula_2021_09(person, period, parameters):
         p = parameters(period.start).survivor_benefit
@@ -48,6 +50,7 @@ class survivor_pension_months(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "抚恤金发放月数"
+    reference = ("sv_employed", "sv_retired", "sv_to_month")
 
     def formula_2021_09(person, period, parameters):
         p = parameters(period.start).survivor_benefit
@@ -63,6 +66,7 @@ class survivor_pension(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "抚恤金：发放月数 × 上一年度城镇居民月人均可支配收入"
+    reference = ("sv_employed", "sv_retired")
     unit = "currency-CNY"
 
     def formula_2021_09(person, period, parameters):
@@ -74,6 +78,7 @@ class survivor_benefit(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "遗属待遇合计（丧葬补助金＋抚恤金），缴费不足5年的不超过个人缴费之和"
+    reference = ("sv_funeral", "sv_employed", "sv_retired", "sv_cap_lt5", "sv_start")
     unit = "currency-CNY"
 
     def formula_2021_09(person, period, parameters):

@@ -1,4 +1,5 @@
-"""北京市失业保险金月发放标准（京人社发[2020]8号），自2020年7月1日起执行."""
+"""失业保险金月发放标准: 北京 by contribution band (京人社发[2020]8号, from 2020-07-01); 90 % of the local minimum
+wage in 湖南 (from 2020-03-01), 山东 (2020) and Chongqing's national key counties (渝人社办[2021]189号)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Person
 from kuaiban.rules.enums import Region
-from kuaiban.rules.formulas import MONTHS_PER_YEAR
+from kuaiban.rules.formulas import MONTHS_PER_YEAR, regional, round_fen
 
 
 class unemployment_benefit_beijing(Variable):
@@ -17,6 +18,7 @@ class unemployment_benefit_beijing(Variable):
     definition_period = DateUnit.MONTH
     label = "北京市失业保险金月发放标准"
     unit = "currency-CNY"
+    reference = ("bj_ub_1_5", "bj_ub_5_10", "bj_ub_10_15", "bj_ub_15_20", "bj_ub_20", "bj_ub_13th", "bj_ub_start")
 
     def formula_2020_07(person, period, parameters):
         p = parameters(period.start).unemployment_benefit.beijing
@@ -24,10 +26,10 @@ class unemployment_benefit_beijing(Variable):
         by_tier = np.select(
             [
                 months < p.min_years * MONTHS_PER_YEAR,
-                months < 5 * MONTHS_PER_YEAR,
-                months < 10 * MONTHS_PER_YEAR,
-                months < 15 * MONTHS_PER_YEAR,
-                months < 20 * MONTHS_PER_YEAR,
+                months < p.tier_2_from_years * MONTHS_PER_YEAR,
+                months < p.tier_3_from_years * MONTHS_PER_YEAR,
+                months < p.tier_4_from_years * MONTHS_PER_YEAR,
+                months < p.tier_5_from_years * MONTHS_PER_YEAR,
             ],
             [0.0, p.amount_1_to_5, p.amount_5_to_10, p.amount_10_to_15, p.amount_15_to_20],
             p.amount_20_plus,
@@ -36,13 +38,29 @@ class unemployment_benefit_beijing(Variable):
         return np.where(late & (by_tier > 0), p.amount_from_month_13, by_tier)
 
 
+class unemployment_benefit_minimum_wage_share(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "失业保险金标准占当地最低工资标准的比例（参保地有此规定时）"
+    reference = ("hn_ub_90", "sd_ub_90_2020_02", "sd_ub_90_2020_07", "cq_ub_90_key_counties")
+
+    def formula(person, period, parameters):
+        share = np.nan_to_num(regional(person, period, parameters, "unemployment_benefit.minimum_wage_share"))
+        chongqing_elsewhere = (person("region", period) == Region.chongqing) & ~person("national_key_county", period)
+        return np.where(chongqing_elsewhere, 0.0, share)
+
+
 class unemployment_benefit(Variable):
     value_type = float
     entity = Person
     definition_period = DateUnit.MONTH
     label = "失业保险金月发放标准（按参保地）"
     unit = "currency-CNY"
+    reference = ("bj_ub_start", "bj_ub_1_5", "hn_ub_90", "sd_ub_90_2020_07", "cq_ub_90_key_counties")
 
     def formula(person, period, parameters):
         region = person("region", period)
-        return np.where(region == Region.beijing, person("unemployment_benefit_beijing", period), 0.0)
+        by_wage = round_fen(person("unemployment_benefit_minimum_wage_share", period)
+                            * person("local_minimum_wage", period))
+        return np.where(region == Region.beijing, person("unemployment_benefit_beijing", period), by_wage)

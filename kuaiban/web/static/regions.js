@@ -2,8 +2,8 @@
 // Without script the page still works: the server renders the next level after each post.
 (function () {
   "use strict";
-  const box = document.querySelector("[data-regions-api]");
-  if (!box) return;
+  document.querySelectorAll("[data-regions-api]").forEach(wire);
+  function wire(box) {
   const api = box.dataset.regionsApi;
   const select = (level) => box.querySelector(`select[data-level="${level}"]`);
   const province = select("province"), city = select("city"), county = select("county");
@@ -41,5 +41,6 @@
     fill(county, regions, "请先选择上一级");
   });
   const hint = box.querySelector(".hint");
-  if (hint) hint.textContent = "个人填写户籍或常住地，单位填写注册地。逐级选择省、市、区县。";
+  if (hint && box.dataset.hint !== "keep") hint.textContent = box.dataset.field ? "逐级选择省、市、区县。" : "个人填写户籍或常住地，单位填写注册地。逐级选择省、市、区县。";
+  }
 })();

@@ -8,14 +8,29 @@
   var latest = 0;  // answers can arrive out of order: only the answer to the latest request is used
   var touched = {};  // fields left since the last answer was used
 
+  // the record as the specification spells it: a picked date without dashes, a region as its deepest choice
   function record() {
     var out = {};
-    form.querySelectorAll("[data-field] input, [data-field] select, [data-field] textarea").forEach(function (el) {
-      var v = el.value.trim();
-      if (v && el.name !== "place_basis") out[el.name] = v;
+    form.querySelectorAll("[data-field]").forEach(function (box) {
+      var code = box.getAttribute("data-field");
+      if (code === "place_basis") return;
+      var v = "";
+      if (box.hasAttribute("data-regions-api")) {
+        ["county", "city", "province"].some(function (level) {
+          var s = box.querySelector('[data-level="' + level + '"]');
+          if (s && s.value) { v = s.value; return true; }
+          return false;
+        });
+      } else {
+        var el = box.querySelector("input, select, textarea");
+        if (el) { v = el.value.trim(); if (el.type === "date") v = v.replace(/-/g, ""); }
+      }
+      if (v) out[code] = v;
     });
     return out;
   }
+
+  function plain(message) { return message.replace(/（[A-Z]{3}\d{3}）/g, ""); }
 
   function show(code, message) {
     var el = document.getElementById(code);
@@ -51,8 +66,9 @@
   form.addEventListener("focusout", function (event) {
     // focus moving to a button of the form: the form is being sent and the server checks everything
     if (event.relatedTarget && event.relatedTarget.form === form && event.relatedTarget.type === "submit") return;
-    var code = event.target && event.target.name;
-    if (!code || !form.querySelector('[data-field="' + code + '"]')) return;
+    var box = event.target && event.target.closest && event.target.closest("[data-field]");
+    var code = box && box.getAttribute("data-field");
+    if (!code) return;
     touched[code] = true;
     var asked = ++latest;
     var basis = form.querySelector("#place_basis");
@@ -64,7 +80,8 @@
         if (!answer || asked !== latest) return;
         var messages = {};
         answer.errors.forEach(function (e) {
-          messages[e.field] = messages[e.field] ? messages[e.field] + "；" + e.message : e.message;
+          var m = plain(e.message);
+          messages[e.field] = messages[e.field] ? messages[e.field] + "；" + m : m;
         });
         // the fields left, and any field already showing a message (so a fix clears it);
         // untouched empty fields are not flagged before the form is sent

@@ -1,0 +1,263 @@
+"""补贴项目 JSON API: the programs, what I may claim, claims (with an Excel staff list for employers), my
+payments; the caseworkers' queue with deadlines, the 公示 list and objections, stops; payment batches,
+their files and reconciliation; totals and overdue claims for supervisors. A thin layer over
+:mod:`kuaiban.programs`; staff see only their regions (:mod:`kuaiban.platform.access`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from kuaiban.api.services import SessionDep, UserDep
+from kuaiban.platform import access
+from kuaiban.platform.errors import Forbidden, Invalid
+from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
+from kuaiban.programs import claims, definitions, payroll
+from kuaiban.programs.models import Claim
+
+router = APIRouter(prefix="/api/programs", tags=["补贴项目"])
+MAX_STAFF_LIST = 1024 * 1024  # the edge limits a form or API body to 1 MiB anyway
+
+
+class Strict(BaseModel):
+    model_config = {"extra": "forbid"}
+
+
+class ClaimIn(Strict):
+    month: str = Field(description="申领月份 YYYY-MM")
+    facts: dict[str, Any] = Field(default_factory=dict, description="申请表，以项目申请表的字段名为键")
+    account: str = Field(description="收款账户（社会保障卡号或银行账号）")
+    commitment: bool = Field(False, description="已阅读并确认告知承诺（告知承诺类项目必填）")
+
+
+class ActIn(Strict):
+    outcome: Literal["pass", "refuse"]
+    note: str | None = None
+    months: int | None = Field(None, ge=1, le=240, description="核定的领取月数（汇编未规定期限的项目在最后一个审核环节填写）")
+    version: int | None = None
+
+
+class ObjectionIn(Strict):
+    text: str = Field(max_length=2000)
+
+
+class ResolveIn(Strict):
+    upheld: bool
+    note: str = Field(max_length=2000)
+
+
+class StopIn(Strict):
+    rule: str
+    month: str
+    note: str | None = None
+
+
+class PayrollIn(Strict):
+    program: str
+    region: str
+    month: str
+
+
+class ReturnedLine(Strict):
+    line: int
+    reason: str
+
+
+class ReconcileIn(Strict):
+    returned: list[ReturnedLine] = Field(default_factory=list, description="退票的凭证号和原因；其余视为已到账")
+
+
+class ReissueIn(Strict):
+    program: str
+    region: str
+
+
+def _staff(user: User) -> None:
+    if user.role == APPLICANT:
+        raise Forbidden("仅限经办人员")
+
+
+def _supervisor(user: User) -> None:
+    if user.role != SUPERVISOR:
+        raise Forbidden("仅限监督人员")
+
+
+# ------------------------------------------------------------------ everyone
+
+
+@router.get("", summary="全部补贴项目（依据、审核环节及时限、计算规则）")
+def list_programs() -> list[dict[str, Any]]:
+    return [definitions.describe(p) for p in definitions.programs().values()]
+
+
+@router.get("/publicity", summary="公示名单")
+def publicity(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    return claims.publicity_list(session, user)
+
+
+@router.post("/claims/{claim_id}/objections", summary="对公示中的申领提出异议")
+def object_to(claim_id: int, body: ObjectionIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    objection = claims.object_to(session, user, claim_id, body.text)
+    return {"id": objection.id, "claim": claim_id}
+
+
+# ------------------------------------------------------------------ citizens and employers
+
+
+@router.get("/offers", summary="我可以申领的项目")
+def offers(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    return claims.offers(session, user)
+
+
+@router.post("/{code}/claims", status_code=201, summary="申领（个人，或不需花名册的单位项目）")
+def submit(code: str, body: ClaimIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    claim = claims.submit(session, user, code, month=body.month, facts=body.facts, account=body.account,
+                          commitment=body.commitment)
+    return claims.claim_dict(session, claim)
+
+
+@router.post("/{code}/claims/upload", status_code=201, summary="单位申领：上传人员花名册（Excel）")
+def submit_with_staff_list(code: str, session: SessionDep, user: UserDep,
+                           month: Annotated[str, Form()], account: Annotated[str, Form()],
+                           staff_list: Annotated[UploadFile, File(description="人员花名册 .xlsx")],
+                           facts: Annotated[str, Form(description="申请表 JSON")] = "{}",
+                           commitment: Annotated[bool, Form()] = False) -> dict[str, Any]:
+    data = staff_list.file.read(MAX_STAFF_LIST + 1)
+    if len(data) > MAX_STAFF_LIST:
+        raise Invalid("人员花名册不能超过 1 MB", "staff_list")
+    try:
+        parsed = json.loads(facts or "{}")
+    except ValueError:
+        raise Invalid("申请表应为 JSON 对象", "facts") from None
+    if not isinstance(parsed, dict):
+        raise Invalid("申请表应为 JSON 对象", "facts")
+    claim = claims.submit(session, user, code, month=month, facts=parsed, account=account, commitment=commitment,
+                          staff_list=data)
+    return claims.claim_dict(session, claim)
+
+
+@router.get("/claims/mine", summary="我的申领")
+def my_claims(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    return [claims.claim_dict(session, c) for c in claims.my_claims(session, user)]
+
+
+@router.get("/payments/mine", summary="我的发放记录")
+def my_payments(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    return payroll.my_payments(session, user)
+
+
+@router.get("/claims/{claim_id}", summary="一件申领（本人，或管辖地区的经办人员）")
+def claim_detail(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    if user.role == APPLICANT:
+        return claims.claim_dict(session, claims.my_claim(session, user, claim_id))
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        from kuaiban.platform.errors import NotFound
+
+        raise NotFound(f"没有这件申领：{claim_id}", "claim")
+    access.require_serves(user, claim.region, f"申领 {claim_id}")
+    return claims.claim_dict(session, claim, staff=True)
+
+
+# ------------------------------------------------------------------ caseworkers
+
+
+@router.get("/queue", summary="审核队列（含办理时限）")
+def queue(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    _staff(user)
+    return claims.queue(session, user)
+
+
+@router.post("/claims/{claim_id}/act", summary="办理当前审核环节：通过或不通过")
+def act(claim_id: int, body: ActIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    _staff(user)
+    claim = claims.act(session, user, claim_id, outcome=body.outcome, note=body.note, months=body.months,
+                       version=body.version)
+    return claims.claim_dict(session, claim, staff=True)
+
+
+@router.post("/objections/{objection_id}/resolve", summary="核实公示异议")
+def resolve(objection_id: int, body: ResolveIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    objection = claims.resolve(session, user, objection_id, upheld=body.upheld, note=body.note)
+    return {"id": objection.id, "outcome": objection.outcome}
+
+
+@router.post("/claims/{claim_id}/close-publicity", summary="公示期满无异议：审核通过并生成发放计划")
+def close_publicity(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    _staff(user)
+    return claims.claim_dict(session, claims.close_publicity(session, user, claim_id), staff=True)
+
+
+@router.post("/claims/{claim_id}/stop", summary="停发、暂停或停发并追回")
+def stop(claim_id: int, body: StopIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    _staff(user)
+    claim = claims.stop(session, user, claim_id, rule=body.rule, month=body.month, note=body.note)
+    return claims.claim_dict(session, claim, staff=True)
+
+
+@router.post("/claims/{claim_id}/resume", summary="恢复发放")
+def resume(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    _staff(user)
+    return claims.claim_dict(session, claims.resume(session, user, claim_id), staff=True)
+
+
+# ------------------------------------------------------------------ payment
+
+
+@router.post("/payroll", summary="生成（或返回已有的）当月发放批次")
+def build_payroll(body: PayrollIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    batch, built = payroll.build(session, body.program, body.region, body.month, actor=user)
+    session.flush()
+    return payroll.batch_dict(batch) | {"built": built}
+
+
+@router.get("/batches", summary="发放批次")
+def list_batches(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    _staff(user)
+    return [payroll.batch_dict(b) for b in payroll.batches(session, user)]
+
+
+@router.get("/batches/{batch_id}", summary="一个发放批次及其明细")
+def batch_detail(batch_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    batch = payroll.get_batch(session, user, batch_id)
+    return payroll.batch_dict(batch) | {"items": payroll.lines_of(session, batch)}
+
+
+@router.get("/batches/{batch_id}/file", summary="发放文件（CSV 或 XLSX）",
+            response_class=FileResponse, responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
+def batch_file(batch_id: int, session: SessionDep, user: UserDep, format: Literal["csv", "xlsx"] = "csv") -> FileResponse:
+    batch = payroll.get_batch(session, user, batch_id)
+    files = payroll.export(session, batch)
+    media = "text/csv; charset=utf-8" if format == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return FileResponse(files[format], media_type=media, filename=f"batch-{batch.id}.{format}",
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+
+@router.post("/batches/{batch_id}/reconcile", summary="对账：登记退票，其余为已到账")
+def reconcile(batch_id: int, body: ReconcileIn, session: SessionDep, user: UserDep) -> dict[str, int]:
+    return payroll.reconcile(session, user, batch_id, {r.line: r.reason for r in body.returned})
+
+
+@router.post("/reissue", summary="退票重发：生成重发批次")
+def reissue(body: ReissueIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return payroll.batch_dict(payroll.reissue(session, user, body.program, body.region))
+
+
+# ------------------------------------------------------------------ supervisors
+
+
+@router.get("/totals", summary="按项目、地区、月份汇总的发放金额")
+def totals(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    _supervisor(user)
+    return payroll.totals(session, user)
+
+
+@router.get("/overdue", summary="超过办理时限的申领")
+def overdue(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    _supervisor(user)
+    return claims.overdue(session, user)

@@ -1,0 +1,554 @@
+"""The life of a claim (申领): submission with the cross-checks, the review steps on the working-day
+calendar, the 公示 and its objections, the decision with reasons and the schedule, stops and suspensions.
+
+Every function is one step in the caller's transaction: the change, its history row, its audit entry and
+its message (消息中心, each with its outbox row — the SMS channel) commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kuaiban.platform import access, audit, calendar, notifications
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
+from kuaiban.programs import definitions, eligibility
+from kuaiban.programs.definitions import Program
+from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, PaymentLine, Recovery
+from kuaiban.programs.registers import DEFAULT as REGISTERS
+from kuaiban.programs.registers import Registers, Unavailable
+from kuaiban.programs.staff_list import read as read_staff_list
+
+OPEN = ("reviewing", "publicity")
+STATUS_NAMES = {"reviewing": "审核中", "publicity": "公示中", "approved": "审核通过，按月发放",
+                "refused": "审核不通过", "stopped": "已停发", "suspended": "暂停发放", "ended": "发放期满"}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def month_add(month: str, n: int) -> str:
+    y, m = int(month[:4]), int(month[5:7]) - 1 + n
+    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _applicant(session: Session, user: User) -> Applicant:
+    if user.role != APPLICANT or user.applicant_id is None:
+        raise Forbidden("只有个人或单位的办事账号可以申领")
+    return session.get(Applicant, user.applicant_id)
+
+
+def _event(session: Session, claim: Claim, step: str, outcome: str, note: str | None, actor: User | None,
+           at: dt.datetime) -> None:
+    session.add(ClaimEvent(claim_id=claim.id, step=step, outcome=outcome, note=note,
+                           actor_id=actor.id if actor else None, at=at))
+
+
+def _notify(session: Session, claim: Claim, kind: str, title: str, text: str, at: dt.datetime) -> None:
+    notifications.post(session, kind=kind, title=title, text=text, applicant=claim.applicant_id,
+                       link=f"/programs/claims/{claim.id}", ref=f"program-claim-{claim.id}", at=at)
+
+
+def _due(program: Program, index: int, start: dt.datetime) -> dt.date | None:
+    days = program.steps[index].working_days
+    return calendar.deadline(start, working_days=days) if days else None
+
+
+def _check_form(program: Program, facts: dict[str, Any]) -> dict[str, Any]:
+    errors, clean = [], {}
+    known = {f.name for f in program.form}
+    for name in sorted(set(facts) - known):
+        errors.append({"field": name, "detail": "本项目的申请表没有这一项"})
+    for f in program.form:
+        raw = facts.get(f.name)
+        if raw is None or raw == "":
+            if f.required:
+                errors.append({"field": f.name, "detail": f"请填写{f.label}"})
+            continue
+        try:
+            clean[f.name] = _value(f, raw)
+        except ValueError as exc:
+            errors.append({"field": f.name, "detail": f"{f.label}{exc}"})
+    if errors:
+        raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
+    return clean
+
+
+def _value(f: definitions.FormField, raw: Any) -> Any:
+    if f.type == "integer":
+        if isinstance(raw, bool) or not re.fullmatch(r"\d+", str(raw).strip()):
+            raise ValueError("应为非负整数")
+        return int(str(raw).strip())
+    if f.type == "number":
+        try:
+            value = float(str(raw).strip())
+        except ValueError:
+            raise ValueError("应为数字") from None
+        if value < 0:
+            raise ValueError("不能为负数")
+        return value
+    if f.type == "month":
+        if not _MONTH.match(str(raw).strip()):
+            raise ValueError("应为年月，如 2020-07")
+        return str(raw).strip()
+    if f.type == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(raw).strip()):
+            raise ValueError("应为日期，如 2020-07-01")
+        try:
+            return dt.date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError:
+            raise ValueError("不是有效的日期") from None
+    if f.type == "boolean":
+        if raw in (True, "true", "1", "是", "on"):
+            return True
+        if raw in (False, "false", "0", "否"):
+            return False
+        raise ValueError("应为“是”或“否”")
+    if f.type == "choice" and str(raw) not in f.choices:
+        raise ValueError(f"应为以下之一：{'、'.join(f.choices)}")
+    return str(raw).strip()
+
+
+# ---------------------------------------------------------------- what I may claim
+
+
+def offers(session: Session, user: User) -> list[dict[str, Any]]:
+    """The programs this applicant may claim where they live, with what already happened to their claims."""
+    applicant = _applicant(session, user)
+    audience = "citizens" if applicant.kind == "citizen" else "employers"
+    mine = {c.program: c for c in session.scalars(select(Claim).where(Claim.applicant_id == applicant.id)
+                                                  .order_by(Claim.id))}
+    out = []
+    for program in definitions.programs().values():
+        if program.audience != audience or not applicant.region or not program.covers(applicant.region):
+            continue
+        claim = mine.get(program.code)
+        out.append({"code": program.code, "name": program.name, "available": eligibility.available(program),
+                    "claim": ({"id": claim.id, "status": claim.status, "status_name": STATUS_NAMES[claim.status]}
+                              if claim else None)})
+    return out
+
+
+# ---------------------------------------------------------------- submission
+
+
+def submit(session: Session, user: User, code: str, *, month: str, facts: dict[str, Any],
+           account: str | None = None, commitment: bool = False, staff_list: bytes | None = None,
+           registers: Registers = REGISTERS, at: dt.datetime | None = None) -> Claim:
+    """A claim, checked and decided as far as the program lets the system decide.
+
+    Refused outright (nothing written) for bad input: every wrong field at once. A claim the rules or a
+    register show is not due is written and refused, with the reasons, and the claimant is told by a
+    message with the SMS channel (京人社发[2020]8号 四)."""
+    at = at or audit.now()
+    program = definitions.get(code)
+    applicant = _applicant(session, user)
+    region = applicant.region
+    if program.audience == "employers" and applicant.kind != "enterprise":
+        raise Forbidden(f"{program.name}由用人单位申领")
+    if program.audience == "citizens" and applicant.kind != "citizen":
+        raise Forbidden(f"{program.name}由个人申领")
+    if not region or not program.covers(region):
+        raise Invalid(f"{program.name}不在您所在地区（{_label(region)}）实施", "region")
+    if not _MONTH.match(month or ""):
+        raise Invalid("申领月份应为年月，如 2020-07", "month")
+    if (program.claim_from and month < program.claim_from) or (program.claim_until and month > program.claim_until):
+        raise Invalid(f"{program.name}的申领期为 {program.claim_from or '—'} 至 {program.claim_until or '—'}", "month")
+    clean, problems = {}, []
+    try:
+        clean = _check_form(program, facts)
+    except Invalid as exc:
+        problems += exc.errors or [{"field": exc.field, "detail": exc.message}]
+    if program.staff_list:  # the form and the staff list checked together: every problem at once
+        try:
+            if not staff_list:
+                raise Invalid("请上传人员花名册（Excel）", "staff_list")
+            staff = read_staff_list(staff_list)
+            clean["staff_count"] = len(staff)
+            clean["_staff"] = staff
+        except Invalid as exc:
+            problems += exc.errors or [{"field": exc.field, "detail": exc.message}]
+    if problems:
+        raise Invalid(problems[0]["detail"], problems[0]["field"], errors=problems)
+    if program.claim_type == "commitment" and not commitment:
+        raise Invalid("请阅读并确认个人承诺", "commitment")
+    if program.payment_to and not (account or "").strip():
+        raise Invalid(f"请填写收款账户（{program.payment_to}）", "account")
+    # once only (只能申领享受一次), or not beside another benefit; a monthly program once a month
+    same = select(Claim.id).where(Claim.applicant_id == applicant.id, Claim.status != "refused")
+    once = same.where(Claim.program.in_((program.code, *program.exclusive_with))) if program.once_only else \
+        same.where(Claim.program.in_(program.exclusive_with)).union(
+            same.where(Claim.program == program.code, Claim.month == month))
+    taken = session.scalar(once.limit(1))
+    if taken is not None:
+        raise Conflict(f"{program.name}只能申领一次（按月申领的每月一次），或与已申领的待遇不能同时享受"
+                       f"（申领编号 {taken}）", "program")
+    answer = eligibility.compute(program, region=region, month=month, nth=1, facts=_public(clean))
+    claim = Claim(program=program.code, applicant_id=applicant.id, region=region, month=month, status="reviewing",
+                  step=0, facts=clean, commitment=program.commitment if commitment else None,
+                  account=(account or "").strip() or None, flags=[], monthly_fen=eligibility.to_fen(answer["value"]),
+                  explanation=answer["explanation"], reasons=[], version=1, created_at=at)
+    session.add(claim)
+    session.flush()
+    _event(session, claim, "received", "received", None, user, at)
+    audit.record(session, "program_claim_submitted", "program_claim", claim.id, actor=user, at=at,
+                 program=program.code, month=month)
+    _notify(session, claim, "program_received", f"{program.name}申领已收到",
+            f"您的{program.name}申领（编号 {claim.id}）已收到，正在审核。", at)
+    reasons = _refusals(session, program, claim, applicant, answer, registers)
+    if reasons:
+        _refuse(session, program, claim, reasons, None, at)
+        return claim
+    claim.step_due = _due(program, 0, at)
+    if program.steps[0].role == "system" and not claim.flags:
+        _pass_step(session, program, claim, None, "系统比对通过", at, months=None)
+    return claim
+
+
+def _public(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts without the engine's own entries (``_months``, ``_staff``)."""
+    return {k: v for k, v in facts.items() if not k.startswith("_")}
+
+
+def _label(region: str | None) -> str:
+    from kuaiban.platform import regions
+
+    return regions.label(region) if region else "未填写"
+
+
+def _refusals(session: Session, program: Program, claim: Claim, applicant: Applicant, answer: dict,
+              registers: Registers) -> list[str]:
+    reasons = []
+    if eligibility.to_fen(answer["value"]) <= 0:
+        reasons.append("按政策计算，您不符合领取条件：" + "；".join(
+            s["text"] for s in answer["explanation"] if s.get("text")))
+    subject = applicant.id_number or ""
+    for check in program.cross_checks:
+        try:
+            record = registers.lookup(session, check.register, subject) if subject else None
+        except Unavailable:
+            claim.flags = [*claim.flags, f"{check.label}暂时无法比对，请人工核查"]
+            continue
+        if record is None:
+            claim.flags = [*claim.flags, f"{check.label}中没有记录，请人工核查"]
+            continue
+        if check.refuse_if and all(record.get(k) == v for k, v in check.refuse_if.items()):
+            reasons.append(check.reason)
+    return reasons
+
+
+# ---------------------------------------------------------------- review
+
+
+def _claim_for_staff(session: Session, user: User, claim_id: int, version: int | None) -> tuple[Claim, Program]:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"没有这件申领：{claim_id}", "claim")
+    access.require_serves(user, claim.region, f"申领 {claim_id}")
+    if version is not None and version != claim.version:
+        raise Conflict("这件申领已被他人处理，请刷新后再办", "version")
+    return claim, definitions.get(claim.program)
+
+
+def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str | None = None,
+        months: int | None = None, version: int | None = None, at: dt.datetime | None = None) -> Claim:
+    """A caseworker's decision at the claim's current step: ``pass`` (to the next step, the 公示 or the
+    decision) or ``refuse`` (with the reason the claimant is sent)."""
+    at = at or audit.now()
+    claim, program = _claim_for_staff(session, user, claim_id, version)
+    if claim.status != "reviewing":
+        raise Conflict(f"这件申领当前{STATUS_NAMES[claim.status]}，不在审核环节", "claim")
+    step = program.steps[claim.step]
+    if not _may_act(user, step.role):
+        raise Forbidden(f"“{step.name}”由{definitions.ROLES[step.role]}人员办理")
+    previous = session.scalar(select(ClaimEvent.actor_id).where(ClaimEvent.claim_id == claim.id,
+                                                                ClaimEvent.outcome == "passed")
+                              .order_by(ClaimEvent.id.desc()).limit(1))
+    if previous == user.id:
+        raise Forbidden("上一环节由您办理，本环节须由另一名工作人员办理", "claim")
+    if outcome == "refuse":
+        if not (note or "").strip():
+            raise Invalid("请写明不通过的原因（将告知申请人）", "note")
+        _event(session, claim, step.code, "refused", note, user, at)
+        _refuse(session, program, claim, [note.strip()], user, at)
+    elif outcome == "pass":
+        _pass_step(session, program, claim, user, note, at, months=months)
+    else:
+        raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
+    claim.version += 1
+    return claim
+
+
+def _may_act(user: User, role: str) -> bool:
+    """The step's role acts; a flagged automatic check goes to a reviewer; a supervisor may act on any step."""
+    return user.role == SUPERVISOR or user.role == role or (role == "system" and user.role == REVIEWER)
+
+
+def _pass_step(session: Session, program: Program, claim: Claim, user: User | None, note: str | None,
+               at: dt.datetime, *, months: int | None) -> None:
+    step = program.steps[claim.step]
+    last = claim.step == len(program.steps) - 1
+    if last and program.months == "decision" and not months:
+        raise Invalid("请填写核定的领取月数（汇编未规定，由经办机构按规定核定）", "months")
+    _event(session, claim, step.code, "passed", note, user, at)
+    audit.record(session, "program_step_passed", "program_claim", claim.id, actor=user, at=at, step=step.code)
+    if not last:
+        claim.step += 1
+        claim.step_due = _due(program, claim.step, at)
+        _notify(session, claim, "program_step", f"{program.name}申领：{step.name}已通过",
+                f"您的{program.name}申领（编号 {claim.id}）已通过“{step.name}”，"
+                f"进入“{program.steps[claim.step].name}”。", at)
+        return
+    if months:
+        claim.facts = {**claim.facts, "_months": int(months)}
+    if program.publicity_days:
+        claim.status = "publicity"
+        claim.step_due = None
+        claim.publicity_until = at.date() + dt.timedelta(days=program.publicity_days)
+        _event(session, claim, "publicity", "started", None, user, at)
+        _notify(session, claim, "program_publicity", f"{program.name}申领进入公示",
+                f"您的{program.name}申领（编号 {claim.id}）审核通过，公示{program.publicity_days}天"
+                f"（至 {claim.publicity_until.isoformat()}），无异议后发放。", at)
+        return
+    _approve(session, program, claim, user, at)
+
+
+def _refuse(session: Session, program: Program, claim: Claim, reasons: list[str], user: User | None,
+            at: dt.datetime) -> None:
+    claim.status, claim.reasons, claim.decided_at, claim.step_due = "refused", reasons, at, None
+    _event(session, claim, "decision", "refused", "；".join(reasons), user, at)
+    audit.record(session, "program_claim_refused", "program_claim", claim.id, actor=user, at=at, reasons=reasons)
+    # the outbox row of this message is the SMS: the reason is sent to the claimant (京人社发[2020]8号 四)
+    _notify(session, claim, "program_refused", f"{program.name}申领审核不通过",
+            f"您的{program.name}申领（编号 {claim.id}）审核不通过，原因：{'；'.join(reasons)}", at)
+
+
+def _approve(session: Session, program: Program, claim: Claim, user: User | None, at: dt.datetime) -> None:
+    months = program.months if isinstance(program.months, int) else int(claim.facts["_months"])
+    facts = _public(claim.facts)
+    schedule = []
+    for nth in range(1, months + 1):
+        month = month_add(claim.month, nth - 1)
+        if program.ends and month > program.ends:
+            break
+        answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=month, nth=nth,
+                                     facts=facts)
+        fen = eligibility.to_fen(answer["value"])
+        if fen > 0:
+            schedule.append((month, fen))
+    for month, fen in schedule:
+        session.add(Entitlement(claim_id=claim.id, applicant_id=claim.applicant_id, program=program.code,
+                                region=claim.region, month=month, amount_fen=fen, status="due"))
+    claim.status, claim.decided_at, claim.step_due = "approved", at, None
+    claim.reasons = [f"符合{program.name}条件，按月发放 {len(schedule)} 个月"]
+    _event(session, claim, "decision", "approved", claim.reasons[0], user, at)
+    audit.record(session, "program_claim_approved", "program_claim", claim.id, actor=user, at=at,
+                 months=[m for m, _ in schedule], total_fen=sum(f for _, f in schedule))
+    last = schedule[-1][0] if schedule else claim.month
+    _notify(session, claim, "program_approved", f"{program.name}申领审核通过",
+            f"您的{program.name}申领（编号 {claim.id}）审核通过：{claim.month} 至 {last}，"
+            f"共 {len(schedule)} 个月，合计 {sum(f for _, f in schedule) / 100:.2f} 元，"
+            f"发放至{program.payment_to}。", at)
+
+
+# ---------------------------------------------------------------- 公示
+
+
+def object_to(session: Session, user: User, claim_id: int, text: str, *, at: dt.datetime | None = None) -> Objection:
+    """An objection to a claim on the 公示 list (any signed-in account, during the 公示)."""
+    at = at or audit.now()
+    claim = session.get(Claim, claim_id)
+    if claim is None or claim.status != "publicity":
+        raise NotFound(f"公示名单中没有这件申领：{claim_id}", "claim")
+    if at.date() > claim.publicity_until:
+        raise Conflict("公示期已结束", "claim")
+    if not (text or "").strip():
+        raise Invalid("请写明异议的内容", "text")
+    objection = Objection(claim_id=claim.id, text=text.strip()[:2000], filed_by=user.id, filed_at=at)
+    session.add(objection)
+    session.flush()
+    audit.record(session, "program_objection_filed", "program_claim", claim.id, actor=user, at=at,
+                 objection=objection.id)
+    return objection
+
+
+def resolve(session: Session, user: User, objection_id: int, *, upheld: bool, note: str,
+            at: dt.datetime | None = None) -> Objection:
+    """A caseworker's finding on an objection: upheld refuses the claim (the finding is its reason)."""
+    at = at or audit.now()
+    objection = session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound(f"没有这条异议：{objection_id}", "objection")
+    claim, program = _claim_for_staff(session, user, objection.claim_id, None)
+    if user.role not in ("reviewer", "supervisor"):
+        raise Forbidden("异议由审核人员核实")
+    if objection.outcome is not None:
+        raise Conflict("这条异议已核实", "objection")
+    if not (note or "").strip():
+        raise Invalid("请写明核实情况", "note")
+    objection.outcome, objection.resolution, objection.resolved_at = ("upheld" if upheld else "dismissed"), note, at
+    audit.record(session, "program_objection_resolved", "program_claim", claim.id, actor=user, at=at,
+                 objection=objection.id, upheld=upheld)
+    if upheld and claim.status == "publicity":
+        _refuse(session, program, claim, [f"公示期间收到异议，经核实：{note.strip()}"], user, at)
+    return objection
+
+
+def close_publicity(session: Session, user: User, claim_id: int, *, at: dt.datetime | None = None) -> Claim:
+    """After the 公示 days with no objection left open: the claim is approved and its schedule written."""
+    at = at or audit.now()
+    claim, program = _claim_for_staff(session, user, claim_id, None)
+    if claim.status != "publicity":
+        raise Conflict(f"这件申领当前{STATUS_NAMES[claim.status]}，不在公示", "claim")
+    if at.date() <= claim.publicity_until:
+        raise Conflict(f"公示期至 {claim.publicity_until.isoformat()}，期满后方可发放", "claim")
+    open_ = session.scalar(select(func.count(Objection.id)).where(Objection.claim_id == claim.id,
+                                                                  Objection.outcome.is_(None)))
+    if open_:
+        raise Conflict(f"还有 {open_} 条异议未核实", "claim")
+    _event(session, claim, "publicity", "ended", None, user, at)
+    _approve(session, program, claim, user, at)
+    claim.version += 1
+    return claim
+
+
+# ---------------------------------------------------------------- stop, suspend, recover
+
+
+def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, note: str | None = None,
+         at: dt.datetime | None = None) -> Claim:
+    """Stop (停发), suspend (暂停) or stop and recover (追回) under one of the program's rules, from
+    ``month`` (the month the event happened). What was paid for a month no longer owed is to be recovered."""
+    at = at or audit.now()
+    claim, program = _claim_for_staff(session, user, claim_id, None)
+    found = program.stop_rule(rule)
+    if found is None:
+        raise Invalid(f"{program.name}没有这种停发情形：{rule}", "rule")
+    if claim.status not in ("approved", "suspended"):
+        raise Conflict(f"这件申领当前{STATUS_NAMES[claim.status]}，无需停发", "claim")
+    if not _MONTH.match(month or ""):
+        raise Invalid("停发月份应为年月，如 2020-09", "month")
+    first = {"this_month": month, "next_month": month_add(month, 1), "start": "0000-00"}[found.from_]
+    status = "suspended" if found.action == "suspend" else "stopped"
+    for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id,
+                                                       Entitlement.month >= first, Entitlement.status == "due")):
+        e.status = status
+    overpaid = 0
+    if found.action != "suspend":
+        overpaid = session.scalar(select(func.coalesce(func.sum(PaymentLine.amount_fen), 0)).where(
+            PaymentLine.claim_id == claim.id, PaymentLine.month >= first,
+            PaymentLine.status.in_(("issued", "paid", "reissued")))) or 0
+        if overpaid:
+            session.add(Recovery(claim_id=claim.id, amount_fen=overpaid, status="owed", created_at=at,
+                                 reason=f"{found.label}：{first if found.from_ != 'start' else claim.month} 起不应发放"))
+    claim.status = status
+    claim.version += 1
+    text = f"{found.label}（{month}）" + (f"；{note}" if note else "")
+    _event(session, claim, f"stop:{found.code}", status, text, user, at)
+    audit.record(session, "program_claim_stopped", "program_claim", claim.id, actor=user, at=at, rule=found.code,
+                 month=month, overpaid_fen=overpaid)
+    _notify(session, claim, "program_stopped", f"{program.name}{definitions.STOP_ACTIONS[found.action]}",
+            f"您的{program.name}（编号 {claim.id}）因{found.label}自 {first if found.from_ != 'start' else claim.month}"
+            f" 起{definitions.STOP_ACTIONS[found.action]}。"
+            + (f"应退回已发放的 {overpaid / 100:.2f} 元。" if overpaid else ""), at)
+    return claim
+
+
+def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | None = None) -> Claim:
+    at = at or audit.now()
+    claim, program = _claim_for_staff(session, user, claim_id, None)
+    if claim.status != "suspended":
+        raise Conflict("这件申领未暂停", "claim")
+    for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id,
+                                                       Entitlement.status == "suspended")):
+        e.status = "due"
+    claim.status = "approved"
+    claim.version += 1
+    _event(session, claim, "resume", "approved", None, user, at)
+    audit.record(session, "program_claim_resumed", "program_claim", claim.id, actor=user, at=at)
+    _notify(session, claim, "program_step", f"{program.name}恢复发放", f"您的{program.name}（编号 {claim.id}）恢复发放。", at)
+    return claim
+
+
+# ---------------------------------------------------------------- reading
+
+
+def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[str, Any]:
+    program = definitions.get(claim.program)
+    events = session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id))
+    schedule = session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id).order_by(Entitlement.month))
+    step = program.steps[claim.step] if claim.status == "reviewing" else None
+    out = {
+        "id": claim.id, "program": claim.program, "program_name": program.name, "region": claim.region,
+        "month": claim.month, "status": claim.status, "status_name": STATUS_NAMES[claim.status],
+        "step": step.as_json() if step else None, "step_due": claim.step_due,
+        "publicity_until": claim.publicity_until, "flags": claim.flags, "reasons": claim.reasons,
+        "monthly": claim.monthly_fen / 100 if claim.monthly_fen is not None else None,
+        "explanation": claim.explanation, "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
+        "version": claim.version, "created_at": claim.created_at, "decided_at": claim.decided_at,
+        "history": [{"step": e.step, "outcome": e.outcome, "note": e.note, "at": e.at} for e in events],
+        "schedule": [{"month": e.month, "amount": e.amount_fen / 100, "status": e.status} for e in schedule],
+    }
+    if staff:
+        applicant = session.get(Applicant, claim.applicant_id)
+        out["applicant"] = {"id": applicant.id, "name": applicant.name, "kind": applicant.kind}
+    return out
+
+
+def my_claims(session: Session, user: User) -> list[Claim]:
+    applicant = _applicant(session, user)
+    return list(session.scalars(select(Claim).where(Claim.applicant_id == applicant.id).order_by(Claim.id.desc())))
+
+
+def my_claim(session: Session, user: User, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None or user.applicant_id is None or claim.applicant_id != user.applicant_id:
+        raise NotFound(f"没有这件申领：{claim_id}", "claim")
+    return claim
+
+
+def queue(session: Session, user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The staff member's review queue: claims in their regions at a step their role acts on (a supervisor:
+    all), nearest deadline first, overdue marked."""
+    today = today or audit.now().date()
+    stmt = access.scoped(select(Claim).where(Claim.status == "reviewing"), user, Claim.region)
+    rows = []
+    for claim in session.scalars(stmt.order_by(Claim.step_due.is_(None), Claim.step_due, Claim.id)):
+        program = definitions.get(claim.program)
+        step = program.steps[claim.step]
+        if not _may_act(user, step.role):
+            continue
+        rows.append({"id": claim.id, "program": claim.program, "program_name": program.name,
+                     "region": claim.region, "step": step.name, "role": step.role, "due": claim.step_due,
+                     "overdue": bool(claim.step_due and claim.step_due < today), "flags": claim.flags,
+                     "version": claim.version})
+    return rows
+
+
+def publicity_list(session: Session, user: User | None = None) -> list[dict[str, Any]]:
+    """The 公示 list: claims in their 公示 days (name and amount, as the texts have them published)."""
+    stmt = select(Claim, Applicant.name).join(Applicant, Applicant.id == Claim.applicant_id).where(
+        Claim.status == "publicity")
+    if user is not None and user.role != APPLICANT:
+        stmt = access.scoped(stmt, user, Claim.region)
+    return [{"id": c.id, "program": c.program, "program_name": definitions.get(c.program).name,
+             "name": _masked_name(name, c), "region": c.region,
+             "monthly": (c.monthly_fen or 0) / 100, "until": c.publicity_until}
+            for c, name in session.execute(stmt.order_by(Claim.publicity_until, Claim.id))]
+
+
+def _masked_name(name: str, claim: Claim) -> str:
+    """Enterprises by name; persons with the given name masked (张*, 欧阳**), as public lists show them."""
+    if definitions.get(claim.program).audience == "employers":
+        return name
+    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name
+
+
+def overdue(session: Session, user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    return [row for row in queue(session, user, today=today) if row["overdue"]]

@@ -1,0 +1,240 @@
+"""A program (项目) is data: ``data/programs/<code>.yaml``, found by directory, read and checked here.
+
+Each file gives the program's name, regions (GB/T 2260 codes), the clauses it rests on (keys of the
+clause registry ``data/clauses/*.yaml``), the calculator of the rules pillar that decides eligibility and
+amount, the registers it cross-checks, how it is claimed (form, materials or 告知承诺), its review steps
+with the texts' time limits (working days, or ``unknown`` where the text gives none), its 公示, its schedule
+(how many months, until when), how it is paid, and its stop and suspend rules. Adding a program is adding
+a file: nothing here lists programs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kuaiban.config import DATA
+from kuaiban.platform import citations, regions
+from kuaiban.platform.citations import Clause
+
+PROGRAMS_DIR = DATA / "programs"
+CLAIM_TYPES = {"form": "填写申请表", "materials": "提交材料", "commitment": "告知承诺"}
+AUDIENCES = {"citizens": "个人", "employers": "单位"}
+ROLES = {"system": "系统自动", "window": "窗口（受理）", "reviewer": "审核", "supervisor": "复核"}
+STOP_ACTIONS = {"stop": "停发", "suspend": "暂停", "recover": "停发并追回"}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class ProgramDataError(ValueError):
+    """A program file that breaks the format (a developer's error, found by the data tests)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One review step: who acts, its name and its time limit (working days; None where the text is silent)."""
+
+    code: str
+    name: str
+    role: str
+    working_days: int | None
+    source: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "role": self.role, "role_name": ROLES[self.role],
+                "time_limit": ({"working_days": self.working_days} if self.working_days else "unknown"),
+                "source": self.source}
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """A check against a register: refuse when the record has ``refuse_if``; flag when no answer."""
+
+    register: str
+    label: str
+    refuse_if: dict[str, Any]
+    reason: str
+    source: str | None
+
+
+@dataclass(frozen=True)
+class StopRule:
+    code: str
+    label: str
+    action: str  # stop | suspend | recover
+    from_: str  # "this_month" | "next_month" | "start" (everything, as for a false commitment)
+    source: str | None
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    type: str  # string | integer | number | month | date | boolean | choice
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Program:
+    code: str
+    name: str
+    audience: str
+    regions: tuple[str, ...]
+    sources: tuple[str, ...]
+    calculator: str
+    calculator_inputs: dict[str, Any]
+    claim_type: str
+    form: tuple[FormField, ...]
+    materials: tuple[str, ...]
+    commitment: str | None
+    staff_list: bool
+    cross_checks: tuple[CrossCheck, ...]
+    steps: tuple[Step, ...]
+    publicity_days: int | None
+    publicity_source: str | None
+    months: int | str  # a number from the text, or "decision" (the caseworker enters the figure)
+    ends: str | None  # last month that may be paid (YYYY-MM), when the text sets one
+    claim_from: str | None
+    claim_until: str | None
+    once_only: bool
+    exclusive_with: tuple[str, ...]
+    payment_to: str
+    payment_note: str | None
+    list_by_day: int | None  # the region's lists are due by this day of the month (津: 28日前)
+    funds_by_day: int | None  # and the funds by this day of the next month (津: 次月15日前)
+    stops: tuple[StopRule, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def covers(self, region: str) -> bool:
+        return any(regions.covers(r, region) for r in self.regions)
+
+    def stop_rule(self, code: str) -> StopRule | None:
+        return next((s for s in self.stops if s.code == code), None)
+
+
+def clauses() -> dict[str, Clause]:
+    """The project's clause registry (kuaiban.platform.citations: every file under data/clauses)."""
+    return citations.registry()
+
+
+def _req(data: dict, key: str, where: str) -> Any:
+    if key not in data:
+        raise ProgramDataError(f"{where}: missing '{key}'")
+    return data[key]
+
+
+def _source(key: str | None, where: str) -> str | None:
+    if key is not None and key not in clauses():
+        raise ProgramDataError(f"{where}: unknown clause '{key}'")
+    return key
+
+
+def parse(data: dict, where: str) -> Program:
+    code = _req(data, "code", where)
+    if Path(where).stem != code:
+        raise ProgramDataError(f"{where}: code '{code}' must equal the file name")
+    for r in _req(data, "regions", where):
+        if regions.region(str(r)) is None:
+            raise ProgramDataError(f"{where}: region '{r}' is not a GB/T 2260 code")
+    claim = _req(data, "claim", where)
+    if claim.get("type") not in CLAIM_TYPES:
+        raise ProgramDataError(f"{where}: claim.type must be one of {sorted(CLAIM_TYPES)}")
+    if claim["type"] == "commitment" and not claim.get("commitment"):
+        raise ProgramDataError(f"{where}: a 告知承诺 claim needs its commitment text")
+    steps = []
+    for s in _req(data, "steps", where):
+        limit = s.get("working_days", "unknown")
+        if s.get("role") not in ROLES or not (limit == "unknown" or (isinstance(limit, int) and limit > 0)):
+            raise ProgramDataError(f"{where}: step {s.get('code')}: bad role or working_days")
+        steps.append(Step(s["code"], s["name"], s["role"], None if limit == "unknown" else limit,
+                          _source(s.get("source"), where)))
+    if not steps:
+        raise ProgramDataError(f"{where}: at least one review step")
+    schedule = _req(data, "schedule", where)
+    months = schedule.get("months")
+    if not (months == "decision" or (isinstance(months, int) and months > 0)):
+        raise ProgramDataError(f"{where}: schedule.months is a number or 'decision'")
+    for key in ("ends", "claim_from", "claim_until"):
+        if schedule.get(key) is not None and not _MONTH.match(str(schedule[key])):
+            raise ProgramDataError(f"{where}: schedule.{key} is YYYY-MM")
+    publicity = data.get("publicity") or {}
+    stops = []
+    for s in data.get("stops", []):
+        if s.get("action") not in STOP_ACTIONS or s.get("from") not in ("this_month", "next_month", "start"):
+            raise ProgramDataError(f"{where}: stop {s.get('code')}: bad action or from")
+        stops.append(StopRule(s["code"], s["label"], s["action"], s["from"], _source(s.get("source"), where)))
+    checks = tuple(CrossCheck(c["register"], c["label"], dict(c.get("refuse_if", {})), c.get("reason", ""),
+                              _source(c.get("source"), where)) for c in data.get("cross_checks", []))
+    form = tuple(FormField(f["name"], f["label"], f.get("type", "string"), tuple(f.get("choices", ())),
+                           f.get("required", True)) for f in claim.get("fields", []))
+    audience = data.get("audience", "citizens")
+    if audience not in AUDIENCES:
+        raise ProgramDataError(f"{where}: audience is citizens or employers")
+    return Program(
+        code=code, name=_req(data, "name", where), audience=audience,
+        regions=tuple(str(r) for r in data["regions"]),
+        sources=tuple(_source(k, where) for k in _req(data, "sources", where)),
+        calculator=_req(data, "calculator", where), calculator_inputs=dict(data.get("calculator_inputs", {})),
+        claim_type=claim["type"], form=form, materials=tuple(claim.get("materials", ())),
+        commitment=claim.get("commitment"), staff_list=bool(claim.get("staff_list", False)),
+        cross_checks=checks, steps=tuple(steps),
+        publicity_days=publicity.get("days"), publicity_source=_source(publicity.get("source"), where),
+        months=months, ends=schedule.get("ends"), claim_from=schedule.get("claim_from"),
+        claim_until=schedule.get("claim_until"), once_only=bool(schedule.get("once_only", False)),
+        exclusive_with=tuple(schedule.get("exclusive_with", ())),
+        payment_to=_req(data, "payment", where)["to"], payment_note=data["payment"].get("note"),
+        list_by_day=data["payment"].get("list_by_day"), funds_by_day=data["payment"].get("funds_by_day"),
+        stops=tuple(stops), notes=tuple(data.get("notes", ())),
+    )
+
+
+@functools.cache
+def programs() -> dict[str, Program]:
+    """Every program under data/programs, by code."""
+    found = {}
+    for path in sorted(PROGRAMS_DIR.glob("*.yaml")):
+        program = parse(yaml.safe_load(path.read_text(encoding="utf-8")), f"programs/{path.name}")
+        found[program.code] = program
+    return found
+
+
+def get(code: str) -> Program:
+    from kuaiban.platform.errors import NotFound
+
+    try:
+        return programs()[code]
+    except KeyError:
+        raise NotFound(f"没有这个项目：{code}", "program") from None
+
+
+def describe(program: Program) -> dict[str, Any]:
+    """What `kuaiban programs list --json` and the API show of a program."""
+    table = clauses()
+    return {
+        "code": program.code, "name": program.name, "audience": program.audience,
+        "regions": [{"code": r, "name": regions.label(r)} for r in program.regions],
+        "sources": [{"key": k, "doc_no": table[k].doc_no, "article": table[k].article, "quote": table[k].quote}
+                    for k in program.sources],
+        "calculator": program.calculator,
+        "claim": {"type": program.claim_type, "type_name": CLAIM_TYPES[program.claim_type],
+                  "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required}
+                             | ({"choices": list(f.choices)} if f.choices else {}) for f in program.form],
+                  "materials": list(program.materials), "commitment": program.commitment,
+                  "staff_list": program.staff_list},
+        "cross_checks": [{"register": c.register, "label": c.label, "source": c.source} for c in program.cross_checks],
+        "steps": [s.as_json() for s in program.steps],
+        "publicity": ({"days": program.publicity_days, "source": program.publicity_source}
+                      if program.publicity_days else None),
+        "schedule": {"months": program.months, "ends": program.ends, "claim_from": program.claim_from,
+                     "claim_until": program.claim_until, "once_only": program.once_only},
+        "payment": {"to": program.payment_to, "note": program.payment_note, "list_by_day": program.list_by_day,
+                    "funds_by_day": program.funds_by_day},
+        "stops": [{"code": s.code, "label": s.label, "action": s.action, "action_name": STOP_ACTIONS[s.action],
+                   "from": s.from_, "source": s.source} for s in program.stops],
+        "notes": list(program.notes),
+    }

@@ -1,0 +1,180 @@
+"""Tables of the benefit and subsidy programs (项目): claims, their review history and 公示 objections, the
+entitlement schedule, payment batches and lines, recoveries, and the simulated registers behind the checks.
+
+Amounts are whole 分 (fen) in integers: a payroll adds up exactly, on both engines.
+One payment line per (beneficiary, program, month) ever: a unique index, not a promise of the code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kuaiban.db import Base
+from kuaiban.platform.personal_data import SealedString
+
+
+class Claim(Base):
+    """申领: one claim of one applicant (citizen or enterprise) for one program in one region."""
+
+    __tablename__ = "prog_claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program: Mapped[str] = mapped_column(String(60), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("svc_applicants.id"), index=True)
+    region: Mapped[str] = mapped_column(String(12), index=True)
+    month: Mapped[str] = mapped_column(String(7))  # the month claimed from (YYYY-MM)
+    # submitted → reviewing → publicity → approved → ended | refused | stopped
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    step: Mapped[int] = mapped_column(Integer, default=0)  # index of the current review step
+    step_due: Mapped[dt.date | None] = mapped_column(Date)  # its deadline (None: the text gives none)
+    facts: Mapped[dict] = mapped_column(JSON)  # the claim form (calculator inputs and the program's fields)
+    commitment: Mapped[str | None] = mapped_column(Text)  # the 告知承诺 text the claimant confirmed
+    account: Mapped[str | None] = mapped_column(SealedString("prog_claims.account"))  # 社保卡/银行账户
+    flags: Mapped[list] = mapped_column(JSON)  # cross-checks that could not be made (never a refusal)
+    monthly_fen: Mapped[int | None] = mapped_column(Integer)  # amount of the first month, from the calculator
+    explanation: Mapped[list] = mapped_column(JSON)  # the calculator's cited steps
+    reasons: Mapped[list] = mapped_column(JSON)  # the decision's reasons
+    publicity_until: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ClaimEvent(Base):
+    """One step of a claim's history: received, each review step, 公示, decision, stop (the caseworker's log)."""
+
+    __tablename__ = "prog_claim_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id"), index=True)
+    step: Mapped[str] = mapped_column(String(60))
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Objection(Base):
+    """A 公示 objection (异议) and how it was resolved (upheld → the claim is refused)."""
+
+    __tablename__ = "prog_objections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # upheld | dismissed
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Entitlement(Base):
+    """One month owed under an approved claim: due, stopped or suspended."""
+
+    __tablename__ = "prog_entitlements"
+    __table_args__ = (UniqueConstraint("claim_id", "month", name="uq_prog_entitlement_month"),
+                      Index("ix_prog_entitlements_due", "program", "status", "month"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("svc_applicants.id"))
+    program: Mapped[str] = mapped_column(String(60))
+    region: Mapped[str] = mapped_column(String(12))
+    month: Mapped[str] = mapped_column(String(7))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))  # due | stopped | suspended
+
+
+class Batch(Base):
+    """A payment batch: the month's payroll of one program in one region, or a re-issue of returned lines."""
+
+    __tablename__ = "prog_batches"
+    __table_args__ = (Index("uq_prog_monthly_batch", "program", "region", "month", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program: Mapped[str] = mapped_column(String(60))
+    region: Mapped[str] = mapped_column(String(12))
+    # the payroll month; a re-issue batch is "YYYY-MM-R<n>" so that it never takes the month's place
+    month: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(10))  # monthly | reissue
+    lines: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(BigInteger)  # a province's month passes 2^31 fen (21 million yuan)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reconciled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class PaymentLine(Base):
+    """One payment: the amount owed to one beneficiary under one program for one month — once, ever."""
+
+    __tablename__ = "prog_payment_lines"
+    __table_args__ = (UniqueConstraint("applicant_id", "program", "month", name="uq_prog_line_once"),
+                      Index("ix_prog_lines_batch", "batch_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("prog_batches.id"))
+    entitlement_id: Mapped[int] = mapped_column(ForeignKey("prog_entitlements.id"))
+    # copied from the entitlement (which holds their foreign keys): checking them again on every line of a
+    # million-line batch was a fifth of its time each (docs/BENCHMARKS.md)
+    claim_id: Mapped[int] = mapped_column(Integer)
+    applicant_id: Mapped[int] = mapped_column(Integer)
+    program: Mapped[str] = mapped_column(String(60))
+    region: Mapped[str] = mapped_column(String(12))
+    month: Mapped[str] = mapped_column(String(7))  # the month owed
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))  # issued | paid | returned | reissued
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    reissue_batch_id: Mapped[int | None] = mapped_column(ForeignKey("prog_batches.id"))
+
+
+class Recovery(Base):
+    """追回: what was paid and should not have been (a false commitment, payment after a stop)."""
+
+    __tablename__ = "prog_recoveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))  # owed | repaid
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RegisterRecord(Base):
+    """A simulated register's record of one person or enterprise (参保缴费、就业登记、失业登记、低保 …).
+
+    A register is *available* when it has a row in ``prog_registers``; a check against a register that
+    is not available, or that has no record of the subject, is flagged for a caseworker, never refused."""
+
+    __tablename__ = "prog_register_records"
+    __table_args__ = (UniqueConstraint("register", "subject_hash", name="uq_prog_register_subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register: Mapped[str] = mapped_column(String(40))
+    subject_hash: Mapped[str] = mapped_column(String(80))  # keyed hash of the ID number / credit code
+    facts: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Register(Base):
+    """A register the checks may consult, and whether it is reachable now."""
+
+    __tablename__ = "prog_registers"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(80))
+    online: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,271 @@
+"""Monthly payment batches (发放批次): one per program, region and month; idempotent; exported for the bank.
+
+:func:`build` writes a batch and all its lines in one transaction with one INSERT … SELECT: every due
+month of every approved claim in the region, up to the batch's month, that has never had a line. The unique
+index on (beneficiary, program, month) makes a second line for the same month impossible whatever happens
+(two operators at once, a rerun after ``kill -9``); the unique index on (program, region, month) of batches
+makes a second batch of the month impossible — a rerun returns the batch as it was.
+
+Returns and failures (退票) are reconciled line by line; returned lines are paid again in a re-issue batch,
+still the same line (the month is paid once). :func:`totals` sums by program, region and month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from kuaiban import csvsafe
+from kuaiban.platform import access, audit, regions
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.models import Applicant, User
+from kuaiban.programs import definitions, xlsx
+from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+HEADER = ["序号", "批次", "项目", "地区代码", "应发月份", "收款人", "证件号码", "收款账户", "金额（元）", "凭证号"]
+
+
+def payroll_dir() -> Path:
+    from kuaiban.config import ROOT
+
+    return Path(os.environ.get("KUAIBAN_VAR", ROOT / "var")) / "payroll"
+
+
+def check_request(program: str, region: str, month: str) -> tuple[definitions.Program, str]:
+    """The program, the region as a code, the month — or a Chinese error naming the bad one."""
+    found = definitions.get(program)
+    code = regions.resolve(region)
+    if not found.covers(code) and not any(regions.covers(code, r) for r in found.regions):
+        raise Invalid(f"{found.name}不在{regions.label(code)}实施", "region")
+    if not _MONTH.match(month or ""):
+        raise Invalid(f"月份应为 YYYY-MM，如 2020-07（收到“{month}”）", "month")
+    return found, code
+
+
+def build(session: Session, program: str, region: str, month: str, *, actor: User | None = None,
+          at: dt.datetime | None = None) -> tuple[Batch, bool]:
+    """The month's batch of ``program`` in ``region``: built now, or (second value False) the one built before."""
+    found, code = check_request(program, region, month)
+    if actor is not None:
+        _require_staff(actor, code, f"{regions.label(code)}的发放批次")
+    existing = _existing(session, found.code, code, month)
+    if existing is not None:
+        return existing, False
+    at = at or audit.now()
+    batch = Batch(program=found.code, region=code, month=month, kind="monthly", lines=0, total_fen=0, created_at=at)
+    session.add(batch)
+    try:
+        session.flush()
+    except IntegrityError:  # another run built it a moment ago
+        session.rollback()
+        return _existing(session, found.code, code, month), False
+    due = (select(literal(batch.id), Entitlement.id, Entitlement.claim_id, Entitlement.applicant_id,
+                  Entitlement.program, Entitlement.region, Entitlement.month, Entitlement.amount_fen,
+                  literal("issued"))
+           .where(Entitlement.program == found.code, Entitlement.status == "due", Entitlement.month <= month,
+                  access.within(Entitlement.region, code))
+           .order_by(Entitlement.region, Entitlement.applicant_id, Entitlement.month))
+    # a month already paid (a line of the same beneficiary, program and month) is skipped by the unique index
+    # itself: ON CONFLICT DO NOTHING, one index probe a row, where an anti-join re-scanned the growing table
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(PaymentLine).from_select(
+        ["batch_id", "entitlement_id", "claim_id", "applicant_id", "program", "region", "month", "amount_fen",
+         "status"], due).on_conflict_do_nothing(index_elements=["applicant_id", "program", "month"]))
+    count, total = session.execute(select(func.count(PaymentLine.id), func.coalesce(func.sum(PaymentLine.amount_fen), 0))
+                                   .where(PaymentLine.batch_id == batch.id)).one()
+    batch.lines, batch.total_fen = count, int(total)
+    audit.record(session, "program_batch_built", "program_batch", batch.id, actor=actor, at=at,
+                 program=found.code, region=code, month=month, lines=count, total_fen=int(total))
+    return batch, True
+
+
+def _require_staff(user: User, region: str, what: str) -> None:
+    if user.role not in ("reviewer", "supervisor"):
+        raise Forbidden("发放批次由审核或监督人员办理")
+    access.require_serves(user, region, what)
+
+
+def _existing(session: Session, program: str, region: str, month: str) -> Batch | None:
+    return session.scalar(select(Batch).where(Batch.program == program, Batch.region == region, Batch.month == month))
+
+
+def _line_rows(session: Session, batch: Batch):
+    """The batch's lines with the payee (what the bank file carries), in line order, streamed."""
+    from kuaiban.platform.personal_data import mask_id_number
+
+    claim = aliased(Claim)
+    which = PaymentLine.batch_id == batch.id if batch.kind == "monthly" else PaymentLine.reissue_batch_id == batch.id
+    stmt = (select(PaymentLine.id, PaymentLine.program, PaymentLine.region, PaymentLine.month,
+                   PaymentLine.amount_fen, PaymentLine.status, PaymentLine.return_reason,
+                   Applicant.name, Applicant.id_number, claim.account)
+            .join(Applicant, Applicant.id == PaymentLine.applicant_id)
+            .join(claim, claim.id == PaymentLine.claim_id).where(which).order_by(PaymentLine.id)
+            .execution_options(yield_per=5000))
+    for line_id, program, region, month, fen, status, reason, name, number, account in session.execute(stmt):
+        yield {"line": line_id, "program": program, "region": region, "month": month, "amount": fen / 100,
+               "fen": fen, "status": status, "return_reason": reason, "payee": name,
+               "id_number": mask_id_number(number), "account": account or ""}
+
+
+def lines_of(session: Session, batch: Batch) -> list[dict[str, Any]]:
+    return list(_line_rows(session, batch))
+
+
+def export(session: Session, batch: Batch, directory: Path | None = None) -> dict[str, str]:
+    """The batch's payment file as CSV (UTF-8 with BOM, for Excel and WPS) and XLSX, same rows, written in
+    one streamed pass and put in place atomically; the same batch always gives the same files."""
+    directory = directory or payroll_dir() / batch.program / batch.region
+    directory.mkdir(parents=True, exist_ok=True)
+    name = definitions.get(batch.program).name
+    stem = directory / f"{batch.month}-批次{batch.id}"
+    csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
+    csv_tmp = csv_path.with_name(csv_path.name + f".{os.getpid()}.tmp")
+    xlsx_tmp = xlsx_path.with_name(xlsx_path.name + f".{os.getpid()}.tmp")
+    total = ["合计", "", "", "", "", "", "", "", f"{batch.total_fen / 100:.2f}", ""]
+    with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as out, \
+            xlsx.Writer(xlsx_tmp, "发放明细", HEADER) as sheet:
+        writer = csvsafe.writer(out, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        for i, line in enumerate(_line_rows(session, batch), 1):
+            cells = csvsafe.row([i, batch.id, name, line["region"], line["month"], line["payee"],
+                                 line["id_number"] or "", line["account"]])
+            amount = f"{line['fen'] / 100:.2f}"
+            writer.writerow([*cells, amount, line["line"]])
+            sheet.append([*cells, float(amount), line["line"]])
+        writer.writerow(total)
+        sheet.append([*total[:8], batch.total_fen / 100, None])
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(csv_tmp, csv_path)
+    os.replace(xlsx_tmp, xlsx_path)
+    return {"csv": str(csv_path), "xlsx": str(xlsx_path)}
+
+
+def due_dates(batch: Batch) -> dict[str, str]:
+    """When the program's text wants the month's list and its funds (津人社办发〔2020〕89号: lists by the 28th,
+    funds by the 15th of the next month); nothing where the text sets no day."""
+    program = definitions.get(batch.program)
+    if batch.kind != "monthly":
+        return {}
+    year, month = int(batch.month[:4]), int(batch.month[5:7])
+    out = {}
+    if program.list_by_day:
+        out["list_due"] = dt.date(year, month, program.list_by_day).isoformat()
+    if program.funds_by_day:
+        nxt = dt.date(year + month // 12, month % 12 + 1, program.funds_by_day)
+        out["funds_due"] = nxt.isoformat()
+    return out
+
+
+def batch_dict(batch: Batch, files: dict[str, str] | None = None) -> dict[str, Any]:
+    return {**due_dates(batch), "batch": batch.id, "program": batch.program, "region": batch.region, "month": batch.month,
+            "kind": batch.kind, "lines": batch.lines, "total": f"{batch.total_fen / 100:.2f}",
+            "created_at": batch.created_at.isoformat(), "reconciled_at": batch.reconciled_at.isoformat()
+            if batch.reconciled_at else None, **({"file": files["csv"], "files": files} if files else {})}
+
+
+def get_batch(session: Session, user: User | None, batch_id: int) -> Batch:
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"没有这个发放批次：{batch_id}", "batch")
+    if user is not None:
+        _require_staff(user, batch.region, f"发放批次 {batch_id}")
+    return batch
+
+
+def reconcile(session: Session, user: User | None, batch_id: int, returned: dict[int, str], *,
+              at: dt.datetime | None = None) -> dict[str, int]:
+    """The bank's answer for a batch: lines in ``returned`` (line → reason) came back; the rest are paid."""
+    at = at or audit.now()
+    batch = get_batch(session, user, batch_id)
+    mine = {row["line"] for row in lines_of(session, batch)}
+    unknown = sorted(set(returned) - mine)
+    if unknown:
+        raise Invalid(f"凭证号 {unknown[0]} 不在批次 {batch_id} 中", "returned")
+    for line_id, reason in returned.items():
+        if not (reason or "").strip():
+            raise Invalid(f"凭证号 {line_id} 请写明退票原因", "returned")
+    pending = ("issued",) if batch.kind == "monthly" else ("reissued",)
+    which = PaymentLine.batch_id == batch.id if batch.kind == "monthly" else PaymentLine.reissue_batch_id == batch.id
+    for line_id, reason in returned.items():
+        session.execute(update(PaymentLine).where(PaymentLine.id == line_id, PaymentLine.status.in_(pending))
+                        .values(status="returned", return_reason=reason.strip()))
+    paid = session.execute(update(PaymentLine).where(which, PaymentLine.status.in_(pending))
+                           .values(status="paid").execution_options(synchronize_session=False)).rowcount
+    batch.reconciled_at = at
+    audit.record(session, "program_batch_reconciled", "program_batch", batch.id, actor=user, at=at,
+                 paid=paid, returned=sorted(returned))
+    return {"paid": paid, "returned": len(returned)}
+
+
+def reissue(session: Session, user: User | None, program: str, region: str, *,
+            at: dt.datetime | None = None) -> Batch:
+    """A re-issue batch of every returned line of the program in the region (after the account was fixed)."""
+    at = at or audit.now()
+    found, code = check_request(program, region, "2000-01")
+    if user is not None:
+        _require_staff(user, code, f"{regions.label(code)}的发放批次")
+    returned = list(session.scalars(select(PaymentLine).where(PaymentLine.program == found.code,
+                                                              PaymentLine.status == "returned",
+                                                              access.within(PaymentLine.region, code))))
+    if not returned:
+        raise Conflict("没有待重发的退票", "batch")
+    n = session.scalar(select(func.count(Batch.id)).where(Batch.program == found.code, Batch.region == code,
+                                                          Batch.kind == "reissue")) or 0
+    month = at.strftime("%Y-%m")
+    batch = Batch(program=found.code, region=code, month=f"{month}-R{n + 1}", kind="reissue",
+                  lines=len(returned), total_fen=sum(line.amount_fen for line in returned), created_at=at)
+    session.add(batch)
+    session.flush()
+    for line in returned:
+        line.status, line.reissue_batch_id = "reissued", batch.id
+    audit.record(session, "program_batch_reissued", "program_batch", batch.id, actor=user, at=at,
+                 lines=[line.id for line in returned])
+    return batch
+
+
+def batches(session: Session, user: User) -> list[Batch]:
+    stmt = access.scoped(select(Batch), user, Batch.region)
+    return list(session.scalars(stmt.order_by(Batch.id.desc()).limit(200)))
+
+
+def totals(session: Session, user: User | None) -> list[dict[str, Any]]:
+    """Sums by program, region and month owed: issued, paid, returned (统计)."""
+    stmt = (select(PaymentLine.program, PaymentLine.region, PaymentLine.month, PaymentLine.status,
+                   func.count(PaymentLine.id), func.sum(PaymentLine.amount_fen))
+            .group_by(PaymentLine.program, PaymentLine.region, PaymentLine.month, PaymentLine.status))
+    if user is not None:
+        stmt = access.scoped(stmt, user, PaymentLine.region)
+    table: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for program, region, month, status, count, fen in session.execute(stmt):
+        row = table.setdefault((program, region, month), {
+            "program": program, "program_name": definitions.get(program).name, "region": region,
+            "region_name": regions.label(region), "month": month, "lines": 0, "total": 0.0, "paid": 0.0,
+            "returned": 0.0})
+        row["lines"] += count
+        row["total"] += fen / 100
+        if status == "paid":
+            row["paid"] += fen / 100
+        if status == "returned":
+            row["returned"] += fen / 100
+    return [table[k] for k in sorted(table)]
+
+
+def my_payments(session: Session, user: User) -> list[dict[str, Any]]:
+    if user.applicant_id is None:
+        return []
+    rows = session.scalars(select(PaymentLine).where(PaymentLine.applicant_id == user.applicant_id)
+                           .order_by(PaymentLine.month.desc(), PaymentLine.id.desc()))
+    names = {"issued": "已发出", "paid": "已到账", "returned": "退票（待重发）", "reissued": "已重发"}
+    return [{"line": r.id, "program": r.program, "program_name": definitions.get(r.program).name, "month": r.month,
+             "amount": r.amount_fen / 100, "status": r.status, "status_name": names[r.status],
+             "return_reason": r.return_reason} for r in rows]

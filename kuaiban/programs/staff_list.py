@@ -1,0 +1,105 @@
+"""An employer's staff list (花名册) uploaded as Excel, checked row by row: every error is named by its row
+and column, all at once, so the employer fixes the file in one go.
+
+Columns (first row is the header, matched by name, in any order): 姓名, 公民身份号码, 劳动合同起始日期;
+optional 人员类别. A person may appear once. Returned rows keep the name masked and the number only as its
+keyed hash (the claim needs to know who, not to store the numbers again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from kuaiban.platform.errors import Invalid
+from kuaiban.platform.personal_data import lookup_hash
+
+REQUIRED = ("姓名", "公民身份号码", "劳动合同起始日期")
+OPTIONAL = ("人员类别",)
+MAX_ROWS = 5000
+
+
+def _letter(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def read(data: bytes) -> list[dict[str, Any]]:
+    """The list's rows, or :class:`Invalid` with every problem as ``{"field", "row", "column", "detail"}``."""
+    from openpyxl import load_workbook
+    from stdnum import exceptions
+    from stdnum.cn import ric
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # not an xlsx at all: openpyxl raises many kinds
+        raise Invalid("人员花名册应为 Excel 文件（.xlsx）", "staff_list") from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise Invalid(f"人员花名册第1行（表头）缺少列：{'、'.join(missing)}", "staff_list",
+                      errors=[{"field": "staff_list", "row": 1, "column": name, "detail": f"第1行缺少“{name}”列"}
+                              for name in missing])
+    at = {name: header.index(name) for name in (*REQUIRED, *OPTIONAL) if name in header}
+    errors: list[dict[str, Any]] = []
+    found: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+
+    def problem(row: int, name: str, text: str) -> None:
+        column = f"{_letter(at[name])}列（{name}）"
+        errors.append({"field": "staff_list", "row": row, "column": column, "detail": f"第{row}行 {column}：{text}"})
+
+    for row_number, values in enumerate(rows, start=2):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        if len(found) + len(errors) >= MAX_ROWS:
+            raise Invalid(f"人员花名册最多 {MAX_ROWS} 行", "staff_list")
+        cell = {name: (values[i] if i < len(values) else None) for name, i in at.items()}
+        name = str(cell["姓名"] or "").strip()
+        if not name:
+            problem(row_number, "姓名", "不能为空")
+        number = str(cell["公民身份号码"] or "").strip().upper()
+        try:
+            number = ric.validate(number)
+        except exceptions.InvalidChecksum:
+            problem(row_number, "公民身份号码", "校验位不正确")
+            number = ""
+        except exceptions.ValidationError:
+            problem(row_number, "公民身份号码", "应为18位公民身份号码" if number else "不能为空")
+            number = ""
+        if number:
+            if number in seen:
+                problem(row_number, "公民身份号码", f"与第{seen[number]}行重复")
+            seen.setdefault(number, row_number)
+        start = _date(cell["劳动合同起始日期"])
+        if start is None:
+            problem(row_number, "劳动合同起始日期", "应为日期，如 2020-07-01")
+        if name and number and start:
+            found.append({"row": row_number, "name": name[:1] + "*" * (len(name) - 1),
+                          "id_hash": lookup_hash(number), "contract_start": start.isoformat(),
+                          "group": str(cell.get("人员类别") or "").strip() or None})
+    if errors:
+        raise Invalid(errors[0]["detail"] + (f"（共 {len(errors)} 处错误）" if len(errors) > 1 else ""),
+                      "staff_list", errors=errors)
+    if not found:
+        raise Invalid("人员花名册没有人员", "staff_list")
+    return found

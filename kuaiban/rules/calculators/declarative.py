@@ -1,0 +1,322 @@
+"""Calculators written as specs: kuaiban/rules/specs/NAME.yaml → a Calculator (docs/rules.md, "Specs").
+
+A spec names its inputs, the OpenFisca variable giving the answer, and explanation steps as templates
+over inputs, parameters (``p.<path>``) and computed variables. Everything else is derived: the region
+choices and the gaps from the parameters in force (kuaiban/rules/coverage.py), the variables to compute
+from the names the templates read, the sources from the clauses the steps and parameters cite.
+Specs are found by directory; nobody edits a list.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kuaiban.rules import messages as msg
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money
+from kuaiban.rules.coverage import Span, in_force, regions_of, spans
+from kuaiban.rules.enums import Region
+from kuaiban.rules.expressions import (
+    ParameterRef,
+    Scope,
+    SpecError,
+    holes,
+    names_in,
+    render,
+    shown,
+)
+from kuaiban.rules.sources import all_sources, source
+
+SPECS_DIR = Path(__file__).resolve().parent.parent / "specs"
+AUDIENCES = ("citizens", "employers", "caseworkers")
+UNITS = ("CNY", "CNY/month", "CNY/year", "share", "month", "day", "date", "boolean", "year")
+INPUT_TYPES = ("number", "share", "integer", "year", "boolean", "date", "month", "region", "choice", "string")
+PERIOD_TYPES = ("month", "date", "year")
+SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "ceiling", "period", "parameters",
+             "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources", "gap_note"}
+INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable"}
+STEP_KEYS = {"text", "clause", "value", "when", "detail", "stop"}
+
+
+def _require(condition: bool, where: str, problem: str) -> None:
+    if not condition:
+        raise SpecError(f"{where}: {problem}")
+
+
+def _field(entry: dict[str, Any], where: str) -> Field:
+    _require(isinstance(entry, dict) and {"name", "type", "label"} <= set(entry), where,
+             "an input needs name, type and label")
+    _require(set(entry) <= INPUT_KEYS, where, f"unknown input keys {sorted(set(entry) - INPUT_KEYS)}")
+    _require(entry["type"] in INPUT_TYPES, where, f"input {entry['name']}: type {entry['type']!r} unknown")
+    official = bool(entry.get("official_figure"))
+    return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
+                 required=official or entry.get("required", True), choices=tuple(entry.get("choices", ())))
+
+
+def _period_start(value: Any, kind: str) -> str:
+    """The first day of the period an input value names (month 2020-07 → 2020-07-01)."""
+    if kind == "month":
+        return f"{value}-01"
+    if kind == "year":
+        return f"{int(value):04d}-01-01"
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _first_days(months: Any) -> Any:
+    """A month column (2020-03 as text, or 202003 as the population path stores it) as its first days."""
+    import numpy as np
+
+    array = np.asarray(months)
+    if array.dtype.kind in "iu":
+        array = np.array([f"{m // 100:04d}-{m % 100:02d}" for m in array.tolist()])
+    return np.asarray(array, dtype="datetime64[M]").astype("datetime64[D]")
+
+
+class Spec:
+    """One loaded spec and the derived parts of its calculator."""
+
+    def __init__(self, data: dict[str, Any], path: Path) -> None:
+        from kuaiban.rules.system import tax_benefit_system
+
+        where = path.name
+        _require(isinstance(data, dict), where, "a spec is a mapping")
+        _require(set(data) <= SPEC_KEYS, where, f"unknown keys {sorted(set(data) - SPEC_KEYS)}")
+        for key in ("name", "title", "audience", "theme", "entity", "output", "unit", "period", "inputs",
+                    "explain"):
+            _require(key in data, where, f"missing {key}")
+        _require(data["name"] == path.stem, where, "name must be the file name")
+        _require(data["audience"] in AUDIENCES, where, f"audience is one of {AUDIENCES}")
+        _require(data["unit"] in UNITS, where, f"unit is one of {UNITS}")
+        self.data = data
+        self.name: str = data["name"]
+        self.system = tax_benefit_system()
+        _require(data["output"] in self.system.variables, where, f"no OpenFisca variable {data['output']}")
+        self.fields = [_field(entry, where) for entry in data["inputs"]]
+        self.inputs = {entry["name"]: entry for entry in data["inputs"]}
+        self.by_name = {spec.name: spec for spec in self.fields}
+        self.period = data["period"]
+        _require(self.period in self.by_name and self.by_name[self.period].type in PERIOD_TYPES, where,
+                 f"period names a month, date or year input ({self.period!r})")
+        self.region = next((spec.name for spec in self.fields if spec.type == "region"), None)
+        node = self.system.parameters
+        for part in str(data.get("parameters", self.name)).split("."):
+            children = getattr(node, "children", {})
+            _require(part in children, where, f"no parameter node {data.get('parameters', self.name)!r} "
+                     "(parameters: names the node whose values in force give the coverage)")
+            node = children[part]
+        self.spans: list[Span] = spans(node)
+        covered = regions_of(self.spans)
+        if self.region:  # the region choices are the regions the parameters cover
+            national = any(s.region is None for s in self.spans)
+            choices = tuple(r.value for r in (list(Region)[1:] if national or not covered else covered))
+            self.by_name[self.region] = spec = Field(**{**self.by_name[self.region].__dict__, "choices": choices})
+            self.fields = [spec if f.name == self.region else f for f in self.fields]
+        self.steps = data["explain"]
+        for i, item in enumerate(self.steps):
+            _require(isinstance(item, dict) and "text" in item and "clause" in item, where,
+                     f"explain step {i + 1} needs text and clause")
+            _require(set(item) <= STEP_KEYS, where, f"step {i + 1}: unknown keys {sorted(set(item) - STEP_KEYS)}")
+        self.lets: dict[str, str] = dict(data.get("let") or {})
+        self.checks = data.get("checks") or []
+        self.ceiling = data.get("ceiling", False)
+        self.clauses = self._clauses()
+        missing = [key for key in self.clauses if key not in all_sources()]
+        _require(not missing, where, f"clauses not in data/clauses: {missing}")
+        self.computed = tuple(sorted(self._read_names() - set(self.by_name) - set(self.lets)
+                                     & set(self.system.variables)))
+        unknown = self._read_names() - set(self.by_name) - set(self.lets) - set(self.system.variables) - {"p"}
+        _require(not unknown, where, f"unknown names {sorted(unknown)} (not an input, let name or variable)")
+        # input → the OpenFisca variable it sets (its own name unless `variable:` says otherwise)
+        self.to_openfisca = {spec.name: self.inputs[spec.name].get("variable", spec.name) for spec in self.fields
+                             if self.inputs[spec.name].get("variable", spec.name) in self.system.variables}
+
+    # ---- what the spec reads and cites
+
+    def _expressions(self) -> list[str]:
+        found = list(self.lets.values())
+        for item in self.steps:
+            found += holes(item["text"])
+            found += [str(item[k]) for k in ("value", "when") if item.get(k) is not None]
+            found += [h for text in (item.get("detail") or {}).values() if isinstance(text, str) for h in holes(text)]
+        found += [str(v) for v in (self.data.get("details") or {}).values() if v is not None]
+        found += [check["when"] for check in self.checks]
+        if isinstance(self.ceiling, str):
+            found.append(self.ceiling)
+        return found
+
+    def _read_names(self) -> set[str]:
+        return {name for source_text in self._expressions() for name in names_in(source_text)}
+
+    def _clauses(self) -> list[str]:
+        keys = [item["clause"] for item in self.steps]
+        keys += [entry["clause"] for entry in self.inputs.values() if entry.get("clause")]
+        keys += [key for span in self.spans for key in span.clauses]
+        keys += list(self.data.get("sources") or [])
+        return list(dict.fromkeys(keys))
+
+    # ---- the Calculator's parts
+
+    def period_of(self, values: dict[str, Any]) -> str:
+        start = _period_start(values[self.period], self.by_name[self.period].type)
+        unit = str(self.system.variables[self.data["output"]].definition_period)
+        if unit == "day":  # a rule dated to the day (an application day, a start day): the date itself
+            return start[:10]
+        return start[:4] if unit == "year" else start[:7]
+
+    def instant(self, values: dict[str, Any]) -> str:
+        period = self.period_of(values)
+        if len(period) == 10:
+            return period
+        return f"{period}-01-01" if len(period) == 4 else f"{period}-01"
+
+    def coverage_text(self, region: Region | None = None) -> str:
+        """What is covered, for a gap message: 北京 2020-07-01 起，京人社发[2020]8号 (a national rule: no place)."""
+        chosen = [s for s in self.spans if region is None or s.region in (None, region)] or self.spans
+        parts = []
+        for span in chosen:
+            doc_nos = "、".join(dict.fromkeys(source(key).doc_no for key in span.clauses))
+            place = f"{span.region.value} " if span.region else ""
+            parts.append(f"{place}{span.dates}" + (f"，{doc_nos}" if doc_nos else ""))
+        return "；".join(parts + ([self.data["gap_note"]] if self.data.get("gap_note") else []))
+
+    def coverage(self) -> list[dict[str, str]]:
+        return [{"region": span.region.value if span.region else "全国", "dates": span.dates,
+                 "doc_no": "、".join(dict.fromkeys(source(key).doc_no for key in span.clauses))}
+                for span in self.spans]
+
+    def gap(self, values: dict[str, Any]) -> str | None:
+        region = values.get(self.region) if self.region else None
+        if region is not None and self.spans and not any(s.region in (None, region) for s in self.spans):
+            return msg.not_covered(self.region, region.value, self.coverage_text())
+        if self.period in values and not in_force(self.spans, region, self.instant(values)):
+            case = f"{region.value} {values[self.period]}" if region is not None else str(values[self.period])
+            return msg.not_covered(self.period, case, self.coverage_text(region))
+        if self.period not in values:
+            return None
+        scope = self.scope(values, {})
+        for check in self.checks:
+            if scope.evaluate(check["when"]):
+                field = check["field"]
+                return msg.error(field, check["message"], values[field]) if field in values else \
+                    msg.error(field, check["message"])
+        return None
+
+    def gap_fields(self) -> tuple[str, ...]:
+        read = {name for check in self.checks for name in names_in(check["when"])}
+        return tuple(name for name in (self.region, self.period, *sorted(read & set(self.by_name))) if name)
+
+    def to_variables(self, columns: Columns, period: str) -> Columns:
+        out: Columns = {}
+        for name, target in self.to_openfisca.items():
+            if name not in columns:
+                continue
+            variable = self.system.variables[target]
+            if variable.value_type.__name__ == "Enum" and self.by_name[name].type == "choice":
+                out[target] = enum_codes(variable.possible_values, columns[name])
+            elif variable.value_type is date and self.by_name[name].type == "month":
+                out[target] = _first_days(columns[name])
+            else:
+                out[target] = columns[name]
+        return out
+
+    def typed(self, name: str, number: float) -> Any:
+        """A computed variable as its type: a boolean, an enum member (its Chinese value), or a number."""
+        variable = self.system.variables[name]
+        if variable.value_type is date:  # a due date: shown and answered as 2020-10-16
+            return number.isoformat() if isinstance(number, date) else str(number)
+        if variable.value_type is str:
+            return str(number)
+        if variable.value_type is bool:
+            return bool(number)
+        if variable.value_type.__name__ == "Enum":
+            return list(variable.possible_values)[int(number)].value
+        return number
+
+    def scope(self, values: dict[str, Any], computed: dict[str, float]) -> Scope:
+        typed = {name: self.typed(name, number) for name, number in computed.items()}
+        names: dict[str, Any] = {name: None for name in self.by_name} | dict(values) | typed
+        scope = Scope(names, self.instant(values), values.get(self.region) if self.region else None)
+        for name, expression in self.lets.items():  # in order: a let may read the ones before it
+            names[name] = scope.evaluate(str(expression))
+        return scope
+
+    def _round(self, value: Any) -> Any:
+        """The answer: to the 分 for money, else to 6 decimals (steps and details round as their spec says)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return value
+        return money(value) if self.data["unit"].startswith("CNY") else round(float(value), 6)
+
+    @staticmethod
+    def _plain(value: Any) -> Any:
+        """A step value or detail: floats without binary noise (round() in the spec for fewer decimals)."""
+        return round(float(value), 6) if isinstance(value, float) else value
+
+    def explain(self, values: dict[str, Any], computed: dict[str, float]):
+        scope = self.scope(values, computed)
+        value = self._round(scope.names[self.data["output"]])
+        details: dict[str, Any] = {}
+        for name, expression in (self.data.get("details") or {}).items():
+            details[name] = None if expression is None else self._plain(scope.evaluate(str(expression)))
+        steps: list[dict[str, Any]] = []
+        for item in self.steps:
+            if item.get("when") is not None and not scope.evaluate(str(item["when"])):
+                continue
+            shown_value = None if item.get("value") is None else self._plain(scope.evaluate(str(item["value"])))
+            steps.append({"text": render(item["text"], scope), "value": shown_value,
+                          "source": source(item["clause"]).as_json()})
+            for name, text in (item.get("detail") or {}).items():
+                details[name] = render(text, scope) if isinstance(text, str) else text
+            if item.get("stop"):
+                break
+        for name, entry in self.inputs.items():
+            if entry.get("official_figure") and name in values:
+                unit = entry.get("unit") or ""
+                # cited: the clause that refers to the figure, else the spec's first clause
+                key = entry.get("clause") or self.steps[0]["clause"]
+                steps.append({"text": f"{entry['label']}：{shown(values[name])}{unit}（官方数字由使用者提供，汇编未载明）",
+                              "value": values[name], "source": source(key).as_json()})
+        if self.ceiling:
+            details["is_ceiling"] = bool(self.ceiling is True or scope.evaluate(str(self.ceiling)))
+        return value, details, steps
+
+    def calculator(self) -> Calculator:
+        official = [entry["label"] for entry in self.inputs.values() if entry.get("official_figure")]
+        notes = list(self.data.get("notes") or [])
+        if official:
+            notes.append(f"官方数字由使用者提供：{'、'.join(official)}（汇编未载明，须按当地公布的数字填写）。")
+        return Calculator(
+            name=self.name,
+            title=self.data["title"],
+            unit=self.data["unit"],
+            fields=self.fields,
+            variable=self.data["output"],
+            to_variables=self.to_variables,
+            period_of=self.period_of,
+            gap=self.gap,
+            explain=self.explain,
+            explain_variables=self.computed,
+            period_field=self.period,
+            gap_fields=self.gap_fields(),
+            coverage=self.coverage(),
+            sources=tuple(self.clauses),
+            notes=tuple(notes),
+            audience=self.data["audience"],
+            theme=self.data["theme"],
+            examples=tuple(self.data.get("examples") or ()),
+            spec=self,
+        )
+
+
+def load_spec(path: Path) -> Calculator:
+    return Spec(yaml.safe_load(path.read_text(encoding="utf-8")), path).calculator()
+
+
+def load_specs(directory: Path = SPECS_DIR) -> dict[str, Calculator]:
+    """Every spec of `directory`, by name."""
+    return {path.stem: load_spec(path) for path in sorted(directory.glob("*.yaml"))}
+
+
+__all__ = ["SPECS_DIR", "ParameterRef", "Spec", "SpecError", "load_spec", "load_specs"]

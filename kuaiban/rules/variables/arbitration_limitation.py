@@ -1,0 +1,50 @@
+"""劳动人事争议仲裁时效中止 (人社厅明电〔2020〕5号 三): the period stops while the epidemic prevents the application
+and runs on from the day the cause is removed, so the last day moves by the days it stood still. The statutory
+one-year period itself (调解仲裁法 第二十七条) is not reprinted: the original last day is an input.
+The OpenFisca period is the day the cause was removed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from openfisca_core.periods import DateUnit
+from openfisca_core.variables import Variable
+
+from kuaiban.rules.entities import Person
+from kuaiban.rules.formulas import parameter_or_none
+
+NONE = np.datetime64("0001-01-01", "D")
+
+
+class limitation_original_end(Variable):
+    value_type = date
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "原仲裁时效期间的最后一日（按调解仲裁法计算，由使用者提供）"
+
+
+class suspension_start(Variable):
+    value_type = date
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "因疫情不能申请仲裁之日（时效中止之日）"
+
+
+class arbitration_limitation_end(Variable):
+    value_type = date
+    default_value = date(1, 1, 1)
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "中止后仲裁时效期间的最后一日（0001-01-01 为中止之日不在时效期间内或无适用规定）"
+    reference = ("nat_arbitration_suspension",)
+
+    def formula_2020_01_24(person, period, parameters):
+        if not parameter_or_none(parameters, period.start, "arbitration_limitation.national.suspension_applies"):
+            return np.full(person.count, NONE)
+        end = person("limitation_original_end", period).astype("datetime64[D]")
+        start = person("suspension_start", period).astype("datetime64[D]")
+        removed = np.datetime64(period.start.date, "D")
+        remaining = end - start  # the days of the period left when it stopped
+        within = (start <= end) & (start <= removed)
+        return np.where(within, removed + remaining, NONE)

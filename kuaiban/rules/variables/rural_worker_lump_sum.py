@@ -1,0 +1,96 @@
+"""农民合同制工人一次性生活补助: 北京's standard 1,652 元 from 2020-07 (京人社发[2020]8号 二) and 山东's monthly
+standard = the local 失业保险金, one month per full year of contributions, at most 24 months together with any
+失业保险金 after conversion to an urban contract (鲁人社函〔2020〕41号 三)."""
+
+from __future__ import annotations
+
+import numpy as np
+from openfisca_core.periods import DateUnit
+from openfisca_core.variables import Variable
+
+from kuaiban.rules.entities import Person
+from kuaiban.rules.enums import Region
+from kuaiban.rules.formulas import MONTHS_PER_YEAR, parameter_or_none
+
+SHANDONG = "rural_worker_lump_sum.r370000"
+
+
+class continuous_work_months(Variable):
+    value_type = int
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "在参保单位连续工作的月数"
+    unit = "month"
+
+
+class unemployment_benefit_months(Variable):
+    value_type = int
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "转招为城镇合同制工人后享受失业保险金的月数"
+    unit = "month"
+
+
+class rural_worker_lump_sum_standard(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "农民合同制工人一次性生活补助（月）标准：北京为定额，山东为当地失业保险金月标准"
+    unit = "currency-CNY"
+    reference = ("bj_rural_lump_sum", "bj_ub_in_force", "sd_rural_lump_sum_amount", "sd_ub_90_2020_07")
+
+    def formula(person, period, parameters):
+        region = person("region", period)
+        beijing = parameter_or_none(parameters, period.start, "rural_worker_lump_sum.r110000.standard")
+        shandong_in_force = parameter_or_none(parameters, period.start, f"{SHANDONG}.max_months") is not None
+        eligible = person("rural_worker_lump_sum_eligible", period)
+        shandong = np.where(shandong_in_force, person("unemployment_benefit", period), 0.0)
+        by_region = np.where(region == Region.beijing, beijing or 0.0,
+                             np.where(region == Region.shandong, shandong, 0.0))
+        return np.where(eligible, by_region, 0.0)
+
+
+class rural_worker_lump_sum_eligible(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "属于农民合同制工人一次性生活补助的对象（山东另须连续工作满1年）"
+    reference = ("nat_rural_lump_sum", "sd_rural_lump_sum_conditions")
+
+    def formula(person, period, parameters):
+        region = person("region", period)
+        qualifying = parameter_or_none(parameters, period.start, f"{SHANDONG}.qualifying_months")
+        shandong_ok = (qualifying is not None) & (person("continuous_work_months", period) >= (qualifying or 0))
+        return person("rural_contract_worker", period) & ((region == Region.beijing) | ((region == Region.shandong)
+                                                                                       & shandong_ok))
+
+
+class rural_worker_lump_sum_months(Variable):
+    value_type = int
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "一次性生活补助金月数（山东：每满1年1个月，与失业保险金合计最长24个月）"
+    unit = "month"
+    reference = ("sd_rural_lump_sum_amount", "sd_rural_lump_sum_combined")
+
+    def formula(person, period, parameters):
+        max_months = parameter_or_none(parameters, period.start, f"{SHANDONG}.max_months")
+        if max_months is None:
+            return np.zeros(person.count, dtype=np.int64)
+        per_year = parameters(period.start).rural_worker_lump_sum.r370000.months_per_full_year
+        by_years = person("contribution_months", period) // MONTHS_PER_YEAR * per_year
+        room = np.maximum(max_months - person("unemployment_benefit_months", period), 0)
+        shandong = (person("region", period) == Region.shandong) & person("rural_worker_lump_sum_eligible", period)
+        return np.where(shandong, np.minimum(by_years, room), 0)
+
+
+class rural_worker_lump_sum(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "农民合同制工人一次性生活补助金合计（山东：月标准×月数；北京领取月数汇编未载，不计算合计）"
+    unit = "currency-CNY"
+    reference = ("sd_rural_lump_sum_amount", "sd_rural_lump_sum_combined")
+
+    def formula(person, period, parameters):
+        return person("rural_worker_lump_sum_standard", period) * person("rural_worker_lump_sum_months", period)

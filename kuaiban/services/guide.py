@@ -1,0 +1,223 @@
+"""办事指南: what an applicant should know before applying for an item of the catalogue.
+
+For every item of the 10 打包“一件事” (人社部发〔2020〕26号 附件1) the guide gathers, without inventing:
+
+- 受理条件 and material rules quoted from the texts (``data/services/guides.yaml``), or "文件未载明";
+- 申请材料: the region's configuration (inherited from the regions above, as a case asks for them), each
+  marked where the 告知承诺制 list (人社厅发〔2020〕110号 附件1) lets a written commitment replace it;
+- 办理时限: the statutory and target limits of 附件2 (2020-04-21) and any earlier or later text that sets
+  one, each dated, oldest first; the limit the system counts with (``cases.item_limit``); "时限未知" only
+  where no text gives a number, with the reason;
+- 收费: no text in the compilations sets a fee for these items, and the guide says exactly that;
+- 设定依据: the 文号 (and lines) of every text used above, for the interfaces to link into the library;
+- 承办机构: the agency the region routes the item to, else the kinds of agency 附件1 names for the bundle;
+  no address is given unless the region configured one (none is configured today: the guide says so);
+- 常见问题: questions answered by a quoted text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from kuaiban.platform import regions
+from kuaiban.platform.errors import NotFound
+from kuaiban.services import catalogue, region_config
+from kuaiban.services.cases import LIMIT_NAMES, PlannedItem, _region_setup, commitment_rows, item_limit
+
+SPEEDUP_DATE = dt.date(2020, 4, 21)  # 人社部发〔2020〕26号 (hunan-hrss-2020.txt 613–615)
+NO_FEE_TEXT = "文件未载明收费标准（本系统收录的文件没有为本事项设定任何收费）"
+NO_CONDITIONS = "文件未载明具体受理条件"
+NO_ADDRESS = "办理地址以当地人社部门公布的为准（本地区尚未在本系统配置办理地址）"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of a text, with the 文号, date and compilation lines it comes from."""
+
+    text: str
+    doc_no: str
+    file: str
+    lines: tuple[int, int]
+    date: dt.date | None = None
+
+    @classmethod
+    def of(cls, quote: str, source: dict) -> Quote:
+        return cls(quote, source["doc_no"], source["file"], tuple(source["lines"]), source.get("date"))
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "doc_no": self.doc_no, "date": self.date.isoformat() if self.date else None,
+                "file": self.file, "lines": list(self.lines)}
+
+
+@dataclass(frozen=True)
+class LimitRule:
+    """One text's time limit for the item: 法定时限 / 提速目标 of 附件2, or another dated text."""
+
+    label: str
+    text: str  # the text's own words
+    value_text: str  # “3个工作日”, or 无 / 各地制定
+    date: dt.date | None
+    source: Quote
+
+    def as_dict(self) -> dict:
+        return {"label": self.label, "text": self.text, "limit": self.value_text,
+                "date": self.date.isoformat() if self.date else None, "source": self.source.as_dict()}
+
+
+@dataclass(frozen=True)
+class FAQ:
+    question: str
+    answer: str
+    source: Quote
+
+    def as_dict(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "source": self.source.as_dict()}
+
+
+@dataclass(frozen=True)
+class GuideMaterial:
+    name: str
+    basis: str | None  # what the region's configuration gives as its basis
+    commitment: bool  # the 告知承诺制 list lets a written commitment replace it for this item
+
+
+@dataclass
+class Guide:
+    key: str
+    code: str | None
+    name: str
+    group: str | None
+    bundles: list[tuple[int, str]]
+    conditions: list[Quote]
+    material_rules: list[Quote]
+    region: str | None
+    materials: list[GuideMaterial]
+    commitments: list[catalogue.Commitment]
+    limits: list[LimitRule]
+    applied: str  # the limit deadlines are counted with, in words
+    applied_note: str | None
+    fee: str
+    agency: str | None  # the region's routing
+    agency_kinds: list[str]  # 附件1's agencies of the bundles
+    address: str
+    faq: list[FAQ]
+    notes: list[str] = field(default_factory=list)
+
+    def doc_nos(self) -> set[str]:
+        """Every 文号 the guide rests on (the interfaces link each into the library)."""
+        out = {q.doc_no for q in (*self.conditions, *self.material_rules)} | {r.source.doc_no for r in self.limits}
+        out |= {f.source.doc_no for f in self.faq} | {c.source.doc_no for c in self.commitments}
+        out.add("人社部发〔2020〕26号")
+        return out
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key, "code": self.code, "name": self.name, "group": self.group,
+            "bundles": [{"seq": s, "name": n} for s, n in self.bundles],
+            "conditions": [q.as_dict() for q in self.conditions] or NO_CONDITIONS,
+            "material_rules": [q.as_dict() for q in self.material_rules],
+            "region": self.region, "region_name": regions.full_name(self.region) if self.region else None,
+            "materials": [{"name": m.name, "basis": m.basis, "commitment_allowed": m.commitment}
+                          for m in self.materials],
+            "commitments": [{"certificates": list(c.certificates), "doc_no": c.source.doc_no, "seq": c.seq}
+                            for c in self.commitments],
+            "limits": [r.as_dict() for r in self.limits], "applied_limit": self.applied,
+            "applied_limit_note": self.applied_note, "fee": self.fee, "agency": self.agency,
+            "agency_kinds": self.agency_kinds, "address": self.address,
+            "faq": [f.as_dict() for f in self.faq], "notes": self.notes, "legal_basis": sorted(self.doc_nos()),
+        }
+
+
+def _texts() -> dict:
+    return catalogue._guide_texts()
+
+
+def _limit_words(kind: str, value: int | None) -> str:
+    if kind == "local":
+        return "各地结合实际制定"
+    if kind == "none" or value is None:
+        return "无"
+    return f"{value}{LIMIT_NAMES[kind]}"
+
+
+def items() -> tuple[region_config.ItemChoice, ...]:
+    """Every item of the catalogue that has a guide: top-level items, groups and their sub-items."""
+    return region_config.item_choices()
+
+
+def _find(key: str) -> tuple[catalogue.ServiceItem, str | None, list[catalogue.Bundle]]:
+    found: catalogue.ServiceItem | None = None
+    group: str | None = None
+    within: list[catalogue.Bundle] = []
+    for b in catalogue.bundles():
+        for item in b.items:
+            for i in (item, *item.items):
+                if (i.code or i.name) == key:
+                    found, group = i, (item.name if i is not item else None)
+                    if b not in within:
+                        within.append(b)
+    if found is None:
+        raise NotFound(f"没有这个事项：{key}", "item")
+    return found, group, within
+
+
+def _limits(code: str | None) -> list[LimitRule]:
+    rules: list[LimitRule] = []
+    if code:
+        try:
+            s = catalogue.speedup_item(code)
+        except KeyError:
+            s = None
+        if s is not None:
+            src = Quote(s.statutory_text, s.source.doc_no, s.source.file.split("/")[-1], s.source.lines, SPEEDUP_DATE)
+            rules.append(LimitRule("当前规定的办结时限", s.statutory_text, _limit_words(s.statutory.kind, s.statutory.value),
+                                   SPEEDUP_DATE, src))
+            rules.append(LimitRule("提速后办结时限", s.target_text, _limit_words(s.target.kind, s.target.value),
+                                   SPEEDUP_DATE, Quote(s.target_text, src.doc_no, src.file, src.lines, SPEEDUP_DATE)))
+        for extra in _texts()["items"].get(code, {}).get("limits", ()):
+            q = Quote.of(extra["quote"], extra["source"])
+            rules.append(LimitRule(extra["source"]["doc_no"], extra["quote"],
+                                   _limit_words(extra["kind"], extra["value"]), extra["date"], q))
+    return sorted(rules, key=lambda r: (r.date or dt.date.min))
+
+
+def guide(session: Session, key: str, region: str | None = None) -> Guide:
+    """The guide of item ``key`` (its code, or a group's name), with ``region``'s materials and agency."""
+    item, group, within = _find(key.strip())
+    region = regions.resolve(region) if region else None
+    texts = _texts()["items"].get(item.code or "", {})
+    planned = PlannedItem(item.code or item.name, item.code, item.name, group)
+    plan, routes = _region_setup(session, region, [planned]) if region else ({}, {})
+    names = [item.name, *(i.name for i in item.items)]
+    commitments = [c for c in catalogue.commitments() if c.sub_item in names or c.item in names]
+    materials = [GuideMaterial(name, None, bool(commitment_rows(item.name, name))) for name in plan]
+    lim = item_limit(item.code)
+    applied = _limit_words(lim.kind, lim.value) + (f"（{lim.basis}）" if lim.basis else "") if lim.kind else "时限未知"
+    faq = [FAQ(f["question"], f["answer"], Quote.of(f["quote"], f["source"])) for f in texts.get("faq", ())]
+    faq += [FAQ(f["question"], f["answer"], Quote.of(f["quote"], f["source"]))
+            for f in _texts()["common_faq"] if commitments or not f.get("only_with_commitments")]
+    kinds = list(dict.fromkeys(a for b in within for a in b.agencies))
+    return Guide(
+        key=planned.key, code=item.code, name=item.name, group=group, bundles=[(b.seq, b.name) for b in within],
+        conditions=[Quote.of(c["quote"], c["source"]) for c in texts.get("conditions", ())],
+        material_rules=[Quote.of(c["quote"], c["source"]) for c in texts.get("material_rules", ())],
+        region=region, materials=materials, commitments=commitments, limits=_limits(item.code), applied=applied,
+        applied_note=lim.note, fee=NO_FEE_TEXT, agency=routes.get(planned.key), agency_kinds=kinds,
+        address=NO_ADDRESS, faq=faq, notes=list(dict.fromkeys(n for b in within for n in b.notes)))
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(ch for ch in text if ch not in "《》（）()、 ")
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def search(words: str, limit: int = 5) -> list[region_config.ItemChoice]:
+    """Guides whose item a question names: the items sharing the most two-character pieces with the
+    words (at least two, so that 失业 alone does not list every 失业 item above an exact name)."""
+    asked = _bigrams(words.replace("社保卡", "社会保障卡"))  # what everybody calls it
+    scored = [(len(asked & _bigrams(c.label.split(" ", 1)[-1])), n, c) for n, c in enumerate(items())]
+    best = sorted((s for s in scored if s[0] >= 2), key=lambda s: (-s[0], s[1]))
+    return [c for _, _, c in best[:limit]]

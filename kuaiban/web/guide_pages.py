@@ -1,0 +1,62 @@
+"""办事指南 pages: every item of the catalogue, findable by name or code, and one guide per item —
+conditions, materials (the chosen region's configuration), time limits with their dates, fee, legal
+basis linked into the 法规库, office and common questions (``kuaiban.services.guide``). Public: nobody
+needs to sign in to learn what an item asks for. The JSON twin is ``GET /api/services/guides/{key}``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kuaiban.platform import regions
+from kuaiban.platform.errors import Invalid, NotFound
+from kuaiban.services import catalogue, guide
+from kuaiban.web import service_views as views
+from kuaiban.web.page_support import PageRefused, SessionDep, Visitor
+from kuaiban.web.templating import render
+from kuaiban.web.uploads import MAX_UPLOAD, TYPES_TEXT
+
+router = APIRouter(prefix="/services/guides", include_in_schema=False)
+
+
+def region_choices() -> list[tuple[str, list[regions.Region]]]:
+    """Provinces with their cities, for the one region select (codes, never free text)."""
+    return [(p, regions.children(p.code)) for p in regions.provinces()]
+
+
+def _region(value: str | None) -> str | None:
+    if not (value or "").strip():
+        return None
+    try:
+        return regions.resolve(value)
+    except Invalid:
+        return None
+
+
+def matches(choice, words: str) -> bool:
+    words = words.strip()
+    return not words or words in choice.label or words in choice.bundle
+
+
+@router.get("", response_class=HTMLResponse)
+def guide_index(request: Request, user: Visitor, q: str = "") -> Response:
+    """Every item, grouped by its 一件事, filtered by the words typed (name, code or 一件事)."""
+    shown = [c for c in guide.items() if matches(c, q)]
+    by_bundle: dict[str, list] = {}
+    for c in shown:
+        by_bundle.setdefault(c.bundle, []).append(c)
+    return render(request, "services/guides.html", {"q": q, "by_bundle": by_bundle, "count": len(shown),
+                                                    "bundles": catalogue.bundles()}, user=user)
+
+
+@router.get("/{key}", response_class=HTMLResponse)
+def guide_page(request: Request, key: str, s: SessionDep, user: Visitor, region: str = "") -> Response:
+    chosen = _region(region) or (user.region if user is not None and user.region else None)
+    try:
+        g = guide.guide(s, key, chosen)
+    except NotFound as exc:
+        raise PageRefused("没有这个事项", exc.message, 404) from None
+    return render(request, "services/guide.html", {
+        "g": g, "doc_ids": views.library_ids(s, g.doc_nos()), "regions": region_choices(),
+        "upload_types": TYPES_TEXT, "max_mb": MAX_UPLOAD // (1024 * 1024)}, user=user)

@@ -1,0 +1,196 @@
+"""补贴申领 pages: for citizens and employers (what I may claim, the claim form — with the Excel staff list
+for employers —, my claims and payments), for caseworkers (the review queue with deadlines, one claim with
+its step to act on, the 公示 list, payment batches with their files and reconciliation) and for supervisors
+(totals by program, region and month; overdue claims). A thin layer over :mod:`kuaiban.programs`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.datastructures import UploadFile
+
+from kuaiban.platform import access
+from kuaiban.platform.errors import NotFound
+from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, User
+from kuaiban.programs import claims, definitions, payroll
+from kuaiban.programs.models import Claim
+from kuaiban.web.page_support import PostedForm, SessionDep, form_action, page_user, text, version_of
+from kuaiban.web.templating import render
+
+router = APIRouter(prefix="/programs", include_in_schema=False)
+SignedIn = Annotated[User, page_user(refused="无法办理补贴申领")]
+Applicant = Annotated[User, page_user((APPLICANT,), title="仅限办事人", message="补贴申领请用个人或单位账号登录。")]
+Staff = Annotated[User, page_user((WINDOW, REVIEWER, SUPERVISOR), title="仅限经办人员",
+                                  message="补贴审核、公示和发放仅限经办人员。")]
+Supervisor = Annotated[User, page_user((SUPERVISOR,), title="仅限监督人员", message="发放统计和超时督办仅限监督人员。")]
+MAX_STAFF_LIST = 1024 * 1024  # the edge limits a form or API body to 1 MiB anyway
+
+
+@router.get("", response_class=HTMLResponse)
+def index(request: Request, s: SessionDep, user: SignedIn) -> Response:
+    """Applicants: what I may claim, my claims, my payments. Staff: the programs and the way to the queue."""
+    context = {"programs": [definitions.describe(p) for p in definitions.programs().values()]}
+    if user.role == APPLICANT:
+        context |= {"offers": claims.offers(s, user),
+                    "mine": [claims.claim_dict(s, c) for c in claims.my_claims(s, user)],
+                    "payments": payroll.my_payments(s, user)}
+    return render(request, "programs/index.html", context, user=user)
+
+
+@router.get("/{code}/claim", response_class=HTMLResponse)
+def claim_form(request: Request, s: SessionDep, user: Applicant, code: str) -> Response:
+    return _claim_page(request, user, code, {}, {})
+
+
+def _claim_page(request: Request, user: User, code: str, values: dict, errors: dict, status: int = 200) -> Response:
+    program = definitions.describe(definitions.get(code))
+    return render(request, "programs/claim_form.html", {"program": program, "values": values, "errors": errors},
+                  status=status, user=user)
+
+
+@router.post("/{code}/claim")
+async def submit(request: Request, s: SessionDep, user: Applicant, form: PostedForm, code: str) -> Response:
+    program = definitions.get(code)
+    values = {k: text(form, k) for k in ("month", "account", *(f.name for f in program.form))}
+    upload = form.get("staff_list")
+    data = await upload.read(MAX_STAFF_LIST + 1) if isinstance(upload, UploadFile) else None
+    errors = {"staff_list": "人员花名册不能超过 1 MB"} if data and len(data) > MAX_STAFF_LIST else {}
+    facts = {f.name: values[f.name] for f in program.form if values[f.name] != ""}
+    return form_action(
+        s, lambda: claims.submit(s, user, code, month=values["month"], facts=facts, account=values["account"],
+                                 commitment=form.get("commitment") == "on", staff_list=data or None),
+        lambda claim: f"/programs/claims/{claim.id}",
+        lambda errs, status: _claim_page(request, user, code, values, errs, status), errors=errors)
+
+
+def _claim_for(s, user: User, claim_id: int) -> Claim:
+    if user.role == APPLICANT:
+        return claims.my_claim(s, user, claim_id)
+    claim = s.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"没有这件申领：{claim_id}", "claim")
+    access.require_serves(user, claim.region, f"申领 {claim_id}")
+    return claim
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim_page(request: Request, s: SessionDep, user: SignedIn, claim_id: int) -> Response:
+    return _claim_detail(request, s, user, claim_id, {})
+
+
+def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, status: int = 200) -> Response:
+    claim = _claim_for(s, user, claim_id)
+    program = definitions.get(claim.program)
+    return render(request, "programs/claim.html",
+                  {"claim": claims.claim_dict(s, claim, staff=user.role != APPLICANT),
+                   "program": definitions.describe(program), "errors": errors,
+                   "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
+                   "stops": program.stops}, status=status, user=user)
+
+
+@router.post("/claims/{claim_id}/act")
+def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
+    months = text(form, "months")
+    errors = {"months": "核定月数应为正整数"} if months and not months.isdigit() else {}
+    return form_action(
+        s, lambda: claims.act(s, user, claim_id, outcome=text(form, "outcome"), note=text(form, "note") or None,
+                              months=int(months) if months.isdigit() else None,
+                              version=version_of(text(form, "version"))),
+        f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status),
+        errors=errors)
+
+
+@router.post("/claims/{claim_id}/close-publicity")
+def close_publicity(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
+    return form_action(s, lambda: claims.close_publicity(s, user, claim_id), f"/programs/claims/{claim_id}",
+                       lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
+
+
+@router.post("/claims/{claim_id}/stop")
+def stop(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
+    return form_action(
+        s, lambda: claims.stop(s, user, claim_id, rule=text(form, "rule"), month=text(form, "month"),
+                               note=text(form, "note") or None),
+        f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
+
+
+@router.get("/publicity", response_class=HTMLResponse)
+def publicity(request: Request, s: SessionDep, user: SignedIn, done: str | None = None) -> Response:
+    return _publicity_page(request, s, user, {}, notice="异议已提交，经办机构将核实。" if done else None)
+
+
+def _publicity_page(request, s, user, errors, status=200, notice=None) -> Response:
+    return render(request, "programs/publicity.html",
+                  {"rows": claims.publicity_list(s, user), "errors": errors, "notice": notice},
+                  status=status, user=user)
+
+
+@router.post("/claims/{claim_id}/object")
+def object_to(request: Request, s: SessionDep, user: SignedIn, form: PostedForm, claim_id: int) -> Response:
+    return form_action(s, lambda: claims.object_to(s, user, claim_id, text(form, "text")),
+                       "/programs/publicity?done=1",
+                       lambda errs, status: _publicity_page(request, s, user, errs, status))
+
+
+@router.get("/staff", response_class=HTMLResponse)
+def staff_home(request: Request, s: SessionDep, user: Staff) -> Response:
+    return _staff_page(request, s, user, {})
+
+
+def _staff_page(request, s, user, errors, status=200, values=None) -> Response:
+    return render(request, "programs/staff.html",
+                  {"queue": claims.queue(s, user), "publicity": claims.publicity_list(s, user),
+                   "batches": [payroll.batch_dict(b) for b in payroll.batches(s, user)],
+                   "programs": list(definitions.programs().values()), "errors": errors, "values": values or {}},
+                  status=status, user=user)
+
+
+@router.post("/staff/payroll")
+def build_payroll(request: Request, s: SessionDep, user: Staff, form: PostedForm) -> Response:
+    values = {k: text(form, k) for k in ("program", "region", "month")}
+    return form_action(s, lambda: payroll.build(s, values["program"], values["region"], values["month"], actor=user),
+                       lambda result: f"/programs/batches/{result[0].id}",
+                       lambda errs, status: _staff_page(request, s, user, errs, status, values))
+
+
+@router.get("/batches/{batch_id}", response_class=HTMLResponse)
+def batch_page(request: Request, s: SessionDep, user: Staff, batch_id: int) -> Response:
+    return _batch_page(request, s, user, batch_id, {})
+
+
+def _batch_page(request, s, user, batch_id, errors, status=200) -> Response:
+    batch = payroll.get_batch(s, user, batch_id)
+    return render(request, "programs/batch.html",
+                  {"batch": payroll.batch_dict(batch), "lines": payroll.lines_of(s, batch),
+                   "name": definitions.get(batch.program).name, "errors": errors}, status=status, user=user)
+
+
+@router.get("/batches/{batch_id}/file")
+def batch_file(s: SessionDep, user: Staff, batch_id: int, format: str = "csv") -> Response:
+    batch = payroll.get_batch(s, user, batch_id)
+    kind = "xlsx" if format == "xlsx" else "csv"
+    files = payroll.export(s, batch)
+    media = "text/csv; charset=utf-8" if kind == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return FileResponse(files[kind], media_type=media, filename=f"batch-{batch.id}.{kind}",
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+
+@router.post("/batches/{batch_id}/reconcile")
+def reconcile(request: Request, s: SessionDep, user: Staff, form: PostedForm, batch_id: int) -> Response:
+    """The returned lines are ticked, each with its reason; every other line is paid."""
+    returned = {}
+    for key in form:
+        if key.startswith("returned_") and key.removeprefix("returned_").isdigit():
+            line = int(key.removeprefix("returned_"))
+            returned[line] = text(form, f"reason_{line}") or "银行退票"
+    return form_action(s, lambda: payroll.reconcile(s, user, batch_id, returned), f"/programs/batches/{batch_id}",
+                       lambda errs, status: _batch_page(request, s, user, batch_id, errs, status))
+
+
+@router.get("/supervision", response_class=HTMLResponse)
+def supervision(request: Request, s: SessionDep, user: Supervisor) -> Response:
+    return render(request, "programs/supervision.html",
+                  {"totals": payroll.totals(s, user), "overdue": claims.overdue(s, user)}, user=user)

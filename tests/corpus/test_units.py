@@ -1,0 +1,65 @@
+"""Numbered parts of notices (一、（一）1.（1）) as addressable units, checked on real documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kuaiban.corpus.model import Paragraph, ParsedDocument
+from kuaiban.corpus.pipeline import parse_compilation, parse_corpus
+from kuaiban.corpus.units import extract_units, numbering, paragraph_units
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "compilations"
+
+
+@pytest.fixture(scope="module")
+def hunan() -> dict[str, ParsedDocument]:
+    return {d.doc_no: d for d in parse_compilation(DATA / "hunan-hrss-2020.txt") if d.doc_no}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("一、阶段性减免企业社会保险费", (0, "一")),
+    ("## 三、办理程序", (0, "三")),
+    ("（二）从2020年2月起至4月，减半征收", (1, "二")),
+    ("(二)缓缴社会保险费。", (1, "二")),
+    ("**十一、强化组织领导。**", (0, "十一")),
+    ("3.对企业吸纳登记失业半年以上人员", (2, "3")),
+    ("（4）提供就业服务", (3, "4")),
+    ("1.5倍的补贴", None),  # a decimal, not a part
+    ("2020年6月底前", None),
+])
+def test_the_printed_number_gives_the_level(text, expected):
+    assert numbering(text) == expected
+
+
+def test_parts_nest_by_their_printed_form_and_cite_their_line(hunan):
+    # hunan-hrss-2020.txt:5653–5679, 关于阶段性减免企业社会保险费的实施意见
+    units = {u.label: u for u in hunan["湘人社规〔2020〕3号"].units}
+    assert list(units)[:5] == ["一", "一（一）", "一（二）", "二", "三"]
+    assert units["一（一）"].line == 5655 and units["一（一）"].text.startswith("（一）从2020年2月起至6月")
+    assert units["一（一）"].parent == "一" and units["一（一）"].anchor == "s1-1"
+    assert units["三（二）"].line == 5669 and units["三（二）"].anchor == "s3-2"
+    # "二、缓缴困难企业社会保险费" has no sub-parts: the next paragraph (5661) is part of it
+    assert units["二"].end_line == 5661 and "申请缓缴前连续3个月累计亏损" in units["二"].text
+
+
+def test_an_article_is_not_cut_again_into_parts():
+    paragraphs = [Paragraph("第一条 为了规范管理，制定本办法。", 1), Paragraph("（一）不是一个分项", 2),
+                  Paragraph("一、正文的第一部分", 3)]
+    units = extract_units(paragraphs, skip_lines={1, 2})
+    assert [u.label for u in units] == ["一"]
+
+
+def test_a_text_without_numbering_is_cited_by_paragraph():
+    paragraphs = [Paragraph("关于本市人社领域涉及平均工资相关事项的说明", 1, heading=True),
+                  Paragraph("根据国家统计局公布的数据，本市城镇单位就业人员平均工资为……", 2), Paragraph("2020年", 3)]
+    assert [(u.label, u.anchor, u.line) for u in paragraph_units(paragraphs)] == [("第1段", "p1", 2)]
+
+
+@pytest.mark.slow
+def test_every_document_has_articles_or_parts():
+    docs = parse_corpus(DATA)
+    assert all(d.articles or d.units for d in docs)
+    numbered = [d for d in docs if any(u.anchor.startswith(("s", "f")) for u in d.units)]
+    assert len(numbered) > 0.75 * len(docs)

@@ -1,0 +1,100 @@
+"""Fixtures of the program tests: a Beijing district and a Hunan city with their staff, citizens and an
+enterprise, on a fresh database of each backend; synthetic ID numbers (python-stdnum check digits, no real
+person); and the simulated registers the checks consult."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine
+
+from kuaiban.db import connect, session_scope
+from kuaiban.platform import auth
+from kuaiban.platform.models import User
+from kuaiban.programs import registers
+from kuaiban.unemployment.idnumber import compose
+
+PASSWORD = "Quiet-Lantern-47"
+STAFF_PASSWORD = "Quiet-Lantern-47-staff"
+AUG_3 = dt.datetime(2020, 8, 3, 10, 0)  # a Monday
+_sequence = itertools.cycle(range(101, 999, 2))
+
+
+def id_number() -> str:
+    return compose("110101", dt.date(1980, 1, 1), next(_sequence))
+
+
+@dataclass
+class Town:
+    engine: Engine
+    citizen: User  # 北京市朝阳区
+    citizen_number: str
+    other_citizen: User  # 北京市朝阳区, a second claimant
+    other_number: str
+    hunan_citizen: User  # 长沙市岳麓区
+    hunan_number: str
+    enterprise: User  # 长沙市岳麓区
+    reviewer: User  # 北京市 审核
+    reviewer2: User  # 北京市 审核, a second person
+    window: User  # 北京市 窗口
+    supervisor: User  # 北京市 监督
+    hunan_window: User
+    hunan_reviewer: User
+    hunan_reviewer2: User
+    hunan_supervisor: User
+
+    def session(self):
+        return session_scope(self.engine)
+
+
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch):
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
+
+
+@pytest.fixture(autouse=True)
+def own_var(monkeypatch, tmp_path):
+    """Payment files go under the test's own KUAIBAN_VAR, never the checkout's var/."""
+    monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
+
+
+def make_town(url: str) -> Town:
+    engine = connect(url)
+    numbers = {"citizen": id_number(), "other": id_number(), "hunan": id_number()}
+    with session_scope(engine) as s:
+        def citizen(username: str, name: str, number: str, region: str) -> User:
+            person = auth.create_applicant(s, "citizen", name, id_number=number, region=region)
+            return auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region=region)
+
+        def staff(username: str, role: str, region: str) -> User:
+            return auth.create_user(s, username, STAFF_PASSWORD, role, region=region, display_name=f"测试{username}")
+
+        firm = auth.create_applicant(s, "enterprise", "测试商贸有限公司", region="430104")
+        users = dict(
+            citizen=citizen("bj-citizen", "测试甲", numbers["citizen"], "110105"),
+            other_citizen=citizen("bj-other", "测试乙", numbers["other"], "110105"),
+            hunan_citizen=citizen("hn-citizen", "测试丙", numbers["hunan"], "430104"),
+            enterprise=auth.create_user(s, "hn-firm", PASSWORD, "applicant", applicant=firm, region="430104"),
+            reviewer=staff("bj-rev", "reviewer", "110000"), reviewer2=staff("bj-rev2", "reviewer", "110000"),
+            window=staff("bj-win", "window", "110000"), supervisor=staff("bj-sup", "supervisor", "110000"),
+            hunan_window=staff("hn-win", "window", "430104"), hunan_reviewer=staff("hn-rev", "reviewer", "430100"),
+            hunan_reviewer2=staff("hn-rev2", "reviewer", "430000"),
+            hunan_supervisor=staff("hn-sup", "supervisor", "430000"),
+        )
+        for number in numbers.values():
+            registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
+    return Town(engine, citizen_number=numbers["citizen"], other_number=numbers["other"],
+                hunan_number=numbers["hunan"], **users)
+
+
+@pytest.fixture
+def town(backend_url) -> Town:
+    return make_town(backend_url)
+
+
+@pytest.fixture
+def sqlite_town(tmp_path) -> Town:
+    return make_town(f"sqlite:///{tmp_path / 'kuaiban.db'}")

@@ -1,0 +1,56 @@
+"""湖南 灵活就业社会保险补贴 (湘人社规〔2020〕22号 第十、十二条) end to end on the rules pillar's calculator:
+社区（村）录入调查 → 街道（乡镇）确认 → 人社部门审核 (three accounts), 公示7天, then monthly payment to the
+social security card; a register that cannot answer is flagged, never a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from kuaiban.programs import claims, payroll
+from kuaiban.programs.models import Entitlement
+from kuaiban.rules.calculators import get
+
+PROGRAM = "hn_social_insurance_subsidy_flexible"
+FACTS = {"si_group": "就业困难人员", "si_first_approval_date": "2021-03-01", "si_months_received": "0", "sex": "女",
+         "birth_date": "1975-05-01", "si_personal_paid": "900", "si_rate": "0.27", "si_average_wage": "5800"}
+MARCH_1 = dt.datetime(2021, 3, 1, 9, 0)
+
+
+def test_three_levels_seven_days_then_the_months_are_paid_at_the_calculators_amount(sqlite_town) -> None:
+    town = sqlite_town
+    with town.session() as s:
+        claim = claims.submit(s, town.hunan_citizen, PROGRAM, month="2021-03", facts=FACTS,
+                              account="6217000000000001", at=MARCH_1)
+    assert claim.status == "reviewing" and claim.flags == ["就业困难人员认定暂时无法比对，请人工核查"]
+    for user, months in ((town.hunan_window, None), (town.hunan_reviewer, None), (town.hunan_reviewer2, 3)):
+        with town.session() as s:
+            claims.act(s, user, claim.id, outcome="pass", months=months, at=MARCH_1)
+    with town.session() as s:
+        noticed = s.get(type(claim), claim.id)
+        assert noticed.status == "publicity" and noticed.publicity_until == dt.date(2021, 3, 8)
+        assert [r["id"] for r in claims.publicity_list(s)] == [claim.id]
+        claims.close_publicity(s, town.hunan_supervisor, claim.id, at=dt.datetime(2021, 3, 9, 9, 0))
+    expected = []
+    for month in ("2021-03", "2021-04", "2021-05"):
+        answer = get("social_insurance_subsidy").run({
+            "region": "430104", "month": month, "si_mode": "灵活就业（个人申领）", "si_group": "就业困难人员",
+            "si_first_approval_date": "2021-03-01", "si_months_received": 0, "sex": "女", "birth_date": "1975-05-01",
+            "si_personal_paid": 900, "si_rate": 0.27, "si_average_wage": 5800})
+        expected.append((month, round(answer["value"] * 100)))
+    with town.session() as s:
+        schedule = s.execute(select(Entitlement.month, Entitlement.amount_fen).where(Entitlement.claim_id == claim.id)
+                             .order_by(Entitlement.month)).all()
+        assert schedule == expected and all(fen > 0 for _, fen in schedule)
+        batch, _ = payroll.build(s, PROGRAM, "430000", "2021-05", actor=town.hunan_supervisor)
+    assert batch.lines == 3 and batch.total_fen == sum(fen for _, fen in expected)
+
+
+def test_a_month_before_the_rules_start_is_refused_with_the_calculators_reason(sqlite_town) -> None:
+    town = sqlite_town  # 湘人社规〔2020〕22号 第十九条: from 2021-01-01
+    with town.session() as s:
+        claim = claims.submit(s, town.hunan_citizen, PROGRAM, month="2020-09",
+                              facts=FACTS | {"si_first_approval_date": "2020-09-01"}, account="6217000000000001",
+                              at=dt.datetime(2020, 9, 1, 9, 0))
+    assert claim.status == "refused" and claim.reasons[0].startswith("按政策计算，您不符合领取条件")

@@ -1,0 +1,141 @@
+"""Calculators written as specs (kuaiban/rules/specs/*.yaml): found by directory, same contract as Python ones."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kuaiban.rules.calculators import CALCULATORS, CalculatorError, get
+from kuaiban.rules.calculators.declarative import SPECS_DIR, load_spec
+from kuaiban.rules.expressions import SpecError, holes, literal_text
+from kuaiban.rules.sources import source
+
+SPECS = sorted(path.stem for path in SPECS_DIR.glob("*.yaml"))
+FIGURE = re.compile(r"[0-9０-９]")
+BEIJING = {"region": "北京", "month": "2020-07", "contribution_months": 240, "benefit_month": 1}
+
+
+def test_every_spec_file_is_a_calculator_without_editing_a_list() -> None:
+    assert SPECS
+    assert set(SPECS) <= set(CALCULATORS)
+    assert all(CALCULATORS[name].spec is not None for name in SPECS)
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_every_worked_example_of_a_spec_gives_its_value(name: str) -> None:
+    calc = get(name)
+    assert calc.examples, "a spec carries at least one worked example"
+    for example in calc.examples:
+        assert calc.run(example["input"])["value"] == pytest.approx(example["value"], abs=0.005), example
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_explanation_templates_write_no_figure_themselves(name: str) -> None:
+    spec = get(name).spec
+    templates = [step["text"] for step in spec.steps]
+    templates += [text for step in spec.steps for text in (step.get("detail") or {}).values() if isinstance(text, str)]
+    written = [t for t in templates if FIGURE.search(literal_text(t))]
+    assert written == [], "figures come from parameters, inputs or computed values: {p.…} or {name}"
+
+
+def test_a_region_is_a_name_a_full_name_or_a_gbt2260_code() -> None:
+    calc = get("unemployment_benefit")
+    expected = calc.run(BEIJING)["value"]
+    for region in ("北京", "北京市", "beijing", "110000", 110000, "110105"):
+        assert calc.run(BEIJING | {"region": region})["value"] == expected, region
+    with pytest.raises(CalculatorError, match="未知地区「119999」") as caught:
+        calc.run(BEIJING | {"region": "119999"})
+    assert caught.value.field == "region"
+
+
+def test_coverage_and_gaps_come_from_the_parameters_in_force() -> None:
+    calc = get("unemployment_benefit")
+    # rules-benefits added 湖南, 山东 and 重庆 (90 % of the minimum wage) beside Beijing's table
+    assert {"region": "北京", "dates": "2020-07-01 起", "doc_no": "京人社发[2020]8号"} in calc.coverage
+    assert {"region": "湖南", "dates": "2020-03-01 起", "doc_no": "湘人社规〔2020〕2号"} in calc.coverage
+    assert [set(f.choices) for f in calc.fields if f.name == "region"] == [{"北京", "湖南", "山东", "重庆"}]
+    with pytest.raises(CalculatorError) as before:
+        calc.run(BEIJING | {"month": "2020-06"})
+    assert before.value.field == "month"
+    assert str(before.value) == "month：没有规则覆盖 北京 2020-06（已有：北京 2020-07-01 起，京人社发[2020]8号）"
+    with pytest.raises(CalculatorError) as elsewhere:
+        calc.run(BEIJING | {"region": "120000"})
+    assert elsewhere.value.field == "region" and "天津" in str(elsewhere.value) and "湖南" in str(elsewhere.value)
+
+
+def test_a_check_of_the_spec_names_its_field() -> None:
+    with pytest.raises(CalculatorError) as caught:
+        get("unemployment_benefit").run(BEIJING | {"benefit_month": 0})
+    assert caught.value.field == "benefit_month"
+    assert str(caught.value) == "benefit_month：应从 1 起算，首月为 1（收到 0）"
+
+
+def test_steps_cite_registered_clauses_and_dates_come_from_the_parameters() -> None:
+    result = get("unemployment_benefit").run(BEIJING)
+    first = result["explanation"][0]
+    assert first["text"] == "调整后的标准自2020年7月1日起执行"
+    assert first["source"] == source("bj_ub_start").as_json()
+    assert result["details"] == {"tier": "满20年以上"}
+
+
+def variant(tmp_path: Path, name: str, change) -> Path:
+    """A copy of the unemployment_benefit spec under another name, changed by `change(text)`."""
+    text = (SPECS_DIR / "unemployment_benefit.yaml").read_text(encoding="utf-8")
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(change(text.replace("name: unemployment_benefit", f"name: {name}\nparameters: unemployment_benefit")), encoding="utf-8")
+    return path
+
+
+def test_an_official_figure_is_required_and_named_in_the_explanation(tmp_path: Path) -> None:
+    path = variant(tmp_path, "with_figure", lambda text: text.replace(
+        "  - {name: benefit_month,",
+        "  - {name: local_benefit, type: number, label: 当地失业保险金标准, unit: 元/月, official_figure: true,"
+        " clause: bj_ub_eligibility}\n  - {name: benefit_month,"))
+    calc = load_spec(path)
+    with pytest.raises(CalculatorError, match="local_benefit：缺少此字段"):
+        calc.run(BEIJING)
+    steps = calc.run(BEIJING | {"local_benefit": 1700})["explanation"]
+    assert steps[-1]["text"] == "当地失业保险金标准：1700元/月（官方数字由使用者提供，汇编未载明）"
+    assert steps[-1]["value"] == 1700
+    assert any("官方数字由使用者提供：当地失业保险金标准" in note for note in calc.notes)
+
+
+def test_a_ceiling_is_marked_in_the_details(tmp_path: Path) -> None:
+    calc = load_spec(variant(tmp_path, "as_ceiling", lambda text: text.replace("ceiling: false", "ceiling: true")))
+    assert calc.run(BEIJING)["details"]["is_ceiling"] is True
+    assert "is_ceiling" not in get("unemployment_benefit").run(BEIJING)["details"]
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (lambda t: t.replace("{contribution_months} 个月（满{b.tier_5", "{contributon_months} 个月（满{b.tier_5"),
+     "unknown names"),
+    (lambda t: t.replace("clause: bj_ub_20\n", "clause: no_such_clause\n", 1), "not in data/clauses"),
+    (lambda t: t.replace("audience: citizens", "audience: everyone"), "audience"),
+    (lambda t: t.replace("text: 调整后的标准自{since(b.amount_1_to_5)}起执行",
+                         "text: 调整后的标准自{__import__('os')}起执行"), "may be called"),
+])
+def test_a_malformed_spec_is_refused_when_loaded(tmp_path: Path, change, problem: str) -> None:
+    with pytest.raises(SpecError, match=problem):
+        load_spec(variant(tmp_path, "broken", change))
+
+
+def test_template_holes_are_found_with_their_format_removed() -> None:
+    assert holes("按 {p.a.b:%} 与 {x:.2f} 计，合计 {total}") == ["p.a.b", "x", "total"]
+    assert literal_text("按 {p.a.b:%} 计") == "按  计"
+
+
+def test_a_region_keyed_node_is_read_for_the_case_region() -> None:
+    from kuaiban.rules.enums import Region
+    from kuaiban.rules.expressions import Scope
+
+    # parameters/stable_job_refund_regional has one child per region (r370000, r120000): read without naming it
+    # (unemployment_benefit gained non-regional children in rules-benefits: minimum_wage_share, late_claim)
+    scope = Scope({"region": Region.shandong}, "2020-08-01", Region.shandong)
+    assert scope.evaluate("p.stable_job_refund_regional.general_share") == 0.5
+    assert scope.evaluate("p.stable_job_refund_regional[region].general_share") == 0.5
+    assert scope.evaluate("p.stable_job_refund_regional.r370000.general_share") == 0.5
+    # a leaf-level region-keyed node too: 湖南 失业保险金 = 90 % of the minimum wage
+    hunan = Scope({"region": Region.hunan}, "2020-08-01", Region.hunan)
+    assert hunan.evaluate("p.unemployment_benefit.minimum_wage_share") == 0.9
