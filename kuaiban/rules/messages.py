@@ -70,6 +70,10 @@ def not_whole(field: str, raw: Any = _NOTHING) -> str:
     return error(field, "应为整数", raw)
 
 
+def too_large(field: str, limit: int, raw: Any = _NOTHING) -> str:
+    return error(field, f"数值过大，不能超过 {limit}", raw)
+
+
 def not_string(field: str, raw: Any = _NOTHING) -> str:
     return error(field, "应为文字（字符串）", raw)
 

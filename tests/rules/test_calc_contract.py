@@ -139,3 +139,14 @@ def test_survivor_benefit_before_the_rule_is_a_gap() -> None:
     code, out = calc("survivor_benefit", "--json", stdin=json.dumps(raw))
     assert code == 2
     assert json.loads(out)["error"].startswith("death_date：没有规则覆盖 2021-08-31（已有：2021-09-01 起，人社部发〔2021〕18号；")
+
+
+def test_a_whole_number_too_large_for_the_rules_is_a_chinese_error_not_a_crash():
+    """An integer beyond what the simulation holds (2^64 − 1 months) is refused naming the field."""
+    from kuaiban.rules.calculators import CalculatorError, get
+
+    calc = get("unemployment_benefit")
+    case = {"region": "北京", "month": "2020-08", "contribution_months": 60, "benefit_month": 2**64 - 1}
+    with pytest.raises(CalculatorError) as refused:
+        calc.run(case)
+    assert refused.value.field == "benefit_month" and "数值过大" in str(refused.value)

@@ -70,6 +70,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
+MAX_WHOLE = 2**31 - 1  # OpenFisca keeps int variables as int32
+
+
 def parse_value(spec: Field, raw: Any) -> Any:
     """Check one raw JSON value against its field and return the Python value."""
     name = spec.name
@@ -89,6 +92,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
         if spec.type in ("integer", "year"):
             if isinstance(raw, float) and not raw.is_integer():
                 raise CalculatorError(msg.not_whole(name, raw))
+            if raw > MAX_WHOLE:  # beyond what the simulation's integer columns hold (int32)
+                raise CalculatorError(msg.too_large(name, MAX_WHOLE, raw))
             return int(raw)
         return float(raw)
     if spec.type == "region" and isinstance(raw, int) and not isinstance(raw, bool):
