@@ -141,10 +141,11 @@ def test_the_introduction_says_who_where_how_long_and_what_is_signed(site):
 
 def test_the_introduction_links_each_clause_into_the_library(app_client):
     html = app_client.get("/unemployment").text
-    link = re.search(r'<a href="(/library/doc/\d+)#l(\d+)">人社厅发〔2020〕79号 一（一）</a>', html)
-    assert link and link.group(2) == "5431"
+    # the numbered part 一（一） of the notice (issue 14: parts are addressable), not just its document
+    link = re.search(r'<a href="(/library/doc/\d+)#(s1-1)">人社厅发〔2020〕79号 一（一）</a>', html)
+    assert link, "the clause links to its numbered part"
     document = app_client.get(link.group(1)).text
-    assert f'id="l{link.group(2)}"' in document and "就业地、参保地进行失业登记" in document
+    assert f'id="{link.group(2)}"' in document and "就业地、参保地进行失业登记" in document
 
 
 # ---------------------------------------------------------------- the form

@@ -49,7 +49,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == 'postgresql':
-        bind.exec_driver_sql(
+        bind.connection.dbapi_connection.cursor().execute(  # no parameters: % and : taken literally
             "DO $$ DECLARE r record; BEGIN "
             "FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'procrastinate%' "
             "LOOP EXECUTE 'DROP TABLE IF EXISTS ' || quote_ident(r.tablename) || ' CASCADE'; END LOOP; "
