@@ -9,10 +9,8 @@ without). The number of examples per operation is bounded so the test stays with
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,16 +20,11 @@ import pytest
 from kuaiban.config import ROOT
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth
+from tests.live import free_port, wait_until_serving
 
 CHECKS = ("not_a_server_error,response_schema_conformance,status_code_conformance,"
           "content_type_conformance,response_headers_conformance")
 SUPERVISOR = ("sup_contract", "Sup3r-Contract-42")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -42,22 +35,13 @@ def api_server(tmp_path_factory) -> Iterator[str]:
         auth.create_user(s, SUPERVISOR[0], SUPERVISOR[1], "supervisor", region="430000")
         person = auth.create_applicant(s, "citizen", "测试甲", region="430000")
         auth.create_user(s, "citizen_contract", "Cit1zen-Contract-42", "applicant", applicant=person, region="430000")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KUAIBAN_DB": url, "KUAIBAN_VAR": str(folder / "var"), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "kuaiban.app:create_app", "--host",
                              "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the API server did not start")
-            time.sleep(0.2)
+        wait_until_serving(proc, base, "the API server")
         yield base
     finally:
         proc.terminate()

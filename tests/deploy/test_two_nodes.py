@@ -12,7 +12,6 @@ import base64
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import pytest
 from kuaiban.config import ROOT
 from kuaiban.platform import auth
 from tests.conftest import fresh_pg_database
+from tests.live import free_port, wait_until_serving
 from tests.web.forms import csrf_of, post_login
 from tests.web.test_service_pages import FORM, ITEMS, PASSWORD, SHARED, seed_region
 
@@ -32,30 +32,19 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 CONTRACT = b"%PDF-1.4 synthetic contract, uploaded on node A"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_node(url: str, var: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "kuaiban.app:create_app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         env={**os.environ, **env, "KUAIBAN_DB": url, "KUAIBAN_VAR": var, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("an app node did not start")
-        time.sleep(0.2)
+    try:
+        wait_until_serving(proc, base, "an app node", seconds=90)
+    except RuntimeError:
+        proc.kill()
+        raise
+    return proc, base
 
 
 @pytest.fixture
@@ -132,7 +121,7 @@ def proxy(nodes, tmp_path) -> Iterator[tuple[str, str, Path]]:
     if nginx is None:
         pytest.skip("nginx is not installed (apt-get install nginx); the direct two-node test still runs")
     url, node_a, node_b = nodes
-    port = _free_port()
+    port = free_port()
     prefix = tmp_path / "nginx"
     prefix.mkdir()
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
@@ -148,16 +137,7 @@ def proxy(nodes, tmp_path) -> Iterator[tuple[str, str, Path]]:
     proc = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"])
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("nginx did not start with deploy/nginx.conf")
-            time.sleep(0.2)
+        wait_until_serving(proc, base, "nginx with deploy/nginx.conf", seconds=30)
         yield url, base, prefix / "kuaiban-access.log"
     finally:
         proc.terminate()

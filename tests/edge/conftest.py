@@ -4,7 +4,6 @@ uvicorn server in its own process (for memory measured from /proc)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
 from kuaiban.config import ROOT
+from tests.live import free_port
 
 
 @pytest.fixture
@@ -33,12 +33,6 @@ def sqlite_client(tmp_path, monkeypatch) -> Iterator[TestClient]:
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
     with TestClient(create_app(f"sqlite:///{tmp_path / 'kuaiban.db'}"), raise_server_exceptions=False) as c:
         yield c
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_kib(pid: int, key: str = "VmRSS") -> int:
@@ -59,7 +53,7 @@ class LiveServer:
 def live_process(tmp_path_factory) -> Iterator[LiveServer]:
     """``kuaiban.app`` served by uvicorn in a child process on a fresh SQLite database (its own RSS)."""
     tmp_path = tmp_path_factory.mktemp("live")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KUAIBAN_DB": f"sqlite:///{tmp_path / 'kuaiban.db'}", "KUAIBAN_VAR": str(tmp_path / "var"),
            "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "kuaiban.app:create_app",

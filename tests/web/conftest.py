@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,18 +24,13 @@ from pathlib import Path
 import pytest
 
 from kuaiban.config import ROOT
+from tests.live import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
 TEST_OUTPUT = ROOT / "test-output"
 TAB_LIMIT = 60  # Tab presses to look for an action before calling it unreachable
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +59,7 @@ def live_server(live_db_url, tmp_path_factory) -> Iterator[str]:
     var = tmp_path_factory.mktemp("var")
     old_var = os.environ.get("KUAIBAN_VAR")
     os.environ["KUAIBAN_VAR"] = str(var)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(live_db_url), host="127.0.0.1", port=port, log_level="warning",
                             lifespan="on")
     server = uvicorn.Server(config)
