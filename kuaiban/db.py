@@ -18,7 +18,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from kuaiban.config import default_db_url
 
@@ -148,8 +148,12 @@ def connect(url: str | None = None) -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any error."""
-    session = sessionmaker(engine, expire_on_commit=False)()
+    """One transaction: committed when the block ends, rolled back on any error.
+
+    A plain ``Session``, not ``sessionmaker(engine, …)()``: a sessionmaker is a new ``Session`` subclass,
+    and SQLAlchemy then built that class's event dispatch afresh on every request (about a tenth of a
+    status read's CPU when profiled)."""
+    session = Session(engine, expire_on_commit=False)
     try:
         yield session
         session.commit()

@@ -57,11 +57,14 @@ UserDep = Annotated[User, Depends(current_user)]  # for routers elsewhere; this 
 
 
 async def as_user(request: Request, cred: HTTPAuthorizationCredentials | None,
-                  work: Callable[[Session, User], T], then: Callable[[T], Any] | None = None) -> Any:
+                  work: Callable[[Session, User], T], then: Callable[[T], Any] | None = None,
+                  *, with_applicant: bool = False) -> Any:
     """Check the token, then ``work(session, user)`` — in one transaction and one trip to a worker
-    thread (why: :func:`kuaiban.deps.in_session`); ``then`` after the commit."""
+    thread (why: :func:`kuaiban.deps.in_session`); ``then`` after the commit. ``with_applicant``: the
+    token's query also loads the user's 办事人 row (for work that reads it anyway)."""
     token = cred.credentials if cred else None
-    return await in_session(request, lambda session: work(session, auth.authenticate(session, token)), then)
+    return await in_session(request, lambda session: work(
+        session, auth.authenticate(session, token, with_applicant=with_applicant)), then)
 
 
 class Strict(BaseModel):
@@ -348,7 +351,8 @@ def _case_out(c: Case) -> dict:
 async def submit_case(body: CaseIn, request: Request, cred: Credentials) -> dict:
     return await as_user(request, cred, lambda session, user: cases.submit(
         session, user, body.bundle, body.form, items=body.items, materials=body.materials,
-        commit_instead=body.commitments), then=_case_out)  # the answer is built after the commit
+        commit_instead=body.commitments), then=_case_out,  # the answer is built after the commit
+        with_applicant=True)
 
 
 @router.get("/cases", response_model=list[CaseSummary], summary="办件列表（办事人只见本人，监督人员见本地区）")

@@ -15,7 +15,7 @@ import unicodedata
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from kuaiban.db import session_scope
 from kuaiban.platform import audit, password_policy, personal_data, regions, throttle, uniqueness
@@ -277,12 +277,23 @@ def _write_failure(session: Session, name: str, user: User | None, address: str 
 # it, an indexed lookup — never by a password KDF (scrypt is only for login).
 _TOKEN_LOOKUP = (select(Token.revoked, Token.expires_at, User).join(User, User.id == Token.user_id)
                  .where(Token.token_hash == bindparam("token_hash")))
+# The same, also loading the user's 办事人 row into the session (an applicant's submission reads it at once:
+# one round trip instead of two). Only for such requests: the row holds a sealed ID number.
+# ``user.applicant`` is then loaded and holds the row (the session's identity map alone keeps it only weakly).
+_TOKEN_LOOKUP_WITH_APPLICANT = (
+    select(Token.revoked, Token.expires_at, User).join(User, User.id == Token.user_id)
+    .outerjoin(User.applicant).options(contains_eager(User.applicant))
+    .where(Token.token_hash == bindparam("token_hash")))
 
 
-def authenticate(session: Session, token: str | None, *, at: dt.datetime | None = None) -> User:
+def authenticate(session: Session, token: str | None, *, at: dt.datetime | None = None,
+                 with_applicant: bool = False) -> User:
+    """The active user holding ``token``. ``with_applicant``: the user's :class:`Applicant` is loaded in the
+    same query, so ``session.get(Applicant, user.applicant_id)`` then needs no query of its own."""
     if not token:
         raise Unauthenticated("未登录：请在 Authorization 头中提供令牌", "Authorization")
-    row = session.execute(_TOKEN_LOOKUP, {"token_hash": _hash_token(token)}).first()
+    lookup = _TOKEN_LOOKUP_WITH_APPLICANT if with_applicant else _TOKEN_LOOKUP
+    row = session.execute(lookup, {"token_hash": _hash_token(token)}).first()
     if row is None or row.revoked:
         raise Unauthenticated("令牌无效或已注销", "Authorization")
     if (at or audit.now()) >= row.expires_at:

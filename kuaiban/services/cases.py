@@ -270,32 +270,54 @@ def material_plan(session: Session, region: str | None, items: list[PlannedItem]
     return _region_setup(session, region, items)[0]
 
 
-def _region_setup_query():
-    # Built once (like the other hot statements here): SQLAlchemy reuses the compiled SQL of a statement
-    # object without walking it again for its cache key, which was a tenth of a token check's CPU.
+@lru_cache(maxsize=32)
+def _region_setup_query(n_regions: int, n_keys: int):
+    """The region chain's materials (kind 0) and routes (kind 1) for the items, and the calendar's version
+    (kind 2, one row, in the id column), one statement per size of the region chain and of the item list.
+
+    Built once per size, with one bound parameter per value instead of SQLAlchemy's "expanding" IN, which
+    renders the SQL again on every execution; :func:`_region_setup` pads the values to a few sizes.
+    SQLAlchemy then reuses the compiled SQL without walking the statement for its cache key."""
     m, r = ItemMaterial.__table__, ItemRoute.__table__
-    within = bindparam("regions", expanding=True)
+    within = [bindparam(f"r{n}") for n in range(n_regions)]
+    keys = [bindparam(f"k{n}") for n in range(n_keys)]
     return union_all(
         select(literal(0).label("kind"), m.c.item_key, m.c.material.label("value"), m.c.region, m.c.id)
-        .where(m.c.region.in_(within), m.c.item_key.in_(bindparam("keys", expanding=True))),
+        .where(m.c.region.in_(within), m.c.item_key.in_(keys)),
         select(literal(1), r.c.item_key, r.c.agency, r.c.region, r.c.id)
-        .where(r.c.region.in_(within), r.c.item_key.in_(bindparam("keys", expanding=True))),
+        .where(r.c.region.in_(within), r.c.item_key.in_(keys)),
+        # the version a submission hands to holidays.sync: no round trip of its own
+        select(literal(2), literal(""), literal(""), literal(""), holidays.version_column()),
     ).order_by("kind", "id")
 
 
-_REGION_SETUP = _region_setup_query()
+def _padded(values: list[str], size: int, prefix: str) -> dict[str, str]:
+    """``values`` as parameters ``prefix0 …`` padded to ``size`` by repeating the first (IN ignores repeats)."""
+    return {f"{prefix}{n}": values[n] if n < len(values) else values[0] for n in range(size)}
 
 
 def _region_setup(session: Session, region: str | None, items: list[PlannedItem]
                   ) -> tuple[dict[str, list[PlannedItem]], dict[str, str]]:
-    """The region's material plan for ``items`` and the agencies it routes them to, in one query.
+    plan, routes, _version = _submission_setup(session, region, items)
+    return plan, routes
+
+
+def _submission_setup(session: Session, region: str | None, items: list[PlannedItem]
+                      ) -> tuple[dict[str, list[PlannedItem]], dict[str, str], int | None]:
+    """The region's material plan for ``items``, the agencies it routes them to, and the working-day
+    calendar's version (for :func:`holidays.sync`), in one query.
 
     A county without its own setting for an item follows its city's, a city its province's: for each
     item, the materials and the agency of the nearest region above (or at) ``region`` that set them."""
     by_key = {i.key: i for i in items}
     chain = [region] + [a.code for a in reversed(regions.ancestors(region))] if region else [""]
     nearest = {code: n for n, code in enumerate(chain)}
-    rows = session.connection().execute(_REGION_SETUP, {"regions": chain, "keys": list(by_key)}).all()
+    keys = list(by_key) or [""]  # no item: "" matches no configured item key that matters (skipped below)
+    n_regions, n_keys = max(3, len(chain)), max(8, 1 << (len(keys) - 1).bit_length())
+    params = _padded(chain, n_regions, "r") | _padded(keys, n_keys, "k")
+    rows = session.connection().execute(_region_setup_query(n_regions, n_keys), params).all()
+    version = next((row[4] for row in rows if row[0] == 2), None)
+    rows = [row for row in rows if row[0] != 2 and row[1] in by_key]
     level: dict[tuple[int, str], int] = {}
     for kind, key, _value, where, _ in rows:
         level[kind, key] = min(level.get((kind, key), len(chain)), nearest[where])
@@ -308,7 +330,7 @@ def _region_setup(session: Session, region: str | None, items: list[PlannedItem]
             plan.setdefault(value, []).append(by_key[key])
         else:
             routes[key] = value
-    return plan, routes
+    return plan, routes, version
 
 
 # ---------------------------------------------------------------- submission
@@ -339,7 +361,7 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
     bundle = find_bundle(bundle_ref)
     form = checked_form(bundle.seq, applicant, form)
     planned = plan_items(bundle, items)
-    plan, routes = _region_setup(session, applicant.region, planned)
+    plan, routes, calendar_version = _submission_setup(session, applicant.region, planned)
     materials = dict(materials or {})
     commit_instead = list(commit_instead or [])
     for name in materials:
@@ -368,7 +390,8 @@ def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, i
                   reference=materials.get(name), provided_at=at if s == PROVIDED else None)
              for name, needing in plan.items()]
     tasks: list[dict] = []
-    holidays.sync(session, within_a_year_of=at)  # a year a supervisor entered since this process looked (≤ 90 days)
+    # a year a supervisor entered since this process looked (≤ 90 days); the version was read with the region's setup
+    holidays.sync(session, within_a_year_of=at, version=calendar_version)
     for p in planned:
         limit = item_limit(p.code, at.date())
         due, note = due_at(limit, at)
