@@ -5,9 +5,13 @@ client), starts the API with uvicorn, then runs N concurrent closed-loop clients
 connections on one asyncio event loop, opened before timing): a same-run baseline (GET /api/health,
 one SELECT 1), then submitting bundle cases, reading case status (GET /api/cases/{n}/status) and
 reading the full case (GET /api/cases/{n}). Prints requests/s and latency percentiles of each phase
-as JSON. Targets (issue 4): ≥ 200 submissions/s, p99 ≤ 100 ms for reads.
+as JSON, and the CPU each request cost the server's workers and the database's backends (steadier than
+wall-clock figures on a shared machine). Targets (issue 4): ≥ 200 submissions/s, p99 ≤ 100 ms for reads.
 
     .venv/bin/python benchmarks/services_load.py --clients 20 --seconds 15 --workers 2
+
+Before and after in one run: the same script against two checkouts, alternating, e.g.
+``--tree /work/main`` then ``--tree .`` (the tree is seeded from and served from; see docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -151,11 +155,24 @@ def worker_pids(server_pid: int) -> list[int]:
         return []
 
 
-async def run_phase(clients: list[Client], seconds: float, job, server_pid: int | None = None) -> dict:
-    """Each client repeats ``await job(client, i)`` for ``seconds``; latencies, failures and CPU used."""
+def database_backends(admin_dsn: str, database: str) -> list[int]:
+    """The PostgreSQL backend processes serving ``database`` (the app's pooled connections)."""
+    import psycopg
+
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
+
+
+async def run_phase(clients: list[Client], seconds: float, job, server_pid: int | None = None,
+                    backends=None) -> dict:
+    """Each client repeats ``await job(client, i)`` for ``seconds``; latencies, failures and CPU used.
+
+    ``backends()``, if given, lists the database's backend processes: their CPU over the phase is the
+    database's share (WAL writer and checkpointer, shared with other databases, are not counted)."""
     latencies: list[float] = []
     failures = 0
     workers = worker_pids(server_pid) if server_pid else []
+    db_before = {pid: cpu_seconds([pid]) for pid in backends()} if backends else {}
     cpu0, server0 = time.process_time(), cpu_seconds(workers)
     deadline = time.perf_counter() + seconds
 
@@ -170,10 +187,14 @@ async def run_phase(clients: list[Client], seconds: float, job, server_pid: int 
 
     await asyncio.gather(*(run(i) for i in range(len(clients))))
     n = max(len(latencies), 1)
+    server_cpu = cpu_seconds(workers) - server0
+    generator_cpu = time.process_time() - cpu0
+    db_cpu = sum(cpu_seconds([pid]) - db_before.get(pid, 0) for pid in backends()) if backends else None
     return {"latencies": latencies, "failures": failures,
             # CPU per request, steadier than wall-clock figures on a shared machine
-            "server_cpu_ms": round((cpu_seconds(workers) - server0) / n * 1000, 2) if workers else None,
-            "generator_cpu_ms": round((time.process_time() - cpu0) / n * 1000, 3)}
+            "server_cpu_ms": round(server_cpu / n * 1000, 2) if workers else None,
+            "db_cpu_ms": round(db_cpu / n * 1000, 2) if db_cpu is not None else None,
+            "generator_cpu_ms": round(generator_cpu / n * 1000, 3)}
 
 
 def _event_loop_runner(coro):
@@ -193,6 +214,7 @@ def summary(phase: dict, seconds: float) -> dict:
             "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
             "max_ms": round(max(latencies) * 1000, 1),
             "server_cpu_ms_per_request": phase["server_cpu_ms"],
+            "database_cpu_ms_per_request": phase["db_cpu_ms"],
             "generator_cpu_ms_per_request": phase["generator_cpu_ms"]}
 
 
@@ -204,24 +226,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--bundle", default="企业招用员工")
+    p.add_argument("--tree", type=Path, default=ROOT,
+                   help="the kuaiban checkout to seed and serve from (a before/after pair in one run: main's, then yours)")
     args = p.parse_args(argv)
+    tree = args.tree.resolve()
+    sys.path.insert(0, str(tree))  # before anything imports kuaiban
 
     import psycopg
 
     load_before = [round(x, 2) for x in os.getloadavg()]
     admin_dsn = args.pg.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
-    name = f"kuaiban_bench_{uuid.uuid4().hex[:8]}"
+    name = db_name = f"kuaiban_bench_{uuid.uuid4().hex[:8]}"
     url = f"{args.pg}/{name}"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     server = None
     try:
         seed(url, args.clients)
-        env = os.environ | {"KUAIBAN_DB": url}
+        env = os.environ | {"KUAIBAN_DB": url, "PYTHONPATH": str(tree)}
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "kuaiban.app:create_app", "--factory", "--host", "127.0.0.1",
              "--port", str(args.port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-            cwd=ROOT, env=env)
+            cwd=tree, env=env)
         base = f"http://127.0.0.1:{args.port}"
         for _ in range(200):
             try:
@@ -257,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
             # baseline in the same run: same server, clients and database, one SELECT 1, no application logic
             for name, job in (("baseline_health", health), ("submit", submit), ("read_status", reader("/status")),
                               ("read_detail", reader(""))):
-                out[name] = summary(await run_phase(clients, args.seconds, job, server.pid), args.seconds)
+                out[name] = summary(await run_phase(clients, args.seconds, job, server.pid,
+                                                    lambda: database_backends(admin_dsn, db_name)), args.seconds)
             for c in clients:
                 c.close()
             return out
@@ -266,7 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         baseline, sub, rd, detail = (measured[k] for k in ("baseline_health", "submit", "read_status", "read_detail"))
         tasks = len(httpx.get(f"{base}/api/cases/{numbers[0][0]}",
                               headers={"Authorization": f"Bearer {tokens[0]}"}).json()["tasks"])
-        result = {"clients": args.clients, "seconds": args.seconds, "server_workers": args.workers,
+        import kuaiban
+
+        result = {"tree": str(Path(kuaiban.__file__).parent.parent), "clients": args.clients, "seconds": args.seconds, "server_workers": args.workers,
                   "connections_per_worker": measured["connections_per_worker"],
                   "bundle": args.bundle, "tasks_per_case": tasks, "cpus": os.cpu_count(),
                   "load_average_before": load_before,  # other work on the machine (1, 5, 15 min)
