@@ -201,7 +201,7 @@ def error_text(message: str) -> str:
 def plain_note(text: str) -> str:
     """A calculator's note as a reader sees it: another calculator named by its title (《…》计算器), never by its
     code; a pointer into the developer documentation dropped."""
-    text = re.sub(r"[；;，,]?\s*见 docs/[\w./-]+", "", text)
+    text = re.sub(r"[；;，,]?\s*见 docs/[\w./-]+", "", text).replace("提前N个", "提前若干个")
     return re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]+)(?![A-Za-z0-9_])",
                   lambda m: f"“{CALCULATORS[m.group(1)].title}”计算器" if m.group(1) in CALCULATORS else m.group(1),
                   text)
