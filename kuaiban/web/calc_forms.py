@@ -198,13 +198,19 @@ def error_text(message: str) -> str:
     return rest if sep and re.fullmatch(r"[A-Za-z_]+", field) else message
 
 
-def plain_note(text: str) -> str:
+def plain_note(text: str, calc: Calculator | None = None) -> str:
     """A calculator's note as a reader sees it: another calculator named by its title (《…》计算器), never by its
     code; a pointer into the developer documentation dropped."""
     text = re.sub(r"[；;，,]?\s*见 docs/[\w./-]+", "", text).replace("提前N个", "提前若干个")
-    return re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]+)(?![A-Za-z0-9_])",
-                  lambda m: f"“{CALCULATORS[m.group(1)].title}”计算器" if m.group(1) in CALCULATORS else m.group(1),
-                  text)
+    fields = {f.name: f.label for f in form_fields(calc)} if calc else {}
+
+    def word(m: re.Match) -> str:
+        code = m.group(1)
+        if code in fields:
+            return f"“{fields[code]}”"
+        return f"“{CALCULATORS[code].title}”计算器" if code in CALCULATORS else code
+
+    return re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]+)(?![A-Za-z0-9_])", word, text)
 
 
 def detail_rows(calc: Calculator, details: dict[str, Any]) -> list[tuple[str, str]]:
