@@ -29,7 +29,7 @@ from starlette.datastructures import FormData, UploadFile
 from kuaiban.platform import audit, storage
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
-from kuaiban.services import cases, catalogue, credit, ratings
+from kuaiban.services import cases, catalogue, credit, form_fields, ratings
 from kuaiban.services.models import CASE_DONE, CORRECTION, Case
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
@@ -138,7 +138,13 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
             "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
             "commit_barred": None if credit.may_commit(session, applicant.id) else credit.BARRED,
-            "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned}}
+            "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned},
+            "kinds": {f.name: form_fields.kind(f.name) for f in cases.form_spec(bundle).fields},
+            "choices": FIELD_CHOICES}
+
+
+# Fields whose values come from a code table are chosen, not typed (the core checks the same lists).
+FIELD_CHOICES = {"sex": form_fields.SEXES, "id_type": form_fields.ID_TYPES, "ethnicity": form_fields.ETHNIC_GROUPS}
 
 
 def _limit(code: str | None) -> tuple:

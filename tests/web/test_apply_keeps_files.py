@@ -21,6 +21,7 @@ from tests.web.test_service_pages import (  # noqa: F401 (cheap_scrypt is an aut
     SHARED,
     browser_sign_in,
     cheap_scrypt,
+    fill_form,
     seed_region,
 )
 
@@ -51,9 +52,7 @@ def test_browser_a_form_with_errors_keeps_the_right_files(page, live_db_url, scr
     wrong = tmp_path / "工资.txt"
     wrong.write_bytes(b"not a pdf")
     _open_form(page, region)
-    for name, value in FORM.items():
-        if name != "手机号码":  # left out: the form comes back
-            page.get_by_label(re.compile(f"^{re.escape(name)}")).fill(value)
+    fill_form(page, {k: v for k, v in FORM.items() if k != "手机号码"})  # left out: the form comes back
     page.get_by_label(f"上传“{SHARED}”").set_input_files(str(contract))
     page.get_by_label(f"上传“{CERTIFICATE}”").set_input_files(str(wrong))
     page.get_by_role("button", name="提交申请").click()
@@ -90,9 +89,7 @@ def test_browser_a_kept_file_can_be_removed(page, live_db_url, tmp_path):
     contract = tmp_path / "劳动合同.pdf"
     contract.write_bytes(b"%PDF-1.4 another synthetic contract")
     _open_form(page, region)
-    for name, value in FORM.items():
-        if name != "手机号码":
-            page.get_by_label(re.compile(f"^{re.escape(name)}")).fill(value)
+    fill_form(page, {k: v for k, v in FORM.items() if k != "手机号码"})
     page.get_by_label(f"上传“{SHARED}”").set_input_files(str(contract))
     page.get_by_role("button", name="提交申请").click()
     shared = page.locator("fieldset.material", has_text=SHARED)

@@ -384,6 +384,16 @@ def test_an_overdue_task_is_marked_in_text_on_the_case_page(site):
 # ---------------------------------------------------------------- in the browser
 
 
+def fill_form(page, values: dict[str, str]) -> None:
+    """Fill the 一件事 form's fields by their labels: a code-table field is chosen, the rest typed."""
+    for name, value in values.items():
+        field = page.get_by_label(re.compile(f"^{re.escape(name)}"))
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
 def browser_sign_in(page, username: str, target: str) -> None:
     """Sign in on the login page as a person would, and wait to be back on ``target``."""
     page.context.clear_cookies()
@@ -424,8 +434,7 @@ def test_browser_bundle_application_through_to_its_rating(page, live_server, liv
     page.get_by_role("button", name="提交申请").click()  # empty: every required field is named
     assert page.locator(".error-summary").is_visible()
     assert page.get_by_text("缺少必填信息项：手机号码").first.is_visible()
-    for name, value in FORM.items():
-        page.get_by_label(re.compile(f"^{re.escape(name)}")).fill(value)
+    fill_form(page, FORM)
     page.get_by_label(f"上传“{SHARED}”").set_input_files(str(contract))
     page.get_by_label("不提交此证明，以告知承诺代替").check()
     page.get_by_label("本人已阅读上述承诺书").check()
