@@ -8,9 +8,6 @@ Allowed: the brand (快办 kuaiban), file formats and units a form names (PDF, J
 UTF-8, Excel, xlsx), standard names (GB/T, LPR, BP), 办件编号 (KB…), 18-character codes, the seeded
 accounts' user names (data the person typed), and quoted source text (blockquote, the library's articles),
 which is printed as the compilations print it.
-
-Known and left (named in the report): the calculators' batch CSV section still names its columns by the
-calculators' field names (the template's header) — it is skipped here by its id, nothing else is.
 """
 
 from __future__ import annotations
@@ -51,7 +48,7 @@ ALLOWED_SHAPES = (re.compile(r"^KB\d{8}[0-9A-F]{10}$"), re.compile(r"^[0-9A-Z]{1
 # Every text a person reads outside quoted source text: text nodes, and the attributes read aloud or shown.
 _TEXT_JS = r"""
 () => {
-  const skip = "script, style, blockquote, .article, .att-text, .unit, article.document table, .measures .source, svg, #batch-section";
+  const skip = "script, style, blockquote, .article, .att-text, .unit, article.document table, .measures .source, svg";
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
