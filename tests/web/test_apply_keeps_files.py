@@ -15,15 +15,50 @@ from sqlalchemy import select
 from kuaiban.db import connect, session_scope
 from kuaiban.services.cases import COMMITTED, MISSING, PROVIDED
 from kuaiban.services.models import Case
-from tests.web.test_service_pages import (  # noqa: F401 (cheap_scrypt is an autouse fixture)
+from tests.web.test_service_pages import (  # noqa: F401 (cheap_scrypt is an autouse fixture, site a fixture)
     CERTIFICATE,
     FORM,
     SHARED,
+    apply,
     browser_sign_in,
     cheap_scrypt,
     fill_form,
+    login,
     seed_region,
+    site,
 )
+
+_KEPT = re.compile(r'name="kept:([^"]+)" value="([^"]+)"')
+
+
+def _kept(html: str) -> dict[str, str]:
+    return {name: token.replace("&#34;", '"') for name, token in _KEPT.findall(html)}
+
+
+def test_a_kept_file_belongs_to_the_sign_in_that_chose_it(site):  # noqa: F811 (the imported fixture)
+    """The token the page carries is bound to this sign-in: posted again it attaches the file; a forged
+    token, or one carried into another sign-in, attaches nothing (the material stays to be supplied)."""
+    client, url, region, _ = site
+    pdf = b"%PDF-1.4 synthetic kept contract"
+    login(client, region.applicant)
+    without_phone = {k: v for k, v in FORM.items() if k != "手机号码"}
+    first = apply(client, form=without_phone, files={f"file:{SHARED}": ("合同.pdf", pdf, "application/pdf")})
+    assert first.status_code == 422
+    token = _kept(first.text)[SHARED]
+    forged = token[:-1] + ("0" if token[-1] != "0" else "1")
+    done = apply(client, extra={f"kept:{SHARED}": forged})
+    assert done.status_code == 303
+    assert _materials(url, region.company)[SHARED] == (MISSING, None)
+    done = apply(client, extra={f"kept:{SHARED}": token})
+    assert done.status_code == 303
+    status, reference = _materials(url, region.company)[SHARED]
+    assert status == PROVIDED and reference.endswith(":合同.pdf")
+
+    again = apply(client, form=without_phone, files={f"file:{SHARED}": ("合同.pdf", pdf, "application/pdf")})
+    token = _kept(again.text)[SHARED]
+    login(client, region.applicant)  # a new sign-in: the old page's token no longer attaches anything
+    assert apply(client, extra={f"kept:{SHARED}": token}).status_code == 303
+    assert _materials(url, region.company)[SHARED] == (MISSING, None)
 
 
 def _materials(url: str, company: str) -> dict[str, tuple[str, str | None]]:
