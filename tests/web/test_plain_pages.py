@@ -209,3 +209,22 @@ def test_browser_care_mode_text_is_large_everywhere(page, people, screenshot, wi
         if who in ("visitor", "employer", "window"):
             screenshot(page, f"care-{who}-{width}")
     assert not problems, "\n".join(problems)
+
+
+def test_browser_on_a_phone_a_case_reads_as_cards(page, people, screenshot):
+    """At 390 px the applicant's case, their cases and their 失业登记 list are one card per row (each value
+    with its heading beside it), never a table squeezed to one character per line."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in(page, people["employer"])
+    page.goto("/services/cases")
+    assert page.locator("table.stack thead").bounding_box()["height"] <= 1  # kept for screen readers only
+    page.locator("table.stack a").first.click()
+    page.locator("table.tasks").wait_for()
+    for table in ("table.tasks", "table.materials"):
+        assert page.locator(f"{table} thead").bounding_box()["height"] <= 1
+        cell = page.locator(f"{table} td").first
+        assert cell.bounding_box()["width"] > 300  # the whole card's width
+        assert cell.evaluate("el => getComputedStyle(el, '::before').content").strip('"') in (
+            "事项：", "材料：")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "phone-case-cards")
