@@ -6,7 +6,9 @@ A thin layer: every step calls ``kuaiban.services.cases`` / ``ratings`` in the r
 (``page_support.form_action``); a refused step rolls everything back and the page is shown again with
 the reason next to the field at fault. Forms post, then redirect (303) to a page that can be reloaded.
 The form and the 补正 are checked here for every problem at once, beside each field, before the core
-(which stops at the first) is called; uploads are accepted by their bytes (``web/uploads.py``).
+(which stops at the first) is called; uploads are accepted by their bytes (``web/uploads.py``). A form
+that comes back with errors keeps the right files it was sent: stored at once, shown under their material
+as attached (removable), carried by a token bound to the sign-in.
 
 Bundles and items: 人社部发〔2020〕26号 附件1 (hunan-hrss-2020.txt 693–718); limits: 附件2 (720–755);
 the form: 人社部发〔2021〕23号 附件1 (chongqing-hrss-2021.txt 3713–4050); commitments:

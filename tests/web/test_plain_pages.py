@@ -164,7 +164,7 @@ def people(live_db_url):
             "reviewer": region.reviewer, "supervisor": region.supervisor}
 
 
-@pytest.mark.parametrize("who", ["visitor", "citizen", "employer", "window", "supervisor"])
+@pytest.mark.parametrize("who", ["visitor", "citizen", "employer", "window", "reviewer", "supervisor"])
 def test_browser_no_developer_text_on_any_reachable_page(page, people, who):
     usernames = {u for u in people.values() if u} | {people["employer"].removeprefix("corp-")}  # 测试企业<tag>
     _sign_in(page, people[who])
@@ -184,7 +184,7 @@ CARE_PAGES = {
     "visitor": ["/", "/library?q=失业保险金", "/calc", "/calc/survivor_benefit", "/services", "/services/guides",
                 "/services/guides/1.1.5", "/progress", "/unemployment", "/login", "/register"],
     "employer": ["/services/cases", "/services/bundles/1", "/messages", "/programs"],
-    "citizen": ["/unemployment/apply", "/unemployment"],
+    "citizen": ["/unemployment/apply", "/unemployment", "/unemployment/mine", "/calc/pension_adjustment"],
     "window": ["/workbench", "/unemployment/review"],
     "supervisor": ["/statistics", "/admin", "/admin/staff"],
 }
