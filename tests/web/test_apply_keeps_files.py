@@ -87,6 +87,7 @@ def test_browser_a_form_with_errors_keeps_the_right_files(page, live_db_url, scr
     wrong = tmp_path / "工资.txt"
     wrong.write_bytes(b"not a pdf")
     _open_form(page, region)
+    assert "职工本人" in page.locator("#whose-data").inner_text()  # an employer is told whose data to give
     fill_form(page, {k: v for k, v in FORM.items() if k != "手机号码"})  # left out: the form comes back
     page.get_by_label(f"上传“{SHARED}”").set_input_files(str(contract))
     page.get_by_label(f"上传“{CERTIFICATE}”").set_input_files(str(wrong))
