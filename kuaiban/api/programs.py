@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
-from kuaiban.platform import access
-from kuaiban.platform.errors import Forbidden, Invalid
+from kuaiban.platform import access, jobs
+from kuaiban.platform.errors import Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import claims, definitions, payroll
 from kuaiban.programs.models import Claim
@@ -208,11 +208,34 @@ def resume(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
 # ------------------------------------------------------------------ payment
 
 
-@router.post("/payroll", summary="生成（或返回已有的）当月发放批次")
-def build_payroll(body: PayrollIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    batch, built = payroll.build(session, body.program, body.region, body.month, actor=user)
-    session.flush()
-    return payroll.batch_dict(batch) | {"built": built}
+@router.post("/payroll", status_code=202, summary="生成（或返回已有的）当月发放批次：后台任务")
+def build_payroll(body: PayrollIn, request: Request, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """The request is checked now; a worker of the job queue builds the batch and its files. Follow the job
+    at ``/api/programs/payroll/jobs/{job}`` until its state is done (or failed, with the reason)."""
+    job = payroll.start_job(session, user, body.program, body.region, body.month)
+    session.commit()  # committed before the queue may hand it to a worker
+    jobs.start(request.app.state.engine, job.id)
+    return payroll.job_dict(job)
+
+
+@router.get("/payroll/jobs/{job_id}", summary="发放批次任务的状态（完成后含批次、笔数、合计）")
+def payroll_job(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return payroll.job_dict(payroll.readable_job(session, user, job_id))
+
+
+@router.get("/payroll/jobs/{job_id}/file", summary="发放批次任务生成的发放文件（CSV 或 XLSX）",
+            responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
+def payroll_job_file(job_id: str, session: SessionDep, user: UserDep,
+                     format: Literal["csv", "xlsx"] = "csv") -> Response:
+    job = payroll.readable_job(session, user, job_id)
+    data = jobs.result(session, job, None if format == "csv" else format)
+    if data is None:
+        raise NotFound("发放文件尚未生成或已过期", "job")
+    media = "text/csv; charset=utf-8" if format == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="batch-{job.meta.get("batch")}.{format}"',
+        "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/batches", summary="发放批次")

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from kuaiban.db import connect, session_scope
+from kuaiban.db import connect
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
 from kuaiban.platform.errors import ServiceError
 from kuaiban.programs import definitions, payroll
@@ -51,11 +51,8 @@ def payroll_command(
     """生成（或再次运行时原样返回）该项目该地区该月的发放批次，并导出发放文件（CSV、XLSX）。"""
     with user_errors():
         engine = connect(db)
-    try:
-        with session_scope(engine) as session:
-            batch, built = payroll.build(session, program, region, month)
-        with session_scope(engine) as session:
-            files = payroll.export(session, batch)
+    try:  # inline, the same core as the queue job staff start from the pages
+        batch, built, files = payroll.make(engine, program, region, month)
     except ServiceError as exc:
         raise fail(exc.message) from None
     except OSError as exc:
