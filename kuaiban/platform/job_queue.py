@@ -21,6 +21,7 @@ import threading
 
 import procrastinate
 from procrastinate import exceptions as queue_errors
+from procrastinate import tasks as queue_tasks
 from sqlalchemy import Engine
 
 from kuaiban.db import session_scope
@@ -83,8 +84,11 @@ class QueueRunner:
             if self._deferrer is None:
                 self._deferrer = self.app.with_connector(
                     procrastinate.SyncPsycopgConnector(conninfo=conninfo(self.engine))).open()
+        # through the deferrer's own (synchronous, opened) job manager: the app's tasks are bound to the worker's
+        # asynchronous connector, which is open only in a process whose worker runs
         with contextlib.suppress(queue_errors.AlreadyEnqueued):
-            self._deferrer.configure_task(TASK, queueing_lock=job_id).defer(job_id=job_id)
+            queue_tasks.configure_task(name=TASK, job_manager=self._deferrer.job_manager, queue=QUEUE,
+                                       queueing_lock=job_id).defer(job_id=job_id)
 
     async def sweep(self) -> int:
         """Put back jobs whose worker died, and jobs that never reached the queue."""
