@@ -377,7 +377,11 @@ def redeliver(session: Session, user: User, ids: Iterable[int], *, at: dt.dateti
     wanted = sorted(set(ids))
     if not wanted:
         raise Invalid("请选择要重新发送的消息", "ids")
-    mine = {r["id"] for r in undelivered(session, user, limit=10_000) if r["id"] in wanted}
+    o = OutboxEntry
+    mine = set(session.scalars(access.scoped(
+        select(o.id).join(Notification, Notification.id == o.notification_id)
+        .join(User, User.id == Notification.user_id).where(o.failed_at.is_not(None), o.id.in_(wanted)),
+        user, User.region)))
     if missing := [i for i in wanted if i not in mine]:
         raise NotFound(f"没有这条未送达的消息：{missing[0]}", "ids")
     session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(wanted)).values(
