@@ -68,6 +68,7 @@ KINDS = {
     "program_refused": "补贴申领审核不通过",
     "program_paid": "补贴发放",
     "program_stopped": "补贴停发",
+    "staff_new_work": "新的待办",  # kuaiban.platform.new_work: a digest per staff account, not per item
 }
 PAGE_SIZE = 20
 LEASE = dt.timedelta(minutes=2)  # longer than any send; a dead dispatcher's rows are free again after it

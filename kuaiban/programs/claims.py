@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, calendar, notifications
+from kuaiban.platform import access, audit, calendar, new_work, notifications
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
 from kuaiban.programs import definitions, eligibility
@@ -552,3 +552,18 @@ def _masked_name(name: str, claim: Claim) -> str:
 
 def overdue(session: Session, user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
     return [row for row in queue(session, user, today=today) if row["overdue"]]
+
+
+def _entered_review(session: Session, since: dt.datetime, until: dt.datetime):
+    """Claims received in the window and waiting at a step, by region and the role of that step."""
+    rows = session.execute(select(Claim.region, Claim.program, Claim.step, func.count(Claim.id))
+                           .where(Claim.status == "reviewing", Claim.created_at >= since, Claim.created_at < until)
+                           .group_by(Claim.region, Claim.program, Claim.step))
+    out = []
+    for region, program, step, n in rows:
+        role = definitions.get(program).steps[step].role
+        out.append((region, REVIEWER if role == "system" else role, n))
+    return out
+
+
+new_work.register("program_claims", "待审核的补贴申领", _entered_review)
