@@ -277,6 +277,27 @@ def every(name: str, seconds: int, work: Periodic) -> None:
     _periodic[name] = (seconds, work)
 
 
+def _purge(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        purge_expired(s)
+
+
+def _prune_queue(engine: Engine) -> None:
+    """procrastinate's own rows of finished queue entries, a day after they finished (each delivery round and
+    each periodic tick leaves one); the entry a periodic task last deferred is kept, procrastinate needs it."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        conn.execute(_PG_PRUNE, {"queue": QUEUE_NAME})
+
+
+_PG_PRUNE = text(
+    "DELETE FROM procrastinate_jobs j WHERE j.queue_name = :queue "
+    "AND j.status IN ('succeeded', 'failed', 'cancelled', 'aborted') "
+    "AND NOT EXISTS (SELECT 1 FROM procrastinate_periodic_defers d WHERE d.job_id = j.id) "
+    "AND NOT EXISTS (SELECT 1 FROM procrastinate_events e WHERE e.job_id = j.id AND e.at > now() - interval '1 day')")
+
+
 def run_periodic(engine: Engine, name: str) -> None:
     _periodic[name][1](engine)
 
@@ -290,6 +311,10 @@ def kick(session: Session, name: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_PG_KICK, {"queue": QUEUE_NAME, "task": NOW_TASK, "lock": f"{NOW_TASK}:{name}",
                                    "args": f'{{"name": "{name}"}}'})
+
+
+every("purge_jobs", 3600, _purge)  # expired jobs and their files (``kuaiban jobs purge`` by hand)
+every("prune_queue", 3600, _prune_queue)
 
 
 # ---------------------------------------------------------------- handing jobs to a runner
