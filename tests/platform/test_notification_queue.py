@@ -108,3 +108,37 @@ def test_dead_letters_are_seen_by_the_regions_supervisors_and_sent_again_once(hu
         assert notifications.undelivered(s, hunan.changsha) == []
         entry = s.get(OutboxEntry, outbox[0])
         assert entry.failed_at is None and entry.attempts == 1
+
+
+def test_a_supervisor_sees_and_resends_dead_letters_on_the_page(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from kuaiban.app import create_app
+    from tests.platform.conftest import make_province
+    from tests.web.forms import csrf_of, post_login
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    province = make_province(url)
+    with province.session() as s:
+        person = auth.create_applicant(s, "citizen", "测试甲", region="430104")
+        user = auth.create_user(s, "citizen-a", PASSWORD, "applicant", applicant=person, region="430104")
+        (message,) = notifications.post(s, kind="case_done", title="已办结", text="正文", recipients=[user])
+    (outbox,) = outbox_of(province, [message])
+    with province.session() as s:
+        s.execute(update(OutboxEntry).where(OutboxEntry.id == outbox).values(
+            attempts=notifications.MAX_ATTEMPTS, failed_at=dt.datetime(2026, 1, 1, 12), last_error="GatewayDown: 503"))
+    app = create_app(url)
+    supervisor, reviewer = TestClient(app), TestClient(app)
+    assert post_login(supervisor, "cs-sup", PASSWORD).status_code == 303
+    assert post_login(reviewer, "yl-rev", PASSWORD).status_code == 303
+    assert reviewer.get("/messages/undelivered").status_code == 403
+    assert 'href="/messages/undelivered"' in supervisor.get("/messages").text
+    page = supervisor.get("/messages/undelivered").text
+    assert "citizen-a" in page and "GatewayDown: 503" in page and f'name="id_{outbox}"' in page
+    done = supervisor.post("/messages/undelivered", follow_redirects=False,
+                           data={"csrf": csrf_of(page), f"id_{outbox}": "on"})
+    assert done.status_code == 303
+    after = supervisor.get(done.headers["location"]).text
+    assert "已重新加入发送队列" in after and "没有未送达的消息" in after
+    with province.session() as s:
+        assert s.get(OutboxEntry, outbox).failed_at is None
