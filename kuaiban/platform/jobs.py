@@ -286,11 +286,12 @@ QUEUE_NAME = "kuaiban"  # procrastinate's queue (kuaiban.platform.job_queue)
 NOW_TASK = "kuaiban_now"  # "run this periodic work now", deferred by :func:`kick`
 # the queue entry in the caller's own transaction; the NOT EXISTS spares a speculative insert (and the wait on
 # another transaction holding one) whenever the work is already waiting, which is nearly always under load
-_PG_KICK = text(
+PG_KICK_SQL = (
     "INSERT INTO procrastinate_jobs (queue_name, task_name, queueing_lock, args) "
-    "SELECT :queue, :task, :lock, CAST(:args AS jsonb) WHERE NOT EXISTS "
-    "(SELECT 1 FROM procrastinate_jobs WHERE queueing_lock = :lock AND status = 'todo') "
+    "SELECT :kick_queue, :kick_task, :kick_lock, CAST(:kick_args AS jsonb) WHERE NOT EXISTS "
+    "(SELECT 1 FROM procrastinate_jobs WHERE queueing_lock = :kick_lock AND status = 'todo') {also}"
     "ON CONFLICT (queueing_lock) WHERE status = 'todo' DO NOTHING")
+_PG_KICK = text(PG_KICK_SQL.format(also=""))
 
 
 def every(name: str, seconds: int, work: Periodic) -> None:
@@ -331,11 +332,16 @@ def kick(session: Session, name: str) -> None:
     """Have the periodic work ``name`` run as soon as the caller's transaction commits (PostgreSQL: a queue
     entry written in that transaction, at most one waiting at a time). On SQLite nothing: the sweeper
     thread runs it within seconds."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_PG_KICK, kick_params(name))
+
+
+def kick_params(name: str) -> dict[str, str]:
+    """The parameters of :data:`PG_KICK_SQL` (for a statement that enqueues as one of its parts)."""
     if name not in _periodic:
         raise ValueError(f"unknown periodic work {name!r}")
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_PG_KICK, {"queue": QUEUE_NAME, "task": NOW_TASK, "lock": f"{NOW_TASK}:{name}",
-                                   "args": f'{{"name": "{name}"}}'})
+    return {"kick_queue": QUEUE_NAME, "kick_task": NOW_TASK, "kick_lock": f"{NOW_TASK}:{name}",
+            "kick_args": f'{{"name": "{name}"}}'}
 
 
 every("purge_jobs", 3600, _purge)  # expired jobs and their files (``kuaiban jobs purge`` by hand)

@@ -85,7 +85,9 @@ _PG_POST_TO_APPLICANT = sql(
     "WITH r AS (SELECT id, username FROM svc_users WHERE applicant_id = :applicant AND active "
     "AND NOT (id = ANY(CAST(:skip AS integer[])))), "
     "n AS (INSERT INTO msg_notifications (user_id, kind, title, text, link, ref, created_at) "
-    "SELECT id, :kind, :title, :text, :link, :ref, :created_at FROM r ORDER BY id RETURNING id, user_id) "
+    "SELECT id, :kind, :title, :text, :link, :ref, :created_at FROM r ORDER BY id RETURNING id, user_id), "
+    # the delivery's queue entry (jobs.kick) in the same statement: no round trip more on every step
+    "k AS (" + jobs.PG_KICK_SQL.format(also="AND EXISTS (SELECT 1 FROM n) ") + ") "
     "INSERT INTO msg_outbox (notification_id, recipient, created_at, next_attempt_at, attempts) "
     "SELECT n.id, r.username, :created_at, :created_at, 0 FROM n JOIN r ON r.id = n.user_id "
     "ORDER BY n.id RETURNING notification_id")
@@ -116,11 +118,12 @@ def post(session: Session, *, kind: str, title: str, text: str, recipients: Iter
     if applicant is not None and conn.dialect.name == "postgresql":
         # the applicant's accounts, their messages and outbox rows in one statement: on the hot path of
         # every step (a submission among them) this saves two round trips per message
-        ids = [nid for (nid,) in conn.execute(_PG_POST_TO_APPLICANT, message | {"applicant": applicant,
-                                                                               "skip": list(users)})]
+        ids = [nid for (nid,) in conn.execute(_PG_POST_TO_APPLICANT, message | jobs.kick_params(DELIVER) | {
+            "applicant": applicant, "skip": list(users)})]
         applicant = None
     else:
         ids = []
+    kicked = bool(ids)
     if applicant is not None:
         users.update((u.id, u) for u in applicant_users(session, applicant))
     for user in users.values():
@@ -129,7 +132,7 @@ def post(session: Session, *, kind: str, title: str, text: str, recipients: Iter
                                       "next_attempt_at": at, "attempts": 0, "claimed_until": None,
                                       "last_error": None, "sent_at": None, "failed_at": None})
         ids.append(nid)
-    if ids:
+    if ids and not kicked:
         jobs.kick(session, DELIVER)  # delivered by a worker once this transaction commits
     return ids
 
