@@ -27,8 +27,8 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kuaiban.platform import regions  # noqa: E402
-from kuaiban.programs.screening.registry import USCC_ALPHABET, USCC_WEIGHTS  # noqa: E402
+from kuaiban.platform import regions
+from kuaiban.programs.screening.registry import USCC_ALPHABET, USCC_WEIGHTS
 
 EPOCH = date(1970, 1, 1)
 UNIT_KINDS = np.array(["enterprise", "other_unit", "fully_funded", "partly_funded"])
@@ -132,9 +132,9 @@ def county_chunk(rng, county: regions.Region, first_serial: int, first_person: i
     return enterprises, persons
 
 
-def generate(out: Path, enterprises: int, persons: int, seed: int, province: str, year: int, chunk: int,
-             progress=print) -> dict:
-    places = counties(province)
+def generate(out: Path, enterprises: int, persons: int, seed: int, province: str = "370000", year: int = 2020,
+             chunk: int = 100_000, progress=print, limit: int | None = None) -> dict:
+    places = counties(province)[:limit]
     if not places:
         raise SystemExit(f"{province}：没有下辖的县级行政区划")
     rng = np.random.default_rng([seed, 0])
@@ -176,11 +176,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--province", default="370000")
     parser.add_argument("--year", type=int, default=2020, help="缴费记录所属年度（筛查日期的上一年）")
     parser.add_argument("--chunk", type=int, default=100_000, help="每个文件至多多少个单位")
+    parser.add_argument("--counties", type=int, default=None, help="只用前 N 个县级区划（测试用）")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     manifest = generate(args.out, args.enterprises, args.persons, args.seed, args.province, args.year, args.chunk,
-                        progress=(lambda text: None) if args.quiet else print)
+                        progress=(lambda text: None) if args.quiet else print, limit=args.counties)
     size = sum(p.stat().st_size for p in args.out.rglob("*.parquet"))
     print(json.dumps(manifest | {"seconds": round(time.perf_counter() - started, 1), "bytes": size},
                      ensure_ascii=False))

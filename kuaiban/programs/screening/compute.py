@@ -5,7 +5,8 @@ Amounts come from ``kuaiban.rules.population.evaluate`` (vectorised, one OpenFis
 refused enterprise's reason is the calculator's: the message of its gap check (a case no rule covers), or the
 explanation of ``calculator.run`` on its inputs when the rules give nothing. A refusal's explanation does not
 depend on how much was paid (the amount is zero), only on whether anything was: refusals are grouped on every
-other input and one ``run`` explains each group.
+other input and one ``run`` explains each group. The explanations are kept for the process (a worker's
+regions share them: a small enterprise's figures recur in every county), up to REASONS_KEPT of them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ RESULT_SCHEMA = pa.schema([
     ("layoff_rate", pa.float64()), ("contributions_last_year", pa.string()),
 ])
 SEPARATOR = "："
+REASONS_KEPT = 500_000
+_reasons: dict[tuple, str] = {}
 
 
 def yuan(fen: np.ndarray) -> list[str]:
@@ -91,12 +94,14 @@ def refusal_reasons(calc: Calculator, inputs: pa.Table, rows: np.ndarray, amount
     if amount_field:
         paid = (subset.column(amount_field).to_numpy(zero_copy_only=False) > 0).tolist()
         keys = [(*key, bit) for key, bit in zip(keys, paid, strict=True)]
-    reasons: dict[tuple, str] = {}
+    if len(_reasons) > REASONS_KEPT:
+        _reasons.clear()
     out = []
     for i, key in enumerate(keys):
-        if key not in reasons:
-            reasons[key] = explain(calc, subset.slice(i, 1).to_pylist()[0])
-        out.append(reasons[key])
+        key = (calc.name, *key)
+        if key not in _reasons:
+            _reasons[key] = explain(calc, subset.slice(i, 1).to_pylist()[0])
+        out.append(_reasons[key])
     return out
 
 

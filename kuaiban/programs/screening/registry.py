@@ -163,7 +163,7 @@ def _read(root: Path, relative: str, columns: dict) -> pa.Table:
         table = pq.read_table(root / relative, columns=list(columns))
     except (OSError, pa.ArrowException):
         raise ScreeningError(f"{relative}：无法读取为 Parquet 文件", "registry") from None
-    for name, (kind, _label, nullable) in columns.items():
+    for name, (_kind, _label, nullable) in columns.items():
         column = table.column(name)
         if not nullable and column.null_count:
             raise _fail(relative, name, columns, "不能为空", _mask(column.is_null()))

@@ -106,7 +106,9 @@ def _on_cluster(code, parts, as_of, figures, staging, on_region, scheduler, work
                 on_region(result)
             return results, len(client.nthreads())
     except CalculatorError as error:  # the scheduler could not be reached, a bad worker count
-        raise ScreeningError(compute.readable(str(error), get(config.program(code).calculator)), "scheduler") from None
+        if error.field == "scheduler":
+            raise ScreeningError(f"无法连接到 Dask 调度器「{scheduler}」", "scheduler") from None
+        raise ScreeningError(f"工作进程数应为正整数（收到 {workers}）", "workers") from None
 
 
 def screen(code: str, source: Path, out: Path, *, as_of: date, figures: dict[str, str],
