@@ -49,6 +49,7 @@ app.add_typer(jobs_app, name="jobs")
 def jobs_worker_cmd(db: DbOption = None) -> None:
     """在本进程运行任务队列的工作进程（各应用节点默认自带一个，见 docs/DEPLOY.md）。"""
     from kuaiban.platform import jobs
+    from kuaiban.programs.screening import job  # noqa: F401  registers the screening handler
     from kuaiban.web import calc_jobs  # noqa: F401  registers the batch-calculation handler
 
     with user_errors():
