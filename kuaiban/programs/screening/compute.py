@@ -11,6 +11,7 @@ regions share them: a small enterprise's figures recur in every county), up to R
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -60,12 +61,18 @@ def calculator_inputs(program: Program, region: str, enterprises: pa.Table, agg:
     return pa.table(columns)
 
 
+# the Chinese names of the calculator inputs the screening fills whose description is not a plain name
+NAMES = {"unit_kind": "单位类型", "size": "企业划型", "enterprise_size": "企业划型", "refund_type": "返还类型",
+         "application_date": "筛查日期", "month": "筛查月份"}
+
+
 def readable(message: str, calc: Calculator) -> str:
     """A calculator message with its leading field key replaced by the field's Chinese name."""
     key, sep, rest = message.partition(SEPARATOR)
     for spec in calc.fields:
         if spec.name == key and sep:
-            name = spec.description.split("（")[0].split(" ")[-1]
+            plain = re.sub(r"^（[^）]*）", "", spec.description)  # （山东）统筹地区… → 统筹地区…
+            name = NAMES.get(key) or plain.split("（")[0] or spec.description
             return f"{name}{SEPARATOR}{rest}"
     return message
 
