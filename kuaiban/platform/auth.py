@@ -137,6 +137,10 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
         taken = session.scalar(select(Applicant.id).where(
             Applicant.kind == kind, Applicant.id_number_hash.in_(personal_data.lookup_hashes(id_number))))
         if taken is not None:
+            # an enterprise a 免申即享 list put on record (kuaiban.programs.listing) has no account yet: the
+            # first account registered with its credit code takes the record over, with what is listed for it
+            if kind == "enterprise" and session.scalar(select(User.id).where(User.applicant_id == taken)) is None:
+                return session.get(Applicant, taken)
             raise Conflict(ID_NUMBER_TAKEN, "id_number")
     region = regions.resolve(region)  # blank refused: a case takes its applicant's region
     a = Applicant(kind=kind, name=name.strip(), id_number=id_number, region=region, created_at=audit.now())

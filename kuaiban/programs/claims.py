@@ -26,7 +26,11 @@ from kuaiban.programs.staff_list import read as read_staff_list
 
 OPEN = ("reviewing", "publicity")
 STATUS_NAMES = {"reviewing": "审核中", "publicity": "公示中", "approved": "审核通过，按月发放",
-                "refused": "审核不通过", "stopped": "已停发", "suspended": "暂停发放", "ended": "发放期满"}
+                "refused": "审核不通过", "stopped": "已停发", "suspended": "暂停发放", "ended": "发放期满",
+                # 免申即享 (programs.listing): listed by the screening, not yet published; 公示 over, the
+                # enterprise has not confirmed yet; declined by the enterprise; not confirmed in time
+                "listed": "已列入名单，待公示", "awaiting": "公示期满，待单位确认收款账户",
+                "declined": "单位已放弃", "lapsed": "逾期未确认，不予发放"}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -129,6 +133,8 @@ def offers(session: Session, user: User) -> list[dict[str, Any]]:
         if program.audience != audience or not applicant.region or not program.covers(applicant.region):
             continue
         claim = mine.get(program.code)
+        if program.no_application and (claim is None or claim.status == "listed"):
+            continue  # 免申即享: nothing to claim; a published listing shows under /programs/listing
         out.append({"code": program.code, "name": program.name, "available": eligibility.available(program),
                     "claim": ({"id": claim.id, "status": claim.status, "status_name": STATUS_NAMES[claim.status]}
                               if claim else None)})
@@ -150,6 +156,9 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
     program = definitions.get(code)
     applicant = _applicant(session, user)
     region = applicant.region
+    if program.no_application:
+        raise Conflict(f"{program.name}免申即享，无需申请：经办机构比对数据后公布名单，"
+                       "列入名单的单位登录后确认收款账户即可", "program")
     if program.audience == "employers" and applicant.kind != "enterprise":
         raise Forbidden(f"{program.name}由用人单位申领")
     if program.audience == "citizens" and applicant.kind != "citizen":
@@ -413,7 +422,12 @@ def close_publicity(session: Session, user: User, claim_id: int, *, at: dt.datet
     if open_:
         raise Conflict(f"还有 {open_} 条异议未核实", "claim")
     _event(session, claim, "publicity", "ended", None, user, at)
-    _approve(session, program, claim, user, at)
+    if program.no_application:  # 免申即享: approved when the enterprise has confirmed its account
+        from kuaiban.programs import listing
+
+        listing.after_publicity(session, program, claim, user, at)
+    else:
+        _approve(session, program, claim, user, at)
     claim.version += 1
     return claim
 
@@ -533,8 +547,10 @@ def queue(session: Session, user: User, *, today: dt.date | None = None) -> list
 
 def publicity_list(session: Session, user: User | None = None) -> list[dict[str, Any]]:
     """The 公示 list: claims in their 公示 days (name and amount, as the texts have them published)."""
+    # a 免申即享 list (up to a province's enterprises) has its own paged page: programs.listing.public_list
+    paged = [p.code for p in definitions.programs().values() if p.no_application]
     stmt = select(Claim, Applicant.name).join(Applicant, Applicant.id == Claim.applicant_id).where(
-        Claim.status == "publicity")
+        Claim.status == "publicity", Claim.program.not_in(paged))
     if user is not None and user.role != APPLICANT:
         stmt = access.scoped(stmt, user, Claim.region)
     return [{"id": c.id, "program": c.program, "program_name": definitions.get(c.program).name,

@@ -70,3 +70,6 @@ def payroll_command(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(programs_app, name="programs")
+
+
+from kuaiban.programs import listing_cli as _listing_cli  # noqa: E402,F401  (免申即享: its commands on programs_app)
