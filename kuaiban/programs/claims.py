@@ -133,9 +133,10 @@ def offers(session: Session, user: User) -> list[dict[str, Any]]:
         if program.audience != audience or not applicant.region or not program.covers(applicant.region):
             continue
         claim = mine.get(program.code)
-        if program.no_application and (claim is None or claim.status == "listed"):
-            continue  # 免申即享: nothing to claim; a published listing shows under /programs/listing
+        if claim is not None and claim.status == "listed":
+            claim = None  # 免申即享: a list not yet published is the office's draft
         out.append({"code": program.code, "name": program.name, "available": eligibility.available(program),
+                    "no_application": program.no_application,
                     "claim": ({"id": claim.id, "status": claim.status, "status_name": STATUS_NAMES[claim.status]}
                               if claim else None)})
     return out

@@ -688,5 +688,5 @@ def entries(session: Session, user: User, run_id: int, *, eligible: bool | None 
               "eligible": e.eligible, "amount": f"{e.amount_fen / 100:.2f}", "ceiling": e.ceiling, "reason": e.reason,
               "answer": e.answer, "status": status, "status_name": STATUS_NAMES.get(status or "", "")}
              for e, status in session.execute(stmt.order_by(ListingEntry.id).offset((page - 1) * PAGE).limit(PAGE))]
-    return run_dict(session, run) | {"page": page, "pages": max(1, -(-total // PAGE)), "total": total, "items": items}
+    return run_dict(session, run) | {"page": page, "pages": max(1, -(-total // PAGE)), "count": total, "items": items}
 

@@ -277,8 +277,8 @@ def test_staff_see_their_region_and_an_enterprise_only_its_own_entry(province, t
         listing.publish(s, province.reviewer, run_id, publicity_days=5, confirm_working_days=10, at=MON)
     with province.session() as s:
         jinan = listing.entries(s, province.jinan, run_id)
-        assert {i["region"] for i in jinan["items"]} == {JINAN} and jinan["total"] == 3
-        assert listing.entries(s, province.qingdao, run_id, eligible=False)["total"] == 0
+        assert {i["region"] for i in jinan["items"]} == {JINAN} and jinan["count"] == 3
+        assert listing.entries(s, province.qingdao, run_id, eligible=False)["count"] == 0
         with pytest.raises(Forbidden):
             listing.entries(s, province.window, run_id)
         with pytest.raises(Forbidden):
