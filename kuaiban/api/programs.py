@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -92,6 +92,9 @@ class PublishIn(Strict):
                                              description="单位确认收款账户的期限（工作日；文件未规定，由经办机构确定）")
 
 
+PageNo = Annotated[int, Query(ge=1, le=1_000_000, description="页码")]
+
+
 def _staff(user: User) -> None:
     if user.role == APPLICANT:
         raise Forbidden("仅限经办人员")
@@ -125,7 +128,8 @@ def object_to(claim_id: int, body: ObjectionIn, session: SessionDep, user: UserD
 
 
 @router.get("/{code}/listing/public", summary="免申即享名单公示（单位名称和金额，统一社会信用代码已遮蔽；无需登录）")
-def listing_public(code: str, session: SessionDep, page: int = 1, region: str | None = None) -> dict[str, Any]:
+def listing_public(code: str, session: SessionDep, page: PageNo = 1,
+                   region: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
     return listing.public_list(session, code, page=page, region=region)
 
 
@@ -150,7 +154,7 @@ def listing_runs(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 
 
 @router.get("/listings/{run_id}", summary="一份名单的单位（本辖区；列入的和未列入的及原因），分页")
-def listing_entries(run_id: int, session: SessionDep, user: UserDep, page: int = 1,
+def listing_entries(run_id: int, session: SessionDep, user: UserDep, page: PageNo = 1,
                     eligible: bool | None = None) -> dict[str, Any]:
     return listing.entries(session, user, run_id, eligible=eligible, page=page)
 

@@ -22,11 +22,12 @@ Staff = Annotated[User, page_user((REVIEWER, SUPERVISOR), title="仅限审核或
 
 
 def _int(value: str, default: int | None = None) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() else default
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else default
 
 
 @router.get("/listing/{code}", response_class=HTMLResponse)
 def public(request: Request, s: SessionDep, user: Visitor, code: str, page: int = 1, region: str = "") -> Response:
+    page = min(max(page, 1), 1_000_000)
     program = definitions.describe(definitions.get(code))
     return render(request, "programs/listing_public.html",
                   {"program": program, "list": listing.public_list(s, code, page=page, region=region or None),
@@ -72,6 +73,7 @@ def _runs_page(request, s, user, errors, status=200) -> Response:
 
 @router.get("/listings/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, s: SessionDep, user: Staff, run_id: int, page: int = 1, show: str = "") -> Response:
+    page = min(max(page, 1), 1_000_000)
     eligible = {"listed": True, "refused": False}.get(show)
     return render(request, "programs/listing_run.html",
                   {"run": listing.entries(s, user, run_id, eligible=eligible, page=page), "show": show}, user=user)
