@@ -460,7 +460,11 @@ def _approve_many(session: Session, program: Program, run: ListingRun, claim_ids
         session.execute(insert(ClaimEvent.__table__), [
             {"claim_id": cid, "step": "decision", "outcome": "approved", "note": "公示期满，单位已确认收款账户",
              "actor_id": user.id if user else None, "at": at} for cid, *_ in rows])
+        with_account = {aid for (aid,) in session.execute(select(User.applicant_id).where(
+            User.applicant_id.in_([aid for _cid, aid, *_ in rows])))}
         for cid, aid, _region, fen in rows:
+            if aid not in with_account:  # an enterprise without an account sees it when it registers
+                continue
             notifications.post(session, kind="program_approved", title=f"{program.name}审核通过",
                                text=f"贵单位的{program.name} {fen / 100:.2f} 元已核定，将随 {run.month} 起的发放批次"
                                     f"拨付至贵单位确认的账户。", applicant=aid,

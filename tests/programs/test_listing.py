@@ -290,3 +290,34 @@ def test_staff_see_their_region_and_an_enterprise_only_its_own_entry(province, t
         with pytest.raises(NotFound):
             claims.my_claim(s, province.firm1, other)
         assert listing.mine(s, province.firm1, PROGRAM)["name"] == "测试制造有限公司1"
+
+
+def test_the_two_programs_are_encoded_as_the_texts_print_them() -> None:
+    from kuaiban.programs import definitions
+    from kuaiban.programs.definitions import ProgramDataError
+
+    table = definitions.clauses()
+    for code in ("stable_job_refund_2021", "sd_stable_job_refund_2020"):
+        program = definitions.get(code)
+        assert program.no_application and program.audience == "employers" and program.once_only
+        # the texts ask for a 公示 and a confirmation but print neither the days nor a time limit
+        assert program.publicity_office and program.publicity_days is None
+        assert program.confirm_working_days is None and [s.working_days for s in program.steps] == [None]
+        assert program.commitment and "产业结构调整和环保政策" in program.commitment
+        described = definitions.describe(program)
+        assert described["publicity"]["days"] == "office" and described["confirmation"]["working_days"] == "office"
+    national = definitions.get("stable_job_refund_2021")
+    assert len(national.regions) == 31 and national.covers("370102") and not national.covers("810000")
+    assert "后台数据比对" in table["rsb29_refund_matching"].quote
+    assert "不再要求提供职工花名册、工资表" in table["rsb30_refund_records"].quote
+    assert "单位、额度" in table["rsb30_refund_publicity"].quote
+    assert "由企业进行确认、承诺" in table["lu26_refund_procedure"].quote
+    assert definitions.get("sd_stable_job_refund_2020").regions == ("370000",)
+    data = {"code": "x", "name": "x", "regions": ["370000"], "sources": ["sd_sjr_general"], "calculator": "x",
+            "claim": {"type": "none"}, "steps": [{"code": "s", "name": "s", "role": "system"}],
+            "schedule": {"months": 1}, "payment": {"to": "x"}}
+    with pytest.raises(ProgramDataError, match="commitment"):
+        definitions.parse(data, "programs/x.yaml")
+    with pytest.raises(ProgramDataError, match=r"publicity\.days"):
+        definitions.parse(data | {"claim": {"type": "none", "commitment": "c"}, "publicity": {"days": "seven"},
+                                  "confirmation": {"working_days": "office"}}, "programs/x.yaml")
