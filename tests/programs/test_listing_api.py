@@ -135,6 +135,8 @@ def test_the_enterprise_and_the_office_through_the_pages(tmp_path) -> None:
     assert ok.status_code == 303
     after = firm1.get(f"/programs/listing/{PROGRAM}/mine").text
     assert "已确认收款账户" in after and "************2222" in after
+    history = firm1.get(re.search(r'href="(/programs/claims/\d+)"', after).group(1)).text
+    assert "公示中" in history and "收款账户 ************2222" in history
     assert "贵单位未列入名单" in firm3.get(f"/programs/listing/{PROGRAM}/mine").text
     assert firm1.get("/programs/listings").status_code == 403
 
