@@ -24,6 +24,17 @@ from kuaiban.programs import listing
 from kuaiban.programs.cli import programs_app
 
 
+def _in_transaction(db: str | None, work):
+    """``work(session)`` in one transaction on ``db``; a refusal is one Chinese line and exit code 2."""
+    with user_errors():
+        engine = connect(db)
+    try:
+        with session_scope(engine) as session:
+            return work(session)
+    except ServiceError as exc:
+        raise fail(exc.message) from None
+
+
 @programs_app.command("import-screening")
 def import_screening(
     program: Annotated[str, typer.Option("--program", help="项目代码，如 stable_job_refund_2021")],
@@ -32,13 +43,7 @@ def import_screening(
     db: DbOption = None,
 ) -> None:
     """导入免申即享筛选结果：符合条件的单位列入名单（待公示），不符合的保留原因；全部导入或全不导入。"""
-    with user_errors():
-        engine = connect(db)
-    try:
-        with session_scope(engine) as session:
-            answer = listing.import_results(session, program, results)
-    except ServiceError as exc:
-        raise fail(exc.message) from None
+    answer = _in_transaction(db, lambda session: listing.import_results(session, program, results))
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False))
         return
@@ -55,12 +60,6 @@ def lapse_unconfirmed(
     db: DbOption = None,
 ) -> None:
     """确认期限届满后：名单中未确认收款账户的单位不予发放（逾期未确认）。"""
-    with user_errors():
-        engine = connect(db)
-    try:
-        with session_scope(engine) as session:
-            count = listing.lapse(session, None, run)
-    except ServiceError as exc:
-        raise fail(exc.message) from None
+    count = _in_transaction(db, lambda session: listing.lapse(session, None, run))
     typer.echo(json.dumps({"run": run, "lapsed": count}, ensure_ascii=False) if as_json
                else f"名单 {run}：{count} 家逾期未确认，不予发放")
