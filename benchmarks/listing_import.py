@@ -100,7 +100,7 @@ def main() -> None:
                     c.execute(f'CREATE DATABASE "{name}"')
                 url = f"{args.server}/{name}"
 
-                def drop(name=name, admin=admin):
+                def drop(name=name, admin=admin, url=url):
                     from kuaiban import db
 
                     db._engines.pop(url).dispose()

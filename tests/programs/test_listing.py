@@ -133,6 +133,8 @@ def test_results_to_payment_end_to_end(province, tmp_path) -> None:
         run = listing.publish(s, province.reviewer, first["run"], publicity_days=5, confirm_working_days=10, at=MON)
         assert run.publicity_until == dt.date(2020, 9, 12)
         assert run.confirm_due == dt.date(2020, 9, 21)  # 10 working days after Monday 7 September
+    with province.session() as s:  # a reminder to the listed enterprises with an account that have not answered
+        assert listing.remind(s, province.reviewer, first["run"], at=MON) == 1
     with province.session() as s:
         shown = listing.public_list(s, PROGRAM)
         assert shown["total"] == 4 and {i["amount"] for i in shown["items"]} == {"1500.00", "2400.50", "900.00"}
