@@ -123,6 +123,7 @@ def test_the_enterprise_and_the_office_through_the_pages(tmp_path) -> None:
     public = visitor.get(f"/programs/listing/{PROGRAM}").text
     assert "测试制造有限公司2" in public and "2400.50" in public and credit_code(2) not in public
 
+    assert f'href="/programs/listing/{PROGRAM}"' in firm1.get("/programs/publicity").text
     home = firm1.get("/programs").text
     assert f'/programs/listing/{PROGRAM}/mine' in home and "免申即享，无需申请" in home
     mine = firm1.get(f"/programs/listing/{PROGRAM}/mine").text
