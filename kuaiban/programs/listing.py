@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
@@ -134,9 +135,11 @@ def _checked(row: dict[str, Any], n: int, program: Program, scope: list[str]) ->
     if not isinstance(insured, int) or insured < 0:
         raise Invalid(f"{where}的上年度参保人数应为非负整数", "results")
     try:
-        rate = float(rate)
+        rate = None if rate is None else float(rate)
     except (TypeError, ValueError):
         raise Invalid(f"{where}的裁员率应为数字", "results") from None
+    if rate is not None and not math.isfinite(rate):
+        rate = None  # a rate over no insured staff (NaN): not defined, kept as such
     return {"code": code, "name": name, "region": region, "eligible": eligible, "fen": fen,
             "ceiling": bool(row["ceiling"]), "reason": reason, "insured": insured, "rate": rate,
             "contributions": _fen(row["contributions_last_year"], f"{where}的上年度缴费")}
@@ -287,7 +290,7 @@ def _write_chunk(session: Session, program: Program, run: ListingRun, items: lis
                        "contributions_last_year": f"{i['contributions'] / 100:.2f}"},
              "commitment": None, "account": None, "flags": [], "monthly_fen": i["fen"],
              "explanation": [{"text": f"依据上年度缴费记录比对：上年度参保 {i['insured']} 人，"
-                                      f"裁员率 {i['rate']:.4g}，上年度缴纳失业保险费 {i['contributions'] / 100:.2f} 元"}],
+                                      f"裁员率 {'—' if i['rate'] is None else format(i['rate'], '.4g')}，上年度缴纳失业保险费 {i['contributions'] / 100:.2f} 元"}],
              "reasons": [], "publicity_until": None, "version": 1, "created_at": at, "decided_at": None}
             for i in eligible])
         # read back by applicant: nobody else makes a claim of a 免申即享 program (submit refuses it) and the

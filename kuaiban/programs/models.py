@@ -232,7 +232,7 @@ class ListingEntry(Base):
     ceiling: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(Text)
     insured_last_year: Mapped[int] = mapped_column(Integer)
-    layoff_rate: Mapped[float] = mapped_column(Float)
+    layoff_rate: Mapped[float | None] = mapped_column(Float)  # None: not defined (no insured staff last year)
     contributions_fen: Mapped[int] = mapped_column(BigInteger)
     claim_id: Mapped[int | None] = mapped_column(Integer, index=True)
     answer: Mapped[str | None] = mapped_column(String(12))  # confirmed | declined

@@ -104,7 +104,7 @@ def province(backend_url) -> Province:
 
 def five_rows() -> list[dict]:
     return [row(1), row(2, amount="2400.50"), row(3, eligible=False, reason="上年度裁员率 8% 高于 5.5%"),
-            row(4, region=QINGDAO, amount="900.00"), row(5, region=QINGDAO)]
+            row(4, region=QINGDAO, amount="900.00"), row(5, region=QINGDAO) | {"layoff_rate": float("nan")}]
 
 
 def register_firm(s, n: int, region: str = JINAN) -> User:

@@ -50,7 +50,7 @@ def upgrade() -> None:
     sa.Column('ceiling', sa.Boolean(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('insured_last_year', sa.Integer(), nullable=False),
-    sa.Column('layoff_rate', sa.Float(), nullable=False),
+    sa.Column('layoff_rate', sa.Float(), nullable=True),
     sa.Column('contributions_fen', sa.BigInteger(), nullable=False),
     sa.Column('claim_id', sa.Integer(), nullable=True),
     sa.Column('answer', sa.String(length=12), nullable=True),
