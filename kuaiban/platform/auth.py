@@ -22,7 +22,8 @@ from kuaiban.platform import audit, password_policy, personal_data, regions, thr
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Throttled, Unauthenticated
 from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
 
-ROLE_NAMES = {APPLICANT: "办事人", "window": "窗口人员", "reviewer": "后台审核人员", SUPERVISOR: "监督人员"}
+ROLE_NAMES = {APPLICANT: "办事人", "window": "窗口人员", "reviewer": "后台审核人员", SUPERVISOR: "监督人员",
+              "guarantor": "担保机构人员", "bank": "经办银行人员", "finance": "财政部门人员"}
 TOKEN_TTL = dt.timedelta(hours=8)
 # scrypt cost: 16 MiB and ~50 ms per check, the interactive-login setting of RFC 7914 §2
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}

@@ -19,7 +19,13 @@ APPLICANT = "applicant"
 WINDOW = "window"  # 窗口人员: 受理 / 不予受理 / 补正
 REVIEWER = "reviewer"  # 后台审核人员: 审核 / 办结
 SUPERVISOR = "supervisor"  # 监督人员: every case of the region, statistics, rectifications
-ROLES = (APPLICANT, WINDOW, REVIEWER, SUPERVISOR)
+# the other parties of 创业担保贷款 (鲁人社字〔2020〕27号 第三条): each account names its institution in
+# ``User.agency`` and sees only the work routed to that institution, within its region
+GUARANTOR = "guarantor"  # 担保机构（担保基金运营管理机构）: 担保审查、出具担保
+BANK = "bank"  # 经办银行: 贷款审查、签订合同、发放、按季申请贴息、回收
+FINANCE = "finance"  # 财政部门: 贴息复核与拨付
+PARTNER_ROLES = (GUARANTOR, BANK, FINANCE)
+ROLES = (APPLICANT, WINDOW, REVIEWER, SUPERVISOR, *PARTNER_ROLES)
 
 
 class Applicant(Base):

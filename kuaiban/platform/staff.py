@@ -2,7 +2,8 @@
 password, end every session.
 
 Who manages whom (one rule, :func:`manages`):
-- only supervisors manage, and only staff accounts (窗口人员, 后台审核人员, 监督人员; never 办事人);
+- only supervisors manage, and only staff accounts (窗口人员, 后台审核人员, 监督人员, and the 创业担保贷款
+  partners' 担保机构、经办银行、财政 accounts; never 办事人);
 - the account's region must be in the supervisor's scope (:func:`kuaiban.platform.access.serves`): a
   430100 supervisor manages 430100 and 430104 accounts, never 430200 or 430000 ones;
 - a supervisor account only strictly below one's own region (a city's supervisors are managed by the
@@ -25,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid, NotFound
-from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, AuditEntry, Token, User
+from kuaiban.platform.models import PARTNER_ROLES, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, Token, User
 
-STAFF_ROLES = (WINDOW, REVIEWER, SUPERVISOR)
+# the partner institutions' accounts (担保机构、经办银行、财政) are opened and managed the same way
+STAFF_ROLES = (WINDOW, REVIEWER, SUPERVISOR, *PARTNER_ROLES)
 # one-time passwords: no look-alike characters (0/O, 1/l/I), read aloud or typed from a slip of paper
 _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 
@@ -122,7 +124,7 @@ def create_staff(session: Session, admin: User, *, username: str, role: str, reg
     if len(username) > 80:
         raise Invalid("用户名不超过 80 个字符", "username")
     if role not in STAFF_ROLES:
-        raise Invalid("请选择角色：窗口人员、后台审核人员或监督人员", "role")
+        raise Invalid("请选择角色：窗口人员、后台审核人员、监督人员、担保机构人员、经办银行人员或财政部门人员", "role")
     region = _checked_region(region)
     if not access.serves(admin, region):
         raise Forbidden(f"只能在本账号辖区（{regions.label(admin.region)}）内开设账号", "region")
