@@ -21,6 +21,7 @@ from kuaiban import __version__
 from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
+from kuaiban.api import loans as loans_api
 from kuaiban.api import messages as messages_api
 from kuaiban.api import programs as programs_api
 from kuaiban.api import transfer_exchange as transfer_exchange_api
@@ -97,6 +98,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(messages_api.router)
     app.include_router(APIRouter(lifespan=_job_worker))
     app.include_router(programs_api.router)
+    app.include_router(loans_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages,
                        workbench, transfer_pages, unemployment_pages, admin, messages, program_pages):

@@ -550,7 +550,7 @@ def subsidy_for(app: LoanApplication, quarter: str, interest_fen: int) -> tuple[
     the contract rate (the 贴息 rate is the rules pillar's answer at the contract: full interest, 50% of the LPR,
     or what lies above LPR−150BP), nothing for a quarter in which the loan was extended or overdue where the
     text says so. Rounded half up to the 分."""
-    start, end = rules.quarter_bounds(quarter)
+    end = rules.quarter_bounds(quarter)[1]
     basis: list[dict[str, Any]] = []
     if app.subsidy_rate is None:
         return 0, [{"text": "汇编未载明本地区此类贷款的贴息方式，不计算贴息", "source": cite("nat_loan_sharing_21")}]
