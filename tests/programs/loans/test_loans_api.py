@@ -19,7 +19,7 @@ def api(backend_url, monkeypatch):
     # the flow runs "today": a fixed Monday in 2021 so that contracts of 2021-03 and the quarter's claim line up
     now = {"at": dt.datetime(2021, 3, 1, 10, 0)}
     monkeypatch.setattr(audit, "now", lambda: now["at"])
-    parties = make_parties(backend_url)
+    make_parties(backend_url)
     client = TestClient(create_app(backend_url))
 
     def login(username: str) -> dict:
