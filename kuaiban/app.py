@@ -36,6 +36,7 @@ from kuaiban.web import (
     admin,
     calculators,
     guide_pages,
+    loan_pages,
     login,
     messages,
     page_support,
@@ -101,7 +102,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(loans_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages,
-                       workbench, transfer_pages, unemployment_pages, admin, messages, program_pages):
+                       workbench, transfer_pages, unemployment_pages, admin, messages, program_pages, loan_pages):
         app.include_router(page_group.router)
     app.include_router(progress_pages.care_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
