@@ -304,3 +304,27 @@ def test_one_open_loan_at_a_time_and_every_wrong_field_at_once(parties: Parties)
     apply_personal(p)
     with pytest.raises(Conflict):
         apply_personal(p, when=at("2021-02-23"))
+
+
+def test_the_maturity_reminder_goes_once_a_month_before_and_the_cli_sends_it(parties: Parties, backend_url) -> None:
+    from typer.testing import CliRunner
+
+    from kuaiban.cli import app as cli_app
+
+    p = parties
+    app_id = apply_personal(p)
+    through_to_loan(p, app_id)  # 24 months from 2021-03-03: due 2023-03-03
+    with p.session() as s:
+        # 鲁人社字〔2020〕27号 第十一条: 在贷款到期前1个月 — not yet on 2023-02-02, due on 2023-02-03
+        assert flow.remind_maturities(s, at=at("2023-02-02")) == 0
+    runner = CliRunner()
+    first = runner.invoke(cli_app, ["programs", "loans", "remind", "--date", "2023-02-03", "--json", "--db",
+                                    backend_url])
+    assert first.exit_code == 0, first.output
+    assert first.output.strip() == '{"sent": 1}'
+    again = runner.invoke(cli_app, ["programs", "loans", "remind", "--date", "2023-02-10", "--json", "--db",
+                                    backend_url])
+    assert again.output.strip() == '{"sent": 0}'
+    assert kinds(p, p.citizen).count("loan_reminder") == 1
+    bad = runner.invoke(cli_app, ["programs", "loans", "remind", "--date", "明天", "--db", backend_url])
+    assert bad.exit_code == 2
