@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, calendar, notifications, regions
@@ -307,7 +307,7 @@ def _calculator_inputs(app: LoanApplication, *, contract_date: dt.date, lpr: Dec
     return out
 
 
-def _refusal_text(answer: dict[str, Any]) -> str:
+def _refusal_text(answer: dict[str, Any], previous: int) -> str:
     """The calculator's own reason for a zero limit: the steps it printed up to the limit, with their clauses."""
     lines = []
     for step in answer["explanation"]:
@@ -315,8 +315,10 @@ def _refusal_text(answer: dict[str, Any]) -> str:
         lines.append(f"{step['text']}（{source.get('doc_no', '')} {source.get('article', '')}）".replace("（ ）", ""))
         if "最高额度" in step["text"]:
             break
-    if (answer["details"].get("firm_eligible") is False and any("达到规定比例" in t for t in lines)):
+    if answer["details"].get("firm_eligible") is False and any("达到规定比例" in t for t in lines):
         lines.insert(0, "小微企业当年新招用符合条件人员未达到规定比例")
+    elif previous:
+        lines.insert(0, f"此前已享受创业担保贷款 {previous} 次，已达累计次数上限，按规定可贷额度为 0")
     return "；".join(lines)
 
 
@@ -342,11 +344,17 @@ def review_eligibility(session: Session, user: User, app_id: int, *, outcome: st
     lpr_value = _rate(lpr, "lpr", "当日贷款市场报价利率（LPR）")
     if area is not None and area not in rules.AREAS:
         raise Invalid(f"创业地的地区类别应为以下之一：{'、'.join(rules.AREAS)}", "area")
+    # the loans kuaiban itself has seen repaid count, whatever the form declared (累计次数不超过3次)
+    repaid = session.scalar(select(func.count(LoanApplication.id)).where(
+        LoanApplication.applicant_id == app.applicant_id, LoanApplication.status == "repaid"))
+    if repaid > int(app.facts.get("previous_times") or 0):
+        app.facts = dict(app.facts) | {"previous_times": repaid}
     answer = rules.run(_calculator_inputs(app, contract_date=at.date(), lpr=lpr_value, rate=lpr_value,
                                           amount_fen=app.requested_fen, area=area))
     limit = answer["value"]
     if limit == 0:
-        return _refuse(session, app, user, "eligibility", _refusal_text(answer), at)
+        return _refuse(session, app, user, "eligibility",
+                       _refusal_text(answer, int(app.facts.get("previous_times") or 0)), at)
     steps = answer["explanation"]
     if limit == rules.UNKNOWN:
         # no text in the compilations prints this region's limit for this borrower: the office enters it

@@ -328,3 +328,20 @@ def test_the_maturity_reminder_goes_once_a_month_before_and_the_cli_sends_it(par
     assert kinds(p, p.citizen).count("loan_reminder") == 1
     bad = runner.invoke(cli_app, ["programs", "loans", "remind", "--date", "明天", "--db", backend_url])
     assert bad.exit_code == 2
+
+
+def test_the_fourth_loan_is_refused_counting_the_loans_kuaiban_saw_repaid(parties: Parties) -> None:
+    p = parties
+    with p.session() as s:  # three loans repaid, in kuaiban's own records (the form declares none)
+        for _ in range(3):
+            app = flow.apply(s, p.citizen, borrower="个人", amount="100000", months=12,
+                             facts={"project": "早餐店", "category": "高校毕业生（含大学生村官和留学回国学生）"},
+                             materials=MATERIALS, commitment=True, account="6222000000000001", at=FEB_22)
+            app.status = "repaid"
+            s.flush()
+    app_id = apply_personal(p)
+    with p.session() as s:
+        app = flow.review_eligibility(s, p.office, app_id, outcome="pass", lpr="0.0385", guarantor=FUND,
+                                      bank=BANK_A, at=at("2021-03-01"))
+        # 鲁人社字〔2020〕27号 第七条: 累计次数不超过3次
+        assert app.status == "refused" and app.reason.startswith("此前已享受创业担保贷款 3 次，已达累计次数上限")
