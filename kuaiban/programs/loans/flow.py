@@ -145,6 +145,30 @@ def _check_version(app: LoanApplication, version: int | None) -> None:
         raise Conflict("这笔申请已被他人办理，请刷新后再试", "version")
 
 
+def _at_step(session: Session, user: User, app_id: int, step: str, version: int | None) -> LoanApplication:
+    """The application at ``step``, locked, for a party that acts there; Forbidden / NotFound / Conflict."""
+    st = rules.STEPS[step]
+    _require(user, *{"office": OFFICE_ACTORS, "guarantor": (GUARANTOR,), "bank": (BANK,)}[st.party], what=st.name)
+    app = _get(session, user, app_id, lock=True)
+    _check_version(app, version)
+    if app.status != step:
+        raise Conflict(f"这笔申请现在{rules.STATUS_NAMES[app.status]}，不在{st.name}环节", "status")
+    return app
+
+
+def _refused(session: Session, app: LoanApplication, user: User, step: str, outcome: str, note: str | None,
+             at: dt.datetime) -> bool:
+    """A refusal at ``step`` (written, told); False for ``pass``; Invalid for anything else. A fund's or bank's
+    refusal is told to 人社 too (附件2 2: 及时通知借款人和人力资源社会保障部门并说明原因)."""
+    if outcome == "refuse":
+        office = _office_users(session, app.region) if step != "eligibility" else []
+        _refuse(session, app, user, step, _reason(note), at, office)
+        return True
+    if outcome != "pass":
+        raise Invalid("审核结果应为通过或不通过", "outcome")
+    return False
+
+
 # ---------------------------------------------------------------- values
 
 
@@ -332,15 +356,9 @@ def review_eligibility(session: Session, user: User, app_id: int, *, outcome: st
     (with ``lpr``, the day's official LPR the office enters). A zero limit refuses with the calculator's own
     reason; otherwise the application is routed to the guarantee institution and the bank."""
     at = at or audit.now()
-    _require(user, *OFFICE_ACTORS, what="资格审核")
-    app = _get(session, user, app_id, lock=True)
-    _check_version(app, version)
-    if app.status != "eligibility":
-        raise Conflict(f"这笔申请现在{rules.STATUS_NAMES[app.status]}，不在资格审核环节", "status")
-    if outcome == "refuse":
-        return _refuse(session, app, user, "eligibility", _reason(note), at)
-    if outcome != "pass":
-        raise Invalid("审核结果应为通过或不通过", "outcome")
+    app = _at_step(session, user, app_id, "eligibility", version)
+    if _refused(session, app, user, "eligibility", outcome, note, at):
+        return app
     lpr_value = _rate(lpr, "lpr", "当日贷款市场报价利率（LPR）")
     if area is not None and area not in rules.AREAS:
         raise Invalid(f"创业地的地区类别应为以下之一：{'、'.join(rules.AREAS)}", "area")
@@ -402,15 +420,9 @@ def review_guarantee(session: Session, user: User, app_id: int, *, outcome: str,
                      at: dt.datetime | None = None) -> LoanApplication:
     """担保机构尽职调查 (财金〔2020〕21号 六: 3 working days); a refusal tells the applicant and 人社 (附件2 2)."""
     at = at or audit.now()
-    _require(user, GUARANTOR, what="担保审查")
-    app = _get(session, user, app_id, lock=True)
-    _check_version(app, version)
-    if app.status != "guarantee":
-        raise Conflict(f"这笔申请现在{rules.STATUS_NAMES[app.status]}，不在担保审查环节", "status")
-    if outcome == "refuse":
-        return _refuse(session, app, user, "guarantee", _reason(note), at, _office_users(session, app.region))
-    if outcome != "pass":
-        raise Invalid("审查结果应为通过或不通过", "outcome")
+    app = _at_step(session, user, app_id, "guarantee", version)
+    if _refused(session, app, user, "guarantee", outcome, note, at):
+        return app
     amount_fen = app.approved_limit_fen if amount in (None, "") else _money(amount, "amount", "担保金额")
     if amount_fen > app.approved_limit_fen:
         raise Invalid(f"担保金额不能超过资格审核核定的额度 {yuan(app.approved_limit_fen)} 元", "amount")
@@ -440,15 +452,9 @@ def lend(session: Session, user: User, app_id: int, *, outcome: str, note: str |
     against the rules pillar with the contract day's LPR: amount within the limit and the guarantee, term
     within the longest, rate within the cap; the 贴息 rate is fixed here from the same answer."""
     at = at or audit.now()
-    _require(user, BANK, what="贷款审查和发放")
-    app = _get(session, user, app_id, lock=True)
-    _check_version(app, version)
-    if app.status != "lending":
-        raise Conflict(f"这笔申请现在{rules.STATUS_NAMES[app.status]}，不在贷款审查环节", "status")
-    if outcome == "refuse":
-        return _refuse(session, app, user, "lending", _reason(note), at, _office_users(session, app.region))
-    if outcome != "pass":
-        raise Invalid("审查结果应为通过或不通过", "outcome")
+    app = _at_step(session, user, app_id, "lending", version)
+    if _refused(session, app, user, "lending", outcome, note, at):
+        return app
     number = (contract_no or "").strip()
     if not number or len(number) > 60:
         raise Invalid("请填写借款合同编号，不超过 60 个字符", "contract_no")
