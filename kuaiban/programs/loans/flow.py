@@ -38,6 +38,7 @@ from kuaiban.programs.loans.rules import BORROWERS, PARTNERSHIP, SMALL_FIRM, cit
 OFFICE = (WINDOW, REVIEWER, SUPERVISOR)
 OFFICE_ACTORS = (WINDOW, REVIEWER)
 OPEN = ("eligibility", "guarantee", "lending", "active")
+MAX_MONTHS = 120  # no text prints a term beyond 3 years; a bound on what the forms accept
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # 财金〔2020〕21号 三: extensions up to this day keep their normal 贴息
 EXTENSION_WITH_SUBSIDY_UNTIL = dt.date(2020, 6, 30)
@@ -212,9 +213,12 @@ def _date(raw: Any, field: str, label: str) -> dt.date:
     if not _DATE.match(text):
         raise Invalid(f"{label}应为日期，如 2021-03-01", field)
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise Invalid(f"{label}不是有效的日期", field) from None
+    if not 2000 <= day.year <= 2100:
+        raise Invalid(f"{label}应在 2000 年至 2100 年之间", field)
+    return day
 
 
 # ---------------------------------------------------------------- 1. 申请
@@ -248,6 +252,8 @@ def apply(session: Session, user: User, *, borrower: str, amount: Any, months: A
 
     amount_fen = attempt(_money, amount, "amount", "申请贷款金额")
     months_n = attempt(_count, months, "months", "申请贷款期限（月）", 1)
+    if months_n is not None and months_n > MAX_MONTHS:
+        errors.append({"field": "months", "detail": f"申请贷款期限不超过 {MAX_MONTHS} 个月"})
     clean: dict[str, Any] = {}
     project = str(facts.get("project") or "").strip()
     if not project:
@@ -469,6 +475,8 @@ def lend(session: Session, user: User, app_id: int, *, outcome: str, note: str |
     if principal > ceiling:
         raise Invalid(f"贷款金额不能超过核定额度和担保金额 {yuan(ceiling)} 元", "amount")
     term = _count(months, "months", "贷款期限（月）", 1)
+    if term > MAX_MONTHS:
+        raise Invalid(f"贷款期限不超过 {MAX_MONTHS} 个月", "months")
     if app.max_term_months and term > app.max_term_months:
         raise Invalid(f"贷款期限一次最长 {app.max_term_months} 个月", "months")
     rate_value = _rate(rate, "rate", "合同约定年利率")

@@ -345,3 +345,35 @@ def test_the_fourth_loan_is_refused_counting_the_loans_kuaiban_saw_repaid(partie
                                       bank=BANK_A, at=at("2021-03-01"))
         # 鲁人社字〔2020〕27号 第七条: 累计次数不超过3次
         assert app.status == "refused" and app.reason.startswith("此前已享受创业担保贷款 3 次，已达累计次数上限")
+
+
+def test_two_finance_clerks_paying_the_same_quarter_at_once_pay_it_once(parties: Parties) -> None:
+    import threading
+
+    p = parties
+    app_id = apply_personal(p)
+    through_to_loan(p, app_id)
+    with p.session() as s:
+        claim_id = flow.claim_subsidy(s, p.bank, app_id, quarter="2021Q2", interest="2175.00", at=at("2021-07-05")).id
+    with p.session() as s:
+        flow.check_subsidy(s, p.office, claim_id, outcome="pass", at=at("2021-07-06"))
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def pay() -> None:
+        start.wait()
+        try:
+            with p.session() as s:
+                flow.pay_subsidy(s, p.finance, claim_id, outcome="pass", at=at("2021-07-07"))
+            outcomes.append("paid")
+        except Conflict:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["paid", "refused"]
+    paid = [a for a in audit_actions(p, "loan_subsidy", claim_id) if a[0] == "loan_subsidy_paid"]
+    assert len(paid) == 1
