@@ -377,3 +377,17 @@ def test_two_finance_clerks_paying_the_same_quarter_at_once_pay_it_once(parties:
     assert sorted(outcomes) == ["paid", "refused"]
     paid = [a for a in audit_actions(p, "loan_subsidy", claim_id) if a[0] == "loan_subsidy_paid"]
     assert len(paid) == 1
+
+
+def test_a_supervisor_opens_a_bank_account_only_with_its_bank(parties: Parties) -> None:
+    from kuaiban.platform import auth, staff
+
+    p = parties
+    with p.session() as s:
+        boss = auth.create_user(s, "sd-sup", "Quiet-Lantern-47-staff", "supervisor", region="370000")
+        with pytest.raises(Invalid) as missing:
+            staff.create_staff(s, boss, username="jn-bank-c", role="bank", region="370100")
+        assert missing.value.field == "agency"
+        clerk, _ = staff.create_staff(s, boss, username="jn-bank-c", role="bank", region="370100",
+                                      agency=BANK_A)
+        assert (clerk.role, clerk.agency) == ("bank", BANK_A)
