@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kuaiban.db import session_scope
 from kuaiban.platform import audit, password_policy, personal_data, regions, throttle, uniqueness
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Throttled, Unauthenticated
-from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
+from kuaiban.platform.models import APPLICANT, BANK, GUARANTOR, ROLES, SUPERVISOR, Applicant, Token, User
 
 ROLE_NAMES = {APPLICANT: "办事人", "window": "窗口人员", "reviewer": "后台审核人员", SUPERVISOR: "监督人员",
               "guarantor": "担保机构人员", "bank": "经办银行人员", "finance": "财政部门人员"}
@@ -85,6 +85,8 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
     username = normalise_username(username)
     if role == APPLICANT and applicant is None:
         raise Invalid("办事人账号须关联办事人（个人或单位）", "applicant")
+    if role in (GUARANTOR, BANK) and not (agency or "").strip():  # they see only what is routed to it
+        raise Invalid("担保机构、经办银行人员须填写所属机构（机构名称）", "agency")
     check_password(password, role=role, username=username, id_number=applicant.id_number if applicant else None)
     region = _account_region(role, region, applicant)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
