@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, calendar, notifications, regions
@@ -640,13 +641,9 @@ def claim_subsidy(session: Session, user: User, app_id: int, *, quarter: str, in
         session.add(claim)
     try:
         session.flush()
-    except Exception as exc:  # two banks' clerks at once: the unique index decides
-        from sqlalchemy.exc import IntegrityError
-
-        if isinstance(exc, IntegrityError):
-            session.rollback()
-            raise Conflict(f"{quarter} 的贴息已申请，不能重复申请", "quarter") from exc
-        raise
+    except IntegrityError as exc:  # two of the bank's clerks at once: the unique index decides
+        session.rollback()
+        raise Conflict(f"{quarter} 的贴息已申请，不能重复申请", "quarter") from exc
     _event(session, app, "subsidy_claimed", "submitted", f"{quarter} 贴息申请 {yuan(amount)} 元", user, at)
     session.flush()
     audit.record(session, "loan_subsidy_claimed", "loan_subsidy", claim.id, actor=user, at=at, application=app.id,
