@@ -25,7 +25,7 @@ import json
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, notifications, regions
@@ -131,12 +131,27 @@ def _stage(session: Session, t: tm.Transfer, kind: str, at: dt.datetime, body: d
     key, one per transfer and kind, so a step can never be staged — or applied by the partner — twice."""
     if t.partner_province is None:
         return
+    _serialise_partner_outbox(session, t.partner_province)
     if "record" in body:  # one string, sealed whole at rest (tm.is_personal_payload_key)
         body = body | {"record": json.dumps(body["record"], ensure_ascii=False, sort_keys=True)}
     session.add(tm.OutboxMessage(message_id=f"{t.ref}:{kind}", partner_province=t.partner_province,
                                  transfer_ref=t.ref, kind=kind, staged_at=at, attempts=0,
                                  payload={"message_id": f"{t.ref}:{kind}", "transfer_ref": t.ref, "kind": kind,
                                           "sent_on": at.date().isoformat(), **body}))
+
+
+# pg_advisory_xact_lock(OUTBOX_LOCK, province) key; any constant unique in the app (audit uses 7_146_023_511)
+OUTBOX_LOCK = 714_602
+
+
+def _serialise_partner_outbox(session: Session, province: str) -> None:
+    """Messages to one partner commit in the order of their outbox ids, so the partner's feed (ids after its
+    cursor) can never skip one: on PostgreSQL two steps committing out of id order would let a fetch between
+    the commits move the cursor past the later-committed, lower id. A transaction-scoped lock per partner
+    (held to commit, taken before the id is drawn) orders them; SQLite's single writer already does."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key, :province)"),
+                        {"key": OUTBOX_LOCK, "province": int(province)})
 
 
 def wire_message(payload: dict) -> dict:
