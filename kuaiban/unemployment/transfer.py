@@ -28,7 +28,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, notifications, regions
+from kuaiban.platform import access, audit, citations, holds, notifications, regions
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
@@ -93,6 +93,16 @@ def _require_office(session: Session, user: User, t: tm.Transfer, side: str) -> 
     if is_remote(t, side):
         raise Forbidden(f"{tm.SIDE_NAMES[side]}由其他省份的系统办理，本系统只接收其结果", "side")
     access.require_serves(user, side_region(t, side), f"失业保险关系转移 {t.ref} 的{tm.SIDE_NAMES[side]}环节")
+
+
+def _not_held(session: Session, id_number: str | None, region: str, on: dt.date) -> None:
+    """A procedure of another pillar that, while it runs, bars this office from the transfer (京人社发[2020]8号
+    一（六）: “发放失业补助金期间，不办理失业保险关系转出（转入）”): refused with its reason and clause."""
+    hold = holds.active(session, id_number, holds.UNEMPLOYMENT_TRANSFER, regions_=(region,), on=on)
+    if hold is not None:
+        basis = citations.clause(hold.source).label if hold.source else ""
+        until = f"（至 {hold.ends.isoformat()}）" if hold.ends else ""
+        raise Conflict(f"{hold.reason}{until}" + (f"（{basis}）" if basis else ""), "id_number")
 
 
 def _locked(session: Session, ref: str) -> tm.Transfer:
@@ -201,6 +211,7 @@ def start(session: Session, user: User, *, side: str, origin_region: str, destin
         filed_by, person = OFFICE, _person(session, id_number)
     partners = partner_provinces(session)
     here = origin if side == tm.ORIGIN else destination
+    _not_held(session, id_number, here, at.date())
     other = destination if side == tm.ORIGIN else origin
     if here[:2] in partners:
         raise Invalid(f"{regions.label(here)}由其他省份的系统办理，请向该地经办机构申请", "side")
@@ -277,6 +288,7 @@ def transfer_out(session: Session, user: User, ref: str, *, details: dict, entit
     _require_office(session, user, t, tm.ORIGIN)
     if t.state != tm.AWAITING_TRANSFER_OUT:
         raise Conflict(f"当前状态为“{t.state}”，不能办理转出", "state")
+    _not_held(session, t.record.get("id_number"), t.origin_region, at.date())
     record = t.record | _validated_details(details)
     fund = rules.fund_amount(record, t.origin_region, entitlement)
     record["fund_amount"] = str(fund.amount)
@@ -315,6 +327,7 @@ def transfer_in(session: Session, user: User, ref: str, *, at: dt.datetime | Non
     _require_office(session, user, t, tm.DESTINATION)
     if t.state != tm.AWAITING_TRANSFER_IN:
         raise Conflict(f"当前状态为“{t.state}”，不能办理转入", "state")
+    _not_held(session, t.record.get("id_number"), t.destination_region, at.date())
     _apply_transferred_in(session, t, at, actor=user, remote=False)
     _stage(session, t, TRANSFERRED_IN, at, {})
     audit.record(session, "ue_transfer_in", "ue_transfer", t.id, actor=user, at=at, ref=t.ref)
