@@ -33,6 +33,7 @@ from kuaiban.edge import install as install_edge
 from kuaiban.platform import jobs
 from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
+    account,
     admin,
     calculators,
     guide_pages,
@@ -102,7 +103,8 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(loans_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages,
-                       workbench, transfer_pages, unemployment_pages, admin, messages, program_pages, loan_pages):
+                       workbench, transfer_pages, unemployment_pages, admin, messages, program_pages, loan_pages,
+                       account):
         app.include_router(page_group.router)
     app.include_router(progress_pages.care_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

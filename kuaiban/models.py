@@ -1,6 +1,7 @@
 """Imports every pillar's SQLAlchemy models so Alembic sees all tables on one metadata."""
 
 from kuaiban.library import models as library_models  # noqa: F401
+from kuaiban.platform import holds as hold_models  # noqa: F401
 from kuaiban.platform import holidays as holiday_models  # noqa: F401
 from kuaiban.platform import jobs as job_models  # noqa: F401
 from kuaiban.platform import models as platform_models  # noqa: F401

@@ -141,6 +141,7 @@ def create_staff(session: Session, admin: User, *, username: str, role: str, reg
         password = generated = one_time_password()
     user = auth.create_user(session, username, password, role, region=region, agency=agency,
                             display_name=display_name, actor=admin)
+    user.must_change_password = True  # the supervisor knows it: the holder chooses their own at first sign-in
     return user, generated
 
 
@@ -167,13 +168,15 @@ def set_active(session: Session, admin: User, user_id: int, active: bool) -> Use
 
 
 def reset_password(session: Session, admin: User, user_id: int, password: str | None = None) -> str | None:
-    """Set a new password (or a one-time one, returned to be shown once) and end every session."""
+    """Set a new password (or a one-time one, returned to be shown once) and end every session; the holder
+    must set a password of their own at the next sign-in (:func:`kuaiban.platform.auth.change_password`)."""
     target = get_managed(session, admin, user_id)
     generated = None
     if not password:
         password = generated = one_time_password()
     auth.check_password(password, role=target.role, username=target.username)
     target.password_hash = auth.hash_password(password)
+    target.must_change_password = True  # the administrator knows it: the holder chooses their own at once
     ended = _revoke(session, target.id)
     audit.record(session, "reset_password", "user", target.id, actor=admin, at=audit.now(),
                  username=target.username, one_time=generated is not None, sessions_ended=ended)

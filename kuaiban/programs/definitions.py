@@ -21,6 +21,7 @@ import yaml
 from kuaiban.config import DATA
 from kuaiban.platform import citations, regions
 from kuaiban.platform.citations import Clause
+from kuaiban.platform.holds import KINDS as HOLD_KINDS
 
 PROGRAMS_DIR = DATA / "programs"
 CLAIM_TYPES = {"form": "填写申请表", "materials": "提交材料", "commitment": "告知承诺"}
@@ -71,6 +72,15 @@ class StopRule:
 
 
 @dataclass(frozen=True)
+class HoldRule:
+    """While the program pays, another procedure is not handled for the person (kuaiban.platform.holds)."""
+
+    kind: str  # a kind of kuaiban.platform.holds.KINDS
+    reason: str
+    source: str | None
+
+
+@dataclass(frozen=True)
 class FormField:
     name: str
     label: str
@@ -109,6 +119,7 @@ class Program:
     funds_by_day: int | None  # and the funds by this day of the next month (津: 次月15日前)
     stops: tuple[StopRule, ...]
     notes: tuple[str, ...] = field(default=())
+    holds: tuple[HoldRule, ...] = field(default=())
 
     def covers(self, region: str) -> bool:
         return any(regions.covers(r, region) for r in self.regions)
@@ -172,6 +183,11 @@ def parse(data: dict, where: str) -> Program:
                               _source(c.get("source"), where)) for c in data.get("cross_checks", []))
     form = tuple(FormField(f["name"], f["label"], f.get("type", "string"), tuple(f.get("choices", ())),
                            f.get("required", True)) for f in claim.get("fields", []))
+    holds_ = []
+    for h in data.get("holds", []):
+        if h.get("kind") not in HOLD_KINDS or not h.get("reason"):
+            raise ProgramDataError(f"{where}: hold: kind must be one of {sorted(HOLD_KINDS)}, with its reason")
+        holds_.append(HoldRule(h["kind"], h["reason"], _source(h.get("source"), where)))
     audience = data.get("audience", "citizens")
     if audience not in AUDIENCES:
         raise ProgramDataError(f"{where}: audience is citizens or employers")
@@ -189,7 +205,7 @@ def parse(data: dict, where: str) -> Program:
         exclusive_with=tuple(schedule.get("exclusive_with", ())),
         payment_to=_req(data, "payment", where)["to"], payment_note=data["payment"].get("note"),
         list_by_day=data["payment"].get("list_by_day"), funds_by_day=data["payment"].get("funds_by_day"),
-        stops=tuple(stops), notes=tuple(data.get("notes", ())),
+        stops=tuple(stops), notes=tuple(data.get("notes", ())), holds=tuple(holds_),
     )
 
 
@@ -237,4 +253,6 @@ def describe(program: Program) -> dict[str, Any]:
         "stops": [{"code": s.code, "label": s.label, "action": s.action, "action_name": STOP_ACTIONS[s.action],
                    "from": s.from_, "source": s.source} for s in program.stops],
         "notes": list(program.notes),
+        "holds": [{"kind": h.kind, "kind_name": HOLD_KINDS[h.kind], "reason": h.reason, "source": h.source}
+                  for h in program.holds],
     }

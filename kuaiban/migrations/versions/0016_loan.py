@@ -1,14 +1,14 @@
 """创业担保贷款: applications (and the loans), their timeline, the quarterly 贴息 claims
 
-Revision ID: 0014_loan
-Revises: 0013_ui_transfer
+Revision ID: 0016_loan
+Revises: 0015_password_change
 Create Date: 2026-12-02 18:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014_loan'
-down_revision = '0013_ui_transfer'
+revision = '0016_loan'
+down_revision = '0015_password_change'
 branch_labels = None
 depends_on = None
 
