@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, calendar, notifications
+from kuaiban.platform import access, audit, calendar, holds, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
 from kuaiban.programs import definitions, eligibility
@@ -227,8 +227,6 @@ def _public(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _label(region: str | None) -> str:
-    from kuaiban.platform import regions
-
     return regions.label(region) if region else "未填写"
 
 
@@ -361,10 +359,28 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
     audit.record(session, "program_claim_approved", "program_claim", claim.id, actor=user, at=at,
                  months=[m for m, _ in schedule], total_fen=sum(f for _, f in schedule))
     last = schedule[-1][0] if schedule else claim.month
+    if schedule:
+        _place_holds(session, program, claim, schedule[0][0], last, at)
     _notify(session, claim, "program_approved", f"{program.name}申领审核通过",
             f"您的{program.name}申领（编号 {claim.id}）审核通过：{claim.month} 至 {last}，"
             f"共 {len(schedule)} 个月，合计 {sum(f for _, f in schedule) / 100:.2f} 元，"
             f"发放至{program.payment_to}。", at)
+
+
+def _month_start(month: str) -> dt.date:
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
+
+
+def _place_holds(session: Session, program: Program, claim: Claim, first: str, last: str, at: dt.datetime) -> None:
+    """While it pays (first to last month), what the program's texts say is not handled for the person."""
+    person = session.get(Applicant, claim.applicant_id)
+    if not program.holds or person is None or not person.id_number_hash:
+        return
+    region = next((r for r in program.regions if regions.covers(r, claim.region)), claim.region)
+    for rule in program.holds:
+        holds.place(session, subject_hash=person.id_number_hash, kind=rule.kind, region=region,
+                    starts=_month_start(first), ends=_month_start(month_add(last, 1)) - dt.timedelta(days=1),
+                    reason=rule.reason, source=rule.source, origin=f"program_claim:{claim.id}", at=at)
 
 
 # ---------------------------------------------------------------- 公示
@@ -462,6 +478,9 @@ def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, 
         if overpaid:
             session.add(Recovery(claim_id=claim.id, amount_fen=overpaid, status="owed", created_at=at,
                                  reason=f"{found.label}：{first if found.from_ != 'start' else claim.month} 起不应发放"))
+    if found.action != "suspend":  # 停发后 the period is over: what it held back may be handled again
+        first_unowed = claim.month if found.from_ == "start" else first
+        holds.end(session, f"program_claim:{claim.id}", last_day=_month_start(first_unowed) - dt.timedelta(days=1))
     claim.status = status
     claim.version += 1
     text = f"{found.label}（{month}）" + (f"；{note}" if note else "")

@@ -2,6 +2,7 @@
 
     kuaiban programs list --json
     kuaiban programs payroll --program CODE --region CODE --month YYYY-MM --json [--db URL]
+    kuaiban programs loans remind [--date YYYY-MM-DD] [--json] [--db URL]   (创业担保贷款到期提醒)
 
 ``payroll`` builds the month's batch (or, run again, returns it unchanged) and writes its payment file;
 it prints ``{"batch", "lines", "total", "file", …}``. Bad input: one Chinese line, exit code 2.
@@ -18,8 +19,10 @@ from kuaiban.db import connect, session_scope
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
 from kuaiban.platform.errors import ServiceError
 from kuaiban.programs import definitions, payroll
+from kuaiban.programs.loans.cli import loans_app
 
 programs_app = typer.Typer(help="补贴项目：项目清单与按月发放批次", no_args_is_help=True)
+programs_app.add_typer(loans_app, name="loans")  # kuaiban programs loans remind
 
 
 @programs_app.command("list")

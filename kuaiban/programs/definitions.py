@@ -21,6 +21,7 @@ import yaml
 from kuaiban.config import DATA
 from kuaiban.platform import citations, regions
 from kuaiban.platform.citations import Clause
+from kuaiban.platform.holds import KINDS as HOLD_KINDS
 
 PROGRAMS_DIR = DATA / "programs"
 CLAIM_TYPES = {"form": "填写申请表", "materials": "提交材料", "commitment": "告知承诺",
@@ -73,6 +74,15 @@ class StopRule:
 
 
 @dataclass(frozen=True)
+class HoldRule:
+    """While the program pays, another procedure is not handled for the person (kuaiban.platform.holds)."""
+
+    kind: str  # a kind of kuaiban.platform.holds.KINDS
+    reason: str
+    source: str | None
+
+
+@dataclass(frozen=True)
 class FormField:
     name: str
     label: str
@@ -116,6 +126,7 @@ class Program:
     # 免申即享: the working days an enterprise has to confirm its account (None: set by the office)
     confirm_working_days: int | None = None
     confirm_source: str | None = None
+    holds: tuple[HoldRule, ...] = field(default=())
 
     @property
     def no_application(self) -> bool:
@@ -198,6 +209,11 @@ def parse(data: dict, where: str) -> Program:
                               _source(c.get("source"), where)) for c in data.get("cross_checks", []))
     form = tuple(FormField(f["name"], f["label"], f.get("type", "string"), tuple(f.get("choices", ())),
                            f.get("required", True)) for f in claim.get("fields", []))
+    holds_ = []
+    for h in data.get("holds", []):
+        if h.get("kind") not in HOLD_KINDS or not h.get("reason"):
+            raise ProgramDataError(f"{where}: hold: kind must be one of {sorted(HOLD_KINDS)}, with its reason")
+        holds_.append(HoldRule(h["kind"], h["reason"], _source(h.get("source"), where)))
     audience = data.get("audience", "citizens")
     if audience not in AUDIENCES:
         raise ProgramDataError(f"{where}: audience is citizens or employers")
@@ -215,7 +231,7 @@ def parse(data: dict, where: str) -> Program:
         exclusive_with=tuple(schedule.get("exclusive_with", ())),
         payment_to=_req(data, "payment", where)["to"], payment_note=data["payment"].get("note"),
         list_by_day=data["payment"].get("list_by_day"), funds_by_day=data["payment"].get("funds_by_day"),
-        stops=tuple(stops), notes=tuple(data.get("notes", ())),
+        stops=tuple(stops), notes=tuple(data.get("notes", ())), holds=tuple(holds_),
         publicity_office=days == OFFICE,
         confirm_working_days=confirm_days if isinstance(confirm_days, int) else None,
         confirm_source=_source(confirmation.get("source"), where),
@@ -268,4 +284,6 @@ def describe(program: Program) -> dict[str, Any]:
         "stops": [{"code": s.code, "label": s.label, "action": s.action, "action_name": STOP_ACTIONS[s.action],
                    "from": s.from_, "source": s.source} for s in program.stops],
         "notes": list(program.notes),
+        "holds": [{"kind": h.kind, "kind_name": HOLD_KINDS[h.kind], "reason": h.reason, "source": h.source}
+                  for h in program.holds],
     }

@@ -1,14 +1,14 @@
 """稳岗返还 免申即享: imported screening runs (名单) and their entries, listed or refused with the reason
 
-Revision ID: 0014_mianshen
-Revises: 0013_ui_transfer
+Revision ID: 0017_mianshen
+Revises: 0016_loan
 Create Date: 2026-12-02 17:50:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014_mianshen'
-down_revision = '0013_ui_transfer'
+revision = '0017_mianshen'
+down_revision = '0016_loan'
 branch_labels = None
 depends_on = None
 
