@@ -4,6 +4,7 @@
     kuaiban programs payroll --program CODE --region CODE --month YYYY-MM --json [--db URL]
     kuaiban programs screen --program CODE --registry DIR --out DIR --as-of YYYY-MM-DD --set NAME=VALUE …
                             [--scheduler ADDRESS | --workers N] [--json]
+    kuaiban programs loans remind [--date YYYY-MM-DD] [--json] [--db URL]   (创业担保贷款到期提醒)
 
 ``payroll`` builds the month's batch (or, run again, returns it unchanged) and writes its payment file;
 it prints ``{"batch", "lines", "total", "file", …}``. ``screen`` screens every enterprise of a registry for a
@@ -23,8 +24,10 @@ from kuaiban.db import connect, session_scope
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
 from kuaiban.platform.errors import ServiceError
 from kuaiban.programs import definitions, payroll
+from kuaiban.programs.loans.cli import loans_app
 
 programs_app = typer.Typer(help="补贴项目：项目清单与按月发放批次", no_args_is_help=True)
+programs_app.add_typer(loans_app, name="loans")  # kuaiban programs loans remind
 
 
 @programs_app.command("list")
@@ -116,3 +119,6 @@ def screen_command(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(programs_app, name="programs")
+
+
+from kuaiban.programs import listing_cli as _listing_cli  # noqa: E402,F401  (免申即享: its commands on programs_app)
