@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
@@ -16,7 +16,7 @@ from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.platform import access, jobs
 from kuaiban.platform.errors import Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.programs import claims, definitions, payroll
+from kuaiban.programs import claims, definitions, listing, payroll
 from kuaiban.programs.models import Claim
 
 router = APIRouter(prefix="/api/programs", tags=["补贴项目"])
@@ -76,6 +76,25 @@ class ReissueIn(Strict):
     region: str
 
 
+class ConfirmIn(Strict):
+    bank: str = Field(max_length=100, description="开户银行")
+    account: str = Field(max_length=40, description="单位银行账号")
+    commitment: bool = Field(False, description="已阅读并确认承诺")
+
+
+class DeclineIn(Strict):
+    note: str | None = Field(None, max_length=500, description="放弃的原因（可不填）")
+
+
+class PublishIn(Strict):
+    publicity_days: int | None = Field(None, ge=1, le=365, description="公示天数（文件未规定，由经办机构确定）")
+    confirm_working_days: int | None = Field(None, ge=1, le=365,
+                                             description="单位确认收款账户的期限（工作日；文件未规定，由经办机构确定）")
+
+
+PageNo = Annotated[int, Query(ge=1, le=1_000_000, description="页码")]
+
+
 def _staff(user: User) -> None:
     if user.role == APPLICANT:
         raise Forbidden("仅限经办人员")
@@ -103,6 +122,63 @@ def publicity(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 def object_to(claim_id: int, body: ObjectionIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     objection = claims.object_to(session, user, claim_id, body.text)
     return {"id": objection.id, "claim": claim_id}
+
+
+# ------------------------------------------------------------------ 免申即享 (programs.listing)
+
+
+@router.get("/{code}/listing/public", summary="免申即享名单公示（单位名称和金额，统一社会信用代码已遮蔽；无需登录）")
+def listing_public(code: str, session: SessionDep, page: PageNo = 1,
+                   region: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+    return listing.public_list(session, code, page=page, region=region)
+
+
+@router.get("/{code}/listing/mine", summary="本单位是否列入免申即享名单（未列入的，说明原因）")
+def listing_mine(code: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return listing.mine(session, user, code)
+
+
+@router.post("/{code}/listing/confirm", summary="列入名单的单位确认收款账户并承诺")
+def listing_confirm(code: str, body: ConfirmIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return listing.confirm(session, user, code, bank=body.bank, account=body.account, commitment=body.commitment)
+
+
+@router.post("/{code}/listing/decline", summary="列入名单的单位放弃")
+def listing_decline(code: str, body: DeclineIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return listing.decline(session, user, code, note=body.note)
+
+
+@router.get("/listings", summary="免申即享名单（经办人员，本辖区）")
+def listing_runs(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    return listing.runs(session, user)
+
+
+@router.get("/listings/{run_id}", summary="一份名单的单位（本辖区；列入的和未列入的及原因），分页")
+def listing_entries(run_id: int, session: SessionDep, user: UserDep, page: PageNo = 1,
+                    eligible: bool | None = None) -> dict[str, Any]:
+    return listing.entries(session, user, run_id, eligible=eligible, page=page)
+
+
+@router.post("/listings/{run_id}/publish", summary="发布名单公示（公示天数、确认期限由经办机构确定）")
+def listing_publish(run_id: int, body: PublishIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    run = listing.publish(session, user, run_id, publicity_days=body.publicity_days,
+                          confirm_working_days=body.confirm_working_days)
+    return listing.run_dict(session, run)
+
+
+@router.post("/listings/{run_id}/remind", summary="提醒尚未确认的单位")
+def listing_remind(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
+    return {"sent": listing.remind(session, user, run_id)}
+
+
+@router.post("/listings/{run_id}/close", summary="公示期满：已确认的审核通过，未确认的待确认")
+def listing_close(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
+    return listing.close(session, user, run_id)
+
+
+@router.post("/listings/{run_id}/lapse", summary="确认期限届满：未确认的不予发放")
+def listing_lapse(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
+    return {"lapsed": listing.lapse(session, user, run_id)}
 
 
 # ------------------------------------------------------------------ citizens and employers

@@ -69,6 +69,13 @@ KINDS = {
     "program_paid": "补贴发放",
     "program_stopped": "补贴停发",
     "staff_new_work": "新的待办",  # kuaiban.platform.new_work: a digest per staff account, not per item
+    "loan_received": "创业担保贷款申请已收到",
+    "loan_step": "创业担保贷款办理进度",
+    "loan_refused": "创业担保贷款申请未通过",
+    "loan_granted": "创业担保贷款已发放",
+    "loan_subsidy": "创业担保贷款贴息",
+    "loan_reminder": "创业担保贷款到期提醒",
+    "loan_closed": "创业担保贷款已结清",
 }
 PAGE_SIZE = 20
 LEASE = dt.timedelta(minutes=2)  # longer than any send; a dead dispatcher's rows are free again after it

@@ -123,7 +123,8 @@ def publicity(request: Request, s: SessionDep, user: SignedIn, done: str | None 
 
 def _publicity_page(request, s, user, errors, status=200, notice=None) -> Response:
     return render(request, "programs/publicity.html",
-                  {"rows": claims.publicity_list(s, user), "errors": errors, "notice": notice},
+                  {"rows": claims.publicity_list(s, user), "errors": errors, "notice": notice,
+                   "listings": [p for p in definitions.programs().values() if p.no_application]},
                   status=status, user=user)
 
 
