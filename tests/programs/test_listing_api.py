@@ -24,6 +24,7 @@ from tests.web.forms import csrf_of, post_login
 def api(backend_url, tmp_path):
     province = make_province(backend_url)
     client = TestClient(create_app(backend_url))
+    client.__enter__()  # the lifespan runs the node's job worker (the payment batch is a queue job)
 
     def login(username: str, password: str | None = None) -> dict:
         password = password or (PASSWORD if username.startswith(("firm", "late")) else STAFF_PASSWORD)
@@ -33,7 +34,8 @@ def api(backend_url, tmp_path):
 
     with province.session() as s:
         run_id = listing.import_results(s, PROGRAM, write_results(tmp_path / "run", five_rows()))["run"]
-    return client, login, province, run_id
+    yield client, login, province, run_id
+    client.__exit__(None, None, None)
 
 
 def test_list_confirm_decline_and_pay_through_the_api(api) -> None:

@@ -73,7 +73,8 @@ def test_claim_decide_pay_reconcile_and_count_through_the_api(api) -> None:
                        ).status_code == 403
     started = client.post("/api/programs/payroll", headers=reviewer,
                           json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2020-09"})
-    assert started.status_code == 202 and started.json()["state"] == "queued"
+    # done within the request's wait: 200 with the batch, as before the queue; a long one is 202 with the job
+    assert (started.status_code, started.json()["state"]) in ((200, "done"), (202, "queued"), (202, "running"))
     batch = finished(client, reviewer, started.json())
     assert batch["state"] == "done" and batch["lines"] == 2 and batch["built"] is True
     again = finished(client, reviewer, client.post(
