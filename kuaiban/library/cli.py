@@ -163,6 +163,8 @@ def show_cmd(
     basis = out["status_basis"]
     print(f"效力依据：{basis['note']}" + (f"——{basis['doc_no'] or ''}{basis['article'] or ''}“{basis['quote']}”"
                                          f"（{basis['source']}）" if basis["quote"] else ""))
+    for other in out["same_doc_no"]:
+        print(f"同一文号另有：{other['title']}（编号 {other['id']}）")
     print()
     for p in out["paragraphs"]:
         print(p["text"])

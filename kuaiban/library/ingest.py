@@ -309,7 +309,10 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
         for model in (Passage, DocumentSource, ArticleRow, UnitRow, AttachmentRow, TableRow):
             session.execute(delete(model).where(model.document_id.in_(ids)))
         session.execute(delete(Link).where(Link.from_id.in_(ids)))
-        known_nos = {r.doc_no: r.id for r in rows if r.doc_no}
+        known_nos: dict[str, int] = {}
+        for r in rows:  # one 文号 on two documents (京人社发[2020]8号): a citation of it goes to the first
+            if r.doc_no:
+                known_nos.setdefault(r.doc_no, r.id)
         known_titles = {title_key(r.title): r.id for r in rows}
         children: dict[type, list[dict]] = {m: [] for m in (DocumentSource, ArticleRow, UnitRow, AttachmentRow,
                                                              TableRow, Passage, Link)}
