@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, as_completed
 from pathlib import Path
 
 from kuaiban.corpus.compilations import compilation_for, read_lines
@@ -90,13 +91,24 @@ def compilation_files(directory: Path) -> list[Path]:
 
 
 def parse_corpus(
-    directory: Path, on_file: Callable[[Path, int], None] | None = None
+    directory: Path, on_file: Callable[[Path, int], None] | None = None, pool: Executor | None = None
 ) -> list[ParsedDocument]:
-    """All compilations in ``directory``, merged across files."""
-    docs: list[ParsedDocument] = []
-    for path in compilation_files(directory):
-        parsed = parse_compilation(path)
-        docs.extend(parsed)
-        if on_file:
-            on_file(path, len(parsed))
-    return merge(docs)
+    """All compilations in ``directory``, merged across files (in file order, whatever the pool).
+
+    With ``pool`` (a process pool: the ingest's) the files are parsed in parallel, largest first."""
+    files = compilation_files(directory)
+    if pool is None:
+        parsed = {}
+        for path in files:
+            parsed[path] = parse_compilation(path)
+            if on_file:
+                on_file(path, len(parsed[path]))
+    else:
+        jobs = {pool.submit(parse_compilation, path): path
+                for path in sorted(files, key=lambda f: -f.stat().st_size)}
+        parsed = {}
+        for job in as_completed(jobs):
+            parsed[jobs[job]] = job.result()
+            if on_file:
+                on_file(jobs[job], len(parsed[jobs[job]]))
+    return merge(doc for path in files for doc in parsed[path])

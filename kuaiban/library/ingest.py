@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +41,9 @@ from kuaiban.library.models import (
     UnitRow,
     ValidityListing,
 )
-from kuaiban.library.tokenize import tokenize_many
+from kuaiban.library.tokenize import tokenize_later, tokenize_many, warm_up
 
+WORKERS = 4  # processes for parsing and segmentation, at most one per core
 PASSAGE_CHARS = 500
 HEADING_CHARS = 40  # a numbered part no longer than this, with parts under it, is their heading
 FINGERPRINT_KEY = "ingest_fingerprint"
@@ -198,10 +203,16 @@ def _child_rows(doc: ParsedDocument, doc_id: int) -> dict[type, list[dict]]:
     }
 
 
-def _unique(texts: list[str]) -> tuple[list[str], list[list[str]]]:
-    """The distinct texts and their tokens."""
-    distinct = list(dict.fromkeys(texts))
-    return distinct, tokenize_many(distinct)
+@contextmanager
+def _pool() -> Iterator[Executor | None]:
+    """Worker processes for parsing and segmentation (one per core, at most :data:`WORKERS`), started by
+    fork so they share what is already loaded; none on one core or where fork is missing."""
+    workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=warm_up) as pool:
+        yield pool
 
 
 def _citations(doc: ParsedDocument, known_nos: dict[str, int], known_titles: dict[str, int]):
@@ -270,14 +281,22 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
         if progress:
             progress("parse", files.index(path) + 1, len(files))
 
-    docs = parse_corpus(directory, on_file=on_file)
-    records = standing.standings(docs)
-    passages = [build_passages(doc) for doc in docs]
-    flat = [p for ps in passages for p in ps]
-    # a part's context (its parents' headings) repeats for each sibling: segment each heading once
-    contexts = dict(zip(*_unique([p["context"] for p in flat]), strict=True))
-    tokens = [contexts[p["context"]] + own for p, own in zip(flat, tokenize_many([p["text"] for p in flat]),
-                                                             strict=True)]
+    with _pool() as pool:
+        docs = parse_corpus(directory, on_file=on_file, pool=pool)
+        passages = [build_passages(doc) for doc in docs]
+        flat = [p for ps in passages for p in ps]
+        # a part's context (its parents' headings) repeats for each sibling: segment each heading once
+        distinct = list(dict.fromkeys(p["context"] for p in flat))
+        texts = [p["text"] for p in flat] + distinct
+        if pool is None:
+            segmented = tokenize_many(texts)
+            records = standing.standings(docs)
+        else:  # the workers segment while this process reads the documents' periods
+            wait = tokenize_later(texts, pool)
+            records = standing.standings(docs)
+            segmented = wait()
+    contexts = dict(zip(distinct, segmented[len(flat):], strict=True))
+    tokens = [contexts[p["context"]] + own for p, own in zip(flat, segmented[:len(flat)], strict=True)]
     names = set(report.files)
     today = dt.date.today()
 
