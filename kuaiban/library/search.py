@@ -24,6 +24,7 @@ citation points at the article (or attachment) where the match is.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 import re
@@ -296,6 +297,21 @@ def _score(post: _Postings, query: dict[int, float], size: int) -> np.ndarray:
     return scores
 
 
+class _BestPassage(dict):
+    """Document index → its best passage index, computed on first use (only shown documents need it)."""
+
+    def __init__(self, scores: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+        super().__init__()
+        self.scores, self.starts, self.ends = scores, starts, ends
+
+    def __missing__(self, doc: int) -> int:
+        start, end = int(self.starts[doc]), int(self.ends[doc])
+        if start < 0:
+            return -1
+        run = self.scores[start:end]
+        return start + len(run) - 1 - int(np.argmax(run[::-1]))
+
+
 @dataclass
 class _Doc:
     id: int
@@ -359,12 +375,20 @@ class SearchIndex:
         self._first_passage = np.full(len(docs), -1, dtype=np.int64)
         for i in range(len(passages) - 1, -1, -1):
             self._first_passage[passages[i].doc] = i
+        # passages come ordered by document (build() reads them so): each document's run of passages
+        assert all(a <= b for a, b in zip(self._passage_doc, self._passage_doc[1:], strict=False))
+        self._has_passages = self._first_passage >= 0
+        self._run_starts = self._first_passage[self._has_passages]
+        self._run_ends = np.full(len(docs), -1, dtype=np.int64)
+        for i, p in enumerate(passages):
+            self._run_ends[p.doc] = i + 1
         self._by_doc_no: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
             if d.doc_no:
                 self._by_doc_no.setdefault(d.doc_no, []).append(i)
         self._doc_region = np.array([d.region or "" for d in docs], dtype=object)
         self._status_cache: dict[dt.date, list[str]] = {}
+        self._fold_cache: dict[int, str] = {}
         self._doc_year = np.array([d.year or 0 for d in docs], dtype=np.int32)
 
     # -- building -------------------------------------------------------------------
@@ -496,11 +520,10 @@ class SearchIndex:
 
         passage_scores = _score(self._passage_post, terms, n_pass)
         doc_scores = np.zeros(n_docs, dtype=np.float32)
-        best_passage = np.full(n_docs, -1, dtype=np.int64)
-        if n_pass:
-            np.maximum.at(doc_scores, self._passage_doc, passage_scores)
-            order = np.argsort(passage_scores, kind="stable")  # ascending: the best write last
-            best_passage[self._passage_doc[order]] = order
+        if n_pass:  # passages are stored by document: each document's best is a maximum over its run
+            doc_scores[self._has_passages] = np.maximum.reduceat(passage_scores, self._run_starts)
+        # the best passage of a document, found for the few documents shown (the last of equals)
+        best_passage = _BestPassage(passage_scores, self._first_passage, self._run_ends)
         doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
         doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
 
@@ -587,9 +610,19 @@ class SearchIndex:
         return Hit(
             document_id=d.id, doc_no=d.doc_no, title=d.title, article=article, attachment=attachment,
             unit=unit, anchor=anchor, citation=cited,
-            snippet=make_snippet(text, highlight), score=round(score, 4), source=source,
+            snippet=make_snippet(text, highlight, folded=self._folded(passage_index, text)),
+            score=round(score, 4), source=source,
             region=d.region, date=d.date, status=status, category=d.category,
         )
+
+    def _folded(self, passage_index: int, text: str) -> str:
+        """The passage's text as matched (NFKC-folded when that keeps its length), computed once."""
+        folded = self._fold_cache.get(passage_index)
+        if folded is None:
+            flat = _WS.sub(" ", text).strip()
+            normal = normalize_text(flat)
+            folded = self._fold_cache[passage_index] = normal if len(normal) == len(flat) else flat
+        return folded
 
     @staticmethod
     def _source(d: _Doc, start: int, end: int) -> dict:
@@ -632,29 +665,43 @@ def _top(scores: np.ndarray, limit: int) -> list[int]:
     return sorted(positive.tolist(), key=lambda i: (-float(scores[i]), i))
 
 
-def make_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
+_WS = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, terms)))
+
+
+def make_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS, *, folded: str | None = None) -> str:
     """About ``width`` characters of ``text`` around the densest cluster of ``terms``,
     HTML-escaped, each term occurrence wrapped in ``<mark>…</mark>``.
 
     >>> make_snippet("失业人员可以在户籍地、常住地进行失业登记。", ["失业登记", "失业"])
     '<mark>失业</mark>人员可以在户籍地、常住地进行<mark>失业登记</mark>。'
     """
-    text = re.sub(r"\s+", " ", text).strip()
-    folded = normalize_text(text) if len(normalize_text(text)) == len(text) else text
+    text = _WS.sub(" ", text).strip()
+    if folded is None or len(folded) != len(text):
+        normal = normalize_text(text)
+        folded = normal if len(normal) == len(text) else text
     spans: list[tuple[int, int, str]] = []
-    taken = np.zeros(len(text) + 1, dtype=bool)
-    for term in terms:
-        for m in re.finditer(re.escape(term), folded):
-            if not taken[m.start():m.end()].any():
-                taken[m.start():m.end()] = True
-                spans.append((m.start(), m.end(), term))
-    spans.sort()
+    if terms:
+        # one pass, longest term first at each place (terms come longest first): 失业保险金, not 失业 + 保险金
+        pattern = _term_pattern(tuple(sorted(terms, key=lambda w: (-len(w), w))))
+        spans = [(m.start(), m.end(), m.group()) for m in pattern.finditer(folded)]
     start = 0
     if len(text) > width and spans:
         best, best_key = 0, (-1, -1)
-        for s, _, _ in spans:
+        hi = 0
+        for lo_span, (s, _, _) in enumerate(spans):
             lo = max(0, s - width // 4)
-            inside = {t for a, e, t in spans if a >= lo and e <= lo + width}
+            while hi < len(spans) and spans[hi][1] <= lo + width:
+                hi += 1
+            # the spans inside [lo, lo + width): those from the first starting at or after lo
+            first = lo_span
+            while first > 0 and spans[first - 1][0] >= lo:
+                first -= 1
+            inside = {t for _, _, t in spans[first:hi]}
             key = (len(inside), sum(len(t) for t in inside))
             if key > best_key:
                 best, best_key = lo, key
