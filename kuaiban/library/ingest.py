@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,7 +204,7 @@ def _child_rows(doc: ParsedDocument, doc_id: int) -> dict[type, list[dict]]:
 
 
 @contextmanager
-def _pool() -> Iterator[Executor | None]:
+def worker_pool() -> Iterator[Executor | None]:
     """Worker processes for parsing and segmentation (one per core, at most :data:`WORKERS`), started by
     fork so they share what is already loaded; none on one core or where fork is missing."""
     workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
@@ -257,16 +257,18 @@ def _store_listings(session: Session, docs: list[ParsedDocument], rows: list[Doc
 
 
 def ingest(engine: Engine, directory: Path, *, if_needed: bool = False, progress: Progress | None = None,
-           wait: bool = True, on_wait: Callable[[], None] | None = None) -> IngestReport:
+           wait: bool = True, on_wait: Callable[[], None] | None = None, pool: Executor | None = None,
+           started: dict | None = None) -> IngestReport:
     """Parse every compilation in ``directory`` and store the result in one transaction.
 
     One ingest at a time per database (:mod:`kuaiban.library.ingest_lock`): another one running makes
     this wait (``on_wait`` is called once) or, with ``wait=False``, raise ``IngestBusy``."""
     with ingest_lock(engine, wait=wait, on_wait=on_wait):
-        return _ingest(engine, directory, if_needed=if_needed, progress=progress)
+        return _ingest(engine, directory, if_needed=if_needed, progress=progress, pool=pool, started=started)
 
 
-def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progress | None) -> IngestReport:
+def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progress | None,
+            pool: Executor | None = None, started: dict | None = None) -> IngestReport:
     files = compilation_files(directory)
     report = IngestReport(files=[f.name for f in files])
     fp = fingerprint(files)
@@ -281,8 +283,8 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
         if progress:
             progress("parse", files.index(path) + 1, len(files))
 
-    with _pool() as pool:
-        docs = parse_corpus(directory, on_file=on_file, pool=pool)
+    with nullcontext(pool) if pool is not None else worker_pool() as pool:
+        docs = parse_corpus(directory, on_file=on_file, pool=pool, started=started)
         passages = [build_passages(doc) for doc in docs]
         flat = [p for ps in passages for p in ps]
         # a part's context (its parents' headings) repeats for each sibling: segment each heading once
