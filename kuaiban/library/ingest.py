@@ -43,7 +43,7 @@ from kuaiban.library.models import (
 )
 from kuaiban.library.tokenize import tokenize_later, tokenize_many, warm_up
 
-WORKERS = 4  # processes for parsing and segmentation, at most one per core
+WORKERS = 4  # processes for parsing and segmentation, at most one per core (KUAIBAN_INGEST_WORKERS overrides)
 PASSAGE_CHARS = 500
 HEADING_CHARS = 40  # a numbered part no longer than this, with parts under it, is their heading
 FINGERPRINT_KEY = "ingest_fingerprint"
@@ -207,7 +207,9 @@ def _child_rows(doc: ParsedDocument, doc_id: int) -> dict[type, list[dict]]:
 def worker_pool() -> Iterator[Executor | None]:
     """Worker processes for parsing and segmentation (one per core, at most :data:`WORKERS`), started by
     fork so they share what is already loaded; none on one core or where fork is missing."""
-    workers = min(WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = os.environ.get("KUAIBAN_INGEST_WORKERS", "")
+    workers = min(int(wanted) if wanted.isdigit() else WORKERS, cores)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
