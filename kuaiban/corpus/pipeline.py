@@ -107,6 +107,8 @@ def parse_corpus(
     files = compilation_files(directory)
     if started is not None and sorted(started.values()) != files:
         started = None  # the directory changed since: parse it as it is now
+    if len(files) < 2 and started is None:
+        pool = None  # one file: nothing to share out
     if pool is None and started is None:
         parsed = {}
         for path in files:

@@ -41,7 +41,7 @@ from kuaiban.library.models import (
     UnitRow,
     ValidityListing,
 )
-from kuaiban.library.tokenize import tokenize_later, tokenize_many, warm_up
+from kuaiban.library.tokenize import tokenize_later, tokenize_many
 
 WORKERS = 4  # processes for parsing and segmentation, at most one per core (KUAIBAN_INGEST_WORKERS overrides)
 PASSAGE_CHARS = 500
@@ -213,7 +213,7 @@ def worker_pool() -> Iterator[Executor | None]:
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=warm_up) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
 
 

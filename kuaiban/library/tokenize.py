@@ -126,7 +126,3 @@ def tokenize_later(texts: list[str], pool: Executor) -> Callable[[], list[list[s
     jobs = [pool.submit(_tokenize_chunk, texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
     return lambda: [tokens for job in jobs for tokens in job.result()]
 
-
-def warm_up() -> None:
-    """Load the dictionary now (a pool's initializer: each worker loads it while files are parsed)."""
-    _get_segmenter()
