@@ -21,6 +21,7 @@ from kuaiban import __version__
 from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
+from kuaiban.api import loans as loans_api
 from kuaiban.api import messages as messages_api
 from kuaiban.api import programs as programs_api
 from kuaiban.api import transfer_exchange as transfer_exchange_api
@@ -32,9 +33,12 @@ from kuaiban.edge import install as install_edge
 from kuaiban.platform import jobs
 from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
+    account,
     admin,
     calculators,
     guide_pages,
+    listing_pages,
+    loan_pages,
     login,
     messages,
     page_support,
@@ -97,9 +101,11 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(messages_api.router)
     app.include_router(APIRouter(lifespan=_job_worker))
     app.include_router(programs_api.router)
+    app.include_router(loans_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages,
-                       workbench, transfer_pages, unemployment_pages, admin, messages, program_pages):
+                       workbench, transfer_pages, unemployment_pages, admin, messages, listing_pages, program_pages,
+                       loan_pages, account):
         app.include_router(page_group.router)
     app.include_router(progress_pages.care_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

@@ -65,3 +65,31 @@ async def read(body: ReadIn, request: Request, cred: Credentials) -> dict:
         return {"marked": marked, "unread": notifications.unread_count(session, user)}
 
     return await as_user(request, cred, work)
+
+
+class UndeliveredOut(BaseModel):
+    id: int = Field(description="待发记录编号（发送的幂等键）")
+    recipient: str = Field(description="收件账号")
+    attempts: int
+    last_error: str | None = Field(description="最后一次发送失败的原因（发送渠道的原话）")
+    failed_at: dt.datetime = Field(description="放弃发送的时间")
+    kind: str
+    kind_name: str
+    title: str
+    ref: str | None
+
+
+class RedeliverIn(Strict):
+    ids: list[int] = Field(description="要重新发送的待发记录编号")
+
+
+@router.get("/undelivered", response_model=list[UndeliveredOut],
+            summary="未送达的消息（多次重试后放弃发送的，仅监督人员，本地区）")
+async def undelivered(request: Request, cred: Credentials) -> list[dict]:
+    return await as_user(request, cred, lambda session, user: notifications.undelivered(session, user))
+
+
+@router.post("/undelivered/redeliver", summary="重新发送未送达的消息（仅监督人员，本地区）")
+async def redeliver(body: RedeliverIn, request: Request, cred: Credentials) -> dict:
+    return await as_user(request, cred, lambda session, user: {
+        "queued": notifications.redeliver(session, user, body.ids)})

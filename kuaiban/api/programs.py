@@ -6,17 +6,18 @@ their files and reconciliation; totals and overdue claims for supervisors. A thi
 from __future__ import annotations
 
 import json
+import time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
-from kuaiban.platform import access
-from kuaiban.platform.errors import Forbidden, Invalid
+from kuaiban.platform import access, jobs
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.programs import claims, definitions, payroll
+from kuaiban.programs import claims, definitions, listing, payroll
 from kuaiban.programs.models import Claim
 
 router = APIRouter(prefix="/api/programs", tags=["补贴项目"])
@@ -76,6 +77,25 @@ class ReissueIn(Strict):
     region: str
 
 
+class ConfirmIn(Strict):
+    bank: str = Field(max_length=100, description="开户银行")
+    account: str = Field(max_length=40, description="单位银行账号")
+    commitment: bool = Field(False, description="已阅读并确认承诺")
+
+
+class DeclineIn(Strict):
+    note: str | None = Field(None, max_length=500, description="放弃的原因（可不填）")
+
+
+class PublishIn(Strict):
+    publicity_days: int | None = Field(None, ge=1, le=365, description="公示天数（文件未规定，由经办机构确定）")
+    confirm_working_days: int | None = Field(None, ge=1, le=365,
+                                             description="单位确认收款账户的期限（工作日；文件未规定，由经办机构确定）")
+
+
+PageNo = Annotated[int, Query(ge=1, le=1_000_000, description="页码")]
+
+
 def _staff(user: User) -> None:
     if user.role == APPLICANT:
         raise Forbidden("仅限经办人员")
@@ -103,6 +123,63 @@ def publicity(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 def object_to(claim_id: int, body: ObjectionIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     objection = claims.object_to(session, user, claim_id, body.text)
     return {"id": objection.id, "claim": claim_id}
+
+
+# ------------------------------------------------------------------ 免申即享 (programs.listing)
+
+
+@router.get("/{code}/listing/public", summary="免申即享名单公示（单位名称和金额，统一社会信用代码已遮蔽；无需登录）")
+def listing_public(code: str, session: SessionDep, page: PageNo = 1,
+                   region: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+    return listing.public_list(session, code, page=page, region=region)
+
+
+@router.get("/{code}/listing/mine", summary="本单位是否列入免申即享名单（未列入的，说明原因）")
+def listing_mine(code: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return listing.mine(session, user, code)
+
+
+@router.post("/{code}/listing/confirm", summary="列入名单的单位确认收款账户并承诺")
+def listing_confirm(code: str, body: ConfirmIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return listing.confirm(session, user, code, bank=body.bank, account=body.account, commitment=body.commitment)
+
+
+@router.post("/{code}/listing/decline", summary="列入名单的单位放弃")
+def listing_decline(code: str, body: DeclineIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return listing.decline(session, user, code, note=body.note)
+
+
+@router.get("/listings", summary="免申即享名单（经办人员，本辖区）")
+def listing_runs(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
+    return listing.runs(session, user)
+
+
+@router.get("/listings/{run_id}", summary="一份名单的单位（本辖区；列入的和未列入的及原因），分页")
+def listing_entries(run_id: int, session: SessionDep, user: UserDep, page: PageNo = 1,
+                    eligible: bool | None = None) -> dict[str, Any]:
+    return listing.entries(session, user, run_id, eligible=eligible, page=page)
+
+
+@router.post("/listings/{run_id}/publish", summary="发布名单公示（公示天数、确认期限由经办机构确定）")
+def listing_publish(run_id: int, body: PublishIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    run = listing.publish(session, user, run_id, publicity_days=body.publicity_days,
+                          confirm_working_days=body.confirm_working_days)
+    return listing.run_dict(session, run)
+
+
+@router.post("/listings/{run_id}/remind", summary="提醒尚未确认的单位")
+def listing_remind(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
+    return {"sent": listing.remind(session, user, run_id)}
+
+
+@router.post("/listings/{run_id}/close", summary="公示期满：已确认的审核通过，未确认的待确认")
+def listing_close(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
+    return listing.close(session, user, run_id)
+
+
+@router.post("/listings/{run_id}/lapse", summary="确认期限届满：未确认的不予发放")
+def listing_lapse(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
+    return {"lapsed": listing.lapse(session, user, run_id)}
 
 
 # ------------------------------------------------------------------ citizens and employers
@@ -208,11 +285,49 @@ def resume(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
 # ------------------------------------------------------------------ payment
 
 
-@router.post("/payroll", summary="生成（或返回已有的）当月发放批次")
-def build_payroll(body: PayrollIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    batch, built = payroll.build(session, body.program, body.region, body.month, actor=user)
-    session.flush()
-    return payroll.batch_dict(batch) | {"built": built}
+PAYROLL_WAIT = 10.0  # seconds the request waits for the worker: a month's batch of a county is done by then
+
+
+@router.post("/payroll", summary="生成（或返回已有的）当月发放批次（后台任务）",
+             responses={202: {"description": "批次较大、尚未生成完毕：返回任务，凭 job 查询进度"}})
+def build_payroll(body: PayrollIn, request: Request, response: Response, session: SessionDep,
+                  user: UserDep) -> dict[str, Any]:
+    """The request is checked now; a worker of the job queue builds the batch and its files. If it is done
+    within a few seconds the answer is 200 with the batch (as before the queue: ``batch``, ``lines``,
+    ``total``, ``built`` …, plus the job's fields), a failure 409 with its reason; otherwise 202 with the job,
+    to follow at ``/api/programs/payroll/jobs/{job}`` until its state is done (or failed, with the reason)."""
+    job = payroll.start_job(session, user, body.program, body.region, body.month)
+    session.commit()  # committed before the queue may hand it to a worker
+    jobs.start(request.app.state.engine, job.id)
+    deadline = time.monotonic() + PAYROLL_WAIT
+    while job.state in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        session.expire_all()
+        job = payroll.readable_job(session, user, job.id)
+    if job.state == jobs.FAILED:
+        raise Conflict(job.message or "发放批次未能生成", "job")
+    response.status_code = 200 if job.state == jobs.DONE else 202
+    return payroll.job_dict(job)
+
+
+@router.get("/payroll/jobs/{job_id}", summary="发放批次任务的状态（完成后含批次、笔数、合计）")
+def payroll_job(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return payroll.job_dict(payroll.readable_job(session, user, job_id))
+
+
+@router.get("/payroll/jobs/{job_id}/file", summary="发放批次任务生成的发放文件（CSV 或 XLSX）",
+            responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
+def payroll_job_file(job_id: str, session: SessionDep, user: UserDep,
+                     format: Literal["csv", "xlsx"] = "csv") -> Response:
+    job = payroll.readable_job(session, user, job_id)
+    data = jobs.result(session, job, None if format == "csv" else format)
+    if data is None:
+        raise NotFound("发放文件尚未生成或已过期", "job")
+    media = "text/csv; charset=utf-8" if format == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="batch-{job.meta.get("batch")}.{format}"',
+        "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/batches", summary="发放批次")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from kuaiban.deps import get_session, in_session
 from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid
-from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, User
+from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, Token, User
 from kuaiban.services import cases, catalogue, credit, guide, progress, ratings, stats
 from kuaiban.services.models import Case
 
@@ -112,6 +112,12 @@ class TokenOut(BaseModel):
     token: str
     expires_at: dt.datetime
     role: str
+    must_change_password: bool = Field(False, description="管理员重置密码后为真：须先 POST /api/auth/password 设置新密码")
+
+
+class PasswordChangeIn(Strict):
+    current_password: str = Field(min_length=1, description="当前密码（管理员重置后为其告知的一次性密码）")
+    new_password: str = Field(min_length=1, description="新密码")
 
 
 class RegisterIn(Strict):
@@ -147,15 +153,39 @@ async def login(body: LoginIn, request: Request) -> dict:
 
     def work(session: Session) -> dict:
         token, expires = auth.login(session, body.username, body.password, address=address)
-        role = session.scalar(select(User.role).where(User.username == auth.normalise_username(body.username)))
-        return {"token": token, "expires_at": expires, "role": role}
+        role, must_change = session.execute(select(User.role, User.must_change_password)
+                                            .join(Token, Token.user_id == User.id)
+                                            .where(Token.token_hash == auth.token_hash(token))).one()
+        return {"token": token, "expires_at": expires, "role": role, "must_change_password": must_change}
+
+    return await in_session(request, work)
+
+
+@router.post("/auth/password", summary="修改本人密码（管理员重置后须先修改）",
+             description="校验当前密码后设置新密码；本账号的其他令牌全部注销，当前令牌继续有效。"
+                         "当前密码错误计入账号登录失败次数。")
+async def change_password(body: PasswordChangeIn, request: Request, cred: Credentials) -> dict:
+    address = request.client.host if request.client else None
+    token = cred.credentials if cred else None
+
+    def work(session: Session) -> dict:
+        user = auth.authenticate(session, token, pending_password_ok=True)
+        ended = auth.change_password(session, user, body.current_password, body.new_password, token=token,
+                                     address=address)
+        return {"changed": True, "other_sessions_ended": ended}
 
     return await in_session(request, work)
 
 
 @router.post("/auth/logout", status_code=204, summary="注销令牌")
 async def logout(request: Request, cred: Credentials) -> Response:
-    await as_user(request, cred, lambda session, _user: auth.logout(session, cred.credentials))
+    token = cred.credentials if cred else None
+
+    def work(session: Session) -> None:
+        auth.authenticate(session, token, pending_password_ok=True)  # signing out needs no new password first
+        auth.logout(session, token)
+
+    await in_session(request, work)
     return Response(status_code=204)
 
 

@@ -39,7 +39,7 @@ ERRORS = {
     "429": "该地址登录失败次数过多，请稍后再试（Retry-After 为秒数）",
 }
 # operations that count failed logins (kuaiban.platform.throttle): 423 for the account, 429 for the address
-THROTTLED = {("/api/auth/login", "post")}
+THROTTLED = {("/api/auth/login", "post"), ("/api/auth/password", "post")}
 RETRY_AFTER = {"Retry-After": {"description": "多少秒后可再试", "schema": {"type": "string", "pattern": r"^\d+$"}}}
 # RFC 3339 without the offset the API does not send (Beijing time); an offset is accepted should one come
 LOCAL_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"

@@ -13,16 +13,24 @@ import hmac
 import secrets
 import unicodedata
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
 from kuaiban.platform import audit, password_policy, personal_data, regions, throttle, uniqueness
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid, Throttled, Unauthenticated
-from kuaiban.platform.models import APPLICANT, ROLES, SUPERVISOR, Applicant, Token, User
+from kuaiban.platform.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    PasswordChangeRequired,
+    Throttled,
+    Unauthenticated,
+)
+from kuaiban.platform.models import APPLICANT, BANK, GUARANTOR, ROLES, SUPERVISOR, Applicant, Token, User
 
-ROLE_NAMES = {APPLICANT: "办事人", "window": "窗口人员", "reviewer": "后台审核人员", SUPERVISOR: "监督人员"}
+ROLE_NAMES = {APPLICANT: "办事人", "window": "窗口人员", "reviewer": "后台审核人员", SUPERVISOR: "监督人员",
+              "guarantor": "担保机构人员", "bank": "经办银行人员", "finance": "财政部门人员"}
 TOKEN_TTL = dt.timedelta(hours=8)
 # scrypt cost: 16 MiB and ~50 ms per check, the interactive-login setting of RFC 7914 §2
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -84,6 +92,8 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
     username = normalise_username(username)
     if role == APPLICANT and applicant is None:
         raise Invalid("办事人账号须关联办事人（个人或单位）", "applicant")
+    if role in (GUARANTOR, BANK) and not (agency or "").strip():  # they see only what is routed to it
+        raise Invalid("担保机构、经办银行人员须填写所属机构（机构名称）", "agency")
     check_password(password, role=role, username=username, id_number=applicant.id_number if applicant else None)
     region = _account_region(role, region, applicant)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -137,6 +147,10 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
         taken = session.scalar(select(Applicant.id).where(
             Applicant.kind == kind, Applicant.id_number_hash.in_(personal_data.lookup_hashes(id_number))))
         if taken is not None:
+            # an enterprise a 免申即享 list put on record (kuaiban.programs.listing) has no account yet: the
+            # first account registered with its credit code takes the record over, with what is listed for it
+            if kind == "enterprise" and session.scalar(select(User.id).where(User.applicant_id == taken)) is None:
+                return session.get(Applicant, taken)
             raise Conflict(ID_NUMBER_TAKEN, "id_number")
     region = regions.resolve(region)  # blank refused: a case takes its applicant's region
     a = Applicant(kind=kind, name=name.strip(), id_number=id_number, region=region, created_at=audit.now())
@@ -180,6 +194,9 @@ def _user_by_id_number(session: Session, text: str) -> User | None:
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+token_hash = _hash_token  # what a token is stored and looked up by
 
 
 _DUMMY_HASHES: dict[tuple, str] = {}
@@ -279,7 +296,14 @@ _TOKEN_LOOKUP = (select(Token.revoked, Token.expires_at, User).join(User, User.i
                  .where(Token.token_hash == bindparam("token_hash")))
 
 
-def authenticate(session: Session, token: str | None, *, at: dt.datetime | None = None) -> User:
+MUST_CHANGE = "您的密码由管理人员设置或重置：请先设置只有您知道的新密码，再办理其他业务"
+
+
+def authenticate(session: Session, token: str | None, *, at: dt.datetime | None = None,
+                 pending_password_ok: bool = False) -> User:
+    """The user of a live token. After an administrator's reset (``must_change_password``) only the calls
+    made with ``pending_password_ok`` (setting the new password, signing out) accept it; every other
+    raises :class:`PasswordChangeRequired` (403, field ``password``)."""
     if not token:
         raise Unauthenticated("未登录：请在 Authorization 头中提供令牌", "Authorization")
     row = session.execute(_TOKEN_LOOKUP, {"token_hash": _hash_token(token)}).first()
@@ -290,7 +314,45 @@ def authenticate(session: Session, token: str | None, *, at: dt.datetime | None 
     user = row.User
     if not user.active:
         raise Unauthenticated("账号已停用", "Authorization")
+    if user.must_change_password and not pending_password_ok:
+        raise PasswordChangeRequired(MUST_CHANGE, "password")
     return user
+
+
+def change_password(session: Session, user: User, current: str, new: str, *, token: str | None,
+                    address: str | None = None, at: dt.datetime | None = None) -> int:
+    """The holder sets a new password, proving the current one (the one-time password after a reset).
+    A wrong current password counts towards the account's lock-out like a failed login (so a stolen session
+    cannot guess it). Every other session of the account ends; ``token``'s stays. How many ended."""
+    at = at or audit.now()
+    account = throttle.account_key(user.username)
+    try:
+        throttle.check(session, account, None, at)
+    except Throttled as exc:
+        exc.field = "current_password"
+        raise
+    if not current:
+        raise Invalid("请填写当前密码", "current_password")
+    if len(current) > _LOGIN_PASSWORD_MAX or not verify_password(current, user.password_hash):
+        _record_failure(session, user.username, user, address, "wrong_current_password", at)
+        raise Invalid("当前密码不正确", "current_password")
+    if new == current:
+        raise Invalid("新密码不能与当前密码相同", "new_password")
+    person = session.get(Applicant, user.applicant_id) if user.applicant_id else None
+    try:
+        check_password(new, role=user.role, username=user.username, id_number=person.id_number if person else None)
+    except Invalid as exc:
+        raise Invalid(exc.message, "new_password") from None
+    user.password_hash = hash_password(new)
+    was_forced, user.must_change_password = user.must_change_password, False
+    throttle.clear(session, account)
+    keep = _hash_token(token) if token else ""
+    ended = session.execute(update(Token).where(Token.user_id == user.id, Token.revoked.is_(False),
+                                                Token.token_hash != keep)
+                            .values(revoked=True).execution_options(synchronize_session=False)).rowcount
+    audit.record(session, "change_password", "user", user.id, actor=user, at=at, address=address,
+                 after_reset=was_forced, sessions_ended=ended)
+    return ended
 
 
 def logout(session: Session, token: str) -> None:

@@ -32,6 +32,10 @@ class Forbidden(ServiceError):
     status = 403
 
 
+class PasswordChangeRequired(Forbidden):
+    """An administrator reset the password: nothing but setting a new one (or signing out) until it is."""
+
+
 class Conflict(ServiceError):
     """Someone else changed the record first (optimistic concurrency), or the state forbids the step."""
 

@@ -21,6 +21,7 @@ import threading
 
 import procrastinate
 from procrastinate import exceptions as queue_errors
+from procrastinate import tasks as queue_tasks
 from sqlalchemy import Engine
 
 from kuaiban.db import session_scope
@@ -28,8 +29,10 @@ from kuaiban.platform import jobs
 
 log = logging.getLogger(__name__)
 
-QUEUE = "kuaiban"
+QUEUE = jobs.QUEUE_NAME
 TASK = "kuaiban_run_job"
+CONCURRENCY = int(os.environ.get("KUAIBAN_JOB_CONCURRENCY", "2"))  # jobs at once per worker: a long batch
+# leaves a slot for the message delivery and the digests
 SWEEP_EVERY = float(os.environ.get("KUAIBAN_JOB_SWEEP_SECONDS", "10"))
 HEARTBEAT = 2.0  # seconds between a worker's heartbeats
 
@@ -45,6 +48,8 @@ class QueueRunner:
         self.engine = engine
         self.app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(engine)))
         self.app.task(name=TASK, queue=QUEUE)(self._run)
+        self.app.task(name=jobs.NOW_TASK, queue=QUEUE, priority=10)(self._now)
+        self._periodic_bound: set[str] = set()
         self._deferrer: procrastinate.App | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -54,14 +59,36 @@ class QueueRunner:
     def _run(self, job_id: str) -> None:
         jobs.execute(self.engine, job_id)
 
+    def _now(self, name: str) -> None:
+        jobs.run_periodic(self.engine, name)
+
+    def _bind_periodic(self) -> None:
+        """Each periodic work of :func:`kuaiban.platform.jobs.every` as a procrastinate periodic task: every
+        worker defers it, procrastinate's table of periodic defers keeps it to one per tick."""
+        for name, (seconds, _) in list(jobs._periodic.items()):
+            if name in self._periodic_bound:
+                continue
+            cron = f"*/{seconds // 60} * * * *" if seconds >= 60 else f"* * * * * */{seconds}"
+
+            def tick(timestamp: int, name: str = name) -> None:
+                jobs.run_periodic(self.engine, name)
+
+            task = self.app.task(name=f"kuaiban_every_{name}", queue=QUEUE, priority=10,
+                                 queueing_lock=f"kuaiban_every:{name}")(tick)
+            self.app.periodic(cron=cron, periodic_id=name)(task)
+            self._periodic_bound.add(name)
+
     def start(self, job_id: str) -> None:
         """Queue a committed job (once: a job already waiting is not queued twice)."""
         with self._lock:
             if self._deferrer is None:
                 self._deferrer = self.app.with_connector(
                     procrastinate.SyncPsycopgConnector(conninfo=conninfo(self.engine))).open()
+        # through the deferrer's own (synchronous, opened) job manager: the app's tasks are bound to the worker's
+        # asynchronous connector, which is open only in a process whose worker runs
         with contextlib.suppress(queue_errors.AlreadyEnqueued):
-            self._deferrer.configure_task(TASK, queueing_lock=job_id).defer(job_id=job_id)
+            queue_tasks.configure_task(name=TASK, job_manager=self._deferrer.job_manager, queue=QUEUE,
+                                       queueing_lock=job_id).defer(job_id=job_id)
 
     async def sweep(self) -> int:
         """Put back jobs whose worker died, and jobs that never reached the queue."""
@@ -70,17 +97,18 @@ class QueueRunner:
                 queue=QUEUE, seconds_since_heartbeat=jobs.STALE_AFTER.total_seconds()):
             await self.app.job_manager.retry_job(job)
             count += 1
-        with session_scope(self.engine) as s:
-            orphans = [j for j in jobs.stalled(s) if s.get(jobs.Job, j).state == jobs.QUEUED]
+        with session_scope(self.engine) as s:  # one statement: the queue itself found the running ones above
+            orphans = jobs.stalled(s, queued_only=True)
         for job_id in orphans:
             await asyncio.to_thread(self.start, job_id)
         return count + len(orphans)
 
     async def _work(self) -> None:
         self._stop = asyncio.Event()
+        self._bind_periodic()
         async with self.app.open_async():
             worker = asyncio.create_task(self.app.run_worker_async(
-                queues=[QUEUE], concurrency=1, install_signal_handlers=False, update_heartbeat_interval=HEARTBEAT,
+                queues=[QUEUE], concurrency=CONCURRENCY, install_signal_handlers=False, update_heartbeat_interval=HEARTBEAT,
                 stalled_worker_timeout=jobs.STALE_AFTER.total_seconds(), listen_notify=True))
             while not self._stop.is_set():
                 try:

@@ -17,11 +17,18 @@ owner's, reads a job; anyone else is told there is no such job. Finished jobs ex
 
 Work itself is done by handlers that pillars register by kind (:func:`register`), so the platform knows
 nothing of calculators: a handler takes the input bytes, the job's ``meta`` and a progress callback, and
-returns the result bytes and the final ``meta``.
+returns the result bytes and the final ``meta``. A handler that works on the database itself (a payment
+batch) is registered with :func:`register_task`: it also gets the engine, and may return further files
+(a payment file's XLSX beside its CSV), stored with the result and listed in ``meta["files"]``.
+
+A job's ``scope_region`` (:func:`submit`) is the region whose staff may read it: by default the owner
+account's region; a payment batch's is the batch's region, so the staff of that region read a batch
+another staff member started.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -45,6 +52,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -89,11 +97,19 @@ class JobFailed(Exception):
 
 Progress = Callable[[dict[str, Any]], None]
 Handler = Callable[[bytes, dict[str, Any], Progress], tuple[bytes, dict[str, Any]]]
+# (engine, input, meta, progress) → (result, final meta, further files by name)
+Task = Callable[[Engine, bytes, dict[str, Any], Progress], tuple[bytes, dict[str, Any], dict[str, bytes]]]
 _handlers: dict[str, Handler] = {}
+_tasks: dict[str, Task] = {}
 
 
 def register(kind: str, handler: Handler) -> None:
     _handlers[kind] = handler
+
+
+def register_task(kind: str, task: Task) -> None:
+    """A handler that works on the database: it gets the engine and may return further files."""
+    _tasks[kind] = task
 
 
 def _now() -> dt.datetime:
@@ -108,14 +124,15 @@ def secret_hash(secret: str) -> str:
 
 
 def submit(session: Session, kind: str, data: bytes, meta: dict[str, Any], *, user: User | None = None,
-           visitor_secret: str | None = None) -> Job:
-    """A new queued job in the caller's transaction; call :func:`start` after the commit."""
-    if kind not in _handlers:
+           visitor_secret: str | None = None, scope_region: str | None = None) -> Job:
+    """A new queued job in the caller's transaction; call :func:`start` after the commit. Staff whose region
+    covers ``scope_region`` (by default the owner account's region) read it too."""
+    if kind not in _handlers and kind not in _tasks:
         raise ValueError(f"unknown job kind {kind!r}")
     if user is None and not visitor_secret:
         raise ValueError("a job needs an owner: an account or a visitor's secret")
     job = Job(id=uuid.uuid4().hex, kind=kind, owner_user_id=user.id if user else None,
-              owner_region=user.region if user else None,
+              owner_region=(scope_region or user.region) if user else None,
               owner_secret_hash=None if user else secret_hash(visitor_secret or ""), state=QUEUED, meta=meta,
               input_digest=storage.put(session, data), attempts=0, created_at=_now())
     session.add(job)
@@ -139,8 +156,12 @@ def readable(session: Session, job_id: str, *, user: User | None = None,
     return None
 
 
-def result(session: Session, job: Job) -> bytes | None:
-    return storage.get(session, job.result_digest) if job.state == DONE and job.result_digest else None
+def result(session: Session, job: Job, name: str | None = None) -> bytes | None:
+    """The job's result, or (``name``) one of the further files its task returned."""
+    if job.state != DONE:
+        return None
+    digest = job.result_digest if name is None else (job.meta.get("files") or {}).get(name)
+    return storage.get(session, digest) if digest else None
 
 
 # ---------------------------------------------------------------- running
@@ -169,7 +190,12 @@ def execute(engine: Engine, job_id: str) -> None:
     try:
         if data is None:
             raise JobFailed("任务的输入文件已不存在，请重新上传")
-        out, final = _handlers[kind](data, meta, progress)
+        files: dict[str, bytes] = {}
+        if kind in _tasks:
+            with _beating(engine, job_id):
+                out, final, files = _tasks[kind](engine, data, meta, progress)
+        else:
+            out, final = _handlers[kind](data, meta, progress)
     except JobFailed as refusal:
         _finish(engine, job_id, FAILED, meta, message=str(refusal))
         return
@@ -177,44 +203,149 @@ def execute(engine: Engine, job_id: str) -> None:
         log.exception("job %s (%s) failed", job_id, kind)
         _finish(engine, job_id, FAILED, meta, message="计算失败：系统内部错误，请稍后重试或联系管理员")
         return
-    _finish(engine, job_id, DONE, final, result=out)
+    _finish(engine, job_id, DONE, final, result=out, files=files)
+
+
+@contextlib.contextmanager
+def _beating(engine: Engine, job_id: str):
+    """Heartbeats from a thread while a task works on the database in long statements of its own (a payment
+    batch's INSERT … SELECT, its export) and calls no progress: a live runner's job is never taken as stalled."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_EVERY):
+            try:
+                with session_scope(engine) as s:
+                    s.execute(update(Job).where(Job.id == job_id, Job.state == RUNNING).values(heartbeat_at=_now()))
+            except Exception:  # the next beat tries again; a missed one only risks a harmless second run
+                log.warning("heartbeat of job %s failed", job_id, exc_info=True)
+
+    beater = threading.Thread(target=beat, name=f"kuaiban-job-heartbeat-{job_id[:8]}", daemon=True)
+    beater.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beater.join(HEARTBEAT_EVERY * 2)
 
 
 def _finish(engine: Engine, job_id: str, state: str, meta: dict[str, Any], *, message: str | None = None,
-            result: bytes | None = None) -> None:
-    with session_scope(engine) as s:
+            result: bytes | None = None, files: dict[str, bytes] | None = None) -> None:
+    with session_scope(engine) as s:  # the result, its further files and the row: one transaction
         digest = storage.put(s, result) if result is not None else None
+        if files:
+            meta = meta | {"files": {name: storage.put(s, data) for name, data in files.items()}}
         s.execute(update(Job).where(Job.id == job_id).values(
             state=state, meta=meta, message=message, result_digest=digest, finished_at=_now(),
             heartbeat_at=_now(), expires_at=_now() + KEEP_FOR))
 
 
-def stalled(session: Session, now: dt.datetime | None = None) -> list[str]:
+def stalled(session: Session, now: dt.datetime | None = None, *, queued_only: bool = False) -> list[str]:
     """Jobs whose runner stopped: running without a heartbeat for :data:`STALE_AFTER`, or queued that long
-    without being taken (their process died between the commit and handing them to the queue)."""
+    without being taken (their process died between the commit and handing them to the queue). One
+    statement; ``queued_only``: only the latter (on PostgreSQL the queue itself finds the running ones)."""
     cutoff = (now or _now()) - STALE_AFTER
-    return list(session.scalars(select(Job.id).where(or_(
-        (Job.state == RUNNING) & (Job.heartbeat_at < cutoff),
-        (Job.state == QUEUED) & (Job.created_at < cutoff)))))
+    never_taken = (Job.state == QUEUED) & (Job.created_at < cutoff)
+    return list(session.scalars(select(Job.id).where(
+        never_taken if queued_only else or_((Job.state == RUNNING) & (Job.heartbeat_at < cutoff), never_taken))))
 
 
 def purge_expired(session: Session, now: dt.datetime | None = None) -> int:
     """Delete finished jobs past their expiry, and the files no other job still needs."""
     now = now or _now()
-    gone = session.execute(select(Job.id, Job.input_digest, Job.result_digest)
+    gone = session.execute(select(Job.id, Job.kind, Job.input_digest, Job.result_digest, Job.meta)
                            .where(Job.expires_at < now)).all()
     if not gone:
         return 0
     session.execute(delete(Job).where(Job.id.in_([g.id for g in gone])))
-    digests = {d for g in gone for d in (g.input_digest, g.result_digest) if d}
+    digests = {d for g in gone for d in (g.input_digest, g.result_digest, *_further(g.meta)) if d}
     still = set(session.scalars(select(Job.input_digest).where(Job.input_digest.in_(digests)))) | set(
         session.scalars(select(Job.result_digest).where(Job.result_digest.in_(digests))))
+    # further files are named in a job's meta: read the meta of the remaining jobs of the kinds that have them
+    # (task kinds such as payment batches: one job per program, region and month, a few thousand a year)
+    kinds = {g.kind for g in gone if _further(g.meta)}
+    if kinds:
+        still |= {d for meta in session.scalars(select(Job.meta).where(Job.kind.in_(kinds))) for d in _further(meta)}
     storage.forget(session, digests - still)
     return len(gone)
 
 
+def _further(meta: dict[str, Any] | None) -> list[str]:
+    return list(((meta or {}).get("files") or {}).values())
+
+
 def counts(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
+
+
+# ---------------------------------------------------------------- periodic work
+
+Periodic = Callable[[Engine], Any]
+_periodic: dict[str, tuple[int, Periodic]] = {}
+QUEUE_NAME = "kuaiban"  # procrastinate's queue (kuaiban.platform.job_queue)
+NOW_TASK = "kuaiban_now"  # "run this periodic work now", deferred by :func:`kick`
+# the queue entry in the caller's own transaction; the NOT EXISTS spares a speculative insert (and the wait on
+# another transaction holding one) whenever the work is already waiting, which is nearly always under load
+PG_KICK_SQL = (
+    "INSERT INTO procrastinate_jobs (queue_name, task_name, queueing_lock, args) "
+    "SELECT :kick_queue, :kick_task, :kick_lock, CAST(:kick_args AS jsonb) WHERE NOT EXISTS "
+    "(SELECT 1 FROM procrastinate_jobs WHERE queueing_lock = :kick_lock AND status = 'todo') {also}"
+    "ON CONFLICT (queueing_lock) WHERE status = 'todo' DO NOTHING")
+_PG_KICK = text(PG_KICK_SQL.format(also=""))
+
+
+def every(name: str, seconds: int, work: Periodic) -> None:
+    """Run ``work(engine)`` every ``seconds`` on some worker: on PostgreSQL once per tick whichever the number of
+    nodes (procrastinate's periodic tasks), on SQLite in the runner's sweeper thread. ``work`` must be safe to
+    run twice at once (the message outbox's leases, the digest's watermark make theirs so)."""
+    if seconds < 1 or (seconds >= 60 and seconds % 60) or (seconds < 60 and 60 % seconds):
+        raise ValueError("every: seconds must divide a minute, or be whole minutes")
+    _periodic[name] = (seconds, work)
+
+
+def _purge(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        purge_expired(s)
+
+
+def _prune_queue(engine: Engine) -> None:
+    """procrastinate's own rows of finished queue entries, a day after they finished (each delivery round and
+    each periodic tick leaves one); the entry a periodic task last deferred is kept, procrastinate needs it."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        conn.execute(_PG_PRUNE, {"queue": QUEUE_NAME})
+
+
+_PG_PRUNE = text(
+    "DELETE FROM procrastinate_jobs j WHERE j.queue_name = :queue "
+    "AND j.status IN ('succeeded', 'failed', 'cancelled', 'aborted') "
+    "AND NOT EXISTS (SELECT 1 FROM procrastinate_periodic_defers d WHERE d.job_id = j.id) "
+    "AND NOT EXISTS (SELECT 1 FROM procrastinate_events e WHERE e.job_id = j.id AND e.at > now() - interval '1 day')")
+
+
+def run_periodic(engine: Engine, name: str) -> None:
+    _periodic[name][1](engine)
+
+
+def kick(session: Session, name: str) -> None:
+    """Have the periodic work ``name`` run as soon as the caller's transaction commits (PostgreSQL: a queue
+    entry written in that transaction, at most one waiting at a time). On SQLite nothing: the sweeper
+    thread runs it within seconds."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_PG_KICK, kick_params(name))
+
+
+def kick_params(name: str) -> dict[str, str]:
+    """The parameters of :data:`PG_KICK_SQL` (for a statement that enqueues as one of its parts)."""
+    if name not in _periodic:
+        raise ValueError(f"unknown periodic work {name!r}")
+    return {"kick_queue": QUEUE_NAME, "kick_task": NOW_TASK, "kick_lock": f"{NOW_TASK}:{name}",
+            "kick_args": f'{{"name": "{name}"}}'}
+
+
+every("purge_jobs", 3600, _purge)  # expired jobs and their files (``kuaiban jobs purge`` by hand)
+every("prune_queue", 3600, _prune_queue)
 
 
 # ---------------------------------------------------------------- handing jobs to a runner
@@ -239,13 +370,31 @@ class LocalRunner:
             self.start(job_id)
         return len(ids)
 
+    def tick(self, now: float) -> None:
+        """Periodic work that is due (each in its own thread's turn: a failure waits for the next tick)."""
+        for name, (seconds, work) in list(_periodic.items()):
+            if now - self._last.get(name, 0.0) >= seconds:
+                self._last[name] = now
+                try:
+                    work(self.engine)
+                except Exception:
+                    log.exception("periodic work %s failed", name)
+
     def start_worker(self) -> None:
-        """Sweep for stalled jobs now and then (another process of this machine may have died)."""
+        """Sweep for stalled jobs now and then (another process of this machine may have died), and run the
+        periodic work (message delivery, staff digests) when due."""
         if self._sweeper is not None:
             return
+        self._last: dict[str, float] = {}
 
         def loop() -> None:
-            while not self._stop.wait(STALE_AFTER.total_seconds() / 2):
+            last_sweep = time.monotonic()
+            while not self._stop.wait(1.0):
+                now = time.monotonic()
+                self.tick(now)
+                if now - last_sweep < STALE_AFTER.total_seconds() / 2:
+                    continue
+                last_sweep = now
                 try:
                     self.sweep()
                 except Exception:  # tried again at the next sweep

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kuaiban.db import Base
@@ -19,7 +19,13 @@ APPLICANT = "applicant"
 WINDOW = "window"  # 窗口人员: 受理 / 不予受理 / 补正
 REVIEWER = "reviewer"  # 后台审核人员: 审核 / 办结
 SUPERVISOR = "supervisor"  # 监督人员: every case of the region, statistics, rectifications
-ROLES = (APPLICANT, WINDOW, REVIEWER, SUPERVISOR)
+# the other parties of 创业担保贷款 (鲁人社字〔2020〕27号 第三条): each account names its institution in
+# ``User.agency`` and sees only the work routed to that institution, within its region
+GUARANTOR = "guarantor"  # 担保机构（担保基金运营管理机构）: 担保审查、出具担保
+BANK = "bank"  # 经办银行: 贷款审查、签订合同、发放、按季申请贴息、回收
+FINANCE = "finance"  # 财政部门: 贴息复核与拨付
+PARTNER_ROLES = (GUARANTOR, BANK, FINANCE)
+ROLES = (APPLICANT, WINDOW, REVIEWER, SUPERVISOR, *PARTNER_ROLES)
 
 
 class Applicant(Base):
@@ -54,6 +60,8 @@ class User(Base):
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("svc_applicants.id"))
     display_name: Mapped[str | None] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # set by an administrator's reset: the holder must choose a new password before anything else
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
     applicant: Mapped[Applicant | None] = relationship()

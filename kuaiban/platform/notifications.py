@@ -10,6 +10,11 @@
   row claimed until the lease runs out; it is then sent again with the same key, which the sender
   deduplicates: at-least-once sends plus an idempotent receiver deliver each message exactly once.
   (docs/notifications.md gives the argument in full.)
+- On the job queue (:mod:`kuaiban.platform.jobs`), every worker is a dispatcher: :func:`post` enqueues the
+  delivery in the caller's transaction on PostgreSQL (at most one waiting), and a periodic job
+  (:data:`DELIVER_EVERY`) sends what the back-off made due again; ``kuaiban notifications deliver`` still
+  runs a dispatcher by hand or from cron. Rows given up after :data:`MAX_ATTEMPTS` are the dead letters
+  (:func:`undelivered`), which supervisors see for their region and may send again (:func:`redeliver`).
 
 快办 and 失业登记 both import this module, never each other.
 """
@@ -29,8 +34,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.platform import audit
-from kuaiban.platform.errors import Invalid, NotFound
+from kuaiban.platform import access, audit, jobs
+from kuaiban.platform.errors import Forbidden, Invalid, NotFound
 from kuaiban.platform.models import User
 from kuaiban.platform.notification_models import Delivery, Notification, OutboxEntry
 
@@ -63,12 +68,23 @@ KINDS = {
     "program_refused": "补贴申领审核不通过",
     "program_paid": "补贴发放",
     "program_stopped": "补贴停发",
+    "staff_new_work": "新的待办",  # kuaiban.platform.new_work: a digest per staff account, not per item
+    "loan_received": "创业担保贷款申请已收到",
+    "loan_step": "创业担保贷款办理进度",
+    "loan_refused": "创业担保贷款申请未通过",
+    "loan_granted": "创业担保贷款已发放",
+    "loan_subsidy": "创业担保贷款贴息",
+    "loan_reminder": "创业担保贷款到期提醒",
+    "loan_closed": "创业担保贷款已结清",
 }
 PAGE_SIZE = 20
 LEASE = dt.timedelta(minutes=2)  # longer than any send; a dead dispatcher's rows are free again after it
 MAX_ATTEMPTS = 8  # 30 s, 1, 2, 4, 8, 16, 32 min: about an hour of retries, then the row is given up
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(hours=1)
+DELIVER = "deliver_messages"  # the periodic work of the job queue's workers
+DELIVER_EVERY = 10  # seconds: how late a retry that fell due, or a message whose enqueue raced, is sent
+ROUNDS = 200  # most rounds one queue job sends before leaving the rest to the next (50 rows a round)
 
 _INSERT_MESSAGE = insert(Notification.__table__).returning(Notification.__table__.c.id)
 _INSERT_OUTBOX = insert(OutboxEntry.__table__)
@@ -76,7 +92,9 @@ _PG_POST_TO_APPLICANT = sql(
     "WITH r AS (SELECT id, username FROM svc_users WHERE applicant_id = :applicant AND active "
     "AND NOT (id = ANY(CAST(:skip AS integer[])))), "
     "n AS (INSERT INTO msg_notifications (user_id, kind, title, text, link, ref, created_at) "
-    "SELECT id, :kind, :title, :text, :link, :ref, :created_at FROM r ORDER BY id RETURNING id, user_id) "
+    "SELECT id, :kind, :title, :text, :link, :ref, :created_at FROM r ORDER BY id RETURNING id, user_id), "
+    # the delivery's queue entry (jobs.kick) in the same statement: no round trip more on every step
+    "k AS (" + jobs.PG_KICK_SQL.format(also="AND EXISTS (SELECT 1 FROM n) ") + ") "
     "INSERT INTO msg_outbox (notification_id, recipient, created_at, next_attempt_at, attempts) "
     "SELECT n.id, r.username, :created_at, :created_at, 0 FROM n JOIN r ON r.id = n.user_id "
     "ORDER BY n.id RETURNING notification_id")
@@ -107,11 +125,12 @@ def post(session: Session, *, kind: str, title: str, text: str, recipients: Iter
     if applicant is not None and conn.dialect.name == "postgresql":
         # the applicant's accounts, their messages and outbox rows in one statement: on the hot path of
         # every step (a submission among them) this saves two round trips per message
-        ids = [nid for (nid,) in conn.execute(_PG_POST_TO_APPLICANT, message | {"applicant": applicant,
-                                                                               "skip": list(users)})]
+        ids = [nid for (nid,) in conn.execute(_PG_POST_TO_APPLICANT, message | jobs.kick_params(DELIVER) | {
+            "applicant": applicant, "skip": list(users)})]
         applicant = None
     else:
         ids = []
+    kicked = bool(ids)
     if applicant is not None:
         users.update((u.id, u) for u in applicant_users(session, applicant))
     for user in users.values():
@@ -120,6 +139,8 @@ def post(session: Session, *, kind: str, title: str, text: str, recipients: Iter
                                       "next_attempt_at": at, "attempts": 0, "claimed_until": None,
                                       "last_error": None, "sent_at": None, "failed_at": None})
         ids.append(nid)
+    if ids and not kicked:
+        jobs.kick(session, DELIVER)  # delivered by a worker once this transaction commits
     return ids
 
 
@@ -304,3 +325,79 @@ def run(engine: Engine, sender: Sender, *, interval: float, once: bool,
             return
         if not (report.sent or report.retrying or report.failed):
             time.sleep(interval)
+
+
+# ---------------------------------------------------------------- on the job queue
+
+
+def _recording(engine: Engine) -> Sender:
+    return RecordingSender(engine)
+
+
+_sender_factory: Callable[[Engine], Sender] = _recording
+
+
+def use_sender(factory: Callable[[Engine], Sender]) -> None:
+    """The channel the queue's workers send through (a gateway's client; by default :class:`RecordingSender`)."""
+    global _sender_factory
+    _sender_factory = factory
+
+
+def deliver_due(engine: Engine) -> DeliveryReport:
+    """The queue job: rounds of :func:`deliver` until nothing is due (or :data:`ROUNDS` rounds)."""
+    sender = _sender_factory(engine)
+    total = DeliveryReport()
+    for _ in range(ROUNDS):
+        report = deliver(engine, sender)
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        if not (report.sent or report.retrying or report.failed):
+            break
+    return total
+
+
+jobs.every(DELIVER, DELIVER_EVERY, deliver_due)
+
+
+def _require_supervisor(user: User) -> None:
+    if user.role != "supervisor":
+        raise Forbidden("未送达的消息仅限监督人员查看", "user")
+
+
+def undelivered(session: Session, user: User, *, limit: int = 200) -> list[dict]:
+    """The dead letters: messages to accounts of the supervisor's region whose delivery was given up after
+    :data:`MAX_ATTEMPTS`, newest first, with the last error (in the channel's words)."""
+    _require_supervisor(user)
+    o, n = OutboxEntry, Notification
+    rows = session.execute(
+        access.scoped(select(o.id, o.recipient, o.attempts, o.last_error, o.failed_at, n.kind, n.title, n.ref)
+                      .join(n, n.id == o.notification_id).join(User, User.id == n.user_id)
+                      .where(o.failed_at.is_not(None)), user, User.region)
+        .order_by(o.failed_at.desc(), o.id.desc()).limit(limit))
+    return [{"id": r.id, "recipient": r.recipient, "attempts": r.attempts, "last_error": r.last_error,
+             "failed_at": r.failed_at, "kind": r.kind, "kind_name": KINDS.get(r.kind, r.kind), "title": r.title,
+             "ref": r.ref} for r in rows]
+
+
+def redeliver(session: Session, user: User, ids: Iterable[int], *, at: dt.datetime | None = None) -> int:
+    """Send given-up messages of the supervisor's region again (after the channel was mended): attempts start
+    over; the idempotency key is the same, so a message the gateway did take is still delivered once."""
+    _require_supervisor(user)
+    at = at or audit.now()
+    wanted = sorted(set(ids))
+    if not wanted:
+        raise Invalid("请选择要重新发送的消息", "ids")
+    o = OutboxEntry
+    mine = set(session.scalars(access.scoped(
+        select(o.id).join(Notification, Notification.id == o.notification_id)
+        .join(User, User.id == Notification.user_id).where(o.failed_at.is_not(None), o.id.in_(wanted)),
+        user, User.region)))
+    if missing := [i for i in wanted if i not in mine]:
+        raise NotFound(f"没有这条未送达的消息：{missing[0]}", "ids")
+    session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(wanted)).values(
+        failed_at=None, attempts=0, next_attempt_at=at, claimed_until=None).execution_options(
+        synchronize_session=False))
+    audit.record(session, "messages_redelivered", "user", user.id, actor=user, at=at, ids=wanted)
+    jobs.kick(session, DELIVER)
+    return len(wanted)

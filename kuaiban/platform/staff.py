@@ -2,7 +2,8 @@
 password, end every session.
 
 Who manages whom (one rule, :func:`manages`):
-- only supervisors manage, and only staff accounts (窗口人员, 后台审核人员, 监督人员; never 办事人);
+- only supervisors manage, and only staff accounts (窗口人员, 后台审核人员, 监督人员, and the 创业担保贷款
+  partners' 担保机构、经办银行、财政 accounts; never 办事人);
 - the account's region must be in the supervisor's scope (:func:`kuaiban.platform.access.serves`): a
   430100 supervisor manages 430100 and 430104 accounts, never 430200 or 430000 ones;
 - a supervisor account only strictly below one's own region (a city's supervisors are managed by the
@@ -25,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid, NotFound
-from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, AuditEntry, Token, User
+from kuaiban.platform.models import PARTNER_ROLES, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, Token, User
 
-STAFF_ROLES = (WINDOW, REVIEWER, SUPERVISOR)
+# the partner institutions' accounts (担保机构、经办银行、财政) are opened and managed the same way
+STAFF_ROLES = (WINDOW, REVIEWER, SUPERVISOR, *PARTNER_ROLES)
 # one-time passwords: no look-alike characters (0/O, 1/l/I), read aloud or typed from a slip of paper
 _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 
@@ -122,7 +124,7 @@ def create_staff(session: Session, admin: User, *, username: str, role: str, reg
     if len(username) > 80:
         raise Invalid("用户名不超过 80 个字符", "username")
     if role not in STAFF_ROLES:
-        raise Invalid("请选择角色：窗口人员、后台审核人员或监督人员", "role")
+        raise Invalid("请选择角色：窗口人员、后台审核人员、监督人员、担保机构人员、经办银行人员或财政部门人员", "role")
     region = _checked_region(region)
     if not access.serves(admin, region):
         raise Forbidden(f"只能在本账号辖区（{regions.label(admin.region)}）内开设账号", "region")
@@ -139,6 +141,7 @@ def create_staff(session: Session, admin: User, *, username: str, role: str, reg
         password = generated = one_time_password()
     user = auth.create_user(session, username, password, role, region=region, agency=agency,
                             display_name=display_name, actor=admin)
+    user.must_change_password = True  # the supervisor knows it: the holder chooses their own at first sign-in
     return user, generated
 
 
@@ -165,13 +168,15 @@ def set_active(session: Session, admin: User, user_id: int, active: bool) -> Use
 
 
 def reset_password(session: Session, admin: User, user_id: int, password: str | None = None) -> str | None:
-    """Set a new password (or a one-time one, returned to be shown once) and end every session."""
+    """Set a new password (or a one-time one, returned to be shown once) and end every session; the holder
+    must set a password of their own at the next sign-in (:func:`kuaiban.platform.auth.change_password`)."""
     target = get_managed(session, admin, user_id)
     generated = None
     if not password:
         password = generated = one_time_password()
     auth.check_password(password, role=target.role, username=target.username)
     target.password_hash = auth.hash_password(password)
+    target.must_change_password = True  # the administrator knows it: the holder chooses their own at once
     ended = _revoke(session, target.id)
     audit.record(session, "reset_password", "user", target.id, actor=admin, at=audit.now(),
                  username=target.username, one_time=generated is not None, sessions_ended=ended)

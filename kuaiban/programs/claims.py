@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, calendar, notifications
+from kuaiban.platform import access, audit, calendar, holds, new_work, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
 from kuaiban.programs import definitions, eligibility
@@ -26,7 +26,11 @@ from kuaiban.programs.staff_list import read as read_staff_list
 
 OPEN = ("reviewing", "publicity")
 STATUS_NAMES = {"reviewing": "审核中", "publicity": "公示中", "approved": "审核通过，按月发放",
-                "refused": "审核不通过", "stopped": "已停发", "suspended": "暂停发放", "ended": "发放期满"}
+                "refused": "审核不通过", "stopped": "已停发", "suspended": "暂停发放", "ended": "发放期满",
+                # 免申即享 (programs.listing): listed by the screening, not yet published; 公示 over, the
+                # enterprise has not confirmed yet; declined by the enterprise; not confirmed in time
+                "listed": "已列入名单，待公示", "awaiting": "公示期满，待单位确认收款账户",
+                "declined": "单位已放弃", "lapsed": "逾期未确认，不予发放"}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -129,7 +133,10 @@ def offers(session: Session, user: User) -> list[dict[str, Any]]:
         if program.audience != audience or not applicant.region or not program.covers(applicant.region):
             continue
         claim = mine.get(program.code)
+        if claim is not None and claim.status == "listed":
+            claim = None  # 免申即享: a list not yet published is the office's draft
         out.append({"code": program.code, "name": program.name, "available": eligibility.available(program),
+                    "no_application": program.no_application,
                     "claim": ({"id": claim.id, "status": claim.status, "status_name": STATUS_NAMES[claim.status]}
                               if claim else None)})
     return out
@@ -150,6 +157,9 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
     program = definitions.get(code)
     applicant = _applicant(session, user)
     region = applicant.region
+    if program.no_application:
+        raise Conflict(f"{program.name}免申即享，无需申请：经办机构比对数据后公布名单，"
+                       "列入名单的单位登录后确认收款账户即可", "program")
     if program.audience == "employers" and applicant.kind != "enterprise":
         raise Forbidden(f"{program.name}由用人单位申领")
     if program.audience == "citizens" and applicant.kind != "citizen":
@@ -217,8 +227,6 @@ def _public(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _label(region: str | None) -> str:
-    from kuaiban.platform import regions
-
     return regions.label(region) if region else "未填写"
 
 
@@ -351,10 +359,28 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
     audit.record(session, "program_claim_approved", "program_claim", claim.id, actor=user, at=at,
                  months=[m for m, _ in schedule], total_fen=sum(f for _, f in schedule))
     last = schedule[-1][0] if schedule else claim.month
+    if schedule:
+        _place_holds(session, program, claim, schedule[0][0], last, at)
     _notify(session, claim, "program_approved", f"{program.name}申领审核通过",
             f"您的{program.name}申领（编号 {claim.id}）审核通过：{claim.month} 至 {last}，"
             f"共 {len(schedule)} 个月，合计 {sum(f for _, f in schedule) / 100:.2f} 元，"
             f"发放至{program.payment_to}。", at)
+
+
+def _month_start(month: str) -> dt.date:
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
+
+
+def _place_holds(session: Session, program: Program, claim: Claim, first: str, last: str, at: dt.datetime) -> None:
+    """While it pays (first to last month), what the program's texts say is not handled for the person."""
+    person = session.get(Applicant, claim.applicant_id)
+    if not program.holds or person is None or not person.id_number_hash:
+        return
+    region = next((r for r in program.regions if regions.covers(r, claim.region)), claim.region)
+    for rule in program.holds:
+        holds.place(session, subject_hash=person.id_number_hash, kind=rule.kind, region=region,
+                    starts=_month_start(first), ends=_month_start(month_add(last, 1)) - dt.timedelta(days=1),
+                    reason=rule.reason, source=rule.source, origin=f"program_claim:{claim.id}", at=at)
 
 
 # ---------------------------------------------------------------- 公示
@@ -413,7 +439,12 @@ def close_publicity(session: Session, user: User, claim_id: int, *, at: dt.datet
     if open_:
         raise Conflict(f"还有 {open_} 条异议未核实", "claim")
     _event(session, claim, "publicity", "ended", None, user, at)
-    _approve(session, program, claim, user, at)
+    if program.no_application:  # 免申即享: approved when the enterprise has confirmed its account
+        from kuaiban.programs import listing
+
+        listing.after_publicity(session, program, claim, user, at)
+    else:
+        _approve(session, program, claim, user, at)
     claim.version += 1
     return claim
 
@@ -447,6 +478,9 @@ def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, 
         if overpaid:
             session.add(Recovery(claim_id=claim.id, amount_fen=overpaid, status="owed", created_at=at,
                                  reason=f"{found.label}：{first if found.from_ != 'start' else claim.month} 起不应发放"))
+    if found.action != "suspend":  # 停发后 the period is over: what it held back may be handled again
+        first_unowed = claim.month if found.from_ == "start" else first
+        holds.end(session, f"program_claim:{claim.id}", last_day=_month_start(first_unowed) - dt.timedelta(days=1))
     claim.status = status
     claim.version += 1
     text = f"{found.label}（{month}）" + (f"；{note}" if note else "")
@@ -533,8 +567,10 @@ def queue(session: Session, user: User, *, today: dt.date | None = None) -> list
 
 def publicity_list(session: Session, user: User | None = None) -> list[dict[str, Any]]:
     """The 公示 list: claims in their 公示 days (name and amount, as the texts have them published)."""
+    # a 免申即享 list (up to a province's enterprises) has its own paged page: programs.listing.public_list
+    paged = [p.code for p in definitions.programs().values() if p.no_application]
     stmt = select(Claim, Applicant.name).join(Applicant, Applicant.id == Claim.applicant_id).where(
-        Claim.status == "publicity")
+        Claim.status == "publicity", Claim.program.not_in(paged))
     if user is not None and user.role != APPLICANT:
         stmt = access.scoped(stmt, user, Claim.region)
     return [{"id": c.id, "program": c.program, "program_name": definitions.get(c.program).name,
@@ -552,3 +588,18 @@ def _masked_name(name: str, claim: Claim) -> str:
 
 def overdue(session: Session, user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
     return [row for row in queue(session, user, today=today) if row["overdue"]]
+
+
+def _entered_review(session: Session, since: dt.datetime, until: dt.datetime):
+    """Claims received in the window and waiting at a step, by region and the role of that step."""
+    rows = session.execute(select(Claim.region, Claim.program, Claim.step, func.count(Claim.id))
+                           .where(Claim.status == "reviewing", Claim.created_at >= since, Claim.created_at < until)
+                           .group_by(Claim.region, Claim.program, Claim.step))
+    out = []
+    for region, program, step, n in rows:
+        role = definitions.get(program).steps[step].role
+        out.append((region, REVIEWER if role == "system" else role, n))
+    return out
+
+
+new_work.register("program_claims", "待审核的补贴申领", _entered_review)

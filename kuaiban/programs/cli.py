@@ -2,24 +2,32 @@
 
     kuaiban programs list --json
     kuaiban programs payroll --program CODE --region CODE --month YYYY-MM --json [--db URL]
+    kuaiban programs screen --program CODE --registry DIR --out DIR --as-of YYYY-MM-DD --set NAME=VALUE …
+                            [--scheduler ADDRESS | --workers N] [--json]
+    kuaiban programs loans remind [--date YYYY-MM-DD] [--json] [--db URL]   (创业担保贷款到期提醒)
 
 ``payroll`` builds the month's batch (or, run again, returns it unchanged) and writes its payment file;
-it prints ``{"batch", "lines", "total", "file", …}``. Bad input: one Chinese line, exit code 2.
+it prints ``{"batch", "lines", "total", "file", …}``. ``screen`` screens every enterprise of a registry for a
+稳岗返还 免申即享 program (kuaiban/programs/screening) and writes the result directory the import reads. Bad input: one Chinese line, exit code 2.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kuaiban.db import connect, session_scope
+from kuaiban.db import connect
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
 from kuaiban.platform.errors import ServiceError
 from kuaiban.programs import definitions, payroll
+from kuaiban.programs.loans.cli import loans_app
 
 programs_app = typer.Typer(help="补贴项目：项目清单与按月发放批次", no_args_is_help=True)
+programs_app.add_typer(loans_app, name="loans")  # kuaiban programs loans remind
 
 
 @programs_app.command("list")
@@ -51,11 +59,8 @@ def payroll_command(
     """生成（或再次运行时原样返回）该项目该地区该月的发放批次，并导出发放文件（CSV、XLSX）。"""
     with user_errors():
         engine = connect(db)
-    try:
-        with session_scope(engine) as session:
-            batch, built = payroll.build(session, program, region, month)
-        with session_scope(engine) as session:
-            files = payroll.export(session, batch)
+    try:  # inline, the same core as the queue job staff start from the pages
+        batch, built, files = payroll.make(engine, program, region, month)
     except ServiceError as exc:
         raise fail(exc.message) from None
     except OSError as exc:
@@ -68,5 +73,49 @@ def payroll_command(
         typer.echo(f"批次 {answer['batch']} {verb}：{answer['lines']} 笔，合计 {answer['total']} 元，文件 {answer['file']}")
 
 
+@programs_app.command("screen")
+def screen_command(
+    program: Annotated[str, typer.Option("--program", help="筛查项目代码：stable_job_refund_2021 或 sd_stable_job_refund_2020")],
+    registry: Annotated[Path, typer.Option("--registry", help="登记数据目录（分区 Parquet，见 docs/programs.md）")],
+    out: Annotated[Path, typer.Option("--out", help="结果目录（须不存在或为空；完成后才出现）")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="筛查日期 YYYY-MM-DD（默认今天）")] = None,
+    figures: Annotated[list[str] | None, typer.Option("--set", help="汇编未载的当地数字 NAME=VALUE，可多次")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="已有 Dask 集群的调度器地址")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="在本机启动 N 个 Dask 工作进程")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+) -> None:
+    """筛查登记数据中的全部参保单位：逐一计算稳岗返还金额或不予返还的理由，写出结果目录（免申即享）。"""
+    from kuaiban.programs.screening import ScreeningError, screen
+
+    if scheduler and workers is not None:
+        raise fail("--scheduler 与 --workers 只能选一个")
+    if workers is not None and workers < 1:
+        raise fail(f"工作进程数应为正整数（收到 {workers}）")
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        raise fail(f"筛查日期应为 YYYY-MM-DD（收到「{as_of}」）") from None
+    pairs: dict[str, str] = {}
+    for item in figures or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise fail(f"--set 应写作 名称=数值（收到「{item}」）")
+        pairs[name.strip()] = value
+    try:
+        summary = screen(program, registry, out, as_of=day, figures=pairs, scheduler=scheduler, workers=workers)
+    except ScreeningError as exc:
+        raise fail(exc.message) from None
+    except OSError as exc:
+        raise fail(f"无法写出结果目录：{exc.strerror}") from None
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        typer.echo(f"已筛查 {summary['rows']} 个参保单位（{len(summary['regions'])} 个地区）：符合条件 {summary['eligible']} 个，"
+                   f"返还合计 {summary['total_amount']} 元；结果目录 {summary['out']}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(programs_app, name="programs")
+
+
+from kuaiban.programs import listing_cli as _listing_cli  # noqa: E402,F401  (免申即享: its commands on programs_app)

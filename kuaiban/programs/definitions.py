@@ -21,9 +21,12 @@ import yaml
 from kuaiban.config import DATA
 from kuaiban.platform import citations, regions
 from kuaiban.platform.citations import Clause
+from kuaiban.platform.holds import KINDS as HOLD_KINDS
 
 PROGRAMS_DIR = DATA / "programs"
-CLAIM_TYPES = {"form": "填写申请表", "materials": "提交材料", "commitment": "告知承诺"}
+CLAIM_TYPES = {"form": "填写申请表", "materials": "提交材料", "commitment": "告知承诺",
+               "none": "免申即享（无需申请，经办机构比对数据后列入名单，单位确认收款账户）"}
+OFFICE = "office"  # a figure the text does not print, set by the office when it publishes (公示 days, 确认期限)
 AUDIENCES = {"citizens": "个人", "employers": "单位"}
 ROLES = {"system": "系统自动", "window": "窗口（受理）", "reviewer": "审核", "supervisor": "复核"}
 STOP_ACTIONS = {"stop": "停发", "suspend": "暂停", "recover": "停发并追回"}
@@ -71,6 +74,15 @@ class StopRule:
 
 
 @dataclass(frozen=True)
+class HoldRule:
+    """While the program pays, another procedure is not handled for the person (kuaiban.platform.holds)."""
+
+    kind: str  # a kind of kuaiban.platform.holds.KINDS
+    reason: str
+    source: str | None
+
+
+@dataclass(frozen=True)
 class FormField:
     name: str
     label: str
@@ -109,6 +121,21 @@ class Program:
     funds_by_day: int | None  # and the funds by this day of the next month (津: 次月15日前)
     stops: tuple[StopRule, ...]
     notes: tuple[str, ...] = field(default=())
+    # 公示 days set by the office at publication (the text asks for a 公示 but prints no days)
+    publicity_office: bool = False
+    # 免申即享: the working days an enterprise has to confirm its account (None: set by the office)
+    confirm_working_days: int | None = None
+    confirm_source: str | None = None
+    holds: tuple[HoldRule, ...] = field(default=())
+
+    @property
+    def no_application(self) -> bool:
+        """免申即享: nobody applies; claims are made by importing a screening's result (programs.listing)."""
+        return self.claim_type == "none"
+
+    @property
+    def has_publicity(self) -> bool:
+        return bool(self.publicity_days) or self.publicity_office
 
     def covers(self, region: str) -> bool:
         return any(regions.covers(r, region) for r in self.regions)
@@ -163,6 +190,16 @@ def parse(data: dict, where: str) -> Program:
         if schedule.get(key) is not None and not _MONTH.match(str(schedule[key])):
             raise ProgramDataError(f"{where}: schedule.{key} is YYYY-MM")
     publicity = data.get("publicity") or {}
+    days = publicity.get("days")
+    if days is not None and days != OFFICE and not (isinstance(days, int) and days > 0):
+        raise ProgramDataError(f"{where}: publicity.days is a number or 'office'")
+    confirmation = data.get("confirmation") or {}
+    confirm_days = confirmation.get("working_days")
+    if claim["type"] == "none":
+        if not claim.get("commitment"):
+            raise ProgramDataError(f"{where}: a 免申即享 program needs the commitment the enterprise confirms")
+        if not (confirm_days == OFFICE or (isinstance(confirm_days, int) and confirm_days > 0)):
+            raise ProgramDataError(f"{where}: confirmation.working_days is a number or 'office'")
     stops = []
     for s in data.get("stops", []):
         if s.get("action") not in STOP_ACTIONS or s.get("from") not in ("this_month", "next_month", "start"):
@@ -172,6 +209,11 @@ def parse(data: dict, where: str) -> Program:
                               _source(c.get("source"), where)) for c in data.get("cross_checks", []))
     form = tuple(FormField(f["name"], f["label"], f.get("type", "string"), tuple(f.get("choices", ())),
                            f.get("required", True)) for f in claim.get("fields", []))
+    holds_ = []
+    for h in data.get("holds", []):
+        if h.get("kind") not in HOLD_KINDS or not h.get("reason"):
+            raise ProgramDataError(f"{where}: hold: kind must be one of {sorted(HOLD_KINDS)}, with its reason")
+        holds_.append(HoldRule(h["kind"], h["reason"], _source(h.get("source"), where)))
     audience = data.get("audience", "citizens")
     if audience not in AUDIENCES:
         raise ProgramDataError(f"{where}: audience is citizens or employers")
@@ -183,13 +225,16 @@ def parse(data: dict, where: str) -> Program:
         claim_type=claim["type"], form=form, materials=tuple(claim.get("materials", ())),
         commitment=claim.get("commitment"), staff_list=bool(claim.get("staff_list", False)),
         cross_checks=checks, steps=tuple(steps),
-        publicity_days=publicity.get("days"), publicity_source=_source(publicity.get("source"), where),
+        publicity_days=days if isinstance(days, int) else None, publicity_source=_source(publicity.get("source"), where),
         months=months, ends=schedule.get("ends"), claim_from=schedule.get("claim_from"),
         claim_until=schedule.get("claim_until"), once_only=bool(schedule.get("once_only", False)),
         exclusive_with=tuple(schedule.get("exclusive_with", ())),
         payment_to=_req(data, "payment", where)["to"], payment_note=data["payment"].get("note"),
         list_by_day=data["payment"].get("list_by_day"), funds_by_day=data["payment"].get("funds_by_day"),
-        stops=tuple(stops), notes=tuple(data.get("notes", ())),
+        stops=tuple(stops), notes=tuple(data.get("notes", ())), holds=tuple(holds_),
+        publicity_office=days == OFFICE,
+        confirm_working_days=confirm_days if isinstance(confirm_days, int) else None,
+        confirm_source=_source(confirmation.get("source"), where),
     )
 
 
@@ -228,8 +273,10 @@ def describe(program: Program) -> dict[str, Any]:
                   "staff_list": program.staff_list},
         "cross_checks": [{"register": c.register, "label": c.label, "source": c.source} for c in program.cross_checks],
         "steps": [s.as_json() for s in program.steps],
-        "publicity": ({"days": program.publicity_days, "source": program.publicity_source}
-                      if program.publicity_days else None),
+        "publicity": ({"days": program.publicity_days or "office", "source": program.publicity_source}
+                      if program.has_publicity else None),
+        **({"confirmation": {"working_days": program.confirm_working_days or "office",
+                             "source": program.confirm_source}} if program.no_application else {}),
         "schedule": {"months": program.months, "ends": program.ends, "claim_from": program.claim_from,
                      "claim_until": program.claim_until, "once_only": program.once_only},
         "payment": {"to": program.payment_to, "note": program.payment_note, "list_by_day": program.list_by_day,
@@ -237,4 +284,6 @@ def describe(program: Program) -> dict[str, Any]:
         "stops": [{"code": s.code, "label": s.label, "action": s.action, "action_name": STOP_ACTIONS[s.action],
                    "from": s.from_, "source": s.source} for s in program.stops],
         "notes": list(program.notes),
+        "holds": [{"kind": h.kind, "kind_name": HOLD_KINDS[h.kind], "reason": h.reason, "source": h.source}
+                  for h in program.holds],
     }

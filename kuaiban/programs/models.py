@@ -12,8 +12,10 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -178,3 +180,60 @@ class Register(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     label: Mapped[str] = mapped_column(String(80))
     online: Mapped[bool] = mapped_column(default=True)
+
+
+class ListingRun(Base):
+    """免申即享: one screening result directory imported for a program (名单), from draft to 公示 to closed.
+
+    ``run_key`` is the SHA-256 of the result's manifest: importing the same run again finds it. A draft is
+    replaced by a newer run; once published it stands (corrections go through the 公示's objections)."""
+
+    __tablename__ = "prog_listing_runs"
+    __table_args__ = (UniqueConstraint("program", "run_key", name="uq_prog_listing_run"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program: Mapped[str] = mapped_column(String(60), index=True)
+    run_key: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[str] = mapped_column(String(10))
+    month: Mapped[str] = mapped_column(String(7))  # the month owed (of as_of): the payroll pays it from then
+    regions: Mapped[list] = mapped_column(JSON)
+    rows: Mapped[int] = mapped_column(Integer)
+    eligible: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    manifest: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12))  # draft | published | closed | replaced
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    publicity_days: Mapped[int | None] = mapped_column(Integer)  # set by the office (the texts print none)
+    publicity_until: Mapped[dt.date | None] = mapped_column(Date)
+    confirm_working_days: Mapped[int | None] = mapped_column(Integer)
+    confirm_due: Mapped[dt.date | None] = mapped_column(Date)  # on the working-day calendar
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ListingEntry(Base):
+    """One enterprise of a screening: listed (with its claim) or not, with the calculator's reason.
+
+    The credit code is kept as its keyed hash (the enterprise finds its entry by logging in) and masked."""
+
+    __tablename__ = "prog_listing_entries"
+    __table_args__ = (Index("ix_prog_listing_entries_code", "program", "credit_hash"),
+                      Index("ix_prog_listing_entries_run", "run_id", "region"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer)
+    program: Mapped[str] = mapped_column(String(60))
+    credit_hash: Mapped[str] = mapped_column(String(80))
+    credit_masked: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(12))
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    ceiling: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    insured_last_year: Mapped[int] = mapped_column(Integer)
+    layoff_rate: Mapped[float | None] = mapped_column(Float)  # None: not defined (no insured staff last year)
+    contributions_fen: Mapped[int] = mapped_column(BigInteger)
+    claim_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    answer: Mapped[str | None] = mapped_column(String(12))  # confirmed | declined
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -8,24 +8,35 @@ makes a second batch of the month impossible — a rerun returns the batch as it
 
 Returns and failures (退票) are reconciled line by line; returned lines are paid again in a re-issue batch,
 still the same line (the month is paid once). :func:`totals` sums by program, region and month.
+
+:func:`make` (build, then export) is the one core of ``kuaiban programs payroll`` (inline) and of the queue
+job staff start from the pages and the API (:func:`start_job`, kind :data:`JOB_KIND`): the job's owner is
+the staff account, the reviewers and supervisors of the batch's region read it too, its payment files
+(CSV, XLSX) go to :mod:`kuaiban.platform.storage` with the job and expire with it. A job run again after
+its node died builds nothing twice: the batch's and the lines' unique indexes hold whichever attempt
+committed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import Engine, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from kuaiban import csvsafe
-from kuaiban.platform import access, audit, regions
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.db import session_scope
+from kuaiban.platform import access, audit, jobs, regions
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from kuaiban.platform.models import Applicant, User
 from kuaiban.programs import definitions, xlsx
 from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine
@@ -148,6 +159,76 @@ def export(session: Session, batch: Batch, directory: Path | None = None) -> dic
     os.replace(csv_tmp, csv_path)
     os.replace(xlsx_tmp, xlsx_path)
     return {"csv": str(csv_path), "xlsx": str(xlsx_path)}
+
+
+def make(engine: Engine, program: str, region: str, month: str, *, actor_id: int | None = None,
+         directory: Path | None = None,
+         on_built: Callable[[Batch, bool], None] | None = None) -> tuple[Batch, bool, dict[str, str]]:
+    """The month's batch built (or found) in one transaction, then its payment files written: the core of the
+    CLI and of the queue job. ``actor_id``: the staff account acting (checked again now; None: the operator's
+    cron). ``on_built`` is told once the batch is committed, before the files are written."""
+    with session_scope(engine) as session:
+        actor = session.get(User, actor_id) if actor_id is not None else None
+        if actor_id is not None and (actor is None or not actor.active):
+            raise Forbidden("发起任务的账号已停用", "user")
+        batch, built = build(session, program, region, month, actor=actor)
+    if on_built is not None:
+        on_built(batch, built)
+    with session_scope(engine) as session:
+        files = export(session, batch, directory)
+    return batch, built, files
+
+
+JOB_KIND = "program_payroll"
+
+
+def start_job(session: Session, user: User, program: str, region: str, month: str) -> jobs.Job:
+    """Queue the month's batch of ``program`` in ``region`` (checked now, built by a worker); the caller
+    commits, then hands it to the queue with :func:`kuaiban.platform.jobs.start`."""
+    found, code = check_request(program, region, month)
+    _require_staff(user, code, f"{regions.label(code)}的发放批次")
+    request = {"program": found.code, "region": code, "month": month}
+    meta = request | {"program_name": found.name, "region_name": regions.label(code), "actor": user.id}
+    return jobs.submit(session, JOB_KIND, json.dumps(request, sort_keys=True).encode(), meta, user=user,
+                       scope_region=code)
+
+
+def _run_job(engine: Engine, data: bytes, meta: dict[str, Any],
+             progress: jobs.Progress) -> tuple[bytes, dict[str, Any], dict[str, bytes]]:
+    """The queue job: :func:`make` into a scratch directory, its two files returned for the store."""
+    def built_now(batch: Batch, built: bool) -> None:
+        if built:
+            progress({"batch": batch.id, "built": True})  # a later attempt finds the batch there and says so
+
+    with tempfile.TemporaryDirectory(prefix="kuaiban-payroll-") as scratch:
+        try:
+            batch, built, files = make(engine, meta["program"], meta["region"], meta["month"],
+                                       actor_id=meta.get("actor"), directory=Path(scratch), on_built=built_now)
+        except ServiceError as refusal:
+            raise jobs.JobFailed(refusal.message) from None
+        csv, book = Path(files["csv"]).read_bytes(), Path(files["xlsx"]).read_bytes()
+    return csv, meta | batch_dict(batch) | {"built": bool(built or meta.get("built"))}, {"xlsx": book}
+
+
+jobs.register_task(JOB_KIND, _run_job)
+
+
+def readable_job(session: Session, user: User, job_id: str) -> jobs.Job:
+    """A payment-batch job for its owner, or the reviewers and supervisors of the batch's region."""
+    job = jobs.readable(session, job_id, user=user)
+    if job is None or job.kind != JOB_KIND:
+        raise NotFound("没有这个发放任务", "job")
+    if job.owner_user_id != user.id:
+        _require_staff(user, job.owner_region, "该发放任务")
+    return job
+
+
+def job_dict(job: jobs.Job) -> dict[str, Any]:
+    """What the pages and the API show of a payment-batch job (no file paths: the files are in the store)."""
+    meta = {k: v for k, v in job.meta.items() if k not in ("files", "actor")}
+    return meta | {"job": job.id, "state": job.state, "message": job.message, "attempts": job.attempts,
+                   "created_at": job.created_at.isoformat(),
+                   "expires_at": job.expires_at.isoformat() if job.expires_at else None}
 
 
 def due_dates(batch: Batch) -> dict[str, str]:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, sele
 from sqlalchemy.orm.attributes import set_committed_value
 from stdnum.cn import ric
 
-from kuaiban.platform import access, audit, disclosure, holidays, personal_data, regions
+from kuaiban.platform import access, audit, disclosure, holidays, new_work, personal_data, regions
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -984,3 +984,14 @@ def can_see_case(user: User, case) -> bool:
 def check_case_access(user: User, case: Case) -> None:
     if not can_see_case(user, case):
         raise Forbidden(f"无权查看办件 {case.number}")
+
+
+def _entered_window_queue(session: Session, since: dt.datetime, until: dt.datetime):
+    """Tasks that entered the 受理 queue in the window (submitted, or sent back to the window), by region."""
+    rows = session.execute(select(Case.region, func.count(Task.id)).join(Task, Task.case_id == Case.id)
+                           .where(Task.state == SUBMITTED, Task.started_at >= since, Task.started_at < until)
+                           .group_by(Case.region))
+    return [(region, WINDOW, n) for region, n in rows]
+
+
+new_work.register("services_window", "待受理的办件事项", _entered_window_queue)

@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, holidays
+from kuaiban.platform import access, audit, holidays, new_work
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Invalid
@@ -185,3 +185,14 @@ def mark_results_uploaded(session: Session, registration_ids: list[int], at: dt.
                            .where(m.Registration.id.in_(registration_ids), m.Registration.result_uploaded_at.is_(None))
                            .values(result_uploaded_at=at).execution_options(synchronize_session=False))
     return done.rowcount
+
+
+def _entered_review(session: Session, since: dt.datetime, until: dt.datetime):
+    """失业登记 received in the window and waiting for 审核, by 登记失业地."""
+    rows = session.execute(select(m.Registration.aab301, func.count(m.Registration.id))
+                           .where(m.Registration.status == m.PENDING, m.Registration.submitted_at >= since,
+                                  m.Registration.submitted_at < until).group_by(m.Registration.aab301))
+    return [(region, REVIEWER, n) for region, n in rows]
+
+
+new_work.register("ue_registrations", "待审核的失业登记", _entered_review)

@@ -29,9 +29,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kuaiban.corpus.compilations import cite_line
 from kuaiban.platform import access, audit, disclosure, holidays, personal_data
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
+from kuaiban.platform.citations import clause
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
 from kuaiban.platform.models import APPLICANT, WINDOW, Applicant, User
 from kuaiban.platform.regions import region_name
@@ -99,9 +101,9 @@ def decision_limit(submitted_on: dt.date) -> DecisionLimit:
 
 
 def _basis(key: str, excerpt: str) -> str:
-    """文号 article “excerpt of the registered quote” (file:line)."""
-    source = cited(key)
-    return f"{source['doc_no']} {source['clause']}“{excerpt}”（{source['file']}:{source['lines'][0]}）"
+    """文号 article “excerpt of the registered quote” (湖南汇编 第 N 行: shown to applicants, never a file name)."""
+    c = clause(key)
+    return f"{c.doc_no} {c.article}“{excerpt}”（{cite_line(c.file, c.lines[0])}）"
 
 
 def decision_due(submitted_at: dt.datetime) -> tuple[DecisionLimit, dt.datetime | None]:

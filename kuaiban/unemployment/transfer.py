@@ -25,10 +25,10 @@ import json
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, notifications, regions
+from kuaiban.platform import access, audit, citations, holds, notifications, regions
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
@@ -95,6 +95,16 @@ def _require_office(session: Session, user: User, t: tm.Transfer, side: str) -> 
     access.require_serves(user, side_region(t, side), f"失业保险关系转移 {t.ref} 的{tm.SIDE_NAMES[side]}环节")
 
 
+def _not_held(session: Session, id_number: str | None, region: str, on: dt.date) -> None:
+    """A procedure of another pillar that, while it runs, bars this office from the transfer (京人社发[2020]8号
+    一（六）: “发放失业补助金期间，不办理失业保险关系转出（转入）”): refused with its reason and clause."""
+    hold = holds.active(session, id_number, holds.UNEMPLOYMENT_TRANSFER, regions_=(region,), on=on)
+    if hold is not None:
+        basis = citations.clause(hold.source).label if hold.source else ""
+        until = f"（至 {hold.ends.isoformat()}）" if hold.ends else ""
+        raise Conflict(f"{hold.reason}{until}" + (f"（{basis}）" if basis else ""), "id_number")
+
+
 def _locked(session: Session, ref: str) -> tm.Transfer:
     t = session.scalar(select(tm.Transfer).where(tm.Transfer.ref == ref))
     if t is None:
@@ -131,12 +141,27 @@ def _stage(session: Session, t: tm.Transfer, kind: str, at: dt.datetime, body: d
     key, one per transfer and kind, so a step can never be staged — or applied by the partner — twice."""
     if t.partner_province is None:
         return
+    _serialise_partner_outbox(session, t.partner_province)
     if "record" in body:  # one string, sealed whole at rest (tm.is_personal_payload_key)
         body = body | {"record": json.dumps(body["record"], ensure_ascii=False, sort_keys=True)}
     session.add(tm.OutboxMessage(message_id=f"{t.ref}:{kind}", partner_province=t.partner_province,
                                  transfer_ref=t.ref, kind=kind, staged_at=at, attempts=0,
                                  payload={"message_id": f"{t.ref}:{kind}", "transfer_ref": t.ref, "kind": kind,
                                           "sent_on": at.date().isoformat(), **body}))
+
+
+# pg_advisory_xact_lock(OUTBOX_LOCK, province) key; any constant unique in the app (audit uses 7_146_023_511)
+OUTBOX_LOCK = 714_602
+
+
+def _serialise_partner_outbox(session: Session, province: str) -> None:
+    """Messages to one partner commit in the order of their outbox ids, so the partner's feed (ids after its
+    cursor) can never skip one: on PostgreSQL two steps committing out of id order would let a fetch between
+    the commits move the cursor past the later-committed, lower id. A transaction-scoped lock per partner
+    (held to commit, taken before the id is drawn) orders them; SQLite's single writer already does."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key, :province)"),
+                        {"key": OUTBOX_LOCK, "province": int(province)})
 
 
 def wire_message(payload: dict) -> dict:
@@ -186,6 +211,7 @@ def start(session: Session, user: User, *, side: str, origin_region: str, destin
         filed_by, person = OFFICE, _person(session, id_number)
     partners = partner_provinces(session)
     here = origin if side == tm.ORIGIN else destination
+    _not_held(session, id_number, here, at.date())
     other = destination if side == tm.ORIGIN else origin
     if here[:2] in partners:
         raise Invalid(f"{regions.label(here)}由其他省份的系统办理，请向该地经办机构申请", "side")
@@ -262,6 +288,7 @@ def transfer_out(session: Session, user: User, ref: str, *, details: dict, entit
     _require_office(session, user, t, tm.ORIGIN)
     if t.state != tm.AWAITING_TRANSFER_OUT:
         raise Conflict(f"当前状态为“{t.state}”，不能办理转出", "state")
+    _not_held(session, t.record.get("id_number"), t.origin_region, at.date())
     record = t.record | _validated_details(details)
     fund = rules.fund_amount(record, t.origin_region, entitlement)
     record["fund_amount"] = str(fund.amount)
@@ -300,6 +327,7 @@ def transfer_in(session: Session, user: User, ref: str, *, at: dt.datetime | Non
     _require_office(session, user, t, tm.DESTINATION)
     if t.state != tm.AWAITING_TRANSFER_IN:
         raise Conflict(f"当前状态为“{t.state}”，不能办理转入", "state")
+    _not_held(session, t.record.get("id_number"), t.destination_region, at.date())
     _apply_transferred_in(session, t, at, actor=user, remote=False)
     _stage(session, t, TRANSFERRED_IN, at, {})
     audit.record(session, "ue_transfer_in", "ue_transfer", t.id, actor=user, at=at, ref=t.ref)

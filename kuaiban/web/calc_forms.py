@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.calculators.base import Field, parse_value
+from kuaiban.rules.system import tax_benefit_system
 
 UNITS = {
     "CNY/month": "元/月", "CNY": "元", "CNY/year": "元/年", "month": "月", "year": "年", "person": "人",
     "share": "比例，0–1", "YYYY-MM-DD": "日期", "YYYY-MM": "月份",
-    "share of employer contribution": "占单位缴费的比例",
+    "share of employer contribution": "占单位缴费的比例", "day": "天", "date": "日期", "boolean": "是或否",
 }
 # Fields whose description starts with the choice codes (enterprise 企业职工 | …) have no label of their own.
 LABELS = {"scheme": "养老保险类别", "status": "死亡时的状态", "refund_type": "返还类型", "unit_kind": "单位类型",
@@ -57,6 +59,29 @@ def _all_choice_words() -> dict[str, str]:
 CHOICE_WORDS = _all_choice_words()
 
 
+@cache
+def _variable_words(name: str) -> dict[str, str]:
+    """Chinese words of an input's choices from its OpenFisca enum (``micro = "微型企业"``), if it has one."""
+    variable = tax_benefit_system().variables.get(name)
+    values = getattr(variable, "possible_values", None) if variable is not None else None
+    if values is None:
+        return {}
+    return {code: str(item.value) for code, item in values.__members__.items()
+            if not re.search(r"[A-Za-z]", str(item.value))}
+
+
+@cache
+def _parameter_words(calculator: str) -> dict[str, str]:
+    """Chinese names of a calculator's parameter nodes (their descriptions): the statutory_deadline items."""
+    words: dict[str, str] = {}
+    root = getattr(tax_benefit_system().parameters, calculator, None)
+    for region in getattr(root, "children", {}).values():
+        for key, node in getattr(region, "children", {}).items():
+            if getattr(node, "description", None):
+                words.setdefault(key, node.description)
+    return words
+
+
 @dataclass(frozen=True)
 class FormField:
     name: str
@@ -69,7 +94,27 @@ class FormField:
     options: tuple[tuple[str, str], ...]  # (value, label) for selects
 
 
-def _label_and_hint(spec: Field) -> tuple[str, str]:
+def _plain_hint(part: str, words: dict[str, str]) -> str:
+    """A hint naming choice codes in Chinese: "hardship" → 仅“困难企业稳岗返还”时填写; "basis=industry" →
+    仅“按行业类别”时填写; "非企业单位填 large" → 非企业单位填“大型”."""
+    m = re.fullmatch(r"\s*(?:[a-z_]+=)?([a-z_]+)\s*", part)
+    if m and m.group(1) in words:
+        return f"仅“{words[m.group(1)]}”时填写"
+    return re.sub(r"(?<![A-Za-z_])([a-z_]{2,})(?![A-Za-z_])",
+                  lambda w: f"“{words[w.group(1)]}”" if w.group(1) in words else w.group(1), part)
+
+
+@cache
+def _calculator_words(calculator: str) -> dict[str, str]:
+    """Chinese words of the choice codes of one calculator's fields, then of any calculator's."""
+    words = dict(CHOICE_WORDS)
+    calc = CALCULATORS.get(calculator)
+    for spec in calc.fields if calc else ():
+        words |= _variable_words(spec.name) | _choice_words(spec.description, spec.choices)
+    return words
+
+
+def _label_and_hint(spec: Field, calculator: str = "") -> tuple[str, str]:
     text = spec.description
     if spec.choices:
         first = min((i for code in spec.choices if (i := text.find(code)) >= 0), default=len(text))
@@ -77,24 +122,28 @@ def _label_and_hint(spec: Field) -> tuple[str, str]:
         text = text[:first].rstrip(" ：:") + rest
     text = text.strip()
     label, hint = text, ""
-    m = re.match(r"^([^（(]+)[（(](.+)[）)]$", text)
+    m = re.match(r"^(.+?)[（(]([^（()）]+)[）)]$", text)
     if m:
         label, hint = m.group(1).strip(), m.group(2).strip()
     label = LABELS.get(spec.name, label) if not label or spec.name in LABELS else label
+    hint = "；".join(_plain_hint(part, _calculator_words(calculator)) for part in hint.split("；")) if hint else hint
     unit = unit_name(spec.unit)
     if unit and unit not in ("日期", "月份"):
         hint = f"{hint}；单位：{unit}" if hint else f"单位：{unit}"
     return label, hint
 
 
-def form_field(spec: Field) -> FormField:
-    label, hint = _label_and_hint(spec)
+def form_field(spec: Field, calculator: str = "") -> FormField:
+    label, hint = _label_and_hint(spec, calculator)
     options: tuple[tuple[str, str], ...] = ()
     input_type, inputmode = "text", None
     if spec.type in ("region", "choice"):
         input_type = "select"
-        words = CHOICE_WORDS | _choice_words(spec.description, spec.choices)  # the field's own words first
-        options = tuple((c, f"{words[c]}（{c}）" if c in words else c) for c in spec.choices)
+        # the field's own words first, then its enum's, then any calculator's, then the parameters' names;
+        # the code itself is what is posted, never shown
+        words = (_parameter_words(calculator) | CHOICE_WORDS | _variable_words(spec.name)
+                 | _choice_words(spec.description, spec.choices))
+        options = tuple((c, words.get(c, c)) for c in spec.choices)
     elif spec.type == "boolean":
         input_type, options = "select", BOOLEAN_CHOICES
     elif spec.type == "date":
@@ -107,7 +156,7 @@ def form_field(spec: Field) -> FormField:
 
 
 def form_fields(calc: Calculator) -> list[FormField]:
-    return [form_field(spec) for spec in calc.fields]
+    return [form_field(spec, calc.name) for spec in calc.fields]
 
 
 def to_json_value(spec: Field, text: str) -> Any:
@@ -147,3 +196,34 @@ def error_text(message: str) -> str:
     """The message without its leading English field name (the page shows it next to the field)."""
     field, sep, rest = message.partition(msg.SEPARATOR)
     return rest if sep and re.fullmatch(r"[A-Za-z_]+", field) else message
+
+
+def plain_note(text: str, calc: Calculator | None = None) -> str:
+    """A calculator's note as a reader sees it: another calculator named by its title (《…》计算器), never by its
+    code; a pointer into the developer documentation dropped."""
+    text = re.sub(r"[；;，,]?\s*见 docs/[\w./-]+", "", text).replace("提前N个", "提前若干个")
+    fields = {f.name: f.label for f in form_fields(calc)} if calc else {}
+
+    def word(m: re.Match) -> str:
+        code = m.group(1)
+        if code in fields:
+            return f"“{fields[code]}”"
+        return f"“{CALCULATORS[code].title}”计算器" if code in CALCULATORS else code
+
+    return re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]+)(?![A-Za-z0-9_])", word, text)
+
+
+def detail_rows(calc: Calculator, details: dict[str, Any]) -> list[tuple[str, str]]:
+    """The result's details as (Chinese name, value): an input by its form label, a computed value by its
+    variable's label; a detail with no Chinese name is left out (the steps above say what it means)."""
+    labels = {f.name: f.label for f in form_fields(calc)}
+    variables = tax_benefit_system().variables
+    rows = []
+    for key, value in details.items():
+        variable = variables.get(key)
+        label = labels.get(key) or (getattr(variable, "label", None) if variable is not None else None)
+        if not label or re.search(r"[A-Za-z]{2,}", label):
+            continue
+        shown = "是" if value is True else "否" if value is False else str(value)
+        rows.append((label, shown))
+    return rows

@@ -31,7 +31,7 @@ from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.calculators.base import Field
 from kuaiban.rules.population import EXTRA_COLUMNS, max_columns, run_table
-from kuaiban.web.calc_forms import form_field, to_json_value
+from kuaiban.web.calc_forms import form_field, to_json_value, unit_name
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -99,10 +99,10 @@ def create(session: Session, calc: Calculator, filename: str, data: bytes, *, us
     del data  # the decoded text is all that is needed from here on
     _check_shape(calc, text)
     body = text.encode("utf-8")
-    table = _read_text_table(body)
+    table = _named_columns(calc, _read_text_table(body))
     missing = [f for f in calc.fields if f.required and f.name not in table.column_names]
     if missing:
-        labels = "、".join(f"{form_field(f).label}（{f.name}）" for f in missing)
+        labels = "、".join(f"“{form_field(f, calc.name).label}”" for f in missing)
         raise UploadError(f"文件缺少必填列：{labels}。第 1 行应为列名，可下载模板对照。")
     if table.num_rows == 0:
         raise UploadError("文件只有表头，没有数据行")
@@ -113,8 +113,21 @@ def create(session: Session, calc: Calculator, filename: str, data: bytes, *, us
     return jobs.submit(session, KIND, body, meta, user=user, visitor_secret=visitor_secret)
 
 
-def _typed_column(spec: Field, column: pa.ChunkedArray, errors: list[str | None]) -> pa.Array:
-    """Numbers and booleans from text, cell by cell; a bad cell becomes null and its row's error."""
+def _named_columns(calc: Calculator, table: pa.Table) -> pa.Table:
+    """Columns headed by a field's Chinese name (the template's header) renamed to the field; a header that
+    is already a field's name is kept, so files made for the earlier template still work."""
+    by_label = {form_field(f, calc.name).label: f.name for f in calc.fields}
+    return table.rename_columns([by_label.get(name.strip(), name) for name in table.column_names])
+
+
+def _typed_column(spec: Field, column: pa.ChunkedArray, errors: list[str | None], calculator: str = ""
+                  ) -> pa.Array:
+    """Numbers and booleans from text, cell by cell; a bad cell becomes null and its row's error. A choice
+    may be written as the page shows it (its Chinese words)."""
+    if spec.type in ("choice", "region"):
+        codes = {label: value for value, label in form_field(spec, calculator).options}
+        return pa.array([None if v is None else codes.get(v.strip(), v) for v in column.to_pylist()],
+                        type=pa.string())
     if spec.type not in ("number", "integer", "year", "share", "boolean"):
         return column
     values: list[Any] = []
@@ -135,11 +148,19 @@ def _typed_column(spec: Field, column: pa.ChunkedArray, errors: list[str | None]
     return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
 
 
+def plain_error(calc: Calculator, message: str) -> str:
+    """A row's error as a reader sees it: the field by its Chinese name, 是/否 for true/false."""
+    field, sep, rest = message.partition(msg.SEPARATOR)
+    spec = next((f for f in calc.fields if f.name == field), None)
+    rest = rest.replace("应为 true 或 false", "应为“是”或“否”")
+    return f"{form_field(spec, calc.name).label}{sep}{rest}" if spec and sep else message
+
+
 def _bad_row(calc: Calculator, index: int, message: str) -> dict[str, Any]:
     field = msg.field_of(message)
     spec = next((f for f in calc.fields if f.name == field), None)
-    label = form_field(spec).label if spec else field
-    return {"line": index + 2, "field": field, "label": label, "message": message}
+    label = form_field(spec, calc.name).label if spec else field
+    return {"line": index + 2, "field": field, "label": label, "message": plain_error(calc, message)}
 
 
 def run_batch(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tuple[bytes, dict[str, Any]]:
@@ -148,14 +169,15 @@ def run_batch(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tup
     if calc is None:
         raise jobs.JobFailed("该计算器已不再提供")
     try:
-        table = _read_text_table(data)
+        table = _named_columns(calc, _read_text_table(data))
         n = table.num_rows
         cell_errors: list[str | None] = [None] * n
         typed = table
         for spec in calc.fields:
             if spec.name in table.column_names:
                 i = typed.column_names.index(spec.name)
-                typed = typed.set_column(i, spec.name, _typed_column(spec, table.column(spec.name), cell_errors))
+                typed = typed.set_column(i, spec.name, _typed_column(spec, table.column(spec.name), cell_errors,
+                                                                       calc.name))
         values = np.full(n, np.nan)
         errors: list[str | None] = [None] * n
         size = max(200, math.ceil(n / 20))
@@ -169,20 +191,28 @@ def run_batch(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tup
         raise jobs.JobFailed(str(error)) from None
     final = [cell or row for cell, row in zip(cell_errors, errors, strict=True)]
     bad = [i for i, e in enumerate(final) if e]
-    return _result_csv(table, values, final), meta | {
+    return _result_csv(calc, table, values, final), meta | {
         "processed": n, "computed": n - len(bad), "errors": len(bad),
         "bad_rows": [_bad_row(calc, i, final[i]) for i in bad[:SHOWN_ERRORS]], "finished": time.time()}
 
 
-def _result_csv(table: pa.Table, values: np.ndarray, errors: list[str | None]) -> bytes:
-    """The input columns as uploaded, then value and error; UTF-8 with BOM so spreadsheets read Chinese."""
+RESULT_COLUMN, ERROR_COLUMN = "计算结果", "错误说明"
+
+
+def _result_csv(calc: Calculator, table: pa.Table, values: np.ndarray, errors: list[str | None]) -> bytes:
+    """The input columns as uploaded (headed by their Chinese names), then the result (with its unit) and
+    the row's error; UTF-8 with BOM so spreadsheets read Chinese."""
     out = io.StringIO()
     writer = csvsafe.writer(out, lineterminator="\n")  # echoed cells and quoted errors: no formulas
-    writer.writerow([*table.column_names, "value", "error"])
+    labels = {f.name: form_field(f, calc.name).label for f in calc.fields}
+    unit = unit_name(calc.unit)
+    writer.writerow([*(labels.get(n, n) for n in table.column_names),
+                     f"{RESULT_COLUMN}（{unit}）" if unit else RESULT_COLUMN, ERROR_COLUMN])
     columns = [table.column(name).to_pylist() for name in table.column_names]
     for i in range(table.num_rows):
         value = "" if math.isnan(values[i]) else repr(float(values[i])).removesuffix(".0")
-        writer.writerow([*("" if c[i] is None else c[i] for c in columns), value, errors[i] or ""])
+        writer.writerow([*("" if c[i] is None else c[i] for c in columns), value,
+                         plain_error(calc, errors[i]) if errors[i] else ""])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -190,7 +220,7 @@ jobs.register(KIND, run_batch)
 
 
 def template_csv(calc: Calculator) -> str:
-    """A header row with every field, for users to fill in."""
+    """A header row with every field by its Chinese name (as the page labels it), for users to fill in."""
     out = io.StringIO()
-    csvsafe.writer(out, lineterminator="\n").writerow([f.name for f in calc.fields])
+    csvsafe.writer(out, lineterminator="\n").writerow([form_field(f, calc.name).label for f in calc.fields])
     return out.getvalue()

@@ -23,7 +23,7 @@ from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.sources import Source, all_sources, source
 from kuaiban.web import calc_jobs
 from kuaiban.web import session as web_session
-from kuaiban.web.calc_forms import error_text, form_fields, read_form, unit_name
+from kuaiban.web.calc_forms import detail_rows, error_text, form_fields, plain_note, read_form, unit_name
 from kuaiban.web.clauses import ClauseLink, resolver
 from kuaiban.web.form_limits import limited_form
 from kuaiban.web.templating import render
@@ -127,6 +127,8 @@ def _form_page(request: Request, session: Session, calc: Calculator, *, values: 
         "errors": {k: error_text(v) for k, v in (errors or {}).items()}, "raw_errors": errors or {},
         "result": result, "steps": steps, "general_error": general_error, "upload_error": upload_error,
         "clauses": _clauses(request, session, calc), "max_mb": calc_jobs.MAX_BYTES // 1024 // 1024,
+        "notes": [plain_note(n, calc) for n in calc.notes],
+        "details": detail_rows(calc, result["details"]) if result and result.get("details") else [],
     }, status=status_code)
 
 

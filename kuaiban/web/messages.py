@@ -15,8 +15,8 @@ from jinja2 import pass_context
 
 from kuaiban.db import session_scope
 from kuaiban.platform import notifications
-from kuaiban.platform.models import User
-from kuaiban.web.page_support import PostedForm, SessionDep, page_user
+from kuaiban.platform.models import SUPERVISOR, User
+from kuaiban.web.page_support import PostedForm, SessionDep, form_action, page_user
 from kuaiban.web.templating import render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -52,6 +52,29 @@ def inbox(request: Request, s: SessionDep, user: SignedIn, page: int = 1, done: 
     return render(request, "messages/index.html",
                   {"listing": listing, "page_url": _page_url,
                    "notice": {"all": "全部消息已标为已读。"}.get(done or "")}, user=user)
+
+
+Supervisor = Annotated[User, page_user((SUPERVISOR,), title="仅限监督人员", message="未送达的消息仅限监督人员查看。")]
+
+
+def _undelivered_page(request: Request, s, user: User, errors: dict[str, str], status: int = 200,
+                      notice: str | None = None) -> Response:
+    return render(request, "messages/undelivered.html",
+                  {"items": notifications.undelivered(s, user), "errors": errors, "notice": notice},
+                  status=status, user=user)
+
+
+@router.get("/messages/undelivered", response_class=HTMLResponse)
+def undelivered(request: Request, s: SessionDep, user: Supervisor, done: str | None = None) -> Response:
+    """The dead letters of the supervisor's region: given up after every retry, sent again on request."""
+    return _undelivered_page(request, s, user, {}, notice="已重新加入发送队列。" if done else None)
+
+
+@router.post("/messages/undelivered")
+def redeliver(request: Request, s: SessionDep, user: Supervisor, form: PostedForm) -> Response:
+    ids = [int(k.removeprefix("id_")) for k in form if k.startswith("id_") and k.removeprefix("id_").isdigit()]
+    return form_action(s, lambda: notifications.redeliver(s, user, ids), "/messages/undelivered?done=1",
+                       lambda errs, status: _undelivered_page(request, s, user, errs, status))
 
 
 @router.get("/messages/{message_id}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from kuaiban.deps import get_session
-from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.errors import PasswordChangeRequired, ServiceError
 from kuaiban.platform.models import User
 from kuaiban.web import csrf
 from kuaiban.web import session as web_session
@@ -92,7 +93,11 @@ _TITLES = {401: "请先登录", 403: "无权查看或办理", 404: "没有找到
 
 
 def service_error(request: Request, exc: ServiceError) -> Response:
-    """A core refusal that reached a page (no access, no such record …) as a message page."""
+    """A core refusal that reached a page (no access, no such record …) as a message page; a password an
+    administrator reset sends the holder to set their own first, then back here."""
+    if isinstance(exc, PasswordChangeRequired):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/account/password?next={quote(here, safe='')}", status_code=303)
     title = getattr(request.state, "refused_title", None) or _TITLES.get(exc.status, "无法办理")
     return message_page(request, title, exc.message, status=exc.status)
 

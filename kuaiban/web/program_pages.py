@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from kuaiban.platform import access
+from kuaiban.platform import access, jobs
 from kuaiban.platform.errors import NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.programs import claims, definitions, payroll
@@ -123,7 +123,8 @@ def publicity(request: Request, s: SessionDep, user: SignedIn, done: str | None 
 
 def _publicity_page(request, s, user, errors, status=200, notice=None) -> Response:
     return render(request, "programs/publicity.html",
-                  {"rows": claims.publicity_list(s, user), "errors": errors, "notice": notice},
+                  {"rows": claims.publicity_list(s, user), "errors": errors, "notice": notice,
+                   "listings": [p for p in definitions.programs().values() if p.no_application]},
                   status=status, user=user)
 
 
@@ -149,10 +150,37 @@ def _staff_page(request, s, user, errors, status=200, values=None) -> Response:
 
 @router.post("/staff/payroll")
 def build_payroll(request: Request, s: SessionDep, user: Staff, form: PostedForm) -> Response:
+    """The month's batch as a queue job: checked now, built and exported by a worker; the job's page follows it."""
     values = {k: text(form, k) for k in ("program", "region", "month")}
-    return form_action(s, lambda: payroll.build(s, values["program"], values["region"], values["month"], actor=user),
-                       lambda result: f"/programs/batches/{result[0].id}",
+
+    def queue() -> str:
+        job = payroll.start_job(s, user, values["program"], values["region"], values["month"])
+        s.commit()  # committed before the queue may hand it to a worker
+        jobs.start(request.app.state.engine, job.id)
+        return job.id
+
+    return form_action(s, queue, lambda job_id: f"/programs/payroll/jobs/{job_id}",
                        lambda errs, status: _staff_page(request, s, user, errs, status, values))
+
+
+@router.get("/payroll/jobs/{job_id}", response_class=HTMLResponse)
+def payroll_job_page(request: Request, s: SessionDep, user: Staff, job_id: str) -> Response:
+    job = payroll.readable_job(s, user, job_id)
+    return render(request, "programs/payroll_job.html", {"job": payroll.job_dict(job)}, user=user)
+
+
+@router.get("/payroll/jobs/{job_id}/file")
+def payroll_job_file(s: SessionDep, user: Staff, job_id: str, format: str = "csv") -> Response:
+    job = payroll.readable_job(s, user, job_id)
+    kind = "xlsx" if format == "xlsx" else "csv"
+    data = jobs.result(s, job, None if kind == "csv" else kind)
+    if data is None:
+        raise NotFound("发放文件尚未生成或已过期", "job")
+    media = "text/csv; charset=utf-8" if kind == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="batch-{job.meta.get("batch")}.{kind}"',
+        "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/batches/{batch_id}", response_class=HTMLResponse)

@@ -6,7 +6,9 @@ A thin layer: every step calls ``kuaiban.services.cases`` / ``ratings`` in the r
 (``page_support.form_action``); a refused step rolls everything back and the page is shown again with
 the reason next to the field at fault. Forms post, then redirect (303) to a page that can be reloaded.
 The form and the 补正 are checked here for every problem at once, beside each field, before the core
-(which stops at the first) is called; uploads are accepted by their bytes (``web/uploads.py``).
+(which stops at the first) is called; uploads are accepted by their bytes (``web/uploads.py``). A form
+that comes back with errors keeps the right files it was sent: stored at once, shown under their material
+as attached (removable), carried by a token bound to the sign-in.
 
 Bundles and items: 人社部发〔2020〕26号 附件1 (hunan-hrss-2020.txt 693–718); limits: 附件2 (720–755);
 the form: 人社部发〔2021〕23号 附件1 (chongqing-hrss-2021.txt 3713–4050); commitments:
@@ -15,7 +17,10 @@ the form: 人社部发〔2021〕23号 附件1 (chongqing-hrss-2021.txt 3713–40
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -26,7 +31,7 @@ from starlette.datastructures import FormData, UploadFile
 from kuaiban.platform import audit, storage
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
-from kuaiban.services import cases, catalogue, credit, ratings
+from kuaiban.services import cases, catalogue, credit, form_fields, ratings
 from kuaiban.services.models import CASE_DONE, CORRECTION, Case
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
@@ -38,6 +43,7 @@ from kuaiban.web.page_support import (
     page_user,
     text,
 )
+from kuaiban.web.session import COOKIE as AUTH_COOKIE
 from kuaiban.web.templating import render
 from kuaiban.web.uploads import MAX_UPLOAD, Upload, download, stored_file
 
@@ -134,7 +140,13 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
             "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
             "commit_barred": None if credit.may_commit(session, applicant.id) else credit.BARRED,
-            "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned}}
+            "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned},
+            "kinds": {f.name: form_fields.kind(f.name) for f in cases.form_spec(bundle).fields},
+            "choices": FIELD_CHOICES}
+
+
+# Fields whose values come from a code table are chosen, not typed (the core checks the same lists).
+FIELD_CHOICES = {"sex": form_fields.SEXES, "id_type": form_fields.ID_TYPES, "ethnicity": form_fields.ETHNIC_GROUPS}
 
 
 def _limit(code: str | None) -> tuple:
@@ -169,6 +181,8 @@ class Application:
     commit: list[str]
     agree: bool
     signer: str
+    kept: dict[str, str]  # material → token of a file stored when this form came back with errors
+    removed: set[str]  # materials whose kept file the applicant removed
 
     @classmethod
     async def read(cls, data: FormData) -> Application:
@@ -180,7 +194,40 @@ class Application:
                 form[key.removeprefix("service:")] = True
         return cls(items=[str(v) for v in data.getlist("items")] or None, form=form,
                    uploads=await _read_files(data), commit=_commitments(data), agree=bool(data.get("agree")),
-                   signer=text(data, "signer"))
+                   signer=text(data, "signer"),
+                   kept={k.removeprefix("kept:"): v for k, v in data.multi_items()
+                         if k.startswith("kept:") and isinstance(v, str)},
+                   removed={k.removeprefix("remove:") for k in data if k.startswith("remove:")})
+
+
+# A file chosen on a form that came back with errors is stored at once and carried by the page as a token
+# (its reference and a tag bound to this sign-in), so the applicant does not choose it again. The tag is
+# the SHA-256 of the session's own (HttpOnly) auth token and the reference, as the CSRF tokens are made:
+# another account, or another sign-in, cannot claim a file it did not upload.
+_KEPT_LABEL = b"kuaiban-kept-file-v1\n"
+
+
+def _kept_tag(request: Request, reference: str) -> str:
+    auth = request.cookies.get(AUTH_COOKIE) or ""
+    return hashlib.sha256(_KEPT_LABEL + auth.encode() + b"\n" + reference.encode()).hexdigest()
+
+
+def kept_token(request: Request, reference: str) -> str:
+    return f"{reference}|{_kept_tag(request, reference)}"
+
+
+def _kept_uploads(request: Request, session, app: Application) -> dict[str, Upload]:
+    """The files kept from an earlier post of this form (not removed, not replaced by a new choice)."""
+    kept = {}
+    for material, token in app.kept.items():
+        reference, _, tag = token.rpartition("|")
+        if material in app.removed or material in app.uploads or not hmac.compare_digest(
+                tag, _kept_tag(request, reference)):
+            continue
+        found = stored_file(session, reference)
+        if found:
+            kept[material] = Upload(found[1], found[0])
+    return kept
 
 
 async def _read_files(data: FormData) -> dict[str, Upload]:
@@ -264,6 +311,8 @@ def _submit(request: Request, s, user: User, seq: str, app: Application) -> Resp
     except ServiceError as exc:
         raise PageRefused("事项无效", exc.message, 422) from None
 
+    app.uploads = _kept_uploads(request, s, app) | app.uploads
+
     def submit() -> str:
         case = cases.submit(s, user, bundle.seq, app.form, items=app.items,
                             materials={n: u.reference for n, u in app.uploads.items()}, commit_instead=app.commit)
@@ -272,9 +321,15 @@ def _submit(request: Request, s, user: User, seq: str, app: Application) -> Resp
 
     def again(errors: dict[str, str], status: int) -> Response:
         values = {k.removeprefix("form."): v for k, v in app.form.items()}
+        # the files that are right are stored now (nothing else of the refused post is), so the form shows
+        # them as already attached instead of asking for them again
+        good = {n: u for n, u in app.uploads.items() if not u.problem and f"materials.{n}" not in errors}
+        _store_all(s, good)
+        s.commit()
+        kept = {n: {"name": Path(u.filename).name, "token": kept_token(request, u.reference)} for n, u in good.items()}
         return render(request, "services/form.html", ctx | {
             "values": values, "errors": errors, "committed": app.commit, "signer": app.signer,
-            "agree": app.agree}, status=422, user=user)
+            "agree": app.agree, "kept": kept}, status=422, user=user)
 
     return form_action(s, submit, lambda number: f"/services/cases/{number}?done=submitted", again,
                        errors=_check_application(ctx, app), field_of=_material_key(app.commit))

@@ -23,13 +23,15 @@ from kuaiban.platform.models import User
 COOKIE = "kuaiban_token"
 
 
-def current_user(request: Request, session: Session) -> User | None:
-    """The user whose token is in the cookie, or None (no cookie, unknown, revoked or expired token)."""
+def current_user(request: Request, session: Session, *, pending_password_ok: bool = False) -> User | None:
+    """The user whose token is in the cookie, or None (no cookie, unknown, revoked or expired token).
+    A user who must first set a new password raises ``PasswordChangeRequired`` (every page then sends them
+    to /account/password) unless ``pending_password_ok``."""
     token = request.cookies.get(COOKIE)
     if not token:
         return None
     try:
-        return auth.authenticate(session, token)
+        return auth.authenticate(session, token, pending_password_ok=pending_password_ok)
     except Unauthenticated:
         return None
 
@@ -39,7 +41,7 @@ def user_from_request(request: Request) -> User | None:
     if not request.cookies.get(COOKIE):
         return None
     with session_scope(request.app.state.engine) as session:
-        user = current_user(request, session)
+        user = current_user(request, session, pending_password_ok=True)  # only shown in the nav
         if user is not None:
             session.expunge(user)
         return user

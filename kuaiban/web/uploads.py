@@ -9,6 +9,10 @@
   ``<sha256>:<file name>`` in ``Material.reference``. A file is stored only after the submission it
   belongs to has passed every check, in its session: with the shared store it commits or rolls back
   with the case; in a directory a failed commit leaves an unreferenced file (same content, harmless).
+  One exception: a file of an accepted type chosen on a form that comes back with errors (the first
+  一件事 form, the 补交) is stored then, so the applicant need not choose it again; the 一件事 form carries
+  it as a token bound to the sign-in (``service_pages.kept_token``). If the applicant never submits, the
+  file stays unreferenced in the store (nothing purges unreferenced files yet).
   Every read checks the bytes against their hash.
 - **Downloads** (:func:`download`) are always attachments, typed by their content again (files stored
   before the check may be anything: they go out as ``application/octet-stream``), with ``nosniff``.

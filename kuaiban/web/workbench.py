@@ -44,7 +44,7 @@ ACTION_NAMES = {"submit": "提交申请", "accept": "受理", "refuse": "不予�
                 "commitment_consequence": "承诺不实的处理", "reject": "审核不通过", "lapse": "逾期未补正终止", "transfer": "转办",
                 "review": "审核", "complete": "办结", "supply": "补正材料", "case_status": "办件状态变更",
                 "verify_commitment": "核查承诺", "rate": "评价", "open_rectification": "启动差评整改",
-                "rectification": "差评整改"}
+                "rectification": "差评整改", "read_personal_data": "查阅个人信息"}
 DONE_MESSAGES = {**{k: f"已{v}。" for k, v in ACTION_NAMES.items()}, "correct": "补正通知已发出。",
                  "case_accept": "已整件受理。", "credit_repaired": "信用修复已记录。", "case_review": "已整件审核通过。", "case_complete": "已整件办结。",
                  "verified": "核查结果已记录。", "advanced": "整改进度已记录。"}

@@ -219,3 +219,89 @@ def test_a_batch_job_started_on_a_node_that_is_killed_is_finished_by_the_other(t
                 if proc is not None and proc.poll() is None:
                     proc.terminate()
                     proc.wait(10)
+
+
+def test_a_payment_batch_started_on_a_node_that_is_killed_is_finished_by_the_other_and_pays_once(tmp_path, monkeypatch):
+    """A reviewer starts a 200,000-line payment batch through node A's API; node A is killed with SIGKILL while
+    the job runs; node B, started afterwards, finds it stalled and finishes it: one batch, every due month
+    paid once, the payment file served from the shared store to the reviewer (and to no stranger)."""
+    from sqlalchemy import text
+
+    from kuaiban.db import connect
+    from kuaiban.db import session_scope as scope
+    from kuaiban.platform.personal_data import seal
+
+    rows = 200_000
+    env = {"KUAIBAN_STORAGE": "database", "KUAIBAN_JOB_STALE_SECONDS": "5", "KUAIBAN_JOB_SWEEP_SECONDS": "2",
+           "KUAIBAN_DATA_KEY": "k1:" + base64.b64encode(os.urandom(32)).decode()}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)  # the seeding below seals with the nodes' key
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
+    with fresh_pg_database("kb_payroll_failover") as url:
+        engine = connect(url)
+        with scope(engine) as s:
+            auth.create_user(s, "bj-rev", "Quiet-Lantern-47-staff", "reviewer", region="110000", display_name="测试审核")
+            auth.create_user(s, "hn-rev", "Quiet-Lantern-47-staff", "reviewer", region="430000", display_name="测试审核")
+        with engine.begin() as c:  # approved claims, one due month each (as benchmarks/programs_payroll.py)
+            c.execute(text(
+                "INSERT INTO svc_applicants (id, kind, name, id_number, id_number_hash, region, created_at) "
+                "SELECT 1000 + g, 'citizen', '测试' || g, :n, 'two-nodes-' || g, '110105', now() "
+                "FROM generate_series(1, :rows) g"),
+                {"n": seal("110101199001019028", "svc_applicants.id_number"), "rows": rows})
+            c.execute(text(
+                "INSERT INTO prog_claims (id, program, applicant_id, region, month, status, step, facts, account, "
+                "flags, monthly_fen, explanation, reasons, version, created_at) "
+                "SELECT g, 'bj_unemployment_benefit', 1000 + g, '110105', '2020-09', 'approved', 0, '{}', :a, '[]', "
+                "184300, '[]', '[]', 1, now() FROM generate_series(1, :rows) g"),
+                {"a": seal("6222000000000001", "prog_claims.account"), "rows": rows})
+            c.execute(text(
+                "INSERT INTO prog_entitlements (claim_id, applicant_id, program, region, month, amount_fen, status) "
+                "SELECT g, 1000 + g, 'bj_unemployment_benefit', '110105', '2020-09', 184300, 'due' "
+                "FROM generate_series(1, :rows) g"), {"rows": rows})
+        node_a, base_a = start_node(url, str(tmp_path / "node-a"), env)
+        node_b = None
+
+        def token(client: httpx.Client, username: str) -> dict[str, str]:
+            r = client.post("/api/auth/login", json={"username": username, "password": "Quiet-Lantern-47-staff"})
+            assert r.status_code == 200, r.text
+            return {"Authorization": f"Bearer {r.json()['token']}"}
+
+        try:
+            with httpx.Client(base_url=base_a, timeout=60) as a:
+                reviewer = token(a, "bj-rev")
+                r = a.post("/api/programs/payroll", headers=reviewer,
+                           json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2020-09"})
+                assert r.status_code == 202, r.text
+                job_id = r.json()["job"]
+                deadline = time.monotonic() + 60
+                while a.get(f"/api/programs/payroll/jobs/{job_id}", headers=reviewer).json()["state"] != "running":
+                    assert time.monotonic() < deadline
+                    time.sleep(0.05)
+            time.sleep(0.5)  # inside the batch's transaction
+            node_a.kill()
+            node_a.wait()
+            with engine.connect() as c:
+                assert c.execute(text("SELECT state FROM plat_jobs WHERE id = :i"), {"i": job_id}).scalar() == "running"
+            node_b, base_b = start_node(url, str(tmp_path / "node-b"), env)
+            with httpx.Client(base_url=base_b, timeout=60) as b:
+                reviewer = token(b, "bj-rev")
+                deadline = time.monotonic() + 180
+                while (job := b.get(f"/api/programs/payroll/jobs/{job_id}", headers=reviewer).json())["state"] in (
+                        "queued", "running"):
+                    assert time.monotonic() < deadline, job
+                    time.sleep(0.5)
+                assert job["state"] == "done" and job["lines"] == rows and job["built"] is True, job
+                assert job["attempts"] >= 2  # begun on A, run again on B
+                file = b.get(f"/api/programs/payroll/jobs/{job_id}/file", headers=reviewer)
+                assert file.status_code == 200 and file.content.decode("utf-8-sig").count("\r\n") == rows + 2
+                assert b.get(f"/api/programs/payroll/jobs/{job_id}/file", headers=token(b, "hn-rev")).status_code == 404
+            with engine.connect() as c:
+                assert c.execute(text("SELECT count(*) FROM prog_batches")).scalar() == 1
+                assert c.execute(text("SELECT count(*), count(DISTINCT (applicant_id, month)) FROM prog_payment_lines")
+                                 ).one() == (rows, rows)
+        finally:
+            for proc in (node_a, node_b):
+                if proc is not None and proc.poll() is None:
+                    proc.terminate()
+                    proc.wait(10)
+            engine.dispose()

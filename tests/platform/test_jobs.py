@@ -118,3 +118,35 @@ def test_a_job_left_running_by_a_dead_runner_is_run_again(queue):
     with queue.session() as s:
         job = s.get(jobs.Job, job_id)
         assert job.state == jobs.DONE and job.attempts == 2 and jobs.result(s, job) == b"AGAIN"
+
+
+def test_finished_queue_entries_are_pruned_a_day_after_and_the_sweep_finds_never_queued_jobs(queue):
+    """PostgreSQL: procrastinate's rows of finished entries go after a day (each run leaves one); on both
+    backends a job committed but never handed to the queue is found by the sweep's one statement."""
+    from sqlalchemy import text
+
+    job_id = run(queue, b"prune me", visitor_secret="x")
+    if queue.engine.dialect.name == "postgresql":
+        count = "SELECT count(*) FROM procrastinate_jobs WHERE args->>'job_id' = :j"
+        with queue.engine.begin() as conn:
+            assert conn.execute(text(count), {"j": job_id}).scalar() == 1
+        jobs.run_periodic(queue.engine, "prune_queue")
+        with queue.engine.begin() as conn:
+            assert conn.execute(text(count), {"j": job_id}).scalar() == 1  # finished just now: kept
+            conn.execute(text("UPDATE procrastinate_events SET at = at - interval '2 days' WHERE job_id IN "
+                              "(SELECT id FROM procrastinate_jobs WHERE args->>'job_id' = :j)"), {"j": job_id})
+        jobs.run_periodic(queue.engine, "prune_queue")
+        with queue.engine.begin() as conn:
+            assert conn.execute(text(count), {"j": job_id}).scalar() == 0
+    with queue.session() as s:
+        orphan = jobs.submit(s, KIND, b"never queued", {}, visitor_secret="x")
+        orphan.created_at = dt.datetime.now() - jobs.STALE_AFTER - dt.timedelta(seconds=5)
+    with queue.session() as s:
+        assert jobs.stalled(s, queued_only=True) == [orphan.id]
+
+
+def test_periodic_work_must_divide_a_minute_or_be_whole_minutes():
+    for bad in (0, 7, 90):
+        with pytest.raises(ValueError):
+            jobs.every("bad", bad, lambda engine: None)
+    assert "bad" not in jobs._periodic

@@ -4,6 +4,7 @@ builds the month's batch, reconciles it; a supervisor sees totals; the wrong rol
 from __future__ import annotations
 
 import re
+import time
 
 from fastapi.testclient import TestClient
 
@@ -17,6 +18,7 @@ def test_claim_decide_pay_and_count_through_the_pages(tmp_path) -> None:
     make_town(url)
     app = create_app(url)
     citizen, reviewer, supervisor = TestClient(app), TestClient(app), TestClient(app)
+    reviewer.__enter__()  # the lifespan: this node's job worker
     assert post_login(citizen, "bj-citizen", PASSWORD).status_code == 303
     assert post_login(reviewer, "bj-rev", STAFF_PASSWORD).status_code == 303
     assert post_login(supervisor, "bj-sup", STAFF_PASSWORD).status_code == 303
@@ -48,7 +50,13 @@ def test_claim_decide_pay_and_count_through_the_pages(tmp_path) -> None:
                           data={"csrf": csrf_of(staff), "program": "bj_unemployment_benefit", "region": "110000",
                                 "month": "2020-09"})
     assert built.status_code == 303
-    batch_url = built.headers["location"]
+    job_url = built.headers["location"]
+    deadline = time.monotonic() + 60
+    while "自动刷新" in (job := reviewer.get(job_url).text):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert "已生成：2 笔" in job and reviewer.get(f"{job_url}/file?format=xlsx").content[:2] == b"PK"
+    batch_url = re.search(r'href="(/programs/batches/\d+)"', job).group(1)
     batch = reviewer.get(batch_url).text
     assert "共 2 笔" in batch
     assert reviewer.get(f"{batch_url}/file?format=xlsx").content[:2] == b"PK"
@@ -64,3 +72,5 @@ def test_claim_decide_pay_and_count_through_the_pages(tmp_path) -> None:
     assert "失业保险金（北京，网上申领）" in totals and "2020-09" in totals
     assert reviewer.get("/programs/supervision").status_code == 403
     assert citizen.get("/programs/staff").status_code == 403
+    assert citizen.get(job_url).status_code == 403
+    reviewer.__exit__(None, None, None)

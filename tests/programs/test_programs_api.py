@@ -5,6 +5,7 @@ uploads a staff list and gets every row error; staff of another region see nothi
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,15 +18,28 @@ from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
 @pytest.fixture
 def api(backend_url):
     town = make_town(backend_url)
-    client = TestClient(create_app(backend_url))
+    with TestClient(create_app(backend_url)) as client:  # the lifespan runs the node's job worker
+        yield client, _login(client), town
 
+
+def _login(client):
     def login(username: str) -> dict:
         password = PASSWORD if username in ("bj-citizen", "bj-other", "hn-citizen", "hn-firm") else STAFF_PASSWORD
         r = client.post("/api/auth/login", json={"username": username, "password": password})
         assert r.status_code == 200, r.text
         return {"Authorization": f"Bearer {r.json()['token']}"}
 
-    return client, login, town
+    return login
+
+
+def finished(client, headers: dict, job: dict) -> dict:
+    """Follow a payment-batch job until a worker has finished it."""
+    deadline = time.monotonic() + 60
+    while job["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+        job = client.get(f"/api/programs/payroll/jobs/{job['job']}", headers=headers).json()
+    return job
 
 
 def test_claim_decide_pay_reconcile_and_count_through_the_api(api) -> None:
@@ -57,12 +71,23 @@ def test_claim_decide_pay_reconcile_and_count_through_the_api(api) -> None:
     assert client.post("/api/programs/payroll", headers=citizen,
                        json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2020-09"}
                        ).status_code == 403
-    batch = client.post("/api/programs/payroll", headers=reviewer,
-                        json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2020-09"}).json()
-    assert batch["lines"] == 2 and batch["built"] is True
-    again = client.post("/api/programs/payroll", headers=reviewer,
-                        json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2020-09"}).json()
+    started = client.post("/api/programs/payroll", headers=reviewer,
+                          json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2020-09"})
+    # done within the request's wait: 200 with the batch, as before the queue; a long one is 202 with the job
+    assert (started.status_code, started.json()["state"]) in ((200, "done"), (202, "queued"), (202, "running"))
+    batch = finished(client, reviewer, started.json())
+    assert batch["state"] == "done" and batch["lines"] == 2 and batch["built"] is True
+    again = finished(client, reviewer, client.post(
+        "/api/programs/payroll", headers=reviewer,
+        json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2020-09"}).json())
     assert (again["batch"], again["built"]) == (batch["batch"], False)
+    # the job's files come from the store; its owner, a supervisor of the region read them, others are told nothing
+    job_csv = client.get(f"/api/programs/payroll/jobs/{batch['job']}/file", headers=reviewer)
+    assert job_csv.status_code == 200 and batch["total"] in job_csv.content.decode("utf-8-sig")
+    assert client.get(f"/api/programs/payroll/jobs/{batch['job']}/file?format=xlsx",
+                      headers=supervisor).content[:2] == b"PK"
+    assert client.get(f"/api/programs/payroll/jobs/{batch['job']}", headers=login("hn-rev")).status_code == 404
+    assert client.get(f"/api/programs/payroll/jobs/{batch['job']}", headers=citizen).status_code == 404
 
     xlsx = client.get(f"/api/programs/batches/{batch['batch']}/file?format=xlsx", headers=reviewer)
     assert xlsx.status_code == 200

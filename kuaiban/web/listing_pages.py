@@ -1,0 +1,94 @@
+"""免申即享 pages (稳岗返还): the public 公示 list (no sign-in; units and amounts, credit codes masked, an
+objection form for signed-in users), the enterprise's own page (listed or why not; confirm the bank account
+with the commitment, or decline), and the staff's lists (publish with the office's days, remind, close the
+公示, lapse the unconfirmed; the entries of their regions). A thin layer over :mod:`kuaiban.programs.listing`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, User
+from kuaiban.programs import definitions, listing
+from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text
+from kuaiban.web.templating import render
+
+router = APIRouter(prefix="/programs", include_in_schema=False)
+Enterprise = Annotated[User, page_user((APPLICANT,), title="仅限单位", message="请以单位账号（统一社会信用代码）登录。")]
+Staff = Annotated[User, page_user((REVIEWER, SUPERVISOR), title="仅限审核或监督人员",
+                                  message="免申即享名单的公示和发放由审核或监督人员办理。")]
+
+
+def _int(value: str, default: int | None = None) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else default
+
+
+@router.get("/listing/{code}", response_class=HTMLResponse)
+def public(request: Request, s: SessionDep, user: Visitor, code: str, page: int = 1, region: str = "") -> Response:
+    page = min(max(page, 1), 1_000_000)
+    program = definitions.describe(definitions.get(code))
+    return render(request, "programs/listing_public.html",
+                  {"program": program, "list": listing.public_list(s, code, page=page, region=region or None),
+                   "region": region}, user=user)
+
+
+@router.get("/listing/{code}/mine", response_class=HTMLResponse)
+def mine(request: Request, s: SessionDep, user: Enterprise, code: str) -> Response:
+    return _mine_page(request, s, user, code, {})
+
+
+def _mine_page(request, s, user, code, errors, status=200, values=None) -> Response:
+    return render(request, "programs/listing_mine.html",
+                  {"entry": listing.mine(s, user, code), "errors": errors, "values": values or {}},
+                  status=status, user=user)
+
+
+@router.post("/listing/{code}/confirm")
+def confirm(request: Request, s: SessionDep, user: Enterprise, form: PostedForm, code: str) -> Response:
+    values = {"bank": text(form, "bank"), "account": text(form, "account")}
+    return form_action(s, lambda: listing.confirm(s, user, code, bank=values["bank"], account=values["account"],
+                                                  commitment=form.get("commitment") == "on"),
+                       f"/programs/listing/{code}/mine",
+                       lambda errs, status: _mine_page(request, s, user, code, errs, status, values))
+
+
+@router.post("/listing/{code}/decline")
+def decline(request: Request, s: SessionDep, user: Enterprise, form: PostedForm, code: str) -> Response:
+    return form_action(s, lambda: listing.decline(s, user, code, note=text(form, "note") or None),
+                       f"/programs/listing/{code}/mine",
+                       lambda errs, status: _mine_page(request, s, user, code, errs, status))
+
+
+@router.get("/listings", response_class=HTMLResponse)
+def runs(request: Request, s: SessionDep, user: Staff) -> Response:
+    return _runs_page(request, s, user, {})
+
+
+def _runs_page(request, s, user, errors, status=200) -> Response:
+    return render(request, "programs/listings.html", {"runs": listing.runs(s, user), "errors": errors},
+                  status=status, user=user)
+
+
+@router.get("/listings/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, s: SessionDep, user: Staff, run_id: int, page: int = 1, show: str = "") -> Response:
+    page = min(max(page, 1), 1_000_000)
+    eligible = {"listed": True, "refused": False}.get(show)
+    return render(request, "programs/listing_run.html",
+                  {"run": listing.entries(s, user, run_id, eligible=eligible, page=page), "show": show}, user=user)
+
+
+@router.post("/listings/{run_id}/{action}")
+def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, run_id: int, action: str) -> Response:
+    actions = {
+        "publish": lambda: listing.publish(s, user, run_id, publicity_days=_int(text(form, "publicity_days")),
+                                           confirm_working_days=_int(text(form, "confirm_working_days"))),
+        "remind": lambda: listing.remind(s, user, run_id),
+        "close": lambda: listing.close(s, user, run_id),
+        "lapse": lambda: listing.lapse(s, user, run_id),
+    }
+    if action not in actions:
+        return _runs_page(request, s, user, {"action": "没有这项操作"}, 404)
+    return form_action(s, actions[action], "/programs/listings",
+                       lambda errs, status: _runs_page(request, s, user, errs, status))
