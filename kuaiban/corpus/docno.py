@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 
-import cn2an
-
 _OPEN = "〔[﹝【(（［"
 _CLOSE = "〕]﹞】)）］"
 _CJK = r"\u4e00-\u9fff"
@@ -60,7 +58,9 @@ def _to_int(num: str) -> int:
     num = _digits(num)
     if num.isdigit():
         return int(num)
-    return int(cn2an.cn2an(num.replace("〇", "零"), "smart"))
+    from kuaiban.corpus.text import cn_int
+
+    return cn_int(num)
 
 
 def _clean_prefix(prefix: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, as_completed
 from pathlib import Path
 
 from kuaiban.corpus.compilations import compilation_for, read_lines
@@ -89,14 +90,36 @@ def compilation_files(directory: Path) -> list[Path]:
     return files
 
 
+def submit_parsing(directory: Path, pool: Executor) -> dict[Future, Path]:
+    """Start parsing every compilation of ``directory`` on ``pool``, largest file first."""
+    return {pool.submit(parse_compilation, path): path
+            for path in sorted(compilation_files(directory), key=lambda f: -f.stat().st_size)}
+
+
 def parse_corpus(
-    directory: Path, on_file: Callable[[Path, int], None] | None = None
+    directory: Path, on_file: Callable[[Path, int], None] | None = None, pool: Executor | None = None,
+    started: dict[Future, Path] | None = None,
 ) -> list[ParsedDocument]:
-    """All compilations in ``directory``, merged across files."""
-    docs: list[ParsedDocument] = []
-    for path in compilation_files(directory):
-        parsed = parse_compilation(path)
-        docs.extend(parsed)
-        if on_file:
-            on_file(path, len(parsed))
-    return merge(docs)
+    """All compilations in ``directory``, merged across files (in file order, whatever the pool).
+
+    With ``pool`` (a process pool: the ingest's) the files are parsed in parallel, largest first;
+    ``started`` is what :func:`submit_parsing` already started for the same directory."""
+    files = compilation_files(directory)
+    if started is not None and sorted(started.values()) != files:
+        started = None  # the directory changed since: parse it as it is now
+    if len(files) < 2 and started is None:
+        pool = None  # one file: nothing to share out
+    if pool is None and started is None:
+        parsed = {}
+        for path in files:
+            parsed[path] = parse_compilation(path)
+            if on_file:
+                on_file(path, len(parsed[path]))
+    else:
+        jobs = started if started is not None else submit_parsing(directory, pool)
+        parsed = {}
+        for job in as_completed(jobs):
+            parsed[jobs[job]] = job.result()
+            if on_file:
+                on_file(jobs[job], len(parsed[jobs[job]]))
+    return merge(doc for path in files for doc in parsed[path])

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import cn2an
-
 CN_DIGITS = "零〇一二三四五六七八九十百千两"
 
 # 2020年6月8日, 2020 年 6 月 8 日, 二〇二〇年四月二十一日
@@ -34,13 +32,51 @@ _SMALL_CN = {
 }
 
 
+_DIGIT = {"零": 0, "〇": 0, "两": 2, **{d: i + 1 for i, d in enumerate(_ONES)}}
+_UNIT = {"十": 10, "百": 100, "千": 1000}
+_PLAIN_CN = re.compile(r"[零〇两一二三四五六七八九十百千]+")
+
+
+def _plain_cn(s: str) -> int | None:
+    """一百零三, 二千零二十, 两百 (a number below 10,000 written with units) or 一〇三 (digit by digit);
+    None for anything else (cn2an reads it)."""
+    if not _PLAIN_CN.fullmatch(s):
+        return None
+    if len(s) > 1 and not any(ch in _UNIT for ch in s):  # 二〇二〇, 一〇三: read digit by digit
+        return int("".join(str(_DIGIT[ch]) for ch in s))
+    total, digit, last_unit, zero = 0, None, 10_000, False
+    for ch in s:
+        if ch in _UNIT:
+            unit = _UNIT[ch]
+            if unit >= last_unit:
+                return None
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        elif _DIGIT[ch] == 0:
+            if digit is not None:
+                return None
+            zero = True  # 一百零三: the zero only says a place is empty
+        elif digit is not None:
+            return None  # 二三: digits in a row are a year or a code, not this form
+        else:
+            digit = _DIGIT[ch]
+    if digit is not None and 10 < last_unit < 10_000 and not zero:
+        return None  # 一百一 means 110 in speech: left to cn2an
+    return total + (digit or 0)
+
+
 def cn_int(s: str) -> int:
-    """Chinese or Arabic numeral string to int: ``'七十九'`` → 79, ``'7 9'`` → 79."""
+    """Chinese or Arabic numeral string to int: ``'七十九'`` → 79, ``'7 9'`` → 79, ``'一百零三'`` → 103."""
     s = re.sub(r"\s+", "", s)
     if s.isdigit():
         return int(s)
     if s in _SMALL_CN:
         return _SMALL_CN[s]
+    plain = _plain_cn(s)
+    if plain is not None:
+        return plain
+    import cn2an  # loaded on first use: it costs a second of start-up, most numbers never need it
+
     return int(cn2an.cn2an(s.replace("〇", "零"), "smart"))
 
 

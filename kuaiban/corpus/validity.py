@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -165,8 +166,17 @@ def _matches(entry: ListedEntry, docs: list[ParsedDocument], by_no: dict[str, li
 def _close(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > max(len(a), len(b)) * 0.15:
         return False
+    # a cheaper upper bound of quick_ratio first: characters of one title the other lacks cannot match
+    chars = _chars(b)
+    if 2 * (len(a) - sum(ch not in chars for ch in a)) < 0.92 * (len(a) + len(b)):
+        return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return matcher.quick_ratio() >= 0.92 and matcher.ratio() >= 0.92
+
+
+@functools.lru_cache(maxsize=4096)
+def _chars(text: str) -> frozenset[str]:
+    return frozenset(text)
 
 
 def _stream(doc: ParsedDocument) -> Iterator[tuple[str, int]]:

@@ -54,9 +54,16 @@ def _find(session: Session, source: Clause) -> Document | None:
     plain = re.sub(r"（[^（）]*）$", "", source.doc_no).strip("《》 ")
     for ref in dict.fromkeys((source.doc_no, plain)):
         try:
-            return queries.find_document(session, ref)
+            found = queries.find_documents(session, ref)
         except queries.NotFound:
             continue
+        # one 文号 on two documents (京人社发[2020]8号): the one printed where the clause's lines are
+        first = source.lines[0] if source.lines else None
+        for doc in found:
+            if any(s.file == source.file and first is not None and s.start_line <= first <= s.end_line
+                   for s in doc.sources):
+                return doc
+        return found[0]
     title = plain  # sources without a 文号 carry the title
     if not title:
         return None

@@ -49,8 +49,9 @@ def ingest_cmd(
     """解析汇编并建立或更新法规库（可重复执行，不会重复入库；同一数据库同时只运行一个导入）。"""
     from sqlalchemy.exc import OperationalError
 
+    from kuaiban.corpus.pipeline import submit_parsing
     from kuaiban.db import make_engine
-    from kuaiban.library.ingest import ingest
+    from kuaiban.library.ingest import ingest, worker_pool
     from kuaiban.library.ingest_lock import IngestBusy, ingest_lock
 
     directory = directory or COMPILATIONS
@@ -61,9 +62,12 @@ def ingest_cmd(
             print("另一个法规库导入正在进行，等待其结束……", file=sys.stderr)
             waiting[0] = True
 
-    with user_errors():
+    with user_errors(), worker_pool() as pool:
         if not directory.is_dir():
             raise ValueError(f"汇编目录不存在或不可读：{directory}")
+        # the workers parse the files while this process migrates the database (not when the ingest may
+        # have nothing to do)
+        started = submit_parsing(directory, pool) if pool is not None and not if_needed else None
         bare = make_engine(db)  # not migrated yet: the lock also covers a fresh database's first migration
         try:
             with ingest_lock(bare, wait=not no_wait, on_wait=on_wait):
@@ -83,7 +87,7 @@ def ingest_cmd(
 
             try:
                 report = ingest(engine, directory, if_needed=if_needed, progress=progress, wait=not no_wait,
-                                on_wait=on_wait)
+                                on_wait=on_wait, pool=pool, started=started)
             except IngestBusy as exc:
                 raise fail(str(exc)) from None
             except OperationalError as exc:  # e.g. SQLite "database is locked" by another writer
@@ -163,6 +167,8 @@ def show_cmd(
     basis = out["status_basis"]
     print(f"效力依据：{basis['note']}" + (f"——{basis['doc_no'] or ''}{basis['article'] or ''}“{basis['quote']}”"
                                          f"（{basis['source']}）" if basis["quote"] else ""))
+    for other in out["same_doc_no"]:
+        print(f"同一文号另有：{other['title']}（编号 {other['id']}）")
     print()
     for p in out["paragraphs"]:
         print(p["text"])

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +41,9 @@ from kuaiban.library.models import (
     UnitRow,
     ValidityListing,
 )
-from kuaiban.library.tokenize import tokenize_many
+from kuaiban.library.tokenize import tokenize_later, tokenize_many
 
+WORKERS = 4  # processes for parsing and segmentation, at most one per core (KUAIBAN_INGEST_WORKERS overrides)
 PASSAGE_CHARS = 500
 HEADING_CHARS = 40  # a numbered part no longer than this, with parts under it, is their heading
 FINGERPRINT_KEY = "ingest_fingerprint"
@@ -198,10 +203,18 @@ def _child_rows(doc: ParsedDocument, doc_id: int) -> dict[type, list[dict]]:
     }
 
 
-def _unique(texts: list[str]) -> tuple[list[str], list[list[str]]]:
-    """The distinct texts and their tokens."""
-    distinct = list(dict.fromkeys(texts))
-    return distinct, tokenize_many(distinct)
+@contextmanager
+def worker_pool() -> Iterator[Executor | None]:
+    """Worker processes for parsing and segmentation (one per core, at most :data:`WORKERS`), started by
+    fork so they share what is already loaded; none on one core or where fork is missing."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = os.environ.get("KUAIBAN_INGEST_WORKERS", "")
+    workers = min(int(wanted) if wanted.isdigit() else WORKERS, cores)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
 
 
 def _citations(doc: ParsedDocument, known_nos: dict[str, int], known_titles: dict[str, int]):
@@ -246,16 +259,18 @@ def _store_listings(session: Session, docs: list[ParsedDocument], rows: list[Doc
 
 
 def ingest(engine: Engine, directory: Path, *, if_needed: bool = False, progress: Progress | None = None,
-           wait: bool = True, on_wait: Callable[[], None] | None = None) -> IngestReport:
+           wait: bool = True, on_wait: Callable[[], None] | None = None, pool: Executor | None = None,
+           started: dict | None = None) -> IngestReport:
     """Parse every compilation in ``directory`` and store the result in one transaction.
 
     One ingest at a time per database (:mod:`kuaiban.library.ingest_lock`): another one running makes
     this wait (``on_wait`` is called once) or, with ``wait=False``, raise ``IngestBusy``."""
     with ingest_lock(engine, wait=wait, on_wait=on_wait):
-        return _ingest(engine, directory, if_needed=if_needed, progress=progress)
+        return _ingest(engine, directory, if_needed=if_needed, progress=progress, pool=pool, started=started)
 
 
-def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progress | None) -> IngestReport:
+def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progress | None,
+            pool: Executor | None = None, started: dict | None = None) -> IngestReport:
     files = compilation_files(directory)
     report = IngestReport(files=[f.name for f in files])
     fp = fingerprint(files)
@@ -270,14 +285,22 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
         if progress:
             progress("parse", files.index(path) + 1, len(files))
 
-    docs = parse_corpus(directory, on_file=on_file)
-    records = standing.standings(docs)
-    passages = [build_passages(doc) for doc in docs]
-    flat = [p for ps in passages for p in ps]
-    # a part's context (its parents' headings) repeats for each sibling: segment each heading once
-    contexts = dict(zip(*_unique([p["context"] for p in flat]), strict=True))
-    tokens = [contexts[p["context"]] + own for p, own in zip(flat, tokenize_many([p["text"] for p in flat]),
-                                                             strict=True)]
+    with nullcontext(pool) if pool is not None else worker_pool() as pool:
+        docs = parse_corpus(directory, on_file=on_file, pool=pool, started=started)
+        passages = [build_passages(doc) for doc in docs]
+        flat = [p for ps in passages for p in ps]
+        # a part's context (its parents' headings) repeats for each sibling: segment each heading once
+        distinct = list(dict.fromkeys(p["context"] for p in flat))
+        texts = [p["text"] for p in flat] + distinct
+        if pool is None:
+            segmented = tokenize_many(texts)
+            records = standing.standings(docs)
+        else:  # the workers segment while this process reads the documents' periods
+            wait = tokenize_later(texts, pool)
+            records = standing.standings(docs)
+            segmented = wait()
+    contexts = dict(zip(distinct, segmented[len(flat):], strict=True))
+    tokens = [contexts[p["context"]] + own for p, own in zip(flat, segmented[:len(flat)], strict=True)]
     names = set(report.files)
     today = dt.date.today()
 
@@ -309,7 +332,10 @@ def _ingest(engine: Engine, directory: Path, *, if_needed: bool, progress: Progr
         for model in (Passage, DocumentSource, ArticleRow, UnitRow, AttachmentRow, TableRow):
             session.execute(delete(model).where(model.document_id.in_(ids)))
         session.execute(delete(Link).where(Link.from_id.in_(ids)))
-        known_nos = {r.doc_no: r.id for r in rows if r.doc_no}
+        known_nos: dict[str, int] = {}
+        for r in rows:  # one 文号 on two documents (京人社发[2020]8号): a citation of it goes to the first
+            if r.doc_no:
+                known_nos.setdefault(r.doc_no, r.id)
         known_titles = {title_key(r.title): r.id for r in rows}
         children: dict[type, list[dict]] = {m: [] for m in (DocumentSource, ArticleRow, UnitRow, AttachmentRow,
                                                              TableRow, Passage, Link)}

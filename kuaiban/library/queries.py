@@ -33,6 +33,24 @@ def find_document(session: Session, ref: str) -> Document:
     return doc
 
 
+def find_documents(session: Session, ref: str) -> list[Document]:
+    """Every document a 文号 (or id) names, oldest id first. One 文号 can head two documents (004 prints
+    京人社发[2020]8号 on the 失业保险金 notice and on the 失业补助金 notice): the library keeps both."""
+    first = find_document(session, ref)
+    if not first.doc_no or (ref.strip().isascii() and ref.strip().isdigit()):
+        return [first]
+    return list(session.scalars(select(Document).where(Document.doc_no == first.doc_no).order_by(Document.id)))
+
+
+def same_doc_no(session: Session, doc: Document) -> list[dict]:
+    """The other documents printed with ``doc``'s 文号 ({id, title}), usually none."""
+    if not doc.doc_no:
+        return []
+    rows = session.execute(select(Document.id, Document.title)
+                           .where(Document.doc_no == doc.doc_no, Document.id != doc.id).order_by(Document.id))
+    return [{"id": i, "title": t} for i, t in rows]
+
+
 def find_article(doc: Document, number: int, attachment: str | None = None) -> ArticleRow:
     """第N条 of the main text, or of an attachment when ``attachment`` names one
     (or when only attachments have such an article)."""
@@ -171,6 +189,7 @@ def detail(session: Session, doc: Document, day: dt.date | None = None) -> dict:
             ],
             "cited_by": [{"document_id": i, "doc_no": n, "title": t} for i, n, t in cited_by],
             "listings": [{"basis": v.basis, "status": v.status, "title": v.title} for v in listings],
+            "same_doc_no": same_doc_no(session, doc),
         }
     )
     return out

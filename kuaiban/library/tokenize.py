@@ -19,6 +19,8 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
+from concurrent.futures import Executor
 
 import jieba_fast_dat as jieba
 
@@ -101,7 +103,26 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def tokenize_many(texts: list[str]) -> list[list[str]]:
-    """:func:`tokenize` of each text, in order (the ingest's one call for the whole corpus)."""
+def tokenize_many(texts: list[str], pool: Executor | None = None) -> list[list[str]]:
+    """:func:`tokenize` of each text, in order (the ingest's one call for the whole corpus); with a
+    process ``pool``, in chunks across its workers (the same function: the same tokens)."""
+    if pool is None or len(texts) < 2 * _CHUNK:
+        _get_segmenter()
+        return [tokenize(t) for t in texts]
+    chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+    return [tokens for part in pool.map(_tokenize_chunk, chunks) for tokens in part]
+
+
+_CHUNK = 1000  # texts per job of a pool
+
+
+def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
     _get_segmenter()
     return [tokenize(t) for t in texts]
+
+
+def tokenize_later(texts: list[str], pool: Executor) -> Callable[[], list[list[str]]]:
+    """Start :func:`tokenize_many` of ``texts`` on ``pool``; the returned function waits for the tokens."""
+    jobs = [pool.submit(_tokenize_chunk, texts[i:i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+    return lambda: [tokens for job in jobs for tokens in job.result()]
+

@@ -31,7 +31,7 @@ EXPECTED = [
     (1929, "京人社保字〔2020〕68号", "关于合并申报2020年度“五险一金”缴费工资有关问题的通知"),
     (2295, "京人社毕发〔2020〕5号", "《关于应对新冠肺炎疫情影响促进高校毕业生就业工作的若干措施》的通知"),
     (2442, "京人社发〔2020〕8号", "关于调整失业保险金发放标准的通告"),
-    (2540, None, "关于做好阶段性失业补助金和临时生活补助申领发放工作的通知"),
+    (2540, "京人社发〔2020〕8号", "关于做好阶段性失业补助金和临时生活补助申领发放工作的通知"),
     (2746, "沪府规〔2020〕10号", "关于进一步做好稳就业促发展工作的实施意见"),
     (3099, None, "本市延长阶段性减免企业社会保险费政策实施期限"),
     (3146, None, "关于本市人社领域涉及2019年度城镇单位就业人员平均工资相关事项的说明"),
@@ -114,12 +114,12 @@ def test_title_split_over_a_page_start_line():
     assert doc.source.start_line == 3753
 
 
-def test_one_number_printed_on_two_notices_stays_on_the_first():
-    # the notices at lines 2442 and 2540 both print 京人社发[2020]8号; the merge folds by 文号,
-    # so only the first keeps it (the text does not say which one is wrong)
+def test_one_number_printed_on_two_notices_stays_on_both():
+    # the notices at lines 2442 and 2540 both print 京人社发[2020]8号; both keep it (the merge tells
+    # them apart by title, tests/library/test_store.py)
     assert by_line(2442).doc_no == "京人社发〔2020〕8号"
     assert by_line(2442).title == "关于调整失业保险金发放标准的通告"
-    assert by_line(2540).doc_no is None
+    assert by_line(2540).doc_no == "京人社发〔2020〕8号"
     assert by_line(2540).title == "关于做好阶段性失业补助金和临时生活补助申领发放工作的通知"
 
 

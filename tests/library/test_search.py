@@ -320,3 +320,24 @@ def test_real_hits_cite_lines_that_hold_the_matched_words(library_index):
             marked = re.findall(r"<mark>(.*?)</mark>", hit.snippet)
             assert marked, (query, hit.snippet)
             assert any(re.sub(r"\s+", "", m) in span for m in marked), (query, hit)
+
+
+def test_everyday_words_come_from_the_tuning_set_and_land_on_printed_terms(index):
+    """The session-5 everyday words were written from data/eval/everyday.yaml (the tuning set), never from
+    the held-out data/eval/everyday2.yaml; each translates into a term the library prints."""
+    import yaml
+
+    from kuaiban.library.search import EVERYDAY_PHRASES, EVERYDAY_SYNONYMS
+
+    root = Path(__file__).resolve().parents[2] / "data" / "eval"
+    tuning = [q["question"] for q in yaml.safe_load((root / "everyday.yaml").read_text())["questions"]]
+    for word, alternatives in {**EVERYDAY_SYNONYMS, **EVERYDAY_PHRASES}.items():
+        assert any(word in q for q in tuning), word
+        assert alternatives and all(len(a) >= 2 for a in alternatives), word
+
+
+def test_a_passage_hit_is_ranked_with_its_document(index):
+    # 最少 (everyday) → 最低 / 最低工资: the part of the 最低工资 notice that prints the figure comes first
+    hits = index.search("老板一个月最少得给我开多少钱", limit=3, per_document=False)
+    assert hits[0].doc_no == "渝人社发〔2021〕52号"
+    assert any(h.source["start_line"] == 16963 and "<mark>最低" in h.snippet for h in hits[:2])

@@ -124,3 +124,26 @@ def test_malformed_or_unsupported_urls_are_refused(url):
 def test_unreachable_postgres_is_a_clear_error():
     with pytest.raises(DatabaseError, match="无法连接数据库"):
         connect("postgresql+psycopg://postgres@127.0.0.1:1/none")
+
+
+def test_one_doc_no_on_two_notices_gives_two_records_both_found_and_cited(backend_url, small_corpus):
+    """004 prints 京人社发[2020]8号 on the 失业保险金 standards (004:2442) and on the 失业补助金 notice
+    (004:2540): both are documents, a 文号 lookup shows both, and each clause resolves to its own."""
+    from kuaiban.library.clause_links import resolve
+    from kuaiban.library.queries import find_documents
+    from kuaiban.library.search import SearchIndex
+    from kuaiban.platform.citations import clause
+
+    engine = connect(backend_url)
+    ingest(engine, small_corpus)
+    with session_scope(engine) as s:
+        both = find_documents(s, "京人社发[2020]8号")
+        assert [d.title for d in both] == ["关于调整失业保险金发放标准的通告",
+                                           "关于做好阶段性失业补助金和临时生活补助申领发放工作的通知"]
+        assert len({d.key for d in both}) == 2 and all(d.doc_no == "京人社发〔2020〕8号" for d in both)
+        assert detail(s, both[0])["same_doc_no"] == [{"id": both[1].id, "title": both[1].title}]
+        standard, relief = resolve(s, clause("bj_ub_1_5")), resolve(s, clause("bj8_us_standard"))
+        assert standard.url.startswith(f"/library/doc/{both[0].id}#")
+        assert relief.url.startswith(f"/library/doc/{both[1].id}#")
+        hits = SearchIndex.build(s).search("京人社发[2020]8号", limit=5)
+    assert {h.document_id for h in hits[:2]} == {both[0].id, both[1].id}

@@ -345,7 +345,6 @@ def parse_pdf(
     starts = find_starts(cl, region_headers, full_width)
     order = sorted(starts)
     docs: list[RawDocument] = []
-    seen_numbers: set[str] = set()
     for n, s in enumerate(order):
         stop = order[n + 1] if n + 1 < len(order) else len(cl)
         # a jurisdiction header just before the next document is not part of this one
@@ -358,13 +357,9 @@ def parse_pdf(
         if k < stop and docno_of_line(cl[k].text):
             doc_no = docno_of_line(cl[k].text)
             k += 1
-            # One 文号 printed on two different documents (court: 京人社发[2020]8号 heads both
-            # the 失业保险金 notice and the 失业补助金 notice). The merge would fold them into
-            # one, so only the first keeps it; the text does not say which one is right.
-            if doc_no in seen_numbers:
-                doc_no = None
-            elif doc_no:
-                seen_numbers.add(doc_no)
+            # One 文号 can head two different documents (court: 京人社发[2020]8号 heads both the
+            # 失业保险金 notice and the 失业补助金 notice): both keep it; the merge tells them apart by
+            # title (kuaiban.corpus.pipeline.merge), so the library holds two records with that number.
         raw = split_run_in_articles(join_wrapped(cl[k:stop], full_width))
         issuers, date, date_index = signature(raw)
         paragraphs = to_paragraphs(raw, measures_headings(raw, date_index))
