@@ -513,6 +513,22 @@ def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | Non
 # ---------------------------------------------------------------- reading
 
 
+EVENT_NAMES = {"received": "收到申领", "publicity": "公示", "decision": "审核决定", "resume": "恢复发放",
+               "confirmation": "单位确认"}
+OUTCOME_NAMES = {"received": "", "passed": "通过", "refused": "不通过", "approved": "通过", "started": "开始",
+                 "ended": "期满", "stopped": "停发", "suspended": "暂停", "confirmed": "已确认收款账户",
+                 "declined": "放弃"}
+
+
+def _step_name(program: Program, code: str) -> str:
+    """A history row's step as the claimant reads it (never the engine's code)."""
+    if code.startswith("stop:"):
+        rule = program.stop_rule(code.removeprefix("stop:"))
+        return f"停发（{rule.label}）" if rule else "停发"
+    step = next((s for s in program.steps if s.code == code), None)
+    return step.name if step else EVENT_NAMES.get(code, "办理")
+
+
 def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[str, Any]:
     program = definitions.get(claim.program)
     events = session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id))
@@ -526,7 +542,9 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         "monthly": claim.monthly_fen / 100 if claim.monthly_fen is not None else None,
         "explanation": claim.explanation, "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
         "version": claim.version, "created_at": claim.created_at, "decided_at": claim.decided_at,
-        "history": [{"step": e.step, "outcome": e.outcome, "note": e.note, "at": e.at} for e in events],
+        "history": [{"step": e.step, "outcome": e.outcome, "note": e.note, "at": e.at,
+                     "step_name": _step_name(program, e.step), "outcome_name": OUTCOME_NAMES.get(e.outcome, "")}
+                    for e in events],
         "schedule": [{"month": e.month, "amount": e.amount_fen / 100, "status": e.status} for e in schedule],
     }
     if staff:

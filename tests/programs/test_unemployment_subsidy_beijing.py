@@ -89,3 +89,14 @@ def test_a_register_that_cannot_answer_sends_the_claim_to_a_reviewer_instead(sql
         assert claims.queue(s, town.window) == []
         approved = claims.act(s, town.reviewer, claim.id, outcome="pass", note="已人工核查待遇发放记录")
         assert approved.status == "approved"
+
+
+def test_the_history_reads_in_chinese_never_the_engines_codes(sqlite_town) -> None:
+    town = sqlite_town
+    _registers(town, town.citizen_number)
+    claim = submit(town)
+    with town.session() as s:
+        claims.stop(s, town.reviewer, claim.id, rule="reemployed", month="2020-09")
+        history = claims.claim_dict(s, s.get(type(claim), claim.id))["history"]
+    assert [(h["step_name"], h["outcome_name"]) for h in history] == [
+        ("收到申领", ""), ("系统自动比对审核", "通过"), ("审核决定", "通过"), ("停发（重新缴纳失业保险费）", "停发")]
