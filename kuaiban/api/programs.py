@@ -291,7 +291,9 @@ PAYROLL_WAIT = 10.0  # seconds the request waits for the worker: a month's batch
 @router.post("/payroll", summary="生成（或返回已有的）当月发放批次（后台任务）",
              responses={202: {"description": "批次较大、尚未生成完毕：返回任务，凭 job 查询进度"}})
 def build_payroll(body: PayrollIn, request: Request, response: Response, session: SessionDep,
-                  user: UserDep) -> dict[str, Any]:
+                  user: UserDep, wait: Annotated[float, Query(ge=0, le=PAYROLL_WAIT,
+                                                              description="最多等待秒数（0：立即返回任务）")]
+                  = PAYROLL_WAIT) -> dict[str, Any]:
     """The request is checked now; a worker of the job queue builds the batch and its files. If it is done
     within a few seconds the answer is 200 with the batch (as before the queue: ``batch``, ``lines``,
     ``total``, ``built`` …, plus the job's fields), a failure 409 with its reason; otherwise 202 with the job,
@@ -299,7 +301,7 @@ def build_payroll(body: PayrollIn, request: Request, response: Response, session
     job = payroll.start_job(session, user, body.program, body.region, body.month)
     session.commit()  # committed before the queue may hand it to a worker
     jobs.start(request.app.state.engine, job.id)
-    deadline = time.monotonic() + PAYROLL_WAIT
+    deadline = time.monotonic() + wait
     while job.state in ("queued", "running") and time.monotonic() < deadline:
         time.sleep(0.05)
         session.expire_all()

@@ -269,7 +269,7 @@ def test_a_payment_batch_started_on_a_node_that_is_killed_is_finished_by_the_oth
         try:
             with httpx.Client(base_url=base_a, timeout=60) as a:
                 reviewer = token(a, "bj-rev")
-                r = a.post("/api/programs/payroll", headers=reviewer,
+                r = a.post("/api/programs/payroll?wait=0", headers=reviewer,  # answer at once with the job
                            json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2020-09"})
                 assert r.status_code == 202, r.text
                 job_id = r.json()["job"]
