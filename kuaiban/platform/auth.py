@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from kuaiban.db import session_scope
-from kuaiban.platform import audit, password_policy, personal_data, regions, throttle, uniqueness
+from kuaiban.platform import audit, id_numbers, password_policy, personal_data, regions, throttle, uniqueness
 from kuaiban.platform.errors import (
     Conflict,
     Forbidden,
@@ -125,15 +125,19 @@ def checked_id_number(kind: str, number: str) -> str:
     """A citizen's 公民身份号码 (GB 11643: 18 characters, birth date, check digit) or an enterprise's
     统一社会信用代码 (GB 32100: 18 characters, check character), compacted; Invalid naming ``id_number``."""
     from stdnum import exceptions
-    from stdnum.cn import ric, uscc
+    from stdnum.cn import uscc
 
-    module, what = (ric, "公民身份号码") if kind == "citizen" else (uscc, "统一社会信用代码")
+    if kind == "citizen":
+        try:
+            return id_numbers.checked_citizen_id(number)
+        except ValueError as problem:
+            raise Invalid(f"公民身份号码{problem}", "id_number") from None
     try:
-        return module.validate(number)
+        return uscc.validate(number)
     except exceptions.InvalidChecksum:
-        raise Invalid(f"{what}校验位不正确", "id_number") from None
+        raise Invalid("统一社会信用代码校验位不正确", "id_number") from None
     except exceptions.ValidationError:
-        raise Invalid(f"{what}格式不正确（应为 18 位）", "id_number") from None
+        raise Invalid("统一社会信用代码格式不正确（应为 18 位数字或大写字母）", "id_number") from None
 
 
 def create_applicant(session: Session, kind: str, name: str, *, id_number: str | None = None,

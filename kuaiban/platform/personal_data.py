@@ -159,7 +159,7 @@ def _load() -> KeyRing:
 
 
 _lock = threading.Lock()
-_cached: tuple[KeyRing, int | None] | None = None  # the keys and, for a key file, its mtime when read
+_cached: tuple[KeyRing, int | None, str] | None = None  # the keys, a key file's mtime when read, the env value
 
 
 def _file_stamp(ring: KeyRing) -> int | None:
@@ -173,14 +173,17 @@ def _file_stamp(ring: KeyRing) -> int | None:
 
 def keyring() -> KeyRing:
     """The keys, loaded once per process; a key file is read again when it changes, so running servers
-    pick up a key that ``kuaiban keys rotate`` adds (a changed environment needs a restart)."""
+    pick up a key that ``kuaiban keys rotate`` adds, and so is a changed ``KUAIBAN_DATA_KEY`` (an embedding
+    process or a test that sets it never keeps sealing with the keys it replaced)."""
     global _cached
     cached = _cached
+    env = os.environ.get(ENV_KEY, "")
     # a key file that vanished is not replaced by a fresh key while running: the keys in memory stay
-    if cached is None or (cached[1] is not None and _file_stamp(cached[0]) not in (cached[1], None)):
+    if (cached is None or cached[2] != env
+            or (cached[1] is not None and _file_stamp(cached[0]) not in (cached[1], None))):
         with _lock:
             ring = _load()
-            _cached = (ring, _file_stamp(ring))
+            _cached = (ring, _file_stamp(ring), env)
             return ring
     return cached[0]
 

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from typing import Any
 
+from kuaiban.platform import id_numbers
 from kuaiban.platform.errors import Invalid
 from kuaiban.platform.personal_data import lookup_hash
 
@@ -44,8 +45,6 @@ def _date(value: Any) -> dt.date | None:
 def read(data: bytes) -> list[dict[str, Any]]:
     """The list's rows, or :class:`Invalid` with every problem as ``{"field", "row", "column", "detail"}``."""
     from openpyxl import load_workbook
-    from stdnum import exceptions
-    from stdnum.cn import ric
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -78,14 +77,14 @@ def read(data: bytes) -> list[dict[str, Any]]:
         if not name:
             problem(row_number, "姓名", "不能为空")
         number = str(cell["公民身份号码"] or "").strip().upper()
-        try:
-            number = ric.validate(number)
-        except exceptions.InvalidChecksum:
-            problem(row_number, "公民身份号码", "校验位不正确")
-            number = ""
-        except exceptions.ValidationError:
-            problem(row_number, "公民身份号码", "应为18位公民身份号码" if number else "不能为空")
-            number = ""
+        if not number:
+            problem(row_number, "公民身份号码", "不能为空")
+        else:
+            try:
+                number = id_numbers.checked_citizen_id(number)
+            except ValueError as wrong:
+                problem(row_number, "公民身份号码", str(wrong))
+                number = ""
         if number:
             if number in seen:
                 problem(row_number, "公民身份号码", f"与第{seen[number]}行重复")

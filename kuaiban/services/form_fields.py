@@ -12,10 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
-from kuaiban.platform import personal_data
+from kuaiban.platform import id_numbers, personal_data
 
 MAX_LENGTH = 200
 ID_CARD = "居民身份证"
@@ -152,15 +151,8 @@ def value_error(name: str, value: object, form: dict) -> str | None:
 
 
 def citizen_id_error(name: str, number: str) -> str | None:
-    try:
-        ric.validate(number)
-    except stdnum_errors.InvalidChecksum:
-        return f"{name}校验位不正确"
-    except stdnum_errors.InvalidComponent:
-        return f"{name}中的出生日期或地区码无效"
-    except stdnum_errors.ValidationError:
-        return f"{name}应为 18 位公民身份号码"
-    return None
+    problem = id_numbers.citizen_id_problem(number.upper())
+    return f"{name}{problem}" if problem else None
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -142,3 +142,13 @@ def test_a_running_process_picks_up_a_key_added_to_the_file(keys, tmp_path):
     pd.write_key_file(path, [new, old])  # as `kuaiban keys rotate` in another process does
     sealed = pd.seal(ID, "c")
     assert sealed.startswith(f"pd1:{new.id}:") and pd.unseal(sealed, "c") == ID
+
+
+def test_a_changed_environment_key_is_used_from_the_next_call_without_a_reload(keys):
+    """A process (or a test) that sets KUAIBAN_DATA_KEY after sealing once never goes on sealing with the
+    key it replaced; setting it back brings the old key back."""
+    before = pd.keyring().current.id
+    keys.setenv(pd.ENV_KEY, _key("later", 9))
+    assert pd.seal(ID, "svc_applicants.id_number").startswith("pd1:later:")
+    keys.undo()
+    assert pd.keyring().current.id == before
