@@ -238,3 +238,11 @@ class SchoolTier(Enum):
     first_tier = "一本高校"
     second_tier = "二本高校"
     other = "独立学院、高职专科学校、技师学院、中职特殊教育学校"
+
+
+class DemonstrationLevel(Enum):
+    """创业孵化示范基地的级别."""
+
+    none = "未被评为创业孵化示范基地"
+    national = "国家级创业孵化示范基地"
+    municipal = "市级创业孵化示范基地"
