@@ -24,7 +24,7 @@ REFERENCES = (
     "hn_sis_employer_amount", "hn_sis_flexible_amount", "hn_sis_flexible_graduate", "hn_sis_graduate_2020",
     "sd_sis_employer_graduate", "sd_sis_flexible_graduate", "tj_sis_care_firms", "tj_sis_small_firms",
     "tj_sis_other_firms", "tj_sis_amount", "tj_sis_period", "tj_sis_flexible_special", "tj_sis_flexible_4050",
-    "tj_sis_flexible_period", "tj_sis_flexible_2020_extension", "tj_sis_flexible_graduate", "tj_minimum_base_2020",
+    "tj_sis_flexible_period", "tj_sis_flexible_2020_extension", "tj_sis_flexible_renewal", "tj_sis_flexible_graduate", "tj_minimum_base_2020",
 )
 FAR_FUTURE = date(9999, 12, 31)
 HARDSHIP = (SubsidyGroup.hardship, SubsidyGroup.hardship_special)
@@ -94,6 +94,14 @@ class si_months_received(Variable):
     entity = Person
     definition_period = DateUnit.ETERNITY
     label = "此前已享受社会保险补贴的月数（各单位、灵活就业累计）"
+
+
+class si_dual_hardship(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "补贴期满时同时属于低保家庭和需赡养（抚养）患重大疾病直系亲属或单亲家庭两种情形（天津）"
+    reference = ("tj_sis_flexible_renewal",)
 
 
 class si_employer_paid(Variable):
@@ -234,6 +242,12 @@ def _max_months(person, period, kind, name) -> np.ndarray:
         in_window = (expires >= to_date(leaf(kind, "extension_expired_from"))) & (
             expires <= to_date(leaf(kind, "extension_expired_until")))
         months = np.where(in_window, months + int(extension), months)
+    renewals = leaf(kind, "renewal_periods")
+    if renewals is not None:
+        # 89号 二（二）2：期满时同时属于低保家庭和（重病亲属或单亲家庭）的，可再次申请一个补贴期限（不另加2020年的延长）
+        base = int(leaf(kind, "max_months", 0))
+        dual = person("si_dual_hardship", period) & (person("si_group", period) == SubsidyGroup.hardship_special)
+        months = np.where(dual, np.maximum(months, base * (1 + int(renewals))), months)
     return months
 
 

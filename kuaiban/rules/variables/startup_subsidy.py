@@ -6,6 +6,8 @@ marked as a floor. -1 means the conditions are met but the amount is set locally
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 from openfisca_core.indexed_enums import Enum as EnumType
 from openfisca_core.periods import DateUnit
@@ -13,11 +15,12 @@ from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Person
 from kuaiban.rules.enums import BusinessKind, FounderGroup
-from kuaiban.rules.formulas import leaf, regional_nodes
+from kuaiban.rules.formulas import as_days, leaf, regional_nodes, to_date
 
 REFERENCES = ("sd_startup_6b3c", "sd_startup_migrants", "sd_startup_migrants_individual", "sd_startup_graduates",
               "tj_startup", "hn_startup_cities")
 UNKNOWN = -1.0
+NOT_GIVEN = date(9999, 12, 31)
 
 
 class su_business(Variable):
@@ -73,6 +76,15 @@ class su_advance_received(Variable):
     label = "已先行领取的一次性创业补贴（元）"
 
 
+class su_registration_date(Variable):
+    value_type = date
+    default_value = NOT_GIVEN
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "企业或个体工商户注册登记日期（未填视为2013年10月1日以后）"
+    reference = ("sd_startup_migrants", "sd_startup_migrants_individual")
+
+
 def _computed(person, period, parameters):
     region = person("region", period)
     business = person("su_business", period)
@@ -91,6 +103,10 @@ def _computed(person, period, parameters):
             if scheme is None:
                 continue
             rows = here & (business == kind)
+            registered_from = leaf(scheme, "migrant_registered_from")
+            if registered_from is not None:  # 119号：农民工首次创办的须2013年10月1日以后注册登记
+                registered = as_days(person("su_registration_date", period))
+                rows &= (founder != FounderGroup.migrant_returnee) | (registered >= to_date(registered_from))
             founders = leaf(scheme, "founders")
             if founders is not None:
                 allowed = np.zeros(person.count, dtype=bool)
@@ -125,6 +141,45 @@ def _computed(person, period, parameters):
         if per_job is not None:
             jobs = np.where(region == member, float(per_job) * person("su_jobs_created", period), jobs)
     return amount, floor, jobs
+
+
+def _registered_from(person, period, parameters) -> np.ndarray:
+    """Per row, the earliest registration day 119号 allows for a migrant founder's business ('' where none)."""
+    region = person("region", period)
+    business = person("su_business", period)
+    migrant = person("su_founder", period) == FounderGroup.migrant_returnee
+    out = np.full(person.count, "", dtype=object)
+    for member, node in regional_nodes(parameters, period.start, "startup_subsidy"):
+        for kind in BusinessKind:
+            cutoff = leaf(leaf(node, kind.name), "migrant_registered_from")
+            if cutoff is not None:
+                out = np.where((region == member) & (business == kind) & migrant, str(cutoff), out)
+    return out
+
+
+class startup_registered_from(Variable):
+    value_type = str
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "农民工首次创业须在此日以后注册登记（山东 119号；无此条件为空）"
+    reference = ("sd_startup_migrants", "sd_startup_migrants_individual")
+
+    def formula_2020_03_11(person, period, parameters):
+        return _registered_from(person, period, parameters)
+
+
+class startup_registered_too_early(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "注册登记日期早于 119号 规定的日期"
+    reference = ("sd_startup_migrants", "sd_startup_migrants_individual")
+
+    def formula_2020_03_11(person, period, parameters):
+        cutoff = person("startup_registered_from", period)
+        registered = as_days(person("su_registration_date", period))
+        dated = np.array([to_date(c) if c else np.datetime64("0001-01-01") for c in cutoff], dtype="datetime64[D]")
+        return (cutoff != "") & (registered < dated)
 
 
 class startup_subsidy(Variable):
