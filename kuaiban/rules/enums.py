@@ -246,3 +246,19 @@ class DemonstrationLevel(Enum):
     none = "未被评为创业孵化示范基地"
     national = "国家级创业孵化示范基地"
     municipal = "市级创业孵化示范基地"
+
+
+class CalculationBasePurpose(Enum):
+    """重庆 2021 年度计发基数的用途（渝人社发〔2021〕51号 一、二）."""
+
+    new_retiree = "2021年新退休人员养老待遇"
+    injury_lump_sums = "工伤保险一次性丧葬补助金、一次性工伤医疗补助金、生活护理费、一次性伤残就业补助金"
+    death_in_service = "因病或非因工死亡的在职人员"
+
+
+class RefundKind(Enum):
+    """稳岗返还的种类（人社部发〔2020〕30号 二（一））."""
+
+    general = "稳岗返还"
+    hardship_benefit = "困难企业稳岗返还（按失业保险金和参保职工人数）"
+    hardship_contributions = "困难企业稳岗返还（按应缴纳社会保险费）"

@@ -41,6 +41,8 @@ FIELDS = [
     Field("restructuring", "boolean", "兼并重组、化解产能过剩、淘汰落后产能企业（2020 湖南必填）", required=False),
     Field("blacklisted", "boolean", "被列入生态环境、市场监管“黑名单”或“失信被执行人”（2020 湖南必填）",
           required=False),
+    Field("deep_poverty_area", "boolean", "企业位于深度贫困地区（湖南 2020；名单为官方资料，汇编未给出，由使用者按名单填写）",
+          required=False),
     Field("fund_reserve_ok", "boolean", "统筹地区上年度失业保险基金滚存结余备付期限在1年以上（2021 必填；当地情况，"
           "汇编未给出）", required=False),
     Field("insured_last_year", "integer", "上年度参保职工人数", unit="person"),
@@ -101,7 +103,7 @@ def to_variables(columns: Columns, period: str) -> Columns:
         "enterprise_size": enum_codes(EnterpriseSize, columns["size"]),
         "hardship_refund_requested": columns["refund_type"] == "hardship",
     }
-    for name in ("restructuring", "blacklisted", "fund_reserve_ok", "insured_last_year", "decrease_last_year",
+    for name in ("restructuring", "blacklisted", "deep_poverty_area", "fund_reserve_ok", "insured_last_year", "decrease_last_year",
                  "claimants_last_year", "layoff_rate_cap", "contributions_last_year", *HARDSHIP_FIELDS):
         if name in columns:
             out[name] = columns[name]
@@ -136,7 +138,7 @@ def _explain_2021(values: dict[str, Any], r: dict[str, float]):
         steps.append(step(f"参保职工 {insured} 人（{num(p.small_unit_employees)} 人及以下），裁员率不高于参保职工总数的 "
                           f"{p.small_unit_layoff_rate:.0%} 即可", None, "nat_2021_refund"))
     steps.append(step(f"裁员率条件{'满足' if r['refund_layoff_test'] else '不满足'}", None, "nat_2021_refund"))
-    for name, what in (("blacklisted", "黑名单"), ("restructuring", "兼并重组等")):
+    for name, what in (("blacklisted", "黑名单"), ("restructuring", "兼并重组等"), ("deep_poverty_area", "深度贫困地区")):
         if name in values:
             steps.append(step(f"{source('nat_2021_refund').doc_no} 未规定{what}条件：所填此项未采用", None,
                               "nat_2021_refund"))
@@ -195,12 +197,17 @@ def explain(values: dict[str, Any], r: dict[str, float]):
         else:
             why = (f"不裁员或少裁员中小微企业，最高可提至{num(p.sme_share_ceiling * 100)}%：返回的是上限" if sme else
                    f"兼并重组、化解产能过剩、淘汰落后产能企业 {num(p.restructuring_share * 100)}%"
+                   if values["restructuring"] and p.restructuring_share >= p.poverty_area_share else
+                   f"深度贫困地区企业 {num(p.poverty_area_share * 100)}%（是否属深度贫困地区由使用者按官方名单填写）"
+                   if values.get("deep_poverty_area") else
+                   f"兼并重组、化解产能过剩、淘汰落后产能企业 {num(p.restructuring_share * 100)}%"
                    if values["restructuring"] else f"一般标准 {num(p.general_share * 100)}%")
             steps.append(step(f"返还比例：{why}", share, "hn_refund_general"))
             steps.append(step(f"返还金额 = 上年度实际缴纳失业保险费 {num(values['contributions_last_year'])} × {num(share)}"
                               f" = {value} 元", value, "hn_refund_general"))
-            steps.append(step(f"深度贫困地区企业返还{num(p.poverty_area_share * 100)}%的规定需深度贫困地区名单，"
-                              "汇编未给出，未计入", None, "hn_refund_poverty"))
+            if values.get("deep_poverty_area") is None:
+                steps.append(step(f"深度贫困地区企业返还{num(p.poverty_area_share * 100)}%的规定需深度贫困地区名单，"
+                                  "汇编未给出，未计入", None, "hn_refund_poverty"))
         details = {"eligible": bool(r["refund_general_eligible"]), "share": share,
                    "layoff_rate": round(r["refund_layoff_rate"], 6), "is_ceiling": ceiling}
         return value, details, steps

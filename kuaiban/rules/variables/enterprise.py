@@ -73,6 +73,14 @@ class restructuring(Variable):
     label = "兼并重组、化解产能过剩、淘汰落后产能企业"
 
 
+class deep_poverty_area(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.ETERNITY
+    label = "企业位于深度贫困地区（名单为官方资料，汇编未给出）"
+    reference = ("hn_refund_poverty",)
+
+
 class blacklisted(Variable):
     value_type = bool
     entity = Enterprise
@@ -296,6 +304,7 @@ class refund_general_share(Variable):
     def formula_2020_09(enterprise, period, parameters):
         p = parameters(period.start).stable_job_refund.hunan
         share = np.where(enterprise("restructuring", period), p.restructuring_share, p.general_share)
+        share = np.where(enterprise("deep_poverty_area", period), np.maximum(share, p.poverty_area_share), share)
         sme = np.isin(enterprise("enterprise_size", period), [s.index for s in SME]) & (
             enterprise("unit_kind", period) == UnitKind.enterprise
         )

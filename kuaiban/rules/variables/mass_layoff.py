@@ -1,4 +1,5 @@
-"""规模裁员 (天津 津人社办发〔2020〕91号 四（二）): when a layoff must be explained 30 days ahead and reported."""
+"""规模裁员: 天津 津人社办发〔2020〕91号 四（二） (explained 30 days ahead and reported); 山东 “六保三促”方案 8 (the
+same thresholds: the 企业主管部门 and the county government step in; no notice period printed)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Enterprise
-from kuaiban.rules.region_keys import by_region
+from kuaiban.rules.region_keys import by_region, optional
 
 CALCULATOR = "mass_layoff"
-REFS = ("tj_mass_layoff",)
+REFS = ("tj_mass_layoff", "sd_mass_layoff")
 
 
 class layoff_count(Variable):
@@ -53,7 +54,20 @@ class mass_layoff_city_report(Variable):
     def formula_2020_06_01(enterprise, period, parameters):
         count = enterprise("layoff_count", period)
         return by_region(enterprise, period, parameters, CALCULATOR, "min_people",
-                         lambda node: count > node.city_report_over, False)
+                         lambda node: count > optional(node, "city_report_over", np.inf), False)
+
+
+class mass_layoff_government_steps_in(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "企业主管部门和县（市、区）政府提前介入（山东）"
+    reference = ("sd_mass_layoff",)
+
+    def formula_2020_06_01(enterprise, period, parameters):
+        steps_in = enterprise("mass_layoff", period)
+        return by_region(enterprise, period, parameters, CALCULATOR, "min_people",
+                         lambda node: steps_in & bool(optional(node, "government_steps_in", False)), False)
 
 
 class mass_layoff_notice_days(Variable):
@@ -64,7 +78,8 @@ class mass_layoff_notice_days(Variable):
     reference = REFS
 
     def formula_2020_06_01(enterprise, period, parameters):
-        return by_region(enterprise, period, parameters, CALCULATOR, "min_people", lambda node: node.notice_days, 0)
+        return by_region(enterprise, period, parameters, CALCULATOR, "min_people",
+                         lambda node: optional(node, "notice_days", 0), 0)
 
 
 class mass_layoff_earliest_date(Variable):
