@@ -262,3 +262,14 @@ class RefundKind(Enum):
     general = "稳岗返还"
     hardship_benefit = "困难企业稳岗返还（按失业保险金和参保职工人数）"
     hardship_contributions = "困难企业稳岗返还（按应缴纳社会保险费）"
+
+
+class SpecialBaseKind(Enum):
+    """按人员类别规定的缴费（补贴、划入）基数（津人社局发〔2020〕12号 二（二）至（六）；渝人社发〔2021〕42号 三）."""
+
+    flexible_medical = "无雇工个体工商户和灵活就业人员的基本医疗保险费基数"
+    self_employed_subsidy = "灵活就业自谋职业人员社会保险补贴基数"
+    custody_subsidy = "托管中心中大龄灵活就业人员社会保险补贴基数"
+    unemployed_medical = "领取失业保险金人员的职工基本医疗保险和生育保险缴费基数"
+    veterans_medical = "民政代管一至六级残疾军人医疗保险、残疾军人医疗补助缴费基数"
+    retiree_account = "随用人单位参加职工医保的退休人员个人账户划入基数"
