@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=0, help="with --concurrency: the thread pool's size (default anyio's 40)")
     args = p.parse_args(argv)
     tree = args.tree.resolve()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import services_load as load  # (it puts this checkout first on sys.path: the tree goes before it)
+
     sys.path.insert(0, str(tree))
     os.environ["KUAIBAN_JOB_WORKER"] = "0"
 
@@ -78,9 +81,6 @@ def main(argv: list[str] | None = None) -> int:
 
     import psycopg
     from sqlalchemy import event
-
-    sys.path.insert(1, str(ROOT / "benchmarks"))
-    import services_load as load
 
     admin_dsn = args.pg.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
     name = f"kuaiban_prof_{uuid.uuid4().hex[:8]}"
@@ -104,10 +104,31 @@ def main(argv: list[str] | None = None) -> int:
         with session_scope(engine) as s:
             token, _ = auth.login(s, "bench-0", load.PASSWORD)
         statements = [0]
+        trips = [0]  # round trips to PostgreSQL: statements, BEGIN, COMMIT and pings (executemany: one)
+        from psycopg.pq import TransactionStatus
+
+        def _in_transaction(conn) -> bool:
+            return conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE
 
         @event.listens_for(engine, "before_cursor_execute")
-        def _count(*_a):
+        def _count(conn, *_a):
             statements[0] += 1
+            trips[0] += 1
+            if not conn.connection.dbapi_connection.autocommit and not _in_transaction(conn):
+                trips[0] += 1  # psycopg sends BEGIN first, a round trip of its own
+
+        @event.listens_for(engine, "rollback")
+        @event.listens_for(engine, "commit")
+        def _end(conn):
+            trips[0] += _in_transaction(conn)
+
+        real_ping = engine.dialect.do_ping
+
+        def _ping(dbapi_conn):
+            trips[0] += 1
+            return real_ping(dbapi_conn)
+
+        engine.dialect.do_ping = _ping
 
         client = Asgi(app, token)
         body = _json.dumps({"bundle": "企业招用员工", "form": load.FORM, "materials": load.MATERIALS},
@@ -148,11 +169,13 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(20):  # warm-up: pools, caches, compiled statements
             for job in kinds.values():
                 loop.run_until_complete(job())
-        result: dict = {"tree": str(tree), "load_average": [round(x, 2) for x in os.getloadavg()]}
+        import kuaiban
+
+        result: dict = {"tree": str(Path(kuaiban.__file__).parent.parent), "load_average": [round(x, 2) for x in os.getloadavg()]}
         for kind, job in kinds.items():
             if args.only and kind != args.only:
                 continue
-            statements[0] = 0
+            statements[0] = trips[0] = 0
             prof = cProfile.Profile()
             reps = 20
             prof.enable()
@@ -161,12 +184,12 @@ def main(argv: list[str] | None = None) -> int:
             prof.disable()
             stats = pstats.Stats(prof)
             calls = stats.total_calls / reps
-            stmts = statements[0] / reps
+            stmts, round_trips = statements[0] / reps, trips[0] / reps
             t0 = time.process_time()
             for _ in range(args.n):
                 loop.run_until_complete(job())
             cpu = (time.process_time() - t0) / args.n * 1000
-            result[kind] = {"statements": stmts, "python_calls": round(calls), "process_cpu_ms": round(cpu, 3)}
+            result[kind] = {"statements": stmts, "round_trips": round_trips, "python_calls": round(calls), "process_cpu_ms": round(cpu, 3)}
             if args.concurrency:
                 kuaiban.deps.run_in_threadpool = real_hop
                 result[kind]["concurrent_cpu_ms"] = round(loop.run_until_complete(
