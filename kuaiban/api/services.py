@@ -383,7 +383,7 @@ def _case_out(c: Case) -> dict:
 
 @router.post("/cases", status_code=201, response_model=CaseOut, summary="申请一件事：一表申请，材料一次提交")
 async def submit_case(body: CaseIn, request: Request, cred: Credentials) -> dict:
-    return await as_user(request, cred, lambda session, user: cases.submit(
+    return await as_user(request, cred, lambda session, user: cases.submit_rows(
         session, user, body.bundle, body.form, items=body.items, materials=body.materials,
         commit_instead=body.commitments), then=_case_out,  # the answer is built after the commit
         with_applicant=True)
