@@ -110,9 +110,18 @@ def main(argv: list[str] | None = None) -> int:
         def _in_transaction(conn) -> bool:
             return conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE
 
+        import weakref
+
+        pipelines: weakref.WeakSet = weakref.WeakSet()
+
         @event.listens_for(engine, "before_cursor_execute")
         def _count(conn, *_a):
             statements[0] += 1
+            pipeline = conn.connection.dbapi_connection._pipeline
+            if pipeline is not None:  # psycopg's pipeline mode: one round trip for all its statements
+                trips[0] += pipeline not in pipelines
+                pipelines.add(pipeline)
+                return
             trips[0] += 1
             if not conn.connection.dbapi_connection.autocommit and not _in_transaction(conn):
                 trips[0] += 1  # psycopg sends BEGIN first, a round trip of its own
@@ -176,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and kind != args.only:
                 continue
             statements[0] = trips[0] = 0
+            pipelines.clear()
             prof = cProfile.Profile()
             reps = 20
             prof.enable()

@@ -13,12 +13,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import SimpleNamespace
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from kuaiban.config import default_db_url
@@ -198,3 +199,23 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def pipelined(conn: Connection) -> Iterator[None]:
+    """Statements in the block whose results are not read (INSERTs without RETURNING, executemany) go to
+    PostgreSQL together: one round trip at the end of the block instead of one each (psycopg's pipeline
+    mode). A statement that fails raises at the end of the block, as the SQLAlchemy error it would have
+    raised on its own (values redacted as by :func:`_redact_row_values`). SQLite: no change."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    dialect = conn.dialect
+    try:
+        with conn.connection.dbapi_connection.pipeline():
+            yield
+    except dialect.loaded_dbapi.Error as exc:
+        wrapped = DBAPIError.instance(None, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True,
+                                      dialect=dialect)
+        _redact_row_values(SimpleNamespace(original_exception=exc, sqlalchemy_exception=wrapped))
+        raise wrapped from exc

@@ -1,9 +1,11 @@
-"""Pooled PostgreSQL connections are tested when they rested, not on every checkout (kuaiban.db)."""
+"""Fewer round trips to PostgreSQL (kuaiban.db): pooled connections are tested when they rested, not on every
+checkout; statements sent together in a pipeline fail as they would one by one."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from kuaiban import db
 from tests.conftest import _pg_admin, _require_pg, fresh_pg_database
@@ -46,3 +48,19 @@ def test_a_rested_connection_dropped_by_the_database_is_replaced_before_use(pg_e
     second = _backend_pid(pg_engine)  # no error reaches the caller
     assert second != first
     assert len(pings) >= 1
+
+
+def test_a_pipelined_statement_that_fails_raises_the_usual_error_with_the_values_hidden(pg_engine):
+    rows = Table("pipelined_rows", MetaData(), Column("id", Integer, primary_key=True), Column("secret", String(40)))
+    rows.create(pg_engine)
+    with pg_engine.begin() as conn, db.pipelined(conn):
+        conn.execute(insert(rows), [{"id": 1, "secret": "a"}, {"id": 2, "secret": "b"}])
+        conn.execute(insert(rows), [{"id": 3, "secret": "c"}])
+    with pg_engine.connect() as conn:
+        assert conn.execute(select(rows.c.id).order_by(rows.c.id)).scalars().all() == [1, 2, 3]
+    with pytest.raises(IntegrityError) as raised, pg_engine.begin() as conn, db.pipelined(conn):
+        conn.execute(insert(rows), [{"id": 4, "secret": "d"}])
+        conn.execute(insert(rows), [{"id": 1, "secret": "110101199001019028"}])
+    assert "110101199001019028" not in str(raised.value) and "(1)" not in str(raised.value)
+    with pg_engine.connect() as conn:  # the block's transaction rolled back as a whole
+        assert conn.execute(select(rows.c.id).order_by(rows.c.id)).scalars().all() == [1, 2, 3]
