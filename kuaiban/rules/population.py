@@ -53,11 +53,16 @@ class RowErrors:
         self.codes = np.zeros(rows, dtype=np.int32)
         self.messages: list[str | None] = [None]
 
+    @property
+    def clean(self) -> bool:
+        """No row has an error (the usual case: then no pass over the codes is needed)."""
+        return len(self.messages) == 1
+
     def flag(self, bad: np.ndarray, message: str) -> None:
         """Record `message` on rows that are bad and have no earlier error."""
         if not bad.any():  # the usual case: one pass over the mask, none over the codes
             return
-        target = bad & (self.codes == 0)
+        target = bad if self.clean else bad & (self.codes == 0)
         if target.any():
             self.messages.append(message)
             self.codes[target] = len(self.messages) - 1
@@ -76,18 +81,20 @@ class RowErrors:
         self.codes[rows] = np.where(mine == 0, new, mine)
 
     def ok(self) -> np.ndarray:
-        return self.codes == 0
+        return np.ones(len(self.codes), dtype=bool) if self.clean else self.codes == 0
 
     def as_objects(self) -> np.ndarray:
         return np.array(self.messages, dtype=object)[self.codes]
 
     def as_arrow(self) -> pa.DictionaryArray:
         """The errors as an Arrow string column, null where the row is fine, without a copy per row."""
+        if self.clean:
+            return pa.DictionaryArray.from_arrays(pa.nulls(len(self.codes), pa.int32()), pa.array([], pa.string()))
         indices = pa.array(self.codes - 1, mask=self.codes == 0)
         return pa.DictionaryArray.from_arrays(indices, pa.array(self.messages[1:], pa.string()))
 
     def count(self) -> int:
-        return int(np.count_nonzero(self.codes))
+        return 0 if self.clean else int(np.count_nonzero(self.codes))
 
 
 @dataclass
@@ -354,9 +361,12 @@ def _small_codes(array: np.ndarray) -> tuple[np.ndarray, int]:
 
 def find_gaps(calc: Calculator, prep: Prepared) -> None:
     """Call the calculator's scalar gap check once per distinct combination of the fields it reads."""
-    valid = prep.errors.ok()
-    rows: np.ndarray | slice = slice(None) if valid.all() else np.flatnonzero(valid)
-    count = len(valid) if isinstance(rows, slice) else len(rows)
+    if prep.errors.clean:
+        rows: np.ndarray | slice = slice(None)
+        count = len(prep.errors.codes)
+    else:
+        rows = np.flatnonzero(prep.errors.ok())
+        count = len(rows)
     if count == 0:
         return
     key: np.ndarray | None = None
@@ -465,8 +475,8 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
     report = on_rows or (lambda rows: None)
     n = len(prep.errors.codes)
     values = np.full(n, np.nan)
-    ok = prep.errors.ok()
-    everyone = bool(ok.all())
+    everyone = prep.errors.clean
+    ok = None if everyone else prep.errors.ok()
     if not everyone and not ok.any():
         report(n)
         return values

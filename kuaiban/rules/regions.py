@@ -63,6 +63,7 @@ def region_of(raw: str | int) -> Region | None:
     return None
 
 
+@cache
 def region_of_node(name: str) -> Region | None:
     """The region a parameter node's name stands for (r430000 or a member name), or None (not regional)."""
     match = NODE_KEY.match(name)
@@ -77,10 +78,9 @@ def by_region(node, regions) -> np.ndarray:
     `regions` is the OpenFisca EnumArray of Region (person("region", period)).
     """
     indices = np.asarray(regions)
-    out = np.full(indices.shape, np.nan)
-    members = list(Region)
-    for index in np.unique(indices):
-        key = parameter_key(members[int(index)])
+    table = np.full(len(Region), np.nan)  # one figure per region, then one lookup per row (no sort, no masks)
+    for member in Region:
+        key = parameter_key(member)
         if key in node and node[key] is not None:
-            out[indices == index] = node[key]
-    return out
+            table[member.index] = node[key]
+    return table[indices]
