@@ -72,13 +72,14 @@ def region_of_node(name: str) -> Region | None:
     return Region.__members__.get(name) if name != "unknown" else None
 
 
-def by_region(node, regions) -> np.ndarray:
-    """Per row, the value of region-keyed `node` (children r<code>) for the row's region; NaN where none.
+def by_region(node, regions, missing: float = np.nan) -> np.ndarray:
+    """Per row, the value of region-keyed `node` (children r<code>) for the row's region; `missing` (NaN
+    unless given) where none.
 
     `regions` is the OpenFisca EnumArray of Region (person("region", period)).
     """
     indices = np.asarray(regions)
-    table = np.full(len(Region), np.nan)  # one figure per region, then one lookup per row (no sort, no masks)
+    table = np.full(len(Region), missing)  # one figure per region, then one lookup per row (no sort, no masks)
     for member in Region:
         key = parameter_key(member)
         if key in node and node[key] is not None:

@@ -252,7 +252,7 @@ def vector_simulation(count: int):
 
     system = tax_benefit_system()
     populations = system.instantiate_entities()
-    ids = _ids(count)
+    ids = row_ids(count)
     for population in populations.values():
         population.count = count
         population.ids = ids
@@ -264,7 +264,7 @@ def vector_simulation(count: int):
 _IDS = np.arange(0)
 
 
-def _ids(count: int) -> np.ndarray:
+def row_ids(count: int) -> np.ndarray:
     """0 … count − 1 as a read-only view of one array kept between simulations (a million-row population
     is simulated once per period and chunk; each np.arange of it cost about 1 ms, twice per simulation).
     Read-only: nothing in OpenFisca writes to the ids, and a write would raise rather than change them."""
