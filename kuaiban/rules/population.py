@@ -327,17 +327,19 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     present: dict[str, np.ndarray] = {}
     choices: dict[str, np.ndarray] = {}
     complete: set[str] = set()
+    everywhere = np.ones(n, dtype=bool)
+    everywhere.flags.writeable = False
     for spec in calc.fields:
         if spec.name not in table.column_names:
             if spec.required:
                 raise CalculatorError(msg.error(spec.name, "文件缺少此列"))
             continue
         column = table.column(spec.name)
-        present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else np.ones(
-            n, dtype=bool)
+        # a column without nulls shares one read-only all-true mask (nothing writes to a presence mask)
+        present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else everywhere
         if not column.null_count:
             complete.add(spec.name)
-        if spec.required:
+        if spec.required and column.null_count:
             errors.flag(~present[spec.name], msg.missing(spec.name))
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name])
         if spec.type == "choice":
