@@ -478,6 +478,9 @@ class _Rows(Mapping):
             self.done[name] = _gather(self.prep, name, self.rows)
         return self.done[name]
 
+    def __contains__(self, name: object) -> bool:  # without gathering the column
+        return name in self.prep.columns
+
     def __iter__(self):
         return iter(self.prep.columns)
 
