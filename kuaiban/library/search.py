@@ -61,6 +61,7 @@ THESAURUS_RARE = 20  # only words in at most this many passages are translated: 
 CHAR_WEIGHT = 2.5
 ABBREVIATION_WEIGHT = 0.5  # a library word a query word abbreviates (技校 → 技工学校, 居委会 → 居民委员会)
 ABBREVIATION_PER_WORD = 3  # at most this many, those the library prints most
+ABBREVIATION_RARE = 100000  # only words in at most this many passages are read as abbreviations
 PASSAGE_DOC_WEIGHT = 0.5  # passage hits (per_document=False): its document's score counts this much
 # Which part of a document answers: a query word printed in most of the document's parts (计划生育 in the
 # 计划生育法) says which document, not which part; in a part's own score it counts down to 1 − this share.
@@ -516,7 +517,7 @@ class SearchIndex:
             for tok in tokens:
                 own = self.vocab.get(tok)
                 if not 2 <= len(tok) <= 4 or not _CJK_WORD.fullmatch(tok) or \
-                        self._passage_df.get(own, 0) > THESAURUS_RARE:
+                        self._passage_df.get(own, 0) > ABBREVIATION_RARE:
                     continue  # one character says too little; a word the library prints needs no reading
                 for alt in self.expansions(tok):
                     t = self.vocab[alt]
