@@ -309,19 +309,27 @@ def _score(post: _Postings, query: dict[int, float], size: int) -> np.ndarray:
     return scores
 
 
-def _local_score(post: _Postings, query: dict[int, float], passage_doc: np.ndarray, run_length: np.ndarray,
-                 damping: float) -> np.ndarray:
-    """Passage BM25 in which a word counts less the more of its own document's parts print it: among the
-    parts of one document, the part answering is the one printing the words its siblings do not."""
-    scores = np.zeros(passage_doc.size, dtype=np.float32)
+def _shared_weights(post: _Postings, unit_doc: np.ndarray, run_length: np.ndarray) -> dict[int, np.ndarray]:
+    """For every (term, passage): its BM25 weight × the share of its document's passages printing the term."""
+    out = {}
+    for t, ids in post.ids.items():
+        docs = unit_doc[ids]
+        share = np.bincount(docs, minlength=run_length.size)[docs] / run_length[docs]
+        out[t] = (post.weights[t] * share).astype(np.float32)
+    return out
+
+
+def _scores_and_shared(post: _Postings, shared: dict[int, np.ndarray], query: dict[int, float],
+                       size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Passage BM25, and the part of it carried by words most of the passage's document prints."""
+    scores = np.zeros(size, dtype=np.float32)
+    common = np.zeros(size, dtype=np.float32)
     for t, qw in query.items():
         ids = post.ids.get(t)
-        if ids is None:
-            continue
-        docs = passage_doc[ids]
-        share = np.bincount(docs, minlength=run_length.size)[docs] / run_length[docs]
-        scores[ids] += (qw * post.weights[t] * (1.0 - damping * share)).astype(np.float32)
-    return scores
+        if ids is not None:
+            scores[ids] += qw * post.weights[t]
+            common[ids] += qw * shared[t]
+    return scores, common
 
 
 def _char_postings(texts: list[str], k1: float = K1, b: float = B) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -439,6 +447,7 @@ class SearchIndex:
         for i, p in enumerate(passages):
             self._run_ends[p.doc] = i + 1
         self._run_length = np.maximum(self._run_ends - self._first_passage, 1).astype(np.float32)
+        self._shared = _shared_weights(self._passage_post, self._passage_doc, self._run_length)
         self._by_doc_no: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
             if d.doc_no:
@@ -616,14 +625,13 @@ class SearchIndex:
         terms = self.query_terms(query)
         n_docs, n_pass = len(self.docs), len(self.passages)
 
-        passage_scores = _score(self._passage_post, terms, n_pass)
+        passage_scores, common = _scores_and_shared(self._passage_post, self._shared, terms, n_pass)
         doc_scores = np.zeros(n_docs, dtype=np.float32)
         if n_pass:  # passages are stored by document: each document's best is a maximum over its run
             doc_scores[self._has_passages] = np.maximum.reduceat(passage_scores, self._run_starts)
         # the best passage of a document, found for the few documents shown (the last of equals)
         # which part of a document answers: its words, less those most of the document's parts print
-        part_scores = (_local_score(self._passage_post, terms, self._passage_doc, self._run_length,
-                                    self.local_damping) if self.local_damping and n_pass else passage_scores)
+        part_scores = passage_scores - self.local_damping * common if self.local_damping else passage_scores
         if self._char_post:
             part_scores = part_scores + self.char_weight * self._char_scores(query, n_pass)
         best_passage = _BestPassage(part_scores, self._first_passage, self._run_ends)
