@@ -57,8 +57,9 @@ THESAURUS_WEIGHT = 0.5  # a 同义词词林 synonym of a query word (kuaiban.lib
 THESAURUS_PER_WORD = 8  # at most this many of them per word, those the library prints
 THESAURUS_RARE = 20  # only words in at most this many passages are translated: everyday words, not the texts' own
 # Which part answers, character by character: everyday words share characters with the printed ones
-# (谁先审 / 初审, 乱用 / 违反…使用) where no word matches. Parts only, never which document.
+# (谁先审 / 初审, 乱用 / 违反…使用) where no word matches.
 CHAR_WEIGHT = 2.5
+DOC_CHAR_WEIGHT = 1.0  # and, at this weight, which document: its best part by characters (牌子 / 品牌, 罚款 / 罚没)
 ABBREVIATION_WEIGHT = 0.5  # a library word a query word abbreviates (技校 → 技工学校, 居委会 → 居民委员会)
 ABBREVIATION_PER_WORD = 3  # at most this many, those the library prints most
 ABBREVIATION_RARE = 100000  # only words in at most this many passages are read as abbreviations
@@ -633,7 +634,10 @@ class SearchIndex:
         # which part of a document answers: its words, less those most of the document's parts print
         part_scores = passage_scores - self.local_damping * common if self.local_damping else passage_scores
         if self._char_post:
-            part_scores = part_scores + self.char_weight * self._char_scores(query, n_pass)
+            chars = self._char_scores(query, n_pass)
+            part_scores = part_scores + self.char_weight * chars
+            if DOC_CHAR_WEIGHT:
+                doc_scores[self._has_passages] += DOC_CHAR_WEIGHT * np.maximum.reduceat(chars, self._run_starts)
         best_passage = _BestPassage(part_scores, self._first_passage, self._run_ends)
         doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
         doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
