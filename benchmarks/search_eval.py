@@ -199,11 +199,12 @@ def main(argv: list[str] | None = None) -> int:
             "kuaiban − year boost": SearchIndex.build(session, year_boost=1.0),
             "kuaiban − 同义词词林": SearchIndex.build(session, thesaurus=False),
             "kuaiban − abbreviations": SearchIndex.build(session, abbreviations=False),
+            "kuaiban − characters": SearchIndex.build(session, char_weight=0.0, doc_char_weight=0.0),
         }
         part_variants = {
             "parts without characters": SearchIndex.build(session, char_weight=0.0),
             "parts without local damping": SearchIndex.build(session, local_damping=0.0),
-            "parts as before session 6 (neither)": SearchIndex.build(session, char_weight=0.0, local_damping=0.0),
+            "parts without either": SearchIndex.build(session, char_weight=0.0, local_damping=0.0),
         }
         base_ranked, base_times = bm25_baseline(session, questions)
         lines = clause_lines(session)

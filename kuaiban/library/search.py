@@ -408,7 +408,8 @@ class SearchIndex:
                  synonyms: dict[str, tuple[str, ...]] | None = None, region_boost: float = REGION_BOOST,
                  thesaurus: bool = True, year_boost: float = YEAR_BOOST,
                  passage_doc_weight: float = PASSAGE_DOC_WEIGHT, local_damping: float = LOCAL_DAMPING,
-                 abbreviations: bool = True, char_weight: float = CHAR_WEIGHT):
+                 abbreviations: bool = True, char_weight: float = CHAR_WEIGHT,
+                 doc_char_weight: float = DOC_CHAR_WEIGHT):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -421,6 +422,7 @@ class SearchIndex:
         self.local_damping = local_damping
         self.abbreviations = abbreviations
         self.char_weight = char_weight
+        self.doc_char_weight = doc_char_weight
         self.vocab: dict[str, int] = {}
 
         def ids(tokens: list[str]) -> list[int]:
@@ -466,7 +468,7 @@ class SearchIndex:
                 by_first.setdefault(term[0], []).append((-df, term))
         self._long_words = {c: [w for _, w in sorted(ws)] for c, ws in by_first.items()}
         self._abbrev_cache: dict[str, tuple[str, ...]] = {}
-        self._char_post = _char_postings([p.text for p in passages]) if char_weight else None
+        self._char_post = _char_postings([p.text for p in passages]) if char_weight or doc_char_weight else None
 
     # -- building -------------------------------------------------------------------
 
@@ -636,8 +638,8 @@ class SearchIndex:
         if self._char_post:
             chars = self._char_scores(query, n_pass)
             part_scores = part_scores + self.char_weight * chars
-            if DOC_CHAR_WEIGHT:
-                doc_scores[self._has_passages] += DOC_CHAR_WEIGHT * np.maximum.reduceat(chars, self._run_starts)
+            if self.doc_char_weight:
+                doc_scores[self._has_passages] += self.doc_char_weight * np.maximum.reduceat(chars, self._run_starts)
         best_passage = _BestPassage(part_scores, self._first_passage, self._run_ends)
         doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
         doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
