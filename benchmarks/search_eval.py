@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         part_variants = {
             "parts without characters": SearchIndex.build(session, char_weight=0.0),
             "parts without local damping": SearchIndex.build(session, local_damping=0.0),
-            "parts without either": SearchIndex.build(session, char_weight=0.0, local_damping=0.0),
+            "parts without the numbered-part prior": SearchIndex.build(session, unnumbered_factor=1.0),
+            "parts without the three": SearchIndex.build(session, char_weight=0.0, local_damping=0.0,
+                                                         unnumbered_factor=1.0),
         }
         base_ranked, base_times = bm25_baseline(session, questions)
         lines = clause_lines(session)

@@ -59,6 +59,9 @@ THESAURUS_RARE = 20  # only words in at most this many passages are translated: 
 # Which part answers, character by character: everyday words share characters with the printed ones
 # (谁先审 / 初审, 乱用 / 违反…使用) where no word matches.
 CHAR_WEIGHT = 2.5
+# A question one clause answers is answered by a numbered part (第X条, 一、（一）1.) where the document has them,
+# rarely by the runs around them (title, addressees, preamble, closing): their part score counts this much.
+UNNUMBERED_FACTOR = 0.4
 DOC_CHAR_WEIGHT = 1.0  # and, at this weight, which document: its best part by characters (牌子 / 品牌, 罚款 / 罚没)
 ABBREVIATION_WEIGHT = 0.5  # a library word a query word abbreviates (技校 → 技工学校, 居委会 → 居民委员会)
 ABBREVIATION_PER_WORD = 3  # at most this many, those the library prints most
@@ -409,7 +412,7 @@ class SearchIndex:
                  thesaurus: bool = True, year_boost: float = YEAR_BOOST,
                  passage_doc_weight: float = PASSAGE_DOC_WEIGHT, local_damping: float = LOCAL_DAMPING,
                  abbreviations: bool = True, char_weight: float = CHAR_WEIGHT,
-                 doc_char_weight: float = DOC_CHAR_WEIGHT):
+                 doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -423,6 +426,7 @@ class SearchIndex:
         self.abbreviations = abbreviations
         self.char_weight = char_weight
         self.doc_char_weight = doc_char_weight
+        self.unnumbered_factor = unnumbered_factor
         self.vocab: dict[str, int] = {}
 
         def ids(tokens: list[str]) -> list[int]:
@@ -450,6 +454,11 @@ class SearchIndex:
         for i, p in enumerate(passages):
             self._run_ends[p.doc] = i + 1
         self._run_length = np.maximum(self._run_ends - self._first_passage, 1).astype(np.float32)
+        # in a document with numbered parts, the runs outside them (title, addressees, preamble, closing)
+        numbered = {p.doc for p in passages if p.unit is not None or p.article is not None}
+        self._opening_factor = np.array(
+            [unnumbered_factor if p.doc in numbered and p.unit is None and p.article is None else 1.0
+             for p in passages], dtype=np.float32)
         self._shared = _shared_weights(self._passage_post, self._passage_doc, self._run_length)
         self._by_doc_no: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
@@ -640,6 +649,8 @@ class SearchIndex:
             part_scores = part_scores + self.char_weight * chars
             if self.doc_char_weight:
                 doc_scores[self._has_passages] += self.doc_char_weight * np.maximum.reduceat(chars, self._run_starts)
+        if self.unnumbered_factor != 1.0:
+            part_scores = part_scores * self._opening_factor
         best_passage = _BestPassage(part_scores, self._first_passage, self._run_ends)
         doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
         doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
