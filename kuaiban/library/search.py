@@ -641,19 +641,22 @@ class SearchIndex:
         doc_scores = np.zeros(n_docs, dtype=np.float32)
         if n_pass:  # passages are stored by document: each document's best is a maximum over its run
             doc_scores[self._has_passages] = np.maximum.reduceat(passage_scores, self._run_starts)
-        # the best passage of a document, found for the few documents shown (the last of equals)
+        doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
+        doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
         # which part of a document answers: its words, less those most of the document's parts print
         part_scores = passage_scores - self.local_damping * common if self.local_damping else passage_scores
-        if self._char_post:
-            chars = self._char_scores(query, n_pass)
+        if self._char_post and n_pass:
+            # characters rank only what some word already found: a document sharing nothing but characters
+            # (人, 员, 金) with the question is no hit
+            found = doc_scores > 0
+            chars = self._char_scores(query, n_pass) * found[self._passage_doc]
             part_scores = part_scores + self.char_weight * chars
             if self.doc_char_weight:
                 doc_scores[self._has_passages] += self.doc_char_weight * np.maximum.reduceat(chars, self._run_starts)
         if self.unnumbered_factor != 1.0:
             part_scores = part_scores * self._opening_factor
+        # the best passage of a document, found for the few documents shown (the last of equals)
         best_passage = _BestPassage(part_scores, self._first_passage, self._run_ends)
-        doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
-        doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
 
         regions = self._named_regions(query)
         if regions and self.region_boost != 1.0:
@@ -692,7 +695,7 @@ class SearchIndex:
             # a passage is ranked with its document: its own words, plus what the document's title and
             # whole text say about the question (a part rarely repeats the subject its title names)
             ranked = part_scores + self.passage_doc_weight * np.where(
-                passage_scores > 0, doc_scores[self._passage_doc], 0.0)
+                part_scores > 0, doc_scores[self._passage_doc], 0.0)
             if mask is not None:
                 ranked = np.where(mask[self._passage_doc], ranked, 0.0)
             passage_scores = ranked
@@ -703,7 +706,7 @@ class SearchIndex:
         hits = []
         for i in top:
             p = int(best_passage[i]) if passage_scores.size and best_passage[i] >= 0 else -1
-            if p < 0 or (passage_scores[p] <= 0 and i not in exact):
+            if p < 0 or (part_scores[p] <= 0 and i not in exact):
                 p = int(self._first_passage[i])
             hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight, day))
         return hits
