@@ -650,7 +650,8 @@ class SearchIndex:
             # (人, 员, 金) with the question is no hit
             found = doc_scores > 0
             chars = self._char_scores(query, n_pass) * found[self._passage_doc]
-            part_scores = part_scores + self.char_weight * chars
+            # …and a part that prints none of the question's words is not cited (its snippet would mark nothing)
+            part_scores = np.where(passage_scores > 0, part_scores + self.char_weight * chars, 0.0)
             if self.doc_char_weight:
                 doc_scores[self._has_passages] += self.doc_char_weight * np.maximum.reduceat(chars, self._run_starts)
         if self.unnumbered_factor != 1.0:
