@@ -13,6 +13,10 @@ Ranking (see docs/search.md for the measurements behind each part):
   often spread over several articles;
 * colloquial words expanded to the policy vocabulary (:data:`SYNONYMS`, 退休金 →
   养老金) at a lower weight;
+* query words read as abbreviations of the library's own longer words (技校 → 技工院校) and
+  translated through 同义词词林;
+* BM25 over each passage's distinct characters, for documents some word found and for which of
+  their parts answers (with words most of a document's parts print counting less there);
 * a region named in the query (湖南, 重庆市 …) favours that region's documents;
 * a 文号 typed in any bracket style (人社部发[2020]26号, 人社部发2020年26号) puts that
   document first.
