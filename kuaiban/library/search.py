@@ -525,7 +525,7 @@ class SearchIndex:
     def query_terms(self, query: str) -> dict[int, float]:
         """Vocabulary ids of the query's tokens with their weights (synonyms weigh less)."""
         terms: dict[int, float] = {}
-        tokens = tokenize(query)
+        tokens = _tokens(query)
         for tok in tokens:
             t = self.vocab.get(tok)
             if t is not None:
@@ -534,7 +534,7 @@ class SearchIndex:
         if self.synonyms:
             alternatives += [alt for phrase, alts in PHRASE_SYNONYMS.items() if phrase in query for alt in alts]
         for alt in alternatives:
-            for sub in tokenize(alt):
+            for sub in _tokens(alt):
                 t = self.vocab.get(sub)
                 if t is not None and t not in terms:
                     terms[t] = SYNONYM_WEIGHT
@@ -567,7 +567,7 @@ class SearchIndex:
 
     def _char_scores(self, query: str, size: int) -> np.ndarray:
         scores = np.zeros(size, dtype=np.float32)
-        for c in {c for tok in tokenize(query) for c in tok if len(tok) >= 2 or c not in STOPWORDS}:
+        for c in {c for tok in _tokens(query) for c in tok if len(tok) >= 2 or c not in STOPWORDS}:
             post = self._char_post.get(c)
             if post is not None:
                 scores[post[0]] += post[1]
@@ -717,7 +717,7 @@ class SearchIndex:
         return hits
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
-        words = set(tokenize(query)) | {self._terms[t] for t in terms}
+        words = set(_tokens(query)) | {self._terms[t] for t in terms}
         # single characters (年, 号, 涨) would mark half the snippet: only when nothing longer matched
         longer = {w for w in words if len(w) >= 2}
         # longest first so 失业保险金 is marked whole, not as 失业 + 保险金
@@ -802,6 +802,14 @@ def _top(scores: np.ndarray, limit: int) -> list[int]:
 
 
 _WS = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[str, ...]:
+    """The query's tokens, cut once per query (terms, characters and highlights all need them)."""
+    return tuple(tokenize(text))
+
+
 _CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
