@@ -10,12 +10,13 @@ import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
+from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import claims, definitions, listing, payroll
 from kuaiban.programs.models import Claim
@@ -321,15 +322,8 @@ def payroll_job(job_id: str, session: SessionDep, user: UserDep) -> dict[str, An
             responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
 def payroll_job_file(job_id: str, session: SessionDep, user: UserDep,
                      format: Literal["csv", "xlsx"] = "csv") -> Response:
-    job = payroll.readable_job(session, user, job_id)
-    data = jobs.result(session, job, None if format == "csv" else format)
-    if data is None:
-        raise NotFound("发放文件尚未生成或已过期", "job")
-    media = "text/csv; charset=utf-8" if format == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="batch-{job.meta.get("batch")}.{format}"',
-        "X-Content-Type-Options": "nosniff"})
+    file = payroll.job_file(session, user, job_id, format)
+    return attachment(file.data, file.name, file.media_type)
 
 
 @router.get("/batches", summary="发放批次")
@@ -345,14 +339,10 @@ def batch_detail(batch_id: int, session: SessionDep, user: UserDep) -> dict[str,
 
 
 @router.get("/batches/{batch_id}/file", summary="发放文件（CSV 或 XLSX）",
-            response_class=FileResponse, responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
-def batch_file(batch_id: int, session: SessionDep, user: UserDep, format: Literal["csv", "xlsx"] = "csv") -> FileResponse:
-    batch = payroll.get_batch(session, user, batch_id)
-    files = payroll.export(session, batch)
-    media = "text/csv; charset=utf-8" if format == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return FileResponse(files[format], media_type=media, filename=f"batch-{batch.id}.{format}",
-                        headers={"X-Content-Type-Options": "nosniff"})
+            response_class=Response, responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
+def batch_file(batch_id: int, session: SessionDep, user: UserDep, format: Literal["csv", "xlsx"] = "csv") -> Response:
+    file = payroll.batch_file(session, user, batch_id, format)
+    return attachment(file.data, file.name, file.media_type)
 
 
 @router.post("/batches/{batch_id}/reconcile", summary="对账：登记退票，其余为已到账")
