@@ -20,6 +20,7 @@ from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import claims, definitions, listing, payroll
 from kuaiban.programs.models import Claim
+from kuaiban.programs.screening import job as screening_job
 
 router = APIRouter(prefix="/api/programs", tags=["补贴项目"])
 MAX_STAFF_LIST = 1024 * 1024  # the edge limits a form or API body to 1 MiB anyway
@@ -311,6 +312,40 @@ def build_payroll(body: PayrollIn, request: Request, response: Response, session
         raise Conflict(job.message or "发放批次未能生成", "job")
     response.status_code = 200 if job.state == jobs.DONE else 202
     return payroll.job_dict(job)
+
+
+# ------------------------------------------------------------------ 稳岗返还 免申即享: the screening
+
+
+class ScreeningIn(Strict):
+    program: str = Field(description="筛查项目代码（见 /api/programs/screenings/choices）")
+    registry: str = Field(description="登记数据名称（见 /api/programs/screenings/choices）")
+    as_of: str = Field(description="筛查日期 YYYY-MM-DD（须在项目期限内）")
+    figures: dict[str, str] = Field(default_factory=dict, description="汇编未载、须按本地情况提供的数字，名称 → 数值")
+
+
+@router.get("/screenings/choices", summary="发起稳岗返还筛查可选的项目（及须提供的当地数字）和登记数据")
+def screening_choices(user: UserDep) -> dict[str, Any]:
+    screening_job.require_starter(user)
+    return screening_job.choices()
+
+
+@router.post("/screenings", status_code=202, summary="发起稳岗返还筛查（后台任务；审核人员或监督人员）",
+             responses={202: {"description": "已排队：凭 job 查询进度和结果"}})
+def start_screening(body: ScreeningIn, request: Request, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """The request is checked now (program, date, figures, the registry and its regions); a worker of the job
+    queue screens every enterprise of the registry, region by region; follow it at
+    ``/api/programs/screenings/{job}`` until its state is done (with the result) or failed (with the reason)."""
+    job = screening_job.submit(session, user, program=body.program, registry_name=body.registry, as_of=body.as_of,
+                               figures=body.figures)
+    session.commit()  # committed before the queue may hand it to a worker
+    jobs.start(request.app.state.engine, job.id)
+    return screening_job.job_dict(job)
+
+
+@router.get("/screenings/{job_id}", summary="稳岗返还筛查任务的进度（已筛查地区数）与结果")
+def screening(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return screening_job.job_dict(screening_job.readable_job(session, user, job_id))
 
 
 @router.get("/payroll/jobs/{job_id}", summary="发放批次任务的状态（完成后含批次、笔数、合计）")
