@@ -348,6 +348,11 @@ def screening(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]
     return screening_job.job_dict(screening_job.readable_job(session, user, job_id))
 
 
+@router.post("/screenings/{job_id}/import", summary="将完成的筛查结果导入为免申即享名单（待公示；重复导入不变）")
+def import_screening(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return screening_job.import_result(session, user, job_id)
+
+
 @router.get("/payroll/jobs/{job_id}", summary="发放批次任务的状态（完成后含批次、笔数、合计）")
 def payroll_job(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
     return payroll.job_dict(payroll.readable_job(session, user, job_id))

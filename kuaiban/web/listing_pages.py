@@ -142,3 +142,13 @@ def start_screening(request: Request, s: SessionDep, user: Starter, form: Posted
 def screening_page(request: Request, s: SessionDep, user: Starter, job_id: str) -> Response:
     return render(request, "programs/screening_job.html",
                   {"job": screening_job.job_dict(screening_job.readable_job(s, user, job_id))}, user=user)
+
+
+@router.post("/screenings/{job_id}/import")
+def import_screening(request: Request, s: SessionDep, user: Starter, form: PostedForm, job_id: str) -> Response:
+    """The finished screening becomes the program's list (a draft), shown on its list page to publish."""
+    return form_action(s, lambda: screening_job.import_result(s, user, job_id),
+                       lambda imported: f"/programs/listings/{imported['run']}",
+                       lambda errs, status: render(request, "programs/screening_job.html", {
+                           "job": screening_job.job_dict(screening_job.readable_job(s, user, job_id)),
+                           "errors": errs}, status=status, user=user))

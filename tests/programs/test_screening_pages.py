@@ -83,6 +83,15 @@ def test_a_reviewer_starts_a_screening_through_the_api_and_follows_it(site) -> N
     assert done["regions_done"] == done["regions"] == 1 and done["program_name"]
     assert site.get(f"/api/programs/screenings/{job['job']}", headers=clerk).status_code == 404
 
+    # the result becomes the program's list (a draft to publish); importing it again changes nothing
+    imported = site.post(f"/api/programs/screenings/{job['job']}/import", headers=reviewer)
+    assert imported.status_code == 200, imported.text
+    listed = imported.json()
+    assert (listed["outcome"], listed["status"], listed["listed"], listed["total"]) == ("imported", "draft", 1, "600.00")
+    again = site.post(f"/api/programs/screenings/{job['job']}/import", headers=reviewer).json()
+    assert (again["run"], again["outcome"]) == (listed["run"], "unchanged")
+    assert site.post(f"/api/programs/screenings/{job['job']}/import", headers=clerk).status_code == 404
+
 
 def test_a_supervisor_starts_a_screening_from_the_pages_and_watches_it(site) -> None:
     assert post_login(site, "cs-win", PASSWORD).status_code == 303
@@ -110,6 +119,9 @@ def test_a_supervisor_starts_a_screening_from_the_pages_and_watches_it(site) -> 
     done = followed(lambda: site.get(page_url).text, lambda html: "筛查完成" in html or "未能完成" in html)
     assert "共筛查 1 个参保单位（1 个地区），符合条件 1 个，返还合计 600.00 元" in done
     assert 'http-equiv="refresh"' not in done  # no more reloading once finished
+    imported = site.post(f"{page_url}/import", data={"csrf": csrf_of(done)}, follow_redirects=False)
+    assert imported.status_code == 303 and re.fullmatch(r"/programs/listings/\d+", imported.headers["location"])
+    assert "600.00" in site.get(imported.headers["location"]).text
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from kuaiban import config as app_config
 from kuaiban.platform import access, jobs, regions
-from kuaiban.platform.errors import Forbidden, NotFound
+from kuaiban.platform.errors import Conflict, Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
 from kuaiban.programs.screening import config, registry
 from kuaiban.programs.screening.errors import ScreeningError
@@ -106,6 +106,17 @@ def job_dict(job: jobs.Job) -> dict[str, Any]:
                        "program_name": program.name if program else job.meta.get("program"),
                        "created_at": job.created_at.isoformat(),
                        "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+
+def import_result(session: Session, user: User, job_id: str) -> dict[str, Any]:
+    """The finished screening imported as its program's 免申即享 list (a draft to publish), as
+    ``kuaiban programs import-screening`` does (one transaction; importing it again changes nothing)."""
+    from kuaiban.programs import listing  # the list the screening feeds (same pillar)
+
+    job = readable_job(session, user, job_id)
+    if job.state != jobs.DONE:
+        raise Conflict("筛查尚未完成，不能导入名单", "job")
+    return listing.import_results(session, job.meta["program"], root() / "results" / job.meta["result"], actor=user)
 
 
 def run_job(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tuple[bytes, dict[str, Any]]:
