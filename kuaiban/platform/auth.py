@@ -133,7 +133,9 @@ def checked_id_number(kind: str, number: str) -> str:
         try:
             return id_numbers.checked_citizen_id(number)
         except ValueError as problem:
-            raise Invalid(f"公民身份号码{problem}", "id_number") from None
+            wrong = str(problem)  # the length/format phrase keeps the wording accounts have always given
+            wrong = "格式不正确（应为 18 位）" if wrong.startswith("应为 18 位") else wrong
+            raise Invalid(f"公民身份号码{wrong}", "id_number") from None
     try:
         return uscc.validate(number)
     except exceptions.InvalidChecksum:

@@ -1068,4 +1068,4 @@ def _entered_window_queue(session: Session, since: dt.datetime, until: dt.dateti
     return [(region, WINDOW, n) for region, n in rows]
 
 
-new_work.register("services_window", "待受理的办件事项", _entered_window_queue)
+new_work.register("services_window", "待受理的办件事项", _entered_window_queue, "/workbench")
