@@ -47,6 +47,7 @@ import pyarrow.parquet as pq
 from kuaiban.rules.calculators import get
 from kuaiban.rules.calculators.base import simulate
 from kuaiban.rules.population import _columns as input_columns
+from kuaiban.rules.population import _periods as periods_of
 from kuaiban.rules.population import evaluate, prepare, read_table, result_table, run_population
 
 HUNAN_HARDSHIP = ["吉首市", "凤凰县", "龙山县"]
@@ -149,6 +150,88 @@ def numpy_contribution(a: dict[str, np.ndarray]) -> np.ndarray:
     return np.minimum(np.maximum(a["wage"], floors[a["code"]]), caps[a["code"]])
 
 
+# 失业保险金 (unemployment_benefit). 北京, 京人社发[2020]8号 一（一）…（六）: by years of contributions, 满1年不满5年
+# 1816, 满5年不满10年 1843, 满10年不满15年 1870, 满15年不满20年 1897, 满20年以上 1925 元/月; “从第13个月起…一律按
+# 1816元”. 湖南 湘人社规〔2020〕2号 二, 山东 “六保三促” 14: 90 % of the local minimum wage; 重庆 渝人社办[2021]189号
+# （四）3: 90 % in the national key counties only. The minimum wage is not printed: an input (null for Beijing).
+BENEFIT_REGIONS = np.array(["北京", "湖南", "山东", "重庆"])
+
+
+def benefit_population(rows: int, rng: np.random.Generator) -> pa.Table:
+    region = BENEFIT_REGIONS[rng.integers(0, 4, rows)]
+    wage = np.round(rng.uniform(1500, 2200, rows), 0)
+    return pa.table({
+        "region": region,
+        "month": np.where(rng.random(rows) < 0.5, "2021-10", "2021-11"),
+        "contribution_months": rng.integers(0, 480, rows),
+        "benefit_month": rng.integers(1, 25, rows),
+        "local_minimum_wage": pa.array(wage, mask=region == "北京"),
+        "national_key_county": rng.random(rows) < 0.3,
+    })
+
+
+def numpy_arrays_benefit(table: pa.Table) -> dict[str, np.ndarray]:
+    return {"code": codes(table.column("region"), BENEFIT_REGIONS),
+            "months": table.column("contribution_months").to_numpy(),
+            "benefit_month": table.column("benefit_month").to_numpy(),
+            "wage": table.column("local_minimum_wage").fill_null(0).to_numpy(),
+            "key_county": table.column("national_key_county").to_numpy()}
+
+
+def numpy_benefit(a: dict[str, np.ndarray]) -> np.ndarray:
+    years = a["months"] // 12
+    tier = np.array([0.0, 1816, 1816, 1816, 1816, 1843, 1843, 1843, 1843, 1843, 1870, 1870, 1870, 1870, 1870,
+                     1897, 1897, 1897, 1897, 1897, 1925])[np.minimum(years, 20)]
+    beijing = np.where((a["benefit_month"] >= 13) & (tier > 0), 1816.0, tier)
+    share = np.where(a["code"] == 3, a["key_county"] * 0.9, 0.9)  # 重庆: key counties only
+    return np.where(a["code"] == 0, beijing, fen(share * a["wage"]))
+
+
+# 失业补助金 (unemployment_subsidy). 人社部发〔2020〕40号 三: 领取失业保险金期满仍未就业的失业人员、不符合领取失业保险金
+# 条件的参保失业人员 (二: 缴费不满1年; 因本人意愿中断就业) get at most 80 % of the local 失业保险金 (an input), not while
+# drawing 失业保险金, once (京人社发[2020]8号), not after a 停发 event (40号 三); 人社部发〔2021〕29号 六: in 2021 only people
+# unemployed from 2021-01-01. 北京 2020, 京人社发[2020]8号 一（二）: 1408 元 (缴费满1年), 880 元 (不足1年).
+SUBSIDY_REGIONS = np.array(["北京", "湖南", "湖北", "山东", "重庆"])
+
+
+def subsidy_population(rows: int, rng: np.random.Generator) -> pa.Table:
+    region = SUBSIDY_REGIONS[rng.integers(0, 5, rows)]
+    in_2020 = rng.random(rows) < 0.5
+    return pa.table({
+        "region": region,
+        "month": np.where(in_2020, "2020-10", "2021-06"),
+        "contribution_months": rng.integers(0, 240, rows),
+        "unemployment_benefit_exhausted": rng.random(rows) < 0.5,
+        "left_job_voluntarily": rng.random(rows) < 0.2,
+        "drawing_unemployment_benefit": rng.random(rows) < 0.1,
+        "unemployment_subsidy_received_before": rng.random(rows) < 0.1,
+        "stop_condition_met": rng.random(rows) < 0.05,
+        "unemployment_start_date": pa.array(np.datetime64("2020-06-01") + rng.integers(0, 365, rows)),
+        "local_unemployment_benefit": pa.array(np.round(rng.uniform(1200, 2000, rows), 0),
+                                               mask=(region == "北京") & in_2020),
+    })
+
+
+def numpy_arrays_subsidy(table: pa.Table) -> dict[str, np.ndarray]:
+    flags = ("unemployment_benefit_exhausted", "left_job_voluntarily", "drawing_unemployment_benefit",
+             "unemployment_subsidy_received_before", "stop_condition_met")
+    return {"code": codes(table.column("region"), SUBSIDY_REGIONS),
+            "in_2021": codes(table.column("month"), ["2020-10", "2021-06"]) == 1,
+            "months": table.column("contribution_months").to_numpy(),
+            "start": days(table.column("unemployment_start_date")),
+            "local": table.column("local_unemployment_benefit").fill_null(0).to_numpy()} | {
+        flag: table.column(flag).to_numpy() for flag in flags}
+
+
+def numpy_subsidy(a: dict[str, np.ndarray]) -> np.ndarray:
+    target = a["unemployment_benefit_exhausted"] | (a["months"] < 12) | a["left_job_voluntarily"]
+    eligible = (target & ~a["unemployment_subsidy_received_before"] & ~a["drawing_unemployment_benefit"]
+                & ~a["stop_condition_met"] & (~a["in_2021"] | (a["start"] >= np.datetime64("2021-01-01"))))
+    beijing_2020 = (a["code"] == 0) & ~a["in_2021"]
+    amount = np.where(beijing_2020, np.where(a["months"] >= 12, 1408.0, 880.0), 0.8 * a["local"])
+    return np.where(eligible, amount, 0.0)
+
+
 @dataclass(frozen=True)
 class Case:
     """What the benchmark needs of a calculator: a valid synthetic population and its NumPy arithmetic."""
@@ -161,6 +244,8 @@ class Case:
 CASES: dict[str, Case] = {
     "pension_adjustment": Case(pension_population, numpy_arrays_pension, numpy_pension),
     "contribution_base": Case(contribution_population, numpy_arrays_contribution, numpy_contribution),
+    "unemployment_benefit": Case(benefit_population, numpy_arrays_benefit, numpy_benefit),
+    "unemployment_subsidy": Case(subsidy_population, numpy_arrays_subsidy, numpy_subsidy),
 }
 
 
@@ -182,14 +267,12 @@ def openfisca_only(name: str, table: pa.Table) -> Callable[[], None]:
     """The OpenFisca simulations alone, one per period, on inputs converted beforehand."""
     calc = get(name)
     prep = prepare(calc, table)
-    field = next(spec for spec in calc.fields if spec.name == calc.period_field)
-    keys = prep.columns[field.name]
-    if field.type != "year":
-        raise SystemExit(f"openfisca_only groups by a year field; {name} is by {field.type}: extend it")
+    keys, period_name = periods_of(calc, prep)
     groups = []
-    for period in np.unique(keys):
-        rows = np.flatnonzero(keys == period)
-        groups.append((str(period), calc.to_variables(input_columns(prep, rows), str(period)), len(rows)))
+    for key in np.unique(keys):
+        rows = np.flatnonzero(keys == key)
+        period = period_name(int(key))
+        groups.append((period, calc.to_variables(input_columns(prep, rows), period), len(rows)))
 
     def run() -> None:
         for period, variables, count in groups:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -197,13 +198,26 @@ def main(argv: list[str] | None = None) -> int:
             "kuaiban − region boost": SearchIndex.build(session, region_boost=1.0),
             "kuaiban − year boost": SearchIndex.build(session, year_boost=1.0),
             "kuaiban − 同义词词林": SearchIndex.build(session, thesaurus=False),
+            "kuaiban − abbreviations": SearchIndex.build(session, abbreviations=False),
+            "kuaiban − characters": SearchIndex.build(session, char_weight=0.0, doc_char_weight=0.0),
+        }
+        part_variants = {
+            "parts without characters": SearchIndex.build(session, char_weight=0.0),
+            "parts without local damping": SearchIndex.build(session, local_damping=0.0),
+            "parts without the numbered-part prior": SearchIndex.build(session, unnumbered_factor=1.0),
+            "parts without the three": SearchIndex.build(session, char_weight=0.0, local_damping=0.0,
+                                                         unnumbered_factor=1.0),
         }
         base_ranked, base_times = bm25_baseline(session, questions)
         lines = clause_lines(session)
     answerable = [q for q in questions if expected[q["id"]]]
 
     run_index(index, questions[:10])  # warm-up: jieba's query path, numpy
+    load_before = os.getloadavg()
+    cpu0 = time.process_time()
     ranked, times = run_index(index, questions, passes=3)
+    cpu_ms = (time.process_time() - cpu0) / (3 * len(questions)) * 1000
+    load_after = os.getloadavg()
     systems: list[tuple[str, dict, list[float] | None]] = [("kuaiban", ranked, times)]
     for name, variant in variants.items():
         systems.append((name, run_index(variant, questions)[0], None))
@@ -227,11 +241,15 @@ def main(argv: list[str] | None = None) -> int:
 
     clause_questions = [q for q in questions if q.get("clause")]
     clause_found = {q["id"]: clause_in_top(index, q, expected[q["id"]], lines) for q in clause_questions}
+    clause_variants = {name: sum(clause_in_top(v, q, expected[q["id"]], lines) for q in clause_questions)
+                       for name, v in part_variants.items()}
 
     n = len(questions)
     print(f"questions: {n} ({n - len(answerable)} with no expected document in the library); "
           f"index build {build_s:.2f} s; "
           f"{len(index.docs)} documents, {len(index.passages)} passages")
+    print(f"kuaiban CPU per query {cpu_ms:.2f} ms (process time over {len(times)} searches); load average "
+          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after the timed passes")
     for split, rows in table.items():
         print(f"\n[{split}: {len(splits[split])} questions]")
         print(f"{'system':<48} {'Recall@5':>9} {'MRR@10':>7} {'p50 ms':>7} {'p99 ms':>7}")
@@ -243,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         share = sum(clause_found.values()) / len(clause_questions)
         print(f"\nsingle-clause questions: {len(clause_questions)}; the clause among the first {K} passages: "
               f"{share:.3f}" + "".join(f"\n  missed {qid}" for qid, ok in clause_found.items() if not ok))
+        for name, found in clause_variants.items():
+            print(f"  {name}: {found / len(clause_questions):.3f}")
     if missing:
         print(f"\nexpected documents not in the library ({len(missing)}): " + "; ".join(missing))
 
@@ -277,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
             "single_clause": {"questions": len(clause_questions),
                               "found_at_5": sum(clause_found.values()),
                               "missed": [qid for qid, ok in clause_found.items() if not ok]},
+            "single_clause_variants": {name: round(found / max(len(clause_questions), 1), 4)
+                                       for name, found in clause_variants.items()},
+            "cpu_ms_per_query": round(cpu_ms, 3),
+            "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
             "latency_samples": len(times),
             "mean_ms": round(statistics.mean(times), 3),
         }, ensure_ascii=False, indent=2), encoding="utf-8")

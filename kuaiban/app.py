@@ -41,6 +41,7 @@ from kuaiban.web import (
     loan_pages,
     login,
     messages,
+    navigation,  # noqa: F401 (registers the nav of every page)
     page_support,
     pages,
     program_pages,

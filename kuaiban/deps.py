@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import TypeVar
 
 from fastapi import Request
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -40,5 +42,30 @@ async def in_session(request: Request, work: Callable[[Session], T], then: Calla
         with session_scope(engine) as session:
             result = work(session)
         return then(result) if then is not None else result
+
+    return await run_in_threadpool(run)
+
+
+@lru_cache(maxsize=16)
+def _statement_at_a_time(engine: Engine) -> Engine:
+    """``engine`` whose connections run each statement as its own transaction (PostgreSQL autocommit)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+async def in_read(request: Request, work: Callable[[Session], T]) -> T:
+    """``work(session)`` that only reads, on one worker thread, without a transaction around it on PostgreSQL.
+
+    Why: BEGIN and COMMIT are two of a status read's five round trips to PostgreSQL (the token's lookup
+    and the read itself are the others). At PostgreSQL's default isolation (READ COMMITTED) every
+    statement sees the data committed when it starts, in a transaction or not, so a work of SELECTs
+    answers the same either way. Only for work that writes nothing: each write here would commit on its
+    own. SQLite (no round trips) keeps its usual transaction."""
+    engine = request.app.state.engine
+    if engine.dialect.name == "postgresql":
+        engine = _statement_at_a_time(engine)
+
+    def run() -> T:
+        with session_scope(engine) as session:
+            return work(session)
 
     return await run_in_threadpool(run)

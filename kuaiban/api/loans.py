@@ -89,13 +89,7 @@ class DecideIn(Strict):
 
 @router.get("/rules", summary="办理流程、各环节时限及依据，申请表选项")
 def procedure() -> dict[str, Any]:
-    return {"steps": [{"code": s.code, "name": s.name, "party": rules.PARTY_NAMES[s.party],
-                       "working_days": s.working_days, "source": rules.cite(s.clause)} for s in rules.STEPS.values()],
-            "subsidy": [rules.cite(k) for k in ("sd_loan_subsidy_quarterly_27", "cq_loan_subsidy_claim_236",
-                                                "cq_loan_subsidy_check_236", "cq_loan_subsidy_pay_236",
-                                                "cq_loan_subsidy_credit_236", "sd_loan_no_subsidy_overdue_27")],
-            "borrowers": list(rules.BORROWERS), "categories": list(rules.CATEGORIES), "areas": list(rules.AREAS),
-            "materials": {k: list(v) for k, v in rules.MATERIALS.items()}, "commitment": rules.COMMITMENT}
+    return rules.procedure()
 
 
 @router.get("/institutions", summary="本地的担保机构和经办银行")

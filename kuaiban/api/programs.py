@@ -10,15 +10,17 @@ import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
+from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import claims, definitions, listing, payroll
 from kuaiban.programs.models import Claim
+from kuaiban.programs.screening import job as screening_job
 
 router = APIRouter(prefix="/api/programs", tags=["补贴项目"])
 MAX_STAFF_LIST = 1024 * 1024  # the edge limits a form or API body to 1 MiB anyway
@@ -312,6 +314,45 @@ def build_payroll(body: PayrollIn, request: Request, response: Response, session
     return payroll.job_dict(job)
 
 
+# ------------------------------------------------------------------ 稳岗返还 免申即享: the screening
+
+
+class ScreeningIn(Strict):
+    program: str = Field(description="筛查项目代码（见 /api/programs/screenings/choices）")
+    registry: str = Field(description="登记数据名称（见 /api/programs/screenings/choices）")
+    as_of: str = Field(description="筛查日期 YYYY-MM-DD（须在项目期限内）")
+    figures: dict[str, str] = Field(default_factory=dict, description="汇编未载、须按本地情况提供的数字，名称 → 数值")
+
+
+@router.get("/screenings/choices", summary="发起稳岗返还筛查可选的项目（及须提供的当地数字）和登记数据")
+def screening_choices(user: UserDep) -> dict[str, Any]:
+    screening_job.require_starter(user)
+    return screening_job.choices()
+
+
+@router.post("/screenings", status_code=202, summary="发起稳岗返还筛查（后台任务；审核人员或监督人员）",
+             responses={202: {"description": "已排队：凭 job 查询进度和结果"}})
+def start_screening(body: ScreeningIn, request: Request, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """The request is checked now (program, date, figures, the registry and its regions); a worker of the job
+    queue screens every enterprise of the registry, region by region; follow it at
+    ``/api/programs/screenings/{job}`` until its state is done (with the result) or failed (with the reason)."""
+    job = screening_job.submit(session, user, program=body.program, registry_name=body.registry, as_of=body.as_of,
+                               figures=body.figures)
+    session.commit()  # committed before the queue may hand it to a worker
+    jobs.start(request.app.state.engine, job.id)
+    return screening_job.job_dict(job)
+
+
+@router.get("/screenings/{job_id}", summary="稳岗返还筛查任务的进度（已筛查地区数）与结果")
+def screening(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return screening_job.job_dict(screening_job.readable_job(session, user, job_id))
+
+
+@router.post("/screenings/{job_id}/import", summary="将完成的筛查结果导入为免申即享名单（待公示；重复导入不变）")
+def import_screening(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return screening_job.import_result(session, user, job_id)
+
+
 @router.get("/payroll/jobs/{job_id}", summary="发放批次任务的状态（完成后含批次、笔数、合计）")
 def payroll_job(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
     return payroll.job_dict(payroll.readable_job(session, user, job_id))
@@ -321,15 +362,8 @@ def payroll_job(job_id: str, session: SessionDep, user: UserDep) -> dict[str, An
             responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
 def payroll_job_file(job_id: str, session: SessionDep, user: UserDep,
                      format: Literal["csv", "xlsx"] = "csv") -> Response:
-    job = payroll.readable_job(session, user, job_id)
-    data = jobs.result(session, job, None if format == "csv" else format)
-    if data is None:
-        raise NotFound("发放文件尚未生成或已过期", "job")
-    media = "text/csv; charset=utf-8" if format == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="batch-{job.meta.get("batch")}.{format}"',
-        "X-Content-Type-Options": "nosniff"})
+    file = payroll.job_file(session, user, job_id, format)
+    return attachment(file.data, file.name, file.media_type)
 
 
 @router.get("/batches", summary="发放批次")
@@ -345,14 +379,10 @@ def batch_detail(batch_id: int, session: SessionDep, user: UserDep) -> dict[str,
 
 
 @router.get("/batches/{batch_id}/file", summary="发放文件（CSV 或 XLSX）",
-            response_class=FileResponse, responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
-def batch_file(batch_id: int, session: SessionDep, user: UserDep, format: Literal["csv", "xlsx"] = "csv") -> FileResponse:
-    batch = payroll.get_batch(session, user, batch_id)
-    files = payroll.export(session, batch)
-    media = "text/csv; charset=utf-8" if format == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return FileResponse(files[format], media_type=media, filename=f"batch-{batch.id}.{format}",
-                        headers={"X-Content-Type-Options": "nosniff"})
+            response_class=Response, responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}})
+def batch_file(batch_id: int, session: SessionDep, user: UserDep, format: Literal["csv", "xlsx"] = "csv") -> Response:
+    file = payroll.batch_file(session, user, batch_id, format)
+    return attachment(file.data, file.name, file.media_type)
 
 
 @router.post("/batches/{batch_id}/reconcile", summary="对账：登记退票，其余为已到账")

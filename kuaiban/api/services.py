@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuaiban.deps import get_session, in_session
+from kuaiban.deps import get_session, in_read, in_session
 from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, Token, User
@@ -58,11 +58,15 @@ UserDep = Annotated[User, Depends(current_user)]  # for routers elsewhere; this 
 
 async def as_user(request: Request, cred: HTTPAuthorizationCredentials | None,
                   work: Callable[[Session, User], T], then: Callable[[T], Any] | None = None,
-                  *, with_applicant: bool = False) -> Any:
+                  *, with_applicant: bool = False, reads_only: bool = False) -> Any:
     """Check the token, then ``work(session, user)`` — in one transaction and one trip to a worker
     thread (why: :func:`kuaiban.deps.in_session`); ``then`` after the commit. ``with_applicant``: the
-    token's query also loads the user's 办事人 row (for work that reads it anyway)."""
+    token's query also loads the user's 办事人 row (for work that reads it anyway). ``reads_only``: work
+    that writes nothing (not even an audit entry) runs without BEGIN/COMMIT (:func:`kuaiban.deps.in_read`)."""
     token = cred.credentials if cred else None
+    if reads_only:
+        assert then is None and not with_applicant
+        return await in_read(request, lambda session: work(session, auth.authenticate(session, token)))
     return await in_session(request, lambda session: work(
         session, auth.authenticate(session, token, with_applicant=with_applicant)), then)
 
@@ -379,7 +383,7 @@ def _case_out(c: Case) -> dict:
 
 @router.post("/cases", status_code=201, response_model=CaseOut, summary="申请一件事：一表申请，材料一次提交")
 async def submit_case(body: CaseIn, request: Request, cred: Credentials) -> dict:
-    return await as_user(request, cred, lambda session, user: cases.submit(
+    return await as_user(request, cred, lambda session, user: cases.submit_rows(
         session, user, body.bundle, body.form, items=body.items, materials=body.materials,
         commit_instead=body.commitments), then=_case_out,  # the answer is built after the commit
         with_applicant=True)
@@ -422,7 +426,8 @@ class CaseStatus(BaseModel):
 
 @router.get("/cases/{number}/status", response_model=CaseStatus, summary="办件进度（轻量查询）")
 async def case_status(number: str, request: Request, cred: Credentials) -> dict:
-    return await as_user(request, cred, lambda session, user: cases.case_status(session, user, number))
+    return await as_user(request, cred, lambda session, user: cases.case_status(session, user, number),
+                         reads_only=True)  # the token's lookup and one SELECT: no transaction needed
 
 
 @router.post("/cases/{number}/supply", response_model=CaseOut, summary="按补正通知补交材料")

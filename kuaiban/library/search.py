@@ -13,6 +13,10 @@ Ranking (see docs/search.md for the measurements behind each part):
   often spread over several articles;
 * colloquial words expanded to the policy vocabulary (:data:`SYNONYMS`, 退休金 →
   养老金) at a lower weight;
+* query words read as abbreviations of the library's own longer words (技校 → 技工院校) and
+  translated through 同义词词林;
+* BM25 over each passage's distinct characters, for documents some word found and for which of
+  their parts answers (with words most of a document's parts print counting less there);
 * a region named in the query (湖南, 重庆市 …) favours that region's documents;
 * a 文号 typed in any bracket style (人社部发[2020]26号, 人社部发2020年26号) puts that
   document first.
@@ -41,7 +45,7 @@ from kuaiban.corpus.compilations import cite_line, source_name
 from kuaiban.corpus.regions import REGIONS, canonical_region
 from kuaiban.library import thesaurus
 from kuaiban.library.models import Document, DocumentSource, Meta, Passage
-from kuaiban.library.tokenize import normalize_text, tokenize
+from kuaiban.library.tokenize import STOPWORDS, normalize_text, tokenize
 from kuaiban.platform.errors import Invalid
 
 FINGERPRINT_KEY = "ingest_fingerprint"
@@ -56,7 +60,20 @@ YEAR_BOOST = 1.25  # multiplier for documents of a year the query names (2020年
 THESAURUS_WEIGHT = 0.5  # a 同义词词林 synonym of a query word (kuaiban.library.thesaurus)
 THESAURUS_PER_WORD = 8  # at most this many of them per word, those the library prints
 THESAURUS_RARE = 20  # only words in at most this many passages are translated: everyday words, not the texts' own
+# Which part answers, character by character: everyday words share characters with the printed ones
+# (谁先审 / 初审, 乱用 / 违反…使用) where no word matches.
+CHAR_WEIGHT = 2.5
+# A question one clause answers is answered by a numbered part (第X条, 一、（一）1.) where the document has them,
+# rarely by the runs around them (title, addressees, preamble, closing): their part score counts this much.
+UNNUMBERED_FACTOR = 0.4
+DOC_CHAR_WEIGHT = 1.0  # and, at this weight, which document: its best part by characters (牌子 / 品牌, 罚款 / 罚没)
+ABBREVIATION_WEIGHT = 0.5  # a library word a query word abbreviates (技校 → 技工学校, 居委会 → 居民委员会)
+ABBREVIATION_PER_WORD = 3  # at most this many, those the library prints most
+ABBREVIATION_RARE = 100000  # only words in at most this many passages are read as abbreviations
 PASSAGE_DOC_WEIGHT = 0.5  # passage hits (per_document=False): its document's score counts this much
+# Which part of a document answers: a query word printed in most of the document's parts (计划生育 in the
+# 计划生育法) says which document, not which part; in a part's own score it counts down to 1 − this share.
+LOCAL_DAMPING = 0.3
 DOC_NO_SCORE = 1000.0  # an exact 文号 match outranks any text score
 SNIPPET_CHARS = 120
 
@@ -300,6 +317,54 @@ def _score(post: _Postings, query: dict[int, float], size: int) -> np.ndarray:
     return scores
 
 
+def _shared_weights(post: _Postings, unit_doc: np.ndarray, run_length: np.ndarray) -> dict[int, np.ndarray]:
+    """For every (term, passage): its BM25 weight × the share of its document's passages printing the term."""
+    out = {}
+    for t, ids in post.ids.items():
+        docs = unit_doc[ids]
+        share = np.bincount(docs, minlength=run_length.size)[docs] / run_length[docs]
+        out[t] = (post.weights[t] * share).astype(np.float32)
+    return out
+
+
+def _scores_and_shared(post: _Postings, shared: dict[int, np.ndarray], query: dict[int, float],
+                       size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Passage BM25, and the part of it carried by words most of the passage's document prints."""
+    scores = np.zeros(size, dtype=np.float32)
+    common = np.zeros(size, dtype=np.float32)
+    for t, qw in query.items():
+        ids = post.ids.get(t)
+        if ids is not None:
+            scores[ids] += qw * post.weights[t]
+            common[ids] += qw * shared[t]
+    return scores, common
+
+
+def _char_postings(texts: list[str], k1: float = K1, b: float = B) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """BM25 over the distinct Chinese characters of each text (each counted once): char → (ids, weights)."""
+    codes, owners = [], []
+    for i, text in enumerate(texts):
+        chars = np.unique(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+        chars = chars[(chars >= 0x3400) & (chars <= 0x9FFF)]
+        codes.append(chars)
+        owners.append(np.full(chars.size, i, dtype=np.int32))
+    if not codes:
+        return {}
+    lengths = np.array([c.size for c in codes], dtype=np.float64)
+    avg = float(lengths.mean()) or 1.0
+    code, owner = np.concatenate(codes), np.concatenate(owners)
+    order = np.argsort(code, kind="stable")
+    code, owner = code[order], owner[order]
+    bounds = np.flatnonzero(np.diff(code)) + 1
+    norm = (k1 + 1.0) / (1.0 + k1 * (1.0 - b + b * lengths / avg))
+    n = len(texts)
+    out = {}
+    for ids, c in zip(np.split(owner, bounds), code[np.r_[0, bounds]], strict=True):
+        idf = math.log(1.0 + (n - ids.size + 0.5) / (ids.size + 0.5))
+        out[chr(int(c))] = (ids, (idf * norm[ids]).astype(np.float32))
+    return out
+
+
 class _BestPassage(dict):
     """Document index → its best passage index, computed on first use (only shown documents need it)."""
 
@@ -349,7 +414,9 @@ class SearchIndex:
                  *, title_weight: float = TITLE_WEIGHT, doc_weight: float = DOC_WEIGHT,
                  synonyms: dict[str, tuple[str, ...]] | None = None, region_boost: float = REGION_BOOST,
                  thesaurus: bool = True, year_boost: float = YEAR_BOOST,
-                 passage_doc_weight: float = PASSAGE_DOC_WEIGHT):
+                 passage_doc_weight: float = PASSAGE_DOC_WEIGHT, local_damping: float = LOCAL_DAMPING,
+                 abbreviations: bool = True, char_weight: float = CHAR_WEIGHT,
+                 doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -359,6 +426,11 @@ class SearchIndex:
         self.year_boost = year_boost
         self.thesaurus = thesaurus
         self.passage_doc_weight = passage_doc_weight
+        self.local_damping = local_damping
+        self.abbreviations = abbreviations
+        self.char_weight = char_weight
+        self.doc_char_weight = doc_char_weight
+        self.unnumbered_factor = unnumbered_factor
         self.vocab: dict[str, int] = {}
 
         def ids(tokens: list[str]) -> list[int]:
@@ -385,6 +457,13 @@ class SearchIndex:
         self._run_ends = np.full(len(docs), -1, dtype=np.int64)
         for i, p in enumerate(passages):
             self._run_ends[p.doc] = i + 1
+        self._run_length = np.maximum(self._run_ends - self._first_passage, 1).astype(np.float32)
+        # in a document with numbered parts, the runs outside them (title, addressees, preamble, closing)
+        numbered = {p.doc for p in passages if p.unit is not None or p.article is not None}
+        self._opening_factor = np.array(
+            [unnumbered_factor if p.doc in numbered and p.unit is None and p.article is None else 1.0
+             for p in passages], dtype=np.float32)
+        self._shared = _shared_weights(self._passage_post, self._passage_doc, self._run_length)
         self._by_doc_no: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
             if d.doc_no:
@@ -393,6 +472,16 @@ class SearchIndex:
         self._status_cache: dict[dt.date, list[str]] = {}
         self._fold_cache: dict[int, str] = {}
         self._doc_year = np.array([d.year or 0 for d in docs], dtype=np.int32)
+        self._passage_df = {t: len(ids) for t, ids in self._passage_post.ids.items()}
+        # the library's longer words by first character, most printed first: what an abbreviation may stand for
+        by_first: dict[str, list[tuple[int, str]]] = {}
+        for term, t in self.vocab.items():
+            df = self._passage_df.get(t, 0)
+            if 3 <= len(term) <= 8 and df >= 2 and _CJK_WORD.fullmatch(term):
+                by_first.setdefault(term[0], []).append((-df, term))
+        self._long_words = {c: [w for _, w in sorted(ws)] for c, ws in by_first.items()}
+        self._abbrev_cache: dict[str, tuple[str, ...]] = {}
+        self._char_post = _char_postings([p.text for p in passages]) if char_weight or doc_char_weight else None
 
     # -- building -------------------------------------------------------------------
 
@@ -436,7 +525,7 @@ class SearchIndex:
     def query_terms(self, query: str) -> dict[int, float]:
         """Vocabulary ids of the query's tokens with their weights (synonyms weigh less)."""
         terms: dict[int, float] = {}
-        tokens = tokenize(query)
+        tokens = _tokens(query)
         for tok in tokens:
             t = self.vocab.get(tok)
             if t is not None:
@@ -445,10 +534,20 @@ class SearchIndex:
         if self.synonyms:
             alternatives += [alt for phrase, alts in PHRASE_SYNONYMS.items() if phrase in query for alt in alts]
         for alt in alternatives:
-            for sub in tokenize(alt):
+            for sub in _tokens(alt):
                 t = self.vocab.get(sub)
                 if t is not None and t not in terms:
                     terms[t] = SYNONYM_WEIGHT
+        if self.abbreviations:
+            for tok in tokens:
+                own = self.vocab.get(tok)
+                if not 2 <= len(tok) <= 4 or not _CJK_WORD.fullmatch(tok) or \
+                        self._passage_df.get(own, 0) > ABBREVIATION_RARE:
+                    continue  # one character says too little; a word the library prints needs no reading
+                for alt in self.expansions(tok):
+                    t = self.vocab[alt]
+                    if t not in terms:
+                        terms[t] = ABBREVIATION_WEIGHT
         if self.thesaurus:
             for tok in tokens:
                 own = self.vocab.get(tok)
@@ -465,6 +564,27 @@ class SearchIndex:
                         if added == THESAURUS_PER_WORD:
                             break
         return terms
+
+    def _char_scores(self, query: str, size: int) -> np.ndarray:
+        scores = np.zeros(size, dtype=np.float32)
+        for c in {c for tok in _tokens(query) for c in tok if len(tok) >= 2 or c not in STOPWORDS}:
+            post = self._char_post.get(c)
+            if post is not None:
+                scores[post[0]] += post[1]
+        return scores
+
+    def expansions(self, word: str) -> tuple[str, ...]:
+        """Library words that ``word`` abbreviates: they start with its first character and hold its
+        characters in order (技校 → 技工学校 / 技工院校, 居委会 → 居民委员会, 社保卡 → 社会保障卡), the most
+        printed first. Chinese short forms are made this way, so no list of them is needed."""
+        found = self._abbrev_cache.get(word)
+        if found is None:
+            found = tuple(w for w in self._long_words.get(word[0], ()) if word not in w and _in_order(word, w))
+            found = found[:ABBREVIATION_PER_WORD]
+            if len(self._abbrev_cache) > 4096:
+                self._abbrev_cache.clear()
+            self._abbrev_cache[word] = found
+        return found
 
     def statuses_on(self, day: dt.date) -> list[str]:
         """Each document's status on ``day`` (from its stored validity record)."""
@@ -521,14 +641,27 @@ class SearchIndex:
         terms = self.query_terms(query)
         n_docs, n_pass = len(self.docs), len(self.passages)
 
-        passage_scores = _score(self._passage_post, terms, n_pass)
+        passage_scores, common = _scores_and_shared(self._passage_post, self._shared, terms, n_pass)
         doc_scores = np.zeros(n_docs, dtype=np.float32)
         if n_pass:  # passages are stored by document: each document's best is a maximum over its run
             doc_scores[self._has_passages] = np.maximum.reduceat(passage_scores, self._run_starts)
-        # the best passage of a document, found for the few documents shown (the last of equals)
-        best_passage = _BestPassage(passage_scores, self._first_passage, self._run_ends)
         doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
         doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
+        # which part of a document answers: its words, less those most of the document's parts print
+        part_scores = passage_scores - self.local_damping * common if self.local_damping else passage_scores
+        if self._char_post and n_pass:
+            # characters rank only what some word already found: a document sharing nothing but characters
+            # (人, 员, 金) with the question is no hit
+            found = doc_scores > 0
+            chars = self._char_scores(query, n_pass) * found[self._passage_doc]
+            # …and a part that prints none of the question's words is not cited (its snippet would mark nothing)
+            part_scores = np.where(passage_scores > 0, part_scores + self.char_weight * chars, 0.0)
+            if self.doc_char_weight:
+                doc_scores[self._has_passages] += self.doc_char_weight * np.maximum.reduceat(chars, self._run_starts)
+        if self.unnumbered_factor != 1.0:
+            part_scores = part_scores * self._opening_factor
+        # the best passage of a document, found for the few documents shown (the last of equals)
+        best_passage = _BestPassage(part_scores, self._first_passage, self._run_ends)
 
         regions = self._named_regions(query)
         if regions and self.region_boost != 1.0:
@@ -566,8 +699,8 @@ class SearchIndex:
         if not per_document:
             # a passage is ranked with its document: its own words, plus what the document's title and
             # whole text say about the question (a part rarely repeats the subject its title names)
-            ranked = passage_scores + self.passage_doc_weight * np.where(
-                passage_scores > 0, doc_scores[self._passage_doc], 0.0)
+            ranked = part_scores + self.passage_doc_weight * np.where(
+                part_scores > 0, doc_scores[self._passage_doc], 0.0)
             if mask is not None:
                 ranked = np.where(mask[self._passage_doc], ranked, 0.0)
             passage_scores = ranked
@@ -578,13 +711,13 @@ class SearchIndex:
         hits = []
         for i in top:
             p = int(best_passage[i]) if passage_scores.size and best_passage[i] >= 0 else -1
-            if p < 0 or (passage_scores[p] <= 0 and i not in exact):
+            if p < 0 or (part_scores[p] <= 0 and i not in exact):
                 p = int(self._first_passage[i])
             hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight, day))
         return hits
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
-        words = set(tokenize(query)) | {self._terms[t] for t in terms}
+        words = set(_tokens(query)) | {self._terms[t] for t in terms}
         # single characters (年, 号, 涨) would mark half the snippet: only when nothing longer matched
         longer = {w for w in words if len(w) >= 2}
         # longest first so 失业保险金 is marked whole, not as 失业 + 保险金
@@ -669,6 +802,21 @@ def _top(scores: np.ndarray, limit: int) -> list[int]:
 
 
 _WS = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[str, ...]:
+    """The query's tokens, cut once per query (terms, characters and highlights all need them)."""
+    return tuple(tokenize(text))
+
+
+_CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Whether the characters of ``short`` appear in ``long`` in the same order."""
+    rest = iter(long)
+    return all(c in rest for c in short)
 
 
 @functools.lru_cache(maxsize=1024)

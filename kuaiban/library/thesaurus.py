@@ -14,6 +14,9 @@ import threading
 from functools import cache
 
 MAX_GROUP = 64  # larger "synonym" groups are topics (人 士 人物 …): they would flood a query
+# Classes of the tree left out: C 时间与空间 (先 → 首先, 外面 → 以外), E 特征 (好 → 良好, 少), J 关联 and K 助语
+# (不要 → 无须, 一起 → 一道, 跟 → 同): how a question is put, not what it is about.
+SKIPPED_CLASSES = frozenset("KL")
 _lock = threading.Lock()
 
 
@@ -34,8 +37,9 @@ def _groups() -> dict[str, tuple[str, ...]]:
             else:
                 walk(branch)
 
-    for top in tree.values():
-        walk(top)
+    for top_class, top in tree.items():
+        if top_class not in SKIPPED_CLASSES:
+            walk(top)
     return {w: tuple(dict.fromkeys(alts)) for w, alts in out.items()}
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kuaiban.db import Base
 from kuaiban.platform import audit, regions
-from kuaiban.platform.personal_data import lookup_hashes
+from kuaiban.platform.personal_data import LookupHash, lookup_hashes
 
 UNEMPLOYMENT_TRANSFER = "unemployment_transfer"
 KINDS = {UNEMPLOYMENT_TRANSFER: "失业保险关系转移"}
@@ -26,7 +26,7 @@ class Hold(Base):
     __tablename__ = "plat_holds"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject_hash: Mapped[str] = mapped_column(String(80), index=True)  # lookup hash of the 证件号码
+    subject_hash: Mapped[str] = mapped_column(LookupHash(), index=True)  # lookup hash of the 证件号码
     kind: Mapped[str] = mapped_column(String(40))
     region: Mapped[str] = mapped_column(String(12))  # the offices it binds: a GB/T 2260 scope
     starts: Mapped[dt.date] = mapped_column(Date)

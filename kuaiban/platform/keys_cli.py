@@ -3,8 +3,9 @@
 Rotation with the key file: ``kuaiban keys rotate`` writes a new key at the top of the file (the old ones
 stay below it, so values not yet re-encrypted still open), then re-encrypts every value and recomputes
 every lookup hash in one transaction. With ``KUAIBAN_DATA_KEY``: put the new key first
-(``new:…,old:…``), restart, run ``kuaiban keys reencrypt``, then drop the old key. No command prints key
-material.
+(``new:…,old:…``), restart, run ``kuaiban keys reencrypt``, then drop the old key. Both commands print
+``stale``: the lookup hashes still under an older key (a hash kept without its value, whose value the
+database holds nowhere else); drop the old key only when it is empty. No command prints key material.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ def status() -> None:
                      ensure_ascii=False))
 
 
-def _reencrypt(db: str | None) -> dict[str, int]:
+def _reencrypt(db: str | None) -> dict[str, dict[str, int]]:
     with session_scope(connect(db)) as session:
-        return rekey.reencrypt(session)
+        return {"rows": rekey.reencrypt(session), "stale": rekey.stale_hashes(session)}
 
 
 @keys_app.command("reencrypt")
@@ -50,7 +51,7 @@ def reencrypt(db: DbOpt = None) -> None:
         counts = _reencrypt(db)
     except (DatabaseError, personal_data.DataKeyError) as exc:
         _fail(str(exc))
-    print(json.dumps({"key": personal_data.keyring().current.id, "rows": counts}, ensure_ascii=False))
+    print(json.dumps({"key": personal_data.keyring().current.id, **counts}, ensure_ascii=False))
 
 
 @keys_app.command("rotate")
@@ -69,4 +70,4 @@ def rotate(db: DbOpt = None) -> None:
         counts = _reencrypt(db)
     except (DatabaseError, personal_data.DataKeyError) as exc:
         _fail(f"{exc}（新密钥 {new.id} 已写入密钥文件，旧密钥仍在其中，数据未改动；可再运行 kuaiban keys reencrypt）")
-    print(json.dumps({"key": new.id, "previous": [k.id for k in ring.keys], "rows": counts}, ensure_ascii=False))
+    print(json.dumps({"key": new.id, "previous": [k.id for k in ring.keys], **counts}, ensure_ascii=False))

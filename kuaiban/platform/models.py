@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, fal
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kuaiban.db import Base
-from kuaiban.platform.personal_data import SealedString, optional_hash
+from kuaiban.platform.personal_data import LookupHash, SealedString, optional_hash
 
 # roles
 APPLICANT = "applicant"
@@ -38,7 +38,7 @@ class Applicant(Base):
     name: Mapped[str] = mapped_column(String(200))
     # 证件号码 / 统一社会信用代码, stored encrypted; looked up and kept unique through id_number_hash
     id_number: Mapped[str | None] = mapped_column(SealedString("svc_applicants.id_number"))
-    id_number_hash: Mapped[str | None] = mapped_column(String(80), index=True)
+    id_number_hash: Mapped[str | None] = mapped_column(LookupHash(of="id_number"), index=True)
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 

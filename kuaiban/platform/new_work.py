@@ -16,7 +16,10 @@ of the job queue (:func:`kuaiban.platform.jobs.every`) runs :func:`digest`:
    per queue.
 
 How staff read it: the message is an ordinary message of the account's 消息中心 (kind ``staff_new_work``),
-marked read like any other; it links to the workbench where the items are. It is not sent by SMS (no
+marked read like any other. Each queue names the page where its work is done (:func:`register`'s
+``link``: 一件事 受理 on the 经办工作台, 补贴申领 on the programs staff queue, 失业登记 on the review queue):
+a message of one queue links to that page; a message of several has no single link, and the message
+centre shows each line's page (:func:`queue_links`). It is not sent by SMS (no
 outbox row): a staff member's channel is the site, and an SMS per staff member per period would cost
 more than the items. At a province's scale: 10,000 staff and a 15-minute period give at most 960,000
 messages a day if every scope had new work every period — in practice only the scopes that did; a
@@ -29,6 +32,7 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
@@ -44,12 +48,28 @@ SETTLE = dt.timedelta(seconds=60)
 
 # (session, since, until) → (region, role that acts, count) for items that entered the queue in [since, until)
 Counter = Callable[[Session, dt.datetime, dt.datetime], Iterable[tuple[str | None, str, int]]]
-_counters: dict[str, tuple[str, Counter]] = {}
 
 
-def register(name: str, label: str, counter: Counter) -> None:
-    """A queue of a pillar: ``label`` is what staff read (e.g. "待受理的办件")."""
-    _counters[name] = (label, counter)
+@dataclass(frozen=True)
+class Queue:
+    label: str  # what staff read, e.g. "待受理的办件事项"
+    counter: Counter
+    link: str  # the page where this queue's work is done
+
+
+_counters: dict[str, Queue] = {}
+
+
+def register(name: str, label: str, counter: Counter, link: str) -> None:
+    """A queue of a pillar: ``label`` is what staff read (e.g. "待受理的办件"), ``link`` the page where
+    its items are handled (the one every staff role the counter names may open)."""
+    _counters[name] = Queue(label, counter, link)
+
+
+def queue_links(text: str) -> list[tuple[str, str]]:
+    """(label, page) of each queue a digest message's ``text`` names, in the order of its lines."""
+    named = [(text.find(q.label), q.label, q.link) for q in _counters.values() if q.label in text]
+    return [(label, link) for _, label, link in sorted(named)]
 
 
 def digest(engine: Engine, now: dt.datetime | None = None) -> int:
@@ -60,8 +80,9 @@ def digest(engine: Engine, now: dt.datetime | None = None) -> int:
         since = since or until - dt.timedelta(seconds=EVERY)
         if since >= until:
             return 0
-        counts = [(label, region, role, n) for label, counter in _counters.values()
-                  for region, role, n in counter(s, since, until) if n]
+        counts = [(q.label, region, role, n) for q in _counters.values()
+                  for region, role, n in q.counter(s, since, until) if n]
+        link_of = {q.label: q.link for q in _counters.values()}
         if not counts:
             return 0
         staff = s.execute(select(User.id, User.role, User.region)
@@ -83,7 +104,8 @@ def digest(engine: Engine, now: dt.datetime | None = None) -> int:
             rows.append({"user_id": user.id, "kind": KIND, "title": f"新的待办：{total} 件",
                          "text": "；".join(f"{label} {n} 件" for label, n in sorted(lines.items()))
                          + f"（{since:%m-%d %H:%M} 至 {until:%m-%d %H:%M} 新进入您所辖范围的队列）",
-                         "link": "/workbench", "ref": None, "created_at": until, "read_at": None})
+                         "link": link_of[next(iter(lines))] if len(lines) == 1 else None,
+                         "ref": None, "created_at": until, "read_at": None})
         if rows:
             s.execute(insert(Notification), rows)
         return len(rows)

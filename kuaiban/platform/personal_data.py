@@ -33,7 +33,7 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import JSON, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.types import TypeDecorator
 
 from kuaiban import config
@@ -244,6 +244,23 @@ def lookup_hashes(value: str) -> list[str]:
 
 def optional_hash(value: str | None) -> str | None:
     return lookup_hash(value) if value else None
+
+
+class LookupHash(TypeDecorator):
+    """A column of keyed lookup hashes (``<key id>:<hex>``, :func:`lookup_hash`), stored as plain text.
+
+    ``of`` names the sealed column of the same row whose value it hashes (an applicant's ``id_number``);
+    None marks a hash kept without its value (a 免申即享 entry's credit code, a register's subject, a hold's
+    person): :mod:`kuaiban.platform.rekey` finds every column of this type and, after a key rotation,
+    recomputes the first kind from the value beside it and the second from the same value held elsewhere.
+    Declare every lookup-hash column with it, so a rotation cannot leave one behind."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, of: str | None = None) -> None:
+        super().__init__(80)
+        self.of = of
 
 
 class SealedString(TypeDecorator):

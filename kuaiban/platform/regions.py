@@ -9,6 +9,14 @@ directly under the municipality.
 A staff account's scope is one code and covers everything under it (:func:`covers`); every region
 stored anywhere in kuaiban is such a code, and free text is turned into one by :func:`resolve`.
 
+Codes withdrawn since 2020 (:data:`WITHDRAWN_SINCE`: the compilations' first year, so their texts and the
+records of that time carry them) are *known* but not *current*: 重庆市江北区 (500105) and 渝北区 (500112)
+end in 2025, the year the table adds 两江新区 (500157); 湖南省祁阳县 (431121) became 祁阳市 (431181). Stored codes of that kind
+read with their name and 已撤销; new input naming them is refused with the reason, and where the place
+lives on under a new code of the same short name the refusal names it; a name shared by a current region
+elsewhere and a withdrawn one (江北区: 宁波's, and 重庆's until 2025) is ambiguous, not silently the current
+one.
+
 >>> region_name("430100")
 '长沙市'
 >>> is_current_region("110103")  # 崇文区, merged into 东城区 in 2010
@@ -23,6 +31,8 @@ False
 '北京市朝阳区'
 >>> resolve_scope("湖南"), resolve_scope("全国")
 ('430000', None)
+>>> label("500105")
+'重庆市江北区（500105，已撤销）'
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ _DATED = re.compile(r"^\[(\d*)-(\d*)\](.*)$")
 PROVINCE, CITY, COUNTY = "province", "city", "county"
 NATIONAL = "全国"  # what a person writes for the whole country (a staff scope of no region)
 LEVEL_NAMES = {PROVINCE: "省级", CITY: "地级", COUNTY: "县级"}
+WITHDRAWN_SINCE = 2020  # codes withdrawn in or after this year are still known (see the module's docstring)
 # City-level codes that are no city but a grouping; their districts belong to the province above
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位"}
 # Suffixes dropped to form the short name people use (湖南, 长沙, 岳麓); longest first
@@ -91,6 +102,7 @@ class Region:
     name: str
     level: str  # province | city | county
     parent: str | None
+    withdrawn: int | None = None  # the last year python-stdnum lists the code in, for a withdrawn one
 
     @property
     def placeholder(self) -> bool:
@@ -110,9 +122,8 @@ def level_of(code: str) -> str:
     return COUNTY
 
 
-@cache
-def _table() -> dict[str, Region]:
-    """Every current region, keyed by code, read once from the data file python-stdnum ships."""
+def _codes() -> list[str]:
+    """Every six-digit code the data file python-stdnum ships lists, in its order."""
     path = Path(stdnum.__file__).parent / "cn" / "loc.dat"
     codes: list[str] = []
     province = ""
@@ -125,18 +136,41 @@ def _table() -> dict[str, Region]:
         suffix = line.split()[0]
         if len(province) == 2 and len(suffix) == 4:
             codes.append(province + suffix)
+    return list(dict.fromkeys(codes))
+
+
+def _parent(code: str, level: str) -> str | None:
+    if level == CITY:
+        return code[:2] + "0000"
+    if level == COUNTY:
+        return code[:4] + "00" if is_current_region(code[:4] + "00") else code[:2] + "0000"
+    return None
+
+
+@cache
+def _table() -> dict[str, Region]:
+    """Every current region, keyed by code, read once."""
     table: dict[str, Region] = {}
-    for code in dict.fromkeys(codes):
+    for code in _codes():
         name = region_name(code)
-        if name is None:
+        if name is not None:
+            level = level_of(code)
+            table[code] = Region(code, name, level, _parent(code, level))
+    return table
+
+
+@cache
+def _withdrawn() -> dict[str, Region]:
+    """The codes withdrawn in or after :data:`WITHDRAWN_SINCE`, each with its last name and year."""
+    table: dict[str, Region] = {}
+    for code in _codes():
+        names = _names(code)
+        if not names or is_current_region(code):
             continue
-        level = level_of(code)
-        parent = None
-        if level == CITY:
-            parent = code[:2] + "0000"
-        elif level == COUNTY:
-            parent = code[:4] + "00" if is_current_region(code[:4] + "00") else code[:2] + "0000"
-        table[code] = Region(code, name, level, parent)
+        name, _start, last = max(names, key=lambda entry: entry[2] or 0)
+        if last is not None and last >= WITHDRAWN_SINCE:
+            level = level_of(code)
+            table[code] = Region(code, name, level, _parent(code, level), withdrawn=last)
     return table
 
 
@@ -145,10 +179,15 @@ def region(code: str | None) -> Region | None:
     return _table().get(code or "")
 
 
+def known_region(code: str | None) -> Region | None:
+    """The region with this code, current or withdrawn since :data:`WITHDRAWN_SINCE`, or None."""
+    return _table().get(code or "") or _withdrawn().get(code or "")
+
+
 def ancestors(code: str) -> list[Region]:
     """The regions above ``code``, from the province down (placeholders included)."""
     out: list[Region] = []
-    r = region(code)
+    r = known_region(code)
     while r is not None and r.parent:
         r = region(r.parent)
         if r is not None:
@@ -157,8 +196,9 @@ def ancestors(code: str) -> list[Region]:
 
 
 def full_name(code: str | None) -> str | None:
-    """湖南省长沙市岳麓区: the names from the province down, without 市辖区/县 groupings."""
-    r = region(code)
+    """湖南省长沙市岳麓区: the names from the province down, without 市辖区/县 groupings (a withdrawn code
+    gets its last name)."""
+    r = known_region(code)
     if r is None:
         return None
     parts = [a.name for a in ancestors(r.code) if not a.placeholder]
@@ -172,7 +212,9 @@ def label(code: str | None) -> str:
     if not code:
         return "全国"
     name = full_name(code)
-    return f"{name}（{code}）" if name else f"未知地区（{code}）"
+    if not name:
+        return f"未知地区（{code}）"
+    return f"{name}（{code}，已撤销）" if region(code) is None else f"{name}（{code}）"
 
 
 def provinces() -> list[Region]:
@@ -225,15 +267,27 @@ def _short(name: str) -> str | None:
 
 @cache
 def _aliases() -> dict[str, tuple[str, ...]]:
-    """Every name a person may write for a region (full name, and short name for 2+ characters)."""
+    """Every name a person may write for a region (full name, and short name for 2+ characters), the
+    recently withdrawn ones included so that they are recognised and refused with their reason."""
     found: dict[str, list[str]] = {}
-    for r in _table().values():
+    for r in [*_table().values(), *_withdrawn().values()]:
         if r.placeholder:
             continue
         for alias in {r.name, _short(r.name)}:
             if alias:
                 found.setdefault(alias, []).append(r.code)
     return {k: tuple(v) for k, v in found.items()}
+
+
+def _successor(code: str) -> Region | None:
+    """The current region that carries a withdrawn one on (祁阳县 → 祁阳市): same province, same short
+    name; None when there is no such one (江北区 went into 两江新区)."""
+    gone = _withdrawn().get(code)
+    if gone is None:
+        return None
+    short = _short(gone.name) or gone.name
+    return next((r for r in _table().values() if r.code[:2] == code[:2] and r.level == gone.level
+                 and (_short(r.name) or r.name) == short), None)
 
 
 def _parses(text: str, within: str | None) -> list[tuple[str, int]]:
@@ -263,7 +317,9 @@ def resolve(text: str | None, *, field: str = "region") -> str:
         if len(value) != 6:
             raise Invalid(f"行政区划代码应为 6 位数字：{value}", field)
         if region(value) is None:
-            raise Invalid(f"行政区划代码不存在或已撤销：{value}", field)
+            if known_region(value) is not None:
+                raise Invalid(_withdrawn_message(value), field)
+            raise Invalid(f"行政区划代码不存在：{value}", field)
         return value
     parses = _parses(value, None)
     most = max((used for _c, used in parses), default=0)
@@ -271,12 +327,22 @@ def resolve(text: str | None, *, field: str = "region") -> str:
     codes = list(dict.fromkeys(c for c, used in parses if used == most))
     # 长沙 names 长沙市 and 长沙县 (inside it): the region that contains the others is meant
     codes = [c for c in codes if not any(o != c and covers(o, c) for o in codes)]
+    # 祁阳 names 祁阳市 and the 祁阳县 it replaced: the same place, the current code is meant
+    codes = [c for c in codes if region(c) is not None or (s := _successor(c)) is None or s.code not in codes]
     if not codes:
         raise Invalid(f"无法识别的地区：{value}（请从列表中选择，或写成“湖南省长沙市岳麓区”这样的地址）", field)
     if len(codes) > 1:
         shown = "、".join(label(c) for c in codes[:6]) + ("等" if len(codes) > 6 else "")
         raise Invalid(f"地区“{value}”不明确，可能是：{shown}；请写明上级地区或直接选择", field)
+    if region(codes[0]) is None:
+        raise Invalid(_withdrawn_message(codes[0]), field)
     return codes[0]
+
+
+def _withdrawn_message(code: str) -> str:
+    successor = _successor(code)
+    now = f"，现为{successor.full_name}（{successor.code}）" if successor else ""
+    return f"{full_name(code)}（{code}）的行政区划代码已撤销{now}，请选择现行地区"
 
 
 def resolve_scope(text: str | None, *, field: str = "region") -> str | None:

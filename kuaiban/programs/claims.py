@@ -620,4 +620,4 @@ def _entered_review(session: Session, since: dt.datetime, until: dt.datetime):
     return out
 
 
-new_work.register("program_claims", "待审核的补贴申领", _entered_review)
+new_work.register("program_claims", "待审核的补贴申领", _entered_review, "/programs/staff")

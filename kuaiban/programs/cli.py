@@ -104,7 +104,7 @@ def screen_command(
     try:
         summary = screen(program, registry, out, as_of=day, figures=pairs, scheduler=scheduler, workers=workers)
     except ScreeningError as exc:
-        raise fail(exc.message) from None
+        raise fail(exc.message + _figure_hint(program, exc.field)) from None
     except OSError as exc:
         raise fail(f"无法写出结果目录：{exc.strerror}") from None
     if as_json:
@@ -112,6 +112,17 @@ def screen_command(
     else:
         typer.echo(f"已筛查 {summary['rows']} 个参保单位（{len(summary['regions'])} 个地区）：符合条件 {summary['eligible']} 个，"
                    f"返还合计 {summary['total_amount']} 元；结果目录 {summary['out']}")
+
+
+def _figure_hint(program: str, field: str | None) -> str:
+    """How a local figure is given on the command line, when the refusal is about one."""
+    from kuaiban.programs.screening import ScreeningError, config
+
+    try:
+        names = {f.name for f in config.program(program).figures}
+    except ScreeningError:
+        return ""
+    return f"（--set {field}=值）" if field in names else ""
 
 
 def register(app: typer.Typer) -> None:

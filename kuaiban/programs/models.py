@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kuaiban.db import Base
-from kuaiban.platform.personal_data import SealedString
+from kuaiban.platform.personal_data import LookupHash, SealedString
 
 
 class Claim(Base):
@@ -167,7 +167,7 @@ class RegisterRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     register: Mapped[str] = mapped_column(String(40))
-    subject_hash: Mapped[str] = mapped_column(String(80))  # keyed hash of the ID number / credit code
+    subject_hash: Mapped[str] = mapped_column(LookupHash())  # keyed hash of the ID number / credit code
     facts: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
@@ -223,7 +223,7 @@ class ListingEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(Integer)
     program: Mapped[str] = mapped_column(String(60))
-    credit_hash: Mapped[str] = mapped_column(String(80))
+    credit_hash: Mapped[str] = mapped_column(LookupHash())  # 统一社会信用代码 (its applicant holds it sealed)
     credit_masked: Mapped[str] = mapped_column(String(24))
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str] = mapped_column(String(12))

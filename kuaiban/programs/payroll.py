@@ -25,6 +25,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ from kuaiban.programs import definitions, xlsx
 from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 HEADER = ["序号", "批次", "项目", "地区代码", "应发月份", "收款人", "证件号码", "收款账户", "金额（元）", "凭证号"]
 
 
@@ -229,6 +232,35 @@ def job_dict(job: jobs.Job) -> dict[str, Any]:
     return meta | {"job": job.id, "state": job.state, "message": job.message, "attempts": job.attempts,
                    "created_at": job.created_at.isoformat(),
                    "expires_at": job.expires_at.isoformat() if job.expires_at else None}
+
+
+@dataclass(frozen=True)
+class PaymentFile:
+    """A payment file as the pages and the API hand it out: its bytes, its file name and its type."""
+    data: bytes
+    name: str
+    media_type: str
+
+
+def _format(requested: str) -> str:
+    return "xlsx" if requested == "xlsx" else "csv"  # CSV unless XLSX is asked for
+
+
+def job_file(session: Session, user: User, job_id: str, requested: str = "csv") -> PaymentFile:
+    """The payment file (CSV or XLSX) a payment-batch job stored, for those who may read the job."""
+    job = readable_job(session, user, job_id)
+    kind = _format(requested)
+    data = jobs.result(session, job, None if kind == "csv" else kind)
+    if data is None:
+        raise NotFound("发放文件尚未生成或已过期", "job")
+    return PaymentFile(data, f"batch-{job.meta.get('batch')}.{kind}", MEDIA_TYPES[kind])
+
+
+def batch_file(session: Session, user: User, batch_id: int, requested: str = "csv") -> PaymentFile:
+    """A batch's payment file (CSV or XLSX), exported again from its lines (the same batch, the same file)."""
+    batch = get_batch(session, user, batch_id)
+    kind = _format(requested)
+    return PaymentFile(Path(export(session, batch)[kind]).read_bytes(), f"batch-{batch.id}.{kind}", MEDIA_TYPES[kind])
 
 
 def due_dates(batch: Batch) -> dict[str, str]:

@@ -39,7 +39,7 @@ class ParameterRef:
     def node(self):
         from kuaiban.rules.system import tax_benefit_system
 
-        node: Any = tax_benefit_system().parameters(self.instant)
+        node: Any = tax_benefit_system().get_parameters_at_instant(self.instant)  # cached per instant
         for part in self.path:
             try:
                 node = node[part]

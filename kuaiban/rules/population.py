@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
-from kuaiban.rules.calculators.base import REGION_BY_NAME, Columns, simulate
+from kuaiban.rules.calculators.base import REGION_BY_NAME, Columns, row_ids, simulate
 from kuaiban.rules.enums import Region
 
 CHUNK_ROWS = 1_000_000
@@ -53,11 +53,16 @@ class RowErrors:
         self.codes = np.zeros(rows, dtype=np.int32)
         self.messages: list[str | None] = [None]
 
+    @property
+    def clean(self) -> bool:
+        """No row has an error (the usual case: then no pass over the codes is needed)."""
+        return len(self.messages) == 1
+
     def flag(self, bad: np.ndarray, message: str) -> None:
         """Record `message` on rows that are bad and have no earlier error."""
         if not bad.any():  # the usual case: one pass over the mask, none over the codes
             return
-        target = bad & (self.codes == 0)
+        target = bad if self.clean else bad & (self.codes == 0)
         if target.any():
             self.messages.append(message)
             self.codes[target] = len(self.messages) - 1
@@ -76,18 +81,20 @@ class RowErrors:
         self.codes[rows] = np.where(mine == 0, new, mine)
 
     def ok(self) -> np.ndarray:
-        return self.codes == 0
+        return np.ones(len(self.codes), dtype=bool) if self.clean else self.codes == 0
 
     def as_objects(self) -> np.ndarray:
         return np.array(self.messages, dtype=object)[self.codes]
 
     def as_arrow(self) -> pa.DictionaryArray:
         """The errors as an Arrow string column, null where the row is fine, without a copy per row."""
+        if self.clean:
+            return pa.DictionaryArray.from_arrays(pa.nulls(len(self.codes), pa.int32()), pa.array([], pa.string()))
         indices = pa.array(self.codes - 1, mask=self.codes == 0)
         return pa.DictionaryArray.from_arrays(indices, pa.array(self.messages[1:], pa.string()))
 
     def count(self) -> int:
-        return int(np.count_nonzero(self.codes))
+        return 0 if self.clean else int(np.count_nonzero(self.codes))
 
 
 @dataclass
@@ -184,6 +191,9 @@ def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, 
     words = encoded.dictionary.to_pylist()
     lookup = np.array([table.get(str(word).strip(), -1) for word in words] + [-1], dtype=np.int32)
     indices = encoded.indices
+    if not indices.null_count and (lookup[:-1] >= 0).all():
+        # every word is known (the usual case): one gather straight to small codes, nothing to flag
+        return lookup.astype(np.int16)[indices.to_numpy(zero_copy_only=False)], None
     if indices.null_count:
         indices = indices.fill_null(len(words))
     codes = lookup[indices.to_numpy(zero_copy_only=False)]
@@ -238,13 +248,17 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
     if kind == "region":
         table = {key: member.index for key, member in REGION_BY_NAME.items() if member is not Region.unknown}
         codes, known = _codes(_as_text(column), table)
+        if known is None:
+            return codes
         errors.flag(present & ~known, msg.unknown_region(name, spec.choices))
         return np.where(known, codes, 0).astype(np.int16)
     if kind == "choice":
         table = {choice: i for i, choice in enumerate(spec.choices)}
         codes, known = _codes(_as_text(column), table)
+        if known is None:
+            return codes  # codes into spec.choices (Prepared.choices)
         errors.flag(present & ~known, msg.not_a_choice(name, spec.choices))
-        return np.where(known, codes, 0).astype(np.int16)  # codes into spec.choices (Prepared.choices)
+        return np.where(known, codes, 0).astype(np.int16)
     if kind == "boolean":
         if not pa.types.is_boolean(column.type):
             # a CSV column with one stray cell is read as text: judge each cell, not the column
@@ -255,6 +269,8 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
             # whole and finite by construction: only the sign (and a share's range) to check
             wanted = pa.int64() if kind in ("integer", "year") else pa.float64()
             values = _dense(column.cast(wanted), 0)
+            if not len(values) or (values.min() >= 0 and (kind != "share" or values.max() <= 1)):
+                return values  # the usual case: two reductions, no mask
             errors.flag(values < 0, msg.negative(name))  # nulls were filled with 0
             if kind == "share":
                 errors.flag(values > 1, msg.not_share(name))
@@ -262,6 +278,10 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         if not pa.types.is_floating(column.type):
             column = _numbers_from_text(column, errors, present, name)
         values = _dense(column.cast(pa.float64()), 0)
+        if kind in ("number", "share") and len(values):
+            low, high = values.min(), values.max()  # NaN if any is NaN
+            if low >= 0 and high < np.inf and (kind == "number" or high <= 1):
+                return values  # the usual case: finite, not negative (a share at most 1), no mask built
         errors.flag(~np.isfinite(values), msg.not_finite(name))
         errors.flag(values < 0, msg.negative(name))
         if kind == "share":
@@ -290,7 +310,10 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         words = encoded.dictionary.to_pylist()
         table = [int(w[:4]) * 100 + int(w[5:]) if _MONTH.match(w) else -1 for w in words]
         lookup = np.array([*table, -1], dtype=np.int32)
-        codes = lookup[encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
+        indices = encoded.indices
+        if not indices.null_count and min(table, default=0) >= 0:
+            return lookup[indices.to_numpy(zero_copy_only=False)]  # every month valid: one gather
+        codes = lookup[indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
         errors.flag(present & (codes < 0), msg.not_month(name))
         return np.maximum(codes, 0)
     text = _as_text(column)  # free text stays in Arrow (county lists use pc.is_in)
@@ -304,17 +327,19 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     present: dict[str, np.ndarray] = {}
     choices: dict[str, np.ndarray] = {}
     complete: set[str] = set()
+    everywhere = np.ones(n, dtype=bool)
+    everywhere.flags.writeable = False
     for spec in calc.fields:
         if spec.name not in table.column_names:
             if spec.required:
                 raise CalculatorError(msg.error(spec.name, "文件缺少此列"))
             continue
         column = table.column(spec.name)
-        present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else np.ones(
-            n, dtype=bool)
+        # a column without nulls shares one read-only all-true mask (nothing writes to a presence mask)
+        present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else everywhere
         if not column.null_count:
             complete.add(spec.name)
-        if spec.required:
+        if spec.required and column.null_count:
             errors.flag(~present[spec.name], msg.missing(spec.name))
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name])
         if spec.type == "choice":
@@ -344,19 +369,22 @@ def _python_value(spec, array: Any, i: int) -> Any:
 def _small_codes(array: np.ndarray) -> tuple[np.ndarray, int]:
     """Dense codes 0..k-1 and k for an array, without sorting when its values span a small range."""
     if array.dtype.kind in "iub" or array.dtype.kind == "M":
-        ints = array.view(np.int64) if array.dtype.kind == "M" else array.astype(np.int64, copy=False)
+        ints = array.view(np.int64) if array.dtype.kind == "M" else array
         low, high = int(ints.min()), int(ints.max())
-        if high - low < 4_000_000:
-            return ints - low, high - low + 1
+        if high - low < 4_000_000:  # one pass, four bytes a row
+            return np.subtract(ints, low, dtype=np.int32, casting="unsafe"), high - low + 1
     unique, inverse = np.unique(array, return_inverse=True)
     return inverse.reshape(-1), len(unique)
 
 
 def find_gaps(calc: Calculator, prep: Prepared) -> None:
     """Call the calculator's scalar gap check once per distinct combination of the fields it reads."""
-    valid = prep.errors.ok()
-    rows: np.ndarray | slice = slice(None) if valid.all() else np.flatnonzero(valid)
-    count = len(valid) if isinstance(rows, slice) else len(rows)
+    if prep.errors.clean:
+        rows: np.ndarray | slice = slice(None)
+        count = len(prep.errors.codes)
+    else:
+        rows = np.flatnonzero(prep.errors.ok())
+        count = len(rows)
     if count == 0:
         return
     key: np.ndarray | None = None
@@ -375,6 +403,8 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
             codes, size = _small_codes(prep.columns[name][rows])
             if not everywhere:
                 codes, size = codes * 2 + present, size * 2
+        if key is not None and key.dtype == np.int32 and span * size >= 2**31:
+            key = key.astype(np.int64)
         key = codes if key is None else key * size + codes
         span *= size
     if key is None:
@@ -382,7 +412,7 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
     if span <= 8_000_000:
         # by counting, not sorting: a row for each combination present (whichever was written last)
         some_row = np.full(span, -1, dtype=np.int64)
-        some_row[key] = np.arange(count)
+        some_row[key] = row_ids(count)
         combos = np.flatnonzero(some_row >= 0)
         representatives = some_row[combos]
     else:
@@ -435,24 +465,49 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return np.unique(keys)
 
 
+class _Rows(Mapping):
+    """The input columns for some rows, each gathered when a calculator first reads it: a column no
+    OpenFisca variable takes (the period's own input, a field only the gap checks read) is never copied.
+    Absent optional values take their "not given" value."""
+
+    def __init__(self, prep: Prepared, rows: slice | np.ndarray) -> None:
+        self.prep, self.rows, self.done = prep, rows, {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.done:
+            self.done[name] = _gather(self.prep, name, self.rows)
+        return self.done[name]
+
+    def __contains__(self, name: object) -> bool:  # without gathering the column
+        return name in self.prep.columns
+
+    def __iter__(self):
+        return iter(self.prep.columns)
+
+    def __len__(self) -> int:
+        return len(self.prep.columns)
+
+
+def _gather(prep: Prepared, name: str, rows: slice | np.ndarray) -> Any:
+    array = prep.columns[name]
+    if isinstance(array, np.ndarray):
+        part = array[rows]
+    elif isinstance(rows, slice):
+        part = array.slice(rows.start, rows.stop - rows.start)
+    else:
+        part = array.take(pa.array(rows))
+    if name in ABSENT and name not in prep.complete:
+        present = prep.present[name][rows]
+        if not present.all():
+            part = np.where(present, part, ABSENT[name])
+    if name in prep.choices:
+        part = prep.choices[name][part]
+    return part
+
+
 def _columns(prep: Prepared, rows: slice | np.ndarray) -> Columns:
-    """The input columns for some rows; absent optional values take their "not given" value."""
-    columns: Columns = {}
-    for name, array in prep.columns.items():
-        if isinstance(array, np.ndarray):
-            part = array[rows]
-        elif isinstance(rows, slice):
-            part = array.slice(rows.start, rows.stop - rows.start)
-        else:
-            part = array.take(pa.array(rows))
-        if name in ABSENT and name not in prep.complete:
-            present = prep.present[name][rows]
-            if not present.all():
-                part = np.where(present, part, ABSENT[name])
-        if name in prep.choices:
-            part = prep.choices[name][part]
-        columns[name] = part
-    return columns
+    """The input columns for some rows (gathered as they are read)."""
+    return _Rows(prep, rows)  # type: ignore[return-value]
 
 
 def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | None = None) -> np.ndarray:
@@ -465,15 +520,15 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
     report = on_rows or (lambda rows: None)
     n = len(prep.errors.codes)
     values = np.full(n, np.nan)
-    ok = prep.errors.ok()
-    everyone = bool(ok.all())
+    everyone = prep.errors.clean
+    ok = None if everyone else prep.errors.ok()
     if not everyone and not ok.any():
         report(n)
         return values
     keys, period_name = _periods(calc, prep)
-    periods = _distinct(keys if everyone else keys[ok])
-    if len(periods) == 1 and everyone:
-        period = period_name(int(periods[0]))
+    low, high = (int(keys.min()), int(keys.max())) if everyone else (0, -1)
+    if everyone and low == high:
+        period = period_name(low)
         for start in range(0, n, CHUNK_ROWS):
             part = slice(start, min(start + CHUNK_ROWS, n))
             variables = calc.to_variables(_columns(prep, part), period)
@@ -481,9 +536,13 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
             report(part.stop - start)
         return values
     done = 0
+    # a few periods spanning a small range (2020 and 2021): each tried directly, one pass for its rows
+    periods = range(low, high + 1) if everyone and high - low < 16 else _distinct(keys if everyone else keys[ok])
     for key in periods:
         mine = ok if len(periods) == 1 else (keys == key if everyone else (keys == key) & ok)
         rows = np.flatnonzero(mine)
+        if not len(rows):
+            continue
         period = period_name(int(key))
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]

@@ -63,6 +63,7 @@ def region_of(raw: str | int) -> Region | None:
     return None
 
 
+@cache
 def region_of_node(name: str) -> Region | None:
     """The region a parameter node's name stands for (r430000 or a member name), or None (not regional)."""
     match = NODE_KEY.match(name)
@@ -71,16 +72,16 @@ def region_of_node(name: str) -> Region | None:
     return Region.__members__.get(name) if name != "unknown" else None
 
 
-def by_region(node, regions) -> np.ndarray:
-    """Per row, the value of region-keyed `node` (children r<code>) for the row's region; NaN where none.
+def by_region(node, regions, missing: float = np.nan) -> np.ndarray:
+    """Per row, the value of region-keyed `node` (children r<code>) for the row's region; `missing` (NaN
+    unless given) where none.
 
     `regions` is the OpenFisca EnumArray of Region (person("region", period)).
     """
     indices = np.asarray(regions)
-    out = np.full(indices.shape, np.nan)
-    members = list(Region)
-    for index in np.unique(indices):
-        key = parameter_key(members[int(index)])
+    table = np.full(len(Region), missing)  # one figure per region, then one lookup per row (no sort, no masks)
+    for member in Region:
+        key = parameter_key(member)
         if key in node and node[key] is not None:
-            out[indices == index] = node[key]
-    return out
+            table[member.index] = node[key]
+    return table[indices]

@@ -65,9 +65,12 @@ def _against(limit: catalogue.Limit, spans: list[tuple[dt.datetime, dt.datetime]
     return out
 
 
+READERS = (SUPERVISOR,)  # who may read the statistics (the nav offers the page to them only)
+
+
 def summary(session: Session, user: User) -> dict:
     """Statistics of the supervisor's region (every region for a supervisor without one)."""
-    require_role(user, SUPERVISOR)
+    require_role(user, *READERS)
 
     def scoped(stmt):
         return access.scoped(stmt, user, Case.region)

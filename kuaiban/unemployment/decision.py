@@ -195,4 +195,4 @@ def _entered_review(session: Session, since: dt.datetime, until: dt.datetime):
     return [(region, REVIEWER, n) for region, n in rows]
 
 
-new_work.register("ue_registrations", "待审核的失业登记", _entered_review)
+new_work.register("ue_registrations", "待审核的失业登记", _entered_review, "/unemployment/review")

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kuaiban.db import Base
-from kuaiban.platform.personal_data import SealedJSON, SealedString, lookup_hash
+from kuaiban.platform.personal_data import LookupHash, SealedJSON, SealedString, lookup_hash
 from kuaiban.unemployment.personal import is_personal
 
 # channels (渠道): 人社厅发〔2020〕3号 二 — 线上 and 线下; the national entry (全国统一服务入口) is the third
@@ -49,7 +49,7 @@ class Registration(Base):
     place_basis: Mapped[str] = mapped_column(String(12))  # 户籍地 | 常住地 | 就业地 | 参保地 | 未说明
     # AAC002, else AAC044: stored encrypted; found and matched through the keyed hash beside it
     id_number: Mapped[str] = mapped_column(SealedString("ue_registrations.id_number"))
-    id_number_hash: Mapped[str] = mapped_column(String(80), index=True)
+    id_number_hash: Mapped[str] = mapped_column(LookupHash(of="id_number"), index=True)
     name: Mapped[str] = mapped_column(String(50))  # AAC003
     applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"), index=True)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))

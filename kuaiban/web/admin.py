@@ -41,13 +41,16 @@ NOTICES = {"created": "账号已开设。", "disabled": "账号已停用，其�
            "route_removed": "承办机构设置已删除。", "limit": "差评整改时限已保存。", "holidays": "节假日安排已保存，各项时限即时按此计算。"}
 
 
+ROLES = (SUPERVISOR,)  # who may use the 管理 pages
+
+
 def _supervisor(request: Request, s: Session) -> User:
     """The signed-in supervisor; anyone else reaches the app's refusal handler (login or a 403 page)."""
     user = web_session.current_user(request, s)
     if user is None:
         raise LoginRequired()
     request.state.nav_user = NavUser.of(user)
-    if user.role != SUPERVISOR:
+    if user.role not in ROLES:
         raise PageRefused("无权进入管理页面", "管理页面仅供监督人员使用。", 403)
     return user
 

@@ -1,7 +1,9 @@
 """免申即享 pages (稳岗返还): the public 公示 list (no sign-in; units and amounts, credit codes masked, an
 objection form for signed-in users), the enterprise's own page (listed or why not; confirm the bank account
 with the commitment, or decline), and the staff's lists (publish with the office's days, remind, close the
-公示, lapse the unconfirmed; the entries of their regions). A thin layer over :mod:`kuaiban.programs.listing`."""
+公示, lapse the unconfirmed; the entries of their regions), and the screening that makes a list: a 审核 or 监督
+account starts it as a queue job and follows its progress (:mod:`kuaiban.programs.screening.job`). A thin layer
+over :mod:`kuaiban.programs.listing`."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kuaiban.platform import jobs
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, User
 from kuaiban.programs import definitions, listing
+from kuaiban.programs.screening import job as screening_job
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text
 from kuaiban.web.templating import render
 
@@ -92,3 +96,59 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, run_id: 
         return _runs_page(request, s, user, {"action": "没有这项操作"}, 404)
     return form_action(s, actions[action], "/programs/listings",
                        lambda errs, status: _runs_page(request, s, user, errs, status))
+
+
+# ---------------------------------------------------------------- the screening that makes the lists
+
+Starter = Annotated[User, page_user(screening_job.STARTERS, title="仅限审核或监督人员",
+                                    message="稳岗返还筛查由审核人员或监督人员发起。")]
+
+
+@router.get("/screenings", response_class=HTMLResponse)
+def screening_form(request: Request, user: Starter) -> Response:
+    return _screening_page(request, user, {})
+
+
+def _screening_page(request, user, errors, status=200, values=None) -> Response:
+    return render(request, "programs/screening.html",
+                  {"choices": screening_job.choices(), "errors": errors, "values": values or {}},
+                  status=status, user=user)
+
+
+@router.post("/screenings")
+def start_screening(request: Request, s: SessionDep, user: Starter, form: PostedForm) -> Response:
+    """A screening as a queue job: checked now, run by a worker; its page follows the progress."""
+    values = {k: text(form, k) for k in ("program", "registry", "as_of")}
+    prefix = f"figure.{values['program']}."  # each program's figures have their own inputs
+    figures = {k.removeprefix(prefix): text(form, k) for k in form if k.startswith(prefix) and text(form, k)}
+    values |= {k: text(form, k) for k in form if k.startswith("figure.")}
+
+    def queue() -> str:
+        job = screening_job.submit(s, user, program=values["program"], registry_name=values["registry"],
+                                   as_of=values["as_of"], figures=figures)
+        s.commit()  # committed before the queue may hand it to a worker
+        jobs.start(request.app.state.engine, job.id)
+        return job.id
+
+    program = {p["code"]: p for p in screening_job.choices()["programs"]}.get(values["program"])
+    figure_names = {f["name"] for f in program["figures"]} if program else set()
+    return form_action(s, queue, lambda job_id: f"/programs/screenings/{job_id}",
+                       lambda errs, status: _screening_page(request, user, errs, status, values),
+                       # a refused figure's message goes beside its input, which is the chosen program's
+                       field_of=lambda exc: prefix + exc.field if exc.field in figure_names else exc.field or "action")
+
+
+@router.get("/screenings/{job_id}", response_class=HTMLResponse)
+def screening_page(request: Request, s: SessionDep, user: Starter, job_id: str) -> Response:
+    return render(request, "programs/screening_job.html",
+                  {"job": screening_job.job_dict(screening_job.readable_job(s, user, job_id))}, user=user)
+
+
+@router.post("/screenings/{job_id}/import")
+def import_screening(request: Request, s: SessionDep, user: Starter, form: PostedForm, job_id: str) -> Response:
+    """The finished screening becomes the program's list (a draft), shown on its list page to publish."""
+    return form_action(s, lambda: screening_job.import_result(s, user, job_id),
+                       lambda imported: f"/programs/listings/{imported['run']}",
+                       lambda errs, status: render(request, "programs/screening_job.html", {
+                           "job": screening_job.job_dict(screening_job.readable_job(s, user, job_id)),
+                           "errors": errs}, status=status, user=user))

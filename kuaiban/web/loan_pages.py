@@ -25,13 +25,8 @@ Applicant = Annotated[User, page_user((APPLICANT,), title="仅限办事人",
 def index(request: Request, s: SessionDep, user: SignedIn) -> Response:
     """Applicants: my loans and the way to apply. Every other party: its work waiting, and what it may see."""
     context = {"party": flow.party_of(user), "applications": flow.overview(s, user),
-               "queue": None if user.role == APPLICANT else flow.queue(s, user), "steps": _steps()}
+               "queue": None if user.role == APPLICANT else flow.queue(s, user), "steps": rules.steps()}
     return render(request, "loans/index.html", context, user=user)
-
-
-def _steps() -> list[dict]:
-    return [{"name": st.name, "party": rules.PARTY_NAMES[st.party], "days": st.working_days,
-             "source": rules.cite(st.clause)["label"]} for st in rules.STEPS.values()]
 
 
 @router.get("/apply", response_class=HTMLResponse)
@@ -48,7 +43,7 @@ def _apply_page(request: Request, s, user: User, kind: str | None, values: dict,
                                                (user.applicant is not None and user.applicant.kind == "enterprise")],
                    "categories": rules.CATEGORIES, "materials": rules.MATERIALS[kind],
                    "commitment": rules.COMMITMENT[kind], "banks": flow.institutions(s, BANK, user.region or ""),
-                   "values": values, "errors": errors, "steps": _steps()}, status=status, user=user)
+                   "values": values, "errors": errors, "steps": rules.steps()}, status=status, user=user)
 
 
 @router.post("/apply")

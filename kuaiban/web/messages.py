@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import pass_context
 
 from kuaiban.db import session_scope
-from kuaiban.platform import notifications
+from kuaiban.platform import new_work, notifications
 from kuaiban.platform.models import SUPERVISOR, User
 from kuaiban.web.page_support import PostedForm, SessionDep, form_action, page_user
 from kuaiban.web.templating import render, templates
@@ -34,6 +34,7 @@ def unread_count(context, user: User | None) -> int:
 
 templates.env.globals["unread_count"] = unread_count
 templates.env.globals["message_kinds"] = notifications.KINDS
+templates.env.globals["queue_links"] = new_work.queue_links  # a 新的待办 digest's pages
 
 
 def _page_url(page: int) -> str:

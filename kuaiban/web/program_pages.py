@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
+from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
 from kuaiban.platform.errors import NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, User
@@ -171,16 +172,8 @@ def payroll_job_page(request: Request, s: SessionDep, user: Staff, job_id: str) 
 
 @router.get("/payroll/jobs/{job_id}/file")
 def payroll_job_file(s: SessionDep, user: Staff, job_id: str, format: str = "csv") -> Response:
-    job = payroll.readable_job(s, user, job_id)
-    kind = "xlsx" if format == "xlsx" else "csv"
-    data = jobs.result(s, job, None if kind == "csv" else kind)
-    if data is None:
-        raise NotFound("发放文件尚未生成或已过期", "job")
-    media = "text/csv; charset=utf-8" if kind == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="batch-{job.meta.get("batch")}.{kind}"',
-        "X-Content-Type-Options": "nosniff"})
+    file = payroll.job_file(s, user, job_id, format)
+    return attachment(file.data, file.name, file.media_type)
 
 
 @router.get("/batches/{batch_id}", response_class=HTMLResponse)
@@ -197,13 +190,8 @@ def _batch_page(request, s, user, batch_id, errors, status=200) -> Response:
 
 @router.get("/batches/{batch_id}/file")
 def batch_file(s: SessionDep, user: Staff, batch_id: int, format: str = "csv") -> Response:
-    batch = payroll.get_batch(s, user, batch_id)
-    kind = "xlsx" if format == "xlsx" else "csv"
-    files = payroll.export(s, batch)
-    media = "text/csv; charset=utf-8" if kind == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return FileResponse(files[kind], media_type=media, filename=f"batch-{batch.id}.{kind}",
-                        headers={"X-Content-Type-Options": "nosniff"})
+    file = payroll.batch_file(s, user, batch_id, format)
+    return attachment(file.data, file.name, file.media_type)
 
 
 @router.post("/batches/{batch_id}/reconcile")

@@ -24,11 +24,11 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from kuaiban.edge.downloads import attachment
 from kuaiban.platform import storage
 
 MAX_UPLOAD = 10 * 1024 * 1024  # 10 MiB per file
@@ -109,14 +109,6 @@ def _stored_type(data: bytes) -> str:
     return file_type(data) or "application/octet-stream"
 
 
-def content_disposition(name: str) -> str:
-    """``attachment`` with the applicant's file name in RFC 5987 form (UTF-8, every unsafe byte
-    percent-encoded, so quotes and line breaks cannot escape) and a plain ASCII fallback."""
-    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name) or "file"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def download(data: bytes, name: str) -> Response:
     """A stored material for download: typed by content, never rendered inline, never sniffed."""
-    return Response(data, media_type=_stored_type(data), headers={
-        "Content-Disposition": content_disposition(name), "X-Content-Type-Options": "nosniff"})
+    return attachment(data, name, _stored_type(data))

@@ -322,6 +322,28 @@ def test_real_hits_cite_lines_that_hold_the_matched_words(library_index):
             assert any(re.sub(r"\s+", "", m) in span for m in marked), (query, hit)
 
 
+def test_a_short_form_is_read_as_the_library_word_it_abbreviates(index):
+    """人资 is not printed; 人力资源 starts with its first character and holds the rest in order."""
+    assert index.expansions("人资") == ("人力资源",)
+    hits = index.search("人资")
+    assert hits and all("人力资源" in h.title or "人力资源" in h.snippet for h in hits)
+
+
+def test_characters_pick_the_part_that_answers(fixture_url, index):
+    """谁来管 prints no word of 第三条, but 管 is its character (负责…管理): the part that answers is cited.
+    Without the characters, the part printing 网络招聘 most densely (第二条) would be."""
+    assert [h.article for h in index.search("网络招聘谁来管")] == [3]
+    with Session(create_engine(fixture_url)) as session:
+        words_only = SearchIndex.build(session, char_weight=0.0, doc_char_weight=0.0)
+    assert [h.article for h in words_only.search("网络招聘谁来管")] == [2]
+
+
+def test_characters_alone_find_nothing(index):
+    """金 (养老金) and 员 (人员) are printed, but no word of 金员 is: no document is found."""
+    assert index.search("金员") == []
+    assert index.search("金员", per_document=False) == []
+
+
 def test_everyday_words_come_from_the_tuning_set_and_land_on_printed_terms(index):
     """The session-5 everyday words were written from data/eval/everyday.yaml (the tuning set), never from
     the held-out data/eval/everyday2.yaml; each translates into a term the library prints."""

@@ -115,6 +115,7 @@ def test_keys_rotate_adds_a_key_to_the_file_and_reencrypts_the_database(keys, tm
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["previous"] == [old] and out["rows"]["svc_applicants"] == 1
+    assert out["stale"] == {}  # no lookup hash still needs the old key
     assert [k.id for k in pd.keyring().keys] == [out["key"], old]  # the old key kept, below the new one
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and "base64" not in result.output.lower()
     with connect(url).connect() as conn:

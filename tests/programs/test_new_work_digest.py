@@ -28,5 +28,6 @@ def test_new_claims_give_one_digest_message_per_staff_member_in_scope(backend_ur
     assert set(got) == {town.reviewer.id, town.reviewer2.id, town.supervisor.id} and told == 3
     message = got[town.reviewer.id]
     assert message.title == "新的待办：2 件" and message.text.startswith("待审核的补贴申领 2 件")
+    assert message.link == "/programs/staff"  # the staff queue of 补贴申领, where the claims are reviewed
     assert outbox == []  # read on the site: no SMS per staff member per period
     assert new_work.digest(town.engine, now=AUG_3 + dt.timedelta(minutes=20)) == 0  # nothing new since

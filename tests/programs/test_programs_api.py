@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from kuaiban.app import create_app
 from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
+from tests.web.forms import post_login
 
 
 @pytest.fixture
@@ -87,6 +88,16 @@ def test_claim_decide_pay_reconcile_and_count_through_the_api(api) -> None:
     assert client.get(f"/api/programs/payroll/jobs/{batch['job']}/file?format=xlsx",
                       headers=supervisor).content[:2] == b"PK"
     assert client.get(f"/api/programs/payroll/jobs/{batch['job']}", headers=login("hn-rev")).status_code == 404
+    # the pages hand out the very same files, named after the batch (one core, one download response)
+    pages = TestClient(client.app)
+    assert post_login(pages, "bj-rev", STAFF_PASSWORD).status_code == 303
+    for path in (f"/payroll/jobs/{batch['job']}/file?format=xlsx", f"/batches/{batch['batch']}/file"):
+        api_file, page_file = client.get(f"/api/programs{path}", headers=reviewer), pages.get(f"/programs{path}")
+        assert page_file.status_code == api_file.status_code == 200
+        assert f'filename="batch-{batch["batch"]}.' in api_file.headers["content-disposition"]
+        for header in ("content-type", "content-disposition", "x-content-type-options"):
+            assert page_file.headers[header] == api_file.headers[header]
+        assert page_file.content == api_file.content
     assert client.get(f"/api/programs/payroll/jobs/{batch['job']}", headers=citizen).status_code == 404
 
     xlsx = client.get(f"/api/programs/batches/{batch['batch']}/file?format=xlsx", headers=reviewer)

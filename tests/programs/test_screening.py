@@ -280,6 +280,7 @@ def test_the_command_writes_the_result_directory_and_prints_json(tmp_path: Path)
     assert again.exit_code == 2 and "结果目录「out」已存在且不为空" in again.stderr
     missing = runner.invoke(app, [*args[:-5], "--json", "--out", str(tmp_path / "other")])
     assert missing.exit_code == 2 and "缺少当地数字 layoff_rate_cap" in missing.stderr
+    assert "--set layoff_rate_cap=值" in missing.stderr  # the command line says how to give it
     both = runner.invoke(app, [*args, "--out", str(tmp_path / "x"), "--workers", "2", "--scheduler", "tcp://h:1"])
     assert both.exit_code == 2 and "只能选一个" in both.stderr
     unknown = runner.invoke(app, ["programs", "screen", "--program", "nope", "--registry", str(registry),

@@ -57,8 +57,32 @@ def survivor_row(rng: random.Random) -> dict:
 
 
 def unemployment_row(rng: random.Random) -> dict:
-    return {"region": "北京", "month": f"{rng.choice([2020, 2021])}-{rng.randint(1, 12):02d}",
-            "contribution_months": rng.randint(0, 400), "benefit_month": rng.randint(1, 24)}
+    """Beijing's bands, the 90 % regions, and the spec's checks: a field only some regions need left out,
+    and benefit_month 0 (the message shows the value)."""
+    row = {"region": rng.choice(["北京", "北京", "湖南", "山东", "重庆", "上海"]),
+           "month": f"{rng.choice([2020, 2021])}-{rng.randint(1, 12):02d}"}
+    if rng.random() < 0.9:
+        row["contribution_months"] = rng.randint(0, 400)
+    if rng.random() < 0.9:
+        row["benefit_month"] = rng.randint(0, 24)
+    if rng.random() < 0.7:
+        row["local_minimum_wage"] = float(rng.randint(1500, 2200))
+    if rng.random() < 0.5:
+        row["national_key_county"] = rng.random() < 0.5
+    return row
+
+
+def unemployment_subsidy_row(rng: random.Random) -> dict:
+    row = {"region": rng.choice(["北京", "湖南", "山东"]), "month": rng.choice(["2020-10", "2021-06", "2022-01"]),
+           "contribution_months": rng.randint(0, 30), "unemployment_benefit_exhausted": rng.random() < 0.5}
+    for flag in ("left_job_voluntarily", "drawing_unemployment_benefit", "stop_condition_met"):
+        if rng.random() < 0.5:
+            row[flag] = rng.random() < 0.2
+    if rng.random() < 0.7:
+        row["unemployment_start_date"] = _date(rng, 2020, 2021)
+    if rng.random() < 0.7:
+        row["local_unemployment_benefit"] = float(rng.randint(1200, 2000))
+    return row
 
 
 def relief_row(rng: random.Random) -> dict:
@@ -110,6 +134,7 @@ GENERATORS = {
     "contribution_base": contribution_row,
     "survivor_benefit": survivor_row,
     "unemployment_benefit": unemployment_row,
+    "unemployment_subsidy": unemployment_subsidy_row,
     "social_insurance_relief": relief_row,
     "stable_job_refund": refund_row,
     "work_injury_premium": injury_row,
@@ -153,6 +178,15 @@ def test_population_matches_single_mode(name: str, tmp_path: Path) -> None:
         else:
             assert got["error"] is None, (row, got["error"])
             assert got["value"] == pytest.approx(expected, abs=0.005), row
+
+
+def test_spec_checks_group_rows_by_presence_where_only_presence_matters() -> None:
+    """A check reading `x == None` needs only whether x is there, so a million distinct amounts make one
+    group, not a million scalar checks; benefit_month keeps its values (its message shows the value)."""
+    assert get("unemployment_subsidy").gap_fields == (
+        "region", "month", "?local_unemployment_benefit", "?unemployment_start_date")
+    assert get("unemployment_benefit").gap_fields == (
+        "region", "month", "benefit_month", "?contribution_months", "?local_minimum_wage")
 
 
 def test_cli_population_writes_csv_and_reports_counts(tmp_path: Path) -> None:

@@ -25,3 +25,4 @@ def test_a_submitted_case_gives_the_window_one_digest_message(world):
     assert set(got) == {world.window.id, world.supervisor.id}
     assert got[world.window.id].title == f"新的待办：{items} 件"
     assert got[world.window.id].text.startswith(f"待受理的办件事项 {items} 件")
+    assert got[world.window.id].link == "/workbench"  # 受理 is done on the 经办工作台

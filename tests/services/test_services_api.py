@@ -109,6 +109,22 @@ def test_tokens_and_roles(api):
     assert client.get("/api/me", headers=citizen).status_code == 401
 
 
+def test_a_status_read_sees_a_signed_out_token_and_a_new_step_at_once(api):
+    """The status read runs without a transaction around it on PostgreSQL (kuaiban.deps.in_read): it still
+    checks the token in the database on every request and reads what was committed last."""
+    client, _, login = api
+    citizen, window = login("citizen"), login("window")
+    number = client.post("/api/cases", headers=citizen,
+                         json={"bundle": "1", "form": FORM, "items": ["2.4.3"]}).json()["number"]
+    task = client.get(f"/api/cases/{number}/status", headers=citizen).json()["tasks"][0]
+    r = client.post(f"/api/tasks/{task['id']}/accept", headers=window, json={"version": task["version"]})
+    assert r.status_code == 200, r.text
+    now = client.get(f"/api/cases/{number}/status", headers=citizen).json()["tasks"][0]
+    assert (now["state"], now["version"]) == (r.json()["state"], task["version"] + 1) != (task["state"], task["version"])
+    client.post("/api/auth/logout", headers=citizen)
+    assert client.get(f"/api/cases/{number}/status", headers=citizen).status_code == 401
+
+
 def test_register_an_applicant_and_staff(api):
     client, _, login = api
     new = {"username": "newco", "password": "Long enough pw 7", "kind": "enterprise", "name": "测试企业丙"}

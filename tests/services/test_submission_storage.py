@@ -47,6 +47,20 @@ def test_the_returned_case_is_the_stored_case_with_nothing_pending(world):
     assert [t["id"] for t in returned["tasks"]] == sorted(t["id"] for t in returned["tasks"])
 
 
+def test_the_api_answer_built_from_the_written_rows_is_the_stored_case(world):
+    """The API's submission (cases.submit_rows: no ORM objects) answers what a later read of the case gives."""
+    with world.session() as s:
+        rows = cases.submit_rows(s, world.citizen, "企业招用员工", FORM, materials={SHARED: "contract.pdf"},
+                                 commit_instead=[CERTIFICATE])
+        assert not s.new and not s.dirty  # nothing for the ORM to write …
+        assert not any(isinstance(o, Case | Task | Material | Commitment) for o in s.identity_map.values())  # … or track
+    answered = cases.case_dict(rows)
+    with world.session() as s:
+        assert answered == cases.case_view(s, world.citizen, rows.number)
+        assert answered == cases.case_dict(cases.get_case(s, world.supervisor, rows.number))
+    assert answered["commitments"] and answered["materials"] and len(answered["tasks"]) == 11
+
+
 def test_two_submissions_in_one_transaction_keep_their_own_ids(world):
     """Each case's ids are read back by case, in insertion order."""
     with world.session() as s:

@@ -88,3 +88,4 @@ def test_a_new_application_gives_the_regions_reviewers_one_digest_message(world)
     assert world.reviewer.id in got and world.window.id not in got  # 审核 is the reviewer's
     assert got[world.reviewer.id].title == "新的待办：2 件"
     assert got[world.reviewer.id].text.startswith("待审核的失业登记 2 件")
+    assert got[world.reviewer.id].link == "/unemployment/review"  # the 失业登记 review queue

@@ -16,19 +16,14 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from kuaiban.config import ROOT
-from tests.live import free_port
+from tests.live import chromium, serving
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking"]
 TEST_OUTPUT = ROOT / "test-output"
 TAB_LIMIT = 60  # Tab presses to look for an action before calling it unreachable
 
@@ -52,29 +47,13 @@ def app_client(live_db_url):
 @pytest.fixture(scope="session")
 def live_server(live_db_url, tmp_path_factory) -> Iterator[str]:
     """The real app (pages + JSON API) on the full-library database, served in a background thread."""
-    import uvicorn
-
-    from kuaiban.app import create_app
-
     var = tmp_path_factory.mktemp("var")
     old_var = os.environ.get("KUAIBAN_VAR")
     os.environ["KUAIBAN_VAR"] = str(var)
-    port = free_port()
-    config = uvicorn.Config(create_app(live_db_url), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("live server did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(live_db_url) as base:
+            yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         if old_var is None:
             os.environ.pop("KUAIBAN_VAR", None)
         else:
@@ -83,16 +62,8 @@ def live_server(live_db_url, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/_browser (scripts/test does) to install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ import zipfile
 
 import pytest
 
+from kuaiban.edge.downloads import content_disposition
 from kuaiban.web.uploads import (
     MAX_UPLOAD,
     OFD,
     TOO_LARGE,
     WRONG_TYPE,
     Upload,
-    content_disposition,
     download,
     file_type,
 )

@@ -689,13 +689,7 @@ def pay_subsidy(session: Session, user: User, claim_id: int, *, outcome: str, no
         raise Invalid("复核结果应为通过（拨付）或不通过", "outcome")
     credit_due = (calendar.deadline(at, working_days=rules.CREDIT_WORKING_DAYS)
                   if app.region.startswith(rules.CHONGQING[:2]) else None)
-    done = session.execute(update(SubsidyClaim).where(SubsidyClaim.id == claim.id, SubsidyClaim.status == "checked")
-                           .values(status="paid", paid_at=at, credit_due=credit_due)
-                           .execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        session.refresh(claim)
-        raise Conflict(f"这笔贴息申请现在{rules.CLAIM_STATUS_NAMES[claim.status]}，不能拨付", "status")
-    session.refresh(claim)
+    _move_claim(session, claim, "checked", "拨付", status="paid", paid_at=at, credit_due=credit_due)
     _event(session, app, "subsidy_paid", "paid", f"{claim.quarter} 贴息 {yuan(claim.subsidy_fen)} 元已拨付经办银行",
            user, at)
     session.flush()
@@ -712,12 +706,7 @@ def credit_subsidy(session: Session, user: User, claim_id: int, *, at: dt.dateti
     at = at or audit.now()
     _require(user, BANK, what="贴息划转")
     claim, app = _get_claim(session, user, claim_id, lock=True)
-    done = session.execute(update(SubsidyClaim).where(SubsidyClaim.id == claim.id, SubsidyClaim.status == "paid")
-                           .values(status="credited", credited_at=at).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        session.refresh(claim)
-        raise Conflict(f"这笔贴息申请现在{rules.CLAIM_STATUS_NAMES[claim.status]}，不能划转", "status")
-    session.refresh(claim)
+    _move_claim(session, claim, "paid", "划转", status="credited", credited_at=at)
     _event(session, app, "subsidy_credited", "credited", f"{claim.quarter} 贴息 {yuan(claim.subsidy_fen)} 元已划入借款人账户",
            user, at)
     session.flush()
@@ -726,6 +715,16 @@ def credit_subsidy(session: Session, user: User, claim_id: int, *, at: dt.dateti
     _tell(session, app, "loan_subsidy", "贴息已到账",
           f"{claim.quarter} 的创业担保贷款贴息 {yuan(claim.subsidy_fen)} 元已划入您的账户。", at)
     return claim
+
+
+def _move_claim(session: Session, claim: SubsidyClaim, expected: str, verb: str, **values: Any) -> None:
+    """Move ``claim`` on from ``expected`` in one conditional UPDATE (two parties acting at once: one wins,
+    the other is told what the claim now is and that it cannot ``verb`` it)."""
+    done = session.execute(update(SubsidyClaim).where(SubsidyClaim.id == claim.id, SubsidyClaim.status == expected)
+                           .values(**values).execution_options(synchronize_session=False))
+    session.refresh(claim)
+    if done.rowcount != 1:
+        raise Conflict(f"这笔贴息申请现在{rules.CLAIM_STATUS_NAMES[claim.status]}，不能{verb}", "status")
 
 
 def _decide_claim(session: Session, user: User, claim: SubsidyClaim, app: LoanApplication, outcome: str,
@@ -819,8 +818,8 @@ def timeline(session: Session, user: User, app_id: int) -> dict[str, Any]:
                         "party": e.party, "party_name": rules.PARTY_NAMES[e.party], "at": e.at.isoformat()}
                        for e in events],
             "subsidies": [claim_dict(c) for c in claims],
-            "limits": [{"step": s.name, "party": rules.PARTY_NAMES[s.party], "working_days": s.working_days,
-                        "source": cite(s.clause)} for s in rules.STEPS.values()]}
+            "limits": [{"step": s["name"]} | {k: s[k] for k in ("party", "working_days", "source")}
+                       for s in rules.steps()]}
 
 
 def mine(session: Session, user: User) -> list[dict[str, Any]]:

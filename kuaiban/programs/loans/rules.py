@@ -75,6 +75,26 @@ def cite(key: str) -> dict[str, str]:
     return {"key": key, "label": c.label, "quote": c.quote}
 
 
+# the clauses of the quarterly 贴息: claim, 人社 check, 财政 payment, the bank's credit, none when overdue
+SUBSIDY_CLAUSES = ("sd_loan_subsidy_quarterly_27", "cq_loan_subsidy_claim_236", "cq_loan_subsidy_check_236",
+                   "cq_loan_subsidy_pay_236", "cq_loan_subsidy_credit_236", "sd_loan_no_subsidy_overdue_27")
+
+
+def steps() -> list[dict[str, Any]]:
+    """Each step of the procedure as everyone reads it (the pages, the API, a loan's timeline): its code and
+    name, the party that acts (in Chinese), its time limit in working days (None: not printed) and clause."""
+    return [{"code": s.code, "name": s.name, "party": PARTY_NAMES[s.party], "working_days": s.working_days,
+             "source": cite(s.clause)} for s in STEPS.values()]
+
+
+def procedure() -> dict[str, Any]:
+    """The procedure and the application form's choices: the steps, the 贴息 clauses, the borrower kinds,
+    the personnel categories, the area kinds, each borrower kind's materials and commitment."""
+    return {"steps": steps(), "subsidy": [cite(k) for k in SUBSIDY_CLAUSES], "borrowers": list(BORROWERS),
+            "categories": list(CATEGORIES), "areas": list(AREAS), "materials": {k: list(v) for k, v in MATERIALS.items()},
+            "commitment": COMMITMENT}
+
+
 def step_due(step: str, start: dt.datetime) -> dt.date | None:
     days = STEPS[step].working_days
     return calendar.deadline(start, working_days=days) if days else None

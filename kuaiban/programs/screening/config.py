@@ -86,8 +86,7 @@ class Program:
         missing = [figure for figure in self.figures if figure.name not in raw]
         if missing:
             figure = missing[0]
-            raise ScreeningError(f"缺少当地数字 {figure.name}：{figure.label}。汇编未载此数字，请按本地情况提供"
-                                 f"（--set {figure.name}=值）", figure.name)
+            raise ScreeningError(f"缺少当地数字 {figure.name}：{figure.label}。汇编未载此数字，请按本地情况提供", figure.name)
         return {name: known[name].parse(value) for name, value in raw.items()}
 
     def check_as_of(self, as_of: date) -> None:

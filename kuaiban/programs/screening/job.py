@@ -1,8 +1,9 @@
 """A screening as a background job (kuaiban/platform/jobs.py): started by staff, run by the job queue.
 
 Registries and results live under ``$KUAIBAN_VAR/screening`` (``registries/<name>/``, ``results/<name>/``): staff
-name a registry, never a path. Only a 审核 or 监督 account serving every region of the registry may start a
-screening of it. The job's input is the request (program, registry, date, figures); its result the manifest of
+name a registry, never a path (:func:`registry_names`). Only a 审核 or 监督 account (:data:`STARTERS`) serving
+every region of the registry may start a screening of it; the pages and the API start it the same way
+(:func:`submit`, commit, ``jobs.start``) and show it as :func:`job_dict` gives it. The job's input is the request (program, registry, date, figures); its result the manifest of
 the result directory, whose name is the request's digest: a job run twice (its runner died) finds its finished
 directory and returns it.
 """
@@ -20,13 +21,14 @@ from sqlalchemy.orm import Session
 
 from kuaiban import config as app_config
 from kuaiban.platform import access, jobs, regions
-from kuaiban.platform.errors import Forbidden
+from kuaiban.platform.errors import Conflict, Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
 from kuaiban.programs.screening import config, registry
 from kuaiban.programs.screening.errors import ScreeningError
 from kuaiban.programs.screening.run import screen
 
 KIND = "programs.screening"
+STARTERS = (REVIEWER, SUPERVISOR)  # who may start a screening and follow it
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
@@ -43,13 +45,38 @@ def registry_path(name: str) -> Path:
     return path
 
 
-def submit(session: Session, user: User, *, program: str, registry_name: str, as_of: date,
+def require_starter(user: User) -> None:
+    if user.role not in STARTERS:
+        raise Forbidden("只有审核人员或监督人员可以发起稳岗返还筛查")
+
+
+def registry_names() -> list[str]:
+    """The registries staff may screen: the directories under ``$KUAIBAN_VAR/screening/registries``."""
+    folder = root() / "registries"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and _NAME.match(p.name)) if folder.is_dir() else []
+
+
+def choices() -> dict[str, Any]:
+    """What a screening is started with: each program (its name, period and the local figures the texts do
+    not print, which staff supply), and the registries."""
+    return {"programs": [{"code": p.code, "name": p.name, "period": [p.period[0].isoformat(), p.period[1].isoformat()],
+                          "figures": [{"name": f.name, "label": f.label, "type": f.type} for f in p.figures]}
+                         for p in config.programs().values()],
+            "registries": registry_names()}
+
+
+def submit(session: Session, user: User, *, program: str, registry_name: str, as_of: date | str,
            figures: dict[str, str]) -> jobs.Job:
     """A queued screening owned by `user`; call ``jobs.start`` after the commit. The request is checked here
-    (program, date, figures, the registry's layout and regions), so a bad one is refused at once."""
-    if user.role not in (REVIEWER, SUPERVISOR):
-        raise Forbidden("只有审核人员或监督人员可以发起稳岗返还筛查")
+    (program, date — a date or its YYYY-MM-DD text —, figures, the registry's layout and regions), so a bad one
+    is refused at once."""
+    require_starter(user)
     definition = config.program(program)
+    if isinstance(as_of, str):
+        try:
+            as_of = date.fromisoformat(as_of.strip())
+        except ValueError:
+            raise ScreeningError(f"筛查日期应为 YYYY-MM-DD（收到「{as_of}」）", "as_of") from None
     definition.check_as_of(as_of)
     values = definition.figures_from(figures)
     source = registry_path(registry_name)
@@ -61,6 +88,35 @@ def submit(session: Session, user: User, *, program: str, registry_name: str, as
             "regions": len(parts), "regions_done": 0}
     return jobs.submit(session, KIND, json.dumps(request, ensure_ascii=False, sort_keys=True).encode(), meta,
                        user=user)
+
+
+def readable_job(session: Session, user: User, job_id: str) -> jobs.Job:
+    """A screening job for its owner, or the 审核 and 监督 staff whose region covers the owner's."""
+    job = jobs.readable(session, job_id, user=user)
+    if job is None or job.kind != KIND or (job.owner_user_id != user.id and user.role not in STARTERS):
+        raise NotFound("没有这个筛查任务", "job")
+    return job
+
+
+def job_dict(job: jobs.Job) -> dict[str, Any]:
+    """What the pages and the API show of a screening job: the request, the progress (regions screened of
+    all), and when done the result (its directory's name, enterprises screened, eligible, total), or why not."""
+    program = config.programs().get(job.meta.get("program", ""))
+    return job.meta | {"job": job.id, "state": job.state, "message": job.message, "attempts": job.attempts,
+                       "program_name": program.name if program else job.meta.get("program"),
+                       "created_at": job.created_at.isoformat(),
+                       "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+
+def import_result(session: Session, user: User, job_id: str) -> dict[str, Any]:
+    """The finished screening imported as its program's 免申即享 list (a draft to publish), as
+    ``kuaiban programs import-screening`` does (one transaction; importing it again changes nothing)."""
+    from kuaiban.programs import listing  # the list the screening feeds (same pillar)
+
+    job = readable_job(session, user, job_id)
+    if job.state != jobs.DONE:
+        raise Conflict("筛查尚未完成，不能导入名单", "job")
+    return listing.import_results(session, job.meta["program"], root() / "results" / job.meta["result"], actor=user)
 
 
 def run_job(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tuple[bytes, dict[str, Any]]:

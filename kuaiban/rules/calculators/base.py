@@ -252,12 +252,27 @@ def vector_simulation(count: int):
 
     system = tax_benefit_system()
     populations = system.instantiate_entities()
+    ids = row_ids(count)
     for population in populations.values():
         population.count = count
-        population.ids = np.arange(count)
+        population.ids = ids
         if hasattr(population, "members_entity_id"):
-            population.members_entity_id = np.arange(count)
+            population.members_entity_id = ids
     return Simulation(system, populations)
+
+
+_IDS = np.arange(0)
+
+
+def row_ids(count: int) -> np.ndarray:
+    """0 … count − 1 as a read-only view of one array kept between simulations (a million-row population
+    is simulated once per period and chunk; each np.arange of it cost about 1 ms, twice per simulation).
+    Read-only: nothing in OpenFisca writes to the ids, and a write would raise rather than change them."""
+    global _IDS
+    if len(_IDS) < count:
+        _IDS = np.arange(max(count, 1024))
+        _IDS.flags.writeable = False
+    return _IDS[:count]
 
 
 def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: int) -> Columns:
@@ -270,7 +285,7 @@ def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: i
 
 def parameters_at(instant: str):
     """The parameters in force on `instant` (explanations take their figures from here, not literals)."""
-    return tax_benefit_system().parameters(instant)
+    return tax_benefit_system().get_parameters_at_instant(instant)  # cached per instant
 
 
 def took_effect(parameter, instant: str) -> date:

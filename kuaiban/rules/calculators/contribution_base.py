@@ -45,7 +45,7 @@ def to_variables(columns: Columns, period: str) -> Columns:
 def _chongqing_unit_rules(year: int) -> list[dict[str, Any]]:
     """渝人社发〔2021〕15号 五: two rules on the *unit's* side that a Chongqing employer must see beside the
     personal base (they change neither the personal floor nor the cap); figures read from the parameters."""
-    p = tax_benefit_system().parameters(f"{year}-01-01").contribution_base.chongqing
+    p = tax_benefit_system().get_parameters_at_instant(f"{year}-01-01").contribution_base.chongqing
     out = []
     if p.hardship_unit_floor is not None:
         out.append(step(f"困难行业企业社会保险单位缴费基数下限为每月 {num(p.hardship_unit_floor)} 元（单位缴费基数，"

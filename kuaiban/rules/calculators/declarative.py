@@ -9,6 +9,7 @@ Specs are found by directory; nobody edits a list.
 
 from __future__ import annotations
 
+import ast
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from kuaiban.rules.expressions import (
     SpecError,
     holes,
     names_in,
+    parse,
     render,
     shown,
 )
@@ -70,9 +72,35 @@ def _first_days(months: Any) -> Any:
     import numpy as np
 
     array = np.asarray(months)
-    if array.dtype.kind in "iu":
-        array = np.array([f"{m // 100:04d}-{m % 100:02d}" for m in array.tolist()])
+    if array.dtype.kind in "iu":  # yyyymm → months since 1970-01, without a string per row
+        array = (array // 100 - 1970) * 12 + array % 100 - 1
+        return array.astype("datetime64[M]").astype("datetime64[D]")
     return np.asarray(array, dtype="datetime64[M]").astype("datetime64[D]")
+
+
+def _is_none_test(node: ast.AST, name: str | None = None) -> bool:
+    """``x == None``, ``x != None``, ``x is None`` or ``x is not None`` (of `name` when given)."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1
+            and isinstance(node.ops[0], ast.Eq | ast.NotEq | ast.Is | ast.IsNot)):
+        return False
+    sides = (node.left, node.comparators[0])
+    other = [side for side in sides if not (isinstance(side, ast.Constant) and side.value is None)]
+    return (len(other) == 1 and isinstance(other[0], ast.Name)
+            and (name is None or other[0].id == name))
+
+
+def _presence_only(check: dict[str, Any], name: str) -> bool:
+    """Whether `check` reads `name` only as a None test, and, if it names `name` as its field, fires only
+    when `name` is absent (one of its ``and`` terms is ``name == None``)."""
+    tree = parse(check["when"])
+    tests = [node for node in ast.walk(tree) if _is_none_test(node, name)]
+    tested = {id(part) for node in tests for part in ast.walk(node)}
+    if any(isinstance(node, ast.Name) and node.id == name and id(node) not in tested for node in ast.walk(tree)):
+        return False
+    if check["field"] != name:
+        return True
+    terms = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
+    return any(_is_none_test(term, name) and isinstance(term.ops[0], ast.Eq | ast.Is) for term in terms)
 
 
 class Spec:
@@ -121,6 +149,7 @@ class Spec:
             _require(set(item) <= STEP_KEYS, where, f"step {i + 1}: unknown keys {sorted(set(item) - STEP_KEYS)}")
         self.lets: dict[str, str] = dict(data.get("let") or {})
         self.checks = data.get("checks") or []
+        self.check_lets = self._lets_read([check["when"] for check in self.checks])
         self.ceiling = data.get("ceiling", False)
         self.clauses = self._clauses()
         missing = [key for key in self.clauses if key not in all_sources()]
@@ -196,7 +225,7 @@ class Spec:
             return msg.not_covered(self.period, case, self.coverage_text(region))
         if self.period not in values:
             return None
-        scope = self.scope(values, {})
+        scope = self.scope(values, {}, self.check_lets)
         for check in self.checks:
             if scope.evaluate(check["when"]):
                 field = check["field"]
@@ -205,8 +234,43 @@ class Spec:
         return None
 
     def gap_fields(self) -> tuple[str, ...]:
-        read = {name for check in self.checks for name in names_in(check["when"])}
-        return tuple(name for name in (self.region, self.period, *sorted(read & set(self.by_name))) if name)
+        """The inputs `gap` reads, for population mode's grouping: "?name" where only the input's presence
+        matters (every check reads it as ``name == None`` / ``name != None``, and a check naming it as its
+        field fires only when it is absent, so no message shows its value). A population is then checked
+        once per combination of regions, periods and presences, not once per distinct amount."""
+        read: set[str] = set()
+        for check in self.checks:
+            read |= self._inputs_read(check["when"])
+        presence = {name for name in read if all(_presence_only(check, name) for check in self.checks)}
+        names = dict.fromkeys(name for name in (self.region, self.period, *sorted(read)) if name)
+        return tuple(f"?{name}" if name in presence and name not in (self.region, self.period) else name
+                     for name in names)
+
+    def _lets_read(self, sources: list[str]) -> tuple[str, ...]:
+        """The let names some expressions read, directly or through other lets."""
+        pending = [name for text in sources for name in names_in(str(text))]
+        found: set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name in self.lets and name not in found:
+                found.add(name)
+                pending += names_in(str(self.lets[name]))
+        return tuple(name for name in self.lets if name in found)
+
+    def _inputs_read(self, source_text: str) -> set[str]:
+        """The inputs an expression reads, directly or through `let` names."""
+        found: set[str] = set()
+        pending, seen = list(names_in(source_text)), set()
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.by_name:
+                found.add(name)
+            elif name in self.lets:
+                pending += names_in(str(self.lets[name]))
+        return found
 
     def to_variables(self, columns: Columns, period: str) -> Columns:
         out: Columns = {}
@@ -235,12 +299,14 @@ class Spec:
             return list(variable.possible_values)[int(number)].value
         return number
 
-    def scope(self, values: dict[str, Any], computed: dict[str, float]) -> Scope:
+    def scope(self, values: dict[str, Any], computed: dict[str, float], lets: tuple[str, ...] | None = None) -> Scope:
+        """The names of one case; `lets`: only these let names (the checks' own, when checking gaps)."""
         typed = {name: self.typed(name, number) for name, number in computed.items()}
         names: dict[str, Any] = {name: None for name in self.by_name} | dict(values) | typed
         scope = Scope(names, self.instant(values), values.get(self.region) if self.region else None)
         for name, expression in self.lets.items():  # in order: a let may read the ones before it
-            names[name] = scope.evaluate(str(expression))
+            if lets is None or name in lets:
+                names[name] = scope.evaluate(str(expression))
         return scope
 
     def _round(self, value: Any) -> Any:

@@ -120,7 +120,7 @@ def _explain_2021(values: dict[str, Any], r: dict[str, float]):
     # Every figure is read from parameters/stable_job_refund/national.yaml or computed, never restated.
     instant = values["application_date"].isoformat()[:7] + "-01"
     node = tax_benefit_system().parameters.stable_job_refund.national
-    p = tax_benefit_system().parameters(instant).stable_job_refund.national
+    p = tax_benefit_system().get_parameters_at_instant(instant).stable_job_refund.national
     insured, dec, cap = values["insured_last_year"], values["decrease_last_year"], values["layoff_rate_cap"]
     kind = values["unit_kind"]
     steps = [step(f"申请日期 {values['application_date']} 在受理期限（截至 {_last_day(node.sme_share_ceiling, instant)}）内",

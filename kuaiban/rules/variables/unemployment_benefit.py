@@ -23,17 +23,13 @@ class unemployment_benefit_beijing(Variable):
     def formula_2020_07(person, period, parameters):
         p = parameters(period.start).unemployment_benefit.beijing
         months = person("contribution_months", period)
-        by_tier = np.select(
-            [
-                months < p.min_years * MONTHS_PER_YEAR,
-                months < p.tier_2_from_years * MONTHS_PER_YEAR,
-                months < p.tier_3_from_years * MONTHS_PER_YEAR,
-                months < p.tier_4_from_years * MONTHS_PER_YEAR,
-                months < p.tier_5_from_years * MONTHS_PER_YEAR,
-            ],
-            [0.0, p.amount_1_to_5, p.amount_5_to_10, p.amount_10_to_15, p.amount_15_to_20],
-            p.amount_20_plus,
-        )
+        # the band each person's months fall in: below 1 year none, [1, 5) years the first, … 20 years and more
+        # the last (one binary search per row over the five bounds, not five comparisons and a select)
+        bounds = np.array([p.min_years, p.tier_2_from_years, p.tier_3_from_years, p.tier_4_from_years,
+                           p.tier_5_from_years]) * MONTHS_PER_YEAR
+        amounts = np.array([0.0, p.amount_1_to_5, p.amount_5_to_10, p.amount_10_to_15, p.amount_15_to_20,
+                            p.amount_20_plus])
+        by_tier = amounts[np.searchsorted(bounds, months, side="right")]
         late = person("benefit_month", period) >= p.flat_from_month
         return np.where(late & (by_tier > 0), p.amount_from_month_13, by_tier)
 
@@ -46,7 +42,7 @@ class unemployment_benefit_minimum_wage_share(Variable):
     reference = ("hn_ub_90", "sd_ub_90_2020_02", "sd_ub_90_2020_07", "cq_ub_90_key_counties")
 
     def formula(person, period, parameters):
-        share = np.nan_to_num(regional(person, period, parameters, "unemployment_benefit.minimum_wage_share"))
+        share = regional(person, period, parameters, "unemployment_benefit.minimum_wage_share", missing=0.0)
         chongqing_elsewhere = (person("region", period) == Region.chongqing) & ~person("national_key_county", period)
         return np.where(chongqing_elsewhere, 0.0, share)
 

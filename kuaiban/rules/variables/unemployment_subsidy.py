@@ -71,15 +71,14 @@ class unemployment_subsidy(Variable):
     def formula_2020_03(person, period, parameters):
         eligible = person("unemployment_subsidy_eligible", period)
         beijing = _beijing_2020(person, period, parameters)
-        if beijing.any():
+        share = parameter_or_none(parameters, period.start, "unemployment_subsidy.share_ceiling")
+        amount = (share or 0.0) * person("local_unemployment_benefit", period)
+        if beijing.any():  # Beijing's fixed standards replace the ceiling (no pass over the rows otherwise)
             bj = parameters(period.start).unemployment_subsidy.r110000
             full_year = person("contribution_months", period) >= bj.full_year_months
-            beijing_amount = np.where(full_year, bj.amount_insured_full_year, bj.amount_insured_under_a_year)
-        else:
-            beijing_amount = 0.0
-        share = parameter_or_none(parameters, period.start, "unemployment_subsidy.share_ceiling")
-        ceiling = (share or 0.0) * person("local_unemployment_benefit", period)
-        return np.where(eligible, np.where(beijing, beijing_amount, ceiling), 0.0)
+            amount = np.where(beijing, np.where(full_year, bj.amount_insured_full_year, bj.amount_insured_under_a_year),
+                              amount)
+        return np.where(eligible, amount, 0.0)
 
 
 class unemployment_subsidy_months(Variable):

@@ -58,6 +58,10 @@ def test_every_party_through_the_api(api) -> None:
 
     assert [a["id"] for a in client.get("/api/loans/queue", headers=office).json()["applications"]] == [app_id]
     assert client.get(f"/api/loans/applications/{app_id}", headers=bank).status_code == 404  # not yet routed
+    # a loan's time limits are the procedure's steps, read from the one list the pages show too
+    limits = client.get(f"/api/loans/applications/{app_id}", headers=citizen).json()["limits"]
+    assert limits == [{"step": s["name"], "party": s["party"], "working_days": s["working_days"],
+                       "source": s["source"]} for s in rules["steps"]]
     r = client.post(f"/api/loans/applications/{app_id}/eligibility", headers=office,
                     json={"outcome": "pass", "lpr": "0.0385", "guarantor": FUND, "bank": BANK_A})
     assert r.status_code == 200 and r.json()["approved_limit"] == "200000.00", r.text
