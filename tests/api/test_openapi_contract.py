@@ -53,7 +53,7 @@ def api_server(tmp_path_factory) -> Iterator[str]:
 
 
 def test_the_error_bodies_and_codes_are_documented(api_server):
-    doc = httpx.get(f"{api_server}/openapi.json").json()
+    doc = httpx.get(f"{api_server}/openapi.json", timeout=60).json()  # the schema is built on first request
     assert "HTTPValidationError" not in doc["components"]["schemas"]
     login = doc["paths"]["/api/auth/login"]["post"]["responses"]
     assert {"401", "413", "422"} <= set(login)
@@ -63,7 +63,7 @@ def test_the_error_bodies_and_codes_are_documented(api_server):
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(api_server, tmp_path):
     token = httpx.post(f"{api_server}/api/auth/login",
-                       json={"username": SUPERVISOR[0], "password": SUPERVISOR[1]}).json()["token"]
+                       json={"username": SUPERVISOR[0], "password": SUPERVISOR[1]}, timeout=60).json()["token"]
     st = Path(sys.executable).with_name("st")
     run = subprocess.run(
         [str(st), "run", f"{api_server}/openapi.json", "--max-examples", "3", "--seed", "20261202",

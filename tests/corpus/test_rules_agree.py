@@ -19,6 +19,9 @@ from kuaiban.rules.calculators import CALCULATORS
 DATA = Path(__file__).resolve().parents[2] / "data" / "compilations"
 _MONTH = re.compile(r"(20\d\d)-(\d\d)(?:-(\d\d))?")
 _REACH_BACK = re.compile(r"(20\d\d)年(\d{1,2})月(?:\d{1,2}日)?(?:至|起)")
+# a notice titled for a year's figures (关于做好2021年度社会保险缴费基数上下限核定…, published 2021-11-16)
+# sets them for that whole year: it applies from its January, whenever it was published
+_YEAR_OF_TITLE = re.compile(r"(20\d\d)年度")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +33,8 @@ def records() -> dict[str, list[dict]]:
         if d.doc_no:  # with the months its own text says it applies from (retroactive provisions)
             text = "".join(p.text for p in d.paragraphs)
             out.setdefault(d.doc_no, []).append(
-                r | {"named_starts": [f"{y}-{int(m):02d}" for y, m in _REACH_BACK.findall(text)]})
+                r | {"named_starts": [f"{y}-{int(m):02d}" for y, m in _REACH_BACK.findall(text)]
+                     + [f"{y}-01" for y in _YEAR_OF_TITLE.findall(d.title or "")]})
     return out
 
 
