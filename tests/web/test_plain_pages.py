@@ -6,7 +6,7 @@ than its small-text size (19 px), at desktop width and at 390 px.
 
 Allowed: the brand (快办 kuaiban), file formats and units a form names (PDF, JPG, PNG, OFD, MB, CSV, GBK,
 UTF-8, Excel, xlsx), standard names (GB/T, LPR, BP), 办件编号 (KB…), 18-character codes, the seeded
-accounts' user names (data the person typed), and quoted source text (blockquote, the library's articles),
+accounts' user names (data the person typed), and quoted source text (blockquote, the library's articles, search snippets),
 which is printed as the compilations print it.
 """
 
@@ -48,7 +48,7 @@ ALLOWED_SHAPES = (re.compile(r"^KB\d{8}[0-9A-F]{10}$"), re.compile(r"^[0-9A-Z]{1
 # Every text a person reads outside quoted source text: text nodes, and the attributes read aloud or shown.
 _TEXT_JS = r"""
 () => {
-  const skip = "script, style, blockquote, .article, .att-text, .unit, article.document table, .measures .source, svg";
+  const skip = "script, style, blockquote, .article, .att-text, .unit, .snippet, article.document table, .measures .source, svg";
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
