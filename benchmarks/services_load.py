@@ -206,6 +206,18 @@ def _event_loop_runner(coro):
         return asyncio.run(coro)
 
 
+def drop_database(admin_dsn: str, name: str) -> None:
+    """Close this process's engines on the throw-away database, then drop it."""
+    import psycopg
+
+    from kuaiban import db
+
+    for u in [u for u in db._engines if u.endswith(name)]:
+        db._engines.pop(u).dispose()
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def summary(phase: dict, seconds: float) -> dict:
     latencies = phase["latencies"]
     return {"requests": len(latencies), "failures": phase["failures"],
@@ -311,12 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.wait(15)
             except subprocess.TimeoutExpired:
                 server.kill()
-        from kuaiban import db
-
-        for u in [u for u in db._engines if u.endswith(name)]:
-            db._engines.pop(u).dispose()
-        with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin_dsn, name)
 
 
 if __name__ == "__main__":

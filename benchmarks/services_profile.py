@@ -214,12 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         return 0
     finally:
-        from kuaiban import db
-
-        for u in [u for u in db._engines if u.endswith(name)]:
-            db._engines.pop(u).dispose()
-        with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        load.drop_database(admin_dsn, name)
 
 
 if __name__ == "__main__":
