@@ -432,3 +432,14 @@ def runner(engine: Engine):
 def start(engine: Engine, job_id: str) -> None:
     """Hand a committed job to the queue."""
     runner(engine).start(job_id)
+
+
+def wait(session: Session, job: Job, seconds: float) -> Job:
+    """The job re-read until it is finished or ``seconds`` have passed: a request that starts quick work on the
+    queue answers with its result at once, and with the job to follow when the work takes longer."""
+    deadline = time.monotonic() + seconds
+    while job.state in (QUEUED, RUNNING) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        session.expire(job)
+        job = session.get(Job, job.id)
+    return job
