@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.edge.downloads import attachment
@@ -286,6 +287,17 @@ def resume(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
 # ------------------------------------------------------------------ payment
 
 
+def _answered(request: Request, response: Response, session: Session, job: jobs.Job, wait: float,
+              failed: str) -> jobs.Job:
+    """A queued job run and waited for: 200 when done within ``wait`` seconds, 202 while it runs on, and a
+    failure 409 with its reason (or ``failed``)."""
+    job = jobs.run_and_wait(session, request.app.state.engine, job, wait)
+    if job.state == jobs.FAILED:
+        raise Conflict(job.message or failed, "job")
+    response.status_code = 200 if job.state == jobs.DONE else 202
+    return job
+
+
 PAYROLL_WAIT = 10.0  # seconds the request waits for the worker: a month's batch of a county is done by then
 IMPORT_WAIT = 10.0  # the same for importing a screening result: a county's list is imported by then
 
@@ -300,13 +312,7 @@ def build_payroll(body: PayrollIn, request: Request, response: Response, session
     within a few seconds the answer is 200 with the batch (as before the queue: ``batch``, ``lines``,
     ``total``, ``built`` …, plus the job's fields), a failure 409 with its reason; otherwise 202 with the job,
     to follow at ``/api/programs/payroll/jobs/{job}`` until its state is done (or failed, with the reason)."""
-    job = payroll.start_job(session, user, body.program, body.region, body.month)
-    session.commit()  # committed before the queue may hand it to a worker
-    jobs.start(request.app.state.engine, job.id)
-    job = jobs.wait(session, job, wait)
-    if job.state == jobs.FAILED:
-        raise Conflict(job.message or "发放批次未能生成", "job")
-    response.status_code = 200 if job.state == jobs.DONE else 202
+    job = _answered(request, response, session, payroll.start_job(session, user, body.program, body.region, body.month), wait, "发放批次未能生成")
     return payroll.job_dict(job)
 
 
@@ -353,13 +359,7 @@ def import_screening(job_id: str, request: Request, response: Response, session:
     seconds: 200 with the list (``run``, ``outcome``, ``listed``, ``refused``, ``total`` … as before the queue,
     plus the import job's fields); refused: 409 with the reason; otherwise 202 with the import job, to follow
     at ``/api/programs/screenings/imports/{job}``."""
-    job = screening_job.start_import(session, user, job_id)
-    session.commit()  # committed before the queue may hand it to a worker
-    jobs.start(request.app.state.engine, job.id)
-    job = jobs.wait(session, job, wait)
-    if job.state == jobs.FAILED:
-        raise Conflict(job.message or "名单未能导入", "job")
-    response.status_code = 200 if job.state == jobs.DONE else 202
+    job = _answered(request, response, session, screening_job.start_import(session, user, job_id), wait, "名单未能导入")
     return screening_job.import_dict(job)
 
 

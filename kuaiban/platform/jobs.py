@@ -434,9 +434,12 @@ def start(engine: Engine, job_id: str) -> None:
     runner(engine).start(job_id)
 
 
-def wait(session: Session, job: Job, seconds: float) -> Job:
-    """The job re-read until it is finished or ``seconds`` have passed: a request that starts quick work on the
-    queue answers with its result at once, and with the job to follow when the work takes longer."""
+def run_and_wait(session: Session, engine: Engine, job: Job, seconds: float) -> Job:
+    """Commit the caller's transaction (the new job with it), hand the job to the queue, and re-read it until it
+    is finished or ``seconds`` have passed: a request that starts quick work on the queue answers with its
+    result at once, and with the job to follow when the work takes longer."""
+    session.commit()  # committed before the queue may hand it to a worker
+    start(engine, job.id)
     deadline = time.monotonic() + seconds
     while job.state in (QUEUED, RUNNING) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -162,10 +162,7 @@ def import_screening(request: Request, s: SessionDep, user: Starter, form: Poste
     """The finished screening becomes the program's list (a draft) on the job queue: a quick import goes
     straight to the list's page to publish; a long one to this page, which follows it."""
     def queue() -> str:
-        job = screening_job.start_import(s, user, job_id)
-        s.commit()  # committed before the queue may hand it to a worker
-        jobs.start(request.app.state.engine, job.id)
-        job = jobs.wait(s, job, IMPORT_WAIT)
+        job = jobs.run_and_wait(s, request.app.state.engine, screening_job.start_import(s, user, job_id), IMPORT_WAIT)
         if job.state == jobs.FAILED:
             raise Conflict(job.message or "名单未能导入", "action")
         if job.state == jobs.DONE:

@@ -93,12 +93,16 @@ def submit(session: Session, user: User, *, program: str, registry_name: str, as
                        user=user)
 
 
-def readable_job(session: Session, user: User, job_id: str) -> jobs.Job:
-    """A screening job for its owner, or the 审核 and 监督 staff whose region covers the owner's."""
+def _readable(session: Session, user: User, job_id: str, kind: str, missing: str) -> jobs.Job:
+    """A job of ``kind`` for its owner, or the 审核 and 监督 staff whose region covers the owner's."""
     job = jobs.readable(session, job_id, user=user)
-    if job is None or job.kind != KIND or (job.owner_user_id != user.id and user.role not in STARTERS):
-        raise NotFound("没有这个筛查任务", "job")
+    if job is None or job.kind != kind or (job.owner_user_id != user.id and user.role not in STARTERS):
+        raise NotFound(missing, "job")
     return job
+
+
+def readable_job(session: Session, user: User, job_id: str) -> jobs.Job:
+    return _readable(session, user, job_id, KIND, "没有这个筛查任务")
 
 
 def job_dict(job: jobs.Job) -> dict[str, Any]:
@@ -142,11 +146,7 @@ def _run_import(engine: Engine, data: bytes, meta: dict[str, Any],
 
 
 def readable_import(session: Session, user: User, import_id: str) -> jobs.Job:
-    """An import job for its owner, or the 审核 and 监督 staff whose region covers the owner's."""
-    job = jobs.readable(session, import_id, user=user)
-    if job is None or job.kind != IMPORT_KIND or (job.owner_user_id != user.id and user.role not in STARTERS):
-        raise NotFound("没有这个导入任务", "job")
-    return job
+    return _readable(session, user, import_id, IMPORT_KIND, "没有这个导入任务")
 
 
 def import_dict(job: jobs.Job) -> dict[str, Any]:
