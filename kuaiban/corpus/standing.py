@@ -224,8 +224,12 @@ def status_on(record: dict | None, day: dt.date) -> dict:
     if amended:
         return result(AMENDED, amended[-1]["clause"], "amended")
     listed = [e for e in events if e["kind"] == "listed_valid"]
+    if start is None and not listed:  # an end but no start (an undated plan): in force from when is unknown
+        return result(UNKNOWN, None, "unknown")
     if own_end:
         return result(VALID, record["until"], "until")
+    if record["temporary"] and measures:  # a time-limited measure as a whole, its last day still to come
+        return result(VALID, measures[-1]["clause"], "until")
     if listed:  # a clean-up list that names it as still valid says more than the text's silence
         return result(VALID, listed[-1]["clause"], "listed_valid")
     if start:
