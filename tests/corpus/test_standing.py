@@ -265,3 +265,14 @@ def test_a_plan_ends_with_the_years_its_title_gives(library):
     key = "中共中央印发《法治中国建设规划(2020–2025年)》"
     assert on(library, key, dt.date(2021, 6, 1))["status"] == UNKNOWN
     assert on(library, key, TODAY)["status"] == LAPSED
+
+
+def test_a_yearly_notice_without_a_successor_says_which_year_it_is_about(library):
+    # court-national-provinces-2020.txt: 津人社局发〔2020〕12号 "关于2019年度全市职工平均工资及2020年度工资福利社会保险
+    # 缴费基数标准等有关问题的通知": no later year's notice in the library, so in force, with its year said
+    found = on(library, "津人社局发〔2020〕12号", TODAY)
+    assert found["status"] == VALID
+    assert found["status_basis"]["note"].endswith("所定事项为标题所载2020年度的，以后年度另有文件的以其为准")
+    # an edition is no year a notice is about: 《国家职业资格目录(2021年版)》
+    edition = on(library, "人力资源社会保障部关于公布《国家职业资格目录(2021年版)》的公告", TODAY)
+    assert edition["status"] == VALID and "年度" not in edition["status_basis"]["note"]
