@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, CalculatorError, get
 from kuaiban.rules.calculators.declarative import SPECS_DIR, load_spec
+from kuaiban.rules.enums import Region
 from kuaiban.rules.expressions import SpecError, holes, literal_text
 from kuaiban.rules.sources import source
 
@@ -139,3 +141,21 @@ def test_a_region_keyed_node_is_read_for_the_case_region() -> None:
     # a leaf-level region-keyed node too: 湖南 失业保险金 = 90 % of the minimum wage
     hunan = Scope({"region": Region.hunan}, "2020-08-01", Region.hunan)
     assert hunan.evaluate("p.unemployment_benefit.minimum_wage_share") == 0.9
+
+
+DATED = [name for name in SPECS if get(name).spec.by_name[get(name).spec.period].type == "date"]
+
+
+@pytest.mark.parametrize("name", DATED)
+def test_a_date_is_covered_from_the_very_day_its_rule_takes_effect(name: str) -> None:
+    # 湘人社规〔2020〕9号 "自公布之日起执行" (2020-06-19): a death that day is covered, not refused with its
+    # month (the rule in force on 2020-06-01 is none). Every date input is checked on its own day.
+    from datetime import date
+
+    spec = get(name).spec
+    for span in [s for s in spec.spans if spec.region or s.region is None]:
+        values = {spec.period: date.fromisoformat(span.start)}
+        if spec.region:
+            values[spec.region] = span.region or Region.hunan
+        assert spec.instant(values) == span.start
+        assert msg.field_of(spec.gap(values) or "") != spec.period, (span, spec.gap(values))

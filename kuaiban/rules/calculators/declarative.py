@@ -128,6 +128,11 @@ class Spec:
         self.period = data["period"]
         _require(self.period in self.by_name and self.by_name[self.period].type in PERIOD_TYPES, where,
                  f"period names a month, date or year input ({self.period!r})")
+        # A date input is checked and computed on that day: an output defined by month would take the rule in
+        # force on the month's first day and refuse the whole first month of a rule dated within it.
+        unit = str(self.system.variables[data["output"]].definition_period)
+        _require(self.by_name[self.period].type != "date" or unit == "day", where,
+                 f"period {self.period!r} is a date: the output {data['output']!r} must be defined by day")
         self.region = next((spec.name for spec in self.fields if spec.type == "region"), None)
         node = self.system.parameters
         for part in str(data.get("parameters", self.name)).split("."):

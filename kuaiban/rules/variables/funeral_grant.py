@@ -1,6 +1,6 @@
 """丧葬费 / 丧葬补助金 at a death: 湖南 staff of government bodies and public institutions (湘人社规〔2020〕9号 三:
 7,000 元 illness, 9,000 元 duty) and 重庆 grade 1–4 enterprise work-injury retirees of the old scheme (渝人社发〔2021〕5号:
-6 months of the in-post average wage, and 24 months as 抚恤金 under option (二)). The period is the month of death (a rule dated within a month applies from the next month)."""
+6 months of the in-post average wage, and 24 months as 抚恤金 under option (二)). The period is the day of death (a rule dated within a month applies from that day)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class average_monthly_wage(Variable):
 class chongqing_old_work_injury_retiree(Variable):
     value_type = bool
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "重庆企业一至四级老工伤退休人员，2019年6月26日（含）以后死亡（渝人社发〔2021〕5号 一）"
     reference = ("cq_wir_scope",)
 
@@ -80,7 +80,7 @@ class chongqing_old_work_injury_retiree(Variable):
 class funeral_wage_base(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "计算丧葬补助金的在岗职工月平均工资（2021年为汇编所载计发基数，其他年度为提供的数字）"
     unit = "currency-CNY"
     reference = ("cq_wir_wage", "cq_2021_base")
@@ -94,7 +94,7 @@ class funeral_wage_base(Variable):
 class funeral_grant(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "丧葬费（湖南机关事业单位）或丧葬补助金（重庆老工伤退休人员）"
     unit = "currency-CNY"
     reference = ("hn_funeral", "hn_sha_work_injury_scope", "cq_wir_scope", "cq_wir_options", "cq_wir_wage",
@@ -118,7 +118,7 @@ class funeral_grant(Variable):
 class work_injury_retiree_lump_sum_pension(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "抚恤金（重庆老工伤退休人员近亲属选择第（二）种待遇时，24个月在岗职工月平均工资）"
     unit = "currency-CNY"
     reference = ("cq_wir_options", "cq_wir_no_other")

@@ -14,7 +14,7 @@ from kuaiban.rules.formulas import MONTHS_PER_YEAR, round_fen
 class survivor_funeral_grant(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "丧葬补助金：上一年度城镇居民月人均可支配收入的2倍"
     reference = ("sv_funeral",)
     unit = "currency-CNY"
@@ -27,7 +27,7 @@ class survivor_funeral_grant(Variable):
 class survivor_months_by_contribution(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "按缴费年限确定的抚恤金发放月数（在职人员的月数，退休人员的最高月数）"
     reference = ("sv_months_lt5", "sv_months_5_10", "sv_months_10_15", "sv_months_gt15", "sv_to_month")
 
@@ -48,7 +48,7 @@ class survivor_months_by_contribution(Variable):
 class survivor_pension_months(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "抚恤金发放月数"
     reference = ("sv_employed", "sv_retired", "sv_to_month")
 
@@ -64,7 +64,7 @@ class survivor_pension_months(Variable):
 class survivor_pension(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "抚恤金：发放月数 × 上一年度城镇居民月人均可支配收入"
     reference = ("sv_employed", "sv_retired")
     unit = "currency-CNY"
@@ -76,7 +76,7 @@ class survivor_pension(Variable):
 class survivor_benefit(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "遗属待遇合计（丧葬补助金＋抚恤金），缴费不足5年的不超过个人缴费之和"
     reference = ("sv_funeral", "sv_employed", "sv_retired", "sv_cap_lt5", "sv_start")
     unit = "currency-CNY"

@@ -1,6 +1,6 @@
 """失业保险费用随关系跨省划转 (人社厅发〔2021〕85号 一（四）、二（一）): the unemployment benefit still due plus half of
 it for medical insurance and training/placement subsidies; nothing moves when insured less than a year at origin.
-The period is the month of the transfer (a rule dated within a month applies from the next month)."""
+The period is the day of the transfer (the notice applies from the day it is dated)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class cross_province(Variable):
 class unemployment_benefit_entitlement(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "应享受失业保险金总额（转出地失业保险金月标准×应领未领月数）"
     unit = "currency-CNY"
     reference = ("nat_uft_amount",)
@@ -53,7 +53,7 @@ class unemployment_benefit_entitlement(Variable):
 class unemployment_fund_transfer(Variable):
     value_type = float
     entity = Person
-    definition_period = DateUnit.MONTH
+    definition_period = DateUnit.DAY
     label = "需划转的失业保险费用（失业保险金＋其一半的基本医疗保险费和职业培训、职业介绍补贴）"
     unit = "currency-CNY"
     reference = ("nat_uft_funds_follow", "nat_uft_amount", "nat_uft_scope", "nat_uft_date")
