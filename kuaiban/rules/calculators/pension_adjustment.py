@@ -155,8 +155,10 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
         ),
         step(f"定额调整：每人每月 {num(p.flat)} 元", r["cq_pa_flat"], "cq_pa_flat"),
         step(
-            f"缴费年限 {months} 个月，计为 {years} 年（不足整年的按整年计，低于{num(p.min_years)}年按{num(p.min_years)}年）"
-            f"× {num(p.per_year)} 元 = {money(r['cq_pa_years'])} 元",
+            f"缴费年限 {months} 个月，不足整年的按整年计算，"
+            + (f"为 {years} 年，低于{num(p.min_years)}年的统一按{num(p.min_years)}年调整，计为 {num(p.min_years)} 年"
+               if years < p.min_years else f"计为 {years} 年")
+            + f" × {num(p.per_year)} 元 = {money(r['cq_pa_years'])} 元",
             money(r["cq_pa_years"]),
             "cq_pa_years",
         ),

@@ -82,7 +82,8 @@ class employer_pension_unit_base(Variable):
     def formula_2020_07(person, period, parameters):
         base = person("individual_contribution_base", period)
         floor = person.enterprise("employer_pension_unit_floor", period)
-        lowered = np.minimum(np.maximum(person("monthly_wage", period), floor), base)
+        # the wage, capped by the individual base (this project's reading), never below the printed floor
+        lowered = np.maximum(np.minimum(person("monthly_wage", period), base), floor)
         return np.where(floor > 0, lowered, base)
 
 

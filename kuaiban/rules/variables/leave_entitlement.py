@@ -65,19 +65,23 @@ class leave_days(Variable):
     default_value = -1
     entity = Person
     definition_period = DateUnit.DAY
-    label = "假期天数（育儿假每年为最多天数；-1 为缺少国家产假天数或无适用规定）"
+    label = ("假期天数（每年累计休的育儿假为最多天数；一方休至子女一周岁的为休假日期至一周岁生日前一日的天数；"
+             "-1 为缺少国家产假天数或无适用规定）")
     reference = REFS
 
     def formula_2021_11_25(person, period, parameters):
         kind = person("leave_kind", period)
         national = person("national_maternity_days", period)
+        # 至子女一周岁止: the days from the leave date up to the first birthday (none once the child is one)
+        until = person("parental_leave_until", period).astype("datetime64[D]")
+        to_birthday = np.maximum((until - np.datetime64(str(period.start), "D")).astype(int), 0)
 
         def days(node):
             maternity = np.where(national >= 0, national + node.extra_maternity_days, -1)
             return np.select(
                 [kind == LeaveKind.marriage, kind == LeaveKind.maternity, kind == LeaveKind.paternity,
-                 kind == LeaveKind.parental_yearly],
-                [node.marriage_days, maternity, node.paternity_days, node.parental_days_max], -1)
+                 kind == LeaveKind.parental_yearly, kind == LeaveKind.parental_to_first_birthday],
+                [node.marriage_days, maternity, node.paternity_days, node.parental_days_max, to_birthday], -1)
 
         return by_region(person, period, parameters, CALCULATOR, "marriage_days", days, -1, "region_code")
 
