@@ -87,7 +87,16 @@ def until(ref: Any) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until}
+def cites(ref: Any) -> str:
+    """The registry key of the clause printing a parameter's value in force (its metadata.source), so a step
+    can cite the document the number used comes from when a later one replaced it."""
+    if not isinstance(ref, ParameterRef):
+        raise SpecError("cites() takes a parameter, e.g. cites(p.x.y)")
+    in_force = [at for at in ref.parameter().values_list if at.instant_str <= ref.instant]
+    return (max(in_force, key=lambda at: at.instant_str).metadata or {}).get("source", "") if in_force else ""
+
+
+FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
@@ -208,7 +217,7 @@ class Scope:
         if isinstance(node, ast.Call):
             function = FUNCTIONS[node.func.id]  # type: ignore[union-attr]
             args = [self._eval(a) for a in node.args]
-            if function not in (since, until):
+            if function not in (since, until, cites):
                 args = [_value(self._for_region(a)) for a in args]
             return function(*args)
         if isinstance(node, ast.Tuple | ast.List):

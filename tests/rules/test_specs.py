@@ -115,6 +115,7 @@ def test_a_ceiling_is_marked_in_the_details(tmp_path: Path) -> None:
      "unknown names"),
     (lambda t: t.replace("clause: bj_ub_20\n", "clause: no_such_clause\n", 1), "not in data/clauses"),
     (lambda t: t.replace("audience: citizens", "audience: everyone"), "audience"),
+    (lambda t: t.replace("clause: bj_ub_20\n", "clause: {火星: bj_ub_20}\n", 1), "clause by region"),
     (lambda t: t.replace("text: 调整后的标准自{since(b.amount_1_to_5)}起执行",
                          "text: 调整后的标准自{__import__('os')}起执行"), "may be called"),
 ])

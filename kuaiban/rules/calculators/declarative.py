@@ -41,6 +41,13 @@ SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "
              "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources", "gap_note"}
 INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable"}
 STEP_KEYS = {"text", "clause", "value", "when", "detail", "stop"}
+OTHER_REGIONS = "其他"  # in a step's clause by region: every region not named
+
+
+def _step_clauses(item: dict[str, Any]) -> list[str]:
+    """The clauses a step may cite: one key, or one per region (``clause: {湖南: hn_x, 重庆: cq_x}``)."""
+    clause = item["clause"]
+    return list(clause.values()) if isinstance(clause, dict) else [clause]
 
 
 def _require(condition: bool, where: str, problem: str) -> None:
@@ -152,6 +159,10 @@ class Spec:
             _require(isinstance(item, dict) and "text" in item and "clause" in item, where,
                      f"explain step {i + 1} needs text and clause")
             _require(set(item) <= STEP_KEYS, where, f"step {i + 1}: unknown keys {sorted(set(item) - STEP_KEYS)}")
+            if isinstance(item["clause"], dict):  # a clause per region: the case's region's document is cited
+                names = {region.value for region in Region} | {OTHER_REGIONS}
+                _require(self.region is not None and set(item["clause"]) <= names, where,
+                         f"step {i + 1}: a clause by region needs a region input and region names as keys")
         self.lets: dict[str, str] = dict(data.get("let") or {})
         self.checks = data.get("checks") or []
         self.check_lets = self._lets_read([check["when"] for check in self.checks])
@@ -185,8 +196,8 @@ class Spec:
         return {name for source_text in self._expressions() for name in names_in(source_text)}
 
     def _clauses(self) -> list[str]:
-        keys = [item["clause"] for item in self.steps]
-        keys += [entry["clause"] for entry in self.inputs.values() if entry.get("clause")]
+        keys = [key for item in self.steps for key in _step_clauses(item)]
+        keys += [key for entry in self.inputs.values() if entry.get("clause") for key in _step_clauses(entry)]
         keys += [key for span in self.spans for key in span.clauses]
         keys += list(self.data.get("sources") or [])
         return list(dict.fromkeys(keys))
@@ -325,6 +336,15 @@ class Spec:
         """A step value or detail: floats without binary noise (round() in the spec for fewer decimals)."""
         return round(float(value), 6) if isinstance(value, float) else value
 
+    def clause_of(self, item: dict[str, Any], values: dict[str, Any]) -> str:
+        """The clause a step cites for this case: its own, or its region's (else 其他) when given by region."""
+        clause = item["clause"]
+        if not isinstance(clause, dict):
+            return clause
+        region = values.get(self.region) if self.region else None
+        named = clause.get(region.value) if region is not None else None
+        return named or clause.get(OTHER_REGIONS) or next(iter(clause.values()))
+
     def explain(self, values: dict[str, Any], computed: dict[str, float]):
         scope = self.scope(values, computed)
         value = self._round(scope.names[self.data["output"]])
@@ -337,7 +357,7 @@ class Spec:
                 continue
             shown_value = None if item.get("value") is None else self._plain(scope.evaluate(str(item["value"])))
             steps.append({"text": render(item["text"], scope), "value": shown_value,
-                          "source": source(item["clause"]).as_json()})
+                          "source": source(self.clause_of(item, values)).as_json()})
             for name, text in (item.get("detail") or {}).items():
                 details[name] = render(text, scope) if isinstance(text, str) else text
             if item.get("stop"):
@@ -346,7 +366,7 @@ class Spec:
             if entry.get("official_figure") and name in values:
                 unit = entry.get("unit") or ""
                 # cited: the clause that refers to the figure, else the spec's first clause
-                key = entry.get("clause") or self.steps[0]["clause"]
+                key = self.clause_of(entry if entry.get("clause") else self.steps[0], values)
                 steps.append({"text": f"{entry['label']}：{shown(values[name])}{unit}（官方数字由使用者提供，汇编未载明）",
                               "value": values[name], "source": source(key).as_json()})
         if self.ceiling:
