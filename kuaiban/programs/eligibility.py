@@ -69,7 +69,8 @@ def _field_label(program: Program, error: CalculatorError) -> tuple[str | None, 
     if isinstance(source, str) and source.startswith("form."):
         name = source.removeprefix("form.")
         label = next((f.label for f in program.form if f.name == name), name)
-        return name, f"{label}：{message}" if sep else message
+        # the calculator's own label (月工资：…) gives way to the form's
+        return name, f"{label}：{rest if sep else message}" if sep else message
     return None, message
 
 

@@ -1,9 +1,10 @@
 """Error messages for end users, in Chinese, each starting with the field it is about.
 
-Every message reads `字段名：说明`, the field being the English input key (`monthly_wage`), so a
-caller can still tell which field is wrong by the text before the full-width colon. Single mode
-shows the value it received (`（收到 -5）`); population mode leaves it out so that one message
-covers every bad row of a column.
+Every message is built as `字段名：说明`, the field being the English input key (`monthly_wage`), so the
+code can tell which field is wrong by the text before the full-width colon. A calculator's run then names
+the field by its Chinese label for the reader (`月工资：缺少此字段`, Calculator.labelled), the key staying
+as data (CalculatorError.field, the API's `field`). Single mode shows the value it received
+(`（收到 -5）`); population mode leaves it out so that one message covers every bad row of a column.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 SEPARATOR = "："
+GENERIC_LABELS = {"input": "输入"}  # what a message may be about besides a calculator's own fields
 _NOTHING = object()
 
 

@@ -23,9 +23,6 @@ UNITS = {
     "share": "比例，0–1", "YYYY-MM-DD": "日期", "YYYY-MM": "月份",
     "share of employer contribution": "占单位缴费的比例", "day": "天", "date": "日期", "boolean": "是或否",
 }
-# Fields whose description starts with the choice codes (enterprise 企业职工 | …) have no label of their own.
-LABELS = {"scheme": "养老保险类别", "status": "死亡时的状态", "refund_type": "返还类型", "unit_kind": "单位类型",
-          "basis": "参保方式"}
 BOOLEAN_CHOICES = (("true", "是"), ("false", "否"))
 _NUMERIC = ("number", "integer", "year", "share")
 _INT = re.compile(r"^-?\d+$")
@@ -115,17 +112,7 @@ def _calculator_words(calculator: str) -> dict[str, str]:
 
 
 def _label_and_hint(spec: Field, calculator: str = "") -> tuple[str, str]:
-    text = spec.description
-    if spec.choices:
-        first = min((i for code in spec.choices if (i := text.find(code)) >= 0), default=len(text))
-        rest = re.sub(r"^[\s\w|｜]*?(?=（|$)", "", text[first:]) if first < len(text) else ""
-        text = text[:first].rstrip(" ：:") + rest
-    text = text.strip()
-    label, hint = text, ""
-    m = re.match(r"^(.+?)[（(]([^（()）]+)[）)]$", text)
-    if m:
-        label, hint = m.group(1).strip(), m.group(2).strip()
-    label = LABELS.get(spec.name, label) if not label or spec.name in LABELS else label
+    label, hint = spec.label_and_hint()
     hint = "；".join(_plain_hint(part, _calculator_words(calculator)) for part in hint.split("；")) if hint else hint
     unit = unit_name(spec.unit)
     if unit and unit not in ("日期", "月份"):
@@ -192,10 +179,11 @@ def read_form(calc: Calculator, form: dict[str, str]) -> tuple[dict[str, Any], d
     return raw, errors
 
 
-def error_text(message: str) -> str:
-    """The message without its leading English field name (the page shows it next to the field)."""
+def error_text(message: str, label: str | None = None) -> str:
+    """The message without the field it starts with, its English key or its label (the page shows it next
+    to the field)."""
     field, sep, rest = message.partition(msg.SEPARATOR)
-    return rest if sep and re.fullmatch(r"[A-Za-z_]+", field) else message
+    return rest if sep and (re.fullmatch(r"[A-Za-z_]+", field) or field == label) else message
 
 
 def plain_note(text: str, calc: Calculator | None = None) -> str:

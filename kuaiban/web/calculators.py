@@ -122,9 +122,11 @@ def _form_page(request: Request, session: Session, calc: Calculator, *, values: 
     steps = []
     if result:
         steps = [step | {"link": link(_step_source(step["source"]))} for step in result["explanation"]]
+    fields = form_fields(calc)
+    labels = {f.name: f.label for f in fields}
     return render(request, "calculators/form.html", {
-        "calc": calc, "unit": unit_name(calc.unit), "fields": form_fields(calc), "values": values or {},
-        "errors": {k: error_text(v) for k, v in (errors or {}).items()}, "raw_errors": errors or {},
+        "calc": calc, "unit": unit_name(calc.unit), "fields": fields, "values": values or {},
+        "errors": {k: error_text(v, labels.get(k)) for k, v in (errors or {}).items()}, "raw_errors": errors or {},
         "result": result, "steps": steps, "general_error": general_error, "upload_error": upload_error,
         "clauses": _clauses(request, session, calc), "max_mb": calc_jobs.MAX_BYTES // 1024 // 1024,
         "notes": [plain_note(n, calc) for n in calc.notes],

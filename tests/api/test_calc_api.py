@@ -47,13 +47,13 @@ def test_bad_input_is_422_with_the_field_as_data(client) -> None:
     assert answer.status_code == 422
     body = answer.json()
     assert body["field"] == "monthly_wage"
-    assert body["error"].startswith("monthly_wage：")
+    assert body["error"].startswith("月工资：") and "monthly_wage" not in body["error"]
 
 
 def test_a_non_object_input_is_named_like_the_cli_names_it(client) -> None:
     answer = client.post("/api/calc/contribution_base", json=[1, 2])
     assert answer.status_code == 422
-    assert answer.json() == {"error": "input：应为 JSON 对象 {...}", "detail": "input：应为 JSON 对象 {...}",
+    assert answer.json() == {"error": "输入：应为 JSON 对象 {...}", "detail": "输入：应为 JSON 对象 {...}",
                              "field": "input"}
 
 
@@ -70,7 +70,7 @@ def test_a_spec_calculator_answers_with_a_region_code_and_names_the_field_of_a_g
     assert answer.status_code == 200 and answer.json()["value"] == 1925.0
     gap = client.post("/api/calc/unemployment_benefit", json=raw | {"month": "2020-06"})
     assert gap.status_code == 422
-    assert gap.json()["field"] == "month" and gap.json()["detail"].startswith("month：没有规则覆盖 北京 2020-06")
+    assert gap.json()["field"] == "month" and gap.json()["detail"].startswith("领取月份：没有规则覆盖 北京 2020-06")
 
 
 def test_listed_sources_carry_their_registry_key(client) -> None:

@@ -50,17 +50,17 @@ def test_without_json_flag_output_is_still_the_same_json_object() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"contribution_months": None}, "contribution_months：缺少此字段"),
-        ({"pension_base": "2000"}, "pension_base：应为数字（收到「2000」）"),
-        ({"pension_base": -1}, "pension_base：不能为负数（收到 -1）"),
-        ({"contribution_months": 12.5}, "contribution_months：应为整数（收到 12.5）"),
-        ({"birth_date": "1949/12/31"}, "birth_date：不是有效的日期，格式应为 YYYY-MM-DD（收到「1949/12/31」）"),
-        ({"birth_date": "1953-02-29"}, "birth_date：不是有效的日期，格式应为 YYYY-MM-DD（收到「1953-02-29」）"),
-        ({"region": "火星"}, "region：未知地区「火星」，可选：湖南、重庆"),
-        ({"scheme": "army"}, "scheme：取值「army」无效，可选：enterprise、institution"),
-        ({"year": 2019}, "year：没有规则覆盖 湖南 2019 年（已有：2020 年，湘人社规〔2020〕11号）"),
-        ({"region": "重庆"}, "year：没有规则覆盖 重庆 2020 年（已有：2021 年，渝人社发〔2021〕22号）"),
-        ({"region": "北京"}, "region：没有规则覆盖 北京（已有：湖南 2020 年，湘人社规〔2020〕11号；"
+        ({"contribution_months": None}, "缴费月数：缺少此字段"),
+        ({"pension_base": "2000"}, "本人上年12月基本养老金：应为数字（收到「2000」）"),
+        ({"pension_base": -1}, "本人上年12月基本养老金：不能为负数（收到 -1）"),
+        ({"contribution_months": 12.5}, "缴费月数：应为整数（收到 12.5）"),
+        ({"birth_date": "1949/12/31"}, "出生日期：不是有效的日期，格式应为 YYYY-MM-DD（收到「1949/12/31」）"),
+        ({"birth_date": "1953-02-29"}, "出生日期：不是有效的日期，格式应为 YYYY-MM-DD（收到「1953-02-29」）"),
+        ({"region": "火星"}, "参保地：未知地区「火星」，可选：湖南、重庆"),
+        ({"scheme": "army"}, "养老保险类别：取值「army」无效，可选：enterprise、institution"),
+        ({"year": 2019}, "调整年度：没有规则覆盖 湖南 2019 年（已有：2020 年，湘人社规〔2020〕11号）"),
+        ({"region": "重庆"}, "调整年度：没有规则覆盖 重庆 2020 年（已有：2021 年，渝人社发〔2021〕22号）"),
+        ({"region": "北京"}, "参保地：没有规则覆盖 北京（已有：湖南 2020 年，湘人社规〔2020〕11号；"
                              "重庆 2021 年，渝人社发〔2021〕22号）"),
         ({"contributon_months": 5}, "contributon_months：计算器 pension_adjustment 没有此字段（是否拼写有误？），"
                                     "可用字段：birth_date、contribution_months、"),
@@ -83,7 +83,7 @@ def test_unknown_calculator_and_non_json_input_are_errors() -> None:
     code, out = calc("contribution_base", stdin="not json")
     assert code == 2 and json.loads(out) == {"error": "input：不是有效的 JSON（第 1 行第 1 列有误）"}
     code, out = calc("contribution_base", stdin="[1]")
-    assert code == 2 and json.loads(out) == {"error": "input：应为 JSON 对象 {...}"}
+    assert code == 2 and json.loads(out) == {"error": "输入：应为 JSON 对象 {...}"}
 
 
 def test_retiree_after_cut_off_gets_zero_with_the_reason() -> None:
@@ -106,7 +106,7 @@ def test_batch_answers_each_line_in_order_errors_included() -> None:
     results = [json.loads(line) for line in out.splitlines()]
     assert code == 0
     assert [r.get("value") for r in results] == [3699.0, None, 1925.0, None]
-    assert results[1]["error"].startswith("region：汇编未给出北京的缴费基数上下限数额（京人社保字〔2020〕68号")
+    assert results[1]["error"].startswith("参保地：汇编未给出北京的缴费基数上下限数额（京人社保字〔2020〕68号")
     assert results[3] == {"error": "line：不是有效的 JSON（第 1 行第 1 列有误）"}
 
 
@@ -138,7 +138,7 @@ def test_survivor_benefit_before_the_rule_is_a_gap() -> None:
     raw = {"death_date": "2021-08-31", "status": "employed", "contribution_months": 59, "base_income": 3000}
     code, out = calc("survivor_benefit", "--json", stdin=json.dumps(raw))
     assert code == 2
-    assert json.loads(out)["error"].startswith("death_date：没有规则覆盖 2021-08-31（已有：2021-09-01 起，人社部发〔2021〕18号；")
+    assert json.loads(out)["error"].startswith("死亡日期：没有规则覆盖 2021-08-31（已有：2021-09-01 起，人社部发〔2021〕18号；")
 
 
 def test_a_whole_number_too_large_for_the_rules_is_a_chinese_error_not_a_crash():
@@ -150,3 +150,13 @@ def test_a_whole_number_too_large_for_the_rules_is_a_chinese_error_not_a_crash()
     with pytest.raises(CalculatorError) as refused:
         calc.run(case)
     assert refused.value.field == "benefit_month" and "数值过大" in str(refused.value)
+
+
+def test_an_error_names_the_field_by_its_label_and_keeps_the_key_as_data() -> None:
+    # a caseworker sees 月工资, the form's word; a program reads .field (the API's "field")
+    from kuaiban.rules.calculators import CalculatorError, get
+
+    with pytest.raises(CalculatorError) as caught:
+        get("contribution_base").run({"region": "湖南", "year": 2020})
+    assert caught.value.field == "monthly_wage"
+    assert str(caught.value) == "月工资：缺少此字段" and caught.value.reason == "缺少此字段"

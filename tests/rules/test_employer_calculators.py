@@ -35,15 +35,15 @@ def test_relief_for_hubei_is_marked_as_the_national_ceiling() -> None:
 def test_relief_amount_needs_payroll_and_rate_together() -> None:
     relief = get("social_insurance_relief")
     base = {"region": "湖南", "month": "2020-03", "size": "large"}
-    with pytest.raises(CalculatorError, match=r"^employer_rate：缺少此字段（提供 payroll 计算减免金额时必填）$"):
+    with pytest.raises(CalculatorError, match=r"^三项社会保险单位费率合计：缺少此字段（提供 payroll 计算减免金额时必填）$"):
         relief.run({**base, "payroll": 1})
-    with pytest.raises(CalculatorError, match=r"^payroll：缺少此字段（提供 employer_rate 计算减免金额时必填）$"):
+    with pytest.raises(CalculatorError, match=r"^当月缴费工资总额：缺少此字段（提供 employer_rate 计算减免金额时必填）$"):
         relief.run({**base, "employer_rate": 0.2})
 
 
 @pytest.mark.parametrize("month", ["2020-01", "2021-01"])
 def test_relief_outside_2020_is_a_gap(month: str) -> None:
-    with pytest.raises(CalculatorError, match=rf"^month：没有规则覆盖 {month}（已有：2020-02 至 2020-12 阶段性减免期）$"):
+    with pytest.raises(CalculatorError, match=rf"^缴费所属月份：没有规则覆盖 {month}（已有：2020-02 至 2020-12 阶段性减免期）$"):
         get("social_insurance_relief").run({"region": "湖南", "month": month, "size": "micro"})
 
 
@@ -62,13 +62,13 @@ def test_sme_general_refund_is_the_100_percent_ceiling() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"application_date": "2020-08-31"}, "application_date：没有规则覆盖 2020-08-31（已有：湖南 2020-09-01 至 2020-12-31，"),
-        ({"application_date": "2021-01-01"}, "application_date：没有规则覆盖 2021-01-01（已有：湖南 2020-09-01 至 2020-12-31，"),
-        ({"refund_type": "hardship"}, "loss_months：缺少此字段（refund_type=hardship 时必填）"),
-        ({"insured_last_year": 0}, "insured_last_year：裁员率以其为分母，至少为 1（收到 0）"),
-        ({"layoff_rate_cap": 1.5}, "layoff_rate_cap：应为 0 到 1 之间的比例，如 0.2 表示 20%（收到 1.5）"),
-        ({"restructuring": "no"}, "restructuring：应为 true 或 false（收到「no」）"),
-        ({"region": "湖北"}, "region：没有规则覆盖 湖北（已有：2020 年仅湖南）"),
+        ({"application_date": "2020-08-31"}, "申请日期：没有规则覆盖 2020-08-31（已有：湖南 2020-09-01 至 2020-12-31，"),
+        ({"application_date": "2021-01-01"}, "申请日期：没有规则覆盖 2021-01-01（已有：湖南 2020-09-01 至 2020-12-31，"),
+        ({"refund_type": "hardship"}, "上年度10月至本年度6月连续亏损月数：缺少此字段（refund_type=hardship 时必填）"),
+        ({"insured_last_year": 0}, "上年度参保职工人数：裁员率以其为分母，至少为 1（收到 0）"),
+        ({"layoff_rate_cap": 1.5}, "统筹区裁员率控制线：应为 0 到 1 之间的比例，如 0.2 表示 20%（收到 1.5）"),
+        ({"restructuring": "no"}, "兼并重组、化解产能过剩、淘汰落后产能企业：应为 true 或 false（收到「no」）"),
+        ({"region": "湖北"}, "参保地：没有规则覆盖 湖北（已有：2020 年仅湖南）"),
     ],
 )
 def test_refund_errors_name_the_field_in_chinese(change: dict, message: str) -> None:
@@ -80,13 +80,13 @@ def test_work_injury_project_and_missing_fields() -> None:
     calc = get("work_injury_premium")
     result = calc.run({"region": "湖南", "month": "2021-06", "basis": "project", "contract_total": 1_000_000})
     assert result["value"] == 1800
-    with pytest.raises(CalculatorError, match=r"^industry_class：缺少此字段（basis=industry 时必填）$"):
+    with pytest.raises(CalculatorError, match=r"^行业类别 1–8：缺少此字段（basis=industry 时必填）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "industry", "payroll": 1})
-    with pytest.raises(CalculatorError, match=r"^industry_class：应为 1 到 8 类（收到 9）$"):
+    with pytest.raises(CalculatorError, match=r"^行业类别 1–8：应为 1 到 8 类（收到 9）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "industry", "industry_class": 9, "payroll": 1})
-    with pytest.raises(CalculatorError, match=r"^contract_total：缺少此字段（basis=project 时必填）$"):
+    with pytest.raises(CalculatorError, match=r"^工程合同总造价：缺少此字段（basis=project 时必填）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "project"})
-    with pytest.raises(CalculatorError, match=r"^month：没有规则覆盖 2020-12（已有：2021-01 起，湘政办发〔2020〕55号）$"):
+    with pytest.raises(CalculatorError, match=r"^缴费所属月份：没有规则覆盖 2020-12（已有：2021-01 起，湘政办发〔2020〕55号）$"):
         calc.run({"region": "湖南", "month": "2020-12", "basis": "project", "contract_total": 1})
 
 
@@ -143,14 +143,14 @@ def test_the_2021_refund_window_is_the_notice_date_to_the_deadline(day: str, cov
 
 def test_2021_needs_the_fund_condition_and_refuses_hardship() -> None:
     calc = get("stable_job_refund")
-    with pytest.raises(CalculatorError, match=r"^fund_reserve_ok："):
+    with pytest.raises(CalculatorError, match=r"^统筹地区上年度失业保险基金滚存结余备付期限在1年以上："):
         calc.run({k: v for k, v in REFUND_2021.items() if k != "fund_reserve_ok"})
-    with pytest.raises(CalculatorError, match=r"^refund_type："):
+    with pytest.raises(CalculatorError, match=r"^返还类型："):
         calc.run(REFUND_2021 | {"refund_type": "hardship"})
 
 
 def test_2020_hunan_still_requires_the_blacklist_and_restructuring_answers() -> None:
-    with pytest.raises(CalculatorError, match=r"^blacklisted："):
+    with pytest.raises(CalculatorError, match=r"^被列入生态环境、市场监管“黑名单”或“失信被执行人”："):
         get("stable_job_refund").run({k: v for k, v in REFUND.items() if k != "blacklisted"})
 
 

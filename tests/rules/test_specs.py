@@ -61,7 +61,7 @@ def test_coverage_and_gaps_come_from_the_parameters_in_force() -> None:
     with pytest.raises(CalculatorError) as before:
         calc.run(BEIJING | {"month": "2020-06"})
     assert before.value.field == "month"
-    assert str(before.value) == "month：没有规则覆盖 北京 2020-06（已有：北京 2020-07-01 起，京人社发[2020]8号）"
+    assert str(before.value) == "领取月份：没有规则覆盖 北京 2020-06（已有：北京 2020-07-01 起，京人社发[2020]8号）"
     with pytest.raises(CalculatorError) as elsewhere:
         calc.run(BEIJING | {"region": "120000"})
     assert elsewhere.value.field == "region" and "天津" in str(elsewhere.value) and "湖南" in str(elsewhere.value)
@@ -71,7 +71,7 @@ def test_a_check_of_the_spec_names_its_field() -> None:
     with pytest.raises(CalculatorError) as caught:
         get("unemployment_benefit").run(BEIJING | {"benefit_month": 0})
     assert caught.value.field == "benefit_month"
-    assert str(caught.value) == "benefit_month：应从 1 起算，首月为 1（收到 0）"
+    assert str(caught.value) == "领取失业保险金的第几个月：应从 1 起算，首月为 1（收到 0）"
 
 
 def test_steps_cite_registered_clauses_and_dates_come_from_the_parameters() -> None:
@@ -96,7 +96,7 @@ def test_an_official_figure_is_required_and_named_in_the_explanation(tmp_path: P
         "  - {name: local_benefit, type: number, label: 当地失业保险金标准, unit: 元/月, official_figure: true,"
         " clause: bj_ub_eligibility}\n  - {name: benefit_month,"))
     calc = load_spec(path)
-    with pytest.raises(CalculatorError, match="local_benefit：缺少此字段"):
+    with pytest.raises(CalculatorError, match="当地失业保险金标准：缺少此字段"):
         calc.run(BEIJING)
     steps = calc.run(BEIJING | {"local_benefit": 1700})["explanation"]
     assert steps[-1]["text"] == "当地失业保险金标准：1700元/月（官方数字由使用者提供，汇编未载明）"

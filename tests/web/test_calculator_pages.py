@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 
 from kuaiban.db import session_scope
 from kuaiban.platform import jobs
-from kuaiban.rules.calculators import CALCULATORS, get
+from kuaiban.rules.calculators import CALCULATORS, CalculatorError, get
 from kuaiban.rules.cli import run_one
 from kuaiban.rules.sources import source
 from kuaiban.web.calc_forms import error_text, form_fields
@@ -84,9 +84,12 @@ def test_bad_values_get_the_clis_message_next_to_each_field(app_client):
     r = app_client.post("/calc/pension_adjustment", data=form)
     assert r.status_code == 422
     errors = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', r.text))
+    labels = {spec.name: spec.label for spec in get("pension_adjustment").fields}
     cli = run_one("pension_adjustment", RETIREE_JSON | {"contribution_months": "abc"})["error"]
-    assert errors["contribution_months"] == error_text(cli) == "应为数字（收到「abc」）"
-    assert errors["pension_base"] == error_text(run_one("pension_adjustment", RETIREE_JSON | {"pension_base": -3})["error"])
+    assert cli == "缴费月数：应为数字（收到「abc」）"  # the CLI names the field by its label
+    assert errors["contribution_months"] == error_text(cli, labels["contribution_months"]) == "应为数字（收到「abc」）"
+    pension_base = run_one("pension_adjustment", RETIREE_JSON | {"pension_base": -3})["error"]
+    assert errors["pension_base"] == error_text(pension_base, labels["pension_base"])
     assert errors["birth_date"] == "缺少此字段"
     assert 'aria-invalid="true" aria-describedby="contribution_months-hint contribution_months-error"' in r.text
     assert 'value="abc"' in r.text  # what was typed stays in the form
@@ -95,9 +98,14 @@ def test_bad_values_get_the_clis_message_next_to_each_field(app_client):
 def test_a_case_no_rule_covers_is_named_at_its_field(app_client):
     r = app_client.post("/calc/pension_adjustment", data=RETIREE | {"year": "2019"})
     assert r.status_code == 422
-    cli = run_one("pension_adjustment", RETIREE_JSON | {"year": 2019})["error"]
-    field = cli.split("：")[0]
-    assert f'id="{field}-error">{error_text(cli)}' in r.text.replace("&lt;", "<")
+    calc = get("pension_adjustment")
+    with pytest.raises(CalculatorError) as caught:
+        calc.run(RETIREE_JSON | {"year": 2019})
+    field = caught.value.field  # the key as data; the message names the field by its label (调整年度：…)
+    label = next(spec.label for spec in calc.fields if spec.name == field)
+    assert str(caught.value).startswith(f"{label}：")
+    assert run_one("pension_adjustment", RETIREE_JSON | {"year": 2019})["error"] == str(caught.value)
+    assert f'id="{field}-error">{caught.value.reason}' in r.text.replace("&lt;", "<")
 
 
 def test_the_answer_is_the_calculators_with_each_step_cited(app_client):

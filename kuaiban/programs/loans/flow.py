@@ -48,6 +48,12 @@ EXTENSION_WITH_SUBSIDY_UNTIL = dt.date(2020, 6, 30)
 # ---------------------------------------------------------------- who is who
 
 
+
+def _known(answer: dict, name: str):
+    """A figure of the calculator's details, rules.UNKNOWN where the texts print none (the detail is null)."""
+    value = answer["details"].get(name)
+    return rules.UNKNOWN if value is None else value
+
 def party_of(user: User) -> str:
     if user.role == APPLICANT:
         return "applicant"
@@ -396,7 +402,8 @@ def review_eligibility(session: Session, user: User, app_id: int, *, outcome: st
         raise Invalid("请选择本地的担保机构", "guarantor")
     if bank not in institutions(session, BANK, app.region):
         raise Invalid("请选择本地的经办银行", "bank")
-    term = int(answer["details"].get("max_term_months", rules.UNKNOWN))
+    term = _known(answer, "max_term_months")
+    term = term if term == rules.UNKNOWN else int(term)
     app.approved_limit_fen = min(app.requested_fen, limit_fen)
     app.max_term_months = None if term == rules.UNKNOWN else term
     app.eligibility = steps
@@ -484,11 +491,11 @@ def lend(session: Session, user: User, app_id: int, *, outcome: str, note: str |
     lpr_value = _rate(lpr, "lpr", "合同签订日贷款市场报价利率（LPR）")
     answer = rules.run(_calculator_inputs(app, contract_date=signed, lpr=lpr_value, rate=rate_value,
                                           amount_fen=principal, area=app.facts.get("area")))
-    cap = answer["details"].get("rate_cap", rules.UNKNOWN)
+    cap = _known(answer, "rate_cap")
     if cap != rules.UNKNOWN and rate_value > Decimal(str(cap)):
         raise Invalid(f"合同约定年利率 {rules.rate_text(rate_value)} 超过利率上限 {rules.rate_text(cap)}"
                       f"（合同签订日 LPR {rules.rate_text(lpr_value)} 加点）", "rate")
-    subsidy = answer["details"].get("subsidy_rate", rules.UNKNOWN)
+    subsidy = _known(answer, "subsidy_rate")
     app.contract_no, app.contract_date, app.principal_fen, app.term_months = number, signed, principal, term
     app.rate, app.lpr = str(rate_value), str(lpr_value)
     app.rate_cap = None if cap == rules.UNKNOWN else str(Decimal(str(cap)))

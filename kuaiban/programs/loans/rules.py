@@ -145,7 +145,8 @@ def run(inputs: dict[str, Any]) -> dict[str, Any]:
         if sep and head.isascii():
             name, message = name or head, rest
         field, label = FIELDS.get(name or "", ("facts", ""))
-        raise Invalid(f"{label}：{message}" if label else message, field) from None
+        # the calculator's own label (贷款合同签订日：…) gives way to the form's
+        raise Invalid(f"{label}：{rest if sep else message}" if label else message, field) from None
 
 
 # the calculator's inputs → the field of this procedure's forms that supplies it, and its label

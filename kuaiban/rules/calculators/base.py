@@ -26,16 +26,29 @@ Columns = dict[str, np.ndarray]
 
 
 class CalculatorError(ValueError):
-    """Bad input or a case no rule covers; `.field` is the input at fault, as data.
+    """Bad input or a case no rule covers; `.field` is the input at fault, as data (its English key).
 
-    The message still starts with the field (`字段：说明`, kuaiban/rules/messages.py), so a caller that
-    only has the text can tell; `field` defaults to that prefix.
+    The message starts with the field (`字段：说明`, kuaiban/rules/messages.py): the key where it is built,
+    the Chinese label once a calculator's run has named it (`月工资：缺少此字段`, Calculator.run);
+    `field` defaults to the key prefix, `reason` is the text after the prefix.
     """
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field if field is not None else msg.field_of(message)
+
+    @property
+    def reason(self) -> str:
+        """The message without the field it starts with (a page shows it next to the field)."""
+        _, sep, rest = self.message.partition(msg.SEPARATOR)
+        return rest if sep else self.message
+
+
+# Fields whose description starts with the choice codes (enterprise 企业职工 | …) have no label of their own.
+LABELS = {"scheme": "养老保险类别", "status": "死亡时的状态", "refund_type": "返还类型", "unit_kind": "单位类型",
+          "basis": "参保方式"}
+_TRAILING_HINT = re.compile(r"^(.+?)[（(]([^（()）]+)[）)]$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,27 @@ class Field:
     unit: str | None = None
     required: bool = True
     choices: tuple[str, ...] = ()
+
+    def label_and_hint(self) -> tuple[str, str]:
+        """The Chinese name users know the field by (月工资) and the description's trailing （…） hint; the
+        choice codes a description lists (employed 在职 | retired 退休) are no part of either."""
+        text = self.description
+        if self.choices:
+            first = min((i for code in self.choices if (i := text.find(code)) >= 0), default=len(text))
+            rest = re.sub(r"^[\s\w|｜]*?(?=（|$)", "", text[first:]) if first < len(text) else ""
+            text = text[:first].rstrip(" ：:") + rest
+        text = text.strip()
+        label, hint = text, ""
+        m = _TRAILING_HINT.match(text)
+        if m:
+            label, hint = m.group(1).strip(), m.group(2).strip()
+        label = LABELS.get(self.name, label) if not label or self.name in LABELS else label
+        return label or self.name, hint
+
+    @property
+    def label(self) -> str:
+        """The label an error message starts with: no separator inside it (缴费档次（元/年）：100、… → 缴费档次（元/年）)."""
+        return self.label_and_hint()[0].split(msg.SEPARATOR, 1)[0].strip() or self.name
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required}
@@ -185,12 +219,27 @@ class Calculator:
             values[spec.name] = parse_value(spec, raw[spec.name])
         return values
 
+    def label_message(self, message: str) -> str:
+        """A message as users read it: the field named by its Chinese label (月工资：缺少此字段), never its
+        English key. A key the calculator does not have stays as typed."""
+        head, sep, rest = message.partition(msg.SEPARATOR)
+        spec = next((f for f in self.fields if f.name == head), None)
+        label = spec.label if spec is not None else msg.GENERIC_LABELS.get(head)
+        return f"{label}{sep}{rest}" if label is not None and sep else message
+
+    def labelled(self, error: CalculatorError) -> CalculatorError:
+        """The error as users read it (label_message); the key stays as data in `.field`."""
+        return CalculatorError(self.label_message(error.message), field=error.field)
+
     def run(self, raw: Any) -> dict[str, Any]:
         """The full single-case contract: value, unit, details and cited explanation."""
-        values = self.parse(raw)
-        gap = self.gap(values)
+        try:
+            values = self.parse(raw)
+            gap = self.gap(values)
+        except CalculatorError as error:
+            raise self.labelled(error) from None
         if gap:
-            raise CalculatorError(gap)
+            raise self.labelled(CalculatorError(gap))
         period = self.period_of(values)
         columns = self.to_variables(single_row(values), period)
         wanted = (*self.explain_variables, self.variable)

@@ -227,6 +227,15 @@ class Spec:
             parts.append(f"{place}{span.dates}" + (f"，{doc_nos}" if doc_nos else ""))
         return "；".join(parts + ([self.data["gap_note"]] if self.data.get("gap_note") else []))
 
+    def _mid_month(self, values: dict[str, Any], region: Region | None) -> str:
+        """For a month refused although a rule starts within it: why (a month takes the rule in force on its
+        first day), so the message does not seem to refuse the very start it names."""
+        if self.by_name[self.period].type != "month":
+            return ""
+        month = str(values[self.period])
+        starts = [s.start for s in self.spans if s.region in (None, region) and s.start[:7] == month]
+        return f"；按月计算，月份适用其第一天施行的规定，{starts[0]} 起施行的规定自次月起适用" if starts else ""
+
     def coverage(self) -> list[dict[str, str]]:
         return [{"region": span.region.value if span.region else "全国", "dates": span.dates,
                  "doc_no": "、".join(dict.fromkeys(source(key).doc_no for key in span.clauses))}
@@ -238,7 +247,7 @@ class Spec:
             return msg.not_covered(self.region, region.value, self.coverage_text())
         if self.period in values and not in_force(self.spans, region, self.instant(values)):
             case = f"{region.value} {values[self.period]}" if region is not None else str(values[self.period])
-            return msg.not_covered(self.period, case, self.coverage_text(region))
+            return msg.not_covered(self.period, case, self.coverage_text(region) + self._mid_month(values, region))
         if self.period not in values:
             return None
         scope = self.scope(values, {}, self.check_lets)
