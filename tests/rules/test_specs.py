@@ -160,3 +160,11 @@ def test_a_date_is_covered_from_the_very_day_its_rule_takes_effect(name: str) ->
             values[spec.region] = span.region or Region.hunan
         assert spec.instant(values) == span.start
         assert msg.field_of(spec.gap(values) or "") != spec.period, (span, spec.gap(values))
+
+
+def test_a_month_refused_although_its_rule_starts_within_it_says_why() -> None:
+    # 湘人社规〔2020〕9号 公布之日 2020-06-19: the month 2020-06 takes the rule in force on 2020-06-01 (none)
+    with pytest.raises(CalculatorError) as caught:
+        get("survivor_hardship_allowance").run({"region": "湖南", "month": "2020-06", "dependant_relation": "mother",
+                                                "dependant_age": 50, "lives_in_changsha": True})
+    assert caught.value.field == "month" and "2020-06-19 起施行的规定自次月起适用" in caught.value.reason
