@@ -50,8 +50,11 @@ _LEADING_NOISE = re.compile(
 )
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _digits(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _WHITESPACE.sub("", s)
 
 
 def _to_int(num: str) -> int:
@@ -64,7 +67,7 @@ def _to_int(num: str) -> int:
 
 
 def _clean_prefix(prefix: str) -> str:
-    return re.sub(r"\s+", "", prefix)
+    return _WHITESPACE.sub("", prefix)
 
 
 def normalize(text: str) -> str | None:
@@ -78,7 +81,7 @@ def normalize(text: str) -> str | None:
     '中华人民共和国主席令第65号'
     """
     s = text.strip().strip("()（）")
-    s = re.sub(r"\s+", "", s)
+    s = _WHITESPACE.sub("", s)
     for match in (_match_order, _match_bracketed, _match_year_word, _match_session):
         found = match(s, anchored=True)
         if found:
