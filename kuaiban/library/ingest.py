@@ -9,6 +9,7 @@ place, keeps their ids (citable URLs stay stable) and never duplicates.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -204,6 +205,24 @@ def _child_rows(doc: ParsedDocument, doc_id: int) -> dict[type, list[dict]]:
 
 
 @contextmanager
+def collections_paused() -> Iterator[None]:
+    """No cyclic garbage collection in the block (and in worker processes forked in it), one at its end.
+
+    Why: an ingest builds some hundred thousand objects that live until it ends (parsed documents,
+    passages, rows); each automatic collection walked them all again, about a tenth of the ingest's CPU.
+    Reference counting still frees everything else (peak memory measured 2 % higher)."""
+    if not gc.isenabled():  # nested, or the caller turned collection off
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+@contextmanager
 def worker_pool() -> Iterator[Executor | None]:
     """Worker processes for parsing and segmentation (one per core, at most :data:`WORKERS`), started by
     fork so they share what is already loaded; none on one core or where fork is missing."""
@@ -274,7 +293,7 @@ def ingest(engine: Engine, directory: Path, *, if_needed: bool = False, progress
 
     One ingest at a time per database (:mod:`kuaiban.library.ingest_lock`): another one running makes
     this wait (``on_wait`` is called once) or, with ``wait=False``, raise ``IngestBusy``."""
-    with ingest_lock(engine, wait=wait, on_wait=on_wait):
+    with ingest_lock(engine, wait=wait, on_wait=on_wait), collections_paused():
         return _ingest(engine, directory, if_needed=if_needed, progress=progress, pool=pool, started=started)
 
 
