@@ -113,6 +113,8 @@ class Prepared:
     # (lowest, highest) of an integer-coded column, where validation learnt them without a pass of its own
     # (from a dictionary, or the minimum and maximum it checked): the gap keys need no pass to find them
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # every value a month column may hold (its dictionaries' words: the periods to simulate, without a pass)
+    distinct: dict[str, list[int]] = field(default_factory=dict)
 
 
 # Caps on what a population file may hold. Columns: the calculator's fields plus a few of the user's own
@@ -187,8 +189,34 @@ def write_table(table: pa.Table, path: Path) -> None:
         raise CalculatorError(msg.error("out", "文件应为 .parquet 或 .csv", path.name))
 
 
+def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type) -> tuple[np.ndarray, list[int]] | None:
+    """(codes, the sorted codes of the dictionaries' words) of a dictionary-encoded column without missing cells whose every word
+    `code_of` knows (codes ≥ 0), chunk by chunk through each chunk's own dictionary: the row groups of a
+    Parquet file are not unified into one dictionary nor copied into one array first. None otherwise (the
+    caller's general path judges each cell)."""
+    if not pa.types.is_dictionary(column.type) or column.null_count:
+        return None
+    out = np.empty(len(column), dtype=dtype)
+    words: set[int] = set()
+    start = 0
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        lookup = code_of(chunk.dictionary.to_pylist())
+        if min(lookup, default=0) < 0:
+            return None
+        words.update(lookup)
+        indices = chunk.indices.to_numpy(zero_copy_only=False)
+        # `take` with the int32 indices (indexing converts them first: twice as slow); "clip" writes straight
+        # into `out` (the default mode buffers); every index is within the dictionary
+        np.take(np.array(lookup, dtype=dtype), indices, out=out[start:start + len(chunk)], mode="clip")
+        start += len(chunk)
+    return out, sorted(words)
+
+
 def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Map a string column through `table` via its dictionary: (codes, known mask)."""
+    known = _known_codes(column, lambda words: [table.get(str(word).strip(), -1) for word in words], np.int16)
+    if known is not None:  # the usual case: every cell present and known, nothing to flag
+        return known[0], None
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     words = encoded.dictionary.to_pylist()
@@ -202,6 +230,11 @@ def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, 
         indices = indices.fill_null(len(words))
     codes = lookup[indices.to_numpy(zero_copy_only=False)]
     return codes, codes >= 0
+
+
+def _yyyymm(words: list) -> list[int]:
+    """2020-03 → 202003; -1 for anything that is not a month."""
+    return [int(w[:4]) * 100 + int(w[5:]) if isinstance(w, str) and _MONTH.match(w) else -1 for w in words]
 
 
 def _as_text(column):
@@ -255,8 +288,49 @@ def _booleans(column) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
+def _present(column) -> np.ndarray:
+    """Where the column has a value: its validity bitmaps unpacked (no Arrow boolean array converted)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    out = np.ones(len(column), dtype=bool)
+    start = 0
+    for chunk in chunks:
+        if chunk.null_count:
+            if pa.types.is_null(chunk.type) or chunk.buffers()[0] is None:  # every cell null
+                out[start:start + len(chunk)] = False
+            else:
+                out[start:start + len(chunk)] = _bits(chunk.buffers()[0], chunk.offset, len(chunk))
+        start += len(chunk)
+    return out
+
+
 def _dense(column, fill) -> np.ndarray:
-    """A numpy array of the column, nulls replaced by `fill` (no copy when there are none)."""
+    """A numpy array of the column, nulls replaced by `fill` (no copy when there are none).
+
+    A column of several chunks (a Parquet file's row groups) of numbers or dates is copied once, chunk by
+    chunk, into one array, and its nulls filled there: no filled Arrow copy, no concatenation after it."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    kind = column.type
+    fixed = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_date32(kind)
+    if fixed and (len(chunks) > 1 or column.null_count):
+        days = pa.types.is_date32(kind)  # days since 1970 as int32: datetime64[D] is int64
+        source = np.dtype(np.int32 if days else kind.to_pandas_dtype())
+        out = np.empty(len(column), dtype=np.int64 if days else source)
+        start = 0
+        for chunk in chunks:
+            if not len(chunk):
+                continue
+            part = out[start:start + len(chunk)]
+            validity, data = chunk.buffers()[:2]
+            if data is None or (validity is None and chunk.null_count):  # every cell null
+                part[:] = fill
+                start += len(chunk)
+                continue
+            np.copyto(part, np.frombuffer(data, dtype=source, count=len(chunk), offset=chunk.offset * source.itemsize))
+            if chunk.null_count:  # what a null's slot holds is undefined: overwritten with `fill`
+                # (at their positions: a masked copy branches on every row, about three times slower)
+                part[np.flatnonzero(~_bits(validity, chunk.offset, len(chunk)))] = fill
+            start += len(chunk)
+        return out.view("datetime64[D]") if days else out
     if column.null_count:
         column = column.fill_null(fill)
     if isinstance(column, pa.ChunkedArray):
@@ -268,13 +342,15 @@ def _dense(column, fill) -> np.ndarray:
 
 
 def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
-             bounds: dict[str, tuple[int, int]] | None = None) -> Any:
+             bounds: dict[str, tuple[int, int]] | None = None, distinct: dict[str, list[int]] | None = None) -> Any:
     """One column checked and converted for the simulation; each bad cell flags its own row with the
     same message single mode gives (without the value). Nulls are judged by the caller (`present`);
-    their converted value is a placeholder. Where the column's range comes for free it goes in `bounds`."""
+    their converted value is a placeholder. Where the column's range comes for free it goes in `bounds`, and
+    a month column's values (a superset: its dictionaries' words) in `distinct`."""
     name = spec.name
     kind = spec.type
     bounds = {} if bounds is None else bounds
+    distinct = {} if distinct is None else distinct
     if kind == "region":
         table = {key: member.index for key, member in REGION_BY_NAME.items() if member is not Region.unknown}
         codes, known = _codes(_as_text(column), table)
@@ -336,11 +412,17 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
         return _dense(days, 0).astype("datetime64[D]", copy=False)
     if kind == "month":
         # validate and convert each distinct value once: yyyymm integers
+        known = _known_codes(column, _yyyymm, np.int32)
+        if known is not None:  # every month present and valid (the usual case)
+            codes, months = known
+            bounds[name] = (months[0], months[-1]) if months else (0, 0)
+            distinct[name] = months
+            return codes
         text = _as_text(column)
         text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
         encoded = text if pa.types.is_dictionary(text.type) else pc.dictionary_encode(text)
         words = encoded.dictionary.to_pylist()
-        table = [int(w[:4]) * 100 + int(w[5:]) if _MONTH.match(w) else -1 for w in words]
+        table = _yyyymm(words)
         lookup = np.array([*table, -1], dtype=np.int32)
         indices = encoded.indices
         if not indices.null_count and min(table, default=0) >= 0:
@@ -361,6 +443,7 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     choices: dict[str, np.ndarray] = {}
     complete: set[str] = set()
     bounds: dict[str, tuple[int, int]] = {}
+    distinct: dict[str, list[int]] = {}
     everywhere = np.ones(n, dtype=bool)
     everywhere.flags.writeable = False
     for spec in calc.fields:
@@ -370,15 +453,15 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
             continue
         column = table.column(spec.name)
         # a column without nulls shares one read-only all-true mask (nothing writes to a presence mask)
-        present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else everywhere
+        present[spec.name] = _present(column) if column.null_count else everywhere
         if not column.null_count:
             complete.add(spec.name)
         if spec.required and column.null_count:
             errors.flag(~present[spec.name], msg.missing(spec.name))
-        columns[spec.name] = _convert(spec, column, n, errors, present[spec.name], bounds)
+        columns[spec.name] = _convert(spec, column, n, errors, present[spec.name], bounds, distinct)
         if spec.type == "choice":
             choices[spec.name] = np.array(spec.choices)
-    return Prepared(columns, present, errors, choices, complete, bounds)
+    return Prepared(columns, present, errors, choices, complete, bounds, distinct)
 
 
 def _python_value(spec, array: Any, i: int) -> Any:
@@ -568,7 +651,11 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
         report(n)
         return values
     keys, period_name = _periods(calc, prep)
-    low, high = (int(keys.min()), int(keys.max())) if everyone else (0, -1)
+    known = prep.distinct.get(calc.period_field) if everyone else None  # a month column's dictionary words
+    if known is not None:
+        low, high = (known[0], known[-1]) if known else (0, -1)
+    else:
+        low, high = (int(keys.min()), int(keys.max())) if everyone else (0, -1)
     if everyone and low == high:
         period = period_name(low)
         for start in range(0, n, CHUNK_ROWS):
@@ -579,7 +666,11 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
         return values
     done = 0
     # a few periods spanning a small range (2020 and 2021): each tried directly, one pass for its rows
-    periods = range(low, high + 1) if everyone and high - low < 16 else _distinct(keys if everyone else keys[ok])
+    # (a month column: its dictionaries' words, no pass at all; a word no row uses finds no rows)
+    if known is not None:
+        periods = known
+    else:
+        periods = range(low, high + 1) if everyone and high - low < 16 else _distinct(keys if everyone else keys[ok])
     for key in periods:
         mine = ok if len(periods) == 1 else (keys == key if everyone else (keys == key) & ok)
         rows = np.flatnonzero(mine)
