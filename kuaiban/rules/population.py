@@ -464,10 +464,13 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     return Prepared(columns, present, errors, choices, complete, bounds, distinct)
 
 
+_REGION_BY_INDEX = {member.index: member for member in Region}
+
+
 def _python_value(spec, array: Any, i: int) -> Any:
     value = array[i]
     if spec.type == "region":
-        return next(member for member in Region if member.index == int(value))
+        return _REGION_BY_INDEX[int(value)]
     if spec.type == "date":
         return date.fromisoformat(str(value))
     if spec.type in ("integer", "year"):
@@ -644,8 +647,9 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
     """
     report = on_rows or (lambda rows: None)
     n = len(prep.errors.codes)
-    values = np.full(n, np.nan)
     everyone = prep.errors.clean
+    # every row valid: each is written by its period's simulation, so no NaN fill first
+    values = np.empty(n) if everyone else np.full(n, np.nan)
     ok = None if everyone else prep.errors.ok()
     if not everyone and not ok.any():
         report(n)
