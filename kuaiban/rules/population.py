@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
-from kuaiban.rules.calculators.base import REGION_BY_NAME, Columns, row_ids, simulate
+from kuaiban.rules.calculators.base import MAX_WHOLE, REGION_BY_NAME, Columns, row_ids, simulate
 from kuaiban.rules.enums import Region
 
 CHUNK_ROWS = 1_000_000
@@ -303,18 +303,19 @@ def _present(column) -> np.ndarray:
     return out
 
 
-def _dense(column, fill) -> np.ndarray:
-    """A numpy array of the column, nulls replaced by `fill` (no copy when there are none).
+def _dense(column, fill, dtype: type | None = None) -> np.ndarray:
+    """A numpy array of the column, nulls replaced by `fill` (no copy when there are none); `dtype`: an integer
+    type to copy an integer column into (its values known to fit).
 
     A column of several chunks (a Parquet file's row groups) of numbers or dates is copied once, chunk by
     chunk, into one array, and its nulls filled there: no filled Arrow copy, no concatenation after it."""
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     kind = column.type
     fixed = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_date32(kind)
-    if fixed and (len(chunks) > 1 or column.null_count):
+    if fixed and (len(chunks) > 1 or column.null_count or dtype is not None):
         days = pa.types.is_date32(kind)  # days since 1970 as int32: datetime64[D] is int64
         source = np.dtype(np.int32 if days else kind.to_pandas_dtype())
-        out = np.empty(len(column), dtype=np.int64 if days else source)
+        out = np.empty(len(column), dtype=np.int64 if days else dtype or source)
         start = 0
         for chunk in chunks:
             if not len(chunk):
@@ -325,7 +326,8 @@ def _dense(column, fill) -> np.ndarray:
                 part[:] = fill
                 start += len(chunk)
                 continue
-            np.copyto(part, np.frombuffer(data, dtype=source, count=len(chunk), offset=chunk.offset * source.itemsize))
+            np.copyto(part, np.frombuffer(data, dtype=source, count=len(chunk), offset=chunk.offset * source.itemsize),
+                      casting="unsafe")  # int64 into int32 only when every value fits (the caller checked)
             if chunk.null_count:  # what a null's slot holds is undefined: overwritten with `fill`
                 # (at their positions: a masked copy branches on every row, about three times slower)
                 part[np.flatnonzero(~_bits(validity, chunk.offset, len(chunk)))] = fill
@@ -339,6 +341,27 @@ def _dense(column, fill) -> np.ndarray:
         else:
             return column.to_numpy()
     return column.to_numpy(zero_copy_only=False)
+
+
+def _whole_numbers(name: str, column, errors: RowErrors, bounds: dict[str, tuple[int, int]]) -> np.ndarray:
+    """An integer or year column from an Arrow integer column: the sign and single mode's upper limit checked
+    (OpenFisca keeps whole numbers as int32), and the values copied once into int32 when they fit, as the
+    simulation holds them (no int64 copy to gather per period and convert in each simulation)."""
+    extremes = pc.min_max(column.cast(pa.int64()))  # one pass in Arrow, nulls left out
+    low, high = extremes["min"].as_py(), extremes["max"].as_py()
+    if low is None:  # every cell null
+        low, high = 0, 0
+    elif column.null_count:  # nulls become 0
+        low, high = min(low, 0), max(high, 0)
+    fits = low >= -(2**31) and high <= MAX_WHOLE
+    values = _dense(column, 0, np.int32 if fits else np.int64)
+    if low < 0:
+        errors.flag(values < 0, msg.negative(name))
+    if not fits:
+        errors.flag(values > MAX_WHOLE, msg.too_large(name, MAX_WHOLE))
+    elif low >= 0 and not column.null_count:
+        bounds[name] = (low, high)
+    return values
 
 
 def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
@@ -373,10 +396,12 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
             column = _booleans_from_text(column, errors, present, name)
         return _booleans(column)
     if kind in ("number", "share", "integer", "year"):
-        if pa.types.is_signed_integer(column.type) or column.type in (pa.uint8(), pa.uint16(), pa.uint32()):
+        whole = pa.types.is_signed_integer(column.type) or column.type in (pa.uint8(), pa.uint16(), pa.uint32())
+        if whole and kind in ("integer", "year"):
+            return _whole_numbers(name, column, errors, bounds)
+        if whole:
             # whole and finite by construction: only the sign (and a share's range) to check
-            wanted = pa.int64() if kind in ("integer", "year") else pa.float64()
-            values = _dense(column.cast(wanted), 0)
+            values = _dense(column.cast(pa.float64()), 0)
             if not len(values) or (values.min() >= 0 and (kind != "share" or values.max() <= 1)):
                 return values  # the usual case: two reductions, no mask
             errors.flag(values < 0, msg.negative(name))  # nulls were filled with 0
@@ -396,6 +421,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
             errors.flag(values > 1, msg.not_share(name))
         if kind in ("integer", "year"):
             errors.flag(np.floor(values) != values, msg.not_whole(name))
+            errors.flag(values > MAX_WHOLE, msg.too_large(name, MAX_WHOLE))  # as single mode: beyond int32
             # beyond int64 (a uint64 column, 1e30): kept large, not wrapped round to a negative
             return np.clip(np.nan_to_num(values), -2.0**62, 2.0**62).astype(np.int64)
         return values

@@ -276,3 +276,25 @@ def test_chunked_columns_convert_as_pyarrow_converts_them() -> None:
     assert (_booleans(flags) == flags.fill_null(False).to_numpy()).all()
     assert _dense(pa.chunked_array([pa.nulls(3, pa.float64())]), 0).tolist() == [0.0] * 3
     assert not np.any(_present(pa.chunked_array([pa.nulls(2, pa.float64())])))
+
+
+def test_whole_numbers_beyond_the_simulations_int32_are_row_errors_as_in_single_mode(tmp_path: Path) -> None:
+    """OpenFisca keeps whole numbers as int32: single mode refuses a larger one, and so does each row here
+    (it was wrapped round before); the other rows are computed from int32 columns."""
+    from kuaiban.rules.calculators.base import MAX_WHOLE
+    from kuaiban.rules.messages import too_large
+
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    months = pa.array([60, MAX_WHOLE + 1, 300], pa.int64())
+    pq.write_table(pa.table({"region": ["北京"] * 3, "month": ["2020-08"] * 3, "contribution_months": months,
+                             "benefit_month": pa.array([1, 1, 2], pa.int64())}), source)
+    run_population("unemployment_benefit", source, out, progress=False)
+    rows = pq.read_table(out).to_pylist()
+    single = get("unemployment_benefit")
+    base = {"region": "北京", "month": "2020-08"}
+    with pytest.raises(CalculatorError) as refused:
+        single.run(base | {"contribution_months": MAX_WHOLE + 1, "benefit_month": 1})
+    assert refused.value.field == field_of(rows[1]["error"]) == "contribution_months"
+    assert (rows[1]["value"], rows[1]["error"]) == (None, too_large("contribution_months", MAX_WHOLE))
+    assert rows[0]["value"] == single.run(base | {"contribution_months": 60, "benefit_month": 1})["value"]
+    assert rows[2]["value"] == single.run(base | {"contribution_months": 300, "benefit_month": 2})["value"]
