@@ -40,6 +40,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, select
@@ -427,7 +428,7 @@ class SearchIndex:
                  passage_doc_weight: float = PASSAGE_DOC_WEIGHT, local_damping: float = LOCAL_DAMPING,
                  abbreviations: bool = True, char_weight: float = CHAR_WEIGHT,
                  doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR,
-                 definitions: bool = True, part_thesaurus: bool = True):
+                 definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -506,6 +507,23 @@ class SearchIndex:
                          and self._passage_df.get(self.vocab.get(w), 0) <= THESAURUS_RARE), key=lambda w: -len(w))
         self._query_shorts = re.compile("|".join(map(re.escape, shorts))) if shorts else None
         self._char_post = _char_postings([p.text for p in passages]) if char_weight or doc_char_weight else None
+        self._place_regions = self._regions_of_places() if place_names else {}
+
+    def _regions_of_places(self) -> dict[str, str]:
+        """Place names (jieba's dictionary tags them ns: 长沙, 济南, 万州) printed by ≥ 3 documents, ≥ 80 % of
+        them of one province: a question naming the place names that province (在长沙 → 湖南). Learnt from
+        the library's own documents, so no gazetteer is kept; words of directions and administrative
+        levels only (东北, 新区, 自治县) are not places."""
+        out = {}
+        for word in place_names_of_dictionary():
+            t = self.vocab.get(word)
+            docs = self._doc_post.ids.get(t) if t is not None else None
+            if docs is None or docs.size < PLACE_MIN_DOCUMENTS or set(word) <= _NOT_PLACE_CHARS:
+                continue
+            region, n = Counter(self.docs[i].region for i in docs.tolist()).most_common(1)[0]
+            if region and region != "国家" and n >= PLACE_SHARE * docs.size:
+                out[word] = region
+        return out
 
     def _with_definitions(self, passages: list[_Passage], passage_tokens: list[list[str]]) -> list[list[str]]:
         by_doc: dict[int, list[tuple[str, list[str]]]] = {}
@@ -686,6 +704,8 @@ class SearchIndex:
             if word in q:
                 found.add(region)
                 q = q.replace(word, " ")
+        if not found and self._place_regions:
+            found = {r for tok in _tokens(query) if (r := self._place_regions.get(tok))}
         return found
 
     def search(self, query: str, limit: int = 10, region: str | None = None, year: int | None = None,
@@ -869,6 +889,22 @@ def defined_short_forms(text: str) -> list[tuple[str, str]]:
         if len(long) > len(short) and short != long:
             out.append((short, long))
     return out
+
+
+PLACE_MIN_DOCUMENTS = 3
+PLACE_SHARE = 0.8
+_NOT_PLACE_CHARS = frozenset("东南西北中上下新老区县市省州都各厅自治乡镇村街道")
+
+
+@functools.cache
+def place_names_of_dictionary() -> frozenset[str]:
+    """The words jieba's bundled dictionary tags as place names (ns), two characters or more."""
+    import jieba_fast_dat
+
+    path = Path(jieba_fast_dat.__file__).parent / "dict.txt"
+    with path.open(encoding="utf-8") as f:
+        return frozenset(parts[0] for parts in map(str.split, f) if len(parts) == 3 and parts[2] == "ns"
+                         and len(parts[0]) >= 2)
 
 
 _YEAR_RE = re.compile(r"(?<![\d〔\[(（])(20[0-3]\d)(?:\s*年)?(?![\d〕\]）)])")

@@ -423,3 +423,12 @@ def test_a_region_the_question_names_favours_its_parts_and_a_copy_takes_one_plac
         hits = index.search(f"{region} 失业保险金期满 退休", limit=3, per_document=False)
         assert hits[0].doc_no == doc_no
         assert len(hits) == 2 and len({h.snippet for h in hits}) == 2  # the other copy of each text is left out
+
+
+def test_a_place_the_library_prints_for_one_province_names_that_province():
+    """长沙 is a place name in jieba's dictionary, printed here only by Hunan documents: 在长沙 reads as 湖南."""
+    hunan = [(None, "长沙市人力资源和社会保障局负责本市失业登记。"), (None, "长沙市、株洲市、湘潭市按月发放。")]
+    index = _small_index([(f"湘人社规〔2020〕{n}号", "湖南", hunan) for n in (1, 2, 3)]
+                         + [("人社部发〔2020〕1号", "国家", [(None, "失业登记在常住地办理。")])])
+    assert index._named_regions("在长沙失业了去哪登记") == {"湖南"}
+    assert index._named_regions("东北人失业了去哪登记") == set()  # a direction, not a place the library knows
