@@ -482,7 +482,7 @@ class SearchIndex:
             [unnumbered_factor if p.doc in numbered and p.unit is None and p.article is None else 1.0
              for p in passages], dtype=np.float32)
         # a part's text without its numbering and punctuation: copies of one text are one answer
-        self._passage_key = ["".join(_CJK_CHARS.findall(p.text)) or p.text for p in passages]
+        self._passage_key = [hash("".join(_CJK_CHARS.findall(p.text)) or p.text) for p in passages]
         self._shared = _shared_weights(self._passage_post, self._passage_doc, self._run_length)
         self._by_doc_no: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
