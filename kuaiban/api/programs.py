@@ -6,12 +6,12 @@ their files and reconciliation; totals and overdue claims for supervisors. A thi
 from __future__ import annotations
 
 import json
-import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.edge.downloads import attachment
@@ -287,7 +287,19 @@ def resume(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
 # ------------------------------------------------------------------ payment
 
 
+def _answered(request: Request, response: Response, session: Session, job: jobs.Job, wait: float,
+              failed: str) -> jobs.Job:
+    """A queued job run and waited for: 200 when done within ``wait`` seconds, 202 while it runs on, and a
+    failure 409 with its reason (or ``failed``)."""
+    job = jobs.run_and_wait(session, request.app.state.engine, job, wait)
+    if job.state == jobs.FAILED:
+        raise Conflict(job.message or failed, "job")
+    response.status_code = 200 if job.state == jobs.DONE else 202
+    return job
+
+
 PAYROLL_WAIT = 10.0  # seconds the request waits for the worker: a month's batch of a county is done by then
+IMPORT_WAIT = 10.0  # the same for importing a screening result: a county's list is imported by then
 
 
 @router.post("/payroll", summary="生成（或返回已有的）当月发放批次（后台任务）",
@@ -300,17 +312,7 @@ def build_payroll(body: PayrollIn, request: Request, response: Response, session
     within a few seconds the answer is 200 with the batch (as before the queue: ``batch``, ``lines``,
     ``total``, ``built`` …, plus the job's fields), a failure 409 with its reason; otherwise 202 with the job,
     to follow at ``/api/programs/payroll/jobs/{job}`` until its state is done (or failed, with the reason)."""
-    job = payroll.start_job(session, user, body.program, body.region, body.month)
-    session.commit()  # committed before the queue may hand it to a worker
-    jobs.start(request.app.state.engine, job.id)
-    deadline = time.monotonic() + wait
-    while job.state in ("queued", "running") and time.monotonic() < deadline:
-        time.sleep(0.05)
-        session.expire_all()
-        job = payroll.readable_job(session, user, job.id)
-    if job.state == jobs.FAILED:
-        raise Conflict(job.message or "发放批次未能生成", "job")
-    response.status_code = 200 if job.state == jobs.DONE else 202
+    job = _answered(request, response, session, payroll.start_job(session, user, body.program, body.region, body.month), wait, "发放批次未能生成")
     return payroll.job_dict(job)
 
 
@@ -348,9 +350,22 @@ def screening(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]
     return screening_job.job_dict(screening_job.readable_job(session, user, job_id))
 
 
-@router.post("/screenings/{job_id}/import", summary="将完成的筛查结果导入为免申即享名单（待公示；重复导入不变）")
-def import_screening(job_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    return screening_job.import_result(session, user, job_id)
+@router.post("/screenings/{job_id}/import", summary="将完成的筛查结果导入为免申即享名单（待公示；重复导入不变；后台任务）",
+             responses={202: {"description": "名单较大、尚未导入完毕：返回导入任务，凭 job 查询"}})
+def import_screening(job_id: str, request: Request, response: Response, session: SessionDep, user: UserDep,
+                     wait: Annotated[float, Query(ge=0, le=IMPORT_WAIT, description="最多等待秒数（0：立即返回任务）")]
+                     = IMPORT_WAIT) -> dict[str, Any]:
+    """A worker of the job queue imports the result (a province's list takes minutes). Done within ``wait``
+    seconds: 200 with the list (``run``, ``outcome``, ``listed``, ``refused``, ``total`` … as before the queue,
+    plus the import job's fields); refused: 409 with the reason; otherwise 202 with the import job, to follow
+    at ``/api/programs/screenings/imports/{job}``."""
+    job = _answered(request, response, session, screening_job.start_import(session, user, job_id), wait, "名单未能导入")
+    return screening_job.import_dict(job)
+
+
+@router.get("/screenings/imports/{import_id}", summary="筛查结果导入任务的状态（完成后含名单编号和笔数）")
+def screening_import(import_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return screening_job.import_dict(screening_job.readable_import(session, user, import_id))
 
 
 @router.get("/payroll/jobs/{job_id}", summary="发放批次任务的状态（完成后含批次、笔数、合计）")

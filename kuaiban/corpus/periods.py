@@ -1,13 +1,20 @@
 """When a document says it is in force, read from its own text.
 
-* **From** (``valid_from``): "自2020年9月1日起施行", "本法自…起施行"; "自印发之日起施行" (and 发布,
-  公布) is the signature date; with no such clause, the signature date, cited as the date line.
+* **From** (``valid_from``): "自2020年9月1日起施行", "本法自…起施行", "本《通知》自…起实施", "…起正式施行",
+  "从2020年7月起执行" (the month's first day), "自公布之日起30日后施行" (the signature date and 30 days);
+  "自印发之日起施行" (and 发布, 公布) is the signature date; with no such clause, the signature date, cited
+  as the date line.
 * **Until** (``valid_until``) of the whole document, only where the sentence speaks of the document
   itself (本通知, 本办法, 本文件 … or follows its 施行 clause): "有效期5年" (from + 5 years − 1 day),
   "有效期至2021年12月31日", "政策执行期限截止2025年12月31日", "本通知执行至2020年12月31日".
 * **Measures**: end dates of single measures inside the text: "执行期限延长至2020年12月31日",
   "延长执行到2020年6月底", "受理期限截止到…", "从2020年2月起至6月，免征…", "2020年3月至12月，…可以
-  申领". A measure cites the numbered part (一（二）) it is printed in.
+  申领", "实施期限延至2021年12月", "延续实施1年至…", "该项政策截止时间为…", "自通知印发之日至…"; in a
+  阶段性 document any dated span ("从2020年5月1日至2021年4月30日，…费率下调20%"); not months named as what is
+  owed ("应补缴的2021年1月至4月期间的养老保险费"). A measure cites the numbered part (一（二）) it is printed in.
+* **Actions**: the span under a "行动时间" / "活动时间" heading is the whole document's: it lapses with it.
+* **Plans**: a 规划, 纲要, 计划 or 方案 whose title gives its years ("…规划(2021—2025年)") ends with the last of
+  them, unless its text says otherwise.
 * **Temporary**: a document that is itself a time-limited measure (阶段性 / 临时 / 延长…期限 in the
   title, or "具体政策实施期满失效") lapses as a whole when its last measure ends.
 
@@ -26,33 +33,57 @@ from dataclasses import dataclass, field
 from kuaiban.corpus.model import ParsedDocument
 from kuaiban.corpus.text import CN_DIGITS, DATE_RE, cn_int, date_from_match, strip_markup
 
-# a date as the texts print an end: 2020年12月31日, 2020年6月底, 2020年底 / 2020年年底
-_END = (rf"(?:{DATE_RE.pattern}|(?P<ey>(?:19|20)\s*\d\s*\d)\s*年\s*(?:(?P<em>\d{{1,2}})\s*月\s*底|年?\s*底))")
+_YEAR = r"(?:19|20)\s*\d\s*\d"
+# a date as the texts print an end: 2020年12月31日, 2020年6月底 (or 下旬), 2020年底 / 2020年年底, a month alone
+# ("实施期限延至2021年12月": its last day), and the misprint "执行至2021年12年31日" (shandong-2020.txt:2919)
+_END = (rf"(?:{DATE_RE.pattern}|(?P<ey>{_YEAR})\s*年\s*(?:(?P<em>\d{{1,2}})\s*月\s*(?:底|下旬)|年?\s*底)"
+        rf"|(?P<ty>{_YEAR})\s*年\s*(?P<tm>\d{{1,2}})\s*年\s*(?P<td>\d{{1,2}})\s*日"
+        rf"|(?P<my>{_YEAR})\s*年\s*(?P<mm>\d{{1,2}})\s*月(?!\s*(?:\d|[{CN_DIGITS}]|份|上旬|中旬|起|以来|以后|后|前|开始)))")
 _END_RE = re.compile(_END)
-_SELF = r"本(?:通知|办法|意见|文件|规定|细则|实施细则|方案|措施|政策措施|政策|决定|实施意见|通告|公告|规则|条例|法|指引|标准)"
+_SELF = r"本《?(?:通知|办法|意见|文件|规定|细则|实施细则|方案|措施|政策措施|政策|决定|实施意见|通告|公告|规则|条例|法|指引|标准)》?"
 # "本通知涉及的补贴政策暂定执行至…": a part of the document, not the document
 _SELF_PART_RE = re.compile(rf"{_SELF}(?:涉及的|中的|规定的|所列|明确的)")
-_EFFECTIVE_DATE_RE = re.compile(rf"自\s*{DATE_RE.pattern}\s*起?\s*(?:施行|执行|实施|实行|生效)")
+_EFFECTIVE_DATE_RE = re.compile(rf"(?:自|从)\s*{DATE_RE.pattern}\s*起?\s*(?:正式)?\s*(?:施行|执行|实施|实行|生效)")
+# "本通知从2020年7月起执行" (court-national-provinces-2020.txt:3848): the month's first day
+_EFFECTIVE_MONTH_RE = re.compile(
+    rf"(?:自|从)\s*(?P<y>{_YEAR})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?:份)?\s*起\s*(?:正式)?\s*(?:施行|执行|实施|实行|生效)")
+# "本办法自公布之日起30日后施行" (chongqing-hrss-2021.txt:15426): the signature date and that many days
+_EFFECTIVE_AFTER_RE = re.compile(
+    r"自\s*(?:印发|发布|公布|颁布)\s*之\s*日\s*起\s*(?P<n>\d{1,3})\s*日\s*后\s*(?:施行|执行|实施|实行|生效)")
 _EFFECTIVE_ISSUE_RE = re.compile(r"自\s*(?:印发|发布|公布|颁布|下发|发文)\s*之\s*日\s*起\s*(?:施行|执行|实施|实行|生效)")
 _TERM_YEARS_RE = re.compile(rf"有效期\s*(?:为|暂定)?\s*(?P<n>\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*(?P<unit>年|个月)")
 _TERM_UNTIL_RE = re.compile(rf"(?:有效期至|有效期截至|有效期到)\s*{_END}")
 _EXEC_UNTIL_RE = re.compile(
     rf"(?:执行|实施|有效|施行)(?:期限|期)?\s*(?:延长)?\s*(?:截止到?|截至|至|到)\s*{_END}")
+# a span: "2021年1月1日至2025年12月31日", "2021年9月1日至12月31日", "2020年 5 月下旬-2020 年 9月底",
+# "2021年7月至12月", "2020年9月15日至2021年12月31日" — its end is an _END, or a month (and day) of the start's year
+_SPAN = (rf"(?P<sy>{_YEAR})\s*年\s*(?P<sm>\d{{1,2}})\s*月\s*(?:(?P<sd>\d{{1,2}})\s*日|上旬|中旬|下旬)?\s*(?:起)?\s*"
+         rf"(?:至|到|—|–|－|-|～|~)\s*(?:{_END}|(?P<nm>\d{{1,2}})\s*月\s*(?:(?P<nd>\d{{1,2}})\s*日|(?P<nt>底|下旬))?"
+         rf"(?!\s*(?:\d|份)))")
+_SPAN_RE = re.compile(_SPAN)
+# a plan's years in its title: "…规划(2021—2025年)", "…行动计划(2020-2024年)", "…实施方案(2021—2025年)"
+_PLAN_YEARS_RE = re.compile(
+    rf"(?:规划|纲要|计划|方案)\s*[（(]\s*(?P<a>{_YEAR})\s*年?\s*[-—–－~至到]\s*(?P<b>{_YEAR})\s*年?\s*[)）]")
+_ATTRIBUTIVE_RE = re.compile(r"\s*(?:期间|之间)?\s*的")
+_EXEC_SPAN_RE = re.compile(rf"(?:执行|实施|有效|施行)(?:期限|期|时间)\s*(?:为|是|：|:)?\s*(?:从|自)?\s*{_SPAN}")
+# a heading whose next line is the span of the whole action: "三、行动时间" / "二、活动时间"
+_ACTION_TIME_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])?\s*(?:行动|活动)时间\s*[:：]?$")
 _MEASURE_UNTIL_RE = re.compile(
-    rf"(?:执行|实施|受理|申请|申领|补贴|缓缴|减免|享受|发放)(?:期限|期|时间)?\s*(?:可)?(?:延长|顺延|继续)?\s*"
-    rf"(?:执行)?\s*(?:截止到?|截至|至|到)\s*{_END}"
+    rf"(?:执行|实施|受理|申请|申领|补贴|缓缴|减免|享受|发放|费率)(?:期限|期|时间)?\s*(?:可)?(?:延长|顺延|继续|延)?\s*"
+    rf"(?:执行)?\s*(?:(?:\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*(?:年|个月))?\s*(?:截止到?|截至|至|到)\s*{_END}"
 )
-_RANGE_RE = re.compile(
-    r"(?P<y1>(?:19|20)\s*\d\s*\d)\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?:起)?\s*(?:至|到|—|-)\s*"
-    r"(?:(?P<y2>(?:19|20)\s*\d\s*\d)\s*年\s*)?(?P<m2>\d{1,2})\s*月(?!\s*\d{1,2}\s*日)"
-)
+# "该项政策截止时间为2020年12月31日" (shandong-2020.txt:4180); "自通知印发之日至2020年12月31日新发放贷款"
+# (shandong-2020.txt:4106): the end of the provision that sentence makes
+_DEADLINE_IS_RE = re.compile(
+    rf"(?:(?:截止|截至)(?:时间|日期)\s*(?:为|是)|(?:自|从)[^，。；,]{{0,10}}?(?:印发|发布|公布|下发)\s*之\s*日\s*(?:起)?\s*"
+    rf"(?:至|到))\s*{_END}")
 _RANGE_NOYEAR_RE = re.compile(r"从\s*(?P<m1>\d{1,2})\s*月\s*(?:起)?\s*(?:至|到)\s*(?P<m2>\d{1,2})\s*月")
 # "自2020年2月起，…可免征…，免征期限不超过5个月": ends with the fifth month
 _FROM_FOR_RE = re.compile(
     rf"自\s*(?P<y>(?:19|20)\s*\d\s*\d)\s*年\s*(?P<m>\d{{1,2}})\s*月\s*起[^。；]{{0,120}}?"
     rf"(?:期限)?(?:最长)?不超过\s*(?P<n>\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*个月")
-_BEFORE_RE = re.compile(rf"{_END}\s*前\s*[，,]?\s*(?:允许|可|暂缓|企业可|对)")
-_MEASURE_WORDS = re.compile(r"减免|免征|减半|缓缴|暂缓|补贴|补助|提高|发放|返还|阶段性|降低|申领|延长|允许")
+_BEFORE_RE = re.compile(rf"{_END}\s*前\s*[，,]?\s*(?:允许|可|暂缓|企业可|对|进行补缴|补缴|办理补缴)")
+_MEASURE_WORDS = re.compile(r"减免|免征|减半|缓缴|暂缓|补贴|补助|提高|发放|返还|阶段性|降低|申领|延长|允许|补缴")
 _TEMPORARY_TITLE_RE = re.compile(r"阶段性|临时|延长.{0,20}(?:期限|执行|实施)|延续实施")
 _LAPSES_WHOLE_RE = re.compile(r"期满失效|到期自行终止|到期后自动失效|期满后自动失效")
 _SENTENCE_RE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
@@ -100,9 +131,36 @@ def end_from_match(m: re.Match) -> dt.date | None:
     """The date an _END match names: a day, a month's end ("6月底") or a year's end ("年底")."""
     if m["y"]:
         return date_from_match(m)
-    year = int(re.sub(r"\s+", "", m["ey"]))
-    month = int(m["em"]) if m["em"] else 12
+    if m["ty"]:  # the misprint "2021年12年31日"
+        try:
+            return dt.date(int(re.sub(r"\s+", "", m["ty"])), int(m["tm"]), int(m["td"]))
+        except ValueError:
+            return None
+    if m["my"]:
+        year, month = int(re.sub(r"\s+", "", m["my"])), int(m["mm"])
+    else:
+        year = int(re.sub(r"\s+", "", m["ey"]))
+        month = int(m["em"]) if m["em"] else 12
     return month_end(year, month) if 1 <= month <= 12 else None
+
+
+def span_end(m: re.Match) -> dt.date | None:
+    """The last day of a _SPAN match: its _END, or a month (and day) of the start's year; None if it would
+    end before it starts."""
+    start_year, start_month = int(re.sub(r"\s+", "", m["sy"])), int(m["sm"])
+    if m["nm"]:
+        month = int(m["nm"])
+        if not 1 <= month <= 12:
+            return None
+        try:
+            end = dt.date(start_year, month, int(m["nd"])) if m["nd"] else month_end(start_year, month)
+        except ValueError:
+            return None
+    else:
+        end = end_from_match(m)
+    if end is None or not 1 <= start_month <= 12 or (end.year, end.month) < (start_year, start_month):
+        return None
+    return end
 
 
 def add_years(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
@@ -156,14 +214,21 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
         return Clause(doc.doc_no, doc.title, where.part(line), sentence, line, doc.source.file)
 
     issue_clause: Clause | None = None
+    action_time = False  # the sentence before was the heading "行动时间" / "活动时间"
     for sentence, line in _sentences(doc):
+        if action_time and (span := _SPAN_RE.search(sentence)) and (end := span_end(span)):
+            # the action's own span is the whole document's: it lapses with it
+            period.measures.append(Measure(end, clause(sentence, line)))
+            period.temporary = True
+        action_time = bool(_ACTION_TIME_RE.match(sentence))
         about_self = ((bool(re.search(_SELF, sentence)) or sentence.startswith(("上述", "以上")))
                       and not _SELF_PART_RE.search(sentence))
         if _LAPSES_WHOLE_RE.search(sentence):
             period.temporary = True
         m = _EFFECTIVE_DATE_RE.search(sentence)
-        if m and about_self and period.from_clause is None:
-            period.valid_from, period.from_clause = date_from_match(m), clause(sentence, line)
+        start = date_from_match(m) if m else _effective_month_or_after(sentence, doc.date)
+        if start and about_self and period.from_clause is None:
+            period.valid_from, period.from_clause = start, clause(sentence, line)
         elif _EFFECTIVE_ISSUE_RE.search(sentence) and about_self and issue_clause is None:
             issue_clause = clause(sentence, line)
         if about_self or m or _EFFECTIVE_ISSUE_RE.search(sentence):
@@ -171,8 +236,12 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
             if until is not None and period.until_clause is None:
                 period.valid_until, period.until_clause = until, clause(sentence, line)
                 continue
-        for end in _measure_ends(sentence, doc.date):
+        for end in _measure_ends(sentence, doc.date, period.temporary):
             period.measures.append(Measure(end, clause(sentence, line)))
+    plan = _PLAN_YEARS_RE.search(doc.title)
+    if plan and period.until_clause is None:  # the plan's period is the document's
+        period.valid_until = dt.date(int(re.sub(r"\s+", "", plan["b"])), 12, 31)
+        period.until_clause = Clause(doc.doc_no, doc.title, None, doc.title, doc.source.start_line, doc.source.file)
     if period.from_clause is None and issue_clause is not None and doc.date:
         period.valid_from, period.from_clause = doc.date, issue_clause
     if period.from_clause is None and doc.date:
@@ -185,12 +254,27 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
     return period
 
 
+def _effective_month_or_after(sentence: str, signed: dt.date | None) -> dt.date | None:
+    """A 施行 date given as a month ("从2020年7月起执行": its first day) or as days after the signature
+    ("自公布之日起30日后施行")."""
+    m = _EFFECTIVE_MONTH_RE.search(sentence)
+    if m and 1 <= int(m["m"]) <= 12:
+        return dt.date(int(re.sub(r"\s+", "", m["y"])), int(m["m"]), 1)
+    m = _EFFECTIVE_AFTER_RE.search(sentence)
+    if m and signed:
+        return signed + dt.timedelta(days=int(m["n"]))
+    return None
+
+
 def _own_until(sentence: str) -> dt.date | None:
     """The end a sentence about the document itself gives: an end date, or a term counted from its start."""
     for pattern in (_TERM_UNTIL_RE, _EXEC_UNTIL_RE):
         m = pattern.search(sentence)
         if m:
             return end_from_match(m)
+    m = _EXEC_SPAN_RE.search(sentence)
+    if m:
+        return span_end(m)
     m = _TERM_YEARS_RE.search(sentence)
     if m:
         start = _EFFECTIVE_DATE_RE.search(sentence)
@@ -208,24 +292,23 @@ def _term_end(sentence: str, start: dt.date) -> dt.date | None:
     return add_years(start, years=n) if m["unit"] == "年" else add_years(start, months=n)
 
 
-def _measure_ends(sentence: str, signed: dt.date | None) -> Iterator[dt.date]:
+def _measure_ends(sentence: str, signed: dt.date | None, temporary: bool = False) -> Iterator[dt.date]:
     """End dates of measures in one sentence: "…执行期限延长至2020年12月31日", "2020年3月至12月，…发放"."""
     seen: set[dt.date] = set()
-    for m in _MEASURE_UNTIL_RE.finditer(sentence):
-        end = end_from_match(m)
-        if end and end not in seen:
-            seen.add(end)
-            yield end
-    if _MEASURE_WORDS.search(sentence):
-        for m in _RANGE_RE.finditer(sentence):
-            y1 = int(re.sub(r"\s+", "", m["y1"]))
-            y2 = int(re.sub(r"\s+", "", m["y2"])) if m["y2"] else y1
-            month = int(m["m2"])
-            if 1 <= month <= 12 and (y2, month) >= (y1, int(m["m1"])):
-                end = month_end(y2, month)
-                if end not in seen:
-                    seen.add(end)
-                    yield end
+    for pattern in (_MEASURE_UNTIL_RE, _DEADLINE_IS_RE):
+        for m in pattern.finditer(sentence):
+            end = end_from_match(m)
+            if end and end not in seen:
+                seen.add(end)
+                yield end
+    if temporary or _MEASURE_WORDS.search(sentence):
+        for m in _SPAN_RE.finditer(sentence):
+            end = span_end(m)
+            if _ATTRIBUTIVE_RE.match(sentence, m.end()):
+                continue  # "应补缴的2021年1月至4月期间的养老保险费": months owed, not a measure's time
+            if end and end not in seen:
+                seen.add(end)
+                yield end
         if signed:
             for m in _RANGE_NOYEAR_RE.finditer(sentence):
                 month = int(m["m2"])
@@ -250,11 +333,11 @@ def _measure_ends(sentence: str, signed: dt.date | None) -> Iterator[dt.date]:
 
 def _signature_clause(doc: ParsedDocument) -> Clause:
     """The signature date line as the basis of "in force since it was signed"."""
-    from kuaiban.corpus.text import DATE_LINE_RE
+    from kuaiban.corpus.text import SIGNATURE_LINE_RE
 
     for p in reversed(doc.paragraphs):
         text = strip_markup(p.text).strip()
-        m = DATE_LINE_RE.match(text)
+        m = SIGNATURE_LINE_RE.match(text)
         if m and date_from_match(m) == doc.date:
             return Clause(doc.doc_no, doc.title, None, text, p.line, doc.source.file)
     return Clause(doc.doc_no, doc.title, None, doc.title, doc.source.start_line, doc.source.file)

@@ -52,6 +52,10 @@ _AMENDS_TEXT_RE = re.compile(
     r"《(?P<title>[^《》]{4,100})》\s*[（(](?P<no>[^()（）]{4,40}?号)[)）]\s*(?:作如下修改|第.{1,8}条修改为|进行修改)")
 
 
+# a year a title is about: "2021年调整…", "2020年度缴费基数" (not an edition: "(2021年版)", "目录(2021年)")
+_YEAR_OF_TITLE_RE = re.compile(r"(?<![（(\d])(?P<y>(?:19|20)\d\d)\s*年(?!版|\)|）)")
+
+
 def series_of(title: str) -> str | None:
     """The recurring matter a title belongs to, or None: "2021年调整退休人员基本养老金" → 基本养老金调整."""
     return next((name for name, pattern in SERIES if pattern.search(title)), None)
@@ -224,10 +228,19 @@ def status_on(record: dict | None, day: dt.date) -> dict:
     if amended:
         return result(AMENDED, amended[-1]["clause"], "amended")
     listed = [e for e in events if e["kind"] == "listed_valid"]
+    if start is None and not listed:  # an end but no start (an undated plan): in force from when is unknown
+        return result(UNKNOWN, None, "unknown")
     if own_end:
         return result(VALID, record["until"], "until")
+    if record["temporary"] and measures:  # a time-limited measure as a whole, its last day still to come
+        return result(VALID, measures[-1]["clause"], "until")
     if listed:  # a clean-up list that names it as still valid says more than the text's silence
         return result(VALID, listed[-1]["clause"], "listed_valid")
     if start:
+        years = _YEAR_OF_TITLE_RE.findall((record["from"] or {}).get("title") or "")
+        if years:  # "关于2021年调整退休人员基本养老金的通知": in force, but about that year (the last one named)
+            found = result(VALID, record["from"], "no_end")
+            found["status_basis"]["note"] += f"；所定事项为标题所载{years[-1]}年度的，以后年度另有文件的以其为准"
+            return found
         return result(VALID, record["from"], "no_end")
     return result(UNKNOWN, None, "unknown")

@@ -14,6 +14,7 @@ from kuaiban.corpus.text import (
     DATE_LINE_RE,
     EFFECTIVE_RE,
     EXPIRY_RE,
+    SIGNATURE_LINE_RE,
     cn_int,
     date_from_match,
     strip_markup,
@@ -261,7 +262,7 @@ def _article_lines(paragraphs: list[Paragraph], articles: list[Article], attachm
 def signature_date(paragraphs: list[Paragraph]):
     """The last stand-alone date line of the main text (the 成文日期 under the issuer)."""
     for p in reversed(paragraphs[-12:] if len(paragraphs) > 12 else paragraphs):
-        m = DATE_LINE_RE.match(strip_markup(p.text).strip())
+        m = SIGNATURE_LINE_RE.match(strip_markup(p.text).strip())
         if m:
             return date_from_match(m)
     for p in paragraphs[:6]:  # some compilations print "(2020年2月4日)" under the title

@@ -14,6 +14,9 @@ DATE_RE = re.compile(
 )
 # A paragraph that is nothing but a date (a signature date line), optionally in brackets.
 DATE_LINE_RE = re.compile(rf"^[（(]?\s*{DATE_RE.pattern}\s*[）)]?$")
+# The 成文日期 line under the issuer; one Chongqing notice prints its issuer's 办公室 again after the date
+# ("2021年12月13日办公室", chongqing-hrss-2021.txt:18313).
+SIGNATURE_LINE_RE = re.compile(rf"^[（(]?\s*{DATE_RE.pattern}\s*[）)]?\s*(?:办公室|办公厅)?$")
 EFFECTIVE_RE = re.compile(rf"自\s*{DATE_RE.pattern}\s*起\s*(?:施行|执行|实施|生效)")
 EXPIRY_RE = re.compile(rf"(?:有效期至|执行至|截至|至)\s*{DATE_RE.pattern}\s*(?:止|$|。|，)")
 

@@ -432,3 +432,17 @@ def runner(engine: Engine):
 def start(engine: Engine, job_id: str) -> None:
     """Hand a committed job to the queue."""
     runner(engine).start(job_id)
+
+
+def run_and_wait(session: Session, engine: Engine, job: Job, seconds: float) -> Job:
+    """Commit the caller's transaction (the new job with it), hand the job to the queue, and re-read it until it
+    is finished or ``seconds`` have passed: a request that starts quick work on the queue answers with its
+    result at once, and with the job to follow when the work takes longer."""
+    session.commit()  # committed before the queue may hand it to a worker
+    start(engine, job.id)
+    deadline = time.monotonic() + seconds
+    while job.state in (QUEUED, RUNNING) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        session.expire(job)
+        job = session.get(Job, job.id)
+    return job

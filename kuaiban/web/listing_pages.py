@@ -11,8 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from kuaiban.platform import jobs
+from kuaiban.platform.errors import Conflict
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, User
 from kuaiban.programs import definitions, listing
 from kuaiban.programs.screening import job as screening_job
@@ -138,17 +140,35 @@ def start_screening(request: Request, s: SessionDep, user: Starter, form: Posted
                        field_of=lambda exc: prefix + exc.field if exc.field in figure_names else exc.field or "action")
 
 
-@router.get("/screenings/{job_id}", response_class=HTMLResponse)
-def screening_page(request: Request, s: SessionDep, user: Starter, job_id: str) -> Response:
+IMPORT_WAIT = 5.0  # seconds the page waits for a quick import before showing its progress instead
+
+
+def _screening_job_page(request: Request, s: Session, user: User, job_id: str, *, errors=None, imported=None,
+                        status: int = 200) -> Response:
     return render(request, "programs/screening_job.html",
-                  {"job": screening_job.job_dict(screening_job.readable_job(s, user, job_id))}, user=user)
+                  {"job": screening_job.job_dict(screening_job.readable_job(s, user, job_id)),
+                   "errors": errors or {}, "imported": imported}, status=status, user=user)
+
+
+@router.get("/screenings/{job_id}", response_class=HTMLResponse)
+def screening_page(request: Request, s: SessionDep, user: Starter, job_id: str, imported: str = "") -> Response:
+    """The screening's progress and result; with ``imported`` (an import job), that import's progress too."""
+    found = screening_job.import_dict(screening_job.readable_import(s, user, imported)) if imported else None
+    return _screening_job_page(request, s, user, job_id, imported=found)
 
 
 @router.post("/screenings/{job_id}/import")
 def import_screening(request: Request, s: SessionDep, user: Starter, form: PostedForm, job_id: str) -> Response:
-    """The finished screening becomes the program's list (a draft), shown on its list page to publish."""
-    return form_action(s, lambda: screening_job.import_result(s, user, job_id),
-                       lambda imported: f"/programs/listings/{imported['run']}",
-                       lambda errs, status: render(request, "programs/screening_job.html", {
-                           "job": screening_job.job_dict(screening_job.readable_job(s, user, job_id)),
-                           "errors": errs}, status=status, user=user))
+    """The finished screening becomes the program's list (a draft) on the job queue: a quick import goes
+    straight to the list's page to publish; a long one to this page, which follows it."""
+    def queue() -> str:
+        job = jobs.run_and_wait(s, request.app.state.engine, screening_job.start_import(s, user, job_id), IMPORT_WAIT)
+        if job.state == jobs.FAILED:
+            raise Conflict(job.message or "名单未能导入", "action")
+        if job.state == jobs.DONE:
+            return f"/programs/listings/{job.meta['run']}"
+        return f"/programs/screenings/{job_id}?imported={job.id}"
+
+    return form_action(s, queue, lambda where: where,
+                       lambda errs, status: _screening_job_page(request, s, user, job_id, errors=errs,
+                                                                status=status))

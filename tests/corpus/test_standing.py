@@ -58,8 +58,12 @@ def test_a_term_of_five_years_counts_from_the_day_it_takes_effect(library):
 
 def test_an_end_date_and_a_policy_deadline_are_the_last_day_in_force(library):
     # national-and-provinces-2020-q2.txt:2518 "九、本通知自印发之日起施行，有效期至 2024年 4 月 1 日。"
-    # its subsidies "…执行至2021年12月31日" (一（一） and others) ended first: 部分失效 until the notice itself ends
-    assert on(library, "穗人社规字〔2020〕4号", dt.date(2021, 12, 31))["status"] == VALID
+    # its subsidies "…执行至2021年12月31日" (一（一） and others) ended first: 部分失效 until the notice itself ends;
+    # 二（二） (:2387) "…政策享受期限可延长1年，实施期限为2020年1月1日至12月31日" is the first to end
+    assert on(library, "穗人社规字〔2020〕4号", dt.date(2020, 12, 31))["status"] == VALID
+    first = on(library, "穗人社规字〔2020〕4号", dt.date(2021, 1, 1))
+    assert (first["status"], first["status_basis"]["line"]) == (PARTLY_LAPSED, 2387)
+    assert on(library, "穗人社规字〔2020〕4号", dt.date(2021, 12, 31))["status"] == PARTLY_LAPSED
     assert on(library, "穗人社规字〔2020〕4号", dt.date(2024, 4, 1))["status"] == PARTLY_LAPSED
     lapsed = on(library, "穗人社规字〔2020〕4号", dt.date(2024, 4, 2))
     assert (lapsed["status"], lapsed["valid_until"], lapsed["status_basis"]["article"]) == (LAPSED, "2024-04-01",
@@ -178,3 +182,97 @@ def test_an_amending_decision_marks_the_amended_document():
     assert status_on(record, dt.date(2021, 11, 24))["status"] == VALID
     amended = status_on(record, dt.date(2021, 11, 25))
     assert amended["status"] == AMENDED and amended["status_basis"]["doc_no"] == "〔五届〕第160号"
+
+
+# Wordings of ends and starts an outside review found the first reading missed (2026-12-03); each quoted from
+# the line cited. (key, day, status, valid_from, valid_until, the line the basis cites or None)
+WORDINGS = [
+    # shandong-2020.txt:2919 "本办法自发布之日起施行，执行至2021年12年31日。" (the misprint read as 12月31日)
+    ("鲁人社字〔2020〕55号", "2021-12-31", VALID, "2020-05-21", "2021-12-31", 2919),
+    ("鲁人社字〔2020〕55号", "2022-01-01", LAPSED, "2020-05-21", "2021-12-31", 2919),
+    # chongqing-hrss-2021.txt:7479 "以上政策执行期限为2021年1月1日至2025年12月31日"
+    ("渝人社〔2021〕186号", "2026-01-01", LAPSED, "2021-06-15", "2025-12-31", 7479),
+    # shandong-2020.txt:5136 "以上政策执行期限为2020年1月1日—2021年12月31日"
+    ("鲁人社函〔2020〕8号", "2022-01-01", LAPSED, "2020-03-06", "2021-12-31", 5136),
+    # national-and-provinces-2020-q2.txt:639–641 "三、行动时间" / "2020年 5 月下旬-2020 年 9月底": the action is
+    # the document
+    ("人社厅函〔2020〕74号", "2020-09-30", VALID, "2020-05-22", "2020-09-30", 641),
+    ("人社厅函〔2020〕74号", "2020-10-01", LAPSED, "2020-05-22", "2020-09-30", 641),
+    # chongqing-hrss-2021.txt:6925–6927 "二、行动时间" / "2021年1月21日至3月31日" (no year before the end)
+    ("人社部函〔2021〕8号", "2021-04-01", LAPSED, "2021-01-14", "2021-03-31", 6927),
+    # chongqing-hrss-2021.txt:8526–8528 "二、活动时间" / "2021年7月至12月" (months only)
+    ("人社厅函〔2021〕98号", "2022-01-01", LAPSED, "2021-07-08", "2021-12-31", 8528),
+    # court-national-provinces-2020.txt:1854 "一、从 2020 年 5月 1日至 2021 年 4月 30日，…费率…下调20%" in a
+    # 阶段性 notice: its one measure is the notice
+    ("京人社发〔2020〕4号", "2021-05-01", LAPSED, "2020-06-02", "2021-04-30", 1854),
+    # hunan-hrss-2020.txt:5195 "对 2020 年未缴费月度，可于 2021 年底前进行补缴": the 补缴 window keeps one measure
+    # open through 2021
+    ("人社部发〔2020〕49号", "2021-01-01", PARTLY_LAPSED, "2020-06-22", "2021-12-31", None),
+    ("人社部发〔2020〕49号", "2022-01-01", LAPSED, "2020-06-22", "2021-12-31", 5195),
+    # chongqing-hrss-2021.txt:15856 "以工代训政策实施期限延至2021年12月" (a month as the end; the paragraph, cited
+    # by its first line, starts at 15854)
+    ("人社部函〔2021〕14号", "2022-01-01", PARTLY_LAPSED, "2021-02-01", None, 15854),
+    # chongqing-hrss-2021.txt:17526 "…延续实施1年至2022年4月30日"
+    ("人社厅发〔2021〕2号", "2022-05-01", PARTLY_LAPSED, "2021-01-08", None, 17526),
+    # shandong-2020.txt:4180 "该项政策截止时间为2020年12月31日"
+    ("鲁人社字〔2020〕43号", "2021-01-01", PARTLY_LAPSED, "2020-04-30", None, 4180),
+    # shandong-2020.txt:4106 "自通知印发之日至2020年12月31日新发放贷款…"
+    ("财金〔2020〕21号", "2021-01-01", PARTLY_LAPSED, "2020-04-15", None, None),
+    # national-and-provinces-2020-q2.txt:3077 "继续阶段性降低本市失业保险缴费费率至 2021 年 7月 31 日"
+    ("津政办规〔2020〕7号", "2021-08-01", PARTLY_LAPSED, "2020-05-02", None, 3077),
+    # starts: chongqing-hrss-2021.txt:15426 "本办法自公布之日起30日后施行" (signed 2021-06-22)
+    ("渝人社发〔2021〕24号", "2021-07-21", NOT_YET, "2021-07-22", None, 15426),
+    # chongqing-hrss-2021.txt:18677 "本《通知》自2022年1月1日起实施"
+    ("渝人社发〔2021〕67号", "2021-12-31", NOT_YET, "2022-01-01", None, 18677),
+    # chongqing-hrss-2021.txt:6035 "本方案自2021年7月1日起正式施行"
+    ("渝府发〔2021〕16号", "2021-06-30", NOT_YET, "2021-07-01", None, 6035),
+    # court-national-provinces-2020.txt:3848 "本通知从 2020 年 7月起执行" (the month's first day)
+    ("津人社局发〔2020〕12号", "2020-07-01", VALID, "2020-07-01", None, None),
+    # chongqing-hrss-2021.txt:18313 the date line "2021年12月13日办公室" is the 成文日期
+    ("渝人社办〔2021〕307号", "2026-12-02", VALID, "2021-12-13", None, 18313),
+]
+
+
+@pytest.mark.parametrize(("key", "day", "status", "start", "end", "line"), WORDINGS,
+                         ids=[f"{w[0]}@{w[1]}" for w in WORDINGS])
+def test_ends_and_starts_in_the_texts_own_words(library, key, day, status, start, end, line):
+    found = on(library, key, dt.date.fromisoformat(day))
+    assert (found["status"], found["valid_from"], found["valid_until"]) == (status, start, end)
+    if line is not None:
+        assert found["status_basis"]["line"] == line
+
+
+def test_months_owed_are_not_a_measure_that_ends(library):
+    # chongqing-hrss-2021.txt:18212 "对参保单位应补缴的2021年1月至4月期间的养老保险费，…征收期限统一调整到
+    # 2021年8月31日": the months are what is owed, not a provision's time
+    assert on(library, "渝人社办〔2021〕85号", TODAY)["status"] == VALID
+
+
+def test_a_time_limited_notice_in_force_cites_its_last_measure_not_silence(library):
+    # shandong-2020.txt:4878 the action runs "2020年9月15日至2021年12月31日"
+    during = on(library, "鲁人社字〔2020〕128号", dt.date(2021, 1, 1))
+    assert (during["status"], during["valid_until"]) == (VALID, "2021-12-31")
+    assert during["status_basis"]["note"] == "在有效期内" and "2021年12月31日" in during["status_basis"]["quote"]
+
+
+def test_a_plan_ends_with_the_years_its_title_gives(library):
+    # hunan-hrss-2020.txt: 湘人社发〔2020〕16号 印发《湖南省基层公共就业服务平台能力提升行动计划(2020-2024年)》
+    plan = on(library, "湘人社发〔2020〕16号", TODAY)
+    assert (plan["status"], plan["valid_until"]) == (LAPSED, "2024-12-31")
+    assert "(2020-2024年)" in plan["status_basis"]["quote"]
+    assert on(library, "湘人社发〔2020〕16号", dt.date(2024, 12, 31))["status"] == VALID
+    # an undated plan: when it began is not known, that it ended is
+    key = "中共中央印发《法治中国建设规划(2020–2025年)》"
+    assert on(library, key, dt.date(2021, 6, 1))["status"] == UNKNOWN
+    assert on(library, key, TODAY)["status"] == LAPSED
+
+
+def test_a_yearly_notice_without_a_successor_says_which_year_it_is_about(library):
+    # court-national-provinces-2020.txt: 津人社局发〔2020〕12号 "关于2019年度全市职工平均工资及2020年度工资福利社会保险
+    # 缴费基数标准等有关问题的通知": no later year's notice in the library, so in force, with its year said
+    found = on(library, "津人社局发〔2020〕12号", TODAY)
+    assert found["status"] == VALID
+    assert found["status_basis"]["note"].endswith("所定事项为标题所载2020年度的，以后年度另有文件的以其为准")
+    # an edition is no year a notice is about: 《国家职业资格目录(2021年版)》
+    edition = on(library, "人力资源社会保障部关于公布《国家职业资格目录(2021年版)》的公告", TODAY)
+    assert edition["status"] == VALID and "年度" not in edition["status_basis"]["note"]

@@ -93,6 +93,42 @@ def test_a_reviewer_starts_a_screening_through_the_api_and_follows_it(site) -> N
     assert site.post(f"/api/programs/screenings/{job['job']}/import", headers=clerk).status_code == 404
 
 
+def screened(site, reviewer) -> dict:
+    request = {"program": PROGRAM, "registry": "yuelu-2020", "as_of": "2021-07-01", "figures": FIGURES}
+    job = site.post("/api/programs/screenings", headers=reviewer, json=request).json()
+    return followed(lambda: site.get(f"/api/programs/screenings/{job['job']}", headers=reviewer).json(),
+                    lambda j: j["state"] in ("done", "failed"))
+
+
+def test_the_import_runs_on_the_queue_and_a_caller_that_does_not_wait_follows_it(site) -> None:
+    """A province's result takes minutes to import: ``wait=0`` answers 202 with the import job at once, and the
+    job's address gives the list when it is done — the same list a waiting caller gets."""
+    reviewer, clerk = api_login(site, "yl-rev"), api_login(site, "cs-win")
+    job = screened(site, reviewer)
+    started = site.post(f"/api/programs/screenings/{job['job']}/import?wait=0", headers=reviewer)
+    assert started.status_code == 202, started.text
+    follow = f"/api/programs/screenings/imports/{started.json()['job']}"
+    done = followed(lambda: site.get(follow, headers=reviewer).json(), lambda j: j["state"] in ("done", "failed"))
+    assert done["state"] == "done", done["message"]
+    assert (done["outcome"], done["listed"], done["refused"], done["total"]) == ("imported", 1, 0, "600.00")
+    assert "actor" not in done  # the account id stays inside
+    assert site.get(follow, headers=clerk).status_code == 404
+    waited = site.post(f"/api/programs/screenings/{job['job']}/import", headers=reviewer).json()
+    assert (waited["run"], waited["outcome"]) == (done["run"], "unchanged")
+    assert site.post(f"/api/programs/screenings/{job['job']}/import?wait=11", headers=reviewer).status_code == 422
+
+
+def test_an_import_that_cannot_be_done_answers_409_with_its_reason(site) -> None:
+    import shutil
+
+    reviewer = api_login(site, "yl-rev")
+    job = screened(site, reviewer)
+    shutil.rmtree(app_config.VAR / "screening" / "results" / job["result"])  # the result's files are gone
+    refused = site.post(f"/api/programs/screenings/{job['job']}/import", headers=reviewer)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["field"] == "job" and refused.json()["detail"]
+
+
 def test_a_supervisor_starts_a_screening_from_the_pages_and_watches_it(site) -> None:
     assert post_login(site, "cs-win", PASSWORD).status_code == 303
     assert site.get("/programs/screenings").status_code == 403  # a window clerk does not screen
@@ -122,6 +158,24 @@ def test_a_supervisor_starts_a_screening_from_the_pages_and_watches_it(site) -> 
     imported = site.post(f"{page_url}/import", data={"csrf": csrf_of(done)}, follow_redirects=False)
     assert imported.status_code == 303 and re.fullmatch(r"/programs/listings/\d+", imported.headers["location"])
     assert "600.00" in site.get(imported.headers["location"]).text
+
+
+def test_a_long_import_is_followed_on_the_screening_page(site, monkeypatch) -> None:
+    """When the import takes longer than the page waits (here: the page does not wait), the screening's page
+    shows the import's progress, then the list's figures and the link to publish it."""
+    from kuaiban.web import listing_pages
+
+    monkeypatch.setattr(listing_pages, "IMPORT_WAIT", 0.0)
+    job = screened(site, api_login(site, "yl-rev"))
+    assert post_login(site, "hn-sup", PASSWORD).status_code == 303
+    page_url = f"/programs/screenings/{job['job']}"
+    posted = site.post(f"{page_url}/import", data={"csrf": csrf_of(site.get(page_url).text)}, follow_redirects=False)
+    assert posted.status_code == 303 and posted.headers["location"].startswith(f"{page_url}?imported=")
+    done = followed(lambda: site.get(posted.headers["location"]).text,
+                    lambda html: "名单已导入" in html or "未能导入" in html)
+    assert "名单已导入（待公示）：列入 1 个单位，不符合 0 个，合计 600.00 元" in done
+    assert re.search(r'href="/programs/listings/\d+">查看并发布名单', done)
+    assert 'http-equiv="refresh"' not in done and "导入为免申即享名单</button>" not in done
 
 
 @pytest.fixture

@@ -17,17 +17,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kuaiban import config as app_config
+from kuaiban.db import session_scope
 from kuaiban.platform import access, jobs, regions
-from kuaiban.platform.errors import Conflict, Forbidden, NotFound
+from kuaiban.platform.errors import Conflict, Forbidden, NotFound, ServiceError
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
 from kuaiban.programs.screening import config, registry
 from kuaiban.programs.screening.errors import ScreeningError
 from kuaiban.programs.screening.run import screen
 
 KIND = "programs.screening"
+IMPORT_KIND = "programs.screening_import"  # the finished result imported as a 免申即享 list
 STARTERS = (REVIEWER, SUPERVISOR)  # who may start a screening and follow it
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -90,12 +93,16 @@ def submit(session: Session, user: User, *, program: str, registry_name: str, as
                        user=user)
 
 
-def readable_job(session: Session, user: User, job_id: str) -> jobs.Job:
-    """A screening job for its owner, or the 审核 and 监督 staff whose region covers the owner's."""
+def _readable(session: Session, user: User, job_id: str, kind: str, missing: str) -> jobs.Job:
+    """A job of ``kind`` for its owner, or the 审核 and 监督 staff whose region covers the owner's."""
     job = jobs.readable(session, job_id, user=user)
-    if job is None or job.kind != KIND or (job.owner_user_id != user.id and user.role not in STARTERS):
-        raise NotFound("没有这个筛查任务", "job")
+    if job is None or job.kind != kind or (job.owner_user_id != user.id and user.role not in STARTERS):
+        raise NotFound(missing, "job")
     return job
+
+
+def readable_job(session: Session, user: User, job_id: str) -> jobs.Job:
+    return _readable(session, user, job_id, KIND, "没有这个筛查任务")
 
 
 def job_dict(job: jobs.Job) -> dict[str, Any]:
@@ -108,15 +115,47 @@ def job_dict(job: jobs.Job) -> dict[str, Any]:
                        "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
 
-def import_result(session: Session, user: User, job_id: str) -> dict[str, Any]:
-    """The finished screening imported as its program's 免申即享 list (a draft to publish), as
-    ``kuaiban programs import-screening`` does (one transaction; importing it again changes nothing)."""
+def start_import(session: Session, user: User, job_id: str) -> jobs.Job:
+    """Queue the import of a finished screening as its program's 免申即享 list (a draft to publish), as
+    ``kuaiban programs import-screening`` does; the caller commits, then hands it to the queue. A province's
+    result is 100,000 enterprises or more — minutes of work that a request must not hold."""
+    screening = readable_job(session, user, job_id)
+    if screening.state != jobs.DONE:
+        raise Conflict("筛查尚未完成，不能导入名单", "job")
+    meta = {"screening": screening.id, "program": screening.meta["program"], "result": screening.meta["result"],
+            "program_name": job_dict(screening)["program_name"], "actor": user.id}
+    return jobs.submit(session, IMPORT_KIND, json.dumps({"screening": screening.id}).encode(), meta, user=user)
+
+
+def _run_import(engine: Engine, data: bytes, meta: dict[str, Any],
+                progress: jobs.Progress) -> tuple[bytes, dict[str, Any], dict[str, bytes]]:
+    """The queue's handler of an import: one transaction (importing again — a second attempt after a crash —
+    finds the list by the result's hash and changes nothing), as the account that asked, checked again now."""
     from kuaiban.programs import listing  # the list the screening feeds (same pillar)
 
-    job = readable_job(session, user, job_id)
-    if job.state != jobs.DONE:
-        raise Conflict("筛查尚未完成，不能导入名单", "job")
-    return listing.import_results(session, job.meta["program"], root() / "results" / job.meta["result"], actor=user)
+    with session_scope(engine) as session:
+        actor = session.get(User, meta["actor"])
+        if actor is None or not actor.active:
+            raise jobs.JobFailed("发起导入的账号已停用")
+        try:
+            imported = listing.import_results(session, meta["program"], root() / "results" / meta["result"],
+                                              actor=actor)
+        except ServiceError as refusal:
+            raise jobs.JobFailed(refusal.message) from None
+    return json.dumps(imported, ensure_ascii=False).encode(), meta | imported, {}
+
+
+def readable_import(session: Session, user: User, import_id: str) -> jobs.Job:
+    return _readable(session, user, import_id, IMPORT_KIND, "没有这个导入任务")
+
+
+def import_dict(job: jobs.Job) -> dict[str, Any]:
+    """What the pages and the API show of an import job: when done, the list (``run``, ``outcome``, ``listed``,
+    ``refused``, ``total`` …); when failed, why."""
+    return {k: v for k, v in job.meta.items() if k != "actor"} | {
+        "job": job.id, "state": job.state, "message": job.message, "attempts": job.attempts,
+        "created_at": job.created_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
 
 def run_job(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tuple[bytes, dict[str, Any]]:
@@ -148,3 +187,4 @@ def run_job(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tuple
 
 
 jobs.register(KIND, run_job)
+jobs.register_task(IMPORT_KIND, _run_import)
