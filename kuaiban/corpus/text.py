@@ -85,7 +85,10 @@ def cn_int(s: str) -> int:
         return plain
     import cn2an  # loaded on first use: it costs a second of start-up, most numbers never need it
 
-    return int(cn2an.cn2an(s.replace("〇", "零"), "smart"))
+    try:
+        return int(cn2an.cn2an(s.replace("〇", "零"), "smart"))
+    except (KeyError, IndexError) as wrong:  # cn2an fails on some malformed numerals ("十十零") this way
+        raise ValueError(f"not a numeral: {s!r}") from wrong
 
 
 def _year(s: str) -> int:
