@@ -64,10 +64,14 @@ def _child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run(args: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, str]:
+def _run(args: list[str], env: dict, cwd: Path = ROOT, label: str = "") -> tuple[float, float, str]:
+    load = os.getloadavg()[0]
     cpu, start = _child_cpu(), time.perf_counter()
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, _child_cpu() - cpu, done.stdout
+    wall, used = time.perf_counter() - start, _child_cpu() - cpu
+    # each run as it ends, with the 1-minute load average when it started: a shared machine's noise shows
+    print(f"  {label:8} {wall:6.2f} s wall / {used:5.2f} s CPU   (load {load:.2f})", file=sys.stderr)
+    return wall, used, done.stdout
 
 
 def main() -> None:
@@ -83,15 +87,15 @@ def main() -> None:
     for _ in range(opts.rounds):
         with tempfile.TemporaryDirectory() as var:
             wall, cpu, _ = _run([sys.executable, "-m", "kuaiban", "ingest", "--db",
-                                 f"sqlite:///{var}/kuaiban.db"], {**env, "KUAIBAN_VAR": var})
+                                 f"sqlite:///{var}/kuaiban.db"], {**env, "KUAIBAN_VAR": var}, label="ingest")
             results["ingest"].append((wall, cpu))
         if opts.baseline:
             with tempfile.TemporaryDirectory() as var:
                 wall, cpu, _ = _run([sys.executable, "-m", "kuaiban", "ingest", "--db", f"sqlite:///{var}/kuaiban.db"],
-                                    {**env, "KUAIBAN_VAR": var, "PYTHONPATH": str(opts.baseline)}, opts.baseline)
+                                    {**env, "KUAIBAN_VAR": var, "PYTHONPATH": str(opts.baseline)}, opts.baseline, "before")
                 results["before"].append((wall, cpu))
         for which in ("jieba", "segment"):
-            wall, cpu, out = _run([sys.executable, "-c", _SEGMENT, which], env)
+            wall, cpu, out = _run([sys.executable, "-c", _SEGMENT, which], env, label=which)
             results[which].append((wall, cpu))
             inner[which].append(json.loads(out)["seconds"])
     med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in results.items()}

@@ -200,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             "kuaiban − 同义词词林": SearchIndex.build(session, thesaurus=False),
             "kuaiban − abbreviations": SearchIndex.build(session, abbreviations=False),
             "kuaiban − characters": SearchIndex.build(session, char_weight=0.0, doc_char_weight=0.0),
+            "kuaiban − defined short forms": SearchIndex.build(session, definitions=False),
+            "kuaiban, region boost 1.25 (before session 7)": SearchIndex.build(session, region_boost=1.25),
         }
         part_variants = {
             "parts without characters": SearchIndex.build(session, char_weight=0.0),
@@ -207,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
             "parts without the numbered-part prior": SearchIndex.build(session, unnumbered_factor=1.0),
             "parts without the three": SearchIndex.build(session, char_weight=0.0, local_damping=0.0,
                                                          unnumbered_factor=1.0),
+            "parts without 词林 for parts": SearchIndex.build(session, part_thesaurus=False),
+            "parts without defined short forms": SearchIndex.build(session, definitions=False),
+            "parts, region boost 1.25": SearchIndex.build(session, region_boost=1.25),
         }
         base_ranked, base_times = bm25_baseline(session, questions)
         lines = clause_lines(session)

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from kuaiban.cross_refs import ACTING_SHOWN, acting
 from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.search import get_index, status_filter
@@ -49,6 +50,13 @@ class DocumentSummary(BaseModel):
     articles: int
 
 
+class Acting(BaseModel):
+    kind: str = Field(description="计算器、补贴申领、快办“一件事”或快办事项时限")
+    title: str
+    url: str = Field(description="本站页面地址")
+    articles: list[str] = Field(description="它引用的本文件条款")
+
+
 class SearchHit(BaseModel):
     document_id: int
     doc_no: str | None
@@ -65,6 +73,8 @@ class SearchHit(BaseModel):
     date: str | None
     status: str
     category: str | None
+    acting: list[Acting] = Field(default_factory=list,
+                                 description="据此可办：实施本文件的计算器、补贴项目与快办服务（先列引用命中条款的）")
 
 
 def _lookup(session: Session, ref: str):
@@ -124,4 +134,4 @@ def search(
     index = get_index(request.app.state.engine)
     hits = index.search(q, limit=limit, region=region, year=year, issuer=issuer, category=category,
                         status=status, as_of=as_of)
-    return [h.__dict__ for h in hits]
+    return [h.__dict__ | {"acting": acting(h.doc_no, h.title, h.unit, h.article)[:ACTING_SHOWN]} for h in hits]

@@ -13,6 +13,7 @@ no spaces, e.g. ``人社部发〔2020〕26号``. Typed or printed variants all m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _OPEN = "〔[﹝【(（［"
 _CLOSE = "〕]﹞】)）］"
@@ -50,8 +51,11 @@ _LEADING_NOISE = re.compile(
 )
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _digits(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _WHITESPACE.sub("", s)
 
 
 def _to_int(num: str) -> int:
@@ -64,7 +68,7 @@ def _to_int(num: str) -> int:
 
 
 def _clean_prefix(prefix: str) -> str:
-    return re.sub(r"\s+", "", prefix)
+    return _WHITESPACE.sub("", prefix)
 
 
 def normalize(text: str) -> str | None:
@@ -78,7 +82,7 @@ def normalize(text: str) -> str | None:
     '中华人民共和国主席令第65号'
     """
     s = text.strip().strip("()（）")
-    s = re.sub(r"\s+", "", s)
+    s = _WHITESPACE.sub("", s)
     for match in (_match_order, _match_bracketed, _match_year_word, _match_session):
         found = match(s, anchored=True)
         if found:
@@ -119,6 +123,30 @@ def _match_session(s: str, anchored: bool) -> str | None:
     return f"〔{m['session']}届〕第{int(m['num'])}号"
 
 
+# Where a match can end its 机关代字: _ORDER's 令 before 第, _BRACKETED's last character before the bracket.
+# A match starts at most 24 (_ORDER) or 15 (_BRACKETED) characters before one of these.
+_ORDER_ANCHOR = re.compile(r"令(?=\s*第)")
+_BRACKETED_ANCHOR = re.compile(rf"[{_CJK}](?=\s*[{re.escape(_OPEN)}])")
+
+
+def _matches_near(pattern: re.Pattern, text: str, anchor: re.Pattern, reach: int) -> Iterator[re.Match]:
+    """What ``pattern.finditer(text)`` yields, trying only the starts at most ``reach`` characters before an
+    ``anchor``: every match of ``pattern`` starts there, and the other starts cannot match. The same
+    matches; a long text is no longer tried at every character (the greedy 机关代字 backtracks up to 24
+    characters at each, most of :func:`find_all`'s time over a whole document)."""
+    done = 0  # starts before this were tried or lie inside a match: finditer goes on after a match
+    for a in anchor.finditer(text):
+        start = max(done, a.start() - reach)
+        while start <= a.start():
+            m = pattern.match(text, start)
+            if m:
+                yield m
+                start = m.end()
+            else:
+                start += 1
+            done = start
+
+
 def find_all(text: str) -> list[tuple[int, int, str]]:
     """Every 文号 in running text as ``(start, end, canonical)``.
 
@@ -127,14 +155,14 @@ def find_all(text: str) -> list[tuple[int, int, str]]:
     should prefer :func:`resolve_suffix` to match against it.
     """
     found: list[tuple[int, int, str]] = []
-    for m in _ORDER.finditer(text):
+    for m in _matches_near(_ORDER, text, _ORDER_ANCHOR, 24):
         prefix = _LEADING_NOISE.sub("", _clean_prefix(m["prefix"])) or _clean_prefix(m["prefix"])
         prefix = _ORDER_ALIASES.get(prefix, prefix)
         try:
             found.append((m.start(), m.end(), f"{prefix}第{_to_int(m['num'])}号"))
         except ValueError:
             continue
-    for m in _BRACKETED.finditer(text):
+    for m in _matches_near(_BRACKETED, text, _BRACKETED_ANCHOR, 15):
         if any(s <= m.start() < e for s, e, _ in found):
             continue
         prefix = _LEADING_NOISE.sub("", _clean_prefix(m["prefix"])) or _clean_prefix(m["prefix"])

@@ -51,7 +51,7 @@ def ingest_cmd(
 
     from kuaiban.corpus.pipeline import submit_parsing
     from kuaiban.db import make_engine
-    from kuaiban.library.ingest import ingest, worker_pool
+    from kuaiban.library.ingest import collections_paused, ingest, worker_pool
     from kuaiban.library.ingest_lock import IngestBusy, ingest_lock
 
     directory = directory or COMPILATIONS
@@ -62,7 +62,7 @@ def ingest_cmd(
             print("另一个法规库导入正在进行，等待其结束……", file=sys.stderr)
             waiting[0] = True
 
-    with user_errors(), worker_pool() as pool:
+    with user_errors(), collections_paused(), worker_pool() as pool:
         if not directory.is_dir():
             raise ValueError(f"汇编目录不存在或不可读：{directory}")
         # the workers parse the files while this process migrates the database (not when the ingest may

@@ -17,12 +17,17 @@ Ranking (see docs/search.md for the measurements behind each part):
   translated through 同义词词林;
 * BM25 over each passage's distinct characters, for documents some word found and for which of
   their parts answers (with words most of a document's parts print counting less there);
-* a region named in the query (湖南, 重庆市 …) favours that region's documents;
+* short forms a document defines ("（以下简称“执法辅助人员”）"): its parts printing the short form carry the
+  long form's words, and a question naming a short form the library defines one way reads its long form;
+* for which part answers, 同义词词林 synonyms of every question word, inside the documents found;
+* a region or year named in the query (湖南, 重庆市, 2020年 …) favours that region's documents, and their
+  parts among passage hits;
 * a 文号 typed in any bracket style (人社部发[2020]26号, 人社部发2020年26号) puts that
   document first.
 
 Hits are grouped per document: each document's best passage is the hit, so the
-citation points at the article (or attachment) where the match is.
+citation points at the article (or attachment) where the match is. Passage hits
+(``per_document=False``) list each text once (a province's copy of a national part takes one place).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, select
@@ -55,7 +61,7 @@ B = 0.75
 TITLE_WEIGHT = 2.0
 DOC_WEIGHT = 0.75
 SYNONYM_WEIGHT = 0.6
-REGION_BOOST = 1.25  # multiplier for documents of a region the query names
+REGION_BOOST = 1.5  # multiplier for documents of a region the query names
 YEAR_BOOST = 1.25  # multiplier for documents of a year the query names (2020年, 2021)
 THESAURUS_WEIGHT = 0.5  # a 同义词词林 synonym of a query word (kuaiban.library.thesaurus)
 THESAURUS_PER_WORD = 8  # at most this many of them per word, those the library prints
@@ -74,6 +80,11 @@ PASSAGE_DOC_WEIGHT = 0.5  # passage hits (per_document=False): its document's sc
 # Which part of a document answers: a query word printed in most of the document's parts (计划生育 in the
 # 计划生育法) says which document, not which part; in a part's own score it counts down to 1 − this share.
 LOCAL_DAMPING = 0.3
+# Which part answers, by meaning: inside the documents some word found, any question word (not only the rare
+# ones) is translated through 同义词词林, at this weight, for choosing the part (乱用 → 滥用, 弄伤 → 受伤);
+# noise stays inside those documents' parts.
+PART_THESAURUS_WEIGHT = 0.3
+PART_THESAURUS_PER_WORD = 12
 DOC_NO_SCORE = 1000.0  # an exact 文号 match outranks any text score
 SNIPPET_CHARS = 120
 
@@ -416,7 +427,8 @@ class SearchIndex:
                  thesaurus: bool = True, year_boost: float = YEAR_BOOST,
                  passage_doc_weight: float = PASSAGE_DOC_WEIGHT, local_damping: float = LOCAL_DAMPING,
                  abbreviations: bool = True, char_weight: float = CHAR_WEIGHT,
-                 doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR):
+                 doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR,
+                 definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -431,11 +443,17 @@ class SearchIndex:
         self.char_weight = char_weight
         self.doc_char_weight = doc_char_weight
         self.unnumbered_factor = unnumbered_factor
+        self.part_thesaurus = part_thesaurus
         self.vocab: dict[str, int] = {}
 
         def ids(tokens: list[str]) -> list[int]:
             return [self.vocab.setdefault(t, len(self.vocab)) for t in tokens]
 
+        # a document's own short forms ("劳动保障监察执法辅助人员（以下简称执法辅助人员）"): its parts printing the
+        # short form also speak of what it stands for, so they carry the long form's words too
+        self.defined_short: dict[str, list[str]] = {}
+        if definitions:
+            passage_tokens = self._with_definitions(passages, passage_tokens)
         passage_ids = [ids(toks) for toks in passage_tokens]
         title_ids = [ids(tokenize(d.title)) for d in docs]
         doc_units: list[list[int]] = [list(t) for t in title_ids]
@@ -463,6 +481,8 @@ class SearchIndex:
         self._opening_factor = np.array(
             [unnumbered_factor if p.doc in numbered and p.unit is None and p.article is None else 1.0
              for p in passages], dtype=np.float32)
+        # a part's text without its numbering and punctuation: copies of one text are one answer
+        self._passage_key = [hash("".join(_CJK_CHARS.findall(p.text)) or p.text) for p in passages]
         self._shared = _shared_weights(self._passage_post, self._passage_doc, self._run_length)
         self._by_doc_no: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
@@ -481,7 +501,48 @@ class SearchIndex:
                 by_first.setdefault(term[0], []).append((-df, term))
         self._long_words = {c: [w for _, w in sorted(ws)] for c, ws in by_first.items()}
         self._abbrev_cache: dict[str, tuple[str, ...]] = {}
+        # the short forms worth reading in a question: three characters or more, not words the library
+        # prints everywhere (简称“办法”, “平台”), and defined one way only (市人社局 is each city's own)
+        shorts = sorted((w for w, longs in self.defined_short.items() if len(w) >= 3 and len(set(longs)) == 1
+                         and self._passage_df.get(self.vocab.get(w), 0) <= THESAURUS_RARE), key=lambda w: -len(w))
+        self._query_shorts = re.compile("|".join(map(re.escape, shorts))) if shorts else None
         self._char_post = _char_postings([p.text for p in passages]) if char_weight or doc_char_weight else None
+        self._place_regions = self._regions_of_places() if place_names else {}
+
+    def _regions_of_places(self) -> dict[str, str]:
+        """Place names (jieba's dictionary tags them ns: 长沙, 济南, 万州) printed by ≥ 3 documents, ≥ 80 % of
+        them of one province: a question naming the place names that province (在长沙 → 湖南). Learnt from
+        the library's own documents, so no gazetteer is kept; words of directions and administrative
+        levels only (东北, 新区, 自治县) are not places."""
+        out = {}
+        for word in place_names_of_dictionary():
+            t = self.vocab.get(word)
+            docs = self._doc_post.ids.get(t) if t is not None else None
+            if docs is None or docs.size < PLACE_MIN_DOCUMENTS or set(word) <= _NOT_PLACE_CHARS:
+                continue
+            region, n = Counter(self.docs[i].region for i in docs.tolist()).most_common(1)[0]
+            if region and region != "国家" and n >= PLACE_SHARE * docs.size:
+                out[word] = region
+        return out
+
+    def _with_definitions(self, passages: list[_Passage], passage_tokens: list[list[str]]) -> list[list[str]]:
+        by_doc: dict[int, list[tuple[str, list[str]]]] = {}
+        for p in passages:
+            for short, long in defined_short_forms(p.text):
+                words = [w for w in tokenize(long) if len(w) >= 2]
+                if words:
+                    by_doc.setdefault(p.doc, []).append((short, words))
+                    self.defined_short.setdefault(short, []).append(long)
+        if not by_doc:
+            return passage_tokens
+        out = []
+        for p, toks in zip(passages, passage_tokens, strict=True):
+            extra = []
+            for short, words in by_doc.get(p.doc, ()):
+                if short in p.text:
+                    extra.extend(w for w in words if w not in toks)
+            out.append(toks + list(dict.fromkeys(extra)) if extra else toks)
+        return out
 
     # -- building -------------------------------------------------------------------
 
@@ -548,6 +609,14 @@ class SearchIndex:
                     t = self.vocab[alt]
                     if t not in terms:
                         terms[t] = ABBREVIATION_WEIGHT
+        if self._query_shorts:
+            # a short form the library defines ("两后生", "市人社局"): the words of what it stands for
+            for short in self._query_shorts.findall(normalize_text(query)):
+                for long in self.defined_short.get(short, ()):
+                    for sub in _tokens(long):
+                        t = self.vocab.get(sub)
+                        if t is not None and t not in terms and len(sub) >= 2:
+                            terms[t] = ABBREVIATION_WEIGHT
         if self.thesaurus:
             for tok in tokens:
                 own = self.vocab.get(tok)
@@ -564,6 +633,16 @@ class SearchIndex:
                         if added == THESAURUS_PER_WORD:
                             break
         return terms
+
+    def _part_terms(self, query: str, terms: dict[int, float]) -> dict[int, float]:
+        """同义词词林 synonyms of every question word, for choosing the part inside the documents found."""
+        out: dict[int, float] = {}
+        for tok in _tokens(query):
+            for alt in thesaurus.synonyms(tok)[:PART_THESAURUS_PER_WORD]:
+                t = self.vocab.get(alt)
+                if len(alt) >= 2 and t is not None and t not in terms:
+                    out[t] = 1.0
+        return out
 
     def _char_scores(self, query: str, size: int) -> np.ndarray:
         scores = np.zeros(size, dtype=np.float32)
@@ -625,6 +704,8 @@ class SearchIndex:
             if word in q:
                 found.add(region)
                 q = q.replace(word, " ")
+        if not found and self._place_regions:
+            found = {r for tok in _tokens(query) if (r := self._place_regions.get(tok))}
         return found
 
     def search(self, query: str, limit: int = 10, region: str | None = None, year: int | None = None,
@@ -658,19 +739,27 @@ class SearchIndex:
             part_scores = np.where(passage_scores > 0, part_scores + self.char_weight * chars, 0.0)
             if self.doc_char_weight:
                 doc_scores[self._has_passages] += self.doc_char_weight * np.maximum.reduceat(chars, self._run_starts)
+        if self.part_thesaurus:
+            near = self._part_terms(query, terms)
+            if near:
+                part_scores = np.where(passage_scores > 0,
+                                       part_scores + PART_THESAURUS_WEIGHT * _score(self._passage_post, near, n_pass),
+                                       part_scores)
         if self.unnumbered_factor != 1.0:
             part_scores = part_scores * self._opening_factor
         # the best passage of a document, found for the few documents shown (the last of equals)
         best_passage = _BestPassage(part_scores, self._first_passage, self._run_ends)
 
+        # a region or year the question names favours that region's (year's) documents, and their parts
+        boost = np.ones(n_docs, dtype=np.float32)
         regions = self._named_regions(query)
         if regions and self.region_boost != 1.0:
-            doc_scores = np.where(np.isin(self._doc_region, list(regions)),
-                                  doc_scores * self.region_boost, doc_scores).astype(np.float32)
+            boost[np.isin(self._doc_region, list(regions))] *= self.region_boost
         years = named_years(query)
         if years and self.year_boost != 1.0:
-            doc_scores = np.where(np.isin(self._doc_year, list(years)) | self._title_years(years),
-                                  doc_scores * self.year_boost, doc_scores).astype(np.float32)
+            boost[np.isin(self._doc_year, list(years)) | self._title_years(years)] *= self.year_boost
+        if regions or years:
+            doc_scores = doc_scores * boost
 
         doc_nos = docno.lookup_keys(query)
         exact: set[int] = set()
@@ -701,10 +790,21 @@ class SearchIndex:
             # whole text say about the question (a part rarely repeats the subject its title names)
             ranked = part_scores + self.passage_doc_weight * np.where(
                 part_scores > 0, doc_scores[self._passage_doc], 0.0)
+            if regions or years:
+                ranked = ranked * boost[self._passage_doc]
             if mask is not None:
                 ranked = np.where(mask[self._passage_doc], ranked, 0.0)
             passage_scores = ranked
-            top = _top(passage_scores, limit)
+            # the same text twice (a notice printed in two compilations, a province's copy of the national
+            # part, an attachment listed twice) takes one place: the other places go to other parts
+            top, seen = [], set()
+            for p in _top(passage_scores, limit * 4):
+                key = self._passage_key[p]
+                if key not in seen:
+                    seen.add(key)
+                    top.append(p)
+                    if len(top) == limit:
+                        break
             return [self._hit(int(self.passages[p].doc), int(p), float(passage_scores[p]), highlight, day)
                     for p in top]
         top = _top(doc_scores, limit)
@@ -772,6 +872,41 @@ class SearchIndex:
                 "cite": cite_line(file, start, end)}
 
 
+# "（以下简称“技校”）", "(简称执法辅助人员)": the text before it, back to a punctuation mark, is the long form
+_SHORT_FORM = re.compile(r"[（(]\s*(?:以下|下文)?(?:简称|称)\s*[“\"「]?([^”\"」）)，,、；。\s]{2,12}?)[”\"」]?\s*[）)]")
+_LONG_FORM_START = re.compile(r".*[，。；：、,;:\s《》“”（）()「」]")
+LONG_FORM_CHARS = 20  # at most this much of the text before the definition
+_LEAD = re.compile(r"^(?:本(?:办法|规定|细则|条例|通知|意见)?所称|为了|为|对|根据|依据|按照|将|加强|规范|推进)+")
+
+
+def defined_short_forms(text: str) -> list[tuple[str, str]]:
+    """(short form, long form) pairs a text defines: "人力资源服务机构（以下简称“机构”）" → (机构, 人力资源服务机构)."""
+    out = []
+    for m in _SHORT_FORM.finditer(text):
+        before = text[max(0, m.start() - 60):m.start()].rstrip("》”\"」")
+        long = _LEAD.sub("", _LONG_FORM_START.sub("", before)[-LONG_FORM_CHARS:])
+        short = m.group(1).strip("《》")
+        if len(long) > len(short) and short != long:
+            out.append((short, long))
+    return out
+
+
+PLACE_MIN_DOCUMENTS = 3
+PLACE_SHARE = 0.8
+_NOT_PLACE_CHARS = frozenset("东南西北中上下新老区县市省州都各厅自治乡镇村街道")
+
+
+@functools.cache
+def place_names_of_dictionary() -> frozenset[str]:
+    """The words jieba's bundled dictionary tags as place names (ns), two characters or more."""
+    import jieba_fast_dat
+
+    path = Path(jieba_fast_dat.__file__).parent / "dict.txt"
+    with path.open(encoding="utf-8") as f:
+        return frozenset(parts[0] for parts in map(str.split, f) if len(parts) == 3 and parts[2] == "ns"
+                         and len(parts[0]) >= 2)
+
+
 _YEAR_RE = re.compile(r"(?<![\d〔\[(（])(20[0-3]\d)(?:\s*年)?(?![\d〕\]）)])")
 
 
@@ -810,6 +945,7 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(tokenize(text))
 
 
+_CJK_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 

@@ -81,8 +81,11 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("険", "险").lower()
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: str, kept: dict[str, str] | None = None) -> list[str]:
     """Index terms of ``text`` in order: words and their sub-words, no punctuation, no stopwords.
+
+    ``kept`` remembers each word's index form across calls (the ingest's batches: a corpus repeats its
+    words, and the per-word filtering cost more than the compiled cut); the result is the same.
 
     >>> tokenize("公司裁员能拿稳岗返还吗？")
     ['公司', '裁员', '拿', '稳岗', '返还', '稳岗返还']
@@ -90,17 +93,29 @@ def tokenize(text: str) -> list[str]:
     ['灵活', '就业', '灵活就业', '人员', '缴费', '基数', '缴费基数']
     """
     text = _SPACE.sub(" ", normalize_text(text))
+    words = _get_segmenter().lcut_for_search(text, HMM=True)
+    if kept is None:
+        kept = {}
     out: list[str] = []
-    for word in _get_segmenter().cut_for_search(text, HMM=True):
-        if word in STOPWORDS:
-            continue
-        if not _ALL_KEPT.fullmatch(word):
-            # mixed tokens (“2020年”) keep only their word characters; punctuation keeps none
-            word = "".join(_KEEP.findall(word))
-            if not word or word in STOPWORDS:
-                continue
-        out.append(word)
+    for word in words:
+        term = kept.get(word)
+        if term is None:
+            term = kept[word] = _index_form(word)
+        if term:
+            out.append(term)
     return out
+
+
+def _index_form(word: str) -> str:
+    """The word as indexed, or "" when it is not indexed (a stopword, punctuation)."""
+    if word in STOPWORDS:
+        return ""
+    if not _ALL_KEPT.fullmatch(word):
+        # mixed tokens (“2020年”) keep only their word characters; punctuation keeps none
+        word = "".join(_KEEP.findall(word))
+        if word in STOPWORDS:
+            return ""
+    return word
 
 
 def tokenize_many(texts: list[str], pool: Executor | None = None) -> list[list[str]]:
@@ -108,7 +123,8 @@ def tokenize_many(texts: list[str], pool: Executor | None = None) -> list[list[s
     process ``pool``, in chunks across its workers (the same function: the same tokens)."""
     if pool is None or len(texts) < 2 * _CHUNK:
         _get_segmenter()
-        return [tokenize(t) for t in texts]
+        kept: dict[str, str] = {}
+        return [tokenize(t, kept) for t in texts]
     chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
     return [tokens for part in pool.map(_tokenize_chunk, chunks) for tokens in part]
 
@@ -118,7 +134,8 @@ _CHUNK = 1000  # texts per job of a pool
 
 def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
     _get_segmenter()
-    return [tokenize(t) for t in texts]
+    kept: dict[str, str] = {}
+    return [tokenize(t, kept) for t in texts]
 
 
 def tokenize_later(texts: list[str], pool: Executor) -> Callable[[], list[list[str]]]:

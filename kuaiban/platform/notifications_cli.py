@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from kuaiban.db import connect
-from kuaiban.platform import notifications
 from kuaiban.platform.cli_options import DbOption, user_errors
 
 notifications_app = typer.Typer(help="消息中心", no_args_is_help=True, add_completion=False)
@@ -26,6 +25,9 @@ def deliver_cmd(
     db: DbOption = None,
 ) -> None:
     """发送待发消息（短信等外部渠道；默认发送器把发送记录写入数据库），失败的按退避时间重试。"""
+    # here, not at the top: every `kuaiban` command (the ingest too) loads this module at start
+    from kuaiban.platform import notifications
+
     with user_errors():
         engine = connect(db)
     sender = notifications.RecordingSender(engine)

@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from kuaiban.db import DatabaseError, connect, session_scope
-from kuaiban.platform import auth, regions
 from kuaiban.platform.errors import ServiceError
 from kuaiban.platform.models import APPLICANT, ROLES
 
@@ -37,6 +36,9 @@ def create(
     if role not in STAFF_ROLES:
         print(f"错误：--role 应为 {' / '.join(STAFF_ROLES)}（办事人请通过接口注册）", file=sys.stderr)
         raise typer.Exit(code=2)
+    # here, not at the top: every `kuaiban` command (the ingest too) loads this module at start
+    from kuaiban.platform import auth, regions
+
     password = sys.stdin.readline().rstrip("\n")
     try:
         with session_scope(connect(db)) as session:

@@ -23,7 +23,6 @@ import typer
 from kuaiban.db import connect
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
 from kuaiban.platform.errors import ServiceError
-from kuaiban.programs import definitions, payroll
 from kuaiban.programs.loans.cli import loans_app
 
 programs_app = typer.Typer(help="补贴项目：项目清单与按月发放批次", no_args_is_help=True)
@@ -33,6 +32,9 @@ programs_app.add_typer(loans_app, name="loans")  # kuaiban programs loans remind
 @programs_app.command("list")
 def list_command(as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
     """列出全部补贴项目（地区、依据条款、审核环节及时限、计算规则）。"""
+    # here, not at the top: every `kuaiban` command (the ingest too) loads this module at start
+    from kuaiban.programs import definitions
+
     items = [definitions.describe(p) for p in definitions.programs().values()]
     if as_json:
         typer.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
@@ -57,6 +59,9 @@ def payroll_command(
     db: DbOption = None,
 ) -> None:
     """生成（或再次运行时原样返回）该项目该地区该月的发放批次，并导出发放文件（CSV、XLSX）。"""
+    # here, not at the top: every `kuaiban` command (the ingest too) loads this module at start
+    from kuaiban.programs import payroll
+
     with user_errors():
         engine = connect(db)
     try:  # inline, the same core as the queue job staff start from the pages

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
-from kuaiban.rules.calculators.base import REGION_BY_NAME, Columns, row_ids, simulate
+from kuaiban.rules.calculators.base import MAX_WHOLE, REGION_BY_NAME, Columns, row_ids, simulate
 from kuaiban.rules.enums import Region
 
 CHUNK_ROWS = 1_000_000
@@ -110,6 +110,11 @@ class Prepared:
     errors: RowErrors
     choices: dict[str, np.ndarray] = field(default_factory=dict)
     complete: set[str] = field(default_factory=set)  # columns without a missing value
+    # (lowest, highest) of an integer-coded column, where validation learnt them without a pass of its own
+    # (from a dictionary, or the minimum and maximum it checked): the gap keys need no pass to find them
+    bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # every value a month column may hold (its dictionaries' words: the periods to simulate, without a pass)
+    distinct: dict[str, list[int]] = field(default_factory=dict)
 
 
 # Caps on what a population file may hold. Columns: the calculator's fields plus a few of the user's own
@@ -184,8 +189,34 @@ def write_table(table: pa.Table, path: Path) -> None:
         raise CalculatorError(msg.error("out", "文件应为 .parquet 或 .csv", path.name))
 
 
+def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type) -> tuple[np.ndarray, list[int]] | None:
+    """(codes, the sorted codes of the dictionaries' words) of a dictionary-encoded column without missing cells whose every word
+    `code_of` knows (codes ≥ 0), chunk by chunk through each chunk's own dictionary: the row groups of a
+    Parquet file are not unified into one dictionary nor copied into one array first. None otherwise (the
+    caller's general path judges each cell)."""
+    if not pa.types.is_dictionary(column.type) or column.null_count:
+        return None
+    out = np.empty(len(column), dtype=dtype)
+    words: set[int] = set()
+    start = 0
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        lookup = code_of(chunk.dictionary.to_pylist())
+        if min(lookup, default=0) < 0:
+            return None
+        words.update(lookup)
+        indices = chunk.indices.to_numpy(zero_copy_only=False)
+        # `take` with the int32 indices (indexing converts them first: twice as slow); "clip" writes straight
+        # into `out` (the default mode buffers); every index is within the dictionary
+        np.take(np.array(lookup, dtype=dtype), indices, out=out[start:start + len(chunk)], mode="clip")
+        start += len(chunk)
+    return out, sorted(words)
+
+
 def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Map a string column through `table` via its dictionary: (codes, known mask)."""
+    known = _known_codes(column, lambda words: [table.get(str(word).strip(), -1) for word in words], np.int16)
+    if known is not None:  # the usual case: every cell present and known, nothing to flag
+        return known[0], None
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     words = encoded.dictionary.to_pylist()
@@ -193,11 +224,17 @@ def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, 
     indices = encoded.indices
     if not indices.null_count and (lookup[:-1] >= 0).all():
         # every word is known (the usual case): one gather straight to small codes, nothing to flag
-        return lookup.astype(np.int16)[indices.to_numpy(zero_copy_only=False)], None
+        # (`take` with the int32 dictionary indices: twice as fast as indexing, which converts them first)
+        return lookup.astype(np.int16).take(indices.to_numpy(zero_copy_only=False)), None
     if indices.null_count:
         indices = indices.fill_null(len(words))
     codes = lookup[indices.to_numpy(zero_copy_only=False)]
     return codes, codes >= 0
+
+
+def _yyyymm(words: list) -> list[int]:
+    """2020-03 → 202003; -1 for anything that is not a month."""
+    return [int(w[:4]) * 100 + int(w[5:]) if isinstance(w, str) and _MONTH.match(w) else -1 for w in words]
 
 
 def _as_text(column):
@@ -227,8 +264,75 @@ def _booleans_from_text(column, errors: RowErrors, present: np.ndarray, name: st
     return truthy
 
 
-def _dense(column, fill) -> np.ndarray:
-    """A numpy array of the column, nulls replaced by `fill` (no copy when there are none)."""
+def _bits(buffer: pa.Buffer, offset: int, length: int) -> np.ndarray:
+    """`length` bits of an Arrow bitmap from bit `offset`, as numpy bools."""
+    packed = np.frombuffer(buffer, dtype=np.uint8)
+    return np.unpackbits(packed, count=offset + length, bitorder="little")[offset:].view(bool)
+
+
+def _booleans(column) -> np.ndarray:
+    """An Arrow boolean column as numpy bools, nulls False: its bitmaps unpacked by numpy (about fifteen
+    times faster than pyarrow's own conversion of a million booleans)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = []
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        validity, data = chunk.buffers()[:2]
+        values = _bits(data, chunk.offset, len(chunk))
+        if chunk.null_count:
+            values &= _bits(validity, chunk.offset, len(chunk))
+        parts.append(values)
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _present(column) -> np.ndarray:
+    """Where the column has a value: its validity bitmaps unpacked (no Arrow boolean array converted)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    out = np.ones(len(column), dtype=bool)
+    start = 0
+    for chunk in chunks:
+        if chunk.null_count:
+            if pa.types.is_null(chunk.type) or chunk.buffers()[0] is None:  # every cell null
+                out[start:start + len(chunk)] = False
+            else:
+                out[start:start + len(chunk)] = _bits(chunk.buffers()[0], chunk.offset, len(chunk))
+        start += len(chunk)
+    return out
+
+
+def _dense(column, fill, dtype: type | None = None) -> np.ndarray:
+    """A numpy array of the column, nulls replaced by `fill` (no copy when there are none); `dtype`: an integer
+    type to copy an integer column into (its values known to fit).
+
+    A column of several chunks (a Parquet file's row groups) of numbers or dates is copied once, chunk by
+    chunk, into one array, and its nulls filled there: no filled Arrow copy, no concatenation after it."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    kind = column.type
+    fixed = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_date32(kind)
+    if fixed and (len(chunks) > 1 or column.null_count or dtype is not None):
+        days = pa.types.is_date32(kind)  # days since 1970 as int32: datetime64[D] is int64
+        source = np.dtype(np.int32 if days else kind.to_pandas_dtype())
+        out = np.empty(len(column), dtype=np.int64 if days else dtype or source)
+        start = 0
+        for chunk in chunks:
+            if not len(chunk):
+                continue
+            part = out[start:start + len(chunk)]
+            validity, data = chunk.buffers()[:2]
+            if data is None or (validity is None and chunk.null_count):  # every cell null
+                part[:] = fill
+                start += len(chunk)
+                continue
+            np.copyto(part, np.frombuffer(data, dtype=source, count=len(chunk), offset=chunk.offset * source.itemsize),
+                      casting="unsafe")  # int64 into int32 only when every value fits (the caller checked)
+            if chunk.null_count:  # what a null's slot holds is undefined: overwritten with `fill`
+                # (at their positions: a masked copy branches on every row, about three times slower)
+                part[np.flatnonzero(~_bits(validity, chunk.offset, len(chunk)))] = fill
+            start += len(chunk)
+        return out.view("datetime64[D]") if days else out
     if column.null_count:
         column = column.fill_null(fill)
     if isinstance(column, pa.ChunkedArray):
@@ -239,16 +343,42 @@ def _dense(column, fill) -> np.ndarray:
     return column.to_numpy(zero_copy_only=False)
 
 
-def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> Any:
+def _whole_numbers(name: str, column, errors: RowErrors, bounds: dict[str, tuple[int, int]]) -> np.ndarray:
+    """An integer or year column from an Arrow integer column: the sign and single mode's upper limit checked
+    (OpenFisca keeps whole numbers as int32), and the values copied once into int32 when they fit, as the
+    simulation holds them (no int64 copy to gather per period and convert in each simulation)."""
+    extremes = pc.min_max(column.cast(pa.int64()))  # one pass in Arrow, nulls left out
+    low, high = extremes["min"].as_py(), extremes["max"].as_py()
+    if low is None:  # every cell null
+        low, high = 0, 0
+    elif column.null_count:  # nulls become 0
+        low, high = min(low, 0), max(high, 0)
+    fits = low >= -(2**31) and high <= MAX_WHOLE
+    values = _dense(column, 0, np.int32 if fits else np.int64)
+    if low < 0:
+        errors.flag(values < 0, msg.negative(name))
+    if not fits:
+        errors.flag(values > MAX_WHOLE, msg.too_large(name, MAX_WHOLE))
+    elif low >= 0 and not column.null_count:
+        bounds[name] = (low, high)
+    return values
+
+
+def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
+             bounds: dict[str, tuple[int, int]] | None = None, distinct: dict[str, list[int]] | None = None) -> Any:
     """One column checked and converted for the simulation; each bad cell flags its own row with the
     same message single mode gives (without the value). Nulls are judged by the caller (`present`);
-    their converted value is a placeholder."""
+    their converted value is a placeholder. Where the column's range comes for free it goes in `bounds`, and
+    a month column's values (a superset: its dictionaries' words) in `distinct`."""
     name = spec.name
     kind = spec.type
+    bounds = {} if bounds is None else bounds
+    distinct = {} if distinct is None else distinct
     if kind == "region":
         table = {key: member.index for key, member in REGION_BY_NAME.items() if member is not Region.unknown}
         codes, known = _codes(_as_text(column), table)
         if known is None:
+            bounds[name] = (0, max(table.values(), default=0))
             return codes
         errors.flag(present & ~known, msg.unknown_region(name, spec.choices))
         return np.where(known, codes, 0).astype(np.int16)
@@ -256,6 +386,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         table = {choice: i for i, choice in enumerate(spec.choices)}
         codes, known = _codes(_as_text(column), table)
         if known is None:
+            bounds[name] = (0, max(len(spec.choices) - 1, 0))
             return codes  # codes into spec.choices (Prepared.choices)
         errors.flag(present & ~known, msg.not_a_choice(name, spec.choices))
         return np.where(known, codes, 0).astype(np.int16)
@@ -263,12 +394,14 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         if not pa.types.is_boolean(column.type):
             # a CSV column with one stray cell is read as text: judge each cell, not the column
             column = _booleans_from_text(column, errors, present, name)
-        return _dense(column, False).astype(bool, copy=False)
+        return _booleans(column)
     if kind in ("number", "share", "integer", "year"):
-        if pa.types.is_signed_integer(column.type) or column.type in (pa.uint8(), pa.uint16(), pa.uint32()):
+        whole = pa.types.is_signed_integer(column.type) or column.type in (pa.uint8(), pa.uint16(), pa.uint32())
+        if whole and kind in ("integer", "year"):
+            return _whole_numbers(name, column, errors, bounds)
+        if whole:
             # whole and finite by construction: only the sign (and a share's range) to check
-            wanted = pa.int64() if kind in ("integer", "year") else pa.float64()
-            values = _dense(column.cast(wanted), 0)
+            values = _dense(column.cast(pa.float64()), 0)
             if not len(values) or (values.min() >= 0 and (kind != "share" or values.max() <= 1)):
                 return values  # the usual case: two reductions, no mask
             errors.flag(values < 0, msg.negative(name))  # nulls were filled with 0
@@ -288,6 +421,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
             errors.flag(values > 1, msg.not_share(name))
         if kind in ("integer", "year"):
             errors.flag(np.floor(values) != values, msg.not_whole(name))
+            errors.flag(values > MAX_WHOLE, msg.too_large(name, MAX_WHOLE))  # as single mode: beyond int32
             # beyond int64 (a uint64 column, 1e30): kept large, not wrapped round to a negative
             return np.clip(np.nan_to_num(values), -2.0**62, 2.0**62).astype(np.int64)
         return values
@@ -304,15 +438,22 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray) -> An
         return _dense(days, 0).astype("datetime64[D]", copy=False)
     if kind == "month":
         # validate and convert each distinct value once: yyyymm integers
+        known = _known_codes(column, _yyyymm, np.int32)
+        if known is not None:  # every month present and valid (the usual case)
+            codes, months = known
+            bounds[name] = (months[0], months[-1]) if months else (0, 0)
+            distinct[name] = months
+            return codes
         text = _as_text(column)
         text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
         encoded = text if pa.types.is_dictionary(text.type) else pc.dictionary_encode(text)
         words = encoded.dictionary.to_pylist()
-        table = [int(w[:4]) * 100 + int(w[5:]) if _MONTH.match(w) else -1 for w in words]
+        table = _yyyymm(words)
         lookup = np.array([*table, -1], dtype=np.int32)
         indices = encoded.indices
         if not indices.null_count and min(table, default=0) >= 0:
-            return lookup[indices.to_numpy(zero_copy_only=False)]  # every month valid: one gather
+            bounds[name] = (min(table, default=0), max(table, default=0))
+            return lookup.take(indices.to_numpy(zero_copy_only=False))  # every month valid: one gather
         codes = lookup[indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
         errors.flag(present & (codes < 0), msg.not_month(name))
         return np.maximum(codes, 0)
@@ -327,6 +468,8 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
     present: dict[str, np.ndarray] = {}
     choices: dict[str, np.ndarray] = {}
     complete: set[str] = set()
+    bounds: dict[str, tuple[int, int]] = {}
+    distinct: dict[str, list[int]] = {}
     everywhere = np.ones(n, dtype=bool)
     everywhere.flags.writeable = False
     for spec in calc.fields:
@@ -336,21 +479,24 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
             continue
         column = table.column(spec.name)
         # a column without nulls shares one read-only all-true mask (nothing writes to a presence mask)
-        present[spec.name] = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else everywhere
+        present[spec.name] = _present(column) if column.null_count else everywhere
         if not column.null_count:
             complete.add(spec.name)
         if spec.required and column.null_count:
             errors.flag(~present[spec.name], msg.missing(spec.name))
-        columns[spec.name] = _convert(spec, column, n, errors, present[spec.name])
+        columns[spec.name] = _convert(spec, column, n, errors, present[spec.name], bounds, distinct)
         if spec.type == "choice":
             choices[spec.name] = np.array(spec.choices)
-    return Prepared(columns, present, errors, choices, complete)
+    return Prepared(columns, present, errors, choices, complete, bounds, distinct)
+
+
+_REGION_BY_INDEX = {member.index: member for member in Region}
 
 
 def _python_value(spec, array: Any, i: int) -> Any:
     value = array[i]
     if spec.type == "region":
-        return next(member for member in Region if member.index == int(value))
+        return _REGION_BY_INDEX[int(value)]
     if spec.type == "date":
         return date.fromisoformat(str(value))
     if spec.type in ("integer", "year"):
@@ -366,15 +512,24 @@ def _python_value(spec, array: Any, i: int) -> Any:
     return str(value)
 
 
-def _small_codes(array: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dense codes 0..k-1 and k for an array, without sorting when its values span a small range."""
+def _small_codes(array: np.ndarray, bounds: tuple[int, int] | None = None) -> tuple[np.ndarray, int]:
+    """Dense codes 0..k-1 and k for an array, without sorting when its values span a small range; `bounds`
+    (lowest, highest), when validation knows them, save the two passes finding them. The codes are a new
+    array, two bytes a row when the range allows."""
     if array.dtype.kind in "iub" or array.dtype.kind == "M":
         ints = array.view(np.int64) if array.dtype.kind == "M" else array
-        low, high = int(ints.min()), int(ints.max())
-        if high - low < 4_000_000:  # one pass, four bytes a row
-            return np.subtract(ints, low, dtype=np.int32, casting="unsafe"), high - low + 1
+        low, high = bounds if bounds is not None else (int(ints.min()), int(ints.max()))
+        if high - low < 4_000_000:  # one pass, four bytes a row (two when the range is under 32 768)
+            # computed in the narrow type: both sides wrap alike, and the difference fits
+            return np.subtract(ints, ints.dtype.type(low), dtype=_key_dtype(high - low + 1), casting="unsafe"), \
+                high - low + 1
     unique, inverse = np.unique(array, return_inverse=True)
     return inverse.reshape(-1), len(unique)
+
+
+def _key_dtype(span: int) -> type:
+    """The narrowest integer type holding combination numbers below `span` (fewer bytes a row to scan)."""
+    return np.int16 if span < 2**15 else np.int32 if span < 2**31 else np.int64
 
 
 def find_gaps(calc: Calculator, prep: Prepared) -> None:
@@ -387,28 +542,27 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
         count = len(rows)
     if count == 0:
         return
-    key: np.ndarray | None = None
-    span = 1
+    parts: list[tuple[np.ndarray, int]] = []  # per field: codes and their count
     for entry in calc.gap_fields:
         name = entry.lstrip("?")
         if name not in prep.columns:
             continue
-        present = prep.present[name][rows]
-        everywhere = bool(present.all())
+        complete = name in prep.complete
+        present = None if complete else prep.present[name][rows]
+        everywhere = complete or bool(present.all())
         if entry.startswith("?"):
-            if everywhere:
-                continue  # the same on every row: no part of the key
-            codes, size = present.astype(np.int64), 2
-        else:
-            codes, size = _small_codes(prep.columns[name][rows])
-            if not everywhere:
-                codes, size = codes * 2 + present, size * 2
-        if key is not None and key.dtype == np.int32 and span * size >= 2**31:
-            key = key.astype(np.int64)
-        key = codes if key is None else key * size + codes
-        span *= size
-    if key is None:
-        key = np.zeros(count, dtype=np.int64)
+            if not everywhere:  # the same on every row otherwise: no part of the key
+                parts.append((present.view(np.int8), 2))
+            continue
+        codes, size = _small_codes(prep.columns[name][rows], prep.bounds.get(name) if complete else None)
+        if not everywhere:  # absent cells (a placeholder value) apart from present ones
+            codes, size = codes.astype(_key_dtype(size * 2), copy=False) * 2 + present, size * 2
+        parts.append((codes, size))
+    span = int(np.prod([size for _, size in parts], dtype=object)) if parts else 1
+    key = np.zeros(count, dtype=_key_dtype(span))
+    for codes, size in parts:  # key × size + codes, in place in the narrowest type that holds it
+        key *= size
+        key += codes
     if span <= 8_000_000:
         # by counting, not sorting: a row for each combination present (whichever was written last)
         some_row = np.full(span, -1, dtype=np.int64)
@@ -519,14 +673,19 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
     """
     report = on_rows or (lambda rows: None)
     n = len(prep.errors.codes)
-    values = np.full(n, np.nan)
     everyone = prep.errors.clean
+    # every row valid: each is written by its period's simulation, so no NaN fill first
+    values = np.empty(n) if everyone else np.full(n, np.nan)
     ok = None if everyone else prep.errors.ok()
     if not everyone and not ok.any():
         report(n)
         return values
     keys, period_name = _periods(calc, prep)
-    low, high = (int(keys.min()), int(keys.max())) if everyone else (0, -1)
+    known = prep.distinct.get(calc.period_field) if everyone else None  # a month column's dictionary words
+    if known is not None:
+        low, high = (known[0], known[-1]) if known else (0, -1)
+    else:
+        low, high = (int(keys.min()), int(keys.max())) if everyone else (0, -1)
     if everyone and low == high:
         period = period_name(low)
         for start in range(0, n, CHUNK_ROWS):
@@ -537,7 +696,11 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
         return values
     done = 0
     # a few periods spanning a small range (2020 and 2021): each tried directly, one pass for its rows
-    periods = range(low, high + 1) if everyone and high - low < 16 else _distinct(keys if everyone else keys[ok])
+    # (a month column: its dictionaries' words, no pass at all; a word no row uses finds no rows)
+    if known is not None:
+        periods = known
+    else:
+        periods = range(low, high + 1) if everyone and high - low < 16 else _distinct(keys if everyone else keys[ok])
     for key in periods:
         mine = ok if len(periods) == 1 else (keys == key if everyone else (keys == key) & ok)
         rows = np.flatnonzero(mine)

@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kuaiban.corpus import standing
+from kuaiban.cross_refs import ACTING_SHOWN, acting, implementers
 from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index, status_filter
 from kuaiban.services import guide
-from kuaiban.web.cross_refs import implementers
 from kuaiban.web.templating import STATIC, render, templates
 
 __all__ = ["STATIC", "router", "templates"]
@@ -122,8 +122,7 @@ def library(
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
         "as_of": day.isoformat(), "hits": hits,
         "guides": guide.search(q) if q.strip() else [],
-        "acting": {h.document_id: [e for e in implementers(h.doc_no, h.title) if e["kind"] == "计算器"]
-                   for h in hits}, "documents": documents, "total": total, "errors": errors,
+        "acting": {h.document_id: acting(h.doc_no, h.title, h.unit, h.article)[:ACTING_SHOWN] for h in hits}, "documents": documents, "total": total, "errors": errors,
         "page": number, "first": start + 1,
         "prev_url": f"/library?{urlencode({**params, 'page': number - 1})}" if number > 1 else None,
         "next_url": f"/library?{urlencode({**params, 'page': number + 1})}" if more and number < MAX_PAGES

@@ -81,3 +81,13 @@ def test_documents_carry_status_and_basis_on_the_day_asked(client):
 def test_an_unknown_status_is_refused_naming_the_field(client):
     r = client.get("/api/search", params={"q": "养老", "status": "作废"})
     assert r.status_code == 422 and r.json()["field"] == "status"
+
+
+def test_a_search_hit_names_what_acts_on_it_first_what_cites_the_part_that_answers(client):
+    # 湘政办发〔2020〕20号 二（三）: the 一次性吸纳就业补贴 both the calculator and the employers' program pay
+    hits = client.get("/api/search", params={"q": "湖南 企业吸纳登记失业半年以上人员 一次性吸纳就业补贴"}).json()
+    hit = next(h for h in hits if h["doc_no"] == "湘政办发〔2020〕20号")
+    kinds = {a["kind"]: a["url"] for a in hit["acting"]}
+    assert kinds["补贴申领"] == "/programs/hn_hiring_subsidy/claim"
+    assert hit["acting"][0]["url"] == "/calc/hiring_subsidy"  # cites 二（三）, the part that answers
+    assert len(hit["acting"]) <= 4

@@ -73,3 +73,18 @@ def test_resolve_suffix_against_known_numbers():
 def test_every_style_round_trips(prefix, year, number, style):
     typed = f"{prefix}{style.format(y=year)}{number}号"
     assert docno.normalize(typed) == f"{prefix}〔{year}〕{number}号"
+
+
+_PIECES = st.sampled_from(["人社部发", "国务院令", "令", "第", "号", "〔", "〕", "[", "（", "）", "2020", "20 20", "26",
+                           "六十五", "根据", "印发", "中华人民共和国人力资源和社会保障部令", " ", "\n", "，",
+                           "重庆市人力资源和社会保障局关于做好就业工作的通知"])
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_numbers_are_looked_for_only_near_a_bracket_or_a_令_and_none_is_missed(text):
+    # find_all tries a match only where a 机关代字 ending at a 令 or before a bracket could start: the same
+    # matches as trying every character of the text
+    for pattern, anchor, reach in [(docno._ORDER, docno._ORDER_ANCHOR, 24),
+                                   (docno._BRACKETED, docno._BRACKETED_ANCHOR, 15)]:
+        near = [m.span() for m in docno._matches_near(pattern, text, anchor, reach)]
+        assert near == [m.span() for m in pattern.finditer(text)]

@@ -23,3 +23,12 @@ def test_forms_it_does_not_know_are_left_to_cn2an():
     assert _plain_cn("一百一") is None  # 110 in speech
     assert _plain_cn("三万") is None
     assert cn_int("三万") == 30_000
+
+
+def test_a_malformed_numeral_is_a_value_error_so_a_typed_docno_is_just_not_found():
+    # cn2an raises KeyError on "十十零"; a query such as 国务院令第十十零号 must not fail the search
+    from kuaiban.corpus import docno
+
+    with pytest.raises(ValueError):
+        cn_int("十十零")
+    assert docno.find_all("国务院令第十十零号") == []

@@ -363,3 +363,72 @@ def test_a_passage_hit_is_ranked_with_its_document(index):
     hits = index.search("老板一个月最少得给我开多少钱", limit=3, per_document=False)
     assert hits[0].doc_no == "渝人社发〔2021〕52号"
     assert any(h.source["start_line"] == 16963 and "<mark>最低" in h.snippet for h in hits[:2])
+
+
+# -- session 7: short forms a document defines, region and year in passage hits, copies ------------------
+
+def _small_index(documents: list[tuple[str, str, list[tuple[int | None, str]]]], **options) -> SearchIndex:
+    """An index over (文号, region, [(article, text)]) without a database: what the ranking sees."""
+    from kuaiban.library.search import _Doc, _Passage
+
+    docs, passages = [], []
+    for i, (doc_no, region, parts) in enumerate(documents):
+        docs.append(_Doc(id=i + 1, doc_no=doc_no, title=doc_no, issuers=[], region=region, date="2021-08-24",
+                         year=2021, status="现行有效", category=None, sources=[("chongqing-hrss-2021.txt", 1, 999)]))
+        passages += [_Passage(i, article, None, text, 10 * i + n, 10 * i + n) for n, (article, text) in enumerate(parts)]
+    return SearchIndex(docs, passages, [tokenize(p.text) for p in passages], **options)
+
+
+# 重庆市劳动保障监察执法辅助人员管理暂行办法 (渝人社办〔2021〕29号), chongqing-hrss-2021.txt lines 20516–20568
+AUXILIARIES = ("渝人社办〔2021〕29号", "重庆", [
+    (2, "第二条 劳动保障监察执法辅助人员(以下简称执法辅助人员)的招用、履职、保障与管理等,适用本办法。"),
+    (12, "第十二条 用工单位应当按照劳动保障监察证件编号规则对执法辅助人员进行工作编号,编号第二部分第一位数为X。"),
+    (16, "第十六条 执法辅助人员在从事辅助执法过程中存在故意或者重大过失,对自然人、法人或者其他组织造成损害的,"
+         "用工单位承担赔偿责任后可依法向其追偿。"),
+])
+
+
+def test_a_document_defines_its_short_forms():
+    from kuaiban.library.search import defined_short_forms
+
+    assert defined_short_forms(AUXILIARIES[2][0][1]) == [("执法辅助人员", "劳动保障监察执法辅助人员")]
+    assert defined_short_forms("依据《中华人民共和国职业病防治法》(以下简称《职业病防治法》)") == [
+        ("职业病防治法", "中华人民共和国职业病防治法")]
+
+
+def test_a_part_printing_a_short_form_answers_for_the_long_one():
+    """第十六条 says 执法辅助人员, never 劳动保障监察: the 第二条 definition lends it those words, so a question in the
+    long form reaches the part on who pays for harm done."""
+    question = "劳动保障监察 损害 赔偿"
+    assert _small_index([AUXILIARIES]).search(question, limit=1, per_document=False)[0].article == 16
+    without = _small_index([AUXILIARIES], definitions=False)
+    assert 16 not in [h.article for h in without.search("劳动保障监察", per_document=False)]
+    assert 16 in [h.article for h in _small_index([AUXILIARIES]).search("劳动保障监察", per_document=False)]
+
+
+def test_a_defined_short_form_in_the_question_reads_as_its_long_form():
+    index = _small_index([AUXILIARIES])
+    terms = {index._terms[t] for t in index.query_terms("执法辅助人员受伤谁管")}
+    assert {"劳动", "保障", "监察"} <= terms
+
+
+# 失业保险金期满 (人社厅发〔2020〕24号 一, and Shandong's 鲁人社字〔2020〕22号 prints the same rule)
+SAME_RULE = "对领取失业保险金期满仍未就业且距离法定退休年龄不足1年的失业人员，可继续发放失业保险金直至法定退休年龄。"
+
+
+def test_a_region_the_question_names_favours_its_parts_and_a_copy_takes_one_place():
+    parts = [(None, "一、" + SAME_RULE), (None, "二、失业保险金按月发放。")]
+    index = _small_index([("人社厅发〔2020〕24号", "国家", parts), ("鲁人社字〔2020〕22号", "山东", parts)])
+    for region, doc_no in (("山东", "鲁人社字〔2020〕22号"), ("全国", "人社厅发〔2020〕24号")):
+        hits = index.search(f"{region} 失业保险金期满 退休", limit=3, per_document=False)
+        assert hits[0].doc_no == doc_no
+        assert len(hits) == 2 and len({h.snippet for h in hits}) == 2  # the other copy of each text is left out
+
+
+def test_a_place_the_library_prints_for_one_province_names_that_province():
+    """长沙 is a place name in jieba's dictionary, printed here only by Hunan documents: 在长沙 reads as 湖南."""
+    hunan = [(None, "长沙市人力资源和社会保障局负责本市失业登记。"), (None, "长沙市、株洲市、湘潭市按月发放。")]
+    index = _small_index([(f"湘人社规〔2020〕{n}号", "湖南", hunan) for n in (1, 2, 3)]
+                         + [("人社部发〔2020〕1号", "国家", [(None, "失业登记在常住地办理。")])])
+    assert index._named_regions("在长沙失业了去哪登记") == {"湖南"}
+    assert index._named_regions("东北人失业了去哪登记") == set()  # a direction, not a place the library knows

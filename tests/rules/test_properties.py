@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kuaiban.rules.calculators import get
+from kuaiban.rules.formulas import bands
 
 months = st.integers(min_value=0, max_value=600)
 money = st.floats(min_value=0, max_value=50_000, allow_nan=False)
@@ -69,3 +70,14 @@ def test_beijing_benefit_grows_with_contribution_time_in_first_year(a, b, nth) -
     base = {"region": "北京", "month": "2020-09", "benefit_month": nth}
     assert calc.run({**base, "contribution_months": low})["value"] <= calc.run(
         {**base, "contribution_months": high})["value"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(bounds=st.lists(st.integers(-50, 500) | st.floats(-50, 500), min_size=1, max_size=6).map(sorted),
+       values=st.lists(st.integers(-2**31, 2**31 - 1) | st.integers(-100, 600), min_size=1, max_size=50))
+def test_bands_by_table_are_the_binary_search(bounds, values) -> None:
+    """formulas.bands (a table over the bounds' range) answers as searchsorted does, for every whole number."""
+    import numpy as np
+
+    array = np.array(values, dtype=np.int32)
+    assert bands(array, np.array(bounds)).tolist() == np.searchsorted(np.array(bounds), array, side="right").tolist()

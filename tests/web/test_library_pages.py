@@ -139,13 +139,22 @@ def test_document_page_gives_the_status_on_the_day_asked_with_its_clause(app_cli
 def test_document_page_lists_the_calculators_that_implement_it(app_client, live_db_url):
     doc = first_doc(live_db_url, Document.doc_no == "人社部发〔2021〕18号")  # 遗属待遇暂行办法
     page = app_client.get(f"/library/doc/{doc.id}").text
-    assert "实施本文件的计算器与服务" in page
+    assert "实施本文件的计算器、补贴与服务" in page
     assert 'href="/calc/survivor_benefit"' in page and "第四条" in page
 
 
 def test_a_hit_links_the_calculator_that_computes_its_answer(app_client):
     page = app_client.get("/library", params={"q": "企业职工遗属待遇暂行办法 抚恤金"}).text
-    assert "可用计算器" in page and 'href="/calc/survivor_benefit"' in page
+    assert "据此可办：计算器" in page and 'href="/calc/survivor_benefit"' in page
+
+
+def test_a_hit_and_its_document_link_the_benefit_program_that_pays_it(app_client, live_db_url):
+    # 湘政办发〔2020〕20号 (三) is the 一次性吸纳就业补贴 the employers' program hn_hiring_subsidy pays
+    page = app_client.get("/library", params={"q": "湖南 企业吸纳登记失业半年以上人员 一次性吸纳就业补贴"}).text
+    assert 'href="/programs/hn_hiring_subsidy/claim"' in page and "补贴申领" in page
+    doc = first_doc(live_db_url, Document.doc_no == "湘政办发〔2020〕20号")
+    listed = app_client.get(f"/library/doc/{doc.id}").text
+    assert "补贴申领：<a href=\"/programs/hn_hiring_subsidy/claim\">一次性吸纳就业补贴（湖南）</a>" in listed
 
 
 def test_results_page_through_and_filter_on_validity_that_day(app_client):

@@ -268,6 +268,9 @@ def _width(text: str) -> float:
     return sum(0.5 if ord(c) < 128 else 1.0 for c in text)
 
 
+_NUMBERED_HEAD = re.compile(rf"^(第[0-9{_CN_NUM}]+[条章节])(?=[^\s，,、。的])")
+
+
 def clean_line(raw: str) -> str:
     """One source line as text: markup dropped, letter-spacing removed, table cells kept apart."""
     text = raw.replace("**", "").replace("\u3000", " ").rstrip()
@@ -281,7 +284,7 @@ def clean_line(raw: str) -> str:
         text = text[2:]
     text = unspace_cjk(text)
     # structure.py needs the space after 第X条 / 第X章 that de-spacing removed
-    return re.sub(rf"^(第[0-9{_CN_NUM}]+[条章节])(?=[^\s，,、。的])", r"\1 ", text)
+    return _NUMBERED_HEAD.sub(r"\1 ", text)
 
 
 def _is_title_like(text: str) -> bool:

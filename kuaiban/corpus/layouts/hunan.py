@@ -87,12 +87,17 @@ def _plain(line: str) -> str:
     return unspace_cjk(_clean_inline(line))
 
 
+_CELL_SPACE = re.compile(r"\s+")
+_LETTER_SPACING = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff\d])")
+_NUMBER_SPACE = re.compile(r"(?<![\d.])(\d+) (?=[\u4e00-\u9fff%])")
+
+
 def _clean_cell(cell: str) -> str:
     # Cells keep the space between an item code and its name ("1.6.1 职工正常退休申请");
     # only spaces between two CJK characters (letter spacing) go.
-    cell = re.sub(r"\s+", " ", _clean_inline(cell)).strip()
-    cell = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff\d])", "", cell)
-    return re.sub(r"(?<![\d.])(\d+) (?=[\u4e00-\u9fff%])", r"\1", cell)  # "45 个工作日", not "1.6.1 职工"
+    cell = _CELL_SPACE.sub(" ", _clean_inline(cell)).strip()
+    cell = _LETTER_SPACING.sub("", cell)
+    return _NUMBER_SPACE.sub(r"\1", cell)  # "45 个工作日", not "1.6.1 职工"
 
 
 def _section_name(line: str) -> str | None:

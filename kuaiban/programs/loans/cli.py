@@ -17,7 +17,6 @@ import typer
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import audit
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
-from kuaiban.programs.loans import flow
 
 loans_app = typer.Typer(help="创业担保贷款：到期提醒", no_args_is_help=True)
 
@@ -29,6 +28,9 @@ def remind_command(
     db: DbOption = None,
 ) -> None:
     """向一个月内到期、尚未提醒的创业担保贷款借款人发送到期提醒。"""
+    # imported here: the flow loads every calculator's spec, which every other `kuaiban` command would wait for
+    from kuaiban.programs.loans import flow
+
     try:
         at = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(8)) if date else audit.now()
     except ValueError:

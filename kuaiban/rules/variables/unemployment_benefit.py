@@ -9,7 +9,7 @@ from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Person
 from kuaiban.rules.enums import Region
-from kuaiban.rules.formulas import MONTHS_PER_YEAR, regional, round_fen
+from kuaiban.rules.formulas import MONTHS_PER_YEAR, bands, regional, round_fen
 
 
 class unemployment_benefit_beijing(Variable):
@@ -24,12 +24,12 @@ class unemployment_benefit_beijing(Variable):
         p = parameters(period.start).unemployment_benefit.beijing
         months = person("contribution_months", period)
         # the band each person's months fall in: below 1 year none, [1, 5) years the first, … 20 years and more
-        # the last (one binary search per row over the five bounds, not five comparisons and a select)
+        # the last (one table lookup per row over the five bounds, not five comparisons and a select)
         bounds = np.array([p.min_years, p.tier_2_from_years, p.tier_3_from_years, p.tier_4_from_years,
                            p.tier_5_from_years]) * MONTHS_PER_YEAR
         amounts = np.array([0.0, p.amount_1_to_5, p.amount_5_to_10, p.amount_10_to_15, p.amount_15_to_20,
                             p.amount_20_plus])
-        by_tier = amounts[np.searchsorted(bounds, months, side="right")]
+        by_tier = amounts[bands(months, bounds)]
         late = person("benefit_month", period) >= p.flat_from_month
         return np.where(late & (by_tier > 0), p.amount_from_month_13, by_tier)
 
