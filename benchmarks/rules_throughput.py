@@ -232,6 +232,95 @@ def numpy_subsidy(a: dict[str, np.ndarray]) -> np.ndarray:
     return np.where(eligible, amount, 0.0)
 
 
+# 遗属待遇 (survivor_benefit). 人社部发〔2021〕18号, data/compilations/chongqing-hrss-2021.txt:18376-18394: 第四条 丧葬
+# 补助金 = 2 × 上一年度城镇居民月人均可支配收入; 第五条（一）发放月数 by years of contributions: 不满5年 3, 满5年不满10年
+# 6, 满10年不超过15年（含15年）9, 15年以上每多缴费1年增加1个月, 30年以上按30年, 最高24个月; （二）退休人员 each year of
+# pension drawn takes off 1 month, 最低9个月; 缴费年限和领取基本养老金时间计算到月; 第六条 不足5年的 not above 个人缴费之和
+# (null when unknown: the answer is then the ceiling). In force from 2021-09-01 (第十条, line 18402).
+def survivor_population(rows: int, rng: np.random.Generator) -> pa.Table:
+    retired = rng.random(rows) < 0.6
+    months = rng.integers(0, 480, rows)
+    return pa.table({
+        "death_date": pa.array(np.datetime64("2021-09-01") + rng.integers(0, 850, rows)),
+        "status": np.where(retired, "retired", "employed"),
+        "contribution_months": months,
+        "pension_months": pa.array(rng.integers(0, 360, rows), mask=~retired),
+        "base_income": np.round(rng.uniform(2000, 7000, rows), 2),
+        "personal_contributions": pa.array(np.round(rng.uniform(500, 30000, rows), 2),
+                                           mask=(months >= 60) | (rng.random(rows) < 0.3)),
+    })
+
+
+def numpy_arrays_survivor(table: pa.Table) -> dict[str, np.ndarray]:
+    return {"retired": codes(table.column("status"), ["employed", "retired"]) == 1,
+            "months": table.column("contribution_months").to_numpy(),
+            "pension_months": table.column("pension_months").fill_null(0).to_numpy(),
+            "base": table.column("base_income").to_numpy(),
+            "own": table.column("personal_contributions").fill_null(-1.0).to_numpy()}
+
+
+def numpy_survivor(a: dict[str, np.ndarray]) -> np.ndarray:
+    years = a["months"] / 12
+    by_years = np.select([years < 5, years < 10, years <= 15], [3.0, 6.0, 9.0], 9 + (np.minimum(years, 30) - 15))
+    by_years = np.minimum(by_years, 24.0)
+    paid = np.where(a["retired"], np.maximum(by_years - a["pension_months"] / 12, 9.0), by_years)
+    total = fen(2 * a["base"] + fen(paid * a["base"]))
+    return np.where((a["months"] < 60) & (a["own"] >= 0), np.minimum(total, a["own"]), total)
+
+
+# 工伤定期待遇调整 (work_injury_benefit_adjustment). 湖南 2020, 湘人社规〔2020〕15号, data/compilations/hunan-hrss-2020.txt:
+# 5902-5906 伤残津贴 (2019-12-31 前已享受) +140 元, then 补足到 2020 年统筹地区最低工资标准 (not printed: an input, null
+# for survivors); 5920-5924 供养亲属抚恤金 +56 元; 5940 (三) 2003 年前工伤的伤残抚恤金 adjusted the same way; 5944 (五)
+# not for people drawing a basic pension. 重庆 2021, 渝人社发〔2021〕11号, data/compilations/chongqing-hrss-2021.txt:
+# 19959-19975: 2020-12-31 前已领取; 伤残津贴 一至四级 +300/280/260/240, 未安排工作的五、六级 at least +180; 抚恤金 配偶、
+# 孤寡老人和孤儿 +120, 其他亲属 +100. 伤残津贴 is paid to grades 1–6 only (so the population has no other grades).
+INJURY_KINDS = np.array(["disability_allowance", "disability_pension_before_2004", "survivor_pension"])
+RELATIONS = np.array(["spouse", "orphan", "lone_elderly", "other"])
+
+
+def injury_population(rows: int, rng: np.random.Generator) -> pa.Table:
+    hunan = rng.random(rows) < 0.5
+    # 2003 年前工伤的伤残抚恤金 is a 湖南 item; 重庆 rows draw 伤残津贴 or 抚恤金 only
+    kind = np.where(hunan, rng.integers(0, 3, rows), np.where(rng.random(rows) < 0.6, 0, 2))
+    survivor = kind == 2
+    return pa.table({
+        "region": np.where(hunan, "湖南", "重庆"),
+        "month": np.where(hunan, "2020-03", "2021-01"),
+        "work_injury_benefit_kind": INJURY_KINDS[kind],
+        "disability_grade": pa.array(rng.integers(1, 7, rows), mask=survivor),
+        "survivor_relation": pa.array(RELATIONS[rng.integers(0, 4, rows)], mask=~survivor),
+        "monthly_benefit_before": np.round(rng.uniform(800, 5000, rows), 2),
+        "benefit_start_date": pa.array(np.datetime64("2000-01-01") + rng.integers(0, 7700, rows)),
+        "work_assigned": pa.array(rng.random(rows) < 0.5, mask=survivor),
+        "drawing_basic_pension": rng.random(rows) < 0.2,
+        "local_minimum_wage": pa.array(np.round(rng.uniform(1220, 1700, rows), 0), mask=~hunan | survivor),
+    })
+
+
+def numpy_arrays_injury(table: pa.Table) -> dict[str, np.ndarray]:
+    return {"hunan": codes(table.column("region"), ["湖南", "重庆"]) == 0,
+            "kind": codes(table.column("work_injury_benefit_kind"), INJURY_KINDS),
+            "grade": table.column("disability_grade").fill_null(0).to_numpy(),
+            "relation": codes(table.column("survivor_relation").fill_null("other"), RELATIONS),
+            "before": table.column("monthly_benefit_before").to_numpy(),
+            "start": days(table.column("benefit_start_date")),
+            "assigned": table.column("work_assigned").fill_null(False).to_numpy(),
+            "pensioner": table.column("drawing_basic_pension").to_numpy(),
+            "wage": table.column("local_minimum_wage").fill_null(0).to_numpy()}
+
+
+def numpy_injury(a: dict[str, np.ndarray]) -> np.ndarray:
+    survivor, close_kin = a["kind"] == 2, a["relation"] != 3
+    hunan_disability = np.maximum(a["before"] + 140, a["wage"]) - a["before"]
+    hunan = np.where(survivor, 56.0, hunan_disability) * (
+        (a["start"] < np.datetime64("2020-01-01")) & ~a["pensioner"])
+    by_grade = np.array([0.0, 300, 280, 260, 240, 180, 180])[a["grade"]]
+    by_grade = np.where((a["grade"] >= 5) & a["assigned"], 0.0, by_grade)
+    chongqing = np.where(survivor, np.where(close_kin, 120.0, 100.0), np.where(a["kind"] == 0, by_grade, 0.0)) * (
+        a["start"] < np.datetime64("2021-01-01"))
+    return np.where(a["hunan"], hunan, chongqing)
+
+
 @dataclass(frozen=True)
 class Case:
     """What the benchmark needs of a calculator: a valid synthetic population and its NumPy arithmetic."""
@@ -246,6 +335,8 @@ CASES: dict[str, Case] = {
     "contribution_base": Case(contribution_population, numpy_arrays_contribution, numpy_contribution),
     "unemployment_benefit": Case(benefit_population, numpy_arrays_benefit, numpy_benefit),
     "unemployment_subsidy": Case(subsidy_population, numpy_arrays_subsidy, numpy_subsidy),
+    "survivor_benefit": Case(survivor_population, numpy_arrays_survivor, numpy_survivor),
+    "work_injury_benefit_adjustment": Case(injury_population, numpy_arrays_injury, numpy_injury),
 }
 
 

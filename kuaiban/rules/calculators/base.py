@@ -265,11 +265,16 @@ def scalar(item: Any) -> Any:
 
 
 def enum_codes(enum, names: np.ndarray) -> np.ndarray:
-    """OpenFisca enum indices for an array of member names (validated before)."""
-    unique, inverse = np.unique(names.astype(str), return_inverse=True)
+    """OpenFisca enum indices for an array of member names (validated before). The names are dictionary-encoded
+    by Arrow (a hash, not a sort: a million rows of three or four choices took ~2.7 s through ``np.unique`` of
+    strings, 0.08 s this way), then each distinct name is looked up once."""
+    import pyarrow as pa
+
+    encoded = pa.array(np.asarray(names).reshape(-1)).cast(pa.string()).dictionary_encode()
     by_value = {member.value: member for member in enum}  # a spec's choices are the Chinese values
-    table = np.array([(by_value[name] if name in by_value else enum[name]).index for name in unique], dtype=np.int16)
-    return table[inverse.reshape(-1)]
+    table = np.array([(by_value[name] if name in by_value else enum[name]).index
+                      for name in encoded.dictionary.to_pylist()], dtype=np.int16)
+    return table[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def single_row(values: dict[str, Any]) -> Columns:
