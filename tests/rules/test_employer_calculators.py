@@ -35,9 +35,9 @@ def test_relief_for_hubei_is_marked_as_the_national_ceiling() -> None:
 def test_relief_amount_needs_payroll_and_rate_together() -> None:
     relief = get("social_insurance_relief")
     base = {"region": "湖南", "month": "2020-03", "size": "large"}
-    with pytest.raises(CalculatorError, match=r"^三项社会保险单位费率合计：缺少此字段（提供 payroll 计算减免金额时必填）$"):
+    with pytest.raises(CalculatorError, match=r"^三项社会保险单位费率合计：缺少此字段（提供缴费工资总额计算减免金额时必填）$"):
         relief.run({**base, "payroll": 1})
-    with pytest.raises(CalculatorError, match=r"^当月缴费工资总额：缺少此字段（提供 employer_rate 计算减免金额时必填）$"):
+    with pytest.raises(CalculatorError, match=r"^当月缴费工资总额：缺少此字段（提供单位费率计算减免金额时必填）$"):
         relief.run({**base, "employer_rate": 0.2})
 
 
@@ -64,7 +64,7 @@ def test_sme_general_refund_is_the_100_percent_ceiling() -> None:
     [
         ({"application_date": "2020-08-31"}, "申请日期：没有规则覆盖 2020-08-31（已有：湖南 2020-09-01 至 2020-12-31，"),
         ({"application_date": "2021-01-01"}, "申请日期：没有规则覆盖 2021-01-01（已有：湖南 2020-09-01 至 2020-12-31，"),
-        ({"refund_type": "hardship"}, "上年度10月至本年度6月连续亏损月数：缺少此字段（refund_type=hardship 时必填）"),
+        ({"refund_type": "hardship"}, "上年度10月至本年度6月连续亏损月数：缺少此字段（困难企业稳岗返还时必填）"),
         ({"insured_last_year": 0}, "上年度参保职工人数：裁员率以其为分母，至少为 1（收到 0）"),
         ({"layoff_rate_cap": 1.5}, "统筹区裁员率控制线：应为 0 到 1 之间的比例，如 0.2 表示 20%（收到 1.5）"),
         ({"restructuring": "no"}, "兼并重组、化解产能过剩、淘汰落后产能企业：应为 true 或 false（收到「no」）"),
@@ -80,11 +80,11 @@ def test_work_injury_project_and_missing_fields() -> None:
     calc = get("work_injury_premium")
     result = calc.run({"region": "湖南", "month": "2021-06", "basis": "project", "contract_total": 1_000_000})
     assert result["value"] == 1800
-    with pytest.raises(CalculatorError, match=r"^行业类别 1–8：缺少此字段（basis=industry 时必填）$"):
+    with pytest.raises(CalculatorError, match=r"^行业类别 1–8：缺少此字段（按行业类别参保时必填）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "industry", "payroll": 1})
     with pytest.raises(CalculatorError, match=r"^行业类别 1–8：应为 1 到 8 类（收到 9）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "industry", "industry_class": 9, "payroll": 1})
-    with pytest.raises(CalculatorError, match=r"^工程合同总造价：缺少此字段（basis=project 时必填）$"):
+    with pytest.raises(CalculatorError, match=r"^工程合同总造价：缺少此字段（工程建设项目按项目参保时必填）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "project"})
     with pytest.raises(CalculatorError, match=r"^缴费所属月份：没有规则覆盖 2020-12（已有：2021-01 起，湘政办发〔2020〕55号）$"):
         calc.run({"region": "湖南", "month": "2020-12", "basis": "project", "contract_total": 1})

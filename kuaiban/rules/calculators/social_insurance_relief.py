@@ -23,6 +23,9 @@ FIELDS = [
 ]
 
 
+SHORT_LABELS = {"payroll": "缴费工资总额", "employer_rate": "单位费率"}
+
+
 def gap(values: dict[str, Any]) -> str | None:
     if values["region"] not in (Region.hunan, Region.hubei, Region.shanghai):
         return msg.not_covered("region", values["region"].value, "湖南、湖北、上海")
@@ -30,7 +33,7 @@ def gap(values: dict[str, Any]) -> str | None:
         return msg.not_covered("month", values["month"], "2020-02 至 2020-12 阶段性减免期")
     for given, needed in (("payroll", "employer_rate"), ("employer_rate", "payroll")):
         if given in values and needed not in values:
-            return msg.missing(needed, f"提供 {given} 计算减免金额")
+            return msg.missing(needed, f"提供{SHORT_LABELS[given]}计算减免金额")
     return None
 
 
@@ -117,6 +120,6 @@ CALCULATOR = Calculator(
     ],
     sources=("hn_relief_sme", "hn_relief_large", "hn_relief_extension", "nat_relief_provinces", "nat_relief_hubei",
              "nat_relief_extension", "nat_relief_individual_business", "sh_relief_extension"),
-    notes=("单位缴费费率不在这些文件中，减免金额需用户提供 employer_rate。",
+    notes=("单位缴费费率不在这些文件中，减免金额需用户提供单位费率（employer_rate）。",
            "湖北按全国文件允许的上限计算，并在结果中标明是上限。"),
 )

@@ -81,8 +81,11 @@ def gap(values: dict[str, Any]) -> str | None:
     needed = ("contributions_last_year",) if values["refund_type"] == "general" else HARDSHIP_FIELDS
     for name in needed:
         if name not in values:
-            return msg.missing(name, f"refund_type={values['refund_type']} ")
+            return msg.missing(name, REFUND_TYPES[values["refund_type"]])
     return None
+
+
+REFUND_TYPES = {"general": "一般稳岗返还", "hardship": "困难企业稳岗返还"}  # the choices as users read them
 
 
 def _gap_2021(values: dict[str, Any]) -> str | None:

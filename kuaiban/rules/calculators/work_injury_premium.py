@@ -32,13 +32,13 @@ def gap(values: dict[str, Any]) -> str | None:
         return msg.not_covered("month", values["month"], "2021-01 起，湘政办发〔2020〕55号")
     if values["basis"] == "industry":
         if "industry_class" not in values:
-            return msg.missing("industry_class", "basis=industry ")
+            return msg.missing("industry_class", "按行业类别参保")
         if not 1 <= values["industry_class"] <= 8:
             return msg.error("industry_class", "应为 1 到 8 类", values["industry_class"])
         if "payroll" not in values:
-            return msg.missing("payroll", "basis=industry ")
+            return msg.missing("payroll", "按行业类别参保")
     elif "contract_total" not in values:
-        return msg.missing("contract_total", "basis=project ")
+        return msg.missing("contract_total", "工程建设项目按项目参保")
     return None
 
 
