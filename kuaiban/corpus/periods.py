@@ -292,43 +292,29 @@ def _term_end(sentence: str, start: dt.date) -> dt.date | None:
     return add_years(start, years=n) if m["unit"] == "年" else add_years(start, months=n)
 
 
-def _measure_ends(sentence: str, signed: dt.date | None, temporary: bool = False) -> Iterator[dt.date]:
-    """End dates of measures in one sentence: "…执行期限延长至2020年12月31日", "2020年3月至12月，…发放"."""
-    seen: set[dt.date] = set()
+def _measure_ends(sentence: str, signed: dt.date | None, temporary: bool = False) -> list[dt.date]:
+    """End dates of measures in one sentence, each once: "…执行期限延长至2020年12月31日", "2020年3月至12月，…发放"."""
+    return [end for end in dict.fromkeys(_measure_end_candidates(sentence, signed, temporary)) if end]
+
+
+def _measure_end_candidates(sentence: str, signed: dt.date | None, temporary: bool) -> Iterator[dt.date | None]:
     for pattern in (_MEASURE_UNTIL_RE, _DEADLINE_IS_RE):
-        for m in pattern.finditer(sentence):
-            end = end_from_match(m)
-            if end and end not in seen:
-                seen.add(end)
-                yield end
-    if temporary or _MEASURE_WORDS.search(sentence):
-        for m in _SPAN_RE.finditer(sentence):
-            end = span_end(m)
-            if _ATTRIBUTIVE_RE.match(sentence, m.end()):
-                continue  # "应补缴的2021年1月至4月期间的养老保险费": months owed, not a measure's time
-            if end and end not in seen:
-                seen.add(end)
-                yield end
-        if signed:
-            for m in _RANGE_NOYEAR_RE.finditer(sentence):
-                month = int(m["m2"])
-                if 1 <= int(m["m1"]) <= month <= 12:
-                    end = month_end(signed.year, month)
-                    if end not in seen:
-                        seen.add(end)
-                        yield end
-        for m in _FROM_FOR_RE.finditer(sentence):
-            start = month_end(int(re.sub(r"\s+", "", m["y"])), int(m["m"])) if 1 <= int(m["m"]) <= 12 else None
-            if start:
-                end = add_years(start.replace(day=1), months=cn_int(m["n"]))
-                if end not in seen:
-                    seen.add(end)
-                    yield end
-        for m in _BEFORE_RE.finditer(sentence):
-            end = end_from_match(m)
-            if end and end not in seen:
-                seen.add(end)
-                yield end
+        yield from map(end_from_match, pattern.finditer(sentence))
+    if not (temporary or _MEASURE_WORDS.search(sentence)):
+        return
+    for m in _SPAN_RE.finditer(sentence):
+        if not _ATTRIBUTIVE_RE.match(sentence, m.end()):  # "应补缴的2021年1月至4月期间的养老保险费": months owed
+            yield span_end(m)
+    if signed:
+        for m in _RANGE_NOYEAR_RE.finditer(sentence):
+            month = int(m["m2"])
+            if 1 <= int(m["m1"]) <= month <= 12:
+                yield month_end(signed.year, month)
+    for m in _FROM_FOR_RE.finditer(sentence):
+        if 1 <= int(m["m"]) <= 12:
+            start = dt.date(int(re.sub(r"\s+", "", m["y"])), int(m["m"]), 1)
+            yield add_years(start, months=cn_int(m["n"]))
+    yield from map(end_from_match, _BEFORE_RE.finditer(sentence))
 
 
 def _signature_clause(doc: ParsedDocument) -> Clause:

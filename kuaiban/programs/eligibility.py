@@ -70,7 +70,7 @@ def _field_label(program: Program, error: CalculatorError) -> tuple[str | None, 
         name = source.removeprefix("form.")
         label = next((f.label for f in program.form if f.name == name), name)
         # the calculator's own label (月工资：…) gives way to the form's
-        return name, f"{label}：{rest if sep else message}" if sep else message
+        return name, f"{label}：{rest}" if sep else message
     return None, message
 
 

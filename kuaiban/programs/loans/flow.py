@@ -48,11 +48,11 @@ EXTENSION_WITH_SUBSIDY_UNTIL = dt.date(2020, 6, 30)
 # ---------------------------------------------------------------- who is who
 
 
-
-def _known(answer: dict, name: str):
-    """A figure of the calculator's details, rules.UNKNOWN where the texts print none (the detail is null)."""
+def _figure(answer: dict, name: str):
+    """A figure of the calculator's details, or None where no text prints it (null, or rules.UNKNOWN)."""
     value = answer["details"].get(name)
-    return rules.UNKNOWN if value is None else value
+    return None if value is None or value == rules.UNKNOWN else value
+
 
 def party_of(user: User) -> str:
     if user.role == APPLICANT:
@@ -402,10 +402,9 @@ def review_eligibility(session: Session, user: User, app_id: int, *, outcome: st
         raise Invalid("请选择本地的担保机构", "guarantor")
     if bank not in institutions(session, BANK, app.region):
         raise Invalid("请选择本地的经办银行", "bank")
-    term = _known(answer, "max_term_months")
-    term = term if term == rules.UNKNOWN else int(term)
+    term = _figure(answer, "max_term_months")
     app.approved_limit_fen = min(app.requested_fen, limit_fen)
-    app.max_term_months = None if term == rules.UNKNOWN else term
+    app.max_term_months = None if term is None else int(term)
     app.eligibility = steps
     app.guarantor, app.bank = guarantor, bank
     app.status, app.step_due, app.version = "guarantee", rules.step_due("guarantee", at), app.version + 1
@@ -491,15 +490,15 @@ def lend(session: Session, user: User, app_id: int, *, outcome: str, note: str |
     lpr_value = _rate(lpr, "lpr", "合同签订日贷款市场报价利率（LPR）")
     answer = rules.run(_calculator_inputs(app, contract_date=signed, lpr=lpr_value, rate=rate_value,
                                           amount_fen=principal, area=app.facts.get("area")))
-    cap = _known(answer, "rate_cap")
-    if cap != rules.UNKNOWN and rate_value > Decimal(str(cap)):
+    cap = _figure(answer, "rate_cap")
+    if cap is not None and rate_value > Decimal(str(cap)):
         raise Invalid(f"合同约定年利率 {rules.rate_text(rate_value)} 超过利率上限 {rules.rate_text(cap)}"
                       f"（合同签订日 LPR {rules.rate_text(lpr_value)} 加点）", "rate")
-    subsidy = _known(answer, "subsidy_rate")
+    subsidy = _figure(answer, "subsidy_rate")
     app.contract_no, app.contract_date, app.principal_fen, app.term_months = number, signed, principal, term
     app.rate, app.lpr = str(rate_value), str(lpr_value)
-    app.rate_cap = None if cap == rules.UNKNOWN else str(Decimal(str(cap)))
-    app.subsidy_rate = None if subsidy == rules.UNKNOWN else str(Decimal(str(subsidy)))
+    app.rate_cap = None if cap is None else str(Decimal(str(cap)))
+    app.subsidy_rate = None if subsidy is None else str(Decimal(str(subsidy)))
     app.disbursed_on, app.maturity = paid_out, rules.add_months(paid_out, term)
     app.contract_steps = answer["explanation"]
     app.status, app.step_due, app.version = "active", None, app.version + 1
