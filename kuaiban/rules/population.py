@@ -21,8 +21,9 @@ import pyarrow.compute as pc
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
-from kuaiban.rules.calculators.base import MAX_WHOLE, REGION_BY_NAME, Columns, row_ids, simulate
+from kuaiban.rules.calculators.base import MAX_WHOLE, REGION_BY_NAME, Coded, Columns, row_ids, simulate
 from kuaiban.rules.enums import Region
+from kuaiban.rules.period_use import change_days
 
 CHUNK_ROWS = 1_000_000
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -533,7 +534,11 @@ def _key_dtype(span: int) -> type:
 
 
 def find_gaps(calc: Calculator, prep: Prepared) -> None:
-    """Call the calculator's scalar gap check once per distinct combination of the fields it reads."""
+    """Call the calculator's scalar gap check once per distinct combination of the fields it reads.
+
+    Where the period is a day that the checks read only through the rule's dates (`gap_day_bounds`), the
+    days are first grouped by the span between two bounds; rows of a group that fails are checked again day
+    by day, so that each message names the row's own day."""
     if prep.errors.clean:
         rows: np.ndarray | slice = slice(None)
         count = len(prep.errors.codes)
@@ -542,10 +547,29 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
         count = len(rows)
     if count == 0:
         return
+    bounds = calc.gap_day_bounds
+    if bounds is None or calc.period_field not in prep.columns:
+        _check_combinations(calc, prep, rows, count)
+        return
+    days = prep.columns[calc.period_field][rows].astype("datetime64[D]").astype(np.int64)
+    spans = _span_codes(days, np.array(bounds, dtype="datetime64[D]").astype(np.int64))
+    failed = _check_combinations(calc, prep, rows, count, (spans, len(bounds) + 1))
+    if failed is not None:
+        _check_combinations(calc, prep, failed, len(failed))
+
+
+def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | slice, count: int,
+                        period_spans: tuple[np.ndarray, int] | None = None) -> np.ndarray | None:
+    """Check one row of each combination of the gap fields among `rows` and flag every row of a failing
+    combination; with `period_spans` (span codes of the period field and their count) in place of the
+    period's values, flag nothing but return the rows of failing combinations (None: none failed)."""
     parts: list[tuple[np.ndarray, int]] = []  # per field: codes and their count
     for entry in calc.gap_fields:
         name = entry.lstrip("?")
         if name not in prep.columns:
+            continue
+        if period_spans is not None and name == calc.period_field:
+            parts.append(period_spans)
             continue
         complete = name in prep.complete
         present = None if complete else prep.present[name][rows]
@@ -579,14 +603,18 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
                   if name in prep.columns and spec.type != "string" and prep.present[name][i]}
         messages.append(calc.gap(values))
     if not any(messages):
-        return
+        return None
     if span <= 8_000_000:
         lookup = np.zeros(span, dtype=np.int32)
         lookup[combos] = np.arange(len(combos))
         choice = lookup[key]
     else:
         choice = np.searchsorted(combos, key)
+    if period_spans is not None:
+        failing = np.array([message is not None for message in messages])[choice]
+        return np.flatnonzero(failing) if isinstance(rows, slice) else rows[failing]
     prep.errors.flag_each(rows, choice, messages)
+    return None
 
 
 def _dated_to_the_day(calc: Calculator) -> bool:
@@ -602,13 +630,32 @@ def _periods(calc: Calculator, prep: Prepared) -> tuple[np.ndarray, Callable[[in
     array = prep.columns[spec.name]
     if spec.type == "year":
         return array, str
-    if spec.type == "date" and _dated_to_the_day(calc):  # rules dated to the day: one period per day
+    if spec.type == "date" and _dated_to_the_day(calc):
         days = array.astype("datetime64[D]").astype(np.int64)  # days since 1970-01-01
-        return days, lambda d: str(np.datetime64(int(d), "D"))
+        changes = change_days(calc.variable)
+        if changes is None:  # a formula reads the day itself: one period per day
+            return days, lambda d: str(np.datetime64(int(d), "D"))
+        # the day only chooses the formulas and parameters in force: one period per span between changes,
+        # simulated on the span's first day (or, before the first change, on the day before it)
+        starts = np.array(changes, dtype="datetime64[D]").astype(np.int64)
+        firsts = np.concatenate([starts[:1] - 1, starts])
+        return _span_codes(days, starts), lambda k: str(np.datetime64(int(firsts[k]), "D"))
     if spec.type == "date":
         months = array.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         return months, lambda m: f"{1970 + m // 12:04d}-{m % 12 + 1:02d}"
     return array, lambda m: f"{m // 100:04d}-{m % 100:02d}"  # yyyymm
+
+
+def _span_codes(days: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """For each day (days since 1970), how many of the ordered `bounds` are on or before it: the span it
+    falls in. Through a table of the days' range when it is small (a gather, not a search per row)."""
+    if not len(days):
+        return days
+    low, high = int(days.min()), int(days.max())
+    if high - low < 4_000_000:
+        table = np.searchsorted(bounds, np.arange(low, high + 1), side="right").astype(np.int32)
+        return table[days - low]
+    return np.searchsorted(bounds, days, side="right")
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:
@@ -632,6 +679,12 @@ class _Rows(Mapping):
             self.done[name] = _gather(self.prep, name, self.rows)
         return self.done[name]
 
+    def coded(self, name: str) -> Coded | None:
+        """A choice column as its codes and words (enum_codes maps the words, not a string per row)."""
+        if name not in self.prep.choices:
+            return None
+        return Coded(_gather(self.prep, name, self.rows, decode=False), tuple(self.prep.choices[name]))
+
     def __contains__(self, name: object) -> bool:  # without gathering the column
         return name in self.prep.columns
 
@@ -642,7 +695,8 @@ class _Rows(Mapping):
         return len(self.prep.columns)
 
 
-def _gather(prep: Prepared, name: str, rows: slice | np.ndarray) -> Any:
+def _gather(prep: Prepared, name: str, rows: slice | np.ndarray, decode: bool = True) -> Any:
+    """Column `name` at `rows`, absent values filled; a choice column as its words (or codes: `decode`)."""
     array = prep.columns[name]
     if isinstance(array, np.ndarray):
         part = array[rows]
@@ -654,7 +708,7 @@ def _gather(prep: Prepared, name: str, rows: slice | np.ndarray) -> Any:
         present = prep.present[name][rows]
         if not present.all():
             part = np.where(present, part, ABSENT[name])
-    if name in prep.choices:
+    if decode and name in prep.choices:
         part = prep.choices[name][part]
     return part
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+from openfisca_core import periods
+from openfisca_core.parameters import Parameter, ParameterNodeAtInstant
+from openfisca_core.periods import DateUnit, Instant, Period
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from kuaiban.rules.entities import entities
@@ -28,6 +32,34 @@ class KuaibanSystem(TaxBenefitSystem):
             # 123456789.12 would be off by several yuan. Money needs cents, so use float64.
             if variable.value_type is float:
                 variable.dtype = np.float64
+        self.value_changes = change_instants(self)
+
+    def get_parameters_at_instant(self, instant: str | int | Period | Instant) -> ParameterNodeAtInstant | None:
+        """The parameters in force on `instant`, built once per period in which no value changes.
+
+        openfisca-core caches the tree per instant (the last 128): a population dated to the day (850 death
+        days) rebuilt the whole tree, 300 nodes, for each day. A value changes only on the instants the
+        YAML files give, so every day from one such instant to the next reads the same tree.
+        """
+        if isinstance(instant, Period):
+            instant = instant.start
+        elif not isinstance(instant, Instant):
+            instant = periods.instant(instant)
+        changes = self.value_changes
+        return self._tree_from(changes[max(bisect_right(changes, instant) - 1, 0)])
+
+    @cache  # noqa: B019 (one system per process, kept for its life)
+    def _tree_from(self, instant: Instant) -> ParameterNodeAtInstant | None:
+        return None if self.parameters is None else self.parameters.get_at_instant(instant)
+
+
+def change_instants(system: TaxBenefitSystem) -> list[Instant]:
+    """Every instant on which some parameter value starts (or ends), in order, after the day before the
+    first of them (which stands for every earlier day: no value is in force then)."""
+    starts = {periods.instant(at.instant_str) for parameter in system.parameters.get_descendants()
+              if isinstance(parameter, Parameter) for at in parameter.values_list}
+    ordered = sorted(starts)
+    return [ordered[0].offset(-1, DateUnit.DAY), *ordered] if ordered else [periods.instant("1900-01-01")]
 
 
 @cache

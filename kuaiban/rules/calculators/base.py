@@ -178,6 +178,9 @@ class Calculator:
     # ("?name" when only the field's presence matters)
     period_field: str = ""
     gap_fields: tuple[str, ...] = ()
+    # the days (ISO) on which `gap` may change when the period field is a day that only the rule's dates
+    # read: every day from one bound to the next passes the same checks (None: each day is checked)
+    gap_day_bounds: tuple[str, ...] | None = None
     coverage: list[dict[str, str]] = field(default_factory=list)
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -264,17 +267,37 @@ def scalar(item: Any) -> Any:
     return float(item)
 
 
-def enum_codes(enum, names: np.ndarray) -> np.ndarray:
-    """OpenFisca enum indices for an array of member names (validated before). The names are dictionary-encoded
-    by Arrow (a hash, not a sort: a million rows of three or four choices took ~2.7 s through ``np.unique`` of
-    strings, 0.08 s this way), then each distinct name is looked up once."""
+@dataclass(frozen=True)
+class Coded:
+    """A choice column as small integer codes into its words (population mode keeps choices this way:
+    one byte per row to gather, no string per row)."""
+
+    codes: np.ndarray
+    words: tuple[str, ...]
+
+
+def choice_column(columns: Columns, name: str) -> Any:
+    """A choice input as population mode holds it (Coded) where it can, else its names."""
+    coded = getattr(columns, "coded", None)
+    return (coded(name) if coded else None) or columns[name]
+
+
+def enum_codes(enum, names: np.ndarray | Coded) -> np.ndarray:
+    """OpenFisca enum indices for an array of member names (validated before), or for Coded choices (one
+    lookup per word). Names are dictionary-encoded by Arrow (a hash, not a sort: a million rows of three or
+    four choices took ~2.7 s through ``np.unique`` of strings, 0.08 s this way), then each distinct name is
+    looked up once."""
     import pyarrow as pa
 
+    if isinstance(names, Coded):
+        return _member_indices(enum, names.words)[names.codes]
     encoded = pa.array(np.asarray(names).reshape(-1)).cast(pa.string()).dictionary_encode()
+    return _member_indices(enum, encoded.dictionary.to_pylist())[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def _member_indices(enum, names) -> np.ndarray:
     by_value = {member.value: member for member in enum}  # a spec's choices are the Chinese values
-    table = np.array([(by_value[name] if name in by_value else enum[name]).index
-                      for name in encoded.dictionary.to_pylist()], dtype=np.int16)
-    return table[encoded.indices.to_numpy(zero_copy_only=False)]
+    return np.array([(by_value[name] if name in by_value else enum[name]).index for name in names], dtype=np.int16)
 
 
 def single_row(values: dict[str, Any]) -> Columns:

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money
-from kuaiban.rules.coverage import Span, in_force, regions_of, spans
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, choice_column, enum_codes, money
+from kuaiban.rules.coverage import OPEN_END, Span, in_force, regions_of, spans
 from kuaiban.rules.enums import Region
 from kuaiban.rules.expressions import (
     ParameterRef,
@@ -271,6 +271,18 @@ class Spec:
         return tuple(f"?{name}" if name in presence and name not in (self.region, self.period) else name
                      for name in names)
 
+    def gap_day_bounds(self) -> tuple[str, ...] | None:
+        """For a rule dated to the day whose checks do not read the day: the days on which a span of the
+        rule starts or ends (`gap` reads the day through `in_force`) or any parameter value changes (the
+        checks read parameters in force on the day)."""
+        if self.by_name[self.period].type != "date" or \
+                str(self.system.variables[self.data["output"]].definition_period) != "day":
+            return None
+        if any(self.period in self._inputs_read(check["when"]) for check in self.checks):
+            return None
+        days = {s.start for s in self.spans} | {s.stop for s in self.spans if s.stop != OPEN_END}
+        return tuple(sorted(days | {str(instant) for instant in self.system.value_changes}))
+
     def _lets_read(self, sources: list[str]) -> tuple[str, ...]:
         """The let names some expressions read, directly or through other lets."""
         pending = [name for text in sources for name in names_in(str(text))]
@@ -304,7 +316,7 @@ class Spec:
                 continue
             variable = self.system.variables[target]
             if variable.value_type.__name__ == "Enum" and self.by_name[name].type == "choice":
-                out[target] = enum_codes(variable.possible_values, columns[name])
+                out[target] = enum_codes(variable.possible_values, choice_column(columns, name))
             elif variable.value_type is date and self.by_name[name].type == "month":
                 out[target] = _first_days(columns[name])
             else:
@@ -400,6 +412,7 @@ class Spec:
             explain_variables=self.computed,
             period_field=self.period,
             gap_fields=self.gap_fields(),
+            gap_day_bounds=self.gap_day_bounds(),
             coverage=self.coverage(),
             sources=tuple(self.clauses),
             notes=tuple(notes),

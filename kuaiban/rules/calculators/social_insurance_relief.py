@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, enum_codes, money, num, step
+from kuaiban.rules.calculators.base import (
+    Calculator,
+    Columns,
+    Field,
+    choice_column,
+    enum_codes,
+    money,
+    num,
+    step,
+)
 from kuaiban.rules.enums import EnterpriseSize, Region
 
 SIZES = tuple(member.name for member in EnterpriseSize)
@@ -40,7 +49,7 @@ def gap(values: dict[str, Any]) -> str | None:
 def to_variables(columns: Columns, period: str) -> Columns:
     out: Columns = {
         "enterprise_region": columns["region"],
-        "enterprise_size": enum_codes(EnterpriseSize, columns["size"]),
+        "enterprise_size": enum_codes(EnterpriseSize, choice_column(columns, "size")),
     }
     for name in ("payroll", "employer_rate"):
         if name in columns:

@@ -11,6 +11,7 @@ from kuaiban.rules.calculators.base import (
     Calculator,
     Columns,
     Field,
+    choice_column,
     day_text,
     enum_codes,
     money,
@@ -102,8 +103,8 @@ def _gap_2021(values: dict[str, Any]) -> str | None:
 def to_variables(columns: Columns, period: str) -> Columns:
     out: Columns = {
         "enterprise_region": columns["region"],
-        "unit_kind": enum_codes(UnitKind, columns["unit_kind"]),
-        "enterprise_size": enum_codes(EnterpriseSize, columns["size"]),
+        "unit_kind": enum_codes(UnitKind, choice_column(columns, "unit_kind")),
+        "enterprise_size": enum_codes(EnterpriseSize, choice_column(columns, "size")),
         "hardship_refund_requested": columns["refund_type"] == "hardship",
     }
     for name in ("restructuring", "blacklisted", "deep_poverty_area", "fund_reserve_ok", "insured_last_year", "decrease_last_year",
