@@ -22,8 +22,9 @@ it back with `population.read_table` (strings dictionary-encoded, dates as date3
   `--dask-repeat` runs (the first includes each worker's import of OpenFisca), partitions of
   `--partition-rows` rows.
 
-Wall-clock medians of `--repeat` runs in the same process, and the medians of the process's CPU time
-(less sensitive to other jobs on a shared machine).
+Wall-clock medians of `--repeat` runs in the same process, after one untimed run of each, the runs taken in
+turn round by round (see `interleaved`), and the medians of the process's CPU time (less sensitive to other
+jobs on a shared machine).
 """
 
 from __future__ import annotations
@@ -343,15 +344,24 @@ CASES: dict[str, Case] = {
 # ---- timing ----
 
 
-def timed(run: Callable[[], object], repeat: int) -> tuple[float, float, object]:
-    """Median wall-clock and CPU seconds of `repeat` runs, and the last result."""
-    walls, cpus, result = [], [], None
+def interleaved(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, float, object]]:
+    """Per run: median wall-clock and CPU seconds of `repeat` timed rounds, and its last result.
+
+    Each run is done once untimed first, then the rounds take every run in turn: on this machine (a VM whose
+    kernel pages out memory left cold for a while) the cost of touching fresh memory comes and goes over
+    seconds, so timing one run's repeats in a block and the other's after it compared two regimes."""
+    for run in runs.values():
+        run()
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
+    last: dict[str, object] = {}
     for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = run()
-        cpus.append(time.process_time() - cpu)
-        walls.append(time.perf_counter() - wall)
-    return statistics.median(walls), statistics.median(cpus), result
+        for name, run in runs.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            last[name] = run()
+            cpus[name].append(time.process_time() - cpu)
+            walls[name].append(time.perf_counter() - wall)
+    return {name: (statistics.median(walls[name]), statistics.median(cpus[name]), last[name]) for name in runs}
 
 
 def openfisca_only(name: str, table: pa.Table) -> Callable[[], None]:
@@ -395,10 +405,12 @@ def bench_single(name: str, case: Case, table: pa.Table, repeat: int) -> dict:
         values, errors = evaluate(calc, table)
         return values, errors, result_table(table, values, errors)
 
-    kuaiban_s, kuaiban_cpu, (values, errors, _) = timed(kuaiban, repeat)
-    numpy_s, numpy_cpu, expected = timed(lambda: case.arithmetic(arrays), repeat)
-    from_table_s, _, _ = timed(lambda: case.arithmetic(case.arrays(table)), repeat)
-    openfisca_s, _, _ = timed(openfisca_only(name, table), repeat)
+    timings = interleaved({"kuaiban": kuaiban, "numpy": lambda: case.arithmetic(arrays),
+                           "from_table": lambda: case.arithmetic(case.arrays(table)),
+                           "openfisca": openfisca_only(name, table)}, repeat)
+    kuaiban_s, kuaiban_cpu, (values, errors, _) = timings["kuaiban"]
+    numpy_s, numpy_cpu, expected = timings["numpy"]
+    from_table_s, openfisca_s = timings["from_table"][0], timings["openfisca"][0]
     assert errors.count() == 0, f"{name}: synthetic rows must all be valid"
     max_diff = float(np.max(np.abs(values - expected)))
     assert max_diff < 0.005, f"{name}: kuaiban and numpy disagree by {max_diff}"

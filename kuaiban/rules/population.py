@@ -190,12 +190,14 @@ def write_table(table: pa.Table, path: Path) -> None:
         raise CalculatorError(msg.error("out", "文件应为 .parquet 或 .csv", path.name))
 
 
-def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type) -> tuple[np.ndarray, list[int]] | None:
-    """(codes, the sorted codes of the dictionaries' words) of a dictionary-encoded column without missing cells whose every word
+def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type,
+                 nulls: int | None = None) -> tuple[np.ndarray, list[int]] | None:
+    """(codes, the sorted codes of the dictionaries' words) of a dictionary-encoded column whose every word
     `code_of` knows (codes ≥ 0), chunk by chunk through each chunk's own dictionary: the row groups of a
-    Parquet file are not unified into one dictionary nor copied into one array first. None otherwise (the
-    caller's general path judges each cell)."""
-    if not pa.types.is_dictionary(column.type) or column.null_count:
+    Parquet file are not unified into one dictionary nor copied into one array first. Missing cells take
+    the code `nulls` (a column with missing cells is refused when it is None). None otherwise (the caller's
+    general path judges each cell)."""
+    if not pa.types.is_dictionary(column.type) or (column.null_count and nulls is None):
         return None
     out = np.empty(len(column), dtype=dtype)
     words: set[int] = set()
@@ -205,18 +207,31 @@ def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type) -> t
         if min(lookup, default=0) < 0:
             return None
         words.update(lookup)
-        indices = chunk.indices.to_numpy(zero_copy_only=False)
+        indices = chunk.indices
+        if chunk.null_count:  # the raw index slots (to_numpy would give floats with NaN)
+            kind = np.dtype(indices.type.to_pandas_dtype())
+            indices = np.frombuffer(indices.buffers()[1], dtype=kind, count=len(chunk), offset=indices.offset * kind.itemsize)
+        else:
+            indices = indices.to_numpy(zero_copy_only=False)
         # `take` with the int32 indices (indexing converts them first: twice as slow); "clip" writes straight
         # into `out` (the default mode buffers); every index is within the dictionary
-        np.take(np.array(lookup, dtype=dtype), indices, out=out[start:start + len(chunk)], mode="clip")
+        part = out[start:start + len(chunk)]
+        validity = chunk.buffers()[0]
+        if not lookup or (chunk.null_count and validity is None):  # every cell missing
+            part[:] = nulls
+        else:
+            np.take(np.array(lookup, dtype=dtype), indices, out=part, mode="clip")
+        if chunk.null_count and validity is not None:  # a null's index slot is undefined: overwritten
+            part[np.flatnonzero(~_bits(validity, chunk.offset, len(chunk)))] = nulls
         start += len(chunk)
     return out, sorted(words)
 
 
 def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Map a string column through `table` via its dictionary: (codes, known mask)."""
-    known = _known_codes(column, lambda words: [table.get(str(word).strip(), -1) for word in words], np.int16)
-    if known is not None:  # the usual case: every cell present and known, nothing to flag
+    known = _known_codes(column, lambda words: [table.get(str(word).strip(), -1) for word in words], np.int16,
+                         nulls=0)
+    if known is not None:  # the usual case: every word known, nothing to flag (missing cells: code 0, as below)
         return known[0], None
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)

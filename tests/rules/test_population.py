@@ -278,6 +278,22 @@ def test_chunked_columns_convert_as_pyarrow_converts_them() -> None:
     assert not np.any(_present(pa.chunked_array([pa.nulls(2, pa.float64())])))
 
 
+def test_dictionary_chunks_with_missing_cells_code_as_the_general_path_does() -> None:
+    """A choice column of several dictionary chunks with missing cells (sliced, one wholly missing) is coded
+    chunk by chunk: missing cells take code 0, every other cell its word's code, as the cell-by-cell path."""
+    from kuaiban.rules.population import _codes
+
+    table = {"甲": 0, "乙": 1, "丙": 2}
+    chunks = [pa.array(["乙", None, "丙", "甲", None]).dictionary_encode(),
+              pa.array([None, None], pa.string()).dictionary_encode(),
+              pa.array(["甲", "乙", None, "丙"]).dictionary_encode().slice(1)]
+    fast, nothing_to_flag = _codes(pa.chunked_array(chunks), table)
+    general, known = _codes(pa.chunked_array([chunk.cast(pa.string()) for chunk in chunks]), table)
+    assert nothing_to_flag is None
+    assert fast.tolist() == [1, 0, 2, 0, 0, 0, 0, 1, 0, 2]
+    assert fast.tolist() == [code if ok else 0 for code, ok in zip(general.tolist(), known.tolist(), strict=True)]
+
+
 def test_whole_numbers_beyond_the_simulations_int32_are_row_errors_as_in_single_mode(tmp_path: Path) -> None:
     """OpenFisca keeps whole numbers as int32: single mode refuses a larger one, and so does each row here
     (it was wrapped round before); the other rows are computed from int32 columns."""
