@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -354,14 +355,25 @@ def interleaved(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str,
         run()
     walls: dict[str, list[float]] = {name: [] for name in runs}
     cpus: dict[str, list[float]] = {name: [] for name in runs}
+    users: dict[str, list[float]] = {name: [] for name in runs}
+    faults: dict[str, list[int]] = {name: [] for name in runs}
     last: dict[str, object] = {}
     for _ in range(repeat):
         for name, run in runs.items():
-            wall, cpu = time.perf_counter(), time.process_time()
+            before, wall, cpu = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter(), time.process_time()
             last[name] = run()
             cpus[name].append(time.process_time() - cpu)
             walls[name].append(time.perf_counter() - wall)
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            users[name].append(after.ru_utime - before.ru_utime)
+            faults[name].append(after.ru_minflt - before.ru_minflt)
+    USER_CPU.update({name: statistics.median(users[name]) for name in runs})
+    FAULTS.update({name: statistics.median(faults[name]) for name in runs})
     return {name: (statistics.median(walls[name]), statistics.median(cpus[name]), last[name]) for name in runs}
+
+
+USER_CPU: dict[str, float] = {}  # the last interleaved runs: median user-mode CPU seconds (page faults excluded)
+FAULTS: dict[str, float] = {}  # and median minor page faults per run
 
 
 def openfisca_only(name: str, table: pa.Table) -> Callable[[], None]:
@@ -425,6 +437,11 @@ def bench_single(name: str, case: Case, table: pa.Table, repeat: int) -> dict:
         "cpu_kuaiban_s": round(kuaiban_cpu, 3),
         "cpu_numpy_s": round(numpy_cpu, 4),
         "cpu_ratio_kuaiban_to_numpy": round(kuaiban_cpu / numpy_cpu, 2),
+        "user_cpu_kuaiban_s": round(USER_CPU["kuaiban"], 3),
+        "user_cpu_numpy_s": round(USER_CPU["numpy"], 4),
+        "user_cpu_ratio_kuaiban_to_numpy": round(USER_CPU["kuaiban"] / max(USER_CPU["numpy"], 1e-9), 2),
+        "page_faults_per_run_kuaiban": FAULTS["kuaiban"],
+        "page_faults_per_run_numpy": FAULTS["numpy"],
         "kuaiban_rows_per_s": round(rows / kuaiban_s),
         "max_abs_difference": max_diff,
     }

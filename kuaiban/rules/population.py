@@ -25,7 +25,10 @@ from kuaiban.rules.calculators.base import MAX_WHOLE, REGION_BY_NAME, Coded, Col
 from kuaiban.rules.enums import Region
 from kuaiban.rules.period_use import change_days
 
-CHUNK_ROWS = 1_000_000
+# Rows per simulation. A simulation allocates an array per variable; at 2^18 rows (2 MB of float64) they
+# are reused from the heap run after run, while million-row chunks made this VM fault fresh pages for about
+# 27 MB a run (survivor_benefit: 0.30 s a million rows, 6 500 page faults; 0.096 s in chunks of 2^18).
+CHUNK_ROWS = 262_144
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # Values an absent optional field takes in the simulation (the variables' "not given" values).
