@@ -21,9 +21,10 @@ import pyarrow.compute as pc
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
-from kuaiban.rules.calculators.base import MAX_WHOLE, REGION_BY_NAME, Coded, Columns, row_ids, simulate
+from kuaiban.rules.calculators.base import MAX_WHOLE, Coded, Columns, row_ids, simulate
 from kuaiban.rules.enums import Region
 from kuaiban.rules.period_use import change_days
+from kuaiban.rules.regions import region_of
 
 # Rows per simulation. A simulation allocates an array per variable; at 2^18 rows (2 MB of float64) they
 # are reused from the heap run after run, while million-row chunks made this VM fault fresh pages for about
@@ -230,16 +231,15 @@ def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type,
     return out, sorted(words)
 
 
-def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Map a string column through `table` via its dictionary: (codes, known mask)."""
-    known = _known_codes(column, lambda words: [table.get(str(word).strip(), -1) for word in words], np.int16,
-                         nulls=0)
+def _codes(column: pa.ChunkedArray, code_of: Callable[[str], int]) -> tuple[np.ndarray, np.ndarray]:
+    """Map a string column through `code_of` (-1: unknown) via its dictionary: (codes, known mask)."""
+    known = _known_codes(column, lambda words: [code_of(str(word)) for word in words], np.int16, nulls=0)
     if known is not None:  # the usual case: every word known, nothing to flag (missing cells: code 0, as below)
         return known[0], None
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     words = encoded.dictionary.to_pylist()
-    lookup = np.array([table.get(str(word).strip(), -1) for word in words] + [-1], dtype=np.int32)
+    lookup = np.array([code_of(str(word)) for word in words] + [-1], dtype=np.int32)
     indices = encoded.indices
     if not indices.null_count and (lookup[:-1] >= 0).all():
         # every word is known (the usual case): one gather straight to small codes, nothing to flag
@@ -249,6 +249,11 @@ def _codes(column: pa.ChunkedArray, table: dict[str, int]) -> tuple[np.ndarray, 
         indices = indices.fill_null(len(words))
     codes = lookup[indices.to_numpy(zero_copy_only=False)]
     return codes, codes >= 0
+
+
+def _region_index(word: str) -> int:
+    region = region_of(word)
+    return -1 if region is None or region is Region.unknown else region.index
 
 
 def _yyyymm(words: list) -> list[int]:
@@ -394,16 +399,16 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
     bounds = {} if bounds is None else bounds
     distinct = {} if distinct is None else distinct
     if kind == "region":
-        table = {key: member.index for key, member in REGION_BY_NAME.items() if member is not Region.unknown}
-        codes, known = _codes(_as_text(column), table)
+        # as single mode: a province's name, key or any GB/T 2260 code within it (500103 is 重庆)
+        codes, known = _codes(_as_text(column), _region_index)
         if known is None:
-            bounds[name] = (0, max(table.values(), default=0))
+            bounds[name] = (0, max(member.index for member in Region))
             return codes
         errors.flag(present & ~known, msg.unknown_region(name, spec.choices))
         return np.where(known, codes, 0).astype(np.int16)
     if kind == "choice":
         table = {choice: i for i, choice in enumerate(spec.choices)}
-        codes, known = _codes(_as_text(column), table)
+        codes, known = _codes(_as_text(column), lambda word: table.get(word.strip(), -1))
         if known is None:
             bounds[name] = (0, max(len(spec.choices) - 1, 0))
             return codes  # codes into spec.choices (Prepared.choices)
@@ -514,6 +519,8 @@ _REGION_BY_INDEX = {member.index: member for member in Region}
 
 def _python_value(spec, array: Any, i: int) -> Any:
     value = array[i]
+    if isinstance(value, pa.Scalar):  # a text field, kept as Arrow strings
+        return str(value.as_py())
     if spec.type == "region":
         return _REGION_BY_INDEX[int(value)]
     if spec.type == "date":
@@ -544,6 +551,14 @@ def _small_codes(array: np.ndarray, bounds: tuple[int, int] | None = None) -> tu
                 high - low + 1
     unique, inverse = np.unique(array, return_inverse=True)
     return inverse.reshape(-1), len(unique)
+
+
+def _text_codes(array: pa.Array) -> tuple[np.ndarray, int]:
+    """Codes 0..k-1 of a text column's distinct values (a missing cell: one more code) and k."""
+    encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
+    size = len(encoded.dictionary)
+    indices = encoded.indices.fill_null(size) if encoded.indices.null_count else encoded.indices
+    return indices.to_numpy(zero_copy_only=False), size + 1
 
 
 def _key_dtype(span: int) -> type:
@@ -596,7 +611,12 @@ def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | sli
             if not everywhere:  # the same on every row otherwise: no part of the key
                 parts.append((present.view(np.int8), 2))
             continue
-        codes, size = _small_codes(prep.columns[name][rows], prep.bounds.get(name) if complete else None)
+        array = prep.columns[name]
+        if isinstance(array, pa.Array):  # a text field (a county code): its dictionary's indices
+            codes, size = _text_codes(array)
+            codes = codes[rows]
+        else:
+            codes, size = _small_codes(array[rows], prep.bounds.get(name) if complete else None)
         if not everywhere:  # absent cells (a placeholder value) apart from present ones
             codes, size = codes.astype(_key_dtype(size * 2), copy=False) * 2 + present, size * 2
         parts.append((codes, size))
@@ -618,7 +638,7 @@ def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | sli
     messages: list[str | None] = []
     for i in chosen:
         values = {name: _python_value(spec, prep.columns[name], i) for name, spec in specs.items()
-                  if name in prep.columns and spec.type != "string" and prep.present[name][i]}
+                  if name in prep.columns and prep.present[name][i]}
         messages.append(calc.gap(values))
     if not any(messages):
         return None
@@ -697,6 +717,13 @@ class _Rows(Mapping):
             self.done[name] = _gather(self.prep, name, self.rows)
         return self.done[name]
 
+    def absent(self, name: str) -> np.ndarray | None:
+        """Where these rows have no value for `name`; None when every one has."""
+        if name in self.prep.complete or name not in self.prep.present:
+            return None
+        present = self.prep.present[name][self.rows]
+        return None if present.all() else ~present
+
     def coded(self, name: str) -> Coded | None:
         """A choice column as its codes and words (enum_codes maps the words, not a string per row)."""
         if name not in self.prep.choices:
@@ -753,7 +780,14 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
         report(n)
         return values
     keys, period_name = _periods(calc, prep)
-    known = prep.distinct.get(calc.period_field) if everyone else None  # a month column's dictionary words
+    split = [name for name in calc.inputs_with_formulas if name in prep.columns and name not in prep.complete]
+    if split:  # rows with and without such an input apart: a chunk has the value in every row or in none
+        keys = keys.astype(np.int64) << len(split)
+        for bit, name in enumerate(split):
+            keys |= prep.present[name].astype(np.int64) << bit
+        named = period_name
+        period_name = lambda key: named(key >> len(split))  # noqa: E731
+    known = prep.distinct.get(calc.period_field) if everyone and not split else None  # a month column's words
     if known is not None:
         low, high = (known[0], known[-1]) if known else (0, -1)
     else:

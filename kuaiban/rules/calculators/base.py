@@ -181,6 +181,9 @@ class Calculator:
     # the days (ISO) on which `gap` may change when the period field is a day that only the rule's dates
     # read: every day from one bound to the next passes the same checks (None: each day is checked)
     gap_day_bounds: tuple[str, ...] | None = None
+    # optional inputs whose variable has a formula for when they are not given (population mode simulates
+    # the rows with and without them apart, so that the formula runs where the value is missing)
+    inputs_with_formulas: tuple[str, ...] = ()
     coverage: list[dict[str, str]] = field(default_factory=list)
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from kuaiban.rules import messages as msg
@@ -311,6 +312,7 @@ class Spec:
 
     def to_variables(self, columns: Columns, period: str) -> Columns:
         out: Columns = {}
+        absent = getattr(columns, "absent", None)  # population mode: the rows without a value
         for name, target in self.to_openfisca.items():
             if name not in columns:
                 continue
@@ -321,7 +323,20 @@ class Spec:
                 out[target] = _first_days(columns[name])
             else:
                 out[target] = columns[name]
+            missing = absent(name) if absent else None
+            if missing is None:
+                continue
+            # as single mode, where an input not given is not set: its formula runs (population mode gives
+            # such rows a simulation of their own: `inputs_with_formulas`), or its default value is used
+            if variable.formulas:
+                del out[target]
+            else:
+                out[target] = np.where(missing, _default_cell(variable), out[target])
         return out
+
+    def inputs_with_formulas(self) -> tuple[str, ...]:
+        return tuple(name for name, target in self.to_openfisca.items()
+                     if not self.by_name[name].required and self.system.variables[target].formulas)
 
     def typed(self, name: str, number: float) -> Any:
         """A computed variable as its type: a boolean, an enum member (its Chinese value), or a number."""
@@ -413,6 +428,7 @@ class Spec:
             period_field=self.period,
             gap_fields=self.gap_fields(),
             gap_day_bounds=self.gap_day_bounds(),
+            inputs_with_formulas=self.inputs_with_formulas(),
             coverage=self.coverage(),
             sources=tuple(self.clauses),
             notes=tuple(notes),
@@ -421,6 +437,16 @@ class Spec:
             examples=tuple(self.data.get("examples") or ()),
             spec=self,
         )
+
+
+def _default_cell(variable) -> Any:
+    """A variable's default value as one cell of its input array (an enum member as its index)."""
+    default = variable.default_value
+    if variable.value_type.__name__ == "Enum":
+        return default.index
+    if isinstance(default, date):
+        return np.datetime64(default.isoformat(), "D")
+    return default
 
 
 def load_spec(path: Path) -> Calculator:

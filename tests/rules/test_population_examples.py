@@ -1,0 +1,67 @@
+"""Every calculator's worked examples, as one population file, give single mode's answers row by row; so do
+the same cases with each optional input left out (a missing cell is an input not given: the variable's
+default, or its formula), and, for rules dated to a day, the same cases on days around them (days share a
+simulation within a span of the rule, and a refused day is named by itself)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from kuaiban.rules.calculators import CALCULATORS, CalculatorError, get
+from kuaiban.rules.messages import field_of
+from kuaiban.rules.population import run_population
+from tests.rules.test_population import _parses, _table
+
+SHIFTS = (-400, -31, -1, 1, 29, 200)  # days
+
+
+def cases(name: str) -> list[dict]:
+    calc = get(name)
+    rows = [dict(example["input"]) for example in calc.examples]
+    optional = [spec.name for spec in calc.fields if not spec.required]
+    rows += [{key: value for key, value in row.items() if key != name}
+             for row in list(rows) for name in optional if name in row]
+    period = next((spec for spec in calc.fields if spec.name == calc.period_field), None)
+    if period is not None and period.type == "date":
+        for row in list(rows):
+            if isinstance(row.get(period.name), str):
+                day = date.fromisoformat(row[period.name])
+                rows += [row | {period.name: (day + timedelta(days=shift)).isoformat()} for shift in SHIFTS]
+    return rows
+
+
+@pytest.mark.parametrize("name", sorted(name for name, calc in CALCULATORS.items() if calc.examples))
+def test_examples_in_population_mode_answer_as_single_mode(name: str, tmp_path: Path) -> None:
+    rows = cases(name)
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(_table(rows, name), source)
+    run_population(name, source, out, progress=False)
+    for row, got in zip(rows, pq.read_table(out).to_pylist(), strict=True):
+        try:
+            expected = get(name).run(row)["value"]
+        except CalculatorError as error:
+            assert got["value"] is None and field_of(got["error"]) == error.field, (row, got["error"])
+            if _parses(name, row):
+                assert get(name).label_message(got["error"]) == str(error), row
+        else:
+            assert got["error"] is None, (row, got["error"])
+            if isinstance(expected, bool | int | float):
+                assert got["value"] == pytest.approx(float(expected), abs=0.005), row
+
+
+def test_rows_with_and_without_an_input_that_has_a_formula_answer_as_single_mode(tmp_path: Path) -> None:
+    """training_provider_subsidy reads the county code when given, else derives the province's code from the
+    region (a formula); 广东's rule is 广州's only (穗人社规字〔2020〕4号 八). A file mixing both kinds of row
+    runs each kind in a simulation of its own."""
+    base = {"application_date": "2021-03-01", "region": "广东", "provider_trainees": 12, "provider_training_days": 3}
+    rows = [base | {"enterprise_region_code": "440106"}, base, base | {"enterprise_region_code": "440300"}, base]
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(_table(rows, "training_provider_subsidy"), source)
+    run_population("training_provider_subsidy", source, out, progress=False)
+    values = [row["value"] for row in pq.read_table(out).to_pylist()]
+    assert values == [get("training_provider_subsidy").run(row)["value"] for row in rows]
+    assert values[0] > 0 and values[1] == 0  # 天河区 is in 广州; the province alone is not
