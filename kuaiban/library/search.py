@@ -431,7 +431,7 @@ class SearchIndex:
                  abbreviations: bool = True, char_weight: float = CHAR_WEIGHT,
                  doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR,
                  definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True,
-                 title_issuer_weight: float = TITLE_ISSUER_WEIGHT):
+                 title_issuer_weight: float = TITLE_ISSUER_WEIGHT, whole_title: bool = False):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -470,8 +470,12 @@ class SearchIndex:
             doc_units[p.doc].extend(toks)
         self._terms = list(self.vocab)  # id -> term (dicts keep insertion order)
         self._passage_post = _bm25_postings(passage_ids)
-        self._title_post = _bm25_postings(subject_ids)
+        # (whole_title: the one field of sessions 1–7, for comparison)
+        self._title_post = _bm25_postings([i + t for i, t in zip(issuer_ids, subject_ids, strict=True)]
+                                          if whole_title else subject_ids)
         self._issuer_post = _bm25_postings(issuer_ids)
+        if whole_title:
+            self.title_issuer_weight = 0.0
         self._doc_post = _bm25_postings(doc_units)
         self._passage_doc = np.array([p.doc for p in passages], dtype=np.int32)
         # first passage of each document, for hits that match on the title only
