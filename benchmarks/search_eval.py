@@ -194,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         variants = {
             "kuaiban − synonyms": SearchIndex.build(session, synonyms={}),
             "kuaiban − title weight": SearchIndex.build(session, title_weight=0.0),
+            "kuaiban, issuers in the title field (before session 8)": SearchIndex.build(
+                session, title_issuer_weight=0.0, whole_title=True),
             "kuaiban − document BM25": SearchIndex.build(session, doc_weight=0.0),
+            "kuaiban, document BM25 0.75 (before session 8)": SearchIndex.build(session, doc_weight=0.75),
             "kuaiban − region boost": SearchIndex.build(session, region_boost=1.0),
             "kuaiban − year boost": SearchIndex.build(session, year_boost=1.0),
             "kuaiban − 同义词词林": SearchIndex.build(session, thesaurus=False),

@@ -8,7 +8,8 @@ Ranking (see docs/search.md for the measurements behind each part):
 
 * BM25 over passages (one article 第X条, or a ~500-character run of paragraphs);
 * BM25 over titles, weighted :data:`TITLE_WEIGHT` — a title states what the whole
-  document is about;
+  document is about; the issuers' names before 关于 are a field of their own at :data:`TITLE_ISSUER_WEIGHT`
+  (重庆市乡村振兴局 issued it; the document is not therefore about 乡村振兴);
 * BM25 over whole documents, weighted :data:`DOC_WEIGHT` — a question's words are
   often spread over several articles;
 * colloquial words expanded to the policy vocabulary (:data:`SYNONYMS`, 退休金 →
@@ -58,8 +59,9 @@ FINGERPRINT_KEY = "ingest_fingerprint"
 
 K1 = 1.2
 B = 0.75
-TITLE_WEIGHT = 2.0
-DOC_WEIGHT = 0.75
+TITLE_WEIGHT = 2.0  # the title's subject: the words after its issuers' names ("…厅关于调整…的通知")
+TITLE_ISSUER_WEIGHT = 1.0  # the issuers' names before 关于 (国家开发银行, 重庆市乡村振兴局): who, not what
+DOC_WEIGHT = 1.0  # 0.75 until session 8
 SYNONYM_WEIGHT = 0.6
 REGION_BOOST = 1.5  # multiplier for documents of a region the query names
 YEAR_BOOST = 1.25  # multiplier for documents of a year the query names (2020年, 2021)
@@ -428,10 +430,12 @@ class SearchIndex:
                  passage_doc_weight: float = PASSAGE_DOC_WEIGHT, local_damping: float = LOCAL_DAMPING,
                  abbreviations: bool = True, char_weight: float = CHAR_WEIGHT,
                  doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR,
-                 definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True):
+                 definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True,
+                 title_issuer_weight: float = TITLE_ISSUER_WEIGHT, whole_title: bool = False):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
+        self.title_issuer_weight = title_issuer_weight
         self.doc_weight = doc_weight
         self.synonyms = SYNONYMS if synonyms is None else synonyms
         self.region_boost = region_boost
@@ -455,13 +459,23 @@ class SearchIndex:
         if definitions:
             passage_tokens = self._with_definitions(passages, passage_tokens)
         passage_ids = [ids(toks) for toks in passage_tokens]
-        title_ids = [ids(tokenize(d.title)) for d in docs]
-        doc_units: list[list[int]] = [list(t) for t in title_ids]
+        # a title in two fields: what the document is about, and who issued it ("重庆市人力资源和社会保障局
+        # 重庆市乡村振兴局关于…": an issuer's name is not the subject)
+        subjects = [_title_subject(d.title) for d in docs]
+        subject_ids = [ids(tokenize(subject)) for subject in subjects]
+        issuer_ids = [ids(tokenize(d.title[:len(d.title) - len(subject)]))
+                      for d, subject in zip(docs, subjects, strict=True)]
+        doc_units: list[list[int]] = [i + t for i, t in zip(issuer_ids, subject_ids, strict=True)]
         for p, toks in zip(passages, passage_ids, strict=True):
             doc_units[p.doc].extend(toks)
         self._terms = list(self.vocab)  # id -> term (dicts keep insertion order)
         self._passage_post = _bm25_postings(passage_ids)
-        self._title_post = _bm25_postings(title_ids)
+        # (whole_title: the one field of sessions 1–7, for comparison)
+        self._title_post = _bm25_postings([i + t for i, t in zip(issuer_ids, subject_ids, strict=True)]
+                                          if whole_title else subject_ids)
+        self._issuer_post = _bm25_postings(issuer_ids)
+        if whole_title:
+            self.title_issuer_weight = 0.0
         self._doc_post = _bm25_postings(doc_units)
         self._passage_doc = np.array([p.doc for p in passages], dtype=np.int32)
         # first passage of each document, for hits that match on the title only
@@ -727,6 +741,8 @@ class SearchIndex:
         if n_pass:  # passages are stored by document: each document's best is a maximum over its run
             doc_scores[self._has_passages] = np.maximum.reduceat(passage_scores, self._run_starts)
         doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
+        if self.title_issuer_weight:
+            doc_scores = doc_scores + self.title_issuer_weight * _score(self._issuer_post, terms, n_docs)
         doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
         # which part of a document answers: its words, less those most of the document's parts print
         part_scores = passage_scores - self.local_damping * common if self.local_damping else passage_scores
@@ -923,6 +939,12 @@ def _without_doc_nos(query: str) -> str:
     for start, end, _ in sorted(docno.find_all(squeezed), reverse=True):
         squeezed = squeezed[:start] + " " + squeezed[end:]
     return squeezed
+
+
+def _title_subject(title: str) -> str:
+    """What a title is about: the words after its issuers' names ("…厅关于调整…的通知" → "调整…的通知")."""
+    _, sep, rest = title.partition("关于")
+    return rest if sep and rest else title
 
 
 def _top(scores: np.ndarray, limit: int) -> list[int]:

@@ -432,3 +432,31 @@ def test_a_place_the_library_prints_for_one_province_names_that_province():
                          + [("人社部发〔2020〕1号", "国家", [(None, "失业登记在常住地办理。")])])
     assert index._named_regions("在长沙失业了去哪登记") == {"湖南"}
     assert index._named_regions("东北人失业了去哪登记") == set()  # a direction, not a place the library knows
+
+
+# -- session 8: a title's issuers are not its subject ------------------------------------------------------
+
+def test_a_title_names_its_issuers_before_its_subject():
+    from kuaiban.library.search import _title_subject
+
+    assert _title_subject("某市人力资源和社会保障局某市乡村振兴局关于开展家政培训的通知") == "开展家政培训的通知"
+    assert _title_subject("网络招聘服务管理规定") == "网络招聘服务管理规定"
+
+
+def test_an_issuer_named_in_the_question_weighs_less_than_a_subject():
+    """Both titles print 乡村振兴: in the first it is an issuer (乡村振兴局), in the second what the notice is about.
+    One title field favoured the shorter title; with the issuers a field of their own, the subject wins."""
+    from kuaiban.library.search import _Doc, _Passage
+
+    titles = ["某市乡村振兴局关于开展家政培训的通知", "某市人力资源和社会保障局关于人力资源服务助力乡村振兴的意见"]
+    docs = [_Doc(id=i + 1, doc_no=None, title=t, issuers=[], region=None, date="2021-08-24", year=2021,
+                 status="现行有效", category=None, sources=[("chongqing-hrss-2021.txt", 1, 99)])
+            for i, t in enumerate(titles)]
+    passages = [_Passage(i, None, None, "鼓励各类机构积极参与。", 10 * i, 10 * i) for i in range(2)]
+    tokens = [tokenize(p.text) for p in passages]
+
+    def first(**options) -> str:
+        return SearchIndex(docs, passages, tokens, **options).search("乡村振兴 鼓励", limit=1)[0].title
+
+    assert first() == titles[1]
+    assert first(whole_title=True) == titles[0]
