@@ -32,7 +32,8 @@ from kuaiban.rules.regions import region_of
 CHUNK_ROWS = 262_144
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
-# Values an absent optional field takes in the simulation (the variables' "not given" values).
+# Values an absent optional field of the calculators written in Python takes in the simulation (the
+# variables' "not given" values; a spec's are its variables' defaults: Calculator.absent_values).
 ABSENT = {
     "work_start_date": np.datetime64("9999-12-31", "D"),
     "personal_contributions": -1.0,
@@ -509,9 +510,22 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
         if spec.required and column.null_count:
             errors.flag(~present[spec.name], msg.missing(spec.name))
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name], bounds, distinct)
+        fill = calc.absent_values.get(spec.name, ABSENT.get(spec.name))
+        converted = columns[spec.name]
+        if column.null_count and fill is not None and isinstance(converted, np.ndarray) and \
+                not (converted.dtype.kind in "biuf" and fill == 0):  # the converters leave 0 and False there
+            columns[spec.name] = _filled(converted, present[spec.name], fill)
         if spec.type == "choice":
             choices[spec.name] = np.array(spec.choices)
     return Prepared(columns, present, errors, choices, complete, bounds, distinct)
+
+
+def _filled(array: np.ndarray, present: np.ndarray, fill: Any) -> np.ndarray:
+    """`array` with the value an input not given takes written into its missing cells, once for the whole
+    column (not at every gather of a chunk)."""
+    out = array if array.flags.writeable else array.copy()
+    np.copyto(out, np.asarray(fill, dtype=out.dtype), where=~present)
+    return out
 
 
 _REGION_BY_INDEX = {member.index: member for member in Region}
@@ -741,7 +755,8 @@ class _Rows(Mapping):
 
 
 def _gather(prep: Prepared, name: str, rows: slice | np.ndarray, decode: bool = True) -> Any:
-    """Column `name` at `rows`, absent values filled; a choice column as its words (or codes: `decode`)."""
+    """Column `name` at `rows` (missing cells hold their input's "not given" value where `prepare` wrote
+    one); a choice column as its words (or codes: `decode`)."""
     array = prep.columns[name]
     if isinstance(array, np.ndarray):
         part = array[rows]
@@ -749,10 +764,6 @@ def _gather(prep: Prepared, name: str, rows: slice | np.ndarray, decode: bool = 
         part = array.slice(rows.start, rows.stop - rows.start)
     else:
         part = array.take(pa.array(rows))
-    if name in ABSENT and name not in prep.complete:
-        present = prep.present[name][rows]
-        if not present.all():
-            part = np.where(present, part, ABSENT[name])
     if decode and name in prep.choices:
         part = prep.choices[name][part]
     return part

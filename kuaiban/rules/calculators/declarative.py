@@ -127,6 +127,7 @@ class Spec:
         _require(data["audience"] in AUDIENCES, where, f"audience is one of {AUDIENCES}")
         _require(data["unit"] in UNITS, where, f"unit is one of {UNITS}")
         self.data = data
+        self._absent: dict[str, Any] | None = None
         self.name: str = data["name"]
         self.system = tax_benefit_system()
         _require(data["output"] in self.system.variables, where, f"no OpenFisca variable {data['output']}")
@@ -323,20 +324,37 @@ class Spec:
                 out[target] = _first_days(columns[name])
             else:
                 out[target] = columns[name]
-            missing = absent(name) if absent else None
-            if missing is None:
-                continue
             # as single mode, where an input not given is not set: its formula runs (population mode gives
             # such rows a simulation of their own: `inputs_with_formulas`), or its default value is used
-            if variable.formulas:
+            # (written into the missing cells already for the inputs of `absent_values`)
+            missing = absent(name) if absent and name not in self.absent_values() else None
+            if missing is not None and variable.formulas:
                 del out[target]
-            else:
+            elif missing is not None:
                 out[target] = np.where(missing, _default_cell(variable), out[target])
         return out
 
     def inputs_with_formulas(self) -> tuple[str, ...]:
         return tuple(name for name, target in self.to_openfisca.items()
                      if not self.by_name[name].required and self.system.variables[target].formulas)
+
+    def absent_values(self) -> dict[str, Any]:
+        """Optional inputs held as their variable holds them (numbers, flags, days), with its default; a
+        choice whose variable's default is one of its choices, with that choice's position."""
+        if self._absent is None:
+            self._absent = {}
+            for name, target in self.to_openfisca.items():
+                spec, variable = self.by_name[name], self.system.variables[target]
+                if spec.required or variable.formulas:
+                    continue
+                if spec.type in ("number", "share", "integer", "year", "boolean", "date"):
+                    self._absent[name] = _default_cell(variable)
+                elif spec.type == "choice" and variable.value_type.__name__ == "Enum":
+                    default = variable.default_value
+                    chosen = [i for i, word in enumerate(spec.choices) if word in (default.value, default.name)]
+                    if chosen:
+                        self._absent[name] = chosen[0]
+        return self._absent
 
     def typed(self, name: str, number: float) -> Any:
         """A computed variable as its type: a boolean, an enum member (its Chinese value), or a number."""
@@ -429,6 +447,7 @@ class Spec:
             gap_fields=self.gap_fields(),
             gap_day_bounds=self.gap_day_bounds(),
             inputs_with_formulas=self.inputs_with_formulas(),
+            absent_values=self.absent_values(),
             coverage=self.coverage(),
             sources=tuple(self.clauses),
             notes=tuple(notes),
