@@ -5,7 +5,9 @@ the answer depends on reads its period only to ask for inputs (`person("x", peri
 parameters in force (`parameters(period)`, `parameters(period.start)`), two days give the same answer
 unless a formula version or a parameter value the formulas read starts between them: a population of
 850 death days then needs one simulation per span between such days, not one per day. A formula that
-does anything else with its period (counts days from it, passes it to a helper) makes every day count.
+does anything else with its period (counts days from it, passes it to a helper) makes every day count, and
+so does a formula whose source cannot be read as such a function. The analysis trusts that no formula reads
+a date out of the parameter tree itself (a tree now stands for every day of its span).
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ import textwrap
 from datetime import date, timedelta
 from functools import cache
 
-from openfisca_core.parameters import Parameter
-
-from kuaiban.rules.system import tax_benefit_system
+from kuaiban.rules.system import leaf_parameters, tax_benefit_system
 
 
 class _ReadsTheDate(Exception):
@@ -28,9 +28,14 @@ class _ReadsTheDate(Exception):
 def _formula_reads(function) -> tuple[set[str], set[str] | None]:
     """(variables a formula asks for, top-level parameter nodes it reads or None for any of them);
     raises _ReadsTheDate when it uses its period otherwise."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    definition = next(node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef))
-    entity, period, parameters = (arg.arg for arg in definition.args.args[:3])
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):  # no source to read (a lambda's line, a built function)
+        raise _ReadsTheDate from None
+    definition = next((node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)), None)
+    if definition is None or len(definition.args.args) != 3:  # a lambda, a formula(person, period) …
+        raise _ReadsTheDate
+    entity, period, parameters = (arg.arg for arg in definition.args.args)
     parents = {child: node for node in ast.walk(definition) for child in ast.iter_child_nodes(node)}
 
     def called(node: ast.AST, name: str) -> bool:
@@ -42,7 +47,8 @@ def _formula_reads(function) -> tuple[set[str], set[str] | None]:
         if not (isinstance(node, ast.Name) and node.id == period):
             continue
         parent = parents[node]
-        if called(parent, entity) and len(parent.args) == 2 and parent.args[1] is node:
+        if called(parent, entity) and len(parent.args) == 2 and parent.args[1] is node and not parent.keywords:
+            # (options such as ADD or DIVIDE read other periods than the day: refused below)
             if not (isinstance(parent.args[0], ast.Constant) and isinstance(parent.args[0].value, str)):
                 raise _ReadsTheDate
             variables.add(parent.args[0].value)
@@ -84,7 +90,7 @@ def change_days(variable: str) -> tuple[date, ...] | None:
                 nodes = None if nodes is None or read is None else nodes | read
     except _ReadsTheDate:
         return None
-    for parameter in system.parameters.get_descendants():
-        if isinstance(parameter, Parameter) and (nodes is None or parameter.name.split(".")[0] in nodes):
+    for parameter in leaf_parameters(system):
+        if nodes is None or parameter.name.split(".")[0] in nodes:
             days.update(date.fromisoformat(at.instant_str) for at in parameter.values_list)
     return tuple(sorted(days))

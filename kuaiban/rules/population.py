@@ -172,7 +172,8 @@ def read_table(path: Path, calc: Calculator | None = None) -> pa.Table:
 
         if calc is not None:
             check_shape(calc, len(csv_header(path)), None)
-        table = pcsv.read_csv(path)
+        # an empty cell is an input not given, in a text column too (pyarrow reads it as "" by default)
+        table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(strings_can_be_null=True))
         if calc is not None:
             check_shape(calc, table.num_columns, table.num_rows)
         return table
@@ -285,7 +286,8 @@ def _booleans_from_text(column, errors: RowErrors, present: np.ndarray, name: st
     text = pc.utf8_lower(pc.utf8_trim_whitespace(column.cast(pa.string())))
     truthy = pc.is_in(text, value_set=pa.array(["true", "1"])).fill_null(False)
     falsy = pc.is_in(text, value_set=pa.array(["false", "0"])).fill_null(False)
-    errors.flag(present & ~(truthy | falsy).to_numpy(zero_copy_only=False), msg.not_boolean(name))
+    readable = np.asarray(pc.or_(truthy, falsy))  # a table's column: ChunkedArrays, no `|` operator
+    errors.flag(present & ~readable, msg.not_boolean(name))
     return truthy
 
 

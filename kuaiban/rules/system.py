@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from openfisca_core import periods
-from openfisca_core.parameters import Parameter, ParameterNodeAtInstant
+from openfisca_core.parameters import Parameter, ParameterNodeAtInstant, ParameterScale
 from openfisca_core.periods import DateUnit, Instant, Period
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
@@ -53,11 +53,24 @@ class KuaibanSystem(TaxBenefitSystem):
         return None if self.parameters is None else self.parameters.get_at_instant(instant)
 
 
+def leaf_parameters(system: TaxBenefitSystem) -> list[Parameter]:
+    """Every parameter holding dated values, a scale's brackets' ones included (get_descendants stops at a
+    scale)."""
+    found = []
+    for node in system.parameters.get_descendants():
+        if isinstance(node, Parameter):
+            found.append(node)
+        elif isinstance(node, ParameterScale):
+            found += [child for bracket in node.brackets for child in bracket.children.values()
+                      if isinstance(child, Parameter)]
+    return found
+
+
 def change_instants(system: TaxBenefitSystem) -> list[Instant]:
     """Every instant on which some parameter value starts (or ends), in order, after the day before the
     first of them (which stands for every earlier day: no value is in force then)."""
-    starts = {periods.instant(at.instant_str) for parameter in system.parameters.get_descendants()
-              if isinstance(parameter, Parameter) for at in parameter.values_list}
+    starts = {periods.instant(at.instant_str) for parameter in leaf_parameters(system)
+              for at in parameter.values_list}
     ordered = sorted(starts)
     return [ordered[0].offset(-1, DateUnit.DAY), *ordered] if ordered else [periods.instant("1900-01-01")]
 

@@ -315,3 +315,26 @@ def test_whole_numbers_beyond_the_simulations_int32_are_row_errors_as_in_single_
     assert (rows[1]["value"], rows[1]["error"]) == (None, too_large("contribution_months", MAX_WHOLE))
     assert rows[0]["value"] == single.run(base | {"contribution_months": 60, "benefit_month": 1})["value"]
     assert rows[2]["value"] == single.run(base | {"contribution_months": 300, "benefit_month": 2})["value"]
+
+
+def test_csv_empty_cells_are_inputs_not_given_in_every_kind_of_column(tmp_path: Path) -> None:
+    """An empty CSV cell is an input not given, as in single mode: in a boolean column read as empty (type
+    null) or as text, and in a text column of choices (pyarrow reads an empty text cell as "" by default)."""
+    flags = tmp_path / "flags.csv"
+    flags.write_text("deposit_date,contract_value,provincial_deposit_ratio,several_projects\n"
+                     "2021-11-01,10000000,0.02,\n2021-11-01,5000000,0.02,\n", encoding="utf-8")
+    run_population("wage_deposit", flags, tmp_path / "flags.parquet", progress=False)
+    assert [row["value"] for row in pq.read_table(tmp_path / "flags.parquet").to_pylist()] == [200000.0, 100000.0]
+    words = tmp_path / "words.csv"
+    words.write_text("deposit_date,contract_value,provincial_deposit_ratio,several_projects\n"
+                     "2021-11-01,10000000,0.02,true\n2021-11-01,5000000,0.02,yes\n", encoding="utf-8")
+    run_population("wage_deposit", words, tmp_path / "words.parquet", progress=False)
+    result = pq.read_table(tmp_path / "words.parquet").to_pylist()
+    assert result[0]["error"] is None and field_of(result[1]["error"]) == "several_projects"
+    choice = tmp_path / "choice.csv"
+    choice.write_text("region,application_date,su_first,su_months,su_founder,su_contributions\n"
+                      "山东,2020-08-01,true,12,,true\n", encoding="utf-8")
+    run_population("startup_subsidy", choice, tmp_path / "choice.parquet", progress=False)
+    expected = get("startup_subsidy").run({"region": "山东", "application_date": "2020-08-01", "su_first": True,
+                                           "su_months": 12, "su_contributions": True})["value"]
+    assert pq.read_table(tmp_path / "choice.parquet").to_pylist()[0]["value"] == expected

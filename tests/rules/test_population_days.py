@@ -70,3 +70,35 @@ def test_population_over_900_days_answers_as_single_mode_and_names_each_refused_
             assert message is None, (row, message)
             assert value == pytest.approx(expected, abs=0.005), row
     assert refused > 20  # both sides of the rule's first day are exercised
+
+
+def test_formulas_the_analysis_cannot_read_count_every_day():
+    from kuaiban.rules.period_use import _formula_reads, _ReadsTheDate
+
+    def two_arguments(person, period):
+        return person("x", period)
+
+    def with_options(person, period, parameters):
+        return person("x", period, options=["add"])
+
+    def only_inputs_and_parameters(person, period, parameters):
+        return person("x", period) * parameters(period.start).survivor_benefit.funeral_multiple
+
+    for formula in (two_arguments, with_options, lambda person, period, parameters: person("x", period)):
+        with pytest.raises(_ReadsTheDate):
+            _formula_reads(formula)
+    assert _formula_reads(only_inputs_and_parameters) == ({"x"}, {"survivor_benefit"})
+
+
+def test_a_scales_brackets_count_among_the_parameters_whose_changes_matter():
+    from types import SimpleNamespace
+
+    from openfisca_core.parameters import ParameterNode
+
+    from kuaiban.rules.system import change_instants, leaf_parameters
+
+    node = ParameterNode("", data={"scale": {"brackets": [
+        {"threshold": {"2020-01-01": 0}, "rate": {"2020-01-01": 0.1, "2021-07-01": 0.2}}]}})
+    system = SimpleNamespace(parameters=node)
+    assert {p.name for p in leaf_parameters(system)} == {"scale[0].threshold", "scale[0].rate"}
+    assert [str(i) for i in change_instants(system)] == ["2019-12-31", "2020-01-01", "2021-07-01"]

@@ -65,3 +65,32 @@ def test_rows_with_and_without_an_input_that_has_a_formula_answer_as_single_mode
     values = [row["value"] for row in pq.read_table(out).to_pylist()]
     assert values == [get("training_provider_subsidy").run(row)["value"] for row in rows]
     assert values[0] > 0 and values[1] == 0  # 天河区 is in 广州; the province alone is not
+
+
+def test_a_share_one_region_does_not_print_does_not_stop_another_regions_rows(tmp_path: Path) -> None:
+    """社会保险补贴 is computed region by region over the whole simulation: 山东's flexible-employment rule
+    prints no 4050 share, which must not break a 湖南 row that is 4050 by 山东's ages (found in review)."""
+    rows = [
+        {"region": "山东", "month": "2020-05", "si_mode": "灵活就业（个人申领）",
+         "si_group": "就业困难人员中的零就业、单亲、低保家庭人员或需赡养（抚养）患重大疾病直系亲属人员",
+         "graduation_date": "2021-11-20", "si_first_approval_date": "2020-04-01", "si_months_received": 1,
+         "sex": "女", "birth_date": "1980-03-15", "si_all_three_paid": False, "si_rate": 0.2, "si_minimum_base": 0.0},
+        {"region": "湖南", "month": "2020-05", "si_mode": "灵活就业（个人申领）", "si_group": "就业困难人员", "sex": "男",
+         "si_first_approval_date": "2021-01-01", "si_months_received": 4, "si_average_wage": 6000, "si_rate": 0.28,
+         "si_all_three_paid": True},
+    ]
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(_table(rows, "social_insurance_subsidy"), source)
+    run_population("social_insurance_subsidy", source, out, progress=False)
+    got = [row["value"] for row in pq.read_table(out).to_pylist()]
+    assert got == [get("social_insurance_subsidy").run(row)["value"] for row in rows]
+
+
+def test_a_month_before_a_kinds_figures_take_effect_answers_instead_of_failing() -> None:
+    """天津's employer figures start on 2020-05-15 (津人社局发〔2020〕6号 第七条): May 2020, read on its first day,
+    has none; the calculator answers instead of failing on the missing injury-rate cap (found in review)."""
+    row = {"region": "天津", "month": "2020-05", "si_mode": "单位招用或公益性岗位安排（单位申领）",
+           "si_group": "离校（毕业）2年内未就业高校毕业生", "si_employer_type": "养老服务企业（含民办非企业单位）、员工制家政企业",
+           "graduation_date": "2019-07-01", "si_first_approval_date": "2020-06-01", "si_months_received": 3,
+           "si_rate": 0.2, "si_injury_rate": 0.005}
+    assert get("social_insurance_subsidy").run(row)["value"] == 0

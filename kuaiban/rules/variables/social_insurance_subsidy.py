@@ -201,13 +201,18 @@ def _amount(person, period, region_node, kind, name) -> tuple[np.ndarray, np.nda
         return full * np.where(older, share_4050 or 0, _share(kind, "share_other")), ceiling
     base = _minimum_base(person, period, region_node)
     if name == "employer":
-        rate = person("si_rate", period) + np.minimum(person("si_injury_rate", period), leaf(kind, "injury_rate_cap"))
-        return base * rate * _share(kind, "minimum_base_share"), ceiling
+        cap, share = leaf(kind, "injury_rate_cap"), _share(kind, "minimum_base_share")
+        if cap is None or share is None:  # the kind's figures are not in force in this month
+            return zero, ceiling
+        rate = person("si_rate", period) + np.minimum(person("si_injury_rate", period), cap)
+        return base * rate * share, ceiling
     if name == "flexible_hardship":
         special = person("si_group", period) == SubsidyGroup.hardship_special
         older = _is_4050(person, period, kind)
-        share = np.where(special, _share(kind, "minimum_base_share_special"),
-                         np.where(older, _share(kind, "minimum_base_share_4050"), 0))
+        # a share the region does not print subsidises no one (this is computed for every person of the
+        # simulation, those of other regions too, before their rows are chosen)
+        share = np.where(special, _share(kind, "minimum_base_share_special") or 0,
+                         np.where(older, _share(kind, "minimum_base_share_4050") or 0, 0))
         return base * person("si_rate", period) * share, ceiling
     if _share(kind, "minimum_base_share") is not None:
         return base * person("si_rate", period) * _share(kind, "minimum_base_share"), ceiling
