@@ -201,11 +201,8 @@ def _amount(person, period, region_node, kind, name) -> tuple[np.ndarray, np.nda
         return full * np.where(older, share_4050 or 0, _share(kind, "share_other")), ceiling
     base = _minimum_base(person, period, region_node)
     if name == "employer":
-        cap, share = leaf(kind, "injury_rate_cap"), _share(kind, "minimum_base_share")
-        if cap is None or share is None:  # the kind's figures are not in force in this month
-            return zero, ceiling
-        rate = person("si_rate", period) + np.minimum(person("si_injury_rate", period), cap)
-        return base * rate * share, ceiling
+        rate = person("si_rate", period) + np.minimum(person("si_injury_rate", period), leaf(kind, "injury_rate_cap"))
+        return base * rate * _share(kind, "minimum_base_share"), ceiling
     if name == "flexible_hardship":
         special = person("si_group", period) == SubsidyGroup.hardship_special
         older = _is_4050(person, period, kind)
@@ -287,8 +284,8 @@ def _computed(person, period, parameters):
             for g in SubsidyGroup:
                 kind, name = _kind(node, m, g)
                 rows = (region == member) & (mode == m) & (group == g)
-                if kind is None or not rows.any():
-                    continue
+                if kind is None or not rows.any() or (name == "employer" and _share(kind, "minimum_base_share") is None):
+                    continue  # (天津's employer figures start on 2020-05-15: none on a month's first day before)
                 value, is_ceiling = _amount(person, period, node, kind, name)
                 if name in ("employer_graduate",) and leaf(kind, "small_firm_only", False):
                     value = np.where(person("si_employer_type", period) == EmployerType.small_firm, value, 0)
