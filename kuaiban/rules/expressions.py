@@ -96,7 +96,20 @@ def cites(ref: Any) -> str:
     return (max(in_force, key=lambda at: at.instant_str).metadata or {}).get("source", "") if in_force else ""
 
 
-FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites}
+def in_force(ref: Any) -> bool:
+    """Whether a parameter has a value in force at the instant (a check can then refuse a case the figures
+    do not reach yet, instead of an explanation failing on the missing figure)."""
+    if not isinstance(ref, ParameterRef):
+        raise SpecError("in_force() takes a parameter, e.g. in_force(p.x.y)")
+    try:
+        ref.node()
+    except LookupError:
+        return False
+    return True
+
+
+FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,
+             "in_force": in_force}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
@@ -217,7 +230,7 @@ class Scope:
         if isinstance(node, ast.Call):
             function = FUNCTIONS[node.func.id]  # type: ignore[union-attr]
             args = [self._eval(a) for a in node.args]
-            if function not in (since, until, cites):
+            if function not in (since, until, cites, in_force):  # these take the reference itself
                 args = [_value(self._for_region(a)) for a in args]
             return function(*args)
         if isinstance(node, ast.Tuple | ast.List):

@@ -85,3 +85,24 @@ def test_a_share_one_region_does_not_print_does_not_stop_another_regions_rows(tm
     got = [row["value"] for row in pq.read_table(out).to_pylist()]
     assert got == [get("social_insurance_subsidy").run(row)["value"] for row in rows]
 
+
+
+def test_a_month_before_a_kinds_figures_take_effect_is_refused_in_both_modes(tmp_path: Path) -> None:
+    """天津's employer figures start on 2020-05-15 (津人社局发〔2020〕6号 第七条): May 2020, read on its first day,
+    has none. Single mode refused it with a crash in its explanation (found in review); now both modes name
+    the month, and June is answered."""
+    row = {"region": "天津", "month": "2020-05", "si_mode": "单位招用或公益性岗位安排（单位申领）",
+           "si_group": "离校（毕业）2年内未就业高校毕业生", "si_employer_type": "养老服务企业（含民办非企业单位）、员工制家政企业",
+           "graduation_date": "2019-07-01", "si_first_approval_date": "2020-06-01", "si_months_received": 3,
+           "si_rate": 0.2, "si_injury_rate": 0.005}
+    calc = get("social_insurance_subsidy")
+    with pytest.raises(CalculatorError) as refused:
+        calc.run(row)
+    assert refused.value.field == "month"
+    assert calc.run(row | {"month": "2020-06"})["value"] > 0
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(_table([row, row | {"month": "2020-06"}], "social_insurance_subsidy"), source)
+    run_population("social_insurance_subsidy", source, out, progress=False)
+    got = pq.read_table(out).to_pylist()
+    assert calc.label_message(got[0]["error"]) == str(refused.value)
+    assert got[1]["value"] == calc.run(row | {"month": "2020-06"})["value"]
