@@ -152,8 +152,12 @@ class work_injury_benefit_increase(Variable):
 
     def formula(person, period, parameters):
         region = person("region", period)
-        return round_fen(np.select([region == Region.hunan, region == Region.chongqing],
-                                   [_hunan(person, period, parameters), _chongqing(person, period, parameters)], 0.0))
+        conditions, amounts = [], []
+        for rows, amount in ((region == Region.hunan, _hunan), (region == Region.chongqing, _chongqing)):
+            if rows.any():  # a region's rule is worked out only where the simulation holds its rows
+                conditions.append(rows)
+                amounts.append(amount(person, period, parameters))
+        return round_fen(np.select(conditions, amounts, 0.0)) if conditions else np.zeros(person.count)
 
 
 class work_injury_benefit_adjusted(Variable):
