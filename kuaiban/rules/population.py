@@ -32,26 +32,6 @@ from kuaiban.rules.regions import region_of
 CHUNK_ROWS = 262_144
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
-# Values an absent optional field of the calculators written in Python takes in the simulation (the
-# variables' "not given" values; a spec's are its variables' defaults: Calculator.absent_values).
-ABSENT = {
-    "work_start_date": np.datetime64("9999-12-31", "D"),
-    "personal_contributions": -1.0,
-    "current_rate": -1.0,
-    "pension_months": 0,
-    "payroll": 0.0,
-    "employer_rate": 0.0,
-    "back_paid": False,
-    "industry_class": 1,
-    "contract_total": 0.0,
-    "contributions_last_year": 0.0,
-    "loss_months": 0,
-    "net_profit_drop": 0.0,
-    "monthly_unemployment_benefit": 0.0,
-    "avg_insured_oct_to_mar": 0.0,
-}
-
-
 class RowErrors:
     """The first error of each row, kept as small integer codes (object arrays are slow to scan)."""
 
@@ -512,7 +492,7 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
         if spec.required and column.null_count:
             errors.flag(~present[spec.name], msg.missing(spec.name))
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name], bounds, distinct)
-        fill = calc.absent_values.get(spec.name, ABSENT.get(spec.name))
+        fill = calc.absent_values.get(spec.name)
         converted = columns[spec.name]
         if column.null_count and fill is not None and isinstance(converted, np.ndarray) and \
                 not (converted.dtype.kind in "biuf" and fill == 0):  # the converters leave 0 and False there

@@ -184,8 +184,9 @@ class Calculator:
     # optional inputs whose variable has a formula for when they are not given (population mode simulates
     # the rows with and without them apart, so that the formula runs where the value is missing)
     inputs_with_formulas: tuple[str, ...] = ()
-    # population mode: the value a missing optional input takes in the simulation (its variable's default),
-    # written into the missing cells once; inputs not named here are filled as they are converted
+    # population mode: the value a missing optional input takes in the simulation (its "not given" value: a
+    # spec's are its variables' defaults), written into the missing cells once; inputs not named here keep
+    # what the converter leaves (0, False) or, in a spec, are filled as they are passed on
     absent_values: dict[str, Any] = field(default_factory=dict)
     coverage: list[dict[str, str]] = field(default_factory=list)
     sources: tuple[str, ...] = ()

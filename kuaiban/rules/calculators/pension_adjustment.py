@@ -238,6 +238,7 @@ CALCULATOR = Calculator(
     gap=gap,
     period_field="year",
     gap_fields=("region", "year"),
+    absent_values={"work_start_date": np.datetime64("9999-12-31", "D")},  # not given: no 建国前参加工作 tilt
     explain=explain,
     explain_variables=HUNAN_PARTS + CHONGQING_PARTS,
     coverage=[

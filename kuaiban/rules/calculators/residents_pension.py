@@ -144,6 +144,7 @@ RESIDENTS_CONTRIBUTION_SUBSIDY = Calculator(
     gap=subsidy_gap,
     period_field="year",
     gap_fields=("region", "year", "tier"),
+    absent_values={"back_paid": False},
     explain=subsidy_explain,
     coverage=[{"region": "湖南", "dates": "2021 至 2025 缴费年度", "doc_no": "湘政发〔2020〕19号"}],
     sources=("hn_rp_tiers", "hn_rp_subsidy", "hn_rp_subsidy_local", "hn_rp_start"),

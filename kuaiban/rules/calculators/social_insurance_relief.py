@@ -120,6 +120,7 @@ CALCULATOR = Calculator(
     gap=gap,
     period_field="month",
     gap_fields=("region", "month", "?payroll", "?employer_rate"),
+    absent_values={"payroll": 0.0, "employer_rate": 0.0},
     explain=explain,
     explain_variables=("social_insurance_relief_amount",),
     coverage=[

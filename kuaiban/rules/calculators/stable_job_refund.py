@@ -248,6 +248,8 @@ CALCULATOR = Calculator(
     gap_fields=("region", "application_date", "refund_type", "insured_last_year", "?contributions_last_year",
                 "?restructuring", "?blacklisted", "?fund_reserve_ok",
                 *(f"?{name}" for name in HARDSHIP_FIELDS)),
+    absent_values={"contributions_last_year": 0.0, "loss_months": 0, "net_profit_drop": 0.0,
+                   "monthly_unemployment_benefit": 0.0, "avg_insured_oct_to_mar": 0.0},
     explain=explain,
     explain_variables=("refund_layoff_rate", "refund_layoff_test", "refund_general_eligible", "refund_general_share",
                        "refund_hardship_test", "refund_hardship_eligible", "stable_job_refund_hardship",

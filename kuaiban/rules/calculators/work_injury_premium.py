@@ -113,6 +113,7 @@ CALCULATOR = Calculator(
     gap=gap,
     period_field="month",
     gap_fields=("region", "month", "basis", "industry_class", "?payroll", "?contract_total"),
+    absent_values={"industry_class": 1, "payroll": 0.0, "contract_total": 0.0, "current_rate": -1.0},
     explain=explain,
     explain_variables=("work_injury_rate",),
     coverage=[{"region": "湖南", "dates": "2021-01 起", "doc_no": "湘政办发〔2020〕55号"}],
