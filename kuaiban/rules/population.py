@@ -26,9 +26,8 @@ from kuaiban.rules.enums import Region
 from kuaiban.rules.period_use import change_days
 from kuaiban.rules.regions import region_of
 
-# Rows per simulation. A simulation allocates an array per variable; at 2^18 rows (2 MB of float64) they
-# are reused from the heap run after run, while million-row chunks made this VM fault fresh pages for about
-# 27 MB a run (survivor_benefit: 0.30 s a million rows, 6 500 page faults; 0.096 s in chunks of 2^18).
+# Rows per simulation: bounds the memory of one simulation (a few arrays of 2 MB). Since finished simulations
+# are freed at once (calculators.base.release) 2^18 and 2^20 rows take the same time on a million rows.
 CHUNK_ROWS = 262_144
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -99,7 +98,8 @@ class Prepared:
     # (lowest, highest) of an integer-coded column, where validation learnt them without a pass of its own
     # (from a dictionary, or the minimum and maximum it checked): the gap keys need no pass to find them
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
-    # every value a month column may hold (its dictionaries' words: the periods to simulate, without a pass)
+    # every value a coded or month column may hold (its dictionaries' words: a month column's periods to
+    # simulate, a region's or choice's combinations for the gap checks, without a pass)
     distinct: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -213,11 +213,16 @@ def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type,
     return out, sorted(words)
 
 
-def _codes(column: pa.ChunkedArray, code_of: Callable[[str], int]) -> tuple[np.ndarray, np.ndarray]:
-    """Map a string column through `code_of` (-1: unknown) via its dictionary: (codes, known mask)."""
+def _codes(column: pa.ChunkedArray, code_of: Callable[[str], int],
+           used: Callable[[list[int]], None] = lambda codes: None) -> tuple[np.ndarray, np.ndarray]:
+    """Map a string column through `code_of` (-1: unknown) via its dictionary: (codes, known mask). Where
+    every word is known, `used` receives the sorted codes the column holds (a missing cell's is 0)."""
     known = _known_codes(column, lambda words: [code_of(str(word)) for word in words], np.int16, nulls=0)
     if known is not None:  # the usual case: every word known, nothing to flag (missing cells: code 0, as below)
-        return known[0], None
+        codes, used_codes = known
+        used_codes = sorted({*used_codes, 0}) if column.null_count else used_codes
+        used(used_codes or [0])
+        return codes, None
     column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     words = encoded.dictionary.to_pylist()
@@ -371,29 +376,34 @@ def _whole_numbers(name: str, column, errors: RowErrors, bounds: dict[str, tuple
     return values
 
 
+def _record(name: str, used: list[int], bounds: dict[str, tuple[int, int]], distinct: dict[str, list[int]]) -> None:
+    """Keep what validation learnt of a coded column: its lowest and highest code and the codes it holds."""
+    bounds[name] = (used[0], used[-1])
+    distinct[name] = used
+
+
 def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
              bounds: dict[str, tuple[int, int]] | None = None, distinct: dict[str, list[int]] | None = None) -> Any:
     """One column checked and converted for the simulation; each bad cell flags its own row with the
     same message single mode gives (without the value). Nulls are judged by the caller (`present`);
     their converted value is a placeholder. Where the column's range comes for free it goes in `bounds`, and
-    a month column's values (a superset: its dictionaries' words) in `distinct`."""
+    a coded or month column's values (a superset: its dictionaries' words) in `distinct`."""
     name = spec.name
     kind = spec.type
     bounds = {} if bounds is None else bounds
     distinct = {} if distinct is None else distinct
     if kind == "region":
         # as single mode: a province's name, key or any GB/T 2260 code within it (500103 is 重庆)
-        codes, known = _codes(_as_text(column), _region_index)
+        codes, known = _codes(_as_text(column), _region_index, lambda used: _record(name, used, bounds, distinct))
         if known is None:
-            bounds[name] = (0, max(member.index for member in Region))
             return codes
         errors.flag(present & ~known, msg.unknown_region(name, spec.choices))
         return np.where(known, codes, 0).astype(np.int16)
     if kind == "choice":
         table = {choice: i for i, choice in enumerate(spec.choices)}
-        codes, known = _codes(_as_text(column), lambda word: table.get(word.strip(), -1))
+        codes, known = _codes(_as_text(column), lambda word: table.get(word.strip(), -1),
+                              lambda used: _record(name, used, bounds, distinct))
         if known is None:
-            bounds[name] = (0, max(len(spec.choices) - 1, 0))
             return codes  # codes into spec.choices (Prepared.choices)
         errors.flag(present & ~known, msg.not_a_choice(name, spec.choices))
         return np.where(known, codes, 0).astype(np.int16)
@@ -557,6 +567,23 @@ def _text_codes(array: pa.Array) -> tuple[np.ndarray, int]:
     return indices.to_numpy(zero_copy_only=False), size + 1
 
 
+# Up to this many combinations of the gap fields that may occur, each is looked for by its own pass (four
+# regions × two years); beyond, one scatter of row numbers finds them all.
+FEW_COMBINATIONS = 32
+
+
+def _candidate_keys(parts: list[tuple[np.ndarray, int, list[int] | None]]) -> list[int] | None:
+    """The combination keys that may occur, from the codes each part may hold (all of its range where that is
+    not known), when there are at most FEW_COMBINATIONS of them; None otherwise."""
+    choices = [occurring if occurring is not None else range(size) for _, size, occurring in parts]
+    if int(np.prod([len(options) for options in choices], dtype=object)) > FEW_COMBINATIONS:
+        return None
+    keys = [0]
+    for (_, size, _), options in zip(parts, choices, strict=True):
+        keys = [key * size + option for key in keys for option in options]
+    return keys
+
+
 def _key_dtype(span: int) -> type:
     """The narrowest integer type holding combination numbers below `span` (fewer bytes a row to scan)."""
     return np.int16 if span < 2**15 else np.int32 if span < 2**31 else np.int64
@@ -592,36 +619,48 @@ def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | sli
     """Check one row of each combination of the gap fields among `rows` and flag every row of a failing
     combination; with `period_spans` (span codes of the period field and their count) in place of the
     period's values, flag nothing but return the rows of failing combinations (None: none failed)."""
-    parts: list[tuple[np.ndarray, int]] = []  # per field: codes and their count
+    parts: list[tuple[np.ndarray, int, list[int] | None]] = []  # per field: codes, their count, those that occur
     for entry in calc.gap_fields:
         name = entry.lstrip("?")
         if name not in prep.columns:
             continue
         if period_spans is not None and name == calc.period_field:
-            parts.append(period_spans)
+            parts.append((*period_spans, None))
             continue
         complete = name in prep.complete
         present = None if complete else prep.present[name][rows]
         everywhere = complete or bool(present.all())
         if entry.startswith("?"):
             if not everywhere:  # the same on every row otherwise: no part of the key
-                parts.append((present.view(np.int8), 2))
+                parts.append((present.view(np.int8), 2, None))
             continue
         array = prep.columns[name]
+        occurring = None
         if isinstance(array, pa.Array):  # a text field (a county code): its dictionary's indices
             codes, size = _text_codes(array)
             codes = codes[rows]
         else:
-            codes, size = _small_codes(array[rows], prep.bounds.get(name) if complete else None)
+            known = prep.bounds.get(name) if complete else None
+            codes, size = _small_codes(array[rows], known)
+            if known is not None and name in prep.distinct and size == known[1] - known[0] + 1 \
+                    and array.dtype.kind in "iu":  # codes are value − lowest (see _small_codes)
+                occurring = [value - known[0] for value in prep.distinct[name]]  # a dictionary's codes
         if not everywhere:  # absent cells (a placeholder value) apart from present ones
             codes, size = codes.astype(_key_dtype(size * 2), copy=False) * 2 + present, size * 2
-        parts.append((codes, size))
-    span = int(np.prod([size for _, size in parts], dtype=object)) if parts else 1
+        parts.append((codes, size, occurring))
+    span = int(np.prod([size for _, size, _ in parts], dtype=object)) if parts else 1
     key = np.zeros(count, dtype=_key_dtype(span))
-    for codes, size in parts:  # key × size + codes, in place in the narrowest type that holds it
+    for codes, size, _ in parts:  # key × size + codes, in place in the narrowest type that holds it
         key *= size
         key += codes
-    if span <= 8_000_000:
+    candidates = _candidate_keys(parts)
+    if candidates is not None:
+        # a pass per combination that may occur, its first row if any: a comparison of narrow integers and a
+        # scan cost less than one scatter of a row number per row
+        found = [(combo, int(hit.argmax())) for combo in candidates if (hit := key == combo).any()]
+        combos = np.array([combo for combo, _ in found], dtype=np.int64)
+        representatives = np.array([row for _, row in found], dtype=np.int64)
+    elif span <= 8_000_000:
         # by counting, not sorting: a row for each combination present (whichever was written last)
         some_row = np.full(span, -1, dtype=np.int64)
         some_row[key] = row_ids(count)
@@ -741,7 +780,7 @@ def _gather(prep: Prepared, name: str, rows: slice | np.ndarray, decode: bool = 
     one); a choice column as its words (or codes: `decode`)."""
     array = prep.columns[name]
     if isinstance(array, np.ndarray):
-        part = array[rows]
+        part = array[rows] if isinstance(rows, slice) else array.take(rows)  # take: a third faster than indexing
     elif isinstance(rows, slice):
         part = array.slice(rows.start, rows.stop - rows.start)
     else:
@@ -832,7 +871,9 @@ def run_table(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] 
 def result_table(table: pa.Table, values: np.ndarray, errors: RowErrors) -> pa.Table:
     """The input columns, then `value` (null where the row has an error) and `error` (the row's first
     error in Chinese, dictionary-encoded: one copy of each message)."""
-    output = table.append_column("value", pa.array(values, mask=np.isnan(values)))
+    missing = np.isnan(values)
+    # no mask where every row has a value (the usual case): the values are then not copied
+    output = table.append_column("value", pa.array(values, mask=missing if missing.any() else None))
     return output.append_column("error", errors.as_arrow())
 
 

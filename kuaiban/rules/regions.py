@@ -78,10 +78,15 @@ def by_region(node, regions, missing: float = np.nan) -> np.ndarray:
 
     `regions` is the OpenFisca EnumArray of Region (person("region", period)).
     """
-    indices = np.asarray(regions)
     table = np.full(len(Region), missing)  # one figure per region, then one lookup per row (no sort, no masks)
     for member in Region:
         key = parameter_key(member)
         if key in node and node[key] is not None:
             table[member.index] = node[key]
-    return table[indices]
+    return per_region(table, regions)
+
+
+def per_region(table: np.ndarray, regions) -> np.ndarray:
+    """`table[index of each row's region]`, as a `take` with native-width indices: numpy's fancy indexing of a
+    small table by the int16 indices OpenFisca keeps costs twice as much on a million rows."""
+    return table.take(np.asarray(regions).astype(np.intp))

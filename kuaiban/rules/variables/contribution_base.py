@@ -9,6 +9,7 @@ from openfisca_core.variables import Variable
 from kuaiban.rules.entities import Person
 from kuaiban.rules.enums import Region
 from kuaiban.rules.formulas import parameter_or_none
+from kuaiban.rules.regions import per_region
 
 # Regions whose figures the compilations give (Beijing's are not given: see docs/rules.md).
 CONTRIBUTION_BASE_REGIONS = ("hunan", "chongqing", "shanghai", "tianjin")
@@ -25,7 +26,7 @@ def _bound(person, period, parameters, which: str) -> np.ndarray:
         value = parameter_or_none(parameters, period.stop, f"contribution_base.{key}.{which}")
         if value is not None:
             by_region[Region[key].index] = value
-    return by_region[np.asarray(person("region", period))]
+    return per_region(by_region, person("region", period))
 
 
 class contribution_floor(Variable):
@@ -60,5 +61,5 @@ class contribution_base(Variable):
     unit = "currency-CNY"
 
     def formula(person, period, parameters):
-        wage = person("monthly_wage", period)
-        return np.minimum(np.maximum(wage, person("contribution_floor", period)), person("contribution_cap", period))
+        based = np.maximum(person("monthly_wage", period), person("contribution_floor", period))
+        return np.minimum(based, person("contribution_cap", period), out=based)
