@@ -213,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             "parts without the three": SearchIndex.build(session, char_weight=0.0, local_damping=0.0,
                                                          unnumbered_factor=1.0),
             "parts without 词林 for parts": SearchIndex.build(session, part_thesaurus=False),
+            "parts without the question's form (before session 9)": SearchIndex.build(session,
+                                                                                       question_form_weight=0.0),
             "parts without defined short forms": SearchIndex.build(session, definitions=False),
             "parts, region boost 1.25": SearchIndex.build(session, region_boost=1.25),
         }

@@ -243,6 +243,61 @@ EVERYDAY_PHRASES: dict[str, tuple[str, ...]] = {
 }
 PHRASE_SYNONYMS.update(EVERYDAY_PHRASES)
 
+# What a question asks, by its form, and the words the part that answers it prints (session 9). A question's
+# subject finds the document; its form says which part answers: "从什么时候开始" is answered by the article
+# that says 施行, "钱从哪里出" by the part on 资金 and 列支, "谁赔" by the one on 赔偿. Generic forms, the same
+# for every document, matched on the raw text and used only for choosing the part (QUESTION_FORM_WEIGHT).
+QUESTION_FORMS: dict[str, tuple[str, ...]] = {
+    # when it starts, until when
+    "什么时候开始": ("施行", "实施", "执行", "起"),
+    "什么时候起": ("施行", "实施", "执行", "起"),
+    "从什么时候": ("施行", "实施", "执行", "起"),
+    "哪天开始": ("施行", "实施", "执行"),
+    "开始算数": ("施行", "实施"),
+    "开始执行": ("施行", "执行"),
+    "到什么时候": ("有效期", "截止", "执行期限", "止"),
+    "管到哪年": ("有效期", "截止", "执行期限"),
+    "还算不算数": ("有效期", "废止", "失效"),
+    # who does it
+    "哪个部门": ("部门", "负责", "主管", "受理"),
+    "找谁": ("负责", "部门", "受理", "机构"),
+    "谁来": ("负责", "部门", "承担"),
+    "谁负责": ("负责", "责任"),
+    "谁管": ("负责", "主管", "管理"),
+    "谁审": ("审核", "审查", "初审"),
+    "谁先审": ("初审", "审核"),
+    "谁批": ("审批", "批准", "核准"),
+    # money
+    "钱从哪": ("资金", "列支", "经费", "渠道"),
+    "谁出钱": ("资金", "列支", "经费", "承担"),
+    "谁掏钱": ("资金", "列支", "承担", "费用"),
+    "自己出": ("承担", "费用", "自付"),
+    "自己掏": ("承担", "费用", "自付"),
+    "给多少": ("标准", "元"),
+    "多少钱": ("标准", "元"),
+    "补多少": ("标准", "元"),
+    # what to hand in, how to apply
+    "什么材料": ("材料", "提交", "提供", "申请"),
+    "哪些材料": ("材料", "提交", "提供", "申请"),
+    "要带什么": ("材料", "提交", "提供", "证件"),
+    "怎么申请": ("申请", "申报", "程序", "办理"),
+    "怎么报": ("申报", "申请", "程序"),
+    # consequences
+    "会怎么样": ("责任", "追究", "处理", "处罚"),
+    "怎么处理": ("处理", "责任", "追究", "处罚"),
+    "会不会被查": ("检查", "核查", "责任", "处罚"),
+    "怎么罚": ("处罚", "罚款", "责任"),
+    "罚多少": ("罚款", "处罚"),
+    "谁赔": ("赔偿", "承担", "责任"),
+    "赔不赔": ("赔偿", "承担"),
+    # what it covers
+    "谈些什么": ("内容",),
+    "谈什么": ("内容",),
+    "包括哪些": ("包括", "内容", "范围"),
+    "有哪些活": ("岗位", "职责", "范围"),
+}
+QUESTION_FORM_WEIGHT = 3.0
+
 _REGION_WORDS: list[tuple[str, str]] = sorted(
     [(r, r) for r, _ in REGIONS]
     + [(m, r) for r, markers in REGIONS for m in markers if len(m) >= 3 and m.endswith(("省", "市"))]
@@ -431,7 +486,8 @@ class SearchIndex:
                  abbreviations: bool = True, char_weight: float = CHAR_WEIGHT,
                  doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR,
                  definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True,
-                 title_issuer_weight: float = TITLE_ISSUER_WEIGHT, whole_title: bool = False):
+                 title_issuer_weight: float = TITLE_ISSUER_WEIGHT, whole_title: bool = False,
+                 question_form_weight: float = QUESTION_FORM_WEIGHT):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -448,6 +504,7 @@ class SearchIndex:
         self.doc_char_weight = doc_char_weight
         self.unnumbered_factor = unnumbered_factor
         self.part_thesaurus = part_thesaurus
+        self.question_form_weight = question_form_weight
         self.vocab: dict[str, int] = {}
 
         def ids(tokens: list[str]) -> list[int]:
@@ -658,6 +715,18 @@ class SearchIndex:
                     out[t] = 1.0
         return out
 
+    def _form_terms(self, query: str, terms: dict[int, float]) -> dict[int, float]:
+        """The words a part answering the question's form prints (QUESTION_FORMS), not already asked for."""
+        text = normalize_text(query)
+        out: dict[int, float] = {}
+        for form, words in QUESTION_FORMS.items():
+            if form in text:
+                for word in words:
+                    t = self.vocab.get(word)
+                    if t is not None and t not in terms:
+                        out[t] = 1.0
+        return out
+
     def _char_scores(self, query: str, size: int) -> np.ndarray:
         scores = np.zeros(size, dtype=np.float32)
         for c in {c for tok in _tokens(query) for c in tok if len(tok) >= 2 or c not in STOPWORDS}:
@@ -761,6 +830,11 @@ class SearchIndex:
                 part_scores = np.where(passage_scores > 0,
                                        part_scores + PART_THESAURUS_WEIGHT * _score(self._passage_post, near, n_pass),
                                        part_scores)
+        if self.question_form_weight:
+            forms = self._form_terms(query, terms)
+            if forms:
+                part_scores = np.where(passage_scores > 0, part_scores + self.question_form_weight * _score(
+                    self._passage_post, forms, n_pass), part_scores)
         if self.unnumbered_factor != 1.0:
             part_scores = part_scores * self._opening_factor
         # the best passage of a document, found for the few documents shown (the last of equals)

@@ -331,10 +331,11 @@ def test_a_short_form_is_read_as_the_library_word_it_abbreviates(index):
 
 def test_characters_pick_the_part_that_answers(fixture_url, index):
     """谁来管 prints no word of 第三条, but 管 is its character (负责…管理): the part that answers is cited.
-    Without the characters, the part printing 网络招聘 most densely (第二条) would be."""
+    Without the characters (and the question's form, 谁来 → 负责, which finds it too), the part printing
+    网络招聘 most densely (第二条) would be."""
     assert [h.article for h in index.search("网络招聘谁来管")] == [3]
     with Session(create_engine(fixture_url)) as session:
-        words_only = SearchIndex.build(session, char_weight=0.0, doc_char_weight=0.0)
+        words_only = SearchIndex.build(session, char_weight=0.0, doc_char_weight=0.0, question_form_weight=0.0)
     assert [h.article for h in words_only.search("网络招聘谁来管")] == [2]
 
 
@@ -460,3 +461,38 @@ def test_an_issuer_named_in_the_question_weighs_less_than_a_subject():
 
     assert first() == titles[1]
     assert first(whole_title=True) == titles[0]
+
+
+# -- session 9: a question's form says which part answers ------------------------------------------------
+
+AUXILIARIES_IN_FORCE = (AUXILIARIES[0], AUXILIARIES[1], [
+    *AUXILIARIES[2],
+    (18, "第十八条 本办法自印发之日起施行。"),
+])
+
+
+def test_a_question_asking_who_pays_is_answered_by_the_part_on_who_bears_the_cost():
+    """谁出钱 prints no word of 第十六条 (用工单位承担赔偿责任): its form lends it 承担."""
+    question = "执法辅助人员伤了人谁出钱"
+    assert _small_index([AUXILIARIES_IN_FORCE]).search(question, limit=1, per_document=False)[0].article == 16
+    without = _small_index([AUXILIARIES_IN_FORCE], question_form_weight=0.0)
+    assert without.search(question, limit=1, per_document=False)[0].article == 2
+
+
+def test_a_question_asking_from_when_lifts_the_part_on_coming_into_force():
+    """施行 lifts 第十八条 over parts that share more of the question's subject words (not always to the top:
+    the subject still counts, see docs/BENCHMARKS.md session 9)."""
+    question = "执法辅助人员的管理办法从什么时候开始算数"
+
+    def rank_of_18(weight: float) -> int:
+        hits = _small_index([AUXILIARIES_IN_FORCE], question_form_weight=weight).search(question, per_document=False)
+        return [h.article for h in hits].index(18)
+
+    assert rank_of_18(3.0) < rank_of_18(0.0)
+
+
+def test_question_forms_only_choose_the_part_not_the_document():
+    """施行 is printed by countless documents: a question's form never finds a document by itself."""
+    index = _small_index([AUXILIARIES_IN_FORCE, ("人社部发〔2021〕1号", "国家", [(3, "第三条 本规定自发布之日起施行。")])])
+    hits = index.search("执法辅助人员管理办法从什么时候开始算数", limit=5)
+    assert [h.doc_no for h in hits] == ["渝人社办〔2021〕29号"]
