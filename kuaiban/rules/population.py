@@ -216,7 +216,8 @@ def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type,
 def _codes(column: pa.ChunkedArray, code_of: Callable[[str], int],
            used: Callable[[list[int]], None] = lambda codes: None) -> tuple[np.ndarray, np.ndarray]:
     """Map a string column through `code_of` (-1: unknown) via its dictionary: (codes, known mask). Where
-    every word is known, `used` receives the sorted codes the column holds (a missing cell's is 0)."""
+    every word is known, `used` receives the sorted codes the column may hold (its dictionaries' words', a
+    word no row uses included; a missing cell's is 0)."""
     known = _known_codes(column, lambda words: [code_of(str(word)) for word in words], np.int16, nulls=0)
     if known is not None:  # the usual case: every word known, nothing to flag (missing cells: code 0, as below)
         codes, used_codes = known
@@ -377,7 +378,7 @@ def _whole_numbers(name: str, column, errors: RowErrors, bounds: dict[str, tuple
 
 
 def _record(name: str, used: list[int], bounds: dict[str, tuple[int, int]], distinct: dict[str, list[int]]) -> None:
-    """Keep what validation learnt of a coded column: its lowest and highest code and the codes it holds."""
+    """Keep what validation learnt of a coded column: its lowest and highest code and the codes it may hold."""
     bounds[name] = (used[0], used[-1])
     distinct[name] = used
 
@@ -780,7 +781,7 @@ def _gather(prep: Prepared, name: str, rows: slice | np.ndarray, decode: bool = 
     one); a choice column as its words (or codes: `decode`)."""
     array = prep.columns[name]
     if isinstance(array, np.ndarray):
-        part = array[rows] if isinstance(rows, slice) else array.take(rows)  # take: a third faster than indexing
+        part = array[rows] if isinstance(rows, slice) else array.take(rows, axis=0)  # a third faster than indexing
     elif isinstance(rows, slice):
         part = array.slice(rows.start, rows.stop - rows.start)
     else:

@@ -89,4 +89,4 @@ def by_region(node, regions, missing: float = np.nan) -> np.ndarray:
 def per_region(table: np.ndarray, regions) -> np.ndarray:
     """`table[index of each row's region]`, as a `take` with native-width indices: numpy's fancy indexing of a
     small table by the int16 indices OpenFisca keeps costs twice as much on a million rows."""
-    return table.take(np.asarray(regions).astype(np.intp))
+    return table.take(np.asarray(regions).astype(np.intp, casting="same_kind"))  # indices, never floats

@@ -338,3 +338,16 @@ def test_csv_empty_cells_are_inputs_not_given_in_every_kind_of_column(tmp_path: 
     expected = get("startup_subsidy").run({"region": "山东", "application_date": "2020-08-01", "su_first": True,
                                            "su_months": 12, "su_contributions": True})["value"]
     assert pq.read_table(tmp_path / "choice.parquet").to_pylist()[0]["value"] == expected
+
+
+def test_a_choice_with_spaces_around_it_is_read_alike_in_both_modes(tmp_path: Path) -> None:
+    """A CSV cell " enterprise" (a space after the comma): population mode always stripped it; single mode now
+    reads it the same way instead of refusing it."""
+    row = {"region": "湖南", "year": 2020, "scheme": " enterprise", "contribution_months": 360,
+           "pension_base": 3000.0, "birth_date": "1950-03-01", "retirement_date": "2010-03-01", "county": "岳麓区"}
+    single = get("pension_adjustment").run(row)["value"]
+    assert single == get("pension_adjustment").run({**row, "scheme": "enterprise"})["value"]
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(_table([row], "pension_adjustment"), source)
+    run_population("pension_adjustment", source, out, progress=False)
+    assert pq.read_table(out).column("value").to_pylist() == [pytest.approx(single)]

@@ -57,3 +57,20 @@ def test_a_combination_not_covered_flags_its_rows_among_covered_ones() -> None:
     assert [message is None for message in messages] == [True, False, True, True]
     assert "2021" in messages[1]
     assert np.isnan(values[1]) and values[0] == 2859.0 and values[3] == 15162.0
+
+
+def test_only_one_dimensional_integer_arrays_become_enum_arrays() -> None:
+    from kuaiban.rules.calculators.base import _as_enum_array
+
+    assert isinstance(_as_enum_array("region", np.array([1, 2], dtype=np.int32)), EnumArray)
+    scalar = np.array(Region.hunan.index, dtype=np.int16)  # 0-d: openfisca-core makes it one row
+    assert _as_enum_array("region", scalar) is scalar
+    outside = np.array([len(Region)], dtype=np.int16)  # out of range: openfisca-core refuses it
+    assert _as_enum_array("region", outside) is outside
+    wages = np.array([1, 2])
+    assert _as_enum_array("monthly_wage", wages) is wages  # not an enum
+
+
+def test_region_indices_must_be_integers() -> None:
+    with pytest.raises(TypeError):
+        per_region(np.zeros(len(Region)), np.array([1.0, 2.0]))

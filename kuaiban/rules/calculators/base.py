@@ -151,9 +151,10 @@ def parse_value(spec: Field, raw: Any) -> Any:
             raise CalculatorError(msg.unknown_region(name, spec.choices, raw))
         return region
     if spec.type == "choice":
-        if raw not in spec.choices:
+        choice = raw.strip()  # as a region is read, and as population mode reads a CSV cell (" pension")
+        if choice not in spec.choices:
             raise CalculatorError(msg.not_a_choice(name, spec.choices, raw))
-        return raw
+        return choice
     return raw
 
 
@@ -372,12 +373,13 @@ def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: i
 
 def _as_enum_array(name: str, array: Any) -> Any:
     """Integer indices of an Enum variable as an EnumArray, once their range is checked (two reductions):
-    openfisca-core otherwise filters every row through a boolean mask (``values[values < size]``, which
-    also drops an out-of-range row silently instead of refusing it)."""
+    openfisca-core otherwise filters every row through a boolean mask (``values[values < size]``) to find
+    out-of-range ones. Anything else (a 0-d value, an empty or out-of-range array) goes to openfisca-core as
+    it is, which judges it as before."""
     from openfisca_core.indexed_enums import EnumArray
 
     if not isinstance(array, np.ndarray) or isinstance(array, EnumArray) or array.dtype.kind not in "iu" \
-            or not len(array):
+            or array.ndim != 1 or not len(array):
         return array
     variable = tax_benefit_system().variables.get(name)
     enum = getattr(variable, "possible_values", None)
