@@ -522,3 +522,38 @@ def test_question_forms_only_choose_the_part_not_the_document():
     index = _small_index([AUXILIARIES_IN_FORCE, ("人社部发〔2021〕1号", "国家", [(3, "第三条 本规定自发布之日起施行。")])])
     hits = index.search("执法辅助人员管理办法从什么时候开始算数", limit=5)
     assert [h.doc_no for h in hits] == ["渝人社办〔2021〕29号"]
+
+
+def test_a_part_chosen_for_the_questions_form_marks_the_words_that_chose_it():
+    hit = _small_index([AUXILIARIES_IN_FORCE]).search("执法辅助人员伤了人谁出钱", limit=1)[0]
+    assert hit.article == 16 and "<mark>承担</mark>" in hit.snippet
+
+
+@pytest.mark.parametrize("question, fires", [
+    ("培训费要我自己出吗", True),
+    ("自己出来创业有什么补贴", False),  # 自己出来: not "pay it myself"
+    ("补贴怎么报", True),
+    ("职业技能培训怎么报名", False),  # 报名 is signing up, not 申报
+    ("这个办法什么时候开始算数", True),
+    ("退休金什么时候开始领", False),  # when payments start, not when the text takes effect
+])
+def test_a_form_is_read_as_a_whole_phrase_not_inside_another(question, fires):
+    from kuaiban.library.search import form_words
+
+    assert bool(form_words(question)) is fires
+
+
+def test_a_form_lends_its_words_only_to_the_documents_ranked_first(monkeypatch):
+    """Another document's part printing 赔偿 beside one of the question's words keeps its score: the form
+    reorders the parts of the documents the question is about (here the first one), not the others."""
+    monkeypatch.setattr("kuaiban.library.search.FORM_DOCUMENTS", 1)
+    other = ("人社部发〔2021〕9号", "国家", [(4, "第四条 培训机构造成学员损害的，依法承担赔偿责任。")])
+    question = "执法辅助人员伤了人谁赔，培训"
+
+    def scores(weight: float) -> dict[tuple[str, int], float]:
+        index = _small_index([AUXILIARIES_IN_FORCE, other], question_form_weight=weight)
+        return {(h.doc_no, h.article): h.score for h in index.search(question, limit=10, per_document=False)}
+
+    with_forms, without = scores(3.0), scores(0.0)
+    assert with_forms[("人社部发〔2021〕9号", 4)] == without[("人社部发〔2021〕9号", 4)]
+    assert with_forms[("渝人社办〔2021〕29号", 16)] > without[("渝人社办〔2021〕29号", 16)]
