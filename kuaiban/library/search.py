@@ -319,13 +319,13 @@ QUESTION_FORMS: dict[str, tuple[str, ...]] = {
 }
 _QUESTION_FORMS = [(re.compile(form), words) for form, words in QUESTION_FORMS.items()]
 QUESTION_FORM_WEIGHT = 3.0
+FORM_DOCUMENTS = 3  # the documents whose parts a question's form may reorder
 
 
 def form_words(question: str) -> list[str]:
     """The words a part answering `question` prints, by the question's form (QUESTION_FORMS), in order."""
     text = normalize_text(question)
     return list(dict.fromkeys(word for form, words in _QUESTION_FORMS if form.search(text) for word in words))
-FORM_DOCUMENTS = 3  # the documents whose parts a question's form may reorder
 
 _REGION_WORDS: list[tuple[str, str]] = sorted(
     [(r, r) for r, _ in REGIONS]
@@ -895,8 +895,8 @@ class SearchIndex:
 
         highlight = self._highlight_terms(_without_doc_nos(query) if doc_nos else query, rest_terms)
         # a part chosen for the question's form shows why: its form words are marked too
-        form_words = {self._terms[t] for t in forms if len(self._terms[t]) >= 2}  # not 起: it would mark every 起
-        highlight = sorted({*doc_nos, *highlight, *form_words}, key=lambda w: (-len(w), w))
+        marked_forms = {self._terms[t] for t in forms if len(self._terms[t]) >= 2}  # not 起: it would mark every 起
+        highlight = sorted({*doc_nos, *highlight, *marked_forms}, key=lambda w: (-len(w), w))
         if exact:
             # the document a 文号 names is cited at the passage matching the rest of the query,
             # else at its opening, not wherever its own number's digits happen to recur

@@ -216,8 +216,8 @@ def _known_codes(column, code_of: Callable[[list], list[int]], dtype: type,
 def _codes(column: pa.ChunkedArray, code_of: Callable[[str], int],
            used: Callable[[list[int]], None] = lambda codes: None) -> tuple[np.ndarray, np.ndarray]:
     """Map a string column through `code_of` (-1: unknown) via its dictionary: (codes, known mask). Where
-    every word is known, `used` receives the sorted codes the column may hold (its dictionaries' words', a
-    word no row uses included; a missing cell's is 0)."""
+    every word is known, `used` receives the sorted codes the column may hold (those of its dictionaries'
+    words, a word no row uses included; a missing cell's is 0)."""
     known = _known_codes(column, lambda words: [code_of(str(word)) for word in words], np.int16, nulls=0)
     if known is not None:  # the usual case: every word known, nothing to flag (missing cells: code 0, as below)
         codes, used_codes = known
