@@ -170,7 +170,10 @@ class Synchronizer:
         """One pass: download if due (or ``force``), let the caseworker work, upload results, upload exits
         if due (or ``force``). Transport failures end a step, never the loop; the step is tried again."""
         report = CycleReport()
-        self.ensure_registered()
+        if not self._guard(report, lambda _: self.ensure_registered()):
+            # the platform unreachable (or refusing) while we register: nothing else can be sent; next cycle
+            self.flush_counters()
+            return report
         if force or self._due(LAST_DOWNLOAD, self.config.download_interval):
             self._guard(report, self.download_all)
         if self.caseworker is not None:
@@ -182,9 +185,12 @@ class Synchronizer:
         self.flush_counters()
         return report
 
-    def _guard(self, report: CycleReport, step: Callable[[CycleReport], None]) -> None:
+    def _guard(self, report: CycleReport, step: Callable[[CycleReport], object]) -> bool:
+        """Run one step; a transport failure or a refusal is counted and logged, and the step is tried again
+        next cycle. True when the step went through."""
         try:
             step(report)
+            return True
         except p.TransportError as exc:
             report.transport_errors += 1
             self._pending_counts["sync.transport_errors"] += 1
@@ -198,6 +204,7 @@ class Synchronizer:
                     held = session.get(SyncCursor, CLIENT_ID)
                     if held is not None:
                         session.delete(held)
+        return False
 
     # --- registration with the platform ---
 

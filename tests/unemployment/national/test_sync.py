@@ -115,3 +115,18 @@ def test_a_platform_that_forgot_the_client_gets_a_new_registration_and_the_loop_
     assert status(engine)["counters"]["sync.rejected.401"] == 1
     converge(engine, simulator, {r["ADC201"] for r in fed}, sync=sync)
     assert problems(engine, simulator, {r["ADC201"] for r in fed}) == []
+
+
+def test_a_platform_down_while_registering_ends_the_cycle_not_the_loop(engine, simulator):
+    """Found by the stateful test: with the platform unreachable at the first start (or at a registration after
+    a 401), registering raised out of cycle() and would have stopped `kuaiban unemployment sync`."""
+    fed = synthetic_applications(3)
+    simulator.feed(fed)
+    simulator.set_faults(rates={"error": 1.0, "drop_before": 0.0, "drop_after": 0.0, "duplicate": 0.0}, seed=1)
+    sync = synchronizer(engine, simulator.url)
+    report = sync.cycle(force=True)
+    assert report.transport_errors == 1 and report.downloaded == 0
+    assert status(engine)["counters"]["sync.transport_errors"] == 1
+    simulator.set_faults(rates={"error": 0.0, "drop_before": 0.0, "drop_after": 0.0, "duplicate": 0.0}, seed=1)
+    converge(engine, simulator, {r["ADC201"] for r in fed}, sync=sync)
+    assert problems(engine, simulator, {r["ADC201"] for r in fed}) == []
