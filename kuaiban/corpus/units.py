@@ -8,6 +8,11 @@ Levels nest by the printed form, not by position: 一、 ⊃ （一） ⊃ 1. �
 ("三（二）1."), its ``anchor`` an ASCII fragment for pages ("s3-2-1").
 
 Paragraphs inside 第X条 articles are not cut again: the article is already the unit.
+
+A notice's closing is no part of its last numbered part: who to contact (联系人、联系电话、电子邮箱), the
+attachment list (附件：1．… 2．…, whose numbered lines are attachment titles, not parts), and the sign-off
+(the issuers' names over a date). Left out of the units, it stays in the document's text and is searched as
+text outside the numbered parts.
 """
 
 from __future__ import annotations
@@ -55,27 +60,69 @@ def _as_int(n: str) -> int:
         return 0
 
 
+# The closing of a notice (see the module's docstring). A contact line opens with its field's name; the
+# attachment list with 附件 and a colon (or a bare 附件); the sign-off is a date line, with the issuers'
+# names (short lines without punctuation) just above it.
+_CONTACT = re.compile(r"^[（(]?\s*(联\s*系\s*人|联系方式|联系电话|联系单位|咨询电话|电子邮箱|电子邮件|通信地址|通讯地址"
+                      r"|邮政编码)")
+_ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]{0,3}\s*([:：]|$)")
+_DATE_LINE = re.compile(r"^[（(]?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[）)]?$")
+_NAME_LINE = re.compile(r"^[^，。；：、,;:！？!?（）()“”\d]{2,40}$")
+_URL = re.compile(r"^(https?://|www\.)")
+SIGN_OFF_NAMES = 6  # at most this many issuers' names above the date
+
+
+def _plain(p: Paragraph) -> str:
+    return strip_markup(p.text).lstrip("#").strip()
+
+
+def _closing_kind(paragraphs: list[Paragraph], i: int) -> str | None:
+    """"list" where paragraph ``i`` opens the attachment list, "closing" where it opens the contact lines or
+    the sign-off (or is a link), None where it is body text."""
+    text = _plain(paragraphs[i])
+    if _ATTACHMENT_LIST.match(text):
+        return "list"
+    if _CONTACT.match(text) or _DATE_LINE.match(text) or _URL.match(text):
+        return "closing"
+    if _NAME_LINE.match(text):  # an issuer's name, when only names stand between it and a date line
+        for following in paragraphs[i + 1:i + 1 + SIGN_OFF_NAMES]:
+            after = _plain(following)
+            if _DATE_LINE.match(after):
+                return "closing"
+            if not _NAME_LINE.match(after):
+                break
+    return None
+
+
 def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[int] = frozenset(),
                   attachment: str | None = None) -> list[Unit]:
-    """Every numbered part of ``paragraphs`` in order; paragraphs on ``skip_lines`` (articles) are left out."""
+    """Every numbered part of ``paragraphs`` in order; paragraphs on ``skip_lines`` (articles) are left out,
+    and so is a notice's closing (contacts, attachment list, sign-off)."""
     units: list[Unit] = []
     path: list[tuple[int, str]] = []
     current: Unit | None = None
     seen: dict[str, int] = {}
-    for p in paragraphs:
+    listing = False  # inside the attachment list: numbered lines (1．… 2．…) are attachment titles
+    for i, p in enumerate(paragraphs):
         if p.line in skip_lines:
-            current, path = None, []
+            current, path, listing = None, [], False
             continue
         found = numbering(p.text)
-        text = strip_markup(p.text).lstrip("#").strip()
+        text = _plain(p)
         if found is None:
-            if current is not None and not p.heading and "\t" not in p.text:
+            closing = None if p.heading else _closing_kind(paragraphs, i)
+            if closing is not None:
+                current, listing = None, listing or closing == "list"
+            elif current is not None and not p.heading and "\t" not in p.text:
                 current.text += "\n" + text
                 current.end_line = p.line
             elif p.heading:
-                current, path = None, []
+                current, path, listing = None, [], False
             continue
         level, n = found
+        if listing and level >= 2:
+            continue  # an attachment's title in the list (1．… 2．…)
+        listing = False
         path = [(lv, x) for lv, x in path if lv < level] + [(level, n)]
         label = _label(path)
         anchor = _anchor(path, attachment)

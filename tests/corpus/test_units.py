@@ -63,3 +63,28 @@ def test_every_document_has_articles_or_parts():
     assert all(d.articles or d.units for d in docs)
     numbered = [d for d in docs if any(u.anchor.startswith(("s", "f")) for u in d.units)]
     assert len(numbered) > 0.75 * len(docs)
+
+
+def test_a_notices_closing_is_no_part_of_its_last_part(hunan):
+    # hunan-hrss-2020.txt:3451–3468, 关于进一步做好失业登记工作的通知: 八、加强组织保障, then "附件：" with four
+    # numbered attachment titles, then the issuer over the date
+    units = {u.label: u for u in hunan["人社厅发〔2020〕3号"].units if u.attachment is None}
+    assert units["八"].end_line == 3457 and units["八"].text.endswith("请及时报告部就业促进司。")
+    assert not any(label.startswith("八") and label != "八" for label in units)  # 1. 失业人员登记表 … are titles
+
+
+def test_contacts_attachment_list_and_sign_off_end_a_part_but_not_the_parts_after_them():
+    paragraphs = [Paragraph("一、加强宣传。各地要广泛宣传。", 1),
+                  Paragraph("联系人：就业处，联系电话：010-12345678", 2),
+                  Paragraph("二、强化保障。各地要明确专人负责。", 3),
+                  Paragraph("请于3月底前报送情况。", 4),
+                  Paragraph("附件：", 5), Paragraph("1.申请表", 6), Paragraph("2.汇总表", 7),
+                  Paragraph("某省人力资源和社会保障厅", 8), Paragraph("某省财政厅", 9), Paragraph("2020年5月14日", 10)]
+    units = extract_units(paragraphs)
+    assert [(u.label, u.line, u.end_line) for u in units] == [("一", 1, 1), ("二", 3, 4)]
+    assert units[1].text == "二、强化保障。各地要明确专人负责。\n请于3月底前报送情况。"
+
+
+def test_a_short_line_is_an_issuer_only_above_a_date():
+    paragraphs = [Paragraph("一、工作要求", 1), Paragraph("各地要抓好落实", 2), Paragraph("加强督导检查", 3)]
+    assert extract_units(paragraphs)[0].end_line == 3  # no date below: body text, kept in the part
