@@ -78,6 +78,11 @@ DOC_CHAR_WEIGHT = 1.0  # and, at this weight, which document: its best part by c
 ABBREVIATION_WEIGHT = 0.5  # a library word a query word abbreviates (技校 → 技工学校, 居委会 → 居民委员会)
 ABBREVIATION_PER_WORD = 3  # at most this many, those the library prints most
 ABBREVIATION_RARE = 100000  # only words in at most this many passages are read as abbreviations
+# Which part of a document answers: BM25 with less length normalisation than for finding documents (B). A long
+# clause that answers (a paragraph on 失业补助金 with its conditions, amounts and period) is not outranked by a short
+# line that merely names the same words (an attachment's title, a list item): 0.800 → 0.814 single clause on the
+# 290 development questions of session 9, Recall@5 unchanged (docs/BENCHMARKS.md, session 10).
+PART_B = 0.2
 PASSAGE_DOC_WEIGHT = 0.5  # passage hits (per_document=False): its document's score counts this much
 # Which part of a document answers: a query word printed in most of the document's parts (计划生育 in the
 # 计划生育法) says which document, not which part; in a part's own score it counts down to 1 − this share.
@@ -516,7 +521,7 @@ class SearchIndex:
                  doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR,
                  definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True,
                  title_issuer_weight: float = TITLE_ISSUER_WEIGHT, whole_title: bool = False,
-                 question_form_weight: float = QUESTION_FORM_WEIGHT):
+                 question_form_weight: float = QUESTION_FORM_WEIGHT, part_b: float = PART_B):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -556,6 +561,8 @@ class SearchIndex:
             doc_units[p.doc].extend(toks)
         self._terms = list(self.vocab)  # id -> term (dicts keep insertion order)
         self._passage_post = _bm25_postings(passage_ids)
+        # which part answers: scored again with less length normalisation (PART_B), the same words
+        self._part_post = self._passage_post if part_b == B else _bm25_postings(passage_ids, b=part_b)
         # (whole_title: the one field of sessions 1–7, for comparison)
         self._title_post = _bm25_postings([i + t for i, t in zip(issuer_ids, subject_ids, strict=True)]
                                           if whole_title else subject_ids)
@@ -583,7 +590,7 @@ class SearchIndex:
              for p in passages], dtype=np.float32)
         # a part's text without its numbering and punctuation: copies of one text are one answer
         self._passage_key = [hash("".join(_CJK_CHARS.findall(p.text)) or p.text) for p in passages]
-        self._shared = _shared_weights(self._passage_post, self._passage_doc, self._run_length)
+        self._shared = _shared_weights(self._part_post, self._passage_doc, self._run_length)
         self._by_doc_no: dict[str, list[int]] = {}
         for i, d in enumerate(docs):
             if d.doc_no:
@@ -831,10 +838,12 @@ class SearchIndex:
         terms = self.query_terms(query)
         n_docs, n_pass = len(self.docs), len(self.passages)
 
-        passage_scores, common = _scores_and_shared(self._passage_post, self._shared, terms, n_pass)
+        passage_scores, common = _scores_and_shared(self._part_post, self._shared, terms, n_pass)
+        # documents are found by their best part at the usual length normalisation; parts are chosen by PART_B
+        found_by = passage_scores if self._part_post is self._passage_post else _score(self._passage_post, terms, n_pass)
         doc_scores = np.zeros(n_docs, dtype=np.float32)
         if n_pass:  # passages are stored by document: each document's best is a maximum over its run
-            doc_scores[self._has_passages] = np.maximum.reduceat(passage_scores, self._run_starts)
+            doc_scores[self._has_passages] = np.maximum.reduceat(found_by, self._run_starts)
         doc_scores = doc_scores + self.title_weight * _score(self._title_post, terms, n_docs)
         if self.title_issuer_weight:
             doc_scores = doc_scores + self.title_issuer_weight * _score(self._issuer_post, terms, n_docs)
@@ -854,7 +863,7 @@ class SearchIndex:
             near = self._part_terms(query, terms)
             if near:
                 part_scores = np.where(passage_scores > 0,
-                                       part_scores + PART_THESAURUS_WEIGHT * _score(self._passage_post, near, n_pass),
+                                       part_scores + PART_THESAURUS_WEIGHT * _score(self._part_post, near, n_pass),
                                        part_scores)
 
         # a region or year the question names favours that region's (year's) documents, and their parts
@@ -887,7 +896,7 @@ class SearchIndex:
             leading[_top(doc_scores, FORM_DOCUMENTS)] = True
             inside = (passage_scores > 0) & leading[self._passage_doc]
             part_scores = np.where(inside, part_scores + self.question_form_weight * _score(
-                self._passage_post, forms, n_pass), part_scores)
+                self._part_post, forms, n_pass), part_scores)
         if self.unnumbered_factor != 1.0:
             part_scores = part_scores * self._opening_factor
         # the best passage of a document, found for the few documents shown (the last of equals)
