@@ -20,7 +20,7 @@ from kuaiban.corpus.text import (
     strip_markup,
     unspace_cjk,
 )
-from kuaiban.corpus.units import extract_units, paragraph_units
+from kuaiban.corpus.units import closing_kind, extract_units, numbering, paragraph_units
 
 _NUM = rf"[0-9{CN_DIGITS}]{{1,6}}"
 ARTICLE_RE = re.compile(rf"^\s*(?:\*\*)?\s*第\s*(?P<n>{_NUM})\s*条(?:\*\*)?(?:[\s　:：]|$)")
@@ -140,14 +140,42 @@ def extract_tables(paragraphs: list[Paragraph]) -> list[Table]:
     return merged
 
 
+# The next article printed on in the same paragraph as the last one's end ("…满5年。第十二条掌握…", a
+# typesetting slip of the compilation): the text after the stop opens it.
+_GLUED_ARTICLE = re.compile(rf"[。；]\s*(?=第\s*(?P<n>{_NUM})\s*条)")
+
+
+def _glued_next(text: str, current: Article | None) -> int | None:
+    """Where in ``text`` the article after ``current`` starts, if it is printed on mid-paragraph."""
+    if current is None or current.number is None:
+        return None
+    for m in _GLUED_ARTICLE.finditer(text):
+        try:
+            if cn_int(m["n"]) == current.number + 1:
+                return m.end()
+        except ValueError:
+            continue
+    return None
+
+
 def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None) -> list[Article]:
     """第X条 articles with their chapter; an article runs until the next article,
-    chapter or section heading."""
+    chapter or section heading, or the document's closing (see kuaiban.corpus.units). A line the
+    compilation set as a heading but numbered as an item ("(一)技术员" under "第六条 学历、学位符合下列条件：")
+    is part of the article."""
     articles: list[Article] = []
     chapter: str | None = None
     current: Article | None = None
-    for p in paragraphs:
+    for i, p in enumerate(paragraphs):
         text = strip_markup(p.text)
+        cut = _glued_next(text, current) if not ARTICLE_RE.match(text) else None
+        if cut is not None:
+            current.text += "\n" + text[:cut].strip()
+            current.end_line = p.line
+            current = Article(number=current.number + 1, text=text[cut:].strip(), line=p.line, chapter=chapter,
+                              attachment=attachment, end_line=p.line)
+            articles.append(current)
+            continue
         cm = CHAPTER_RE.match(text)
         if cm and len(text) <= 40:
             name = unspace_cjk(cm["title"])
@@ -168,7 +196,11 @@ def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None)
                                   attachment=attachment, end_line=p.line)
                 articles.append(current)
                 continue
-        if current is not None and not p.heading:
+        if current is not None and closing_kind(paragraphs, i) is not None:
+            current = None  # the closing (contacts, attachment list, sign-off) is no part of the last article
+            continue
+        item = p.heading and (found := numbering(text)) is not None and found[0] >= 1
+        if current is not None and (not p.heading or item):
             current.text += "\n" + text.strip()
             current.end_line = p.line
         elif p.heading:

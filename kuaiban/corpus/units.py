@@ -76,7 +76,7 @@ def _plain(p: Paragraph) -> str:
     return strip_markup(p.text).lstrip("#").strip()
 
 
-def _closing_kind(paragraphs: list[Paragraph], i: int) -> str | None:
+def closing_kind(paragraphs: list[Paragraph], i: int) -> str | None:
     """"list" where paragraph ``i`` opens the attachment list, "closing" where it opens the contact lines or
     the sign-off (or is a link), None where it is body text."""
     text = _plain(paragraphs[i])
@@ -110,7 +110,7 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
         found = numbering(p.text)
         text = _plain(p)
         if found is None:
-            closing = None if p.heading else _closing_kind(paragraphs, i)
+            closing = None if p.heading else closing_kind(paragraphs, i)
             if closing is not None:
                 current, listing = None, listing or closing == "list"
             elif current is not None and not p.heading and "\t" not in p.text:

@@ -319,3 +319,23 @@ def test_build_paragraphs_on_an_excerpt():
     assert paras[0].text.endswith("对中华人民共和国采取歧视性的禁止、限制或者其他类似措施的,中华人民共和国可以根据实际情况对该国家或者地区对等采取措施。")
     assert paras[2].text == "(一)处理目的已实现、无法实现或者为实现处理目的不再必要;"
     assert paras[3].text == "重庆市财政局"
+
+
+def test_items_set_as_headings_stay_in_their_article_and_a_glued_article_is_its_own(docs):
+    # chongqing-hrss-2021.txt:12650–12662: "第六条 学历、学位符合下列条件：" then "(一)技术员" … "(三)研究实习员",
+    # which the compilation sets as headings; 12714 prints "…满5年。第十二条掌握…" in one paragraph
+    doc = next(d for d in docs if d.doc_no == "渝人社发〔2021〕63号")
+    articles = {a.number: a for a in doc.articles}
+    assert sorted(articles) == list(range(1, 20))
+    assert "(三)研究实习员" in articles[6].text and articles[6].end_line == 12662
+    assert articles[11].text.endswith("从事技术经纪工作满5年。")
+    assert articles[12].line == 12714 and articles[12].text.startswith("第十二条掌握与本专业相关的法律")
+    assert not doc.units  # the items are inside articles, not parts of their own
+
+
+def test_the_attachment_list_is_no_part_of_the_last_article(docs):
+    # chongqing-hrss-2021.txt: 重庆市市级人力资源服务产业园管理办法(试行) 第二十八条, then "附件：" and two titles (略)
+    doc = next(d for d in docs if d.doc_no == "渝人社发〔2021〕57号")
+    last = doc.articles[-1]
+    assert last.number == 28 and "附件" not in last.text and "评估认定表" not in last.text
+    assert not any(u.label in ("1.", "2.") for u in doc.units if u.attachment is None)
