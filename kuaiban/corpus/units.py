@@ -12,7 +12,7 @@ Paragraphs inside 第X条 articles are not cut again: the article is already the
 A notice's closing is no part of its last numbered part: who to contact (联系人、联系电话、电子邮箱), the
 attachment list (附件：1．… 2．…, whose numbered lines are attachment titles, not parts), and the sign-off
 (the issuers' names over a date). Left out of the units, it stays in the document's text and is searched as
-text outside the numbered parts.
+text outside the numbered parts. So is a table of contents (目录), whose entries repeat the parts' headings.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ _DATE_LINE = re.compile(r"^[（(]?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[�
 _NAME_LINE = re.compile(r"^[^，。；：、,;:！？!?（）()“”\d]{2,40}$")
 _URL = re.compile(r"^(https?://|www\.)")
 SIGN_OFF_NAMES = 6  # at most this many issuers' names above the date
+_CONTENTS = re.compile(r"^目\s*录$")  # a plan's table of contents: up to the first line that is not an entry
 
 
 def _plain(p: Paragraph) -> str:
@@ -103,12 +104,25 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
     current: Unit | None = None
     seen: dict[str, int] = {}
     listing = False  # inside the attachment list: numbered lines (1．… 2．…) are attachment titles
+    contents = False  # inside a table of contents ("目录"): its numbered lines are the parts' headings again
+    titles: list[str | None] = [None]  # the title lines met so far (see _distinct_labels)
+    sections: list[int] = []  # per unit: the index in `titles` of the last title line above it
+    # inside a box (专栏): the level of its first item (-1: none yet), whether its items are table rows, the last
+    # number at that level. Its items are numbered from 1; it ends at a part above that level, at a part that is
+    # no row (a table's), or where its numbering starts again: the text it stands in goes on
+    box: tuple[int, bool, int] | None = None
     for i, p in enumerate(paragraphs):
         if p.line in skip_lines:
             current, path, listing = None, [], False
             continue
         found = numbering(p.text)
         text = _plain(p)
+        if _CONTENTS.match(text):
+            current, path, contents = None, [], True
+            continue
+        if contents and found is not None:
+            continue
+        contents = False
         if found is None:
             closing = None if p.heading else closing_kind(paragraphs, i)
             if closing is not None:
@@ -118,6 +132,9 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
                 current.end_line = p.line
             elif p.heading:
                 current, path, listing = None, [], False
+            if closing is None and _is_title(p, text):
+                titles.append(text)
+                box = (-1, False, 0) if _BOX.match(text) else None
             continue
         level, n = found
         if listing and level >= 2:
@@ -133,7 +150,70 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             seen[anchor] = 1
         current = Unit(label=label, anchor=anchor, level=level, text=text, line=p.line, end_line=p.line,
                        attachment=attachment, parent=_label(path[:-1]) or None)
+        row = "\t" in p.text
+        if box is not None and box[0] >= 0 and (level < box[0] or (box[1] and not row) or (
+                level == box[0] and _as_int(n) <= box[2])):
+            titles.append(None)  # past the box (a part above it, or its numbering starting again): the text goes on
+            box = None
+        elif box is not None and box[0] < 0 and _as_int(n) != 1:
+            titles.append(None)  # a box without numbered items: this part goes on the text around it
+            box = None
+        elif box is not None and box[0] < 0:
+            box = (level, row, 1)  # the box's first item: its level, table rows or not, its number
+        elif box is not None and level == box[0]:
+            box = (box[0], box[1], _as_int(n))
         units.append(current)
+        sections.append(len(titles) - 1)
+    return _distinct_labels(units, sections, titles)
+
+
+# A title line between numbered runs: a heading, a box ("专栏2 “十四五”时期主要指标"), or a short line without
+# a sentence's punctuation ("申请流程"). Where a run numbers its parts as an earlier run did (a second table of
+# indicators, a second box, the steps after the materials), its labels are told apart by its title; the parts
+# after a box (the text it stands in) are outside it.
+_BOX = re.compile(r"^专栏\s*\d+")
+_TITLE_LINE = re.compile(r"^[^，。；！？,;!?\t]{2,40}$")
+
+
+def _is_title(p: Paragraph, text: str) -> bool:
+    return p.heading or bool(_BOX.match(text)) or bool(_TITLE_LINE.match(text))
+
+
+TITLE_CHARS = 16  # a longer title is cited by its first characters and "…"
+
+
+def _short_title(title: str) -> str:
+    """专栏2 (a box by its number) or the title without its own quotes, its first characters when long."""
+    box = _BOX.match(title)
+    if box:
+        return re.sub(r"\s+", "", box.group())
+    plain = re.sub(r"[“”\"《》]", "", title).strip()
+    return plain if len(plain) <= TITLE_CHARS else plain[:TITLE_CHARS - 4] + "…"
+
+
+def _distinct_labels(units: list[Unit], sections: list[int], titles: list[str | None]) -> list[Unit]:
+    """Every label cited once. A box's items are cited under the box ("“专栏2”一1."); the parts of a run that
+    repeats an earlier run's labels under the run's title ("“申请流程”（一）"); a label still repeated (no
+    title, or twice under one) with its occurrence ("（一）（第2处）"). Other labels are left as they are."""
+    boxes = {i for i, title in enumerate(titles) if title and _BOX.match(title)}
+    first: dict[str, int] = {}
+    for unit, section in zip(units, sections, strict=True):
+        if section not in boxes:
+            first.setdefault(unit.label, section)
+    repeating = boxes | {section for unit, section in zip(units, sections, strict=True)
+                         if section not in boxes and first[unit.label] < section}
+    cited: dict[tuple[int, str], str] = {}
+    count: dict[str, int] = {}
+    for unit, section in zip(units, sections, strict=True):
+        title = titles[section] if section in repeating else None
+        name = f"“{_short_title(title)}”{unit.label}" if title else unit.label
+        count[name] = count.get(name, 0) + 1
+        if count[name] > 1:
+            name = f"{name}（第{count[name]}处）"
+        cited[(section, unit.label)] = name
+        if unit.parent:
+            unit.parent = cited.get((section, unit.parent), unit.parent)
+        unit.label = name
     return units
 
 

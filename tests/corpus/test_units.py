@@ -58,9 +58,12 @@ def test_a_text_without_numbering_is_cited_by_paragraph():
 
 
 @pytest.mark.slow
-def test_every_document_has_articles_or_parts():
+def test_every_document_has_articles_or_parts_each_cited_once():
     docs = parse_corpus(DATA)
     assert all(d.articles or d.units for d in docs)
+    for d in docs:
+        cited = [f"{u.attachment or ''}{u.label}" for u in d.units]
+        assert len(cited) == len(set(cited)), d.title
     numbered = [d for d in docs if any(u.anchor.startswith(("s", "f")) for u in d.units)]
     assert len(numbered) > 0.75 * len(docs)
 
@@ -88,3 +91,23 @@ def test_contacts_attachment_list_and_sign_off_end_a_part_but_not_the_parts_afte
 def test_a_short_line_is_an_issuer_only_above_a_date():
     paragraphs = [Paragraph("一、工作要求", 1), Paragraph("各地要抓好落实", 2), Paragraph("加强督导检查", 3)]
     assert extract_units(paragraphs)[0].end_line == 3  # no date below: body text, kept in the part
+
+
+def test_a_table_of_contents_lists_the_parts_it_is_not_them():
+    paragraphs = [Paragraph("目录", 1), Paragraph("一、总体形势", 2), Paragraph("(一)发展基础", 3),
+                  Paragraph("二、总体要求", 4), Paragraph("某市人力资源服务业规划", 5),
+                  Paragraph("一、总体形势", 6), Paragraph("(一)发展基础", 7), Paragraph("近年来行业规模不断增长。", 8)]
+    assert [(u.label, u.line) for u in extract_units(paragraphs)] == [("一", 6), ("一（一）", 7)]
+
+
+def test_a_boxs_items_are_cited_under_the_box_and_the_text_goes_on_after_it():
+    paragraphs = [Paragraph("一、主要任务", 1), Paragraph("专栏1 职业技能提升行动", 2), Paragraph("1.开展培训", 3),
+                  Paragraph("2.建设基地", 4), Paragraph("二、保障措施", 5), Paragraph("1.加强领导。各地要明确责任。", 6)]
+    assert [u.label for u in extract_units(paragraphs)] == ["一", "“专栏1”一1.", "“专栏1”一2.", "二", "二1."]
+
+
+def test_a_run_numbered_again_is_cited_under_its_title_or_by_occurrence():
+    paragraphs = [Paragraph("（一）身份证明材料。", 1), Paragraph("（二）劳动合同。", 2), Paragraph("申请流程", 3),
+                  Paragraph("（一）登录网站。", 4), Paragraph("（二）提交申请。", 5), Paragraph("（一）再次核对。", 6)]
+    assert [u.label for u in extract_units(paragraphs)] == [
+        "（一）", "（二）", "“申请流程”（一）", "“申请流程”（二）", "“申请流程”（一）（第2处）"]
