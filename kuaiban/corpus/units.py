@@ -70,6 +70,7 @@ _DATE_LINE = re.compile(r"^[（(]?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[�
 _NAME_LINE = re.compile(r"^[^，。；：、,;:！？!?（）()“”\d]{2,40}$")
 _URL = re.compile(r"^(https?://|www\.)")
 SIGN_OFF_NAMES = 6  # at most this many issuers' names above the date
+_NOTE = re.compile(r"^注\s*[:：\d]")  # a table's note ("注:[]内为五年累计数")
 _CONTENTS = re.compile(r"^目\s*录$")  # a plan's table of contents: up to the first line that is not an entry
 
 
@@ -127,6 +128,8 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             closing = None if p.heading else closing_kind(paragraphs, i)
             if closing is not None:
                 current, listing = None, listing or closing == "list"
+            elif current is not None and "\t" in current.text.split("\n", 1)[0] and not _NOTE.match(text):
+                current = None  # a table's numbered row holds its row and notes, not the text after the table
             elif current is not None and not p.heading and "\t" not in p.text:
                 current.text += "\n" + text
                 current.end_line = p.line

@@ -111,3 +111,10 @@ def test_a_run_numbered_again_is_cited_under_its_title_or_by_occurrence():
                   Paragraph("（一）登录网站。", 4), Paragraph("（二）提交申请。", 5), Paragraph("（一）再次核对。", 6)]
     assert [u.label for u in extract_units(paragraphs)] == [
         "（一）", "（二）", "“申请流程”（一）", "“申请流程”（二）", "“申请流程”（一）（第2处）"]
+
+
+def test_a_tables_numbered_row_keeps_its_note_but_not_the_text_after_the_table():
+    paragraphs = [Paragraph("专栏1 主要指标", 1), Paragraph("1.城镇新增就业人数(万人)\t6564\t>5000", 2),
+                  Paragraph("注:[]内为五年累计数", 3), Paragraph("“十四五”时期，我国发展仍然处于重要战略机遇期。", 4)]
+    [row] = extract_units(paragraphs)
+    assert (row.label, row.end_line) == ("“专栏1”1.", 3) and row.text.endswith("注:[]内为五年累计数")
