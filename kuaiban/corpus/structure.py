@@ -208,6 +208,18 @@ def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None)
     return articles
 
 
+def _unique_anchors(units: list) -> None:
+    """One anchor per part on the document's page: two attachments without a number both start "f0-"."""
+    seen: set[str] = set()
+    for unit in units:
+        anchor, k = unit.anchor, 1
+        while anchor in seen:
+            k += 1
+            anchor = f"{unit.anchor}-r{k}"
+        unit.anchor = anchor
+        seen.add(anchor)
+
+
 def build_document(raw: RawDocument) -> ParsedDocument:
     """Turn a layout parser's raw document into the structured document."""
     main: list[Paragraph] = []
@@ -255,6 +267,7 @@ def build_document(raw: RawDocument) -> ParsedDocument:
         if not att.omitted and att.kind != "explainer":
             units.extend(extract_units(att.paragraphs, _article_lines(att.paragraphs, articles, att.label),
                                        attachment=att.label))
+    _unique_anchors(units)
 
     doc = ParsedDocument(
         title=raw.title,

@@ -106,12 +106,8 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
     seen: dict[str, int] = {}
     listing = False  # inside the attachment list: numbered lines (1．… 2．…) are attachment titles
     contents = False  # inside a table of contents ("目录"): its numbered lines are the parts' headings again
-    titles: list[str | None] = [None]  # the title lines met so far (see _distinct_labels)
-    sections: list[int] = []  # per unit: the index in `titles` of the last title line above it
-    # inside a box (专栏): the level of its first item (-1: none yet), whether its items are table rows, the last
-    # number at that level. Its items are numbered from 1; it ends at a part above that level, at a part that is
-    # no row (a table's), or where its numbering starts again: the text it stands in goes on
-    box: tuple[int, bool, int] | None = None
+    runs = _Runs()
+    sections: list[int] = []  # per unit: its run (an index into runs.titles)
     for i, p in enumerate(paragraphs):
         if p.line in skip_lines:
             current, path, listing = None, [], False
@@ -125,19 +121,22 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             continue
         contents = False
         if found is None:
+            holder = current  # the part this paragraph would go on (a box's title: the part the box stands in)
             closing = None if p.heading else closing_kind(paragraphs, i)
+            title = closing is None and _is_title(p, text)
             if closing is not None:
                 current, listing = None, listing or closing == "list"
             elif current is not None and "\t" in current.text.split("\n", 1)[0] and not _NOTE.match(text):
                 current = None  # a table's numbered row holds its row and notes, not the text after the table
-            elif current is not None and not p.heading and "\t" not in p.text:
+            elif not title and not p.heading and (outer := runs.after_box(current)) is not False:
+                current = outer  # the box's last item ended its sentence: the text it stands in goes on
+            if closing is None and current is not None and not p.heading and "\t" not in p.text:
                 current.text += "\n" + text
                 current.end_line = p.line
             elif p.heading:
                 current, path, listing = None, [], False
-            if closing is None and _is_title(p, text):
-                titles.append(text)
-                box = (-1, False, 0) if _BOX.match(text) else None
+            if title:
+                runs.title_line(text, outer=holder)
             continue
         level, n = found
         if listing and level >= 2:
@@ -148,32 +147,76 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
         anchor = _anchor(path, attachment)
         if anchor in seen:  # a second list numbered the same way (an annex inside the text): keep both
             seen[anchor] += 1
-            anchor = f"{anchor}-{seen[anchor]}"
+            anchor = f"{anchor}-r{seen[anchor]}"  # "-r": never an anchor of its own (s1-2 is 一（二）)
         else:
             seen[anchor] = 1
         current = Unit(label=label, anchor=anchor, level=level, text=text, line=p.line, end_line=p.line,
                        attachment=attachment, parent=_label(path[:-1]) or None)
-        row = "\t" in p.text
-        if box is not None and box[0] >= 0 and (level < box[0] or (box[1] and not row) or (
-                level == box[0] and _as_int(n) <= box[2])):
-            titles.append(None)  # past the box (a part above it, or its numbering starting again): the text goes on
-            box = None
-        elif box is not None and box[0] < 0 and _as_int(n) != 1:
-            titles.append(None)  # a box without numbered items: this part goes on the text around it
-            box = None
-        elif box is not None and box[0] < 0:
-            box = (level, row, 1)  # the box's first item: its level, table rows or not, its number
-        elif box is not None and level == box[0]:
-            box = (box[0], box[1], _as_int(n))
         units.append(current)
-        sections.append(len(titles) - 1)
-    return _distinct_labels(units, sections, titles)
+        sections.append(runs.part(level, _as_int(n), "\t" in p.text))
+    return _distinct_labels(units, sections, runs.titles)
+
+
+_SENTENCE_END = re.compile(r"[。；！？.;!?][”’」）)]*$")
+
+
+class _Runs:
+    """Which run of parts each part belongs to, for citing repeated labels (see _distinct_labels).
+
+    A title line opens a run when the next part starts its numbering again (一、（一）1.): otherwise it is a
+    sub-heading inside a part. A titled run ends at a part above its first part's level. A box (专栏N) is a
+    run of items numbered from 1 that ends at a part above its items' level, at a part that is no row (when
+    its items are table rows), where its numbering starts again, or at text after an item that ended its
+    sentence; the text it stands in then goes on (in the part that held the box)."""
+
+    def __init__(self) -> None:
+        self.titles: list[str | None] = [None]
+        self.pending: str | None = None  # a title line no part has followed yet
+        self.pending_outer: Unit | None = None  # the last part before it
+        self.level: int | None = None  # the level of the current titled run's first part
+        self.box: tuple[int, bool, int] | None = None  # its items' level, rows or not, the last item's number
+        self.outer: Unit | None = None  # the part the box stands in
+
+    def title_line(self, text: str, outer: Unit | None) -> None:
+        self.pending, self.pending_outer = text, outer
+
+    def _open(self, title: str | None, level: int | None) -> None:
+        self.titles.append(title)
+        self.level, self.box = level, None
+
+    def part(self, level: int, number: int, row: bool) -> int:
+        title, self.pending = self.pending, None
+        if title is not None and _BOX.match(title):
+            if number == 1:
+                self._open(title, level)
+                self.box, self.outer = (level, row, 1), self.pending_outer
+            else:
+                self._open(None, None)  # a box without numbered items: this part goes on the text around it
+        elif title is not None and number == 1:
+            self._open(title, level)
+        elif self.box is not None:
+            items, rows, last = self.box
+            if level < items or (rows and not row) or (level == items and number <= last):
+                self._open(None, None)
+            elif level == items:
+                self.box = (items, rows, number)
+        elif self.level is not None and level < self.level:
+            self._open(None, None)
+        return len(self.titles) - 1
+
+    def after_box(self, current: Unit | None) -> Unit | bool | None:
+        """Text after a box item that ended its sentence: the box is over, and the part it stands in goes on
+        (returned); False where no box ends here."""
+        if self.box is None or current is None or not _SENTENCE_END.search(current.text):
+            return False
+        outer = self.outer
+        self._open(None, None)
+        return outer
 
 
 # A title line between numbered runs: a heading, a box ("专栏2 “十四五”时期主要指标"), or a short line without
 # a sentence's punctuation ("申请流程"). Where a run numbers its parts as an earlier run did (a second table of
-# indicators, a second box, the steps after the materials), its labels are told apart by its title; the parts
-# after a box (the text it stands in) are outside it.
+# indicators, a second box, the steps after the materials), its labels are told apart by its title (_Runs).
 _BOX = re.compile(r"^专栏\s*\d+")
 _TITLE_LINE = re.compile(r"^[^，。；！？,;!?\t]{2,40}$")
 
@@ -190,7 +233,7 @@ def _short_title(title: str) -> str:
     box = _BOX.match(title)
     if box:
         return re.sub(r"\s+", "", box.group())
-    plain = re.sub(r"[“”\"《》]", "", title).strip()
+    plain = re.sub(r"[“”\"《》]", "", title).strip().rstrip(":：")
     return plain if len(plain) <= TITLE_CHARS else plain[:TITLE_CHARS - 4] + "…"
 
 

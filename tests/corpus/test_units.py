@@ -118,3 +118,21 @@ def test_a_tables_numbered_row_keeps_its_note_but_not_the_text_after_the_table()
                   Paragraph("注:[]内为五年累计数", 3), Paragraph("“十四五”时期，我国发展仍然处于重要战略机遇期。", 4)]
     [row] = extract_units(paragraphs)
     assert (row.label, row.end_line) == ("“专栏1”1.", 3) and row.text.endswith("注:[]内为五年累计数")
+
+
+def test_a_sub_heading_inside_a_part_opens_no_run_and_a_run_ends_above_its_first_level():
+    paragraphs = [Paragraph("一、设立审批", 1), Paragraph("二、变更审批", 2), Paragraph("自贸试验区改革措施", 3),
+                  Paragraph("一、取消审批", 4), Paragraph("筹设审批", 5), Paragraph("二、实行告知承诺", 6),
+                  Paragraph("教学为主型", 7), Paragraph("1.承担课程。", 8), Paragraph("（四）教授", 9)]
+    assert [u.label for u in extract_units(paragraphs)] == [
+        "一", "二", "“自贸试验区改革措施”一", "“自贸试验区改革措施”二", "二1.", "二（四）"]
+
+
+def test_the_text_after_a_box_goes_on_in_the_part_the_box_stands_in():
+    paragraphs = [Paragraph("（一）加强基层依法治理", 1), Paragraph("深化法治乡村建设。", 2),
+                  Paragraph("专栏2 法律明白人培养工程", 3), Paragraph("1.加快培育。", 4), Paragraph("2.建立激励机制。", 5),
+                  Paragraph("深化依法治校。推动各级学校开展法治教育。", 6), Paragraph("（二）加强网络治理。", 7)]
+    units = extract_units(paragraphs)
+    assert [(u.label, u.end_line) for u in units] == [
+        ("（一）", 6), ("“专栏2”（一）1.", 4), ("“专栏2”（一）2.", 5), ("（二）", 7)]
+    assert units[0].text.endswith("深化依法治校。推动各级学校开展法治教育。")
