@@ -64,6 +64,8 @@ def test_every_document_has_articles_or_parts_each_cited_once():
     for d in docs:
         cited = [f"{u.attachment or ''}{u.label}" for u in d.units]
         assert len(cited) == len(set(cited)), d.title
+        anchors = [u.anchor for u in d.units]  # ids on the document's page
+        assert len(anchors) == len(set(anchors)), d.title
     numbered = [d for d in docs if any(u.anchor.startswith(("s", "f")) for u in d.units)]
     assert len(numbered) > 0.75 * len(docs)
 
