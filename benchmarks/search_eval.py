@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from kuaiban.corpus.titles import title_key  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
 from kuaiban.library.models import ArticleRow, Document, Passage, UnitRow  # noqa: E402
-from kuaiban.library.search import B, SearchIndex  # noqa: E402
+from kuaiban.library.search import SearchIndex  # noqa: E402
 
 QUESTIONS = ROOT / "data" / "eval" / "questions.yaml"
 K = 5
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             "parts without the question's form (before session 9)": SearchIndex.build(session,
                                                                                        question_form_weight=0.0),
             "parts without defined short forms": SearchIndex.build(session, definitions=False),
-            "parts at the documents' length normalisation (before session 10)": SearchIndex.build(session, part_b=B),
+            "parts at b = 0.2 (tried in session 10)": SearchIndex.build(session, part_b=0.2),
             "parts, region boost 1.25": SearchIndex.build(session, region_boost=1.25),
         }
         base_ranked, base_times = bm25_baseline(session, questions)
