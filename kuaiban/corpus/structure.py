@@ -220,6 +220,46 @@ def _unique_anchors(units: list) -> None:
         seen.add(anchor)
 
 
+LABEL_CHARS = 40  # an attachment's label (a 附件 number, or a printed text's title in 《》) fits the database
+
+
+def _printed_measures(main: list[Paragraph]) -> tuple[list[Paragraph], list[Attachment]]:
+    """The texts a notice prints one after another in its body, each under its own title and numbered from
+    第一条 again (a 规定 and its 考试实施办法, a 协定 and its 行政协议): from the second on, each is the
+    notice's attachment in all but the word 附件, labelled by its title (《经济专业技术资格考试实施办法》), so
+    that its 第一条 is cited as that text's, not as a second 第一条 of the first."""
+    out: list[Attachment] = []
+    seen_article = False
+    start = 0
+    for i, p in enumerate(main):
+        m = ARTICLE_RE.match(strip_markup(p.text))
+        if not m:
+            continue
+        try:
+            first = cn_int(m["n"]) == 1
+        except ValueError:
+            continue
+        if first and seen_article:
+            # its title: a line set as a heading just above (not a 第X章 or 第X节 of the text before)
+            for j in range(i - 1, max(i - 4, start), -1):
+                title = strip_markup(main[j].text).strip("# ").strip()
+                if main[j].heading and not CHAPTER_RE.match(title) and not SECTION_RE.match(title) and title:
+                    label = f"《{title}》"
+                    if len(label) > LABEL_CHARS:
+                        label = f"《{title[:LABEL_CHARS - 3]}…》"
+                    out.append(Attachment(label=label, title=title, line=main[j].line, kind="measures"))
+                    start = j
+                    break
+        seen_article = True
+    if not out:
+        return main, out
+    cuts = [a.line for a in out] + [None]
+    body = [p for p in main if p.line < cuts[0]]
+    for att, end in zip(out, cuts[1:], strict=True):
+        att.paragraphs = [p for p in main if p.line > att.line and (end is None or p.line < end)]
+    return body, out
+
+
 def build_document(raw: RawDocument) -> ParsedDocument:
     """Turn a layout parser's raw document into the structured document."""
     main: list[Paragraph] = []
@@ -253,6 +293,8 @@ def build_document(raw: RawDocument) -> ParsedDocument:
         i += 1
     printed = {a.label for a in attachments}
     attachments = [a for a in listed_omitted if a.label not in printed] + attachments
+    main, measures = _printed_measures(main)
+    attachments = measures + attachments
 
     articles = extract_articles(main)
     for att in attachments:

@@ -90,3 +90,16 @@ def test_chinese_numeral_signature_date():
 
 def test_single_tab_rows_do_not_make_a_table():
     assert extract_tables([Paragraph("一\t二", 1)]) == []
+
+
+def test_a_second_text_printed_in_the_body_is_cited_by_its_title():
+    # 人社部规〔2020〕1号 prints the 经济专业技术资格规定 (第一条…第十八条), then under its own heading the
+    # 经济专业技术资格考试实施办法, numbered from 第一条 again (hunan-hrss-2020.txt:6854)
+    from kuaiban.corpus.pipeline import parse_compilation
+
+    [doc] = [d for d in parse_compilation(COMPILATIONS / "hunan-hrss-2020.txt") if d.doc_no == "人社部规〔2020〕1号"]
+    [measures] = [a for a in doc.attachments if a.kind == "measures"]
+    assert measures.label == "《经济专业技术资格考试实施办法》" and measures.line == 6854
+    first = [a for a in doc.articles if a.number == 1]
+    assert [(a.attachment, a.line) for a in first] == [(None, 6778), ("《经济专业技术资格考试实施办法》", 6856)]
+    assert max(a.number for a in doc.articles if a.attachment is None) == 18

@@ -66,6 +66,8 @@ def test_every_document_has_articles_or_parts_each_cited_once():
         assert len(cited) == len(set(cited)), d.title
         anchors = [u.anchor for u in d.units]  # ids on the document's page
         assert len(anchors) == len(set(anchors)), d.title
+        articles = [(a.attachment, a.number) for a in d.articles]
+        assert len(articles) == len(set(articles)), d.title
     numbered = [d for d in docs if any(u.anchor.startswith(("s", "f")) for u in d.units)]
     assert len(numbered) > 0.75 * len(docs)
 
