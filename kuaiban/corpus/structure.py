@@ -74,6 +74,41 @@ def omitted_in_list(paragraphs: list[Paragraph], i: int) -> list[Attachment]:
     return out
 
 
+def listed_titles(paragraphs: list[Paragraph], i: int) -> dict[str, tuple[str, str]]:
+    """The attachments a notice's own list names at paragraph ``i`` ("附件：1.失业人员登记表 2.…"), as the
+    title's plain form → (label, title): where the body prints a line that is one of these titles, that
+    attachment starts there, though no "附件N" line stands above it."""
+    m = LIST_HEAD_RE.match(strip_markup(paragraphs[i].text))
+    if not m:
+        return {}
+    rest = m["rest"].strip()
+    entries: list[tuple[str | None, str]] = []
+    if rest:
+        e = LIST_ENTRY_RE.match(rest)
+        entries.append((e["n"], e["title"]) if e else (None, rest))
+    for p in paragraphs[i + 1 : i + 30]:
+        e = LIST_ENTRY_RE.match(strip_markup(p.text))
+        if not e:
+            break
+        entries.append((e["n"], e["title"]))
+    out: dict[str, tuple[str, str]] = {}
+    for n, title in entries:
+        try:
+            label = f"附件{cn_int(n)}" if n else "附件"
+        except ValueError:
+            continue
+        plain = _title_key(MARK_OMITTED_RE.sub("", title))
+        if len(plain) >= 4 and not MARK_OMITTED_RE.search(title):
+            out[plain] = (label, MARK_OMITTED_RE.sub("", title).strip().rstrip("；;。.,，"))
+    return out
+
+
+def _title_key(text: str) -> str:
+    """A title's characters without markup, spaces and punctuation: the list's entry and the printed heading
+    of one attachment compare equal."""
+    return re.sub(r"[\s#*“”\"《》（）()、，,。.;；:：·\-]", "", strip_markup(text))
+
+
 def _attachment_start(paragraphs: list[Paragraph], i: int) -> tuple[str, str, int] | None:
     """If paragraph ``i`` opens an attachment, return (label, title, paragraphs consumed).
 
@@ -268,13 +303,18 @@ def build_document(raw: RawDocument) -> ParsedDocument:
     current: Attachment | None = None
     i = 0
     paras = raw.paragraphs
+    listed: dict[str, tuple[str, str]] = {}  # attachments the notice's list names, not yet started
     while i < len(paras):
         p = paras[i]
         start = _attachment_start(paras, i)
+        named = listed.get(_title_key(p.text)) if not start and len(p.text) <= 80 else None
+        if named and (current is None or current.label != named[0]):
+            start = (*named, 1)  # the body prints a listed attachment's title: it starts here
         if start:
             label, title, used = start
             current = Attachment(label=label, title=title, line=p.line)
             attachments.append(current)
+            listed = {key: entry for key, entry in listed.items() if entry[0] != label}
             i += used
             continue
         plain = strip_markup(p.text).strip("# ")
@@ -289,6 +329,7 @@ def build_document(raw: RawDocument) -> ParsedDocument:
             current.paragraphs.append(p)
         else:
             listed_omitted.extend(omitted_in_list(paras, i))
+            listed.update(listed_titles(paras, i))
             main.append(p)
         i += 1
     printed = {a.label for a in attachments}

@@ -103,3 +103,15 @@ def test_a_second_text_printed_in_the_body_is_cited_by_its_title():
     first = [a for a in doc.articles if a.number == 1]
     assert [(a.attachment, a.line) for a in first] == [(None, 6778), ("《经济专业技术资格考试实施办法》", 6856)]
     assert max(a.number for a in doc.articles if a.attachment is None) == 18
+
+
+def test_an_attachment_the_notices_list_names_starts_where_the_body_prints_its_title():
+    # 人社部函〔2020〕109号 lists "附件：马兰花创业培训项目介绍" and prints that text after the sign-off with no
+    # "附件" line above it (hunan-hrss-2020.txt:8157): its parts are the attachment's, not a second 一、二、
+    from kuaiban.corpus.pipeline import parse_compilation
+
+    [doc] = [d for d in parse_compilation(COMPILATIONS / "hunan-hrss-2020.txt") if d.doc_no == "人社部函〔2020〕109号"]
+    [attachment] = doc.attachments
+    assert (attachment.label, attachment.title, attachment.line) == ("附件", "马兰花创业培训项目介绍", 8157)
+    assert [u.label for u in doc.units if u.attachment == "附件"][:3] == ["一", "二", "二（一）"]
+    assert not any(u.label.startswith("“") for u in doc.units)  # no repeated run left to tell apart
