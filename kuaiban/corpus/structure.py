@@ -38,21 +38,14 @@ NUMBERS_ONLY_RE = re.compile(r"^(?P<nums>[\d、，,和及\s]+)[（(]\s*略\s*[�
 MARK_OMITTED_RE = re.compile(r"\s*[（(]\s*略\s*[）)]\s*$")
 
 
-def omitted_in_list(paragraphs: list[Paragraph], i: int) -> list[Attachment]:
-    """Attachments a notice's own list marks （略）: "附件：1、2（略）", "附件：\n- 1.标题（略）".
-
-    The compilation printed only their names (or numbers), so they are recorded as
-    omitted attachments and never filled in.
-    """
+def _list_entries(paragraphs: list[Paragraph], i: int) -> list[tuple[str | None, str, int]] | None:
+    """The entries (number, title, line) of the notice's own attachment list opening at paragraph ``i``
+    ("附件：1. …", one per line after it, or one unnumbered title on the line); None where no list opens."""
     m = LIST_HEAD_RE.match(strip_markup(paragraphs[i].text))
     if not m:
-        return []
+        return None
     line = paragraphs[i].line
     rest = m["rest"].strip()
-    nums = NUMBERS_ONLY_RE.match(rest)
-    if nums:
-        return [Attachment(label=f"附件{n}", title="", line=line, omitted=True)
-                for n in re.findall(r"\d+", nums["nums"])]
     entries: list[tuple[str | None, str, int]] = []
     if rest:
         e = LIST_ENTRY_RE.match(rest)
@@ -66,8 +59,24 @@ def omitted_in_list(paragraphs: list[Paragraph], i: int) -> list[Attachment]:
             entries.append((None, text, p.line))  # a single unnumbered attachment
         else:
             break
+    return entries
+
+
+def omitted_in_list(paragraphs: list[Paragraph], i: int) -> list[Attachment]:
+    """Attachments a notice's own list marks （略）: "附件：1、2（略）", "附件：\n- 1.标题（略）".
+
+    The compilation printed only their names (or numbers), so they are recorded as
+    omitted attachments and never filled in.
+    """
+    m = LIST_HEAD_RE.match(strip_markup(paragraphs[i].text))
+    if not m:
+        return []
+    nums = NUMBERS_ONLY_RE.match(m["rest"].strip())
+    if nums:
+        return [Attachment(label=f"附件{n}", title="", line=paragraphs[i].line, omitted=True)
+                for n in re.findall(r"\d+", nums["nums"])]
     out = []
-    for n, title, at in entries:
+    for n, title, at in _list_entries(paragraphs, i) or []:
         if MARK_OMITTED_RE.search(title):
             label = f"附件{cn_int(n)}" if n else "附件"
             out.append(Attachment(label=label, title=MARK_OMITTED_RE.sub("", title).strip(), line=at, omitted=True))
@@ -75,31 +84,18 @@ def omitted_in_list(paragraphs: list[Paragraph], i: int) -> list[Attachment]:
 
 
 def listed_titles(paragraphs: list[Paragraph], i: int) -> dict[str, tuple[str, str]]:
-    """The attachments a notice's own list names at paragraph ``i`` ("附件：1.失业人员登记表 2.…"), as the
-    title's plain form → (label, title): where the body prints a line that is one of these titles, that
-    attachment starts there, though no "附件N" line stands above it."""
-    m = LIST_HEAD_RE.match(strip_markup(paragraphs[i].text))
-    if not m:
-        return {}
-    rest = m["rest"].strip()
-    entries: list[tuple[str | None, str]] = []
-    if rest:
-        e = LIST_ENTRY_RE.match(rest)
-        entries.append((e["n"], e["title"]) if e else (None, rest))
-    for p in paragraphs[i + 1 : i + 30]:
-        e = LIST_ENTRY_RE.match(strip_markup(p.text))
-        if not e:
-            break
-        entries.append((e["n"], e["title"]))
+    """The attachments (not marked （略）) a notice's own list names at paragraph ``i``, as the title's plain
+    form → (label, title): where the body prints a line that is one of these titles, that attachment starts
+    there, though no "附件N" line stands above it."""
     out: dict[str, tuple[str, str]] = {}
-    for n, title in entries:
+    for n, title, _ in _list_entries(paragraphs, i) or []:
         try:
             label = f"附件{cn_int(n)}" if n else "附件"
         except ValueError:
             continue
-        plain = _title_key(MARK_OMITTED_RE.sub("", title))
-        if len(plain) >= 4 and not MARK_OMITTED_RE.search(title):
-            out[plain] = (label, MARK_OMITTED_RE.sub("", title).strip().rstrip("；;。.,，"))
+        key = _title_key(title)
+        if len(key) >= 4 and not MARK_OMITTED_RE.search(title):
+            out[key] = (label, title.strip().rstrip("；;。.,，"))
     return out
 
 

@@ -128,8 +128,8 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
                 current, listing = None, listing or closing == "list"
             elif current is not None and "\t" in current.text.split("\n", 1)[0] and not _NOTE.match(text):
                 current = None  # a table's numbered row holds its row and notes, not the text after the table
-            elif not title and not p.heading and (outer := runs.after_box(current)) is not False:
-                current = outer  # the box's last item ended its sentence: the text it stands in goes on
+            elif not title and not p.heading and runs.box_ends_before(current):
+                current = runs.close_box()  # the box's last item ended its sentence: the text it stands in goes on
             if closing is None and current is not None and not p.heading and "\t" not in p.text:
                 current.text += "\n" + text
                 current.end_line = p.line
@@ -204,11 +204,12 @@ class _Runs:
             self._open(None, None)
         return len(self.titles) - 1
 
-    def after_box(self, current: Unit | None) -> Unit | bool | None:
-        """Text after a box item that ended its sentence: the box is over, and the part it stands in goes on
-        (returned); False where no box ends here."""
-        if self.box is None or current is None or not _SENTENCE_END.search(current.text):
-            return False
+    def box_ends_before(self, current: Unit | None) -> bool:
+        """Whether body text here is past the box: its last item (``current``) ended its sentence."""
+        return self.box is not None and current is not None and bool(_SENTENCE_END.search(current.text))
+
+    def close_box(self) -> Unit | None:
+        """End the box; the part it stands in (which the text after it goes on)."""
         outer = self.outer
         self._open(None, None)
         return outer
