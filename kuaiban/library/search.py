@@ -575,7 +575,7 @@ class SearchIndex:
             doc_units[p.doc].extend(toks)
         self._terms = list(self.vocab)  # id -> term (dicts keep insertion order)
         self._passage_post = _bm25_postings(passage_ids)
-        # which part answers: scored again with less length normalisation (PART_B), the same words
+        # which part answers: the same words scored at `part_b` (an ablation; the same postings at B)
         self._part_post = self._passage_post if part_b == B else _bm25_postings(passage_ids, b=part_b)
         # (whole_title: the one field of sessions 1–7, for comparison)
         self._title_post = _bm25_postings([i + t for i, t in zip(issuer_ids, subject_ids, strict=True)]
@@ -853,7 +853,7 @@ class SearchIndex:
         n_docs, n_pass = len(self.docs), len(self.passages)
 
         passage_scores, common = _scores_and_shared(self._part_post, self._shared, terms, n_pass)
-        # documents are found by their best part at the usual length normalisation; parts are chosen by PART_B
+        # documents are found by their best part at B, whatever `part_b` the parts are chosen by
         found_by = passage_scores if self._part_post is self._passage_post else _score(self._passage_post, terms, n_pass)
         doc_scores = np.zeros(n_docs, dtype=np.float32)
         if n_pass:  # passages are stored by document: each document's best is a maximum over its run
