@@ -136,7 +136,12 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             elif p.heading:
                 current, path, listing = None, [], False
             if title:
+                if runs.box is not None:  # a box right after a box: both stand in the same part
+                    holder = runs.outer
                 runs.title_line(text, outer=holder)
+                if holder is not None and _BOX.match(text) and current is None:
+                    holder.text += "\n" + text  # a box's title: in the part it stands in (and searched there)
+                    holder.end_line = max(holder.end_line, p.line)
             continue
         level, n = found
         if listing and level >= 2:
@@ -253,7 +258,11 @@ def _distinct_labels(units: list[Unit], sections: list[int], titles: list[str | 
     count: dict[str, int] = {}
     for unit, section in zip(units, sections, strict=True):
         title = titles[section] if section in repeating else None
-        name = f"“{_short_title(title)}”{unit.label}" if title else unit.label
+        parent = cited.get((section, unit.parent)) if unit.parent else None
+        if parent is not None and parent != unit.parent and unit.label.startswith(unit.parent):
+            name = parent + unit.label[len(unit.parent):]  # under a part cited otherwise: "七（第3处）2."
+        else:
+            name = f"“{_short_title(title)}”{unit.label}" if title else unit.label
         count[name] = count.get(name, 0) + 1
         if count[name] > 1:
             name = f"{name}（第{count[name]}处）"

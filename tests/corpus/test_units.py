@@ -140,3 +140,11 @@ def test_the_text_after_a_box_goes_on_in_the_part_the_box_stands_in():
     assert [(u.label, u.end_line) for u in units] == [
         ("（一）", 6), ("“专栏2”（一）1.", 4), ("“专栏2”（一）2.", 5), ("（二）", 7)]
     assert units[0].text.endswith("深化依法治校。推动各级学校开展法治教育。")
+    assert "专栏2 法律明白人培养工程" in units[0].text  # the box's title is searched with the part it stands in
+
+
+def test_a_part_under_a_part_cited_by_occurrence_is_cited_under_it():
+    paragraphs = [Paragraph("一、设立审批", 1), Paragraph("二、变更审批", 2), Paragraph("一、取消审批。", 3),
+                  Paragraph("1.申请材料。", 4)]
+    assert [(u.label, u.parent) for u in extract_units(paragraphs)] == [
+        ("一", None), ("二", None), ("一（第2处）", None), ("一（第2处）1.", "一（第2处）")]
