@@ -92,9 +92,11 @@ def resolve(session: Session, source: Clause) -> ClauseLink:
     probe = _squash(source.quote.split(ELISION)[0])[:PROBE]
     number = _article_number(source.article)
     main_articles = [a for a in doc.articles if a.attachment is None]
-    for a in main_articles:
+    # the article holding the quote: the main text's first, then an attachment's (a 办法 the notice prints)
+    for a in [*main_articles, *(a for a in doc.articles if a.attachment is not None)]:
         if probe and probe in _squash(a.text):
-            return ClauseLink(**base, url=f"{url}#art-{a.number}", document_title=doc.title, where="article")
+            anchor = f"art-{a.number}" + (f"-{a.attachment}" if a.attachment else "")  # as the page names it
+            return ClauseLink(**base, url=f"{url}#{anchor}", document_title=doc.title, where="article")
     if number is not None and any(a.number == number for a in main_articles):
         return ClauseLink(**base, url=f"{url}#art-{number}", document_title=doc.title, where="article")
     parts = [u for u in doc.units if u.anchor.startswith(("s", "f"))]  # numbered parts, innermost last

@@ -147,3 +147,17 @@ def test_one_doc_no_on_two_notices_gives_two_records_both_found_and_cited(backen
         assert relief.url.startswith(f"/library/doc/{both[1].id}#")
         hits = SearchIndex.build(s).search("京人社发[2020]8号", limit=5)
     assert {h.document_id for h in hits[:2]} == {both[0].id, both[1].id}
+
+
+def test_a_clause_quoting_a_printed_measures_article_links_to_that_texts_article(library_db_url):
+    """人社部规〔2020〕1号 prints its 考试实施办法 after its 规定, each from 第一条 (hunan-hrss-2020.txt:6856): a
+    clause quoting the 实施办法's 第一条 links there, not to the 规定's 第一条."""
+    from kuaiban.library.clause_links import resolve
+    from kuaiban.platform.citations import Clause
+
+    quote = "人力资源社会保障部人事考试中心负责经济专业技术资格考试的具体组织实施工作"
+    cited = Clause(key="test_measures", doc_no="人社部规〔2020〕1号", article="第一条", file="hunan-hrss-2020.txt",
+                   lines=(6856, 6856), quote=quote)
+    with session_scope(connect(library_db_url)) as s:
+        link = resolve(s, cited)
+    assert link.where == "article" and link.url.endswith("#art-1-《经济专业技术资格考试实施办法》")
