@@ -133,6 +133,8 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             if closing is None and current is not None and not p.heading and "\t" not in p.text:
                 current.text += "\n" + text
                 current.end_line = p.line
+            elif p.heading and _BOX.match(text):
+                current, listing = None, False  # a box stands in the part: the numbering goes on after it
             elif p.heading:
                 current, path, listing = None, [], False
             if title:

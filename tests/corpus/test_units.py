@@ -148,3 +148,12 @@ def test_a_part_under_a_part_cited_by_occurrence_is_cited_under_it():
                   Paragraph("1.申请材料。", 4)]
     assert [(u.label, u.parent) for u in extract_units(paragraphs)] == [
         ("一", None), ("二", None), ("一（第2处）", None), ("一（第2处）1.", "一（第2处）")]
+
+
+def test_a_box_set_as_a_heading_does_not_restart_the_numbering_around_it():
+    # Chongqing's layout sets a box's title as a heading; the parts after the box are still 五's
+    paragraphs = [Paragraph("五、推进依法治理", 1), Paragraph("（一）加强基层依法治理。", 2),
+                  Paragraph("专栏2 法律明白人培养工程", 3, heading=True), Paragraph("1.加快培育。", 4),
+                  Paragraph("深化依法治校。", 5), Paragraph("（二）加强网络治理。", 6)]
+    assert [(u.label, u.parent) for u in extract_units(paragraphs)] == [
+        ("五", None), ("五（一）", "五"), ("“专栏2”五（一）1.", "五（一）"), ("五（二）", "五")]
