@@ -35,6 +35,7 @@ CONCURRENCY = int(os.environ.get("KUAIBAN_JOB_CONCURRENCY", "2"))  # jobs at onc
 # leaves a slot for the message delivery and the digests
 SWEEP_EVERY = float(os.environ.get("KUAIBAN_JOB_SWEEP_SECONDS", "10"))
 HEARTBEAT = 2.0  # seconds between a worker's heartbeats
+RETRY_EVERY = 5.0  # seconds before a worker that could not reach the queue's database tries again
 
 
 def conninfo(engine: Engine) -> str:
@@ -55,6 +56,8 @@ class QueueRunner:
         self._thread: threading.Thread | None = None
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready = threading.Event()  # the worker thread's loop and stop event exist
+        self._connected = False  # the worker's pool is open (stopping then waits for it to finish its sweep)
 
     def _run(self, job_id: str) -> None:
         jobs.execute(self.engine, job_id)
@@ -104,9 +107,37 @@ class QueueRunner:
         return count + len(orphans)
 
     async def _work(self) -> None:
+        """Serve the queue until stopped. A database that cannot be reached (at start, or lost while serving)
+        is tried again every RETRY_EVERY seconds: the worker is not lost with it. Stopping ends the wait for a
+        connection too (opening the pool may take its 30 s timeout)."""
         self._stop = asyncio.Event()
+        self._ready.set()
         self._bind_periodic()
+        while not self._stop.is_set():
+            self._connected = False
+            serving = asyncio.create_task(self._serve())
+            stopping = asyncio.create_task(self._stop.wait())
+            await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not serving.done() and not self._connected:
+                serving.cancel()  # stopped while still connecting; once connected, serving ends by itself
+            try:
+                await serving
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):  # the half-opened pool's connection attempts
+                    await self.app.connector.close_async()
+                return
+            except Exception:
+                if self._stop.is_set():
+                    return
+                log.exception("job worker: the queue's database could not be reached; trying again in %s s",
+                              RETRY_EVERY)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), RETRY_EVERY)
+
+    async def _serve(self) -> None:
         async with self.app.open_async():
+            self._connected = True
             worker = asyncio.create_task(self.app.run_worker_async(
                 queues=[QUEUE], concurrency=CONCURRENCY, install_signal_handlers=False, update_heartbeat_interval=HEARTBEAT,
                 stalled_worker_timeout=jobs.STALE_AFTER.total_seconds(), listen_notify=True))
@@ -127,16 +158,29 @@ class QueueRunner:
             return
 
         def main() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(self._work())
+            self._loop = loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)  # this thread's own loop
+            try:
+                loop.run_until_complete(self._work())
+            finally:  # whatever is left (a pool's own tasks) ends with the worker, not with the interpreter
+                left = asyncio.all_tasks(loop)
+                for task in left:
+                    task.cancel()
+                if left:
+                    loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+                loop.close()
 
         self._thread = threading.Thread(target=main, name="kuaiban-job-worker", daemon=True)
         self._thread.start()
 
     def stop_worker(self) -> None:
-        if self._thread is None or self._loop is None or self._stop is None:
+        if self._thread is None:
             return
-        self._loop.call_soon_threadsafe(self._stop.set)
+        # a worker stopped just after it started: its loop may not exist yet (it would otherwise run on)
+        self._ready.wait(5)
+        if self._loop is not None and self._stop is not None:
+            with contextlib.suppress(RuntimeError):  # its loop already closed
+                self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(30)
         self._thread = None
 

@@ -150,3 +150,32 @@ def test_periodic_work_must_divide_a_minute_or_be_whole_minutes():
         with pytest.raises(ValueError):
             jobs.every("bad", bad, lambda engine: None)
     assert "bad" not in jobs._periodic
+
+
+def test_a_worker_whose_database_is_unreachable_stops_at_once_and_is_not_left_running():
+    """Opening the queue's pool waits up to 30 s for a connection; a node stopped meanwhile (an app shut down
+    right after it started) must not leave its worker thread trying, nor fail in it."""
+    from sqlalchemy import create_engine
+
+    from kuaiban.platform.job_queue import QueueRunner
+
+    runner = QueueRunner(create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none"))
+    runner.start_worker()
+    thread = runner._thread
+    time.sleep(0.5)  # the worker is now waiting for a connection that never comes
+    started = time.perf_counter()
+    runner.stop_worker()
+    assert time.perf_counter() - started < 5
+    assert runner._thread is None and not thread.is_alive()
+
+
+def test_a_worker_stopped_before_its_loop_exists_still_stops():
+    from sqlalchemy import create_engine
+
+    from kuaiban.platform.job_queue import QueueRunner
+
+    runner = QueueRunner(create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none"))
+    runner.start_worker()
+    thread = runner._thread
+    runner.stop_worker()  # at once: the thread may not have made its loop yet
+    assert not thread.is_alive()
