@@ -107,9 +107,10 @@ class QueueRunner:
         return count + len(orphans)
 
     async def _work(self) -> None:
-        """Serve the queue until stopped. A database that cannot be reached (at start, or lost while serving)
-        is tried again every RETRY_EVERY seconds: the worker is not lost with it. Stopping ends the wait for a
-        connection too (opening the pool may take its 30 s timeout)."""
+        """Serve the queue until stopped. A database that cannot be reached when the worker connects is tried
+        again every RETRY_EVERY seconds: the worker is not lost with it (once connected, a failed sweep is
+        tried at the next one). Stopping ends the wait for a connection too (opening the pool may take its
+        30 s timeout)."""
         self._stop = asyncio.Event()
         self._ready.set()
         self._bind_periodic()
