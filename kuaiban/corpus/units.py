@@ -135,6 +135,8 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
                 current.end_line = p.line
             elif p.heading and _BOX.match(text):
                 current, listing = None, False  # a box stands in the part: the numbering goes on after it
+            elif p.heading and _opens_sub_run(paragraphs, i, path, text):
+                current = None  # "科研为主型" under "（三）副教授": its items are the part's, under this title
             elif p.heading:
                 current, path, listing = None, [], False
             if title:
@@ -229,6 +231,17 @@ _BOX = re.compile(r"^专栏\s*\d+")
 _TITLE_LINE = re.compile(r"^[^，。；！？,;!?\t]{2,40}$")
 
 
+def _opens_sub_run(paragraphs: list[Paragraph], i: int, path: list[tuple[int, str]], text: str) -> bool:
+    """Whether a line set as a heading is a sub-heading inside the current part, not a new section: a short
+    title (no sentence punctuation) right after which the numbering starts again from 1 below the top level
+    ("（三）副教授 / 科研为主型 / 1.… 4. / 教学科研型 / 1.…": each type's items are 五（三）'s, told apart by
+    the type). A heading before a top-level part ("一、") or before text still starts a new section."""
+    if not path or not _TITLE_LINE.match(text) or i + 1 >= len(paragraphs):
+        return False
+    following = numbering(paragraphs[i + 1].text)
+    return following is not None and following[0] > path[0][0] and _as_int(following[1]) == 1
+
+
 def _is_title(p: Paragraph, text: str) -> bool:
     return p.heading or bool(_BOX.match(text)) or bool(_TITLE_LINE.match(text))
 
@@ -256,6 +269,10 @@ def _distinct_labels(units: list[Unit], sections: list[int], titles: list[str | 
             first.setdefault(unit.label, section)
     repeating = boxes | {section for unit, section in zip(units, sections, strict=True)
                          if section not in boxes and first[unit.label] < section}
+    # a titled run of sub-parts whose labels a later run repeats is cited by its title too: "“科研为主型”五（三）1."
+    # beside "“教学科研型”五（三）1.", not a bare "五（三）1." that reads as if it held for every type
+    repeating |= {first[unit.label] for unit, section in zip(units, sections, strict=True)
+                  if section in repeating and section not in boxes and unit.parent and titles[first[unit.label]]}
     cited: dict[tuple[int, str], str] = {}
     count: dict[str, int] = {}
     for unit, section in zip(units, sections, strict=True):

@@ -157,3 +157,23 @@ def test_a_box_set_as_a_heading_does_not_restart_the_numbering_around_it():
                   Paragraph("深化依法治校。", 5), Paragraph("（二）加强网络治理。", 6)]
     assert [(u.label, u.parent) for u in extract_units(paragraphs)] == [
         ("五", None), ("五（一）", "五"), ("“专栏2”五（一）1.", "五（一）"), ("五（二）", "五")]
+
+
+def test_sub_headings_inside_a_part_keep_its_numbering_and_tell_its_runs_apart():
+    # 渝人社发〔2021〕65号 附件 五（三）副教授 / 五（四）教授, each with three types numbered from 1., the types set
+    # as headings: every item stays under its rank, and each run is cited by its type
+    paragraphs = [Paragraph("五、分别具备以下条件：", 1), Paragraph("(三)副教授", 2, heading=True),
+                  Paragraph("科研为主型", 3, heading=True), Paragraph("1.承担1门课程。", 4),
+                  Paragraph("教学科研型", 5, heading=True), Paragraph("1.承担2门课程。", 6),
+                  Paragraph("(四)教授", 7, heading=True), Paragraph("科研为主型", 8, heading=True),
+                  Paragraph("1.担任副教授职务满5年。", 9), Paragraph("六、各高校制定申报条件。", 10)]
+    assert [(u.label, u.parent) for u in extract_units(paragraphs)] == [
+        ("五", None), ("五（三）", "五"), ("“科研为主型”五（三）1.", "五（三）"), ("“教学科研型”五（三）1.", "五（三）"),
+        ("五（四）", "五"), ("五（四）1.", "五（四）"), ("六", None)]
+
+
+def test_a_heading_before_a_new_top_level_part_still_starts_a_new_section():
+    paragraphs = [Paragraph("一、总体要求", 1), Paragraph("(一)指导思想", 2), Paragraph("实施细则", 3, heading=True),
+                  Paragraph("1.适用范围。", 4), Paragraph("附表说明", 5, heading=True), Paragraph("一、填表要求", 6)]
+    assert [(u.label, u.parent) for u in extract_units(paragraphs)] == [
+        ("一", None), ("一（一）", "一"), ("一（一）1.", "一（一）"), ("“附表说明”一", None)]
