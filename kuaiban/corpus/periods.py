@@ -13,8 +13,10 @@
   阶段性 document any dated span ("从2020年5月1日至2021年4月30日，…费率下调20%"); not months named as what is
   owed ("应补缴的2021年1月至4月期间的养老保险费"). A measure cites the numbered part (一（二）) it is printed in.
 * **Actions**: the span under a "行动时间" / "活动时间" heading is the whole document's: it lapses with it.
-* **Plans**: a 规划, 纲要, 计划 or 方案 whose title gives its years ("…规划(2021—2025年)") ends with the last of
-  them, unless its text says otherwise.
+* **Plans**: a 规划, 纲要, 计划 or 方案 whose title gives its years ("…规划(2021—2025年)") or its five-year
+  period ("…“十四五”规划": 2021–2025) ends with the last of them, unless its text says otherwise.
+* **Campaigns**: a notice that says, before its numbered parts, that it organises a campaign over a span
+  ("决定于2021年2月上旬至3月下旬…开展…专项工作") lapses with it.
 * **Temporary**: a document that is itself a time-limited measure (阶段性 / 临时 / 延长…期限 in the
   title, or "具体政策实施期满失效") lapses as a whole when its last measure ends.
 
@@ -66,12 +68,24 @@ _PLAN_YEARS_RE = re.compile(
     rf"(?:规划|纲要|计划|方案)\s*[（(]\s*(?P<a>{_YEAR})\s*年?\s*[-—–－~至到]\s*(?P<b>{_YEAR})\s*年?\s*[)）]")
 _ATTRIBUTIVE_RE = re.compile(r"\s*(?:期间|之间)?\s*的")
 _EXEC_SPAN_RE = re.compile(rf"(?:执行|实施|有效|施行)(?:期限|期|时间)\s*(?:为|是|：|:)?\s*(?:从|自)?\s*{_SPAN}")
+# the plan periods a title may name instead of years: "…“十四五”规划" is the plan for 2021–2025
+_FIVE_YEAR_PLANS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+_FIVE_YEAR_PLAN_RE = re.compile(r"[“\"]?(?P<term>十[三四五]五)[”\"]?[^，。]{0,30}?(?:规划|纲要|计划|方案)")
+# a notice that organises a campaign over a span, said before its numbered parts: "市人力社保局决定于2021年2月
+# 上旬至3月下旬在全市范围开展“迎新春稳岗留工送培训”专项工作" (chongqing-hrss-2021.txt:7417) lapses with it
+_CAMPAIGN_RE = re.compile(rf"(?:决定|定于|将于|拟于)\s*(?:于|在)?\s*{_SPAN}[^，。；]{{0,30}}?开展[^。；]{{0,40}}?"
+                          r"(?:专项工作|专项行动|专项活动|活动|行动)")
 # a heading whose next line is the span of the whole action: "三、行动时间" / "二、活动时间"
 _ACTION_TIME_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])?\s*(?:行动|活动)时间\s*[:：]?$")
 _MEASURE_UNTIL_RE = re.compile(
     rf"(?:执行|实施|受理|申请|申领|补贴|缓缴|减免|享受|发放|费率)(?:期限|期|时间)?\s*(?:可)?(?:延长|顺延|继续|延)?\s*"
     rf"(?:执行)?\s*(?:(?:\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*(?:年|个月))?\s*(?:截止到?|截至|至|到)\s*{_END}"
 )
+# "缓缴自2021年11月1日起实施,至2022年1月申报期结束" (chongqing-hrss-2021.txt:6701): a start, then its end
+_START_DATE = re.sub(r"\(\?P<\w+>", "(?:", DATE_RE.pattern)  # a date that only opens the span: no groups
+_FROM_UNTIL_RE = re.compile(rf"自\s*{_START_DATE}\s*起\s*(?:执行|实施|施行)\s*[,，]\s*(?:至|到)\s*{_END}")
+# "补足保证金期限从2022年2月5日延至2022年12月31日" (chongqing-hrss-2021.txt:6709): a deadline moved
+_DEADLINE_MOVED_RE = re.compile(rf"期限\s*(?:从|由)\s*{_START_DATE}\s*(?:延至|延长至|延长到|顺延至)\s*{_END}")
 # "该项政策截止时间为2020年12月31日" (shandong-2020.txt:4180); "自通知印发之日至2020年12月31日新发放贷款"
 # (shandong-2020.txt:4106): the end of the provision that sentence makes
 _DEADLINE_IS_RE = re.compile(
@@ -111,6 +125,7 @@ class Measure:
 
     until: dt.date
     clause: Clause
+    since: dt.date | None = None  # a measure another document carries on is known from that document's start
 
 
 @dataclass
@@ -221,6 +236,10 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
             period.measures.append(Measure(end, clause(sentence, line)))
             period.temporary = True
         action_time = bool(_ACTION_TIME_RE.match(sentence))
+        if where.part(line) is None and (campaign := _CAMPAIGN_RE.search(sentence)) and (end := span_end(campaign)):
+            period.measures.append(Measure(end, clause(sentence, line)))  # the campaign is the whole document's
+            period.temporary = True
+            continue
         about_self = ((bool(re.search(_SELF, sentence)) or sentence.startswith(("上述", "以上")))
                       and not _SELF_PART_RE.search(sentence))
         if _LAPSES_WHOLE_RE.search(sentence):
@@ -239,8 +258,10 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
         for end in _measure_ends(sentence, doc.date, period.temporary):
             period.measures.append(Measure(end, clause(sentence, line)))
     plan = _PLAN_YEARS_RE.search(doc.title)
-    if plan and period.until_clause is None:  # the plan's period is the document's
-        period.valid_until = dt.date(int(re.sub(r"\s+", "", plan["b"])), 12, 31)
+    five_year = _FIVE_YEAR_PLAN_RE.search(doc.title)
+    if (plan or five_year) and period.until_clause is None:  # the plan's period is the document's
+        last = int(re.sub(r"\s+", "", plan["b"])) if plan else _FIVE_YEAR_PLANS[five_year["term"]][1]
+        period.valid_until = dt.date(last, 12, 31)
         period.until_clause = Clause(doc.doc_no, doc.title, None, doc.title, doc.source.start_line, doc.source.file)
     if period.from_clause is None and issue_clause is not None and doc.date:
         period.valid_from, period.from_clause = doc.date, issue_clause
@@ -298,7 +319,7 @@ def _measure_ends(sentence: str, signed: dt.date | None, temporary: bool = False
 
 
 def _measure_end_candidates(sentence: str, signed: dt.date | None, temporary: bool) -> Iterator[dt.date | None]:
-    for pattern in (_MEASURE_UNTIL_RE, _DEADLINE_IS_RE):
+    for pattern in (_MEASURE_UNTIL_RE, _DEADLINE_IS_RE, _FROM_UNTIL_RE, _DEADLINE_MOVED_RE):
         yield from map(end_from_match, pattern.finditer(sentence))
     if not (temporary or _MEASURE_WORDS.search(sentence)):
         return

@@ -6,7 +6,9 @@ Two parts:
   (:mod:`kuaiban.corpus.periods`) and what the other documents of the library do to it: a 废止 list or
   "《…》(文号)同时废止" clause (:mod:`kuaiban.corpus.validity`), a "关于修改《…》的决定", and a later
   document on the same recurring matter in the same region (the yearly 基本养老金 adjustment, the
-  缴费基数, the 最低工资标准 …), which replaces the earlier one from its own start. The result is a
+  缴费基数, the 最低工资标准 …), which replaces the earlier one from its own start; and a later document of the
+  same region that extends its measures ("关于延长阶段性减免…政策实施期限"), whose new end dates become its
+  measures' too. The result is a
   plain JSON record, stored with the document.
 * :func:`status_on` turns such a record into the status on a given day, with the clause it rests on.
 
@@ -26,7 +28,7 @@ from collections.abc import Iterator
 from kuaiban.corpus import validity
 from kuaiban.corpus.compilations import cite_line
 from kuaiban.corpus.model import ParsedDocument
-from kuaiban.corpus.periods import Clause, DocumentPeriod, PartLocator, read_period
+from kuaiban.corpus.periods import Clause, DocumentPeriod, Measure, PartLocator, read_period
 from kuaiban.corpus.text import strip_markup
 from kuaiban.corpus.titles import title_key
 
@@ -64,6 +66,8 @@ def series_of(title: str) -> str | None:
 def standings(docs: list[ParsedDocument]) -> list[dict]:
     """One JSON record per document of ``docs`` (same order): its own period and what others do to it."""
     periods = [read_period(d) for d in docs]
+    for i, measure in list(_extended(docs, periods)):
+        periods[i].measures.append(measure)
     events: list[list[dict]] = [[] for _ in docs]
     for i, event in _listed(docs, periods):
         events[i].append(event)
@@ -144,6 +148,48 @@ def _replaced(docs: list[ParsedDocument], periods: list[DocumentPeriod]) -> Iter
                 yield earlier, _event("replaced", _start(periods[later], successor), clause)
 
 
+# "关于延长阶段性减免企业社会保险费政策实施期限等问题的通知" extends "关于阶段性减免企业社会保险费的通知"
+_EXTENDS_TITLE_RE = re.compile(r"(?:延长|延续|顺延)")
+_CITED_NO_RE = re.compile(r"[（(](?P<no>[^()（）]{4,40}?号)[)）]")
+_SUBJECT_RE = re.compile(r"^(?:.*?关于)?(?P<subject>.+?)(?:有关问题|有关事项|等问题)?的(?:通知|实施意见|意见|公告|决定)$")
+# a sentence of the later document that carries a measure on: "…免征的政策，延长执行到2020年12月底",
+# "可继续缓缴社会保险费至2020年12月底" (not its own new measures: "…可于2021年底前进行补缴")
+_CARRIED_ON_RE = re.compile(r"延长|继续|延续|顺延")
+EXTENDING_OPENING = 6  # the paragraphs in which the later document names what it extends
+
+
+def _extended(docs: list[ParsedDocument], periods: list[DocumentPeriod]) -> Iterator[tuple[int, Measure]]:
+    """Measures a later document of the same region carries on: it names the earlier one by its 文号 at its
+    opening, its title extends the earlier one's subject ("延长阶段性减免企业社会保险费政策实施期限" after
+    "阶段性减免企业社会保险费"), and each of its sentences that extends ("延长执行到2020年12月底") ends a
+    measure of the earlier document too, cited by the later one's words (人社部发〔2020〕49号 一 carries
+    人社部发〔2020〕11号's exemption for small firms to 2020-12-31)."""
+    from kuaiban.corpus.docno import normalize
+
+    by_no: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        if d.doc_no:
+            by_no.setdefault(d.doc_no, []).append(i)
+    for j, later in enumerate(docs):
+        if not _EXTENDS_TITLE_RE.search(later.title):
+            continue
+        carried = [m for m in periods[j].measures if _CARRIED_ON_RE.search(m.clause.quote)]
+        if not carried:
+            continue
+        named = {normalize(m["no"]) for p in later.paragraphs[:EXTENDING_OPENING]
+                 for m in _CITED_NO_RE.finditer(strip_markup(p.text))}
+        for no in named - {None, later.doc_no}:
+            for i in by_no.get(no, ()):
+                earlier = docs[i]
+                subject = _SUBJECT_RE.match(earlier.title)
+                if earlier.region != later.region or not subject or len(subject["subject"]) < 6:
+                    continue
+                extends = _EXTENDS_TITLE_RE.search(later.title)
+                if subject["subject"] in later.title[extends.end():]:
+                    since = periods[j].valid_from or later.date
+                    yield from ((i, Measure(m.until, m.clause, since)) for m in carried)
+
+
 def _event(kind: str, on: dt.date | None, clause: Clause) -> dict:
     return {"kind": kind, "on": on.isoformat() if on else None, "clause": clause.to_dict()}
 
@@ -154,7 +200,8 @@ def _record(period: DocumentPeriod, events: list[dict]) -> dict:
         "from": period.from_clause.to_dict() if period.from_clause else None,
         "valid_until": period.valid_until.isoformat() if period.valid_until else None,
         "until": period.until_clause.to_dict() if period.until_clause else None,
-        "measures": [{"until": m.until.isoformat(), "clause": m.clause.to_dict()} for m in period.measures],
+        "measures": [{"until": m.until.isoformat(), "clause": m.clause.to_dict()}
+                     | ({"since": m.since.isoformat()} if m.since else {}) for m in period.measures],
         "temporary": period.temporary,
         "events": events,
     }
@@ -202,7 +249,9 @@ def status_on(record: dict | None, day: dt.date) -> dict:
     if ending:
         lapse = _day(ending[0]["on"]) - dt.timedelta(days=1)
         until = min(until, lapse) if until else lapse
-    measures = sorted(record["measures"], key=lambda m: m["until"])
+    # a measure another document carries on counts from that document's start (before it, the first end held)
+    measures = sorted((m for m in record["measures"] if not m.get("since") or _day(m["since"]) <= day),
+                      key=lambda m: m["until"])
     if record["temporary"] and measures and not own_end:
         last = _day(measures[-1]["until"])
         until = min(until, last) if until else last

@@ -220,6 +220,17 @@ WORDINGS = [
     ("财金〔2020〕21号", "2021-01-01", PARTLY_LAPSED, "2020-04-15", None, None),
     # national-and-provinces-2020-q2.txt:3077 "继续阶段性降低本市失业保险缴费费率至 2021 年 7月 31 日"
     ("津政办规〔2020〕7号", "2021-08-01", PARTLY_LAPSED, "2020-05-02", None, 3077),
+    # chongqing-hrss-2021.txt:7417 "市人力社保局决定于2021年2月上旬至3月下旬在全市范围开展…专项工作": the notice is
+    # the campaign's and lapses with it
+    ("渝人社办〔2021〕28号", "2021-03-31", VALID, "2021-02-03", "2021-03-31", 7417),
+    ("渝人社办〔2021〕28号", "2021-04-01", LAPSED, "2021-02-03", "2021-03-31", 7417),
+    # chongqing-hrss-2021.txt:6701 "缓缴自2021年11月1日起实施,至2022年1月申报期结束"; :6709 "补足保证金期限从
+    # 2022年2月5日延至2022年12月31日"; the other measures have no end (:6745 "其中有明确执行期限的,按规定执行")
+    ("渝府办发〔2021〕123号", "2022-02-01", PARTLY_LAPSED, "2021-11-11", None, 6701),
+    ("渝府办发〔2021〕123号", "2026-12-02", PARTLY_LAPSED, "2021-11-11", None, 6709),
+    # a five-year plan named by its period: chongqing-hrss-2021.txt:14443 技工教育“十四五”规划 (2021–2025)
+    ("人社部发〔2021〕86号", "2025-12-31", VALID, "2021-11-05", "2025-12-31", 14443),
+    ("人社部发〔2021〕86号", "2026-01-01", LAPSED, "2021-11-05", "2025-12-31", 14443),
     # starts: chongqing-hrss-2021.txt:15426 "本办法自公布之日起30日后施行" (signed 2021-06-22)
     ("渝人社发〔2021〕24号", "2021-07-21", NOT_YET, "2021-07-22", None, 15426),
     # chongqing-hrss-2021.txt:18677 "本《通知》自2022年1月1日起实施"
@@ -276,3 +287,21 @@ def test_a_yearly_notice_without_a_successor_says_which_year_it_is_about(library
     # an edition is no year a notice is about: 《国家职业资格目录(2021年版)》
     edition = on(library, "人力资源社会保障部关于公布《国家职业资格目录(2021年版)》的公告", TODAY)
     assert edition["status"] == VALID and "年度" not in edition["status_basis"]["note"]
+
+
+def test_a_later_document_that_extends_a_relief_carries_its_measures_on(library):
+    # hunan-hrss-2020.txt:4937 人社部发〔2020〕11号 exempts small firms "自2020年2月起…免征期限不超过5个月" (to June);
+    # 人社部发〔2020〕49号 (signed 2020-06-22) names it at its opening and :5185 "…免征的政策，延长执行到2020年12月底"
+    key = "人社部发〔2020〕11号"
+    before = on(library, key, dt.date(2020, 6, 21))  # the extension not yet issued: June was the end
+    assert (before["valid_until"], before["status_basis"]["doc_no"]) == ("2020-06-30", key)
+    extended = on(library, key, dt.date(2020, 6, 22))
+    assert (extended["status"], extended["valid_until"]) == (VALID, "2020-12-31")
+    assert (extended["status_basis"]["doc_no"], extended["status_basis"]["line"]) == ("人社部发〔2020〕49号", 5185)
+    # the large firms' half rate was carried on to June only: from July part of it has lapsed
+    assert on(library, key, dt.date(2020, 9, 1))["status"] == PARTLY_LAPSED
+    assert on(library, key, dt.date(2021, 1, 1))["status"] == LAPSED
+    # the same in Hunan (湘人社规〔2020〕10号 extends 湘人社规〔2020〕3号); a province's extension of its own notice
+    # does not extend the national one it implements
+    assert on(library, "湘人社规〔2020〕3号", dt.date(2020, 9, 1))["status"] == PARTLY_LAPSED
+    assert on(library, "人社部发〔2020〕49号", dt.date(2020, 9, 1))["status_basis"]["doc_no"] == "人社部发〔2020〕49号"
