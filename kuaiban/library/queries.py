@@ -131,9 +131,13 @@ def measures_of(doc: Document, day: dt.date | None = None) -> list[dict]:
     day = day or dt.date.today()
     out = []
     for m in (doc.validity or {}).get("measures", []):
+        if m.get("since") and dt.date.fromisoformat(m["since"]) > day:
+            continue  # carried on by a later document not yet issued on that day
         c = m["clause"]
+        # a measure a later document carries on is cited in that document's words, under its 文号
+        by = (c["doc_no"] or c["title"]) if (c["doc_no"], c["title"]) != (doc.doc_no, doc.title) else None
         out.append({"until": m["until"], "ended": dt.date.fromisoformat(m["until"]) < day,
-                    "article": c["article"], "quote": c["quote"], "line": c["line"],
+                    "article": c["article"], "quote": c["quote"], "line": c["line"], "by": by,
                     "source": cite_line(c["file"], c["line"])})
     return out
 

@@ -136,6 +136,16 @@ def test_document_page_gives_the_status_on_the_day_asked_with_its_clause(app_cli
     assert bad.status_code == 422
 
 
+def test_a_measure_a_later_document_carries_on_is_shown_under_that_documents_number(app_client, live_db_url):
+    # hunan-hrss-2020.txt:5185 人社部发〔2020〕49号 一 extends 人社部发〔2020〕11号's exemption to 2020年12月底
+    doc = first_doc(live_db_url, Document.doc_no == "人社部发〔2020〕11号")
+    before = app_client.get(f"/library/doc/{doc.id}", params={"as_of": "2020-06-21"}).text
+    assert "延长：" not in before and "<dt>有效期至</dt><dd>2020-06-30</dd>" in before  # 49号 not issued yet
+    autumn = app_client.get(f"/library/doc/{doc.id}", params={"as_of": "2020-09-01"}).text
+    assert "<strong>部分失效</strong>" in autumn and "<dt>有效期至</dt><dd>2020-12-31</dd>" in autumn
+    assert "人社部发〔2020〕49号 一延长：执行至 2020-12-31" in autumn
+
+
 def test_document_page_lists_the_calculators_that_implement_it(app_client, live_db_url):
     doc = first_doc(live_db_url, Document.doc_no == "人社部发〔2021〕18号")  # 遗属待遇暂行办法
     page = app_client.get(f"/library/doc/{doc.id}").text
