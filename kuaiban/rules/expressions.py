@@ -117,6 +117,15 @@ _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod}
 
 
+def _comparable(left: Any, right: Any) -> tuple[Any, Any]:
+    """A date input against a date written in the spec ('2020-04-28') compares as two dates."""
+    if isinstance(left, date) and isinstance(right, str):
+        return left, date.fromisoformat(right)
+    if isinstance(left, str) and isinstance(right, date):
+        return date.fromisoformat(left), right
+    return left, right
+
+
 @cache
 def parse(source: str) -> ast.expr:
     try:
@@ -221,7 +230,7 @@ class Scope:
             left = self._get(node.left)
             for op, right_node in zip(node.ops, node.comparators, strict=True):
                 right = self._get(right_node)
-                if not _COMPARE[type(op)](left, right):
+                if not _COMPARE[type(op)](*_comparable(left, right)):
                     return False
                 left = right
             return True

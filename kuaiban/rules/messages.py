@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 SEPARATOR = "："
@@ -22,6 +23,8 @@ def shown(raw: Any) -> str:
     """A received value as the user typed it: strings in 「」, other JSON values as JSON."""
     if isinstance(raw, str):
         return f"「{raw}」"
+    if isinstance(raw, date):  # a date already read from the input: as it is written (2022-01-01)
+        return raw.isoformat()
     try:
         return json.dumps(raw, ensure_ascii=False)
     except (TypeError, ValueError):

@@ -14,6 +14,7 @@ from kuaiban.rules.enums import EnterpriseSize, InjuryBasis, Region, UnitKind
 from kuaiban.rules.formulas import parameter_or_none, round_fen, to_date
 
 SME = (EnterpriseSize.micro, EnterpriseSize.small, EnterpriseSize.medium)
+SMALL_AND_MICRO = (EnterpriseSize.micro, EnterpriseSize.small)  # 小微企业
 
 
 class enterprise_region(Variable):

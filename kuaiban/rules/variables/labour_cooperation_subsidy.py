@@ -103,13 +103,25 @@ class lc_chongqing_fare(Variable):
         return np.where(ok, amount, 0)
 
 
-class lc_shandong_support(Variable):
+class lc_chongqing_fare_in_force(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "重庆 脱贫人口跨区域交通补助已施行（渝人社〔2021〕311号，2021年9月10日起）"
+    reference = ("cq_lc_fare", "cq_lc_fare_date")
+
+    def formula_2020_03_06(person, period, parameters):
+        node = _node(parameters, period, "500000")
+        return np.full(person.count, node is not None and leaf(node, "fare_flat_in_city") is not None)
+
+
+class lc_shandong_stay(Variable):
     value_type = float
     entity = Person
     definition_period = DateUnit.DAY
-    label = "山东 渝籍贫困人员交通生活补助、跨省就业补贴和培训生活费（元；培训生活费为下限）"
+    label = "山东 渝籍贫困人员在鲁稳定就业的交通生活补助和跨省就业补贴（元；2020年1月1日至12月31日）"
     unit = "currency-CNY"
-    reference = ("sd_lc_chongqing", "sd_lc_training")
+    reference = ("sd_lc_chongqing",)
 
     def formula_2020_03_06(person, period, parameters):
         node = _node(parameters, period, "370000")
@@ -119,8 +131,47 @@ class lc_shandong_support(Variable):
         stable = person("lc_poverty", period) & (months >= leaf(node, "min_months"))
         monthly = leaf(node, "monthly") * np.minimum(months, leaf(node, "monthly_max_months"))
         amount = np.where(stable, leaf(node, "transport_living") + monthly, 0)
-        training = person("lc_poverty", period) * leaf(node, "training_per_day_floor") * person("lc_training_days", period)
-        return np.where(person("region", period) == Region.shandong, round_fen(amount + training), 0)
+        return np.where(person("region", period) == Region.shandong, round_fen(amount), 0)
+
+
+class lc_shandong_stay_in_force(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "山东 交通生活补助和跨省就业补贴在执行期内（五：2020年1月1日至12月31日）"
+    reference = ("sd_lc_chongqing",)
+
+    def formula_2020_03_06(person, period, parameters):
+        node = _node(parameters, period, "370000")
+        in_force = node is not None and leaf(node, "transport_living") is not None
+        return np.full(person.count, in_force)
+
+
+class lc_shandong_training(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "山东 渝籍贫困劳动力培训期间生活费（含交通费）补贴（元；下限；政策执行至2021年12月31日）"
+    unit = "currency-CNY"
+    reference = ("sd_lc_training", "sd_lc_term")
+
+    def formula_2020_03_06(person, period, parameters):
+        node = _node(parameters, period, "370000")
+        per_day = leaf(node, "training_per_day_floor", 0) if node is not None else 0
+        training = person("lc_poverty", period) * per_day * person("lc_training_days", period)
+        return np.where(person("region", period) == Region.shandong, round_fen(training), 0)
+
+
+class lc_shandong_support(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "山东 渝籍贫困人员交通生活补助、跨省就业补贴和培训生活费（元；培训生活费为下限）"
+    unit = "currency-CNY"
+    reference = ("sd_lc_chongqing", "sd_lc_training")
+
+    def formula_2020_03_06(person, period, parameters):
+        return person("lc_shandong_stay", period) + person("lc_shandong_training", period)
 
 
 class labour_cooperation_subsidy(Variable):

@@ -74,14 +74,17 @@ class leave_days(Variable):
         national = person("national_maternity_days", period)
         # 至子女一周岁止: the days from the leave date up to the first birthday (none once the child is one)
         until = person("parental_leave_until", period).astype("datetime64[D]")
-        to_birthday = np.maximum((until - np.datetime64(str(period.start), "D")).astype(int), 0)
+        day = np.datetime64(str(period.start), "D")
+        to_birthday = np.maximum((until - day).astype(int), 0)
+        before_six = day <= until  # 每年累计休的: “在子女六周岁前”, none from the sixth birthday on
 
         def days(node):
             maternity = np.where(national >= 0, national + node.extra_maternity_days, -1)
             return np.select(
                 [kind == LeaveKind.marriage, kind == LeaveKind.maternity, kind == LeaveKind.paternity,
                  kind == LeaveKind.parental_yearly, kind == LeaveKind.parental_to_first_birthday],
-                [node.marriage_days, maternity, node.paternity_days, node.parental_days_max, to_birthday], -1)
+                [node.marriage_days, maternity, node.paternity_days, np.where(before_six, node.parental_days_max, 0),
+                 to_birthday], -1)
 
         return by_region(person, period, parameters, CALCULATOR, "marriage_days", days, -1, "region_code")
 

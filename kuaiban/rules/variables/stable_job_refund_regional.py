@@ -11,7 +11,7 @@ from openfisca_core.variables import Variable
 from kuaiban.rules.entities import Enterprise
 from kuaiban.rules.enums import Region
 from kuaiban.rules.formulas import parameter_or_none, round_fen
-from kuaiban.rules.variables.enterprise import SME
+from kuaiban.rules.variables.enterprise import SMALL_AND_MICRO, SME
 
 SHANDONG = "stable_job_refund_regional.r370000"
 TIANJIN = "stable_job_refund_regional.r120000"
@@ -111,7 +111,9 @@ class regional_refund_general_eligible(Variable):
             eligible = np.where(region == Region.shandong, shandong, eligible)
         if parameter_or_none(parameters, period.start, f"{TIANJIN}.general_share") is not None:
             p = parameters(period.start).stable_job_refund_regional.r120000
-            small = (insured <= p.small_unit_employees) & np.isin(enterprise("enterprise_size", period), [s.index for s in SME])
+            # “对参保职工 30 人及以下的小微企业，裁员率放宽至 20%”: small and micro firms, not medium ones
+            small = (insured <= p.small_unit_employees) & np.isin(enterprise("enterprise_size", period),
+                                                                   [s.index for s in SMALL_AND_MICRO])
             # 低于控制目标 (strictly below); 30人及以下的小微企业放宽至20% (at most 20 %)
             rate_ok = np.where(small, (rate < enterprise("unemployment_rate_target", period))
                                | (rate <= p.small_unit_layoff_rate),

@@ -1,0 +1,187 @@
+"""Cases of the outside audit of 2026-12-04 (twelve calculators checked against the compilations): each was
+worked by hand from the text cited beside it, and each once gave a wrong answer, a placeholder, or cited a
+clause that does not say what the step says."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kuaiban.rules.calculators import CalculatorError, get
+
+
+def run(name: str, case: dict) -> dict:
+    return get(name).run(case)
+
+
+def cited(result: dict) -> list[tuple[str, str]]:
+    return [(step["source"]["doc_no"], step["text"]) for step in result["explanation"]]
+
+
+# ---- reduced_rate_period ----
+
+@pytest.mark.parametrize(("region", "day", "insurance", "until", "doc_no"), [
+    # court-national-provinces-2020.txt:3886–3894: 粤人社发〔2020〕70号 quotes 粤府〔2020〕12号 extending the 工伤 reduction
+    ("广东", "2020-06-01", "work_injury", "2021-04-30", "粤人社发〔2020〕70号"),
+    # hunan-hrss-2020.txt:4089; shandong-2020.txt:85: the provinces' own notices, not the 2021 national one
+    ("湖南", "2020-05-01", "unemployment", "2021-04-30", "湘政办发〔2020〕20号"),
+    ("山东", "2020-03-01", "unemployment", "2021-04-30", "鲁政发〔2020〕5号"),
+    # court-national-provinces-2020.txt:2764–2768 (in force 2020-05-29)
+    ("上海", "2020-06-01", "unemployment", "2021-04-30", "沪府规〔2020〕10号"),
+    # chongqing-hrss-2021.txt:17526: from 2021-01-08 the national notice is the latest
+    ("山东", "2021-05-10", "work_injury", "2022-04-30", "人社厅发〔2021〕2号"),
+])
+def test_a_reduced_rate_period_cites_the_notice_its_date_comes_from(region, day, insurance, until, doc_no):
+    result = run("reduced_rate_period", {"query_date": day, "region": region, "reduced_insurance": insurance})
+    assert result["value"] == until
+    assert result["explanation"][0]["source"]["doc_no"] == doc_no
+
+
+def test_no_case_is_answered_with_the_not_printed_placeholder():
+    calc = get("reduced_rate_period")
+    regions = next(f.choices for f in calc.fields if f.name == "region")
+    answered = 0
+    for region in regions:
+        for day in ("2020-03-01", "2020-06-01", "2020-12-31", "2021-02-01", "2021-06-01", "2022-05-01"):
+            for insurance in ("unemployment", "work_injury"):
+                try:
+                    result = calc.run({"query_date": day, "region": region, "reduced_insurance": insurance})
+                except CalculatorError:
+                    continue
+                answered += 1
+                assert result["value"] != "0001-01-01", (region, day, insurance)
+    assert answered > 100
+
+
+# ---- leave_entitlement: chongqing-hrss-2021.txt:1458–1460 “在子女六周岁前每年各累计休五至十天的育儿假” ----
+
+def test_yearly_parental_leave_ends_at_the_sixth_birthday():
+    case = {"region": "重庆", "leave_kind": "parental_yearly", "child_birth_date": "2016-03-01"}
+    before = run("leave_entitlement", {**case, "leave_date": "2022-02-28"})
+    assert (before["value"], before["details"]["is_ceiling"]) == (10, True)
+    six = run("leave_entitlement", {**case, "leave_date": "2022-03-01"})
+    assert (six["value"], six["details"]["is_ceiling"]) == (0, False)
+    assert "已满六周岁" in six["explanation"][0]["text"]
+
+
+def test_an_error_shows_a_date_as_it_was_typed():
+    with pytest.raises(CalculatorError) as error:
+        run("leave_entitlement", {"leave_date": "2021-12-10", "region": "重庆", "leave_kind": "parental_yearly",
+                                  "child_birth_date": "2022-01-01"})
+    assert "（收到 2022-01-01）" in str(error.value) and "datetime" not in str(error.value)
+
+
+# ---- stable_job_refund_regional ----
+
+TIANJIN = {"enterprise_region": "天津", "month": "2020-06", "insured_last_year": 30, "decrease_last_year": 5,
+           "contributions_last_year": 10000, "ui_paid_months": 12, "unemployment_rate_target": 0.055}
+
+
+def test_tianjins_relaxed_layoff_rate_is_for_small_and_micro_firms_only():
+    # national-and-provinces-2020-q2.txt:3081–3083 “对参保职工 30 人及以下的小微企业，裁员率放宽至 20%”: 5 of 30 is 16.7 %
+    assert run("stable_job_refund_regional", {**TIANJIN, "enterprise_size": "small"})["value"] == 5000
+    assert run("stable_job_refund_regional", {**TIANJIN, "enterprise_size": "medium"})["value"] == 0
+
+
+SHANDONG = {"enterprise_region": "山东", "enterprise_size": "small", "insured_last_year": 30, "decrease_last_year": 6,
+            "claimants_last_year": 6, "contributions_last_year": 20000, "ui_paid_months": 24, "fund_reserve_months": 15,
+            "industry_policy_compliant": True}
+
+
+def test_shandongs_small_firms_get_the_full_refund_from_notice_63():
+    # shandong-2020.txt:3125 鲁人社字〔2020〕63号 (2020-06-08) “将中小微企业稳岗返还标准提高至…100%”, and the firms paid
+    # 50 % before get the rest “企业无需重新申报”
+    july = run("stable_job_refund_regional", {**SHANDONG, "month": "2020-07"})
+    assert july["value"] == 20000 and ("鲁人社字〔2020〕63号" in {doc for doc, _ in cited(july)})
+    april = run("stable_job_refund_regional", {**SHANDONG, "month": "2020-04"})
+    assert april["value"] == 10000
+    assert any(doc == "鲁人社字〔2020〕63号" and "拨付提高标准部分" in text for doc, text in cited(april))
+
+
+def test_a_firm_refused_the_hardship_refund_is_told_the_general_one_applies():
+    # shandong-2020.txt:5229–5237 (general refund) and :5257 (one kind a year)
+    case = {**SHANDONG, "month": "2020-10", "enterprise_size": "medium", "insured_last_year": 80,
+            "decrease_last_year": 0, "claimants_last_year": 0, "contributions_last_year": 50000, "fund_reserve_months": 20,
+            "hardship_refund_requested": True, "losses_2018_and_2019": True, "debt_ratio": 0.5, "revenue_drop_2019": 0.4,
+            "county_monthly_benefit": 1719}
+    result = run("stable_job_refund_regional", case)
+    assert result["value"] == 0
+    assert any("改按一般稳岗返还申请可得" in text and "50000元" in text for _, text in cited(result))
+
+
+def test_a_refund_refused_for_the_funds_reserve_cites_the_reserve_rule():
+    # shandong-2020.txt:5223 “实施一般企业稳岗返还的统筹地区…应具备12个月以上支付能力”
+    result = run("stable_job_refund_regional", {**SHANDONG, "month": "2020-10", "fund_reserve_months": 11})
+    assert result["value"] == 0
+    assert any("不足12个月" in text and "备付能力" in text for _, text in cited(result))
+
+
+# ---- employer_pension_contribution: shandong-2020.txt:209 (3)(4) the SME exemption to 2020-12-31 ----
+
+def test_shandongs_pension_contribution_says_small_firms_are_exempt_in_2020():
+    case = {"month": "2020-08", "region": "山东", "monthly_wage": 5000, "individual_contribution_base": 5000}
+    small = run("employer_pension_contribution", {**case, "enterprise_size": "small"})
+    assert small["value"] == 800 and any("免征" in text for _, text in cited(small))
+    large = run("employer_pension_contribution", {**case, "enterprise_size": "large"})
+    assert not any("免征" in text for _, text in cited(large))
+
+
+# ---- three_supports_subsidy: chongqing-hrss-2021.txt:7897 “第四轮(2021—2025年)” ----
+
+def test_the_fourth_round_of_three_supports_ends_with_2025():
+    assert run("three_supports_subsidy", {"date": "2025-12-31", "ts_area": "中部地区"})["value"] == 27000
+    with pytest.raises(CalculatorError, match="2025-12-31"):
+        run("three_supports_subsidy", {"date": "2026-03-01", "ts_area": "中部地区"})
+
+
+# ---- labour_cooperation_subsidy ----
+
+def test_shandongs_training_living_subsidy_runs_to_the_end_of_2021():
+    # shandong-2020.txt:5126 (四, 50 元/天 at least) and :5136 “以上政策执行期限为2020年1月1日—2021年12月31日”; the 1500 元
+    # and 1000 元/月 of 五 (:5130) are for 2020 only
+    case = {"region": "山东", "lc_poverty": True, "lc_months_employed": 4, "lc_training_days": 10}
+    assert run("labour_cooperation_subsidy", {**case, "application_date": "2021-03-01"})["value"] == 500
+    assert run("labour_cooperation_subsidy", {**case, "application_date": "2020-12-31"})["value"] == 1500 + 4 * 1000 + 500
+    with pytest.raises(CalculatorError):
+        run("labour_cooperation_subsidy", {**case, "application_date": "2022-01-01"})
+
+
+def test_a_ticketed_fare_cites_the_ticket_rule_and_none_is_shown_before_the_notice():
+    # chongqing-hrss-2021.txt:8609–8621 按票据票价据实补贴; the notice is dated 2021-09-10 (:8653)
+    case = {"region": "重庆", "lc_destination": "山东省", "lc_poverty": True, "lc_months_employed": 6,
+            "lc_ticket_amount": 350}
+    result = run("labour_cooperation_subsidy", {**case, "application_date": "2021-09-10"})
+    fare = [step for step in result["explanation"] if "跨区域交通补助" in step["text"]]
+    assert [step["source"]["article"] for step in fare] == ["二、补助标准"] and fare[0]["value"] == 350
+    before = run("labour_cooperation_subsidy", {**case, "application_date": "2021-09-09"})
+    assert not any("跨区域交通补助" in step["text"] for step in before["explanation"])
+
+
+# ---- hiring_subsidy (湖南): hunan-hrss-2020.txt:4165 (2号), 4209 (4号), 4089 (20号, from 2020-04-28) ----
+
+HUNAN = {"enterprise_region": "湖南", "enterprise_size": "小型企业", "hiring_count": 2, "hiring_contract_months": 12,
+         "hiring_contributions_paid": True}
+
+
+def test_hunans_hiring_subsidy_cites_the_notice_in_force_for_the_group():
+    graduates = run("hiring_subsidy", {**HUNAN, "application_date": "2020-03-15", "hiring_group": "其他高校毕业生",
+                                       "hiring_date": "2020-03-01"})
+    assert graduates["value"] == 2000 and {doc for doc, _ in cited(graduates)} == {"湘人社规〔2020〕4号"}
+    later = run("hiring_subsidy", {**HUNAN, "application_date": "2020-06-15", "hiring_group": "登记失业人员",
+                                   "hiring_date": "2020-06-01", "hiring_unemployed_months": 8})
+    assert later["value"] == 2000 and {doc for doc, _ in cited(later)} == {"湘政办发〔2020〕20号"}
+
+
+def test_hunans_later_rule_asks_how_long_the_person_was_registered_unemployed():
+    with pytest.raises(CalculatorError, match="被吸纳前连续登记失业月数"):
+        run("hiring_subsidy", {**HUNAN, "application_date": "2020-06-15", "hiring_group": "登记失业人员",
+                               "hiring_date": "2020-06-01"})
+
+
+def test_dates_in_spec_conditions_compare_as_dates():
+    from kuaiban.rules.expressions import Scope
+
+    scope = Scope({"application_date": dt.date(2020, 4, 27)}, "2020-04-27", None)
+    assert scope.evaluate("application_date < '2020-04-28'")
+    assert not scope.evaluate("'2020-04-28' <= application_date")
