@@ -2,8 +2,8 @@
 
 * **From** (``valid_from``): "自2020年9月1日起施行", "本法自…起施行", "本《通知》自…起实施", "…起正式施行",
   "从2020年7月起执行" (the month's first day), "自公布之日起30日后施行" (the signature date and 30 days);
-  "自印发之日起施行" (and 发布, 公布) is the signature date; with no such clause, the signature date, cited
-  as the date line.
+  "自印发之日起施行" (and 发布, 公布) is the signature date; with no such clause, a start the notice opens its
+  operative part with ("自2021年8月1日起,…职责统一至…"), else the signature date, cited as the date line.
 * **Until** (``valid_until``) of the whole document, only where the sentence speaks of the document
   itself (本通知, 本办法, 本文件 … or follows its 施行 clause): "有效期5年" (from + 5 years − 1 day),
   "有效期至2021年12月31日", "政策执行期限截止2025年12月31日", "本通知执行至2020年12月31日".
@@ -75,6 +75,10 @@ _FIVE_YEAR_PLAN_RE = re.compile(r"[“\"]?(?P<term>十[三四五]五)[”\"]?[^�
 # 上旬至3月下旬在全市范围开展“迎新春稳岗留工送培训”专项工作" (chongqing-hrss-2021.txt:7417) lapses with it
 _CAMPAIGN_RE = re.compile(rf"(?:决定|定于|将于|拟于)\s*(?:于|在)?\s*{_SPAN}[^，。；]{{0,30}}?开展[^。；]{{0,40}}?"
                           r"(?:专项工作|专项行动|专项活动|活动|行动)")
+# a notice whose own text opens its operative part with a start: "自2021年8月1日起,…我市行政复议职责统一至…"
+# (chongqing-hrss-2021.txt:22224), read when the notice has no 施行 clause of its own
+_OPENING_START_RE = re.compile(rf"^(?:[一二三四五六七八九十]+、)?\s*自\s*{DATE_RE.pattern}\s*起\s*[,，]")
+OPENING_SENTENCES = 12  # how far into a notice its opening start may stand
 # a heading whose next line is the span of the whole action: "三、行动时间" / "二、活动时间"
 _ACTION_TIME_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])?\s*(?:行动|活动)时间\s*[:：]?$")
 _MEASURE_UNTIL_RE = re.compile(
@@ -229,8 +233,12 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
         return Clause(doc.doc_no, doc.title, where.part(line), sentence, line, doc.source.file)
 
     issue_clause: Clause | None = None
+    opening: tuple[dt.date, Clause] | None = None  # "自2021年8月1日起,…" near the start (no 施行 clause needed)
     action_time = False  # the sentence before was the heading "行动时间" / "活动时间"
-    for sentence, line in _sentences(doc):
+    for number, (sentence, line) in enumerate(_sentences(doc)):
+        if opening is None and number < OPENING_SENTENCES and (m := _OPENING_START_RE.search(sentence)) and \
+                (day := date_from_match(m)) and (doc.date is None or day >= doc.date):
+            opening = day, clause(sentence, line)
         if action_time and (span := _SPAN_RE.search(sentence)) and (end := span_end(span)):
             # the action's own span is the whole document's: it lapses with it
             period.measures.append(Measure(end, clause(sentence, line)))
@@ -263,6 +271,8 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
         last = int(re.sub(r"\s+", "", plan["b"])) if plan else _FIVE_YEAR_PLANS[five_year["term"]][1]
         period.valid_until = dt.date(last, 12, 31)
         period.until_clause = Clause(doc.doc_no, doc.title, None, doc.title, doc.source.start_line, doc.source.file)
+    if period.from_clause is None and issue_clause is None and opening is not None:
+        period.valid_from, period.from_clause = opening
     if period.from_clause is None and issue_clause is not None and doc.date:
         period.valid_from, period.from_clause = doc.date, issue_clause
     if period.from_clause is None and doc.date:
