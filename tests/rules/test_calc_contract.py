@@ -160,3 +160,14 @@ def test_an_error_names_the_field_by_its_label_and_keeps_the_key_as_data() -> No
         get("contribution_base").run({"region": "湖南", "year": 2020})
     assert caught.value.field == "monthly_wage"
     assert str(caught.value) == "月工资：缺少此字段" and caught.value.reason == "缺少此字段"
+
+
+def test_every_worked_example_prints_through_the_cli() -> None:
+    # the CLI writes plain JSON: a date in an answer or a step (a scheme's start the user gives) is a string
+    from kuaiban.rules.calculators import CALCULATORS
+
+    for name, calc in CALCULATORS.items():
+        for example in calc.examples:
+            result = runner.invoke(app, ["calc", name, "--json"], input=json.dumps(example["input"], ensure_ascii=False))
+            assert result.exit_code == 0, (name, result.output, result.exception)
+            assert "error" not in json.loads(result.output), (name, result.output)

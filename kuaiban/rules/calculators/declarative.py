@@ -421,8 +421,10 @@ class Spec:
                 unit = entry.get("unit") or ""
                 # cited: the clause that refers to the figure, else the spec's first clause
                 key = self.clause_of(entry if entry.get("clause") else self.steps[0], values)
-                steps.append({"text": f"{entry['label']}：{shown(values[name])}{unit}（官方数字由使用者提供，汇编未载明）",
-                              "value": values[name], "source": source(key).as_json()})
+                given = values[name]  # a date (a scheme's start) as the JSON answer writes dates
+                steps.append({"text": f"{entry['label']}：{shown(given)}{unit}（官方数字由使用者提供，汇编未载明）",
+                              "value": given.isoformat() if isinstance(given, date) else given,
+                              "source": source(key).as_json()})
         if self.ceiling:
             details["is_ceiling"] = bool(self.ceiling is True or scope.evaluate(str(self.ceiling)))
         return value, details, steps
