@@ -182,7 +182,11 @@ class Scope:
         """A reference to a region-keyed node, narrowed to the case's region (unchanged otherwise)."""
         if not isinstance(item, ParameterRef) or self.region is None:
             return item
-        by_region = _regional(item.node())
+        try:
+            node = item.node()
+        except LookupError:  # no such node (a region without its own rule): in_force() says so, a value fails later
+            return item
+        by_region = _regional(node)
         if by_region is None or self.region not in by_region:
             return item
         return ParameterRef((*item.path, by_region[self.region]), item.instant)

@@ -185,3 +185,32 @@ def test_dates_in_spec_conditions_compare_as_dates():
     scope = Scope({"application_date": dt.date(2020, 4, 27)}, "2020-04-27", None)
     assert scope.evaluate("application_date < '2020-04-28'")
     assert not scope.evaluate("'2020-04-28' <= application_date")
+
+
+# ---- second round of the audit (30 more calculators) ----
+
+PWP = {"pwp_kind": "城镇公益性岗位", "pwp_months_received": 10}
+
+
+def test_hunans_public_welfare_post_rules_last_two_years():
+    # hunan-hrss-2020.txt:4448 “本办法自2020年5月1日施行，有效期两年”
+    case = {**PWP, "region": "湖南", "pwp_minimum_wage": 1700, "pwp_approval_date": "2021-01-01"}
+    assert run("public_welfare_post_subsidy", {**case, "month": "2022-04"})["value"] == 1700
+    with pytest.raises(CalculatorError):
+        run("public_welfare_post_subsidy", {**case, "month": "2022-05"})
+
+
+def test_shandongs_urban_public_welfare_posts_are_paid_and_a_region_without_a_rule_is_refused():
+    # shandong-2020.txt:1155 参照当地最低工资标准; :1157 一般不超过3年
+    shandong = run("public_welfare_post_subsidy", {**PWP, "region": "山东", "month": "2021-03", "pwp_minimum_wage": 1900})
+    assert shandong["value"] == 1900 and any("第十五条" in s["source"]["article"] for s in shandong["explanation"])
+    with pytest.raises(CalculatorError, match="岗位类别"):  # the compilations print no 浙江 urban-post rule
+        run("public_welfare_post_subsidy", {**PWP, "region": "浙江", "month": "2021-03", "pwp_minimum_wage": 2000})
+
+
+def test_project_training_payments_end_with_the_measures_on_2021_12_31():
+    # shandong-2020.txt:2919 “执行至2021年12年31日” (a misprint for 12月)
+    case = {"region": "山东", "project_full_subsidy": 100000, "project_employment_rate": 0.9, "project_pass_rate": 0.9}
+    assert run("project_training_payment", {**case, "payment_date": "2021-12-31"})["value"] == 100000
+    with pytest.raises(CalculatorError):
+        run("project_training_payment", {**case, "payment_date": "2022-01-01"})
