@@ -4,7 +4,8 @@ A limit is a unit and a count (parameters/statutory_deadline): ``working_days`` 
 count from the day after the start (民法典 第二百零一条, as kuaiban.platform.calendar does; a period in days or
 months that ends on a rest day ends on the next working day, 第二百零三条); ``working_days_before`` and
 ``months_before`` count back from an event (提前5个工作日 填报; 退休前12个月内 预审); the others are dates
-fixed by the text (当日, 每月25日前, 次月15日前, 每年3月31日前, 2020年8月25日).
+fixed by the text (当日, 每月25日前, 次月15日前, 每年3月31日前, 2020年8月25日); a day of the month or of the year
+already past on the start day is the next one.
 """
 
 from __future__ import annotations
@@ -44,14 +45,19 @@ def due_date(start: date, unit: str, count: int | str) -> date:
         return shift_months(start, -int(count))
     if unit == "same_day":
         return start
-    if unit == "day_of_month":
-        return date(start.year, start.month, int(count))
+    if unit == "day_of_month":  # 每月N日前: this month's, or next month's once this month's has passed
+        due = date(start.year, start.month, int(count))
+        if due < start:
+            following = shift_months(date(start.year, start.month, 1), 1)
+            due = date(following.year, following.month, int(count))
+        return due
     if unit == "day_of_next_month":
         following = shift_months(date(start.year, start.month, 1), 1)
         return date(following.year, following.month, int(count))
     if unit == "day_of_year":
         month, day = (int(part) for part in str(count).split("-"))
-        return date(start.year, month, day)
+        due = date(start.year, month, day)  # 每年3月31日前: this year's, or next year's once this year's has passed
+        return due if due >= start else date(start.year + 1, month, day)
     if unit == "fixed_date":
         return date.fromisoformat(str(count))
     raise ValueError(f"unknown unit {unit!r}")

@@ -102,10 +102,9 @@ def in_force(ref: Any) -> bool:
     if not isinstance(ref, ParameterRef):
         raise SpecError("in_force() takes a parameter, e.g. in_force(p.x.y)")
     try:
-        ref.node()
+        return ref.node() is not None  # a null value closes a figure the texts print no later one of
     except LookupError:
         return False
-    return True
 
 
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,

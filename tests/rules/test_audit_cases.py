@@ -214,3 +214,24 @@ def test_project_training_payments_end_with_the_measures_on_2021_12_31():
     assert run("project_training_payment", {**case, "payment_date": "2021-12-31"})["value"] == 100000
     with pytest.raises(CalculatorError):
         run("project_training_payment", {**case, "payment_date": "2022-01-01"})
+
+
+@pytest.mark.parametrize(("start", "item", "due"), [
+    # hunan-hrss-2020.txt:5985 每年3月31日前 (the one after the start), :5973 from 2020-11-01
+    ("2020-11-26", "hn_tax_annual_declaration", "2021-03-31"),
+    # national-and-provinces-2020-q2.txt:4971 每月28日前: the month's day already past → the next month's
+    ("2020-07-29", "tj_flex_subsidy_monthly_lists", "2020-08-28"),
+    ("2020-07-28", "tj_flex_subsidy_monthly_lists", "2020-07-28"),
+])
+def test_a_day_of_the_month_or_year_already_past_is_the_next_one(start, item, due):
+    assert run("statutory_deadline", {"start_date": start, "deadline_item": item})["value"] == due
+
+
+@pytest.mark.parametrize(("start", "item"), [
+    ("2020-05-31", "tj_exit_filing"),  # court-national-provinces-2020.txt:3525, the notice starts 2020-06-01
+    ("2023-06-01", "tj_contract_renewal"),  # …and ends 2023-05-31
+    ("2020-10-15", "hn_tax_monthly_payment"),  # collection by the tax bureau from 2020-11-01
+])
+def test_a_time_limit_not_in_force_on_the_start_day_is_refused_not_answered_0001(start, item):
+    with pytest.raises(CalculatorError, match="起算日"):
+        run("statutory_deadline", {"start_date": start, "deadline_item": item})
