@@ -235,3 +235,15 @@ def test_a_day_of_the_month_or_year_already_past_is_the_next_one(start, item, du
 def test_a_time_limit_not_in_force_on_the_start_day_is_refused_not_answered_0001(start, item):
     with pytest.raises(CalculatorError, match="起算日"):
         run("statutory_deadline", {"start_date": start, "deadline_item": item})
+
+
+@pytest.mark.parametrize(("case", "field"), [
+    # hunan-hrss-2020.txt:5193 (49号 五) “于2021年底前进行补缴”; only 2020's months were deferred
+    ({"payment_date": "2022-01-01", "region": "重庆", "deferred_month": "2020-05", "chosen_base": 5000}, "补缴日期"),
+    ({"payment_date": "2021-06-15", "region": "重庆", "deferred_month": "2021-03", "chosen_base": 5000}, "暂缓缴费的月度"),
+    # the compilations print no 2021 limits for 湖南: the user must give them
+    ({"payment_date": "2021-06-01", "region": "湖南", "deferred_month": "2020-05", "chosen_base": 2000}, "下限"),
+])
+def test_a_flexible_back_payment_that_cannot_be_computed_is_refused_not_answered_minus_one(case, field):
+    with pytest.raises(CalculatorError, match=field):
+        run("flexible_pension_backpay", case)
