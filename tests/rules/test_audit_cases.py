@@ -247,3 +247,15 @@ def test_a_time_limit_not_in_force_on_the_start_day_is_refused_not_answered_0001
 def test_a_flexible_back_payment_that_cannot_be_computed_is_refused_not_answered_minus_one(case, field):
     with pytest.raises(CalculatorError, match=field):
         run("flexible_pension_backpay", case)
+
+
+def test_shandongs_online_training_living_subsidy_ends_on_2020_06_30_and_hunans_asks_for_class_hours():
+    # shandong-2020.txt:348 “本通知涉及的补贴政策暂定执行至2020年6月30日”
+    case = {"region": "山东", "training_mode": "online", "training_days": 10, "class_hours_per_day": 4,
+            "living_allowance_group": True}
+    assert run("training_living_allowance", {**case, "application_date": "2020-06-30"})["value"] == 200
+    with pytest.raises(CalculatorError, match="申领日期"):
+        run("training_living_allowance", {**case, "application_date": "2020-07-15"})
+    with pytest.raises(CalculatorError, match="每天课时"):  # 湖南 pays by the class hour
+        run("training_living_allowance", {"application_date": "2021-06-01", "region": "湖南", "training_mode": "online",
+                                          "training_days": 10, "living_allowance_group": True})
