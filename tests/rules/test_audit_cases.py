@@ -259,3 +259,17 @@ def test_shandongs_online_training_living_subsidy_ends_on_2020_06_30_and_hunans_
     with pytest.raises(CalculatorError, match="每天课时"):  # 湖南 pays by the class hour
         run("training_living_allowance", {"application_date": "2021-06-01", "region": "湖南", "training_mode": "online",
                                           "training_days": 10, "living_allowance_group": True})
+
+
+def test_deferral_is_for_enterprises_and_hunans_later_rule_gives_six_months():
+    # hunan-hrss-2020.txt:4941 (11号 三) “受疫情影响生产经营出现严重困难的企业”; :5193 (49号 四) individual businesses
+    # as enterprises; :5661 湘人社规〔2020〕3号 三 “缓缴期限原则上不超过6个月” (after 2号's 一年); :5768 10号 to December
+    case = {"query_date": "2020-07-15", "deferral_start": "2020-03-15", "serious_difficulty": True}
+    with pytest.raises(CalculatorError, match="企业划型"):
+        run("contribution_deferral", {**case, "region": "河北", "enterprise_size": "public_institution"})
+    assert run("contribution_deferral", {**case, "region": "湖南", "enterprise_size": "small"})["value"] == "2020-12-31"
+    march = run("contribution_deferral", {**case, "query_date": "2020-03-15", "region": "湖南", "enterprise_size": "small"})
+    assert march["value"] == "2020-09-15"
+    assert "人社部发〔2020〕49号" not in {doc for doc, _ in cited(march)}  # issued 2020-06-22
+    with pytest.raises(CalculatorError, match="严重困难"):
+        run("contribution_deferral", {**case, "region": "山东", "enterprise_size": "small", "serious_difficulty": False})
