@@ -206,7 +206,10 @@ def explain(values: dict[str, Any], r: dict[str, float]):
                    if values.get("deep_poverty_area") else
                    f"兼并重组、化解产能过剩、淘汰落后产能企业 {num(p.restructuring_share * 100)}%"
                    if values["restructuring"] else f"一般标准 {num(p.general_share * 100)}%")
-            steps.append(step(f"返还比例：{why}", share, "hn_refund_general"))
+            poverty = (not sme and values.get("deep_poverty_area")
+                       and not (values["restructuring"] and p.restructuring_share >= p.poverty_area_share))
+            # the 60 % of 深度贫困地区 is 湘政发〔2020〕3号 三、11's, not 13号 四's
+            steps.append(step(f"返还比例：{why}", share, "hn_refund_poverty" if poverty else "hn_refund_general"))
             steps.append(step(f"返还金额 = 上年度实际缴纳失业保险费 {num(values['contributions_last_year'])} × {num(share)}"
                               f" = {value} 元", value, "hn_refund_general"))
             if values.get("deep_poverty_area") is None:
