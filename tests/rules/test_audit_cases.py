@@ -273,3 +273,30 @@ def test_deferral_is_for_enterprises_and_hunans_later_rule_gives_six_months():
     assert "人社部发〔2020〕49号" not in {doc for doc, _ in cited(march)}  # issued 2020-06-22
     with pytest.raises(CalculatorError, match="严重困难"):
         run("contribution_deferral", {**case, "region": "山东", "enterprise_size": "small", "serious_difficulty": False})
+
+
+def test_flexible_employment_social_insurance_subsidy_outside_its_rules_is_refused_not_zero():
+    # national-and-provinces-2020-q2.txt:5006 津人社办发〔2020〕89号 runs 2020-05-29 to 2023-05-28; 湖南's 就业困难人员 rule
+    # (湘人社规〔2020〕22号) starts 2021-01-01 (hunan-hrss-2020.txt:4626)
+    with pytest.raises(CalculatorError, match="补贴所属月份"):
+        run("social_insurance_subsidy", {"region": "天津", "month": "2023-07", "si_mode": "灵活就业（个人申领）",
+                                         "si_group": "就业困难人员", "sex": "女", "birth_date": "1975-01-01",
+                                         "si_first_approval_date": "2023-01-01", "si_months_received": 6, "si_rate": 0.26,
+                                         "si_minimum_base": 4000})
+    with pytest.raises(CalculatorError, match="补贴对象类别"):
+        run("social_insurance_subsidy", {"region": "湖南", "month": "2020-10", "si_mode": "灵活就业（个人申领）",
+                                         "si_group": "就业困难人员", "sex": "女", "birth_date": "1975-01-01",
+                                         "si_first_approval_date": "2020-06-01", "si_months_received": 3})
+
+
+def test_a_work_related_death_is_not_a_survivor_benefit_case():
+    # chongqing-hrss-2021.txt:18372 人社部发〔2021〕18号 第二条 “因病或非因工死亡的”
+    case = {"death_date": "2021-09-01", "status": "employed", "contribution_months": 180, "base_income": 3000}
+    assert run("survivor_benefit", case)["value"] == 33000
+    with pytest.raises(CalculatorError, match="因工死亡"):
+        run("survivor_benefit", {**case, "work_injury_death": True})
+
+
+def test_the_2020_pension_ceiling_cites_the_2020_notice():
+    result = run("pension_adjustment_ceiling", {"year": 2020, "average_pension_last_year": 3000})
+    assert result["value"] == 150 and {doc for doc, _ in cited(result)} == {"人社部发〔2020〕22号"}
