@@ -300,3 +300,23 @@ def test_a_work_related_death_is_not_a_survivor_benefit_case():
 def test_the_2020_pension_ceiling_cites_the_2020_notice():
     result = run("pension_adjustment_ceiling", {"year": 2020, "average_pension_last_year": 3000})
     assert result["value"] == 150 and {doc for doc, _ in cited(result)} == {"人社部发〔2020〕22号"}
+
+
+@pytest.mark.parametrize(("case", "reason", "doc_no"), [
+    ({"region": "湖南", "month": "2021-06", "ui_contribution_months": 40, "certificate_kind": "education",
+      "in_service_employee": True}, "学历、职称证书不在其内", "人社部发〔2021〕29号"),
+    ({"region": "湖南", "month": "2021-06", "ui_contribution_months": 20, "certificate_kind": "skill",
+      "in_service_employee": False}, "须为在职参保职工", "人社部发〔2021〕29号"),
+    ({"region": "重庆", "month": "2021-09", "ui_contribution_months": 20, "certificate_kind": "skill",
+      "higher_level_subsidised": True}, "已享受高级别证书补贴", "渝人社发〔2021〕27号"),
+    # national-and-provinces-2020-q2.txt: 津人社办发〔2020〕84号 — 12 months from the certificate, 36 months insured
+    ({"region": "天津", "month": "2020-07", "ui_contribution_months": 40, "certificate_kind": "education",
+      "certificate_date": "2019-06-01"}, "个月内申请，申领月份已超过", "津人社办发〔2020〕84号"),
+    ({"region": "天津", "month": "2020-07", "ui_contribution_months": 35, "certificate_kind": "title",
+      "certificate_date": "2020-03-01"}, "不满36个月", "津人社办发〔2020〕84号"),
+])
+def test_a_refused_skill_upgrade_subsidy_says_which_condition_failed(case, reason, doc_no):
+    result = run("skill_upgrade_subsidy", case)
+    assert result["value"] is False
+    assert any(reason in text and doc == doc_no for doc, text in cited(result))
+    assert "人社部发〔2021〕29号" not in {doc for doc, _ in cited(result)} or case["region"] != "天津"
