@@ -36,7 +36,7 @@ class arbitration_limitation_end(Variable):
     default_value = date(1, 1, 1)
     entity = Person
     definition_period = DateUnit.DAY
-    label = "中止后仲裁时效期间的最后一日（0001-01-01 为中止之日不在时效期间内或无适用规定）"
+    label = "中止后仲裁时效期间的最后一日（中止之日在时效期间届满之后的，为原最后一日；0001-01-01 为无适用规定）"
     reference = ("nat_arbitration_suspension",)
 
     def formula_2020_01_24(person, period, parameters):
@@ -46,5 +46,6 @@ class arbitration_limitation_end(Variable):
         start = person("suspension_start", period).astype("datetime64[D]")
         removed = np.datetime64(period.start.date, "D")
         remaining = end - start  # the days of the period left when it stopped
-        within = (start <= end) & (start <= removed)
-        return np.where(within, removed + remaining, NONE)
+        # a suspension that starts after the period ended suspends nothing: the last day stays the original one
+        # (a cause removed before it starts is refused as bad input by the spec's check)
+        return np.where(start > removed, NONE, np.where(start <= end, removed + remaining, end))
