@@ -320,3 +320,31 @@ def test_a_refused_skill_upgrade_subsidy_says_which_condition_failed(case, reaso
     assert result["value"] is False
     assert any(reason in text and doc == doc_no for doc, text in cited(result))
     assert "人社部发〔2021〕29号" not in {doc for doc, _ in cited(result)} or case["region"] != "天津"
+
+
+# ---- third round of the audit ----
+
+@pytest.mark.parametrize(("name", "case", "field"), [
+    # hunan-hrss-2020.txt:4233 湘人社规〔2020〕4号 “执行到2020年12月31日止”
+    ("job_search_subsidy", {"region": "湖南", "application_date": "2021-03-01", "js_graduating_year": True,
+                            "js_graduation_year": 2021, "js_category": "低保家庭"}, "申请日期"),
+    ("internship_subsidy", {"enterprise_region": "湖南", "application_date": "2021-01-05", "employer_minimum_wage": 1700,
+                            "internship_trainee_months": 10, "internship_retention_rate": 0.5}, "申请日期"),
+    # :4277 湘人社规〔2020〕5号 “有效期1年” from 2020-03-11
+    ("startup_subsidy", {"region": "湖南", "application_date": "2021-03-12", "su_first": True, "su_months": 8,
+                         "su_founder": "返乡入乡创业人员（含农民工）", "su_business": "小微企业"}, "申请日期"),
+    # :4147 湘人社规〔2020〕2号 “有效期5年” from 2020-02-21
+    ("unemployment_benefit", {"region": "湖南", "month": "2025-03", "local_minimum_wage": 1700}, "领取月份"),
+    # shandong-2020.txt:3982 鲁人社字〔2020〕27号's 办法 “自2020年4月1日起施行”
+    ("business_loan", {"region": "山东", "contract_date": "2020-03-20", "loan_borrower": "个人", "loan_lpr": 0.0405,
+                       "loan_rate": 0.05, "loan_amount": 150000}, "合同"),
+])
+def test_a_rule_past_its_own_term_answers_nothing(name, case, field):
+    with pytest.raises(CalculatorError, match=field):
+        run(name, case)
+
+
+def test_shandongs_unemployment_benefit_cites_the_notice_in_force_in_the_month():
+    # shandong-2020.txt:48 鲁政办发〔2020〕4号 16 (2020-02-04) before the 六保三促 plan of 2020-07-02 (:182)
+    march = run("unemployment_benefit", {"region": "山东", "month": "2020-03", "local_minimum_wage": 1910})
+    assert march["value"] == 1719 and march["explanation"][0]["source"]["doc_no"] == "鲁政办发〔2020〕4号"
