@@ -169,3 +169,33 @@ def test_a_month_refused_although_its_rule_starts_within_it_says_why() -> None:
         get("survivor_hardship_allowance").run({"region": "湖南", "month": "2020-06", "dependant_relation": "mother",
                                                 "dependant_age": 50, "lives_in_changsha": True})
     assert caught.value.field == "month" and "2020-06-19 起施行的规定自次月起适用" in caught.value.reason
+
+
+def test_a_condition_compares_a_choice_or_enum_with_one_of_its_values() -> None:
+    # covid_wage compared its computed basis with English names while the explanation sees the Chinese values:
+    # every step's condition was false and every explanation empty (found in the audit of 2026-12-04)
+    import re
+
+    import yaml
+
+    from kuaiban.rules.calculators.declarative import SPECS_DIR
+    from kuaiban.rules.system import tax_benefit_system
+
+    variables = tax_benefit_system().variables
+    wrong = []
+    for path in sorted(SPECS_DIR.glob("*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        choices = {i["name"]: set(i["choices"]) for i in spec.get("inputs", []) if i.get("choices")}
+        inputs = {i["name"] for i in spec.get("inputs", [])}
+        conditions = [str(item.get("when", "")) for item in [*spec.get("explain", []), *(spec.get("checks") or [])]]
+        for condition in [*conditions, str(spec.get("ceiling", ""))]:
+            for name, literal in re.findall(r"(\w+)\s*[!=]=\s*'([^']*)'", condition):
+                if name in choices:
+                    allowed = choices[name]
+                elif name not in inputs and name in variables and variables[name].value_type.__name__ == "Enum":
+                    allowed = {member.value for member in variables[name].possible_values}
+                else:
+                    continue
+                if literal not in allowed:
+                    wrong.append((path.stem, name, literal))
+    assert wrong == []
