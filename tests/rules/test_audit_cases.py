@@ -348,3 +348,16 @@ def test_shandongs_unemployment_benefit_cites_the_notice_in_force_in_the_month()
     # shandong-2020.txt:48 鲁政办发〔2020〕4号 16 (2020-02-04) before the 六保三促 plan of 2020-07-02 (:182)
     march = run("unemployment_benefit", {"region": "山东", "month": "2020-03", "local_minimum_wage": 1910})
     assert march["value"] == 1719 and march["explanation"][0]["source"]["doc_no"] == "鲁政办发〔2020〕4号"
+
+
+def test_guangzhous_skill_assistance_ends_with_its_item_and_shandongs_platform_share_becomes_a_ceiling():
+    # national-and-provinces-2020-q2.txt:2514 八（五） “本项政策执行至 2021年 12 月 31日”
+    gz = {"region": "广东", "enterprise_region_code": "440100", "provider_trainees": 10, "provider_training_days": 12}
+    assert run("training_provider_subsidy", {**gz, "application_date": "2021-12-31"})["value"] == 5000
+    with pytest.raises(CalculatorError, match="申领日期"):
+        run("training_provider_subsidy", {**gz, "application_date": "2022-06-01"})
+    # shandong-2020.txt:3275 鲁人社字〔2020〕72号 (2020-06-22) “原则上按照不高于…20%”, after 11号 (to 2020-06-30)
+    july = run("training_provider_subsidy", {"application_date": "2020-07-15", "region": "山东", "provider_trainees": 10,
+                                              "local_training_standard": 1000})
+    assert july["value"] == 2000 and july["details"]["is_ceiling"] is True
+    assert {doc for doc, _ in cited(july)} == {"鲁人社字〔2020〕72号"}
