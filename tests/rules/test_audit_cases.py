@@ -361,3 +361,11 @@ def test_guangzhous_skill_assistance_ends_with_its_item_and_shandongs_platform_s
                                               "local_training_standard": 1000})
     assert july["value"] == 2000 and july["details"]["is_ceiling"] is True
     assert {doc for doc, _ in cited(july)} == {"鲁人社字〔2020〕72号"}
+
+
+def test_a_loans_rate_cap_asks_for_the_area_instead_of_assuming_the_strictest():
+    # shandong-2020.txt:4120 财金〔2020〕21号: 中西部地区 LPR+150BP; 湖北 is not 东部
+    case = {"region": "湖北", "contract_date": "2020-06-01", "loan_borrower": "个人", "loan_lpr": 0.0385, "loan_rate": 0.05}
+    with pytest.raises(CalculatorError, match="地区类别"):
+        run("business_loan", case)
+    assert run("business_loan", {**case, "loan_area": "中、西部地区"})["details"]["rate_cap"] == pytest.approx(0.0535)
