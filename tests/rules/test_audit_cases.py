@@ -369,3 +369,15 @@ def test_a_loans_rate_cap_asks_for_the_area_instead_of_assuming_the_strictest():
     with pytest.raises(CalculatorError, match="地区类别"):
         run("business_loan", case)
     assert run("business_loan", {**case, "loan_area": "中、西部地区"})["details"]["rate_cap"] == pytest.approx(0.0535)
+
+
+def test_work_for_training_cites_its_own_regions_and_the_notice_then_in_force():
+    # 湖南's months used are its own 湘人社规〔2020〕6号; 山东 before 鲁人社函〔2020〕78号 (2020-10-28) is 63号's
+    hunan = run("work_for_training_subsidy", {"application_date": "2020-06-10", "region": "湖南", "enterprise_size": "small",
+                                              "training_month": "2020-06", "wfts_trainees": 3, "wfts_months_used": 3,
+                                              "wfts_city_period_months": 3})
+    assert not any(doc.startswith("鲁") for doc, _ in cited(hunan))
+    shandong = run("work_for_training_subsidy", {"application_date": "2020-09-01", "region": "山东",
+                                                 "enterprise_size": "small", "work_for_training_kind": "distressed",
+                                                 "training_month": "2020-08", "wfts_trainees": 3, "revenue_drop": 0.3})
+    assert any(doc == "鲁人社字〔2020〕63号" and "最高补贴" in text for doc, text in cited(shandong))
