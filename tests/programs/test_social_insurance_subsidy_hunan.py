@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
+from kuaiban.platform.errors import Invalid
 from kuaiban.programs import claims, payroll
-from kuaiban.programs.models import Entitlement
+from kuaiban.programs.models import Claim, Entitlement
 from kuaiban.rules.calculators import get
 
 PROGRAM = "hn_social_insurance_subsidy_flexible"
@@ -47,10 +49,14 @@ def test_three_levels_seven_days_then_the_months_are_paid_at_the_calculators_amo
     assert batch.lines == 3 and batch.total_fen == sum(fen for _, fen in expected)
 
 
-def test_a_month_before_the_rules_start_is_refused_with_the_calculators_reason(sqlite_town) -> None:
-    town = sqlite_town  # 湘人社规〔2020〕22号 第十九条: from 2021-01-01
+def test_a_month_before_the_rules_start_is_not_accepted_and_the_calculator_says_why(sqlite_town) -> None:
+    # 湘人社规〔2020〕22号 第十九条: from 2021-01-01; before it the compilations print no 就业困难人员 rule, so the
+    # calculator refuses the month (it once answered 0 under the graduates' rule) and no claim is written
+    town = sqlite_town
     with town.session() as s:
-        claim = claims.submit(s, town.hunan_citizen, PROGRAM, month="2020-09",
-                              facts=FACTS | {"si_first_approval_date": "2020-09-01"}, account="6217000000000001",
-                              at=dt.datetime(2020, 9, 1, 9, 0))
-    assert claim.status == "refused" and claim.reasons[0].startswith("按政策计算，您不符合领取条件")
+        with pytest.raises(Invalid) as refused:
+            claims.submit(s, town.hunan_citizen, PROGRAM, month="2020-09",
+                          facts=FACTS | {"si_first_approval_date": "2020-09-01"}, account="6217000000000001",
+                          at=dt.datetime(2020, 9, 1, 9, 0))
+        assert "湘人社规〔2020〕22号" in str(refused.value)
+        assert s.scalar(select(Claim.id).where(Claim.month == "2020-09")) is None

@@ -283,7 +283,7 @@ def test_flexible_employment_social_insurance_subsidy_outside_its_rules_is_refus
                                          "si_group": "就业困难人员", "sex": "女", "birth_date": "1975-01-01",
                                          "si_first_approval_date": "2023-01-01", "si_months_received": 6, "si_rate": 0.26,
                                          "si_minimum_base": 4000})
-    with pytest.raises(CalculatorError, match="补贴对象类别"):
+    with pytest.raises(CalculatorError, match="补贴所属月份"):
         run("social_insurance_subsidy", {"region": "湖南", "month": "2020-10", "si_mode": "灵活就业（个人申领）",
                                          "si_group": "就业困难人员", "sex": "女", "birth_date": "1975-01-01",
                                          "si_first_approval_date": "2020-06-01", "si_months_received": 3})
