@@ -61,6 +61,12 @@ def _node(parameters, period, code: str):
     return parameter_or_none(parameters, period.start, f"labour_cooperation_subsidy.r{code}")
 
 
+def _printed(parameters, period, code: str, name: str) -> bool:
+    """Whether the province's notice prints figure `name` on the period's day (a rule in force then)."""
+    node = _node(parameters, period, code)
+    return node is not None and leaf(node, name) is not None
+
+
 class lc_chongqing_transport(Variable):
     value_type = float
     entity = Person
@@ -92,9 +98,9 @@ class lc_chongqing_fare(Variable):
     reference = ("cq_lc_fare", "cq_lc_fare_flat")
 
     def formula_2020_03_06(person, period, parameters):
-        node = _node(parameters, period, "500000")
-        if node is None or leaf(node, "fare_flat_in_city") is None:
+        if not _printed(parameters, period, "500000", "fare_flat_in_city"):
             return np.zeros(person.count)
+        node = _node(parameters, period, "500000")
         ticket = person("lc_ticket_amount", period)
         flat = np.where(person("lc_destination", period) == Destination.city_other_district,
                         leaf(node, "fare_flat_in_city"), leaf(node, "fare_flat_out_of_city"))
@@ -111,8 +117,7 @@ class lc_chongqing_fare_in_force(Variable):
     reference = ("cq_lc_fare", "cq_lc_fare_date")
 
     def formula_2020_03_06(person, period, parameters):
-        node = _node(parameters, period, "500000")
-        return np.full(person.count, node is not None and leaf(node, "fare_flat_in_city") is not None)
+        return np.full(person.count, _printed(parameters, period, "500000", "fare_flat_in_city"))
 
 
 class lc_shandong_stay(Variable):
@@ -124,9 +129,9 @@ class lc_shandong_stay(Variable):
     reference = ("sd_lc_chongqing",)
 
     def formula_2020_03_06(person, period, parameters):
-        node = _node(parameters, period, "370000")
-        if node is None or leaf(node, "transport_living") is None:
+        if not _printed(parameters, period, "370000", "transport_living"):
             return np.zeros(person.count)
+        node = _node(parameters, period, "370000")
         months = person("lc_months_employed", period)
         stable = person("lc_poverty", period) & (months >= leaf(node, "min_months"))
         monthly = leaf(node, "monthly") * np.minimum(months, leaf(node, "monthly_max_months"))
@@ -142,9 +147,7 @@ class lc_shandong_stay_in_force(Variable):
     reference = ("sd_lc_chongqing",)
 
     def formula_2020_03_06(person, period, parameters):
-        node = _node(parameters, period, "370000")
-        in_force = node is not None and leaf(node, "transport_living") is not None
-        return np.full(person.count, in_force)
+        return np.full(person.count, _printed(parameters, period, "370000", "transport_living"))
 
 
 class lc_shandong_training(Variable):
@@ -156,8 +159,7 @@ class lc_shandong_training(Variable):
     reference = ("sd_lc_training", "sd_lc_term")
 
     def formula_2020_03_06(person, period, parameters):
-        node = _node(parameters, period, "370000")
-        per_day = leaf(node, "training_per_day_floor", 0) if node is not None else 0
+        per_day = leaf(_node(parameters, period, "370000"), "training_per_day_floor", 0)
         training = person("lc_poverty", period) * per_day * person("lc_training_days", period)
         return np.where(person("region", period) == Region.shandong, round_fen(training), 0)
 
