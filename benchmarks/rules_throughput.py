@@ -415,7 +415,7 @@ def bench_single(name: str, case: Case, table: pa.Table, repeat: int) -> dict:
 
     def kuaiban():
         values, errors = evaluate(calc, table)
-        return values, errors, result_table(table, values, errors)
+        return values, errors, result_table(calc, table, values, errors)
 
     timings = interleaved({"kuaiban": kuaiban, "numpy": lambda: case.arithmetic(arrays),
                            "from_table": lambda: case.arithmetic(case.arrays(table)),

@@ -133,7 +133,7 @@ def run_partition(name: str, part: Partition, staging: str) -> dict[str, Any]:
         values, errors = evaluate(calc, table)
         import pyarrow.parquet as pq
 
-        pq.write_table(result_table(table, values, errors), Path(staging) / f"part-{part.index:05d}.parquet")
+        pq.write_table(result_table(calc, table, values, errors), Path(staging) / f"part-{part.index:05d}.parquet")
     except CalculatorError as error:
         return {"index": part.index, "failure": str(error)}
     except (OSError, pa.ArrowException) as error:

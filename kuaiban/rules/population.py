@@ -71,12 +71,13 @@ class RowErrors:
     def as_objects(self) -> np.ndarray:
         return np.array(self.messages, dtype=object)[self.codes]
 
-    def as_arrow(self) -> pa.DictionaryArray:
-        """The errors as an Arrow string column, null where the row is fine, without a copy per row."""
+    def as_arrow(self, word: Callable[[str], str] = lambda message: message) -> pa.DictionaryArray:
+        """`word(message)` of each row's error as an Arrow string column, null where the row is fine, without
+        a copy per row (one dictionary entry per message)."""
         if self.clean:
             return pa.DictionaryArray.from_arrays(pa.nulls(len(self.codes), pa.int32()), pa.array([], pa.string()))
         indices = pa.array(self.codes - 1, mask=self.codes == 0)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(self.messages[1:], pa.string()))
+        return pa.DictionaryArray.from_arrays(indices, pa.array([word(m) for m in self.messages[1:]], pa.string()))
 
     def count(self) -> int:
         return 0 if self.clean else int(np.count_nonzero(self.codes))
@@ -869,13 +870,15 @@ def run_table(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] 
     return values, errors.as_objects()
 
 
-def result_table(table: pa.Table, values: np.ndarray, errors: RowErrors) -> pa.Table:
-    """The input columns, then `value` (null where the row has an error) and `error` (the row's first
-    error in Chinese, dictionary-encoded: one copy of each message)."""
+def result_table(calc: Calculator, table: pa.Table, values: np.ndarray, errors: RowErrors) -> pa.Table:
+    """The input columns, then `value` (null where the row has an error), `error` (the row's first error
+    as users read it: the field by its Chinese label, 月工资：应为数字) and `error_field` (that field's input
+    key, as data: the column to correct). Both dictionary-encoded: one copy of each message."""
     missing = np.isnan(values)
     # no mask where every row has a value (the usual case): the values are then not copied
     output = table.append_column("value", pa.array(values, mask=missing if missing.any() else None))
-    return output.append_column("error", errors.as_arrow())
+    output = output.append_column("error", errors.as_arrow(calc.label_message))
+    return output.append_column("error_field", errors.as_arrow(msg.field_of))
 
 
 def run_population(name: str, source: Path, out: Path, progress: bool = True) -> dict[str, Any]:
@@ -894,7 +897,7 @@ def run_population(name: str, source: Path, out: Path, progress: bool = True) ->
             values, errors = evaluate(calc, table, lambda rows: bar.advance(task, rows))
     else:
         values, errors = evaluate(calc, table)
-    write_table(result_table(table, values, errors), out)
+    write_table(result_table(calc, table, values, errors), out)
     bad = errors.count()
     return {
         "calculator": name,

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from kuaiban.cli import app
 from kuaiban.rules.calculators import CalculatorError, get
-from kuaiban.rules.messages import field_of
 from kuaiban.rules.population import run_population
 
 ROWS = 40
@@ -176,9 +175,9 @@ def test_population_matches_single_mode(name: str, row_groups: int, tmp_path: Pa
         except CalculatorError as error:
             # the same field as single mode (which names it by its label); for gaps (input that parses) the
             # very same message
-            assert got["value"] is None and field_of(got["error"]) == error.field, row
+            assert got["value"] is None and got["error_field"] == error.field, row
             if _parses(name, row):
-                assert get(name).label_message(got["error"]) == str(error)
+                assert got["error"] == str(error), row
         else:
             assert got["error"] is None, (row, got["error"])
             assert got["value"] == pytest.approx(expected, abs=0.005), row
@@ -202,8 +201,10 @@ def test_cli_population_writes_csv_and_reports_counts(tmp_path: Path) -> None:
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert (summary["rows"], summary["computed"], summary["errors"]) == (3, 2, 1)
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[1].endswith(",2859,") and lines[2].endswith(",18969,")
-    assert lines[3].startswith('"北京",2020,5000,,"region：汇编未给出北京的缴费基数上下限数额')
+    assert lines[0].endswith(',"value","error","error_field"')
+    assert lines[1].endswith(",2859,,") and lines[2].endswith(",18969,,")
+    assert lines[3].startswith('"北京",2020,5000,,"参保地：汇编未给出北京的缴费基数上下限数额')
+    assert lines[3].endswith(',"region"')
 
 
 def test_population_missing_required_column_is_an_error(tmp_path: Path) -> None:
@@ -219,12 +220,13 @@ def test_population_row_errors_are_the_chinese_field_first_messages(tmp_path: Pa
     source, out = tmp_path / "people.csv", tmp_path / "result.csv"
     source.write_text("region,year,monthly_wage\n湖南,2020,-5\n火星,2020,5000\n湖南,2021,5000\n", encoding="utf-8")
     run_population("contribution_base", source, out, progress=False)
-    errors = [row["error"] for row in pcsv.read_csv(out).to_pylist()]
-    assert errors == [
-        "monthly_wage：不能为负数",
-        "region：未知地区，可选：湖南、重庆、上海、天津",
-        "year：没有规则覆盖 湖南 2021 年（已有：2020 年）",
+    rows = pcsv.read_csv(out).to_pylist()
+    assert [row["error"] for row in rows] == [  # as users read them: the field by its Chinese label
+        "月工资：不能为负数",
+        "参保地：未知地区，可选：湖南、重庆、上海、天津",
+        "缴费年度：没有规则覆盖 湖南 2021 年（已有：2020 年）",
     ]
+    assert [row["error_field"] for row in rows] == ["monthly_wage", "region", "year"]  # the column to correct
 
 
 def test_one_bad_number_flags_its_own_row_not_the_whole_column(tmp_path: Path) -> None:
@@ -233,7 +235,7 @@ def test_one_bad_number_flags_its_own_row_not_the_whole_column(tmp_path: Path) -
     source.write_text("region,year,monthly_wage\n湖南,2020,1000\n湖南,2020,一千\n湖南,2020, 5000 \n", encoding="utf-8")
     run_population("contribution_base", source, out, progress=False)
     rows = pcsv.read_csv(out).to_pylist()
-    assert [row["error"] or None for row in rows] == [None, "monthly_wage：应为数字", None]
+    assert [row["error"] or None for row in rows] == [None, "月工资：应为数字", None]
     assert rows[0]["value"] == 2859 and rows[2]["value"] is not None
 
 
@@ -249,7 +251,7 @@ def test_integer_columns_of_any_width_are_checked_like_numbers(tmp_path: Path) -
     single = get("unemployment_benefit")
     base = {"region": "北京", "month": "2020-08", "contribution_months": 60}
     assert (rows[0]["value"], rows[0]["error"]) == (single.run(base | {"benefit_month": 1})["value"], None)
-    assert (rows[1]["value"], rows[1]["error"]) == (None, "contribution_months：不能为负数")
+    assert (rows[1]["value"], rows[1]["error"]) == (None, "累计缴费月数：不能为负数")
     assert (rows[2]["value"], rows[2]["error"]) == (single.run(base | {"benefit_month": 2})["value"], None)
 
 
@@ -311,8 +313,8 @@ def test_whole_numbers_beyond_the_simulations_int32_are_row_errors_as_in_single_
     base = {"region": "北京", "month": "2020-08"}
     with pytest.raises(CalculatorError) as refused:
         single.run(base | {"contribution_months": MAX_WHOLE + 1, "benefit_month": 1})
-    assert refused.value.field == field_of(rows[1]["error"]) == "contribution_months"
-    assert (rows[1]["value"], rows[1]["error"]) == (None, too_large("contribution_months", MAX_WHOLE))
+    assert refused.value.field == rows[1]["error_field"] == "contribution_months"
+    assert (rows[1]["value"], rows[1]["error"]) == (None, single.label_message(too_large("contribution_months", MAX_WHOLE)))
     assert rows[0]["value"] == single.run(base | {"contribution_months": 60, "benefit_month": 1})["value"]
     assert rows[2]["value"] == single.run(base | {"contribution_months": 300, "benefit_month": 2})["value"]
 
@@ -330,7 +332,7 @@ def test_csv_empty_cells_are_inputs_not_given_in_every_kind_of_column(tmp_path: 
                      "2021-11-01,10000000,0.02,true\n2021-11-01,5000000,0.02,yes\n", encoding="utf-8")
     run_population("wage_deposit", words, tmp_path / "words.parquet", progress=False)
     result = pq.read_table(tmp_path / "words.parquet").to_pylist()
-    assert result[0]["error"] is None and field_of(result[1]["error"]) == "several_projects"
+    assert result[0]["error"] is None and result[1]["error_field"] == "several_projects"
     choice = tmp_path / "choice.csv"
     choice.write_text("region,application_date,su_first,su_months,su_founder,su_contributions\n"
                       "山东,2020-08-01,true,12,,true\n", encoding="utf-8")

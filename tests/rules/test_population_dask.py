@@ -72,7 +72,7 @@ def test_hive_directories_supply_their_column(tmp_path: Path, cluster) -> None:
 
     rows = pq.read_table(tmp_path / "out").select(["region", "value", "error"]).to_pylist()
     assert [(row["region"], row["value"]) for row in rows] == [("北京", None), ("湖南", 2859.0), ("湖南", 15162.0)]
-    assert rows[0]["error"].startswith("region：汇编未给出北京的缴费基数上下限数额")
+    assert rows[0]["error"].startswith("参保地：汇编未给出北京的缴费基数上下限数额")
 
 
 def test_a_failing_partition_is_named_in_chinese_and_nothing_is_written(tmp_path: Path, cluster) -> None:
