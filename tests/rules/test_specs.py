@@ -125,6 +125,33 @@ def test_a_malformed_spec_is_refused_when_loaded(tmp_path: Path, change, problem
         load_spec(variant(tmp_path, "broken", change))
 
 
+def test_a_clause_by_choice_names_every_choice_of_a_choice_input(tmp_path: Path) -> None:
+    """``clause: {by: input, choice: key, …}``: the input must be a choice and each of its choices must have
+    a clause (or 其他), so no case cites a clause picked by position."""
+    text = (SPECS_DIR / "placement_subsidy.yaml").read_text(encoding="utf-8")
+    for change, problem in [
+        (lambda t: t.replace("by: placement_kind", "by: placement_count"), "not a choice input"),
+        (lambda t: t.replace("      跨市州有组织劳务输出（湖南）: hn_placement_export\n", ""), "choices without a clause"),
+        (lambda t: t.replace("跨市州有组织劳务输出（湖南）: hn", "跨省劳务输出: hn"), "not choices of placement_kind"),
+    ]:
+        path = tmp_path / "placement_variant.yaml"
+        path.write_text(change(text).replace("name: placement_subsidy", "name: placement_variant\n"
+                                             "parameters: placement_subsidy"), encoding="utf-8")
+        with pytest.raises(SpecError, match=problem):
+            load_spec(path)
+
+
+def test_a_step_cites_the_clause_of_the_case_choice() -> None:
+    """职业介绍补贴: one step for every kind of placement, citing the kind's own clause, paid or not."""
+    calc = get("placement_subsidy")
+    case = {"enterprise_region": "湖南", "application_date": "2020-09-01", "placement_count": 40,
+            "placement_employed_months": 6}
+    paid = calc.run(case | {"placement_kind": "跨市州有组织劳务输出（湖南）"})
+    assert paid["value"] == 12000 and paid["explanation"][-1]["source"] == source("hn_placement_export").as_json()
+    other = calc.run(case | {"placement_kind": "向重点缺工企业一次性输送30人以上（天津）"})  # another province's kind
+    assert other["value"] == 0 and other["explanation"][-1]["source"] == source("tj_placement_bulk").as_json()
+
+
 def test_template_holes_are_found_with_their_format_removed() -> None:
     assert holes("按 {p.a.b:%} 与 {x:.2f} 计，合计 {total}") == ["p.a.b", "x", "total"]
     assert literal_text("按 {p.a.b:%} 计") == "按  计"

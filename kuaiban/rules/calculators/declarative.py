@@ -42,13 +42,15 @@ SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "
              "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources", "gap_note"}
 INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable"}
 STEP_KEYS = {"text", "clause", "value", "when", "detail", "stop"}
-OTHER_REGIONS = "其他"  # in a step's clause by region: every region not named
+OTHER_REGIONS = "其他"  # in a step's clause by region or by choice: every region or choice not named
+BY = "by"  # in a step's clause by choice: the choice input whose value picks the clause
 
 
 def _step_clauses(item: dict[str, Any]) -> list[str]:
-    """The clauses a step may cite: one key, or one per region (``clause: {湖南: hn_x, 重庆: cq_x}``)."""
+    """The clauses a step may cite: one key, or one per region (``clause: {湖南: hn_x, 重庆: cq_x}``) or per
+    value of a choice input (``clause: {by: kind, 甲: x, 乙: y}``)."""
     clause = item["clause"]
-    return list(clause.values()) if isinstance(clause, dict) else [clause]
+    return [key for name, key in clause.items() if name != BY] if isinstance(clause, dict) else [clause]
 
 
 def _require(condition: bool, where: str, problem: str) -> None:
@@ -161,10 +163,8 @@ class Spec:
             _require(isinstance(item, dict) and "text" in item and "clause" in item, where,
                      f"explain step {i + 1} needs text and clause")
             _require(set(item) <= STEP_KEYS, where, f"step {i + 1}: unknown keys {sorted(set(item) - STEP_KEYS)}")
-            if isinstance(item["clause"], dict):  # a clause per region: the case's region's document is cited
-                names = {region.value for region in Region} | {OTHER_REGIONS}
-                _require(self.region is not None and set(item["clause"]) <= names, where,
-                         f"step {i + 1}: a clause by region needs a region input and region names as keys")
+            if isinstance(item["clause"], dict):
+                self._check_clause_keys(item["clause"], where, f"step {i + 1}")
         self.lets: dict[str, str] = dict(data.get("let") or {})
         self.checks = data.get("checks") or []
         self.check_lets = self._lets_read([check["when"] for check in self.checks])
@@ -390,14 +390,35 @@ class Spec:
         """A step value or detail: floats without binary noise (round() in the spec for fewer decimals)."""
         return round(float(value), 6) if isinstance(value, float) else value
 
+    def _check_clause_keys(self, clause: dict[str, Any], where: str, what: str) -> None:
+        """A clause by region names regions (or 其他); a clause by choice (``by: input``) names that input's
+        every choice, or 其他 for those it leaves out: no case falls back to a clause chosen by position."""
+        if BY not in clause:  # the case's region's document is cited
+            names = {region.value for region in Region} | {OTHER_REGIONS}
+            _require(self.region is not None and set(clause) <= names, where,
+                     f"{what}: a clause by region needs a region input and region names as keys")
+            return
+        entry = self.inputs.get(clause[BY]) or {}
+        choices = set(entry.get("choices") or ())
+        _require(entry.get("type") == "choice", where, f"{what}: clause by {clause[BY]!r}, which is not a choice input")
+        named = set(clause) - {BY}
+        _require(named <= choices | {OTHER_REGIONS}, where, f"{what}: not choices of {clause[BY]}: "
+                 f"{sorted(named - choices - {OTHER_REGIONS})}")
+        _require(OTHER_REGIONS in named or choices <= named, where,
+                 f"{what}: choices without a clause (name them or add 其他): {sorted(choices - named)}")
+
     def clause_of(self, item: dict[str, Any], values: dict[str, Any]) -> str:
-        """The clause a step cites for this case: its own, or its region's (else 其他) when given by region."""
+        """The clause a step cites for this case: its own; or, given by region or by a choice input, the
+        one for the case's region or choice (else 其他)."""
         clause = item["clause"]
         if not isinstance(clause, dict):
             return clause
-        region = values.get(self.region) if self.region else None
-        named = clause.get(region.value) if region is not None else None
-        return named or clause.get(OTHER_REGIONS) or next(iter(clause.values()))
+        if BY in clause:
+            named = clause.get(values.get(clause[BY]))  # the choice's word; an optional choice not given: 其他
+        else:
+            region = values.get(self.region) if self.region else None
+            named = clause.get(region.value) if region is not None else None
+        return named or clause.get(OTHER_REGIONS) or _step_clauses(item)[0]
 
     def explain(self, values: dict[str, Any], computed: dict[str, float]):
         scope = self.scope(values, computed)
