@@ -41,3 +41,20 @@ def test_an_apprenticeship_subsidy_with_its_standard_is_computed() -> None:
                                           "apprentice_local_standard": 5000} | APPRENTICES)["value"] == 50000
     assert run("apprenticeship_subsidy", {"region": "重庆", "application_date": "2021-10-08",
                                           "apprentice_advanced_certificate": True} | APPRENTICES)["value"] == 60000
+
+
+# ---- training_subsidy_standard (湖南) ----
+# hunan-hrss-2020.txt:4313 (湘人社规〔2020〕6号 二, issued 2020-03-23): the 原有 uplifts (贫困劳动力 70 %, 湘南湘西承接产业
+# 转移企业的在职职工 50 %) and “从…（湘人社规〔2020〕2 号）文件执行之日起办理开班备案的职业技能培训，其培训补贴按照普调后的
+# 标准执行”; 2号 (000:4147) “自2020年2月21日起施行”.
+
+@pytest.mark.parametrize(("day", "group", "standard"), [
+    ("2020-02-21", "poverty", 1700), ("2020-03-01", "transfer", 1500), ("2020-03-22", "poverty", 1700),
+    ("2020-03-23", "transfer", 1500), ("2020-03-01", "none", 1500),
+])
+def test_a_hunan_class_filed_before_6hao_was_issued_takes_its_old_uplift(day, group, standard) -> None:
+    result = run("training_subsidy_standard", {"region": "湖南", "class_filing_date": day, "catalogue_standard": 1000,
+                                               "prior_uplift": group})
+    assert result["value"] == standard
+    rate_doc = result["explanation"][0]["source"]["doc_no"]
+    assert rate_doc == ("湘人社规〔2020〕2号" if group == "none" else "湘人社规〔2020〕6号")
