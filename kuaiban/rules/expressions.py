@@ -107,8 +107,15 @@ def in_force(ref: Any) -> bool:
         return False
 
 
+def month_of(day: Any) -> int:
+    """The month (1–12) of a date input: a yearly deadline (每年10月底前) compares it with a parameter."""
+    if not isinstance(day, date):
+        raise SpecError("month_of() takes a date input, e.g. month_of(application_date)")
+    return day.month
+
+
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,
-             "in_force": in_force}
+             "in_force": in_force, "month_of": month_of}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}

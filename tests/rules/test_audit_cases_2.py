@@ -58,3 +58,30 @@ def test_a_hunan_class_filed_before_6hao_was_issued_takes_its_old_uplift(day, gr
     assert result["value"] == standard
     rate_doc = result["explanation"][0]["source"]["doc_no"]
     assert rate_doc == ("湘人社规〔2020〕2号" if group == "none" else "湘人社规〔2020〕6号")
+
+
+# ---- campus_recruitment_subsidy (湖南) ----
+# hunan-hrss-2020.txt:4492 (湘人社规〔2020〕14号 三（三）): “各学校要在10月底前，在系统内提交申请”; :4484 (三（一）):
+# “2 月底前未在系统导入校园招聘活动计划的，视为放弃申请享受该年度校园招聘活动补助”.
+
+CAMPUS = {"enterprise_region": "湖南", "campus_school_tier": "二本高校", "campus_graduates": 2000,
+          "campus_large_fairs": 1, "campus_small_fairs": 2, "campus_rank": 30}
+
+
+def test_a_campus_subsidy_applied_for_by_the_end_of_october_is_paid() -> None:
+    # 2000 × 15 + 30000 + 2 × 10000 + 50000 (排名 21–60)
+    assert run("campus_recruitment_subsidy", CAMPUS | {"application_date": "2021-10-31"})["value"] == 130000
+
+
+@pytest.mark.parametrize("day", ["2021-11-01", "2021-12-31", "2020-11-15"])
+def test_a_campus_subsidy_applied_for_after_october_is_refused_naming_the_date(day) -> None:
+    error = refused("campus_recruitment_subsidy", CAMPUS | {"application_date": day})
+    assert error.field == "application_date" and "10 月底前" in error.reason
+
+
+def test_a_school_that_did_not_import_its_plan_by_february_has_given_up_the_year() -> None:
+    error = refused("campus_recruitment_subsidy", CAMPUS | {"application_date": "2021-06-01",
+                                                            "campus_plan_imported": False})
+    assert error.field == "campus_plan_imported" and "视为放弃" in error.reason
+    assert run("campus_recruitment_subsidy", CAMPUS | {"application_date": "2021-06-01",
+                                                       "campus_plan_imported": True})["value"] == 130000

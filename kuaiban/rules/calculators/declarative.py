@@ -255,9 +255,8 @@ class Spec:
         scope = self.scope(values, {}, self.check_lets)
         for check in self.checks:
             if scope.evaluate(check["when"]):
-                field = check["field"]
-                return msg.error(field, check["message"], values[field]) if field in values else \
-                    msg.error(field, check["message"])
+                field, message = check["field"], render(check["message"], scope)  # figures from parameters
+                return msg.error(field, message, values[field]) if field in values else msg.error(field, message)
         return None
 
     def gap_fields(self) -> tuple[str, ...]:
