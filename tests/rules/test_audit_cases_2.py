@@ -85,3 +85,27 @@ def test_a_school_that_did_not_import_its_plan_by_february_has_given_up_the_year
     assert error.field == "campus_plan_imported" and "视为放弃" in error.reason
     assert run("campus_recruitment_subsidy", CAMPUS | {"application_date": "2021-06-01",
                                                        "campus_plan_imported": True})["value"] == 130000
+
+
+# ---- startup_subsidy (山东) ----
+# shandong-2020.txt:5027 (鲁人社字〔2020〕119号 一): returning migrants “享受与当地劳动者同等的就业创业扶持政策”; for a
+# 小微企业 “2013年10月1日以后注册登记” … “正常经营6个月以上的，可先行申领50%”. :230 (“六保三促” 19): 不低于1.2万元 for
+# “首次领取小微企业营业执照、正常经营12个月以上并在创办企业缴纳职工社会保险费的创业人员”, with no registration date.
+
+MIGRANT_FIRM = {"region": "山东", "application_date": "2020-11-01", "su_first": True, "su_business": "小微企业",
+                "su_contributions": True, "su_founder": "返乡入乡创业人员（含农民工）"}
+
+
+@pytest.mark.parametrize(("months", "registered", "value"), [
+    (12, "2013-09-30", 12000),  # the general rule: a migrant is not worse off than any other founder
+    (7, "2013-09-30", 0),       # …but 119号's 50 % after 6 months is not for a business registered before 2013-10-01
+    (7, "2013-10-01", 6000),
+    (12, "2013-10-01", 12000),
+])
+def test_a_migrant_business_registered_before_october_2013_keeps_the_general_startup_subsidy(months, registered,
+                                                                                             value) -> None:
+    result = run("startup_subsidy", MIGRANT_FIRM | {"su_months": months, "su_registration_date": registered})
+    assert result["value"] == value
+    other = run("startup_subsidy", MIGRANT_FIRM | {"su_founder": "其他创业人员", "su_months": months,
+                                                   "su_registration_date": registered})
+    assert result["value"] >= other["value"]

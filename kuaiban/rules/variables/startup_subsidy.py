@@ -103,10 +103,13 @@ def _computed(person, period, parameters):
             if scheme is None:
                 continue
             rows = here & (business == kind)
+            # 119号's own terms (6 months, 50 % first, 养老保险费 for 个体) are for a migrant's business registered
+            # from 2013-10-01 (000:5027); an earlier one keeps the general rule, which 119号 says migrants share
+            # (“享受与当地劳动者同等的就业创业扶持政策”) and which has no registration date (六保三促 19, 000:230)
+            migrant = founder == FounderGroup.migrant_returnee
             registered_from = leaf(scheme, "migrant_registered_from")
-            if registered_from is not None:  # 119号：农民工首次创办的须2013年10月1日以后注册登记
-                registered = as_days(person("su_registration_date", period))
-                rows &= (founder != FounderGroup.migrant_returnee) | (registered >= to_date(registered_from))
+            if registered_from is not None:
+                migrant &= as_days(person("su_registration_date", period)) >= to_date(registered_from)
             founders = leaf(scheme, "founders")
             if founders is not None:
                 allowed = np.zeros(person.count, dtype=bool)
@@ -119,12 +122,12 @@ def _computed(person, period, parameters):
             need = np.full(person.count, int(leaf(scheme, "min_months", 0)))
             migrant_months = leaf(scheme, "migrant_min_months")
             if migrant_months is not None:
-                need = np.where(founder == FounderGroup.migrant_returnee, int(migrant_months), need)
+                need = np.where(migrant, int(migrant_months), need)
             ok = months >= need
             # 缴费：小微企业“缴纳职工社会保险费”；农民工个体工商户“缴纳职工养老保险费”（119号 二）
             needs_contributions = np.full(person.count, bool(leaf(scheme, "contributions_required", False)))
             if migrant_months is not None:
-                needs_contributions |= founder == FounderGroup.migrant_returnee
+                needs_contributions |= migrant
             ok &= paid | ~needs_contributions
             result = np.where(ok, np.where(full == UNKNOWN, UNKNOWN, np.maximum(full - advance, 0)), 0.0)
             share = leaf(scheme, "advance_share")
@@ -132,7 +135,7 @@ def _computed(person, period, parameters):
                 advance_ok = np.zeros(person.count, dtype=bool)
                 for group in FounderGroup:
                     if leaf(leaf(scheme, "advance_for"), group.name, False):
-                        advance_ok |= founder == group
+                        advance_ok |= migrant if group is FounderGroup.migrant_returnee else founder == group
                 early = advance_ok & ~ok & (months >= int(leaf(scheme, "advance_months"))) & paid & (advance == 0)
                 result = np.where(early, full * float(share), result)
             amount = np.where(rows, result, amount)
