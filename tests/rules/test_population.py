@@ -118,8 +118,11 @@ def injury_row(rng: random.Random) -> dict:
 
 
 def residents_row(rng: random.Random) -> dict:
+    years = rng.randint(0, 40)
     return {"region": "湖南", "month": f"{rng.choice([2021, 2023, 2026])}-{rng.randint(1, 12):02d}",
-            "basic_pension": 103.0, "contribution_years": rng.randint(0, 40),
+            "basic_pension": 103.0, "contribution_years": years,
+            "total_contribution_years": max(years + rng.randint(-2, 8), 0),  # below years: refused
+            "scheme_start_date": rng.choice(["2009-10-01", "2010-07-01", "2011-07-01"]),
             "account_balance": round(rng.uniform(0, 60000), 2), "birth_date": _date(rng, 1940, 1966)}
 
 

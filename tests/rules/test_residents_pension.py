@@ -17,6 +17,8 @@ PERSON = {
     "contribution_years": 20,
     "account_balance": 13900,
     "birth_date": "1955-05-05",
+    "total_contribution_years": 20,
+    "scheme_start_date": "2010-07-01",
 }
 
 
@@ -62,8 +64,9 @@ def test_subsidy_rejects_a_tier_the_text_does_not_list_and_years_outside_validit
 def test_more_years_and_more_savings_never_lower_the_pension(a: int, b: int, balance: float) -> None:
     low, high = sorted((a, b))
     calc = get("residents_pension")
-    assert calc.run({**PERSON, "contribution_years": low, "account_balance": balance})["value"] <= calc.run(
-        {**PERSON, "contribution_years": high, "account_balance": balance + 1})["value"]
+    assert calc.run({**PERSON, "contribution_years": low, "total_contribution_years": low,
+                     "account_balance": balance})["value"] <= calc.run(
+        {**PERSON, "contribution_years": high, "total_contribution_years": high, "account_balance": balance + 1})["value"]
 
 
 @settings(max_examples=20, deadline=None)

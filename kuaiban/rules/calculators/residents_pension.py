@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, parameters_at, step
+from kuaiban.rules.calculators.base import (
+    Calculator,
+    Columns,
+    Field,
+    day_text,
+    money,
+    num,
+    parameters_at,
+    step,
+)
 from kuaiban.rules.enums import Region
 
 FIRST_MONTH, LAST_MONTH = "2021-01", "2025-12"
@@ -17,9 +26,12 @@ PENSION_FIELDS = [
     Field("month", "month", "待遇所属月份（2021-01 至 2025-12）", unit="YYYY-MM"),
     Field("basic_pension", "number", "当地基础养老金（中央和省最低标准及市县提高部分，文件未给出数额）",
           unit="CNY/month"),
-    Field("contribution_years", "integer", "累计缴费年限（不含补缴年限）", unit="year"),
+    Field("contribution_years", "integer", "不含补缴年限的累计缴费年限（计算年限基础养老金）", unit="year"),
     Field("account_balance", "number", "个人账户全部储存额", unit="CNY"),
     Field("birth_date", "date", "出生日期", unit="YYYY-MM-DD"),
+    Field("total_contribution_years", "integer", "含补缴年限的累计缴费年限（判断领取条件）", unit="year"),
+    Field("scheme_start_date", "date", "原新农保或城居保制度在当地实施的日期（官方数字，汇编未载）",
+          unit="YYYY-MM-DD"),
 ]
 
 SUBSIDY_FIELDS = [
@@ -39,30 +51,76 @@ def _region_gap(values: dict[str, Any]) -> str | None:
 def pension_gap(values: dict[str, Any]) -> str | None:
     if not FIRST_MONTH <= values["month"] <= LAST_MONTH:
         return msg.not_covered("month", values["month"], f"{FIRST_MONTH} 至 {LAST_MONTH}，{VALIDITY}")
+    total, without = values["total_contribution_years"], values["contribution_years"]
+    if total < without:
+        return msg.error("total_contribution_years",
+                         f"{total} 年，少于不含补缴年限的累计缴费年限 {without} 年")
     return _region_gap(values)
 
 
 def pension_variables(columns: Columns, period: str) -> Columns:
     return {
+        "region": columns["region"],
         "birth_date": columns["birth_date"],
         "residents_basic_pension": columns["basic_pension"],
         "residents_contribution_years": columns["contribution_years"],
+        "residents_total_contribution_years": columns["total_contribution_years"],
+        "scheme_start_date": columns["scheme_start_date"],
         "residents_account_balance": columns["account_balance"],
     }
 
 
+def years_steps(values: dict[str, Any], r: dict[str, float]) -> list[dict[str, Any]]:
+    """七 (5508): the years required by the age at the old scheme's start, then (5506, 5508) whether the years
+    paid, back-paid years included, reach them; the last step has value 0 when they do not."""
+    p = parameters_at(f"{values['month']}-01").residents_pension_required_years.r430000
+    start, full = day_text(values["scheme_start_date"]), num(p.full_years)
+    required, total = int(r["residents_pension_required_years"]), values["total_contribution_years"]
+    to_age = f"{r['years_to_pension_age_at_start']:.2f}"
+    if r["years_to_pension_age_at_start"] <= 0:
+        return [step(f"制度在当地实施（{start}）时已年满{num(p.pension_age)}周岁：不用缴费，可以按月领取基础养老金",
+                     required, "hn_rp_start_age")]
+    near = r["years_to_pension_age_at_start"] < p.full_years  # 距规定领取年龄不足15年
+    if near:
+        rule = (f"制度在当地实施（{start}）时距规定领取年龄 {to_age} 年，不足{full}年：应逐年缴费，允许补缴，"
+                f"累计缴费不超过{full}年；须缴 {required} 年（不足一年的按一年）")
+    else:
+        rule = f"制度在当地实施（{start}）时距规定领取年龄 {to_age} 年：累计缴费不少于{full}年"
+    steps = [step(rule, required, "hn_rp_start_age")]
+    # 5508 sets the years of those near 60 at the start; 5506 (累计缴费满15年) those of everyone else
+    clause = "hn_rp_start_age" if near else "hn_rp_eligibility"
+    if r["residents_pension_years_met"]:
+        steps.append(step(f"累计缴费 {total} 年（含补缴年限），已满须缴的 {required} 年", None, clause))
+        return steps
+    if near:
+        failed = (f"累计缴费 {total} 年（含补缴年限），不足须缴的 {required} 年：不符合按月领取条件，不领取待遇"
+                  f"（允许补缴，尚差 {required - total} 年）")
+    else:
+        failed = f"累计缴费 {total} 年（含补缴年限），不足{full}年：不符合按月领取条件，不领取待遇"
+    steps.append(step(failed, 0.0, clause))
+    return steps
+
+
 def pension_explain(values: dict[str, Any], r: dict[str, float]):
     p = parameters_at(f"{values['month']}-01").residents_pension.hunan
-    if not r["residents_pension_eligible"]:
+    if not r["residents_pension_age_reached"]:
         text = f"出生于 {values['birth_date']}，{values['month']} 尚未到年满{num(p.pension_age)}周岁的次月，不领取待遇"
         return 0.0, {"eligible": False}, [step(text, 0.0, "hn_rp_eligibility")]
+    required = int(r["residents_pension_required_years"])
+    steps = [
+        step(f"出生于 {values['birth_date']}，{values['month']} 已在年满{num(p.pension_age)}周岁的次月及以后"
+             "（未领取国家规定的基本养老保障待遇的条件未核对）", None, "hn_rp_eligibility"),
+        *years_steps(values, r),
+    ]
+    start = step(f"原新农保或城居保制度在当地实施的日期：{day_text(values['scheme_start_date'])}"
+                 "（官方数字由使用者提供，汇编未载明）", values["scheme_start_date"].isoformat(), "hn_rp_start_age")
+    if not r["residents_pension_eligible"]:
+        details = {"eligible": False, "required_years": required}
+        return 0.0, details, [*steps, start]
     years = values["contribution_years"]
     basic = values["basic_pension"]
     extra_years = max(years - int(p.years_threshold), 0)
-    steps = [
-        step(f"出生于 {values['birth_date']}，{values['month']} 已在年满{num(p.pension_age)}周岁的次月及以后；"
-             f"累计缴费满{num(p.min_contribution_years)}年（含补缴年限）的条件无法从输入判断，按已满足计算",
-             None, "hn_rp_eligibility"),
+    steps += [
         step(f"基础养老金 {num(basic)} 元/月（用户提供：最低标准由中央和省确定，市县可提高）", basic, "hn_rp_basic"),
         step(f"{num(p.older_tilt_age)}周岁及以上“适当倾斜”未规定数额，未计入", None, "hn_rp_basic"),
         step(f"缴费 {years} 年（不含补缴），超过{num(p.years_threshold)}年的 {extra_years} 年 × "
@@ -71,9 +129,11 @@ def pension_explain(values: dict[str, Any], r: dict[str, float]):
         step(f"个人账户养老金 = {num(values['account_balance'])} ÷ {num(p.account_divisor)} = "
              f"{money(r['residents_account_pension'])} 元",
              money(r["residents_account_pension"]), "hn_rp_account"),
+        start,
     ]
     details = {
         "eligible": True,
+        "required_years": required,
         "basic_pension": basic,
         "extra_years_pension": money(r["residents_extra_years_pension"]),
         "account_pension": money(r["residents_account_pension"]),
@@ -123,12 +183,17 @@ RESIDENTS_PENSION = Calculator(
     period_of=lambda values: values["month"],
     gap=pension_gap,
     period_field="month",
-    gap_fields=("region", "month"),
+    gap_fields=("region", "month", "contribution_years", "total_contribution_years"),
     explain=pension_explain,
-    explain_variables=("residents_pension_eligible", "residents_extra_years_pension", "residents_account_pension"),
+    explain_variables=("residents_pension_age_reached", "years_to_pension_age_at_start",
+                       "residents_pension_required_years", "residents_pension_years_met", "residents_pension_eligible",
+                       "residents_extra_years_pension", "residents_account_pension"),
     coverage=[{"region": "湖南", "dates": f"{FIRST_MONTH} 至 {LAST_MONTH}", "doc_no": "湘政发〔2020〕19号"}],
-    sources=("hn_rp_basic", "hn_rp_years", "hn_rp_account", "hn_rp_eligibility", "hn_rp_start"),
-    notes=("基础养老金数额文件未给出，由用户提供；65岁以上倾斜未规定数额，未计入。",),
+    sources=("hn_rp_basic", "hn_rp_years", "hn_rp_account", "hn_rp_eligibility", "hn_rp_start_age", "hn_rp_start"),
+    notes=("基础养老金数额文件未给出，由用户提供；65岁以上倾斜未规定数额，未计入。",
+           "领取条件按含补缴年限的累计缴费年限和制度在当地实施时的年龄判断（须缴费年限与“城乡居民养老保险须缴费年限”计算器相同）；"
+           "不含补缴年限的累计缴费年限只用于年限基础养老金。",
+           "官方数字由使用者提供：原新农保或城居保制度在当地实施的日期（汇编未载明，须按当地公布的日期填写）。"),
 )
 
 RESIDENTS_CONTRIBUTION_SUBSIDY = Calculator(

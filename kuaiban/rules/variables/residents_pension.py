@@ -8,6 +8,7 @@ from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Person
 from kuaiban.rules.formulas import round_fen
+from kuaiban.rules.variables.inputs import UNKNOWN_DATE
 
 
 class residents_basic_pension(Variable):
@@ -45,11 +46,19 @@ class residents_back_paid(Variable):
     label = "该年度为中断后或隔年补缴"
 
 
-class residents_pension_eligible(Variable):
+class residents_total_contribution_years(Variable):
+    value_type = int
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "累计缴费年限（含补缴年限）"
+
+
+class residents_pension_age_reached(Variable):
     value_type = bool
     entity = Person
     definition_period = DateUnit.MONTH
-    label = "年满60周岁的次月起（累计缴费满15年的条件由调用方确认）"
+    label = "已在年满60周岁的次月及以后"
+    reference = ("hn_rp_eligibility",)
 
     def formula_2021_01(person, period, parameters):
         p = parameters(period.start).residents_pension.hunan
@@ -58,6 +67,33 @@ class residents_pension_eligible(Variable):
         turns_age_month = birth_month + int(p.pension_age) * 12
         this_month = (period.start.year - 1970) * 12 + period.start.month - 1
         return this_month > turns_age_month
+
+
+class residents_pension_years_met(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "累计缴费年限（含补缴）不少于按制度实施时年龄确定的须缴费年限（已满60周岁的不用缴费）"
+    reference = ("hn_rp_eligibility", "hn_rp_start_age")
+
+    def formula_2021_01(person, period, parameters):
+        # 七 (5506, 5508): the years required by the age at the old scheme's start (residents_pension_required_years);
+        # back-paid years count (the 不含补缴 restriction is 六（一）'s, for the extra years pension only).
+        # Without the scheme's start date nothing is decided: not met, never assumed.
+        known = person("scheme_start_date", period) != np.datetime64(UNKNOWN_DATE.isoformat())
+        required = person("residents_pension_required_years", period)
+        return known & (person("residents_total_contribution_years", period) >= required)
+
+
+class residents_pension_eligible(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "符合按月领取条件：年满60周岁的次月起，且累计缴费（含补缴）满须缴费年限"
+    reference = ("hn_rp_eligibility", "hn_rp_start_age")
+
+    def formula_2021_01(person, period, parameters):
+        return person("residents_pension_age_reached", period) & person("residents_pension_years_met", period)
 
 
 class residents_extra_years_pension(Variable):
