@@ -114,8 +114,19 @@ def month_of(day: Any) -> int:
     return day.month
 
 
+def day(value: Any) -> date:
+    """A day a parameter prints as text ("2019-01-01": the first day a rule reaches back to), as a date: an
+    explanation shows it as 2019年1月1日 and a condition compares it with a date input."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise SpecError(f"day() takes a date or a YYYY-MM-DD text, not {value!r}") from error
+
+
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,
-             "in_force": in_force, "month_of": month_of}
+             "in_force": in_force, "month_of": month_of, "day": day}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}

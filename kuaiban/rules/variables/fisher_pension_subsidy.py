@@ -195,8 +195,9 @@ class fisher_pension_subsidy(Variable):
     definition_period = DateUnit.MONTH
     label = "退捕渔民养老保险补贴金额（湖南：补贴年限合计一次计入；重庆：该年度补贴，或一次计入个人账户的金额）"
     unit = "currency-CNY"
-    reference = ("hn_fisher_amount", "hn_fisher_residents", "hn_fisher_enterprise", "cq_fisher_residents",
-                 "cq_fisher_flexible", "cq_fisher_drawing", "cq_fisher_settlement")
+    reference = ("hn_fisher_amount", "hn_fisher_other", "hn_fisher_residents", "hn_fisher_enterprise", "cq_fisher_scope",
+                 "cq_fisher_residents", "cq_fisher_2020", "cq_fisher_flexible", "cq_fisher_drawing", "cq_fisher_settlement",
+                 "cq_fisher_settlement_scope")
 
     def formula(person, period, parameters):
         _, hunan_total = _hunan(person, period, parameters)

@@ -72,6 +72,40 @@ class js_previous_loan_category(Variable):
     label = "已领的补贴是按国家助学贷款类别领取的"
 
 
+def _hardship_amounts(hardship, category, count: int) -> np.ndarray:
+    """The amount of each person's hardship category in one region's scheme (0 where the category is not listed)."""
+    amounts = np.zeros(count)
+    for cat in HardshipCategory:
+        value = leaf(leaf(hardship, "amounts"), cat.name)
+        if value is not None:
+            amounts = np.where(category == cat, float(value), amounts)
+    return amounts
+
+
+def _hardship_schemes(parameters, instant):
+    """(Region member, hardship node) for each region whose hardship scheme is in force."""
+    for member, node in regional_nodes(parameters, instant, "job_search_subsidy"):
+        hardship = leaf(node, "hardship")
+        if hardship is not None and leaf(hardship, "amounts") is not None:
+            yield member, hardship
+
+
+class js_category_listed(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "困难类别在院校所在地所列的补贴对象之内"
+    reference = ("hn_job_search", "sd_job_search_groups")
+
+    def formula_2020_02_22(person, period, parameters):
+        region = person("region", period)
+        category = person("js_category", period)
+        listed = np.zeros(person.count, dtype=bool)
+        for member, hardship in _hardship_schemes(parameters, period.start):
+            listed |= (region == member) & (_hardship_amounts(hardship, category, person.count) > 0)
+        return listed
+
+
 class job_search_subsidy(Variable):
     value_type = float
     entity = Person
@@ -89,21 +123,15 @@ class job_search_subsidy(Variable):
         previous = person("js_previous_amount", period)
         loan_before = person("js_previous_loan_category", period)
         best = np.zeros(person.count)
+        for member, hardship in _hardship_schemes(parameters, period.start):
+            ok = (region == member) & seeking & (previous == 0)
+            if leaf(hardship, "universities_only", False):
+                ok &= university
+            if leaf(hardship, "cohort") is not None:
+                ok &= cohort_year == int(leaf(hardship, "cohort"))
+            best = np.maximum(best, np.where(ok, _hardship_amounts(hardship, category, person.count), 0))
         for member, node in regional_nodes(parameters, period.start, "job_search_subsidy"):
             here = (region == member) & seeking
-            hardship = leaf(node, "hardship")
-            if hardship is not None and leaf(hardship, "amounts") is not None:
-                amounts = np.zeros(person.count)
-                for cat in HardshipCategory:
-                    value = leaf(leaf(hardship, "amounts"), cat.name)
-                    if value is not None:
-                        amounts = np.where(category == cat, float(value), amounts)
-                ok = here & (previous == 0)
-                if leaf(hardship, "universities_only", False):
-                    ok &= university
-                if leaf(hardship, "cohort") is not None:
-                    ok &= cohort_year == int(leaf(hardship, "cohort"))
-                best = np.maximum(best, np.where(ok, amounts, 0))
             hubei = leaf(node, "hubei")
             if hubei is not None and leaf(hubei, "amount") is not None:
                 amount = float(leaf(hubei, "amount"))

@@ -12,13 +12,9 @@ from kuaiban.rules.entities import Person
 from kuaiban.rules.enums import Region
 from kuaiban.rules.formulas import parameter_or_none, to_date
 
-# 人社部发〔2020〕40号 四：对2019年1月1日之后参保不满1年的失业农民工
-RECORDS_FROM_2019 = to_date("2019-01-01")
-# 人社部发〔2021〕29号 六：保障范围为2021年1月1日之后新发生的参保失业人员
-COVERED_FROM_2021 = to_date("2021-01-01")
 REFERENCES = ("bj_tla_conditions", "bj_tla_amount", "bj_tla_period", "bj_tla_once", "nat_tla_2020",
               "nat_tla_equal_contributors", "sd_tla_conditions", "sd_tla_amount", "sd_tla_not_concurrent",
-              "nat_us_2021", "nat_2021_deadline")
+              "sd_tla_once", "bj8_stop_in_system", "nat_us_2021", "nat_2021_deadline")
 
 
 def _beijing_2020(person, period, parameters):
@@ -46,11 +42,19 @@ class temporary_living_allowance_eligible(Variable):
     reference = REFERENCES
 
     def formula_2020_05(person, period, parameters):
-        recent_record = person("last_contribution_date", period) >= RECORDS_FROM_2019
+        # 人社部发〔2020〕40号 四：对2019年1月1日之后参保不满1年的失业农民工 (京、鲁：之后有参保记录)
+        records_from = parameter_or_none(parameters, period.start, "temporary_living_allowance.records_from")
+        if records_from is None:
+            return np.zeros(person.count, dtype=bool)
+        recent_record = person("last_contribution_date", period) >= to_date(records_from)
         return _eligible(person, period, parameters) & recent_record
 
     def formula_2021_01(person, period, parameters):
-        newly_unemployed = person("unemployment_start_date", period) >= COVERED_FROM_2021
+        # 人社部发〔2021〕29号 六：保障范围为2021年1月1日之后新发生的参保失业人员 (when unemployment began)
+        unemployed_from = parameter_or_none(parameters, period.start, "temporary_living_allowance.unemployed_from")
+        if unemployed_from is None:
+            return np.zeros(person.count, dtype=bool)
+        newly_unemployed = person("unemployment_start_date", period) >= to_date(unemployed_from)
         return _eligible(person, period, parameters) & newly_unemployed
 
 
