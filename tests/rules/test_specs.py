@@ -105,6 +105,26 @@ def test_an_official_figure_is_required_and_named_in_the_explanation(tmp_path: P
     assert any("官方数字由使用者提供：当地失业保险金标准" in note for note in calc.notes)
 
 
+def test_an_official_figure_only_some_cases_need_is_asked_by_a_check(tmp_path: Path) -> None:
+    """``required: false`` on an official figure: a check must refuse the cases that need it without it (北京's
+    months of 农民合同制工人一次性生活补助, which 山东 computes), else the spec is refused when it loads. A check's
+    message may show figures through holes, as a step does."""
+    figure = ("  - {name: local_benefit, type: number, label: 当地失业保险金标准, unit: 元/月, official_figure: true,"
+              " required: false}\n  - {name: benefit_month,")
+    with pytest.raises(SpecError, match="official figure local_benefit is optional"):
+        load_spec(variant(tmp_path, "figure_unasked", lambda text: text.replace("  - {name: benefit_month,", figure)))
+    asked = ("checks:\n  - {when: \"contribution_months >= 240 and local_benefit == None\", field: local_benefit,"
+             " message: \"满{b.tier_5_from_years}年的须填写\"}\n")
+    calc = load_spec(variant(tmp_path, "figure_asked", lambda text: text.replace(
+        "  - {name: benefit_month,", figure).replace("checks:\n", asked)))
+    with pytest.raises(CalculatorError) as caught:
+        calc.run(BEIJING)
+    assert caught.value.field == "local_benefit" and caught.value.reason == "满20年的须填写"
+    assert calc.run(BEIJING | {"contribution_months": 12})["value"] == get("unemployment_benefit").run(
+        BEIJING | {"contribution_months": 12})["value"]
+    assert calc.run(BEIJING | {"local_benefit": 1700})["explanation"][-1]["value"] == 1700
+
+
 def test_a_ceiling_is_marked_in_the_details(tmp_path: Path) -> None:
     calc = load_spec(variant(tmp_path, "as_ceiling", lambda text: text.replace("ceiling: false", "ceiling: true")))
     assert calc.run(BEIJING)["details"]["is_ceiling"] is True

@@ -63,9 +63,10 @@ def _field(entry: dict[str, Any], where: str) -> Field:
              "an input needs name, type and label")
     _require(set(entry) <= INPUT_KEYS, where, f"unknown input keys {sorted(set(entry) - INPUT_KEYS)}")
     _require(entry["type"] in INPUT_TYPES, where, f"input {entry['name']}: type {entry['type']!r} unknown")
-    official = bool(entry.get("official_figure"))
+    # an official figure is required, unless `required: false` says only some cases need it: a check must
+    # then refuse those cases without it (checked in Spec, which knows the checks)
     return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
-                 required=official or entry.get("required", True), choices=tuple(entry.get("choices", ())))
+                 required=entry.get("required", True), choices=tuple(entry.get("choices", ())))
 
 
 def _period_start(value: Any, kind: str) -> str:
@@ -167,7 +168,13 @@ class Spec:
                 self._check_clause_keys(item["clause"], where, f"step {i + 1}")
         self.lets: dict[str, str] = dict(data.get("let") or {})
         self.checks = data.get("checks") or []
-        self.check_lets = self._lets_read([check["when"] for check in self.checks])
+        self.check_lets = self._lets_read([check["when"] for check in self.checks]
+                                          + [h for check in self.checks for h in holes(check["message"])])
+        for name, entry in self.inputs.items():
+            _require(not entry.get("official_figure") or entry.get("required", True)
+                     or any(check["field"] == name and _presence_only(check, name) for check in self.checks),
+                     where, f"official figure {name} is optional: a check naming it must refuse the cases "
+                     "that need it when it is absent")
         self.ceiling = data.get("ceiling", False)
         self.clauses = self._clauses()
         missing = [key for key in self.clauses if key not in all_sources()]
@@ -190,6 +197,7 @@ class Spec:
             found += [h for text in (item.get("detail") or {}).values() if isinstance(text, str) for h in holes(text)]
         found += [str(v) for v in (self.data.get("details") or {}).values() if v is not None]
         found += [check["when"] for check in self.checks]
+        found += [h for check in self.checks for h in holes(check["message"])]
         if isinstance(self.ceiling, str):
             found.append(self.ceiling)
         return found
@@ -265,9 +273,14 @@ class Spec:
         field fires only when it is absent, so no message shows its value). A population is then checked
         once per combination of regions, periods and presences, not once per distinct amount."""
         read: set[str] = set()
+        shown_in_messages: set[str] = set()  # a message showing an input's value needs the value
         for check in self.checks:
             read |= self._inputs_read(check["when"])
-        presence = {name for name in read if all(_presence_only(check, name) for check in self.checks)}
+            for hole in holes(check["message"]):
+                shown_in_messages |= self._inputs_read(hole)
+        read |= shown_in_messages
+        presence = {name for name in read if name not in shown_in_messages
+                    and all(_presence_only(check, name) for check in self.checks)}
         names = dict.fromkeys(name for name in (self.region, self.period, *sorted(read)) if name)
         return tuple(f"?{name}" if name in presence and name not in (self.region, self.period) else name
                      for name in names)

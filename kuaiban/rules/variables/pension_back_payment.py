@@ -1,7 +1,10 @@
-"""重庆企业职工基本养老保险补缴与延长缴费 (渝人社发〔2021〕67号, from 2022-01-01): back payments for under-declared
-headcount, months or bases = last year's average wage × Σ contribution indices × (employer 20 % to 2019-04 / 16 % from
-2019-05 + employee 8 %); a lump sum to reach 15 years at 20 % of a base chosen within 60–300 % of the average wage,
-8 % of the base credited to the account. The average wage is a required official input."""
+"""重庆企业职工基本养老保险补缴与延长缴费 (渝人社发〔2021〕67号, from 2022-01-01), two payments told apart by
+`pension_payment_case`: an employer's 补缴 for under-declared headcount, months or bases (二（二）) = last year's
+average wage × Σ contribution indices × (employer 20 % to 2019-04 / 16 % from 2019-05 + employee 8 %); the insured
+person's 一次性缴费 to reach 15 years (二（三）) = the base they choose × 20 % × the missing months, 8 % of the base
+credited to the account (三). The lump sum is open only to those insured by 2011-06-30 who have extended 5 years
+(一（三）). The base is chosen within 60–300 % of the average wage; the spec refuses one outside it. The average
+wage is a required official input."""
 
 from __future__ import annotations
 
@@ -18,8 +21,20 @@ from kuaiban.rules.formulas import MONTHS_PER_YEAR, parameter_or_none, round_fen
 from kuaiban.rules.variables.inputs import UNKNOWN_DATE
 
 NODE = "pension_back_payment.r500000"
-# 渝人社发〔2021〕67号 一（三）：2011年6月30日及以前已申报参加…的，延长缴费5年后仍不足15年的，可以一次性缴费至满15年
-LUMP_SUM_INSURED_BY = to_date("2011-06-30")
+
+
+class PensionPaymentCase(Enum):
+    employer_back_payment = "用人单位职工补缴"  # 二（二）
+    lump_sum = "延长缴费后一次性缴费"  # 二（三）
+
+
+class pension_payment_case(Variable):
+    value_type = Enum
+    possible_values = PensionPaymentCase
+    default_value = PensionPaymentCase.employer_back_payment
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "缴费情形：用人单位职工补缴（二（二）），或延长缴费后一次性缴费（二（三））"
 
 
 class BackPaymentKind(Enum):
@@ -110,6 +125,20 @@ class pension_back_payment(Variable):
         return np.where(person("region", period) == Region.chongqing, amount, 0.0)
 
 
+class pension_payment_due(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "所问情形应缴的养老保险费：用人单位职工补缴的补缴金额，或延长缴费后一次性缴费的金额"
+    unit = "currency-CNY"
+    reference = ("cq_bp_headcount", "cq_bp_lump_sum")
+
+    def formula(person, period, parameters):
+        lump_sum = person("pension_payment_case", period) == PensionPaymentCase.lump_sum
+        return np.where(lump_sum, person("pension_lump_sum_contribution", period),
+                        person("pension_back_payment", period))
+
+
 class back_payment_proof_required(Variable):
     value_type = bool
     entity = Person
@@ -126,6 +155,22 @@ class back_payment_proof_required(Variable):
                 & (person("back_paid_years", period) >= years))
 
 
+class lump_sum_contribution_allowed(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "可以一次性缴费（2011年6月30日及以前参保，且已延长缴费5年）"
+    reference = ("cq_bp_extension",)
+
+    def formula(person, period, parameters):
+        if parameter_or_none(parameters, period.start, f"{NODE}.lump_sum_insured_by") is None:
+            return np.zeros(person.count, dtype=bool)
+        p = parameters(period.start).pension_back_payment.r500000
+        return ((person("region", period) == Region.chongqing)
+                & (person("pension_insured_since", period) <= to_date(p.lump_sum_insured_by))
+                & (person("extended_months_paid", period) >= p.extension_months))
+
+
 class lump_sum_contribution_months(Variable):
     value_type = int
     entity = Person
@@ -139,28 +184,49 @@ class lump_sum_contribution_months(Variable):
             return np.zeros(person.count, dtype=np.int64)
         p = parameters(period.start).pension_back_payment.r500000
         missing = np.maximum(p.target_months - person("contribution_months", period), 0)
-        allowed = ((person("region", period) == Region.chongqing)
-                   & (person("pension_insured_since", period) <= LUMP_SUM_INSURED_BY)
-                   & (person("extended_months_paid", period) >= p.extension_months))
-        return np.where(allowed, missing, 0)
+        return np.where(person("lump_sum_contribution_allowed", period), missing, 0)
+
+
+class lump_sum_base_floor(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "以个人身份参保的月缴费基数下限（平均工资月额的60%，到分）"
+    unit = "currency-CNY"
+    reference = ("cq_bp_provisional_base",)
+
+    def formula(person, period, parameters):
+        share = parameter_or_none(parameters, period.start, f"{NODE}.base_floor_share")
+        if share is None:
+            return np.zeros(person.count)
+        return round_fen(person("average_wage_last_year", period) / MONTHS_PER_YEAR * share)
+
+
+class lump_sum_base_ceiling(Variable):
+    value_type = float
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "以个人身份参保的月缴费基数上限（平均工资月额的300%，到分）"
+    unit = "currency-CNY"
+    reference = ("cq_bp_provisional_base",)
+
+    def formula(person, period, parameters):
+        share = parameter_or_none(parameters, period.start, f"{NODE}.base_ceiling_share")
+        if share is None:
+            return np.zeros(person.count)
+        return round_fen(person("average_wage_last_year", period) / MONTHS_PER_YEAR * share)
 
 
 class lump_sum_contribution_base(Variable):
     value_type = float
     entity = Person
     definition_period = DateUnit.MONTH
-    label = "一次性缴费的月缴费基数（所选基数限于平均工资月额的60%至300%）"
+    label = "一次性缴费的月缴费基数：参保人员自愿选择的基数（须在个人身份参保的基数范围内，范围外的由计算器拒绝，不截取）"
     unit = "currency-CNY"
-    reference = ("cq_bp_lump_sum", "cq_bp_provisional_base")
+    reference = ("cq_bp_lump_sum",)
 
     def formula(person, period, parameters):
-        if parameter_or_none(parameters, period.start, f"{NODE}.base_floor_share") is None:
-            return np.zeros(person.count)
-        p = parameters(period.start).pension_back_payment.r500000
-        monthly_average = person("average_wage_last_year", period) / MONTHS_PER_YEAR
-        floor = round_fen(monthly_average * p.base_floor_share)
-        ceiling = round_fen(monthly_average * p.base_ceiling_share)
-        return np.clip(person("chosen_contribution_base", period), floor, ceiling)
+        return person("chosen_contribution_base", period)
 
 
 class pension_lump_sum_contribution(Variable):

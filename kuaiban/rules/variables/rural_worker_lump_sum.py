@@ -1,6 +1,7 @@
-"""农民合同制工人一次性生活补助: 北京's standard 1,652 元 from 2020-07 (京人社发[2020]8号 二) and 山东's monthly
-standard = the local 失业保险金, one month per full year of contributions, at most 24 months together with any
-失业保险金 after conversion to an urban contract (鲁人社函〔2020〕41号 三)."""
+"""农民合同制工人一次性生活补助 = monthly standard × months. 北京: the standard 1,652 元 from 2020-07
+(京人社发[2020]8号 二) × the months the user supplies (set by 《北京市失业保险规定》, not printed in the compilation).
+山东: the standard is the local 失业保险金, one month per full year of contributions, at most 24 months together with
+any 失业保险金 after conversion to an urban contract (鲁人社函〔2020〕41号 三)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,19 @@ class unemployment_benefit_months(Variable):
     unit = "month"
 
 
+class rural_lump_sum_official_months(Variable):
+    value_type = int
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "（北京）一次性生活补助费领取月数：按《北京市失业保险规定》确定，汇编未载，由使用者提供"
+    unit = "month"
+
+
 class rural_worker_lump_sum_standard(Variable):
     value_type = float
     entity = Person
     definition_period = DateUnit.MONTH
-    label = "农民合同制工人一次性生活补助（月）标准：北京为定额，山东为当地失业保险金月标准"
+    label = "农民合同制工人一次性生活补助月标准：北京为京人社发[2020]8号的标准，山东为当地失业保险金月标准"
     unit = "currency-CNY"
     reference = ("bj_rural_lump_sum", "bj_ub_in_force", "sd_rural_lump_sum_amount", "sd_ub_90_2020_07")
 
@@ -69,28 +78,31 @@ class rural_worker_lump_sum_months(Variable):
     value_type = int
     entity = Person
     definition_period = DateUnit.MONTH
-    label = "一次性生活补助金月数（山东：每满1年1个月，与失业保险金合计最长24个月）"
+    label = "一次性生活补助金月数（山东：每满1年1个月，与失业保险金合计最长24个月；北京：使用者提供的月数）"
     unit = "month"
-    reference = ("sd_rural_lump_sum_amount", "sd_rural_lump_sum_combined")
+    reference = ("sd_rural_lump_sum_amount", "sd_rural_lump_sum_combined", "bj_rural_lump_sum")
 
     def formula(person, period, parameters):
+        region = person("region", period)
+        eligible = person("rural_worker_lump_sum_eligible", period)
+        beijing = np.where((region == Region.beijing) & eligible, person("rural_lump_sum_official_months", period), 0)
         max_months = parameter_or_none(parameters, period.start, f"{SHANDONG}.max_months")
         if max_months is None:
-            return np.zeros(person.count, dtype=np.int64)
+            return beijing
         per_year = parameters(period.start).rural_worker_lump_sum.r370000.months_per_full_year
         by_years = person("contribution_months", period) // MONTHS_PER_YEAR * per_year
         room = np.maximum(max_months - person("unemployment_benefit_months", period), 0)
-        shandong = (person("region", period) == Region.shandong) & person("rural_worker_lump_sum_eligible", period)
-        return np.where(shandong, np.minimum(by_years, room), 0)
+        shandong = (region == Region.shandong) & eligible
+        return np.where(shandong, np.minimum(by_years, room), beijing)
 
 
 class rural_worker_lump_sum(Variable):
     value_type = float
     entity = Person
     definition_period = DateUnit.MONTH
-    label = "农民合同制工人一次性生活补助金合计（山东：月标准×月数；北京领取月数汇编未载，不计算合计）"
+    label = "农民合同制工人一次性生活补助金合计＝月标准×月数（北京的月数由使用者提供）"
     unit = "currency-CNY"
-    reference = ("sd_rural_lump_sum_amount", "sd_rural_lump_sum_combined")
+    reference = ("bj_rural_lump_sum", "sd_rural_lump_sum_amount", "sd_rural_lump_sum_combined")
 
     def formula(person, period, parameters):
         return person("rural_worker_lump_sum_standard", period) * person("rural_worker_lump_sum_months", period)
