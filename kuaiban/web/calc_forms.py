@@ -15,7 +15,7 @@ from typing import Any
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
-from kuaiban.rules.calculators.base import Field, parse_value
+from kuaiban.rules.calculators.base import Field, num, parse_value
 from kuaiban.rules.system import tax_benefit_system
 
 UNITS = {
@@ -212,6 +212,14 @@ def detail_rows(calc: Calculator, details: dict[str, Any]) -> list[tuple[str, st
         label = labels.get(key) or (getattr(variable, "label", None) if variable is not None else None)
         if not label or re.search(r"[A-Za-z]{2,}", label):
             continue
-        shown = "是" if value is True else "否" if value is False else str(value)
-        rows.append((label, shown))
+        rows.append((label, shown_value(value)))
     return rows
+
+
+def shown_value(value: Any) -> str:
+    """A result or step value as people write it: 是/否, 1816 and 0.5 (not 1816.0), dates and text as they are."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        return num(value)
+    return str(value)

@@ -23,10 +23,20 @@ from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.sources import Source, all_sources, source
 from kuaiban.web import calc_jobs
 from kuaiban.web import session as web_session
-from kuaiban.web.calc_forms import detail_rows, error_text, form_fields, plain_note, read_form, unit_name
+from kuaiban.web.calc_forms import (
+    detail_rows,
+    error_text,
+    form_fields,
+    plain_note,
+    read_form,
+    shown_value,
+    unit_name,
+)
 from kuaiban.web.clauses import ClauseLink, resolver
 from kuaiban.web.form_limits import limited_form
-from kuaiban.web.templating import render
+from kuaiban.web.templating import render, templates
+
+templates.env.filters["shown_value"] = shown_value  # 1816, not 1816.0; 是/否
 
 router = APIRouter(prefix="/calc", include_in_schema=False)
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

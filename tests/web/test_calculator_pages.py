@@ -19,7 +19,7 @@ from kuaiban.platform import jobs
 from kuaiban.rules.calculators import CALCULATORS, CalculatorError, get
 from kuaiban.rules.cli import run_one
 from kuaiban.rules.sources import source
-from kuaiban.web.calc_forms import error_text, form_fields
+from kuaiban.web.calc_forms import error_text, form_fields, shown_value
 
 # A synthetic retiree of Hunan (湘人社规〔2020〕11号): 30 years, 3000 元, aged 74, in 吉首市
 RETIREE = {"region": "湖南", "year": "2020", "scheme": "enterprise", "contribution_months": "360",
@@ -112,7 +112,7 @@ def test_the_answer_is_the_calculators_with_each_step_cited(app_client):
     r = app_client.post("/calc/pension_adjustment", data=RETIREE)
     assert r.status_code == 200
     expected = get("pension_adjustment").run(RETIREE_JSON)
-    assert f"<strong>{expected['value']}</strong> 元/月" in r.text
+    assert f"<strong>{shown_value(expected['value'])}</strong> 元/月" in r.text  # 168, not 168.0
     steps = r.text.split('<ol class="steps">')[1].split("</ol>")[0]
     assert steps.count("<li>") == len(expected["explanation"])
     assert steps.count('class="clause-link"') == len(expected["explanation"])
@@ -245,7 +245,7 @@ def test_browser_bad_value_fix_explanation_citation_and_csv_batch(page, screensh
     page.get_by_label("缴费月数").fill("360")
     page.get_by_role("button", name="计算", exact=True).click()
     expected = get("pension_adjustment").run(RETIREE_JSON)
-    assert page.locator(".answer strong").inner_text() == str(expected["value"])
+    assert page.locator(".answer strong").inner_text() == shown_value(expected["value"])
     assert page.locator("ol.steps > li").count() == len(expected["explanation"])
     links = page.locator("ol.steps a.clause-link")
     assert links.count() == len(expected["explanation"])
@@ -284,4 +284,9 @@ def test_browser_bad_value_fix_explanation_citation_and_csv_batch(page, screensh
 def test_a_ceiling_is_shown_as_one(app_client):
     form = {"death_date": "2021-09-01", "status": "employed", "contribution_months": "59", "base_income": "3000"}
     page = app_client.post("/calc/survivor_benefit", data=form).text
-    assert "最高 <strong>15000.0</strong>" in page and "（上限：" in page
+    assert "最高 <strong>15000</strong>" in page and "（上限：" in page
+
+
+def test_values_show_as_people_write_them() -> None:
+    assert [shown_value(v) for v in (168.0, 0.0, 1843.5, 0.015, True, False, "2020-12-31")] == \
+        ["168", "0", "1843.5", "0.015", "是", "否", "2020-12-31"]
