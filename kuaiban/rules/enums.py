@@ -154,7 +154,10 @@ class EmployerType(Enum):
 
     care_household = "养老服务企业（含民办非企业单位）、员工制家政企业"
     small_firm = "小微企业（含初创期科技型中小企业、大学生创业企业）"
-    other = "其他单位（含公益性岗位）"
+    other = "其他单位（公益性岗位除外）"
+    # 天津: 公益性岗位 are not the enterprises of 津人社局发〔2020〕6号 第五条 (津政办规〔2020〕7号 （十二）,
+    # 津人社局发〔2020〕8号 第十二条); elsewhere they are treated as other units
+    public_welfare_post = "公益性岗位"
 
 
 class HardshipCategory(Enum):

@@ -125,8 +125,21 @@ def day(value: Any) -> date:
         raise SpecError(f"day() takes a date or a YYYY-MM-DD text, not {value!r}") from error
 
 
+def months_between(start: Any, end: Any) -> int:
+    """Calendar months from the month of `start` to the month of `end` (a date, 'YYYY-MM' or 'YYYY-MM-DD'):
+    2020-05-15 to 2021-04 is 11, the months May 2020 … March 2021 before April 2021."""
+    def month_number(value: Any) -> int:
+        if isinstance(value, date):
+            return value.year * 12 + value.month - 1
+        text = str(value)
+        return int(text[:4]) * 12 + int(text[5:7]) - 1
+
+    return month_number(end) - month_number(start)
+
+
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,
-             "in_force": in_force, "month_of": month_of, "day": day}
+             "in_force": in_force, "month_of": month_of, "day": day,
+             "months_between": months_between}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}

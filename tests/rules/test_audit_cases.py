@@ -379,5 +379,7 @@ def test_work_for_training_cites_its_own_regions_and_the_notice_then_in_force():
     assert not any(doc.startswith("鲁") for doc, _ in cited(hunan))
     shandong = run("work_for_training_subsidy", {"application_date": "2020-09-01", "region": "山东",
                                                  "enterprise_size": "small", "work_for_training_kind": "distressed",
-                                                 "training_month": "2020-08", "wfts_trainees": 3, "revenue_drop": 0.3})
+                                                 "training_month": "2020-08", "wfts_trainees": 3, "revenue_drop": 0.8})
+    # (the remaining cap is shown only for an enterprise that qualifies: 63号's 70 % is met by 80 %)
     assert any(doc == "鲁人社字〔2020〕63号" and "最高补贴" in text for doc, text in cited(shandong))
+    assert not any(doc == "鲁人社函〔2020〕78号" for doc, _ in cited(shandong))

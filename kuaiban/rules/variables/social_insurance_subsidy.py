@@ -233,6 +233,8 @@ def _max_months(person, period, kind, name) -> np.ndarray:
         employer_type = person("si_employer_type", period)
         months = np.zeros(person.count, dtype=int)
         for member in EmployerType:
+            if leaf(kind["months"], member.name) is None:
+                continue  # (天津 公益性岗位: not an enterprise of 6号; the spec refuses it, no months here)
             table = kind["months"][member.name]
             for cell in ("hardship_special", "hardship_older", "hardship_young", "graduate", "poverty_labour",
                          "village_labour"):

@@ -23,7 +23,7 @@ from kuaiban.rules.region_keys import optional, province_of, regional_nodes
 CALCULATOR = "work_for_training_subsidy"
 SME = [EnterpriseSize.micro.index, EnterpriseSize.small.index, EnterpriseSize.medium.index]
 REFS_HN = ("hn_wfts_standard", "hn_wfts_poverty", "hn_wfts_city_period", "hn_wfts_validity")
-REFS_SD = ("sd_wfts_hiring", "sd_wfts_distressed", "sd_wfts_78_hiring", "sd_wfts_78_distressed",
+REFS_SD = ("sd_wfts_hiring", "sd_wfts_distressed", "sd_wfts_monthly", "sd_wfts_78_hiring", "sd_wfts_78_distressed",
            "sd_wfts_78_large", "sd_wfts_78_test_early", "sd_wfts_78_test_late", "sd_wfts_78_one_kind",
            "sd_wfts_78_period")
 
@@ -183,6 +183,69 @@ class work_for_training_subsidy_distress_test(Variable):
         return _per_region(enterprise, period, parameters, passes, False)
 
 
+class work_for_training_subsidy_month_due(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "以工代训的月份已开始（不晚于申领日期）：补贴按月、先训后补"
+    reference = ("hn_wfts_standard", "sd_wfts_monthly", "sd_wfts_78_monthly")
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        return enterprise("training_month", period).astype("datetime64[D]") <= _day(period)
+
+
+class work_for_training_subsidy_month_in_period(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "以工代训的月份在政策执行期内（山东：2020年1月至12月；湖南无此限）"
+    reference = ("sd_wfts_78_hiring", "sd_wfts_78_period")
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        month = enterprise("training_month", period).astype("datetime64[D]")
+
+        def inside(node, here):
+            start, end = optional(node, "training_from", None), optional(node, "training_until", None)
+            if start is None:
+                return np.ones(enterprise.count, dtype=bool)
+            return (month >= to_date(start)) & (month <= to_date(end))
+
+        return _per_region(enterprise, period, parameters, inside, False)
+
+
+class work_for_training_subsidy_size_ok(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "单位类型符合（山东：中小微企业，五类行业含大型企业；湖南：机关事业单位以外）"
+    reference = ("hn_wfts_standard", "hn_wfts_poverty", "sd_wfts_hiring", "sd_wfts_distressed", "sd_wfts_78_hiring",
+                 "sd_wfts_78_distressed", "sd_wfts_78_large")
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        size = enterprise("enterprise_size", period)
+        sme = np.isin(size, SME)
+        large_hard_hit = (size == EnterpriseSize.large) & enterprise("hard_hit_sector", period)
+
+        def fits(node, here):
+            if optional(node, "sme_only_except_hard_hit", False):
+                return sme | large_hard_hit
+            return size != EnterpriseSize.public_institution
+
+        return _per_region(enterprise, period, parameters, fits, False)
+
+
+class work_for_training_subsidy_months_left(Variable):
+    value_type = int
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "补贴期限内尚余的月数（期限减此前已享受的月数，不小于0）"
+    reference = ("hn_wfts_standard", "hn_wfts_city_period", "sd_wfts_hiring", "sd_wfts_78_one_kind")
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        left = enterprise("work_for_training_subsidy_period", period) - enterprise("wfts_months_used", period)
+        return np.maximum(left, 0)
+
+
 class work_for_training_subsidy_eligible(Variable):
     value_type = bool
     entity = Enterprise
@@ -191,28 +254,18 @@ class work_for_training_subsidy_eligible(Variable):
     reference = REFS_HN + REFS_SD
 
     def formula_2020_02_21(enterprise, period, parameters):
-        size = enterprise("enterprise_size", period)
-        sme = np.isin(size, SME)
-        large = size == EnterpriseSize.large
-        hard_hit = enterprise("hard_hit_sector", period)
         distressed = enterprise("work_for_training_kind", period) == WorkForTrainingKind.distressed
-        month = enterprise("training_month", period).astype("datetime64[D]")
         tested = enterprise("work_for_training_subsidy_distress_test", period)
-        months_left = enterprise("work_for_training_subsidy_period", period) - enterprise("wfts_months_used", period)
+        # (& not &=: the arrays are the simulation's cached values of those variables)
+        ok = (enterprise("work_for_training_subsidy_month_due", period)
+              & enterprise("work_for_training_subsidy_month_in_period", period)
+              & enterprise("work_for_training_subsidy_size_ok", period)
+              & (enterprise("work_for_training_subsidy_months_left", period) > 0))
 
-        def eligible(node, here):
-            in_window = month <= _day(period)
-            start, end = optional(node, "training_from", None), optional(node, "training_until", None)
-            if start is not None:
-                in_window &= (month >= to_date(start)) & (month <= to_date(end))
-            if optional(node, "sme_only_except_hard_hit", False):
-                size_ok = sme | (large & hard_hit)
-            else:
-                size_ok = size != EnterpriseSize.public_institution
-            kind_ok = ~distressed | (bool(optional(node, "distressed_kind", False)) & tested)
-            return in_window & size_ok & kind_ok & (months_left > 0)
+        def kind_ok(node, here):
+            return ~distressed | (bool(optional(node, "distressed_kind", False)) & tested)
 
-        return _per_region(enterprise, period, parameters, eligible, False)
+        return ok & _per_region(enterprise, period, parameters, kind_ok, False)
 
 
 class work_for_training_subsidy_cap_left(Variable):
