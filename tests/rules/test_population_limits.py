@@ -40,6 +40,6 @@ def test_the_csv_result_quotes_formulas(tmp_path: Path) -> None:
                       "北京,2020-08,60,1,=1+1\n=cmd,2020-08,60,1,x\n", encoding="utf-8")
     run_population("unemployment_benefit", source, out, progress=False)
     assert out.read_text(encoding="utf-8").splitlines()[1:] == [
-        '"北京","2020-08",60,1,"\'=1+1",1843,',
-        '"\'=cmd","2020-08",60,1,"x",,"region：未知地区，可选：湖南、重庆、北京、山东"',
+        '"北京","2020-08",60,1,"\'=1+1",1843,,',
+        '"\'=cmd","2020-08",60,1,"x",,"参保地：未知地区，可选：湖南、重庆、北京、山东","region"',
     ]
