@@ -137,9 +137,20 @@ def months_between(start: Any, end: Any) -> int:
     return month_number(end) - month_number(start)
 
 
+def years_after(start: Any, years: Any) -> date:
+    """The same calendar day `years` later (29 February → 1 March in a common year), so that “距法定退休年龄不足
+    N年” reads ``retirement < years_after(end, N)``: a day before that anniversary is within N years."""
+    start = day(start)
+    year = start.year + int(years)
+    try:
+        return start.replace(year=year)
+    except ValueError:  # 29 February in a common year: the anniversary falls on 1 March
+        return date(year, 3, 1)
+
+
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,
              "in_force": in_force, "month_of": month_of, "day": day,
-             "months_between": months_between}
+             "months_between": months_between, "years_after": years_after}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}

@@ -191,8 +191,9 @@ def test_spec_checks_group_rows_by_presence_where_only_presence_matters() -> Non
     group, not a million scalar checks; benefit_month keeps its values (its message shows the value)."""
     assert get("unemployment_subsidy").gap_fields == (
         "region", "month", "?local_unemployment_benefit", "?unemployment_start_date")
+    # national_key_county keeps its values: 重庆's other counties are refused (audit 1 D1)
     assert get("unemployment_benefit").gap_fields == (
-        "region", "month", "benefit_month", "?contribution_months", "?local_minimum_wage")
+        "region", "month", "benefit_month", "?contribution_months", "?local_minimum_wage", "national_key_county")
 
 
 def test_cli_population_writes_csv_and_reports_counts(tmp_path: Path) -> None:

@@ -56,8 +56,10 @@ def test_coverage_and_gaps_come_from_the_parameters_in_force() -> None:
     calc = get("unemployment_benefit")
     # rules-benefits added 湖南, 山东 and 重庆 (90 % of the minimum wage) beside Beijing's table
     assert {"region": "北京", "dates": "2020-07-01 起", "doc_no": "京人社发[2020]8号"} in calc.coverage
-    # 湘人社规〔2020〕2号 “自2020年2月21日起施行，有效期5年” (hunan-hrss-2020.txt:4147)
-    assert {"region": "湖南", "dates": "2020-03-01 至 2025-02-20", "doc_no": "湘人社规〔2020〕2号"} in calc.coverage
+    # 湘人社规〔2020〕2号 “自2020年2月21日起施行，有效期5年” (hunan-hrss-2020.txt:4147); the year of contributions
+    # the benefit needs is 人社部发〔2020〕40号 二's (hunan-hrss-2020.txt:5151), so that notice is listed too
+    assert {"region": "湖南", "dates": "2020-03-01 至 2025-02-20",
+            "doc_no": "湘人社规〔2020〕2号、人社部发〔2020〕40号"} in calc.coverage
     assert [set(f.choices) for f in calc.fields if f.name == "region"] == [{"北京", "湖南", "山东", "重庆"}]
     with pytest.raises(CalculatorError) as before:
         calc.run(BEIJING | {"month": "2020-06"})

@@ -17,10 +17,6 @@ from kuaiban.rules.variables.inputs import UNKNOWN_DATE
 
 HUNAN = "funeral_grant.r430000"
 CHONGQING = "funeral_grant.r500000"
-# 渝人社发〔2021〕5号 一：1996年10月1日(不含)以前受伤；2004年1月1日以前(不含)办理了工伤退休
-INJURED_BEFORE = to_date("1996-10-01")
-RETIRED_BEFORE = to_date("2004-01-01")
-HIGHEST_GRADE_COVERED = 4
 
 
 class public_institution_staff(Variable):
@@ -69,12 +65,15 @@ class chongqing_old_work_injury_retiree(Variable):
     reference = ("cq_wir_scope",)
 
     def formula(person, period, parameters):
-        in_force = parameter_or_none(parameters, period.start, f"{CHONGQING}.funeral_months") is not None
+        # 渝人社发〔2021〕5号 一：1996年10月1日(不含)以前受伤；一至四级；2004年1月1日以前(不含)办理了工伤退休
+        if parameter_or_none(parameters, period.start, f"{CHONGQING}.funeral_months") is None:
+            return np.zeros(person.count, dtype=bool)
+        p = parameters(period.start).funeral_grant.r500000
         grade = person("disability_grade", period)
-        return ((person("region", period) == Region.chongqing) & in_force
-                & (person("injury_date", period) < INJURED_BEFORE)
-                & (((grade >= 1) & (grade <= HIGHEST_GRADE_COVERED)) | person("fully_disabled", period))
-                & (person("work_injury_retirement_date", period) < RETIRED_BEFORE))
+        return ((person("region", period) == Region.chongqing)
+                & (person("injury_date", period) < to_date(p.injured_before))
+                & (((grade >= 1) & (grade <= p.highest_grade)) | person("fully_disabled", period))
+                & (person("work_injury_retirement_date", period) < to_date(p.retired_before)))
 
 
 class funeral_wage_base(Variable):

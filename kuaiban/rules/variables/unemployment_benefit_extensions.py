@@ -13,9 +13,6 @@ from kuaiban.rules.entities import Person
 from kuaiban.rules.formulas import MONTHS_PER_YEAR, parameter_or_none, regional, to_date
 from kuaiban.rules.variables.inputs import UNKNOWN_DATE
 
-# 人社部发〔2020〕40号 二：自2019年12月起（期满在此之后的失业人员）
-EXTENSION_FROM = to_date("2019-12-01")
-
 
 def ymd(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Year, month (1–12) and day of an array of numpy days."""
@@ -40,7 +37,7 @@ class national_key_county(Variable):
     value_type = bool
     entity = Person
     definition_period = DateUnit.ETERNITY
-    label = "参保地为国家乡村振兴重点帮扶县（名单汇编未载）"
+    label = "参保地为国家乡村振兴重点帮扶县（重庆：城口县、巫溪县、酉阳县、彭水县，渝人社〔2021〕234号）"
 
 
 class benefit_end_date(Variable):
@@ -100,7 +97,9 @@ class unemployment_benefit_to_retirement(Variable):
         month_start = np.datetime64(str(period.start), "D")
         month_end = np.datetime64(str(period.stop), "D")
         in_extension = (end < month_end) & (retirement > month_start)
-        return ((years > 0) & (end >= EXTENSION_FROM) & (end != to_date(UNKNOWN_DATE.isoformat()))
+        # 人社部发〔2020〕40号 二：自2019年12月起（期满在此之后的失业人员）
+        extension_from = to_date(parameters(period.start).unemployment_benefit_to_retirement.rule_from.national)
+        return ((years > 0) & (end >= extension_from) & (end != to_date(UNKNOWN_DATE.isoformat()))
                 & within & in_extension & person("unemployment_benefit_exhausted", period))
 
 
