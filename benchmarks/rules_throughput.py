@@ -155,7 +155,9 @@ def numpy_contribution(a: dict[str, np.ndarray]) -> np.ndarray:
 # 失业保险金 (unemployment_benefit). 北京, 京人社发[2020]8号 一（一）…（六）: by years of contributions, 满1年不满5年
 # 1816, 满5年不满10年 1843, 满10年不满15年 1870, 满15年不满20年 1897, 满20年以上 1925 元/月; “从第13个月起…一律按
 # 1816元”. 湖南 湘人社规〔2020〕2号 二, 山东 “六保三促” 14: 90 % of the local minimum wage; 重庆 渝人社办[2021]189号
-# （四）3: 90 % in the national key counties only. The minimum wage is not printed: an input (null for Beijing).
+# （四）3: 90 % in the national key counties only (other counties are refused, so every 重庆 row is in one). The
+# minimum wage is not printed: an input (null for Beijing). 人社部发〔2020〕40号 二 (hunan-hrss-2020.txt:5151):
+# “参保缴费满1年” — outside Beijing (whose tiers start at 满1年) fewer than 12 months is 0.
 BENEFIT_REGIONS = np.array(["北京", "湖南", "山东", "重庆"])
 
 
@@ -168,7 +170,7 @@ def benefit_population(rows: int, rng: np.random.Generator) -> pa.Table:
         "contribution_months": rng.integers(0, 480, rows),
         "benefit_month": rng.integers(1, 25, rows),
         "local_minimum_wage": pa.array(wage, mask=region == "北京"),
-        "national_key_county": rng.random(rows) < 0.3,
+        "national_key_county": (region == "重庆") | (rng.random(rows) < 0.3),
     })
 
 
@@ -185,7 +187,7 @@ def numpy_benefit(a: dict[str, np.ndarray]) -> np.ndarray:
     tier = np.array([0.0, 1816, 1816, 1816, 1816, 1843, 1843, 1843, 1843, 1843, 1870, 1870, 1870, 1870, 1870,
                      1897, 1897, 1897, 1897, 1897, 1925])[np.minimum(years, 20)]
     beijing = np.where((a["benefit_month"] >= 13) & (tier > 0), 1816.0, tier)
-    share = np.where(a["code"] == 3, a["key_county"] * 0.9, 0.9)  # 重庆: key counties only
+    share = np.where(a["months"] >= 12, 0.9, 0.0)  # 重庆: key counties only, as every 重庆 row is
     return np.where(a["code"] == 0, beijing, fen(share * a["wage"]))
 
 
