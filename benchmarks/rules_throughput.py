@@ -52,10 +52,13 @@ from kuaiban.rules.population import _columns as input_columns
 from kuaiban.rules.population import _periods as periods_of
 from kuaiban.rules.population import evaluate, prepare, read_table, result_table, run_population
 
+# Each row's county is one of its own province's (a county of another province is refused, as one the
+# 行政区划 table does not know); the names are read to their 行政区划代码 once per distinct word.
 HUNAN_HARDSHIP = ["吉首市", "凤凰县", "龙山县"]
 CHONGQING_HARDSHIP = ["城口县", "巫溪县", "黔江区"]
-OTHER_COUNTIES = ["岳麓区", "渝中区", "芙蓉区", "江北区"]
-COUNTIES = np.array(HUNAN_HARDSHIP + CHONGQING_HARDSHIP + OTHER_COUNTIES)
+HUNAN_COUNTIES = [*HUNAN_HARDSHIP, "岳麓区", "芙蓉区"]
+CHONGQING_COUNTIES = [*CHONGQING_HARDSHIP, "渝中区", "江北区"]
+COUNTIES = np.array(HUNAN_COUNTIES + CHONGQING_COUNTIES)
 FILE_ROWS = 1_000_000
 ROW_GROUP_ROWS = 250_000  # so that a 1 M-row file splits into partitions two workers can share
 
@@ -73,8 +76,10 @@ def pension_population(rows: int, rng: np.random.Generator) -> pa.Table:
         "pension_base": np.round(rng.uniform(800, 9000, rows), 2),
         "birth_date": pa.array(np.datetime64("1925-01-01") + rng.integers(0, 13000, rows)),
         "retirement_date": pa.array(np.datetime64("1985-01-01") + rng.integers(0, 13000, rows)),
-        "county": COUNTIES[rng.integers(0, len(COUNTIES), rows)],
-        "work_start_date": pa.array(np.datetime64("1945-01-01") + rng.integers(0, 13000, rows)),
+        "county": np.where(hunan, np.array(HUNAN_COUNTIES)[rng.integers(0, len(HUNAN_COUNTIES), rows)],
+                           np.array(CHONGQING_COUNTIES)[rng.integers(0, len(CHONGQING_COUNTIES), rows)]),
+        # from 1949-10-01: 渝人社发〔2021〕22号 一（三） leaves out those who began before (refused)
+        "work_start_date": pa.array(np.datetime64("1949-10-01") + rng.integers(0, 13000, rows)),
     })
 
 

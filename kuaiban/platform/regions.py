@@ -174,6 +174,17 @@ def _withdrawn() -> dict[str, Region]:
     return table
 
 
+def known_regions() -> list[Region]:
+    """Every region :func:`known_region` knows: the current ones, then those withdrawn since
+    :data:`WITHDRAWN_SINCE`."""
+    return [*_table().values(), *_withdrawn().values()]
+
+
+def in_force(code: str, year: int) -> bool:
+    """Whether one of the code's names is dated to cover ``year`` (an undated bound is open)."""
+    return any((start is None or start <= year) and (end is None or year <= end) for _n, start, end in _names(code))
+
+
 def region(code: str | None) -> Region | None:
     """The current region with this code, or None."""
     return _table().get(code or "")
@@ -263,6 +274,47 @@ def _short(name: str) -> str | None:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None
+
+
+# The 56 民族 of GB/T 3304《中国各民族名称的罗马字母拼写法和代码》, longest first: an autonomous county's
+# official name is its place name, the 民族 (one or more, the 族 sometimes left out: 巴里坤哈萨克自治县) and
+# 自治县; people write the place name with 县 (石柱县 for 石柱土家族自治县, as 渝人社发〔2021〕22号 does).
+ETHNIC_GROUPS = tuple(sorted((
+    "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族",
+    "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族", "水族",
+    "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族",
+    "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族",
+    "保安族", "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族"),
+    key=len, reverse=True))
+_AUTONOMOUS = {"自治县": "县", "自治州": "州", "自治旗": "旗"}
+
+
+def _place_of_autonomous(name: str) -> tuple[str, str] | None:
+    """(place name, the level's one-character suffix) of an autonomous county, prefecture or banner:
+    石柱土家族自治县 → (石柱, 县); None for any other name, or where no place name of 2+ characters is left."""
+    ending = next((e for e in _AUTONOMOUS if name.endswith(e)), None)
+    if ending is None:
+        return None
+    rest = name[: -len(ending)]
+    while True:  # 彭水苗族土家族: take off 土家族, then 苗族
+        form = next((form for group in ETHNIC_GROUPS for form in (group, group[:-1])
+                     if rest.endswith(form) and len(rest) - len(form) >= 2), None)
+        if form is None:
+            break
+        rest = rest[: -len(form)]
+    return (rest, _AUTONOMOUS[ending]) if len(rest) < len(name) - len(ending) else None
+
+
+def common_names(name: str) -> set[str]:
+    """The short forms people write for a region's official name, besides the name itself: the name
+    without its level (岳麓区 → 岳麓, 凤凰县 → 凤凰), and for an autonomous one the place name with and
+    without the level (石柱土家族自治县 → 石柱县, 石柱; 湘西土家族苗族自治州 → 湘西州, 湘西)."""
+    autonomous = _place_of_autonomous(name)
+    if autonomous:
+        place, suffix = autonomous
+        return {place + suffix, place}
+    short = _short(name)
+    return {short} if short and short != name and not name.endswith(tuple(_AUTONOMOUS)) else set()
 
 
 @cache

@@ -638,7 +638,19 @@ def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | sli
             continue
         array = prep.columns[name]
         occurring = None
-        if isinstance(array, pa.Array):  # a text field (a county code): its dictionary's indices
+        if name in calc.gap_date_bounds:  # a date the checks compare with fixed days: the span it falls in
+            days = array[rows].astype("datetime64[D]", copy=False)
+            bounds = np.array(calc.gap_date_bounds[name], dtype="datetime64[D]")
+            low = days.min()  # every date in one span (the usual case): no part of the key
+            if low >= bounds[-1] or not ((low < bounds) & (bounds <= days.max())).any():
+                if not everywhere:
+                    parts.append((present.view(np.int8), 2, None))
+                continue
+            codes = np.zeros(count, dtype=np.int8)
+            for bound in bounds:  # a comparison per day (a table of the dates' range would span the
+                codes += days >= bound  # 9999-12-31 of an absent date)
+            size = len(bounds) + 1
+        elif isinstance(array, pa.Array):  # a text field (a county code): its dictionary's indices
             codes, size = _text_codes(array)
             codes = codes[rows]
         else:

@@ -11,7 +11,8 @@ the member (``hunan.yaml``, ``beijing``) are recognised too.
 from __future__ import annotations
 
 import re
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -90,3 +91,98 @@ def per_region(table: np.ndarray, regions) -> np.ndarray:
     """`table[index of each row's region]`, as a `take` with native-width indices: numpy's fancy indexing of a
     small table by the int16 indices OpenFisca keeps costs twice as much on a million rows."""
     return table.take(np.asarray(regions).astype(np.intp, casting="same_kind"))  # indices, never floats
+
+
+# ---- counties within a province: the 行政区划代码 a rule's county lists hold, from what people write ----
+
+
+@dataclass(frozen=True)
+class CountyMatch:
+    """What a county input names within a province: the one county-level code (`code`), or none with the
+    counties it may mean (`candidates`, several) or the prefecture-level region it names instead (`city`)."""
+
+    code: str | None
+    candidates: tuple[str, ...] = ()
+    city: str | None = None
+
+
+@cache
+def _spellings(province: str) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
+    """(county spellings, prefecture spellings, province spellings) of a province: each region's official
+    name and its common short forms (platform.regions.common_names), withdrawn codes since
+    platform.regions.WITHDRAWN_SINCE included (重庆市江北区 500105 is a county of the 2021 rules)."""
+    counties: dict[str, set[str]] = {}
+    cities: dict[str, set[str]] = {}
+    for r in gbt2260.known_regions():
+        if r.code[:2] != province[:2] or r.placeholder or r.level == gbt2260.PROVINCE:
+            continue
+        table = counties if r.level == gbt2260.COUNTY else cities
+        for name in {r.name, *gbt2260.common_names(r.name)}:
+            table.setdefault(name, set()).add(r.code)
+    whole = gbt2260.region(province[:2] + "0000")
+    own = {whole.name, *gbt2260.common_names(whole.name)} if whole else set()
+    return ({k: frozenset(v) for k, v in counties.items()}, {k: frozenset(v) for k, v in cities.items()},
+            frozenset(own))
+
+
+def _county_readings(province: str, text: str) -> set[str]:
+    """Every county-level code `text` can be read as: a county's name, after the province's and a
+    prefecture's names if written (湘西州凤凰县, 湖南省湘西土家族苗族自治州凤凰县, 重庆市石柱县)."""
+    counties, cities, own = _spellings(province)
+    rests = {text} | {text[len(head):] for head in own if text.startswith(head) and len(text) > len(head)}
+    found: set[str] = set()
+    for rest in rests:
+        found |= counties.get(rest, frozenset())
+        for head, within in cities.items():  # a prefecture's name, then one of its counties
+            if rest.startswith(head) and len(rest) > len(head):
+                found |= {code for code in counties.get(rest[len(head):], ()) if code[:4] in {c[:4] for c in within}}
+    return found
+
+
+@lru_cache(maxsize=4096)
+def county_in(province: str, text: str, year: int) -> CountyMatch:
+    """The county-level 行政区划代码 a person means by `text` within `province` (a province code) for a rule
+    of `year`: a six-digit code of a county-level region of the province (current, or withdrawn since
+    platform.regions.WITHDRAWN_SINCE), its official name (石柱土家族自治县), a common short form (石柱县,
+    石柱; 凤凰) or an address down to it (湘西州凤凰县). Where two counties fit, the one in force in `year`
+    is meant; otherwise the match lists them."""
+    value = re.sub(r"\s+", "", text)
+    if _CODE.match(value):
+        known = gbt2260.known_region(value)
+        if known is None or value[:2] != province[:2]:
+            return CountyMatch(None)
+        if known.level == gbt2260.CITY and not known.placeholder:
+            return CountyMatch(None, city=value)
+        return CountyMatch(value if known.level == gbt2260.COUNTY else None)
+    _counties, cities, _own = _spellings(province)
+    codes = _county_readings(province, value)
+    if value in cities and not any(gbt2260.known_region(c).name == value for c in codes):
+        return CountyMatch(None, tuple(sorted(codes)), city=min(cities[value]))  # 长沙: 长沙市, not 长沙县
+    if len(codes) > 1:
+        current = [c for c in codes if gbt2260.in_force(c, year)]
+        if len(current) == 1:
+            return CountyMatch(current[0])
+    if len(codes) == 1:
+        return CountyMatch(next(iter(codes)))
+    return CountyMatch(None, tuple(sorted(codes)))
+
+
+def county_codes_listed(province: str, county, listed: frozenset[str] | set[str], year: int) -> np.ndarray:
+    """Per row, whether the row's county (text: a NumPy array, or an Arrow column, dictionary-encoded or
+    not) is one of the codes `listed`, the county read by `county_in` within `province`. Each distinct
+    spelling is read once (Arrow: through the column's dictionary), never row by row."""
+    def flag(words) -> np.ndarray:
+        return np.array([w is not None and county_in(province, str(w), year).code in listed for w in words] + [False])
+
+    if isinstance(county, np.ndarray):
+        words, inverse = np.unique(county.astype(str), return_inverse=True)
+        return flag(words)[inverse.reshape(-1)]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = county if pa.types.is_dictionary(county.type) else pc.dictionary_encode(county)
+    table = flag(encoded.dictionary.to_pylist())
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(len(encoded.dictionary))
+    return table.take(indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False))

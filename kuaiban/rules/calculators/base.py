@@ -182,6 +182,10 @@ class Calculator:
     # the days (ISO) on which `gap` may change when the period field is a day that only the rule's dates
     # read: every day from one bound to the next passes the same checks (None: each day is checked)
     gap_day_bounds: tuple[str, ...] | None = None
+    # population mode: date inputs (not the period's) that `gap` reads only against fixed days, with those
+    # days (ISO): the rows are grouped by the span each date falls in, not by the date, so `gap` must give
+    # every date of a span the same answer and its message must not name the date
+    gap_date_bounds: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # optional inputs whose variable has a formula for when they are not given (population mode simulates
     # the rows with and without them apart, so that the formula runs where the value is missing)
     inputs_with_formulas: tuple[str, ...] = ()

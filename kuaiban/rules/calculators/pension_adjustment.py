@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from kuaiban.platform import regions as gbt2260
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import (
     Calculator,
@@ -21,10 +22,15 @@ from kuaiban.rules.calculators.base import (
 from kuaiban.rules.calculators.hardship import hardship_counties, in_hardship_area
 from kuaiban.rules.enums import PensionScheme, Region
 from kuaiban.rules.formulas import years_rounded_up
+from kuaiban.rules.regions import CountyMatch, code_of, county_in
 
 COVERED = {Region.hunan: 2020, Region.chongqing: 2021}
 DOC_NO = {Region.hunan: "湘人社规〔2020〕11号", Region.chongqing: "渝人社发〔2021〕22号"}
 SCHEMES = ("enterprise", "institution")
+# 渝人社发〔2021〕22号 一（三）: 建国前参加革命工作的退休老工人 are outside the adjustment; the day is the parameter
+# pension_adjustment.chongqing.excluded_revolution_before (tests check the two agree). Population mode groups
+# work_start_date by it for the gap check (Calculator.gap_date_bounds).
+FOUNDING_DAY = "1949-10-01"
 
 FIELDS = [
     Field("region", "region", "参保地", choices=("湖南", "重庆")),
@@ -34,9 +40,29 @@ FIELDS = [
     Field("pension_base", "number", "本人上年12月基本养老金", unit="CNY/month"),
     Field("birth_date", "date", "出生日期", unit="YYYY-MM-DD"),
     Field("retirement_date", "date", "办理退休（退职）手续的日期", unit="YYYY-MM-DD"),
-    Field("county", "string", "所在区县（艰苦边远地区名单用），如 吉首市、城口县"),
-    Field("work_start_date", "date", "参加（革命）工作日期，重庆1953年倾斜用", unit="YYYY-MM-DD", required=False),
+    Field("county", "string", "所在区县（行政区划代码或名称，如 500240、石柱土家族自治县、石柱县、吉首市）"),
+    Field("work_start_date", "date",
+          "参加革命工作日期（重庆：1953年年底及以前参加的企业退休人员倾斜；建国前参加的不执行本次调整）",
+          unit="YYYY-MM-DD", required=False),
 ]
+
+
+def county_of(values: dict[str, Any]) -> CountyMatch:
+    """The county the input names, read within the region's province for the adjustment's year."""
+    return county_in(code_of(values["region"]), str(values["county"]), int(values["year"]))
+
+
+def _county_gap(values: dict[str, Any], match: CountyMatch) -> str:
+    raw, province = values["county"], gbt2260.region_name(code_of(values["region"]))
+    if match.city is not None:
+        also = "".join(f"，也可能是 {gbt2260.label(code)}" for code in match.candidates)
+        text = f"{gbt2260.full_name(match.city)}是地级区划{also}，请填写所在区县（县级）的行政区划代码或名称"
+    elif match.candidates:
+        shown = "、".join(gbt2260.label(code) for code in match.candidates)
+        text = f"可能是 {shown}，请填写行政区划代码或全称"
+    else:
+        text = f"不是{province}所辖的区县，请填写所在区县的行政区划代码（6位数字）或名称（全称或常用简称）"
+    return msg.error("county", text, raw)
 
 
 def gap(values: dict[str, Any]) -> str | None:
@@ -46,6 +72,19 @@ def gap(values: dict[str, Any]) -> str | None:
         return msg.not_covered("region", region.value, encoded)
     if COVERED[region] != year:
         return msg.not_covered("year", f"{region.value} {year} 年", f"{COVERED[region]} 年，{DOC_NO[region]}")
+    match = county_of(values)
+    if match.code is None:
+        return _county_gap(values, match)
+    start = values.get("work_start_date")
+    if region is Region.chongqing and start is not None:
+        p = parameters_at(f"{year}-01-01").pension_adjustment.chongqing
+        founding = date.fromisoformat(p.excluded_revolution_before)
+        if start < founding:  # 一（三）; the message names no date: population mode groups the dates by span
+            return msg.error(
+                "work_start_date",
+                f"{day_text(founding)}以前参加革命工作的退休人员属于建国前参加革命工作的退休老工人，与离休干部等"
+                f"一样不执行{DOC_NO[region]}的调整办法（一、调整范围（三）），其待遇调整另有规定，本计算不适用",
+            )
     return None
 
 
@@ -80,6 +119,11 @@ def explain(values: dict[str, Any], r: dict[str, float]) -> tuple[float, dict[st
     return _explain_chongqing(values, r)
 
 
+def _county_text(code: str) -> str:
+    """石柱土家族自治县（500240）: the county's name and its 行政区划代码."""
+    return f"{gbt2260.known_region(code).name}（{code}）"
+
+
 def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
     p = parameters_at(f"{v['year']}-01-01").pension_adjustment.hunan
     if not r["hn_pa_in_scope"]:
@@ -87,8 +131,8 @@ def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
         return 0.0, {"in_scope": False}, [step(text, 0.0, "hn_pa_scope")]
     months = v["contribution_months"]
     years = int(years_rounded_up(np.array([months]))[0])
-    county = v["county"]
-    listed = county in hardship_counties("hunan", f"{v['year']}-01-01")
+    code = county_of(v).code
+    listed = code in hardship_counties("hunan", f"{v['year']}-01-01")
     cutoff, young, old = p.age_cutoff, num(p.age_70_from), num(p.age_80_from)
     age_text = {float(p.age_70): f"{cutoff} 前已满{young}周岁未满{old}周岁", float(p.age_80): f"{cutoff} 前已满{old}周岁",
                 0.0: f"{cutoff} 前未满{young}周岁"}
@@ -110,7 +154,7 @@ def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
         ),
         step(f"出生于 {v['birth_date']}，{age_text.get(r['hn_pa_age'], '')}", r["hn_pa_age"], "hn_pa_age"),
         step(
-            f"所在区县「{county}」{'属于' if listed else '不属于'}所列艰苦边远地区",
+            f"所在区县{_county_text(code)}{'属于' if listed else '不属于'}所列艰苦边远地区",
             r["hn_pa_hardship"],
             "hn_pa_hardship",
         ),
@@ -127,6 +171,7 @@ def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
         "by_years": money(r["hn_pa_years"]),
         "by_pension": r["hn_pa_pct"],
         "age": r["hn_pa_age"],
+        "county_code": code,
         "hardship_area": r["hn_pa_hardship"],
         "rounding": "各项相加后四舍五入到分（文件未规定比例部分的舍入）",
     }
@@ -135,24 +180,30 @@ def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
 
 def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
     p = parameters_at(f"{v['year']}-01-01").pension_adjustment.chongqing
+    enterprise = v["scheme"] == "enterprise"
+    scope = "cq_pa_scope_enterprise" if enterprise else "cq_pa_scope_institution"
     if not r["cq_pa_in_scope"]:
         text = f"退休日期 {v['retirement_date']} 晚于 {p.retired_by}，不在本次调整范围，增加额为 {num(0)}"
-        return 0.0, {"in_scope": False}, [step(text, 0.0, "cq_pa_scope")]
+        return 0.0, {"in_scope": False}, [step(text, 0.0, scope)]
     months = v["contribution_months"]
     years = int(years_rounded_up(np.array([months]))[0])
-    enterprise = v["scheme"] == "enterprise"
-    county = v["county"]
-    listed = county in hardship_counties("chongqing", f"{v['year']}-01-01")
+    code = county_of(v).code
+    listed = code in hardship_counties("chongqing", f"{v['year']}-01-01")
     base_month = date.fromisoformat(p.retired_by)
     revolution_by = date.fromisoformat(p.revolution_by)
     early_by = date.fromisoformat(p.early_retired_by)
+    founding = day_text(date.fromisoformat(p.excluded_revolution_before))
+    start = v.get("work_start_date")
+    excluded_text = (
+        f"参加革命工作日期 {start} 在{founding}及以后，不属于建国前参加革命工作的退休老工人；"
+        "离休干部等不执行本办法，按不属于这些人员计算"
+        if start is not None
+        else f"未提供参加革命工作日期：按{founding}及以后参加革命工作计算（建国前参加革命工作的退休老工人、"
+        "离休干部等不执行本办法）"
+    )
     steps = [
-        step(f"退休日期 {v['retirement_date']} 在 {p.retired_by} 及以前，属于调整范围", None, "cq_pa_scope"),
-        step(
-            "离休干部、建国前参加革命工作的退休老工人等不执行本办法；输入无法区分，按不属于这些人员计算",
-            None,
-            "cq_pa_excluded",
-        ),
+        step(f"退休日期 {v['retirement_date']} 在 {p.retired_by} 及以前，属于调整范围", None, scope),
+        step(excluded_text, None, "cq_pa_excluded"),
         step(f"定额调整：每人每月 {num(p.flat)} 元", r["cq_pa_flat"], "cq_pa_flat"),
         step(
             f"缴费年限 {months} 个月，不足整年的按整年计算，"
@@ -169,23 +220,22 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
             "cq_pa_pct",
         ),
         step(
-            f"所在区县「{county}」{'属于' if listed else '不属于'}国务院批准的艰苦边远地区",
+            f"所在区县{_county_text(code)}{'属于' if listed else '不属于'}国务院批准的艰苦边远地区",
             r["cq_pa_hardship"],
             "cq_pa_hardship_enterprise" if enterprise else "cq_pa_hardship_institution",
         ),
     ]
     if enterprise:
-        start = v.get("work_start_date")
         if start is None:
-            revolution_text = f"未提供参加工作日期，{revolution_by.year}年年底及以前参加革命工作的倾斜未计入"
+            revolution_text = f"未提供参加革命工作日期，{revolution_by.year}年年底及以前参加革命工作的倾斜未计入"
         else:
             early = "在" if r["cq_pa_revolution"] else "不在"
-            revolution_text = f"参加工作日期 {start} {early} {revolution_by.year}年年底及以前"
+            revolution_text = f"参加革命工作日期 {start} {early} {revolution_by.year}年年底及以前"
         steps += [
             step(
-                "适当倾斜按企业退休人员（调整范围第（一）项所列企业退休人员）计算；被征地农转非人员和城镇超龄人员不享受",
+                "适当倾斜按调整范围所列企业退休人员（含以个人身份参保的退休人员）计算；被征地农转非人员和城镇超龄人员不享受",
                 None,
-                "cq_pa_scope",
+                "cq_pa_tilt_enterprise",
             ),
             step(revolution_text, r["cq_pa_revolution"], "cq_pa_revolution"),
             step(
@@ -218,6 +268,7 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
         "by_years": money(r["cq_pa_years"]),
         "by_pension": money(r["cq_pa_pct"]),
         "revolution_1953": r["cq_pa_revolution"],
+        "county_code": code,
         "hardship_area": r["cq_pa_hardship"],
         "pre_2006_retiree": r["cq_pa_early_retiree"],
         "institution_age_75": r["cq_pa_age75"],
@@ -237,7 +288,8 @@ CALCULATOR = Calculator(
     period_of=lambda values: str(values["year"]),
     gap=gap,
     period_field="year",
-    gap_fields=("region", "year"),
+    gap_fields=("region", "year", "county", "work_start_date"),
+    gap_date_bounds={"work_start_date": (FOUNDING_DAY,)},
     absent_values={"work_start_date": np.datetime64("9999-12-31", "D")},  # not given: no 建国前参加工作 tilt
     explain=explain,
     explain_variables=HUNAN_PARTS + CHONGQING_PARTS,
@@ -247,11 +299,15 @@ CALCULATOR = Calculator(
     ],
     sources=(
         "hn_pa_scope", "hn_pa_flat", "hn_pa_years", "hn_pa_pct", "hn_pa_age", "hn_pa_hardship", "hn_pa_military",
-        "cq_pa_scope", "cq_pa_excluded", "cq_pa_flat", "cq_pa_years", "cq_pa_pct", "cq_pa_revolution",
+        "cq_pa_scope_enterprise", "cq_pa_scope_institution", "cq_pa_tilt_enterprise", "cq_pa_excluded", "cq_pa_flat", "cq_pa_years", "cq_pa_pct", "cq_pa_revolution",
         "cq_pa_hardship_enterprise", "cq_pa_pre2006", "cq_pa_military", "cq_pa_hardship_institution",
         "cq_pa_age75", "cq_pa_enterprise_old_age",
     ),
     notes=(
+        "所在区县按行政区划代码（GB/T 2260）对照艰苦边远地区名单；填写代码、全称或常用简称（石柱县、石柱）均可，"
+        "无法识别或不在参保地的区县不予计算。",
+        "重庆：建国前参加革命工作的退休老工人、离休干部等不执行本次调整办法，参加革命工作日期在中华人民共和国成立之前的"
+        "不予计算；未填写参加革命工作日期的，按建国后参加工作计算。",
         "军转干部倾斜、企业高龄养老金（原规定）需汇编未给出的数据，未计入，解释中逐项说明。",
         "重庆机关事业单位2021年及以后年满75周岁者自当月起的100元高龄养老金不计入本次增加额。",
     ),

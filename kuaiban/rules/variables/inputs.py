@@ -74,7 +74,7 @@ class county(Variable):
     value_type = str
     entity = Person
     definition_period = DateUnit.ETERNITY
-    label = "所在区县（用于艰苦边远地区名单）"
+    label = "所在区县（行政区划代码或名称，用于艰苦边远地区名单）"
 
 
 class monthly_wage(Variable):

@@ -13,22 +13,25 @@ from openfisca_core.variables import Variable
 from kuaiban.rules.entities import Person
 from kuaiban.rules.enums import PensionScheme, Region
 from kuaiban.rules.formulas import parameter_or_none, round_fen, to_date, turned_age_by, years_rounded_up
+from kuaiban.rules.regions import code_of, county_codes_listed
 
 
 class in_hardship_area(Variable):
     value_type = bool
     entity = Person
     definition_period = DateUnit.YEAR
-    label = "所在区县属于该年调整通知所列艰苦边远地区"
+    label = "所在区县属于该年调整通知所列艰苦边远地区（按行政区划代码）"
 
     def formula(person, period, parameters):
         region = person("region", period)
-        county = person("county", period)
+        county = person("county", period)  # a 行政区划代码 or a name, read within the row's province
         result = np.zeros(person.count, dtype=bool)
         for key in ("hunan", "chongqing"):
             counties = parameter_or_none(parameters, period.start, f"pension_adjustment.{key}.hardship_counties")
             if counties is not None:
-                result |= (region == Region[key]) & np.isin(county, list(counties))
+                listed = frozenset(str(code) for code in counties)
+                mine = region == Region[key]
+                result |= mine & county_codes_listed(code_of(Region[key]), county, listed, period.start.year)
         return result
 
 
