@@ -147,15 +147,19 @@ def test_shandongs_training_living_subsidy_runs_to_the_end_of_2021():
         run("labour_cooperation_subsidy", {**case, "application_date": "2022-01-01"})
 
 
-def test_a_ticketed_fare_cites_the_ticket_rule_and_none_is_shown_before_the_notice():
-    # chongqing-hrss-2021.txt:8609–8621 按票据票价据实补贴; the notice is dated 2021-09-10 (:8653)
+def test_a_ticketed_fare_cites_the_ticket_rule_and_before_the_notice_says_it_was_left_out():
+    # chongqing-hrss-2021.txt:8609–8621 按票据票价据实补贴; the notice is dated 2021-09-10 (:8653) and “此文件印发之日起
+    # 实施,原《关于继续落实跨区域交通补助政策的通知》(渝就发〔2021〕27号)同时废止” (:8643): before it, the ticket is not
+    # counted and a step says so (audit 4 D6; 27号 is not in the compilations)
     case = {"region": "重庆", "lc_destination": "山东省", "lc_poverty": True, "lc_months_employed": 6,
             "lc_ticket_amount": 350}
     result = run("labour_cooperation_subsidy", {**case, "application_date": "2021-09-10"})
     fare = [step for step in result["explanation"] if "跨区域交通补助" in step["text"]]
     assert [step["source"]["article"] for step in fare] == ["二、补助标准"] and fare[0]["value"] == 350
     before = run("labour_cooperation_subsidy", {**case, "application_date": "2021-09-09"})
-    assert not any("跨区域交通补助" in step["text"] for step in before["explanation"])
+    fare = [step for step in before["explanation"] if "跨区域交通补助" in step["text"]]
+    assert [step["source"]["article"] for step in fare] == ["六（二）"] and fare[0]["value"] == 0
+    assert "未计入" in fare[0]["text"] and before["details"]["chongqing_fare_subsidy"] == 0
 
 
 # ---- hiring_subsidy (湖南): hunan-hrss-2020.txt:4165 (2号), 4209 (4号), 4089 (20号, from 2020-04-28) ----

@@ -1,6 +1,7 @@
 """农民工工资保证金 (人社部发〔2021〕65号, from 2021-11-01): contract value × the province's ratio (1 %–3 %, an
 official figure: input), adjusted for the contractor's record — at least 50 % lower after 2 clean years (the
-result is then a ceiling), exempt after 3 clean years with 实名制 and 专用账户, at least 50 % higher after arrears
+result is then a ceiling), exempt after 3 clean years with 实名制 and 专用账户 (an input, asked for: without them
+3 clean years are read as 2), at least 50 % higher after arrears
 in the last 2 years and at least 100 % higher when blacklisted (the result is then a floor).
 """
 
@@ -64,6 +65,14 @@ class no_arrears_last_year(Variable):
     label = "签订施工合同前一年内承建的工程未发生工资拖欠"
 
 
+class real_name_and_wage_account(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.ETERNITY
+    label = "按要求落实用工实名制管理和农民工工资专用账户制度"
+    reference = ("nat_wage_deposit_adjust",)
+
+
 def _p(parameters, period):
     return parameter_or_none(parameters, period.start, f"{CALCULATOR}.national")
 
@@ -86,24 +95,37 @@ class wage_deposit_may_be_waived(Variable):
     value_type = bool
     entity = Enterprise
     definition_period = DateUnit.DAY
-    label = "可免于存储（合同额低于300万元且前一年未拖欠的由各地区决定；或连续3年未拖欠并落实两项制度）"
-    reference = ("nat_wage_deposit_ratio", "nat_wage_deposit_adjust")
+    label = "合同额低于300万元且前一年未拖欠：各地区可免除该工程存储（第十一条）"
+    reference = ("nat_wage_deposit_ratio",)
 
     def formula_2021_11_01(enterprise, period, parameters):
         p = _p(parameters, period)
-        small = (enterprise("contract_value", period) < p.small_contract) & enterprise("no_arrears_last_year", period)
-        return small | (enterprise("wage_record", period) == WageRecord.clean_three_years)
+        return (enterprise("contract_value", period) < p.small_contract) & enterprise("no_arrears_last_year", period)
+
+
+class wage_deposit_three_year_exempt(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "连续3年未拖欠且落实实名制管理和专用账户制度：新增工程可免于存储（第十二条）"
+    reference = ("nat_wage_deposit_adjust",)
+
+    def formula_2021_11_01(enterprise, period, parameters):
+        return ((enterprise("wage_record", period) == WageRecord.clean_three_years)
+                & enterprise("real_name_and_wage_account", period))
 
 
 class wage_deposit_is_ceiling(Variable):
     value_type = bool
     entity = Enterprise
     definition_period = DateUnit.DAY
-    label = "连续2年未拖欠：降幅不低于50%，结果为上限"
+    label = "连续2年（或3年而未落实两项制度）未拖欠：降幅不低于50%，结果为上限"
     reference = ("nat_wage_deposit_adjust",)
 
     def formula_2021_11_01(enterprise, period, parameters):
-        return enterprise("wage_record", period) == WageRecord.clean_two_years
+        record = enterprise("wage_record", period)
+        return (record == WageRecord.clean_two_years) | (
+            (record == WageRecord.clean_three_years) & ~enterprise("wage_deposit_three_year_exempt", period))
 
 
 class wage_deposit_is_floor(Variable):
@@ -129,9 +151,10 @@ class wage_deposit(Variable):
     def formula_2021_11_01(enterprise, period, parameters):
         p = _p(parameters, period)
         record = enterprise("wage_record", period)
-        factor = np.select(
-            [record == WageRecord.clean_two_years, record == WageRecord.clean_three_years,
-             record == WageRecord.arrears, record == WageRecord.blacklisted],
-            [1 - p.clean_two_years_cut, 0.0, 1 + p.arrears_raise, 1 + p.blacklist_raise], 1.0)
+        exempt = enterprise("wage_deposit_three_year_exempt", period)
+        clean = (record == WageRecord.clean_two_years) | (record == WageRecord.clean_three_years)
+        factor = np.select(  # 连续3年未拖欠 without the two systems is still 连续2年未拖欠
+            [exempt, clean, record == WageRecord.arrears, record == WageRecord.blacklisted],
+            [0.0, 1 - p.clean_two_years_cut, 1 + p.arrears_raise, 1 + p.blacklist_raise], 1.0)
         amount = enterprise("contract_value", period) * enterprise("provincial_deposit_ratio", period) * factor
         return round_fen(amount)
