@@ -1,6 +1,7 @@
 """失业保险支持参保职工提升技能: who may claim 技能提升补贴 in 2021 (全国 人社部发〔2021〕29号 四; 重庆 渝人社发〔2021〕27号
-三, once a calendar year from 2021-08-10) and 学历/职称提升补贴 in 天津 2020 (津人社办发〔2020〕84号: 36 months, within
-12 months of the certificate). The amounts are not printed: the answer is eligibility."""
+三; once a calendar year from 2021-01-01, 渝人社办[2021]179号 二) and 学历/职称提升补贴 in 天津 2020 (津人社办发〔2020〕84号:
+36 months, within 12 months of the certificate; a skill certificate there is refused by the spec, the skill rule
+人社部发〔2019〕23号 not being in the compilations). The amounts are not printed: the answer is eligibility."""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ class skill_upgrade_subsidy_eligible(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "本月可以申领（技能提升补贴；天津为学历或职称提升补贴）"
-    reference = ("nat_sus_2021", "cq_sus_2021", "cq_sus_date", "tj_eus_conditions", "tj_eus_term")
+    reference = ("nat_sus_2021", "cq_sus_2021", "cq_sus_179_count", "tj_eus_conditions", "tj_eus_term")
 
     def formula(person, period, parameters):
         months = person("skill_upgrade_qualifying_months", period)

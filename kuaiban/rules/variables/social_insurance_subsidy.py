@@ -1,5 +1,9 @@
 """社会保险补贴 (social_insurance_subsidy): 湖南, 山东, 天津 — flexible workers and employers.
 
+山东's 就业困难人员 in flexible employment: ≤ 2/3 of the contribution, 3 years (鲁政办字〔2020〕77号 四, from 2020-06-05),
+a 2020 expiry extended by a year (鲁人社字〔2020〕22号 四（二））. The cases no printed rule covers (湖南's employers before
+2021, 山东's employers hiring 就业困难人员, 天津's categories elsewhere) are refused by the spec before this runs.
+
 The period is the month whose contributions are subsidised ("先缴后补"). The person facts (group, dates,
 months already subsidised) are eternal inputs; the month's contributions are inputs of that month's claim.
 Official figures the texts do not print (the provincial average wage, the person's rates, a minimum base
@@ -25,6 +29,7 @@ REFERENCES = (
     "sd_sis_employer_graduate", "sd_sis_flexible_graduate", "tj_sis_care_firms", "tj_sis_small_firms",
     "tj_sis_other_firms", "tj_sis_amount", "tj_sis_period", "tj_sis_flexible_special", "tj_sis_flexible_4050",
     "tj_sis_flexible_period", "tj_sis_flexible_2020_extension", "tj_sis_flexible_renewal", "tj_sis_flexible_graduate", "tj_minimum_base_2020",
+    "sd_sis_flexible_hardship", "sd_sis_flexible_extension",
 )
 FAR_FUTURE = date(9999, 12, 31)
 HARDSHIP = (SubsidyGroup.hardship, SubsidyGroup.hardship_special)
@@ -305,6 +310,25 @@ def _computed(person, period, parameters):
                 in_period = np.where(rows, ok, in_period)
                 max_months = np.where(rows, months, max_months)
     return amount, ceiling, in_period, max_months
+
+
+class social_insurance_subsidy_is_4050(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "“4050”人员（补贴所属月份第一天女满40周岁、男满50周岁；湖南、天津灵活就业的标准）"
+    reference = ("hn_sis_flexible_amount", "tj_sis_flexible_4050")
+
+    def formula_2020_02(person, period, parameters):
+        region = person("region", period)
+        out = np.zeros(person.count, dtype=bool)
+        for member, node in regional_nodes(parameters, period.start, "social_insurance_subsidy"):
+            # 湖南 prints the ages for the whole 办法; 天津 in its flexible-employment notice (89号 一（二）)
+            source = node if leaf(node, "age_4050_female") is not None else leaf(node, "flexible_hardship")
+            if source is None or leaf(source, "age_4050_female") is None:
+                continue
+            out = np.where(region == member, _is_4050(person, period, source), out)
+        return out
 
 
 class social_insurance_subsidy_monthly_amount(Variable):
