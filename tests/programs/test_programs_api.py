@@ -137,7 +137,8 @@ def test_an_employer_uploads_a_staff_list_and_gets_every_row_error(api) -> None:
     r = client.post("/api/programs/hn_hiring_subsidy/claims/upload", headers=login("hn-firm"),
                     data={"month": "2020-08", "account": "43001234567890",
                           "facts": '{"enterprise_size": "小型企业", "hiring_group": "登记失业人员", '
-                                   '"hiring_date": "2020-07-01", "hiring_contract_months": "24"}'},
+                                   '"hiring_date": "2020-07-01", "hiring_contract_months": "24", '
+                                   '"hiring_contributions_paid": "是"}'},
                     files={"staff_list": ("花名册.xlsx", out.getvalue(),
                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
     assert r.status_code == 422
@@ -149,7 +150,8 @@ def test_an_employer_uploads_a_staff_list_and_gets_every_row_error(api) -> None:
                        data={"month": "2020-08", "account": "43001234567890"},
                        files={"staff_list": ("花名册.xlsx", out.getvalue(), "application/octet-stream")}).json()
     fields = [e["field"] for e in both["errors"]]
-    assert {"enterprise_size", "hiring_group", "hiring_date", "hiring_contract_months"} <= set(fields)
+    assert {"enterprise_size", "hiring_group", "hiring_date", "hiring_contract_months",
+            "hiring_contributions_paid"} <= set(fields)  # contributions decide the answer: asked, not read as "no"
     assert fields.count("staff_list") == 3  # the form's and the list's problems in one answer
 
 

@@ -177,10 +177,13 @@ def test_hunans_hiring_subsidy_cites_the_notice_in_force_for_the_group():
     assert later["value"] == 2000 and {doc for doc, _ in cited(later)} == {"湘政办发〔2020〕20号"}
 
 
-def test_hunans_later_rule_asks_how_long_the_person_was_registered_unemployed():
-    with pytest.raises(CalculatorError, match="被吸纳前连续登记失业月数"):
-        run("hiring_subsidy", {**HUNAN, "application_date": "2020-06-15", "hiring_group": "登记失业人员",
-                               "hiring_date": "2020-06-01"})
+def test_hunans_later_rule_does_not_withdraw_the_earlier_one_for_any_registered_unemployed():
+    # (changed by audit 2, item 7) 20号 (4089) names 登记失业半年以上人员 and withdraws nothing; 2号 三 (4165) still
+    # pays for any 登记失业人员, so the length of unemployment no longer decides the answer and is not asked
+    result = run("hiring_subsidy", {**HUNAN, "application_date": "2020-06-15", "hiring_group": "登记失业人员",
+                                    "hiring_date": "2020-06-01"})
+    assert result["value"] == 2000
+    assert {doc for doc, _ in cited(result)} == {"湘人社规〔2020〕2号", "湘政办发〔2020〕20号"}
 
 
 def test_dates_in_spec_conditions_compare_as_dates():

@@ -23,7 +23,7 @@ REVIEW_CASES = [
     ("temporary_living_allowance", {"region": "北京", "month": "2020-05", "rural_contract_worker": True,
                                     "contribution_months": 16, "last_contribution_date": "2019-01-01"}),
     ("business_loan", {"region": "天津", "contract_date": "2020-06-01", "loan_borrower": "个人", "loan_lpr": 0.0385,
-                       "loan_rate": 0.0485, "loan_priority_group": True}),
+                       "loan_rate": 0.0485, "loan_priority_group": True, "loan_area": "东部地区"}),
     ("work_injury_benefit_adjustment", {"region": "重庆", "month": "2021-01", "work_injury_benefit_kind": "disability_allowance",
                                         "disability_grade": 3, "monthly_benefit_before": 3000,
                                         "benefit_start_date": "2016-01-01"}),

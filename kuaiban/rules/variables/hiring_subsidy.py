@@ -19,7 +19,7 @@ from kuaiban.rules.enums import EnterpriseSize, HiredGroup
 from kuaiban.rules.formulas import leaf, regional_nodes, to_date
 
 REFERENCES = [
-    "hn_hiring_unemployed", "hn_hiring_graduates", "hn_hiring_2020_20",
+    "hn_hiring_unemployed", "hn_hiring_graduates", "hn_hiring_graduates_term", "hn_hiring_2020_20",
     "sd_hiring_new_hires", "sd_hiring_new_hires_5", "sd_hiring_graduates",
     "cq_hiring_graduates", "cq_hiring_graduates_123",
 ]
@@ -125,6 +125,12 @@ def _scheme_amount(enterprise, period, scheme, group_ok) -> tuple[np.ndarray, np
     return np.where(ok, amount, 0.0), ok & ceiling
 
 
+# The schemes a region's node may hold, each with the group it is for. 湖南 holds four side by side from
+# 2020-04-28 (2号, 4号 and the narrower 20号 ones: 20号 withdraws neither earlier grant); a hire gets the best one.
+UNEMPLOYED_SCHEMES = ("unemployed", "unemployed_20")
+GRADUATE_SCHEMES = ("graduate", "graduate_20")
+
+
 def _per_hire(enterprise, period, parameters) -> tuple[np.ndarray, np.ndarray]:
     region = enterprise("enterprise_region", period)
     group = enterprise("hiring_group", period)
@@ -133,16 +139,18 @@ def _per_hire(enterprise, period, parameters) -> tuple[np.ndarray, np.ndarray]:
     for member, node in regional_nodes(parameters, period.start, "hiring_subsidy"):
         here = region == member
         candidates = []
-        unemployed = leaf(node, "unemployed")
-        if unemployed is not None:
-            months_ok = enterprise("hiring_unemployed_months", period) >= leaf(unemployed, "min_unemployed_months", 0)
-            candidates.append(_scheme_amount(
-                enterprise, period, unemployed, (group == HiredGroup.registered_unemployed) & months_ok))
-        graduate = leaf(node, "graduate")
-        if graduate is not None:
-            of_year_only = leaf(graduate, "graduate_of_year_only", False)
-            is_graduate = (group == HiredGroup.graduate_of_year) if of_year_only else np.isin(group, GRADUATES)
-            candidates.append(_scheme_amount(enterprise, period, graduate, is_graduate))
+        for name in UNEMPLOYED_SCHEMES:
+            unemployed = leaf(node, name)
+            if unemployed is not None:
+                months_ok = enterprise("hiring_unemployed_months", period) >= leaf(unemployed, "min_unemployed_months", 0)
+                candidates.append(_scheme_amount(
+                    enterprise, period, unemployed, (group == HiredGroup.registered_unemployed) & months_ok))
+        for name in GRADUATE_SCHEMES:
+            graduate = leaf(node, name)
+            if graduate is not None:
+                of_year_only = leaf(graduate, "graduate_of_year_only", False)
+                is_graduate = (group == HiredGroup.graduate_of_year) if of_year_only else np.isin(group, GRADUATES)
+                candidates.append(_scheme_amount(enterprise, period, graduate, is_graduate))
         new_hire = leaf(node, "new_hire")
         if new_hire is not None:
             candidates.append(_scheme_amount(enterprise, period, new_hire, np.ones(enterprise.count, dtype=bool)))

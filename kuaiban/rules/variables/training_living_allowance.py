@@ -15,6 +15,7 @@ from kuaiban.rules.entities import Person
 from kuaiban.rules.region_keys import by_region, optional
 
 CALCULATOR = "training_living_allowance"
+PROBE = "online_per_class_hour"  # every region's node has it (重庆 0: online paid by the day like offline)
 REFS = ("hn_fisher_living_allowance", "hn_online_living_allowance", "cq_training_living_allowance",
         "sd_online_living_allowance")
 
@@ -85,7 +86,7 @@ class training_living_allowance_days(Variable):
 
     def formula_2020_02_06(person, period, parameters):
         days = person("training_days", period)
-        return by_region(person, period, parameters, CALCULATOR, "offline_daily",
+        return by_region(person, period, parameters, CALCULATOR, PROBE,
                          lambda node: np.minimum(days, optional(node, "max_days", 10 ** 6)), 0, "region_code")
 
 
@@ -105,10 +106,12 @@ class training_living_allowance_daily(Variable):
             per_hour = optional(node, "online_per_class_hour", 0)
             by_hour = np.minimum(per_hour * hours, optional(node, "online_daily_cap", np.inf))
             offline_ok = ~np.asarray(bool(optional(node, "offline_fishers_only", False))) | fisher
-            by_day = np.where(offline_ok, node.offline_daily, 0.0)
-            return np.where(online & (per_hour > 0), by_hour, np.where(online, node.offline_daily, by_day))
+            # a region printing no offline figure (山东) and 湖南's non-fishers offline are refused by the spec
+            per_day = optional(node, "offline_daily", 0.0)
+            by_day = np.where(offline_ok, per_day, 0.0)
+            return np.where(online & (per_hour > 0), by_hour, np.where(online, per_day, by_day))
 
-        return by_region(person, period, parameters, CALCULATOR, "offline_daily", daily, 0.0, "region_code")
+        return by_region(person, period, parameters, CALCULATOR, PROBE, daily, 0.0, "region_code")
 
 
 class training_living_allowance_eligible(Variable):
@@ -129,7 +132,7 @@ class training_living_allowance_eligible(Variable):
                 ok &= ~on_benefit
             return ok
 
-        return by_region(person, period, parameters, CALCULATOR, "offline_daily", eligible, False, "region_code")
+        return by_region(person, period, parameters, CALCULATOR, PROBE, eligible, False, "region_code")
 
 
 class training_living_allowance(Variable):
