@@ -120,9 +120,10 @@ def test_a_refund_refused_for_the_funds_reserve_cites_the_reserve_rule():
 # ---- employer_pension_contribution: shandong-2020.txt:209 (3)(4) the SME exemption to 2020-12-31 ----
 
 def test_shandongs_pension_contribution_says_small_firms_are_exempt_in_2020():
+    # audit 3 D4: the exemption is applied (0), no longer only mentioned beside the 16 % figure
     case = {"month": "2020-08", "region": "山东", "monthly_wage": 5000, "individual_contribution_base": 5000}
     small = run("employer_pension_contribution", {**case, "enterprise_size": "small"})
-    assert small["value"] == 800 and any("免征" in text for _, text in cited(small))
+    assert small["value"] == 0 and any("免征" in text for _, text in cited(small))
     large = run("employer_pension_contribution", {**case, "enterprise_size": "large"})
     assert not any("免征" in text for _, text in cited(large))
 

@@ -15,11 +15,14 @@ from openfisca_core.variables import Variable
 from kuaiban.rules.entities import Enterprise, Person
 from kuaiban.rules.enums import EnterpriseSize
 from kuaiban.rules.formulas import round_fen
-from kuaiban.rules.region_keys import by_region
+from kuaiban.rules.region_keys import by_region, optional
 
 CALCULATOR = "employer_pension_contribution"
 REFS = ("cq_2021_small_firm_rate", "cq_2022_small_firm_rate", "cq_2022_hardship_floor", "sd_pension_rate_2020")
 SMALL = [EnterpriseSize.micro.index, EnterpriseSize.small.index]
+# 山东 〔2020〕20号 5（3）（4）: 中小微企业 and 以单位方式参保的个体工商户 pay no pension 单位缴费 to 2020-12-31
+EXEMPT_SIZES = [EnterpriseSize.micro.index, EnterpriseSize.small.index, EnterpriseSize.medium.index,
+                EnterpriseSize.individual_business.index]
 
 
 class individual_contribution_base(Variable):
@@ -117,14 +120,28 @@ class employer_pension_base(Variable):
         return enterprise.sum(enterprise.members("employer_pension_unit_base", period))
 
 
+class employer_pension_exempt(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.MONTH
+    label = "免征基本养老保险单位缴费部分（山东2020年中小微企业及以单位方式参保的个体工商户）"
+    reference = ("sd_sme_exemption_2020",)
+
+    def formula_2020_07(enterprise, period, parameters):
+        sized = np.isin(enterprise("enterprise_size", period), EXEMPT_SIZES)
+        return by_region(enterprise, period, parameters, CALCULATOR, "small_firm_rate",
+                         lambda node: sized & bool(optional(node, "sme_pension_exempt", False)), False)
+
+
 class employer_pension_contribution(Variable):
     value_type = float
     entity = Enterprise
     definition_period = DateUnit.MONTH
-    label = "企业职工基本养老保险单位缴费（元/月）"
+    label = "企业职工基本养老保险单位缴费（元/月；免征的为0）"
     unit = "currency-CNY"
-    reference = REFS
+    reference = (*REFS, "sd_sme_exemption_2020")
 
     def formula_2020_07(enterprise, period, parameters):
         rate = enterprise("employer_pension_rate", period)
-        return np.where(rate >= 0, round_fen(rate * enterprise("employer_pension_base", period)), 0.0)
+        due = np.where(rate >= 0, round_fen(rate * enterprise("employer_pension_base", period)), 0.0)
+        return np.where(enterprise("employer_pension_exempt", period), 0.0, due)

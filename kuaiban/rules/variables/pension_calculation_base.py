@@ -1,7 +1,7 @@
 """2021年度计发基数 (pension_calculation_base): 重庆 渝人社发〔2021〕51号 一、二 — 7,438 元/月 for 2021's new
 retirees, the work-injury lump sums (丧葬补助金, 一次性工伤医疗补助金, 生活护理费, 一次性伤残就业补助金) and deaths in
 service from 2021-01-01 to 2021-08-31. Deaths from 2021-09-01 follow 渝人社发〔2021〕32号's 暂行办法, which the
-compilations do not print (0, said). The period is the day of retirement, of the benefit, or of death.
+compilations do not print (0 here; the calculator refuses them, naming that notice). The period is the day of retirement, of the benefit, or of death.
 """
 
 from __future__ import annotations
