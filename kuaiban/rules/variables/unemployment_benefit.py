@@ -115,8 +115,11 @@ class unemployment_benefit_minimum_wage(Variable):
     reference = ("cq_min_wage_band_2",)
 
     def formula(person, period, parameters):
+        supplied = person("local_minimum_wage", period)
+        if not key_county_band(parameters, period.start):  # no printed wage in force: no pass over the rows
+            return supplied
         printed = person("unemployment_benefit_printed_minimum_wage", period)
-        return np.where(printed > 0, printed, person("local_minimum_wage", period))
+        return np.where(printed > 0, printed, supplied)
 
 
 class unemployment_benefit_contribution_short(Variable):
@@ -129,7 +132,8 @@ class unemployment_benefit_contribution_short(Variable):
     def formula(person, period, parameters):
         qualifying = regional(person, period, parameters, "unemployment_benefit.qualifying_months")
         months = person("unemployment_benefit_contribution_months", period)
-        return ~np.isnan(qualifying) & (months >= 0) & (months < np.nan_to_num(qualifying, nan=0.0))
+        # NaN (no rule in force) compares false; -1 (months not given) is not short
+        return (months < qualifying) & (months >= 0)
 
 
 class unemployment_benefit(Variable):
