@@ -6,18 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kuaiban.rules.calculators import CalculatorError, get
-
-
-def run(name: str, case: dict) -> dict:
-    return get(name).run(case)
-
-
-def refused(name: str, case: dict) -> CalculatorError:
-    with pytest.raises(CalculatorError) as caught:
-        get(name).run(case)
-    return caught.value
-
+from tests.rules.audit_support import refused, run
 
 # ---- apprenticeship_subsidy ----
 # chongqing-hrss-2021.txt:11518 (人社部发〔2021〕39号 五（一）): “补贴标准由各市(地)以上人力资源社会保障部门会同财政部门

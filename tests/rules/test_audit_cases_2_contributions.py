@@ -8,17 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kuaiban.rules.calculators import CalculatorError, get
-
-
-def run(name: str, case: dict) -> dict:
-    return get(name).run(case)
-
-
-def refused(name: str, case: dict) -> CalculatorError:
-    with pytest.raises(CalculatorError) as caught:
-        get(name).run(case)
-    return caught.value
+from tests.rules.audit_support import refused, run
 
 
 def sources(result: dict) -> list[tuple[str, str]]:

@@ -13,24 +13,8 @@ import itertools
 
 import pytest
 
-from kuaiban.rules.calculators import CalculatorError, get
-
-
-def run(name: str, case: dict) -> dict:
-    return get(name).run(case)
-
-
-def refused(name: str, case: dict) -> CalculatorError:
-    with pytest.raises(CalculatorError) as caught:
-        get(name).run(case)
-    return caught.value
-
-
-def step(result: dict, *words: str) -> dict:
-    """The step whose text holds every one of `words`, else the test fails."""
-    found = [s for s in result["explanation"] if all(word in s["text"] for word in words)]
-    assert found, f"no step names {words}: {[s['text'] for s in result['explanation']]}"
-    return found[0]
+from kuaiban.rules.calculators import get
+from tests.rules.audit_support import refused, run, step
 
 
 def docs(result: dict) -> set[str]:

@@ -8,24 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from kuaiban.rules.calculators import CalculatorError, get
-
-
-def run(name: str, case: dict) -> dict:
-    return get(name).run(case)
-
-
-def refused(name: str, case: dict) -> CalculatorError:
-    with pytest.raises(CalculatorError) as caught:
-        get(name).run(case)
-    return caught.value
-
-
-def step(result: dict, *words: str) -> dict:
-    found = [s for s in result["explanation"] if all(word in s["text"] for word in words)]
-    assert found, f"no step names {words}: {[s['text'] for s in result['explanation']]}"
-    return found[0]
-
+from kuaiban.rules.calculators import get
+from tests.rules.audit_support import refused, run, step
 
 # ---- D1 training_provider_subsidy (重庆): a campaign, not a lasting standard ----
 # CQ:7417 “市人力社保局决定于2021年2月上旬至3月下旬在全市范围开展“迎新春稳岗留工送培训”专项工作”;

@@ -7,21 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from kuaiban.rules.calculators import CalculatorError, get
-
-
-def run(name: str, case: dict) -> dict:
-    return get(name).run(case)
-
-
-def refusal(name: str, case: dict) -> CalculatorError:
-    with pytest.raises(CalculatorError) as caught:
-        run(name, case)
-    return caught.value
-
-
-def steps(result: dict) -> list[tuple[str, str, str]]:
-    return [(s["source"]["doc_no"], s["source"]["article"], s["text"]) for s in result["explanation"]]
+from tests.rules.audit_support import refused as refusal
+from tests.rules.audit_support import run, steps
 
 
 def cites(result: dict, doc_no: str, article: str, words: str = "") -> bool:

@@ -13,24 +13,9 @@ import itertools
 
 import pytest
 
-from kuaiban.rules.calculators import CalculatorError, get
-
-
-def run(name: str, case: dict) -> dict:
-    return get(name).run(case)
-
-
-def refused(name: str, case: dict) -> CalculatorError:
-    with pytest.raises(CalculatorError) as caught:
-        get(name).run(case)
-    return caught.value
-
-
-def reason(result: dict, *words: str) -> dict:
-    """The step whose text holds every one of `words` (the failed condition), else the test fails."""
-    found = [step for step in result["explanation"] if all(word in step["text"] for word in words)]
-    assert found, f"no step names {words}: {[step['text'] for step in result['explanation']]}"
-    return found[0]
+from kuaiban.rules.calculators import get
+from tests.rules.audit_support import refused, run
+from tests.rules.audit_support import step as reason
 
 
 def cites(step: dict, doc_no: str, article: str | None = None) -> None:

@@ -187,6 +187,14 @@ class lump_sum_contribution_months(Variable):
         return np.where(person("lump_sum_contribution_allowed", period), missing, 0)
 
 
+def _average_wage_share(person, period, parameters, share_key: str) -> np.ndarray:
+    """A share of last year's average wage, by month, to the 分 (0 where the share is not in force)."""
+    share = parameter_or_none(parameters, period.start, f"{NODE}.{share_key}")
+    if share is None:
+        return np.zeros(person.count)
+    return round_fen(person("average_wage_last_year", period) / MONTHS_PER_YEAR * share)
+
+
 class lump_sum_base_floor(Variable):
     value_type = float
     entity = Person
@@ -196,10 +204,7 @@ class lump_sum_base_floor(Variable):
     reference = ("cq_bp_provisional_base",)
 
     def formula(person, period, parameters):
-        share = parameter_or_none(parameters, period.start, f"{NODE}.base_floor_share")
-        if share is None:
-            return np.zeros(person.count)
-        return round_fen(person("average_wage_last_year", period) / MONTHS_PER_YEAR * share)
+        return _average_wage_share(person, period, parameters, "base_floor_share")
 
 
 class lump_sum_base_ceiling(Variable):
@@ -211,10 +216,7 @@ class lump_sum_base_ceiling(Variable):
     reference = ("cq_bp_provisional_base",)
 
     def formula(person, period, parameters):
-        share = parameter_or_none(parameters, period.start, f"{NODE}.base_ceiling_share")
-        if share is None:
-            return np.zeros(person.count)
-        return round_fen(person("average_wage_last_year", period) / MONTHS_PER_YEAR * share)
+        return _average_wage_share(person, period, parameters, "base_ceiling_share")
 
 
 class lump_sum_contribution_base(Variable):
