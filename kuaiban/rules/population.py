@@ -402,12 +402,13 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
         errors.flag(present & ~known, msg.unknown_region(name, spec.choices))
         return np.where(known, codes, 0).astype(np.int16)
     if kind == "choice":
-        table = {choice: i for i, choice in enumerate(spec.choices)}
+        # as single mode: the code or its word (微型企业 or micro), each distinct cell looked up once
+        table = {text: spec.choices.index(code) for text, code in spec.spellings().items()}
         codes, known = _codes(_as_text(column), lambda word: table.get(word.strip(), -1),
                               lambda used: _record(name, used, bounds, distinct))
         if known is None:
             return codes  # codes into spec.choices (Prepared.choices)
-        errors.flag(present & ~known, msg.not_a_choice(name, spec.choices))
+        errors.flag(present & ~known, msg.not_a_choice(name, map(spec.word, spec.choices)))
         return np.where(known, codes, 0).astype(np.int16)
     if kind == "boolean":
         if not pa.types.is_boolean(column.type):

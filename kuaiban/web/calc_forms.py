@@ -33,52 +33,6 @@ def unit_name(unit: str | None) -> str:
     return UNITS.get(unit or "", unit or "")
 
 
-def _choice_words(description: str, choices: tuple[str, ...]) -> dict[str, str]:
-    """'micro 微型 | small 小型' → {'micro': '微型', 'small': '小型'}."""
-    words = {}
-    for code in choices:
-        m = re.search(rf"(?<![A-Za-z_]){re.escape(code)}\s+([^|｜A-Za-z_（(]+)", description)
-        if m and m.group(1).strip():
-            words[code] = m.group(1).strip()
-    return words
-
-
-def _all_choice_words() -> dict[str, str]:
-    """Chinese words for choice codes, from every calculator (one field may name what another omits)."""
-    words: dict[str, str] = {}
-    for calc in CALCULATORS.values():
-        for spec in calc.fields:
-            for code, word in _choice_words(spec.description, spec.choices).items():
-                words.setdefault(code, word)
-    return words
-
-
-CHOICE_WORDS = _all_choice_words()
-
-
-@cache
-def _variable_words(name: str) -> dict[str, str]:
-    """Chinese words of an input's choices from its OpenFisca enum (``micro = "微型企业"``), if it has one."""
-    variable = tax_benefit_system().variables.get(name)
-    values = getattr(variable, "possible_values", None) if variable is not None else None
-    if values is None:
-        return {}
-    return {code: str(item.value) for code, item in values.__members__.items()
-            if not re.search(r"[A-Za-z]", str(item.value))}
-
-
-@cache
-def _parameter_words(calculator: str) -> dict[str, str]:
-    """Chinese names of a calculator's parameter nodes (their descriptions): the statutory_deadline items."""
-    words: dict[str, str] = {}
-    root = getattr(tax_benefit_system().parameters, calculator, None)
-    for region in getattr(root, "children", {}).values():
-        for key, node in getattr(region, "children", {}).items():
-            if getattr(node, "description", None):
-                words.setdefault(key, node.description)
-    return words
-
-
 @dataclass(frozen=True)
 class FormField:
     name: str
@@ -103,12 +57,10 @@ def _plain_hint(part: str, words: dict[str, str]) -> str:
 
 @cache
 def _calculator_words(calculator: str) -> dict[str, str]:
-    """Chinese words of the choice codes of one calculator's fields, then of any calculator's."""
-    words = dict(CHOICE_WORDS)
+    """The Chinese words of the choice codes of one calculator's fields (the rules core's, Field.word)."""
     calc = CALCULATORS.get(calculator)
-    for spec in calc.fields if calc else ():
-        words |= _variable_words(spec.name) | _choice_words(spec.description, spec.choices)
-    return words
+    return {code: spec.word(code) for spec in (calc.fields if calc else ()) for code in spec.choices
+            if spec.type == "choice"}
 
 
 def _label_and_hint(spec: Field, calculator: str = "") -> tuple[str, str]:
@@ -126,11 +78,8 @@ def form_field(spec: Field, calculator: str = "") -> FormField:
     input_type, inputmode = "text", None
     if spec.type in ("region", "choice"):
         input_type = "select"
-        # the field's own words first, then its enum's, then any calculator's, then the parameters' names;
-        # the code itself is what is posted, never shown
-        words = (_parameter_words(calculator) | CHOICE_WORDS | _variable_words(spec.name)
-                 | _choice_words(spec.description, spec.choices))
-        options = tuple((c, words.get(c, c)) for c in spec.choices)
+        # the word is shown, the code posted (a region's choices are its names)
+        options = tuple((c, spec.word(c) if spec.type == "choice" else c) for c in spec.choices)
     elif spec.type == "boolean":
         input_type, options = "select", BOOLEAN_CHOICES
     elif spec.type == "date":

@@ -120,14 +120,9 @@ def _named_columns(calc: Calculator, table: pa.Table) -> pa.Table:
     return table.rename_columns([by_label.get(name.strip(), name) for name in table.column_names])
 
 
-def _typed_column(spec: Field, column: pa.ChunkedArray, errors: list[str | None], calculator: str = ""
-                  ) -> pa.Array:
+def _typed_column(spec: Field, column: pa.ChunkedArray, errors: list[str | None]) -> pa.Array:
     """Numbers and booleans from text, cell by cell; a bad cell becomes null and its row's error. A choice
-    may be written as the page shows it (its Chinese words)."""
-    if spec.type in ("choice", "region"):
-        codes = {label: value for value, label in form_field(spec, calculator).options}
-        return pa.array([None if v is None else codes.get(v.strip(), v) for v in column.to_pylist()],
-                        type=pa.string())
+    stays as written: the population converter reads its code or its Chinese word, as the page shows it."""
     if spec.type not in ("number", "integer", "year", "share", "boolean"):
         return column
     values: list[Any] = []
@@ -176,8 +171,7 @@ def run_batch(data: bytes, meta: dict[str, Any], progress: jobs.Progress) -> tup
         for spec in calc.fields:
             if spec.name in table.column_names:
                 i = typed.column_names.index(spec.name)
-                typed = typed.set_column(i, spec.name, _typed_column(spec, table.column(spec.name), cell_errors,
-                                                                       calc.name))
+                typed = typed.set_column(i, spec.name, _typed_column(spec, table.column(spec.name), cell_errors))
         values = np.full(n, np.nan)
         errors: list[str | None] = [None] * n
         size = max(200, math.ceil(n / 20))

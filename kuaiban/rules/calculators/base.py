@@ -51,6 +51,16 @@ LABELS = {"scheme": "养老保险类别", "status": "死亡时的状态", "refun
 _TRAILING_HINT = re.compile(r"^(.+?)[（(]([^（()）]+)[）)]$")
 
 
+def description_words(description: str, choices: tuple[str, ...]) -> dict[str, str]:
+    """The words a description gives its choice codes: 'micro 微型 | small 小型' → {'micro': '微型', 'small': '小型'}."""
+    words = {}
+    for code in choices:
+        m = re.search(rf"(?<![A-Za-z_]){re.escape(code)}\s+([^|｜A-Za-z_（(]+)", description)
+        if m and m.group(1).strip():
+            words[code] = m.group(1).strip()
+    return words
+
+
 @dataclass(frozen=True)
 class Field:
     """One input of a calculator."""
@@ -61,6 +71,22 @@ class Field:
     unit: str | None = None
     required: bool = True
     choices: tuple[str, ...] = ()
+    # a choice's Chinese word for each code (docs/rules.md, "Choice words"): as given, else as the description
+    # names it (employed 在职 | retired 退休); a spec adds its enum's and parameters' words (declarative.py)
+    words: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.type == "choice":  # frozen: set once, the given words over the description's
+            object.__setattr__(self, "words", description_words(self.description, self.choices) | self.words)
+
+    def word(self, code: str) -> str:
+        """The Chinese word users know a choice by (a code that is already Chinese is its own word)."""
+        return self.words.get(code, code)
+
+    def spellings(self) -> dict[str, str]:
+        """Every text that names a choice → its code: the code itself (the API contract, saved inputs) and
+        its word; a code wins should a word spell another code."""
+        return {self.word(code): code for code in self.choices} | {code: code for code in self.choices}
 
     def label_and_hint(self) -> tuple[str, str]:
         """The Chinese name users know the field by (月工资) and the description's trailing （…） hint; the
@@ -90,6 +116,8 @@ class Field:
             out["unit"] = self.unit
         if self.choices:
             out["choices"] = list(self.choices)
+        if self.type == "choice":
+            out["choice_labels"] = {code: self.word(code) for code in self.choices}
         return out
 
 
@@ -151,9 +179,10 @@ def parse_value(spec: Field, raw: Any) -> Any:
             raise CalculatorError(msg.unknown_region(name, spec.choices, raw))
         return region
     if spec.type == "choice":
-        choice = raw.strip()  # as a region is read, and as population mode reads a CSV cell (" pension")
-        if choice not in spec.choices:
-            raise CalculatorError(msg.not_a_choice(name, spec.choices, raw))
+        # the code or its word, trimmed as a region is read and as population mode reads a CSV cell (" pension")
+        choice = spec.spellings().get(raw.strip())
+        if choice is None:
+            raise CalculatorError(msg.not_a_choice(name, map(spec.word, spec.choices), raw))
         return choice
     return raw
 

@@ -10,6 +10,8 @@ Specs are found by directory; nobody edits a list.
 from __future__ import annotations
 
 import ast
+import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -63,10 +65,14 @@ def _field(entry: dict[str, Any], where: str) -> Field:
              "an input needs name, type and label")
     _require(set(entry) <= INPUT_KEYS, where, f"unknown input keys {sorted(set(entry) - INPUT_KEYS)}")
     _require(entry["type"] in INPUT_TYPES, where, f"input {entry['name']}: type {entry['type']!r} unknown")
+    # choices: a list of codes, or {code: 中文词} where the words the enum or parameters give are not the ones
+    # users say (docs/rules.md, "Choice words")
+    choices = entry.get("choices") or ()
+    words = dict(choices) if isinstance(choices, dict) else {}
     # an official figure is required, unless `required: false` says only some cases need it: a check must
     # then refuse those cases without it (checked in Spec, which knows the checks)
     return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
-                 required=entry.get("required", True), choices=tuple(entry.get("choices", ())))
+                 required=entry.get("required", True), choices=tuple(choices), words=words)
 
 
 def _period_start(value: Any, kind: str) -> str:
@@ -157,7 +163,7 @@ class Spec:
         if self.region:  # the region choices are the regions the parameters cover
             national = any(s.region is None for s in self.spans)
             choices = tuple(r.value for r in (list(Region)[1:] if national or not covered else covered))
-            self.by_name[self.region] = spec = Field(**{**self.by_name[self.region].__dict__, "choices": choices})
+            self.by_name[self.region] = spec = replace(self.by_name[self.region], choices=choices)
             self.fields = [spec if f.name == self.region else f for f in self.fields]
         self.steps = data["explain"]
         for i, item in enumerate(self.steps):
@@ -186,6 +192,25 @@ class Spec:
         # input → the OpenFisca variable it sets (its own name unless `variable:` says otherwise)
         self.to_openfisca = {spec.name: self.inputs[spec.name].get("variable", spec.name) for spec in self.fields
                              if self.inputs[spec.name].get("variable", spec.name) in self.system.variables}
+        self.fields = [self._with_words(spec, node) for spec in self.fields]
+        self.by_name = {spec.name: spec for spec in self.fields}
+
+    def _with_words(self, spec: Field, node: Any) -> Field:
+        """A choice input with the words its codes still lack: the values of the OpenFisca Enum it sets
+        (``micro = "微型企业"``), then the descriptions of the spec's parameters named by a code (the items
+        of statutory_deadline). Words with Latin letters are no words for users."""
+        if spec.type != "choice":
+            return spec
+        variable = self.system.variables.get(self.to_openfisca.get(spec.name, ""))
+        enum = getattr(variable, "possible_values", None)
+        found = {member.name: str(member.value) for member in enum or ()}
+        for region in getattr(node, "children", {}).values():
+            for key, child in getattr(region, "children", {}).items():
+                if getattr(child, "description", None):
+                    found.setdefault(key, child.description)
+        words = {code: found[code] for code in spec.choices
+                 if code in found and not re.search(r"[A-Za-z]", found[code])}
+        return replace(spec, words=words | spec.words)
 
     # ---- what the spec reads and cites
 
@@ -264,7 +289,10 @@ class Spec:
         for check in self.checks:
             if scope.evaluate(check["when"]):
                 field, message = check["field"], render(check["message"], scope)  # figures from parameters
-                return msg.error(field, message, values[field]) if field in values else msg.error(field, message)
+                if field not in values:
+                    return msg.error(field, message)
+                spec = self.by_name[field]  # a choice shown by the word users know it by, not its code
+                return msg.error(field, message, spec.word(values[field]) if spec.type == "choice" else values[field])
         return None
 
     def gap_fields(self) -> tuple[str, ...]:

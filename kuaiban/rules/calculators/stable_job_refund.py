@@ -38,7 +38,7 @@ FIELDS = [
     Field("refund_type", "choice", "general 一般稳岗返还 | hardship 困难企业稳岗返还", choices=("general", "hardship")),
     Field("unit_kind", "choice", "enterprise 企业 | other_unit 其他参保单位 | fully_funded 财政全额拨款 | "
           "partly_funded 财政差额拨款", choices=KINDS),
-    Field("size", "choice", "企业划型 micro|small|medium|large（非企业单位填 large）", choices=SIZES),
+    Field("size", "choice", "企业划型 micro 微型 | small 小型 | medium 中型 | large 大型（非企业单位填 large）", choices=SIZES),
     Field("restructuring", "boolean", "兼并重组、化解产能过剩、淘汰落后产能企业（2020 湖南必填）", required=False),
     Field("blacklisted", "boolean", "被列入生态环境、市场监管“黑名单”或“失信被执行人”（2020 湖南必填）",
           required=False),
