@@ -116,3 +116,11 @@ def test_listing_and_form_take_the_words_from_the_core() -> None:
     # a Python calculator's words come from its description (enterprise 企业职工 | institution 机关事业单位)
     scheme = next(f for f in get("pension_adjustment").fields if f.name == "scheme")
     assert scheme.words == {"enterprise": "企业职工", "institution": "机关事业单位"}
+
+
+def test_the_enums_longer_word_still_reads_as_the_choice():
+    """线下培训 (the enum's word, which forms and batch files showed before the spec said 线下) is 线下."""
+    base = {"application_date": "2020-05-01", "region": "湖南", "training_days": 10,
+            "living_allowance_group": True, "retired_fisher": True}
+    calc = get("training_living_allowance")
+    assert calc.run(base | {"training_mode": "线下培训"})["value"] == calc.run(base | {"training_mode": "offline"})["value"] == 200

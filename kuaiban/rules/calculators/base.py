@@ -74,6 +74,7 @@ class Field:
     # a choice's Chinese word for each code (docs/rules.md, "Choice words"): as given, else as the description
     # names it (employed 在职 | retired 退休); a spec adds its enum's and parameters' words (declarative.py)
     words: dict[str, str] = field(default_factory=dict, compare=False)
+    also: dict[str, str] = field(default_factory=dict, compare=False)  # other spellings read as a code
 
     def __post_init__(self) -> None:
         if self.type == "choice":  # frozen: set once, the given words over the description's
@@ -86,7 +87,7 @@ class Field:
     def spellings(self) -> dict[str, str]:
         """Every text that names a choice → its code: the code itself (the API contract, saved inputs) and
         its word; a code wins should a word spell another code."""
-        return {self.word(code): code for code in self.choices} | {code: code for code in self.choices}
+        return self.also | {self.word(code): code for code in self.choices} | {code: code for code in self.choices}
 
     def label_and_hint(self) -> tuple[str, str]:
         """The Chinese name users know the field by (月工资) and the description's trailing （…） hint; the

@@ -210,7 +210,10 @@ class Spec:
                     found.setdefault(key, child.description)
         words = {code: found[code] for code in spec.choices
                  if code in found and not re.search(r"[A-Za-z]", found[code])}
-        return replace(spec, words=words | spec.words)
+        # where the spec chose a shorter word (线下), the enum's own (线下培训, which forms and batch files
+        # showed before) still reads as the same choice
+        also = {word: code for code, word in words.items() if spec.words.get(code, word) != word}
+        return replace(spec, words=words | spec.words, also=also)
 
     # ---- what the spec reads and cites
 
