@@ -124,6 +124,8 @@ class ParsedDocument:
     extra_sources: list[SourceSpan] = field(default_factory=list)
     # set by the merge when two different documents were printed with one 文号
     identity_key: str | None = None
+    # (line, text) of the header line that prints the date, out of the body: "（鲁人社字〔2020〕72号  2020年6月22日）"
+    date_line: tuple[int, str] | None = None
 
     @property
     def sources(self) -> list[SourceSpan]:

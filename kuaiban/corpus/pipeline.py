@@ -10,7 +10,7 @@ from kuaiban.corpus.compilations import compilation_for, read_lines
 from kuaiban.corpus.model import ParsedDocument
 from kuaiban.corpus.regions import infer_region
 from kuaiban.corpus.structure import build_document
-from kuaiban.corpus.text import squeeze
+from kuaiban.corpus.text import DATE_RE, date_from_match, squeeze
 from kuaiban.corpus.titles import title_key, titles_match
 
 
@@ -22,8 +22,22 @@ def parse_compilation(path: Path) -> list[ParsedDocument]:
     for raw in comp.parser().parse(lines, path.name):
         if raw.region is None:
             raw.region = infer_region(raw.issuers, raw.title, raw.doc_no, comp.default_region)
-        docs.append(build_document(raw))
+        doc = build_document(raw)
+        doc.date_line = header_date_line(lines, doc)
+        docs.append(doc)
     return docs
+
+
+def header_date_line(lines: list[str], doc: ParsedDocument) -> tuple[int, str] | None:
+    """(1-based line, text) of the header line, above the body, that prints the document's date (Shandong's
+    "（鲁人社字〔2020〕72号  2020年6月22日）" under the title, shandong-2020.txt:3253), or None."""
+    if doc.date is None:
+        return None
+    first_body = doc.paragraphs[0].line if doc.paragraphs else doc.source.end_line
+    for number in range(doc.source.start_line, min(first_body, doc.source.end_line + 1)):
+        if any(date_from_match(m) == doc.date for m in DATE_RE.finditer(lines[number - 1])):
+            return number, lines[number - 1].strip()
+    return None
 
 
 def identity(doc: ParsedDocument) -> str:

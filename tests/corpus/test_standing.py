@@ -51,7 +51,8 @@ def test_a_term_of_five_years_counts_from_the_day_it_takes_effect(library):
                                                                                     "2025-08-31")
     after = on(library, "湘人社规〔2020〕14号", dt.date(2025, 9, 1))
     assert after["status"] == LAPSED
-    assert after["status_basis"]["line"] == 4508 and after["status_basis"]["article"] == "四（三）"
+    # the 施行 sentence is a paragraph of its own after 四（三）: the notice's closing, not that part (audit s13)
+    assert after["status_basis"]["line"] == 4508 and after["status_basis"]["article"] == "结尾"
     assert after["status_basis"]["source"] == "湖南汇编 第 4508 行"
     assert "有效期5年" in after["status_basis"]["quote"]
 
