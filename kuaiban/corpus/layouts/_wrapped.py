@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kuaiban.corpus.docno import normalize
+from kuaiban.corpus.markup import html_to_text
 from kuaiban.corpus.model import Paragraph, RawDocument, SourceSpan
 from kuaiban.corpus.text import DATE_LINE_RE, date_from_match, squeeze, unspace_cjk
 
@@ -166,8 +167,10 @@ def clean(text: str) -> str:
     """Paragraph text as stored: spaces inside CJK text, dates and numbers removed.
 
     The space after a leading 第X条 / 第X章 stays (as one space): it is what
-    tells an article heading from a sentence that merely starts with 第X条.
+    tells an article heading from a sentence that merely starts with 第X条. HTML becomes text
+    (kuaiban.corpus.markup; the PDF extractions hold none today).
     """
+    text = html_to_text(text)
     m = _ARTICLE_HEAD_RE.match(text)
     if m:
         return unspace_cjk(m.group(1)) + " " + unspace_cjk(text[m.end():])

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from kuaiban.corpus.docno import normalize
 from kuaiban.corpus.layouts import TocEntry
+from kuaiban.corpus.markup import has_markup, html_to_text
 from kuaiban.corpus.model import Paragraph, RawDocument, SourceSpan
 from kuaiban.corpus.text import DATE_LINE_RE, DATE_RE, date_from_match, squeeze, unspace_cjk
 
@@ -272,17 +273,18 @@ _NUMBERED_HEAD = re.compile(rf"^(第[0-9{_CN_NUM}]+[条章节])(?=[^\s，,、。
 
 
 def clean_line(raw: str) -> str:
-    """One source line as text: markup dropped, letter-spacing removed, table cells kept apart."""
+    """One source line as text: markup dropped (an HTML fragment's paragraphs and list items one a line),
+    letter-spacing removed, table cells kept apart."""
     text = raw.replace("**", "").replace("\u3000", " ").rstrip()
     if "\t" in text.strip():
-        cells = [unspace_cjk(c) for c in text.strip("\n").split("\t")]
+        cells = [unspace_cjk(html_to_text(c)) for c in text.strip("\n").split("\t")]
         while cells and not cells[-1]:
             cells.pop()
         return "\t".join(cells)
     text = text.strip()
     if text.startswith("- "):
         text = text[2:]
-    text = unspace_cjk(text)
+    text = unspace_cjk(html_to_text(text))
     # structure.py needs the space after 第X条 / 第X章 that de-spacing removed
     return _NUMBERED_HEAD.sub(r"\1 ", text)
 
@@ -341,6 +343,14 @@ def _joins(prev_line: str, paragraph: str, nxt: str) -> bool:
     return bool(re.search(r"[，,；;]", paragraph)) and not numbered and not _is_title_like(paragraph)
 
 
+def _continues_cell(raw: str) -> bool:
+    """Whether the line carries on the last cell of the row above: a page break inside a cell's HTML leaves
+    the rest on a line of its own, under an empty first cell ("\t<p>七、应具备完善的学生生活设施…</p>",
+    chongqing-hrss-2021.txt:6363, continuing the 许可条件 cell of line 6361)."""
+    cells = [c for c in raw.split("\t") if c.strip()]
+    return raw.startswith("\t") and len(cells) == 1 and has_markup(cells[0])
+
+
 def build_paragraphs(lines: list[str], start: int, end: int) -> list[Paragraph]:
     """Logical paragraphs of the 0-based line range [start, end): hard wraps joined, headings flagged."""
     paragraphs: list[Paragraph] = []
@@ -352,7 +362,9 @@ def build_paragraphs(lines: list[str], start: int, end: int) -> list[Paragraph]:
         text = clean_line(raw)
         if not text:
             continue
-        if paragraphs and _joins(prev_line, paragraphs[-1].text, text):
+        if paragraphs and "\t" in paragraphs[-1].text and _continues_cell(raw):
+            paragraphs[-1].text += "\n" + text  # its numbered paragraphs are the cell's, not the document's parts
+        elif paragraphs and _joins(prev_line, paragraphs[-1].text, text):
             paragraphs[-1].text += text
         else:
             paragraphs.append(Paragraph(text=text, line=i + 1))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from kuaiban.corpus.docno import normalize
 from kuaiban.corpus.layouts import TocEntry
+from kuaiban.corpus.markup import html_to_text
 from kuaiban.corpus.model import Paragraph, RawDocument, SourceSpan
 from kuaiban.corpus.text import DATE_LINE_RE, date_from_match, squeeze, unspace_cjk
 
@@ -42,12 +43,8 @@ _NAME_START = ("湖南省", "国家", "国务院", "中共", "中国", "中央",
                "司法", "农业", "文化", "商务", "全国", "住房", "交通", "水利", "自然", "公安", "审计",
                "银保监", "共青团", "统计", "档案", "国家卫生", "中华人民共和国")
 _KEEP_TOGETHER = ("国家税务总局湖南省税务局",)
-_HTML_TAG = re.compile(r"</?(?:ol|ul|li|p|br|span|div|b|strong|td|tr|th)\b[^>]*>", re.I)
 _AND = re.compile(r"(?<=[\u4e00-\u9fff]) ?and ?(?=[\u4e00-\u9fff])")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")  # markdown horizontal rules
-_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.I | re.S)
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-_CHECKBOX = re.compile(r"<input[^>]*checkbox[^>]*/?>", re.I)
 
 
 # ---------------------------------------------------------------- line helpers
@@ -58,11 +55,9 @@ def _heading_level(line: str) -> int:
 
 
 def _clean_inline(text: str) -> str:
-    """Drop the markdown and HTML the extraction left inside a line (cells included)."""
-    text = _CHECKBOX.sub("□", text)
-    text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _HTML_TAG.sub(" ", text)
+    """Drop the markdown the extraction left inside a line (cells included); its HTML becomes text, one
+    paragraph or list item a line (kuaiban.corpus.markup)."""
+    text = html_to_text(text)
     text = text.replace("**", "").replace("\\*", "*").replace("\\_", "_")
     # The extraction turned 15 conjunctions 和 into English ("保护 and 修复"); between two
     # Chinese characters "and" can only be that.
@@ -87,7 +82,7 @@ def _plain(line: str) -> str:
     return unspace_cjk(_clean_inline(line))
 
 
-_CELL_SPACE = re.compile(r"\s+")
+_CELL_SPACE = re.compile(r"[^\S\n]+")  # the line breaks between a cell's paragraphs or list items stay
 _LETTER_SPACING = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff\d])")
 _NUMBER_SPACE = re.compile(r"(?<![\d.])(\d+) (?=[\u4e00-\u9fff%])")
 
