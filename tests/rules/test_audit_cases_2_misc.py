@@ -164,16 +164,16 @@ def test_shandong_2020_items_applied_for_in_2021_are_zero_with_the_ambiguity_sai
                                               "lc_poverty": True, "lc_months_employed": 9})["value"] == 7500
 
 
-# ---- unsure: employment_base_award cap read per year, ambiguity said ----
+# ---- employment_base_award cap read per year (decided in session 13, test_audit_cases_3_readings2.py) ----
 # CQ:7760 “从认定后的第二年起,对每个“双更”基地连续4年开展绩效评估,评估合格的,按照…1000元/人·年的标准给予绩效奖补,最高不超过40万元。”
 
-def test_base_award_cap_is_per_year_and_the_explanation_says_it_is_ambiguous():
+def test_base_award_cap_is_per_year_and_the_explanation_says_why():
     # 500 × 1000 = 500000 → 400000
     result = run("employment_base_award", {"enterprise_region": "重庆", "application_date": "2025-12-01",
                                            "base_year_after_recognition": 5, "base_evaluation_passed": True,
                                            "base_people_absorbed": 500})
     assert result["value"] == 400000
-    assert step(result, "有歧义", "每年", "合计")["source"]["doc_no"] == "渝人社〔2021〕351号"
+    assert step(result, "每年", "累计", "合计")["source"]["doc_no"] == "渝人社〔2021〕351号"
 
 
 # ---- unsure: price_subsidy outside March–June 2020 echoes the user's standard and says so ----

@@ -27,7 +27,7 @@ from kuaiban.rules.formulas import (
 )
 
 REFERENCES = ("hn_pwp_amount", "hn_pwp_period", "hn_pwp_again", "nat_pwp_temporary", "cq_pwp_temporary",
-              "sd_pwp_rural", "gd_pwp")
+              "sd_pwp_rural", "sd_pwp_again", "gd_pwp")
 UNKNOWN = -1.0
 
 
@@ -98,6 +98,37 @@ class pwp_special(Variable):
     label = "重度残疾人或零就业家庭成员"
 
 
+class pwp_first_placed_priority(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "首次聘用到公益性岗位时属零就业家庭成员、建档立卡适龄贫困劳动力、大龄就业困难人员或重度残疾人（山东）"
+    reference = ("sd_pwp_again", "sd_pwp_elderly")
+
+
+class pwp_jobless_after_previous(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "上次补贴期满后连续一年以上仍未能通过用人单位吸纳、灵活就业、自主创业等方式实现就业（山东）"
+    reference = ("sd_pwp_again",)
+
+
+def _again_ok(person, period, node, month_start) -> np.ndarray:
+    """Whether a person placed again (第二次及以后) is one the region lets be placed again."""
+    if leaf(node, "again_first_placement_groups"):
+        # 山东 第十八条: the groups are those of the first placement, and a year or more jobless since the last
+        # period ended (read from the province's records, which the user answers from)
+        return person("pwp_first_placed_priority", period) & person("pwp_jobless_after_previous", period)
+    again_ok = person("pwp_special", period)
+    female_age = leaf(node, "again_age_female")
+    if female_age is not None:
+        age = age_on(person("birth_date", period), month_start)
+        again_ok = again_ok | np.where(person("sex", period) == Sex.female, age >= female_age,
+                                       age >= leaf(node, "again_age_male"))
+    return again_ok
+
+
 def _kind_node(parameters, instant, region_node, kind: PostKind):
     own = leaf(region_node, kind.name) if region_node is not None else None
     if own is not None:
@@ -112,6 +143,7 @@ def _computed(person, period, parameters):
     ceiling = np.zeros(person.count, dtype=bool)
     ok = np.zeros(person.count, dtype=bool)
     insurance = np.zeros(person.count)
+    placed_ok = np.ones(person.count, dtype=bool)
     month_start = np.full(person.count, np.datetime64(period.start.date, "D"))
     retirement = as_days(person("si_retirement_date", period))
     nodes = dict(regional_nodes(parameters, period.start, "public_welfare_post_subsidy"))
@@ -137,18 +169,14 @@ def _computed(person, period, parameters):
             placements = leaf(node, "max_placements")
             if placements is not None:
                 placement = person("pwp_placement", period)
-                again_ok = person("pwp_special", period)
-                female_age = leaf(node, "again_age_female")
-                if female_age is not None:
-                    age = age_on(person("birth_date", period), month_start)
-                    again_ok |= np.where(person("sex", period) == Sex.female, age >= female_age,
-                                         age >= leaf(node, "again_age_male"))
+                again_ok = _again_ok(person, period, node, month_start)
                 in_time &= (placement <= 1) | ((placement <= int(placements)) & again_ok)
+                placed_ok = np.where(rows, (placement <= 1) | ((placement <= int(placements)) & again_ok), placed_ok)
             ok = np.where(rows, in_time, ok)
             cap = leaf(node, "accident_insurance_cap")
             if cap is not None:
                 insurance = np.where(rows, float(cap), insurance)
-    return standard, ceiling, ok, insurance
+    return standard, ceiling, ok, insurance, placed_ok
 
 
 def _national_regions(region, parameters, period) -> set:
@@ -205,6 +233,17 @@ class pwp_accident_insurance_cap(Variable):
 
     def formula_2020_04(person, period, parameters):
         return _computed(person, period, parameters)[3]
+
+
+class pwp_placement_ok(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.MONTH
+    label = "安置次数和再次安置的条件符合（首次安置，或未超过累计安置次数且属再次安置的人员）"
+    reference = ("hn_pwp_again", "sd_pwp_again", "gd_pwp")
+
+    def formula_2020_04(person, period, parameters):
+        return _computed(person, period, parameters)[4]
 
 
 class public_welfare_post_subsidy(Variable):

@@ -1,9 +1,13 @@
-"""以工代训职业培训补贴: one month's subsidy to an enterprise (湖南 2020–2021, 山东 2020).
+"""以工代训职业培训补贴: one month's subsidy to an enterprise (湖南 2020–2021, 山东 2020–2021).
 
 The OpenFisca period is the application day (申领日期): the rules in force then decide, because 鲁人社函
 〔2020〕78号 lets enterprises claim again under its higher caps and lower distress thresholds for months
 already trained (四（五）“可按本通知规定申请补领”). The month trained is an input: 山东's distress test
 depends on it. One call = one month of one kind (78号 三、四（三）: claims are monthly, one kind a month).
+
+山东 also has the standing 以工代训 of 鲁人社字〔2020〕55号 第七条 (2020-05-21 to 2021-12-31): 生产经营主体 hiring
+贫困劳动力, 参保企业 hiring 就业困难人员 or 零就业家庭成员, monthly for at most 6 months, at a standard each 设区的市 sets.
+The standard is not printed, so it is the user's input (`wfts_city_standard`); the kind is `city_standard`.
 """
 
 from __future__ import annotations
@@ -22,15 +26,17 @@ from kuaiban.rules.region_keys import optional, province_of, regional_nodes
 
 CALCULATOR = "work_for_training_subsidy"
 SME = [EnterpriseSize.micro.index, EnterpriseSize.small.index, EnterpriseSize.medium.index]
+ENTERPRISES = [*SME, EnterpriseSize.large.index]
 REFS_HN = ("hn_wfts_standard", "hn_wfts_poverty", "hn_wfts_city_period", "hn_wfts_validity")
 REFS_SD = ("sd_wfts_hiring", "sd_wfts_distressed", "sd_wfts_monthly", "sd_wfts_78_hiring", "sd_wfts_78_distressed",
            "sd_wfts_78_large", "sd_wfts_78_test_early", "sd_wfts_78_test_late", "sd_wfts_78_one_kind",
-           "sd_wfts_78_period")
+           "sd_wfts_78_period", "sd_wfts_55", "sd_wfts_55_term")
 
 
 class WorkForTrainingKind(Enum):
     hiring = "新吸纳就业以工代训"
     distressed = "受疫情影响困难企业以工代训"
+    city_standard = "吸纳贫困劳动力、就业困难人员、零就业家庭成员以工代训（设区的市确定标准）"
 
 
 class work_for_training_kind(Variable):
@@ -69,7 +75,7 @@ class wfts_months_used(Variable):
     value_type = int
     entity = Enterprise
     definition_period = DateUnit.ETERNITY
-    label = "此前已享受以工代训补贴的月数（湖南按人员，山东按企业）"
+    label = "此前已享受以工代训补贴的月数（湖南和山东市定标准的按人员，山东63号、78号的按企业）"
 
 
 class wfts_city_period_months(Variable):
@@ -78,6 +84,22 @@ class wfts_city_period_months(Variable):
     definition_period = DateUnit.ETERNITY
     label = "市州确定的以工代训补贴期限（月；湖南，0 为未提供）"
     reference = ("hn_wfts_city_period",)
+
+
+class wfts_city_standard(Variable):
+    value_type = float
+    entity = Enterprise
+    definition_period = DateUnit.ETERNITY
+    label = "设区的市确定的以工代训补贴标准（元/人·月，山东 鲁人社字〔2020〕55号 第七条；官方数字）"
+    reference = ("sd_wfts_55",)
+
+
+class wfts_poverty_hires(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.ETERNITY
+    label = "吸纳的是贫困劳动力（否：就业困难人员、零就业家庭成员）"
+    reference = ("sd_wfts_55",)
 
 
 class wfts_received(Variable):
@@ -112,6 +134,24 @@ def _per_region(enterprise, period, parameters, compute, default):
     return out
 
 
+def _city_kind(enterprise, period) -> np.ndarray:
+    return enterprise("work_for_training_kind", period) == WorkForTrainingKind.city_standard
+
+
+def _city_route(enterprise, period, parameters, compute, out):
+    """`out` with the rows of the city-standard kind replaced by `compute(route, rows)` where their province has a
+    route in force at the application day (山东 55号 第七条)."""
+    city = _city_kind(enterprise, period)
+    if not city.any():
+        return out
+    province = province_of(enterprise("enterprise_region_code", period))
+    for code, node in regional_nodes(parameters, period.start, CALCULATOR, "city_route.max_months"):
+        rows = city & (province == code)
+        if rows.any():
+            out = np.where(rows, compute(node.city_route, rows), out)
+    return out
+
+
 def _day(period) -> np.datetime64:
     return np.datetime64(period.start.date, "D")
 
@@ -124,7 +164,10 @@ class work_for_training_subsidy_standard(Variable):
     reference = REFS_HN + REFS_SD
 
     def formula_2020_02_21(enterprise, period, parameters):
-        return _per_region(enterprise, period, parameters, lambda node, here: node.standard, 0.0)
+        standard = _per_region(enterprise, period, parameters, lambda node, here: node.standard, 0.0)
+        standard = np.where(_city_kind(enterprise, period), 0.0, standard)  # not the 500 of 63号/78号 or 湖南
+        city = enterprise("wfts_city_standard", period)
+        return _city_route(enterprise, period, parameters, lambda route, rows: city, standard)
 
 
 class work_for_training_subsidy_period(Variable):
@@ -143,7 +186,9 @@ class work_for_training_subsidy_period(Variable):
                 return np.where(city > 0, np.minimum(city, longest), longest)
             return np.full(enterprise.count, longest)
 
-        return _per_region(enterprise, period, parameters, months, 0)
+        longest = _per_region(enterprise, period, parameters, months, 0)
+        longest = np.where(_city_kind(enterprise, period), 0, longest)
+        return _city_route(enterprise, period, parameters, lambda route, rows: int(route.max_months), longest)
 
 
 class work_for_training_subsidy_period_is_ceiling(Variable):
@@ -155,8 +200,9 @@ class work_for_training_subsidy_period_is_ceiling(Variable):
 
     def formula_2020_02_21(enterprise, period, parameters):
         missing = enterprise("wfts_city_period_months", period) <= 0
-        return _per_region(enterprise, period, parameters,
-                           lambda node, here: missing & bool(optional(node, "city_sets_period", False)), False)
+        ceiling = _per_region(enterprise, period, parameters,
+                              lambda node, here: missing & bool(optional(node, "city_sets_period", False)), False)
+        return ceiling & ~_city_kind(enterprise, period)
 
 
 class work_for_training_subsidy_distress_test(Variable):
@@ -198,8 +244,8 @@ class work_for_training_subsidy_month_in_period(Variable):
     value_type = bool
     entity = Enterprise
     definition_period = DateUnit.DAY
-    label = "以工代训的月份在政策执行期内（山东：2020年1月至12月；湖南无此限）"
-    reference = ("sd_wfts_78_hiring", "sd_wfts_78_period")
+    label = "以工代训的月份在政策执行期内（山东：2020年1月至12月，市定标准的自55号施行至2021年12月；湖南无此限）"
+    reference = ("sd_wfts_78_hiring", "sd_wfts_78_period", "sd_wfts_55_term")
 
     def formula_2020_02_21(enterprise, period, parameters):
         month = enterprise("training_month", period).astype("datetime64[D]")
@@ -210,16 +256,18 @@ class work_for_training_subsidy_month_in_period(Variable):
                 return np.ones(enterprise.count, dtype=bool)
             return (month >= to_date(start)) & (month <= to_date(end))
 
-        return _per_region(enterprise, period, parameters, inside, False)
+        within = _per_region(enterprise, period, parameters, inside, False)
+        return _city_route(enterprise, period, parameters, inside, within)
 
 
 class work_for_training_subsidy_size_ok(Variable):
     value_type = bool
     entity = Enterprise
     definition_period = DateUnit.DAY
-    label = "单位类型符合（山东：中小微企业，五类行业含大型企业；湖南：机关事业单位以外）"
+    label = ("单位类型符合（山东：中小微企业，五类行业含大型企业；山东市定标准：吸纳贫困劳动力的生产经营主体、吸纳就业困难"
+             "人员和零就业家庭成员的企业；湖南：机关事业单位以外）")
     reference = ("hn_wfts_standard", "hn_wfts_poverty", "sd_wfts_hiring", "sd_wfts_distressed", "sd_wfts_78_hiring",
-                 "sd_wfts_78_distressed", "sd_wfts_78_large")
+                 "sd_wfts_78_distressed", "sd_wfts_78_large", "sd_wfts_55")
 
     def formula_2020_02_21(enterprise, period, parameters):
         size = enterprise("enterprise_size", period)
@@ -231,7 +279,13 @@ class work_for_training_subsidy_size_ok(Variable):
                 return sme | large_hard_hit
             return size != EnterpriseSize.public_institution
 
-        return _per_region(enterprise, period, parameters, fits, False)
+        def city_fits(route, rows):
+            # 生产经营主体 hiring 贫困劳动力; only 参保企业 hiring 就业困难人员、零就业家庭成员
+            producer = size != EnterpriseSize.public_institution
+            return producer & (np.isin(size, ENTERPRISES) | enterprise("wfts_poverty_hires", period))
+
+        fitting = _per_region(enterprise, period, parameters, fits, False)
+        return _city_route(enterprise, period, parameters, city_fits, fitting)
 
 
 class work_for_training_subsidy_months_left(Variable):
@@ -265,7 +319,10 @@ class work_for_training_subsidy_eligible(Variable):
         def kind_ok(node, here):
             return ~distressed | (bool(optional(node, "distressed_kind", False)) & tested)
 
-        return ok & _per_region(enterprise, period, parameters, kind_ok, False)
+        # the city-standard kind: only where a province has that route at the application day
+        kinds = np.where(_city_kind(enterprise, period), False, _per_region(enterprise, period, parameters, kind_ok, False))
+        kinds = _city_route(enterprise, period, parameters, lambda route, rows: True, kinds)
+        return ok & kinds
 
 
 class work_for_training_subsidy_cap_left(Variable):
