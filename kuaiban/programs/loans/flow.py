@@ -341,6 +341,8 @@ def _calculator_inputs(app: LoanApplication, *, contract_date: dt.date, lpr: Dec
         out["loan_partners"] = f.get("partners")
     if app.borrower == SMALL_FIRM:
         out["firm_staff"], out["firm_new_hires"] = f.get("firm_staff"), f.get("firm_new_hires")
+    if f.get("local_limit_fen") is not None:  # the local limit the office entered where no text prints one
+        out["loan_local_limit"] = f["local_limit_fen"] / 100
     return out
 
 
@@ -380,22 +382,24 @@ def review_eligibility(session: Session, user: User, app_id: int, *, outcome: st
         LoanApplication.applicant_id == app.applicant_id, LoanApplication.status == "repaid"))
     if repaid > int(app.facts.get("previous_times") or 0):
         app.facts = dict(app.facts) | {"previous_times": repaid}
-    answer = rules.run(_calculator_inputs(app, contract_date=at.date(), lpr=lpr_value, rate=lpr_value,
-                                          amount_fen=app.requested_fen, area=area))
+    inputs = _calculator_inputs(app, contract_date=at.date(), lpr=lpr_value, rate=lpr_value,
+                                amount_fen=app.requested_fen, area=area)
+    local_fen = None
+    try:
+        answer = rules.run(inputs)
+    except Invalid as asked:
+        # no text in the compilations prints this region's limit for this borrower: the calculator asks for the
+        # local one, which the office enters (and which is used only then)
+        if asked.field != "local_limit" or local_limit in (None, ""):
+            raise
+        local_fen = _money(local_limit, "local_limit", "当地规定的贷款额度上限")
+        answer = rules.run(inputs | {"loan_local_limit": local_fen / 100})
     limit = answer["value"]
     if limit == 0:
         return _refuse(session, app, user, "eligibility",
                        _refusal_text(answer, int(app.facts.get("previous_times") or 0)), at)
     steps = answer["explanation"]
-    if limit == rules.UNKNOWN:
-        # no text in the compilations prints this region's limit for this borrower: the office enters it
-        if local_limit in (None, ""):
-            raise Invalid("汇编未载明本地区此类借款人的贷款额度，请填写当地规定的贷款额度上限", "local_limit")
-        limit_fen = _money(local_limit, "local_limit", "当地规定的贷款额度上限")
-        steps = [*steps, {"text": f"当地规定的贷款额度上限 {yuan(limit_fen)} 元（人社部门按当地规定填写）",
-                          "value": limit_fen / 100, "source": None}]
-    else:
-        limit_fen = fen(limit)
+    limit_fen = fen(limit)
     guarantor = (guarantor or "").strip()
     bank = (bank or app.bank or "").strip()
     if guarantor not in institutions(session, GUARANTOR, app.region):
@@ -410,6 +414,8 @@ def review_eligibility(session: Session, user: User, app_id: int, *, outcome: st
     app.status, app.step_due, app.version = "guarantee", rules.step_due("guarantee", at), app.version + 1
     facts = dict(app.facts)
     facts["area"] = area
+    if local_fen is not None:
+        facts["local_limit_fen"] = local_fen  # asked again by the calculator when the contract is recorded
     app.facts = facts
     text = (f"资格审核通过：可贷额度 {yuan(app.approved_limit_fen)} 元"
             + (f"，期限一次最长 {app.max_term_months} 个月" if app.max_term_months else "") + "。")

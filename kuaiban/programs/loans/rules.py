@@ -157,6 +157,7 @@ FIELDS = {
     "firm_new_hires": ("firm_new_hires", "当年新招用符合条件人员人数"),
     "loan_previous_times": ("previous_times", "此前已享受创业担保贷款的次数"), "loan_area": ("area", "创业地的地区类别"),
     "region": ("region", "创业地"), "loan_borrower": ("borrower", "借款人类别"),
+    "loan_local_limit": ("local_limit", "当地规定的贷款额度上限"),
 }
 
 

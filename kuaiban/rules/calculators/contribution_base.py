@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, step, took_effect
 from kuaiban.rules.enums import Region
+from kuaiban.rules.formulas import parameter_or_none
 from kuaiban.rules.system import tax_benefit_system
 
 # (region, year) -> source key
@@ -56,6 +58,27 @@ def _chongqing_unit_rules(year: int) -> list[dict[str, Any]]:
     return out
 
 
+def _months_before_start(values: dict[str, Any], wage: float, floor: float, began: date) -> list[dict[str, Any]]:
+    """A 社保年度 starting mid-year (天津, 上海: July): the answer holds from that month; the earlier months of the
+    calendar year keep the previous year's standard. The texts print its floor (the same, 维持上一年标准) but not
+    its cap, so the steps say which part of the answer reaches back to January and which does not."""
+    previous_floor = parameter_or_none(tax_benefit_system().get_parameters_at_instant, f"{values['year']}-12-31",
+                                       f"contribution_base.{values['region'].name}.previous_year_floor")
+    if previous_floor is None or began.year != values["year"] or began.month == 1:
+        return []
+    key = "tj_cb_qa" if values["region"] is Region.tianjin else COVERED[(values["region"], values["year"])]
+    before = f"{began.year}年{began.month}月以前的月份"
+    steps = [step(f"{before}仍按上一年度标准：下限维持 {num(previous_floor)} 元/月不变；上一年度上限汇编未载明",
+                  float(previous_floor), key)]
+    if wage <= min(floor, previous_floor):
+        steps.append(step(f"月工资不高于下限，{before}同样按下限 {num(previous_floor)} 元，本结果适用于全年",
+                          float(previous_floor), key))
+    else:
+        steps.append(step(f"本结果适用于{began.year}年{began.month}月起的月份；{before}，月工资不超过上一年度上限的"
+                          "按实际工资（不低于下限），超过的按上一年度上限（须按当地公布的数字）", None, key))
+    return steps
+
+
 def explain(values: dict[str, Any], r: dict[str, float]):
     source_key = COVERED[(values["region"], values["year"])]
     wage, floor, cap = values["monthly_wage"], r["contribution_floor"], r["contribution_cap"]
@@ -77,6 +100,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
     ]
     if source_key == "tj_cb":
         steps.append(step(f"天津标准自{began.year}年{began.month}月起执行", None, "tj_cb_start"))
+    steps.extend(_months_before_start(values, wage, floor, began))
     if values["region"] is Region.chongqing:
         steps.extend(_chongqing_unit_rules(values["year"]))
     details = {"floor": floor, "cap": cap, "clamped": wage < floor or wage > cap}

@@ -20,7 +20,8 @@ from kuaiban.rules.formulas import leaf, parameter_or_none, regional_nodes, roun
 REFERENCES = [
     "nat_loan_amount_21", "nat_loan_rate_21", "nat_loan_sharing_21", "nat_loan_firm_test_21",
     "sd_loan_individual_27", "sd_loan_firm_27", "sd_loan_individual_25", "sd_loan_rate_25",
-    "sd_loan_firm_test_25", "tj_loan", "hn_loan_firm_test", "sh_loan_firm_test",
+    "sd_loan_firm_test_25", "tj_loan", "hn_loan_firm_test", "sh_loan_firm_test", "nat_loan_old_contracts_21",
+    "nat_loan_local_21",
 ]
 UNKNOWN = -1.0  # a figure no text in force prints for this region and day
 
@@ -91,6 +92,14 @@ class loan_overdue(Variable):
     entity = Person
     definition_period = DateUnit.ETERNITY
     label = "贷款已展期或逾期"
+
+
+class loan_local_limit(Variable):
+    value_type = float
+    default_value = UNKNOWN
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "当地规定的贷款额度上限（元；汇编未载明额度时由使用者提供，财金〔2020〕21号 九）"
 
 
 class firm_staff(Variable):
@@ -169,6 +178,8 @@ class business_loan_limit(Variable):
         firm = np.where(person("business_loan_firm_eligible", period), firm, 0)
         limit = np.select(
             [kind == BorrowerKind.individual, kind == BorrowerKind.partnership], [individual, partnership], firm)
+        # no text prints this ceiling: the local one supplied (UNKNOWN, its default, where none is)
+        limit = np.where(limit == UNKNOWN, person("loan_local_limit", period), limit)
         max_times = _figure(parameters, period, person, "max_times")
         used_up = (max_times != UNKNOWN) & (person("loan_previous_times", period) >= max_times)
         return np.where(used_up & (limit != UNKNOWN), 0, limit)
