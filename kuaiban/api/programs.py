@@ -31,7 +31,8 @@ class Strict(BaseModel):
 
 
 class ClaimIn(Strict):
-    month: str = Field(description="申领月份 YYYY-MM")
+    month: str | None = Field(None, description="申领月份 YYYY-MM：不填即为申领之日所在的月份；只有政策允许补发的项目"
+                                               "可填此前的月份，不能晚于申领当月")
     facts: dict[str, Any] = Field(default_factory=dict, description="申请表，以项目申请表的字段名为键")
     account: str = Field(description="收款账户（社会保障卡号或银行账号）")
     commitment: bool = Field(False, description="已阅读并确认告知承诺（告知承诺类项目必填）")
@@ -201,10 +202,12 @@ def submit(code: str, body: ClaimIn, session: SessionDep, user: UserDep) -> dict
 
 @router.post("/{code}/claims/upload", status_code=201, summary="单位申领：上传人员花名册（Excel）")
 def submit_with_staff_list(code: str, session: SessionDep, user: UserDep,
-                           month: Annotated[str, Form()], account: Annotated[str, Form()],
+                           account: Annotated[str, Form()],
                            staff_list: Annotated[UploadFile, File(description="人员花名册 .xlsx")],
                            facts: Annotated[str, Form(description="申请表 JSON")] = "{}",
-                           commitment: Annotated[bool, Form()] = False) -> dict[str, Any]:
+                           commitment: Annotated[bool, Form()] = False,
+                           month: Annotated[str | None, Form(description="申领月份 YYYY-MM（不填即为申领当月）")] = None,
+                           ) -> dict[str, Any]:
     data = staff_list.file.read(MAX_STAFF_LIST + 1)
     if len(data) > MAX_STAFF_LIST:
         raise Invalid("人员花名册不能超过 1 MB", "staff_list")

@@ -145,14 +145,18 @@ def offers(session: Session, user: User) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- submission
 
 
-def submit(session: Session, user: User, code: str, *, month: str, facts: dict[str, Any],
+def submit(session: Session, user: User, code: str, *, month: str | None = None, facts: dict[str, Any],
            account: str | None = None, commitment: bool = False, staff_list: bytes | None = None,
            registers: Registers = REGISTERS, at: dt.datetime | None = None) -> Claim:
     """A claim, checked and decided as far as the program lets the system decide.
 
     Refused outright (nothing written) for bad input: every wrong field at once. A claim the rules or a
     register show is not due is written and refused, with the reasons, and the claimant is told by a
-    message with the SMS channel (京人社发[2020]8号 四)."""
+    message with the SMS channel (京人社发[2020]8号 四).
+
+    The claim is made on ``at`` (the server's clock): its 受理期 is checked on that day, the calculator
+    judges it by the rules in force that day (``$claim_date``), and ``month`` — the first month claimed,
+    that month when not given — may not be later, nor earlier unless the program's text allows 补发."""
     at = at or audit.now()
     program = definitions.get(code)
     applicant = _applicant(session, user)
@@ -166,15 +170,20 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
         raise Forbidden(f"{program.name}由个人申领")
     if not region or not program.covers(region):
         raise Invalid(f"{program.name}不在您所在地区（{_label(region)}）实施", "region")
-    if not _MONTH.match(month or ""):
+    claimed_on = at.date()
+    _check_window(program, claimed_on)
+    month = (month or "").strip() or claimed_on.strftime("%Y-%m")
+    if not _MONTH.match(month):
         raise Invalid("申领月份应为年月，如 2020-07", "month")
-    if (program.claim_from and month < program.claim_from) or (program.claim_until and month > program.claim_until):
-        raise Invalid(f"{program.name}的申领期为 {program.claim_from or '—'} 至 {program.claim_until or '—'}", "month")
     clean, problems = {}, []
     try:
         clean = _check_form(program, facts)
     except Invalid as exc:
         problems += exc.errors or [{"field": exc.field, "detail": exc.message}]
+    try:
+        _check_month(program, month, claimed_on, clean)
+    except Invalid as exc:
+        problems.insert(0, {"field": exc.field, "detail": exc.message})
     if program.staff_list:  # the form and the staff list checked together: every problem at once
         try:
             if not staff_list:
@@ -199,7 +208,8 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
     if taken is not None:
         raise Conflict(f"{program.name}只能申领一次（按月申领的每月一次），或与已申领的待遇不能同时享受"
                        f"（申领编号 {taken}）", "program")
-    answer = eligibility.compute(program, region=region, month=month, nth=1, facts=_public(clean))
+    answer = eligibility.compute(program, region=region, month=month, nth=1, facts=_public(clean),
+                                 claimed_on=claimed_on)
     claim = Claim(program=program.code, applicant_id=applicant.id, region=region, month=month, status="reviewing",
                   step=0, facts=clean, commitment=program.commitment if commitment else None,
                   account=(account or "").strip() or None, flags=[], monthly_fen=eligibility.to_fen(answer["value"]),
@@ -221,6 +231,45 @@ def submit(session: Session, user: User, code: str, *, month: str, facts: dict[s
     return claim
 
 
+def _check_window(program: Program, claimed_on: dt.date) -> None:
+    """受理期: the day the claim is made must fall in the program's claim window (受理截止 2020-12-31 …)."""
+    month = claimed_on.strftime("%Y-%m")
+    if (program.claim_from and month < program.claim_from) or (program.claim_until and month > program.claim_until):
+        raise Invalid(f"{program.name}的受理期为 {program.claim_from or '—'} 至 {program.claim_until or '—'}，"
+                      f"申领之日（{claimed_on.isoformat()}）不在受理期内", "program")
+
+
+def _check_month(program: Program, month: str, claimed_on: dt.date, facts: dict[str, Any]) -> None:
+    """The claim's first month against the day the claim is made: never later; earlier only as far back as
+    the program's text allows (补发), and never past the months a form field bounds (政策出台前 …)."""
+    current = claimed_on.strftime("%Y-%m")
+    if month > current:
+        raise Invalid(f"申领月份（{month}）不能晚于申领之日所在的月份（{current}）", "month")
+    if month < current:
+        if not program.back_source:
+            raise Invalid(f"申领月份应为申领之日所在的月份（{current}）：{program.name}自申领之月起计发，"
+                          "政策未规定补发申领之前的月份", "month")
+        earliest = max(m for m in (program.back_from,
+                                   month_add(current, -program.back_months) if program.back_months else None) if m)
+        if month < earliest:
+            clause = definitions.clauses()[program.back_source]
+            raise Invalid(f"申领月份（{month}）不能早于 {earliest}（{clause.label}）", "month")
+    bound = last_month(program, facts)
+    if bound is not None and month > bound[0]:
+        raise Invalid(f"申领月份（{month}）不能晚于 {bound[0]}（按{bound[1]}）", "month")
+
+
+def last_month(program: Program, facts: dict[str, Any]) -> tuple[str, str] | None:
+    """The last month the form's bounding fields allow (``schedule.until``), with the field's label."""
+    found = []
+    for bound in program.until:
+        value = facts.get(bound.field)
+        if value:
+            label = next(f.label for f in program.form if f.name == bound.field)
+            found.append((month_add(str(value)[:7], -1) if bound.before else str(value)[:7], label))
+    return min(found) if found else None
+
+
 def _public(facts: dict[str, Any]) -> dict[str, Any]:
     """The facts without the engine's own entries (``_months``, ``_staff``)."""
     return {k: v for k, v in facts.items() if not k.startswith("_")}
@@ -236,6 +285,7 @@ def _refusals(session: Session, program: Program, claim: Claim, applicant: Appli
     if eligibility.to_fen(answer["value"]) <= 0:
         reasons.append("按政策计算，您不符合领取条件：" + "；".join(
             s["text"] for s in answer["explanation"] if s.get("text")))
+    reasons += _concurrent(session, program, claim)
     subject = applicant.id_number or ""
     for check in program.cross_checks:
         try:
@@ -244,10 +294,31 @@ def _refusals(session: Session, program: Program, claim: Claim, applicant: Appli
             claim.flags = [*claim.flags, f"{check.label}暂时无法比对，请人工核查"]
             continue
         if record is None:
-            claim.flags = [*claim.flags, f"{check.label}中没有记录，请人工核查"]
+            if check.absent == "flag" or not subject:
+                claim.flags = [*claim.flags, f"{check.label}中没有记录，请人工核查"]
             continue
         if check.refuse_if and all(record.get(k) == v for k, v in check.refuse_if.items()):
             reasons.append(check.reason)
+    return reasons
+
+
+def _concurrent(session: Session, program: Program, claim: Claim) -> list[str]:
+    """领取期间不同时享受: a month of this claim that another program pays the claimant (due or suspended,
+    from the claim's first month on) refuses it; a claim of that program still under review flags it."""
+    if not program.not_concurrent_with:
+        return []
+    paid = session.execute(select(Entitlement.program, func.min(Entitlement.month), func.max(Entitlement.month))
+                           .where(Entitlement.applicant_id == claim.applicant_id,
+                                  Entitlement.program.in_(program.not_concurrent_with),
+                                  Entitlement.status.in_(("due", "suspended")), Entitlement.month >= claim.month)
+                           .group_by(Entitlement.program)).all()
+    reasons = [f"您正在领取{definitions.get(code).name}（{first} 至 {last}），领取期间不同时享受{program.name}"
+               for code, first, last in paid]
+    pending = session.scalar(select(Claim.program).where(
+        Claim.applicant_id == claim.applicant_id, Claim.program.in_(program.not_concurrent_with),
+        Claim.status.in_(OPEN)).limit(1))
+    if pending is not None:
+        claim.flags = [*claim.flags, f"申请人的{definitions.get(pending).name}申领正在审核，两者不同时享受，请人工核查"]
     return reasons
 
 
@@ -340,13 +411,14 @@ def _refuse(session: Session, program: Program, claim: Claim, reasons: list[str]
 def _approve(session: Session, program: Program, claim: Claim, user: User | None, at: dt.datetime) -> None:
     months = program.months if isinstance(program.months, int) else int(claim.facts["_months"])
     facts = _public(claim.facts)
+    bound = last_month(program, facts)
     schedule = []
     for nth in range(1, months + 1):
         month = month_add(claim.month, nth - 1)
-        if program.ends and month > program.ends:
+        if (program.ends and month > program.ends) or (bound and month > bound[0]):
             break
         answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=month, nth=nth,
-                                     facts=facts)
+                                     facts=facts, claimed_on=claim.created_at.date())
         fen = eligibility.to_fen(answer["value"])
         if fen > 0:
             schedule.append((month, fen))
@@ -465,6 +537,11 @@ def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, 
         raise Conflict(f"这件申领当前{STATUS_NAMES[claim.status]}，无需停发", "claim")
     if not _MONTH.match(month or ""):
         raise Invalid("停发月份应为年月，如 2020-09", "month")
+    return _stop(session, program, claim, found, month, note, user, at)
+
+
+def _stop(session: Session, program: Program, claim: Claim, found: definitions.StopRule, month: str,
+          note: str | None, user: User | None, at: dt.datetime) -> Claim:
     first = {"this_month": month, "next_month": month_add(month, 1), "start": "0000-00"}[found.from_]
     status = "suspended" if found.action == "suspend" else "stopped"
     for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id,
@@ -492,6 +569,54 @@ def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, 
             f" 起{definitions.STOP_ACTIONS[found.action]}。"
             + (f"应退回已发放的 {overpaid / 100:.2f} 元。" if overpaid else ""), at)
     return claim
+
+
+def recheck(session: Session, code: str, region: str, month: str, *, user: User | None = None,
+            registers: Registers = REGISTERS, at: dt.datetime | None = None) -> dict[str, Any]:
+    """比对停发: every claim of ``code`` paying in ``region`` compared again with the registers of its
+    cross-checks that name a stop rule; a record that now matches stops the claim under that rule.
+
+    京人社发[2020]8号 四: “停发经系统比对不符合申领条件人员的失业补助金或临时生活补助”; 人社厅发〔2020〕24号 八 and
+    鲁人社函〔2020〕10号 四（七）: “定期对统筹地区领金人员信息比对核查”; 41号 七: “对核查发现应当停发…的，要及时停发”.
+    The event's month is the record's ``since`` (YYYY-MM) where the register gives one, else ``month`` (the
+    month of the comparison); the rule's own ``from`` applies to it. A register that cannot answer stops
+    nobody and is reported. ``user``: the staff member running it (None: the operator's cron)."""
+    at = at or audit.now()
+    program = definitions.get(code)
+    if not _MONTH.match(month or ""):
+        raise Invalid(f"比对月份应为 YYYY-MM，如 2020-09（收到“{month}”）", "month")
+    area = regions.resolve(region)
+    if user is not None:
+        if user.role not in (REVIEWER, SUPERVISOR):
+            raise Forbidden("比对停发由审核或监督人员办理")
+        access.require_serves(user, area, f"{regions.label(area)}的比对停发")
+    checks = [c for c in program.cross_checks if c.stop]
+    paying = session.scalars(select(Claim).where(Claim.program == program.code, Claim.status == "approved",
+                                                 access.within(Claim.region, area)).order_by(Claim.id))
+    stopped, unavailable = [], {}  # register → its label (what the staff member reads)
+    for claim in paying:
+        subject = session.get(Applicant, claim.applicant_id).id_number or ""
+        for check in checks:
+            if check.register in unavailable or not subject:
+                continue
+            try:
+                record = registers.lookup(session, check.register, subject)
+            except Unavailable:
+                unavailable[check.register] = check.label
+                continue
+            if record is None or not check.refuse_if or not all(record.get(k) == v
+                                                                 for k, v in check.refuse_if.items()):
+                continue
+            since = str(record.get("since") or "")
+            event = since if _MONTH.match(since) else month
+            _stop(session, program, claim, program.stop_rule(check.stop), event, f"经系统比对：{check.reason}",
+                  user, at)
+            stopped.append({"claim": claim.id, "rule": check.stop, "month": event})
+            break
+    audit.record(session, "program_recheck", "program", None, actor=user, at=at, program=program.code,
+                 region=area, month=month, stopped=[s["claim"] for s in stopped], unavailable=sorted(unavailable))
+    return {"program": program.code, "region": area, "month": month, "stopped": stopped,
+            "unavailable": sorted(unavailable.values())}
 
 
 def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | None = None) -> Claim:

@@ -2,6 +2,7 @@
 
     kuaiban programs list --json
     kuaiban programs payroll --program CODE --region CODE --month YYYY-MM --json [--db URL]
+    kuaiban programs recheck --program CODE --region CODE --month YYYY-MM --json [--db URL]   (比对停发)
     kuaiban programs screen --program CODE --registry DIR --out DIR --as-of YYYY-MM-DD --set NAME=VALUE …
                             [--scheduler ADDRESS | --workers N] [--json]
     kuaiban programs loans remind [--date YYYY-MM-DD] [--json] [--db URL]   (创业担保贷款到期提醒)
@@ -76,6 +77,32 @@ def payroll_command(
     else:
         verb = "已生成" if built else "已存在（未重复生成）"
         typer.echo(f"批次 {answer['batch']} {verb}：{answer['lines']} 笔，合计 {answer['total']} 元，文件 {answer['file']}")
+
+
+@programs_app.command("recheck")
+def recheck_command(
+    program: Annotated[str, typer.Option("--program", help="项目代码（见 kuaiban programs list）")],
+    region: Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")],
+    month: Annotated[str, typer.Option("--month", help="比对月份 YYYY-MM（登记未载明发生月份时，按此月停发）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    db: DbOption = None,
+) -> None:
+    """比对停发：将该项目该地区正在发放的申领与登记信息（参保缴费、养老保险待遇领取、死亡）再次比对，符合停发情形的按规定停发。"""
+    from kuaiban.db import session_scope
+    from kuaiban.programs import claims
+
+    with user_errors():
+        engine = connect(db)
+    try:
+        with session_scope(engine) as session:
+            answer = claims.recheck(session, program, region, month)
+    except ServiceError as exc:
+        raise fail(exc.message) from None
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False))
+        return
+    typer.echo(f"已比对：停发 {len(answer['stopped'])} 件"
+               + (f"；暂时无法比对：{'、'.join(answer['unavailable'])}" if answer["unavailable"] else ""))
 
 
 @programs_app.command("screen")

@@ -55,13 +55,19 @@ class Step:
 
 @dataclass(frozen=True)
 class CrossCheck:
-    """A check against a register: refuse when the record has ``refuse_if``; flag when no answer."""
+    """A check against a register: refuse when the record has ``refuse_if``; flag when no answer.
+
+    ``absent``: what a register without a record of the person means. ``flag`` (the default) where everyone
+    should be in it (参保缴费); ``pass`` where being absent is the ordinary answer (养老保险待遇领取、死亡).
+    A register that cannot answer flags the claim either way."""
 
     register: str
     label: str
     refuse_if: dict[str, Any]
     reason: str
     source: str | None
+    absent: str = "flag"
+    stop: str | None = None  # the stop rule a match found later applies (claims.recheck, 比对停发)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,15 @@ class HoldRule:
     kind: str  # a kind of kuaiban.platform.holds.KINDS
     reason: str
     source: str | None
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A form field that bounds the last month owed: a month or date field; ``before``: only the months
+    before the one it names (政策出台前), else up to and including it."""
+
+    field: str
+    before: bool
 
 
 @dataclass(frozen=True)
@@ -127,6 +142,17 @@ class Program:
     confirm_working_days: int | None = None
     confirm_source: str | None = None
     holds: tuple[HoldRule, ...] = field(default=())
+    # the claim's first month may lie before the month of the claim back to this month (YYYY-MM) and/or
+    # this many months, where a text allows back pay (补发); neither: it is the month of the claim
+    back_from: str | None = None
+    back_months: int | None = None
+    back_source: str | None = None
+    until: tuple[Bound, ...] = field(default=())  # form fields bounding the last month owed
+    # programs whose months this one's may not overlap (领取期间不同时享受): refused at claim, held back at payroll
+    not_concurrent_with: tuple[str, ...] = field(default=())
+    # where the calculator answers a ceiling (不超过…), the figure paid is this form field, checked against it
+    standard_field: str | None = None
+    standard_source: str | None = None
 
     @property
     def no_application(self) -> bool:
@@ -205,10 +231,30 @@ def parse(data: dict, where: str) -> Program:
         if s.get("action") not in STOP_ACTIONS or s.get("from") not in ("this_month", "next_month", "start"):
             raise ProgramDataError(f"{where}: stop {s.get('code')}: bad action or from")
         stops.append(StopRule(s["code"], s["label"], s["action"], s["from"], _source(s.get("source"), where)))
-    checks = tuple(CrossCheck(c["register"], c["label"], dict(c.get("refuse_if", {})), c.get("reason", ""),
-                              _source(c.get("source"), where)) for c in data.get("cross_checks", []))
+    checks = []
+    for c in data.get("cross_checks", []):
+        if c.get("absent", "flag") not in ("flag", "pass"):
+            raise ProgramDataError(f"{where}: cross check {c.get('register')}: absent is flag or pass")
+        if c.get("stop") is not None and c["stop"] not in {s.code for s in stops}:
+            raise ProgramDataError(f"{where}: cross check {c.get('register')}: no stop rule '{c['stop']}'")
+        checks.append(CrossCheck(c["register"], c["label"], dict(c.get("refuse_if", {})), c.get("reason", ""),
+                                 _source(c.get("source"), where), c.get("absent", "flag"), c.get("stop")))
     form = tuple(FormField(f["name"], f["label"], f.get("type", "string"), tuple(f.get("choices", ())),
                            f.get("required", True)) for f in claim.get("fields", []))
+    types = {f.name: f.type for f in form}
+    back = schedule.get("back") or {}
+    if back and not (back.get("source") and (back.get("from") or back.get("months"))):
+        raise ProgramDataError(f"{where}: schedule.back needs from (YYYY-MM) or months, and its source")
+    if back.get("from") is not None and not _MONTH.match(str(back["from"])):
+        raise ProgramDataError(f"{where}: schedule.back.from is YYYY-MM")
+    bounds = []
+    for b in schedule.get("until", []):
+        if types.get(b.get("field")) not in ("month", "date"):
+            raise ProgramDataError(f"{where}: schedule.until: {b.get('field')} is not a month or date field")
+        bounds.append(Bound(b["field"], bool(b.get("before", False))))
+    standard = data.get("standard") or {}
+    if standard and (types.get(standard.get("field")) != "number" or not standard.get("source")):
+        raise ProgramDataError(f"{where}: standard.field is a number field of the form, with its source")
     holds_ = []
     for h in data.get("holds", []):
         if h.get("kind") not in HOLD_KINDS or not h.get("reason"):
@@ -224,7 +270,7 @@ def parse(data: dict, where: str) -> Program:
         calculator=_req(data, "calculator", where), calculator_inputs=dict(data.get("calculator_inputs", {})),
         claim_type=claim["type"], form=form, materials=tuple(claim.get("materials", ())),
         commitment=claim.get("commitment"), staff_list=bool(claim.get("staff_list", False)),
-        cross_checks=checks, steps=tuple(steps),
+        cross_checks=tuple(checks), steps=tuple(steps),
         publicity_days=days if isinstance(days, int) else None, publicity_source=_source(publicity.get("source"), where),
         months=months, ends=schedule.get("ends"), claim_from=schedule.get("claim_from"),
         claim_until=schedule.get("claim_until"), once_only=bool(schedule.get("once_only", False)),
@@ -235,6 +281,9 @@ def parse(data: dict, where: str) -> Program:
         publicity_office=days == OFFICE,
         confirm_working_days=confirm_days if isinstance(confirm_days, int) else None,
         confirm_source=_source(confirmation.get("source"), where),
+        back_from=back.get("from"), back_months=back.get("months"), back_source=_source(back.get("source"), where),
+        until=tuple(bounds), not_concurrent_with=tuple(schedule.get("not_concurrent_with", ())),
+        standard_field=standard.get("field"), standard_source=_source(standard.get("source"), where),
     )
 
 
@@ -271,14 +320,21 @@ def describe(program: Program) -> dict[str, Any]:
                              | ({"choices": list(f.choices)} if f.choices else {}) for f in program.form],
                   "materials": list(program.materials), "commitment": program.commitment,
                   "staff_list": program.staff_list},
-        "cross_checks": [{"register": c.register, "label": c.label, "source": c.source} for c in program.cross_checks],
+        "cross_checks": [{"register": c.register, "label": c.label, "source": c.source, "absent": c.absent,
+                          "stop": c.stop} for c in program.cross_checks],
         "steps": [s.as_json() for s in program.steps],
         "publicity": ({"days": program.publicity_days or "office", "source": program.publicity_source}
                       if program.has_publicity else None),
         **({"confirmation": {"working_days": program.confirm_working_days or "office",
                              "source": program.confirm_source}} if program.no_application else {}),
         "schedule": {"months": program.months, "ends": program.ends, "claim_from": program.claim_from,
-                     "claim_until": program.claim_until, "once_only": program.once_only},
+                     "claim_until": program.claim_until, "once_only": program.once_only,
+                     "back": ({"from": program.back_from, "months": program.back_months, "source": program.back_source}
+                              if program.back_source else None),
+                     "until": [{"field": b.field, "before": b.before} for b in program.until],
+                     "not_concurrent_with": list(program.not_concurrent_with)},
+        "standard": ({"field": program.standard_field, "source": program.standard_source}
+                     if program.standard_field else None),
         "payment": {"to": program.payment_to, "note": program.payment_note, "list_by_day": program.list_by_day,
                     "funds_by_day": program.funds_by_day},
         "stops": [{"code": s.code, "label": s.label, "action": s.action, "action_name": STOP_ACTIONS[s.action],

@@ -7,10 +7,11 @@ calculator that does not exist yet makes a claim impossible — said plainly —
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kuaiban.platform import regions
+from kuaiban.platform import citations, regions
 from kuaiban.platform.errors import Invalid, ServiceError
 from kuaiban.programs.definitions import Program
 from kuaiban.rules.calculators import CalculatorError, get
@@ -31,14 +32,17 @@ def available(program: Program) -> bool:
 
 
 def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any],
-           owed: str | None = None) -> dict[str, Any]:
+           owed: str | None = None, claimed_on: dt.date | None = None) -> dict[str, Any]:
     """The calculator's input object: ``$region`` (GB/T code), ``$region_name`` (short province name),
-    ``$month`` (the month claimed: the standard is the one in force when the claim was made — 按照申请之日
-    当地失业保险金标准), ``$owed_month`` (the month owed), ``$nth`` (its place in the schedule, 1 = first),
-    ``$claim_date`` (the claimed month's first day), ``form.<field>``, or a literal."""
+    ``$month`` (the claim's first month: the month the claimant names, e.g. 以工代训's training month),
+    ``$claim_month`` and ``$claim_date`` (the month and the day the claim was made: the rules and the
+    standard in force that day decide — 按照申请之日当地失业保险金标准), ``$owed_month`` (the month owed),
+    ``$nth`` (its place in the schedule, 1 = first), ``form.<field>``, or a literal. Without ``claimed_on``
+    (a caller that has no claim) the claim is taken as made on the first day of ``month``."""
     province = regions.ancestors(region)[0] if regions.ancestors(region) else regions.region(region)
+    claim_date = claimed_on.isoformat() if claimed_on else f"{month}-01"
     special = {"$region": region, "$month": month, "$owed_month": owed or month, "$nth": nth,
-               "$claim_date": f"{month}-01",
+               "$claim_date": claim_date, "$claim_month": claim_date[:7],
                "$region_name": (province.name if province else region).removesuffix("市").removesuffix("省")}
     built = {}
     for name, source in program.calculator_inputs.items():
@@ -75,7 +79,7 @@ def _field_label(program: Program, error: CalculatorError) -> tuple[str | None, 
 
 
 def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[str, Any],
-            owed: str | None = None) -> dict[str, Any]:
+            owed: str | None = None, claimed_on: dt.date | None = None) -> dict[str, Any]:
     """The calculator's answer for one month; :class:`NotAvailable` or :class:`Invalid` (field named)."""
     try:
         calculator = get(program.calculator)
@@ -83,10 +87,33 @@ def compute(program: Program, *, region: str, month: str, nth: int, facts: dict[
         raise NotAvailable(f"{program.name}的计算规则尚未在本系统上线，暂不能申领；请稍后再试或到经办窗口咨询",
                            "program") from None
     try:
-        return calculator.run(inputs(program, region=region, month=month, nth=nth, facts=facts, owed=owed))
+        answer = calculator.run(inputs(program, region=region, month=month, nth=nth, facts=facts, owed=owed,
+                                       claimed_on=claimed_on))
     except CalculatorError as exc:
         field, text = _field_label(program, exc)
         raise Invalid(text, field or "facts") from None
+    return _local_standard(program, answer, facts)
+
+
+def _local_standard(program: Program, answer: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    """A ceiling is not an amount: where the calculator answers “不超过…” and the program names the local
+    standard's field (鲁人社函〔2020〕41号 二（三）: 由各统筹地区…确定失业补助金标准), that figure is paid, and it
+    may not exceed the ceiling. Without the figure the claim cannot be decided: the field is named."""
+    details = answer.get("details") or {}
+    if not program.standard_field or not details.get("is_ceiling") or to_fen(answer["value"]) <= 0:
+        return answer
+    field = next(f for f in program.form if f.name == program.standard_field)
+    figure = facts.get(field.name)
+    ceiling = float(answer["value"])
+    if figure is None:
+        raise Invalid(f"请填写{field.label}：按政策计算的 {ceiling:.2f} 元是上限，不是发放标准", field.name)
+    if to_fen(figure) > to_fen(ceiling):
+        raise Invalid(f"{field.label}（{float(figure):.2f} 元）超过政策规定的上限 {ceiling:.2f} 元", field.name)
+    clause = citations.registry()[program.standard_source]
+    step = {"text": f"按{field.label} {float(figure):.2f} 元发放（上限 {ceiling:.2f} 元）", "value": float(figure),
+            "source": clause.as_json()}
+    return answer | {"value": float(figure), "explanation": [*answer["explanation"], step],
+                     "details": details | {"ceiling": ceiling, "is_ceiling": False}}
 
 
 def to_fen(value: Any) -> int:

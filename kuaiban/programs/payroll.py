@@ -86,7 +86,7 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
                   Entitlement.program, Entitlement.region, Entitlement.month, Entitlement.amount_fen,
                   literal("issued"))
            .where(Entitlement.program == found.code, Entitlement.status == "due", Entitlement.month <= month,
-                  access.within(Entitlement.region, code))
+                  access.within(Entitlement.region, code), *_not_concurrent(found))
            .order_by(Entitlement.region, Entitlement.applicant_id, Entitlement.month))
     # a month already paid (a line of the same beneficiary, program and month) is skipped by the unique index
     # itself: ON CONFLICT DO NOTHING, one index probe a row, where an anti-join re-scanned the growing table
@@ -100,6 +100,17 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     audit.record(session, "program_batch_built", "program_batch", batch.id, actor=actor, at=at,
                  program=found.code, region=code, month=month, lines=count, total_fen=int(total))
     return batch, True
+
+
+def _not_concurrent(program: definitions.Program) -> list:
+    """领取期间不同时享受 (京人社发[2020]8号 一（二）, 鲁人社函〔2020〕41号 二（四）): a month another program pays the
+    same person (due or suspended there) is held back here; it stays due and is paid once that month is not."""
+    if not program.not_concurrent_with:
+        return []
+    other = aliased(Entitlement)
+    return [~select(other.id).where(other.applicant_id == Entitlement.applicant_id, other.month == Entitlement.month,
+                                    other.program.in_(program.not_concurrent_with),
+                                    other.status.in_(("due", "suspended"))).exists()]
 
 
 def _require_staff(user: User, region: str, what: str) -> None:

@@ -42,12 +42,18 @@ class TableRegisters:
             RegisterRecord.register == register, RegisterRecord.subject_hash.in_(lookup_hashes(subject))))
 
 
-def put(session: Session, register: str, label: str, subject: str, facts: dict[str, Any],
-        *, at: dt.datetime | None = None) -> None:
-    """Write a simulated register's record (tests, demonstrations, a nightly import)."""
+def declare(session: Session, register: str, label: str) -> None:
+    """A simulated register connected and answering, before it holds any record (养老保险待遇领取、死亡: most
+    people are not in them, and a check that finds nobody passes)."""
     if session.get(Register, register) is None:
         session.add(Register(name=register, label=label, online=True))
         session.flush()
+
+
+def put(session: Session, register: str, label: str, subject: str, facts: dict[str, Any],
+        *, at: dt.datetime | None = None) -> None:
+    """Write a simulated register's record (tests, demonstrations, a nightly import)."""
+    declare(session, register, label)
     key = lookup_hash(subject)
     row = session.scalar(select(RegisterRecord).where(RegisterRecord.register == register,
                                                       RegisterRecord.subject_hash.in_(lookup_hashes(subject))))

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth
+from kuaiban.platform import audit, auth
 from kuaiban.platform.models import User
 from kuaiban.programs import registers
 from kuaiban.unemployment.idnumber import compose
@@ -61,6 +61,15 @@ def own_var(monkeypatch, tmp_path):
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
 
 
+@pytest.fixture
+def clock_at_aug_3(monkeypatch):
+    """The product's clock set to AUG_3 and running on from there: a claim made through the API or the pages
+    is dated by the server (申领之日), and the programs' claim windows are those of 2020."""
+    real = audit.now
+    offset = AUG_3 - real()
+    monkeypatch.setattr(audit, "now", lambda: real() + offset)
+
+
 def make_town(url: str) -> Town:
     engine = connect(url)
     numbers = {"citizen": id_number(), "other": id_number(), "hunan": id_number()}
@@ -86,6 +95,9 @@ def make_town(url: str) -> Town:
         )
         for number in numbers.values():
             registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
+        # connected and empty: nobody here draws a pension or is dead (a check that finds no record passes)
+        registers.declare(s, "pension", "养老保险待遇领取信息")
+        registers.declare(s, "deaths", "死亡人员信息")
     return Town(engine, citizen_number=numbers["citizen"], other_number=numbers["other"],
                 hunan_number=numbers["hunan"], **users)
 

@@ -3,6 +3,7 @@ hired, the calculator the amount, a reviewer decides, and the lump sum is paid o
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -62,7 +63,8 @@ def test_work_for_training_is_claimed_month_by_month_once_a_month(sqlite_town) -
         claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-08", facts=facts,
                       account="37001234567890", staff_list=staff_list(2), at=AUG_3)
     with town.session() as s:
+        # a training month is claimed once it has come (申领月份 no later than the claim's own month)
         september = claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-09",
                                   facts=facts | {"months_used": "1"}, account="37001234567890",
-                                  staff_list=staff_list(2), at=AUG_3)
+                                  staff_list=staff_list(2), at=AUG_3 + dt.timedelta(days=29))
     assert september.status == "reviewing"

@@ -13,7 +13,7 @@ from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
 from tests.web.forms import csrf_of, post_login
 
 
-def test_claim_decide_pay_and_count_through_the_pages(tmp_path) -> None:
+def test_claim_decide_pay_and_count_through_the_pages(tmp_path, clock_at_aug_3) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     make_town(url)
     app = create_app(url)

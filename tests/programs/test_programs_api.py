@@ -43,7 +43,7 @@ def finished(client, headers: dict, job: dict) -> dict:
     return job
 
 
-def test_claim_decide_pay_reconcile_and_count_through_the_api(api) -> None:
+def test_claim_decide_pay_reconcile_and_count_through_the_api(api, clock_at_aug_3) -> None:
     client, login, _ = api
     citizen, reviewer, supervisor = login("bj-citizen"), login("bj-rev"), login("bj-sup")
     offers = {o["code"]: o for o in client.get("/api/programs/offers", headers=citizen).json()}
@@ -125,7 +125,7 @@ def test_claim_decide_pay_reconcile_and_count_through_the_api(api) -> None:
     assert client.get("/api/programs/overdue", headers=supervisor).json() == []
 
 
-def test_an_employer_uploads_a_staff_list_and_gets_every_row_error(api) -> None:
+def test_an_employer_uploads_a_staff_list_and_gets_every_row_error(api, clock_at_aug_3) -> None:
     client, login, _ = api
     book = Workbook()
     sheet = book.active
