@@ -145,9 +145,10 @@ _BEFORE_ACT_RE = re.compile(
 # (national-and-provinces-2020-q2.txt:4138) closes the application window, as "于2021年3月1日至4月30日期间…申请补贴"
 # (chongqing-hrss-2021.txt:7338) does; a deadline for other work ("12月底前报送…总结", "…前完成…清理工作") is no
 # measure's end
+# ("于2020年7月15日前将补贴申领情况报送省厅", "…前报送补贴资金申请": a report, not the applicants' window)
 _APPLY_BY_RE = re.compile(
-    rf"{_END}\s*(?:之|以)?前\s*(?:完成|结束|截止)?[^。；;，,]{{0,12}}?(?:补贴|补助)[^。；;，,]{{0,3}}?"
-    r"(?:申请受理|受理申请|申请|申领)")
+    rf"{_END}\s*(?:之|以)?前\s*(?:完成|结束|截止)?(?:(?!将|报|汇总|拨付|下达)[^。；;，,]){{0,12}}?(?:补贴|补助)"
+    r"[^。；;，,]{0,3}?(?:申请受理|受理申请|申请|申领)(?!情况|汇总|资金)")
 _MEASURE_WORDS = re.compile(r"减免|免征|减半|缓缴|暂缓|补贴|补助|提高|发放|返还|阶段性|降低|申领|延长|允许|补缴")
 _TEMPORARY_TITLE_RE = re.compile(r"阶段性|临时|延长.{0,20}(?:期限|执行|实施)|延续实施")
 _LAPSES_WHOLE_RE = re.compile(r"期满失效|到期自行终止|到期后自动失效|期满后自动失效")

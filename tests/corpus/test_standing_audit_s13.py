@@ -218,3 +218,24 @@ def test_a_closing_sentence_under_a_closing_heading_is_cited_as_that_part(librar
     assert (basis["line"], basis["article"]) == (4552, "三")
     # a numbered 施行 clause is its part: national-and-provinces-2020-q2.txt:2518 "九、本通知自印发之日起施行…"
     assert on(library, "穗人社规字〔2020〕4号", "2024-04-02")["status_basis"]["article"] == "九"
+
+
+@pytest.mark.parametrize("sentence", [
+    "请各市于2020年7月15日前将补贴申领情况报送省厅。",
+    "各区人社局于2020年12月10日前将补贴申请汇总表报市局。",
+    "于2020年9月30日前报送补贴资金申请。",
+])
+def test_a_deadline_for_reporting_on_subsidies_is_no_measures_end(sentence):
+    """Review s13: offices' reports about claims (报送、汇总) are work, not the applicants' window."""
+    from kuaiban.corpus.periods import _measure_end_candidates
+
+    assert not [end for end in _measure_end_candidates(sentence, dt.date(2020, 5, 1), False) if end]
+
+
+def test_the_applicants_window_still_closes_the_measure():
+    """津人社办发〔2020〕78号 (national-and-provinces-2020-q2.txt:4138): “各院校应于2020年6月10日前完成求职创业补贴的
+    申请受理、审核公示和汇总上报工作”."""
+    from kuaiban.corpus.periods import _measure_end_candidates
+
+    sentence = "各院校应于2020年6月10日前完成求职创业补贴的申请受理、审核公示和汇总上报工作。"
+    assert dt.date(2020, 6, 10) in list(_measure_end_candidates(sentence, dt.date(2020, 5, 1), False))

@@ -304,13 +304,15 @@ class Spec:
         field fires only when it is absent, so no message shows its value). A population is then checked
         once per combination of regions, periods and presences, not once per distinct amount."""
         read: set[str] = set()
-        shown_in_messages: set[str] = set()  # a message showing an input's value needs the value
+        by_value: set[str] = set()  # shown in a message, or read through a `let` (whose value the check uses)
         for check in self.checks:
             read |= self._inputs_read(check["when"])
             for hole in holes(check["message"]):
-                shown_in_messages |= self._inputs_read(hole)
-        read |= shown_in_messages
-        presence = {name for name in read if name not in shown_in_messages
+                by_value |= self._inputs_read(hole)
+            by_value |= {name for let in names_in(check["when"]) if let in self.lets
+                         for name in self._inputs_read(str(self.lets[let]))}
+        read |= by_value
+        presence = {name for name in read if name not in by_value
                     and all(_presence_only(check, name) for check in self.checks)}
         names = dict.fromkeys(name for name in (self.region, self.period, *sorted(read)) if name)
         return tuple(f"?{name}" if name in presence and name not in (self.region, self.period) else name
