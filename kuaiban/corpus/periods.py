@@ -137,10 +137,11 @@ _FROM_FOR_RE = re.compile(
 _BEFORE_RE = re.compile(rf"{_END}\s*前\s*[，,]?\s*(?:允许|可|暂缓|企业可|对|进行补缴|补缴|办理补缴)")
 # a benefit for what its beneficiary does before a date: "已享受线上平台培训补贴的群体，2020年12月31日之前再参加同一
 # 职业同一等级线下实训，…按照…80%给予职业培训补贴" (shandong-2020.txt:3277); not a cohort named by a past fact
-# ("2020年12月31日前应按规定领取伤残津贴…的工伤职工"): the act must follow the date, and a grant must follow it
+# ("2020年12月31日前应按规定领取伤残津贴…的工伤职工", "2021年6月30日前招用的人员，2022年仍可享受…补贴"): the act must
+# follow the date, and a grant must follow it that does not go on after it (仍、继续、按原规定)
 _BEFORE_ACT_RE = re.compile(
     rf"{_END}\s*(?:之|以)?前\s*[，,]?\s*(?:再|新|首次)?(?:参加|招用|吸纳|录用|签订|参保|申请|申领|提出申请)"
-    rf"[^。；;]{{0,80}}?(?:给予|享受)[^。；;]{{0,30}}?(?:补贴|补助|奖补|奖励)")
+    rf"(?:(?!仍|继续|按原)[^。；;]){{0,80}}?(?:给予|享受)[^。；;]{{0,30}}?(?:补贴|补助|奖补|奖励)")
 # the last day a subsidy can be applied for: "各院校应于2020年6月10日前完成求职创业补贴的申请受理、审核公示和汇总上报工作"
 # (national-and-provinces-2020-q2.txt:4138) closes the application window, as "于2021年3月1日至4月30日期间…申请补贴"
 # (chongqing-hrss-2021.txt:7338) does; a deadline for other work ("12月底前报送…总结", "…前完成…清理工作") is no

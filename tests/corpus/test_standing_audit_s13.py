@@ -239,3 +239,11 @@ def test_the_applicants_window_still_closes_the_measure():
 
     sentence = "各院校应于2020年6月10日前完成求职创业补贴的申请受理、审核公示和汇总上报工作。"
     assert dt.date(2020, 6, 10) in list(_measure_end_candidates(sentence, dt.date(2020, 5, 1), False))
+
+
+def test_a_cohort_that_keeps_its_subsidy_is_no_measures_end():
+    """Review s13: “对2021年6月30日前招用的人员，2022年仍可享受社会保险补贴” names who keeps a subsidy, not a window."""
+    from kuaiban.corpus.periods import _measure_end_candidates
+
+    sentence = "对2021年6月30日前招用的人员，2022年仍可享受社会保险补贴。"
+    assert dt.date(2021, 6, 30) not in list(_measure_end_candidates(sentence, dt.date(2021, 3, 1), False))
