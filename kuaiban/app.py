@@ -17,7 +17,10 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
-from kuaiban import __version__
+from kuaiban import (
+    __version__,
+    handoffs,  # noqa: F401 (wires 快办 item 2.4.1 to the 失业登记 pillar)
+)
 from kuaiban.api import admin as admin_api
 from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors

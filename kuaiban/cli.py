@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from kuaiban import handoffs  # noqa: F401 (wires 快办 item 2.4.1 to the 失业登记 pillar)
 from kuaiban.db import connect
 from kuaiban.library import cli as library_cli
 from kuaiban.platform import notifications_cli

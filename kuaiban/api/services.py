@@ -307,6 +307,7 @@ class TaskOut(BaseModel):
     reason: str | None
     correction_notice: list[str] | None
     correction_due: dt.datetime | None = None
+    handoff_ref: str | None = Field(default=None, description="已推送办理的编号（如失业登记的系统流水号）")
 
 
 class MaterialOut(BaseModel):
@@ -363,6 +364,10 @@ class CaseIn(Strict):
     items: list[str] | None = Field(default=None, description="办理的事项编码或名称；默认全部事项")
     materials: dict[str, str] = Field(default_factory=dict, description="材料名称 → 文件名或摘要")
     commitments: list[str] = Field(default_factory=list, description="以告知承诺代替的证明材料名称")
+    item_forms: dict[str, dict[str, str | bool]] = Field(
+        default_factory=dict, description="事项自身表单中参考信息项以外的信息：事项编码 → 信息项 → 内容（如失业登记 "
+                                          "2.4.1：AAC005 民族、AAC011 学历、AAC033 健康状况、AAB299/AAF016/AAB301 区划、"
+                                          "ADC221、place_basis、declaration_signed 书面承诺）")
 
 
 class SupplyIn(Strict):
@@ -385,7 +390,7 @@ def _case_out(c: Case) -> dict:
 async def submit_case(body: CaseIn, request: Request, cred: Credentials) -> dict:
     return await as_user(request, cred, lambda session, user: cases.submit_rows(
         session, user, body.bundle, body.form, items=body.items, materials=body.materials,
-        commit_instead=body.commitments), then=_case_out,  # the answer is built after the commit
+        commit_instead=body.commitments, item_forms=body.item_forms), then=_case_out,  # built after the commit
         with_applicant=True)
 
 

@@ -53,13 +53,23 @@ def registration_out(reg: m.Registration, *, staff: bool, masked: bool = False) 
            "contact_due_at": _time(reg.contact_due_at), "deregistered_at": _time(reg.deregistered_at),
            "declaration": {"text": text, "signer": reg.commitment.signer,
                            "signed_at": _time(reg.commitment.signed_at), "signature": reg.commitment.signature,
-                           "source": reg.commitment.source} if reg.commitment else None}
+                           "source": reg.commitment.source} if reg.commitment else None,
+           "notices": [notice_out(n) for n in reg.notices]}
     if staff:
+        dereg = reg.deregistration
+        out |= {"suggested_reason": decision.suggested_reason(reg) if reg.status == m.PENDING else None,
+                "exit_held": dereg.exit_held if dereg else None}
         out |= {"id_number": personal_data.mask_id_number(reg.id_number) if masked else reg.id_number,
                 "register_flagged": reg.register_flagged,
                 "register_check": reg.register_check, "application": hide(reg.application), "result": hide(reg.result),
                 "result_notes": reg.result_notes, "result_uploaded_at": _time(reg.result_uploaded_at)}
     return out
+
+
+def notice_out(n: m.Notice) -> dict[str, Any]:
+    """A notice owed to the person (告知) and how it was given; ``told_at`` null: not yet."""
+    return {"about": n.about, "about_name": m.NOTICE_ABOUT[n.about], "owed_since": _time(n.owed_since),
+            "method": n.method, "told_at": _time(n.told_at), "note": n.note}
 
 
 def _out(reg: m.Registration, user, *, masked: bool = True) -> dict:
@@ -148,13 +158,38 @@ class FollowUpIn(Strict):
     outcome: Literal["仍处失业", "已就业", "拒绝服务", "无法联系"]
     at: dt.datetime | None = Field(None, description="联系或调查时间（默认现在）")
     note: str | None = None
+    exit_reason: Literal["11", "12", "13", "14"] | None = Field(
+        None, description="结果为已就业时必填：就业情形（注销原因 AJC00A），同时注销失业登记")
+    employer: str | None = Field(None, description="已就业且情形为 11、14 的用人单位，或 12 的经营主体")
 
 
-@router.post("/registrations/{aaz341}/followups", status_code=201, summary="记录联系或跟踪调查")
+@router.post("/registrations/{aaz341}/followups", status_code=201,
+             summary="记录联系或跟踪调查（结果为已就业时同时注销失业登记）")
 def followup(aaz341: str, body: FollowUpIn, session: SessionDep, user: UserDep) -> dict:
     f = lifecycle.record_followup(session, user, aaz341, method=body.method, outcome=body.outcome, at=body.at,
-                                  note=body.note)
-    return {"id": f.id, "at": _time(f.at), "method": f.method, "outcome": f.outcome, "note": f.note}
+                                  note=body.note, exit_reason=body.exit_reason, employer=body.employer)
+    reg = registration.get_registration(session, user, aaz341)
+    return {"id": f.id, "at": _time(f.at), "method": f.method, "outcome": f.outcome, "note": f.note,
+            "status": reg.status}
+
+
+class NoticeIn(Strict):
+    about: Literal["decision", "deregistration"] = Field(description="告知事项：decision 审核结果，deregistration 注销")
+    method: Literal["电话", "短信", "当面告知", "书面通知"]
+    at: dt.datetime | None = Field(None, description="告知时间（默认现在）")
+    note: str | None = None
+
+
+@router.post("/registrations/{aaz341}/notices", status_code=201, summary="记录已告知本人（无账号的申请人）")
+def record_notice(aaz341: str, body: NoticeIn, session: SessionDep, user: UserDep) -> dict:
+    return notice_out(lifecycle.record_notice(session, user, aaz341, about=body.about, method=body.method,
+                                              at=body.at, note=body.note))
+
+
+@router.get("/notices/owed", summary="待告知：审核结果或注销尚未告知本人的失业登记")
+def notices_owed(session: SessionDep, user: UserDep) -> list[dict]:
+    return [notice_out(n) | {"aaz341": n.registration.aaz341, "name": n.registration.name}
+            for n in lifecycle.notices_owed(session, user)]
 
 
 @router.get("/followups/due", summary="待联系、待跟踪、漏跟踪及系统建议注销的登记失业人员")
@@ -197,16 +232,32 @@ class DeregisterIn(Strict):
     sub_reason: str | None = Field(None, description="原因 24 的具体情形：入学、应征服兵役、移居境外")
     employer: str | None = Field(None, description="原因 11、14 的用人单位；原因 12 的经营主体")
     note: str | None = Field(None, description="核实情况或本地确定的情形")
+    social_security_number: str | None = Field(
+        None, description="社会保障号码（AAC002）：登记信息中没有时填写；不填则注销照常办理，退出信息待补录后上传")
+
+
+def _exit_out(aaz341: str, row: m.Deregistration) -> dict:
+    return {"aaz341": aaz341, "exit_aaz341": row.aaz341, "reason_code": row.reason_code,
+            "notice_required": row.notice_required, "exit_record": masked_record(row.exit_record),
+            "exit_uploaded_at": _time(row.exit_uploaded_at), "exit_held": row.exit_held}
 
 
 @router.post("/registrations/{aaz341}/deregistration", status_code=201, summary="注销失业登记（生成退出信息待上传）")
 def deregister(aaz341: str, body: DeregisterIn, session: SessionDep, user: UserDep) -> dict:
     row = deregistration.deregister(session, user, aaz341, reason_code=body.reason_code, version=body.version,
                                     effective_on=body.effective_on, sub_reason=body.sub_reason,
-                                    employer=body.employer, note=body.note)
-    return {"aaz341": aaz341, "exit_aaz341": row.aaz341, "reason_code": row.reason_code,
-            "notice_required": row.notice_required, "exit_record": masked_record(row.exit_record),
-            "exit_uploaded_at": _time(row.exit_uploaded_at)}
+                                    employer=body.employer, note=body.note,
+                                    social_security_number=body.social_security_number)
+    return _exit_out(aaz341, row)
+
+
+class ExitNumberIn(Strict):
+    social_security_number: str = Field(description="社会保障号码（AAC002）")
+
+
+@router.post("/registrations/{aaz341}/exit-number", summary="补录退出信息的社会保障号码（补录后随当日退出信息上传）")
+def exit_number(aaz341: str, body: ExitNumberIn, session: SessionDep, user: UserDep) -> dict:
+    return _exit_out(aaz341, deregistration.supply_exit_number(session, user, aaz341, body.social_security_number))
 
 
 # --------------------------------------------------------------------------- statistics

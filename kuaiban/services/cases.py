@@ -34,7 +34,7 @@ from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.services import catalogue, credit, form_fields, notices
+from kuaiban.services import catalogue, credit, form_fields, handoffs, notices
 from kuaiban.services.models import (
     ACCEPTED,
     CASE_CORRECTION,
@@ -258,6 +258,10 @@ def require_material(session: Session, region: str, item_key: str, material: str
     region = _configured_region(actor, region)
     if not material.strip():
         raise Invalid("材料名称不能为空", "material")
+    if handoffs.is_handed_off(item_key):
+        # 人社厅发〔2020〕79号 一（二） (shandong-2020.txt:5433): “不得要求失业人员提供除本人身份证件以外其他证明……”
+        raise Invalid(f"“{handoffs.HANDED_OFF[item_key]}”不得要求提供除本人有效身份证件以外的材料"
+                      "（人社厅发〔2020〕79号 一（二））", "material")
     exists = session.scalar(select(ItemMaterial.id).where(
         ItemMaterial.region == region, ItemMaterial.item_key == item_key, ItemMaterial.material == material))
     if exists is None:
@@ -327,6 +331,8 @@ def _submission_setup(session: Session, region: str | None, items: list[PlannedI
     for kind, key, value, where, _ in rows:
         if nearest[where] != level[kind, key]:
             continue  # a nearer region set this item
+        if kind == 0 and handoffs.is_handed_off(key):
+            continue  # no material beyond the ID for a handed-off item (see require_material)
         if kind == 0:
             plan.setdefault(value, []).append(by_key[key])
         else:
@@ -350,30 +356,67 @@ def _sign(text: str, signer: str, at: dt.datetime) -> str:
 
 def submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, items: list[str] | None = None,
            materials: dict[str, str] | None = None, commit_instead: list[str] | None = None,
-           at: dt.datetime | None = None) -> Case:
+           at: dt.datetime | None = None, item_forms: dict[str, dict] | None = None) -> Case:
     """Apply for a bundle: one case, its materials and commitments, one task per item — all in the
     caller's transaction, so a failure anywhere leaves nothing behind.
 
     The rows are written with plain INSERTs, not through the ORM's unit of work (see :func:`_write_case`),
     and the returned :class:`Case` (with its tasks, materials, commitments and applicant) is attached to
-    the session as already stored."""
+    the session as already stored.
+
+    An item another part of kuaiban handles (:mod:`kuaiban.services.handoffs`, the 失业 一件事's 失业登记) is
+    filed there in the same transaction, from the form and its own part of it (``item_forms[code]``); its
+    task is 已受理 with the number it got there and follows that decision."""
     return _submit(session, user, bundle_ref, form, items=items, materials=materials, commit_instead=commit_instead,
-                   at=at, as_objects=True)
+                   at=at, as_objects=True, item_forms=item_forms)
 
 
 def submit_rows(session: Session, user: User, bundle_ref: str | int, form: dict, *,
                 items: list[str] | None = None, materials: dict[str, str] | None = None,
-                commit_instead: list[str] | None = None, at: dt.datetime | None = None) -> SimpleNamespace:
+                commit_instead: list[str] | None = None, at: dt.datetime | None = None,
+                item_forms: dict[str, dict] | None = None) -> SimpleNamespace:
     """:func:`submit`, returning the stored rows as plain objects (what :func:`case_dict` reads) instead of
     ORM objects attached to the session: for the API, which only turns them into its answer. Building and
     attaching the 15 ORM objects was about a tenth of a submission's CPU when profiled."""
     return _submit(session, user, bundle_ref, form, items=items, materials=materials, commit_instead=commit_instead,
-                   at=at, as_objects=False)
+                   at=at, as_objects=False, item_forms=item_forms)
+
+
+def _handoff_requests(session: Session, user: User, applicant: Applicant, form: dict, planned: list[PlannedItem],
+                      item_forms: dict[str, dict], number: str, at: dt.datetime
+                      ) -> list[tuple[handoffs.Receiver, handoffs.Request]]:
+    """The handed-off items chosen, with their receivers; :class:`Invalid` with every problem of their data."""
+    handed = [p for p in planned if handoffs.is_handed_off(p.code)]
+    for code in item_forms:
+        if code not in {p.code for p in handed}:
+            raise Invalid(f"所选事项不含“{code}”，无需填写其表单", f"item_forms.{code}")
+    chosen = tuple(p.code or p.key for p in planned)
+    pairs = [(handoffs.receiver(str(p.code)),
+              handoffs.Request(number, str(p.code), p.name, user, applicant, form, dict(item_forms.get(p.code) or {}),
+                               chosen, at)) for p in handed]
+    problems = [e for receiver, request in pairs for e in receiver.errors(session, request)]
+    if problems:
+        raise Invalid(problems[0]["detail"], problems[0]["field"], errors=problems)
+    return pairs
+
+
+def handoff_errors(session: Session, user: User, bundle_ref: str | int, form: dict, items: list[str] | None,
+                   item_forms: dict[str, dict] | None, at: dt.datetime | None = None) -> list[dict]:
+    """Every problem of the handed-off items' data, for a page to show beside each field at once."""
+    applicant = session.get(Applicant, user.applicant_id)
+    bundle = find_bundle(bundle_ref)
+    form, _ = form_errors(bundle.seq, applicant, form)
+    try:
+        _handoff_requests(session, user, applicant, form, plan_items(bundle, items), dict(item_forms or {}), "",
+                          at or audit.now())
+    except Invalid as exc:
+        return list(exc.errors or [{"field": exc.field, "detail": exc.message}])
+    return []
 
 
 def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, items: list[str] | None,
             materials: dict[str, str] | None, commit_instead: list[str] | None, at: dt.datetime | None,
-            as_objects: bool):
+            as_objects: bool, item_forms: dict[str, dict] | None = None):
     require_role(user, APPLICANT)
     applicant = session.get(Applicant, user.applicant_id)
     bundle = find_bundle(bundle_ref)
@@ -386,6 +429,8 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
         if name not in plan:
             raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
     at = at or audit.now()
+    number = f"KB{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}"
+    handing = _handoff_requests(session, user, applicant, form, planned, dict(item_forms or {}), number, at)
 
     commitments: list[dict] = []
     if commit_instead:
@@ -410,16 +455,20 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
     tasks: list[dict] = []
     # a year a supervisor entered since this process looked (≤ 90 days); the version was read with the region's setup
     holidays.sync(session, within_a_year_of=at, version=calendar_version)
+    # filed where they are handled, in this transaction (a failure below rolls them back with the case)
+    handed = {request.item_code: receiver.file(session, request) for receiver, request in handing}
     for p in planned:
         limit = item_limit(p.code, at.date())
         due, note = due_at(limit, at)
+        h = handed.get(p.code or "")
         tasks.append(dict(item_code=p.code, item_name=p.name, group_name=p.group, agency=routes.get(p.key),
-                          state=SUBMITTED, version=1, limit_kind=limit.kind, limit_value=limit.value,
-                          limit_basis=limit.basis, limit_note=note, started_at=at, due_at=due, completed_at=None,
-                          last_actor_id=None, last_reason=None, correction_notice=None,
-                          correction_due=None))
+                          state=ACCEPTED if h else SUBMITTED, version=1, limit_kind=limit.kind,
+                          limit_value=limit.value, limit_basis=limit.basis, limit_note=note, started_at=at,
+                          due_at=h.due_at if h else due, completed_at=None, last_actor_id=None,
+                          last_reason=h.note if h else None, correction_notice=None, correction_due=None,
+                          handoff_ref=h.ref if h else None))
     dues = [t["due_at"] for t in tasks]
-    case = dict(number=f"KB{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}", applicant_id=applicant.id,
+    case = dict(number=number, applicant_id=applicant.id,
                 region=applicant.region, bundle_seq=bundle.seq, bundle_name=bundle.name, status=CASE_OPEN,
                 form=form, submitted_at=at, completed_at=None, version=1,
                 due_at=None if any(d is None for d in dues) else max(dues),
@@ -653,6 +702,7 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
         raise NotFound(f"没有这个事项：{task_id}", "task_id")
     case = session.get(Case, task.case_id)
     check_case_access(user, case)
+    _not_handed_off(task, action)
     if step.needs_reason and not (reason or "").strip():
         raise Invalid(f"{step.name}须说明理由", "reason")
     seen = task.version if version is None else version
@@ -706,6 +756,44 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
     return moved
 
 
+def _not_handed_off(task: Task, action: str) -> None:
+    """A handed-off item is decided where it was filed, and may never be refused for papers."""
+    if not handoffs.is_handed_off(task.item_code):
+        return
+    where = handoffs.HANDED_OFF[task.item_code]
+    if task.handoff_ref:
+        raise Conflict(f"“{task.item_name}”已推送{where}办理（编号 {task.handoff_ref}），由登记地经办机构审核，"
+                       "审核结果自动同步到本办件", "action")
+    if action in ("refuse", "correct", "lapse"):
+        # 人社厅发〔2020〕79号 一（二） (shandong-2020.txt:5433)
+        raise Conflict(f"“{task.item_name}”不得以材料不全等理由不予受理、要求补正或终止办理"
+                       "（人社厅发〔2020〕79号 一（二））", "action")
+
+
+def settle_handoff(session: Session, ref: str, *, approved: bool, reason: str | None, at: dt.datetime,
+                   actor: User | None = None) -> Task | None:
+    """The handed-off item ``ref`` was decided where it was filed: its task is 已办结 (approved) or 不予受理
+    with the reason, and the case's status follows. None when no open task carries ``ref``."""
+    task = session.scalar(select(Task).where(Task.handoff_ref == ref))
+    if task is None or task.state in FINAL_TASK_STATES:
+        return None
+    case = session.get(Case, task.case_id)
+    session.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1)
+                    .execution_options(synchronize_session=False))
+    target = DONE if approved else REFUSED
+    note = f"{handoffs.HANDED_OFF[task.item_code]}审核通过（编号 {ref}）" if approved else \
+        f"{handoffs.HANDED_OFF[task.item_code]}审核不通过（编号 {ref}）：{reason or ''}"
+    session.execute(update(Task).where(Task.id == task.id, Task.state == task.state)
+                    .values(state=target, version=Task.version + 1, completed_at=at, last_reason=note,
+                            last_actor_id=actor.id if actor else None)
+                    .execution_options(synchronize_session=False))
+    session.expire(task)
+    audit.record(session, "handoff_settled", "task", task.id, actor=actor, at=at, case_id=case.id, ref=ref,
+                 target=target, reason=reason, item=task.item_name, item_code=task.item_code)
+    _refresh_case(session, case, at, actor=actor)
+    return session.get(Task, task.id)
+
+
 @dataclass
 class CaseStep:
     """What one action on a whole case did: the tasks moved, and those left as they were (and why)."""
@@ -732,6 +820,8 @@ def act_case(session: Session, user: User, number: str, action: str, *, except_i
     for task in sorted(case.tasks, key=lambda t: t.id):
         if task.id in excepted:
             skipped.append((task, "已标为例外，单独办理"))
+        elif task.handoff_ref:
+            skipped.append((task, f"已推送{handoffs.HANDED_OFF.get(task.item_code or '', '')}办理，审核结果自动同步"))
         elif task.state != step.source:
             skipped.append((task, f"当前状态“{task.state}”"))
         elif not _handles(user, task):
@@ -775,6 +865,9 @@ def transfer(session: Session, user: User, task_id: int, agency: str, reason: st
         raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
     if task.state in FINAL_TASK_STATES:
         raise Conflict(f"事项已{task.state}，不能转办", "action")
+    if task.handoff_ref:
+        raise Conflict(f"“{task.item_name}”已推送{handoffs.HANDED_OFF.get(task.item_code or '', '')}办理，不能转办",
+                       "action")
     at = at or audit.now()
     seen = task.version if version is None else version
     res = session.execute(update(Task).where(Task.id == task_id, Task.version == seen)
@@ -1029,7 +1122,7 @@ def task_dict(t: Task) -> dict:
                                                          "basis": t.limit_basis},
             "limit_note": t.limit_note, "started_at": t.started_at, "due_at": t.due_at,
             "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice,
-            "correction_due": t.correction_due}
+            "correction_due": t.correction_due, "handoff_ref": getattr(t, "handoff_ref", None)}
 
 
 def case_dict(c: Case, *, masked: bool = False) -> dict:

@@ -105,6 +105,8 @@ class Guide:
     address: str
     faq: list[FAQ]
     notes: list[str] = field(default_factory=list)
+    limits_note: str | None = None  # why the limit counted is the one it is, when texts differ (guides.yaml)
+    online: dict | None = None  # where the item is applied for online, when not (only) through its bundle
 
     def doc_nos(self) -> set[str]:
         """Every 文号 the guide rests on (the interfaces link each into the library)."""
@@ -128,6 +130,7 @@ class Guide:
             "applied_limit_note": self.applied_note, "fee": self.fee, "agency": self.agency,
             "agency_kinds": self.agency_kinds, "address": self.address,
             "faq": [f.as_dict() for f in self.faq], "notes": self.notes, "legal_basis": sorted(self.doc_nos()),
+            "limits_note": self.limits_note, "online": self.online,
         }
 
 
@@ -206,7 +209,8 @@ def guide(session: Session, key: str, region: str | None = None) -> Guide:
         material_rules=[Quote.of(c["quote"], c["source"]) for c in texts.get("material_rules", ())],
         region=region, materials=materials, commitments=commitments, limits=_limits(item.code), applied=applied,
         applied_note=lim.note, fee=NO_FEE_TEXT, agency=routes.get(planned.key), agency_kinds=kinds,
-        address=NO_ADDRESS, faq=faq, notes=list(dict.fromkeys(n for b in within for n in b.notes)))
+        address=NO_ADDRESS, faq=faq, notes=list(dict.fromkeys(n for b in within for n in b.notes)),
+        limits_note=texts.get("limits_note"), online=texts.get("online"))
 
 
 def _bigrams(text: str) -> set[str]:

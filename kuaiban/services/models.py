@@ -131,6 +131,9 @@ class Task(Base):
     last_reason: Mapped[str | None] = mapped_column(Text)
     correction_notice: Mapped[list | None] = mapped_column(JSON)  # every missing material, at once
     correction_due: Mapped[dt.datetime | None] = mapped_column(DateTime)  # 补正期限 (end of that day)
+    # the number the item got where it was handed off (kuaiban.services.handoffs), e.g. the 失业登记's
+    # AAZ341: its decision settles the task (migration 0018)
+    handoff_ref: Mapped[str | None] = mapped_column(String(40), index=True)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
 

@@ -21,15 +21,15 @@ import re
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from kuaiban.platform import access, audit, holidays, new_work
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
+from kuaiban.unemployment import events, notices
 from kuaiban.unemployment import models as m
-from kuaiban.unemployment import notices
 from kuaiban.unemployment.records import load_record
 from kuaiban.unemployment.registration import EMPLOYMENT, INSURANCE, OPEN_PER_PERSON, get_registration
 from kuaiban.unemployment.validate import validate_record
@@ -67,6 +67,11 @@ def build_result(reg: m.Registration, *, approve: bool, reason: str | None, cler
                              "全文保存在本地申请记录")
                 value = value[:f.length]
             record[f.code] = value
+    month = str(record.get("AJC090") or "")
+    if len(month) == 8 and month.isdigit():
+        # 失业时间 in the result is “格式为YYYYMM的有效日期” in both copies (hunan 3670, shandong 2176),
+        # while the application carries YYYYMMDD (hunan 3611): the result sends the month
+        record["AJC090"] = month[:6]
     record.update({"AAE540": m.APPROVED_CODE if approve else m.REJECTED_CODE, "AAE011": clerk,
                    "AAE036": on.strftime("%Y%m%d")})
     if not approve:
@@ -98,8 +103,18 @@ def decide(session: Session, user: User, aaz341: str, *, approve: bool, reason: 
     result, notes = build_result(reg, approve=approve, reason=None if approve else reason,
                                  clerk=clerk_name(user), on=at.date())
     errors = validate_record(result, "result", today=at.date())
+    if not approve and reg.channel == m.NATIONAL:
+        # 审核不通过 of a downloaded application: the fields it returns are the platform's own, as received;
+        # their errors are the reason for refusing, not a reason to keep the platform waiting (hunan 3564,
+        # 3572). They are sent unchanged and noted; errors in what the reviewer adds still stop the step.
+        echoed = [e for e in errors if e.field in reg.application and e.field not in DECIDED_FIELDS]
+        errors = [e for e in errors if e not in echoed]
+        notes = notes + [f"申请信息原样返回，其中{e.message}" for e in echoed]
     if errors:  # a record the platform would refuse is never stored as decided
-        raise Invalid(f"审核结果信息不合规：{errors[0].message}", errors[0].field)
+        if approve and any(e.rule == "id_age" for e in errors):
+            raise Invalid(f"不能审核通过：{errors[0].message}；请审核不通过并说明原因", errors[0].field)
+        raise Invalid(f"审核结果信息不合规：{errors[0].message}" + ("；请审核不通过并说明原因" if approve else ""),
+                      errors[0].field)
     values = {"status": m.REGISTERED if approve else m.REJECTED, "decision": result["AAE540"],
               "reject_reason": None if approve else reason, "decided_at": at, "decided_by_id": user.id,
               "result": result, "result_notes": notes or None, "version": m.Registration.version + 1,
@@ -124,7 +139,25 @@ def decide(session: Session, user: User, aaz341: str, *, approve: bool, reason: 
                  on_time=None if reg.due_at is None else at <= reg.due_at, notes=notes,
                  flagged=reg.register_flagged)
     notices.decided(session, reg, at)
+    events.decided(session, reg, at, user)  # e.g. the 失业 一件事 task that handed this registration over
     return reg
+
+
+# the result fields the review itself sets (the rest are the application's, returned)
+DECIDED_FIELDS = ("AAZ341", "AAE540", "AAE360", "AAE011", "AAE036", "AAE013")
+
+
+def suggested_reason(reg: m.Registration) -> str | None:
+    """A 不通过 reason (AAE360, ≤ 100 characters) drawn from the errors a downloaded application was filed
+    with, offered to the reviewer; None when it had none. The reviewer decides and may change it."""
+    errors = (reg.register_check or {}).get("intake_errors") or []
+    if not errors:
+        return None
+    text = "；".join(_CODE.sub("", e["message"]) for e in errors)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+_CODE = re.compile(r"（[A-Z]{3}\d{3}）")
 
 
 def _conflict(reg: m.Registration, seen: int) -> Conflict:
@@ -147,6 +180,7 @@ def queue(session: Session, user: User, *, status: str = m.PENDING, limit: int =
     if status not in m.STATES:
         raise Invalid(f"状态无效：{status}（可选 {'、'.join(m.STATES)}）", "status")
     stmt = access.scoped(select(m.Registration).where(m.Registration.status == status), user, m.Registration.aab301)
+    stmt = stmt.options(selectinload(m.Registration.notices), selectinload(m.Registration.deregistration))
     return _staff_scope(session, user, stmt.order_by(m.Registration.submitted_at, m.Registration.id).limit(limit))
 
 

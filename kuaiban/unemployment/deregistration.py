@@ -29,7 +29,8 @@ from kuaiban.platform.models import REVIEWER, WINDOW, User
 from kuaiban.unemployment import lifecycle, notices
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.decision import clerk_name
-from kuaiban.unemployment.registration import get_registration, next_serial, person_number
+from kuaiban.unemployment.registration import get_registration, next_serial
+from kuaiban.unemployment.registration import social_security_number as ssn_of
 from kuaiban.unemployment.validate import validate_record
 
 
@@ -84,20 +85,43 @@ def _check(reason: ExitReason, reg: m.Registration, *, sub_reason: str | None, e
 
 
 def build_exit_record(reg: m.Registration, *, aaz341: str, reason_code: str, effective_on: dt.date, clerk: str,
-                      on: dt.date, remark: str | None) -> dict:
+                      on: dt.date, remark: str | None, aac002: str | None = None) -> dict:
+    """The 11-field exit record. AAC002 社会保障号码 is the application's (or the number of a document that is
+    the 公民身份号码: :func:`~kuaiban.unemployment.registration.social_security_number`), else ``aac002``
+    as given at deregistration; left out when neither is known (the record is then held, see
+    :func:`deregister`) — a pass or permit number is never sent in its place."""
     app = reg.application
-    record = {"AAB301": reg.aab301, "AAZ341": aaz341, "AAC003": app["AAC003"], "AAC002": person_number(app),
+    record = {"AAB301": reg.aab301, "AAZ341": aaz341, "AAC003": app["AAC003"],
               "AAC058": app["AAC058"], "AAC044": app["AAC044"], "ADC210": effective_on.strftime("%Y%m%d"),
               "AJC00A": reason_code, "AAE011": clerk, "AAE036": on.strftime("%Y%m%d")}
+    number = ssn_of(app) or aac002
+    if number:
+        record["AAC002"] = number
     if remark:
         record["AAE013"] = remark[:100]
     return record
 
 
+HELD_NO_NUMBER = "退出信息须填社会保障号码（AAC002），登记信息中没有：补录后随当日退出信息上传"
+
+
+def _held(errors: list, record: dict) -> str | None:
+    """Why the exit record waits (None: it can go): only a missing or unusable 社会保障号码 holds it, since
+    the 注销 itself must not wait for a number the person may no longer be able to give (死亡 …)."""
+    if errors and all(e.field == "AAC002" for e in errors):
+        return HELD_NO_NUMBER if "AAC002" not in record else f"社会保障号码不合规（{errors[0].message}）：补录后上传"
+    return None
+
+
 def deregister(session: Session, user: User, aaz341: str, *, reason_code: str, version: int,
                effective_on: dt.date | None = None, sub_reason: str | None = None, employer: str | None = None,
-               note: str | None = None, at: dt.datetime | None = None) -> m.Deregistration:
-    """注销: end a registration for one of the AJC00A reasons and queue its exit record for upload."""
+               note: str | None = None, at: dt.datetime | None = None,
+               social_security_number: str | None = None) -> m.Deregistration:
+    """注销: end a registration for one of the AJC00A reasons and queue its exit record for upload.
+
+    ``social_security_number``: the 社会保障号码 for the exit record when the application holds none (a
+    通行证 or 其他身份证件 without AAC002). Without it the 注销 still happens; the exit record is held
+    (``exit_held``) until :func:`supply_exit_number` adds it."""
     require_role(user, WINDOW, REVIEWER)
     at = at or audit.now()
     reasons = exit_reasons()
@@ -117,11 +141,18 @@ def deregister(session: Session, user: User, aaz341: str, *, reason_code: str, v
         raise Invalid("注销失业登记时间（ADC210）不能早于登记时间", "ADC210")
     notice, evidence = _check(reason, reg, sub_reason=sub_reason, employer=employer, note=note, on=at)
     remark = "；".join(x for x in (sub_reason, employer and f"单位：{employer}") if x) or None
+    given = (social_security_number or "").strip().upper() or None
+    known = ssn_of(reg.application)
+    if given and known and given != known.upper():
+        raise Invalid("登记信息已有社会保障号码，与填写的不一致", "AAC002")
     number = next_serial(session, reg.aab301, at.date())
     record = build_exit_record(reg, aaz341=number, reason_code=reason_code, effective_on=effective_on,
-                               clerk=clerk_name(user), on=at.date(), remark=remark)
+                               clerk=clerk_name(user), on=at.date(), remark=remark, aac002=given)
     errors = validate_record(record, "exit", today=at.date())
-    if errors:
+    held = _held(errors, record)
+    if given and held:
+        raise Invalid(f"失业登记退出信息不合规：{errors[0].message}", "AAC002")
+    if errors and not held:
         raise Invalid(f"失业登记退出信息不合规：{errors[0].message}", errors[0].field)
     done = session.execute(update(m.Registration)
                            .where(m.Registration.id == reg.id, m.Registration.version == version,
@@ -133,7 +164,7 @@ def deregister(session: Session, user: User, aaz341: str, *, reason_code: str, v
     row = m.Deregistration(registration_id=reg.id, aab301=reg.aab301, aaz341=number, reason_code=reason_code,
                            sub_reason=sub_reason, effective_on=effective_on, employer=employer, evidence=evidence,
                            note=note, notice_required=notice, exit_record=record, recorded_by_id=user.id,
-                           recorded_at=at, exit_uploaded_at=None)
+                           recorded_at=at, exit_uploaded_at=None, exit_held=held)
     session.add(row)
     session.flush()
     session.refresh(reg)
@@ -141,7 +172,27 @@ def deregister(session: Session, user: User, aaz341: str, *, reason_code: str, v
                  exit_aaz341=number, reason=reason_code, sub_reason=sub_reason, notice_required=notice,
                  evidence=evidence)
     notices.deregistered(session, reg, reason=reason.name + (f"（{sub_reason}）" if sub_reason else ""),
-                         effective_on=effective_on, at=at)
+                         effective_on=effective_on, at=at, notice_required=notice)
+    return row
+
+
+def supply_exit_number(session: Session, user: User, aaz341: str, number: str,
+                       at: dt.datetime | None = None) -> m.Deregistration:
+    """补录 the 社会保障号码 of a held exit record; it then goes with the next daily upload."""
+    require_role(user, WINDOW, REVIEWER)
+    at = at or audit.now()
+    reg = get_registration(session, user, aaz341)
+    row = reg.deregistration
+    if row is None or row.exit_held is None:
+        raise Conflict(f"失业登记 {aaz341} 没有待补录社会保障号码的退出信息", "AAC002")
+    record = dict(row.exit_record) | {"AAC002": (number or "").strip().upper()}
+    errors = [e for e in validate_record(record, "exit", today=at.date()) if e.field == "AAC002"]
+    if errors:
+        raise Invalid(f"社会保障号码不合规：{errors[0].message}", "AAC002")
+    row.exit_record, row.exit_held = record, None
+    session.flush()
+    audit.record(session, "ue_exit_number", "ue_registration", reg.id, actor=user, at=at, aaz341=reg.aaz341,
+                 exit_aaz341=row.aaz341)
     return row
 
 
@@ -150,7 +201,8 @@ def deregister(session: Session, user: User, aaz341: str, *, reason_code: str, v
 
 def exits_to_upload(session: Session, *, limit: int = 500) -> list[m.Deregistration]:
     """Exit records not yet uploaded, oldest first (the daily upload of 79号 (八))."""
-    return list(session.scalars(select(m.Deregistration).where(m.Deregistration.exit_uploaded_at.is_(None))
+    return list(session.scalars(select(m.Deregistration).where(m.Deregistration.exit_uploaded_at.is_(None),
+                                                                m.Deregistration.exit_held.is_(None))
                                 .order_by(m.Deregistration.recorded_at, m.Deregistration.id).limit(limit)))
 
 

@@ -83,9 +83,22 @@ def _registered(reg: m.Registration, what: str) -> None:
 # --------------------------------------------------------------------------- follow-ups
 
 
+# 3号 五（二） (hunan-hrss-2020.txt:3437) “处于就业状态”: the exit reasons (AJC00A) a follow-up finding the
+# person employed deregisters with — the caseworker says which (11, 12, 13 or 14 公益性岗位安置)
+EMPLOYED_EXITS = ("11", "12", "13", "14")
+
+
 def record_followup(session: Session, user: User, aaz341: str, *, method: str, outcome: str,
-                    at: dt.datetime | None = None, note: str | None = None) -> m.FollowUp:
-    """Record one contact or 跟踪调查 of a registered person."""
+                    at: dt.datetime | None = None, note: str | None = None, exit_reason: str | None = None,
+                    employer: str | None = None) -> m.FollowUp:
+    """Record one contact or 跟踪调查 of a registered person.
+
+    An outcome of 已就业 ends the registration in the same step: 3号 五 (hunan 3433–3437) “对出现下列情形之一
+    的劳动者，注销其失业登记……（二）处于就业状态”, and 79号 一（四） (shandong 5437) “及时注销其失业登记”. The
+    caseworker gives the situation (``exit_reason``: 11 录用, 12 个体经营/创办企业, 13 稳定收入, 14 公益性岗位)
+    and, where the reason needs it, the employer or business (``employer``); the 注销 takes effect on the
+    follow-up's day, its exit record is queued and the person is told as for any 注销. From then on the
+    person is not counted as registered unemployed."""
     _caseworker(user)
     now = audit.now()
     at = at or now
@@ -95,6 +108,11 @@ def record_followup(session: Session, user: User, aaz341: str, *, method: str, o
         raise Invalid(f"跟踪结果无效：{outcome}（可选 {'、'.join(OUTCOMES)}）", "outcome")
     if method == DATA_MATCH and outcome in (REFUSED, UNREACHABLE):
         raise Invalid(f"信息比对不接触本人，结果不能是“{outcome}”", "outcome")
+    if outcome == EMPLOYED and exit_reason not in EMPLOYED_EXITS:
+        raise Invalid("跟踪结果为已就业时须选择就业情形（注销原因 11、12、13 或 14），系统将同时注销失业登记"
+                      "（人社厅发〔2020〕3号 五（二））", "exit_reason")
+    if outcome != EMPLOYED and exit_reason:
+        raise Invalid("只有跟踪结果为已就业时才选择就业情形", "exit_reason")
     reg = get_registration(session, user, aaz341)
     _registered(reg, "记录跟踪调查")
     if reg.decided_at and at < reg.decided_at:
@@ -107,6 +125,13 @@ def record_followup(session: Session, user: User, aaz341: str, *, method: str, o
     session.flush()
     audit.record(session, "ue_followup", "ue_registration", reg.id, actor=user, at=now, aaz341=reg.aaz341,
                  method=method, outcome=outcome, followup_at=at)
+    if outcome == EMPLOYED:
+        # imported here: deregistration reads this module's follow-up evidence (31, 32)
+        from kuaiban.unemployment import deregistration
+
+        deregistration.deregister(session, user, aaz341, reason_code=str(exit_reason), version=reg.version,
+                                  effective_on=at.date(), employer=employer, at=now,
+                                  note=f"{at:%Y-%m-%d}{method}：已就业" + (f"（{note}）" if note else ""))
     return f
 
 
@@ -242,3 +267,50 @@ def services_state(session: Session, reg: m.Registration) -> list[dict]:
     return [{"key": s.key, "clause": s.clause, "name": s.name, "applies_to": s.applies_to, "source": s.source,
              "provided_at": provided[s.key].provided_at if s.key in provided else None,
              "note": provided[s.key].note if s.key in provided else None} for s in service_package()]
+
+
+# --------------------------------------------------------------------------- notices owed (告知)
+
+NOTICE_METHODS = ("电话", "短信", "当面告知", "书面通知")
+
+
+def record_notice(session: Session, user: User, aaz341: str, *, about: str, method: str,
+                  at: dt.datetime | None = None, note: str | None = None) -> m.Notice:
+    """Record how a person without an account was told the result or the 注销 (3号 三, hunan 3405; 五,
+    3433: “以适当方式”): by 电话 or 短信 to the application's mobile (AAC067), 当面告知 or 书面通知."""
+    _caseworker(user)
+    now = audit.now()
+    at = at or now
+    if about not in m.NOTICE_ABOUT:
+        raise Invalid(f"告知事项无效：{about}（可选 {'、'.join(m.NOTICE_ABOUT)}）", "about")
+    if method not in NOTICE_METHODS:
+        raise Invalid(f"告知方式无效：{method}（可选 {'、'.join(NOTICE_METHODS)}）", "method")
+    if at > now:
+        raise Invalid("告知时间不能晚于当前时间", "at")
+    reg = get_registration(session, user, aaz341)
+    row = next((n for n in reg.notices if n.about == about and n.told_at is None), None)
+    if row is None:
+        raise Conflict(f"失业登记 {aaz341} 没有待告知的{m.NOTICE_ABOUT[about]}", "about")
+    if at < row.owed_since:
+        raise Invalid("告知时间早于应告知的事项发生时间", "at")
+    row.method, row.told_at, row.recorded_by_id, row.note = method, at, user.id, (note or "").strip() or None
+    session.flush()
+    audit.record(session, "ue_notice", "ue_registration", reg.id, actor=user, at=now, aaz341=reg.aaz341,
+                 about=about, method=method, told_at=at)
+    return row
+
+
+def notices_owed(session: Session, user: User) -> list[m.Notice]:
+    """Notices not yet given, in the staff member's scope, the oldest first."""
+    require_role(user, WINDOW, REVIEWER, SUPERVISOR)
+    stmt = (select(m.Notice).join(m.Registration).where(m.Notice.told_at.is_(None))
+            .options(selectinload(m.Notice.registration)).order_by(m.Notice.owed_since, m.Notice.id))
+    return list(session.scalars(access.scoped(stmt, user, m.Registration.aab301)))
+
+
+def exits_held(session: Session, user: User) -> list[m.Deregistration]:
+    """Exit records held back from the upload (no 社会保障号码 yet), in the staff member's scope."""
+    require_role(user, WINDOW, REVIEWER, SUPERVISOR)
+    stmt = (select(m.Deregistration).join(m.Registration).where(m.Deregistration.exit_held.is_not(None))
+            .order_by(m.Deregistration.recorded_at))
+    return list(session.scalars(access.scoped(stmt, user, m.Registration.aab301)))

@@ -79,6 +79,8 @@ class Registration(Base):
                                                      order_by="FollowUp.at")
     deregistration: Mapped[Deregistration | None] = relationship(back_populates="registration", uselist=False,
                                                                  cascade="all, delete-orphan")
+    notices: Mapped[list[Notice]] = relationship(back_populates="registration", cascade="all, delete-orphan",
+                                                 order_by="Notice.id")
 
     @validates("id_number")
     def _hash_person(self, _key: str, value: str) -> str:
@@ -158,8 +160,38 @@ class Deregistration(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     exit_uploaded_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    # why the exit record is not uploaded yet (None: it goes with the next daily upload), e.g. the
+    # 社会保障号码 the exit record requires is not known yet (migration 0018)
+    exit_held: Mapped[str | None] = mapped_column(String(200))
 
     registration: Mapped[Registration] = relationship(back_populates="deregistration")
+
+
+# what a notice is about (告知): the review result (3号 三, hunan 3405 “以适当方式主动反馈办理结果”) and the
+# deregistration (3号 五, hunan 3433 “注销其失业登记，并以适当方式予以告知”)
+NOTICE_DECISION = "decision"
+NOTICE_DEREGISTRATION = "deregistration"
+NOTICE_ABOUT = {NOTICE_DECISION: "审核结果", NOTICE_DEREGISTRATION: "注销失业登记"}
+MESSAGE_CENTRE = "消息中心"  # method of a notice the system posted to the person's own account
+
+
+class Notice(Base):
+    """A notice the person is owed, and how they were told: by the system (a message to their account)
+    or by a caseworker (电话、短信、当面、书面). ``told_at`` None: owed, not yet given (migration 0018)."""
+
+    __tablename__ = "ue_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("ue_registrations.id", ondelete="CASCADE"),
+                                                 index=True)
+    about: Mapped[str] = mapped_column(String(16))
+    owed_since: Mapped[dt.datetime] = mapped_column(DateTime)
+    method: Mapped[str | None] = mapped_column(String(20))
+    told_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    registration: Mapped[Registration] = relationship(back_populates="notices")
 
 
 class NumberCounter(Base):

@@ -6,6 +6,19 @@ Called inside the step's own transaction, after its audit entry. Who is told: th
 online; for an application filed at the window or downloaded from the national platform, the citizen
 accounts whose 证件号码 is the person's — without a link, since such a registration is shown to the
 person at the window, not on the applicant pages.
+
+What the texts owe the person, and how it is recorded (``ue_notices``):
+
+- the result: 3号 三 (hunan-hrss-2020.txt:3405) “以适当方式主动反馈办理结果”;
+- the deregistration: 3号 五 (3433) “注销其失业登记，并以适当方式予以告知（移居境外、被判刑收监执行、死亡及无法
+  取得联系的除外）” — for those reasons (``notice: false`` in data/unemployment/deregistration.yaml) nothing is
+  owed and nothing is sent.
+
+A message posted to the person's own account is the 告知, recorded as given (method 消息中心). A person
+without an account (most window and national filings) is owed it: the notice stays open on the
+registration, listed for the caseworkers, until one records how the person was told
+(:func:`kuaiban.unemployment.lifecycle.record_notice`: 电话、短信 to the application's mobile AAC067,
+当面告知 at the window, 书面通知).
 """
 
 from __future__ import annotations
@@ -34,11 +47,23 @@ def _day(moment: dt.datetime | dt.date) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日"
 
 
-def _post(session: Session, reg: m.Registration, kind: str, title: str, text: str, at: dt.datetime) -> None:
+def _post(session: Session, reg: m.Registration, kind: str, title: str, text: str, at: dt.datetime) -> bool:
+    """Post to the person's accounts; True when at least one received it."""
     users, link = _recipients(session, reg)
     if users:
         notifications.post(session, recipients=users, kind=kind, title=title, text=text, link=link, ref=reg.aaz341,
                            at=at)
+    return bool(users)
+
+
+def _owe(session: Session, reg: m.Registration, about: str, told: bool, at: dt.datetime) -> m.Notice:
+    """Record a notice the person is owed: given at once when their account received the message,
+    otherwise open until a caseworker records how they were told."""
+    row = m.Notice(registration_id=reg.id, about=about, owed_since=at, method=m.MESSAGE_CENTRE if told else None,
+                   told_at=at if told else None)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def received(session: Session, reg: m.Registration, at: dt.datetime) -> None:
@@ -48,17 +73,23 @@ def received(session: Session, reg: m.Registration, at: dt.datetime) -> None:
     _post(session, reg, "ue_received", "失业登记申请已收到", text, at)
 
 
-def decided(session: Session, reg: m.Registration, at: dt.datetime) -> None:
+def decided(session: Session, reg: m.Registration, at: dt.datetime) -> m.Notice:
     if reg.status == m.REGISTERED:
-        _post(session, reg, "ue_approved", "失业登记审核通过",
-              f"您的失业登记申请（{reg.aaz341}）已于{_day(at)}审核通过，已登记失业。", at)
+        told = _post(session, reg, "ue_approved", "失业登记审核通过",
+                     f"您的失业登记申请（{reg.aaz341}）已于{_day(at)}审核通过，已登记失业。", at)
     else:
-        _post(session, reg, "ue_rejected", "失业登记审核不通过",
-              f"您的失业登记申请（{reg.aaz341}）审核不通过。原因：{(reg.reject_reason or '').rstrip('。')}。"
-              "如有疑问，请向登记失业地的公共就业服务机构咨询。", at)
+        told = _post(session, reg, "ue_rejected", "失业登记审核不通过",
+                     f"您的失业登记申请（{reg.aaz341}）审核不通过。原因：{(reg.reject_reason or '').rstrip('。')}。"
+                     "如有疑问，请向登记失业地的公共就业服务机构咨询。", at)
+    return _owe(session, reg, m.NOTICE_DECISION, told, at)
 
 
 def deregistered(session: Session, reg: m.Registration, *, reason: str, effective_on: dt.date,
-                 at: dt.datetime) -> None:
-    _post(session, reg, "ue_deregistered", "失业登记已注销",
-          f"您的失业登记（{reg.aaz341}）已注销，注销时间 {_day(effective_on)}，原因：{reason}。", at)
+                 at: dt.datetime, notice_required: bool = True) -> m.Notice | None:
+    """The 注销 notice, when the reason owes one (None, and no message, for 移居境外, 被判刑收监执行, 死亡 and
+    无法取得联系: hunan 3433's exceptions)."""
+    if not notice_required:
+        return None
+    told = _post(session, reg, "ue_deregistered", "失业登记已注销",
+                 f"您的失业登记（{reg.aaz341}）已注销，注销时间 {_day(effective_on)}，原因：{reason}。", at)
+    return _owe(session, reg, m.NOTICE_DEREGISTRATION, told, at)

@@ -44,7 +44,7 @@ from kuaiban.unemployment.citations import cited
 from kuaiban.unemployment.personal import is_personal
 from kuaiban.unemployment.records import load_code_tables
 from kuaiban.unemployment.registers import Registers, SimulatedRegisters, check_status
-from kuaiban.unemployment.validate import FieldError, validate_record
+from kuaiban.unemployment.validate import FieldError, birth_dates, validate_record
 
 HUNAN = "data/compilations/hunan-hrss-2020.txt"
 SHANDONG = "data/compilations/shandong-2020.txt"
@@ -234,6 +234,17 @@ def person_number(record: dict) -> str:
     return record.get("AAC002") or record["AAC044"]
 
 
+def social_security_number(record: dict) -> str | None:
+    """The 社会保障号码 an exit record may carry (AAC002, required there: shandong-2020.txt:5545): the
+    application's AAC002, else the 证件号码 of a document numbered with the 公民身份号码 (01 居民身份证（户口簿）,
+    04 社会保障卡); None when the record holds none — a pass or a permit number is never sent as AAC002."""
+    if record.get("AAC002"):
+        return str(record["AAC002"])
+    if record.get("AAC058") in load_code_tables()["id_type"].flags.get("resident_id", frozenset()) | {"04"}:
+        return str(record.get("AAC044") or "") or None
+    return None
+
+
 # One open 失业登记 per person, enforced by a partial unique index (migration 0009, on the keyed hash of
 # the encrypted number since 0010) over 已登记 and over 待审核 filed locally: two submissions at once
 # cannot both pass the check below.
@@ -264,14 +275,29 @@ def _open_registration(session: Session, id_number: str) -> m.Registration | Non
         m.Registration.status.in_((m.PENDING, m.REGISTERED))).limit(1))
 
 
+def _age_findings(record: dict) -> list[str]:
+    """3号 一 (hunan 3393) sets the labour age from 16: a record that carries no birth date (a 通行证 or
+    其他身份证件 without 社会保障号码) cannot be checked by the system, so the caseworker is asked to."""
+    if birth_dates(record):
+        return []
+    return ["申请信息中没有载明出生日期的号码（证件类型非居民身份证、社会保障卡、港澳台居民居住证，且未填社会保障号码），"
+            "请核实申请人在申请日期是否年满16周岁（人社厅发〔2020〕3号 一）"]
+
+
 def _file(session: Session, record: dict, *, channel: str, place_basis: str, at: dt.datetime,
           registers: Registers | None, applicant_user: User | None, filed_by: User | None,
-          signer_at: dt.datetime, refuse_duplicate: bool) -> m.Registration:
-    errors = application_errors(record, channel=channel, submitted_on=at.date(), place_basis=place_basis)
-    if errors:
-        raise RecordInvalid(errors)
-    person = person_number(record)
-    open_one = _open_registration(session, person)
+          signer_at: dt.datetime, refuse_duplicate: bool, intake_errors: list[FieldError] | None = None,
+          origin: dict | None = None) -> m.Registration:
+    """File ``record``. Local channels: nothing is stored while any field error remains. National:
+    ``intake_errors`` are the field errors of a downloaded application that is filed all the same, for
+    the reviewer to decide (3号 附件3 三（一）3, hunan 3564: the 经办人员 records 审核通过 or 审核不通过 with the
+    reason; 4, 3572: every result is uploaded)."""
+    if intake_errors is None:
+        errors = application_errors(record, channel=channel, submitted_on=at.date(), place_basis=place_basis)
+        if errors:
+            raise RecordInvalid(errors)
+    person = person_number(record) if channel != m.NATIONAL else str(record.get("AAC002") or record.get("AAC044") or "")
+    open_one = _open_registration(session, person) if person else None
     if open_one is not None and refuse_duplicate:
         raise Conflict(f"社会保障号码（AAC002）{person} 已有{open_one.status}的失业登记 {open_one.aaz341}，"
                        "不能重复申请", "AAC002")
@@ -281,23 +307,28 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
     holidays.sync(session, within_a_year_of=at)  # a 节假日安排 entered since this process last looked
     limit, due = decision_due(at)
     check = check_status(registers or SimulatedRegisters(session), person, at.date())
-    extra = _place_findings(record, place_basis)
+    extra = _place_findings(record, place_basis) + _age_findings(record)
     if open_one is not None:
         extra.append(f"此人已有{open_one.status}的失业登记 {open_one.aaz341}")
+    if intake_errors:
+        # kept field by field: the review page shows them, and suggests them as the 不通过 reason (AAE360)
+        extra += [f"申请信息不合规：{e.message}" for e in intake_errors]
+        check = check | {"intake_errors": [e.as_dict() for e in intake_errors]}
     if extra:
         check = check | {"findings": check["findings"] + extra, "flagged": True,
                          "advice": "比对发现需核实的情况，请经办人员核实后决定（不自动不予登记）"}
+    name = str(record.get("AAC003") or "")
     reg = m.Registration(
         aaz341=next_serial(session, record["AAB301"], at.date()), adc201=record.get("ADC201") or None,
         aab301=record["AAB301"], channel=channel, place_basis=place_basis, id_number=person,
-        name=record["AAC003"], applicant_user_id=applicant_user.id if applicant_user else None,
+        name=name[:50], applicant_user_id=applicant_user.id if applicant_user else None,
         filed_by_id=filed_by.id if filed_by else None, status=m.PENDING, application=dict(record),
         submitted_at=at, limit_working_days=limit.working_days, limit_basis=limit.basis, due_at=due,
         register_check=check, register_flagged=check["flagged"], version=1)
     text = declaration_text(record, place_basis)
-    reg.commitment = m.Declaration(text=text, signer=record["AAC003"], signer_id_number=person,
-                                  signed_at=signer_at, signature=sign(text, record["AAC003"], person, signer_at),
-                                  source=DECLARATION_SOURCE | {"channel": channel})
+    reg.commitment = m.Declaration(text=text, signer=name[:50], signer_id_number=person,
+                                  signed_at=signer_at, signature=sign(text, name, person, signer_at),
+                                  source=DECLARATION_SOURCE | {"channel": channel} | (origin or {}))
     session.add(reg)
     try:
         session.flush()
@@ -315,18 +346,20 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
 
 def submit(session: Session, user: User, record: dict, *, place_basis: str | None = None,
            declaration_signed: bool, at: dt.datetime | None = None,
-           registers: Registers | None = None) -> m.Registration:
+           registers: Registers | None = None, origin: dict | None = None) -> m.Registration:
     """File an application online (the applicant's own account) or at the window (a 窗口人员 for them).
 
     Nothing is stored unless the whole record is valid; :class:`RecordInvalid` carries every error.
     ``declaration_signed`` is the applicant's signature of the 书面承诺 (online: ticked and submitted by
     the applicant; window: signed in front of the clerk) — without it the application is not filed.
-    ``place_basis`` defaults to what ADC221 says (户籍地 or 常住地).
+    ``place_basis`` defaults to what ADC221 says (户籍地 or 常住地). AAE127 申请日期 is the filing day
+    (:func:`filing_day`). ``origin`` is kept with the 书面承诺's source (e.g. the 一件事 case it came from).
     """
     require_role(user, APPLICANT, WINDOW)
     at = at or audit.now()
     if not isinstance(record, dict):
         raise RecordInvalid(validate_record(record, "application", today=at.date()))
+    record = filing_day(record, at)
     if user.role == APPLICANT:
         own = session.get(Applicant, user.applicant_id) if user.applicant_id else None
         if own is None or own.kind != "citizen":
@@ -353,7 +386,18 @@ def submit(session: Session, user: User, record: dict, *, place_basis: str | Non
     if not declaration_signed:
         raise Invalid("须由申请人本人签署书面承诺（人社厅发〔2020〕3号 三）", "declaration_signed")
     return _file(session, record, channel=channel, place_basis=basis, at=at, registers=registers,
-                 applicant_user=applicant_user, filed_by=filed_by, signer_at=at, refuse_duplicate=True)
+                 applicant_user=applicant_user, filed_by=filed_by, signer_at=at, refuse_duplicate=True,
+                 origin=origin)
+
+
+def filing_day(record: dict, at: dt.datetime) -> dict:
+    """A local application with AAE127 申请日期 set to the day it is filed.
+
+    The 申请日期 (3号 附件3 四（一） item 3, hunan 3603) is the day the person applies. On a local channel that
+    is the day the application is submitted and the 书面承诺 signed (online by the applicant, at the window
+    in front of the clerk); the decision limit runs from it too. A date typed by hand is therefore not
+    taken: it would be uploaded as the 申请日期 and would move the labour-age check to another day."""
+    return record | {"AAE127": at.strftime("%Y%m%d")}
 
 
 def _is_own_number(record: dict, own_number: str) -> bool:
@@ -369,14 +413,30 @@ def register_from_national(session: Session, record: dict, *, received_at: dt.da
     The platform's form carries the same 承诺 (附件1), so the commitment is stored as signed by the
     applicant at download time. The time limit runs from ``received_at``. A person who already has a
     registration is not refused here (the platform cannot be told no at download): the case is flagged
-    and the reviewer rejects it with a reason.
-    Raises :class:`RecordInvalid` (every field error) or :class:`Conflict` (ADC201 already received).
+    and the reviewer rejects it with a reason. So is an application with field errors (an applicant
+    under 16, a 失业时间 given as a month …): it is filed with its errors (``register_check["intake_errors"]``)
+    and waits for the reviewer's 审核通过 or 审核不通过 with the reason, whose result is uploaded like any
+    other (3号 附件3 三（一）3–4, hunan 3564 and 3572; 七, 3449: “各地要及时办理转办事项”).
+    Raises :class:`RecordInvalid` only when the record cannot be filed at all (not a record, no ADC201 or
+    no valid AAB301: :data:`NEEDED_TO_FILE`) or :class:`Conflict` (ADC201 already received).
     """
     basis = place_basis or PLACE_CODES.get(str(record.get("ADC221")) if isinstance(record, dict) else "", UNSTATED)
     if not isinstance(record, dict):
         raise RecordInvalid(validate_record(record, "application", today=received_at.date()))
+    errors = application_errors(record, channel=m.NATIONAL, submitted_on=received_at.date(),
+                                place_basis=None if basis == UNSTATED else basis)
+    unfileable = [e for e in errors if e.field in NEEDED_TO_FILE]
+    if unfileable:
+        raise RecordInvalid(unfileable)
     return _file(session, record, channel=m.NATIONAL, place_basis=basis, at=received_at, registers=registers,
-                 applicant_user=None, filed_by=None, signer_at=received_at, refuse_duplicate=False)
+                 applicant_user=None, filed_by=None, signer_at=received_at, refuse_duplicate=False,
+                 intake_errors=errors)
+
+
+# What a downloaded application must carry to be filed at all: its platform number (the result is
+# returned under it) and a valid 登记失业地 (the region whose staff review it and whose code keys the
+# result, AAZ341 included). Any other field error is the reviewer's to weigh (hunan 3564).
+NEEDED_TO_FILE = ("_record", "ADC201", "AAB301")
 
 
 # --------------------------------------------------------------------------- access

@@ -209,12 +209,51 @@ def _check_citizen_id(ctx: _Context, f: FieldSpec, value: str, check: Check) -> 
     # 9 (未说明的性别) states nothing the number could contradict.
     if sex in ("1", "2") and implied is not None and sex != implied:
         errors.append(FieldError(f.code, "id_sex", f"{_label(f)}与性别（{sex_field}）不相符"))
-    min_age, age_field = check.params.get("min_age"), check.params.get("age_on")
-    born = idnumber.birth_date(value)
-    on = ctx.date_of(age_field) if age_field else None
-    if min_age is not None and born is not None and on is not None and idnumber.age_on(born, on) < min_age:
-        errors.append(FieldError(
-            f.code, "id_age", f"{_label(f)}：申请日期时未满{min_age}周岁，不在失业登记的劳动年龄内"))
+    return errors
+
+
+# Numbers whose birth date the labour-age check reads: AAC002 (社会保障号码, the 公民身份号码) whatever the
+# document; AAC044 only for the documents whose number is a 公民身份号码 (code table flag ``birth_in_number``).
+BIRTH_DATE_FIELDS = ("AAC002", "AAC044")
+
+
+def birth_dates(record: Mapping[str, Any]) -> list[tuple[str, date]]:
+    """(field, birth date) of every number of an application or result record that carries one.
+
+    A number is read only when it is a well-formed 公民身份号码 (its own check reports it otherwise); an
+    AAC044 only when AAC058 is a document numbered so (01 居民身份证（户口簿）, 03 港澳台居民居住证, 04 社会保障卡).
+    Empty when the record carries no birth date (e.g. 02 通行证 or 05 其他身份证件 without AAC002)."""
+    flagged = load_code_tables()["id_type"].flags.get("birth_in_number", frozenset())
+    out = []
+    for code in BIRTH_DATE_FIELDS:
+        value = record.get(code)
+        if not isinstance(value, str) or not value:
+            continue
+        if code == "AAC044" and not (isinstance(record.get("AAC058"), str) and record["AAC058"] in flagged):
+            continue
+        if idnumber.id_problems(value, letter_exempt=False):
+            continue
+        born = idnumber.birth_date(value)
+        if born is not None:
+            out.append((code, born))
+    return out
+
+
+def _check_labour_age(ctx: _Context, f: FieldSpec, value: str, check: Check) -> list[FieldError]:
+    """人社厅发〔2020〕3号 一 (hunan-hrss-2020.txt:3393): “劳动年龄为年满16周岁（含）”, on the application date,
+    for every document type: each number that carries a birth date must show the person 16 on that day."""
+    when = check.params.get("when")
+    if when and not ctx.flagged(when["field"], when["table"], when["flag"]):
+        return []
+    on = ctx.date_of(f.code)
+    if on is None:
+        return []  # the date itself is reported by its own check
+    min_age = int(check.params["min_age"])
+    errors = []
+    for code, born in birth_dates(ctx.record):
+        if idnumber.age_on(born, on) < min_age:
+            label = _label(ctx.spec.field(code))
+            errors.append(FieldError(code, "id_age", f"{label}：申请日期时未满{min_age}周岁，不在失业登记的劳动年龄内"))
     return errors
 
 
@@ -226,6 +265,7 @@ _CHECKS: dict[str, CheckFn] = {
     "landline": _check_landline,
     "max_items": _check_max_items,
     "citizen_id": _check_citizen_id,
+    "labour_age": _check_labour_age,
 }
 
 

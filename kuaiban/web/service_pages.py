@@ -33,6 +33,7 @@ from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
 from kuaiban.services import cases, catalogue, credit, form_fields, ratings
 from kuaiban.services.models import CASE_DONE, CORRECTION, Case
+from kuaiban.web import handoff_sections
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
     PageRefused,
@@ -142,7 +143,7 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
             "commit_barred": None if credit.may_commit(session, applicant.id) else credit.BARRED,
             "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned},
             "kinds": {f.name: form_fields.kind(f.name) for f in cases.form_spec(bundle).fields},
-            "choices": FIELD_CHOICES}
+            "choices": FIELD_CHOICES, "handoff_sections": handoff_sections.sections(planned), "item_values": {}}
 
 
 # Fields whose values come from a code table are chosen, not typed (the core checks the same lists).
@@ -183,6 +184,7 @@ class Application:
     signer: str
     kept: dict[str, str]  # material → token of a file stored when this form came back with errors
     removed: set[str]  # materials whose kept file the applicant removed
+    data: FormData | None = None  # the post itself, for the handed-off items' part (handoff_sections.read)
 
     @classmethod
     async def read(cls, data: FormData) -> Application:
@@ -197,7 +199,7 @@ class Application:
                    signer=text(data, "signer"),
                    kept={k.removeprefix("kept:"): v for k, v in data.multi_items()
                          if k.startswith("kept:") and isinstance(v, str)},
-                   removed={k.removeprefix("remove:") for k in data if k.startswith("remove:")})
+                   removed={k.removeprefix("remove:") for k in data if k.startswith("remove:")}, data=data)
 
 
 # A file chosen on a form that came back with errors is stored at once and carried by the page as a token
@@ -275,11 +277,15 @@ def _signature_errors(commit: list[str], agree: bool, signer: str, applicant: Ap
     return errors
 
 
-def _check_application(ctx: dict, app: Application) -> dict[str, str]:
+def _check_application(ctx: dict, app: Application, session=None, user: User | None = None,
+                       item_forms: dict | None = None) -> dict[str, str]:
     """Every problem at once, each next to its field: the form's by the core's own checks, then the materials'."""
     errors: dict[str, str] = {}
     for e in cases.form_errors(ctx["bundle"].seq, ctx["applicant"], app.form)[1]:
         errors.setdefault(e["field"], e["detail"])
+    if item_forms and session is not None and user is not None:  # the handed-off items' part (失业登记)
+        for e in cases.handoff_errors(session, user, ctx["bundle"].seq, app.form, app.items, item_forms):
+            errors.setdefault(e["field"], e["detail"])
     errors |= _material_errors(ctx["materials"], app.uploads, app.commit, every=False)
     return errors | _signature_errors(app.commit, app.agree, app.signer, ctx["applicant"])
 
@@ -312,10 +318,12 @@ def _submit(request: Request, s, user: User, seq: str, app: Application) -> Resp
         raise PageRefused("事项无效", exc.message, 422) from None
 
     app.uploads = _kept_uploads(request, s, app) | app.uploads
+    item_forms = handoff_sections.read(app.data, ctx["planned"]) if app.data is not None else {}
 
     def submit() -> str:
         case = cases.submit(s, user, bundle.seq, app.form, items=app.items,
-                            materials={n: u.reference for n, u in app.uploads.items()}, commit_instead=app.commit)
+                            materials={n: u.reference for n, u in app.uploads.items()}, commit_instead=app.commit,
+                            item_forms=item_forms)
         _store_all(s, app.uploads)
         return case.number
 
@@ -329,10 +337,10 @@ def _submit(request: Request, s, user: User, seq: str, app: Application) -> Resp
         kept = {n: {"name": Path(u.filename).name, "token": kept_token(request, u.reference)} for n, u in good.items()}
         return render(request, "services/form.html", ctx | {
             "values": values, "errors": errors, "committed": app.commit, "signer": app.signer,
-            "agree": app.agree, "kept": kept}, status=422, user=user)
+            "agree": app.agree, "kept": kept, "item_values": item_forms}, status=422, user=user)
 
     return form_action(s, submit, lambda number: f"/services/cases/{number}?done=submitted", again,
-                       errors=_check_application(ctx, app), field_of=_material_key(app.commit))
+                       errors=_check_application(ctx, app, s, user, item_forms), field_of=_material_key(app.commit))
 
 
 # ---------------------------------------------------------------- my cases and a case

@@ -49,7 +49,8 @@ router = APIRouter(prefix="/unemployment", include_in_schema=False)
 STAFF = (WINDOW, REVIEWER, SUPERVISOR)
 CASEWORKERS = (WINDOW, REVIEWER)  # follow-ups, services and deregistration (lifecycle, deregistration)
 DONE = {"submitted": "申请已提交，书面承诺已签署。", "decided": "审核结果已保存。", "followup": "跟踪调查已记录。",
-        "service": "服务提供情况已记录。", "deregistered": "失业登记已注销，退出信息已生成待上传。"}
+        "service": "服务提供情况已记录。", "deregistered": "失业登记已注销，退出信息已生成待上传。",
+        "notice": "告知情况已记录。", "exit_number": "社会保障号码已补录，退出信息随当日退出信息上传。"}
 
 
 def _now() -> dt.datetime:
@@ -160,7 +161,8 @@ def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm)
     step, agree = text(form, "step") or "check", form.get("agree") == "1"
     if step == "edit":
         return _form_page(request, user, values, [])
-    record = uv.record_from_form(values)
+    record = registration.filing_day(uv.record_from_form(values), _now())  # 申请日期: the filing day
+    values["AAE127"] = record["AAE127"]
     basis = values.get("place_basis") or None
     errors = registration.application_errors(record, channel=_channel(user), submitted_on=_now().date(),
                                              place_basis=basis)
@@ -258,8 +260,9 @@ def review_queue(request: Request, s: SessionDep, user: Staff, status: str = m.P
         "regs": regs, "status": status, "states": m.STATES, "channel_names": m.CHANNEL_NAMES,
         "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at is not None and r.due_at < now},
         "unassigned": decision.unassigned_ids(s, regs) if user.role == SUPERVISOR else set(),
-        "attention": lifecycle.followups_due(s, user, on=now), "reasons": deregistration.exit_reasons()},
-        user=user)
+        "attention": lifecycle.followups_due(s, user, on=now), "reasons": deregistration.exit_reasons(),
+        "owed": lifecycle.notices_owed(s, user), "held": lifecycle.exits_held(s, user),
+        "notice_about": m.NOTICE_ABOUT}, user=user)
 
 
 # ---------------------------------------------------------------- the caseworker's registration page
@@ -267,12 +270,16 @@ def review_queue(request: Request, s: SessionDep, user: Staff, status: str = m.P
 # which input of which form a core error names (field → element id); others go to the form's summary
 FORM_FIELDS: dict[str, dict[str, str]] = {
     "decision": {"AAE540": "AAE540-1", "AAE360": "AAE360"},
-    "followup": {"method": "fu-method", "outcome": "fu-outcome", "at": "fu-at", "note": "fu-note"},
+    "followup": {"method": "fu-method", "outcome": "fu-outcome", "at": "fu-at", "note": "fu-note",
+                 "exit_reason": "fu-exit", "employer": "fu-employer", "AJC00A": "fu-exit"},
     "service": {"service_key": "sv-key", "note": "sv-note"},
     "deregister": {"AJC00A": "dr-reason", "reason_code": "dr-reason", "sub_reason": "dr-sub", "employer": "dr-employer",
-                   "note": "dr-note", "ADC210": "dr-date"},
+                   "note": "dr-note", "ADC210": "dr-date", "AAC002": "dr-ssn"},
+    "notice": {"about": "nt-about", "method": "nt-method", "at": "nt-at", "note": "nt-note"},
+    "exit_number": {"AAC002": "ex-ssn"},
 }
-FORM_TITLES = {"decision": "审核", "followup": "跟踪调查", "service": "服务", "deregister": "注销登记"}
+FORM_TITLES = {"decision": "审核", "followup": "跟踪调查", "service": "服务", "deregister": "注销登记",
+               "notice": "告知", "exit_number": "补录社会保障号码"}
 
 
 def _review_context(s: Session, user: User, aaz341: str, *, read: bool = False) -> dict:
@@ -284,6 +291,10 @@ def _review_context(s: Session, user: User, aaz341: str, *, read: bool = False) 
         "app_groups": uv.record_groups(reg.application), "check": reg.register_check or {},
         "review_results": uv.review_results(), "exit_choices": uv.exit_choices(), "sub_reasons": uv.sub_reasons(),
         "methods": lifecycle.METHODS, "outcomes": lifecycle.OUTCOMES, "package": lifecycle.service_package(),
+        "employed_exits": [(c, deregistration.exit_reasons()[c].name) for c in lifecycle.EMPLOYED_EXITS],
+        "suggested_reason": decision.suggested_reason(reg) if reg.status == m.PENDING else None,
+        "notice_methods": lifecycle.NOTICE_METHODS, "notice_about": m.NOTICE_ABOUT,
+        "can_notify": user.role in CASEWORKERS,
         "can_decide": user.role == REVIEWER and reg.status == m.PENDING,
         "can_manage": user.role in CASEWORKERS and reg.status == m.REGISTERED,
         "followup_state": lifecycle.followup_state(reg, now) if reg.status == m.REGISTERED else None,
@@ -353,7 +364,7 @@ def _datetime(value: str) -> dt.datetime | None:
 
 @router.post("/review/{aaz341}/followup", response_class=HTMLResponse)
 def followup(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form: PostedForm) -> Response:
-    values = _values(form, ("method", "outcome", "at", "note"))
+    values = _values(form, ("method", "outcome", "at", "note", "exit_reason", "employer"))
 
     def check() -> dict[str, str]:
         try:
@@ -364,9 +375,41 @@ def followup(request: Request, aaz341: str, s: SessionDep, user: Caseworker, for
 
     def action(version: int | None) -> None:
         lifecycle.record_followup(s, user, aaz341, method=values["method"], outcome=values["outcome"],
-                                  at=_datetime(values["at"]), note=values["note"] or None)
+                                  at=_datetime(values["at"]), note=values["note"] or None,
+                                  exit_reason=(values["exit_reason"] or None) if values["outcome"] == lifecycle.EMPLOYED
+                                  else None, employer=values["employer"] or None)
 
-    return _act(request, s, user, aaz341, "followup", values, action, "followup", check, versioned=False)
+    done = "deregistered" if values["outcome"] == lifecycle.EMPLOYED else "followup"
+    return _act(request, s, user, aaz341, "followup", values, action, done, check, versioned=False)
+
+
+@router.post("/review/{aaz341}/notice", response_class=HTMLResponse)
+def notice(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form: PostedForm) -> Response:
+    """A caseworker records how a person without an account was told (告知)."""
+    values = _values(form, ("about", "method", "at", "note"))
+
+    def check() -> dict[str, str]:
+        try:
+            _datetime(values["at"])
+        except ValueError:
+            return {"at": "告知时间格式应为 年-月-日 时:分"}
+        return {}
+
+    def action(version: int | None) -> None:
+        lifecycle.record_notice(s, user, aaz341, about=values["about"], method=values["method"],
+                                at=_datetime(values["at"]), note=values["note"] or None)
+
+    return _act(request, s, user, aaz341, "notice", values, action, "notice", check, versioned=False)
+
+
+@router.post("/review/{aaz341}/exit-number", response_class=HTMLResponse)
+def exit_number(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form: PostedForm) -> Response:
+    values = _values(form, ("AAC002",))
+
+    def action(version: int | None) -> None:
+        deregistration.supply_exit_number(s, user, aaz341, values["AAC002"])
+
+    return _act(request, s, user, aaz341, "exit_number", values, action, "exit_number", versioned=False)
 
 
 @router.post("/review/{aaz341}/service", response_class=HTMLResponse)
@@ -381,7 +424,7 @@ def service(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form
 
 @router.post("/review/{aaz341}/deregistration", response_class=HTMLResponse)
 def deregister(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form: PostedForm) -> Response:
-    values = _values(form, ("AJC00A", "sub_reason", "employer", "note", "ADC210"))
+    values = _values(form, ("AJC00A", "sub_reason", "employer", "note", "ADC210", "AAC002"))
 
     def check() -> dict[str, str]:
         if not values["AJC00A"]:
@@ -396,6 +439,7 @@ def deregister(request: Request, aaz341: str, s: SessionDep, user: Caseworker, f
         deregistration.deregister(
             s, user, aaz341, reason_code=values["AJC00A"], version=version or 0,
             effective_on=dt.date.fromisoformat(values["ADC210"]) if values["ADC210"] else None,
-            sub_reason=values["sub_reason"] or None, employer=values["employer"] or None, note=values["note"] or None)
+            sub_reason=values["sub_reason"] or None, employer=values["employer"] or None, note=values["note"] or None,
+            social_security_number=values["AAC002"] or None)
 
     return _act(request, s, user, aaz341, "deregister", values, action, "deregistered", check)

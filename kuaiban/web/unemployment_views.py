@@ -54,6 +54,7 @@ class FormField:
     maxlength: int | None
     inputmode: str | None = None
     kind: str = "text"  # text | date (a date picker; posted YYYY-MM-DD, stored YYYYMMDD) | region (3 selects)
+    #                     | fixed (filled in by the system, read-only)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ PLAIN_LABELS = {"AAB299": "户籍所在地", "AAF016": "常住地", "AAB301": "�
                 "AJC090": "失业日期", "AAE127": "申请日期", "AAC002": "社会保障号码（一般与身份证号码相同）",
                 "ADC221": "登记失业地是", "ADC222": "是否同时申领失业保险金"}
 DATE_HINT = "点击选择日期"
+# fields the system fills in on a local filing (registration.filing_day): shown, not typed
+FIXED_HINTS = {"AAE127": "提交当日，由系统填写"}
 REGION_HINT = "逐级选择省、市、区县"
 
 
@@ -119,6 +122,8 @@ def form_field(code: str) -> FormField:
     table = load_code_tables()[f.table] if f.table else None
     hint, mode = _hint(f)
     label = PLAIN_LABELS.get(f.code, f.name)
+    if f.code in FIXED_HINTS:
+        return FormField(f.code, label, f.required, "text", (), FIXED_HINTS[f.code], None, None, "fixed")
     if table is not None and table.codes:
         return FormField(f.code, label, f.required, "select", tuple(table.codes.items()), hint, None)
     if table is not None and table.provider == "stdnum.cn.loc":

@@ -311,7 +311,8 @@ def test_a_crash_in_the_middle_of_a_submission_leaves_nothing(world, monkeypatch
 
 def test_applicants_see_only_their_own_cases_supervisors_their_region(world):
     mine = submit(world, items=["2.4.3"])
-    theirs = submit(world, world.neighbour, "失业", UNEMPLOYMENT_FORM, items=["2.4.1"])
+    # 2.4.3: item 2.4.1 is filed as a 失业登记 with its own part of the form (tests/unemployment/test_audit_s13.py)
+    theirs = submit(world, world.neighbour, "失业", UNEMPLOYMENT_FORM, items=["2.4.3"])
     with world.session() as s:
         assert [c.number for c in cases.list_cases(s, world.citizen)] == [mine]
         with pytest.raises(Forbidden):

@@ -45,7 +45,8 @@ def test_an_enterprises_employee_needs_a_valid_number_matching_sex_and_type(worl
 
 def test_a_citizen_files_as_themselves_the_identity_comes_from_the_account(world):
     with world.session() as s:
-        case = cases.submit(s, world.neighbour, "失业", UNEMPLOYMENT, items=None)  # no identity typed at all
+        # not 2.4.1: it is filed as a 失业登记 with its own part of the form (tests/unemployment/test_audit_s13.py)
+        case = cases.submit(s, world.neighbour, "失业", UNEMPLOYMENT, items=["2.4.3"])  # no identity typed at all
         assert {k: case.form[k] for k in ("姓名", "证件号码", "证件类型", "性别")} == {
             "姓名": "测试乙", "证件号码": CITIZEN_ID, "证件类型": "居民身份证", "性别": "男"}
     someone_else = {**UNEMPLOYMENT, "姓名": "测试丙", "证件号码": FORM["证件号码"], "性别": "女"}
@@ -55,7 +56,8 @@ def test_a_citizen_files_as_themselves_the_identity_comes_from_the_account(world
         "form.性别": "性别由本人账号带出，不能修改为他人的信息"}
     # the same values typed as the account has them (letter case aside) are accepted
     with world.session() as s:
-        cases.submit(s, world.neighbour, "失业", {**UNEMPLOYMENT, "姓名": "测试乙", "证件号码": CITIZEN_ID.lower()})
+        cases.submit(s, world.neighbour, "失业", {**UNEMPLOYMENT, "姓名": "测试乙", "证件号码": CITIZEN_ID.lower()},
+                     items=["2.4.3"])
 
 
 def test_a_citizen_account_without_an_id_number_cannot_file_a_personal_bundle(world):

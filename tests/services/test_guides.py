@@ -49,8 +49,10 @@ def test_the_unemployment_registration_guide_dates_each_limit_and_quotes_its_con
         g = guide.guide(s, "2.4.1")
     dated = [(r.date, r.value_text) for r in g.limits]
     assert dated == sorted(dated, key=lambda x: x[0])
-    # 人社厅发〔2020〕3号 (2020-01-13) 7 days, 附件2 (2020-04-21) 7 → 3, 人社厅发〔2020〕79号 (2020-07-20) 3
-    assert dated[0] == (dt.date(2020, 1, 13), "7个工作日") and dated[-1] == (dt.date(2020, 7, 20), "3个工作日")
+    # 人社厅发〔2020〕3号 (2020-01-13) 7 days, 附件2 (2020-04-21) 7 → 3, 人社厅发〔2020〕79号 (2020-07-20) 3,
+    # 人社部发〔2021〕80号 (2021-09-12) 10 — shown, and why 3 is kept (tests/unemployment/test_audit_s13.py)
+    assert dated[0] == (dt.date(2020, 1, 13), "7个工作日") and dated[-2] == (dt.date(2020, 7, 20), "3个工作日")
+    assert dated[-1] == (dt.date(2021, 9, 12), "10个工作日")
     assert g.applied == "3个工作日（提速目标）"
     assert any("户籍地、常住地、就业地、参保地" in q.text for q in g.conditions)
     assert any("不得要求提供终止或解除劳动关系证明" in q.text for q in g.material_rules)

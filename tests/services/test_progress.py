@@ -22,7 +22,8 @@ def _submit(world) -> str:
 
 def _citizen_case(world) -> str:
     with world.session() as s:
-        return cases.submit(s, world.neighbour, 3, UNEMPLOYMENT_FORM, items=["2.4.1"], at=AT).number
+        # 2.4.3: item 2.4.1 needs its own part of the form (tests/unemployment/test_audit_s13.py)
+        return cases.submit(s, world.neighbour, 3, UNEMPLOYMENT_FORM, items=["2.4.3"], at=AT).number
 
 
 def test_the_name_or_the_last_four_digits_open_the_progress_and_nothing_personal(sqlite_world):

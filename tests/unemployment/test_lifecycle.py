@@ -67,8 +67,9 @@ def test_approved_registration_produces_valid_result_record(world):
     assert result["AAZ341"] == reg.aaz341 and result["AAB301"] == reg.aab301 and result["AAE540"] == "1"
     assert result["AAE011"] == "审核样例" and result["AAE036"] == "20201009"
     assert "AAE360" not in result and "ADC201" not in result  # local case: no platform number
-    # everything the applicant declared comes back unchanged
-    assert {k: v for k, v in result.items() if k in reg.application} == reg.application
+    # everything the applicant declared comes back unchanged, 失业时间 as the month the result's layout asks
+    # for (格式为YYYYMM: hunan-hrss-2020.txt:3670, shandong-2020.txt:2176)
+    assert {k: v for k, v in result.items() if k in reg.application} == reg.application | {"AJC090": "202006"}
 
 
 def test_rejection_requires_reason(world):

@@ -78,7 +78,8 @@ def test_the_queue_masks_and_the_detail_shows_in_full_with_the_read_audited(api)
         assert s.scalars(select(AuditEntry).where(AuditEntry.action == "read_personal_data")).all() == []
 
     full = client.get(f"/api/unemployment/registrations/{number}", headers=reviewer).json()
-    assert full["id_number"] == PERSON and full["application"] == record
+    filed_on = full["submitted_at"][:10].replace("-", "")  # AAE127 申请日期 is the filing day (session 13)
+    assert full["id_number"] == PERSON and full["application"] == record | {"AAE127": filed_on}
     with world.session() as s:
         (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.action == "read_personal_data"))
         assert (entry.actor_id, entry.entity, entry.detail["aaz341"]) == (world.reviewer.id, "ue_registration",

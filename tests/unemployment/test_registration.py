@@ -62,7 +62,7 @@ def test_invalid_application_returns_every_error_and_stores_nothing(world):
     with world.session() as s, pytest.raises(RecordInvalid) as err:
         submit(s, world.citizen, bad, declaration_signed=True, at=SEPT_30)
     fields = {e.field for e in err.value.errors}
-    assert fields == {"AAC003", "AAC067", "AAE127"}
+    assert fields == {"AAC003", "AAC067"}  # AAE127 申请日期 is the filing day, set on filing (session 13)
     assert all(e.message and "（" in e.message for e in err.value.errors)  # Chinese, naming the field code
     with world.session() as s:
         assert s.scalar(select(func.count()).select_from(m.Registration)) == 0

@@ -3,6 +3,7 @@
 
     kuaiban unemployment sync --platform http://127.0.0.1:8765 [--once] [--interval 3600] [--exit-interval 86400]
     kuaiban unemployment sync --status [--json]
+    kuaiban unemployment sync --refused
     kuaiban unemployment simulator --port 8765 --db var/national.db [--faults SPEC]
 """
 
@@ -34,6 +35,7 @@ def sync_command(
     auto_review: Annotated[bool, typer.Option("--auto-review", help="用合成数据的自动审核员（仅测试与基准）")] = False,
     exit_every: Annotated[int, typer.Option("--exit-every", help="自动审核员每k条通过的登记注销1条（0为不注销）")] = 0,
     show_status: Annotated[bool, typer.Option("--status", help="只输出同步状态（JSON）")] = False,
+    show_refused: Annotated[bool, typer.Option("--refused", help="列出无法入库的下载申请及原因（JSON）")] = False,
     wait: Annotated[bool, typer.Option("--wait", help="已有同步进程在运行时等待它结束（默认提示后退出）")] = False,
 ) -> None:
     """与全国人社政务服务平台同步失业登记：下载申请、实时上传审核结果、每日上传退出信息。"""
@@ -47,6 +49,9 @@ def sync_command(
         _fail(str(exc))
     if show_status:
         typer.echo(json.dumps(sync.status(engine), ensure_ascii=False, default=str))
+        return
+    if show_refused:
+        typer.echo(json.dumps(sync.refused_items(engine), ensure_ascii=False))
         return
     url = platform or os.environ.get(PLATFORM_ENV)
     if not url:

@@ -51,7 +51,8 @@ class RegistrationService:
     def pending_exits(self, session: Session, limit: int) -> list[PendingRecord]:
         rows = session.execute(
             select(m.Deregistration.id, m.Deregistration.exit_record)
-            .where(m.Deregistration.exit_uploaded_at.is_(None), ~_staged(EXIT, m.Deregistration.id))
+            .where(m.Deregistration.exit_uploaded_at.is_(None), m.Deregistration.exit_held.is_(None),
+                   ~_staged(EXIT, m.Deregistration.id))
             .order_by(m.Deregistration.recorded_at, m.Deregistration.id).limit(limit)
         ).all()
         return [PendingRecord(r.id, r.exit_record) for r in rows]

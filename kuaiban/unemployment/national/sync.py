@@ -446,3 +446,15 @@ def status(engine: Engine) -> dict[str, Any]:
         counters = {c.name: c.value for c in session.scalars(select(SyncCounter))}
     return {"inbox": {HANDED_OFF: inbox.get(HANDED_OFF, 0), REFUSED: inbox.get(REFUSED, 0)},
             "outbox": outbox, "cursors": cursors, "counters": counters}
+
+
+def refused_items(engine: Engine) -> list[dict[str, Any]]:
+    """The downloaded applications the local system could not file at all, with the reason, for
+    ``kuaiban unemployment sync --refused``. Only records that carry no usable 失业登记申请编号 or
+    登记失业地 (or whose ADC201 was already filed) end here: every other application is filed for review
+    (:func:`kuaiban.unemployment.registration.register_from_national`). No result can be keyed for these,
+    so a person takes them up with the platform's operator."""
+    with session_scope(engine) as session:
+        rows = session.scalars(select(InboxItem).where(InboxItem.state == REFUSED).order_by(InboxItem.id))
+        return [{"adc201": r.adc201, "aab301": r.aab301, "received_at": r.received_at.isoformat(),
+                 "reason": r.error} for r in rows]

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth
 from kuaiban.platform.models import WINDOW
+from kuaiban.unemployment import models as m
 from kuaiban.unemployment import registration
 from kuaiban.unemployment.national import protocol as p
 from kuaiban.unemployment.national.feed import synthetic_applications
-from kuaiban.unemployment.national.models import InboxItem, SyncCursor
+from kuaiban.unemployment.national.models import OutboxItem, SyncCursor
 from kuaiban.unemployment.national.sync import SyncConfig, status
 from tests.unemployment.national.harness import converge, problems, synchronizer
 
@@ -87,19 +88,23 @@ def test_exits_are_uploaded_daily_in_one_batch(engine, simulator):
     assert problems(engine, simulator, {r["ADC201"] for r in synthetic_applications(7)}) == []
 
 
-def test_an_application_the_local_system_refuses_is_kept_with_the_reason_and_the_rest_go_on(engine, simulator):
+def test_an_application_with_a_field_error_is_filed_for_review_and_refused_with_the_reason(engine, simulator):
+    """Session 13 (audit_unemp finding 1): a downloaded application that fails a local check is no longer
+    left 审核中 for ever — it is filed, and the reviewer (here the synthetic one) records 审核不通过 with the
+    reason (hunan-hrss-2020.txt:3564), uploaded like every result (3572). This one's own mobile number
+    breaks the spec, so the strict platform refuses the echoed record: the refusal is kept with its reason."""
     good = synthetic_applications(3)
     bad = synthetic_applications(1, start=3)[0] | {"AAC067": "12"}  # the platform let a bad mobile through
     simulator.feed([good[0], bad, *good[1:]])
     sync = synchronizer(engine, simulator.url)
     sync.cycle(force=True)
+    assert status(engine)["inbox"] == {"registered": 4, "refused": 0}
     with session_scope(engine) as session:
-        refused = session.scalars(select(InboxItem).where(InboxItem.state == "refused")).all()
-    assert [r.adc201 for r in refused] == [bad["ADC201"]]
-    assert "手机号码（AAC067）" in refused[0].error
-    assert status(engine)["inbox"] == {"registered": 3, "refused": 1}
+        reg = session.scalars(select(m.Registration).where(m.Registration.adc201 == bad["ADC201"])).one()
+        assert reg.status == m.REJECTED and "手机号码" in reg.reject_reason
+        failed = session.scalars(select(OutboxItem).where(OutboxItem.failed_at.is_not(None))).all()
     assert simulator.stats()["results"] == 3
-    assert simulator.snapshot()["states"][bad["ADC201"]] == p.IN_REVIEW  # left for a human (docs: gaps)
+    assert [f.adc201 for f in failed] == [bad["ADC201"]] and "手机号码（AAC067）" in failed[0].last_error
 
 
 def test_a_platform_that_forgot_the_client_gets_a_new_registration_and_the_loop_goes_on(engine, simulator):

@@ -1,0 +1,46 @@
+"""Wiring between the 快办 pillar and the 失业登记 pillar, which never import each other (tests/test_layers.py).
+
+- 快办 → 失业登记: item 2.4.1 of the 失业 一件事 is filed as a 失业登记 (:mod:`kuaiban.unemployment.bundle_intake`),
+  人社部发〔2021〕23号 附件1 (chongqing-hrss-2021.txt:3787) “失业登记(默认勾选):受理后信息推送至属地经办机构”;
+- 失业登记 → 快办: its decision settles the case's task (:func:`kuaiban.services.cases.settle_handoff`).
+
+Imported, for this effect, by the application (:mod:`kuaiban.app`) and the command line (:mod:`kuaiban.cli`);
+importing it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from kuaiban.platform.models import User
+from kuaiban.services import cases
+from kuaiban.services import handoffs as service_handoffs
+from kuaiban.unemployment import bundle_intake, events
+from kuaiban.unemployment import models as m
+
+
+class UnemploymentRegistration:
+    """The receiver of item 2.4.1: a 失业登记 of the citizen's own account."""
+
+    def errors(self, session: Session, request: service_handoffs.Request) -> list[dict]:
+        return bundle_intake.errors(session, request.user, request.applicant, request.form, request.item_form,
+                                    request.items, request.at)
+
+    def file(self, session: Session, request: service_handoffs.Request) -> service_handoffs.Handed:
+        reg = bundle_intake.file(session, request.user, request.form, request.item_form, request.items, request.at,
+                                 request.case_number)
+        return service_handoffs.Handed(
+            reg.aaz341, reg.due_at,
+            f"已推送失业登记（系统流水号 {reg.aaz341}），由登记失业地公共就业服务机构在"
+            f"{reg.limit_working_days}个工作日内审核；审核结果同步到本办件，并上传全国人社政务服务平台")
+
+
+def _settle(session: Session, reg: m.Registration, at: dt.datetime, actor: User | None) -> None:
+    cases.settle_handoff(session, reg.aaz341, approved=reg.status == m.REGISTERED, reason=reg.reject_reason, at=at,
+                         actor=actor)
+
+
+service_handoffs.register(bundle_intake.ITEM, UnemploymentRegistration())
+events.on_decided(_settle)
