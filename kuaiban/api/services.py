@@ -97,8 +97,10 @@ def bundle_form(ref: str) -> dict:
                                                                      "basis": limit.basis},
                           "limit_note": limit.note})
     return {"bundle": b.name, "seq": b.seq, "agencies": list(b.agencies), "notes": list(b.notes),
-            "fields": [{"name": f.name, "required": f.required, "used_by": f.used_by} for f in spec.fields],
-            "fields_listed": spec.fields_listed, "services": spec.services, "items": items,
+            "fields": [{"name": f.name, "required": f.required, "used_by": f.used_by, "hint": f.hint}
+                       for f in spec.fields],
+            "fields_listed": spec.fields_listed, "services": spec.services,
+            "service_items": {k: list(v) for k, v in spec.service_items.items()}, "items": items,
             "source": b.source.as_dict(), "form_source": spec.source}
 
 
@@ -253,6 +255,12 @@ class LimitIn(Strict):
     working_days: int = Field(ge=1, le=365)
 
 
+class CommitmentRowIn(Strict):
+    seq: int = Field(ge=1, description="人社厅发〔2020〕110号 附件1（部本级清单）的序号")
+    basis: str = Field(min_length=1, max_length=200, description="本地区采用该条目的依据（本地区的文件或清单）")
+    region: str | None = Field(default=None, max_length=40, description=_CONFIG_REGION)
+
+
 def _region(user: User, asked: str | None = None) -> str:
     if asked:
         return asked  # resolved and checked against the account's scope by cases.route / require_material
@@ -272,6 +280,21 @@ async def add_route(body: RouteIn, request: Request, cred: Credentials) -> Respo
 async def add_material(body: MaterialIn, request: Request, cred: Credentials) -> Response:
     await as_user(request, cred, lambda session, user: cases.require_material(
         session, _region(user, body.region), body.item, body.material, basis=body.basis, actor=user))
+    return Response(status_code=204)
+
+
+@router.post("/config/commitments", status_code=204,
+             summary="本地区采用告知承诺制清单的条目（人社厅发〔2020〕110号附件1为部本级清单，地方采用后方可承诺）")
+async def adopt_commitment(body: CommitmentRowIn, request: Request, cred: Credentials) -> Response:
+    await as_user(request, cred, lambda session, user: cases.adopt_commitment(
+        session, _region(user, body.region), body.seq, basis=body.basis, actor=user))
+    return Response(status_code=204)
+
+
+@router.delete("/config/commitments/{seq}", status_code=204, summary="本地区不再采用告知承诺制清单的某一条目")
+async def drop_commitment(seq: int, request: Request, cred: Credentials, region: str | None = None) -> Response:
+    await as_user(request, cred, lambda session, user: cases.drop_commitment(
+        session, _region(user, region), seq, actor=user))
     return Response(status_code=204)
 
 

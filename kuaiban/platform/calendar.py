@@ -10,6 +10,16 @@ Counting follows 《中华人民共和国民法典》 (not reprinted in the comp
   We apply this to calendar days and months: a deadline that falls on a weekend or holiday moves to
   the next working day.
 
+Times: China's working days are days of Beijing time. A start with a time-zone offset is first converted
+to Beijing time (Asia/Shanghai), so ``2021-09-23T20:00:00+00:00`` counts from 2021-09-24, the day it is in
+China; a naive start is taken as Beijing time already (how the database stores every time).
+
+即办 (minutes): 人社部发〔2020〕26号 (hunan-hrss-2020.txt:649) says 即时办结事项 「从接收材料到办结原则上不超过30分钟」,
+which presupposes an office at work. Reading (decided here, docs/services-catalogue.md): materials received on
+a day that is not a working day are taken in on the next working day; the texts give no office hours, so
+the item is then due by the end of that working day (23:59:59), not at a minute nobody can name. On a
+working day the minutes run from receipt, as printed.
+
 Holidays come from the chinese-calendar package, which publishes the State Council's yearly
 arrangements, and — for a year it does not know yet — from the arrangement a supervisor entered from
 the 国务院办公厅 notice (:mod:`kuaiban.platform.holidays` keeps them in the database and installs them
@@ -27,13 +37,16 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-__all__ = ["HolidayDataMissing", "covered_years", "deadline", "entered_stamp", "generation", "install_entered",
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+__all__ = ["BEIJING", "HolidayDataMissing", "covered_years", "deadline", "entered_stamp", "generation", "install_entered",
            "is_working_day", "next_working_day"]
 
 
@@ -143,7 +156,9 @@ def deadline(
     Give exactly one of the units, a positive whole number. The start day is not counted:
     ``working_days=N`` is the N-th working day after the start day; ``days=N`` is the start day + N,
     moved to the next working day if it falls on a rest day; ``months=N`` likewise from the
-    corresponding day; ``minutes=N`` is the start moment + N minutes (即办, ≤ 30 分钟).
+    corresponding day; ``minutes=N`` is the start moment + N minutes (即办, ≤ 30 分钟) when the start is on a
+    working day, else the end (23:59:59) of the next working day (see the module's note on 即办).
+    A start with an offset is counted in Beijing time (an answer in minutes keeps Beijing's offset).
     """
     given = {k: v for k, v in
              {"working_days": working_days, "days": days, "months": months, "minutes": minutes}.items()
@@ -153,9 +168,14 @@ def deadline(
     (unit, n), = given.items()
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{unit} must be a positive whole number, not {n!r}")
+    if isinstance(start, datetime) and start.tzinfo is not None:
+        start = start.astimezone(BEIJING)  # the day a time is in, in China
     if unit == "minutes":
         if not isinstance(start, datetime):
             raise TypeError("a limit in minutes needs a start time (datetime), not a date")
+        if not is_working_day(start.date()):
+            return datetime.combine(next_working_day(start.date() + timedelta(days=1)), time(23, 59, 59),
+                                    tzinfo=start.tzinfo)
         return start + timedelta(minutes=n)
     day = start.date() if isinstance(start, datetime) else start
     if unit == "working_days":

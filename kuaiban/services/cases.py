@@ -1,15 +1,18 @@
 """Bundle cases (打包“一件事”): one form, one set of materials, one task per item, and their life cycle.
 
-- The form is the bundle's 2021 reference form (人社部发〔2021〕23号 附件1), each field once however many
-  of its services use it.
+- The form is the bundle's 2021 reference form (人社部发〔2021〕23号 附件1), each fact once however many
+  of its services use it (a word printed under two services for two facts stays two fields:
+  data/services/form_readings.yaml); its ticks decide the items a service stands for (:func:`plan_case`).
 - Materials: what the region requires for each item (``ItemMaterial``; the compilations list none per
-  item), asked for once per case; a required material that the 告知承诺制 list (人社厅发〔2020〕110号)
-  names for that item may be replaced by a signed commitment, which opens a verification (核查).
+  item), asked for once per case; a required material that the 告知承诺制 list (人社厅发〔2020〕110号, a 部本级
+  list) names for that item may be replaced by a signed commitment where the region adopted that row, which
+  opens a verification (核查).
 - Tasks: 待受理 → 已受理 (窗口受理) → 已审核 (后台审核) → 已办结, or 不予受理, or 待补正 (one notice
   listing every missing material); the case is done when every task is.
-- Deadlines: the item's target (提速) limit of 人社部发〔2020〕26号 附件2, else its statutory limit;
-  no limit there means the deadline is unknown (None), never guessed. A case's deadline is the latest
-  of its tasks', unknown if any is.
+- Deadlines: the texts in force on the start day (:func:`item_limit`): a later text for the cases it covers
+  (85号: a 跨省 1.8.8), the branch every case is in (1.10.1: 零星制发), else the target (提速) limit of
+  人社部发〔2020〕26号 附件2 from its day, else its statutory limit; no limit means the deadline is unknown
+  (None), never guessed. A case's deadline is the latest of its tasks', unknown if any is.
 - Every step is a conditional UPDATE on a version column: of two staff acting on the same task at
   once, exactly one wins, the other gets :class:`Conflict`.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
@@ -34,7 +38,7 @@ from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.services import catalogue, credit, form_fields, handoffs, notices
+from kuaiban.services import catalogue, commitment_terms, credit, form_fields, handoffs, notices
 from kuaiban.services.models import (
     ACCEPTED,
     CASE_CORRECTION,
@@ -51,6 +55,7 @@ from kuaiban.services.models import (
     ItemMaterial,
     ItemRoute,
     Material,
+    RegionSetting,
     Task,
 )
 
@@ -81,23 +86,36 @@ class FormField:
     name: str
     required: bool
     used_by: list[str] = field(default_factory=list)  # the form entries (services) that ask for it
+    hint: str | None = None  # a question the system adds (not in the reference form) says why it asks
 
 
 @dataclass
 class FormSpec:
-    """A bundle's one form: each field once, the services to tick, the source."""
+    """A bundle's one form: each fact once, the services to tick (and the items each ticks), the source."""
 
     bundle: str
     fields: list[FormField]
     services: list[dict]
     fields_listed: int  # how many times the reference form lists a field, duplicates included
     source: dict | None
+    service_items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # label → item keys it stands for
+    when_ticked: dict[str, str] = field(default_factory=dict)  # label → the service it depends on
 
 
 def form_spec(bundle: catalogue.Bundle) -> FormSpec:
+    """The one form of ``bundle``: a fact printed under several services is asked once (一张表单), unless the
+    form's readings (data/services/form_readings.yaml) make it a different fact per service (票据数 of the
+    outpatient and of the inpatient bills) or give it the qualifier its line gives (继承人证件号码)."""
+    return _form_spec(bundle.seq)
+
+
+@lru_cache(maxsize=16)
+def _form_spec(seq: int) -> FormSpec:
+    bundle = find_bundle(seq)
     fl = _field_list(bundle)
     if fl is None:
         return FormSpec(bundle.name, [], [], 0, None)
+    reading = catalogue.form_reading(seq)
     fields: dict[str, FormField] = {}
     services: list[dict] = []
     listed = 0
@@ -107,16 +125,30 @@ def form_spec(bundle: catalogue.Bundle) -> FormSpec:
         while stack:
             e = stack.pop(0)
             stack[:0] = list(e.entries)
-            owner = e.label or section.title
-            if e.label and (e.checkable or e.default_checked or e.automatic):
-                services.append({"name": e.label, "default_checked": e.default_checked, "checkable": e.checkable,
+            label = reading.renamed_services.get(e.line, e.label)
+            owner = label or section.title
+            if label and (e.checkable or e.default_checked or e.automatic):
+                services.append({"name": label, "default_checked": e.default_checked, "checkable": e.checkable,
                                  "automatic": e.automatic, "conditions": list(e.conditions), "line": e.line})
+            bare = next((f for f in reading.fields if f["line"] == e.line), None)
+            named = [(bare["name"], bare["used_by"])] if bare else []
             for f in e.fields:
+                name = reading.renamed_fields.get((e.line, f.name), f.name)
+                if e.line in reading.distinct.get(f.name, ()):
+                    name = f"{name}（{owner}）"  # the same word, another fact: one per service
+                named.append((name, owner))
+            for name, used_by in named:
                 listed += 1
-                ff = fields.setdefault(f.name, FormField(f.name, basic and not e.checkable))
-                if owner not in ff.used_by:
-                    ff.used_by.append(owner)
-    return FormSpec(bundle.name, list(fields.values()), services, listed, fl.source.as_dict())
+                ff = fields.setdefault(name, FormField(name, basic and not e.checkable))
+                if used_by not in ff.used_by:
+                    ff.used_by.append(used_by)
+    for sf in catalogue.system_fields():
+        if sf.item in bundle.codes():
+            fields[sf.name] = FormField(sf.name, False, [sf.used_by], sf.hint)
+    known = {s["name"] for s in services}
+    return FormSpec(bundle.name, list(fields.values()), services, listed, fl.source.as_dict(),
+                    {k: v for k, v in reading.services.items() if k in known},
+                    {k: v for k, v in reading.when_ticked.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -127,12 +159,8 @@ class PlannedItem:
     group: str | None
 
 
-def plan_items(bundle: catalogue.Bundle, chosen: list[str] | None) -> list[PlannedItem]:
-    """The tasks of a case: every top-level item (a group as one task), or the chosen codes/names,
-    where a group's sub-items may be chosen one by one."""
-    top = [PlannedItem(i.code or i.name, i.code, i.name, None) for i in bundle.items]
-    if not chosen:
-        return top
+def _bundle_index(bundle: catalogue.Bundle) -> dict[str, PlannedItem]:
+    """Every item of the bundle by key and by name: top-level items (a group as one) and the groups' sub-items."""
     index: dict[str, PlannedItem] = {}
     for i in bundle.items:
         index[i.code or i.name] = PlannedItem(i.code or i.name, i.code, i.name, None)
@@ -141,6 +169,16 @@ def plan_items(bundle: catalogue.Bundle, chosen: list[str] | None) -> list[Plann
             p = PlannedItem(sub.code or sub.name, sub.code, sub.name, i.name)
             index[p.key] = p
             index.setdefault(sub.name, p)
+    return index
+
+
+def plan_items(bundle: catalogue.Bundle, chosen: list[str] | None) -> list[PlannedItem]:
+    """The tasks of a case: every top-level item (a group as one task), or the chosen codes/names,
+    where a group's sub-items may be chosen one by one."""
+    top = [PlannedItem(i.code or i.name, i.code, i.name, None) for i in bundle.items]
+    if not chosen:
+        return top
+    index = _bundle_index(bundle)
     out: list[PlannedItem] = []
     for n, ref in enumerate(chosen):
         p = index.get(ref.strip())
@@ -149,6 +187,90 @@ def plan_items(bundle: catalogue.Bundle, chosen: list[str] | None) -> list[Plann
         if p not in out:
             out.append(p)
     return out
+
+
+def is_ticked(value: object) -> bool:
+    """A service's tick as the form carries it: True (JSON, or the page's checkbox), or a word meaning yes."""
+    return value is True or (isinstance(value, str) and value.strip() in ("1", "true", "on", "是"))
+
+
+def ticks_stated(bundle: catalogue.Bundle, form: dict) -> bool:
+    """Whether the form says which services it wants: it names at least one service to tick (ticked or not)."""
+    spec = form_spec(bundle)
+    return any(s["name"] in form for s in spec.services if not (s["automatic"] and not s["checkable"]))
+
+
+def ticked_services(bundle: catalogue.Bundle, form: dict) -> list[str]:
+    """The services the form asks for: a service the applicant may tick is ticked when the form says so, or,
+    when the form leaves it out, when it is 默认勾选; an 自动办理 service is done whenever the form does not
+    make it depend on another (价格临时补贴: 对勾选“失业保险金申领”人员); a dependent one never without the
+    service it depends on (代缴失业人员医疗保险费: 如勾选“失业保险金申领”, 此项默认勾选)."""
+    spec = form_spec(bundle)
+    by_name = {s["name"]: s for s in spec.services}
+
+    def ticked(name: str, depth: int = 0) -> bool:
+        s = by_name[name]
+        needs = spec.when_ticked.get(name)
+        if needs and (depth > 3 or not ticked(needs, depth + 1)):
+            return False
+        if s["automatic"] and not s["checkable"]:
+            return True
+        return is_ticked(form[name]) if name in form else s["default_checked"]
+
+    return [name for name in by_name if ticked(name)]
+
+
+def plan_case(bundle: catalogue.Bundle, form: dict, chosen: list[str] | None) -> list[PlannedItem]:
+    """The tasks of a case, as the one form and the item choice decide them together.
+
+    The form's ticks decide every item a service of the form stands for (人社部发〔2021〕23号:
+    “方便企业群众根据需要自主勾选”, chongqing-hrss-2021.txt:3662): a ticked service's items get their tasks —
+    also one outside the bundle's 附件1 row that the form offers (社会保障卡申领 in 失业) — and an unticked
+    one's get none, whatever the item choice said. The item choice (``chosen``; every item when None)
+    decides the items no service stands for. A form that names no service at all has not made that choice:
+    the item choice alone decides, as before the forms had ticks."""
+    base = plan_items(bundle, chosen)
+    if not ticks_stated(bundle, form):
+        return base
+    spec = form_spec(bundle)
+    index = _bundle_index(bundle)
+    controlled = {k for keys in spec.service_items.values() for k in keys}
+    picked = {p.key for p in base} | {p.group for p in base if p.group} if chosen else set()
+    wanted: list[str] = []
+    for name in ticked_services(bundle, form):
+        keys = spec.service_items.get(name, ())
+        # one service may stand for several items (社保关系转入: the pension transfer and 1.8.8); where the item
+        # page chose some of them, the tick keeps that choice
+        wanted += [k for k in keys if k in picked] or list(keys)
+    groups = {i.code or i.name: [s.code or s.name for s in i.items] for i in bundle.items if i.items}
+
+    def decided(p: PlannedItem) -> bool:  # a service of the form stands for it (or for every part of it)
+        subs = groups.get(p.key)
+        return p.key in controlled or (p.group is not None and p.group in controlled) or \
+            (bool(subs) and all(s in controlled for s in subs))
+
+    out = [p for p in base if not decided(p)]
+    out += [p for p in base if decided(p) and (p.key in wanted or p.group in wanted)]
+    for key in wanted:
+        if key in groups and any(p.group == key for p in out):
+            continue  # the group was narrowed to some of its sub-items on the item page
+        p = index.get(key) or _outside_item(key)
+        if p not in out:
+            out.append(p)
+    order = {p.key: n for n, p in enumerate(index.values())}
+    out.sort(key=lambda p: order.get(p.key, len(index)))  # items outside the bundle last, in tick order
+    if not out:
+        raise Invalid("请至少勾选一项需要办理的服务", "form")
+    return out
+
+
+def _outside_item(code: str) -> PlannedItem:
+    """An item the form offers outside its bundle's 附件1 row, named as 附件1 names it in another bundle."""
+    for b in catalogue.bundles():
+        p = _bundle_index(b).get(code)
+        if p is not None:
+            return PlannedItem(p.key, p.code, p.name, None)
+    raise Invalid(f"服务目录中没有这个事项：{code}", "form")
 
 
 @dataclass(frozen=True)
@@ -160,10 +282,17 @@ class ItemLimit:
 
 
 @lru_cache(maxsize=1024)
-def item_limit(code: str | None, on: dt.date | None = None) -> ItemLimit:
-    """The limit to apply on day ``on``: a later text's limit in force that day (the catalogue's ``dated``
-    limits, e.g. 人社厅发〔2021〕85号 for 1.8.8 from 2021-11-09), else 附件2's target, else its statutory limit;
-    unknown otherwise. Without ``on``: as 附件2 prints it.
+def item_limit(code: str | None, on: dt.date | None = None, *, cross_province: bool | None = None) -> ItemLimit:
+    """The limit a task of item ``code`` started on day ``on`` counts with — the texts in force that day:
+
+    - a later text's limit for the cases within its scope (the catalogue's ``dated``: 人社厅发〔2021〕85号 gives
+      1.8.8 5 working days per office from 2021-11-09, for 跨省 transfers only — ``cross_province``; basis its
+      文号, since a 部办公厅 notice is no statute);
+    - the branch every 一件事 case is in (``case_limit``: a 社保卡 case is one person's card, 零星制发);
+    - from 附件2's day (2020-04-21) on: its target, else its statutory limit; before that day 附件2's
+      targets did not exist yet: a dated text then in force (guides.yaml), else 附件2's 当前规定 column;
+    - another dated text in force that day that gives the number 附件2 does not (财金〔2020〕21号 for 2.5.2);
+    - unknown otherwise. Without ``on`` every text counts, whatever its date.
 
     Memoised: the catalogue never changes at run time and every submission asks again for each item."""
     if code is None:
@@ -171,24 +300,55 @@ def item_limit(code: str | None, on: dt.date | None = None) -> ItemLimit:
     try:
         s = catalogue.speedup_item(code)
     except KeyError:
+        s = None
+    texts = catalogue.text_limits(code, on)
+    if s is None and not texts:
         return ItemLimit(None, None, None, "不在“提速办”服务事项备选清单内，时限未知")
-    later = s.dated_on(on) if on else None
+    later = s.dated_on(on) if s is not None and on else None
+    outside = None  # a later text in force that day whose scope this case is not known to be in
     if later is not None:
-        return ItemLimit(later.limit.kind, later.limit.value, "法定时限",
-                         f"{later.source.doc_no}自{later.start:%Y年%m月%d日}起：{later.text}")
-    for basis, limit in (("提速目标", s.target), ("法定时限", s.statutory)):
-        if limit.kind in NUMERIC_LIMITS:
-            note = None
-            if limit.conditions:
-                note = "按一般时限；另有条件时限：" + "；".join(
-                    f"{c.when}：{_limit_text(c.kind, c.value)}" for c in limit.conditions)
-            return ItemLimit(limit.kind, limit.value, basis, note)
-    later = catalogue.text_limits(code)  # another national text that gives the number 附件2 does not
-    if later:
-        last = later[-1]
+        if later.scope is None or (later.scope == "跨省" and cross_province):
+            return ItemLimit(later.limit.kind, later.limit.value, later.source.doc_no,
+                             f"{later.source.doc_no}自{later.start:%Y年%m月%d日}起：{later.text}")
+        said = "未说明是否" if cross_province is None else "非"
+        outside = (f"{said}{later.scope}转移：按人社部发〔2020〕26号附件2；{later.source.doc_no}"
+                   f"自{later.start:%Y年%m月%d日}起只适用于{later.text}")
+    if s is not None and s.case_limit is not None:
+        c = s.case_limit
+        return ItemLimit(c.limit.kind, c.limit.value, c.basis, c.note)
+    if s is not None and (on is None or on >= catalogue.SPEEDUP_DATE):
+        for basis, limit in (("提速目标", s.target), ("法定时限", s.statutory)):
+            if limit.kind in NUMERIC_LIMITS:
+                notes = [outside] if outside else []
+                if limit.conditions:
+                    notes.append("按一般时限；另有条件时限：" + "；".join(
+                        f"{c.when}：{_limit_text(c.kind, c.value)}" for c in limit.conditions))
+                return ItemLimit(limit.kind, limit.value, basis, "；".join(notes) or None)
+    if texts:  # another text that gives the number (the latest in force that day)
+        last = texts[-1]
+        before = "" if s is None else f"附件2：{s.target_text}；"
         return ItemLimit(last["kind"], last["value"], last["source"]["doc_no"],
-                         f"附件2：{s.target_text}；按{last['source']['doc_no']}：“{last['quote']}”")
-    return ItemLimit(None, None, None, f"提速目标：{s.target_text}；法定时限：{s.statutory_text}（无具体时限）")
+                         f"{before}按{last['source']['doc_no']}：“{last['quote']}”")
+    if s is not None and s.statutory.kind in NUMERIC_LIMITS:  # before 附件2: the limit it calls 当前规定
+        return ItemLimit(s.statutory.kind, s.statutory.value, "法定时限",
+                         f"人社部发〔2020〕26号（{catalogue.SPEEDUP_DATE:%Y年%m月%d日}）以前，按其附件2所列"
+                         f"当前规定的办结时限：{s.statutory_text}")
+    if s is None:
+        return ItemLimit(None, None, None, "不在“提速办”服务事项备选清单内，时限未知")
+    note = f"提速目标：{s.target_text}；法定时限：{s.statutory_text}（无具体时限）"
+    if on is not None and on < catalogue.SPEEDUP_DATE:
+        note = f"{on:%Y年%m月%d日}时人社部发〔2020〕26号尚未印发，也无其他文件规定具体时限"
+    return ItemLimit(None, None, None, note)
+
+
+def case_facts(code: str | None, form: dict) -> dict:
+    """What the form says that chooses between a text's limits for item ``code``: whether a 1.8.8 transfer is
+    跨省 (人社厅发〔2021〕85号 applies to nothing else), from the question the system adds to the form."""
+    for sf in catalogue.system_fields():
+        if sf.item == code:
+            answer = str(form.get(sf.name) or "").strip()
+            return {"cross_province": {"是": True, "否": False}.get(answer)}
+    return {}
 
 
 def _limit_text(kind: str, value: int | None) -> str:
@@ -225,10 +385,73 @@ def due_at(limit: ItemLimit, start: dt.datetime) -> tuple[dt.datetime | None, st
     return dt.datetime.combine(d, dt.time(23, 59, 59)), limit.note
 
 
-def commitment_rows(item_name: str, material: str) -> list[catalogue.Commitment]:
-    """Rows of the 告知承诺制 list allowing ``material`` of item ``item_name`` to be replaced."""
+def commitment_rows(item_name: str, material: str, adopted: Collection[int]) -> list[catalogue.Commitment]:
+    """Rows of the 告知承诺制 list allowing ``material`` of item ``item_name`` to be replaced, among the rows the
+    region ``adopted`` (:func:`adopted_commitments`): the list of 人社厅发〔2020〕110号 is 部本级 — addressed to
+    部属各单位 (hunan-hrss-2020.txt:903), “针对部本级直接面向企业群众…事项” (915) — and binds no local office by itself."""
     return [c for c in catalogue.commitments()
-            if item_name in (c.sub_item, c.item) and material in c.certificates]
+            if c.seq in adopted and item_name in (c.sub_item, c.item) and material in c.certificates]
+
+
+def all_commitment_rows(item_names: Collection[str]) -> list[catalogue.Commitment]:
+    """Every row of the 部本级 list for the items (shown for reference, adopted or not)."""
+    return [c for c in catalogue.commitments() if c.sub_item in item_names or c.item in item_names]
+
+
+COMMITMENT_KEY = "commitment_row:"  # svc_region_settings key of an adopted row: commitment_row:<seq> → basis
+
+
+def adopted_commitments(session: Session, region: str | None) -> dict[int, str]:
+    """The rows of the 部本级 list ``region`` applies, with the basis it recorded: its own adoption, or that of
+    the nearest region above it (a county follows its city, a city its province)."""
+    if not region:
+        return {}
+    chain = [region] + [a.code for a in reversed(regions.ancestors(region))]
+    rows = session.execute(select(RegionSetting.region, RegionSetting.key, RegionSetting.value)
+                           .where(RegionSetting.region.in_(chain),
+                                  RegionSetting.key.startswith(COMMITMENT_KEY))).all()
+    out: dict[int, tuple[int, str]] = {}
+    for where, key, basis in rows:
+        seq, level = int(key.removeprefix(COMMITMENT_KEY)), chain.index(where)
+        if seq not in out or level < out[seq][0]:
+            out[seq] = (level, basis)
+    return {seq: basis for seq, (_, basis) in out.items()}
+
+
+def adopt_commitment(session: Session, region: str, seq: int, *, basis: str, actor: User) -> None:
+    """A region applies row ``seq`` of the 部本级 list, on the basis of its own decision or list (required)."""
+    region = _configured_region(actor, region)
+    if not any(c.seq == seq for c in catalogue.commitments()):
+        raise NotFound(f"告知承诺制清单没有第 {seq} 项", "seq")
+    basis = (basis or "").strip()
+    if not basis:
+        raise Invalid("请填写本地区采用该清单条目的依据（本地区的文件或清单）", "basis")
+    if len(basis) > 200:
+        raise Invalid("采用依据不超过 200 字", "basis")
+    key = f"{COMMITMENT_KEY}{seq}"
+    row = session.scalar(select(RegionSetting).where(RegionSetting.region == region, RegionSetting.key == key))
+    if row is None:
+        session.add(RegionSetting(region=region, key=key, value=basis))
+    else:
+        row.value = basis
+    audit.record(session, "adopt_commitment", "item", None, actor=actor, at=audit.now(), region=region, seq=seq,
+                 basis=basis)
+
+
+def drop_commitment(session: Session, region: str, seq: int, *, actor: User) -> None:
+    """The region no longer applies row ``seq`` (cases already submitted keep their commitments)."""
+    region = _configured_region(actor, region)
+    row = session.scalar(select(RegionSetting).where(RegionSetting.region == region,
+                                                     RegionSetting.key == f"{COMMITMENT_KEY}{seq}"))
+    if row is None:
+        raise NotFound(f"本地区未采用告知承诺制清单第 {seq} 项", "seq")
+    session.delete(row)
+    session.flush()
+    audit.record(session, "drop_commitment", "item", None, actor=actor, at=audit.now(), region=region, seq=seq)
+
+
+def adoption_of(rows: list[catalogue.Commitment], adopted: dict[int, str]) -> str | None:
+    return "；".join(dict.fromkeys(adopted[r.seq] for r in rows if r.seq in adopted)) or None
 
 
 # ---------------------------------------------------------------- configuration by region
@@ -343,11 +566,10 @@ def _submission_setup(session: Session, region: str | None, items: list[PlannedI
 # ---------------------------------------------------------------- submission
 
 
-def commitment_text(applicant: Applicant, item: str, certificate: str, rows: list[catalogue.Commitment]) -> str:
-    basis = "；".join(f"{r.source.doc_no} {r.source.attachment or ''}第 {r.seq} 项".replace("  ", " ") for r in rows)
-    return (f"本人（单位）{applicant.name}办理“{item}”，承诺符合“{certificate}”所证明的条件，"
-            f"以本承诺代替该证明材料；所作承诺真实、合法、有效，如有不实，愿意承担相应法律责任，"
-            f"并同意有关部门依法核查。依据：{basis}（证明事项告知承诺制）。")
+def commitment_text(applicant: Applicant, item: str, certificate: str, rows: list[catalogue.Commitment], *,
+                    adoption: str | None = None, office: str | None = None) -> str:
+    """The 告知承诺书 (kuaiban.services.commitment_terms): what 110号 requires it to tell, then the promise."""
+    return commitment_terms.text(applicant.name, item, certificate, rows, adoption, office)
 
 
 def _sign(text: str, signer: str, at: dt.datetime) -> str:
@@ -421,7 +643,7 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
     applicant = session.get(Applicant, user.applicant_id)
     bundle = find_bundle(bundle_ref)
     form = checked_form(bundle.seq, applicant, form)
-    planned = plan_items(bundle, items)
+    planned = plan_case(bundle, form, items)
     plan, routes, calendar_version = _submission_setup(session, applicant.region, planned)
     materials = dict(materials or {})
     commit_instead = list(commit_instead or [])
@@ -433,17 +655,20 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
     handing = _handoff_requests(session, user, applicant, form, planned, dict(item_forms or {}), number, at)
 
     commitments: list[dict] = []
+    adopted: dict[int, str] = {}
     if commit_instead:
         credit.require_may_commit(session, applicant.id)
+        adopted = adopted_commitments(session, applicant.region)
     for n, name in enumerate(commit_instead):
         if name not in plan:
             raise Invalid(f"本件无需提交材料：{name}", f"commitments[{n}]")
         needing = plan[name]
-        allowed = [(i, rows) for i in needing if (rows := commitment_rows(i.name, name))]
+        allowed = [(i, rows) for i in needing if (rows := commitment_rows(i.name, name, adopted))]
         if len(allowed) != len(needing):
-            raise Invalid(f"“{name}”不在证明事项告知承诺制清单内，不能以承诺代替", f"commitments[{n}]")
+            raise Invalid(f"“{name}”不在本地区采用的证明事项告知承诺制清单内，不能以承诺代替", f"commitments[{n}]")
         for item, rows in allowed:
-            text = commitment_text(applicant, item.name, name, rows)
+            text = commitment_text(applicant, item.name, name, rows, adoption=adoption_of(rows, adopted),
+                                   office=routes.get(item.key))
             commitments.append(dict(
                 item_name=item.name, certificate=name, text=text, signer=applicant.name, signed_at=at,
                 signature=_sign(text, applicant.name, at), source=rows[0].source.as_dict() | {"seq": rows[0].seq},
@@ -458,7 +683,7 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
     # filed where they are handled, in this transaction (a failure below rolls them back with the case)
     handed = {request.item_code: receiver.file(session, request) for receiver, request in handing}
     for p in planned:
-        limit = item_limit(p.code, at.date())
+        limit = item_limit(p.code, at.date(), **case_facts(p.code, form))
         due, note = due_at(limit, at)
         h = handed.get(p.code or "")
         tasks.append(dict(item_code=p.code, item_name=p.name, group_name=p.group, agency=routes.get(p.key),
@@ -933,18 +1158,21 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
     for name in materials:
         if name not in by_name:
             raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
+    adopted: dict[int, str] = {}
     if commit_instead:
         credit.require_may_commit(session, case.applicant_id)
+        adopted = adopted_commitments(session, case.region)
     for n, name in enumerate(commit_instead or []):
         m = by_name.get(name)
         if m is None:
             raise Invalid(f"本件无需提交材料：{name}", f"commitments[{n}]")
         for key in m.needed_by:
             task = next(t for t in case.tasks if (t.item_code or t.item_name) == key)
-            rows = commitment_rows(task.item_name, name)
+            rows = commitment_rows(task.item_name, name, adopted)
             if not rows:
-                raise Invalid(f"“{name}”不在证明事项告知承诺制清单内，不能以承诺代替", f"commitments[{n}]")
-            text = commitment_text(case.applicant, task.item_name, name, rows)
+                raise Invalid(f"“{name}”不在本地区采用的证明事项告知承诺制清单内，不能以承诺代替", f"commitments[{n}]")
+            text = commitment_text(case.applicant, task.item_name, name, rows,
+                                   adoption=adoption_of(rows, adopted), office=task.agency)
             session.add(Commitment(case_id=case.id, item_name=task.item_name, certificate=name, text=text,
                                    signer=case.applicant.name, signed_at=at, signature=_sign(text, case.applicant.name, at),
                                    source=rows[0].source.as_dict() | {"seq": rows[0].seq},

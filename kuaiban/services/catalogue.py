@@ -22,6 +22,8 @@ import yaml
 from kuaiban.config import DATA
 
 SERVICES = DATA / "services"
+# 人社部发〔2020〕26号 (hunan-hrss-2020.txt 613–615), the day its 附件2 speed-up targets start
+SPEEDUP_DATE = date(2020, 4, 21)
 LimitKind = Literal["working_days", "days", "months", "minutes", "local", "none"]
 LIMIT_KINDS: tuple[str, ...] = ("working_days", "days", "months", "minutes", "local", "none")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -133,22 +135,43 @@ class Limit:
 
 @dataclass(frozen=True)
 class DatedLimit:
-    """A later text's limit for an item, in force from a day on (e.g. 人社厅发〔2021〕85号 for 1.8.8)."""
+    """A later text's limit for an item, in force from a day on (e.g. 人社厅发〔2021〕85号 for 1.8.8), for the
+    cases within its ``scope`` (跨省: only inter-provincial transfers) or for every case (None)."""
 
     start: date
     limit: Limit
     text: str
     clause: str  # key in data/clauses/*.yaml
     source: Source
+    scope: str | None = None
+    quote: str | None = None  # the limit's own words, verbatim at source.lines
+    scope_quote: str | None = None  # the words that set the scope, verbatim at source.lines
 
     @classmethod
     def of(cls, d: dict) -> DatedLimit:
         return cls(date.fromisoformat(str(d["from"])), Limit.of(d["limit"]), d["text"], d["clause"],
-                   Source.of(d["source"]))
+                   Source.of(d["source"]), d.get("scope"), d.get("quote"), d.get("scope_quote"))
 
     def as_dict(self) -> dict:
-        return {"from": self.start.isoformat(), "limit": self.limit.as_dict(), "text": self.text,
-                "clause": self.clause, "source": self.source.as_dict()}
+        out = {"from": self.start.isoformat(), "limit": self.limit.as_dict(), "text": self.text,
+               "clause": self.clause, "source": self.source.as_dict()}
+        if self.scope:
+            out["scope"] = self.scope
+        return out
+
+
+@dataclass(frozen=True)
+class CaseLimit:
+    """The branch of a conditional limit that every 一件事 case is in (社保卡: one person's card is 零星制发)."""
+
+    when: str
+    limit: Limit
+    basis: str
+    note: str
+
+    @classmethod
+    def of(cls, d: dict) -> CaseLimit:
+        return cls(d["when"], Limit.of(d["limit"]), d["basis"], d["note"])
 
 
 @dataclass(frozen=True)
@@ -166,9 +189,10 @@ class SpeedupItem:
     items: tuple[ServiceItem, ...] = ()
     reading: str | None = None
     dated: tuple[DatedLimit, ...] = ()  # later limits, oldest first
+    case_limit: CaseLimit | None = None
 
     def dated_on(self, day: date) -> DatedLimit | None:
-        """The later text's limit in force on ``day``, if any (it then binds whatever 附件2 said)."""
+        """The later text's limit in force on ``day``, if any (within its scope it binds whatever 附件2 said)."""
         return next((d for d in reversed(self.dated) if d.start <= day), None)
 
     def as_dict(self) -> dict:
@@ -323,7 +347,8 @@ def speedup() -> tuple[SpeedupItem, ...]:
         SpeedupItem(s["seq"], s["code"], s["name"], Limit.of(s["statutory"]), Limit.of(s["target"]),
                     s["statutory_text"], s["target_text"], Source.of(s["source"]),
                     tuple(ServiceItem.of(i) for i in s.get("items", ())), s.get("reading"),
-                    tuple(DatedLimit.of(d) for d in s.get("dated", ())))
+                    tuple(DatedLimit.of(d) for d in s.get("dated", ())),
+                    CaseLimit.of(s["case_limit"]) if s.get("case_limit") else None)
         for s in _load("speedup.yaml")["items"]
     )
 
@@ -361,14 +386,65 @@ def commitments() -> tuple[Commitment, ...]:
     )
 
 
+@dataclass(frozen=True)
+class SystemField:
+    """A question the 2021 forms do not ask but a text's limit depends on (85号: is the transfer 跨省?)."""
+
+    name: str
+    item: str
+    choices: tuple[str, ...]
+    used_by: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class FormReading:
+    """The hand-read parts of one bundle's 2021 form (data/services/form_readings.yaml)."""
+
+    fields: tuple[dict, ...] = ()  # {line, name, used_by}: a bare entry that is a field
+    renamed_fields: dict[tuple[int, str], str] = field(default_factory=dict)  # (line, printed name) → name
+    renamed_services: dict[int, str] = field(default_factory=dict)  # line → label
+    distinct: dict[str, frozenset[int]] = field(default_factory=dict)  # field name → lines where it is its own
+    services: dict[str, tuple[str, ...]] = field(default_factory=dict)  # label → item keys
+    when_ticked: dict[str, str] = field(default_factory=dict)  # label → the label it depends on
+    lines: dict[str, int] = field(default_factory=dict)  # label → form line
+
+
+@cache
+def _form_readings() -> dict:
+    return _load("form_readings.yaml")
+
+
+def form_reading(seq: int) -> FormReading:
+    d = _form_readings()["bundles"].get(seq, {})
+    services = d.get("services", ())
+    return FormReading(
+        tuple(d.get("fields", ())),
+        {(r["line"], r["name"]): r["as"] for r in d.get("renamed_fields", ())},
+        {r["line"]: r["as"] for r in d.get("renamed_services", ())},
+        {r["name"]: frozenset(r["lines"]) for r in d.get("distinct", ())},
+        {x["label"]: tuple(str(i) for i in x["items"]) for x in services},
+        {x["label"]: x["when_ticked"] for x in services if x.get("when_ticked")},
+        {x["label"]: x["line"] for x in services})
+
+
+@cache
+def system_fields() -> tuple[SystemField, ...]:
+    return tuple(SystemField(f["name"], str(f["item"]), tuple(f["choices"]), f["used_by"], f["hint"])
+                 for f in _form_readings()["system_fields"])
+
+
 @cache
 def _guide_texts() -> dict:
     return _load("guides.yaml")
 
 
-def text_limits(code: str | None) -> list[dict]:
-    """Time limits other texts set for an item (data/services/guides.yaml), oldest first."""
+def text_limits(code: str | None, on: date | None = None, *, counted: bool = True) -> list[dict]:
+    """Time limits other texts set for an item (data/services/guides.yaml), oldest first: those in force on
+    ``on`` (every one without it); ``counted``: only those a case's task is counted with (a limit marked
+    ``counted: false`` binds another office's step and is shown in the guide only)."""
     if not code:
         return []
     entry = _guide_texts()["items"].get(code, {})
-    return sorted(entry.get("limits", ()), key=lambda x: x["date"])
+    return sorted((x for x in entry.get("limits", ()) if (on is None or x["date"] <= on)
+                   and (not counted or x.get("counted", True))), key=lambda x: x["date"])

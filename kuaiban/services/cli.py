@@ -5,6 +5,8 @@ Contract (other tools rely on it):
   kuaiban catalog speedup --json   → [{"code", "name", "statutory", "target", "source"[, "dated"]}]
   kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --minutes N) [--db URL] --json
                                    → {"deadline": ISO date, or ISO datetime for minutes}
+  (a start with an offset counts from its day in Beijing time; minutes received on a rest day are due
+  by the end of the next working day: kuaiban.platform.calendar)
   (a year chinese-calendar does not know is read from the 节假日安排 a supervisor entered in the
   database: --db, else KUAIBAN_DB or var/kuaiban.db when it exists)
 Bad input ends with one line on standard error naming the option, and exit code 2.
@@ -84,7 +86,8 @@ def speedup_cmd(as_json: JsonOption = False) -> None:
     for s in items:
         print(f"{s.seq}. {s.code or '—'} {s.name}：现行 {_limit_text(s.statutory)} → 提速后 {_limit_text(s.target)}")
         for d in s.dated:
-            print(f"    自{d.start:%Y年%m月%d日}起（{d.source.doc_no}）：{_limit_text(d.limit)}")
+            scope = f"仅{d.scope}，各经办机构分别计 " if d.scope else ""
+            print(f"    自{d.start:%Y年%m月%d日}起（{d.source.doc_no}）：{scope}{_limit_text(d.limit)}")
 
 
 def _positive(option: str, raw: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from stdnum.cn import ric
 
@@ -30,8 +31,21 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _DATE = re.compile(r"^(\d{4})-?(\d{2})(?:-?(\d{2}))?$")
 
 
+YES_NO = ("是", "否")
+
+
+@cache
+def _yes_no_fields() -> frozenset[str]:
+    """The questions the system adds to a form, answered 是 or 否 (data/services/form_readings.yaml)."""
+    from kuaiban.services import catalogue
+
+    return frozenset(f.name for f in catalogue.system_fields() if f.choices == YES_NO)
+
+
 def kind(name: str) -> str:
     """The type of a form field, from its name."""
+    if name in _yes_no_fields():
+        return "yes_no"
     if "证件号码" in name:
         return "id_number"
     if "证件类型" in name:
@@ -145,6 +159,8 @@ def value_error(name: str, value: object, form: dict) -> str | None:
         return f"{name}只能为：{'、'.join(SEXES)}"
     elif k == "id_type" and text not in ID_TYPES:
         return f"{name}只能为：{'、'.join(ID_TYPES)}"
+    elif k == "yes_no" and text not in YES_NO:
+        return f"{name}只能为：{'、'.join(YES_NO)}"
     elif k == "ethnicity" and text not in ETHNIC_GROUPS:
         return f"{name}应为民族名称，如 汉族、蒙古族"
     return None

@@ -4,10 +4,13 @@ For every item of the 10 打包“一件事” (人社部发〔2020〕26号 附�
 
 - 受理条件 and material rules quoted from the texts (``data/services/guides.yaml``), or "文件未载明";
 - 申请材料: the region's configuration (inherited from the regions above, as a case asks for them), each
-  marked where the 告知承诺制 list (人社厅发〔2020〕110号 附件1) lets a written commitment replace it;
+  marked where a row of the 告知承诺制 list (人社厅发〔2020〕110号 附件1) the region adopted lets a written
+  commitment replace it; the list's rows for the item are shown as what they are — the ministry's own
+  (部本级) list, applied by a region only once adopted;
 - 办理时限: the statutory and target limits of 附件2 (2020-04-21) and any earlier or later text that sets
-  one, each dated, oldest first; the limit the system counts with (``cases.item_limit``); "时限未知" only
-  where no text gives a number, with the reason;
+  one, each dated, oldest first, with the cases it covers (85号: 跨省 only); the limit the system counts with
+  today (``cases.item_limit``, the very function a case's task counts with) and, where a text covers only
+  some cases, the limit for those; "时限未知" only where no text gives a number, with the reason;
 - 收费: no text in the compilations sets a fee for these items, and the guide says exactly that;
 - 设定依据: the 文号 (and lines) of every text used above, for the interfaces to link into the library;
 - 承办机构: the agency the region routes the item to, else the kinds of agency 附件1 names for the bundle;
@@ -22,12 +25,22 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import regions
+from kuaiban.platform import audit, regions
 from kuaiban.platform.errors import NotFound
 from kuaiban.services import catalogue, region_config
-from kuaiban.services.cases import LIMIT_NAMES, PlannedItem, _region_setup, commitment_rows, item_limit
+from kuaiban.services.cases import (
+    LIMIT_NAMES,
+    PlannedItem,
+    _region_setup,
+    adopted_commitments,
+    all_commitment_rows,
+    commitment_rows,
+    item_limit,
+)
 
-SPEEDUP_DATE = dt.date(2020, 4, 21)  # 人社部发〔2020〕26号 (hunan-hrss-2020.txt 613–615)
+SPEEDUP_DATE = catalogue.SPEEDUP_DATE  # 人社部发〔2020〕26号 (hunan-hrss-2020.txt 613–615)
+COMMITMENT_SCOPE = ("人社厅发〔2020〕110号附件1是人社部部本级清单（办理单位为部属单位），不当然适用于地方经办机构；"
+                    "本地区登记采用其中某项后，该项证明方可以告知承诺代替。")
 NO_FEE_TEXT = "文件未载明收费标准（本系统收录的文件没有为本事项设定任何收费）"
 NO_CONDITIONS = "文件未载明具体受理条件"
 NO_ADDRESS = "办理地址以当地人社部门公布的为准（本地区尚未在本系统配置办理地址）"
@@ -62,9 +75,12 @@ class LimitRule:
     date: dt.date | None
     source: Quote
 
+    scope: str | None = None  # the cases the text covers (跨省), None for every case
+
     def as_dict(self) -> dict:
         return {"label": self.label, "text": self.text, "limit": self.value_text,
-                "date": self.date.isoformat() if self.date else None, "source": self.source.as_dict()}
+                "date": self.date.isoformat() if self.date else None, "source": self.source.as_dict(),
+                "scope": self.scope}
 
 
 @dataclass(frozen=True)
@@ -95,7 +111,7 @@ class Guide:
     material_rules: list[Quote]
     region: str | None
     materials: list[GuideMaterial]
-    commitments: list[catalogue.Commitment]
+    commitments: list[catalogue.Commitment]  # the 部本级 list's rows for the item, adopted or not
     limits: list[LimitRule]
     applied: str  # the limit deadlines are counted with, in words
     applied_note: str | None
@@ -107,6 +123,8 @@ class Guide:
     notes: list[str] = field(default_factory=list)
     limits_note: str | None = None  # why the limit counted is the one it is, when texts differ (guides.yaml)
     online: dict | None = None  # where the item is applied for online, when not (only) through its bundle
+    adopted: dict[int, str] = field(default_factory=dict)  # the region's adopted rows of the list → basis
+    branches: list[str] = field(default_factory=list)  # the limit for cases a later text covers (跨省: …)
 
     def doc_nos(self) -> set[str]:
         """Every 文号 the guide rests on (the interfaces link each into the library)."""
@@ -124,10 +142,13 @@ class Guide:
             "region": self.region, "region_name": regions.full_name(self.region) if self.region else None,
             "materials": [{"name": m.name, "basis": m.basis, "commitment_allowed": m.commitment}
                           for m in self.materials],
-            "commitments": [{"certificates": list(c.certificates), "doc_no": c.source.doc_no, "seq": c.seq}
-                            for c in self.commitments],
+            "commitments": [{"certificates": list(c.certificates), "doc_no": c.source.doc_no, "seq": c.seq,
+                             "list": "部本级", "unit": c.unit, "adopted": c.seq in self.adopted,
+                             "adoption": self.adopted.get(c.seq)} for c in self.commitments],
+            "commitment_scope": COMMITMENT_SCOPE if self.commitments else None,
             "limits": [r.as_dict() for r in self.limits], "applied_limit": self.applied,
-            "applied_limit_note": self.applied_note, "fee": self.fee, "agency": self.agency,
+            "applied_limit_note": self.applied_note, "applied_limit_branches": self.branches,
+            "fee": self.fee, "agency": self.agency,
             "agency_kinds": self.agency_kinds, "address": self.address,
             "faq": [f.as_dict() for f in self.faq], "notes": self.notes, "legal_basis": sorted(self.doc_nos()),
             "limits_note": self.limits_note, "online": self.online,
@@ -144,6 +165,14 @@ def _limit_words(kind: str, value: int | None) -> str:
     if kind == "none" or value is None:
         return "无"
     return f"{value}{LIMIT_NAMES[kind]}"
+
+
+def _limit_with_branches(limit: catalogue.Limit) -> str:
+    """“30个工作日（批量制发：30个工作日；零星制发：5个工作日）”: the general limit and every branch the text gives."""
+    words = _limit_words(limit.kind, limit.value)
+    if not limit.conditions:
+        return words
+    return words + "（" + "；".join(f"{c.when}：{_limit_words(c.kind, c.value)}" for c in limit.conditions) + "）"
 
 
 def items() -> tuple[region_config.ItemChoice, ...]:
@@ -176,29 +205,54 @@ def _limits(code: str | None) -> list[LimitRule]:
             s = None
         if s is not None:
             src = Quote(s.statutory_text, s.source.doc_no, s.source.file.split("/")[-1], s.source.lines, SPEEDUP_DATE)
-            rules.append(LimitRule("当前规定的办结时限", s.statutory_text, _limit_words(s.statutory.kind, s.statutory.value),
+            rules.append(LimitRule("当前规定的办结时限", s.statutory_text, _limit_with_branches(s.statutory),
                                    SPEEDUP_DATE, src))
-            rules.append(LimitRule("提速后办结时限", s.target_text, _limit_words(s.target.kind, s.target.value),
+            rules.append(LimitRule("提速后办结时限", s.target_text, _limit_with_branches(s.target),
                                    SPEEDUP_DATE, Quote(s.target_text, src.doc_no, src.file, src.lines, SPEEDUP_DATE)))
+            for d in s.dated:  # a later text's limit, with the cases it covers
+                q = Quote(d.quote or d.text, d.source.doc_no, d.source.file.split("/")[-1], d.source.lines, d.start)
+                rules.append(LimitRule(d.source.doc_no, d.quote or d.text, _limit_words(d.limit.kind, d.limit.value)
+                                       + (f"（仅{d.scope}，各经办机构分别计）" if d.scope else ""), d.start, q, d.scope))
         for extra in _texts()["items"].get(code, {}).get("limits", ()):
             q = Quote.of(extra["quote"], extra["source"])
             rules.append(LimitRule(extra["source"]["doc_no"], extra["quote"],
-                                   _limit_words(extra["kind"], extra["value"]), extra["date"], q))
+                                   _limit_words(extra["kind"], extra["value"]), extra["date"], q, extra.get("scope")))
     return sorted(rules, key=lambda r: (r.date or dt.date.min))
 
 
-def guide(session: Session, key: str, region: str | None = None) -> Guide:
-    """The guide of item ``key`` (its code, or a group's name), with ``region``'s materials and agency."""
+def _applied(code: str | None, on: dt.date) -> tuple[str, str | None, list[str]]:
+    """The limit a task started on ``on`` counts with, in words — ``cases.item_limit`` itself, so the guide and
+    the case clock cannot disagree — and, where a text in force covers only some cases, their limit."""
+    lim = item_limit(code, on)
+    words = _limit_words(lim.kind, lim.value) + (f"（{lim.basis}）" if lim.basis else "") if lim.kind else "时限未知"
+    branches = []
+    s = next((x for x in catalogue.speedup() if code and (x.code == code or any(i.code == code for i in x.items))),
+             None)
+    later = s.dated_on(on) if s is not None else None
+    if later is not None and later.scope == "跨省":
+        other = item_limit(code, on, cross_province=True)
+        branches.append(f"{later.scope}转移：{_limit_words(other.kind, other.value)}（{other.basis}）")
+    note = lim.note
+    for other in catalogue.text_limits(code, on, counted=False):
+        if other.get("counted", True) is False:  # another office's step: shown, never counted for this task
+            note = "；".join(filter(None, [note, f"{other['source']['doc_no']}规定的{_limit_words(other['kind'], other['value'])}"
+                                                 f"是{other['scope']}的时限，不是本事项受理机构的办结时限"]))
+    return words, note, branches
+
+
+def guide(session: Session, key: str, region: str | None = None, on: dt.date | None = None) -> Guide:
+    """The guide of item ``key`` (its code, or a group's name), with ``region``'s materials and agency, for an
+    application made on day ``on`` (today by default)."""
     item, group, within = _find(key.strip())
     region = regions.resolve(region) if region else None
+    on = on or audit.now().date()
     texts = _texts()["items"].get(item.code or "", {})
     planned = PlannedItem(item.code or item.name, item.code, item.name, group)
     plan, routes = _region_setup(session, region, [planned]) if region else ({}, {})
-    names = [item.name, *(i.name for i in item.items)]
-    commitments = [c for c in catalogue.commitments() if c.sub_item in names or c.item in names]
-    materials = [GuideMaterial(name, None, bool(commitment_rows(item.name, name))) for name in plan]
-    lim = item_limit(item.code)
-    applied = _limit_words(lim.kind, lim.value) + (f"（{lim.basis}）" if lim.basis else "") if lim.kind else "时限未知"
+    adopted = adopted_commitments(session, region)
+    commitments = all_commitment_rows([item.name, *(i.name for i in item.items)])
+    materials = [GuideMaterial(name, None, bool(commitment_rows(item.name, name, adopted))) for name in plan]
+    applied, applied_note, branches = _applied(item.code, on)
     faq = [FAQ(f["question"], f["answer"], Quote.of(f["quote"], f["source"])) for f in texts.get("faq", ())]
     faq += [FAQ(f["question"], f["answer"], Quote.of(f["quote"], f["source"]))
             for f in _texts()["common_faq"] if commitments or not f.get("only_with_commitments")]
@@ -208,9 +262,11 @@ def guide(session: Session, key: str, region: str | None = None) -> Guide:
         conditions=[Quote.of(c["quote"], c["source"]) for c in texts.get("conditions", ())],
         material_rules=[Quote.of(c["quote"], c["source"]) for c in texts.get("material_rules", ())],
         region=region, materials=materials, commitments=commitments, limits=_limits(item.code), applied=applied,
-        applied_note=lim.note, fee=NO_FEE_TEXT, agency=routes.get(planned.key), agency_kinds=kinds,
+        applied_note=applied_note, fee=NO_FEE_TEXT, agency=routes.get(planned.key), agency_kinds=kinds,
         address=NO_ADDRESS, faq=faq, notes=list(dict.fromkeys(n for b in within for n in b.notes)),
-        limits_note=texts.get("limits_note"), online=texts.get("online"))
+        limits_note=texts.get("limits_note"), online=texts.get("online"),
+        adopted={seq: basis for seq, basis in adopted.items() if any(c.seq == seq for c in commitments)},
+        branches=branches)
 
 
 def _bigrams(text: str) -> set[str]:

@@ -197,6 +197,48 @@ def remove_route(session: Session, user: User, route_id: int) -> None:
     audit.record(session, "remove_route", "item", route_id, actor=user, at=audit.now(), **entry)
 
 
+# ---------------------------------------------------------------- 告知承诺制清单的采用
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """A row of the 部本级 告知承诺制 list (人社厅发〔2020〕110号 附件1) and whether this region applies it."""
+
+    seq: int
+    unit: str
+    item: str
+    certificates: tuple[str, ...]
+    basis: str | None  # the region's basis for applying it (its own, or the nearest region's above)
+
+
+def commitment_rows(session: Session, user: User) -> list[CommitmentRow]:
+    from kuaiban.services.cases import adopted_commitments
+
+    adopted = adopted_commitments(session, own_region(user))
+    return [CommitmentRow(c.seq, c.unit, c.sub_item if c.sub_item == c.item else f"{c.item}（{c.sub_item}）",
+                          c.certificates, adopted.get(c.seq)) for c in catalogue.commitments()]
+
+
+def _seq(value: str | int | None) -> int:
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        raise Invalid("请选择清单条目", "seq")
+    return int(text)
+
+
+def adopt_commitment(session: Session, user: User, seq: str | int | None, basis: str | None) -> None:
+    from kuaiban.services.cases import adopt_commitment
+
+    adopt_commitment(session, own_region(user), _seq(seq), basis=_text(basis, "basis", "采用依据", 200),
+                     actor=user)
+
+
+def drop_commitment(session: Session, user: User, seq: str | int | None) -> None:
+    from kuaiban.services.cases import drop_commitment
+
+    drop_commitment(session, own_region(user), _seq(seq), actor=user)
+
+
 # ---------------------------------------------------------------- 差评整改时限
 
 

@@ -38,6 +38,7 @@ _ONCE = "kuaiban_once"  # the one-time password, for the account page the redire
 NOTICES = {"created": "账号已开设。", "disabled": "账号已停用，其登录会话已全部结束。", "enabled": "账号已启用。",
            "password": "密码已重置，原有登录会话已全部结束。", "sessions": "该账号的登录会话已全部结束。",
            "material": "材料要求已保存。", "material_removed": "材料要求已删除。", "route": "承办机构已保存。",
+           "commitment": "已登记采用该告知承诺制清单条目。", "commitment_removed": "已不再采用该告知承诺制清单条目。",
            "route_removed": "承办机构设置已删除。", "limit": "差评整改时限已保存。", "holidays": "节假日安排已保存，各项时限即时按此计算。"}
 
 
@@ -223,6 +224,8 @@ def _items_context(s: Session, user: User) -> tuple[str, dict]:
     return "admin/items.html", {
         "region": region_config.own_region(user), "materials": region_config.materials(s, user),
         "routes": region_config.routes(s, user), "item_label": region_config.item_label,
+        "commitment_rows": (rows := region_config.commitment_rows(s, user)),
+        "commitment_options": [(str(c.seq), f"第 {c.seq} 项 {c.unit} · {c.item}") for c in rows],
         "item_options": [(c.key, f"{c.label}（{c.bundle}）") for c in choices],
         "agencies": sorted({a for c in choices for a in c.agencies})}
 
@@ -290,6 +293,28 @@ async def remove_route(request: Request, route_id: int) -> Response:
     def work(s: Session, user: User, form: dict) -> str:
         region_config.remove_route(s, user, route_id)
         return "/admin/items?done=route_removed#routes"
+
+    return await _post(request, work, _items_again)
+
+
+@router.post("/items/commitments", response_class=HTMLResponse)
+async def adopt_commitment(request: Request) -> Response:
+    def work(s: Session, user: User, form: dict) -> str:
+        region_config.adopt_commitment(s, user, form.get("seq"), form.get("basis"))
+        return "/admin/items?done=commitment#commitments"
+
+    def again(request: Request, errors: dict, values: dict, status: int) -> Response:
+        return _items_again(request, {f"commitment_{k}": v for k, v in errors.items()},
+                            {f"commitment_{k}": v for k, v in values.items()}, status)
+
+    return await _post(request, work, again)
+
+
+@router.post("/items/commitments/{seq}/remove", response_class=HTMLResponse)
+async def drop_commitment(request: Request, seq: int) -> Response:
+    def work(s: Session, user: User, form: dict) -> str:
+        region_config.drop_commitment(s, user, seq)
+        return "/admin/items?done=commitment_removed#commitments"
 
     return await _post(request, work, _items_again)
 

@@ -117,27 +117,52 @@ class MaterialChoice:
 
 
 def material_choices(session, applicant: Applicant, planned: list[cases.PlannedItem]) -> list[MaterialChoice]:
+    """Each material once; where the region adopted the 部本级 告知承诺制 list's row for every item needing it,
+    the 告知承诺书 texts the applicant signs — word for word what the core stores (same office, same basis)."""
     out = []
     may_commit = credit.may_commit(session, applicant.id)  # 110号: 在信用修复前，不适用告知承诺制
-    for name, needing in cases.material_plan(session, applicant.region, planned).items():
+    plan, routes = cases._region_setup(session, applicant.region, planned)
+    adopted = cases.adopted_commitments(session, applicant.region) if may_commit else {}
+    for name, needing in plan.items():
         texts = []
         if not may_commit:
             out.append(MaterialChoice(name, [i.name for i in needing], []))
             continue
         for item in needing:
-            rows = cases.commitment_rows(item.name, name)
-            if not rows:  # one item needing it without a listed commitment: the material itself is needed
+            rows = cases.commitment_rows(item.name, name, adopted)
+            if not rows:  # one item needing it without an adopted row: the material itself is needed
                 texts = []
                 break
-            texts.append(cases.commitment_text(applicant, item.name, name, rows))
+            texts.append(cases.commitment_text(applicant, item.name, name, rows,
+                                               adoption=cases.adoption_of(rows, adopted),
+                                               office=routes.get(item.key)))
         out.append(MaterialChoice(name, [i.name for i in needing], texts))
     return out
 
 
-def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str] | None) -> dict:
+def preticked(bundle: catalogue.Bundle, items: list[str] | None) -> dict[str, bool]:
+    """Each service's box as the form first shows it: as the text marks it (默认勾选) when every item was
+    chosen; after a choice on the item page, ticked when it stands for a chosen item (a service that stands
+    for none keeps its 默认勾选)."""
+    spec = cases.form_spec(bundle)
+    if not items:
+        return {s["name"]: s["default_checked"] for s in spec.services}
+    keys = {p.key for p in cases.plan_items(bundle, items)} | {p.group for p in cases.plan_items(bundle, items)}
+    out = {}
+    for s in spec.services:
+        stands_for = spec.service_items.get(s["name"])
+        out[s["name"]] = bool(set(stands_for) & keys) if stands_for else s["default_checked"]
+    return out
+
+
+def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str] | None,
+                  form: dict | None = None) -> dict:
+    """What the form page shows; ``form``: the posted form, whose ticks then decide the items (and so the
+    materials asked) as the core will decide them."""
     applicant = session.get(Applicant, user.applicant_id)
-    planned = cases.plan_items(bundle, items)
+    planned = cases.plan_case(bundle, form, items) if form is not None else cases.plan_items(bundle, items)
     return {"bundle": bundle, "spec": cases.form_spec(bundle), "planned": planned, "items": items or [],
+            "preticked": preticked(bundle, items),
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
             "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
             "commit_barred": None if credit.may_commit(session, applicant.id) else credit.BARRED,
@@ -147,7 +172,8 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
 
 
 # Fields whose values come from a code table are chosen, not typed (the core checks the same lists).
-FIELD_CHOICES = {"sex": form_fields.SEXES, "id_type": form_fields.ID_TYPES, "ethnicity": form_fields.ETHNIC_GROUPS}
+FIELD_CHOICES = {"sex": form_fields.SEXES, "id_type": form_fields.ID_TYPES, "ethnicity": form_fields.ETHNIC_GROUPS,
+                 "yes_no": form_fields.YES_NO}
 
 
 def _limit(code: str | None) -> tuple:
@@ -185,6 +211,7 @@ class Application:
     kept: dict[str, str]  # material → token of a file stored when this form came back with errors
     removed: set[str]  # materials whose kept file the applicant removed
     data: FormData | None = None  # the post itself, for the handed-off items' part (handoff_sections.read)
+    ticks_shown: bool = False  # the form showed the services to tick: a box not sent was left unticked
 
     @classmethod
     async def read(cls, data: FormData) -> Application:
@@ -199,7 +226,15 @@ class Application:
                    signer=text(data, "signer"),
                    kept={k.removeprefix("kept:"): v for k, v in data.multi_items()
                          if k.startswith("kept:") and isinstance(v, str)},
-                   removed={k.removeprefix("remove:") for k in data if k.startswith("remove:")}, data=data)
+                   removed={k.removeprefix("remove:") for k in data if k.startswith("remove:")}, data=data,
+                   ticks_shown=bool(data.get("services_shown")))
+
+    def untick_the_rest(self, spec: cases.FormSpec) -> None:
+        """A checkbox left unticked is not sent: the form says so explicitly, so that its ticks decide."""
+        if self.ticks_shown:
+            for s in spec.services:
+                if s["checkable"] or not s["automatic"]:
+                    self.form.setdefault(s["name"], False)
 
 
 # A file chosen on a form that came back with errors is stored at once and carried by the page as a token
@@ -256,7 +291,7 @@ def _material_errors(materials: list[MaterialChoice], uploads: dict[str, Upload]
     for name in commit:
         m = by_name.get(name)
         if m is None or not m.committable:
-            errors[f"materials.{name}"] = f"“{name}”不在证明事项告知承诺制清单内，不能以承诺代替"
+            errors[f"materials.{name}"] = f"“{name}”不在本地区采用的证明事项告知承诺制清单内，不能以承诺代替"
         elif name in uploads:
             errors[f"materials.{name}"] = "请在“上传文件”与“以告知承诺代替”中择一"
     if every:
@@ -312,9 +347,14 @@ async def submit_application(request: Request, seq: str, s: SessionDep, user: Ap
 
 def _submit(request: Request, s, user: User, seq: str, app: Application) -> Response:
     bundle = _bundle(seq)
+    app.untick_the_rest(cases.form_spec(bundle))
     try:
-        ctx = _form_context(s, user, bundle, app.items)
+        ctx = _form_context(s, user, bundle, app.items, app.form)
     except ServiceError as exc:
+        if exc.field == "form":  # nothing ticked: the form again, with the reason
+            ctx = _form_context(s, user, bundle, app.items)
+            return render(request, "services/form.html", ctx | {"values": dict(app.form), "errors": {"form": exc.message}},
+                          status=422, user=user)
         raise PageRefused("事项无效", exc.message, 422) from None
 
     app.uploads = _kept_uploads(request, s, app) | app.uploads
@@ -367,6 +407,7 @@ def supply_choices(session, case: Case) -> tuple[list[MaterialChoice], list[str]
     by_name = {m.name: m for m in case.materials}
     choices, others = [], []
     may_commit = credit.may_commit(session, case.applicant_id)
+    adopted = cases.adopted_commitments(session, case.region) if may_commit else {}
     for name in wanted:
         m = by_name.get(name)
         if m is None:
@@ -380,11 +421,12 @@ def supply_choices(session, case: Case) -> tuple[list[MaterialChoice], list[str]
             continue
         for key in m.needed_by:
             task = next((t for t in case.tasks if (t.item_code or t.item_name) == key), None)
-            rows = cases.commitment_rows(task.item_name, name) if task else []
+            rows = cases.commitment_rows(task.item_name, name, adopted) if task else []
             if not rows:
                 texts = []
                 break
-            texts.append(cases.commitment_text(case.applicant, task.item_name, name, rows))
+            texts.append(cases.commitment_text(case.applicant, task.item_name, name, rows,
+                                               adoption=cases.adoption_of(rows, adopted), office=task.agency))
         choices.append(MaterialChoice(name, list(m.needed_by), texts))
     return choices, others
 

@@ -23,6 +23,7 @@ OTHER_REGION = "430200"  # 湖南省株洲市
 PASSWORD = "correct-horse-42"
 CERTIFICATE = "工资关系或工资审批手续复印件"  # 告知承诺制 list: 职工参保登记 may replace it
 SHARED = "劳动合同（测试配置）"  # needed by two items of 企业招用员工: asked once
+ADOPTION = "本地区告知承诺制清单（测试配置）"  # the region's basis for applying row 3 of the 部本级 list
 # 企业招用员工's basic information, every field required (人社部发〔2021〕23号 附件1)
 FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证", "证件号码": "110101199001019028",
         "证件有效期": "2030-01-01", "手机号码": "13800000000"}
@@ -68,6 +69,8 @@ def make_world(url: str) -> World:
         }
         sup = users["supervisor"]
         cases.require_material(s, REGION, "1.1.5", CERTIFICATE, basis="人社厅发〔2020〕110号 附件1", actor=sup)
+        # the 110号 list is 部本级: the region applies its row 3 only once it adopted it (basis: a test setting)
+        cases.adopt_commitment(s, REGION, 3, basis=ADOPTION, actor=sup)
         cases.require_material(s, REGION, "1.1.5", SHARED, basis="测试配置", actor=sup)
         cases.require_material(s, REGION, "4.1.1", SHARED, basis="测试配置", actor=sup)
         cases.route(s, REGION, "1.1.5", "社保经办机构", actor=sup)

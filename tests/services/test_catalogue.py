@@ -324,8 +324,10 @@ def test_item_1_8_8_takes_the_5_working_days_of_85号_from_2021_11_09():
     text = (COMPILATIONS / "chongqing-hrss-2021.txt").read_text(encoding="utf-8").splitlines()
     assert "应在5个工作日内办理转出" in text[later.source.lines[0] - 1]
     assert "应在5个工作日内办理转入" in text[later.source.lines[0] - 1]
-    before, after = item_limit("1.8.8", date(2021, 11, 8)), item_limit("1.8.8", date(2021, 11, 9))
+    before = item_limit("1.8.8", date(2021, 11, 8), cross_province=True)
+    after = item_limit("1.8.8", date(2021, 11, 9), cross_province=True)
     assert (before.kind, before.value, before.basis) == ("working_days", 15, "提速目标")
-    assert (after.kind, after.value, after.basis) == ("working_days", 5, "法定时限")
+    # a 部办公厅 notice, basis its 文号 (not 法定时限), and only for 跨省 transfers (四（三）, line 19265; audit D2)
+    assert (after.kind, after.value, after.basis) == ("working_days", 5, "人社厅发〔2021〕85号")
     assert "人社厅发〔2021〕85号" in after.note
     assert catalogue.speedup_item("1.8.8").as_dict()["dated"][0]["from"] == "2021-11-09"

@@ -21,7 +21,7 @@ from .conftest import CERTIFICATE, CITIZEN_ID, FORM, SHARED
 # the neighbour is a citizen: a citizen's form carries their own identity (it must match the account)
 NEIGHBOUR_FORM = {**FORM, "姓名": "测试乙", "证件号码": CITIZEN_ID, "性别": "男"}
 
-LATE_2026 = dt.datetime(2026, 11, 20, 10)  # 30 working days later is in 2027: no holiday data yet
+LATE_2026 = dt.datetime(2026, 12, 14, 10)  # 15 working days later is in 2027: no holiday data yet
 
 
 def columns(obj) -> dict:
@@ -135,10 +135,11 @@ def test_a_deadline_past_the_published_holidays_stays_unknown_every_time(world):
     notes = []
     for _ in range(2):
         with world.session() as s:
-            case = cases.submit(s, world.citizen, "企业招用员工", FORM, items=["1.10.1", "2.4.3"], at=LATE_2026)
+            # 1.8.8: 15 working days (附件2); 1.10.1's 30 no longer serves: a one-person card is 零星制发, 5 (audit D1)
+            case = cases.submit(s, world.citizen, "企业招用员工", FORM, items=["1.8.8", "2.4.3"], at=LATE_2026)
             (long, short) = case.tasks
             assert long.due_at is None and case.due_at is None
-            assert short.due_at == dt.datetime(2026, 11, 25, 23, 59, 59)
+            assert short.due_at == dt.datetime(2026, 12, 17, 23, 59, 59)
             notes.append(long.limit_note)
     assert notes[0] == notes[1] and "2027 年的节假日安排未知" in notes[0]
 

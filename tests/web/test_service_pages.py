@@ -75,6 +75,7 @@ def seed_region(url: str) -> Region:
         auth.create_user(s, region.reviewer, PASSWORD, "reviewer", region=region.name)
         sup = auth.create_user(s, region.supervisor, PASSWORD, "supervisor", region=region.name)
         cases.require_material(s, region.name, "1.1.5", CERTIFICATE, basis="人社厅发〔2020〕110号 附件1", actor=sup)
+        cases.adopt_commitment(s, region.name, 3, basis="本地区告知承诺制清单（测试配置）", actor=sup)  # 部本级 list: adopted
         cases.require_material(s, region.name, "1.1.5", SHARED, basis="测试配置", actor=sup)
         cases.require_material(s, region.name, "4.1.1", SHARED, basis="测试配置", actor=sup)
         cases.route(s, region.name, "1.1.5", "社保经办机构", actor=sup)

@@ -45,6 +45,7 @@ def region_staff(live_db_url) -> dict:
                  for role in names}
         sup = users["supervisor"]
         cases.require_material(s, region, "1.1.5", CERTIFICATE, basis="人社厅发〔2020〕110号 附件1", actor=sup)
+        cases.adopt_commitment(s, region, 3, basis="本地区告知承诺制清单（测试配置）", actor=sup)  # 部本级 list: adopted
         cases.require_material(s, region, "1.1.5", SHARED, basis="测试配置", actor=sup)
         cases.require_material(s, region, "4.1.1", SHARED, basis="测试配置", actor=sup)
         a = cases.submit(s, users["citizen"], "企业招用员工", FORM, items=["1.1.5", "4.1.1", "2.4.3"],
