@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kuaiban.platform import access, audit, calendar, holds, new_work, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
-from kuaiban.programs import definitions, eligibility
+from kuaiban.programs import definitions, derived, eligibility, figures
 from kuaiban.programs.definitions import Program
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, PaymentLine, Recovery
 from kuaiban.programs.registers import DEFAULT as REGISTERS
@@ -178,6 +178,8 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     clean, problems = {}, []
     try:
         clean = _check_form(program, facts)
+        if (undated := derived.missing_date(program, clean)) is not None:
+            problems.append(undated)
     except Invalid as exc:
         problems += exc.errors or [{"field": exc.field, "detail": exc.message}]
     try:
@@ -188,7 +190,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
         try:
             if not staff_list:
                 raise Invalid("请上传人员花名册（Excel）", "staff_list")
-            staff = read_staff_list(staff_list)
+            staff = read_staff_list(staff_list, program.staff_columns)
             clean["staff_count"] = len(staff)
             clean["_staff"] = staff
         except Invalid as exc:
@@ -208,6 +210,8 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     if taken is not None:
         raise Conflict(f"{program.name}只能申领一次（按月申领的每月一次），或与已申领的待遇不能同时享受"
                        f"（申领编号 {taken}）", "program")
+    figures.prefill(program, month, clean, figures.entered(session, program, region, registers))
+    notes = derived.fill(session, program, applicant, clean)  # earlier claims: caps, persons once only
     answer = eligibility.compute(program, region=region, month=month, nth=1, facts=_public(clean),
                                  claimed_on=claimed_on)
     claim = Claim(program=program.code, applicant_id=applicant.id, region=region, month=month, status="reviewing",
@@ -222,7 +226,11 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     _notify(session, claim, "program_received", f"{program.name}申领已收到",
             f"您的{program.name}申领（编号 {claim.id}）已收到，正在审核。", at)
     reasons = _refusals(session, program, claim, applicant, answer, registers)
+    reasons += derived.person_reasons(session, program, applicant, clean, month, claim.id)
+    if (too_late := derived.late(program, clean, at)) is not None:
+        reasons.append(too_late)
     if reasons:
+        reasons += notes
         _refuse(session, program, claim, reasons, None, at)
         return claim
     claim.step_due = _due(program, 0, at)
@@ -288,6 +296,8 @@ def _refusals(session: Session, program: Program, claim: Claim, applicant: Appli
     reasons += _concurrent(session, program, claim)
     subject = applicant.id_number or ""
     for check in program.cross_checks:
+        if not check.applies(claim.facts):  # a group the text does not subject to this check
+            continue
         try:
             record = registers.lookup(session, check.register, subject) if subject else None
         except Unavailable:
@@ -389,13 +399,20 @@ def _pass_step(session: Session, program: Program, claim: Claim, user: User | No
     if program.publicity_days:
         claim.status = "publicity"
         claim.step_due = None
-        claim.publicity_until = at.date() + dt.timedelta(days=program.publicity_days)
+        claim.publicity_until = _publicity_until(program, at)
         _event(session, claim, "publicity", "started", None, user, at)
         _notify(session, claim, "program_publicity", f"{program.name}申领进入公示",
-                f"您的{program.name}申领（编号 {claim.id}）审核通过，公示{program.publicity_days}天"
+                f"您的{program.name}申领（编号 {claim.id}）审核通过，公示{program.publicity_text}"
                 f"（至 {claim.publicity_until.isoformat()}），无异议后发放。", at)
         return
     _approve(session, program, claim, user, at)
+
+
+def _publicity_until(program: Program, at: dt.datetime) -> dt.date:
+    """The 公示's last day: calendar days, or working days on the platform's calendar (holidays and 调休)."""
+    if program.publicity_working_days:
+        return calendar.deadline(at, working_days=program.publicity_days)
+    return at.date() + dt.timedelta(days=program.publicity_days)
 
 
 def _refuse(session: Session, program: Program, claim: Claim, reasons: list[str], user: User | None,
@@ -412,19 +429,22 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
     months = program.months if isinstance(program.months, int) else int(claim.facts["_months"])
     facts = _public(claim.facts)
     bound = last_month(program, facts)
-    schedule = []
+    known = figures.entered(session, program, claim.region)
+    schedule, waiting = [], set()
     for nth in range(1, months + 1):
         month = month_add(claim.month, nth - 1)
         if (program.ends and month > program.ends) or (bound and month > bound[0]):
             break
-        answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=month, nth=nth,
-                                     facts=facts, claimed_on=claim.created_at.date())
-        fen = eligibility.to_fen(answer["value"])
-        if fen > 0:
+        fen = _month_fen(program, claim, month, nth, facts, known)
+        if fen is None:  # rests on an official figure not published yet: settled before its batch
+            waiting.add(month)
+            schedule.append((month, 0))
+        elif fen > 0:
             schedule.append((month, fen))
     for month, fen in schedule:
         session.add(Entitlement(claim_id=claim.id, applicant_id=claim.applicant_id, program=program.code,
-                                region=claim.region, month=month, amount_fen=fen, status="due"))
+                                region=claim.region, month=month, amount_fen=fen,
+                                status="pending" if month in waiting else "due"))
     claim.status, claim.decided_at, claim.step_due = "approved", at, None
     claim.reasons = [f"符合{program.name}条件，按月发放 {len(schedule)} 个月"]
     _event(session, claim, "decision", "approved", claim.reasons[0], user, at)
@@ -437,6 +457,24 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
             f"您的{program.name}申领（编号 {claim.id}）审核通过：{claim.month} 至 {last}，"
             f"共 {len(schedule)} 个月，合计 {sum(f for _, f in schedule) / 100:.2f} 元，"
             f"发放至{program.payment_to}。", at)
+
+
+def _month_fen(program: Program, claim: Claim, month: str, nth: int, facts: dict[str, Any],
+               known: dict[str, dict[str, Any]]) -> int | None:
+    """The month's amount at the decision, with the official figures of its own year; None when one of them
+    is not published yet (the month then waits: kuaiban.programs.settle computes it before its batch). For a
+    先缴后补 program the amount is provisional until the month's contributions are found paid."""
+    if not program.figures:
+        answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=month, nth=nth,
+                                     facts=facts, claimed_on=claim.created_at.date())
+        return eligibility.to_fen(answer["value"])
+    try:
+        answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=month, nth=nth,
+                                     facts=figures.apply(program, claim.month, month, facts, known),
+                                     claimed_on=claim.created_at.date())
+    except Invalid:
+        return None
+    return eligibility.to_fen(answer["value"])
 
 
 def _month_start(month: str) -> dt.date:
@@ -544,8 +582,8 @@ def _stop(session: Session, program: Program, claim: Claim, found: definitions.S
           note: str | None, user: User | None, at: dt.datetime) -> Claim:
     first = {"this_month": month, "next_month": month_add(month, 1), "start": "0000-00"}[found.from_]
     status = "suspended" if found.action == "suspend" else "stopped"
-    for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id,
-                                                       Entitlement.month >= first, Entitlement.status == "due")):
+    for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id, Entitlement.month >= first,
+                                                       Entitlement.status.in_(("due", "pending")))):
         e.status = status
     overpaid = 0
     if found.action != "suspend":

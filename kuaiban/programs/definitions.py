@@ -22,6 +22,7 @@ from kuaiban.config import DATA
 from kuaiban.platform import citations, regions
 from kuaiban.platform.citations import Clause
 from kuaiban.platform.holds import KINDS as HOLD_KINDS
+from kuaiban.programs.staff_list import OPTIONAL as STAFF_COLUMNS
 
 PROGRAMS_DIR = DATA / "programs"
 CLAIM_TYPES = {"form": "填写申请表", "materials": "提交材料", "commitment": "告知承诺",
@@ -59,7 +60,10 @@ class CrossCheck:
 
     ``absent``: what a register without a record of the person means. ``flag`` (the default) where everyone
     should be in it (参保缴费); ``pass`` where being absent is the ordinary answer (养老保险待遇领取、死亡).
-    A register that cannot answer flags the claim either way."""
+    A register that cannot answer flags the claim either way.
+
+    ``unless`` (form field → its values) leaves the check out for a claim whose form holds one of those
+    values: a group the text does not subject to that check (天津 高校毕业生 and 就业困难人员认定)."""
 
     register: str
     label: str
@@ -68,6 +72,81 @@ class CrossCheck:
     source: str | None
     absent: str = "flag"
     stop: str | None = None  # the stop rule a match found later applies (claims.recheck, 比对停发)
+    unless: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def applies(self, facts: dict[str, Any]) -> bool:
+        return not any(str(facts.get(name)) in values for name, values in self.unless.items())
+
+
+@dataclass(frozen=True)
+class OfficialFigure:
+    """A figure the compilations do not print (上年度社会平均工资, 当年最低缴费基数): a form field the office
+    pre-fills, valid for one yearly period that starts in month ``starts`` (1: January; 7: July). A month of a
+    later period takes the figure the office entered for that period (kuaiban.programs.figures)."""
+
+    field: str
+    label: str
+    starts: int
+    source: str | None
+
+
+@dataclass(frozen=True)
+class PayFirst:
+    """先缴后补: a month is paid only once ``register`` shows that month's contributions paid; the month's own
+    facts (``month_facts``: form field ← the register month's fact) replace the claim form's."""
+
+    register: str
+    month_facts: dict[str, str]
+    source: str | None
+
+
+@dataclass(frozen=True)
+class ApplyWithin:
+    """A claim must be made within ``days`` calendar days of the date in form field ``field`` (民法典 第二百零一条
+    counting, kuaiban.platform.calendar.deadline), unless the form holds one of ``unless``'s values."""
+
+    field: str
+    label: str
+    days: int
+    unless: dict[str, tuple[str, ...]]
+    source: str | None
+
+    def applies(self, facts: dict[str, Any]) -> bool:
+        return not any(str(facts.get(name)) in values for name, values in self.unless.items())
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A fact the engine finds itself at submission (kuaiban.programs.derived) and writes into the claim's
+    facts under ``name``, so that the calculator sees it at the decision too:
+
+    - ``earlier_amount``: what the applicant's earlier claims of this program matching ``where`` were granted
+      (yuan) — a cap over the policy period;
+    - ``staff_seen``: whether a person of the staff list is already in a claim of ``programs`` (any employer)
+      — a once-per-person subsidy;
+    - ``staff_column``: whether a row of the staff list says 是 in ``column``."""
+
+    name: str
+    kind: str
+    label: str
+    source: str | None
+    where: dict[str, Any] = field(default_factory=dict)
+    programs: tuple[str, ...] = ()
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonCheck:
+    """A rule on the persons of a claim (the staff list's rows, or the claimant), refusing with ``reason``:
+
+    - ``not_beside``: a person is in a running claim of ``programs`` (同一时间只能享受其中一种);
+    - ``contract_years``: a row's labour contract is shorter than ``years`` (签订1年以上劳动合同)."""
+
+    kind: str
+    reason: str
+    source: str | None
+    programs: tuple[str, ...] = ()
+    years: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,6 +232,14 @@ class Program:
     # where the calculator answers a ceiling (不超过…), the figure paid is this form field, checked against it
     standard_field: str | None = None
     standard_source: str | None = None
+    # 公示 counted in working days on the platform's calendar (鲁人社字〔2020〕55号: 不少于5个工作日)
+    publicity_working_days: bool = False
+    staff_columns: tuple[str, ...] = ()  # the staff list's optional columns this program requires
+    figures: tuple[OfficialFigure, ...] = ()
+    pay_first: PayFirst | None = None
+    apply_within: ApplyWithin | None = None
+    derived: tuple[Derived, ...] = ()
+    person_checks: tuple[PersonCheck, ...] = ()
 
     @property
     def no_application(self) -> bool:
@@ -162,6 +249,16 @@ class Program:
     @property
     def has_publicity(self) -> bool:
         return bool(self.publicity_days) or self.publicity_office
+
+    @property
+    def publicity_text(self) -> str:
+        """The 公示's length as the claimant reads it (7天, 5个工作日)."""
+        return f"{self.publicity_days}个工作日" if self.publicity_working_days else f"{self.publicity_days}天"
+
+    @property
+    def settles_at_payment(self) -> bool:
+        """Its months are computed again before each batch (先缴后补, or official figures of later periods)."""
+        return self.pay_first is not None or bool(self.figures)
 
     def covers(self, region: str) -> bool:
         return any(regions.covers(r, region) for r in self.regions)
@@ -216,9 +313,13 @@ def parse(data: dict, where: str) -> Program:
         if schedule.get(key) is not None and not _MONTH.match(str(schedule[key])):
             raise ProgramDataError(f"{where}: schedule.{key} is YYYY-MM")
     publicity = data.get("publicity") or {}
-    days = publicity.get("days")
+    days = publicity.get("days", publicity.get("working_days"))
+    if "days" in publicity and "working_days" in publicity:
+        raise ProgramDataError(f"{where}: publicity has days or working_days, not both")
     if days is not None and days != OFFICE and not (isinstance(days, int) and days > 0):
         raise ProgramDataError(f"{where}: publicity.days is a number or 'office'")
+    if "working_days" in publicity and not isinstance(days, int):
+        raise ProgramDataError(f"{where}: publicity.working_days is a number")
     confirmation = data.get("confirmation") or {}
     confirm_days = confirmation.get("working_days")
     if claim["type"] == "none":
@@ -238,7 +339,8 @@ def parse(data: dict, where: str) -> Program:
         if c.get("stop") is not None and c["stop"] not in {s.code for s in stops}:
             raise ProgramDataError(f"{where}: cross check {c.get('register')}: no stop rule '{c['stop']}'")
         checks.append(CrossCheck(c["register"], c["label"], dict(c.get("refuse_if", {})), c.get("reason", ""),
-                                 _source(c.get("source"), where), c.get("absent", "flag"), c.get("stop")))
+                                 _source(c.get("source"), where), c.get("absent", "flag"), c.get("stop"),
+                                 _values(c.get("unless"), where)))
     form = tuple(FormField(f["name"], f["label"], f.get("type", "string"), tuple(f.get("choices", ())),
                            f.get("required", True)) for f in claim.get("fields", []))
     types = {f.name: f.type for f in form}
@@ -263,13 +365,18 @@ def parse(data: dict, where: str) -> Program:
     audience = data.get("audience", "citizens")
     if audience not in AUDIENCES:
         raise ProgramDataError(f"{where}: audience is citizens or employers")
+    staff = claim.get("staff_list", False)
+    staff_columns = tuple(staff.get("columns", ())) if isinstance(staff, dict) else ()
+    unknown = set(staff_columns) - set(STAFF_COLUMNS)
+    if unknown:
+        raise ProgramDataError(f"{where}: claim.staff_list.columns: unknown column {sorted(unknown)}")
     return Program(
         code=code, name=_req(data, "name", where), audience=audience,
         regions=tuple(str(r) for r in data["regions"]),
         sources=tuple(_source(k, where) for k in _req(data, "sources", where)),
         calculator=_req(data, "calculator", where), calculator_inputs=dict(data.get("calculator_inputs", {})),
         claim_type=claim["type"], form=form, materials=tuple(claim.get("materials", ())),
-        commitment=claim.get("commitment"), staff_list=bool(claim.get("staff_list", False)),
+        commitment=claim.get("commitment"), staff_list=bool(staff), staff_columns=staff_columns,
         cross_checks=tuple(checks), steps=tuple(steps),
         publicity_days=days if isinstance(days, int) else None, publicity_source=_source(publicity.get("source"), where),
         months=months, ends=schedule.get("ends"), claim_from=schedule.get("claim_from"),
@@ -284,7 +391,76 @@ def parse(data: dict, where: str) -> Program:
         back_from=back.get("from"), back_months=back.get("months"), back_source=_source(back.get("source"), where),
         until=tuple(bounds), not_concurrent_with=tuple(schedule.get("not_concurrent_with", ())),
         standard_field=standard.get("field"), standard_source=_source(standard.get("source"), where),
+        publicity_working_days="working_days" in publicity,
+        figures=_figures(data.get("figures", []), where),
+        pay_first=_pay_first(data.get("pay_first"), where),
+        apply_within=_apply_within(claim.get("apply_within"), where),
+        derived=_derived(data.get("derived", []), where),
+        person_checks=_person_checks(data.get("person_checks", []), where),
     )
+
+
+def _values(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    """``{field: value or [values]}`` as ``{field: (values,)}`` (an ``unless`` condition)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ProgramDataError(f"{where}: unless is a mapping of form fields to values")
+    return {str(k): tuple(str(v) for v in (vs if isinstance(vs, list) else [vs])) for k, vs in raw.items()}
+
+
+def _figures(raw: list, where: str) -> tuple[OfficialFigure, ...]:
+    out = []
+    for f in raw:
+        if not f.get("field") or not f.get("label") or f.get("starts") not in range(1, 13):
+            raise ProgramDataError(f"{where}: figure needs field, label and starts (the month its period starts)")
+        out.append(OfficialFigure(f["field"], f["label"], int(f["starts"]), _source(f.get("source"), where)))
+    return tuple(out)
+
+
+def _pay_first(raw: dict | None, where: str) -> PayFirst | None:
+    if raw is None:
+        return None
+    if not raw.get("register"):
+        raise ProgramDataError(f"{where}: pay_first needs its register")
+    return PayFirst(raw["register"], dict(raw.get("month_facts", {})), _source(raw.get("source"), where))
+
+
+def _apply_within(raw: dict | None, where: str) -> ApplyWithin | None:
+    if raw is None:
+        return None
+    if not raw.get("field") or not isinstance(raw.get("days"), int) or raw["days"] <= 0:
+        raise ProgramDataError(f"{where}: apply_within needs field and days")
+    return ApplyWithin(raw["field"], raw.get("label", raw["field"]), raw["days"], _values(raw.get("unless"), where),
+                       _source(raw.get("source"), where))
+
+
+DERIVED_KINDS = ("earlier_amount", "staff_seen", "staff_column")
+PERSON_CHECKS = ("not_beside", "contract_years")
+
+
+def _derived(raw: list, where: str) -> tuple[Derived, ...]:
+    out = []
+    for d in raw:
+        if d.get("kind") not in DERIVED_KINDS or not d.get("name") or not d.get("label"):
+            raise ProgramDataError(f"{where}: derived needs name, label and kind in {DERIVED_KINDS}")
+        if d["kind"] == "staff_column" and d.get("column") not in STAFF_COLUMNS:
+            raise ProgramDataError(f"{where}: derived {d['name']}: column must be one of {sorted(STAFF_COLUMNS)}")
+        out.append(Derived(d["name"], d["kind"], d["label"], _source(d.get("source"), where),
+                           dict(d.get("where", {})), tuple(d.get("programs", ())), d.get("column")))
+    return tuple(out)
+
+
+def _person_checks(raw: list, where: str) -> tuple[PersonCheck, ...]:
+    out = []
+    for c in raw:
+        if c.get("kind") not in PERSON_CHECKS or not c.get("reason"):
+            raise ProgramDataError(f"{where}: person check needs kind in {PERSON_CHECKS} and its reason")
+        if c["kind"] == "contract_years" and not (isinstance(c.get("years"), int) and c["years"] > 0):
+            raise ProgramDataError(f"{where}: contract_years needs years")
+        out.append(PersonCheck(c["kind"], c["reason"], _source(c.get("source"), where),
+                               tuple(c.get("programs", ())), int(c.get("years", 0))))
+    return tuple(out)
 
 
 @functools.cache
@@ -319,11 +495,14 @@ def describe(program: Program) -> dict[str, Any]:
                   "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required}
                              | ({"choices": list(f.choices)} if f.choices else {}) for f in program.form],
                   "materials": list(program.materials), "commitment": program.commitment,
-                  "staff_list": program.staff_list},
+                  "staff_list": program.staff_list, "staff_columns": list(program.staff_columns),
+                  **({"apply_within": {"field": program.apply_within.field, "days": program.apply_within.days,
+                                       "source": program.apply_within.source}} if program.apply_within else {})},
         "cross_checks": [{"register": c.register, "label": c.label, "source": c.source, "absent": c.absent,
                           "stop": c.stop} for c in program.cross_checks],
         "steps": [s.as_json() for s in program.steps],
         "publicity": ({"days": program.publicity_days or "office", "source": program.publicity_source}
+                      | ({"working_days": True} if program.publicity_working_days else {})
                       if program.has_publicity else None),
         **({"confirmation": {"working_days": program.confirm_working_days or "office",
                              "source": program.confirm_source}} if program.no_application else {}),
@@ -340,6 +519,12 @@ def describe(program: Program) -> dict[str, Any]:
         "stops": [{"code": s.code, "label": s.label, "action": s.action, "action_name": STOP_ACTIONS[s.action],
                    "from": s.from_, "source": s.source} for s in program.stops],
         "notes": list(program.notes),
+        "figures": [{"field": f.field, "label": f.label, "period_starts_month": f.starts, "source": f.source}
+                    for f in program.figures],
+        "pay_first": ({"register": program.pay_first.register, "month_facts": program.pay_first.month_facts,
+                       "source": program.pay_first.source} if program.pay_first else None),
+        "derived": [{"name": d.name, "kind": d.kind, "label": d.label, "source": d.source} for d in program.derived],
+        "person_checks": [{"kind": c.kind, "reason": c.reason, "source": c.source} for c in program.person_checks],
         "holds": [{"kind": h.kind, "kind_name": HOLD_KINDS[h.kind], "reason": h.reason, "source": h.source}
                   for h in program.holds],
     }

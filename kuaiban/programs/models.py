@@ -86,7 +86,8 @@ class Objection(Base):
 
 
 class Entitlement(Base):
-    """One month owed under an approved claim: due, stopped or suspended."""
+    """One month owed under an approved claim: due, pending (先缴后补 or an official figure not published yet:
+    kuaiban.programs.settle makes it due before a batch), stopped or suspended."""
 
     __tablename__ = "prog_entitlements"
     __table_args__ = (UniqueConstraint("claim_id", "month", name="uq_prog_entitlement_month"),
@@ -99,7 +100,7 @@ class Entitlement(Base):
     region: Mapped[str] = mapped_column(String(12))
     month: Mapped[str] = mapped_column(String(7))
     amount_fen: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(12))  # due | stopped | suspended
+    status: Mapped[str] = mapped_column(String(12))  # due | pending | stopped | suspended
 
 
 class Batch(Base):

@@ -75,6 +75,10 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     if existing is not None:
         return existing, False
     at = at or audit.now()
+    if found.settles_at_payment:  # 先缴后补 / official figures: each month computed again, due or pending
+        from kuaiban.programs.settle import settle
+
+        settle(session, found, code, month, actor=actor, at=at)
     batch = Batch(program=found.code, region=code, month=month, kind="monthly", lines=0, total_fen=0, created_at=at)
     session.add(batch)
     try:

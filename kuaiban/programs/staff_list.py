@@ -2,8 +2,10 @@
 and column, all at once, so the employer fixes the file in one go.
 
 Columns (first row is the header, matched by name, in any order): 姓名, 公民身份号码, 劳动合同起始日期;
-optional 人员类别. A person may appear once. Returned rows keep the name masked and the number only as its
-keyed hash (the claim needs to know who, not to store the numbers again).
+optional 人员类别, 劳动合同终止日期 (a date, or 无固定期限) and 已享受一次性岗位补贴 (是/否) — a program that
+judges its people one by one requires the optional columns it needs (``claim.staff_list.columns``). A person
+may appear once. Returned rows keep the name masked and the number only as its keyed hash (the claim needs to
+know who, not to store the numbers again).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from kuaiban.platform.errors import Invalid
 from kuaiban.platform.personal_data import lookup_hash
 
 REQUIRED = ("姓名", "公民身份号码", "劳动合同起始日期")
-OPTIONAL = ("人员类别",)
+OPTIONAL = ("人员类别", "劳动合同终止日期", "已享受一次性岗位补贴")
+OPEN_ENDED = "无固定期限"
 MAX_ROWS = 5000
 
 
@@ -42,8 +45,15 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def read(data: bytes) -> list[dict[str, Any]]:
-    """The list's rows, or :class:`Invalid` with every problem as ``{"field", "row", "column", "detail"}``."""
+def _yes_no(value: Any) -> bool | None:
+    text = str(value if value is not None else "").strip()
+    return {"是": True, "否": False}.get(text)
+
+
+def read(data: bytes, required: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The list's rows, or :class:`Invalid` with every problem as ``{"field", "row", "column", "detail"}``.
+
+    ``required``: optional columns the program needs (each row must then fill them)."""
     from openpyxl import load_workbook
 
     try:
@@ -53,7 +63,7 @@ def read(data: bytes) -> list[dict[str, Any]]:
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
-    missing = [name for name in REQUIRED if name not in header]
+    missing = [name for name in (*REQUIRED, *required) if name not in header]
     if missing:
         raise Invalid(f"人员花名册第1行（表头）缺少列：{'、'.join(missing)}", "staff_list",
                       errors=[{"field": "staff_list", "row": 1, "column": name, "detail": f"第1行缺少“{name}”列"}
@@ -92,10 +102,26 @@ def read(data: bytes) -> list[dict[str, Any]]:
         start = _date(cell["劳动合同起始日期"])
         if start is None:
             problem(row_number, "劳动合同起始日期", "应为日期，如 2020-07-01")
+        extra: dict[str, Any] = {}
+        if "劳动合同终止日期" in at:
+            raw_end = str(cell["劳动合同终止日期"] or "").strip()
+            end = _date(cell["劳动合同终止日期"])
+            if raw_end == OPEN_ENDED:
+                extra["contract_end"] = OPEN_ENDED
+            elif end is not None and (start is None or end >= start):
+                extra["contract_end"] = end.isoformat()
+            elif raw_end or "劳动合同终止日期" in required:
+                problem(row_number, "劳动合同终止日期", f"应为不早于起始日期的日期，如 2021-06-30，或“{OPEN_ENDED}”")
+        if "已享受一次性岗位补贴" in at:
+            answer = _yes_no(cell["已享受一次性岗位补贴"])
+            if answer is None and ("已享受一次性岗位补贴" in required or cell["已享受一次性岗位补贴"] not in (None, "")):
+                problem(row_number, "已享受一次性岗位补贴", "应为“是”或“否”")
+            elif answer is not None:
+                extra["job_post_subsidy"] = answer
         if name and number and start:
             found.append({"row": row_number, "name": name[:1] + "*" * (len(name) - 1),
                           "id_hash": lookup_hash(number), "contract_start": start.isoformat(),
-                          "group": str(cell.get("人员类别") or "").strip() or None})
+                          "group": str(cell.get("人员类别") or "").strip() or None, **extra})
     if errors:
         raise Invalid(errors[0]["detail"] + (f"（共 {len(errors)} 处错误）" if len(errors) > 1 else ""),
                       "staff_list", errors=errors)

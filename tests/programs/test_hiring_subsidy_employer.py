@@ -21,9 +21,9 @@ FACTS = {"enterprise_size": "小型企业", "hiring_group": "登记失业人员"
 def staff_list(rows: int) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.append(["姓名", "公民身份号码", "劳动合同起始日期"])
+    sheet.append(["姓名", "公民身份号码", "劳动合同起始日期", "已享受一次性岗位补贴"])
     for i in range(rows):
-        sheet.append([f"测试{i}", id_number(), "2020-07-01"])
+        sheet.append([f"测试{i}", id_number(), "2020-07-01", "否"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -129,9 +129,9 @@ def test_an_employer_uploads_a_staff_list_and_gets_every_row_error(api, clock_at
     client, login, _ = api
     book = Workbook()
     sheet = book.active
-    sheet.append(["姓名", "公民身份号码", "劳动合同起始日期"])
-    sheet.append(["", "110101199001019028", "2020-07-01"])
-    sheet.append(["测试丁", "110101199001019020", "不详"])
+    sheet.append(["姓名", "公民身份号码", "劳动合同起始日期", "已享受一次性岗位补贴"])
+    sheet.append(["", "110101199001019028", "2020-07-01", "否"])
+    sheet.append(["测试丁", "110101199001019020", "不详", "否"])
     out = io.BytesIO()
     book.save(out)
     r = client.post("/api/programs/hn_hiring_subsidy/claims/upload", headers=login("hn-firm"),

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from kuaiban.platform.errors import Invalid
-from kuaiban.programs import claims, payroll
+from kuaiban.programs import claims, payroll, registers
 from kuaiban.programs.models import Claim, Entitlement
 from kuaiban.rules.calculators import get
 
@@ -45,6 +45,9 @@ def test_three_levels_seven_days_then_the_months_are_paid_at_the_calculators_amo
         schedule = s.execute(select(Entitlement.month, Entitlement.amount_fen).where(Entitlement.claim_id == claim.id)
                              .order_by(Entitlement.month)).all()
         assert schedule == expected and all(fen > 0 for _, fen in schedule)
+        # 先缴后补 (第八条): the months are paid once the register shows them paid (here at the form's rate)
+        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
+            m: {"paid": True, "rate": 0.27, "personal_paid": 900} for m, _ in expected}})
         batch, _ = payroll.build(s, PROGRAM, "430000", "2021-05", actor=town.hunan_supervisor)
     assert batch.lines == 3 and batch.total_fen == sum(fen for _, fen in expected)
 

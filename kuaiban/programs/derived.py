@@ -1,0 +1,179 @@
+"""What the engine finds out itself when a claim is submitted, rather than asking the claimant:
+
+- facts about earlier claims (``derived``, kuaiban.programs.definitions.Derived), written into the claim's
+  facts so that the calculator decides with them, at submission and at the decision:
+  what the enterprise was already granted under the policy (以工代训's 30万 / 200万 over the policy period),
+  whether a person of the staff list was already subsidised (一次性吸纳就业补贴: 1000 元/人, once), whether a
+  row says 是 in a column (已享受一次性岗位补贴: 不重复享受);
+- rules on the claim's persons (``person_checks``): not beside a running claim of another program for the same
+  person (湘人社规〔2020〕22号 第六条（二）: 同一时间、同一对象只能享受…之中的一种), a labour contract of at
+  least so many years (第四条: 签订1年以上劳动合同);
+- the time to apply (``claim.apply_within``: 津人社办发〔2020〕89号 三（一）1: 从…登记之日起30日内).
+
+Each refusal names the rows of the staff list (masked names) and the earlier claim, so that the employer can
+send the list again without them.
+
+The persons of a claim are its staff list's rows (keyed hashes of the ID numbers) or, without a list, the
+claimant. Earlier claims are read from the database (their staff lists are JSON): fine for a province's
+claims of one program; an index of persons would be the next step at a larger scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kuaiban.platform import calendar
+from kuaiban.platform.models import Applicant
+from kuaiban.platform.personal_data import lookup_hashes
+from kuaiban.programs.definitions import Derived, Program
+from kuaiban.programs.models import Claim, Entitlement
+from kuaiban.programs.staff_list import OPEN_ENDED
+
+ENDED = ("refused", "declined", "lapsed")  # claims that never paid (or were never taken up)
+RUNNING = ("reviewing", "publicity", "approved", "suspended")
+COLUMN_KEYS = {"已享受一次性岗位补贴": "job_post_subsidy"}
+
+
+def _persons(session: Session, claim_facts: dict[str, Any], applicant: Applicant | None) -> dict[str, str]:
+    """The claim's persons: keyed hash → how a refusal names them (第3行 张*, or 申请人本人)."""
+    staff = claim_facts.get("_staff")
+    if staff:
+        return {row["id_hash"]: f"第{row['row']}行（{row['name']}）" for row in staff}
+    if applicant is None or applicant.kind != "citizen" or not applicant.id_number:
+        return {}
+    return {h: "申请人本人" for h in lookup_hashes(applicant.id_number)}
+
+
+def _claims_of(session: Session, programs: tuple[str, ...], statuses: tuple[str, ...] | None = None,
+               not_in: tuple[str, ...] = ()) -> list[tuple[Claim, Applicant]]:
+    stmt = select(Claim, Applicant).join(Applicant, Applicant.id == Claim.applicant_id).where(
+        Claim.program.in_(programs))
+    if statuses:
+        stmt = stmt.where(Claim.status.in_(statuses))
+    if not_in:
+        stmt = stmt.where(Claim.status.not_in(not_in))
+    return [(claim, applicant) for claim, applicant in session.execute(stmt.order_by(Claim.id))]
+
+
+def _overlap(session: Session, mine: dict[str, str], others: list[tuple[Claim, Applicant]],
+             exclude: int | None = None) -> list[tuple[str, int]]:
+    """(who, earlier claim id) for each person of ``mine`` found in ``others``."""
+    found = []
+    for claim, applicant in others:
+        if claim.id == exclude:
+            continue
+        theirs = set(_persons(session, claim.facts, applicant))
+        found += [(who, claim.id) for key, who in mine.items() if key in theirs]
+    seen, out = set(), []
+    for who, claim_id in found:  # one line per person (a person's hashes under several keys)
+        if who not in seen:
+            seen.add(who)
+            out.append((who, claim_id))
+    return out
+
+
+def _listed(pairs: list[tuple[str, int]]) -> str:
+    return "、".join(f"{who}（申领编号 {claim_id}）" for who, claim_id in pairs)
+
+
+def _granted(session: Session, claim: Claim) -> int:
+    """What an earlier claim was granted (fen): its months not stopped, or while open the amount computed."""
+    if claim.status in ("reviewing", "publicity"):
+        return claim.monthly_fen or 0
+    return session.scalar(select(func.coalesce(func.sum(Entitlement.amount_fen), 0)).where(
+        Entitlement.claim_id == claim.id, Entitlement.status != "stopped")) or 0
+
+
+def _earlier_amount(session: Session, program: Program, applicant: Applicant, rule: Derived) -> float:
+    total = 0
+    for claim, _ in _claims_of(session, (program.code,), not_in=ENDED):
+        if claim.applicant_id == applicant.id and all(str(claim.facts.get(k)) == str(v) for k, v in rule.where.items()):
+            total += _granted(session, claim)
+    return total / 100
+
+
+def fill(session: Session, program: Program, applicant: Applicant, facts: dict[str, Any]) -> list[str]:
+    """Write each derived fact into ``facts``; return what a refusal should add (who, which earlier claim)."""
+    notes = []
+    for rule in program.derived:
+        if rule.kind == "earlier_amount":
+            facts[rule.name] = _earlier_amount(session, program, applicant, rule)
+        elif rule.kind == "staff_seen":
+            seen = _overlap(session, _persons(session, facts, applicant),
+                            _claims_of(session, rule.programs or (program.code,), not_in=ENDED))
+            facts[rule.name] = bool(seen)
+            if seen:
+                notes.append(f"{rule.label}：{_listed(seen)}")
+        elif rule.kind == "staff_column":
+            key = COLUMN_KEYS[rule.column]
+            rows = [r for r in facts.get("_staff", []) if r.get(key)]
+            facts[rule.name] = bool(rows)
+            if rows:
+                notes.append(f"{rule.label}：" + "、".join(f"第{r['row']}行（{r['name']}）" for r in rows))
+    return notes
+
+
+def _contract_short(row: dict[str, Any], years: int) -> bool:
+    end = row.get("contract_end")
+    if end is None or end == OPEN_ENDED:
+        return end is None
+    start = dt.date.fromisoformat(row["contract_start"])
+    try:
+        anniversary = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        anniversary = start.replace(year=start.year + years, day=28)
+    # “1年以上”含1年: a contract from 2021-03-01 to 2022-02-28 is a year
+    return dt.date.fromisoformat(end) < anniversary - dt.timedelta(days=1)
+
+
+def _still_running(session: Session, claim: Claim, month: str) -> bool:
+    """A claim of the other program still running in or after ``month`` (open, or months owed from then)."""
+    if claim.status in ("reviewing", "publicity"):
+        return True
+    return session.scalar(select(Entitlement.id).where(
+        Entitlement.claim_id == claim.id, Entitlement.month >= month,
+        Entitlement.status.in_(("due", "pending", "suspended"))).limit(1)) is not None
+
+
+def person_reasons(session: Session, program: Program, applicant: Applicant, facts: dict[str, Any],
+                   month: str, claim_id: int | None = None) -> list[str]:
+    """The refusals of the program's rules on persons."""
+    reasons = []
+    for check in program.person_checks:
+        if check.kind == "contract_years":
+            short = [f"第{r['row']}行（{r['name']}）" for r in facts.get("_staff", [])
+                     if _contract_short(r, check.years)]
+            if short:
+                reasons.append(f"{check.reason}：{'、'.join(short)}")
+        elif check.kind == "not_beside":
+            others = [(c, a) for c, a in _claims_of(session, check.programs, statuses=RUNNING)
+                      if _still_running(session, c, month)]
+            both = _overlap(session, _persons(session, facts, applicant), others, exclude=claim_id)
+            if both:
+                reasons.append(f"{check.reason}：{_listed(both)}")
+    return reasons
+
+
+def late(program: Program, facts: dict[str, Any], at: dt.datetime) -> str | None:
+    """The refusal when the claim comes after the time to apply (None: in time, or not subject to it)."""
+    rule = program.apply_within
+    if rule is None or not rule.applies(facts) or not facts.get(rule.field):
+        return None
+    start = dt.date.fromisoformat(str(facts[rule.field]))
+    last = calendar.deadline(start, days=rule.days)
+    if at.date() <= last:
+        return None
+    return (f"应自{rule.label}（{start.isoformat()}）起 {rule.days} 日内提出申请（期限至 {last.isoformat()}），"
+            f"本申请于 {at.date().isoformat()} 提出，已超过期限")
+
+
+def missing_date(program: Program, facts: dict[str, Any]) -> dict[str, str] | None:
+    """The form error when the time to apply runs from a date the form left empty."""
+    rule = program.apply_within
+    if rule is None or not rule.applies(facts) or facts.get(rule.field):
+        return None
+    return {"field": rule.field, "detail": f"请填写{rule.label}（应自该日起 {rule.days} 日内提出申请）"}

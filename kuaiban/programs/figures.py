@@ -1,0 +1,94 @@
+"""Official figures (官方数字) the compilations do not print and an amount rests on: 湖南 上年度全省全口径社会
+平均工资 (湘人社规〔2020〕22号 第七条（二）), 天津 当年社会保险最低缴费基数 (津人社办发〔2020〕89号 一).
+
+A program names them (``figures``: the form field, its label, the month its yearly period starts). The
+claim form carries the figure of the claim month's period (the office pre-fills it); the figures of later
+periods are entered by the office when they are published, into the register ``official_figures`` under the
+program's region (subject ``430000``; facts ``{field: {"YYYY-MM": value}}`` keyed by the period's first month).
+A month owed in a period whose figure nobody has entered yet is not computed with an older year's figure: it
+waits (kuaiban.programs.settle). Nothing here guesses a figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kuaiban.platform import regions
+from kuaiban.programs.definitions import OfficialFigure, Program
+from kuaiban.programs.registers import DEFAULT as REGISTERS
+from kuaiban.programs.registers import Registers, Unavailable, put
+
+REGISTER = "official_figures"
+LABEL = "官方数字（经办机构按公布的数字录入）"
+
+
+def period_of(month: str, starts: int) -> str:
+    """The first month of the yearly period ``month`` falls in: 2021-03 → 2021-01 (starts 1), 2021-03 → 2020-07
+    (starts 7)."""
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - (number < starts):04d}-{starts:02d}"
+
+
+def subject(program: Program, region: str) -> str:
+    """The region the figures are kept under: the program's own region covering ``region`` (a province)."""
+    return next((r for r in program.regions if regions.covers(r, region)), region)
+
+
+def entered(session: Session, program: Program, region: str,
+            registers: Registers = REGISTERS) -> dict[str, dict[str, Any]]:
+    """The figures the office entered for the program's region, ``{field: {period: value}}``; {} when none
+    (or when the register cannot answer now: the months then wait)."""
+    if not program.figures:
+        return {}
+    try:
+        record = registers.lookup(session, REGISTER, subject(program, region))
+    except Unavailable:
+        return {}
+    return {k: dict(v) for k, v in (record or {}).items() if isinstance(v, dict)}
+
+
+def enter(session: Session, program: Program, region: str, field: str, period: str, value: float) -> None:
+    """The office enters the figure of one period (a published statistic) for the program's region."""
+    known = entered(session, program, region)
+    figures = {f.field: f for f in program.figures}
+    if field not in figures:
+        raise ValueError(f"{program.name}没有官方数字 {field}")
+    if period != period_of(period, figures[field].starts):
+        raise ValueError(f"{figures[field].label}的年度自每年 {figures[field].starts} 月起算")
+    known.setdefault(field, {})[period] = value
+    put(session, REGISTER, LABEL, subject(program, region), known)
+
+
+def prefill(program: Program, month: str, facts: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+    """A form left without a figure takes the one the office entered for the claim month's period."""
+    for figure in program.figures:
+        value = known.get(figure.field, {}).get(period_of(month, figure.starts))
+        if facts.get(figure.field) is None and value is not None:
+            facts[figure.field] = value
+
+
+def for_month(figure: OfficialFigure, claim_month: str, owed: str, facts: dict[str, Any],
+              known: dict[str, dict[str, Any]]) -> Any:
+    """The figure in force for the month owed: entered for its period, or the form's when it is the claim
+    month's period; None when not known yet."""
+    period = period_of(owed, figure.starts)
+    value = known.get(figure.field, {}).get(period)
+    if value is None and period == period_of(claim_month, figure.starts):
+        value = facts.get(figure.field)
+    return value
+
+
+def apply(program: Program, claim_month: str, owed: str, facts: dict[str, Any],
+          known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``facts`` with each figure replaced by the one in force for the month owed (left out when unknown:
+    the calculator then says whether the month needs it)."""
+    out = dict(facts)
+    for figure in program.figures:
+        value = for_month(figure, claim_month, owed, facts, known)
+        if value is None:
+            out.pop(figure.field, None)
+        else:
+            out[figure.field] = value
+    return out

@@ -1,0 +1,114 @@
+"""Before a batch pays a month of a program that pays after the contributions (先缴后补) or whose amount rests
+on an official figure of the month's year, the month is computed again from what is known now.
+
+湘人社规〔2020〕22号 第八条: "社会保险补贴实行“先缴后补”方式"; 第七条: the amount is what was actually paid
+("按其…实际缴纳的…单位缴费部分进行补贴…未缴齐上述三种社会保险费的不予补贴"), or for a flexible worker the
+上年度 average wage × 60 % × the rate actually paid. The decision writes the schedule from the claim form;
+those amounts are provisional. :func:`settle` (called by ``payroll.build``) takes every month owed up to the
+batch's month and not paid yet:
+
+- the contributions register (``pay_first.register``) must show that month paid (its record's ``months``:
+  ``{"2021-03": {"paid": true, <the month's facts>}}``); the month's facts replace the form's
+  (``pay_first.month_facts``);
+- each official figure is the one of the month's period (kuaiban.programs.figures);
+- the calculator computes the month again. A month with a positive amount is ``due`` at that amount; any other
+  month (not paid yet, register silent or unreachable, a figure not published yet, nothing due) is ``pending``
+  (待核实) and is looked at again by the next batch — a contribution paid late is subsidised then.
+
+Nothing is paid on a guess: a register that cannot answer leaves the months waiting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session
+
+from kuaiban.platform import access, audit
+from kuaiban.platform.errors import Invalid
+from kuaiban.platform.models import Applicant, User
+from kuaiban.programs import eligibility, figures
+from kuaiban.programs.definitions import Program
+from kuaiban.programs.models import Claim, Entitlement, PaymentLine
+from kuaiban.programs.registers import DEFAULT as REGISTERS
+from kuaiban.programs.registers import Registers, Unavailable
+
+PENDING = "pending"
+
+
+def _months_between(first: str, later: str) -> int:
+    return (int(later[:4]) - int(first[:4])) * 12 + int(later[5:7]) - int(first[5:7])
+
+
+def _contributions(session: Session, program: Program, claim: Claim, registers: Registers) -> dict[str, Any]:
+    """The register's months of the claimant (person or enterprise); {} when it has none or cannot answer."""
+    if program.pay_first is None:
+        return {}
+    applicant = session.get(Applicant, claim.applicant_id)
+    if applicant is None or not applicant.id_number:
+        return {}
+    try:
+        record = registers.lookup(session, program.pay_first.register, applicant.id_number)
+    except Unavailable:
+        return {}
+    months = (record or {}).get("months")
+    return months if isinstance(months, dict) else {}
+
+
+def _month_facts(program: Program, claim: Claim, owed: str, paid: dict[str, Any],
+                 known: dict[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
+    """The facts the month is computed from, or (None, why it waits)."""
+    facts = {k: v for k, v in claim.facts.items() if not k.startswith("_")}
+    if program.pay_first is not None:
+        record = paid.get(owed)
+        if not isinstance(record, dict) or not record.get("paid"):
+            return None, f"{owed} 未查到缴费记录（先缴后补）"
+        for name, key in program.pay_first.month_facts.items():
+            if key in record:
+                facts[name] = record[key]
+    return figures.apply(program, claim.month, owed, facts, known), None
+
+
+def settle(session: Session, program: Program, region: str, month: str, *, registers: Registers = REGISTERS,
+           actor: User | None = None, at: dt.datetime | None = None) -> dict[str, Any]:
+    """Every month owed up to ``month`` in ``region`` not paid yet, computed again: due or pending."""
+    at = at or audit.now()
+    paid_line = exists().where(and_(PaymentLine.applicant_id == Entitlement.applicant_id,
+                                    PaymentLine.program == Entitlement.program,
+                                    PaymentLine.month == Entitlement.month))
+    rows = session.execute(
+        select(Entitlement, Claim).join(Claim, Claim.id == Entitlement.claim_id)
+        .where(Entitlement.program == program.code, Entitlement.status.in_(("due", PENDING)),
+               Entitlement.month <= month, access.within(Entitlement.region, region), Claim.status == "approved",
+               ~paid_line)
+        .order_by(Entitlement.claim_id, Entitlement.month)).all()
+    known = figures.entered(session, program, region, registers)
+    waiting: list[str] = []
+    counts = {"due": 0, PENDING: 0}
+    contributions: dict[int, dict[str, Any]] = {}
+    for entitlement, claim in rows:
+        if claim.id not in contributions:
+            contributions[claim.id] = _contributions(session, program, claim, registers)
+        facts, why = _month_facts(program, claim, entitlement.month, contributions[claim.id], known)
+        fen = 0
+        if facts is not None:
+            try:
+                answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=entitlement.month,
+                                             nth=_months_between(claim.month, entitlement.month) + 1, facts=facts,
+                                             claimed_on=claim.created_at.date())
+                fen = eligibility.to_fen(answer["value"])
+                why = None if fen > 0 else f"{entitlement.month} 按当月情况计算无补贴"
+            except Invalid as exc:  # an official figure of the month's year not entered yet, say
+                why = f"{entitlement.month}：{exc.message}"
+        if fen > 0:
+            entitlement.status, entitlement.amount_fen = "due", fen
+        else:
+            entitlement.status = PENDING
+            waiting.append(f"申领 {claim.id} {why}")
+        counts[entitlement.status] += 1
+    if rows:
+        audit.record(session, "program_months_settled", "program", None, actor=actor, at=at, program=program.code, region=region,
+                     month=month, due=counts["due"], pending=counts[PENDING], waiting=waiting[:50])
+    return {"due": counts["due"], "pending": counts[PENDING], "waiting": waiting}
