@@ -103,7 +103,9 @@ def county_chunk(rng, county: regions.Region, first_serial: int, first_person: i
                                                                               strict=True)])
     paid = np.where(rng.random(n) < 0.9, rng.integers(12, 181, n), rng.integers(0, 12, n))
     enterprises = pa.table({"credit_code": codes, "name": names, "unit_kind": pa.array(UNIT_KINDS[kinds]),
-                            "size": pa.array(size_class(sizes)), "ui_paid_months": pa.array(paid, pa.int32())})
+                            "size": pa.array(size_class(sizes)), "ui_paid_months": pa.array(paid, pa.int32()),
+                            # 僵尸/失信/破产 (鲁人社字〔2020〕26号 四（二）): none in the synthetic province
+                            "exclusion": pa.nulls(n, pa.string())})
     # persons: each enterprise's turnover; a few enterprises shed many
     total = int(sizes.sum())
     owner = np.repeat(np.arange(n), sizes)

@@ -39,7 +39,8 @@ import make_registry
 
 from kuaiban.programs.screening import compute, screen
 
-FIGURES = {"stable_job_refund_2021": ({"layoff_rate_cap": "0.055", "fund_reserve_ok": "true"}, date(2021, 7, 1)),
+FIGURES = {"stable_job_refund_2021": ({"layoff_rate_cap": "0.055", "fund_reserve_ok": "true",
+                                                "refund_share_sme": "0.6", "refund_share_large": "0.3"}, date(2021, 7, 1)),
            "sd_stable_job_refund_2020": ({"fund_reserve_months": "15"}, date(2020, 8, 3))}
 
 

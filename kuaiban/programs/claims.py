@@ -677,10 +677,10 @@ def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | Non
 
 
 EVENT_NAMES = {"received": "收到申领", "publicity": "公示", "decision": "审核决定", "resume": "恢复发放",
-               "confirmation": "单位确认"}
+               "confirmation": "单位确认", "top_up": "提高标准"}
 OUTCOME_NAMES = {"received": "", "passed": "通过", "refused": "不通过", "approved": "通过", "started": "开始",
                  "ended": "期满", "stopped": "停发", "suspended": "暂停", "confirmed": "已确认收款账户",
-                 "declined": "放弃"}
+                 "declined": "放弃", "topped_up": "补发提高标准部分", "raised": "按提高后的标准核定"}
 
 
 def _step_name(program: Program, code: str) -> str:

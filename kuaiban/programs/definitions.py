@@ -240,6 +240,8 @@ class Program:
     apply_within: ApplyWithin | None = None
     derived: tuple[Derived, ...] = ()
     person_checks: tuple[PersonCheck, ...] = ()
+    # 免申即享: a raised standard paid to the enterprises already listed, without a new 公示 (listing.top_up)
+    top_up_sources: tuple[str, ...] = ()
 
     @property
     def no_application(self) -> bool:
@@ -397,6 +399,7 @@ def parse(data: dict, where: str) -> Program:
         apply_within=_apply_within(claim.get("apply_within"), where),
         derived=_derived(data.get("derived", []), where),
         person_checks=_person_checks(data.get("person_checks", []), where),
+        top_up_sources=tuple(_source(k, where) for k in (data.get("top_up") or {}).get("sources", ())),
     )
 
 

@@ -312,6 +312,95 @@ def _write_chunk(session: Session, program: Program, run: ListingRun, items: lis
          "claim_id": claim_ids.get(i["code"]), "answer": None, "answered_at": None} for i in items])
 
 
+# ---------------------------------------------------------------- a raised standard (提高标准部分)
+
+
+def top_up(session: Session, code: str, directory: Path, *, actor: User | None = None,
+           at: dt.datetime | None = None) -> dict[str, Any]:
+    """A screening under a raised standard applied to the enterprises already on a published list: what the
+    raised standard adds is paid without a new 公示 and without the enterprise applying again (鲁人社字〔2020〕63号
+    二（一）1 “由失业保险经办机构…拨付提高标准部分，企业无需重新申报”; 附件 一（一）4 “经办机构不再公示，直接拨付”).
+
+    A claim already approved gets one more month owed, the difference, in the screening's month (the monthly
+    batch pays it to the account the enterprise confirmed); a claim still in its 公示 or waiting for the
+    enterprise's answer is raised in place. Declined, lapsed or stopped claims get nothing, nor do enterprises on
+    no published list (they are listed by :func:`import_results`, with their 公示). Run again, it adds nothing.
+    Returns ``{"topped_up", "raised", "total", "month"}``."""
+    at = at or audit.now()
+    program = definitions.get(code)
+    if not program.no_application or not program.top_up_sources:
+        raise Invalid(f"{program.name}没有直接拨付提高标准部分的规定", "program")
+    if actor is not None:
+        _require_staff(actor)
+    manifest, key, parts = read_manifest(directory, program)
+    scope = [str(r) for r in manifest["regions"]]
+    if actor is not None:
+        for r in scope:
+            access.require_serves(actor, r, f"{regions.label(r)}的名单")
+    month = manifest["as_of"][:7]
+    topped = raised = total = rows = 0
+    with session.begin_nested():
+        for chunk in _rows(parts):
+            items = []
+            for row in chunk:
+                rows += 1
+                items.append(_checked(row, rows, program, scope))
+            for item in (i for i in items if i["eligible"]):
+                outcome, added = _raise(session, program, item, month, actor, at)
+                topped += outcome == "topped_up"
+                raised += outcome == "raised"
+                total += added
+        audit.record(session, "program_listing_topped_up", "program_listing", None, actor=actor, at=at,
+                     program=program.code, run_key=key, month=month, topped_up=topped, raised=raised, total_fen=total)
+    return {"program": program.code, "month": month, "topped_up": topped, "raised": raised,
+            "total": f"{total / 100:.2f}"}
+
+
+def _raise(session: Session, program: Program, item: dict[str, Any], month: str, actor: User | None,
+           at: dt.datetime) -> tuple[str, int]:
+    """One enterprise of the raised screening: ("topped_up" | "raised" | "unchanged", fen added)."""
+    found = session.execute(
+        select(ListingEntry, Claim).join(ListingRun, ListingRun.id == ListingEntry.run_id)
+        .join(Claim, Claim.id == ListingEntry.claim_id)
+        .where(ListingEntry.program == program.code, ListingRun.status.in_(("published", "closed")),
+               ListingEntry.eligible.is_(True),
+               ListingEntry.credit_hash.in_(personal_data.lookup_hashes(item["code"])))
+        .order_by(ListingRun.published_at.desc()).limit(1)).first()
+    if found is None:
+        return "unchanged", 0
+    entry, claim = found
+    if claim.status in ("publicity", "awaiting"):
+        added = item["fen"] - (claim.monthly_fen or 0)
+        if added <= 0:
+            return "unchanged", 0
+        claim.monthly_fen = entry.amount_fen = item["fen"]
+        claim.facts = {**claim.facts, "amount": f"{item['fen'] / 100:.2f}"}
+        note = f"按提高后的标准核定为 {item['fen'] / 100:.2f} 元"
+        outcome = "raised"
+    elif claim.status == "approved":
+        granted = session.scalar(select(func.coalesce(func.sum(Entitlement.amount_fen), 0)).where(
+            Entitlement.claim_id == claim.id, Entitlement.status != "stopped")) or 0
+        added = item["fen"] - granted
+        if added <= 0:
+            return "unchanged", 0
+        if session.scalar(select(Entitlement.id).where(Entitlement.claim_id == claim.id,
+                                                       Entitlement.month == month)) is not None:
+            raise Conflict(f"{entry.name}在 {month} 已有发放记录，提高标准部分请以后一个月份的筛查拨付", "results")
+        session.add(Entitlement(claim_id=claim.id, applicant_id=claim.applicant_id, program=program.code,
+                                region=claim.region, month=month, amount_fen=added, status="due"))
+        note = f"提高标准部分 {added / 100:.2f} 元，直接拨付（不再公示，无需重新申报）"
+        outcome = "topped_up"
+    else:
+        return "unchanged", 0
+    claim.version += 1
+    session.add(ClaimEvent(claim_id=claim.id, step="top_up", outcome=outcome, note=note,
+                           actor_id=actor.id if actor else None, at=at))
+    if session.scalar(select(User.id).where(User.applicant_id == claim.applicant_id).limit(1)) is not None:
+        _post(session, program, claim.id, claim.applicant_id, "program_step", f"{program.name}：提高标准部分",
+              f"贵单位的{program.name}{note}。", at, ref=f"program-top-up-{claim.id}-{month}")
+    return outcome, added
+
+
 # ---------------------------------------------------------------- staff: publish, remind, close, lapse
 
 

@@ -2,11 +2,14 @@
 
     kuaiban programs import-screening --program CODE --results DIR [--db URL] [--json]
     kuaiban programs lapse-unconfirmed --run ID [--db URL] [--json]
+    kuaiban programs top-up-screening --program CODE --results DIR [--db URL] [--json]
 
 ``import-screening`` imports a screening result directory (``kuaiban programs screen … --out DIR``) in one
 transaction: all rows or none. Run again with the same directory it changes nothing (``"outcome":
 "unchanged"``); a newer run replaces a list not yet published; a published list is never replaced (exit 2,
 one Chinese line). ``lapse-unconfirmed`` (from cron, after the deadline) ends the claims not confirmed.
+``top-up-screening`` pays what a raised standard adds to the enterprises already listed, with no new 公示
+(鲁人社字〔2020〕63号: 直接拨付提高标准部分资金), from a screening run under the raised standard.
 """
 
 from __future__ import annotations
@@ -63,3 +66,19 @@ def lapse_unconfirmed(
     count = _in_transaction(db, lambda session: listing.lapse(session, None, run))
     typer.echo(json.dumps({"run": run, "lapsed": count}, ensure_ascii=False) if as_json
                else f"名单 {run}：{count} 家逾期未确认，不予发放")
+
+
+@programs_app.command("top-up-screening")
+def top_up_screening(
+    program: Annotated[str, typer.Option("--program", help="项目代码，如 sd_stable_job_refund_2020")],
+    results: Annotated[Path, typer.Option("--results", help="按提高后标准的筛选结果目录（kuaiban programs screen --out）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    db: DbOption = None,
+) -> None:
+    """提高标准部分直接拨付：已列入已公示名单的单位按新筛选结果补足差额，不再公示、无需重新申报。"""
+    answer = _in_transaction(db, lambda session: listing.top_up(session, program, results))
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False))
+        return
+    typer.echo(f"{answer['month']}：补发提高标准部分 {answer['topped_up']} 家，公示中按新标准核定 {answer['raised']} 家，"
+               f"合计 {answer['total']} 元")

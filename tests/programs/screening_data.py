@@ -15,7 +15,7 @@ from stdnum.cn import uscc
 
 _serial = itertools.count(1)
 ENTERPRISE_SCHEMA = pa.schema([("credit_code", pa.string()), ("name", pa.string()), ("unit_kind", pa.string()),
-                               ("size", pa.string()), ("ui_paid_months", pa.int32())])
+                               ("size", pa.string()), ("ui_paid_months", pa.int32()), ("exclusion", pa.string())])
 PERSON_SCHEMA = pa.schema([("person_id", pa.int64()), ("credit_code", pa.string()), ("insured_from", pa.date32()),
                            ("insured_until", pa.date32()), ("separation", pa.string()),
                            ("claimed_benefit", pa.bool_()), ("contributions_fen", pa.int64())])
@@ -27,9 +27,10 @@ def credit_code(county: str = "370102") -> str:
     return base + uscc.calc_check_digit(base)
 
 
-def enterprise(code: str, size: str = "micro", kind: str = "enterprise", paid: int = 24) -> dict:
+def enterprise(code: str, size: str = "micro", kind: str = "enterprise", paid: int = 24,
+               exclusion: str | None = None) -> dict:
     return {"credit_code": code, "name": f"测试单位{code[-6:]}", "unit_kind": kind, "size": size,
-            "ui_paid_months": paid}
+            "ui_paid_months": paid, "exclusion": exclusion}
 
 
 def people(code: str, count: int, fen: int, *, left: date | None = None, why: str | None = None,

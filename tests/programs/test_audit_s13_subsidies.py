@@ -19,10 +19,12 @@ from stdnum.cn import uscc
 
 from kuaiban.platform import audit, auth, calendar
 from kuaiban.platform.errors import Conflict, Invalid
-from kuaiban.programs import claims, definitions, figures, payroll, registers
+from kuaiban.programs import claims, definitions, figures, listing, payroll, registers
 from kuaiban.programs.models import Claim, Entitlement, PaymentLine
+from kuaiban.programs.screening import ScreeningError, screen
 from kuaiban.unemployment.idnumber import compose
-from tests.programs.conftest import PASSWORD
+from tests.programs import screening_data as reg
+from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
 
 _serial = itertools.count(1)
 _people = itertools.count(101, 2)
@@ -242,8 +244,6 @@ TJ_FACTS = {"application_kind": "首次申请", "flexible_registration_date": "2
 
 
 def _tianjin(town) -> tuple:
-    from tests.programs.conftest import STAFF_PASSWORD
-
     with town.session() as s:
         window = auth.create_user(s, "tj-win", STAFF_PASSWORD, "window", region="120000", display_name="测试窗口")
         reviewer = auth.create_user(s, "tj-rev", STAFF_PASSWORD, "reviewer", region="120000", display_name="测试审核")
@@ -400,8 +400,6 @@ DISTRESSED = {"enterprise_size": "中型企业", "kind": "困难企业以工代�
 
 
 def _shandong(town, username: str):
-    from tests.programs.conftest import STAFF_PASSWORD
-
     firm, _ = enterprise(town, username, "370102")
     with town.session() as s:
         reviewer = s.scalar(select(auth.User).where(auth.User.username == "sd-rev"))
@@ -482,3 +480,132 @@ def test_f5_the_public_notice_lasts_five_working_days_on_the_holiday_calendar(sq
         assert claims.close_publicity(s, supervisor, claim_id, at=dt.datetime(2020, 10, 15, 9, 0)).status == "approved"
     assert definitions.describe(definitions.get(TRAINING))["publicity"] == {
         "days": 5, "working_days": True, "source": "lu55_publicity"}
+
+
+# ============================================================================ F12 稳岗返还 免申即享 (screening)
+# CQ:19146 (人社部发〔2021〕29号 一) “大型企业按不超过企业及其职工上年度实际缴纳失业保险费的30%返还，中小微企业按不超过60%
+#   返还”: a ceiling; the share is the region's
+# SD:5237 (鲁人社字〔2020〕26号 二（二）3) “职工退休、死亡…不视为裁员”: 29号 prints no method; a retirement or a death is
+#   no 裁员 by the word
+# SD:5263 (26号 四（二）) “对…“僵尸企业”以及严重违法失信企业，进入破产程序且与职工解除劳动关系的企业不宜进行稳岗返还”
+# SD:3125 (鲁人社字〔2020〕63号 二（一）1, 2020-06-08) “将中小微企业稳岗返还标准提高至…100%…已按原标准享受一般企业稳岗
+#   返还政策的，由失业保险经办机构在本文件印发30日内拨付提高标准部分，企业无需重新申报”; SD:3174 (附件 一（一）4)
+#   “经办机构不再公示，直接拨付提高标准部分资金”
+NATIONAL_FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true", "refund_share_sme": "0.5",
+                    "refund_share_large": "0.2"}
+
+
+def _results(out) -> dict[str, dict]:
+    import pyarrow.parquet as pq
+
+    return {r["credit_code"]: r for r in pq.read_table(out / "results").to_pylist()}
+
+
+def test_f12_2021_pays_the_regions_share_within_the_ceiling_and_no_retirement_is_a_layoff(tmp_path) -> None:
+    a, b, c, d = (reg.credit_code() for _ in range(4))
+    left = dt.date(2020, 6, 30)
+    persons = (reg.people(a, 5, 6000)  # 5 × 60.00 = 300.00
+               + reg.people(b, 95, 10000) + reg.people(b, 5, 5000, left=left, why="layoff")  # 9750.00, 5 %
+               + reg.people(c, 94, 10000) + reg.people(c, 3, 5000, left=left, why="retirement")
+               + reg.people(c, 3, 5000, left=left, why="death")  # 9700.00; no layoff
+               + reg.people(d, 94, 10000) + reg.people(d, 6, 5000, left=left, why="resignation"))  # 6 % counted
+    registry = reg.write_registry(tmp_path / "registry", 2020, {"370102": (
+        [reg.enterprise(a, "micro"), reg.enterprise(b, "large"), reg.enterprise(c, "medium"),
+         reg.enterprise(d, "medium")], persons)})
+    screen("stable_job_refund_2021", registry, tmp_path / "out", as_of=dt.date(2021, 7, 1), figures=NATIONAL_FIGURES)
+    rows = _results(tmp_path / "out")
+    # 300.00 × 50 % = 150.00 (ceiling 60 %: 180.00); 9750.00 × 20 % = 1950.00 (ceiling 30 %: 2925.00)
+    assert (rows[a]["amount"], rows[b]["amount"]) == ("150.00", "1950.00")
+    assert not rows[a]["ceiling"] and not rows[b]["ceiling"]
+    # 3 retired and 3 died of 100: no layoff, 9700.00 × 50 % = 4850.00
+    assert (rows[c]["eligible"], rows[c]["layoff_rate"], rows[c]["amount"]) == (True, 0.0, "4850.00")
+    # 6 resigned of 100: 6 % above the 5.5 % line (the reading leaves out only retirement and death)
+    assert not rows[d]["eligible"] and rows[d]["layoff_rate"] == 0.06
+    with pytest.raises(ScreeningError, match=r"文件规定不超过 0\.6"):
+        screen("stable_job_refund_2021", registry, tmp_path / "over", as_of=dt.date(2021, 7, 1),
+               figures=NATIONAL_FIGURES | {"refund_share_sme": "0.7"})
+    with pytest.raises(ScreeningError, match="缺少当地数字 refund_share_large"):
+        screen("stable_job_refund_2021", registry, tmp_path / "none", as_of=dt.date(2021, 7, 1),
+               figures={k: v for k, v in NATIONAL_FIGURES.items() if k != "refund_share_large"})
+
+
+def test_f12_shandong_does_not_refund_zombie_dishonest_or_bankrupt_enterprises(tmp_path) -> None:
+    codes = [reg.credit_code() for _ in range(4)]
+    firms = [reg.enterprise(code, "small", exclusion=why) for code, why in
+             zip(codes, (None, "zombie", "dishonest", "bankrupt"), strict=True)]
+    registry = reg.write_registry(tmp_path / "registry", 2019, {"370102": (
+        firms, [p for code in codes for p in reg.people(code, 10, 8000)])})
+    screen("sd_stable_job_refund_2020", registry, tmp_path / "out", as_of=dt.date(2020, 8, 3),
+           figures={"fund_reserve_months": "15"})
+    rows = _results(tmp_path / "out")
+    # the clean one: 10 × 80.00 × 100 % (中小微企业, from July) = 800.00
+    assert (rows[codes[0]]["eligible"], rows[codes[0]]["amount"]) == (True, "800.00")
+    assert [rows[c]["reason"] for c in codes[1:]] == [
+        "技术落后、没有市场前景、生产经营恢复无望的“僵尸企业”不予稳岗返还（鲁人社字〔2020〕26号 四（二））",
+        "严重违法失信企业不予稳岗返还（鲁人社字〔2020〕26号 四（二））",
+        "进入破产程序且与职工解除劳动关系的企业不予稳岗返还（鲁人社字〔2020〕26号 四（二））"]
+    assert all(not rows[c]["eligible"] and rows[c]["amount"] == "0.00" for c in codes[1:])
+    # a registry without the column cannot be screened for Shandong: the exclusions are never skipped silently
+    import pyarrow.parquet as pq
+
+    folder = registry / "enterprises" / "region=370102"
+    table = pq.read_table(folder / "part-00000.parquet").drop(["exclusion"])
+    pq.write_table(table, folder / "part-00000.parquet")
+    with pytest.raises(ScreeningError, match="缺少列 exclusion"):
+        screen("sd_stable_job_refund_2020", registry, tmp_path / "again", as_of=dt.date(2020, 8, 3),
+               figures={"fund_reserve_months": "15"})
+    # the 2021 national screening does not ask for it
+    national = reg.write_registry(tmp_path / "r2021", 2020, {"370102": ([firms[0]], reg.people(codes[0], 10, 8000))})
+    folder = national / "enterprises" / "region=370102"
+    pq.write_table(pq.read_table(folder / "part-00000.parquet").drop(["exclusion"]), folder / "part-00000.parquet")
+    assert screen("stable_job_refund_2021", national, tmp_path / "n2021", as_of=dt.date(2021, 7, 1),
+                  figures=NATIONAL_FIGURES)["eligible"] == 1
+
+
+def test_f12_shandong_pays_the_raised_standard_to_smes_already_listed_without_a_new_notice(tmp_path) -> None:
+    from kuaiban.db import connect, session_scope
+    small, large, medium = reg.credit_code(), reg.credit_code(), reg.credit_code()
+    registry = reg.write_registry(tmp_path / "registry", 2019, {"370102": (
+        [reg.enterprise(small, "small"), reg.enterprise(large, "large"), reg.enterprise(medium, "medium")],
+        reg.people(small, 40, 8000) + reg.people(large, 100, 10000) + reg.people(medium, 20, 5000))})
+    figures_ = {"fund_reserve_months": "15"}
+    # May (before 63号): 50 % for all — small 3200.00 → 1600.00; large 10000.00 → 5000.00; medium 1000.00 → 500.00
+    screen("sd_stable_job_refund_2020", registry, tmp_path / "may", as_of=dt.date(2020, 5, 11), figures=figures_)
+    assert {c: r["amount"] for c, r in _results(tmp_path / "may").items()} == {
+        small: "1600.00", large: "5000.00", medium: "500.00"}
+    engine = connect(f"sqlite:///{tmp_path / 'kuaiban.db'}")
+    monday = dt.datetime(2020, 5, 11, 10, 0)
+    with session_scope(engine) as s:
+        staff = auth.create_user(s, "sd-rev", STAFF_PASSWORD, "reviewer", region="370000", display_name="测试审核")
+        firms = {}
+        for n, code in enumerate((small, large, medium)):
+            firm = auth.create_applicant(s, "enterprise", f"测试单位{n}", id_number=code, region="370102")
+            firms[code] = auth.create_user(s, f"sd-firm{n}", PASSWORD, "applicant", applicant=firm, region="370102")
+        run = listing.import_results(s, "sd_stable_job_refund_2020", tmp_path / "may", at=monday)["run"]
+        listing.publish(s, staff, run, publicity_days=5, confirm_working_days=60, at=monday)
+    with session_scope(engine) as s:  # the small and the large enterprise confirm; the medium one has not yet
+        for code in (small, large):
+            listing.confirm(s, firms[code], "sd_stable_job_refund_2020", bank="测试银行", account="6222000000001234",
+                            commitment=True, at=monday)
+        listing.close(s, staff, run, at=dt.datetime(2020, 5, 18, 9, 0))
+    with session_scope(engine) as s:
+        may, _ = payroll.build(s, "sd_stable_job_refund_2020", "370000", "2020-05", actor=staff)
+        assert (may.lines, may.total_fen) == (2, 160000 + 500000)
+    # July (63号 in force; within 30 days of 2020-06-08): SMEs 100 % — small 3200.00, medium 1000.00; large still 5000.00
+    screen("sd_stable_job_refund_2020", registry, tmp_path / "july", as_of=dt.date(2020, 7, 6), figures=figures_)
+    with session_scope(engine) as s:
+        answer = listing.top_up(s, "sd_stable_job_refund_2020", tmp_path / "july", actor=staff,
+                                at=dt.datetime(2020, 7, 6, 9, 0))
+    # the small one: 3200.00 − 1600.00 paid = 1600.00 more, with no 公示 and no new answer; the medium one, still
+    # waiting to confirm, is raised in place to 1000.00
+    assert answer == {"program": "sd_stable_job_refund_2020", "month": "2020-07", "topped_up": 1, "raised": 1,
+                      "total": "2100.00"}
+    with session_scope(engine) as s:
+        again = listing.top_up(s, "sd_stable_job_refund_2020", tmp_path / "july", actor=staff)
+        assert (again["topped_up"], again["raised"]) == (0, 0)  # run again, it adds nothing
+        listing.confirm(s, firms[medium], "sd_stable_job_refund_2020", bank="测试银行", account="6222000000005678",
+                        commitment=True, at=dt.datetime(2020, 7, 7, 9, 0))
+    with session_scope(engine) as s:
+        july, _ = payroll.build(s, "sd_stable_job_refund_2020", "370000", "2020-07", actor=staff)
+        # the small one's 1600.00 (July) and the medium one's 1000.00 (its May month, approved on confirming)
+        assert (july.lines, july.total_fen) == (2, 160000 + 100000)

@@ -21,7 +21,8 @@ from tests.programs.screening_data import credit_code, enterprise, generated, pe
 
 NATIONAL = "stable_job_refund_2021"
 SHANDONG = "sd_stable_job_refund_2020"
-NATIONAL_FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true"}  # figures a run supplies
+NATIONAL_FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true",
+                    "refund_share_sme": "0.6", "refund_share_large": "0.3"}  # figures a run supplies
 SD_FIGURES = {"fund_reserve_months": "15"}
 LEFT_2020, LEFT_2019 = date(2020, 6, 30), date(2019, 6, 30)
 
@@ -64,10 +65,12 @@ def test_national_amounts_are_the_clause_shares_of_last_years_contributions(nati
     # 30人（含）以下…不高于参保职工总数20%: 4 of 20 → 60 % of 20 × 50.00
     assert (rows["d"]["amount"], rows["d"]["layoff_rate"]) == ("600.00", 0.2)
     assert rows["g"]["amount"] == "600.00" and rows["g"]["region"] == "370103"
-    assert all(rows[k]["eligible"] and rows[k]["ceiling"] and rows[k]["reason"] == "" for k in "abdg")
+    # the run pays the shares at the texts' ceilings (60 % / 30 %): the amounts are the region's, not marked ceilings
+    assert all(rows[k]["eligible"] and not rows[k]["ceiling"] and rows[k]["reason"] == "" for k in "abdg")
     assert manifest["eligible"] == 4 and manifest["rows"] == 7
     assert Decimal(manifest["total_amount"]) == Decimal("180.00") + Decimal("2925.00") + Decimal("600.00") * 2
-    assert manifest["figures"] == {"layoff_rate_cap": 0.055, "fund_reserve_ok": True}
+    assert manifest["figures"] == {"layoff_rate_cap": 0.055, "fund_reserve_ok": True, "refund_share_sme": 0.6,
+                                   "refund_share_large": 0.3}
     assert manifest["regions"] == ["370102", "370103"] and "nat_2021_refund" in manifest["sources"]
 
 
@@ -75,7 +78,7 @@ def test_national_refusals_carry_the_calculators_reason(national) -> None:
     _manifest, rows = national
     refused = {k: rows[k] for k in "cef"}
     assert all(not row["eligible"] and row["amount"] == "0.00" and not row["ceiling"] for row in refused.values())
-    # 6 of 100 left (the national text excludes no departure): 6 % above the 5.5 % control line
+    # 6 of 100 resigned (the national reading leaves out only retirement and death): 6 % above the 5.5 % line
     assert "6 / 参保职工 100 = 6.00%" in refused["c"]["reason"] and "裁员率条件不满足" in refused["c"]["reason"]
     assert "不属于稳岗返还范围" in refused["e"]["reason"]
     assert refused["f"]["reason"].startswith("上年度参保职工人数：") and refused["f"]["insured_last_year"] == 0
@@ -237,7 +240,7 @@ def test_figures_the_texts_do_not_print_must_be_supplied(tmp_path: Path) -> None
     message = _error(registry, tmp_path / "out", figures={"fund_reserve_ok": "true"})
     assert message.startswith("缺少当地数字 layoff_rate_cap：上年度全国城镇调查失业率控制目标")
     assert "应为 0 到 1 之间的比例" in _error(registry, tmp_path / "out",
-                                           figures={"fund_reserve_ok": "true", "layoff_rate_cap": "5.5"})
+                                           figures=NATIONAL_FIGURES | {"layoff_rate_cap": "5.5"})
     assert "不在本项目的期限内（2021-05-20 至 2021-12-31" in _error(registry, tmp_path / "out", as_of=date(2022, 1, 4))
 
 
@@ -269,6 +272,7 @@ def test_the_command_writes_the_result_directory_and_prints_json(tmp_path: Path)
     registry = _small(tmp_path)
     runner = CliRunner()
     args = ["programs", "screen", "--program", NATIONAL, "--registry", str(registry), "--as-of", "2021-07-01",
+            "--set", "refund_share_sme=0.6", "--set", "refund_share_large=0.3",
             "--set", "layoff_rate_cap=0.055", "--set", "fund_reserve_ok=true", "--json"]
     result = runner.invoke(app, [*args, "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output

@@ -17,7 +17,8 @@ from tests.programs.screening_data import credit_code, enterprise, generated, pe
 
 distributed = pytest.importorskip("distributed")
 NATIONAL = "stable_job_refund_2021"
-FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true"}
+FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true",
+                    "refund_share_sme": "0.6", "refund_share_large": "0.3"}
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ from kuaiban.programs.screening import job as screening_job
 from tests.platform.conftest import cheap_scrypt, make_province  # noqa: F401  (cheap_scrypt: autouse fixture)
 from tests.programs.screening_data import credit_code, enterprise, people, write_registry
 
-FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true"}
+FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true",
+                    "refund_share_sme": "0.6", "refund_share_large": "0.3"}
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from tests.programs.screening_data import credit_code, enterprise, people, write
 from tests.web.forms import csrf_of, post_login
 
 PROGRAM = "stable_job_refund_2021"
-FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true"}
+FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true",
+                    "refund_share_sme": "0.6", "refund_share_large": "0.3"}
 
 
 def yuelu_registry(var) -> None:
@@ -148,7 +149,9 @@ def test_a_supervisor_starts_a_screening_from_the_pages_and_watches_it(site) -> 
     bad_date = site.post("/programs/screenings", data=base | {"as_of": "7月1日"}, follow_redirects=False)
     assert bad_date.status_code == 422 and 'id="as_of-error"' in bad_date.text
 
-    started = site.post("/programs/screenings", data=base | {f"figure.{PROGRAM}.fund_reserve_ok": "true"},
+    started = site.post("/programs/screenings", data=base | {f"figure.{PROGRAM}.fund_reserve_ok": "true",
+                                                             f"figure.{PROGRAM}.refund_share_sme": "0.6",
+                                                             f"figure.{PROGRAM}.refund_share_large": "0.3"},
                         follow_redirects=False)
     assert started.status_code == 303, started.text
     page_url = started.headers["location"]

@@ -112,6 +112,28 @@ def refusal_reasons(calc: Calculator, inputs: pa.Table, rows: np.ndarray, amount
     return out
 
 
+def paid_share(program: Program, enterprises: pa.Table, agg: Aggregates, figures: dict[str, Any],
+               fen: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Where the calculator's amount is a ceiling (按不超过…返还) and the region sets the share it pays: last year's
+    contributions × that share, rounded to the fen, never above the ceiling."""
+    if not program.shares:
+        return fen
+    sizes = enterprises.column("size").to_pylist()
+    share = np.array([figures[program.shares[size]] if size in program.shares else np.nan for size in sizes])
+    own = np.floor(agg.contributions_fen * np.nan_to_num(share) + 0.5).astype(np.int64)
+    return np.where(eligible & ~np.isnan(share), np.minimum(fen, own), fen)
+
+
+def excluded(program: Program, enterprises: pa.Table) -> list[str]:
+    """Each enterprise's exclusion reason with its clause ("" for none)."""
+    if not program.exclusions:
+        return [""] * enterprises.num_rows
+    from kuaiban.platform.citations import clause
+
+    reasons = {e.code: f"{e.reason}（{clause(e.source).label}）" for e in program.exclusions}
+    return [reasons.get(code, "") if code else "" for code in enterprises.column("exclusion").to_pylist()]
+
+
 def layoff_rates(program: Program, agg: Aggregates) -> np.ndarray:
     removed = agg.decrease if program.layoff_rate == "decrease" else np.minimum(agg.decrease, agg.claimants)
     return np.divide(removed, agg.insured, out=np.zeros(len(removed)), where=agg.insured > 0)
@@ -136,13 +158,20 @@ def screen_region(program: Program, calc: Calculator, region: str, enterprises: 
     refused = np.flatnonzero(ok & ~eligible)
     amount_field = next((t for t, o in program.inputs.items() if o == "$contributions"), None)
     reason[refused] = refusal_reasons(calc, inputs, refused, amount_field)
+    shared = paid_share(program, enterprises, agg, figures, fen, eligible)
+    for i in np.flatnonzero(eligible & (shared <= 0)):
+        reason[i] = "统筹地区确定的返还比例为 0，不予返还"
+    fen, eligible = np.where(eligible, shared, fen), eligible & (shared > 0)
+    for i, why in enumerate(excluded(program, enterprises)):
+        if why and eligible[i]:  # the calculator found it eligible; the text says not to refund it
+            eligible[i], fen[i], reason[i] = False, 0, why
     return pa.table({
         "credit_code": enterprises.column("credit_code"),
         "name": enterprises.column("name"),
         "region": pa.array([region] * len(fen), pa.string()),
         "eligible": pa.array(eligible),
         "amount": pa.array(yuan(fen), pa.string()),
-        "ceiling": pa.array(eligible & program.ceiling),
+        "ceiling": pa.array(eligible & program.ceiling & (not program.shares)),
         "reason": pa.array(reason.tolist(), pa.string()),
         "insured_last_year": pa.array(agg.insured, pa.int64()),
         "layoff_rate": pa.array(layoff_rates(program, agg), pa.float64()),

@@ -5,6 +5,11 @@ from the per-enterprise aggregates (``$insured``, ``$decrease``, ``$claimants``,
 run (``$as_of``, ``$as_of_month``, ``$province``), from a figure supplied per run (``figure.<name>``), or is a
 literal; which departures are not layoffs; how the layoff rate shown in the list is read; whether the amount is a
 ceiling. Figures the texts do not print are never defaulted: a run without one stops naming it.
+
+Where the text makes the calculator's amount a ceiling ("按不超过…30%返还"), ``shares`` names, per 企业划型, the
+figure that is the share the region actually pays (at most the ceiling: the listed amount is the lower of the two).
+``exclusions`` are the enterprises the text says not to refund (僵尸企业, 严重违法失信企业, 破产且解除劳动关系): the
+registry then carries the column ``exclusion`` for every enterprise, and a listed value refuses the enterprise.
 """
 
 from __future__ import annotations
@@ -31,12 +36,13 @@ LAYOFF_RATES = ("decrease", "lower")
 
 @dataclass(frozen=True)
 class Figure:
-    """A local figure the texts do not print, supplied per run."""
+    """A local figure the texts do not print, supplied per run (``maximum``: the most the text allows)."""
 
     name: str
     type: str
     label: str
     source: str
+    maximum: float | None = None
 
     def parse(self, raw: str) -> Any:
         text = raw.strip()
@@ -54,11 +60,25 @@ class Figure:
             raise ScreeningError(f"{self.label}：应为不小于 0 的有限数值，收到「{raw}」", self.name)
         if self.type == "share" and value > 1:
             raise ScreeningError(f"{self.label}：应为 0 到 1 之间的比例（0.055 即 5.5%），收到「{raw}」", self.name)
+        if self.maximum is not None and value > self.maximum:
+            raise ScreeningError(f"{self.label}：文件规定不超过 {self.maximum:g}，收到「{raw}」", self.name)
         if self.type == "integer":
             if not value.is_integer():
                 raise ScreeningError(f"{self.label}：应为整数，收到「{raw}」", self.name)
             return int(value)
         return value
+
+
+EXCLUSION_CODES = ("zombie", "dishonest", "bankrupt")
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """An enterprise the text says not to refund: the registry's ``exclusion`` value, its reason and clause."""
+
+    code: str
+    reason: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +95,13 @@ class Program:
     figures: tuple[Figure, ...]
     sources: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    shares: dict[str, str] = field(default_factory=dict)  # 企业划型 → the figure of the share actually paid
+    exclusions: tuple[Exclusion, ...] = field(default_factory=tuple)
+
+    @property
+    def enterprise_columns(self) -> tuple[str, ...]:
+        """The registry's optional enterprise columns this screening needs."""
+        return ("exclusion",) if self.exclusions else ()
 
     def figures_from(self, raw: dict[str, str]) -> dict[str, Any]:
         """The run's figures from ``--set NAME=VALUE`` pairs; every one the program needs, no other."""
@@ -104,7 +131,8 @@ def _load(code: str, data: dict[str, Any]) -> Program:
     for key in ("name", "calculator", "period", "inputs", "ceiling", "layoff_rate", "sources"):
         if key not in data:
             raise _fail(code, f"缺少 {key}")
-    figures = tuple(Figure(f["name"], f["type"], f["label"], f["source"]) for f in data.get("figures", []))
+    figures = tuple(Figure(f["name"], f["type"], f["label"], f["source"], f.get("maximum"))
+                    for f in data.get("figures", []))
     for figure in figures:
         if figure.type not in FIGURE_TYPES:
             raise _fail(code, f"当地数字 {figure.name} 的类型应为 {'、'.join(FIGURE_TYPES)} 之一")
@@ -119,13 +147,19 @@ def _load(code: str, data: dict[str, Any]) -> Program:
         raise _fail(code, f"not_layoffs 只能取 {'、'.join(SEPARATIONS)}")
     if data["layoff_rate"] not in LAYOFF_RATES:
         raise _fail(code, f"layoff_rate 只能取 {'、'.join(LAYOFF_RATES)}")
+    shares = {str(k): str(v).removeprefix("figure.") for k, v in (data.get("shares") or {}).items()}
+    if set(shares) - {"micro", "small", "medium", "large"} or set(shares.values()) - names:
+        raise _fail(code, "shares 应为企业划型到已声明的当地数字（figure.名称）")
+    exclusions = tuple(Exclusion(e["code"], e["reason"], e["source"]) for e in data.get("exclusions", []))
+    if {e.code for e in exclusions} - set(EXCLUSION_CODES):
+        raise _fail(code, f"exclusions 的 code 只能取 {'、'.join(EXCLUSION_CODES)}")
     period = data["period"]
     return Program(
         code=code, name=data["name"], calculator=data["calculator"],
         period=(period["from"], period["to"]), period_source=period["source"],
         not_layoffs=not_layoffs, layoff_rate=data["layoff_rate"], ceiling=bool(data["ceiling"]["value"]),
         inputs=dict(data["inputs"]), figures=figures, sources=tuple(data["sources"]),
-        notes=tuple(data.get("notes", [])),
+        notes=tuple(data.get("notes", [])), shares=shares, exclusions=exclusions,
     )
 
 

@@ -83,7 +83,7 @@ def submit(session: Session, user: User, *, program: str, registry_name: str, as
     definition.check_as_of(as_of)
     values = definition.figures_from(figures)
     source = registry_path(registry_name)
-    parts = registry.plan(source)
+    parts = registry.plan(source, definition.enterprise_columns)
     for part in parts:
         access.require_serves(user, part.region, f"{regions.label(part.region)}的登记数据")
     request = {"program": program, "registry": registry_name, "as_of": as_of.isoformat(), "figures": figures}

@@ -39,6 +39,11 @@ ENTERPRISE_COLUMNS = {
     "size": ("string", "企业划型", False),
     "ui_paid_months": ("integer", "截至筛查日连续足额缴纳失业保险费月数", False),
 }
+# columns a screening asks for only when its definition needs them (config.Program.enterprise_columns)
+OPTIONAL_ENTERPRISE_COLUMNS = {
+    "exclusion": ("string", "不予稳岗返还的情形（zombie 僵尸企业 | dishonest 严重违法失信企业 | bankrupt 进入破产程序且与职工"
+                  "解除劳动关系；无则为空）", True),
+}
 PERSON_COLUMNS = {
     "person_id": ("integer", "参保人员编号", False),
     "credit_code": ("string", "参保单位统一社会信用代码", False),
@@ -130,8 +135,13 @@ def _is_kind(kind: pa.DataType, wanted: str) -> bool:
             "boolean": pa.types.is_boolean(kind)}[wanted]
 
 
-def plan(root: Path) -> list[RegionPart]:
-    """The registry's partitions, one per region, with every file's columns checked (schemas only)."""
+def _enterprise_columns(extra: tuple[str, ...]) -> dict:
+    return ENTERPRISE_COLUMNS | {name: OPTIONAL_ENTERPRISE_COLUMNS[name] for name in extra}
+
+
+def plan(root: Path, extra: tuple[str, ...] = ()) -> list[RegionPart]:
+    """The registry's partitions, one per region, with every file's columns checked (schemas only); ``extra``:
+    the optional enterprise columns the screening needs."""
     contribution_year(root)
     enterprises = _regions(root, ENTERPRISES, required=True)
     persons = _regions(root, PERSONS, required=False)
@@ -140,7 +150,7 @@ def plan(root: Path) -> list[RegionPart]:
     orphans = sorted(set(persons) - set(enterprises))
     if orphans:
         raise ScreeningError(f"{PERSONS}/region={orphans[0]}：该地区有参保人员记录，却没有参保单位记录", "region")
-    for files, columns in ((enterprises, ENTERPRISE_COLUMNS), (persons, PERSON_COLUMNS)):
+    for files, columns in ((enterprises, _enterprise_columns(extra)), (persons, PERSON_COLUMNS)):
         for names in files.values():
             for relative in names:
                 _check_schema(root, relative, columns)
@@ -196,9 +206,11 @@ def _choices(relative: str, table: pa.Table, name: str, columns: dict, allowed: 
         raise _fail(relative, name, columns, f"应为 {'、'.join(allowed)} 之一", ~known)
 
 
-def read_enterprises(part: RegionPart) -> pa.Table:
-    """The region's enterprises, every value checked."""
-    root, columns = Path(part.root), ENTERPRISE_COLUMNS
+def read_enterprises(part: RegionPart, extra: tuple[str, ...] = ()) -> pa.Table:
+    """The region's enterprises, every value checked (with the optional columns ``extra``)."""
+    from kuaiban.programs.screening.config import EXCLUSION_CODES
+
+    root, columns = Path(part.root), _enterprise_columns(extra)
     tables = []
     for relative in part.enterprises:
         table = _read(root, relative, columns)
@@ -207,6 +219,8 @@ def read_enterprises(part: RegionPart) -> pa.Table:
             raise _fail(relative, "credit_code", columns, "不是有效的统一社会信用代码（18 位，校验码）", bad)
         _choices(relative, table, "unit_kind", columns, UNIT_KINDS)
         _choices(relative, table, "size", columns, SIZES)
+        if "exclusion" in columns:
+            _choices(relative, table, "exclusion", columns, EXCLUSION_CODES)
         months = table.column("ui_paid_months").to_numpy()
         if (months < 0).any():
             raise _fail(relative, "ui_paid_months", columns, "不能为负数", months < 0)

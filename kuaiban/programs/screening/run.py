@@ -40,7 +40,7 @@ def screen_partition(code: str, part: registry.RegionPart, as_of: date, figures:
     try:
         program = config.program(code)
         calc = get(program.calculator)
-        enterprises = registry.read_enterprises(part)
+        enterprises = registry.read_enterprises(part, program.enterprise_columns)
         persons, owner = registry.read_persons(part, enterprises.column("credit_code"))
         agg = aggregate.per_enterprise(enterprises.num_rows, persons, owner, as_of.year - 1, program.not_layoffs)
         table = compute.screen_region(program, calc, part.region, enterprises, agg, as_of, figures)
@@ -126,7 +126,7 @@ def screen(code: str, source: Path, out: Path, *, as_of: date, figures: dict[str
     if year != as_of.year - 1:
         raise ScreeningError(f"登记数据的缴费记录为 {year} 年度，筛查日期 {as_of} 需要上年度（{as_of.year - 1} 年）的记录",
                              "registry")
-    parts = registry.plan(source)
+    parts = registry.plan(source, program.enterprise_columns)
     staging = _staging_for(out)
     report = on_region or (lambda result: None)
     cluster_workers = 0
