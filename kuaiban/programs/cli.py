@@ -6,6 +6,7 @@
     kuaiban programs screen --program CODE --registry DIR --out DIR --as-of YYYY-MM-DD --set NAME=VALUE …
                             [--scheduler ADDRESS | --workers N] [--json]
     kuaiban programs loans remind [--date YYYY-MM-DD] [--json] [--db URL]   (创业担保贷款到期提醒)
+    kuaiban programs enter-figure --program CODE --region CODE --field NAME --period YYYY-MM --value V [--db URL]
 
 ``payroll`` builds the month's batch (or, run again, returns it unchanged) and writes its payment file;
 it prints ``{"batch", "lines", "total", "file", …}``. ``screen`` screens every enterprise of a registry for a
@@ -144,6 +145,39 @@ def screen_command(
     else:
         typer.echo(f"已筛查 {summary['rows']} 个参保单位（{len(summary['regions'])} 个地区）：符合条件 {summary['eligible']} 个，"
                    f"返还合计 {summary['total_amount']} 元；结果目录 {summary['out']}")
+
+
+@programs_app.command("enter-figure")
+def enter_figure_command(
+    program: Annotated[str, typer.Option("--program", help="项目代码，如 hn_social_insurance_subsidy_flexible")],
+    region: Annotated[str, typer.Option("--region", help="项目地区代码，如 430000")],
+    field: Annotated[str, typer.Option("--field", help="官方数字的字段，如 si_average_wage")],
+    period: Annotated[str, typer.Option("--period", help="该数字适用年度的第一个月 YYYY-MM，如 2022-01")],
+    value: Annotated[float, typer.Option("--value", help="公布的数字")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    db: DbOption = None,
+) -> None:
+    """录入汇编未载的官方数字（如上年度全省全口径社会平均工资）：该年度的月份此后按它核算发放。"""
+    import re
+
+    from kuaiban.db import session_scope
+    from kuaiban.programs import definitions, figures
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise fail(f"年度起始月份应为 YYYY-MM（收到「{period}」）")
+    if not value > 0:
+        raise fail(f"官方数字应为正数（收到 {value}）")
+    with user_errors():
+        engine = connect(db)
+    try:
+        with session_scope(engine) as session:
+            figures.enter(session, definitions.get(program), region, field, period, value)
+    except ServiceError as exc:
+        raise fail(exc.message) from None
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    answer = {"program": program, "region": region, "field": field, "period": period, "value": value}
+    typer.echo(json.dumps(answer, ensure_ascii=False) if as_json else f"已录入 {program} {region} {field} {period} 起：{value:g}")
 
 
 def _figure_hint(program: str, field: str | None) -> str:

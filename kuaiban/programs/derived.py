@@ -38,7 +38,7 @@ RUNNING = ("reviewing", "publicity", "approved", "suspended")
 COLUMN_KEYS = {"已享受一次性岗位补贴": "job_post_subsidy"}
 
 
-def _persons(session: Session, claim_facts: dict[str, Any], applicant: Applicant | None) -> dict[str, str]:
+def _persons(claim_facts: dict[str, Any], applicant: Applicant | None) -> dict[str, str]:
     """The claim's persons: keyed hash → how a refusal names them (第3行 张*, or 申请人本人)."""
     staff = claim_facts.get("_staff")
     if staff:
@@ -59,14 +59,14 @@ def _claims_of(session: Session, programs: tuple[str, ...], statuses: tuple[str,
     return [(claim, applicant) for claim, applicant in session.execute(stmt.order_by(Claim.id))]
 
 
-def _overlap(session: Session, mine: dict[str, str], others: list[tuple[Claim, Applicant]],
+def _overlap(mine: dict[str, str], others: list[tuple[Claim, Applicant]],
              exclude: int | None = None) -> list[tuple[str, int]]:
     """(who, earlier claim id) for each person of ``mine`` found in ``others``."""
     found = []
     for claim, applicant in others:
         if claim.id == exclude:
             continue
-        theirs = set(_persons(session, claim.facts, applicant))
+        theirs = set(_persons(claim.facts, applicant))
         found += [(who, claim.id) for key, who in mine.items() if key in theirs]
     seen, out = set(), []
     for who, claim_id in found:  # one line per person (a person's hashes under several keys)
@@ -103,7 +103,7 @@ def fill(session: Session, program: Program, applicant: Applicant, facts: dict[s
         if rule.kind == "earlier_amount":
             facts[rule.name] = _earlier_amount(session, program, applicant, rule)
         elif rule.kind == "staff_seen":
-            seen = _overlap(session, _persons(session, facts, applicant),
+            seen = _overlap(_persons(facts, applicant),
                             _claims_of(session, rule.programs or (program.code,), not_in=ENDED))
             facts[rule.name] = bool(seen)
             if seen:
@@ -152,7 +152,7 @@ def person_reasons(session: Session, program: Program, applicant: Applicant, fac
         elif check.kind == "not_beside":
             others = [(c, a) for c, a in _claims_of(session, check.programs, statuses=RUNNING)
                       if _still_running(session, c, month)]
-            both = _overlap(session, _persons(session, facts, applicant), others, exclude=claim_id)
+            both = _overlap(_persons(facts, applicant), others, exclude=claim_id)
             if both:
                 reasons.append(f"{check.reason}：{_listed(both)}")
     return reasons

@@ -51,6 +51,8 @@ def entered(session: Session, program: Program, region: str,
 
 def enter(session: Session, program: Program, region: str, field: str, period: str, value: float) -> None:
     """The office enters the figure of one period (a published statistic) for the program's region."""
+    if not any(regions.covers(r, region) for r in program.regions):
+        raise ValueError(f"{program.name}不在地区 {region} 实施")
     known = entered(session, program, region)
     figures = {f.field: f for f in program.figures}
     if field not in figures:

@@ -149,6 +149,25 @@ def test_f2_a_register_that_cannot_answer_pays_nothing(sqlite_town) -> None:
     assert paid(town, FLEX, "430000", "2021-12", town.hunan_supervisor) == (1, 60480, ["2021-11"])
 
 
+def test_f2_the_office_enters_a_years_figure_from_the_command_line(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from kuaiban.cli import app
+    from kuaiban.db import connect, session_scope
+
+    url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
+    runner = CliRunner()
+    base = ["programs", "enter-figure", "--program", FLEX, "--region", "430000", "--field", "si_average_wage",
+            "--db", url]
+    done = runner.invoke(app, [*base, "--period", "2022-01", "--value", "6500", "--json"])
+    assert done.exit_code == 0, done.output
+    with session_scope(connect(url)) as s:
+        assert figures.entered(s, definitions.get(FLEX), "430104") == {"si_average_wage": {"2022-01": 6500.0}}
+    # 上年度 changes each January: a period starting in March is not one
+    wrong = runner.invoke(app, [*base, "--period", "2022-03", "--value", "6500"])
+    assert wrong.exit_code == 2 and "每年 1 月起算" in wrong.stderr
+
+
 # ================================================================ F2 + F9 单位吸纳 (湖南): per month, per person
 # HN:4545 (第四条（一）) “…并与之签订1年以上劳动合同的”; HN:4563 (第六条（二）) “同一时间、同一对象只能享受企业吸纳社会保险
 # 补贴或灵活就业社会保险补贴之中的一种”
@@ -387,6 +406,28 @@ def test_f4_a_person_given_the_one_off_job_post_subsidy_is_not_subsidised_again(
                       staff_list=workbook([("测试丙", id_number(), "2020-07-01", "")], JOB_POST),
                       at=dt.datetime(2020, 9, 1, 9, 0))
     assert blank.value.errors[0]["column"] == "D列（已享受一次性岗位补贴）"
+
+
+def test_f13_from_20hao_a_registered_unemployed_person_needs_half_a_year(sqlite_town) -> None:
+    # HN:4089 (湘政办发〔2020〕20号 （三）, 2020-04-28) “对企业吸纳登记失业半年以上人员…可给予 1000 元/人”; HN:4135
+    # “此前于疫情期间发布的有关政策措施，与本通知不一致的，按照本通知执行”: 2号's any 登记失业人员 (HN:4165) yields
+    town = sqlite_town
+    rows = [("测试甲", id_number(), "2020-07-01", "否")]
+    with town.session() as s:
+        short = claims.submit(s, town.enterprise, HIRING, month="2020-08", facts=HIRING_FACTS | {
+            "hiring_unemployed_months": "5"}, account="43001234567890", staff_list=workbook(rows, JOB_POST),
+            at=dt.datetime(2020, 8, 3, 9, 0))
+        assert short.status == "refused" and "登记失业 5 个月，不足 6 个月" in short.reasons[0]
+    with town.session() as s, pytest.raises(Invalid) as unasked:  # the length decides: asked, not assumed
+        claims.submit(s, town.enterprise, HIRING, month="2020-09", facts={
+            k: v for k, v in HIRING_FACTS.items() if k != "hiring_unemployed_months"}, account="43001234567890",
+            staff_list=workbook([("测试乙", id_number(), "2020-07-01", "否")], JOB_POST), at=dt.datetime(2020, 9, 1, 9, 0))
+    assert unasked.value.field == "hiring_unemployed_months"
+    with town.session() as s:  # half a year, counted with its last month (“以上”含本数): 1000 元
+        six = claims.submit(s, town.enterprise, HIRING, month="2020-10", facts=HIRING_FACTS | {
+            "hiring_unemployed_months": "6"}, account="43001234567890",
+            staff_list=workbook([("测试丙", id_number(), "2020-07-01", "否")], JOB_POST), at=dt.datetime(2020, 10, 9, 9, 0))
+        assert (six.status, six.monthly_fen) == ("reviewing", 100000)
 
 
 # ========================================================================== F5 以工代训 (山东): 困难企业, caps, 公示

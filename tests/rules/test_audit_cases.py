@@ -178,13 +178,14 @@ def test_hunans_hiring_subsidy_cites_the_notice_in_force_for_the_group():
     assert later["value"] == 2000 and {doc for doc, _ in cited(later)} == {"湘政办发〔2020〕20号"}
 
 
-def test_hunans_later_rule_does_not_withdraw_the_earlier_one_for_any_registered_unemployed():
-    # (changed by audit 2, item 7) 20号 (4089) names 登记失业半年以上人员 and withdraws nothing; 2号 三 (4165) still
-    # pays for any 登记失业人员, so the length of unemployment no longer decides the answer and is not asked
-    result = run("hiring_subsidy", {**HUNAN, "application_date": "2020-06-15", "hiring_group": "登记失业人员",
-                                    "hiring_date": "2020-06-01"})
-    assert result["value"] == 2000
-    assert {doc for doc, _ in cited(result)} == {"湘人社规〔2020〕2号", "湘政办发〔2020〕20号"}
+def test_hunans_later_rule_asks_how_long_the_person_was_registered_unemployed():
+    # (changed by audit 2, item 7; changed back by audit s13 F13) 20号 (4089) restates the subsidy for 登记失业半年以上
+    # 人员 and (4135) “与本通知不一致的，按照本通知执行”: from 2020-04-28 the length of unemployment decides the answer
+    # and is asked, never taken as long enough
+    with pytest.raises(CalculatorError) as refused:
+        get("hiring_subsidy").run({**HUNAN, "application_date": "2020-06-15", "hiring_group": "登记失业人员",
+                                   "hiring_date": "2020-06-01"})
+    assert refused.value.field == "hiring_unemployed_months"
 
 
 def test_dates_in_spec_conditions_compare_as_dates():

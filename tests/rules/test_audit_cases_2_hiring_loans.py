@@ -21,38 +21,43 @@ def docs(result: dict) -> set[str]:
     return {s["source"]["doc_no"] for s in result["explanation"]}
 
 
-# ---- hiring_subsidy, 湖南 (audit item 7): 湘政办发〔2020〕20号 does not withdraw 湘人社规〔2020〕2号 or 4号 ----
+# ---- hiring_subsidy, 湖南 (audit item 7, reversed by audit s13 F13): 湘政办发〔2020〕20号 governs from its day ----
 # HN:4089 (20号 二（三）, 2020-04-28) “对企业吸纳登记失业半年以上人员或中小微企业招用毕业年度高校毕业生就业, 且签订 1 年以上
 #   劳动合同并按规定缴纳社会保险的, 可给予 1000 元/人的一次性吸纳就业补贴, 受理截止期限为 2020 年 12 月 31 日”
 # HN:4135 (20号 结束语) “此前于疫情期间发布的有关政策措施，与本通知不一致的，按照本通知执行”
 # HN:4165 (2号 三) “疫情防控期间，对企业吸纳登记失业人员就业且签订 1 年以上劳动合同并按规定缴纳社会保险的…可给予 1000 元/人”
 # HN:4209 (4号 二) “疫情防控期间，中小微企业吸纳高校毕业生稳定就业 1 年以上并按规定缴纳社会保险的可按 1000 元/人的标准给予”
 # HN:4233 (4号 末段) “本措施自公布之日起实行，执行到2020年12月31日止”
-# Reading: all three say “可给予”; 20号 names narrower groups and says nothing of the others, so nothing in 2号 or 4号
-# is “不一致” with it: after 2020-04-28 the four grants stand side by side, one subsidy per hire.
+# Reading (audit s13 F13): 20号 restates the same subsidy (一次性吸纳就业补贴, 1000 元/人) with its own groups and a
+# deadline; 2号's any 登记失业人员 and 4号's any graduate are “不一致” with it, so from 2020-04-28 20号's groups apply.
+# Were the earlier grants kept beside it, 20号's “半年以上” and “毕业年度” would change no answer at all. 2号's
+# “与一次性岗位补贴不重复享受”, on which 20号 says nothing, stays.
 HUNAN = {"enterprise_region": "湖南", "hiring_count": 1, "hiring_contract_months": 12, "hiring_contributions_paid": True}
 
 
-def test_hunan_sme_hiring_a_past_graduate_after_20hao_is_paid_under_4hao() -> None:
-    # the audit's case: 其他高校毕业生, 小型企业, hired 2020-05-25, applied 2020-06-01 → 4号: 1 × 1000
+def test_hunan_sme_hiring_a_past_graduate_after_20hao_is_not_paid() -> None:
+    # 其他高校毕业生, 小型企业, hired 2020-05-25, applied 2020-06-01: 20号 pays 毕业年度 graduates only → 0
     result = run("hiring_subsidy", HUNAN | {"application_date": "2020-06-01", "enterprise_size": "小型企业",
                                             "hiring_group": "其他高校毕业生", "hiring_date": "2020-05-25"})
-    assert result["value"] == 1000
-    assert step(result, "中小微企业吸纳高校毕业生", "每人补贴")["source"]["doc_no"] == "湘人社规〔2020〕4号"
-    coexist = step(result, "并未取消对其他高校毕业生的补贴")
-    assert coexist["source"]["doc_no"] == "湘政办发〔2020〕20号" and coexist["source"]["article"] == "结束语"
-    assert step(result, "执行到", "2020年12月31日")["source"]["article"] == "末段（施行期限）"
+    assert result["value"] == 0
+    reason = step(result, "只补贴中小微企业招用毕业年度高校毕业生")
+    assert reason["value"] == 0 and reason["source"]["doc_no"] == "湘政办发〔2020〕20号"
+    assert step(result, "不限毕业年度", "按此后的规定执行")["source"]["article"] == "结束语"
 
 
-def test_hunan_any_registered_unemployed_after_20hao_is_paid_under_2hao() -> None:
-    # the audit's related case: 登记失业 3 months (< 20号's half year), 大型企业 (2号 has no size limit), hired 2020-04-01,
-    # applied 2020-05-06 → 2号: 2 × 1000
-    result = run("hiring_subsidy", HUNAN | {"application_date": "2020-05-06", "enterprise_size": "大型企业",
-                                            "hiring_group": "登记失业人员", "hiring_count": 2, "hiring_date": "2020-04-01",
-                                            "hiring_unemployed_months": 3})
-    assert result["value"] == 2000
-    assert step(result, "疫情防控期间吸纳登记失业人员")["source"]["doc_no"] == "湘人社规〔2020〕2号"
-    assert step(result, "登记失业 3 个月", "6 个月以上")["source"]["doc_no"] == "湘政办发〔2020〕20号"
+def test_hunan_registered_unemployed_after_20hao_need_half_a_year() -> None:
+    # 登记失业 3 months (< 20号's half year), hired 2020-04-01, applied 2020-05-06 → 0; 8 months → 2 × 1000 under 20号
+    case = HUNAN | {"application_date": "2020-05-06", "enterprise_size": "大型企业", "hiring_group": "登记失业人员",
+                    "hiring_count": 2, "hiring_date": "2020-04-01"}
+    result = run("hiring_subsidy", case | {"hiring_unemployed_months": 3})
+    assert result["value"] == 0
+    reason = step(result, "登记失业 3 个月", "不足 6 个月")
+    assert reason["value"] == 0 and reason["source"]["doc_no"] == "湘政办发〔2020〕20号"
+    assert step(result, "不论失业时长", "按此后的规定执行")["source"]["article"] == "结束语"
+    assert run("hiring_subsidy", case | {"hiring_unemployed_months": 6})["value"] == 2000  # “半年以上”含6个月
+    # before 20号 (2号 alone, from 2020-02-21): any registered unemployed
+    before = run("hiring_subsidy", case | {"application_date": "2020-04-27", "hiring_unemployed_months": 3})
+    assert before["value"] == 2000 and docs(before) == {"湘人社规〔2020〕2号"}
 
 
 def test_hunan_graduate_of_the_year_after_20hao_cites_20hao() -> None:
@@ -92,11 +97,11 @@ def test_hunan_missing_contributions_is_asked_not_read_as_no() -> None:
 
 def test_hunan_unpaid_contributions_zero_names_the_condition() -> None:
     result = run("hiring_subsidy", HUNAN | {"application_date": "2020-06-01", "enterprise_size": "小型企业",
-                                            "hiring_group": "其他高校毕业生", "hiring_date": "2020-05-25",
+                                            "hiring_group": "毕业年度（应届）高校毕业生", "hiring_date": "2020-05-25",
                                             "hiring_contributions_paid": False})
     assert result["value"] == 0
     reason = step(result, "未按规定为其缴纳社会保险费")
-    assert reason["value"] == 0 and reason["source"]["doc_no"] == "湘人社规〔2020〕4号"
+    assert reason["value"] == 0 and reason["source"]["doc_no"] == "湘政办发〔2020〕20号"
 
 
 def test_hunan_large_enterprise_hiring_a_graduate_zero_names_the_size() -> None:
@@ -105,7 +110,7 @@ def test_hunan_large_enterprise_hiring_a_graduate_zero_names_the_size() -> None:
                                             "hiring_group": "毕业年度（应届）高校毕业生", "hiring_date": "2020-05-25"})
     assert result["value"] == 0
     reason = step(result, "只给中小微企业", "大型企业")
-    assert reason["value"] == 0 and reason["source"]["doc_no"] == "湘人社规〔2020〕4号"
+    assert reason["value"] == 0 and reason["source"]["doc_no"] == "湘政办发〔2020〕20号"
 
 
 CHONGQING = {"enterprise_region": "重庆", "application_date": "2021-09-01", "enterprise_size": "小型企业",
@@ -166,7 +171,8 @@ HIRING_GRID = [
         "enterprise_size": ["小型企业", "大型企业"],
         "hiring_group": ["登记失业人员", "毕业年度（应届）高校毕业生", "其他高校毕业生", "其他人员"],
         "hiring_contract_months": [11, 12], "hiring_contributions_paid": [True, False],
-        "hiring_subsidised_before": [True, False], "hiring_job_post_subsidy_received": [True, False]})
+        "hiring_subsidised_before": [True, False], "hiring_job_post_subsidy_received": [True, False],
+        "hiring_unemployed_months": [3, 8]})
 ]
 
 

@@ -125,8 +125,9 @@ def _scheme_amount(enterprise, period, scheme, group_ok) -> tuple[np.ndarray, np
     return np.where(ok, amount, 0.0), ok & ceiling
 
 
-# The schemes a region's node may hold, each with the group it is for. 湖南 holds four side by side from
-# 2020-04-28 (2号, 4号 and the narrower 20号 ones: 20号 withdraws neither earlier grant); a hire gets the best one.
+# The schemes a region's node may hold, each with the group it is for. 湖南: 2号 and 4号 until 2020-04-27, 20号's
+# from 2020-04-28 (20号 replaces what is inconsistent with it; the parameters end 2号's and 4号's on that day);
+# a hire gets the best scheme in force.
 UNEMPLOYED_SCHEMES = ("unemployed", "unemployed_20")
 GRADUATE_SCHEMES = ("graduate", "graduate_20")
 
