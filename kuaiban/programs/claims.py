@@ -635,7 +635,7 @@ def recheck(session: Session, code: str, region: str, month: str, *, user: User 
     for claim in paying:
         subject = session.get(Applicant, claim.applicant_id).id_number or ""
         for check in checks:
-            if check.register in unavailable or not subject:
+            if check.register in unavailable or not subject or not check.applies(claim.facts):
                 continue
             try:
                 record = registers.lookup(session, check.register, subject)

@@ -493,7 +493,7 @@ def test_f5_a_distressed_enterprise_is_judged_on_its_revenue_and_capped_over_the
         assert claim.facts["distressed_received"] == 280000
         assert (claim.status, claim.monthly_fen) == ("reviewing", 2_000_000)
     with town.session() as s, pytest.raises(Invalid) as stated:  # the enterprise cannot state it itself
-        claims.submit(s, capped, TRAINING, month="2020-12", facts=DISTRESSED | {"distressed_received": "0"},
+        claims.submit(s, capped, TRAINING, month="2020-11", facts=DISTRESSED | {"distressed_received": "0"},
                       account="37001234567892", staff_list=trainees(1), at=at)
     assert [e["field"] for e in stated.value.errors] == ["distressed_received"]
 
