@@ -377,3 +377,22 @@ def test_f1_the_api_dates_the_claim_by_the_server_and_names_the_month_field(tmp_
         done = client.post(f"/api/programs/{BJ_BENEFIT}/claims", headers=headers,
                            json={"facts": {"contribution_months": 70}, "account": ACCOUNT})
         assert done.status_code == 201 and done.json()["month"] == "2020-08"
+
+
+def test_f1_a_shandong_training_month_may_be_claimed_after_it_ends(sqlite_town) -> None:
+    """“企业可逐月申领，也可集中申领” (鲁人社函〔2020〕78号 三, 003:3893): October's 以工代训 claimed on 2020-11-20 is
+    paid for October (78号's 500元/人, 003:3885); a later month than the claim's is still refused."""
+    town = sqlite_town
+    with town.session() as s:
+        s.get(type(town.enterprise.applicant), town.enterprise.applicant_id).region = "370102"
+    from tests.programs.test_hiring_subsidy_employer import staff_list
+
+    facts = {"enterprise_size": "小型企业", "kind": "新吸纳就业以工代训", "months_used": "0"}
+    with town.session() as s:
+        claim = claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-10", facts=facts,
+                              account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 11, 20, 10))
+    assert claim.monthly_fen == 2 * 50000 and claim.month == "2020-10"
+    with pytest.raises(Invalid) as later, town.session() as s:
+        claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-12", facts=facts,
+                      account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 11, 20, 10))
+    assert later.value.field == "month"

@@ -63,3 +63,19 @@ def test_a_month_before_the_rules_start_is_not_accepted_and_the_calculator_says_
                           at=dt.datetime(2020, 9, 1, 9, 0))
         assert "湘人社规〔2020〕22号" in str(refused.value)
         assert s.scalar(select(Claim.id).where(Claim.month == "2020-09")) is None
+
+
+def test_the_first_month_may_be_up_to_a_year_before_the_claim_and_no_earlier(sqlite_town) -> None:
+    """第六条（一） (hunan-hrss-2020.txt:4561): “初次核定其享受社会保险补贴时间不早于初次申报时间一年”: a claim made on
+    2022-03-01 may start in 2021-03 (twelve months back), not in 2021-02."""
+    town = sqlite_town
+    on = dt.datetime(2022, 3, 1, 9, 0)
+    with town.session() as s:
+        with pytest.raises(Invalid) as too_early:
+            claims.submit(s, town.hunan_citizen, PROGRAM, month="2021-02", facts=FACTS, account="6217000000000001",
+                          at=on)
+        assert too_early.value.field == "month"
+    with town.session() as s:
+        claim = claims.submit(s, town.hunan_citizen, PROGRAM, month="2021-03", facts=FACTS, account="6217000000000001",
+                              at=on)
+        assert claim.month == "2021-03"
