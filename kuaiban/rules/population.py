@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
-from kuaiban.rules.calculators.base import MAX_WHOLE, Coded, Columns, row_ids, simulate
+from kuaiban.rules.calculators.base import MAX_WHOLE, Coded, Columns, choice_key, row_ids, simulate
 from kuaiban.rules.enums import Region
 from kuaiban.rules.period_use import change_days
 from kuaiban.rules.regions import region_of
@@ -404,7 +404,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
     if kind == "choice":
         # as single mode: the code or its word (微型企业 or micro), each distinct cell looked up once
         table = {text: spec.choices.index(code) for text, code in spec.spellings().items()}
-        codes, known = _codes(_as_text(column), lambda word: table.get(word.strip(), -1),
+        codes, known = _codes(_as_text(column), lambda word: table.get(choice_key(word), -1),
                               lambda used: _record(name, used, bounds, distinct))
         if known is None:
             return codes  # codes into spec.choices (Prepared.choices)

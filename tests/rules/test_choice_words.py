@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from kuaiban.rules.calculators import CALCULATORS, CalculatorError, get
+from kuaiban.rules.calculators.base import choice_key
 from kuaiban.rules.population import run_population
 from kuaiban.web.calc_forms import form_field
 
@@ -41,7 +42,7 @@ def test_every_choice_code_has_a_chinese_word() -> None:
             words = [spec.word(code) for code in spec.choices]
             assert not [w for w in words if re.search(r"[A-Za-z]", w)], (calc.name, spec.name, words)
             assert len(set(words)) == len(words), (calc.name, spec.name, words)
-            assert all(spec.spellings()[spec.word(code)] == code for code in spec.choices), (calc.name, spec.name)
+            assert all(spec.spellings()[choice_key(spec.word(code))] == code for code in spec.choices), (calc.name, spec.name)
 
 
 def test_the_word_answers_as_the_code_does() -> None:
@@ -124,3 +125,21 @@ def test_the_enums_longer_word_still_reads_as_the_choice():
             "living_allowance_group": True, "retired_fisher": True}
     calc = get("training_living_allowance")
     assert calc.run(base | {"training_mode": "线下培训"})["value"] == calc.run(base | {"training_mode": "offline"})["value"] == 200
+
+
+def test_a_choice_reads_the_same_however_it_was_keyed_in():
+    """Full-width letters and brackets, and spaces typed inside a word, name the same choice (review s13)."""
+    base = {"application_date": "2020-05-01", "region": "湖南", "training_days": 10,
+            "living_allowance_group": True, "retired_fisher": True}
+    calc = get("training_living_allowance")
+    answers = {calc.run(base | {"training_mode": typed})["value"] for typed in ("线下", " 线 下 ", "ｏｆｆｌｉｎｅ", "offline")}
+    assert answers == {200}
+
+
+def test_no_two_choices_of_a_field_read_alike():
+    for calc in CALCULATORS.values():
+        for field in calc.fields:
+            if field.type == "choice":
+                keys = [choice_key(code) for code in field.choices] + [choice_key(field.word(c)) for c in field.choices]
+                assert len(set(keys)) == 2 * len(field.choices) - sum(
+                    choice_key(c) == choice_key(field.word(c)) for c in field.choices), (calc.name, field.name)

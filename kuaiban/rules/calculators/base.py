@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,6 +62,12 @@ def description_words(description: str, choices: tuple[str, ...]) -> dict[str, s
     return words
 
 
+def choice_key(text: str) -> str:
+    """A choice as typed, read the same however it was keyed in: full-width letters and brackets as half-width
+    (ｏｆｆｌｉｎｅ, （ ）), spaces anywhere dropped (“线 下”)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
 @dataclass(frozen=True)
 class Field:
     """One input of a calculator."""
@@ -85,9 +92,10 @@ class Field:
         return self.words.get(code, code)
 
     def spellings(self) -> dict[str, str]:
-        """Every text that names a choice → its code: the code itself (the API contract, saved inputs) and
-        its word; a code wins should a word spell another code."""
-        return self.also | {self.word(code): code for code in self.choices} | {code: code for code in self.choices}
+        """Every text that names a choice (as `choice_key` reads it) → its code: the code itself (the API
+        contract, saved inputs) and its word; a code wins should a word spell another code."""
+        named = self.also | {self.word(code): code for code in self.choices} | {code: code for code in self.choices}
+        return {choice_key(text): code for text, code in named.items()}
 
     def label_and_hint(self) -> tuple[str, str]:
         """The Chinese name users know the field by (月工资) and the description's trailing （…） hint; the
@@ -181,7 +189,7 @@ def parse_value(spec: Field, raw: Any) -> Any:
         return region
     if spec.type == "choice":
         # the code or its word, trimmed as a region is read and as population mode reads a CSV cell (" pension")
-        choice = spec.spellings().get(raw.strip())
+        choice = spec.spellings().get(choice_key(raw))
         if choice is None:
             raise CalculatorError(msg.not_a_choice(name, map(spec.word, spec.choices), raw))
         return choice
