@@ -71,3 +71,14 @@ def test_every_label_reads_as_one_name():
         for field in calc.fields:
             label = field.label
             assert "：" not in label and label.count("（") == label.count("）"), (calc.name, field.name, label)
+
+
+def test_a_small_firm_without_its_counts_is_asked_for_them():
+    """财金〔2020〕21号 一（二） (shandong-2020.txt:4108): a small firm's eligibility is its new hires as a share of its
+    staff; without the counts it is asked, not answered 0 (“无 人”)."""
+    from tests.rules.audit_support import refused
+
+    base = {"region": "湖南", "contract_date": "2020-06-01", "loan_borrower": "小微企业", "loan_lpr": 0.0385,
+            "loan_rate": 0.05, "loan_area": "中、西部地区"}
+    assert refused("business_loan", base).field == "firm_staff"
+    assert refused("business_loan", base | {"firm_staff": 100}).field == "firm_new_hires"
