@@ -154,6 +154,7 @@ def enter_figure_command(
     field: Annotated[str, typer.Option("--field", help="官方数字的字段，如 si_average_wage")],
     period: Annotated[str, typer.Option("--period", help="该数字适用年度的第一个月 YYYY-MM，如 2022-01")],
     value: Annotated[float, typer.Option("--value", help="公布的数字")],
+    replace: Annotated[bool, typer.Option("--replace", help="更正该年度已录入的数字（未发放的月份按新数字核算）")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
     db: DbOption = None,
 ) -> None:
@@ -171,13 +172,15 @@ def enter_figure_command(
         engine = connect(db)
     try:
         with session_scope(engine) as session:
-            figures.enter(session, definitions.get(program), region, field, period, value)
+            replaced = figures.enter(session, definitions.get(program), region, field, period, value, replace=replace)
     except ServiceError as exc:
         raise fail(exc.message) from None
     except ValueError as exc:
         raise fail(str(exc)) from None
-    answer = {"program": program, "region": region, "field": field, "period": period, "value": value}
-    typer.echo(json.dumps(answer, ensure_ascii=False) if as_json else f"已录入 {program} {region} {field} {period} 起：{value:g}")
+    answer = {"program": program, "region": region, "field": field, "period": period, "value": value,
+              "replaced": replaced}
+    was = f"（原为 {replaced:g}）" if replaced is not None and replaced != value else ""
+    typer.echo(json.dumps(answer, ensure_ascii=False) if as_json else f"已录入 {program} {region} {field} {period} 起：{value:g}{was}")
 
 
 def _figure_hint(program: str, field: str | None) -> str:

@@ -11,11 +11,12 @@ waits (kuaiban.programs.settle). Nothing here guesses a figure.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import regions
+from kuaiban.platform import audit, regions
 from kuaiban.programs.definitions import OfficialFigure, Program
 from kuaiban.programs.registers import DEFAULT as REGISTERS
 from kuaiban.programs.registers import Registers, Unavailable, put
@@ -49,8 +50,11 @@ def entered(session: Session, program: Program, region: str,
     return {k: dict(v) for k, v in (record or {}).items() if isinstance(v, dict)}
 
 
-def enter(session: Session, program: Program, region: str, field: str, period: str, value: float) -> None:
-    """The office enters the figure of one period (a published statistic) for the program's region."""
+def enter(session: Session, program: Program, region: str, field: str, period: str, value: float, *,
+          replace: bool = False, at: dt.datetime | None = None) -> float | None:
+    """The office enters the figure of one period (a published statistic) for the program's region; the
+    figure it replaces (None: none). Every unpaid month of the period is paid by it, so an entered figure is
+    changed only on purpose (`replace`), and each entry is in the audit log with the value it replaced."""
     if not any(regions.covers(r, region) for r in program.regions):
         raise ValueError(f"{program.name}不在地区 {region} 实施")
     known = entered(session, program, region)
@@ -59,8 +63,14 @@ def enter(session: Session, program: Program, region: str, field: str, period: s
         raise ValueError(f"{program.name}没有官方数字 {field}")
     if period != period_of(period, figures[field].starts):
         raise ValueError(f"{figures[field].label}的年度自每年 {figures[field].starts} 月起算")
+    before = known.get(field, {}).get(period)
+    if before is not None and before != value and not replace:
+        raise ValueError(f"{figures[field].label} {period} 起已录入 {before:g}；确需更正的，请加 --replace 重新录入")
     known.setdefault(field, {})[period] = value
     put(session, REGISTER, LABEL, subject(program, region), known)
+    audit.record(session, "program_figure_entered", "program", None, actor=None, at=at or audit.now(),
+                 program=program.code, region=region, field=field, period=period, value=value, replaced=before)
+    return before
 
 
 def prefill(program: Program, month: str, facts: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import json
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import select, text
 from stdnum.cn import uscc
 
 from kuaiban.platform import audit, auth, calendar
@@ -166,6 +167,17 @@ def test_f2_the_office_enters_a_years_figure_from_the_command_line(tmp_path) -> 
     # 上年度 changes each January: a period starting in March is not one
     wrong = runner.invoke(app, [*base, "--period", "2022-03", "--value", "6500"])
     assert wrong.exit_code == 2 and "每年 1 月起算" in wrong.stderr
+    # every unpaid month of 2022 is paid by this figure: a different one is refused unless it is a correction
+    # (--replace), and each entry is in the audit log with the figure it replaced (review s13)
+    typo = runner.invoke(app, [*base, "--period", "2022-01", "--value", "65000"])
+    assert typo.exit_code == 2 and "已录入 6500" in typo.stderr and "--replace" in typo.stderr
+    fixed = runner.invoke(app, [*base, "--period", "2022-01", "--value", "6600", "--replace", "--json"])
+    assert fixed.exit_code == 0 and json.loads(fixed.stdout)["replaced"] == 6500
+    with session_scope(connect(url)) as s:
+        assert figures.entered(s, definitions.get(FLEX), "430104") == {"si_average_wage": {"2022-01": 6600.0}}
+        logged = s.execute(text("SELECT detail FROM svc_audit WHERE action = 'program_figure_entered' ORDER BY seq"))
+        details = [json.loads(d) if isinstance(d, str) else d for (d,) in logged]
+        assert [(d["value"], d["replaced"]) for d in details] == [(6500, None), (6600, 6500)]
 
 
 # ================================================================ F2 + F9 单位吸纳 (湖南): per month, per person
