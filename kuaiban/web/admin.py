@@ -234,6 +234,14 @@ def _items_again(request: Request, errors: dict, values: dict, status: int) -> R
     return _page(request, _items_context, status=status, extra={"errors": errors, "values": values})
 
 
+def _items_again_as(key: Callable[[str], str]):
+    """The items page again for one of its forms: its errors and values under that form's own keys."""
+    def again(request: Request, errors: dict, values: dict, status: int) -> Response:
+        return _items_again(request, {key(k): v for k, v in errors.items()}, {key(k): v for k, v in values.items()},
+                            status)
+    return again
+
+
 @router.get("/items", response_class=HTMLResponse)
 def items_page(request: Request) -> Response:
     with session_scope(request.app.state.engine) as s:
@@ -259,10 +267,7 @@ async def change_material(request: Request, material_id: int) -> Response:
         region_config.change_material(s, user, material_id, form.get("material", ""), form.get("basis"))
         return f"/admin/items?done=material#material-{material_id}"
 
-    def again(request: Request, errors: dict, values: dict, status: int) -> Response:
-        keyed = {f"{k}-{material_id}": v for k, v in errors.items()}
-        return _items_again(request, keyed, {f"{k}-{material_id}": v for k, v in values.items()}, status)
-
+    again = _items_again_as(lambda k: f"{k}-{material_id}")
     return await _post(request, work, again)
 
 
@@ -281,10 +286,7 @@ async def set_route(request: Request) -> Response:
         region_config.set_route(s, user, form.get("item", ""), form.get("agency", ""))
         return "/admin/items?done=route#routes"
 
-    def again(request: Request, errors: dict, values: dict, status: int) -> Response:
-        return _items_again(request, {f"route_{k}": v for k, v in errors.items()},
-                            {f"route_{k}": v for k, v in values.items()}, status)
-
+    again = _items_again_as(lambda k: f"route_{k}")
     return await _post(request, work, again)
 
 
@@ -303,10 +305,7 @@ async def adopt_commitment(request: Request) -> Response:
         region_config.adopt_commitment(s, user, form.get("seq"), form.get("basis"))
         return "/admin/items?done=commitment#commitments"
 
-    def again(request: Request, errors: dict, values: dict, status: int) -> Response:
-        return _items_again(request, {f"commitment_{k}": v for k, v in errors.items()},
-                            {f"commitment_{k}": v for k, v in values.items()}, status)
-
+    again = _items_again_as(lambda k: f"commitment_{k}")
     return await _post(request, work, again)
 
 
