@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from kuaiban.platform import audit
 from kuaiban.platform.errors import ServiceError
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
+from kuaiban.programs import definitions as programs
+from kuaiban.services import catalogue
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.registration import RecordInvalid
@@ -212,7 +214,23 @@ def _status_context(s: Session, reg: m.Registration, now: dt.datetime) -> dict:
             "result_rows": uv.result_rows(reg.result), "decision_name": dict(uv.review_results()).get(reg.decision or ""),
             "services": lifecycle.services_state(s, reg) if reg.status in (m.REGISTERED, m.DEREGISTERED) else [],
             "dereg": dereg, "dereg_reason": reasons[dereg.reason_code].name if dereg else None,
-            "region_name": uv.code_name("AAB301", reg.aab301)}
+            "region_name": uv.code_name("AAB301", reg.aab301), "benefit_route": _benefit_claim_route(reg.aab301)}
+
+
+BENEFIT_ITEM = "1.8.1"  # 失业保险金申领 in the 快办 catalogue (人社部发〔2020〕26号 附件1)
+
+
+def _benefit_claim_route(region: str | None) -> dict[str, str] | None:
+    """Where this person can claim 失业保险金 online: the region's own program if this system runs one,
+    else the 打包“一件事” that holds 1.8.1 失业保险金申领 (national, so every region has it)."""
+    for program in programs.programs().values():
+        if (program.calculator == "unemployment_benefit" and not program.no_application
+                and region and program.covers(region)):
+            return {"url": f"/programs/{program.code}/claim", "name": program.name}
+    for bundle in catalogue.bundles():
+        if BENEFIT_ITEM in bundle.codes():
+            return {"url": f"/services/bundles/{bundle.seq}/apply", "name": f"“{bundle.name}”一件事"}
+    return None
 
 
 SignedIn = Annotated[User, page_user(refused="无法查看失业登记")]
