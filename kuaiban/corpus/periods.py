@@ -102,10 +102,12 @@ _START_INLINE_RE = re.compile(rf"{_START_TIME_HEADING}{_START_LINE}")
 # an undated text (a 说明, a published figure: no 文号, no 成文日期) that says from when what it sets applies:
 # "因此，2020 年 5月之后北京市的用人单位在计算经济补偿的封顶基数时，应当执行…" (court-national-provinces-2020.txt:1924;
 # "之后" read as from the month's first day, as "从2020年7月起执行" is), "…，2020 年 7月 1日起，以 9339元/月作为…"
-# (:3158–3160); not a date that only reports ("2020 年 5月，北京市统计局网站…公布了…", :1910)
+# (:3158–3160); not a date that only reports ("2020 年 5月，北京市统计局网站…公布了…", :1910), nor one that names a
+# cohort by what its members did from then ("1960年1月1日以后出生的…，按…计算": who, not from when)
 _UNDATED_START_RE = re.compile(
     rf"(?:^|[，,；;]|因此|据此)\s*(?:自|从)?\s*(?P<y>{_YEAR})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?:(?P<d>\d{{1,2}})\s*日)?\s*"
-    r"(?:起|之后|以后)[^。；;]*?(?:执行|适用|作为|调整|计算)")
+    r"(?:起|之后|以后)(?!\s*(?:新)?(?:出生|参加工作|参工|参保|退休|退职|离休|死亡|去世|入学|毕业|入职|就业|失业|招用|录用|"
+    r"办理|领取|缴费|签订|登记))[^。；;]*?(?:执行|适用|作为|调整|计算)")
 # the body of a notice's preamble (before its numbered parts) giving the period of what it sets up: "…“十四五”期间，
 # 人力资源社会保障部、国家乡村振兴局决定实施国家乡村振兴重点帮扶地区职业技能提升工程" (chongqing-hrss-2021.txt:9112),
 # "我部决定在“十四五”期间组织实施“技能中国行动”" (:11543): that document ends with the period, when what it starts
@@ -380,8 +382,11 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
     if term is not None and period.until_clause is None:  # "“十四五”期间…决定实施<what the title names>"
         period.valid_until, period.until_clause = term
     # a start printed under "调整时间" is the document's, before its signature if so (as "本通知自2020年8月1日起执行"
-    # in a notice signed on 2020-11-23, hunan-hrss-2020.txt:6021, is)
-    if period.from_clause is None and stated is not None:
+    # in a notice signed on 2020-11-23, hunan-hrss-2020.txt:6021, is) — unless the document says itself from when
+    # it is in force: "本通知自印发之日起施行" names the notice, the heading only what the notice adjusts (as
+    # "缓缴自2021年11月1日起实施" dates a measure of 渝府办发〔2021〕123号, in force "自公布之日起", chongqing-hrss-
+    # 2021.txt:6701/6745)
+    if period.from_clause is None and stated is not None and issue_clause is None:
         period.valid_from, period.from_clause = stated
     if period.from_clause is None and doc.date is None and undated is not None:
         period.valid_from, period.from_clause = undated

@@ -351,6 +351,16 @@ def _continues_cell(raw: str) -> bool:
     return raw.startswith("\t") and len(cells) == 1 and has_markup(cells[0])
 
 
+def _open_row(paragraphs: list[Paragraph]) -> int | None:
+    """The index of the last table row, when only plain paragraphs follow it and its last cell stops
+    mid-sentence: the row a cell-continuation line after those paragraphs carries on."""
+    row = next((k for k in range(len(paragraphs) - 1, -1, -1) if "\t" in paragraphs[k].text), None)
+    if row is None or row == len(paragraphs) - 1:
+        return None
+    last_cell = paragraphs[row].text.rstrip().rsplit("\t", 1)[-1].rstrip("”’\"')）")
+    return row if last_cell and last_cell[-1] not in _TERMINAL else None
+
+
 def build_paragraphs(lines: list[str], start: int, end: int) -> list[Paragraph]:
     """Logical paragraphs of the 0-based line range [start, end): hard wraps joined, headings flagged."""
     paragraphs: list[Paragraph] = []
@@ -364,6 +374,12 @@ def build_paragraphs(lines: list[str], start: int, end: int) -> list[Paragraph]:
             continue
         if paragraphs and "\t" in paragraphs[-1].text and _continues_cell(raw):
             paragraphs[-1].text += "\n" + text  # its numbered paragraphs are the cell's, not the document's parts
+        elif paragraphs and _continues_cell(raw) and (row := _open_row(paragraphs)) is not None:
+            # the page break fell inside the cell and its lines before this one came out plain: they are the
+            # cell's too ("许可条件\t一、…(八)…中外合作职业技能培训" / "<p>机构的设置另有规定的…" … "十三、…" /
+            # "\t<p>业培训学校…", chongqing-hrss-2021.txt:6257–6280), not the document's parts 六…十三
+            paragraphs[row].text += "".join("\n" + p.text for p in paragraphs[row + 1:]) + "\n" + text
+            del paragraphs[row + 1:]
         elif paragraphs and _joins(prev_line, paragraphs[-1].text, text):
             paragraphs[-1].text += text
         else:
