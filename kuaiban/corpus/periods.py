@@ -16,7 +16,8 @@
   "延长执行到2020年6月底", "受理期限截止到…", "从2020年2月起至6月，免征…", "2020年3月至12月，…可以
   申领", "实施期限延至2021年12月", "延续实施1年至…", "该项政策截止时间为…", "自通知印发之日至…" (or "自财金
   〔2020〕21号文件印发之日至…"), a benefit for acting before a date ("2020年12月31日之前再参加…线下实训，…给予职业
-  培训补贴"), the last day a subsidy can be applied for ("…于2020年6月10日前完成求职创业补贴的申请受理…"); in a
+  培训补贴"), the last day a subsidy can be applied for ("…于2020年6月10日前完成求职创业补贴的申请受理…", "即日起至
+  2021年7月20日,申请人…申报,对应申请资助等次…"); in a
   阶段性 document any dated span ("从2020年5月1日至2021年4月30日，…费率下调20%"); not months named as what is
   owed ("应补缴的2021年1月至4月期间的养老保险费"). A measure cites the numbered part (一（二）) it is printed in.
 * **Actions**: the span under a "行动时间" / "活动时间" heading is the whole document's: it lapses with it.
@@ -129,8 +130,11 @@ _DEADLINE_MOVED_RE = re.compile(rf"期限\s*(?:从|由)\s*{_START_DATE}\s*(?:延
 # (shandong-2020.txt:4106), and from another text's issue: "自财金〔2020〕21号文件印发之日至2020年12月31日期间"
 # (shandong-2020.txt:4049): the end of the provision that sentence makes
 _DEADLINE_IS_RE = re.compile(
-    rf"(?:(?:截止|截至)(?:时间|日期)\s*(?:为|是)|(?:自|从)(?:[^，。；,]{{0,10}}?|[^，。；,]{{0,10}}?〔\s*\d{{4}}\s*〕\s*\d+\s*号"
+    rf"(?:(?:截止|截至)(?:时间|日期|期限)\s*(?:为|是)|(?:自|从)(?:[^，。；,]{{0,10}}?|[^，。；,]{{0,10}}?〔\s*\d{{4}}\s*〕\s*\d+\s*号"
     rf"(?:文件)?)(?:印发|发布|公布|下发)\s*之\s*日\s*(?:起)?\s*(?:至|到))\s*{_END}")
+# the same deadline said the other way round: "调整到 2020 年 8月 25 日为最后补缴申请登记截止时间"
+# (national-and-provinces-2020-q2.txt:4200–4201); "受理截止期限为2020年12月31日" (hunan-hrss-2020.txt:4083) above
+_DATE_IS_DEADLINE_RE = re.compile(rf"{_END}\s*为\s*[^。；;，,]{{0,12}}?(?:截止时间|截止日期|截止期限)")
 _RANGE_NOYEAR_RE = re.compile(r"从\s*(?P<m1>\d{1,2})\s*月\s*(?:起)?\s*(?:至|到)\s*(?P<m2>\d{1,2})\s*月")
 # "自2020年2月起，…可免征…，免征期限不超过5个月": ends with the fifth month
 _FROM_FOR_RE = re.compile(
@@ -152,6 +156,11 @@ _BEFORE_ACT_RE = re.compile(
 _APPLY_BY_RE = re.compile(
     rf"{_END}\s*(?:之|以)?前\s*(?:完成|结束|截止)?(?:(?!将|报|汇总|拨付|下达)[^。；;，,]){{0,12}}?(?:补贴|补助)"
     r"[^。；;，,]{0,3}?(?:申请受理|受理申请|申请|申领)(?!情况|汇总|资金)")
+# an application window that opens on the day of the notice: "即日起至2021年7月20日,申请人…进行自主申报,对应申请资助
+# 等次…" (chongqing-hrss-2021.txt:8160) closes the grant's applications as "于2021年3月1日至4月30日期间…申请补贴" does;
+# a window for other 申报 (a recognition, "注册申报时间为即日起至2021年6月21日", :13101) is no measure's end
+_FROM_NOW_WINDOW_RE = re.compile(
+    rf"即日起\s*(?:至|到|截至|截止到?)\s*{_END}(?=[^。；;]*?(?:申请|申领|申报)[^。；;]{{0,12}}?(?:补贴|补助|资助))")
 _MEASURE_WORDS = re.compile(r"减免|免征|减半|缓缴|暂缓|补贴|补助|提高|发放|返还|阶段性|降低|申领|延长|允许|补缴")
 _TEMPORARY_TITLE_RE = re.compile(r"阶段性|临时|延长.{0,20}(?:期限|执行|实施)|延续实施")
 _LAPSES_WHOLE_RE = re.compile(r"期满失效|到期自行终止|到期后自动失效|期满后自动失效")
@@ -356,8 +365,8 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
             period.measures.append(Measure(end, clause(sentence, line)))  # the campaign is the whole document's
             period.temporary = True
             continue
-        about_self = ((bool(re.search(_SELF, sentence)) or sentence.startswith(("上述", "以上")))
-                      and not _SELF_PART_RE.search(sentence))
+        about_self = ((bool(re.search(_SELF, sentence)) or sentence.startswith(("上述", "以上"))
+                       or _names_issued(sentence, doc.title)) and not _SELF_PART_RE.search(sentence))
         if _LAPSES_WHOLE_RE.search(sentence):
             period.temporary = True
         m = _EFFECTIVE_DATE_RE.search(sentence)
@@ -402,6 +411,22 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
         if end is None:
             period.until_clause = None
     return period
+
+
+_ISSUED_NAME_RE = re.compile(r"^《(?P<name>[^《》]{2,60})》\s*(?:自|从|有效期)")
+_ISSUING_TITLE_RE = re.compile(r"印发(?P<what>.+?)(?:的通知|的决定|的公告)?$")
+
+
+def _names_issued(sentence: str, title: str) -> bool:
+    """Whether a sentence opens with the name of what the notice issues (its title "关于印发…<X>的通知"): "《清单
+    (2021年版)》自2021年9月1日起施行" (chongqing-hrss-2021.txt:6131) is that notice's own 施行 clause, as "本办法自…"
+    in an issued 办法 is."""
+    m = _ISSUED_NAME_RE.match(sentence)
+    issuing = _ISSUING_TITLE_RE.search(title)
+    if not m or not issuing:
+        return False
+    name = re.sub(r"[\s“”\"《》()（）]", "", m["name"])
+    return len(name) >= 2 and name in re.sub(r"[\s“”\"《》()（）]", "", issuing["what"])
 
 
 def _undated_start(sentence: str) -> dt.date | None:
@@ -472,7 +497,8 @@ def _measure_ends(sentence: str, signed: dt.date | None, temporary: bool = False
 
 
 def _measure_end_candidates(sentence: str, signed: dt.date | None, temporary: bool) -> Iterator[dt.date | None]:
-    for pattern in (_MEASURE_UNTIL_RE, _DEADLINE_IS_RE, _FROM_UNTIL_RE, _DEADLINE_MOVED_RE):
+    for pattern in (_MEASURE_UNTIL_RE, _DEADLINE_IS_RE, _FROM_UNTIL_RE, _DEADLINE_MOVED_RE, _FROM_NOW_WINDOW_RE,
+                    _DATE_IS_DEADLINE_RE):
         yield from map(end_from_match, pattern.finditer(sentence))
     if not (temporary or _MEASURE_WORDS.search(sentence)):
         return

@@ -13,9 +13,9 @@ import pytest
 
 from kuaiban.corpus.layouts.chongqing import build_paragraphs
 from kuaiban.corpus.model import Paragraph, ParsedDocument, RawDocument, SourceSpan
-from kuaiban.corpus.periods import read_period
+from kuaiban.corpus.periods import _measure_end_candidates, read_period
 from kuaiban.corpus.pipeline import parse_corpus
-from kuaiban.corpus.standing import VALID, standings, status_on
+from kuaiban.corpus.standing import NOT_YET, PARTLY_LAPSED, VALID, standings, status_on
 from kuaiban.corpus.structure import build_document
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "compilations"
@@ -142,3 +142,61 @@ def test_the_licensing_conditions_of_174_are_the_cells_not_parts(library):
     assert [u.line for u in doc.units if u.label in ("六", "七")] == [6372, 6391]
     cell = next(p for p in doc.paragraphs if p.line == 6257)
     assert "十三、开展中等级（四级）及以下" in cell.text and "办学场所建筑面积不低于300平方米" in cell.text
+
+
+# 3. readings the session-14 audit found missing
+
+def test_an_application_window_from_today_closes_the_grant(library):
+    # chongqing-hrss-2021.txt:8160 (三（一）) "即日起至2021年7月20日,申请人…进行自主申报,对应申请资助等次…": the 创业
+    # 启航计划's applications close on 2021-07-20; the rest of the notice (review, funding) has no end
+    assert on(library, "渝人社办〔2021〕123号", "2021-07-20")["status"] == VALID
+    found = on(library, "渝人社办〔2021〕123号", TODAY)
+    assert (found["status"], found["status_basis"]["line"], found["status_basis"]["article"]) == \
+        (PARTLY_LAPSED, 8160, "三（一）")
+
+
+def test_a_window_for_other_applications_is_no_measures_end(library):
+    # chongqing-hrss-2021.txt:13101 "注册申报时间为即日起至2021年6月21日，审核推荐时间截止2021年6月26日" (the selection
+    # of 专家工作室, no grant): the notice stays in force
+    assert on(library, "渝人社办〔2021〕115号", TODAY)["status"] == VALID
+    assert not list(_measure_end_candidates("即日起至2021年9月30日，各单位报送评选推荐材料。", dt.date(2021, 9, 1), False))
+    assert list(_measure_end_candidates("即日起至2021年9月30日，符合条件的企业可申请一次性吸纳就业补贴。",
+                                        dt.date(2021, 9, 1), False)) == [dt.date(2021, 9, 30)]
+
+
+def test_a_deadline_named_after_its_date_ends_the_measure(library):
+    # national-and-provinces-2020-q2.txt:4200–4201 "一、调整期限。将原 2020 年 5月 26 日起参保人员不得补缴…，调整到 2020 年
+    # 8月 25 日为最后补缴申请登记截止时间。" (天津, signed 2020-05-13): the extended 补缴 window ends on 2020-08-25; the
+    # title names no time-limited measure (阶段性/临时/延长), so the notice is 部分失效, not 失效
+    key = "关于疫情期间调整办理灵活就业人员参保缴费期限有关问题的通告"
+    assert on(library, key, "2020-08-25")["status"] == VALID
+    found = on(library, key, "2020-08-26")
+    assert (found["status"], found["status_basis"]["line"], found["status_basis"]["article"]) == \
+        (PARTLY_LAPSED, 4200, "一")
+
+
+def test_an_acceptance_deadline_ends_the_measure(library):
+    # hunan-hrss-2020.txt:4109 (四（九）) "…给予一次性奖励，受理截止期限为2020年12月31日。", :4111 (四（十）) the same for the
+    # 见习补贴: measures of 湘政办发〔2020〕20号 ending on 2020-12-31, as "截止时间为…" already did
+    record = library["湘政办发〔2020〕20号"][1]
+    ends = {(m["clause"]["line"], m["until"]) for m in record["measures"]}
+    assert {(4109, "2020-12-31"), (4111, "2020-12-31")} <= ends
+
+
+def test_what_an_issuing_notice_names_takes_effect_as_the_notice(library):
+    # chongqing-hrss-2021.txt:6131 "《清单(2021年版)》自2021年9月1日起施行,《…(2020年版)》(渝府发〔2020〕2号)不再执行" in
+    # the notice "关于印发…中介服务事项清单(2021年版)的通知" signed 2021-08-10 (:6134): in force from 1 September
+    assert on(library, "渝府发〔2021〕20号", "2021-08-31")["status"] == NOT_YET
+    found = on(library, "渝府发〔2021〕20号", "2021-09-01")
+    assert (found["status"], found["valid_from"], found["status_basis"]["line"]) == (VALID, "2021-09-01", 6131)
+    # chongqing-hrss-2021.txt:14971 "《目录》自发布之日起施行" (教职成〔2021〕2号, "关于印发《职业教育专业目录(2021年)》
+    # 的通知"): the same day as the signature, now cited by that clause
+    found = on(library, "教职成〔2021〕2号", TODAY)
+    assert (found["valid_from"], found["status_basis"]["line"]) == ("2021-03-12", 14971)
+
+
+def test_a_name_the_title_does_not_issue_is_not_the_notice():
+    doc = made_up("关于贯彻实施《某某条例》的通知", dt.date(2021, 3, 1), "一、做好宣传。", "《某某条例》自2021年5月1日起施行。")
+    assert read_period(doc).valid_from == dt.date(2021, 3, 1)
+    issued = made_up("关于印发《某某办事指南》的通知", dt.date(2021, 3, 1), "《办事指南》自2021年5月1日起施行。")
+    assert read_period(issued).valid_from == dt.date(2021, 5, 1)
