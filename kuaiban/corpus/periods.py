@@ -504,7 +504,11 @@ def _measure_end_candidates(sentence: str, signed: dt.date | None, temporary: bo
         return
     for m in _SPAN_RE.finditer(sentence):
         if not _ATTRIBUTIVE_RE.match(sentence, m.end()):  # "应补缴的2021年1月至4月期间的养老保险费": months owed
-            yield span_end(m)
+            end = span_end(m)
+            # a span over before the text was signed is the period a grant is counted over ("根据2020年1月24日至
+            # 2020年2月9日期间企业在岗人数，…给予企业用工补贴", shandong-2020.txt:411, signed 2020-03-06), not its end
+            if end is None or signed is None or end >= signed:
+                yield end
     if signed:
         for m in _RANGE_NOYEAR_RE.finditer(sentence):
             month = int(m["m2"])

@@ -200,3 +200,17 @@ def test_a_name_the_title_does_not_issue_is_not_the_notice():
     assert read_period(doc).valid_from == dt.date(2021, 3, 1)
     issued = made_up("关于印发《某某办事指南》的通知", dt.date(2021, 3, 1), "《办事指南》自2021年5月1日起施行。")
     assert read_period(issued).valid_from == dt.date(2021, 5, 1)
+
+
+def test_a_span_over_before_the_signature_is_what_a_grant_counts_not_its_end(library):
+    # shandong-2020.txt:411 "根据2020年1月24日至2020年2月9日期间企业在岗人数，按照每人每天200元的标准给予企业用工补贴" in
+    # 鲁人社字〔2020〕22号 signed 2020-03-06: the subsidy for that past span is granted after it, so the notice is whole
+    # the day after its signature; the hiring window "2020年2月10日至3月10日期间复工新吸纳就业…" (:429) ends first
+    assert on(library, "鲁人社字〔2020〕22号", "2020-03-07")["status"] == VALID
+    found = on(library, "鲁人社字〔2020〕22号", "2020-03-11")
+    assert (found["status"], found["status_basis"]["line"]) == (PARTLY_LAPSED, 429)
+    # chongqing-hrss-2021.txt:19346 (一（二）) "2021年1月1日至2021年8月9日,符合条件的参保职工…可在2021年12月31日之前重新进行
+    # 补贴申领" in 渝人社办〔2021〕179号 signed 2021-08-24 (:19372): those months name who may apply, until 2021-12-31
+    assert on(library, "渝人社办〔2021〕179号", "2021-12-31")["status"] == VALID
+    found = on(library, "渝人社办〔2021〕179号", "2022-01-01")
+    assert (found["status"], found["status_basis"]["line"]) == (PARTLY_LAPSED, 19346)
