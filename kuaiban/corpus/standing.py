@@ -8,7 +8,7 @@ Two parts:
   document on the same recurring matter in the same region (the yearly 基本养老金 adjustment, the
   缴费基数, the 最低工资标准 …), which replaces the earlier one from its own start; and a later document of the
   same region that extends its measures ("关于延长阶段性减免…政策实施期限"), whose new end dates become its
-  measures' too. The result is a
+  measures' too; and a notice that forwards another (转发) carries the forwarded one's measures. The result is a
   plain JSON record, stored with the document.
 * :func:`status_on` turns such a record into the status on a given day, with the clause it rests on.
 
@@ -66,7 +66,7 @@ def series_of(title: str) -> str | None:
 def standings(docs: list[ParsedDocument]) -> list[dict]:
     """One JSON record per document of ``docs`` (same order): its own period and what others do to it."""
     periods = [read_period(d) for d in docs]
-    for i, measure in list(_extended(docs, periods)):
+    for i, measure in list(_extended(docs, periods)) + list(_forwarded(docs, periods)):
         periods[i].measures.append(measure)
     events: list[list[dict]] = [[] for _ in docs]
     for i, event in _listed(docs, periods):
@@ -188,6 +188,40 @@ def _extended(docs: list[ParsedDocument], periods: list[DocumentPeriod]) -> Iter
                 if subject["subject"] in later.title[extends.end():]:
                     since = periods[j].valid_from or later.date
                     yield from ((i, Measure(m.until, m.clause, since)) for m in carried)
+
+
+# a notice that forwards another: "关于转发落实…暂缓缴存农民工工资保证金政策的通知" whose opening names what it forwards,
+# "…印发《关于落实…的通知》（人社厅发〔2020〕40号），…现转发给你们" (shandong-2020.txt:4952), or its title does
+# ("关于转发人社厅发〔2020〕79号文件…")
+_FORWARDS_TITLE_RE = re.compile(r"转发")
+_TITLE_NO_RE = re.compile(r"(?P<no>[^\s《》、，,]{2,12}〔\s*\d{4}\s*〕\s*\d+\s*号)")
+FORWARDING_OPENING = 4  # the paragraphs in which a forwarding notice names what it forwards
+
+
+def _forwarded(docs: list[ParsedDocument], periods: list[DocumentPeriod]) -> Iterator[tuple[int, Measure]]:
+    """The measures a forwarding notice carries: those of the document it forwards (held in the library, named by
+    its 文号 in the title or the opening) that end after the forwarding notice's start. 鲁人社函〔2020〕18号
+    forwards 人社厅发〔2020〕40号, whose "自实施意见发布之日起至2020年6月底前，暂缓缴存农民工工资保证金" (hunan-hrss-
+    2020.txt:9530) it passes on and ends with it."""
+    from kuaiban.corpus.docno import normalize
+
+    by_no: dict[str, int] = {d.doc_no: i for i, d in enumerate(docs) if d.doc_no}
+    for j, forwarding in enumerate(docs):
+        if not _FORWARDS_TITLE_RE.search(forwarding.title):
+            continue
+        texts = [forwarding.title] + [strip_markup(p.text) for p in forwarding.paragraphs[:FORWARDING_OPENING]]
+        named = {normalize(m["no"]) for text in texts for pattern in (_CITED_NO_RE, _TITLE_NO_RE)
+                 for m in pattern.finditer(text)} - {None, forwarding.doc_no}
+        start = periods[j].valid_from or forwarding.date
+        own = {m.until for m in periods[j].measures}
+        for no in sorted(named):
+            i = by_no.get(no)
+            if i is None or docs[i].region not in (forwarding.region, "国家"):
+                continue
+            for measure in periods[i].measures:
+                if measure.until not in own and (start is None or measure.until >= start):
+                    own.add(measure.until)
+                    yield j, Measure(measure.until, measure.clause)
 
 
 def _event(kind: str, on: dt.date | None, clause: Clause) -> dict:

@@ -214,3 +214,22 @@ def test_a_span_over_before_the_signature_is_what_a_grant_counts_not_its_end(lib
     assert on(library, "渝人社办〔2021〕179号", "2021-12-31")["status"] == VALID
     found = on(library, "渝人社办〔2021〕179号", "2022-01-01")
     assert (found["status"], found["status_basis"]["line"]) == (PARTLY_LAPSED, 19346)
+
+
+def test_a_forwarding_notice_ends_the_measures_it_forwards(library):
+    # shandong-2020.txt:4952 "…印发《关于落实新冠肺炎疫情防控期间暂缓缴存农民工工资保证金政策等有关事项的通知》（人社厅发
+    # 〔2020〕40号），…现转发给你们，请认真贯彻执行" (鲁人社函〔2020〕18号, 2020-04-22): the forwarded notice's deferral
+    # "自实施意见发布之日起至2020年6月底前，暂缓缴存农民工工资保证金政策不折不扣落实落地" (hunan-hrss-2020.txt:9530) is its too
+    assert on(library, "鲁人社函〔2020〕18号", "2020-06-30")["status"] == VALID
+    found = on(library, "鲁人社函〔2020〕18号", "2020-07-01")
+    basis = found["status_basis"]
+    assert (found["status"], basis["doc_no"], basis["line"]) == (PARTLY_LAPSED, "人社厅发〔2020〕40号", 9530)
+    # a forwarded notice without measures changes nothing: 鲁人社函〔2020〕67号 forwards 人社部函〔2020〕66号
+    assert on(library, "鲁人社函〔2020〕67号", TODAY)["status"] == VALID
+
+
+def test_a_forwarding_notice_does_not_repeat_a_measure_it_prints_itself(library):
+    # 鲁财金〔2020〕25号 prints the forwarded 财金〔2020〕21号's "…印发之日至2020年12月31日期间" itself (shandong-2020.txt:4049)
+    record = library["鲁财金〔2020〕25号"][1]
+    assert [m["until"] for m in record["measures"]] == ["2020-12-31"]
+    assert record["measures"][0]["clause"]["line"] == 4049
