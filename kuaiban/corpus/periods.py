@@ -382,6 +382,10 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
                 continue
         for end in _measure_ends(sentence, doc.date, period.temporary):
             period.measures.append(Measure(end, clause(sentence, line)))
+    # one sentence read twice (the span under "活动时间" in a temporary notice) is one measure
+    seen: set[tuple[dt.date, int]] = set()
+    period.measures = [m for m in period.measures
+                       if (m.until, m.clause.line) not in seen and not seen.add((m.until, m.clause.line))]
     plan = _PLAN_YEARS_RE.search(doc.title)
     five_year = _FIVE_YEAR_PLAN_RE.search(doc.title)
     if (plan or five_year) and period.until_clause is None:  # the plan's period is the document's

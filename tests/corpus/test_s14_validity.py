@@ -15,7 +15,7 @@ from kuaiban.corpus.layouts.chongqing import build_paragraphs
 from kuaiban.corpus.model import Paragraph, ParsedDocument, RawDocument, SourceSpan
 from kuaiban.corpus.periods import _measure_end_candidates, read_period
 from kuaiban.corpus.pipeline import parse_corpus
-from kuaiban.corpus.standing import NOT_YET, PARTLY_LAPSED, VALID, standings, status_on
+from kuaiban.corpus.standing import LAPSED, NOT_YET, PARTLY_LAPSED, VALID, standings, status_on
 from kuaiban.corpus.structure import build_document
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "compilations"
@@ -233,3 +233,11 @@ def test_a_forwarding_notice_does_not_repeat_a_measure_it_prints_itself(library)
     record = library["鲁财金〔2020〕25号"][1]
     assert [m["until"] for m in record["measures"]] == ["2020-12-31"]
     assert record["measures"][0]["clause"]["line"] == 4049
+
+
+def test_a_span_under_the_action_time_heading_is_one_measure(library):
+    # chongqing-hrss-2021.txt:8279–8281 "三、行动时间" / "2021年9月1日至12月31日。" (渝人社办〔2021〕190号): read as the
+    # action's span and as a dated span of a temporary notice, it is still one measure
+    record = library["渝人社办〔2021〕190号"][1]
+    assert [(m["until"], m["clause"]["line"]) for m in record["measures"]] == [("2021-12-31", 8281)]
+    assert on(library, "渝人社办〔2021〕190号", "2022-01-01")["status"] == LAPSED
