@@ -30,7 +30,21 @@ def highlight(snippet: str) -> Markup:
     return Markup(re.sub(r"<(?!/?mark>)", "&lt;", snippet))
 
 
+def answer(value: Any) -> str:
+    """A form's stored answer as staff read it: a tick box as 已勾选/未勾选, never Python's True/False."""
+    if value is True:
+        return "已勾选"
+    if value is False:
+        return "未勾选"
+    if value is None or value == "":
+        return "未填"
+    if isinstance(value, list | tuple):
+        return "、".join(answer(v) for v in value)
+    return str(value)
+
+
 templates.env.filters["highlight"] = highlight
+templates.env.filters["answer"] = answer
 templates.env.filters["region_label"] = regions.label  # 湖南省长沙市（430100）; 全国 for no region
 
 
