@@ -131,12 +131,23 @@ templates.env.globals["region_levels"] = uv.region_levels
 templates.env.globals["date_for_input"] = uv.date_for_input
 templates.env.globals["today_iso"] = lambda: _now().date().isoformat()
 
-_CODE_IN_MESSAGE = re.compile(r"（[A-Z]{3}\d{3}）")
+_CODE_IN_MESSAGE = re.compile(r"（([A-Z]{3}\d{3})）")
 
 
 def plain(message: str) -> str:
-    """A validation message without the specification's indicator codes (姓名（AAC003）→ 姓名)."""
-    return _CODE_IN_MESSAGE.sub("", message)
+    """A validation message in the form's own words: the specification's indicator codes dropped
+    (姓名（AAC003）→ 姓名) and a data-interface name replaced by the label the form shows
+    (户籍地行政区划代码（AAB299）→ 户籍所在地), so the message names the field the person sees."""
+
+    out, last = [], 0
+    for match in _CODE_IN_MESSAGE.finditer(message):
+        before = message[last:match.start()]
+        name = uv.spec_name(match.group(1))
+        if name and before.endswith(name):
+            before = before[: -len(name)] + uv.form_label(match.group(1))
+        out.append(before)
+        last = match.end()
+    return "".join(out) + message[last:]
 
 
 def _confirm_page(request: Request, user: User, values: dict[str, str], errors: dict[str, str], *,

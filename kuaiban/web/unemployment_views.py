@@ -111,6 +111,17 @@ FIXED_HINTS = {"AAE127": "提交当日，由系统填写"}
 REGION_HINT = "逐级选择省、市、区县"
 
 
+def spec_name(code: str) -> str | None:
+    """The specification's name of an application field (户籍地行政区划代码), or None for another code."""
+    spec = load_record("application")
+    return spec.field(code).name if code in spec.codes() else None
+
+
+def form_label(code: str) -> str:
+    """What the form calls a field: its plain label where the specification's name is an interface term."""
+    return PLAIN_LABELS.get(code) or spec_name(code) or code
+
+
 def _is_date(f: FieldSpec) -> bool:
     return any(c.name == "date" for c in f.checks)
 
@@ -240,7 +251,7 @@ def record_groups(record: dict) -> list[tuple[str, list[Row]]]:
     spec = load_record("application")
     out = []
     for _key, title, codes in GROUPS:
-        rows = [Row(c, spec.field(c).name, code_name(c, record[c])) for c in codes if record.get(c) not in (None, "")]
+        rows = [Row(c, form_label(c), code_name(c, record[c])) for c in codes if record.get(c) not in (None, "")]
         if rows:
             out.append((title, rows))
     national = [Row(c, spec.field(c).name, str(record[c])) for c in NATIONAL_ONLY if record.get(c)]

@@ -9,7 +9,15 @@ import pytest
 
 from kuaiban.web.unemployment_pages import _benefit_claim_route
 from tests.unemployment.world import local_application
-from tests.web.test_unemployment_pages import apply_online, cheap_scrypt, login, site  # noqa: F401
+from tests.web.forms import csrf_of
+from tests.web.test_unemployment_pages import (  # noqa: F401
+    apply_online,
+    cheap_scrypt,
+    field_errors,
+    form_data,
+    login,
+    site,
+)
 
 
 @pytest.mark.parametrize(("region", "url"), [
@@ -34,3 +42,25 @@ def test_the_registration_page_links_the_route_not_the_program_list(site):  # no
     section = re.search(r'<section class="note" aria-labelledby="ui-claim">.*?</section>', page, re.S).group(0)
     assert 'href="/programs"' not in section
     assert f'href="{_benefit_claim_route("430102")["url"]}"' in section
+
+
+def test_errors_name_each_field_by_the_label_the_form_shows(site):  # noqa: F811
+    """Usability review s14 C2: the form says 户籍所在地 and 失业日期; its errors said 户籍地行政区划代码 and 失业时间."""
+    client, _ = site
+    login(client, "citizen")
+    record = local_application(0, AJC090="20991231")
+    for code in ("AAB299", "ADC221"):
+        record.pop(code, None)
+    csrf = csrf_of(client.get("/unemployment/apply").text)
+    page = client.post("/unemployment/apply", data=form_data(record, csrf)).text
+    errors = field_errors(page)
+    assert errors["AJC090"].startswith("失业日期") and "失业时间" not in errors["AJC090"]
+    assert errors["ADC221"].startswith("登记失业地是")
+    assert all("行政区划代码" not in message and "（A" not in message for message in errors.values())
+
+
+def test_the_confirmation_lists_the_record_under_the_form_labels():
+    from kuaiban.web import unemployment_views as uv
+    groups = uv.record_groups(local_application(0, AAB299="430102"))
+    labels = [row.name for _title, rows in groups for row in rows]
+    assert "户籍所在地" in labels and "户籍地行政区划代码" not in labels
