@@ -6,6 +6,8 @@ their files and reconciliation; totals and overdue claims for supervisors. A thi
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -18,7 +20,8 @@ from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.programs import claims, definitions, listing, payroll
+from kuaiban.programs import claims, definitions, listing, payroll, recovery
+from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.programs.screening import job as screening_job
 
@@ -58,6 +61,19 @@ class StopIn(Strict):
     rule: str
     month: str
     note: str | None = None
+
+
+class RepaymentIn(Strict):
+    reference: str = Field(max_length=64, description="退回凭证号（银行流水号或收据号）：同一凭证号只登记一次")
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, description="退回金额（元）")
+    paid_on: date = Field(description="退回日期")
+    channel: Literal["bank_transfer", "counter", "other"] = Field(description="退回方式：银行转账、经办窗口缴回、其他")
+    note: str | None = Field(None, max_length=500)
+
+
+class WriteOffIn(Strict):
+    reason: str = Field(max_length=2000, description="核销理由（监督人员的决定）")
+    version: int | None = None
 
 
 class PayrollIn(Strict):
@@ -120,6 +136,13 @@ def list_programs() -> list[dict[str, Any]]:
 @router.get("/publicity", summary="公示名单")
 def publicity(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
     return claims.publicity_list(session, user)
+
+
+@router.get("/publicity/public", summary="公示名单（无需登录）：按项目和地区，姓名已遮蔽，附公示依据、期限和异议方式")
+def publicity_public(session: SessionDep, page: PageNo = 1,
+                     program: Annotated[str | None, Query(max_length=60)] = None,
+                     region: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+    return public_notice.public_list(session, program=program or None, region=region or None, page=page)
 
 
 @router.post("/claims/{claim_id}/objections", summary="对公示中的申领提出异议")
@@ -279,6 +302,38 @@ def stop(claim_id: int, body: StopIn, session: SessionDep, user: UserDep) -> dic
     _staff(user)
     claim = claims.stop(session, user, claim_id, rule=body.rule, month=body.month, note=body.note)
     return claims.claim_dict(session, claim, staff=True)
+
+
+@router.get("/recoveries", summary="追回款项（本辖区）：待追回、部分追回、已追回、核销")
+def recoveries(session: SessionDep, user: UserDep,
+               status: Annotated[str | None, Query(max_length=20, description="open、owed、partial、repaid、written_off")] = None,
+               region: Annotated[str | None, Query(max_length=40)] = None,
+               program: Annotated[str | None, Query(max_length=60)] = None) -> list[dict[str, Any]]:
+    _staff(user)
+    return recovery.listing(session, user, status=status or None, region=region or None, program=program or None)
+
+
+@router.get("/recoveries/{recovery_id}", summary="一笔追回：月份、金额、依据、退回记录")
+def recovery_detail(recovery_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    _staff(user)
+    return recovery.one(session, user, recovery_id)
+
+
+@router.post("/recoveries/{recovery_id}/repayments", summary="登记退回（可部分退回；同一凭证号只登记一次）")
+def repay(recovery_id: int, body: RepaymentIn, response: Response, session: SessionDep,
+          user: UserDep) -> dict[str, Any]:
+    _staff(user)
+    _, recorded = recovery.record_repayment(session, user, recovery_id, amount_fen=int(body.amount * 100),
+                                            paid_on=body.paid_on, channel=body.channel, reference=body.reference,
+                                            note=body.note)
+    response.status_code = 201 if recorded else 200
+    return recovery.one(session, user, recovery_id) | {"recorded": recorded}
+
+
+@router.post("/recoveries/{recovery_id}/write-off", summary="核销（监督人员决定，写明理由）")
+def write_off(recovery_id: int, body: WriteOffIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    recovery.write_off(session, user, recovery_id, reason=body.reason, version=body.version)
+    return recovery.one(session, user, recovery_id)
 
 
 @router.post("/claims/{claim_id}/resume", summary="恢复发放")

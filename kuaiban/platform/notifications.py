@@ -68,6 +68,7 @@ KINDS = {
     "program_refused": "补贴申领审核不通过",
     "program_paid": "补贴发放",
     "program_stopped": "补贴停发",
+    "program_recovery": "补贴追回",
     "staff_new_work": "新的待办",  # kuaiban.platform.new_work: a digest per staff account, not per item
     "loan_received": "创业担保贷款申请已收到",
     "loan_step": "创业担保贷款办理进度",

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from kuaiban.platform import access, audit, calendar, holds, new_work, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
-from kuaiban.programs import definitions, derived, eligibility, figures
+from kuaiban.programs import definitions, derived, eligibility, figures, recovery
 from kuaiban.programs.definitions import Program
-from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, PaymentLine, Recovery
+from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection
 from kuaiban.programs.registers import DEFAULT as REGISTERS
 from kuaiban.programs.registers import Registers, Unavailable
 from kuaiban.programs.staff_list import read as read_staff_list
@@ -586,13 +586,9 @@ def _stop(session: Session, program: Program, claim: Claim, found: definitions.S
                                                        Entitlement.status.in_(("due", "pending")))):
         e.status = status
     overpaid = 0
-    if found.action != "suspend":
-        overpaid = session.scalar(select(func.coalesce(func.sum(PaymentLine.amount_fen), 0)).where(
-            PaymentLine.claim_id == claim.id, PaymentLine.month >= first,
-            PaymentLine.status.in_(("issued", "paid", "reissued")))) or 0
-        if overpaid:
-            session.add(Recovery(claim_id=claim.id, amount_fen=overpaid, status="owed", created_at=at,
-                                 reason=f"{found.label}：{first if found.from_ != 'start' else claim.month} 起不应发放"))
+    if found.action != "suspend":  # the months paid and no longer owed: a debt with its notice (programs.recovery)
+        opened = recovery.open_for_stop(session, program, claim, found, first, user, at)
+        overpaid = opened.amount_fen if opened else 0
     if found.action != "suspend":  # 停发后 the period is over: what it held back may be handled again
         first_unowed = claim.month if found.from_ == "start" else first
         holds.end(session, f"program_claim:{claim.id}", last_day=_month_start(first_unowed) - dt.timedelta(days=1))
@@ -710,6 +706,7 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
                     for e in events],
         "schedule": [{"month": e.month, "amount": e.amount_fen / 100, "status": e.status} for e in schedule],
     }
+    out["recoveries"] = recovery.of_claim(session, claim)  # 追回: what is to be paid back, what was repaid
     if staff:
         applicant = session.get(Applicant, claim.applicant_id)
         out["applicant"] = {"id": applicant.id, "name": applicant.name, "kind": applicant.kind}

@@ -199,3 +199,4 @@ def register(app: typer.Typer) -> None:
 
 
 from kuaiban.programs import listing_cli as _listing_cli  # noqa: E402,F401  (免申即享: its commands on programs_app)
+from kuaiban.programs import recovery_cli as _recovery_cli  # noqa: E402,F401  (追回: its commands on programs_app)

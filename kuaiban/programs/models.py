@@ -145,7 +145,9 @@ class PaymentLine(Base):
 
 
 class Recovery(Base):
-    """追回: what was paid and should not have been (a false commitment, payment after a stop)."""
+    """追回: what was paid and should not have been (a false commitment, payment after a stop) — a debt of
+    the person, with the months it covers, the stop rule and the clause it rests on, what was repaid and,
+    where a supervisor writes it off (核销), the decision and its reason (kuaiban.programs.recovery)."""
 
     __tablename__ = "prog_recoveries"
 
@@ -153,8 +155,38 @@ class Recovery(Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id"), index=True)
     amount_fen: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12))  # owed | repaid
+    status: Mapped[str] = mapped_column(String(12), index=True)  # owed | partial | repaid | written_off
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # copied from the claim (rows before migration 0019 were filled from it): listed by region without a join
+    applicant_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    program: Mapped[str | None] = mapped_column(String(60))
+    region: Mapped[str | None] = mapped_column(String(12), index=True)
+    months: Mapped[list | None] = mapped_column(JSON)  # the months paid and not owed (YYYY-MM)
+    rule: Mapped[str | None] = mapped_column(String(40))  # the program's stop rule
+    source: Mapped[str | None] = mapped_column(String(60))  # its clause key (kuaiban.platform.citations)
+    repaid_fen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))  # 核销: the supervisor
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Repayment(Base):
+    """One repayment of a recovery (退回): amount, day, channel; keyed by the payment's reference (the
+    bank's 流水号 or the window's receipt) so that the same payment is never recorded twice."""
+
+    __tablename__ = "prog_recovery_repayments"
+    __table_args__ = (UniqueConstraint("recovery_id", "reference", name="uq_prog_repayment_reference"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recovery_id: Mapped[int] = mapped_column(ForeignKey("prog_recoveries.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))  # bank_transfer | counter | other
+    note: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))  # None: the operator's command
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class RegisterRecord(Base):

@@ -34,6 +34,7 @@ ENTRIES = (
     Entry("/workbench", "经办工作台", workbench.STAFF_ROLES, card="窗口受理、后台审核与办结，按工作日计算时限。"),
     Entry("/unemployment", "失业登记", card="失业登记信息按全国接口规范逐项校验。"),
     Entry("/programs", "补贴申领"),
+    Entry("/programs/publicity/public", "补贴公示"),  # 公示 is public: no sign-in (programs.publicity)
     Entry("/loans", "创业贷款", card="个人创业或小微企业申请创业担保贷款；担保审查、放贷和按季贴息由各方在此办理。"),
     Entry("/statistics", "统计", stats.READERS, card="办件量、提速成效、材料精减、好评率与全国接口同步状态。"),
     Entry("/admin", "管理", admin.ROLES),

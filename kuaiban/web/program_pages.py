@@ -5,6 +5,8 @@ its step to act on, the 公示 list, payment batches with their files and reconc
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -12,12 +14,13 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from kuaiban.edge.downloads import attachment
-from kuaiban.platform import access, jobs
+from kuaiban.platform import access, audit, jobs
 from kuaiban.platform.errors import NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, User
-from kuaiban.programs import claims, definitions, payroll
+from kuaiban.programs import claims, definitions, payroll, recovery
+from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
-from kuaiban.web.page_support import PostedForm, SessionDep, form_action, page_user, text, version_of
+from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text, version_of
 from kuaiban.web.templating import render
 
 router = APIRouter(prefix="/programs", include_in_schema=False)
@@ -136,6 +139,101 @@ def object_to(request: Request, s: SessionDep, user: SignedIn, form: PostedForm,
                        lambda errs, status: _publicity_page(request, s, user, errs, status))
 
 
+@router.get("/publicity/public", response_class=HTMLResponse)
+def publicity_public(request: Request, s: SessionDep, user: Visitor, page: int = 1, program: str = "",
+                     region: str = "", done: str | None = None) -> Response:
+    """The 公示 anyone may read (no sign-in): names masked, the texts' clauses, the 公示 period, how to object."""
+    return _public_page(request, s, user, {}, page=page, program=program, region=region,
+                        notice="异议已提交，经办机构将核实。" if done else None)
+
+
+def _public_page(request, s, user, errors, status=200, *, page=1, program="", region="", notice=None) -> Response:
+    known = {p.code for p in public_notice.programs_in_publicity()}
+    program = program if program in known else ""
+    region = region if region.isascii() and region.isdigit() and len(region) <= 12 else ""
+    return render(request, "programs/publicity_public.html",
+                  {"list": public_notice.public_list(s, program=program or None, region=region or None,
+                                                     page=min(max(page, 1), 1_000_000)),
+                   "program": program, "region": region, "errors": errors, "notice": notice},
+                  status=status, user=user)
+
+
+@router.post("/publicity/public/{claim_id}/object")
+def public_object(request: Request, s: SessionDep, user: SignedIn, form: PostedForm, claim_id: int) -> Response:
+    return form_action(s, lambda: claims.object_to(s, user, claim_id, text(form, "text")),
+                       "/programs/publicity/public?done=1",
+                       lambda errs, status: _public_page(request, s, user, errs, status))
+
+
+# ---------------------------------------------------------------- 追回 (programs.recovery)
+
+
+@router.get("/recoveries", response_class=HTMLResponse)
+def recoveries_page(request: Request, s: SessionDep, user: Staff, status: str = "open") -> Response:
+    status = status if status in recovery.STATUS_NAMES or status in ("open", "all") else "open"
+    return render(request, "programs/recoveries.html",
+                  {"rows": recovery.listing(s, user, status=None if status == "all" else status),
+                   "status": status, "statuses": recovery.STATUS_NAMES, "totals": recovery.totals(s, user)},
+                  user=user)
+
+
+@router.get("/recoveries/{recovery_id}", response_class=HTMLResponse)
+def recovery_page(request: Request, s: SessionDep, user: Staff, recovery_id: int) -> Response:
+    return _recovery_page(request, s, user, recovery_id, {})
+
+
+def _recovery_page(request, s, user, recovery_id, errors, status=200, values=None) -> Response:
+    return render(request, "programs/recovery.html",
+                  {"r": recovery.one(s, user, recovery_id), "channels": recovery.CHANNELS, "errors": errors,
+                   "values": values or {}, "today": audit_today()}, status=status, user=user)
+
+
+@router.post("/recoveries/{recovery_id}/repay")
+def repay(request: Request, s: SessionDep, user: Staff, form: PostedForm, recovery_id: int) -> Response:
+    values = {k: text(form, k) for k in ("amount", "paid_on", "channel", "reference", "note")}
+    errors, amount, day = {}, _fen(values["amount"]), _day(values["paid_on"])
+    if amount is None:
+        errors["amount"] = "退回金额应为金额（元），最多两位小数，如 300.00"
+    if day is None:
+        errors["paid_on"] = "退回日期应为 YYYY-MM-DD"
+    return form_action(
+        s, lambda: recovery.record_repayment(s, user, recovery_id, amount_fen=amount, paid_on=day,
+                                             channel=values["channel"], reference=values["reference"],
+                                             note=values["note"] or None),
+        f"/programs/recoveries/{recovery_id}",
+        lambda errs, status: _recovery_page(request, s, user, recovery_id, errs, status, values), errors=errors)
+
+
+@router.post("/recoveries/{recovery_id}/write-off")
+def write_off(request: Request, s: SessionDep, user: Staff, form: PostedForm, recovery_id: int) -> Response:
+    return form_action(
+        s, lambda: recovery.write_off(s, user, recovery_id, reason=text(form, "reason"),
+                                      version=version_of(text(form, "version"))),
+        f"/programs/recoveries/{recovery_id}",
+        lambda errs, status: _recovery_page(request, s, user, recovery_id, errs, status))
+
+
+def _fen(value: str) -> int | None:
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) > 10**10:
+        return None
+    return int(amount * 100)
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def audit_today() -> dt.date:
+    return audit.now().date()
+
+
 @router.get("/staff", response_class=HTMLResponse)
 def staff_home(request: Request, s: SessionDep, user: Staff) -> Response:
     return _staff_page(request, s, user, {})
@@ -144,6 +242,7 @@ def staff_home(request: Request, s: SessionDep, user: Staff) -> Response:
 def _staff_page(request, s, user, errors, status=200, values=None) -> Response:
     return render(request, "programs/staff.html",
                   {"queue": claims.queue(s, user), "publicity": claims.publicity_list(s, user),
+                   "recoveries": recovery.totals(s, user),
                    "batches": [payroll.batch_dict(b) for b in payroll.batches(s, user)],
                    "programs": list(definitions.programs().values()), "errors": errors, "values": values or {}},
                   status=status, user=user)

@@ -1,0 +1,82 @@
+"""`kuaiban programs recoveries` and `repay`: the 追回 debts from the command line::
+
+    kuaiban programs recoveries [--status open|owed|partial|repaid|written_off] [--region CODE] [--program CODE]
+                                [--json] [--db URL]
+    kuaiban programs repay --recovery ID --reference REF --amount 300.00 --paid-on YYYY-MM-DD
+                           --channel bank_transfer|counter|other [--note TEXT] [--json] [--db URL]
+
+``repay`` records one repayment as the operator (a bank's file of returns); the same reference again changes
+nothing (``"recorded": false``). 核销 is a supervisor's decision and is made on the pages or the API only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import typer
+
+from kuaiban.platform.cli_options import DbOption, fail
+from kuaiban.programs import recovery
+from kuaiban.programs.cli import programs_app
+from kuaiban.programs.listing_cli import _in_transaction
+
+
+@programs_app.command("recoveries")
+def recoveries_command(
+    status: Annotated[str, typer.Option("--status", help="open（未结清）、owed、partial、repaid、written_off 或 all")] = "open",
+    region: Annotated[str | None, typer.Option("--region", help="地区代码（GB/T 2260）")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="项目代码")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    db: DbOption = None,
+) -> None:
+    """列出追回款项：月份、应退回、已退回、尚欠、状态和依据。"""
+    rows = _in_transaction(db, lambda s: recovery.listing(s, None, status=None if status == "all" else status,
+                                                          region=region, program=program, limit=100_000))
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    if not rows:
+        typer.echo("没有这类追回")
+    for r in rows:
+        typer.echo(f"{r['id']}  {r['program_name']}  {r['region_name']}  {r['applicant']['name'] if 'applicant' in r else ''}  "
+                   f"{'、'.join(r['months'])}  应退回 {r['amount']}  已退回 {r['repaid']}  尚欠 {r['outstanding']}  "
+                   f"{r['status_name']}")
+
+
+@programs_app.command("repay")
+def repay_command(
+    recovery_id: Annotated[int, typer.Option("--recovery", help="追回编号")],
+    reference: Annotated[str, typer.Option("--reference", help="退回凭证号（银行流水号或收据号）")],
+    amount: Annotated[str, typer.Option("--amount", help="退回金额（元），如 300.00")],
+    paid_on: Annotated[str, typer.Option("--paid-on", help="退回日期 YYYY-MM-DD")],
+    channel: Annotated[str, typer.Option("--channel", help="bank_transfer（银行转账）、counter（窗口缴回）或 other")],
+    note: Annotated[str | None, typer.Option("--note", help="说明")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    db: DbOption = None,
+) -> None:
+    """登记一笔退回（可部分退回）；同一凭证号再次登记不重复记录。"""
+    try:
+        yuan = Decimal(amount)
+    except InvalidOperation:
+        raise fail(f"退回金额应为金额（元），如 300.00（收到「{amount}」）") from None
+    if not yuan.is_finite() or yuan != yuan.quantize(Decimal("0.01")):
+        raise fail(f"退回金额最多两位小数（收到「{amount}」）")
+    try:
+        day = dt.date.fromisoformat(paid_on)
+    except ValueError:
+        raise fail(f"退回日期应为 YYYY-MM-DD（收到「{paid_on}」）") from None
+
+    def work(s):
+        _, recorded = recovery.record_repayment(s, None, recovery_id, amount_fen=int(yuan * 100), paid_on=day,
+                                                channel=channel, reference=reference, note=note)
+        return recovery.recovery_dict(s, s.get(recovery.Recovery, recovery_id), staff=True) | {"recorded": recorded}
+
+    answer = _in_transaction(db, work)
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False, default=str))
+        return
+    verb = "已登记" if answer["recorded"] else "此前已登记（未重复记录）"
+    typer.echo(f"追回 {recovery_id} {verb}：已退回 {answer['repaid']} 元，尚欠 {answer['outstanding']} 元（{answer['status_name']}）")
