@@ -95,18 +95,10 @@ def record_repayment(session: Session, user: User | None, recovery_id: int, *, a
         raise Invalid("退回日期不能晚于今天", "paid_on")
     if paid_on < recovery.created_at.date():
         raise Invalid(f"退回日期不能早于追回登记之日（{recovery.created_at.date().isoformat()}）", "paid_on")
-    same = session.scalar(select(Repayment).where(Repayment.recovery_id == recovery.id,
-                                                  Repayment.reference == reference))
+    same = _same_reference(session, recovery.id, reference, amount_fen, paid_on, channel)
     if same is not None:
-        if (same.amount_fen, same.paid_on, same.channel) == (amount_fen, paid_on, channel):
-            return same, False
-        raise Conflict(f"凭证号 {reference} 已登记为 {same.paid_on.isoformat()} {CHANNELS[same.channel]} "
-                       f"{same.amount_fen / 100:.2f} 元，与本次填写的不同，请核对", "reference")
-    if recovery.status not in OPEN:
-        raise Conflict(f"这笔追回{STATUS_NAMES[recovery.status]}，不再登记退回", "recovery")
-    outstanding = recovery.amount_fen - recovery.repaid_fen
-    if amount_fen > outstanding:
-        raise Invalid(f"退回金额超过尚欠的 {outstanding / 100:.2f} 元", "amount")
+        return same, False
+    _check_open(recovery, amount_fen)
     repayment = Repayment(recovery_id=recovery.id, reference=reference, amount_fen=amount_fen, paid_on=paid_on,
                           channel=channel, note=(note or "").strip()[:500] or None,
                           actor_id=user.id if user else None, recorded_at=at)
@@ -234,7 +226,9 @@ def _require_staff(user: User) -> None:
 
 
 def _for_staff(session: Session, user: User | None, recovery_id: int, *, write: bool) -> Recovery:
-    recovery = session.get(Recovery, recovery_id)
+    if write:
+        _write_lock(session)
+    recovery = session.get(Recovery, recovery_id, with_for_update=write or None, populate_existing=write)
     if recovery is None:
         raise NotFound(f"没有这笔追回：{recovery_id}", "recovery")
     if user is not None:
@@ -243,6 +237,36 @@ def _for_staff(session: Session, user: User | None, recovery_id: int, *, write: 
             raise Forbidden("追回款项由经办人员登记")
         access.require_serves(user, recovery.region, f"追回 {recovery_id}")
     return recovery
+
+
+def _write_lock(session: Session) -> None:
+    """Writes to one recovery are serialised, so that what is owed is read fresh and two repayments at once
+    can never pass it, nor one reference be recorded twice: PostgreSQL locks the row (``FOR UPDATE``); SQLite
+    takes its one write lock before the read (the driver would open the transaction only at the first write,
+    after a stale read — as kuaiban.platform.audit does for the same reason)."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _same_reference(session: Session, recovery_id: int, reference: str, amount_fen: int, paid_on: dt.date,
+                    channel: str) -> Repayment | None:
+    """The repayment already recorded under ``reference``: the same one again (returned), or a different one
+    under the same reference (refused, naming it)."""
+    same = session.scalar(select(Repayment).where(Repayment.recovery_id == recovery_id,
+                                                  Repayment.reference == reference))
+    if same is None or (same.amount_fen, same.paid_on, same.channel) == (amount_fen, paid_on, channel):
+        return same
+    raise Conflict(f"凭证号 {reference} 已登记为 {same.paid_on.isoformat()} {CHANNELS[same.channel]} "
+                   f"{same.amount_fen / 100:.2f} 元，与本次填写的不同，请核对", "reference")
+
+
+def _check_open(recovery: Recovery, amount_fen: int) -> None:
+    if recovery.status not in OPEN:
+        raise Conflict(f"这笔追回{STATUS_NAMES[recovery.status]}，不再登记退回", "recovery")
+    outstanding = recovery.amount_fen - recovery.repaid_fen
+    if amount_fen > outstanding:
+        raise Invalid(f"退回金额超过尚欠的 {outstanding / 100:.2f} 元", "amount")
 
 
 def _clause(key: str | None) -> citations.Clause | None:

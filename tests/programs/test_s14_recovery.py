@@ -262,3 +262,43 @@ def test_nothing_is_offset_a_later_payment_of_the_same_person_is_paid_in_full(sq
         assert batch.lines == 1 and batch.total_fen == owed_later > 0
         r = s.get(Recovery, rid)
         assert (r.status, r.repaid_fen) == ("owed", 0)
+
+
+def test_two_repayments_at_once_never_exceed_the_debt_nor_record_a_reference_twice(town) -> None:
+    """Writes to a recovery are serialised (PostgreSQL: the row locked; SQLite: its write lock before the read):
+    the same bank line entered by two staff members at the same moment is recorded once; two repayments of the
+    whole rest at the same moment, under their own references, are not both recorded."""
+    import threading
+
+    _, rid = paid_then_stopped(town)
+    with town.session() as s:
+        owed = s.get(Recovery, rid).amount_fen
+
+    def race(entries: list[tuple[str, int]]) -> list[str]:
+        outcomes: list[str] = []
+        barrier = threading.Barrier(len(entries))
+
+        def enter(reference: str, fen: int) -> None:
+            try:
+                with town.session() as s:
+                    barrier.wait()
+                    _, recorded = recovery.record_repayment(s, town.window, rid, amount_fen=fen,
+                                                            paid_on=dt.date(2020, 11, 1), channel="bank_transfer",
+                                                            reference=reference, at=NOV_2)
+                outcomes.append("recorded" if recorded else "unchanged")
+            except (Conflict, Invalid) as exc:
+                outcomes.append(type(exc).__name__)
+
+        threads = [threading.Thread(target=enter, args=entry) for entry in entries]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        return sorted(outcomes)
+
+    assert race([("BANK-A", 10000), ("BANK-A", 10000)]) == ["recorded", "unchanged"]
+    rest = owed - 10000
+    assert race([("BANK-B", rest), ("BANK-C", rest)]) in (["Conflict", "recorded"], ["Invalid", "recorded"])
+    with town.session() as s:
+        r = s.get(Recovery, rid)
+        assert (r.repaid_fen, r.status, s.scalar(select(func.count(Repayment.id)))) == (owed, "repaid", 2)
