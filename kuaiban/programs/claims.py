@@ -19,7 +19,7 @@ from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
 from kuaiban.programs import definitions, derived, eligibility, figures, recovery
 from kuaiban.programs.definitions import Program
-from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection
+from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, Recovery
 from kuaiban.programs.registers import DEFAULT as REGISTERS
 from kuaiban.programs.registers import Registers, Unavailable
 from kuaiban.programs.staff_list import read as read_staff_list
@@ -571,8 +571,14 @@ def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, 
     found = program.stop_rule(rule)
     if found is None:
         raise Invalid(f"{program.name}没有这种停发情形：{rule}", "rule")
-    if claim.status not in ("approved", "suspended"):
+    # 骗取 or a false commitment found after an ordinary stop: the stopped claim is recovered from the start
+    # (the months already in a recovery are not counted again)
+    late_recovery = claim.status == "stopped" and found.action == "recover"
+    if claim.status not in ("approved", "suspended") and not late_recovery:
         raise Conflict(f"这件申领当前{STATUS_NAMES[claim.status]}，无需停发", "claim")
+    if late_recovery and session.scalar(select(func.count(Recovery.id)).where(Recovery.claim_id == claim.id,
+                                                                             Recovery.rule == found.code)):
+        raise Conflict(f"这件申领已因{found.label}列入追回", "rule")
     if not _MONTH.match(month or ""):
         raise Invalid("停发月份应为年月，如 2020-09", "month")
     return _stop(session, program, claim, found, month, note, user, at)

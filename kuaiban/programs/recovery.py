@@ -45,9 +45,12 @@ def open_for_stop(session: Session, program: definitions.Program, claim: Claim, 
                   first: str, actor: User | None, at: dt.datetime) -> Recovery | None:
     """The recovery of the months from ``first`` that were paid (None when none was): recorded, audited and
     told to the person with the clause it rests on. Called by the stop, in its transaction."""
-    lines = session.execute(select(PaymentLine.month, PaymentLine.amount_fen).where(
+    # a month already in a recovery of the claim (an earlier stop, then 骗取 found) is not recovered twice
+    covered = {m for months in session.scalars(select(Recovery.months).where(Recovery.claim_id == claim.id))
+               for m in months or ()}
+    lines = [(m, fen) for m, fen in session.execute(select(PaymentLine.month, PaymentLine.amount_fen).where(
         PaymentLine.claim_id == claim.id, PaymentLine.month >= first, PaymentLine.status.in_(PAID))
-        .order_by(PaymentLine.month)).all()
+        .order_by(PaymentLine.month)) if m not in covered]
     amount = sum(fen for _, fen in lines)
     if not amount:
         return None

@@ -302,3 +302,42 @@ def test_two_repayments_at_once_never_exceed_the_debt_nor_record_a_reference_twi
     with town.session() as s:
         r = s.get(Recovery, rid)
         assert (r.repaid_fen, r.status, s.scalar(select(func.count(Repayment.id)))) == (owed, "repaid", 2)
+
+
+def test_a_false_commitment_found_after_an_ordinary_stop_recovers_the_rest_once(sqlite_town) -> None:
+    """A claim stopped for a pension (from the next month: October recovered) and later found to rest on a false
+    commitment (京人社发[2020]8号 三: 退回全部) gets a second recovery of August and September — October is not
+    counted twice; together they are everything paid."""
+    from kuaiban.programs import registers
+
+    town = sqlite_town
+    with town.session() as s:
+        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
+        claim = claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
+                              facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
+                              account="6222000000000001", commitment=True, at=AUG_3)
+    with town.session() as s:
+        batch, _ = payroll.build(s, "bj_unemployment_subsidy", "110000", "2020-10")
+        assert batch.lines == 3
+    with town.session() as s:
+        claims.stop(s, town.reviewer, claim.id, rule="pension", month="2020-09", at=OCT_20)
+    url = town.engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(url)) as reviewer:  # on the stopped claim's page: only the recover rules
+        assert post_login(reviewer, "bj-rev", STAFF_PASSWORD).status_code == 303
+        page = reviewer.get(f"/programs/claims/{claim.id}").text
+        form = page.split("<h2>追回</h2>")[1]
+        assert 'value="false_commitment"' in form and 'value="pension"' not in form
+        done = reviewer.post(f"/programs/claims/{claim.id}/stop", follow_redirects=False,
+                             data={"csrf": csrf_of(page), "rule": "false_commitment", "month": "2020-09"})
+        assert done.status_code == 303
+    with town.session() as s:
+        rows = s.execute(select(Recovery.months, Recovery.source, Recovery.amount_fen).where(
+            Recovery.claim_id == claim.id).order_by(Recovery.id)).all()
+        assert [(m, src) for m, src, _ in rows] == [(["2020-10"], "bj8_us_stop"),
+                                                    (["2020-08", "2020-09"], "bj8_false_commitment")]
+        assert sum(fen for *_, fen in rows) == batch.total_fen
+        with pytest.raises(Conflict):  # an ordinary stop of a stopped claim is still refused
+            claims.stop(s, town.reviewer, claim.id, rule="death", month="2020-11", at=NOV_2)
+        with pytest.raises(Conflict) as twice:  # and the same recovery is not opened twice
+            claims.stop(s, town.reviewer, claim.id, rule="false_commitment", month="2020-09", at=NOV_2)
+        assert twice.value.field == "rule"
