@@ -45,8 +45,7 @@ def in_publicity(town) -> Claim:
     return claim
 
 
-def test_the_list_holds_what_the_text_asks_with_the_name_masked_and_no_id_number(sqlite_town) -> None:
-    town = sqlite_town
+def test_the_list_holds_what_the_text_asks_with_the_name_masked_and_no_id_number(town) -> None:
     claim = in_publicity(town)
     with town.session() as s:
         answer = publicity.public_list(s, today=dt.date(2021, 3, 2))
