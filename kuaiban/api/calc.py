@@ -63,7 +63,7 @@ def list_calculators() -> dict:
 
 @router.post("/{name}", summary="运行一个计算器（输入同 kuaiban calc NAME 的标准输入）", response_model=CalcResult,
              responses={404: {"model": CalcError, "description": "没有此计算器"},
-                        422: {"model": CalcError, "description": "输入有误，或没有规则覆盖此情形"}})
+                        422: {"model": CalcError, "description": "输入有误，或所收政策文件对此情形没有规定"}})
 def run_calculator(name: str, raw: Annotated[Any, Body(description="计算器的输入对象，如 {\"region\": \"湖南\", …}")]):
     calc = CALCULATORS.get(name)
     if calc is None:

@@ -108,4 +108,4 @@ def missing(field: str, when: str = "") -> str:
 
 def not_covered(field: str, case: str, covered: str) -> str:
     """A gap: no encoded rule covers `case`; `covered` says what is encoded."""
-    return error(field, f"没有规则覆盖 {case}（已有：{covered}）")
+    return error(field, f"所收政策文件对 {case} 没有规定，无法计算（已有规定：{covered}）")

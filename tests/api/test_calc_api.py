@@ -70,7 +70,7 @@ def test_a_spec_calculator_answers_with_a_region_code_and_names_the_field_of_a_g
     assert answer.status_code == 200 and answer.json()["value"] == 1925.0
     gap = client.post("/api/calc/unemployment_benefit", json=raw | {"month": "2020-06"})
     assert gap.status_code == 422
-    assert gap.json()["field"] == "month" and gap.json()["detail"].startswith("领取月份：没有规则覆盖 北京 2020-06")
+    assert gap.json()["field"] == "month" and gap.json()["detail"].startswith("领取月份：所收政策文件对 北京 2020-06 没有规定")
 
 
 def test_listed_sources_carry_their_registry_key(client) -> None:

@@ -58,9 +58,9 @@ def test_without_json_flag_output_is_still_the_same_json_object() -> None:
         ({"birth_date": "1953-02-29"}, "出生日期：不是有效的日期，格式应为 YYYY-MM-DD（收到「1953-02-29」）"),
         ({"region": "火星"}, "参保地：未知地区「火星」，可选：湖南、重庆"),
         ({"scheme": "army"}, "养老保险类别：取值「army」无效，可选：企业职工、机关事业单位"),
-        ({"year": 2019}, "调整年度：没有规则覆盖 湖南 2019 年（已有：2020 年，湘人社规〔2020〕11号）"),
-        ({"region": "重庆"}, "调整年度：没有规则覆盖 重庆 2020 年（已有：2021 年，渝人社发〔2021〕22号）"),
-        ({"region": "北京"}, "参保地：没有规则覆盖 北京（已有：湖南 2020 年，湘人社规〔2020〕11号；"
+        ({"year": 2019}, "调整年度：所收政策文件对 湖南 2019 年 没有规定，无法计算（已有规定：2020 年，湘人社规〔2020〕11号）"),
+        ({"region": "重庆"}, "调整年度：所收政策文件对 重庆 2020 年 没有规定，无法计算（已有规定：2021 年，渝人社发〔2021〕22号）"),
+        ({"region": "北京"}, "参保地：所收政策文件对 北京 没有规定，无法计算（已有规定：湖南 2020 年，湘人社规〔2020〕11号；"
                              "重庆 2021 年，渝人社发〔2021〕22号）"),
         ({"contributon_months": 5}, "contributon_months：计算器 pension_adjustment 没有此字段（是否拼写有误？），"
                                     "可用字段：birth_date、contribution_months、"),
@@ -138,7 +138,7 @@ def test_survivor_benefit_before_the_rule_is_a_gap() -> None:
     raw = {"death_date": "2021-08-31", "status": "employed", "contribution_months": 59, "base_income": 3000}
     code, out = calc("survivor_benefit", "--json", stdin=json.dumps(raw))
     assert code == 2
-    assert json.loads(out)["error"].startswith("死亡日期：没有规则覆盖 2021-08-31（已有：2021-09-01 起，人社部发〔2021〕18号；")
+    assert json.loads(out)["error"].startswith("死亡日期：所收政策文件对 2021-08-31 没有规定，无法计算（已有规定：2021-09-01 起，人社部发〔2021〕18号；")
 
 
 def test_a_whole_number_too_large_for_the_rules_is_a_chinese_error_not_a_crash():

@@ -43,7 +43,7 @@ def test_relief_amount_needs_payroll_and_rate_together() -> None:
 
 @pytest.mark.parametrize("month", ["2020-01", "2021-01"])
 def test_relief_outside_2020_is_a_gap(month: str) -> None:
-    with pytest.raises(CalculatorError, match=rf"^缴费所属月份：没有规则覆盖 {month}（已有：2020-02 至 2020-12 阶段性减免期）$"):
+    with pytest.raises(CalculatorError, match=rf"^缴费所属月份：所收政策文件对 {month} 没有规定，无法计算（已有规定：2020-02 至 2020-12 阶段性减免期）$"):
         get("social_insurance_relief").run({"region": "湖南", "month": month, "size": "micro"})
 
 
@@ -62,13 +62,13 @@ def test_sme_general_refund_is_the_100_percent_ceiling() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"application_date": "2020-08-31"}, "申请日期：没有规则覆盖 2020-08-31（已有：湖南 2020-09-01 至 2020-12-31，"),
-        ({"application_date": "2021-01-01"}, "申请日期：没有规则覆盖 2021-01-01（已有：湖南 2020-09-01 至 2020-12-31，"),
+        ({"application_date": "2020-08-31"}, "申请日期：所收政策文件对 2020-08-31 没有规定，无法计算（已有规定：湖南 2020-09-01 至 2020-12-31，"),
+        ({"application_date": "2021-01-01"}, "申请日期：所收政策文件对 2021-01-01 没有规定，无法计算（已有规定：湖南 2020-09-01 至 2020-12-31，"),
         ({"refund_type": "hardship"}, "上年度10月至本年度6月连续亏损月数：缺少此字段（困难企业稳岗返还时必填）"),
         ({"insured_last_year": 0}, "上年度参保职工人数：裁员率以其为分母，至少为 1（收到 0）"),
         ({"layoff_rate_cap": 1.5}, "统筹区裁员率控制线：应为 0 到 1 之间的比例，如 0.2 表示 20%（收到 1.5）"),
         ({"restructuring": "no"}, "兼并重组、化解产能过剩、淘汰落后产能企业：应为 true 或 false（收到「no」）"),
-        ({"region": "湖北"}, "参保地：没有规则覆盖 湖北（已有：2020 年仅湖南）"),
+        ({"region": "湖北"}, "参保地：所收政策文件对 湖北 没有规定，无法计算（已有规定：2020 年仅湖南）"),
     ],
 )
 def test_refund_errors_name_the_field_in_chinese(change: dict, message: str) -> None:
@@ -86,7 +86,7 @@ def test_work_injury_project_and_missing_fields() -> None:
         calc.run({"region": "湖南", "month": "2021-06", "basis": "industry", "industry_class": 9, "payroll": 1})
     with pytest.raises(CalculatorError, match=r"^工程合同总造价：缺少此字段（工程建设项目按项目参保时必填）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "project"})
-    with pytest.raises(CalculatorError, match=r"^缴费所属月份：没有规则覆盖 2020-12（已有：2021-01 起，湘政办发〔2020〕55号）$"):
+    with pytest.raises(CalculatorError, match=r"^缴费所属月份：所收政策文件对 2020-12 没有规定，无法计算（已有规定：2021-01 起，湘政办发〔2020〕55号）$"):
         calc.run({"region": "湖南", "month": "2020-12", "basis": "project", "contract_total": 1})
 
 

@@ -228,7 +228,7 @@ def test_population_row_errors_are_the_chinese_field_first_messages(tmp_path: Pa
     assert [row["error"] for row in rows] == [  # as users read them: the field by its Chinese label
         "月工资：不能为负数",
         "参保地：未知地区，可选：湖南、重庆、上海、天津",
-        "缴费年度：没有规则覆盖 湖南 2021 年（已有：2020 年）",
+        "缴费年度：所收政策文件对 湖南 2021 年 没有规定，无法计算（已有规定：2020 年）",
     ]
     assert [row["error_field"] for row in rows] == ["monthly_wage", "region", "year"]  # the column to correct
 

@@ -40,9 +40,9 @@ VALIDITY = "湘政发〔2020〕19号 2020-12-31 印发，有效期 5 年"
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"month": "2020-12"}, f"待遇所属月份：没有规则覆盖 2020-12（已有：2021-01 至 2025-12，{VALIDITY}）"),
-        ({"month": "2026-01"}, f"待遇所属月份：没有规则覆盖 2026-01（已有：2021-01 至 2025-12，{VALIDITY}）"),
-        ({"region": "重庆"}, "参保地：没有规则覆盖 重庆（已有：湖南，湘政发〔2020〕19号）"),
+        ({"month": "2020-12"}, f"待遇所属月份：所收政策文件对 2020-12 没有规定，无法计算（已有规定：2021-01 至 2025-12，{VALIDITY}）"),
+        ({"month": "2026-01"}, f"待遇所属月份：所收政策文件对 2026-01 没有规定，无法计算（已有规定：2021-01 至 2025-12，{VALIDITY}）"),
+        ({"region": "重庆"}, "参保地：所收政策文件对 重庆 没有规定，无法计算（已有规定：湖南，湘政发〔2020〕19号）"),
     ],
 )
 def test_pension_gaps(change: dict, message: str) -> None:
@@ -54,7 +54,7 @@ def test_subsidy_rejects_a_tier_the_text_does_not_list_and_years_outside_validit
     calc = get("residents_contribution_subsidy")
     with pytest.raises(CalculatorError, match=r"^缴费档次（元/年）：250 元不是缴费档次，可选（元/年）：100、200、300、"):
         calc.run({"region": "湖南", "year": 2021, "tier": 250})
-    with pytest.raises(CalculatorError, match=f"^{re.escape(f'缴费年度：没有规则覆盖 2020 年（已有：2021 至 2025 年，{VALIDITY}）')}$"):
+    with pytest.raises(CalculatorError, match=f"^{re.escape(f'缴费年度：所收政策文件对 2020 年 没有规定，无法计算（已有规定：2021 至 2025 年，{VALIDITY}）')}$"):
         calc.run({"region": "湖南", "year": 2020, "tier": 500})
     assert calc.run({"region": "湖南", "year": 2021, "tier": 500, "back_paid": True})["value"] == 0
 

@@ -64,7 +64,7 @@ def test_coverage_and_gaps_come_from_the_parameters_in_force() -> None:
     with pytest.raises(CalculatorError) as before:
         calc.run(BEIJING | {"month": "2020-06"})
     assert before.value.field == "month"
-    assert str(before.value) == "领取月份：没有规则覆盖 北京 2020-06（已有：北京 2020-07-01 起，京人社发[2020]8号）"
+    assert str(before.value) == "领取月份：所收政策文件对 北京 2020-06 没有规定，无法计算（已有规定：北京 2020-07-01 起，京人社发[2020]8号）"
     with pytest.raises(CalculatorError) as elsewhere:
         calc.run(BEIJING | {"region": "120000"})
     assert elsewhere.value.field == "region" and "天津" in str(elsewhere.value) and "湖南" in str(elsewhere.value)
