@@ -92,6 +92,10 @@ def explain(values: dict[str, Any], r: dict[str, float]):
     share = r["social_insurance_relief_share"]
     label = EnterpriseSize[size].value
     steps = [step(f"{region.value}{month}，{label}：{text}", share, key) for key, text in _sources(region, size, month)]
+    if region is Region.hunan and size in ("large", "other_unit") and month in ("2020-05", "2020-06"):
+        # 10号 halved May–June after those months were billed: what was paid in full is offset or refunded
+        steps.append(step("已全额缴纳当月三项社会保险费的，对应减征的部分可选择冲抵以后月份的缴费，也可选择退回",
+                          None, "hn_relief_offset_refund"))
     ceiling = region is Region.hubei and share > 0
     if ceiling:
         steps.append(step("湖北本省实施办法不在汇编中：按全国文件允许的上限（全额免征）计算，实际以湖北执行为准",
@@ -128,7 +132,8 @@ CALCULATOR = Calculator(
         {"region": "湖北", "dates": "2020-02 至 2020-12（全国文件上限）", "doc_no": "人社部发〔2020〕11号、49号"},
         {"region": "上海", "dates": "2020-02 至 2020-12", "doc_no": "人社部发〔2020〕11号；上海 延长减免通知"},
     ],
-    sources=("hn_relief_sme", "hn_relief_large", "hn_relief_extension", "nat_relief_provinces", "nat_relief_hubei",
+    sources=("hn_relief_sme", "hn_relief_large", "hn_relief_extension", "hn_relief_offset_refund",
+             "nat_relief_provinces", "nat_relief_hubei",
              "nat_relief_extension", "nat_relief_individual_business", "sh_relief_extension"),
     notes=("单位缴费费率不在这些文件中，减免金额需用户提供单位费率（employer_rate）。",
            "湖北按全国文件允许的上限计算，并在结果中标明是上限。"),

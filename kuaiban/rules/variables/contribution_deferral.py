@@ -4,7 +4,10 @@ contributions, late fees waived meanwhile.
 The national rule (人社部发〔2020〕11号: 原则上不超过6个月; 49号: 可继续缓缴至2020年12月底) applies everywhere;
 a province's own rule (湘人社规〔2020〕2号: 一般不超过一年; 10号: 至2020年12月底; 鲁政办发〔2020〕4号: 中小企业最长
 6个月) applies beside it, and the later day is the answer (reading: a province may be more generous, never
-stricter, than the national notice). Every answer is a ceiling: the deferral is approved case by case.
+stricter, than the national notice). Once 49号 is in force its “至2020年12月底” is also the last day of every
+deferral, whatever its start (49号 六: 各省不得突破本通知的政策要求; 人社厅发〔2021〕2号 一: no deferral from 2021-01-01),
+so a deferral begun after June 2020 ends on 2020-12-31, not six months on. Every answer is a ceiling: the deferral
+is approved case by case.
 The OpenFisca period is the day the question is asked (rules in force then); the deferral's start is an input.
 """
 
@@ -71,4 +74,10 @@ class contribution_deferral_until(Variable):
         regional = by_region(enterprise, period, parameters, CALCULATOR, "max_months",
                              lambda node: _latest(start, node, difficulty & (sme | ~np.asarray(bool(node.sme_only)))),
                              np.datetime64(NONE.isoformat(), "D"))
-        return np.maximum(out, regional)
+        out = np.maximum(out, regional)
+        until = parameter_or_none(parameters, period.start, f"{CALCULATOR}.national.until")
+        if until is not None and str(until) != NONE.isoformat():
+            # 49号 二 “可继续缓缴…至2020年12月底” caps every deferral (above it only extends the 6 months)
+            cap = np.datetime64(str(until), "D")
+            out = np.where(out != np.datetime64(NONE.isoformat(), "D"), np.minimum(out, cap), out)
+        return out

@@ -1,0 +1,115 @@
+"""Audit rules-pcw (session 14), Table A sections A-P, A-C and A-W: discrepancies D1–D5 of report.md.
+
+Each case is worked by hand from the clause quoted beside it. Short file names (data/compilations/):
+HN hunan-hrss-2020.txt, CQ chongqing-hrss-2021.txt, CT court-national-provinces-2020.txt, SD shandong-2020.txt.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kuaiban.rules.calculators import get
+from tests.rules.audit_support import refused, run, step
+
+# ---- D1, D2. contribution_deferral: 49号's end of December is the last day of every deferral ----
+# HN:5187 (人社部发〔2020〕49号 二) “受疫情影响生产经营出现严重困难的企业，可继续缓缴社会保险费至2020年12月底”;
+# HN:5197 (49号 六) “不得突破本通知的政策要求”; HN:5768 (湘人社规〔2020〕10号 二) “可缓缴社会保险费至2020年12月底”;
+# CQ:17524 (人社厅发〔2021〕2号 一) “2021年1月1日起，不再实施阶段性减免和缓缴企业养老保险、失业保险、工伤保险费政策”.
+DEFERRAL = {"query_date": "2020-10-01", "enterprise_size": "small", "serious_difficulty": True}
+
+
+@pytest.mark.parametrize(("region", "start"), [("河北", "2020-10-01"), ("湖南", "2020-08-01"), ("山东", "2020-07-15")])
+def test_a_deferral_begun_after_june_ends_on_the_last_day_of_2020(region: str, start: str) -> None:
+    # start + 6 months would be 2021-04-01 / 2021-02-01 / 2021-01-15: past the end 49号 sets
+    result = run("contribution_deferral", DEFERRAL | {"region": region, "deferral_start": start})
+    assert result["value"] == "2020-12-31"
+    cited = step(result, "可继续缓缴至年底", "2020-12-31")
+    assert cited["source"]["doc_no"] == "人社部发〔2020〕49号"
+
+
+def test_before_june_the_six_months_still_stretch_to_the_end_of_december() -> None:
+    # 2020-03-01 + 6 months = 2020-09-01 < 2020-12-31: 49号 extends it (unchanged behaviour)
+    result = run("contribution_deferral", DEFERRAL | {"region": "河北", "deferral_start": "2020-03-01"})
+    assert result["value"] == "2020-12-31"
+
+
+def test_before_49hao_the_six_months_rule_alone() -> None:
+    # HN:4941 (人社部发〔2020〕11号 三) “缓缴期限原则上不超过6个月”: 2020-06-01 + 6 months = 2020-12-01
+    case = DEFERRAL | {"query_date": "2020-06-01", "region": "河北", "deferral_start": "2020-06-01"}
+    assert run("contribution_deferral", case)["value"] == "2020-12-01"
+
+
+def test_a_deferral_cannot_start_after_the_last_day() -> None:
+    case = DEFERRAL | {"region": "湖南", "deferral_start": "2021-01-05"}
+    error = refused("contribution_deferral", case)
+    assert error.field == "deferral_start" and "2020年12月31日" in str(error)
+
+
+def test_the_shandong_step_prints_its_six_months() -> None:
+    # SD:30 (鲁政办发〔2020〕4号 9) “缓缴期最长6个月”
+    case = DEFERRAL | {"query_date": "2020-03-01", "region": "山东", "deferral_start": "2020-03-01"}
+    result = run("contribution_deferral", case)
+    assert result["value"] == "2020-09-01"
+    assert step(result, "山东", "中小企业缓缴期最长6个月")["source"]["doc_no"] == "鲁政办发〔2020〕4号"
+
+
+# ---- D3. injury_rate_reduction (北京): the words are Beijing's, the 20 % cut is said ----
+# CT:1854–1856 (京人社发〔2020〕4号 一) “一类至八类行业用人单位工伤保险费率，在现行费率的基础上下调 20%”;
+# CT:1858 (二) “按项目参保的施工企业…缴费费率统一调整至0.8%”. 1.8‰ is 湖南's project rate (HN:5611), not Beijing's.
+def test_the_project_choice_is_not_labelled_with_hunans_rate() -> None:
+    words = {field.name: field.words for field in get("injury_rate_reduction").fields}["injury_basis"]
+    assert "1.8‰" not in "".join(words.values())
+    assert words["project"] == "按项目参保的施工企业"
+    by_word = run("injury_rate_reduction", {"month_date": "2020-05-01", "region": "北京", "injury_basis": "按项目参保的施工企业"})
+    assert by_word["value"] == 0.008
+
+
+def test_the_industry_step_names_the_twenty_percent_cut() -> None:
+    case = {"month_date": "2021-04-30", "region": "北京", "injury_basis": "industry", "current_injury_rate": 0.01}
+    result = run("injury_rate_reduction", case)
+    assert result["value"] == 0.008  # 0.01 × (1 − 20 %)
+    assert step(result, "下调20%", "0.01", "0.008")["source"]["doc_no"] == "京人社发〔2020〕4号"
+
+
+# ---- D4. work_injury_benefit_adjustment (湖南): no minimum wage asked where it cannot matter ----
+# HN:5902 (湘人社规〔2020〕15号 一（一）) “2019 年 12 月 31 日前…已享受伤残津贴的在职工伤人员调整增加伤残津贴”;
+# HN:5906 (一（二）) “每人每月增加 140 元…低于 2020 年统筹地区最低工资标准的，补足”;
+# HN:5944 (三（五）) “已享受基本养老保险待遇…不再按照本通知的规定调整伤残津贴”.
+HN_WI = {"region": "湖南", "month": "2020-03", "work_injury_benefit_kind": "disability_allowance", "disability_grade": 2,
+         "monthly_benefit_before": 2000}
+
+
+@pytest.mark.parametrize("extra", [{"benefit_start_date": "2020-01-01"},
+                                   {"benefit_start_date": "2015-01-01", "drawing_basic_pension": True},
+                                   {"benefit_start_date": "2015-01-01", "disability_grade": 7}])
+def test_out_of_scope_cases_answer_zero_without_the_minimum_wage(extra: dict) -> None:
+    result = run("work_injury_benefit_adjustment", HN_WI | extra)
+    assert result["value"] == 0
+    assert step(result, "不在调整范围")
+    assert not any("无元" in s["text"] for s in result["explanation"])
+
+
+def test_in_scope_cases_still_need_the_minimum_wage() -> None:
+    assert refused("work_injury_benefit_adjustment", HN_WI | {"benefit_start_date": "2019-12-31"}).field == "local_minimum_wage"
+    # 1500 + 140 = 1640 < 1700 → topped up to 1700: +200
+    result = run("work_injury_benefit_adjustment",
+                 HN_WI | {"monthly_benefit_before": 1500, "benefit_start_date": "2019-12-31", "local_minimum_wage": 1700})
+    assert result["value"] == 200 and result["details"]["adjusted"] == 1700
+
+
+# ---- D5. social_insurance_relief (湖南): May–June halving after the bills — offset or refund ----
+# HN:5762 (湘人社规〔2020〕10号 一) “对全省大型企业…减半征收的政策，延长执行到2020年6月底，机关事业单位以外的其他单位参照执行”;
+# HN:5764 “已全额缴纳5—6月份三项社会保险费的企业和单位，对应减征的部分，企业和单位可选择冲抵以后月份的缴费，也可选择退回”.
+@pytest.mark.parametrize(("size", "month"), [("large", "2020-05"), ("other_unit", "2020-06")])
+def test_may_june_halving_says_offset_or_refund(size: str, month: str) -> None:
+    result = run("social_insurance_relief", {"region": "湖南", "month": month, "size": size, "payroll": 100000,
+                                             "employer_rate": 0.2})
+    assert result["value"] == 0.5 and result["details"]["waived_amount"] == 10000  # 100000 × 0.2 × 0.5
+    cited = step(result, "冲抵以后月份的缴费", "退回")
+    assert (cited["source"]["doc_no"], cited["source"]["article"]) == ("湘人社规〔2020〕10号", "一")
+
+
+@pytest.mark.parametrize(("size", "month"), [("large", "2020-04"), ("small", "2020-05"), ("large", "2020-07")])
+def test_no_offset_step_outside_the_extended_halving(size: str, month: str) -> None:
+    result = run("social_insurance_relief", {"region": "湖南", "month": month, "size": size})
+    assert not any("冲抵" in s["text"] for s in result["explanation"])
