@@ -113,3 +113,23 @@ def test_may_june_halving_says_offset_or_refund(size: str, month: str) -> None:
 def test_no_offset_step_outside_the_extended_halving(size: str, month: str) -> None:
     result = run("social_insurance_relief", {"region": "湖南", "month": month, "size": size})
     assert not any("冲抵" in s["text"] for s in result["explanation"])
+
+
+# ---- W1, W2 (wording). The reason a case is out names its day; a daily rate reads as a percentage ----
+# HN:6019 (湘人社规〔2020〕23号) “事业单位老工伤人员（即2005年12月29日前由原人事部门认定的工伤人员）…一等每年16900元”.
+@pytest.mark.parametrize(("recognised", "expected"), [("2005-12-28", 16900), ("2005-12-29", 0)])
+def test_old_injury_cases_end_on_the_day_the_text_prints(recognised: str, expected: float) -> None:
+    case = {"region": "湖南", "month": "2020-08", "old_injury_grade": "first", "injury_recognition_date": recognised}
+    result = run("old_injury_health_allowance", case)
+    assert result["value"] == expected
+    if not expected:
+        assert step(result, "不适用", "2005年12月29日前由原人事部门认定")
+
+
+def test_tianjin_late_fee_rate_reads_as_a_percentage() -> None:
+    # CT:3822 (津人社局发〔2020〕12号 二（七）) “按日加收万分之五滞纳金”: 10000 × 0.0005 × 100 日 = 500
+    case = {"month": "2020-08", "region": "天津", "arrears_insurance": "pension", "arrears_month": "2015-03",
+            "arrears_amount": 10000, "days_overdue": 100}
+    result = run("contribution_late_fee", case)
+    assert result["value"] == 500
+    assert step(result, "按日加收欠缴费款的 0.05%")["value"] == 0.0005

@@ -14,9 +14,6 @@ from kuaiban.rules.enums import Region
 from kuaiban.rules.formulas import parameter_or_none, to_date
 from kuaiban.rules.variables.inputs import UNKNOWN_DATE
 
-# 湘人社规〔2020〕23号：老工伤人员即2005年12月29日前由原人事部门认定的工伤人员
-OLD_CASES_BEFORE = to_date("2005-12-29")
-
 
 class OldInjuryGrade(Enum):
     special = "特等"
@@ -57,5 +54,7 @@ class old_injury_health_allowance(Variable):
             return np.zeros(person.count)
         by_grade = parameters(period.start).old_injury_health_allowance.r430000.by_grade
         amount = by_grade[person("old_injury_grade", period)]
-        old_case = person("injury_recognition_date", period) < OLD_CASES_BEFORE
+        # 老工伤人员即2005年12月29日前由原人事部门认定的工伤人员 (a parameter, so the explanation can print the day)
+        before = to_date(parameters(period.start).old_injury_health_allowance.r430000.old_cases_before)
+        old_case = person("injury_recognition_date", period) < before
         return np.where((person("region", period) == Region.hunan) & old_case, amount, 0.0)
