@@ -133,3 +133,13 @@ def test_tianjin_late_fee_rate_reads_as_a_percentage() -> None:
     result = run("contribution_late_fee", case)
     assert result["value"] == 500
     assert step(result, "按日加收欠缴费款的 0.05%")["value"] == 0.0005
+
+
+# ---- fisher_pension_subsidy (重庆): months paid in a year are at most twelve ----
+# CQ:9953 (渝人社发〔2021〕9号 一（一）2) “缴费不足1年的，当年缴费补贴根据实际缴费月数进行发放，即2500元/12个月×当年缴费月数”
+def test_more_than_twelve_months_in_a_year_is_refused() -> None:
+    case = {"region": "重庆", "month": "2021-06", "fisher_scheme": "enterprise", "fisher_subsidy_case": "annual",
+            "contribution_year": 2021}
+    assert refused("fisher_pension_subsidy", case | {"months_paid_in_year": 13}).field == "months_paid_in_year"
+    assert run("fisher_pension_subsidy", case | {"months_paid_in_year": 12})["value"] == 2500
+    assert run("fisher_pension_subsidy", case | {"months_paid_in_year": 5})["value"] == 1042  # 2500 / 12 × 5 = 1041.67
