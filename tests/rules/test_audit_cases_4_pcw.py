@@ -143,3 +143,42 @@ def test_more_than_twelve_months_in_a_year_is_refused() -> None:
     assert refused("fisher_pension_subsidy", case | {"months_paid_in_year": 13}).field == "months_paid_in_year"
     assert run("fisher_pension_subsidy", case | {"months_paid_in_year": 12})["value"] == 2500
     assert run("fisher_pension_subsidy", case | {"months_paid_in_year": 5})["value"] == 1042  # 2500 / 12 × 5 = 1041.67
+
+
+# ---- A supplied figure the texts already print is not used, and the answer says so ----
+# CQ:18106 (渝人社发〔2021〕15号 五) “我市小微企业按14%确定企业职工基本养老保险单位缴费比例”;
+# SD:209 (“六保三促”方案 5（1）) “企业职工基本养老保险继续执行16%的单位缴费比例”.
+EPC = {"month": "2021-03", "monthly_wage": 5000, "individual_contribution_base": 5000}
+
+
+def test_a_small_firms_printed_rate_is_not_called_supplied() -> None:
+    result = run("employer_pension_contribution",
+                 EPC | {"region": "重庆", "enterprise_size": "small", "supplied_employer_pension_rate": 0.16})
+    assert result["value"] == 700  # 5000 × 14 %
+    assert step(result, "小微企业单位缴费比例 14%")["source"]["doc_no"] == "渝人社发〔2021〕15号"
+    assert step(result, "使用者提供的单位缴费比例 16% 未采用", "14%")
+    assert not any("由使用者提供" in s["text"] for s in result["explanation"])
+
+
+def test_shandong_says_a_supplied_rate_is_not_used() -> None:
+    result = run("employer_pension_contribution",
+                 EPC | {"region": "山东", "enterprise_size": "large", "supplied_employer_pension_rate": 0.2})
+    assert result["value"] == 800  # 5000 × 16 %
+    assert step(result, "使用者提供的单位缴费比例 20% 未采用", "16%")
+
+
+def test_a_large_chongqing_firm_still_uses_the_supplied_rate() -> None:
+    result = run("employer_pension_contribution",
+                 EPC | {"region": "重庆", "enterprise_size": "large", "supplied_employer_pension_rate": 0.16})
+    assert result["value"] == 800  # 5000 × 16 % (supplied; 汇编未载 large firms' rate)
+    assert step(result, "单位缴费比例 16%（由使用者提供")
+
+
+# CQ:18164 (渝人社发〔2021〕42号 二) “…2021年度月缴费基数上限为18495元、下限为3699元”; CQ:18104 (渝人社发〔2021〕15号 四)
+# “对2020年自愿暂缓缴费月度可于2021年底前进行补缴，缴费基数在2021年我市…上下限范围内自主选择”.
+def test_backpay_says_supplied_limits_are_not_used_where_printed() -> None:
+    case = {"payment_date": "2021-06-01", "region": "重庆", "deferred_month": "2020-05", "chosen_base": 3000,
+            "supplied_floor": 3000, "supplied_cap": 16000}
+    result = run("flexible_pension_backpay", case)
+    assert result["value"] == 3699  # 3000 below the printed floor 3699
+    assert step(result, "使用者提供的上下限未采用", "3699", "18495")
