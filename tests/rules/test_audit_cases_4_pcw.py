@@ -182,3 +182,19 @@ def test_backpay_says_supplied_limits_are_not_used_where_printed() -> None:
     result = run("flexible_pension_backpay", case)
     assert result["value"] == 3699  # 3000 below the printed floor 3699
     assert step(result, "使用者提供的上下限未采用", "3699", "18495")
+
+
+# HN:5484 (湘政发〔2020〕19号 四（三）3) “对重度残疾人等缴费特别困难群体，县市区人民政府按每人每年100元缴费档次给予全部代缴”
+def test_hunan_proxy_says_a_supplied_lowest_tier_is_not_used() -> None:
+    result = run("residents_contribution_proxy",
+                 {"region": "湖南", "month": "2021-03", "proxy_group": "severe", "lowest_tier": 200})
+    assert result["value"] == 100
+    assert step(result, "使用者提供的最低缴费档次标准200元未采用", "100元")
+
+
+# CT:1858 (京人社发〔2020〕4号 二) “按项目参保的施工企业…缴费费率统一调整至0.8%”: not a cut of the current rate
+def test_beijing_project_rate_says_a_supplied_current_rate_is_not_used() -> None:
+    case = {"month_date": "2020-05-01", "region": "北京", "injury_basis": "project", "current_injury_rate": 0.01}
+    result = run("injury_rate_reduction", case)
+    assert result["value"] == 0.008
+    assert step(result, "所填现行费率 0.01 未采用")
