@@ -19,6 +19,7 @@ from kuaiban.platform import audit, personal_data, regions
 from kuaiban.platform.models import SUPERVISOR
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration, statistics
 from kuaiban.unemployment import models as m
+from kuaiban.unemployment.national.refusals import refused_downloads
 from kuaiban.unemployment.personal import masked_record
 
 router = APIRouter(prefix="/api/unemployment", tags=["失业登记"])
@@ -190,6 +191,12 @@ def record_notice(aaz341: str, body: NoticeIn, session: SessionDep, user: UserDe
 def notices_owed(session: SessionDep, user: UserDep) -> list[dict]:
     return [notice_out(n) | {"aaz341": n.registration.aaz341, "name": n.registration.name}
             for n in lifecycle.notices_owed(session, user)]
+
+
+@router.get("/national/refused", summary="全国平台转办但无法入库的申请及原因（无法回传审核结果）")
+def national_refused(session: SessionDep, user: UserDep) -> list[dict]:
+    return [{"adc201": d.adc201, "name": d.name, "place": d.place, "received_at": _time(d.received_at),
+             "reason": d.reason} for d in refused_downloads(session, user)]
 
 
 @router.get("/followups/due", summary="待联系、待跟踪、漏跟踪及系统建议注销的登记失业人员")

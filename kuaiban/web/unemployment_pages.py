@@ -30,6 +30,7 @@ from kuaiban.programs import definitions as programs
 from kuaiban.services import catalogue
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration
 from kuaiban.unemployment import models as m
+from kuaiban.unemployment.national.refusals import refused_downloads
 from kuaiban.unemployment.registration import RecordInvalid
 from kuaiban.unemployment.validate import FieldError
 from kuaiban.web import unemployment_views as uv
@@ -291,6 +292,7 @@ def review_queue(request: Request, s: SessionDep, user: Staff, status: str = m.P
         "unassigned": decision.unassigned_ids(s, regs) if user.role == SUPERVISOR else set(),
         "attention": lifecycle.followups_due(s, user, on=now), "reasons": deregistration.exit_reasons(),
         "owed": lifecycle.notices_owed(s, user), "held": lifecycle.exits_held(s, user),
+        "refused_downloads": refused_downloads(s, user),
         "notice_about": m.NOTICE_ABOUT}, user=user)
 
 
