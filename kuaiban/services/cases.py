@@ -282,8 +282,33 @@ class ItemLimit:
 
 
 @lru_cache(maxsize=1024)
-def item_limit(code: str | None, on: dt.date | None = None, *, cross_province: bool | None = None) -> ItemLimit:
-    """The limit a task of item ``code`` started on day ``on`` counts with — the texts in force that day:
+def item_limit(code: str | None, on: dt.date | None = None, *, cross_province: bool | None = None,
+               region: str | None = None) -> ItemLimit:
+    """The limit a task of item ``code`` started on day ``on`` counts with, for a case of ``region``: the
+    national texts' (:func:`national_limit`), unless the region's own text in force that day prints a limit
+    (data/services/regional_limits.yaml, e.g. 山东 鲁人社函〔2020〕41号 for 1.8.1) and the national texts give
+    none, or one of the same kind that is not shorter — a region's text does not relax a national limit."""
+    national = national_limit(code, on, cross_province=cross_province)
+    own = catalogue.regional_limits(code, region, on)
+    if not own:
+        return national
+    r = own[-1]
+    doc, words = r["source"]["doc_no"], _limit_text(r["kind"], r["value"])
+    place = regions.label(r["region"]).split("（")[0]
+    if national.kind is None or (national.kind == r["kind"] and r["value"] <= (national.value or 0)):
+        said = "；".join(filter(None, [f"{place}{doc}：“{r['quote']}”", r.get("scope"),
+                                       f"全国规定：{_limit_text(national.kind, national.value)}（{national.basis}）"
+                                       if national.kind else None]))
+        return ItemLimit(r["kind"], r["value"], doc, said)
+    why = "长于全国规定" if national.kind == r["kind"] else "与全国规定计法不同"
+    note = "；".join(filter(None, [national.note, f"{place}{doc}规定{words}（{why}，地方文件不放宽全国规定），按全国规定计算"]))
+    return ItemLimit(national.kind, national.value, national.basis, note)
+
+
+@lru_cache(maxsize=1024)
+def national_limit(code: str | None, on: dt.date | None = None, *, cross_province: bool | None = None) -> ItemLimit:
+    """The limit a task of item ``code`` started on day ``on`` counts with under the national texts in force
+    that day:
 
     - a later text's limit for the cases within its scope (the catalogue's ``dated``: 人社厅发〔2021〕85号 gives
       1.8.8 5 working days per office from 2021-11-09, for 跨省 transfers only — ``cross_province``; basis its
@@ -683,7 +708,7 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
     # filed where they are handled, in this transaction (a failure below rolls them back with the case)
     handed = {request.item_code: receiver.file(session, request) for receiver, request in handing}
     for p in planned:
-        limit = item_limit(p.code, at.date(), **case_facts(p.code, form))
+        limit = item_limit(p.code, at.date(), region=applicant.region, **case_facts(p.code, form))
         due, note = due_at(limit, at)
         h = handed.get(p.code or "")
         tasks.append(dict(item_code=p.code, item_name=p.name, group_name=p.group, agency=routes.get(p.key),

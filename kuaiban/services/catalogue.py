@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from kuaiban.config import DATA
+from kuaiban.platform.regions import covers
 
 SERVICES = DATA / "services"
 # 人社部发〔2020〕26号 (hunan-hrss-2020.txt 613–615), the day its 附件2 speed-up targets start
@@ -448,3 +449,19 @@ def text_limits(code: str | None, on: date | None = None, *, counted: bool = Tru
     entry = _guide_texts()["items"].get(code, {})
     return sorted((x for x in entry.get("limits", ()) if (on is None or x["date"] <= on)
                    and (not counted or x.get("counted", True))), key=lambda x: x["date"])
+
+
+@cache
+def _regional_texts() -> tuple[dict, ...]:
+    return tuple(_load("regional_limits.yaml")["limits"])
+
+
+def regional_limits(code: str | None, region: str | None, on: date | None = None) -> list[dict]:
+    """A region's own printed limits for item ``code`` (data/services/regional_limits.yaml), those whose region
+    covers ``region`` (山东 370000 covers 370102), in force on ``on`` (every one without it), oldest first and,
+    on the same day, the nearest region last."""
+    if not code or not region:
+        return []
+    found = [x for x in _regional_texts() if x["item"] == code and covers(x["region"], region)
+             and (on is None or x["date"] <= on)]
+    return sorted(found, key=lambda x: (x["date"], len(x["region"].rstrip("0"))))

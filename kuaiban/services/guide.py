@@ -196,8 +196,14 @@ def _find(key: str) -> tuple[catalogue.ServiceItem, str | None, list[catalogue.B
     return found, group, within
 
 
-def _limits(code: str | None) -> list[LimitRule]:
+def _limits(code: str | None, region: str | None = None) -> list[LimitRule]:
     rules: list[LimitRule] = []
+    for own in catalogue.regional_limits(code, region):  # the region's own text (山东 …), for its cases only
+        place = regions.label(own["region"]).split("（")[0]
+        within = f"仅{place}的申请" + (f"，{own['scope']}" if own.get("scope") else "")
+        rules.append(LimitRule(f"{own['source']['doc_no']}（{place}）", own["quote"],
+                               f"{_limit_words(own['kind'], own['value'])}（{within}）", own["date"],
+                               Quote.of(own["quote"], own["source"]), place))
     if code:
         try:
             s = catalogue.speedup_item(code)
@@ -220,17 +226,17 @@ def _limits(code: str | None) -> list[LimitRule]:
     return sorted(rules, key=lambda r: (r.date or dt.date.min))
 
 
-def _applied(code: str | None, on: dt.date) -> tuple[str, str | None, list[str]]:
-    """The limit a task started on ``on`` counts with, in words — ``cases.item_limit`` itself, so the guide and
-    the case clock cannot disagree — and, where a text in force covers only some cases, their limit."""
-    lim = item_limit(code, on)
+def _applied(code: str | None, on: dt.date, region: str | None = None) -> tuple[str, str | None, list[str]]:
+    """The limit a task of ``region`` started on ``on`` counts with, in words — ``cases.item_limit`` itself, so
+    the guide and the case clock cannot disagree — and, where a text in force covers only some cases, their limit."""
+    lim = item_limit(code, on, region=region)
     words = _limit_words(lim.kind, lim.value) + (f"（{lim.basis}）" if lim.basis else "") if lim.kind else "时限未知"
     branches = []
     s = next((x for x in catalogue.speedup() if code and (x.code == code or any(i.code == code for i in x.items))),
              None)
     later = s.dated_on(on) if s is not None else None
     if later is not None and later.scope == "跨省":
-        other = item_limit(code, on, cross_province=True)
+        other = item_limit(code, on, cross_province=True, region=region)
         branches.append(f"{later.scope}转移：{_limit_words(other.kind, other.value)}（{other.basis}）")
     note = lim.note
     for other in catalogue.text_limits(code, on, counted=False):
@@ -252,7 +258,7 @@ def guide(session: Session, key: str, region: str | None = None, on: dt.date | N
     adopted = adopted_commitments(session, region)
     commitments = all_commitment_rows([item.name, *(i.name for i in item.items)])
     materials = [GuideMaterial(name, None, bool(commitment_rows(item.name, name, adopted))) for name in plan]
-    applied, applied_note, branches = _applied(item.code, on)
+    applied, applied_note, branches = _applied(item.code, on, region)
     faq = [FAQ(f["question"], f["answer"], Quote.of(f["quote"], f["source"])) for f in texts.get("faq", ())]
     faq += [FAQ(f["question"], f["answer"], Quote.of(f["quote"], f["source"]))
             for f in _texts()["common_faq"] if commitments or not f.get("only_with_commitments")]
@@ -261,7 +267,8 @@ def guide(session: Session, key: str, region: str | None = None, on: dt.date | N
         key=planned.key, code=item.code, name=item.name, group=group, bundles=[(b.seq, b.name) for b in within],
         conditions=[Quote.of(c["quote"], c["source"]) for c in texts.get("conditions", ())],
         material_rules=[Quote.of(c["quote"], c["source"]) for c in texts.get("material_rules", ())],
-        region=region, materials=materials, commitments=commitments, limits=_limits(item.code), applied=applied,
+        region=region, materials=materials, commitments=commitments, limits=_limits(item.code, region),
+        applied=applied,
         applied_note=applied_note, fee=NO_FEE_TEXT, agency=routes.get(planned.key), agency_kinds=kinds,
         address=NO_ADDRESS, faq=faq, notes=list(dict.fromkeys(n for b in within for n in b.notes)),
         limits_note=texts.get("limits_note"), online=texts.get("online"),
