@@ -465,3 +465,17 @@ def regional_limits(code: str | None, region: str | None, on: date | None = None
     found = [x for x in _regional_texts() if x["item"] == code and covers(x["region"], region)
              and (on is None or x["date"] <= on)]
     return sorted(found, key=lambda x: (x["date"], len(x["region"].rstrip("0"))))
+
+
+@cache
+def _printed_materials() -> dict:
+    return _load("printed_materials.yaml")["items"]
+
+
+def printed_materials(code: str | None, region: str | None = None) -> list[dict]:
+    """The 申请材料 lists texts print for item ``code`` (data/services/printed_materials.yaml): the national
+    texts', then those of a region covering ``region`` (none without one), each with its source."""
+    lists = _printed_materials().get(code or "", ())
+    national = [x for x in lists if x.get("region") is None]
+    own = [x for x in lists if x.get("region") and region and covers(x["region"], region)]
+    return national + own

@@ -100,6 +100,39 @@ class GuideMaterial:
     commitment: bool  # the 告知承诺制 list lets a written commitment replace it for this item
 
 
+@dataclass(frozen=True)
+class PrintedMaterial:
+    name: str
+    when: str | None  # the case it is needed in, in the text's words
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class PrintedList:
+    """The 申请材料 a text prints for the item (data/services/printed_materials.yaml), with the text cited."""
+
+    doc_no: str
+    date: dt.date | None
+    part: str | None  # 附件1, 第十二条 …
+    region: str | None  # None: a national text
+    materials: list[PrintedMaterial]
+
+    def as_dict(self) -> dict:
+        return {"doc_no": self.doc_no, "date": self.date.isoformat() if self.date else None, "part": self.part,
+                "region": self.region, "region_name": regions.full_name(self.region) if self.region else None,
+                "materials": [{"name": m.name, "when": m.when, "source": m.quote.as_dict()} for m in self.materials]}
+
+
+def _printed(code: str | None, region: str | None) -> list[PrintedList]:
+    out = []
+    for entry in catalogue.printed_materials(code, region):
+        src = entry["source"]
+        out.append(PrintedList(src["doc_no"], src.get("date"), src.get("part"), entry.get("region"),
+                               [PrintedMaterial(m["name"], m.get("when"), Quote.of(m["quote"], src))
+                                for m in entry["materials"]]))
+    return out
+
+
 @dataclass
 class Guide:
     key: str
@@ -125,11 +158,13 @@ class Guide:
     online: dict | None = None  # where the item is applied for online, when not (only) through its bundle
     adopted: dict[int, str] = field(default_factory=dict)  # the region's adopted rows of the list → basis
     branches: list[str] = field(default_factory=list)  # the limit for cases a later text covers (跨省: …)
+    printed: list[PrintedList] = field(default_factory=list)  # 申请材料 lists the texts print for the item
 
     def doc_nos(self) -> set[str]:
         """Every 文号 the guide rests on (the interfaces link each into the library)."""
         out = {q.doc_no for q in (*self.conditions, *self.material_rules)} | {r.source.doc_no for r in self.limits}
         out |= {f.source.doc_no for f in self.faq} | {c.source.doc_no for c in self.commitments}
+        out |= {p.doc_no for p in self.printed}
         out.add("人社部发〔2020〕26号")
         return out
 
@@ -142,6 +177,7 @@ class Guide:
             "region": self.region, "region_name": regions.full_name(self.region) if self.region else None,
             "materials": [{"name": m.name, "basis": m.basis, "commitment_allowed": m.commitment}
                           for m in self.materials],
+            "printed_materials": [p.as_dict() for p in self.printed],
             "commitments": [{"certificates": list(c.certificates), "doc_no": c.source.doc_no, "seq": c.seq,
                              "list": "部本级", "unit": c.unit, "adopted": c.seq in self.adopted,
                              "adoption": self.adopted.get(c.seq)} for c in self.commitments],
@@ -273,7 +309,7 @@ def guide(session: Session, key: str, region: str | None = None, on: dt.date | N
         address=NO_ADDRESS, faq=faq, notes=list(dict.fromkeys(n for b in within for n in b.notes)),
         limits_note=texts.get("limits_note"), online=texts.get("online"),
         adopted={seq: basis for seq, basis in adopted.items() if any(c.seq == seq for c in commitments)},
-        branches=branches)
+        branches=branches, printed=_printed(item.code, region))
 
 
 def _bigrams(text: str) -> set[str]:
