@@ -39,6 +39,7 @@ from kuaiban.web import (
     account,
     admin,
     calculators,
+    catalogue_pages,
     guide_pages,
     listing_pages,
     loan_pages,
@@ -119,7 +120,7 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(programs_api.router)
     app.include_router(loans_api.router)
     install_error_handlers(app)
-    for page_group in (pages, login, signup, calculators, statistics, guide_pages, progress_pages, service_pages,
+    for page_group in (pages, login, signup, calculators, statistics, catalogue_pages, guide_pages, progress_pages, service_pages,
                        workbench, transfer_pages, unemployment_pages, admin, messages, listing_pages, program_pages,
                        loan_pages, account):
         app.include_router(page_group.router)

@@ -25,7 +25,7 @@ from kuaiban.deps import get_session, in_read, in_session
 from kuaiban.platform import access, audit, auth, regions
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, Token, User
-from kuaiban.services import cases, catalogue, credit, guide, progress, ratings, stats
+from kuaiban.services import cases, catalogue, credit, guide, progress, public_catalogues, ratings, stats
 from kuaiban.services.models import Case
 
 
@@ -633,6 +633,24 @@ def guide_list() -> list[dict]:
 @router.get("/services/guides/{key}", summary="办事指南：受理条件、材料（按地区）、时限、收费、依据、机构、常见问题")
 def guide_detail(key: str, session: SessionDep, region: str | None = None) -> dict:
     return guide.guide(session, key, region).as_dict()
+
+
+@router.get("/services/catalogues", summary="公共服务事项目录（按地区）：文件印发的本地区目录，可按部门、服务类型、关键词筛选")
+def public_catalogue(region: str | None = None, agency: str | None = None, kind: str | None = None,
+                     q: str = "") -> dict:
+    code = regions.resolve(region) if region else None
+    found = public_catalogues.for_region(code)
+    available = [{"region": c.region, "region_name": regions.full_name(c.region), "doc_no": c.catalogue.source.doc_no,
+                  "issued": c.issued.isoformat()} for c in public_catalogues.CATALOGUES]
+    if found is None:
+        return {"region": code, "catalogue": None, "available": available}
+    cat = found.catalogue
+    rows = public_catalogues.rows(cat, agency=agency, kind=kind, words=q)
+    return {"region": code, "available": available, "catalogue": {
+        "title": cat.title, "region": found.region, "doc_no": cat.source.doc_no, "issued": found.issued.isoformat(),
+        "source": cat.source.as_dict(), "counts": public_catalogues.counts(cat),
+        "rows": [{"seq": r.seq, "code": r.code, "name": r.name, "levels": list(r.levels), "relation": r.relation,
+                  "parent": r.parent, "agency": r.agency, "type": r.type, "line": r.line} for r in rows]}}
 
 
 class ProgressIn(BaseModel):
