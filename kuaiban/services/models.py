@@ -122,7 +122,7 @@ class Task(Base):
     # the time limit applied: kind/value and whether it is the target (提速) or statutory limit
     limit_kind: Mapped[str | None] = mapped_column(String(16))
     limit_value: Mapped[int | None] = mapped_column(Integer)
-    limit_basis: Mapped[str | None] = mapped_column(String(12))
+    limit_basis: Mapped[str | None] = mapped_column(String(40))  # 提速目标 | 法定时限 | a 文号 (migration 0020)
     limit_note: Mapped[str | None] = mapped_column(Text)  # why unknown, or the conditions left aside
     started_at: Mapped[dt.datetime] = mapped_column(DateTime)
     due_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)

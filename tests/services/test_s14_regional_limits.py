@@ -18,7 +18,7 @@ from kuaiban.config import DATA
 from kuaiban.platform import auth
 from kuaiban.services import catalogue, guide
 from kuaiban.services.cases import due_at, item_limit, submit
-from tests.services.conftest import PASSWORD, make_world
+from tests.services.conftest import FORM, PASSWORD, make_world
 
 COMPILATIONS = DATA / "compilations"
 JINAN = "370102"  # 山东省济南市历下区
@@ -73,8 +73,8 @@ def test_a_regional_limit_longer_than_the_national_one_does_not_relax_it(monkeyp
 
 
 @pytest.fixture
-def shandong(tmp_path):
-    world = make_world(f"sqlite:///{tmp_path / 'kuaiban.db'}")
+def shandong(backend_url):
+    world = make_world(backend_url)
     with world.session() as s:
         person = auth.create_applicant(s, "citizen", "测试戊", id_number=JINAN_ID, region=JINAN)
         world.jinan = auth.create_user(s, "jinan", PASSWORD, "applicant", applicant=person, region=JINAN)
@@ -100,3 +100,12 @@ def test_a_shandong_case_counts_the_shandong_limit_and_the_guide_shows_it(shando
     assert rule.value_text == "5个工作日（仅山东省的申请，现场和网上申领均适用）"
     assert "鲁人社函〔2020〕41号" in g.doc_nos()
     assert bare.applied == "5个工作日（提速目标）" and all(r.source.doc_no != "鲁人社函〔2020〕41号" for r in bare.limits)
+
+
+def test_a_basis_of_a_whole_文号_is_stored_on_postgresql_too(shandong):
+    """svc_tasks.limit_basis was 12 characters: 人社厅发〔2021〕85号 (13) made a 跨省 1.8.8 case fail on PostgreSQL
+    from 2021-11-09, and 鲁人社函〔2020〕41号 would have; migration 0020_svc_limit_basis_width widens it to 40."""
+    with shandong.session() as s:
+        case = submit(s, shandong.citizen, "企业招用员工", FORM | {"失业保险关系是否跨省转移": "是"}, items=["1.8.8"],
+                      at=dt.datetime(2021, 12, 1, 10))
+        assert case.tasks[0].limit_basis == "人社厅发〔2021〕85号"
