@@ -3,8 +3,12 @@
 Contract (other tools rely on it):
   kuaiban catalog bundles --json   → [{"name", "items": [{"code", "name", "items"?}], "agencies", "notes", "source"}]
   kuaiban catalog speedup --json   → [{"code", "name", "statutory", "target", "source"[, "dated"]}]
-  kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --minutes N) [--db URL] --json
+  kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --months N | --minutes N) [--db URL] --json
                                    → {"deadline": ISO date, or ISO datetime for minutes}
+  kuaiban sla report --months N [--until YYYY-MM] [--region CODE] [--db URL] --json
+                                   → {"region", "region_name", "as_of", "months": [{"month": "YYYY-MM", "due",
+                                      "on_time", "late", "overdue_open", "not_yet_due", "awaiting_correction",
+                                      "limit_unknown", "on_time_rate"}]}  (kuaiban.services.compliance)
   (a start with an offset counts from its day in Beijing time; minutes received on a rest day are due
   by the end of the next working day: kuaiban.platform.calendar)
   (a year chinese-calendar does not know is read from the 节假日安排 a supervisor entered in the
@@ -118,11 +122,12 @@ def deadline_cmd(
     start: Annotated[str | None, typer.Option("--start", help="起算时间，ISO 8601（如 2020-09-30T09:00:00+08:00）")] = None,
     working_days: Annotated[str | None, typer.Option("--working-days", help="工作日数")] = None,
     days: Annotated[str | None, typer.Option("--days", help="自然日数")] = None,
+    months: Annotated[str | None, typer.Option("--months", help="月数（如稳岗返还“最长不得超过3个月”）")] = None,
     minutes: Annotated[str | None, typer.Option("--minutes", help="分钟数（即办事项）")] = None,
     db: Annotated[str | None, typer.Option("--db", help="录有节假日安排的数据库（默认 var/kuaiban.db）")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """计算办结期限：起算当日不计入（民法典第二百零一条）。"""
+    """计算办结期限：起算当日不计入（民法典第二百零一条）；按月的，到期月的对应日（第二百零二条）。"""
     if start is None:
         raise _fail("缺少 --start（起算时间，ISO 8601）")
     try:
@@ -130,9 +135,10 @@ def deadline_cmd(
     except ValueError:
         raise _fail(f"--start 须为 ISO 8601 日期时间（如 2020-09-30T09:00:00+08:00），收到 {start!r}") from None
     given = {opt: raw for opt, raw in
-             (("--working-days", working_days), ("--days", days), ("--minutes", minutes)) if raw is not None}
+             (("--working-days", working_days), ("--days", days), ("--months", months), ("--minutes", minutes))
+             if raw is not None}
     if len(given) != 1:
-        raise _fail("须且只能指定 --working-days、--days、--minutes 其中之一")
+        raise _fail("须且只能指定 --working-days、--days、--months、--minutes 其中之一")
     (option, raw), = given.items()
     n = _positive(option, raw)
     unit = option.removeprefix("--").replace("-", "_")
@@ -155,3 +161,56 @@ def deadline_cmd(
     else:
         assert isinstance(result, date)
         print(f"期限：{result.isoformat()}（星期{_WEEKDAYS[result.weekday()]}）")
+
+
+MAX_MONTHS = 120
+
+
+@sla_app.command("report")
+def report_cmd(
+    months: Annotated[str | None, typer.Option("--months", help="统计最近几个月（含截止月），1–120")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="截止月份 YYYY-MM（默认本月）")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="地区：行政区划代码或名称（默认全国）")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库（默认 KUAIBAN_DB 或 var/kuaiban.db）")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """按月统计办结时限执行情况：各月到期事项中按时办结、超时办结、超期未办结的件数与按时办结率。"""
+    from kuaiban.config import default_db_url
+    from kuaiban.db import DatabaseError, connect, session_scope
+    from kuaiban.platform import audit, regions
+    from kuaiban.platform.errors import Invalid
+    from kuaiban.services import compliance
+
+    if months is None:
+        raise _fail("缺少 --months（统计最近几个月）")
+    n = _positive("--months", months)
+    if n > MAX_MONTHS:
+        raise _fail(f"--months 不超过 {MAX_MONTHS}，收到 {months!r}")
+    now = audit.now()
+    last = now.date().replace(day=1)
+    if until is not None:
+        try:
+            last = datetime.strptime(until.strip(), "%Y-%m").date()
+        except ValueError:
+            raise _fail(f"--until 须为 YYYY-MM（如 2020-10），收到 {until!r}") from None
+    try:
+        code = regions.resolve_scope(region, field="--region") if region else None  # 全国: every region
+    except Invalid as exc:
+        raise _fail(f"--region：{exc.message}") from None
+    url = db or default_db_url()
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise _fail(f"--db：数据库不存在：{url.removeprefix('sqlite:///')}")
+    try:
+        with session_scope(connect(url)) as session:
+            report = compliance.by_month(session, months=n, until=last, now=now, region=code)
+    except DatabaseError as exc:
+        raise _fail(f"--db：{exc}") from None
+    if as_json:
+        _print_json(report)
+        return
+    print(f"{report['region_name']} 办结时限执行情况（截至 {report['as_of']}，按到期月份）")
+    for m in report["months"]:
+        rate = "—" if m["on_time_rate"] is None else f"{m['on_time_rate'] * 100:.1f}%"
+        print(f"{m['month']}  到期 {m['due']}  按时办结 {m['on_time']}  超时办结 {m['late']}  "
+              f"超期未办结 {m['overdue_open']}  未到期 {m['not_yet_due']}  待补正 {m['awaiting_correction']}  "
+              f"按时率 {rate}  时限未知 {m['limit_unknown']}")
