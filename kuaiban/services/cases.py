@@ -297,7 +297,8 @@ def item_limit(code: str | None, on: dt.date | None = None, *, cross_province: b
     place = regions.label(r["region"]).split("（")[0]
     if national.kind is None or (national.kind == r["kind"] and r["value"] <= (national.value or 0)):
         said = "；".join(filter(None, [f"{place}{doc}：“{r['quote']}”", r.get("scope"),
-                                       f"全国规定：{_limit_text(national.kind, national.value)}（{national.basis}）"
+                                       f"全国规定：{_limit_text(national.kind, national.value)}（"
+                                       + "；".join(filter(None, [national.basis, national.note])) + "）"
                                        if national.kind else None]))
         return ItemLimit(r["kind"], r["value"], doc, said)
     why = "长于全国规定" if national.kind == r["kind"] else "与全国规定计法不同"
