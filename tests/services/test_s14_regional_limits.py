@@ -104,7 +104,7 @@ def test_a_shandong_case_counts_the_shandong_limit_and_the_guide_shows_it(shando
 
 def test_a_basis_of_a_whole_文号_is_stored_on_postgresql_too(shandong):
     """svc_tasks.limit_basis was 12 characters: 人社厅发〔2021〕85号 (13) made a 跨省 1.8.8 case fail on PostgreSQL
-    from 2021-11-09, and 鲁人社函〔2020〕41号 would have; migration 0020_svc_limit_basis_width widens it to 40."""
+    from 2021-11-09, and 鲁人社函〔2020〕41号 would have; migration 0021_svc_limit_basis_width widens it to 40."""
     with shandong.session() as s:
         case = submit(s, shandong.citizen, "企业招用员工", FORM | {"失业保险关系是否跨省转移": "是"}, items=["1.8.8"],
                       at=dt.datetime(2021, 12, 1, 10))

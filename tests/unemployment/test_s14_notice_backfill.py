@@ -1,4 +1,4 @@
-"""Migration 0019_ue_notices_backfill: a result decided, or a 注销 recorded, before 0018 created ue_notices
+"""Migration 0020_ue_notices_backfill: a result decided, or a 注销 recorded, before 0018 created ue_notices
 owes the person a notice all the same (人社厅发〔2020〕3号 三 hunan-hrss-2020.txt:3405 “以适当方式主动反馈办理结果”,
 五 3433 “以适当方式予以告知（移居境外、被判刑收监执行、死亡及无法取得联系的除外）”).
 
@@ -82,7 +82,7 @@ def notices(world) -> dict[tuple[str, str], tuple]:
 def test_the_backfill_lists_what_nobody_was_told_and_counts_the_messages_sent(world):
     n = world.numbers
     assert notices(world) == {}  # before: nothing was ever 待告知
-    migrate_between(world.engine, "0018_ue_notices", "0019_ue_notices_backfill")
+    migrate_between(world.engine, "0018_ue_notices", "0020_ue_notices_backfill")
     assert notices(world) == {
         # the person's own account received both messages at the time: given through the message centre
         (n["own"], "decision"): (DECIDED, m.MESSAGE_CENTRE, DECIDED),

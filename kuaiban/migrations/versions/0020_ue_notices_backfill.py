@@ -14,15 +14,15 @@ A 注销 whose reason owes no notice (``notice_required`` false: 移居境外、
 3433) gets none. Rows already present (written by 0018's code) are left alone, so running it twice adds
 nothing. Downgrade leaves the rows: they are valid under 0018.
 
-Revision ID: 0019_ue_notices_backfill
-Revises: 0018_ue_notices
+Revision ID: 0020_ue_notices_backfill
+Revises: 0019_program_recoveries
 Create Date: 2026-12-06 04:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0019_ue_notices_backfill'
-down_revision = '0018_ue_notices'
+revision = '0020_ue_notices_backfill'
+down_revision = '0019_program_recoveries'
 branch_labels = None
 depends_on = None
 

@@ -4,15 +4,15 @@ The basis of a task's time limit is 提速目标 / 法定时限 or the 文号 of
 人社厅发〔2021〕85号 (1.8.8 跨省, from 2021-11-09) or 鲁人社函〔2020〕41号 (山东 1.8.1) has 13 characters, so
 on PostgreSQL submitting such a case failed (value too long for character varying(12)); SQLite never checked.
 
-Revision ID: 0020_svc_limit_basis_width
-Revises: 0019_ue_notices_backfill
+Revision ID: 0021_svc_limit_basis_width
+Revises: 0020_ue_notices_backfill
 Create Date: 2026-12-06 04:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0020_svc_limit_basis_width'
-down_revision = '0019_ue_notices_backfill'
+revision = '0021_svc_limit_basis_width'
+down_revision = '0020_ue_notices_backfill'
 branch_labels = None
 depends_on = None
 
