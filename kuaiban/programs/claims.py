@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kuaiban.platform import access, audit, calendar, holds, new_work, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
-from kuaiban.programs import definitions, derived, eligibility, figures, recovery
+from kuaiban.programs import definitions, derived, eligibility, figures, places, recovery
 from kuaiban.programs.definitions import Program
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, Recovery
 from kuaiban.programs.registers import DEFAULT as REGISTERS
@@ -208,8 +208,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
             same.where(Claim.program == program.code, Claim.month == month))
     taken = session.scalar(once.limit(1))
     if taken is not None:
-        raise Conflict(f"{program.name}只能申领一次（按月申领的每月一次），或与已申领的待遇不能同时享受"
-                       f"（申领编号 {taken}）", "program")
+        raise _taken(program, taken)
     figures.prefill(program, month, clean, figures.entered(session, program, region, registers))
     notes = derived.fill(session, program, applicant, clean)  # earlier claims: caps, persons once only
     answer = eligibility.compute(program, region=region, month=month, nth=1, facts=_public(clean),
@@ -218,8 +217,15 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
                   step=0, facts=clean, commitment=program.commitment if commitment else None,
                   account=(account or "").strip() or None, flags=[], monthly_fen=eligibility.to_fen(answer["value"]),
                   explanation=answer["explanation"], reasons=[], version=1, created_at=at)
-    session.add(claim)
-    session.flush()
+    # the claim and its places together: of two claims made at once, the unique index lets one through, and
+    # the other is turned away as the read above would have (the savepoint leaves nothing of it)
+    with session.begin_nested():
+        session.add(claim)
+        session.flush()
+        held = places.take(session, claim.id, places.applicant_places(program, applicant.id, month))
+        if held:
+            raise _taken(program, min(held.values()))
+    derived.index_persons(session, claim)
     _event(session, claim, "received", "received", None, user, at)
     audit.record(session, "program_claim_submitted", "program_claim", claim.id, actor=user, at=at,
                  program=program.code, month=month)
@@ -229,6 +235,8 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     reasons += derived.person_reasons(session, program, applicant, clean, month, claim.id)
     if (too_late := derived.late(program, clean, at)) is not None:
         reasons.append(too_late)
+    if not reasons:  # 每人只补一次: a person another claim took a moment ago refuses this one, as a read would
+        reasons += _take_persons(session, program, claim)
     if reasons:
         reasons += notes
         _refuse(session, program, claim, reasons, None, at)
@@ -237,6 +245,24 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     if program.steps[0].role == "system" and not claim.flags:
         _pass_step(session, program, claim, None, "系统比对通过", at, months=None)
     return claim
+
+
+def _taken(program: Program, claim_id: int) -> Conflict:
+    return Conflict(f"{program.name}只能申领一次（按月申领的每月一次），或与已申领的待遇不能同时享受"
+                    f"（申领编号 {claim_id}）", "program")
+
+
+def _take_persons(session: Session, program: Program, claim: Claim) -> list[str]:
+    """The once-per-person places of the claim's staff list; the refusal naming the rows another claim holds."""
+    who = {place: f"第{row['row']}行（{row['name']}）" for row in claim.facts.get("_staff") or []
+           for place in places.person_places(program, [row["id_hash"]])}
+    held = places.take(session, claim.id, sorted(who))
+    if not held:
+        return []
+    rule = next(r for r in program.derived if r.kind == "staff_seen")
+    claim.facts = {**claim.facts, rule.name: True}
+    named = sorted({(holder, who[place]) for place, holder in held.items()})
+    return [f"{rule.label}：" + "、".join(f"{name}（申领编号 {holder}）" for holder, name in named)]
 
 
 def _check_window(program: Program, claimed_on: dt.date) -> None:
@@ -418,6 +444,7 @@ def _publicity_until(program: Program, at: dt.datetime) -> dt.date:
 def _refuse(session: Session, program: Program, claim: Claim, reasons: list[str], user: User | None,
             at: dt.datetime) -> None:
     claim.status, claim.reasons, claim.decided_at, claim.step_due = "refused", reasons, at, None
+    places.release(session, claim.id)  # the rules count the claims “that were not refused”
     _event(session, claim, "decision", "refused", "；".join(reasons), user, at)
     audit.record(session, "program_claim_refused", "program_claim", claim.id, actor=user, at=at, reasons=reasons)
     # the outbox row of this message is the SMS: the reason is sent to the claimant (京人社发[2020]8号 四)

@@ -14,8 +14,9 @@ Each refusal names the rows of the staff list (masked names) and the earlier cla
 send the list again without them.
 
 The persons of a claim are its staff list's rows (keyed hashes of the ID numbers) or, without a list, the
-claimant. Earlier claims are read from the database (their staff lists are JSON): fine for a province's
-claims of one program; an index of persons would be the next step at a larger scale.
+claimant. Earlier claims are found by person: the staff lists' persons are indexed (``prog_claim_persons``,
+written with the claim), a citizen claimant by the applicant's own hash; a submission never loads the
+program's claims. Two submissions at the same moment are decided by kuaiban.programs.places.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import calendar
 from kuaiban.platform.models import Applicant
 from kuaiban.platform.personal_data import lookup_hashes
+from kuaiban.programs import places
 from kuaiban.programs.definitions import Derived, Program
-from kuaiban.programs.models import Claim, Entitlement
+from kuaiban.programs.models import Claim, ClaimPerson, Entitlement
 from kuaiban.programs.staff_list import OPEN_ENDED
 
 ENDED = ("refused", "declined", "lapsed")  # claims that never paid (or were never taken up)
@@ -48,32 +50,50 @@ def _persons(claim_facts: dict[str, Any], applicant: Applicant | None) -> dict[s
     return {h: "申请人本人" for h in lookup_hashes(applicant.id_number)}
 
 
-def _claims_of(session: Session, programs: tuple[str, ...], statuses: tuple[str, ...] | None = None,
-               not_in: tuple[str, ...] = ()) -> list[tuple[Claim, Applicant]]:
-    stmt = select(Claim, Applicant).join(Applicant, Applicant.id == Claim.applicant_id).where(
-        Claim.program.in_(programs))
-    if statuses:
-        stmt = stmt.where(Claim.status.in_(statuses))
-    if not_in:
-        stmt = stmt.where(Claim.status.not_in(not_in))
-    return [(claim, applicant) for claim, applicant in session.execute(stmt.order_by(Claim.id))]
+def _chunks(keys: list[str], size: int = 500):
+    for i in range(0, len(keys), size):
+        yield keys[i:i + size]
 
 
-def _overlap(mine: dict[str, str], others: list[tuple[Claim, Applicant]],
-             exclude: int | None = None) -> list[tuple[str, int]]:
-    """(who, earlier claim id) for each person of ``mine`` found in ``others``."""
-    found = []
-    for claim, applicant in others:
-        if claim.id == exclude:
-            continue
-        theirs = set(_persons(claim.facts, applicant))
-        found += [(who, claim.id) for key, who in mine.items() if key in theirs]
+def _claims_with(session: Session, mine: dict[str, str], programs: tuple[str, ...],
+                 statuses: tuple[str, ...] | None = None, not_in: tuple[str, ...] = ()) -> list[tuple[int, str]]:
+    """(claim, person key of ``mine``) for every claim of ``programs`` holding one of the persons, read by person:
+    the staff lists' index (``prog_claim_persons``) and the citizen claimants' own hash — never every claim."""
+    def status(stmt):
+        if statuses:
+            stmt = stmt.where(Claim.status.in_(statuses))
+        return stmt.where(Claim.status.not_in(not_in)) if not_in else stmt
+
+    found: set[tuple[int, str]] = set()
+    for keys in _chunks(list(mine)):
+        found.update((c, k) for c, k in session.execute(status(
+            select(ClaimPerson.claim_id, ClaimPerson.person_hash).join(Claim, Claim.id == ClaimPerson.claim_id)
+            .where(ClaimPerson.person_hash.in_(keys), ClaimPerson.program.in_(programs)))))
+        found.update((c, k) for c, k in session.execute(status(
+            select(Claim.id, Applicant.id_number_hash).join(Applicant, Applicant.id == Claim.applicant_id)
+            .where(Applicant.kind == "citizen", Applicant.id_number_hash.in_(keys), Claim.program.in_(programs)))))
+    return sorted(found)
+
+
+def _overlap(mine: dict[str, str], found: list[tuple[int, str]], exclude: int | None = None) -> list[tuple[str, int]]:
+    """(who, earlier claim id) for each person of ``mine`` found, the earliest claim first, in ``mine``'s order."""
+    order = {key: i for i, key in enumerate(mine)}
     seen, out = set(), []
-    for who, claim_id in found:  # one line per person (a person's hashes under several keys)
-        if who not in seen:
-            seen.add(who)
-            out.append((who, claim_id))
+    for claim_id, key in sorted(found, key=lambda f: (f[0], order.get(f[1], 0))):
+        who = mine.get(key)
+        if claim_id == exclude or who is None or who in seen:  # one line per person (hashes under several keys)
+            continue
+        seen.add(who)
+        out.append((who, claim_id))
     return out
+
+
+def index_persons(session: Session, claim: Claim) -> None:
+    """Write the claim's staff-list persons into the index the checks read by person."""
+    rows = [{"claim_id": claim.id, "program": claim.program, "person_hash": row["id_hash"]}
+            for row in claim.facts.get("_staff") or [] if row.get("id_hash")]
+    if rows:
+        session.execute(insert(ClaimPerson), rows)
 
 
 def _listed(pairs: list[tuple[str, int]]) -> str:
@@ -90,8 +110,9 @@ def _granted(session: Session, claim: Claim) -> int:
 
 def _earlier_amount(session: Session, program: Program, applicant: Applicant, rule: Derived) -> float:
     total = 0
-    for claim, _ in _claims_of(session, (program.code,), not_in=ENDED):
-        if claim.applicant_id == applicant.id and all(str(claim.facts.get(k)) == str(v) for k, v in rule.where.items()):
+    for claim in session.scalars(select(Claim).where(Claim.program == program.code, Claim.applicant_id == applicant.id,
+                                                     Claim.status.not_in(ENDED)).order_by(Claim.id)):
+        if all(str(claim.facts.get(k)) == str(v) for k, v in rule.where.items()):
             total += _granted(session, claim)
     return total / 100
 
@@ -103,8 +124,8 @@ def fill(session: Session, program: Program, applicant: Applicant, facts: dict[s
         if rule.kind == "earlier_amount":
             facts[rule.name] = _earlier_amount(session, program, applicant, rule)
         elif rule.kind == "staff_seen":
-            seen = _overlap(_persons(facts, applicant),
-                            _claims_of(session, rule.programs or (program.code,), not_in=ENDED))
+            mine = _persons(facts, applicant)
+            seen = _overlap(mine, _claims_with(session, mine, rule.programs or (program.code,), not_in=ENDED))
             facts[rule.name] = bool(seen)
             if seen:
                 notes.append(f"{rule.label}：{_listed(seen)}")
@@ -150,9 +171,11 @@ def person_reasons(session: Session, program: Program, applicant: Applicant, fac
             if short:
                 reasons.append(f"{check.reason}：{'、'.join(short)}")
         elif check.kind == "not_beside":
-            others = [(c, a) for c, a in _claims_of(session, check.programs, statuses=RUNNING)
-                      if _still_running(session, c, month)]
-            both = _overlap(_persons(facts, applicant), others, exclude=claim_id)
+            mine = _persons(facts, applicant)
+            places.lock_persons(session, list(mine))  # two claims at once: the second reads after the first
+            found = _claims_with(session, mine, check.programs, statuses=RUNNING)
+            running = {c for c, _ in found if _still_running(session, session.get(Claim, c), month)}
+            both = _overlap(mine, [f for f in found if f[0] in running], exclude=claim_id)
             if both:
                 reasons.append(f"{check.reason}：{_listed(both)}")
     return reasons

@@ -65,9 +65,38 @@ class ClaimEvent(Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id"), index=True)
     step: Mapped[str] = mapped_column(String(60))
     outcome: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # what the claimant is told (告知内容): shown to them
+    internal_note: Mapped[str | None] = mapped_column(Text)  # the caseworker's own note: staff only
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
     at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ClaimPerson(Base):
+    """A person of a claim's staff list (花名册), by the keyed hash of the ID number: the index the checks on
+    persons read by person (一次性吸纳就业补贴 每人只补一次, 同一时间只能享受一种) instead of every claim's
+    list. A claimant's own person is found through the applicant's hash, not written here."""
+
+    __tablename__ = "prog_claim_persons"
+    __table_args__ = (Index("ix_prog_claim_persons_person", "person_hash", "program"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id", ondelete="CASCADE"), index=True)
+    program: Mapped[str] = mapped_column(String(60))
+    # the hash the staff list holds (kuaiban.programs.staff_list): a hash kept without its value, which
+    # nothing else in the database holds, so rekey cannot recompute it (as the list in the claim's facts)
+    person_hash: Mapped[str] = mapped_column(String(80))
+
+
+class ClaimPlace(Base):
+    """A place only one claim may hold while it is not refused (kuaiban.programs.places): once per person,
+    once only per applicant (and with the programs it excludes), once a month. The unique index decides
+    between two claims made at the same moment; a refusal deletes the claim's places."""
+
+    __tablename__ = "prog_claim_places"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id", ondelete="CASCADE"), index=True)
+    place: Mapped[str] = mapped_column(String(240), unique=True)
 
 
 class Objection(Base):

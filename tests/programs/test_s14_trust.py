@@ -1,0 +1,230 @@
+"""Session 14, trust of the benefit programs: nothing is paid twice when two claims are made at the same moment,
+the checks on persons read by person, the staff commands of 免申即享 need a staff account, official figures come
+from the office only, and a caseworker's internal note is not shown to the claimant.
+
+The concurrent tests run two submissions in two threads, each with its own session (its own connection), and
+hold both at a barrier after their reads and before their writes (the calculator is the first thing after the
+reads): without the places (kuaiban/programs/places.py) both would pass. Each runs on SQLite and PostgreSQL.
+
+Rules: 京人社发[2020]8号 一（五）“失业补助金…只能申领享受一次”, 二 临时生活补助 “不与失业补助金…同时享受”
+(bj_us_once, bj_tla_once in data/clauses/programs.yaml); 湘政办发〔2020〕20号 （三） 一次性吸纳就业补贴 1000 元/人 as the
+rules pillar reads it, 每人只补一次 (hunan-hrss-2020.txt:4089); 湘人社规〔2020〕22号 第六条（二）“同一时间、同一对象只能享受
+企业吸纳社会保险补贴或灵活就业社会保险补贴之中的一种” (hunan-hrss-2020.txt:4563).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from kuaiban.platform.errors import Conflict
+from kuaiban.programs import claims, eligibility, registers
+from kuaiban.programs.models import Claim, ClaimPerson, ClaimPlace
+from tests.programs.conftest import AUG_3
+from tests.programs.test_audit_s13_subsidies import (
+    CONTRACT,
+    EMPLOYER,
+    EMPLOYER_FACTS,
+    FLEX,
+    FLEX_FACTS,
+    HIRING,
+    HIRING_FACTS,
+    JOB_POST,
+    citizen,
+    enterprise,
+    id_number,
+    workbook,
+)
+
+BJ_SUBSIDY = {"contribution_months": 30, "unemployment_benefit_exhausted": "是"}
+BJ_ALLOWANCE = {"contribution_months": 6, "rural_contract_worker": "是", "last_contribution_date": "2020-06-30"}
+
+
+def at_once(town, monkeypatch, *submissions: Callable) -> list:
+    """Run each ``submission(session)`` in its own thread and transaction, both held after their reads until
+    the other has read too. Returns each one's claim (id, status, reasons) or the Conflict's message."""
+    barrier = threading.Barrier(len(submissions), timeout=30)
+    held = threading.local()
+    real = eligibility.compute
+
+    def compute(*args, **kwargs):
+        if not getattr(held, "done", False):
+            held.done = True
+            barrier.wait()  # both have read what earlier claims hold; neither has written
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(eligibility, "compute", compute)
+    results: list = [None] * len(submissions)
+
+    def run(i: int, submission: Callable) -> None:
+        try:
+            with town.session() as s:
+                claim = submission(s)
+                results[i] = (claim.id, claim.status, list(claim.reasons))
+        except Conflict as exc:
+            results[i] = exc.message
+        except Exception as exc:  # reported by the assertion below, with its type
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(submissions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    monkeypatch.setattr(eligibility, "compute", real)
+    assert not barrier.broken, "the two submissions did not both read before writing"
+    assert not any(isinstance(r, Exception) for r in results), results
+    return results
+
+
+def _passed(results: list) -> list:
+    return [r for r in results if isinstance(r, tuple) and r[1] != "refused"]
+
+
+# ------------------------------------------------------------------ 1. once only, at the same moment
+
+
+def test_the_same_claim_twice_at_once_one_passes_the_other_is_turned_away(town, monkeypatch) -> None:
+    """失业补助金 只能申领享受一次: two submissions of one citizen at the same moment, one claim."""
+    with town.session() as s:
+        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
+
+    def submit(s):
+        return claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+                             account="6222000000000001", commitment=True, at=AUG_3)
+
+    results = at_once(town, monkeypatch, submit, submit)
+    [winner] = _passed(results)
+    [loser] = [r for r in results if isinstance(r, str)]
+    assert "只能申领一次" in loser and f"申领编号 {winner[0]}" in loser
+    with town.session() as s:
+        assert s.scalars(select(Claim.id).where(Claim.applicant_id == town.citizen.applicant_id)).all() == [winner[0]]
+
+
+def test_two_benefits_that_exclude_each_other_claimed_at_once_only_one_passes(town, monkeypatch) -> None:
+    """临时生活补助 不与失业补助金同时享受: the two programs' claims at the same moment, one of them."""
+    with town.session() as s:
+        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
+
+    def subsidy(s):
+        return claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+                             account="6222000000000001", commitment=True, at=AUG_3)
+
+    def allowance(s):
+        return claims.submit(s, town.citizen, "bj_temporary_living_allowance", month="2020-08", facts=BJ_ALLOWANCE,
+                             account="6222000000000001", commitment=True, at=AUG_3)
+
+    results = at_once(town, monkeypatch, subsidy, allowance)
+    assert len(_passed(results)) == 1 and sum(isinstance(r, str) for r in results) == 1, results
+
+
+def test_a_refused_claim_frees_the_person_again(sqlite_town) -> None:
+    """The rule counts the claims “that were not refused”: once refused, the place is given back."""
+    town = sqlite_town
+    with town.session() as s:
+        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": True})
+        refused = claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+                                account="6222000000000001", commitment=True, at=AUG_3)
+        assert refused.status == "refused"
+        assert s.scalars(select(ClaimPlace.place).where(ClaimPlace.claim_id == refused.id)).all() == []
+        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
+    with town.session() as s:
+        again = claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+                              account="6222000000000001", commitment=True, at=AUG_3)
+        assert again.status != "refused", again.reasons
+
+
+# ------------------------------------------------------------------ 1. once per person, by any employer
+
+
+def test_two_employers_claiming_one_person_at_once_subsidise_that_person_once(town, monkeypatch) -> None:
+    """一次性吸纳就业补贴 每人只补一次: two employers' staff lists with the same person, sent at the same moment.
+    One claim goes on; the other is refused naming the row and the claim that has the person; refusing the
+    first gives the person back."""
+    shared = id_number()
+    first, first_code = enterprise(town, "hn-firm-a", "430104")
+    second, second_code = enterprise(town, "hn-firm-b", "430104")
+    with town.session() as s:
+        for code in (first_code, second_code):
+            registers.put(s, "contributions", "参保缴费记录", code, {"paid": True})
+
+    def claim_by(user, account):
+        rows = [("测试甲", shared, "2020-07-01", "否"), ("测试乙", id_number(), "2020-07-01", "否")]
+        data = workbook(rows, JOB_POST)
+        return lambda s: claims.submit(s, user, HIRING, month="2020-08", facts=HIRING_FACTS, account=account,
+                                       staff_list=data, at=dt.datetime(2020, 8, 3, 9, 0))
+
+    results = at_once(town, monkeypatch, claim_by(first, "43001234567890"), claim_by(second, "43001234567891"))
+    [winner] = _passed(results)
+    [loser] = [r for r in results if r is not winner]
+    assert winner[1] == "reviewing" and loser[1] == "refused"
+    assert f"以下人员已在此前的申领中享受一次性吸纳就业补贴：第2行（测**）（申领编号 {winner[0]}）" in loser[2]
+    with town.session() as s:  # the reviewer refuses the first claim: the person may be claimed for again
+        claims.act(s, town.hunan_reviewer, winner[0], outcome="refuse", note="劳动合同未签订",
+                   at=dt.datetime(2020, 8, 4, 9, 0))
+    third, third_code = enterprise(town, "hn-firm-c", "430104")
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", third_code, {"paid": True})
+        again = claims.submit(s, third, HIRING, month="2020-08", facts=HIRING_FACTS, account="43001234567892",
+                              staff_list=workbook([("测试甲", shared, "2020-07-01", "否")], JOB_POST),
+                              at=dt.datetime(2020, 8, 5, 9, 0))
+        assert again.status == "reviewing", again.reasons
+
+
+# ------------------------------------------------------------------ 1. one subsidy at a time, at the same moment
+
+
+def test_flexible_and_employer_subsidy_for_one_person_at_once_only_one_goes_on(town, monkeypatch) -> None:
+    """22号 第六条（二）: the citizen's 灵活就业 claim and an employer's claim with the citizen on its list, sent at the
+    same moment: one is refused (the second reads after the first, under the person's lock)."""
+    worker, number = citizen(town, "hn-worker-a", "430104")
+    firm, code = enterprise(town, "hn-firm-d", "430104")
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", number, {"paid": True, "months": {}})
+        registers.put(s, "contributions", "参保缴费记录", code, {"paid": True, "months": {}})
+    at = dt.datetime(2021, 11, 10, 9, 0)
+    rows = workbook([("测试丁", number, "2021-11-01", "2022-10-31")], CONTRACT)
+
+    def flexible(s):
+        return claims.submit(s, worker, FLEX, month="2021-11", facts=FLEX_FACTS, account="6217000000000001", at=at)
+
+    def employer(s):
+        return claims.submit(s, firm, EMPLOYER, month="2021-11", facts=EMPLOYER_FACTS | {
+            "si_first_approval_date": "2021-11-01"}, account="43001234567890", staff_list=rows, at=at)
+
+    results = at_once(town, monkeypatch, flexible, employer)
+    assert len(_passed(results)) == 1, results
+    [refused] = [r for r in results if r[1] == "refused"]
+    assert any("只能享受" in reason for reason in refused[2])
+
+
+# ------------------------------------------------------------------ 3. the checks read by person
+
+
+def test_a_submission_reads_the_persons_it_names_not_every_claim_of_the_program(sqlite_town) -> None:
+    """The once-per-person check finds earlier claims through the persons' index: a claim of other people is
+    never loaded (a province's claims would be, per submission, before)."""
+    town = sqlite_town
+    firm, code = enterprise(town, "hn-firm-e", "430104")
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", code, {"paid": True})
+    others = []
+    for i in range(3):
+        with town.session() as s:
+            claim = claims.submit(s, firm, HIRING, month="2020-08" if i == 0 else f"2020-{8 + i:02d}",
+                                  facts=HIRING_FACTS, account="43001234567890",
+                                  staff_list=workbook([("测试丙", id_number(), "2020-07-01", "否")], JOB_POST),
+                                  at=dt.datetime(2020, 8 + i, 3, 9, 0))
+            others.append(claim.id)
+    with town.session() as s:
+        persons = s.execute(select(ClaimPerson.claim_id, ClaimPerson.program)).all()
+        assert sorted(persons) == [(c, HIRING) for c in others]  # the index, written with each claim
+    with town.session() as s:
+        claims.submit(s, firm, HIRING, month="2020-11", facts=HIRING_FACTS, account="43001234567890",
+                      staff_list=workbook([("测试丁", id_number(), "2020-07-01", "否")], JOB_POST),
+                      at=dt.datetime(2020, 11, 3, 9, 0))
+        loaded = {o.id for o in s.identity_map.values() if isinstance(o, Claim)}
+        assert not loaded & set(others)
