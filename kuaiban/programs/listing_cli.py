@@ -1,8 +1,12 @@
 """`kuaiban programs import-screening` and `lapse-unconfirmed`: the 免申即享 list from the command line::
 
-    kuaiban programs import-screening --program CODE --results DIR [--db URL] [--json]
+    kuaiban programs import-screening --program CODE --results DIR --operator USERNAME [--db URL] [--json]
     kuaiban programs lapse-unconfirmed --run ID [--db URL] [--json]
-    kuaiban programs top-up-screening --program CODE --results DIR [--db URL] [--json]
+    kuaiban programs top-up-screening --program CODE --results DIR --operator USERNAME [--db URL] [--json]
+
+``--operator`` names the staff account the import or top-up is made by: an active 审核 or 监督 account serving
+every region of the run (the same check as the pages and the API: ``listing`` with ``actor``, through
+kuaiban.platform.access), and the account the audit log records. Without it nothing is changed.
 
 ``import-screening`` imports a screening result directory (``kuaiban programs screen … --out DIR``) in one
 transaction: all rows or none. Run again with the same directory it changes nothing (``"outcome":
@@ -19,12 +23,26 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kuaiban.db import connect, session_scope
+from kuaiban.platform.auth import normalise_username
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
-from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.errors import Forbidden, ServiceError
+from kuaiban.platform.models import APPLICANT, User
 from kuaiban.programs import listing
 from kuaiban.programs.cli import programs_app
+
+OperatorOption = Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（审核或监督，管辖名单的全部地区）")]
+
+
+def operator(session: Session, username: str) -> User:
+    """The active staff account named on the command line; the role and regions are checked by the step itself."""
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None or not user.active or user.role == APPLICANT:
+        raise Forbidden(f"没有这个在用的工作人员账号：{username}", "operator")
+    return user
 
 
 def _in_transaction(db: str | None, work):
@@ -42,11 +60,13 @@ def _in_transaction(db: str | None, work):
 def import_screening(
     program: Annotated[str, typer.Option("--program", help="项目代码，如 stable_job_refund_2021")],
     results: Annotated[Path, typer.Option("--results", help="筛选结果目录（kuaiban programs screen --out）")],
+    by: OperatorOption,
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
     db: DbOption = None,
 ) -> None:
     """导入免申即享筛选结果：符合条件的单位列入名单（待公示），不符合的保留原因；全部导入或全不导入。"""
-    answer = _in_transaction(db, lambda session: listing.import_results(session, program, results))
+    answer = _in_transaction(db, lambda session: listing.import_results(session, program, results,
+                                                                        actor=operator(session, by)))
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False))
         return
@@ -72,11 +92,13 @@ def lapse_unconfirmed(
 def top_up_screening(
     program: Annotated[str, typer.Option("--program", help="项目代码，如 sd_stable_job_refund_2020")],
     results: Annotated[Path, typer.Option("--results", help="按提高后标准的筛选结果目录（kuaiban programs screen --out）")],
+    by: OperatorOption,
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
     db: DbOption = None,
 ) -> None:
     """提高标准部分直接拨付：已列入已公示名单的单位按新筛选结果补足差额，不再公示、无需重新申报。"""
-    answer = _in_transaction(db, lambda session: listing.top_up(session, program, results))
+    answer = _in_transaction(db, lambda session: listing.top_up(session, program, results,
+                                                                actor=operator(session, by)))
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False))
         return

@@ -149,15 +149,15 @@ def test_import_screening_from_the_command_line(tmp_path) -> None:
     make_province(db)
     results = write_results(tmp_path / "run", five_rows())
     first = kuaiban("programs", "import-screening", "--program", PROGRAM, "--results", str(results), "--json",
-                    "--db", db, var=tmp_path)
+                    "--operator", "sd-rev", "--db", db, var=tmp_path)
     assert first.returncode == 0, first.stderr
     answer = json.loads(first.stdout)
     assert (answer["outcome"], answer["listed"], answer["refused"], answer["total"]) == ("imported", 4, 1, "6300.50")
     again = kuaiban("programs", "import-screening", "--program", PROGRAM, "--results", str(results), "--json",
-                    "--db", db, var=tmp_path)
+                    "--operator", "sd-rev", "--db", db, var=tmp_path)
     assert json.loads(again.stdout)["outcome"] == "unchanged" and json.loads(again.stdout)["run"] == answer["run"]
     wrong = kuaiban("programs", "import-screening", "--program", "stable_job_refund_2021", "--results", str(results),
-                    "--db", db, var=tmp_path)
+                    "--operator", "sd-rev", "--db", db, var=tmp_path)
     assert wrong.returncode == 2 and re.fullmatch(r"错误：这份筛选结果属于项目“sd_stable_job_refund_2020”.*\n", wrong.stderr)
     early = kuaiban("programs", "lapse-unconfirmed", "--run", str(answer["run"]), "--db", db, var=tmp_path)
     assert early.returncode == 2 and "确认期限为 未发布" in early.stderr
@@ -203,7 +203,7 @@ def test_an_import_killed_in_the_middle_leaves_nothing_and_runs_again(backend_ur
     results = write_results(tmp_path / "run", five_rows(), parts=1)
     marker = tmp_path / "inside"
     args = ["programs", "import-screening", "--program", PROGRAM, "--results", str(results), "--json",
-            "--db", backend_url]
+            "--operator", "sd-rev", "--db", backend_url]
     env = os.environ | {"KUAIBAN_VAR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(marker), *args], env=env, cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -228,3 +228,43 @@ def test_a_submission_reads_the_persons_it_names_not_every_claim_of_the_program(
                       at=dt.datetime(2020, 11, 3, 9, 0))
         loaded = {o.id for o in s.identity_map.values() if isinstance(o, Claim)}
         assert not loaded & set(others)
+
+
+# ------------------------------------------------------------------ 4. the 免申即享 commands need a staff account
+
+
+def test_import_and_top_up_from_the_command_line_need_a_staff_account_serving_the_runs_regions(tmp_path) -> None:
+    """`import-screening` and `top-up-screening` act as the account named by --operator: a 审核 or 监督 account
+    serving every region of the run (the province here), the same check as the pages; the audit log names it."""
+    from typer.testing import CliRunner
+
+    from kuaiban.cli import app
+    from kuaiban.platform.models import AuditEntry, User
+    from kuaiban.programs.models import ListingRun
+    from tests.programs.test_listing import PROGRAM, five_rows, make_province, write_results
+
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    province = make_province(db)
+    results = write_results(tmp_path / "run", five_rows())
+
+    def run(command: str, *more: str):
+        return CliRunner().invoke(app, ["programs", command, "--program", PROGRAM, "--results", str(results),
+                                        "--json", "--db", db, *more])
+
+    assert run("import-screening").exit_code == 2  # no operator: nothing is done
+    qingdao_only = run("import-screening", "--operator", "qd-rev")
+    assert qingdao_only.exit_code == 2 and "无权查看或办理山东省（370000）的名单" in qingdao_only.output
+    window = run("import-screening", "--operator", "sd-win")
+    assert window.exit_code == 2 and "免申即享名单由审核或监督人员办理" in window.output
+    applicant = run("import-screening", "--operator", "firm1")
+    assert applicant.exit_code == 2 and "没有这个在用的工作人员账号：firm1" in applicant.output
+    with province.session() as s:
+        assert s.scalars(select(ListingRun.id)).all() == []
+    done = run("import-screening", "--operator", "sd-rev")
+    assert done.exit_code == 0, done.output
+    with province.session() as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "program_listing_imported"))
+        assert entry.actor_id == s.scalar(select(User.id).where(User.username == "sd-rev"))
+    top_up = run("top-up-screening", "--operator", "qd-rev")
+    assert top_up.exit_code == 2 and "无权查看或办理" in top_up.output
+    assert run("top-up-screening").exit_code == 2
