@@ -43,7 +43,8 @@ class ClaimIn(Strict):
 
 class ActIn(Strict):
     outcome: Literal["pass", "refuse"]
-    note: str | None = None
+    note: str | None = Field(None, max_length=2000, description="告知申请人的内容（不通过时必填，申请人可见）")
+    internal_note: str | None = Field(None, max_length=2000, description="内部意见（仅工作人员可见，不告知申请人）")
     months: int | None = Field(None, ge=1, le=240, description="核定的领取月数（汇编未规定期限的项目在最后一个审核环节填写）")
     version: int | None = None
 
@@ -60,7 +61,8 @@ class ResolveIn(Strict):
 class StopIn(Strict):
     rule: str
     month: str
-    note: str | None = None
+    note: str | None = Field(None, max_length=2000, description="说明（告知申请人，申请人可见）")
+    internal_note: str | None = Field(None, max_length=2000, description="内部备注（仅工作人员可见）")
 
 
 class RepaymentIn(Strict):
@@ -281,7 +283,7 @@ def queue(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 def act(claim_id: int, body: ActIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     _staff(user)
     claim = claims.act(session, user, claim_id, outcome=body.outcome, note=body.note, months=body.months,
-                       version=body.version)
+                       version=body.version, internal_note=body.internal_note)
     return claims.claim_dict(session, claim, staff=True)
 
 
@@ -300,7 +302,8 @@ def close_publicity(claim_id: int, session: SessionDep, user: UserDep) -> dict[s
 @router.post("/claims/{claim_id}/stop", summary="停发、暂停或停发并追回")
 def stop(claim_id: int, body: StopIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     _staff(user)
-    claim = claims.stop(session, user, claim_id, rule=body.rule, month=body.month, note=body.note)
+    claim = claims.stop(session, user, claim_id, rule=body.rule, month=body.month, note=body.note,
+                        internal_note=body.internal_note)
     return claims.claim_dict(session, claim, staff=True)
 
 

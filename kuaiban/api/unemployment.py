@@ -55,7 +55,7 @@ def registration_out(reg: m.Registration, *, staff: bool, masked: bool = False) 
            "declaration": {"text": text, "signer": reg.commitment.signer,
                            "signed_at": _time(reg.commitment.signed_at), "signature": reg.commitment.signature,
                            "source": reg.commitment.source} if reg.commitment else None,
-           "notices": [notice_out(n) for n in reg.notices]}
+           "notices": [notice_out(n, staff=staff) for n in reg.notices]}
     if staff:
         dereg = reg.deregistration
         out |= {"suggested_reason": decision.suggested_reason(reg) if reg.status == m.PENDING else None,
@@ -67,10 +67,12 @@ def registration_out(reg: m.Registration, *, staff: bool, masked: bool = False) 
     return out
 
 
-def notice_out(n: m.Notice) -> dict[str, Any]:
-    """A notice owed to the person (告知) and how it was given; ``told_at`` null: not yet."""
-    return {"about": n.about, "about_name": m.NOTICE_ABOUT[n.about], "owed_since": _time(n.owed_since),
-            "method": n.method, "told_at": _time(n.told_at), "note": n.note}
+def notice_out(n: m.Notice, *, staff: bool = True) -> dict[str, Any]:
+    """A notice owed to the person (告知) and how it was given; ``told_at`` null: not yet. The note is the
+    caseworker's record of how the person was reached (an internal note): shown to staff, never to the person."""
+    out = {"about": n.about, "about_name": m.NOTICE_ABOUT[n.about], "owed_since": _time(n.owed_since),
+           "method": n.method, "told_at": _time(n.told_at)}
+    return out | {"note": n.note} if staff else out
 
 
 def _out(reg: m.Registration, user, *, masked: bool = True) -> dict:
@@ -178,7 +180,7 @@ class NoticeIn(Strict):
     about: Literal["decision", "deregistration"] = Field(description="告知事项：decision 审核结果，deregistration 注销")
     method: Literal["电话", "短信", "当面告知", "书面通知"]
     at: dt.datetime | None = Field(None, description="告知时间（默认现在）")
-    note: str | None = None
+    note: str | None = Field(None, description="备注（内部记录，仅工作人员可见，不向本人显示）")
 
 
 @router.post("/registrations/{aaz341}/notices", status_code=201, summary="记录已告知本人（无账号的申请人）")

@@ -49,8 +49,11 @@ def _applicant(session: Session, user: User) -> Applicant:
 
 
 def _event(session: Session, claim: Claim, step: str, outcome: str, note: str | None, actor: User | None,
-           at: dt.datetime) -> None:
+           at: dt.datetime, internal_note: str | None = None) -> None:
+    """A history row: ``note`` is what the claimant is told (告知内容, shown to them); ``internal_note`` the
+    caseworker's own (shown to staff only)."""
     session.add(ClaimEvent(claim_id=claim.id, step=step, outcome=outcome, note=note,
+                           internal_note=(internal_note or "").strip() or None,
                            actor_id=actor.id if actor else None, at=at))
 
 
@@ -372,9 +375,11 @@ def _claim_for_staff(session: Session, user: User, claim_id: int, version: int |
 
 
 def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str | None = None,
-        months: int | None = None, version: int | None = None, at: dt.datetime | None = None) -> Claim:
+        months: int | None = None, version: int | None = None, internal_note: str | None = None,
+        at: dt.datetime | None = None) -> Claim:
     """A caseworker's decision at the claim's current step: ``pass`` (to the next step, the 公示 or the
-    decision) or ``refuse`` (with the reason the claimant is sent)."""
+    decision) or ``refuse`` (with the reason the claimant is sent). ``note`` is told to the claimant (告知内容:
+    the refusal's reason, or what a pass tells them); ``internal_note`` stays with the staff."""
     at = at or audit.now()
     claim, program = _claim_for_staff(session, user, claim_id, version)
     if claim.status != "reviewing":
@@ -390,10 +395,11 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
     if outcome == "refuse":
         if not (note or "").strip():
             raise Invalid("请写明不通过的原因（将告知申请人）", "note")
-        _event(session, claim, step.code, "refused", note, user, at)
+        _event(session, claim, step.code, "refused", note, user, at, internal_note)
         _refuse(session, program, claim, [note.strip()], user, at)
     elif outcome == "pass":
-        _pass_step(session, program, claim, user, note, at, months=months)
+        _pass_step(session, program, claim, user, (note or "").strip() or None, at, months=months,
+                   internal_note=internal_note)
     else:
         raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
     claim.version += 1
@@ -406,12 +412,12 @@ def _may_act(user: User, role: str) -> bool:
 
 
 def _pass_step(session: Session, program: Program, claim: Claim, user: User | None, note: str | None,
-               at: dt.datetime, *, months: int | None) -> None:
+               at: dt.datetime, *, months: int | None, internal_note: str | None = None) -> None:
     step = program.steps[claim.step]
     last = claim.step == len(program.steps) - 1
     if last and program.months == "decision" and not months:
         raise Invalid("请填写核定的领取月数（汇编未规定，由经办机构按规定核定）", "months")
-    _event(session, claim, step.code, "passed", note, user, at)
+    _event(session, claim, step.code, "passed", note, user, at, internal_note)
     audit.record(session, "program_step_passed", "program_claim", claim.id, actor=user, at=at, step=step.code)
     if not last:
         claim.step += 1
@@ -590,7 +596,7 @@ def close_publicity(session: Session, user: User, claim_id: int, *, at: dt.datet
 
 
 def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, note: str | None = None,
-         at: dt.datetime | None = None) -> Claim:
+         internal_note: str | None = None, at: dt.datetime | None = None) -> Claim:
     """Stop (停发), suspend (暂停) or stop and recover (追回) under one of the program's rules, from
     ``month`` (the month the event happened). What was paid for a month no longer owed is to be recovered."""
     at = at or audit.now()
@@ -608,11 +614,11 @@ def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, 
         raise Conflict(f"这件申领已因{found.label}列入追回", "rule")
     if not _MONTH.match(month or ""):
         raise Invalid("停发月份应为年月，如 2020-09", "month")
-    return _stop(session, program, claim, found, month, note, user, at)
+    return _stop(session, program, claim, found, month, note, user, at, internal_note)
 
 
 def _stop(session: Session, program: Program, claim: Claim, found: definitions.StopRule, month: str,
-          note: str | None, user: User | None, at: dt.datetime) -> Claim:
+          note: str | None, user: User | None, at: dt.datetime, internal_note: str | None = None) -> Claim:
     first = {"this_month": month, "next_month": month_add(month, 1), "start": "0000-00"}[found.from_]
     status = "suspended" if found.action == "suspend" else "stopped"
     for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id, Entitlement.month >= first,
@@ -628,7 +634,7 @@ def _stop(session: Session, program: Program, claim: Claim, found: definitions.S
     claim.status = status
     claim.version += 1
     text = f"{found.label}（{month}）" + (f"；{note}" if note else "")
-    _event(session, claim, f"stop:{found.code}", status, text, user, at)
+    _event(session, claim, f"stop:{found.code}", status, text, user, at, internal_note)
     audit.record(session, "program_claim_stopped", "program_claim", claim.id, actor=user, at=at, rule=found.code,
                  month=month, overpaid_fen=overpaid)
     _notify(session, claim, "program_stopped", f"{program.name}{definitions.STOP_ACTIONS[found.action]}",
@@ -734,8 +740,10 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         "monthly": claim.monthly_fen / 100 if claim.monthly_fen is not None else None,
         "explanation": claim.explanation, "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
         "version": claim.version, "created_at": claim.created_at, "decided_at": claim.decided_at,
+        # ``note`` is what the claimant was told; the caseworker's internal note only for staff
         "history": [{"step": e.step, "outcome": e.outcome, "note": e.note, "at": e.at,
                      "step_name": _step_name(program, e.step), "outcome_name": OUTCOME_NAMES.get(e.outcome, "")}
+                    | ({"internal_note": e.internal_note} if staff else {})
                     for e in events],
         "schedule": [{"month": e.month, "amount": e.amount_fen / 100, "status": e.status} for e in schedule],
     }

@@ -101,7 +101,8 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id
     return form_action(
         s, lambda: claims.act(s, user, claim_id, outcome=text(form, "outcome"), note=text(form, "note") or None,
                               months=int(months) if months.isdigit() else None,
-                              version=version_of(text(form, "version"))),
+                              version=version_of(text(form, "version")),
+                              internal_note=text(form, "internal_note") or None),
         f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status),
         errors=errors)
 
@@ -116,7 +117,7 @@ def close_publicity(request: Request, s: SessionDep, user: Staff, form: PostedFo
 def stop(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
     return form_action(
         s, lambda: claims.stop(s, user, claim_id, rule=text(form, "rule"), month=text(form, "month"),
-                               note=text(form, "note") or None),
+                               note=text(form, "note") or None, internal_note=text(form, "internal_note") or None),
         f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
 
 

@@ -268,3 +268,40 @@ def test_import_and_top_up_from_the_command_line_need_a_staff_account_serving_th
     top_up = run("top-up-screening", "--operator", "qd-rev")
     assert top_up.exit_code == 2 and "无权查看或办理" in top_up.output
     assert run("top-up-screening").exit_code == 2
+
+
+# ------------------------------------------------------------------ 5. what the claimant is told, and what not
+
+
+def test_the_caseworkers_internal_note_is_not_shown_to_the_claimant(sqlite_town) -> None:
+    """The act form has two fields: 告知申请人的内容 (shown to the claimant, the refusal's reason) and 内部意见 (staff
+    only). Older notes were written under “将告知申请人” and stay shown as they were."""
+    town = sqlite_town
+    firm, code = enterprise(town, "hn-firm-f", "430104")
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", code, {"paid": True})
+        claim = claims.submit(s, firm, HIRING, month="2020-08", facts=HIRING_FACTS, account="43001234567890",
+                              staff_list=workbook([("测试甲", id_number(), "2020-07-01", "否")], JOB_POST),
+                              at=dt.datetime(2020, 8, 3, 9, 0))
+        claims.act(s, town.hunan_reviewer, claim.id, outcome="pass", note="材料齐全",
+                   internal_note="电话核实时对方语气含糊，建议后续抽查", at=dt.datetime(2020, 8, 4, 9, 0))
+    with town.session() as s:
+        mine = claims.claim_dict(s, claims.my_claim(s, firm, claim.id))
+        staff = claims.claim_dict(s, s.get(Claim, claim.id), staff=True)
+    told = [h for h in mine["history"] if h["note"] == "材料齐全"]
+    assert told and all("internal_note" not in h for h in mine["history"])
+    assert "抽查" not in str(mine)
+    assert [h["internal_note"] for h in staff["history"] if h["internal_note"]] == ["电话核实时对方语气含糊，建议后续抽查"]
+
+
+def test_the_unemployment_notice_note_is_for_staff_only() -> None:
+    """失业登记: how a person without an account was told (电话 …) and the caseworker's note on it are a record of
+    the office; the person's own view of a registration lists the notice without the note."""
+    from kuaiban.api.unemployment import notice_out
+    from kuaiban.unemployment import models as m
+
+    notice = m.Notice(about="decision", owed_since=dt.datetime(2020, 8, 3, 9, 0), method="电话",
+                      told_at=dt.datetime(2020, 8, 3, 10, 0), note="本人未接，由家属转告")
+    assert "note" not in notice_out(notice, staff=False)
+    assert notice_out(notice, staff=False)["method"] == "电话"
+    assert notice_out(notice)["note"] == "本人未接，由家属转告"
