@@ -45,6 +45,8 @@ class ActIn(Strict):
     outcome: Literal["pass", "refuse"]
     note: str | None = Field(None, max_length=2000, description="告知申请人的内容（不通过时必填，申请人可见）")
     internal_note: str | None = Field(None, max_length=2000, description="内部意见（仅工作人员可见，不告知申请人）")
+    figures: dict[str, Any] | None = Field(None, description="经办机构录入的官方数字（申请表字段名 → 数值，如当地最低工资"
+                                                             "标准；汇编未载，按公布的数字录入；申请人不能填写）")
     months: int | None = Field(None, ge=1, le=240, description="核定的领取月数（汇编未规定期限的项目在最后一个审核环节填写）")
     version: int | None = None
 
@@ -283,7 +285,7 @@ def queue(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 def act(claim_id: int, body: ActIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     _staff(user)
     claim = claims.act(session, user, claim_id, outcome=body.outcome, note=body.note, months=body.months,
-                       version=body.version, internal_note=body.internal_note)
+                       version=body.version, internal_note=body.internal_note, figures_entered=body.figures)
     return claims.claim_dict(session, claim, staff=True)
 
 

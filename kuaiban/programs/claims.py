@@ -68,12 +68,19 @@ def _due(program: Program, index: int, start: dt.datetime) -> dt.date | None:
 
 
 def _check_form(program: Program, facts: dict[str, Any]) -> dict[str, Any]:
+    """The applicant's form, every wrong field at once. An official figure is not the applicant's to give: the
+    office enters it (kuaiban.programs.figures), so a value for it is refused and its absence is no error."""
     errors, clean = [], {}
     known = {f.name for f in program.form}
     for name in sorted(set(facts) - known):
         errors.append({"field": name, "detail": "本项目的申请表没有这一项"})
     for f in program.form:
         raw = facts.get(f.name)
+        if f.name in program.official_fields:
+            if raw is not None and raw != "":
+                errors.append({"field": f.name, "detail": f"{_short(f.label)}是官方数字，由经办机构按公布的数字录入，"
+                                                          "申请人无需填写"})
+            continue
         if raw is None or raw == "":
             if f.required:
                 errors.append({"field": f.name, "detail": f"请填写{f.label}"})
@@ -85,6 +92,19 @@ def _check_form(program: Program, facts: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
     return clean
+
+
+def _short(label: str) -> str:
+    """A field's label without its bracketed hint: 当地最低工资标准（元/月，…） → 当地最低工资标准."""
+    return label.split("（")[0]
+
+
+WAITING = "待经办机构录入官方数字"
+
+
+def _waiting_flag(program: Program, field: str) -> str:
+    label = next((f.label for f in program.form if f.name == field), field)
+    return f"{WAITING}：{_short(label)}（汇编未载，按公布的数字录入后核定金额）"
 
 
 def _value(f: definitions.FormField, raw: Any) -> Any:
@@ -214,12 +234,19 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
         raise _taken(program, taken)
     figures.prefill(program, month, clean, figures.entered(session, program, region, registers))
     notes = derived.fill(session, program, applicant, clean)  # earlier claims: caps, persons once only
-    answer = eligibility.compute(program, region=region, month=month, nth=1, facts=_public(clean),
-                                 claimed_on=claimed_on)
+    waiting: list[str] = []
+    try:
+        answer = eligibility.compute(program, region=region, month=month, nth=1,
+                                     facts=figures.office_facts(program, clean), claimed_on=claimed_on)
+    except Invalid as exc:  # an official figure the office has not given yet: the claim waits for a caseworker
+        if exc.field not in program.official_fields:
+            raise
+        answer, waiting = None, [_waiting_flag(program, exc.field)]
     claim = Claim(program=program.code, applicant_id=applicant.id, region=region, month=month, status="reviewing",
                   step=0, facts=clean, commitment=program.commitment if commitment else None,
-                  account=(account or "").strip() or None, flags=[], monthly_fen=eligibility.to_fen(answer["value"]),
-                  explanation=answer["explanation"], reasons=[], version=1, created_at=at)
+                  account=(account or "").strip() or None, flags=waiting,
+                  monthly_fen=eligibility.to_fen(answer["value"]) if answer else None,
+                  explanation=answer["explanation"] if answer else [], reasons=[], version=1, created_at=at)
     # the claim and its places together: of two claims made at once, the unique index lets one through, and
     # the other is turned away as the read above would have (the savepoint leaves nothing of it)
     with session.begin_nested():
@@ -316,10 +343,10 @@ def _label(region: str | None) -> str:
     return regions.label(region) if region else "未填写"
 
 
-def _refusals(session: Session, program: Program, claim: Claim, applicant: Applicant, answer: dict,
+def _refusals(session: Session, program: Program, claim: Claim, applicant: Applicant, answer: dict | None,
               registers: Registers) -> list[str]:
     reasons = []
-    if eligibility.to_fen(answer["value"]) <= 0:
+    if answer is not None and eligibility.to_fen(answer["value"]) <= 0:
         reasons.append("按政策计算，您不符合领取条件：" + "；".join(
             s["text"] for s in answer["explanation"] if s.get("text")))
     reasons += _concurrent(session, program, claim)
@@ -376,10 +403,12 @@ def _claim_for_staff(session: Session, user: User, claim_id: int, version: int |
 
 def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str | None = None,
         months: int | None = None, version: int | None = None, internal_note: str | None = None,
-        at: dt.datetime | None = None) -> Claim:
+        figures_entered: dict[str, Any] | None = None, at: dt.datetime | None = None) -> Claim:
     """A caseworker's decision at the claim's current step: ``pass`` (to the next step, the 公示 or the
     decision) or ``refuse`` (with the reason the claimant is sent). ``note`` is told to the claimant (告知内容:
-    the refusal's reason, or what a pass tells them); ``internal_note`` stays with the staff."""
+    the refusal's reason, or what a pass tells them); ``internal_note`` stays with the staff.
+    ``figures_entered``: the official figures the caseworker enters (field → value), the only way besides the
+    register official_figures that a claim gets one; the amount is computed again with them."""
     at = at or audit.now()
     claim, program = _claim_for_staff(session, user, claim_id, version)
     if claim.status != "reviewing":
@@ -392,18 +421,83 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
                               .order_by(ClaimEvent.id.desc()).limit(1))
     if previous == user.id:
         raise Forbidden("上一环节由您办理，本环节须由另一名工作人员办理", "claim")
+    if outcome not in ("pass", "refuse"):
+        raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
+    if figures_entered and outcome == "pass":
+        not_due = _enter_figures(session, program, claim, user, figures_entered, at)
+        if not_due:
+            _refuse(session, program, claim, not_due, user, at)
+            claim.version += 1
+            return claim
     if outcome == "refuse":
         if not (note or "").strip():
             raise Invalid("请写明不通过的原因（将告知申请人）", "note")
         _event(session, claim, step.code, "refused", note, user, at, internal_note)
         _refuse(session, program, claim, [note.strip()], user, at)
-    elif outcome == "pass":
+    else:
         _pass_step(session, program, claim, user, (note or "").strip() or None, at, months=months,
                    internal_note=internal_note)
-    else:
-        raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
     claim.version += 1
     return claim
+
+
+def _enter_figures(session: Session, program: Program, claim: Claim, user: User, raw: dict[str, Any],
+                   at: dt.datetime) -> list[str]:
+    """Official figures entered by a caseworker at review (recorded as the office's, ``_official``); the amount
+    computed again with them. Returns the refusal when the calculator now finds nothing due."""
+    fields = {f.name: f for f in program.form}
+    values, errors = {}, []
+    for name, value in raw.items():
+        if name not in program.official_fields:
+            errors.append({"field": name, "detail": f"{program.name}没有这项官方数字"})
+            continue
+        try:
+            values[name] = _value(fields[name], value)
+        except ValueError as exc:
+            errors.append({"field": name, "detail": f"{_short(fields[name].label)}{exc}"})
+    if errors:
+        raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
+    given = {**(claim.facts.get(figures.OFFICIAL) or {}), **{name: f"staff:{user.id}" for name in values}}
+    facts = {**claim.facts, **values, figures.OFFICIAL: given}
+    _check_month(program, claim.month, claim.created_at.date(), figures.office_facts(program, facts))
+    known = figures.entered(session, program, claim.region)
+    waiting = []
+    try:
+        answer = eligibility.compute(program, region=claim.region, month=claim.month, nth=1,
+                                     facts=figures.apply(program, claim.month, claim.month, facts, known),
+                                     claimed_on=claim.created_at.date())
+    except Invalid as exc:  # another figure still to enter; a wrong one (above the ceiling …) is the caseworker's
+        if exc.field not in program.official_fields or exc.field in values:
+            raise
+        answer, waiting = None, [_waiting_flag(program, exc.field)]
+    claim.facts = facts
+    claim.flags = [f for f in claim.flags if not f.startswith(WAITING)] + waiting
+    shown = "；".join(f"{_short(fields[n].label)} {v:g}" if isinstance(v, float) else f"{_short(fields[n].label)} {v}"
+                     for n, v in values.items())
+    _event(session, claim, "figures", "entered", f"经办机构录入官方数字：{shown}", user, at)
+    audit.record(session, "program_official_figures_entered", "program_claim", claim.id, actor=user, at=at,
+                 values=values)
+    if answer is None:
+        return []
+    claim.monthly_fen, claim.explanation = eligibility.to_fen(answer["value"]), answer["explanation"]
+    if claim.monthly_fen <= 0:
+        return ["按政策计算，您不符合领取条件：" + "；".join(s["text"] for s in answer["explanation"] if s.get("text"))]
+    return []
+
+
+def _require_official(session: Session, program: Program, claim: Claim) -> None:
+    """Before the decision: an official figure the amount needs (other than a yearly figure, whose months may
+    wait for the register) must have been entered by the office."""
+    known = figures.entered(session, program, claim.region)
+    try:
+        eligibility.compute(program, region=claim.region, month=claim.month, nth=1,
+                            facts=figures.apply(program, claim.month, claim.month, claim.facts, known),
+                            claimed_on=claim.created_at.date())
+    except Invalid as exc:
+        if exc.field in program.official_fields and exc.field not in {f.field for f in program.figures}:
+            label = next((f.label for f in program.form if f.name == exc.field), exc.field)
+            raise Invalid(f"请先录入官方数字：{_short(label)}（汇编未载，由经办机构按公布的数字录入），"
+                          "录入后方可通过", exc.field) from None
 
 
 def _may_act(user: User, role: str) -> bool:
@@ -417,6 +511,8 @@ def _pass_step(session: Session, program: Program, claim: Claim, user: User | No
     last = claim.step == len(program.steps) - 1
     if last and program.months == "decision" and not months:
         raise Invalid("请填写核定的领取月数（汇编未规定，由经办机构按规定核定）", "months")
+    if last:
+        _require_official(session, program, claim)
     _event(session, claim, step.code, "passed", note, user, at, internal_note)
     audit.record(session, "program_step_passed", "program_claim", claim.id, actor=user, at=at, step=step.code)
     if not last:
@@ -460,7 +556,7 @@ def _refuse(session: Session, program: Program, claim: Claim, reasons: list[str]
 
 def _approve(session: Session, program: Program, claim: Claim, user: User | None, at: dt.datetime) -> None:
     months = program.months if isinstance(program.months, int) else int(claim.facts["_months"])
-    facts = _public(claim.facts)
+    facts = figures.office_facts(program, claim.facts)
     bound = last_month(program, facts)
     known = figures.entered(session, program, claim.region)
     schedule, waiting = [], set()
@@ -468,7 +564,7 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
         month = month_add(claim.month, nth - 1)
         if (program.ends and month > program.ends) or (bound and month > bound[0]):
             break
-        fen = _month_fen(program, claim, month, nth, facts, known)
+        fen = _month_fen(program, claim, month, nth, known)
         if fen is None:  # rests on an official figure not published yet: settled before its batch
             waiting.add(month)
             schedule.append((month, 0))
@@ -492,18 +588,18 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
             f"发放至{program.payment_to}。", at)
 
 
-def _month_fen(program: Program, claim: Claim, month: str, nth: int, facts: dict[str, Any],
-               known: dict[str, dict[str, Any]]) -> int | None:
+def _month_fen(program: Program, claim: Claim, month: str, nth: int, known: dict[str, dict[str, Any]]) -> int | None:
     """The month's amount at the decision, with the official figures of its own year; None when one of them
     is not published yet (the month then waits: kuaiban.programs.settle computes it before its batch). For a
     先缴后补 program the amount is provisional until the month's contributions are found paid."""
     if not program.figures:
         answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=month, nth=nth,
-                                     facts=facts, claimed_on=claim.created_at.date())
+                                     facts=figures.office_facts(program, claim.facts),
+                                     claimed_on=claim.created_at.date())
         return eligibility.to_fen(answer["value"])
     try:
         answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=month, nth=nth,
-                                     facts=figures.apply(program, claim.month, month, facts, known),
+                                     facts=figures.apply(program, claim.month, month, claim.facts, known),
                                      claimed_on=claim.created_at.date())
     except Invalid:
         return None
@@ -712,10 +808,11 @@ def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | Non
 
 
 EVENT_NAMES = {"received": "收到申领", "publicity": "公示", "decision": "审核决定", "resume": "恢复发放",
-               "confirmation": "单位确认", "top_up": "提高标准"}
+               "confirmation": "单位确认", "top_up": "提高标准", "figures": "录入官方数字"}
 OUTCOME_NAMES = {"received": "", "passed": "通过", "refused": "不通过", "approved": "通过", "started": "开始",
                  "ended": "期满", "stopped": "停发", "suspended": "暂停", "confirmed": "已确认收款账户",
-                 "declined": "放弃", "topped_up": "补发提高标准部分", "raised": "按提高后的标准核定"}
+                 "declined": "放弃", "topped_up": "补发提高标准部分", "raised": "按提高后的标准核定",
+                 "entered": ""}
 
 
 def _step_name(program: Program, code: str) -> str:
@@ -751,6 +848,9 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
     if staff:
         applicant = session.get(Applicant, claim.applicant_id)
         out["applicant"] = {"id": applicant.id, "name": applicant.name, "kind": applicant.kind}
+        # the official figures the office gave this claim (register or caseworker): what the amount rests on
+        out["official_figures"] = {k: v for k, v in figures.office_facts(program, claim.facts).items()
+                                   if k in program.official_fields}
     return out
 
 

@@ -183,6 +183,9 @@ class FormField:
     type: str  # string | integer | number | month | date | boolean | choice
     choices: tuple[str, ...] = ()
     required: bool = True
+    # an official figure (官方数字: 当地最低工资标准, 失业保险金标准 …): entered by the office at review or taken
+    # from the register official_figures, never from the applicant (kuaiban.programs.figures.office_facts)
+    official: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,14 @@ class Program:
     def settles_at_payment(self) -> bool:
         """Its months are computed again before each batch (先缴后补, or official figures of later periods)."""
         return self.pay_first is not None or bool(self.figures)
+
+    @property
+    def official_fields(self) -> tuple[str, ...]:
+        """The form fields only the office fills: marked ``official``, the yearly ``figures`` and the ``standard``."""
+        names = [f.name for f in self.form if f.official] + [f.field for f in self.figures]
+        if self.standard_field:
+            names.append(self.standard_field)
+        return tuple(dict.fromkeys(names))
 
     def covers(self, region: str) -> bool:
         return any(regions.covers(r, region) for r in self.regions)
@@ -344,7 +355,7 @@ def parse(data: dict, where: str) -> Program:
                                  _source(c.get("source"), where), c.get("absent", "flag"), c.get("stop"),
                                  _values(c.get("unless"), where)))
     form = tuple(FormField(f["name"], f["label"], f.get("type", "string"), tuple(f.get("choices", ())),
-                           f.get("required", True)) for f in claim.get("fields", []))
+                           f.get("required", True), bool(f.get("official", False))) for f in claim.get("fields", []))
     types = {f.name: f.type for f in form}
     back = schedule.get("back") or {}
     if back and not (back.get("source") and (back.get("from") or back.get("months"))):
@@ -495,7 +506,8 @@ def describe(program: Program) -> dict[str, Any]:
                     for k in program.sources],
         "calculator": program.calculator,
         "claim": {"type": program.claim_type, "type_name": CLAIM_TYPES[program.claim_type],
-                  "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required}
+                  "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required,
+                              "official": f.name in program.official_fields}
                              | ({"choices": list(f.choices)} if f.choices else {}) for f in program.form],
                   "materials": list(program.materials), "commitment": program.commitment,
                   "staff_list": program.staff_list, "staff_columns": list(program.staff_columns),

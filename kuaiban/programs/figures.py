@@ -2,11 +2,16 @@
 平均工资 (湘人社规〔2020〕22号 第七条（二）), 天津 当年社会保险最低缴费基数 (津人社办发〔2020〕89号 一).
 
 A program names them (``figures``: the form field, its label, the month its yearly period starts). The
-claim form carries the figure of the claim month's period (the office pre-fills it); the figures of later
-periods are entered by the office when they are published, into the register ``official_figures`` under the
-program's region (subject ``430000``; facts ``{field: {"YYYY-MM": value}}`` keyed by the period's first month).
-A month owed in a period whose figure nobody has entered yet is not computed with an older year's figure: it
-waits (kuaiban.programs.settle). Nothing here guesses a figure.
+figures of each period are entered by the office when they are published, into the register
+``official_figures`` under the program's region (subject ``430000``; facts ``{field: {"YYYY-MM": value}}``
+keyed by the period's first month). A month owed in a period whose figure nobody has entered yet is not
+computed with an older year's figure: it waits (kuaiban.programs.settle). Nothing here guesses a figure.
+
+**Only the office gives an official figure** (s14). The applicant never fills one (the claim form refuses it);
+a claim's own figure is one the register gave at submission or a caseworker entered at review, each recorded
+in the claim's facts under ``_official`` (field → where it came from). :func:`office_facts` leaves out any
+official field without that record — an applicant's number typed before this rule, on an older claim, is
+never paid from; such a claim's months wait for the office's figure.
 """
 
 from __future__ import annotations
@@ -73,30 +78,44 @@ def enter(session: Session, program: Program, region: str, field: str, period: s
     return before
 
 
+OFFICIAL = "_official"  # the claim's facts: official field → where its value came from (register / staff)
+
+
 def prefill(program: Program, month: str, facts: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
-    """A form left without a figure takes the one the office entered for the claim month's period."""
+    """The claim takes the figure the office entered for the claim month's period, recorded as the office's."""
     for figure in program.figures:
         value = known.get(figure.field, {}).get(period_of(month, figure.starts))
-        if facts.get(figure.field) is None and value is not None:
+        if value is not None:
             facts[figure.field] = value
+            facts[OFFICIAL] = {**facts.get(OFFICIAL, {}), figure.field: "official_figures"}
+
+
+def office_facts(program: Program, facts: dict[str, Any]) -> dict[str, Any]:
+    """The claim's facts for the calculator (no engine entries), with every official field the office did not
+    give left out: an applicant's own number is never paid from."""
+    given = facts.get(OFFICIAL) or {}
+    return {k: v for k, v in facts.items()
+            if not k.startswith("_") and (k not in program.official_fields or k in given)}
 
 
 def for_month(figure: OfficialFigure, claim_month: str, owed: str, facts: dict[str, Any],
               known: dict[str, dict[str, Any]]) -> Any:
-    """The figure in force for the month owed: entered for its period, or the form's when it is the claim
-    month's period; None when not known yet."""
+    """The figure in force for the month owed: the one entered for its period in the register, or, for the
+    claim month's period, the claim's own when the office gave it (register at submission or staff at review,
+    ``_official``); None when the office has not given it yet (the month then waits)."""
     period = period_of(owed, figure.starts)
     value = known.get(figure.field, {}).get(period)
-    if value is None and period == period_of(claim_month, figure.starts):
+    if value is None and period == period_of(claim_month, figure.starts) and figure.field in (facts.get(OFFICIAL) or {}):
         value = facts.get(figure.field)
     return value
 
 
 def apply(program: Program, claim_month: str, owed: str, facts: dict[str, Any],
           known: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """``facts`` with each figure replaced by the one in force for the month owed (left out when unknown:
-    the calculator then says whether the month needs it)."""
-    out = dict(facts)
+    """The calculator's facts (:func:`office_facts` of the claim's ``facts``) with each figure replaced by the
+    one in force for the month owed (left out when unknown: the calculator then says whether the month needs
+    it)."""
+    out = office_facts(program, facts)
     for figure in program.figures:
         value = for_month(figure, claim_month, owed, facts, known)
         if value is None:

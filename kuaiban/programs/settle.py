@@ -60,7 +60,7 @@ def _contributions(session: Session, program: Program, claim: Claim, registers: 
 def _month_facts(program: Program, claim: Claim, owed: str, paid: dict[str, Any],
                  known: dict[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
     """The facts the month is computed from, or (None, why it waits)."""
-    facts = {k: v for k, v in claim.facts.items() if not k.startswith("_")}
+    facts = dict(claim.facts)  # with ``_official``: figures.apply keeps only the office's official figures
     if program.pay_first is not None:
         record = paid.get(owed)
         if not isinstance(record, dict) or not record.get("paid"):
@@ -101,7 +101,9 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
                 fen = eligibility.to_fen(answer["value"])
                 why = None if fen > 0 else f"{entitlement.month} 按当月情况计算无补贴"
             except Invalid as exc:  # an official figure of the month's year not entered yet, say
-                why = f"{entitlement.month}：{exc.message}"
+                label = next((f.label for f in program.form if f.name == exc.field), None)
+                why = (f"{entitlement.month}：等待经办机构录入官方数字（{label}），录入前不发放"
+                       if exc.field in program.official_fields else f"{entitlement.month}：{exc.message}")
         if fen > 0:
             entitlement.status, entitlement.amount_fen = "due", fen
         else:

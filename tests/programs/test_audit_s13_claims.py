@@ -20,7 +20,7 @@ from sqlalchemy import select
 from kuaiban.platform import auth, holds
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.programs import claims, definitions, payroll, registers
-from kuaiban.programs.models import Entitlement, PaymentLine, Recovery
+from kuaiban.programs.models import Claim, Entitlement, PaymentLine, Recovery
 from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, id_number
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,7 +125,9 @@ def test_f1_the_rules_in_force_on_the_day_of_the_claim_decide(sqlite_town) -> No
 # ---------------------------------------------------------------- F6: Shandong 失业补助金
 
 
-SD_FACTS = {"contribution_months": 6, "local_unemployment_benefit": 1600}  # 1600: a test figure (not printed)
+SD_FACTS = {"contribution_months": 6}
+# official figures the office enters at review (s14: never the applicant); 1600 and 1100 are test figures (not printed)
+SD_OFFICIAL = {"local_unemployment_benefit": 1600, "local_unemployment_subsidy": 1100}
 
 
 def test_f6_shandong_pays_the_local_standard_within_the_national_ceiling(sqlite_town) -> None:
@@ -133,17 +135,19 @@ def test_f6_shandong_pays_the_local_standard_within_the_national_ceiling(sqlite_
     80 % × 1600 = 1280 元. The city's figure (1100 here, a test input) is paid."""
     town = sqlite_town
     user, _, reviewer = _shandong(town, "sd-a")
-    with pytest.raises(Invalid) as missing:
-        _submit(town, user, SD_SUBSIDY, facts=SD_FACTS)
-    assert missing.value.field == "local_unemployment_subsidy" and "1280.00 元是上限" in missing.value.message
-    with pytest.raises(Invalid) as above:
-        _submit(town, user, SD_SUBSIDY, facts=SD_FACTS | {"local_unemployment_subsidy": 1300})
+    claim = _submit(town, user, SD_SUBSIDY, facts=SD_FACTS)  # the figures are the office's: the claim waits
+    assert claim.monthly_fen is None and claim.status == "reviewing"
+    with town.session() as s, pytest.raises(Invalid) as missing:
+        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3,
+                   figures_entered={"local_unemployment_benefit": 1600})
+    assert missing.value.field == "local_unemployment_subsidy"
+    with town.session() as s, pytest.raises(Invalid) as above:
+        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3,
+                   figures_entered=SD_OFFICIAL | {"local_unemployment_subsidy": 1300})
     assert above.value.field == "local_unemployment_subsidy" and "上限 1280.00 元" in above.value.message
-
-    claim = _submit(town, user, SD_SUBSIDY, facts=SD_FACTS | {"local_unemployment_subsidy": 1100})
-    assert claim.monthly_fen == 110000 and claim.status == "reviewing"
     with town.session() as s:
-        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3)
+        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3, figures_entered=SD_OFFICIAL)
+        assert s.get(Claim, claim.id).monthly_fen == 110000
     schedule = _schedule(town, claim.id)
     assert [m for m, _, _ in schedule] == ["2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01"]
     assert sum(fen for _, fen, _ in schedule) == 6 * 110000  # 6,600 元, not 6 × 1,280
@@ -160,9 +164,9 @@ def test_f6_the_seven_stops_and_the_transfer_hold_of_41_hao(sqlite_town) -> None
 
     town = sqlite_town
     user, number, reviewer = _shandong(town, "sd-b")
-    claim = _submit(town, user, SD_SUBSIDY, facts=SD_FACTS | {"local_unemployment_subsidy": 1100})
+    claim = _submit(town, user, SD_SUBSIDY, facts=SD_FACTS)
     with town.session() as s:
-        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3)
+        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3, figures_entered=SD_OFFICIAL)
     with town.session() as s:  # the hold binds Shandong's offices for the months paid
         hold = holds.active(s, number, "unemployment_transfer", regions_=("370102",), on=dt.date(2020, 10, 15))
         assert hold is not None and hold.source == "lu41_us_transfer"
@@ -183,28 +187,31 @@ def test_f6_back_pay_for_the_months_before_the_local_policy_to_someone_now_reemp
     the months before July, 2020-03 … 2020-06, 4 × 1100 = 4,400 元, paid together in the next batch."""
     town = sqlite_town
     user, _, reviewer = _shandong(town, "sd-c", contributing=True)
-    ordinary = _submit(town, user, SD_SUBSIDY, facts=SD_FACTS | {"local_unemployment_subsidy": 1100})
+    ordinary = _submit(town, user, SD_SUBSIDY, facts=SD_FACTS)
     assert ordinary.status == "refused" and ordinary.reasons == ["比对发现您已被用人单位招用并参保"]
 
-    facts = SD_FACTS | {"local_unemployment_subsidy": 1100, "stop_situation": "被用人单位招用并参保",
-                        "back_pay_last_month": "2020-07", "local_policy_date": "2020-07-10"}
+    facts = SD_FACTS | {"stop_situation": "被用人单位招用并参保", "back_pay_last_month": "2020-07"}
+    official = SD_OFFICIAL | {"local_policy_date": "2020-07-10"}  # the city's policy date: the office's figure
     with pytest.raises(Invalid) as too_early:
         _submit(town, user, SD_BACK_PAY, month="2020-02", facts=facts)
     assert too_early.value.field == "month" and "不能早于 2020-03" in too_early.value.message
-    with pytest.raises(Invalid) as after_policy:
-        _submit(town, user, SD_BACK_PAY, month="2020-07", facts=facts)
+    july = _submit(town, user, SD_BACK_PAY, month="2020-07", facts=facts)  # the date is not known to the claimant
+    with town.session() as s, pytest.raises(Invalid) as after_policy:
+        claims.act(s, reviewer, july.id, outcome="pass", at=AUG_3, figures_entered=official)
     assert after_policy.value.field == "month" and "不能晚于 2020-06" in after_policy.value.message
+    with town.session() as s:  # the caseworker refuses it, and the person may claim the months before July
+        claims.act(s, reviewer, july.id, outcome="refuse", note="本统筹地区政策出台前的月份方可补发", at=AUG_3)
 
     claim = _submit(town, user, SD_BACK_PAY, month="2020-03", facts=facts)
-    assert claim.status == "reviewing" and claim.flags == []
+    assert claim.status == "reviewing"
     with town.session() as s:
-        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3)
+        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3, figures_entered=official)
     assert _schedule(town, claim.id) == [(m, 110000, "due") for m in ("2020-03", "2020-04", "2020-05", "2020-06")]
     with town.session() as s:
         august, _ = payroll.build(s, SD_BACK_PAY, "370000", "2020-08")
     assert (august.lines, august.total_fen) == (4, 440000)
     with pytest.raises(Conflict):  # 只能申领享受一次 (003:5360)
-        _submit(town, user, SD_SUBSIDY, facts=SD_FACTS | {"local_unemployment_subsidy": 1100})
+        _submit(town, user, SD_SUBSIDY, facts=SD_FACTS)
 
 
 # ---------------------------------------------------------------- F7: not beside 失业保险金
@@ -301,7 +308,8 @@ def test_f8_the_unemployment_benefit_programs_stop_for_pension_and_for_refused_w
 
     town = sqlite_town
     user, number, reviewer = _shandong(town, "sd-d")
-    facts = {"contribution_months": 30, "local_minimum_wage": 1900}  # 1900: a test figure; 90 % = 1710 元
+    facts = {"contribution_months": 30}
+    minimum_wage = {"local_minimum_wage": 1900}  # entered by the office; 1900: a test figure; 90 % = 1710 元
     with town.session() as s:
         registers.put(s, "pension", "养老保险待遇领取人员信息", number, {"receiving_pension": True})
     assert _submit(town, user, SD_BENEFIT, facts=facts).reasons == ["比对发现您已享受基本养老保险待遇，不能领取失业保险金"]
@@ -309,7 +317,7 @@ def test_f8_the_unemployment_benefit_programs_stop_for_pension_and_for_refused_w
         registers.put(s, "pension", "养老保险待遇领取人员信息", number, {"receiving_pension": False})
     claim = _submit(town, user, SD_BENEFIT, facts=facts)
     with town.session() as s:
-        claims.act(s, reviewer, claim.id, outcome="pass", months=3, at=AUG_3)
+        claims.act(s, reviewer, claim.id, outcome="pass", months=3, at=AUG_3, figures_entered=minimum_wage)
     with town.session() as s:  # offered work refused in August: stopped from September
         claims.stop(s, reviewer, claim.id, rule="refused_work", month="2020-08", at=dt.datetime(2020, 8, 20, 9))
     assert _schedule(town, claim.id) == [("2020-08", 171000, "due"), ("2020-09", 171000, "stopped"),

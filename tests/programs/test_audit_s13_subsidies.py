@@ -90,11 +90,15 @@ def paid(town, program: str, region: str, month: str, user) -> tuple[int, int, l
 # HN:4571 (第七条（一）) “按其…实际缴纳的…单位缴费部分进行补贴…未缴齐上述三种社会保险费的不予补贴。”
 FLEX = "hn_social_insurance_subsidy_flexible"
 FLEX_FACTS = {"si_group": "就业困难人员", "si_first_approval_date": "2021-11-01", "si_months_received": "0",
-              "sex": "女", "birth_date": "1975-05-01", "si_rate": "0.28", "si_average_wage": "6000"}
+              "sex": "女", "birth_date": "1975-05-01", "si_rate": "0.28"}
+# 上年度全省全口径社会平均工资 for the months of 2021: the office's figure (s14: never the applicant's), 6000 a test figure
+FLEX_WAGE_2021 = 6000
 
 
 def _approve_flexible(town, user, months: int, at: dt.datetime) -> int:
     with town.session() as s:
+        if not figures.entered(s, definitions.get(FLEX), "430000"):
+            figures.enter(s, definitions.get(FLEX), "430000", "si_average_wage", "2021-01", FLEX_WAGE_2021)
         claim = claims.submit(s, user, FLEX, month="2021-11", facts=FLEX_FACTS, account="6217000000000001", at=at)
         claim_id = claim.id
         assert claim.status == "reviewing", claim.reasons

@@ -158,19 +158,37 @@ def test_one_claim_per_person_and_program_and_only_staff_of_the_region_act(town)
 
 
 def test_an_official_figure_the_texts_do_not_print_is_asked_for_by_its_form_field(town) -> None:
-    """Shandong's 失业保险金 is 90 % of the local minimum wage, which the compilations do not print: without
-    it the claim is refused at the door naming the form's field; with it the amount is the calculator's."""
+    """Shandong's 失业保险金 is 90 % of the local minimum wage, which the compilations do not print. It is the
+    office's figure (s14): the applicant may not give it; without it the claim waits for a caseworker, who is
+    asked for it by its form field before passing; entered, the amount is the calculator's."""
     with town.session() as s:
         s.get(type(town.citizen.applicant), town.citizen.applicant_id).region = "370102"
-    with town.session() as s, pytest.raises(Invalid) as missing:
+    with town.session() as s, pytest.raises(Invalid) as own:
         claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
-                      facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
+                      facts={"contribution_months": 70, "local_minimum_wage": 1730}, account="6222000000000001",
+                      at=AUG_3)
+    assert own.value.field == "local_minimum_wage" and "申请人无需填写" in own.value.message
+    with town.session() as s:
+        claim = claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
+                              facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
+        assert claim.status == "reviewing" and claim.monthly_fen is None
+    with town.session() as s, pytest.raises(Invalid) as missing:
+        claims.act(s, _sd_reviewer(s), claim.id, outcome="pass", months=3, at=AUG_3)
     assert missing.value.field == "local_minimum_wage" and "最低工资" in missing.value.message
     assert "local_minimum_wage" not in missing.value.message
     with town.session() as s:
-        claim = claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
-                              facts={"contribution_months": 70, "local_minimum_wage": 1730},
-                              account="6222000000000001", at=AUG_3)
+        claims.act(s, _sd_reviewer(s), claim.id, outcome="pass", months=3, at=AUG_3,
+                    figures_entered={"local_minimum_wage": 1730})
+        claim = s.get(type(claim), claim.id)
     answer = get("unemployment_benefit").run({"region": "370102", "month": "2020-08", "contribution_months": 70,
                                               "benefit_month": 1, "local_minimum_wage": 1730})
-    assert claim.status == "reviewing" and claim.monthly_fen == round(answer["value"] * 100) > 0
+    assert claim.status == "approved" and claim.monthly_fen == round(answer["value"] * 100) > 0
+
+
+def _sd_reviewer(s):
+    from kuaiban.platform import auth
+    from kuaiban.platform.models import User
+
+    found = s.scalar(select(User).where(User.username == "sd-rev-c2p"))
+    return found or auth.create_user(s, "sd-rev-c2p", "Quiet-Lantern-47-staff", "reviewer", region="370000",
+                                     display_name="测试审核")

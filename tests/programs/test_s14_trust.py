@@ -18,6 +18,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 
 from kuaiban.platform.errors import Conflict
@@ -305,3 +306,103 @@ def test_the_unemployment_notice_note_is_for_staff_only() -> None:
     assert "note" not in notice_out(notice, staff=False)
     assert notice_out(notice, staff=False)["method"] == "电话"
     assert notice_out(notice)["note"] == "本人未接，由家属转告"
+
+
+# ------------------------------------------------------------------ 2. official figures come from the office only
+
+
+def test_an_official_figure_is_never_taken_from_the_applicant(sqlite_town) -> None:
+    """山东 失业补助金 pays the 统筹地区's own standard (鲁人社函〔2020〕41号 二（三）, shandong-2020.txt:5358), a figure
+    the compilations do not print. Typed by the applicant it would be paid as typed: the applicant may not give
+    it; the claim waits, says so in Chinese, and a caseworker enters it at review."""
+    from kuaiban.platform import auth
+    from kuaiban.platform.errors import Invalid
+    from tests.programs.conftest import STAFF_PASSWORD
+
+    town = sqlite_town
+    user, number = citizen(town, "sd-trust", "370102")
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
+        reviewer = auth.create_user(s, "sd-trust-rev", STAFF_PASSWORD, "reviewer", region="370000",
+                                    display_name="测试审核")
+
+    def _submit(town, user, code, *, facts):
+        with town.session() as s:
+            return claims.submit(s, user, code, month="2020-08", facts=facts, account="6222000000000001",
+                                 commitment=True, at=AUG_3)
+    with pytest.raises(Invalid) as own:
+        _submit(town, user, "sd_unemployment_subsidy", facts={"contribution_months": 6,
+                                                              "local_unemployment_subsidy": 1280})
+    assert own.value.field == "local_unemployment_subsidy"
+    assert own.value.message == "本统筹地区确定的失业补助金月标准是官方数字，由经办机构按公布的数字录入，申请人无需填写"
+    claim = _submit(town, user, "sd_unemployment_subsidy", facts={"contribution_months": 6})
+    assert (claim.status, claim.monthly_fen) == ("reviewing", None)
+    assert claim.flags == ["待经办机构录入官方数字：当地失业保险金月标准（汇编未载，按公布的数字录入后核定金额）"]
+    with town.session() as s, pytest.raises(Invalid) as asked:
+        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3)
+    assert asked.value.message.startswith("请先录入官方数字：当地失业保险金月标准")
+    with town.session() as s:
+        claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3,
+                   figures_entered={"local_unemployment_benefit": 1600, "local_unemployment_subsidy": 1100})
+        done = s.get(Claim, claim.id)
+        assert (done.status, done.monthly_fen, done.flags) == ("approved", 110000, [])
+        assert set(done.facts["_official"]) == {"local_unemployment_benefit", "local_unemployment_subsidy"}
+        told = claims.claim_dict(s, done)["history"]
+        assert any(h["step_name"] == "录入官方数字" and "1100" in h["note"] for h in told)
+
+
+def test_the_claim_months_own_figure_counts_only_when_the_office_gave_it() -> None:
+    """figures.for_month: the claim month's period falls back on the claim's own figure only when the office
+    gave it (register at submission, or a caseworker at review); an applicant's number on an older claim waits."""
+    from kuaiban.programs import definitions, figures
+
+    program = definitions.get(FLEX)
+    [wage] = program.figures
+    typed = {"si_average_wage": 99999}
+    assert figures.for_month(wage, "2021-11", "2021-12", typed, {}) is None
+    assert "si_average_wage" not in figures.apply(program, "2021-11", "2021-12", typed, {})
+    given = typed | {"_official": {"si_average_wage": "staff:7"}}
+    assert figures.for_month(wage, "2021-11", "2021-12", given, {}) == 99999
+    assert figures.for_month(wage, "2021-11", "2022-01", given, {}) is None  # next year's: the register's only
+    entered = {"si_average_wage": {"2022-01": 6500}}
+    assert figures.for_month(wage, "2021-11", "2022-01", typed, entered) == 6500
+
+
+def test_an_older_claim_with_the_applicants_own_figure_waits_for_the_office(sqlite_town) -> None:
+    """A claim approved before this rule carries the applicant's figure without the office's record: its months
+    are not paid from it; the batch leaves them waiting with the reason, until the office enters the figure."""
+    from kuaiban.programs import definitions, figures, payroll
+    from tests.programs.test_audit_s13_subsidies import _approve_flexible
+
+    town = sqlite_town
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
+            "2021-11": {"paid": True, "rate": 0.28}}})
+    claim_id = _approve_flexible(town, town.hunan_citizen, 1, dt.datetime(2021, 11, 10, 9, 0))
+    with town.session() as s:  # as an older claim: the applicant's 99999, no record of the office giving it
+        claim = s.get(Claim, claim_id)
+        claim.facts = {k: v for k, v in claim.facts.items() if k != "_official"} | {"si_average_wage": 99999}
+        registers.put(s, figures.REGISTER, figures.LABEL, "430000", {})
+    with town.session() as s:
+        batch, _ = payroll.build(s, FLEX, "430000", "2021-12", actor=town.hunan_supervisor)
+        assert batch.lines == 0
+        from kuaiban.platform.models import AuditEntry
+
+        settled = s.scalar(select(AuditEntry).where(AuditEntry.action == "program_months_settled"))
+        assert settled.detail["waiting"] == [
+            f"申领 {claim_id} 2021-11：等待经办机构录入官方数字（上年度全省全口径社会平均工资（元/月，官方数字，由经办机构录入，"
+            "申请人无需填写）），录入前不发放"]
+        figures.enter(s, definitions.get(FLEX), "430000", "si_average_wage", "2021-01", 6000)
+    with town.session() as s:
+        batch, _ = payroll.build(s, FLEX, "430000", "2022-01", actor=town.hunan_supervisor)
+        assert (batch.lines, batch.total_fen) == (1, 60480)  # 6000 × 60 % × 28 % × 60 %, never 99999
+
+
+def test_the_claim_form_does_not_ask_the_applicant_for_an_official_figure() -> None:
+    from kuaiban.programs import definitions
+
+    described = definitions.describe(definitions.get("sd_unemployment_benefit"))
+    official = [f["name"] for f in described["claim"]["fields"] if f["official"]]
+    assert official == ["local_minimum_wage"]
+    template = (definitions.DATA.parent / "kuaiban/web/templates/programs/claim_form.html").read_text(encoding="utf-8")
+    assert "if not f.official" in template

@@ -10,18 +10,26 @@ import pytest
 from sqlalchemy import select
 
 from kuaiban.platform.errors import Invalid
-from kuaiban.programs import claims, payroll, registers
+from kuaiban.programs import claims, definitions, figures, payroll, registers
 from kuaiban.programs.models import Claim, Entitlement
 from kuaiban.rules.calculators import get
 
 PROGRAM = "hn_social_insurance_subsidy_flexible"
 FACTS = {"si_group": "就业困难人员", "si_first_approval_date": "2021-03-01", "si_months_received": "0", "sex": "女",
-         "birth_date": "1975-05-01", "si_personal_paid": "900", "si_rate": "0.27", "si_average_wage": "5800"}
+         "birth_date": "1975-05-01", "si_personal_paid": "900", "si_rate": "0.27"}
 MARCH_1 = dt.datetime(2021, 3, 1, 9, 0)
+
+
+def average_wage(town, period: str, value: float = 5800) -> None:
+    """上年度全省全口径社会平均工资 is the office's figure (entered when published; never the applicant's): 5800
+    stands for it in these tests."""
+    with town.session() as s:
+        figures.enter(s, definitions.get(PROGRAM), "430000", "si_average_wage", period, value)
 
 
 def test_three_levels_seven_days_then_the_months_are_paid_at_the_calculators_amount(sqlite_town) -> None:
     town = sqlite_town
+    average_wage(town, "2021-01")
     with town.session() as s:
         claim = claims.submit(s, town.hunan_citizen, PROGRAM, month="2021-03", facts=FACTS,
                               account="6217000000000001", at=MARCH_1)
@@ -56,6 +64,7 @@ def test_a_month_before_the_rules_start_is_not_accepted_and_the_calculator_says_
     # 湘人社规〔2020〕22号 第十九条: from 2021-01-01; before it the compilations print no 就业困难人员 rule, so the
     # calculator refuses the month (it once answered 0 under the graduates' rule) and no claim is written
     town = sqlite_town
+    average_wage(town, "2020-01")
     with town.session() as s:
         with pytest.raises(Invalid) as refused:
             claims.submit(s, town.hunan_citizen, PROGRAM, month="2020-09",
@@ -69,6 +78,7 @@ def test_the_first_month_may_be_up_to_a_year_before_the_claim_and_no_earlier(sql
     """第六条（一） (hunan-hrss-2020.txt:4561): “初次核定其享受社会保险补贴时间不早于初次申报时间一年”: a claim made on
     2022-03-01 may start in 2021-03 (twelve months back), not in 2021-02."""
     town = sqlite_town
+    average_wage(town, "2021-01")
     on = dt.datetime(2022, 3, 1, 9, 0)
     with town.session() as s:
         with pytest.raises(Invalid) as too_early:
