@@ -82,9 +82,10 @@ class ClaimPerson(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("prog_claims.id", ondelete="CASCADE"), index=True)
     program: Mapped[str] = mapped_column(String(60))
-    # the hash the staff list holds (kuaiban.programs.staff_list): a hash kept without its value, which
-    # nothing else in the database holds, so rekey cannot recompute it (as the list in the claim's facts)
-    person_hash: Mapped[str] = mapped_column(String(80))
+    # the hash the staff list holds (kuaiban.programs.staff_list), kept without its value: after a key rotation
+    # rekey renames it where the database holds the number elsewhere (the person's own applicant record); a
+    # staff-list person nobody else holds stays under the old key and is counted by rekey.stale_hashes
+    person_hash: Mapped[str] = mapped_column(LookupHash())
 
 
 class ClaimPlace(Base):
