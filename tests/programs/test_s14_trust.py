@@ -437,3 +437,48 @@ def test_migration_0019_indexes_the_persons_of_the_staff_lists_already_stored(ba
         rows = conn.execute(text("SELECT claim_id, program, person_hash FROM prog_claim_persons ORDER BY person_hash"))
         assert [tuple(r) for r in rows] == [(claim, HIRING, "k1:" + "a" * 64), (claim, HIRING, "k1:" + "b" * 64)]
     engine.dispose()
+
+
+# ------------------------------------------------------------------ 2 and 5 through the pages
+
+
+def test_the_pages_hide_the_official_figure_from_the_applicant_and_let_the_caseworker_enter_it(
+        tmp_path, clock_at_aug_3) -> None:
+    """The applicant's form has no 当地最低工资标准; the caseworker's page asks for it beside the two notes, and
+    the applicant's page shows what they were told, not the internal note."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from kuaiban.app import create_app
+    from kuaiban.platform import auth
+    from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
+    from tests.web.forms import csrf_of, post_login
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    town = make_town(url)
+    with town.session() as s:
+        s.get(type(town.citizen.applicant), town.citizen.applicant_id).region = "370102"
+        auth.create_user(s, "sd-page-rev", STAFF_PASSWORD, "reviewer", region="370000", display_name="测试审核")
+    app = create_app(url)
+    citizen, reviewer = TestClient(app), TestClient(app)
+    assert post_login(citizen, "bj-citizen", PASSWORD).status_code == 303
+    assert post_login(reviewer, "sd-page-rev", STAFF_PASSWORD).status_code == 303
+    form = citizen.get("/programs/sd_unemployment_benefit/claim").text
+    assert 'name="local_minimum_wage"' not in form and "最低工资" not in form
+    done = citizen.post("/programs/sd_unemployment_benefit/claim", follow_redirects=False,
+                        data={"csrf": csrf_of(form), "month": "2020-08", "contribution_months": "70",
+                              "account": "6222000000000001"})
+    assert done.status_code == 303
+    claim_url = done.headers["location"]
+    page = reviewer.get(claim_url).text
+    assert "待经办机构录入官方数字：当地最低工资标准" in page and 'name="figure_local_minimum_wage"' in page
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    decided = reviewer.post(f"{claim_url}/act", follow_redirects=False,
+                            data={"csrf": csrf_of(page), "outcome": "pass", "months": "2", "version": version,
+                                  "figure_local_minimum_wage": "1730", "note": "已按本地标准核定",
+                                  "internal_note": "最低工资标准按市政府公告录入"})
+    assert decided.status_code == 303, decided.text
+    mine = citizen.get(claim_url).text
+    assert "审核通过，按月发放" in mine and "已按本地标准核定" in mine and "市政府公告" not in mine
+    assert "市政府公告" in reviewer.get(claim_url).text
