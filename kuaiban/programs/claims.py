@@ -224,6 +224,8 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
         raise Invalid("请阅读并确认个人承诺", "commitment")
     if program.payment_to and not (account or "").strip():
         raise Invalid(f"请填写收款账户（{program.payment_to}）", "account")
+    if any(rule.kind == "earlier_amount" for rule in program.derived):  # a cap over the earlier claims
+        places.lock_applicant(session, applicant.id)
     # once only (只能申领享受一次), or not beside another benefit; a monthly program once a month
     same = select(Claim.id).where(Claim.applicant_id == applicant.id, Claim.status != "refused")
     once = same.where(Claim.program.in_((program.code, *program.exclusive_with))) if program.once_only else \

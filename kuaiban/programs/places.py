@@ -17,6 +17,10 @@ at once both read before either has written, so a read alone would let both pass
   the read. Locks are taken in sorted order, after the audit log's lock (which every submission takes first),
   so two submissions cannot deadlock.
 
+- **A lock per applicant** for a cap over the applicant's earlier claims (以工代训 30万/200万, ``earlier_amount``):
+  the submission takes it before it reads them (PostgreSQL advisory lock; SQLite ``BEGIN IMMEDIATE``, the write
+  lock), so two claims of one enterprise for different months cannot both count the same room under the cap.
+
 Earlier, committed claims are still found by the reads (which name them in the refusal); the places and locks
 only decide between claims that are made together.
 """
@@ -93,3 +97,15 @@ def lock_persons(session: Session, keys: list[str]) -> None:
         return
     for key in sorted(set(keys)):
         session.execute(_LOCK, {"key": f"prog-person:{key}"})
+
+
+def lock_applicant(session: Session, applicant_id: int) -> None:
+    """Hold a transaction lock on the applicant before reading its earlier claims: PostgreSQL an advisory lock;
+    SQLite the write lock at once (``BEGIN IMMEDIATE``), since its driver opens a transaction only at the first
+    write and reads before it would see nothing of a claim being made beside."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_LOCK, {"key": f"prog-applicant:{applicant_id}"})
+        return
+    conn = session.connection()
+    if not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

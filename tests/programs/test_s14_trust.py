@@ -44,17 +44,23 @@ BJ_SUBSIDY = {"contribution_months": 30, "unemployment_benefit_exhausted": "是"
 BJ_ALLOWANCE = {"contribution_months": 6, "rural_contract_worker": "是", "last_contribution_date": "2020-06-30"}
 
 
-def at_once(town, monkeypatch, *submissions: Callable) -> list:
+def at_once(town, monkeypatch, *submissions: Callable, locked: bool = False) -> list:
     """Run each ``submission(session)`` in its own thread and transaction, both held after their reads until
-    the other has read too. Returns each one's claim (id, status, reasons) or the Conflict's message."""
-    barrier = threading.Barrier(len(submissions), timeout=30)
+    the other has read too. Returns each one's claim (id, status, reasons) or the Conflict's message.
+    ``locked``: the submissions lock before they read, so the second cannot reach the barrier while the first
+    waits there; the barrier then gives way after a few seconds and the two run one after the other."""
+    barrier = threading.Barrier(len(submissions), timeout=3 if locked else 30)
     held = threading.local()
     real = eligibility.compute
 
     def compute(*args, **kwargs):
         if not getattr(held, "done", False):
             held.done = True
-            barrier.wait()  # both have read what earlier claims hold; neither has written
+            try:
+                barrier.wait()  # both have read what earlier claims hold; neither has written
+            except threading.BrokenBarrierError:
+                if not locked:
+                    raise
         return real(*args, **kwargs)
 
     monkeypatch.setattr(eligibility, "compute", compute)
@@ -76,7 +82,7 @@ def at_once(town, monkeypatch, *submissions: Callable) -> list:
     for t in threads:
         t.join(60)
     monkeypatch.setattr(eligibility, "compute", real)
-    assert not barrier.broken, "the two submissions did not both read before writing"
+    assert locked or not barrier.broken, "the two submissions did not both read before writing"
     assert not any(isinstance(r, Exception) for r in results), results
     return results
 
@@ -482,3 +488,30 @@ def test_the_pages_hide_the_official_figure_from_the_applicant_and_let_the_casew
     mine = citizen.get(claim_url).text
     assert "审核通过，按月发放" in mine and "已按本地标准核定" in mine and "市政府公告" not in mine
     assert "市政府公告" in reviewer.get(claim_url).text
+
+
+# ------------------------------------------------------------------ a cap over earlier claims, at the same moment
+
+
+def test_two_months_of_one_enterprise_at_once_do_not_both_use_the_room_left_under_the_cap(town, monkeypatch) -> None:
+    """以工代训 困难企业: “单个企业在政策执行期内最高补贴30万元” (鲁人社函〔2020〕78号 二, shandong-2020.txt:3889). With
+    280,000 元 granted, 20,000 元 are left: two months claimed at the same moment (100 trainees, 50,000 元 each)
+    would each count the same 20,000 without the applicant's lock; with it the second sees the first."""
+    from tests.programs.test_audit_s13_subsidies import DISTRESSED, TRAINING, _granted, trainees
+    from tests.programs.test_audit_s13_subsidies import _shandong as shandong_firm
+
+    firm = shandong_firm(town, "sd-cap")
+    with town.session() as s:
+        for month in ("2020-06", "2020-07", "2020-08", "2020-09", "2020-10"):
+            _granted(s, firm, month, "困难企业以工代训", 5_600_000)
+    lists = [trainees(100), trainees(100)]
+
+    def month(m: str, day: dt.datetime, data: bytes):
+        return lambda s: claims.submit(s, firm, TRAINING, month=m, facts=DISTRESSED, account="37001234567893",
+                                       staff_list=data, at=day)
+
+    results = at_once(town, monkeypatch, month("2020-11", dt.datetime(2020, 11, 5, 9, 0), lists[0]),
+                      month("2020-12", dt.datetime(2020, 12, 4, 9, 0), lists[1]), locked=True)
+    with town.session() as s:
+        granted = [s.get(Claim, r[0]).monthly_fen for r in results]
+    assert sorted(granted) == [0, 2_000_000], results  # 20,000 元 once, never twice
