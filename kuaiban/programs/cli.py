@@ -30,6 +30,23 @@ from kuaiban.programs.loans.cli import loans_app
 programs_app = typer.Typer(help="补贴项目：项目清单与按月发放批次", no_args_is_help=True)
 programs_app.add_typer(loans_app, name="loans")  # kuaiban programs loans remind
 
+OperatorOption = Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（审核或监督，管辖所涉地区）")]
+
+
+def operator(session, username: str):
+    """The active staff account named by ``--operator``: the step it runs checks its role and regions
+    (kuaiban.platform.access) and the audit log names it."""
+    from sqlalchemy import select
+
+    from kuaiban.platform.auth import normalise_username
+    from kuaiban.platform.errors import Forbidden
+    from kuaiban.platform.models import APPLICANT, User
+
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None or not user.active or user.role == APPLICANT:
+        raise Forbidden(f"没有这个在用的工作人员账号：{username}", "operator")
+    return user
+
 
 @programs_app.command("list")
 def list_command(as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
@@ -154,6 +171,7 @@ def enter_figure_command(
     field: Annotated[str, typer.Option("--field", help="官方数字的字段，如 si_average_wage")],
     period: Annotated[str, typer.Option("--period", help="该数字适用年度的第一个月 YYYY-MM，如 2022-01")],
     value: Annotated[float, typer.Option("--value", help="公布的数字")],
+    by: OperatorOption,
     replace: Annotated[bool, typer.Option("--replace", help="更正该年度已录入的数字（未发放的月份按新数字核算）")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
     db: DbOption = None,
@@ -172,7 +190,8 @@ def enter_figure_command(
         engine = connect(db)
     try:
         with session_scope(engine) as session:
-            replaced = figures.enter(session, definitions.get(program), region, field, period, value, replace=replace)
+            replaced = figures.enter(session, definitions.get(program), region, field, period, value, replace=replace,
+                                     actor=operator(session, by))
     except ServiceError as exc:
         raise fail(exc.message) from None
     except ValueError as exc:

@@ -21,7 +21,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit, regions
+from kuaiban.platform import access, audit, regions
+from kuaiban.platform.errors import Forbidden
+from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
 from kuaiban.programs.definitions import OfficialFigure, Program
 from kuaiban.programs.registers import DEFAULT as REGISTERS
 from kuaiban.programs.registers import Registers, Unavailable, put
@@ -56,12 +58,18 @@ def entered(session: Session, program: Program, region: str,
 
 
 def enter(session: Session, program: Program, region: str, field: str, period: str, value: float, *,
-          replace: bool = False, at: dt.datetime | None = None) -> float | None:
+          replace: bool = False, actor: User | None = None, at: dt.datetime | None = None) -> float | None:
     """The office enters the figure of one period (a published statistic) for the program's region; the
     figure it replaces (None: none). Every unpaid month of the period is paid by it, so an entered figure is
-    changed only on purpose (`replace`), and each entry is in the audit log with the value it replaced."""
+    changed only on purpose (`replace`), and each entry is in the audit log with the value it replaced and
+    the staff account (``actor``: a 审核 or 监督 account serving the program's region; None only for the
+    tests' and the operator's own set-up)."""
     if not any(regions.covers(r, region) for r in program.regions):
         raise ValueError(f"{program.name}不在地区 {region} 实施")
+    if actor is not None:
+        if actor.role not in (REVIEWER, SUPERVISOR):
+            raise Forbidden("官方数字由审核或监督人员录入")
+        access.require_serves(actor, subject(program, region), f"{regions.label(subject(program, region))}的官方数字")
     known = entered(session, program, region)
     figures = {f.field: f for f in program.figures}
     if field not in figures:
@@ -73,7 +81,7 @@ def enter(session: Session, program: Program, region: str, field: str, period: s
         raise ValueError(f"{figures[field].label} {period} 起已录入 {before:g}；确需更正的，请加 --replace 重新录入")
     known.setdefault(field, {})[period] = value
     put(session, REGISTER, LABEL, subject(program, region), known)
-    audit.record(session, "program_figure_entered", "program", None, actor=None, at=at or audit.now(),
+    audit.record(session, "program_figure_entered", "program", None, actor=actor, at=at or audit.now(),
                  program=program.code, region=region, field=field, period=period, value=value, replaced=before)
     return before
 

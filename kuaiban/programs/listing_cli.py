@@ -23,26 +23,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kuaiban.db import connect, session_scope
-from kuaiban.platform.auth import normalise_username
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
-from kuaiban.platform.errors import Forbidden, ServiceError
-from kuaiban.platform.models import APPLICANT, User
+from kuaiban.platform.errors import ServiceError
 from kuaiban.programs import listing
-from kuaiban.programs.cli import programs_app
-
-OperatorOption = Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（审核或监督，管辖名单的全部地区）")]
-
-
-def operator(session: Session, username: str) -> User:
-    """The active staff account named on the command line; the role and regions are checked by the step itself."""
-    user = session.scalar(select(User).where(User.username == normalise_username(username)))
-    if user is None or not user.active or user.role == APPLICANT:
-        raise Forbidden(f"没有这个在用的工作人员账号：{username}", "operator")
-    return user
+from kuaiban.programs.cli import OperatorOption, operator, programs_app
 
 
 def _in_transaction(db: str | None, work):

@@ -161,9 +161,11 @@ def test_f2_the_office_enters_a_years_figure_from_the_command_line(tmp_path) -> 
     from kuaiban.db import connect, session_scope
 
     url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
+    with session_scope(connect(url)) as s:  # s14: entered by a staff account serving Hunan, named in the log
+        auth.create_user(s, "hn-figures", STAFF_PASSWORD, "reviewer", region="430000", display_name="测试审核")
     runner = CliRunner()
     base = ["programs", "enter-figure", "--program", FLEX, "--region", "430000", "--field", "si_average_wage",
-            "--db", url]
+            "--operator", "hn-figures", "--db", url]
     done = runner.invoke(app, [*base, "--period", "2022-01", "--value", "6500", "--json"])
     assert done.exit_code == 0, done.output
     with session_scope(connect(url)) as s:

@@ -515,3 +515,34 @@ def test_two_months_of_one_enterprise_at_once_do_not_both_use_the_room_left_unde
     with town.session() as s:
         granted = [s.get(Claim, r[0]).monthly_fen for r in results]
     assert sorted(granted) == [0, 2_000_000], results  # 20,000 元 once, never twice
+
+
+def test_enter_figure_needs_a_staff_account_serving_the_programs_region(tmp_path) -> None:
+    """The official figures' register is the office's: `enter-figure` acts as --operator (审核 or 监督 serving the
+    program's region), and the audit entry names the account."""
+    from typer.testing import CliRunner
+
+    from kuaiban.cli import app
+    from kuaiban.db import connect, session_scope
+    from kuaiban.platform import auth
+    from kuaiban.platform.models import AuditEntry
+    from tests.programs.conftest import STAFF_PASSWORD
+
+    url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
+    with session_scope(connect(url)) as s:
+        auth.create_user(s, "hn-city", STAFF_PASSWORD, "reviewer", region="430100", display_name="测试长沙")
+        auth.create_user(s, "hn-province", STAFF_PASSWORD, "supervisor", region="430000", display_name="测试湖南")
+        auth.create_user(s, "hn-window", STAFF_PASSWORD, "window", region="430000", display_name="测试窗口")
+    base = ["programs", "enter-figure", "--program", FLEX, "--region", "430000", "--field", "si_average_wage",
+            "--period", "2022-01", "--value", "6500", "--db", url]
+    runner = CliRunner()
+    assert runner.invoke(app, base).exit_code == 2
+    city = runner.invoke(app, [*base, "--operator", "hn-city"])
+    assert city.exit_code == 2 and "无权查看或办理湖南省（430000）的官方数字" in city.output
+    window = runner.invoke(app, [*base, "--operator", "hn-window"])
+    assert window.exit_code == 2 and "官方数字由审核或监督人员录入" in window.output
+    done = runner.invoke(app, [*base, "--operator", "hn-province"])
+    assert done.exit_code == 0, done.output
+    with session_scope(connect(url)) as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "program_figure_entered"))
+        assert entry.actor_role == "supervisor"
