@@ -414,11 +414,11 @@ def test_the_claim_form_does_not_ask_the_applicant_for_an_official_figure() -> N
     assert "if not f.official" in template
 
 
-# ------------------------------------------------------------------ migration 0019: the index of stored lists
+# ------------------------------------------------------------------ migration 0022: the index of stored lists
 
 
-def test_migration_0019_indexes_the_persons_of_the_staff_lists_already_stored(backend_url) -> None:
-    """An installation at 0018 with a claim and its staff list: after 0019 the persons are in the index the
+def test_migration_0022_indexes_the_persons_of_the_staff_lists_already_stored(backend_url) -> None:
+    """An installation at 0021 with a claim and its staff list: after 0022 the persons are in the index the
     checks read (written with plain SQL: the ORM describes the newest schema)."""
     import json
 
@@ -428,7 +428,7 @@ def test_migration_0019_indexes_the_persons_of_the_staff_lists_already_stored(ba
     from tests.migrations.test_region_codes_migration import add, upgrade
 
     engine = make_engine(backend_url)
-    upgrade(engine, "0018_ue_notices")
+    upgrade(engine, "0021_svc_limit_basis_width")
     at = dt.datetime(2020, 8, 3, 9, 0)
     staff = [{"row": 2, "name": "测*", "id_hash": "k1:" + "a" * 64}, {"row": 3, "name": "测*", "id_hash": "k1:" + "b" * 64}]
     with engine.begin() as conn:
@@ -438,7 +438,7 @@ def test_migration_0019_indexes_the_persons_of_the_staff_lists_already_stored(ba
                     explanation="[]", reasons="[]", version=1, created_at=at)
         add(conn, "prog_claims", program="bj_unemployment_subsidy", applicant_id=firm, region="110105", month="2020-08",
             status="reviewing", step=0, facts="{}", flags="[]", explanation="[]", reasons="[]", version=1, created_at=at)
-    upgrade(engine, "0019_prog_claim_places")
+    upgrade(engine, "0022_prog_claim_places")
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT claim_id, program, person_hash FROM prog_claim_persons ORDER BY person_hash"))
         assert [tuple(r) for r in rows] == [(claim, HIRING, "k1:" + "a" * 64), (claim, HIRING, "k1:" + "b" * 64)]

@@ -3,8 +3,8 @@ once a month — two claims at the same moment cannot both pass), the index of t
 (prog_claim_persons, filled here from every claim's staff list), and the caseworker's internal note beside
 what the claimant is told (prog_claim_events.internal_note; older notes stay what they were: told)
 
-Revision ID: 0019_prog_claim_places
-Revises: 0018_ue_notices
+Revision ID: 0022_prog_claim_places
+Revises: 0021_svc_limit_basis_width
 Create Date: 2026-12-06 04:10:00
 """
 import json
@@ -12,8 +12,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0019_prog_claim_places'
-down_revision = '0018_ue_notices'
+revision = '0022_prog_claim_places'
+down_revision = '0021_svc_limit_basis_width'
 branch_labels = None
 depends_on = None
 
