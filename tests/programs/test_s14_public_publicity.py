@@ -20,21 +20,24 @@ from sqlalchemy import select
 
 from kuaiban.app import create_app
 from kuaiban.platform import audit
-from kuaiban.programs import claims, definitions, publicity
+from kuaiban.programs import claims, definitions, figures, publicity
 from kuaiban.programs.models import Claim, Objection
 from tests.programs.conftest import PASSWORD, make_town
 from tests.web.forms import csrf_of, post_login
 
 PROGRAM = "hn_social_insurance_subsidy_flexible"
 FACTS = {"si_group": "就业困难人员", "si_first_approval_date": "2021-03-01", "si_months_received": "0", "sex": "女",
-         "birth_date": "1975-05-01", "si_personal_paid": "900", "si_rate": "0.27", "si_average_wage": "5800"}
+         "birth_date": "1975-05-01", "si_personal_paid": "900", "si_rate": "0.27"}
 MARCH_1 = dt.datetime(2021, 3, 1, 9, 0)
 MARCH_2 = dt.datetime(2021, 3, 2, 9, 0)
 ACCOUNT = "6217000000000001"
 
 
 def in_publicity(town) -> Claim:
-    """A 灵活就业 claim through its three levels to the 公示 (2021-03-01 … 03-08)."""
+    """A 灵活就业 claim through its three levels to the 公示 (2021-03-01 … 03-08); 上年度全省全口径社会平均工资 is
+    the office's figure (entered when published, never the applicant's): 5800 stands for it here."""
+    with town.session() as s:
+        figures.enter(s, definitions.get(PROGRAM), "430000", "si_average_wage", "2021-01", 5800)
     with town.session() as s:
         claim = claims.submit(s, town.hunan_citizen, PROGRAM, month="2021-03", facts=FACTS, account=ACCOUNT,
                               at=MARCH_1)
