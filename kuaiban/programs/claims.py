@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kuaiban.platform import access, audit, calendar, holds, new_work, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
-from kuaiban.programs import definitions, derived, eligibility, figures, places, recovery
+from kuaiban.programs import definitions, derived, eligibility, figures, places, recovery, window
 from kuaiban.programs.definitions import Program
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, Recovery
 from kuaiban.programs.registers import DEFAULT as REGISTERS
@@ -145,8 +145,10 @@ def _value(f: definitions.FormField, raw: Any) -> Any:
 # ---------------------------------------------------------------- what I may claim
 
 
-def offers(session: Session, user: User) -> list[dict[str, Any]]:
-    """The programs this applicant may claim where they live, with what already happened to their claims."""
+def offers(session: Session, user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The programs this applicant may claim where they live, with what already happened to their claims and
+    each program's window today (受理期, the months a claim may start from: kuaiban.programs.window)."""
+    today = today or audit.now().date()
     applicant = _applicant(session, user)
     audience = "citizens" if applicant.kind == "citizen" else "employers"
     mine = {c.program: c for c in session.scalars(select(Claim).where(Claim.applicant_id == applicant.id)
@@ -160,9 +162,21 @@ def offers(session: Session, user: User) -> list[dict[str, Any]]:
             claim = None  # 免申即享: a list not yet published is the office's draft
         out.append({"code": program.code, "name": program.name, "available": eligibility.available(program),
                     "no_application": program.no_application,
+                    "window": window.window(program, applicant.region, today).as_json(),
                     "claim": ({"id": claim.id, "status": claim.status, "status_name": STATUS_NAMES[claim.status]}
                               if claim else None)})
     return out
+
+
+def window_for(session: Session, user: User, code: str, *, today: dt.date | None = None) -> window.Window:
+    """The program's window for this applicant today (where they live), what the claim form states first."""
+    program = definitions.get(code)
+    region = _applicant(session, user).region
+    if program.no_application:
+        return window.Window("no_application", f"{program.name}免申即享，无需申请：经办机构比对数据后公布名单")
+    if not region or not program.covers(region):
+        return window.Window("elsewhere", f"{program.name}不在您所在地区（{_label(region)}）实施")
+    return window.window(program, region, today or audit.now().date())
 
 
 # ---------------------------------------------------------------- submission
@@ -194,10 +208,11 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     if not region or not program.covers(region):
         raise Invalid(f"{program.name}不在您所在地区（{_label(region)}）实施", "region")
     claimed_on = at.date()
-    _check_window(program, claimed_on)
+    open_now = window.window(program, region, claimed_on)
+    if open_now.state in ("not_yet", "closed"):
+        raise Invalid(f"{program.name}{open_now.text}，申领之日（{claimed_on.isoformat()}）不能申领", "program")
     month = (month or "").strip() or claimed_on.strftime("%Y-%m")
-    if not _MONTH.match(month):
-        raise Invalid("申领月份应为年月，如 2020-07", "month")
+    # every problem of the form at once (the month, the fields, the staff list, the commitment, the account)
     clean, problems = {}, []
     try:
         clean = _check_form(program, facts)
@@ -205,11 +220,14 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
             problems.append(undated)
     except Invalid as exc:
         problems += exc.errors or [{"field": exc.field, "detail": exc.message}]
-    try:
-        _check_month(program, month, claimed_on, clean)
-    except Invalid as exc:
-        problems.insert(0, {"field": exc.field, "detail": exc.message})
-    if program.staff_list:  # the form and the staff list checked together: every problem at once
+    if not _MONTH.match(month):
+        problems.insert(0, {"field": "month", "detail": "申领月份应为年月，如 2020-07"})
+    else:
+        try:
+            _check_month(program, month, claimed_on, clean, open_now)
+        except Invalid as exc:
+            problems.insert(0, {"field": exc.field, "detail": exc.message})
+    if program.staff_list:
         try:
             if not staff_list:
                 raise Invalid("请上传人员花名册（Excel）", "staff_list")
@@ -218,12 +236,12 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
             clean["_staff"] = staff
         except Invalid as exc:
             problems += exc.errors or [{"field": exc.field, "detail": exc.message}]
+    if program.claim_type == "commitment" and not commitment:
+        problems.append({"field": "commitment", "detail": "请阅读并确认个人承诺"})
+    if program.payment_to and not (account or "").strip():
+        problems.append({"field": "account", "detail": f"请填写收款账户（{program.payment_to}）"})
     if problems:
         raise Invalid(problems[0]["detail"], problems[0]["field"], errors=problems)
-    if program.claim_type == "commitment" and not commitment:
-        raise Invalid("请阅读并确认个人承诺", "commitment")
-    if program.payment_to and not (account or "").strip():
-        raise Invalid(f"请填写收款账户（{program.payment_to}）", "account")
     if any(rule.kind == "earlier_amount" for rule in program.derived):  # a cap over the earlier claims
         places.lock_applicant(session, applicant.id)
     # once only (只能申领享受一次), or not beside another benefit; a monthly program once a month
@@ -297,17 +315,24 @@ def _take_persons(session: Session, program: Program, claim: Claim) -> list[str]
     return [f"{rule.label}：" + "、".join(f"{name}（申领编号 {holder}）" for holder, name in named)]
 
 
-def _check_window(program: Program, claimed_on: dt.date) -> None:
-    """受理期: the day the claim is made must fall in the program's claim window (受理截止 2020-12-31 …)."""
-    month = claimed_on.strftime("%Y-%m")
-    if (program.claim_from and month < program.claim_from) or (program.claim_until and month > program.claim_until):
-        raise Invalid(f"{program.name}的受理期为 {program.claim_from or '—'} 至 {program.claim_until or '—'}，"
-                      f"申领之日（{claimed_on.isoformat()}）不在受理期内", "program")
-
-
-def _check_month(program: Program, month: str, claimed_on: dt.date, facts: dict[str, Any]) -> None:
+def _check_month(program: Program, month: str, claimed_on: dt.date, facts: dict[str, Any],
+                 open_now: window.Window | None = None) -> None:
     """The claim's first month against the day the claim is made: never later; earlier only as far back as
-    the program's text allows (补发), and never past the months a form field bounds (政策出台前 …)."""
+    the program's text allows (补发), never past the months a form field bounds (政策出台前 …), and only a
+    month the rules in force cover (``open_now``: the months the form offered, kuaiban.programs.window)."""
+    try:
+        _month_limits(program, month, claimed_on, facts)
+    except Invalid as exc:
+        offered = f"；可申领的月份：{open_now.months_text}" if open_now and open_now.months else ""
+        raise Invalid(exc.message + offered, "month") from None
+    if open_now is not None and open_now.state == "no_rules":
+        raise Invalid(f"申领月份：{open_now.text}", "month")
+    if open_now is not None and open_now.months and month not in open_now.months:
+        raise Invalid(f"申领月份（{window.month_text(month)}）没有现行政策规定的补贴标准，本系统无法计算；"
+                      f"可申领的月份：{open_now.months_text}", "month")
+
+
+def _month_limits(program: Program, month: str, claimed_on: dt.date, facts: dict[str, Any]) -> None:
     current = claimed_on.strftime("%Y-%m")
     if month > current:
         raise Invalid(f"申领月份（{month}）不能晚于申领之日所在的月份（{current}）", "month")

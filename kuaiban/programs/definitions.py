@@ -496,6 +496,13 @@ def get(code: str) -> Program:
         raise NotFound(f"没有这个项目：{code}", "program") from None
 
 
+def citations_of(program: Program) -> list[str]:
+    """The 依据 a reader is shown: 文号 and article, each once, in the program's order (several clause keys
+    quote different sentences of the same article: 鲁人社函〔2020〕78号 二 four times)."""
+    table = clauses()
+    return list(dict.fromkeys(f"{table[k].doc_no} {table[k].article or ''}".strip() for k in program.sources))
+
+
 def describe(program: Program) -> dict[str, Any]:
     """What `kuaiban programs list --json` and the API show of a program."""
     table = clauses()
@@ -504,6 +511,7 @@ def describe(program: Program) -> dict[str, Any]:
         "regions": [{"code": r, "name": regions.label(r)} for r in program.regions],
         "sources": [{"key": k, "doc_no": table[k].doc_no, "article": table[k].article, "quote": table[k].quote}
                     for k in program.sources],
+        "citations": citations_of(program),
         "calculator": program.calculator,
         "claim": {"type": program.claim_type, "type_name": CLAIM_TYPES[program.claim_type],
                   "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required,

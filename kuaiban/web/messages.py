@@ -37,6 +37,25 @@ templates.env.globals["message_kinds"] = notifications.KINDS
 templates.env.globals["queue_links"] = new_work.queue_links  # a 新的待办 digest's pages
 
 
+def reference(link: str | None, ref: str | None) -> str | None:
+    """The number a message is about, as the person knows it (办件编号 KB…, 申领编号 3), never the internal
+    key (``program-claim-3``); None where the message carries no number a person would look up."""
+    if not link or not ref:
+        return None
+    if link.startswith("/services/"):
+        return f"办件编号 {ref}"
+    if link.startswith("/unemployment/"):
+        return f"失业登记流水号 {ref}"
+    if ref.startswith("program-claim-"):
+        return f"申领编号 {ref.removeprefix('program-claim-')}"
+    if ref.startswith("loan-"):
+        return f"申请编号 {ref.removeprefix('loan-')}"
+    return None
+
+
+templates.env.globals["message_reference"] = reference
+
+
 def _page_url(page: int) -> str:
     return "/messages" if page == 1 else f"/messages?page={page}"
 

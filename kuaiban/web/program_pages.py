@@ -45,12 +45,18 @@ def index(request: Request, s: SessionDep, user: SignedIn) -> Response:
 
 @router.get("/{code}/claim", response_class=HTMLResponse)
 def claim_form(request: Request, s: SessionDep, user: Applicant, code: str) -> Response:
-    return _claim_page(request, user, code, {}, {})
+    return _claim_page(request, s, user, code, {}, {})
 
 
-def _claim_page(request: Request, user: User, code: str, values: dict, errors: dict, status: int = 200) -> Response:
-    program = definitions.describe(definitions.get(code))
-    return render(request, "programs/claim_form.html", {"program": program, "values": values, "errors": errors},
+def _claim_page(request: Request, s, user: User, code: str, values: dict, errors: dict,
+                status: int = 200) -> Response:
+    """The form, its window (受理期 and the months that may be claimed) stated before any typing; a program
+    not taking claims today shows why, and no form."""
+    found = definitions.get(code)
+    shown = {"month", "account", "staff_list", "commitment", *(f.name for f in found.form)}
+    return render(request, "programs/claim_form.html",
+                  {"program": definitions.describe(found), "values": values, "errors": errors,
+                   "window": claims.window_for(s, user, code), "fields_shown": shown},
                   status=status, user=user)
 
 
@@ -66,7 +72,7 @@ async def submit(request: Request, s: SessionDep, user: Applicant, form: PostedF
         s, lambda: claims.submit(s, user, code, month=values["month"], facts=facts, account=values["account"],
                                  commitment=form.get("commitment") == "on", staff_list=data or None),
         lambda claim: f"/programs/claims/{claim.id}",
-        lambda errs, status: _claim_page(request, user, code, values, errs, status), errors=errors)
+        lambda errs, status: _claim_page(request, s, user, code, values, errs, status), errors=errors)
 
 
 def _claim_for(s, user: User, claim_id: int) -> Claim:

@@ -1,0 +1,148 @@
+"""Whether a program takes claims today, and which months a claim may start from — said before any typing.
+
+Three things bound a claim made on a given day (what :func:`kuaiban.programs.claims.submit` checks after
+the fact, shown here up front so that the list and the form can say it):
+
+- the program's 受理期 (``schedule.claim_from`` / ``claim_until``): outside it, nothing may be claimed;
+- the first month claimed: the month of the claim, or back to ``schedule.back`` where a text allows 补发;
+- the rules in force: the calculator answers only for the dates its parameters cover
+  (``Calculator.coverage``, read through the rules pillar's public entry point). A month the rules do not
+  cover cannot be decided, so it is not offered.
+
+The rules' coverage is read from what a calculator publishes about itself (``describe()``'s ``coverage``:
+region and ``YYYY-MM-DD 至 YYYY-MM-DD`` / ``YYYY-MM-DD 起``); a calculator whose coverage cannot be read this
+way is taken as covering every month (the claim's own check still refuses, with the calculator's words).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from kuaiban.platform import regions
+from kuaiban.programs.definitions import Program
+from kuaiban.rules.calculators import CalculatorError, get
+
+MONTH_INPUTS = ("$month", "$owed_month")  # the first month claimed (and the months owed after it)
+DAY_INPUTS = ("$claim_date", "$claim_month")  # the day the claim is made
+_SPAN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\s*至\s*(\d{4}-\d{2}-\d{2})|\s*起)")
+NATIONAL = ("全国", "全国（各地）")
+
+
+def month_text(month: str) -> str:
+    """2021-03 as people write it: 2021年3月."""
+    return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
+def _month_add(month: str, n: int) -> str:
+    y, m = int(month[:4]), int(month[5:7]) - 1 + n
+    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the claimant is told before filling anything in.
+
+    ``state``: ``open``; ``not_yet`` (受理期 not begun); ``closed`` (受理期 over); ``no_rules`` (no month
+    the claim could start from is covered by the rules in force). ``months``: the first months a claim made
+    today may name, oldest first (empty unless open)."""
+
+    state: str
+    text: str
+    months: tuple[str, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def months_text(self) -> str:
+        """可申领的月份 as one phrase: 2026年12月; 2025年12月至2026年12月; or a list where there are gaps."""
+        runs: list[list[str]] = []
+        for m in self.months:
+            if runs and _month_add(runs[-1][-1], 1) == m:
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        return "、".join(month_text(r[0]) if len(r) == 1 else f"{month_text(r[0])}至{month_text(r[-1])}"
+                        for r in runs)
+
+    def as_json(self) -> dict:
+        return {"state": self.state, "open": self.open, "text": self.text, "months": list(self.months),
+                "months_text": self.months_text}
+
+
+def _province_short(region: str) -> str:
+    found = regions.ancestors(region)
+    province = found[0] if found else regions.region(region)
+    name = province.name if province else region
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"):
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return name
+
+
+def _spans(program: Program, region: str) -> list[tuple[str, str | None]] | None:
+    """The date spans [start, last] the calculator covers for the region (national ones too); None when
+    unknown (no calculator, or coverage it does not publish in a form read here)."""
+    try:
+        coverage = get(program.calculator).coverage
+    except CalculatorError:
+        return None
+    short = _province_short(region)
+    out = []
+    for entry in coverage:
+        if entry.get("region") not in (short, *NATIONAL):
+            continue
+        match = _SPAN.search(str(entry.get("dates", "")))
+        if match is None:
+            return None
+        out.append((match.group(1), match.group(2)))
+    return out or None if coverage else None
+
+
+def _covers(spans: list[tuple[str, str | None]], day: str) -> bool:
+    return any(start <= day and (last is None or day <= last) for start, last in spans)
+
+
+def _period_input(program: Program) -> str | None:
+    """What sets the calculator's period for this program: ``$month``/``$owed_month`` (the months claimed),
+    ``$claim_date``/``$claim_month`` (the day of the claim), or None (not known here)."""
+    try:
+        field = get(program.calculator).period_field
+    except CalculatorError:
+        return None
+    source = program.calculator_inputs.get(field)
+    return source if isinstance(source, str) else None
+
+
+def window(program: Program, region: str, today: dt.date) -> Window:
+    """The program's window for a claim made ``today`` in ``region``."""
+    current = today.strftime("%Y-%m")
+    if program.claim_from and current < program.claim_from:
+        until = f"至{month_text(program.claim_until)}" if program.claim_until else "起"
+        return Window("not_yet", f"受理期尚未开始（受理期为 {month_text(program.claim_from)}{until}）")
+    if program.claim_until and current > program.claim_until:
+        return Window("closed", f"受理期已结束（截至 {month_text(program.claim_until)}）")
+    first = current
+    if program.back_source:
+        first = max(m for m in (program.back_from,
+                                _month_add(current, -program.back_months) if program.back_months else None) if m)
+    months = []
+    m = first
+    while m <= current:
+        months.append(m)
+        m = _month_add(m, 1)
+    spans = _spans(program, region)
+    source = _period_input(program)
+    if spans is not None and source in MONTH_INPUTS:
+        months = [m for m in months if _covers(spans, f"{m}-01")]
+    elif spans is not None and source in DAY_INPUTS and not _covers(spans, today.isoformat()):
+        months = []
+    if not months:
+        last = max((s[1] for s in spans or () if s[1]), default=None)
+        ends = f"（现行政策规定至 {month_text(last[:7])}）" if last else ""
+        return Window("no_rules", f"现行政策未规定此后的补贴标准{ends}，本系统暂不能受理申领")
+    text = "可申领" + (f"，受理期至 {month_text(program.claim_until)}" if program.claim_until else "")
+    return Window("open", text, tuple(months))
