@@ -443,10 +443,7 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
     step = program.steps[claim.step]
     if not _may_act(user, step.role):
         raise Forbidden(f"“{step.name}”由{definitions.ROLES[step.role]}人员办理")
-    previous = session.scalar(select(ClaimEvent.actor_id).where(ClaimEvent.claim_id == claim.id,
-                                                                ClaimEvent.outcome == "passed")
-                              .order_by(ClaimEvent.id.desc()).limit(1))
-    if previous == user.id:
+    if _previous_actor(session, claim) == user.id:
         raise Forbidden("上一环节由您办理，本环节须由另一名工作人员办理", "claim")
     if outcome not in ("pass", "refuse"):
         raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
@@ -525,6 +522,30 @@ def _require_official(session: Session, program: Program, claim: Claim) -> None:
             label = next((f.label for f in program.form if f.name == exc.field), exc.field)
             raise Invalid(f"请先录入官方数字：{_short(label)}（汇编未载，由经办机构按公布的数字录入），"
                           "录入后方可通过", exc.field) from None
+
+
+def _previous_actor(session: Session, claim: Claim) -> int | None:
+    """Who passed the claim's last step (the next step is another person's: 审核 and 复核 apart)."""
+    return session.scalar(select(ClaimEvent.actor_id).where(ClaimEvent.claim_id == claim.id,
+                                                            ClaimEvent.outcome == "passed")
+                          .order_by(ClaimEvent.id.desc()).limit(1))
+
+
+def _waits_for(role: str) -> str:
+    return "审核人员核查（系统比对需人工核查）" if role == "system" else f"{definitions.ROLES[role]}人员办理"
+
+
+def turn(session: Session, user: User, claim: Claim) -> dict[str, Any] | None:
+    """Whose turn the claim's current step is, as the staff member reads it: ``may_act`` (this account may
+    take the step now) and ``text`` (本环节待窗口（受理）人员办理 …); None when no step is open."""
+    if claim.status != "reviewing":
+        return None
+    step = definitions.get(claim.program).steps[claim.step]
+    if not _may_act(user, step.role):
+        return {"may_act": False, "text": f"本环节待{_waits_for(step.role)}"}
+    if _previous_actor(session, claim) == user.id:
+        return {"may_act": False, "text": f"上一环节由您办理，本环节待另一名{_waits_for(step.role)}"}
+    return {"may_act": True, "text": "本环节由您办理"}
 
 
 def _may_act(user: User, role: str) -> bool:
@@ -907,7 +928,24 @@ def queue(session: Session, user: User, *, today: dt.date | None = None) -> list
         rows.append({"id": claim.id, "program": claim.program, "program_name": program.name,
                      "region": claim.region, "step": step.name, "role": step.role, "due": claim.step_due,
                      "overdue": bool(claim.step_due and claim.step_due < today), "flags": claim.flags,
-                     "version": claim.version})
+                     "version": claim.version, "turn": turn(session, user, claim)})
+    return rows
+
+
+def waiting_for_others(session: Session, user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Claims in the staff member's regions at a step another role takes (本环节待窗口（受理）人员办理):
+    what the queue leaves out, so that a reviewer sees what is coming and whose turn it is."""
+    today = today or audit.now().date()
+    stmt = access.scoped(select(Claim).where(Claim.status == "reviewing"), user, Claim.region)
+    rows = []
+    for claim in session.scalars(stmt.order_by(Claim.step_due.is_(None), Claim.step_due, Claim.id)):
+        step = definitions.get(claim.program).steps[claim.step]
+        if _may_act(user, step.role):
+            continue
+        rows.append({"id": claim.id, "program_name": definitions.get(claim.program).name, "region": claim.region,
+                     "step": step.name, "due": claim.step_due,
+                     "overdue": bool(claim.step_due and claim.step_due < today),
+                     "turn": f"待{_waits_for(step.role)}"})
     return rows
 
 

@@ -106,6 +106,20 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     return batch, True
 
 
+def still_open(session: Session, program: str, region: str, month: str) -> dict[str, int]:
+    """Claims of the program in the region whose first month is the batch's month or earlier but which are
+    not approved yet: ``{"publicity": n, "reviewing": n}``. They are not in the month's batch; once approved,
+    every month they are owed (this one too) goes into the next batch built, each month paid once — what the
+    staff member is told before building the month's batch (test_s14_payroll_ux)."""
+    found, code = check_request(program, region, month)
+    rows = session.execute(select(Claim.status, func.count(Claim.id)).where(
+        Claim.program == found.code, Claim.status.in_(("publicity", "reviewing")), Claim.month <= month,
+        access.within(Claim.region, code)).group_by(Claim.status))
+    counts = {"publicity": 0, "reviewing": 0}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
 def _not_concurrent(program: definitions.Program) -> list:
     """领取期间不同时享受 (京人社发[2020]8号 一（二）, 鲁人社函〔2020〕41号 二（四）): a month another program pays the
     same person (due or suspended there) is held back here; it stays due and is paid once that month is not."""

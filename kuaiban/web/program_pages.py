@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from kuaiban.edge.downloads import attachment
-from kuaiban.platform import access, audit, jobs
-from kuaiban.platform.errors import NotFound
+from kuaiban.platform import access, audit, jobs, regions
+from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.programs import claims, definitions, payroll, recovery
 from kuaiban.programs import publicity as public_notice
@@ -96,6 +96,7 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
     return render(request, "programs/claim.html",
                   {"claim": claims.claim_dict(s, claim, staff=user.role != APPLICANT),
                    "program": definitions.describe(program), "errors": errors,
+                   "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
                    "stops": program.stops}, status=status, user=user)
 
@@ -249,12 +250,33 @@ def staff_home(request: Request, s: SessionDep, user: Staff) -> Response:
     return _staff_page(request, s, user, {})
 
 
-def _staff_page(request, s, user, errors, status=200, values=None) -> Response:
+def _payroll_programs(user: User) -> list[definitions.Program]:
+    """The programs run in the staff member's regions (a 湖南 reviewer is not offered 北京's)."""
+    return [p for p in definitions.programs().values()
+            if user.region is None or p.covers(user.region) or any(regions.covers(user.region, r) for r in p.regions)]
+
+
+def _payroll_regions(user: User, programs: list[definitions.Program]) -> list[tuple[str, str]]:
+    """The regions a batch may be built for: the staff member's own and two levels below (as the staff
+    accounts' region picker offers them), where one of the programs runs."""
+    top = [regions.region(user.region)] if user.region else []
+    found = [r.code for r in top if r]
+    for child in regions.children(user.region):
+        found.append(child.code)
+        if user.region is not None:
+            found += [g.code for g in regions.children(child.code)]
+    return [(code, regions.label(code)) for code in found
+            if any(p.covers(code) or regions.covers(code, r) for p in programs for r in p.regions)]
+
+
+def _staff_page(request, s, user, errors, status=200, values=None, pending=None) -> Response:
+    programs = _payroll_programs(user)
     return render(request, "programs/staff.html",
-                  {"queue": claims.queue(s, user), "publicity": claims.publicity_list(s, user),
-                   "recoveries": recovery.totals(s, user),
+                  {"queue": claims.queue(s, user), "waiting": claims.waiting_for_others(s, user),
+                   "publicity": claims.publicity_list(s, user), "recoveries": recovery.totals(s, user),
                    "batches": [payroll.batch_dict(b) for b in payroll.batches(s, user)],
-                   "programs": list(definitions.programs().values()), "errors": errors, "values": values or {}},
+                   "programs": programs, "region_options": _payroll_regions(user, programs),
+                   "errors": errors, "values": values or {}, "pending": pending},
                   status=status, user=user)
 
 
@@ -262,6 +284,14 @@ def _staff_page(request, s, user, errors, status=200, values=None) -> Response:
 def build_payroll(request: Request, s: SessionDep, user: Staff, form: PostedForm) -> Response:
     """The month's batch as a queue job: checked now, built and exported by a worker; the job's page follows it."""
     values = {k: text(form, k) for k in ("program", "region", "month")}
+    if text(form, "confirmed") != "1":
+        # claims approved but still in 公示 (or under review) are not in this month's batch: said before it is built
+        try:
+            pending = payroll.still_open(s, values["program"], values["region"], values["month"])
+        except ServiceError as exc:
+            return _staff_page(request, s, user, {exc.field or "payroll": exc.message}, exc.status, values)
+        if pending["publicity"] or pending["reviewing"]:
+            return _staff_page(request, s, user, {}, 200, values, pending=pending)
 
     def queue() -> str:
         job = payroll.start_job(s, user, values["program"], values["region"], values["month"])
