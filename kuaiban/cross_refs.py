@@ -16,6 +16,7 @@ from functools import cache
 
 from kuaiban.corpus import docno
 from kuaiban.corpus.titles import title_key
+from kuaiban.platform import regions
 from kuaiban.programs import definitions
 from kuaiban.rules.calculators import CALCULATORS
 from kuaiban.rules.sources import source
@@ -92,3 +93,53 @@ def acting(doc_no: str | None, title: str, unit: str | None, article: int | None
             first.append(e)
             kinds.add(e["kind"])
     return first + [e for e in found if e not in first]
+
+
+# ---------------------------------------------------------------- where a calculator's answer can be claimed
+
+_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+
+
+def _short(code: str) -> str:
+    """A province's short name (湖南, 北京), as a calculator's 参保地 choice names it."""
+    found = regions.region(code)
+    name = found.name if found else code
+    return next((name.removesuffix(s) for s in _SUFFIXES if name.endswith(s)), name)
+
+
+@cache
+def _routes() -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for program in definitions.programs().values():
+        url = f"/programs/listing/{program.code}" if program.no_application else f"/programs/{program.code}/claim"
+        found.setdefault(program.calculator, []).append(
+            {"code": program.code, "name": program.name, "url": url, "no_application": program.no_application,
+             "regions": [_short(r) for r in program.regions]})
+    return found
+
+
+def claim_routes(calculator: str) -> list[dict]:
+    """The benefit programs of this system whose amount the calculator computes: ``[{code, name, url,
+    no_application, regions (short names)}]`` — where its answer can be claimed here, and nowhere else."""
+    return list(_routes().get(calculator, []))
+
+
+def claim_note(calculator: str, title: str, region: str | None) -> str | None:
+    """What a reader of the calculator (or of a search hit linking to it) is told about claiming here:
+    None where a program of this system takes the claim in ``region`` (a short province name) or in every
+    province; else a plain sentence that this system does not take it there (or, without a region, where
+    it does and that it does not elsewhere)."""
+    routes = claim_routes(calculator)
+    place = (region or "").strip() or None
+    if place in ("全国", "全国（各地）"):
+        place = None
+    if not routes:
+        return "本系统只提供测算，不受理此项申领；申领请向当地人力资源社会保障部门或经办机构咨询"
+    covered = sorted({r for route in routes for r in route["regions"]})
+    if place in covered or len(covered) >= len(regions.provinces()):
+        return None
+    if place is None:
+        return f"本系统只受理{'、'.join(covered) if len(covered) <= 3 else '下列地区'}的{title}申领，其他地区请向当地人力资源社会保障部门或经办机构咨询"
+    where = "、".join(covered) if len(covered) <= 3 else f"{'、'.join(covered[:3])}等 {len(covered)} 个地区"
+    return (f"本系统不受理{place}的{title}申领（只受理{where}的）；"
+            f"{place}的申领请向当地人力资源社会保障部门或经办机构咨询")

@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kuaiban.cross_refs import claim_note, claim_routes
 from kuaiban.deps import get_session
 from kuaiban.platform import jobs
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
@@ -134,7 +135,11 @@ def _form_page(request: Request, session: Session, calc: Calculator, *, values: 
         steps = [step | {"link": link(_step_source(step["source"]))} for step in result["explanation"]]
     fields = form_fields(calc)
     labels = {f.name: f.label for f in fields}
+    # where its answer can be claimed in this system; a region the page was filled in for that no program
+    # covers is said plainly (本系统不受理山东的…申领)
+    place = next((str((values or {}).get(f.name) or "") for f in calc.fields if f.type == "region"), "")
     return render(request, "calculators/form.html", {
+        "claim_routes": claim_routes(calc.name), "claim_note": claim_note(calc.name, calc.title, place or None),
         "calc": calc, "unit": unit_name(calc.unit), "fields": fields, "values": values or {},
         "errors": {k: error_text(v, labels.get(k)) for k, v in (errors or {}).items()}, "raw_errors": errors or {},
         "result": result, "steps": steps, "general_error": general_error, "upload_error": upload_error,

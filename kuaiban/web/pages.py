@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kuaiban.corpus import standing
-from kuaiban.cross_refs import ACTING_SHOWN, acting, implementers
+from kuaiban.cross_refs import ACTING_SHOWN, acting, claim_note, claim_routes, implementers
 from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
@@ -122,7 +122,8 @@ def library(
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
         "as_of": day.isoformat(), "hits": hits,
         "guides": guide.search(q) if q.strip() else [],
-        "acting": {h.document_id: acting(h.doc_no, h.title, h.unit, h.article)[:ACTING_SHOWN] for h in hits}, "documents": documents, "total": total, "errors": errors,
+        "acting": {h.document_id: _acting(h, region) for h in hits}, "documents": documents, "total": total,
+        "errors": errors,
         "page": number, "first": start + 1,
         "prev_url": f"/library?{urlencode({**params, 'page': number - 1})}" if number > 1 else None,
         "next_url": f"/library?{urlencode({**params, 'page': number + 1})}" if more and number < MAX_PAGES
@@ -131,6 +132,22 @@ def library(
         "regions": _choices(session, Document.region), "categories": _choices(session, Document.category),
         "statuses": STATUSES, "doc_count": session.scalar(select(func.count(Document.id))),
     }, status=422 if errors else 200)
+
+
+def _acting(hit, region: str) -> list[dict]:
+    """据此可办 under a hit: a calculator with no claim behind it says so (仅可测算), and one whose programs do
+    not run in the hit's region (or the searched region) says that this system does not take the claim there."""
+    place = hit.region if hit.region and hit.region != "国家" else (region.strip() or None)
+    out = []
+    for entry in acting(hit.doc_no, hit.title, hit.unit, hit.article)[:ACTING_SHOWN]:
+        if entry["kind"] == "计算器":
+            name = entry["url"].rsplit("/", 1)[-1]
+            if not claim_routes(name):
+                entry = entry | {"note": "仅可测算，本系统不受理申领"}
+            elif place and (note := claim_note(name, entry["title"], place)) and not note.startswith("本系统只受理"):
+                entry = entry | {"note": note}
+        out.append(entry)
+    return out
 
 
 def _article_anchor(article: dict) -> str:
