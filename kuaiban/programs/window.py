@@ -51,6 +51,7 @@ class Window:
     state: str
     text: str
     months: tuple[str, ...] = ()
+    note: str = ""  # why the months stop before the month of the claim (the rules in force end earlier)
 
     @property
     def open(self) -> bool:
@@ -70,7 +71,7 @@ class Window:
 
     def as_json(self) -> dict:
         return {"state": self.state, "open": self.open, "text": self.text, "months": list(self.months),
-                "months_text": self.months_text}
+                "months_text": self.months_text, "note": self.note}
 
 
 def _province_short(region: str) -> str:
@@ -145,4 +146,7 @@ def window(program: Program, region: str, today: dt.date) -> Window:
         ends = f"（现行政策规定至 {month_text(last[:7])}）" if last else ""
         return Window("no_rules", f"现行政策未规定此后的补贴标准{ends}，本系统暂不能受理申领")
     text = "可申领" + (f"，受理期至 {month_text(program.claim_until)}" if program.claim_until else "")
-    return Window("open", text, tuple(months))
+    note = ""
+    if months[-1] < current:
+        note = f"现行政策规定的补贴标准只到 {month_text(months[-1])}，此后的月份本系统无法计算"
+    return Window("open", text, tuple(months), note)

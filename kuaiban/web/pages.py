@@ -144,8 +144,8 @@ def _acting(hit, region: str) -> list[dict]:
             name = entry["url"].rsplit("/", 1)[-1]
             if not claim_routes(name):
                 entry = entry | {"note": "仅可测算，本系统不受理申领"}
-            elif place and (note := claim_note(name, entry["title"], place)) and not note.startswith("本系统只受理"):
-                entry = entry | {"note": note}
+            elif place and claim_note(name, entry["title"], place):
+                entry = entry | {"note": f"仅可测算，本系统不受理{place}的申领"}
         out.append(entry)
     return out
 

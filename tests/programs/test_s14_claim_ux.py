@@ -69,6 +69,7 @@ def test_the_months_a_claim_may_start_from_are_those_the_texts_and_the_rules_in_
     flexible = definitions.get("hn_social_insurance_subsidy_flexible")
     assert window.window(flexible, "430104", TODAY).months == ("2025-12",)
     assert window.window(flexible, "430104", TODAY).months_text == "2025年12月"
+    assert window.window(flexible, "430104", TODAY).note == "现行政策规定的补贴标准只到 2025年12月，此后的月份本系统无法计算"
     in_2021 = window.window(flexible, "430104", dt.date(2021, 1, 5))
     assert in_2021.months[0] == "2020-03" and in_2021.months[-1] == "2021-01"  # 2020-02-22 起: 2020-03 first
     assert in_2021.months_text == "2020年3月至2021年1月"

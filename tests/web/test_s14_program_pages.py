@@ -97,7 +97,7 @@ def test_staff_see_whose_turn_instead_of_a_form_they_may_not_use(tmp_path, clock
     built = reviewer.post("/programs/staff/payroll", follow_redirects=False,
                           data={"csrf": csrf_of(staff), "program": "bj_unemployment_benefit", "region": "110000",
                                 "month": "2026-12"})
-    assert built.status_code == 200 and "1 件申领在审核中" in built.text and 'id="payroll-confirm"' in built.text
+    assert built.status_code == 200 and "1 件在审核中，不会进入本批次" in built.text and 'id="payroll-confirm"' in built.text
 
 
 def test_the_payroll_form_offers_the_staff_members_programs_and_regions(tmp_path, clock_at_dec_6) -> None:
@@ -131,7 +131,7 @@ def test_the_library_hint_says_when_this_system_does_not_take_the_claim_there() 
     doc_no = next(source(k).doc_no for k in calc.sources if source(k).doc_no.startswith("鲁"))
     hit = SimpleNamespace(doc_no=doc_no, title="山东的一个文件", unit=None, article=None, region="山东")
     hints = [e for e in _acting(hit, "") if e["kind"] == "计算器" and e["url"] == "/calc/hiring_subsidy"]
-    assert hints and hints[0]["note"].startswith("本系统不受理山东的一次性吸纳就业补贴申领")
+    assert hints and hints[0]["note"] == "仅可测算，本系统不受理山东的申领"
 
 
 def test_a_message_about_a_claim_names_its_claim_number() -> None:
