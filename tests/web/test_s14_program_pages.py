@@ -13,7 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
+from kuaiban.db import connect, session_scope
 from kuaiban.platform import audit
+from kuaiban.programs import payroll
 from kuaiban.rules.calculators import get
 from kuaiban.rules.sources import source
 from kuaiban.web.messages import reference
@@ -98,6 +100,11 @@ def test_staff_see_whose_turn_instead_of_a_form_they_may_not_use(tmp_path, clock
                           data={"csrf": csrf_of(staff), "program": "bj_unemployment_benefit", "region": "110000",
                                 "month": "2026-12"})
     assert built.status_code == 200 and "1 件在审核中，不会进入本批次" in built.text and 'id="payroll-confirm"' in built.text
+    with session_scope(connect(url)) as s:  # built anyway (as the confirmed job does): its page says what follows
+        batch, _ = payroll.build(s, "bj_unemployment_benefit", "110000", "2026-12")
+        batch_id = batch.id
+    empty = reviewer.get(f"/programs/batches/{batch_id}").text
+    assert "共 0 笔" in empty and "计入之后生成的批次，每个月只发一次" in empty
 
 
 def test_the_payroll_form_offers_the_staff_members_programs_and_regions(tmp_path, clock_at_dec_6) -> None:
