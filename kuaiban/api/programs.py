@@ -374,9 +374,13 @@ def build_payroll(body: PayrollIn, request: Request, response: Response, session
     """The request is checked now; a worker of the job queue builds the batch and its files. If it is done
     within a few seconds the answer is 200 with the batch (as before the queue: ``batch``, ``lines``,
     ``total``, ``built`` …, plus the job's fields), a failure 409 with its reason; otherwise 202 with the job,
-    to follow at ``/api/programs/payroll/jobs/{job}`` until its state is done (or failed, with the reason)."""
-    job = _answered(request, response, session, payroll.start_job(session, user, body.program, body.region, body.month), wait, "发放批次未能生成")
-    return payroll.job_dict(job)
+    to follow at ``/api/programs/payroll/jobs/{job}`` until its state is done (or failed, with the reason).
+    ``not_included``: the claims of the month or earlier still in 公示 or under review when asked — not in
+    this batch; once approved, their months go into the next batch built (each month paid once)."""
+    started = payroll.start_job(session, user, body.program, body.region, body.month)  # checks who may ask
+    pending = payroll.still_open(session, body.program, body.region, body.month)
+    job = _answered(request, response, session, started, wait, "发放批次未能生成")
+    return payroll.job_dict(job) | {"not_included": pending}
 
 
 # ------------------------------------------------------------------ 稳岗返还 免申即享: the screening

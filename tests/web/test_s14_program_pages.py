@@ -105,6 +105,14 @@ def test_staff_see_whose_turn_instead_of_a_form_they_may_not_use(tmp_path, clock
         batch_id = batch.id
     empty = reviewer.get(f"/programs/batches/{batch_id}").text
     assert "共 0 笔" in empty and "计入之后生成的批次，每个月只发一次" in empty
+    # the API says the same in its answer
+    token = reviewer.post("/api/auth/login", json={"username": "bj-rev", "password": STAFF_PASSWORD}).json()["token"]
+    asked = reviewer.post("/api/programs/payroll?wait=0", headers={"Authorization": f"Bearer {token}"},
+                          json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2026-11"})
+    assert asked.status_code == 202 and asked.json()["not_included"] == {"publicity": 0, "reviewing": 0}
+    asked = reviewer.post("/api/programs/payroll?wait=0", headers={"Authorization": f"Bearer {token}"},
+                          json={"program": "bj_unemployment_benefit", "region": "110000", "month": "2027-01"})
+    assert asked.json()["not_included"] == {"publicity": 0, "reviewing": 1}
 
 
 def test_the_payroll_form_offers_the_staff_members_programs_and_regions(tmp_path, clock_at_dec_6) -> None:
