@@ -165,6 +165,15 @@ def detail_rows(calc: Calculator, details: dict[str, Any]) -> list[tuple[str, st
     return rows
 
 
+def states_value(text: str, value: Any) -> bool:
+    """Whether a step's sentence already prints its value (…＝月发放标准1530元), so the page need not repeat
+    it after a colon; a number counts only as a whole number (the 0 of 2020 does not)."""
+    if value is None or isinstance(value, bool):
+        return False
+    shown = re.escape(shown_value(value))
+    return re.search(rf"(?<![\d.]){shown}(?![\d])", text or "") is not None
+
+
 def shown_value(value: Any) -> str:
     """A result or step value as people write it: 是/否, 1816 and 0.5 (not 1816.0), dates and text as they are."""
     if isinstance(value, bool):

@@ -31,6 +31,7 @@ from kuaiban.web.calc_forms import (
     plain_note,
     read_form,
     shown_value,
+    states_value,
     unit_name,
 )
 from kuaiban.web.clauses import ClauseLink, resolver
@@ -38,6 +39,7 @@ from kuaiban.web.form_limits import limited_form
 from kuaiban.web.templating import render, templates
 
 templates.env.filters["shown_value"] = shown_value  # 1816, not 1816.0; 是/否
+templates.env.tests["stated_in"] = lambda value, text: states_value(text, value)
 
 router = APIRouter(prefix="/calc", include_in_schema=False)
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
