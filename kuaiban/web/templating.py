@@ -46,6 +46,7 @@ def answer(value: Any) -> str:
 templates.env.filters["highlight"] = highlight
 templates.env.filters["answer"] = answer
 templates.env.filters["region_label"] = regions.label  # 湖南省长沙市（430100）; 全国 for no region
+templates.env.filters["region_name"] = lambda code: regions.full_name(code) or regions.label(code)  # 湖南省长沙市
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200,

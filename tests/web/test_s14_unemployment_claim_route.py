@@ -64,3 +64,11 @@ def test_the_confirmation_lists_the_record_under_the_form_labels():
     groups = uv.record_groups(local_application(0, AAB299="430102"))
     labels = [row.name for _title, rows in groups for row in rows]
     assert "户籍所在地" in labels and "户籍地行政区划代码" not in labels
+
+
+def test_the_header_names_the_users_region_in_words_without_nested_brackets(site):  # noqa: F811
+    """Usability review s14, cosmetic 4: “测试甲（湖南省长沙市芙蓉区（430102））” in every page's header."""
+    client, _ = site
+    login(client, "citizen")
+    header = re.search(r"<span>[^<]*</span>", client.get("/unemployment/mine").text).group(0)
+    assert header.endswith(" · 湖南省长沙市芙蓉区</span>") and "（430102）" not in header
