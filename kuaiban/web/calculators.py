@@ -63,7 +63,8 @@ def _calculator(name: str) -> Calculator | None:
 
 
 def _not_found(request: Request, name: str):
-    return render(request, "not_found.html", {"message": "没有这个计算器：请从政策计算页面选择。"}, status=404)
+    return render(request, "not_found.html", {"message": "没有这个计算器：请从政策计算页面选择。",
+                                               "back_url": "/calc", "back_label": "返回政策计算"}, status=404)
 
 
 AUDIENCES = {"citizens": "个人", "employers": "企业", "caseworkers": "经办人员"}
@@ -98,7 +99,8 @@ def _owned_job(request: Request, session: Session, job_id: str) -> jobs.Job | No
 def job_page(request: Request, job_id: str, session: SessionDep):
     job = _owned_job(request, session, job_id)
     if job is None:
-        return render(request, "not_found.html", {"message": "没有这个批量计算任务（任务编号有误、已过期，或不是本人上传的）"},
+        return render(request, "not_found.html", {"message": "没有这个批量计算任务（任务编号有误、已过期，或不是本人上传的）",
+                                                   "back_url": "/calc", "back_label": "返回政策计算"},
                       status=404)
     calc = CALCULATORS.get(job.meta["calculator"])
     return render(request, "calculators/job.html", {"job": calc_jobs.status(job), "calc": calc,

@@ -27,3 +27,9 @@ def test_the_unemployment_benefit_step_shows_1530_once(app_client):
     page = app_client.post("/calc/unemployment_benefit", data=form).text
     step = re.search(r"<p>[^<]*月发放标准1530元[^<]*(?:：<strong>[^<]*</strong>)?</p>", page)
     assert step is not None and "：<strong>" not in step.group(0)
+
+
+def test_an_unknown_calculator_sends_back_to_the_calculators(app_client):
+    """Usability review s14, cosmetic 6: its 404 offered 返回法规库检索."""
+    r = app_client.get("/calc/no_such_calculator")
+    assert r.status_code == 404 and '<a href="/calc">返回政策计算</a>' in r.text
