@@ -17,7 +17,7 @@ import ast
 import operator
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -148,9 +148,15 @@ def years_after(start: Any, years: Any) -> date:
         return date(year, 3, 1)
 
 
+def day_after(start: Any) -> date:
+    """The next day: the first day of a payment that continues after a period ending on `start` (a benefit
+    期满 on 2019-11-30 continues from 2019-12-01, “自2019年12月起”)."""
+    return day(start) + timedelta(days=1)
+
+
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,
              "in_force": in_force, "month_of": month_of, "day": day,
-             "months_between": months_between, "years_after": years_after}
+             "months_between": months_between, "years_after": years_after, "day_after": day_after}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}

@@ -64,7 +64,8 @@ def test_sme_general_refund_is_the_100_percent_ceiling() -> None:
     [
         ({"application_date": "2020-08-31"}, "申请日期：所收政策文件对 2020-08-31 没有规定，无法计算（已有规定：湖南 2020-09-01 至 2020-12-31，"),
         ({"application_date": "2021-01-01"}, "申请日期：所收政策文件对 2021-01-01 没有规定，无法计算（已有规定：湖南 2020-09-01 至 2020-12-31，"),
-        ({"refund_type": "hardship"}, "上年度10月至本年度6月连续亏损月数：缺少此字段（困难企业稳岗返还时必填）"),
+        # 湘政办发〔2020〕20号 二（四）: either test suffices, so the message names both (rules-ue D5)
+        ({"refund_type": "hardship"}, "上年度10月至本年度6月连续亏损月数：缺少此字段（困难企业认定须连续6个月亏损或净利润同比下降超过20%"),
         ({"insured_last_year": 0}, "上年度参保职工人数：裁员率以其为分母，至少为 1（收到 0）"),
         ({"layoff_rate_cap": 1.5}, "统筹区裁员率控制线：应为 0 到 1 之间的比例，如 0.2 表示 20%（收到 1.5）"),
         ({"restructuring": "no"}, "兼并重组、化解产能过剩、淘汰落后产能企业：应为 true 或 false（收到「no」）"),

@@ -61,6 +61,7 @@ FIELDS = [
 ]
 
 HARDSHIP_FIELDS = ("loss_months", "net_profit_drop", "monthly_unemployment_benefit", "avg_insured_oct_to_mar")
+HARDSHIP_AMOUNT_FIELDS = ("monthly_unemployment_benefit", "avg_insured_oct_to_mar")  # the two tests: see _hardship_test_gap
 
 
 def gap(values: dict[str, Any]) -> str | None:
@@ -79,10 +80,28 @@ def gap(values: dict[str, Any]) -> str | None:
             return msg.missing(name, "2020 年湖南稳岗返还")
     if values["insured_last_year"] < 1:
         return msg.error("insured_last_year", "裁员率以其为分母，至少为 1", values["insured_last_year"])
-    needed = ("contributions_last_year",) if values["refund_type"] == "general" else HARDSHIP_FIELDS
+    if values["refund_type"] == "hardship" and (problem := _hardship_test_gap(values)):
+        return problem
+    needed = ("contributions_last_year",) if values["refund_type"] == "general" else HARDSHIP_AMOUNT_FIELDS
     for name in needed:
         if name not in values:
             return msg.missing(name, REFUND_TYPES[values["refund_type"]])
+    return None
+
+
+def _hardship_test_gap(values: dict[str, Any]) -> str | None:
+    """湘政办发〔2020〕20号 二（四）: a 困难企业 meets either of two tests, so only the figure that can still
+    change the answer is asked: the profit drop when the loss months fall short, and the other way round."""
+    p = parameters_at(values["application_date"].isoformat()).stable_job_refund.hunan
+    losses, drop = values.get("loss_months"), values.get("net_profit_drop")
+    if (losses is not None and losses >= p.hardship_loss_months) or (drop is not None and drop > p.hardship_profit_drop):
+        return None
+    if losses is None:
+        return msg.error("loss_months", f"缺少此字段（困难企业认定须连续{num(p.hardship_loss_months)}个月亏损或净利润同比"
+                                        f"下降超过{num(p.hardship_profit_drop * 100)}%，两者具备其一即可：须填写连续亏损月数）")
+    if drop is None:
+        return msg.error("net_profit_drop", f"缺少此字段（连续亏损不足{num(p.hardship_loss_months)}个月的，困难企业认定"
+                                            f"须看净利润同比是否下降超过{num(p.hardship_profit_drop * 100)}%：须填写下降比例）")
     return None
 
 
@@ -161,6 +180,11 @@ def _explain_2021(values: dict[str, Any], r: dict[str, float]):
     return value, details, steps
 
 
+def _shown(values: dict[str, Any], name: str, fmt: str) -> str:
+    """A hardship-test figure as entered, or 未填 (only one of the two tests needs to be given)."""
+    return fmt.format(values[name]) if values.get(name) is not None else "未填"
+
+
 def explain(values: dict[str, Any], r: dict[str, float]):
     if values["application_date"] >= START_2021:
         return _explain_2021(values, r)
@@ -220,7 +244,8 @@ def explain(values: dict[str, Any], r: dict[str, float]):
         return value, details, steps
     value = money(r["stable_job_refund_hardship"])
     steps.append(step(
-        f"困难企业认定：连续亏损 {values['loss_months']} 个月，净利润同比下降 {values['net_profit_drop']:.0%}："
+        f"困难企业认定：连续亏损 {_shown(values, 'loss_months', '{} 个月')}，"
+        f"净利润同比下降 {_shown(values, 'net_profit_drop', '{:.0%}')}："
         f"{'符合' if r['refund_hardship_test'] else '不符合'}（连续{num(p.hardship_loss_months)}个月亏损或下降超过"
         f"{num(p.hardship_profit_drop * 100)}%）", None,
         "hn_refund_hardship_test"))
@@ -250,7 +275,7 @@ CALCULATOR = Calculator(
     period_field="application_date",
     gap_fields=("region", "application_date", "refund_type", "insured_last_year", "?contributions_last_year",
                 "?restructuring", "?blacklisted", "?fund_reserve_ok",
-                *(f"?{name}" for name in HARDSHIP_FIELDS)),
+                "loss_months", "net_profit_drop", *(f"?{name}" for name in HARDSHIP_AMOUNT_FIELDS)),
     absent_values={"contributions_last_year": 0.0, "loss_months": 0, "net_profit_drop": 0.0,
                    "monthly_unemployment_benefit": 0.0, "avg_insured_oct_to_mar": 0.0},
     explain=explain,

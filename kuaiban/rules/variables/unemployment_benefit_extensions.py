@@ -97,9 +97,10 @@ class unemployment_benefit_to_retirement(Variable):
         month_start = np.datetime64(str(period.start), "D")
         month_end = np.datetime64(str(period.stop), "D")
         in_extension = (end < month_end) & (retirement > month_start)
-        # 人社部发〔2020〕40号 二：自2019年12月起（期满在此之后的失业人员）
+        # 人社部发〔2020〕40号 二：自2019年12月起 — the continued payment (from the day after 期满) starts in
+        # December 2019 or later, so a benefit ending on 2019-11-30 continues from 2019-12-01
         extension_from = to_date(parameters(period.start).unemployment_benefit_to_retirement.rule_from.national)
-        return ((years > 0) & (end >= extension_from) & (end != to_date(UNKNOWN_DATE.isoformat()))
+        return ((years > 0) & (end + np.timedelta64(1, "D") >= extension_from) & (end != to_date(UNKNOWN_DATE.isoformat()))
                 & within & in_extension & person("unemployment_benefit_exhausted", period))
 
 
