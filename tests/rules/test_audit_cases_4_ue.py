@@ -1,7 +1,8 @@
 """Held-out style cases for Table A sections A-U (unemployment) and A-E (employment subsidies), session 14
 (rules-ue): each test is a discrepancy found by running the calculators against the texts.
 
-Compilation lines: HN = hunan-hrss-2020.txt, NP = national-and-provinces-2020-q2.txt. Every expected value is
+Compilation lines: HN = hunan-hrss-2020.txt, NP = national-and-provinces-2020-q2.txt, CQ = chongqing-hrss-2021.txt,
+SD = shandong-2020.txt. Every expected value is
 worked by hand from the quoted lines.
 """
 
@@ -107,3 +108,58 @@ def test_only_the_figure_that_can_still_decide_is_asked() -> None:
     error = refused("stable_job_refund", HN_HARDSHIP)
     assert isinstance(error, CalculatorError) and error.field == "loss_months" and "其一" in error.message
     assert run("stable_job_refund", HN_HARDSHIP | {"loss_months": 5, "net_profit_drop": 0.2})["value"] == 0
+
+
+# ---- W1. a 0 says which condition failed ----
+# HN:4083 (湘政办发〔2020〕20号 一（二）): 跨区域有组织劳务输出、稳定就业6个月以上，300元/人;
+# 京 一次性就业创业服务补助 (NP:1447): 50人（含）以上 2.4万元 — the lowest tier.
+HN_EXPORT = {"enterprise_region": "湖南", "application_date": "2020-09-01", "placement_kind": "跨市州有组织劳务输出（湖南）",
+             "placement_count": 40}
+
+
+def test_placement_zero_names_the_months_that_fall_short() -> None:
+    result = run("placement_subsidy", HN_EXPORT | {"placement_employed_months": 5})
+    assert result["value"] == 0
+    assert step(result, "须稳定就业", "6 个月以上", "所填为 5 个月")
+    assert step(run("placement_subsidy", HN_EXPORT), "未填写已稳定就业")
+    assert run("placement_subsidy", HN_EXPORT | {"placement_employed_months": 6})["value"] == 12000  # 300 × 40
+
+
+def test_placement_zero_names_the_tier_and_the_region() -> None:
+    beijing = {"enterprise_region": "北京", "application_date": "2020-06-01",
+               "placement_kind": "为急聘平台重点企业推荐上岗（北京）", "placement_count": 49}
+    assert step(run("placement_subsidy", beijing), "人数须达到 50 人", "所填为 49 人")
+    assert run("placement_subsidy", beijing | {"placement_count": 50})["value"] == 24000
+    elsewhere = run("placement_subsidy", beijing | {"enterprise_region": "湖南"})
+    assert elsewhere["value"] == 0 and step(elsewhere, "不是湖南的文件载明的情形")
+
+
+# NP:2434 (穗人社规字〔2020〕4号 七（一）): 本市籍建档立卡贫困劳动力…有组织劳务输出到户籍所在县以外…连续就业并参加社会保险
+# 6个月以上的，500元.
+GZ = {"region": "广东", "region_code": "440106", "application_date": "2020-11-15", "pj_registered_poor": True,
+      "pj_organised_out_of_county": True, "pj_months_insured": 6}
+
+
+def test_poverty_job_search_zero_names_each_failed_condition() -> None:
+    assert run("poverty_job_search_subsidy", GZ)["value"] == 500
+    assert step(run("poverty_job_search_subsidy", GZ | {"pj_months_insured": 5}), "参保 5 个月", "不足 6 个月")
+    other_city = run("poverty_job_search_subsidy", GZ | {"region_code": "440300"})
+    assert other_city["value"] == 0 and step(other_city, "440300", "不在广州市")
+    assert step(run("poverty_job_search_subsidy", GZ | {"pj_organised_out_of_county": False}), "未通过有组织劳务输出")
+
+
+# ---- W2, W3. the figures a case writer checks are shown ----
+# CQ:7285, 7318 (渝人社办〔2021〕23号 一、二): 300元/人; SD:4180 (鲁人社字〔2020〕43号 五): 留用率达到50%以上提高10%, read as 60 % → 70 %.
+def test_festival_subsidy_shows_zero_staff_as_a_number() -> None:
+    result = run("festival_staffing_subsidy", {"enterprise_region": "重庆", "application_date": "2021-03-01",
+                                               "festival_trainees": 3, "festival_red_packet": 300})
+    assert result["value"] == 900  # 3 × 300
+    assert step(result, "外地员工 0 人、见习人员 3 人")
+
+
+def test_internship_step_shows_the_share_of_the_minimum_wage_used() -> None:
+    kept = run("internship_subsidy", {"enterprise_region": "山东", "application_date": "2020-06-01",
+                                      "employer_minimum_wage": 1910, "internship_trainee_months": 10,
+                                      "internship_retention_rate": 0.5})
+    assert kept["value"] == 13370  # 1910 × 70 % = 1337 × 10
+    assert step(kept, "1337 元", "1910 元的 70%")

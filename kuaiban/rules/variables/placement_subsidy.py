@@ -66,6 +66,32 @@ class placement_date(Variable):
     label = "介绍就业（签订劳动合同）日期"
 
 
+REQUIREMENTS = ("min_employed_months", "min_contract_months", "min_contribution_months", "min_batch")
+
+
+def _requirements(enterprise, period, parameters) -> dict[str, np.ndarray]:
+    """What the case's situation requires in its region (0 where nothing is required), and `listed`: whether
+    the region's texts print the situation at all — so a 0 can say which condition failed."""
+    region = enterprise("enterprise_region", period)
+    kind = enterprise("placement_kind", period)
+    out = {name: np.zeros(enterprise.count) for name in REQUIREMENTS}
+    out["listed"] = np.zeros(enterprise.count, dtype=bool)
+    for member, node in regional_nodes(parameters, period.start, "placement_subsidy"):
+        for situation in PlacementKind:
+            scheme = leaf(node, situation.name)
+            rows = (region == member) & (kind == situation)
+            if scheme is None or not rows.any():
+                continue
+            if leaf(scheme, "per_person") is None and leaf(scheme, "tier_thresholds") is None:
+                continue
+            out["listed"] = out["listed"] | rows
+            for name in REQUIREMENTS:
+                out[name] = np.where(rows, float(leaf(scheme, name, 0)), out[name])
+            if leaf(scheme, "tier_thresholds") is not None:  # 北京: the lowest tier is the least number placed
+                out["min_batch"] = np.where(rows, float(next(iter(leaf(scheme, "tier_thresholds")))), out["min_batch"])
+    return out
+
+
 def _computed(enterprise, period, parameters):
     region = enterprise("enterprise_region", period)
     kind = enterprise("placement_kind", period)
@@ -120,3 +146,58 @@ class placement_subsidy_is_ceiling(Variable):
 
     def formula_2020_02_21(enterprise, period, parameters):
         return _computed(enterprise, period, parameters)[1]
+
+
+class placement_kind_listed(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "所填情形是补贴地文件载明的情形"
+    reference = REFERENCES
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        return _requirements(enterprise, period, parameters)["listed"]
+
+
+class placement_required_employed_months(Variable):
+    value_type = int
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "此情形要求的稳定就业（实习）月数（0 为不要求）"
+    reference = REFERENCES
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        return _requirements(enterprise, period, parameters)["min_employed_months"]
+
+
+class placement_required_contract_months(Variable):
+    value_type = int
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "此情形要求的劳动合同期限（月，0 为不要求）"
+    reference = REFERENCES
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        return _requirements(enterprise, period, parameters)["min_contract_months"]
+
+
+class placement_required_contribution_months(Variable):
+    value_type = int
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "此情形要求的参保缴费月数（0 为不要求）"
+    reference = REFERENCES
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        return _requirements(enterprise, period, parameters)["min_contribution_months"]
+
+
+class placement_required_batch(Variable):
+    value_type = int
+    entity = Enterprise
+    definition_period = DateUnit.DAY
+    label = "此情形要求的（一次输送或累计推荐）人数（0 为不要求）"
+    reference = REFERENCES
+
+    def formula_2020_02_21(enterprise, period, parameters):
+        return _requirements(enterprise, period, parameters)["min_batch"]

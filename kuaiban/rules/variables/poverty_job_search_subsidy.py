@@ -74,3 +74,19 @@ class poverty_job_search_subsidy(Variable):
             return np.where(here, float(node.amount), 0.0)
 
         return by_region(person, period, parameters, CALCULATOR, "amount", amount, 0.0, "region_code")
+
+
+class poverty_job_search_in_city(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = DateUnit.DAY
+    label = "户籍在本市（广州市），本补贴的对象为本市籍人员"
+    reference = REFERENCES
+
+    def formula_2020_04_24(person, period, parameters):
+        codes = np.asarray(person("region_code", period), dtype=object)
+
+        def inside(node):
+            return np.where(covered_by(codes, str(node.city)), 1.0, 0.0)
+
+        return by_region(person, period, parameters, CALCULATOR, "amount", inside, 0.0, "region_code") > 0
