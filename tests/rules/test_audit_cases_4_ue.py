@@ -163,3 +163,20 @@ def test_internship_step_shows_the_share_of_the_minimum_wage_used() -> None:
                                       "internship_retention_rate": 0.5})
     assert kept["value"] == 13370  # 1910 × 70 % = 1337 × 10
     assert step(kept, "1337 元", "1910 元的 70%")
+
+
+# ---- D6. public_welfare_post_subsidy: kinds whose standard is not printed ----
+# SD:1197 (鲁人社字〔2020〕36号 第二十四条): 乡村公益性岗位 “补贴标准由各县级人力资源社会保障部门参照当地小时最低工资标准确定…
+# 补贴期限最长不超过5年” → refused while months remain (was −1 元), 0 once the 60 months are used up.
+# NP:1803–1815 (广东 兜底安置办法 第八条): 城镇 posts ≤ 3 years, 乡村 ≤ 1 year, no standard printed.
+SD_RURAL = {"region": "山东", "pwp_kind": "乡村公益性岗位", "month": "2021-03", "pwp_minimum_wage": 1900}
+
+
+def test_rural_post_without_a_printed_standard_is_refused_not_minus_one() -> None:
+    error = refused("public_welfare_post_subsidy", SD_RURAL | {"pwp_months_received": 59})
+    assert error.field == "pwp_kind" and "无法计算" in error.message and "60个月" in error.message
+    assert run("public_welfare_post_subsidy", SD_RURAL | {"pwp_months_received": 60})["value"] == 0
+    guangdong = {"region": "广东", "month": "2021-03"}
+    assert refused("public_welfare_post_subsidy", guangdong | {"pwp_kind": "乡村公益性岗位", "pwp_months_received": 11}).field == "pwp_kind"
+    assert refused("public_welfare_post_subsidy", guangdong | {"pwp_kind": "城镇公益性岗位", "pwp_months_received": 12}).field == "pwp_kind"
+    assert run("public_welfare_post_subsidy", guangdong | {"pwp_kind": "城镇公益性岗位", "pwp_months_received": 36})["value"] == 0
