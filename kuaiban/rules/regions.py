@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 import numpy as np
 
 from kuaiban.platform import regions as gbt2260
+from kuaiban.platform.errors import Invalid
 from kuaiban.rules.enums import REGION_CODES, Region
 
 NODE_KEY = re.compile(r"^r(\d{6})$")
@@ -53,15 +54,23 @@ def names() -> dict[str, Region]:
     return table
 
 
+@lru_cache(maxsize=4096)
 def region_of(raw: str | int) -> Region | None:
-    """The province a typed region names: a name, a key or any current GB/T 2260 code within it."""
+    """The province a typed region names: a name, a key, any current GB/T 2260 code within it, or a city,
+    county or address inside it (长沙市, 湖南省长沙市岳麓区) that names one place; None when none or several."""
     text = str(raw).strip()
     member = names().get(text)
     if member is not None:
         return member
     if _CODE.match(text) and gbt2260.region_name(text):
         return by_code().get(text[:2] + "0000")
-    return None
+    if not text or text.isdigit() or text.isascii():
+        return None
+    try:
+        code = gbt2260.resolve(text)
+    except Invalid:  # unknown, withdrawn or ambiguous (城关区): the caller lists the provinces it takes
+        return None
+    return by_code().get(code[:2] + "0000")
 
 
 @cache
