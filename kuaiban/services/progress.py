@@ -27,6 +27,9 @@ from kuaiban.services.models import Case
 CASE_LIMIT = 5
 ADDRESS_LIMIT = 20
 DIGITS = 4  # the last characters of the 证件号码 the applicant may give instead of the name
+CASE_PREFIX = "KB"  # cases.submit numbers every 办件 KB<date><10 hex>
+NOT_A_CASE = ("这里查询“一件事”办件（编号以 KB 开头）的进度；失业登记请登录后在“我的失业登记”查看，"
+              "补贴申领请登录后在“补贴申领”中查看")
 NO_MATCH = "办件编号与核验信息不符：请核对办件编号，并填写申请人姓名（单位名称）或证件号码后4位"
 
 
@@ -67,6 +70,8 @@ def lookup(session: Session, number: str, check: str, *, address: str | None = N
     number = normalise(number or "")
     if not number:
         raise Invalid("请填写办件编号", "number")
+    if not number.startswith(CASE_PREFIX):  # a 失业登记 流水号 or a subsidy claim's number: tracked elsewhere
+        raise Invalid(NOT_A_CASE, "number")
     if not (check or "").strip():
         raise Invalid("请填写申请人姓名（单位名称）或证件号码后4位", "check")
     keys = [k for k in (_case_key(number), _address_key(address)) if k]
