@@ -72,7 +72,7 @@ def _field_label(program: Program, error: CalculatorError) -> tuple[str | None, 
     source = program.calculator_inputs.get(field or "")
     if source in ("$month", "$owed_month", "$claim_month", "$claim_date") and sep:
         # the claim's month or day, named as the form names it (申领月份), a gap in plain words
-        gap = "没有规则覆盖" in rest
+        gap = getattr(error, "is_gap", False)
         if source in ("$month", "$owed_month"):
             return "month", "申领月份：" + ("现行政策没有规定这个月份的补贴标准，本系统无法计算" if gap else rest)
         return "program", "现行政策没有规定申领之日适用的补贴标准，本系统暂不能受理" if gap else rest

@@ -106,6 +106,14 @@ def missing(field: str, when: str = "") -> str:
     return error(field, f"缺少此字段（{when}时必填）" if when else "缺少此字段")
 
 
+GAP = "没有规定，无法计算（已有规定："  # what marks a gap's message (CalculatorError.is_gap reads it)
+
+
 def not_covered(field: str, case: str, covered: str) -> str:
     """A gap: no encoded rule covers `case`; `covered` says what is encoded."""
-    return error(field, f"所收政策文件对 {case} 没有规定，无法计算（已有规定：{covered}）")
+    return error(field, f"所收政策文件对 {case} {GAP}{covered}）")
+
+
+def is_gap(message: str) -> bool:
+    """Whether a message is a gap (no encoded rule covers the case), not bad input."""
+    return GAP in message

@@ -40,6 +40,11 @@ class CalculatorError(ValueError):
         self.field = field if field is not None else msg.field_of(message)
 
     @property
+    def is_gap(self) -> bool:
+        """No encoded rule covers the case (a date or region the texts leave out), rather than bad input."""
+        return msg.is_gap(self.message)
+
+    @property
     def reason(self) -> str:
         """The message without the field it starts with (a page shows it next to the field)."""
         _, sep, rest = self.message.partition(msg.SEPARATOR)

@@ -1,0 +1,30 @@
+"""A month no printed rule covers reaches the claimant as 申领月份 in plain words, told apart from bad input by the
+calculator's error itself (``CalculatorError.is_gap``), not by matching its wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from kuaiban.platform.errors import Invalid
+from kuaiban.programs import definitions, eligibility
+from kuaiban.rules.calculators import CalculatorError, get
+
+
+def test_a_gap_is_marked_on_the_error_and_bad_input_is_not():
+    calc = get("unemployment_benefit")
+    with pytest.raises(CalculatorError) as gap:
+        calc.run({"region": "湖南", "month": "2026-11", "local_minimum_wage": 1700})
+    with pytest.raises(CalculatorError) as bad:
+        calc.run({"region": "湖南", "month": "2026-13", "local_minimum_wage": 1700})
+    assert gap.value.is_gap and not bad.value.is_gap
+
+
+def test_the_claimant_reads_the_gap_as_the_month_of_the_form():
+    program = definitions.get("hn_social_insurance_subsidy_flexible")
+    facts = {"si_group": "就业困难人员", "si_first_approval_date": "2026-08-01", "si_months_received": 0,
+             "sex": "女", "birth_date": "1980-01-01", "si_personal_paid": 600, "si_rate": 0.27,
+             "si_average_wage": 6000}
+    with pytest.raises(Invalid) as refused:
+        eligibility.compute(program, region="430102", month="2026-11", nth=1, facts=facts)
+    assert refused.value.field == "month"
+    assert refused.value.message == "申领月份：现行政策没有规定这个月份的补贴标准，本系统无法计算"
