@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from kuaiban.platform.calendar import HolidayDataMissing, deadline, is_working_day
 
-UNITS = ("working_days", "days", "months", "working_days_before", "months_before", "same_day", "day_of_month",
+UNITS = ("working_days", "days", "days_after", "months", "working_days_before", "months_before", "same_day", "day_of_month",
          "day_of_next_month", "day_of_year", "fixed_date")
 
 
@@ -39,6 +39,8 @@ def due_date(start: date, unit: str, count: int | str) -> date:
     """The last day of the limit (or, for the *_before units, the day by which the step must be done)."""
     if unit in ("working_days", "days", "months"):
         return deadline(start, **{unit: int(count)})
+    if unit == "days_after":  # the period runs start+1 … start+count; the step is allowed from the next day
+        return start + timedelta(days=int(count) + 1)
     if unit == "working_days_before":
         return working_days_before(start, int(count))
     if unit == "months_before":

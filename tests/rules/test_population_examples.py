@@ -54,16 +54,18 @@ def test_examples_in_population_mode_answer_as_single_mode(name: str, tmp_path: 
 
 def test_rows_with_and_without_an_input_that_has_a_formula_answer_as_single_mode(tmp_path: Path) -> None:
     """training_provider_subsidy reads the county code when given, else derives the province's code from the
-    region (a formula); 广东's rule is 广州's only (穗人社规字〔2020〕4号 八). A file mixing both kinds of row
-    runs each kind in a simulation of its own."""
+    region (a formula); 广东's rule is 广州's only (穗人社规字〔2020〕4号 八), so a 广东 row without a city is
+    refused (session 14: it was answered 0). A file mixing both kinds of row runs each kind in a simulation of
+    its own and answers (or refuses) each as single mode does."""
     base = {"application_date": "2021-03-01", "region": "广东", "provider_trainees": 12, "provider_training_days": 3}
     rows = [base | {"enterprise_region_code": "440106"}, base, base | {"enterprise_region_code": "440300"}, base]
     source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
     pq.write_table(_table(rows, "training_provider_subsidy"), source)
     run_population("training_provider_subsidy", source, out, progress=False)
-    values = [row["value"] for row in pq.read_table(out).to_pylist()]
-    assert values == [get("training_provider_subsidy").run(row)["value"] for row in rows]
-    assert values[0] > 0 and values[1] == 0  # 天河区 is in 广州; the province alone is not
+    got = [(row["value"], _reason(row["error"])) for row in pq.read_table(out).to_pylist()]
+    assert got == [_single(row, "training_provider_subsidy") for row in rows]
+    assert got[0][0] > 0 and got[2][0] == 0  # 天河区 is in 广州; 深圳 is not
+    assert got[1][0] is None and "广州" in got[1][1]  # the province alone: the city is asked for
 
 
 def test_a_share_one_region_does_not_print_does_not_stop_another_regions_rows(tmp_path: Path) -> None:
@@ -92,10 +94,10 @@ def _reason(error: str | None) -> str | None:
     return error.split("：", 1)[1] if error else None
 
 
-def _single(row: dict) -> tuple:
+def _single(row: dict, name: str = "social_insurance_subsidy") -> tuple:
     """Single mode's (value, error) for a row, as population mode writes them."""
     try:
-        return get("social_insurance_subsidy").run(row)["value"], None
+        return get(name).run(row)["value"], None
     except CalculatorError as error:
         return None, _reason(str(error))
 
