@@ -165,3 +165,11 @@ def test_severance_under_the_cap_uses_the_own_wage_and_says_so() -> None:
     result = run("severance_cap", {"month": "2020-06", "region": "北京", "monthly_wage": 30000})
     assert result["value"] == 30000
     step(result, "不高于封顶基数", "30000")
+
+
+def test_shandong_individual_business_floor_is_a_city_option() -> None:
+    # SD:230 (“六保三促” 19): “有条件的市可将一次性创业补贴政策放宽到符合条件的新注册个体工商户，补贴标准不低于2000元”
+    result = run("startup_subsidy", {"region": "山东", "application_date": "2020-08-01", "su_first": True,
+                                     "su_months": 12, "su_contributions": True, "su_business": "个体工商户"})
+    assert result["value"] == 2000 and result["details"]["is_floor"] is True
+    assert step(result, "有条件的市")["source"]["doc_no"] == "“六保三促”工作方案（修订版）"
