@@ -173,3 +173,23 @@ def test_shandong_individual_business_floor_is_a_city_option() -> None:
                                      "su_months": 12, "su_contributions": True, "su_business": "个体工商户"})
     assert result["value"] == 2000 and result["details"]["is_floor"] is True
     assert step(result, "有条件的市")["source"]["doc_no"] == "“六保三促”工作方案（修订版）"
+
+
+# ---- 6. startup_subsidy 天津: the failing condition is named, the category is asked ----
+# NP:3248 (津政办规〔2020〕7号 （十四）): “对登记失业半年以上人员、返乡入乡人员首次创办企业且正常经营满 1年的，给予
+# 3000元一次性创业补贴。”
+TJ_START = {"region": "天津", "application_date": "2020-09-01", "su_first": True, "su_months": 12,
+            "su_founder": "登记失业半年以上人员"}
+
+
+def test_tianjin_startup_names_the_condition_that_fails() -> None:
+    assert run("startup_subsidy", TJ_START)["value"] == 3000
+    step(run("startup_subsidy", TJ_START | {"su_months": 11}), "正常经营 11 个月", "不满 12 个月")
+    step(run("startup_subsidy", TJ_START | {"su_founder": "其他创业人员"}), "登记失业半年以上人员、返乡入乡人员")
+    step(run("startup_subsidy", TJ_START | {"su_business": "个体工商户"}), "个体工商户不在其内")
+    step(run("startup_subsidy", TJ_START | {"su_first": False}), "不是首次创办")
+
+
+def test_tianjin_startup_without_the_category_is_asked() -> None:
+    case = {key: value for key, value in TJ_START.items() if key != "su_founder"}
+    assert refused("startup_subsidy", case).field == "su_founder"
