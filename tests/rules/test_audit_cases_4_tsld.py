@@ -193,3 +193,10 @@ def test_tianjin_startup_names_the_condition_that_fails() -> None:
 def test_tianjin_startup_without_the_category_is_asked() -> None:
     case = {key: value for key, value in TJ_START.items() if key != "su_founder"}
     assert refused("startup_subsidy", case).field == "su_founder"
+
+
+def test_covid_wage_pay_cycle_zero_is_refused() -> None:
+    # HN:9574 (人社厅明电〔2020〕5号 二): “停工停产在一个工资支付周期内的…” — cycles are counted from 1
+    case = {"pay_date": "2020-03-15", "contract_wage": 5000, "covid_situation": "stoppage"}
+    assert refused("covid_wage", case | {"pay_cycle_number": 0}).field == "pay_cycle_number"
+    assert run("covid_wage", case | {"pay_cycle_number": 1})["value"] == 5000
