@@ -107,6 +107,26 @@ def in_force(ref: Any) -> bool:
         return False
 
 
+def in_force_span(ref: Any) -> str:
+    """The days a parameter has values, whatever the instant: “2021年11月9日起” or “2020年6月1日至2023年5月31日”
+    (a null closes it), so a check refusing a day outside can say which days are covered."""
+    if not isinstance(ref, ParameterRef):
+        raise SpecError("in_force_span() takes a parameter, e.g. in_force_span(p.x.y)")
+
+    def text(day: date) -> str:
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    dated = sorted((at.instant_str, at.value) for at in ref.parameter().values_list)
+    first = next((i for i, (_, value) in enumerate(dated) if value is not None), None)
+    if first is None:
+        return ""
+    start = date.fromisoformat(dated[first][0])
+    closed = next((at for at, value in dated[first + 1:] if value is None), None)
+    if closed is None:
+        return f"{text(start)}起"
+    return f"{text(start)}至{text(date.fromordinal(date.fromisoformat(closed).toordinal() - 1))}"
+
+
 def month_of(day: Any) -> int:
     """The month (1–12) of a date input: a yearly deadline (每年10月底前) compares it with a parameter."""
     if not isinstance(day, date):
@@ -155,7 +175,7 @@ def day_after(start: Any) -> date:
 
 
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,
-             "in_force": in_force, "month_of": month_of, "day": day,
+             "in_force": in_force, "in_force_span": in_force_span, "month_of": month_of, "day": day,
              "months_between": months_between, "years_after": years_after, "day_after": day_after}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
@@ -290,7 +310,7 @@ class Scope:
         if isinstance(node, ast.Call):
             function = FUNCTIONS[node.func.id]  # type: ignore[union-attr]
             args = [self._eval(a) for a in node.args]
-            if function not in (since, until, cites, in_force):  # these take the reference itself
+            if function not in (since, until, cites, in_force, in_force_span):  # these take the reference itself
                 args = [_value(self._for_region(a)) for a in args]
             return function(*args)
         if isinstance(node, ast.Tuple | ast.List):

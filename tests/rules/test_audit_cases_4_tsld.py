@@ -200,3 +200,17 @@ def test_covid_wage_pay_cycle_zero_is_refused() -> None:
     case = {"pay_date": "2020-03-15", "contract_wage": 5000, "covid_situation": "stoppage"}
     assert refused("covid_wage", case | {"pay_cycle_number": 0}).field == "pay_cycle_number"
     assert run("covid_wage", case | {"pay_cycle_number": 1})["value"] == 5000
+
+
+# ---- 7. statutory_deadline: a day outside an item's documents is refused with the days they cover ----
+def test_a_start_outside_the_item_names_the_days_in_force() -> None:
+    # CQ:19253 人社厅发〔2021〕85号 (from 2021-11-09); CT:3295–3440 津人社办发〔2020〕91号 (2020-06-01 … 2023-05-31);
+    # CT:1961 京人社保字〔2020〕68号 二: “2020 年 6月10日至 2020 年 7月25日”
+    def refusal(start: str, item: str) -> str:
+        error = refused("statutory_deadline", {"start_date": start, "deadline_item": item})
+        assert error.field == "start_date"
+        return str(error)
+
+    assert "2021年11月9日起" in refusal("2021-11-08", "ui_transfer_out")
+    assert "2020年6月1日至2023年5月31日" in refusal("2023-06-01", "tj_contract_renewal")
+    assert "2020年6月10日至2020年7月25日" in refusal("2020-07-26", "bj_wage_declaration")
