@@ -214,3 +214,12 @@ def test_a_start_outside_the_item_names_the_days_in_force() -> None:
     assert "2021年11月9日起" in refusal("2021-11-08", "ui_transfer_out")
     assert "2020年6月1日至2023年5月31日" in refusal("2023-06-01", "tj_contract_renewal")
     assert "2020年6月10日至2020年7月25日" in refusal("2020-07-26", "bj_wage_declaration")
+
+
+def test_project_training_rates_are_shown_as_percentages_with_the_thresholds() -> None:
+    # SD:2869 (鲁人社字〔2020〕55号): “培训后就业率达到85%或培训合格率达到95%的，全额拨付…不高于全额资金的80%”
+    result = run("project_training_payment", {"payment_date": "2020-06-01", "region": "山东",
+                                               "project_full_subsidy": 100000, "project_employment_rate": 0.84,
+                                               "project_pass_rate": 0.949})
+    assert result["value"] == 80000  # 100000 × 80 %
+    step(result, "就业率 84%", "合格率 94.9%", "85%", "95%", "80%")
