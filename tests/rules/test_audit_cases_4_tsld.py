@@ -223,3 +223,12 @@ def test_project_training_rates_are_shown_as_percentages_with_the_thresholds() -
                                                "project_pass_rate": 0.949})
     assert result["value"] == 80000  # 100000 × 80 %
     step(result, "就业率 84%", "合格率 94.9%", "85%", "95%", "80%")
+
+
+def test_shandong_non_provincial_incubator_is_told_why_not_asked_again() -> None:
+    # SD:649–657 (鲁人社字〔2020〕22号 十一): the operating subsidy is for 省级 bases and parks only
+    case = {"enterprise_region": "山东", "application_date": "2020-05-10", "incubator_waived_rent": 1000000}
+    assert "缺少此字段" in str(refused("incubator_subsidy", case))
+    error = refused("incubator_subsidy", case | {"incubator_provincial_level": False})
+    assert error.field == "incubator_provincial_level" and "其他孵化载体" in str(error)
+    assert run("incubator_subsidy", case | {"incubator_provincial_level": True})["value"] == 300000  # 1000000 × 30 %
