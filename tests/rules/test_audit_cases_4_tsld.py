@@ -232,3 +232,10 @@ def test_shandong_non_provincial_incubator_is_told_why_not_asked_again() -> None
     error = refused("incubator_subsidy", case | {"incubator_provincial_level": False})
     assert error.field == "incubator_provincial_level" and "其他孵化载体" in str(error)
     assert run("incubator_subsidy", case | {"incubator_provincial_level": True})["value"] == 300000  # 1000000 × 30 %
+
+
+def test_a_limit_reaching_an_unpublished_holiday_year_is_refused_not_a_crash() -> None:
+    # CQ:4999 (渝府办发〔2021〕131号 第十一条): 5个工作日 — counting needs the year's 国务院办公厅 holiday notice
+    error = refused("statutory_deadline", {"start_date": "2029-03-31", "deadline_item": "cq_complaint_enquiry"})
+    assert error.field == "start_date" and "2029年的节假日安排尚未公布" in str(error)
+    assert "chinese" not in str(error)  # no English in what users see

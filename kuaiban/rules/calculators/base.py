@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from kuaiban.rules import messages as msg
+from kuaiban.rules.deadlines import HolidayDataMissing
 from kuaiban.rules.enums import Region
 from kuaiban.rules.expressions import plain_number
 from kuaiban.rules.regions import names, region_of
@@ -301,7 +302,14 @@ class Calculator:
         period = self.period_of(values)
         columns = self.to_variables(single_row(values), period)
         wanted = (*self.explain_variables, self.variable)
-        computed = simulate(columns, period, wanted, count=1)
+        try:
+            computed = simulate(columns, period, wanted, count=1)
+        except HolidayDataMissing as error:  # a working-day limit reaching a year whose holidays are unpublished
+            year = re.match(r"\d{4}", str(error))
+            when = f"{year.group(0)}年" if year else "所涉年份"
+            raise self.labelled(CalculatorError(
+                f"{self.period_field}{msg.SEPARATOR}{when}的节假日安排尚未公布（国务院办公厅通知），无法按工作日和休息日计算"
+            )) from None
         scalars = {name: scalar(array[0]) for name, array in computed.items()}
         value, details, steps = self.explain(values, scalars)
         return {
