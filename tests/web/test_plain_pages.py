@@ -43,7 +43,8 @@ PER_SHAPE = 2  # pages of one shape (ids replaced) looked at per person
 ALLOWED = {"kuaiban", "PDF", "JPG", "JPEG", "PNG", "OFD", "MB", "CSV", "GBK", "UTF-8", "Excel", "xlsx", "GB/T",
            "LPR", "BP", "APP", "KB", "www.12333.gov.cn"}
 ALLOWED_SHAPES = (re.compile(r"^KB\d{8}[0-9A-F]{10}$"), re.compile(r"^[0-9A-Z]{18}$"), re.compile(r"^\d+X$"),
-                  re.compile(r"^\d+BP$"))  # 办件编号, 18-character codes, ID numbers, LPR+50BP
+                  re.compile(r"^\d+BP$"),  # 办件编号, 18-character codes, ID numbers, LPR+50BP
+                  re.compile(r"^(?=.*\d)[0-9A-Z]{12}$"))  # 基本编码 of 湖南省公共服务事项目录 (湘政办发〔2020〕19号)
 
 # Every text a person reads outside quoted source text: text nodes, and the attributes read aloud or shown.
 _TEXT_JS = r"""
