@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.programs import claims, definitions, listing, payroll, recovery
+from kuaiban.programs import caseworkers, claims, definitions, listing, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.programs.screening import job as screening_job
@@ -65,6 +65,7 @@ class StopIn(Strict):
     month: str
     note: str | None = Field(None, max_length=2000, description="说明（告知申请人，申请人可见）")
     internal_note: str | None = Field(None, max_length=2000, description="内部备注（仅工作人员可见）")
+    version: int | None = Field(None, description="读到的申领版本：已被他人处理的，不再停发")
 
 
 class RepaymentIn(Strict):
@@ -72,11 +73,11 @@ class RepaymentIn(Strict):
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, description="退回金额（元）")
     paid_on: date = Field(description="退回日期")
     channel: Literal["bank_transfer", "counter", "other"] = Field(description="退回方式：银行转账、经办窗口缴回、其他")
-    note: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=500, description="内部说明（仅工作人员可见，不告知当事人）")
 
 
 class WriteOffIn(Strict):
-    reason: str = Field(max_length=2000, description="核销理由（监督人员的决定）")
+    reason: str = Field(max_length=2000, description="核销理由（监督人员的决定；仅工作人员可见）")
     version: int | None = None
 
 
@@ -120,8 +121,7 @@ PageNo = Annotated[int, Query(ge=1, le=1_000_000, description="页码")]
 
 
 def _staff(user: User) -> None:
-    if user.role == APPLICANT:
-        raise Forbidden("仅限经办人员")
+    caseworkers.require(user)  # window, reviewer, supervisor: never an applicant nor a loan partner
 
 
 def _supervisor(user: User) -> None:
@@ -263,10 +263,9 @@ def my_payments(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 def claim_detail(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
     if user.role == APPLICANT:
         return claims.claim_dict(session, claims.my_claim(session, user, claim_id))
+    _staff(user)
     claim = session.get(Claim, claim_id)
     if claim is None:
-        from kuaiban.platform.errors import NotFound
-
         raise NotFound(f"没有这件申领：{claim_id}", "claim")
     access.require_serves(user, claim.region, f"申领 {claim_id}")
     return claims.claim_dict(session, claim, staff=True)
@@ -305,7 +304,7 @@ def close_publicity(claim_id: int, session: SessionDep, user: UserDep) -> dict[s
 def stop(claim_id: int, body: StopIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     _staff(user)
     claim = claims.stop(session, user, claim_id, rule=body.rule, month=body.month, note=body.note,
-                        internal_note=body.internal_note)
+                        internal_note=body.internal_note, version=body.version)
     return claims.claim_dict(session, claim, staff=True)
 
 
@@ -378,7 +377,7 @@ def build_payroll(body: PayrollIn, request: Request, response: Response, session
     ``not_included``: the claims of the month or earlier still in 公示 or under review when asked — not in
     this batch; once approved, their months go into the next batch built (each month paid once)."""
     started = payroll.start_job(session, user, body.program, body.region, body.month)  # checks who may ask
-    pending = payroll.still_open(session, body.program, body.region, body.month)
+    pending = payroll.still_open(session, body.program, body.region, body.month, user=user)
     job = _answered(request, response, session, started, wait, "发放批次未能生成")
     return payroll.job_dict(job) | {"not_included": pending}
 

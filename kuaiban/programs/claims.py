@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kuaiban.platform import access, audit, calendar, holds, new_work, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
-from kuaiban.programs import definitions, derived, eligibility, figures, places, recovery, window
+from kuaiban.programs import caseworkers, definitions, derived, eligibility, figures, places, recovery, window
 from kuaiban.programs.definitions import Program
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, Recovery
 from kuaiban.programs.registers import DEFAULT as REGISTERS
@@ -418,8 +418,16 @@ def _concurrent(session: Session, program: Program, claim: Claim) -> list[str]:
 # ---------------------------------------------------------------- review
 
 
-def _claim_for_staff(session: Session, user: User, claim_id: int, version: int | None) -> tuple[Claim, Program]:
-    claim = session.get(Claim, claim_id)
+def _claim_for_staff(session: Session, user: User, claim_id: int, version: int | None, *,
+                     lock: bool = False) -> tuple[Claim, Program]:
+    """The claim for a caseworker of its region (caseworkers.require: never a loan partner's account), at
+    ``version`` when one is given. ``lock``: the claim is read fresh under the write lock (PostgreSQL ``FOR
+    UPDATE``, SQLite its one write lock), so that a second request at the same moment waits and then sees
+    what the first did."""
+    caseworkers.require(user)
+    if lock:
+        caseworkers.write_lock(session)
+    claim = session.get(Claim, claim_id, with_for_update=lock or None, populate_existing=lock)
     if claim is None:
         raise NotFound(f"没有这件申领：{claim_id}", "claim")
     access.require_serves(user, claim.region, f"申领 {claim_id}")
@@ -435,7 +443,9 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
     decision) or ``refuse`` (with the reason the claimant is sent). ``note`` is told to the claimant (告知内容:
     the refusal's reason, or what a pass tells them); ``internal_note`` stays with the staff.
     ``figures_entered``: the official figures the caseworker enters (field → value), the only way besides the
-    register official_figures that a claim gets one; the amount is computed again with them."""
+    register official_figures that a claim gets one; the amount is computed again with them. Figures come with
+    ``pass`` only (with ``refuse`` they are refused, nothing recorded); when they leave nothing due the claim is
+    refused with the calculator's reason, the caseworker's notes kept on the step."""
     at = at or audit.now()
     claim, program = _claim_for_staff(session, user, claim_id, version)
     if claim.status != "reviewing":
@@ -447,9 +457,14 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
         raise Forbidden("上一环节由您办理，本环节须由另一名工作人员办理", "claim")
     if outcome not in ("pass", "refuse"):
         raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
-    if figures_entered and outcome == "pass":
+    if figures_entered and outcome != "pass":
+        # an official figure is entered to compute what is due; a claim refused for its own reason is not
+        # computed, so a figure typed with 不通过 would be silently lost: said, and nothing is recorded
+        raise Invalid("不通过的申领不录入官方数字：请清空官方数字后提交，或选择“通过”录入", next(iter(figures_entered)))
+    if figures_entered:
         not_due = _enter_figures(session, program, claim, user, figures_entered, at)
-        if not_due:
+        if not_due:  # the figures turn the claim down: the caseworker's notes stay with the step
+            _event(session, claim, step.code, "refused", (note or "").strip() or None, user, at, internal_note)
             _refuse(session, program, claim, not_due, user, at)
             claim.version += 1
             return claim
@@ -740,11 +755,14 @@ def close_publicity(session: Session, user: User, claim_id: int, *, at: dt.datet
 
 
 def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, note: str | None = None,
-         internal_note: str | None = None, at: dt.datetime | None = None) -> Claim:
+         internal_note: str | None = None, version: int | None = None, at: dt.datetime | None = None) -> Claim:
     """Stop (停发), suspend (暂停) or stop and recover (追回) under one of the program's rules, from
-    ``month`` (the month the event happened). What was paid for a month no longer owed is to be recovered."""
+    ``month`` (the month the event happened). What was paid for a month no longer owed is to be recovered.
+    The claim is locked before its status is read, so that two stops at the same moment (a double click, two
+    caseworkers) open one recovery, not two for the same months; ``version`` (the form's) refuses a stop made
+    on a page another's change has overtaken."""
     at = at or audit.now()
-    claim, program = _claim_for_staff(session, user, claim_id, None)
+    claim, program = _claim_for_staff(session, user, claim_id, version, lock=True)
     found = program.stop_rule(rule)
     if found is None:
         raise Invalid(f"{program.name}没有这种停发情形：{rule}", "rule")
@@ -808,6 +826,7 @@ def recheck(session: Session, code: str, region: str, month: str, *, user: User 
             raise Forbidden("比对停发由审核或监督人员办理")
         access.require_serves(user, area, f"{regions.label(area)}的比对停发")
     checks = [c for c in program.cross_checks if c.stop]
+    caseworkers.write_lock(session)  # SQLite: a caseworker's stop of the same claim waits (PostgreSQL: each row below)
     paying = session.scalars(select(Claim).where(Claim.program == program.code, Claim.status == "approved",
                                                  access.within(Claim.region, area)).order_by(Claim.id))
     stopped, unavailable = [], {}  # register → its label (what the staff member reads)
@@ -824,6 +843,9 @@ def recheck(session: Session, code: str, region: str, month: str, *, user: User 
             if record is None or not check.refuse_if or not all(record.get(k) == v
                                                                  for k, v in check.refuse_if.items()):
                 continue
+            session.refresh(claim, with_for_update=True)  # a caseworker's stop beside: read it fresh, locked
+            if claim.status != "approved":
+                break
             since = str(record.get("since") or "")
             event = since if _MONTH.match(since) else month
             _stop(session, program, claim, program.stop_rule(check.stop), event, f"经系统比对：{check.reason}",
@@ -918,6 +940,7 @@ def queue(session: Session, user: User, *, today: dt.date | None = None) -> list
     """The staff member's review queue: claims in their regions at a step their role acts on (a supervisor:
     all), nearest deadline first, overdue marked."""
     today = today or audit.now().date()
+    caseworkers.require(user)
     stmt = access.scoped(select(Claim).where(Claim.status == "reviewing"), user, Claim.region)
     rows = []
     for claim in session.scalars(stmt.order_by(Claim.step_due.is_(None), Claim.step_due, Claim.id)):
@@ -936,6 +959,7 @@ def waiting_for_others(session: Session, user: User, *, today: dt.date | None = 
     """Claims in the staff member's regions at a step another role takes (本环节待窗口（受理）人员办理):
     what the queue leaves out, so that a reviewer sees what is coming and whose turn it is."""
     today = today or audit.now().date()
+    caseworkers.require(user)
     stmt = access.scoped(select(Claim).where(Claim.status == "reviewing"), user, Claim.region)
     rows = []
     for claim in session.scalars(stmt.order_by(Claim.step_due.is_(None), Claim.step_due, Claim.id)):

@@ -33,18 +33,23 @@ programs_app.add_typer(loans_app, name="loans")  # kuaiban programs loans remind
 OperatorOption = Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（审核或监督，管辖所涉地区）")]
 
 
-def operator(session, username: str):
-    """The active staff account named by ``--operator``: the step it runs checks its role and regions
-    (kuaiban.platform.access) and the audit log names it."""
+def operator(session, username: str, roles: tuple[str, ...] | None = None):
+    """The active staff account named by ``--operator``, of one of ``roles`` (default: reviewer or supervisor,
+    as OperatorOption's help says): the step it runs checks its regions (kuaiban.platform.access) and the audit
+    log names it. The role is checked here, so that no command forgets it."""
     from sqlalchemy import select
 
-    from kuaiban.platform.auth import normalise_username
+    from kuaiban.platform.auth import ROLE_NAMES, normalise_username
     from kuaiban.platform.errors import Forbidden
-    from kuaiban.platform.models import APPLICANT, User
+    from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, User
 
     user = session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None or not user.active or user.role == APPLICANT:
         raise Forbidden(f"没有这个在用的工作人员账号：{username}", "operator")
+    roles = roles or (REVIEWER, SUPERVISOR)
+    if user.role not in roles:
+        raise Forbidden(f"本命令由{'或'.join(ROLE_NAMES[r] for r in roles)}办理，{username} 是"
+                        f"{ROLE_NAMES.get(user.role, user.role)}账号", "operator")
     return user
 
 

@@ -210,7 +210,7 @@ class Repayment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recovery_id: Mapped[int] = mapped_column(ForeignKey("prog_recoveries.id"), index=True)
-    reference: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(String(64), index=True)  # once across every recovery (recovery.py)
     amount_fen: Mapped[int] = mapped_column(Integer)
     paid_on: Mapped[dt.date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(20))  # bank_transfer | counter | other

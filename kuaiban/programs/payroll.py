@@ -39,7 +39,7 @@ from kuaiban.db import session_scope
 from kuaiban.platform import access, audit, jobs, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from kuaiban.platform.models import Applicant, User
-from kuaiban.programs import definitions, xlsx
+from kuaiban.programs import caseworkers, definitions, xlsx
 from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -106,12 +106,16 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     return batch, True
 
 
-def still_open(session: Session, program: str, region: str, month: str) -> dict[str, int]:
+def still_open(session: Session, program: str, region: str, month: str, *, user: User | None = None) -> dict[str, int]:
     """Claims of the program in the region whose first month is the batch's month or earlier but which are
     not approved yet: ``{"publicity": n, "reviewing": n}``. They are not in the month's batch; once approved,
     every month they are owed (this one too) goes into the next batch built, each month paid once — what the
-    staff member is told before building the month's batch (test_s14_payroll_ux)."""
+    staff member is told before building the month's batch (test_s14_payroll_ux). ``user``: the staff member
+    asking, checked first as the batch itself is (the counts are another region's business otherwise);
+    None: the operator."""
     found, code = check_request(program, region, month)
+    if user is not None:
+        _require_staff(user, code, f"{regions.label(code)}的发放批次")
     rows = session.execute(select(Claim.status, func.count(Claim.id)).where(
         Claim.program == found.code, Claim.status.in_(("publicity", "reviewing")), Claim.month <= month,
         access.within(Claim.region, code)).group_by(Claim.status))
@@ -376,6 +380,7 @@ def reissue(session: Session, user: User | None, program: str, region: str, *,
 
 
 def batches(session: Session, user: User) -> list[Batch]:
+    caseworkers.require(user)
     stmt = access.scoped(select(Batch), user, Batch.region)
     return list(session.scalars(stmt.order_by(Batch.id.desc()).limit(200)))
 

@@ -22,13 +22,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, citations, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.programs import definitions
+from kuaiban.platform.models import SUPERVISOR, Applicant, User
+from kuaiban.programs import caseworkers, definitions
 from kuaiban.programs.models import Claim, PaymentLine, Recovery, Repayment
 
 STATUS_NAMES = {"owed": "待追回", "partial": "部分追回", "repaid": "已追回", "written_off": "核销"}
@@ -36,6 +36,9 @@ OPEN = ("owed", "partial")
 CHANNELS = {"bank_transfer": "银行转账退回", "counter": "经办窗口缴回", "other": "其他方式"}
 PAID = ("issued", "paid", "reissued")  # a returned line never reached the person: nothing to recover
 _REFERENCE = re.compile(r"^[0-9A-Za-z._/-]{1,64}$")
+_REFERENCE_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+# where the person repays: no compilation names an account or a place, so the notice and the claim say whom to ask
+HOW_TO_REPAY = "退回的方式（账户或地点）请与经办机构联系；经办机构收到后登记，您可在申领详情中查看已退回和尚欠的金额。"
 
 
 # ---------------------------------------------------------------- opening (from a stop)
@@ -46,8 +49,11 @@ def open_for_stop(session: Session, program: definitions.Program, claim: Claim, 
     """The recovery of the months from ``first`` that were paid (None when none was): recorded, audited and
     told to the person with the clause it rests on. Called by the stop, in its transaction."""
     # a month already in a recovery of the claim (an earlier stop, then 骗取 found) is not recovered twice
-    covered = {m for months in session.scalars(select(Recovery.months).where(Recovery.claim_id == claim.id))
-               for m in months or ()}
+    earlier = list(session.scalars(select(Recovery.months).where(Recovery.claim_id == claim.id)))
+    if any(months is None for months in earlier):
+        # a recovery from before 0019 whose months migration 0023 could not tell: never guessed, never doubled
+        raise Conflict("这件申领此前的追回未记载所含月份，无法确定哪些月份已列入追回，请核对后人工办理", "rule")
+    covered = {m for months in earlier for m in months}
     lines = [(m, fen) for m, fen in session.execute(select(PaymentLine.month, PaymentLine.amount_fen).where(
         PaymentLine.claim_id == claim.id, PaymentLine.month >= first, PaymentLine.status.in_(PAID))
         .order_by(PaymentLine.month)) if m not in covered]
@@ -69,8 +75,7 @@ def open_for_stop(session: Session, program: definitions.Program, claim: Claim, 
         session, kind="program_recovery", title=f"{program.name}：已发放款项需退回",
         text=(f"您的{program.name}（编号 {claim.id}）因{rule.label}，{_months_text(months)}已发放的 "
               f"{amount / 100:.2f} 元不应发放，需退回（追回编号 {recovery.id}）。"
-              + (f"依据：{clause.label}“{clause.quote}”。" if clause else "")
-              + "退回的方式请与经办机构联系；经办机构收到后登记，您可在申领详情中查看已退回和尚欠的金额。"),
+              + (f"依据：{clause.label}“{clause.quote}”。" if clause else "") + HOW_TO_REPAY),
         applicant=claim.applicant_id, link=f"/programs/claims/{claim.id}", ref=f"program-recovery-{recovery.id}",
         at=at)
     return recovery
@@ -160,7 +165,7 @@ def listing(session: Session, user: User | None, *, status: str | None = None, r
     """The recoveries of the staff member's regions (``user`` None: the operator, every region), oldest
     open first; ``status`` one of STATUS_NAMES or ``open`` (待追回 and 部分追回)."""
     if user is not None:
-        _require_staff(user)
+        caseworkers.require(user)
     stmt = select(Recovery)
     if status == "open":
         stmt = stmt.where(Recovery.status.in_(OPEN))
@@ -190,6 +195,10 @@ def of_claim(session: Session, claim: Claim) -> list[dict[str, Any]]:
 
 
 def recovery_dict(session: Session, r: Recovery, *, staff: bool = False, repayments: bool = True) -> dict[str, Any]:
+    """A recovery as staff (``staff``) or its person read it. The person reads the amounts, the months, the
+    status, the reason and clause, the repayments (day, channel, amount, reference) and whom to ask; the
+    repayment's 说明 and the supervisor's 核销 reason are the office's own (the 核销 message leaves the reason
+    out too) and are for staff only."""
     clause = _clause(r.source)
     program = definitions.get(r.program) if r.program else None
     out = {"id": r.id, "claim": r.claim_id, "program": r.program, "program_name": program.name if program else "",
@@ -199,23 +208,25 @@ def recovery_dict(session: Session, r: Recovery, *, staff: bool = False, repayme
            "written_off": f"{(r.amount_fen - r.repaid_fen) / 100:.2f}" if r.status == "written_off" else None,
            "reason": r.reason, "rule": r.rule, "status": r.status, "status_name": STATUS_NAMES.get(r.status, r.status),
            "source": clause.as_record() | {"label": clause.label} if clause else None,
-           "created_at": r.created_at, "decision_reason": r.decision_reason, "decided_at": r.decided_at,
-           "version": r.version, "offset": False}
-    if staff and r.applicant_id is not None:
-        applicant = session.get(Applicant, r.applicant_id)
-        out["applicant"] = {"id": applicant.id, "name": applicant.name, "kind": applicant.kind}
+           "created_at": r.created_at, "decided_at": r.decided_at, "version": r.version, "offset": False,
+           "how_to_repay": HOW_TO_REPAY if r.status in OPEN else None}
+    if staff:
+        out["decision_reason"] = r.decision_reason
+        if r.applicant_id is not None:
+            applicant = session.get(Applicant, r.applicant_id)
+            out["applicant"] = {"id": applicant.id, "name": applicant.name, "kind": applicant.kind}
     if repayments:
         out["repayments"] = [
             {"reference": p.reference, "amount": f"{p.amount_fen / 100:.2f}", "paid_on": p.paid_on,
-             "channel": p.channel, "channel_name": CHANNELS.get(p.channel, p.channel), "note": p.note,
-             "recorded_at": p.recorded_at}
+             "channel": p.channel, "channel_name": CHANNELS.get(p.channel, p.channel), "recorded_at": p.recorded_at}
+            | ({"note": p.note} if staff else {})
             for p in session.scalars(select(Repayment).where(Repayment.recovery_id == r.id).order_by(Repayment.id))]
     return out
 
 
 def totals(session: Session, user: User) -> dict[str, int]:
     """How many recoveries of the staff member's regions are in each status."""
-    _require_staff(user)
+    caseworkers.require(user)
     stmt = access.scoped(select(Recovery.status, func.count(Recovery.id)), user, Recovery.region)
     return dict(session.execute(stmt.group_by(Recovery.status)).all())
 
@@ -223,45 +234,43 @@ def totals(session: Session, user: User) -> dict[str, int]:
 # ---------------------------------------------------------------- helpers
 
 
-def _require_staff(user: User) -> None:
-    if user.role == APPLICANT:
-        raise Forbidden("追回款项仅限经办人员查看和登记")
-
-
 def _for_staff(session: Session, user: User | None, recovery_id: int, *, write: bool) -> Recovery:
+    """The recovery for a staff member (``user`` None: the operator's command, checked by its caller). Writes
+    to one recovery are serialised, so that what is owed is read fresh and two repayments at once can never
+    pass it, nor one reference be recorded twice: PostgreSQL locks the row (``FOR UPDATE``); SQLite takes its
+    one write lock before the read (caseworkers.write_lock)."""
+    if user is not None:
+        caseworkers.require(user)
     if write:
-        _write_lock(session)
+        caseworkers.write_lock(session)
     recovery = session.get(Recovery, recovery_id, with_for_update=write or None, populate_existing=write)
     if recovery is None:
         raise NotFound(f"没有这笔追回：{recovery_id}", "recovery")
     if user is not None:
-        _require_staff(user)
-        if write and user.role not in (WINDOW, REVIEWER, SUPERVISOR):
-            raise Forbidden("追回款项由经办人员登记")
         access.require_serves(user, recovery.region, f"追回 {recovery_id}")
     return recovery
 
 
-def _write_lock(session: Session) -> None:
-    """Writes to one recovery are serialised, so that what is owed is read fresh and two repayments at once
-    can never pass it, nor one reference be recorded twice: PostgreSQL locks the row (``FOR UPDATE``); SQLite
-    takes its one write lock before the read (the driver would open the transaction only at the first write,
-    after a stale read — as kuaiban.platform.audit does for the same reason)."""
-    conn = session.connection()
-    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def _same_reference(session: Session, recovery_id: int, reference: str, amount_fen: int, paid_on: dt.date,
                     channel: str) -> Repayment | None:
-    """The repayment already recorded under ``reference``: the same one again (returned), or a different one
-    under the same reference (refused, naming it)."""
-    same = session.scalar(select(Repayment).where(Repayment.recovery_id == recovery_id,
-                                                  Repayment.reference == reference))
-    if same is None or (same.amount_fen, same.paid_on, same.channel) == (amount_fen, paid_on, channel):
+    """The repayment already recorded under ``reference``: the same one again on this recovery (returned), or
+    a different one (refused, naming it). A reference is one payment — a bank's 流水号 one transfer, a window's
+    receipt one payment — so it is recorded once across every recovery, whatever the channel: the same slip
+    entered against a second recovery (the person's other program, a mistyped recovery number) is refused,
+    never credited twice. Two requests on two recoveries lock two different rows, so on PostgreSQL the
+    reference itself is locked for the check (SQLite's one write lock already serialises them)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_REFERENCE_LOCK, {"key": f"prog-repayment-reference:{reference}"})
+    same = session.scalar(select(Repayment).where(Repayment.reference == reference).order_by(Repayment.id).limit(1))
+    if same is None:
+        return None
+    recorded = f"{same.paid_on.isoformat()} {CHANNELS.get(same.channel, same.channel)} {same.amount_fen / 100:.2f} 元"
+    if same.recovery_id != recovery_id:
+        raise Conflict(f"凭证号 {reference} 已登记在追回编号 {same.recovery_id}（{recorded}），同一凭证号只登记一次，"
+                       "请核对追回编号和凭证号", "reference")
+    if (same.amount_fen, same.paid_on, same.channel) == (amount_fen, paid_on, channel):
         return same
-    raise Conflict(f"凭证号 {reference} 已登记为 {same.paid_on.isoformat()} {CHANNELS[same.channel]} "
-                   f"{same.amount_fen / 100:.2f} 元，与本次填写的不同，请核对", "reference")
+    raise Conflict(f"凭证号 {reference} 已登记为 {recorded}，与本次填写的不同，请核对", "reference")
 
 
 def _check_open(recovery: Recovery, amount_fen: int) -> None:

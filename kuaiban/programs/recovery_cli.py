@@ -3,9 +3,10 @@
     kuaiban programs recoveries [--status open|owed|partial|repaid|written_off] [--region CODE] [--program CODE]
                                 [--json] [--db URL]
     kuaiban programs repay --recovery ID --reference REF --amount 300.00 --paid-on YYYY-MM-DD
-                           --channel bank_transfer|counter|other [--note TEXT] [--json] [--db URL]
+                           --channel bank_transfer|counter|other --operator USERNAME [--note TEXT] [--json] [--db URL]
 
-``repay`` records one repayment as the operator (a bank's file of returns); the same reference again changes
+``repay`` records one repayment (a bank's file of returns) in the name of ``--operator``, a window, reviewer or
+supervisor account serving the recovery's region, whom the audit log names; the same reference again changes
 nothing (``"recorded": false``). 核销 is a supervisor's decision and is made on the pages or the API only.
 """
 
@@ -19,8 +20,8 @@ from typing import Annotated
 import typer
 
 from kuaiban.platform.cli_options import DbOption, fail
-from kuaiban.programs import recovery
-from kuaiban.programs.cli import programs_app
+from kuaiban.programs import caseworkers, recovery
+from kuaiban.programs.cli import operator, programs_app
 from kuaiban.programs.listing_cli import _in_transaction
 
 
@@ -53,7 +54,8 @@ def repay_command(
     amount: Annotated[str, typer.Option("--amount", help="退回金额（元），如 300.00")],
     paid_on: Annotated[str, typer.Option("--paid-on", help="退回日期 YYYY-MM-DD")],
     channel: Annotated[str, typer.Option("--channel", help="bank_transfer（银行转账）、counter（窗口缴回）或 other")],
-    note: Annotated[str | None, typer.Option("--note", help="说明")] = None,
+    by: Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（窗口、审核或监督，管辖该追回的地区）")],
+    note: Annotated[str | None, typer.Option("--note", help="内部说明（仅工作人员可见）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
     db: DbOption = None,
 ) -> None:
@@ -70,7 +72,8 @@ def repay_command(
         raise fail(f"退回日期应为 YYYY-MM-DD（收到「{paid_on}」）") from None
 
     def work(s):
-        _, recorded = recovery.record_repayment(s, None, recovery_id, amount_fen=int(yuan * 100), paid_on=day,
+        staff = operator(s, by, caseworkers.CASEWORKERS)  # named in the audit log; its regions are checked
+        _, recorded = recovery.record_repayment(s, staff, recovery_id, amount_fen=int(yuan * 100), paid_on=day,
                                                 channel=channel, reference=reference, note=note)
         return recovery.recovery_dict(s, s.get(recovery.Recovery, recovery_id), staff=True) | {"recorded": recorded}
 

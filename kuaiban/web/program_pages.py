@@ -16,8 +16,8 @@ from starlette.datastructures import UploadFile
 from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, audit, jobs, regions
 from kuaiban.platform.errors import NotFound, ServiceError
-from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, User
-from kuaiban.programs import claims, definitions, payroll, recovery
+from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
+from kuaiban.programs import caseworkers, claims, definitions, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text, version_of
@@ -26,7 +26,7 @@ from kuaiban.web.templating import render
 router = APIRouter(prefix="/programs", include_in_schema=False)
 SignedIn = Annotated[User, page_user(refused="无法办理补贴申领")]
 Applicant = Annotated[User, page_user((APPLICANT,), title="仅限办事人", message="补贴申领请用个人或单位账号登录。")]
-Staff = Annotated[User, page_user((WINDOW, REVIEWER, SUPERVISOR), title="仅限经办人员",
+Staff = Annotated[User, page_user(caseworkers.CASEWORKERS, title="仅限经办人员",
                                   message="补贴审核、公示和发放仅限经办人员。")]
 Supervisor = Annotated[User, page_user((SUPERVISOR,), title="仅限监督人员", message="发放统计和超时督办仅限监督人员。")]
 MAX_STAFF_LIST = 1024 * 1024  # the edge limits a form or API body to 1 MiB anyway
@@ -78,6 +78,7 @@ async def submit(request: Request, s: SessionDep, user: Applicant, form: PostedF
 def _claim_for(s, user: User, claim_id: int) -> Claim:
     if user.role == APPLICANT:
         return claims.my_claim(s, user, claim_id)
+    caseworkers.require(user)  # a loan partner's account is no program staff
     claim = s.get(Claim, claim_id)
     if claim is None:
         raise NotFound(f"没有这件申领：{claim_id}", "claim")
@@ -127,7 +128,8 @@ def close_publicity(request: Request, s: SessionDep, user: Staff, form: PostedFo
 def stop(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
     return form_action(
         s, lambda: claims.stop(s, user, claim_id, rule=text(form, "rule"), month=text(form, "month"),
-                               note=text(form, "note") or None, internal_note=text(form, "internal_note") or None),
+                               note=text(form, "note") or None, internal_note=text(form, "internal_note") or None,
+                               version=version_of(text(form, "version"))),
         f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
 
 
@@ -287,7 +289,7 @@ def build_payroll(request: Request, s: SessionDep, user: Staff, form: PostedForm
     if text(form, "confirmed") != "1":
         # claims approved but still in 公示 (or under review) are not in this month's batch: said before it is built
         try:
-            pending = payroll.still_open(s, values["program"], values["region"], values["month"])
+            pending = payroll.still_open(s, values["program"], values["region"], values["month"], user=user)
         except ServiceError as exc:
             return _staff_page(request, s, user, {exc.field or "payroll": exc.message}, exc.status, values)
         if pending["publicity"] or pending["reviewing"]:

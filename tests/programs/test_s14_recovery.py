@@ -216,7 +216,7 @@ def test_api_pages_and_command_line(tmp_path, monkeypatch) -> None:
     assert out.exit_code == 0, out.output
     assert [r["id"] for r in json.loads(out.output)] == [rid]
     args = ["programs", "repay", "--recovery", str(rid), "--reference", "BANK-2", "--amount", "1.00",
-            "--paid-on", "2020-11-02", "--channel", "bank_transfer", "--json", "--db", url]
+            "--paid-on", "2020-11-02", "--channel", "bank_transfer", "--operator", "bj-win", "--json", "--db", url]
     once, twice = runner.invoke(cli_app, args), runner.invoke(cli_app, args)
     assert once.exit_code == 0 and json.loads(once.output)["recorded"] is True, once.output
     assert json.loads(twice.output)["recorded"] is False and json.loads(twice.output)["repaid"] == "111.50"

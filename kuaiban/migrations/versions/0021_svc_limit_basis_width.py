@@ -24,6 +24,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('svc_tasks') as batch:
-        batch.alter_column('limit_basis', existing_type=sa.String(length=40), type_=sa.String(length=12),
-                           existing_nullable=True)
+    """The column stays 40 wide. Narrowing it back would fail on PostgreSQL (value too long) as soon as one
+    13-character 文号 is stored — the reason for this revision — or else cut the 文号 that is a task's basis;
+    the code of 0020 writes at most 12 characters, which the wider column holds as well. Upgrading again
+    changes nothing."""
