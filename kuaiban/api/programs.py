@@ -310,11 +310,12 @@ def stop(claim_id: int, body: StopIn, session: SessionDep, user: UserDep) -> dic
 
 @router.get("/recoveries", summary="追回款项（本辖区）：待追回、部分追回、已追回、核销")
 def recoveries(session: SessionDep, user: UserDep,
-               status: Annotated[str | None, Query(max_length=20, description="open、owed、partial、repaid、written_off")] = None,
+               status: Annotated[str | None, Query(max_length=20, description="open、owed、partial、repaid、written_off 或 all（全部）")] = None,
                region: Annotated[str | None, Query(max_length=40)] = None,
                program: Annotated[str | None, Query(max_length=60)] = None) -> list[dict[str, Any]]:
     _staff(user)
-    return recovery.listing(session, user, status=status or None, region=region or None, program=program or None)
+    return recovery.listing(session, user, status=None if status in (None, "", "all") else status,
+                            region=region or None, program=program or None)
 
 
 @router.get("/recoveries/{recovery_id}", summary="一笔追回：月份、金额、依据、退回记录")

@@ -104,6 +104,9 @@ def test_a_bank_account_gets_403_from_the_api_and_the_claim_page(tmp_path) -> No
         stop = client.post(f"/api/programs/claims/{other}/stop", json={"rule": "death", "month": "2020-09"}, headers=h)
         assert stop.status_code == 403
         assert client.get("/api/programs/queue", headers=h).status_code == 403
+        staff = client.post("/api/auth/login", json={"username": "bj-win", "password": STAFF_PASSWORD}).json()
+        every = client.get("/api/programs/recoveries?status=all", headers={"Authorization": f"Bearer {staff['token']}"})
+        assert every.status_code == 200 and len(every.json()) == 1  # `all`, as the page and the command line take it
     with TestClient(create_app(url)) as page:
         assert post_login(page, "bj-bank", STAFF_PASSWORD).status_code == 303
         seen = page.get(f"/programs/claims/{other}")
