@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
 from kuaiban.rules.calculators.base import MAX_WHOLE, Coded, Columns, choice_key, row_ids, simulate
+from kuaiban.rules.deadlines import HolidayDataMissing
 from kuaiban.rules.enums import Region
 from kuaiban.rules.period_use import change_days
 from kuaiban.rules.regions import region_of
@@ -844,7 +845,10 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
         for start in range(0, n, CHUNK_ROWS):
             part = slice(start, min(start + CHUNK_ROWS, n))
             variables = calc.to_variables(_columns(prep, part), period)
-            values[part] = simulate(variables, period, (calc.variable,), part.stop - start)[calc.variable]
+            try:
+                values[part] = simulate(variables, period, (calc.variable,), part.stop - start)[calc.variable]
+            except HolidayDataMissing:
+                _row_by_row(calc, prep, np.arange(part.start, part.stop), period, values)
             report(part.stop - start)
         return values
     done = 0
@@ -863,11 +867,29 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]
             variables = calc.to_variables(_columns(prep, chunk), period)
-            values[chunk] = simulate(variables, period, (calc.variable,), len(chunk))[calc.variable]
+            try:
+                values[chunk] = simulate(variables, period, (calc.variable,), len(chunk))[calc.variable]
+            except HolidayDataMissing:
+                _row_by_row(calc, prep, chunk, period, values)
             report(len(chunk))
             done += len(chunk)
     report(n - done)
     return values
+
+
+def _row_by_row(calc: Calculator, prep: Prepared, chunk: np.ndarray, period: str, values: np.ndarray) -> None:
+    """A chunk in which some row's working-day limit reaches a year with no published holidays: each row again
+    on its own (rare), so that only the rows that reach it carry the refusal and the others their answers."""
+    for row in chunk:
+        one = np.array([row])
+        try:
+            values[row] = simulate(calc.to_variables(_columns(prep, one), period), period, (calc.variable,), 1)[
+                calc.variable][0]
+        except HolidayDataMissing as error:
+            values[row] = np.nan  # the array may have been made without a fill (every row valid)
+            bad = np.zeros(len(values), dtype=bool)
+            bad[row] = True
+            prep.errors.flag(bad, calc.holidays_unknown(error))
 
 
 def evaluate(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
@@ -888,8 +910,12 @@ def result_table(calc: Calculator, table: pa.Table, values: np.ndarray, errors: 
     as users read it: the field by its Chinese label, 月工资：应为数字) and `error_field` (that field's input
     key, as data: the column to correct). Both dictionary-encoded: one copy of each message."""
     missing = np.isnan(values)
-    # no mask where every row has a value (the usual case): the values are then not copied
-    output = table.append_column("value", pa.array(values, mask=missing if missing.any() else None))
+    mask = missing if missing.any() else None
+    if calc.unit == "date":  # the simulation's days since 1970, written as dates (2025-12-28, not 20450)
+        column = pa.array(np.where(missing, 0, values).astype(np.int32), mask=mask).cast(pa.date32())
+    else:  # no mask where every row has a value (the usual case): the values are then not copied
+        column = pa.array(values, mask=mask)
+    output = table.append_column("value", column)
     output = output.append_column("error", errors.as_arrow(calc.label_message))
     return output.append_column("error_field", errors.as_arrow(msg.field_of))
 

@@ -286,6 +286,13 @@ class Calculator:
         label = spec.label if spec is not None else msg.GENERIC_LABELS.get(head)
         return f"{label}{sep}{rest}" if label is not None and sep else message
 
+    def holidays_unknown(self, error: HolidayDataMissing) -> str:
+        """The refusal of a case whose working-day limit reaches a year with no published holiday arrangement,
+        named on the period's field (single and population mode alike)."""
+        year = re.match(r"\d{4}", str(error))
+        when = f"{year.group(0)}年" if year else "所涉年份"
+        return f"{self.period_field}{msg.SEPARATOR}{when}的节假日安排尚未公布（国务院办公厅通知），无法按工作日和休息日计算"
+
     def labelled(self, error: CalculatorError) -> CalculatorError:
         """The error as users read it (label_message); the key stays as data in `.field`."""
         return CalculatorError(self.label_message(error.message), field=error.field)
@@ -305,11 +312,7 @@ class Calculator:
         try:
             computed = simulate(columns, period, wanted, count=1)
         except HolidayDataMissing as error:  # a working-day limit reaching a year whose holidays are unpublished
-            year = re.match(r"\d{4}", str(error))
-            when = f"{year.group(0)}年" if year else "所涉年份"
-            raise self.labelled(CalculatorError(
-                f"{self.period_field}{msg.SEPARATOR}{when}的节假日安排尚未公布（国务院办公厅通知），无法按工作日和休息日计算"
-            )) from None
+            raise self.labelled(CalculatorError(self.holidays_unknown(error))) from None
         scalars = {name: scalar(array[0]) for name, array in computed.items()}
         value, details, steps = self.explain(values, scalars)
         return {
