@@ -150,6 +150,16 @@ _MONTH = re.compile(r"^\d{4}-\d{2}$")
 MAX_WHOLE = 2**31 - 1  # OpenFisca keeps int variables as int32
 
 
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+
+
+def _percent(text: str) -> str | float:
+    """A share written as a percentage (27%, full-width ２７％ too) as its fraction; other text as it is (the
+    number check then names it)."""
+    match = _PERCENT.match(unicodedata.normalize("NFKC", text).strip())
+    return float(match.group(1)) / 100 if match else text
+
+
 def parse_value(spec: Field, raw: Any) -> Any:
     """Check one raw JSON value against its field and return the Python value."""
     name = spec.name
@@ -157,6 +167,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
         if not isinstance(raw, bool):
             raise CalculatorError(msg.not_boolean(name, raw))
         return raw
+    if spec.type == "share" and isinstance(raw, str):
+        raw = _percent(raw)  # “27%”, “3.85 ％” as people write a rate: 0.27, 0.0385
     if spec.type in ("number", "integer", "year", "share"):
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise CalculatorError(msg.not_number(name, raw))
