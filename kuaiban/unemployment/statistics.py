@@ -115,3 +115,49 @@ def statistics_for(session: Session, user: User, start: dt.date, end: dt.date, *
     if region and not in_scope(user, region):
         raise Forbidden(f"无权统计地区 {regions.label(region)}", "region")
     return compute(session, start, end, region=region)
+
+
+def overview(session: Session, user: User, *, now: dt.datetime) -> dict:
+    """Every registration of the regions ``user`` serves, as of ``now`` (the supervisor's 统计 page): counts by
+    state, the pending ones past their time limit, the decided ones within or past it, and the same by
+    登记失业地 — with the limits the registrations were given (unit and basis as recorded on each)."""
+    require_role(user, SUPERVISOR, REVIEWER)
+    rows = session.execute(access.scoped(
+        select(m.Registration.aab301, m.Registration.status, m.Registration.due_at, m.Registration.decided_at,
+               m.Registration.limit_working_days, m.Registration.limit_basis),
+        user, m.Registration.aab301)).all()
+    by_status: Counter[str] = Counter()
+    regions_: dict[str, dict] = {}
+    limits: Counter[tuple[int, str]] = Counter()
+    overdue = on_time = late = unknown = 0
+    for region, status, due, decided, days, basis in rows:
+        by_status[status] += 1
+        limits[(days, basis)] += 1
+        row = regions_.setdefault(region, {"region": region, "region_name": regions.full_name(region) or "未知地区",
+                                           "total": 0, "by_status": Counter(), "overdue": 0})
+        row["total"] += 1
+        row["by_status"][status] += 1
+        if decided is None:
+            if status == m.PENDING and due is not None and due < now:
+                overdue += 1
+                row["overdue"] += 1
+        elif due is None:
+            unknown += 1
+        elif decided <= due:
+            on_time += 1
+        else:
+            late += 1
+    decided_known = on_time + late
+    return {
+        "as_of": now.isoformat(timespec="seconds"),
+        "total": len(rows),
+        "by_status": {s: by_status.get(s, 0) for s in m.STATES} | {s: n for s, n in by_status.items()
+                                                                   if s not in m.STATES},
+        "pending_overdue": overdue,
+        "decided_on_time": on_time,
+        "decided_late": late,
+        "decided_deadline_unknown": unknown,
+        "on_time_rate": round(on_time / decided_known, 4) if decided_known else None,
+        "limits": [{"working_days": d, "basis": b, "count": n} for (d, b), n in sorted(limits.items())],
+        "by_region": [r | {"by_status": dict(r["by_status"])} for _, r in sorted(regions_.items())],
+    }
