@@ -205,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             "kuaiban − characters": SearchIndex.build(session, char_weight=0.0, doc_char_weight=0.0),
             "kuaiban − defined short forms": SearchIndex.build(session, definitions=False),
             "kuaiban, region boost 1.25 (before session 7)": SearchIndex.build(session, region_boost=1.25),
+            "kuaiban, lapsed texts × 0.8 (tried in session 14)": SearchIndex.build(session, lapsed_factor=0.8),
         }
         part_variants = {
             "parts without characters": SearchIndex.build(session, char_weight=0.0),

@@ -7,20 +7,29 @@ Both are read through those public modules and indexed by normalised 文号 (or 
 printed without one), so a document page lists what implements it and a search hit links to the
 calculator that computes its answer. The library pillar itself never imports rules or services: this
 module stands beside the interfaces (the pages and the JSON API both use it), above the pillars it reads.
+
+A question is also read for the life event it is about (data/topics.yaml: 失业 …), in the words the texts print
+(the library's synonym lists), so that "丢了工作" is offered the 失业保险金 guide, the 失业 一件事 and its
+calculator whatever documents rank first.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
+import yaml
+
+from kuaiban.config import DATA
 from kuaiban.corpus import docno
 from kuaiban.corpus.titles import title_key
+from kuaiban.library.search import plain_words
 from kuaiban.platform import regions
 from kuaiban.programs import definitions
 from kuaiban.rules.calculators import CALCULATORS
 from kuaiban.rules.sources import source
-from kuaiban.services import catalogue
+from kuaiban.services import catalogue, guide
 
 ACTING_SHOWN = 4  # what acts on a document, linked under one search hit (the document page lists all)
 _NOTE = re.compile(r"[（(][^（）()]*[）)]\s*$")  # "（解读）", "（上海，无文号）"
@@ -143,3 +152,57 @@ def claim_note(calculator: str, title: str, region: str | None) -> str | None:
     where = "、".join(covered) if len(covered) <= 3 else f"{'、'.join(covered[:3])}等 {len(covered)} 个地区"
     return (f"本系统不受理{place}的{title}申领（只受理{where}的）；"
             f"{place}的申领请向当地人力资源社会保障部门或经办机构咨询")
+
+
+# ---------------------------------------------------------------- what a question is about (事项联想)
+
+TOPICS = DATA / "topics.yaml"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A life event a question may be about, the words the texts print for it, and what this system offers
+    for it (data/topics.yaml)."""
+
+    name: str
+    terms: frozenset[str]
+    unless: frozenset[str]
+    guides: tuple[str, ...]
+    bundles: tuple[str, ...]
+    calculators: tuple[str, ...]
+
+
+@cache
+def topics() -> tuple[Topic, ...]:
+    data = yaml.safe_load(TOPICS.read_text(encoding="utf-8"))["topics"]
+    return tuple(Topic(t["name"], frozenset(t["terms"]), frozenset(t.get("unless", ())), tuple(t.get("guides", ())),
+                       tuple(t.get("bundles", ())), tuple(t.get("calculators", ()))) for t in data)
+
+
+def topics_of(question: str) -> list[Topic]:
+    """The topics a question is about, read in the words the texts print (丢了工作 → 失业)."""
+    words = plain_words(question)
+    return [t for t in topics() if words & t.terms and not words & t.unless]
+
+
+def topic_actions(question: str) -> dict[str, list]:
+    """What the question's topics lead to: ``guides`` (ItemChoice of kuaiban.services.guide), ``bundles``
+    ({name, url}) and ``calculators`` ({name, title, url, note}), each once, in the topics' order."""
+    guides: dict[str, object] = {}
+    bundles: dict[str, dict] = {}
+    calcs: dict[str, dict] = {}
+    choices = {c.key: c for c in guide.items()}
+    by_name = {b.name: b for b in catalogue.bundles()}
+    for topic in topics_of(question):
+        for key in topic.guides:
+            if key in choices:
+                guides.setdefault(key, choices[key])
+        for name in topic.bundles:
+            if name in by_name:
+                bundles.setdefault(name, {"name": name, "url": f"/services#bundle-{by_name[name].seq}"})
+        for name in topic.calculators:
+            if name in CALCULATORS:
+                calc = CALCULATORS[name]
+                note = None if claim_routes(name) else "仅可测算，本系统不受理申领"
+                calcs.setdefault(name, {"name": name, "title": calc.title, "url": f"/calc/{name}", "note": note})
+    return {"guides": list(guides.values()), "bundles": list(bundles.values()), "calculators": list(calcs.values())}

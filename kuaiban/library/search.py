@@ -65,6 +65,10 @@ DOC_WEIGHT = 1.0  # 0.75 until session 8
 SYNONYM_WEIGHT = 0.6
 REGION_BOOST = 1.5  # multiplier for documents of a region the query names
 YEAR_BOOST = 1.25  # multiplier for documents of a year the query names (2020年, 2021)
+# A question naming no year and no status asks about now: a document lapsed on the search day (失效) counts this
+# much, so that a current text on the same subject comes first (usability report C11: "失业保险金 湖南" opened on
+# a lapsed 稳岗返还 notice). Measured in session 14 on every data/eval set (docs/search.md).
+LAPSED_FACTOR = 1.0
 THESAURUS_WEIGHT = 0.5  # a 同义词词林 synonym of a query word (kuaiban.library.thesaurus)
 THESAURUS_PER_WORD = 8  # at most this many of them per word, those the library prints
 THESAURUS_RARE = 20  # only words in at most this many passages are translated: everyday words, not the texts' own
@@ -285,6 +289,24 @@ SESSION10_PHRASES: dict[str, tuple[str, ...]] = {
 }
 SYNONYMS.update(SESSION10_SYNONYMS)
 PHRASE_SYNONYMS.update(SESSION10_PHRASES)
+# Session 14, losing a job in everyday words (usability report C11): the 失业原因 that the 失业登记 record lists
+# (人社厅发〔2020〕3号 附件, data/compilations/hunan-hrss-2020.txt:3487 and 3811: 被企业解除或终止劳动关系, 从机关
+# 事业单位被辞退解聘) say that a person dismissed is 失业; "能领什么钱" asks for the 待遇 (人社部发〔2020〕40号 二,
+# hunan-hrss-2020.txt:5151: 失业保险金 … 代缴基本医疗保险费 … 价格临时补贴). No word of any data/eval set: the
+# figures of every set are unchanged by them (docs/search.md, session 14).
+SESSION14_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "辞退": ("解除劳动合同", "失业"),
+}
+SESSION14_PHRASES: dict[str, tuple[str, ...]] = {
+    "丢工作": ("失业",),
+    "工作丢了": ("失业",),
+    "工作没了": ("失业",),
+    "失去工作": ("失业",),
+    "领什么钱": ("待遇", "领取"),
+    "领多少钱": ("待遇", "领取"),
+}
+SYNONYMS.update(SESSION14_SYNONYMS)
+PHRASE_SYNONYMS.update(SESSION14_PHRASES)
 
 # What a question asks, by its form, and the words the part that answers it prints (session 9). A question's
 # subject finds the document; its form says which of its parts answers: "从什么时候开始" is answered by the
@@ -339,6 +361,16 @@ QUESTION_FORMS: dict[str, tuple[str, ...]] = {
 _QUESTION_FORMS = [(re.compile(form), words) for form, words in QUESTION_FORMS.items()]
 QUESTION_FORM_WEIGHT = 3.0
 FORM_DOCUMENTS = 3  # the documents whose parts a question's form may reorder
+
+
+def plain_words(question: str) -> set[str]:
+    """The question's words and what the synonym lists translate them into (SYNONYMS for its words,
+    PHRASE_SYNONYMS for phrases in it): the question in the words the texts print, without an index (丢了工作 →
+    失业, 失业金 → 失业保险金). For what a question is about, not for ranking (``query_terms`` weighs them)."""
+    words = set(_tokens(question))
+    words |= {alt for w in list(words) for alt in SYNONYMS.get(w, ())}
+    words |= {alt for phrase, alts in PHRASE_SYNONYMS.items() if phrase in question for alt in alts}
+    return words | {sub for w in list(words) for sub in _tokens(w)}
 
 
 def form_words(question: str) -> list[str]:
@@ -535,7 +567,8 @@ class SearchIndex:
                  doc_char_weight: float = DOC_CHAR_WEIGHT, unnumbered_factor: float = UNNUMBERED_FACTOR,
                  definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True,
                  title_issuer_weight: float = TITLE_ISSUER_WEIGHT, whole_title: bool = False,
-                 question_form_weight: float = QUESTION_FORM_WEIGHT, part_b: float = PART_B):
+                 question_form_weight: float = QUESTION_FORM_WEIGHT, part_b: float = PART_B,
+                 lapsed_factor: float = LAPSED_FACTOR):
         self.docs = docs
         self.passages = passages
         self.title_weight = title_weight
@@ -544,6 +577,7 @@ class SearchIndex:
         self.synonyms = SYNONYMS if synonyms is None else synonyms
         self.region_boost = region_boost
         self.year_boost = year_boost
+        self.lapsed_factor = lapsed_factor
         self.thesaurus = thesaurus
         self.passage_doc_weight = passage_doc_weight
         self.local_damping = local_damping
@@ -804,6 +838,10 @@ class SearchIndex:
                 standing.status_on(d.validity, day)["status"] if d.validity else d.status for d in self.docs]
         return self._status_cache[day]
 
+    def _lapsed_on(self, day: dt.date) -> np.ndarray:
+        """Which documents are lapsed (失效) on ``day``."""
+        return np.array([s == standing.LAPSED for s in self.statuses_on(day)], dtype=bool)
+
     def _filter_mask(self, region, year, issuer, category, status, day: dt.date) -> np.ndarray | None:
         if not any(v is not None and v != "" for v in (region, year, issuer, category, status)):
             return None
@@ -888,7 +926,11 @@ class SearchIndex:
         years = named_years(query)
         if years and self.year_boost != 1.0:
             boost[np.isin(self._doc_year, list(years)) | self._title_years(years)] *= self.year_boost
-        if regions or years:
+        if not years and not status and self.lapsed_factor != 1.0:
+            # an undated question asks about now: a text lapsed on the search day yields to current ones
+            boost[self._lapsed_on(day)] *= self.lapsed_factor
+        boosted = bool(regions or years) or bool((boost != 1.0).any())
+        if boosted:
             doc_scores = doc_scores * boost
 
         doc_nos = docno.lookup_keys(query)
@@ -935,7 +977,7 @@ class SearchIndex:
             # whole text say about the question (a part rarely repeats the subject its title names)
             ranked = part_scores + self.passage_doc_weight * np.where(
                 part_scores > 0, doc_scores[self._passage_doc], 0.0)
-            if regions or years:
+            if boosted:
                 ranked = ranked * boost[self._passage_doc]
             if mask is not None:
                 ranked = np.where(mask[self._passage_doc], ranked, 0.0)

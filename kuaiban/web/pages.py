@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kuaiban.corpus import standing
-from kuaiban.cross_refs import ACTING_SHOWN, acting, claim_note, claim_routes, implementers
+from kuaiban.cross_refs import ACTING_SHOWN, acting, claim_note, claim_routes, implementers, topic_actions
 from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
-from kuaiban.library.search import get_index, status_filter
+from kuaiban.library.search import get_index, named_years, status_filter
 from kuaiban.services import guide
 from kuaiban.web.templating import STATIC, render, templates
 
@@ -121,7 +121,10 @@ def library(
     return render(request, "library.html", {
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
         "as_of": day.isoformat(), "hits": hits,
-        "guides": guide.search(q) if q.strip() else [],
+        **_services_for(q),
+        # an undated question asks about now: where a lapsed text is among the hits, offer the current ones
+        "current_only_url": f"/library?{urlencode({**params, 'status': '有效'})}"
+        if any(h.status == standing.LAPSED for h in hits) and not status and not named_years(q) else None,
         "acting": {h.document_id: _acting(h, region) for h in hits}, "documents": documents, "total": total,
         "errors": errors,
         "page": number, "first": start + 1,
@@ -132,6 +135,19 @@ def library(
         "regions": _choices(session, Document.region), "categories": _choices(session, Document.category),
         "statuses": STATUSES, "doc_count": session.scalar(select(func.count(Document.id))),
     }, status=422 if errors else 200)
+
+
+def _services_for(q: str) -> dict[str, list]:
+    """The 相关办事指南 box: guides whose item the question names (two-character pieces of its name), then what
+    the question's life event leads to (kuaiban.cross_refs.topic_actions: 丢了工作 → the 失业保险金 guide, the 失业
+    一件事 and its calculator)."""
+    if not q.strip():
+        return {"guides": [], "topic_bundles": [], "topic_calculators": []}
+    named = guide.search(q)
+    topical = topic_actions(q)
+    keys = {c.key for c in named}
+    return {"guides": named + [c for c in topical["guides"] if c.key not in keys],
+            "topic_bundles": topical["bundles"], "topic_calculators": topical["calculators"]}
 
 
 def _acting(hit, region: str) -> list[dict]:
