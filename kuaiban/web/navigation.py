@@ -36,7 +36,7 @@ ENTRIES = (
     Entry("/programs", "补贴申领"),
     Entry("/programs/publicity/public", "补贴公示"),  # 公示 is public: no sign-in (programs.publicity)
     Entry("/loans", "创业贷款", card="个人创业或小微企业申请创业担保贷款；担保审查、放贷和按季贴息由各方在此办理。"),
-    Entry("/statistics", "统计", stats.READERS, card="办件量、提速成效、材料精减、好评率与全国接口同步状态。"),
+    Entry("/statistics", "统计", stats.READERS, card="办件量、提速成效、按月办结时限、失业登记、补贴申领、材料精减、好评率与全国接口同步状态。"),
     Entry("/admin", "管理", admin.ROLES),
 )
 

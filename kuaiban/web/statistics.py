@@ -11,6 +11,7 @@ visitors are sent to /login.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -155,6 +156,20 @@ def sync_status(engine) -> dict[str, Any]:
     return {"configured": True, "idle": idle, **data}
 
 
+_LINE_CITE = re.compile(r"（[^（）]*汇编\s*第\s*[\d–\-]+\s*行）")
+
+
+def plain_basis(text: str) -> str:
+    """A stored basis without the compilation line it was read from (line numbers mean nothing to readers)."""
+    return _LINE_CITE.sub("", text).strip()
+
+
+def unemployment_figures(session: Session, user: User, now) -> dict[str, Any]:
+    figures = ue_stats.overview(session, user, now=now)
+    figures["limits"] = [limit | {"basis": plain_basis(limit["basis"])} for limit in figures["limits"]]
+    return figures
+
+
 def sla_months(raw: str | None) -> int:
     """The months of the compliance table (?months=N, as ``kuaiban sla report --months N``), 1–24."""
     try:
@@ -179,7 +194,7 @@ def statistics_page(request: Request, session: Annotated[Session, Depends(get_se
     sla = compliance.by_month(session, months=sla_months(months), until=now.date(), now=now, region=user.region)
     return render(request, "statistics/index.html", {
         "user": user, "s": summary, "rows": rows, "charts": charts(summary, rows), "levels": LEVELS,
-        "bases": limit_bases(rows), "ue": ue_stats.overview(session, user, now=now),
+        "bases": limit_bases(rows), "ue": unemployment_figures(session, user, now),
         "prog": program_stats.overview(session, user), "sla": sla,
         "good_levels": "、".join(LEVELS[g] for g in GOOD),
         "good_rate": _pct(ratings["good_rate"]) if ratings["good_rate"] is not None else "—",

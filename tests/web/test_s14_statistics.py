@@ -127,6 +127,8 @@ def test_the_page_shows_registrations_claims_and_monthly_compliance(filled):
     assert f'<strong id="prog-recoveries-amount">{owed:.2f}</strong>' in html
     assert "北京市失业保险金" in html or "失业保险金" in html
     assert "长沙市芙蓉区" in html  # registrations by 登记失业地
+    limits = html[html.index("审核办理时限"):html.index('id="ue-by-status"')]
+    assert "个工作日" in limits and "人社厅发〔2020〕" in limits and not re.search(r"汇编\s*第", limits)
     table = html[html.index('id="sla-months-table"'):]
     assert len(re.findall(r'<tr><th scope="row">\d{4}-\d{2}</th>', table.split("</table>")[0])) == 3
     table = clamped[clamped.index('id="sla-months-table"'):]
@@ -149,7 +151,13 @@ def test_limits_in_different_units_are_labelled_and_not_subtracted():
     assert basis["source"] == "人社部发〔2020〕26号 附件2"
 
 
+def test_a_stored_basis_is_shown_without_its_compilation_line():
+    basis = "人社厅发〔2020〕79号 一（三）“要在3个工作日内办结失业登记申请”（山东汇编 第 5435 行）"
+    assert page.plain_basis(basis) == "人社厅发〔2020〕79号 一（三）“要在3个工作日内办结失业登记申请”"
+
+
 def test_sla_months_follow_the_cli_and_stay_in_range():
     assert page.sla_months(None) == page.SLA_MONTHS
     assert (page.sla_months("3"), page.sla_months("0"), page.sla_months("500"), page.sla_months("x")) == (
         3, 1, page.MAX_SLA_MONTHS, page.SLA_MONTHS)
+
