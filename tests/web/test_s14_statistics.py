@@ -60,7 +60,7 @@ def filled(tmp_path):
     with world.session() as s:
         decide(s, world.reviewer, on_time.aaz341, approve=True, version=1, at=dt.datetime(2020, 10, 9, 9))
         decide(s, world.reviewer, late.aaz341, approve=False, reason="样例原因", version=1,
-               at=dt.datetime(2020, 10, 16, 9))  # due 10-14 (人社厅发〔2020〕3号: 5 个工作日 after 国庆)
+               at=dt.datetime(2020, 10, 16, 9))  # after its due day (10-14, as in tests/unemployment/test_statistics.py)
     with town.session() as s:
         paid = claims.submit(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
                              account="6222000000000001", at=AUG_3)
