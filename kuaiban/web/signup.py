@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 from kuaiban.platform import auth, regions
 from kuaiban.platform.errors import Invalid, ServiceError
-from kuaiban.platform.models import APPLICANT
+from kuaiban.platform.models import APPLICANT, User
 from kuaiban.web.page_support import PostedForm, SessionDep, text
 from kuaiban.web.session import safe_next, signed_in
 from kuaiban.web.templating import render
@@ -84,6 +85,26 @@ def _form(next_: str, values: dict[str, str], errors: dict[str, str]) -> dict:
     return {"next": next_, "values": values, "errors": errors, "kinds": KINDS, "regions": region_choices(values)}
 
 
+def _check(errors: dict[str, str], check, field: str | None = None) -> None:
+    """Run one of the core's checks and keep its message at its field (the first for that field)."""
+    try:
+        check()
+    except Invalid as exc:
+        errors.setdefault(field or exc.field or "username", exc.message)
+
+
+def _taken(session, values: dict[str, str], errors: dict[str, str]) -> None:
+    """A username or an identity number another account holds, beside the form's other problems."""
+    if "username" not in errors:
+        name = auth.normalise_username(values["username"])
+        if session.scalar(select(User.id).where(User.username == name)) is not None:
+            errors["username"] = auth.USERNAME_TAKEN
+    if "id_number" not in errors and values["kind"] in KINDS and values["id_number"]:
+        holder = auth.find_applicant(session, values["kind"], auth.checked_id_number(values["kind"], values["id_number"]))
+        if holder is not None and session.scalar(select(User.id).where(User.applicant_id == holder.id)) is not None:
+            errors["id_number"] = auth.ID_NUMBER_TAKEN
+
+
 @router.get("/register")
 def register_page(request: Request, next: str = "/") -> Response:
     return render(request, "signup.html", _form(safe_next(next), {"kind": "citizen"}, {}), user=None)
@@ -101,6 +122,15 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
         errors["name"] = "请填写姓名或单位名称"
     if not values["id_number"]:
         errors["id_number"] = "请填写公民身份号码或统一社会信用代码"
+    elif values["kind"] in KINDS:
+        _check(errors, lambda: auth.checked_id_number(values["kind"], values["id_number"]))
+    # every field's problem at once (usability review s14 C19), as the core will judge them at creation
+    _check(errors, lambda: auth.normalise_username(values["username"]))
+    if not password:
+        errors["password"] = "请设置密码"
+    else:
+        _check(errors, lambda: auth.check_password(password, role=APPLICANT, username=values["username"],
+                                                   id_number=values["id_number"] or None), field="password")
     region = None
     try:
         region = chosen_region(values)
@@ -108,6 +138,8 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
         errors[exc.field or "province"] = exc.message
     if password != password2:
         errors["password2"] = "两次输入的密码不一致"
+    if errors:  # the form goes back anyway: say now what creating the account would refuse as well
+        _taken(session, values, errors)
     status = 422
     if not errors:
         try:
