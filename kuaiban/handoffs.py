@@ -2,7 +2,9 @@
 
 - 快办 → 失业登记: item 2.4.1 of the 失业 一件事 is filed as a 失业登记 (:mod:`kuaiban.unemployment.bundle_intake`),
   人社部发〔2021〕23号 附件1 (chongqing-hrss-2021.txt:3787) “失业登记(默认勾选):受理后信息推送至属地经办机构”;
-- 失业登记 → 快办: its decision settles the case's task (:func:`kuaiban.services.cases.settle_handoff`).
+- 失业登记 → 快办: its decision settles the case's task (:func:`kuaiban.services.cases.settle_handoff`);
+  a person's newest 失业登记 is shown beside their 失业保险金申领 and before the 一件事 form files another
+  (:func:`kuaiban.services.handoffs.standing`).
 
 Imported, for this effect, by the application (:mod:`kuaiban.app`) and the command line (:mod:`kuaiban.cli`);
 importing it again changes nothing.
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 from kuaiban.platform.models import User
 from kuaiban.services import cases
 from kuaiban.services import handoffs as service_handoffs
-from kuaiban.unemployment import bundle_intake, events
+from kuaiban.unemployment import bundle_intake, events, registration
 from kuaiban.unemployment import models as m
 
 
@@ -42,5 +44,14 @@ def _settle(session: Session, reg: m.Registration, at: dt.datetime, actor: User 
                          actor=actor)
 
 
+def _standing(session: Session, id_number: str) -> service_handoffs.Standing | None:
+    reg = registration.latest_of(session, id_number)
+    if reg is None:
+        return None
+    return service_handoffs.Standing(reg.aaz341, reg.status, reg.status in (m.PENDING, m.REGISTERED),
+                                     reg.submitted_at, reg.decided_at, reg.reject_reason)
+
+
 service_handoffs.register(bundle_intake.ITEM, UnemploymentRegistration())
+service_handoffs.register_lookup(bundle_intake.ITEM, _standing)
 events.on_decided(_settle)

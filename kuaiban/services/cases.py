@@ -38,7 +38,7 @@ from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.services import catalogue, commitment_terms, credit, form_fields, handoffs, notices
+from kuaiban.services import catalogue, commitment_terms, credit, form_fields, handoffs, notices, outcomes
 from kuaiban.services.models import (
     ACCEPTED,
     CASE_CORRECTION,
@@ -937,13 +937,15 @@ CASE_STEPS = ("accept", "review", "complete")
 
 def act(session: Session, user: User, task_id: int, action: str, *, version: int | None = None,
         reason: str | None = None, missing: list[str] | None = None, correction_due: dt.date | None = None,
-        at: dt.datetime | None = None, notify: bool = True) -> Task:
+        at: dt.datetime | None = None, notify: bool = True, outcome: dict | None = None) -> Task:
     """Move a task one step. ``version`` is the version the staff member saw; if the task has moved
     on since, or another staff member acts at the same moment, :class:`Conflict` is raised.
 
     A 补正 (``correct``) carries the reason the applicant reads and, optionally, a 补正期限
     (``correction_due``, a day after today). ``lapse`` ends an item whose 补正期限 has passed.
-    ``notify=False``: the caller posts one message for several steps (:func:`act_case`)."""
+    ``notify=False``: the caller posts one message for several steps (:func:`act_case`).
+    ``outcome``: the result 办结 of an item of :data:`outcomes.ITEMS` must record (核定 with amount and months,
+    or 不予核定 with a reason), :func:`kuaiban.services.outcomes.parse`."""
     step = STEPS.get(action)
     if step is None:
         raise Invalid(f"未知操作：{action}（可选：{'、'.join(STEPS)}）", "action")
@@ -968,6 +970,10 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
             if correction_due <= at.date():
                 raise Invalid("补正期限须晚于今天", "correction_due")
             due_end = dt.datetime.combine(correction_due, dt.time(23, 59, 59))
+    result = None
+    if action == "complete" and outcomes.needs_outcome(task.item_code):
+        result = outcomes.parse(outcome)
+        reason = result.summary(outcomes.ITEMS[task.item_code])
     if action == "lapse":
         if task.correction_due is None or task.correction_due >= at:
             raise Conflict("补正期限未到（或未设定补正期限），不能终止办理", "action")
@@ -993,6 +999,8 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
                            "version")
         raise Conflict(f"事项当前状态为“{current.state}”，不能{step.name}", "action")
     session.expire(task)
+    if result is not None:
+        outcomes.record(session, task_id, result, actor_id=user.id, at=at)
     if notice is not None:
         _ask_again(session, case, task.item_code or task.item_name, notice)
     audit.record(session, action, "task", task_id, actor=user, at=at, case_id=case.id, source=step.source,
@@ -1077,6 +1085,8 @@ def act_case(session: Session, user: User, number: str, action: str, *, except_i
             skipped.append((task, f"当前状态“{task.state}”"))
         elif not _handles(user, task):
             skipped.append((task, f"由{task.agency}承办"))
+        elif action == "complete" and outcomes.needs_outcome(task.item_code):
+            skipped.append((task, "须单独办结并录入核定结果（每月金额、领取月数）"))
         else:
             moved.append(act(session, user, task.id, action, version=task.version, reason=reason, at=at,
                              notify=False))
@@ -1376,7 +1386,8 @@ def task_dict(t: Task) -> dict:
                                                          "basis": t.limit_basis},
             "limit_note": t.limit_note, "started_at": t.started_at, "due_at": t.due_at,
             "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice,
-            "correction_due": t.correction_due, "handoff_ref": getattr(t, "handoff_ref", None)}
+            "correction_due": t.correction_due, "handoff_ref": getattr(t, "handoff_ref", None),
+            "outcome": outcomes.of_row(row).as_dict() if (row := getattr(t, "outcome_row", None)) else None}
 
 
 def case_dict(c: Case, *, masked: bool = False) -> dict:

@@ -87,5 +87,41 @@ def receiver(item_code: str) -> Receiver:
     return found
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a person's record of a handed-off item stands (e.g. their 失业登记), shown beside the items that
+    depend on it (1.8.1 needs “已办理失业登记”, 人社部发〔2020〕40号 二, hunan-hrss-2020.txt:5151) and before
+    filing another one. ``open``: 待审核 or 已登记 — one such record per person (no second is filed)."""
+
+    ref: str
+    status: str
+    open: bool
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None = None
+    reason: str | None = None
+
+
+class Lookup(Protocol):
+    def __call__(self, session: Session, id_number: str) -> Standing | None: ...
+
+
+_lookups: dict[str, Lookup] = {}
+
+
+def register_lookup(item_code: str, lookup: Lookup) -> None:
+    if item_code not in HANDED_OFF:
+        raise ValueError(f"{item_code} is not an item handed off ({', '.join(HANDED_OFF)})")
+    _lookups[item_code] = lookup
+
+
+def standing(session: Session, item_code: str, id_number: str | None) -> Standing | None:
+    """The person's newest record of ``item_code`` where it is handled; None when they have none, the
+    number is unknown, or this process has no lookup wired."""
+    lookup = _lookups.get(item_code)
+    if lookup is None or not id_number:
+        return None
+    return lookup(session, id_number)
+
+
 def is_handed_off(item_code: str | None) -> bool:
     return item_code in HANDED_OFF

@@ -136,6 +136,8 @@ class Task(Base):
     handoff_ref: Mapped[str | None] = mapped_column(String(40), index=True)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
+    # the result recorded at 办结 (kuaiban.services.outcomes), for the items that carry one
+    outcome_row: Mapped[TaskOutcome | None] = relationship(viewonly=True, uselist=False)
 
 
 class Material(Base):
@@ -236,3 +238,22 @@ class CreditRecord(Base):
     repaired_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     repaired_by: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
     repair_note: Mapped[str | None] = mapped_column(Text)
+
+
+class TaskOutcome(Base):
+    """The result a reviewer records when closing an item that grants a benefit (:mod:`kuaiban.services.outcomes`):
+    核定 or 不予核定, the monthly amount and months the office decided, the first month and the account paid
+    into. Figures are the office's, entered by staff; nothing is computed here. ``details`` keeps the account
+    sealed (personal data). Migration 0023_svc_task_outcomes."""
+
+    __tablename__ = "svc_task_outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("svc_tasks.id", ondelete="CASCADE"), unique=True)
+    decision: Mapped[str] = mapped_column(String(8))  # 核定 | 不予核定
+    monthly_amount: Mapped[str | None] = mapped_column(String(20))  # yuan, as entered (“1530.00”)
+    months: Mapped[int | None] = mapped_column(Integer)
+    first_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM
+    details: Mapped[dict] = mapped_column(SealedJSON("svc_task_outcomes.details", lambda key: key == "account"))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)

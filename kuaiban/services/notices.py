@@ -62,8 +62,9 @@ def step(session: Session, *, applicant_id: int, number: str, action: str, item:
         text = head + f"终止办理。理由：{(reason or '').strip().rstrip('。')}。"
     elif action == "review":
         title, text = f"已审核：{item}", head + "已通过审核，等待办结。"
-    else:
-        title, text = f"已办结：{item}", head + "已办结。"
+    else:  # 办结; an item with a recorded result (kuaiban.services.outcomes) carries it as ``reason``
+        title = f"已办结：{item}"
+        text = head + "已办结。" + (f"办理结果：{reason.strip()}" if (reason or "").strip() else "")
     if case_done:
         text = text.rstrip("。") + "。整个办件已办结，欢迎在办件页面评价。"
     notifications.post(session, applicant=applicant_id, kind=STEP_KINDS[action], title=title, text=text,

@@ -275,6 +275,14 @@ def _open_registration(session: Session, id_number: str) -> m.Registration | Non
         m.Registration.status.in_((m.PENDING, m.REGISTERED))).limit(1))
 
 
+def latest_of(session: Session, id_number: str) -> m.Registration | None:
+    """The person's newest 失业登记 (any status), found by the keyed hash of their number: what other parts of
+    kuaiban show beside a 失业保险金 claim or offer before filing another (:mod:`kuaiban.handoffs`)."""
+    return session.scalar(select(m.Registration).where(
+        m.Registration.id_number_hash.in_(personal_data.lookup_hashes(id_number)))
+        .order_by(m.Registration.submitted_at.desc(), m.Registration.id.desc()).limit(1))
+
+
 def _age_findings(record: dict) -> list[str]:
     """3号 一 (hunan 3393) sets the labour age from 16: a record that carries no birth date (a 通行证 or
     其他身份证件 without 社会保障号码) cannot be checked by the system, so the caseworker is asked to."""
@@ -476,5 +484,5 @@ def my_registrations(session: Session, user: User) -> list[m.Registration]:
 
 
 __all__ = ["PLACE_BASES", "RecordInvalid", "ServiceError", "application_errors", "decision_due", "decision_limit",
-           "declaration_text", "get_registration", "in_scope", "my_registrations", "next_serial", "place_bases_on",
+           "declaration_text", "get_registration", "in_scope", "latest_of", "my_registrations", "next_serial", "place_bases_on",
            "register_from_national", "submit"]

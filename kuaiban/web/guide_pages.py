@@ -13,6 +13,7 @@ from kuaiban.platform import regions
 from kuaiban.platform.errors import Invalid, NotFound
 from kuaiban.services import catalogue, guide
 from kuaiban.web import service_views as views
+from kuaiban.web import signup
 from kuaiban.web.page_support import PageRefused, SessionDep, Visitor
 from kuaiban.web.templating import render
 from kuaiban.web.uploads import MAX_UPLOAD, TYPES_TEXT
@@ -20,9 +21,20 @@ from kuaiban.web.uploads import MAX_UPLOAD, TYPES_TEXT
 router = APIRouter(prefix="/services/guides", include_in_schema=False)
 
 
-def region_choices() -> list[tuple[str, list[regions.Region]]]:
-    """Provinces with their cities, for the one region select (codes, never free text)."""
-    return [(p, regions.children(p.code)) for p in regions.provinces()]
+def picker_values(code: str | None) -> dict[str, str]:
+    """The cascaded 省/市/区 picker's choices for a region code (the same picker as the registration form's,
+    :func:`kuaiban.web.signup.region_choices`): each level the code lies under, deepest last."""
+    values: dict[str, str] = {}
+    chain: list[regions.Region] = []
+    current = regions.region(code) if code else None
+    while current is not None:
+        chain.append(current)
+        current = regions.region(current.parent) if current.parent else None
+    for r in reversed(chain):
+        level = {regions.PROVINCE: "province", regions.CITY: "city", regions.COUNTY: "county"}.get(r.level)
+        if level:
+            values[level] = r.code
+    return values
 
 
 def _region(value: str | None) -> str | None:
@@ -51,12 +63,16 @@ def guide_index(request: Request, user: Visitor, q: str = "") -> Response:
 
 
 @router.get("/{key}", response_class=HTMLResponse)
-def guide_page(request: Request, key: str, s: SessionDep, user: Visitor, region: str = "") -> Response:
-    chosen = _region(region) or (user.region if user is not None and user.region else None)
+def guide_page(request: Request, key: str, s: SessionDep, user: Visitor, region: str = "", province: str = "",
+               city: str = "", county: str = "") -> Response:
+    # the picker posts its three levels; the deepest chosen is the region (``region``: a link's one code)
+    picked = next((v for v in (county, city, province) if v.strip()), "")
+    chosen = _region(picked) or _region(region) or (user.region if user is not None and user.region else None)
     try:
         g = guide.guide(s, key, chosen)
     except NotFound as exc:
         raise PageRefused("没有这个事项", exc.message, 404) from None
     return render(request, "services/guide.html", {
-        "g": g, "doc_ids": views.library_ids(s, g.doc_nos()), "regions": region_choices(),
+        "g": g, "doc_ids": views.library_ids(s, g.doc_nos()), "regions": signup.region_choices(values := picker_values(chosen)),
+        "values": values, "errors": {},
         "upload_types": TYPES_TEXT, "max_mb": MAX_UPLOAD // (1024 * 1024)}, user=user)

@@ -50,7 +50,8 @@ def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Res
     # commit before answering: the browser follows the redirect at once, and the request-scoped session
     # would otherwise commit the token only after the next request may already have looked for it
     session.commit()
-    return signed_in(request, token, expires, target)
+    # the home page then says who is signed in and where their own cases are (ux session 14, C18)
+    return signed_in(request, token, expires, target if target != "/" else "/?welcome=login")
 
 
 @router.post("/logout")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kuaiban.platform.models import APPLICANT
 from kuaiban.services import stats
 from kuaiban.web import admin, workbench
 from kuaiban.web.templating import templates
@@ -29,6 +30,8 @@ ENTRIES = (
     Entry("/library", "法规库", card="按地区、发文机关、类别、年份和效力筛选；文件逐条编号，注明汇编出处与引用关系。"),
     Entry("/calc", "政策计算", card="养老金调整、缴费基数、遗属待遇、失业保险金等计算器，逐步说明并引用条文；可上传表格批量计算。"),
     Entry("/services", "一件事", card="打包“一件事”一次申请、一张表单，材料只交一次，告知承诺代替证明。"),
+    # an applicant's own cases, registrations and claims start here (ux session 14, C18)
+    Entry("/services/cases", "我的办事", (APPLICANT,)),
     Entry("/services/guides", "办事指南"),
     Entry("/progress", "进度查询"),
     Entry("/workbench", "经办工作台", workbench.STAFF_ROLES, card="窗口受理、后台审核与办结，按工作日计算时限。"),

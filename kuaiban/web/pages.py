@@ -38,10 +38,14 @@ def _choices(session: Session, column) -> list[str]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, q: str = ""):
+def home(request: Request, q: str = "", welcome: str = ""):
     if q.strip():  # the old front-page search form
         return RedirectResponse(f"/library?{request.url.query}", status_code=307)
-    return render(request, "home.html")
+    return render(request, "home.html", {"welcome": WELCOME.get(welcome)})
+
+
+# the confirmation after signing in or registering (login.py, signup.py redirect to /?welcome=…)
+WELCOME = {"login": "登录成功。", "registered": "注册成功，已为您登录。"}
 
 
 def _browse(session: Session, region: str, category: str, status: str, issuer: str, year: int | None,

@@ -31,7 +31,7 @@ from starlette.datastructures import FormData, UploadFile
 from kuaiban.platform import audit, storage
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
-from kuaiban.services import cases, catalogue, credit, form_fields, ratings
+from kuaiban.services import cases, catalogue, credit, form_fields, outcomes, ratings
 from kuaiban.services.models import CASE_DONE, CORRECTION, Case
 from kuaiban.web import handoff_sections
 from kuaiban.web import service_views as views
@@ -440,7 +440,10 @@ def _case_context(session, user: User, number: str) -> dict:
             "limits": {t.id: views.limit_text(t.limit_kind, t.limit_value, t.limit_basis) for t in case.tasks},
             "supply": choices, "supply_others": others, "can_rate": case.status == CASE_DONE and rating is None,
             "rectification": views.rectification_of(session, case.id) if rating else None,
-            "missing_status": cases.MISSING}
+            "missing_status": cases.MISSING,
+            # the result recorded at 办结 (1.8.1), and the 失业登记 it rests on (ux session 14, C7)
+            "outcomes": outcomes.outcomes_of(session, [t.id for t in case.tasks]),
+            "outcome_items": outcomes.ITEMS, "registration": views.registration_beside(session, case)}
 
 
 def _case_page(request: Request, s, user: User, number: str, *, notice: str | None = None,

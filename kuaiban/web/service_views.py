@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from kuaiban.library.clause_links import document_ids
-from kuaiban.platform import access, audit
+from kuaiban.platform import access, audit, regions
 from kuaiban.platform.auth import ROLE_NAMES, require_role
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, User
-from kuaiban.services import catalogue
+from kuaiban.services import catalogue, handoffs, outcomes
 from kuaiban.services.cases import LIMIT_NAMES, item_limit
 from kuaiban.services.models import (
     ACCEPTED,
@@ -31,6 +31,7 @@ from kuaiban.services.models import (
     Rectification,
     Task,
 )
+from kuaiban.web.templating import templates
 
 # 窗口人员 受理 / 不予受理 / 补正; 后台审核人员 审核 / 办结; 监督人员 sees every open task of the region
 QUEUE_STATES = {
@@ -207,3 +208,27 @@ def item_rows(bundle: catalogue.Bundle) -> list[ItemRow]:
 def library_ids(session: Session, doc_nos: set[str]) -> dict[str, int]:
     """The library document id of each 文号 the library holds (the library's one resolver)."""
     return document_ids(session, doc_nos)
+
+
+def registration_beside(session: Session, case) -> handoffs.Standing | None:
+    """The applicant's newest 失业登记, for a case with an item that needs one (失业保险金申领 1.8.1 needs
+    “已办理失业登记”, 人社部发〔2020〕40号 二, hunan-hrss-2020.txt:5151); None otherwise. Read through the
+    快办 pillar's handoffs (the 失业登记 pillar is never imported here)."""
+    if not any(outcomes.needs_outcome(t.item_code) for t in case.tasks):
+        return None
+    return handoffs.standing(session, "2.4.1", case.applicant.id_number)
+
+
+def agency_of(task, case) -> str:
+    """承办机构 as the applicant and staff read it: the agency the region routes the item to, else the kinds of
+    agency 人社部发〔2020〕26号 附件1 lists for the bundle, in the case's region — never a bare “未指定”
+    (ux session 14, C18): no text and no configuration names a particular office."""
+    if task.agency:
+        return task.agency
+    kinds = next((b.agencies for b in catalogue.bundles() if b.seq == case.bundle_seq), ())
+    place = regions.full_name(case.region) if case.region else "办理地"
+    what = "或".join(kinds) if kinds else "人社经办机构"
+    return f"{place}的{what}（当地尚未在系统中指定具体承办机构）"
+
+
+templates.env.globals["agency_of"] = agency_of

@@ -156,4 +156,5 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
     if errors:
         return render(request, "signup.html", _form(target, values, errors), status=status, user=None)
     session.commit()  # stored before the browser follows the redirect (see login.login_submit)
-    return signed_in(request, token, expires, target)
+    # the home page then says who is signed in and where their own cases are (ux session 14, C18)
+    return signed_in(request, token, expires, target if target != "/" else "/?welcome=registered")

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from kuaiban.platform import access, audit
 from kuaiban.platform.errors import Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
-from kuaiban.services import assignment, cases, credit, ratings, region_config
+from kuaiban.services import assignment, cases, credit, outcomes, ratings, region_config
 from kuaiban.services.models import CORRECTION, RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
@@ -120,7 +120,10 @@ def _task_context(s, user: User, task_id: int) -> dict:
             "trail": views.audit_trail(s, case.id), "action_names": ACTION_NAMES,
             "missing_status": cases.MISSING, "others": [t for t in full.tasks if t.id != task.id],
             "lapsed": task.state == CORRECTION and task.correction_due is not None and task.correction_due < audit.now(),
-            "tomorrow": (audit.now().date() + dt.timedelta(days=1)).isoformat()}
+            "tomorrow": (audit.now().date() + dt.timedelta(days=1)).isoformat(),
+            "outcome_item": outcomes.ITEMS.get(task.item_code or ""),
+            "outcomes": outcomes.outcomes_of(s, [t.id for t in full.tasks]),
+            "registration": views.registration_beside(s, full)}
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
@@ -163,14 +166,21 @@ def task_action(request: Request, task_id: int, s: SessionDep, user: Annotated[U
                                            errors=errors, status=status, failed_action=action,
                                            values={"reason": reason, "agency": agency}),
             errors=errors or None)
+    # 办结 of an item that records a result (1.8.1): the reviewer's entries (kuaiban.services.outcomes)
+    outcome = {key: text(form, f"outcome.{key}") for key in OUTCOME_FIELDS}
     return form_action(
         s, lambda: cases.act(s, user, task_id, action, version=version, reason=reason or None, missing=missing,
-                             correction_due=due if isinstance(due, dt.date) else None),
+                             correction_due=due if isinstance(due, dt.date) else None,
+                             outcome=outcome if action == "complete" else None),
         f"/workbench/tasks/{task_id}?done={action}",
         lambda errors, status: _detail(request, "workbench/task.html", _task_context(s, user, task_id), user,
                                        errors=errors, status=status, failed_action=action,
-                                       values={"reason": reason, "correction_due": text(form, "correction_due")}),
+                                       values={"reason": reason, "correction_due": text(form, "correction_due"),
+                                               **{f"outcome.{k}": v for k, v in outcome.items()}}),
         errors=errors or None)
+
+
+OUTCOME_FIELDS = ("decision", "monthly_amount", "months", "first_month", "account", "reason")
 
 
 # ---------------------------------------------------------------- a whole case (整件办理)

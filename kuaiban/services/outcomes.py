@@ -1,0 +1,147 @@
+"""The result a reviewer records when closing (办结) an item that grants a benefit, and that the applicant reads.
+
+失业保险金申领 (1.8.1, 人社部发〔2020〕26号 附件1 “失业”一件事): closing it without a result left the applicant
+with “已办结” and nothing else (ux session 14, C7). The texts print who qualifies — 人社部发〔2020〕40号 二
+(hunan-hrss-2020.txt:5151) “对参保缴费满1年、非因本人意愿中断就业、已办理失业登记并有求职要求的失业人员，应及时足额
+发放失业保险金” — and the standard the rules pillar computes (calculator ``unemployment_benefit``); the amount
+and the months for one person are the office's decision on its records (缴费年限, 当地标准), so they are entered
+by the reviewer, never computed or defaulted here:
+
+- 核定: 每月金额 (元, > 0, at most two decimals) and 领取月数 (a whole number > 0) are required; 起始月份
+  (YYYY-MM) and 发放账户 (sealed as personal data) are recorded when given;
+- 不予核定: the reason is required; the applicant reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kuaiban.platform.errors import Invalid
+from kuaiban.services.models import TaskOutcome
+
+# item code → what the result is about (the items whose 办结 must carry a result)
+ITEMS: dict[str, str] = {"1.8.1": "失业保险金"}
+GRANTED, DENIED = "核定", "不予核定"
+DECISIONS = (GRANTED, DENIED)
+BASIS = "人社部发〔2020〕40号 二"
+CALCULATOR = "unemployment_benefit"
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def needs_outcome(item_code: str | None) -> bool:
+    return item_code in ITEMS
+
+
+@dataclass(frozen=True)
+class Outcome:
+    decision: str
+    monthly_amount: Decimal | None = None
+    months: int | None = None
+    first_month: str | None = None
+    account: str | None = None
+    reason: str | None = None
+
+    @property
+    def granted(self) -> bool:
+        return self.decision == GRANTED
+
+    def summary(self, what: str = "失业保险金") -> str:
+        """One sentence for the applicant (the case page and the message)."""
+        if not self.granted:
+            return f"不予核定{what}。理由：{(self.reason or '').strip().rstrip('。')}。"
+        text = f"核定{what}每月{self.monthly_amount:.2f}元，共{self.months}个月"
+        if self.first_month:
+            year, month = self.first_month.split("-")
+            text += f"，自{year}年{int(month)}月起发放"
+        if self.account:
+            text += f"，发放至账户{mask_account(self.account)}"
+        return text + "。"
+
+    def as_dict(self) -> dict:
+        return {"decision": self.decision,
+                "monthly_amount": None if self.monthly_amount is None else f"{self.monthly_amount:.2f}",
+                "months": self.months, "first_month": self.first_month,
+                "account": mask_account(self.account) if self.account else None, "reason": self.reason,
+                "summary": self.summary(), "basis": BASIS}
+
+
+def mask_account(account: str) -> str:
+    """An account number as the applicant and lists see it: its last four digits."""
+    digits = re.sub(r"\s", "", account)
+    return f"尾号{digits[-4:]}" if len(digits) > 4 else "已登记"
+
+
+def parse(values: dict | None) -> Outcome:
+    """The reviewer's entries, checked all at once (:class:`Invalid` listing every problem, fields
+    ``outcome.<name>``)."""
+    values = values or {}
+
+    def text(key: str) -> str:
+        return str(values.get(key) or "").strip()
+
+    problems: list[dict] = []
+
+    def problem(key: str, detail: str) -> None:
+        problems.append({"field": f"outcome.{key}", "detail": detail})
+
+    decision = text("decision")
+    amount = months = first_month = None
+    if decision not in DECISIONS:
+        problem("decision", "请选择办理结果：核定或不予核定")
+    elif decision == GRANTED:
+        try:
+            amount = Decimal(text("monthly_amount"))
+            if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
+                raise InvalidOperation
+        except InvalidOperation:
+            amount = None
+            problem("monthly_amount", "请填写核定的每月金额（元，大于0，最多两位小数），以经办机构核定的为准")
+        raw = text("months")
+        if raw.isdigit() and int(raw) > 0:
+            months = int(raw)
+        else:
+            problem("months", "请填写核定的领取月数（正整数）")
+        raw = text("first_month")
+        if raw:
+            found = _MONTH.match(raw)
+            if found and 1 <= int(found[2]) <= 12:
+                first_month = f"{int(found[1]):04d}-{int(found[2]):02d}"
+            else:
+                problem("first_month", "起始月份应为“年-月”，如2026-12")
+    elif not text("reason"):
+        problem("reason", "不予核定须说明理由（申请人将看到）")
+    if problems:
+        raise Invalid(problems[0]["detail"], problems[0]["field"], errors=problems)
+    return Outcome(decision, amount, months, first_month, text("account") or None if decision == GRANTED else None,
+                   text("reason") or None if decision == DENIED else None)
+
+
+def record(session: Session, task_id: int, outcome: Outcome, *, actor_id: int | None, at: dt.datetime) -> None:
+    """Store the result of the task (in the caller's transaction; once per task)."""
+    session.add(TaskOutcome(
+        task_id=task_id, decision=outcome.decision,
+        monthly_amount=None if outcome.monthly_amount is None else f"{outcome.monthly_amount:.2f}",
+        months=outcome.months, first_month=outcome.first_month,
+        details={"account": outcome.account or "", "reason": outcome.reason or ""},
+        recorded_by=actor_id, recorded_at=at))
+    session.flush()
+
+
+def of_row(row: TaskOutcome) -> Outcome:
+    details = row.details or {}
+    return Outcome(row.decision, None if row.monthly_amount is None else Decimal(row.monthly_amount), row.months,
+                   row.first_month, details.get("account") or None, details.get("reason") or None)
+
+
+def outcomes_of(session: Session, task_ids: list[int]) -> dict[int, Outcome]:
+    """The recorded results of these tasks, by task id (tasks without one are absent)."""
+    if not task_ids:
+        return {}
+    rows = session.scalars(select(TaskOutcome).where(TaskOutcome.task_id.in_(task_ids)))
+    return {r.task_id: of_row(r) for r in rows}

@@ -1,0 +1,119 @@
+"""失业保险金申领 (1.8.1) in the 失业 一件事 is closed with its result (ux session 14, C7).
+
+人社部发〔2020〕40号 二 (hunan-hrss-2020.txt:5151) prints who is paid — “对参保缴费满1年、非因本人意愿中断就业、
+已办理失业登记并有求职要求的失业人员，应及时足额发放失业保险金” — not one person's amount or months: those are the
+office's decision, so the reviewer enters them at 办结 (核定 with 每月金额 and 领取月数, or 不予核定 with a reason),
+and the applicant reads them. The person's 失业登记 is read through :func:`kuaiban.services.handoffs.standing`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+import kuaiban.handoffs  # noqa: F401  (wires 2.4.1 to the 失业登记 pillar, as the app does)
+from kuaiban.platform.errors import Invalid
+from kuaiban.platform.models import Applicant
+from kuaiban.platform.notification_models import Notification
+from kuaiban.services import cases, handoffs, outcomes
+from kuaiban.services.models import Task, TaskOutcome
+from tests.unemployment.world import COUNTY, make_world
+
+SEPT_30 = dt.datetime(2020, 9, 30, 10, 0)
+# the bundle's one form (人社部发〔2021〕23号 附件1 三（一）, chongqing-hrss-2021.txt:3783); identity from the account
+BUNDLE_FORM = {"证件有效期": "长期", "手机号码": "13800000002", "失业类型(失业原因)": "合同期满", "原工作单位": "样例单位甲",
+               "失业时间": "2020-09-01", "户籍地址": "样例路2号", "常住地址": "样例路2号"}
+ITEM_FORM = {"AAC005": "01", "AAC011": "30", "AAC033": "1", "AAB299": COUNTY, "AAF016": COUNTY, "AAB301": COUNTY,
+             "ADC221": "1", "declaration_signed": True}
+
+
+@pytest.fixture
+def w(backend_url):
+    return make_world(backend_url)
+
+
+def _claim_reviewed(w, items=("1.8.1",), item_forms=None):
+    """A 失业 case with 1.8.1, accepted and reviewed: ready for 办结."""
+    with w.session() as s:
+        case = cases.submit(s, w.citizen, "失业", BUNDLE_FORM, items=list(items), at=SEPT_30,
+                            item_forms=item_forms or {})
+        task = next(t for t in case.tasks if t.item_code == "1.8.1")
+        task_id, number = task.id, case.number
+    with w.session() as s:
+        cases.act(s, w.window, task_id, "accept", at=SEPT_30)
+        cases.act(s, w.reviewer, task_id, "review", at=SEPT_30)
+    return task_id, number
+
+
+def test_closing_1_8_1_without_a_result_is_refused_listing_every_missing_entry(w):
+    task_id, _ = _claim_reviewed(w)
+    with w.session() as s, pytest.raises(Invalid) as err:
+        cases.act(s, w.reviewer, task_id, "complete", outcome={"decision": "核定", "monthly_amount": "abc"})
+    fields = {e["field"] for e in err.value.errors}
+    assert fields == {"outcome.monthly_amount", "outcome.months"}  # both at once, nothing defaulted
+    with w.session() as s, pytest.raises(Invalid) as err:
+        cases.act(s, w.reviewer, task_id, "complete")
+    assert err.value.field == "outcome.decision"
+    with w.session() as s, pytest.raises(Invalid) as err:
+        cases.act(s, w.reviewer, task_id, "complete", outcome={"decision": "不予核定"})
+    assert err.value.field == "outcome.reason"
+    with w.session() as s:
+        assert s.get(Task, task_id).state == "已审核" and s.scalar(select(TaskOutcome)) is None
+
+
+def test_a_granted_claim_records_the_office_figures_and_the_applicant_reads_them(w):
+    task_id, number = _claim_reviewed(w)
+    with w.session() as s:
+        cases.act(s, w.reviewer, task_id, "complete", at=SEPT_30, outcome={
+            "decision": "核定", "monthly_amount": "1530", "months": "12", "first_month": "2020-10",
+            "account": "6217 0000 0000 1234"})
+    with w.session() as s:
+        task = s.get(Task, task_id)
+        assert task.state == "已办结"
+        got = outcomes.outcomes_of(s, [task_id])[task_id]
+        assert (got.decision, got.monthly_amount, got.months, got.first_month) == ("核定", Decimal("1530"), 12,
+                                                                                   "2020-10")
+        summary = "核定失业保险金每月1530.00元，共12个月，自2020年10月起发放，发放至账户尾号1234。"
+        assert task.last_reason == summary
+        assert cases.task_dict(task)["outcome"]["summary"] == summary
+        # the account is personal data: sealed at rest, only its last four digits shown
+        raw = s.connection().exec_driver_sql("SELECT details FROM svc_task_outcomes").scalar()
+        assert "1234" not in str(raw)
+        message = s.scalar(select(Notification).where(Notification.title == "已办结：失业保险金申领"))
+        assert summary in message.text and number in message.text
+
+
+def test_a_claim_not_granted_says_why(w):
+    task_id, _ = _claim_reviewed(w)
+    with w.session() as s:
+        cases.act(s, w.reviewer, task_id, "complete", outcome={"decision": "不予核定", "reason": "参保缴费不满1年",
+                                                                "monthly_amount": "999"})
+    with w.session() as s:
+        got = outcomes.outcomes_of(s, [task_id])[task_id]
+        assert got.monthly_amount is None and got.summary() == "不予核定失业保险金。理由：参保缴费不满1年。"
+
+
+def test_closing_the_whole_case_leaves_1_8_1_for_its_own_result(w):
+    _, number = _claim_reviewed(w, items=("1.8.1", "1.8.6"))
+    with w.session() as s:
+        other = s.scalar(select(Task).where(Task.item_code == "1.8.6"))
+        cases.act(s, w.window, other.id, "accept", at=SEPT_30)
+        cases.act(s, w.reviewer, other.id, "review", at=SEPT_30)
+    with w.session() as s:
+        step = cases.act_case(s, w.reviewer, number, "complete", at=SEPT_30)
+        assert [t.item_code for t in step.moved] == ["1.8.6"]
+        assert any(t.item_code == "1.8.1" and "核定结果" in why for t, why in step.skipped)
+
+
+def test_the_persons_registration_is_found_through_the_handoff_lookup(w):
+    with w.session() as s:
+        me = s.get(Applicant, w.citizen.applicant_id)
+        assert handoffs.standing(s, "2.4.1", me.id_number) is None
+    _claim_reviewed(w, items=("2.4.1", "1.8.1"), item_forms={"2.4.1": ITEM_FORM})
+    with w.session() as s:
+        me = s.get(Applicant, w.citizen.applicant_id)
+        found = handoffs.standing(s, "2.4.1", me.id_number)
+        assert found.status == "待审核" and found.open and found.ref
