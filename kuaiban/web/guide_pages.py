@@ -21,6 +21,11 @@ from kuaiban.web.uploads import MAX_UPLOAD, TYPES_TEXT
 router = APIRouter(prefix="/services/guides", include_in_schema=False)
 
 
+def region_choices() -> list[tuple[str, list[regions.Region]]]:
+    """Provinces with their cities, for a one-select region filter (the catalogue page's)."""
+    return [(p, regions.children(p.code)) for p in regions.provinces()]
+
+
 def picker_values(code: str | None) -> dict[str, str]:
     """The cascaded 省/市/区 picker's choices for a region code (the same picker as the registration form's,
     :func:`kuaiban.web.signup.region_choices`): each level the code lies under, deepest last."""

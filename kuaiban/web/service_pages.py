@@ -35,6 +35,7 @@ from kuaiban.services import cases, catalogue, credit, form_fields, outcomes, ra
 from kuaiban.services.models import CASE_DONE, CORRECTION, Case
 from kuaiban.web import handoff_sections
 from kuaiban.web import service_views as views
+from kuaiban.web import unemployment_views as uv
 from kuaiban.web.page_support import (
     PageRefused,
     PostedForm,
@@ -160,20 +161,46 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
     """What the form page shows; ``form``: the posted form, whose ticks then decide the items (and so the
     materials asked) as the core will decide them."""
     applicant = session.get(Applicant, user.applicant_id)
+    spec = cases.form_spec(bundle)
+    # a person with an open 失业登记 (待审核 or 已登记) is not offered another (ux session 14, C8)
+    registered = views.open_registration(session, applicant, bundle)
     planned = cases.plan_case(bundle, form, items) if form is not None else cases.plan_items(bundle, items)
-    return {"bundle": bundle, "spec": cases.form_spec(bundle), "planned": planned, "items": items or [],
-            "preticked": preticked(bundle, items),
+    ticks = preticked(bundle, items)
+    if registered is not None:
+        planned = [p for p in planned if p.code != REGISTRATION_ITEM]
+        ticks = {name: ticked and REGISTRATION_ITEM not in spec.service_items.get(name, ())
+                 for name, ticked in ticks.items()}
+    kinds = {f.name: _kind(f.name) for f in spec.fields}
+    return {"bundle": bundle, "spec": spec, "planned": planned, "items": items or [],
+            "preticked": ticks, "registered": registered, "registration_item": REGISTRATION_ITEM,
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
             "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
             "commit_barred": None if credit.may_commit(session, applicant.id) else credit.BARRED,
             "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned},
-            "kinds": {f.name: form_fields.kind(f.name) for f in cases.form_spec(bundle).fields},
+            "kinds": kinds,
             "choices": FIELD_CHOICES, "handoff_sections": handoff_sections.sections(planned), "item_values": {}}
+
+
+REGISTRATION_ITEM = "2.4.1"  # 失业登记, filed in the 失业登记 pillar (kuaiban.services.handoffs)
+# 失业类型(失业原因): the 失业登记 form's own list (AJC093 names), so the two forms ask it alike; the 失业登记 part
+# maps a name of the table to its code (kuaiban.unemployment.bundle_intake), 其他 to 90
+UNEMPLOYMENT_REASON = "失业类型(失业原因)"
+
+
+def _kind(name: str) -> str:
+    """A field's control: the core's kind, the 失业登记 list for 失业原因, and “photo” for a 照片 the page
+    cannot take as a typed value (it is handed in on site, ux session 14 C8)."""
+    if name == UNEMPLOYMENT_REASON:
+        return "unemployment_reason"
+    if "照片" in name:
+        return "photo"
+    return form_fields.kind(name)
 
 
 # Fields whose values come from a code table are chosen, not typed (the core checks the same lists).
 FIELD_CHOICES = {"sex": form_fields.SEXES, "id_type": form_fields.ID_TYPES, "ethnicity": form_fields.ETHNIC_GROUPS,
-                 "yes_no": form_fields.YES_NO}
+                 "yes_no": form_fields.YES_NO,
+                 "unemployment_reason": tuple(name for _, name in uv.form_field("AJC093").options)}
 
 
 def _limit(code: str | None) -> tuple:
@@ -348,6 +375,13 @@ async def submit_application(request: Request, seq: str, s: SessionDep, user: Ap
 def _submit(request: Request, s, user: User, seq: str, app: Application) -> Response:
     bundle = _bundle(seq)
     app.untick_the_rest(cases.form_spec(bundle))
+    if views.open_registration(s, s.get(Applicant, user.applicant_id), bundle) is not None:
+        # never a second 失业登记: its service unticked, its item dropped from an explicit choice
+        for name, keys in cases.form_spec(bundle).service_items.items():
+            if REGISTRATION_ITEM in keys:
+                app.form[name] = False
+        if app.items:
+            app.items = [i for i in app.items if i != REGISTRATION_ITEM] or app.items
     try:
         ctx = _form_context(s, user, bundle, app.items, app.form)
     except ServiceError as exc:

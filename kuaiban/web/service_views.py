@@ -219,6 +219,15 @@ def registration_beside(session: Session, case) -> handoffs.Standing | None:
     return handoffs.standing(session, "2.4.1", case.applicant.id_number)
 
 
+def open_registration(session: Session, applicant, bundle) -> handoffs.Standing | None:
+    """The applicant's open 失业登记 (待审核 or 已登记) when ``bundle`` offers 失业登记 (2.4.1): the form then says
+    so instead of filing another (one open 失业登记 per person, kuaiban.unemployment.registration.duplicate_of)."""
+    if applicant is None or "2.4.1" not in bundle.codes():
+        return None
+    found = handoffs.standing(session, "2.4.1", applicant.id_number)
+    return found if found is not None and found.open else None
+
+
 def agency_of(task, case) -> str:
     """承办机构 as the applicant and staff read it: the agency the region routes the item to, else the kinds of
     agency 人社部发〔2020〕26号 附件1 lists for the bundle, in the case's region — never a bare “未指定”
