@@ -145,7 +145,7 @@ def test_browser_a_citizen_reads_a_guide_then_follows_a_case_without_login(page,
     page.get_by_role("button", name="查找").click()
     page.get_by_role("link", name="2.4.1 失业登记").click()
     page.get_by_role("heading", level=1).filter(has_text="失业登记").wait_for()
-    check_accessibility(page, actions=["#region"])
+    check_accessibility(page, actions=["#province"])  # the cascaded 省/市/区 picker (s14 C13)
     screenshot(page, "guide-desktop")
     page.goto(f"/services/guides/1.1.5?region={region.name}")
     assert page.get_by_text(SHARED).first.is_visible()
