@@ -8,7 +8,8 @@ and the months for one person are the office's decision on its records (缴费�
 by the reviewer, never computed or defaulted here:
 
 - 核定: 每月金额 (元, > 0, at most two decimals) and 领取月数 (a whole number > 0) are required; 起始月份
-  (YYYY-MM) and 发放账户 (sealed as personal data) are recorded when given;
+  (YYYY-MM) and 发放账户 (sealed as personal data) are recorded when given — without one, the 社会保障卡银行账户
+  (人社部发〔2021〕23号 附件1 三（三）1, chongqing-hrss-2021.txt:3795 “默认为社保卡银行账户”);
 - 不予核定: the reason is required; the applicant reads it.
 """
 
@@ -59,8 +60,9 @@ class Outcome:
         if self.first_month:
             year, month = self.first_month.split("-")
             text += f"，自{year}年{int(month)}月起发放"
-        if self.account:
-            text += f"，发放至账户{mask_account(self.account)}"
+        # 人社部发〔2021〕23号 附件1 三（三）1 (chongqing-hrss-2021.txt:3795): “默认为社保卡银行账户,确需修改账户的
+        # 提供本人银行账户信息”
+        text += f"，发放至账户{mask_account(self.account)}" if self.account else "，发放至本人社会保障卡银行账户"
         return text + "。"
 
     def as_dict(self) -> dict:

@@ -96,6 +96,16 @@ def test_a_claim_not_granted_says_why(w):
         assert got.monthly_amount is None and got.summary() == "不予核定失业保险金。理由：参保缴费不满1年。"
 
 
+def test_without_an_account_the_social_security_card_account_is_said():
+    """23号 附件1 三（三）1 (chongqing-hrss-2021.txt:3795): “默认为社保卡银行账户”."""
+    got = outcomes.parse({"decision": "核定", "monthly_amount": "1530.5", "months": "3"})
+    assert got.summary() == "核定失业保险金每月1530.50元，共3个月，发放至本人社会保障卡银行账户。"
+    with pytest.raises(Invalid) as err:
+        outcomes.parse({"decision": "核定", "monthly_amount": "1530.555", "months": "0", "first_month": "2020-13"})
+    assert {e["field"] for e in err.value.errors} == {"outcome.monthly_amount", "outcome.months",
+                                                      "outcome.first_month"}
+
+
 def test_closing_the_whole_case_leaves_1_8_1_for_its_own_result(w):
     _, number = _claim_reviewed(w, items=("1.8.1", "1.8.6"))
     with w.session() as s:
