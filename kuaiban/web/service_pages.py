@@ -171,6 +171,11 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
         ticks = {name: ticked and REGISTRATION_ITEM not in spec.service_items.get(name, ())
                  for name, ticked in ticks.items()}
     kinds = {f.name: _kind(f.name) for f in spec.fields}
+    # the inputs of services no catalogue item stands for (参保缴费 …): not asked, as their boxes are not shown
+    idle = {name for name, keys in spec.service_items.items() if not keys}
+    for f in spec.fields:
+        if not f.required and f.used_by and set(f.used_by) <= idle:
+            kinds[f.name] = "idle"
     return {"bundle": bundle, "spec": spec, "planned": planned, "items": items or [],
             "preticked": ticks, "registered": registered, "registration_item": REGISTRATION_ITEM,
             "materials": material_choices(session, applicant, planned), "applicant": applicant,

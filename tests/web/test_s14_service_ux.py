@@ -69,6 +69,8 @@ def test_the_form_offers_only_what_does_something_and_asks_the_reason_from_the_r
     for idle in ("参保缴费", "灵活就业参保缴费", "城乡居民养老保险参保缴费"):
         assert f'name="service:{idle}"' not in page  # no box that generates no item
     assert "服务目录中没有与之对应的办理事项，本系统不能办理" in page
+    for field in ("参保险种", "缴费档次"):  # their inputs (灵活就业参保缴费 only) are not asked either
+        assert f'name="field:{field}"' not in page
     # the photo is no typed value: handed in on site
     assert 'name="field:2寸免冠彩色照片(或电子照片)"' not in page and "现场提交" in page
     # 失业原因: the 失业登记 form's AJC093 list
