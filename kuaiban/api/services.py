@@ -314,6 +314,17 @@ class Limit(BaseModel):
     basis: str | None
 
 
+class OutcomeOut(BaseModel):
+    decision: str
+    monthly_amount: str | None
+    months: int | None
+    first_month: str | None
+    account: str | None = Field(description="只显示尾号")
+    reason: str | None
+    summary: str
+    basis: str
+
+
 class TaskOut(BaseModel):
     id: int
     item_code: str | None
@@ -331,6 +342,7 @@ class TaskOut(BaseModel):
     correction_notice: list[str] | None
     correction_due: dt.datetime | None = None
     handoff_ref: str | None = Field(default=None, description="已推送办理的编号（如失业登记的系统流水号）")
+    outcome: OutcomeOut | None = Field(default=None, description="办结时录入的核定结果（失业保险金申领）")
 
 
 class MaterialOut(BaseModel):
@@ -398,11 +410,21 @@ class SupplyIn(Strict):
     commitments: list[str] = Field(default_factory=list)
 
 
+class OutcomeIn(Strict):
+    decision: str = Field(description="核定 或 不予核定")
+    monthly_amount: str | None = Field(default=None, max_length=20, description="核定的每月金额（元），核定时必填")
+    months: int | None = Field(default=None, description="核定的领取月数，核定时必填")
+    first_month: str | None = Field(default=None, max_length=7, description="起始月份 YYYY-MM，可不填")
+    account: str | None = Field(default=None, max_length=40, description="发放账户，不填即为社会保障卡银行账户")
+    reason: str | None = Field(default=None, max_length=2000, description="不予核定的理由，不予核定时必填")
+
+
 class ActionIn(Strict):
     version: int = Field(ge=1, description="办理人看到的事项版本号（并发控制）")
     reason: str | None = Field(default=None, max_length=2000, description="理由（不予受理必填）")
     missing: list[str] = Field(default_factory=list, description="补正：另需补充的材料")
     correction_due: dt.date | None = Field(default=None, description="补正期限（补正时可填，须晚于今天）")
+    outcome: OutcomeIn | None = Field(default=None, description="办结失业保险金申领（1.8.1）时必填：核定结果")
 
 
 def _case_out(c: Case) -> dict:
@@ -486,7 +508,9 @@ async def transfer(task_id: int, body: TransferIn, request: Request, cred: Crede
 async def act(task_id: int, action: str, body: ActionIn, request: Request, cred: Credentials) -> dict:
     return await as_user(request, cred, lambda session, user: cases.task_dict(cases.act(
         session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing,
-        correction_due=body.correction_due)))
+        correction_due=body.correction_due,
+        outcome=None if body.outcome is None else {k: "" if v is None else str(v)
+                                                   for k, v in body.outcome.model_dump().items()})))
 
 
 class CaseActionIn(Strict):

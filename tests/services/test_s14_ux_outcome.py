@@ -127,3 +127,24 @@ def test_the_persons_registration_is_found_through_the_handoff_lookup(w):
         me = s.get(Applicant, w.citizen.applicant_id)
         found = handoffs.standing(s, "2.4.1", me.id_number)
         assert found.status == "待审核" and found.open and found.ref
+
+
+def test_the_api_closes_1_8_1_with_its_result_and_returns_it(backend_url):
+    from fastapi.testclient import TestClient
+
+    from kuaiban.app import create_app
+    from tests.unemployment.world import PASSWORD
+
+    w = make_world(backend_url)
+    task_id, _ = _claim_reviewed(w)
+    with TestClient(create_app(backend_url)) as client:
+        login = client.post("/api/auth/login", json={"username": "reviewer", "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        with w.session() as s:
+            version = s.get(Task, task_id).version
+        bare = client.post(f"/api/tasks/{task_id}/complete", json={"version": version}, headers=headers)
+        assert bare.status_code == 422 and "请选择办理结果" in bare.text
+        r = client.post(f"/api/tasks/{task_id}/complete", headers=headers, json={
+            "version": version, "outcome": {"decision": "核定", "monthly_amount": "1530", "months": 6}})
+        assert r.status_code == 200, r.text
+        assert r.json()["outcome"]["summary"] == "核定失业保险金每月1530.00元，共6个月，发放至本人社会保障卡银行账户。"
