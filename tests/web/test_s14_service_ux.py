@@ -141,3 +141,12 @@ def test_guide_1_8_1_prints_the_conditions_with_their_text_and_a_cascaded_region
     assert selects["province"].count("<option") < 40  # provinces only, not ~400 cities in one list
     assert 'value="430100" selected' in selects["city"] and "芙蓉区" in selects["county"]
     assert "湖南省长沙市" in page  # the materials part names the region chosen
+
+
+def test_registering_confirms_it_on_the_home_page(app_client):
+    from tests.web.test_signup_pages import form, register
+
+    r = register(app_client, form(next="/"))
+    assert r.status_code == 303 and r.headers["location"] == "/?welcome=registered"
+    home = app_client.get(r.headers["location"]).text
+    assert "注册成功，已为您登录" in home and 'href="/services/cases"' in home
