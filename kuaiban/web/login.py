@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from kuaiban.platform import auth
 from kuaiban.platform.errors import Throttled, Unauthenticated
 from kuaiban.web.page_support import PostedForm, SessionDep, text
-from kuaiban.web.session import COOKIE, safe_next, signed_in
+from kuaiban.web.session import COOKIE, safe_next, signed_in, welcomed
 from kuaiban.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -50,8 +50,8 @@ def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Res
     # commit before answering: the browser follows the redirect at once, and the request-scoped session
     # would otherwise commit the token only after the next request may already have looked for it
     session.commit()
-    # the home page then says who is signed in and where their own cases are (ux session 14, C18)
-    return signed_in(request, token, expires, target if target != "/" else "/?welcome=login")
+    # landing on the home page, it says who is signed in and where their own cases are (ux session 14, C18)
+    return welcomed(signed_in(request, token, expires, target), target, "login")
 
 
 @router.post("/logout")

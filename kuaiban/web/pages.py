@@ -22,6 +22,7 @@ from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index, named_years, status_filter
 from kuaiban.services import guide
+from kuaiban.web.session import WELCOME_COOKIE
 from kuaiban.web.templating import STATIC, render, templates
 
 __all__ = ["STATIC", "router", "templates"]
@@ -38,13 +39,17 @@ def _choices(session: Session, column) -> list[str]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, q: str = "", welcome: str = ""):
+def home(request: Request, q: str = ""):
     if q.strip():  # the old front-page search form
         return RedirectResponse(f"/library?{request.url.query}", status_code=307)
-    return render(request, "home.html", {"welcome": WELCOME.get(welcome)})
+    event = request.cookies.get(WELCOME_COOKIE)
+    response = render(request, "home.html", {"welcome": WELCOME.get(event or "")})
+    if event:
+        response.delete_cookie(WELCOME_COOKIE, path="/")  # shown once
+    return response
 
 
-# the confirmation after signing in or registering (login.py, signup.py redirect to /?welcome=…)
+# the confirmation after signing in or registering (login.py, signup.py: session.welcomed)
 WELCOME = {"login": "登录成功。", "registered": "注册成功，已为您登录。"}
 
 

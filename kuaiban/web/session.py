@@ -71,3 +71,14 @@ def signed_in(request: Request, token: str, expires: dt.datetime, target: str) -
     response.set_cookie(COOKIE, token, max_age=max(0, int((expires - audit.now()).total_seconds())),
                         httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
     return response
+
+
+WELCOME_COOKIE = "kuaiban_welcome"  # read once by the home page: 登录成功 / 注册成功 (ux session 14, C18)
+
+
+def welcomed(response: RedirectResponse, target: str, event: str) -> RedirectResponse:
+    """The sign-in redirect, with a one-time note for the home page when that is where it lands (the URL
+    stays “/”)."""
+    if target == "/":
+        response.set_cookie(WELCOME_COOKIE, event, max_age=120, httponly=True, samesite="lax", path="/")
+    return response

@@ -24,7 +24,7 @@ from kuaiban.platform import auth, regions
 from kuaiban.platform.errors import Invalid, ServiceError
 from kuaiban.platform.models import APPLICANT, User
 from kuaiban.web.page_support import PostedForm, SessionDep, text
-from kuaiban.web.session import safe_next, signed_in
+from kuaiban.web.session import safe_next, signed_in, welcomed
 from kuaiban.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -156,5 +156,5 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
     if errors:
         return render(request, "signup.html", _form(target, values, errors), status=status, user=None)
     session.commit()  # stored before the browser follows the redirect (see login.login_submit)
-    # the home page then says who is signed in and where their own cases are (ux session 14, C18)
-    return signed_in(request, token, expires, target if target != "/" else "/?welcome=registered")
+    # landing on the home page, it says who is signed in and where their own cases are (ux session 14, C18)
+    return welcomed(signed_in(request, token, expires, target), target, "registered")
