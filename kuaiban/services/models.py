@@ -244,7 +244,7 @@ class TaskOutcome(Base):
     """The result a reviewer records when closing an item that grants a benefit (:mod:`kuaiban.services.outcomes`):
     核定 or 不予核定, the monthly amount and months the office decided, the first month and the account paid
     into. Figures are the office's, entered by staff; nothing is computed here. ``details`` keeps the account
-    sealed (personal data). Migration 0023_svc_task_outcomes."""
+    sealed (personal data). Migration 0024_svc_task_outcomes."""
 
     __tablename__ = "svc_task_outcomes"
 

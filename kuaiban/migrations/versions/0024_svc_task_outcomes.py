@@ -1,15 +1,15 @@
 """快办: the result recorded when 失业保险金申领 (1.8.1) is closed — 核定 or 不予核定, the monthly amount and months
 the office decided, the first month, the account (sealed) — svc_task_outcomes
 
-Revision ID: 0023_svc_task_outcomes
-Revises: 0022_prog_claim_places
+Revision ID: 0024_svc_task_outcomes
+Revises: 0023_prog_recovery_months
 Create Date: 2026-12-06 05:05:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0023_svc_task_outcomes'
-down_revision = '0022_prog_claim_places'
+revision = '0024_svc_task_outcomes'
+down_revision = '0023_prog_recovery_months'
 branch_labels = None
 depends_on = None
 
