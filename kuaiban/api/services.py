@@ -413,7 +413,7 @@ class SupplyIn(Strict):
 class OutcomeIn(Strict):
     decision: str = Field(description="核定 或 不予核定")
     monthly_amount: str | None = Field(default=None, max_length=20, description="核定的每月金额（元），核定时必填")
-    months: int | None = Field(default=None, description="核定的领取月数，核定时必填")
+    months: int | None = Field(default=None, ge=1, le=999, description="核定的领取月数，核定时必填")
     first_month: str | None = Field(default=None, max_length=7, description="起始月份 YYYY-MM，可不填")
     account: str | None = Field(default=None, max_length=40, description="发放账户，不填即为社会保障卡银行账户")
     reason: str | None = Field(default=None, max_length=2000, description="不予核定的理由，不予核定时必填")

@@ -935,6 +935,22 @@ STEPS = {
 CASE_STEPS = ("accept", "review", "complete")
 
 
+REGISTERED = "已登记"  # the 失业登记 status 失业保险金 needs (kuaiban.unemployment.models.REGISTERED, by its word)
+
+
+def _require_registered(session: Session, case: Case) -> None:
+    """失业保险金 is granted only to a person “已办理失业登记” (人社部发〔2020〕40号 二, hunan-hrss-2020.txt:5151): a
+    核定 while the 失业登记 is 待审核 or missing is refused (it was a warning; usability review s14 N1). Where this
+    process cannot read 失业登记 (the services pillar alone, without the app's wiring) nothing is checked."""
+    if not handoffs.can_look_up("2.4.1"):
+        return
+    found = handoffs.standing(session, "2.4.1", case.applicant.id_number if case.applicant else None)
+    if found is None or found.status != REGISTERED:
+        now = f"申请人的失业登记{found.status}" if found else "申请人尚无失业登记"
+        raise Invalid(f"核定失业保险金须已办理失业登记（人社部发〔2020〕40号 二）：{now}。"
+                      "请待失业登记审核通过后再办结，或选择不予核定并说明理由", "outcome.decision")
+
+
 def act(session: Session, user: User, task_id: int, action: str, *, version: int | None = None,
         reason: str | None = None, missing: list[str] | None = None, correction_due: dt.date | None = None,
         at: dt.datetime | None = None, notify: bool = True, outcome: dict | None = None) -> Task:
@@ -973,6 +989,8 @@ def act(session: Session, user: User, task_id: int, action: str, *, version: int
     result = None
     if action == "complete" and outcomes.needs_outcome(task.item_code):
         result = outcomes.parse(outcome)
+        if result.granted:
+            _require_registered(session, case)
         reason = result.summary(outcomes.ITEMS[task.item_code])
     if action == "lapse":
         if task.correction_due is None or task.correction_due >= at:

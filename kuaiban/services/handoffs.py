@@ -123,5 +123,10 @@ def standing(session: Session, item_code: str, id_number: str | None) -> Standin
     return lookup(session, id_number)
 
 
+def can_look_up(item_code: str) -> bool:
+    """Whether this process can read where a person's ``item_code`` record stands (the app wires it)."""
+    return item_code in _lookups
+
+
 def is_handed_off(item_code: str | None) -> bool:
     return item_code in HANDED_OFF

@@ -33,6 +33,11 @@ DECISIONS = (GRANTED, DENIED)
 BASIS = "人社部发〔2020〕40号 二"
 CALCULATOR = "unemployment_benefit"
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# the figures' shapes, not limits the texts set: an amount of at most 8 integer digits and 2 decimals, months of at
+# most 3 digits (the columns' sizes), an account of 8–32 digits (spaces allowed) — ASCII digits only
+_AMOUNT = re.compile(r"^[0-9]{1,8}(\.[0-9]{1,2})?$")
+_MONTHS = re.compile(r"^[0-9]{1,3}$")
+_ACCOUNT = re.compile(r"^[0-9]{8,32}$")  # after spaces are taken out
 
 
 def needs_outcome(item_code: str | None) -> bool:
@@ -97,18 +102,24 @@ def parse(values: dict | None) -> Outcome:
     if decision not in DECISIONS:
         problem("decision", "请选择办理结果：核定或不予核定")
     elif decision == GRANTED:
-        try:
-            amount = Decimal(text("monthly_amount"))
-            if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
+        raw = text("monthly_amount")
+        try:  # digits and a point only (no 1E+30, no ²): what a caseworker types from the decision
+            if not _AMOUNT.match(raw):
+                raise InvalidOperation
+            amount = Decimal(raw)
+            if amount <= 0:
                 raise InvalidOperation
         except InvalidOperation:
             amount = None
             problem("monthly_amount", "请填写核定的每月金额（元，大于0，最多两位小数），以经办机构核定的为准")
         raw = text("months")
-        if raw.isdigit() and int(raw) > 0:
+        if _MONTHS.match(raw) and int(raw) > 0:
             months = int(raw)
         else:
-            problem("months", "请填写核定的领取月数（正整数）")
+            problem("months", "请填写核定的领取月数（正整数，最多3位）")
+        account = text("account")
+        if account and not _ACCOUNT.match(re.sub(r"\s", "", account)):
+            problem("account", "收款账号应为 8–32 位数字（不填则发放至本人社会保障卡银行账户）")
         raw = text("first_month")
         if raw:
             found = _MONTH.match(raw)

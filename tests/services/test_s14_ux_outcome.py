@@ -20,7 +20,8 @@ from kuaiban.platform.models import Applicant
 from kuaiban.platform.notification_models import Notification
 from kuaiban.services import cases, handoffs, outcomes
 from kuaiban.services.models import Task, TaskOutcome
-from tests.unemployment.world import COUNTY, make_world
+from kuaiban.unemployment import decision, registration
+from tests.unemployment.world import COUNTY, local_application, make_world
 
 SEPT_30 = dt.datetime(2020, 9, 30, 10, 0)
 # the bundle's one form (人社部发〔2021〕23号 附件1 三（一）, chongqing-hrss-2021.txt:3783); identity from the account
@@ -33,6 +34,15 @@ ITEM_FORM = {"AAC005": "01", "AAC011": "30", "AAC033": "1", "AAB299": COUNTY, "A
 @pytest.fixture
 def w(backend_url):
     return make_world(backend_url)
+
+
+def registered(w) -> str:
+    """The citizen's 失业登记, filed at the window and approved (“已办理失业登记”, 40号 二): 核定 needs it."""
+    with w.session() as s:
+        aaz341 = registration.submit(s, w.window, local_application(0), declaration_signed=True, at=SEPT_30).aaz341
+    with w.session() as s:
+        decision.decide(s, w.reviewer, aaz341, approve=True, version=1, at=SEPT_30 + dt.timedelta(hours=2))
+    return aaz341
 
 
 def _claim_reviewed(w, items=("1.8.1",), item_forms=None):
@@ -65,6 +75,7 @@ def test_closing_1_8_1_without_a_result_is_refused_listing_every_missing_entry(w
 
 
 def test_a_granted_claim_records_the_office_figures_and_the_applicant_reads_them(w):
+    registered(w)
     task_id, number = _claim_reviewed(w)
     with w.session() as s:
         cases.act(s, w.reviewer, task_id, "complete", at=SEPT_30, outcome={
@@ -136,6 +147,7 @@ def test_the_api_closes_1_8_1_with_its_result_and_returns_it(backend_url):
     from tests.unemployment.world import PASSWORD
 
     w = make_world(backend_url)
+    registered(w)
     task_id, _ = _claim_reviewed(w)
     with TestClient(create_app(backend_url)) as client:
         login = client.post("/api/auth/login", json={"username": "reviewer", "password": PASSWORD})
@@ -148,3 +160,32 @@ def test_the_api_closes_1_8_1_with_its_result_and_returns_it(backend_url):
             "version": version, "outcome": {"decision": "核定", "monthly_amount": "1530", "months": 6}})
         assert r.status_code == 200, r.text
         assert r.json()["outcome"]["summary"] == "核定失业保险金每月1530.00元，共6个月，发放至本人社会保障卡银行账户。"
+
+
+def test_a_grant_while_the_registration_is_pending_or_missing_is_refused(w):
+    """40号 二 pays “已办理失业登记” persons: 核定 waits for the 失业登记 (usability review s14 N1: it was a warning and
+    the citizen was told it was granted while the registration was 待审核); 不予核定 stays possible."""
+    task_id, _ = _claim_reviewed(w)
+    grant = {"decision": "核定", "monthly_amount": "1530", "months": "6"}
+    with w.session() as s, pytest.raises(Invalid) as refused:
+        cases.act(s, w.reviewer, task_id, "complete", outcome=grant)
+    assert refused.value.field == "outcome.decision" and "尚无失业登记" in refused.value.message
+    with w.session() as s:
+        registration.submit(s, w.window, local_application(0), declaration_signed=True, at=SEPT_30)
+    with w.session() as s, pytest.raises(Invalid) as refused:
+        cases.act(s, w.reviewer, task_id, "complete", outcome=grant)
+    assert "失业登记待审核" in refused.value.message
+    with w.session() as s:
+        cases.act(s, w.reviewer, task_id, "complete", outcome={"decision": "不予核定", "reason": "尚未办理失业登记"})
+        assert s.get(Task, task_id).state == "已办结"
+
+
+@pytest.mark.parametrize(("field", "typed"), [("monthly_amount", "1E+30"), ("monthly_amount", "123456789"),
+                                              ("monthly_amount", "1530.125"), ("months", "²"), ("months", "1000"),
+                                              ("account", "12345")])
+def test_figures_of_impossible_shape_are_refused_at_their_field(field, typed):
+    """Shapes, not limits the texts set (review s14: “²” gave a 500, 1E+30 was stored and shown)."""
+    values = {"decision": "核定", "monthly_amount": "1530", "months": "6"} | {field: typed}
+    with pytest.raises(Invalid) as refused:
+        outcomes.parse(values)
+    assert {e["field"] for e in refused.value.errors} == {f"outcome.{field}"}

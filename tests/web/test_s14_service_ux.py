@@ -45,6 +45,16 @@ def login(client, username: str, next_: str = "/"):
     return r
 
 
+def _registered(world) -> None:
+    """The citizen's 失业登记, filed at the window and approved (core calls, as the caseworker's pages make them)."""
+    from kuaiban.unemployment import decision
+
+    with world.session() as s:
+        aaz341 = registration.submit(s, world.window, local_application(0), declaration_signed=True).aaz341
+    with world.session() as s:
+        decision.decide(s, world.reviewer, aaz341, approve=True, version=1)
+
+
 def _claim(world, items=("1.8.1",)):
     with world.session() as s:
         case = cases.submit(s, world.citizen, "失业", BUNDLE_FORM, items=list(items))
@@ -122,13 +132,17 @@ def test_closing_1_8_1_asks_the_result_and_the_citizen_reads_it_beside_the_regis
     refused = client.post(f"/workbench/tasks/{task_id}", data=form)
     assert refused.status_code == 422
     assert "请填写核定的每月金额" in refused.text and "请填写核定的领取月数" in refused.text
+    figures = form | {"outcome.monthly_amount": "1530", "outcome.months": "6"}
+    no_registration = client.post(f"/workbench/tasks/{task_id}", data=figures)
+    assert no_registration.status_code == 422 and "核定失业保险金须已办理失业登记" in no_registration.text
+    _registered(world)  # 40号 二: “已办理失业登记” before a 核定
     done = client.post(f"/workbench/tasks/{task_id}", data=form | {"outcome.monthly_amount": "1530",
                                                                    "outcome.months": "6"}, follow_redirects=False)
     assert done.status_code == 303, done.text
     login(client, "citizen")
     case_page = client.get(f"/services/cases/{number}").text
     assert "办理结果：核定失业保险金每月1530.00元，共6个月" in case_page
-    assert 'id="registration-status">未查到您的失业登记' in case_page
+    assert 'id="registration-status">' in case_page and "未查到您的失业登记" not in case_page
     assert "未指定" not in case_page
 
 
