@@ -99,7 +99,7 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
                    "program": definitions.describe(program), "errors": errors,
                    "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
-                   "stops": program.stops}, status=status, user=user)
+                   "stops": program.stops, "today": audit.now().date()}, status=status, user=user)
 
 
 @router.post("/claims/{claim_id}/act")

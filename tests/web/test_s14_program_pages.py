@@ -155,3 +155,18 @@ def test_a_message_about_a_claim_names_its_claim_number() -> None:
     assert reference("/unemployment/registrations/430102261206000001", "430102261206000001") == \
         "失业登记流水号 430102261206000001"
     assert reference("/programs/listing/x", "program-top-up-3-2021-05") is None
+
+
+def test_the_publicity_close_button_appears_only_after_the_last_day(tmp_path, monkeypatch) -> None:
+    """UX re-walk s14 N3: “公示期满无异议，审核通过” was offered on day 0 of a 7-day 公示 and then refused."""
+    from tests.programs.test_s14_public_publicity import in_publicity
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    claim = in_publicity(make_town(url))  # 公示 2021-03-01 … 03-08
+    real = audit.now
+    for day, shown in ((dt.datetime(2021, 3, 8, 16, 0), False), (dt.datetime(2021, 3, 9, 9, 0), True)):
+        monkeypatch.setattr(audit, "now", lambda day=day: day)
+        page = _client(url, "hn-rev", STAFF_PASSWORD).get(f"/programs/claims/{claim.id}").text
+        assert ("/close-publicity" in page) is shown
+        assert ("公示期至 2021-03-08，期满且无未核实的异议后方可审核通过" in page) is not shown
+    monkeypatch.setattr(audit, "now", real)
