@@ -116,6 +116,9 @@ def _short(code: str) -> str:
     return next((name.removesuffix(s) for s in _SUFFIXES if name.endswith(s)), name)
 
 
+NATIONWIDE = "全国"  # a 打包“一件事” of 人社部发〔2020〕26号 is offered in every region
+
+
 @cache
 def _routes() -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
@@ -124,6 +127,17 @@ def _routes() -> dict[str, list[dict]]:
         found.setdefault(program.calculator, []).append(
             {"code": program.code, "name": program.name, "url": url, "no_application": program.no_application,
              "regions": [_short(r) for r in program.regions]})
+    # a topic's calculator is also claimed through the topic's 一件事 (失业保险金 through “失业”, item 1.8.1, whose
+    # result the office records at 办结): data/topics.yaml pairs them
+    by_name = {b.name: b for b in catalogue.bundles()}
+    for topic in topics():
+        for calculator in topic.calculators:
+            for name in topic.bundles:
+                if name in by_name:
+                    found.setdefault(calculator, []).append(
+                        {"code": f"bundle-{by_name[name].seq}", "name": f"“{name}”一件事",
+                         "url": f"/services/bundles/{by_name[name].seq}/apply", "no_application": False,
+                         "regions": [NATIONWIDE]})
     return found
 
 
@@ -145,7 +159,7 @@ def claim_note(calculator: str, title: str, region: str | None) -> str | None:
     if not routes:
         return "本系统只提供测算，不受理此项申领；申领请向当地人力资源社会保障部门或经办机构咨询"
     covered = sorted({r for route in routes for r in route["regions"]})
-    if place in covered or len(covered) >= len(regions.provinces()):
+    if place in covered or NATIONWIDE in covered or len(covered) >= len(regions.provinces()):
         return None
     if place is None:
         return f"本系统只受理{'、'.join(covered) if len(covered) <= 3 else '下列地区'}的{title}申领，其他地区请向当地人力资源社会保障部门或经办机构咨询"
