@@ -170,3 +170,22 @@ def test_the_publicity_close_button_appears_only_after_the_last_day(tmp_path, mo
         assert ("/close-publicity" in page) is shown
         assert ("公示期至 2021-03-08，期满且无未核实的异议后方可审核通过" in page) is not shown
     monkeypatch.setattr(audit, "now", real)
+
+
+def test_the_applicant_reads_that_staff_are_checking_not_the_staff_flags(tmp_path) -> None:
+    """UX walks s14 C5/N4: the citizen read “…暂时无法比对，请人工核查”, and still after approval."""
+    from kuaiban.programs import claims, definitions, figures
+    from tests.programs.test_s14_public_publicity import ACCOUNT, FACTS, MARCH_1, PROGRAM
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    town = make_town(url)
+    with town.session() as s:
+        figures.enter(s, definitions.get(PROGRAM), "430000", "si_average_wage", "2021-01", 5800)
+    with town.session() as s:
+        claim = claims.submit(s, town.hunan_citizen, PROGRAM, month="2021-03", facts=FACTS, account=ACCOUNT,
+                              at=MARCH_1)
+        claim.flags = [*claim.flags, "就业困难人员认定暂时无法比对，请人工核查"]
+    mine = _client(url, "hn-citizen", PASSWORD).get(f"/programs/claims/{claim.id}").text
+    assert "请人工核查" not in mine and "部分信息需经办机构人工核实" in mine
+    staff = _client(url, "hn-win", STAFF_PASSWORD).get(f"/programs/claims/{claim.id}").text
+    assert "就业困难人员认定暂时无法比对，请人工核查" in staff
