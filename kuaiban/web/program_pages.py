@@ -278,7 +278,8 @@ def _staff_page(request, s, user, errors, status=200, values=None, pending=None)
                    "publicity": claims.publicity_list(s, user), "recoveries": recovery.totals(s, user),
                    "batches": [payroll.batch_dict(b) for b in payroll.batches(s, user)],
                    "programs": programs, "region_options": _payroll_regions(user, programs),
-                   "errors": errors, "values": values or {}, "pending": pending},
+                   "errors": errors, "values": values or {}, "pending": pending,
+                   "this_month": audit.now().strftime("%Y-%m")},
                   status=status, user=user)
 
 

@@ -189,3 +189,17 @@ def test_the_applicant_reads_that_staff_are_checking_not_the_staff_flags(tmp_pat
     assert "请人工核查" not in mine and "部分信息需经办机构人工核实" in mine
     staff = _client(url, "hn-win", STAFF_PASSWORD).get(f"/programs/claims/{claim.id}").text
     assert "就业困难人员认定暂时无法比对，请人工核查" in staff
+
+
+def test_the_payroll_month_starts_at_this_month_and_an_empty_one_is_asked_for_in_words(tmp_path) -> None:
+    """UX re-walk s14 N7: the month started empty and an empty submit read “月份应为 YYYY-MM…（收到“”）”."""
+    from kuaiban.platform.errors import Invalid
+    from kuaiban.programs import payroll as pay
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    make_town(url)
+    page = _client(url, "bj-rev", STAFF_PASSWORD).get("/programs/staff").text
+    assert f'name="month" type="month" value="{audit.now():%Y-%m}"' in page
+    with pytest.raises(Invalid) as asked:
+        pay.check_request("bj_unemployment_benefit", "110000", "")
+    assert asked.value.message == "请选择发放月份"
