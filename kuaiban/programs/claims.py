@@ -696,6 +696,8 @@ def object_to(session: Session, user: User, claim_id: int, text: str, *, at: dt.
         raise NotFound(f"公示名单中没有这件申领：{claim_id}", "claim")
     if at.date() > claim.publicity_until:
         raise Conflict("公示期已结束", "claim")
+    if user.applicant_id is not None and user.applicant_id == claim.applicant_id:
+        raise Forbidden("申请人不能对本人的申领提出异议；如需更正，请与经办机构联系", "claim")
     if not (text or "").strip():
         raise Invalid("请写明异议的内容", "text")
     objection = Objection(claim_id=claim.id, text=text.strip()[:2000], filed_by=user.id, filed_at=at)

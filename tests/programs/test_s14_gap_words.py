@@ -28,3 +28,15 @@ def test_the_claimant_reads_the_gap_as_the_month_of_the_form():
         eligibility.compute(program, region="430102", month="2026-11", nth=1, facts=facts)
     assert refused.value.field == "month"
     assert refused.value.message == "申领月份：现行政策没有规定这个月份的补贴标准，本系统无法计算"
+
+
+def test_the_claimant_cannot_object_to_their_own_claim(sqlite_town):
+    """UX re-walk s14 N12: 公示 objections are for others; the claimant is told to contact the office instead."""
+    from kuaiban.platform.errors import Forbidden
+    from kuaiban.programs import claims
+    from tests.programs.test_s14_public_publicity import MARCH_2, in_publicity
+
+    claim = in_publicity(sqlite_town)
+    with sqlite_town.session() as s, pytest.raises(Forbidden) as refused:
+        claims.object_to(s, sqlite_town.hunan_citizen, claim.id, "金额有误", at=MARCH_2)
+    assert "不能对本人的申领提出异议" in refused.value.message
