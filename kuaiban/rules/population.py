@@ -848,7 +848,7 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
             try:
                 values[part] = simulate(variables, period, (calc.variable,), part.stop - start)[calc.variable]
             except HolidayDataMissing:
-                _row_by_row(calc, prep, np.arange(part.start, part.stop), period, values)
+                _by_halves(calc, prep, np.arange(part.start, part.stop), period, values)
             report(part.stop - start)
         return values
     done = 0
@@ -870,26 +870,40 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
             try:
                 values[chunk] = simulate(variables, period, (calc.variable,), len(chunk))[calc.variable]
             except HolidayDataMissing:
-                _row_by_row(calc, prep, chunk, period, values)
+                _by_halves(calc, prep, chunk, period, values)
             report(len(chunk))
             done += len(chunk)
     report(n - done)
     return values
 
 
-def _row_by_row(calc: Calculator, prep: Prepared, chunk: np.ndarray, period: str, values: np.ndarray) -> None:
-    """A chunk in which some row's working-day limit reaches a year with no published holidays: each row again
-    on its own (rare), so that only the rows that reach it carry the refusal and the others their answers."""
-    for row in chunk:
-        one = np.array([row])
+def _by_halves(calc: Calculator, prep: Prepared, chunk: np.ndarray, period: str, values: np.ndarray) -> None:
+    """A chunk in which some row's working-day limit reaches a year with no published holidays: its halves again,
+    down to the rows that reach it (which carry single mode's refusal; the others get their answers) — a few bad
+    rows in a large file cost a few simulations each, and the refusals are flagged once per message."""
+    refused: dict[str, list[np.ndarray]] = {}
+
+    def run(rows: np.ndarray) -> None:
         try:
-            values[row] = simulate(calc.to_variables(_columns(prep, one), period), period, (calc.variable,), 1)[
-                calc.variable][0]
+            values[rows] = simulate(calc.to_variables(_columns(prep, rows), period), period, (calc.variable,),
+                                    len(rows))[calc.variable]
         except HolidayDataMissing as error:
-            values[row] = np.nan  # the array may have been made without a fill (every row valid)
-            bad = np.zeros(len(values), dtype=bool)
-            bad[row] = True
-            prep.errors.flag(bad, calc.holidays_unknown(error))
+            if len(rows) > 1:
+                middle = len(rows) // 2
+                run(rows[:middle])
+                run(rows[middle:])
+            else:
+                refused.setdefault(calc.holidays_unknown(error), []).append(rows)
+
+    middle = len(chunk) // 2  # the whole chunk has just failed: start from its halves
+    for half in (chunk[:middle], chunk[middle:]) if len(chunk) > 1 else (chunk,):
+        run(half)
+    for message, parts in refused.items():
+        rows = np.concatenate(parts)
+        values[rows] = np.nan  # the array may have been made without a fill (every row valid)
+        bad = np.zeros(len(values), dtype=bool)
+        bad[rows] = True
+        prep.errors.flag(bad, message)
 
 
 def evaluate(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):

@@ -34,3 +34,16 @@ def test_a_file_of_one_day_takes_the_same_path(tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows[0]["value"] == "" and rows[0]["error_field"] == "start_date"
     assert rows[1]["value"] == "2025-12-28" and rows[1]["error"] == ""
+
+
+def test_many_rows_some_reaching_the_unknown_year_each_get_their_own_answer(tmp_path):
+    """The chunk is split in halves down to the rows that reach 2027 (review s14: retrying row by row cost one
+    simulation per row of the chunk)."""
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    items = ["ui_transfer_out", "cq_retirement_prereview"] * 150
+    source.write_text("start_date,deadline_item\n" + "".join(f"2026-12-28,{i}\n" for i in items), encoding="utf-8")
+    summary = run_population("statutory_deadline", source, out, progress=False)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["error_field"] == "start_date" for r in rows] == [i == "ui_transfer_out" for i in items]
+    assert {r["value"] for r in rows if not r["error"]} == {"2025-12-28"}
+    assert summary["rows"] == 300
