@@ -269,6 +269,20 @@ def _numbers_from_text(column, errors: RowErrors, present: np.ndarray, name: str
     return pc.if_else(ok, pc.utf8_trim_whitespace(text), None).cast(pa.float64())
 
 
+_PERCENT = r"^\s*[0-9]+(\.[0-9]+)?\s*%\s*$"
+
+
+def _shares_from_text(column, errors: RowErrors, present: np.ndarray, name: str):
+    """Shares from a text column: a number, or a percentage as single mode reads it (27%, ２７％ → 0.27)."""
+    text = pc.utf8_normalize(column.cast(pa.string()), form="NFKC")
+    percent = pc.match_substring_regex(text, _PERCENT).fill_null(False)
+    if not pc.any(percent).as_py():
+        return _numbers_from_text(column, errors, present, name)
+    plain = pc.if_else(percent, pc.replace_substring_regex(text, r"[\s%]", ""), text)
+    numbers = _numbers_from_text(plain, errors, present, name)
+    return pc.if_else(percent, pc.divide(numbers, 100.0), numbers)
+
+
 def _booleans_from_text(column, errors: RowErrors, present: np.ndarray, name: str):
     """true/false (any case) or 1/0 from a text column; any other cell flags its own row only."""
     text = pc.utf8_lower(pc.utf8_trim_whitespace(column.cast(pa.string())))
@@ -430,7 +444,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
                 errors.flag(values > 1, msg.not_share(name))
             return values
         if not pa.types.is_floating(column.type):
-            column = _numbers_from_text(column, errors, present, name)
+            column = (_shares_from_text if kind == "share" else _numbers_from_text)(column, errors, present, name)
         values = _dense(column.cast(pa.float64()), 0)
         if kind in ("number", "share") and len(values):
             low, high = values.min(), values.max()  # NaN if any is NaN

@@ -24,3 +24,18 @@ def test_other_text_and_shares_above_one_are_refused_at_the_field(typed, why):
     with pytest.raises(CalculatorError) as refused:
         parse_value(share_field(), typed)
     assert refused.value.field == "employer_rate" and why in str(refused.value)
+
+
+def test_population_mode_reads_percentages_as_single_mode_does():
+    """Review s14: a CSV cell “0.5%” was refused in population mode while single mode took it."""
+    import numpy as np
+    import pyarrow as pa
+
+    from kuaiban.rules.population import RowErrors, _shares_from_text
+
+    column = pa.chunked_array([["27%", "0.5", "２７％", "abc", " 3.85 % "]])
+    errors = RowErrors(5)
+    values = _shares_from_text(column, errors, np.ones(5, dtype=bool), "employer_rate").to_pylist()
+    assert values[0] == pytest.approx(0.27) and values[1] == 0.5 and values[2] == pytest.approx(0.27)
+    assert values[4] == pytest.approx(0.0385)
+    assert [m is not None for m in errors.as_objects()] == [False, False, False, True, False]
