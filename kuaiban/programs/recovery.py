@@ -266,8 +266,9 @@ def _same_reference(session: Session, recovery_id: int, reference: str, amount_f
         return None
     recorded = f"{same.paid_on.isoformat()} {CHANNELS.get(same.channel, same.channel)} {same.amount_fen / 100:.2f} 元"
     if same.recovery_id != recovery_id:
-        raise Conflict(f"凭证号 {reference} 已登记在追回编号 {same.recovery_id}（{recorded}），同一凭证号只登记一次，"
-                       "请核对追回编号和凭证号", "reference")
+        # the other recovery may be another region's: neither its number nor its amount is said (review s14)
+        raise Conflict(f"凭证号 {reference} 已登记在另一笔追回中，同一凭证号只登记一次，请核对追回编号和凭证号",
+                       "reference")
     if (same.amount_fen, same.paid_on, same.channel) == (amount_fen, paid_on, channel):
         return same
     raise Conflict(f"凭证号 {reference} 已登记为 {recorded}，与本次填写的不同，请核对", "reference")

@@ -223,7 +223,8 @@ def test_one_bank_reference_is_credited_once_across_recoveries(town) -> None:
     with town.session() as s, pytest.raises(Conflict) as refused:
         recovery.record_repayment(s, town.window, second, amount_fen=100, paid_on=dt.date(2020, 10, 30),
                                   channel="bank_transfer", reference="BANK-1", at=NOV_2)
-    assert refused.value.message.startswith(f"凭证号 BANK-1 已登记在追回编号 {first}（2020-10-30 银行转账退回 1.00 元）")
+    assert refused.value.message.startswith("凭证号 BANK-1 已登记在另一笔追回中")
+    assert "追回编号 " not in refused.value.message and "1.00 元" not in refused.value.message
     with town.session() as s:  # the same entry on its own recovery is still "already recorded", not an error
         _, recorded = recovery.record_repayment(s, town.window, first, amount_fen=100, paid_on=dt.date(2020, 10, 30),
                                                 channel="bank_transfer", reference="BANK-1", at=NOV_2)
