@@ -1,0 +1,105 @@
+"""一次性求职创业补贴 claimed by a graduate (天津 津人社办发〔2020〕78号; 山东 鲁人社字〔2020〕60号): the student applies,
+the school reviews (and in 天津 publishes the names for 5 working days), the subsidy is paid once, into the
+student's own account; a second claim, or a claim after the window, is turned away."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from kuaiban.platform import auth
+from kuaiban.platform.errors import Conflict, Invalid
+from kuaiban.programs import claims, payroll
+from kuaiban.programs.models import Entitlement
+from kuaiban.rules.calculators import get
+from kuaiban.unemployment.idnumber import compose
+from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
+
+TIANJIN = "tj_job_search_subsidy"
+SHANDONG = "sd_job_search_subsidy_hubei"
+JUNE_3 = dt.datetime(2020, 6, 3, 9, 0)  # a Wednesday, before the schools' 6月10日 deadline
+TJ_FACTS = {"school": "测试职业技术学院", "graduating_and_seeking": "是", "graduation_year": "2020",
+            "hubei_basis": "生源地为湖北", "previous_amount": "0"}
+SD_FACTS = {"graduating_and_seeking": "是", "graduation_year": "2020", "school_kind": "全日制普通高等学校",
+            "previous_amount": "0"}
+
+
+_serial = iter(range(101, 999, 2))
+
+
+def student(town, username: str, region: str):
+    """A graduate born in 2000 (synthetic number: no real person; not the town's 1980 numbers)."""
+    with town.session() as s:
+        number = compose("120101", dt.date(2000, 1, 1), next(_serial))
+        person = auth.create_applicant(s, "citizen", "测试戊", id_number=number, region=region)
+        return auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region=region)
+
+
+def staff(town, username: str, role: str, region: str):
+    with town.session() as s:
+        return auth.create_user(s, username, STAFF_PASSWORD, role, region=region, display_name=f"测试{username}")
+
+
+def paid(town, claim_id: int) -> list[tuple[str, int]]:
+    with town.session() as s:
+        return [(e.month, e.amount_fen) for e in
+                s.scalars(select(Entitlement).where(Entitlement.claim_id == claim_id).order_by(Entitlement.month))]
+
+
+# ---------------------------------------------------------------- 天津
+
+
+def test_tianjin_school_review_then_five_working_days_of_notice_then_one_payment(sqlite_town) -> None:
+    town = sqlite_town
+    graduate = student(town, "tj-grad", "120101")
+    school, supervisor = staff(town, "tj-rev", "reviewer", "120000"), staff(town, "tj-sup", "supervisor", "120000")
+    with town.session() as s:
+        claim = claims.submit(s, graduate, TIANJIN, facts=TJ_FACTS, account="6222000000000017", at=JUNE_3)
+        claim_id = claim.id
+        assert claim.status == "reviewing" and claim.month == "2020-06"
+    expected = get("job_search_subsidy").run({"region": "120101", "application_date": "2020-06-03",
+                                              "js_graduating_year": True, "js_graduation_year": 2020,
+                                              "js_hubei": True, "js_previous_amount": 0})["value"]
+    assert claim.monthly_fen == round(expected * 100) == 300000  # 每人 3000元 (二)
+    with town.session() as s:
+        noticed = claims.act(s, school, claim_id, outcome="pass", at=JUNE_3)
+        # 公示期不少于5个工作日: Thursday 4 … Wednesday 10 June
+        assert noticed.status == "publicity" and noticed.publicity_until == dt.date(2020, 6, 10)
+    with town.session() as s, pytest.raises(Conflict, match="公示期至"):
+        claims.close_publicity(s, school, claim_id, at=dt.datetime(2020, 6, 10, 17))
+    with town.session() as s:  # 中天人力核实无误、报市人社局同意: the decision
+        assert claims.close_publicity(s, school, claim_id, at=dt.datetime(2020, 6, 11, 9)).status == "approved"
+    assert paid(town, claim_id) == [("2020-06", 300000)]
+    with town.session() as s:
+        june, _ = payroll.build(s, TIANJIN, "120000", "2020-06", actor=supervisor)
+        july, _ = payroll.build(s, TIANJIN, "120000", "2020-07", actor=supervisor)
+    assert (june.lines, june.total_fen, july.lines) == (1, 300000, 0)
+
+
+def test_tianjin_once_per_person_and_not_after_the_tenth_of_june(sqlite_town) -> None:
+    town = sqlite_town
+    graduate = student(town, "tj-once", "120101")
+    with town.session() as s:
+        claims.submit(s, graduate, TIANJIN, facts=TJ_FACTS, account="6222000000000017", at=JUNE_3)
+    with town.session() as s, pytest.raises(Conflict, match="只能申领一次"):  # 每人限领一次
+        claims.submit(s, graduate, TIANJIN, facts=TJ_FACTS | {"hubei_basis": "毕业前户籍地为湖北"},
+                      account="6222000000000017", at=JUNE_3 + dt.timedelta(days=1))
+    late = student(town, "tj-late", "120101")
+    with town.session() as s, pytest.raises(Invalid, match="暂不能受理"):  # 院校于6月10日前完成受理
+        claims.submit(s, late, TIANJIN, facts=TJ_FACTS, account="6222000000000025",
+                      at=dt.datetime(2020, 6, 11, 9, 0))
+    with town.session() as s, pytest.raises(Invalid, match="受理期已结束"):
+        claims.submit(s, late, TIANJIN, facts=TJ_FACTS, account="6222000000000025", at=dt.datetime(2020, 7, 1, 9))
+
+
+def test_tianjin_a_subsidy_received_before_refuses_the_claim(sqlite_town) -> None:
+    """此前已享受一次性求职创业补贴的不再予以补贴 (二): declared on the form, refused with the calculator's words."""
+    town = sqlite_town
+    graduate = student(town, "tj-before", "120101")
+    with town.session() as s:
+        claim = claims.submit(s, graduate, TIANJIN, facts=TJ_FACTS | {"previous_amount": "1500"},
+                              account="6222000000000017", at=JUNE_3)
+        assert claim.status == "refused"
+        assert any("此前已享受一次性求职创业补贴" in r for r in claim.reasons)
