@@ -103,3 +103,58 @@ def test_tianjin_a_subsidy_received_before_refuses_the_claim(sqlite_town) -> Non
                               account="6222000000000017", at=JUNE_3)
         assert claim.status == "refused"
         assert any("此前已享受一次性求职创业补贴" in r for r in claim.reasons)
+
+
+# ---------------------------------------------------------------- 山东 (湖北籍2020届)
+
+SD_JUNE_5 = dt.datetime(2020, 6, 5, 9, 0)
+
+
+def test_shandong_school_verifies_the_province_rechecks_and_the_graduate_is_paid_once(sqlite_town) -> None:
+    """No 公示 is printed for this scheme: school → 省厅复核 → decision → one payment."""
+    town = sqlite_town
+    graduate = student(town, "sd-grad", "370102")
+    school, province = staff(town, "sd-rev", "reviewer", "370000"), staff(town, "sd-sup", "supervisor", "370000")
+    with town.session() as s:
+        claim = claims.submit(s, graduate, SHANDONG, facts=SD_FACTS | {"hubei": "是"}, account="6222000000000033",
+                              at=SD_JUNE_5)
+        claim_id = claim.id
+        assert (claim.status, claim.monthly_fen) == ("reviewing", 100000)  # 1000元/人 (一)
+    with town.session() as s:
+        assert claims.act(s, school, claim_id, outcome="pass", at=SD_JUNE_5).status == "reviewing"
+        assert claims.act(s, province, claim_id, outcome="pass", at=SD_JUNE_5 + dt.timedelta(days=10)).status \
+            == "approved"
+    assert paid(town, claim_id) == [("2020-06", 100000)]
+    with town.session() as s:
+        june, _ = payroll.build(s, SHANDONG, "370000", "2020-06", actor=province)
+        july, _ = payroll.build(s, SHANDONG, "370000", "2020-07", actor=province)
+    assert (june.lines, june.total_fen, july.lines) == (1, 100000, 0)
+
+
+def test_shandong_a_2019_payment_of_600_is_topped_up_by_400(sqlite_town) -> None:
+    """按照600元/人的标准发放的，此次按照400元/人的标准进行补发 (一)."""
+    town = sqlite_town
+    graduate = student(town, "sd-topup", "370102")
+    with town.session() as s:
+        claim = claims.submit(s, graduate, SHANDONG, facts=SD_FACTS | {"hubei": "是", "previous_amount": "600"},
+                              account="6222000000000041", at=SD_JUNE_5)
+        assert (claim.status, claim.monthly_fen) == ("reviewing", 40000)
+
+
+def test_shandong_once_only_not_twice_not_after_june_and_not_again_after_a_full_2019_payment(sqlite_town) -> None:
+    town = sqlite_town
+    graduate = student(town, "sd-once", "370102")
+    with town.session() as s:
+        claims.submit(s, graduate, SHANDONG, facts=SD_FACTS | {"hubei": "是"}, account="6222000000000033",
+                      at=SD_JUNE_5)
+    with town.session() as s, pytest.raises(Conflict, match="只能申领一次"):
+        claims.submit(s, graduate, SHANDONG, facts=SD_FACTS | {"hubei": "是"}, account="6222000000000033",
+                      at=SD_JUNE_5 + dt.timedelta(days=2))
+    late = student(town, "sd-late", "370102")
+    with town.session() as s, pytest.raises(Invalid, match="受理期已结束"):
+        claims.submit(s, late, SHANDONG, facts=SD_FACTS | {"hubei": "是"}, account="6222000000000058",
+                      at=dt.datetime(2020, 7, 1, 9, 0))
+    with town.session() as s:  # 2019年已申领（非助学贷款类别）1000元: 不再重复申报
+        again = claims.submit(s, late, SHANDONG, facts=SD_FACTS | {"hubei": "是", "previous_amount": "1000"},
+                              account="6222000000000058", at=SD_JUNE_5)
+        assert again.status == "refused" and any("不再重复申报" in r for r in again.reasons)
