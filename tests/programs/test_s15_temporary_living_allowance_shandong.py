@@ -86,3 +86,19 @@ def test_a_worker_insured_a_full_year_is_refused_once_the_standard_is_entered(sq
         done = claims.act(s, office, claim.id, outcome="pass", months=3,
                           figures_entered={"local_subsistence_allowance": LOW_INCOME_STANDARD}, at=AUG_3)
         assert done.status == "refused" and any("不满12个月" in r or "已满12个月" in r for r in done.reasons)
+
+
+def test_one_or_the_other_with_the_unemployment_subsidy_whichever_is_claimed_first(sqlite_town) -> None:
+    """临时生活补助…不与失业补助金等其他失业保险待遇同时享受 (鲁人社字〔2020〕78号 二): read as 北京's programs read it,
+    one or the other, each way (sd_unemployment_subsidy and its 补发 now name this program too)."""
+    town = sqlite_town
+    first_allowance, first_subsidy = worker(town, "sd-tla-first"), worker(town, "sd-us-first")
+    with town.session() as s:
+        claims.submit(s, first_allowance, CODE, facts=FACTS, account="6222000000000090", at=AUG_3)
+        claims.submit(s, first_subsidy, "sd_unemployment_subsidy", facts={"contribution_months": "6"},
+                      account="6222000000000108", at=AUG_3)
+    with town.session() as s, pytest.raises(Conflict, match="不能同时享受"):
+        claims.submit(s, first_allowance, "sd_unemployment_subsidy", facts={"contribution_months": "6"},
+                      account="6222000000000090", at=AUG_3 + dt.timedelta(days=31))
+    with town.session() as s, pytest.raises(Conflict, match="不能同时享受"):
+        claims.submit(s, first_subsidy, CODE, facts=FACTS, account="6222000000000108", at=AUG_3 + dt.timedelta(days=31))
