@@ -57,3 +57,26 @@ def test_the_calculator_page_links_to_the_new_claims(tmp_path) -> None:
     page = TestClient(create_app(url)).get("/calc/job_search_subsidy").text
     assert 'href="/programs/tj_job_search_subsidy/claim"' in page
     assert 'href="/programs/sd_job_search_subsidy_hubei/claim"' in page
+
+
+@pytest.mark.parametrize(("code", "shown"), [
+    ("cq_festival_staffing_subsidy", ["每人“留岗红包”金额（元）", "在渝过年外地员工“留岗红包”发放名册"]),
+    ("cq_festival_trainee_subsidy", ["见习基地发放“留岗红包”的银行凭证"]),
+])
+def test_a_chongqing_enterprise_sees_the_festival_claims(tmp_path, monkeypatch, code, shown) -> None:
+    from kuaiban.db import connect, session_scope
+
+    real = audit.now
+    offset = dt.datetime(2021, 3, 15, 9) - real()
+    monkeypatch.setattr(audit, "now", lambda: real() + offset)
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    make_town(url)
+    with session_scope(connect(url)) as s:
+        firm = auth.create_applicant(s, "enterprise", "测试渝中制造有限公司", region="500103")
+        auth.create_user(s, "cq-page", PASSWORD, "applicant", applicant=firm, region="500103")
+    client = TestClient(create_app(url))
+    assert post_login(client, "cq-page", PASSWORD).status_code == 303
+    page = client.get(f"/programs/{code}/claim").text
+    assert f'action="/programs/{code}/claim"' in page
+    for text in shown:
+        assert text in page
