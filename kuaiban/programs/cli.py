@@ -2,15 +2,19 @@
 
     kuaiban programs list --json
     kuaiban programs payroll --program CODE --region CODE --month YYYY-MM --json [--db URL]
-    kuaiban programs recheck --program CODE --region CODE --month YYYY-MM --json [--db URL]   (比对停发)
+    kuaiban programs recheck --program CODE --region CODE --month YYYY-MM --operator USERNAME --json [--db URL]
+                             (比对停发)
     kuaiban programs screen --program CODE --registry DIR --out DIR --as-of YYYY-MM-DD --set NAME=VALUE …
                             [--scheduler ADDRESS | --workers N] [--json]
     kuaiban programs loans remind [--date YYYY-MM-DD] [--json] [--db URL]   (创业担保贷款到期提醒)
-    kuaiban programs enter-figure --program CODE --region CODE --field NAME --period YYYY-MM --value V [--db URL]
+    kuaiban programs enter-figure --program CODE --region CODE --field NAME --period YYYY-MM --value V
+                                  --operator USERNAME [--db URL]
 
 ``payroll`` builds the month's batch (or, run again, returns it unchanged) and writes its payment file;
 it prints ``{"batch", "lines", "total", "file", …}``. ``screen`` screens every enterprise of a registry for a
-稳岗返还 免申即享 program (kuaiban/programs/screening) and writes the result directory the import reads. Bad input: one Chinese line, exit code 2.
+稳岗返还 免申即享 program (kuaiban/programs/screening) and writes the result directory the import reads.
+``recheck`` and ``enter-figure`` act as ``--operator`` (:func:`operator`: an active 审核 or 监督 account serving
+the region, whom the audit log names). Bad input: one Chinese line, exit code 2.
 """
 
 from __future__ import annotations
@@ -107,10 +111,12 @@ def recheck_command(
     program: Annotated[str, typer.Option("--program", help="项目代码（见 kuaiban programs list）")],
     region: Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")],
     month: Annotated[str, typer.Option("--month", help="比对月份 YYYY-MM（登记未载明发生月份时，按此月停发）")],
+    by: OperatorOption,
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
     db: DbOption = None,
 ) -> None:
-    """比对停发：将该项目该地区正在发放的申领与登记信息（参保缴费、养老保险待遇领取、死亡）再次比对，符合停发情形的按规定停发。"""
+    """比对停发：将该项目该地区正在发放的申领与登记信息（参保缴费、养老保险待遇领取、死亡）再次比对，符合停发情形的按规定停发。
+    以 --operator 指定的审核或监督人员名义办理，操作日志记录办理人。"""
     from kuaiban.db import session_scope
     from kuaiban.programs import claims
 
@@ -118,7 +124,7 @@ def recheck_command(
         engine = connect(db)
     try:
         with session_scope(engine) as session:
-            answer = claims.recheck(session, program, region, month)
+            answer = claims.recheck(session, program, region, month, user=operator(session, by))
     except ServiceError as exc:
         raise fail(exc.message) from None
     if as_json:

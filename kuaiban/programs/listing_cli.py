@@ -1,10 +1,10 @@
 """`kuaiban programs import-screening` and `lapse-unconfirmed`: the 免申即享 list from the command line::
 
     kuaiban programs import-screening --program CODE --results DIR --operator USERNAME [--db URL] [--json]
-    kuaiban programs lapse-unconfirmed --run ID [--db URL] [--json]
+    kuaiban programs lapse-unconfirmed --run ID --operator USERNAME [--db URL] [--json]
     kuaiban programs top-up-screening --program CODE --results DIR --operator USERNAME [--db URL] [--json]
 
-``--operator`` names the staff account the import or top-up is made by: an active 审核 or 监督 account serving
+``--operator`` names the staff account the import, lapse or top-up is made by: an active 审核 or 监督 account serving
 every region of the run (the same check as the pages and the API: ``listing`` with ``actor``, through
 kuaiban.platform.access), and the account the audit log records. Without it nothing is changed.
 
@@ -65,11 +65,12 @@ def import_screening(
 @programs_app.command("lapse-unconfirmed")
 def lapse_unconfirmed(
     run: Annotated[int, typer.Option("--run", help="名单编号")],
+    by: OperatorOption,
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
     db: DbOption = None,
 ) -> None:
-    """确认期限届满后：名单中未确认收款账户的单位不予发放（逾期未确认）。"""
-    count = _in_transaction(db, lambda session: listing.lapse(session, None, run))
+    """确认期限届满后：名单中未确认收款账户的单位不予发放（逾期未确认）；以 --operator 指定的审核或监督人员名义办理。"""
+    count = _in_transaction(db, lambda session: listing.lapse(session, operator(session, by), run))
     typer.echo(json.dumps({"run": run, "lapsed": count}, ensure_ascii=False) if as_json
                else f"名单 {run}：{count} 家逾期未确认，不予发放")
 

@@ -343,7 +343,7 @@ def test_f8_the_comparison_stops_a_claim_the_registers_now_show_is_not_due(tmp_p
     town.engine.dispose()
     env = os.environ | {"KUAIBAN_VAR": str(tmp_path / "var"), "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "kuaiban", "programs", "recheck", "--program", BJ_SUBSIDY,
-                           "--region", "110000", "--month", "2020-11", "--json", "--db", url],
+                           "--region", "110000", "--month", "2020-11", "--operator", "bj-rev", "--json", "--db", url],
                           capture_output=True, text=True, timeout=180, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)

@@ -159,7 +159,8 @@ def test_import_screening_from_the_command_line(tmp_path) -> None:
     wrong = kuaiban("programs", "import-screening", "--program", "stable_job_refund_2021", "--results", str(results),
                     "--operator", "sd-rev", "--db", db, var=tmp_path)
     assert wrong.returncode == 2 and re.fullmatch(r"错误：这份筛选结果属于项目“sd_stable_job_refund_2020”.*\n", wrong.stderr)
-    early = kuaiban("programs", "lapse-unconfirmed", "--run", str(answer["run"]), "--db", db, var=tmp_path)
+    early = kuaiban("programs", "lapse-unconfirmed", "--run", str(answer["run"]), "--operator", "sd-rev", "--db", db,
+                    var=tmp_path)
     assert early.returncode == 2 and "确认期限为 未发布" in early.stderr
 
 
