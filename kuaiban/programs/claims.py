@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session
 from kuaiban.platform import access, audit, calendar, holds, new_work, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
-from kuaiban.programs import caseworkers, definitions, derived, eligibility, figures, places, recovery, window
+from kuaiban.programs import (
+    caseworkers,
+    definitions,
+    derived,
+    eligibility,
+    figures,
+    places,
+    recovery,
+    window,
+    wording,
+)
 from kuaiban.programs.definitions import Program
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, Objection, Recovery
 from kuaiban.programs.registers import DEFAULT as REGISTERS
@@ -266,7 +276,8 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
                   step=0, facts=clean, commitment=program.commitment if commitment else None,
                   account=(account or "").strip() or None, flags=waiting,
                   monthly_fen=eligibility.to_fen(answer["value"]) if answer else None,
-                  explanation=answer["explanation"] if answer else [], reasons=[], version=1, created_at=at)
+                  explanation=wording.steps(program, clean, answer["explanation"]) if answer else [], reasons=[],
+                  version=1, created_at=at)
     # the claim and its places together: of two claims made at once, the unique index lets one through, and
     # the other is turned away as the read above would have (the savepoint leaves nothing of it)
     with session.begin_nested():
@@ -518,7 +529,8 @@ def _enter_figures(session: Session, program: Program, claim: Claim, user: User,
                  values=values)
     if answer is None:
         return []
-    claim.monthly_fen, claim.explanation = eligibility.to_fen(answer["value"]), answer["explanation"]
+    claim.monthly_fen = eligibility.to_fen(answer["value"])
+    claim.explanation = wording.steps(program, facts, answer["explanation"])
     if claim.monthly_fen <= 0:
         return ["按政策计算，您不符合领取条件：" + "；".join(s["text"] for s in answer["explanation"] if s.get("text"))]
     return []
@@ -608,6 +620,7 @@ def _publicity_until(program: Program, at: dt.datetime) -> dt.date:
 
 def _refuse(session: Session, program: Program, claim: Claim, reasons: list[str], user: User | None,
             at: dt.datetime) -> None:
+    reasons = wording.texts(program, claim.facts, reasons)  # an official figure is the office's, not the claimant's
     claim.status, claim.reasons, claim.decided_at, claim.step_due = "refused", reasons, at, None
     places.release(session, claim.id)  # the rules count the claims “that were not refused”
     _event(session, claim, "decision", "refused", "；".join(reasons), user, at)
@@ -905,9 +918,11 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         "id": claim.id, "program": claim.program, "program_name": program.name, "region": claim.region,
         "month": claim.month, "status": claim.status, "status_name": STATUS_NAMES[claim.status],
         "step": step.as_json() if step else None, "step_due": claim.step_due,
-        "publicity_until": claim.publicity_until, "flags": claim.flags, "reasons": claim.reasons,
+        "publicity_until": claim.publicity_until, "flags": claim.flags,
+        # as every claim now says it, an older claim's too: an official figure is the office's
+        "reasons": wording.texts(program, claim.facts, claim.reasons or []),
         "monthly": claim.monthly_fen / 100 if claim.monthly_fen is not None else None,
-        "explanation": claim.explanation, "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
+        "explanation": wording.steps(program, claim.facts, claim.explanation), "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
         "version": claim.version, "created_at": claim.created_at, "decided_at": claim.decided_at,
         # ``note`` is what the claimant was told; the caseworker's internal note only for staff
         "history": [{"step": e.step, "outcome": e.outcome, "note": e.note, "at": e.at,

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from kuaiban.programs import wording
 from kuaiban.programs.screening.aggregate import Aggregates
 from kuaiban.programs.screening.config import Program
 from kuaiban.programs.screening.errors import ScreeningError
@@ -88,7 +89,7 @@ def explain(calc: Calculator, row: dict[str, Any]) -> str:
         answer = calc.run(raw)
     except CalculatorError as error:
         return readable(str(error), calc)
-    return "；".join(step["text"] for step in answer["explanation"])
+    return wording.screening("；".join(step["text"] for step in answer["explanation"]))
 
 
 def refusal_reasons(calc: Calculator, inputs: pa.Table, rows: np.ndarray, amount_field: str | None) -> list[str]:
