@@ -20,9 +20,11 @@ committed.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 import os
 import re
+import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -176,8 +178,7 @@ def export(session: Session, batch: Batch, directory: Path | None = None) -> dic
     name = definitions.get(batch.program).name
     stem = directory / f"{batch.month}-批次{batch.id}"
     csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
-    csv_tmp = csv_path.with_name(csv_path.name + f".{os.getpid()}.tmp")
-    xlsx_tmp = xlsx_path.with_name(xlsx_path.name + f".{os.getpid()}.tmp")
+    csv_tmp, xlsx_tmp = _scratch(csv_path), _scratch(xlsx_path)
     total = ["合计", "", "", "", "", "", "", "", f"{batch.total_fen / 100:.2f}", ""]
     with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as out, \
             xlsx.Writer(xlsx_tmp, "发放明细", HEADER) as sheet:
@@ -195,7 +196,37 @@ def export(session: Session, batch: Batch, directory: Path | None = None) -> dic
         os.fsync(out.fileno())
     os.replace(csv_tmp, csv_path)
     os.replace(xlsx_tmp, xlsx_path)
+    _clear_dead_scratch(csv_path)
+    _clear_dead_scratch(xlsx_path)
     return {"csv": str(csv_path), "xlsx": str(xlsx_path)}
+
+
+_HOST = socket.gethostname()
+
+
+def _scratch(path: Path) -> Path:
+    """Where this process writes ``path`` before putting it in place: named for the host and the process."""
+    return path.with_name(f"{path.name}.{_HOST}~{os.getpid()}.tmp")
+
+
+def _clear_dead_scratch(path: Path) -> None:
+    """The scratch files of ``path`` left by processes of this host that died writing it (``kill -9``, a node
+    lost mid-export): removed, so that the payroll directory holds whole payment files only. A live writer's
+    (another operator exporting the same batch now), or another host's, is left alone."""
+    for scratch in path.parent.glob(f"{glob.escape(path.name)}.*~*.tmp"):
+        host, _, pid = scratch.name[len(path.name) + 1:-len(".tmp")].rpartition("~")
+        if host == _HOST and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            scratch.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def make(engine: Engine, program: str, region: str, month: str, *, actor_id: int | None = None,
