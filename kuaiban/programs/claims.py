@@ -435,13 +435,8 @@ def _claim_for_staff(session: Session, user: User, claim_id: int, version: int |
     ``version`` when one is given. ``lock``: the claim is read fresh under the write lock (PostgreSQL ``FOR
     UPDATE``, SQLite its one write lock), so that a second request at the same moment waits and then sees
     what the first did."""
-    caseworkers.require(user)
-    if lock:
-        caseworkers.write_lock(session)
-    claim = session.get(Claim, claim_id, with_for_update=lock or None, populate_existing=lock)
-    if claim is None:
-        raise NotFound(f"没有这件申领：{claim_id}", "claim")
-    access.require_serves(user, claim.region, f"申领 {claim_id}")
+    claim = caseworkers.get_for_staff(session, user, Claim, claim_id, lock=lock, missing=f"没有这件申领：{claim_id}",
+                                      field="claim", what=f"申领 {claim_id}")
     if version is not None and version != claim.version:
         raise Conflict("这件申领已被他人处理，请刷新后再办", "version")
     return claim, definitions.get(claim.program)

@@ -13,7 +13,7 @@
 ``payroll`` builds the month's batch (or, run again, returns it unchanged) and writes its payment file;
 it prints ``{"batch", "lines", "total", "file", …}``. ``screen`` screens every enterprise of a registry for a
 稳岗返还 免申即享 program (kuaiban/programs/screening) and writes the result directory the import reads.
-``recheck`` and ``enter-figure`` act as ``--operator`` (:func:`operator`: an active 审核 or 监督 account serving
+``recheck`` and ``enter-figure`` act as ``--operator`` (kuaiban.programs.cli_support.operator: an active 审核 or 监督 account serving
 the region, whom the audit log names). Bad input: one Chinese line, exit code 2.
 """
 
@@ -29,33 +29,11 @@ import typer
 from kuaiban.db import connect
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
 from kuaiban.platform.errors import ServiceError
+from kuaiban.programs.cli_support import JsonOption, OperatorOption, as_operator, echo
 from kuaiban.programs.loans.cli import loans_app
 
 programs_app = typer.Typer(help="补贴项目：项目清单与按月发放批次", no_args_is_help=True)
 programs_app.add_typer(loans_app, name="loans")  # kuaiban programs loans remind
-
-OperatorOption = Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（审核或监督，管辖所涉地区）")]
-
-
-def operator(session, username: str, roles: tuple[str, ...] | None = None):
-    """The active staff account named by ``--operator``, of one of ``roles`` (default: reviewer or supervisor,
-    as OperatorOption's help says): the step it runs checks its regions (kuaiban.platform.access) and the audit
-    log names it. The role is checked here, so that no command forgets it."""
-    from sqlalchemy import select
-
-    from kuaiban.platform.auth import ROLE_NAMES, normalise_username
-    from kuaiban.platform.errors import Forbidden
-    from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, User
-
-    user = session.scalar(select(User).where(User.username == normalise_username(username)))
-    if user is None or not user.active or user.role == APPLICANT:
-        raise Forbidden(f"没有这个在用的工作人员账号：{username}", "operator")
-    roles = roles or (REVIEWER, SUPERVISOR)
-    if user.role not in roles:
-        raise Forbidden(f"本命令由{'或'.join(ROLE_NAMES[r] for r in roles)}办理，{username} 是"
-                        f"{ROLE_NAMES.get(user.role, user.role)}账号", "operator")
-    return user
-
 
 @programs_app.command("list")
 def list_command(as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
@@ -83,7 +61,7 @@ def payroll_command(
     program: Annotated[str, typer.Option("--program", help="项目代码（见 kuaiban programs list）")],
     region: Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")],
     month: Annotated[str, typer.Option("--month", help="发放月份 YYYY-MM")],
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """生成（或再次运行时原样返回）该项目该地区该月的发放批次，并导出发放文件（CSV、XLSX）。"""
@@ -112,26 +90,16 @@ def recheck_command(
     region: Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")],
     month: Annotated[str, typer.Option("--month", help="比对月份 YYYY-MM（登记未载明发生月份时，按此月停发）")],
     by: OperatorOption,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """比对停发：将该项目该地区正在发放的申领与登记信息（参保缴费、养老保险待遇领取、死亡）再次比对，符合停发情形的按规定停发。
     以 --operator 指定的审核或监督人员名义办理，操作日志记录办理人。"""
-    from kuaiban.db import session_scope
     from kuaiban.programs import claims
 
-    with user_errors():
-        engine = connect(db)
-    try:
-        with session_scope(engine) as session:
-            answer = claims.recheck(session, program, region, month, user=operator(session, by))
-    except ServiceError as exc:
-        raise fail(exc.message) from None
-    if as_json:
-        typer.echo(json.dumps(answer, ensure_ascii=False))
-        return
-    typer.echo(f"已比对：停发 {len(answer['stopped'])} 件"
-               + (f"；暂时无法比对：{'、'.join(answer['unavailable'])}" if answer["unavailable"] else ""))
+    answer = as_operator(db, by, lambda session, staff: claims.recheck(session, program, region, month, user=staff))
+    echo(answer, as_json, lambda a: f"已比对：停发 {len(a['stopped'])} 件"
+         + (f"；暂时无法比对：{'、'.join(a['unavailable'])}" if a["unavailable"] else ""))
 
 
 @programs_app.command("screen")
@@ -143,7 +111,7 @@ def screen_command(
     figures: Annotated[list[str] | None, typer.Option("--set", help="汇编未载的当地数字 NAME=VALUE，可多次")] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="已有 Dask 集群的调度器地址")] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="在本机启动 N 个 Dask 工作进程")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """筛查登记数据中的全部参保单位：逐一计算稳岗返还金额或不予返还的理由，写出结果目录（免申即享）。"""
     from kuaiban.programs.screening import ScreeningError, screen
@@ -184,33 +152,25 @@ def enter_figure_command(
     value: Annotated[float, typer.Option("--value", help="公布的数字")],
     by: OperatorOption,
     replace: Annotated[bool, typer.Option("--replace", help="更正该年度已录入的数字（未发放的月份按新数字核算）")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """录入汇编未载的官方数字（如上年度全省全口径社会平均工资）：该年度的月份此后按它核算发放。"""
     import re
 
-    from kuaiban.db import session_scope
     from kuaiban.programs import definitions, figures
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         raise fail(f"年度起始月份应为 YYYY-MM（收到「{period}」）")
     if not value > 0:
         raise fail(f"官方数字应为正数（收到 {value}）")
-    with user_errors():
-        engine = connect(db)
-    try:
-        with session_scope(engine) as session:
-            replaced = figures.enter(session, definitions.get(program), region, field, period, value, replace=replace,
-                                     actor=operator(session, by))
-    except ServiceError as exc:
-        raise fail(exc.message) from None
-    except ValueError as exc:
-        raise fail(str(exc)) from None
+    with user_errors():  # figures.enter's ValueError (a field or a period the program has not): one line
+        replaced = as_operator(db, by, lambda session, staff: figures.enter(
+            session, definitions.get(program), region, field, period, value, replace=replace, actor=staff))
     answer = {"program": program, "region": region, "field": field, "period": period, "value": value,
               "replaced": replaced}
     was = f"（原为 {replaced:g}）" if replaced is not None and replaced != value else ""
-    typer.echo(json.dumps(answer, ensure_ascii=False) if as_json else f"已录入 {program} {region} {field} {period} 起：{value:g}{was}")
+    echo(answer, as_json, lambda _: f"已录入 {program} {region} {field} {period} 起：{value:g}{was}")
 
 
 def _figure_hint(program: str, field: str | None) -> str:

@@ -18,28 +18,15 @@ one Chinese line). ``lapse-unconfirmed`` (from cron, after the deadline) ends th
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kuaiban.db import connect, session_scope
-from kuaiban.platform.cli_options import DbOption, fail, user_errors
-from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.cli_options import DbOption
 from kuaiban.programs import listing
-from kuaiban.programs.cli import OperatorOption, operator, programs_app
-
-
-def _in_transaction(db: str | None, work):
-    """``work(session)`` in one transaction on ``db``; a refusal is one Chinese line and exit code 2."""
-    with user_errors():
-        engine = connect(db)
-    try:
-        with session_scope(engine) as session:
-            return work(session)
-    except ServiceError as exc:
-        raise fail(exc.message) from None
+from kuaiban.programs.cli import programs_app
+from kuaiban.programs.cli_support import JsonOption, OperatorOption, as_operator, echo
 
 
 @programs_app.command("import-screening")
@@ -47,32 +34,31 @@ def import_screening(
     program: Annotated[str, typer.Option("--program", help="项目代码，如 stable_job_refund_2021")],
     results: Annotated[Path, typer.Option("--results", help="筛选结果目录（kuaiban programs screen --out）")],
     by: OperatorOption,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """导入免申即享筛选结果：符合条件的单位列入名单（待公示），不符合的保留原因；全部导入或全不导入。"""
-    answer = _in_transaction(db, lambda session: listing.import_results(session, program, results,
-                                                                        actor=operator(session, by)))
-    if as_json:
-        typer.echo(json.dumps(answer, ensure_ascii=False))
-        return
+    answer = as_operator(db, by, lambda session, staff: listing.import_results(session, program, results, actor=staff))
+    echo(answer, as_json, _imported)
+
+
+def _imported(answer: dict) -> str:
     verb = {"imported": "已导入", "unchanged": "此前已导入（未作改动）"}[answer["outcome"]]
     replaced = f"，替换未公示的名单 {'、'.join(map(str, answer['replaced']))}" if answer["replaced"] else ""
-    typer.echo(f"名单 {answer['run']} {verb}：筛选 {answer['rows']} 家，列入 {answer['listed']} 家，"
-               f"不符合 {answer['refused']} 家，合计 {answer['total']} 元{replaced}")
+    return (f"名单 {answer['run']} {verb}：筛选 {answer['rows']} 家，列入 {answer['listed']} 家，"
+            f"不符合 {answer['refused']} 家，合计 {answer['total']} 元{replaced}")
 
 
 @programs_app.command("lapse-unconfirmed")
 def lapse_unconfirmed(
     run: Annotated[int, typer.Option("--run", help="名单编号")],
     by: OperatorOption,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """确认期限届满后：名单中未确认收款账户的单位不予发放（逾期未确认）；以 --operator 指定的审核或监督人员名义办理。"""
-    count = _in_transaction(db, lambda session: listing.lapse(session, operator(session, by), run))
-    typer.echo(json.dumps({"run": run, "lapsed": count}, ensure_ascii=False) if as_json
-               else f"名单 {run}：{count} 家逾期未确认，不予发放")
+    count = as_operator(db, by, lambda session, staff: listing.lapse(session, staff, run))
+    echo({"run": run, "lapsed": count}, as_json, lambda a: f"名单 {run}：{a['lapsed']} 家逾期未确认，不予发放")
 
 
 @programs_app.command("top-up-screening")
@@ -80,14 +66,10 @@ def top_up_screening(
     program: Annotated[str, typer.Option("--program", help="项目代码，如 sd_stable_job_refund_2020")],
     results: Annotated[Path, typer.Option("--results", help="按提高后标准的筛选结果目录（kuaiban programs screen --out）")],
     by: OperatorOption,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """提高标准部分直接拨付：已列入已公示名单的单位按新筛选结果补足差额，不再公示、无需重新申报。"""
-    answer = _in_transaction(db, lambda session: listing.top_up(session, program, results,
-                                                                actor=operator(session, by)))
-    if as_json:
-        typer.echo(json.dumps(answer, ensure_ascii=False))
-        return
-    typer.echo(f"{answer['month']}：补发提高标准部分 {answer['topped_up']} 家，公示中按新标准核定 {answer['raised']} 家，"
-               f"合计 {answer['total']} 元")
+    answer = as_operator(db, by, lambda session, staff: listing.top_up(session, program, results, actor=staff))
+    echo(answer, as_json, lambda a: f"{a['month']}：补发提高标准部分 {a['topped_up']} 家，公示中按新标准核定 "
+                                    f"{a['raised']} 家，合计 {a['total']} 元")

@@ -26,7 +26,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, citations, notifications, regions
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import SUPERVISOR, Applicant, User
 from kuaiban.programs import caseworkers, definitions
 from kuaiban.programs.models import Claim, PaymentLine, Recovery, Repayment
@@ -239,16 +239,8 @@ def _for_staff(session: Session, user: User | None, recovery_id: int, *, write: 
     to one recovery are serialised, so that what is owed is read fresh and two repayments at once can never
     pass it, nor one reference be recorded twice: PostgreSQL locks the row (``FOR UPDATE``); SQLite takes its
     one write lock before the read (caseworkers.write_lock)."""
-    if user is not None:
-        caseworkers.require(user)
-    if write:
-        caseworkers.write_lock(session)
-    recovery = session.get(Recovery, recovery_id, with_for_update=write or None, populate_existing=write)
-    if recovery is None:
-        raise NotFound(f"没有这笔追回：{recovery_id}", "recovery")
-    if user is not None:
-        access.require_serves(user, recovery.region, f"追回 {recovery_id}")
-    return recovery
+    return caseworkers.get_for_staff(session, user, Recovery, recovery_id, lock=write,
+                                     missing=f"没有这笔追回：{recovery_id}", field="recovery", what=f"追回 {recovery_id}")
 
 
 def _same_reference(session: Session, recovery_id: int, reference: str, amount_fen: int, paid_on: dt.date,

@@ -13,7 +13,6 @@ nothing (``"recorded": false``). 核销 is a supervisor's decision and is made o
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -21,8 +20,8 @@ import typer
 
 from kuaiban.platform.cli_options import DbOption, fail
 from kuaiban.programs import caseworkers, recovery
-from kuaiban.programs.cli import operator, programs_app
-from kuaiban.programs.listing_cli import _in_transaction
+from kuaiban.programs.cli import programs_app
+from kuaiban.programs.cli_support import JsonOption, as_operator, echo, in_transaction
 
 
 @programs_app.command("recoveries")
@@ -30,21 +29,22 @@ def recoveries_command(
     status: Annotated[str, typer.Option("--status", help="open（未结清）、owed、partial、repaid、written_off 或 all")] = "open",
     region: Annotated[str | None, typer.Option("--region", help="地区代码（GB/T 2260）")] = None,
     program: Annotated[str | None, typer.Option("--program", help="项目代码")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """列出追回款项：月份、应退回、已退回、尚欠、状态和依据。"""
-    rows = _in_transaction(db, lambda s: recovery.listing(s, None, status=None if status == "all" else status,
-                                                          region=region, program=program, limit=100_000))
-    if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
-        return
+    rows = in_transaction(db, lambda s: recovery.listing(s, None, status=None if status == "all" else status,
+                                                         region=region, program=program, limit=100_000))
+    echo(rows, as_json, _table)
+
+
+def _table(rows: list[dict]) -> str:
     if not rows:
-        typer.echo("没有这类追回")
-    for r in rows:
-        typer.echo(f"{r['id']}  {r['program_name']}  {r['region_name']}  {r['applicant']['name'] if 'applicant' in r else ''}  "
-                   f"{'、'.join(r['months'])}  应退回 {r['amount']}  已退回 {r['repaid']}  尚欠 {r['outstanding']}  "
-                   f"{r['status_name']}")
+        return "没有这类追回"
+    return "\n".join(f"{r['id']}  {r['program_name']}  {r['region_name']}  "
+                     f"{r['applicant']['name'] if 'applicant' in r else ''}  {'、'.join(r['months'])}  "
+                     f"应退回 {r['amount']}  已退回 {r['repaid']}  尚欠 {r['outstanding']}  {r['status_name']}"
+                     for r in rows)
 
 
 @programs_app.command("repay")
@@ -56,7 +56,7 @@ def repay_command(
     channel: Annotated[str, typer.Option("--channel", help="bank_transfer（银行转账）、counter（窗口缴回）或 other")],
     by: Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（窗口、审核或监督，管辖该追回的地区）")],
     note: Annotated[str | None, typer.Option("--note", help="内部说明（仅工作人员可见）")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """登记一笔退回（可部分退回）；同一凭证号再次登记不重复记录。"""
@@ -71,15 +71,11 @@ def repay_command(
     except ValueError:
         raise fail(f"退回日期应为 YYYY-MM-DD（收到「{paid_on}」）") from None
 
-    def work(s):
-        staff = operator(s, by, caseworkers.CASEWORKERS)  # named in the audit log; its regions are checked
+    def work(s, staff):  # staff: named in the audit log; its regions are checked
         _, recorded = recovery.record_repayment(s, staff, recovery_id, amount_fen=int(yuan * 100), paid_on=day,
                                                 channel=channel, reference=reference, note=note)
         return recovery.recovery_dict(s, s.get(recovery.Recovery, recovery_id), staff=True) | {"recorded": recorded}
 
-    answer = _in_transaction(db, work)
-    if as_json:
-        typer.echo(json.dumps(answer, ensure_ascii=False, default=str))
-        return
-    verb = "已登记" if answer["recorded"] else "此前已登记（未重复记录）"
-    typer.echo(f"追回 {recovery_id} {verb}：已退回 {answer['repaid']} 元，尚欠 {answer['outstanding']} 元（{answer['status_name']}）")
+    answer = as_operator(db, by, work, caseworkers.CASEWORKERS)
+    echo(answer, as_json, lambda a: f"追回 {recovery_id} {'已登记' if a['recorded'] else '此前已登记（未重复记录）'}："
+                                    f"已退回 {a['repaid']} 元，尚欠 {a['outstanding']} 元（{a['status_name']}）")
