@@ -37,15 +37,22 @@ def _said(d: dict) -> str:
     return "；".join([*(s["text"] for s in d["explanation"]), *d["reasons"]])
 
 
-def test_a_figure_a_caseworker_entered_at_review_is_said_to_be_the_offices(sqlite_town) -> None:
-    """山东 失业保险金 = 90 % of the local minimum wage (鲁人社函〔2020〕10号), a figure the reviewer enters: 1900."""
-    town = sqlite_town
-    user, _, reviewer = _shandong(town, "sd-words")
+def _minimum_wage_entered_at_review(town, username: str) -> int:
+    """A 山东 失业保险金 claim approved by a reviewer who entered the local minimum wage (1900, a test figure)."""
+    user, _, reviewer = _shandong(town, username)
     claim = _submit(town, user, SD_BENEFIT, facts={"contribution_months": 30})
     with town.session() as s:
         claims.act(s, reviewer, claim.id, outcome="pass", months=3, figures_entered={"local_minimum_wage": 1900},
                    at=dt.datetime(2020, 8, 3, 11))
-        stored = s.get(Claim, claim.id)
+    return claim.id
+
+
+def test_a_figure_a_caseworker_entered_at_review_is_said_to_be_the_offices(sqlite_town) -> None:
+    """山东 失业保险金 = 90 % of the local minimum wage (鲁人社函〔2020〕10号), a figure the reviewer enters: 1900."""
+    town = sqlite_town
+    claim_id = _minimum_wage_entered_at_review(town, "sd-words")
+    with town.session() as s:
+        stored = s.get(Claim, claim_id)
         told = claims.claim_dict(s, stored)
     assert stored.monthly_fen == 171000
     assert "当地最低工资标准1900元/月（官方数字由经办机构审核时录入，汇编未载明）" in _said(told)
@@ -83,18 +90,14 @@ def test_a_figure_from_the_offices_register_and_a_date_the_applicant_gave_are_ea
 def test_an_older_claim_stored_in_the_calculators_words_is_shown_in_the_offices(sqlite_town) -> None:
     """A claim decided before this change kept the calculator's words; its page now reads as a new one's."""
     town = sqlite_town
-    user, _, reviewer = _shandong(town, "sd-older")
-    claim = _submit(town, user, SD_BENEFIT, facts={"contribution_months": 30})
+    claim_id = _minimum_wage_entered_at_review(town, "sd-older")
     with town.session() as s:
-        claims.act(s, reviewer, claim.id, outcome="pass", months=3, figures_entered={"local_minimum_wage": 1900},
-                   at=dt.datetime(2020, 8, 3, 11))
-    with town.session() as s:
-        older = s.get(Claim, claim.id)
+        older = s.get(Claim, claim_id)
         older.explanation = [s | {"text": s["text"].replace("经办机构审核时录入", "使用者提供")}
                              for s in older.explanation]
         older.reasons = ["按政策计算：当地最低工资标准1900元/月（官方数字由使用者提供，汇编未载明）"]
     with town.session() as s:
-        told = claims.claim_dict(s, s.get(Claim, claim.id))
+        told = claims.claim_dict(s, s.get(Claim, claim_id))
     assert "使用者" not in _said(told)
     assert told["reasons"] == ["按政策计算：当地最低工资标准1900元/月（官方数字由经办机构审核时录入，汇编未载明）"]
 
