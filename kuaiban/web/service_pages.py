@@ -157,15 +157,16 @@ def preticked(bundle: catalogue.Bundle, items: list[str] | None) -> dict[str, bo
 
 
 def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str] | None,
-                  form: dict | None = None) -> dict:
+                  form: dict | None = None, chosen: list[str] | None = None) -> dict:
     """What the form page shows; ``form``: the posted form, whose ticks then decide the items (and so the
-    materials asked) as the core will decide them."""
+    materials asked) as the core will decide them; ``chosen``: the items ticked on the item page, whose
+    services the form shows ticked (every item kept there is every service ticked, not the text's 默认勾选)."""
     applicant = session.get(Applicant, user.applicant_id)
     spec = cases.form_spec(bundle)
     # a person with an open 失业登记 (待审核 or 已登记) is not offered another (ux session 14, C8)
     registered = views.open_registration(session, applicant, bundle)
     planned = cases.plan_case(bundle, form, items) if form is not None else cases.plan_items(bundle, items)
-    ticks = preticked(bundle, items)
+    ticks = preticked(bundle, chosen or items)
     if registered is not None:
         planned = [p for p in planned if p.code != REGISTRATION_ITEM]
         ticks = {name: ticked and REGISTRATION_ITEM not in spec.service_items.get(name, ())
@@ -222,7 +223,8 @@ def apply_form(request: Request, seq: str, s: SessionDep, user: ApplicantUser) -
                       {"bundle": bundle, "rows": views.item_rows(bundle), "error": "请至少选择一个事项"},
                       status=422, user=user)
     try:
-        ctx = _form_context(s, user, bundle, chosen_items(bundle, picked) if picked else None)
+        items = chosen_items(bundle, picked) if picked else None
+        ctx = _form_context(s, user, bundle, items, chosen=items or picked or None)
     except ServiceError as exc:
         return render(request, "services/choose.html",
                       {"bundle": bundle, "rows": views.item_rows(bundle), "error": exc.message},

@@ -1,0 +1,71 @@
+"""The 快办 pages after the session-15 walk (a citizen of 长沙 in the 失业 一件事, an employer of 济南 in 企业招用员工).
+
+Blocker B1: the item page says “默认办理全部事项”, and a person who keeps every item there must find every
+service of the one form ticked. The form used to fall back on the text's own 默认勾选 marks (人社部发〔2021〕23号
+附件1, chongqing-hrss-2021.txt:3787–3815: only 失业登记, 《就业创业证》申领 and 代缴 are 默认勾选), so 1.8.1
+失业保险金申领 — and an employer's 2.4.2 就业登记 — were silently not applied for although kept on the item page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kuaiban.app import create_app
+from kuaiban.platform import auth
+from kuaiban.services import catalogue
+from tests.unemployment.world import PASSWORD, make_world
+from tests.web.forms import post_login
+
+
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch):
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
+
+
+@pytest.fixture
+def citizen(backend_url):
+    make_world(backend_url)
+    with TestClient(create_app(backend_url)) as client:
+        assert post_login(client, "citizen", PASSWORD, "/").status_code == 303
+        yield client
+
+
+def ticked(page: str) -> set[str]:
+    return {m.group(1) for m in re.finditer(r'<input type="checkbox"[^>]*name="service:([^"]+)"[^>]*checked', page)}
+
+
+def unticked(page: str) -> set[str]:
+    return {m.group(1) for m in re.finditer(r'<input type="checkbox"[^>]*name="service:([^"]+)"(?![^>]*checked)[^>]*>',
+                                            page)}
+
+
+def every_item(seq: str) -> list[tuple[str, str]]:
+    bundle = next(b for b in catalogue.bundles() if str(b.seq) == seq)
+    return [("choose", "1")] + [("items", i.code or i.name) for i in bundle.items]
+
+
+def test_keeping_every_item_on_the_item_page_ticks_every_service_of_the_form(citizen):
+    page = citizen.get("/services/bundles/3/apply", params=every_item("3")).text
+    assert {"失业保险金申领", "就业困难人员认定", "职业介绍", "职业培训补贴申领", "失业登记"} <= ticked(page)
+    # the one service no item of this bundle stands for (the card: 1.10.1 is another bundle's) stays as printed
+    assert "社会保障卡(含实体卡和电子卡)申领" in unticked(page)
+
+
+def test_untick_an_item_on_the_item_page_and_its_service_is_unticked_on_the_form(citizen):
+    params = [p for p in every_item("3") if p != ("items", "1.8.1")]
+    page = citizen.get("/services/bundles/3/apply", params=params).text
+    assert "失业保险金申领" in unticked(page) and "就业困难人员认定" in ticked(page)
+
+
+def test_the_form_reached_without_the_item_page_keeps_the_texts_own_default_ticks(citizen):
+    page = citizen.get("/services/bundles/3/apply").text
+    assert {"失业登记", "《就业创业证》申领", "代缴失业人员医疗保险费"} <= ticked(page)
+    assert "失业保险金申领" in unticked(page)
+
+
+def test_an_employer_keeping_every_item_has_就业登记_ticked(citizen):
+    page = citizen.get("/services/bundles/1/apply", params=every_item("1")).text
+    assert "就业登记" in ticked(page)
