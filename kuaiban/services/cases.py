@@ -348,7 +348,7 @@ def national_limit(code: str | None, on: dt.date | None = None, *, cross_provinc
                 notes = [outside] if outside else []
                 if limit.conditions:
                     notes.append("按一般时限；另有条件时限：" + "；".join(
-                        f"{c.when}：{_limit_text(c.kind, c.value)}" for c in limit.conditions))
+                        f"{c.when}：{branch_text(c.kind, c.value)}" for c in limit.conditions))
                 return ItemLimit(limit.kind, limit.value, basis, "；".join(notes) or None)
     if texts:  # another text that gives the number (the latest in force that day)
         last = texts[-1]
@@ -375,6 +375,14 @@ def case_facts(code: str | None, form: dict) -> dict:
             answer = str(form.get(sf.name) or "").strip()
             return {"cross_province": {"是": True, "否": False}.get(answer)}
     return {}
+
+
+NO_NUMBER = "未给具体时限"  # a branch the text names without a number (“加快推进网上申领”): not “无”, no service
+
+
+def branch_text(kind: str, value: int | None) -> str:
+    """A branch of a limit (现场办理 / 网上申领 …) in words: its number, or that the text gives none."""
+    return NO_NUMBER if kind == "none" and value is None else _limit_text(kind, value)
 
 
 def _limit_text(kind: str, value: int | None) -> str:

@@ -30,6 +30,7 @@ from kuaiban.platform.errors import NotFound
 from kuaiban.services import catalogue, region_config
 from kuaiban.services.cases import (
     LIMIT_NAMES,
+    NO_NUMBER,
     PlannedItem,
     _region_setup,
     adopted_commitments,
@@ -208,7 +209,12 @@ def _limit_with_branches(limit: catalogue.Limit) -> str:
     words = _limit_words(limit.kind, limit.value)
     if not limit.conditions:
         return words
-    return words + "（" + "；".join(f"{c.when}：{_limit_words(c.kind, c.value)}" for c in limit.conditions) + "）"
+    return words + "（" + "；".join(f"{c.when}：{_branch_words(c.kind, c.value)}" for c in limit.conditions) + "）"
+
+
+def _branch_words(kind: str, value: int | None) -> str:
+    """A branch the text names without a number (网上申领: “加快推进”) has no limit given, not a limit of “无”."""
+    return NO_NUMBER if kind == "none" and value is None else _limit_words(kind, value)
 
 
 def items() -> tuple[region_config.ItemChoice, ...]:

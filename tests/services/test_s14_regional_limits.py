@@ -44,10 +44,10 @@ def test_every_regional_limit_is_quoted_verbatim_at_its_lines(entry):
 def test_shandong_counts_1_8_1_with_its_own_text_on_every_channel_from_its_date():
     own = item_limit("1.8.1", AUTUMN, region=JINAN)
     assert (own.kind, own.value, own.basis) == ("working_days", 5, "鲁人社函〔2020〕41号")
-    assert "山东省" in own.note and "现场和网上申领均适用" in own.note and "网上申领：无" in own.note  # what it replaces
+    assert "山东省" in own.note and "现场和网上申领均适用" in own.note and "网上申领：未给具体时限" in own.note  # what it replaces
     # before 2020-07-06, and in 湖南 at any time: 附件2's target, whose 网上申领 branch has no number
     for other in (item_limit("1.8.1", dt.date(2020, 7, 5), region=JINAN), item_limit("1.8.1", AUTUMN, region=CHANGSHA)):
-        assert (other.value, other.basis) == (5, "提速目标") and "网上申领：无" in other.note
+        assert (other.value, other.basis) == (5, "提速目标") and "网上申领：未给具体时限" in other.note
 
 
 def test_shandong_counts_2_5_2_with_its_own_text_and_elsewhere_the_national_one():

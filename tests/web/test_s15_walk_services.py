@@ -69,3 +69,24 @@ def test_the_form_reached_without_the_item_page_keeps_the_texts_own_default_tick
 def test_an_employer_keeping_every_item_has_就业登记_ticked(citizen):
     page = citizen.get("/services/bundles/1/apply", params=every_item("1")).text
     assert "就业登记" in ticked(page)
+
+
+# C2: 人社部发〔2020〕26号 附件2 (hunan-hrss-2020.txt:732) gives 1.8.1 “加快推进网上申领;现场办理 5 个工作日”: the online
+# branch has no number. Shown as “网上申领：无” it read as “no online application”.
+
+def test_a_branch_the_text_gives_no_number_reads_as_such_not_as_none():
+    from kuaiban.services.cases import national_limit
+
+    note = national_limit("1.8.1").note
+    assert "现场办理：5个工作日；网上申领：未给具体时限" in note and "网上申领：无" not in note
+
+
+def test_the_guide_and_the_catalogue_say_the_online_branch_has_no_number(citizen):
+    for url in ("/services/guides/1.8.1", "/services"):
+        page = citizen.get(url).text
+        assert "网上申领：未给具体时限" in page and "网上申领：无" not in page, url
+
+
+def test_a_material_rule_ending_in_a_full_stop_gets_no_second_one(citizen):
+    page = citizen.get("/services/guides/1.8.1").text
+    assert "失业登记证明等材料。<span" in page and "。。" not in page
