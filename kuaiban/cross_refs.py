@@ -66,6 +66,10 @@ def _index() -> dict[str, list[dict]]:
         for key in program.sources:
             clause = registry[key]
             add(clause.doc_no, "补贴申领", program.name, url, clause.article)
+    labels = {c.key: c.label for c in guide.items()}
+    for doc_no, key, part in guide.citations():
+        if key in labels:
+            add(doc_no, "办事指南", labels[key], f"/services/guides/{key}", part)
     speedup = catalogue.speedup()
     if speedup:
         doc_nos = {item.source.doc_no for item in speedup}

@@ -217,6 +217,20 @@ def _branch_words(kind: str, value: int | None) -> str:
     return NO_NUMBER if kind == "none" and value is None else _limit_words(kind, value)
 
 
+def citations() -> list[tuple[str, str, str | None]]:
+    """``(文号, item key, part)`` of every text a guide quotes for an item by name — its 受理条件, 申请材料,
+    常见问题 and the time limits of texts other than 附件2 (guides.yaml), and the 申请材料 lists texts print
+    (printed_materials.yaml) — so that a document's page can link the guides resting on it. 人社部发〔2020〕26号
+    附件2, which sets the limits of every item, is not listed item by item."""
+    out = []
+    for key, entry in _texts()["items"].items():
+        for part in ("conditions", "material_rules", "faq", "limits"):
+            out += [(x["source"]["doc_no"], key, None) for x in entry.get(part, ())]
+    for key, lists in catalogue._printed_materials().items():
+        out += [(x["source"]["doc_no"], key, x["source"].get("part")) for x in lists]
+    return list(dict.fromkeys(out))
+
+
 def items() -> tuple[region_config.ItemChoice, ...]:
     """Every item of the catalogue that has a guide: top-level items, groups and their sub-items."""
     return region_config.item_choices()
