@@ -24,7 +24,8 @@ import yaml
 from kuaiban.config import DATA
 from kuaiban.corpus import docno
 from kuaiban.corpus.titles import title_key
-from kuaiban.library.search import plain_words
+from kuaiban.library.search import PHRASE_SYNONYMS, SYNONYMS, plain_words
+from kuaiban.library.tokenize import tokenize, words
 from kuaiban.platform import regions
 from kuaiban.programs import definitions
 from kuaiban.rules.calculators import CALCULATORS
@@ -198,9 +199,34 @@ def topics() -> tuple[Topic, ...]:
 
 
 def topics_of(question: str) -> list[Topic]:
-    """The topics a question is about, read in the words the texts print (丢了工作 → 失业)."""
-    words = plain_words(question)
-    return [t for t in topics() if words & t.terms and not words & t.unless]
+    """The topics a question is about, read in the words the texts print (丢了工作 → 失业): a topic's term counts
+    when the question says it as a whole word, or as several whole words in a row (失业保险 + 待遇), or when the
+    synonym lists translate a word or phrase of the question into it (下岗 → 失业) — never when it is only part
+    of a longer word (失业 inside 失业率 or 失业补助金). A topic's ``unless`` words count anywhere, sub-words
+    included: the broader they are read, the fewer questions on another matter are offered the topic."""
+    whole, translated, every = words(question), _translations(question), plain_words(question)
+    return [t for t in topics()
+            if any(term in translated or says(whole, term) for term in t.terms) and not every & t.unless]
+
+
+def says(whole: list[str], term: str) -> bool:
+    """Whether ``term`` is one of the whole words, or several of them in a row."""
+    for start in range(len(whole)):
+        run = ""
+        for word in whole[start:]:
+            run += word
+            if run == term:
+                return True
+            if not term.startswith(run):
+                break
+    return False
+
+
+def _translations(question: str) -> set[str]:
+    """What the synonym lists translate the question's words (sub-words included: 下岗 in 下岗职工) and phrases
+    into — the translations only, not the question's own words."""
+    found = {alt for w in tokenize(question) for alt in SYNONYMS.get(w, ())}
+    return found | {alt for phrase, alts in PHRASE_SYNONYMS.items() if phrase in question for alt in alts}
 
 
 def topic_actions(question: str) -> dict[str, list]:

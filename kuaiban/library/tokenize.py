@@ -106,6 +106,17 @@ def tokenize(text: str, kept: dict[str, str] | None = None) -> list[str]:
     return out
 
 
+def words(text: str) -> list[str]:
+    """The whole words of ``text`` in order, as :func:`tokenize` keeps them but without the sub-words search mode
+    adds (失业率 stays 失业率, with no 失业 inside it): for reading what a question is about, not for the index.
+
+    >>> words("城镇登记失业率")
+    ['城镇', '登记', '失业率']
+    """
+    text = _SPACE.sub(" ", normalize_text(text))
+    return [term for term in map(_index_form, _get_segmenter().lcut(text, HMM=True)) if term]
+
+
 def _index_form(word: str) -> str:
     """The word as indexed, or "" when it is not indexed (a stopword, punctuation)."""
     if word in STOPWORDS:
