@@ -177,7 +177,8 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
     for f in spec.fields:
         if not f.required and f.used_by and set(f.used_by) <= idle:
             kinds[f.name] = "idle"
-    return {"bundle": bundle, "spec": spec, "planned": planned, "items": items or [],
+    return printed_lists(session, planned, applicant.region) | {
+            "bundle": bundle, "spec": spec, "planned": planned, "items": items or [],
             "preticked": ticks, "registered": registered, "registration_item": REGISTRATION_ITEM,
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
             "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
@@ -185,6 +186,16 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
             "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned},
             "kinds": kinds,
             "choices": FIELD_CHOICES, "handoff_sections": handoff_sections.sections(planned), "item_values": {}}
+
+
+def printed_lists(session, planned: list[cases.PlannedItem], region: str | None) -> dict:
+    """The 申请材料 the texts print for the chosen items (as their guides show them), for a form whose region asks
+    no upload: what the applicant may be asked to show, each list with its text (walk s15: “无须提交材料” alone
+    read as “bring nothing”)."""
+    printed = [{"item": p.name, "code": p.code, "doc_no": x["source"]["doc_no"], "part": x["source"].get("part"),
+                "materials": [m["name"] + (f"（{m['when']}）" if m.get("when") else "") for m in x["materials"]]}
+               for p in planned for x in catalogue.printed_materials(p.code, region)]
+    return {"printed": printed, "printed_doc_ids": views.library_ids(session, {x["doc_no"] for x in printed})}
 
 
 REGISTRATION_ITEM = "2.4.1"  # 失业登记, filed in the 失业登记 pillar (kuaiban.services.handoffs)

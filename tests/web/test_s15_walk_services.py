@@ -90,3 +90,26 @@ def test_the_guide_and_the_catalogue_say_the_online_branch_has_no_number(citizen
 def test_a_material_rule_ending_in_a_full_stop_gets_no_second_one(citizen):
     page = citizen.get("/services/guides/1.8.1").text
     assert "失业登记证明等材料。<span" in page and "。。" not in page
+
+
+# C3: with no upload configured for the region, the form said “本地区未为所选事项配置须提交的材料” and the case
+# “本件无须提交材料”: read as “bring nothing”, although the texts print what 1.8.1 is applied for with —
+# 社会保障卡或身份证件 (人社厅发〔2020〕24号 二, hunan-hrss-2020.txt:5416) — as its guide shows.
+
+def test_a_form_asking_no_upload_lists_what_the_texts_print_for_the_chosen_items(citizen):
+    page = citizen.get("/services/bundles/3/apply", params=every_item("3")).text
+    assert "提交申请时无须上传" in page and "未为所选事项配置" not in page
+    printed = page[page.index('id="printed-h"'):page.index("</ul>", page.index('id="printed-h"'))]
+    assert "失业保险金申领（1.8.1）：社会保障卡或身份证件" in printed and "人社厅发〔2020〕24号 二" in printed
+
+
+def test_the_case_says_nothing_was_to_be_uploaded_not_that_nothing_is_needed(citizen):
+    form = {"field:证件有效期": "长期", "field:手机号码": "13800000000", "field:失业类型(失业原因)": "其他",
+            "field:原工作单位": "样例单位", "field:失业时间": "2026-11-20", "field:户籍地址": "样例路1号",
+            "field:常住地址": "样例路1号", "service:职业介绍": "1", "services_shown": "1"}
+    page = citizen.get("/services/bundles/3/apply").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    r = citizen.post("/services/bundles/3/apply", data=form | {"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:2000]
+    case = citizen.get(r.headers["location"]).text
+    assert "本件提交时无须上传材料。" in case and "本件无须提交材料" not in case
