@@ -141,7 +141,9 @@ def _routes() -> dict[str, list[dict]]:
                 if name in by_name:
                     found.setdefault(calculator, []).append(
                         {"code": f"bundle-{by_name[name].seq}", "name": f"“{name}”一件事",
-                         "url": f"/services/bundles/{by_name[name].seq}/apply", "no_application": False,
+                         # the item page, where every item (1.8.1 with them) is kept: the form reached
+                         # directly ticks only the text's 默认勾选, without 失业保险金申领 (walk s15 B2)
+                         "url": f"/services/bundles/{by_name[name].seq}", "no_application": False,
                          "regions": [NATIONWIDE]})
     return found
 

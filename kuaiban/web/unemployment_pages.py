@@ -241,7 +241,9 @@ def _benefit_claim_route(region: str | None) -> dict[str, str] | None:
             return {"url": f"/programs/{program.code}/claim", "name": program.name}
     for bundle in catalogue.bundles():
         if BENEFIT_ITEM in bundle.codes():
-            return {"url": f"/services/bundles/{bundle.seq}/apply", "name": f"“{bundle.name}”一件事"}
+            # its item page, where 1.8.1 is kept with every item (the form reached directly ticks only the
+            # text's 默认勾选, without 失业保险金申领: walk s15 B2)
+            return {"url": f"/services/bundles/{bundle.seq}", "name": f"“{bundle.name}”一件事"}
     return None
 
 

@@ -113,3 +113,18 @@ def test_the_case_says_nothing_was_to_be_uploaded_not_that_nothing_is_needed(cit
     assert r.status_code == 303, r.text[:2000]
     case = citizen.get(r.headers["location"]).text
     assert "本件提交时无须上传材料。" in case and "本件无须提交材料" not in case
+
+
+# B2: the 失业保险金 calculator and a 湖南 失业登记 asking for 失业保险金 sent the person to the 失业 一件事's form
+# directly, where only the text's 默认勾选 are ticked — 失业保险金申领 was not. They now lead to the item page,
+# where every item is kept (and so, B1, every service of the form is ticked).
+
+def test_the_routes_to_claim_失业保险金_open_the_item_page_which_keeps_1_8_1(citizen):
+    from kuaiban.cross_refs import claim_routes
+    from kuaiban.web.unemployment_pages import _benefit_claim_route
+
+    bundle_route = next(r for r in claim_routes("unemployment_benefit") if r["url"].startswith("/services/"))
+    for url in (bundle_route["url"], _benefit_claim_route("430102")["url"]):
+        assert url == "/services/bundles/3"
+    page = citizen.get("/services/bundles/3").text
+    assert re.search(r'<input type="checkbox"[^>]*value="1\.8\.1"[^>]*checked', page)
