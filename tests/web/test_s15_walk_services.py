@@ -128,3 +128,12 @@ def test_the_routes_to_claim_失业保险金_open_the_item_page_which_keeps_1_8_
         assert url == "/services/bundles/3"
     page = citizen.get("/services/bundles/3").text
     assert re.search(r'<input type="checkbox"[^>]*value="1\.8\.1"[^>]*checked', page)
+
+
+# C1: “办理‘失业’” led a visitor to the sign-in page, which did not say why nor that they would come back.
+
+def test_the_sign_in_page_says_why_it_is_shown_and_that_the_visitor_comes_back(app_client):
+    page = app_client.get("/login", params={"next": "/services/bundles/3"}).text
+    assert 'id="login-why"' in page and "将回到该页面继续办理" in page
+    assert 'href="/register?next=/services/bundles/3"' in page or "next=%2Fservices%2Fbundles%2F3" in page
+    assert 'id="login-why"' not in app_client.get("/login").text  # signing in from the menu: nothing to explain
