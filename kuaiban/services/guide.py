@@ -302,6 +302,18 @@ def _applied(code: str | None, on: dt.date, region: str | None = None) -> tuple[
     return words, note, branches
 
 
+def _bundle_notes(within: list[catalogue.Bundle]) -> list[str]:
+    """附件1's notes of the bundles holding the item, each once; for an item in several bundles each names the
+    bundles it belongs to (walk s15: “需高校毕业生离校后本人办理的事项” read as a rule of 就业登记 for an employer)."""
+    found: dict[str, list[str]] = {}
+    for b in within:
+        for n in b.notes:
+            found.setdefault(n, []).append(b.name)
+    if len(within) < 2:
+        return list(found)
+    return [f"{'、'.join(f'“{name}”' for name in names)}一件事：{n}" for n, names in found.items()]
+
+
 def guide(session: Session, key: str, region: str | None = None, on: dt.date | None = None) -> Guide:
     """The guide of item ``key`` (its code, or a group's name), with ``region``'s materials and agency, for an
     application made on day ``on`` (today by default)."""
@@ -326,7 +338,7 @@ def guide(session: Session, key: str, region: str | None = None, on: dt.date | N
         region=region, materials=materials, commitments=commitments, limits=_limits(item.code, region),
         applied=applied,
         applied_note=applied_note, fee=NO_FEE_TEXT, agency=routes.get(planned.key), agency_kinds=kinds,
-        address=NO_ADDRESS, faq=faq, notes=list(dict.fromkeys(n for b in within for n in b.notes)),
+        address=NO_ADDRESS, faq=faq, notes=_bundle_notes(within),
         limits_note=texts.get("limits_note"), online=texts.get("online"),
         adopted={seq: basis for seq, basis in adopted.items() if any(c.seq == seq for c in commitments)},
         branches=branches, printed=_printed(item.code, region))

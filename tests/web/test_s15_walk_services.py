@@ -137,3 +137,14 @@ def test_the_sign_in_page_says_why_it_is_shown_and_that_the_visitor_comes_back(a
     assert 'id="login-why"' in page and "将回到该页面继续办理" in page
     assert 'href="/register?next=/services/bundles/3"' in page or "next=%2Fservices%2Fbundles%2F3" in page
     assert 'id="login-why"' not in app_client.get("/login").text  # signing in from the menu: nothing to explain
+
+
+# C4: 2.4.2 就业登记 is in three bundles; its guide listed their 附件1 notes together, so an employer read
+# “需高校毕业生离校后本人办理的事项” (the 高校毕业生 bundle's, hunan-hrss-2020.txt:700-block) as a rule of 就业登记.
+
+def test_a_guide_of_an_item_in_several_bundles_names_the_bundle_of_each_note(citizen):
+    page = citizen.get("/services/guides/2.4.2").text
+    assert "“高校毕业生就业（含灵活就业）”一件事：需高校毕业生离校后本人办理的事项。" in page
+    assert "“企业招用员工”、“创业”一件事：要同步办理养老保险、工伤保险、失业保险缴费人员增加。" in page
+    single = citizen.get("/services/guides/1.8.1").text  # one bundle: its notes as printed
+    assert "<li>需失业人员本人办理的事项。</li>" in single
