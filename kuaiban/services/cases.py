@@ -343,10 +343,12 @@ def national_limit(code: str | None, on: dt.date | None = None, *, cross_provinc
         c = s.case_limit
         return ItemLimit(c.limit.kind, c.limit.value, c.basis, c.note)
     if s is not None and (on is None or on >= catalogue.SPEEDUP_DATE):
-        for basis, limit in (("提速目标", s.target), ("法定时限", s.statutory)):
+        for basis, limit, printed in (("提速目标", s.target, s.target_text), ("法定时限", s.statutory, s.statutory_text)):
             if limit.kind in NUMERIC_LIMITS:
                 notes = [outside] if outside else []
-                if limit.conditions:
+                if str(limit.value) not in printed.replace(" ", ""):  # a reading (即时办结 → 30 分钟): say so
+                    notes.append(f"附件2原文：“{printed}”；{s.reading}")
+                if any((c.kind, c.value) != (limit.kind, limit.value) for c in limit.conditions):
                     notes.append("按一般时限；另有条件时限：" + "；".join(
                         f"{c.when}：{branch_text(c.kind, c.value)}" for c in limit.conditions))
                 return ItemLimit(limit.kind, limit.value, basis, "；".join(notes) or None)

@@ -148,3 +148,17 @@ def test_a_guide_of_an_item_in_several_bundles_names_the_bundle_of_each_note(cit
     assert "“企业招用员工”、“创业”一件事：要同步办理养老保险、工伤保险、失业保险缴费人员增加。" in page
     single = citizen.get("/services/guides/1.8.1").text  # one bundle: its notes as printed
     assert "<li>需失业人员本人办理的事项。</li>" in single
+
+
+# C6: 3.4.7 showed “30分钟（提速目标）” citing 附件2, whose row says “即时办结” (hunan-hrss-2020.txt:752); the 30
+# minutes are the notice's reading of 即时办结 (line 649). The note now quotes the row and gives the reading, and
+# no longer repeats branches that equal the general limit.
+
+def test_a_limit_read_from_words_quotes_the_row_and_the_reading():
+    from kuaiban.services.cases import national_limit
+
+    lim = national_limit("3.4.7")
+    assert (lim.kind, lim.value) == ("minutes", 30)
+    assert "附件2原文：“办理接收手续，符合条件的即时办结" in lim.note and "“即时办结”按通知正文读作不超过 30 分钟" in lim.note
+    assert "另有条件时限" not in lim.note  # both branches are the same 30 minutes
+    assert "附件2原文" not in (national_limit("2.4.1").note or "")  # 3 个工作日 is printed as such
