@@ -52,6 +52,7 @@ from kuaiban.corpus.compilations import cite_line, source_name
 from kuaiban.corpus.regions import REGIONS, canonical_region
 from kuaiban.library import thesaurus
 from kuaiban.library.models import Document, DocumentSource, Meta, Passage
+from kuaiban.library.part_ranker import PartRanker, part_features
 from kuaiban.library.tokenize import STOPWORDS, normalize_text, tokenize
 from kuaiban.platform.errors import Invalid
 
@@ -555,6 +556,26 @@ class _Passage:
     anchor: str | None = None
 
 
+@dataclass
+class _Scored:
+    """A query's scores over the whole library, before hits are chosen."""
+
+    terms: dict[int, float]
+    doc_scores: np.ndarray  # per document, with title, whole-document, characters, boosts, filters and 文号
+    passage_scores: np.ndarray  # per passage: BM25 of the question's words (and their translations)
+    common: np.ndarray  # the part of passage_scores carried by words most of the document's parts print
+    chars: np.ndarray  # BM25 of the question's characters (0 outside the documents some word found)
+    part_scores: np.ndarray  # which part answers: damped words + characters + 词林 + question form, prior
+    boost: np.ndarray
+    boosted: bool
+    mask: np.ndarray | None
+    forms: dict[int, float]
+    doc_nos: list[str]
+    exact: set[int]
+    rest_terms: dict[int, float]
+    query: str = ""
+
+
 class SearchIndex:
     """In-memory BM25 index of the library; immutable once built, safe to share across threads."""
 
@@ -568,8 +589,11 @@ class SearchIndex:
                  definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True,
                  title_issuer_weight: float = TITLE_ISSUER_WEIGHT, whole_title: bool = False,
                  question_form_weight: float = QUESTION_FORM_WEIGHT, part_b: float = PART_B,
-                 lapsed_factor: float = LAPSED_FACTOR):
+                 lapsed_factor: float = LAPSED_FACTOR, part_ranker: PartRanker | None = None):
         self.docs = docs
+        # which of the found parts answers: a fitted re-ranker of the first passage hits (off unless given;
+        # session 15 found none that helps on sets it was not fitted on, docs/BENCHMARKS.md)
+        self.part_ranker = part_ranker
         self.passages = passages
         self.title_weight = title_weight
         self.title_issuer_weight = title_issuer_weight
@@ -876,19 +900,11 @@ class SearchIndex:
             found = {r for tok in _tokens(query) if (r := self._place_regions.get(tok))}
         return found
 
-    def search(self, query: str, limit: int = 10, region: str | None = None, year: int | None = None,
-               issuer: str | None = None, category: str | None = None, status: str | None = None,
-               *, per_document: bool = True, as_of: dt.date | None = None) -> list[Hit]:
-        """Best hits for ``query``, one per document unless ``per_document`` is False.
-
-        ``status`` filters on the documents' status on ``as_of`` (default today); each hit's ``status``
-        is on that day too."""
-        query = query.strip()
-        day = as_of or dt.date.today()
-        if not query or limit <= 0:
-            return []
+    def _scored(self, query: str, region, year, issuer, category, status, day: dt.date) -> _Scored:
+        """Every document's and passage's score for ``query`` (before hits are chosen)."""
         terms = self.query_terms(query)
         n_docs, n_pass = len(self.docs), len(self.passages)
+        chars = np.zeros(n_pass, dtype=np.float32)
 
         passage_scores, common = _scores_and_shared(self._part_post, self._shared, terms, n_pass)
         # documents are found by their best part at B, whatever `part_b` the parts are chosen by
@@ -955,6 +971,24 @@ class SearchIndex:
                 self._part_post, forms, n_pass), part_scores)
         if self.unnumbered_factor != 1.0:
             part_scores = part_scores * self._opening_factor
+        return _Scored(terms, doc_scores, passage_scores, common, chars, part_scores, boost, boosted, mask,
+                       forms, doc_nos, exact, rest_terms, query)
+
+    def search(self, query: str, limit: int = 10, region: str | None = None, year: int | None = None,
+               issuer: str | None = None, category: str | None = None, status: str | None = None,
+               *, per_document: bool = True, as_of: dt.date | None = None) -> list[Hit]:
+        """Best hits for ``query``, one per document unless ``per_document`` is False.
+
+        ``status`` filters on the documents' status on ``as_of`` (default today); each hit's ``status``
+        is on that day too."""
+        query = query.strip()
+        day = as_of or dt.date.today()
+        if not query or limit <= 0:
+            return []
+        s = self._scored(query, region, year, issuer, category, status, day)
+        doc_scores, part_scores, passage_scores = s.doc_scores, s.part_scores, s.passage_scores
+        doc_nos, exact, rest_terms, forms = s.doc_nos, s.exact, s.rest_terms, s.forms
+        n_pass = len(self.passages)
         # the best passage of a document, found for the few documents shown (the last of equals)
         best_passage = _BestPassage(part_scores, self._first_passage, self._run_ends)
 
@@ -973,27 +1007,8 @@ class SearchIndex:
                 else:
                     best_passage[i] = self._first_passage[i]
         if not per_document:
-            # a passage is ranked with its document: its own words, plus what the document's title and
-            # whole text say about the question (a part rarely repeats the subject its title names)
-            ranked = part_scores + self.passage_doc_weight * np.where(
-                part_scores > 0, doc_scores[self._passage_doc], 0.0)
-            if boosted:
-                ranked = ranked * boost[self._passage_doc]
-            if mask is not None:
-                ranked = np.where(mask[self._passage_doc], ranked, 0.0)
-            passage_scores = ranked
-            # the same text twice (a notice printed in two compilations, a province's copy of the national
-            # part, an attachment listed twice) takes one place: the other places go to other parts
-            top, seen = [], set()
-            for p in _top(passage_scores, limit * 4):
-                key = self._passage_key[p]
-                if key not in seen:
-                    seen.add(key)
-                    top.append(p)
-                    if len(top) == limit:
-                        break
-            return [self._hit(int(self.passages[p].doc), int(p), float(passage_scores[p]), highlight, day)
-                    for p in top]
+            ranked, top = self._passage_candidates(s, limit)
+            return [self._hit(int(self.passages[p].doc), int(p), float(ranked[p]), highlight, day) for p in top]
         top = _top(doc_scores, limit)
         hits = []
         for i in top:
@@ -1002,6 +1017,55 @@ class SearchIndex:
                 p = int(self._first_passage[i])
             hits.append(self._hit(int(i), p, float(doc_scores[i]), highlight, day))
         return hits
+
+    def _ranked_passages(self, s: _Scored) -> np.ndarray:
+        """Every passage's score as a passage hit: its own words, plus what its document's title and whole
+        text say about the question (a part rarely repeats the subject its title names)."""
+        ranked = s.part_scores + self.passage_doc_weight * np.where(
+            s.part_scores > 0, s.doc_scores[self._passage_doc], 0.0)
+        if s.boosted:
+            ranked = ranked * s.boost[self._passage_doc]
+        if s.mask is not None:
+            ranked = np.where(s.mask[self._passage_doc], ranked, 0.0)
+        return ranked
+
+    def _distinct_top(self, ranked: np.ndarray, limit: int) -> list[int]:
+        """The best ``limit`` passages, the same text twice (a notice printed in two compilations, a province's
+        copy of the national part, an attachment listed twice) taking one place: the other places go to other
+        parts."""
+        top, seen = [], set()
+        for p in _top(ranked, limit * 4):
+            key = self._passage_key[p]
+            if key not in seen:
+                seen.add(key)
+                top.append(p)
+                if len(top) == limit:
+                    break
+        return top
+
+    def _passage_candidates(self, s: _Scored, limit: int) -> tuple[np.ndarray, list[int]]:
+        """Passage hits in order: by score, then (with a part ranker) the first ``part_ranker.depth``
+        reordered by it (the question's words in the part's own text and heading, its place in the document:
+        which of the found parts answers; ``benchmarks/fit_part_ranker.py``)."""
+        ranked = self._ranked_passages(s)
+        ranker = self.part_ranker
+        if ranker is None:
+            return ranked, self._distinct_top(ranked, limit)
+        top = self._distinct_top(ranked, max(limit, ranker.depth))
+        head, tail = top[:ranker.depth], top[ranker.depth:]
+        if len(head) > 1:
+            order = ranker.order(part_features(self, s, ranked, head))
+            head = [head[i] for i in order]
+        return ranked, (head + tail)[:limit]
+
+    def passage_features(self, query: str, depth: int, *, as_of: dt.date | None = None
+                         ) -> tuple[list[int], np.ndarray]:
+        """The first ``depth`` passage hits by score (before any part ranker) and their features
+        (``part_ranker.FEATURES``): what the part ranker is fitted on."""
+        s = self._scored(query.strip(), None, None, None, None, None, as_of or dt.date.today())
+        ranked = self._ranked_passages(s)
+        top = self._distinct_top(ranked, depth)
+        return top, part_features(self, s, ranked, top)
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
         words = set(_tokens(query)) | {self._terms[t] for t in terms}
