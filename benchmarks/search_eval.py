@@ -42,10 +42,13 @@ sys.path.insert(0, str(ROOT))
 
 from kuaiban.corpus.titles import title_key  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
+from kuaiban.library import part_ranker  # noqa: E402
 from kuaiban.library.models import ArticleRow, Document, Passage, UnitRow  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
 
 QUESTIONS = ROOT / "data" / "eval" / "questions.yaml"
+# session 15's part ranker, fitted on the development sets and not used by search (benchmarks/fit_part_ranker.py)
+PART_RANKER_S15 = ROOT / "benchmarks" / "part_ranker_s15.json"
 K = 5
 MRR_DEPTH = 10
 
@@ -219,7 +222,11 @@ def main(argv: list[str] | None = None) -> int:
             "parts without defined short forms": SearchIndex.build(session, definitions=False),
             "parts at b = 0.2 (tried in session 10)": SearchIndex.build(session, part_b=0.2),
             "parts, region boost 1.25": SearchIndex.build(session, region_boost=1.25),
+            "parts, characters at 1.5 (session 15, not adopted)": SearchIndex.build(session, char_weight=1.5),
         }
+        if PART_RANKER_S15.exists():
+            part_variants["parts re-ranked by the session-15 part ranker (not adopted)"] = SearchIndex.build(
+                session, part_ranker=part_ranker.load(PART_RANKER_S15))
         base_ranked, base_times = bm25_baseline(session, questions)
         lines = clause_lines(session)
     answerable = [q for q in questions if expected[q["id"]]]

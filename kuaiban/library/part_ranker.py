@@ -68,7 +68,7 @@ FEATURES: tuple[str, ...] = (
 )
 
 _LEVEL = re.compile(r"（[一二三四五六七八九十百]+）|（\d+）|\d+[.．、]|^[一二三四五六七八九十百]+")
-_QUOTED = re.compile(r"^(?:附件[^一二三四五六七八九十（\d]*)?(?:“[^”]*”)?")
+_QUOTED = re.compile(r"^“[^”]*”")  # a box's or a run's title before the numbering (“专栏2”一1.)
 _HEADING_END = re.compile(r"[。：:]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -125,7 +125,8 @@ def load(path: Path) -> PartRanker:
 
 
 def unit_depth(label: str | None) -> int:
-    """Numbering levels of a part's label: 一 → 1, 一（二） → 2, 附件1二（二）4. → 3, “专栏2”一1. → 2."""
+    """Numbering levels of a part's label (its attachment is a field of its own): 一 → 1, 一（二） → 2,
+    二（二）4. → 3, “专栏2”一1. → 2."""
     if not label:
         return 0
     return len(_LEVEL.findall(_QUOTED.sub("", label)))
