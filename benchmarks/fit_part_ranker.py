@@ -192,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                        + (f" --depth {args.depth}" if args.depth != DEPTH else ""),
             "code_commit": commit,
             "statuses_as_of": AS_OF.isoformat(),
+            "library": f"{len(index.docs)} documents, {len(index.passages)} passages (kuaiban ingest of the five "
+                       "bundled compilations)",
             "loss": "listwise softmax over the first `depth` passage hits, L2 on standardised weights",
         }
         ranker = PartRanker(ranker.depth, ranker.features, ranker.mean, ranker.scale, ranker.weights, provenance)
