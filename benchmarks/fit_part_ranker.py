@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = development_sets(args.exclude)
     engine = connect(args.db)
     with Session(engine) as session:
-        index = SearchIndex.build(session, part_ranker=False)
+        index = SearchIndex.build(session)  # passage hits by score alone: what the ranker reorders
         questions = collect(index, session, paths, max(args.depth, 30) if args.sweep else args.depth)
     sets = list(dict.fromkeys(q.set for q in questions))
     print(f"{len(questions)} single-clause questions in {len(sets)} sets; depth {args.depth}, L2 {args.l2}")

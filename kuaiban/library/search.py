@@ -593,7 +593,7 @@ class SearchIndex:
         self.docs = docs
         # which of the found parts answers: a fitted re-ranker of the first passage hits (off unless given;
         # session 15 found none that helps on sets it was not fitted on, docs/BENCHMARKS.md)
-        self.part_ranker = part_ranker
+        self.part_ranker = part_ranker or None
         self.passages = passages
         self.title_weight = title_weight
         self.title_issuer_weight = title_issuer_weight
