@@ -56,6 +56,12 @@ def _region(path: tuple[str, ...]) -> Region | None:
     return None
 
 
+def regional_leaves(node):
+    """(region or None for every region, leaf) for each parameter under `node`."""
+    for path, leaf in _leaves(node, ()):
+        yield _region(path), leaf
+
+
 def spans(node) -> list[Span]:
     """The merged spans in force of every leaf under `node` (one list per region, in date order)."""
     raw: dict[Region | None, list[tuple[str, str, str]]] = {}

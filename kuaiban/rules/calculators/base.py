@@ -88,6 +88,10 @@ class Field:
     # names it (employed 在职 | retired 退休); a spec adds its enum's and parameters' words (declarative.py)
     words: dict[str, str] = field(default_factory=dict, compare=False)
     also: dict[str, str] = field(default_factory=dict, compare=False)  # other spellings read as a code
+    # a month that may also be given as a day (2021-05-20) within it: the month of a calculator whose rule
+    # changes within some month is answered by the rule in force on that day (docs/rules.md, "Months and
+    # dates within a month")
+    accepts_day: bool = False
 
     def __post_init__(self) -> None:
         if self.type == "choice":  # frozen: set once, the given words over the description's
@@ -197,6 +201,12 @@ def parse_value(spec: Field, raw: Any) -> Any:
         except ValueError as error:
             raise CalculatorError(msg.not_date(name, raw)) from error
     if spec.type == "month":
+        if spec.accepts_day and _DATE.match(raw):
+            try:
+                date.fromisoformat(raw)
+            except ValueError as error:
+                raise CalculatorError(msg.not_month(name, raw)) from error
+            return raw  # the day as given: the month is its first seven characters
         if not _MONTH.match(raw) or not 1 <= int(raw[5:]) <= 12:
             raise CalculatorError(msg.not_month(name, raw))
         return raw
@@ -256,6 +266,9 @@ class Calculator:
     audience: str = ""
     theme: str = ""
     examples: tuple[dict[str, Any], ...] = ()  # worked {input, value} cases a page can show
+    # input values -> the day whose rules a monthly period is computed by (a month given as a day within
+    # it), or None: the period's first day
+    rule_day: Callable[[dict[str, Any]], str | None] | None = None
     spec: Any = None  # the loaded spec (kuaiban/rules/calculators/declarative.py) when written as one
 
     def describe(self) -> dict[str, Any]:
@@ -321,8 +334,9 @@ class Calculator:
         period = self.period_of(values)
         columns = self.to_variables(single_row(values), period)
         wanted = (*self.explain_variables, self.variable)
+        day = self.rule_day(values) if self.rule_day else None
         try:
-            computed = simulate(columns, period, wanted, count=1)
+            computed = simulate(columns, period, wanted, count=1, rule_day=day)
         except HolidayDataMissing as error:  # a working-day limit reaching a year whose holidays are unpublished
             raise self.labelled(CalculatorError(self.holidays_unknown(error))) from None
         scalars = {name: scalar(array[0]) for name, array in computed.items()}
@@ -430,9 +444,33 @@ def row_ids(count: int) -> np.ndarray:
     return _IDS[:count]
 
 
-def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: int) -> Columns:
-    """Run the OpenFisca system on vectors and return the requested variables at `period`."""
+class RuleDaySystem:
+    """The tax-benefit system as a month's formulas see it when the month is given as a day within it: the
+    parameters asked for at the month's first day are those in force on that day (every other instant, and
+    everything else, as the system itself)."""
+
+    def __init__(self, system: Any, month_start: str, day: str) -> None:
+        self._system = system
+        self._month_start = month_start
+        self._day = day
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._system, name)
+
+    def get_parameters_at_instant(self, instant: Any) -> Any:
+        from openfisca_core import periods
+
+        start = instant.start if isinstance(instant, periods.Period) else periods.instant(instant)
+        return self._system.get_parameters_at_instant(self._day if str(start) == self._month_start else start)
+
+
+def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: int,
+             rule_day: str | None = None) -> Columns:
+    """Run the OpenFisca system on vectors and return the requested variables at `period` (a month's
+    parameters taken on `rule_day` when given)."""
     simulation = vector_simulation(count)
+    if rule_day is not None:
+        simulation.tax_benefit_system = RuleDaySystem(simulation.tax_benefit_system, f"{period[:7]}-01", rule_day)
     try:
         for name, array in variables.items():
             simulation.set_input(name, period, _as_enum_array(name, array))

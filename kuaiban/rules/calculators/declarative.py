@@ -20,8 +20,16 @@ import numpy as np
 import yaml
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, choice_column, enum_codes, money
-from kuaiban.rules.coverage import OPEN_END, Span, in_force, regions_of, spans
+from kuaiban.rules.calculators.base import (
+    Calculator,
+    Columns,
+    Field,
+    choice_column,
+    day_text,
+    enum_codes,
+    money,
+)
+from kuaiban.rules.coverage import OPEN_END, Span, in_force, regional_leaves, regions_of, spans
 from kuaiban.rules.enums import Region
 from kuaiban.rules.expressions import (
     ParameterRef,
@@ -95,6 +103,16 @@ def _first_days(months: Any) -> Any:
     return np.asarray(array, dtype="datetime64[M]").astype("datetime64[D]")
 
 
+def _months(column: Any) -> Any:
+    """A month column whose cells may be days within the month (2021-05-20) as months (2021-05); the
+    population path's yyyymm integers as they are."""
+    array = np.asarray(column)
+    if array.dtype.kind not in "OU":
+        return column
+    return np.array([str(cell)[:7] for cell in array.reshape(-1)], dtype=array.dtype if array.dtype.kind == "O"
+                    else "U7").reshape(array.shape)
+
+
 def _is_none_test(node: ast.AST, name: str | None = None) -> bool:
     """``x == None``, ``x != None``, ``x is None`` or ``x is not None`` (of `name` when given)."""
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1
@@ -151,6 +169,9 @@ class Spec:
         unit = str(self.system.variables[data["output"]].definition_period)
         _require(self.by_name[self.period].type != "date" or unit == "day", where,
                  f"period {self.period!r} is a date: the output {data['output']!r} must be defined by day")
+        if self.by_name[self.period].type == "month":  # a day within the month is read too (rule_day)
+            self.by_name[self.period] = replace(self.by_name[self.period], accepts_day=True)
+            self.fields = [self.by_name[self.period] if f.name == self.period else f for f in self.fields]
         self.region = next((spec.name for spec in self.fields if spec.type == "region"), None)
         node = self.system.parameters
         for part in str(data.get("parameters", self.name)).split("."):
@@ -159,6 +180,7 @@ class Spec:
                      "(parameters: names the node whose values in force give the coverage)")
             node = children[part]
         self.spans: list[Span] = spans(node)
+        self.node = node
         covered = regions_of(self.spans)
         if self.region:  # the region choices are the regions the parameters cover
             national = any(s.region is None for s in self.spans)
@@ -243,13 +265,40 @@ class Spec:
     # ---- the Calculator's parts
 
     def period_of(self, values: dict[str, Any]) -> str:
-        start = _period_start(values[self.period], self.by_name[self.period].type)
+        kind = self.by_name[self.period].type
+        value = values[self.period]
+        start = _period_start(str(value)[:7] if kind == "month" else value, kind)
         unit = str(self.system.variables[self.data["output"]].definition_period)
         if unit == "day":  # a rule dated to the day (an application day, a start day): the date itself
             return start[:10]
         return start[:4] if unit == "year" else start[:7]
 
+    def rule_day(self, values: dict[str, Any]) -> str | None:
+        """The day a month was given as (2021-05-20 for the month 2021-05), whose rules the month takes;
+        None for a month given as a month (its first day's rules)."""
+        if self.by_name[self.period].type != "month" or self.period not in values:
+            return None
+        value = str(values[self.period])
+        return value if len(value) == 10 else None
+
+    def changes_within(self, month: str, region: Region | None) -> list[str]:
+        """The days after the 1st of `month` on which a rule of this calculator for `region` (or for every
+        region) starts, ends or changes its figure: the month is then answered only for a day within it."""
+        found = set()
+        for leaf_region, leaf in regional_leaves(self.node):
+            if leaf_region not in (None, region):
+                continue
+            dated = sorted((at.instant_str, at.value) for at in getattr(leaf, "values_list", None) or ())
+            for i, (day, value) in enumerate(dated):
+                before = dated[i - 1][1] if i else None
+                if day[:7] == month and day[8:] != "01" and value != before:
+                    found.add(day)
+        return sorted(found)
+
     def instant(self, values: dict[str, Any]) -> str:
+        day = self.rule_day(values)
+        if day is not None:
+            return day
         period = self.period_of(values)
         if len(period) == 10:
             return period
@@ -268,11 +317,24 @@ class Spec:
     def _mid_month(self, values: dict[str, Any], region: Region | None) -> str:
         """For a month refused although a rule starts within it: why (a month takes the rule in force on its
         first day), so the message does not seem to refuse the very start it names."""
-        if self.by_name[self.period].type != "month":
+        if self.by_name[self.period].type != "month" or self.rule_day(values) is not None:
             return ""
         month = str(values[self.period])
         starts = [s.start for s in self.spans if s.region in (None, region) and s.start[:7] == month]
-        return f"；按月计算，月份适用其第一天施行的规定，{starts[0]} 起施行的规定自次月起适用" if starts else ""
+        return f"；{starts[0]} 起施行的规定请填写该日或以后的具体日期" if starts else ""
+
+    def _day_asked(self, values: dict[str, Any], region: Region | None) -> str | None:
+        """A month within which a rule starts, ends or changes, given as a month: the day is asked for (the
+        rule in force on the month's first day would be wrong for the rest of the month, or refuse it)."""
+        if self.by_name[self.period].type != "month" or self.rule_day(values) is not None:
+            return None
+        month = str(values[self.period])
+        days = self.changes_within(month, region)
+        if not days:
+            return None
+        when = "、".join(day_text(date.fromisoformat(day)) for day in days)
+        return msg.error(self.period, f"该月内政策于{when}起变化，请填写具体日期（格式 YYYY-MM-DD，如 {days[0]}）",
+                         month)
 
     def coverage(self) -> list[dict[str, str]]:
         return [{"region": span.region.value if span.region else "全国", "dates": span.dates,
@@ -283,6 +345,9 @@ class Spec:
         region = values.get(self.region) if self.region else None
         if region is not None and self.spans and not any(s.region in (None, region) for s in self.spans):
             return msg.not_covered(self.region, region.value, self.coverage_text())
+        asked = self._day_asked(values, region) if self.period in values else None
+        if asked:
+            return asked
         if self.period in values and not in_force(self.spans, region, self.instant(values)):
             case = f"{region.value} {values[self.period]}" if region is not None else str(values[self.period])
             return msg.not_covered(self.period, case, self.coverage_text(region) + self._mid_month(values, region))
@@ -366,7 +431,9 @@ class Spec:
             if variable.value_type.__name__ == "Enum" and self.by_name[name].type == "choice":
                 out[target] = enum_codes(variable.possible_values, choice_column(columns, name))
             elif variable.value_type is date and self.by_name[name].type == "month":
-                out[target] = _first_days(columns[name])
+                out[target] = _first_days(_months(columns[name]))
+            elif self.by_name[name].type == "month":
+                out[target] = _months(columns[name])
             else:
                 out[target] = columns[name]
             # as single mode, where an input not given is not set: its formula runs (population mode gives
@@ -418,6 +485,8 @@ class Spec:
         """The names of one case; `lets`: only these let names (the checks' own, when checking gaps)."""
         typed = {name: self.typed(name, number) for name, number in computed.items()}
         names: dict[str, Any] = {name: None for name in self.by_name} | dict(values) | typed
+        if self.rule_day(values) is not None:  # expressions read the month; the day chose the rules
+            names[self.period] = str(values[self.period])[:7]
         scope = Scope(names, self.instant(values), values.get(self.region) if self.region else None)
         for name, expression in self.lets.items():  # in order: a let may read the ones before it
             if lets is None or name in lets:
@@ -522,6 +591,7 @@ class Spec:
             audience=self.data["audience"],
             theme=self.data["theme"],
             examples=tuple(self.data.get("examples") or ()),
+            rule_day=self.rule_day if self.by_name[self.period].type == "month" else None,
             spec=self,
         )
 
