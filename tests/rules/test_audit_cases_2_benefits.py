@@ -123,8 +123,11 @@ def test_u4_shanghais_two_year_rule_is_not_stretched_back_over_months_before_it_
     error = refusal("unemployment_benefit_to_retirement", {**case, "month": "2020-06"})
     assert error.field == "benefit_end_date"
     assert "2020年5月29日起施行" in error.reason and "不足2年" in error.reason and "不足1年" in error.reason
-    # May 2020: the national 1-year rule alone is in force, which this person does not meet
-    assert run("unemployment_benefit_to_retirement", {**case, "month": "2020-05"})["value"] == 0
+    # 2020-05-28: the national 1-year rule alone is in force, which this person does not meet (session 15: the
+    # month 2020-05 alone, within which the Shanghai rule starts, asks for the day; it used to answer 0)
+    assert run("unemployment_benefit_to_retirement", {**case, "month": "2020-05-28"})["value"] == 0
+    asked = refusal("unemployment_benefit_to_retirement", {**case, "month": "2020-05"})
+    assert asked.field == "month" and "2020年5月29日起变化" in asked.reason
 
 
 def test_u4_cases_the_national_rule_settles_or_that_end_after_the_shanghai_rule_are_still_answered():

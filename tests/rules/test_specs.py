@@ -212,12 +212,13 @@ def test_a_date_is_covered_from_the_very_day_its_rule_takes_effect(name: str) ->
         assert msg.field_of(spec.gap(values) or "") != spec.period, (span, spec.gap(values))
 
 
-def test_a_month_refused_although_its_rule_starts_within_it_says_why() -> None:
-    # 湘人社规〔2020〕9号 公布之日 2020-06-19: the month 2020-06 takes the rule in force on 2020-06-01 (none)
+def test_a_month_within_which_its_rule_starts_asks_for_the_day() -> None:
+    # 湘人社规〔2020〕9号 “本通知自公布之日起执行” (hunan-hrss-2020.txt:5743), 公布 2020-06-19: the month 2020-06 alone
+    # cannot say which rule applies (session 15: it used to be refused as if no rule covered it)
     with pytest.raises(CalculatorError) as caught:
         get("survivor_hardship_allowance").run({"region": "湖南", "month": "2020-06", "dependant_relation": "mother",
                                                 "dependant_age": 50, "lives_in_changsha": True})
-    assert caught.value.field == "month" and "2020-06-19 起施行的规定自次月起适用" in caught.value.reason
+    assert caught.value.field == "month" and "该月内政策于2020年6月19日起变化，请填写具体日期" in caught.value.reason
 
 
 def test_a_condition_compares_a_choice_or_enum_with_one_of_its_values() -> None:

@@ -283,10 +283,14 @@ class Spec:
 
     def changes_within(self, month: str, region: Region | None) -> list[str]:
         """The days after the 1st of `month` on which a rule of this calculator for `region` (or for every
-        region) starts, ends or changes its figure: the month is then answered only for a day within it."""
+        region) starts, ends or changes its figure: the month is then answered only for a day within it. A
+        rule for every region does not count where the region's own rule covers the whole month (the more
+        specific one wins)."""
         found = set()
+        own = region is not None and all(
+            in_force([s for s in self.spans if s.region is region], region, f"{month}-{day:02d}") for day in (1, 28))
         for leaf_region, leaf in regional_leaves(self.node):
-            if leaf_region not in (None, region):
+            if leaf_region not in (None, region) or (leaf_region is None and own):
                 continue
             dated = sorted((at.instant_str, at.value) for at in getattr(leaf, "values_list", None) or ())
             for i, (day, value) in enumerate(dated):
