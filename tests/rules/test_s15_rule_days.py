@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from kuaiban.rules.calculators import get
-from tests.rules.audit_support import refused as refusal, run
+from tests.rules.audit_support import refused as refusal
+from tests.rules.audit_support import run
 
 HUNAN_WIFE = {"region": "湖南", "dependant_relation": "wife", "dependant_age": 50}
 TIANJIN = {"enterprise_region": "天津", "enterprise_size": "small", "insured_last_year": 30, "decrease_last_year": 5,
