@@ -47,7 +47,7 @@ def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[s
     built = {}
     for name, source in program.calculator_inputs.items():
         if isinstance(source, str) and source in special:
-            built[name] = special[source]
+            built[name] = _as_day(program, name, source, special)
         elif isinstance(source, str) and source.startswith("form."):
             key = source.removeprefix("form.")
             if facts.get(key) is not None:
@@ -59,6 +59,23 @@ def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[s
         else:
             built[name] = source
     return built
+
+
+def _as_day(program: Program, name: str, source: str, special: dict[str, Any]) -> Any:
+    """A claim's month for a calculator whose month field also reads a day (docs/rules.md, "Months and dates
+    within a month"): ``$claim_month`` as the claim's day, whose rules decide; a month claimed (``$month``,
+    ``$owed_month``) as its first day, as it was read before (a subsidised month has no day of its own). Either
+    way the calculator never asks the claimant for a day the form has no field for."""
+    value = special[source]
+    if source not in ("$claim_month", "$month", "$owed_month"):
+        return value
+    try:
+        field = next((f for f in get(program.calculator).fields if f.name == name), None)
+    except CalculatorError:
+        return value
+    if field is None or not getattr(field, "accepts_day", False):
+        return value
+    return special["$claim_date"] if source == "$claim_month" else f"{value}-01"
 
 
 def _field_label(program: Program, error: CalculatorError) -> tuple[str | None, str]:

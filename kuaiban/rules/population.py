@@ -31,6 +31,8 @@ from kuaiban.rules.regions import region_of
 # are freed at once (calculators.base.release) 2^18 and 2^20 rows take the same time on a million rows.
 CHUNK_ROWS = 262_144
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-\d{2}$")
+
 
 class RowErrors:
     """The first error of each row, kept as small integer codes (object arrays are slow to scan)."""
@@ -249,6 +251,34 @@ def _region_index(word: str) -> int:
 def _yyyymm(words: list) -> list[int]:
     """2020-03 → 202003; -1 for anything that is not a month."""
     return [int(w[:4]) * 100 + int(w[5:]) if isinstance(w, str) and _MONTH.match(w) else -1 for w in words]
+
+
+DAY_CODE = 10**7  # a month column's code at or above this is a day within the month: yyyymmdd
+
+
+def _day_code(word: Any) -> int:
+    """2021-05-20 → 20210520; -1 for anything that is not a day of the calendar."""
+    if not isinstance(word, str) or not _DAY.match(word):
+        return -1
+    try:
+        date.fromisoformat(word)
+    except ValueError:
+        return -1
+    return int(word.replace("-", ""))
+
+
+def _yyyymm_or_day(words: list) -> list[int]:
+    """A month field that also reads a day (Field.accepts_day): 2020-03 → 202003, 2021-05-20 → 20210520."""
+    months = _yyyymm(words)
+    return [m if m >= 0 else _day_code(w) for m, w in zip(months, words, strict=True)]
+
+
+def month_text(code: int) -> str:
+    """A month column's code as its input: 202003 → 2020-03, 20210520 → 2021-05-20."""
+    code = int(code)
+    if code >= DAY_CODE:
+        return f"{code // 10000:04d}-{code // 100 % 100:02d}-{code % 100:02d}"
+    return f"{code // 100:04d}-{code % 100:02d}"
 
 
 def _as_text(column):
@@ -473,7 +503,8 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
         return _dense(days, 0).astype("datetime64[D]", copy=False)
     if kind == "month":
         # validate and convert each distinct value once: yyyymm integers
-        known = _known_codes(column, _yyyymm, np.int32)
+        code_of = _yyyymm_or_day if getattr(spec, "accepts_day", False) else _yyyymm
+        known = _known_codes(column, code_of, np.int32)
         if known is not None:  # every month present and valid (the usual case)
             codes, months = known
             bounds[name] = (months[0], months[-1]) if months else (0, 0)
@@ -483,7 +514,7 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
         text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
         encoded = text if pa.types.is_dictionary(text.type) else pc.dictionary_encode(text)
         words = encoded.dictionary.to_pylist()
-        table = _yyyymm(words)
+        table = code_of(words)
         lookup = np.array([*table, -1], dtype=np.int32)
         indices = encoded.indices
         if not indices.null_count and min(table, default=0) >= 0:
@@ -556,7 +587,7 @@ def _python_value(spec, array: Any, i: int) -> Any:
     if spec.type == "boolean":
         return bool(value)
     if spec.type == "month":
-        return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
+        return month_text(value)
     if spec.type == "choice":
         return spec.choices[int(value)]
     return str(value)
@@ -746,7 +777,7 @@ def _periods(calc: Calculator, prep: Prepared) -> tuple[np.ndarray, Callable[[in
     if spec.type == "date":
         months = array.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         return months, lambda m: f"{1970 + m // 12:04d}-{m % 12 + 1:02d}"
-    return array, lambda m: f"{m // 100:04d}-{m % 100:02d}"  # yyyymm
+    return array, month_text  # yyyymm; a day within the month (yyyymmdd) is simulated as its month, by its rules
 
 
 def _span_codes(days: np.ndarray, bounds: np.ndarray) -> np.ndarray:

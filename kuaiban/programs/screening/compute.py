@@ -140,10 +140,23 @@ def layoff_rates(program: Program, agg: Aggregates) -> np.ndarray:
     return np.divide(removed, agg.insured, out=np.zeros(len(removed)), where=agg.insured > 0)
 
 
+def _screening_day(program: Program, calc: Calculator, inputs: pa.Table, as_of: date) -> pa.Table:
+    """``$as_of_month`` as the screening's day where the calculator's month also reads a day (docs/rules.md,
+    "Months and dates within a month"): a screening within a month whose rule changes takes the rule in force
+    on its day, as an application made that day (鲁人社字〔2020〕63号's 100 % from 2020-06-08)."""
+    by_day = {f.name for f in calc.fields if getattr(f, "accepts_day", False)}
+    for target, origin in program.inputs.items():
+        if origin == "$as_of_month" and target in by_day:
+            column = pa.array([as_of.isoformat()] * inputs.num_rows, pa.string())
+            inputs = inputs.set_column(inputs.schema.get_field_index(target), target, column)
+    return inputs
+
+
 def screen_region(program: Program, calc: Calculator, region: str, enterprises: pa.Table, agg: Aggregates,
                   as_of: date, figures: dict[str, Any]) -> pa.Table:
     """The result rows of one region (RESULT_SCHEMA), in the enterprises' order."""
     inputs = calculator_inputs(program, region, enterprises, agg, as_of, figures)
+    inputs = _screening_day(program, calc, inputs, as_of)
     try:
         values, errors = evaluate(calc, inputs)
     except CalculatorError as error:

@@ -468,6 +468,8 @@ def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: i
              rule_day: str | None = None) -> Columns:
     """Run the OpenFisca system on vectors and return the requested variables at `period` (a month's
     parameters taken on `rule_day` when given)."""
+    if rule_day is None and len(period) == 10 and outputs and _monthly(outputs[-1]):
+        rule_day, period = period, period[:7]  # a day within a month (population mode): the month, by its rules
     simulation = vector_simulation(count)
     if rule_day is not None:
         simulation.tax_benefit_system = RuleDaySystem(simulation.tax_benefit_system, f"{period[:7]}-01", rule_day)
@@ -477,6 +479,11 @@ def simulate(variables: Columns, period: str, outputs: tuple[str, ...], count: i
         return {name: np.asarray(simulation.calculate(name, period)) for name in outputs}
     finally:
         release(simulation)
+
+
+def _monthly(variable: str) -> bool:
+    found = tax_benefit_system().variables.get(variable)
+    return found is not None and str(found.definition_period) == "month"
 
 
 def _as_enum_array(name: str, array: Any) -> Any:

@@ -107,6 +107,8 @@ def _months(column: Any) -> Any:
     """A month column whose cells may be days within the month (2021-05-20) as months (2021-05); the
     population path's yyyymm integers as they are."""
     array = np.asarray(column)
+    if array.dtype.kind in "iu":  # yyyymm, or yyyymmdd for a day (population mode)
+        return np.where(array >= 10**7, array // 100, array).astype(array.dtype, copy=False)
     if array.dtype.kind not in "OU":
         return column
     return np.array([str(cell)[:7] for cell in array.reshape(-1)], dtype=array.dtype if array.dtype.kind == "O"
