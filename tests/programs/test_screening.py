@@ -93,16 +93,22 @@ def test_shandong_excludes_departures_that_are_not_layoffs_and_takes_the_lower_r
         + people(b, 93, 10000) + people(b, 4, 10000, left=LEFT_2019, why="layoff")
         + people(b, 3, 10000, left=LEFT_2019, why="layoff", claimed=True)
         + people(c, 3, 10000))})
-    june = screen(SHANDONG, registry, tmp_path / "june", as_of=date(2020, 6, 15), figures=SD_FIGURES)
+    june = screen(SHANDONG, registry, tmp_path / "june", as_of=date(2020, 6, 5), figures=SD_FIGURES)
     rows = _rows(tmp_path / "june")
-    # 可返还其上年度单位及其职工实际缴纳失业保险费的50%: 50 × 80.00 × 50 %
+    # 可返还其上年度单位及其职工实际缴纳失业保险费的50%: 50 × 80.00 × 50 % (a screening of 2020-06-05, before
+    # 鲁人社字〔2020〕63号 of 2020-06-08, shandong-2020.txt:3107)
     assert (rows[a]["amount"], rows[a]["layoff_rate"], rows[a]["ceiling"]) == ("2000.00", 0.0, False)
     # 7 laid off, 3 drew benefit: the lower rate 3 % ≤ 5.5 %; 100 × 100.00 × 50 %
     assert (rows[b]["amount"], rows[b]["layoff_rate"]) == ("5000.00", 0.03)
     # 足额缴纳失业保险费12个月以上: 6 months is not enough
     assert not rows[c]["eligible"] and "不符合一般稳岗返还条件" in rows[c]["reason"]
     assert june["figures"] == {"fund_reserve_months": 15.0}
-    # from 2020-07-02 中小微企业 100 % (“六保三促” 7); large enterprises keep 50 %
+    # from 2020-06-08 中小微企业 100 % (63号 二（一）1, shandong-2020.txt:3125 “提高至…100%”): a screening dated
+    # 2020-06-15 takes it (session 15: the month's first day's 50 % was used before); large enterprises keep 50 %
+    screen(SHANDONG, registry, tmp_path / "mid_june", as_of=date(2020, 6, 15), figures=SD_FIGURES)
+    mid_june = _rows(tmp_path / "mid_june")
+    assert (mid_june[a]["amount"], mid_june[b]["amount"]) == ("4000.00", "5000.00")
+    # and from 2020-07-02 still (“六保三促” 7)
     screen(SHANDONG, registry, tmp_path / "august", as_of=date(2020, 8, 3), figures=SD_FIGURES)
     august = _rows(tmp_path / "august")
     assert (august[a]["amount"], august[b]["amount"]) == ("4000.00", "5000.00")
@@ -114,7 +120,7 @@ def test_the_ceiling_mark_agrees_with_the_calculator() -> None:
         "size": "small", "fund_reserve_ok": True, "insured_last_year": 10, "decrease_last_year": 0,
         "claimants_last_year": 0, "layoff_rate_cap": 0.055, "contributions_last_year": 100.0})
     sd = get("stable_job_refund_regional").run({
-        "enterprise_region": "370000", "month": "2020-06", "enterprise_size": "small", "insured_last_year": 10,
+        "enterprise_region": "370000", "month": "2020-06-05", "enterprise_size": "small", "insured_last_year": 10,
         "decrease_last_year": 0, "claimants_last_year": 0, "contributions_last_year": 100.0, "ui_paid_months": 24,
         "fund_reserve_months": 15})
     assert nat["value"] > 0 and sd["value"] > 0
