@@ -72,6 +72,9 @@ def _label_and_hint(spec: Field, calculator: str = "") -> tuple[str, str]:
     return label, hint
 
 
+DAY_IN_MONTH_HINT = "填写月份，如 2021-05；该月内政策有变化的，填写具体日期，如 2021-05-20"
+
+
 def form_field(spec: Field, calculator: str = "") -> FormField:
     label, hint = _label_and_hint(spec, calculator)
     options: tuple[tuple[str, str], ...] = ()
@@ -84,6 +87,10 @@ def form_field(spec: Field, calculator: str = "") -> FormField:
         input_type, options = "select", BOOLEAN_CHOICES
     elif spec.type == "date":
         input_type = "date"
+    elif spec.type == "month" and spec.accepts_day:
+        # a month box takes no day: text, so that a month within which the rule changes can be given its day
+        input_type = "text"
+        hint = "；".join(part for part in (hint, DAY_IN_MONTH_HINT) if part)
     elif spec.type == "month":
         input_type = "month"
     elif spec.type in _NUMERIC:
