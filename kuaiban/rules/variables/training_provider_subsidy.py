@@ -13,7 +13,8 @@ from kuaiban.rules.entities import Enterprise
 from kuaiban.rules.region_keys import by_region, covered_by, optional
 
 CALCULATOR = "training_provider_subsidy"
-REFS = ("tj_startup_training", "gz_skill_assistance", "cq_stay_put_training", "sd_online_platform")
+REFS = ("tj_startup_training", "gz_skill_assistance", "cq_stay_put_training", "sd_online_platform",
+        "sd_offline_after_online_72")
 PROBES = ("per_trainee", "per_day", "share_of_local_standard")
 
 
@@ -40,6 +41,24 @@ class local_training_standard(Variable):
     reference = ("sd_online_platform",)
 
 
+class offline_after_online(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = DateUnit.ETERNITY
+    label = "（山东）已享受线上平台培训补贴后，2020年12月31日前再参加同一职业同一等级线下实训并取得规定证书"
+    reference = ("sd_offline_after_online_72",)
+
+
+def _offline_share(enterprise, period, node) -> np.ndarray:
+    """The share of the local standard per trainee: 山东's later offline course (鲁人社字〔2020〕72号 三（一）: 80 %)
+    where the case says so and the rule is in force, else the platform's share."""
+    offline = enterprise("offline_after_online", period)
+    later = optional(node, "offline_after_online_share", None)
+    if later is None:
+        return np.full(enterprise.count, float(node.share_of_local_standard))
+    return np.where(offline, float(later), float(node.share_of_local_standard))
+
+
 def _per_trainee(enterprise, period, parameters, probe: str) -> np.ndarray:
     days = enterprise("provider_training_days", period)
     standard = enterprise("local_training_standard", period)
@@ -57,7 +76,7 @@ def _per_trainee(enterprise, period, parameters, probe: str) -> np.ndarray:
         if probe == "per_day":
             counted = np.minimum(days, optional(node, "max_days", 10 ** 6))
             return np.minimum(node.per_day * counted, optional(node, "cap_per_trainee", np.inf))
-        return np.where(standard >= 0, node.share_of_local_standard * standard, 0.0)
+        return np.where(standard >= 0, _offline_share(enterprise, period, node) * standard, 0.0)
 
     return by_region(enterprise, period, parameters, CALCULATOR, probe, amount, np.nan)
 
@@ -89,7 +108,10 @@ class training_provider_subsidy_is_ceiling(Variable):
         for probe in PROBES:
             out |= by_region(enterprise, period, parameters, CALCULATOR, probe,
                              lambda node: bool(optional(node, "ceiling", False)), False)
-        return out
+        # 72号's 80 % for a later offline course is “按照…80%给予”, not a ceiling
+        later = by_region(enterprise, period, parameters, CALCULATOR, "offline_after_online_share",
+                          lambda node: True, False)
+        return out & ~(later & enterprise("offline_after_online", period))
 
 
 class training_provider_subsidy_needs_local_standard(Variable):
