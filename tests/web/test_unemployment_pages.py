@@ -281,7 +281,7 @@ def test_the_queue_marks_overdue_registrations_and_register_flags_in_text(site, 
     fresh = apply_online(client, world, local_application(0))  # today: within its limit (or unknown)
     login(client, "reviewer")
     html = client.get("/unemployment/review").text
-    rows_html = {a: re.search(rf"<tr[^>]*>\s*<td><a href=\"/unemployment/review/{a}\">.*?</tr>", html, re.S).group(0)
+    rows_html = {a: re.search(rf"<tr[^>]*>\s*<td[^>]*><a href=\"/unemployment/review/{a}\">.*?</tr>", html, re.S).group(0)
                  for a in (late, fresh)}
     assert '<tr class="overdue">' in rows_html[late] and "已超期" in rows_html[late]
     assert "需核实" in rows_html[late] and "社会保险参保登记：样例单位（自 2019-01-01 起，尚未终止）" in rows_html[late]
