@@ -20,7 +20,9 @@ from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import caseworkers, claims, definitions, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
+from kuaiban.web.guide_pages import picker_values
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text, version_of
+from kuaiban.web.signup import region_choices
 from kuaiban.web.templating import render
 
 router = APIRouter(prefix="/programs", include_in_schema=False)
@@ -154,20 +156,36 @@ def object_to(request: Request, s: SessionDep, user: SignedIn, form: PostedForm,
 
 @router.get("/publicity/public", response_class=HTMLResponse)
 def publicity_public(request: Request, s: SessionDep, user: Visitor, page: int = 1, program: str = "",
-                     region: str = "", done: str | None = None) -> Response:
-    """The 公示 anyone may read (no sign-in): names masked, the texts' clauses, the 公示 period, how to object."""
-    return _public_page(request, s, user, {}, page=page, program=program, region=region,
+                     region: str = "", province: str = "", city: str = "", county: str = "",
+                     done: str | None = None) -> Response:
+    """The 公示 anyone may read (no sign-in): names masked, the texts' clauses, the 公示 period, how to object.
+    The region is picked by name (省 → 市 → 区县, the deepest chosen wins) or given as ``region`` (a code, as
+    the paging links and older links carry it)."""
+    return _public_page(request, s, user, {}, page=page, program=program, region=picked_region(province, city, county) or region,
                         notice="异议已提交，经办机构将核实。" if done else None)
+
+
+def picked_region(province: str, city: str, county: str) -> str:
+    """The deepest of the picker's three codes that lies under the one above it (a 市 left over from another
+    省, when the page was sent without script, is ignored), or "" when none is chosen."""
+    chosen = ""
+    for code in (province.strip(), city.strip(), county.strip()):
+        r = regions.region(code) if code else None
+        if r is not None and (not chosen or regions.covers(chosen, r.code)):
+            chosen = r.code
+    return chosen
 
 
 def _public_page(request, s, user, errors, status=200, *, page=1, program="", region="", notice=None) -> Response:
     known = {p.code for p in public_notice.programs_in_publicity()}
     program = program if program in known else ""
     region = region if region.isascii() and region.isdigit() and len(region) <= 12 else ""
+    values = picker_values(region)
     return render(request, "programs/publicity_public.html",
                   {"list": public_notice.public_list(s, program=program or None, region=region or None,
                                                      page=min(max(page, 1), 1_000_000)),
-                   "program": program, "region": region, "errors": errors, "notice": notice},
+                   "program": program, "region": region, "errors": errors, "notice": notice,
+                   "regions": region_choices(values), "values": values},
                   status=status, user=user)
 
 

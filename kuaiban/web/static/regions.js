@@ -12,7 +12,7 @@
     el.replaceChildren();
     const first = document.createElement("option");
     first.value = "";
-    first.textContent = regions.length ? "请选择" : emptyText;
+    first.textContent = regions.length ? (box.dataset.any || "请选择") : emptyText;  // a filter says 全部
     el.append(first);
     for (const r of regions) {
       const option = document.createElement("option");
