@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from kuaiban.services import public_catalogues as pc
 from kuaiban.web import service_views as views
-from kuaiban.web.guide_pages import _region, region_choices
+from kuaiban.web import signup
+from kuaiban.web.guide_pages import _region, picked_region, picker_values
 from kuaiban.web.page_support import SessionDep, Visitor
 from kuaiban.web.templating import render
 
@@ -21,11 +22,15 @@ KINDS = ("依申请类", "主动服务类")
 
 @router.get("", response_class=HTMLResponse)
 def catalogue_page(request: Request, s: SessionDep, user: Visitor, region: str = "", agency: str = "",
-                   kind: str = "", q: str = "") -> Response:
-    chosen = _region(region) or (user.region if user is not None and user.region else None)
+                   kind: str = "", q: str = "", province: str = "", city: str = "", county: str = "") -> Response:
+    """The region is picked by name (省 → 市 → 区县, the deepest chosen) or given as ``region`` (a code or a
+    name, as links and the filter form carry it); else the signed-in user's own."""
+    chosen = (picked_region(province, city, county) or _region(region)
+              or (user.region if user is not None and user.region else None))
     found = pc.for_region(chosen)
-    context: dict = {"region": chosen, "found": found, "regions": region_choices(), "catalogues": pc.CATALOGUES,
-                     "q": q, "kinds": KINDS, "all": ALL}
+    values = picker_values(chosen)
+    context: dict = {"region": chosen, "found": found, "regions": signup.region_choices(values), "values": values,
+                     "catalogues": pc.CATALOGUES, "q": q, "kinds": KINDS, "all": ALL}
     if found is not None:
         cat = found.catalogue
         names = [a for a, _ in pc.agencies(cat)]

@@ -21,11 +21,6 @@ from kuaiban.web.uploads import MAX_UPLOAD, TYPES_TEXT
 router = APIRouter(prefix="/services/guides", include_in_schema=False)
 
 
-def region_choices() -> list[tuple[str, list[regions.Region]]]:
-    """Provinces with their cities, for a one-select region filter (the catalogue page's)."""
-    return [(p, regions.children(p.code)) for p in regions.provinces()]
-
-
 def picker_values(code: str | None) -> dict[str, str]:
     """The cascaded 省/市/区 picker's choices for a region code (the same picker as the registration form's,
     :func:`kuaiban.web.signup.region_choices`): each level the code lies under, deepest last."""
@@ -40,6 +35,17 @@ def picker_values(code: str | None) -> dict[str, str]:
         if level:
             values[level] = r.code
     return values
+
+
+def picked_region(province: str, city: str, county: str) -> str:
+    """The deepest of the picker's three codes that lies under the one above it (a 市 left over from another
+    省, when the page was sent without script, is ignored), or "" when none is chosen."""
+    chosen = ""
+    for code in (province.strip(), city.strip(), county.strip()):
+        r = regions.region(code) if code else None
+        if r is not None and (not chosen or regions.covers(chosen, r.code)):
+            chosen = r.code
+    return chosen
 
 
 def _region(value: str | None) -> str | None:

@@ -20,7 +20,7 @@ from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import caseworkers, claims, definitions, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
-from kuaiban.web.guide_pages import picker_values
+from kuaiban.web.guide_pages import picked_region, picker_values
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text, version_of
 from kuaiban.web.signup import region_choices
 from kuaiban.web.templating import render
@@ -163,17 +163,6 @@ def publicity_public(request: Request, s: SessionDep, user: Visitor, page: int =
     the paging links and older links carry it)."""
     return _public_page(request, s, user, {}, page=page, program=program, region=picked_region(province, city, county) or region,
                         notice="异议已提交，经办机构将核实。" if done else None)
-
-
-def picked_region(province: str, city: str, county: str) -> str:
-    """The deepest of the picker's three codes that lies under the one above it (a 市 left over from another
-    省, when the page was sent without script, is ignored), or "" when none is chosen."""
-    chosen = ""
-    for code in (province.strip(), city.strip(), county.strip()):
-        r = regions.region(code) if code else None
-        if r is not None and (not chosen or regions.covers(chosen, r.code)):
-            chosen = r.code
-    return chosen
 
 
 def _public_page(request, s, user, errors, status=200, *, page=1, program="", region="", notice=None) -> Response:
