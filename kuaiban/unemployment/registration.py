@@ -36,7 +36,7 @@ from kuaiban.platform.auth import require_role
 from kuaiban.platform.citations import clause
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, ServiceError
 from kuaiban.platform.models import APPLICANT, WINDOW, Applicant, User
-from kuaiban.platform.regions import region_name
+from kuaiban.platform.regions import full_name, region_name
 from kuaiban.platform.uniqueness import UniqueRule
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import notices
@@ -218,11 +218,18 @@ def application_errors(record: object, *, channel: str, submitted_on: dt.date,
 
 def _place_findings(record: dict, place_basis: str) -> list[str]:
     """Region codes that do not bear out the stated place: shown to the caseworker, never a refusal
-    (3号 八, hunan 3455: “不得以人户分离、户籍不在本地等为由不予受理”)."""
-    want = {HOUSEHOLD: ("AAB299", "户籍地行政区划代码"), RESIDENCE: ("AAF016", "常住地行政区划代码")}.get(place_basis)
+    (3号 八, hunan 3455: “不得以人户分离、户籍不在本地等为由不予受理”). The places are named (湖南省长沙市岳麓区),
+    the code after each name."""
+    want = {HOUSEHOLD: ("AAB299", "户籍地"), RESIDENCE: ("AAF016", "常住地")}.get(place_basis)
     if want and record.get(want[0]) and record.get(want[0]) != record.get("AAB301"):
-        return [f"登记失业地（AAB301 {record.get('AAB301')}）与{want[1]}（{want[0]} {record.get(want[0])}）不同"]
+        return [f"登记失业地（{_place(record.get('AAB301'))}）与{want[1]}（{_place(record.get(want[0]))}）不同"]
     return []
+
+
+def _place(code: str | None) -> str:
+    """湖南省长沙市岳麓区（430104）; the bare code when the table does not know it."""
+    name = full_name(code) or region_name(code)
+    return f"{name}（{code}）" if name else str(code or "")
 
 
 # --------------------------------------------------------------------------- filing

@@ -130,6 +130,7 @@ def _form_page(request: Request, user: User, values: dict[str, str], errors: lis
 # the form's macros are imported without the page's context: what they call is global
 templates.env.globals["region_levels"] = uv.region_levels
 templates.env.globals["date_for_input"] = uv.date_for_input
+templates.env.globals["date_in_words"] = uv.date_in_words
 templates.env.globals["today_iso"] = lambda: _now().date().isoformat()
 
 _CODE_IN_MESSAGE = re.compile(r"（([A-Z]{3}\d{3})）")

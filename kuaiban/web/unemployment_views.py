@@ -92,11 +92,14 @@ def _hint(f: FieldSpec) -> tuple[str, str | None]:
         hints.append("6位行政区划代码，如 430102（长沙市芙蓉区）")
         mode = "numeric"
     elif table is not None and table.codes is None:
-        hints.append(f"填写“{table.title}”代码（{table.standard or '国家标准'}）")
+        # a table the texts name but do not print (职业分类大典, GB/T 8561): no list to choose from, so the
+        # person copies the code from their certificate, or leaves the optional field empty
+        hints.append(f"填写证书上的{table.title}代码（{table.standard or '国家标准'}）"
+                     + ("；没有证书或不清楚代码的，不填" if not f.required else ""))
     if f.code == "AAC002":
         hints.append("可不填；本人线上申请时填写的，须与账号的证件号码一致")
     if mode is None and f.length and not (table is not None and table.codes):
-        hints.append(f"不超过{f.length}字")
+        hints.append(f"不超过{f.length}{'位' if table is not None else '字'}")
     return "；".join(hints), mode
 
 
@@ -144,6 +147,12 @@ def form_field(code: str) -> FormField:
         return FormField(f.code, label, f.required, "date", (), DATE_HINT + extra, None, None, "date")
     control = "textarea" if (f.length or 0) >= 100 else "text"
     return FormField(f.code, label, f.required, control, (), hint, f.length, mode)
+
+
+def date_in_words(value: str) -> str:
+    """YYYYMMDD as people read it (2020年8月3日); anything else as it is."""
+    v = (value or "").strip()
+    return f"{v[:4]}年{int(v[4:6])}月{int(v[6:])}日" if len(v) == 8 and v.isdigit() else v
 
 
 def date_for_input(value: str) -> str:
