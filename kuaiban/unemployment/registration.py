@@ -222,7 +222,7 @@ def _place_findings(record: dict, place_basis: str) -> list[str]:
     the code after each name."""
     want = {HOUSEHOLD: ("AAB299", "户籍地"), RESIDENCE: ("AAF016", "常住地")}.get(place_basis)
     if want and record.get(want[0]) and record.get(want[0]) != record.get("AAB301"):
-        return [f"登记失业地（{_place(record.get('AAB301'))}）与{want[1]}（{_place(record.get(want[0]))}）不同"]
+        return [f"登记失业地{_place(record.get('AAB301'))}与{want[1]}{_place(record.get(want[0]))}不同"]
     return []
 
 

@@ -131,7 +131,7 @@ def test_registration_away_from_household_is_flagged_never_refused(world):
     """3号 八: 不得以人户分离、户籍不在本地等为由不予受理."""
     with world.session() as s:
         reg = submit(s, world.window, local_application(9, AAB299="370102"), declaration_signed=True, at=SEPT_30)
-        assert reg.register_flagged and any("AAB299" in f for f in reg.register_check["findings"])
+        assert reg.register_flagged and any("与户籍地山东省济南市历下区（370102）不同" in f for f in reg.register_check["findings"])  # named, s15
 
 
 def test_deadline_is_seven_working_days_before_notice_79_and_three_after(world):
