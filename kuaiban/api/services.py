@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuaiban.deps import get_session, in_read, in_session
-from kuaiban.platform import access, audit, auth, regions
+from kuaiban.platform import access, audit, auth, regions, throttle
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, Token, User
 from kuaiban.services import cases, catalogue, credit, guide, progress, public_catalogues, ratings, stats
@@ -200,7 +200,10 @@ async def logout(request: Request, cred: Credentials) -> Response:
 
 @router.post("/auth/register", status_code=201, summary="办事人（个人或单位）注册")
 async def register(body: RegisterIn, request: Request) -> dict:
+    address = request.client.host if request.client else None
+
     def work(session: Session) -> dict:
+        throttle.limit_submissions(session, throttle.submission_keys("register", address), audit.now())
         applicant = auth.create_applicant(session, body.kind, body.name, id_number=body.id_number,
                                           region=body.region)
         return _me(auth.create_user(session, body.username, body.password, APPLICANT, region=body.region,

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from kuaiban.api.services import SessionDep, UserDep
-from kuaiban.platform import audit, personal_data, regions
-from kuaiban.platform.models import SUPERVISOR
+from kuaiban.platform import audit, personal_data, regions, throttle
+from kuaiban.platform.models import APPLICANT, SUPERVISOR
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration, statistics
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national.refusals import refused_downloads
@@ -109,7 +109,10 @@ class SubmitIn(Strict):
 
 
 @router.post("/registrations", status_code=201, summary="申请失业登记（本人线上申请，或窗口人员代为录入）")
-def submit(body: SubmitIn, session: SessionDep, user: UserDep) -> dict:
+def submit(body: SubmitIn, session: SessionDep, user: UserDep, request: Request) -> dict:
+    if user.role == APPLICANT:  # as the page (kuaiban.web.unemployment_pages): counter filings are not limited
+        throttle.limit_submissions(session, throttle.submission_keys(
+            "unemployment_apply", request.client.host if request.client else None, user.id), audit.now())
     reg = registration.submit(session, user, body.record, place_basis=body.place_basis,
                               declaration_signed=body.declaration_signed)
     return _out(reg, user)

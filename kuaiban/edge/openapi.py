@@ -40,6 +40,9 @@ ERRORS = {
 }
 # operations that count failed logins (kuaiban.platform.throttle): 423 for the account, 429 for the address
 THROTTLED = {("/api/auth/login", "post"), ("/api/auth/password", "post")}
+# public write operations limited per client (kuaiban.platform.throttle.limit_submissions): 429
+SUBMISSION_LIMITED = {("/api/auth/register", "post"), ("/api/unemployment/registrations", "post")}
+SUBMISSION_429 = "同一地址（或同一办事人账号）提交过于频繁，请稍后再试（Retry-After 为秒数）"
 RETRY_AFTER = {"Retry-After": {"description": "多少秒后可再试", "schema": {"type": "string", "pattern": r"^\d+$"}}}
 # RFC 3339 without the offset the API does not send (Beijing time); an offset is accepted should one come
 LOCAL_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
@@ -57,6 +60,8 @@ def _codes_for(path: str, method: str, operation: dict[str, Any], secured_by_def
         codes.append("409")
     if (path, method) in THROTTLED:
         codes += ["423", "429"]
+    if (path, method) in SUBMISSION_LIMITED:
+        codes.append("429")
     return codes
 
 
@@ -87,7 +92,8 @@ def truthful(document: dict[str, Any]) -> dict[str, Any]:
                 continue
             responses = operation.setdefault("responses", {})
             for code in _codes_for(path, method, operation, secured_by_default):
-                responses[code] = {"description": ERRORS[code],
+                limited = code == "429" and (path, method) in SUBMISSION_LIMITED
+                responses[code] = {"description": SUBMISSION_429 if limited else ERRORS[code],
                                    "content": {"application/json": {"schema": ERROR_REF}}}
                 if code in ("423", "429"):
                     responses[code]["headers"] = RETRY_AFTER

@@ -7,17 +7,25 @@ and per client address, kept in the database so that every worker process sees t
 Unknown usernames are counted like real ones, so a lock tells nothing about whether an account exists.
 Account keys hold a SHA-256 of the normalised username, not the name (a mistyped password is often what
 lands in the username field).
+
+The same counters limit how often one client may send a public write form (:func:`limit_submissions`):
+every post counts, whether it succeeds or not; the post that reaches a key's limit within ``WINDOW`` is
+still served, the following ones are refused with 429 for ``LOCKOUT``. Keys are ``<form>:address:<ip>``
+and ``<form>:account:<user id>``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import Connection, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kuaiban.db import session_scope
+from kuaiban.platform import audit
 from kuaiban.platform.errors import Locked, Throttled, TooManyRequests
 from kuaiban.platform.models import LoginThrottle
 
@@ -87,5 +95,57 @@ def clear(session: Session, key: str) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
-__all__ = ["ACCOUNT_LIMIT", "ADDRESS_LIMIT", "LOCKOUT", "WINDOW", "Locked", "Throttled", "TooManyRequests",
-           "account_key", "address_key", "check", "clear", "fail"]
+# ---------------------------------------------------------------- public write forms
+
+# posts per WINDOW (address, signed-in account) of each public write form. A person filing 失业登记 posts
+# two to four times (check, perhaps edit, sign); registering, once or a few times over errors. An address
+# may be an office's or a family's shared one, so it gets more than one account.
+FORM_LIMITS: dict[str, tuple[int, int]] = {"unemployment_apply": (60, 20), "register": (20, 20)}
+
+
+def submission_keys(form: str, address: str | None, account: int | None = None) -> list[tuple[str, int]]:
+    """(key, limit) pairs of one post of ``form``: the client's address, and the signed-in account if any."""
+    limits = FORM_LIMITS[form]
+    keys = [(f"{form}:address:{address[:80]}", limits[0])] if address else []
+    if account is not None:
+        keys.append((f"{form}:account:{account}", limits[1]))
+    return keys
+
+
+def _submission_message(until: dt.datetime, at: dt.datetime) -> str:
+    minutes = max(1, -(-int((until - at).total_seconds()) // 60))
+    return f"提交过于频繁，请 {minutes} 分钟后（{until:%H:%M} 以后）再试。"
+
+
+def _count(session: Session, keys: Sequence[tuple[str, int]], at: dt.datetime) -> dt.datetime | None:
+    rows = dict(session.execute(select(LoginThrottle.key, LoginThrottle.locked_until)
+                                .where(LoginThrottle.key.in_([k for k, _ in keys]),
+                                       LoginThrottle.locked_until > at)).all())
+    if rows:
+        return max(rows.values())
+    for key, limit in keys:
+        fail(session, key, limit, at)
+    return None
+
+
+def limit_submissions(session: Session, keys: Sequence[tuple[str, int]], at: dt.datetime) -> None:
+    """Count one post against each ``(key, limit)``; raise :class:`TooManyRequests` (429, with
+    ``retry_after``) while any of the keys is locked. Counted in a transaction of its own, so that a post
+    the handler then refuses (and rolls back) still counts; call it before the handler writes anything
+    (a caller already holding write locks counts in its own transaction instead, see auth._record_failure)."""
+    if not keys:
+        return
+    if audit.holds_write_locks(session):
+        until = _count(session, keys, at)
+    else:
+        bind = session.get_bind()
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        with session_scope(engine) as own:
+            until = _count(own, keys, at)
+    if until is not None:
+        raise TooManyRequests(_submission_message(until, at), retry_after=int((until - at).total_seconds()))
+
+
+__all__ = ["ACCOUNT_LIMIT", "ADDRESS_LIMIT", "FORM_LIMITS", "LOCKOUT", "WINDOW", "Locked", "Throttled",
+           "TooManyRequests", "account_key", "address_key", "check", "clear", "fail", "limit_submissions",
+           "submission_keys"]

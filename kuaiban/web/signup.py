@@ -20,8 +20,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from kuaiban.platform import auth, regions
-from kuaiban.platform.errors import Invalid, ServiceError
+from kuaiban.platform import audit, auth, regions, throttle
+from kuaiban.platform.errors import Invalid, ServiceError, TooManyRequests
 from kuaiban.platform.models import APPLICANT, User
 from kuaiban.web.page_support import PostedForm, SessionDep, text
 from kuaiban.web.session import safe_next, signed_in, welcomed
@@ -81,8 +81,9 @@ def chosen_region(values: dict[str, str]) -> str:
     return chosen
 
 
-def _form(next_: str, values: dict[str, str], errors: dict[str, str]) -> dict:
-    return {"next": next_, "values": values, "errors": errors, "kinds": KINDS, "regions": region_choices(values)}
+def _form(next_: str, values: dict[str, str], errors: dict[str, str], refused: str | None = None) -> dict:
+    return {"next": next_, "values": values, "errors": errors, "kinds": KINDS, "regions": region_choices(values),
+            "refused": refused}
 
 
 def _check(errors: dict[str, str], check, field: str | None = None) -> None:
@@ -115,6 +116,14 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
     values = {k: text(form, k) for k in FIELDS}
     password, password2 = str(form.get("password") or ""), str(form.get("password2") or "")
     target = safe_next(text(form, "next"))
+    try:  # every post counts, per client address (kuaiban.platform.throttle)
+        throttle.limit_submissions(session, throttle.submission_keys(
+            "register", request.client.host if request.client else None), audit.now())
+    except TooManyRequests as exc:
+        response = render(request, "signup.html", _form(target, values, {}, exc.message), status=exc.status,
+                          user=None)
+        response.headers.update(exc.headers)
+        return response
     errors: dict[str, str] = {}
     if values["kind"] not in KINDS:
         errors["kind"] = "请选择注册类型：个人或单位"

@@ -23,8 +23,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import audit
-from kuaiban.platform.errors import ServiceError
+from kuaiban.platform import audit, throttle
+from kuaiban.platform.errors import ServiceError, TooManyRequests
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
 from kuaiban.programs import definitions as programs
 from kuaiban.services import catalogue
@@ -174,6 +174,15 @@ def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm)
     ``edit`` (back to the form from the declaration) and ``submit`` (signed: file it)."""
     values = uv.values_from_post(form) | {k: str(form.get(k) or "") for k in ("place_basis", "signer")}
     step, agree = text(form, "step") or "check", form.get("agree") == "1"
+    if user.role == APPLICANT:  # the public form: a window clerk's filings at the counter are not limited
+        try:
+            throttle.limit_submissions(s, throttle.submission_keys(
+                "unemployment_apply", request.client.host if request.client else None, user.id), _now())
+        except TooManyRequests as exc:
+            response = _form_page(request, user, values, [FieldError("form", "service", exc.message)],
+                                  status=exc.status)
+            response.headers.update(exc.headers)
+            return response
     if step == "edit":
         return _form_page(request, user, values, [])
     record = registration.filing_day(uv.record_from_form(values), _now())  # 申请日期: the filing day
