@@ -99,8 +99,10 @@ def clear(session: Session, key: str) -> None:
 
 # posts per WINDOW (address, signed-in account) of each public write form. A person filing 失业登记 posts
 # two to four times (check, perhaps edit, sign); registering, once or a few times over errors. An address
-# may be an office's or a family's shared one, so it gets more than one account.
-FORM_LIMITS: dict[str, tuple[int, int]] = {"unemployment_apply": (60, 20), "register": (20, 20)}
+# may be an office's or a family's shared one, so it gets more than one account. A batch calculation stores
+# its upload (up to 20 MB) and runs a background job for it.
+FORM_LIMITS: dict[str, tuple[int, int]] = {"unemployment_apply": (60, 20), "register": (20, 20),
+                                           "calc_batch": (10, 10)}
 
 
 def submission_keys(form: str, address: str | None, account: int | None = None) -> list[tuple[str, int]]:

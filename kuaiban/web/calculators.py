@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from kuaiban.cross_refs import claim_note, claim_routes
 from kuaiban.deps import get_session
-from kuaiban.platform import jobs
+from kuaiban.platform import audit, jobs, throttle
+from kuaiban.platform.errors import TooManyRequests
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.sources import Source, all_sources, source
 from kuaiban.web import calc_jobs
@@ -195,6 +196,19 @@ async def batch_upload(request: Request, name: str, session: SessionDep):
     calc = _calculator(name)
     if calc is None:
         return _not_found(request, name)
+    address = request.client.host if request.client else None
+
+    def admitted() -> None:  # every upload counts, per address and signed-in account (platform.throttle)
+        user = web_session.current_user(request, session)
+        throttle.limit_submissions(session, throttle.submission_keys("calc_batch", address, user.id if user else None),
+                                   audit.now())
+
+    try:
+        await run_in_threadpool(admitted)
+    except TooManyRequests as exc:
+        response = _form_page(request, session, calc, upload_error=exc.message, status_code=exc.status)
+        response.headers.update(exc.headers)
+        return response
     form = await limited_form(request, max_files=1)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):

@@ -309,3 +309,14 @@ def test_registration_is_limited_per_address_on_the_page_and_the_api(tmp_path, l
     api = visitor.post("/api/auth/register", json={"kind": "citizen", "name": "张三", "username": "zhangsan01",
                                                    "password": "Quiet-Lantern-47", "id_number": "110101199003074517"})
     assert api.status_code == 429 and "提交过于频繁" in api.json()["detail"]
+
+
+def test_batch_calculation_uploads_are_limited_per_address(tmp_path, monkeypatch) -> None:
+    """A visitor's batch upload stores the file and runs a background job: one upload in the window here."""
+    monkeypatch.setitem(throttle.FORM_LIMITS, "calc_batch", (1, 1))
+    visitor = TestClient(create_app(f"sqlite:///{tmp_path / 'k.db'}"))
+    nothing = {"file": ("", b"", "text/csv")}
+    assert visitor.post("/calc/survivor_benefit/batch", files=nothing).status_code == 422  # counted all the same
+    refused = visitor.post("/calc/survivor_benefit/batch", files=nothing)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "提交过于频繁" in refused.text and "<h1>" in refused.text  # the calculator's page, with the message
