@@ -859,7 +859,8 @@ def _columns(prep: Prepared, rows: slice | np.ndarray) -> Columns:
 def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | None = None) -> np.ndarray:
     """The calculator's value for every valid row (NaN where the row has an error).
 
-    Each valid row is computed once, in its own period's simulation: when every row is valid and shares
+    Each valid row is computed once, in its own period's simulation (or, where each row carries its period
+    as an input, `Calculator.period_variable`, in one simulation with the rows of every period): when every row is valid and shares
     one period the chunks are contiguous slices (no copying); otherwise the valid rows of each period are
     gathered, chunk by chunk, and their values scattered back.
     """
@@ -880,21 +881,24 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
             keys |= prep.present[name].astype(np.int64) << bit
         named = period_name
         period_name = lambda key: named(key >> len(split))  # noqa: E731
+    if calc.period_variable and not split:
+        # each row's period is an input of its own (Calculator.period_variable): every valid row in one group,
+        # simulated in the first one's period (the formulas read each row's own)
+        rows = None if everyone else np.flatnonzero(ok)
+        period = period_name(int(keys[0 if everyone else rows[0]]))
+        if everyone:
+            _simulate_slices(calc, prep, period, values, report)
+        else:
+            _simulate_rows(calc, prep, rows, period, values, report)
+            report(n - len(rows))
+        return values
     known = prep.distinct.get(calc.period_field) if everyone and not split else None  # a month column's words
     if known is not None:
         low, high = (known[0], known[-1]) if known else (0, -1)
     else:
         low, high = (int(keys.min()), int(keys.max())) if everyone else (0, -1)
     if everyone and low == high:
-        period = period_name(low)
-        for start in range(0, n, CHUNK_ROWS):
-            part = slice(start, min(start + CHUNK_ROWS, n))
-            variables = calc.to_variables(_columns(prep, part), period)
-            try:
-                values[part] = simulate(variables, period, (calc.variable,), part.stop - start)[calc.variable]
-            except HolidayDataMissing:
-                _by_halves(calc, prep, np.arange(part.start, part.stop), period, values)
-            report(part.stop - start)
+        _simulate_slices(calc, prep, period_name(low), values, report)
         return values
     done = 0
     # a few periods spanning a small range (2020 and 2021): each tried directly, one pass for its rows
@@ -908,18 +912,37 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
         rows = np.flatnonzero(mine)
         if not len(rows):
             continue
-        period = period_name(int(key))
-        for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = rows[start:start + CHUNK_ROWS]
-            variables = calc.to_variables(_columns(prep, chunk), period)
-            try:
-                values[chunk] = simulate(variables, period, (calc.variable,), len(chunk))[calc.variable]
-            except HolidayDataMissing:
-                _by_halves(calc, prep, chunk, period, values)
-            report(len(chunk))
-            done += len(chunk)
+        _simulate_rows(calc, prep, rows, period_name(int(key)), values, report)
+        done += len(rows)
     report(n - done)
     return values
+
+
+def _simulate_slices(calc: Calculator, prep: Prepared, period: str, values: np.ndarray,
+                     report: Callable[[int], None]) -> None:
+    """Every row in `period`'s simulations, in contiguous slices (no gathers, no scatter)."""
+    n = len(values)
+    for start in range(0, n, CHUNK_ROWS):
+        part = slice(start, min(start + CHUNK_ROWS, n))
+        variables = calc.to_variables(_columns(prep, part), period)
+        try:
+            values[part] = simulate(variables, period, (calc.variable,), part.stop - start)[calc.variable]
+        except HolidayDataMissing:
+            _by_halves(calc, prep, np.arange(part.start, part.stop), period, values)
+        report(part.stop - start)
+
+
+def _simulate_rows(calc: Calculator, prep: Prepared, rows: np.ndarray, period: str, values: np.ndarray,
+                   report: Callable[[int], None]) -> None:
+    """`rows` in `period`'s simulations, gathered chunk by chunk and their values scattered back."""
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start:start + CHUNK_ROWS]
+        variables = calc.to_variables(_columns(prep, chunk), period)
+        try:
+            values[chunk] = simulate(variables, period, (calc.variable,), len(chunk))[calc.variable]
+        except HolidayDataMissing:
+            _by_halves(calc, prep, chunk, period, values)
+        report(len(chunk))
 
 
 def _by_halves(calc: Calculator, prep: Prepared, chunk: np.ndarray, period: str, values: np.ndarray) -> None:

@@ -245,6 +245,10 @@ class Calculator:
     # ("?name" when only the field's presence matters)
     period_field: str = ""
     gap_fields: tuple[str, ...] = ()
+    # population mode: the OpenFisca input that carries each row's own period value (to_variables passes the
+    # period field as it), when the formulas read the period only through it: rows of several periods then
+    # share one simulation (run at any one of their periods) instead of one simulation per period
+    period_variable: str = ""
     # the days (ISO) on which `gap` may change when the period field is a day that only the rule's dates
     # read: every day from one bound to the next passes the same checks (None: each day is checked)
     gap_day_bounds: tuple[str, ...] | None = None

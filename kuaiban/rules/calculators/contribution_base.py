@@ -41,7 +41,10 @@ def gap(values: dict[str, Any]) -> str | None:
 
 
 def to_variables(columns: Columns, period: str) -> Columns:
-    return {"region": columns["region"], "monthly_wage": columns["monthly_wage"]}
+    # each row's own year (the formulas read it, not the simulation's period): rows of several years share
+    # one simulation in population mode
+    return {"region": columns["region"], "contribution_base_year": columns["year"],
+            "monthly_wage": columns["monthly_wage"]}
 
 
 def _chongqing_unit_rules(year: int) -> list[dict[str, Any]]:
@@ -119,6 +122,7 @@ CALCULATOR = Calculator(
     period_of=lambda values: str(values["year"]),
     gap=gap,
     period_field="year",
+    period_variable="contribution_base_year",
     gap_fields=("region", "year"),
     explain=explain,
     explain_variables=("contribution_floor", "contribution_cap"),
