@@ -1,14 +1,15 @@
 """缴费基数：月工资按当年缴费基数上下限封顶保底.
 
-Each person's year is an input of its own (`contribution_base_year`, the simulation's year when not given), and
-the floor and cap are looked up per person in a small region × year table of the figures in force: rows of
-several years share one simulation (population mode), with the answers one simulation per year would give.
+Each person's year is an input of its own (`contribution_base_year`, the simulation's year when not given),
+and the floor and cap are looked up per person in a small region × year table of the figures in force:
+rows of several years share one simulation (population mode) with the answers one simulation per year
+would give.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from openfisca_core.periods import DateUnit
+from openfisca_core.periods import DateUnit, Instant
 from openfisca_core.variables import Variable
 
 from kuaiban.rules.entities import Person
@@ -17,59 +18,70 @@ from kuaiban.rules.formulas import parameter_or_none
 
 # Regions whose figures the compilations give (Beijing's are not given: see docs/rules.md).
 CONTRIBUTION_BASE_REGIONS = ("hunan", "chongqing", "shanghai", "tianjin")
-# Years up to this are looked up in a table indexed by region × span + year itself (no subtraction per row);
-# a larger year (never a covered one) takes one more pass.
-_DIRECT_YEARS = 10_000
+BOUNDS = ("floor", "cap")
+# Years of a table at most this far apart (one simulation's); rows of years further apart are looked up
+# year by year
+TABLE_YEARS = 200
+# (floor, cap) tables by the years' first and last and the parameter trees read (kept to check identity)
+_TABLES: dict[tuple[int, int], tuple[tuple, np.ndarray]] = {}
 
 
-def _by_region_and_year(parameters, which: str, low: int, high: int) -> np.ndarray:
-    """The floor or cap of each region (rows) and year low … high (columns); NaN where none is in force.
+def _year_end_trees(parameters, low: int, high: int) -> tuple:
+    """The parameters in force on 31 December of each year low … high: a year's figure is the one in force
+    that day (Shanghai's and Tianjin's 2020 figures start on 1 July 2020, their 社保年度; Hunan's and
+    Chongqing's on 1 January)."""
+    return tuple(parameters(Instant((year, 12, 31))) for year in range(low, high + 1))
 
-    A year's figure is the one in force on 31 December: Shanghai's and Tianjin's 2020 figures start
-    on 1 July 2020 (their 社保年度), Hunan's and Chongqing's on 1 January.
-    """
-    table = np.full((len(Region), high - low + 1), np.nan)
-    for year in range(low, high + 1):
+
+def _bounds_table(parameters, low: int, high: int) -> np.ndarray:
+    """The floor ([0]) and cap ([1]) of each region and year, flat: at [k, region × span + year − low], where
+    span = high − low + 1; NaN where no figure is in force. Built once per set of parameter trees."""
+    trees = _year_end_trees(parameters, low, high)
+    cached = _TABLES.get((low, high))
+    if cached is not None and all(a is b for a, b in zip(cached[0], trees, strict=True)):  # same years: same count
+        return cached[1]
+    span = high - low + 1
+    table = np.full((len(BOUNDS), len(Region) * span), np.nan)
+    for offset, year in enumerate(range(low, high + 1)):
         for key in CONTRIBUTION_BASE_REGIONS:
-            value = parameter_or_none(parameters, f"{year:04d}-12-31", f"contribution_base.{key}.{which}")
-            if value is not None:
-                table[Region[key].index, year - low] = value
+            for k, which in enumerate(BOUNDS):
+                value = parameter_or_none(parameters, Instant((year, 12, 31)), f"contribution_base.{key}.{which}")
+                if value is not None:
+                    table[k, Region[key].index * span + offset] = value
+    table.flags.writeable = False
+    _TABLES[(low, high)] = (trees, table)
     return table
 
 
-def _bound(person, period, parameters, which: str) -> np.ndarray:
-    """The floor or cap of each person's region and year; NaN where no figure is in force (the calculator
-    reports the gap). One gather from the table, whatever the mix of years."""
-    years = person("contribution_base_year", period)
+def _bounds(person, period, parameters) -> tuple[np.ndarray, np.ndarray]:
+    """(floor, cap) of each person's region and year; NaN where no figure is in force (the calculator reports
+    the gap). One index per person into a region × year table, two gathers, whatever the mix of years."""
+    years = np.asarray(person("contribution_base_year", period))
     regions = np.asarray(person("region", period))
     if not len(years):
-        return np.full(0, np.nan)
+        return np.full(0, np.nan), np.full(0, np.nan)
     low, high = int(years.min()), int(years.max())
-    if high - low > 200:  # years far apart (never both covered): those present only
-        present = np.unique(years)
-        return _by_years(parameters, which, regions, years, present)
-    table = _by_region_and_year(parameters, which, low, high)
+    if high - low >= TABLE_YEARS:  # years far apart (never both covered): year by year
+        return _by_years(parameters, regions, years)
+    table = _bounds_table(parameters, low, high)
     if low == high:  # one year: by region alone
-        return table[:, 0].take(regions.astype(np.intp, casting="same_kind"))
-    span = high - low + 1
-    at = np.multiply(regions, span, dtype=np.intp, casting="same_kind")
-    if low >= 0 and high < _DIRECT_YEARS:  # years below `low` in the table too (NaN): index region × span + year
-        direct = np.full(len(Region) * span + low, np.nan)
-        direct[(np.arange(len(Region)) * span)[:, None] + np.arange(low, high + 1)] = table
+        at = regions.astype(np.intp, casting="same_kind")
+    else:
+        at = np.multiply(regions, high - low + 1, dtype=np.intp, casting="same_kind")
         at += years
-        return direct.take(at)
-    at += years - low
-    return table.ravel().take(at)
+        at -= low
+    return table[0].take(at), table[1].take(at)
 
 
-def _by_years(parameters, which: str, regions: np.ndarray, years: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """As `_bound`, for years too far apart for one table: a table per year present, its rows apart."""
-    out = np.full(len(years), np.nan)
-    for year in present:
+def _by_years(parameters, regions: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """As `_bounds`, for years too far apart for one table: each year's rows apart."""
+    floor, cap = np.full(len(years), np.nan), np.full(len(years), np.nan)
+    for year in np.unique(years):
         rows = np.flatnonzero(years == year)
-        column = _by_region_and_year(parameters, which, int(year), int(year))[:, 0]
-        out[rows] = column.take(regions.take(rows).astype(np.intp, casting="same_kind"))
-    return out
+        table = _bounds_table(parameters, int(year), int(year))
+        at = regions.take(rows).astype(np.intp, casting="same_kind")
+        floor[rows], cap[rows] = table[0].take(at), table[1].take(at)
+    return floor, cap
 
 
 class contribution_base_year(Variable):
@@ -91,7 +103,7 @@ class contribution_floor(Variable):
     unit = "currency-CNY"
 
     def formula(person, period, parameters):
-        return _bound(person, period, parameters, "floor")
+        return _bounds(person, period, parameters)[0]
 
 
 class contribution_cap(Variable):
@@ -103,7 +115,7 @@ class contribution_cap(Variable):
     unit = "currency-CNY"
 
     def formula(person, period, parameters):
-        return _bound(person, period, parameters, "cap")
+        return _bounds(person, period, parameters)[1]
 
 
 class contribution_base(Variable):
@@ -114,5 +126,7 @@ class contribution_base(Variable):
     unit = "currency-CNY"
 
     def formula(person, period, parameters):
-        based = np.maximum(person("monthly_wage", period), person("contribution_floor", period))
-        return np.minimum(based, person("contribution_cap", period), out=based)
+        # the floor and cap of contribution_floor and contribution_cap, from one lookup per person
+        floor, cap = _bounds(person, period, parameters)
+        based = np.maximum(person("monthly_wage", period), floor)
+        return np.minimum(based, cap, out=based)
