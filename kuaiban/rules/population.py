@@ -7,6 +7,7 @@ through OpenFisca in chunks, one simulation per chunk and period.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -654,13 +655,111 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
         return
     bounds = calc.gap_day_bounds
     if bounds is None or calc.period_field not in prep.columns:
-        _check_combinations(calc, prep, rows, count)
+        if not _check_decoded(calc, prep, rows):
+            _check_combinations(calc, prep, rows, count)
         return
     days = prep.columns[calc.period_field][rows].astype("datetime64[D]").astype(np.int64)
     spans = _span_codes(days, np.array(bounds, dtype="datetime64[D]").astype(np.int64))
     failed = _check_combinations(calc, prep, rows, count, (spans, len(bounds) + 1))
     if failed is not None:
         _check_combinations(calc, prep, failed, len(failed))
+
+
+# Gap fields whose integer codes name their values (a region's index, a choice's position, the number itself)
+_DECODABLE = frozenset({"region", "choice", "year", "integer"})
+
+
+def _decodable_fields(calc: Calculator, prep: Prepared) -> list[tuple[Any, np.ndarray, int, list[int]]] | None:
+    """(field, column, lowest value, the values it may hold) of each gap field that is part of the key, when
+    each is a complete integer-coded column whose values validation learnt (a dictionary's words, or a range)
+    and they make at most FEW_COMBINATIONS combinations; None otherwise."""
+    specs = {spec.name: spec for spec in calc.fields}
+    fields = []
+    for entry in calc.gap_fields:
+        name = entry.lstrip("?")
+        if name not in prep.columns:
+            continue
+        if name not in prep.complete:  # absent cells are a part of the key of their own
+            return None
+        if entry.startswith("?"):  # present in every row: the same on every row, no part of the key
+            continue
+        array, spec = prep.columns[name], specs[name]
+        if spec.type not in _DECODABLE or name in calc.gap_date_bounds or name not in prep.bounds \
+                or not isinstance(array, np.ndarray) or array.dtype.kind not in "iu":
+            return None
+        low, high = prep.bounds[name]
+        values = prep.distinct.get(name) or list(range(low, min(high, low + FEW_COMBINATIONS) + 1))
+        fields.append((spec, array, low, values))
+    if int(np.prod([len(values) for *_, values in fields], dtype=object)) > FEW_COMBINATIONS:
+        return None
+    return fields
+
+
+def _row_values(calc: Calculator, prep: Prepared, i: int) -> dict[str, Any]:
+    """The input values of row `i` as single mode parses them (the fields it has)."""
+    return {spec.name: _python_value(spec, prep.columns[spec.name], i) for spec in calc.fields
+            if spec.name in prep.columns and prep.present[spec.name][i]}
+
+
+def _check_decoded(calc: Calculator, prep: Prepared, rows: np.ndarray | slice) -> bool:
+    """The gap checks without grouping the rows first, where the gap fields' possible values are known
+    (`_decodable_fields`): each combination they may make is checked once (with a row's other inputs: `gap`
+    reads only its gap fields), and only a failing one is looked for among the rows, its rows flagged with the
+    message of its first row (as `_check_combinations` would). False when the fields do not allow it.
+
+    Rows of a single year and regions with rules: no pass over the rows at all; a mix with some failing
+    combination that may occur: one key per row and one comparison per failing combination."""
+    fields = _decodable_fields(calc, prep)
+    if fields is None:
+        return False
+    first = 0 if isinstance(rows, slice) else int(rows[0])
+    row = _row_values(calc, prep, first)
+    failing = []
+    for combo in itertools.product(*(values for *_, values in fields)):
+        values = row | {spec.name: _value_of(spec, value) for (spec, *_), value in zip(fields, combo, strict=True)}
+        if calc.gap(values) is not None:
+            failing.append(combo)
+    if not failing:
+        return True
+    sizes = [max(values) - low + 1 for _, _, low, values in fields]
+    strides = [int(np.prod(sizes[i + 1:], dtype=object)) for i in range(len(sizes))]
+    kind = _key_dtype(int(np.prod(sizes, dtype=object)))
+    # per row, Σ value × stride in the narrow type: it may wrap round, but two combinations of the fields' values
+    # differ by less than the type's range, so wrapped keys still tell them apart
+    key = None
+    for (_, array, _, _), stride in zip(fields, strides, strict=True):
+        part = array[rows] if isinstance(rows, slice) else array.take(rows)
+        term = part if stride == 1 else np.multiply(part, _wrapped(stride, kind), dtype=kind, casting="unsafe")
+        if key is None:
+            key = term.astype(kind, copy=term is part)  # a new array: the column is never written to
+        else:
+            np.add(key, term, out=key, casting="unsafe")
+    for combo in failing:
+        hit = key == _wrapped(sum(value * stride for value, stride in zip(combo, strides, strict=True)), kind)
+        if not hit.any():
+            continue
+        at = int(hit.argmax())
+        representative = at if isinstance(rows, slice) else int(rows[at])
+        message = calc.gap(_row_values(calc, prep, representative))
+        if message is not None:
+            if not isinstance(rows, slice):
+                bad = np.zeros(len(prep.errors.codes), dtype=bool)
+                bad[rows[hit]] = True
+                hit = bad
+            prep.errors.flag(hit, message)
+    return True
+
+
+def _wrapped(value: int, kind: type) -> Any:
+    """`value` as integer type `kind` holds it after wrapping round (two's complement)."""
+    bits = np.dtype(kind).itemsize * 8
+    value %= 2**bits
+    return kind(value - 2**bits if value >= 2 ** (bits - 1) else value)
+
+
+def _value_of(spec, code: int) -> Any:
+    """A gap field's value from its integer code (see `_python_value`)."""
+    return _python_value(spec, np.array([code]), 0)
 
 
 def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | slice, count: int,

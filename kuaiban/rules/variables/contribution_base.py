@@ -22,6 +22,8 @@ BOUNDS = ("floor", "cap")
 # Years of a table at most this far apart (one simulation's); rows of years further apart are looked up
 # year by year
 TABLE_YEARS = 200
+# Tables of years below this are indexed by region × span + year itself
+DIRECT_YEARS = 10_000
 # (floor, cap) tables by the years' first and last and the parameter trees read (kept to check identity)
 _TABLES: dict[tuple[int, int], tuple[tuple, np.ndarray]] = {}
 
@@ -34,23 +36,30 @@ def _year_end_trees(parameters, low: int, high: int) -> tuple:
 
 
 def _bounds_table(parameters, low: int, high: int) -> np.ndarray:
-    """The floor ([0]) and cap ([1]) of each region and year, flat: at [k, region × span + year − low], where
-    span = high − low + 1; NaN where no figure is in force. Built once per set of parameter trees."""
+    """The floor ([0]) and cap ([1]) of each region and year, flat: at [k, region × span + year − shift], where
+    span = high − low + 1 and shift = `_shift(low, high)`; NaN where no figure is in force. Built once per set
+    of parameter trees."""
     trees = _year_end_trees(parameters, low, high)
     cached = _TABLES.get((low, high))
     if cached is not None and all(a is b for a, b in zip(cached[0], trees, strict=True)):  # same years: same count
         return cached[1]
-    span = high - low + 1
-    table = np.full((len(BOUNDS), len(Region) * span), np.nan)
-    for offset, year in enumerate(range(low, high + 1)):
+    span, shift = high - low + 1, _shift(low, high)
+    table = np.full((len(BOUNDS), len(Region) * span + low - shift), np.nan)
+    for year in range(low, high + 1):
         for key in CONTRIBUTION_BASE_REGIONS:
             for k, which in enumerate(BOUNDS):
                 value = parameter_or_none(parameters, Instant((year, 12, 31)), f"contribution_base.{key}.{which}")
                 if value is not None:
-                    table[k, Region[key].index * span + offset] = value
+                    table[k, Region[key].index * span + year - shift] = value
     table.flags.writeable = False
     _TABLES[(low, high)] = (trees, table)
     return table
+
+
+def _shift(low: int, high: int) -> int:
+    """What the table index subtracts from region × span + year: nothing for years of this era (the table then
+    holds NaN for the years before `low`, a few thousand entries, and each row is spared a subtraction)."""
+    return 0 if low >= 0 and high < DIRECT_YEARS else low
 
 
 def _bounds(person, period, parameters) -> tuple[np.ndarray, np.ndarray]:
@@ -64,12 +73,14 @@ def _bounds(person, period, parameters) -> tuple[np.ndarray, np.ndarray]:
     if high - low >= TABLE_YEARS:  # years far apart (never both covered): year by year
         return _by_years(parameters, regions, years)
     table = _bounds_table(parameters, low, high)
-    if low == high:  # one year: by region alone
-        at = regions.astype(np.intp, casting="same_kind")
+    if low == high:  # one year: by region alone (span 1: the index is the region's, plus the year)
+        at = np.add(regions, low - _shift(low, high), dtype=np.intp, casting="same_kind")
     else:
         at = np.multiply(regions, high - low + 1, dtype=np.intp, casting="same_kind")
         at += years
-        at -= low
+        shift = _shift(low, high)
+        if shift:
+            at -= shift
     return table[0].take(at), table[1].take(at)
 
 
