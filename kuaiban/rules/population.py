@@ -688,7 +688,9 @@ def _decodable_fields(calc: Calculator, prep: Prepared) -> list[tuple[Any, np.nd
                 or not isinstance(array, np.ndarray) or array.dtype.kind not in "iu":
             return None
         low, high = prep.bounds[name]
-        values = prep.distinct.get(name) or list(range(low, min(high, low + FEW_COMBINATIONS) + 1))
+        values = prep.distinct.get(name) or (list(range(low, high + 1)) if high - low < FEW_COMBINATIONS else None)
+        if values is None:
+            return None
         fields.append((spec, array, low, values))
     if int(np.prod([len(values) for *_, values in fields], dtype=object)) > FEW_COMBINATIONS:
         return None

@@ -73,24 +73,29 @@ def _bounds(person, period, parameters) -> tuple[np.ndarray, np.ndarray]:
     if high - low >= TABLE_YEARS:  # years far apart (never both covered): year by year
         return _by_years(parameters, regions, years)
     table = _bounds_table(parameters, low, high)
-    if low == high:  # one year: by region alone (span 1: the index is the region's, plus the year)
-        at = np.add(regions, low - _shift(low, high), dtype=np.intp, casting="same_kind")
-    else:
-        at = np.multiply(regions, high - low + 1, dtype=np.intp, casting="same_kind")
-        at += years
-        shift = _shift(low, high)
-        if shift:
-            at -= shift
+    at = _index(regions, years, low, high)
     return table[0].take(at), table[1].take(at)
+
+
+def _index(regions: np.ndarray, years: np.ndarray, low: int, high: int) -> np.ndarray:
+    """Each row's place in `_bounds_table(…, low, high)`: region × span + year − shift."""
+    shift = _shift(low, high)
+    if low == high:  # one year (span 1): by region alone
+        return np.add(regions, low - shift, dtype=np.intp, casting="same_kind")
+    at = np.multiply(regions, high - low + 1, dtype=np.intp, casting="same_kind")
+    at += years
+    if shift:
+        at -= shift
+    return at
 
 
 def _by_years(parameters, regions: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """As `_bounds`, for years too far apart for one table: each year's rows apart."""
     floor, cap = np.full(len(years), np.nan), np.full(len(years), np.nan)
-    for year in np.unique(years):
+    for year in np.unique(years).tolist():
         rows = np.flatnonzero(years == year)
-        table = _bounds_table(parameters, int(year), int(year))
-        at = regions.take(rows).astype(np.intp, casting="same_kind")
+        table = _bounds_table(parameters, year, year)
+        at = _index(regions.take(rows), years.take(rows), year, year)
         floor[rows], cap[rows] = table[0].take(at), table[1].take(at)
     return floor, cap
 
