@@ -7,8 +7,10 @@ Parquet and read back, then these are timed in turn, round by round (`rules_thro
 
 - kuaiban: `population.evaluate` + the result columns (the single-process path, as in rules_throughput.py);
 - one_period: the same path with every row simulated in 2020, in contiguous slices: no split, no gathers or
-  scatters. Its 重庆 answers are wrong (they take 2020's figures), so it is a probe, never a result: the
-  lowest this path could cost if rows of several years shared one simulation;
+  scatters. Before session 15 its 重庆 answers were wrong (they took 2020's figures), so it was a probe, never
+  a result: the lowest the path could cost if rows of several years shared one simulation. Since session 15
+  the formulas read each row's own year (`contribution_base_year`) and population mode itself runs every year
+  in one simulation: the probe's answers are right and it times what `kuaiban` does, less the period choice;
 - numpy: rules_throughput.py's baseline (floor and cap by region alone: right only because each region's
   rows here have one year);
 - numpy_by_year: the same clamp reading each row's year too (a region × year table), as a NumPy program
@@ -28,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rules_throughput import CASES, interleaved, write_population
+from rules_throughput import CASES, FAULTS, USER_CPU, interleaved, write_population
 
 from kuaiban.rules.calculators import get
 from kuaiban.rules.calculators.base import simulate
@@ -94,6 +96,12 @@ def main() -> None:
         "ratio_one_period_to_numpy": round(wall["one_period"] / wall["numpy"], 2),
         "ratio_one_period_to_numpy_by_year": round(wall["one_period"] / wall["numpy_by_year"], 2),
         "split_cost_s": round(wall["kuaiban"] - wall["one_period"], 4),
+        # user-mode CPU (no page faults, no time waiting for a CPU on a shared machine), medians
+        **{f"user_cpu_{name}_s": round(seconds, 4) for name, seconds in USER_CPU.items()},
+        "user_cpu_ratio_kuaiban_to_numpy": round(USER_CPU["kuaiban"] / max(USER_CPU["numpy"], 1e-9), 2),
+        "user_cpu_ratio_kuaiban_to_numpy_by_year": round(USER_CPU["kuaiban"] / max(USER_CPU["numpy_by_year"], 1e-9), 2),
+        "page_faults_per_run": FAULTS,
+        "load_average_at_end": os.getloadavg()[0],
     }, ensure_ascii=False))
 
 

@@ -1099,8 +1099,10 @@ def result_table(calc: Calculator, table: pa.Table, values: np.ndarray, errors: 
     else:  # no mask where every row has a value (the usual case): the values are then not copied
         column = pa.array(values, mask=mask)
     output = table.append_column("value", column)
-    output = output.append_column("error", errors.as_arrow(calc.label_message))
-    return output.append_column("error_field", errors.as_arrow(msg.field_of))
+    error = errors.as_arrow(calc.label_message)
+    output = output.append_column("error", error)
+    # no row with an error (the usual case): the same all-null column twice, built once
+    return output.append_column("error_field", error if errors.clean else errors.as_arrow(msg.field_of))
 
 
 def run_population(name: str, source: Path, out: Path, progress: bool = True) -> dict[str, Any]:
