@@ -39,8 +39,16 @@ class RowErrors:
     """The first error of each row, kept as small integer codes (object arrays are slow to scan)."""
 
     def __init__(self, rows: int) -> None:
-        self.codes = np.zeros(rows, dtype=np.int32)
+        self.rows = rows
+        self._codes: np.ndarray | None = None
         self.messages: list[str | None] = [None]
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Per row, its message's number (0: none); made when first read (a clean file never needs it)."""
+        if self._codes is None:
+            self._codes = np.zeros(self.rows, dtype=np.int32)
+        return self._codes
 
     @property
     def clean(self) -> bool:
@@ -70,7 +78,7 @@ class RowErrors:
         self.codes[rows] = np.where(mine == 0, new, mine)
 
     def ok(self) -> np.ndarray:
-        return np.ones(len(self.codes), dtype=bool) if self.clean else self.codes == 0
+        return np.ones(self.rows, dtype=bool) if self.clean else self.codes == 0
 
     def as_objects(self) -> np.ndarray:
         return np.array(self.messages, dtype=object)[self.codes]
@@ -79,7 +87,7 @@ class RowErrors:
         """`word(message)` of each row's error as an Arrow string column, null where the row is fine, without
         a copy per row (one dictionary entry per message)."""
         if self.clean:
-            return pa.DictionaryArray.from_arrays(pa.nulls(len(self.codes), pa.int32()), pa.array([], pa.string()))
+            return pa.DictionaryArray.from_arrays(pa.nulls(self.rows, pa.int32()), pa.array([], pa.string()))
         indices = pa.array(self.codes - 1, mask=self.codes == 0)
         return pa.DictionaryArray.from_arrays(indices, pa.array([word(m) for m in self.messages[1:]], pa.string()))
 
@@ -647,7 +655,7 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
     by day, so that each message names the row's own day."""
     if prep.errors.clean:
         rows: np.ndarray | slice = slice(None)
-        count = len(prep.errors.codes)
+        count = prep.errors.rows
     else:
         rows = np.flatnonzero(prep.errors.ok())
         count = len(rows)
@@ -745,7 +753,7 @@ def _check_decoded(calc: Calculator, prep: Prepared, rows: np.ndarray | slice) -
         message = calc.gap(_row_values(calc, prep, representative))
         if message is not None:
             if not isinstance(rows, slice):
-                bad = np.zeros(len(prep.errors.codes), dtype=bool)
+                bad = np.zeros(prep.errors.rows, dtype=bool)
                 bad[rows[hit]] = True
                 hit = bad
             prep.errors.flag(hit, message)
@@ -966,7 +974,7 @@ def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | N
     gathered, chunk by chunk, and their values scattered back.
     """
     report = on_rows or (lambda rows: None)
-    n = len(prep.errors.codes)
+    n = prep.errors.rows
     everyone = prep.errors.clean
     # every row valid: each is written by its period's simulation, so no NaN fill first
     values = np.empty(n) if everyone else np.full(n, np.nan)

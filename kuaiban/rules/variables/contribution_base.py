@@ -143,6 +143,6 @@ class contribution_base(Variable):
 
     def formula(person, period, parameters):
         # the floor and cap of contribution_floor and contribution_cap, from one lookup per person
-        floor, cap = _bounds(person, period, parameters)
-        based = np.maximum(person("monthly_wage", period), floor)
+        floor, cap = _bounds(person, period, parameters)  # arrays of this call's own: written over
+        based = np.maximum(person("monthly_wage", period), floor, out=floor)
         return np.minimum(based, cap, out=based)
