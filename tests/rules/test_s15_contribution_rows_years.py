@@ -108,3 +108,44 @@ def test_a_region_without_a_rule_in_a_covered_year_is_refused_per_row(tmp_path: 
     assert [row["value"] for row in got] == [2859.0, None, 3699.0, None]
     assert got[1]["error_field"] == "year" and "2020 年" in got[1]["error"]
     assert got[3]["error_field"] == "year" and "上海 2021 年" in got[3]["error"]
+
+
+DECODABLE = ["contribution_base", "flexible_contribution_deadline", "pension_adjustment_ceiling", "phased_base_floor",
+             "residents_contribution_subsidy"]  # every gap field a region, year, choice or integer
+
+
+def _table_for(name: str, rows: int) -> pa.Table:
+    """Valid inputs of every field, regions and years (the gap fields) varied across rows that cover and do not."""
+    rng = np.random.default_rng(len(name))
+    plain = {"number": 1000.0, "share": 0.1, "integer": 10, "boolean": False, "date": "2020-06-01",
+             "month": "2020-06", "string": "甲"}
+    columns = {}
+    for spec in get(name).fields:
+        if spec.type == "region":
+            columns[spec.name] = np.array(["湖南", "重庆", "北京", "山东", "天津", "上海"])[rng.integers(0, 6, rows)]
+        elif spec.type == "year":
+            columns[spec.name] = rng.integers(2019, 2024, rows)
+        elif spec.type == "choice":
+            columns[spec.name] = np.array(spec.choices)[rng.integers(0, len(spec.choices), rows)]
+        else:
+            columns[spec.name] = [plain[spec.type]] * rows
+    return pa.table(columns)
+
+
+@pytest.mark.parametrize("name", DECODABLE)
+def test_gap_checks_by_possible_combination_equal_the_grouped_checks(name: str, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import kuaiban.rules.population as population
+
+    source = tmp_path / "in.parquet"
+    pq.write_table(_table_for(name, 3000), source, row_group_size=700)
+    table = read_table(source)
+    taken: list[bool] = []
+    check = population._check_decoded
+    monkeypatch.setattr(population, "_check_decoded", lambda *args: taken.append(check(*args)) or taken[-1])
+    _, fast = evaluate(get(name), table)
+    monkeypatch.setattr(population, "_check_decoded", lambda calc, prep, rows: False)
+    _, grouped = evaluate(get(name), table)
+    assert taken == [True]  # the combination-first check ran
+    assert fast.count() > 0  # some rows refused
+    assert list(fast.as_objects()) == list(grouped.as_objects())
