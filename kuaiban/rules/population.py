@@ -700,8 +700,8 @@ def _decodable_fields(calc: Calculator, prep: Prepared) -> list[tuple[Any, np.nd
         if values is None:
             return None
         fields.append((spec, array, low, values))
-    if int(np.prod([len(values) for *_, values in fields], dtype=object)) > FEW_COMBINATIONS:
-        return None
+    if not fields or int(np.prod([len(values) for *_, values in fields], dtype=object)) > FEW_COMBINATIONS:
+        return None  # no field by value (the grouped check flags all rows or none) or too many combinations
     return fields
 
 
