@@ -2,7 +2,8 @@
 
 Rows are validated column by column (the same checks as single mode, giving the same messages),
 gaps are found once per distinct combination of the fields they depend on, and the valid rows run
-through OpenFisca in chunks, one simulation per chunk and period.
+through OpenFisca in chunks, one simulation per chunk and period (per chunk alone where each row carries its
+period as an input: `Calculator.period_variable`).
 """
 
 from __future__ import annotations
@@ -971,10 +972,10 @@ def _columns(prep: Prepared, rows: slice | np.ndarray) -> Columns:
 def compute(calc: Calculator, prep: Prepared, on_rows: Callable[[int], None] | None = None) -> np.ndarray:
     """The calculator's value for every valid row (NaN where the row has an error).
 
-    Each valid row is computed once, in its own period's simulation (or, where each row carries its period
-    as an input, `Calculator.period_variable`, in one simulation with the rows of every period): when every row is valid and shares
-    one period the chunks are contiguous slices (no copying); otherwise the valid rows of each period are
-    gathered, chunk by chunk, and their values scattered back.
+    Each valid row is computed once, in its own period's simulation (or, where each row carries its period as
+    an input, `Calculator.period_variable`, in one simulation with the rows of every period): when every row is
+    valid and shares one simulation the chunks are contiguous slices (no copying); otherwise the valid rows of
+    each simulation are gathered, chunk by chunk, and their values scattered back.
     """
     report = on_rows or (lambda rows: None)
     n = prep.errors.rows
