@@ -117,3 +117,23 @@ def not_covered(field: str, case: str, covered: str) -> str:
 def is_gap(message: str) -> bool:
     """Whether a message is a gap (no encoded rule covers the case), not bad input."""
     return GAP in message
+
+
+DAY_ASKED = "该月内政策于"  # what marks the question for a day within a month (docs/rules.md)
+
+
+def _day_words(day: str) -> str:
+    return f"{int(day[:4])}年{int(day[5:7])}月{int(day[8:])}日"
+
+
+def day_asked(field: str, days: list[str], differs: str = "", raw: Any = _NOTHING) -> str:
+    """A month within which a rule changes on `days` (ISO): the day is asked for, saying what differs
+    (“5月1日起：5000元；5月20日起：无适用规定”) when that is known."""
+    when = "、".join(_day_words(day) for day in days)
+    what = f"，该月内按日计算结果不同（{differs}）" if differs else ""
+    return error(field, f"{DAY_ASKED}{when}起变化{what}，请填写具体日期（格式 YYYY-MM-DD，如 {days[0]}）", raw)
+
+
+def is_day_asked(message: str) -> bool:
+    """Whether a message asks for a day within a month (not a refusal of the case)."""
+    return message.partition(SEPARATOR)[2].startswith(DAY_ASKED)

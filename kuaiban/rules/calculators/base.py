@@ -273,6 +273,10 @@ class Calculator:
     # input values -> the day whose rules a monthly period is computed by (a month given as a day within
     # it), or None: the period's first day
     rule_day: Callable[[dict[str, Any]], str | None] | None = None
+    # input values -> the days a month given as a month is computed on when a rule changes within it (its
+    # 1st, then each day of a change), [] otherwise; and the clause a note on such a change cites
+    month_days: Callable[[dict[str, Any]], list[str]] | None = None
+    month_change_clause: Callable[[dict[str, Any]], str] | None = None
     spec: Any = None  # the loaded spec (kuaiban/rules/calculators/declarative.py) when written as one
 
     def describe(self) -> dict[str, Any]:
@@ -330,6 +334,42 @@ class Calculator:
         """The full single-case contract: value, unit, details and cited explanation."""
         try:
             values = self.parse(raw)
+        except CalculatorError as error:
+            raise self.labelled(error) from None
+        days = self.month_days(values) if self.month_days else []
+        return self._run_days(values, days) if days else self._run_values(values)
+
+    def _run_days(self, values: dict[str, Any], days: list[str]) -> dict[str, Any]:
+        """A month within which a rule changes, given as a month: the case computed on each of `days` (the
+        month's 1st and each day of a change). The same answer every day (the same value, or the same
+        refusal): answered as on the 1st, with a step saying so; else the day is asked for, saying what
+        differs (docs/rules.md, "Months and dates within a month")."""
+        outcomes: list[dict[str, Any] | CalculatorError] = []
+        for day in days:
+            try:
+                outcomes.append(self._run_values({**values, self.period_field: day}))
+            except CalculatorError as error:
+                outcomes.append(error)
+        first = outcomes[0]
+        if all(outcome_key(outcome) == outcome_key(first) for outcome in outcomes[1:]):
+            if isinstance(first, CalculatorError):
+                raise first
+            key = self.month_change_clause(values) if self.month_change_clause else self.sources[0]
+            first["explanation"].append(step(month_unchanged(days), None, key))
+            return first
+        differs = "；".join(f"{int(day[5:7])}月{int(day[8:])}日起：{self.outcome_words(outcome)}"
+                            for day, outcome in zip(days, outcomes, strict=True))
+        raise self.labelled(CalculatorError(msg.day_asked(self.period_field, days[1:], differs,
+                                                          str(values[self.period_field]))))
+
+    def outcome_words(self, outcome: dict[str, Any] | CalculatorError) -> str:
+        """One day's outcome as a question names it: 5000元, 符合, 无适用规定, 不予计算（停发日期）."""
+        if isinstance(outcome, CalculatorError):
+            return "无适用规定" if outcome.is_gap else f"不予计算（{msg.field_of(outcome.message)}）"
+        return value_words(self.unit, outcome["value"])
+
+    def _run_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        try:
             gap = self.gap(values)
         except CalculatorError as error:
             raise self.labelled(error) from None
@@ -352,6 +392,36 @@ class Calculator:
             "details": details,
             "explanation": steps,
         }
+
+
+def outcome_key(outcome: dict[str, Any] | CalculatorError) -> tuple[Any, ...]:
+    """What must agree between the days of a month for it to be answered without its day: the value, or the
+    refusal's field and whether it is a gap."""
+    if isinstance(outcome, CalculatorError):
+        return ("refused", outcome.field, outcome.is_gap)
+    return ("value", outcome["value"])
+
+
+UNIT_WORDS = {"CNY": "元", "CNY/month": "元/月", "CNY/year": "元/年", "month": "个月", "day": "天", "year": "年"}
+
+
+def value_words(unit: str, value: Any) -> str:
+    """An answer as a sentence names it: 5000元, 50%, 符合 / 不符合, 2020-10-16."""
+    if unit == "boolean":
+        return "符合" if value else "不符合"
+    if unit == "share" and isinstance(value, int | float):
+        return f"{num(round(float(value) * 100, 6))}%"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{num(value)}{UNIT_WORDS.get(unit, '')}"
+    return str(value)
+
+
+def month_unchanged(days: list[str]) -> str:
+    """The step of a month answered although a rule changes within it."""
+    when = "、".join(day_text(date.fromisoformat(day)) for day in days[1:])
+    first = date.fromisoformat(days[0])
+    return (f"该月内政策于{when}起变化，按该月{first.month}月1日及变化当日的规定分别计算，结果相同，"
+            f"本月按{first.month}月1日适用的规定计算和说明；如需按某日计算，请填写具体日期")
 
 
 def scalar(item: Any) -> Any:

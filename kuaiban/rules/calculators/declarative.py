@@ -25,7 +25,6 @@ from kuaiban.rules.calculators.base import (
     Columns,
     Field,
     choice_column,
-    day_text,
     enum_codes,
     money,
 )
@@ -288,18 +287,44 @@ class Spec:
         region) starts, ends or changes its figure: the month is then answered only for a day within it. A
         rule for every region does not count where the region's own rule covers the whole month (the more
         specific one wins)."""
-        found = set()
+        return sorted(self.change_clauses(month, region))
+
+    def change_clauses(self, month: str, region: Region | None) -> dict[str, list[str]]:
+        """`changes_within`'s days, each with the clauses its new values cite (none for a rule that ends)."""
+        found: dict[str, list[str]] = {}
         own = region is not None and all(
             in_force([s for s in self.spans if s.region is region], region, f"{month}-{day:02d}") for day in (1, 28))
         for leaf_region, leaf in regional_leaves(self.node):
             if leaf_region not in (None, region) or (leaf_region is None and own):
                 continue
-            dated = sorted((at.instant_str, at.value) for at in getattr(leaf, "values_list", None) or ())
-            for i, (day, value) in enumerate(dated):
+            dated = sorted(((at.instant_str, at.value, (at.metadata or {}).get("source"))
+                            for at in getattr(leaf, "values_list", None) or ()), key=lambda item: item[0])
+            for i, (day, value, cited) in enumerate(dated):
                 before = dated[i - 1][1] if i else None
                 if day[:7] == month and day[8:] != "01" and value != before:
-                    found.add(day)
-        return sorted(found)
+                    keys = found.setdefault(day, [])
+                    if cited and cited in all_sources() and cited not in keys:
+                        keys.append(cited)
+        return found
+
+    def month_days(self, values: dict[str, Any]) -> list[str]:
+        """A month given as a month within which a rule changes (`changes_within`): the days to compute it
+        on, its 1st and each day of a change; [] for any other case (docs/rules.md, "Months and dates within
+        a month")."""
+        if self.by_name[self.period].type != "month" or self.period not in values \
+                or self.rule_day(values) is not None:
+            return []
+        month = str(values[self.period])
+        days = self.changes_within(month, values.get(self.region) if self.region else None)
+        return [f"{month}-01", *days] if days else []
+
+    def month_change_clause(self, values: dict[str, Any]) -> str:
+        """The clause a note on a change within the month cites: the first change's own, else the spec's
+        first step's."""
+        month = str(values[self.period])[:7]
+        cited = self.change_clauses(month, values.get(self.region) if self.region else None)
+        keys = [key for day in sorted(cited) for key in cited[day]]
+        return keys[0] if keys else self.clause_of(self.steps[0], values)
 
     def instant(self, values: dict[str, Any]) -> str:
         day = self.rule_day(values)
@@ -338,9 +363,7 @@ class Spec:
         days = self.changes_within(month, region)
         if not days:
             return None
-        when = "、".join(day_text(date.fromisoformat(day)) for day in days)
-        return msg.error(self.period, f"该月内政策于{when}起变化，请填写具体日期（格式 YYYY-MM-DD，如 {days[0]}）",
-                         month)
+        return msg.day_asked(self.period, days, raw=month)
 
     def coverage(self) -> list[dict[str, str]]:
         return [{"region": span.region.value if span.region else "全国", "dates": span.dates,
@@ -598,6 +621,8 @@ class Spec:
             theme=self.data["theme"],
             examples=tuple(self.data.get("examples") or ()),
             rule_day=self.rule_day if self.by_name[self.period].type == "month" else None,
+            month_days=self.month_days if self.by_name[self.period].type == "month" else None,
+            month_change_clause=self.month_change_clause,
             spec=self,
         )
 
