@@ -21,17 +21,20 @@ SKILL = {"ui_contribution_months": 12, "certificate_kind": "skill"}
 CQ_KEY_COUNTY = {"region": "重庆", "national_key_county": True, "local_minimum_wage": 1800}
 
 
-def asked_day(name: str, case: dict, day_text: str) -> None:
+def asked_day(name: str, case: dict, day_text: str, differs: str) -> None:
+    """The month alone is asked for its day, the question naming each day's outcome (s15 rules2: a month whose
+    days all give the same answer is answered instead, tests/rules/test_s15_month_changes.py)."""
     error = refusal(name, case)
     assert error.field == "month"
-    assert f"该月内政策于{day_text}起变化，请填写具体日期" in error.reason
+    assert error.reason.startswith(f"该月内政策于{day_text}起变化，该月内按日计算结果不同（{differs}），请填写具体日期")
     assert not error.is_gap  # a question, not a case no rule covers
 
 
 # 湘人社规〔2020〕9号 (hunan-hrss-2020.txt:5711) “居住在本省其他地区一人者，每人每月补助费由现行的 425 元调整为 690 元”;
 # :5743 “本通知自公布之日起执行（公布之前按原标准执行）”; 公布 2020 年 6 月 19 日 (:5748). The 425 before is not encoded.
 def test_survivor_allowance_of_june_2020_is_the_day_s_rule() -> None:
-    asked_day("survivor_hardship_allowance", {**HUNAN_WIFE, "month": "2020-06"}, "2020年6月19日")
+    asked_day("survivor_hardship_allowance", {**HUNAN_WIFE, "month": "2020-06"}, "2020年6月19日",
+              "6月1日起：无适用规定；6月19日起：690元/月")
     before = refusal("survivor_hardship_allowance", {**HUNAN_WIFE, "month": "2020-06-18"})
     assert before.is_gap and "2020-06-19 起" in before.reason
     assert run("survivor_hardship_allowance", {**HUNAN_WIFE, "month": "2020-06-19"})["value"] == 690
@@ -44,7 +47,8 @@ def test_survivor_allowance_of_june_2020_is_the_day_s_rule() -> None:
 # 人社部发〔2021〕29号 四 (chongqing-hrss-2021.txt:19158) “技能提升补贴申领条件,继续放宽至企业在职职工参加失业保险1年以上”;
 # dated 2021年5月20日 (:19189). 重庆's own rule runs from 2021-01-01 (渝人社办[2021]179号 二, :19350): no day asked.
 def test_skill_upgrade_claim_in_may_2021_is_the_day_s_rule() -> None:
-    asked_day("skill_upgrade_subsidy", {**SKILL, "region": "湖南", "month": "2021-05"}, "2021年5月20日")
+    asked_day("skill_upgrade_subsidy", {**SKILL, "region": "湖南", "month": "2021-05"}, "2021年5月20日",
+              "5月1日起：无适用规定；5月20日起：符合")
     assert refusal("skill_upgrade_subsidy", {**SKILL, "region": "湖南", "month": "2021-05-19"}).is_gap
     assert run("skill_upgrade_subsidy", {**SKILL, "region": "湖南", "month": "2021-05-20"})["value"] is True
     assert run("skill_upgrade_subsidy", {**SKILL, "region": "湖南", "month": "2021-05-31"})["value"] is True
@@ -57,10 +61,10 @@ def test_skill_upgrade_claim_in_may_2021_is_the_day_s_rule() -> None:
 # 50%，对参保职工 30 人及以下的小微企业，裁员率放宽至 20%”, dated 2020 年 5月 2日 (:3411): 10,000 × 50 % = 5,000 (layoff
 # rate 5/30 under 20 %). From 2021-05-20 人社部发〔2021〕29号 一 (chongqing-hrss-2021.txt:19146) answers (another calculator).
 def test_tianjin_refund_applied_for_in_a_month_its_rule_starts_or_ends() -> None:
-    asked_day("stable_job_refund_regional", {**TIANJIN, "month": "2020-05"}, "2020年5月2日")
+    asked_day("stable_job_refund_regional", {**TIANJIN, "month": "2020-05"}, "2020年5月2日", "5月1日起：无适用规定；5月2日起：5000元")
     assert refusal("stable_job_refund_regional", {**TIANJIN, "month": "2020-05-01"}).is_gap
     assert run("stable_job_refund_regional", {**TIANJIN, "month": "2020-05-02"})["value"] == 5000
-    asked_day("stable_job_refund_regional", {**TIANJIN, "month": "2021-05"}, "2021年5月20日")
+    asked_day("stable_job_refund_regional", {**TIANJIN, "month": "2021-05"}, "2021年5月20日", "5月1日起：5000元；5月20日起：无适用规定")
     assert run("stable_job_refund_regional", {**TIANJIN, "month": "2021-05-19"})["value"] == 5000
     after = refusal("stable_job_refund_regional", {**TIANJIN, "month": "2021-05-20"})
     assert after.is_gap and "人社部发〔2021〕29号" in after.reason
@@ -69,7 +73,7 @@ def test_tianjin_refund_applied_for_in_a_month_its_rule_starts_or_ends() -> None
 # 渝人社办[2021]189号（四）3 (chongqing-hrss-2021.txt:9254) “对国家重点帮扶县,失业保险金标准按当地最低工资标准90%确定”,
 # in force from 2021-09-08 as encoded: 1,800 × 90 % = 1,620.
 def test_chongqing_key_county_benefit_of_september_2021_is_the_day_s_rule() -> None:
-    asked_day("unemployment_benefit", {**CQ_KEY_COUNTY, "month": "2021-09"}, "2021年9月8日")
+    asked_day("unemployment_benefit", {**CQ_KEY_COUNTY, "month": "2021-09"}, "2021年9月8日", "9月1日起：无适用规定；9月8日起：1620元/月")
     assert refusal("unemployment_benefit", {**CQ_KEY_COUNTY, "month": "2021-09-07"}).is_gap
     assert run("unemployment_benefit", {**CQ_KEY_COUNTY, "month": "2021-09-08"})["value"] == 1620
     assert run("unemployment_benefit", {**CQ_KEY_COUNTY, "month": "2021-09-30"})["value"] == 1620
@@ -83,7 +87,8 @@ def test_chongqing_key_county_benefit_of_september_2021_is_the_day_s_rule() -> N
 def test_shanghai_two_year_rule_in_may_2020_is_the_day_s_rule() -> None:
     case = {"region": "上海", "unemployment_benefit_exhausted": True, "benefit_end_date": "2020-03-31",
             "statutory_retirement_date": "2021-12-31"}
-    asked_day("unemployment_benefit_to_retirement", {**case, "month": "2020-05"}, "2020年5月29日")
+    asked_day("unemployment_benefit_to_retirement", {**case, "month": "2020-05"}, "2020年5月29日",
+              "5月1日起：0个月；5月29日起：不予计算（领取失业保险金期满日期）")
     assert run("unemployment_benefit_to_retirement", {**case, "month": "2020-05-28"})["value"] == 0
     for day in ("2020-05-29", "2020-05-31"):
         error = refusal("unemployment_benefit_to_retirement", {**case, "month": day})
