@@ -23,7 +23,15 @@ import pyarrow.compute as pc
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
-from kuaiban.rules.calculators.base import MAX_WHOLE, Coded, Columns, choice_key, row_ids, simulate
+from kuaiban.rules.calculators.base import (
+    MAX_WHOLE,
+    Coded,
+    Columns,
+    choice_key,
+    row_ids,
+    simulate,
+    value_words,
+)
 from kuaiban.rules.deadlines import HolidayDataMissing
 from kuaiban.rules.enums import Region
 from kuaiban.rules.period_use import change_days
@@ -77,6 +85,15 @@ class RowErrors:
         new = codes[choice]
         mine = self.codes[rows]
         self.codes[rows] = np.where(mine == 0, new, mine)
+
+    def replace(self, rows: np.ndarray, choice: np.ndarray, messages: list[str | None]) -> None:
+        """Set each of `rows` to the message `messages[choice]` (None: no error), whatever it had."""
+        codes = np.zeros(len(messages), dtype=np.int32)
+        for i, message in enumerate(messages):
+            if message is not None:
+                self.messages.append(message)
+                codes[i] = len(self.messages) - 1
+        self.codes[rows] = codes[choice]
 
     def ok(self) -> np.ndarray:
         return np.ones(self.rows, dtype=bool) if self.clean else self.codes == 0
@@ -1088,10 +1105,89 @@ def _by_halves(calc: Calculator, prep: Prepared, chunk: np.ndarray, period: str,
 
 
 def evaluate(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
-    """(values, RowErrors) for every row of `table`: the converter, the gap checks, the simulations."""
+    """(values, RowErrors) for every row of `table`: the converter, the gap checks, the simulations, then the
+    rows of a month within which a rule changes (settle_month_questions)."""
     prep = prepare(calc, table)
     find_gaps(calc, prep)
-    return compute(calc, prep, on_rows), prep.errors
+    values = compute(calc, prep, on_rows)
+    settle_month_questions(calc, table, prep, values)
+    return values, prep.errors
+
+
+def settle_month_questions(calc: Calculator, table: pa.Table, prep: Prepared, values: np.ndarray) -> None:
+    """Rows whose month was given as a month within which a rule changes (the gap check asked for the day):
+    as single mode (Calculator._run_days), each is computed again on the month's 1st and on each day of a
+    change; a row whose days all agree (the same value, or the same refusal) gets the 1st's answer or
+    refusal; the others keep the question, naming that row's outcome on each day. Only those rows are
+    computed again, once per day (a few simulations per distinct question)."""
+    if calc.month_days is None or prep.errors.clean:
+        return
+    errors = prep.errors
+    asked = [code for code, message in enumerate(errors.messages) if message and msg.is_day_asked(message)]
+    specs = {spec.name: spec for spec in calc.fields}
+    for code in asked:
+        rows = np.flatnonzero(errors.codes == code)
+        if not len(rows):
+            continue
+        first = int(rows[0])  # the rows of one question share its month and days (the message names them)
+        case = {name: _python_value(spec, prep.columns[name], first) for name, spec in specs.items()
+                if name in prep.columns and prep.present[name][first]}
+        days = calc.month_days(case)
+        if days:
+            _settle(calc, table.take(pa.array(rows)), rows, days, str(case[calc.period_field]), values, errors)
+
+
+def _settle(calc: Calculator, part: pa.Table, rows: np.ndarray, days: list[str], month: str, values: np.ndarray,
+            errors: RowErrors) -> None:
+    """`settle_month_questions` for the rows of one question (`part`: their input rows)."""
+    index = part.schema.get_field_index(calc.period_field)
+    statuses: dict[tuple, int] = {("value",): 0}
+    words: list[str | None] = [None]
+    by_day, per_day = [], []
+    for day in days:
+        column = pa.array([day] * part.num_rows, pa.string())
+        day_values, day_errors = evaluate(calc, part.set_column(index, calc.period_field, column))
+        ids = [0] + [_status_id(calc, message, statuses, words) for message in day_errors.messages[1:]]
+        status = np.array(ids, dtype=np.int64)[day_errors.codes]
+        rounded = np.round(day_values, 2 if calc.unit.startswith("CNY") else 6)
+        per_day.append(np.column_stack([status, np.where(status == 0, rounded, 0.0)]))
+        by_day.append((day_values, day_errors))
+    combos, inverse = np.unique(np.hstack(per_day), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    first_values, first_errors = by_day[0]
+    agree = np.array([bool((combo.reshape(-1, 2) == combo[:2]).all()) for combo in combos])[inverse]
+    values[rows[agree]] = first_values[agree]
+    kept = np.flatnonzero(agree)
+    errors.replace(rows[kept], first_errors.codes[kept], first_errors.messages)
+    asked = np.flatnonzero(~agree)
+    if not len(asked):
+        return
+    questions: list[str | None] = []
+    for combo in combos:
+        outcomes = combo.reshape(-1, 2)
+        differs = "；".join(f"{int(day[5:7])}月{int(day[8:])}日起：{_outcome_words(calc, int(s), v, words)}"
+                            for day, (s, v) in zip(days, outcomes, strict=True))
+        questions.append(msg.day_asked(calc.period_field, days[1:], differs, month))
+    errors.replace(rows[asked], inverse[asked], questions)
+
+
+def _status_id(calc: Calculator, message: str, statuses: dict[tuple, int], words: list[str | None]) -> int:
+    """A refusal's status (its field and whether it is a gap) as a small number; its words kept at that number."""
+    key = ("refused", msg.field_of(message), msg.is_gap(message))
+    if key not in statuses:
+        statuses[key] = len(statuses)
+        label = msg.field_of(calc.label_message(message))
+        words.append("无适用规定" if key[2] else f"不予计算（{label}）")
+    return statuses[key]
+
+
+def _outcome_words(calc: Calculator, status: int, value: float, words: list[str | None]) -> str:
+    """One day's outcome for a question, as single mode names it (Calculator.outcome_words)."""
+    if status:
+        return str(words[status])
+    if calc.unit == "date":  # days since 1970
+        return str(np.datetime64(int(value), "D"))
+    return value_words(calc.unit, bool(value) if calc.unit == "boolean" else float(value))
 
 
 def run_table(calc: Calculator, table: pa.Table, on_rows: Callable[[int], None] | None = None):
