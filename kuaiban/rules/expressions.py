@@ -174,9 +174,24 @@ def day_after(start: Any) -> date:
     return day(start) + timedelta(days=1)
 
 
+def first_day(value: Any) -> str:
+    """A month input that may be a day within the month (2020-05-25) as the day it names: the day as given,
+    a month given as a month (2020-05) as its first day (docs/rules.md, "Months and dates within a month")."""
+    text = str(value)
+    return text if len(text) == 10 else f"{text}-01"
+
+
+def changes_within(month: Any, start: Any) -> bool:
+    """Whether a month input given as a month (not a day) holds the day `start` after its first day: a rule
+    starting that day makes the month's answer depend on the day, which is then asked for."""
+    text, begins = str(month), str(start)
+    return len(text) == 7 and begins[:7] == text and begins[8:] != "01"
+
+
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round, "since": since, "until": until, "cites": cites,
              "in_force": in_force, "in_force_span": in_force_span, "month_of": month_of, "day": day,
-             "months_between": months_between, "years_after": years_after, "day_after": day_after}
+             "months_between": months_between, "years_after": years_after, "day_after": day_after,
+             "first_day": first_day, "changes_within": changes_within}
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
             ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
             ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}

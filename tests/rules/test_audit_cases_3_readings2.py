@@ -52,9 +52,13 @@ def test_an_individual_business_is_paid_for_poverty_hires_only():
 
 
 def test_a_month_before_55_took_effect_is_refused_and_points_to_78():
-    # 55号 dated 2020-05-21: May 2020's first day is before it (a month takes the rule in force on its first day)
-    error = refused(WFTS, {**CITY, "application_date": "2020-07-10", "training_month": "2020-05"})
-    assert error.field == "training_month" and "2020年5月21日" in error.reason and "鲁人社函〔2020〕78号" in error.reason
+    # 55号 dated 2020-05-21: April 2020 is before it; May 2020 given alone is asked for its day (s15 rules2: the
+    # month-within convention, tests/rules/test_s15_month_changes.py), a day before the 21st refused as April
+    for month in ("2020-04", "2020-05-20"):
+        error = refused(WFTS, {**CITY, "application_date": "2020-07-10", "training_month": month})
+        assert error.field == "training_month" and "2020年5月21日" in error.reason and "鲁人社函〔2020〕78号" in error.reason
+    asked = refused(WFTS, {**CITY, "application_date": "2020-07-10", "training_month": "2020-05"})
+    assert asked.reason.startswith("该月内政策于2020年5月21日起变化")
     # June 2020 is covered: 4 × 600
     assert run(WFTS, {**CITY, "application_date": "2020-07-10", "training_month": "2020-06"})["value"] == 2400
 

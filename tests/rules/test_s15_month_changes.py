@@ -98,3 +98,24 @@ def test_population_rows_are_settled_as_single_mode() -> None:
     for row in (1, 2):
         assert errors[row].startswith("month：该月内政策于2020年6月8日起变化")
         assert "（6月1日起：50000元；6月8日起：100000元）" in errors[row]
+
+
+# 鲁人社字〔2020〕55号 dated 2020年5月21日 (shandong-2020.txt:2829), 第二十五条 “本办法自发布之日起施行” (:2919); 第七条 (:2871)
+# “按月给予生产经营主体补贴……补贴标准由设区的市确定” (the city's 600 is the user's figure): 4 × 600 = 2,400.
+CITY_ROUTE = {"application_date": "2020-06-10", "region": "370200", "enterprise_size": "small",
+              "work_for_training_kind": "city_standard", "wfts_trainees": 4, "wfts_months_used": 2,
+              "wfts_city_standard": 600}
+
+
+def test_a_shandong_city_route_training_month_of_may_2020_is_the_day_s_rule() -> None:
+    asked = refused("work_for_training_subsidy", {**CITY_ROUTE, "training_month": "2020-05"})
+    assert asked.field == "training_month" and not asked.is_gap
+    assert asked.reason.startswith("该月内政策于2020年5月21日起变化（鲁人社字〔2020〕55号自该日发布施行）")
+    assert "请填写以工代训的具体日期" in asked.reason
+    before = refused("work_for_training_subsidy", {**CITY_ROUTE, "training_month": "2020-05-20"})
+    assert before.field == "training_month" and "2020年5月21日发布施行" in before.reason
+    assert run("work_for_training_subsidy", {**CITY_ROUTE, "training_month": "2020-05-21"})["value"] == 2400
+    assert run("work_for_training_subsidy", {**CITY_ROUTE, "training_month": "2020-06"})["value"] == 2400
+    # the month, not the day given within it, is what must have begun by the application day
+    may_claim = {**CITY_ROUTE, "application_date": "2020-05-25", "training_month": "2020-05-28"}
+    assert run("work_for_training_subsidy", may_claim)["value"] == 2400

@@ -49,7 +49,8 @@ INPUT_TYPES = ("number", "share", "integer", "year", "boolean", "date", "month",
 PERIOD_TYPES = ("month", "date", "year")
 SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "ceiling", "period", "parameters",
              "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources", "gap_note"}
-INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable"}
+INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable",
+              "accepts_day"}
 STEP_KEYS = {"text", "clause", "value", "when", "detail", "stop"}
 OTHER_REGIONS = "其他"  # in a step's clause by region or by choice: every region or choice not named
 BY = "by"  # in a step's clause by choice: the choice input whose value picks the clause
@@ -78,8 +79,13 @@ def _field(entry: dict[str, Any], where: str) -> Field:
     words = dict(choices) if isinstance(choices, dict) else {}
     # an official figure is required, unless `required: false` says only some cases need it: a check must
     # then refuse those cases without it (checked in Spec, which knows the checks)
+    # accepts_day: a month input (not the period) that also reads a day within the month, for a rule starting
+    # within some month (its checks compare first_day(x); changes_within(x, day) asks for the day)
+    _require(not entry.get("accepts_day") or entry["type"] == "month", where,
+             f"input {entry['name']}: accepts_day is for a month input")
     return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
-                 required=entry.get("required", True), choices=tuple(choices), words=words)
+                 required=entry.get("required", True), choices=tuple(choices), words=words,
+                 accepts_day=bool(entry.get("accepts_day")))
 
 
 def _period_start(value: Any, kind: str) -> str:
@@ -100,6 +106,18 @@ def _first_days(months: Any) -> Any:
         array = (array // 100 - 1970) * 12 + array % 100 - 1
         return array.astype("datetime64[M]").astype("datetime64[D]")
     return np.asarray(array, dtype="datetime64[M]").astype("datetime64[D]")
+
+
+def _days(column: Any) -> Any:
+    """A month column whose cells may be days within the month as days: a day (2020-05-25, or 20200525 in
+    population mode) as itself, a month (2020-05, 202005) as its first day."""
+    array = np.asarray(column)
+    if array.dtype.kind in "iu":
+        is_day = array >= 10**7
+        firsts = _first_days(np.where(is_day, array // 100, array))
+        return firsts + np.where(is_day, array % 100 - 1, 0).astype("timedelta64[D]")
+    return np.array([str(cell) if len(str(cell)) == 10 else f"{cell}-01" for cell in array.reshape(-1)],
+                    dtype="datetime64[D]").reshape(array.shape)
 
 
 def _months(column: Any) -> Any:
@@ -459,6 +477,9 @@ class Spec:
             variable = self.system.variables[target]
             if variable.value_type.__name__ == "Enum" and self.by_name[name].type == "choice":
                 out[target] = enum_codes(variable.possible_values, choice_column(columns, name))
+            elif variable.value_type is date and self.by_name[name].type == "month" and name != self.period \
+                    and self.by_name[name].accepts_day:  # a day within the month is that day (_days)
+                out[target] = _days(columns[name])
             elif variable.value_type is date and self.by_name[name].type == "month":
                 out[target] = _first_days(_months(columns[name]))
             elif self.by_name[name].type == "month":

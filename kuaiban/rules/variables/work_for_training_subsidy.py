@@ -61,7 +61,7 @@ class training_month(Variable):
     value_type = date
     entity = Enterprise
     definition_period = DateUnit.ETERNITY
-    label = "以工代训的月份（该月第一天）"
+    label = "以工代训的月份（该月第一天；该月内政策有变化的，填写的具体日期）"
 
 
 class wfts_trainees(Variable):
@@ -237,7 +237,10 @@ class work_for_training_subsidy_month_due(Variable):
     reference = ("hn_wfts_standard", "sd_wfts_monthly", "sd_wfts_78_monthly")
 
     def formula_2020_02_21(enterprise, period, parameters):
-        return enterprise("training_month", period).astype("datetime64[D]") <= _day(period)
+        # the month, not a day given within it, against the application day (a May day trained after a May claim
+        # is still a month already begun)
+        month = enterprise("training_month", period).astype("datetime64[M]").astype("datetime64[D]")
+        return month <= _day(period)
 
 
 class work_for_training_subsidy_month_in_period(Variable):
