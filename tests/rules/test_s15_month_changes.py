@@ -119,3 +119,21 @@ def test_a_shandong_city_route_training_month_of_may_2020_is_the_day_s_rule() ->
     # the month, not the day given within it, is what must have begun by the application day
     may_claim = {**CITY_ROUTE, "application_date": "2020-05-25", "training_month": "2020-05-28"}
     assert run("work_for_training_subsidy", may_claim)["value"] == 2400
+
+
+# 湘政发〔2020〕19号 “本意见自发布之日起实施,有效期5年” (hunan-hrss-2020.txt:5562), 发布 2020年12月31日 (:5565): the pension
+# reaches December 2020 from its 31st (it stopped at 2021-01 before) and ends with 2025-12-30. 基础养老金 103 (the user's
+# figure) + 六（一） 5 years over 15 × 2 = 10 + 六（二） 13,900 ÷ 139 = 100 → 213 (tests/rules/test_residents_pension.py).
+RESIDENT = {"region": "湖南", "basic_pension": 103, "contribution_years": 20, "account_balance": 13900,
+            "birth_date": "1955-05-05", "total_contribution_years": 20, "scheme_start_date": "2010-07-01"}
+
+
+def test_the_residents_pension_reaches_december_2020_from_the_notice_s_day() -> None:
+    asked = refused("residents_pension", {**RESIDENT, "month": "2020-12"})
+    assert "（12月1日起：无适用规定；12月31日起：213元/月）" in asked.reason
+    assert run("residents_pension", {**RESIDENT, "month": "2020-12-31"})["value"] == 213
+    assert refused("residents_pension", {**RESIDENT, "month": "2020-12-30"}).is_gap
+    ends = refused("residents_pension", {**RESIDENT, "month": "2025-12"})
+    assert "（12月1日起：213元/月；12月31日起：无适用规定）" in ends.reason
+    assert run("residents_pension", {**RESIDENT, "month": "2025-12-30"})["value"] == 213
+    assert run("residents_pension", {**RESIDENT, "month": "2021-01"})["value"] == 213

@@ -17,13 +17,18 @@ from kuaiban.rules.calculators.base import (
 )
 from kuaiban.rules.enums import Region
 
-FIRST_MONTH, LAST_MONTH = "2021-01", "2025-12"
+# 湘政发〔2020〕19号 “本意见自发布之日起实施,有效期5年” (hunan-hrss-2020.txt:5562), 发布 2020年12月31日 (:5565): in force
+# from 2020-12-31 to 2025-12-30. A month is read by the rules in force on a day given within it; December 2020 and
+# December 2025 given alone are computed on their 1st and on the day the notice starts or ends, and answered only where
+# both agree (docs/rules.md, "Months and dates within a month")
+FIRST_DAY, LAST_DAY, ENDED = "2020-12-31", "2025-12-30", "2025-12-31"
 VALIDITY = "湘政发〔2020〕19号 2020-12-31 印发，有效期 5 年"
 TIERS = (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 2500, 3000)
 
 PENSION_FIELDS = [
     Field("region", "region", "参保地", choices=("湖南",)),
-    Field("month", "month", "待遇所属月份（2021-01 至 2025-12）", unit="YYYY-MM"),
+    Field("month", "month", "待遇所属月份（2020-12-31 至 2025-12-30；该月内政策有变化的填写具体日期）", unit="YYYY-MM",
+          accepts_day=True),
     Field("basic_pension", "number", "当地基础养老金（中央和省最低标准及市县提高部分，文件未给出数额）",
           unit="CNY/month"),
     Field("contribution_years", "integer", "不含补缴年限的累计缴费年限（计算年限基础养老金）", unit="year"),
@@ -48,9 +53,34 @@ def _region_gap(values: dict[str, Any]) -> str | None:
     return None
 
 
+def rule_day(values: dict[str, Any]) -> str | None:
+    """The day a month was given as (2020-12-31), whose rules it takes; None for a month given as a month."""
+    month = str(values["month"])
+    return month if len(month) == 10 else None
+
+
+def instant(values: dict[str, Any]) -> str:
+    """The day whose rules the case takes: the day given, else the month's first day."""
+    return rule_day(values) or f"{values['month']}-01"
+
+
+def pension_month_days(values: dict[str, Any]) -> list[str]:
+    """December 2020 (19号 from the 31st) and December 2025 (its five years end on the 30th) given as months: the
+    1st and the day of the change, to compute the month on (Calculator._run_days); [] for any other case."""
+    month = str(values["month"])
+    if month == FIRST_DAY[:7]:
+        return [f"{month}-01", FIRST_DAY]
+    if month == ENDED[:7]:
+        return [f"{month}-01", ENDED]
+    return []
+
+
 def pension_gap(values: dict[str, Any]) -> str | None:
-    if not FIRST_MONTH <= values["month"] <= LAST_MONTH:
-        return msg.not_covered("month", values["month"], f"{FIRST_MONTH} 至 {LAST_MONTH}，{VALIDITY}")
+    days = pension_month_days(values)
+    if days:  # population mode settles such rows day by day (population.settle_month_questions)
+        return msg.day_asked("month", days[1:], raw=str(values["month"]))
+    if not FIRST_DAY <= instant(values) <= LAST_DAY:
+        return msg.not_covered("month", values["month"], f"{FIRST_DAY} 至 {LAST_DAY}，{VALIDITY}")
     total, without = values["total_contribution_years"], values["contribution_years"]
     if total < without:
         return msg.error("total_contribution_years",
@@ -73,7 +103,7 @@ def pension_variables(columns: Columns, period: str) -> Columns:
 def years_steps(values: dict[str, Any], r: dict[str, float]) -> list[dict[str, Any]]:
     """七 (5508): the years required by the age at the old scheme's start, then (5506, 5508) whether the years
     paid, back-paid years included, reach them; the last step has value 0 when they do not."""
-    p = parameters_at(f"{values['month']}-01").residents_pension_required_years.r430000
+    p = parameters_at(instant(values)).residents_pension_required_years.r430000
     start, full = day_text(values["scheme_start_date"]), num(p.full_years)
     required, total = int(r["residents_pension_required_years"]), values["total_contribution_years"]
     to_age = f"{r['years_to_pension_age_at_start']:.2f}"
@@ -102,7 +132,7 @@ def years_steps(values: dict[str, Any], r: dict[str, float]) -> list[dict[str, A
 
 
 def pension_explain(values: dict[str, Any], r: dict[str, float]):
-    p = parameters_at(f"{values['month']}-01").residents_pension.hunan
+    p = parameters_at(instant(values)).residents_pension.hunan
     if not r["residents_pension_age_reached"]:
         text = f"出生于 {values['birth_date']}，{values['month']} 尚未到年满{num(p.pension_age)}周岁的次月，不领取待遇"
         return 0.0, {"eligible": False}, [step(text, 0.0, "hn_rp_eligibility")]
@@ -180,15 +210,18 @@ RESIDENTS_PENSION = Calculator(
     fields=PENSION_FIELDS,
     variable="residents_pension",
     to_variables=pension_variables,
-    period_of=lambda values: values["month"],
+    period_of=lambda values: str(values["month"])[:7],
     gap=pension_gap,
+    rule_day=rule_day,
+    month_days=pension_month_days,
+    month_change_clause=lambda values: "hn_rp_start",
     period_field="month",
     gap_fields=("region", "month", "contribution_years", "total_contribution_years"),
     explain=pension_explain,
     explain_variables=("residents_pension_age_reached", "years_to_pension_age_at_start",
                        "residents_pension_required_years", "residents_pension_years_met", "residents_pension_eligible",
                        "residents_extra_years_pension", "residents_account_pension"),
-    coverage=[{"region": "湖南", "dates": f"{FIRST_MONTH} 至 {LAST_MONTH}", "doc_no": "湘政发〔2020〕19号"}],
+    coverage=[{"region": "湖南", "dates": f"{FIRST_DAY} 至 {LAST_DAY}", "doc_no": "湘政发〔2020〕19号"}],
     sources=("hn_rp_basic", "hn_rp_years", "hn_rp_account", "hn_rp_eligibility", "hn_rp_start_age", "hn_rp_start"),
     notes=("基础养老金数额文件未给出，由用户提供；65岁以上倾斜未规定数额，未计入。",
            "领取条件按含补缴年限的累计缴费年限和制度在当地实施时的年龄判断（须缴费年限与“城乡居民养老保险须缴费年限”计算器相同）；"

@@ -60,7 +60,7 @@ class residents_pension_age_reached(Variable):
     label = "已在年满60周岁的次月及以后"
     reference = ("hn_rp_eligibility",)
 
-    def formula_2021_01(person, period, parameters):
+    def formula_2020_12(person, period, parameters):
         p = parameters(period.start).residents_pension.hunan
         birth = person("birth_date", period)
         birth_month = birth.astype("datetime64[M]").astype(int)  # months since 1970-01
@@ -76,7 +76,7 @@ class residents_pension_years_met(Variable):
     label = "累计缴费年限（含补缴）不少于按制度实施时年龄确定的须缴费年限（已满60周岁的不用缴费）"
     reference = ("hn_rp_eligibility", "hn_rp_start_age")
 
-    def formula_2021_01(person, period, parameters):
+    def formula_2020_12(person, period, parameters):
         # 七 (5506, 5508): the years required by the age at the old scheme's start (residents_pension_required_years);
         # back-paid years count (the 不含补缴 restriction is 六（一）'s, for the extra years pension only).
         # Without the scheme's start date nothing is decided: not met, never assumed.
@@ -92,7 +92,7 @@ class residents_pension_eligible(Variable):
     label = "符合按月领取条件：年满60周岁的次月起，且累计缴费（含补缴）满须缴费年限"
     reference = ("hn_rp_eligibility", "hn_rp_start_age")
 
-    def formula_2021_01(person, period, parameters):
+    def formula_2020_12(person, period, parameters):
         return person("residents_pension_age_reached", period) & person("residents_pension_years_met", period)
 
 
@@ -102,7 +102,7 @@ class residents_extra_years_pension(Variable):
     definition_period = DateUnit.MONTH
     label = "年限基础养老金：满15年后每增加1年每月2元（不含补缴年限）"
 
-    def formula_2021_01(person, period, parameters):
+    def formula_2020_12(person, period, parameters):
         p = parameters(period.start).residents_pension.hunan
         extra = np.maximum(person("residents_contribution_years", period) - p.years_threshold, 0)
         return extra * p.per_extra_year * person("residents_pension_eligible", period)
@@ -114,7 +114,7 @@ class residents_account_pension(Variable):
     definition_period = DateUnit.MONTH
     label = "个人账户养老金：储存额 ÷ 139"
 
-    def formula_2021_01(person, period, parameters):
+    def formula_2020_12(person, period, parameters):
         p = parameters(period.start).residents_pension.hunan
         monthly = round_fen(person("residents_account_balance", period) / p.account_divisor)
         return monthly * person("residents_pension_eligible", period)
@@ -127,7 +127,7 @@ class residents_pension(Variable):
     label = "城乡居民养老保险月待遇：基础养老金＋年限基础养老金＋个人账户养老金"
     unit = "currency-CNY"
 
-    def formula_2021_01(person, period, parameters):
+    def formula_2020_12(person, period, parameters):
         basic = person("residents_basic_pension", period) * person("residents_pension_eligible", period)
         return round_fen(
             basic + person("residents_extra_years_pension", period) + person("residents_account_pension", period)
