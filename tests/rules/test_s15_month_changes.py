@@ -137,3 +137,15 @@ def test_the_residents_pension_reaches_december_2020_from_the_notice_s_day() -> 
     assert "（12月1日起：213元/月；12月31日起：无适用规定）" in ends.reason
     assert run("residents_pension", {**RESIDENT, "month": "2025-12-30"})["value"] == 213
     assert run("residents_pension", {**RESIDENT, "month": "2021-01"})["value"] == 213
+
+
+def test_population_rows_of_december_2020_are_settled_as_single_mode() -> None:
+    months = ["2020-12", "2020-12-31", "2025-12", "2021-06"]
+    births = ["1955-05-05", "1955-05-05", "1955-05-05", "1970-01-01"]
+    table = pa.Table.from_pylist([{**RESIDENT, "basic_pension": 103.0, "account_balance": 13900.0, "month": month,
+                                   "birth_date": birth} for month, birth in zip(months, births, strict=True)])
+    values, errors = run_table(get("residents_pension"), table)
+    assert "（12月1日起：无适用规定；12月31日起：213元/月）" in errors[0]
+    assert values[1] == 213 and errors[1] is None
+    assert "（12月1日起：213元/月；12月31日起：无适用规定）" in errors[2]
+    assert values[3] == 0 and errors[3] is None  # 1970-born: not yet 60
