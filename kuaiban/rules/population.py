@@ -25,6 +25,7 @@ from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import Calculator, CalculatorError, get
 from kuaiban.rules.calculators.base import (
     MAX_WHOLE,
+    UNIT_WORDS,
     Coded,
     Columns,
     choice_key,
@@ -1152,23 +1153,25 @@ def _settle(calc: Calculator, part: pa.Table, rows: np.ndarray, days: list[str],
         rounded = np.round(day_values, 2 if calc.unit.startswith("CNY") else 6)
         per_day.append(np.column_stack([status, np.where(status == 0, rounded, 0.0)]))
         by_day.append((day_values, day_errors))
-    combos, inverse = np.unique(np.hstack(per_day), axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    outcomes = np.stack(per_day, axis=1)  # row × day × (status, value)
+    agree = (outcomes == outcomes[:, :1, :]).all(axis=(1, 2))
     first_values, first_errors = by_day[0]
-    agree = np.array([bool((combo.reshape(-1, 2) == combo[:2]).all()) for combo in combos])[inverse]
     values[rows[agree]] = first_values[agree]
     kept = np.flatnonzero(agree)
     errors.replace(rows[kept], first_errors.codes[kept], first_errors.messages)
     asked = np.flatnonzero(~agree)
     if not len(asked):
         return
+    # one question per distinct combination of the days' outcomes (each row's own figures)
+    combos, inverse = np.unique(outcomes[asked].reshape(len(asked), -1), axis=0, return_inverse=True)
+    starts = [f"{int(day[5:7])}月{int(day[8:])}日起：" for day in days]
+    before, _, after = msg.day_asked(calc.period_field, days[1:], "\x00", month).partition("\x00")  # built once
     questions: list[str | None] = []
     for combo in combos:
-        outcomes = combo.reshape(-1, 2)
-        differs = "；".join(f"{int(day[5:7])}月{int(day[8:])}日起：{_outcome_words(calc, int(s), v, words)}"
-                            for day, (s, v) in zip(days, outcomes, strict=True))
-        questions.append(msg.day_asked(calc.period_field, days[1:], differs, month))
-    errors.replace(rows[asked], inverse[asked], questions)
+        differs = "；".join(start + _outcome_words(calc, int(status), value, words)
+                            for start, (status, value) in zip(starts, combo.reshape(-1, 2), strict=True))
+        questions.append(before + differs + after)
+    errors.replace(rows[asked], inverse.reshape(-1), questions)
 
 
 def _status_id(calc: Calculator, message: str, statuses: dict[tuple, int], words: list[str | None]) -> int:
@@ -1187,6 +1190,8 @@ def _outcome_words(calc: Calculator, status: int, value: float, words: list[str 
         return str(words[status])
     if calc.unit == "date":  # days since 1970
         return str(np.datetime64(int(value), "D"))
+    if calc.unit in UNIT_WORDS and abs(value) < 1e12:  # rounded to 6 decimals: as num() writes it, faster
+        return f"{value:.6f}".rstrip("0").rstrip(".") + UNIT_WORDS[calc.unit]
     return value_words(calc.unit, bool(value) if calc.unit == "boolean" else float(value))
 
 
