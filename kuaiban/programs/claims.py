@@ -258,7 +258,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     same = select(Claim.id).where(Claim.applicant_id == applicant.id, Claim.status != "refused")
     once = same.where(Claim.program.in_((program.code, *program.exclusive_with))) if program.once_only else \
         same.where(Claim.program.in_(program.exclusive_with)).union(
-            same.where(Claim.program == program.code, Claim.month == month))
+            same.where(Claim.program == program.code, places.same_period(program, month)))
     taken = session.scalar(once.limit(1))
     if taken is not None:
         raise _taken(program, taken)
@@ -309,7 +309,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
 
 
 def _taken(program: Program, claim_id: int) -> Conflict:
-    return Conflict(f"{program.name}只能申领一次（按月申领的每月一次），或与已申领的待遇不能同时享受"
+    return Conflict(f"{program.name}{program.once_text}，或与已申领的待遇不能同时享受"
                     f"（申领编号 {claim_id}）", "program")
 
 

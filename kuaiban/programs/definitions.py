@@ -245,6 +245,10 @@ class Program:
     person_checks: tuple[PersonCheck, ...] = ()
     # 免申即享: a raised standard paid to the enterprises already listed, without a new 公示 (listing.top_up)
     top_up_sources: tuple[str, ...] = ()
+    # once a year (湘人社规〔2020〕14号: 按年进行补助，每年确定1次): one claim per applicant and calendar year of the
+    # claim's month, instead of the default once a month; never with ``once_only`` (once ever)
+    once_per_year: bool = False
+    once_per_source: str | None = None
 
     @property
     def no_application(self) -> bool:
@@ -259,6 +263,17 @@ class Program:
     def publicity_text(self) -> str:
         """The 公示's length as the claimant reads it (7天, 5个工作日)."""
         return f"{self.publicity_days}个工作日" if self.publicity_working_days else f"{self.publicity_days}天"
+
+    @property
+    def once_text(self) -> str:
+        """How often the program may be claimed, as the applicant reads it."""
+        if self.once_only:
+            return "只能申领一次"
+        return "每年只能申领一次" if self.once_per_year else "按月申领的每月只能申领一次"
+
+    def period_of(self, month: str) -> str:
+        """The period a claim of ``month`` takes its place in: the year (once a year) or the month."""
+        return month[:4] if self.once_per_year else month
 
     @property
     def settles_at_payment(self) -> bool:
@@ -378,6 +393,9 @@ def parse(data: dict, where: str) -> Program:
     audience = data.get("audience", "citizens")
     if audience not in AUDIENCES:
         raise ProgramDataError(f"{where}: audience is citizens or employers")
+    once_per = schedule.get("once_per") or {}
+    if once_per and (once_per.get("period") != "year" or not once_per.get("source") or schedule.get("once_only")):
+        raise ProgramDataError(f"{where}: schedule.once_per is {{period: year, source}}, not with once_only")
     staff = claim.get("staff_list", False)
     staff_columns = tuple(staff.get("columns", ())) if isinstance(staff, dict) else ()
     unknown = set(staff_columns) - set(STAFF_COLUMNS)
@@ -411,6 +429,7 @@ def parse(data: dict, where: str) -> Program:
         derived=_derived(data.get("derived", []), where),
         person_checks=_person_checks(data.get("person_checks", []), where),
         top_up_sources=tuple(_source(k, where) for k in (data.get("top_up") or {}).get("sources", ())),
+        once_per_year=bool(once_per), once_per_source=_source(once_per.get("source"), where),
     )
 
 
@@ -531,6 +550,8 @@ def describe(program: Program) -> dict[str, Any]:
                              "source": program.confirm_source}} if program.no_application else {}),
         "schedule": {"months": program.months, "ends": program.ends, "claim_from": program.claim_from,
                      "claim_until": program.claim_until, "once_only": program.once_only,
+                     **({"once_per": {"period": "year", "source": program.once_per_source}}
+                        if program.once_per_year else {}),
                      "back": ({"from": program.back_from, "months": program.back_months, "source": program.back_source}
                               if program.back_source else None),
                      "until": [{"field": b.field, "before": b.before} for b in program.until],

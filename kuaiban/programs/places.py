@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from kuaiban.programs import definitions
 from kuaiban.programs.definitions import Program
-from kuaiban.programs.models import ClaimPlace
+from kuaiban.programs.models import Claim, ClaimPlace
 
 _LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
@@ -48,11 +48,23 @@ def _excluded(program: Program) -> set[str]:
 
 
 def applicant_places(program: Program, applicant_id: int, month: str) -> list[str]:
-    """The places of the rule 只能申领一次 (with the excluded programs) or, for a monthly program, 每月一次."""
+    """The places of the rule 只能申领一次 (with the excluded programs), 每年一次 (a yearly program: the calendar
+    year of the claim's month) or, for a monthly program, 每月一次."""
     if program.once_only:
         pairs = {"|".join(sorted((program.code, other))) for other in (program.code, *_excluded(program))}
         return sorted(f"once:{pair}:{applicant_id}" for pair in pairs)
+    if program.once_per_year:
+        return [f"year:{program.code}:{program.period_of(month)}:{applicant_id}"]
     return [f"month:{program.code}:{month}:{applicant_id}"]
+
+
+def same_period(program: Program, month: str):
+    """The SQL condition “a claim of the same period as ``month``”: the same calendar year for a yearly
+    program, else the same month (what the read before the places finds)."""
+    if program.once_per_year:
+        year = program.period_of(month)
+        return Claim.month.between(f"{year}-01", f"{year}-12")
+    return Claim.month == month
 
 
 def person_places(program: Program, persons: list[str]) -> list[str]:
