@@ -48,6 +48,8 @@ class ActIn(Strict):
     figures: dict[str, Any] | None = Field(None, description="经办机构录入的官方数字（申请表字段名 → 数值，如当地最低工资"
                                                              "标准；汇编未载，按公布的数字录入；申请人不能填写）")
     months: int | None = Field(None, ge=1, le=240, description="核定的领取月数（汇编未规定期限的项目在最后一个审核环节填写）")
+    publicity_days: int | None = Field(None, ge=1, le=90, description="公示天数（文件规定须经公示、未规定天数的项目，"
+                                                                   "由经办机构在最后一个审核环节通过时确定）")
     version: int | None = None
 
 
@@ -284,7 +286,8 @@ def queue(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 def act(claim_id: int, body: ActIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     _staff(user)
     claim = claims.act(session, user, claim_id, outcome=body.outcome, note=body.note, months=body.months,
-                       version=body.version, internal_note=body.internal_note, figures_entered=body.figures)
+                       version=body.version, internal_note=body.internal_note, figures_entered=body.figures,
+                       publicity_days=body.publicity_days)
     return claims.claim_dict(session, claim, staff=True)
 
 

@@ -24,6 +24,7 @@ from kuaiban.programs import (
     eligibility,
     figures,
     places,
+    publicity,
     recovery,
     window,
     wording,
@@ -444,14 +445,17 @@ def _claim_for_staff(session: Session, user: User, claim_id: int, version: int |
 
 def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str | None = None,
         months: int | None = None, version: int | None = None, internal_note: str | None = None,
-        figures_entered: dict[str, Any] | None = None, at: dt.datetime | None = None) -> Claim:
+        figures_entered: dict[str, Any] | None = None, publicity_days: int | None = None,
+        at: dt.datetime | None = None) -> Claim:
     """A caseworker's decision at the claim's current step: ``pass`` (to the next step, the 公示 or the
     decision) or ``refuse`` (with the reason the claimant is sent). ``note`` is told to the claimant (告知内容:
     the refusal's reason, or what a pass tells them); ``internal_note`` stays with the staff.
     ``figures_entered``: the official figures the caseworker enters (field → value), the only way besides the
     register official_figures that a claim gets one; the amount is computed again with them. Figures come with
     ``pass`` only (with ``refuse`` they are refused, nothing recorded); when they leave nothing due the claim is
-    refused with the calculator's reason, the caseworker's notes kept on the step."""
+    refused with the calculator's reason, the caseworker's notes kept on the step.
+    ``publicity_days``: where the text asks for a 公示 and prints no days (``publicity: {days: office}``), the
+    days the office sets when it opens it, given with ``pass`` at the last step (kuaiban.programs.publicity)."""
     at = at or audit.now()
     claim, program = _claim_for_staff(session, user, claim_id, version)
     if claim.status != "reviewing":
@@ -463,6 +467,8 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
         raise Forbidden("上一环节由您办理，本环节须由另一名工作人员办理", "claim")
     if outcome not in ("pass", "refuse"):
         raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
+    if publicity_days is not None and outcome != "pass":
+        raise Invalid("公示天数在通过最后一个审核环节时填写", "publicity_days")
     if figures_entered and outcome != "pass":
         # an official figure is entered to compute what is due; a claim refused for its own reason is not
         # computed, so a figure typed with 不通过 would be silently lost: said, and nothing is recorded
@@ -480,8 +486,10 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
         _event(session, claim, step.code, "refused", note, user, at, internal_note)
         _refuse(session, program, claim, [note.strip()], user, at)
     else:
+        publicity.check_office_days(program, claim, publicity_days)
         _pass_step(session, program, claim, user, (note or "").strip() or None, at, months=months,
-                   internal_note=internal_note)
+                   internal_note=internal_note,
+                   publicity_days=int(str(publicity_days).strip()) if publicity_days is not None else None)
     claim.version += 1
     return claim
 
@@ -576,7 +584,8 @@ def _may_act(user: User, role: str) -> bool:
 
 
 def _pass_step(session: Session, program: Program, claim: Claim, user: User | None, note: str | None,
-               at: dt.datetime, *, months: int | None, internal_note: str | None = None) -> None:
+               at: dt.datetime, *, months: int | None, internal_note: str | None = None,
+               publicity_days: int | None = None) -> None:
     step = program.steps[claim.step]
     last = claim.step == len(program.steps) - 1
     if last and program.months == "decision" and not months:
@@ -594,20 +603,26 @@ def _pass_step(session: Session, program: Program, claim: Claim, user: User | No
         return
     if months:
         claim.facts = {**claim.facts, "_months": int(months)}
-    if program.publicity_days:
+    if program.publicity_days or publicity_days:
         claim.status = "publicity"
         claim.step_due = None
-        claim.publicity_until = _publicity_until(program, at)
-        _event(session, claim, "publicity", "started", None, user, at)
+        claim.publicity_until = _publicity_until(program, at, publicity_days)
+        length = publicity.office_days_text(publicity_days) if publicity_days else program.publicity_text
+        if publicity_days:
+            claim.facts = {**claim.facts, publicity.OFFICE_DAYS: int(publicity_days)}
+        _event(session, claim, "publicity", "started", f"公示{length}" if publicity_days else None, user, at)
         _notify(session, claim, "program_publicity", f"{program.name}申领进入公示",
-                f"您的{program.name}申领（编号 {claim.id}）审核通过，公示{program.publicity_text}"
+                f"您的{program.name}申领（编号 {claim.id}）审核通过，公示{length}"
                 f"（至 {claim.publicity_until.isoformat()}），无异议后发放。", at)
         return
     _approve(session, program, claim, user, at)
 
 
-def _publicity_until(program: Program, at: dt.datetime) -> dt.date:
-    """The 公示's last day: calendar days, or working days on the platform's calendar (holidays and 调休)."""
+def _publicity_until(program: Program, at: dt.datetime, office_days: int | None = None) -> dt.date:
+    """The 公示's last day: calendar days, or working days on the platform's calendar (holidays and 调休);
+    ``office_days``: the calendar days the office set (the text prints none)."""
+    if office_days:
+        return at.date() + dt.timedelta(days=int(office_days))
     if program.publicity_working_days:
         return calendar.deadline(at, working_days=program.publicity_days)
     return at.date() + dt.timedelta(days=program.publicity_days)

@@ -31,6 +31,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit, citations, regions
+from kuaiban.platform.errors import Invalid
 from kuaiban.platform.models import Applicant
 from kuaiban.programs import definitions
 from kuaiban.programs.models import Claim, ClaimEvent
@@ -40,6 +41,35 @@ PAGE = 50
 ASKS_ID_NUMBER = frozenset({"lu55_publicity"})
 PRIVACY_SOURCES = ("pipl_minimal", "pipl_public_duty")
 REPORT_LINE_SOURCES = {"430000": "hn22_report_line"}  # 湖南: 设立举报投诉电话，接受社会监督
+
+
+OFFICE_DAYS = "_publicity_days"  # the claim's fact: the 公示 days the office set (the text prints none)
+MAX_OFFICE_DAYS = 90  # a typing guard, not a rule of any text
+
+
+def asks_office_days(program: definitions.Program, claim: Any) -> bool:
+    """Whether passing the claim's current step opens a 公示 whose days the office sets: an ordinary claim (not a
+    免申即享 list) of a program whose text asks for a 公示 and prints no days, at its last review step."""
+    return (program.publicity_office and not program.no_application and claim.status == "reviewing"
+            and claim.step == len(program.steps) - 1)
+
+
+def check_office_days(program: definitions.Program, claim: Any, days: Any) -> None:
+    """The 公示 days a caseworker gives when passing a step: required where :func:`asks_office_days`, refused
+    anywhere else (the text's own days hold, or no 公示 opens here)."""
+    if not asks_office_days(program, claim):
+        if days is not None:
+            raise Invalid("本环节不设定公示天数（公示天数按文件规定，或本环节通过后不进入公示）", "publicity_days")
+        return
+    if days is None or isinstance(days, bool) or not str(days).strip().isdigit():
+        raise Invalid("请填写公示天数：文件规定须经公示，未规定公示天数，由经办机构确定", "publicity_days")
+    if not 1 <= int(str(days).strip()) <= MAX_OFFICE_DAYS:
+        raise Invalid(f"公示天数应为 1 至 {MAX_OFFICE_DAYS} 天", "publicity_days")
+
+
+def office_days_text(days: int) -> str:
+    """The 公示's length as the claimant reads it, saying who set it (the text prints none)."""
+    return f"{int(days)}天（文件未规定公示天数，由经办机构确定）"
 
 
 def programs_in_publicity() -> list[definitions.Program]:

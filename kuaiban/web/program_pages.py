@@ -101,6 +101,7 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
                    "program": definitions.describe(program), "errors": errors,
                    "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
+                   "asks_publicity_days": public_notice.asks_office_days(program, claim),
                    "stops": program.stops, "today": audit.now().date()}, status=status, user=user)
 
 
@@ -108,6 +109,7 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
 def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
     months = text(form, "months")
     errors = {"months": "核定月数应为正整数"} if months and not months.isdigit() else {}
+    days = text(form, "publicity_days")
     claim = _claim_for(s, user, claim_id)
     entered = {name: text(form, f"figure_{name}") for name in definitions.get(claim.program).official_fields
                if text(form, f"figure_{name}")}
@@ -115,7 +117,8 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id
         s, lambda: claims.act(s, user, claim_id, outcome=text(form, "outcome"), note=text(form, "note") or None,
                               months=int(months) if months.isdigit() else None,
                               version=version_of(text(form, "version")),
-                              internal_note=text(form, "internal_note") or None, figures_entered=entered or None),
+                              internal_note=text(form, "internal_note") or None, figures_entered=entered or None,
+                              publicity_days=days or None),
         f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status),
         errors=errors)
 
