@@ -1,7 +1,10 @@
 """农民合同制工人一次性生活补助 = monthly standard × months. 北京: the standard 1,652 元 from 2020-07
 (京人社发[2020]8号 二) × the months the user supplies (set by 《北京市失业保险规定》, not printed in the compilation).
 山东: the standard is the local 失业保险金, one month per full year of contributions, at most 24 months together with
-any 失业保险金 after conversion to an urban contract (鲁人社函〔2020〕41号 三)."""
+any 失业保险金 after conversion to an urban contract (鲁人社函〔2020〕41号 三). The months earlier claims received
+(``earlier_lump_sum_months``) come off what the cumulative contribution time and the 24 months allow: the 期限
+最长不超过24个月 counts across claims, and the time already counted is not counted again (41号 prints “领取期限不核减参保
+缴费年限” only for 失业补助金 and 临时生活补助: a reading, docs/programs.md)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,14 @@ class unemployment_benefit_months(Variable):
     entity = Person
     definition_period = DateUnit.ETERNITY
     label = "转招为城镇合同制工人后享受失业保险金的月数"
+    unit = "month"
+
+
+class earlier_lump_sum_months(Variable):
+    value_type = int
+    entity = Person
+    definition_period = DateUnit.ETERNITY
+    label = "此前已领取的一次性生活补助金月数（山东：领取期限最长24个月，累计计算）"
     unit = "month"
 
 
@@ -78,7 +89,8 @@ class rural_worker_lump_sum_months(Variable):
     value_type = int
     entity = Person
     definition_period = DateUnit.MONTH
-    label = "一次性生活补助金月数（山东：每满1年1个月，与失业保险金合计最长24个月；北京：使用者提供的月数）"
+    label = ("一次性生活补助金月数（山东：每满1年1个月，与失业保险金合计最长24个月，减去此前已领取的月数；"
+             "北京：使用者提供的月数）")
     unit = "month"
     reference = ("sd_rural_lump_sum_amount", "sd_rural_lump_sum_combined", "bj_rural_lump_sum")
 
@@ -92,8 +104,10 @@ class rural_worker_lump_sum_months(Variable):
         per_year = parameters(period.start).rural_worker_lump_sum.r370000.months_per_full_year
         by_years = person("contribution_months", period) // MONTHS_PER_YEAR * per_year
         room = np.maximum(max_months - person("unemployment_benefit_months", period), 0)
+        # the months earlier claims received come off what the cumulative time and the 24 months allow
+        left = np.maximum(np.minimum(by_years, room) - person("earlier_lump_sum_months", period), 0)
         shandong = (region == Region.shandong) & eligible
-        return np.where(shandong, np.minimum(by_years, room), beijing)
+        return np.where(shandong, left, beijing)
 
 
 class rural_worker_lump_sum(Variable):
