@@ -253,7 +253,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
         problems.append({"field": "account", "detail": f"请填写收款账户（{program.payment_to}）"})
     if problems:
         raise Invalid(problems[0]["detail"], problems[0]["field"], errors=problems)
-    if any(rule.kind == "earlier_amount" for rule in program.derived):  # a cap over the earlier claims
+    if derived.caps_over_earlier(program):  # a cap over the earlier claims
         places.lock_applicant(session, applicant.id)
     # once only (只能申领享受一次), or not beside another benefit; a monthly program once a month
     same = select(Claim.id).where(Claim.applicant_id == applicant.id, Claim.status != "refused")
@@ -275,7 +275,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
         answer, waiting = None, [_waiting_flag(program, exc.field)]
     claim = Claim(program=program.code, applicant_id=applicant.id, region=region, month=month, status="reviewing",
                   step=0, facts=clean, commitment=program.commitment if commitment else None,
-                  account=(account or "").strip() or None, flags=waiting,
+                  account=(account or "").strip() or None, flags=waiting + derived.flags(program, clean),
                   monthly_fen=eligibility.to_fen(answer["value"]) if answer else None,
                   explanation=wording.steps(program, clean, answer["explanation"]) if answer else [], reasons=[],
                   version=1, created_at=at)

@@ -124,7 +124,9 @@ class Derived:
       (yuan) — a cap over the policy period;
     - ``staff_seen``: whether a person of the staff list is already in a claim of ``programs`` (any employer)
       — a once-per-person subsidy;
-    - ``staff_column``: whether a row of the staff list says 是 in ``column``."""
+    - ``staff_column``: whether a row of the staff list says 是 in ``column``;
+    - ``earlier_months``: how many months the applicant's earlier claims of ``programs`` (default: this one)
+      received — the calculator's ``detail`` of each (山东 一次性生活补助金: 24 months across claims)."""
 
     name: str
     kind: str
@@ -133,6 +135,7 @@ class Derived:
     where: dict[str, Any] = field(default_factory=dict)
     programs: tuple[str, ...] = ()
     column: str | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -468,7 +471,7 @@ def _apply_within(raw: dict | None, where: str) -> ApplyWithin | None:
                        _source(raw.get("source"), where))
 
 
-DERIVED_KINDS = ("earlier_amount", "staff_seen", "staff_column")
+DERIVED_KINDS = ("earlier_amount", "staff_seen", "staff_column", "earlier_months")
 PERSON_CHECKS = ("not_beside", "contract_years")
 
 
@@ -479,8 +482,11 @@ def _derived(raw: list, where: str) -> tuple[Derived, ...]:
             raise ProgramDataError(f"{where}: derived needs name, label and kind in {DERIVED_KINDS}")
         if d["kind"] == "staff_column" and d.get("column") not in STAFF_COLUMNS:
             raise ProgramDataError(f"{where}: derived {d['name']}: column must be one of {sorted(STAFF_COLUMNS)}")
+        if d["kind"] == "earlier_months" and not (d.get("detail") and d.get("source")):
+            raise ProgramDataError(f"{where}: derived {d['name']}: earlier_months needs the calculator's detail "
+                                   "and its source")
         out.append(Derived(d["name"], d["kind"], d["label"], _source(d.get("source"), where),
-                           dict(d.get("where", {})), tuple(d.get("programs", ())), d.get("column")))
+                           dict(d.get("where", {})), tuple(d.get("programs", ())), d.get("column"), d.get("detail")))
     return tuple(out)
 
 

@@ -117,12 +117,70 @@ def _earlier_amount(session: Session, program: Program, applicant: Applicant, ru
     return total / 100
 
 
+CAPS_OVER_EARLIER = ("earlier_amount", "earlier_months")  # read under a lock per applicant (places)
+UNKNOWN = "_earlier_unknown"  # the earlier claims whose months cannot be read yet (flagged for a caseworker)
+
+
+def caps_over_earlier(program: Program) -> bool:
+    """Whether a submission reads a cap over the applicant's earlier claims (taken under places.lock_applicant)."""
+    return any(rule.kind in CAPS_OVER_EARLIER for rule in program.derived)
+
+
+def _months_of(session: Session, claim: Claim, detail: str) -> float | None:
+    """The months an earlier claim received: the calculator's ``detail`` for it (its own facts, its official
+    figures, the rules of its day); 0 when every month it was owed is stopped (not received); None when it cannot
+    be computed yet (an official figure not entered)."""
+    from kuaiban.platform.errors import Invalid
+    from kuaiban.programs import definitions, eligibility, figures
+
+    if claim.status not in ("reviewing", "publicity") and _granted(session, claim) <= 0:
+        return 0
+    program = definitions.get(claim.program)
+    try:
+        answer = eligibility.compute(program, region=claim.region, month=claim.month, nth=1,
+                                     facts=figures.office_facts(program, claim.facts),
+                                     claimed_on=claim.created_at.date())
+    except (Invalid, eligibility.NotAvailable):
+        return None
+    return float((answer.get("details") or {}).get(detail) or 0)
+
+
+def _earlier_months(session: Session, program: Program, applicant: Applicant, rule: Derived,
+                    facts: dict[str, Any]) -> int:
+    """The months the applicant's earlier claims received (of ``rule.programs``, not refused); a claim whose
+    months cannot be read yet is named in ``facts[UNKNOWN]`` (the new claim is flagged, never refused for it)."""
+    total, unknown = 0.0, []
+    for claim in session.scalars(select(Claim).where(Claim.program.in_(rule.programs or (program.code,)),
+                                                     Claim.applicant_id == applicant.id,
+                                                     Claim.status.not_in(ENDED)).order_by(Claim.id)):
+        months = _months_of(session, claim, rule.detail or "months")
+        if months is None:
+            unknown.append(claim.id)
+        else:
+            total += months
+    if unknown:
+        facts[UNKNOWN] = unknown
+    return int(total)
+
+
+def flags(program: Program, facts: dict[str, Any]) -> list[str]:
+    """What a caseworker must check by hand: an earlier claim whose months are not known yet."""
+    ids = facts.get(UNKNOWN) or []
+    rule = next((r for r in program.derived if r.kind == "earlier_months"), None)
+    if not ids or rule is None:
+        return []
+    listed = "、".join(f"申领编号 {i}" for i in ids)
+    return [f"{rule.label}：另有申领（{listed}）的月数尚未核定（待录入官方数字），未计入，请人工核查"]
+
+
 def fill(session: Session, program: Program, applicant: Applicant, facts: dict[str, Any]) -> list[str]:
     """Write each derived fact into ``facts``; return what a refusal should add (who, which earlier claim)."""
     notes = []
     for rule in program.derived:
         if rule.kind == "earlier_amount":
             facts[rule.name] = _earlier_amount(session, program, applicant, rule)
+        elif rule.kind == "earlier_months":
+            facts[rule.name] = _earlier_months(session, program, applicant, rule, facts)
         elif rule.kind == "staff_seen":
             mine = _persons(facts, applicant)
             seen = _overlap(mine, _claims_with(session, mine, rule.programs or (program.code,), not_in=ENDED))
