@@ -130,3 +130,32 @@ def test_refusals_once_a_person_a_group_outside_the_list_an_objection_and_after_
     with town.session() as s, pytest.raises(Invalid, match="受理期已结束"):
         claims.submit(s, late, PROGRAM, facts=FACTS, account=ACCOUNT,
                       at=dt.datetime(2020, 11, 2, 9))
+
+
+def test_the_api_and_the_claim_page_take_the_days_at_the_last_step(tmp_path) -> None:
+    """``POST /api/programs/claims/{id}/act`` takes ``publicity_days`` (optional: every other program's call is
+    unchanged); the claim page shows the field only where the office sets the days."""
+    from fastapi.testclient import TestClient
+
+    from kuaiban.app import create_app
+    from tests.programs.conftest import make_town
+    from tests.web.forms import post_login
+
+    url = f"sqlite:///{tmp_path / 'kuaiban.db'}"
+    town = make_town(url)
+    staff(town, "sd69-api", "reviewer")
+    claim_id = submitted(town, graduate(town, "sd69-h"))
+    with TestClient(create_app(url)) as client:
+        assert post_login(client, "sd69-api", STAFF_PASSWORD).status_code == 303
+        page = client.get(f"/programs/claims/{claim_id}").text
+        assert 'name="publicity_days"' in page and "未规定天数，由经办机构确定" in page
+        token = client.post("/api/auth/login", json={"username": "sd69-api", "password": STAFF_PASSWORD}).json()
+        headers = {"Authorization": f"Bearer {token['token']}"}
+        missing = client.post(f"/api/programs/claims/{claim_id}/act", headers=headers, json={"outcome": "pass"})
+        assert missing.status_code == 422 and missing.json()["field"] == "publicity_days"
+        done = client.post(f"/api/programs/claims/{claim_id}/act", headers=headers,
+                           json={"outcome": "pass", "publicity_days": 6})
+        assert done.status_code == 200, done.text
+        body = done.json()
+        assert body["status"] == "publicity"
+        assert any(h["note"] == "公示6天（文件未规定公示天数，由经办机构确定）" for h in body["history"])
