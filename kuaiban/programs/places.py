@@ -5,7 +5,8 @@ at once both read before either has written, so a read alone would let both pass
 
 - **Places** (``prog_claim_places``, unique): a rule that allows one claim only — 一次性吸纳就业补贴 每人只补一次
   (a place per person of the staff list), a once-only program and the programs it excludes (失业补助金 ↔ 临时生活补助:
-  a place per applicant and pair of programs), a monthly program once a month — is a place the claim takes in
+  a place per applicant and pair of programs), a yearly program once a year (校园招聘活动补助: the year), a monthly
+  program once a month — is a place the claim takes in
   its own transaction. The database's unique index lets one of two simultaneous claims have it; the other's
   INSERT fails (PostgreSQL makes it wait until the first commits), and that claim is refused or turned away
   naming the one that holds it. This holds whatever the isolation level and whichever path writes the claim.
@@ -17,7 +18,8 @@ at once both read before either has written, so a read alone would let both pass
   the read. Locks are taken in sorted order, after the audit log's lock (which every submission takes first),
   so two submissions cannot deadlock.
 
-- **A lock per applicant** for a cap over the applicant's earlier claims (以工代训 30万/200万, ``earlier_amount``):
+- **A lock per applicant** for a cap over the applicant's earlier claims (以工代训 30万/200万, ``earlier_amount``;
+  山东 一次性生活补助金's 24 months, ``earlier_months``):
   the submission takes it before it reads them (PostgreSQL advisory lock; SQLite ``BEGIN IMMEDIATE``, the write
   lock), so two claims of one enterprise for different months cannot both count the same room under the cap.
 
