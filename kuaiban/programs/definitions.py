@@ -351,6 +351,9 @@ def parse(data: dict, where: str) -> Program:
         raise ProgramDataError(f"{where}: publicity.days is a number or 'office'")
     if "working_days" in publicity and not isinstance(days, int):
         raise ProgramDataError(f"{where}: publicity.working_days is a number")
+    if days == OFFICE and claim["type"] != "none" and steps[-1].role == "system":
+        # the caseworker passing the last step sets the days (claims.act): a system step has nobody to ask
+        raise ProgramDataError(f"{where}: publicity.days office needs a caseworker's last step, not a system one")
     confirmation = data.get("confirmation") or {}
     confirm_days = confirmation.get("working_days")
     if claim["type"] == "none":

@@ -28,9 +28,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import calendar
+from kuaiban.platform.errors import Invalid
 from kuaiban.platform.models import Applicant
 from kuaiban.platform.personal_data import lookup_hashes
-from kuaiban.programs import places
+from kuaiban.programs import definitions, eligibility, figures, places
 from kuaiban.programs.definitions import Derived, Program
 from kuaiban.programs.models import Claim, ClaimPerson, Entitlement
 from kuaiban.programs.staff_list import OPEN_ENDED
@@ -130,9 +131,6 @@ def _months_of(session: Session, claim: Claim, detail: str) -> float | None:
     """The months an earlier claim received: the calculator's ``detail`` for it (its own facts, its official
     figures, the rules of its day); 0 when every month it was owed is stopped (not received); None when it cannot
     be computed yet (an official figure not entered)."""
-    from kuaiban.platform.errors import Invalid
-    from kuaiban.programs import definitions, eligibility, figures
-
     if claim.status not in ("reviewing", "publicity") and _granted(session, claim) <= 0:
         return 0
     program = definitions.get(claim.program)
