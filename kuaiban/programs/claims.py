@@ -512,6 +512,7 @@ def _enter_figures(session: Session, program: Program, claim: Claim, user: User,
         raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
     given = {**(claim.facts.get(figures.OFFICIAL) or {}), **{name: f"staff:{user.id}" for name in values}}
     facts = {**claim.facts, **values, figures.OFFICIAL: given}
+    facts = derived.refresh(session, program, claim, facts)  # earlier claims decided meanwhile (24个月)
     _check_month(program, claim.month, claim.created_at.date(), figures.office_facts(program, facts))
     known = figures.entered(session, program, claim.region)
     waiting = []
@@ -524,7 +525,8 @@ def _enter_figures(session: Session, program: Program, claim: Claim, user: User,
             raise
         answer, waiting = None, [_waiting_flag(program, exc.field)]
     claim.facts = facts
-    claim.flags = [f for f in claim.flags if not f.startswith(WAITING)] + waiting
+    claim.flags = [f for f in claim.flags if not f.startswith(WAITING) and not derived.is_flag(f)] + waiting \
+        + derived.flags(program, facts)
     shown = "；".join(f"{_short(fields[n].label)} {v:g}" if isinstance(v, float) else f"{_short(fields[n].label)} {v}"
                      for n, v in values.items())
     _event(session, claim, "figures", "entered", f"经办机构录入官方数字：{shown}", user, at)

@@ -144,13 +144,17 @@ def _months_of(session: Session, claim: Claim, detail: str) -> float | None:
 
 
 def _earlier_months(session: Session, program: Program, applicant: Applicant, rule: Derived,
-                    facts: dict[str, Any]) -> int:
-    """The months the applicant's earlier claims received (of ``rule.programs``, not refused); a claim whose
-    months cannot be read yet is named in ``facts[UNKNOWN]`` (the new claim is flagged, never refused for it)."""
+                    facts: dict[str, Any], before: int | None = None) -> int:
+    """The months the applicant's earlier claims received (of ``rule.programs``, not refused; ``before``: only
+    claims made before that one); a claim whose months cannot be read yet is named in ``facts[UNKNOWN]`` (the
+    new claim is flagged, never refused for it)."""
     total, unknown = 0.0, []
-    for claim in session.scalars(select(Claim).where(Claim.program.in_(rule.programs or (program.code,)),
-                                                     Claim.applicant_id == applicant.id,
-                                                     Claim.status.not_in(ENDED)).order_by(Claim.id)):
+    stmt = select(Claim).where(Claim.program.in_(rule.programs or (program.code,)), Claim.applicant_id == applicant.id,
+                               Claim.status.not_in(ENDED))
+    if before is not None:
+        stmt = stmt.where(Claim.id < before)
+    facts.pop(UNKNOWN, None)
+    for claim in session.scalars(stmt.order_by(Claim.id)):
         months = _months_of(session, claim, rule.detail or "months")
         if months is None:
             unknown.append(claim.id)
@@ -161,6 +165,28 @@ def _earlier_months(session: Session, program: Program, applicant: Applicant, ru
     return int(total)
 
 
+def refresh(session: Session, program: Program, claim: Claim, facts: dict[str, Any]) -> dict[str, Any]:
+    """The months across claims read again when a caseworker computes the claim (enters its official figure):
+    an earlier claim decided since the submission counts now. Only claims made before this one count."""
+    rules = [r for r in program.derived if r.kind == "earlier_months"]
+    if not rules:
+        return facts
+    places.lock_applicant(session, claim.applicant_id)
+    facts = dict(facts)
+    applicant = session.get(Applicant, claim.applicant_id)
+    for rule in rules:
+        facts[rule.name] = _earlier_months(session, program, applicant, rule, facts, before=claim.id)
+    return facts
+
+
+def is_flag(text: str) -> bool:
+    """Whether a claim's flag is one :func:`flags` wrote (replaced when the months are read again)."""
+    return text.endswith(_FLAG_END)
+
+
+_FLAG_END = "的月数尚未核定（待录入官方数字），未计入，请人工核查"
+
+
 def flags(program: Program, facts: dict[str, Any]) -> list[str]:
     """What a caseworker must check by hand: an earlier claim whose months are not known yet."""
     ids = facts.get(UNKNOWN) or []
@@ -168,7 +194,7 @@ def flags(program: Program, facts: dict[str, Any]) -> list[str]:
     if not ids or rule is None:
         return []
     listed = "、".join(f"申领编号 {i}" for i in ids)
-    return [f"{rule.label}：另有申领（{listed}）的月数尚未核定（待录入官方数字），未计入，请人工核查"]
+    return [f"{rule.label}：另有申领（{listed}）{_FLAG_END}"]
 
 
 def fill(session: Session, program: Program, applicant: Applicant, facts: dict[str, Any]) -> list[str]:

@@ -116,7 +116,7 @@ def test_refused_when_no_month_is_left_the_same_time_again_or_the_24_months_used
     assert after.status == "refused" and "24个月" in after.reasons[0]
 
 
-def test_an_earlier_claim_still_waiting_for_its_figure_flags_the_new_one(sqlite_town) -> None:
+def test_an_earlier_claim_still_waiting_flags_the_new_one_and_counts_once_decided(sqlite_town) -> None:
     town = sqlite_town
     person = worker(town, "sd-rl-e")
     with town.session() as s:
@@ -126,3 +126,11 @@ def test_an_earlier_claim_still_waiting_for_its_figure_flags_the_new_one(sqlite_
                                at=SEP_7)
         assert second.status == "reviewing"
         assert any(f"申领编号 {first}" in flag and "请人工核查" in flag for flag in second.flags)
+        second_id = second.id
+    reviewer = office(town, "sd-rl-rev5")
+    with town.session() as s:  # the first is decided: 3 months
+        assert claims.act(s, reviewer, first, outcome="pass", figures_entered=WAGE, at=SEP_7).monthly_fen == 515700
+    with town.session() as s:  # the second, computed now, counts them: 4 − 3 = 1 month, and its flag is gone
+        later = claims.act(s, reviewer, second_id, outcome="pass", figures_entered=WAGE, at=SEP_7)
+        assert (later.status, later.monthly_fen, later.facts["earlier_lump_sum_months"]) == ("approved", 171900, 3)
+        assert not any("请人工核查" in flag for flag in later.flags)
