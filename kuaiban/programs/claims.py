@@ -26,6 +26,7 @@ from kuaiban.programs import (
     places,
     publicity,
     recovery,
+    register_facts,
     window,
     wording,
 )
@@ -78,9 +79,11 @@ def _due(program: Program, index: int, start: dt.datetime) -> dt.date | None:
     return calendar.deadline(start, working_days=days) if days else None
 
 
-def _check_form(program: Program, facts: dict[str, Any]) -> dict[str, Any]:
+def _check_form(program: Program, facts: dict[str, Any], given: set[str] = frozenset()) -> dict[str, Any]:
     """The applicant's form, every wrong field at once. An official figure is not the applicant's to give: the
-    office enters it (kuaiban.programs.figures), so a value for it is refused and its absence is no error."""
+    office enters it (kuaiban.programs.figures), so a value for it is refused and its absence is no error.
+    ``given``: the fields a register fills (kuaiban.programs.register_facts), which the applicant may leave
+    empty."""
     errors, clean = [], {}
     known = {f.name for f in program.form}
     for name in sorted(set(facts) - known):
@@ -93,7 +96,7 @@ def _check_form(program: Program, facts: dict[str, Any]) -> dict[str, Any]:
                                                           "申请人无需填写"})
             continue
         if raw is None or raw == "":
-            if f.required:
+            if f.required and f.name not in given:
                 errors.append({"field": f.name, "detail": f"请填写{f.label}"})
             continue
         try:
@@ -223,10 +226,12 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     if open_now.state in ("not_yet", "closed"):
         raise Invalid(f"{program.name}{open_now.text}，申领之日（{claimed_on.isoformat()}）不能申领", "program")
     month = (month or "").strip() or claimed_on.strftime("%Y-%m")
+    # the figures a register gives (累计缴费月数 from 参保缴费记录): the applicant need not type them
+    from_registers = register_facts.lookup(session, program, applicant.id_number or "", registers)
     # every problem of the form at once (the month, the fields, the staff list, the commitment, the account)
     clean, problems = {}, []
     try:
-        clean = _check_form(program, facts)
+        clean = _check_form(program, facts, register_facts.answered(from_registers))
         if (undated := derived.missing_date(program, clean)) is not None:
             problems.append(undated)
     except Invalid as exc:
@@ -264,6 +269,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     if taken is not None:
         raise _taken(program, taken)
     figures.prefill(program, month, clean, figures.entered(session, program, region, registers))
+    unverified = register_facts.fill(program, clean, from_registers)  # the register's figure, or a flag
     notes = derived.fill(session, program, applicant, clean)  # earlier claims: caps, persons once only
     waiting: list[str] = []
     try:
@@ -275,7 +281,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
         answer, waiting = None, [_waiting_flag(program, exc.field)]
     claim = Claim(program=program.code, applicant_id=applicant.id, region=region, month=month, status="reviewing",
                   step=0, facts=clean, commitment=program.commitment if commitment else None,
-                  account=(account or "").strip() or None, flags=waiting + derived.flags(program, clean),
+                  account=(account or "").strip() or None, flags=waiting + derived.flags(program, clean) + unverified,
                   monthly_fen=eligibility.to_fen(answer["value"]) if answer else None,
                   explanation=wording.steps(program, clean, answer["explanation"]) if answer else [], reasons=[],
                   version=1, created_at=at)
@@ -292,7 +298,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     audit.record(session, "program_claim_submitted", "program_claim", claim.id, actor=user, at=at,
                  program=program.code, month=month)
     _notify(session, claim, "program_received", f"{program.name}申领已收到",
-            f"您的{program.name}申领（编号 {claim.id}）已收到，正在审核。", at)
+            f"您的{program.name}申领（编号 {claim.id}）已收到，正在审核。{register_facts.sentence(program, clean)}", at)
     reasons = _refusals(session, program, claim, applicant, answer, registers)
     reasons += derived.person_reasons(session, program, applicant, clean, month, claim.id)
     if (too_late := derived.late(program, clean, at)) is not None:
@@ -639,7 +645,8 @@ def _refuse(session: Session, program: Program, claim: Claim, reasons: list[str]
     audit.record(session, "program_claim_refused", "program_claim", claim.id, actor=user, at=at, reasons=reasons)
     # the outbox row of this message is the SMS: the reason is sent to the claimant (京人社发[2020]8号 四)
     _notify(session, claim, "program_refused", f"{program.name}申领审核不通过",
-            f"您的{program.name}申领（编号 {claim.id}）审核不通过，原因：{'；'.join(reasons)}", at)
+            f"您的{program.name}申领（编号 {claim.id}）审核不通过，原因：{'；'.join(reasons)}"
+            + (f"。{origin}" if (origin := register_facts.sentence(program, claim.facts)) else ""), at)
 
 
 def _approve(session: Session, program: Program, claim: Claim, user: User | None, at: dt.datetime) -> None:
@@ -673,7 +680,7 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
     _notify(session, claim, "program_approved", f"{program.name}申领审核通过",
             f"您的{program.name}申领（编号 {claim.id}）审核通过：{claim.month} 至 {last}，"
             f"共 {len(schedule)} 个月，合计 {sum(f for _, f in schedule) / 100:.2f} 元，"
-            f"发放至{program.payment_to}。", at)
+            f"发放至{program.payment_to}。{register_facts.sentence(program, claim.facts)}", at)
 
 
 def _month_fen(program: Program, claim: Claim, month: str, nth: int, known: dict[str, dict[str, Any]]) -> int | None:
@@ -934,7 +941,9 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         # as every claim now says it, an older claim's too: an official figure is the office's
         "reasons": wording.texts(program, claim.facts, claim.reasons or []),
         "monthly": claim.monthly_fen / 100 if claim.monthly_fen is not None else None,
-        "explanation": wording.steps(program, claim.facts, claim.explanation), "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
+        # where a register's figure came from (参保缴费记录, or the applicant's, verified by the office) first
+        "explanation": register_facts.steps(program, claim.facts)
+        + wording.steps(program, claim.facts, claim.explanation), "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
         "version": claim.version, "created_at": claim.created_at, "decided_at": claim.decided_at,
         # ``note`` is what the claimant was told; the caseworker's internal note only for staff
         "history": [{"step": e.step, "outcome": e.outcome, "note": e.note, "at": e.at,

@@ -91,6 +91,24 @@ class OfficialFigure:
 
 
 @dataclass(frozen=True)
+class RegisterInput:
+    """A calculator input a register gives (累计缴费月数 from 参保缴费记录), declared in ``calculator_inputs`` as
+    ``{register: contributions, fact: months, form: contribution_months}``: the claim takes the register's
+    ``fact`` into form field ``field``; where the register cannot answer or has no such fact the applicant's
+    typed figure is kept and the claim flagged for a caseworker (kuaiban.programs.register_facts)."""
+
+    name: str  # the calculator's input
+    register: str
+    fact: str
+    field: str  # the form field (kept: the form and the API name it)
+    label: str  # the register as people name it (参保缴费记录)
+    source: str | None
+
+
+REGISTER_LABELS = {"contributions": "参保缴费记录"}
+
+
+@dataclass(frozen=True)
 class PayFirst:
     """先缴后补: a month is paid only once ``register`` shows that month's contributions paid; the month's own
     facts (``month_facts``: form field ← the register month's fact) replace the claim form's."""
@@ -180,6 +198,14 @@ class Bound:
 
 
 @dataclass(frozen=True)
+class DayBound:
+    """A 受理期 that starts or ends on a printed day (学校于6月10日前完成核实), with its clause."""
+
+    day: str  # YYYY-MM-DD
+    source: str | None
+
+
+@dataclass(frozen=True)
 class FormField:
     name: str
     label: str
@@ -252,6 +278,13 @@ class Program:
     # claim's month, instead of the default once a month; never with ``once_only`` (once ever)
     once_per_year: bool = False
     once_per_source: str | None = None
+    register_inputs: tuple[RegisterInput, ...] = ()  # calculator inputs a register gives (累计缴费月数)
+    # the 受理期's first and last day where a text prints a day (claim_from / claim_until are then its months)
+    claim_from_day: DayBound | None = None
+    claim_until_day: DayBound | None = None
+    # months: decision — the most months the office may enter (最长3个月), with its clause
+    max_months: int | None = None
+    max_months_source: str | None = None
 
     @property
     def no_application(self) -> bool:
@@ -297,6 +330,10 @@ class Program:
     def stop_rule(self, code: str) -> StopRule | None:
         return next((s for s in self.stops if s.code == code), None)
 
+    def register_input(self, field_name: str) -> RegisterInput | None:
+        """The register that gives this form field, if one does."""
+        return next((r for r in self.register_inputs if r.field == field_name), None)
+
 
 def clauses() -> dict[str, Clause]:
     """The project's clause registry (kuaiban.platform.citations: every file under data/clauses)."""
@@ -340,9 +377,10 @@ def parse(data: dict, where: str) -> Program:
     months = schedule.get("months")
     if not (months == "decision" or (isinstance(months, int) and months > 0)):
         raise ProgramDataError(f"{where}: schedule.months is a number or 'decision'")
-    for key in ("ends", "claim_from", "claim_until"):
-        if schedule.get(key) is not None and not _MONTH.match(str(schedule[key])):
-            raise ProgramDataError(f"{where}: schedule.{key} is YYYY-MM")
+    if schedule.get("ends") is not None and not _MONTH.match(str(schedule["ends"])):
+        raise ProgramDataError(f"{where}: schedule.ends is YYYY-MM")
+    day_bounds = {key: _day_bound(schedule, key, where) for key in ("claim_from", "claim_until")}
+    max_months, max_source = _max_months(schedule, where)
     publicity = data.get("publicity") or {}
     days = publicity.get("days", publicity.get("working_days"))
     if "days" in publicity and "working_days" in publicity:
@@ -416,8 +454,11 @@ def parse(data: dict, where: str) -> Program:
         commitment=claim.get("commitment"), staff_list=bool(staff), staff_columns=staff_columns,
         cross_checks=tuple(checks), steps=tuple(steps),
         publicity_days=days if isinstance(days, int) else None, publicity_source=_source(publicity.get("source"), where),
-        months=months, ends=schedule.get("ends"), claim_from=schedule.get("claim_from"),
-        claim_until=schedule.get("claim_until"), once_only=bool(schedule.get("once_only", False)),
+        months=months, ends=schedule.get("ends"),
+        claim_from=str(schedule["claim_from"])[:7] if schedule.get("claim_from") else None,
+        claim_until=str(schedule["claim_until"])[:7] if schedule.get("claim_until") else None,
+        claim_from_day=day_bounds["claim_from"], claim_until_day=day_bounds["claim_until"],
+        max_months=max_months, max_months_source=max_source, once_only=bool(schedule.get("once_only", False)),
         exclusive_with=tuple(schedule.get("exclusive_with", ())),
         payment_to=_req(data, "payment", where)["to"], payment_note=data["payment"].get("note"),
         list_by_day=data["payment"].get("list_by_day"), funds_by_day=data["payment"].get("funds_by_day"),
@@ -436,7 +477,56 @@ def parse(data: dict, where: str) -> Program:
         person_checks=_person_checks(data.get("person_checks", []), where),
         top_up_sources=tuple(_source(k, where) for k in (data.get("top_up") or {}).get("sources", ())),
         once_per_year=bool(once_per), once_per_source=_source(once_per.get("source"), where),
+        register_inputs=_register_inputs(data.get("calculator_inputs", {}), form, where),
     )
+
+
+_DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def _day_bound(schedule: dict, key: str, where: str) -> DayBound | None:
+    """``claim_from`` / ``claim_until``: a month (YYYY-MM), or a printed day (YYYY-MM-DD) with its clause
+    (``<key>_source``) — a day without its clause is refused, so that the refusal can cite it."""
+    raw = schedule.get(key)
+    if raw is None:
+        return None
+    if _MONTH.match(str(raw)):
+        return None
+    if not _DAY.match(str(raw)):
+        raise ProgramDataError(f"{where}: schedule.{key} is YYYY-MM or YYYY-MM-DD")
+    if not schedule.get(f"{key}_source"):
+        raise ProgramDataError(f"{where}: schedule.{key} is a day: give its clause in {key}_source")
+    return DayBound(str(raw), _source(schedule[f"{key}_source"], where))
+
+
+def _max_months(schedule: dict, where: str) -> tuple[int | None, str | None]:
+    """``max_months`` (with ``max_months_source``): the most months the office may enter at the decision."""
+    cap = schedule.get("max_months")
+    if cap is None:
+        return None, None
+    if schedule.get("months") != "decision" or not isinstance(cap, int) or cap <= 0:
+        raise ProgramDataError(f"{where}: schedule.max_months is a positive number, for months: decision")
+    if not schedule.get("max_months_source"):
+        raise ProgramDataError(f"{where}: schedule.max_months needs max_months_source")
+    return cap, _source(schedule["max_months_source"], where)
+
+
+def _register_inputs(raw: dict, form: tuple[FormField, ...], where: str) -> tuple[RegisterInput, ...]:
+    """The calculator inputs declared ``{register: …, fact: …, form: …}`` (label and source optional)."""
+    types = {f.name: f.type for f in form}
+    out = []
+    for name, source in raw.items():
+        if not isinstance(source, dict) or "register" not in source:
+            continue
+        if not source.get("fact") or types.get(source.get("form")) not in ("integer", "number"):
+            raise ProgramDataError(f"{where}: calculator input {name}: a register input needs fact and form "
+                                   "(an integer or number field of the form)")
+        label = source.get("label") or REGISTER_LABELS.get(source["register"])
+        if not label:
+            raise ProgramDataError(f"{where}: calculator input {name}: register {source['register']} needs its label")
+        out.append(RegisterInput(name, source["register"], source["fact"], source["form"], label,
+                                 _source(source.get("source"), where)))
+    return tuple(out)
 
 
 def _values(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
@@ -544,7 +634,9 @@ def describe(program: Program) -> dict[str, Any]:
         "claim": {"type": program.claim_type, "type_name": CLAIM_TYPES[program.claim_type],
                   "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required,
                               "official": f.name in program.official_fields}
-                             | ({"choices": list(f.choices)} if f.choices else {}) for f in program.form],
+                             | ({"choices": list(f.choices)} if f.choices else {})
+                             | ({"prefill": {"register": r.register, "fact": r.fact, "label": r.label}}
+                                if (r := program.register_input(f.name)) else {}) for f in program.form],
                   "materials": list(program.materials), "commitment": program.commitment,
                   "staff_list": program.staff_list, "staff_columns": list(program.staff_columns),
                   **({"apply_within": {"field": program.apply_within.field, "days": program.apply_within.days,
@@ -564,7 +656,12 @@ def describe(program: Program) -> dict[str, Any]:
                      "back": ({"from": program.back_from, "months": program.back_months, "source": program.back_source}
                               if program.back_source else None),
                      "until": [{"field": b.field, "before": b.before} for b in program.until],
-                     "not_concurrent_with": list(program.not_concurrent_with)},
+                     "not_concurrent_with": list(program.not_concurrent_with),
+                     **{f"{k}_day": {"day": b.day, "source": b.source}
+                        for k, b in (("claim_from", program.claim_from_day), ("claim_until", program.claim_until_day))
+                        if b},
+                     **({"max_months": program.max_months, "max_months_source": program.max_months_source}
+                        if program.max_months else {})},
         "standard": ({"field": program.standard_field, "source": program.standard_source}
                      if program.standard_field else None),
         "payment": {"to": program.payment_to, "note": program.payment_note, "list_by_day": program.list_by_day,

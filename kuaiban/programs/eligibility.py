@@ -37,7 +37,8 @@ def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[s
     ``$month`` (the claim's first month: the month the claimant names, e.g. 以工代训's training month),
     ``$claim_month`` and ``$claim_date`` (the month and the day the claim was made: the rules and the
     standard in force that day decide — 按照申请之日当地失业保险金标准), ``$owed_month`` (the month owed),
-    ``$nth`` (its place in the schedule, 1 = first), ``form.<field>``, or a literal. Without ``claimed_on``
+    ``$nth`` (its place in the schedule, 1 = first), ``form.<field>``, a register's figure (``{register, fact,
+    form}``: the form field holds it, kuaiban.programs.register_facts), or a literal. Without ``claimed_on``
     (a caller that has no claim) the claim is taken as made on the first day of ``month``."""
     province = regions.ancestors(region)[0] if regions.ancestors(region) else regions.region(region)
     claim_date = claimed_on.isoformat() if claimed_on else f"{month}-01"
@@ -52,6 +53,9 @@ def inputs(program: Program, *, region: str, month: str, nth: int, facts: dict[s
             key = source.removeprefix("form.")
             if facts.get(key) is not None:
                 built[name] = facts[key]
+        elif isinstance(source, dict) and "register" in source:  # a register's figure, in its form field
+            if facts.get(source["form"]) is not None:
+                built[name] = facts[source["form"]]
         elif isinstance(source, dict) and "from" in source:  # a form's Chinese choice → the calculator's code
             key = str(source["from"]).removeprefix("form.")
             if facts.get(key) is not None:
@@ -93,6 +97,8 @@ def _field_label(program: Program, error: CalculatorError) -> tuple[str | None, 
         if source in ("$month", "$owed_month"):
             return "month", "申领月份：" + ("现行政策没有规定这个月份的补贴标准，本系统无法计算" if gap else rest)
         return "program", "现行政策没有规定申领之日适用的补贴标准，本系统暂不能受理" if gap else rest
+    if isinstance(source, dict) and "register" in source:
+        source = f"form.{source['form']}"
     if isinstance(source, str) and source.startswith("form."):
         name = source.removeprefix("form.")
         label = next((f.label for f in program.form if f.name == name), name)
