@@ -193,6 +193,19 @@ def window_for(session: Session, user: User, code: str, *, today: dt.date | None
     return window.window(program, region, today or audit.now().date())
 
 
+def prefilled(session: Session, user: User, code: str, *,
+              registers: Registers = REGISTERS) -> dict[str, dict[str, Any]]:
+    """What the claim form shows filled from a register before any typing (累计缴费月数 from 参保缴费记录):
+    field → ``{"value", "register"}`` (the register's label); a field missing here is the applicant's to type
+    (the register cannot answer now, or has no such figure: the claim is then flagged for the office)."""
+    program = definitions.get(code)
+    if not program.register_inputs:
+        return {}
+    answers = register_facts.lookup(session, program, _applicant(session, user).id_number or "", registers)
+    return {spec.field: {"value": answers[spec.field].value, "register": spec.label}
+            for spec in program.register_inputs if answers[spec.field].value is not None}
+
+
 # ---------------------------------------------------------------- submission
 
 
@@ -598,6 +611,10 @@ def _pass_step(session: Session, program: Program, claim: Claim, user: User | No
     last = claim.step == len(program.steps) - 1
     if last and program.months == "decision" and not months:
         raise Invalid("请填写核定的领取月数（汇编未规定，由经办机构按规定核定）", "months")
+    if last and program.max_months and months and int(months) > program.max_months:
+        clause = definitions.clauses()[program.max_months_source]
+        raise Invalid(f"核定的领取月数（{int(months)} 个月）超过政策规定的最长 {program.max_months} 个月"
+                      f"（{clause.label}），请重新核定", "months")
     if last:
         _require_official(session, program, claim)
     _event(session, claim, step.code, "passed", note, user, at, internal_note)

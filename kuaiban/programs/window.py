@@ -3,7 +3,9 @@
 Three things bound a claim made on a given day (what :func:`kuaiban.programs.claims.submit` checks after
 the fact, shown here up front so that the list and the form can say it):
 
-- the program's 受理期 (``schedule.claim_from`` / ``claim_until``): outside it, nothing may be claimed;
+- the program's 受理期 (``schedule.claim_from`` / ``claim_until``): outside it, nothing may be claimed. Where
+  a text prints a day (学校于6月10日前完成核实) the 受理期 starts or ends on that day, cited; the day named is
+  the last (or first) day a claim is taken — “6月10日前” read as 截至6月10日 (docs/programs.md);
 - the first month claimed: the month of the claim, or back to ``schedule.back`` where a text allows 补发;
 - the rules in force: the calculator answers only for the dates its parameters cover
   (``Calculator.coverage``, read through the rules pillar's public entry point). A month the rules do not
@@ -20,7 +22,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from kuaiban.platform import regions
+from kuaiban.platform import citations, regions
 from kuaiban.programs.definitions import Program
 from kuaiban.rules.calculators import CalculatorError, get
 
@@ -33,6 +35,34 @@ NATIONAL = ("全国", "全国（各地）")
 def month_text(month: str) -> str:
     """2021-03 as people write it: 2021年3月."""
     return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
+def day_text(day: str) -> str:
+    """2020-06-10 as people write it: 2020年6月10日."""
+    return f"{int(day[:4])}年{int(day[5:7])}月{int(day[8:10])}日"
+
+
+def _bound(program: Program, which: str) -> str | None:
+    """The 受理期's first or last day as people write it, with its clause where a text prints the day
+    (2020年6月10日（鲁人社字〔2020〕60号 二（一）信息审核）), else its month (2020年12月); None when open-ended."""
+    day = program.claim_from_day if which == "from" else program.claim_until_day
+    if day is not None:
+        cited = f"（{citations.registry()[day.source].label}）" if day.source else ""
+        return f"{day_text(day.day)}{cited}"
+    month = program.claim_from if which == "from" else program.claim_until
+    return month_text(month) if month else None
+
+
+def _first_day(program: Program) -> str | None:
+    if program.claim_from_day:
+        return program.claim_from_day.day
+    return f"{program.claim_from}-01" if program.claim_from else None
+
+
+def _last_day(program: Program) -> str | None:
+    if program.claim_until_day:
+        return program.claim_until_day.day
+    return f"{program.claim_until}-31" if program.claim_until else None  # compared as text: the month's end
 
 
 def _month_add(month: str, n: int) -> str:
@@ -120,12 +150,12 @@ def _period_input(program: Program) -> str | None:
 
 def window(program: Program, region: str, today: dt.date) -> Window:
     """The program's window for a claim made ``today`` in ``region``."""
-    current = today.strftime("%Y-%m")
-    if program.claim_from and current < program.claim_from:
-        until = f"至{month_text(program.claim_until)}" if program.claim_until else "起"
-        return Window("not_yet", f"受理期尚未开始（受理期为 {month_text(program.claim_from)}{until}）")
-    if program.claim_until and current > program.claim_until:
-        return Window("closed", f"受理期已结束（截至 {month_text(program.claim_until)}）")
+    current, day = today.strftime("%Y-%m"), today.isoformat()
+    if (first := _first_day(program)) and day < first:
+        until = f"至{_bound(program, 'until')}" if program.claim_until else "起"
+        return Window("not_yet", f"受理期尚未开始（受理期为 {_bound(program, 'from')}{until}）")
+    if (last := _last_day(program)) and day > last:
+        return Window("closed", f"受理期已结束（截至 {_bound(program, 'until')}）")
     first = current
     if program.back_source:
         first = max(m for m in (program.back_from,
@@ -145,7 +175,7 @@ def window(program: Program, region: str, today: dt.date) -> Window:
         last = max((s[1] for s in spans or () if s[1]), default=None)
         ends = f"（现行政策规定至 {month_text(last[:7])}）" if last else ""
         return Window("no_rules", f"现行政策未规定此后的补贴标准{ends}，本系统暂不能受理申领")
-    text = "可申领" + (f"，受理期至 {month_text(program.claim_until)}" if program.claim_until else "")
+    text = "可申领" + (f"，受理期至 {_bound(program, 'until')}" if program.claim_until else "")
     note = ""
     if months[-1] < current:
         note = f"现行政策规定的补贴标准只到 {month_text(months[-1])}，此后的月份本系统无法计算"

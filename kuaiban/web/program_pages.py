@@ -58,7 +58,8 @@ def _claim_page(request: Request, s, user: User, code: str, values: dict, errors
     shown = {"month", "account", "staff_list", "commitment", *(f.name for f in found.form)}
     return render(request, "programs/claim_form.html",
                   {"program": definitions.describe(found), "values": values, "errors": errors,
-                   "window": claims.window_for(s, user, code), "fields_shown": shown},
+                   "window": claims.window_for(s, user, code), "fields_shown": shown,
+                   "prefilled": claims.prefilled(s, user, code)},
                   status=status, user=user)
 
 
