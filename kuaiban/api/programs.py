@@ -222,6 +222,11 @@ def offers(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
     return claims.offers(session, user)
 
 
+@router.get("/{code}/prefill", summary="申请表中由登记簿提供、申请人无需填写的项目（如参保缴费记录中的累计缴费月数）")
+def prefill(code: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    return claims.prefilled(session, user, code)
+
+
 @router.post("/{code}/claims", status_code=201, summary="申领（个人，或不需花名册的单位项目）")
 def submit(code: str, body: ClaimIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     claim = claims.submit(session, user, code, month=body.month, facts=body.facts, account=body.account,

@@ -21,7 +21,7 @@ from kuaiban.platform import auth, holds
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.programs import claims, definitions, payroll, registers
 from kuaiban.programs.models import Claim, Entitlement, PaymentLine, Recovery
-from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, id_number
+from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, id_number, submit_as_registered
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "6222000000000001"
@@ -34,7 +34,7 @@ TLA_FACTS = {"contribution_months": 6, "rural_contract_worker": "是", "last_con
 
 def _submit(town, user, code, *, at=AUG_3, month=None, facts=None, commitment=True):
     with town.session() as s:
-        return claims.submit(s, user, code, month=month, facts=facts or {"contribution_months": 6},
+        return submit_as_registered(s, user, code, month=month, facts=facts or {"contribution_months": 6},
                              account=ACCOUNT, commitment=commitment, at=at)
 
 
@@ -102,7 +102,7 @@ def test_f1_the_claim_window_is_checked_on_the_day_of_the_claim(sqlite_town) -> 
         assert day.date().isoformat() in closed.value.message
     # 湘政办发〔2020〕20号 (三): “受理截止期限为 2020 年 12 月 31 日” (000:4089): a claim of 2021-06-01 naming 2020-12
     with pytest.raises(Invalid) as late, town.session() as s:
-        claims.submit(s, town.enterprise, "hn_hiring_subsidy", month="2020-12", facts={}, account=ACCOUNT,
+        submit_as_registered(s, town.enterprise, "hn_hiring_subsidy", month="2020-12", facts={}, account=ACCOUNT,
                       at=dt.datetime(2021, 6, 1, 10))
     assert late.value.field == "program" and "2021-06-01" in late.value.message
 
@@ -116,7 +116,7 @@ def test_f1_the_rules_in_force_on_the_day_of_the_claim_decide(sqlite_town) -> No
     from tests.programs.test_hiring_subsidy_employer import staff_list
 
     with town.session() as s:
-        claim = claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-10",
+        claim = submit_as_registered(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-10",
                               facts={"enterprise_size": "小型企业", "kind": "新吸纳就业以工代训", "months_used": "0"},
                               account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 10, 29, 10))
     cited = {step["source"]["doc_no"] for step in claim.explanation if step.get("source")}
@@ -399,10 +399,10 @@ def test_f1_a_shandong_training_month_may_be_claimed_after_it_ends(sqlite_town) 
 
     facts = {"enterprise_size": "小型企业", "kind": "新吸纳就业以工代训", "months_used": "0"}
     with town.session() as s:
-        claim = claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-10", facts=facts,
+        claim = submit_as_registered(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-10", facts=facts,
                               account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 11, 20, 10))
     assert claim.monthly_fen == 2 * 50000 and claim.month == "2020-10"
     with pytest.raises(Invalid) as later, town.session() as s:
-        claims.submit(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-12", facts=facts,
+        submit_as_registered(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-12", facts=facts,
                       account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 11, 20, 10))
     assert later.value.field == "month"

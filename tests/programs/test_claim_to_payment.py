@@ -17,7 +17,7 @@ from kuaiban.platform.notification_models import Delivery, Notification, OutboxE
 from kuaiban.programs import claims, payroll, registers
 from kuaiban.programs.models import Entitlement, PaymentLine, Recovery
 from kuaiban.rules.calculators import get
-from tests.programs.conftest import AUG_3
+from tests.programs.conftest import AUG_3, submit_as_registered
 
 PROGRAM = "bj_unemployment_benefit"
 
@@ -31,7 +31,7 @@ def expected(nth: int, month: str, contribution_months: int = 70) -> int:
 
 def submit(town, user=None, **kw):
     with town.session() as s:
-        return claims.submit(s, user or town.citizen, PROGRAM, month=kw.pop("month", "2020-08"),
+        return submit_as_registered(s, user or town.citizen, PROGRAM, month=kw.pop("month", "2020-08"),
                              facts=kw.pop("facts", {"contribution_months": 70}), account="6222000000000001",
                              at=AUG_3, **kw)
 
@@ -125,18 +125,20 @@ def test_a_missing_register_flags_the_claim_for_a_caseworker_and_never_refuses(t
         registers.set_online(s, "contributions", False)
     claim = submit(town)
     assert claim.status == "reviewing"
-    assert claim.flags == ["参保缴费记录（单位是否已停止缴费）暂时无法比对，请人工核查"]
+    # s15: the months typed are kept, flagged, since the register cannot confirm them (register_facts)
+    assert claim.flags == ["累计缴费月数（70）为申请人填写，参保缴费记录暂时无法查询，请经办机构核实后办理",
+                           "参保缴费记录（单位是否已停止缴费）暂时无法比对，请人工核查"]
     claim2 = submit(town, user=town.other_citizen)
     assert claim2.status == "reviewing"
 
 
 def test_bad_input_is_refused_whole_and_nothing_is_written(town) -> None:
     with town.session() as s, pytest.raises(Invalid) as bad:
-        claims.submit(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": "七十"},
+        submit_as_registered(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": "七十"},
                       account="", at=AUG_3)
     assert bad.value.field == "contribution_months" and "累计缴费月数" in bad.value.message
     with town.session() as s, pytest.raises(Invalid) as bad:
-        claims.submit(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
+        submit_as_registered(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
                       account=" ", at=AUG_3)
     assert bad.value.field == "account"
     with town.session() as s:
@@ -164,12 +166,12 @@ def test_an_official_figure_the_texts_do_not_print_is_asked_for_by_its_form_fiel
     with town.session() as s:
         s.get(type(town.citizen.applicant), town.citizen.applicant_id).region = "370102"
     with town.session() as s, pytest.raises(Invalid) as own:
-        claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
+        submit_as_registered(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
                       facts={"contribution_months": 70, "local_minimum_wage": 1730}, account="6222000000000001",
                       at=AUG_3)
     assert own.value.field == "local_minimum_wage" and "申请人无需填写" in own.value.message
     with town.session() as s:
-        claim = claims.submit(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
+        claim = submit_as_registered(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
                               facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
         assert claim.status == "reviewing" and claim.monthly_fen is None
     with town.session() as s, pytest.raises(Invalid) as missing:

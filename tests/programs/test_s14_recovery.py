@@ -27,7 +27,7 @@ from kuaiban.platform.models import AuditEntry
 from kuaiban.platform.notification_models import Notification
 from kuaiban.programs import claims, payroll, recovery
 from kuaiban.programs.models import PaymentLine, Recovery, Repayment
-from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, make_town
+from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, make_town, submit_as_registered
 from tests.web.forms import csrf_of, post_login
 
 PROGRAM = "bj_unemployment_benefit"
@@ -39,7 +39,7 @@ def paid_then_stopped(town) -> tuple[int, int]:
     """A claim of three months (2020-08 … 10), all paid by October's batch, then a death recorded late as of
     August: September and October were paid and are not owed. Returns (claim, recovery)."""
     with town.session() as s:
-        claim = claims.submit(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
+        claim = submit_as_registered(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
                               account="6222000000000001", at=AUG_3)
     with town.session() as s:
         claims.act(s, town.reviewer, claim.id, outcome="pass", months=3, at=AUG_3)
@@ -232,7 +232,7 @@ def test_a_false_commitment_recovers_from_the_start_citing_beijing_three(sqlite_
     town = sqlite_town
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
-        claim = claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
+        claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
                               facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
                               account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s:
@@ -252,7 +252,7 @@ def test_nothing_is_offset_a_later_payment_of_the_same_person_is_paid_in_full(sq
     town = sqlite_town
     _, rid = paid_then_stopped(town)
     with town.session() as s:
-        later = claims.submit(s, town.citizen, PROGRAM, month="2020-11", facts={"contribution_months": 70},
+        later = submit_as_registered(s, town.citizen, PROGRAM, month="2020-11", facts={"contribution_months": 70},
                               account="6222000000000001", at=dt.datetime(2020, 11, 3, 10, 0))
     with town.session() as s:
         claims.act(s, town.reviewer, later.id, outcome="pass", months=1, at=dt.datetime(2020, 11, 3, 10, 0))
@@ -313,7 +313,7 @@ def test_a_false_commitment_found_after_an_ordinary_stop_recovers_the_rest_once(
     town = sqlite_town
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
-        claim = claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
+        claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
                               facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
                               account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s:

@@ -34,7 +34,7 @@ from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import AuditEntry, User
 from kuaiban.programs import claims, payroll, recovery
 from kuaiban.programs.models import Claim, ClaimEvent, Recovery, Repayment
-from tests.programs.conftest import AUG_3, STAFF_PASSWORD, make_town
+from tests.programs.conftest import AUG_3, STAFF_PASSWORD, make_town, submit_as_registered
 from tests.programs.test_s14_recovery import NOV_2, OCT_20, PROGRAM, paid_then_stopped
 from tests.web.forms import csrf_of, post_login
 
@@ -50,7 +50,7 @@ def paid_claim(town, user=None, *, internal_note: str | None = None, batch: str 
     """A 北京 失业保险金 claim of three months (2020-08 … 10), every month paid by ``batch`` (a month's batch is
     built once: a second claim of the same test is paid by a later one)."""
     with town.session() as s:
-        claim = claims.submit(s, user or town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
+        claim = submit_as_registered(s, user or town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
                               account="6222000000000001", at=AUG_3)
     with town.session() as s:
         claims.act(s, town.reviewer, claim.id, outcome="pass", months=3, at=AUG_3, internal_note=internal_note)
@@ -288,7 +288,7 @@ def test_official_figures_typed_with_a_refusal_are_refused_not_dropped(sqlite_to
         registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
         reviewer = auth.create_user(s, "sd-mend-rev", STAFF_PASSWORD, "reviewer", region="370000",
                                     display_name="测试审核")
-        claim = claims.submit(s, user, "sd_unemployment_subsidy", month="2020-08", facts={"contribution_months": 6},
+        claim = submit_as_registered(s, user, "sd_unemployment_subsidy", month="2020-08", facts={"contribution_months": 6},
                               account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s, pytest.raises(Invalid) as refused:
         claims.act(s, reviewer, claim.id, outcome="refuse", note="材料不全", at=AUG_3,
@@ -362,7 +362,7 @@ def test_a_late_recovery_beside_an_old_row_without_months_is_refused_not_doubled
     town = sqlite_town
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
-        claim = claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
+        claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
                               facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
                               account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s:

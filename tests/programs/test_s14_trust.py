@@ -24,7 +24,7 @@ from sqlalchemy import select
 from kuaiban.platform.errors import Conflict
 from kuaiban.programs import claims, eligibility, registers
 from kuaiban.programs.models import Claim, ClaimPerson, ClaimPlace
-from tests.programs.conftest import AUG_3
+from tests.programs.conftest import AUG_3, submit_as_registered
 from tests.programs.test_audit_s13_subsidies import (
     CONTRACT,
     EMPLOYER,
@@ -100,7 +100,7 @@ def test_the_same_claim_twice_at_once_one_passes_the_other_is_turned_away(town, 
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
 
     def submit(s):
-        return claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+        return submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
                              account="6222000000000001", commitment=True, at=AUG_3)
 
     results = at_once(town, monkeypatch, submit, submit)
@@ -117,11 +117,11 @@ def test_two_benefits_that_exclude_each_other_claimed_at_once_only_one_passes(to
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
 
     def subsidy(s):
-        return claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+        return submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
                              account="6222000000000001", commitment=True, at=AUG_3)
 
     def allowance(s):
-        return claims.submit(s, town.citizen, "bj_temporary_living_allowance", month="2020-08", facts=BJ_ALLOWANCE,
+        return submit_as_registered(s, town.citizen, "bj_temporary_living_allowance", month="2020-08", facts=BJ_ALLOWANCE,
                              account="6222000000000001", commitment=True, at=AUG_3)
 
     results = at_once(town, monkeypatch, subsidy, allowance)
@@ -133,13 +133,13 @@ def test_a_refused_claim_frees_the_person_again(sqlite_town) -> None:
     town = sqlite_town
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": True})
-        refused = claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+        refused = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
                                 account="6222000000000001", commitment=True, at=AUG_3)
         assert refused.status == "refused"
         assert s.scalars(select(ClaimPlace.place).where(ClaimPlace.claim_id == refused.id)).all() == []
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
     with town.session() as s:
-        again = claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+        again = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
                               account="6222000000000001", commitment=True, at=AUG_3)
         assert again.status != "refused", again.reasons
 
@@ -161,7 +161,7 @@ def test_two_employers_claiming_one_person_at_once_subsidise_that_person_once(to
     def claim_by(user, account):
         rows = [("测试甲", shared, "2020-07-01", "否"), ("测试乙", id_number(), "2020-07-01", "否")]
         data = workbook(rows, JOB_POST)
-        return lambda s: claims.submit(s, user, HIRING, month="2020-08", facts=HIRING_FACTS, account=account,
+        return lambda s: submit_as_registered(s, user, HIRING, month="2020-08", facts=HIRING_FACTS, account=account,
                                        staff_list=data, at=dt.datetime(2020, 8, 3, 9, 0))
 
     results = at_once(town, monkeypatch, claim_by(first, "43001234567890"), claim_by(second, "43001234567891"))
@@ -175,7 +175,7 @@ def test_two_employers_claiming_one_person_at_once_subsidise_that_person_once(to
     third, third_code = enterprise(town, "hn-firm-c", "430104")
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", third_code, {"paid": True})
-        again = claims.submit(s, third, HIRING, month="2020-08", facts=HIRING_FACTS, account="43001234567892",
+        again = submit_as_registered(s, third, HIRING, month="2020-08", facts=HIRING_FACTS, account="43001234567892",
                               staff_list=workbook([("测试甲", shared, "2020-07-01", "否")], JOB_POST),
                               at=dt.datetime(2020, 8, 5, 9, 0))
         assert again.status == "reviewing", again.reasons
@@ -196,10 +196,10 @@ def test_flexible_and_employer_subsidy_for_one_person_at_once_only_one_goes_on(t
     rows = workbook([("测试丁", number, "2021-11-01", "2022-10-31")], CONTRACT)
 
     def flexible(s):
-        return claims.submit(s, worker, FLEX, month="2021-11", facts=FLEX_FACTS, account="6217000000000001", at=at)
+        return submit_as_registered(s, worker, FLEX, month="2021-11", facts=FLEX_FACTS, account="6217000000000001", at=at)
 
     def employer(s):
-        return claims.submit(s, firm, EMPLOYER, month="2021-11", facts=EMPLOYER_FACTS | {
+        return submit_as_registered(s, firm, EMPLOYER, month="2021-11", facts=EMPLOYER_FACTS | {
             "si_first_approval_date": "2021-11-01"}, account="43001234567890", staff_list=rows, at=at)
 
     results = at_once(town, monkeypatch, flexible, employer)
@@ -221,7 +221,7 @@ def test_a_submission_reads_the_persons_it_names_not_every_claim_of_the_program(
     others = []
     for i in range(3):
         with town.session() as s:
-            claim = claims.submit(s, firm, HIRING, month="2020-08" if i == 0 else f"2020-{8 + i:02d}",
+            claim = submit_as_registered(s, firm, HIRING, month="2020-08" if i == 0 else f"2020-{8 + i:02d}",
                                   facts=HIRING_FACTS, account="43001234567890",
                                   staff_list=workbook([("测试丙", id_number(), "2020-07-01", "否")], JOB_POST),
                                   at=dt.datetime(2020, 8 + i, 3, 9, 0))
@@ -230,7 +230,7 @@ def test_a_submission_reads_the_persons_it_names_not_every_claim_of_the_program(
         persons = s.execute(select(ClaimPerson.claim_id, ClaimPerson.program)).all()
         assert sorted(persons) == [(c, HIRING) for c in others]  # the index, written with each claim
     with town.session() as s:
-        claims.submit(s, firm, HIRING, month="2020-11", facts=HIRING_FACTS, account="43001234567890",
+        submit_as_registered(s, firm, HIRING, month="2020-11", facts=HIRING_FACTS, account="43001234567890",
                       staff_list=workbook([("测试丁", id_number(), "2020-07-01", "否")], JOB_POST),
                       at=dt.datetime(2020, 11, 3, 9, 0))
         loaded = {o.id for o in s.identity_map.values() if isinstance(o, Claim)}
@@ -288,7 +288,7 @@ def test_the_caseworkers_internal_note_is_not_shown_to_the_claimant(sqlite_town)
     firm, code = enterprise(town, "hn-firm-f", "430104")
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", code, {"paid": True})
-        claim = claims.submit(s, firm, HIRING, month="2020-08", facts=HIRING_FACTS, account="43001234567890",
+        claim = submit_as_registered(s, firm, HIRING, month="2020-08", facts=HIRING_FACTS, account="43001234567890",
                               staff_list=workbook([("测试甲", id_number(), "2020-07-01", "否")], JOB_POST),
                               at=dt.datetime(2020, 8, 3, 9, 0))
         claims.act(s, town.hunan_reviewer, claim.id, outcome="pass", note="材料齐全",
@@ -335,7 +335,7 @@ def test_an_official_figure_is_never_taken_from_the_applicant(sqlite_town) -> No
 
     def _submit(town, user, code, *, facts):
         with town.session() as s:
-            return claims.submit(s, user, code, month="2020-08", facts=facts, account="6222000000000001",
+            return submit_as_registered(s, user, code, month="2020-08", facts=facts, account="6222000000000001",
                                  commitment=True, at=AUG_3)
     with pytest.raises(Invalid) as own:
         _submit(town, user, "sd_unemployment_subsidy", facts={"contribution_months": 6,
@@ -508,7 +508,7 @@ def test_two_months_of_one_enterprise_at_once_do_not_both_use_the_room_left_unde
     lists = [trainees(100), trainees(100)]
 
     def month(m: str, day: dt.datetime, data: bytes):
-        return lambda s: claims.submit(s, firm, TRAINING, month=m, facts=DISTRESSED, account="37001234567893",
+        return lambda s: submit_as_registered(s, firm, TRAINING, month=m, facts=DISTRESSED, account="37001234567893",
                                        staff_list=data, at=day)
 
     results = at_once(town, monkeypatch, month("2020-11", dt.datetime(2020, 11, 5, 9, 0), lists[0]),

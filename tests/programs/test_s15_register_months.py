@@ -161,3 +161,34 @@ def test_the_office_may_not_enter_more_months_than_the_text_allows(sqlite_town) 
     with town.session() as s:
         assert claims.act(s, office, claim.id, outcome="pass", months=3,
                           figures_entered={"local_subsistence_allowance": 700}, at=AUG_3).status == "approved"
+
+
+# ---------------------------------------------------------------- the form and the API show the register's figure
+
+
+def test_the_form_shows_the_register_months_not_editable_and_the_api_says_so(tmp_path, clock_at_aug_3) -> None:
+    from fastapi.testclient import TestClient
+
+    from kuaiban.app import create_app
+    from tests.programs.conftest import make_town
+    from tests.web.forms import post_login
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    town = make_town(url)
+    _contributions(town, town.citizen_number, months=36)
+    app = create_app(url)
+    citizen, other = TestClient(app), TestClient(app)
+    assert post_login(citizen, "bj-citizen", PASSWORD).status_code == 303
+    assert post_login(other, "bj-other", PASSWORD).status_code == 303
+    form = citizen.get("/programs/bj_unemployment_benefit/claim").text
+    assert "累计缴费月数：36" in form and "来自参保缴费记录，无需填写，不能修改" in form
+    assert 'name="contribution_months"' not in form
+    # the other citizen's record has no months: they type it, told that the office will check it
+    typed = other.get("/programs/bj_unemployment_benefit/claim").text
+    assert 'name="contribution_months"' in typed and "参保缴费记录暂时不能提供这一项" in typed
+
+    api = TestClient(app)
+    token = api.post("/api/auth/login", json={"username": "bj-citizen", "password": PASSWORD}).json()["token"]
+    answer = api.get("/api/programs/bj_unemployment_benefit/prefill", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert answer.json() == {"contribution_months": {"value": 36, "register": "参保缴费记录"}}

@@ -13,7 +13,7 @@ from kuaiban.platform.notification_models import Notification
 from kuaiban.programs import claims, payroll, registers
 from kuaiban.programs.models import Entitlement, Recovery
 from kuaiban.rules.calculators import get
-from tests.programs.conftest import AUG_3
+from tests.programs.conftest import AUG_3, submit_as_registered
 
 PROGRAM = "bj_unemployment_subsidy"
 FACTS = {"contribution_months": 30, "unemployment_benefit_exhausted": "是"}
@@ -26,7 +26,7 @@ def _registers(town, number, *, receiving=False):
 
 def submit(town, user=None, **kw):
     with town.session() as s:
-        return claims.submit(s, user or town.citizen, kw.pop("program", PROGRAM), month="2020-08",
+        return submit_as_registered(s, user or town.citizen, kw.pop("program", PROGRAM), month="2020-08",
                              facts=kw.pop("facts", FACTS), account="6222000000000001",
                              commitment=kw.pop("commitment", True), at=AUG_3)
 
