@@ -35,7 +35,7 @@ TLA_FACTS = {"contribution_months": 6, "rural_contract_worker": "是", "last_con
 def _submit(town, user, code, *, at=AUG_3, month=None, facts=None, commitment=True):
     with town.session() as s:
         return submit_as_registered(s, user, code, month=month, facts=facts or {"contribution_months": 6},
-                             account=ACCOUNT, commitment=commitment, at=at)
+                                    account=ACCOUNT, commitment=commitment, at=at)
 
 
 def _schedule(town, claim_id):
@@ -103,7 +103,7 @@ def test_f1_the_claim_window_is_checked_on_the_day_of_the_claim(sqlite_town) -> 
     # 湘政办发〔2020〕20号 (三): “受理截止期限为 2020 年 12 月 31 日” (000:4089): a claim of 2021-06-01 naming 2020-12
     with pytest.raises(Invalid) as late, town.session() as s:
         submit_as_registered(s, town.enterprise, "hn_hiring_subsidy", month="2020-12", facts={}, account=ACCOUNT,
-                      at=dt.datetime(2021, 6, 1, 10))
+                             at=dt.datetime(2021, 6, 1, 10))
     assert late.value.field == "program" and "2021-06-01" in late.value.message
 
 
@@ -117,8 +117,8 @@ def test_f1_the_rules_in_force_on_the_day_of_the_claim_decide(sqlite_town) -> No
 
     with town.session() as s:
         claim = submit_as_registered(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-10",
-                              facts={"enterprise_size": "小型企业", "kind": "新吸纳就业以工代训", "months_used": "0"},
-                              account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 10, 29, 10))
+                                     facts={"enterprise_size": "小型企业", "kind": "新吸纳就业以工代训", "months_used": "0"},
+                                     account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 10, 29, 10))
     cited = {step["source"]["doc_no"] for step in claim.explanation if step.get("source")}
     assert "鲁人社函〔2020〕78号" in cited and "鲁人社字〔2020〕63号" not in cited
     assert claim.monthly_fen == 2 * 50000  # 500元/人 (003:3885) × 2 on the list
@@ -400,9 +400,9 @@ def test_f1_a_shandong_training_month_may_be_claimed_after_it_ends(sqlite_town) 
     facts = {"enterprise_size": "小型企业", "kind": "新吸纳就业以工代训", "months_used": "0"}
     with town.session() as s:
         claim = submit_as_registered(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-10", facts=facts,
-                              account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 11, 20, 10))
+                                     account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 11, 20, 10))
     assert claim.monthly_fen == 2 * 50000 and claim.month == "2020-10"
     with pytest.raises(Invalid) as later, town.session() as s:
         submit_as_registered(s, town.enterprise, "sd_work_for_training_subsidy", month="2020-12", facts=facts,
-                      account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 11, 20, 10))
+                             account="37001234567890", staff_list=staff_list(2), at=dt.datetime(2020, 11, 20, 10))
     assert later.value.field == "month"

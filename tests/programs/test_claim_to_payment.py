@@ -32,8 +32,8 @@ def expected(nth: int, month: str, contribution_months: int = 70) -> int:
 def submit(town, user=None, **kw):
     with town.session() as s:
         return submit_as_registered(s, user or town.citizen, PROGRAM, month=kw.pop("month", "2020-08"),
-                             facts=kw.pop("facts", {"contribution_months": 70}), account="6222000000000001",
-                             at=AUG_3, **kw)
+                                    facts=kw.pop("facts", {"contribution_months": 70}), account="6222000000000001",
+                                    at=AUG_3, **kw)
 
 
 def test_a_claim_is_reviewed_decided_scheduled_paid_once_and_stopped_with_recovery(town) -> None:
@@ -135,11 +135,11 @@ def test_a_missing_register_flags_the_claim_for_a_caseworker_and_never_refuses(t
 def test_bad_input_is_refused_whole_and_nothing_is_written(town) -> None:
     with town.session() as s, pytest.raises(Invalid) as bad:
         submit_as_registered(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": "七十"},
-                      account="", at=AUG_3)
+                             account="", at=AUG_3)
     assert bad.value.field == "contribution_months" and "累计缴费月数" in bad.value.message
     with town.session() as s, pytest.raises(Invalid) as bad:
         submit_as_registered(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
-                      account=" ", at=AUG_3)
+                             account=" ", at=AUG_3)
     assert bad.value.field == "account"
     with town.session() as s:
         assert claims.my_claims(s, town.citizen) == []
@@ -167,12 +167,12 @@ def test_an_official_figure_the_texts_do_not_print_is_asked_for_by_its_form_fiel
         s.get(type(town.citizen.applicant), town.citizen.applicant_id).region = "370102"
     with town.session() as s, pytest.raises(Invalid) as own:
         submit_as_registered(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
-                      facts={"contribution_months": 70, "local_minimum_wage": 1730}, account="6222000000000001",
-                      at=AUG_3)
+                             facts={"contribution_months": 70, "local_minimum_wage": 1730}, account="6222000000000001",
+                             at=AUG_3)
     assert own.value.field == "local_minimum_wage" and "申请人无需填写" in own.value.message
     with town.session() as s:
         claim = submit_as_registered(s, town.citizen, "sd_unemployment_benefit", month="2020-08",
-                              facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
+                                     facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
         assert claim.status == "reviewing" and claim.monthly_fen is None
     with town.session() as s, pytest.raises(Invalid) as missing:
         claims.act(s, _sd_reviewer(s), claim.id, outcome="pass", months=3, at=AUG_3)

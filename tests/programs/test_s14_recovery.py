@@ -40,7 +40,7 @@ def paid_then_stopped(town) -> tuple[int, int]:
     August: September and October were paid and are not owed. Returns (claim, recovery)."""
     with town.session() as s:
         claim = submit_as_registered(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
-                              account="6222000000000001", at=AUG_3)
+                                     account="6222000000000001", at=AUG_3)
     with town.session() as s:
         claims.act(s, town.reviewer, claim.id, outcome="pass", months=3, at=AUG_3)
     with town.session() as s:
@@ -233,8 +233,8 @@ def test_a_false_commitment_recovers_from_the_start_citing_beijing_three(sqlite_
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
         claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
-                              facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
-                              account="6222000000000001", commitment=True, at=AUG_3)
+                                     facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
+                                     account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s:
         batch, _ = payroll.build(s, "bj_unemployment_subsidy", "110000", "2020-09")
     with town.session() as s:
@@ -253,7 +253,7 @@ def test_nothing_is_offset_a_later_payment_of_the_same_person_is_paid_in_full(sq
     _, rid = paid_then_stopped(town)
     with town.session() as s:
         later = submit_as_registered(s, town.citizen, PROGRAM, month="2020-11", facts={"contribution_months": 70},
-                              account="6222000000000001", at=dt.datetime(2020, 11, 3, 10, 0))
+                                     account="6222000000000001", at=dt.datetime(2020, 11, 3, 10, 0))
     with town.session() as s:
         claims.act(s, town.reviewer, later.id, outcome="pass", months=1, at=dt.datetime(2020, 11, 3, 10, 0))
     with town.session() as s:
@@ -314,8 +314,8 @@ def test_a_false_commitment_found_after_an_ordinary_stop_recovers_the_rest_once(
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
         claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
-                              facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
-                              account="6222000000000001", commitment=True, at=AUG_3)
+                                     facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
+                                     account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s:
         batch, _ = payroll.build(s, "bj_unemployment_subsidy", "110000", "2020-10")
         assert batch.lines == 3

@@ -51,7 +51,7 @@ def paid_claim(town, user=None, *, internal_note: str | None = None, batch: str 
     built once: a second claim of the same test is paid by a later one)."""
     with town.session() as s:
         claim = submit_as_registered(s, user or town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
-                              account="6222000000000001", at=AUG_3)
+                                     account="6222000000000001", at=AUG_3)
     with town.session() as s:
         claims.act(s, town.reviewer, claim.id, outcome="pass", months=3, at=AUG_3, internal_note=internal_note)
     with town.session() as s:
@@ -289,7 +289,7 @@ def test_official_figures_typed_with_a_refusal_are_refused_not_dropped(sqlite_to
         reviewer = auth.create_user(s, "sd-mend-rev", STAFF_PASSWORD, "reviewer", region="370000",
                                     display_name="测试审核")
         claim = submit_as_registered(s, user, "sd_unemployment_subsidy", month="2020-08", facts={"contribution_months": 6},
-                              account="6222000000000001", commitment=True, at=AUG_3)
+                                     account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s, pytest.raises(Invalid) as refused:
         claims.act(s, reviewer, claim.id, outcome="refuse", note="材料不全", at=AUG_3,
                    figures_entered={"local_unemployment_benefit": 1600})
@@ -363,8 +363,8 @@ def test_a_late_recovery_beside_an_old_row_without_months_is_refused_not_doubled
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
         claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
-                              facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
-                              account="6222000000000001", commitment=True, at=AUG_3)
+                                     facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
+                                     account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s:
         payroll.build(s, "bj_unemployment_subsidy", "110000", "2020-10")
     with town.session() as s:

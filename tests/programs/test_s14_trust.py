@@ -94,13 +94,18 @@ def _passed(results: list) -> list:
 # ------------------------------------------------------------------ 1. once only, at the same moment
 
 
+def _months_registered(s, number: str, months: int) -> None:
+    registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True, "months": months})
+
+
 def test_the_same_claim_twice_at_once_one_passes_the_other_is_turned_away(town, monkeypatch) -> None:
     """失业补助金 只能申领享受一次: two submissions of one citizen at the same moment, one claim."""
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
+        _months_registered(s, town.citizen_number, 30)  # s15: the months come from 参保缴费记录
 
     def submit(s):
-        return submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+        return claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
                              account="6222000000000001", commitment=True, at=AUG_3)
 
     results = at_once(town, monkeypatch, submit, submit)
@@ -115,13 +120,14 @@ def test_two_benefits_that_exclude_each_other_claimed_at_once_only_one_passes(to
     """临时生活补助 不与失业补助金同时享受: the two programs' claims at the same moment, one of them."""
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
+        _months_registered(s, town.citizen_number, 6)  # s15: from 参保缴费记录; either claim is due with 6
 
     def subsidy(s):
-        return submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
+        return claims.submit(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
                              account="6222000000000001", commitment=True, at=AUG_3)
 
     def allowance(s):
-        return submit_as_registered(s, town.citizen, "bj_temporary_living_allowance", month="2020-08", facts=BJ_ALLOWANCE,
+        return claims.submit(s, town.citizen, "bj_temporary_living_allowance", month="2020-08", facts=BJ_ALLOWANCE,
                              account="6222000000000001", commitment=True, at=AUG_3)
 
     results = at_once(town, monkeypatch, subsidy, allowance)
@@ -134,13 +140,13 @@ def test_a_refused_claim_frees_the_person_again(sqlite_town) -> None:
     with town.session() as s:
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": True})
         refused = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
-                                account="6222000000000001", commitment=True, at=AUG_3)
+                                       account="6222000000000001", commitment=True, at=AUG_3)
         assert refused.status == "refused"
         assert s.scalars(select(ClaimPlace.place).where(ClaimPlace.claim_id == refused.id)).all() == []
         registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
     with town.session() as s:
         again = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08", facts=BJ_SUBSIDY,
-                              account="6222000000000001", commitment=True, at=AUG_3)
+                                     account="6222000000000001", commitment=True, at=AUG_3)
         assert again.status != "refused", again.reasons
 
 
@@ -162,7 +168,7 @@ def test_two_employers_claiming_one_person_at_once_subsidise_that_person_once(to
         rows = [("测试甲", shared, "2020-07-01", "否"), ("测试乙", id_number(), "2020-07-01", "否")]
         data = workbook(rows, JOB_POST)
         return lambda s: submit_as_registered(s, user, HIRING, month="2020-08", facts=HIRING_FACTS, account=account,
-                                       staff_list=data, at=dt.datetime(2020, 8, 3, 9, 0))
+                                              staff_list=data, at=dt.datetime(2020, 8, 3, 9, 0))
 
     results = at_once(town, monkeypatch, claim_by(first, "43001234567890"), claim_by(second, "43001234567891"))
     [winner] = _passed(results)
@@ -176,8 +182,8 @@ def test_two_employers_claiming_one_person_at_once_subsidise_that_person_once(to
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", third_code, {"paid": True})
         again = submit_as_registered(s, third, HIRING, month="2020-08", facts=HIRING_FACTS, account="43001234567892",
-                              staff_list=workbook([("测试甲", shared, "2020-07-01", "否")], JOB_POST),
-                              at=dt.datetime(2020, 8, 5, 9, 0))
+                                     staff_list=workbook([("测试甲", shared, "2020-07-01", "否")], JOB_POST),
+                                     at=dt.datetime(2020, 8, 5, 9, 0))
         assert again.status == "reviewing", again.reasons
 
 
@@ -200,7 +206,7 @@ def test_flexible_and_employer_subsidy_for_one_person_at_once_only_one_goes_on(t
 
     def employer(s):
         return submit_as_registered(s, firm, EMPLOYER, month="2021-11", facts=EMPLOYER_FACTS | {
-            "si_first_approval_date": "2021-11-01"}, account="43001234567890", staff_list=rows, at=at)
+                   "si_first_approval_date": "2021-11-01"}, account="43001234567890", staff_list=rows, at=at)
 
     results = at_once(town, monkeypatch, flexible, employer)
     assert len(_passed(results)) == 1, results
@@ -222,17 +228,17 @@ def test_a_submission_reads_the_persons_it_names_not_every_claim_of_the_program(
     for i in range(3):
         with town.session() as s:
             claim = submit_as_registered(s, firm, HIRING, month="2020-08" if i == 0 else f"2020-{8 + i:02d}",
-                                  facts=HIRING_FACTS, account="43001234567890",
-                                  staff_list=workbook([("测试丙", id_number(), "2020-07-01", "否")], JOB_POST),
-                                  at=dt.datetime(2020, 8 + i, 3, 9, 0))
+                                         facts=HIRING_FACTS, account="43001234567890",
+                                         staff_list=workbook([("测试丙", id_number(), "2020-07-01", "否")], JOB_POST),
+                                         at=dt.datetime(2020, 8 + i, 3, 9, 0))
             others.append(claim.id)
     with town.session() as s:
         persons = s.execute(select(ClaimPerson.claim_id, ClaimPerson.program)).all()
         assert sorted(persons) == [(c, HIRING) for c in others]  # the index, written with each claim
     with town.session() as s:
         submit_as_registered(s, firm, HIRING, month="2020-11", facts=HIRING_FACTS, account="43001234567890",
-                      staff_list=workbook([("测试丁", id_number(), "2020-07-01", "否")], JOB_POST),
-                      at=dt.datetime(2020, 11, 3, 9, 0))
+                             staff_list=workbook([("测试丁", id_number(), "2020-07-01", "否")], JOB_POST),
+                             at=dt.datetime(2020, 11, 3, 9, 0))
         loaded = {o.id for o in s.identity_map.values() if isinstance(o, Claim)}
         assert not loaded & set(others)
 
@@ -289,8 +295,8 @@ def test_the_caseworkers_internal_note_is_not_shown_to_the_claimant(sqlite_town)
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", code, {"paid": True})
         claim = submit_as_registered(s, firm, HIRING, month="2020-08", facts=HIRING_FACTS, account="43001234567890",
-                              staff_list=workbook([("测试甲", id_number(), "2020-07-01", "否")], JOB_POST),
-                              at=dt.datetime(2020, 8, 3, 9, 0))
+                                     staff_list=workbook([("测试甲", id_number(), "2020-07-01", "否")], JOB_POST),
+                                     at=dt.datetime(2020, 8, 3, 9, 0))
         claims.act(s, town.hunan_reviewer, claim.id, outcome="pass", note="材料齐全",
                    internal_note="电话核实时对方语气含糊，建议后续抽查", at=dt.datetime(2020, 8, 4, 9, 0))
     with town.session() as s:
@@ -336,7 +342,7 @@ def test_an_official_figure_is_never_taken_from_the_applicant(sqlite_town) -> No
     def _submit(town, user, code, *, facts):
         with town.session() as s:
             return submit_as_registered(s, user, code, month="2020-08", facts=facts, account="6222000000000001",
-                                 commitment=True, at=AUG_3)
+                                        commitment=True, at=AUG_3)
     with pytest.raises(Invalid) as own:
         _submit(town, user, "sd_unemployment_subsidy", facts={"contribution_months": 6,
                                                               "local_unemployment_subsidy": 1280})
@@ -509,7 +515,7 @@ def test_two_months_of_one_enterprise_at_once_do_not_both_use_the_room_left_unde
 
     def month(m: str, day: dt.datetime, data: bytes):
         return lambda s: submit_as_registered(s, firm, TRAINING, month=m, facts=DISTRESSED, account="37001234567893",
-                                       staff_list=data, at=day)
+                                              staff_list=data, at=day)
 
     results = at_once(town, monkeypatch, month("2020-11", dt.datetime(2020, 11, 5, 9, 0), lists[0]),
                       month("2020-12", dt.datetime(2020, 12, 4, 9, 0), lists[1]), locked=True)

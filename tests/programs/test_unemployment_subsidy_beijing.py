@@ -27,8 +27,8 @@ def _registers(town, number, *, receiving=False):
 def submit(town, user=None, **kw):
     with town.session() as s:
         return submit_as_registered(s, user or town.citizen, kw.pop("program", PROGRAM), month="2020-08",
-                             facts=kw.pop("facts", FACTS), account="6222000000000001",
-                             commitment=kw.pop("commitment", True), at=AUG_3)
+                                    facts=kw.pop("facts", FACTS), account="6222000000000001",
+                                    commitment=kw.pop("commitment", True), at=AUG_3)
 
 
 def test_a_committed_claim_is_approved_by_the_automatic_comparison_and_paid_six_months(sqlite_town) -> None:
