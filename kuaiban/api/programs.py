@@ -46,8 +46,11 @@ class ActIn(Strict):
     note: str | None = Field(None, max_length=2000, description="告知申请人的内容（不通过时必填，申请人可见）")
     internal_note: str | None = Field(None, max_length=2000, description="内部意见（仅工作人员可见，不告知申请人）")
     figures: dict[str, Any] | None = Field(None, description="经办机构录入的官方数字（申请表字段名 → 数值，如当地最低工资"
-                                                             "标准；汇编未载，按公布的数字录入；申请人不能填写）")
-    months: int | None = Field(None, ge=1, le=240, description="核定的领取月数（汇编未规定期限的项目在最后一个审核环节填写）")
+                                                             "标准；汇编未载，按公布的数字录入；申请人不能填写），"
+                                                             "或经办机构核实后录入的累计缴费月数（代替参保缴费记录或"
+                                                             "申请人填写的数字）")
+    months: int | None = Field(None, ge=1, le=240, description="核定的领取月数（汇编未规定期限的项目在最后一个审核环节填写；"
+                                                               "文件规定最长期限的，不得超过）")
     publicity_days: int | None = Field(None, ge=1, le=90, description="公示天数（文件规定须经公示、未规定天数的项目，"
                                                                    "由经办机构在最后一个审核环节通过时确定）")
     version: int | None = None

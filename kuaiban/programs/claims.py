@@ -520,7 +520,7 @@ def _enter_figures(session: Session, program: Program, claim: Claim, user: User,
     fields = {f.name: f for f in program.form}
     values, errors = {}, []
     for name, value in raw.items():
-        if name not in program.official_fields:
+        if name not in program.official_fields and not program.register_input(name):
             errors.append({"field": name, "detail": f"{program.name}没有这项官方数字"})
             continue
         try:
@@ -529,8 +529,10 @@ def _enter_figures(session: Session, program: Program, claim: Claim, user: User,
             errors.append({"field": name, "detail": f"{_short(fields[name].label)}{exc}"})
     if errors:
         raise Invalid(errors[0]["detail"], errors[0]["field"], errors=errors)
-    given = {**(claim.facts.get(figures.OFFICIAL) or {}), **{name: f"staff:{user.id}" for name in values}}
-    facts = {**claim.facts, **values, figures.OFFICIAL: given}
+    checked = {name: v for name, v in values.items() if program.register_input(name)}  # 累计缴费月数, checked
+    official = {name: v for name, v in values.items() if name not in checked}
+    given = {**(claim.facts.get(figures.OFFICIAL) or {}), **{name: f"staff:{user.id}" for name in official}}
+    facts = register_facts.verified(program, {**claim.facts, **official, figures.OFFICIAL: given}, checked, user.id)
     facts = derived.refresh(session, program, claim, facts)  # earlier claims decided meanwhile (24个月)
     _check_month(program, claim.month, claim.created_at.date(), figures.office_facts(program, facts))
     known = figures.entered(session, program, claim.region)
@@ -544,11 +546,17 @@ def _enter_figures(session: Session, program: Program, claim: Claim, user: User,
             raise
         answer, waiting = None, [_waiting_flag(program, exc.field)]
     claim.facts = facts
-    claim.flags = [f for f in claim.flags if not f.startswith(WAITING) and not derived.is_flag(f)] + waiting \
-        + derived.flags(program, facts)
-    shown = "；".join(f"{_short(fields[n].label)} {v:g}" if isinstance(v, float) else f"{_short(fields[n].label)} {v}"
-                     for n, v in values.items())
-    _event(session, claim, "figures", "entered", f"经办机构录入官方数字：{shown}", user, at)
+    claim.flags = register_facts.unflag(
+        program, [f for f in claim.flags if not f.startswith(WAITING) and not derived.is_flag(f)], set(checked))
+    claim.flags += waiting + derived.flags(program, facts)
+
+    def shown(entered: dict[str, Any]) -> str:
+        return "；".join(f"{_short(fields[n].label)} {v:g}" if isinstance(v, float) else f"{_short(fields[n].label)} {v}"
+                        for n, v in entered.items())
+
+    said = [f"经办机构录入官方数字：{shown(official)}" if official else "",
+            f"经办机构核实录入：{shown(checked)}" if checked else ""]
+    _event(session, claim, "figures", "entered", "；".join(t for t in said if t), user, at)
     audit.record(session, "program_official_figures_entered", "program_claim", claim.id, actor=user, at=at,
                  values=values)
     if answer is None:

@@ -9,8 +9,9 @@ A program declares it in ``calculator_inputs`` (kuaiban.programs.definitions.Reg
   figure is kept and the claim flagged — a flagged claim is never decided without a caseworker (an automatic
   step does not pass it; the others are a caseworker's anyway).
 
+A caseworker may enter the checked figure at review (``claims.act`` with ``figures``): ``{"staff": id}``.
 Where the figure came from is recorded in the claim's facts under ``_register`` (field → ``{"register":
-name}`` or ``{"applicant": true}``, with ``typed`` where the applicant's differed), as kuaiban.programs.figures
+name}``, ``{"applicant": true}`` or ``{"staff": id}``, with ``typed`` where the applicant's differed), as kuaiban.programs.figures
 records ``_official``; the claim's explanation and its notices say it (来自参保缴费记录 / 申请人填写（经办机构核实）).
 """
 
@@ -107,6 +108,26 @@ def fill(program: Program, facts: dict[str, Any], answers: dict[str, Answer]) ->
     return flags
 
 
+def verified(program: Program, facts: dict[str, Any], values: dict[str, Any], staff_id: int) -> dict[str, Any]:
+    """The figures a caseworker checked and entered at review (the register had none, or a wrong one): the
+    claim's ``facts`` with them, each recorded as the office's (``{"staff": id}``, the figure it replaces kept
+    as ``typed`` where it was the applicant's)."""
+    if not values:
+        return facts
+    origin = dict(facts.get(ORIGIN) or {})
+    for name in values:
+        before = origin.get(name) or {}
+        typed = facts.get(name) if before.get("applicant") else before.get("typed")
+        origin[name] = {"staff": staff_id} | ({"typed": typed} if typed is not None and typed != values[name] else {})
+    return {**facts, **values, ORIGIN: origin}
+
+
+def unflag(program: Program, flags: list[str], names: set[str]) -> list[str]:
+    """The claim's flags without those asking a caseworker to check the figures now checked."""
+    heads = tuple(f"{_label(program, n)}（" for n in names)
+    return [f for f in flags if not (f.startswith(heads) and f"为{UNVERIFIED}" in f)] if heads else flags
+
+
 def said(program: Program, facts: dict[str, Any]) -> list[str]:
     """Where each register input's figure came from, as the claimant reads it: 累计缴费月数 36：来自参保缴费记录
     (with the applicant's different figure named) or 申请人填写（经办机构核实）. Empty for a claim made before
@@ -118,7 +139,10 @@ def said(program: Program, facts: dict[str, Any]) -> list[str]:
         if given is None or value is None:
             continue
         head = f"{_label(program, spec.field)} {value:g}"
-        if "register" in given:
+        if "staff" in given:
+            typed = given.get("typed")
+            out.append(f"{head}：经办机构核实录入" + (f"（申请人填写的为 {typed:g}）" if typed is not None else ""))
+        elif "register" in given:
             typed = given.get("typed")
             note = f"（申请人填写的 {typed:g} 与记录不一致，按记录计算）" if typed is not None else ""
             out.append(f"{head}：来自{spec.label}{note}")

@@ -112,8 +112,9 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id
     errors = {"months": "核定月数应为正整数"} if months and not months.isdigit() else {}
     days = text(form, "publicity_days")
     claim = _claim_for(s, user, claim_id)
-    entered = {name: text(form, f"figure_{name}") for name in definitions.get(claim.program).official_fields
-               if text(form, f"figure_{name}")}
+    program = definitions.get(claim.program)
+    names = (*program.official_fields, *(r.field for r in program.register_inputs))  # 官方数字; 累计缴费月数 checked
+    entered = {name: text(form, f"figure_{name}") for name in names if text(form, f"figure_{name}")}
     return form_action(
         s, lambda: claims.act(s, user, claim_id, outcome=text(form, "outcome"), note=text(form, "note") or None,
                               months=int(months) if months.isdigit() else None,

@@ -87,6 +87,22 @@ def test_a_register_without_the_months_keeps_the_typed_figure_flagged_for_a_case
     assert "申请人填写（经办机构核实）" in _texts(town, claim.id)[-1]
 
 
+def test_a_caseworker_may_enter_the_checked_months_which_then_decide_the_amount(sqlite_town) -> None:
+    town = sqlite_town
+    _contributions(town, town.citizen_number)  # no months in the record: the applicant's 6, flagged
+    claim = _submit(town)
+    with town.session() as s:
+        with pytest.raises(Invalid, match="没有这项官方数字"):
+            claims.act(s, town.reviewer, claim.id, outcome="pass", figures_entered={"unemployment_benefit_exhausted": 1})
+    with town.session() as s:
+        done = claims.act(s, town.reviewer, claim.id, outcome="pass", note="按参保档案核实",
+                          figures_entered={"contribution_months": "14"})
+        assert done.status == "approved" and done.monthly_fen == 140800 and done.flags == []
+        shown = claims.claim_dict(s, done, staff=True)
+    assert shown["explanation"][0]["text"] == "在京累计参保缴费月数 14：经办机构核实录入（申请人填写的为 6）"
+    assert "经办机构核实录入：在京累计参保缴费月数 14" in [h["note"] for h in shown["history"]]
+
+
 def test_a_register_that_cannot_answer_keeps_the_typed_figure_flagged(sqlite_town) -> None:
     town = sqlite_town
     _contributions(town, town.citizen_number, months=36)
