@@ -41,6 +41,8 @@ class Answer:
 
 def _valid(spec: RegisterInput, program: Program, value: Any) -> int | float | None:
     kind = next(f.type for f in program.form if f.name == spec.field)
+    if isinstance(value, str) and value.strip().isdigit():  # a register exporting text (“36”)
+        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         return None
     if kind == "integer":
