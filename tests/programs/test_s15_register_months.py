@@ -91,9 +91,8 @@ def test_a_caseworker_may_enter_the_checked_months_which_then_decide_the_amount(
     town = sqlite_town
     _contributions(town, town.citizen_number)  # no months in the record: the applicant's 6, flagged
     claim = _submit(town)
-    with town.session() as s:
-        with pytest.raises(Invalid, match="没有这项官方数字"):
-            claims.act(s, town.reviewer, claim.id, outcome="pass", figures_entered={"unemployment_benefit_exhausted": 1})
+    with town.session() as s, pytest.raises(Invalid, match="没有这项官方数字"):
+        claims.act(s, town.reviewer, claim.id, outcome="pass", figures_entered={"unemployment_benefit_exhausted": 1})
     with town.session() as s:
         done = claims.act(s, town.reviewer, claim.id, outcome="pass", note="按参保档案核实",
                           figures_entered={"contribution_months": "14"})
