@@ -159,3 +159,13 @@ def test_the_api_and_the_claim_page_take_the_days_at_the_last_step(tmp_path) -> 
         body = done.json()
         assert body["status"] == "publicity"
         assert any(h["note"] == "公示6天（文件未规定公示天数，由经办机构确定）" for h in body["history"])
+
+
+def test_claims_close_on_the_schools_day_20_october(sqlite_town) -> None:
+    """鲁人社函〔2020〕69号 二（二）: 各高校于10月20日前完成申报、审核 — the 20th itself still takes a claim (“前”
+    read as for 60号's 6月10日前), the 21st is refused naming the day."""
+    town = sqlite_town
+    assert submitted(town, graduate(town, "sd69-oct20"), at=dt.datetime(2020, 10, 20, 16, 0))
+    with pytest.raises(Invalid, match="受理期已结束（截至 2020年10月20日") as late:
+        submitted(town, graduate(town, "sd69-oct21"), at=dt.datetime(2020, 10, 21, 9, 0))
+    assert late.value.field == "program"
