@@ -24,6 +24,7 @@ REGISTER_WORDS = "经办机构录入登记簿"  # entered by the office for the 
 STAFF_WORDS = "经办机构审核时录入"  # entered by the caseworker on this claim
 OFFICE_WORDS = "经办机构录入"  # both, or a claim that does not say which
 SCREENING_WORDS = "经办机构筛查时设定"
+OFFICE_NOUN = "经办机构"  # who judges by an official list (名单): a noun, whoever entered the figures
 
 
 def supplier(program: Program, facts: dict[str, Any]) -> str:
@@ -40,13 +41,17 @@ def supplier(program: Program, facts: dict[str, Any]) -> str:
 
 
 def _rules(office: str) -> list[tuple[re.Pattern[str], str]]:
-    """The calculators' phrases of a figure the user supplies, as the office's (or, a date, the claimant's)."""
+    """The calculators' phrases of a figure the user supplies, as the office's (or, a date, the claimant's).
+
+    ``office`` is a subject with its verb (经办机构审核时录入): it ends a sentence (官方数字由…) or stands before
+    的. The 名单 phrase has its own verb (认定), so it takes the bare noun.
+    """
     return [
         (re.compile("日期由使用者提供"), "日期由申请人填写"),
         (re.compile("官方数字由使用者提供"), f"官方数字由{office}"),
         (re.compile("由使用者提供官方数字"), f"官方数字由{office}"),
         (re.compile("使用者提供的"), f"{office}的"),
-        (re.compile("由使用者按(官方)?名单填写"), f"由{office}按官方名单认定"),
+        (re.compile("由使用者按(官方)?名单填写"), f"由{OFFICE_NOUN}按官方名单认定"),
         (re.compile("（使用者提供）"), f"（{office}）"),
         (re.compile("由使用者提供"), f"由{office}"),
     ]
