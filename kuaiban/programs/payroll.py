@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import itertools
 import json
 import os
 import re
 import socket
 import tempfile
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,21 +205,52 @@ def export(session: Session, batch: Batch, directory: Path | None = None) -> dic
 
 
 _HOST = socket.gethostname()
+_TOKEN = uuid.uuid4().hex[:12]  # this process's, among replicas that share a hostname (and a PID) and the directory
+_CALLS = itertools.count(1)  # and this call's, among threads of one process exporting the same batch
+SCRATCH_AGE = 3600  # seconds: an export takes minutes; a scratch file untouched for an hour is no live writer's
 
 
 def _scratch(path: Path) -> Path:
-    """Where this process writes ``path`` before putting it in place: named for the host and the process."""
-    return path.with_name(f"{path.name}.{_HOST}~{os.getpid()}.tmp")
+    """Where this call writes ``path`` before putting it in place: named for the host, the process, a random
+    token of the process and the call (``<file>.<host>~<pid>~<token>-<n>.tmp``)."""
+    return path.with_name(f"{path.name}.{_HOST}~{os.getpid()}~{_TOKEN}-{next(_CALLS)}.tmp")
 
 
-def _clear_dead_scratch(path: Path) -> None:
+def _clear_dead_scratch(path: Path, *, now: float | None = None) -> None:
     """The scratch files of ``path`` left by processes of this host that died writing it (``kill -9``, a node
-    lost mid-export): removed, so that the payroll directory holds whole payment files only. A live writer's
-    (another operator exporting the same batch now), or another host's, is left alone."""
-    for scratch in path.parent.glob(f"{glob.escape(path.name)}.*~*.tmp"):
-        host, _, pid = scratch.name[len(path.name) + 1:-len(".tmp")].rpartition("~")
-        if host == _HOST and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            scratch.unlink(missing_ok=True)
+    lost mid-export): removed, so that the payroll directory holds whole payment files only.
+
+    Only a file that is both a dead writer's and untouched for :data:`SCRATCH_AGE` goes. The hostname and the
+    PID alone do not tell a writer: two replicas sharing the directory under one hostname (a fixed container
+    ``hostname``) each see the other's PIDs as dead, and may even share a PID. Another process's file is never
+    removed while it is being written; this process's files are never touched; another host's are left alone.
+    Files of the earlier forms (``<file>.<host>~<pid>.tmp``, ``<file>.<pid>.tmp``) go on the same terms."""
+    now = time.time() if now is None else now
+    prefix = f"{path.name}."
+    for scratch in path.parent.glob(f"{glob.escape(path.name)}.*.tmp"):
+        writer = _writer(scratch.name[len(prefix):-len(".tmp")])
+        if writer is None or writer[2] == _TOKEN:
+            continue
+        host, pid, _ = writer
+        if host not in (_HOST, None) or _alive(pid):
+            continue
+        try:
+            if now - scratch.stat().st_mtime >= SCRATCH_AGE:
+                scratch.unlink(missing_ok=True)
+        except FileNotFoundError:  # another node cleared it first
+            continue
+
+
+def _writer(tag: str) -> tuple[str | None, int, str | None] | None:
+    """(host, pid, process token) of a scratch file's tag; host or token None in the earlier forms."""
+    parts = tag.split("~")
+    if len(parts) == 1 and tag.isdigit():
+        return None, int(tag), None
+    if len(parts) == 2 and parts[1].isdigit():
+        return parts[0], int(parts[1]), None
+    if len(parts) == 3 and parts[1].isdigit():
+        return parts[0], int(parts[1]), parts[2].split("-")[0]
+    return None
 
 
 def _alive(pid: int) -> bool:
