@@ -308,6 +308,14 @@ def _purge(engine: Engine) -> None:
         purge_expired(s)
 
 
+def _purge_throttle(engine: Engine) -> None:
+    """Login and post counters whose window and lock are over: no client address kept longer than needed."""
+    from kuaiban.platform import audit, throttle
+
+    with session_scope(engine) as s:
+        throttle.purge(s, audit.now())
+
+
 def _prune_queue(engine: Engine) -> None:
     """procrastinate's own rows of finished queue entries, a day after they finished (each delivery round and
     each periodic tick leaves one); the entry a periodic task last deferred is kept, procrastinate needs it."""
@@ -346,6 +354,7 @@ def kick_params(name: str) -> dict[str, str]:
 
 every("purge_jobs", 3600, _purge)  # expired jobs and their files (``kuaiban jobs purge`` by hand)
 every("prune_queue", 3600, _prune_queue)
+every("purge_throttle", 900, _purge_throttle)  # kuaiban.platform.throttle.PURGE_EVERY
 
 
 # ---------------------------------------------------------------- handing jobs to a runner

@@ -12,12 +12,18 @@ The same counters limit how often one client may send a public write form (:func
 every post counts, whether it succeeds or not; the post that reaches a key's limit within ``WINDOW`` is
 still served, the following ones are refused with 429 for ``LOCKOUT``. Keys are ``<form>:address:<ip>``
 and ``<form>:account:<user id>``.
+
+An address is keyed as :func:`client` gives it: an IPv4 address whole, an IPv6 address by its /64 (one
+subscriber's network, whose addresses it may rotate through freely). A row whose window and lock are both
+over says nothing a missing row would not: :func:`purge` deletes it (every ``PURGE_EVERY`` seconds, a
+periodic job), so that no client address is kept longer than the counting needs (个人信息保护法 第十九条).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 from collections.abc import Sequence
 
 from sqlalchemy import Connection, case, delete, select, update
@@ -35,12 +41,29 @@ WINDOW = dt.timedelta(minutes=15)
 LOCKOUT = dt.timedelta(minutes=15)
 
 
+PURGE_EVERY = 900  # seconds: a stale row outlives its window and lock by at most this
+
+
 def account_key(username: str) -> str:
     return "account:" + hashlib.sha256(username.encode()).hexdigest()
 
 
+def client(address: str) -> str:
+    """The part of a client's address that is counted: an IPv4 address (or an IPv4-mapped IPv6 one) whole,
+    an IPv6 address by its /64 prefix; anything else (a test client's name) as given, cut to 80 characters."""
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%")[0])
+    except ValueError:
+        return address[:80]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def address_key(address: str | None) -> str | None:
-    return f"address:{address[:100]}" if address else None
+    return f"address:{client(address)}" if address else None
 
 
 def _retry_message(until: dt.datetime, at: dt.datetime, who: str) -> str:
@@ -95,20 +118,38 @@ def clear(session: Session, key: str) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
+def purge(session: Session, at: dt.datetime) -> int:
+    """Delete the rows whose window (``WINDOW``) and lock (``LOCKOUT``) are both over at ``at``: a missing
+    row counts the same (the next failure starts a new window). Rows another transaction is counting on just
+    now are skipped (PostgreSQL ``SKIP LOCKED``), so the purge never waits on a login or a post."""
+    over = (LoginThrottle.window_start <= at - WINDOW) & (
+        LoginThrottle.locked_until.is_(None) | (LoginThrottle.locked_until <= at))
+    if session.get_bind().dialect.name == "postgresql":
+        free = select(LoginThrottle.key).where(over).with_for_update(skip_locked=True)
+        return session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(free))).rowcount
+    return session.execute(delete(LoginThrottle).where(over)).rowcount
+
+
 # ---------------------------------------------------------------- public write forms
 
 # posts per WINDOW (address, signed-in account) of each public write form. A person filing 失业登记 posts
 # two to four times (check, perhaps edit, sign); registering, once or a few times over errors. An address
 # may be an office's or a family's shared one, so it gets more than one account. A batch calculation stores
 # its upload (up to 20 MB) and runs a background job for it.
-FORM_LIMITS: dict[str, tuple[int, int]] = {"unemployment_apply": (60, 20), "register": (20, 20),
+# 注册 has no account to count, so its address limit is the only one and must let a whole shared address through:
+# a 服务大厅's kiosks, a campus or a mobile carrier's NAT (CGNAT, common in China) put many people behind one
+# address, and 20 posts (one person's typing errors) let any one of them lock all the others out. 200 posts in
+# 15 minutes is one every 4.5 seconds, more than a hall's counters or a class registering together send, and
+# still bounds a script at 800 an hour per address (see docs/SECURITY.md).
+REGISTER_ADDRESS_LIMIT = 200
+FORM_LIMITS: dict[str, tuple[int, int]] = {"unemployment_apply": (60, 20), "register": (REGISTER_ADDRESS_LIMIT, 20),
                                            "calc_batch": (10, 10)}
 
 
 def submission_keys(form: str, address: str | None, account: int | None = None) -> list[tuple[str, int]]:
     """(key, limit) pairs of one post of ``form``: the client's address, and the signed-in account if any."""
     limits = FORM_LIMITS[form]
-    keys = [(f"{form}:address:{address[:80]}", limits[0])] if address else []
+    keys = [(f"{form}:address:{client(address)}", limits[0])] if address else []
     if account is not None:
         keys.append((f"{form}:account:{account}", limits[1]))
     return keys
@@ -148,6 +189,6 @@ def limit_submissions(session: Session, keys: Sequence[tuple[str, int]], at: dt.
         raise TooManyRequests(_submission_message(until, at), retry_after=int((until - at).total_seconds()))
 
 
-__all__ = ["ACCOUNT_LIMIT", "ADDRESS_LIMIT", "FORM_LIMITS", "LOCKOUT", "WINDOW", "Locked", "Throttled",
-           "TooManyRequests", "account_key", "address_key", "check", "clear", "fail", "limit_submissions",
-           "submission_keys"]
+__all__ = ["ACCOUNT_LIMIT", "ADDRESS_LIMIT", "FORM_LIMITS", "LOCKOUT", "REGISTER_ADDRESS_LIMIT", "WINDOW", "Locked",
+           "Throttled", "TooManyRequests", "account_key", "address_key", "check", "clear", "client", "fail",
+           "limit_submissions", "purge", "submission_keys"]

@@ -38,7 +38,7 @@ def _case_key(number: str) -> str:
 
 
 def _address_key(address: str | None) -> str | None:
-    return f"progress-address:{address[:90]}" if address else None
+    return f"progress-address:{throttle.client(address)}" if address else None
 
 
 def _locked(session: Session, keys: list[str], at: dt.datetime) -> None:
