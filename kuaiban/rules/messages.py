@@ -91,6 +91,11 @@ def not_month(field: str, raw: Any = _NOTHING) -> str:
     return error(field, "不是有效的月份，格式应为 YYYY-MM", raw)
 
 
+def not_month_or_day(field: str, raw: Any = _NOTHING) -> str:
+    """A month field that also reads a day within the month (Field.accepts_day): both forms named."""
+    return error(field, "不是有效的月份或日期，格式应为 YYYY-MM 或 YYYY-MM-DD（日期须为该月内实有的一天）", raw)
+
+
 def unknown_region(field: str, choices: Iterable[str], raw: Any = _NOTHING) -> str:
     named = "" if raw is _NOTHING else shown(raw)
     return error(field, f"未知地区{named}，可选：{listed(choices)}")

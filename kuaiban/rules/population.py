@@ -549,7 +549,8 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
             bounds[name] = (min(table, default=0), max(table, default=0))
             return lookup.take(indices.to_numpy(zero_copy_only=False))  # every month valid: one gather
         codes = lookup[indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
-        errors.flag(present & (codes < 0), msg.not_month(name))
+        refused = msg.not_month_or_day if getattr(spec, "accepts_day", False) else msg.not_month
+        errors.flag(present & (codes < 0), refused(name))
         return np.maximum(codes, 0)
     text = _as_text(column)  # free text stays in Arrow (county lists use pc.is_in)
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text

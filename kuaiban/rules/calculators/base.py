@@ -74,6 +74,10 @@ def choice_key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+DAY_WORDS = "年月，或该月内的具体日期"  # a month field that also reads a day (Field.accepts_day), as its description says
+DAY_UNIT = "YYYY-MM 或 YYYY-MM-DD"
+
+
 @dataclass(frozen=True)
 class Field:
     """One input of a calculator."""
@@ -123,6 +127,16 @@ class Field:
         label = LABELS.get(self.name, label) if not label or self.name in LABELS else label
         return label or self.name, hint
 
+    def description_told(self) -> str:
+        """The description a field list gives (``calc --list``, the API): a month that also reads a day says so
+        (年月，或该月内的具体日期), inside the description's trailing （…） if it has one."""
+        text = self.description
+        if not (self.type == "month" and self.accepts_day) or DAY_WORDS in text:
+            return text
+        if text.endswith(("）", ")")):
+            return f"{text[:-1]}；{DAY_WORDS}{text[-1]}"
+        return f"{text}（{DAY_WORDS}）"
+
     @property
     def label(self) -> str:
         """The label an error message starts with: no separator inside it (缴费档次（元/年）：100、… → 缴费档次（元/年）)."""
@@ -130,9 +144,9 @@ class Field:
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required}
-        out["description"] = self.description
+        out["description"] = self.description_told()
         if self.unit:
-            out["unit"] = self.unit
+            out["unit"] = DAY_UNIT if self.accepts_day and self.unit == "YYYY-MM" else self.unit
         if self.choices:
             out["choices"] = list(self.choices)
         if self.type == "choice":
@@ -201,14 +215,15 @@ def parse_value(spec: Field, raw: Any) -> Any:
         except ValueError as error:
             raise CalculatorError(msg.not_date(name, raw)) from error
     if spec.type == "month":
+        refused = msg.not_month_or_day if spec.accepts_day else msg.not_month
         if spec.accepts_day and _DATE.match(raw):
             try:
                 date.fromisoformat(raw)
             except ValueError as error:
-                raise CalculatorError(msg.not_month(name, raw)) from error
+                raise CalculatorError(refused(name, raw)) from error
             return raw  # the day as given: the month is its first seven characters
         if not _MONTH.match(raw) or not 1 <= int(raw[5:]) <= 12:
-            raise CalculatorError(msg.not_month(name, raw))
+            raise CalculatorError(refused(name, raw))
         return raw
     if spec.type == "region":
         region = region_of(raw)
