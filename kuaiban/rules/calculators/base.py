@@ -377,6 +377,28 @@ class Calculator:
         raise self.labelled(CalculatorError(msg.day_asked(self.period_field, days[1:], differs,
                                                           str(values[self.period_field]))))
 
+    def refuses(self, value: Any) -> bool:
+        """Whether ``value`` is a formula's “no rule” placeholder (−1, a variable's ``default_value`` or a
+        ``by_region`` fallback) rather than an answer: a negative amount, count or share, which no calculator
+        gives (an answer of one of :data:`NEVER_NEGATIVE`'s units is never below 0)."""
+        return (self.unit in NEVER_NEGATIVE and isinstance(value, int | float) and not isinstance(value, bool)
+                and value < 0)
+
+    def no_rule(self, values: dict[str, Any]) -> str:
+        """The gap refusal of a case the checks let through but for which the formulas found no rule: the
+        words of every gap (所收政策文件对 湖南 2020-06 没有规定，无法计算（已有规定：…）), naming the case by its
+        region and period and what is covered there."""
+        region_field = next((f.name for f in self.fields if f.type == "region"), None)
+        region = values.get(region_field) if region_field else None
+        place = getattr(region, "value", None) if region is not None else None
+        when = values.get(self.period_field)
+        case = " ".join(str(part) for part in (place, when) if part is not None) or "此情形"
+        spans = [c for c in self.coverage if place is None or c.get("region") in ("全国", place)] or self.coverage
+        covered = "；".join(f"{c.get('region', '')} {c.get('dates', '')}".strip()
+                           + (f"，{c['doc_no']}" if c.get("doc_no") else "") for c in spans)
+        field = self.period_field if when is not None else region_field or self.fields[0].name
+        return msg.not_covered(field, case, covered or "无")
+
     def outcome_words(self, outcome: dict[str, Any] | CalculatorError) -> str:
         """One day's outcome as a question names it: 5000元, 符合, 无适用规定, 不予计算（停发日期）."""
         if isinstance(outcome, CalculatorError):
@@ -399,7 +421,14 @@ class Calculator:
         except HolidayDataMissing as error:  # a working-day limit reaching a year whose holidays are unpublished
             raise self.labelled(CalculatorError(self.holidays_unknown(error))) from None
         scalars = {name: scalar(array[0]) for name, array in computed.items()}
-        value, details, steps = self.explain(values, scalars)
+        try:
+            value, details, steps = self.explain(values, scalars)
+        except LookupError:  # the explanation citing a rule there is none of, for a placeholder
+            if not self.refuses(scalars.get(self.variable)):
+                raise
+            value = scalars[self.variable]
+        if self.refuses(value):
+            raise self.labelled(CalculatorError(self.no_rule(values)))
         return {
             "calculator": self.name,
             "value": value,
@@ -416,6 +445,12 @@ def outcome_key(outcome: dict[str, Any] | CalculatorError) -> tuple[Any, ...]:
         return ("refused", outcome.field, outcome.is_gap)
     return ("value", outcome["value"])
 
+
+# the units of an amount, a base, a count or a share: an answer in one of them is never negative, so a negative
+# value is a formula's “no rule” placeholder and is refused as a gap (Calculator.refuses; population.evaluate).
+# A date or a yes/no is not checked.
+NEVER_NEGATIVE = frozenset({"CNY", "CNY/month", "CNY/year", "day", "month", "year", "share",
+                            "share of employer contribution"})
 
 UNIT_WORDS = {"CNY": "元", "CNY/month": "元/月", "CNY/year": "元/年", "month": "个月", "day": "天", "year": "年"}
 
