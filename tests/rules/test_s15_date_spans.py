@@ -13,7 +13,6 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from kuaiban.rules import population
 from kuaiban.rules.calculators import get
 from kuaiban.rules.population import run_table
 

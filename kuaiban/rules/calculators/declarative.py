@@ -157,6 +157,83 @@ def _presence_only(check: dict[str, Any], name: str) -> bool:
     return any(_is_none_test(term, name) and isinstance(term.ops[0], ast.Eq | ast.Is) for term in terms)
 
 
+def _fixed_day_comparisons(tree: ast.AST, name: str, days: set[date], lets: dict[str, Any]) -> bool:
+    """Whether every read of input `name` in `tree` is a None test or a comparison whose other sides are fixed
+    days; the days are added to `days`."""
+    tests = {id(part) for node in ast.walk(tree) if _is_none_test(node, name) for part in ast.walk(node)}
+    compared: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare) or id(node) in tests:
+            continue
+        sides = [node.left, *node.comparators]
+        mine = [side for side in sides if isinstance(side, ast.Name) and side.id == name]
+        if not mine:
+            continue
+        for side in sides:
+            if side in mine:
+                continue
+            fixed = _fixed_days(side, lets)
+            if fixed is None:
+                return False
+            days |= fixed
+        compared |= {id(side) for side in mine}
+    return all(id(node) in tests or id(node) in compared for node in ast.walk(tree)
+               if isinstance(node, ast.Name) and node.id == name)
+
+
+def _fixed_days(node: ast.AST, lets: dict[str, Any]) -> set[date] | None:
+    """Every day an expression may stand for: a date written in the spec ('2020-01-01'), or a parameter
+    (``day(p.x.y)``, ``p.x.y``, through a `let` naming a parameter node) holding days; None otherwise."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return {date.fromisoformat(node.value)}
+        except ValueError:
+            return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "day" \
+            and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    path = _parameter_path(node, lets)
+    if path is None:
+        return None
+    from kuaiban.rules.system import tax_benefit_system
+
+    parameter: Any = tax_benefit_system().parameters
+    try:
+        for part in path:
+            parameter = parameter.children[part]
+    except (AttributeError, KeyError):
+        return None
+    found: set[date] = set()
+    for at in getattr(parameter, "values_list", None) or []:  # a node (not a leaf) has none: not fixed days
+        if at.value is None:
+            continue
+        try:
+            found.add(at.value if isinstance(at.value, date) else date.fromisoformat(str(at.value)))
+        except ValueError:
+            return None
+    return found or None
+
+
+def _parameter_path(node: ast.AST, lets: dict[str, Any], depth: int = 0) -> tuple[str, ...] | None:
+    """``p.a.b`` as ('a', 'b'), a let naming a parameter node resolved (``hn.x`` with ``hn: p.a``); None for
+    anything else (an index by region included)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or depth > 8:
+        return None
+    if node.id == "p":
+        return tuple(reversed(parts))
+    if node.id in lets:
+        try:
+            base = _parameter_path(parse(str(lets[node.id])), lets, depth + 1)
+        except SpecError:
+            return None
+        return None if base is None else (*base, *reversed(parts))
+    return None
+
+
 class Spec:
     """One loaded spec and the derived parts of its calculator."""
 
@@ -430,6 +507,29 @@ class Spec:
         return tuple(f"?{name}" if name in presence and name not in (self.region, self.period) else name
                      for name in names)
 
+    def gap_date_bounds(self) -> dict[str, tuple[str, ...]]:
+        """Date inputs (not the period) that the checks read only as a None test or compared with fixed days (a
+        date written in the spec, or a parameter's day: each day it ever takes), with the days the comparisons may
+        turn on (each fixed day and the day after it, so that <, <=, ==, > and >= all give one answer from one
+        bound to the next). Population mode then checks such a date once per span between the bounds, not once
+        per distinct date (Calculator.gap_date_bounds). An input shown in a message (a hole, or a check naming it
+        as its field while it is given) is left out: its message names the date."""
+        whens = [check["when"] for check in self.checks]
+        trees = [parse(text) for text in whens] + [parse(str(self.lets[let])) for let in self._lets_read(whens)]
+        shown = {name for check in self.checks for hole in holes(check["message"]) for name in self._inputs_read(hole)}
+        out: dict[str, tuple[str, ...]] = {}
+        for spec in self.fields:
+            name = spec.name
+            if spec.type != "date" or name == self.period or name in shown:
+                continue
+            if any(check["field"] == name and not _presence_only(check, name) for check in self.checks):
+                continue
+            days: set[date] = set()
+            if all(_fixed_day_comparisons(tree, name, days, self.lets) for tree in trees) and days:
+                out[name] = tuple(sorted({str(day) for fixed in days
+                                          for day in (fixed, date.fromordinal(fixed.toordinal() + 1))}))
+        return out
+
     def gap_day_bounds(self) -> tuple[str, ...] | None:
         """For a rule dated to the day whose checks do not read the day: the days on which a span of the
         rule starts or ends (`gap` reads the day through `in_force`) or any parameter value changes (the
@@ -633,6 +733,7 @@ class Spec:
             period_field=self.period,
             gap_fields=self.gap_fields(),
             gap_day_bounds=self.gap_day_bounds(),
+            gap_date_bounds=self.gap_date_bounds(),
             inputs_with_formulas=self.inputs_with_formulas(),
             absent_values=self.absent_values(),
             coverage=self.coverage(),
