@@ -671,9 +671,10 @@ def _key_dtype(span: int) -> type:
 def find_gaps(calc: Calculator, prep: Prepared) -> None:
     """Call the calculator's scalar gap check once per distinct combination of the fields it reads.
 
-    Where the period is a day that the checks read only through the rule's dates (`gap_day_bounds`), the
-    days are first grouped by the span between two bounds; rows of a group that fails are checked again day
-    by day, so that each message names the row's own day."""
+    Where the period is a day that the checks read only through the rule's dates (`gap_day_bounds`), or a date
+    input is compared only with fixed days but its message may name it (`gap_date_bounds_shown`), the days are
+    first grouped by the span between two bounds; rows of a group that fails are checked again day by day, so
+    that each message names the row's own day."""
     if prep.errors.clean:
         rows: np.ndarray | slice = slice(None)
         count = prep.errors.rows
@@ -683,13 +684,17 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
     if count == 0:
         return
     bounds = calc.gap_day_bounds
-    if bounds is None or calc.period_field not in prep.columns:
+    shown = {name: days for name, days in calc.gap_date_bounds_shown.items() if name in prep.columns}
+    by_day = bounds is not None and calc.period_field in prep.columns
+    if not by_day and not shown:
         if not _check_decoded(calc, prep, rows):
             _check_combinations(calc, prep, rows, count)
         return
-    days = prep.columns[calc.period_field][rows].astype("datetime64[D]").astype(np.int64)
-    spans = _span_codes(days, np.array(bounds, dtype="datetime64[D]").astype(np.int64))
-    failed = _check_combinations(calc, prep, rows, count, (spans, len(bounds) + 1))
+    period_spans = None
+    if by_day:
+        days = prep.columns[calc.period_field][rows].astype("datetime64[D]").astype(np.int64)
+        period_spans = (_span_codes(days, np.array(bounds, dtype="datetime64[D]").astype(np.int64)), len(bounds) + 1)
+    failed = _check_combinations(calc, prep, rows, count, period_spans, calc.gap_date_bounds | shown, collect=True)
     if failed is not None:
         _check_combinations(calc, prep, failed, len(failed))
 
@@ -797,10 +802,14 @@ def _value_of(spec, code: int) -> Any:
 
 
 def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | slice, count: int,
-                        period_spans: tuple[np.ndarray, int] | None = None) -> np.ndarray | None:
+                        period_spans: tuple[np.ndarray, int] | None = None,
+                        date_bounds: dict[str, tuple[str, ...]] | None = None,
+                        collect: bool = False) -> np.ndarray | None:
     """Check one row of each combination of the gap fields among `rows` and flag every row of a failing
-    combination; with `period_spans` (span codes of the period field and their count) in place of the
-    period's values, flag nothing but return the rows of failing combinations (None: none failed)."""
+    combination. `period_spans` (span codes of the period field and their count) stand in for the period's
+    values, and the dates of `date_bounds` (default: `Calculator.gap_date_bounds`) are read by the span they
+    fall in; with `collect`, flag nothing but return the rows of failing combinations (None: none failed)."""
+    date_bounds = calc.gap_date_bounds if date_bounds is None else date_bounds
     parts: list[tuple[np.ndarray, int, list[int] | None]] = []  # per field: codes, their count, those that occur
     for entry in calc.gap_fields:
         name = entry.lstrip("?")
@@ -818,9 +827,9 @@ def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | sli
             continue
         array = prep.columns[name]
         occurring = None
-        if name in calc.gap_date_bounds:  # a date the checks compare with fixed days: the span it falls in
+        if name in date_bounds:  # a date the checks compare with fixed days: the span it falls in
             days = array[rows].astype("datetime64[D]", copy=False)
-            bounds = np.array(calc.gap_date_bounds[name], dtype="datetime64[D]")
+            bounds = np.array(date_bounds[name], dtype="datetime64[D]")
             low = days.min()  # every date in one span (the usual case): no part of the key
             if low >= bounds[-1] or not ((low < bounds) & (bounds <= days.max())).any():
                 if not everywhere:
@@ -877,7 +886,7 @@ def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | sli
         choice = lookup[key]
     else:
         choice = np.searchsorted(combos, key)
-    if period_spans is not None:
+    if collect:
         failing = np.array([message is not None for message in messages])[choice]
         return np.flatnonzero(failing) if isinstance(rows, slice) else rows[failing]
     prep.errors.flag_each(rows, choice, messages)

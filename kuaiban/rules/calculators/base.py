@@ -271,6 +271,9 @@ class Calculator:
     # days (ISO): the rows are grouped by the span each date falls in, not by the date, so `gap` must give
     # every date of a span the same answer and its message must not name the date
     gap_date_bounds: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the same for dates whose message may name them (a check refusing the date itself): the rows are grouped by
+    # span first, and those of a failing group checked again date by date
+    gap_date_bounds_shown: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # optional inputs whose variable has a formula for when they are not given (population mode simulates
     # the rows with and without them apart, so that the formula runs where the value is missing)
     inputs_with_formulas: tuple[str, ...] = ()

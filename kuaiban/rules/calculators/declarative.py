@@ -508,26 +508,35 @@ class Spec:
                      for name in names)
 
     def gap_date_bounds(self) -> dict[str, tuple[str, ...]]:
+        """`date_spans`' dates no message names (Calculator.gap_date_bounds)."""
+        return {name: days for name, (days, shown) in self.date_spans().items() if not shown}
+
+    def gap_date_bounds_shown(self) -> dict[str, tuple[str, ...]]:
+        """`date_spans`' dates a message may name (Calculator.gap_date_bounds_shown)."""
+        return {name: days for name, (days, shown) in self.date_spans().items() if shown}
+
+    def date_spans(self) -> dict[str, tuple[tuple[str, ...], bool]]:
         """Date inputs (not the period) that the checks read only as a None test or compared with fixed days (a
         date written in the spec, or a parameter's day: each day it ever takes), with the days the comparisons may
         turn on (each fixed day and the day after it, so that <, <=, ==, > and >= all give one answer from one
         bound to the next). Population mode then checks such a date once per span between the bounds, not once
-        per distinct date (Calculator.gap_date_bounds). An input shown in a message (a hole, or a check naming it
-        as its field while it is given) is left out: its message names the date."""
+        per distinct date (Calculator.gap_date_bounds); with whether a message may name the date (a hole reads
+        it, or a check naming it as its field may fire while it is given): such a date's failing rows are then
+        checked again by value."""
         whens = [check["when"] for check in self.checks]
         trees = [parse(text) for text in whens] + [parse(str(self.lets[let])) for let in self._lets_read(whens)]
         shown = {name for check in self.checks for hole in holes(check["message"]) for name in self._inputs_read(hole)}
-        out: dict[str, tuple[str, ...]] = {}
+        out: dict[str, tuple[tuple[str, ...], bool]] = {}
         for spec in self.fields:
             name = spec.name
-            if spec.type != "date" or name == self.period or name in shown:
-                continue
-            if any(check["field"] == name and not _presence_only(check, name) for check in self.checks):
+            if spec.type != "date" or name == self.period:
                 continue
             days: set[date] = set()
             if all(_fixed_day_comparisons(tree, name, days, self.lets) for tree in trees) and days:
-                out[name] = tuple(sorted({str(day) for fixed in days
-                                          for day in (fixed, date.fromordinal(fixed.toordinal() + 1))}))
+                named = name in shown or any(check["field"] == name and not _presence_only(check, name)
+                                             for check in self.checks)
+                out[name] = (tuple(sorted({str(day) for fixed in days
+                                           for day in (fixed, date.fromordinal(fixed.toordinal() + 1))})), named)
         return out
 
     def gap_day_bounds(self) -> tuple[str, ...] | None:
@@ -734,6 +743,7 @@ class Spec:
             gap_fields=self.gap_fields(),
             gap_day_bounds=self.gap_day_bounds(),
             gap_date_bounds=self.gap_date_bounds(),
+            gap_date_bounds_shown=self.gap_date_bounds_shown(),
             inputs_with_formulas=self.inputs_with_formulas(),
             absent_values=self.absent_values(),
             coverage=self.coverage(),
