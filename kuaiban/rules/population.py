@@ -282,6 +282,7 @@ def _yyyymm(words: list) -> list[int]:
     return [int(w[:4]) * 100 + int(w[5:]) if isinstance(w, str) and _MONTH.match(w) else -1 for w in words]
 
 
+FIRST_DAY = np.datetime64("0001-01-01", "D")  # Python's first date
 DAY_CODE = 10**7  # a month column's code at or above this is a day within the month: yyyymmdd
 
 
@@ -529,7 +530,10 @@ def _convert(spec, column, n: int, errors: RowErrors, present: np.ndarray,
             # strptime rolls 1953-02-29 over to 03-01 and accepts 2020-1-5: require the exact round trip
             exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text).fill_null(False)
             errors.flag(present & ~exact.to_numpy(zero_copy_only=False), msg.not_date(name))
-        return _dense(days, 0).astype("datetime64[D]", copy=False)
+        values = _dense(days, 0).astype("datetime64[D]", copy=False)
+        if len(values) and values.min() < FIRST_DAY:  # year 0 or before: no date single mode reads (it crashed here)
+            errors.flag(present & (values < FIRST_DAY), msg.not_date(name))
+        return values
     if kind == "month":
         # validate and convert each distinct value once: yyyymm integers
         code_of = _yyyymm_or_day if getattr(spec, "accepts_day", False) else _yyyymm

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +104,52 @@ def test_injury_errors_equal_those_before_the_change(kind: str) -> None:
 
 if __name__ == "__main__":
     write_before()
+
+
+def test_which_dates_are_checked_by_span() -> None:
+    """Dates the refusals compare only with fixed days; those a message names (the check refusing the date
+    itself) are checked again by value where their span fails."""
+    assert get("work_injury_benefit_adjustment").gap_date_bounds == {"benefit_start_date": ("2020-01-01", "2020-01-02")}
+    assert set(get("hiring_subsidy").gap_date_bounds) == {"hiring_date"}
+    assert set(get("funeral_grant").gap_date_bounds_shown) == {"injury_date", "work_injury_retirement_date"}
+    assert set(get("contribution_deferral").gap_date_bounds_shown) == {"deferral_start"}
+    # compared with another date of the row (arbitration_limitation's cause_removed), or read through
+    # months_between (social_insurance_subsidy): by value
+    assert not get("arbitration_limitation").gap_date_bounds_shown and not get("social_insurance_subsidy").gap_date_bounds
+
+
+def _around_bounds(name: str, count: int) -> pa.Table:
+    """`count` rows cycled from the calculator's examples, each date the spans read set to a day just before,
+    on or just after one of its bounds, or missing."""
+    calc = get(name)
+    examples = [example["input"] for example in calc.examples]
+    keys = [spec.name for spec in calc.fields if any(spec.name in example for example in examples)]
+    columns = {key: [examples[i % len(examples)].get(key) for i in range(count)] for key in keys}
+    bounds = calc.gap_date_bounds | calc.gap_date_bounds_shown
+    for offset, (field, days) in enumerate(bounds.items()):
+        near = [None] + [str(np.datetime64(day) + shift) for day in days for shift in (-1, 0, 1)
+                         if day > "0002"]  # (a parameter's 0001-01-01: no day before it)
+        columns[field] = [near[(i // (offset + 1) + offset) % len(near)] for i in range(count)]
+    return pa.table({key: pa.array([None if v is None else str(v) if not isinstance(v, bool | int | float) else v
+                                    for v in values]) for key, values in columns.items()})
+
+
+@pytest.mark.parametrize("name", ["funeral_grant", "hiring_subsidy", "contribution_deferral", "pension_back_payment",
+                                  "work_injury_benefit_adjustment"])
+def test_span_checks_equal_the_checks_by_value(name: str) -> None:
+    calc = get(name)
+    table = _around_bounds(name, 600)
+    by_value = replace(calc, gap_date_bounds={}, gap_date_bounds_shown={})
+    values, errors = run_table(calc, table)
+    expected_values, expected = run_table(by_value, table)
+    assert list(errors) == list(expected)
+    assert np.array_equal(values, expected_values, equal_nan=True)
+
+
+def test_a_day_of_year_zero_is_refused_as_in_single_mode() -> None:
+    """0000-12-31 passes the text's format but is no date: refused on its row (population mode crashed)."""
+    calc = get("contribution_deferral")
+    row = dict(calc.examples[0]["input"])
+    table = pa.table({key: [value, "0000-12-31" if key == "deferral_start" else value] for key, value in row.items()})
+    _, errors = run_table(calc, table)
+    assert errors[1] == "deferral_start：不是有效的日期，格式应为 YYYY-MM-DD" and errors[0] != errors[1]
