@@ -199,7 +199,9 @@ def numpy_benefit(a: dict[str, np.ndarray]) -> np.ndarray:
 # 失业补助金 (unemployment_subsidy). 人社部发〔2020〕40号 三: 领取失业保险金期满仍未就业的失业人员、不符合领取失业保险金
 # 条件的参保失业人员 (二: 缴费不满1年; 因本人意愿中断就业) get at most 80 % of the local 失业保险金 (an input), not while
 # drawing 失业保险金, once (京人社发[2020]8号), not after a 停发 event (40号 三); 人社部发〔2021〕29号 六: in 2021 only people
-# unemployed from 2021-01-01. 北京 2020, 京人社发[2020]8号 一（二）: 1408 元 (缴费满1年), 880 元 (不足1年).
+# unemployed from 2021-01-01. 北京 2020, 京人社发[2020]8号 一（二）: 1408 元 (缴费满1年), 880 元 (不足1年). Only
+# “参保失业人员” (40号 三, hunan-hrss-2020.txt:5153; 29号 六, chongqing-hrss-2021.txt:19166): a person with no month of
+# contributions is not insured and gets 0 (the rules since the audits; this baseline gave 80 % before session 15).
 SUBSIDY_REGIONS = np.array(["北京", "湖南", "湖北", "山东", "重庆"])
 
 
@@ -234,7 +236,7 @@ def numpy_arrays_subsidy(table: pa.Table) -> dict[str, np.ndarray]:
 
 def numpy_subsidy(a: dict[str, np.ndarray]) -> np.ndarray:
     target = a["unemployment_benefit_exhausted"] | (a["months"] < 12) | a["left_job_voluntarily"]
-    eligible = (target & ~a["unemployment_subsidy_received_before"] & ~a["drawing_unemployment_benefit"]
+    eligible = (target & (a["months"] > 0) & ~a["unemployment_subsidy_received_before"] & ~a["drawing_unemployment_benefit"]
                 & ~a["stop_condition_met"] & (~a["in_2021"] | (a["start"] >= np.datetime64("2021-01-01"))))
     beijing_2020 = (a["code"] == 0) & ~a["in_2021"]
     amount = np.where(beijing_2020, np.where(a["months"] >= 12, 1408.0, 880.0), 0.8 * a["local"])
