@@ -251,6 +251,7 @@ class Spec:
         _require(data["unit"] in UNITS, where, f"unit is one of {UNITS}")
         self.data = data
         self._absent: dict[str, Any] | None = None
+        self._changes: dict[tuple[str, Region | None], dict[str, list[str]]] = {}
         self.name: str = data["name"]
         self.system = tax_benefit_system()
         _require(data["output"] in self.system.variables, where, f"no OpenFisca variable {data['output']}")
@@ -381,11 +382,18 @@ class Spec:
         """The days after the 1st of `month` on which a rule of this calculator for `region` (or for every
         region) starts, ends or changes its figure: the month is then answered only for a day within it. A
         rule for every region does not count where the region's own rule covers the whole month (the more
-        specific one wins)."""
+        specific one wins). Kept per month and region (population mode asks once per combination of the gap
+        fields, each time for one of a few months)."""
         return sorted(self.change_clauses(month, region))
 
     def change_clauses(self, month: str, region: Region | None) -> dict[str, list[str]]:
         """`changes_within`'s days, each with the clauses its new values cite (none for a rule that ends)."""
+        key = (month, region)
+        if key not in self._changes:
+            self._changes[key] = self._change_clauses(month, region)
+        return {day: list(keys) for day, keys in self._changes[key].items()}
+
+    def _change_clauses(self, month: str, region: Region | None) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         own = region is not None and all(
             in_force([s for s in self.spans if s.region is region], region, f"{month}-{day:02d}") for day in (1, 28))
