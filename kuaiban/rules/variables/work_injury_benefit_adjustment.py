@@ -129,16 +129,15 @@ def _chongqing(person, period, parameters) -> np.ndarray:
     p = parameters(period.start).work_injury_benefit_adjustment.r500000
     kind = person("work_injury_benefit_kind", period)
     grade = person("disability_grade", period)
-    by_grade = np.select(
-        [grade == 1, grade == 2, grade == 3, grade == 4,
-         ((grade == 5) | (grade == 6)) & ~person("work_assigned", period)],
-        [p.disability_increase_by_grade.grade_1, p.disability_increase_by_grade.grade_2,
-         p.disability_increase_by_grade.grade_3, p.disability_increase_by_grade.grade_4,
-         p.unassigned_grade_5_6_minimum_increase],
-        0.0)
+    # by grade through a table (grades 1–6; any other grade 0): one gather, not a comparison per grade
+    by_grade_table = np.array([0.0, p.disability_increase_by_grade.grade_1, p.disability_increase_by_grade.grade_2,
+                               p.disability_increase_by_grade.grade_3, p.disability_increase_by_grade.grade_4,
+                               p.unassigned_grade_5_6_minimum_increase, p.unassigned_grade_5_6_minimum_increase, 0.0])
+    by_grade = by_grade_table.take(np.clip(grade, 0, 7))
+    by_grade = np.where((grade >= 5) & person("work_assigned", period), 0.0, by_grade)  # 5–6 given work: none
     survivor = np.where(_close_kin(person, period), p.survivor_increase_close_kin, p.survivor_increase_other)
-    increase = np.select([kind == WorkInjuryBenefitKind.disability_allowance,
-                          kind == WorkInjuryBenefitKind.survivor_pension], [by_grade, survivor], 0.0)
+    increase = np.where(kind == WorkInjuryBenefitKind.disability_allowance, by_grade,
+                        np.where(kind == WorkInjuryBenefitKind.survivor_pension, survivor, 0.0))
     return np.where(_entitled_before(person, period, parameters, CHONGQING), increase, 0.0)
 
 
@@ -152,12 +151,15 @@ class work_injury_benefit_increase(Variable):
 
     def formula(person, period, parameters):
         region = person("region", period)
-        conditions, amounts = [], []
+        out = None
         for rows, amount in ((region == Region.hunan, _hunan), (region == Region.chongqing, _chongqing)):
-            if rows.any():  # a region's rule is worked out only where the simulation holds its rows
-                conditions.append(rows)
-                amounts.append(amount(person, period, parameters))
-        return round_fen(np.select(conditions, amounts, 0.0)) if conditions else np.zeros(person.count)
+            if not rows.any():  # a region's rule is worked out only where the simulation holds its rows
+                continue
+            value = amount(person, period, parameters)
+            if rows.all():  # every row of one region (the usual simulation of a period): no selection
+                return round_fen(value)
+            out = np.where(rows, value, 0.0 if out is None else out)  # the regions are disjoint
+        return np.zeros(person.count) if out is None else round_fen(out)
 
 
 class work_injury_benefit_adjusted(Variable):
