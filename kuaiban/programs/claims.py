@@ -695,7 +695,7 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
                                 region=claim.region, month=month, amount_fen=fen,
                                 status="pending" if month in waiting else "due"))
     claim.status, claim.decided_at, claim.step_due = "approved", at, None
-    claim.reasons = [f"符合{program.name}条件，按月发放 {len(schedule)} 个月"]
+    claim.reasons = [f"符合{program.name}条件，" + ("一次性发放" if _one_payment(program) else f"按月发放 {len(schedule)} 个月")]
     _event(session, claim, "decision", "approved", claim.reasons[0], user, at)
     audit.record(session, "program_claim_approved", "program_claim", claim.id, actor=user, at=at,
                  months=[m for m, _ in schedule], total_fen=sum(f for _, f in schedule))
@@ -703,8 +703,7 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
     if schedule:
         _place_holds(session, program, claim, schedule[0][0], last, at)
     _notify(session, claim, "program_approved", f"{program.name}申领审核通过",
-            f"您的{program.name}申领（编号 {claim.id}）审核通过：{claim.month} 至 {last}，"
-            f"共 {len(schedule)} 个月，合计 {sum(f for _, f in schedule) / 100:.2f} 元，"
+            f"您的{program.name}申领（编号 {claim.id}）审核通过：{_paid_text(program, claim.month, last, schedule)}，"
             f"发放至{program.payment_to}。{register_facts.sentence(program, claim.facts)}", at)
 
 
@@ -953,6 +952,22 @@ def _step_name(program: Program, code: str) -> str:
     return step.name if step else EVENT_NAMES.get(code, "办理")
 
 
+def _paid_text(program: Program, first: str, last: str, schedule: list[tuple[str, int]]) -> str:
+    total = f"{sum(f for _, f in schedule) / 100:.2f} 元"
+    if _one_payment(program):
+        return f"一次性发放 {total}"
+    return f"{first} 至 {last}，共 {len(schedule)} 个月，合计 {total}"
+
+
+def _one_payment(program: Program) -> bool:
+    """A subsidy paid once (一次性补贴, ``schedule.months: 1``): never said to be paid “按月”."""
+    return program.months == 1
+
+
+def _status_name(program: Program, status: str) -> str:
+    return "审核通过" if status == "approved" and _one_payment(program) else STATUS_NAMES[status]
+
+
 def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[str, Any]:
     program = definitions.get(claim.program)
     events = session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id))
@@ -960,7 +975,7 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
     step = program.steps[claim.step] if claim.status == "reviewing" else None
     out = {
         "id": claim.id, "program": claim.program, "program_name": program.name, "region": claim.region,
-        "month": claim.month, "status": claim.status, "status_name": STATUS_NAMES[claim.status],
+        "month": claim.month, "status": claim.status, "status_name": _status_name(program, claim.status),
         "step": step.as_json() if step else None, "step_due": claim.step_due,
         "publicity_until": claim.publicity_until, "flags": claim.flags,
         # as every claim now says it, an older claim's too: an official figure is the office's

@@ -103,6 +103,7 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
                    "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
                    "asks_publicity_days": public_notice.asks_office_days(program, claim),
+                   "max_months": program.max_months,
                    "stops": program.stops, "today": audit.now().date()}, status=status, user=user)
 
 
