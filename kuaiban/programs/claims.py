@@ -311,7 +311,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     audit.record(session, "program_claim_submitted", "program_claim", claim.id, actor=user, at=at,
                  program=program.code, month=month)
     _notify(session, claim, "program_received", f"{program.name}申领已收到",
-            f"您的{program.name}申领（编号 {claim.id}）已收到，正在审核。{register_facts.sentence(program, clean)}", at)
+            f"您的{program.name}申领（编号 {claim.id}）已收到，正在审核。{_pending(register_facts.sentence(program, clean))}", at)
     reasons = _refusals(session, program, claim, applicant, answer, registers)
     reasons += derived.person_reasons(session, program, applicant, clean, month, claim.id)
     if (too_late := derived.late(program, clean, at)) is not None:
@@ -959,6 +959,23 @@ def _paid_text(program: Program, first: str, last: str, schedule: list[tuple[str
     return f"{first} 至 {last}，共 {len(schedule)} 个月，合计 {total}"
 
 
+PENDING_WORDS = "申请人填写，待经办机构核实"
+
+
+def _pending(text: str) -> str:
+    """An applicant's figure not yet checked: “待经办机构核实”, not “（经办机构核实）”, which reads as done."""
+    return text.replace(register_facts.APPLICANT_WORDS, PENDING_WORDS)
+
+
+def _origin_steps(program: Program, claim: Claim) -> list[dict[str, Any]]:
+    """Where each register input's figure came from; before the decision an applicant's figure is still to check
+    (passing the review is the caseworker's check: 申请人填写（经办机构核实） from then on)."""
+    steps = register_facts.steps(program, claim.facts)
+    if claim.status != "reviewing":
+        return steps
+    return [step | {"text": _pending(step["text"])} for step in steps]
+
+
 def _one_payment(program: Program) -> bool:
     """A subsidy paid once (一次性补贴, ``schedule.months: 1``): never said to be paid “按月”."""
     return program.months == 1
@@ -982,7 +999,7 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         "reasons": wording.texts(program, claim.facts, claim.reasons or []),
         "monthly": claim.monthly_fen / 100 if claim.monthly_fen is not None else None,
         # where a register's figure came from (参保缴费记录, or the applicant's, verified by the office) first
-        "explanation": register_facts.steps(program, claim.facts)
+        "explanation": _origin_steps(program, claim)
         + wording.steps(program, claim.facts, claim.explanation), "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
         "version": claim.version, "created_at": claim.created_at, "decided_at": claim.decided_at,
         # ``note`` is what the claimant was told; the caseworker's internal note only for staff

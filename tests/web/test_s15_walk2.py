@@ -113,3 +113,26 @@ def test_a_subsidy_paid_once_is_never_said_to_be_paid_monthly(town, monkeypatch)
     _at(monkeypatch, dt.datetime(2020, 10, 15, 10))
     page = _client(url, "walk2-grad").get(f"/programs/claims/{claim_id}").text
     assert "按月发放" not in page and "审核通过" in page
+
+
+def test_an_applicants_figure_is_said_to_be_checked_only_once_the_review_passed(town, monkeypatch) -> None:
+    """The walk read “累计缴费月数 30：申请人填写（经办机构核实）” on a claim nobody had looked at yet."""
+    from sqlalchemy import select
+
+    from kuaiban.platform.notification_models import Notification
+    from kuaiban.programs import claims
+
+    url, t = town
+    _at(monkeypatch, AUG_3)
+    with t.session() as s:  # the register has no months for this citizen: the typed 30 is flagged
+        claim = claims.submit(s, t.other_citizen, "bj_unemployment_benefit", month="2020-08",
+                              facts={"contribution_months": "30"}, account="6222000000000001", at=AUG_3)
+        claim_id = claim.id
+        received = s.scalar(select(Notification.text).where(Notification.link == f"/programs/claims/{claim_id}"))
+    assert "累计缴费月数 30：申请人填写，待经办机构核实" in received
+    page = _client(url, "bj-other").get(f"/programs/claims/{claim_id}").text
+    assert "累计缴费月数 30：申请人填写，待经办机构核实" in page and "（经办机构核实）" not in page
+    with t.session() as s:
+        claims.act(s, t.reviewer, claim_id, outcome="pass", months="3", note="已核实缴费月数", at=AUG_3)
+        shown = claims.claim_dict(s, s.get(claims.Claim, claim_id))
+    assert shown["explanation"][0]["text"] == "累计缴费月数 30：申请人填写（经办机构核实）"
