@@ -136,3 +136,18 @@ def test_an_applicants_figure_is_said_to_be_checked_only_once_the_review_passed(
         claims.act(s, t.reviewer, claim_id, outcome="pass", months="3", note="已核实缴费月数", at=AUG_3)
         shown = claims.claim_dict(s, s.get(claims.Claim, claim_id))
     assert shown["explanation"][0]["text"] == "累计缴费月数 30：申请人填写（经办机构核实）"
+
+
+def test_the_months_label_names_the_texts_maximum_where_it_prints_one(town, monkeypatch) -> None:
+    """临时生活补助（山东）: 最长3个月 (schedule.max_months), said before the caseworker types, not only after."""
+    from kuaiban.programs import claims
+    from tests.programs.test_s15_temporary_living_allowance_shandong import CODE, FACTS, reviewer, worker
+
+    url, t = town
+    _at(monkeypatch, AUG_3)
+    person = worker(t, "walk2-tla")
+    reviewer(t, "walk2-tla-rev")
+    with t.session() as s:
+        claim_id = claims.submit(s, person, CODE, facts=FACTS, account="6222000000000066", at=AUG_3).id
+    page = _client(url, "walk2-tla-rev", STAFF_PASSWORD).get(f"/programs/claims/{claim_id}").text
+    assert _label(page, "months") == "核定领取月数（最长3个月）"
