@@ -151,3 +151,12 @@ def test_the_months_label_names_the_texts_maximum_where_it_prints_one(town, monk
         claim_id = claims.submit(s, person, CODE, facts=FACTS, account="6222000000000066", at=AUG_3).id
     page = _client(url, "walk2-tla-rev", STAFF_PASSWORD).get(f"/programs/claims/{claim_id}").text
     assert _label(page, "months") == "核定领取月数（最长3个月）"
+
+
+def test_on_a_phone_a_radio_or_a_box_is_not_stretched_across_the_screen(town) -> None:
+    """The walk at 390 px saw the review's 通过 / 不通过 radios each stretched to a full-width line above its word."""
+    url, _ = town
+    css = TestClient(create_app(url)).get("/static/site.css").text
+    phone = css[css.index("@media (max-width"):]
+    assert "input:not([type=checkbox]):not([type=radio]), select, textarea { width: 100%; }" in phone
+    assert "\n  input, select, textarea { width: 100%; }" not in phone
