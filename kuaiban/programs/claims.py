@@ -943,6 +943,17 @@ OUTCOME_NAMES = {"received": "", "passed": "通过", "refused": "不通过", "ap
                  "entered": ""}
 
 
+CHECKED = "经办机构核实录入："  # a figures event that only entered checked figures (累计缴费月数), no official one
+
+
+def _told(program: Program, code: str, note: str | None) -> dict[str, Any]:
+    """A history row's step name and note: checked months are no 官方数字 (“录入官方数字：经办机构核实录入：…”
+    read twice and wrongly), so that row reads “核实录入：累计缴费月数 28”."""
+    if code == "figures" and note and note.startswith(CHECKED):
+        return {"step_name": "核实录入", "note": note.removeprefix(CHECKED)}
+    return {"step_name": _step_name(program, code), "note": note}
+
+
 def _step_name(program: Program, code: str) -> str:
     """A history row's step as the claimant reads it (never the engine's code)."""
     if code.startswith("stop:"):
@@ -1003,8 +1014,8 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         + wording.steps(program, claim.facts, claim.explanation), "facts": _public(claim.facts), "staff": claim.facts.get("_staff", []),
         "version": claim.version, "created_at": claim.created_at, "decided_at": claim.decided_at,
         # ``note`` is what the claimant was told; the caseworker's internal note only for staff
-        "history": [{"step": e.step, "outcome": e.outcome, "note": e.note, "at": e.at,
-                     "step_name": _step_name(program, e.step), "outcome_name": OUTCOME_NAMES.get(e.outcome, "")}
+        "history": [{"step": e.step, "outcome": e.outcome, "at": e.at, **_told(program, e.step, e.note),
+                     "outcome_name": OUTCOME_NAMES.get(e.outcome, "")}
                     | ({"internal_note": e.internal_note} if staff else {})
                     for e in events],
         "schedule": [{"month": e.month, "amount": e.amount_fen / 100, "status": e.status} for e in schedule],

@@ -99,7 +99,8 @@ def test_a_caseworker_may_enter_the_checked_months_which_then_decide_the_amount(
         assert done.status == "approved" and done.monthly_fen == 140800 and done.flags == []
         shown = claims.claim_dict(s, done, staff=True)
     assert shown["explanation"][0]["text"] == "在京累计参保缴费月数 14：经办机构核实录入（申请人填写的为 6）"
-    assert "经办机构核实录入：在京累计参保缴费月数 14" in [h["note"] for h in shown["history"]]
+    # s15 walk2: the history row reads 核实录入：… (checked months are no 官方数字)
+    assert ("核实录入", "在京累计参保缴费月数 14") in [(h["step_name"], h["note"]) for h in shown["history"]]
 
 
 def test_a_register_that_cannot_answer_keeps_the_typed_figure_flagged(sqlite_town) -> None:

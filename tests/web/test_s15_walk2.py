@@ -160,3 +160,22 @@ def test_on_a_phone_a_radio_or_a_box_is_not_stretched_across_the_screen(town) ->
     phone = css[css.index("@media (max-width"):]
     assert "input:not([type=checkbox]):not([type=radio]), select, textarea { width: 100%; }" in phone
     assert "\n  input, select, textarea { width: 100%; }" not in phone
+
+
+def test_checked_months_are_not_called_an_official_figure_in_the_history(town, monkeypatch) -> None:
+    """The walk read “录入官方数字：经办机构核实录入：累计缴费月数 300” in the claim's history."""
+    from kuaiban.programs import claims
+
+    url, t = town
+    _at(monkeypatch, AUG_3)
+    with t.session() as s:
+        claim_id = claims.submit(s, t.other_citizen, "bj_unemployment_benefit", month="2020-08",
+                                 facts={"contribution_months": "30"}, account="6222000000000001", at=AUG_3).id
+    with t.session() as s:
+        claims.act(s, t.reviewer, claim_id, outcome="pass", months="3", figures_entered={"contribution_months": "28"},
+                   at=AUG_3)
+        history = claims.claim_dict(s, s.get(claims.Claim, claim_id))["history"]
+    entered = next(h for h in history if h["step"] == "figures")
+    assert (entered["step_name"], entered["note"]) == ("核实录入", "累计缴费月数 28")
+    page = _client(url, "bj-other").get(f"/programs/claims/{claim_id}").text
+    assert "核实录入：累计缴费月数 28" in page and "录入官方数字" not in page
