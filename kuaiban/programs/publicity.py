@@ -45,6 +45,7 @@ REPORT_LINE_SOURCES = {"430000": "hn22_report_line"}  # 湖南: 设立举报投�
 
 OFFICE_DAYS = "_publicity_days"  # the claim's fact: the 公示 days the office set (the text prints none)
 MAX_OFFICE_DAYS = 90  # a typing guard, not a rule of any text
+OFFICE_BASIS = "公示天数由经办机构确定（文件未规定）"
 
 
 def asks_office_days(program: definitions.Program, claim: Any) -> bool:
@@ -130,6 +131,8 @@ def describe(program: definitions.Program) -> dict[str, Any]:
         columns.insert(1, "身份证号（仅显示后四位）")
     return {"program": program.code, "program_name": program.name,
             "period": program.publicity_text if program.publicity_days else "由经办机构确定",
+            # the 公示的依据 line: the text's days, or who sets them where the text prints none
+            "basis": f"公示{program.publicity_text}" if program.publicity_days else OFFICE_BASIS,
             "source": _cite(program.publicity_source) if program.publicity_source else None,
             "columns": columns, "amount_label": columns[-2]}
 
