@@ -236,7 +236,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
         raise Invalid(f"{program.name}不在您所在地区（{_label(region)}）实施", "region")
     claimed_on = at.date()
     open_now = window.window(program, region, claimed_on)
-    if open_now.state in ("not_yet", "closed"):
+    if open_now.state in ("not_yet", "closed", "paused"):
         raise Invalid(f"{program.name}{open_now.text}，申领之日（{claimed_on.isoformat()}）不能申领", "program")
     month = (month or "").strip() or claimed_on.strftime("%Y-%m")
     # the figures a register gives (累计缴费月数 from 参保缴费记录): the applicant need not type them

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from kuaiban.platform import citations, regions
 from kuaiban.programs.definitions import Program
 from kuaiban.rules.calculators import CalculatorError, get
+from kuaiban.rules.calculators.base import parse_value
 
 MONTH_INPUTS = ("$month", "$owed_month")  # the first month claimed (and the months owed after it)
 DAY_INPUTS = ("$claim_date", "$claim_month")  # the day the claim is made
+_RECEIVED = re.compile(r"（收到[^）]*）$")  # the value a calculator's message echoes: here, the day of the claim
 _SPAN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\s*至\s*(\d{4}-\d{2}-\d{2})|\s*起)")
 NATIONAL = ("全国", "全国（各地）")
 
@@ -74,7 +76,8 @@ def _month_add(month: str, n: int) -> str:
 class Window:
     """What the claimant is told before filling anything in.
 
-    ``state``: ``open``; ``not_yet`` (受理期 not begun); ``closed`` (受理期 over); ``no_rules`` (no month
+    ``state``: ``open``; ``not_yet`` (受理期 not begun); ``closed`` (受理期 over); ``paused`` (the rules refuse
+    a claim made on this day and take claims again from a later day: 10月底前 each year); ``no_rules`` (no month
     the claim could start from is covered by the rules in force). ``months``: the first months a claim made
     today may name, oldest first (empty unless open)."""
 
@@ -148,6 +151,53 @@ def _period_input(program: Program) -> str | None:
     return source if isinstance(source, str) else None
 
 
+def day_refusal(program: Program, region: str, day: dt.date) -> str | None:
+    """Why the rules refuse a claim made on ``day``, with their clause, or None: for a program judged on the day of
+    the claim (``$claim_date``), the calculator's own checks on that day alone — the very rule submission applies
+    when it runs the calculator (湘人社规〔2020〕14号 三（三）: 当年10月底前提交). A refusal that needs the
+    claim's other facts, or no rule for the day (``no_rules``' business), is not one."""
+    if _period_input(program) not in DAY_INPUTS:
+        return None
+    calc = get(program.calculator)
+    field = calc.period_field
+    raw = {spec.name: region if spec.type == "region" else day.isoformat() for spec in calc.fields
+           if spec.name == field or spec.type == "region"}
+    try:
+        values = {spec.name: parse_value(spec, raw[spec.name]) for spec in calc.fields if spec.name in raw}
+        message = calc.gap(values)
+    except (CalculatorError, TypeError, ValueError):  # a check that needs the claim's other facts
+        return None
+    if not message or (error := CalculatorError(message)).field != field or error.is_gap:
+        return None
+    keys = calc.spec.check_clauses(field, day.isoformat()) if calc.spec is not None else ()
+    cited = "、".join(citations.registry()[k].label for k in keys)
+    return _RECEIVED.sub("", error.reason) + (f"（{cited}）" if cited else "")
+
+
+def _reopens(program: Program, region: str, today: dt.date) -> str | None:
+    """The first day of a later month (within a year and the 受理期) on which the rules take a claim again."""
+    last = _last_day(program)
+    for n in range(1, 13):
+        first = f"{_month_add(today.strftime('%Y-%m'), n)}-01"
+        if last and first > last:
+            return None
+        if day_refusal(program, region, dt.date.fromisoformat(first)) is None:
+            return first
+    return None
+
+
+def _paused(program: Program, region: str, today: dt.date) -> Window | None:
+    """The window while the rules refuse a claim made today (:func:`day_refusal`): ``paused`` until the day they
+    take one again, or ``closed`` when the 受理期 ends first."""
+    why = day_refusal(program, region, today)
+    if why is None:
+        return None
+    again = _reopens(program, region, today)
+    if again is None:
+        return Window("closed", f"受理期内已不能申领：{why}")
+    return Window("paused", f"现已截止受理：{why}；{day_text(again)}起可申领")
+
+
 def window(program: Program, region: str, today: dt.date) -> Window:
     """The program's window for a claim made ``today`` in ``region``."""
     current, day = today.strftime("%Y-%m"), today.isoformat()
@@ -156,6 +206,8 @@ def window(program: Program, region: str, today: dt.date) -> Window:
         return Window("not_yet", f"受理期尚未开始（受理期为 {_bound(program, 'from')}{until}）")
     if (last := _last_day(program)) and day > last:
         return Window("closed", f"受理期已结束（截至 {_bound(program, 'until')}）")
+    if (paused := _paused(program, region, today)) is not None:
+        return paused
     first = current
     if program.back_source:
         first = max(m for m in (program.back_from,

@@ -9,9 +9,14 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from kuaiban.app import create_app
+from kuaiban.db import connect, session_scope
 from kuaiban.platform import audit
+from kuaiban.platform.errors import Invalid
+from kuaiban.platform.models import User
+from kuaiban.programs import claims, definitions, window
 from tests.programs.conftest import PASSWORD, make_town
 from tests.web.forms import post_login
 
@@ -51,3 +56,49 @@ def test_the_public_publicity_basis_lists_programs_whose_days_the_office_sets(ur
     assert line.startswith("公示天数由经办机构确定（文件未规定）")
     assert "鲁人社函〔2020〕69号" in line and "经公示无异议" in line
     assert "<li>灵活就业社会保险补贴（湖南）：公示7天，湘人社规〔2020〕22号 第十二条" in basis  # printed days as before
+
+
+# ---------------------------------------------------------------- 10月底: a yearly cut-off closes the window
+
+CAMPUS = "hn_campus_recruitment_subsidy"
+FACTS = {"school_tier": "二本高校", "graduates": "3000", "large_fairs": "2", "small_fairs": "1", "plan_imported": "是"}
+DEADLINE = "各学校须在当年 10 月底前在系统内提交申请，申请日期已过当年的申请期限（湘人社规〔2020〕14号 三（三）"
+
+
+def test_the_window_of_campus_recruitment_is_open_on_october_31_and_paused_from_november_1() -> None:
+    program = definitions.get(CAMPUS)
+    last = window.window(program, "430104", dt.date(2021, 10, 31))
+    assert (last.state, last.months) == ("open", ("2021-10",))
+    shut = window.window(program, "430104", dt.date(2021, 11, 1))
+    assert shut.state == "paused" and not shut.open and shut.months == ()
+    assert shut.text.startswith("现已截止受理：" + DEADLINE) and shut.text.endswith("；2022年1月1日起可申领")
+    assert window.window(program, "430104", dt.date(2021, 12, 31)).text == shut.text
+    assert window.window(program, "430104", dt.date(2022, 1, 1)).open
+    # the rule is the calculator's own check, the one submission runs: the same words
+    assert window.day_refusal(program, "430104", dt.date(2021, 11, 1)).startswith(DEADLINE)
+    assert window.day_refusal(program, "430104", dt.date(2021, 10, 31)) is None
+
+
+def _campus_row(listing: str) -> str:
+    return re.search(r"<tr>\s*<td data-label=\"项目\">校园招聘活动补助（湖南）</td>.*?</tr>", listing, re.S).group(0)
+
+
+def test_the_offers_list_and_the_form_agree_with_submission_on_october_31_and_november_1(url, monkeypatch) -> None:
+    _clock(monkeypatch, dt.datetime(2021, 10, 31, 10, 0))
+    school = _signed_in(url, "hn-firm")
+    row = _campus_row(school.get("/programs").text)
+    assert "可申领" in row and "可申领的月份：2021年10月" in row and f"/programs/{CAMPUS}/claim" in row
+    assert 'action="/programs/hn_campus_recruitment_subsidy/claim"' in school.get(f"/programs/{CAMPUS}/claim").text
+
+    _clock(monkeypatch, dt.datetime(2021, 11, 1, 10, 0))
+    school = _signed_in(url, "hn-firm")  # a day later: signed in again
+    row = _campus_row(school.get("/programs").text)
+    assert "现已截止受理：" + DEADLINE in row and "2022年1月1日起可申领" in row
+    assert "可申领的月份" not in row and f"/programs/{CAMPUS}/claim\"" not in row
+    form = school.get(f"/programs/{CAMPUS}/claim").text
+    assert "现已截止受理：" + DEADLINE in form and f'action="/programs/{CAMPUS}/claim"' not in form
+    # submission refuses that day with the same words
+    with session_scope(connect(url)) as s, pytest.raises(Invalid) as refused:
+        user = s.scalar(select(User).where(User.username == "hn-firm"))
+        claims.submit(s, user, CAMPUS, facts=FACTS, account="6222000000000058", at=dt.datetime(2021, 11, 1, 10))
+    assert "现已截止受理：" + DEADLINE in refused.value.message and "申领之日（2021-11-01）不能申领" in refused.value.message

@@ -495,6 +495,27 @@ class Spec:
                 return msg.error(field, message, spec.word(values[field]) if spec.type == "choice" else values[field])
         return None
 
+    def check_clauses(self, field: str, day: str) -> tuple[str, ...]:
+        """The clauses a refusal by the checks on `field` rests on: the ``metadata.source`` of each parameter those
+        checks read, as in force on `day` (YYYY-MM-DD) — 10月底前 cites 湘人社规〔2020〕14号 三（三）."""
+        found: dict[str, None] = {}
+        for check in self.checks:
+            if check["field"] != field:
+                continue
+            for node in ast.walk(parse(check["when"])):
+                path = _parameter_path(node, self.lets)
+                leaf: Any = self.system.parameters
+                try:
+                    for part in path or ():
+                        leaf = leaf.children[part]
+                except (AttributeError, KeyError):
+                    continue
+                dated = [at for at in getattr(leaf, "values_list", None) or [] if at.instant_str <= day]
+                key = (max(dated, key=lambda at: at.instant_str).metadata or {}).get("source") if dated else None
+                if key:
+                    found[key] = None
+        return tuple(found)
+
     def gap_fields(self) -> tuple[str, ...]:
         """The inputs `gap` reads, for population mode's grouping: "?name" where only the input's presence
         matters (every check reads it as ``name == None`` / ``name != None``, and a check naming it as its
