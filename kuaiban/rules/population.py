@@ -642,6 +642,14 @@ def _small_codes(array: np.ndarray, bounds: tuple[int, int] | None = None) -> tu
     return inverse.reshape(-1), len(unique)
 
 
+def _dense_codes(codes: np.ndarray, size: int, occurring: list[int]) -> tuple[np.ndarray, int, list[int]]:
+    """Codes 0..k-1 for the k values that occur among codes 0..size-1 (in their order), through a small
+    table (one gather): the same rows share a code as before, over a narrower range."""
+    table = np.zeros(size, dtype=_key_dtype(len(occurring)))
+    table[occurring] = np.arange(len(occurring))
+    return table.take(codes), len(occurring), list(range(len(occurring)))
+
+
 def _text_codes(array: pa.Array) -> tuple[np.ndarray, int]:
     """Codes 0..k-1 of a text column's distinct values (a missing cell: one more code) and k."""
     encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
@@ -832,8 +840,10 @@ def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | sli
         array = prep.columns[name]
         occurring = None
         if name in date_bounds:  # a date the checks compare with fixed days: the span it falls in
-            days = array[rows].astype("datetime64[D]", copy=False)
-            bounds = np.array(date_bounds[name], dtype="datetime64[D]")
+            # days since 1970 as integers: a date column (from date32) holds no NaT, and integer minima and
+            # comparisons take a fraction of the time of datetime64's
+            days = array[rows].astype("datetime64[D]", copy=False).view(np.int64)
+            bounds = np.array(date_bounds[name], dtype="datetime64[D]").view(np.int64)
             low = days.min()  # every date in one span (the usual case): no part of the key
             if low >= bounds[-1] or not ((low < bounds) & (bounds <= days.max())).any():
                 if not everywhere:
@@ -852,6 +862,8 @@ def _check_combinations(calc: Calculator, prep: Prepared, rows: np.ndarray | sli
             if known is not None and name in prep.distinct and size == known[1] - known[0] + 1 \
                     and array.dtype.kind in "iu":  # codes are value − lowest (see _small_codes)
                 occurring = [value - known[0] for value in prep.distinct[name]]  # a dictionary's codes
+                if len(occurring) < size // 2:  # few values over a wide range (months 202003 and 202101):
+                    codes, size, occurring = _dense_codes(codes, size, occurring)  # the key stays narrow
         if not everywhere:  # absent cells (a placeholder value) apart from present ones
             codes, size = codes.astype(_key_dtype(size * 2), copy=False) * 2 + present, size * 2
         parts.append((codes, size, occurring))
