@@ -96,11 +96,19 @@ def _entitled_before(person, period, parameters, node: str) -> np.ndarray:
     if year is None:
         return np.zeros(person.count, dtype=bool)
     cutoff = np.datetime64(f"{int(year):04d}-01-01", "D")
-    return person("benefit_start_date", period) < cutoff
+    days = person("benefit_start_date", period)  # days since 1970: an integer comparison (a date here is never NaT)
+    return days.view(np.int64) < cutoff.astype(np.int64) if days.dtype == cutoff.dtype else days < cutoff
 
 
 def _close_kin(person, period) -> np.ndarray:
     return person("survivor_relation", period) != SurvivorRelation.other
+
+
+def _survivor_increase(person, period, p):
+    """配偶、孤儿、孤寡老人 or other kin: one amount when the two are the same (湖南's 56 元), no per-row choice."""
+    if p.survivor_increase_close_kin == p.survivor_increase_other:
+        return p.survivor_increase_close_kin
+    return np.where(_close_kin(person, period), p.survivor_increase_close_kin, p.survivor_increase_other)
 
 
 def _hunan(person, period, parameters) -> np.ndarray:
@@ -111,12 +119,11 @@ def _hunan(person, period, parameters) -> np.ndarray:
     kind = person("work_injury_benefit_kind", period)
     grade = person("disability_grade", period)
     before = person("monthly_benefit_before", period)
-    disability = ((kind == WorkInjuryBenefitKind.disability_allowance)
-                  | (kind == WorkInjuryBenefitKind.disability_pension_before_2004)) & (grade >= 1) & (grade <= 6)
+    survivor = kind == WorkInjuryBenefitKind.survivor_pension
+    disability = ~survivor & (grade >= 1) & (grade <= 6)  # 伤残津贴 or 伤残抚恤金: the two other kinds
     raised = before + p.disability_increase
     topped = np.maximum(raised, person("local_minimum_wage", period)) if p.top_up_to_minimum_wage else raised
-    survivor = kind == WorkInjuryBenefitKind.survivor_pension
-    survivor_increase = np.where(_close_kin(person, period), p.survivor_increase_close_kin, p.survivor_increase_other)
+    survivor_increase = _survivor_increase(person, period, p)
     increase = np.where(disability, topped - before, np.where(survivor, survivor_increase, 0.0))
     entitled = _entitled_before(person, period, parameters, HUNAN) & ~person("drawing_basic_pension", period)
     return np.where(entitled, increase, 0.0)
@@ -135,7 +142,7 @@ def _chongqing(person, period, parameters) -> np.ndarray:
                                p.unassigned_grade_5_6_minimum_increase, p.unassigned_grade_5_6_minimum_increase, 0.0])
     by_grade = by_grade_table.take(np.clip(grade, 0, 7))
     by_grade = np.where((grade >= 5) & person("work_assigned", period), 0.0, by_grade)  # 5–6 given work: none
-    survivor = np.where(_close_kin(person, period), p.survivor_increase_close_kin, p.survivor_increase_other)
+    survivor = _survivor_increase(person, period, p)
     increase = np.where(kind == WorkInjuryBenefitKind.disability_allowance, by_grade,
                         np.where(kind == WorkInjuryBenefitKind.survivor_pension, survivor, 0.0))
     return np.where(_entitled_before(person, period, parameters, CHONGQING), increase, 0.0)
