@@ -645,9 +645,17 @@ def _small_codes(array: np.ndarray, bounds: tuple[int, int] | None = None) -> tu
 def _dense_codes(codes: np.ndarray, size: int, occurring: list[int]) -> tuple[np.ndarray, int, list[int]]:
     """Codes 0..k-1 for the k values that occur among codes 0..size-1 (in their order), through a small
     table (one gather): the same rows share a code as before, over a narrower range."""
+    dense = list(range(len(occurring)))
+    if len(occurring) <= 4:  # a code's place among the few that occur: how many of the others are at or below it
+        # (a comparison or three of two-byte codes; a gather would first widen the codes to 8 bytes a row)
+        ranks = occurring[1:] if occurring else []
+        out = np.zeros(len(codes), dtype=np.int8)
+        for value in sorted(ranks):
+            out += codes >= value
+        return out, len(occurring), dense
     table = np.zeros(size, dtype=_key_dtype(len(occurring)))
-    table[occurring] = np.arange(len(occurring))
-    return table.take(codes), len(occurring), list(range(len(occurring)))
+    table[occurring] = dense
+    return table.take(codes), len(occurring), dense
 
 
 def _text_codes(array: pa.Array) -> tuple[np.ndarray, int]:
