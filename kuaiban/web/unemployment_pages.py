@@ -90,7 +90,8 @@ Filer = Annotated[User, Depends(_filer)]
 
 
 def _prefill(s: Session, user: User, today: dt.date) -> dict[str, str]:
-    """What the form can start with: today's date, the applicant's own name and ID, the clerk's region."""
+    """What the form can start with: today's date, the applicant's own name and ID, the clerk's region
+    (the window accepts for its own region only, so that is the 登记失业地)."""
     values = {"AAE127": today.strftime("%Y%m%d")}
     if user.role == APPLICANT and user.applicant_id:
         own = s.get(Applicant, user.applicant_id)
@@ -99,8 +100,8 @@ def _prefill(s: Session, user: User, today: dt.date) -> dict[str, str]:
             values |= {"AAC044": own.id_number, "AAC002": own.id_number}
             if len(own.id_number) == 18:
                 values["AAC058"] = "01"
-        if own.region and len(own.region) == 6 and own.region.isdigit():
-            values["AAB301"] = own.region
+        # the account's region is “户籍或常住地” (signup): which of the two is unknown, so it is not put into
+        # 登记失业地, which follows the person's choice of 户籍地 or 常住地 (uv.derive_registration_place)
     elif user.region and len(user.region) == 6 and user.region.isdigit():
         values["AAB301"] = user.region
     return values
@@ -172,7 +173,8 @@ def apply_form(request: Request, s: SessionDep, user: Filer) -> Response:
 def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm) -> Response:
     """Three steps: ``check`` the form (back to it with every error, or on to the declaration),
     ``edit`` (back to the form from the declaration) and ``submit`` (signed: file it)."""
-    values = uv.values_from_post(form) | {k: str(form.get(k) or "") for k in ("place_basis", "signer")}
+    values = uv.derive_registration_place(
+        uv.values_from_post(form) | {k: str(form.get(k) or "") for k in ("place_basis", "signer")})
     step, agree = text(form, "step") or "check", form.get("agree") == "1"
     if user.role == APPLICANT:  # the public form: a window clerk's filings at the counter are not limited
         try:

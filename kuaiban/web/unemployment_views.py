@@ -6,7 +6,7 @@ described with what the system does for each.
 Nothing here writes: submission, decision, follow-up and deregistration stay in the core modules.
 
 >>> [g.title for g in form_groups()][:3]
-['基本信息', '户籍地与常住地', '联系方式']
+['基本信息', '户籍地、常住地与登记失业地', '联系方式']
 >>> form_field("AAC004").options
 (('1', '男性'), ('2', '女性'), ('9', '未说明的性别'))
 """
@@ -30,9 +30,11 @@ from kuaiban.unemployment.records import FieldSpec, load_code_tables, load_recor
 GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("basic", "基本信息", ("AAC003", "AAC004", "AAC005", "AAC024", "AAC011", "AAC033", "ALA040",
                           "AAC058", "AAC044", "AAC002")),
-    ("address", "户籍地与常住地", ("AAB299", "AAC010", "AAF016", "AAC046")),
+    # every place of the record in one group: where the 户口 is, where the person lives, and where they
+    # register, which is one of the two (3号 一) — so the choice comes last and can be derived
+    ("address", "户籍地、常住地与登记失业地", ("AAB299", "AAC010", "AAF016", "AAC046", "ADC221", "AAB301")),
     ("contact", "联系方式", ("AAC067", "AAE005", "AAE159", "AAE461")),
-    ("unemployment", "失业信息", ("AAB301", "ADC221", "AAE127", "AJC090", "AJC093", "ADC220", "ADC222")),
+    ("unemployment", "失业信息", ("AAE127", "AJC090", "AJC093", "ADC220", "ADC222")),
     ("wishes", "求职意向", ("ACA112", "AAE815")),
     ("skills", "职业资格与专业技术职务（选填）", ("ACA111", "AAC015", "ACA200", "ACA202", "ACA201", "ACA203",
                                           "AAC200", "AAC014", "ACA204", "ACA206", "ACA205", "ACA207")),
@@ -108,10 +110,19 @@ def _hint(f: FieldSpec) -> tuple[str, str | None]:
 PLAIN_LABELS = {"AAB299": "户籍所在地", "AAF016": "常住地", "AAB301": "登记失业地（在哪里登记）",
                 "AJC090": "失业日期", "AAE127": "申请日期", "AAC002": "社会保障号码（一般与身份证号码相同）",
                 "ADC221": "登记失业地是", "ADC222": "是否同时申领失业保险金"}
+# the two detailed addresses (the spec's rule “填写省市县(区)以外的详细地址”, in the form's words) and the
+# place type, whose code names (户籍地址, 常驻地址) are kept as the code table prints them
+FIELD_HINTS = {"ADC221": "在户籍地办理的选“户籍地址”，在常住地办理的选“常驻地址”（即常住地）",
+               "AAC010": "只填上面所选省、市、区县以外的部分，如街道（乡镇）、小区、门牌号；不超过150字",
+               "AAC046": "只填上面所选省、市、区县以外的部分，如街道（乡镇）、小区、门牌号；不超过150字"}
+# the region of the place chosen in ADC221 登记失业地类型 (1 户籍地址, 2 常驻地址): where one registers
+PLACE_REGION = {"1": "AAB299", "2": "AAF016"}
 DATE_HINT = "点击选择日期"
 # fields the system fills in on a local filing (registration.filing_day): shown, not typed
 FIXED_HINTS = {"AAE127": "提交当日，由系统填写"}
 REGION_HINT = "逐级选择省、市、区县"
+REGION_HINTS = {"AAB301": "办理失业登记的地方。可不选：按“登记失业地是”自动取户籍所在地或常住地；"
+                          "按就业地或参保地登记的，逐级选择该地"}
 
 
 def spec_name(code: str) -> str | None:
@@ -139,14 +150,16 @@ def form_field(code: str) -> FormField:
     if f.code in FIXED_HINTS:
         return FormField(f.code, label, f.required, "text", (), FIXED_HINTS[f.code], None, None, "fixed")
     if table is not None and table.codes:
-        return FormField(f.code, label, f.required, "select", tuple(table.codes.items()), hint, None)
+        return FormField(f.code, label, f.required, "select", tuple(table.codes.items()),
+                         FIELD_HINTS.get(f.code, hint), None)
     if table is not None and table.provider == "stdnum.cn.loc":
-        return FormField(f.code, label, f.required, "region", (), REGION_HINT, None, None, "region")
+        return FormField(f.code, label, f.required, "region", (), REGION_HINTS.get(f.code, REGION_HINT), None, None,
+                         "region")
     if _is_date(f):
         extra = "；不晚于今天" if any(c.name == "not_future" for c in f.checks) else ""
         return FormField(f.code, label, f.required, "date", (), DATE_HINT + extra, None, None, "date")
     control = "textarea" if (f.length or 0) >= 100 else "text"
-    return FormField(f.code, label, f.required, control, (), hint, f.length, mode)
+    return FormField(f.code, label, f.required, control, (), FIELD_HINTS.get(f.code, hint), f.length, mode)
 
 
 def date_in_words(value: str) -> str:
@@ -176,6 +189,28 @@ def values_from_post(form) -> dict[str, str]:
         else:
             values[code] = str(form.get(code) or "")
     return values
+
+
+def derive_registration_place(values: dict[str, str]) -> dict[str, str]:
+    """The place of registration filled in from what the person already chose, never over what they chose:
+    登记地依据 户籍地/常住地 gives 登记失业地是 (1/2, registration.PLACE_CODES), and 登记失业地是 gives the
+    登记失业地 region — the 户籍所在地 or the 常住地 (3号 一: “可在户籍地或常住地办理失业登记”).
+    A 就业地 or 参保地 (79号) has no region of its own in the record, so nothing is derived for it.
+
+    >>> derive_registration_place({"ADC221": "2", "AAB299": "430602", "AAF016": "430104", "AAB301": ""})["AAB301"]
+    '430104'
+    >>> derive_registration_place({"place_basis": "户籍地", "AAB299": "430602"})["AAB301"]
+    '430602'
+    """
+    out = dict(values)
+    by_basis = {"户籍地": "1", "常住地": "2"}
+    if not out.get("ADC221") and out.get("place_basis") in by_basis:
+        out["ADC221"] = by_basis[out["place_basis"]]
+    source = PLACE_REGION.get(out.get("ADC221") or "")
+    if not (out.get("AAB301") or "").strip() and source and out.get(source) \
+            and out.get("place_basis") in ("", None, "户籍地", "常住地"):
+        out["AAB301"] = out[source]
+    return out
 
 
 def region_levels(code: str | None) -> dict:

@@ -165,7 +165,7 @@ def test_the_form_groups_the_fields_with_names_codes_code_tables_and_required_ma
     login(client, "citizen")
     html = client.get("/unemployment/apply").text
     legends = re.findall(r"<legend>([^<]+)</legend>", html)
-    assert legends[:5] == ["基本信息", "户籍地与常住地", "联系方式", "失业信息", "求职意向"]
+    assert legends[:5] == ["基本信息", "户籍地、常住地与登记失业地", "联系方式", "失业信息", "求职意向"]
     assert re.search(r'<label for="AAC003">姓名<span class="required" aria-hidden="true"> \*</span>'
                      r'<span class="visually-hidden">（必填）</span></label>', html)
     assert '<label for="AAC024">政治面貌</label>' in html  # optional: no mark; no indicator code shown

@@ -63,6 +63,40 @@
     else el.removeAttribute("aria-describedby");
   }
 
+  // 登记失业地 follows “登记失业地是” (1 户籍所在地, 2 常住地: 3号 一, registration at one of the two) until the
+  // person picks it themselves; the server derives it the same way when it is left empty
+  var placeSource = {"1": "AAB299", "2": "AAF016"};
+  var ownPlace = false;
+  function regionBox(code) { return form.querySelector('[data-field="' + code + '"][data-regions-api]'); }
+  function followPlace() {
+    var kind = form.querySelector("#ADC221"), basis = form.querySelector("#place_basis");
+    var target = regionBox("AAB301"), from = kind && regionBox(placeSource[kind.value]);
+    if (ownPlace || channel !== "online" || !target || !from) return;  // a window files for its own region
+    if (basis && basis.value && basis.value !== "户籍地" && basis.value !== "常住地") return;
+    if (!from.querySelector('[data-level="province"]').value) return;
+    ["province", "city", "county"].forEach(function (level) {
+      var a = from.querySelector('[data-level="' + level + '"]'), b = target.querySelector('[data-level="' + level + '"]');
+      if (!a || !b) return;
+      b.innerHTML = a.innerHTML;
+      b.value = a.value;
+      b.disabled = a.disabled;
+    });
+  }
+  var placeTarget = regionBox("AAB301");
+  if (placeTarget) placeTarget.addEventListener("change", function (event) { if (event.isTrusted) ownPlace = true; });
+  form.addEventListener("change", function (event) {
+    var box = event.target.closest && event.target.closest("[data-field]");
+    var code = box && box.getAttribute("data-field");
+    if (code === "ADC221" || code === "place_basis" || code === "AAB299" || code === "AAF016") followPlace();
+  });
+  // the next level of a source region arrives after its change event (regions.js asks the server): copy again
+  if (window.MutationObserver) {
+    ["AAB299", "AAF016"].forEach(function (code) {
+      var box = regionBox(code);
+      if (box) new MutationObserver(followPlace).observe(box, {childList: true, subtree: true});
+    });
+  }
+
   form.addEventListener("focusout", function (event) {
     // focus moving to a button of the form: the form is being sent and the server checks everything
     if (event.relatedTarget && event.relatedTarget.form === form && event.relatedTarget.type === "submit") return;
