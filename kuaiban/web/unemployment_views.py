@@ -255,7 +255,9 @@ def record_from_form(values: dict[str, str]) -> dict[str, str]:
 
 def field_order() -> dict[str, int]:
     """Position of each form input (for the error summary, which follows the form's order)."""
-    return {code: i for i, code in enumerate(("place_basis", *form_codes()))}
+    codes = list(form_codes())
+    codes.insert(codes.index("AAB301"), "place_basis")  # the form shows 登记地依据 right before 登记失业地
+    return {code: i for i, code in enumerate(codes)}
 
 
 # --------------------------------------------------------------------------- showing records

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from kuaiban.platform import auth
 from kuaiban.unemployment import registration
-from kuaiban.web.unemployment_views import derive_registration_place, form_codes, form_field
+from kuaiban.web.unemployment_views import derive_registration_place, field_order, form_codes, form_field
 from tests.unemployment.world import World, local_application, make_world
 from tests.web.forms import csrf_of
 from tests.web.test_unemployment_pages import field_errors, form_data, login, page_app, registrations
@@ -53,7 +53,10 @@ def test_every_place_is_in_one_group_explained_once_with_the_choice_before_the_r
     assert "<legend>户籍地、常住地与登记失业地</legend>" in places
     positions = [places.index(f'data-field="{code}"') for code in PLACE_FIELDS]
     assert positions == sorted(positions)  # 户籍地, 常住地, then where to register: the choice, then the region
-    assert places.index('data-field="place_basis"') < places.index('data-field="ADC221"')
+    # 登记地依据 only refines the choice (就业地, 参保地: 79号), so it comes after it, right before the region
+    assert places.index('data-field="ADC221"') < places.index('data-field="place_basis"') \
+        < places.index('data-field="AAB301"')
+    assert "只有在就业地或参保地登记时才需选择" in places
     explained = re.search(r'<div class="hint ue-places" id="places-explained">.*?</div>', places, re.S).group(0)
     for words in ("户口簿上登记的地方", "现在经常居住的地方", "在哪里办理失业登记", "可以在户籍地或常住地办理",
                   "也可以在就业地或参保地办理", "自动取该地", "省、市、区县以外的部分"):
@@ -134,3 +137,9 @@ def test_registering_at_the_place_of_work_still_asks_for_its_region(site):
     r = client.post("/unemployment/apply", data=form_data(record, csrf, place_basis="就业地"))
     assert r.status_code == 422 and set(field_errors(r.text)) == {"AAB301"}
     assert registrations(world) == []
+
+
+def test_the_error_summary_follows_the_places_in_the_order_the_form_shows_them():
+    order = field_order()
+    assert order["AAB299"] < order["AAF016"] < order["ADC221"] < order["place_basis"] < order["AAB301"] \
+        < order["AAC067"] < order["AAE127"]
