@@ -143,3 +143,12 @@ def test_the_error_summary_follows_the_places_in_the_order_the_form_shows_them()
     order = field_order()
     assert order["AAB299"] < order["AAF016"] < order["ADC221"] < order["place_basis"] < order["AAB301"] \
         < order["AAC067"] < order["AAE127"]
+
+
+def test_the_no_script_note_of_a_region_picker_is_marked_for_the_script_to_drop(site):
+    """regions.js rewrites the plain hints; 登记失业地 keeps its own, so the script drops only the note."""
+    client, _ = site
+    login(client, "citizen")
+    places = _group(client.get("/unemployment/apply").text, "address")
+    assert re.search(r'data-field="AAB301" data-regions-api="/api/regions" data-hint="keep"', places)
+    assert '<span class="js-drop">（不支持脚本时，选择上一级后点“下一步”，即显示下一级）</span>' in places

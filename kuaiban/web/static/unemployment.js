@@ -65,6 +65,7 @@
 
   // 登记失业地 follows “登记失业地是” (1 户籍所在地, 2 常住地: 3号 一, registration at one of the two) until the
   // person picks it themselves; the server derives it the same way when it is left empty
+  form.querySelectorAll(".js-drop").forEach(function (note) { note.remove(); });  // notes for pages without script
   var placeSource = {"1": "AAB299", "2": "AAF016"};
   var ownPlace = false;
   function regionBox(code) { return form.querySelector('[data-field="' + code + '"][data-regions-api]'); }
