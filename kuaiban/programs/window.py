@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 from kuaiban.platform import citations, regions
 from kuaiban.programs.definitions import Program
-from kuaiban.rules.calculators import CalculatorError, get
-from kuaiban.rules.calculators.base import parse_value
+from kuaiban.rules.calculators import CalculatorError, get, parse_value
 
 MONTH_INPUTS = ("$month", "$owed_month")  # the first month claimed (and the months owed after it)
 DAY_INPUTS = ("$claim_date", "$claim_month")  # the day the claim is made

@@ -8,7 +8,7 @@ the same name, so converting a calculator is adding its spec and deleting its mo
 from __future__ import annotations
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, CalculatorError
+from kuaiban.rules.calculators.base import Calculator, CalculatorError, parse_value
 from kuaiban.rules.calculators.contribution_base import CALCULATOR as CONTRIBUTION_BASE
 from kuaiban.rules.calculators.declarative import load_specs
 from kuaiban.rules.calculators.pension_adjustment import CALCULATOR as PENSION_ADJUSTMENT
@@ -40,4 +40,4 @@ def get(name: str) -> Calculator:
         raise CalculatorError(msg.not_a_choice("calculator", CALCULATORS, name)) from None
 
 
-__all__ = ["CALCULATORS", "Calculator", "CalculatorError", "get"]
+__all__ = ["CALCULATORS", "Calculator", "CalculatorError", "get", "parse_value"]
