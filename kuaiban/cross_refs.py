@@ -47,16 +47,19 @@ def _key(cited: str) -> str:
 def _index() -> dict[str, list[dict]]:
     found: dict[str, dict[tuple[str, str], dict]] = {}
 
-    def add(cited: str, kind: str, title: str, url: str, article: str | None) -> None:
+    def add(cited: str, kind: str, title: str, url: str, article: str | None,
+            at: tuple[str, int] | None = None) -> None:
         entry = found.setdefault(_key(cited), {}).setdefault(
-            (kind, url), {"kind": kind, "title": title, "url": url, "articles": []})
+            (kind, url), {"kind": kind, "title": title, "url": url, "articles": [], "at": []})
         if article and article not in entry["articles"]:
             entry["articles"].append(article)
+        entry["at"].append((article, at))  # where the cited clause is printed (file, line), when known
 
     for calc in CALCULATORS.values():
         for key in calc.sources:
             clause = source(key)
-            add(clause.doc_no, "计算器", calc.title, f"/calc/{calc.name}", clause.article)
+            add(clause.doc_no, "计算器", calc.title, f"/calc/{calc.name}", clause.article,
+                (clause.file, clause.lines[0]))
     for bundle in catalogue.bundles():
         add(bundle.source.doc_no, "快办“一件事”", bundle.name, f"/services#bundle-{bundle.seq}",
             bundle.source.attachment)
@@ -66,7 +69,7 @@ def _index() -> dict[str, list[dict]]:
         url = f"/programs/listing/{program.code}" if program.no_application else f"/programs/{program.code}/claim"
         for key in program.sources:
             clause = registry[key]
-            add(clause.doc_no, "补贴申领", program.name, url, clause.article)
+            add(clause.doc_no, "补贴申领", program.name, url, clause.article, (clause.file, clause.lines[0]))
     labels = {c.key: c.label for c in guide.items()}
     for doc_no, key, part in guide.citations():
         if key in labels:
@@ -80,20 +83,44 @@ def _index() -> dict[str, list[dict]]:
     return {k: list(v.values()) for k, v in found.items()}
 
 
-def implementers(doc_no: str | None, title: str) -> list[dict]:
+Span = tuple[str, int, int]  # where a document is printed: compilation file, first and last line
+
+
+def _printed_in(at: tuple[str, int] | None, spans: list[Span]) -> bool:
+    """Whether a citation printed at ``at`` (file, line) may be of the document printed at ``spans``: yes when
+    its place is unknown or in a compilation that does not hold this document; else only inside its lines.
+    One 文号 heads two documents (京人社发[2020]8号: the 失业保险金 standards and the 失业补助金 notice), and
+    a clause of one is not a clause of the other."""
+    if at is None:
+        return True
+    file, line = at
+    mine = [(a, b) for f, a, b in spans if f == file]
+    return not mine or any(a <= line <= b for a, b in mine)
+
+
+def implementers(doc_no: str | None, title: str, spans: list[Span] | None = None) -> list[dict]:
     """Calculators, programs and services citing the document (by its 文号, or by its title when it has
-    none): ``[{kind, title, url, articles}]``, calculators first."""
+    none): ``[{kind, title, url, articles}]``, calculators first. With ``spans`` (where the document is
+    printed), a citation of another document under the same 文号 is left out."""
     index = _index()
-    out = list(index.get(f"no:{doc_no}", [])) if doc_no else []
-    out += [e for e in index.get(f"title:{title_key(title)}", []) if e not in out]
+    found = list(index.get(f"no:{doc_no}", [])) if doc_no else []
+    found += [e for e in index.get(f"title:{title_key(title)}", []) if e not in found]
+    out = []
+    for e in found:
+        kept = [article for article, at in e["at"] if spans is None or _printed_in(at, spans)]
+        if e["at"] and not kept:
+            continue
+        articles = [a for a in e["articles"] if a in kept] if spans is not None else e["articles"]
+        out.append({"kind": e["kind"], "title": e["title"], "url": e["url"], "articles": articles})
     return sorted(out, key=lambda e: (e["kind"] != "计算器", e["title"]))
 
 
-def acting(doc_no: str | None, title: str, unit: str | None, article: int | None) -> list[dict]:
+def acting(doc_no: str | None, title: str, unit: str | None, article: int | None,
+           spans: list[Span] | None = None) -> list[dict]:
     """What acts on a search hit: :func:`implementers` of its document, first those citing the part that
     answers (``unit`` 一（二）, or ``article`` 第N条), then one of each kind (calculator, benefit program,
     service) not yet listed, then the rest in order."""
-    found = implementers(doc_no, title)
+    found = implementers(doc_no, title, spans)
     part = (unit or (f"第{article}条" if article else "")).replace("、", "")
 
     def cites_part(entry: dict) -> bool:

@@ -134,4 +134,6 @@ def search(
     index = get_index(request.app.state.engine)
     hits = index.search(q, limit=limit, region=region, year=year, issuer=issuer, category=category,
                         status=status, as_of=as_of)
-    return [h.__dict__ | {"acting": acting(h.doc_no, h.title, h.unit, h.article)[:ACTING_SHOWN]} for h in hits]
+    spans = {d.id: d.sources for d in index.docs}  # where each is printed: what acts on this document only
+    return [h.__dict__ | {"acting": acting(h.doc_no, h.title, h.unit, h.article, spans.get(h.document_id))[:ACTING_SHOWN]}
+            for h in hits]

@@ -20,4 +20,15 @@ def resolver(app_state, session: Session):
     return link
 
 
-__all__ = ["ClauseLink", "resolve", "resolver"]
+def linked_basis(app_state, session: Session, clauses: list[Clause]) -> list[dict]:
+    """A 依据 line: each 文号 and article once, in order, with the link to its clause in the 法规库 (None when
+    the library does not hold the document), so a page citing a document links back to it (法条联想)."""
+    link, out = resolver(app_state, session), {}
+    for clause in clauses:
+        label = f"{clause.doc_no} {clause.article or ''}".strip()
+        if label not in out:
+            out[label] = {"label": label, "url": link(clause).url}
+    return list(out.values())
+
+
+__all__ = ["ClauseLink", "linked_basis", "resolve", "resolver"]

@@ -18,6 +18,7 @@ from kuaiban.platform.errors import Conflict
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, User
 from kuaiban.programs import definitions, listing
 from kuaiban.programs.screening import job as screening_job
+from kuaiban.web.clauses import linked_basis
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text
 from kuaiban.web.templating import render
 
@@ -34,9 +35,12 @@ def _int(value: str, default: int | None = None) -> int | None:
 @router.get("/listing/{code}", response_class=HTMLResponse)
 def public(request: Request, s: SessionDep, user: Visitor, code: str, page: int = 1, region: str = "") -> Response:
     page = min(max(page, 1), 1_000_000)
-    program = definitions.describe(definitions.get(code))
+    found = definitions.get(code)
+    program = definitions.describe(found)
+    basis = linked_basis(request.app.state, s, [definitions.clauses()[k] for k in found.sources])
     return render(request, "programs/listing_public.html",
-                  {"program": program, "list": listing.public_list(s, code, page=page, region=region or None),
+                  {"program": program, "basis": basis,
+                   "list": listing.public_list(s, code, page=page, region=region or None),
                    "region": region}, user=user)
 
 

@@ -114,9 +114,12 @@ def library(
     number = _page(page, errors)
     filtered = any(v.strip() for v in (region, category, issuer, status, year))
     hits, documents, total, more = [], [], 0, False
+    spans: dict[int, list] = {}
     start = (number - 1) * RESULTS
     if not errors and q.strip():
-        found = get_index(request.app.state.engine).search(
+        index = get_index(request.app.state.engine)
+        spans = {d.id: d.sources for d in index.docs}  # where each is printed: 据此可办 of this document only
+        found = index.search(
             q, limit=start + RESULTS + 1, region=region or None, category=category or None,
             status=status or None, issuer=issuer.strip() or None, year=year_value, as_of=day,
         )
@@ -134,7 +137,7 @@ def library(
         # an undated question asks about now: where a lapsed text is among the hits, offer the current ones
         "current_only_url": f"/library?{urlencode({**params, 'status': '有效'})}"
         if any(h.status == standing.LAPSED for h in hits) and not status and not named_years(q) else None,
-        "acting": {h.document_id: _acting(h, region) for h in hits}, "documents": documents, "total": total,
+        "acting": {h.document_id: _acting(h, region, spans.get(h.document_id)) for h in hits}, "documents": documents, "total": total,
         "errors": errors,
         "page": number, "first": start + 1,
         "prev_url": f"/library?{urlencode({**params, 'page': number - 1})}" if number > 1 else None,
@@ -159,12 +162,12 @@ def _services_for(q: str) -> dict[str, list]:
             "topic_bundles": topical["bundles"], "topic_calculators": topical["calculators"]}
 
 
-def _acting(hit, region: str) -> list[dict]:
+def _acting(hit, region: str, spans: list | None = None) -> list[dict]:
     """据此可办 under a hit: a calculator with no claim behind it says so (仅可测算), and one whose programs do
     not run in the hit's region (or the searched region) says that this system does not take the claim there."""
     place = hit.region if hit.region and hit.region != "国家" else (region.strip() or None)
     out = []
-    for entry in acting(hit.doc_no, hit.title, hit.unit, hit.article)[:ACTING_SHOWN]:
+    for entry in acting(hit.doc_no, hit.title, hit.unit, hit.article, spans)[:ACTING_SHOWN]:
         if entry["kind"] == "计算器":
             name = entry["url"].rsplit("/", 1)[-1]
             if not claim_routes(name):
@@ -193,7 +196,7 @@ def document_page(request: Request, ref: str, session: Annotated[Session, Depend
     errors: dict[str, str] = {}
     day = _day(request.query_params.get("as_of", ""), errors)
     d = queries.detail(session, doc, day)
-    d["implementers"] = implementers(doc.doc_no, doc.title)
+    d["implementers"] = implementers(doc.doc_no, doc.title, [(s.file, s.start_line, s.end_line) for s in doc.sources])
     return render(request, "document.html", {"d": d, "errors": errors}, status=422 if errors else 200)
 
 

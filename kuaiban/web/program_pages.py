@@ -20,6 +20,7 @@ from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import caseworkers, claims, definitions, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
+from kuaiban.web.clauses import linked_basis
 from kuaiban.web.guide_pages import picked_region, picker_values
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text, version_of
 from kuaiban.web.signup import region_choices
@@ -57,7 +58,8 @@ def _claim_page(request: Request, s, user: User, code: str, values: dict, errors
     found = definitions.get(code)
     shown = {"month", "account", "staff_list", "commitment", *(f.name for f in found.form)}
     return render(request, "programs/claim_form.html",
-                  {"program": definitions.describe(found), "values": values, "errors": errors,
+                  {"program": definitions.describe(found), "basis": linked_basis(request.app.state, s, [definitions.clauses()[k] for k in found.sources]),
+                   "values": values, "errors": errors,
                    "window": claims.window_for(s, user, code), "fields_shown": shown,
                    "prefilled": claims.prefilled(s, user, code)},
                   status=status, user=user)
