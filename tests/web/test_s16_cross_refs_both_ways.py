@@ -63,6 +63,8 @@ def test_each_of_two_documents_under_one_number_lists_only_what_cites_it(client,
     notice = _box(client.get(f"/library/doc/{two['补助金']}").text)
     assert 'href="/calc/unemployment_benefit"' in standards  # 失业保险金月发放标准 cites 一（一）…（六）of the standards
     assert 'href="/calc/unemployment_benefit"' not in notice
+    # the cited parts are set apart by ；: a label may hold a 、 itself (一、（一）, 四、涉及范围)
+    assert re.search(r'href="/calc/unemployment_benefit">[^<]+</a> <span class="meta">（引用 [^）]*一、（一）；', standards)
     for url in ("/calc/unemployment_subsidy", "/calc/temporary_living_allowance", "/calc/price_subsidy",
                 "/programs/bj_unemployment_subsidy/claim", "/programs/bj_temporary_living_allowance/claim"):
         assert f'href="{url}"' in notice and f'href="{url}"' not in standards, url
