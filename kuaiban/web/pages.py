@@ -196,7 +196,11 @@ def document_page(request: Request, ref: str, session: Annotated[Session, Depend
     errors: dict[str, str] = {}
     day = _day(request.query_params.get("as_of", ""), errors)
     d = queries.detail(session, doc, day)
-    d["implementers"] = implementers(doc.doc_no, doc.title, [(s.file, s.start_line, s.end_line) for s in doc.sources])
+    found = implementers(doc.doc_no, doc.title, [(s.file, s.start_line, s.end_line) for s in doc.sources])
+    # a guide quotes a region's text (津人社办发〔2020〕91号's 就业登记 materials) on its page for that region
+    place = doc.region if doc.region and doc.region != "国家" else None
+    d["implementers"] = [e | {"url": f"{e['url']}?{urlencode({'region': place})}"}
+                         if place and e["kind"] == "办事指南" else e for e in found]
     return render(request, "document.html", {"d": d, "errors": errors}, status=422 if errors else 200)
 
 

@@ -7,6 +7,8 @@
    whose page links only the notice. A citation counts for the document printed where its clause's lines are.
 2. A benefit program's claim form and a 免申即享 list's public page showed their 依据 as plain text: the document
    page linked the program, the program did not link back. Each 依据 now links to its clause in the 法规库.
+3. A guide quoting a region's text (2.4.2 就业登记: the materials 津人社办发〔2020〕91号 prints) shows that text only
+   on its page for the region: the document's page now links the guide for the document's region.
 """
 
 from __future__ import annotations
@@ -110,3 +112,12 @@ def test_a_no_application_list_links_its_basis_to_the_clauses(client):
     assert links and any(label.startswith("人社部发〔2021〕29号") for _, label in links)
     doc = links[0][0].split("#")[0]
     assert 'href="/programs/listing/stable_job_refund_2021"' in _box(client.get(doc).text)
+
+
+def test_a_regional_document_links_the_guide_for_its_region_which_links_back(url, client):
+    with session_scope(connect(url)) as s:
+        doc_id = s.scalars(select(Document.id).where(Document.doc_no == "津人社办发〔2020〕91号")).one()
+    box = _box(client.get(f"/library/doc/{doc_id}").text)
+    link = re.search(r'办事指南：<a href="(/services/guides/2\.4\.2\?region=[^"]+)"', box).group(1)
+    assert f'href="/library/doc/{doc_id}' in client.get(link.replace("&amp;", "&")).text
+    assert f'href="/library/doc/{doc_id}' not in client.get("/services/guides/2.4.2").text  # why the region is named
