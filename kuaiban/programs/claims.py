@@ -693,6 +693,7 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
     for month, fen in schedule:
         session.add(Entitlement(claim_id=claim.id, applicant_id=claim.applicant_id, program=program.code,
                                 region=claim.region, month=month, amount_fen=fen,
+                                decided_fen=None if month in waiting else fen,  # what binds the payroll (held)
                                 status="pending" if month in waiting else "due"))
     claim.status, claim.decided_at, claim.step_due = "approved", at, None
     claim.reasons = [f"符合{program.name}条件，" + ("一次性发放" if _one_payment(program) else f"按月发放 {len(schedule)} 个月")]
@@ -842,7 +843,7 @@ def _stop(session: Session, program: Program, claim: Claim, found: definitions.S
     first = {"this_month": month, "next_month": month_add(month, 1), "start": "0000-00"}[found.from_]
     status = "suspended" if found.action == "suspend" else "stopped"
     for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id, Entitlement.month >= first,
-                                                       Entitlement.status.in_(("due", "pending")))):
+                                                       Entitlement.status.in_(("due", "pending", "held")))):
         e.status = status
     overpaid = 0
     if found.action != "suspend":  # the months paid and no longer owed: a debt with its notice (programs.recovery)
@@ -936,11 +937,12 @@ def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | Non
 
 
 EVENT_NAMES = {"received": "收到申领", "publicity": "公示", "decision": "审核决定", "resume": "恢复发放",
-               "confirmation": "单位确认", "top_up": "提高标准", "figures": "录入官方数字"}
+               "confirmation": "单位确认", "top_up": "提高标准", "figures": "录入官方数字",
+               "payroll": "发放核算", "payment_amount": "核定发放金额"}
 OUTCOME_NAMES = {"received": "", "passed": "通过", "refused": "不通过", "approved": "通过", "started": "开始",
                  "ended": "期满", "stopped": "停发", "suspended": "暂停", "confirmed": "已确认收款账户",
                  "declined": "放弃", "topped_up": "补发提高标准部分", "raised": "按提高后的标准核定",
-                 "entered": ""}
+                 "entered": "", "held": "暂缓发放", "kept": "按原决定金额发放", "changed": "按重新核算金额发放"}
 
 
 CHECKED = "经办机构核实录入："  # a figures event that only entered checked figures (累计缴费月数), no official one
@@ -1027,6 +1029,12 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         # the official figures the office gave this claim (register or caseworker): what the amount rests on
         out["official_figures"] = {k: v for k, v in figures.office_facts(program, claim.facts).items()
                                    if k in program.official_fields}
+        # months computed before a batch at another amount than decided: held for a caseworker (programs.held)
+        out["held_payments"] = [{"month": e.month, "decided": f"{e.amount_fen / 100:.2f}",
+                                 "found": f"{(e.found_fen or 0) / 100:.2f}"}
+                                for e in session.scalars(select(Entitlement).where(
+                                    Entitlement.claim_id == claim.id, Entitlement.status == "held")
+                                    .order_by(Entitlement.month))]
     return out
 
 

@@ -117,7 +117,9 @@ class Objection(Base):
 
 class Entitlement(Base):
     """One month owed under an approved claim: due, pending (先缴后补 or an official figure not published yet:
-    kuaiban.programs.settle makes it due before a batch), stopped or suspended."""
+    kuaiban.programs.settle makes it due before a batch), held (computed again before a batch at another amount
+    than the decision gave: kuaiban.programs.held, until a caseworker decides it), stopped or suspended.
+    ``amount_fen`` is what a batch pays: the decided amount (``decided_fen``) whenever there is one."""
 
     __tablename__ = "prog_entitlements"
     __table_args__ = (UniqueConstraint("claim_id", "month", name="uq_prog_entitlement_month"),
@@ -130,7 +132,13 @@ class Entitlement(Base):
     region: Mapped[str] = mapped_column(String(12))
     month: Mapped[str] = mapped_column(String(7))
     amount_fen: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(12))  # due | pending | stopped | suspended
+    status: Mapped[str] = mapped_column(String(12))  # due | pending | held | stopped | suspended
+    # the month's amount as decided (the decision, or a caseworker's decision of a held month); None: the decision
+    # left the month waiting for an official figure (its first computed amount is paid). Migration 0025.
+    decided_fen: Mapped[int | None] = mapped_column(Integer)
+    # the amount computed before a batch that differs from decided_fen (the month held); kept once a caseworker
+    # keeps the decided amount, so that the same difference is not held again
+    found_fen: Mapped[int | None] = mapped_column(Integer)
 
 
 class Batch(Base):

@@ -81,10 +81,11 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     if existing is not None:
         return existing, False
     at = at or audit.now()
-    if found.settles_at_payment:  # 先缴后补 / official figures: each month computed again, due or pending
+    newly_held: list = []
+    if found.settles_at_payment:  # 先缴后补 / official figures: each month computed again, due, pending or held
         from kuaiban.programs.settle import settle
 
-        settle(session, found, code, month, actor=actor, at=at)
+        newly_held = settle(session, found, code, month, actor=actor, at=at)["held"]
     batch = Batch(program=found.code, region=code, month=month, kind="monthly", lines=0, total_fen=0, created_at=at)
     session.add(batch)
     try:
@@ -108,8 +109,24 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
                                    .where(PaymentLine.batch_id == batch.id)).one()
     batch.lines, batch.total_fen = count, int(total)
     audit.record(session, "program_batch_built", "program_batch", batch.id, actor=actor, at=at,
-                 program=found.code, region=code, month=month, lines=count, total_fen=int(total))
+                 program=found.code, region=code, month=month, lines=count, total_fen=int(total), held=newly_held)
     return batch, True
+
+
+def held(session: Session, program: str, region: str, month: str) -> list[dict[str, Any]]:
+    """The months of ``program`` in ``region`` up to ``month`` held because the amount computed before a batch
+    differs from the decided one (kuaiban.programs.held): paid at neither until a caseworker decides. The
+    batch's report (command line, job, API, page) names them."""
+    from kuaiban.programs import held as holding
+
+    found, code = check_request(program, region, month)
+    return holding.listed(session, found.code, code, month)
+
+
+def report(session: Session, batch: Batch) -> dict[str, Any]:
+    """What a monthly batch's report adds to :func:`batch_dict`: ``held`` (see :func:`held`); nothing for a
+    re-issue batch."""
+    return {"held": held(session, batch.program, batch.region, batch.month)} if batch.kind == "monthly" else {}
 
 
 def still_open(session: Session, program: str, region: str, month: str, *, user: User | None = None) -> dict[str, int]:
@@ -309,7 +326,9 @@ def _run_job(engine: Engine, data: bytes, meta: dict[str, Any],
         except ServiceError as refusal:
             raise jobs.JobFailed(refusal.message) from None
         csv, book = Path(files["csv"]).read_bytes(), Path(files["xlsx"]).read_bytes()
-    return csv, meta | batch_dict(batch) | {"built": bool(built or meta.get("built"))}, {"xlsx": book}
+    with session_scope(engine) as session:
+        extra = report(session, batch)
+    return csv, meta | batch_dict(batch) | extra | {"built": bool(built or meta.get("built"))}, {"xlsx": book}
 
 
 jobs.register_task(JOB_KIND, _run_job)

@@ -16,6 +16,13 @@ batch's month and not paid yet:
   (待核实) and is looked at again by the next batch — a contribution paid late is subsidised then.
 
 Nothing is paid on a guess: a register that cannot answer leaves the months waiting.
+
+The decision binds the payment (s16): a month the decision gave an amount (``decided_fen``) and which is now
+computed at another is paid at neither. It is **held** (``held``, 待核定): the amount found is kept beside the
+decided one (``found_fen``), the claim's history says so (the claimant: the month waits for the office; staff:
+both amounts), the batch's report names it (kuaiban.programs.held.listed), and a reviewer or supervisor decides it
+(kuaiban.programs.held.confirm); a held month is not computed again until then. A month the decision left waiting
+for an official figure (no decided amount) is paid at its first computed amount, as the decision said.
 """
 
 from __future__ import annotations
@@ -31,11 +38,12 @@ from kuaiban.platform.errors import Invalid
 from kuaiban.platform.models import Applicant, User
 from kuaiban.programs import eligibility, figures
 from kuaiban.programs.definitions import Program
-from kuaiban.programs.models import Claim, Entitlement, PaymentLine
+from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, PaymentLine
 from kuaiban.programs.registers import DEFAULT as REGISTERS
 from kuaiban.programs.registers import Registers, Unavailable
 
 PENDING = "pending"
+HELD = "held"  # computed at another amount than decided: paid at neither until a caseworker decides (s16)
 
 
 def _months_between(first: str, later: str) -> int:
@@ -86,7 +94,8 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
         .order_by(Entitlement.claim_id, Entitlement.month)).all()
     known = figures.entered(session, program, region, registers)
     waiting: list[str] = []
-    counts = {"due": 0, PENDING: 0}
+    held: list[list] = []
+    counts = {"due": 0, PENDING: 0, HELD: 0}
     contributions: dict[int, dict[str, Any]] = {}
     for entitlement, claim in rows:
         if claim.id not in contributions:
@@ -104,13 +113,24 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
                 label = next((f.label for f in program.form if f.name == exc.field), None)
                 why = (f"{entitlement.month}：等待经办机构录入官方数字（{label}），录入前不发放"
                        if exc.field in program.official_fields else f"{entitlement.month}：{exc.message}")
-        if fen > 0:
-            entitlement.status, entitlement.amount_fen = "due", fen
+        decided = entitlement.decided_fen
+        if fen > 0 and decided is not None and fen not in (decided, entitlement.found_fen):
+            # another amount than the decision's, not one a caseworker has already kept the decision against
+            entitlement.status, entitlement.found_fen = HELD, fen
+            entitlement.amount_fen = decided
+            session.add(ClaimEvent(claim_id=claim.id, step="payroll", outcome=HELD, actor_id=actor.id if actor else None,
+                                   at=at, note=f"{entitlement.month} 的补贴暂缓发放：发放前核算的金额与审核决定不一致，待经办机构核定后发放",
+                                   internal_note=f"{entitlement.month}：审核决定 {decided / 100:.2f} 元，发放前按当月缴费记录和官方数字"
+                                                 f"核算为 {fen / 100:.2f} 元；两者均未发放，请核定本月发放金额"))
+            held.append([claim.id, entitlement.month])
+        elif fen > 0:
+            entitlement.status, entitlement.amount_fen = "due", fen if decided is None else decided
         else:
             entitlement.status = PENDING
             waiting.append(f"申领 {claim.id} {why}")
         counts[entitlement.status] += 1
     if rows:
         audit.record(session, "program_months_settled", "program", None, actor=actor, at=at, program=program.code, region=region,
-                     month=month, due=counts["due"], pending=counts[PENDING], waiting=waiting[:50])
-    return {"due": counts["due"], "pending": counts[PENDING], "waiting": waiting}
+                     month=month, due=counts["due"], pending=counts[PENDING], waiting=waiting[:50],
+                     held=counts[HELD])
+    return {"due": counts["due"], "pending": counts[PENDING], "held": held, "waiting": waiting}
