@@ -20,7 +20,7 @@ from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.programs import caseworkers, claims, definitions, listing, payroll, recovery
+from kuaiban.programs import caseworkers, claims, definitions, held, listing, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.programs.screening import job as screening_job
@@ -71,6 +71,13 @@ class StopIn(Strict):
     note: str | None = Field(None, max_length=2000, description="说明（告知申请人，申请人可见）")
     internal_note: str | None = Field(None, max_length=2000, description="内部备注（仅工作人员可见）")
     version: int | None = Field(None, description="读到的申领版本：已被他人处理的，不再停发")
+
+
+class PaymentAmountIn(Strict):
+    month: str = Field(description="暂缓发放的月份（年-月）")
+    choice: Literal["decided", "found"] = Field(description="decided：按原决定金额发放；found：按重新核算金额发放（新的决定，告知申请人）")
+    reason: str = Field(max_length=2000, description="核定理由（必填）")
+    internal_note: str | None = Field(None, max_length=2000, description="内部备注（仅工作人员可见）")
 
 
 class RepaymentIn(Strict):
@@ -319,6 +326,16 @@ def stop(claim_id: int, body: StopIn, session: SessionDep, user: UserDep) -> dic
     return claims.claim_dict(session, claim, staff=True)
 
 
+@router.post("/claims/{claim_id}/payment-amount",
+             summary="核定暂缓发放月份的金额（发放前核算金额与审核决定不一致的月份；审核或监督人员）")
+def payment_amount(claim_id: int, body: PaymentAmountIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    _staff(user)
+    answer = held.confirm(session, user, claim_id, body.month, choice=body.choice, reason=body.reason,
+                          internal_note=body.internal_note)
+    claim = session.get(Claim, claim_id)
+    return claims.claim_dict(session, claim, staff=True) | {"confirmed": answer}
+
+
 @router.get("/recoveries", summary="追回款项（本辖区）：待追回、部分追回、已追回、核销")
 def recoveries(session: SessionDep, user: UserDep,
                status: Annotated[str | None, Query(max_length=20, description="open、owed、partial、repaid、written_off 或 all（全部）")] = None,
@@ -468,7 +485,7 @@ def list_batches(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 @router.get("/batches/{batch_id}", summary="一个发放批次及其明细")
 def batch_detail(batch_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
     batch = payroll.get_batch(session, user, batch_id)
-    return payroll.batch_dict(batch) | {"items": payroll.lines_of(session, batch)}
+    return payroll.batch_dict(batch) | payroll.report(session, batch) | {"items": payroll.lines_of(session, batch)}
 
 
 @router.get("/batches/{batch_id}/file", summary="发放文件（CSV 或 XLSX）",

@@ -434,7 +434,7 @@ def _concurrent(session: Session, program: Program, claim: Claim) -> list[str]:
     paid = session.execute(select(Entitlement.program, func.min(Entitlement.month), func.max(Entitlement.month))
                            .where(Entitlement.applicant_id == claim.applicant_id,
                                   Entitlement.program.in_(program.not_concurrent_with),
-                                  Entitlement.status.in_(("due", "suspended")), Entitlement.month >= claim.month)
+                                  Entitlement.status.in_(("due", "held", "suspended")), Entitlement.month >= claim.month)
                            .group_by(Entitlement.program)).all()
     reasons = [f"您正在领取{definitions.get(code).name}（{first} 至 {last}），领取期间不同时享受{program.name}"
                for code, first, last in paid]
@@ -942,7 +942,7 @@ EVENT_NAMES = {"received": "收到申领", "publicity": "公示", "decision": "�
 OUTCOME_NAMES = {"received": "", "passed": "通过", "refused": "不通过", "approved": "通过", "started": "开始",
                  "ended": "期满", "stopped": "停发", "suspended": "暂停", "confirmed": "已确认收款账户",
                  "declined": "放弃", "topped_up": "补发提高标准部分", "raised": "按提高后的标准核定",
-                 "entered": "", "held": "暂缓发放", "kept": "按原决定金额发放", "changed": "按重新核算金额发放"}
+                 "entered": "", "held": "暂缓发放", "adjusted": "按实际缴费核算", "kept": "按原决定金额发放", "changed": "按重新核算金额发放"}
 
 
 CHECKED = "经办机构核实录入："  # a figures event that only entered checked figures (累计缴费月数), no official one

@@ -9,9 +9,13 @@
     kuaiban programs loans remind [--date YYYY-MM-DD] [--json] [--db URL]   (创业担保贷款到期提醒)
     kuaiban programs enter-figure --program CODE --region CODE --field NAME --period YYYY-MM --value V
                                   --operator USERNAME [--db URL]
+    kuaiban programs confirm-amount --claim ID --month YYYY-MM --amount decided|found --reason TEXT
+                                    --operator USERNAME [--internal-note TEXT] [--json] [--db URL]
+                                  (核定暂缓发放月份的金额)
 
 ``payroll`` builds the month's batch (or, run again, returns it unchanged) and writes its payment file;
-it prints ``{"batch", "lines", "total", "file", …}``. ``screen`` screens every enterprise of a registry for a
+it prints ``{"batch", "lines", "total", "file", …, "held"}`` (``held``: the months computed at another amount
+than decided, paid at neither until ``confirm-amount``). ``screen`` screens every enterprise of a registry for a
 稳岗返还 免申即享 program (kuaiban/programs/screening) and writes the result directory the import reads.
 ``recheck`` and ``enter-figure`` act as ``--operator`` (kuaiban.programs.cli_support.operator: an active 审核 or 监督 account serving
 the region, whom the audit log names). Bad input: one Chinese line, exit code 2.
@@ -76,12 +80,39 @@ def payroll_command(
         raise fail(exc.message) from None
     except OSError as exc:
         raise fail(f"无法写出发放文件：{exc.strerror}") from None
-    answer = payroll.batch_dict(batch, files) | {"built": built}
+    from kuaiban.db import session_scope
+
+    with session_scope(engine) as session:  # the months held for a caseworker (金额与审核决定不一致): named
+        extra = payroll.report(session, batch)
+    answer = payroll.batch_dict(batch, files) | extra | {"built": built}
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False))
     else:
         verb = "已生成" if built else "已存在（未重复生成）"
-        typer.echo(f"批次 {answer['batch']} {verb}：{answer['lines']} 笔，合计 {answer['total']} 元，文件 {answer['file']}")
+        typer.echo(f"批次 {answer['batch']} {verb}：{answer['lines']} 笔，合计 {answer['total']} 元，文件 {answer['file']}"
+                   + (f"；另有 {len(answer['held'])} 个月份发放前核算金额与审核决定不一致，暂缓发放，待经办机构核定"
+                      f"（kuaiban programs confirm-amount）" if answer.get("held") else ""))
+
+
+@programs_app.command("confirm-amount")
+def confirm_amount_command(
+    claim: Annotated[int, typer.Option("--claim", help="申领编号")],
+    month: Annotated[str, typer.Option("--month", help="暂缓发放的月份 YYYY-MM")],
+    amount: Annotated[str, typer.Option("--amount", help="decided：按原决定金额发放；found：按重新核算金额发放（新的决定）")],
+    reason: Annotated[str, typer.Option("--reason", help="核定理由（按重新核算金额发放的，告知申请人）")],
+    by: OperatorOption,
+    internal_note: Annotated[str | None, typer.Option("--internal-note", help="内部备注（仅工作人员可见）")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """核定暂缓发放月份的金额：发放前核算的金额与审核决定不一致的月份，按原决定金额或按重新核算金额发放，随下一发放批次发放一次。
+    以 --operator 指定的审核或监督人员名义办理，操作日志记录办理人。"""
+    from kuaiban.programs import held
+
+    answer = as_operator(db, by, lambda session, staff: held.confirm(
+        session, staff, claim, month, choice=amount, reason=reason, internal_note=internal_note))
+    echo(answer, as_json, lambda a: f"申领 {a['claim']} {a['month']}：{held.CHOICES[a['choice']]}，"
+         f"{a['amount']} 元，随下一发放批次发放")
 
 
 @programs_app.command("recheck")

@@ -239,7 +239,7 @@ def _still_running(session: Session, claim: Claim, month: str) -> bool:
         return True
     return session.scalar(select(Entitlement.id).where(
         Entitlement.claim_id == claim.id, Entitlement.month >= month,
-        Entitlement.status.in_(("due", "pending", "suspended"))).limit(1)) is not None
+        Entitlement.status.in_(("due", "pending", "held", "suspended"))).limit(1)) is not None
 
 
 def person_reasons(session: Session, program: Program, applicant: Applicant, facts: dict[str, Any],

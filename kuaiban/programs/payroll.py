@@ -124,9 +124,19 @@ def held(session: Session, program: str, region: str, month: str) -> list[dict[s
 
 
 def report(session: Session, batch: Batch) -> dict[str, Any]:
-    """What a monthly batch's report adds to :func:`batch_dict`: ``held`` (see :func:`held`); nothing for a
-    re-issue batch."""
-    return {"held": held(session, batch.program, batch.region, batch.month)} if batch.kind == "monthly" else {}
+    """What a monthly batch's report adds to :func:`batch_dict`: ``held`` (see :func:`held`) and ``adjusted``,
+    the batch's lines paid at another amount than the decision's (先缴后补: the month's contributions as actually
+    paid, kuaiban.programs.settle): claim, month, decided and paid amount. Nothing for a re-issue batch."""
+    if batch.kind != "monthly":
+        return {}
+    rows = session.execute(
+        select(PaymentLine.claim_id, PaymentLine.month, Entitlement.decided_fen, PaymentLine.amount_fen)
+        .join(Entitlement, Entitlement.id == PaymentLine.entitlement_id)
+        .where(PaymentLine.batch_id == batch.id, Entitlement.decided_fen.is_not(None),
+               Entitlement.decided_fen != PaymentLine.amount_fen)
+        .order_by(PaymentLine.id).limit(500))
+    adjusted = [{"claim": c, "month": m, "decided": f"{d / 100:.2f}", "paid": f"{p / 100:.2f}"} for c, m, d, p in rows]
+    return {"held": held(session, batch.program, batch.region, batch.month), "adjusted": adjusted}
 
 
 def still_open(session: Session, program: str, region: str, month: str, *, user: User | None = None) -> dict[str, int]:
@@ -155,7 +165,7 @@ def _not_concurrent(program: definitions.Program) -> list:
     other = aliased(Entitlement)
     return [~select(other.id).where(other.applicant_id == Entitlement.applicant_id, other.month == Entitlement.month,
                                     other.program.in_(program.not_concurrent_with),
-                                    other.status.in_(("due", "suspended"))).exists()]
+                                    other.status.in_(("due", "held", "suspended"))).exists()]
 
 
 def _require_staff(user: User, region: str, what: str) -> None:

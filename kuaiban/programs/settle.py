@@ -17,12 +17,20 @@ batch's month and not paid yet:
 
 Nothing is paid on a guess: a register that cannot answer leaves the months waiting.
 
-The decision binds the payment (s16): a month the decision gave an amount (``decided_fen``) and which is now
-computed at another is paid at neither. It is **held** (``held``, 待核定): the amount found is kept beside the
-decided one (``found_fen``), the claim's history says so (the claimant: the month waits for the office; staff:
-both amounts), the batch's report names it (kuaiban.programs.held.listed), and a reviewer or supervisor decides it
-(kuaiban.programs.held.confirm); a held month is not computed again until then. A month the decision left waiting
-for an official figure (no decided amount) is paid at its first computed amount, as the decision said.
+The decision binds the payment (s16). A month the decision gave an amount (``decided_fen``) and which is now
+computed at another is told apart by computing it once more from the decision's own inputs (:func:`_as_decided`):
+
+- they still give the decided amount: the difference is the month's contributions as actually paid (先缴后补,
+  the rate or the employer part the register shows — the amount the text pays, 湘人社规〔2020〕22号 第七条). The
+  month is paid at that amount, as before, and the claim's history says so (``adjusted``: both amounts);
+- they give another: an input the decision rested on changed since (an official figure corrected with
+  ``enter-figure --replace``). The month is paid at neither. It is **held** (``held``, 待核定): the amount found
+  is kept beside the decided one (``found_fen``), the claim's history says so (the claimant: the month waits for
+  the office; staff: both amounts), the batch's report names it (kuaiban.programs.held.listed), and a reviewer or
+  supervisor decides it (kuaiban.programs.held.confirm); a held month is not computed again until then.
+
+A month the decision left waiting for an official figure (no decided amount) is paid at its first computed
+amount, as the decision said.
 """
 
 from __future__ import annotations
@@ -79,6 +87,20 @@ def _month_facts(program: Program, claim: Claim, owed: str, paid: dict[str, Any]
     return figures.apply(program, claim.month, owed, facts, known), None
 
 
+def _as_decided(program: Program, claim: Claim, owed: str, known: dict[str, dict[str, Any]]) -> int | None:
+    """The month computed now from the decision's own inputs (the claim's facts, without the register's month
+    facts of 先缴后补) and the figures in force now: the decided amount unless an input the decision rested on
+    changed since (an official figure corrected with ``--replace``, say); None when it cannot be computed."""
+    try:
+        answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=owed,
+                                     nth=_months_between(claim.month, owed) + 1,
+                                     facts=figures.apply(program, claim.month, owed, dict(claim.facts), known),
+                                     claimed_on=claim.created_at.date())
+    except Invalid:
+        return None
+    return eligibility.to_fen(answer["value"])
+
+
 def settle(session: Session, program: Program, region: str, month: str, *, registers: Registers = REGISTERS,
            actor: User | None = None, at: dt.datetime | None = None) -> dict[str, Any]:
     """Every month owed up to ``month`` in ``region`` not paid yet, computed again: due or pending."""
@@ -95,6 +117,7 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
     known = figures.entered(session, program, region, registers)
     waiting: list[str] = []
     held: list[list] = []
+    adjusted: list[list] = []
     counts = {"due": 0, PENDING: 0, HELD: 0}
     contributions: dict[int, dict[str, Any]] = {}
     for entitlement, claim in rows:
@@ -114,8 +137,10 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
                 why = (f"{entitlement.month}：等待经办机构录入官方数字（{label}），录入前不发放"
                        if exc.field in program.official_fields else f"{entitlement.month}：{exc.message}")
         decided = entitlement.decided_fen
-        if fen > 0 and decided is not None and fen not in (decided, entitlement.found_fen):
-            # another amount than the decision's, not one a caseworker has already kept the decision against
+        if fen > 0 and decided is not None and fen not in (decided, entitlement.found_fen) \
+                and _as_decided(program, claim, entitlement.month, known) != decided:
+            # the decision's own inputs give another amount now (an official figure corrected, say): paid at
+            # neither until a caseworker decides (kuaiban.programs.held)
             entitlement.status, entitlement.found_fen = HELD, fen
             entitlement.amount_fen = decided
             session.add(ClaimEvent(claim_id=claim.id, step="payroll", outcome=HELD, actor_id=actor.id if actor else None,
@@ -124,7 +149,17 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
                                                  f"核算为 {fen / 100:.2f} 元；两者均未发放，请核定本月发放金额"))
             held.append([claim.id, entitlement.month])
         elif fen > 0:
-            entitlement.status, entitlement.amount_fen = "due", fen if decided is None else decided
+            if decided is not None and fen not in (decided, entitlement.found_fen) and fen != entitlement.amount_fen:
+                # 先缴后补: the month's contributions as actually paid (the rate, the employer part) give the
+                # amount the text pays (湘人社规〔2020〕22号 第七条 按实际缴纳); the decision's inputs still give the
+                # decided one. Paid, and said on the claim.
+                session.add(ClaimEvent(claim_id=claim.id, step="payroll", outcome="adjusted",
+                                       actor_id=actor.id if actor else None, at=at,
+                                       note=f"{entitlement.month} 按当月实际缴费核算为 {fen / 100:.2f} 元（审核时按申请表核算为 "
+                                            f"{decided / 100:.2f} 元；先缴后补，按实际缴纳的计算）"))
+                adjusted.append([claim.id, entitlement.month])
+            kept = decided is not None and fen == entitlement.found_fen  # a caseworker kept the decision
+            entitlement.status, entitlement.amount_fen = "due", decided if kept else fen
         else:
             entitlement.status = PENDING
             waiting.append(f"申领 {claim.id} {why}")
@@ -132,5 +167,5 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
     if rows:
         audit.record(session, "program_months_settled", "program", None, actor=actor, at=at, program=program.code, region=region,
                      month=month, due=counts["due"], pending=counts[PENDING], waiting=waiting[:50],
-                     held=counts[HELD])
-    return {"due": counts["due"], "pending": counts[PENDING], "held": held, "waiting": waiting}
+                     held=counts[HELD], adjusted=adjusted[:50])
+    return {"due": counts["due"], "pending": counts[PENDING], "held": held, "adjusted": adjusted, "waiting": waiting}

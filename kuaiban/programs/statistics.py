@@ -60,7 +60,7 @@ def overview(session: Session, user: User) -> dict[str, Any]:
             select(Entitlement.month, Entitlement.status, func.sum(Entitlement.amount_fen))
             .where(Entitlement.status != "stopped").group_by(Entitlement.month, Entitlement.status),
             user, Entitlement.region)):
-        months[month]["pending" if status == "pending" else "approved"] += _yuan(fen)
+        months[month]["pending" if status in ("pending", "held") else "approved"] += _yuan(fen)
     for month, status, fen in session.execute(access.scoped(
             select(PaymentLine.month, PaymentLine.status, func.sum(PaymentLine.amount_fen))
             .where(PaymentLine.status.in_(("paid", "issued"))).group_by(PaymentLine.month, PaymentLine.status),

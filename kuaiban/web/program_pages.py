@@ -17,7 +17,7 @@ from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, audit, jobs, regions
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.programs import caseworkers, claims, definitions, payroll, recovery
+from kuaiban.programs import caseworkers, claims, definitions, held, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.web.clauses import linked_basis
@@ -140,6 +140,15 @@ def stop(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_i
         s, lambda: claims.stop(s, user, claim_id, rule=text(form, "rule"), month=text(form, "month"),
                                note=text(form, "note") or None, internal_note=text(form, "internal_note") or None,
                                version=version_of(text(form, "version"))),
+        f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
+
+
+@router.post("/claims/{claim_id}/payment-amount")
+def payment_amount(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
+    """A held month's amount decided (programs.held.confirm): the decided one, or the one computed again."""
+    return form_action(
+        s, lambda: held.confirm(s, user, claim_id, text(form, "month"), choice=text(form, "choice"),
+                                reason=text(form, "reason"), internal_note=text(form, "internal_note") or None),
         f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
 
 
@@ -342,6 +351,7 @@ def _batch_page(request, s, user, batch_id, errors, status=200) -> Response:
     batch = payroll.get_batch(s, user, batch_id)
     return render(request, "programs/batch.html",
                   {"batch": payroll.batch_dict(batch), "lines": payroll.lines_of(s, batch),
+                   "held": payroll.report(s, batch).get("held", []),
                    "name": definitions.get(batch.program).name, "errors": errors}, status=status, user=user)
 
 

@@ -109,15 +109,38 @@ def test_a_month_computed_at_the_decided_amount_is_paid_as_before(town) -> None:
                                                                 ClaimEvent.step == "payroll")) == 0
 
 
-def test_a_rate_paid_other_than_the_form_is_held_as_well(town) -> None:
-    """先缴后补: the register shows November paid at 26 % where the form said 28 % — 6000 × 60 % × 26 % × 60 %
-    = 561.60 元, not the decided 604.80 元: held for the caseworker, not paid silently."""
+def test_a_rate_actually_paid_other_than_the_form_is_paid_as_the_text_says_and_recorded(town) -> None:
+    """先缴后补 (湘人社规〔2020〕22号 第七条（二）: 费率按实际缴纳社会保险的费率执行): the register shows November paid at
+    26 % where the form said 28 % — 6000 × 60 % × 26 % × 60 % = 561.60 元. The decision's own inputs still give
+    604.80 元: the difference is the text's own rule, so the month is paid at 561.60 (as before s16), but no longer
+    silently: the claim's history and the batch's report say so, once."""
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
             "2021-11": {"paid": True, "rate": 0.26}}})
     claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
+    november = _build(town, "2021-11")
+    assert november["held"] == []
+    assert _lines(town) == [("2021-11", 56160)]
+    with town.session() as s:
+        batch = payroll.get_batch(s, None, november["batch"])
+        assert payroll.report(s, batch)["adjusted"] == [{"claim": claim_id, "month": "2021-11",
+                                                          "decided": "604.80", "paid": "561.60"}]
+        notes = s.scalars(select(ClaimEvent.note).where(ClaimEvent.claim_id == claim_id,
+                                                        ClaimEvent.outcome == "adjusted")).all()
+        assert notes == ["2021-11 按当月实际缴费核算为 561.60 元（审核时按申请表核算为 604.80 元；先缴后补，按实际缴纳的计算）"]
+        history = claims.claim_dict(s, s.get(Claim, claim_id))["history"]
+        assert (history[-1]["step_name"], history[-1]["outcome_name"]) == ("发放核算", "按实际缴费核算")
+    _build(town, "2021-12")
+    with town.session() as s:
+        assert s.scalar(select(func.count(ClaimEvent.id)).where(ClaimEvent.outcome == "adjusted")) == 1
+
+
+def test_a_corrected_figure_and_another_rate_together_are_held(town) -> None:
+    """Both: the figure corrected to 6200 and November paid at 26 % (6200 × 60 % × 26 % × 60 % = 580.32 元). The
+    decision's own inputs give 624.96 now, not 604.80: held, with the amount found."""
+    claim_id = _corrected_after_decision(town, months={"2021-11": {"paid": True, "rate": 0.26}})
     assert _build(town, "2021-11")["held"] == [{"claim": claim_id, "month": "2021-11", "region": "430104",
-                                                "decided": "604.80", "found": "561.60"}]
+                                                "decided": "604.80", "found": "580.32"}]
     assert _lines(town) == []
 
 
