@@ -6,6 +6,11 @@ index on (beneficiary, program, month) makes a second line for the same month im
 (two operators at once, a rerun after ``kill -9``); the unique index on (program, region, month) of batches
 makes a second batch of the month impossible — a rerun returns the batch as it was.
 
+A program settled at payment (先缴后补, official figures) has its months computed again first
+(kuaiban.programs.settle): a month whose decided amount the decision's own inputs no longer give is held, paid
+at neither until a caseworker decides it (kuaiban.programs.held); :func:`report` names the held months and the
+lines paid at another amount than decided (s16).
+
 Returns and failures (退票) are reconciled line by line; returned lines are paid again in a re-issue batch,
 still the same line (the month is paid once). :func:`totals` sums by program, region and month.
 

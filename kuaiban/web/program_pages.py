@@ -349,9 +349,10 @@ def batch_page(request: Request, s: SessionDep, user: Staff, batch_id: int) -> R
 
 def _batch_page(request, s, user, batch_id, errors, status=200) -> Response:
     batch = payroll.get_batch(s, user, batch_id)
+    report = payroll.report(s, batch)  # months held for a caseworker, lines paid at another amount (s16)
     return render(request, "programs/batch.html",
                   {"batch": payroll.batch_dict(batch), "lines": payroll.lines_of(s, batch),
-                   "held": payroll.report(s, batch).get("held", []),
+                   "held": report.get("held", []), "adjusted": report.get("adjusted", []),
                    "name": definitions.get(batch.program).name, "errors": errors}, status=status, user=user)
 
 

@@ -137,3 +137,24 @@ def test_the_pages_show_the_held_month_and_a_reviewer_decides_it(tmp_path) -> No
         assert _held(town, claim_id)[0] == ("2021-11", DECIDED, "due")
     finally:
         reviewer.__exit__(None, None, None)
+
+
+def test_the_batch_page_lists_a_month_paid_at_the_rate_actually_paid(tmp_path) -> None:
+    """先缴后补: November paid at 26 % (561.60 元, decided 604.80 元) is paid and listed on the batch's page."""
+    from kuaiban.programs import payroll, registers
+    from tests.programs.test_audit_s13_subsidies import _approve_flexible
+    from tests.programs.test_s16_payroll_decided_amount import NOV_10
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    town = make_town(url)
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
+            "2021-11": {"paid": True, "rate": 0.26}}})
+    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
+    with town.session() as s:
+        batch_id = payroll.build(s, FLEX, "430000", "2021-11")[0].id
+    client = TestClient(create_app(url))
+    assert post_login(client, "hn-rev2", STAFF_PASSWORD).status_code == 303
+    page = client.get(f"/programs/batches/{batch_id}").text
+    assert "按当月实际缴费核算、与审核决定金额不同的笔数" in page and f'href="/programs/claims/{claim_id}"' in page
+    assert "604.80" in page and "561.60" in page and "暂缓发放、待核定金额的月份" not in page
