@@ -922,9 +922,12 @@ def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | Non
     claim, program = _claim_for_staff(session, user, claim_id, None)
     if claim.status != "suspended":
         raise Conflict("这件申领未暂停", "claim")
+    # a month held for a caseworker (programs.held) before the 暂停 is held again, unless one kept its amount
+    kept = {note[:7] for note in session.scalars(select(ClaimEvent.note).where(
+        ClaimEvent.claim_id == claim.id, ClaimEvent.step == "payment_amount", ClaimEvent.outcome == "kept"))}
     for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id,
                                                        Entitlement.status == "suspended")):
-        e.status = "due"
+        e.status = "held" if e.found_fen is not None and e.month not in kept else "due"
     claim.status = "approved"
     claim.version += 1
     _event(session, claim, "resume", "approved", None, user, at)

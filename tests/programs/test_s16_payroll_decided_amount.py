@@ -234,3 +234,22 @@ def test_a_held_month_of_a_stopped_claim_is_stopped_not_paid(town) -> None:
     assert {status for _, _, status in _schedule(town, claim_id)} <= {"stopped", "suspended"}
     with town.session() as s:
         assert payroll.held(s, FLEX, "430000", "2021-12") == []
+
+
+def test_a_held_month_suspended_and_resumed_is_held_again_unless_its_amount_was_kept(town) -> None:
+    """None of the programs settled at payment has a 暂停 rule today; a claim is suspended here as a 暂停 leaves it
+    (its months and its status), then resumed through ``claims.resume``."""
+    claim_id = _corrected_after_decision(town, months={"2021-11": {"paid": True, "rate": 0.28},
+                                                       "2021-12": {"paid": True, "rate": 0.28}})
+    _build(town, "2021-12")  # both months held
+    with town.session() as s:
+        held.confirm(s, town.hunan_reviewer, claim_id, "2021-11", choice="decided", reason="以原决定为准")
+    with town.session() as s:
+        s.get(Claim, claim_id).status = "suspended"
+        for e in s.scalars(select(Entitlement).where(Entitlement.claim_id == claim_id)):
+            e.status = "suspended"
+    with town.session() as s:
+        claims.resume(s, town.hunan_reviewer, claim_id)
+    assert [status for _, _, status in _schedule(town, claim_id)] == ["due", "held"]
+    _build(town, "2022-01")
+    assert _lines(town) == [("2021-11", DECIDED)]
