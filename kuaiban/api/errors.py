@@ -41,10 +41,10 @@ _TYPE_MESSAGES = {
     "literal_error": "取值无效",
     "json_invalid": "不是有效的 JSON",
     "extra_forbidden": "不是可接受的字段",
-    "date_from_datetime_parsing": "须为日期 YYYY-MM-DD",
-    "date_parsing": "须为日期 YYYY-MM-DD",
-    "datetime_parsing": "须为时间 YYYY-MM-DDTHH:MM:SS",
-    "datetime_from_date_parsing": "须为时间 YYYY-MM-DDTHH:MM:SS",
+    "date_from_datetime_parsing": "须为日期，如 2021-05-20",
+    "date_parsing": "须为日期，如 2021-05-20",
+    "datetime_parsing": "须为时间，如 2021-05-20T09:30:00",
+    "datetime_from_date_parsing": "须为时间，如 2021-05-20T09:30:00",
 }
 
 

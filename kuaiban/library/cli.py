@@ -107,8 +107,8 @@ def ingest_cmd(
         )
 
 
-AsOfOption = Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
-                                                 help="按哪一天判断效力（默认今天）")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", metavar="日期",
+                                                 help="按哪一天判断效力，如 2026-12-02（默认今天）")]
 
 
 def as_of_date(value: str | None) -> dt.date:
@@ -118,7 +118,7 @@ def as_of_date(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise fail(f"日期应写作 年-月-日，如 2026-12-02：{value}") from None
+        raise fail(f"--as-of 不是有效的日期，请按 2026-12-02 这样的格式填写（收到「{value}」）") from None
 
 
 def docs_cmd(db: DbOption = None, as_json: Annotated[bool, typer.Option("--json")] = False,

@@ -878,7 +878,7 @@ def recheck(session: Session, code: str, region: str, month: str, *, user: User 
     at = at or audit.now()
     program = definitions.get(code)
     if not _MONTH.match(month or ""):
-        raise Invalid(f"比对月份应为 YYYY-MM，如 2020-09（收到“{month}”）", "month")
+        raise Invalid(f"比对月份不是有效的月份，请按 2020-09 这样的格式填写（收到“{month}”）", "month")
     area = regions.resolve(region)
     if user is not None:
         if user.role not in (REVIEWER, SUPERVISOR):

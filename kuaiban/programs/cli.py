@@ -64,7 +64,7 @@ def _limit(step: dict) -> str:
 def payroll_command(
     program: Annotated[str, typer.Option("--program", help="项目代码（见 kuaiban programs list）")],
     region: Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")],
-    month: Annotated[str, typer.Option("--month", help="发放月份 YYYY-MM")],
+    month: Annotated[str, typer.Option("--month", help="发放月份，如 2021-05")],
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -119,7 +119,7 @@ def confirm_amount_command(
 def recheck_command(
     program: Annotated[str, typer.Option("--program", help="项目代码（见 kuaiban programs list）")],
     region: Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")],
-    month: Annotated[str, typer.Option("--month", help="比对月份 YYYY-MM（登记未载明发生月份时，按此月停发）")],
+    month: Annotated[str, typer.Option("--month", help="比对月份，如 2021-05（登记未载明发生月份时，按此月停发）")],
     by: OperatorOption,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -138,7 +138,7 @@ def screen_command(
     program: Annotated[str, typer.Option("--program", help="筛查项目代码：stable_job_refund_2021 或 sd_stable_job_refund_2020")],
     registry: Annotated[Path, typer.Option("--registry", help="登记数据目录（分区 Parquet，见 docs/programs.md）")],
     out: Annotated[Path, typer.Option("--out", help="结果目录（须不存在或为空；完成后才出现）")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="筛查日期 YYYY-MM-DD（默认今天）")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="筛查日期，如 2021-05-20（默认今天）")] = None,
     figures: Annotated[list[str] | None, typer.Option("--set", help="汇编未载的当地数字 NAME=VALUE，可多次")] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="已有 Dask 集群的调度器地址")] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="在本机启动 N 个 Dask 工作进程")] = None,
@@ -154,7 +154,7 @@ def screen_command(
     try:
         day = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
-        raise fail(f"筛查日期应为 YYYY-MM-DD（收到「{as_of}」）") from None
+        raise fail(f"筛查日期不是有效的日期，请按 2021-05-20 这样的格式填写（收到「{as_of}」）") from None
     pairs: dict[str, str] = {}
     for item in figures or []:
         name, sep, value = item.partition("=")
@@ -179,7 +179,7 @@ def enter_figure_command(
     program: Annotated[str, typer.Option("--program", help="项目代码，如 hn_social_insurance_subsidy_flexible")],
     region: Annotated[str, typer.Option("--region", help="项目地区代码，如 430000")],
     field: Annotated[str, typer.Option("--field", help="官方数字的字段，如 si_average_wage")],
-    period: Annotated[str, typer.Option("--period", help="该数字适用年度的第一个月 YYYY-MM，如 2022-01")],
+    period: Annotated[str, typer.Option("--period", help="该数字适用年度的第一个月，如 2022-01")],
     value: Annotated[float, typer.Option("--value", help="公布的数字")],
     by: OperatorOption,
     replace: Annotated[bool, typer.Option("--replace", help="更正该年度已录入的数字（未发放的月份按新数字核算）")] = False,
@@ -192,7 +192,7 @@ def enter_figure_command(
     from kuaiban.programs import definitions, figures
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-        raise fail(f"年度起始月份应为 YYYY-MM（收到「{period}」）")
+        raise fail(f"年度起始月份不是有效的月份，请按 2022-01 这样的格式填写（收到「{period}」）")
     if not value > 0:
         raise fail(f"官方数字应为正数（收到 {value}）")
     with user_errors():  # figures.enter's ValueError (a field or a period the program has not): one line

@@ -81,7 +81,7 @@ def read_manifest(directory: Path, program: Program) -> tuple[dict[str, Any], st
         raise Invalid(f"这份筛选结果属于项目“{manifest.get('program')}”，不是{program.name}", "program")
     as_of = manifest.get("as_of")
     if not isinstance(as_of, str) or not _DATE.match(as_of):
-        raise Invalid("manifest.json 的 as_of 应为日期 YYYY-MM-DD", "results")
+        raise Invalid("manifest.json 的 as_of（筛查日期）不是有效的日期，应如 2021-05-20", "results")
     codes = manifest.get("regions")
     if not isinstance(codes, list) or not codes:
         raise Invalid("manifest.json 的 regions 应为地区代码列表", "results")

@@ -71,7 +71,7 @@ def check_request(program: str, region: str, month: str) -> tuple[definitions.Pr
     if not found.covers(code) and not any(regions.covers(code, r) for r in found.regions):
         raise Invalid(f"{found.name}不在{regions.label(code)}实施", "region")
     if not _MONTH.match(month or ""):
-        raise Invalid("请选择发放月份" if not (month or "").strip() else f"月份应为“年-月”，如 2020-07（收到“{month}”）",
+        raise Invalid("请选择发放月份" if not (month or "").strip() else f"发放月份不是有效的月份，请按 2020-07 这样的格式填写（收到“{month}”）",
                       "month")
     return found, code
 

@@ -52,7 +52,7 @@ def repay_command(
     recovery_id: Annotated[int, typer.Option("--recovery", help="追回编号")],
     reference: Annotated[str, typer.Option("--reference", help="退回凭证号（银行流水号或收据号）")],
     amount: Annotated[str, typer.Option("--amount", help="退回金额（元），如 300.00")],
-    paid_on: Annotated[str, typer.Option("--paid-on", help="退回日期 YYYY-MM-DD")],
+    paid_on: Annotated[str, typer.Option("--paid-on", help="退回日期，如 2021-05-20")],
     channel: Annotated[str, typer.Option("--channel", help="bank_transfer（银行转账）、counter（窗口缴回）或 other")],
     by: Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（窗口、审核或监督，管辖该追回的地区）")],
     note: Annotated[str | None, typer.Option("--note", help="内部说明（仅工作人员可见）")] = None,
@@ -69,7 +69,7 @@ def repay_command(
     try:
         day = dt.date.fromisoformat(paid_on)
     except ValueError:
-        raise fail(f"退回日期应为 YYYY-MM-DD（收到「{paid_on}」）") from None
+        raise fail(f"退回日期不是有效的日期，请按 2021-05-20 这样的格式填写（收到「{paid_on}」）") from None
 
     def work(s, staff):  # staff: named in the audit log; its regions are checked
         _, recorded = recovery.record_repayment(s, staff, recovery_id, amount_fen=int(yuan * 100), paid_on=day,

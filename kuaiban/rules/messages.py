@@ -83,17 +83,22 @@ def not_string(field: str, raw: Any = _NOTHING) -> str:
     return error(field, "应为文字（字符串）", raw)
 
 
+# How a date or a month is asked for: by an example, never a developer's pattern (docs/rules.md).
+DATE_EXAMPLE = "请按 2021-05-20 这样的格式填写"
+MONTH_EXAMPLE = "请按 2021-05 这样的格式填写"
+
+
 def not_date(field: str, raw: Any = _NOTHING) -> str:
-    return error(field, "不是有效的日期，格式应为 YYYY-MM-DD", raw)
+    return error(field, f"不是有效的日期，{DATE_EXAMPLE}", raw)
 
 
 def not_month(field: str, raw: Any = _NOTHING) -> str:
-    return error(field, "不是有效的月份，格式应为 YYYY-MM", raw)
+    return error(field, f"不是有效的月份，{MONTH_EXAMPLE}", raw)
 
 
 def not_month_or_day(field: str, raw: Any = _NOTHING) -> str:
     """A month field that also reads a day within the month (Field.accepts_day): both forms named."""
-    return error(field, "不是有效的月份或日期，格式应为 YYYY-MM 或 YYYY-MM-DD（日期须为该月内实有的一天）", raw)
+    return error(field, "不是有效的月份或日期，请按 2021-05 这样的格式填写月份，或按 2021-05-20 这样的格式填写日期（须为该月内实有的一天）", raw)
 
 
 def unknown_region(field: str, choices: Iterable[str], raw: Any = _NOTHING) -> str:
@@ -136,7 +141,7 @@ def day_asked(field: str, days: list[str], differs: str = "", raw: Any = _NOTHIN
     (“5月1日起：5000元；5月20日起：无适用规定”) when that is known."""
     when = "、".join(_day_words(day) for day in days)
     what = f"，该月内按日计算结果不同（{differs}）" if differs else ""
-    return error(field, f"{DAY_ASKED}{when}起变化{what}，请填写具体日期（格式 YYYY-MM-DD，如 {days[0]}）", raw)
+    return error(field, f"{DAY_ASKED}{when}起变化{what}，请填写具体日期（如 {days[0]}）", raw)
 
 
 def is_day_asked(message: str) -> bool:

@@ -169,7 +169,7 @@ MAX_MONTHS = 120
 @sla_app.command("report")
 def report_cmd(
     months: Annotated[str | None, typer.Option("--months", help="统计最近几个月（含截止月），1–120")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="截止月份 YYYY-MM（默认本月）")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="截止月份，如 2020-10（默认本月）")] = None,
     region: Annotated[str | None, typer.Option("--region", help="地区：行政区划代码或名称（默认全国）")] = None,
     db: Annotated[str | None, typer.Option("--db", help="数据库（默认 KUAIBAN_DB 或 var/kuaiban.db）")] = None,
     as_json: JsonOption = False,
@@ -192,7 +192,7 @@ def report_cmd(
         try:
             last = datetime.strptime(until.strip(), "%Y-%m").date()
         except ValueError:
-            raise _fail(f"--until 须为 YYYY-MM（如 2020-10），收到 {until!r}") from None
+            raise _fail(f"--until 截止月份不是有效的月份，请按 2020-10 这样的格式填写（收到「{until}」）") from None
     try:
         code = regions.resolve_scope(region, field="--region") if region else None  # 全国: every region
     except Invalid as exc:

@@ -126,7 +126,7 @@ def parse(values: dict | None) -> Outcome:
             if found and 1 <= int(found[2]) <= 12:
                 first_month = f"{int(found[1]):04d}-{int(found[2]):02d}"
             else:
-                problem("first_month", "起始月份应为“年-月”，如2026-12")
+                problem("first_month", "起始月份不是有效的月份，请按 2026-12 这样的格式填写")
     elif not text("reason"):
         problem("reason", "不予核定须说明理由（申请人将看到）")
     if problems:

@@ -117,7 +117,7 @@ def _date(value, where: str, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise Invalid(f"{where}：{name} 应为 YYYY-MM-DD 日期，而不是“{value}”", name) from None
+        raise Invalid(f"{where}：{name} 不是有效的日期，请按 2021-05-20 这样的格式填写（收到“{value}”）", name) from None
 
 
 def _row(kind: str, raw: dict, where: str):

@@ -68,7 +68,7 @@ def months_in(period: dict) -> int:
     """Months of one contribution period {region, start: YYYY-MM, end: YYYY-MM}, both months counted."""
     start, end = period.get("start", ""), period.get("end", "")
     if not (_MONTH.match(start) and _MONTH.match(end)) or end < start:
-        raise Invalid("缴费记录的起止年月须为 YYYY-MM，且止不早于起", "contributions")
+        raise Invalid("缴费记录的起止年月请按 2021-05 这样的格式填写，且止不早于起", "contributions")
     (y0, m0), (y1, m1) = (map(int, start.split("-")), map(int, end.split("-")))
     return (y1 - y0) * 12 + (m1 - m0) + 1
 

@@ -143,11 +143,15 @@ def _label(f: FieldSpec) -> str:
 CheckFn = Callable[[_Context, FieldSpec, str, Check], list[FieldError]]
 
 
+# a record's date format said by example (the spec's 格式为YYYYMMDD), never by its pattern
+_DATE_EXAMPLES = {"YYYYMMDD": "8位数字的年月日，如 20200701", "YYYYMM": "6位数字的年月，如 202007"}
+
+
 def _check_date(ctx: _Context, f: FieldSpec, value: str, check: Check) -> list[FieldError]:
     formats = tuple(check.params.get("formats", ("YYYYMMDD",)))
     if parse_spec_date(value, formats) is None:
-        shown = "或".join(formats)
-        return [FieldError(f.code, "date", f"{_label(f)}应为格式为{shown}的有效日期")]
+        shown = "或".join(_DATE_EXAMPLES.get(fmt, fmt) for fmt in formats)
+        return [FieldError(f.code, "date", f"{_label(f)}不是有效的日期，应为{shown}")]
     return []
 
 

@@ -75,7 +75,7 @@ def _day(value: str, errors: dict[str, str]) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        errors["as_of"] = "日期应写作 年-月-日，如 2026-12-02"
+        errors["as_of"] = "效力日期不是有效的日期，请按 2026-12-02 这样的格式填写"
         return dt.date.today()
 
 

@@ -232,7 +232,7 @@ def repay(request: Request, s: SessionDep, user: Staff, form: PostedForm, recove
     if amount is None:
         errors["amount"] = "退回金额应为金额（元），最多两位小数，如 300.00"
     if day is None:
-        errors["paid_on"] = "退回日期应为 YYYY-MM-DD"
+        errors["paid_on"] = "退回日期不是有效的日期，请按 2021-05-20 这样的格式填写，或点击选择日期"
     return form_action(
         s, lambda: recovery.record_repayment(s, user, recovery_id, amount_fen=amount, paid_on=day,
                                              channel=values["channel"], reference=values["reference"],

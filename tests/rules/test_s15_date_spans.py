@@ -152,4 +152,4 @@ def test_a_day_of_year_zero_is_refused_as_in_single_mode() -> None:
     row = dict(calc.examples[0]["input"])
     table = pa.table({key: [value, "0000-12-31" if key == "deferral_start" else value] for key, value in row.items()})
     _, errors = run_table(calc, table)
-    assert errors[1] == "deferral_start：不是有效的日期，格式应为 YYYY-MM-DD" and errors[0] != errors[1]
+    assert errors[1] == "deferral_start：不是有效的日期，请按 2021-05-20 这样的格式填写" and errors[0] != errors[1]

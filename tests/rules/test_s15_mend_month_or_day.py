@@ -53,7 +53,8 @@ def test_an_impossible_day_is_refused_naming_both_forms() -> None:
     with pytest.raises(CalculatorError) as caught:
         get("survivor_hardship_allowance").run({**HUNAN_WIFE, "month": "2020-06-31"})
     said = str(caught.value)
-    assert "不是有效的月份或日期" in said and "YYYY-MM-DD" in said and "2020-06-31" in said
+    assert "不是有效的月份或日期" in said and "2021-05-20 这样的格式" in said and "2020-06-31" in said
+    assert "YYYY" not in said  # an example, not a developer's pattern
 
 
 def test_a_month_field_without_days_still_names_the_month_form_only() -> None:
@@ -61,7 +62,7 @@ def test_a_month_field_without_days_still_names_the_month_form_only() -> None:
     with pytest.raises(CalculatorError) as caught:
         parse_value(arrears_month, "2020-06-31")
     said = str(caught.value)
-    assert "不是有效的月份，格式应为 YYYY-MM" in said and "YYYY-MM-DD" not in said
+    assert "不是有效的月份，请按 2021-05 这样的格式填写" in said and "2021-05-20" not in said and "YYYY" not in said
 
 
 def test_population_mode_refuses_the_impossible_day_in_the_same_words() -> None:
@@ -70,5 +71,5 @@ def test_population_mode_refuses_the_impossible_day_in_the_same_words() -> None:
                       "dependant_age": [50, 50], "month": ["2020-06-31", "2020-07"]})
     _, errors = evaluate(calc, table)
     first = errors.messages[errors.codes[0]]
-    assert first is not None and "不是有效的月份或日期" in first and "YYYY-MM-DD" in first
+    assert first is not None and "不是有效的月份或日期" in first and "2021-05-20 这样的格式" in first
     assert errors.codes[1] == 0

@@ -23,7 +23,7 @@ loans_app = typer.Typer(help="创业担保贷款：到期提醒", no_args_is_hel
 
 @loans_app.command("remind")
 def remind_command(
-    date: Annotated[str | None, typer.Option("--date", help="按哪一天计算（默认今天）YYYY-MM-DD")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="按哪一天计算，如 2022-02-01（默认今天）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
     db: DbOption = None,
 ) -> None:

@@ -79,7 +79,7 @@ def submit(session: Session, user: User, *, program: str, registry_name: str, as
         try:
             as_of = date.fromisoformat(as_of.strip())
         except ValueError:
-            raise ScreeningError(f"筛查日期应为 YYYY-MM-DD（收到「{as_of}」）", "as_of") from None
+            raise ScreeningError(f"筛查日期不是有效的日期，请按 2021-05-20 这样的格式填写（收到「{as_of}」）", "as_of") from None
     definition.check_as_of(as_of)
     values = definition.figures_from(figures)
     source = registry_path(registry_name)
