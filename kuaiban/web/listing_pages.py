@@ -19,7 +19,9 @@ from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, User
 from kuaiban.programs import definitions, listing
 from kuaiban.programs.screening import job as screening_job
 from kuaiban.web.clauses import linked_basis
+from kuaiban.web.guide_pages import picked_region, picker_values
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text
+from kuaiban.web.signup import region_choices
 from kuaiban.web.templating import render
 
 router = APIRouter(prefix="/programs", include_in_schema=False)
@@ -33,15 +35,21 @@ def _int(value: str, default: int | None = None) -> int | None:
 
 
 @router.get("/listing/{code}", response_class=HTMLResponse)
-def public(request: Request, s: SessionDep, user: Visitor, code: str, page: int = 1, region: str = "") -> Response:
+def public(request: Request, s: SessionDep, user: Visitor, code: str, page: int = 1, region: str = "",
+           province: str = "", city: str = "", county: str = "") -> Response:
+    """The list anyone may read; the region picked by name (省 → 市 → 区县, the deepest chosen wins) as on the
+    other 公示, or given as ``region`` (a code, as the paging links carry it)."""
     page = min(max(page, 1), 1_000_000)
     found = definitions.get(code)
     program = definitions.describe(found)
     basis = linked_basis(request.app.state, s, [definitions.clauses()[k] for k in found.sources])
+    region = picked_region(province, city, county) or region
+    region = region if region.isascii() and region.isdigit() and len(region) <= 12 else ""
+    values = picker_values(region)
     return render(request, "programs/listing_public.html",
                   {"program": program, "basis": basis,
                    "list": listing.public_list(s, code, page=page, region=region or None),
-                   "region": region}, user=user)
+                   "region": region, "regions": region_choices(values), "values": values}, user=user)
 
 
 @router.get("/listing/{code}/mine", response_class=HTMLResponse)
