@@ -107,6 +107,14 @@ def _prefill(s: Session, user: User, today: dt.date) -> dict[str, str]:
     return values
 
 
+def _picked_date_message(e: FieldError) -> str | None:
+    """A date the form asks with a picker, refused as no date: said as the form shows it (2021-05-20), not
+    as the record stores it (the validator's 8 digits)."""
+    if e.rule != "date" or e.field not in uv.form_codes() or uv.form_field(e.field).kind != "date":
+        return None
+    return f"{uv.form_label(e.field)}不是有效的日期，请按 2021-05-20 这样的格式填写，或点击选择日期"
+
+
 def _channel(user: User) -> str:
     return m.ONLINE if user.role == APPLICANT else m.WINDOW
 
@@ -116,7 +124,7 @@ def _form_page(request: Request, user: User, values: dict[str, str], errors: lis
     today = _now().date()
     by_field: dict[str, str] = {}
     for e in errors:
-        message = plain(e.message)
+        message = _picked_date_message(e) or plain(e.message)
         by_field[e.field] = f"{by_field[e.field]}；{message}" if e.field in by_field else message
     order = uv.field_order()
     summary = sorted(by_field.items(), key=lambda kv: order.get(kv[0], -1))
@@ -132,6 +140,7 @@ def _form_page(request: Request, user: User, values: dict[str, str], errors: lis
 templates.env.globals["region_levels"] = uv.region_levels
 templates.env.globals["date_for_input"] = uv.date_for_input
 templates.env.globals["date_in_words"] = uv.date_in_words
+templates.env.globals["exit_reason_name"] = uv.exit_reason_name
 templates.env.globals["today_iso"] = lambda: _now().date().isoformat()
 
 _CODE_IN_MESSAGE = re.compile(r"（([A-Z]{3}\d{3})）")
@@ -304,7 +313,7 @@ def review_queue(request: Request, s: SessionDep, user: Staff, status: str = m.P
         "regs": regs, "status": status, "states": m.STATES, "channel_names": m.CHANNEL_NAMES,
         "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at is not None and r.due_at < now},
         "unassigned": decision.unassigned_ids(s, regs) if user.role == SUPERVISOR else set(),
-        "attention": lifecycle.followups_due(s, user, on=now), "reasons": deregistration.exit_reasons(),
+        "attention": lifecycle.followups_due(s, user, on=now),
         "owed": lifecycle.notices_owed(s, user), "held": lifecycle.exits_held(s, user),
         "refused_downloads": refused_downloads(s, user),
         "notice_about": m.NOTICE_ABOUT}, user=user)
@@ -415,7 +424,7 @@ def followup(request: Request, aaz341: str, s: SessionDep, user: Caseworker, for
         try:
             _datetime(values["at"])
         except ValueError:
-            return {"at": "跟踪时间格式应为 年-月-日 时:分"}
+            return {"at": "跟踪时间不是有效的时间，请按 2021-05-20 09:30 这样的格式填写，或点击选择"}
         return {}
 
     def action(version: int | None) -> None:
@@ -437,7 +446,7 @@ def notice(request: Request, aaz341: str, s: SessionDep, user: Caseworker, form:
         try:
             _datetime(values["at"])
         except ValueError:
-            return {"at": "告知时间格式应为 年-月-日 时:分"}
+            return {"at": "告知时间不是有效的时间，请按 2021-05-20 09:30 这样的格式填写，或点击选择"}
         return {}
 
     def action(version: int | None) -> None:
@@ -477,7 +486,7 @@ def deregister(request: Request, aaz341: str, s: SessionDep, user: Caseworker, f
         try:
             dt.date.fromisoformat(values["ADC210"]) if values["ADC210"] else None
         except ValueError:
-            return {"ADC210": "注销失业登记时间（ADC210）格式应为 年-月-日"}
+            return {"ADC210": "注销失业登记时间不是有效的日期，请按 2021-05-20 这样的格式填写，或点击选择日期"}
         return {}
 
     def action(version: int | None) -> None:

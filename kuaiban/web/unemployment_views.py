@@ -73,7 +73,7 @@ def _hint(f: FieldSpec) -> tuple[str, str | None]:
     for check in f.checks:
         if check.name == "date":
             formats = check.params.get("formats", ("YYYYMMDD",))
-            hints.append("格式 " + " 或 ".join(formats) + "，如 20200701")
+            hints.append("8位数字的年月日，如 20200701" if "YYYYMMDD" in formats else "6位数字的年月，如 202007")
             mode = "numeric"
         elif check.name == "not_future":
             hints.append("不晚于今天")
@@ -347,8 +347,8 @@ def exit_choices() -> list[ExitChoice]:
     out = []
     for r in exit_reasons().values():
         out.append(ExitChoice(r.code, r.name, r.group, ACTION_TEXT.get(r.action, r.action), _notice_text(r),
-                              f"{r.clause['doc_no']} {r.clause['clause']}（{r.clause['file'].split('/')[-1]}:"
-                              f"{r.clause['lines'][0]}）"))
+                              f"{r.clause['doc_no']} {r.clause['clause']}"
+                              f"（{cite_line(r.clause['file'].split('/')[-1], r.clause['lines'][0])}）"))
     return out
 
 
@@ -356,6 +356,15 @@ def _notice_text(r: ExitReason) -> str:
     if r.sub_reasons:
         return "；".join(f"{k}：{'须告知本人' if v else '无须告知'}" for k, v in r.sub_reasons.items())
     return "须以适当方式告知本人" if r.notice else "无须告知（人社厅发〔2020〕3号 五 所列除外情形）"
+
+
+def exit_reason_name(code: str | None, *, with_code: bool = True) -> str:
+    """An exit reason (AJC00A) as staff read it: its name, the code in brackets after it for those who key
+    it into other systems (被各类用人单位录用或招聘（代码 11）); an unknown code as it is."""
+    reason = exit_reasons().get(code or "")
+    if reason is None:
+        return code or ""
+    return f"{reason.name}（代码 {reason.code}）" if with_code else reason.name
 
 
 def sub_reasons() -> tuple[str, ...]:

@@ -362,7 +362,7 @@ def test_follow_up_and_deregistration_with_a_reason_from_the_exit_table(site):
     login(client, "window")
     page = client.get(f"/unemployment/review/{aaz341}").text
     assert "须填写录用单位（或公益性岗位单位）" in page and "移居境外：无须告知" in page  # reasons with actions
-    assert '<optgroup label="处于就业状态">' in page and '<option value="31">31 连续3次拒绝接受公共就业服务</option>' in page
+    assert '<optgroup label="处于就业状态">' in page and '<option value="31">连续3次拒绝接受公共就业服务（代码 31）</option>' in page
     csrf = csrf_of(page)
     r = client.post(f"/unemployment/review/{aaz341}/followup",
                     data={"csrf": csrf, "version": "2", "method": "电话调查", "outcome": "仍处失业", "at": "",
@@ -378,7 +378,7 @@ def test_follow_up_and_deregistration_with_a_reason_from_the_exit_table(site):
                     data={"csrf": csrf, "version": "2", "AJC00A": "11", "employer": "样例公司"}, follow_redirects=False)
     assert r.status_code == 303
     after = client.get(r.headers["location"]).text
-    assert state_of(after) == "已注销" and "11 被各类用人单位录用或招聘" in after and "单位：样例公司" in after
+    assert state_of(after) == "已注销" and "被各类用人单位录用或招聘（代码 11）" in after and "单位：样例公司" in after
     with world.session() as s:
         dereg = s.scalar(select(m.Deregistration))
         assert dereg.exit_record["AJC00A"] == "11" and dereg.exit_uploaded_at is None
@@ -393,9 +393,9 @@ def test_three_refusals_are_proposed_and_deregistration_for_them_needs_a_note(si
                                       at=dt.datetime(2020, 10, day, 9))
     login(client, "reviewer")
     page = client.get(f"/unemployment/review/{aaz341}").text
-    assert "系统建议注销：31 连续3次拒绝接受公共就业服务" in page and "须核实有无正当理由" in page
+    assert "系统建议注销：连续3次拒绝接受公共就业服务（代码 31）" in page and "须核实有无正当理由" in page
     queue = client.get("/unemployment/review").text
-    assert "建议注销：31 连续3次拒绝接受公共就业服务" in queue
+    assert "建议注销：连续3次拒绝接受公共就业服务（代码 31）" in queue
     r = client.post(f"/unemployment/review/{aaz341}/deregistration",
                     data={"csrf": csrf_of(page), "version": "2", "AJC00A": "31"})
     assert r.status_code == 422 and "须填写核实情况" in field_errors(r.text)["dr-note"]
