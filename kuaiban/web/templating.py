@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from kuaiban.corpus.compilations import source_name
 from kuaiban.platform import regions
 from kuaiban.platform.auth import ROLE_NAMES
 from kuaiban.platform.models import User
@@ -45,6 +46,7 @@ def answer(value: Any) -> str:
 
 templates.env.filters["highlight"] = highlight
 templates.env.filters["answer"] = answer
+templates.env.filters["source_name"] = lambda file: source_name((file or "").rsplit("/", 1)[-1])  # 重庆汇编, never a file name
 templates.env.filters["region_label"] = regions.label  # 湖南省长沙市（430100）; 全国 for no region
 templates.env.filters["region_name"] = lambda code: regions.full_name(code) or regions.label(code)  # 湖南省长沙市
 
