@@ -7,15 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
 
-from kuaiban.platform import auth
 from kuaiban.platform.errors import Conflict, Invalid
-from kuaiban.programs import claims, payroll
-from kuaiban.programs.models import Entitlement
+from kuaiban.programs import claims
 from kuaiban.rules.calculators import get
-from kuaiban.unemployment.idnumber import compose
-from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
+from tests.programs.helpers import decide_after_publicity, entitlement_rows, new_citizen, new_staff, paid_once
 
 TIANJIN = "tj_job_search_subsidy"
 SHANDONG = "sd_job_search_subsidy_hubei"
@@ -26,26 +22,13 @@ SD_FACTS = {"graduating_and_seeking": "是", "graduation_year": "2020", "school_
             "previous_amount": "0"}
 
 
-_serial = iter(range(101, 999, 2))
-
-
 def student(town, username: str, region: str):
     """A graduate born in 2000 (synthetic number: no real person; not the town's 1980 numbers)."""
-    with town.session() as s:
-        number = compose("120101", dt.date(2000, 1, 1), next(_serial))
-        person = auth.create_applicant(s, "citizen", "测试戊", id_number=number, region=region)
-        return auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region=region)
+    return new_citizen(town, username, region, name="测试戊", place="120101", born=dt.date(2000, 1, 1))[0]
 
 
-def staff(town, username: str, role: str, region: str):
-    with town.session() as s:
-        return auth.create_user(s, username, STAFF_PASSWORD, role, region=region, display_name=f"测试{username}")
-
-
-def paid(town, claim_id: int) -> list[tuple[str, int]]:
-    with town.session() as s:
-        return [(e.month, e.amount_fen) for e in
-                s.scalars(select(Entitlement).where(Entitlement.claim_id == claim_id).order_by(Entitlement.month))]
+staff = new_staff
+paid = entitlement_rows
 
 
 # ---------------------------------------------------------------- 天津
@@ -67,15 +50,11 @@ def test_tianjin_school_review_then_five_working_days_of_notice_then_one_payment
         noticed = claims.act(s, school, claim_id, outcome="pass", at=JUNE_3)
         # 公示期不少于5个工作日: Thursday 4 … Wednesday 10 June
         assert noticed.status == "publicity" and noticed.publicity_until == dt.date(2020, 6, 10)
-    with town.session() as s, pytest.raises(Conflict, match="公示期至"):
-        claims.close_publicity(s, school, claim_id, at=dt.datetime(2020, 6, 10, 17))
-    with town.session() as s:  # 中天人力核实无误、报市人社局同意: the decision
-        assert claims.close_publicity(s, school, claim_id, at=dt.datetime(2020, 6, 11, 9)).status == "approved"
+    # 中天人力核实无误、报市人社局同意: the decision
+    assert decide_after_publicity(town, school, claim_id, too_early=dt.datetime(2020, 6, 10, 17),
+                                  after=dt.datetime(2020, 6, 11, 9)) == "approved"
     assert paid(town, claim_id) == [("2020-06", 300000)]
-    with town.session() as s:
-        june, _ = payroll.build(s, TIANJIN, "120000", "2020-06", actor=supervisor)
-        july, _ = payroll.build(s, TIANJIN, "120000", "2020-07", actor=supervisor)
-    assert (june.lines, june.total_fen, july.lines) == (1, 300000, 0)
+    assert paid_once(town, TIANJIN, "120000", "2020-06", supervisor) == (1, 300000, 0)  # June, then July: none
 
 
 def test_tianjin_once_per_person_and_not_after_the_tenth_of_june(sqlite_town) -> None:
@@ -126,10 +105,7 @@ def test_shandong_school_verifies_the_province_rechecks_and_the_graduate_is_paid
         assert claims.act(s, province, claim_id, outcome="pass", at=SD_JUNE_5 + dt.timedelta(days=10)).status \
             == "approved"
     assert paid(town, claim_id) == [("2020-06", 100000)]
-    with town.session() as s:
-        june, _ = payroll.build(s, SHANDONG, "370000", "2020-06", actor=province)
-        july, _ = payroll.build(s, SHANDONG, "370000", "2020-07", actor=province)
-    assert (june.lines, june.total_fen, july.lines) == (1, 100000, 0)
+    assert paid_once(town, SHANDONG, "370000", "2020-06", province) == (1, 100000, 0)  # June, then July: none
 
 
 def test_shandong_a_2019_payment_of_600_is_topped_up_by_400(sqlite_town) -> None:

@@ -10,32 +10,23 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kuaiban.platform import auth
-from kuaiban.programs import claims, definitions, derived, payroll, registers
+from kuaiban.programs import claims, definitions, derived, payroll
 from kuaiban.programs.definitions import ProgramDataError, parse
 from kuaiban.programs.models import Claim, Entitlement
-from kuaiban.unemployment.idnumber import compose
-from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
+from tests.programs.helpers import new_citizen, new_staff
 
 CODE = "sd_rural_worker_lump_sum"
 WAGE = {"local_minimum_wage": 1910}  # a test figure for the 当地最低工资标准 (not printed): 失业保险金 1719 = 90 %
 FACTS = {"rural_contract_worker": "是", "contribution_months": "40", "continuous_work_months": "40"}
 AUG_3, SEP_7 = dt.datetime(2020, 8, 3, 9), dt.datetime(2020, 9, 7, 9)
-_serial = iter(range(501, 999, 2))
 
 
 def worker(town, username: str):
-    number = compose("370102", dt.date(1985, 3, 1), next(_serial))  # synthetic: no real person
-    with town.session() as s:
-        person = auth.create_applicant(s, "citizen", "测试庚", id_number=number, region="370102")
-        user = auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region="370102")
-        registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
-    return user
+    return new_citizen(town, username, "370102", name="测试庚", born=dt.date(1985, 3, 1), contributions=True)[0]
 
 
 def office(town, username: str):
-    with town.session() as s:
-        return auth.create_user(s, username, STAFF_PASSWORD, "reviewer", region="370000", display_name="测试审核")
+    return new_staff(town, username, "reviewer", "370000", "测试审核")
 
 
 def claim_and_decide(town, user, reviewer, at: dt.datetime, facts: dict) -> Claim:

@@ -10,32 +10,26 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kuaiban.platform import auth
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.platform.notification_models import Notification as Message
-from kuaiban.programs import claims, definitions, payroll, publicity
-from kuaiban.programs.models import ClaimEvent, Entitlement
-from kuaiban.unemployment.idnumber import compose
-from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
+from kuaiban.programs import claims, definitions, publicity
+from kuaiban.programs.models import ClaimEvent
+from tests.programs.conftest import STAFF_PASSWORD
+from tests.programs.helpers import decide_after_publicity, entitlement_rows, new_citizen, new_staff, paid_once
 
 PROGRAM = "sd_job_search_subsidy_2021"
 OCT_9 = dt.datetime(2020, 10, 9, 9, 0)  # a Friday, before the schools' 10月20日
 FACTS = {"school": "测试职业学院", "school_kind": "全日制普通高等学校", "graduating_and_seeking": "是",
          "graduation_year": "2021", "category": "低保家庭"}
 ACCOUNT = "6222000000000066"
-_serial = iter(range(301, 999, 2))
 
 
 def graduate(town, username: str):
-    with town.session() as s:
-        number = compose("370102", dt.date(1999, 5, 1), next(_serial))  # synthetic: no real person
-        person = auth.create_applicant(s, "citizen", "测试己", id_number=number, region="370102")
-        return auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region="370102")
+    return new_citizen(town, username, "370102", name="测试己", born=dt.date(1999, 5, 1))[0]
 
 
 def staff(town, username: str, role: str):
-    with town.session() as s:
-        return auth.create_user(s, username, STAFF_PASSWORD, role, region="370000", display_name=f"测试{username}")
+    return new_staff(town, username, role, "370000")
 
 
 def submitted(town, user, at: dt.datetime = OCT_9, facts: dict | None = None) -> int:
@@ -95,16 +89,11 @@ def test_a_graduate_is_reviewed_published_for_the_days_set_decided_and_paid_once
         claim = s.get(claims.Claim, claim_id)
         assert (claim.status, claim.month, claim.monthly_fen) == ("reviewing", "2020-10", 100000)  # 低保家庭 1000元
         claims.act(s, school, claim_id, outcome="pass", publicity_days=7, at=OCT_9)
-    with town.session() as s, pytest.raises(Conflict, match="公示期至 2020-10-16"):
-        claims.close_publicity(s, province, claim_id, at=dt.datetime(2020, 10, 16, 17))
-    with town.session() as s:  # 无异议: 同意上报、省厅复核、拨付
-        assert claims.close_publicity(s, province, claim_id, at=dt.datetime(2020, 10, 19, 9)).status == "approved"
-        lines = [(e.month, e.amount_fen) for e in s.scalars(select(Entitlement).where(Entitlement.claim_id == claim_id))]
-    assert lines == [("2020-10", 100000)]
-    with town.session() as s:
-        october, _ = payroll.build(s, PROGRAM, "370000", "2020-10", actor=province)
-        november, _ = payroll.build(s, PROGRAM, "370000", "2020-11", actor=province)
-    assert (october.lines, october.total_fen, november.lines) == (1, 100000, 0)
+    # 无异议: 同意上报、省厅复核、拨付
+    assert decide_after_publicity(town, province, claim_id, too_early=dt.datetime(2020, 10, 16, 17),
+                                  after=dt.datetime(2020, 10, 19, 9), match="公示期至 2020-10-16") == "approved"
+    assert entitlement_rows(town, claim_id) == [("2020-10", 100000)]
+    assert paid_once(town, PROGRAM, "370000", "2020-10", province) == (1, 100000, 0)  # October, then November: none
 
 
 def test_refusals_once_a_person_a_group_outside_the_list_an_objection_and_after_october(sqlite_town) -> None:

@@ -14,12 +14,11 @@ from kuaiban.platform.errors import Invalid
 from kuaiban.platform.models import Applicant
 from kuaiban.platform.notification_models import Notification
 from kuaiban.programs import claims, definitions, register_facts, registers, window
-from kuaiban.unemployment.idnumber import compose
 from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD
+from tests.programs.helpers import new_citizen
 
 SUBSIDY = "bj_unemployment_subsidy"  # 系统自动比对审核: approved without a caseworker when nothing is flagged
 TYPED = {"contribution_months": 6, "unemployment_benefit_exhausted": "是"}  # 6 months typed: 880 元 if believed
-_serial = iter(range(301, 999, 2))
 
 
 def _contributions(town, number: str, **facts) -> None:
@@ -117,10 +116,7 @@ def test_a_register_that_cannot_answer_keeps_the_typed_figure_flagged(sqlite_tow
 
 
 def _citizen(town, username: str, region: str):
-    number = compose(region, dt.date(2000, 1, 1), next(_serial))
-    with town.session() as s:
-        person = auth.create_applicant(s, "citizen", "测试庚", id_number=number, region=region)
-        return auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region=region)
+    return new_citizen(town, username, region, name="测试庚", born=dt.date(2000, 1, 1))[0]
 
 
 @pytest.mark.parametrize(("code", "region"), [("sd_job_search_subsidy_hubei", "370102"),

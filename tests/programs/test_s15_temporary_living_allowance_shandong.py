@@ -9,33 +9,27 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kuaiban.platform import auth
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.programs import claims, payroll, registers
 from kuaiban.programs.models import Entitlement
-from kuaiban.unemployment.idnumber import compose
-from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD
+from tests.programs.conftest import AUG_3
+from tests.programs.helpers import new_citizen, new_staff
 
 CODE = "sd_temporary_living_allowance"
 FACTS = {"rural_contract_worker": "是", "contribution_months": "8", "last_contribution_date": "2020-06-30"}
 LOW_INCOME_STANDARD = 700  # a test figure for the 参保地城市低保标准, which the compilations do not print
-_serial = iter(range(101, 999, 2))
 
 
 def worker(town, username: str):
     """A worker of 济南市历下区 (synthetic number, born 1990: not the town's numbers), found not contributing now."""
-    number = compose("370102", dt.date(1990, 1, 1), next(_serial))
+    user, _ = new_citizen(town, username, "370102", name="测试己", born=dt.date(1990, 1, 1), contributions=True)
     with town.session() as s:
-        person = auth.create_applicant(s, "citizen", "测试己", id_number=number, region="370102")
-        user = auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region="370102")
-        registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
         registers.declare(s, "benefits", "失业保险待遇信息")
     return user
 
 
 def reviewer(town, username: str = "sd-rev"):
-    with town.session() as s:
-        return auth.create_user(s, username, STAFF_PASSWORD, "reviewer", region="370000", display_name="测试审核")
+    return new_staff(town, username, "reviewer", "370000", "测试审核")
 
 
 def test_the_office_enters_the_local_standard_and_the_months_and_the_allowance_is_paid_monthly(sqlite_town) -> None:

@@ -1,0 +1,143 @@
+"""Set-ups the program tests share (the fixtures are in conftest.py): the people a test adds to a town — a
+citizen with a synthetic ID number (python-stdnum check digits, no real person), an enterprise, a member of
+staff —; the claim → review → 公示 → payroll walk of a one-off subsidy; the 北京 失业补助金 claim of the
+追回 tests; and the command line run in a child process, killed with SIGKILL at a crash point it announces
+(the crash points themselves: tests/programs/crash_points.py, imported by the child)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kuaiban.platform import auth
+from kuaiban.platform.errors import Conflict
+from kuaiban.platform.models import User
+from kuaiban.programs import claims, payroll, registers
+from kuaiban.programs.models import Entitlement
+from kuaiban.unemployment.idnumber import compose
+from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, submit_as_registered
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# ---------------------------------------------------------------- people
+
+_serials: dict[tuple[str, dt.date], itertools.cycle] = {}
+
+
+def synthetic_id(place: str, born: dt.date) -> str:
+    """A fresh ID number of a person born ``born`` in ``place`` (a six-digit code): a check digit by
+    python-stdnum, a serial no other call of this test process has given (until 449 are used)."""
+    serial = _serials.setdefault((place, born), itertools.cycle(range(101, 999, 2)))
+    return compose(place, born, next(serial))
+
+
+def new_citizen(town, username: str, region: str, *, name: str = "测试甲", place: str | None = None,
+                born: dt.date = dt.date(1990, 1, 1), number: str | None = None,
+                contributions: bool = False) -> tuple[User, str]:
+    """A citizen with an account, living in ``region``; the ID number is ``number`` or a synthetic one of
+    ``place`` (by default the region). With ``contributions`` the 参保缴费记录 holds a paid record of them, not
+    contributing now. Returns the user and the ID number."""
+    number = number or synthetic_id(place or region, born)
+    with town.session() as s:
+        person = auth.create_applicant(s, "citizen", name, id_number=number, region=region)
+        user = auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region=region)
+        if contributions:
+            registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
+    return user, number
+
+
+def new_firm(town, username: str, region: str, name: str | None = None, *, code: str | None = None) -> User:
+    """An enterprise with an account in ``region`` (named 测试<username>制造有限公司 unless named; ``code``: its
+    统一社会信用代码, where a test needs one)."""
+    with town.session() as s:
+        firm = auth.create_applicant(s, "enterprise", name or f"测试{username}制造有限公司", id_number=code,
+                                     region=region)
+        return auth.create_user(s, username, PASSWORD, "applicant", applicant=firm, region=region)
+
+
+def new_staff(town, username: str, role: str, region: str, display_name: str | None = None) -> User:
+    """A member of staff of ``region`` in ``role`` (shown as 测试<username> unless named)."""
+    with town.session() as s:
+        return auth.create_user(s, username, STAFF_PASSWORD, role, region=region,
+                                display_name=display_name or f"测试{username}")
+
+
+# ---------------------------------------------------------------- a one-off subsidy: 公示, decision, payroll
+
+
+def entitlement_rows(town, claim_id: int) -> list[tuple[str, int]]:
+    """(month, amount in fen) of each month a claim is owed, by month."""
+    with town.session() as s:
+        return [(e.month, e.amount_fen) for e in
+                s.scalars(select(Entitlement).where(Entitlement.claim_id == claim_id).order_by(Entitlement.month))]
+
+
+def decide_after_publicity(town, staff: User, claim_id: int, *, too_early: dt.datetime, after: dt.datetime,
+                           match: str = "公示期至") -> str:
+    """Close a claim's 公示: at ``too_early`` (the last day of the 公示) it is refused with a Conflict matching
+    ``match``; at ``after`` it closes. Returns the claim's status then."""
+    with town.session() as s, pytest.raises(Conflict, match=match):
+        claims.close_publicity(s, staff, claim_id, at=too_early)
+    with town.session() as s:
+        return claims.close_publicity(s, staff, claim_id, at=after).status
+
+
+def paid_once(town, code: str, region: str, month: str, actor: User) -> tuple[int, int, int]:
+    """The payroll of ``month`` and of the month after it: (lines, total in fen, the next month's lines) —
+    ``(1, amount, 0)`` for a one-off subsidy paid once."""
+    following = (dt.date.fromisoformat(f"{month}-01") + dt.timedelta(days=31)).strftime("%Y-%m")
+    with town.session() as s:
+        first, _ = payroll.build(s, code, region, month, actor=actor)
+        second, _ = payroll.build(s, code, region, following, actor=actor)
+    return first.lines, first.total_fen, second.lines
+
+
+# ---------------------------------------------------------------- 北京 失业补助金 (the 追回 tests)
+
+
+def bj_subsidy_with_commitment(town):
+    """The town's citizen, found in no 本市失业保险待遇, claims 北京 失业补助金 from 2020-08 with the 承诺
+    (京人社发[2020]8号 三), 30 months of contributions, the 失业保险金 drawn to its end. Returns the claim."""
+    with town.session() as s:
+        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
+        return submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
+                                    facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
+                                    account="6222000000000001", commitment=True, at=AUG_3)
+
+
+# ---------------------------------------------------------------- a process killed at a crash point
+
+
+def kill_when_marked(command: list[str], marker: Path, *, env: dict | None = None, stdout=subprocess.PIPE) -> None:
+    """Run ``command`` (a child whose crash point writes ``marker`` and waits) from the checkout, SIGKILL it once
+    the marker is there, and assert that it died of the signal (not of an error before reaching the point)."""
+    env = os.environ | {"PYTHONPATH": str(ROOT)} | (env or {})
+    child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert child.poll() is None, child.stderr.read().decode()
+            assert time.monotonic() < deadline, "the child never reached the crash point"
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def kuaiban(*args: str, var: Path) -> subprocess.CompletedProcess:
+    """``python -m kuaiban *args`` as an operator runs it, with ``var`` as its KUAIBAN_VAR."""
+    env = os.environ | {"KUAIBAN_VAR": str(var), "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "kuaiban", *args], capture_output=True, text=True, timeout=180,
+                          env=env, cwd=ROOT)
