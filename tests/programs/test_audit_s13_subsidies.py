@@ -26,6 +26,7 @@ from kuaiban.programs.screening import ScreeningError, screen
 from kuaiban.unemployment.idnumber import compose
 from tests.programs import screening_data as reg
 from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
+from tests.programs.helpers import new_citizen, new_firm
 
 _serial = itertools.count(1)
 _people = itertools.count(101, 2)
@@ -44,18 +45,11 @@ def credit_code(region: str) -> str:
 def enterprise(town, username: str, region: str):
     """An employer with its 统一社会信用代码 (the contributions register is kept under it)."""
     code = credit_code(region)
-    with town.session() as s:
-        firm = auth.create_applicant(s, "enterprise", f"测试单位{username}", id_number=code, region=region)
-        user = auth.create_user(s, username, PASSWORD, "applicant", applicant=firm, region=region)
-    return user, code
+    return new_firm(town, username, region, f"测试单位{username}", code=code), code
 
 
 def citizen(town, username: str, region: str, number: str | None = None):
-    number = number or id_number()
-    with town.session() as s:
-        person = auth.create_applicant(s, "citizen", "测试丁", id_number=number, region=region)
-        user = auth.create_user(s, username, PASSWORD, "applicant", applicant=person, region=region)
-    return user, number
+    return new_citizen(town, username, region, name="测试丁", number=number or id_number())
 
 
 def workbook(rows: list[tuple], header: tuple = ("姓名", "公民身份号码", "劳动合同起始日期")) -> bytes:

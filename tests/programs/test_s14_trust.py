@@ -328,16 +328,13 @@ def test_an_official_figure_is_never_taken_from_the_applicant(sqlite_town) -> No
     """山东 失业补助金 pays the 统筹地区's own standard (鲁人社函〔2020〕41号 二（三）, shandong-2020.txt:5358), a figure
     the compilations do not print. Typed by the applicant it would be paid as typed: the applicant may not give
     it; the claim waits, says so in Chinese, and a caseworker enters it at review."""
-    from kuaiban.platform import auth
     from kuaiban.platform.errors import Invalid
-    from tests.programs.conftest import STAFF_PASSWORD
+    from tests.programs.helpers import new_citizen, new_staff
+    from tests.programs.test_audit_s13_subsidies import id_number
 
     town = sqlite_town
-    user, number = citizen(town, "sd-trust", "370102")
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
-        reviewer = auth.create_user(s, "sd-trust-rev", STAFF_PASSWORD, "reviewer", region="370000",
-                                    display_name="测试审核")
+    user, _ = new_citizen(town, "sd-trust", "370102", name="测试丁", number=id_number(), contributions=True)
+    reviewer = new_staff(town, "sd-trust-rev", "reviewer", "370000", "测试审核")
 
     def _submit(town, user, code, *, facts):
         with town.session() as s:
