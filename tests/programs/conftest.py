@@ -9,12 +9,13 @@ import itertools
 from dataclasses import dataclass
 
 import pytest
+import yaml
 from sqlalchemy import Engine
 
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import audit, auth
 from kuaiban.platform.models import Applicant, User
-from kuaiban.programs import claims, registers
+from kuaiban.programs import claims, definitions, registers
 from kuaiban.unemployment.idnumber import compose
 
 PASSWORD = "Quiet-Lantern-47"
@@ -68,6 +69,25 @@ def clock_at_aug_3(monkeypatch):
     real = audit.now
     offset = AUG_3 - real()
     monkeypatch.setattr(audit, "now", lambda: real() + offset)
+
+
+@pytest.fixture
+def add_program(tmp_path, monkeypatch):
+    """Programs added as data (adding a program is a file): ``add_program(program)`` writes the dict as
+    <code>.yaml to a programs folder of the test's own — the only one the definitions read — and returns its
+    code. The program cache is cleared before and after."""
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    monkeypatch.setattr(definitions, "PROGRAMS_DIR", folder)
+
+    def add(program: dict) -> str:
+        path = folder / f"{program['code']}.yaml"
+        path.write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+        definitions.programs.cache_clear()
+        return program["code"]
+
+    yield add
+    definitions.programs.cache_clear()
 
 
 def make_town(url: str) -> Town:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from kuaiban.platform import calendar
 from kuaiban.platform.errors import Conflict, Forbidden
 from kuaiban.platform.notification_models import Notification
-from kuaiban.programs import claims, definitions
+from kuaiban.programs import claims
 from kuaiban.programs.models import Entitlement
 from tests.programs.conftest import AUG_3
 
@@ -37,14 +36,8 @@ PROGRAM = {
 
 
 @pytest.fixture
-def added_program(tmp_path, monkeypatch):
-    folder = tmp_path / "programs"
-    folder.mkdir()
-    (folder / "test_three_steps.yaml").write_text(yaml.safe_dump(PROGRAM, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(definitions, "PROGRAMS_DIR", folder)
-    definitions.programs.cache_clear()
-    yield "test_three_steps"
-    definitions.programs.cache_clear()
+def added_program(add_program):
+    return add_program(PROGRAM)
 
 
 def _through_review(town, code):

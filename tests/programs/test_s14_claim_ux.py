@@ -7,45 +7,31 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.programs import claims, definitions, figures, payroll, window
 from kuaiban.programs.models import PaymentLine
 from tests.programs.conftest import AUG_3
+from tests.programs.test_review_and_publicity import PROGRAM as THREE_STEPS
 
 ACCOUNT = "6222000000000001"
 TODAY = dt.date(2026, 12, 6)
 JAN_5 = dt.datetime(2021, 1, 5, 10)  # 湘人社规〔2020〕22号 in force (2021年1月1日起施行)  # the tester's day: every compiled policy has ended by then
 
-# The three-step program of test_review_and_publicity (a program is data), under its own code: 北京's
-# 失业保险金 calculator so that it runs in every build, and a 7-day 公示.
-PROGRAM = {
-    "code": "test_s14_publicity", "name": "测试项目（公示后发放）", "audience": "citizens", "regions": ["110000"],
-    "sources": ["hn22_flexible_review", "hn22_flexible_review"], "calculator": "unemployment_benefit",
-    "calculator_inputs": {"region": "$region_name", "month": "$month",
-                          "contribution_months": "form.contribution_months", "benefit_month": "$nth"},
-    "claim": {"type": "form", "fields": [{"name": "contribution_months", "label": "累计缴费月数", "type": "integer"}]},
-    "steps": [{"code": "community", "name": "社区（村）资料录入和调查", "role": "window", "working_days": 3,
-               "source": "hn22_flexible_review"},
+# The three-step program of test_review_and_publicity (a program is data), under its own code and without its
+# district step: 北京's 失业保险金 calculator so that it runs in every build, and a 7-day 公示.
+PROGRAM = THREE_STEPS | {
+    "code": "test_s14_publicity", "name": "测试项目（公示后发放）",
+    "sources": ["hn22_flexible_review", "hn22_flexible_review"],
+    "steps": [THREE_STEPS["steps"][0],
               {"code": "street", "name": "街道（乡镇）确认", "role": "reviewer", "source": "hn22_flexible_review"}],
-    "publicity": {"days": 7, "source": "hn22_flexible_publicity"},
-    "schedule": {"months": 2},
-    "payment": {"to": "本人社会保障卡账户或银行卡"},
-    "stops": [{"code": "fraud", "label": "骗取补贴", "action": "recover", "from": "start", "source": "hn22_recovery"}],
 }
 
 
 @pytest.fixture
-def added_program(tmp_path, monkeypatch):
-    folder = tmp_path / "programs"
-    folder.mkdir()
-    (folder / "test_s14_publicity.yaml").write_text(yaml.safe_dump(PROGRAM, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(definitions, "PROGRAMS_DIR", folder)
-    definitions.programs.cache_clear()
-    yield PROGRAM["code"]
-    definitions.programs.cache_clear()
+def added_program(add_program):
+    return add_program(PROGRAM)
 
 
 # ---------------------------------------------------------------- B2, B5: the window, before any typing
