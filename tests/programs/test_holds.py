@@ -39,5 +39,6 @@ def test_a_stop_ends_the_hold_with_the_last_month_owed_and_a_suspension_does_not
     claim = submit(town)
     with town.session() as s:
         claims.stop(s, town.reviewer, claim.id, rule="reemployed", month="2020-09", at=AUG_3)
-    assert _hold(town, dt.date(2020, 9, 30)) is not None  # September is still owed (停发 from the next month)
+    held = _hold(town, dt.date(2020, 9, 30))  # September is still owed (停发 from the next month)
+    assert held is not None and (held.starts, held.ends) == (dt.date(2020, 8, 1), dt.date(2020, 9, 30))
     assert _hold(town, dt.date(2020, 10, 1)) is None

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
 from kuaiban.app import create_app
+from kuaiban.programs import definitions
 from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
 from tests.web.forms import post_login
 
@@ -161,3 +162,4 @@ def test_the_program_list_is_public_and_complete(api) -> None:
     assert {p["code"] for p in listed} >= {"bj_unemployment_subsidy", "hn_social_insurance_subsidy_flexible",
                                           "tj_social_insurance_subsidy_flexible", "hn_hiring_subsidy",
                                           "sd_work_for_training_subsidy", "bj_unemployment_benefit"}
+    assert [p["code"] for p in listed] == list(definitions.programs())  # every program, each once
