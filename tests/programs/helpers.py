@@ -101,7 +101,21 @@ def paid_once(town, code: str, region: str, month: str, actor: User) -> tuple[in
     return first.lines, first.total_fen, second.lines
 
 
-# ---------------------------------------------------------------- 北京 失业补助金 (the 追回 tests)
+# ---------------------------------------------------------------- 北京 失业保险金 and 失业补助金 (the 追回 tests)
+
+
+def paid_benefit_claim(town, user=None, *, internal_note: str | None = None, batch: str = "2020-10") -> int:
+    """A 北京 失业保险金 claim of three months (2020-08 … 10) of the town's citizen (or ``user``), passed by the
+    town's reviewer, every month paid by ``batch`` (a month's batch is built once: a second claim of the same
+    test is paid by a later one). Returns the claim's id."""
+    with town.session() as s:
+        claim = submit_as_registered(s, user or town.citizen, "bj_unemployment_benefit", month="2020-08",
+                                     facts={"contribution_months": 70}, account="6222000000000001", at=AUG_3)
+    with town.session() as s:
+        claims.act(s, town.reviewer, claim.id, outcome="pass", months=3, at=AUG_3, internal_note=internal_note)
+    with town.session() as s:
+        payroll.build(s, "bj_unemployment_benefit", "110000", batch)
+    return claim.id
 
 
 def bj_subsidy_with_commitment(town):

@@ -27,7 +27,8 @@ from kuaiban.platform.models import AuditEntry
 from kuaiban.platform.notification_models import Notification
 from kuaiban.programs import claims, payroll, recovery
 from kuaiban.programs.models import PaymentLine, Recovery, Repayment
-from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, make_town, submit_as_registered
+from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town, submit_as_registered
+from tests.programs.helpers import bj_subsidy_with_commitment, paid_benefit_claim
 from tests.web.forms import csrf_of, post_login
 
 PROGRAM = "bj_unemployment_benefit"
@@ -38,17 +39,11 @@ NOV_2 = dt.datetime(2020, 11, 2, 10, 0)
 def paid_then_stopped(town) -> tuple[int, int]:
     """A claim of three months (2020-08 … 10), all paid by October's batch, then a death recorded late as of
     August: September and October were paid and are not owed. Returns (claim, recovery)."""
+    claim_id = paid_benefit_claim(town)
     with town.session() as s:
-        claim = submit_as_registered(s, town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
-                                     account="6222000000000001", at=AUG_3)
+        claims.stop(s, town.reviewer, claim_id, rule="death", month="2020-08", at=OCT_20)
     with town.session() as s:
-        claims.act(s, town.reviewer, claim.id, outcome="pass", months=3, at=AUG_3)
-    with town.session() as s:
-        payroll.build(s, PROGRAM, "110000", "2020-10")
-    with town.session() as s:
-        claims.stop(s, town.reviewer, claim.id, rule="death", month="2020-08", at=OCT_20)
-    with town.session() as s:
-        return claim.id, s.scalar(select(Recovery.id).where(Recovery.claim_id == claim.id))
+        return claim_id, s.scalar(select(Recovery.id).where(Recovery.claim_id == claim_id))
 
 
 def paid_fen(town, claim_id: int, months: tuple[str, ...]) -> int:
@@ -227,14 +222,8 @@ def test_api_pages_and_command_line(tmp_path, monkeypatch) -> None:
 def test_a_false_commitment_recovers_from_the_start_citing_beijing_three(sqlite_town) -> None:
     """京人社发[2020]8号 三 (court-national-provinces-2020.txt:2662–2666): “…应向户籍地（居住地）区人力资源公共服务中心
     退回全部申领的失业补助金…”: every month paid, with that clause in the person's notice."""
-    from kuaiban.programs import registers
-
     town = sqlite_town
-    with town.session() as s:
-        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
-        claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
-                                     facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
-                                     account="6222000000000001", commitment=True, at=AUG_3)
+    claim = bj_subsidy_with_commitment(town)
     with town.session() as s:
         batch, _ = payroll.build(s, "bj_unemployment_subsidy", "110000", "2020-09")
     with town.session() as s:
@@ -308,14 +297,8 @@ def test_a_false_commitment_found_after_an_ordinary_stop_recovers_the_rest_once(
     """A claim stopped for a pension (from the next month: October recovered) and later found to rest on a false
     commitment (京人社发[2020]8号 三: 退回全部) gets a second recovery of August and September — October is not
     counted twice; together they are everything paid."""
-    from kuaiban.programs import registers
-
     town = sqlite_town
-    with town.session() as s:
-        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
-        claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
-                                     facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
-                                     account="6222000000000001", commitment=True, at=AUG_3)
+    claim = bj_subsidy_with_commitment(town)
     with town.session() as s:
         batch, _ = payroll.build(s, "bj_unemployment_subsidy", "110000", "2020-10")
         assert batch.lines == 3

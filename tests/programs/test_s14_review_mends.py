@@ -35,6 +35,7 @@ from kuaiban.platform.models import AuditEntry, User
 from kuaiban.programs import claims, payroll, recovery
 from kuaiban.programs.models import Claim, ClaimEvent, Recovery, Repayment
 from tests.programs.conftest import AUG_3, STAFF_PASSWORD, make_town, submit_as_registered
+from tests.programs.helpers import bj_subsidy_with_commitment, new_citizen, new_staff, paid_benefit_claim
 from tests.programs.test_s14_recovery import NOV_2, OCT_20, PROGRAM, paid_then_stopped
 from tests.web.forms import csrf_of, post_login
 
@@ -46,17 +47,7 @@ def partner(town, role: str = "bank") -> User:
                                 display_name="测试机构")
 
 
-def paid_claim(town, user=None, *, internal_note: str | None = None, batch: str = "2020-10") -> int:
-    """A 北京 失业保险金 claim of three months (2020-08 … 10), every month paid by ``batch`` (a month's batch is
-    built once: a second claim of the same test is paid by a later one)."""
-    with town.session() as s:
-        claim = submit_as_registered(s, user or town.citizen, PROGRAM, month="2020-08", facts={"contribution_months": 70},
-                                     account="6222000000000001", at=AUG_3)
-    with town.session() as s:
-        claims.act(s, town.reviewer, claim.id, outcome="pass", months=3, at=AUG_3, internal_note=internal_note)
-    with town.session() as s:
-        payroll.build(s, PROGRAM, "110000", batch)
-    return claim.id
+paid_claim = paid_benefit_claim
 
 
 # ------------------------------------------------------------------ M1: one caseworker check
@@ -279,15 +270,12 @@ def test_official_figures_typed_with_a_refusal_are_refused_not_dropped(sqlite_to
     entered at review. Typed beside 不通过 it would be lost without a word: the caseworker is told, nothing is
     recorded. Entered with 通过 and leaving nothing due, the claim is refused with the calculator's reason, and
     what the caseworker wrote stays on the step (told to the person; internal for the staff)."""
-    from kuaiban.programs import registers
-    from tests.programs.test_audit_s13_subsidies import citizen
+    from tests.programs.test_audit_s13_subsidies import id_number
 
     town = sqlite_town
-    user, number = citizen(town, "sd-mend", "370102")
+    user, _ = new_citizen(town, "sd-mend", "370102", name="测试丁", number=id_number(), contributions=True)
+    reviewer = new_staff(town, "sd-mend-rev", "reviewer", "370000", "测试审核")
     with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", number, {"contributing_now": False, "paid": True})
-        reviewer = auth.create_user(s, "sd-mend-rev", STAFF_PASSWORD, "reviewer", region="370000",
-                                    display_name="测试审核")
         claim = submit_as_registered(s, user, "sd_unemployment_subsidy", month="2020-08", facts={"contribution_months": 6},
                                      account="6222000000000001", commitment=True, at=AUG_3)
     with town.session() as s, pytest.raises(Invalid) as refused:
@@ -357,14 +345,8 @@ def test_migration_0023_gives_old_recoveries_their_months_so_a_later_fraud_findi
 
 def test_a_late_recovery_beside_an_old_row_without_months_is_refused_not_doubled(sqlite_town) -> None:
     """What 0023 could not fill is never guessed: the late recovery of that claim goes to a caseworker."""
-    from kuaiban.programs import registers
-
     town = sqlite_town
-    with town.session() as s:
-        registers.put(s, "benefits", "本市失业保险待遇信息", town.citizen_number, {"receiving_benefit": False})
-        claim = submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
-                                     facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
-                                     account="6222000000000001", commitment=True, at=AUG_3)
+    claim = bj_subsidy_with_commitment(town)
     with town.session() as s:
         payroll.build(s, "bj_unemployment_subsidy", "110000", "2020-10")
     with town.session() as s:
