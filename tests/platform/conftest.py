@@ -56,6 +56,16 @@ def forget_entered_holidays() -> Iterator[None]:
     calendar.install_entered({}, None)
 
 
+@pytest.fixture
+def engine(backend_url) -> Engine:
+    """A fresh database of each backend with one account, 湖南's window clerk ``win_hn`` (PASSWORD): what the
+    login and form rate-limit tests count against. A test file may define its own ``engine``."""
+    engine = connect(backend_url)
+    with session_scope(engine) as s:
+        auth.create_user(s, "win_hn", PASSWORD, "window", region="430000")
+    return engine
+
+
 def make_province(url: str) -> Province:
     engine = connect(url)
     with session_scope(engine) as s:

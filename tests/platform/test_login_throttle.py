@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kuaiban.app import create_app
-from kuaiban.db import connect, session_scope
+from kuaiban.db import session_scope
 from kuaiban.platform import auth, throttle
 from kuaiban.platform.errors import Locked, TooManyRequests, Unauthenticated
 from kuaiban.platform.models import AuditEntry
@@ -21,14 +21,6 @@ from tests.web.forms import post_login
 from .conftest import PASSWORD
 
 T0 = dt.datetime(2026, 12, 2, 9, 0)
-
-
-@pytest.fixture
-def engine(backend_url):
-    engine = connect(backend_url)
-    with session_scope(engine) as s:
-        auth.create_user(s, "win_hn", PASSWORD, "window", region="430000")
-    return engine
 
 
 def attempt(engine, password: str, *, username: str = "win_hn", address: str = "10.0.0.1",

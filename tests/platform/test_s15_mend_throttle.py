@@ -14,12 +14,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth, jobs, throttle
+from kuaiban.db import session_scope
+from kuaiban.platform import jobs, throttle
 from kuaiban.platform.errors import TooManyRequests
 from kuaiban.platform.models import LoginThrottle
-
-from .conftest import PASSWORD
 
 T0 = dt.datetime(2026, 12, 2, 9, 0)
 
@@ -48,14 +46,6 @@ def test_the_forms_keys_use_the_counted_part(monkeypatch) -> None:
 def test_register_lets_a_shared_address_through() -> None:
     """200 posts in 15 minutes per address (the tests' own FORM_LIMITS are lifted, tests/conftest.py)."""
     assert throttle.REGISTER_ADDRESS_LIMIT == 200
-
-
-@pytest.fixture
-def engine(backend_url):
-    engine = connect(backend_url)
-    with session_scope(engine) as s:
-        auth.create_user(s, "win_hn", PASSWORD, "window", region="430000")
-    return engine
 
 
 def test_rotating_ipv6_addresses_of_one_64_share_one_limit(engine, monkeypatch) -> None:
