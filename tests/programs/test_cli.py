@@ -5,11 +5,7 @@ never paid twice — on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,14 +14,7 @@ from sqlalchemy import func, select
 from kuaiban.programs import claims, definitions
 from kuaiban.programs.models import Batch, PaymentLine
 from tests.programs.conftest import AUG_3, make_town
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def kuaiban(*args: str, var: Path) -> subprocess.CompletedProcess:
-    env = os.environ | {"KUAIBAN_VAR": str(var), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "kuaiban", *args], capture_output=True, text=True, timeout=180,
-                          env=env, cwd=ROOT)
+from tests.programs.helpers import ROOT, kill_when_marked, kuaiban  # noqa: F401 (ROOT, kuaiban: other tests import them from here)
 
 
 def test_list_gives_every_program_with_its_sources_steps_and_calculator(tmp_path) -> None:
@@ -90,18 +79,10 @@ def test_payroll_bad_input_is_one_chinese_line_and_exit_2(tmp_path, args, words)
 # The child runs the real CLI, with the audit append (the batch's last statement before COMMIT) made to
 # announce itself and wait: the parent SIGKILLs it there, lines written and not committed.
 CHILD = """
-import sys, time
+import sys
 from pathlib import Path
-from kuaiban.platform import audit
-marker = Path(sys.argv[1])
-real = audit.record
-def record(session, action, *a, **kw):
-    real(session, action, *a, **kw)
-    if action == "program_batch_built":
-        session.flush()
-        marker.write_text("inside")
-        time.sleep(120)
-audit.record = record
+from tests.programs.crash_points import after_batch_built, waiting_at
+after_batch_built(waiting_at(Path(sys.argv[1])))
 from kuaiban.cli import app
 sys.argv = ["kuaiban"] + sys.argv[2:]
 app()
@@ -112,17 +93,7 @@ def _kill_inside_a_batch(url: str, tmp_path: Path) -> None:
     marker = tmp_path / "inside"
     args = ["programs", "payroll", "--program", "bj_unemployment_benefit", "--region", "110000",
             "--month", "2020-10", "--json", "--db", url]
-    env = os.environ | {"KUAIBAN_VAR": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(marker), *args], env=env, cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        assert child.poll() is None, child.stderr.read().decode()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    kill_when_marked([sys.executable, "-c", CHILD, str(marker), *args], marker, env={"KUAIBAN_VAR": str(tmp_path)})
 
 
 def _check_kill_leaves_none_and_rerun_pays_once(url: str, tmp_path: Path) -> None:

@@ -167,10 +167,11 @@ def test_import_screening_from_the_command_line(tmp_path) -> None:
 # The child runs the real CLI with chunks of two rows; after the second chunk is written (flushed, not
 # committed) it announces itself and waits: the parent SIGKILLs it there.
 CHILD = """
-import sys, time
+import sys
 from pathlib import Path
 from kuaiban.programs import listing
-marker = Path(sys.argv[1])
+from tests.programs.crash_points import waiting_at
+stop_here = waiting_at(Path(sys.argv[1]))
 listing.CHUNK = 2
 real = listing._write_chunk
 written = []
@@ -179,8 +180,7 @@ def write_chunk(session, *a, **kw):
     written.append(1)
     if len(written) == 2:
         session.flush()
-        marker.write_text("inside")
-        time.sleep(120)
+        stop_here()
 listing._write_chunk = write_chunk
 from kuaiban.cli import app
 sys.argv = ["kuaiban"] + sys.argv[2:]
@@ -189,33 +189,19 @@ app()
 
 
 def test_an_import_killed_in_the_middle_leaves_nothing_and_runs_again(backend_url, tmp_path) -> None:
-    import os
-    import signal
-    import subprocess
     import sys
-    import time
 
     from sqlalchemy import func, select
 
     from kuaiban.programs.models import Claim, ListingEntry, ListingRun
-    from tests.programs.test_cli import ROOT
+    from tests.programs.helpers import kill_when_marked
 
     province = make_province(backend_url)
     results = write_results(tmp_path / "run", five_rows(), parts=1)
     marker = tmp_path / "inside"
     args = ["programs", "import-screening", "--program", PROGRAM, "--results", str(results), "--json",
             "--operator", "sd-rev", "--db", backend_url]
-    env = os.environ | {"KUAIBAN_VAR": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(marker), *args], env=env, cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        assert child.poll() is None, child.stderr.read().decode()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    kill_when_marked([sys.executable, "-c", CHILD, str(marker), *args], marker, env={"KUAIBAN_VAR": str(tmp_path)})
     with province.session() as s:
         assert [s.scalar(select(func.count()).select_from(t)) for t in (ListingRun, ListingEntry, Claim)] == [0, 0, 0]
     done = kuaiban(*args, var=tmp_path)

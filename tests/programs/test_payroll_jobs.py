@@ -6,9 +6,6 @@ job done — on SQLite (the process's job thread) and on PostgreSQL (procrastina
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
 import sys
 import textwrap
 import time
@@ -20,36 +17,27 @@ from sqlalchemy import func, select
 from kuaiban.platform import jobs, storage
 from kuaiban.programs import payroll
 from kuaiban.programs.models import Batch, PaymentLine
+from tests.programs.helpers import kill_when_marked
 from tests.programs.test_cli import _approved_town
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 # The first worker: on PostgreSQL the real queue worker (``kuaiban jobs worker``), on SQLite what the
 # process's job thread runs; the crash point announces itself and waits to be killed.
 WORKER = textwrap.dedent("""
-    import sys, time
+    import sys
     from pathlib import Path
     from kuaiban.db import connect
-    from kuaiban.platform import audit, jobs
+    from kuaiban.platform import jobs
     from kuaiban.programs import payroll
+    from tests.programs.crash_points import after_batch_built, waiting_at
 
     url, marker, where, job_id = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
-
-    def stop_here():
-        marker.write_text(where)
-        time.sleep(120)
+    stop_here = waiting_at(marker, where)
 
     if where == "building":  # the batch's lines are written, its transaction not committed
-        real_record = audit.record
-        def record(session, action, *a, **kw):
-            real_record(session, action, *a, **kw)
-            if action == "program_batch_built":
-                session.flush()
-                stop_here()
-        payroll.audit.record = record
+        after_batch_built(stop_here)
     else:  # the batch committed, its payment files being written
-        real_export = payroll.export
         def export(session, batch, directory=None):
             stop_here()
         payroll.export = export
@@ -63,16 +51,7 @@ WORKER = textwrap.dedent("""
 
 def _kill_worker_at(url: str, where: str, job_id: str, tmp_path: Path) -> None:
     marker = tmp_path / f"worker-{where}"
-    child = subprocess.Popen([sys.executable, "-c", WORKER, url, str(marker), where, job_id], cwd=ROOT,
-                             env=os.environ | {"PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        assert child.poll() is None, child.stderr.read().decode()
-        assert time.monotonic() < deadline, "the worker never reached the crash point"
-        time.sleep(0.05)
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    kill_when_marked([sys.executable, "-c", WORKER, url, str(marker), where, job_id], marker, stdout=None)
 
 
 @pytest.mark.parametrize("where", ["building", "exporting"])

@@ -23,11 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -39,33 +36,23 @@ from kuaiban.platform.notification_models import Delivery, Notification, OutboxE
 from kuaiban.programs import claims, payroll, registers
 from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine, Recovery
 from tests.programs.conftest import make_town
+from tests.programs.helpers import kill_when_marked
 from tests.programs.test_audit_s13_claims import BJ_SUBSIDY, _benefits_register, _submit
 from tests.programs.test_audit_s13_subsidies import FLEX, _approve_flexible
 from tests.programs.test_cli import _approved_town, kuaiban
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 # The real CLI, with one function wrapped: at the crash point it announces itself and waits to be killed.
 CHILD = textwrap.dedent("""
-    import sys, time
+    import sys
     from pathlib import Path
+    from tests.programs.crash_points import after_batch_built, waiting_at
     marker, where = Path(sys.argv[1]), sys.argv[2]
-
-    def stop_here():
-        marker.with_suffix(".tmp").write_text(where)
-        marker.with_suffix(".tmp").rename(marker)
-        time.sleep(120)
+    stop_here = waiting_at(marker, where)
 
     if where == "batch":  # the batch's lines (and the months settled before it) flushed, not committed
-        from kuaiban.platform import audit
-        real_record = audit.record
-        def record(session, action, *a, **kw):
-            real_record(session, action, *a, **kw)
-            if action == "program_batch_built":
-                session.flush()
-                stop_here()
-        audit.record = record
+        after_batch_built(stop_here)
     elif where == "export":  # the batch committed; its payment file written three lines in
         from kuaiban.programs import payroll
         real_rows = payroll._line_rows
@@ -103,21 +90,8 @@ CHILD = textwrap.dedent("""
 def kill_at(where: str, args: list[str], tmp_path: Path) -> None:
     """Run ``kuaiban *args`` until it reaches ``where``, then SIGKILL it."""
     marker = tmp_path / f"at-{where}"
-    env = os.environ | {"KUAIBAN_VAR": str(tmp_path / "var"), "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(marker), where, *args], env=env, cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while not marker.exists():
-            assert child.poll() is None, child.stderr.read().decode()
-            assert time.monotonic() < deadline, "the child never reached the crash point"
-            time.sleep(0.05)
-        os.kill(child.pid, signal.SIGKILL)
-        assert child.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    kill_when_marked([sys.executable, "-c", CHILD, str(marker), where, *args], marker,
+                     env={"KUAIBAN_VAR": str(tmp_path / "var")})
 
 
 def run(*args: str, tmp_path: Path) -> dict:
