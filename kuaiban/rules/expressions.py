@@ -17,9 +17,11 @@ import ast
 import operator
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
+
+import numpy as np
 
 from kuaiban.rules.enums import Region
 from kuaiban.rules.regions import parameter_key, region_of, region_of_node
@@ -386,3 +388,272 @@ def render(template: str, scope: Scope) -> str:
         return shown(scope.evaluate(source), fmt)
 
     return HOLE.sub(fill, template)
+
+
+# ---- column-wise evaluation (population mode's gap checks)
+
+LAST_DAY = np.datetime64("9999-12-31", "D")  # Python's last date
+
+
+class Unsupported(Exception):
+    """An expression `ColumnScope` does not evaluate column-wise: the caller checks those rows one by one."""
+
+
+def _is_column(value: Any) -> bool:
+    return isinstance(value, np.ndarray)
+
+
+def column_truth(value: Any) -> Any:
+    """Per row, whether a value is true as Python would take it (a column of numbers: not zero)."""
+    if not _is_column(value):
+        return bool(value)
+    if value.dtype.kind == "b":
+        return value
+    if value.dtype.kind in "iuf":
+        return value != 0
+    if value.dtype.kind == "M":  # a date is always true
+        return np.ones(value.shape, dtype=bool)
+    raise Unsupported(f"truth of a {value.dtype} column")
+
+
+def _as_column_operand(value: Any) -> Any:
+    """A scalar beside a column: a date as a NumPy day; numbers as they are; anything else unsupported."""
+    if _is_column(value) or isinstance(value, np.datetime64):
+        return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return np.datetime64(value, "D")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise Unsupported(f"a {type(value).__name__} beside a column")
+
+
+def _kind(value: Any) -> str:
+    """'M' for days, 'n' for numbers (a column's or a scalar's)."""
+    if _is_column(value):
+        return "M" if value.dtype.kind == "M" else "n" if value.dtype.kind in "iuf" else "?"
+    return "M" if isinstance(value, np.datetime64) else "n"
+
+
+def _month_numbers(value: Any) -> Any:
+    """`months_between`'s month number (year × 12 + month − 1), per row for a column of days."""
+    if _is_column(value):
+        if value.dtype.kind != "M":
+            raise Unsupported("months of a column that is not days")
+        return value.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    return months_between(date(1, 1, 1), value) + 12  # year × 12 + month − 1 of a scalar
+
+
+def _years_after_column(start: np.ndarray, years: Any) -> np.ndarray:
+    """`years_after` per row: the same month and day `years` later; 29 February in a common year is 1 March
+    (the 1st of the month plus 28 days lands there)."""
+    if start.dtype.kind != "M" or _is_column(years) or isinstance(years, bool):
+        raise Unsupported("years_after of this column")
+    months = start.astype("datetime64[M]")
+    offset = start - months.astype("datetime64[D]")
+    moved = months + np.timedelta64(int(years) * 12, "M")
+    if (moved < np.datetime64("0001-01", "M")).any() or (moved > np.datetime64("9999-12", "M")).any():
+        raise Unsupported("a year Python's dates do not hold")
+    return moved.astype("datetime64[D]") + offset
+
+
+def round_column(values: np.ndarray, digits: int) -> np.ndarray:
+    """`round(x, digits)` per row, the same float as Python's (which rounds the exact binary value): where
+    x × 10^digits is not within a millionth of a half, the nearest integer of the product is Python's rounded
+    decimal, and dividing it by 10^digits gives the float nearest to that decimal, as Python does; the other
+    rows (and very large products) are rounded by Python itself."""
+    scale = 10.0 ** digits
+    scaled = values * scale
+    out = np.rint(scaled) / scale
+    fraction = np.abs(scaled - np.trunc(scaled))
+    unsure = ~((np.abs(fraction - 0.5) > 1e-6) & (np.abs(scaled) < 1e9))
+    if unsure.any():
+        at = np.flatnonzero(unsure)
+        out[at] = [round(value, digits) for value in values[at].tolist()]
+    return out
+
+
+def _elementwise(function: Any, args: list[Any], count: int) -> np.ndarray:
+    """A function of the spec language applied row by row (the same Python function as for one case)."""
+    rows = [arg.tolist() if _is_column(arg) else [arg] * count for arg in args]
+    out = [function(*row) for row in zip(*rows, strict=True)]
+    if all(isinstance(item, date) and not isinstance(item, datetime) for item in out):
+        return np.array(out, dtype="datetime64[D]")
+    if all(isinstance(item, bool) for item in out):
+        return np.array(out, dtype=bool)
+    if all(isinstance(item, int | float) and not isinstance(item, bool) for item in out):
+        return np.array(out)
+    raise Unsupported(f"{function.__name__} gives values a column cannot hold")
+
+
+class ColumnScope(Scope):
+    """A `Scope` whose inputs may be NumPy columns: one value per row of a group of rows that share every
+    other name (the region, the period, the choices, which inputs are given). An expression then gives, per
+    row, what `Scope` gives for that row alone: a scalar where it does not depend on the columns, else a
+    column. Operations it cannot do that way raise `Unsupported`; so does anything that raises (the rows are
+    then checked one by one, which fails or not as single mode does). Columns hold no missing value: dates as
+    datetime64[D], numbers as NumPy numbers."""
+
+    def __init__(self, names: dict[str, Any], instant: str, region: Region | None = None, count: int = 0) -> None:
+        super().__init__(names, instant, region)
+        self.count = count
+
+    def evaluate(self, source: str) -> Any:
+        try:
+            return super().evaluate(source)
+        except Unsupported:
+            raise
+        except Exception as error:  # raised on some row: the rows' own checks raise it, or not, as before
+            raise Unsupported(str(error)) from error
+
+    def _eval(self, node: ast.expr) -> Any:
+        if isinstance(node, ast.BoolOp):
+            return self._bool_op(node)
+        if isinstance(node, ast.UnaryOp):
+            operand = self._get(node.operand)
+            if not _is_column(operand):
+                return super()._eval(node)
+            if isinstance(node.op, ast.Not):
+                return ~column_truth(operand)
+            if operand.dtype.kind not in "iuf":
+                raise Unsupported("sign of a column that is not numbers")
+            return -operand if isinstance(node.op, ast.USub) else +operand
+        if isinstance(node, ast.BinOp):
+            return self._bin_op(node)
+        if isinstance(node, ast.Compare):
+            return self._compare(node)
+        if isinstance(node, ast.IfExp):
+            test = self._get(node.test)
+            if not _is_column(test):
+                return self._eval(node.body) if test else self._eval(node.orelse)
+            chosen = column_truth(test)
+            if chosen.all():
+                return self._eval(node.body)
+            if not chosen.any():
+                return self._eval(node.orelse)
+            body, orelse = (_as_column_operand(self._get(n)) for n in (node.body, node.orelse))
+            if _kind(body) != _kind(orelse) or "?" in (_kind(body), _kind(orelse)):
+                raise Unsupported("a choice between values of different kinds")
+            return np.where(chosen, body, orelse)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, ast.Subscript | ast.Tuple | ast.List):
+            found = super()._eval(node)
+            if isinstance(found, tuple) and any(_is_column(item) for item in found):
+                raise Unsupported("a tuple of columns")
+            return found
+        return super()._eval(node)
+
+    def _bool_op(self, node: ast.BoolOp) -> Any:
+        both = isinstance(node.op, ast.And)
+        rows = None
+        for part in node.values:  # a scalar decides for every row, as `all`/`any` stop at it
+            value = self._get(part)
+            if not _is_column(value):
+                if bool(value) != both:
+                    return not both
+                continue
+            truth = column_truth(value)
+            rows = truth if rows is None else (rows & truth if both else rows | truth)
+            if both and not rows.any():
+                return False
+            if not both and rows.all():
+                return True
+        return both if rows is None else rows
+
+    def _bin_op(self, node: ast.BinOp) -> Any:
+        left, right = self._get(node.left), self._get(node.right)
+        if not (_is_column(left) or _is_column(right)):
+            return _BINARY[type(node.op)](left, right)
+        for side in (left, right):
+            numeric = side.dtype.kind in "iuf" if _is_column(side) else \
+                isinstance(side, int | float) and not isinstance(side, bool)
+            if not numeric:
+                raise Unsupported("arithmetic on a column that is not numbers")
+        if isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod) and np.any(np.asarray(right) == 0):
+            raise Unsupported("a division by zero on some row")
+        return _BINARY[type(node.op)](left, right)
+
+    def _compare(self, node: ast.Compare) -> Any:
+        left = self._get(node.left)
+        rows = None
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self._get(right_node)
+            if _is_column(left) or _is_column(right):
+                result = self._compare_columns(op, left, right)
+            else:
+                result = _COMPARE[type(op)](*_comparable(left, right))
+            if not _is_column(result):
+                if not result:
+                    return False
+            else:
+                rows = result if rows is None else rows & result
+                if not rows.any():
+                    return False
+            left = right
+        return True if rows is None else rows
+
+    def _compare_columns(self, op: ast.cmpop, left: Any, right: Any) -> Any:
+        if left is None or right is None:  # a column has a value on every row
+            if isinstance(op, ast.Eq | ast.Is):
+                return False
+            if isinstance(op, ast.NotEq | ast.IsNot):
+                return True
+            raise Unsupported("an order between a column and None")
+        if not isinstance(op, ast.Eq | ast.NotEq | ast.Lt | ast.LtE | ast.Gt | ast.GtE):
+            raise Unsupported(f"{type(op).__name__} on a column")
+        days = any(_is_column(side) and side.dtype.kind == "M" for side in (left, right))
+        if days:  # a date input against a date written in the spec compares as two dates (_comparable)
+            left, right = (np.datetime64(date.fromisoformat(side), "D") if isinstance(side, str) else side
+                           for side in (left, right))
+        left, right = _as_column_operand(left), _as_column_operand(right)
+        if _kind(left) != _kind(right) or "?" in (_kind(left), _kind(right)):
+            raise Unsupported("a comparison of a column with a value of another kind")
+        return _COMPARE[type(op)](left, right)
+
+    def _call(self, node: ast.Call) -> Any:
+        function = FUNCTIONS[node.func.id]  # type: ignore[union-attr]
+        args = [self._eval(a) for a in node.args]
+        if function not in (since, until, cites, in_force, in_force_span):
+            args = [_value(self._for_region(a)) for a in args]
+        if not any(_is_column(arg) for arg in args):
+            return function(*args)
+        if node.keywords or function in (since, until, cites, in_force, in_force_span):
+            raise Unsupported(f"{node.func.id} of a column")  # type: ignore[union-attr]
+        if function is day and args[0].dtype.kind == "M":
+            return args[0]
+        if function is day_after and args[0].dtype.kind == "M" and not (args[0] >= LAST_DAY).any():
+            return args[0] + np.timedelta64(1, "D")
+        if function is months_between:
+            return _month_numbers(args[1]) - _month_numbers(args[0])
+        if function is years_after and len(args) == 2 and _is_column(args[0]):
+            return _years_after_column(args[0], args[1])
+        if function is round and len(args) == 2 and _is_column(args[0]) and args[0].dtype.kind == "f" \
+                and type(args[1]) is int and 0 <= args[1] <= 15:
+            return round_column(args[0], args[1])
+        if function is abs and args[0].dtype.kind in "iuf":
+            return np.abs(args[0])
+        return _elementwise(function, args, self.count)
+
+
+def render_rows(template: str, scope: ColumnScope, rows: np.ndarray) -> str | list[str]:
+    """`render` for the rows `rows` (a mask) of a column scope: one text when no hole reads a column, else
+    one per chosen row (each hole shown as `render` shows that row's value)."""
+    pieces: list[str | list[str]] = []
+    at, count = 0, int(rows.sum())
+    for match in HOLE.finditer(template):
+        pieces.append(template[at:match.start()])
+        split = FORMAT.match(match.group(1))
+        source, fmt = (split.group(1), split.group(2)) if split else (match.group(1), "")
+        value = scope.evaluate(source)
+        if _is_column(value) and value.dtype.kind == "f" and not fmt:  # as `shown` shows a float
+            pieces.append([plain_number(item) for item in value[rows].tolist()])
+        elif _is_column(value):
+            pieces.append([shown(item, fmt) for item in value[rows].tolist()])
+        else:
+            pieces.append(shown(value, fmt))
+        at = match.end()
+    pieces.append(template[at:])
+    if all(isinstance(piece, str) for piece in pieces):
+        return "".join(pieces)  # type: ignore[arg-type]
+    columns = [piece if isinstance(piece, list) else [piece] * count for piece in pieces]
+    return ["".join(parts) for parts in zip(*columns, strict=True)]

@@ -274,6 +274,12 @@ class Calculator:
     # the same for dates whose message may name them (a check refusing the date itself): the rows are grouped by
     # span first, and those of a failing group checked again date by date
     gap_date_bounds_shown: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # population mode: inputs `gap` reads by value that `gap_columns` takes as columns (amounts, counts, dates
+    # compared with one another), and that function: (the values the rows share, {input: one value per row},
+    # the number of rows) -> (per row an index into the messages, -1 for none; the messages), each row's
+    # message the one `gap` gives it alone; it raises where it cannot say (the rows are then checked one by one)
+    gap_column_fields: tuple[str, ...] = ()
+    gap_columns: Callable[[dict[str, Any], dict[str, Any], int], tuple[Any, list[str]]] | None = None
     # optional inputs whose variable has a formula for when they are not given (population mode simulates
     # the rows with and without them apart, so that the formula runs where the value is missing)
     inputs_with_formulas: tuple[str, ...] = ()

@@ -31,13 +31,16 @@ from kuaiban.rules.calculators.base import (
 from kuaiban.rules.coverage import OPEN_END, Span, in_force, regional_leaves, regions_of, spans
 from kuaiban.rules.enums import Region
 from kuaiban.rules.expressions import (
+    ColumnScope,
     ParameterRef,
     Scope,
     SpecError,
+    column_truth,
     holes,
     names_in,
     parse,
     render,
+    render_rows,
     shown,
 )
 from kuaiban.rules.sources import all_sources, source
@@ -473,7 +476,9 @@ class Spec:
                  "doc_no": "、".join(dict.fromkeys(source(key).doc_no for key in span.clauses))}
                 for span in self.spans]
 
-    def gap(self, values: dict[str, Any]) -> str | None:
+    def _uncovered(self, values: dict[str, Any]) -> str | None:
+        """The gap before the spec's own checks: a region, month to be given as a day, or period no rule
+        covers (reads only the region and the period)."""
         region = values.get(self.region) if self.region else None
         if region is not None and self.spans and not any(s.region in (None, region) for s in self.spans):
             return msg.not_covered(self.region, region.value, self.coverage_text())
@@ -483,8 +488,12 @@ class Spec:
         if self.period in values and not in_force(self.spans, region, self.instant(values)):
             case = f"{region.value} {values[self.period]}" if region is not None else str(values[self.period])
             return msg.not_covered(self.period, case, self.coverage_text(region) + self._mid_month(values, region))
-        if self.period not in values:
-            return None
+        return None
+
+    def gap(self, values: dict[str, Any]) -> str | None:
+        uncovered = self._uncovered(values)
+        if uncovered or self.period not in values:
+            return uncovered
         scope = self.scope(values, {}, self.check_lets)
         for check in self.checks:
             if scope.evaluate(check["when"]):
@@ -494,6 +503,61 @@ class Spec:
                 spec = self.by_name[field]  # a choice shown by the word users know it by, not its code
                 return msg.error(field, message, spec.word(values[field]) if spec.type == "choice" else values[field])
         return None
+
+    def gap_columns(self, values: dict[str, Any], columns: dict[str, np.ndarray],
+                    count: int) -> tuple[np.ndarray, list[str]]:
+        """`gap` for `count` rows that share `values` and differ only in the inputs of `columns` (one value per
+        row on every row; `gap_column_fields`): the checks are evaluated column-wise (ColumnScope). Returns per
+        row an index into the messages (-1: no gap), each row's message the one `gap` gives it alone. Raises
+        `Unsupported` where an expression cannot be evaluated so (the caller then checks row by row)."""
+        codes = np.full(count, -1, dtype=np.int32)
+        uncovered = self._uncovered(values)
+        if uncovered or self.period not in values:
+            return (codes + 1, [uncovered]) if uncovered else (codes, [])
+        scope = self.scope(values | columns, {}, self.check_lets, ColumnScope, count)
+        messages: dict[str, int] = {}
+        open_rows = np.ones(count, dtype=bool)
+        for check in self.checks:
+            fires = scope.evaluate(check["when"])
+            if not isinstance(fires, np.ndarray):
+                if not fires:
+                    continue
+                fires = open_rows.copy()
+            else:
+                fires = column_truth(fires) & open_rows
+                if not fires.any():
+                    continue
+            field = check["field"]
+            texts = render_rows(check["message"], scope, fires)
+            if field in columns:  # the row's own value shown (`gap` passes it to msg.error)
+                raws = columns[field][fires].tolist()
+                texts = [texts] * len(raws) if isinstance(texts, str) else texts
+                rows_texts = [msg.error(field, text, raw) for text, raw in zip(texts, raws, strict=True)]
+            else:
+                texts = [texts] if isinstance(texts, str) else texts
+                if field not in values:
+                    rows_texts = [msg.error(field, text) for text in texts]
+                else:
+                    spec = self.by_name[field]
+                    raw = spec.word(values[field]) if spec.type == "choice" else values[field]
+                    rows_texts = [msg.error(field, text, raw) for text in texts]
+            if len(rows_texts) == 1:
+                codes[fires] = messages.setdefault(rows_texts[0], len(messages))
+            else:
+                codes[fires] = [messages.setdefault(text, len(messages)) for text in rows_texts]
+            open_rows &= ~fires
+            if not open_rows.any():
+                break
+        return codes, list(messages)
+
+    def gap_column_fields(self) -> tuple[str, ...]:
+        """The inputs population mode passes to `gap_columns` as columns: amounts, counts and dates the checks
+        read by value (not the region or the period, nor a date read only against fixed days: `gap_date_bounds`
+        groups those by span). Rows are grouped by the other gap fields and by which of these are given."""
+        spans = self.gap_date_bounds()
+        return tuple(name for name in self.gap_fields() if not name.startswith("?")
+                     and name not in (self.region, self.period) and name not in spans
+                     and self.by_name[name].type in ("number", "share", "integer", "date"))
 
     def check_clauses(self, field: str, day: str) -> tuple[str, ...]:
         """The clauses a refusal by the checks on `field` rests on: the ``metadata.source`` of each parameter those
@@ -669,13 +733,17 @@ class Spec:
             return list(variable.possible_values)[int(number)].value
         return number
 
-    def scope(self, values: dict[str, Any], computed: dict[str, float], lets: tuple[str, ...] | None = None) -> Scope:
-        """The names of one case; `lets`: only these let names (the checks' own, when checking gaps)."""
+    def scope(self, values: dict[str, Any], computed: dict[str, float], lets: tuple[str, ...] | None = None,
+              kind: type[Scope] = Scope, count: int = 1) -> Scope:
+        """The names of one case; `lets`: only these let names (the checks' own, when checking gaps). With
+        `kind` ColumnScope, some inputs are columns of `count` rows (`gap_columns`)."""
         typed = {name: self.typed(name, number) for name, number in computed.items()}
         names: dict[str, Any] = {name: None for name in self.by_name} | dict(values) | typed
         if self.rule_day(values) is not None:  # expressions read the month; the day chose the rules
             names[self.period] = str(values[self.period])[:7]
-        scope = Scope(names, self.instant(values), values.get(self.region) if self.region else None)
+        region = values.get(self.region) if self.region else None
+        scope = Scope(names, self.instant(values), region) if kind is Scope else \
+            ColumnScope(names, self.instant(values), region, count)
         for name, expression in self.lets.items():  # in order: a let may read the ones before it
             if lets is None or name in lets:
                 names[name] = scope.evaluate(str(expression))
@@ -773,6 +841,8 @@ class Spec:
             gap_day_bounds=self.gap_day_bounds(),
             gap_date_bounds=self.gap_date_bounds(),
             gap_date_bounds_shown=self.gap_date_bounds_shown(),
+            gap_columns=self.gap_columns,
+            gap_column_fields=self.gap_column_fields(),
             inputs_with_formulas=self.inputs_with_formulas(),
             absent_values=self.absent_values(),
             coverage=self.coverage(),
