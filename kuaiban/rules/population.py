@@ -723,12 +723,26 @@ def find_gaps(calc: Calculator, prep: Prepared) -> None:
 
 
 def _gap_columns(calc: Calculator, prep: Prepared) -> frozenset[str]:
-    """The fields of `Calculator.gap_column_fields` this file has, but for integers of a narrow known range
-    (a grade 1–10): grouping by their value costs less than checking column-wise."""
+    """The fields of `Calculator.gap_column_fields` this file has; none where they are all integers of a narrow
+    range (a grade 1–10, the months of a benefit): grouping by their values then costs less than checking
+    column-wise (the combinations-first paths, `_check_decoded`, stay open)."""
     specs = {spec.name: spec for spec in calc.fields}
-    return frozenset(name for name in calc.gap_column_fields if name in prep.columns
-                     and not (specs[name].type == "integer" and name in prep.bounds
-                              and prep.bounds[name][1] - prep.bounds[name][0] < FEW_COMBINATIONS))
+    names = [name for name in calc.gap_column_fields if name in prep.columns]
+    if all(specs[name].type == "integer" and _narrow(prep, name) for name in names):
+        return frozenset()
+    return frozenset(names)
+
+
+def _narrow(prep: Prepared, name: str) -> bool:
+    """Whether an integer column's values (an absent cell's placeholder included) span fewer than
+    FEW_COMBINATIONS."""
+    bounds = prep.bounds.get(name)
+    if bounds is None:
+        array = prep.columns[name]
+        if not isinstance(array, np.ndarray) or array.dtype.kind not in "iu" or not len(array):
+            return False
+        bounds = (int(array.min()), int(array.max()))
+    return bounds[1] - bounds[0] < FEW_COMBINATIONS
 
 
 # Gap fields whose integer codes name their values (a region's index, a choice's position, the number itself)
