@@ -922,12 +922,19 @@ def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | Non
     claim, program = _claim_for_staff(session, user, claim_id, None)
     if claim.status != "suspended":
         raise Conflict("这件申领未暂停", "claim")
-    # a month held for a caseworker (programs.held) before the 暂停 is held again, unless one kept its amount
-    kept = {note[:7] for note in session.scalars(select(ClaimEvent.note).where(
-        ClaimEvent.claim_id == claim.id, ClaimEvent.step == "payment_amount", ClaimEvent.outcome == "kept"))}
+    # a month held for a caseworker (programs.held) before the 暂停 is held again unless a caseworker decided its
+    # last hold: a month kept once and held again for another difference is still undecided (its events in order)
+    undecided: set[str] = set()
+    for step, outcome, note in session.execute(select(ClaimEvent.step, ClaimEvent.outcome, ClaimEvent.note).where(
+            ClaimEvent.claim_id == claim.id, ClaimEvent.step.in_(("payroll", "payment_amount")))
+            .order_by(ClaimEvent.id)):
+        if step == "payroll" and outcome == "held":
+            undecided.add((note or "")[:7])
+        elif step == "payment_amount":
+            undecided.discard((note or "")[:7])
     for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id,
                                                        Entitlement.status == "suspended")):
-        e.status = "held" if e.found_fen is not None and e.month not in kept else "due"
+        e.status = "held" if e.found_fen is not None and e.month in undecided else "due"
     claim.status = "approved"
     claim.version += 1
     _event(session, claim, "resume", "approved", None, user, at)
