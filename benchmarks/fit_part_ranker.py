@@ -1,11 +1,11 @@
-"""Fit the part ranker (kuaiban/library/part_ranker.py) on the development sets, and cross-validate it.
+"""Fit the part ranker (benchmarks/part_ranker.py) on the development sets, and cross-validate it.
 
 Usage::
 
     .venv/bin/python benchmarks/fit_part_ranker.py [--db URL] [--cv] [--write] [--l2 0.01] [--depth 20]
 
 For every question of ``data/eval/*.yaml`` that one clause answers, the first ``--depth`` passage hits as
-ranked without the re-ranker, with their features (``SearchIndex.passage_features``); a hit is right when
+ranked without the re-ranker, with their features (``part_ranker.passage_features``); a hit is right when
 it is in an expected document and its lines hold the clause (as ``benchmarks/search_eval.py`` counts it).
 The model is a linear score over standardised features, fitted by a listwise softmax loss (the probability
 of the right hits among the question's hits) with an L2 penalty, in NumPy.
@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.part_ranker import FEATURES, PartRanker, passage_features  # noqa: E402
 from benchmarks.search_eval import clause_lines, load_questions, resolve_expected  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
-from kuaiban.library.part_ranker import FEATURES, PartRanker  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
 
 EVAL = ROOT / "data" / "eval"
@@ -67,7 +67,7 @@ def collect(index: SearchIndex, session: Session, paths: list[Path], depth: int)
             continue
         expected, _ = resolve_expected(session, questions)
         for q in questions:
-            top, x = index.passage_features(q["question"], depth, as_of=AS_OF)
+            top, x = passage_features(index, q["question"], depth, as_of=AS_OF)
             y = np.zeros(len(top), dtype=bool)
             for k, p in enumerate(top):
                 psg = index.passages[p]
@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = development_sets(args.exclude)
     engine = connect(args.db)
     with Session(engine) as session:
-        index = SearchIndex.build(session)  # passage hits by score alone: what the ranker reorders
+        # passage hits by score alone: what the ranker reorders; without the questions-asked field (session 16),
+        # which is built from these very questions
+        index = SearchIndex.build(session, asked=())
         questions = collect(index, session, paths, max(args.depth, 30) if args.sweep else args.depth)
     sets = list(dict.fromkeys(q.set for q in questions))
     print(f"{len(questions)} single-clause questions in {len(sets)} sets; depth {args.depth}, L2 {args.l2}")

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.fit_part_ranker import DEPTH, K, Question, collect, development_sets, fit  # noqa: E402
+from benchmarks.part_ranker import FEATURES  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
-from kuaiban.library.part_ranker import FEATURES  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
 
 BASE = FEATURES.index("score_rel")
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", default="everyday10", help="question files not to open (name prefix)")
     args = parser.parse_args(argv)
     with Session(connect(args.db)) as session:
-        questions = collect(SearchIndex.build(session), session, development_sets(args.exclude), DEPTH)
+        questions = collect(SearchIndex.build(session, asked=()), session, development_sets(args.exclude), DEPTH)
     data = Padded(questions)
     score_only = np.zeros(len(FEATURES))
     score_only[BASE] = 1.0

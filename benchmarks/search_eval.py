@@ -9,6 +9,10 @@ Reports, in one run on the same database:
 * ``kuaiban``: :class:`kuaiban.library.search.SearchIndex` as shipped;
 * ablations of it (no synonyms, no title weight, no whole-document BM25, no region
   boost), to show what each part contributes;
+* ``kuaiban − questions asked`` (session 16): without the field of labelled questions (kuaiban.library.asked).
+  That field is built from the development sets' questions (data/asked_questions.json), so on those sets the
+  shipped figures are in-sample; a held-out set's are not, and leave-one-set-out figures are in
+  docs/BENCHMARKS.md (session 16);
 * ``bm25 baseline``: plain BM25 (bm25s) over jieba's default tokens of whole
   documents (title + every passage), no synonyms, no title weighting.
 
@@ -40,9 +44,9 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import part_ranker  # noqa: E402
 from kuaiban.corpus.titles import title_key  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
-from kuaiban.library import part_ranker  # noqa: E402
 from kuaiban.library.models import ArticleRow, Document, Passage, UnitRow  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
 
@@ -209,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             "kuaiban − defined short forms": SearchIndex.build(session, definitions=False),
             "kuaiban, region boost 1.25 (before session 7)": SearchIndex.build(session, region_boost=1.25),
             "kuaiban, lapsed texts × 0.8 (tried in session 14)": SearchIndex.build(session, lapsed_factor=0.8),
+            "kuaiban − questions asked (session 16)": SearchIndex.build(session, asked=()),
         }
         part_variants = {
             "parts without characters": SearchIndex.build(session, char_weight=0.0),
@@ -223,10 +228,13 @@ def main(argv: list[str] | None = None) -> int:
             "parts at b = 0.2 (tried in session 10)": SearchIndex.build(session, part_b=0.2),
             "parts, region boost 1.25": SearchIndex.build(session, region_boost=1.25),
             "parts, characters at 1.5 (session 15, not adopted)": SearchIndex.build(session, char_weight=1.5),
+            "parts − questions asked (session 16)": SearchIndex.build(session, asked=()),
+            "parts, questions asked for documents only": SearchIndex.build(session, asked_part_weight=0.0),
+            "parts, questions asked for parts only": SearchIndex.build(session, asked_weight=0.0),
         }
         if PART_RANKER_S15.exists():
-            part_variants["parts re-ranked by the session-15 part ranker (not adopted)"] = SearchIndex.build(
-                session, part_ranker=part_ranker.load(PART_RANKER_S15))
+            part_variants["parts re-ranked by the session-15 part ranker (not adopted)"] = part_ranker.RankedIndex.build(
+                session, part_ranker=part_ranker.load(PART_RANKER_S15), asked=())
         base_ranked, base_times = bm25_baseline(session, questions)
         lines = clause_lines(session)
     answerable = [q for q in questions if expected[q["id"]]]

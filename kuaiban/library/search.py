@@ -23,6 +23,8 @@ Ranking (see docs/search.md for the measurements behind each part):
 * for which part answers, 同义词词林 synonyms of every question word, inside the documents found;
 * a region or year named in the query (湖南, 重庆市, 2020年 …) favours that region's documents, and their
   parts among passage hits;
+* the questions earlier askers put about a document and its parts (labelled questions, data/asked_questions.json,
+  :mod:`kuaiban.library.asked`), as one more field of each, in the askers' own words;
 * a 文号 typed in any bracket style (人社部发[2020]26号, 人社部发2020年26号) puts that
   document first.
 
@@ -50,9 +52,10 @@ from sqlalchemy.orm import Session
 from kuaiban.corpus import docno, standing
 from kuaiban.corpus.compilations import cite_line, source_name
 from kuaiban.corpus.regions import REGIONS, canonical_region
+from kuaiban.library import asked as asked_questions
 from kuaiban.library import thesaurus
+from kuaiban.library.asked import ASKED_PART_WEIGHT, ASKED_WEIGHT, AskedField, Labelled
 from kuaiban.library.models import Document, DocumentSource, Meta, Passage
-from kuaiban.library.part_ranker import PartRanker, part_features
 from kuaiban.library.tokenize import STOPWORDS, normalize_text, tokenize
 from kuaiban.platform.errors import Invalid
 
@@ -589,11 +592,15 @@ class SearchIndex:
                  definitions: bool = True, part_thesaurus: bool = True, place_names: bool = True,
                  title_issuer_weight: float = TITLE_ISSUER_WEIGHT, whole_title: bool = False,
                  question_form_weight: float = QUESTION_FORM_WEIGHT, part_b: float = PART_B,
-                 lapsed_factor: float = LAPSED_FACTOR, part_ranker: PartRanker | None = None):
+                 lapsed_factor: float = LAPSED_FACTOR,
+                 asked: list[Labelled] | tuple = (), asked_weight: float = ASKED_WEIGHT,
+                 asked_part_weight: float = ASKED_PART_WEIGHT):
         self.docs = docs
-        # which of the found parts answers: a fitted re-ranker of the first passage hits (off unless given;
-        # session 15 found none that helps on sets it was not fitted on, docs/BENCHMARKS.md)
-        self.part_ranker = part_ranker or None
+        # the questions asked about each document and part (labelled questions, kuaiban.library.asked): a field
+        # of its own, in the askers' words; build() reads them, an index made from parts alone has none
+        self.asked = AskedField(asked, len(docs), len(passages)) if asked else None
+        self.asked_weight = asked_weight
+        self.asked_part_weight = asked_part_weight
         self.passages = passages
         self.title_weight = title_weight
         self.title_issuer_weight = title_issuer_weight
@@ -758,6 +765,9 @@ class SearchIndex:
             passages.append(_Passage(index_of[p.document_id], p.article, p.attachment, p.text,
                                      p.start_line, p.end_line, p.unit, p.anchor))
             tokens.append(p.tokens.split())
+        if "asked" not in options:  # the labelled questions (data/asked_questions.json), resolved in this library
+            options["asked"] = asked_questions.resolve(asked_questions.load(), docs, passages,
+                                                       asked_questions.clause_lines(session), tokenize)
         return cls(docs, passages, tokens, **options)
 
     # -- querying -------------------------------------------------------------------
@@ -971,6 +981,12 @@ class SearchIndex:
                 self._part_post, forms, n_pass), part_scores)
         if self.unnumbered_factor != 1.0:
             part_scores = part_scores * self._opening_factor
+        if self.asked is not None:
+            # what earlier askers said about a document and its parts, in their own words
+            asked_docs, asked_parts = self.asked.scores(_tokens(query))
+            asked_docs = self.asked_weight * asked_docs * boost
+            doc_scores = doc_scores + (asked_docs if mask is None else np.where(mask, asked_docs, 0.0))
+            part_scores = part_scores + self.asked_part_weight * asked_parts * self._opening_factor
         return _Scored(terms, doc_scores, passage_scores, common, chars, part_scores, boost, boosted, mask,
                        forms, doc_nos, exact, rest_terms, query)
 
@@ -1044,28 +1060,10 @@ class SearchIndex:
         return top
 
     def _passage_candidates(self, s: _Scored, limit: int) -> tuple[np.ndarray, list[int]]:
-        """Passage hits in order: by score, then (with a part ranker) the first ``part_ranker.depth``
-        reordered by it (the question's words in the part's own text and heading, its place in the document:
-        which of the found parts answers; ``benchmarks/fit_part_ranker.py``)."""
+        """Passage hits in order, by score. (A learned re-ranker of them, session 15, was measured and not
+        adopted; it lives in benchmarks/part_ranker.py.)"""
         ranked = self._ranked_passages(s)
-        ranker = self.part_ranker
-        if ranker is None:
-            return ranked, self._distinct_top(ranked, limit)
-        top = self._distinct_top(ranked, max(limit, ranker.depth))
-        head, tail = top[:ranker.depth], top[ranker.depth:]
-        if len(head) > 1:
-            order = ranker.order(part_features(self, s, ranked, head))
-            head = [head[i] for i in order]
-        return ranked, (head + tail)[:limit]
-
-    def passage_features(self, query: str, depth: int, *, as_of: dt.date | None = None
-                         ) -> tuple[list[int], np.ndarray]:
-        """The first ``depth`` passage hits by score (before any part ranker) and their features
-        (``part_ranker.FEATURES``): what the part ranker is fitted on."""
-        s = self._scored(query.strip(), None, None, None, None, None, as_of or dt.date.today())
-        ranked = self._ranked_passages(s)
-        top = self._distinct_top(ranked, depth)
-        return top, part_features(self, s, ranked, top)
+        return ranked, self._distinct_top(ranked, limit)
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
         words = set(_tokens(query)) | {self._terms[t] for t in terms}

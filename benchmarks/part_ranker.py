@@ -11,12 +11,16 @@ one hit per document (``per_document=True``) is unchanged.
 
 Session 15 (docs/BENCHMARKS.md): fitted and cross-validated leaving one development set out, no such ranker
 (listwise or pairwise, linear or boosted stumps, 10–30 hits deep) gained on the sets it was not fitted on, so
-none is used (``SearchIndex(part_ranker=None)``, the default). The session's fit is kept,
-``benchmarks/part_ranker_s15.json``, for ``benchmarks/search_eval.py`` to report beside the shipped ranking.
+none is used. The session's fit is kept, ``benchmarks/part_ranker_s15.json``, for ``benchmarks/search_eval.py`` to
+report beside the shipped ranking. Session 16 refitted it on ten sets (everyday10 added), leaving one out: 461 →
+462 of 582, not adopted; the module left the product (``kuaiban/library``) for ``benchmarks/``: search has no
+re-ranking hook, and :class:`RankedIndex` (a :class:`~kuaiban.library.search.SearchIndex` whose passage hits
+a ranker reorders) is what the benchmarks measure.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -26,10 +30,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kuaiban.library.search import SearchIndex
 from kuaiban.library.tokenize import STOPWORDS, normalize_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kuaiban.library.search import SearchIndex, _Scored
+    from kuaiban.library.search import _Scored
 
 
 FEATURES: tuple[str, ...] = (
@@ -272,3 +277,35 @@ def part_features(index: SearchIndex, s: _Scored, ranked: np.ndarray, top: list[
     x = np.column_stack([*columns, static, cover_or_list, cover_2, cover_3, *map(np.array, asks)])
     assert x.shape[1] == len(FEATURES)
     return x
+
+
+class RankedIndex(SearchIndex):
+    """The library's index with a part ranker: passage hits by score, then the first ``part_ranker.depth``
+    reordered by it (one hit per document, ``per_document=True``, is unchanged). Without a ranker it ranks as
+    :class:`SearchIndex` does."""
+
+    def __init__(self, *args, part_ranker: PartRanker | None = None, **options):
+        super().__init__(*args, **options)
+        self.part_ranker = part_ranker or None
+
+    def _passage_candidates(self, s: _Scored, limit: int) -> tuple[np.ndarray, list[int]]:
+        ranked, top = super()._passage_candidates(s, limit)
+        ranker = self.part_ranker
+        if ranker is None:
+            return ranked, top
+        top = self._distinct_top(ranked, max(limit, ranker.depth))
+        head, tail = top[:ranker.depth], top[ranker.depth:]
+        if len(head) > 1:
+            order = ranker.order(part_features(self, s, ranked, head))
+            head = [head[i] for i in order]
+        return ranked, (head + tail)[:limit]
+
+
+def passage_features(index: SearchIndex, query: str, depth: int, *, as_of: dt.date | None = None
+                     ) -> tuple[list[int], np.ndarray]:
+    """The first ``depth`` passage hits by score (before any part ranker) and their :data:`FEATURES`: what the
+    part ranker is fitted on."""
+    s = index._scored(query.strip(), None, None, None, None, None, as_of or dt.date.today())
+    ranked = index._ranked_passages(s)
+    top = index._distinct_top(ranked, depth)
+    return top, part_features(index, s, ranked, top)
