@@ -339,13 +339,15 @@ def build_document(raw: RawDocument) -> ParsedDocument:
     tables = extract_tables(main)
     for att in attachments:
         tables.extend(extract_tables(att.paragraphs))
-    units = extract_units(main, _article_lines(main, articles, None))
+    units = extract_units(main, _article_lines(main, articles, None),
+                          divisions=not any(a.attachment is None for a in articles))
     if not units and not any(a.attachment is None for a in articles):
         units = paragraph_units(main)
     for att in attachments:
         if not att.omitted and att.kind != "explainer":
             units.extend(extract_units(att.paragraphs, _article_lines(att.paragraphs, articles, att.label),
-                                       attachment=att.label))
+                                       attachment=att.label,
+                                       divisions=not any(a.attachment == att.label for a in articles)))
     _unique_anchors(units)
 
     doc = ParsedDocument(

@@ -9,6 +9,14 @@ Levels nest by the printed form, not by position: 一、 ⊃ （一） ⊃ 1. �
 
 Paragraphs inside 第X条 articles are not cut again: the article is already the unit.
 
+A text divided into 第X编, 第X章 and 第X节 without 第X条 articles (a plan: the 十四五规划) has its divisions
+as units too, cited by their path ("第三章第二节", anchor "c3-2"; "第一编第二章" is "v1-c2"), each holding its
+heading and the text up to the next division or numbered part, and the numbered parts under a division are
+cited under it ("第三章第二节一（二）", anchor "c3-2-s1-2"; a box's items keep their box: "“专栏2”一1.").
+Divisions take the levels above 一、: 编 -3, 章 -2, 节 -1. A run of division headings with no text between
+that names one kind twice is the plan's table of contents, not its divisions. Where the text has 第X条
+articles the articles are its units, and its chapters stay what they were: the article's chapter.
+
 A notice's closing is no part of its last numbered part: who to contact (联系人、联系电话、电子邮箱), the
 attachment list (附件：1．… 2．…, whose numbered lines are attachment titles, not parts), and the sign-off
 (the issuers' names over a date). Left out of the units, it stays in the document's text and is searched as
@@ -43,14 +51,63 @@ def numbering(text: str) -> tuple[int, str] | None:
     return None
 
 
+_DIVISION_KINDS = "编章节"
+_DIVISION = re.compile(rf"^第\s*(?P<n>[0-9{_CN}百零〇]{{1,5}})\s*(?P<kind>[编章节])(?![^\s　:：])")
+DIVISION_CHARS = 40  # a longer line opening "第一章" is a sentence, not a heading
+
+
+def division(text: str) -> tuple[int, str, str] | None:
+    """(rank, printed number, kind) when ``text`` is a 第X编/章/节 heading: "第二节 强化财力保障" → (2, "二", "节")."""
+    plain = strip_markup(text).lstrip("#").strip()
+    m = _DIVISION.match(plain)
+    if not m or len(plain) > DIVISION_CHARS or plain.endswith(("。", "；", ";")):
+        return None
+    return _DIVISION_KINDS.index(m["kind"]), re.sub(r"\s+", "", m["n"]), m["kind"]
+
+
+def _division_label(path: list[tuple[int, str, str]]) -> str:
+    return "".join(f"第{n}{kind}" for _, n, kind in path)
+
+
+def _division_anchor(path: list[tuple[int, str, str]]) -> str:
+    """"c3-2" for 第三章第二节, "v1-c2" for 第一编第二章, "c0-2" for a 第二节 under no chapter."""
+    numbers = {rank: _as_int(n) for rank, n, _ in path}
+    out = f"v{numbers[0]}-" if 0 in numbers else ""
+    if 1 in numbers or 2 in numbers:
+        out += f"c{numbers.get(1, 0)}"
+    if 2 in numbers:
+        out += f"-{numbers[2]}"
+    return out.rstrip("-")
+
+
+def _contents(paragraphs: list[Paragraph]) -> set[int]:
+    """Indexes of division headings that form a table of contents: a run of division headings with nothing
+    between them in which one kind (章, 节) comes twice ("第一章 … 第一节 … 第二节 … 第二章 …")."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i in range(len(paragraphs) + 1):
+        found = division(paragraphs[i].text) if i < len(paragraphs) else None
+        if found is not None:
+            run.append(i)
+            continue
+        kinds = [division(paragraphs[j].text)[2] for j in run]
+        if len(kinds) > len(set(kinds)):
+            out.update(run)
+        run = []
+    return out
+
+
 def _label(path: list[tuple[int, str]]) -> str:
     return "".join(_FORMS[level].format(n) for level, n in path)
 
 
-def _anchor(path: list[tuple[int, str]], attachment: str | None) -> str:
-    parts = "-".join(str(_as_int(n)) for _, n in path)
+def _anchor(path: list[tuple[int, str]], attachment: str | None, within: str = "") -> str:
+    """"s3-2-1" for 三（二）1.; in an attachment "f1-s3-2-1"; under a division ``within`` ("c3-2") "c3-2-s3-2-1"."""
+    parts = "-".join(str(_as_int(n)) for _, n in path) if path else ""
     prefix = f"f{_as_int(attachment[2:]) if attachment and attachment[2:] else 0}-" if attachment else ""
-    return f"{prefix}s{parts}"
+    if not parts:
+        return f"{prefix}{within}"
+    return f"{prefix}{within}{'-' if within else ''}s{parts}"
 
 
 def _as_int(n: str) -> int:
@@ -97,10 +154,16 @@ def closing_kind(paragraphs: list[Paragraph], i: int) -> str | None:
 
 
 def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[int] = frozenset(),
-                  attachment: str | None = None) -> list[Unit]:
+                  attachment: str | None = None, divisions: bool = False) -> list[Unit]:
     """Every numbered part of ``paragraphs`` in order; paragraphs on ``skip_lines`` (articles) are left out,
-    and so is a notice's closing (contacts, attachment list, sign-off)."""
+    and so is a notice's closing (contacts, attachment list, sign-off). With ``divisions`` (a text without
+    articles) its 第X编/章/节 are units too, and the parts under them are cited under them."""
     units: list[Unit] = []
+    toc = _contents(paragraphs) if divisions else set()
+    div_path: list[tuple[int, str, str]] = []
+    held: Unit | None = None  # the division the text is in
+    div_units: list[Unit] = []
+    prefixes: list[str] = []  # per numbered part: the label of the division holding it
     path: list[tuple[int, str]] = []
     current: Unit | None = None
     seen: dict[str, int] = {}
@@ -114,6 +177,22 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             continue
         found = numbering(p.text)
         text = _plain(p)
+        part_of = division(p.text) if divisions else None
+        if part_of is not None:
+            current, path, listing, contents = None, [], False, False
+            runs.pending = None
+            runs.open_run()  # a division ends the box or titled run before it
+            if i in toc:
+                continue
+            div_path = [d for d in div_path if d[0] < part_of[0]] + [part_of]
+            within = _division_anchor(div_path)
+            prefix = f"f{_as_int(attachment[2:]) if attachment[2:] else 0}-" if attachment else ""
+            held = current = Unit(label=_division_label(div_path), anchor=prefix + within,
+                                  level=part_of[0] - len(_DIVISION_KINDS), text=text, line=p.line,
+                                  end_line=p.line, attachment=attachment,
+                                  parent=_division_label(div_path[:-1]) or None)
+            div_units.append(held)
+            continue
         if _CONTENTS.match(text):
             current, path, contents = None, [], True
             continue
@@ -125,12 +204,13 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             closing = None if p.heading else closing_kind(paragraphs, i)
             title = closing is None and _is_title(p, text)
             if closing is not None:
-                current, listing = None, listing or closing == "list"
+                current, listing, held = None, listing or closing == "list", None
             elif current is not None and "\t" in current.text.split("\n", 1)[0] and not _NOTE.match(text):
                 current = None  # a table's numbered row holds its row and notes, not the text after the table
             elif not title and not p.heading and runs.box_ends_before(current):
                 current = runs.close_box()  # the box's last item ended its sentence: the text it stands in goes on
-            if closing is None and current is not None and not p.heading and "\t" not in p.text:
+            appended = closing is None and current is not None and not p.heading and "\t" not in p.text
+            if appended:
                 current.text += "\n" + text
                 current.end_line = p.line
             elif p.heading and _BOX.match(text):
@@ -146,6 +226,11 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
                 if holder is not None and _BOX.match(text) and current is None:
                     holder.text += "\n" + text  # a box's title: in the part it stands in (and searched there)
                     holder.end_line = max(holder.end_line, p.line)
+                    appended = True
+            if held is not None and not appended and closing is None and current is None:
+                # text, a heading or a table's header row in a division outside its numbered parts
+                held.text += "\n" + text
+                held.end_line = p.line
             continue
         level, n = found
         if listing and level >= 2:
@@ -153,7 +238,8 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
         listing = False
         path = [(lv, x) for lv, x in path if lv < level] + [(level, n)]
         label = _label(path)
-        anchor = _anchor(path, attachment)
+        anchor = _anchor(path, attachment, held.anchor.split("-", 1)[1] if held and attachment else
+                         held.anchor if held else "")
         if anchor in seen:  # a second list numbered the same way (an annex inside the text): keep both
             seen[anchor] += 1
             anchor = f"{anchor}-r{seen[anchor]}"  # "-r": never an anchor of its own (s1-2 is 一（二）)
@@ -162,8 +248,12 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
         current = Unit(label=label, anchor=anchor, level=level, text=text, line=p.line, end_line=p.line,
                        attachment=attachment, parent=_label(path[:-1]) or None)
         units.append(current)
+        prefixes.append(held.label if held else "")
         sections.append(runs.part(level, _as_int(n), "\t" in p.text))
-    return _distinct_labels(units, sections, runs.titles)
+    units = _distinct_labels(units, sections, runs.titles, prefixes)
+    if not div_units:
+        return units
+    return sorted([*div_units, *units], key=lambda u: u.line)
 
 
 _SENTENCE_END = re.compile(r"[。；！？.;!?][”’」）)]*$")
@@ -188,6 +278,10 @@ class _Runs:
 
     def title_line(self, text: str, outer: Unit | None) -> None:
         self.pending, self.pending_outer = text, outer
+
+    def open_run(self) -> None:
+        """A new run without a title (a division starts)."""
+        self._open(None, None)
 
     def _open(self, title: str | None, level: int | None) -> None:
         self.titles.append(title)
@@ -258,36 +352,44 @@ def _short_title(title: str) -> str:
     return plain if len(plain) <= TITLE_CHARS else plain[:TITLE_CHARS - 4] + "…"
 
 
-def _distinct_labels(units: list[Unit], sections: list[int], titles: list[str | None]) -> list[Unit]:
+def _distinct_labels(units: list[Unit], sections: list[int], titles: list[str | None],
+                     prefixes: list[str] | None = None) -> list[Unit]:
     """Every label cited once. A box's items are cited under the box ("“专栏2”一1."); the parts of a run that
     repeats an earlier run's labels under the run's title ("“申请流程”（一）"); a label still repeated (no
-    title, or twice under one) with its occurrence ("（一）（第2处）"). Other labels are left as they are."""
+    title, or twice under one) with its occurrence ("（一）（第2处）"). Other labels are left as they are, but
+    under the division holding them (``prefixes``: "第三章第二节" + "一（二）"), which tells them apart."""
+    prefixes = prefixes or [""] * len(units)
     boxes = {i for i, title in enumerate(titles) if title and _BOX.match(title)}
+    rows = list(zip(units, sections, prefixes, strict=True))
     first: dict[str, int] = {}
-    for unit, section in zip(units, sections, strict=True):
+    for unit, section, pre in rows:
         if section not in boxes:
-            first.setdefault(unit.label, section)
-    repeating = boxes | {section for unit, section in zip(units, sections, strict=True)
-                         if section not in boxes and first[unit.label] < section}
+            first.setdefault(pre + unit.label, section)
+    repeating = boxes | {section for unit, section, pre in rows
+                         if section not in boxes and first[pre + unit.label] < section}
     # a titled run of sub-parts whose labels a later run repeats is cited by its title too: "“科研为主型”五（三）1."
     # beside "“教学科研型”五（三）1.", not a bare "五（三）1." that reads as if it held for every type
-    repeating |= {first[unit.label] for unit, section in zip(units, sections, strict=True)
-                  if section in repeating and section not in boxes and unit.parent and titles[first[unit.label]]}
-    cited: dict[tuple[int, str], str] = {}
+    repeating |= {first[pre + unit.label] for unit, section, pre in rows
+                  if section in repeating and section not in boxes and unit.parent
+                  and titles[first[pre + unit.label]]}
+    cited: dict[tuple[int, str, str], str] = {}
     count: dict[str, int] = {}
-    for unit, section in zip(units, sections, strict=True):
+    for unit, section, holding in rows:
         title = titles[section] if section in repeating else None
-        parent = cited.get((section, unit.parent)) if unit.parent else None
-        if parent is not None and parent != unit.parent and unit.label.startswith(unit.parent):
+        pre = "" if section in boxes else holding  # a box's number tells its items apart in the whole text
+        parent = cited.get((section, pre, unit.parent)) if unit.parent else None
+        if parent is not None and parent != pre + unit.parent and unit.label.startswith(unit.parent):
             name = parent + unit.label[len(unit.parent):]  # under a part cited otherwise: "七（第3处）2."
         else:
-            name = f"“{_short_title(title)}”{unit.label}" if title else unit.label
+            name = pre + (f"“{_short_title(title)}”{unit.label}" if title else unit.label)
         count[name] = count.get(name, 0) + 1
         if count[name] > 1:
             name = f"{name}（第{count[name]}处）"
-        cited[(section, unit.label)] = name
+        cited[(section, pre, unit.label)] = name
         if unit.parent:
-            unit.parent = cited.get((section, unit.parent), unit.parent)
+            unit.parent = cited.get((section, pre, unit.parent), unit.parent)
+        else:
+            unit.parent = holding or None  # a division's first-level part (or box item): the division holds it
         unit.label = name
     return units
 

@@ -4,7 +4,8 @@ Every pillar cites clauses by registry key; the pages turn a clause into a link 
 
 A clause names its document by 文号 (or by title when it has none), an article or item (第四条,
 二、（一）…) and a verbatim quote. The link goes to /library/doc/<id>#art-<N> when the quote lies in
-an article 第N条, else to the numbered part holding it (#s2-1 for 二（一）), else to the paragraph
+an article 第N条, else to the numbered part holding it (#s2-1 for 二（一）; #c3-2 for 第三章第二节 of a
+text divided so without articles), else to the paragraph
 holding the quote (#l<line>) or the attachment (#att-<i>: explainers
 such as 解读 are kept as attachments), else to the document; when the
 library does not hold the document the page shows the quote and its compilation file instead.
@@ -99,7 +100,8 @@ def resolve(session: Session, source: Clause) -> ClauseLink:
             return ClauseLink(**base, url=f"{url}#{anchor}", document_title=doc.title, where="article")
     if number is not None and any(a.number == number for a in main_articles):
         return ClauseLink(**base, url=f"{url}#art-{number}", document_title=doc.title, where="article")
-    parts = [u for u in doc.units if u.anchor.startswith(("s", "f"))]  # numbered parts, innermost last
+    # numbered parts and divisions (第三章第二节, #c3-2), innermost last
+    parts = [u for u in doc.units if u.anchor.startswith(("s", "f", "c", "v"))]
     holding_parts = [u for u in parts if probe and probe in _squash(u.text)]
     if holding_parts:
         return ClauseLink(**base, url=f"{url}#{holding_parts[-1].anchor}", document_title=doc.title, where="part")
