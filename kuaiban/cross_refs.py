@@ -65,8 +65,10 @@ def _index() -> dict[str, list[dict]]:
             bundle.source.attachment)
     registry = definitions.clauses()
     for program in definitions.programs().values():
-        # a 免申即享 program is not claimed: its published list is where a person looks
-        url = f"/programs/listing/{program.code}" if program.no_application else f"/programs/{program.code}/claim"
+        # a 免申即享 program is not claimed: its published list is where a person looks; another program's public
+        # page (who may claim, the amount's calculator, materials, 依据) is where a reader of the document lands,
+        # signed in or not — the claim form behind it asks for a sign-in
+        url = f"/programs/listing/{program.code}" if program.no_application else f"/programs/{program.code}/about"
         for key in program.sources:
             clause = registry[key]
             add(clause.doc_no, "补贴申领", program.name, url, clause.article, (clause.file, clause.lines[0]))

@@ -20,7 +20,8 @@ from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import caseworkers, claims, definitions, held, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
-from kuaiban.web.clauses import linked_basis
+from kuaiban.rules.calculators import CALCULATORS
+from kuaiban.web.clauses import linked_basis, linked_steps, resolver
 from kuaiban.web.guide_pages import picked_region, picker_values
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text, version_of
 from kuaiban.web.signup import region_choices
@@ -44,6 +45,28 @@ def index(request: Request, s: SessionDep, user: SignedIn) -> Response:
                     "mine": [claims.claim_dict(s, c) for c in claims.my_claims(s, user)],
                     "payments": payroll.my_payments(s, user)}
     return render(request, "programs/index.html", context, user=user)
+
+
+@router.get("/{code}/about", response_class=HTMLResponse)
+def about(request: Request, s: SessionDep, user: Visitor, code: str) -> Response:
+    """A program as anyone reads it, signed in or not (the page a document's 实施本文件 list links): who may
+    claim it and where, how its amount is worked out (its calculator), the materials, the steps and their time
+    limits, and each 依据 with its words, linked to its clause in the 法规库. No claim and no personal data."""
+    found = definitions.get(code)
+    link = resolver(request.app.state, s)
+    table = definitions.clauses()
+    basis, seen = [], set()
+    for key in found.sources:
+        clause = table[key]
+        if key not in seen:
+            seen.add(key)
+            basis.append({"label": clause.label, "quote": clause.quote, "url": link(clause).url})
+    calc = CALCULATORS.get(found.calculator)
+    return render(request, "programs/about.html",
+                  {"program": definitions.describe(found), "basis": basis,
+                   "audience": definitions.AUDIENCES[found.audience],
+                   "calculator": {"url": f"/calc/{calc.name}", "title": calc.title} if calc else None,
+                   "no_application": found.no_application}, user=user)
 
 
 @router.get("/{code}/claim", response_class=HTMLResponse)
@@ -99,8 +122,10 @@ def claim_page(request: Request, s: SessionDep, user: SignedIn, claim_id: int) -
 def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, status: int = 200) -> Response:
     claim = _claim_for(s, user, claim_id)
     program = definitions.get(claim.program)
+    shown = claims.claim_dict(s, claim, staff=user.role != APPLICANT)
+    shown["explanation"] = linked_steps(request.app.state, s, shown.get("explanation") or [])
     return render(request, "programs/claim.html",
-                  {"claim": claims.claim_dict(s, claim, staff=user.role != APPLICANT),
+                  {"claim": shown,
                    "program": definitions.describe(program), "errors": errors,
                    "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,

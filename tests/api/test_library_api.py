@@ -88,6 +88,6 @@ def test_a_search_hit_names_what_acts_on_it_first_what_cites_the_part_that_answe
     hits = client.get("/api/search", params={"q": "湖南 企业吸纳登记失业半年以上人员 一次性吸纳就业补贴"}).json()
     hit = next(h for h in hits if h["doc_no"] == "湘政办发〔2020〕20号")
     kinds = {a["kind"]: a["url"] for a in hit["acting"]}
-    assert kinds["补贴申领"] == "/programs/hn_hiring_subsidy/claim"
+    assert kinds["补贴申领"] == "/programs/hn_hiring_subsidy/about"
     assert hit["acting"][0]["url"] == "/calc/hiring_subsidy"  # cites 二（三）, the part that answers
     assert len(hit["acting"]) <= 4

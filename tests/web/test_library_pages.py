@@ -161,10 +161,10 @@ def test_a_hit_links_the_calculator_that_computes_its_answer(app_client):
 def test_a_hit_and_its_document_link_the_benefit_program_that_pays_it(app_client, live_db_url):
     # 湘政办发〔2020〕20号 (三) is the 一次性吸纳就业补贴 the employers' program hn_hiring_subsidy pays
     page = app_client.get("/library", params={"q": "湖南 企业吸纳登记失业半年以上人员 一次性吸纳就业补贴"}).text
-    assert 'href="/programs/hn_hiring_subsidy/claim"' in page and "补贴申领" in page
+    assert 'href="/programs/hn_hiring_subsidy/about"' in page and "补贴申领" in page
     doc = first_doc(live_db_url, Document.doc_no == "湘政办发〔2020〕20号")
     listed = app_client.get(f"/library/doc/{doc.id}").text
-    assert "补贴申领：<a href=\"/programs/hn_hiring_subsidy/claim\">一次性吸纳就业补贴（湖南）</a>" in listed
+    assert "补贴申领：<a href=\"/programs/hn_hiring_subsidy/about\">一次性吸纳就业补贴（湖南）</a>" in listed
 
 
 def test_results_page_through_and_filter_on_validity_that_day(app_client):

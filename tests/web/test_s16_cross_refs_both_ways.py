@@ -68,7 +68,7 @@ def test_each_of_two_documents_under_one_number_lists_only_what_cites_it(client,
     # the cited parts are set apart by ；: a label may hold a 、 itself (一、（一）, 四、涉及范围)
     assert re.search(r'href="/calc/unemployment_benefit">[^<]+</a> <span class="meta">（引用 [^）]*一、（一）；', standards)
     for url in ("/calc/unemployment_subsidy", "/calc/temporary_living_allowance", "/calc/price_subsidy",
-                "/programs/bj_unemployment_subsidy/claim", "/programs/bj_temporary_living_allowance/claim"):
+                "/programs/bj_unemployment_subsidy/about", "/programs/bj_temporary_living_allowance/about"):
         assert f'href="{url}"' in notice and f'href="{url}"' not in standards, url
 
 
@@ -102,7 +102,7 @@ def test_the_claim_form_links_its_basis_to_the_clauses(url, two):
     basis = re.search(r"<p>依据：(.*?)</p>", form, re.S).group(1)
     assert re.search(rf'<a href="/library/doc/{two["补助金"]}#[^"]+">京人社发\[2020\]8号 一（一）</a>', basis)
     # and the document's page links the program: both ways
-    assert 'href="/programs/bj_unemployment_subsidy/claim"' in _box(c.get(f"/library/doc/{two['补助金']}").text)
+    assert 'href="/programs/bj_unemployment_subsidy/about"' in _box(c.get(f"/library/doc/{two['补助金']}").text)
 
 
 def test_a_no_application_list_links_its_basis_to_the_clauses(client):
