@@ -131,7 +131,8 @@ def test_the_data_file_holds_the_listed_development_sets_with_their_provenance()
     data = json.loads(asked.ASKED_QUESTIONS.read_text(encoding="utf-8"))
     prov = data["provenance"]
     assert set(prov["files"]) == {f"{name}.yaml" for name in builder.SETS}
-    assert "everyday10.yaml" in prov["files"] and not any(f.startswith("everyday11") for f in prov["files"])
+    # everyday11 joined after its one held-out run (session 16); a set written to be held out joins only then
+    assert {"everyday10.yaml", "everyday11.yaml"} <= set(prov["files"])
     assert prov["command"] == "benchmarks/build_asked_questions.py" and prov["written"]
     items, digests = builder.questions()
     assert data["questions"] == items and prov["files"] == digests  # rebuilt from the files as they are
