@@ -74,7 +74,7 @@ class StopIn(Strict):
 
 
 class PaymentAmountIn(Strict):
-    month: str = Field(description="暂缓发放的月份（年-月）")
+    month: str = Field(description="暂缓发放的月份，如 2021-11")
     choice: Literal["decided", "found"] = Field(description="decided：按原决定金额发放；found：按重新核算金额发放（新的决定，告知申请人）")
     reason: str = Field(max_length=2000, description="核定理由（必填）")
     internal_note: str | None = Field(None, max_length=2000, description="内部备注（仅工作人员可见）")

@@ -97,7 +97,7 @@ def payroll_command(
 @programs_app.command("confirm-amount")
 def confirm_amount_command(
     claim: Annotated[int, typer.Option("--claim", help="申领编号")],
-    month: Annotated[str, typer.Option("--month", help="暂缓发放的月份 YYYY-MM")],
+    month: Annotated[str, typer.Option("--month", help="暂缓发放的月份，如 2021-11")],
     amount: Annotated[str, typer.Option("--amount", help="decided：按原决定金额发放；found：按重新核算金额发放（新的决定）")],
     reason: Annotated[str, typer.Option("--reason", help="核定理由（按重新核算金额发放的，告知申请人）")],
     by: OperatorOption,

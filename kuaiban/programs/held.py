@@ -66,7 +66,7 @@ def confirm(session: Session, user: User, claim_id: int, month: str, *, choice: 
     if choice not in CHOICES:
         raise Invalid("请选择按原决定金额发放或按重新核算金额发放", "choice")
     if not _MONTH.match(month or ""):
-        raise Invalid(f"月份应为“年-月”，如 2021-11（收到“{month}”）", "month")
+        raise Invalid(f"月份不是有效的月份，请按 2021-11 这样的格式填写（收到“{month}”）", "month")
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("请写明核定理由", "reason")
