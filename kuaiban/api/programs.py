@@ -20,7 +20,7 @@ from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.programs import caseworkers, claims, definitions, held, listing, payroll, recovery
+from kuaiban.programs import caseworkers, claims, definitions, held, held_queue, listing, payroll, recovery
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.programs.screening import job as screening_job
@@ -334,6 +334,11 @@ def payment_amount(claim_id: int, body: PaymentAmountIn, session: SessionDep, us
                           internal_note=body.internal_note)
     claim = session.get(Claim, claim_id)
     return claims.claim_dict(session, claim, staff=True) | {"confirmed": answer}
+
+
+@router.get("/held", summary="待核定的发放金额：本辖区暂缓发放的月份（审核或监督人员），最早暂缓的在前，分页")
+def held_months(session: SessionDep, user: UserDep, page: PageNo = 1) -> dict[str, Any]:
+    return held_queue.queue(session, user, page=page)
 
 
 @router.get("/recoveries", summary="追回款项（本辖区）：待追回、部分追回、已追回、核销")

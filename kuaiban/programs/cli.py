@@ -219,5 +219,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(programs_app, name="programs")
 
 
+from kuaiban.programs import held_cli as _held_cli  # noqa: E402,F401  (待核定的发放金额: its command on programs_app)
 from kuaiban.programs import listing_cli as _listing_cli  # noqa: E402,F401  (免申即享: its commands on programs_app)
 from kuaiban.programs import recovery_cli as _recovery_cli  # noqa: E402,F401  (追回: its commands on programs_app)

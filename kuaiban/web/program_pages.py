@@ -17,7 +17,7 @@ from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, audit, jobs, regions
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.programs import caseworkers, claims, definitions, held, payroll, recovery
+from kuaiban.programs import caseworkers, claims, definitions, held, held_queue, payroll, recovery, wording
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.rules.calculators import CALCULATORS
@@ -131,6 +131,7 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
                    "asks_publicity_days": public_notice.asks_office_days(program, claim),
                    "max_months": program.max_months,
+                   "pay_first": wording.pay_first(program),  # 先缴后补: each month on what was actually paid
                    "stops": program.stops, "today": audit.now().date()}, status=status, user=user)
 
 
@@ -325,11 +326,20 @@ def _staff_page(request, s, user, errors, status=200, values=None, pending=None)
     return render(request, "programs/staff.html",
                   {"queue": claims.queue(s, user), "waiting": claims.waiting_for_others(s, user),
                    "publicity": claims.publicity_list(s, user), "recoveries": recovery.totals(s, user),
+                   "held_count": held_queue.count(s, user),  # 待核定的发放金额 (reviewers and supervisors)
                    "batches": [payroll.batch_dict(b) for b in payroll.batches(s, user)],
                    "programs": programs, "region_options": _payroll_regions(user, programs),
                    "errors": errors, "values": values or {}, "pending": pending,
                    "this_month": audit.now().strftime("%Y-%m")},
                   status=status, user=user)
+
+
+@router.get("/held", response_class=HTMLResponse)
+def held_months(request: Request, s: SessionDep, user: Staff, page: int = 1) -> Response:
+    """待核定的发放金额: the held months of the claims in the staff member's regions, oldest first, paged; each
+    links to its claim's form (#held). A reviewer's or supervisor's (a window account: 403, as the form)."""
+    page = min(max(page, 1), 1_000_000)
+    return render(request, "programs/held.html", {"held": held_queue.queue(s, user, page=page)}, user=user)
 
 
 @router.post("/staff/payroll")
