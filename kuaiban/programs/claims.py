@@ -705,7 +705,7 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
         _place_holds(session, program, claim, schedule[0][0], last, at)
     _notify(session, claim, "program_approved", f"{program.name}申领审核通过",
             f"您的{program.name}申领（编号 {claim.id}）审核通过：{_paid_text(program, claim.month, last, schedule)}，"
-            f"发放至{program.payment_to}。{register_facts.sentence(program, claim.facts)}", at)
+            f"发放至{program.payment_to}。{wording.pay_first(program)}{register_facts.sentence(program, claim.facts)}", at)
 
 
 def _month_fen(program: Program, claim: Claim, month: str, nth: int, known: dict[str, dict[str, Any]]) -> int | None:

@@ -79,3 +79,17 @@ def steps(program: Program, facts: dict[str, Any], explanation: list[dict[str, A
 def screening(line: str) -> str:
     """A screening's reason: its official figures are the office's, given with the run (``--set``)."""
     return text(line, SCREENING_WORDS)
+
+
+def pay_first(program: Program) -> str:
+    """先缴后补 (``pay_first``: 湖南's 社会保险补贴, 湘人社规〔2020〕22号 第八条, the amount on contributions 实际缴纳,
+    第七条): the decision's months and total are worked out from the claim; each month is computed again before
+    its batch from that month's contributions as the register shows them paid (kuaiban.programs.settle), and
+    paid only once found paid. The sentence a decision and its notice carry; empty for any other program."""
+    if program.pay_first is None:
+        return ""
+    from kuaiban.platform import citations
+
+    cited = f"（{citations.clause(program.pay_first.source).label}）" if program.pay_first.source else ""
+    return (f"本补贴实行“先缴后补”方式{cited}：每月发放前按当月实际缴纳的社会保险费核算该月金额，查到该月缴费记录后"
+            "发放，金额可能与审核时核算的不同。")
