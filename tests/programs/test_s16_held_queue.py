@@ -152,7 +152,7 @@ def test_the_pages_list_held_months_linked_from_the_staff_page(tmp_path, monkeyp
     page = reviewer.get("/programs/held").text
     assert '<table class="stack" id="held-months">' in page
     assert f'href="/programs/claims/{claim_id}#held"' in page and "测**" in page and "灵活就业社会保险补贴" in page
-    assert 'data-label="发放前核算（元）">624.96' in page and 'data-label="暂缓发放自">2021-12-01 09:30' in page
+    assert 'data-label="发放前核算（元）">624.96' in page and 'data-label="暂缓发放自" class="nowrap">2021-12-01 09:30' in page
     assert page.index("2021-12-01 09:30") < page.index("2022-01-03 10:00")
     assert "测试丙" not in page  # the name masked as the staff lists mask it
 
