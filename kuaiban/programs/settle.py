@@ -31,6 +31,10 @@ computed at another is told apart by computing it once more from the decision's 
 
 A month the decision left waiting for an official figure (no decided amount) is paid at its first computed
 amount, as the decision said.
+
+A month is written only if its status is still the one read (compare and set, the row count checked): a 停发 or
+暂停 committed by a caseworker meanwhile (claims.stop locks the claim, not its months) is never undone — the
+month stays stopped and the batch does not pay it.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit
@@ -119,6 +123,7 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
     held: list[list] = []
     adjusted: list[list] = []
     counts = {"due": 0, PENDING: 0, HELD: 0}
+    changed = 0
     contributions: dict[int, dict[str, Any]] = {}
     for entitlement, claim in rows:
         if claim.id not in contributions:
@@ -137,35 +142,54 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
                 why = (f"{entitlement.month}：等待经办机构录入官方数字（{label}），录入前不发放"
                        if exc.field in program.official_fields else f"{entitlement.month}：{exc.message}")
         decided = entitlement.decided_fen
+        events: list[ClaimEvent] = []
         if fen > 0 and decided is not None and fen not in (decided, entitlement.found_fen) \
                 and _as_decided(program, claim, entitlement.month, known) != decided:
             # the decision's own inputs give another amount now (an official figure corrected, say): paid at
             # neither until a caseworker decides (kuaiban.programs.held)
-            entitlement.status, entitlement.found_fen = HELD, fen
-            entitlement.amount_fen = decided
-            session.add(ClaimEvent(claim_id=claim.id, step="payroll", outcome=HELD, actor_id=actor.id if actor else None,
-                                   at=at, note=f"{entitlement.month} 的补贴暂缓发放：发放前核算的金额与审核决定不一致，待经办机构核定后发放",
-                                   internal_note=f"{entitlement.month}：审核决定 {decided / 100:.2f} 元，发放前按当月缴费记录和官方数字"
-                                                 f"核算为 {fen / 100:.2f} 元；两者均未发放，请核定本月发放金额"))
-            held.append([claim.id, entitlement.month])
+            values = {"status": HELD, "found_fen": fen, "amount_fen": decided}
+            events.append(ClaimEvent(claim_id=claim.id, step="payroll", outcome=HELD, actor_id=actor.id if actor else None,
+                                     at=at, note=f"{entitlement.month} 的补贴暂缓发放：发放前核算的金额与审核决定不一致，待经办机构核定后发放",
+                                     internal_note=f"{entitlement.month}：审核决定 {decided / 100:.2f} 元，发放前按当月缴费记录和官方数字"
+                                                   f"核算为 {fen / 100:.2f} 元；两者均未发放，请核定本月发放金额"))
         elif fen > 0:
             if decided is not None and fen not in (decided, entitlement.found_fen) and fen != entitlement.amount_fen:
                 # 先缴后补: the month's contributions as actually paid (the rate, the employer part) give the
                 # amount the text pays (湘人社规〔2020〕22号 第七条 按实际缴纳); the decision's inputs still give the
                 # decided one. Paid, and said on the claim.
-                session.add(ClaimEvent(claim_id=claim.id, step="payroll", outcome="adjusted",
-                                       actor_id=actor.id if actor else None, at=at,
-                                       note=f"{entitlement.month} 按当月实际缴费核算为 {fen / 100:.2f} 元（审核时按申请表核算为 "
-                                            f"{decided / 100:.2f} 元；先缴后补，按实际缴纳的计算）"))
-                adjusted.append([claim.id, entitlement.month])
+                events.append(ClaimEvent(claim_id=claim.id, step="payroll", outcome="adjusted",
+                                         actor_id=actor.id if actor else None, at=at,
+                                         note=f"{entitlement.month} 按当月实际缴费核算为 {fen / 100:.2f} 元（审核时按申请表核算为 "
+                                              f"{decided / 100:.2f} 元；先缴后补，按实际缴纳的计算）"))
             kept = decided is not None and fen == entitlement.found_fen  # a caseworker kept the decision
-            entitlement.status, entitlement.amount_fen = "due", decided if kept else fen
+            values = {"status": "due", "amount_fen": decided if kept else fen}
         else:
-            entitlement.status = PENDING
+            values = {"status": PENDING}
+        # compare and set: written only if the month is still as read. A 停发 or 暂停 committed since the read
+        # (claims.stop locks the claim, not these rows; nothing here locks them) is never undone — the month
+        # stays stopped and no line pays it; a month another batch's settle held a moment ago is not held twice.
+        # A month computed as it stands is not written at all (nothing to undo)
+        done = 1
+        if events or any(getattr(entitlement, k) != v for k, v in values.items()):
+            done = session.execute(update(Entitlement).where(Entitlement.id == entitlement.id,
+                                                             Entitlement.status == entitlement.status)
+                                   .values(**values).execution_options(synchronize_session=False)).rowcount
+        month_owed = entitlement.month
+        session.expire(entitlement)  # what the row holds now (written here, or changed by another)
+        if done != 1:
+            changed += 1
+            waiting.append(f"申领 {claim.id} {month_owed}：核算期间状态已变更（停发、暂停或已由其他批次核算），本次未核算")
+            continue
+        session.add_all(events)
+        if values["status"] == HELD:
+            held.append([claim.id, month_owed])
+        elif events:
+            adjusted.append([claim.id, month_owed])
+        elif values["status"] == PENDING:
             waiting.append(f"申领 {claim.id} {why}")
-        counts[entitlement.status] += 1
+        counts[values["status"]] += 1
     if rows:
         audit.record(session, "program_months_settled", "program", None, actor=actor, at=at, program=program.code, region=region,
                      month=month, due=counts["due"], pending=counts[PENDING], waiting=waiting[:50],
-                     held=counts[HELD], adjusted=adjusted[:50])
+                     held=counts[HELD], adjusted=adjusted[:50], changed=changed)
     return {"due": counts["due"], "pending": counts[PENDING], "held": held, "adjusted": adjusted, "waiting": waiting}
