@@ -27,6 +27,7 @@ from kuaiban.programs import (
     publicity,
     recovery,
     register_facts,
+    settle,
     window,
     wording,
 )
@@ -690,6 +691,10 @@ def _approve(session: Session, program: Program, claim: Claim, user: User | None
             schedule.append((month, 0))
         elif fen > 0:
             schedule.append((month, fen))
+    kept_figures = {month: used for month, _ in schedule if month not in waiting
+                    and (used := figures.used(program, claim.month, month, claim.facts, known))}
+    if kept_figures:  # the official figures each decided month read (the decision's own; kuaiban.programs.settle)
+        claim.facts = {**claim.facts, figures.DECIDED: kept_figures}
     for month, fen in schedule:
         session.add(Entitlement(claim_id=claim.id, applicant_id=claim.applicant_id, program=program.code,
                                 region=claim.region, month=month, amount_fen=fen,
@@ -1040,11 +1045,14 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         out["official_figures"] = {k: v for k, v in figures.office_facts(program, claim.facts).items()
                                    if k in program.official_fields}
         # months computed before a batch at another amount than decided: held for a caseworker (programs.held)
-        out["held_payments"] = [{"month": e.month, "decided": f"{e.amount_fen / 100:.2f}",
-                                 "found": f"{(e.found_fen or 0) / 100:.2f}"}
-                                for e in session.scalars(select(Entitlement).where(
-                                    Entitlement.claim_id == claim.id, Entitlement.status == "held")
-                                    .order_by(Entitlement.month))]
+        # ``kept``: what 按原决定金额发放 pays when it is not the decided amount — the decision's figures at the rate
+        # actually paid (programs.settle.kept_amount, 22号 第七条（二）)
+        out["held_payments"] = []
+        for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id,
+                                                           Entitlement.status == "held").order_by(Entitlement.month)):
+            row = {"month": e.month, "decided": f"{e.amount_fen / 100:.2f}", "found": f"{(e.found_fen or 0) / 100:.2f}"}
+            kept = settle.kept_amount(session, program, claim, e.month)
+            out["held_payments"].append(row | ({"kept": f"{kept / 100:.2f}"} if kept and kept != e.amount_fen else {}))
     return out
 
 

@@ -118,6 +118,25 @@ def for_month(figure: OfficialFigure, claim_month: str, owed: str, facts: dict[s
     return value
 
 
+DECIDED = "_decided_figures"  # the claim's facts: decided month → {official field: the value its decision read}
+
+
+def used(program: Program, claim_month: str, owed: str, facts: dict[str, Any],
+         known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The official figures in force for the month owed (``{field: value}``, those known): what the decision of
+    the month read, kept on the claim (:data:`DECIDED`) so that a month held at payroll and kept at its decided
+    amount is computed from them (kuaiban.programs.settle)."""
+    return {f.field: value for f in program.figures
+            if (value := for_month(f, claim_month, owed, facts, known)) is not None}
+
+
+def decided(facts: dict[str, Any], owed: str) -> dict[str, Any] | None:
+    """The official figures the decision of the month owed read (:func:`used`); None for a month decided
+    before they were kept (s16 payroll2), or decided again since (按重新核算金额发放)."""
+    kept = (facts.get(DECIDED) or {}).get(owed)
+    return kept if isinstance(kept, dict) else None
+
+
 def apply(program: Program, claim_month: str, owed: str, facts: dict[str, Any],
           known: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The calculator's facts (:func:`office_facts` of the claim's ``facts``) with each figure replaced by the

@@ -6,10 +6,14 @@ paid at neither: it is **held** (``status == "held"``), the two amounts are kept
 the decided one; ``found_fen``, the one computed), the claim's history records it and every batch's report lists
 it (:func:`listed`) until a reviewer or supervisor of the claim's region decides the month (:func:`confirm`):
 
-- ``decided`` — 按原决定金额发放: the decision stands; the month is paid at the decided amount. The amount found
-  is kept, so that the same difference is not held again at the next batch (a new one is);
+- ``decided`` — 按原决定金额发放: the decision stands; the month is paid at the decided amount — computed from the
+  official figures the decision read (kept on the claim at approval) and the month's contributions as actually
+  paid (湘人社规〔2020〕22号 第七条（二）: 费率按实际缴纳社会保险的费率执行), so a month also paid at another rate than
+  the form's is paid at that rate; a month decided before those figures were kept: the decided amount. The
+  amount found is kept, so that the same difference is not held again at the next batch (a new one is);
 - ``found`` — 按重新核算金额发放: a new decision of the month's amount, which the claimant is told (the message
-  centre, kind ``program_paid``) with the reason.
+  centre, kind ``program_paid``) with the reason. The old decision's figures are no longer the month's: kept
+  again later, the month is paid at this amount.
 
 Either way the reason is required, the step is a history row of the claim (``payment_amount``, the caseworker
 named) and an audit entry (``program_payment_amount_confirmed``, both amounts, the choice, the reason). The month
@@ -31,7 +35,7 @@ from sqlalchemy.orm import Session
 from kuaiban.platform import access, audit, notifications
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
-from kuaiban.programs import caseworkers, definitions
+from kuaiban.programs import caseworkers, definitions, figures, settle
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement
 
 HELD = "held"
@@ -75,7 +79,11 @@ def confirm(session: Session, user: User, claim_id: int, month: str, *, choice: 
     if entitlement is None or entitlement.status != HELD:
         raise Conflict(f"{month} 没有待核定的发放金额（可能已由他人核定，请刷新后查看）", "month")
     decided, found = entitlement.amount_fen, entitlement.found_fen
-    pay = decided if choice == "decided" else found
+    program = definitions.get(claim.program)
+    # the decision kept: its official figures at the rate actually paid (settle.kept_amount; 22号 第七条（二）),
+    # the decided amount for a month decided before its figures were kept
+    kept = settle.kept_amount(session, program, claim, month) if choice == "decided" else None
+    pay = (kept or decided) if choice == "decided" else found
     values: dict[str, Any] = {"status": "due", "amount_fen": pay}
     if choice == "found":  # a new decision: the amount now decided; nothing found against it any more
         values |= {"decided_fen": found, "found_fen": None}
@@ -84,8 +92,13 @@ def confirm(session: Session, user: User, claim_id: int, month: str, *, choice: 
     if done != 1:  # decided by another caseworker a moment ago
         raise Conflict(f"{month} 没有待核定的发放金额（可能已由他人核定，请刷新后查看）", "month")
     session.expire(entitlement)
-    program = definitions.get(claim.program)
-    if choice == "decided":
+    if choice == "found" and figures.decided(claim.facts, month) is not None:  # the figures of the old decision
+        claim.facts = {**claim.facts, figures.DECIDED: {m: v for m, v in claim.facts[figures.DECIDED].items()
+                                                        if m != month}}
+    if choice == "decided" and pay != decided:
+        note = (f"{month} 按原审核决定发放：按审核决定所用的官方数字、当月实际缴纳的费率核算为 {_yuan(pay)} 元"
+                f"（审核决定 {_yuan(decided)} 元）：{reason}")
+    elif choice == "decided":
         note = f"{month} 按原审核决定金额 {_yuan(decided)} 元发放：{reason}"
     else:
         note = f"{month} 发放金额核定为 {_yuan(found)} 元（原审核决定 {_yuan(decided)} 元）：{reason}"

@@ -105,6 +105,34 @@ def _as_decided(program: Program, claim: Claim, owed: str, known: dict[str, dict
     return eligibility.to_fen(answer["value"])
 
 
+def _kept(program: Program, claim: Claim, owed: str, facts: dict[str, Any] | None) -> int | None:
+    """The decided amount of a month a caseworker kept (按原决定金额发放, kuaiban.programs.held): the official
+    figures the decision read (kept on the claim at approval, figures.decided) with the month's contributions as
+    actually paid (``facts``: the month's, the register's rate) — 湘人社规〔2020〕22号 第七条（二）: 费率按实际缴纳
+    社会保险的费率执行, whichever figure is kept. None when the decision's figures were not kept (a month decided
+    before s16 payroll2, or decided again) or the month cannot be computed: the decided amount then, as before."""
+    figures_read = figures.decided(claim.facts, owed)
+    if figures_read is None or facts is None:
+        return None
+    try:
+        answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=owed,
+                                     nth=_months_between(claim.month, owed) + 1, facts={**facts, **figures_read},
+                                     claimed_on=claim.created_at.date())
+    except Invalid:
+        return None
+    fen = eligibility.to_fen(answer["value"])
+    return fen if fen > 0 else None
+
+
+def kept_amount(session: Session, program: Program, claim: Claim, owed: str, *,
+                registers: Registers = REGISTERS) -> int | None:
+    """:func:`_kept` of one month now (what 按原决定金额发放 pays, told to the caseworker deciding it); None as
+    there. The batch that pays the month computes it again (the register may say more by then)."""
+    known = figures.entered(session, program, claim.region, registers)
+    facts, _ = _month_facts(program, claim, owed, _contributions(session, program, claim, registers), known)
+    return _kept(program, claim, owed, facts)
+
+
 def settle(session: Session, program: Program, region: str, month: str, *, registers: Registers = REGISTERS,
            actor: User | None = None, at: dt.datetime | None = None) -> dict[str, Any]:
     """Every month owed up to ``month`` in ``region`` not paid yet, computed again: due or pending."""
@@ -148,10 +176,13 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
             # the decision's own inputs give another amount now (an official figure corrected, say): paid at
             # neither until a caseworker decides (kuaiban.programs.held)
             values = {"status": HELD, "found_fen": fen, "amount_fen": decided}
+            kept = _kept(program, claim, entitlement.month, facts)
+            at_rate_paid = (f"（按审核决定所用的官方数字、当月实际缴纳的费率核算为 {kept / 100:.2f} 元，按原决定发放即发放此数）"
+                            if kept is not None and kept != decided else "")
             events.append(ClaimEvent(claim_id=claim.id, step="payroll", outcome=HELD, actor_id=actor.id if actor else None,
                                      at=at, note=f"{entitlement.month} 的补贴暂缓发放：发放前核算的金额与审核决定不一致，待经办机构核定后发放",
-                                     internal_note=f"{entitlement.month}：审核决定 {decided / 100:.2f} 元，发放前按当月缴费记录和官方数字"
-                                                   f"核算为 {fen / 100:.2f} 元；两者均未发放，请核定本月发放金额"))
+                                     internal_note=f"{entitlement.month}：审核决定 {decided / 100:.2f} 元{at_rate_paid}，发放前按当月缴费记录和"
+                                                   f"官方数字核算为 {fen / 100:.2f} 元；两者均未发放，请核定本月发放金额"))
         elif fen > 0:
             if decided is not None and fen not in (decided, entitlement.found_fen) and fen != entitlement.amount_fen:
                 # 先缴后补: the month's contributions as actually paid (the rate, the employer part) give the
@@ -161,8 +192,11 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
                                          actor_id=actor.id if actor else None, at=at,
                                          note=f"{entitlement.month} 按当月实际缴费核算为 {fen / 100:.2f} 元（审核时按申请表核算为 "
                                               f"{decided / 100:.2f} 元；先缴后补，按实际缴纳的计算）"))
-            kept = decided is not None and fen == entitlement.found_fen  # a caseworker kept the decision
-            values = {"status": "due", "amount_fen": decided if kept else fen}
+            if decided is not None and fen == entitlement.found_fen:  # a caseworker kept the decision: its
+                # figures at the rate actually paid (22号 第七条（二）); the decided amount for a month decided before
+                values = {"status": "due", "amount_fen": _kept(program, claim, entitlement.month, facts) or decided}
+            else:
+                values = {"status": "due", "amount_fen": fen}
         else:
             values = {"status": PENDING}
         # compare and set: written only if the month is still as read. A 停发 or 暂停 committed since the read

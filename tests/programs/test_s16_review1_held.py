@@ -1,11 +1,10 @@
 """Review of the held payments (s16): a month held a second time after a caseworker kept its amount once, then
 suspended and resumed, is held again — the earlier decision was of another difference, not of this one. And
-(not fixed, strict xfail) keeping the decision of a month whose contributions were paid at another rate pays the
-form's rate, where 湘人社规〔2020〕22号 第七条（二） pays the rate actually paid."""
+keeping the decision of a month whose contributions were paid at another rate pays the rate actually paid
+(湘人社规〔2020〕22号 第七条（二）; a strict xfail of the review, fixed by s16 payroll2), not the form's."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from kuaiban.programs import claims, definitions, figures, held
@@ -52,7 +51,6 @@ def test_a_month_held_again_after_its_amount_was_kept_is_held_again_after_a_resu
                                                       ClaimEvent.step == "payment_amount")).all()) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="未修：保留原决定金额时未按当月实际缴纳的费率核算（见 REPORT）")
 def test_keeping_the_decision_of_a_month_paid_at_another_rate_pays_the_rate_actually_paid(town) -> None:
     """湘人社规〔2020〕22号 第七条（二）: 费率按实际缴纳社会保险的费率执行. November paid at 26 % (the form: 28 %) and the
     office's figure corrected 6000 → 6200 after the decision: held (604.80 decided, 580.32 found). The caseworker
