@@ -57,6 +57,16 @@ def listed(session: Session, program: str, region: str, month: str, *, limit: in
              "found": _yuan(e.found_fen)} for e in rows]
 
 
+DECIDERS = (REVIEWER, SUPERVISOR)
+
+
+def require_decider(user: User) -> None:
+    """Who decides a held month's amount: a reviewer or supervisor (403 otherwise). The one role check of
+    :func:`confirm` and of the queue of held months (kuaiban.programs.held_queue)."""
+    if user.role not in DECIDERS:
+        raise Forbidden("发放金额由审核或监督人员核定")
+
+
 def confirm(session: Session, user: User, claim_id: int, month: str, *, choice: str, reason: str,
             internal_note: str | None = None, at: dt.datetime | None = None) -> dict[str, Any]:
     """A reviewer's or supervisor's decision of a held month's amount (see the module): the month is then due at
@@ -65,8 +75,7 @@ def confirm(session: Session, user: User, claim_id: int, month: str, *, choice: 
     at = at or audit.now()
     claim = caseworkers.get_for_staff(session, user, Claim, claim_id, lock=True, missing=f"没有这件申领：{claim_id}",
                                       field="claim", what=f"申领 {claim_id}")
-    if user.role not in (REVIEWER, SUPERVISOR):
-        raise Forbidden("发放金额由审核或监督人员核定")
+    require_decider(user)
     if choice not in CHOICES:
         raise Invalid("请选择按原决定金额发放或按重新核算金额发放", "choice")
     if not _MONTH.match(month or ""):

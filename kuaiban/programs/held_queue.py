@@ -21,23 +21,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, regions
-from kuaiban.platform.errors import Forbidden
-from kuaiban.platform.models import REVIEWER, SUPERVISOR, Applicant, User
-from kuaiban.programs import caseworkers, definitions
+from kuaiban.platform.models import Applicant, User
+from kuaiban.programs import caseworkers, definitions, held
 from kuaiban.programs.held import HELD
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement
 from kuaiban.programs.publicity import mask_name
 
 PAGE = 50
-DECIDERS = (REVIEWER, SUPERVISOR)
+DECIDERS = held.DECIDERS
 
 
 def require(user: User) -> None:
     """Who decides a held month, as :func:`kuaiban.programs.held.confirm` asks it: program staff
     (caseworkers.require), and of them a reviewer or supervisor (403 otherwise, with confirm's words)."""
     caseworkers.require(user)
-    if user.role not in DECIDERS:
-        raise Forbidden("发放金额由审核或监督人员核定")
+    held.require_decider(user)
 
 
 def _yuan(fen: int | None) -> str:
