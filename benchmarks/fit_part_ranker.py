@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.part_ranker import FEATURES, PartRanker, passage_features  # noqa: E402
-from benchmarks.search_eval import clause_lines, load_questions, resolve_expected  # noqa: E402
+from benchmarks.search_eval import load_questions, resolve_expected  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
+from kuaiban.library.asked import clause_lines  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
 
 EVAL = ROOT / "data" / "eval"

@@ -47,7 +47,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import part_ranker  # noqa: E402
 from kuaiban.corpus.titles import title_key  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
-from kuaiban.library.models import ArticleRow, Document, Passage, UnitRow  # noqa: E402
+from kuaiban.library.asked import clause_lines  # noqa: E402
+from kuaiban.library.models import Document, Passage  # noqa: E402
 from kuaiban.library.search import SearchIndex  # noqa: E402
 
 QUESTIONS = ROOT / "data" / "eval" / "questions.yaml"
@@ -118,18 +119,6 @@ def run_index(index: SearchIndex, questions: list[dict], passes: int = 1) -> tup
             times.append((time.perf_counter() - t0) * 1000)
             ranked[q["id"]] = [h.document_id for h in hits]
     return ranked, times
-
-
-def clause_lines(session: Session) -> dict[tuple[int, str], int]:
-    """(document id, label as cited: 第N条 or 一（二） or 第N段) → its first line."""
-    out: dict[tuple[int, str], int] = {}
-    for doc_id, label, attachment, line in session.execute(
-            select(UnitRow.document_id, UnitRow.label, UnitRow.attachment, UnitRow.line)):
-        out.setdefault((doc_id, (attachment or "") + label), line)
-    for doc_id, number, attachment, line in session.execute(
-            select(ArticleRow.document_id, ArticleRow.number, ArticleRow.attachment, ArticleRow.line)):
-        out.setdefault((doc_id, f"{attachment or ''}第{number}条"), line)
-    return out
 
 
 def clause_in_top(index: SearchIndex, question: dict, expected: set[int],
