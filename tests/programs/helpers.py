@@ -1,7 +1,8 @@
 """Set-ups the program tests share (the fixtures are in conftest.py): the people a test adds to a town — a
 citizen with a synthetic ID number (python-stdnum check digits, no real person), an enterprise, a member of
 staff —; the claim → review → 公示 → payroll walk of a one-off subsidy; the 北京 失业补助金 claim of the
-追回 tests; and the command line run in a child process, killed with SIGKILL at a crash point it announces
+追回 tests; 湖南's 灵活就业社会保险补贴 approved (先缴后补) and its month held after a figure is corrected (the
+held-payment tests); and the command line run in a child process, killed with SIGKILL at a crash point it announces
 (the crash points themselves: tests/programs/crash_points.py, imported by the child)."""
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from sqlalchemy import select
 from kuaiban.platform import auth
 from kuaiban.platform.errors import Conflict
 from kuaiban.platform.models import User
-from kuaiban.programs import claims, payroll, registers
-from kuaiban.programs.models import Entitlement
+from kuaiban.programs import claims, definitions, figures, payroll, registers
+from kuaiban.programs.models import Claim, Entitlement, PaymentLine
 from kuaiban.unemployment.idnumber import compose
 from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, submit_as_registered
 
@@ -126,6 +127,88 @@ def bj_subsidy_with_commitment(town):
         return submit_as_registered(s, town.citizen, "bj_unemployment_subsidy", month="2020-08",
                                     facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"},
                                     account="6222000000000001", commitment=True, at=AUG_3)
+
+
+# ---------------------------------------------------------------- 湖南 灵活就业社会保险补贴: 先缴后补 and the held month
+
+# 湘人社规〔2020〕22号 第七条（二）: 上年度全省全口径社会平均工资的60% × 实际缴纳的费率, “4050”人员 60% (the quotes:
+# tests/programs/test_audit_s13_subsidies.py, F2)
+FLEX = "hn_social_insurance_subsidy_flexible"
+FLEX_FACTS = {"si_group": "就业困难人员", "si_first_approval_date": "2021-11-01", "si_months_received": "0",
+              "sex": "女", "birth_date": "1975-05-01", "si_rate": "0.28"}
+# 上年度全省全口径社会平均工资 for the months of 2021: the office's figure (s14: never the applicant's), 6000 a test figure
+FLEX_WAGE_2021 = 6000
+NOV_10 = dt.datetime(2021, 11, 10, 9, 0)
+DECIDED, FOUND = 60480, 62496  # 6000 / 6200 × 60 % × 28 % × 60 %
+BOTH_PAID = {"2021-11": {"paid": True, "rate": 0.28}, "2021-12": {"paid": True, "rate": 0.28}}
+
+
+def approve_flexible(town, user, months: int, at: dt.datetime) -> int:
+    """``user``'s 灵活就业社会保险补贴 from 2021-11 (FLEX_FACTS), the office's 2021 figure entered if it is not,
+    passed by the window, the reviewer and the second reviewer (for ``months``) and its 公示 closed. Returns the
+    claim's id."""
+    with town.session() as s:
+        if not figures.entered(s, definitions.get(FLEX), "430000"):
+            figures.enter(s, definitions.get(FLEX), "430000", "si_average_wage", "2021-01", FLEX_WAGE_2021)
+        claim = claims.submit(s, user, FLEX, month="2021-11", facts=FLEX_FACTS, account="6217000000000001", at=at)
+        claim_id = claim.id
+        assert claim.status == "reviewing", claim.reasons
+    for staff, n in ((town.hunan_window, None), (town.hunan_reviewer, None), (town.hunan_reviewer2, months)):
+        with town.session() as s:
+            claims.act(s, staff, claim_id, outcome="pass", months=n, at=at)
+    with town.session() as s:
+        claims.close_publicity(s, town.hunan_supervisor, claim_id, at=at + dt.timedelta(days=8))
+    return claim_id
+
+
+def pay_first_claim(town, months: dict | None = None, *, at: dt.datetime = NOV_10) -> int:
+    """先缴后补: the 参保缴费记录 of the town's 湖南 citizen (``months``: month → paid, rate; by default November
+    paid at 28 %), then their claim approved for 2021-11 and 2021-12 at 604.80 元 a month. Returns its id."""
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", town.hunan_number,
+                      {"paid": True, "months": months or {"2021-11": {"paid": True, "rate": 0.28}}})
+    return approve_flexible(town, town.hunan_citizen, 2, at)
+
+
+def corrected_after_decision(town, *, months: dict | None = None) -> int:
+    """An approved claim of 2021-11 and 2021-12 at 604.80 元 (``pay_first_claim``), then the office's figure
+    corrected to 6200: computed again before a batch, a month paid at 28 % is 624.96 元 and is held."""
+    claim_id = pay_first_claim(town, months)
+    with town.session() as s:
+        figures.enter(s, definitions.get(FLEX), "430000", "si_average_wage", "2021-01", 6200, replace=True,
+                      actor=town.hunan_reviewer2)
+    return claim_id
+
+
+def schedule(town, claim_id: int) -> list[tuple[str, int, str]]:
+    """(month, amount in fen, status) of each month of a claim, by month."""
+    with town.session() as s:
+        return [tuple(r) for r in s.execute(select(Entitlement.month, Entitlement.amount_fen, Entitlement.status)
+                                            .where(Entitlement.claim_id == claim_id).order_by(Entitlement.month))]
+
+
+def paid_lines(town) -> list[tuple[str, int]]:
+    """(month, amount in fen) of every payment line, in the order they were written."""
+    with town.session() as s:
+        return [tuple(r) for r in s.execute(select(PaymentLine.month, PaymentLine.amount_fen)
+                                            .order_by(PaymentLine.id))]
+
+
+def build_flex(town, month: str) -> dict:
+    """湖南's batch of ``month`` built by the second reviewer: the batch's answer, whether it was built now
+    (``built``) and the months it holds (``held``)."""
+    with town.session() as s:
+        batch, built = payroll.build(s, FLEX, "430000", month, actor=town.hunan_reviewer2)
+        return payroll.batch_dict(batch) | {"built": built, "held": payroll.held(s, FLEX, "430000", month)}
+
+
+def suspend_as_a_stop_would(town, claim_id: int) -> None:
+    """The claim and its months suspended as a 暂停 leaves them (no program settled at payment has a 暂停 rule
+    today)."""
+    with town.session() as s:
+        s.get(Claim, claim_id).status = "suspended"
+        for e in s.scalars(select(Entitlement).where(Entitlement.claim_id == claim_id)):
+            e.status = "suspended"
 
 
 # ---------------------------------------------------------------- a process killed at a crash point

@@ -382,13 +382,13 @@ def test_an_older_claim_with_the_applicants_own_figure_waits_for_the_office(sqli
     """A claim approved before this rule carries the applicant's figure without the office's record: its months
     are not paid from it; the batch leaves them waiting with the reason, until the office enters the figure."""
     from kuaiban.programs import definitions, figures, payroll
-    from tests.programs.test_audit_s13_subsidies import _approve_flexible
+    from tests.programs.helpers import approve_flexible
 
     town = sqlite_town
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
             "2021-11": {"paid": True, "rate": 0.28}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 1, dt.datetime(2021, 11, 10, 9, 0))
+    claim_id = approve_flexible(town, town.hunan_citizen, 1, dt.datetime(2021, 11, 10, 9, 0))
     with town.session() as s:  # as an older claim: the applicant's 99999, no record of the office giving it
         claim = s.get(Claim, claim_id)
         claim.facts = {k: v for k, v in claim.facts.items() if k != "_official"} | {"si_average_wage": 99999}

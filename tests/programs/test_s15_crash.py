@@ -36,9 +36,8 @@ from kuaiban.platform.notification_models import Delivery, Notification, OutboxE
 from kuaiban.programs import claims, payroll, registers
 from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine, Recovery
 from tests.programs.conftest import make_town
-from tests.programs.helpers import kill_when_marked
+from tests.programs.helpers import BOTH_PAID, FLEX, kill_when_marked, pay_first_claim
 from tests.programs.test_audit_s13_claims import BJ_SUBSIDY, _benefits_register, _submit
-from tests.programs.test_audit_s13_subsidies import FLEX, _approve_flexible
 from tests.programs.test_cli import _approved_town, kuaiban
 
 pytestmark = pytest.mark.slow
@@ -119,10 +118,7 @@ def test_a_settled_payroll_killed_in_its_transaction_leaves_nothing_and_the_reru
     """湖南 灵活就业社会保险补贴 (湘人社规〔2020〕22号 第八条 先缴后补): the register shows November and December paid at
     28 %; 6000 元 (a test figure) is the office's average wage for 2021: 6000 × 60 % × 28 % × 60 % = 604.80 元 a month."""
     town = make_town(backend_url)
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.28}, "2021-12": {"paid": True, "rate": 0.28}}})
-    _approve_flexible(town, town.hunan_citizen, 2, dt.datetime(2021, 11, 10, 9, 0))
+    pay_first_claim(town, BOTH_PAID)
     before = _months(town)
     args = ["programs", "payroll", "--program", FLEX, "--region", "430000", "--month", "2021-12", "--json",
             "--db", backend_url]

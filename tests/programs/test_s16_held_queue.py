@@ -21,19 +21,17 @@ from kuaiban.platform.errors import Forbidden
 from kuaiban.programs import held, held_queue, payroll
 from kuaiban.programs.models import ClaimEvent
 from tests.programs.conftest import STAFF_PASSWORD, make_town
-from tests.programs.helpers import kuaiban
+from tests.programs.helpers import BOTH_PAID, FLEX, corrected_after_decision, kuaiban
 from tests.programs.test_programs_api import _login
-from tests.programs.test_s16_payroll_decided_amount import FLEX, _corrected_after_decision
 from tests.web.forms import post_login
 
-BOTH_PAID = {"2021-11": {"paid": True, "rate": 0.28}, "2021-12": {"paid": True, "rate": 0.28}}
 NOV_HELD = dt.datetime(2021, 12, 1, 9, 30)
 DEC_HELD = dt.datetime(2022, 1, 3, 10, 0)
 
 
 def _two_held_months(town) -> int:
     """November held by November's batch, December by December's (each at its own time)."""
-    claim_id = _corrected_after_decision(town, months=BOTH_PAID)
+    claim_id = corrected_after_decision(town, months=BOTH_PAID)
     for month, at in (("2021-11", NOV_HELD), ("2021-12", DEC_HELD)):
         with town.session() as s:
             payroll.build(s, FLEX, "430000", month, actor=town.hunan_reviewer2, at=at)

@@ -5,16 +5,14 @@ notice and the claim's page now say so after the total; no other program's notic
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kuaiban.app import create_app
 from kuaiban.platform.notification_models import Notification
-from kuaiban.programs import definitions, registers, wording
+from kuaiban.programs import definitions, wording
 from tests.programs.conftest import PASSWORD, make_town
-from tests.programs.test_audit_s13_subsidies import FLEX, _approve_flexible
+from tests.programs.helpers import FLEX, pay_first_claim
 from tests.web.forms import post_login
 
 SENTENCE = ("本补贴实行“先缴后补”方式（湘人社规〔2020〕22号 第八条）：每月发放前按当月实际缴纳的社会保险费核算该月金额，"
@@ -34,10 +32,7 @@ def test_only_the_pay_first_programs_carry_the_sentence() -> None:
 def test_the_approval_notice_and_the_claim_page_say_months_follow_the_contributions_paid(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     town = make_town(url)
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.28}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, dt.datetime(2021, 11, 10, 9, 0))
+    claim_id = pay_first_claim(town)
     with town.session() as s:
         told = s.scalar(select(Notification.text).where(Notification.kind == "program_approved",
                                                         Notification.user_id == town.hunan_citizen.id))

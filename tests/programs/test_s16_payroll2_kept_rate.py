@@ -16,20 +16,14 @@ from sqlalchemy import select
 from kuaiban.platform.models import AuditEntry
 from kuaiban.programs import claims, figures, held
 from kuaiban.programs.models import Claim, ClaimEvent
-from tests.programs.test_s16_payroll_decided_amount import (
-    DECIDED,
-    _build,
-    _corrected_after_decision,
-    _lines,
-    _schedule,
-)
+from tests.programs.helpers import DECIDED, build_flex, corrected_after_decision, paid_lines, schedule
 
 AT_RATE_PAID = 56160  # 6000 × 60 % × 26 % × 60 %
 NOVEMBER_AT_26 = {"2021-11": {"paid": True, "rate": 0.26}}
 
 
 def test_the_decision_keeps_the_figures_it_read_out_of_sight(town) -> None:
-    claim_id = _corrected_after_decision(town)
+    claim_id = corrected_after_decision(town)
     with town.session() as s:
         claim = s.get(Claim, claim_id)
         assert claim.facts[figures.DECIDED] == {"2021-11": {"si_average_wage": 6000},
@@ -38,8 +32,8 @@ def test_the_decision_keeps_the_figures_it_read_out_of_sight(town) -> None:
 
 
 def test_keeping_the_decision_pays_its_figure_at_the_rate_actually_paid_and_says_so(town) -> None:
-    claim_id = _corrected_after_decision(town, months=NOVEMBER_AT_26)
-    november = _build(town, "2021-11")
+    claim_id = corrected_after_decision(town, months=NOVEMBER_AT_26)
+    november = build_flex(town, "2021-11")
     assert [(h["decided"], h["found"]) for h in november["held"]] == [("604.80", "580.32")]
     with town.session() as s:  # staff read, on the hold, what keeping the decision pays
         internal = s.scalar(select(ClaimEvent.internal_note).where(ClaimEvent.claim_id == claim_id,
@@ -52,10 +46,10 @@ def test_keeping_the_decision_pays_its_figure_at_the_rate_actually_paid_and_says
                               reason="以原决定的数字为准")
     assert answer == {"claim": claim_id, "month": "2021-11", "choice": "decided", "amount": "561.60",
                       "decided": "604.80", "found": "580.32"}
-    assert _schedule(town, claim_id)[0] == ("2021-11", AT_RATE_PAID, "due")
-    _build(town, "2021-12")
-    _build(town, "2022-01")
-    assert _lines(town) == [("2021-11", AT_RATE_PAID)]  # once, at the rate actually paid
+    assert schedule(town, claim_id)[0] == ("2021-11", AT_RATE_PAID, "due")
+    build_flex(town, "2021-12")
+    build_flex(town, "2022-01")
+    assert paid_lines(town) == [("2021-11", AT_RATE_PAID)]  # once, at the rate actually paid
     with town.session() as s:
         note = s.scalar(select(ClaimEvent.note).where(ClaimEvent.step == "payment_amount"))
         assert note == ("2021-11 按原审核决定发放：按审核决定所用的官方数字、当月实际缴纳的费率核算为 561.60 元"
@@ -67,18 +61,18 @@ def test_keeping_the_decision_pays_its_figure_at_the_rate_actually_paid_and_says
 def test_a_month_decided_before_the_figures_were_kept_is_paid_at_its_decided_amount(town) -> None:
     """A claim approved before s16 payroll2 has no figures of its decision: keeping it pays the decided amount,
     as before (the form's rate) — the only amount known to have been decided."""
-    claim_id = _corrected_after_decision(town, months=NOVEMBER_AT_26)
+    claim_id = corrected_after_decision(town, months=NOVEMBER_AT_26)
     with town.session() as s:
         claim = s.get(Claim, claim_id)
         claim.facts = {k: v for k, v in claim.facts.items() if k != figures.DECIDED}
-    _build(town, "2021-11")
+    build_flex(town, "2021-11")
     with town.session() as s:
         internal = s.scalar(select(ClaimEvent.internal_note).where(ClaimEvent.outcome == "held"))
         assert "实际缴纳的费率核算为" not in internal
         answer = held.confirm(s, town.hunan_reviewer, claim_id, "2021-11", choice="decided", reason="以原决定为准")
     assert answer["amount"] == "604.80"
-    _build(town, "2021-12")
-    assert _lines(town) == [("2021-11", DECIDED)]
+    build_flex(town, "2021-12")
+    assert paid_lines(town) == [("2021-11", DECIDED)]
     with town.session() as s:
         assert s.scalar(select(ClaimEvent.note).where(ClaimEvent.step == "payment_amount")) == \
             "2021-11 按原审核决定金额 604.80 元发放：以原决定为准"
@@ -87,11 +81,11 @@ def test_a_month_decided_before_the_figures_were_kept_is_paid_at_its_decided_amo
 def test_a_month_decided_again_forgets_the_old_decisions_figures(town) -> None:
     """按重新核算金额发放 is a new decision of the month: 580.32 paid, and the claim no longer keeps the old decision's
     figure for that month (kept again later, the month would be paid at the new decision's amount)."""
-    claim_id = _corrected_after_decision(town, months=NOVEMBER_AT_26)
-    _build(town, "2021-11")
+    claim_id = corrected_after_decision(town, months=NOVEMBER_AT_26)
+    build_flex(town, "2021-11")
     with town.session() as s:
         held.confirm(s, town.hunan_supervisor, claim_id, "2021-11", choice="found", reason="按更正后的数字")
     with town.session() as s:
         assert s.get(Claim, claim_id).facts[figures.DECIDED] == {"2021-12": {"si_average_wage": 6000}}
-    _build(town, "2021-12")
-    assert _lines(town) == [("2021-11", 58032)]
+    build_flex(town, "2021-12")
+    assert paid_lines(town) == [("2021-11", 58032)]

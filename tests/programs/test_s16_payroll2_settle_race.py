@@ -17,15 +17,15 @@ from sqlalchemy import select
 from kuaiban.platform.models import AuditEntry
 from kuaiban.programs import claims, definitions, figures, registers
 from kuaiban.programs.models import ClaimEvent, Entitlement
-from tests.programs.test_audit_s13_subsidies import _approve_flexible
-from tests.programs.test_s16_payroll_decided_amount import (
+from tests.programs.helpers import (
+    BOTH_PAID,
     DECIDED,
     FLEX,
-    NOV_10,
-    _build,
-    _corrected_after_decision,
-    _lines,
-    _schedule,
+    build_flex,
+    corrected_after_decision,
+    paid_lines,
+    pay_first_claim,
+    schedule,
 )
 
 
@@ -50,26 +50,22 @@ def test_a_month_stopped_while_settling_waits_and_is_not_paid(town, monkeypatch)
     """December's contributions arrive late: December waits (pending) after December's batch. In January's
     batch settle reads it pending, computes it due — and a 停发 from December commits in between. December stays
     stopped; no line pays it, now or in a later batch."""
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.28}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
-    _build(town, "2021-12")
-    assert _schedule(town, claim_id) == [("2021-11", DECIDED, "due"), ("2021-12", DECIDED, "pending")]
-    assert _lines(town) == [("2021-11", DECIDED)]
+    claim_id = pay_first_claim(town)
+    build_flex(town, "2021-12")
+    assert schedule(town, claim_id) == [("2021-11", DECIDED, "due"), ("2021-12", DECIDED, "pending")]
+    assert paid_lines(town) == [("2021-11", DECIDED)]
     with town.session() as s:  # December paid (late)
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.28}, "2021-12": {"paid": True, "rate": 0.28}}})
+        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": BOTH_PAID})
 
     ran = _stop_after_settle_reads(town, monkeypatch, claim_id, "2021-12")
-    january = _build(town, "2022-01")
+    january = build_flex(town, "2022-01")
     assert ran == ["stopped"]  # the stop ran between settle's read and its write
     assert january["lines"] == 0
-    assert _lines(town) == [("2021-11", DECIDED)]
-    assert _schedule(town, claim_id) == [("2021-11", DECIDED, "due"), ("2021-12", DECIDED, "stopped")]
+    assert paid_lines(town) == [("2021-11", DECIDED)]
+    assert schedule(town, claim_id) == [("2021-11", DECIDED, "due"), ("2021-12", DECIDED, "stopped")]
     monkeypatch.undo()
-    _build(town, "2022-02")
-    assert _lines(town) == [("2021-11", DECIDED)]
+    build_flex(town, "2022-02")
+    assert paid_lines(town) == [("2021-11", DECIDED)]
     with town.session() as s:
         settled = s.scalars(select(AuditEntry.detail).where(AuditEntry.action == "program_months_settled")
                             .order_by(AuditEntry.id)).all()
@@ -82,12 +78,12 @@ def test_a_month_stopped_while_settling_is_not_held_again_nor_recorded(town, mon
     """The office's figure corrected after the decision: settle reads November due and would hold it (decided
     604.80, found 624.96) — a 停发 from November commits in between. November stays stopped (a held month can be
     confirmed and paid; a stopped one cannot), and the claim's history has no 暂缓发放 row for it."""
-    claim_id = _corrected_after_decision(town)
+    claim_id = corrected_after_decision(town)
     ran = _stop_after_settle_reads(town, monkeypatch, claim_id, "2021-11")
-    november = _build(town, "2021-11")
+    november = build_flex(town, "2021-11")
     assert ran == ["stopped"]
     assert (november["lines"], november["held"]) == (0, [])
-    assert {status for _, _, status in _schedule(town, claim_id)} == {"stopped"}
+    assert {status for _, _, status in schedule(town, claim_id)} == {"stopped"}
     with town.session() as s:
         assert s.scalars(select(ClaimEvent.outcome).where(ClaimEvent.claim_id == claim_id,
                                                           ClaimEvent.step == "payroll")).all() == []
@@ -96,14 +92,10 @@ def test_a_month_stopped_while_settling_is_not_held_again_nor_recorded(town, mon
 
 def test_without_a_stop_the_same_batch_pays_the_month_settled(town) -> None:
     """The control: the same months, nobody stopping the claim — December is settled due and paid in January."""
+    claim_id = pay_first_claim(town)
+    build_flex(town, "2021-12")
     with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.28}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
-    _build(town, "2021-12")
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.28}, "2021-12": {"paid": True, "rate": 0.28}}})
-    assert _build(town, "2022-01")["lines"] == 1
-    assert _lines(town) == [("2021-11", DECIDED), ("2021-12", DECIDED)]
-    assert _schedule(town, claim_id)[1] == ("2021-12", DECIDED, "due")
+        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": BOTH_PAID})
+    assert build_flex(town, "2022-01")["lines"] == 1
+    assert paid_lines(town) == [("2021-11", DECIDED), ("2021-12", DECIDED)]
+    assert schedule(town, claim_id)[1] == ("2021-12", DECIDED, "due")

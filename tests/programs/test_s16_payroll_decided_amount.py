@@ -14,62 +14,44 @@ On SQLite and on PostgreSQL (the ``town`` fixture), as the other payroll tests."
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy import func, select
 
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import AuditEntry
 from kuaiban.platform.notification_models import Notification
-from kuaiban.programs import claims, definitions, figures, held, payroll, registers
-from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, PaymentLine
-from tests.programs.test_audit_s13_subsidies import FLEX, _approve_flexible
+from kuaiban.programs import claims, definitions, held, payroll
+from kuaiban.programs.models import Claim, ClaimEvent
+from tests.programs.helpers import (
+    BOTH_PAID,
+    DECIDED,
+    FLEX,
+    FOUND,
+    build_flex,
+    corrected_after_decision,
+    paid_lines,
+    pay_first_claim,
+    schedule,
+    suspend_as_a_stop_would,
+)
+from tests.programs.helpers import NOV_10 as NOV_10
 
-NOV_10 = dt.datetime(2021, 11, 10, 9, 0)
-DECIDED, FOUND = 60480, 62496  # 6000 / 6200 × 60 % × 28 % × 60 %
-
-
-def _corrected_after_decision(town, *, months: dict | None = None) -> int:
-    """An approved claim of 2021-11 and 2021-12 at 604.80 元, then the office's figure corrected to 6200."""
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": months or {
-            "2021-11": {"paid": True, "rate": 0.28}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
-    with town.session() as s:
-        figures.enter(s, definitions.get(FLEX), "430000", "si_average_wage", "2021-01", 6200, replace=True,
-                      actor=town.hunan_reviewer2)
-    return claim_id
-
-
-def _schedule(town, claim_id):
-    with town.session() as s:
-        return s.execute(select(Entitlement.month, Entitlement.amount_fen, Entitlement.status)
-                         .where(Entitlement.claim_id == claim_id).order_by(Entitlement.month)).all()
-
-
-def _lines(town):
-    with town.session() as s:
-        return s.execute(select(PaymentLine.month, PaymentLine.amount_fen).order_by(PaymentLine.id)).all()
-
-
-def _build(town, month: str):
-    with town.session() as s:
-        batch, built = payroll.build(s, FLEX, "430000", month, actor=town.hunan_reviewer2)
-        return payroll.batch_dict(batch) | {"built": built, "held": payroll.held(s, FLEX, "430000", month)}
+# The set-ups moved to tests/programs/helpers.py (s17). NOV_10 and these names stay importable from here for the
+# tests written against them meanwhile (session 17's payroll tests), until those import from helpers.
+_corrected_after_decision, _schedule, _lines, _build = corrected_after_decision, schedule, paid_lines, build_flex
 
 
 def test_a_month_computed_at_another_amount_than_decided_is_held_recorded_and_reported(town) -> None:
-    claim_id = _corrected_after_decision(town)
-    assert _schedule(town, claim_id) == [("2021-11", DECIDED, "due"), ("2021-12", DECIDED, "due")]
+    claim_id = corrected_after_decision(town)
+    assert schedule(town, claim_id) == [("2021-11", DECIDED, "due"), ("2021-12", DECIDED, "due")]
 
-    november = _build(town, "2021-11")
+    november = build_flex(town, "2021-11")
     # neither 624.96 (the new figure, no decision) nor 604.80 (the computation now disagrees) is paid
     assert (november["lines"], november["total"]) == (0, "0.00")
-    assert _lines(town) == []
+    assert paid_lines(town) == []
     assert november["held"] == [{"claim": claim_id, "month": "2021-11", "region": "430104",
                                  "decided": "604.80", "found": "624.96"}]
-    assert _schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
+    assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
     with town.session() as s:
         events = s.execute(select(ClaimEvent.step, ClaimEvent.outcome, ClaimEvent.note, ClaimEvent.internal_note)
                            .where(ClaimEvent.claim_id == claim_id, ClaimEvent.step == "payroll")).all()
@@ -89,21 +71,18 @@ def test_a_month_computed_at_another_amount_than_decided_is_held_recorded_and_re
         assert staff["schedule"][0] == {"month": "2021-11", "amount": 604.80, "status": "held"}
 
     # the same batch again: unchanged; the next month's batch neither pays it nor records it again
-    again = _build(town, "2021-11")
+    again = build_flex(town, "2021-11")
     assert (again["built"], again["lines"]) == (False, 0)
-    december = _build(town, "2021-12")
+    december = build_flex(town, "2021-12")
     assert december["lines"] == 0 and december["held"] == november["held"]
     with town.session() as s:
         assert s.scalar(select(func.count(ClaimEvent.id)).where(ClaimEvent.step == "payroll")) == 1
 
 
 def test_a_month_computed_at_the_decided_amount_is_paid_as_before(town) -> None:
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.28}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
-    assert _build(town, "2021-11")["held"] == []
-    assert _lines(town) == [("2021-11", DECIDED)]
+    claim_id = pay_first_claim(town)
+    assert build_flex(town, "2021-11")["held"] == []
+    assert paid_lines(town) == [("2021-11", DECIDED)]
     with town.session() as s:
         assert s.scalar(select(func.count(ClaimEvent.id)).where(ClaimEvent.claim_id == claim_id,
                                                                 ClaimEvent.step == "payroll")) == 0
@@ -114,13 +93,10 @@ def test_a_rate_actually_paid_other_than_the_form_is_paid_as_the_text_says_and_r
     26 % where the form said 28 % — 6000 × 60 % × 26 % × 60 % = 561.60 元. The decision's own inputs still give
     604.80 元: the difference is the text's own rule, so the month is paid at 561.60 (as before s16), but no longer
     silently: the claim's history and the batch's report say so, once."""
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.26}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
-    november = _build(town, "2021-11")
+    claim_id = pay_first_claim(town, {"2021-11": {"paid": True, "rate": 0.26}})
+    november = build_flex(town, "2021-11")
     assert november["held"] == []
-    assert _lines(town) == [("2021-11", 56160)]
+    assert paid_lines(town) == [("2021-11", 56160)]
     with town.session() as s:
         batch = payroll.get_batch(s, None, november["batch"])
         assert payroll.report(s, batch)["adjusted"] == [{"claim": claim_id, "month": "2021-11",
@@ -130,7 +106,7 @@ def test_a_rate_actually_paid_other_than_the_form_is_paid_as_the_text_says_and_r
         assert notes == ["2021-11 按当月实际缴费核算为 561.60 元（审核时按申请表核算为 604.80 元；先缴后补，按实际缴纳的计算）"]
         history = claims.claim_dict(s, s.get(Claim, claim_id))["history"]
         assert (history[-1]["step_name"], history[-1]["outcome_name"]) == ("发放核算", "按实际缴费核算")
-    _build(town, "2021-12")
+    build_flex(town, "2021-12")
     with town.session() as s:
         assert s.scalar(select(func.count(ClaimEvent.id)).where(ClaimEvent.outcome == "adjusted")) == 1
 
@@ -138,29 +114,28 @@ def test_a_rate_actually_paid_other_than_the_form_is_paid_as_the_text_says_and_r
 def test_a_corrected_figure_and_another_rate_together_are_held(town) -> None:
     """Both: the figure corrected to 6200 and November paid at 26 % (6200 × 60 % × 26 % × 60 % = 580.32 元). The
     decision's own inputs give 624.96 now, not 604.80: held, with the amount found."""
-    claim_id = _corrected_after_decision(town, months={"2021-11": {"paid": True, "rate": 0.26}})
-    assert _build(town, "2021-11")["held"] == [{"claim": claim_id, "month": "2021-11", "region": "430104",
+    claim_id = corrected_after_decision(town, months={"2021-11": {"paid": True, "rate": 0.26}})
+    assert build_flex(town, "2021-11")["held"] == [{"claim": claim_id, "month": "2021-11", "region": "430104",
                                                 "decided": "604.80", "found": "580.32"}]
-    assert _lines(town) == []
+    assert paid_lines(town) == []
 
 
 def test_keeping_the_decided_amount_pays_it_once_in_the_next_batch_and_is_not_held_again(town) -> None:
-    claim_id = _corrected_after_decision(town, months={"2021-11": {"paid": True, "rate": 0.28},
-                                                       "2021-12": {"paid": True, "rate": 0.28}})
-    _build(town, "2021-11")
+    claim_id = corrected_after_decision(town, months=BOTH_PAID)
+    build_flex(town, "2021-11")
     with town.session() as s:
         answer = held.confirm(s, town.hunan_reviewer, claim_id, "2021-11", choice="decided",
                               reason="更正前的数字为准，本月按原决定发放")
         assert answer == {"claim": claim_id, "month": "2021-11", "choice": "decided", "amount": "604.80",
                           "decided": "604.80", "found": "624.96"}
-    assert _schedule(town, claim_id)[0] == ("2021-11", DECIDED, "due")
-    december = _build(town, "2021-12")
+    assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "due")
+    december = build_flex(town, "2021-12")
     # November at the decided amount; December is held in its turn (computed at 624.96 as well)
-    assert _lines(town) == [("2021-11", DECIDED)]
+    assert paid_lines(town) == [("2021-11", DECIDED)]
     assert december["held"] == [{"claim": claim_id, "month": "2021-12", "region": "430104",
                                  "decided": "604.80", "found": "624.96"}]
-    _build(town, "2022-01")
-    assert _lines(town) == [("2021-11", DECIDED)]  # paid once
+    build_flex(town, "2022-01")
+    assert paid_lines(town) == [("2021-11", DECIDED)]  # paid once
     with town.session() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "program_payment_amount_confirmed"))
         assert entry.actor_id == town.hunan_reviewer.id
@@ -172,15 +147,15 @@ def test_keeping_the_decided_amount_pays_it_once_in_the_next_batch_and_is_not_he
 
 
 def test_paying_the_recomputed_amount_is_a_new_decision_told_to_the_claimant(town) -> None:
-    claim_id = _corrected_after_decision(town)
-    _build(town, "2021-11")
+    claim_id = corrected_after_decision(town)
+    build_flex(town, "2021-11")
     with town.session() as s:
         held.confirm(s, town.hunan_supervisor, claim_id, "2021-11", choice="found",
                      reason="上年度社会平均工资更正为公布数")
-    assert _schedule(town, claim_id)[0] == ("2021-11", FOUND, "due")
-    _build(town, "2021-12")
-    _build(town, "2022-01")
-    assert _lines(town) == [("2021-11", FOUND)]
+    assert schedule(town, claim_id)[0] == ("2021-11", FOUND, "due")
+    build_flex(town, "2021-12")
+    build_flex(town, "2022-01")
+    assert paid_lines(town) == [("2021-11", FOUND)]
     with town.session() as s:
         event = s.scalars(select(ClaimEvent).where(ClaimEvent.step == "payment_amount")).one()
         assert event.outcome == "changed"
@@ -192,8 +167,8 @@ def test_paying_the_recomputed_amount_is_a_new_decision_told_to_the_claimant(tow
 
 
 def test_who_may_decide_a_held_amount_and_bad_input_change_nothing(town) -> None:
-    claim_id = _corrected_after_decision(town)
-    _build(town, "2021-11")
+    claim_id = corrected_after_decision(town)
+    build_flex(town, "2021-11")
     refusals = [
         (town.hunan_window, "decided", "理由", Forbidden),  # 窗口: not a reviewer
         (town.reviewer, "decided", "理由", Forbidden),  # 北京's reviewer: not the claim's region
@@ -214,7 +189,7 @@ def test_who_may_decide_a_held_amount_and_bad_input_change_nothing(town) -> None
     with pytest.raises(Conflict) as caught, town.session() as s:  # December is not held
         held.confirm(s, town.hunan_reviewer, claim_id, "2021-12", choice="decided", reason="理由")
     assert caught.value.field == "month"
-    assert _schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
+    assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
     with town.session() as s:
         assert s.scalar(select(func.count(AuditEntry.id)).where(
             AuditEntry.action == "program_payment_amount_confirmed")) == 0
@@ -223,15 +198,15 @@ def test_who_may_decide_a_held_amount_and_bad_input_change_nothing(town) -> None
         held.confirm(s, town.hunan_reviewer, claim_id, "2021-11", choice="decided", reason="理由")
     with pytest.raises(Conflict), town.session() as s:
         held.confirm(s, town.hunan_reviewer2, claim_id, "2021-11", choice="found", reason="理由")
-    assert _schedule(town, claim_id)[0] == ("2021-11", DECIDED, "due")
+    assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "due")
 
 
 def test_a_held_month_of_a_stopped_claim_is_stopped_not_paid(town) -> None:
-    claim_id = _corrected_after_decision(town)
-    _build(town, "2021-11")
+    claim_id = corrected_after_decision(town)
+    build_flex(town, "2021-11")
     with town.session() as s:
         claims.stop(s, town.hunan_reviewer, claim_id, rule=definitions.get(FLEX).stops[0].code, month="2021-10")
-    assert {status for _, _, status in _schedule(town, claim_id)} <= {"stopped", "suspended"}
+    assert {status for _, _, status in schedule(town, claim_id)} <= {"stopped", "suspended"}
     with town.session() as s:
         assert payroll.held(s, FLEX, "430000", "2021-12") == []
 
@@ -239,17 +214,13 @@ def test_a_held_month_of_a_stopped_claim_is_stopped_not_paid(town) -> None:
 def test_a_held_month_suspended_and_resumed_is_held_again_unless_its_amount_was_kept(town) -> None:
     """None of the programs settled at payment has a 暂停 rule today; a claim is suspended here as a 暂停 leaves it
     (its months and its status), then resumed through ``claims.resume``."""
-    claim_id = _corrected_after_decision(town, months={"2021-11": {"paid": True, "rate": 0.28},
-                                                       "2021-12": {"paid": True, "rate": 0.28}})
-    _build(town, "2021-12")  # both months held
+    claim_id = corrected_after_decision(town, months=BOTH_PAID)
+    build_flex(town, "2021-12")  # both months held
     with town.session() as s:
         held.confirm(s, town.hunan_reviewer, claim_id, "2021-11", choice="decided", reason="以原决定为准")
-    with town.session() as s:
-        s.get(Claim, claim_id).status = "suspended"
-        for e in s.scalars(select(Entitlement).where(Entitlement.claim_id == claim_id)):
-            e.status = "suspended"
+    suspend_as_a_stop_would(town, claim_id)
     with town.session() as s:
         claims.resume(s, town.hunan_reviewer, claim_id)
-    assert [status for _, _, status in _schedule(town, claim_id)] == ["due", "held"]
-    _build(town, "2022-01")
-    assert _lines(town) == [("2021-11", DECIDED)]
+    assert [status for _, _, status in schedule(town, claim_id)] == ["due", "held"]
+    build_flex(town, "2022-01")
+    assert paid_lines(town) == [("2021-11", DECIDED)]

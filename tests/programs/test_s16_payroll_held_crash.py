@@ -15,14 +15,14 @@ from sqlalchemy import func, select, text
 
 from kuaiban.programs.models import Batch, ClaimEvent, Entitlement, PaymentLine
 from tests.programs.conftest import make_town
+from tests.programs.helpers import DECIDED, FLEX, corrected_after_decision
 from tests.programs.test_s15_crash import _count, kill_at, run
-from tests.programs.test_s16_payroll_decided_amount import DECIDED, FLEX, _corrected_after_decision
 
 
 @pytest.mark.slow
 def test_a_payroll_killed_while_holding_a_month_leaves_nothing_and_the_rerun_holds_it_once(backend_url, tmp_path) -> None:
     town = make_town(backend_url)
-    claim_id = _corrected_after_decision(town)
+    claim_id = corrected_after_decision(town)
     args = ["programs", "payroll", "--program", FLEX, "--region", "430000", "--month", "2021-11", "--json",
             "--db", backend_url]
     kill_at("batch", args, tmp_path)

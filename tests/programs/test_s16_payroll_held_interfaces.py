@@ -16,24 +16,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kuaiban.app import create_app
-from kuaiban.programs.models import Entitlement, PaymentLine
+from kuaiban.programs.models import PaymentLine
 from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
+from tests.programs.helpers import DECIDED, FLEX, corrected_after_decision, pay_first_claim, schedule
 from tests.programs.test_cli import kuaiban
 from tests.programs.test_programs_api import _login, finished
-from tests.programs.test_s16_payroll_decided_amount import DECIDED, FLEX, _corrected_after_decision
 from tests.web.forms import csrf_of, post_login
-
-
-def _held(town, claim_id):
-    with town.session() as s:
-        return s.execute(select(Entitlement.month, Entitlement.amount_fen, Entitlement.status)
-                         .where(Entitlement.claim_id == claim_id).order_by(Entitlement.month)).all()
 
 
 def test_the_command_line_names_the_held_months_and_decides_one_as_the_operator(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     town = make_town(url)
-    claim_id = _corrected_after_decision(town)
+    claim_id = corrected_after_decision(town)
     payroll = ("programs", "payroll", "--program", FLEX, "--region", "430000", "--month", "2021-11", "--db", url)
     done = kuaiban(*payroll, "--json", var=tmp_path / "var")
     assert done.returncode == 0, done.stderr
@@ -48,7 +42,7 @@ def test_the_command_line_names_the_held_months_and_decides_one_as_the_operator(
     assert refused.returncode == 2 and "本命令由后台审核人员或监督人员办理" in refused.stderr
     empty = kuaiban(*confirm, "--amount", "decided", "--reason", " ", "--operator", "hn-rev", var=tmp_path)
     assert empty.returncode == 2 and "请写明核定理由" in empty.stderr
-    assert _held(town, claim_id)[0] == ("2021-11", DECIDED, "held")
+    assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
     kept = kuaiban(*confirm, "--amount", "decided", "--reason", "以原决定为准", "--operator", "hn-rev", "--json",
                    var=tmp_path)
     assert kept.returncode == 0, kept.stderr
@@ -64,7 +58,7 @@ def test_the_command_line_names_the_held_months_and_decides_one_as_the_operator(
 
 def test_the_api_reports_held_months_and_a_reviewer_decides_one(backend_url) -> None:
     town = make_town(backend_url)
-    claim_id = _corrected_after_decision(town)
+    claim_id = corrected_after_decision(town)
     with TestClient(create_app(backend_url)) as client:
         login = _login(client)
         reviewer, window, beijing, province = login("hn-rev"), login("hn-win"), login("bj-rev"), login("hn-rev2")
@@ -98,7 +92,7 @@ def test_the_api_reports_held_months_and_a_reviewer_decides_one(backend_url) -> 
 def test_the_pages_show_the_held_month_and_a_reviewer_decides_it(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     town = make_town(url)
-    claim_id = _corrected_after_decision(town)
+    claim_id = corrected_after_decision(town)
     app = create_app(url)
     reviewer, citizen = TestClient(app), TestClient(app)
     reviewer.__enter__()  # the lifespan: this node's job worker
@@ -134,23 +128,18 @@ def test_the_pages_show_the_held_month_and_a_reviewer_decides_it(tmp_path) -> No
         assert done.status_code == 303
         after = reviewer.get(claim_url).text
         assert "待核定的发放金额" not in after and "按原决定金额发放" in after
-        assert _held(town, claim_id)[0] == ("2021-11", DECIDED, "due")
+        assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "due")
     finally:
         reviewer.__exit__(None, None, None)
 
 
 def test_the_batch_page_lists_a_month_paid_at_the_rate_actually_paid(tmp_path) -> None:
     """先缴后补: November paid at 26 % (561.60 元, decided 604.80 元) is paid and listed on the batch's page."""
-    from kuaiban.programs import payroll, registers
-    from tests.programs.test_audit_s13_subsidies import _approve_flexible
-    from tests.programs.test_s16_payroll_decided_amount import NOV_10
+    from kuaiban.programs import payroll
 
     url = f"sqlite:///{tmp_path / 'k.db'}"
     town = make_town(url)
-    with town.session() as s:
-        registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
-            "2021-11": {"paid": True, "rate": 0.26}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
+    claim_id = pay_first_claim(town, {"2021-11": {"paid": True, "rate": 0.26}})
     with town.session() as s:
         batch_id = payroll.build(s, FLEX, "430000", "2021-11")[0].id
     client = TestClient(create_app(url))

@@ -7,20 +7,15 @@ import pytest
 
 from kuaiban.platform.errors import Invalid
 from kuaiban.programs import held
-from tests.programs.test_s16_payroll_decided_amount import (
-    DECIDED,
-    _build,
-    _corrected_after_decision,
-    _schedule,
-)
+from tests.programs.helpers import DECIDED, build_flex, corrected_after_decision, schedule
 
 
 def test_a_bad_month_is_asked_by_example_and_changes_nothing(town) -> None:
-    claim_id = _corrected_after_decision(town)
-    _build(town, "2021-11")
+    claim_id = corrected_after_decision(town)
+    build_flex(town, "2021-11")
     for month in ("2021年11月", "2021-13", "", "11"):
         with pytest.raises(Invalid) as caught, town.session() as s:
             held.confirm(s, town.hunan_reviewer, claim_id, month, choice="decided", reason="理由")
         assert caught.value.field == "month"
         assert "请按 2021-11 这样的格式填写" in caught.value.message and "年-月" not in caught.value.message
-    assert _schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
+    assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
