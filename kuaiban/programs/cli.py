@@ -33,14 +33,21 @@ import typer
 from kuaiban.db import connect
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
 from kuaiban.platform.errors import ServiceError
-from kuaiban.programs.cli_support import JsonOption, OperatorOption, as_operator, echo
+from kuaiban.programs.cli_support import (
+    JsonOption,
+    OperatorOption,
+    ProgramOption,
+    RegionOption,
+    as_operator,
+    echo,
+)
 from kuaiban.programs.loans.cli import loans_app
 
 programs_app = typer.Typer(help="补贴项目：项目清单与按月发放批次", no_args_is_help=True)
 programs_app.add_typer(loans_app, name="loans")  # kuaiban programs loans remind
 
 @programs_app.command("list")
-def list_command(as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False) -> None:
+def list_command(as_json: JsonOption = False) -> None:
     """列出全部补贴项目（地区、依据条款、审核环节及时限、计算规则）。"""
     # here, not at the top: every `kuaiban` command (the ingest too) loads this module at start
     from kuaiban.programs import definitions
@@ -62,8 +69,8 @@ def _limit(step: dict) -> str:
 
 @programs_app.command("payroll")
 def payroll_command(
-    program: Annotated[str, typer.Option("--program", help="项目代码（见 kuaiban programs list）")],
-    region: Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")],
+    program: ProgramOption,
+    region: RegionOption,
     month: Annotated[str, typer.Option("--month", help="发放月份，如 2021-05")],
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -117,8 +124,8 @@ def confirm_amount_command(
 
 @programs_app.command("recheck")
 def recheck_command(
-    program: Annotated[str, typer.Option("--program", help="项目代码（见 kuaiban programs list）")],
-    region: Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")],
+    program: ProgramOption,
+    region: RegionOption,
     month: Annotated[str, typer.Option("--month", help="比对月份，如 2021-05（登记未载明发生月份时，按此月停发）")],
     by: OperatorOption,
     as_json: JsonOption = False,

@@ -1,5 +1,5 @@
 """What every `kuaiban programs` command that touches the database shares (kuaiban.programs.cli, listing_cli,
-recovery_cli): the ``--json`` and ``--operator`` options, the named operator's check, one transaction whose
+recovery_cli, held_cli, loans.cli): the ``--json``, ``--operator``, ``--program`` and ``--region`` options, the named operator's check, one transaction whose
 refusal is one Chinese line and exit code 2, and the answer printed as JSON or as one Chinese sentence.
 
 Loaded by every `kuaiban` command at start (through kuaiban.programs.cli): nothing heavy is imported here.
@@ -22,6 +22,8 @@ T = TypeVar("T")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="输出JSON")]
 OperatorOption = Annotated[str, typer.Option("--operator", help="办理人的工作人员账号（审核或监督，管辖所涉地区）")]
+ProgramOption = Annotated[str, typer.Option("--program", help="项目代码（见 kuaiban programs list）")]
+RegionOption = Annotated[str, typer.Option("--region", help="地区代码（GB/T 2260），如 110000")]
 
 
 def operator(session: Session, username: str, roles: tuple[str, ...] | None = None):

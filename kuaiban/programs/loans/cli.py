@@ -17,6 +17,7 @@ import typer
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import audit
 from kuaiban.platform.cli_options import DbOption, fail, user_errors
+from kuaiban.programs.cli_support import JsonOption
 
 loans_app = typer.Typer(help="创业担保贷款：到期提醒", no_args_is_help=True)
 
@@ -24,7 +25,7 @@ loans_app = typer.Typer(help="创业担保贷款：到期提醒", no_args_is_hel
 @loans_app.command("remind")
 def remind_command(
     date: Annotated[str | None, typer.Option("--date", help="按哪一天计算，如 2022-02-01（默认今天）")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出JSON")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """向一个月内到期、尚未提醒的创业担保贷款借款人发送到期提醒。"""
