@@ -171,6 +171,29 @@ def connect(scheduler: str | None, workers: int | None, processes: bool = True) 
         yield client
 
 
+def gather(client, futures: dict, *, failed: Callable[[Any, str], Exception], on_result: Callable[[dict], None],
+           where: Callable[[Any], str]) -> list[dict]:
+    """The results of ``futures`` (each submitted on ``client`` → its part) as they complete, ``on_result``
+    told of each. A result with a ``failure`` (or a worker that died, a task that could not run: 计算节点出错或退出,
+    logged with ``where(part)``) cancels the rest and raises ``failed(part, reason)``."""
+    from distributed import as_completed
+
+    results = []
+    for future in as_completed(futures):
+        part = futures[future]
+        try:
+            result = future.result()
+        except Exception as error:  # a worker that died or a task that could not run
+            log.info("%s: %r", where(part), error)
+            result = {"index": part.index, "failure": "计算节点出错或退出"}
+        if "failure" in result:
+            client.cancel(list(futures))
+            raise failed(part, result["failure"])
+        results.append(result)
+        on_result(result)
+    return results
+
+
 def _staging_for(out: Path) -> Path:
     if out.suffix.lower() == ".csv":
         raise CalculatorError(msg.error("out", "集群计算的结果为 Parquet 目录，不能写成 .csv", out.name))
@@ -190,8 +213,6 @@ def run_population_distributed(name: str, source: Path, out: Path, *, scheduler:
     """Compute calculator `name` for every row of `source` on a Dask cluster; `out` becomes a directory
     of Parquet parts (input columns + value + error, rows in input order). Returns the same summary as
     the single-process path, with the partition and worker counts."""
-    from distributed import as_completed
-
     calc = get(name)
     started = time.perf_counter()
     parts = plan(calc, source, rows_per_partition)
@@ -201,20 +222,9 @@ def run_population_distributed(name: str, source: Path, out: Path, *, scheduler:
     try:
         with connect(scheduler, workers, processes) as client:
             futures = {client.submit(run_partition, name, part, str(staging), pure=False): part for part in parts}
-            results = []
-            for future in as_completed(futures):
-                part = futures[future]
-                try:
-                    result = future.result()
-                except Exception as error:  # a worker that died or a task that could not run
-                    log.info("partition %d: %r", part.index, error)
-                    result = {"index": part.index, "failure": "计算节点出错或退出"}
-                if "failure" in result:
-                    client.cancel(list(futures))
-                    raise _failed(part, result["failure"])
-                results.append(result)
-                if on_rows:
-                    on_rows(result["rows"])
+            results = gather(client, futures, failed=_failed,
+                             on_result=lambda result: on_rows(result["rows"]) if on_rows else None,
+                             where=lambda part: f"partition {part.index}")
             cluster_workers = len(client.nthreads())
         if out.exists():
             out.rmdir()  # checked empty above

@@ -83,27 +83,14 @@ def _in_process(code, parts, as_of, figures, staging, on_region) -> list[dict[st
 
 
 def _on_cluster(code, parts, as_of, figures, staging, on_region, scheduler, workers, processes):
-    from distributed import as_completed
-
-    from kuaiban.rules.distributed import connect
+    from kuaiban.rules.distributed import connect, gather
 
     try:
         with connect(scheduler, workers, processes) as client:
             futures = {client.submit(screen_partition, code, part, as_of, figures, str(staging), pure=False): part
                        for part in parts}
-            results = []
-            for future in as_completed(futures):
-                part = futures[future]
-                try:
-                    result = future.result()
-                except Exception as error:  # a worker that died or a task that could not run
-                    log.info("region %s: %r", part.region, error)
-                    result = {"index": part.index, "failure": "计算节点出错或退出"}
-                if "failure" in result:
-                    client.cancel(list(futures))
-                    raise _failed(part, result["failure"])
-                results.append(result)
-                on_region(result)
+            results = gather(client, futures, failed=_failed, on_result=on_region,
+                             where=lambda part: f"region {part.region}")
             return results, len(client.nthreads())
     except CalculatorError as error:  # the scheduler could not be reached, a bad worker count
         if error.field == "scheduler":
