@@ -20,8 +20,9 @@ from sqlalchemy import select
 from kuaiban.platform import auth, holds
 from kuaiban.platform.errors import Conflict, Invalid
 from kuaiban.programs import claims, definitions, payroll, registers
-from kuaiban.programs.models import Claim, Entitlement, PaymentLine, Recovery
+from kuaiban.programs.models import Claim, PaymentLine, Recovery
 from tests.programs.conftest import AUG_3, PASSWORD, STAFF_PASSWORD, id_number, submit_as_registered
+from tests.programs.helpers import schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "6222000000000001"
@@ -36,12 +37,6 @@ def _submit(town, user, code, *, at=AUG_3, month=None, facts=None, commitment=Tr
     with town.session() as s:
         return submit_as_registered(s, user, code, month=month, facts=facts or {"contribution_months": 6},
                                     account=ACCOUNT, commitment=commitment, at=at)
-
-
-def _schedule(town, claim_id):
-    with town.session() as s:
-        return s.execute(select(Entitlement.month, Entitlement.amount_fen, Entitlement.status)
-                         .where(Entitlement.claim_id == claim_id).order_by(Entitlement.month)).all()
 
 
 def _benefits_register(town, *numbers, receiving=False):
@@ -82,8 +77,8 @@ def test_f1_a_beijing_claim_is_paid_from_the_month_it_is_made_and_not_back_to_ma
     claim = _submit(town, town.citizen, BJ_SUBSIDY)  # no month: the month of the claim
     assert claim.status == "approved" and claim.month == "2020-08"
     # 6 months of 880 from 2020-08: 2020-08 … 2021-01 (ends before 2021-06, 004:2605)
-    assert _schedule(town, claim.id) == [(m, UNDER_A_YEAR, "due") for m in
-                                         ("2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01")]
+    assert schedule(town, claim.id) == [(m, UNDER_A_YEAR, "due") for m in
+                                        ("2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01")]
     with town.session() as s:
         august, _ = payroll.build(s, BJ_SUBSIDY, "110000", "2020-08")
     assert (august.lines, august.total_fen) == (1, 88000)  # one month, not 6 × 880 = 5,280 元 at once
@@ -150,9 +145,9 @@ def test_f6_shandong_pays_the_local_standard_within_the_national_ceiling(sqlite_
     with town.session() as s:
         claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3, figures_entered=SD_OFFICIAL)
         assert s.get(Claim, claim.id).monthly_fen == 110000
-    schedule = _schedule(town, claim.id)
-    assert [m for m, _, _ in schedule] == ["2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01"]
-    assert sum(fen for _, fen, _ in schedule) == 6 * 110000  # 6,600 元, not 6 × 1,280
+    months = schedule(town, claim.id)
+    assert [m for m, _, _ in months] == ["2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01"]
+    assert sum(fen for _, fen, _ in months) == 6 * 110000  # 6,600 元, not 6 × 1,280
 
 
 def test_f6_the_seven_stops_and_the_transfer_hold_of_41_hao(sqlite_town) -> None:
@@ -175,7 +170,7 @@ def test_f6_the_seven_stops_and_the_transfer_hold_of_41_hao(sqlite_town) -> None
         assert holds.active(s, number, "unemployment_transfer", regions_=("110105",), on=dt.date(2020, 10, 15)) is None
     with town.session() as s:  # 异地就业: the person commits to the stop in October
         claims.stop(s, reviewer, claim.id, rule="transfer_commitment", month="2020-10", at=dt.datetime(2020, 10, 15, 9))
-    assert [(m, st) for m, _, st in _schedule(town, claim.id)] == [
+    assert [(m, st) for m, _, st in schedule(town, claim.id)] == [
         ("2020-08", "due"), ("2020-09", "due"), ("2020-10", "stopped"), ("2020-11", "stopped"),
         ("2020-12", "stopped"), ("2021-01", "stopped")]
     with town.session() as s:  # the transfer may now be handled
@@ -208,7 +203,7 @@ def test_f6_back_pay_for_the_months_before_the_local_policy_to_someone_now_reemp
     assert claim.status == "reviewing"
     with town.session() as s:
         claims.act(s, reviewer, claim.id, outcome="pass", at=AUG_3, figures_entered=official)
-    assert _schedule(town, claim.id) == [(m, 110000, "due") for m in ("2020-03", "2020-04", "2020-05", "2020-06")]
+    assert schedule(town, claim.id) == [(m, 110000, "due") for m in ("2020-03", "2020-04", "2020-05", "2020-06")]
     with town.session() as s:
         august, _ = payroll.build(s, SD_BACK_PAY, "370000", "2020-08")
     assert (august.lines, august.total_fen) == (4, 440000)
@@ -233,7 +228,7 @@ def test_f7_beijing_subsidy_is_refused_over_months_of_unemployment_benefit_and_d
     after = _submit(town, town.citizen, BJ_SUBSIDY, at=dt.datetime(2020, 11, 2, 10),
                     facts={"contribution_months": 30, "unemployment_benefit_exhausted": "是"})
     assert after.status == "approved"  # 领取失业保险金期满 (004:2560): from 2020-11, 1408 元 (满 1 年)
-    assert [(m, fen) for m, fen, _ in _schedule(town, after.id)][:2] == [("2020-11", FULL_YEAR), ("2020-12", FULL_YEAR)]
+    assert [(m, fen) for m, fen, _ in schedule(town, after.id)][:2] == [("2020-11", FULL_YEAR), ("2020-12", FULL_YEAR)]
 
 
 def test_f7_payroll_holds_back_a_subsidy_month_paid_as_unemployment_benefit(town) -> None:
@@ -322,8 +317,8 @@ def test_f8_the_unemployment_benefit_programs_stop_for_pension_and_for_refused_w
         claims.act(s, reviewer, claim.id, outcome="pass", months=3, at=AUG_3, figures_entered=minimum_wage)
     with town.session() as s:  # offered work refused in August: stopped from September
         claims.stop(s, reviewer, claim.id, rule="refused_work", month="2020-08", at=dt.datetime(2020, 8, 20, 9))
-    assert _schedule(town, claim.id) == [("2020-08", 171000, "due"), ("2020-09", 171000, "stopped"),
-                                         ("2020-10", 171000, "stopped")]
+    assert schedule(town, claim.id) == [("2020-08", 171000, "due"), ("2020-09", 171000, "stopped"),
+                                        ("2020-10", 171000, "stopped")]
 
 
 def test_f8_the_comparison_stops_a_claim_the_registers_now_show_is_not_due(tmp_path, sqlite_town) -> None:
@@ -349,7 +344,7 @@ def test_f8_the_comparison_stops_a_claim_the_registers_now_show_is_not_due(tmp_p
     answer = json.loads(done.stdout)
     assert answer["stopped"] == [{"claim": claim.id, "rule": "pension", "month": "2020-09"}]
     assert answer["unavailable"] == ["全国参保信息（失业保险部级比对查询系统）"]
-    assert [(m, st) for m, _, st in _schedule(town, claim.id)] == [
+    assert [(m, st) for m, _, st in schedule(town, claim.id)] == [
         ("2020-08", "due"), ("2020-09", "due"), ("2020-10", "stopped"), ("2020-11", "stopped"),
         ("2020-12", "stopped"), ("2021-01", "stopped")]
     with town.session() as s:
