@@ -194,6 +194,20 @@ def gather(client, futures: dict, *, failed: Callable[[Any, str], Exception], on
     return results
 
 
+@contextlib.contextmanager
+def published(staging: Path, out: Path) -> Iterator[None]:
+    """The block writes into ``staging`` (beside ``out``, which was checked absent or empty); then ``staging``
+    becomes ``out``. If anything fails or is interrupted, ``staging`` is removed: a failed run leaves nothing."""
+    try:
+        yield
+        if out.exists():
+            out.rmdir()  # checked empty before the staging directory was made
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def _staging_for(out: Path) -> Path:
     if out.suffix.lower() == ".csv":
         raise CalculatorError(msg.error("out", "集群计算的结果为 Parquet 目录，不能写成 .csv", out.name))
@@ -219,19 +233,12 @@ def run_population_distributed(name: str, source: Path, out: Path, *, scheduler:
     if on_plan:
         on_plan(sum(part.rows for part in parts))
     staging = _staging_for(out)
-    try:
-        with connect(scheduler, workers, processes) as client:
-            futures = {client.submit(run_partition, name, part, str(staging), pure=False): part for part in parts}
-            results = gather(client, futures, failed=_failed,
-                             on_result=lambda result: on_rows(result["rows"]) if on_rows else None,
-                             where=lambda part: f"partition {part.index}")
-            cluster_workers = len(client.nthreads())
-        if out.exists():
-            out.rmdir()  # checked empty above
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with published(staging, out), connect(scheduler, workers, processes) as client:
+        futures = {client.submit(run_partition, name, part, str(staging), pure=False): part for part in parts}
+        results = gather(client, futures, failed=_failed,
+                         on_result=lambda result: on_rows(result["rows"]) if on_rows else None,
+                         where=lambda part: f"partition {part.index}")
+        cluster_workers = len(client.nthreads())
     rows = sum(result["rows"] for result in results)
     bad = sum(result["errors"] for result in results)
     return {

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -105,6 +104,8 @@ def screen(code: str, source: Path, out: Path, *, as_of: date, figures: dict[str
 
     `figures` are the ``--set`` pairs as typed. Without `scheduler` or `workers` the regions run here, one by
     one. Returns the manifest plus the run's own figures (seconds, partitions, workers, out)."""
+    from kuaiban.rules.distributed import published
+
     started = time.perf_counter()
     program = config.program(code)
     program.check_as_of(as_of)
@@ -117,7 +118,7 @@ def screen(code: str, source: Path, out: Path, *, as_of: date, figures: dict[str
     staging = _staging_for(out)
     report = on_region or (lambda result: None)
     cluster_workers = 0
-    try:
+    with published(staging, out):
         if scheduler or workers:
             results, cluster_workers = _on_cluster(code, parts, as_of, values, staging, report, scheduler, workers,
                                                    processes)
@@ -136,11 +137,5 @@ def screen(code: str, source: Path, out: Path, *, as_of: date, figures: dict[str
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        if out.exists():
-            out.rmdir()  # checked empty above
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return manifest | {"out": str(out), "partitions": len(parts), "workers": cluster_workers,
                        "seconds": round(time.perf_counter() - started, 3)}
