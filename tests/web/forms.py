@@ -21,6 +21,13 @@ def post_login(client: TestClient, username: str, password: str, next: str = "/"
                        follow_redirects=False)
 
 
+def signed_in(app, username: str, password: str) -> TestClient:
+    """A client of ``app`` signed in through the login form as ``username``."""
+    client = TestClient(app)
+    assert post_login(client, username, password).status_code == 303
+    return client
+
+
 def post_logout(client: TestClient):
     """The nav's 退出 button, from any page (here /login, which shows the nav)."""
     token = csrf_of(client.get("/login").text)

@@ -29,7 +29,7 @@ from tests.programs.conftest import PASSWORD as TOWN_PASSWORD
 from tests.programs.conftest import STAFF_PASSWORD, make_town
 from tests.unemployment.world import PASSWORD as WORLD_PASSWORD
 from tests.unemployment.world import local_application, make_world
-from tests.web.forms import csrf_of, post_login
+from tests.web.forms import csrf_of, signed_in
 
 from .test_unemployment_pages import form_data
 
@@ -48,12 +48,6 @@ def clock_at(monkeypatch, moment: dt.datetime) -> None:
     real = audit.now
     offset = moment - real()
     monkeypatch.setattr(audit, "now", lambda: real() + offset)
-
-
-def signed_in(app, username: str, password: str) -> TestClient:
-    client = TestClient(app)
-    assert post_login(client, username, password).status_code == 303
-    return client
 
 
 # ---------------------------------------------------------------- 1. tables that stack on a phone

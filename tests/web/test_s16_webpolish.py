@@ -35,7 +35,7 @@ from tests.programs.conftest import PASSWORD as TOWN_PASSWORD
 from tests.programs.conftest import STAFF_PASSWORD, make_town
 from tests.unemployment.world import PASSWORD as WORLD_PASSWORD
 from tests.unemployment.world import local_application, make_world
-from tests.web.forms import csrf_of, post_login
+from tests.web.forms import csrf_of, signed_in
 from tests.web.test_plain_pages import _developer_words
 from tests.web.test_s15_web_ux import assert_every_cell_is_labelled_by_its_heading, stacked_tables
 
@@ -55,12 +55,6 @@ def cheap_scrypt(monkeypatch):
 @pytest.fixture(autouse=True)
 def own_var(monkeypatch, tmp_path):
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
-
-
-def signed_in(app, username: str, password: str) -> TestClient:
-    client = TestClient(app)
-    assert post_login(client, username, password).status_code == 303
-    return client
 
 
 class _Visible(HTMLParser):
