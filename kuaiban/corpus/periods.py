@@ -55,6 +55,7 @@ _END = (rf"(?:{DATE_RE.pattern}|(?P<ey>{_YEAR})\s*年\s*(?:(?P<em>\d{{1,2}})\s*�
         rf"|(?P<my>{_YEAR})\s*年\s*(?P<mm>\d{{1,2}})\s*月(?!\s*(?:\d|[{CN_DIGITS}]|份|上旬|中旬|起|以来|以后|后|前|开始)))")
 _END_RE = re.compile(_END)
 _SELF = r"本《?(?:通知|办法|意见|文件|规定|细则|实施细则|方案|措施|政策措施|政策|决定|实施意见|通告|公告|规则|条例|法|指引|标准)》?"
+_SELF_RE = re.compile(_SELF)
 # "本通知涉及的补贴政策暂定执行至…": a part of the document, not the document
 _SELF_PART_RE = re.compile(rf"{_SELF}(?:涉及的|中的|规定的|所列|明确的)")
 _EFFECTIVE_DATE_RE = re.compile(rf"(?:自|从)\s*{DATE_RE.pattern}\s*起?\s*(?:正式)?\s*(?:施行|执行|实施|实行|生效)")
@@ -271,8 +272,15 @@ class PartLocator:
                 spans.append((u.line, u.end_line, f"{u.attachment or ''}{u.label}"))
         self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
         self._closing = _closing_lines(doc)
+        self._found: dict[int, str | None] = {}  # line → part, as found once (a line holds several sentences)
 
     def part(self, line: int) -> str | None:
+        if line in self._found:
+            return self._found[line]
+        found = self._found[line] = self._part(line)
+        return found
+
+    def _part(self, line: int) -> str | None:
         if line in self._closing:
             return self._closing[line]
         best = None
@@ -365,7 +373,7 @@ def read_period(doc: ParsedDocument) -> DocumentPeriod:
             period.measures.append(Measure(end, clause(sentence, line)))  # the campaign is the whole document's
             period.temporary = True
             continue
-        about_self = ((bool(re.search(_SELF, sentence)) or sentence.startswith(("上述", "以上"))
+        about_self = ((bool(_SELF_RE.search(sentence)) or sentence.startswith(("上述", "以上"))
                        or _names_issued(sentence, doc.title)) and not _SELF_PART_RE.search(sentence))
         if _LAPSES_WHOLE_RE.search(sentence):
             period.temporary = True
@@ -497,6 +505,8 @@ def _term_end(sentence: str, start: dt.date) -> dt.date | None:
 
 def _measure_ends(sentence: str, signed: dt.date | None, temporary: bool = False) -> list[dt.date]:
     """End dates of measures in one sentence, each once: "…执行期限延长至2020年12月31日", "2020年3月至12月，…发放"."""
+    if "年" not in sentence and "月" not in sentence:  # every pattern of the candidates prints one of them
+        return []
     return [end for end in dict.fromkeys(_measure_end_candidates(sentence, signed, temporary)) if end]
 
 

@@ -95,7 +95,9 @@ def tokenize(text: str, kept: dict[str, str] | None = None) -> list[str]:
     text = _SPACE.sub(" ", normalize_text(text))
     words = _get_segmenter().lcut_for_search(text, HMM=True)
     if kept is None:
-        kept = {}
+        kept = _IndexForms()
+    if isinstance(kept, _IndexForms):  # the words looked up in C, only a new word costs a Python call
+        return list(filter(None, map(kept.__getitem__, words)))
     out: list[str] = []
     for word in words:
         term = kept.get(word)
@@ -104,6 +106,14 @@ def tokenize(text: str, kept: dict[str, str] | None = None) -> list[str]:
         if term:
             out.append(term)
     return out
+
+
+class _IndexForms(dict):
+    """{word: its index form} filled on first sight (:func:`_index_form`), for :func:`tokenize`'s ``kept``."""
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = _index_form(word)
+        return term
 
 
 def words(text: str) -> list[str]:
@@ -134,7 +144,7 @@ def tokenize_many(texts: list[str], pool: Executor | None = None) -> list[list[s
     process ``pool``, in chunks across its workers (the same function: the same tokens)."""
     if pool is None or len(texts) < 2 * _CHUNK:
         _get_segmenter()
-        kept: dict[str, str] = {}
+        kept = _IndexForms()
         return [tokenize(t, kept) for t in texts]
     chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
     return [tokens for part in pool.map(_tokenize_chunk, chunks) for tokens in part]
@@ -145,7 +155,7 @@ _CHUNK = 1000  # texts per job of a pool
 
 def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
     _get_segmenter()
-    kept: dict[str, str] = {}
+    kept = _IndexForms()
     return [tokenize(t, kept) for t in texts]
 
 
