@@ -8,7 +8,7 @@ Usage::
 Typical check of a speed change: ``kuaiban ingest --db sqlite:///A.db`` from the checkout before it and
 ``--db sqlite:///B.db`` from the checkout after it (the same day: ``documents.status`` is the status on the
 day of the ingest), then compare. Every table is read, ids included, rows in the order of all their columns;
-the schema (``sqlite_master``) is digested too. Left out: the ``meta`` row ``ingest_fingerprint`` (a hash of the
+the schema (``sqlite_master``, each statement's lines sorted) is digested too. Left out: the ``meta`` row ``ingest_fingerprint`` (a hash of the
 ingest's own code, which a speed change changes by design) and its ``updated_at``. Exit status 1 when the two
 files differ.
 """
@@ -22,12 +22,19 @@ import sys
 SKIPPED_META = "ingest_fingerprint"
 
 
+def _clauses(sql: str | None) -> list[str] | None:
+    """A CREATE statement's lines in sorted order: Alembic's batch mode, recreating a table, writes its foreign keys in
+    an order that changes from run to run (svc_tasks), the same schema."""
+    return sorted(line.rstrip(", ") for line in sql.split("\n")) if sql else None
+
+
 def digests(path: str) -> dict[str, tuple[int, str]]:
     """{table: (rows, sha256 of its rows)}, plus ``(schema)``."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         out: dict[str, tuple[int, str]] = {}
-        schema = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        schema = [(kind, name, table, _clauses(sql)) for kind, name, table, sql in
+                  con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")]
         out["(schema)"] = (len(schema), hashlib.sha256(repr(schema).encode()).hexdigest())
         for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall():
             columns = [row[1] for row in con.execute(f'PRAGMA table_info("{table}")')]

@@ -6,12 +6,13 @@ this file wires them together and owns `kuaiban serve`, which starts the whole a
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
 
 from kuaiban import handoffs  # noqa: F401 (wires 快办 item 2.4.1 to the 失业登记 pillar)
-from kuaiban.db import connect
+from kuaiban.db import connect, dispose_all
 from kuaiban.library import cli as library_cli
 from kuaiban.platform import notifications_cli
 from kuaiban.platform.audit_cli import audit_app
@@ -99,4 +100,11 @@ def serve_cmd(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        # the process ends here: its connections are closed now, and what it built is left out of the collections
+        # that run while Python shuts down (they walked every object of every loaded module, about 0.2 s of CPU
+        # after a `kuaiban ingest`, and freed nothing but those connections)
+        dispose_all()
+        gc.freeze()

@@ -183,6 +183,13 @@ def connect(url: str | None = None) -> Engine:
     return _engines[url]
 
 
+def dispose_all() -> None:
+    """Close the connections of every engine :func:`connect` made (SQLite's last close checkpoints the WAL into the
+    file), for a process about to end."""
+    for engine in _engines.values():
+        engine.dispose()
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any error.

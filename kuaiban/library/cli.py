@@ -62,7 +62,8 @@ def ingest_cmd(
             print("另一个法规库导入正在进行，等待其结束……", file=sys.stderr)
             waiting[0] = True
 
-    with user_errors(), collections_paused(), worker_pool() as pool:
+    # no collection at the end: the command's process ends after it (a test's runner collects when it needs to)
+    with user_errors(), collections_paused(collect=False), worker_pool() as pool:
         if not directory.is_dir():
             raise ValueError(f"汇编目录不存在或不可读：{directory}")
         # the workers parse the files while this process migrates the database (not when the ingest may
