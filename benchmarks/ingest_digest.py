@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
         same = a == b
         if not same:
             differ.append(table)
-        if a and a[0] or b and b[0] or not same:
+        if (a and a[0]) or (b and b[0]) or not same:
             print(f"{'same' if same else 'DIFF':4} {table:32} {a[0] if a else '-':>8} {b[0] if b else '-':>8}")
     print("identical" if not differ else f"differ: {', '.join(differ)}")
     return 1 if differ else 0
