@@ -27,6 +27,8 @@ BOOLEAN_CHOICES = (("true", "是"), ("false", "否"))
 _NUMERIC = ("number", "integer", "year", "share")
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+# a month or a day as people type it: 2021年5月, 2021年5月20日, 2021.5, 2021/05/20, 2021-5
+_WRITTEN_DAY = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*[日号]?)?|[./-]\s*(\d{1,2})\s*[日号]?)?$")
 
 
 def unit_name(unit: str | None) -> str:
@@ -112,9 +114,24 @@ def to_json_value(spec: Field, text: str) -> Any:
         if _FLOAT.match(plain):
             return float(plain)
         return text
+    if spec.type in ("month", "date"):
+        return written_day(text)
     if spec.type == "boolean":
         return {"true": True, "false": False, "是": True, "否": False}.get(text.strip().lower(), text)
     return text
+
+
+def written_day(text: str) -> str:
+    """2021年5月 → 2021-05, 2021年5月20日 → 2021-05-20 (also 2021.5, 2021/5/20, full-width digits); other text
+    as typed, for the calculator's own check to name."""
+    found = _WRITTEN_DAY.match(unicodedata.normalize("NFKC", text).strip())
+    if not found:
+        return text
+    year, month, day, other_day = found.groups()
+    day = day or other_day
+    if not 1 <= int(month) <= 12 or (day and not 1 <= int(day) <= 31):
+        return text  # not a month: the check names it as typed
+    return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
 
 
 def read_form(calc: Calculator, form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -49,7 +49,10 @@ def public(request: Request, s: SessionDep, user: Visitor, code: str, page: int 
     return render(request, "programs/listing_public.html",
                   {"program": program, "basis": basis,
                    "list": listing.public_list(s, code, page=page, region=region or None),
-                   "region": region, "regions": region_choices(values), "values": values}, user=user)
+                   "region": region, "regions": region_choices(values), "values": values,
+                   # 查看本单位是否列入名单 only for a 单位 account: a citizen's would be refused
+                   "enterprise": user is not None and user.applicant is not None
+                   and user.applicant.kind == "enterprise"}, user=user)
 
 
 @router.get("/listing/{code}/mine", response_class=HTMLResponse)

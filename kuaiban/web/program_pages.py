@@ -37,10 +37,11 @@ MAX_STAFF_LIST = 1024 * 1024  # the edge limits a form or API body to 1 MiB anyw
 
 
 @router.get("", response_class=HTMLResponse)
-def index(request: Request, s: SessionDep, user: SignedIn) -> Response:
-    """Applicants: what I may claim, my claims, my payments. Staff: the programs and the way to the queue."""
+def index(request: Request, s: SessionDep, user: Visitor) -> Response:
+    """Applicants: what I may claim, my claims, my payments. Staff: the programs and the way to the queue.
+    Anyone not signed in: every program (the 补贴申领 link is in everyone's menu), and the way to sign in."""
     context = {"programs": [definitions.describe(p) for p in definitions.programs().values()]}
-    if user.role == APPLICANT:
+    if user is not None and user.role == APPLICANT:
         context |= {"offers": claims.offers(s, user),
                     "mine": [claims.claim_dict(s, c) for c in claims.my_claims(s, user)],
                     "payments": payroll.my_payments(s, user)}
@@ -80,6 +81,9 @@ def _claim_page(request: Request, s, user: User, code: str, values: dict, errors
     not taking claims today shows why, and no form."""
     found = definitions.get(code)
     shown = {"month", "account", "staff_list", "commitment", *(f.name for f in found.form)}
+    for f in found.form:  # a register-filled field is labelled without its “（按缴费记录预填）”: so is its error
+        if f.name in errors and found.register_input(f.name):
+            errors = {**errors, f.name: errors[f.name].replace(f.label, f.label.split("（")[0])}
     return render(request, "programs/claim_form.html",
                   {"program": definitions.describe(found), "basis": linked_basis(request.app.state, s, [definitions.clauses()[k] for k in found.sources]),
                    "values": values, "errors": errors,
@@ -328,6 +332,7 @@ def _staff_page(request, s, user, errors, status=200, values=None, pending=None)
                    "publicity": claims.publicity_list(s, user), "recoveries": recovery.totals(s, user),
                    "held_count": held_queue.count(s, user),  # 待核定的发放金额 (reviewers and supervisors)
                    "batches": [payroll.batch_dict(b) for b in payroll.batches(s, user)],
+                   "program_names": {code: p.name for code, p in definitions.programs().items()},
                    "programs": programs, "region_options": _payroll_regions(user, programs),
                    "errors": errors, "values": values or {}, "pending": pending,
                    "this_month": audit.now().strftime("%Y-%m")},

@@ -68,7 +68,14 @@ def index(request: Request, s: SessionDep, user: Visitor) -> Response:
     today = _now().date()
     return render(request, "unemployment/index.html", {
         "clauses": uv.clause_links(s), "limit": registration.decision_limit(today),
-        "places": registration.place_bases_on(today), "declaration": registration.DECLARATION}, user=user)
+        "places": registration.place_bases_on(today), "declaration": registration.DECLARATION,
+        "enterprise": _is_enterprise(user)}, user=user)
+
+
+def _is_enterprise(user: User | None) -> bool:
+    """A 单位 account: 失业登记 is applied for by the worker, under a personal account, so no 申请 link leads it
+    to a refusal."""
+    return user is not None and user.applicant is not None and user.applicant.kind == "enterprise"
 
 
 # ---------------------------------------------------------------- the application form
@@ -278,8 +285,8 @@ def my_registrations(request: Request, s: SessionDep, user: SignedIn) -> Respons
     now = _now()
     regs = registration.my_registrations(s, user)
     return render(request, "unemployment/mine.html", {
-        "regs": regs, "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at and r.due_at < now}},
-        user=user)
+        "regs": regs, "overdue": {r.id for r in regs if r.status == m.PENDING and r.due_at and r.due_at < now},
+        "enterprise": _is_enterprise(user)}, user=user)
 
 
 @router.get("/registrations/{aaz341}", response_class=HTMLResponse)

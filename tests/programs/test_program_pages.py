@@ -28,7 +28,7 @@ def test_claim_decide_pay_and_count_through_the_pages(tmp_path, clock_at_aug_3) 
     form = citizen.get("/programs/bj_unemployment_benefit/claim").text
     bad = citizen.post("/programs/bj_unemployment_benefit/claim", follow_redirects=False,
                        data={"csrf": csrf_of(form), "month": "2020-08", "contribution_months": "七十", "account": "1"})
-    assert bad.status_code == 422 and "累计缴费月数（按缴费记录预填）应为非负整数" in bad.text
+    assert bad.status_code == 422 and "累计缴费月数应为非负整数" in bad.text and "按缴费记录预填" not in bad.text
     done = citizen.post("/programs/bj_unemployment_benefit/claim", follow_redirects=False,
                         data={"csrf": csrf_of(form), "month": "2020-08", "contribution_months": "70",
                               "account": "6222000000000001"})
