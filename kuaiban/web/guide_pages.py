@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kuaiban.platform import regions
 from kuaiban.platform.errors import Invalid, NotFound
+from kuaiban.programs import definitions as programs
 from kuaiban.services import catalogue, guide
 from kuaiban.web import service_views as views
 from kuaiban.web import signup
@@ -73,6 +74,19 @@ def guide_index(request: Request, user: Visitor, q: str = "") -> Response:
                                                     "bundles": catalogue.bundles()}, user=user)
 
 
+# an item whose claim this system takes online in some regions, as a 补贴申领 program (by the program's calculator)
+ITEM_PROGRAMS = {"1.8.1": "unemployment_benefit", "2.7.3": "job_search_subsidy"}
+
+
+def claim_programs(code: str) -> list[dict]:
+    """The programs through which this item is claimed online here (失业保险金申领 → 失业保险金（北京，网上申领）…),
+    with the regions that take them; none for an item no program runs."""
+    calculator = ITEM_PROGRAMS.get(code)
+    return [{"url": f"/programs/{p.code}/about", "name": p.name,
+             "regions": [regions.label(r) for r in p.regions]}
+            for p in programs.programs().values() if calculator and p.calculator == calculator and not p.no_application]
+
+
 @router.get("/{key}", response_class=HTMLResponse)
 def guide_page(request: Request, key: str, s: SessionDep, user: Visitor, region: str = "", province: str = "",
                city: str = "", county: str = "") -> Response:
@@ -85,5 +99,5 @@ def guide_page(request: Request, key: str, s: SessionDep, user: Visitor, region:
         raise PageRefused("没有这个事项", exc.message, 404) from None
     return render(request, "services/guide.html", {
         "g": g, "doc_ids": views.library_ids(s, g.doc_nos()), "regions": signup.region_choices(values := picker_values(chosen)),
-        "values": values, "errors": {},
+        "values": values, "errors": {}, "claim_programs": claim_programs(g.code),
         "upload_types": TYPES_TEXT, "max_mb": MAX_UPLOAD // (1024 * 1024)}, user=user)

@@ -122,3 +122,13 @@ def test_the_list_offers_查看本单位是否列入名单_to_a_单位_only(town
     assert citizen.get("/programs/listing/stable_job_refund_2021/mine").status_code == 403
     assert link not in citizen.get("/programs/listing/stable_job_refund_2021").text
     assert link in _client(url, "hn-firm").get("/programs/listing/stable_job_refund_2021").text
+
+
+def test_the_失业保险金申领_guide_names_the_online_claims_this_system_takes(app_client) -> None:
+    page = app_client.get("/services/guides/1.8.1").text
+    section = page[page.index('id="claim-programs"'):]
+    section = section[:section.index("</section>")]
+    for code in ("bj_unemployment_benefit", "sd_unemployment_benefit"):
+        assert f'href="/programs/{code}/about"' in section and definitions.get(code).name in section
+    assert app_client.get("/programs/bj_unemployment_benefit/about").status_code == 200  # open to visitors
+    assert 'id="claim-programs"' not in app_client.get("/services/guides/2.4.1").text  # no program runs 失业登记
