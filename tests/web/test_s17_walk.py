@@ -132,3 +132,15 @@ def test_the_失业保险金申领_guide_names_the_online_claims_this_system_tak
         assert f'href="/programs/{code}/about"' in section and definitions.get(code).name in section
     assert app_client.get("/programs/bj_unemployment_benefit/about").status_code == 200  # open to visitors
     assert 'id="claim-programs"' not in app_client.get("/services/guides/2.4.1").text  # no program runs 失业登记
+
+
+def test_a_window_clerk_is_shown_no_batch_form_or_batch_link_it_would_be_refused(town) -> None:
+    url, t = town
+    paid_benefit_claim(t)
+    window = _client(url, "bj-win", STAFF_PASSWORD)
+    assert window.get("/programs/batches/1").status_code == 403  # 发放批次由审核或监督人员办理
+    page = window.get("/programs/staff").text
+    assert 'href="/programs/batches/' not in page and 'action="/programs/staff/payroll"' not in page
+    assert 'id="payroll-by-others"' in page
+    reviewer = _client(url, "bj-rev", STAFF_PASSWORD).get("/programs/staff").text
+    assert 'href="/programs/batches/1"' in reviewer and 'id="payroll-by-others"' not in reviewer
