@@ -159,7 +159,14 @@ def calculator_page(request: Request, name: str, session: SessionDep):
     calc = _calculator(name)
     if calc is None:
         return _not_found(request, name)
-    return _form_page(request, session, calc)
+    return _form_page(request, session, calc, values=_region_given(calc, request.query_params.get("region", "")))
+
+
+def _region_given(calc: Calculator, place: str) -> dict[str, str]:
+    """``?region=北京`` (a document's link to the calculator that implements it): its region field chosen, when
+    the calculator covers that region; nothing else is filled in and nothing is computed."""
+    field = next((f for f in calc.fields if f.type == "region"), None)
+    return {field.name: place} if field is not None and place and place in field.choices else {}
 
 
 @router.post("/{name}")

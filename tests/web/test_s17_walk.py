@@ -144,3 +144,15 @@ def test_a_window_clerk_is_shown_no_batch_form_or_batch_link_it_would_be_refused
     assert 'id="payroll-by-others"' in page
     reviewer = _client(url, "bj-rev", STAFF_PASSWORD).get("/programs/staff").text
     assert 'href="/programs/batches/1"' in reviewer and 'id="payroll-by-others"' not in reviewer
+
+
+def test_a_calculator_opens_with_a_region_given_in_its_address_chosen(app_client) -> None:
+    chosen = re.compile(r'<option value="([^"]*)" selected')
+    page = app_client.get("/calc/unemployment_benefit?region=北京")
+    assert page.status_code == 200
+    form = page.text[page.text.index('id="f-region"'):]
+    assert chosen.search(form[:form.index("</select>")]).group(1) == "北京"
+    assert 'id="result"' not in page.text and "需要修改" not in page.text  # nothing computed, nothing refused
+    other = app_client.get("/calc/unemployment_benefit?region=火星").text  # not a region it covers: nothing chosen
+    form = other[other.index('id="f-region"'):]
+    assert not chosen.search(form[:form.index("</select>")])
