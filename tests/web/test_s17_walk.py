@@ -156,3 +156,15 @@ def test_a_calculator_opens_with_a_region_given_in_its_address_chosen(app_client
     other = app_client.get("/calc/unemployment_benefit?region=火星").text  # not a region it covers: nothing chosen
     form = other[other.index('id="f-region"'):]
     assert not chosen.search(form[:form.index("</select>")])
+
+
+def test_a_办件编号_in_a_heading_is_kept_on_one_line_on_a_phone() -> None:
+    from kuaiban.config import ROOT
+
+    web = ROOT / "kuaiban" / "web"
+    for template in ("services/case.html", "workbench/case.html"):
+        assert '<span class="case-no">{{ case.number }}</span>' in (web / "templates" / template).read_text()
+    css = (web / "static" / "site.css").read_text()
+    assert ".case-no { white-space: nowrap; }" in css
+    phone = css[css.index("@media (max-width: 600px)"):]
+    assert "h1 .case-no { font-size: .72em; }" in phone[:phone.index("\n}")]
