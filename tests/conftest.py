@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kuaiban import db as db_module
 from kuaiban.config import COMPILATIONS
 
 # Personal data is encrypted at rest: tests use a fixed test-only key (never a production one), so a run
@@ -86,6 +87,88 @@ def library_db_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('library') / 'kuaiban.db'}"
     ingest(connect(url), COMPILATIONS)
     return url
+
+
+# -- migrated templates ---------------------------------------------------------------------------------------
+# Most tests start from a new database that ``connect`` migrates: 25 Alembic revisions, about a second on SQLite
+# and several on PostgreSQL, once per test and backend. The first new database of each backend in a test session
+# is migrated for real and kept as a template; every later new, empty database is a copy of it (a file copy, or
+# PostgreSQL's CREATE DATABASE … TEMPLATE), and ``migrate`` then runs as usual and finds it at head. A database
+# that is not empty (a test running the revisions one by one, an upgrade from an older schema) is migrated as
+# before; tests/platform/test_s17_migrated_templates.py checks that a copy equals a migration.
+
+_real_migrate = db_module.migrate
+_templates: dict[str, str] = {}  # backend → template (a SQLite file path, a PostgreSQL database name)
+
+
+def _empty_sqlite_file(engine) -> Path | None:
+    name = engine.url.database
+    if not name or name == ":memory:":
+        return None
+    path = Path(name)
+    wal = Path(f"{name}-wal")
+    if path.exists() and path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size):
+        return path
+    return None
+
+
+def _empty_pg_database(engine) -> str | None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        with engine.connect() as conn:
+            tables = conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
+    except OperationalError:  # unreachable: migrate reports it as the product does
+        return None
+    return engine.url.database if tables == 0 else None
+
+
+def _migrate_from_template(engine) -> None:
+    backend = engine.dialect.name
+    if backend == "sqlite" and (path := _empty_sqlite_file(engine)) is not None:
+        if backend in _templates:
+            engine.dispose()
+            shutil.copyfile(_templates[backend], path)  # into the 0600 file make_engine created: mode kept
+        else:
+            _real_migrate(engine)
+            engine.dispose()  # the last close checkpoints the WAL: the file alone is the whole database
+            template = Path(_template_dir) / "sqlite-template.db"
+            shutil.copyfile(path, template)
+            _templates[backend] = str(template)
+    elif backend == "postgresql" and (name := _empty_pg_database(engine)) is not None:
+        engine.dispose()
+        with _pg_admin() as conn:
+            if backend not in _templates:
+                template = f"kuaiban_tpl_{uuid.uuid4().hex[:10]}"
+                conn.execute(f'CREATE DATABASE "{template}"')
+                from kuaiban.db import make_engine
+
+                staging = make_engine(f"{PG_SERVER}/{template}")
+                _real_migrate(staging)
+                staging.dispose()
+                _templates[backend] = template
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_templates[backend]}"')
+    _real_migrate(engine)
+
+
+_template_dir: str = ""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_templates(tmp_path_factory) -> Iterator[None]:
+    global _template_dir
+    _template_dir = str(tmp_path_factory.mktemp("templates"))
+    db_module.migrate = _migrate_from_template
+    try:
+        yield
+    finally:
+        db_module.migrate = _real_migrate
+        if name := _templates.pop("postgresql", None):
+            with _pg_admin() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _templates.clear()
 
 
 @pytest.fixture(autouse=True)
