@@ -847,8 +847,12 @@ def _stop(session: Session, program: Program, claim: Claim, found: definitions.S
           note: str | None, user: User | None, at: dt.datetime, internal_note: str | None = None) -> Claim:
     first = {"this_month": month, "next_month": month_add(month, 1), "start": "0000-00"}[found.from_]
     status = "suspended" if found.action == "suspend" else "stopped"
+    # PostgreSQL: the months are locked before the paid ones are read below, in month order as payroll.build
+    # locks them: a batch being built that reads them first is waited for, and its lines are then seen and
+    # recovered; one that comes after finds them stopped (s17). SQLite: the stop holds the one write lock already
     for e in session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id, Entitlement.month >= first,
-                                                       Entitlement.status.in_(("due", "pending", "held")))):
+                                                       Entitlement.status.in_(("due", "pending", "held")))
+                             .order_by(Entitlement.month).with_for_update()):
         e.status = status
     overpaid = 0
     if found.action != "suspend":  # the months paid and no longer owed: a debt with its notice (programs.recovery)

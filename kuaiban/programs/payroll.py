@@ -92,6 +92,7 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
 
         newly_held = settle(session, found, code, month, actor=actor, at=at)["held"]
     batch = Batch(program=found.code, region=code, month=month, kind="monthly", lines=0, total_fen=0, created_at=at)
+    caseworkers.write_lock(session)  # SQLite: from here to the commit no stop writes (see the lines' read below)
     session.add(batch)
     try:
         session.flush()
@@ -103,7 +104,15 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
                   literal("issued"))
            .where(Entitlement.program == found.code, Entitlement.status == "due", Entitlement.month <= month,
                   access.within(Entitlement.region, code), *_not_concurrent(found))
-           .order_by(Entitlement.region, Entitlement.applicant_id, Entitlement.month))
+           .order_by(Entitlement.region, Entitlement.applicant_id, Entitlement.month)
+           .with_for_update(of=Entitlement))
+    # a 停发/暂停 beside (claims.stop) and this batch pay a month in one order or the other, never both ways:
+    # PostgreSQL: the months read are locked (FOR UPDATE, in this order) until the batch commits. A stop that
+    # locked them first (claims._stop: FOR UPDATE, month order) makes this wait, and the month, read again once
+    # the stop commits, is no longer due; a stop that comes after waits for this commit, then sees the lines and
+    # recovers the months paid. SQLite: the batch row above took the database's one write lock (a stop starts
+    # with BEGIN IMMEDIATE), so no stop commits between this read and the commit (s17,
+    # test_s17_payroll_build_stop_race)
     # a month already paid (a line of the same beneficiary, program and month) is skipped by the unique index
     # itself: ON CONFLICT DO NOTHING, one index probe a row, where an anti-join re-scanned the growing table
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
