@@ -13,7 +13,8 @@ batch's month and not paid yet:
 - each official figure is the one of the month's period (kuaiban.programs.figures);
 - the calculator computes the month again. A month with a positive amount is ``due`` at that amount; any other
   month (not paid yet, register silent or unreachable, a figure not published yet, nothing due) is ``pending``
-  (待核实) and is looked at again by the next batch — a contribution paid late is subsidised then.
+  (待核实) and is looked at again by the next batch — a contribution paid late is subsidised then (a decided
+  month computed at nothing because an input of the decision changed is held instead, below).
 
 Nothing is paid on a guess: a register that cannot answer leaves the months waiting.
 
@@ -24,7 +25,8 @@ computed at another is told apart by computing it once more from the decision's 
   the rate or the employer part the register shows — the amount the text pays, 湘人社规〔2020〕22号 第七条). The
   month is paid at that amount, as before, and the claim's history says so (``adjusted``: both amounts);
 - they give another: an input the decision rested on changed since (an official figure corrected with
-  ``enter-figure --replace``). The month is paid at neither. It is **held** (``held``, 待核定): the amount found
+  ``enter-figure --replace``). The month is paid at neither — also when it now computes to nothing (0, s17;
+  before, such a month waited ``pending`` with nobody deciding it). It is **held** (``held``, 待核定): the amount found
   is kept beside the decided one (``found_fen``), the claim's history says so (the claimant: the month waits for
   the office; staff: both amounts), the batch's report names it (kuaiban.programs.held.listed), and a reviewer or
   supervisor decides it (kuaiban.programs.held.confirm); a held month is not computed again until then.
@@ -32,9 +34,10 @@ computed at another is told apart by computing it once more from the decision's 
 A month the decision left waiting for an official figure (no decided amount) is paid at its first computed
 amount, as the decision said.
 
-A month is written only if its status is still the one read (compare and set, the row count checked): a 停发 or
-暂停 committed by a caseworker meanwhile (claims.stop locks the claim, not its months) is never undone — the
-month stays stopped and the batch does not pay it.
+A month is written only if its status and amounts are still the ones read (compare and set, the row count
+checked): a 停发 or 暂停 committed by a caseworker meanwhile (settle reads the months without a lock) is never
+undone — the month stays stopped and the batch does not pay it; a month another settle adjusted or held meanwhile
+gets no second history row (s17).
 """
 
 from __future__ import annotations
@@ -157,24 +160,29 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
         if claim.id not in contributions:
             contributions[claim.id] = _contributions(session, program, claim, registers)
         facts, why = _month_facts(program, claim, entitlement.month, contributions[claim.id], known)
-        fen = 0
+        fen, computed = 0, False  # computed: the month's facts known and the calculator answered (0 included)
         if facts is not None:
             try:
                 answer = eligibility.compute(program, region=claim.region, month=claim.month, owed=entitlement.month,
                                              nth=_months_between(claim.month, entitlement.month) + 1, facts=facts,
                                              claimed_on=claim.created_at.date())
-                fen = eligibility.to_fen(answer["value"])
+                fen, computed = eligibility.to_fen(answer["value"]), True
                 why = None if fen > 0 else f"{entitlement.month} 按当月情况计算无补贴"
             except Invalid as exc:  # an official figure of the month's year not entered yet, say
                 label = next((f.label for f in program.form if f.name == exc.field), None)
                 why = (f"{entitlement.month}：等待经办机构录入官方数字（{label}），录入前不发放"
                        if exc.field in program.official_fields else f"{entitlement.month}：{exc.message}")
         decided = entitlement.decided_fen
+        # a caseworker kept the decision against this very amount (held.confirm): not held again for it
+        kept_against = computed and decided is not None and fen == entitlement.found_fen
         events: list[ClaimEvent] = []
-        if fen > 0 and decided is not None and fen not in (decided, entitlement.found_fen) \
+        if computed and decided is not None and fen not in (decided, entitlement.found_fen) \
                 and _as_decided(program, claim, entitlement.month, known) != decided:
             # the decision's own inputs give another amount now (an official figure corrected, say): paid at
-            # neither until a caseworker decides (kuaiban.programs.held)
+            # neither until a caseworker decides (kuaiban.programs.held). Nothing (0) too (s17): the month the
+            # decision granted would otherwise wait unpaid, silently, with nobody deciding it. A 0 the decision's
+            # inputs still give the decided amount beside is the month's contributions not (all) paid yet
+            # (22号 第七条（一）未缴齐…不予补贴; 第八条 先缴后补): pending below, paid once the register shows them paid
             values = {"status": HELD, "found_fen": fen, "amount_fen": decided}
             kept = _kept(program, claim, entitlement.month, facts)
             at_rate_paid = (f"（按审核决定所用的官方数字、当月实际缴纳的费率核算为 {kept / 100:.2f} 元，按原决定发放即发放此数）"
@@ -183,7 +191,7 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
                                      at=at, note=f"{entitlement.month} 的补贴暂缓发放：发放前核算的金额与审核决定不一致，待经办机构核定后发放",
                                      internal_note=f"{entitlement.month}：审核决定 {decided / 100:.2f} 元{at_rate_paid}，发放前按当月缴费记录和"
                                                    f"官方数字核算为 {fen / 100:.2f} 元；两者均未发放，请核定本月发放金额"))
-        elif fen > 0:
+        elif fen > 0 or kept_against:
             if decided is not None and fen not in (decided, entitlement.found_fen) and fen != entitlement.amount_fen:
                 # 先缴后补: the month's contributions as actually paid (the rate, the employer part) give the
                 # amount the text pays (湘人社规〔2020〕22号 第七条 按实际缴纳); the decision's inputs still give the
@@ -192,22 +200,25 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
                                          actor_id=actor.id if actor else None, at=at,
                                          note=f"{entitlement.month} 按当月实际缴费核算为 {fen / 100:.2f} 元（审核时按申请表核算为 "
                                               f"{decided / 100:.2f} 元；先缴后补，按实际缴纳的计算）"))
-            if decided is not None and fen == entitlement.found_fen:  # a caseworker kept the decision: its
+            if kept_against:  # a caseworker kept the decision: its
                 # figures at the rate actually paid (22号 第七条（二）); the decided amount for a month decided before
                 values = {"status": "due", "amount_fen": _kept(program, claim, entitlement.month, facts) or decided}
             else:
                 values = {"status": "due", "amount_fen": fen}
         else:
             values = {"status": PENDING}
-        # compare and set: written only if the month is still as read. A 停发 or 暂停 committed since the read
-        # (claims.stop locks the claim, not these rows; nothing here locks them) is never undone — the month
-        # stays stopped and no line pays it; a month another batch's settle held a moment ago is not held twice.
-        # A month computed as it stands is not written at all (nothing to undo)
+        # compare and set: written only if the month is still as read (its status and amounts). A 停发 or 暂停
+        # committed since the read (nothing here locks the rows read) is never undone — the month stays stopped
+        # and no line pays it; a month another batch's settle held or adjusted a moment ago (same status, another
+        # amount) is not held or adjusted twice: the history rows (events) are added only when this write
+        # succeeded. A month computed as it stands is not written at all
         done = 1
         if events or any(getattr(entitlement, k) != v for k, v in values.items()):
-            done = session.execute(update(Entitlement).where(Entitlement.id == entitlement.id,
-                                                             Entitlement.status == entitlement.status)
-                                   .values(**values).execution_options(synchronize_session=False)).rowcount
+            done = session.execute(update(Entitlement).where(
+                Entitlement.id == entitlement.id, Entitlement.status == entitlement.status,
+                Entitlement.amount_fen == entitlement.amount_fen,
+                Entitlement.found_fen.is_not_distinct_from(entitlement.found_fen))
+                .values(**values).execution_options(synchronize_session=False)).rowcount
         month_owed = entitlement.month
         session.expire(entitlement)  # what the row holds now (written here, or changed by another)
         if done != 1:
