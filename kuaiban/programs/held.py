@@ -13,7 +13,8 @@ it (:func:`listed`) until a reviewer or supervisor of the claim's region decides
   amount found is kept, so that the same difference is not held again at the next batch (a new one is);
 - ``found`` — 按重新核算金额发放: a new decision of the month's amount, which the claimant is told (the message
   centre, kind ``program_paid``) with the reason. The old decision's figures are no longer the month's: kept
-  again later, the month is paid at this amount.
+  again later, the month is paid at this amount. A month found at nothing (0: held since s17) and decided so is
+  not paid: it is ``pending`` again, looked at by each batch (a new difference is held again).
 
 Either way the reason is required, the step is a history row of the claim (``payment_amount``, the caseworker
 named) and an audit entry (``program_payment_amount_confirmed``, both amounts, the choice, the reason). The month
@@ -93,7 +94,8 @@ def confirm(session: Session, user: User, claim_id: int, month: str, *, choice: 
     # the decided amount for a month decided before its figures were kept
     kept = settle.kept_amount(session, program, claim, month) if choice == "decided" else None
     pay = (kept or decided) if choice == "decided" else found
-    values: dict[str, Any] = {"status": "due", "amount_fen": pay}
+    # nothing decided (a month found at 0 and decided so): not due; pending, looked at again by each batch
+    values: dict[str, Any] = {"status": "due" if pay > 0 else settle.PENDING, "amount_fen": pay}
     if choice == "found":  # a new decision: the amount now decided; nothing found against it any more
         values |= {"decided_fen": found, "found_fen": None}
     done = session.execute(update(Entitlement).where(Entitlement.id == entitlement.id, Entitlement.status == HELD)
@@ -118,7 +120,8 @@ def confirm(session: Session, user: User, claim_id: int, month: str, *, choice: 
                  month=month, choice=choice, amount_fen=pay, decided_fen=decided, found_fen=found, reason=reason)
     if choice == "found":
         notifications.post(session, kind="program_paid", title=f"{program.name}发放金额调整",
-                           text=f"您的{program.name}（编号 {claim.id}）{note}。该月补贴随下一发放批次发放。",
+                           text=f"您的{program.name}（编号 {claim.id}）{note}。"
+                                + ("该月补贴随下一发放批次发放。" if pay > 0 else "该月不发放补贴。"),
                            applicant=claim.applicant_id, link=f"/programs/claims/{claim.id}",
                            ref=f"program-claim-{claim.id}", at=at)
     return {"claim": claim.id, "month": month, "choice": choice, "amount": _yuan(pay), "decided": _yuan(decided),
