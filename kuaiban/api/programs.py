@@ -336,9 +336,12 @@ def payment_amount(claim_id: int, body: PaymentAmountIn, session: SessionDep, us
     return claims.claim_dict(session, claim, staff=True) | {"confirmed": answer}
 
 
-@router.get("/held", summary="待核定的发放金额：本辖区暂缓发放的月份（审核或监督人员），最早暂缓的在前，分页")
-def held_months(session: SessionDep, user: UserDep, page: PageNo = 1) -> dict[str, Any]:
-    return held_queue.queue(session, user, page=page)
+@router.get("/held", summary="待核定的发放金额：本辖区暂缓发放的月份（审核或监督人员），最早暂缓的在前，分页；可按项目、地区筛选")
+def held_months(session: SessionDep, user: UserDep, page: PageNo = 1,
+                program: Annotated[str | None, Query(max_length=60, description="项目代码")] = None,
+                region: Annotated[str | None, Query(max_length=40, description="地区代码（GB/T 2260，含下级地区）或地区名称")] = None,
+                ) -> dict[str, Any]:
+    return held_queue.queue(session, user, page=page, program=program, region=region)
 
 
 @router.get("/recoveries", summary="追回款项（本辖区）：待追回、部分追回、已追回、核销")

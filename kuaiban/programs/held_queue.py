@@ -11,6 +11,10 @@ Each row: the claim, the program, the applicant (a person's given name masked, a
 staff 公示 list shows them), the month, the decided and the found amount, and since when it is held (the payroll
 step that held it: the claim's history row ``payroll``/``held`` of that month; a month held again by 恢复发放
 keeps the day it was first held). Oldest first, paged as the other staff lists (50 a page).
+
+Filters (s17), the same names on the page, the API and the command line: ``program`` (a program's code) and
+``region`` (a GB/T 2260 code or a name; a city's code includes its districts, kuaiban.platform.access.within, as
+the other staff lists), within the account's own regions; a bad one is refused naming its field (422).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, regions
+from kuaiban.platform.errors import Invalid
 from kuaiban.platform.models import Applicant, User
 from kuaiban.programs import caseworkers, definitions, held
 from kuaiban.programs.held import HELD
@@ -42,10 +47,22 @@ def _yuan(fen: int | None) -> str:
     return f"{(fen or 0) / 100:.2f}"
 
 
-def queue(session: Session, user: User, *, page: int | None = 1) -> dict[str, Any]:
+def filters(program: str | None, region: str | None) -> tuple[str | None, str | None]:
+    """The program's code and the region's code a queue is filtered by (blank: no filter), or :class:`Invalid`
+    naming the field (``program``, ``region``) in Chinese."""
+    program, region = (program or "").strip() or None, (region or "").strip() or None
+    if program is not None and program not in definitions.programs():
+        raise Invalid(f"没有这个补贴项目：{program}", "program")
+    return program, regions.resolve(region, field="region") if region is not None else None
+
+
+def queue(session: Session, user: User, *, page: int | None = 1, program: str | None = None,
+          region: str | None = None) -> dict[str, Any]:
     """The held months of the claims in ``user``'s regions, oldest hold first (then month, claim): ``page`` of
-    :data:`PAGE` rows, or every row with ``page=None`` (the command line). Refused (403) as :func:`require`."""
+    :data:`PAGE` rows, or every row with ``page=None`` (the command line); only ``program``'s and those in
+    ``region`` (and below) when given (:func:`filters`). Refused (403) as :func:`require`."""
     require(user)
+    program, region = filters(program, region)
     since = (select(func.min(ClaimEvent.at))
              .where(ClaimEvent.claim_id == Entitlement.claim_id, ClaimEvent.step == "payroll",
                     ClaimEvent.outcome == HELD, func.substr(ClaimEvent.note, 1, 7) == Entitlement.month)
@@ -54,6 +71,10 @@ def queue(session: Session, user: User, *, page: int | None = 1) -> dict[str, An
         select(Entitlement, Claim.program, Claim.region, Applicant.name, Applicant.kind, since)
         .join(Claim, Claim.id == Entitlement.claim_id).join(Applicant, Applicant.id == Claim.applicant_id)
         .where(Entitlement.status == HELD), user, Claim.region)
+    if program is not None:
+        stmt = stmt.where(Claim.program == program)
+    if region is not None:
+        stmt = stmt.where(access.within(Claim.region, region))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     stmt = stmt.order_by(since.is_(None), since, Entitlement.month, Entitlement.claim_id)
     pages = max(1, -(-total // PAGE))

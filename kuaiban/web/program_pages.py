@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,7 +16,7 @@ from starlette.datastructures import UploadFile
 
 from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, audit, jobs, regions
-from kuaiban.platform.errors import NotFound, ServiceError
+from kuaiban.platform.errors import Invalid, NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import caseworkers, claims, definitions, held, held_queue, payroll, recovery, wording
 from kuaiban.programs import publicity as public_notice
@@ -340,11 +341,25 @@ def _staff_page(request, s, user, errors, status=200, values=None, pending=None)
 
 
 @router.get("/held", response_class=HTMLResponse)
-def held_months(request: Request, s: SessionDep, user: Staff, page: int = 1) -> Response:
+def held_months(request: Request, s: SessionDep, user: Staff, page: int = 1, program: str = "",
+                region: str = "") -> Response:
     """待核定的发放金额: the held months of the claims in the staff member's regions, oldest first, paged; each
-    links to its claim's form (#held). A reviewer's or supervisor's (a window account: 403, as the form)."""
+    links to its claim's form (#held). A reviewer's or supervisor's (a window account: 403, as the form).
+    Filtered by ``program`` and ``region`` (a city includes its districts), as the API and the command line; a
+    bad one is shown next to its field (422)."""
     page = min(max(page, 1), 1_000_000)
-    return render(request, "programs/held.html", {"held": held_queue.queue(s, user, page=page)}, user=user)
+    program, region = program.strip()[:60], region.strip()[:40]
+    held_queue.require(user)
+    programs = [p for p in _payroll_programs(user) if p.settles_at_payment]  # the programs that hold months
+    context: dict = {"programs": programs, "region_options": _payroll_regions(user, programs),
+                     "values": {"program": program, "region": region}, "errors": {},
+                     "keep": urlencode({k: v for k, v in (("program", program), ("region", region)) if v})}
+    try:
+        context["held"] = held_queue.queue(s, user, page=page, program=program, region=region)
+    except Invalid as exc:
+        context["errors"] = {exc.field: exc.message}
+        return render(request, "programs/held.html", context | {"held": None}, status=422, user=user)
+    return render(request, "programs/held.html", context, user=user)
 
 
 @router.post("/staff/payroll")
