@@ -77,7 +77,6 @@ def paid(town, program: str, region: str, month: str, user) -> tuple[int, int, l
 #   “4050”人员（女性年龄在40周岁以上…）按上述方式计算金额的60%予以补贴”
 # HN:4571 (第七条（一）) “按其…实际缴纳的…单位缴费部分进行补贴…未缴齐上述三种社会保险费的不予补贴。”
 # The program (FLEX), its claim's facts, the office's 2021 figure and the approval: tests/programs/helpers.py.
-_approve_flexible = approve_flexible  # the name tests written before s17 import; to be dropped with them
 
 
 def test_f2_a_month_is_paid_only_once_its_contributions_are_paid_at_that_years_average_wage(town) -> None:

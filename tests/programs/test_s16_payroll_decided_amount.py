@@ -34,11 +34,6 @@ from tests.programs.helpers import (
     schedule,
     suspend_as_a_stop_would,
 )
-from tests.programs.helpers import NOV_10 as NOV_10
-
-# The set-ups moved to tests/programs/helpers.py (s17). NOV_10 and these names stay importable from here for the
-# tests written against them meanwhile (session 17's payroll tests), until those import from helpers.
-_corrected_after_decision, _schedule, _lines, _build = corrected_after_decision, schedule, paid_lines, build_flex
 
 
 def test_a_month_computed_at_another_amount_than_decided_is_held_recorded_and_reported(town) -> None:

@@ -29,8 +29,7 @@ from kuaiban.platform import audit
 from kuaiban.programs import caseworkers, claims, definitions, payroll, registers
 from kuaiban.programs.models import Entitlement, PaymentLine, Recovery
 from tests.programs.conftest import AUG_3, submit_as_registered
-from tests.programs.test_audit_s13_subsidies import _approve_flexible
-from tests.programs.test_s16_payroll_decided_amount import DECIDED, FLEX, NOV_10
+from tests.programs.helpers import DECIDED, FLEX, NOV_10, approve_flexible
 
 BENEFIT = "bj_unemployment_benefit"
 SEP_25 = dt.datetime(2020, 9, 25, 10, 0)
@@ -163,7 +162,7 @@ def test_a_stop_committed_while_a_settled_batch_is_open_recovers_what_it_paid(to
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
             "2021-11": {"paid": True, "rate": 0.28}, "2021-12": {"paid": True, "rate": 0.28}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
+    claim_id = approve_flexible(town, town.hunan_citizen, 2, NOV_10)
     rule = definitions.get(FLEX).stop_rule("pension").code
     out = _stop_inside_build(town, monkeypatch, lambda s: claims.stop(
         s, town.hunan_reviewer, claim_id, rule=rule, month="2021-11", at=NOV_10 + dt.timedelta(days=40)))

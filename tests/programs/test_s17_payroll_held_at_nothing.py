@@ -22,58 +22,58 @@ from sqlalchemy import select
 from kuaiban.platform.notification_models import Notification
 from kuaiban.programs import held, registers
 from kuaiban.programs.models import ClaimEvent
-from tests.programs.test_audit_s13_subsidies import _approve_flexible
-from tests.programs.test_s16_payroll_decided_amount import (
+from tests.programs.helpers import (
     DECIDED,
     NOV_10,
-    _build,
-    _corrected_after_decision,
-    _lines,
-    _schedule,
+    approve_flexible,
+    build_flex,
+    corrected_after_decision,
+    paid_lines,
+    schedule,
 )
 
 AT_NOTHING = {"2021-11": {"paid": True, "rate": 0}}
 
 
 def test_a_decided_month_computed_at_nothing_after_a_correction_is_held(town) -> None:
-    claim_id = _corrected_after_decision(town, months=AT_NOTHING)
-    november = _build(town, "2021-11")
-    assert november["lines"] == 0 and _lines(town) == []
+    claim_id = corrected_after_decision(town, months=AT_NOTHING)
+    november = build_flex(town, "2021-11")
+    assert november["lines"] == 0 and paid_lines(town) == []
     assert november["held"] == [{"claim": claim_id, "month": "2021-11", "region": "430104",
                                  "decided": "604.80", "found": "0.00"}]  # before s17: [] (pending)
-    assert _schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
+    assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "held")
     with town.session() as s:
         note, internal = s.execute(select(ClaimEvent.note, ClaimEvent.internal_note).where(
             ClaimEvent.claim_id == claim_id, ClaimEvent.step == "payroll")).one()
         assert "暂缓发放" in note and "604.80" in internal and "核算为 0.00 元" in internal
     # held, it is not computed again (nor recorded again) by the next batch
-    assert _build(town, "2021-12")["held"] == november["held"]
+    assert build_flex(town, "2021-12")["held"] == november["held"]
 
 
 def test_keeping_the_decision_of_a_month_held_at_nothing_pays_it_once(town) -> None:
-    claim_id = _corrected_after_decision(town, months=AT_NOTHING)
-    _build(town, "2021-11")
+    claim_id = corrected_after_decision(town, months=AT_NOTHING)
+    build_flex(town, "2021-11")
     with town.session() as s:
         answer = held.confirm(s, town.hunan_reviewer, claim_id, "2021-11", choice="decided",
                               reason="缴费记录待核实，本月按原决定发放")
         assert (answer["amount"], answer["found"]) == ("604.80", "0.00")
-    _build(town, "2021-12")  # paid at the decided amount, not held again for the same 0
-    assert _lines(town) == [("2021-11", DECIDED)]  # December: not in the register yet, waits
+    build_flex(town, "2021-12")  # paid at the decided amount, not held again for the same 0
+    assert paid_lines(town) == [("2021-11", DECIDED)]  # December: not in the register yet, waits
     with town.session() as s:
         assert len(s.scalars(select(ClaimEvent.id).where(ClaimEvent.claim_id == claim_id,
                                                          ClaimEvent.outcome == "held")).all()) == 1
 
 
 def test_deciding_nothing_for_a_month_held_at_nothing_pays_nothing_and_says_so(town) -> None:
-    claim_id = _corrected_after_decision(town, months=AT_NOTHING)
-    _build(town, "2021-11")
+    claim_id = corrected_after_decision(town, months=AT_NOTHING)
+    build_flex(town, "2021-11")
     with town.session() as s:
         answer = held.confirm(s, town.hunan_reviewer, claim_id, "2021-11", choice="found",
                               reason="当月未按规定缴费，不予补贴")
         assert answer["amount"] == "0.00"
-    assert _schedule(town, claim_id)[0] == ("2021-11", 0, "pending")  # not due at 0
-    _build(town, "2021-12")
-    assert [m for m, _ in _lines(town)] == []
+    assert schedule(town, claim_id)[0] == ("2021-11", 0, "pending")  # not due at 0
+    build_flex(town, "2021-12")
+    assert [m for m, _ in paid_lines(town)] == []
     with town.session() as s:
         text = s.scalars(select(Notification.text).where(Notification.kind == "program_paid")).one()
         assert "核定为 0.00 元" in text and "该月不发放补贴" in text and "随下一发放批次发放" not in text
@@ -85,11 +85,11 @@ def test_nothing_from_the_contributions_alone_waits_and_is_paid_once_they_are(to
     at 604.80 by the next batch."""
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": AT_NOTHING})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
-    assert _build(town, "2021-11")["held"] == []
-    assert _schedule(town, claim_id)[0] == ("2021-11", DECIDED, "pending")
+    claim_id = approve_flexible(town, town.hunan_citizen, 2, NOV_10)
+    assert build_flex(town, "2021-11")["held"] == []
+    assert schedule(town, claim_id)[0] == ("2021-11", DECIDED, "pending")
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
             "2021-11": {"paid": True, "rate": 0.28}}})
-    assert _build(town, "2021-12")["held"] == []
-    assert _lines(town) == [("2021-11", DECIDED)]
+    assert build_flex(town, "2021-12")["held"] == []
+    assert paid_lines(town) == [("2021-11", DECIDED)]

@@ -18,8 +18,7 @@ from sqlalchemy import select
 from kuaiban.platform.models import AuditEntry
 from kuaiban.programs import definitions, figures, registers, settle
 from kuaiban.programs.models import ClaimEvent
-from tests.programs.test_audit_s13_subsidies import _approve_flexible
-from tests.programs.test_s16_payroll_decided_amount import FLEX, NOV_10, _build, _lines, _schedule
+from tests.programs.helpers import FLEX, NOV_10, approve_flexible, build_flex, paid_lines, schedule
 
 AT_RATE_PAID = 56160  # 6000 × 60 % × 26 % × 60 %: November paid at 26 %, the form said 28 % (604.80)
 
@@ -51,15 +50,15 @@ def test_a_month_adjusted_by_another_settle_meanwhile_is_recorded_once(town, mon
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
             "2021-11": {"paid": True, "rate": 0.26}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
+    claim_id = approve_flexible(town, town.hunan_citizen, 2, NOV_10)
     ran = _settle_again_after_read(town, monkeypatch)
-    november = _build(town, "2021-11")
+    november = build_flex(town, "2021-11")
     assert ran[0]["adjusted"] == [[claim_id, "2021-11"]]  # the other settle adjusted it first
     assert _adjusted(town, claim_id) == [
         "2021-11 按当月实际缴费核算为 561.60 元（审核时按申请表核算为 604.80 元；先缴后补，按实际缴纳的计算）"]  # before: twice
     # paid once, at the amount actually paid
-    assert november["lines"] == 1 and _lines(town) == [("2021-11", AT_RATE_PAID)]
-    assert _schedule(town, claim_id)[0] == ("2021-11", AT_RATE_PAID, "due")
+    assert november["lines"] == 1 and paid_lines(town) == [("2021-11", AT_RATE_PAID)]
+    assert schedule(town, claim_id)[0] == ("2021-11", AT_RATE_PAID, "due")
     with town.session() as s:
         settled = s.scalars(select(AuditEntry.detail).where(AuditEntry.action == "program_months_settled")
                             .order_by(AuditEntry.id)).all()
@@ -72,7 +71,7 @@ def test_without_another_settle_the_month_is_adjusted_once(town) -> None:
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
             "2021-11": {"paid": True, "rate": 0.26}}})
-    claim_id = _approve_flexible(town, town.hunan_citizen, 2, NOV_10)
-    assert _build(town, "2021-11")["lines"] == 1
-    _build(town, "2021-12")
+    claim_id = approve_flexible(town, town.hunan_citizen, 2, NOV_10)
+    assert build_flex(town, "2021-11")["lines"] == 1
+    build_flex(town, "2021-12")
     assert len(_adjusted(town, claim_id)) == 1
