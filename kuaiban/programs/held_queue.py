@@ -15,18 +15,23 @@ keeps the day it was first held). Oldest first, paged as the other staff lists (
 Filters (s17), the same names on the page, the API and the command line: ``program`` (a program's code) and
 ``region`` (a GB/T 2260 code or a name; a city's code includes its districts, kuaiban.platform.access.within, as
 the other staff lists), within the account's own regions; a bad one is refused naming its field (422).
+
+新的待办 (s17): months held in a digest's window are counted for the 审核 staff of the claim's region (and the
+supervisors above it, as every digest counts), so a held month reaches the people who decide it without their
+opening the queue (kuaiban.platform.new_work).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, regions
+from kuaiban.platform import access, new_work, regions
 from kuaiban.platform.errors import Invalid
-from kuaiban.platform.models import Applicant, User
+from kuaiban.platform.models import REVIEWER, Applicant, User
 from kuaiban.programs import caseworkers, definitions, held
 from kuaiban.programs.held import HELD
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement
@@ -99,3 +104,17 @@ def count(session: Session, user: User) -> int:
     stmt = access.scoped(select(func.count(Entitlement.id)).join(Claim, Claim.id == Entitlement.claim_id)
                          .where(Entitlement.status == HELD), user, Claim.region)
     return session.scalar(stmt) or 0
+
+
+def _entered(session: Session, since: dt.datetime, until: dt.datetime):
+    """Months held in the window (the payroll step's ``held`` history rows), by the claim's region; decided by
+    审核 staff (REVIEWER) or supervisors, as :func:`kuaiban.programs.held.confirm` asks."""
+    rows = session.execute(select(Claim.region, func.count(ClaimEvent.id))
+                           .join(Claim, Claim.id == ClaimEvent.claim_id)
+                           .where(ClaimEvent.step == "payroll", ClaimEvent.outcome == HELD,
+                                  ClaimEvent.at >= since, ClaimEvent.at < until)
+                           .group_by(Claim.region))
+    return [(region, REVIEWER, n) for region, n in rows]
+
+
+new_work.register("program_held_months", "待核定的发放金额", _entered, "/programs/held")
