@@ -14,7 +14,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, calendar, holds, new_work, notifications, regions
+from kuaiban.platform import (
+    access,
+    audit,
+    calendar,
+    disclosure,
+    holds,
+    new_work,
+    notifications,
+    personal_data,
+    regions,
+)
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, Applicant, User
 from kuaiban.programs import (
@@ -485,6 +495,8 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
         raise Forbidden(f"“{step.name}”由{definitions.ROLES[step.role]}人员办理")
     if _previous_actor(session, claim) == user.id:
         raise Forbidden("上一环节由您办理，本环节须由另一名工作人员办理", "claim")
+    if not (outcome or "").strip():  # the page presets neither: the caseworker chooses, a forgotten choice is said
+        raise Invalid("请选择办理结果（通过或不通过）", "outcome")
     if outcome not in ("pass", "refuse"):
         raise Invalid("办理结果应为 pass（通过）或 refuse（不通过）", "outcome")
     if publicity_days is not None and outcome != "pass":
@@ -1042,6 +1054,8 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         "schedule": [{"month": e.month, "amount": e.amount_fen / 100, "status": e.status} for e in schedule],
     }
     out["recoveries"] = recovery.of_claim(session, claim)  # 追回: what is to be paid back, what was repaid
+    # 收款账户 masked (尾号 only) as in every list; a staff detail page shows it in full through disclose_account
+    out["account"] = personal_data.mask_account(claim.account)
     if staff:
         applicant = session.get(Applicant, claim.applicant_id)
         out["applicant"] = {"id": applicant.id, "name": applicant.name, "kind": applicant.kind}
@@ -1058,6 +1072,16 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
             kept = settle.kept_amount(session, program, claim, e.month)
             out["held_payments"].append(row | ({"kept": f"{kept / 100:.2f}"} if kept and kept != e.amount_fen else {}))
     return out
+
+
+def disclose_account(session: Session, user: User, claim: Claim) -> str | None:
+    """The claim's 收款账户 in full for a caseworker's detail page (to check it before a decision): the read is
+    written to the audit log (kuaiban.platform.disclosure, 个人信息保护法 第五十一条). An applicant is not
+    given it back in full — their page shows it masked like every list."""
+    if user.role == APPLICANT or not claim.account:
+        return None
+    disclosure.record_full_read(session, user, "program_claim", claim.id, fields=["account"])
+    return claim.account
 
 
 def my_claims(session: Session, user: User) -> list[Claim]:

@@ -124,13 +124,17 @@ def claim_page(request: Request, s: SessionDep, user: SignedIn, claim_id: int) -
     return _claim_detail(request, s, user, claim_id, {})
 
 
-def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, status: int = 200) -> Response:
+def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, status: int = 200,
+                  values: dict | None = None) -> Response:
     claim = _claim_for(s, user, claim_id)
     program = definitions.get(claim.program)
     shown = claims.claim_dict(s, claim, staff=user.role != APPLICANT)
     shown["explanation"] = linked_steps(request.app.state, s, shown.get("explanation") or [])
+    # the caseworker checks the 收款账户 before deciding: shown in full on this detail page, the read audited;
+    # the applicant sees it masked (尾号)
+    shown["account_full"] = claims.disclose_account(s, user, claim)
     return render(request, "programs/claim.html",
-                  {"claim": shown,
+                  {"claim": shown, "values": values or {},
                    "program": definitions.describe(program), "errors": errors,
                    "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
@@ -155,7 +159,9 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id
                               version=version_of(text(form, "version")),
                               internal_note=text(form, "internal_note") or None, figures_entered=entered or None,
                               publicity_days=days or None),
-        f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status),
+        f"/programs/claims/{claim_id}",
+        # what the caseworker typed is kept when the page comes back with an error (a forgotten 办理结果)
+        lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status, values=dict(form)),
         errors=errors)
 
 
