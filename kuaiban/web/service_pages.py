@@ -156,8 +156,41 @@ def preticked(bundle: catalogue.Bundle, items: list[str] | None) -> dict[str, bo
     return out
 
 
+def fixed_services(bundle: catalogue.Bundle, items: list[str] | None) -> dict[str, bool]:
+    """After a choice on the item page, the services of the form that stand only for items of this bundle, each
+    with whether it is done: the item page decided them (一次选择, walk s17 B3: a tick on the form used to override
+    the item page — a chosen 就业登记 unticked was dropped, an unchosen 社会保障卡申领 ticked was added). The form
+    shows them as decided (更改事项 leads back to the item page); a service standing for an item outside this
+    bundle's list (社会保障卡申领 in 失业) stays a box to tick, as the item page cannot offer it."""
+    spec = cases.form_spec(bundle)
+    index = cases._bundle_index(bundle)
+    planned = cases.plan_items(bundle, items)
+    keys = {p.key for p in planned} | {p.group for p in planned if p.group}
+    return {name: bool(set(stands_for) & keys) for name, stands_for in spec.service_items.items()
+            if stands_for and all(k in index for k in stands_for)}
+
+
+def unasked_fields(bundle: catalogue.Bundle, planned: list[cases.PlannedItem]) -> set[str]:
+    """The fields of the one form that only items not in the case use (一张表单: the form asks what the chosen
+    items need, walk s17 B3 — an employer choosing two items was asked all 24 fields, 党员组织关系 and 档案 too).
+    A field is not asked when every entry using it stands for items of this bundle and none of them is planned;
+    the basic information, and a field whose entry stands for no item or one outside the bundle, is asked."""
+    spec = cases.form_spec(bundle)
+    index = cases._bundle_index(bundle)
+    keys = {p.key for p in planned} | {p.group for p in planned if p.group}
+    system = {sf.name: sf.item for sf in catalogue.system_fields()}
+    out = set()
+    for f in spec.fields:
+        if f.required or not f.used_by:
+            continue
+        users = [(system[f.name],) if f.name in system else spec.service_items.get(u) for u in f.used_by]
+        if all(u and all(k in index for k in u) and not set(u) & keys for u in users):
+            out.add(f.name)
+    return out
+
+
 def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str] | None,
-                  form: dict | None = None, chosen: list[str] | None = None) -> dict:
+                  form: dict | None = None, chosen: list[str] | None = None, from_items: bool = False) -> dict:
     """What the form page shows; ``form``: the posted form, whose ticks then decide the items (and so the
     materials asked) as the core will decide them; ``chosen``: the items ticked on the item page, whose
     services the form shows ticked (every item kept there is every service ticked, not the text's 默认勾选)."""
@@ -177,9 +210,15 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
     for f in spec.fields:
         if not f.required and f.used_by and set(f.used_by) <= idle:
             kinds[f.name] = "idle"
+    for name in unasked_fields(bundle, planned):  # fields only items outside the case use: not asked
+        kinds[name] = "idle"
+    fixed = fixed_services(bundle, items) if from_items else {}
+    if registered is not None:
+        fixed = {name: done and REGISTRATION_ITEM not in spec.service_items.get(name, ()) for name, done in fixed.items()}
     return printed_lists(session, planned, applicant.region) | {
             "bundle": bundle, "spec": spec, "planned": planned, "items": items or [],
             "preticked": ticks, "registered": registered, "registration_item": REGISTRATION_ITEM,
+            "fixed": fixed, "from_items": from_items,
             "materials": material_choices(session, applicant, planned), "applicant": applicant,
             "locked": cases.account_identity(bundle.seq, applicant),  # a citizen's own identity: read-only
             "commit_barred": None if credit.may_commit(session, applicant.id) else credit.BARRED,
@@ -235,7 +274,7 @@ def apply_form(request: Request, seq: str, s: SessionDep, user: ApplicantUser) -
                       status=422, user=user)
     try:
         items = chosen_items(bundle, picked) if picked else None
-        ctx = _form_context(s, user, bundle, items, chosen=items or picked or None)
+        ctx = _form_context(s, user, bundle, items, chosen=items or picked or None, from_items=bool(picked))
     except ServiceError as exc:
         return render(request, "services/choose.html",
                       {"bundle": bundle, "rows": views.item_rows(bundle), "error": exc.message},
@@ -257,6 +296,7 @@ class Application:
     removed: set[str]  # materials whose kept file the applicant removed
     data: FormData | None = None  # the post itself, for the handed-off items' part (handoff_sections.read)
     ticks_shown: bool = False  # the form showed the services to tick: a box not sent was left unticked
+    from_items: bool = False  # the items were chosen on the item page: they decide the services standing for them
 
     @classmethod
     async def read(cls, data: FormData) -> Application:
@@ -272,7 +312,7 @@ class Application:
                    kept={k.removeprefix("kept:"): v for k, v in data.multi_items()
                          if k.startswith("kept:") and isinstance(v, str)},
                    removed={k.removeprefix("remove:") for k in data if k.startswith("remove:")}, data=data,
-                   ticks_shown=bool(data.get("services_shown")))
+                   ticks_shown=bool(data.get("services_shown")), from_items=bool(data.get("from_items")))
 
     def untick_the_rest(self, spec: cases.FormSpec) -> None:
         """A checkbox left unticked is not sent: the form says so explicitly, so that its ticks decide."""
@@ -393,6 +433,11 @@ async def submit_application(request: Request, seq: str, s: SessionDep, user: Ap
 def _submit(request: Request, s, user: User, seq: str, app: Application) -> Response:
     bundle = _bundle(seq)
     app.untick_the_rest(cases.form_spec(bundle))
+    if app.from_items:  # the item page's choice carries through: its services as chosen there, whatever was posted
+        try:
+            app.form.update(fixed_services(bundle, app.items))
+        except ServiceError as exc:
+            raise PageRefused("事项无效", exc.message, 422) from None
     if views.open_registration(s, s.get(Applicant, user.applicant_id), bundle) is not None:
         # never a second 失业登记: its service unticked, its item dropped from an explicit choice
         for name, keys in cases.form_spec(bundle).service_items.items():
@@ -401,10 +446,10 @@ def _submit(request: Request, s, user: User, seq: str, app: Application) -> Resp
         if app.items:
             app.items = [i for i in app.items if i != REGISTRATION_ITEM] or app.items
     try:
-        ctx = _form_context(s, user, bundle, app.items, app.form)
+        ctx = _form_context(s, user, bundle, app.items, app.form, from_items=app.from_items)
     except ServiceError as exc:
         if exc.field == "form":  # nothing ticked: the form again, with the reason
-            ctx = _form_context(s, user, bundle, app.items)
+            ctx = _form_context(s, user, bundle, app.items, from_items=app.from_items)
             return render(request, "services/form.html", ctx | {"values": dict(app.form), "errors": {"form": exc.message}},
                           status=422, user=user)
         raise PageRefused("事项无效", exc.message, 422) from None

@@ -1,0 +1,75 @@
+"""Second round of the session-17 walk, the web side: in a 一件事 the items chosen on the item page carry through
+the one form (its 同步办理的服务 no longer override them) and the form asks only the chosen items' fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from kuaiban.app import create_app
+from kuaiban.db import session_scope
+from kuaiban.platform import auth
+from kuaiban.services.models import Case, Task
+from tests.programs.conftest import PASSWORD, make_town
+from tests.programs.helpers import synthetic_id
+from tests.web.forms import csrf_of, post_login
+
+
+@pytest.fixture
+def town(tmp_path, monkeypatch):
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
+    monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    return url, make_town(url)
+
+
+def _client(url: str, username: str | None = None, password: str = PASSWORD) -> TestClient:
+    client = TestClient(create_app(url))
+    if username:
+        assert post_login(client, username, password).status_code == 303
+    return client
+
+
+def _asked(page: str) -> set[str]:
+    return set(re.findall(r'name="field:([^"]+)"', page))
+
+
+CHOSEN = [("choose", "1"), ("items", "1.1.5"), ("items", "2.4.2")]  # 职工参保登记 and 就业登记 only
+
+
+def test_the_items_chosen_on_the_item_page_decide_the_services_and_the_fields_asked(town) -> None:
+    url, _t = town
+    firm = _client(url, "hn-firm")
+    page = firm.get("/services/bundles/1/apply", params=CHOSEN).text
+    decided = dict(re.findall(r'name="service:([^"]+)" value="1" disabled( checked)?', page))
+    assert decided["就业登记"] == " checked" and decided["社会保障卡(含实体卡和电子卡)申领"] == ""
+    assert decided["党员组织关系转入"] == ""
+    assert 'name="from_items" value="1"' in page and 'id="items-by-choice"' in page
+    asked = _asked(page)
+    assert {"姓名", "证件号码", "手机号码"} <= asked
+    assert not asked & {"介绍信", "入党日期", "原档案管理服务机构信息", "领卡方式(现场领取/邮寄,邮寄地址/收件人/联系电话)",
+                        "失业保险关系是否跨省转移", "电子劳动合同签订"}
+    every = _asked(firm.get("/services/bundles/1/apply").text)  # reached directly: every item, every field
+    assert {"介绍信", "领卡方式(现场领取/邮寄,邮寄地址/收件人/联系电话)"} <= every and len(every) > len(asked)
+
+
+def test_a_posted_tick_does_not_override_the_item_pages_choice(town) -> None:
+    url, t = town
+    firm = _client(url, "hn-firm")
+    page = firm.get("/services/bundles/1/apply", params=CHOSEN).text
+    number = synthetic_id("430104", dt.date(1995, 3, 1))
+    data = {"csrf": csrf_of(page), "items": ["1.1.5", "2.4.2"], "from_items": "1", "services_shown": "1",
+            # as the walk found it: 就业登记 not ticked, 社会保障卡申领 ticked
+            "service:社会保障卡(含实体卡和电子卡)申领": "1",
+            "field:姓名": "测试丁", "field:性别": "男", "field:证件类型": "居民身份证", "field:证件号码": number,
+            "field:证件有效期": "长期", "field:手机号码": "13800000000"}
+    done = firm.post("/services/bundles/1/apply", data=data, follow_redirects=False)
+    assert done.status_code == 303, done.text[:3000]
+    with session_scope(t.engine) as s:
+        case = s.scalar(select(Case).order_by(Case.id.desc()))
+        codes = [task.item_code for task in s.scalars(select(Task).where(Task.case_id == case.id))]
+    assert sorted(codes) == ["1.1.5", "2.4.2"]
