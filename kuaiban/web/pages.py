@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 
 from kuaiban.corpus import standing
 from kuaiban.cross_refs import ACTING_SHOWN, acting, claim_note, claim_routes, implementers, topic_actions
+from kuaiban.db import session_scope
 from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index, named_years, status_filter
+from kuaiban.platform.models import Applicant
 from kuaiban.services import guide
-from kuaiban.web.session import WELCOME_COOKIE
+from kuaiban.web.session import WELCOME_COOKIE, user_from_request
 from kuaiban.web.templating import STATIC, render, templates
 
 __all__ = ["STATIC", "router", "templates"]
@@ -43,10 +45,20 @@ def home(request: Request, q: str = ""):
     if q.strip():  # the old front-page search form
         return RedirectResponse(f"/library?{request.url.query}", status_code=307)
     event = request.cookies.get(WELCOME_COOKIE)
-    response = render(request, "home.html", {"welcome": WELCOME.get(event or "")})
+    user = user_from_request(request)
+    response = render(request, "home.html", {"welcome": WELCOME.get(event or ""),
+                                             "enterprise": _is_enterprise(request, user)}, user=user)
     if event:
         response.delete_cookie(WELCOME_COOKIE, path="/")  # shown once
     return response
+
+
+def _is_enterprise(request: Request, user) -> bool:
+    """A 单位 account: its 我的办事 has no 我的失业登记 (失业登记 is the worker's own, under a personal account)."""
+    if user is None or user.applicant_id is None:
+        return False
+    with session_scope(request.app.state.engine) as session:
+        return session.scalar(select(Applicant.kind).where(Applicant.id == user.applicant_id)) == "enterprise"
 
 
 # the confirmation after signing in or registering (login.py, signup.py: session.welcomed)

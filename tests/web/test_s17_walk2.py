@@ -73,3 +73,12 @@ def test_a_posted_tick_does_not_override_the_item_pages_choice(town) -> None:
         case = s.scalar(select(Case).order_by(Case.id.desc()))
         codes = [task.item_code for task in s.scalars(select(Task).where(Task.case_id == case.id))]
     assert sorted(codes) == ["1.1.5", "2.4.2"]
+
+
+def test_a_单位_accounts_home_page_has_no_我的失业登记(town) -> None:
+    url, _t = town
+    firm = _client(url, "hn-firm").get("/").text
+    mine = firm[firm.index('id="mine"'):firm.index("</section>", firm.index('id="mine"'))]
+    assert 'href="/unemployment/mine"' not in mine and 'href="/services/cases"' in mine
+    citizen = _client(url, "bj-citizen").get("/").text
+    assert 'href="/unemployment/mine"' in citizen
