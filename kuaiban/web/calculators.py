@@ -162,6 +162,15 @@ def calculator_page(request: Request, name: str, session: SessionDep):
     return _form_page(request, session, calc, values=_region_given(calc, request.query_params.get("region", "")))
 
 
+def link_for_region(url: str, place: str | None) -> str:
+    """A calculator's address for a page about ``place`` (a document of 北京): ``/calc/<name>?region=北京`` when the
+    calculator asks a region and covers that one, the bare address otherwise."""
+    calc = CALCULATORS.get(url.removeprefix("/calc/")) if url.startswith("/calc/") else None
+    if calc is None or not place or not _region_given(calc, place):
+        return url
+    return f"{url}?region={quote(place)}"
+
+
 def _region_given(calc: Calculator, place: str) -> dict[str, str]:
     """``?region=北京`` (a document's link to the calculator that implements it): its region field chosen, when
     the calculator covers that region; nothing else is filled in and nothing is computed."""

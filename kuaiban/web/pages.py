@@ -24,6 +24,7 @@ from kuaiban.library.models import Document
 from kuaiban.library.search import get_index, named_years, status_filter
 from kuaiban.platform.models import Applicant
 from kuaiban.services import guide
+from kuaiban.web.calculators import link_for_region
 from kuaiban.web.session import WELCOME_COOKIE, user_from_request
 from kuaiban.web.templating import STATIC, render, templates
 
@@ -209,10 +210,13 @@ def document_page(request: Request, ref: str, session: Annotated[Session, Depend
     day = _day(request.query_params.get("as_of", ""), errors)
     d = queries.detail(session, doc, day)
     found = implementers(doc.doc_no, doc.title, [(s.file, s.start_line, s.end_line) for s in doc.sources])
-    # a guide quotes a region's text (津人社办发〔2020〕91号's 就业登记 materials) on its page for that region
+    # a guide quotes a region's text (津人社办发〔2020〕91号's 就业登记 materials) on its page for that region; a
+    # calculator opens with the document's region chosen (walk s17 B6: 京人社发〔2020〕8号 → 参保地 北京)
     place = doc.region if doc.region and doc.region != "国家" else None
     d["implementers"] = [e | {"url": f"{e['url']}?{urlencode({'region': place})}"}
-                         if place and e["kind"] == "办事指南" else e for e in found]
+                         if place and e["kind"] == "办事指南"
+                         else e | {"url": link_for_region(e["url"], place)} if e["kind"] == "计算器" else e
+                         for e in found]
     return render(request, "document.html", {"d": d, "errors": errors}, status=422 if errors else 200)
 
 

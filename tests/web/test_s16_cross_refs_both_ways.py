@@ -28,6 +28,7 @@ from tests.programs.conftest import PASSWORD, make_town
 from tests.web.forms import post_login
 
 DOC_NO = "京人社发〔2020〕8号"
+BJ = "?region=%E5%8C%97%E4%BA%AC"  # since s17: a 北京 document links a calculator covering 北京 with that region chosen
 
 
 @pytest.fixture(scope="module")
@@ -63,18 +64,20 @@ def _box(html: str) -> str:
 def test_each_of_two_documents_under_one_number_lists_only_what_cites_it(client, two):
     standards = _box(client.get(f"/library/doc/{two['标准']}").text)
     notice = _box(client.get(f"/library/doc/{two['补助金']}").text)
-    assert 'href="/calc/unemployment_benefit"' in standards  # 失业保险金月发放标准 cites 一（一）…（六）of the standards
-    assert 'href="/calc/unemployment_benefit"' not in notice
+    assert f'href="/calc/unemployment_benefit{BJ}"' in standards  # 失业保险金月发放标准 cites 一（一）…（六）of the standards
+    assert 'href="/calc/unemployment_benefit' not in notice
     # the cited parts are set apart by ；: a label may hold a 、 itself (一、（一）, 四、涉及范围)
-    assert re.search(r'href="/calc/unemployment_benefit">[^<]+</a> <span class="meta">（引用 [^）]*一、（一）；', standards)
-    for url in ("/calc/unemployment_subsidy", "/calc/temporary_living_allowance", "/calc/price_subsidy",
+    assert re.search(rf'href="/calc/unemployment_benefit{re.escape(BJ)}">[^<]+</a> <span class="meta">（引用 [^）]*一、（一）；',
+                     standards)
+    # price_subsidy asks no 北京 region: its link stays bare
+    for url in (f"/calc/unemployment_subsidy{BJ}", f"/calc/temporary_living_allowance{BJ}", "/calc/price_subsidy",
                 "/programs/bj_unemployment_subsidy/about", "/programs/bj_temporary_living_allowance/about"):
         assert f'href="{url}"' in notice and f'href="{url}"' not in standards, url
 
 
 def test_every_calculator_a_shared_number_page_lists_links_back_to_that_page(client, two):
     for doc_id in two.values():
-        calculators = set(re.findall(r'href="(/calc/[a-z_0-9]+)"', _box(client.get(f"/library/doc/{doc_id}").text)))
+        calculators = set(re.findall(r'href="(/calc/[a-z_0-9]+)(?:\?region=[^"]*)?"', _box(client.get(f"/library/doc/{doc_id}").text)))
         assert calculators
         for calc in calculators:
             assert re.search(rf'href="/library/doc/{doc_id}(#[^"]*)?"', client.get(calc).text), (doc_id, calc)

@@ -82,3 +82,14 @@ def test_a_单位_accounts_home_page_has_no_我的失业登记(town) -> None:
     assert 'href="/unemployment/mine"' not in mine and 'href="/services/cases"' in mine
     citizen = _client(url, "bj-citizen").get("/").text
     assert 'href="/unemployment/mine"' in citizen
+
+
+def test_a_documents_calculator_link_carries_its_region_when_the_calculator_covers_it(app_client) -> None:
+    from kuaiban.web.calculators import link_for_region
+
+    assert link_for_region("/calc/unemployment_benefit", "北京") == "/calc/unemployment_benefit?region=%E5%8C%97%E4%BA%AC"
+    assert link_for_region("/calc/unemployment_benefit", "天津") == "/calc/unemployment_benefit"  # not covered
+    assert link_for_region("/calc/unemployment_benefit", None) == "/calc/unemployment_benefit"
+    assert link_for_region("/services/guides/2.4.2", "北京") == "/services/guides/2.4.2"
+    page = app_client.get("/calc/unemployment_benefit?region=%E5%8C%97%E4%BA%AC").text
+    assert re.search(r'<option value="北京"[^>]*selected', page) or re.search(r'<option selected[^>]*>北京', page)
