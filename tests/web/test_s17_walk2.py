@@ -13,8 +13,9 @@ from sqlalchemy import select
 from kuaiban.app import create_app
 from kuaiban.db import session_scope
 from kuaiban.platform import auth
+from kuaiban.platform.models import AuditEntry
 from kuaiban.services.models import Case, Task
-from tests.programs.conftest import PASSWORD, make_town
+from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
 from tests.programs.helpers import synthetic_id
 from tests.web.forms import csrf_of, post_login
 
@@ -57,18 +58,22 @@ def test_the_items_chosen_on_the_item_page_decide_the_services_and_the_fields_as
     assert {"介绍信", "领卡方式(现场领取/邮寄,邮寄地址/收件人/联系电话)"} <= every and len(every) > len(asked)
 
 
-def test_a_posted_tick_does_not_override_the_item_pages_choice(town) -> None:
-    url, t = town
-    firm = _client(url, "hn-firm")
+def _apply_as_firm(firm: TestClient, extra: dict | None = None) -> str:
+    """The firm's 企业招用员工 application with 职工参保登记 and 就业登记 chosen; the case's address."""
     page = firm.get("/services/bundles/1/apply", params=CHOSEN).text
     number = synthetic_id("430104", dt.date(1995, 3, 1))
     data = {"csrf": csrf_of(page), "items": ["1.1.5", "2.4.2"], "from_items": "1", "services_shown": "1",
-            # as the walk found it: 就业登记 not ticked, 社会保障卡申领 ticked
-            "service:社会保障卡(含实体卡和电子卡)申领": "1",
             "field:姓名": "测试丁", "field:性别": "男", "field:证件类型": "居民身份证", "field:证件号码": number,
-            "field:证件有效期": "长期", "field:手机号码": "13800000000"}
+            "field:证件有效期": "长期", "field:手机号码": "13800000000", **(extra or {})}
     done = firm.post("/services/bundles/1/apply", data=data, follow_redirects=False)
     assert done.status_code == 303, done.text[:3000]
+    return done.headers["location"]
+
+
+def test_a_posted_tick_does_not_override_the_item_pages_choice(town) -> None:
+    url, t = town
+    # as the walk found it: 就业登记 not ticked, 社会保障卡申领 ticked
+    _apply_as_firm(_client(url, "hn-firm"), {"service:社会保障卡(含实体卡和电子卡)申领": "1"})
     with session_scope(t.engine) as s:
         case = s.scalar(select(Case).order_by(Case.id.desc()))
         codes = [task.item_code for task in s.scalars(select(Task).where(Task.case_id == case.id))]
@@ -93,3 +98,22 @@ def test_a_documents_calculator_link_carries_its_region_when_the_calculator_cove
     assert link_for_region("/services/guides/2.4.2", "北京") == "/services/guides/2.4.2"
     page = app_client.get("/calc/unemployment_benefit?region=%E5%8C%97%E4%BA%AC").text
     assert re.search(r'<option value="北京"[^>]*selected', page) or re.search(r'<option selected[^>]*>北京', page)
+
+
+def test_staff_views_are_summed_up_in_one_line_not_listed_as_steps_and_each_stays_in_the_audit_log(town) -> None:
+    url, t = town
+    number = _apply_as_firm(_client(url, "hn-firm")).split("/")[-1].split("?")[0]
+    with session_scope(t.engine) as s:
+        task_id = s.scalar(select(Task.id).join(Case).where(Case.number == number).limit(1))
+    clerk = _client(url, "hn-win", STAFF_PASSWORD)
+    for _ in range(3):  # the task page shows the form in full: each view is a read of personal data
+        assert clerk.get(f"/workbench/tasks/{task_id}").status_code == 200
+    page = clerk.get(f"/workbench/cases/{number}").text
+    trail = page[page.index('id="trail"'):]
+    table = trail[:trail.index("</table>")]
+    assert "提交申请" in table and "查阅个人信息" not in table
+    summary = re.search(r'<p class="hint" id="trail-reads">([^<]*)</p>', trail).group(1)
+    assert summary.startswith("工作人员查阅个人信息 3 次（1 人；") and "hn-win" in summary
+    with session_scope(t.engine) as s:
+        reads = s.scalars(select(AuditEntry).where(AuditEntry.action == "read_personal_data")).all()
+    assert len(reads) == 3  # the audit log keeps every read
