@@ -171,6 +171,16 @@ def migrated_templates(tmp_path_factory) -> Iterator[None]:
         _templates.clear()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium per test process (tests/live.chromium), for every browser test: Playwright's sync
+    API allows one instance per thread, so a test opening its own while this one is open would fail."""
+    from tests.live import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
 @pytest.fixture(autouse=True)
 def roomy_form_limits(monkeypatch):
     """Tests post the public write forms (注册, 失业登记) many times from one address — the TestClient's, the

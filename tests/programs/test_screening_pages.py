@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from kuaiban import config as app_config
 from kuaiban.app import create_app
-from tests.live import chromium, serving
+from tests.live import serving
 from tests.platform.conftest import PASSWORD, cheap_scrypt, make_province  # noqa: F401  (cheap_scrypt: autouse)
 from tests.programs.screening_data import credit_code, enterprise, people, write_registry
 from tests.web.forms import csrf_of, post_login
@@ -192,8 +192,9 @@ def server(tmp_path, monkeypatch):
         yield base
 
 
-def test_browser_a_supervisor_screens_and_sees_the_result(server) -> None:
-    with chromium() as browser:
+def test_browser_a_supervisor_screens_and_sees_the_result(server, browser) -> None:
+    opened = set(browser.contexts)
+    try:
         page = browser.new_context(base_url=server, locale="zh-CN").new_page()
         page.set_default_timeout(20_000)
         page.goto("/login?next=/programs/listings")
@@ -209,3 +210,6 @@ def test_browser_a_supervisor_screens_and_sees_the_result(server) -> None:
         page.get_by_role("button", name="开始筛查").click()
         page.get_by_text("筛查完成").wait_for(timeout=60_000)  # the page reloads itself every 3 s until then
         assert "返还合计 600.00 元" in page.inner_text("#job-message")
+    finally:  # the browser is the process's (tests/conftest.py): close what this test opened
+        for context in set(browser.contexts) - opened:
+            context.close()

@@ -5,7 +5,7 @@
 - ``app_client``: a FastAPI TestClient of the app on that database, for fast handler tests.
 - ``live_server``: base URL (``http://127.0.0.1:PORT``) of the real app served by uvicorn in a background
   thread on a free port, one per test session; ``KUAIBAN_VAR`` points at a temporary folder.
-- ``browser``: Debian's chromium (``/usr/bin/chromium``, installed by ``scripts/_browser``) driven by
+- ``browser`` (tests/conftest.py, one per test process): Debian's chromium (``/usr/bin/chromium``, installed by ``scripts/_browser``) driven by
   Playwright, headless; Playwright never downloads a browser of its own.
 - ``page``: a fresh Playwright page (own cookies) per test.
 - ``screenshot(page, name)``: saves ``test-output/<name>.png`` (full page).
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from kuaiban.config import ROOT
-from tests.live import chromium, serving
+from tests.live import serving
 
 TEST_OUTPUT = ROOT / "test-output"
 TAB_LIMIT = 60  # Tab presses to look for an action before calling it unreachable
@@ -58,12 +58,6 @@ def live_server(live_db_url, tmp_path_factory) -> Iterator[str]:
             os.environ.pop("KUAIBAN_VAR", None)
         else:
             os.environ["KUAIBAN_VAR"] = old_var
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

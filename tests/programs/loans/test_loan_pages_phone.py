@@ -9,7 +9,7 @@ import re
 import pytest
 
 from kuaiban.platform import audit
-from tests.live import chromium, serving
+from tests.live import serving
 from tests.programs.loans.conftest import PASSWORD, STAFF_PASSWORD, make_parties
 
 
@@ -24,8 +24,9 @@ def server(tmp_path, monkeypatch):
         yield base
 
 
-def test_apply_and_review_on_a_phone(server) -> None:
-    with chromium() as browser:
+def test_apply_and_review_on_a_phone(server, browser) -> None:
+    opened = set(browser.contexts)
+    try:
         def phone(username: str, password: str):
             context = browser.new_context(base_url=server, locale="zh-CN", viewport={"width": 390, "height": 844})
             context.set_default_timeout(15_000)
@@ -60,3 +61,6 @@ def test_apply_and_review_on_a_phone(server) -> None:
         office.goto(loan_url)
         assert office.locator("form[action$='/eligibility']").is_visible()
         assert office.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:  # the browser is the process's (tests/conftest.py): close what this test opened
+        for context in set(browser.contexts) - opened:
+            context.close()
