@@ -89,6 +89,17 @@ def library_db_url(tmp_path_factory) -> str:
     return url
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Two workers (scripts/test: pytest-xdist, ``--dist loadgroup``): each file is one unit of work, so its module
+    fixtures are made once; tests/web is one unit, run in file order as in one process, because its files share
+    the session's library database and server and some read what earlier ones wrote."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group("tests/web" if path.startswith("tests/web/") else path))
+
+
 # -- migrated templates ---------------------------------------------------------------------------------------
 # Most tests start from a new database that ``connect`` migrates: 25 Alembic revisions, about a second on SQLite
 # and several on PostgreSQL, once per test and backend. The first new database of each backend in a test session

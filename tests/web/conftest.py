@@ -44,6 +44,15 @@ def app_client(live_db_url):
         yield client
 
 
+@pytest.fixture(autouse=True)
+def app_client_signed_out_after(request) -> Iterator[None]:
+    """The session's ``app_client`` is shared: a test that signed in with it (a registration signs in) leaves
+    no cookie to the next test, whatever order the files run in (two workers interleave them)."""
+    yield
+    if "app_client" in request.fixturenames:
+        request.getfixturevalue("app_client").cookies.clear()
+
+
 @pytest.fixture(scope="session")
 def live_server(live_db_url, tmp_path_factory) -> Iterator[str]:
     """The real app (pages + JSON API) on the full-library database, served in a background thread."""
