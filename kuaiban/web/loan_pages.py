@@ -133,7 +133,7 @@ def claim_subsidy(request: Request, s: SessionDep, user: SignedIn, form: PostedF
 def subsidy_step(request: Request, s: SessionDep, user: SignedIn, form: PostedForm, app_id: int, claim_id: int,
                  step: str) -> Response:
     def act():
-        outcome, note = text(form, "outcome") or "pass", text(form, "note") or None
+        outcome, note = text(form, "outcome"), text(form, "note") or None  # never preset: chosen
         if step == "check":
             return flow.check_subsidy(s, user, claim_id, outcome=outcome, note=note)
         if step == "pay":

@@ -164,10 +164,17 @@ def _at_step(session: Session, user: User, app_id: int, step: str, version: int 
     return app
 
 
+def _chosen(outcome: str | None) -> None:
+    """A decision is chosen by the person deciding (the pages preset none): a missing one is said as such."""
+    if not (outcome or "").strip():
+        raise Invalid("请选择审核结果（通过或不通过）", "outcome")
+
+
 def _refused(session: Session, app: LoanApplication, user: User, step: str, outcome: str, note: str | None,
              at: dt.datetime) -> bool:
     """A refusal at ``step`` (written, told); False for ``pass``; Invalid for anything else. A fund's or bank's
     refusal is told to 人社 too (附件2 2: 及时通知借款人和人力资源社会保障部门并说明原因)."""
+    _chosen(outcome)
     if outcome == "refuse":
         office = _office_users(session, app.region) if step != "eligibility" else []
         _refuse(session, app, user, step, _reason(note), at, office)
@@ -693,6 +700,7 @@ def pay_subsidy(session: Session, user: User, claim_id: int, *, outcome: str, no
     at = at or audit.now()
     _require(user, FINANCE, what="贴息复核和拨付")
     claim, app = _get_claim(session, user, claim_id, lock=True)
+    _chosen(outcome)
     if outcome == "refuse":
         if claim.status != "checked":
             raise Conflict(f"这笔贴息申请现在{rules.CLAIM_STATUS_NAMES[claim.status]}，不在复核环节", "status")
@@ -741,6 +749,7 @@ def _move_claim(session: Session, claim: SubsidyClaim, expected: str, verb: str,
 
 def _decide_claim(session: Session, user: User, claim: SubsidyClaim, app: LoanApplication, outcome: str,
                   note: str | None, passed: str, at: dt.datetime) -> SubsidyClaim:
+    _chosen(outcome)
     if outcome == "refuse":
         claim.status, claim.reason = "refused", _reason(note)
         _event(session, app, "subsidy_refused", "refused", f"{claim.quarter} 贴息申请未通过：{claim.reason}", user, at)
