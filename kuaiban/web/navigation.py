@@ -60,5 +60,13 @@ def cards(user) -> list[Entry]:
     return [e for e in entries(user) if e.card]
 
 
+def applies(user) -> bool:
+    """Whether ``user`` is offered a link to an applicant's own page (申请, 申领, 在线办理: pages taking
+    only :data:`APPLICANT` accounts): a visitor is (the page asks to sign in first), staff and partners
+    are not (the page answers them 无权访问)."""
+    return not user or getattr(user, "role", None) == APPLICANT
+
+
 templates.env.globals["nav_entries"] = entries
+templates.env.globals["applies"] = applies
 templates.env.globals["nav_cards"] = cards
