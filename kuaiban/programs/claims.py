@@ -1054,7 +1054,7 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
         "schedule": [{"month": e.month, "amount": e.amount_fen / 100, "status": e.status} for e in schedule],
     }
     out["recoveries"] = recovery.of_claim(session, claim)  # 追回: what is to be paid back, what was repaid
-    # 收款账户 masked (尾号 only) as in every list; a staff detail page shows it in full through disclose_account
+    # 收款账户 masked (尾号 only) as in every list; a staff detail page shows it in full through disclose
     out["account"] = personal_data.mask_account(claim.account)
     if staff:
         applicant = session.get(Applicant, claim.applicant_id)
@@ -1074,14 +1074,19 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
     return out
 
 
-def disclose_account(session: Session, user: User, claim: Claim) -> str | None:
-    """The claim's 收款账户 in full for a caseworker's detail page (to check it before a decision): the read is
-    written to the audit log (kuaiban.platform.disclosure, 个人信息保护法 第五十一条). An applicant is not
-    given it back in full — their page shows it masked like every list."""
-    if user.role == APPLICANT or not claim.account:
-        return None
-    disclosure.record_full_read(session, user, "program_claim", claim.id, fields=["account"])
-    return claim.account
+def disclose(session: Session, user: User, claim: Claim) -> dict[str, str]:
+    """The claim's personal fields in full for a caseworker's detail page, to check before a decision: the
+    收款账户 and the claimant's 证件号码 (a 单位's 统一社会信用代码), as ``{"account", "id_number"}`` (those the claim
+    holds). The read is written to the audit log, one entry naming the fields shown (kuaiban.platform.disclosure,
+    个人信息保护法 第五十一条). An applicant is given nothing back in full — their page shows the account masked
+    like every list."""
+    if user.role == APPLICANT:
+        return {}
+    applicant = session.get(Applicant, claim.applicant_id)
+    shown = {"account": claim.account, "id_number": applicant.id_number if applicant else None}
+    shown = {field: value for field, value in shown.items() if value}
+    disclosure.record_full_read(session, user, "program_claim", claim.id, fields=list(shown))
+    return shown
 
 
 def my_claims(session: Session, user: User) -> list[Claim]:

@@ -130,9 +130,11 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
     program = definitions.get(claim.program)
     shown = claims.claim_dict(s, claim, staff=user.role != APPLICANT)
     shown["explanation"] = linked_steps(request.app.state, s, shown.get("explanation") or [])
-    # the caseworker checks the 收款账户 before deciding: shown in full on this detail page, the read audited;
-    # the applicant sees it masked (尾号)
-    shown["account_full"] = claims.disclose_account(s, user, claim)
+    # the caseworker checks the 收款账户 and the claimant's 证件号码 before deciding: shown in full on this detail
+    # page, the read audited; the applicant sees the account masked (尾号)
+    full = claims.disclose(s, user, claim)
+    shown["account_full"] = full.get("account")
+    shown["id_number_full"] = full.get("id_number")
     return render(request, "programs/claim.html",
                   {"claim": shown, "values": values or {},
                    "program": definitions.describe(program), "errors": errors,
