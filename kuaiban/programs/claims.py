@@ -906,10 +906,11 @@ def recheck(session: Session, code: str, region: str, month: str, *, user: User 
             raise Forbidden("比对停发由审核或监督人员办理")
         access.require_serves(user, area, f"{regions.label(area)}的比对停发")
     checks = [c for c in program.cross_checks if c.stop]
-    caseworkers.write_lock(session)  # SQLite: a caseworker's stop of the same claim waits (PostgreSQL: each row below)
+    caseworkers.write_lock(session)  # SQLite: a caseworker's stop of the same claim waits (PostgreSQL: the rows below)
     paying = session.scalars(select(Claim).where(Claim.program == program.code, Claim.status == "approved",
-                                                 access.within(Claim.region, area)).order_by(Claim.id))
-    stopped, unavailable = [], {}  # register → its label (what the staff member reads)
+                                                 access.within(Claim.region, area)).order_by(Claim.id)).all()
+    found: list[tuple[Claim, definitions.CrossCheck, str]] = []  # the claims to stop: (claim, check, the event's month)
+    unavailable: dict[str, str] = {}  # register → its label (what the staff member reads)
     for claim in paying:
         subject = session.get(Applicant, claim.applicant_id).id_number or ""
         for check in checks:
@@ -923,15 +924,29 @@ def recheck(session: Session, code: str, region: str, month: str, *, user: User 
             if record is None or not check.refuse_if or not all(record.get(k) == v
                                                                  for k, v in check.refuse_if.items()):
                 continue
-            session.refresh(claim, with_for_update=True)  # a caseworker's stop beside: read it fresh, locked
-            if claim.status != "approved":
-                break
             since = str(record.get("since") or "")
-            event = since if _MONTH.match(since) else month
-            _stop(session, program, claim, program.stop_rule(check.stop), event, f"经系统比对：{check.reason}",
-                  user, at)
-            stopped.append({"claim": claim.id, "rule": check.stop, "month": event})
+            found.append((claim, check, since if _MONTH.match(since) else month))
             break
+    # every lock the stops below need, taken before the first of them writes (and appends to the audit log, whose
+    # lock is held to the commit): the claims in claim order, then all their months in (claim, month) order — the
+    # order payroll.build locks the months it pays. Stopping the claims one after another, each taking its own,
+    # a batch being built beside could hold the next claim's months while waiting for the ones already stopped:
+    # a deadlock, the batch or this recheck rolled back (s17, test_s17_payroll_build_recheck_locks).
+    # SQLite: write_lock above already holds the one write lock; FOR UPDATE is not sent
+    ids = [claim.id for claim, _, _ in found]
+    if ids:  # read fresh, locked: a caseworker's stop beside is waited for, then seen
+        session.execute(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id).with_for_update()
+                        .execution_options(populate_existing=True)).all()
+        session.execute(select(Entitlement.id).where(Entitlement.claim_id.in_(ids),
+                                                     Entitlement.status.in_(("due", "pending", "held")))
+                        .order_by(Entitlement.claim_id, Entitlement.month).with_for_update()).all()
+    stopped = []
+    for claim, check, event in found:
+        if claim.status != "approved":
+            continue
+        _stop(session, program, claim, program.stop_rule(check.stop), event, f"经系统比对：{check.reason}",
+              user, at)
+        stopped.append({"claim": claim.id, "rule": check.stop, "month": event})
     audit.record(session, "program_recheck", "program", None, actor=user, at=at, program=program.code,
                  region=area, month=month, stopped=[s["claim"] for s in stopped], unavailable=sorted(unavailable))
     return {"program": program.code, "region": area, "month": month, "stopped": stopped,

@@ -99,23 +99,32 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     except IntegrityError:  # another run built it a moment ago
         session.rollback()
         return _existing(session, found.code, code, month), False
-    due = (select(literal(batch.id), Entitlement.id, Entitlement.claim_id, Entitlement.applicant_id,
-                  Entitlement.program, Entitlement.region, Entitlement.month, Entitlement.amount_fen,
-                  literal("issued"))
-           .where(Entitlement.program == found.code, Entitlement.status == "due", Entitlement.month <= month,
-                  access.within(Entitlement.region, code), *_not_concurrent(found))
-           .order_by(Entitlement.region, Entitlement.applicant_id, Entitlement.month)
-           .with_for_update(of=Entitlement))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    columns = (Entitlement.id, Entitlement.claim_id, Entitlement.applicant_id, Entitlement.program,
+               Entitlement.region, Entitlement.month, Entitlement.amount_fen)
+    paying = (Entitlement.program == found.code, Entitlement.status == "due", Entitlement.month <= month,
+              access.within(Entitlement.region, code), *_not_concurrent(found))
+    if postgres:  # locked in (claim, month) order, the order of every stop's locks; the lines in their own order
+        months = (select(*columns).where(*paying).order_by(Entitlement.claim_id, Entitlement.month)
+                  .with_for_update(of=Entitlement).subquery())
+        due = select(literal(batch.id), *months.c, literal("issued")).order_by(
+            months.c.region, months.c.applicant_id, months.c.month)
+    else:  # SQLite: one writer (the batch row above holds its lock), the statement as before s17's recheck fix
+        due = select(literal(batch.id), *columns, literal("issued")).where(*paying).order_by(
+            Entitlement.region, Entitlement.applicant_id, Entitlement.month)
     # a 停发/暂停 beside (claims.stop) and this batch pay a month in one order or the other, never both ways:
-    # PostgreSQL: the months read are locked (FOR UPDATE, in this order) until the batch commits. A stop that
-    # locked them first (claims._stop: FOR UPDATE, month order) makes this wait, and the month, read again once
-    # the stop commits, is no longer due; a stop that comes after waits for this commit, then sees the lines and
-    # recovers the months paid. SQLite: the batch row above took the database's one write lock (a stop starts
-    # with BEGIN IMMEDIATE), so no stop commits between this read and the commit (s17,
+    # PostgreSQL: the months read are locked (FOR UPDATE) until the batch commits. A stop that locked them first
+    # (claims._stop: FOR UPDATE, month order) makes this wait, and the month, read again once the stop commits,
+    # is no longer due; a stop that comes after waits for this commit, then sees the lines and recovers the
+    # months paid. The locks are taken in (claim, month) order, as 比对停发 takes those of all the claims it
+    # stops (claims.recheck) before it writes: in the lines' order (beneficiary) a batch and a recheck of two
+    # claims could each hold what the other waited for — a deadlock, one of them rolled back (s17,
+    # test_s17_payroll_build_recheck_locks). SQLite: the batch row above took the database's one write lock (a
+    # stop starts with BEGIN IMMEDIATE), so no stop commits between this read and the commit (s17,
     # test_s17_payroll_build_stop_race)
     # a month already paid (a line of the same beneficiary, program and month) is skipped by the unique index
     # itself: ON CONFLICT DO NOTHING, one index probe a row, where an anti-join re-scanned the growing table
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if postgres else sqlite
     session.execute(dialect.insert(PaymentLine).from_select(
         ["batch_id", "entitlement_id", "claim_id", "applicant_id", "program", "region", "month", "amount_fen",
          "status"], due).on_conflict_do_nothing(index_elements=["applicant_id", "program", "month"]))
