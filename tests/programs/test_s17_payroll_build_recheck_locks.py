@@ -73,9 +73,10 @@ def _waiting_or_done(town, worker: threading.Thread, entered: threading.Event) -
     raise AssertionError("the second transaction neither finished nor waited")
 
 
-def _second_inside_first(town, monkeypatch, action: str, second) -> dict:
+def _second_inside_first(town, monkeypatch, action: str, second, *, appended: bool = False) -> dict:
     """Run ``second(session)`` in another session on another thread when the first transaction appends its first
-    ``action`` audit entry; the first goes on once the second waits for a lock or is done."""
+    ``action`` audit entry (just before it; ``appended``: just after, the log's lock held); the first goes on once
+    the second waits for a lock or is done."""
     real_record, real_lock = audit.record, caseworkers.write_lock
     out: dict = {}
     entered = threading.Event()
@@ -93,12 +94,15 @@ def _second_inside_first(town, monkeypatch, action: str, second) -> dict:
         return real_lock(session)
 
     def record(session, act, *args, **kwargs):
-        if act == action and "seen" not in out and threading.current_thread().name != "second":
-            worker = threading.Thread(target=run, name="second", daemon=True)
-            out["thread"] = worker
-            worker.start()
-            out["seen"] = _waiting_or_done(town, worker, entered)
-        return real_record(session, act, *args, **kwargs)
+        if act != action or "seen" in out or threading.current_thread().name == "second":
+            return real_record(session, act, *args, **kwargs)
+        if appended:
+            real_record(session, act, *args, **kwargs)
+        worker = threading.Thread(target=run, name="second", daemon=True)
+        out["thread"] = worker
+        worker.start()
+        out["seen"] = _waiting_or_done(town, worker, entered)
+        return None if appended else real_record(session, act, *args, **kwargs)
 
     monkeypatch.setattr(audit, "record", record)
     monkeypatch.setattr(caseworkers, "write_lock", write_lock)
@@ -157,12 +161,13 @@ def test_a_batch_built_while_a_recheck_stops_two_claims_waits_and_pays_what_is_s
 
 def test_a_batch_that_locks_none_of_the_first_claims_months_waits_too(town, monkeypatch) -> None:
     """The first claim's beneficiary died in September (停发 from October, a month the batch does not pay): the
-    recheck's first stop locks only October, and appends to the audit log. Before s17 the batch then locked all
-    it pays (the second claim's months among them) and waited for the log's lock, while the recheck waited for
-    the second claim's September: a deadlock, whatever order the batch locked its months in. Now the recheck
-    holds the second claim's months before its first stop: the batch waits for the recheck's commit."""
+    recheck's first stop locks only October, and appends to the audit log (the batch starts just after). Before
+    s17 the batch then locked all it pays (the second claim's months among them) and waited for the log's lock,
+    while the recheck waited for the second claim's September: a deadlock, whatever order the batch locked its
+    months in. Now the recheck holds the second claim's months before its first stop: the batch waits for the
+    recheck's commit."""
     first, second = _two_claims(town, first_died="2020-09")
-    out = _second_inside_first(town, monkeypatch, "program_claim_stopped", _build)
+    out = _second_inside_first(town, monkeypatch, "program_claim_stopped", _build, appended=True)
     with town.session() as s:
         answer = _recheck(town)(s)
     _finish(out, monkeypatch)
