@@ -53,6 +53,19 @@ def app_client_signed_out_after(request) -> Iterator[None]:
         request.getfixturevalue("app_client").cookies.clear()
 
 
+@pytest.fixture
+def town(tmp_path, monkeypatch):
+    """(URL, tests.programs' Town) on a fresh SQLite file of the test's own: 北京 and 湖南 applicants and staff, for
+    page tests that claim, review and pay (session 17's walks)."""
+    from kuaiban.platform import auth
+    from tests.programs.conftest import make_town
+
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
+    monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    return url, make_town(url)
+
+
 @pytest.fixture(scope="session")
 def live_server(live_db_url, tmp_path_factory) -> Iterator[str]:
     """The real app (pages + JSON API) on the full-library database, served in a background thread."""

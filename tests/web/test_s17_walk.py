@@ -11,21 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
-from kuaiban.platform import auth
 from kuaiban.programs import definitions
 from kuaiban.rules.calculators import CALCULATORS
 from kuaiban.web.calc_forms import read_form, written_day
-from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
+from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
 from tests.programs.helpers import paid_benefit_claim
 from tests.web.forms import csrf_of, post_login
-
-
-@pytest.fixture
-def town(tmp_path, monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-    monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
-    url = f"sqlite:///{tmp_path / 'k.db'}"
-    return url, make_town(url)
 
 
 def _client(url: str, username: str | None = None, password: str = PASSWORD) -> TestClient:

@@ -6,33 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from kuaiban.app import create_app
 from kuaiban.db import session_scope
-from kuaiban.platform import auth
 from kuaiban.platform.models import AuditEntry
 from kuaiban.services.models import Case, Task
-from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
+from tests.programs.conftest import STAFF_PASSWORD
 from tests.programs.helpers import synthetic_id
-from tests.web.forms import csrf_of, post_login
-
-
-@pytest.fixture
-def town(tmp_path, monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-    monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
-    url = f"sqlite:///{tmp_path / 'k.db'}"
-    return url, make_town(url)
-
-
-def _client(url: str, username: str | None = None, password: str = PASSWORD) -> TestClient:
-    client = TestClient(create_app(url))
-    if username:
-        assert post_login(client, username, password).status_code == 303
-    return client
+from tests.web.forms import csrf_of
+from tests.web.test_s17_walk import _client
 
 
 def _asked(page: str) -> set[str]:
