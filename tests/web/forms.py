@@ -4,7 +4,10 @@ the page it was shown on (before signing in, bound to the pre-session cookie tha
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import pytest
 from fastapi.testclient import TestClient
 
 _TOKEN = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -38,3 +41,15 @@ def post_register(client: TestClient, data: dict):
     """Open /register, then post ``data`` with the token it carries; the response (a 303 when registered)."""
     token = csrf_of(client.get("/register").text)
     return client.post("/register", data={"csrf": token, **data}, follow_redirects=False)
+
+
+@contextmanager
+def client_without_jobs(url: str) -> Iterator[TestClient]:
+    """A TestClient of the app on ``url`` running no background job worker (KUAIBAN_JOB_WORKER=0): a module's
+    tests that run the 新的待办 digest themselves are not raced by the periodic one."""
+    from kuaiban.app import create_app
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KUAIBAN_JOB_WORKER", "0")
+        with TestClient(create_app(url)) as client:
+            yield client

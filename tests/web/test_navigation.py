@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from kuaiban.app import create_app
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth, new_work
 from kuaiban.platform.models import APPLICANT, BANK, GUARANTOR, REVIEWER, ROLES, SUPERVISOR, WINDOW, User
 from kuaiban.platform.notification_models import Notification
 from kuaiban.web import navigation
-from tests.web.forms import post_login
+from tests.web.forms import client_without_jobs, post_login
 
 PASSWORD = "correct-horse-42"
 REGION = "430100"
@@ -44,17 +41,8 @@ def site(tmp_path_factory):
             if role == APPLICANT:
                 extra = {"applicant": auth.create_applicant(s, "enterprise", "测试企业", region=REGION)}
             auth.create_user(s, f"nav-{role}", PASSWORD, role, region=REGION, **extra)
-    # no background job worker: its periodic 新的待办 digest would race the digest the tests run themselves
-    previous = os.environ.get("KUAIBAN_JOB_WORKER")
-    os.environ["KUAIBAN_JOB_WORKER"] = "0"
-    try:
-        with TestClient(create_app(url)) as client:
-            yield client
-    finally:
-        if previous is None:
-            os.environ.pop("KUAIBAN_JOB_WORKER", None)
-        else:
-            os.environ["KUAIBAN_JOB_WORKER"] = previous
+    with client_without_jobs(url) as client:  # the tests run the 新的待办 digest themselves
+        yield client
 
 
 def links(html: str, block: re.Pattern) -> list[str]:

@@ -5,18 +5,15 @@ ending in a 403."""
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from fastapi.testclient import TestClient
 
-from kuaiban.app import create_app
 from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW
-from tests.web.forms import post_login
+from tests.web.forms import client_without_jobs, post_login
 
 PASSWORD = "correct-horse-42"
 REGION = "430100"
@@ -39,16 +36,8 @@ def site(tmp_path_factory):
     with session_scope(connect(url)) as s:
         for role in STAFF:
             auth.create_user(s, f"staff-{role}", PASSWORD, role, region=REGION)
-    previous = os.environ.get("KUAIBAN_JOB_WORKER")
-    os.environ["KUAIBAN_JOB_WORKER"] = "0"  # no background job worker (as test_navigation)
-    try:
-        with TestClient(create_app(url)) as client:
-            yield client
-    finally:
-        if previous is None:
-            os.environ.pop("KUAIBAN_JOB_WORKER", None)
-        else:
-            os.environ["KUAIBAN_JOB_WORKER"] = previous
+    with client_without_jobs(url) as client:  # the tests run the 新的待办 digest themselves
+        yield client
 
 
 def _same_site(base: str, href: str) -> str | None:
