@@ -221,6 +221,9 @@ def search_cmd(
     if as_json:
         print(_dump([_hit_json(h) for h in hits]))
         return
+    reading = index.pinyin.read(query)
+    if reading:
+        print(f"按拼音“{query.strip()}”检索：{reading}")
     if not hits:
         print("没有找到相关文件")
     for i, h in enumerate(hits, 1):

@@ -56,6 +56,7 @@ from kuaiban.library import asked as asked_questions
 from kuaiban.library import thesaurus
 from kuaiban.library.asked import ASKED_PART_WEIGHT, ASKED_WEIGHT, AskedField, Labelled
 from kuaiban.library.models import Document, DocumentSource, Meta, Passage
+from kuaiban.library.pinyin import PinyinReader
 from kuaiban.library.tokenize import STOPWORDS, normalize_text, tokenize
 from kuaiban.platform.errors import Invalid
 
@@ -649,6 +650,9 @@ class SearchIndex:
         if whole_title:
             self.title_issuer_weight = 0.0
         self._doc_post = _bm25_postings(doc_units)
+        # a question typed in pinyin is read as the words it spells, each the one most documents print
+        self.pinyin = PinyinReader([(term, len(self._doc_post.ids[i])) for term, i in self.vocab.items()
+                                    if i in self._doc_post.ids], Counter(t for q in asked for t in set(q.tokens)))
         self._passage_doc = np.array([p.doc for p in passages], dtype=np.int32)
         # first passage of each document, for hits that match on the title only
         self._first_passage = np.full(len(docs), -1, dtype=np.int64)
@@ -1001,6 +1005,7 @@ class SearchIndex:
         day = as_of or dt.date.today()
         if not query or limit <= 0:
             return []
+        query = self.pinyin.read(query) or query
         s = self._scored(query, region, year, issuer, category, status, day)
         doc_scores, part_scores, passage_scores = s.doc_scores, s.part_scores, s.passage_scores
         doc_nos, exact, rest_terms, forms = s.doc_nos, s.exact, s.rest_terms, s.forms

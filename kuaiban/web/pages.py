@@ -127,6 +127,7 @@ def library(
     number = _page(page, errors)
     filtered = any(v.strip() for v in (region, category, issuer, status, year))
     hits, documents, total, more = [], [], 0, False
+    reading = None  # a question typed in pinyin, as the words it was read as
     spans: dict[int, list] = {}
     start = (number - 1) * RESULTS
     if not errors and q.strip():
@@ -137,6 +138,7 @@ def library(
             status=status or None, issuer=issuer.strip() or None, year=year_value, as_of=day,
         )
         hits, more = found[start:start + RESULTS], len(found) > start + RESULTS
+        reading = index.pinyin.read(q)
     elif not errors and filtered:
         documents = _browse(session, region, category, status, issuer.strip(), year_value, day)
         total = len(documents)
@@ -145,8 +147,8 @@ def library(
                                 ("status", status), ("year", year), ("as_of", as_of)) if v}
     return render(request, "library.html", {
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
-        "as_of": day.isoformat(), "hits": hits,
-        **_services_for(q),
+        "as_of": day.isoformat(), "hits": hits, "reading": reading,
+        **_services_for(reading or q),
         # an undated question asks about now: where a lapsed text is among the hits, offer the current ones
         "current_only_url": f"/library?{urlencode({**params, 'status': '有效'})}"
         if any(h.status == standing.LAPSED for h in hits) and not status and not named_years(q) else None,
