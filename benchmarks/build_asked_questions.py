@@ -44,6 +44,12 @@ def questions() -> tuple[list[dict], dict[str, str]]:
     return out, digests
 
 
+def code_commit() -> str:
+    """The commit of the code that wrote a data file (its provenance)."""
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only compare the data file with the question files")
@@ -54,8 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         same = current["questions"] == items and current["provenance"]["files"] == digests
         print("data/asked_questions.json is " + ("up to date" if same else "out of date"))
         return 0 if same else 1
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    commit = code_commit()
     data = {
         "provenance": {
             "what": "labelled questions (question, expected documents, clause) of the development question sets; "

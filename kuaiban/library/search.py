@@ -769,8 +769,8 @@ class SearchIndex:
             passages.append(_Passage(index_of[p.document_id], p.article, p.attachment, p.text,
                                      p.start_line, p.end_line, p.unit, p.anchor))
             tokens.append(p.tokens.split())
-        if "asked" not in options:  # the labelled questions (data/asked_questions.json), resolved in this library
-            options["asked"] = asked_questions.resolve(asked_questions.load(), docs, passages,
+        if "asked" not in options:  # the labelled and the editors' questions (kuaiban.library.asked), resolved here
+            options["asked"] = asked_questions.resolve(asked_questions.field_questions(), docs, passages,
                                                        asked_questions.clause_lines(session), tokenize)
         return cls(docs, passages, tokens, **options)
 
