@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Integer,
@@ -179,26 +180,37 @@ class Commitment(Base):
     case: Mapped[Case] = relationship(back_populates="commitments")
 
 
+# what a rating is of: a 一件事 case or a decided benefit claim (prog_claims, named here by its table only: the
+# programs pillar is never imported by this one), exactly one of them
+ONE_SUBJECT = "(case_id IS NULL) <> (claim_id IS NULL)"
+
+
 class Rating(Base):
-    """好差评: one rating per case after completion, 5 levels, optional text."""
+    """好差评: one rating per case after completion, or per benefit claim after its decision; 5 levels,
+    optional text. ``region`` is the case's or the claim's (what the statistics count by)."""
 
     __tablename__ = "svc_ratings"
+    __table_args__ = (CheckConstraint(ONE_SUBJECT, name="ck_svc_ratings_one_subject"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), unique=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("prog_claims.id"), unique=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
     level: Mapped[int] = mapped_column(Integer)  # 5 非常满意 … 1 非常不满意
     text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Rectification(Base):
-    """差评整改: 核实 → 整改 → 反馈, with its own deadline."""
+    """差评整改: 核实 → 整改 → 反馈, with its own deadline; of a case's rating or a claim's."""
 
     __tablename__ = "svc_rectifications"
+    __table_args__ = (CheckConstraint(ONE_SUBJECT, name="ck_svc_rectifications_one_subject"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rating_id: Mapped[int] = mapped_column(ForeignKey("svc_ratings.id", ondelete="CASCADE"), unique=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("svc_cases.id", ondelete="CASCADE"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("prog_claims.id"), index=True)
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     state: Mapped[str] = mapped_column(String(12))
     version: Mapped[int] = mapped_column(Integer, default=1)
