@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from kuaiban import (
     __version__,
+    claim_ratings,  # noqa: F401 (wires the 好差评 of a benefit claim: programs → services' ratings)
     handoffs,  # noqa: F401 (wires 快办 item 2.4.1 to the 失业登记 pillar)
 )
 from kuaiban.api import admin as admin_api

@@ -23,7 +23,9 @@ from kuaiban.config import COMPILATIONS
 # writes no key file; tests/platform/test_personal_data.py covers the key file and rotation.
 os.environ.setdefault("KUAIBAN_DATA_KEY", "test:dGVzdC1vbmx5IGtleSwgbm90IGZvciBwcm9kdWN0aW8=")
 
-# 快办 item 2.4.1 (失业 一件事) → the 失业登记 pillar, wired as the app and the CLI wire it (kuaiban/handoffs.py)
+# wired as the app and the CLI wire them: 快办 item 2.4.1 (失业 一件事) → the 失业登记 pillar (kuaiban/handoffs.py);
+# the 好差评 of a benefit claim → the 快办 ratings (kuaiban/claim_ratings.py)
+import kuaiban.claim_ratings
 import kuaiban.handoffs  # noqa: F401
 
 PG_SERVER = os.environ.get("KUAIBAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kuaiban"
-INTERFACES = {"api", "web", "cli", "app", "deps", "edge", "cross_refs", "handoffs"}
+INTERFACES = {"api", "web", "cli", "app", "deps", "edge", "cross_refs", "handoffs", "claim_ratings"}
 PILLARS = {"corpus", "library", "rules", "services", "unemployment", "programs"}
 
 

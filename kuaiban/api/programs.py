@@ -15,7 +15,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from kuaiban.api.services import SessionDep, UserDep
+from kuaiban import claim_ratings
+from kuaiban.api.services import RatingIn, SessionDep, UserDep, rating_out
 from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -304,6 +305,13 @@ def act(claim_id: int, body: ActIn, session: SessionDep, user: UserDep) -> dict[
                        version=body.version, internal_note=body.internal_note, figures_entered=body.figures,
                        publicity_days=body.publicity_days)
     return claims.claim_dict(session, claim, staff=True)
+
+
+@router.post("/claims/{claim_id}/rating", status_code=201, summary="好差评（作出审核决定后，申请人本人，一次）")
+def rate(claim_id: int, body: RatingIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """As a 一件事 case's rating (POST /api/services/cases/{number}/rating); a 差评 opens a rectification for the
+    supervisors of the claim's region (GET /api/services/rectifications)."""
+    return rating_out(claim_ratings.rate(session, user, claim_id, body.level, body.text))
 
 
 @router.post("/objections/{objection_id}/resolve", summary="核实公示异议")

@@ -594,19 +594,22 @@ class AdvanceIn(Strict):
 
 
 def _rect(r) -> dict:
-    return {"id": r.id, "case_id": r.case_id, "state": r.state, "version": r.version, "opened_at": r.opened_at,
-            "due_at": r.due_at, "closed_at": r.closed_at, "verify_note": r.verify_note, "fix_note": r.fix_note,
-            "feedback_note": r.feedback_note}
+    """A rectification: of a case's rating (case_id) or of a benefit claim's (claim_id; the other is null)."""
+    return {"id": r.id, "case_id": r.case_id, "claim_id": r.claim_id, "state": r.state, "version": r.version,
+            "opened_at": r.opened_at, "due_at": r.due_at, "closed_at": r.closed_at, "verify_note": r.verify_note,
+            "fix_note": r.fix_note, "feedback_note": r.feedback_note}
+
+
+def rating_out(r) -> dict:
+    """A rating as the API answers it (a case's here, a benefit claim's under /api/programs)."""
+    return {"level": r.level, "label": ratings.LEVELS[r.level], "text": r.text, "created_at": r.created_at,
+            "rectification": r.level in ratings.BAD}
 
 
 @router.post("/cases/{number}/rating", status_code=201, summary="好差评（办结后）")
 async def rate(number: str, body: RatingIn, request: Request, cred: Credentials) -> dict:
-    def work(session: Session, user: User) -> dict:
-        r = ratings.rate(session, user, number, body.level, body.text)
-        return {"level": r.level, "label": ratings.LEVELS[r.level], "text": r.text, "created_at": r.created_at,
-                "rectification": r.level in ratings.BAD}
-
-    return await as_user(request, cred, work)
+    return await as_user(request, cred, lambda session, user: rating_out(
+        ratings.rate(session, user, number, body.level, body.text)))
 
 
 @router.get("/rectifications", summary="差评整改清单")

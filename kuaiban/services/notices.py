@@ -88,16 +88,16 @@ def transferred(session: Session, *, applicant_id: int, number: str, item: str, 
                        link=case_link(number), ref=number, at=at)
 
 
-def rating_feedback(session: Session, *, rating_id: int, applicant_id: int, number: str, feedback: str,
-                    at: dt.datetime) -> None:
+def rating_feedback(session: Session, *, rating_id: int, applicant_id: int, subject: str, link: str, ref: str,
+                    feedback: str, at: dt.datetime) -> None:
     """The rectification's 反馈 reaches the account that gave the rating (its audit entry names it);
-    every account of the applicant if that account is gone."""
+    every account of the applicant if that account is gone. ``subject`` is what was rated as the applicant
+    knows it (办件 KB…, 失业补助金申领 12), ``link`` its page, ``ref`` its reference in the messages."""
     rater_id = session.scalar(select(AuditEntry.actor_id).where(AuditEntry.action == "rate",
                                                                 AuditEntry.entity == "rating",
                                                                 AuditEntry.entity_id == rating_id))
     rater = session.get(User, rater_id) if rater_id is not None else None
     recipients = [rater] if rater is not None and rater.active else []
     notifications.post(session, recipients=recipients, applicant=None if recipients else applicant_id,
-                       kind="rating_feedback", title=f"您的评价已有整改反馈：{number}",
-                       text=f"您对办件 {number} 的差评已核实整改。反馈：{feedback}", link=case_link(number),
-                       ref=number, at=at)
+                       kind="rating_feedback", title=f"您的评价已有整改反馈：{subject}",
+                       text=f"您对{subject} 的差评已核实整改。反馈：{feedback}", link=link, ref=ref, at=at)

@@ -5,7 +5,7 @@
   minutes), against the statutory and target limits of 人社部发〔2020〕26号 附件2: the speed-up
   actually achieved is 1 − average / statutory limit;
 - materials avoided: asked once instead of once per item (deduplication), and replaced by commitments;
-- the good-rating rate (好评: 非常满意、满意、基本满意);
+- the good-rating rate (好评: 非常满意、满意、基本满意), of the cases and of the benefit claims (补贴申领) rated;
 - 未分派: open tasks no active staff member of the role that must act serves (``services.assignment``);
 - the same counts per region (行政区划代码 with its full name).
 
@@ -116,8 +116,14 @@ def summary(session: Session, user: User) -> dict:
     by_region = [{"region": code, "region_name": regions.full_name(code) or "未知地区", **row}
                  for code, row in sorted(per_region.items(), key=lambda kv: kv[0] or "")]
 
-    levels = dict(session.execute(scoped(select(Rating.level, func.count(Rating.id)).join(Case)
-                                         .group_by(Rating.level))).all())
+    # a case's rating and a benefit claim's (补贴申领) alike, by the region of what was rated
+    levels: dict[int, int] = defaultdict(int)
+    of_claims = 0
+    for level, claim_id, n in session.execute(access.scoped(
+            select(Rating.level, Rating.claim_id.is_not(None), func.count(Rating.id))
+            .group_by(Rating.level, Rating.claim_id.is_not(None)), user, Rating.region)):
+        levels[level] += n
+        of_claims += n if claim_id else 0
     rated = sum(levels.values())
     good = sum(n for lv, n in levels.items() if lv in GOOD)
     return {
@@ -135,5 +141,5 @@ def summary(session: Session, user: User) -> dict:
                       "avoided_by_commitment": int(committed),
                       "avoided": int(required) - int(asked) + int(committed)},
         "ratings": {"count": rated, "good": good, "good_rate": round(good / rated, 4) if rated else None,
-                    "by_level": {str(k): v for k, v in sorted(levels.items())}},
+                    "by_level": {str(k): v for k, v in sorted(levels.items())}, "of_claims": of_claims},
     }

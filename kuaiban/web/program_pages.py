@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
+from kuaiban import claim_ratings
 from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, audit, jobs, regions
 from kuaiban.platform.errors import Invalid, NotFound, ServiceError
@@ -22,6 +23,7 @@ from kuaiban.programs import caseworkers, claims, definitions, held, held_queue,
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.rules.calculators import CALCULATORS
+from kuaiban.services import ratings
 from kuaiban.web.clauses import linked_basis, linked_steps, resolver
 from kuaiban.web.guide_pages import picked_region, picker_values
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text, version_of
@@ -135,8 +137,11 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
     full = claims.disclose(s, user, claim)
     shown["account_full"] = full.get("account")
     shown["id_number_full"] = full.get("id_number")
+    rating, rectification = ratings.of_claim(s, claim.id)  # 好差评 once decided (kuaiban.claim_ratings)
     return render(request, "programs/claim.html",
                   {"claim": shown, "values": values or {},
+                   "rating": rating, "rectification": rectification, "levels": ratings.LEVELS,
+                   "can_rate": user.role == APPLICANT and claim_ratings.decided(claim) and rating is None,
                    "program": definitions.describe(program), "errors": errors,
                    "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
@@ -165,6 +170,18 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id
         # what the caseworker typed is kept when the page comes back with an error (a forgotten 办理结果)
         lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status, values=dict(form)),
         errors=errors)
+
+
+@router.post("/claims/{claim_id}/rating")
+def rate(request: Request, s: SessionDep, user: Applicant, form: PostedForm, claim_id: int) -> Response:
+    """好差评 of a decided claim by its applicant, as a case's (web.service_pages.rate)."""
+    level, comment = text(form, "level"), text(form, "text")
+    valid = level.isascii() and level.isdigit() and int(level) in ratings.LEVELS
+    return form_action(s, lambda: claim_ratings.rate(s, user, claim_id, int(level), comment or None),
+                       f"/programs/claims/{claim_id}#rating-heading",
+                       lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status),
+                       errors=None if valid else {"level": "请选择评价等级（非常满意至非常不满意）"},
+                       field_of=lambda exc: "level" if exc.field in (None, "claim") else exc.field)
 
 
 @router.post("/claims/{claim_id}/close-publicity")

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from kuaiban.library.clause_links import document_ids
 from kuaiban.platform import access, audit, regions
 from kuaiban.platform.auth import ROLE_NAMES, require_role
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, User
+from kuaiban.programs import definitions
+from kuaiban.programs.models import Claim
 from kuaiban.services import catalogue, handoffs, outcomes
 from kuaiban.services.cases import LIMIT_NAMES, item_limit
 from kuaiban.services.models import (
@@ -134,13 +136,21 @@ def rectification(session: Session, rect_id: int) -> Rectification | None:
     return session.get(Rectification, rect_id)
 
 
-def open_rectifications(session: Session, user: User) -> list[tuple[Rectification, Case, Rating]]:
-    """差评整改 still open in the supervisor's region, with the case and the rating that opened them."""
+def claim_title(claim: Claim) -> str:
+    """A benefit claim as its pages name it: 失业补助金申领 12."""
+    return f"{definitions.get(claim.program).name}申领 {claim.id}"
+
+
+def open_rectifications(session: Session, user: User) -> list[tuple[Rectification, Case | None, Rating, str | None]]:
+    """差评整改 still open in the supervisor's region, with the case (None for a benefit claim's rating), the
+    rating that opened them and, for a claim, its name (失业补助金申领 12)."""
     require_role(user, SUPERVISOR)
-    stmt = (select(Rectification, Case, Rating).join(Case, Case.id == Rectification.case_id)
+    stmt = (select(Rectification, Case, Rating, Claim).outerjoin(Case, Case.id == Rectification.case_id)
+            .outerjoin(Claim, Claim.id == Rectification.claim_id)
             .join(Rating, Rating.id == Rectification.rating_id).where(Rectification.state != RECT_CLOSED))
     stmt = access.scoped(stmt, user, Rectification.region)
-    return [tuple(r) for r in session.execute(stmt.order_by(Rectification.id))]
+    return [(rect, case, rating, claim_title(claim) if claim is not None else None)
+            for rect, case, rating, claim in session.execute(stmt.order_by(Rectification.id))]
 
 
 def rating_of(session: Session, case_id: int) -> Rating | None:
@@ -149,6 +159,16 @@ def rating_of(session: Session, case_id: int) -> Rating | None:
 
 def rectification_of(session: Session, case_id: int) -> Rectification | None:
     return session.scalar(select(Rectification).where(Rectification.case_id == case_id))
+
+
+def rectification_trail(session: Session, rect: Rectification) -> list[TrailEntry]:
+    """The audit entries of a benefit claim's rating and of the rectification it opened, oldest first (a case's
+    rectification shows the case's whole trail, :func:`audit_trail`)."""
+    rows = session.execute(select(AuditEntry, User.username).outerjoin(User, User.id == AuditEntry.actor_id)
+                           .where(or_((AuditEntry.entity == "rating") & (AuditEntry.entity_id == rect.rating_id),
+                                      (AuditEntry.entity == "rectification") & (AuditEntry.entity_id == rect.id)))
+                           .order_by(AuditEntry.id)).all()
+    return [_trail_entry(e, name) for e, name in rows]
 
 
 @dataclass(frozen=True)
@@ -163,9 +183,12 @@ def audit_trail(session: Session, case_id: int) -> list[TrailEntry]:
     """Every audit entry of a case, oldest first, with who acted."""
     rows = session.execute(select(AuditEntry, User.username).outerjoin(User, User.id == AuditEntry.actor_id)
                            .where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)).all()
-    return [TrailEntry(e.at, e.action, f"{name}（{ROLE_NAMES.get(e.actor_role, e.actor_role)}）" if name else "系统",
-                       e.detail or {})
-            for e, name in rows]
+    return [_trail_entry(e, name) for e, name in rows]
+
+
+def _trail_entry(e: AuditEntry, name: str | None) -> TrailEntry:
+    return TrailEntry(e.at, e.action, f"{name}（{ROLE_NAMES.get(e.actor_role, e.actor_role)}）" if name else "系统",
+                      e.detail or {})
 
 
 def my_cases(session: Session, user: User, limit: int = 50) -> list[Case]:

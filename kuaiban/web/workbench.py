@@ -22,8 +22,9 @@ from fastapi.responses import HTMLResponse, Response
 from kuaiban.platform import access, audit
 from kuaiban.platform.errors import Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
+from kuaiban.programs.models import Claim
 from kuaiban.services import assignment, cases, credit, outcomes, ratings, region_config
-from kuaiban.services.models import CORRECTION, RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case
+from kuaiban.services.models import CORRECTION, RECT_FEEDBACK, RECT_FIX, RECT_VERIFY, Case, Rating
 from kuaiban.web import service_views as views
 from kuaiban.web.page_support import (
     VERSION_MISSING,
@@ -269,9 +270,13 @@ def _rect_context(s, user: User, rect_id: int) -> dict:
     if rect is None:
         raise NotFound(f"没有这项整改：{rect_id}")
     access.require_serves(user, rect.region, f"整改 {rect_id}")
-    case = s.get(Case, rect.case_id)
-    rating = views.rating_of(s, rect.case_id)
-    return {"rect": rect, "case": case, "rating": rating, "levels": ratings.LEVELS,
+    rating = s.get(Rating, rect.rating_id)
+    if rect.case_id is None:  # a benefit claim's rating (kuaiban.claim_ratings): the claim's page has its history
+        claim = s.get(Claim, rect.claim_id)
+        return {"rect": rect, "case": None, "claim": claim, "claim_title": views.claim_title(claim),
+                "rating": rating, "levels": ratings.LEVELS, "note_label": RECT_NOTES.get(rect.state),
+                "trail": views.rectification_trail(s, rect), "action_names": ACTION_NAMES}
+    return {"rect": rect, "case": s.get(Case, rect.case_id), "rating": rating, "levels": ratings.LEVELS,
             "note_label": RECT_NOTES.get(rect.state), "trail": views.audit_trail(s, rect.case_id),
             "action_names": ACTION_NAMES}
 

@@ -61,5 +61,5 @@ def test_summary_of_the_region(world):
     assert row["completed"] == 2
     assert row["target"] == {"kind": "working_days", "value": 3, "average": 2.0, "p90": 3.0, "within_limit": 1.0}
     assert row["statutory"]["value"] == 7 and row["speedup_achieved"] == round(1 - 2 / 7, 4)  # 7 个工作日 → 2 on average
-    assert got["ratings"] == {"count": 2, "good": 1, "good_rate": 0.5, "by_level": {"2": 1, "5": 1}}
+    assert got["ratings"] == {"count": 2, "good": 1, "good_rate": 0.5, "by_level": {"2": 1, "5": 1}, "of_claims": 0}
     assert other["bundles"]["submitted"] == 0 and other["ratings"]["good_rate"] is None
