@@ -309,8 +309,8 @@ def act(claim_id: int, body: ActIn, session: SessionDep, user: UserDep) -> dict[
 
 @router.post("/claims/{claim_id}/rating", status_code=201, summary="好差评（作出审核决定后，申请人本人，一次）")
 def rate(claim_id: int, body: RatingIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    """As a 一件事 case's rating (POST /api/services/cases/{number}/rating); a 差评 opens a rectification for the
-    supervisors of the claim's region (GET /api/services/rectifications)."""
+    """As a 一件事 case's rating (POST /api/cases/{number}/rating); a 差评 opens a rectification for the
+    supervisors of the claim's region (GET /api/rectifications)."""
     return rating_out(claim_ratings.rate(session, user, claim_id, body.level, body.text))
 
 
