@@ -193,6 +193,8 @@ def test_the_claim_page_offers_the_rating_after_the_decision_and_the_supervisor_
     assert "待整改" in supervisor.get(rect_url).text
     claim_seen = supervisor.get(url).text  # the claim's page names the rating and links its rectification
     assert f'href="{rect_url}"' in claim_seen and "等了很久" in claim_seen
+    figures = supervisor.get("/statistics").text
+    assert "评价 1 次（其中对补贴申领的评价 1 次）" in figures and '<strong id="good-rate">0%</strong>' in figures
     hunan = _signed_in(app, "hn-sup", STAFF_PASSWORD)
     assert hunan.get(rect_url).status_code == 403
     assert 'id="rectification-list"' not in hunan.get("/workbench").text
