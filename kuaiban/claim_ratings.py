@@ -33,11 +33,15 @@ def decided(claim: Claim) -> bool:
     return claim.decided_at is not None
 
 
+def title(claim: Claim) -> str:
+    """A claim as its page heads it (失业补助金（北京）申领 12): in the 反馈 message and the supervisors' pages."""
+    return f"{definitions.get(claim.program).name}申领 {claim.id}"
+
+
 def _rated(claim: Claim) -> ratings.RatedClaim:
-    program = definitions.get(claim.program)
     return ratings.RatedClaim(
         id=claim.id, applicant_id=claim.applicant_id, region=claim.region, decided=decided(claim),
-        status_name=claims.STATUS_NAMES.get(claim.status, claim.status), title=f"{program.name}申领 {claim.id}",
+        status_name=claims.STATUS_NAMES.get(claim.status, claim.status), title=title(claim),
         link=f"/programs/claims/{claim.id}", ref=f"program-claim-{claim.id}")
 
 

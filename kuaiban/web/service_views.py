@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from kuaiban import claim_ratings
 from kuaiban.library.clause_links import document_ids
 from kuaiban.platform import access, audit, regions
 from kuaiban.platform.auth import ROLE_NAMES, require_role
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, User
-from kuaiban.programs import definitions
 from kuaiban.programs.models import Claim
 from kuaiban.services import catalogue, handoffs, outcomes
 from kuaiban.services.cases import LIMIT_NAMES, item_limit
@@ -136,11 +136,6 @@ def rectification(session: Session, rect_id: int) -> Rectification | None:
     return session.get(Rectification, rect_id)
 
 
-def claim_title(claim: Claim) -> str:
-    """A benefit claim as its pages name it: 失业补助金申领 12."""
-    return f"{definitions.get(claim.program).name}申领 {claim.id}"
-
-
 def open_rectifications(session: Session, user: User) -> list[tuple[Rectification, Case | None, Rating, str | None]]:
     """差评整改 still open in the supervisor's region, with the case (None for a benefit claim's rating), the
     rating that opened them and, for a claim, its name (失业补助金申领 12)."""
@@ -149,7 +144,7 @@ def open_rectifications(session: Session, user: User) -> list[tuple[Rectificatio
             .outerjoin(Claim, Claim.id == Rectification.claim_id)
             .join(Rating, Rating.id == Rectification.rating_id).where(Rectification.state != RECT_CLOSED))
     stmt = access.scoped(stmt, user, Rectification.region)
-    return [(rect, case, rating, claim_title(claim) if claim is not None else None)
+    return [(rect, case, rating, claim_ratings.title(claim) if claim is not None else None)
             for rect, case, rating, claim in session.execute(stmt.order_by(Rectification.id))]
 
 

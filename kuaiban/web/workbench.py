@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kuaiban import claim_ratings
 from kuaiban.platform import access, audit
 from kuaiban.platform.errors import Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
@@ -273,9 +274,10 @@ def _rect_context(s, user: User, rect_id: int) -> dict:
     rating = s.get(Rating, rect.rating_id)
     if rect.case_id is None:  # a benefit claim's rating (kuaiban.claim_ratings): the claim's page has its history
         claim = s.get(Claim, rect.claim_id)
-        return {"rect": rect, "case": None, "claim": claim, "claim_title": views.claim_title(claim),
+        return {"rect": rect, "case": None, "claim": claim, "claim_title": claim_ratings.title(claim),
                 "rating": rating, "levels": ratings.LEVELS, "note_label": RECT_NOTES.get(rect.state),
-                "trail": views.rectification_trail(s, rect), "action_names": ACTION_NAMES}
+                "trail": views.rectification_trail(s, rect), "action_names": ACTION_NAMES,
+                "trail_caption": "本次评价及其整改的审计记录（只可追加）"}
     return {"rect": rect, "case": s.get(Case, rect.case_id), "rating": rating, "levels": ratings.LEVELS,
             "note_label": RECT_NOTES.get(rect.state), "trail": views.audit_trail(s, rect.case_id),
             "action_names": ACTION_NAMES}

@@ -187,6 +187,8 @@ def test_the_claim_page_offers_the_rating_after_the_decision_and_the_supervisor_
     rect_url = re.search(r'href="(/workbench/rectifications/\d+)"', listed).group(1)
     rect_page = supervisor.get(rect_url).text
     assert f'<a href="/programs/claims/{claim_id}" id="rated-claim">' in rect_page and "等了很久" in rect_page
+    trail = rect_page[rect_page.index('id="trail"'):]  # the rating's and the rectification's audit entries
+    assert "本次评价及其整改的审计记录" in trail and "启动差评整改" in trail and "评价等级 2" in trail
     done = supervisor.post(rect_url, data={"csrf": csrf_of(rect_page), "version": "1", "note": "情况属实"},
                            follow_redirects=False)
     assert done.status_code == 303
