@@ -39,7 +39,10 @@ def test_timeouts_are_retried_and_a_late_write_is_not_stored_twice(simulator, en
     assert problems(engine, simulator, {r["ADC201"] for r in fed}) == []
     stats = simulator.stats()
     assert stats["faults"]["timeout"] == 4
-    assert sync.platform.failures["timeout"] == 4
+    # every injected timeout reached the client; on a loaded machine (the whole suite on two shared cores) an
+    # ordinary answer can also take longer than the client's 0.4 s and be retried the same way (a run of the suite at
+    # load 8 counted 5): what matters is that each was retried and nothing stored twice (``problems`` above)
+    assert sync.platform.failures["timeout"] >= 4
     # the timed-out upload was processed late, after the retry or before it: either way once
     assert stats["duplicates_received"]["results"] + stats["duplicates_received"]["exits"] >= 1
 
