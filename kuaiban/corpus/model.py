@@ -31,15 +31,23 @@ class SourceSpan:
 
 @dataclass
 class Paragraph:
-    """One logical paragraph of a body, with the source line it starts on.
+    """One logical paragraph of a body, with the source lines it starts and ends on.
 
-    Table rows keep their tab separators; ``heading`` marks a line the
-    compilation itself typeset as a heading (markdown ``#`` in Hunan).
+    Layouts join hard-wrapped lines into one paragraph: ``line`` is the first source line holding its text,
+    ``end_line`` the last (None: the paragraph is printed on ``line`` alone; :attr:`last_line` reads either).
+    Page footers and blank lines skipped between the two do not matter. Table rows keep their tab separators;
+    ``heading`` marks a line the compilation itself typeset as a heading (markdown ``#`` in Hunan).
     """
 
     text: str
     line: int
     heading: bool = False
+    end_line: int | None = None
+
+    @property
+    def last_line(self) -> int:
+        """The last source line holding the paragraph's text."""
+        return self.end_line if self.end_line is not None and self.end_line > self.line else self.line
 
 
 @dataclass
@@ -60,7 +68,7 @@ class Article:
     line: int
     chapter: str | None = None
     attachment: str | None = None  # label of the attachment holding it, None for the main text
-    end_line: int | None = None  # line of the article's last paragraph
+    end_line: int | None = None  # last source line of the article's last paragraph
 
 
 @dataclass

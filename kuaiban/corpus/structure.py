@@ -202,9 +202,10 @@ def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None)
         cut = _glued_next(text, current) if not ARTICLE_RE.match(text) else None
         if cut is not None:
             current.text += "\n" + text[:cut].strip()
-            current.end_line = p.line
+            # which of the paragraph's lines the stop is on is not known: the whole paragraph is cited for both
+            current.end_line = p.last_line
             current = Article(number=current.number + 1, text=text[cut:].strip(), line=p.line, chapter=chapter,
-                              attachment=attachment, end_line=p.line)
+                              attachment=attachment, end_line=p.last_line)
             articles.append(current)
             continue
         cm = CHAPTER_RE.match(text)
@@ -224,7 +225,7 @@ def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None)
                 number = None
             if number is not None:
                 current = Article(number=number, text=text.strip(), line=p.line, chapter=chapter,
-                                  attachment=attachment, end_line=p.line)
+                                  attachment=attachment, end_line=p.last_line)
                 articles.append(current)
                 continue
         if current is not None and closing_kind(paragraphs, i) is not None:
@@ -233,7 +234,7 @@ def extract_articles(paragraphs: list[Paragraph], attachment: str | None = None)
         item = p.heading and (found := numbering(text)) is not None and found[0] >= 1
         if current is not None and (not p.heading or item):
             current.text += "\n" + text.strip()
-            current.end_line = p.line
+            current.end_line = p.last_line
         elif p.heading:
             current = None
     return articles

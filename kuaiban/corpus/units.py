@@ -189,7 +189,7 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             prefix = f"f{_as_int(attachment[2:]) if attachment[2:] else 0}-" if attachment else ""
             held = current = Unit(label=_division_label(div_path), anchor=prefix + within,
                                   level=part_of[0] - len(_DIVISION_KINDS), text=text, line=p.line,
-                                  end_line=p.line, attachment=attachment,
+                                  end_line=p.last_line, attachment=attachment,
                                   parent=_division_label(div_path[:-1]) or None)
             div_units.append(held)
             continue
@@ -212,7 +212,7 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             appended = closing is None and current is not None and not p.heading and "\t" not in p.text
             if appended:
                 current.text += "\n" + text
-                current.end_line = p.line
+                current.end_line = p.last_line
             elif p.heading and _BOX.match(text):
                 current, listing = None, False  # a box stands in the part: the numbering goes on after it
             elif p.heading and _opens_sub_run(paragraphs, i, path, text):
@@ -225,12 +225,12 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
                 runs.title_line(text, outer=holder)
                 if holder is not None and _BOX.match(text) and current is None:
                     holder.text += "\n" + text  # a box's title: in the part it stands in (and searched there)
-                    holder.end_line = max(holder.end_line, p.line)
+                    holder.end_line = max(holder.end_line, p.last_line)
                     appended = True
             if held is not None and not appended and closing is None and current is None:
                 # text, a heading or a table's header row in a division outside its numbered parts
                 held.text += "\n" + text
-                held.end_line = p.line
+                held.end_line = p.last_line
             continue
         level, n = found
         if listing and level >= 2:
@@ -245,7 +245,7 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
             anchor = f"{anchor}-r{seen[anchor]}"  # "-r": never an anchor of its own (s1-2 is 一（二）)
         else:
             seen[anchor] = 1
-        current = Unit(label=label, anchor=anchor, level=level, text=text, line=p.line, end_line=p.line,
+        current = Unit(label=label, anchor=anchor, level=level, text=text, line=p.line, end_line=p.last_line,
                        attachment=attachment, parent=_label(path[:-1]) or None)
         units.append(current)
         prefixes.append(held.label if held else "")
@@ -403,5 +403,5 @@ def paragraph_units(paragraphs: list[Paragraph], min_chars: int = 15) -> list[Un
         if p.heading or len(text) < min_chars or "\t" in p.text:
             continue
         n = len(units) + 1
-        units.append(Unit(label=f"第{n}段", anchor=f"p{n}", level=0, text=text, line=p.line, end_line=p.line))
+        units.append(Unit(label=f"第{n}段", anchor=f"p{n}", level=0, text=text, line=p.line, end_line=p.last_line))
     return units

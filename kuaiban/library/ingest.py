@@ -155,7 +155,7 @@ def build_passages(doc: ParsedDocument) -> list[dict]:
                 units.append((chunk[0].line, {"article": None, "attachment": label,
                                               "unit": first.label if first else None,
                                               "anchor": first.anchor if first else None, "text": text,
-                                              "start_line": chunk[0].line, "end_line": chunk[-1].line,
+                                              "start_line": chunk[0].line, "end_line": chunk[-1].last_line,
                                               "context": ""}))
         passages.extend(u for _, u in sorted(units, key=lambda t: t[0]))
     return passages

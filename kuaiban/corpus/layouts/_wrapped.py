@@ -122,8 +122,8 @@ def ends_paragraph(text: str, full_width: int) -> bool:
     )
 
 
-def join_wrapped(lines: list[Line], full_width: int) -> list[tuple[int, str]]:
-    """Hard-wrapped lines → ``(first line number, raw paragraph text)``.
+def join_wrapped(lines: list[Line], full_width: int) -> list[tuple[int, str, int]]:
+    """Hard-wrapped lines → ``(first line number, raw paragraph text, last line number)``.
 
     Lines are joined while the previous one runs to the full width without
     ending a sentence and the next one does not open a block (一、, （一）, 1.,
@@ -131,18 +131,18 @@ def join_wrapped(lines: list[Line], full_width: int) -> list[tuple[int, str]]:
     (footers are already gone). The raw text keeps its spaces so that callers
     can still split issuer lines; :func:`clean` removes them.
     """
-    paras: list[tuple[int, str]] = []
+    paras: list[tuple[int, str, int]] = []
     open_para = False
     for line in lines:
         t = line.text
         starts = (bool(BLOCK_START_RE.match(t)) or is_date_line(t) or bool(URL_RE.match(t))
                   or (is_issuer_line(line.raw) and display_width(t) < full_width))
         if open_para and not starts and paras:
-            no, text = paras[-1]
+            no, text, _ = paras[-1]
             glue = " " if re.search(r"[A-Za-z0-9]$", text) and re.match(r"[A-Za-z]", t) else ""
-            paras[-1] = (no, text + glue + t)
+            paras[-1] = (no, text + glue + t, line.no)
         else:
-            paras.append((line.no, t))
+            paras.append((line.no, t, line.no))
         open_para = not ends_paragraph(t, full_width)
     return paras
 
@@ -153,14 +153,32 @@ _ARTICLE_HEAD_RE = re.compile(r"^\s*(第\s*[一二三四五六七八九十百零
 _RUN_IN_ARTICLE_RE = re.compile(r"(?<=。)\s*(?=第[一二三四五六七八九十百]+条[ \u3000])")
 
 
-def split_run_in_articles(paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def split_run_in_articles(paras: list[tuple[int, str, int]], lines: list[Line]) -> list[tuple[int, str, int]]:
     """A page that lost a line break prints "…进行审查。第十一条 诉讼参与人…" as one
-    line; give the article its own paragraph again (same source line)."""
-    out: list[tuple[int, str]] = []
-    for no, text in paras:
-        parts = _RUN_IN_ARTICLE_RE.split(text)
-        out.extend((no, part) for part in parts if part.strip())
+    line; give the article its own paragraph again (same first source line). Each piece ends on the
+    line of ``lines`` (the joined ones) that holds its last character."""
+    out: list[tuple[int, str, int]] = []
+    for no, text, end in paras:
+        parts = [part for part in _RUN_IN_ARTICLE_RE.split(text) if part.strip()]
+        if len(parts) < 2:
+            out.extend((no, part, end) for part in parts)
+            continue
+        # the split drops whitespace only: count the characters that are not, line by line
+        counted, ends = 0, []
+        for line in lines:
+            if no <= line.no <= end:
+                counted += _solid(line.text)
+                ends.append((counted, line.no))
+        through = 0
+        for part in parts:
+            through += _solid(part)
+            out.append((no, part, next((n for c, n in ends if c >= through), end)))
     return out
+
+
+def _solid(text: str) -> int:
+    """Characters of ``text`` that are not whitespace."""
+    return len(text) - sum(c.isspace() for c in text)
 
 
 def clean(text: str) -> str:
@@ -182,10 +200,10 @@ def title_text(parts: list[str]) -> str:
     return squeeze("".join(p.strip() for p in parts))
 
 
-def signature(paragraphs: list[tuple[int, str]]) -> tuple[list[str], object, int | None]:
+def signature(paragraphs: list[tuple[int, str, int]]) -> tuple[list[str], object, int | None]:
     """(issuers, signature date, index of the date paragraph) from the first stand-alone
     date line and the issuer lines right above it."""
-    for i, (_, text) in enumerate(paragraphs):
+    for i, (_, text, _end) in enumerate(paragraphs):
         m = DATE_LINE_RE.match(text.strip())
         if not m or i == 0:
             continue
@@ -206,17 +224,19 @@ def is_explainer_heading(text: str) -> bool:
     return bool(EXPLAINER_HEADING_RE.search(t))
 
 
-def to_paragraphs(raw: list[tuple[int, str]], headings: set[int] | None = None) -> list[Paragraph]:
-    """Clean raw paragraphs; explainer titles and the given indices become headings."""
+def to_paragraphs(raw: list[tuple[int, str, int]], headings: set[int] | None = None) -> list[Paragraph]:
+    """Clean raw paragraphs ``(first line, text, last line)``; explainer titles and the given indices become
+    headings."""
     headings = headings or set()
     out: list[Paragraph] = []
-    for i, (no, text) in enumerate(raw):
+    for i, (no, text, end) in enumerate(raw):
         if "\t" in text:
             cells = [clean(c) for c in text.split("\t")]
-            out.append(Paragraph(text="\t".join(cells), line=no))
+            out.append(Paragraph(text="\t".join(cells), line=no, end_line=end))
             continue
         cleaned = clean(text)
-        out.append(Paragraph(text=cleaned, line=no, heading=i in headings or is_explainer_heading(cleaned)))
+        out.append(Paragraph(text=cleaned, line=no, heading=i in headings or is_explainer_heading(cleaned),
+                             end_line=end))
     return out
 
 
@@ -326,7 +346,7 @@ def find_starts(cl: list[Line], region_headers: dict[str, str], full_width: int)
     return starts
 
 
-def measures_headings(raw: list[tuple[int, str]], date_index: int | None) -> set[int]:
+def measures_headings(raw: list[tuple[int, str, int]], date_index: int | None) -> set[int]:
     """Indices of title paragraphs printed right after the signature date: the measures
     of a cover notice (…办法, …方案) or a full-text attachment under its own title."""
     if date_index is None or date_index + 1 >= len(raw):
@@ -363,7 +383,7 @@ def parse_pdf(
             # One 文号 can head two different documents (court: 京人社发[2020]8号 heads both the
             # 失业保险金 notice and the 失业补助金 notice): both keep it; the merge tells them apart by
             # title (kuaiban.corpus.pipeline.merge), so the library holds two records with that number.
-        raw = split_run_in_articles(join_wrapped(cl[k:stop], full_width))
+        raw = split_run_in_articles(join_wrapped(cl[k:stop], full_width), cl[k:stop])
         issuers, date, date_index = signature(raw)
         paragraphs = to_paragraphs(raw, measures_headings(raw, date_index))
         docs.append(RawDocument(

@@ -374,14 +374,17 @@ def build_paragraphs(lines: list[str], start: int, end: int) -> list[Paragraph]:
             continue
         if paragraphs and "\t" in paragraphs[-1].text and _continues_cell(raw):
             paragraphs[-1].text += "\n" + text  # its numbered paragraphs are the cell's, not the document's parts
+            paragraphs[-1].end_line = i + 1
         elif paragraphs and _continues_cell(raw) and (row := _open_row(paragraphs)) is not None:
             # the page break fell inside the cell and its lines before this one came out plain: they are the
             # cell's too ("许可条件\t一、…(八)…中外合作职业技能培训" / "<p>机构的设置另有规定的…" … "十三、…" /
             # "\t<p>业培训学校…", chongqing-hrss-2021.txt:6257–6280), not the document's parts 六…十三
             paragraphs[row].text += "".join("\n" + p.text for p in paragraphs[row + 1:]) + "\n" + text
+            paragraphs[row].end_line = i + 1
             del paragraphs[row + 1:]
         elif paragraphs and _joins(prev_line, paragraphs[-1].text, text):
             paragraphs[-1].text += text
+            paragraphs[-1].end_line = i + 1
         else:
             paragraphs.append(Paragraph(text=text, line=i + 1))
         prev_line = text
@@ -403,7 +406,7 @@ def _fold_law_contents(paragraphs: list[Paragraph]) -> list[Paragraph]:
                 j += 1
             if j > k + 1:
                 entries = " ".join(q.text for q in paragraphs[k + 1 : j])
-                out.append(Paragraph(text=f"目录：{entries}", line=p.line))
+                out.append(Paragraph(text=f"目录：{entries}", line=p.line, end_line=paragraphs[j - 1].last_line))
                 k = j
                 continue
         out.append(p)
@@ -721,7 +724,7 @@ def _label_attachments(paragraphs: list[Paragraph]) -> list[Paragraph]:
         if listed and key in listed and p.heading:
             label = listed.pop(key)
             if out and re.fullmatch(r"附\s*件\s*\d*\s*[:：]?", out[-1].text):
-                out[-1] = Paragraph(text=label, line=out[-1].line)
+                out[-1] = Paragraph(text=label, line=out[-1].line, end_line=out[-1].end_line)
             elif not (out and re.fullmatch(r"附\s*件\s*\d+", out[-1].text)):
                 out.append(Paragraph(text=label, line=p.line))
         out.append(p)

@@ -45,8 +45,9 @@ def _split_run_in_title(doc: RawDocument) -> None:
         pos = nxt.text.find(tail) if (p.heading and nxt is not None and len(tail) == 8) else -1
         if nxt is not None and 0 <= pos <= 40 and len(nxt.text) > pos + len(tail):
             cut = pos + len(tail)
-            out.append(Paragraph(text=p.text + nxt.text[:cut], line=p.line, heading=True))
-            out.append(Paragraph(text=nxt.text[cut:], line=nxt.line))
+            # the title's tail opens the sentence's first line: the heading ends on that line
+            out.append(Paragraph(text=p.text + nxt.text[:cut], line=p.line, heading=True, end_line=nxt.line))
+            out.append(Paragraph(text=nxt.text[cut:], line=nxt.line, end_line=nxt.end_line))
             i += 2
             continue
         out.append(p)

@@ -357,6 +357,7 @@ class _Item:
     heading: bool = False
     table: bool = False
     gap: int = 0  # blank lines before it
+    end: int = 0  # the last source line joined into it (0: its own line only)
 
 
 def _line_item(raw: str, line_no: int, gap: int) -> _Item | None:
@@ -410,10 +411,11 @@ def paragraphs(lines: list[str], first: int, last: int) -> list[Paragraph]:
         if items and not _starts_new(items[-1][0], item, items[-1][1], raw):
             prev = items[-1][0]
             prev.text = prev.text + item.text
+            prev.end = item.line
             items[-1] = (prev, raw)
             continue
         items.append((item, raw))
-    return [Paragraph(text=it.text, line=it.line, heading=it.heading) for it, _ in items]
+    return [Paragraph(text=it.text, line=it.line, heading=it.heading, end_line=it.end or None) for it, _ in items]
 
 
 def _merge_split_rows(paras: list[Paragraph]) -> list[Paragraph]:
@@ -439,6 +441,7 @@ def _merge_split_rows(paras: list[Paragraph]) -> list[Paragraph]:
         if after_repeat and prev and cells[0] and cells[0] == prev[0] and len(cells) == len(prev):
             merged = [a if not b or a == b else (b if not a else f"{a} {b}") for a, b in zip(prev, cells, strict=True)]
             last_row.text = "\t".join(merged)
+            last_row.end_line = p.last_line
             after_repeat = False
             continue
         after_repeat = False
@@ -480,7 +483,7 @@ def _label_attachments(paras: list[Paragraph]) -> list[Paragraph]:
         nxt = paras[k + 1] if k + 1 < len(paras) else None
         if re.fullmatch(r"附件\s*[:：]", p.text) and nxt is not None and nxt.heading \
                 and not _LIST_ITEM.match(nxt.text):
-            out.append(Paragraph("附件", p.line, p.heading))
+            out.append(Paragraph("附件", p.line, p.heading, p.end_line))
             continue
         if re.fullmatch(r"附件\s*[:：]", p.text):
             for q in paras[k + 1:]:

@@ -136,18 +136,18 @@ def _is_cell(line: str) -> bool:
     return line.startswith("\t")
 
 
-def _body(lines: list[str], first: int, last: int) -> list[tuple[int, str]]:
-    """Paragraphs of lines[first..last] (0-based, inclusive): one per line, table rows
-    as tab-joined cells, a title printed over two short lines joined into one."""
-    out: list[tuple[int, str]] = []
+def _body(lines: list[str], first: int, last: int) -> list[tuple[int, str, int]]:
+    """Paragraphs ``(first line, text, last line)`` of lines[first..last] (0-based, inclusive): one per line,
+    table rows as tab-joined cells, a title printed over two short lines joined into one."""
+    out: list[tuple[int, str, int]] = []
     row: list[str] = []
-    row_line = 0
+    row_line = row_end = 0
 
     def flush() -> None:
         nonlocal row
         cells = [c.strip() for c in row]
         if any(cells):
-            out.append((row_line, "\t".join(cells) if len(cells) > 1 else cells[0]))
+            out.append((row_line, "\t".join(cells) if len(cells) > 1 else cells[0], row_end))
         row = []
 
     def next_content(k: int) -> str:
@@ -163,6 +163,7 @@ def _body(lines: list[str], first: int, last: int) -> list[tuple[int, str]]:
             if not row:
                 row_line = i + 1
             row.append(line[1:])
+            row_end = i + 1
             i += 1
             continue
         if not line.strip():
@@ -178,6 +179,7 @@ def _body(lines: list[str], first: int, last: int) -> list[tuple[int, str]]:
         text = line.strip()
         if row and _is_cell(next_content(i)) and len(text) <= 15 and not SENTENCE_END_RE.search(text):
             row[-1] += text  # a cell that wrapped onto a line of its own
+            row_end = i + 1
             i += 1
             continue
         if row:
@@ -189,20 +191,20 @@ def _body(lines: list[str], first: int, last: int) -> list[tuple[int, str]]:
                 and not _issuer_line(text) and not TITLE_END_RE.search(text)
                 and not text.startswith("【") and not lines[nxt_i].strip().startswith("【")
                 and (text.endswith(("的", "、")) or TITLE_END_RE.search(text + lines[nxt_i].strip()))):
-            out.append((i + 1, text + lines[nxt_i].strip()))
+            out.append((i + 1, text + lines[nxt_i].strip(), nxt_i + 1))
             i = nxt_i + 1
             continue
-        out.append((i + 1, text))
+        out.append((i + 1, text, i + 1))
         i += 1
     if row:
         flush()
     return out
 
 
-def _heading_indices(raw: list[tuple[int, str]]) -> set[int]:
+def _heading_indices(raw: list[tuple[int, str, int]]) -> set[int]:
     """Titles inside a body: the measures of a cover notice, attachment titles."""
     found = set()
-    for k, (_, text) in enumerate(raw):
+    for k, (_, text, _end) in enumerate(raw):
         t = text.strip()
         if ("\t" in t or len(t) > 60 or re.search(r"[。；，：:;]", t) or BLOCK_START_RE.match(t)
                 or _issuer_line(t) or is_explainer_heading(t) or is_date_line(t) or t.startswith("【")):
