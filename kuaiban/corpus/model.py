@@ -74,7 +74,8 @@ class Article:
 @dataclass
 class Unit:
     """A numbered part of a notice (一、 （一） 1. （1）): ``label`` is its path as cited ("三（二）1."),
-    ``anchor`` the page fragment ("s3-2-1"), ``parent`` the label of the part holding it."""
+    ``anchor`` the page fragment ("s3-2-1"), ``parent`` the label of the part holding it; ``line`` and
+    ``end_line`` are the first and the last source line of its text (its last paragraph's last line)."""
 
     label: str
     anchor: str
