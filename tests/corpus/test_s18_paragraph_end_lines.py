@@ -13,7 +13,8 @@ what the layouts take out of a line anyway: markdown ``#``, ``*`` and ``\\``, HT
 extractions (q2, court) only — whole page-footer lines ("第 N 页 共 M 页"), which fall inside a paragraph wherever a
 page break does. Where the tail is not in the cited lines but is printed further down the document, the span is
 short: that must never happen. Where it is printed nowhere as the source spells it (an HTML entity, a cell
-reordered), the text cannot be checked this way; those are counted and must stay few.
+reordered), the text cannot be checked this way; there are none today. The whole text of a part, of an article's
+passage and of a part's passage, piece by piece (its paragraphs, a row's cells), lies inside its cited lines too.
 """
 
 from __future__ import annotations
@@ -145,3 +146,14 @@ def test_a_part_of_one_wrapped_paragraph_ends_where_the_paragraph_ends():
                   Paragraph("二、工作措施", 18)]
     units = extract_units(paragraphs)
     assert [(u.label, u.line, u.end_line) for u in units] == [("一", 10, 16), ("二", 18, 18)]
+
+
+def test_an_article_run_into_the_line_of_the_one_before_ends_on_that_line(library_db_url):
+    """法释〔2020〕3号 prints "…进行审查。第十一条 诉讼参与人…" on one line (court-national-provinces-2020.txt:566): 第十条
+    runs from line 556 to that line, not to the first line of its last paragraph (564) nor past it."""
+    with Session(create_engine(library_db_url)) as session:
+        doc = session.scalars(select(Document).where(Document.doc_no == "法释〔2020〕3号")).one()
+        spans = {p.article: (p.start_line, p.end_line) for p in session.scalars(
+            select(Passage).where(Passage.document_id == doc.id, Passage.article.in_([10, 11])))}
+    assert spans[10] == (556, 566)
+    assert spans[11][1] == 580  # its last paragraph: 578–580
