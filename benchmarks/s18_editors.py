@@ -9,7 +9,7 @@ new question only if an earlier one asked about it, and 606 of the 665 clauses a
 Editors' questions are written the other way round, from the texts: an editor read each part of each document
 and wrote the one to three questions people would type that the part answers (doc2query done by people;
 data/editors_questions.json, written without sight of any question set). Every development set with clauses
-(everyday, everyday2, everyday3_dev, everyday4–12) is held out in turn; the field is the OTHER sets and
+(everyday, everyday2, everyday3_dev, everyday4–13) is held out in turn; the field is the OTHER sets and
 ``questions.yaml``, plus, in the variants, the editors' questions — in the same field, or as a second field at
 weights w (documents) and w (parts), and the one field at other weights. Measured: Recall@5 (``search(q, limit=5)``) and, for single-clause
 questions, the clause among the first 5 passage hits (``search(q, limit=5, per_document=False)``), as
@@ -46,7 +46,7 @@ from kuaiban.library.search import SearchIndex, tokenize  # noqa: E402
 EVAL = ROOT / "data" / "eval"
 EDITORS = ROOT / "data" / "editors_questions.json"
 FOLDS = ("everyday", "everyday2", "everyday3_dev", "everyday4", "everyday5", "everyday6", "everyday7",
-         "everyday8", "everyday9", "everyday10", "everyday11", "everyday12")
+         "everyday8", "everyday9", "everyday10", "everyday11", "everyday12", "everyday13")
 ALWAYS = ("questions",)  # in every fold's field, never held out (no clauses)
 # name → (where the editors' questions go: "same" field as the asked questions, or a "second" field; the
 # document weight, the part weight — of the one field for "same", of the second for "second")
