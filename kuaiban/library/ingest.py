@@ -192,7 +192,8 @@ def _child_rows(doc: ParsedDocument, doc_id: int) -> dict[type, list[dict]]:
         DocumentSource: [dict(document_id=doc_id, position=i, file=s.file, start_line=s.start_line,
                               end_line=s.end_line) for i, s in enumerate(doc.sources)],
         ArticleRow: [dict(document_id=doc_id, position=i, number=a.number, chapter=a.chapter,
-                          attachment=a.attachment, text=a.text, line=a.line) for i, a in enumerate(doc.articles)],
+                          attachment=a.attachment, text=a.text, line=a.line, end_line=a.end_line)
+                     for i, a in enumerate(doc.articles)],
         UnitRow: [dict(document_id=doc_id, position=i, label=u.label, anchor=u.anchor, level=u.level,
                        parent=u.parent, attachment=u.attachment, text=u.text, line=u.line, end_line=u.end_line)
                   for i, u in enumerate(doc.units)],

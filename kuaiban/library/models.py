@@ -105,6 +105,7 @@ class ArticleRow(Base):
     attachment: Mapped[str | None] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     line: Mapped[int] = mapped_column(Integer)
+    end_line: Mapped[int | None] = mapped_column(Integer)  # its last paragraph's last line (None: stored before 0027)
     document: Mapped[Document] = relationship(back_populates="articles")
 
 

@@ -84,7 +84,7 @@ def citation(doc: Document, article: ArticleRow | UnitRow | None = None) -> str:
         where = f"{article.attachment}" if article.attachment else ""
         parts.append(f"{where}第{article.number}条")
         if src:
-            parts.append(f"，{cite_line(src.file, article.line)}")
+            parts.append(f"，{cite_line(src.file, article.line, article.end_line)}")
     elif src:
         parts.append(f"，{cite_line(src.file, src.start_line, src.end_line)}")
     return "".join(parts)
@@ -149,6 +149,7 @@ def article_dict(doc: Document, a: ArticleRow) -> dict:
         "attachment": a.attachment,
         "text": a.text,
         "line": a.line,
+        "end_line": a.end_line or a.line,
         "citation": citation(doc, a),
     }
 
