@@ -150,10 +150,11 @@ def test_a_part_of_one_wrapped_paragraph_ends_where_the_paragraph_ends():
 
 def test_an_article_run_into_the_line_of_the_one_before_ends_on_that_line(library_db_url):
     """法释〔2020〕3号 prints "…进行审查。第十一条 诉讼参与人…" on one line (court-national-provinces-2020.txt:566): 第十条
-    runs from line 556 to that line, not to the first line of its last paragraph (564) nor past it."""
+    runs from line 556 to that line, not to the first line of its last paragraph (564) nor past it; 第十一条 starts on
+    that line, not on the first line of the paragraph it was cut from (564)."""
     with Session(create_engine(library_db_url)) as session:
         doc = session.scalars(select(Document).where(Document.doc_no == "法释〔2020〕3号")).one()
         spans = {p.article: (p.start_line, p.end_line) for p in session.scalars(
             select(Passage).where(Passage.document_id == doc.id, Passage.article.in_([10, 11])))}
     assert spans[10] == (556, 566)
-    assert spans[11][1] == 580  # its last paragraph: 578–580
+    assert spans[11] == (566, 580)  # its last paragraph: 578–580

@@ -155,8 +155,8 @@ _RUN_IN_ARTICLE_RE = re.compile(r"(?<=。)\s*(?=第[一二三四五六七八九�
 
 def split_run_in_articles(paras: list[tuple[int, str, int]], lines: list[Line]) -> list[tuple[int, str, int]]:
     """A page that lost a line break prints "…进行审查。第十一条 诉讼参与人…" as one
-    line; give the article its own paragraph again (same first source line). Each piece ends on the
-    line of ``lines`` (the joined ones) that holds its last character."""
+    line; give the article its own paragraph again. Each piece starts on the line of ``lines`` (the joined ones)
+    that holds its first character and ends on the one that holds its last."""
     out: list[tuple[int, str, int]] = []
     for no, text, end in paras:
         parts = [part for part in _RUN_IN_ARTICLE_RE.split(text) if part.strip()]
@@ -171,8 +171,9 @@ def split_run_in_articles(paras: list[tuple[int, str, int]], lines: list[Line]) 
                 ends.append((counted, line.no))
         through = 0
         for part in parts:
-            through += _solid(part)
-            out.append((no, part, next((n for c, n in ends if c >= through), end)))
+            before, through = through, through + _solid(part)
+            start = next((n for c, n in ends if c > before), no)  # the line holding its first character
+            out.append((start, part, next((n for c, n in ends if c >= through), end)))
     return out
 
 
