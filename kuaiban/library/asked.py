@@ -31,6 +31,7 @@ chosen fold by fold) and the document in the first five 887 → 902 of 920 (docs
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -81,10 +82,11 @@ def load_editors(path: Path = EDITORS_QUESTIONS) -> list[AskedQuestion]:
     return [AskedQuestion(q, tuple(p["expected"]), p["clause"]) for p in parts for q in p["questions"]]
 
 
-def field_questions() -> list[AskedQuestion]:
+@functools.cache
+def field_questions() -> tuple[AskedQuestion, ...]:
     """What the field holds: the questions asked (the evaluation sets' development questions) and the editors'
-    questions (written from the texts, part by part)."""
-    return load() + load_editors()
+    questions (written from the texts, part by part); read once a process."""
+    return tuple(load() + load_editors())
 
 
 def provenance(path: Path = ASKED_QUESTIONS) -> dict:
@@ -101,6 +103,11 @@ def clause_lines(session: Session) -> dict[tuple[int, str], int]:
             select(ArticleRow.document_id, ArticleRow.number, ArticleRow.attachment, ArticleRow.line)):
         out.setdefault((doc_id, f"{attachment or ''}第{number}条"), line)
     return out
+
+
+# a question's tokens, kept for the process: every index built (one per database, and again after each ingest)
+# resolves the same 24,000 questions, and segmenting them was a second of each build
+_TOKENS: dict[tuple[object, str], tuple[str, ...]] = {}
 
 
 def resolve(questions: Iterable[AskedQuestion], docs: Sequence, passages: Sequence,
@@ -139,7 +146,11 @@ def resolve(questions: Iterable[AskedQuestion], docs: Sequence, passages: Sequen
                 if line is not None:
                     held |= {p for p in runs[d] if passages[p].start_line <= line <= passages[p].end_line}
             parts = clause_parts[(found, q.clause)] = frozenset(held)
-        out.append(Labelled(tuple(tokenize(q.question, forms)), found, parts))
+        key = (tokenize, q.question)
+        tokens = _TOKENS.get(key)
+        if tokens is None:
+            tokens = _TOKENS[key] = tuple(tokenize(q.question, forms))
+        out.append(Labelled(tokens, found, parts))
     return out
 
 
