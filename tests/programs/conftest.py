@@ -21,11 +21,13 @@ from kuaiban.unemployment.idnumber import compose
 PASSWORD = "Quiet-Lantern-47"
 STAFF_PASSWORD = "Quiet-Lantern-47-staff"
 AUG_3 = dt.datetime(2020, 8, 3, 10, 0)  # a Monday
-_sequence = itertools.cycle(range(101, 999, 2))
+_sequence = itertools.count()
 
 
 def id_number() -> str:
-    return compose("110101", dt.date(1980, 1, 1), next(_sequence))
+    """A new synthetic number at every call of the process: 449 order codes a birthday, then the next day."""
+    n = next(_sequence)
+    return compose("110101", dt.date(1980, 1, 1) + dt.timedelta(days=n // 449), 101 + 2 * (n % 449))
 
 
 @dataclass
