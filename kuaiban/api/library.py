@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
@@ -119,7 +119,10 @@ def article(ref: str, number: int, session: Annotated[Session, Depends(get_sessi
     return {"id": doc.id, "doc_no": doc.doc_no, "title": doc.title, "article": queries.article_dict(doc, a)}
 
 
-@router.get("/search", response_model=list[SearchHit], summary="全文检索")
+@router.get("/search", response_model=list[SearchHit], summary="全文检索（按文件或按条款）",
+            description="默认 by=document 按文件：每份文件列一次，引用其中最相关的条款。"
+                        "by=clause 按条款：列出各文件中最相关的条款（第N条、一（二）、1. 等），同一文件可出现多次，"
+                        "同一段文字只列一次。两种方式的每条结果格式相同，均附“据此可办”。")
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, description="检索词或文号")],
@@ -130,10 +133,12 @@ def search(
     category: str | None = None,
     status: str | None = None,
     as_of: dt.date | None = None,
+    by: Annotated[Literal["document", "clause"], Query(
+        description="document：按文件（默认，每份文件一条）；clause：按条款（同一文件可有多条）")] = "document",
 ) -> list[dict]:
     index = get_index(request.app.state.engine)
     hits = index.search(q, limit=limit, region=region, year=year, issuer=issuer, category=category,
-                        status=status, as_of=as_of)
+                        status=status, as_of=as_of, per_document=by == "document")
     spans = {d.id: d.sources for d in index.docs}  # where each is printed: what acts on this document only
     return [h.__dict__ | {"acting": acting(h.doc_no, h.title, h.unit, h.article, spans.get(h.document_id))[:ACTING_SHOWN]}
             for h in hits]

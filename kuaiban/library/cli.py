@@ -198,8 +198,10 @@ def search_cmd(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     as_of: AsOfOption = None,
+    clauses: Annotated[bool, typer.Option(
+        "--clauses", help="按条款列出：各文件中最相关的条款（第N条、一（二）、1. 等），同一文件可出现多次")] = False,
 ) -> None:
-    """全文检索（中文分词、BM25 排序；可直接输入文号）。"""
+    """全文检索（中文分词、BM25 排序；可直接输入文号）。默认每份文件列一次，--clauses 按条款列出。"""
     from kuaiban.library.search import get_index
 
     day = as_of_date(as_of)
@@ -208,7 +210,7 @@ def search_cmd(
 
     def run(q: str) -> list:
         return index.search(q, limit=limit, region=region, year=year, issuer=issuer, category=category,
-                            status=status, as_of=day)
+                            status=status, as_of=day, per_document=not clauses)
 
     if query is None:
         for line in sys.stdin:
@@ -225,9 +227,11 @@ def search_cmd(
     if reading:
         print(f"按拼音“{query.strip()}”检索：{reading}")
     if not hits:
-        print("没有找到相关文件")
+        print("没有找到相关条款" if clauses else "没有找到相关文件")
     for i, h in enumerate(hits, 1):
         where = f" 第{h.article}条" if h.article else (f" {h.unit}" if h.unit else "")
+        if clauses and h.attachment and where:
+            where = f" {h.attachment}{where.strip()}"  # the clause as cited: 附件1七（一）, 附件第3条
         print(f"{i}. {h.title}（{h.doc_no or '无文号'}）{where}  [{h.score:.2f}]")
         print(f"   {html.unescape(h.snippet.replace('<mark>', '【').replace('</mark>', '】'))}")
         print(f"   {h.source['cite']}  效力：{h.status}")

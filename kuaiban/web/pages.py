@@ -35,6 +35,9 @@ router = APIRouter(include_in_schema=False)
 STATUSES = ["有效", *standing.STATUSES]
 RESULTS = 20  # hits or documents per page
 MAX_PAGES = 25
+# how search hits are listed: one per document (its best part), or the best clauses of any document (按条款,
+# SearchIndex.search(..., per_document=False), the view the everyday questions' goal is measured on)
+VIEWS = {"document": "按文件", "clause": "按条款"}
 
 
 def _choices(session: Session, column) -> list[str]:
@@ -113,8 +116,13 @@ def library(
     year: str = "",
     as_of: str = "",
     page: str = "",
+    by: str = "",
 ):
     errors: dict[str, str] = {}
+    view = by.strip() or "document"
+    if view not in VIEWS:
+        errors["by"] = f"结果列出方式应为：{'、'.join(VIEWS.values())}"
+        view = "document"
     year_value = None
     if year.strip():
         if year.strip().isdigit() and len(year.strip()) == 4:
@@ -136,6 +144,7 @@ def library(
         found = index.search(
             q, limit=start + RESULTS + 1, region=region or None, category=category or None,
             status=status or None, issuer=issuer.strip() or None, year=year_value, as_of=day,
+            per_document=view == "document",
         )
         hits, more = found[start:start + RESULTS], len(found) > start + RESULTS
         reading = index.pinyin.read(q)
@@ -145,16 +154,22 @@ def library(
         documents, more = documents[start:start + RESULTS], total > start + RESULTS
     params = {k: v for k, v in (("q", q), ("region", region), ("category", category), ("issuer", issuer),
                                 ("status", status), ("year", year), ("as_of", as_of)) if v}
+    if view != "document":
+        params["by"] = view  # paging and 只看现行有效 stay in the clause view
     return render(request, "library.html", {
         "q": q, "region": region, "category": category, "issuer": issuer, "status": status, "year": year,
-        "as_of": day.isoformat(), "hits": hits, "reading": reading,
+        "as_of": day.isoformat(), "hits": hits, "reading": reading, "view": view, "views": VIEWS,
         **_services_for(reading or q),
         # an undated question asks about now: where a lapsed text is among the hits, offer the current ones
         "current_only_url": f"/library?{urlencode({**params, 'status': '有效'})}"
         if any(h.status == standing.LAPSED for h in hits) and not status and not named_years(q) else None,
-        "acting": {h.document_id: _acting(h, region, spans.get(h.document_id)) for h in hits}, "documents": documents, "total": total,
+        # one list per hit: in the clause view one document can be several hits, each cited at its own clause
+        "acting": [_acting(h, region, spans.get(h.document_id)) for h in hits], "documents": documents,
+        "total": total,
         "errors": errors,
         "page": number, "first": start + 1,
+        # the same question and filters listed the other way, from its first page
+        "other_view_url": f"/library?{urlencode(_other_view(params, view))}",
         "prev_url": f"/library?{urlencode({**params, 'page': number - 1})}" if number > 1 else None,
         "next_url": f"/library?{urlencode({**params, 'page': number + 1})}" if more and number < MAX_PAGES
         else None,
@@ -162,6 +177,12 @@ def library(
         "regions": _choices(session, Document.region), "categories": _choices(session, Document.category),
         "statuses": STATUSES, "doc_count": session.scalar(select(func.count(Document.id))),
     }, status=422 if errors else 200)
+
+
+def _other_view(params: dict[str, str], view: str) -> dict[str, str]:
+    """The page's query and filters in the other view (按文件 ↔ 按条款); the default view needs no ``by``."""
+    rest = {k: v for k, v in params.items() if k != "by"}
+    return rest if view == "clause" else {**rest, "by": "clause"}
 
 
 def _services_for(q: str) -> dict[str, list]:
