@@ -264,7 +264,7 @@ def latency(db: str | None) -> int:
     """Passage searches (limit 5), the options off / on alternately, wall and CPU per call, and p99."""
     questions = [q["question"] for name in ALWAYS + FOLDS for q in load(name)]
     with Session(connect(db)) as session:
-        index = WithinDocumentIndex.build(session, proximity_weight=1.0)
+        index = WithinDocumentIndex.build(session, proximity_weight=1.0, encoder=None)
     t0 = time.perf_counter()
     index.local_postings()
     print(f"within-document postings built in {time.perf_counter() - t0:.2f} s")
@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = connect(args.db)
     with Session(engine) as session:
         t0 = time.perf_counter()
-        index = WithinDocumentIndex.build(session, asked=(), proximity_weight=1.0)
+        index = WithinDocumentIndex.build(session, asked=(), proximity_weight=1.0, encoder=None)
         index.proximity_weight = 0.0
         index.local_postings()
         build_s = time.perf_counter() - t0

@@ -55,6 +55,7 @@ from kuaiban.corpus.regions import REGIONS, canonical_region
 from kuaiban.library import asked as asked_questions
 from kuaiban.library import thesaurus
 from kuaiban.library.asked import ASKED_PART_WEIGHT, ASKED_WEIGHT, AskedField, Labelled
+from kuaiban.library.encoder import FUSION_CANDIDATES, FUSION_K, PartEncoder, fuse
 from kuaiban.library.models import Document, DocumentSource, Meta, Passage
 from kuaiban.library.pinyin import PinyinReader
 from kuaiban.library.tokenize import STOPWORDS, normalize_text, tokenize
@@ -595,8 +596,14 @@ class SearchIndex:
                  question_form_weight: float = QUESTION_FORM_WEIGHT, part_b: float = PART_B,
                  lapsed_factor: float = LAPSED_FACTOR,
                  asked: list[Labelled] | tuple = (), asked_weight: float = ASKED_WEIGHT,
-                 asked_part_weight: float = ASKED_PART_WEIGHT):
+                 asked_part_weight: float = ASKED_PART_WEIGHT, encoder: PartEncoder | None = None):
         self.docs = docs
+        # the learned question ↔ part model (kuaiban.library.encoder): which clause a question asks for, among
+        # the clause hits its words find; the parts' vectors are made on the first clause search
+        self.encoder = encoder
+        self._encoder_rows = passage_tokens  # the parts' own words, before the definitions' words join them
+        self._part_vectors: np.ndarray | None = None
+        self._vectors_lock = threading.Lock()
         # the questions asked about each document and part (labelled questions, kuaiban.library.asked): a field
         # of its own, in the askers' words; build() reads them, an index made from parts alone has none
         self.asked = AskedField(asked, len(docs), len(passages)) if asked else None
@@ -772,6 +779,7 @@ class SearchIndex:
         if "asked" not in options:  # the labelled and the editors' questions (kuaiban.library.asked), resolved here
             options["asked"] = asked_questions.resolve(asked_questions.field_questions(), docs, passages,
                                                        asked_questions.clause_lines(session), tokenize)
+        options.setdefault("encoder", shipped_encoder())
         return cls(docs, passages, tokens, **options)
 
     # -- querying -------------------------------------------------------------------
@@ -1065,10 +1073,33 @@ class SearchIndex:
         return top
 
     def _passage_candidates(self, s: _Scored, limit: int) -> tuple[np.ndarray, list[int]]:
-        """Passage hits in order, by score. (A learned re-ranker of them, session 15, was measured and not
-        adopted; it lives in benchmarks/part_ranker.py.)"""
+        """Passage hits in order: by score, or, with the learned model, the first :data:`FUSION_CANDIDATES` by
+        score re-ranked by fusing that order with the model's (reciprocal rank fusion; a hit's score is then its
+        fused score, the later ones 1 / (k + their rank by score)). (A learned re-ranker of features, session 15,
+        was measured and not adopted; it lives in benchmarks/part_ranker.py.)"""
         ranked = self._ranked_passages(s)
-        return ranked, self._distinct_top(ranked, limit)
+        if self.encoder is None:
+            return ranked, self._distinct_top(ranked, limit)
+        order = [p for p in _top(ranked, max(FUSION_CANDIDATES, 4 * limit)) if ranked[p] > 0]
+        fused = np.zeros_like(ranked)
+        head = order[:FUSION_CANDIDATES]
+        if head:
+            model = self.part_vectors()[head] @ self.encoder.question(_tokens(s.query), s.query)
+            for p, score in fuse(range(len(head)), model).items():
+                fused[head[p]] = score
+        for r, p in enumerate(order[FUSION_CANDIDATES:], start=FUSION_CANDIDATES):
+            fused[p] = 1.0 / (FUSION_K + r)
+        return fused, self._distinct_top(fused, limit)
+
+    def part_vectors(self) -> np.ndarray:
+        """Every part's vector under the learned model, made once (0.5–1 s), on first use."""
+        if self._part_vectors is None:
+            with self._vectors_lock:
+                if self._part_vectors is None:
+                    self._part_vectors = self.encoder.parts([
+                        (tokens, p.text, self.docs[p.doc].title)
+                        for p, tokens in zip(self.passages, self._encoder_rows, strict=True)])
+        return self._part_vectors
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
         words = set(_tokens(query)) | {self._terms[t] for t in terms}
@@ -1273,6 +1304,12 @@ def make_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS, *, fol
 
 _cache_lock = threading.Lock()
 _cache: dict[str, tuple[str | None, SearchIndex]] = {}
+
+
+@functools.cache
+def shipped_encoder() -> PartEncoder:
+    """The learned question ↔ part model the project ships (data/part_encoder.npz), read once a process."""
+    return PartEncoder.load()
 
 
 def _fingerprint(session: Session) -> str | None:
