@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.loso import FOLDS, Folds  # noqa: E402
+from benchmarks.loso import FOLDS, FOLDS_S19, Folds  # noqa: E402
 from kuaiban.db import connect  # noqa: E402
 from kuaiban.library.models import Passage  # noqa: E402
 from kuaiban.library.search import SearchIndex, _score, _tokens  # noqa: E402
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "s19_translation.json")
-    parser.add_argument("--folds", nargs="+", choices=FOLDS, default=FOLDS)
+    parser.add_argument("--folds", nargs="+", choices=FOLDS, default=FOLDS_S19)
     parser.add_argument("--iterations", type=int, default=5)
     args = parser.parse_args(argv)
     jieba.setLogLevel(60)
