@@ -122,7 +122,8 @@ def article(ref: str, number: int, session: Annotated[Session, Depends(get_sessi
 @router.get("/search", response_model=list[SearchHit], summary="全文检索（按文件或按条款）",
             description="默认 by=document 按文件：每份文件列一次，引用其中最相关的条款。"
                         "by=clause 按条款：列出各文件中最相关的条款（第N条、一（二）、1. 等），同一文件可出现多次，"
-                        "同一段文字只列一次。两种方式的每条结果格式相同，均附“据此可办”。")
+                        "同一段文字只列一次；其顺序由词语匹配与学得的问句—条款模型共同决定，score 为融合后的排序分"
+                        "（与按文件的 score 不可比）。两种方式的每条结果格式相同，均附“据此可办”。")
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, description="检索词或文号")],
