@@ -169,6 +169,13 @@ def _rate(session: Session, user: User, level: int, text: str | None, at: dt.dat
     return rating
 
 
+def of_claims(session: Session, claim_ids: list[int]) -> dict[int, Rating]:
+    """The ratings of these claims, by claim (one query: a list of the applicant's claims)."""
+    if not claim_ids:
+        return {}
+    return {r.claim_id: r for r in session.scalars(select(Rating).where(Rating.claim_id.in_(claim_ids)))}
+
+
 def of_claim(session: Session, claim_id: int) -> tuple[Rating | None, Rectification | None]:
     """A claim's rating and the rectification it opened (None, None before it is rated)."""
     rating = session.scalar(select(Rating).where(Rating.claim_id == claim_id))

@@ -17,7 +17,9 @@ from kuaiban.platform import jobs
 from kuaiban.platform.errors import Conflict
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, User
 from kuaiban.programs import definitions, listing
+from kuaiban.programs.models import Claim
 from kuaiban.programs.screening import job as screening_job
+from kuaiban.web import rating_views
 from kuaiban.web.clauses import linked_basis
 from kuaiban.web.guide_pages import picked_region, picker_values
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text
@@ -61,8 +63,12 @@ def mine(request: Request, s: SessionDep, user: Enterprise, code: str) -> Respon
 
 
 def _mine_page(request, s, user, code, errors, status=200, values=None) -> Response:
+    entry = listing.mine(s, user, code)
+    claim = s.get(Claim, entry["claim"]) if entry.get("claim") else None
+    # once confirmed, declined or lapsed (decided), the enterprise rates it here as on the claim's page
+    rating = rating_views.of_claim(s, user, claim, back=f"/programs/listing/{code}/mine") if claim else None
     return render(request, "programs/listing_mine.html",
-                  {"entry": listing.mine(s, user, code), "errors": errors, "values": values or {}},
+                  {"entry": entry, "errors": errors, "values": values or {}, "rating_view": rating},
                   status=status, user=user)
 
 

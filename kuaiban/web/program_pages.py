@@ -23,7 +23,7 @@ from kuaiban.programs import caseworkers, claims, definitions, held, held_queue,
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.rules.calculators import CALCULATORS
-from kuaiban.services import ratings
+from kuaiban.web import rating_views
 from kuaiban.web.clauses import linked_basis, linked_steps, resolver
 from kuaiban.web.guide_pages import picked_region, picker_values
 from kuaiban.web.page_support import PostedForm, SessionDep, Visitor, form_action, page_user, text, version_of
@@ -45,8 +45,10 @@ def index(request: Request, s: SessionDep, user: Visitor) -> Response:
     Anyone not signed in: every program (the 补贴申领 link is in everyone's menu), and the way to sign in."""
     context = {"programs": [definitions.describe(p) for p in definitions.programs().values()]}
     if user is not None and user.role == APPLICANT:
-        context |= {"offers": claims.offers(s, user),
-                    "mine": [claims.claim_dict(s, c) for c in claims.my_claims(s, user)],
+        mine = claims.my_claims(s, user)
+        context |= {"offers": claims.offers(s, user), "mine": [claims.claim_dict(s, c) for c in mine],
+                    # 好差评 of each decided claim in the list, its form returning here
+                    "rating_views": rating_views.of_claims(s, user, mine, back="/programs#my-claims"),
                     "payments": payroll.my_payments(s, user)}
     return render(request, "programs/index.html", context, user=user)
 
@@ -137,11 +139,9 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
     full = claims.disclose(s, user, claim)
     shown["account_full"] = full.get("account")
     shown["id_number_full"] = full.get("id_number")
-    rating, rectification = ratings.of_claim(s, claim.id)  # 好差评 once decided (kuaiban.claim_ratings)
     return render(request, "programs/claim.html",
                   {"claim": shown, "values": values or {},
-                   "rating": rating, "rectification": rectification, "levels": ratings.LEVELS,
-                   "can_rate": user.role == APPLICANT and claim_ratings.decided(claim) and rating is None,
+                   "rating_view": rating_views.of_claim(s, user, claim),  # 好差评 once decided
                    "program": definitions.describe(program), "errors": errors,
                    "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
                    "asks_months": program.months == "decision" and claim.step == len(program.steps) - 1,
@@ -174,13 +174,13 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id
 
 @router.post("/claims/{claim_id}/rating")
 def rate(request: Request, s: SessionDep, user: Applicant, form: PostedForm, claim_id: int) -> Response:
-    """好差评 of a decided claim by its applicant, as a case's (web.service_pages.rate)."""
-    level, comment = text(form, "level"), text(form, "text")
-    valid = level.isascii() and level.isdigit() and int(level) in ratings.LEVELS
-    return form_action(s, lambda: claim_ratings.rate(s, user, claim_id, int(level), comment or None),
-                       f"/programs/claims/{claim_id}#rating-heading",
+    """好差评 of a decided claim by its applicant, as a case's (web.service_pages.rate); from 我的申领 or the
+    免申即享 page, back there, else to the claim's page. A refusal shows the claim's page with the form."""
+    level, comment, errors = rating_views.posted(form)
+    return form_action(s, lambda: claim_ratings.rate(s, user, claim_id, level, comment),
+                       rating_views.back_of(form, f"/programs/claims/{claim_id}#rating-heading"),
                        lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status),
-                       errors=None if valid else {"level": "请选择评价等级（非常满意至非常不满意）"},
+                       errors=errors,
                        field_of=lambda exc: "level" if exc.field in (None, "claim") else exc.field)
 
 

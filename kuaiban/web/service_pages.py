@@ -32,8 +32,8 @@ from kuaiban.platform import audit, storage
 from kuaiban.platform.errors import NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
 from kuaiban.services import cases, catalogue, credit, form_fields, outcomes, ratings
-from kuaiban.services.models import CASE_DONE, CORRECTION, Case
-from kuaiban.web import handoff_sections
+from kuaiban.services.models import CORRECTION, Case
+from kuaiban.web import handoff_sections, rating_views
 from kuaiban.web import service_views as views
 from kuaiban.web import unemployment_views as uv
 from kuaiban.web.page_support import (
@@ -532,11 +532,11 @@ def _case_context(session, user: User, number: str) -> dict:
     case = cases.get_case(session, user, number)
     rating = views.rating_of(session, case.id)
     choices, others = supply_choices(session, case)
-    return {"case": case, "rating": rating, "level_name": ratings.LEVELS, "levels": ratings.LEVELS,
+    rectification = views.rectification_of(session, case.id) if rating else None
+    return {"case": case, "rating_view": rating_views.of_case(user, case, rating, rectification),
             "overdue": {t.id: views.is_overdue(t) for t in case.tasks},
             "limits": {t.id: views.limit_text(t.limit_kind, t.limit_value, t.limit_basis) for t in case.tasks},
-            "supply": choices, "supply_others": others, "can_rate": case.status == CASE_DONE and rating is None,
-            "rectification": views.rectification_of(session, case.id) if rating else None,
+            "supply": choices, "supply_others": others,
             "missing_status": cases.MISSING,
             # the result recorded at 办结 (1.8.1), and the 失业登记 it rests on (ux session 14, C7)
             "outcomes": outcomes.outcomes_of(session, [t.id for t in case.tasks]),
@@ -620,10 +620,9 @@ def _supply(request: Request, s, user: User, number: str, uploads: dict[str, Upl
 @router.post("/cases/{number}/rating", response_class=HTMLResponse)
 def rate(request: Request, number: str, s: SessionDep, user: Annotated[User, _applicant("无法查看办件")],
          form: PostedForm) -> Response:
-    level, comment = text(form, "level"), text(form, "text")
-    valid = level.isascii() and level.isdigit() and int(level) in ratings.LEVELS
-    return form_action(s, lambda: ratings.rate(s, user, number, int(level), comment or None),
+    level, comment, errors = rating_views.posted(form)
+    return form_action(s, lambda: ratings.rate(s, user, number, level, comment),
                        f"/services/cases/{number}?done=rated",
                        lambda errors, status: _case_page(request, s, user, number, errors=errors, status=status),
-                       errors=None if valid else {"level": "请选择评价等级（非常满意至非常不满意）"},
+                       errors=errors,
                        field_of=lambda exc: "level" if exc.field in (None, "number") else exc.field)
