@@ -3,9 +3,16 @@
 A staff account's scope is one 行政区划代码 (``User.region``) and covers every region under it
 (:func:`kuaiban.platform.regions.covers`): staff of 430000 serve 430100 and 430104; staff of 430100 serve
 430104 and not 430200. An account without a region serves the whole country (a national supervisor).
-Applicants are not scoped by region: each pillar lets them see only what is their own.
+Applicants are not scoped by region: each pillar lets them see only what is their own (:func:`owns`).
 
-Every pillar asks here — in Python with :func:`serves`, in SQL with :func:`scoped` — and nowhere else.
+Every pillar asks here — in Python with :func:`serves` and :func:`owns`, in SQL with :func:`scoped` — and
+nowhere else.
+
+Refusals: staff outside their scope are told so (403, :func:`require_serves`: the record is an office's work,
+and the staff member knows where to turn). An applicant asking for a record that is not theirs gets what a
+record that does not exist gets (404, :func:`require_own`): whether another person has a 办件 or a 申领 is that
+person's information (个人信息保护法), and a 403 would tell it to anyone counting numbers (the security review,
+2026-12, finding 16: 403 for another's record and 404 for none is an enumeration oracle).
 
 No application may be invisible: a record whose region no active staff member of the role that must act
 next serves is *未分派*; :class:`Staffing` finds those, and each pillar shows them to the supervisors whose
@@ -21,7 +28,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import regions
-from kuaiban.platform.errors import Forbidden
+from kuaiban.platform.errors import Forbidden, NotFound
 from kuaiban.platform.models import APPLICANT, User
 
 Stmt = TypeVar("Stmt")
@@ -36,6 +43,18 @@ def require_serves(user: User, region: str | None, what: str) -> None:
     """:class:`Forbidden` unless ``user`` serves ``region``; ``what`` names the record (办件 N …)."""
     if not serves(user, region):
         raise Forbidden(f"无权查看或办理{what}：不在本账号的管辖地区（{regions.label(user.region)}）内")
+
+
+def owns(user: User, applicant_id: int | None) -> bool:
+    """Whether applicant account ``user`` acts for the applicant ``applicant_id`` (never true for staff)."""
+    return user.role == APPLICANT and user.applicant_id is not None and user.applicant_id == applicant_id
+
+
+def require_own(user: User, applicant_id: int | None, missing: str, field: str | None = None) -> None:
+    """:class:`NotFound` with ``missing`` — the very words the pillar gives for a record that does not exist —
+    unless applicant ``user`` owns the record: another person's record is not said to exist."""
+    if not owns(user, applicant_id):
+        raise NotFound(missing, field)
 
 
 def within(column, scope: str | None) -> ColumnElement[bool]:

@@ -1110,9 +1110,9 @@ def my_claims(session: Session, user: User) -> list[Claim]:
 
 
 def my_claim(session: Session, user: User, claim_id: int) -> Claim:
+    """The applicant's own claim; another person's is not said to exist (404, as for none: access.require_own)."""
     claim = session.get(Claim, claim_id)
-    if claim is None or user.applicant_id is None or claim.applicant_id != user.applicant_id:
-        raise NotFound(f"没有这件申领：{claim_id}", "claim")
+    access.require_own(user, claim.applicant_id if claim else None, f"没有这件申领：{claim_id}", "claim")
     return claim
 
 

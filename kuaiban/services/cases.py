@@ -1362,9 +1362,8 @@ def case_status(session: Session, user: User, number: str) -> dict:
     rows = session.connection().execute(_CASE_STATUS, {"number": number}).all()
     if not rows:
         raise NotFound(f"没有这个办件：{number}", "number")
+    _check_access(user, rows[0], number)
     head = rows[0]
-    if not can_see_case(user, head):
-        raise Forbidden(f"无权查看办件 {number}")
     return {"number": number, "status": head.status, "due_at": head.due_at, "completed_at": head.completed_at,
             "tasks": [{"id": r[5], "item_code": r.item_code, "item_name": r.item_name, "state": r.state,
                        "version": r.version, "due_at": r[10]} for r in rows]}
@@ -1437,13 +1436,22 @@ def case_dict(c: Case, *, masked: bool = False) -> dict:
 def can_see_case(user: User, case) -> bool:
     """An applicant sees their own cases; staff the cases of the regions they serve (a case or a row of one)."""
     if user.role == APPLICANT:
-        return user.applicant_id == case.applicant_id
+        return access.owns(user, case.applicant_id)
     return access.serves(user, case.region)  # staff: the regions their scope covers
 
 
 def check_case_access(user: User, case: Case) -> None:
-    if not can_see_case(user, case):
-        raise Forbidden(f"无权查看办件 {case.number}")
+    """An applicant asking for another person's case hears that there is no such case (404, as for a number
+    that does not exist: :func:`kuaiban.platform.access.require_own`); staff outside its region are refused
+    (403)."""
+    _check_access(user, case, case.number)
+
+
+def _check_access(user: User, case, number: str) -> None:
+    if user.role == APPLICANT:
+        access.require_own(user, case.applicant_id, f"没有这个办件：{number}", "number")
+    elif not access.serves(user, case.region):
+        raise Forbidden(f"无权查看办件 {number}")
 
 
 def _entered_window_queue(session: Session, since: dt.datetime, until: dt.datetime):

@@ -2,7 +2,9 @@
 on /programs (each decided claim's row holds the form, folded under “评价”, or “已评价：<level>”; a claim not yet
 decided has none) and the enterprise's 免申即享 page (once it confirmed and was approved, declined or lapsed).
 The form is the one piece of page a 一件事 case's uses (templates/_rating.html); a form sent from a list goes
-back to that list, and only to a page of this site that shows the claim."""
+back to that list, and only to a page of this site that shows the claim. Another person's claim is, to an
+applicant, a claim that does not exist (404), as another person's 一件事 case now is; staff outside its region
+are refused (403)."""
 
 from __future__ import annotations
 
@@ -116,3 +118,34 @@ def test_the_free_benefit_page_offers_the_rating_once_the_enterprise_has_answere
     given = re.search(r'<p id="rating-given">(.*?)</p>', mine, re.S).group(1)
     assert "您的评价：<strong>基本满意</strong>——确认方便" in given and 'name="level"' not in mine
     assert "服务评价" not in firm3.get(mine_url).text  # not listed: no claim, nothing to rate
+
+
+def test_another_persons_claim_is_not_said_to_exist_and_staff_outside_are_refused(tmp_path, clock_at_aug_3) -> None:
+    """As another person's 一件事 case (tests/web/test_s19_case_rating_and_access.py): 404 as for an id nobody
+    has, on the page and the API, reading and rating; staff of another region 403, their own region's 200."""
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    town = make_town(url)
+    claim_id = refused_claim(town)
+    app = create_app(url)
+    other = _signed_in(app, "bj-other")
+    form = other.get("/programs").text
+    token = {"Authorization": "Bearer " + other.post("/api/auth/login", json={
+        "username": "bj-other", "password": PASSWORD}).json()["token"]}
+    for ref in (claim_id, 999_999):
+        page = other.get(f"/programs/claims/{ref}")
+        assert page.status_code == 404 and f"没有这件申领：{ref}" in page.text and "无权" not in page.text
+        rated = other.post(f"/programs/claims/{ref}/rating", data={"csrf": csrf_of(form), "level": "1"})
+        assert rated.status_code == 404 and "无权" not in rated.text
+        for answer in (other.get(f"/api/programs/claims/{ref}", headers=token),
+                       other.post(f"/api/programs/claims/{ref}/rating", headers=token, json={"level": 1})):
+            assert answer.status_code == 404, answer.text
+            assert answer.json() == {**answer.json(), "detail": f"没有这件申领：{ref}", "field": "claim"}
+
+    hunan = _signed_in(app, "hn-rev", STAFF_PASSWORD)
+    refused = hunan.get(f"/programs/claims/{claim_id}")
+    assert refused.status_code == 403 and f"申领 {claim_id}" in refused.text
+    staff = {"Authorization": "Bearer " + hunan.post("/api/auth/login", json={
+        "username": "hn-rev", "password": STAFF_PASSWORD}).json()["token"]}
+    assert hunan.get(f"/api/programs/claims/{claim_id}", headers=staff).status_code == 403
+    assert hunan.get("/api/programs/claims/999999", headers=staff).status_code == 404
+    assert _signed_in(app, "bj-rev", STAFF_PASSWORD).get(f"/programs/claims/{claim_id}").status_code == 200

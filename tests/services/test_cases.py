@@ -315,8 +315,9 @@ def test_applicants_see_only_their_own_cases_supervisors_their_region(world):
     theirs = submit(world, world.neighbour, "失业", UNEMPLOYMENT_FORM, items=["2.4.3"])
     with world.session() as s:
         assert [c.number for c in cases.list_cases(s, world.citizen)] == [mine]
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound) as hidden:  # another person's case is not said to exist (s19)
             cases.get_case(s, world.citizen, theirs)
+        assert (hidden.value.message, hidden.value.field) == (f"没有这个办件：{theirs}", "number")
         assert {c.number for c in cases.list_cases(s, world.supervisor)} == {mine, theirs}
         assert cases.list_cases(s, world.outsider) == []
         with pytest.raises(Forbidden):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kuaiban.platform.errors import Conflict, Forbidden, Invalid
+from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.services import cases, ratings
 
 from .conftest import FORM
@@ -30,7 +30,7 @@ def test_only_a_completed_case_is_rated_once_by_its_applicant(world):
         ratings.rate(s, world.citizen, pending, 5)
     assert "尚未办结" in e.value.message
     number = completed_case(world)
-    with world.session() as s, pytest.raises(Forbidden):
+    with world.session() as s, pytest.raises(NotFound):  # another person's case is not said to exist (s19)
         ratings.rate(s, world.neighbour, number, 5)
     with world.session() as s, pytest.raises(Invalid) as e:
         ratings.rate(s, world.citizen, number, 6)
