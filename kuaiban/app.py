@@ -20,6 +20,7 @@ from sqlalchemy import text
 from kuaiban import (
     __version__,
     claim_ratings,  # noqa: F401 (wires the 好差评 of a benefit claim: programs → services' ratings)
+    cross_refs,
     handoffs,  # noqa: F401 (wires 快办 item 2.4.1 to the 失业登记 pillar)
 )
 from kuaiban.api import admin as admin_api
@@ -34,6 +35,7 @@ from kuaiban.api import unemployment_transfer as transfer_api
 from kuaiban.db import connect
 from kuaiban.edge import EdgeApp
 from kuaiban.edge import install as install_edge
+from kuaiban.library import search
 from kuaiban.platform import jobs
 from kuaiban.platform.errors import ServiceError
 from kuaiban.web import (
@@ -84,6 +86,32 @@ async def _job_worker(app: FastAPI) -> AsyncIterator[None]:
     yield
     if runner is not None:
         runner.stop_worker()
+
+
+@asynccontextmanager
+async def _search_warm_up(app: FastAPI) -> AsyncIterator[None]:
+    """Once the app has started, the library's search index is built in a background thread (the thread is
+    ``app.state.search_warm_up``); start-up does not wait for it, and requests are served meanwhile."""
+    app.state.search_warm_up = search.warm_up(app.state.engine, then=_read_for_a_hit)
+    yield
+
+
+def _read_for_a_hit(index: search.SearchIndex) -> None:
+    """What the search page and the API read for each hit besides the index: what acts on its document
+    (:mod:`kuaiban.cross_refs`, built once a process from the calculators', programs' and services' citations)."""
+    if index.docs:
+        doc = index.docs[0]
+        cross_refs.acting(doc.doc_no, doc.title, None, None, doc.sources)
+
+
+def create_served_app() -> EdgeApp:
+    """The app ``kuaiban serve`` runs in each worker process (scripts/start): :func:`create_app` on the configured
+    database, and the search index built in the background after start-up, so that the first search after a
+    start does not wait 2–4 s for it (a search arriving meanwhile waits for that same build). The apps the
+    tests make with :func:`create_app` build no index until their first search."""
+    app = create_app()
+    app.include_router(APIRouter(lifespan=_search_warm_up))
+    return app
 
 
 def create_app(db_url: str | None = None) -> EdgeApp:

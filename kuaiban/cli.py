@@ -97,7 +97,8 @@ def serve_cmd(
     # and calculator-job thread, and everything they share lives in the database or under KUAIBAN_VAR.
     # behind nginx the client's address (login throttling, the audit of failed logins) comes from the
     # proxy's X-Forwarded-For, believed only from the proxy's own address
-    uvicorn.run("kuaiban.app:create_app", factory=True, host=host, port=port, log_level="info",
+    # create_served_app: create_app, and the library's search index built in the background once started
+    uvicorn.run("kuaiban.app:create_served_app", factory=True, host=host, port=port, log_level="info",
                 workers=workers, proxy_headers=True, forwarded_allow_ips=trusted_proxy)
 
 

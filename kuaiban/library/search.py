@@ -38,10 +38,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import logging
 import math
 import re
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -1302,6 +1305,7 @@ def make_snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS, *, fol
 
 # -- per-process cache ------------------------------------------------------------------
 
+log = logging.getLogger(__name__)
 _cache_lock = threading.Lock()
 _cache: dict[str, tuple[str | None, SearchIndex]] = {}
 
@@ -1317,9 +1321,12 @@ def _fingerprint(session: Session) -> str | None:
     return row.value if row else None
 
 
-def get_index(engine: Engine) -> SearchIndex:
+def get_index(engine: Engine, *, warm: Callable[[SearchIndex], object] | None = None) -> SearchIndex:
     """The index of ``engine``'s library, built once per process and rebuilt when an ingest
-    has changed the database (its ``ingest_fingerprint``)."""
+    has changed the database (its ``ingest_fingerprint``). ``warm(index)``, when this call builds it, runs
+    before anyone else gets it: a search waiting for the build then finds what its first question loads
+    besides the index already loaded, instead of loading it a second time beside the warm-up (:func:`warm_up`).
+    A failing ``warm`` is logged and the index kept."""
     key = engine.url.render_as_string(hide_password=False)
     with Session(engine) as session:
         fp = _fingerprint(session)
@@ -1331,5 +1338,42 @@ def get_index(engine: Engine) -> SearchIndex:
             if cached and cached[0] == fp:
                 return cached[1]
             index = SearchIndex.build(session)
+            if warm is not None:
+                try:
+                    warm(index)
+                except Exception:
+                    log.warning("search index warm-up after the build failed", exc_info=True)
             _cache[key] = (fp, index)
             return index
+
+
+# what a first question loads besides the index (同义词词林's groups; the pinyin reader for a question typed in
+# pinyin): asked once by the warm-up, so that the first person to search does not wait for it either
+WARM_QUESTIONS = ("失业了能领多少钱", "shiye")
+
+
+def warm_up(engine: Engine, then: Callable[[SearchIndex], object] | None = None) -> threading.Thread:
+    """Build ``engine``'s index now, in a background thread (started by the served app once it is up,
+    :func:`kuaiban.app.create_served_app`), and before handing it on ask :data:`WARM_QUESTIONS` and
+    ``then(index)`` (what the interfaces read for a hit), so that the first search after a start waits for none
+    of it. A search arriving meanwhile waits in :func:`get_index` for this same build and warm-up (the lock),
+    never a second build. A failure is logged; the first search then builds the index as without a warm-up."""
+
+    def warm(index: SearchIndex) -> None:
+        for question in WARM_QUESTIONS:
+            index.search(question)
+        if then is not None:
+            then(index)
+
+    def build() -> None:
+        started = time.monotonic()
+        try:
+            get_index(engine, warm=warm)
+        except Exception:  # the server runs on; a search builds the index itself
+            log.warning("search index warm-up failed", exc_info=True)
+        else:
+            log.info("search index built and warmed in %.1f s", time.monotonic() - started)
+
+    thread = threading.Thread(target=build, name="search-index-warm-up", daemon=True)
+    thread.start()
+    return thread
