@@ -464,13 +464,13 @@ def in_scope(user: User, aab301: str) -> bool:
 
 def get_registration(session: Session, user: User, aaz341: str) -> m.Registration:
     reg = session.scalar(select(m.Registration).where(m.Registration.aaz341 == aaz341))
-    if reg is None:
-        from kuaiban.platform.errors import NotFound
+    from kuaiban.platform.errors import NotFound
 
+    if reg is None:
         raise NotFound(f"失业登记不存在：{aaz341}", "AAZ341")
     if user.role == APPLICANT:
-        if reg.applicant_user_id != user.id:
-            raise Forbidden(f"无权查看失业登记 {aaz341}")
+        if reg.applicant_user_id != user.id:  # another person's: not said to exist, as in access.require_own
+            raise NotFound(f"失业登记不存在：{aaz341}", "AAZ341")
     elif not in_scope(user, reg.aab301):
         raise Forbidden(f"无权查看失业登记 {aaz341}（不属本地区）")
     return reg

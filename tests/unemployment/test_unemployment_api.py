@@ -1,5 +1,6 @@
 """The 失业登记 REST API end to end: validate, submit, decide, follow up, deregister, count — with Chinese
-errors naming the field code (422 invalid, 409 conflict, 403 not yours)."""
+errors naming the field code (422 invalid, 409 conflict, 403 not the staff member's region, 404 another person's
+registration, as one that does not exist)."""
 
 from __future__ import annotations
 
@@ -110,7 +111,10 @@ def test_staff_of_another_region_and_other_citizens_are_refused(api):
                     json={"record": local_application(4), "declaration_signed": True})
     number = r.json()["aaz341"]
     assert client.get(f"/api/unemployment/registrations/{number}", headers=login("outsider")).status_code == 403
-    assert client.get(f"/api/unemployment/registrations/{number}", headers=login("citizen")).status_code == 403
+    hidden = client.get(f"/api/unemployment/registrations/{number}", headers=login("citizen"))  # as if none (s19)
+    assert hidden.status_code == 404 and hidden.json()["detail"] == f"失业登记不存在：{number}"
+    assert client.get(f"/api/unemployment/registrations/{number[:-4]}9999", headers=login("citizen")).json() == {
+        **hidden.json(), "detail": f"失业登记不存在：{number[:-4]}9999"}
     assert client.get(f"/api/unemployment/registrations/{number}").status_code == 401
     r = client.post(f"/api/unemployment/registrations/{number}/decision", headers=login("outsider"),
                     json={"approve": True, "version": 1})
