@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +21,7 @@ from sqlalchemy import text
 from kuaiban import (
     __version__,
     claim_ratings,  # noqa: F401 (wires the 好差评 of a benefit claim: programs → services' ratings)
+    config,
     cross_refs,
     handoffs,  # noqa: F401 (wires 快办 item 2.4.1 to the 失业登记 pillar)
 )
@@ -92,7 +94,9 @@ async def _job_worker(app: FastAPI) -> AsyncIterator[None]:
 async def _search_warm_up(app: FastAPI) -> AsyncIterator[None]:
     """Once the app has started, the library's search index is built in a background thread (the thread is
     ``app.state.search_warm_up``); start-up does not wait for it, and requests are served meanwhile."""
-    app.state.search_warm_up = search.warm_up(app.state.engine, then=_read_for_a_hit)
+    # the worker processes of this machine (kuaiban serve --workers N) warm up one after another
+    turns = Path(os.environ.get("KUAIBAN_VAR") or config.VAR) / "search-warm-up.lock"
+    app.state.search_warm_up = search.warm_up(app.state.engine, then=_read_for_a_hit, one_at_a_time=turns)
     yield
 
 

@@ -36,15 +36,18 @@ citation points at the article (or attachment) where the match is. Passage hits
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
 import html
 import logging
 import math
+import os
 import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -1352,12 +1355,31 @@ def get_index(engine: Engine, *, warm: Callable[[SearchIndex], object] | None = 
 WARM_QUESTIONS = ("失业了能领多少钱", "shiye")
 
 
-def warm_up(engine: Engine, then: Callable[[SearchIndex], object] | None = None) -> threading.Thread:
+@contextmanager
+def _one_at_a_time(path: Path | None) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` for the block (None: none); the system drops it if the holder dies."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+def warm_up(engine: Engine, then: Callable[[SearchIndex], object] | None = None, *,
+            one_at_a_time: Path | None = None) -> threading.Thread:
     """Build ``engine``'s index now, in a background thread (started by the served app once it is up,
     :func:`kuaiban.app.create_served_app`), and before handing it on ask :data:`WARM_QUESTIONS` and
     ``then(index)`` (what the interfaces read for a hit), so that the first search after a start waits for none
     of it. A search arriving meanwhile waits in :func:`get_index` for this same build and warm-up (the lock),
-    never a second build. A failure is logged; the first search then builds the index as without a warm-up."""
+    never a second build. ``one_at_a_time``: a lock file the worker processes of one machine share, so that
+    they warm up one after another instead of all at once on the same CPUs (a worker whose turn has not come
+    builds its index at its first search, as without a warm-up). A failure is logged; the first search then
+    builds the index as without a warm-up."""
 
     def warm(index: SearchIndex) -> None:
         for question in WARM_QUESTIONS:
@@ -1368,7 +1390,8 @@ def warm_up(engine: Engine, then: Callable[[SearchIndex], object] | None = None)
     def build() -> None:
         started = time.monotonic()
         try:
-            get_index(engine, warm=warm)
+            with _one_at_a_time(one_at_a_time):
+                get_index(engine, warm=warm)
         except Exception:  # the server runs on; a search builds the index itself
             log.warning("search index warm-up failed", exc_info=True)
         else:

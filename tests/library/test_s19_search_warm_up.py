@@ -30,6 +30,7 @@ def library(tmp_path, monkeypatch) -> str:
     _write_library(url)
     monkeypatch.setenv("KUAIBAN_DB", url)  # what `kuaiban serve --db` sets for its worker processes
     monkeypatch.setenv("KUAIBAN_JOB_WORKER", "0")
+    monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))  # the workers' turns (search-warm-up.lock) are here
     return url
 
 
@@ -56,7 +57,8 @@ def _until(condition, seconds: float = 10) -> None:
         time.sleep(0.02)
 
 
-def test_the_served_app_builds_one_index_after_start_up_and_a_search_meanwhile_waits_for_it(library, builds) -> None:
+def test_the_served_app_builds_one_index_after_start_up_and_a_search_meanwhile_waits_for_it(library, builds,
+                                                                                           tmp_path) -> None:
     made, gate = builds
     cross_refs._index.cache_clear()
     app = create_served_app()
@@ -76,6 +78,7 @@ def test_the_served_app_builds_one_index_after_start_up_and_a_search_meanwhile_w
         warm.join(30)
         assert answers["hit"].status_code == 200 and answers["hit"].json()[0]["doc_no"] == "人社部发〔2020〕26号"
         assert cross_refs._index.cache_info().currsize == 1  # what acts on a hit's document: read by the warm-up
+        assert (tmp_path / "var" / "search-warm-up.lock").exists()
         assert client.get("/library", params={"q": "退休金"}).status_code == 200
     assert made == [WARM_UP]  # one index for the warm-up, the waiting search and the later one
 
@@ -125,6 +128,28 @@ def test_a_search_waiting_for_the_build_gets_the_index_once_it_is_warmed(library
     asker.join(30)
     warm.join(30)
     assert got == [search.get_index(engine)] and made == [WARM_UP]
+
+
+def test_the_workers_of_one_machine_warm_up_one_after_another(tmp_path, builds) -> None:
+    """Two worker processes (two engines here) sharing the lock file: the second builds only once the first is
+    done, instead of both at once on the same CPUs; a search in the second meanwhile builds its own index."""
+    made, gate = builds
+    engines = []
+    for name in ("a", "b"):
+        url = f"sqlite:///{tmp_path / f'{name}.db'}"
+        connect(url)
+        _write_library(url)
+        engines.append(connect(url))
+    turns = tmp_path / "var" / "search-warm-up.lock"
+    first = search.warm_up(engines[0], one_at_a_time=turns)
+    _until(lambda: made == [WARM_UP])
+    second = search.warm_up(engines[1], one_at_a_time=turns)
+    time.sleep(0.5)
+    assert second.is_alive() and made == [WARM_UP]  # waiting for its turn, not building
+    gate.set()
+    first.join(30)
+    second.join(30)
+    assert made == [WARM_UP, WARM_UP] and not first.is_alive() and not second.is_alive()
 
 
 def test_a_failed_warm_up_leaves_the_build_to_the_first_search(library, monkeypatch, caplog) -> None:
