@@ -1384,6 +1384,8 @@ def warm_up(engine: Engine, then: Callable[[SearchIndex], object] | None = None,
     def warm(index: SearchIndex) -> None:
         for question in WARM_QUESTIONS:
             index.search(question)
+        if index.encoder is not None:
+            index.part_vectors()  # the clause view's first search would make them (about 2 s)
         if then is not None:
             then(index)
 

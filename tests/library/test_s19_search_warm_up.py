@@ -102,6 +102,8 @@ def test_the_warm_up_asks_the_questions_and_hands_the_index_on(library, monkeypa
     engine = connect(library)
     search.warm_up(engine, then=handed.append).join(30)
     assert asked == list(search.WARM_QUESTIONS) and handed == [search.get_index(engine)]
+    # …and makes the parts' vectors the clause view's first search would wait for
+    assert handed[0]._part_vectors is not None and len(handed[0]._part_vectors) == len(handed[0].passages)
 
 
 def test_a_search_waiting_for_the_build_gets_the_index_once_it_is_warmed(library, builds) -> None:
