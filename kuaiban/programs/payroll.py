@@ -87,10 +87,12 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
         return existing, False
     at = at or audit.now()
     newly_held: list = []
+    settled = None  # settle's audit entry, appended after the months are locked below (the log's lock comes last)
     if found.settles_at_payment:  # 先缴后补 / official figures: each month computed again, due, pending or held
         from kuaiban.programs.settle import settle
 
-        newly_held = settle(session, found, code, month, actor=actor, at=at)["held"]
+        answer = settle(session, found, code, month, actor=actor, at=at, record=False)
+        newly_held, settled = answer["held"], answer["audit"]
     batch = Batch(program=found.code, region=code, month=month, kind="monthly", lines=0, total_fen=0, created_at=at)
     caseworkers.write_lock(session)  # SQLite: from here to the commit no stop writes (see the lines' read below)
     session.add(batch)
@@ -131,6 +133,8 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     count, total = session.execute(select(func.count(PaymentLine.id), func.coalesce(func.sum(PaymentLine.amount_fen), 0))
                                    .where(PaymentLine.batch_id == batch.id)).one()
     batch.lines, batch.total_fen = count, int(total)
+    if settled is not None:
+        audit.record(session, "program_months_settled", "program", None, actor=actor, at=at, **settled)
     audit.record(session, "program_batch_built", "program_batch", batch.id, actor=actor, at=at,
                  program=found.code, region=code, month=month, lines=count, total_fen=int(total), held=newly_held)
     return batch, True

@@ -137,8 +137,17 @@ def kept_amount(session: Session, program: Program, claim: Claim, owed: str, *,
 
 
 def settle(session: Session, program: Program, region: str, month: str, *, registers: Registers = REGISTERS,
-           actor: User | None = None, at: dt.datetime | None = None) -> dict[str, Any]:
-    """Every month owed up to ``month`` in ``region`` not paid yet, computed again: due or pending."""
+           actor: User | None = None, at: dt.datetime | None = None, record: bool = True) -> dict[str, Any]:
+    """Every month owed up to ``month`` in ``region`` not paid yet, computed again: due or pending.
+
+    ``record`` False: the audit entry is not appended here but returned (``audit``: its details, None when
+    nothing was read) for the caller to append after its own locks — payroll.build, whose months are locked
+    after this (PostgreSQL: the log's append lock is held to the commit, so it must be the last lock taken).
+
+    PostgreSQL lock order (s19): before the first write to a claim's months the claim row is locked ``FOR KEY
+    SHARE`` (the months' history rows need that lock, foreign key), so that the claim comes before its months as
+    in every stop (claims._stop, claims.recheck, held.confirm: the claim ``FOR UPDATE``, then its months); a stop
+    of the claim waits for this transaction, or this waits for the stop."""
     at = at or audit.now()
     paid_line = exists().where(and_(PaymentLine.applicant_id == Entitlement.applicant_id,
                                     PaymentLine.program == Entitlement.program,
@@ -156,6 +165,8 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
     counts = {"due": 0, PENDING: 0, HELD: 0}
     changed = 0
     contributions: dict[int, dict[str, Any]] = {}
+    locked: set[int] = set()  # the claims locked FOR KEY SHARE (PostgreSQL), in claim order as the rows are
+    postgres = session.get_bind().dialect.name == "postgresql"
     for entitlement, claim in rows:
         if claim.id not in contributions:
             contributions[claim.id] = _contributions(session, program, claim, registers)
@@ -214,6 +225,9 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
         # succeeded. A month computed as it stands is not written at all
         done = 1
         if events or any(getattr(entitlement, k) != v for k, v in values.items()):
+            if postgres and claim.id not in locked:  # the claim before its months (see the docstring)
+                session.execute(select(Claim.id).where(Claim.id == claim.id).with_for_update(read=True, key_share=True))
+                locked.add(claim.id)
             done = session.execute(update(Entitlement).where(
                 Entitlement.id == entitlement.id, Entitlement.status == entitlement.status,
                 Entitlement.amount_fen == entitlement.amount_fen,
@@ -233,8 +247,9 @@ def settle(session: Session, program: Program, region: str, month: str, *, regis
         elif values["status"] == PENDING:
             waiting.append(f"申领 {claim.id} {why}")
         counts[values["status"]] += 1
-    if rows:
-        audit.record(session, "program_months_settled", "program", None, actor=actor, at=at, program=program.code, region=region,
-                     month=month, due=counts["due"], pending=counts[PENDING], waiting=waiting[:50],
-                     held=counts[HELD], adjusted=adjusted[:50], changed=changed)
-    return {"due": counts["due"], "pending": counts[PENDING], "held": held, "adjusted": adjusted, "waiting": waiting}
+    entry = dict(program=program.code, region=region, month=month, due=counts["due"], pending=counts[PENDING],
+                 waiting=waiting[:50], held=counts[HELD], adjusted=adjusted[:50], changed=changed) if rows else None
+    if entry is not None and record:
+        audit.record(session, "program_months_settled", "program", None, actor=actor, at=at, **entry)
+    return {"due": counts["due"], "pending": counts[PENDING], "held": held, "adjusted": adjusted, "waiting": waiting,
+            "audit": None if record else entry}
