@@ -955,7 +955,9 @@ def recheck(session: Session, code: str, region: str, month: str, *, user: User 
 
 def resume(session: Session, user: User, claim_id: int, *, at: dt.datetime | None = None) -> Claim:
     at = at or audit.now()
-    claim, program = _claim_for_staff(session, user, claim_id, None)
+    # locked (FOR UPDATE) before its status is read, as a stop locks it: a stop committing meanwhile is waited for
+    # and seen, never overwritten (s19, test_s19_resume_stop_locks); the claim, then its months, as every writer
+    claim, program = _claim_for_staff(session, user, claim_id, None, lock=True)
     if claim.status != "suspended":
         raise Conflict("这件申领未暂停", "claim")
     # a month held for a caseworker (programs.held) before the 暂停 is held again unless a caseworker decided its
