@@ -28,10 +28,10 @@ import time
 
 from sqlalchemy import select, text
 
-from kuaiban.platform import audit
-from kuaiban.programs import caseworkers, claims, payroll, registers
+from kuaiban.programs import claims, payroll, registers
 from kuaiban.programs.models import Entitlement, PaymentLine, Recovery
 from tests.programs.conftest import AUG_3, submit_as_registered
+from tests.programs.races import finish, second_inside_first
 
 BENEFIT = "bj_unemployment_benefit"
 SEP_25 = dt.datetime(2020, 9, 25, 10, 0)
@@ -53,67 +53,6 @@ def _two_claims(town, first_died: str = "2020-08") -> tuple[int, int]:
         for number, since in ((town.other_number, first_died), (town.citizen_number, "2020-08")):
             registers.put(s, "deaths", "死亡人员信息", number, {"deceased": True, "since": since})
     return ids[0], ids[1]
-
-
-def _waiting_or_done(town, worker: threading.Thread, entered: threading.Event) -> str:
-    deadline = time.monotonic() + 60
-    postgres = town.engine.dialect.name == "postgresql"
-    while time.monotonic() < deadline:
-        if not worker.is_alive():
-            return "done"
-        if postgres:
-            with town.engine.connect() as watcher:
-                if watcher.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                       "AND wait_event_type = 'Lock'")):
-                    return "waiting"
-        elif entered.is_set():  # inside BEGIN IMMEDIATE, which waits (busy_timeout) while the first writes
-            time.sleep(0.3)
-            return "done" if not worker.is_alive() else "waiting"
-        time.sleep(0.02)
-    raise AssertionError("the second transaction neither finished nor waited")
-
-
-def _second_inside_first(town, monkeypatch, action: str, second, *, appended: bool = False) -> dict:
-    """Run ``second(session)`` in another session on another thread when the first transaction appends its first
-    ``action`` audit entry (just before it; ``appended``: just after, the log's lock held); the first goes on once
-    the second waits for a lock or is done."""
-    real_record, real_lock = audit.record, caseworkers.write_lock
-    out: dict = {}
-    entered = threading.Event()
-
-    def run() -> None:
-        try:
-            with town.session() as other:
-                out["result"] = second(other)
-        except Exception as exc:  # reported to the test
-            out["error"] = exc
-
-    def write_lock(session) -> None:
-        if threading.current_thread().name == "second":
-            entered.set()
-        return real_lock(session)
-
-    def record(session, act, *args, **kwargs):
-        if act != action or "seen" in out or threading.current_thread().name == "second":
-            return real_record(session, act, *args, **kwargs)
-        if appended:
-            real_record(session, act, *args, **kwargs)
-        worker = threading.Thread(target=run, name="second", daemon=True)
-        out["thread"] = worker
-        worker.start()
-        out["seen"] = _waiting_or_done(town, worker, entered)
-        return None if appended else real_record(session, act, *args, **kwargs)
-
-    monkeypatch.setattr(audit, "record", record)
-    monkeypatch.setattr(caseworkers, "write_lock", write_lock)
-    return out
-
-
-def _finish(out: dict, monkeypatch) -> None:
-    out["thread"].join(timeout=60)
-    monkeypatch.undo()
-    assert not out["thread"].is_alive()
-    assert "error" not in out, repr(out.get("error"))  # before s17 (PostgreSQL): a deadlock, one side rolled back
 
 
 def _lines(town, claim_id: int) -> list[str]:
@@ -146,10 +85,10 @@ def test_a_batch_built_while_a_recheck_stops_two_claims_waits_and_pays_what_is_s
     locked the second claim's months and waited for the first's while the recheck waited for the second's: a
     deadlock. Now it waits for the recheck, and pays August of both, nothing stopped."""
     first, second = _two_claims(town)
-    out = _second_inside_first(town, monkeypatch, "program_claim_stopped", _build)
+    out = second_inside_first(town, monkeypatch, "program_claim_stopped", _build)
     with town.session() as s:
         answer = _recheck(town)(s)
-    _finish(out, monkeypatch)
+    finish(out, monkeypatch)
     assert out["seen"] == "waiting"
     assert [x["claim"] for x in answer["stopped"]] == [first, second]
     assert out["result"] == 2
@@ -167,10 +106,10 @@ def test_a_batch_that_locks_none_of_the_first_claims_months_waits_too(town, monk
     months in. Now the recheck holds the second claim's months before its first stop: the batch waits for the
     recheck's commit."""
     first, second = _two_claims(town, first_died="2020-09")
-    out = _second_inside_first(town, monkeypatch, "program_claim_stopped", _build, appended=True)
+    out = second_inside_first(town, monkeypatch, "program_claim_stopped", _build, appended=True)
     with town.session() as s:
         answer = _recheck(town)(s)
-    _finish(out, monkeypatch)
+    finish(out, monkeypatch)
     assert out["seen"] == "waiting"
     assert [x["claim"] for x in answer["stopped"]] == [first, second]
     assert out["result"] == 3
@@ -184,10 +123,10 @@ def test_a_recheck_run_while_a_batch_is_open_waits_and_recovers_what_it_paid(tow
     """The other order: the batch (August and September of both) is open when the recheck starts; the recheck
     waits for its commit, stops both claims from September and recovers September of each."""
     first, second = _two_claims(town)
-    out = _second_inside_first(town, monkeypatch, "program_batch_built", _recheck(town))
+    out = second_inside_first(town, monkeypatch, "program_batch_built", _recheck(town))
     with town.session() as s:
         lines = _build(s)
-    _finish(out, monkeypatch)
+    finish(out, monkeypatch)
     assert out["seen"] == "waiting"
     assert lines == 4
     assert [x["claim"] for x in out["result"]["stopped"]] == [first, second]

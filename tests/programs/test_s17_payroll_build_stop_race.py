@@ -20,16 +20,14 @@ it is inside ``BEGIN IMMEDIATE``). On SQLite and on PostgreSQL (the ``town`` fix
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from kuaiban.platform import audit
-from kuaiban.programs import caseworkers, claims, definitions, payroll, registers
+from kuaiban.programs import claims, definitions, payroll, registers
 from kuaiban.programs.models import Entitlement, PaymentLine, Recovery
 from tests.programs.conftest import AUG_3, submit_as_registered
 from tests.programs.helpers import DECIDED, FLEX, NOV_10, approve_flexible
+from tests.programs.races import finish, second_inside_first
 
 BENEFIT = "bj_unemployment_benefit"
 SEP_25 = dt.datetime(2020, 9, 25, 10, 0)
@@ -45,62 +43,11 @@ def _benefit_claim(town) -> int:
     return claim.id
 
 
-def _waiting_or_done(town, worker: threading.Thread, entered: threading.Event) -> str:
-    """Wait until the stop's thread has committed (``done``) or waits for a lock the batch holds (``waiting``)."""
-    deadline = time.monotonic() + 60
-    postgres = town.engine.dialect.name == "postgresql"
-    while time.monotonic() < deadline:
-        if not worker.is_alive():
-            return "done"
-        if postgres:
-            with town.engine.connect() as watcher:
-                if watcher.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                       "AND wait_event_type = 'Lock'")):
-                    return "waiting"
-        elif entered.is_set():  # inside BEGIN IMMEDIATE, which waits (busy_timeout) while the batch writes
-            time.sleep(0.3)
-            return "done" if not worker.is_alive() else "waiting"
-        time.sleep(0.02)
-    raise AssertionError("the stop neither committed nor waited")
-
-
 def _stop_inside_build(town, monkeypatch, stop) -> dict:
     """Make the next ``payroll.build`` run ``stop(session)`` in a second session on another thread between its
     INSERT … SELECT and its commit. Returns what happened: ``seen`` (done/waiting when the build went on),
-    ``status`` (the claim's status the stop left) or ``error``."""
-    real_record, real_lock = audit.record, caseworkers.write_lock
-    out: dict = {}
-    entered = threading.Event()
-
-    def run() -> None:
-        try:
-            with town.session() as other:
-                out["status"] = stop(other).status
-        except Exception as exc:  # reported to the test
-            out["error"] = exc
-
-    def write_lock(session) -> None:
-        if threading.current_thread().name == "stop":
-            entered.set()
-        return real_lock(session)
-
-    def record(session, action, *args, **kwargs):
-        if action == "program_batch_built" and "seen" not in out:
-            worker = threading.Thread(target=run, name="stop", daemon=True)
-            out["thread"] = worker
-            worker.start()
-            out["seen"] = _waiting_or_done(town, worker, entered)
-        return real_record(session, action, *args, **kwargs)
-
-    monkeypatch.setattr(audit, "record", record)
-    monkeypatch.setattr(caseworkers, "write_lock", write_lock)
-    return out
-
-
-def _finish(out: dict) -> None:
-    out["thread"].join(timeout=60)
-    assert not out["thread"].is_alive()
-    assert "error" not in out, out.get("error")
+    ``result`` (the claim's status the stop left) or ``error``."""
+    return second_inside_first(town, monkeypatch, "program_batch_built", lambda s: stop(s).status)
 
 
 def _lines(town, claim_id: int) -> list[tuple[str, int]]:
@@ -130,10 +77,10 @@ def test_a_stop_committed_while_the_batch_is_open_recovers_the_month_the_batch_p
     with town.session() as s:
         batch, built = payroll.build(s, BENEFIT, "110000", "2020-09")
         lines = batch.lines
-    _finish(out)
+    finish(out, monkeypatch)
     monkeypatch.undo()
     assert out["seen"] == "waiting"  # the stop waited for the batch (before s17, PostgreSQL: it had committed)
-    assert built and lines == 2 and out["status"] == "stopped"
+    assert built and lines == 2 and out["result"] == "stopped"
     paid = _lines(town, claim_id)
     assert [m for m, _ in paid] == ["2020-08", "2020-09"]
     assert _statuses(town, claim_id) == [("2020-08", "due"), ("2020-09", "stopped"), ("2020-10", "stopped")]
@@ -168,10 +115,10 @@ def test_a_stop_committed_while_a_settled_batch_is_open_recovers_what_it_paid(to
         s, town.hunan_reviewer, claim_id, rule=rule, month="2021-11", at=NOV_10 + dt.timedelta(days=40)))
     with town.session() as s:
         lines = payroll.build(s, FLEX, "430000", "2021-12", actor=town.hunan_reviewer2)[0].lines
-    _finish(out)
+    finish(out, monkeypatch)
     monkeypatch.undo()
     assert out["seen"] == "waiting"
-    assert lines == 2 and out["status"] == "stopped"
+    assert lines == 2 and out["result"] == "stopped"
     assert _lines(town, claim_id) == [("2021-11", DECIDED), ("2021-12", DECIDED)]
     assert {status for _, status in _statuses(town, claim_id)} == {"stopped"}
     assert _recovered(town, claim_id) == [(["2021-11", "2021-12"], 2 * DECIDED)]  # before s17 (PostgreSQL): []

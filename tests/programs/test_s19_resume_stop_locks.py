@@ -19,8 +19,8 @@ from kuaiban.platform.errors import Conflict
 from kuaiban.programs import claims
 from kuaiban.programs.models import Claim, Entitlement
 from tests.programs.conftest import AUG_3
+from tests.programs.races import second_inside_first
 from tests.programs.test_s16_hold_suspension import with_a_suspend_rule  # noqa: F401 (the fixture)
-from tests.programs.test_s17_payroll_build_recheck_locks import _second_inside_first
 from tests.programs.test_unemployment_subsidy_beijing import _registers, submit
 
 
@@ -43,7 +43,7 @@ def _state(town, claim_id: int) -> tuple[str, dict[str, str]]:
 
 def test_a_resume_while_a_stop_commits_waits_and_is_refused(town, with_a_suspend_rule, monkeypatch) -> None:  # noqa: F811
     claim_id = _suspended_claim(town)
-    out = _second_inside_first(town, monkeypatch, "program_claim_stopped",
+    out = second_inside_first(town, monkeypatch, "program_claim_stopped",
                                lambda s: claims.resume(s, town.supervisor, claim_id, at=AUG_3).status)
     with town.session() as s:
         assert claims.stop(s, town.reviewer, claim_id, rule="reemployed", month="2020-09", at=AUG_3).status == "stopped"

@@ -29,11 +29,7 @@ from sqlalchemy import event, select
 from kuaiban.programs import caseworkers, claims, definitions, payroll, registers, settle
 from kuaiban.programs.models import Entitlement, PaymentLine, Recovery
 from tests.programs.helpers import DECIDED, FLEX, NOV_10, approve_flexible
-from tests.programs.test_s17_payroll_build_recheck_locks import (
-    _finish,
-    _second_inside_first,
-    _waiting_or_done,
-)
+from tests.programs.races import finish, second_inside_first, waiting_or_done
 
 STOP_AT = NOV_10 + dt.timedelta(days=40)
 AT_RATE_PAID = 56160  # 6000 × 60 % × 26 % × 60 %: the month paid at 26 %, the form said 28 % (604.80)
@@ -80,10 +76,10 @@ def test_a_stop_holding_the_months_is_waited_for_by_the_batch(town, monkeypatch)
     ``program_months_settled`` there, then waited for the stop's months while the stop waited for the log: a
     deadlock, the batch rolled back. Now the batch waits for the stop's commit and pays nothing stopped."""
     claim_id = _claim(town, 0.28)
-    out = _second_inside_first(town, monkeypatch, "program_claim_stopped", _build)
+    out = second_inside_first(town, monkeypatch, "program_claim_stopped", _build)
     with town.session() as s:
         status = _stop(town, claim_id)(s)
-    _finish(out, monkeypatch)  # before s19 (PostgreSQL): DeadlockDetected in the batch
+    finish(out, monkeypatch)  # before s19 (PostgreSQL): DeadlockDetected in the batch
     assert out["seen"] == "waiting" and status == "stopped"
     assert out["result"] == 0
     assert _paid(town, claim_id) == [] and _statuses(town, claim_id) == {"stopped"}
@@ -121,14 +117,14 @@ def test_a_stop_arriving_while_settle_writes_a_claim_waits_for_the_batch(town, m
             worker = threading.Thread(target=run, name="second", daemon=True)
             out["thread"] = worker
             worker.start()
-            out["seen"] = _waiting_or_done(town, worker, entered)
+            out["seen"] = waiting_or_done(town, worker, entered)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(settle, "_as_decided", as_decided)
     monkeypatch.setattr(caseworkers, "write_lock", write_lock)
     with town.session() as s:
         lines = _build(s)
-    _finish(out, monkeypatch)  # before s19 (PostgreSQL): DeadlockDetected in the batch
+    finish(out, monkeypatch)  # before s19 (PostgreSQL): DeadlockDetected in the batch
     assert out["seen"] == "waiting" and out["result"] == "stopped"
     assert lines == 2
     assert _paid(town, claim_id) == [("2021-11", AT_RATE_PAID), ("2021-12", AT_RATE_PAID)]
