@@ -27,9 +27,9 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import regions
+from kuaiban.platform import personal_data, regions
 from kuaiban.platform.errors import Forbidden, NotFound
-from kuaiban.platform.models import APPLICANT, User
+from kuaiban.platform.models import APPLICANT, Applicant, User
 
 Stmt = TypeVar("Stmt")
 
@@ -45,15 +45,36 @@ def require_serves(user: User, region: str | None, what: str) -> None:
         raise Forbidden(f"无权查看或办理{what}：不在本账号的管辖地区（{regions.label(user.region)}）内")
 
 
-def owns(user: User, applicant_id: int | None) -> bool:
-    """Whether applicant account ``user`` acts for the applicant ``applicant_id`` (never true for staff)."""
-    return user.role == APPLICANT and user.applicant_id is not None and user.applicant_id == applicant_id
+def acts_for(session: Session, user: User) -> list[int]:
+    """The applicant records applicant account ``user`` acts for: its own; an enterprise's account also any
+    other enterprise record of its 统一社会信用代码. A 免申即享 list puts its claims under the record of the code
+    (made for an enterprise without one, taken over when it registers); should another record of the code stand
+    beside it (one hashed under the other key while a key rotation is under way), the claims listed under it
+    are still the enterprise's — its page, its 办理记录, its 好差评 — and no other enterprise's. Staff: none."""
+    if user.role != APPLICANT or user.applicant_id is None:
+        return []
+    own = session.get(Applicant, user.applicant_id)
+    if own is None or own.kind != "enterprise" or not own.id_number:
+        return [user.applicant_id]
+    same = session.scalars(select(Applicant.id).where(
+        Applicant.kind == "enterprise", Applicant.id != own.id,
+        Applicant.id_number_hash.in_(personal_data.lookup_hashes(own.id_number))))
+    return [own.id, *sorted(same)]
 
 
-def require_own(user: User, applicant_id: int | None, missing: str, field: str | None = None) -> None:
+def owns(user: User, applicant_id: int | None, session: Session | None = None) -> bool:
+    """Whether applicant account ``user`` acts for the applicant ``applicant_id`` (never true for staff); with
+    ``session``, an enterprise's account also for its other records of the same credit code (:func:`acts_for`)."""
+    if user.role != APPLICANT or user.applicant_id is None or applicant_id is None:
+        return False
+    return user.applicant_id == applicant_id or (session is not None and applicant_id in acts_for(session, user))
+
+
+def require_own(user: User, applicant_id: int | None, missing: str, field: str | None = None,
+                session: Session | None = None) -> None:
     """:class:`NotFound` with ``missing`` — the very words the pillar gives for a record that does not exist —
-    unless applicant ``user`` owns the record: another person's record is not said to exist."""
-    if not owns(user, applicant_id):
+    unless applicant ``user`` owns the record (:func:`owns`): another person's record is not said to exist."""
+    if not owns(user, applicant_id, session):
         raise NotFound(missing, field)
 
 

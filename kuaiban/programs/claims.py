@@ -770,7 +770,7 @@ def object_to(session: Session, user: User, claim_id: int, text: str, *, at: dt.
         raise NotFound(f"公示名单中没有这件申领：{claim_id}", "claim")
     if at.date() > claim.publicity_until:
         raise Conflict("公示期已结束", "claim")
-    if user.applicant_id is not None and user.applicant_id == claim.applicant_id:
+    if access.owns(user, claim.applicant_id, session):
         raise Forbidden("申请人不能对本人的申领提出异议；如需更正，请与经办机构联系", "claim")
     if not (text or "").strip():
         raise Invalid("请写明异议的内容", "text")
@@ -1107,14 +1107,16 @@ def disclose(session: Session, user: User, claim: Claim) -> dict[str, str]:
 
 
 def my_claims(session: Session, user: User) -> list[Claim]:
-    applicant = _applicant(session, user)
-    return list(session.scalars(select(Claim).where(Claim.applicant_id == applicant.id).order_by(Claim.id.desc())))
+    """The applicant's claims, an enterprise's listed under another record of its credit code too (access.acts_for)."""
+    _applicant(session, user)
+    return list(session.scalars(select(Claim).where(Claim.applicant_id.in_(access.acts_for(session, user)))
+                                .order_by(Claim.id.desc())))
 
 
 def my_claim(session: Session, user: User, claim_id: int) -> Claim:
     """The applicant's own claim; another person's is not said to exist (404, as for none: access.require_own)."""
     claim = session.get(Claim, claim_id)
-    access.require_own(user, claim.applicant_id if claim else None, f"没有这件申领：{claim_id}", "claim")
+    access.require_own(user, claim.applicant_id if claim else None, f"没有这件申领：{claim_id}", "claim", session)
     return claim
 
 

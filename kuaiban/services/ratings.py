@@ -129,7 +129,7 @@ def rate_claim(session: Session, user: User, claim: RatedClaim, level: int, text
     """The claimant's rating of their claim once it is decided (approved or refused), once."""
     require_role(user, APPLICANT)
     _check(level, text)
-    access.require_own(user, claim.applicant_id, f"没有这件申领：{claim.id}", "claim")
+    access.require_own(user, claim.applicant_id, f"没有这件申领：{claim.id}", "claim", session)
     if not claim.decided:
         raise Conflict(f"申领尚未作出审核决定（{claim.status_name}），决定后方可评价", "claim")
     return _rate(session, user, level, text, at, claim_id=claim.id, region=claim.region,

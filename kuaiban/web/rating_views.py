@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from kuaiban import claim_ratings
-from kuaiban.platform.models import APPLICANT, User
+from kuaiban.platform import access
+from kuaiban.platform.models import User
 from kuaiban.programs.models import Claim
 from kuaiban.services import ratings
 from kuaiban.services.models import CASE_DONE, Case, Rating, Rectification
@@ -44,7 +45,7 @@ class RatingView:
 
 
 def of_case(user: User, case: Case, rating: Rating | None, rectification: Rectification | None) -> RatingView:
-    own = user.role == APPLICANT and user.applicant_id == case.applicant_id
+    own = access.owns(user, case.applicant_id)
     return RatingView(action=f"/services/cases/{case.number}/rating", own=own,
                       rateable=own and case.status == CASE_DONE and rating is None, rating=rating,
                       rectification=rectification, waiting="办结后可对本次服务作出评价。")
@@ -53,18 +54,18 @@ def of_case(user: User, case: Case, rating: Rating | None, rectification: Rectif
 def of_claim(session: Session, user: User, claim: Claim, *, back: str = "") -> RatingView:
     """A claim on its own page or on the enterprise's 免申即享 page (``back`` that page)."""
     rating, rectification = ratings.of_claim(session, claim.id)
-    return _claim_view(user, claim, rating, rectification, back=back)
+    return _claim_view(user, claim, rating, rectification, back=back, own=access.owns(user, claim.applicant_id, session))
 
 
 def of_claims(session: Session, user: User, claims: list[Claim], *, back: str) -> dict[int, RatingView]:
     """The claims of a list (我的申领), by id, their ratings read at once; each form returns to ``back``."""
-    given = ratings.of_claims(session, [c.id for c in claims])
-    return {c.id: _claim_view(user, c, given.get(c.id), None, back=back, prefix=f"c{c.id}-") for c in claims}
+    given, mine = ratings.of_claims(session, [c.id for c in claims]), access.acts_for(session, user)
+    return {c.id: _claim_view(user, c, given.get(c.id), None, back=back, prefix=f"c{c.id}-",
+                              own=c.applicant_id in mine) for c in claims}
 
 
 def _claim_view(user: User, claim: Claim, rating: Rating | None, rectification: Rectification | None, *,
-                back: str = "", prefix: str = "") -> RatingView:
-    own = user.role == APPLICANT and user.applicant_id is not None and user.applicant_id == claim.applicant_id
+                own: bool, back: str = "", prefix: str = "") -> RatingView:
     return RatingView(action=f"/programs/claims/{claim.id}/rating", own=own,
                       rateable=own and claim_ratings.decided(claim) and rating is None, rating=rating,
                       rectification=rectification, legend="您对本次申领办理的评价（好差评）",
