@@ -172,3 +172,17 @@ def load_code_tables(directory: Path = SPEC_DIR) -> Mapping[str, CodeTable]:
             ),
         )
     return MappingProxyType(tables)
+
+
+def date_in_words(value: str) -> str:
+    """A record's date as people read it: YYYYMMDD → 2020年8月3日, YYYYMM (a month, as the national platform may
+    send 失业时间) → 2020年8月; anything else as it is. The one spelling of the record's dates on the pages and
+    in the 书面承诺.
+
+    >>> date_in_words("20200803"), date_in_words("202008"), date_in_words("2020-08")
+    ('2020年8月3日', '2020年8月', '2020-08')
+    """
+    v = (value or "").strip()
+    if not (v.isascii() and v.isdigit() and len(v) in (6, 8)) or not 1 <= int(v[4:6]) <= 12:
+        return v
+    return f"{v[:4]}年{int(v[4:6])}月" + (f"{int(v[6:])}日" if len(v) == 8 else "")

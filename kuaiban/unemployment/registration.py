@@ -42,7 +42,7 @@ from kuaiban.unemployment import models as m
 from kuaiban.unemployment import notices
 from kuaiban.unemployment.citations import cited
 from kuaiban.unemployment.personal import is_personal
-from kuaiban.unemployment.records import load_code_tables
+from kuaiban.unemployment.records import date_in_words, load_code_tables
 from kuaiban.unemployment.registers import Registers, SimulatedRegisters, check_status
 from kuaiban.unemployment.validate import FieldError, birth_dates, validate_record
 
@@ -160,12 +160,13 @@ def _code_name(table: str, code: str | None) -> str:
 
 
 def declaration_text(record: dict, place_basis: str) -> str:
-    """The 书面承诺 generated from the application: what was declared, then the form's promise."""
+    """The 书面承诺 generated from the application: what was declared, then the form's promise. Dates read as
+    the pages print them (失业时间 2020年6月15日); a text once signed is kept and shown as it was signed."""
     region = record.get("AAB301", "")
     place = region_name(region) or region
     return (f"本人{record.get('AAC003', '')}（{_code_name('id_type', record.get('AAC058'))}"
             f" {record.get('AAC044', '')}）申请在{place}（{region}）以{place_basis}办理失业登记。"
-            f"本人劳动年龄内、有劳动能力、有就业要求、处于无业状态；失业时间 {record.get('AJC090', '')}，"
+            f"本人劳动年龄内、有劳动能力、有就业要求、处于无业状态；失业时间 {date_in_words(record.get('AJC090', ''))}，"
             f"失业原因：{_code_name('unemployment_reason', record.get('AJC093'))}"
             f"{'（' + record['ADC220'] + '）' if record.get('ADC220') else ''}。"
             f"{DECLARATION}")

@@ -23,7 +23,7 @@ from kuaiban.library.clause_links import resolve
 from kuaiban.platform.citations import Clause, clause
 from kuaiban.platform.regions import region_name
 from kuaiban.unemployment.deregistration import ExitReason, exit_reasons
-from kuaiban.unemployment.records import FieldSpec, load_code_tables, load_record
+from kuaiban.unemployment.records import FieldSpec, date_in_words, load_code_tables, load_record
 
 # The application's 40 fields in the order a person fills them in. ADC201 is the national platform's
 # number: never typed on a local form (registration.application_errors refuses it there).
@@ -162,12 +162,6 @@ def form_field(code: str) -> FormField:
     return FormField(f.code, label, f.required, control, (), FIELD_HINTS.get(f.code, hint), f.length, mode)
 
 
-def date_in_words(value: str) -> str:
-    """YYYYMMDD as people read it (2020年8月3日); anything else as it is."""
-    v = (value or "").strip()
-    return f"{v[:4]}年{int(v[4:6])}月{int(v[6:])}日" if len(v) == 8 and v.isdigit() else v
-
-
 def date_for_input(value: str) -> str:
     """YYYYMMDD (the record's form) as the date picker's YYYY-MM-DD; anything else as it is."""
     v = (value or "").strip()
@@ -265,14 +259,15 @@ def field_order() -> dict[str, int]:
 
 def code_name(code: str, value: object, kind: str = "application") -> str:
     """A value as shown to people: a code's name (``男性``), a region's full name (湖南省长沙市芙蓉区),
-    a date as 2020年7月1日 — never the specification's codes."""
+    a date as 2020年7月1日 — never the specification's codes. A code of a table the texts name but do not print
+    (职业分类大典, GB/T 8561: no names to show) is said to be one: 代码 6010101."""
     text = "" if value is None else str(value)
     spec = load_record(kind)  # type: ignore[arg-type]
     if not text or not spec.has(code):
         return text
     f = spec.field(code)
-    if _is_date(f) and len(text) == 8 and text.isdigit():
-        return f"{text[:4]}年{int(text[4:6])}月{int(text[6:])}日"
+    if _is_date(f):
+        return date_in_words(text)
     if not f.table:
         return text
     table = load_code_tables()[f.table]
@@ -282,6 +277,8 @@ def code_name(code: str, value: object, kind: str = "application") -> str:
         from kuaiban.platform import regions
 
         return regions.full_name(text) or region_name(text) or text
+    if table.codes is None:
+        return f"代码 {text}"
     return text
 
 
