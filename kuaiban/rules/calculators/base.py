@@ -76,6 +76,9 @@ def choice_key(text: str) -> str:
 
 DAY_WORDS = "年月，或该月内的具体日期"  # a month field that also reads a day (Field.accepts_day), as its description says
 DAY_UNIT = "YYYY-MM 或 YYYY-MM-DD"
+# what a field list says each month and date input takes, whatever unit its spec wrote (or none): exactly what
+# parse_value reads — a month 2021-05 (with accepts_day also a day within it, 2021-05-20), a date 2021-05-20
+FORMATS = {"month": "YYYY-MM", "date": "YYYY-MM-DD"}
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,10 @@ class Field:
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required}
         out["description"] = self.description_told()
-        if self.unit:
-            out["unit"] = DAY_UNIT if self.accepts_day and self.unit == "YYYY-MM" else self.unit
+        if self.type in FORMATS:
+            out["unit"] = DAY_UNIT if self.type == "month" and self.accepts_day else FORMATS[self.type]
+        elif self.unit:
+            out["unit"] = self.unit
         if self.choices:
             out["choices"] = list(self.choices)
         if self.type == "choice":
