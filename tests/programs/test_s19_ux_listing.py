@@ -1,5 +1,6 @@
 """The enterprise's 免申即享 page (/programs/listing/<program>/mine): its answer's time is shown to the minute,
-as the site shows every time to applicants (提交时间 2026-12-07 04:44), never to the second; a claim listed under
+as the site shows every time to applicants (提交时间 2026-12-07 04:44), never to the second, and a declined entry
+says so once (单位已放弃（2026-12-07 04:44）); a claim listed under
 another record of the enterprise's 统一社会信用代码 is the enterprise's (reachable, rateable once decided) and
 no other enterprise's."""
 
@@ -66,7 +67,7 @@ def test_the_answer_time_is_shown_to_the_minute(tmp_path) -> None:
     assert firm1.post(f"/programs/listing/{PROGRAM}/decline", follow_redirects=False,
                       data={"csrf": csrf_of(page), "note": "本单位不申领"}).status_code == 303
     status = re.search(r"<dt>状态</dt><dd>(.*?)</dd>", firm1.get(mine_url).text).group(1)
-    assert re.search(r"；已放弃（\d{4}-\d{2}-\d{2} \d{2}:\d{2}）$", status), status
+    assert re.fullmatch(r"单位已放弃（\d{4}-\d{2}-\d{2} \d{2}:\d{2}）", status), status  # said once, not 单位已放弃；已放弃
     assert not re.search(r"\d{2}:\d{2}:\d{2}", status)
 
 
