@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kuaiban.db import session_scope
+from kuaiban.platform.transactions import retrying_transaction
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,7 +26,8 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-async def in_session(request: Request, work: Callable[[Session], T], then: Callable[[T], R] | None = None) -> T | R:
+async def in_session(request: Request, work: Callable[[Session], T], then: Callable[[T], R] | None = None,
+                     *, retry: bool = False) -> T | R:
     """``work(session)`` in one transaction, on one worker thread, committed before it returns.
 
     For hot ``async def`` endpoints, instead of ``Depends(get_session)`` plus sync dependencies and a
@@ -35,12 +37,18 @@ async def in_session(request: Request, work: Callable[[Session], T], then: Calla
     whole request crosses once; the commit also happens before the response is built, so a client
     never sees a success that was not stored. ``then(result)``, if given, runs after the commit on the
     same thread: building a response there keeps it out of the transaction (and out of the audit
-    chain's lock, which PostgreSQL holds from the step's audit entry to its commit)."""
+    chain's lock, which PostgreSQL holds from the step's audit entry to its commit). ``retry``: the whole work
+    run again in a fresh session when PostgreSQL aborted it for a deadlock or a serialization failure
+    (:func:`kuaiban.platform.transactions.retrying_transaction`) — for work whose every effect is in the
+    transaction (the payroll steps: 停发, 恢复发放, 核定发放金额)."""
     engine = request.app.state.engine
 
     def run() -> T | R:
-        with session_scope(engine) as session:
-            result = work(session)
+        if retry:
+            result = retrying_transaction(engine, work, what=request.url.path)
+        else:
+            with session_scope(engine) as session:
+                result = work(session)
         return then(result) if then is not None else result
 
     return await run_in_threadpool(run)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kuaiban import claim_ratings
-from kuaiban.api.services import RatingIn, SessionDep, UserDep, rating_out
+from kuaiban.api.services import Credentials, RatingIn, SessionDep, UserDep, as_user, rating_out
 from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -326,22 +326,32 @@ def close_publicity(claim_id: int, session: SessionDep, user: UserDep) -> dict[s
     return claims.claim_dict(session, claims.close_publicity(session, user, claim_id), staff=True)
 
 
+# 停发, 核定发放金额 and 恢复发放 lock a claim and its months as a payment batch does: run again (fresh session,
+# token checked again) when PostgreSQL aborted the transaction for a deadlock (kuaiban.platform.transactions)
+
+
 @router.post("/claims/{claim_id}/stop", summary="停发、暂停或停发并追回")
-def stop(claim_id: int, body: StopIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    _staff(user)
-    claim = claims.stop(session, user, claim_id, rule=body.rule, month=body.month, note=body.note,
-                        internal_note=body.internal_note, version=body.version)
-    return claims.claim_dict(session, claim, staff=True)
+async def stop(claim_id: int, body: StopIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        _staff(user)
+        claim = claims.stop(session, user, claim_id, rule=body.rule, month=body.month, note=body.note,
+                            internal_note=body.internal_note, version=body.version)
+        return claims.claim_dict(session, claim, staff=True)
+
+    return await as_user(request, cred, work, retry=True)
 
 
 @router.post("/claims/{claim_id}/payment-amount",
              summary="核定暂缓发放月份的金额（发放前核算金额与审核决定不一致的月份；审核或监督人员）")
-def payment_amount(claim_id: int, body: PaymentAmountIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    _staff(user)
-    answer = held.confirm(session, user, claim_id, body.month, choice=body.choice, reason=body.reason,
-                          internal_note=body.internal_note)
-    claim = session.get(Claim, claim_id)
-    return claims.claim_dict(session, claim, staff=True) | {"confirmed": answer}
+async def payment_amount(claim_id: int, body: PaymentAmountIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        _staff(user)
+        answer = held.confirm(session, user, claim_id, body.month, choice=body.choice, reason=body.reason,
+                              internal_note=body.internal_note)
+        claim = session.get(Claim, claim_id)
+        return claims.claim_dict(session, claim, staff=True) | {"confirmed": answer}
+
+    return await as_user(request, cred, work, retry=True)
 
 
 @router.get("/held", summary="待核定的发放金额：本辖区暂缓发放的月份（审核或监督人员），最早暂缓的在前，分页；可按项目、地区筛选")
@@ -386,9 +396,12 @@ def write_off(recovery_id: int, body: WriteOffIn, session: SessionDep, user: Use
 
 
 @router.post("/claims/{claim_id}/resume", summary="恢复发放")
-def resume(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    _staff(user)
-    return claims.claim_dict(session, claims.resume(session, user, claim_id), staff=True)
+async def resume(claim_id: int, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        _staff(user)
+        return claims.claim_dict(session, claims.resume(session, user, claim_id), staff=True)
+
+    return await as_user(request, cred, work, retry=True)
 
 
 # ------------------------------------------------------------------ payment

@@ -58,17 +58,19 @@ UserDep = Annotated[User, Depends(current_user)]  # for routers elsewhere; this 
 
 async def as_user(request: Request, cred: HTTPAuthorizationCredentials | None,
                   work: Callable[[Session, User], T], then: Callable[[T], Any] | None = None,
-                  *, with_applicant: bool = False, reads_only: bool = False) -> Any:
+                  *, with_applicant: bool = False, reads_only: bool = False, retry: bool = False) -> Any:
     """Check the token, then ``work(session, user)`` — in one transaction and one trip to a worker
     thread (why: :func:`kuaiban.deps.in_session`); ``then`` after the commit. ``with_applicant``: the
     token's query also loads the user's 办事人 row (for work that reads it anyway). ``reads_only``: work
-    that writes nothing (not even an audit entry) runs without BEGIN/COMMIT (:func:`kuaiban.deps.in_read`)."""
+    that writes nothing (not even an audit entry) runs without BEGIN/COMMIT (:func:`kuaiban.deps.in_read`).
+    ``retry``: the token's check and the work run again, in a fresh session, after a PostgreSQL deadlock or
+    serialization failure (:func:`kuaiban.deps.in_session`)."""
     token = cred.credentials if cred else None
     if reads_only:
         assert then is None and not with_applicant
         return await in_read(request, lambda session: work(session, auth.authenticate(session, token)))
     return await in_session(request, lambda session: work(
-        session, auth.authenticate(session, token, with_applicant=with_applicant)), then)
+        session, auth.authenticate(session, token, with_applicant=with_applicant)), then, retry=retry)
 
 
 class Strict(BaseModel):

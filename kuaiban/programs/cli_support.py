@@ -14,9 +14,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.orm import Session
 
-from kuaiban.db import connect, session_scope
+from kuaiban.db import connect
 from kuaiban.platform.cli_options import fail, user_errors
 from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.transactions import retrying_transaction
 
 T = TypeVar("T")
 
@@ -48,12 +49,14 @@ def operator(session: Session, username: str, roles: tuple[str, ...] | None = No
 
 def in_transaction(db: str | None, work: Callable[[Session], T]) -> T:
     """``work(session)`` in one transaction on ``db``; a refusal is one Chinese line and exit code 2 (nothing
-    of it committed)."""
+    of it committed). Every command's work is its one transaction (messages and audit entries inside it), so a
+    transaction PostgreSQL aborted for a deadlock or a serialization failure is run again in a fresh session
+    (kuaiban.platform.transactions, s20: 核定发放金额, 比对停发 and the others); still aborted the third time,
+    the refusal says so."""
     with user_errors():
         engine = connect(db)
     try:
-        with session_scope(engine) as session:
-            return work(session)
+        return retrying_transaction(engine, work)
     except ServiceError as exc:
         raise fail(exc.message) from None
 

@@ -49,6 +49,7 @@ from kuaiban.db import session_scope
 from kuaiban.platform import access, audit, jobs, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from kuaiban.platform.models import Applicant, User
+from kuaiban.platform.transactions import retrying_transaction
 from kuaiban.programs import caseworkers, definitions, xlsx
 from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine
 
@@ -322,12 +323,18 @@ def make(engine: Engine, program: str, region: str, month: str, *, actor_id: int
          on_built: Callable[[Batch, bool], None] | None = None) -> tuple[Batch, bool, dict[str, str]]:
     """The month's batch built (or found) in one transaction, then its payment files written: the core of the
     CLI and of the queue job. ``actor_id``: the staff account acting (checked again now; None: the operator's
-    cron). ``on_built`` is told once the batch is committed, before the files are written."""
-    with session_scope(engine) as session:
+    cron). ``on_built`` is told once the batch is committed, before the files are written. A deadlock or a
+    serialization failure runs the batch's transaction again (kuaiban.platform.transactions), at most three times,
+    then refuses with :class:`kuaiban.platform.transactions.Busy`."""
+    def the_batch(session: Session) -> tuple[Batch, bool]:
         actor = session.get(User, actor_id) if actor_id is not None else None
         if actor_id is not None and (actor is None or not actor.active):
             raise Forbidden("发起任务的账号已停用", "user")
-        batch, built = build(session, program, region, month, actor=actor)
+        return build(session, program, region, month, actor=actor)
+
+    # the batch (settle, lines, audit) is one transaction, run again from the start — nothing of it was stored —
+    # when PostgreSQL aborted it for a deadlock with other work on its claims (s20); the files come after
+    batch, built = retrying_transaction(engine, the_batch, what=f"payroll {program} {region} {month}")
     if on_built is not None:
         on_built(batch, built)
     with session_scope(engine) as session:

@@ -1,0 +1,261 @@
+"""A payroll transaction PostgreSQL aborts for a deadlock (40P01) or a serialization failure (40001) is run again
+from the start and completes once (s20, kuaiban.platform.transactions).
+
+The deadlocks are genuine: a second connection (the "intruder", standing for any writer outside the lock order of
+docs/programs.md) takes one lock the operation needs, waits until the operation waits for it, then asks for a lock
+the operation holds. PostgreSQL's deadlock check runs in the backend whose ``deadlock_timeout`` runs out first: the
+operation's (1 s, the server's default) before the intruder's (set to 30 s), so the operation is the one aborted,
+as a batch was before s19. The intruder then holds its locks a moment longer and rolls back; the operation's
+second attempt waits for it and commits. Each test then counts what was written: the batch and its lines, the
+stop's recovery, message and audit entry — once each.
+
+A serialization failure is provoked at REPEATABLE READ (the application runs at READ COMMITTED, where PostgreSQL
+does not raise it; the helper retries it for work that asks for a stricter level): the work reads a claim, the
+intruder changes and commits it, the work's update is refused with 40001.
+
+Errors of any other kind are not retried: a unique violation and a refusal run once.
+PostgreSQL only, except the control that SQLite runs a batch once as before."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from kuaiban.app import create_app
+from kuaiban.platform import audit, transactions
+from kuaiban.platform.errors import Conflict
+from kuaiban.platform.models import AuditEntry, User
+from kuaiban.platform.notification_models import Notification
+from kuaiban.programs import payroll, registers
+from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine, Recovery
+from tests.conftest import _require_pg, fresh_pg_database
+from tests.programs.conftest import STAFF_PASSWORD, make_town
+from tests.programs.helpers import BOTH_PAID, FLEX, NOV_10, approve_flexible, paid_benefit_claim
+
+ROGUE_TIMEOUT = "30s"
+
+
+@pytest.fixture
+def pg_town():
+    _require_pg()
+    with fresh_pg_database("kuaiban_t") as url:
+        yield make_town(url)
+
+
+class Intruder:
+    """A second connection that takes ``first`` (SQL), waits until another backend waits for a lock, then takes
+    ``second``, closing a circle with it; rolls back ``hold`` seconds after it got ``second``."""
+
+    def __init__(self, town, first: str, second: str, params: dict, *, hold: float = 0.3) -> None:
+        self.town, self.first, self.second, self.params, self.hold = town, first, second, params, hold
+        self.ready, self.closed, self.done = threading.Event(), threading.Event(), threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="intruder", daemon=True)
+
+    def __enter__(self) -> Intruder:
+        self.thread.start()
+        assert self.ready.wait(30), "the intruder did not take its first lock"
+        return self
+
+    def __exit__(self, kind, *_exc) -> None:
+        self.done.set()
+        self.thread.join(60)
+        assert not self.thread.is_alive()
+        if self.error is not None and kind is None:  # the operation's own error first
+            raise self.error
+
+    def _run(self) -> None:
+        try:
+            with self.town.engine.connect() as conn, conn.begin() as tx:
+                conn.exec_driver_sql(f"SET LOCAL deadlock_timeout = '{ROGUE_TIMEOUT}'")
+                me = conn.scalar(text("SELECT pg_backend_pid()"))
+                conn.execute(text(self.first), self.params)
+                self.ready.set()
+                self._until_someone_waits(me)
+                if self.done.is_set():  # the operation ended without waiting: the test's assertions say why
+                    return
+                conn.execute(text(self.second), self.params)  # the circle: the operation is aborted, this goes on
+                self.closed.set()
+                time.sleep(self.hold)
+                tx.rollback()
+        except BaseException as exc:  # reported by __exit__
+            self.error = exc
+            self.ready.set()
+
+    def _until_someone_waits(self, me: int) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not self.done.is_set():
+            with self.town.engine.connect() as watcher:  # a new transaction: pg_stat_activity is read once in one
+                if watcher.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND wait_event_type = 'Lock' AND pid <> :me"), {"me": me}):
+                    return
+            time.sleep(0.02)
+        if not self.done.is_set():
+            raise AssertionError("the operation never waited for the intruder's lock")
+
+
+def flexible_claim(town, user=None, number: str | None = None) -> int:
+    """湖南 灵活就业社会保险补贴 of 2021-11 and 2021-12 (604.80 元 a month), both months paid at 28 % in the
+    register: a batch of December pays both as decided."""
+    with town.session() as s:
+        registers.put(s, "contributions", "参保缴费记录", number or town.hunan_number, {"paid": True, "months": BOTH_PAID})
+    return approve_flexible(town, user or town.hunan_citizen, 2, NOV_10)
+
+
+def _audit(town, action: str) -> int:
+    with town.session() as s:
+        return s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == action))
+
+
+def _aborted(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == transactions.__name__]
+
+
+def test_a_batch_aborted_by_a_deadlock_is_built_again_once(pg_town, caplog) -> None:
+    """The intruder holds the audit log's append lock; the batch locks the claim's two months, then waits for the
+    log; the intruder asks for the months: a deadlock, the batch aborted (40P01). Before s20 ``payroll.make``
+    failed with DeadlockDetected and the caseworker saw an error. Now it runs again and builds the batch once:
+    two lines, one batch, one audit entry, both months paid once."""
+    town = pg_town
+    claim_id = flexible_claim(town)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    with Intruder(town, "SELECT pg_advisory_xact_lock(:log)",
+                  "SELECT id FROM prog_entitlements WHERE claim_id = :claim ORDER BY month FOR UPDATE",
+                  {"log": audit.APPEND_LOCK, "claim": claim_id}) as intruder:
+        batch, built, files = payroll.make(town.engine, FLEX, "430000", "2021-12",
+                                           actor_id=town.hunan_reviewer2.id)
+    assert intruder.closed.is_set()
+    assert built and batch.lines == 2 and set(files) == {"csv", "xlsx"}
+    assert any("40P01" in m and "attempt 1 of 3" in m for m in _aborted(caplog)), _aborted(caplog)
+    with town.session() as s:
+        assert s.scalar(select(func.count(Batch.id))) == 1
+        lines = s.execute(select(PaymentLine.month, func.count()).where(PaymentLine.claim_id == claim_id)
+                          .group_by(PaymentLine.month).order_by(PaymentLine.month)).all()
+    assert [tuple(r) for r in lines] == [("2021-11", 1), ("2021-12", 1)]
+    assert _audit(town, "program_batch_built") == 1
+    # built again by hand: the batch as it was, nothing added
+    again, built_again, _ = payroll.make(town.engine, FLEX, "430000", "2021-12")
+    assert (again.id, built_again) == (batch.id, False)
+
+
+def test_a_stop_through_the_api_aborted_by_a_deadlock_stops_once(pg_town, caplog) -> None:
+    """停发 (API) of a claim paid for 2020-08 … 10, a death as of August: the intruder holds the claim's months, the stop
+    locks the claim and waits for them, the intruder asks for the claim: the stop is aborted (40P01) and run
+    again. The caseworker gets 200; one recovery of September and October, one message to the person, one
+    audit entry, one history row."""
+    town = pg_town
+    claim_id = paid_benefit_claim(town)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    with TestClient(create_app(str(town.engine.url.render_as_string(hide_password=False)))) as client:
+        token = client.post("/api/auth/login", json={"username": "bj-rev", "password": STAFF_PASSWORD}).json()
+        headers = {"Authorization": f"Bearer {token['token']}"}
+        with Intruder(town, "SELECT id FROM prog_entitlements WHERE claim_id = :claim ORDER BY month FOR UPDATE",
+                      "SELECT id FROM prog_claims WHERE id = :claim FOR UPDATE", {"claim": claim_id}) as intruder:
+            answer = client.post(f"/api/programs/claims/{claim_id}/stop", headers=headers,
+                                 json={"rule": "death", "month": "2020-08"})
+    assert intruder.closed.is_set()
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "stopped"
+    assert any("40P01" in m for m in _aborted(caplog)), _aborted(caplog)
+    with town.session() as s:
+        recovered = s.execute(select(Recovery.months, Recovery.amount_fen).where(Recovery.claim_id == claim_id)).all()
+        messages = s.scalar(select(func.count(Notification.id)).where(Notification.kind == "program_stopped"))
+        statuses = dict(s.execute(select(Entitlement.month, Entitlement.status)
+                                  .where(Entitlement.claim_id == claim_id)).tuples().all())
+    assert len(recovered) == 1 and recovered[0].months == ["2020-09", "2020-10"]
+    assert messages == 1
+    assert statuses == {"2020-08": "due", "2020-09": "stopped", "2020-10": "stopped"}, statuses
+    assert _audit(town, "program_claim_stopped") == 1
+
+
+def _read_then_update(town, claim_id: int, interfere: int) -> tuple[list[int], object]:
+    """A work at REPEATABLE READ that reads the claim, lets the intruder change and commit it (on the first
+    ``interfere`` attempts), then updates it: PostgreSQL refuses the update with 40001 on those attempts."""
+    attempts: list[int] = []
+
+    def work(s) -> int:
+        attempts.append(1)
+        s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        version = s.scalar(select(Claim.version).where(Claim.id == claim_id))
+        if len(attempts) <= interfere:
+            with town.engine.begin() as other:
+                other.execute(update(Claim).where(Claim.id == claim_id).values(version=Claim.version + 1))
+        s.execute(update(Claim).where(Claim.id == claim_id).values(version=version + 100))
+        return version
+
+    return attempts, work
+
+
+def test_a_serialization_failure_is_run_again_in_a_fresh_snapshot(pg_town, caplog) -> None:
+    town = pg_town
+    claim_id = flexible_claim(town)
+    with town.session() as s:
+        before = s.get(Claim, claim_id).version
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    attempts, work = _read_then_update(town, claim_id, interfere=1)
+    read = transactions.retrying_transaction(town.engine, work, pause=0.01)
+    assert len(attempts) == 2 and read == before + 1  # the second attempt read the intruder's change
+    assert any("40001" in m for m in _aborted(caplog))
+    with town.session() as s:
+        assert s.get(Claim, claim_id).version == before + 101  # written once, on the fresh read
+
+
+def test_aborted_every_time_the_operation_is_refused_in_chinese_with_nothing_changed(pg_town) -> None:
+    town = pg_town
+    claim_id = flexible_claim(town)
+    with town.session() as s:
+        before = s.get(Claim, claim_id).version
+    attempts, work = _read_then_update(town, claim_id, interfere=99)
+    with pytest.raises(transactions.Busy) as refused:
+        transactions.retrying_transaction(town.engine, work, pause=0.01)
+    assert len(attempts) == transactions.ATTEMPTS == 3
+    assert refused.value.status == 503 and "已自动重试 3 次" in refused.value.message
+    assert "未作任何更改" in refused.value.message and not any(c.isascii() and c.isalpha() for c in refused.value.message)
+    with town.session() as s:
+        assert s.get(Claim, claim_id).version == before + 3  # the intruder's three changes, none of the work's
+
+
+def test_other_errors_are_not_retried(pg_town) -> None:
+    """A unique violation (23505: a second batch row of the same program, region and month) and a refusal run once."""
+    town = pg_town
+    flexible_claim(town)
+    payroll.make(town.engine, FLEX, "430000", "2021-12")
+    runs: list[int] = []
+
+    def duplicate(s) -> None:
+        runs.append(1)
+        batch = s.scalars(select(Batch)).one()
+        s.add(Batch(program=batch.program, region=batch.region, month=batch.month, kind="monthly", lines=0,
+                    total_fen=0, created_at=batch.created_at))
+        s.flush()
+
+    with pytest.raises(IntegrityError):
+        transactions.retrying_transaction(town.engine, duplicate, pause=0.01)
+    assert runs == [1]
+
+    def refused(s) -> None:
+        runs.append(2)
+        raise Conflict("已由他人办理")
+
+    with pytest.raises(Conflict):
+        transactions.retrying_transaction(town.engine, refused, pause=0.01)
+    assert runs == [1, 2]
+    with town.session() as s:
+        assert s.scalar(select(func.count(Batch.id))) == 1
+
+
+def test_sqlite_builds_a_batch_once_as_before(sqlite_town) -> None:
+    town = sqlite_town
+    claim_id = flexible_claim(town)
+    batch, built, _ = payroll.make(town.engine, FLEX, "430000", "2021-12")
+    assert built and batch.lines == 2
+    with town.session() as s:
+        assert s.scalar(select(func.count(PaymentLine.id)).where(PaymentLine.claim_id == claim_id)) == 2
+        assert s.scalar(select(func.count(User.id))) > 0
+    assert _audit(town, "program_batch_built") == 1
