@@ -89,13 +89,18 @@ def build(session: Session, program: str, region: str, month: str, *, actor: Use
     at = at or audit.now()
     newly_held: list = []
     settled = None  # settle's audit entry, appended after the months are locked below (the log's lock comes last)
+    # SQLite: the database's one write lock from before settle's read to the commit (s20). Taken only at settle's
+    # first write, a batch that read while another batch of an overlapping region (a city inside its province)
+    # wrote could not write at all ("database is locked": SQLite refuses at once to turn a read into a write
+    # beside a writer); now the second batch waits for the first, whole. PostgreSQL: nothing (row locks below)
+    caseworkers.write_lock(session)
     if found.settles_at_payment:  # 先缴后补 / official figures: each month computed again, due, pending or held
         from kuaiban.programs.settle import settle
 
         answer = settle(session, found, code, month, actor=actor, at=at, record=False)
         newly_held, settled = answer["held"], answer["audit"]
     batch = Batch(program=found.code, region=code, month=month, kind="monthly", lines=0, total_fen=0, created_at=at)
-    caseworkers.write_lock(session)  # SQLite: from here to the commit no stop writes (see the lines' read below)
+    caseworkers.write_lock(session)  # SQLite: held since before settle (above); no stop writes until the commit
     session.add(batch)
     try:
         session.flush()

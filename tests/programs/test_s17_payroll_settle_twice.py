@@ -9,10 +9,12 @@ too, and the history row is written only when the compare succeeds.
 
 Interleaved deterministically as in test_s16_payroll2_settle_race: the second settle runs and commits in its own
 session inside the first, after its read (when it asks for the office's figures) and before its writes. On
-SQLite and on PostgreSQL (the ``town`` fixture)."""
+PostgreSQL; on SQLite no longer possible since s20 — a batch takes the database's one write lock before settle
+reads (kuaiban.programs.payroll.build), so another writer waits for its commit."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from kuaiban.platform.models import AuditEntry
@@ -47,6 +49,9 @@ def _adjusted(town, claim_id: int) -> list[str]:
 
 
 def test_a_month_adjusted_by_another_settle_meanwhile_is_recorded_once(town, monkeypatch) -> None:
+    if town.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: since s20 the batch holds the one write lock from before settle's read to its commit; "
+                    "nothing commits inside it (tests/programs/test_s20_overlapping_batches.py)")
     with town.session() as s:
         registers.put(s, "contributions", "参保缴费记录", town.hunan_number, {"paid": True, "months": {
             "2021-11": {"paid": True, "rate": 0.26}}})
