@@ -81,3 +81,31 @@ def retrying_transaction(engine: Engine, work: Callable[[Session], T], *, attemp
                 raise Busy(attempts) from exc
             time.sleep(pause * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))  # jitter, not a secret
     raise AssertionError("unreachable")  # attempts >= 1
+
+
+def retrying_savepoint(session: Session, action: Callable[[], T], *, attempts: int = ATTEMPTS,
+                       pause: float = PAUSE, what: str = "") -> T:
+    """``action()`` inside ``session``'s own transaction, which the caller began and commits (a page's form post:
+    the request's session, the signed-in user read in it), run again after a PostgreSQL deadlock.
+
+    The action runs in a SAVEPOINT: a deadlock aborts only it, and rolling back to the savepoint releases every
+    lock it took (row locks, the audit log's advisory lock), so the circle is broken; the session's objects are
+    then expired, so the next attempt reads everything anew. Only ``40P01``: a serialization failure needs a new
+    snapshot, i.e. a new transaction (:func:`retrying_transaction`). SQLite (no deadlocks; savepoints of its driver
+    not used here): the action runs once."""
+    if session.get_bind().dialect.name != "postgresql":
+        return action()
+    for attempt in range(1, attempts + 1):
+        try:
+            with session.begin_nested():
+                return action()
+        except DBAPIError as exc:
+            if sqlstate(exc) != "40P01":
+                raise
+            session.expire_all()
+            log.warning("%s: savepoint aborted (40P01 deadlock_detected), attempt %d of %d", what or "transaction",
+                        attempt, attempts)
+            if attempt == attempts:
+                raise Busy(attempts) from exc
+            time.sleep(pause * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))  # jitter, not a secret
+    raise AssertionError("unreachable")  # attempts >= 1

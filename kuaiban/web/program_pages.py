@@ -19,6 +19,7 @@ from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, audit, jobs, regions
 from kuaiban.platform.errors import Invalid, NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
+from kuaiban.platform.transactions import retrying_savepoint
 from kuaiban.programs import caseworkers, claims, definitions, held, held_queue, payroll, recovery, wording
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
@@ -193,9 +194,10 @@ def close_publicity(request: Request, s: SessionDep, user: Staff, form: PostedFo
 @router.post("/claims/{claim_id}/stop")
 def stop(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
     return form_action(
-        s, lambda: claims.stop(s, user, claim_id, rule=text(form, "rule"), month=text(form, "month"),
-                               note=text(form, "note") or None, internal_note=text(form, "internal_note") or None,
-                               version=version_of(text(form, "version"))),
+        s, lambda: retrying_savepoint(s, lambda: claims.stop(
+            s, user, claim_id, rule=text(form, "rule"), month=text(form, "month"), note=text(form, "note") or None,
+            internal_note=text(form, "internal_note") or None, version=version_of(text(form, "version"))),
+            what=request.url.path),
         f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
 
 
@@ -203,8 +205,9 @@ def stop(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_i
 def payment_amount(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
     """A held month's amount decided (programs.held.confirm): the decided one, or the one computed again."""
     return form_action(
-        s, lambda: held.confirm(s, user, claim_id, text(form, "month"), choice=text(form, "choice"),
-                                reason=text(form, "reason"), internal_note=text(form, "internal_note") or None),
+        s, lambda: retrying_savepoint(s, lambda: held.confirm(
+            s, user, claim_id, text(form, "month"), choice=text(form, "choice"), reason=text(form, "reason"),
+            internal_note=text(form, "internal_note") or None), what=request.url.path),
         f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
 
 

@@ -13,8 +13,10 @@ A serialization failure is provoked at REPEATABLE READ (the application runs at 
 does not raise it; the helper retries it for work that asks for a stricter level): the work reads a claim, the
 intruder changes and commits it, the work's update is refused with 40001.
 
-Errors of any other kind are not retried: a unique violation and a refusal run once.
-PostgreSQL only, except the control that SQLite runs a batch once as before."""
+Errors of any other kind are not retried: a unique violation and a refusal run once. The 停发 is run both through
+the API (a new transaction each attempt) and from the claim's page (the request's own session: a savepoint each
+attempt). PostgreSQL only, except two controls on both backends: a batch on SQLite built once as before, and the
+API's 恢复发放 and 核定发放金额 answering as before."""
 
 from __future__ import annotations
 
@@ -35,8 +37,16 @@ from kuaiban.platform.notification_models import Notification
 from kuaiban.programs import payroll, registers
 from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine, Recovery
 from tests.conftest import _require_pg, fresh_pg_database
-from tests.programs.conftest import STAFF_PASSWORD, make_town
-from tests.programs.helpers import BOTH_PAID, FLEX, NOV_10, approve_flexible, paid_benefit_claim
+from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
+from tests.programs.helpers import (
+    BOTH_PAID,
+    FLEX,
+    NOV_10,
+    approve_flexible,
+    paid_benefit_claim,
+    suspend_as_a_stop_would,
+)
+from tests.web.forms import csrf_of, post_login
 
 ROGUE_TIMEOUT = "30s"
 
@@ -152,7 +162,7 @@ def test_a_stop_through_the_api_aborted_by_a_deadlock_stops_once(pg_town, caplog
     town = pg_town
     claim_id = paid_benefit_claim(town)
     caplog.set_level(logging.WARNING, logger=transactions.__name__)
-    with TestClient(create_app(str(town.engine.url.render_as_string(hide_password=False)))) as client:
+    with TestClient(create_app(town.engine.url.render_as_string(hide_password=False))) as client:
         token = client.post("/api/auth/login", json={"username": "bj-rev", "password": STAFF_PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['token']}"}
         with Intruder(town, "SELECT id FROM prog_entitlements WHERE claim_id = :claim ORDER BY month FOR UPDATE",
@@ -172,6 +182,61 @@ def test_a_stop_through_the_api_aborted_by_a_deadlock_stops_once(pg_town, caplog
     assert messages == 1
     assert statuses == {"2020-08": "due", "2020-09": "stopped", "2020-10": "stopped"}, statuses
     assert _audit(town, "program_claim_stopped") == 1
+
+
+def test_a_stop_on_the_claim_page_aborted_by_a_deadlock_stops_once(pg_town, caplog) -> None:
+    """The same 停发 from the claim's page (a form post in the request's own session): the stop runs in a
+    savepoint, the deadlock aborts only it and releases its locks, and it runs again. The caseworker is sent back
+    to the claim (303); one recovery, one message, one audit entry."""
+    town = pg_town
+    claim_id = paid_benefit_claim(town)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    with TestClient(create_app(town.engine.url.render_as_string(hide_password=False))) as page:
+        assert post_login(page, "bj-rev", STAFF_PASSWORD).status_code == 303
+        token = csrf_of(page.get(f"/programs/claims/{claim_id}").text)
+        with Intruder(town, "SELECT id FROM prog_entitlements WHERE claim_id = :claim ORDER BY month FOR UPDATE",
+                      "SELECT id FROM prog_claims WHERE id = :claim FOR UPDATE", {"claim": claim_id}) as intruder:
+            done = page.post(f"/programs/claims/{claim_id}/stop", follow_redirects=False,
+                             data={"csrf": token, "rule": "death", "month": "2020-08"})
+    assert intruder.closed.is_set()
+    assert done.status_code == 303, done.text
+    assert any("40P01" in m and "savepoint" in m for m in _aborted(caplog)), _aborted(caplog)
+    with town.session() as s:
+        recovered = s.execute(select(Recovery.months).where(Recovery.claim_id == claim_id)).scalars().all()
+        assert recovered == [["2020-09", "2020-10"]]
+        assert s.get(Claim, claim_id).status == "stopped"
+        assert s.scalar(select(func.count(Notification.id)).where(Notification.kind == "program_stopped")) == 1
+    assert _audit(town, "program_claim_stopped") == 1
+
+
+def test_resume_and_payment_amount_through_the_api_still_answer_as_before(town) -> None:
+    """恢复发放 and 核定发放金额 now run in as_user's retrying transaction: a resumed claim is approved with its
+    months due, a held month decided once, a second decision 409, an applicant 403 (SQLite and PostgreSQL)."""
+    claim_id = flexible_claim(town)
+    suspend_as_a_stop_would(town, claim_id)
+    with TestClient(create_app(town.engine.url.render_as_string(hide_password=False))) as client:
+        def login(username: str, password: str = STAFF_PASSWORD) -> dict:
+            token = client.post("/api/auth/login", json={"username": username, "password": password}).json()
+            return {"Authorization": f"Bearer {token['token']}"}
+
+        reviewer = login("hn-rev")
+        assert client.post(f"/api/programs/claims/{claim_id}/resume", headers=login("hn-citizen", PASSWORD)
+                           ).status_code == 403
+        resumed = client.post(f"/api/programs/claims/{claim_id}/resume", headers=reviewer)
+        assert resumed.status_code == 200 and resumed.json()["status"] == "approved", resumed.text
+        again = client.post(f"/api/programs/claims/{claim_id}/resume", headers=reviewer)
+        assert again.status_code == 409 and again.json()["detail"] == "这件申领未暂停"
+        with town.session() as s:
+            s.execute(update(Entitlement).where(Entitlement.claim_id == claim_id, Entitlement.month == "2021-11")
+                      .values(status="held", found_fen=62496))
+        body = {"month": "2021-11", "choice": "decided", "reason": "按原决定"}
+        decided = client.post(f"/api/programs/claims/{claim_id}/payment-amount", headers=reviewer, json=body)
+        assert decided.status_code == 200 and decided.json()["confirmed"]["month"] == "2021-11", decided.text
+        twice = client.post(f"/api/programs/claims/{claim_id}/payment-amount", headers=reviewer, json=body)
+        assert twice.status_code == 409
+    with town.session() as s:
+        assert set(s.scalars(select(Entitlement.status).where(Entitlement.claim_id == claim_id))) == {"due"}
+    assert (_audit(town, "program_claim_resumed"), _audit(town, "program_payment_amount_confirmed")) == (1, 1)
 
 
 def _read_then_update(town, claim_id: int, interfere: int) -> tuple[list[int], object]:
