@@ -34,8 +34,9 @@ from kuaiban.platform import audit, transactions
 from kuaiban.platform.errors import Conflict
 from kuaiban.platform.models import AuditEntry, User
 from kuaiban.platform.notification_models import Notification
-from kuaiban.programs import payroll, registers
-from kuaiban.programs.models import Batch, Claim, Entitlement, PaymentLine, Recovery
+from kuaiban.programs import held, payroll, registers
+from kuaiban.programs.cli_support import as_operator
+from kuaiban.programs.models import Batch, Claim, ClaimEvent, Entitlement, PaymentLine, Recovery
 from tests.conftest import _require_pg, fresh_pg_database
 from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
 from tests.programs.helpers import (
@@ -43,6 +44,7 @@ from tests.programs.helpers import (
     FLEX,
     NOV_10,
     approve_flexible,
+    corrected_after_decision,
     paid_benefit_claim,
     suspend_as_a_stop_would,
 )
@@ -207,6 +209,33 @@ def test_a_stop_on_the_claim_page_aborted_by_a_deadlock_stops_once(pg_town, capl
         assert s.get(Claim, claim_id).status == "stopped"
         assert s.scalar(select(func.count(Notification.id)).where(Notification.kind == "program_stopped")) == 1
     assert _audit(town, "program_claim_stopped") == 1
+
+
+def test_a_decision_of_a_held_month_on_the_command_line_aborted_by_a_deadlock_is_made_once(pg_town, caplog) -> None:
+    """核定发放金额 (``kuaiban programs confirm-amount``'s transaction, cli_support.as_operator): the intruder holds
+    the held month, the decision locks the claim and waits for the month, the intruder asks for the claim: the
+    decision is aborted (40P01) and made again. November due at the amount decided; one audit entry, one history
+    row, one message to the person."""
+    town = pg_town
+    claim_id = corrected_after_decision(town)
+    with town.session() as s:
+        payroll.build(s, FLEX, "430000", "2021-11", actor=None)  # holds November (decided 604.80, found 624.96)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    url = town.engine.url.render_as_string(hide_password=False)
+    with Intruder(town, "SELECT id FROM prog_entitlements WHERE claim_id = :claim AND month = '2021-11' FOR UPDATE",
+                  "SELECT id FROM prog_claims WHERE id = :claim FOR UPDATE", {"claim": claim_id}) as intruder:
+        answer = as_operator(url, "hn-rev", lambda session, staff: held.confirm(
+            session, staff, claim_id, "2021-11", choice="found", reason="按更正后的官方数字核定"))
+    assert intruder.closed.is_set()
+    assert answer["amount"] == "624.96"
+    assert any("40P01" in m for m in _aborted(caplog)), _aborted(caplog)
+    with town.session() as s:
+        november = s.scalar(select(Entitlement).where(Entitlement.claim_id == claim_id, Entitlement.month == "2021-11"))
+        assert (november.status, november.amount_fen) == ("due", 62496)
+        assert s.scalar(select(func.count(ClaimEvent.id)).where(ClaimEvent.claim_id == claim_id,
+                                                                ClaimEvent.step == "payment_amount")) == 1
+        assert s.scalar(select(func.count(Notification.id)).where(Notification.kind == "program_paid")) == 1
+    assert _audit(town, "program_payment_amount_confirmed") == 1
 
 
 def test_resume_and_payment_amount_through_the_api_still_answer_as_before(town) -> None:
