@@ -27,7 +27,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kuaiban.app import create_app
 from kuaiban.platform import audit, transactions
@@ -316,9 +316,10 @@ def test_aborted_every_time_the_operation_is_refused_in_chinese_with_nothing_cha
 
 
 def test_other_errors_are_not_retried(pg_town) -> None:
-    """A unique violation (23505: a second batch row of the same program, region and month) and a refusal run once."""
+    """A unique violation (23505: a second batch row of the same program, region and month), a lock timeout
+    (55P03: another connection holds the claim) and a refusal run once."""
     town = pg_town
-    flexible_claim(town)
+    claim_id = flexible_claim(town)
     payroll.make(town.engine, FLEX, "430000", "2021-12")
     runs: list[int] = []
 
@@ -340,6 +341,18 @@ def test_other_errors_are_not_retried(pg_town) -> None:
     with pytest.raises(Conflict):
         transactions.retrying_transaction(town.engine, refused, pause=0.01)
     assert runs == [1, 2]
+
+    def impatient(s) -> None:
+        runs.append(3)
+        s.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        s.execute(select(Claim.id).where(Claim.id == claim_id).with_for_update())
+
+    with town.engine.connect() as holder, holder.begin():
+        holder.execute(select(Claim.id).where(Claim.id == claim_id).with_for_update())
+        with pytest.raises(DBAPIError) as timed_out:
+            transactions.retrying_transaction(town.engine, impatient, pause=0.01)
+    assert transactions.sqlstate(timed_out.value) == "55P03"
+    assert runs == [1, 2, 3]
     with town.session() as s:
         assert s.scalar(select(func.count(Batch.id))) == 1
 
