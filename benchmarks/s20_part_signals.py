@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     jieba.setLogLevel(60)
     with Session(connect(args.db)) as session:
         built = SearchIndex.build(session, asked=())
-        index = SignalIndex(built.docs, built.passages, built._encoder_rows, asked=(), encoder=built.encoder)
+        index = SignalIndex(built.docs, built.passages, built.part_tokens(), asked=(), encoder=built.encoder)
         folds = Folds.load(session, index)
         prepare(session, index)
 

@@ -21,6 +21,7 @@ question set out, and on a held-out set: docs/BENCHMARKS.md, session 19.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -55,8 +56,10 @@ class PartEncoder:
     """The learned model: feature vectors and the two projections, read from ``data/part_encoder.npz``."""
 
     def __init__(self, features: Sequence[str], vectors: np.ndarray, question_projection: np.ndarray,
-                 part_projection: np.ndarray, provenance: dict | None = None):
+                 part_projection: np.ndarray, provenance: dict | None = None, digest: str = ""):
         self.index = {f: i for i, f in enumerate(features)}
+        # what the model is (its file's SHA-256), for parts' vectors kept between processes
+        self.digest = digest or hashlib.sha256(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()).hexdigest()
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.question_projection = np.asarray(question_projection, dtype=np.float32)
         self.part_projection = np.asarray(part_projection, dtype=np.float32)
@@ -64,12 +67,17 @@ class PartEncoder:
 
     @classmethod
     def load(cls, path: Path = MODEL) -> PartEncoder:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with np.load(path, allow_pickle=False) as z:
             # vectors are stored as bytes, each row with its scale (a quarter of the floats' size; the same
             # ranks on the question sets, docs/BENCHMARKS.md)
             vectors = z["vectors"].astype(np.float32) * z["scales"][:, None]
             return cls(z["features"].tolist(), vectors, z["question_projection"], z["part_projection"],
-                       json.loads(str(z["provenance"])))
+                       json.loads(str(z["provenance"])), digest)
+
+    @property
+    def dim(self) -> int:
+        return self.part_projection.shape[0]
 
     def _ids(self, features: list[str]) -> list[int]:
         index = self.index

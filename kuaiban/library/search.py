@@ -38,11 +38,13 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import functools
+import hashlib
 import html
 import logging
 import math
 import os
 import re
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -55,10 +57,12 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from kuaiban import config
 from kuaiban.corpus import docno, standing
 from kuaiban.corpus.compilations import cite_line, source_name
 from kuaiban.corpus.regions import REGIONS, canonical_region
 from kuaiban.library import asked as asked_questions
+from kuaiban.library import encoder as encoder_module
 from kuaiban.library import thesaurus
 from kuaiban.library.asked import ASKED_PART_WEIGHT, ASKED_WEIGHT, AskedField, Labelled
 from kuaiban.library.encoder import FUSION_CANDIDATES, FUSION_K, PartEncoder, fuse
@@ -607,9 +611,14 @@ class SearchIndex:
         # the learned question ↔ part model (kuaiban.library.encoder): which clause a question asks for, among
         # the clause hits its words find; the parts' vectors are made on the first clause search
         self.encoder = encoder
-        self._encoder_rows = passage_tokens  # the parts' own words, before the definitions' words join them
+        # the parts' own words, before the definitions' words join them, one string a part (a list of words a
+        # part would hold tens of MB for as long as the index lives, for one use)
+        self._encoder_rows = [" ".join(tokens) for tokens in passage_tokens]
         self._part_vectors: np.ndarray | None = None
         self._vectors_lock = threading.Lock()
+        # the library's ingest fingerprint (get_index sets it): the parts' vectors under a model are kept between
+        # processes by it (vectors_file)
+        self.fingerprint: str | None = None
         # the questions asked about each document and part (labelled questions, kuaiban.library.asked): a field
         # of its own, in the askers' words; build() reads them, an index made from parts alone has none
         self.asked = AskedField(asked, len(docs), len(passages)) if asked else None
@@ -1097,14 +1106,24 @@ class SearchIndex:
             fused[p] = 1.0 / (FUSION_K + r)
         return fused, self._distinct_top(fused, limit)
 
+    def part_tokens(self) -> list[list[str]]:
+        """Each part's own words (as ingest cut them), before the definitions' words join them."""
+        return [row.split() for row in self._encoder_rows]
+
     def part_vectors(self) -> np.ndarray:
-        """Every part's vector under the learned model, made once (0.5–1 s), on first use."""
+        """Every part's vector under the learned model, made once on first use (2–4 s), or read from
+        :func:`vectors_file` when an earlier process of the same library and model made them."""
         if self._part_vectors is None:
             with self._vectors_lock:
                 if self._part_vectors is None:
-                    self._part_vectors = self.encoder.parts([
-                        (tokens, p.text, self.docs[p.doc].title)
-                        for p, tokens in zip(self.passages, self._encoder_rows, strict=True)])
+                    kept = vectors_file(self.fingerprint, self.encoder)
+                    vectors = _read_vectors(kept, (len(self.passages), self.encoder.dim))
+                    if vectors is None:
+                        vectors = self.encoder.parts([
+                            (tokens.split(), p.text, self.docs[p.doc].title)
+                            for p, tokens in zip(self.passages, self._encoder_rows, strict=True)])
+                        _write_vectors(kept, vectors)
+                    self._part_vectors = vectors
         return self._part_vectors
 
     def _highlight_terms(self, query: str, terms: dict[int, float]) -> list[str]:
@@ -1319,6 +1338,51 @@ def shipped_encoder() -> PartEncoder:
     return PartEncoder.load()
 
 
+def vectors_file(fingerprint: str | None, encoder: PartEncoder | None) -> Path | None:
+    """Where the parts' vectors of a library (its ingest fingerprint: the same texts, cut the same way) under a
+    model (its digest) and the code reading parts into features (kuaiban/library/encoder.py) are kept between
+    processes: ``$KUAIBAN_VAR/cache/``. None without a fingerprint or a model."""
+    if not fingerprint or encoder is None:
+        return None
+    code = hashlib.sha256(Path(encoder_module.__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{fingerprint}\n{encoder.digest}\n{code}".encode()).hexdigest()[:24]
+    return Path(os.environ.get("KUAIBAN_VAR") or config.VAR) / "cache" / f"part-vectors-{key}.npy"
+
+
+def _read_vectors(path: Path | None, shape: tuple[int, int]) -> np.ndarray | None:
+    """The vectors kept at ``path``, or None when there are none or they are not what is expected (another
+    shape, not numbers): they are then made again."""
+    if path is None or not path.exists():
+        return None
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        log.warning("kept part vectors %s unreadable (%s): made again", path.name, exc)
+        return None
+    if vectors.shape != shape or vectors.dtype != np.float32 or not np.isfinite(vectors).all():
+        log.warning("kept part vectors %s are not this library's: made again", path.name)
+        return None
+    return vectors
+
+
+def _write_vectors(path: Path | None, vectors: np.ndarray) -> None:
+    """Keep ``vectors`` at ``path`` for the next process (written whole, then renamed: a reader never sees half
+    a file), and drop what earlier libraries or models left there. Failing to keep them only costs time."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-vectors-", suffix=".npy")
+        with os.fdopen(fd, "wb") as out:
+            np.save(out, vectors, allow_pickle=False)
+        os.replace(tmp, path)
+        for old in path.parent.glob("part-vectors-*.npy"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not keep the part vectors (%s)", exc)
+
+
 def _fingerprint(session: Session) -> str | None:
     row = session.get(Meta, FINGERPRINT_KEY)
     return row.value if row else None
@@ -1341,6 +1405,7 @@ def get_index(engine: Engine, *, warm: Callable[[SearchIndex], object] | None = 
             if cached and cached[0] == fp:
                 return cached[1]
             index = SearchIndex.build(session)
+            index.fingerprint = fp
             if warm is not None:
                 try:
                     warm(index)
