@@ -63,7 +63,7 @@ def test_no_package_imports_what_stands_above_or_beside_it(package: str) -> None
 
 
 # calendar: deadline calculators count working days (statutory_deadline, contribution_deferral)
-PURE_PLATFORM = {"citations", "regions", "errors", "calendar"}
+PURE_PLATFORM = {"citations", "regions", "errors", "calendar", "dates"}
 
 
 def platform_modules_imported(path: Path) -> set[str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
-from kuaiban.rules.calculators.base import Field, num, parse_value
+from kuaiban.rules.calculators.base import Field, num, parse_value, without_day_clauses
 from kuaiban.rules.system import tax_benefit_system
 
 UNITS = {
@@ -92,7 +92,8 @@ def form_field(spec: Field, calculator: str = "") -> FormField:
     elif spec.type == "month" and spec.accepts_day:
         # a month box takes no day: text, so that a month within which the rule changes can be given its day
         input_type = "text"
-        hint = "；".join(part for part in (hint, DAY_IN_MONTH_HINT) if part)
+        # the spec's own clause on the day (该月内政策有变化的填写具体日期) gives way to the standard one
+        hint = "；".join([*without_day_clauses(hint), DAY_IN_MONTH_HINT])
     elif spec.type == "month":
         input_type = "month"
     elif spec.type in _NUMERIC:

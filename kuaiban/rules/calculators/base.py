@@ -74,6 +74,38 @@ def choice_key(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+def without_day_clauses(hint: str) -> list[str]:
+    """The clauses of a hint (split at ；) but those telling that a day may be given (…具体日期…): what a month
+    that reads a day adds its one standard sentence to, so that no description or form says it twice."""
+    return [part.strip() for part in re.split(r"[；;]", hint) if part.strip() and "具体日期" not in part]
+
+
+OFFICIAL_NOTE = "官方数字由使用者提供"
+_NOT_PRINTED = re.compile(r"[，,；;]\s*汇编未载明?(?=[）)])")
+
+
+def _shares_words(label: str, note: str, length: int = 4) -> bool:
+    """Whether a note names a figure: the figure's label (without its （…）) and the note share a run of
+    ``length`` characters (最低工资标准, 领取月数, 在当地实施的日期)."""
+    core = re.sub(r"[（(][^（）()]*[）)]", "", label)
+    return any(core[i:i + length] in note for i in range(len(core) - length + 1))
+
+
+def official_figures_note(figures: list[tuple[str, str]], notes: list[str] | tuple[str, ...]) -> str | None:
+    """The note naming the official figures the user supplies — (label, type) of each input the compilations do
+    not print — or None when there is none left to name: a figure another note already says the user supplies
+    (…汇编未载，须由使用者提供) is not named again, and a label's own “汇编未载” is not said twice."""
+    told = [n for n in notes if re.search("使用者提供|用户提供|由使用者|须提供", n)]
+    named = [(label, kind) for label, kind in figures if not any(_shares_words(label, n) for n in told)]
+    if not named:
+        return None
+    labels = [_NOT_PRINTED.sub("", label) for label, _ in named]
+    what = "日期" if all(kind == "date" for _, kind in named) else "数字"
+    if any("汇编未载" in label for label in labels):  # a label says it already: not twice
+        return f"{OFFICIAL_NOTE}：{'、'.join(labels)}；须按当地公布的{what}填写。"
+    return f"{OFFICIAL_NOTE}：{'、'.join(labels)}（汇编未载明，须按当地公布的{what}填写）。"
+
+
 DAY_WORDS = "年月，或该月内的具体日期"  # a month field that also reads a day (Field.accepts_day), as its description says
 DAY_UNIT = "YYYY-MM 或 YYYY-MM-DD"
 # what a field list says each month and date input takes, whatever unit its spec wrote (or none): exactly what
@@ -132,12 +164,14 @@ class Field:
 
     def description_told(self) -> str:
         """The description a field list gives (``calc --list``, the API): a month that also reads a day says so
-        (年月，或该月内的具体日期), inside the description's trailing （…） if it has one."""
+        (年月，或该月内的具体日期), inside the description's trailing （…） if it has one — once: a clause of the
+        spec's own that already speaks of the day (该月内政策有变化的填写具体日期) gives way to it."""
         text = self.description
         if not (self.type == "month" and self.accepts_day) or DAY_WORDS in text:
             return text
-        if text.endswith(("）", ")")):
-            return f"{text[:-1]}；{DAY_WORDS}{text[-1]}"
+        m = _TRAILING_HINT.match(text)
+        if m:
+            return f"{m.group(1)}（{'；'.join([*without_day_clauses(m.group(2)), DAY_WORDS])}）"
         return f"{text}（{DAY_WORDS}）"
 
     @property

@@ -27,6 +27,7 @@ from kuaiban.rules.calculators.base import (
     choice_column,
     enum_codes,
     money,
+    official_figures_note,
 )
 from kuaiban.rules.coverage import OPEN_END, Span, in_force, regional_leaves, regions_of, spans
 from kuaiban.rules.enums import Region
@@ -821,10 +822,12 @@ class Spec:
         return value, details, steps
 
     def calculator(self) -> Calculator:
-        official = [entry["label"] for entry in self.inputs.values() if entry.get("official_figure")]
+        official = [(entry["label"], entry.get("type", "")) for entry in self.inputs.values()
+                    if entry.get("official_figure")]
         notes = list(self.data.get("notes") or [])
-        if official:
-            notes.append(f"官方数字由使用者提供：{'、'.join(official)}（汇编未载明，须按当地公布的数字填写）。")
+        told = official_figures_note(official, notes)
+        if told:
+            notes.append(told)
         return Calculator(
             name=self.name,
             title=self.data["title"],

@@ -12,6 +12,7 @@ from kuaiban.rules.calculators.base import (
     day_text,
     money,
     num,
+    official_figures_note,
     parameters_at,
     step,
 )
@@ -201,6 +202,10 @@ def subsidy_explain(values: dict[str, Any], r: dict[str, float]):
     return value, {"tier": tier}, steps
 
 
+PENSION_NOTES = ("基础养老金数额文件未给出，由用户提供；65岁以上倾斜未规定数额，未计入。",
+                 "领取条件按含补缴年限的累计缴费年限和制度在当地实施时的年龄判断（须缴费年限与“城乡居民养老保险须缴费年限”计算器相同）；"
+                 "不含补缴年限的累计缴费年限只用于年限基础养老金。")
+
 RESIDENTS_PENSION = Calculator(
     name="residents_pension",
     title="湖南省城乡居民基本养老保险月待遇",
@@ -223,10 +228,8 @@ RESIDENTS_PENSION = Calculator(
                        "residents_extra_years_pension", "residents_account_pension"),
     coverage=[{"region": "湖南", "dates": f"{FIRST_DAY} 至 {LAST_DAY}", "doc_no": "湘政发〔2020〕19号"}],
     sources=("hn_rp_basic", "hn_rp_years", "hn_rp_account", "hn_rp_eligibility", "hn_rp_start_age", "hn_rp_start"),
-    notes=("基础养老金数额文件未给出，由用户提供；65岁以上倾斜未规定数额，未计入。",
-           "领取条件按含补缴年限的累计缴费年限和制度在当地实施时的年龄判断（须缴费年限与“城乡居民养老保险须缴费年限”计算器相同）；"
-           "不含补缴年限的累计缴费年限只用于年限基础养老金。",
-           "官方数字由使用者提供：原新农保或城居保制度在当地实施的日期（汇编未载明，须按当地公布的日期填写）。"),
+    notes=(*PENSION_NOTES, *filter(None, [official_figures_note([("原新农保或城居保制度在当地实施的日期", "date")],
+                                                                PENSION_NOTES)])),
 )
 
 RESIDENTS_CONTRIBUTION_SUBSIDY = Calculator(
