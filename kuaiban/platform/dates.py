@@ -15,6 +15,10 @@ caller's message to name its field.
 ('2020-09', '2020-09', '2021-05-20', '2021-05-20')
 >>> text_in_words("缴费所属月份（2020-02 至 2020-12）"), text_in_words("2021-01 起")
 ('缴费所属月份（2020年2月至2020年12月）', '2021年1月起')
+>>> text_in_words("不是有效的月份，请按 2021-05 这样的格式填写（收到 2021-13）")
+'不是有效的月份，请按 2021-05 这样的格式填写（收到 2021-13）'
+>>> text_in_words("所收政策文件对 湖南 2020-06 没有规定（已有规定：湖南 2020-02 至 2020-12）")
+'所收政策文件对 湖南 2020年6月 没有规定（已有规定：湖南 2020年2月至2020年12月）'
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ import unicodedata
 # a month or a day as people type it: 2021年5月, 2021年5月20日, 2021.5, 2021/05/20, 2021-5 (after NFKC)
 _TYPED = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*[日号]?)?|[./-]\s*(\d{1,2})\s*[日号]?)?$")
 # an ISO date or month inside prose (not part of a longer number, not a range of years like 2020-2021)
-_ISO_IN_TEXT = re.compile(r"(?<![\d-])(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?![\d-])")
+# (an example of the format to type — 如 2021-05, 按 2021-05-20 这样的格式 — and what was typed — 收到「2021-02-30」 —
+# stay as they are)
+_ISO_IN_TEXT = re.compile(r"(?<![\d-])(?<!如)(?<!如 )(?<!按)(?<!按 )(?<!例)(?<!例 )(?<!收到)(?<!收到 )(?<!「)"
+                          r"(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?![\d-])")
 # the joiners around an ISO date in prose: “2020-12-31 至 2025-12-30”, “2021-01 起”, “2019-12-31 前”
 _JOINED = re.compile(r"(年\d{1,2}月(?:\d{1,2}日)?)\s+(至|起|前|及以前|以前|以后|止)")
 _AFTER_TO = re.compile(r"(至)\s+(\d{4}年)")
@@ -91,13 +98,18 @@ def span_words(start: dt.date | str | None, end: dt.date | str | None) -> str:
     return f"{words(start)}至{words(end)}"
 
 
-def text_in_words(text: str | None) -> str:
+def text_in_words(text: object) -> str:
     """A sentence with its ISO dates and months written in words: “2020-12-31 至 2025-12-30” →
     “2020年12月31日至2025年12月30日”, “（2021-01 起）” → “（2021年1月起）”. For texts composed elsewhere (a
-    calculator's description, coverage, notes, messages) shown on a page; a format example stays a format only
-    when the caller does not pass it here."""
-    if not text:
-        return text or ""
+    calculator's description, coverage, notes, messages) shown on a page. An example of the format to type
+    (如 2021-05, 请按 2021-05-20 这样的格式填写) stays as it is: it shows what to type."""
+    if text is None or text == "":
+        return ""
+    if isinstance(text, dt.datetime):
+        return moment_words(text)
+    if isinstance(text, dt.date):
+        return day_words(text)
+    text = str(text)
 
     def words(m: re.Match) -> str:
         return f"{m[1]}年{int(m[2])}月" + (f"{int(m[3])}日" if m[3] else "")

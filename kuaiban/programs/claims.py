@@ -18,6 +18,7 @@ from kuaiban.platform import (
     access,
     audit,
     calendar,
+    dates,
     disclosure,
     holds,
     new_work,
@@ -145,17 +146,16 @@ def _value(f: definitions.FormField, raw: Any) -> Any:
         if value < 0:
             raise ValueError("不能为负数")
         return value
-    if f.type == "month":
-        if not _MONTH.match(str(raw).strip()):
+    if f.type == "month":  # 2020-7, 2020年7月 … read as every month input is (kuaiban.platform.dates)
+        month = dates.read_month(str(raw))
+        if month is None:
             raise ValueError("应为年月，如 2020-07")
-        return str(raw).strip()
+        return month
     if f.type == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(raw).strip()):
-            raise ValueError("应为日期，如 2020-07-01")
-        try:
-            return dt.date.fromisoformat(str(raw).strip()).isoformat()
-        except ValueError:
-            raise ValueError("不是有效的日期") from None
+        day = dates.read_day(str(raw))
+        if day is None:
+            raise ValueError("不是有效的日期，应如 2020-07-01")
+        return day
     if f.type == "boolean":
         if raw in (True, "true", "1", "是", "on"):
             return True
@@ -250,6 +250,7 @@ def submit(session: Session, user: User, code: str, *, month: str | None = None,
     if open_now.state in ("not_yet", "closed", "paused"):
         raise Invalid(f"{program.name}{open_now.text}，申领之日（{claimed_on.isoformat()}）不能申领", "program")
     month = (month or "").strip() or claimed_on.strftime("%Y-%m")
+    month = dates.read_month(month) or month  # 2020-7, 2020年7月 → 2020-07; anything else is named below
     # the figures a register gives (累计缴费月数 from 参保缴费记录): the applicant need not type them
     from_registers = register_facts.lookup(session, program, applicant.id_number or "", registers)
     # every problem of the form at once (the month, the fields, the staff list, the commitment, the account)
@@ -850,6 +851,7 @@ def stop(session: Session, user: User, claim_id: int, *, rule: str, month: str, 
     if late_recovery and session.scalar(select(func.count(Recovery.id)).where(Recovery.claim_id == claim.id,
                                                                              Recovery.rule == found.code)):
         raise Conflict(f"这件申领已因{found.label}列入追回", "rule")
+    month = dates.read_month(month or "") or month
     if not _MONTH.match(month or ""):
         raise Invalid("停发月份应为年月，如 2020-09", "month")
     return _stop(session, program, claim, found, month, note, user, at, internal_note)
@@ -898,6 +900,7 @@ def recheck(session: Session, code: str, region: str, month: str, *, user: User 
     nobody and is reported. ``user``: the staff member running it (None: the operator's cron)."""
     at = at or audit.now()
     program = definitions.get(code)
+    month = dates.read_month(month or "") or month
     if not _MONTH.match(month or ""):
         raise Invalid(f"比对月份不是有效的月份，请按 2020-09 这样的格式填写（收到“{month}”）", "month")
     area = regions.resolve(region)

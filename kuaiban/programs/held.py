@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, notifications
+from kuaiban.platform import access, audit, dates, notifications
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, User
 from kuaiban.programs import caseworkers, definitions, figures, settle
@@ -79,6 +79,7 @@ def confirm(session: Session, user: User, claim_id: int, month: str, *, choice: 
     require_decider(user)
     if choice not in CHOICES:
         raise Invalid("请选择按原决定金额发放或按重新核算金额发放", "choice")
+    month = dates.read_month(month or "") or month
     if not _MONTH.match(month or ""):
         raise Invalid(f"月份不是有效的月份，请按 2021-11 这样的格式填写（收到“{month}”）", "month")
     reason = (reason or "").strip()

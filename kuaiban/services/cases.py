@@ -886,9 +886,11 @@ def form_errors(bundle_seq: int, applicant: Applicant, form: dict) -> tuple[dict
     for name in rules.required:
         if not str(form.get(name) or "").strip():
             error(name, f"缺少必填信息项：{name}")
-    for name, value in form.items():
+    for name, value in list(form.items()):
         if name in rules.known and (detail := form_fields.value_error(name, value, form)):
             error(name, detail)
+        elif name in rules.known:
+            form[name] = form_fields.normalised(name, value)  # 2024年5月1日 → 2024-05-01
     errors.extend(_consistency_errors(form))
     return form, errors
 

@@ -15,7 +15,7 @@ from functools import cache
 
 from stdnum.cn import ric
 
-from kuaiban.platform import id_numbers, personal_data
+from kuaiban.platform import dates, id_numbers, personal_data
 
 MAX_LENGTH = 200
 ID_CARD = "居民身份证"
@@ -172,6 +172,11 @@ def citizen_id_error(name: str, number: str) -> str | None:
 
 
 def parse_date(text: str) -> dt.date | None:
+    """A date as typed: every form a date input reads (2024-5-1, 2024年5月1日, 2024/5/1: kuaiban.platform.dates),
+    and as the 证件 print them, 20240501 (a month 202405 / 2024-05 as its first day)."""
+    day = dates.read_date(text)
+    if day is not None:
+        return day
     m = _DATE.match(text)
     if not m:
         return None
@@ -179,3 +184,14 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
     except ValueError:
         return None
+
+
+def normalised(name: str, value: object) -> object:
+    """A checked value as stored: a date typed as a whole day (2024年5月1日, 2024-5-1, 20240501) as 2024-05-01, as
+    every date input is normalised; anything else as given."""
+    if kind(name) != "date" or not isinstance(value, str):
+        return value
+    text = value.strip()
+    day = dates.read_day(text) or (parse_date(text).isoformat() if re.fullmatch(r"\d{8}", text) and parse_date(text)
+                                   else None)
+    return day or value

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import notifications
+from kuaiban.platform import dates, notifications
 from kuaiban.platform.models import AuditEntry, User
 
 # action of cases.STEPS → message kind
@@ -26,7 +26,7 @@ def case_link(number: str) -> str:
 
 
 def _day(moment: dt.datetime | None) -> str | None:
-    return None if moment is None else f"{moment.year}年{moment.month}月{moment.day}日"
+    return None if moment is None else dates.day_words(moment)
 
 
 def received(session: Session, *, applicant_id: int, number: str, bundle: str, items: int, missing: list[str],

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuaiban.platform import dates
 from kuaiban.platform.errors import Invalid
 from kuaiban.services.models import TaskOutcome
 
@@ -32,7 +33,6 @@ GRANTED, DENIED = "核定", "不予核定"
 DECISIONS = (GRANTED, DENIED)
 BASIS = "人社部发〔2020〕40号 二"
 CALCULATOR = "unemployment_benefit"
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 # the figures' shapes, not limits the texts set: an amount of at most 8 integer digits and 2 decimals, months of at
 # most 3 digits (the columns' sizes), an account of 8–32 digits (spaces allowed) — ASCII digits only
 _AMOUNT = re.compile(r"^[0-9]{1,8}(\.[0-9]{1,2})?$")
@@ -122,10 +122,8 @@ def parse(values: dict | None) -> Outcome:
             problem("account", "收款账号应为 8–32 位数字（不填则发放至本人社会保障卡银行账户）")
         raw = text("first_month")
         if raw:
-            found = _MONTH.match(raw)
-            if found and 1 <= int(found[2]) <= 12:
-                first_month = f"{int(found[1]):04d}-{int(found[2]):02d}"
-            else:
+            first_month = dates.read_month(raw)  # 2020-9, 2020年9月 → 2020-09, as every month input is read
+            if first_month is None:
                 problem("first_month", "起始月份不是有效的月份，请按 2026-12 这样的格式填写")
     elif not text("reason"):
         problem("reason", "不予核定须说明理由（申请人将看到）")

@@ -36,6 +36,7 @@ import re
 
 from sqlalchemy.orm import Session
 
+from kuaiban.platform import dates
 from kuaiban.platform.models import Applicant, User
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import registration
@@ -70,6 +71,9 @@ def _signed(value: object) -> bool:
 
 def _unemployed_on(text: str) -> str | None:
     """失业时间 as YYYYMMDD, or None when it is not a full date."""
+    day = dates.read_day(text)  # 2021-5-20, 2021年5月20日, 2021/5/20 (kuaiban.platform.dates); else 20210520
+    if day is not None:
+        return day.replace("-", "")
     found = _DAY.match(text.strip())
     if not found:
         return None

@@ -28,7 +28,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import notifications, personal_data
+from kuaiban.platform import dates, notifications, personal_data
 from kuaiban.platform.models import Applicant, User
 from kuaiban.unemployment import models as m
 
@@ -44,7 +44,7 @@ def _recipients(session: Session, reg: m.Registration) -> tuple[list[User], str 
 
 
 def _day(moment: dt.datetime | dt.date) -> str:
-    return f"{moment.year}年{moment.month}月{moment.day}日"
+    return dates.day_words(moment)
 
 
 def _post(session: Session, reg: m.Registration, kind: str, title: str, text: str, at: dt.datetime) -> bool:

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.platform import auth, calendar, holidays, regions, staff
+from kuaiban.platform import auth, calendar, dates, holidays, regions, staff
 from kuaiban.platform.errors import Forbidden, Invalid, NotFound, ServiceError
 from kuaiban.platform.models import SUPERVISOR, User
 from kuaiban.services import region_config
@@ -383,10 +383,9 @@ async def enter_holidays(request: Request) -> Response:
     def work(s: Session, user: User, form: dict) -> str:
         holidays.require_may_enter(user)  # before reading the form: a city supervisor is told who may
         year = _int(form.get("year"), "year", "年份")
-        try:
-            notice_date = dt.date.fromisoformat((form.get("notice_date") or "").strip())
-        except ValueError:
-            raise Invalid("请填写发文日期（如 2026-11-04）", "notice_date") from None
+        notice_date = dates.read_date(form.get("notice_date") or "")
+        if notice_date is None:
+            raise Invalid("请填写发文日期（如 2026-11-04）", "notice_date")
         holidays.enter_year(
             s, user, year, notice_number=form.get("notice_number", ""), notice_title=form.get("notice_title", ""),
             notice_date=notice_date,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
+from kuaiban.platform import dates
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.calculators.base import Field, num, parse_value, without_day_clauses
@@ -27,8 +29,8 @@ BOOLEAN_CHOICES = (("true", "是"), ("false", "否"))
 _NUMERIC = ("number", "integer", "year", "share")
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-# a month or a day as people type it: 2021年5月, 2021年5月20日, 2021.5, 2021/05/20, 2021-5
-_WRITTEN_DAY = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*[日号]?)?|[./-]\s*(\d{1,2})\s*[日号]?)?$")
+# a date or month as the JSON answer writes it (2020-12-31, 2020-12): shown in words
+_ISO_DAY_OR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 
 
 def unit_name(unit: str | None) -> str:
@@ -67,6 +69,7 @@ def _calculator_words(calculator: str) -> dict[str, str]:
 
 def _label_and_hint(spec: Field, calculator: str = "") -> tuple[str, str]:
     label, hint = spec.label_and_hint()
+    hint = dates.text_in_words(hint)  # 2020-12-31 至 2025-12-30 → 2020年12月31日至2025年12月30日 (a format example stays)
     hint = "；".join(_plain_hint(part, _calculator_words(calculator)) for part in hint.split("；")) if hint else hint
     unit = unit_name(spec.unit)
     if unit and unit not in ("日期", "月份"):
@@ -123,16 +126,10 @@ def to_json_value(spec: Field, text: str) -> Any:
 
 
 def written_day(text: str) -> str:
-    """2021年5月 → 2021-05, 2021年5月20日 → 2021-05-20 (also 2021.5, 2021/5/20, full-width digits); other text
-    as typed, for the calculator's own check to name."""
-    found = _WRITTEN_DAY.match(unicodedata.normalize("NFKC", text).strip())
-    if not found:
-        return text
-    year, month, day, other_day = found.groups()
-    day = day or other_day
-    if not 1 <= int(month) <= 12 or (day and not 1 <= int(day) <= 31):
-        return text  # not a month: the check names it as typed
-    return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+    """2021年5月 → 2021-05, 2021年5月20日 → 2021-05-20 (also 2021.5, 2021/5/20, 2021-5, full-width digits), as every
+    month and date input is read (:mod:`kuaiban.platform.dates`); other text as typed, for the calculator's own
+    check to name."""
+    return dates.read_month_or_day(text) or text
 
 
 def read_form(calc: Calculator, form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -200,9 +197,12 @@ def states_value(text: str, value: Any) -> bool:
 
 
 def shown_value(value: Any) -> str:
-    """A result or step value as people write it: 是/否, 1816 and 0.5 (not 1816.0), dates and text as they are."""
+    """A result or step value as people write it: 是/否, 1816 and 0.5 (not 1816.0), a date 2020年12月31日 (the
+    JSON answer's 2020-12-31), a month 2020年12月, text as it is."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int | float):
         return num(value)
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY_OR_MONTH.match(value)):
+        return dates.day_words(value)
     return str(value)

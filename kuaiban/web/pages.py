@@ -22,6 +22,7 @@ from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.models import Document
 from kuaiban.library.search import get_index, named_years, status_filter
+from kuaiban.platform import dates
 from kuaiban.platform.models import Applicant
 from kuaiban.services import guide
 from kuaiban.web.calculators import link_for_region
@@ -88,11 +89,11 @@ def _browse(session: Session, region: str, category: str, status: str, issuer: s
 def _day(value: str, errors: dict[str, str]) -> dt.date:
     if not value.strip():
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
+    day = dates.read_date(value)  # 2026-12-2, 2026年12月2日 … as every date input is read
+    if day is None:
         errors["as_of"] = "效力日期不是有效的日期，请按 2026-12-02 这样的格式填写"
         return dt.date.today()
+    return day
 
 
 def _page(value: str, errors: dict[str, str]) -> int:

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 
 from kuaiban import claim_ratings
 from kuaiban.edge.downloads import attachment
-from kuaiban.platform import access, audit, jobs, regions
+from kuaiban.platform import access, audit, dates, jobs, regions
 from kuaiban.platform.errors import Invalid, NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.platform.transactions import retrying_savepoint
@@ -320,10 +320,7 @@ def _fen(value: str) -> int | None:
 
 
 def _day(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
+    return dates.read_date(value)  # 2021-3-1, 2021年3月1日 … as every date input is read
 
 
 def audit_today() -> dt.date:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kuaiban.corpus.compilations import cite_line
 from kuaiban.library.clause_links import resolve
+from kuaiban.platform import dates
 from kuaiban.platform.citations import Clause, clause
 from kuaiban.platform.regions import region_name
 from kuaiban.unemployment.deregistration import ExitReason, exit_reasons
@@ -179,7 +180,9 @@ def values_from_post(form) -> dict[str, str]:
             values[code] = next((p for p in parts if p), str(form.get(code) or "").strip())
         elif f.kind == "date":
             v = str(form.get(code) or "").strip()
-            values[code] = v.replace("-", "") if len(v) == 10 and v[4] == "-" and v[7] == "-" else v
+            day = dates.read_day(v)  # picked 2021-05-20, or typed 2021-5-20 / 2021年5月20日 (kuaiban.platform.dates)
+            # (a picked shape that is no day, 2020-02-30, goes on as 20200230 for the validator to name as a date)
+            values[code] = (day or (v if len(v) == 10 and v[4] == "-" and v[7] == "-" else "")).replace("-", "") or v
         else:
             values[code] = str(form.get(code) or "")
     return values

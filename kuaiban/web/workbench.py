@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kuaiban import claim_ratings
-from kuaiban.platform import access, audit
+from kuaiban.platform import access, audit, dates
 from kuaiban.platform.errors import Forbidden, NotFound
 from kuaiban.platform.models import REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.programs.models import Claim
@@ -138,10 +138,7 @@ def _day(value: str) -> dt.date | str | None:
     """A date input's value (YYYY-MM-DD), None when empty, or the Chinese problem with it."""
     if not value:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return "请选择有效的日期"
+    return dates.read_date(value) or "请选择有效的日期"
 
 
 @router.post("/tasks/{task_id}", response_class=HTMLResponse)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from kuaiban.db import session_scope
 from kuaiban.platform import jobs
+from kuaiban.platform.dates import text_in_words
 from kuaiban.rules.calculators import CALCULATORS, CalculatorError, get
 from kuaiban.rules.cli import run_one
 from kuaiban.rules.sources import source
@@ -116,8 +117,9 @@ def test_the_answer_is_the_calculators_with_each_step_cited(app_client):
     steps = r.text.split('<ol class="steps">')[1].split("</ol>")[0]
     assert steps.count("<li>") == len(expected["explanation"])
     assert steps.count('class="clause-link"') == len(expected["explanation"])
-    for step in expected["explanation"]:
-        assert step["text"] in steps
+    for step in expected["explanation"]:  # as the answer says it, its dates in words (2019年12月31日及以前)
+        assert text_in_words(step["text"]) in steps
+    assert "2019年12月31日及以前" in steps and "2019-12-31" not in steps
     assert re.search(r'依据：<a href="/library/doc/\d+#(art-\d+|l\d+|s[\d-]+)" class="clause-link">湘人社规〔2020〕11号', steps)
 
 
@@ -288,5 +290,5 @@ def test_a_ceiling_is_shown_as_one(app_client):
 
 
 def test_values_show_as_people_write_them() -> None:
-    assert [shown_value(v) for v in (168.0, 0.0, 1843.5, 0.015, True, False, "2020-12-31")] == \
-        ["168", "0", "1843.5", "0.015", "是", "否", "2020-12-31"]
+    assert [shown_value(v) for v in (168.0, 0.0, 1843.5, 0.015, True, False, "2020-12-31", "2020-12", "湖南")] == \
+        ["168", "0", "1843.5", "0.015", "是", "否", "2020年12月31日", "2020年12月", "湖南"]

@@ -34,7 +34,7 @@ def test_filters_alone_browse_documents(app_client):
     page = app_client.get("/library", params={"region": "重庆", "year": "2021", "status": "现行有效"})
     assert page.status_code == 200
     assert "符合条件的文件" in page.text
-    assert "2021-" in page.text and "湖南" not in re.sub(r"<select.*?</select>", "", page.text, flags=re.S)
+    assert "2021年" in page.text and "2021-" not in page.text and "湖南" not in re.sub(r"<select.*?</select>", "", page.text, flags=re.S)
 
 
 def test_a_bad_year_is_named_next_to_its_field(app_client):
@@ -127,7 +127,7 @@ def test_document_page_gives_the_status_on_the_day_asked_with_its_clause(app_cli
     # hunan-hrss-2020.txt:5655/5657: the 2020 relief's two measures end in June and in April 2020
     doc = first_doc(live_db_url, Document.doc_no == "湘人社规〔2020〕3号")
     may = app_client.get(f"/library/doc/{doc.id}", params={"as_of": "2020-05-15"}).text
-    assert "效力（2020-05-15）" in may and "<strong>部分失效</strong>" in may
+    assert "效力（2020年5月15日）" in may and "<strong>部分失效</strong>" in may
     assert "湖南汇编 第 5657 行" in may  # the clause that ended: 一（二）
     today = app_client.get(f"/library/doc/{doc.id}").text
     assert "<strong>失效</strong>" in today and "阶段性措施均已到期" in today
@@ -140,10 +140,10 @@ def test_a_measure_a_later_document_carries_on_is_shown_under_that_documents_num
     # hunan-hrss-2020.txt:5185 人社部发〔2020〕49号 一 extends 人社部发〔2020〕11号's exemption to 2020年12月底
     doc = first_doc(live_db_url, Document.doc_no == "人社部发〔2020〕11号")
     before = app_client.get(f"/library/doc/{doc.id}", params={"as_of": "2020-06-21"}).text
-    assert "延长：" not in before and "<dt>有效期至</dt><dd>2020-06-30</dd>" in before  # 49号 not issued yet
+    assert "延长：" not in before and "<dt>有效期至</dt><dd>2020年6月30日</dd>" in before  # 49号 not issued yet
     autumn = app_client.get(f"/library/doc/{doc.id}", params={"as_of": "2020-09-01"}).text
-    assert "<strong>部分失效</strong>" in autumn and "<dt>有效期至</dt><dd>2020-12-31</dd>" in autumn
-    assert "人社部发〔2020〕49号 一延长：执行至 2020-12-31" in autumn
+    assert "<strong>部分失效</strong>" in autumn and "<dt>有效期至</dt><dd>2020年12月31日</dd>" in autumn
+    assert "人社部发〔2020〕49号 一延长：执行至2020年12月31日" in autumn
 
 
 def test_document_page_lists_the_calculators_that_implement_it(app_client, live_db_url):

@@ -281,12 +281,12 @@ def test_the_deregistration_screens_name_the_reason_with_the_code_in_brackets(tm
     queue = stacked_tables(gone)["ue-queue"]
     assert queue["headings"][-1] == "注销原因" and "审核截止" not in queue["headings"]  # decided long ago
     assert_every_cell_is_labelled_by_its_heading(queue)
-    assert '<td data-label="注销原因">被各类用人单位录用或招聘（代码 11），2020-09-04</td>' in gone
-    assert '<td data-label="注销原因">死亡（代码 26），2020-09-04</td>' in gone
+    assert '<td data-label="注销原因">被各类用人单位录用或招聘（代码 11），2020年9月4日</td>' in gone
+    assert '<td data-label="注销原因">死亡（代码 26），2020年9月4日</td>' in gone
     assert "建议注销：连续3次拒绝接受公共就业服务（代码 31）" in gone
 
     detail = reviewer.get(f"/unemployment/review/{numbers[0][0]}").text
-    assert "<dt>注销</dt><dd>被各类用人单位录用或招聘（代码 11），注销时间 2020-09-04" in detail
+    assert "<dt>注销</dt><dd>被各类用人单位录用或招聘（代码 11），注销时间 2020年9月4日" in detail
     active = reviewer.get(f"/unemployment/review/{numbers[2][0]}").text
     assert "系统建议注销：连续3次拒绝接受公共就业服务（代码 31）" in active
     assert '<option value="26">死亡（代码 26）</option>' in active
@@ -309,4 +309,4 @@ def test_the_deregistration_screens_name_the_reason_with_the_code_in_brackets(tm
         deregistration.deregister(s, world.window, own_number, reason_code="11", version=reg.version,
                                   employer="样例单位丁", at=FILED + dt.timedelta(days=3))
     mine = signed_in(app, "citizen", WORLD_PASSWORD).get(f"/unemployment/registrations/{own_number}").text
-    assert "<dd>被各类用人单位录用或招聘，注销时间 2020-09-04" in mine and "代码 11" not in mine
+    assert "<dd>被各类用人单位录用或招聘，注销时间 2020年9月4日" in mine and "代码 11" not in mine

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, calendar, notifications, regions
+from kuaiban.platform import access, audit, calendar, dates, notifications, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import (
     APPLICANT,
@@ -223,7 +223,7 @@ def _count(raw: Any, field: str, label: str, minimum: int = 0) -> int:
 
 
 def _date(raw: Any, field: str, label: str) -> dt.date:
-    text = str(raw or "").strip()
+    text = dates.read_day(str(raw or "")) or str(raw or "").strip()  # 2021-3-1, 2021年3月1日 → 2021-03-01
     if not _DATE.match(text):
         raise Invalid(f"{label}应为日期，如 2021-03-01", field)
     try:

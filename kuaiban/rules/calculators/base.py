@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from kuaiban.platform.dates import day_words
 from kuaiban.rules import messages as msg
 from kuaiban.rules.deadlines import HolidayDataMissing
 from kuaiban.rules.enums import Region
@@ -702,8 +703,8 @@ def took_effect(parameter, instant: str) -> date:
 
 
 def day_text(day: date) -> str:
-    """2020年7月1日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    """2020年7月1日 (as every page writes a date: kuaiban.platform.dates)."""
+    return day_words(day)
 
 
 def num(value: float) -> str:
