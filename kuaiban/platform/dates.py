@@ -36,7 +36,7 @@ _ISO_IN_TEXT = re.compile(r"(?<![\d-])(?<!如)(?<!如 )(?<!按)(?<!按 )(?<!例)
                           r"(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?![\d-])")
 # the joiners around an ISO date in prose: “2020-12-31 至 2025-12-30”, “2021-01 起”, “2019-12-31 前”
 _JOINED = re.compile(r"(年\d{1,2}月(?:\d{1,2}日)?)\s+(至|起|前|及以前|以前|以后|止)")
-_AFTER_TO = re.compile(r"(至)\s+(\d{4}年)")
+_AFTER_TO = re.compile(r"(月(?:\d{1,2}日)?至)\s+(\d{4}年)")  # only between two dates: 截至 2020年12月 keeps its space
 
 
 def _as_day(value: dt.date | dt.datetime | str) -> dt.date | None:

@@ -69,7 +69,7 @@ def test_claim_decide_pay_and_count_through_the_pages(tmp_path, clock_at_aug_3) 
     assert "退票（待重发）" in citizen.get("/programs").text
 
     totals = supervisor.get("/programs/supervision").text
-    assert "失业保险金（北京，网上申领）" in totals and "2020-09" in totals
+    assert "失业保险金（北京，网上申领）" in totals and "2020年9月" in totals
     assert reviewer.get("/programs/supervision").status_code == 403
     assert citizen.get("/programs/staff").status_code == 403
     assert citizen.get(job_url).status_code == 403

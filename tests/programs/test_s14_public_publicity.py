@@ -113,7 +113,7 @@ def test_anyone_reads_the_page_and_the_json_without_signing_in(site) -> None:
     assert "湘人社规〔2020〕22号 第十二条" in html and "公示期：7天" in html
     assert re.search(rf'<td data-label="编号">{claim.id}</td><td data-label="姓名（名字已遮蔽）">测\*\*</td>'
                      r'<td data-label="地区">湖南省长沙市岳麓区（430104）</td>', html)
-    assert "2021-03-01 至 2021-03-08" in html
+    assert "2021年3月1日至2021年3月8日" in html
     assert 'href="/login?next=/programs/publicity/public"' in html and "提出异议</button>" not in html
     assert "举报投诉电话" in html and "个人信息保护法 第六条" in html
     assert 'href="/programs/publicity/public"' in client.get("/").text  # offered to visitors in the nav

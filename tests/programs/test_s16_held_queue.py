@@ -150,8 +150,8 @@ def test_the_pages_list_held_months_linked_from_the_staff_page(tmp_path, monkeyp
     page = reviewer.get("/programs/held").text
     assert '<table class="stack" id="held-months">' in page
     assert f'href="/programs/claims/{claim_id}#held"' in page and "测**" in page and "灵活就业社会保险补贴" in page
-    assert 'data-label="发放前核算（元）">624.96' in page and 'data-label="暂缓发放自" class="nowrap">2021-12-01 09:30' in page
-    assert page.index("2021-12-01 09:30") < page.index("2022-01-03 10:00")
+    assert 'data-label="发放前核算（元）">624.96' in page and 'data-label="暂缓发放自" class="nowrap">2021年12月1日 09:30' in page
+    assert page.index("2021年12月1日 09:30") < page.index("2022年1月3日 10:00")
     assert "测试丙" not in page  # the name masked as the staff lists mask it
 
     assert "待核定的发放金额" not in window.get("/programs/staff").text  # not theirs to decide
@@ -164,7 +164,7 @@ def test_the_pages_list_held_months_linked_from_the_staff_page(tmp_path, monkeyp
     first = reviewer.get("/programs/held").text
     assert "第 1 / 2 页" in first and 'href="?page=2"' in first and "2022-01-03" not in first
     second = reviewer.get("/programs/held?page=2").text
-    assert "2022-01-03 10:00" in second and 'href="?page=1"' in second
+    assert "2022年1月3日 10:00" in second and 'href="?page=1"' in second
 
     with town.session() as s:
         for month in ("2021-11", "2021-12"):

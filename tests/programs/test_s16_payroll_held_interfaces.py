@@ -115,7 +115,7 @@ def test_the_pages_show_the_held_month_and_a_reviewer_decides_it(tmp_path) -> No
 
         claim_url = f"/programs/claims/{claim_id}"
         page = reviewer.get(claim_url).text
-        assert "待核定的发放金额" in page and "2021-11：审核决定 604.80 元，发放前核算 624.96 元" in page
+        assert "待核定的发放金额" in page and "2021年11月：审核决定 604.80 元，发放前核算 624.96 元" in page
         mine = citizen.get(claim_url).text
         assert "暂缓发放（发放前核算金额与审核决定不一致，待经办机构核定）" in mine
         assert "待核定的发放金额" not in mine and "请核定本月发放金额" not in mine  # the staff note is staff's

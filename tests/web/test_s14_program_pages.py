@@ -168,7 +168,7 @@ def test_the_publicity_close_button_appears_only_after_the_last_day(tmp_path, mo
         monkeypatch.setattr(audit, "now", lambda day=day: day)
         page = _client(url, "hn-rev", STAFF_PASSWORD).get(f"/programs/claims/{claim.id}").text
         assert ("/close-publicity" in page) is shown
-        assert ("公示期至 2021-03-08，期满且无未核实的异议后方可审核通过" in page) is not shown
+        assert ("公示期至 2021年3月8日，期满且无未核实的异议后方可审核通过" in page) is not shown
     monkeypatch.setattr(audit, "now", real)
 
 

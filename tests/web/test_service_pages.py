@@ -387,7 +387,7 @@ def test_an_overdue_task_is_marked_in_text_on_the_case_page(site):
                               at=dt.datetime(2021, 3, 1, 9)).number
     login(client, region.applicant)
     html = client.get(f"/services/cases/{number}").text
-    assert 'class="overdue"' in html and "已超期" in html and "2021-03-04 23:59" in html
+    assert 'class="overdue"' in html and "已超期" in html and "2021年3月4日 23:59" in html
 
 
 # ---------------------------------------------------------------- in the browser

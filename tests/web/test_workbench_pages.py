@@ -121,7 +121,7 @@ def test_an_overdue_task_carries_the_text_badge_and_is_listed_as_overdue(desk):
     html = client.get("/workbench").text
     assert "已超期（1）" in html
     late_rows = re.findall(r'<tr class="overdue">.*?</tr>', html, re.S)
-    assert late_rows and all("已超期" in r and "2021-03-04 23:59" in r for r in late_rows)
+    assert late_rows and all("已超期" in r and "2021年3月4日 23:59" in r for r in late_rows)
     assert html.count('<tr class="overdue">') == 2  # in the queue and in the overdue list
 
 

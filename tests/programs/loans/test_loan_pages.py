@@ -54,7 +54,7 @@ def test_every_party_through_the_pages(site) -> None:
     assert done.status_code == 303
     url = done.headers["location"]
     page = citizen.get(url).text
-    assert "人社部门资格审核中" in page and "2021-03-10" in page and "财金〔2020〕21号" in page
+    assert "人社部门资格审核中" in page and "2021年3月10日" in page and "财金〔2020〕21号" in page
     _no_english(page)
 
     office = browser("jn-rev")
