@@ -67,7 +67,7 @@ def test_the_answer_time_is_shown_to_the_minute(tmp_path) -> None:
     assert firm1.post(f"/programs/listing/{PROGRAM}/decline", follow_redirects=False,
                       data={"csrf": csrf_of(page), "note": "本单位不申领"}).status_code == 303
     status = re.search(r"<dt>状态</dt><dd>(.*?)</dd>", firm1.get(mine_url).text).group(1)
-    assert re.fullmatch(r"单位已放弃（\d{4}-\d{2}-\d{2} \d{2}:\d{2}）", status), status  # said once, not 单位已放弃；已放弃
+    assert re.fullmatch(r"单位已放弃（\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}）", status), status  # said once, not 单位已放弃；已放弃
     assert not re.search(r"\d{2}:\d{2}:\d{2}", status)
 
 

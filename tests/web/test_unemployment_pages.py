@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from kuaiban.api import unemployment as unemployment_api
 from kuaiban.app import install_error_handlers
 from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth
+from kuaiban.platform import auth, dates
 from kuaiban.unemployment import decision, lifecycle, registration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.idnumber import compose
@@ -226,7 +226,7 @@ def test_the_declaration_is_generated_from_the_record_and_must_be_signed_before_
     page = client.get(f"/unemployment/registrations/{aaz341}?done=submitted").text
     assert "申请已提交，书面承诺已签署。" in page and state_of(page) == "待审核"
     assert "3个工作日（提交当日不计）" in page
-    assert (reg.due_at.strftime("%Y-%m-%d %H:%M") if reg.due_at else "未知：当年节假日安排尚未公布") in page
+    assert (dates.moment_words(reg.due_at) if reg.due_at else "未知：当年节假日安排尚未公布") in page
     assert registration.declaration_text(record, "户籍地") in page
     mine = client.get("/unemployment/mine").text
     assert f'<a href="/unemployment/registrations/{aaz341}">{aaz341}</a>' in mine
@@ -309,7 +309,7 @@ def test_the_reviewer_approves_and_the_applicant_sees_it(site):
     mine = client.get(f"/unemployment/registrations/{aaz341}").text
     assert state_of(mine) == "已登记" and "<strong>审核通过</strong>" in mine
     contact_due = registrations(world)[0].contact_due_at  # None when the calendar does not know those days
-    assert contact_due is None or f"工作人员将在 {contact_due:%Y-%m-%d} 前通过电话、短信等方式联系" in mine
+    assert contact_due is None or f"工作人员将在 {dates.day_words(contact_due)} 前通过电话、短信等方式联系" in mine
 
 
 def test_a_rejection_without_a_reason_is_refused_at_the_reason_field(site):
