@@ -32,7 +32,7 @@ _TYPED = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*
 # an ISO date or month inside prose (not part of a longer number, not a range of years like 2020-2021)
 # (an example of the format to type — 如 2021-05, 按 2021-05-20 这样的格式 — and what was typed — 收到「2021-02-30」 —
 # stay as they are)
-_ISO_IN_TEXT = re.compile(r"(?<![\d-])(?<!如)(?<!如 )(?<!按)(?<!按 )(?<!例)(?<!例 )(?<!收到)(?<!收到 )(?<!「)"
+_ISO_IN_TEXT = re.compile(r"(?<![\d-])(?<!如)(?<!如 )(?<!按)(?<!按 )(?<!例)(?<!例 )(?<!收到)(?<!收到 )(?<!「)(?<!“)"
                           r"(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?![\d-])")
 # the joiners around an ISO date in prose: “2020-12-31 至 2025-12-30”, “2021-01 起”, “2019-12-31 前”
 _JOINED = re.compile(r"(年\d{1,2}月(?:\d{1,2}日)?)\s+(至|起|前|及以前|以前|以后|止)")
