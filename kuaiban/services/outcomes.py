@@ -63,8 +63,7 @@ class Outcome:
             return f"不予核定{what}。理由：{(self.reason or '').strip().rstrip('。')}。"
         text = f"核定{what}每月{self.monthly_amount:.2f}元，共{self.months}个月"
         if self.first_month:
-            year, month = self.first_month.split("-")
-            text += f"，自{year}年{int(month)}月起发放"
+            text += f"，自{dates.month_words(self.first_month)}起发放"
         # 人社部发〔2021〕23号 附件1 三（三）1 (chongqing-hrss-2021.txt:3795): “默认为社保卡银行账户,确需修改账户的
         # 提供本人银行账户信息”
         text += f"，发放至账户{mask_account(self.account)}" if self.account else "，发放至本人社会保障卡银行账户"
