@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -23,6 +24,7 @@ from typing import Any, Literal
 import yaml
 
 from kuaiban.config import DATA
+from kuaiban.platform import dates
 
 SPEC_DIR = DATA / "unemployment"
 RecordKind = Literal["application", "result", "exit"]
@@ -185,4 +187,9 @@ def date_in_words(value: str) -> str:
     v = (value or "").strip()
     if not (v.isascii() and v.isdigit() and len(v) in (6, 8)) or not 1 <= int(v[4:6]) <= 12:
         return v
-    return f"{v[:4]}年{int(v[4:6])}月" + (f"{int(v[6:])}日" if len(v) == 8 else "")
+    if len(v) == 6:
+        return dates.month_words(f"{v[:4]}-{v[4:]}")
+    try:  # the one spelling of the pages (kuaiban.platform.dates); a day no calendar has, as the record says it
+        return dates.day_words(dt.date(int(v[:4]), int(v[4:6]), int(v[6:])))
+    except ValueError:
+        return f"{v[:4]}年{int(v[4:6])}月{int(v[6:])}日"
