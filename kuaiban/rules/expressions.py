@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from kuaiban.platform.dates import day_words
 from kuaiban.rules.enums import Region
 from kuaiban.rules.regions import parameter_key, region_of, region_of_node
 
@@ -75,7 +76,7 @@ def since(ref: Any) -> str:
         raise SpecError("since() takes a parameter, e.g. since(p.x.y)")
     start = next(at.instant_str for at in ref.parameter().values_list if at.instant_str <= ref.instant)
     day = date.fromisoformat(start)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return day_words(day)
 
 
 def until(ref: Any) -> str:
@@ -86,7 +87,7 @@ def until(ref: Any) -> str:
     if not later:
         return ""
     day = date.fromordinal(date.fromisoformat(min(later)).toordinal() - 1)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return day_words(day)
 
 
 def cites(ref: Any) -> str:
@@ -116,7 +117,7 @@ def in_force_span(ref: Any) -> str:
         raise SpecError("in_force_span() takes a parameter, e.g. in_force_span(p.x.y)")
 
     def text(day: date) -> str:
-        return f"{day.year}年{day.month}月{day.day}日"
+        return day_words(day)
 
     dated = sorted((at.instant_str, at.value) for at in ref.parameter().values_list)
     first = next((i for i, (_, value) in enumerate(dated) if value is not None), None)
@@ -360,7 +361,7 @@ def shown(value: Any, fmt: str = "") -> str:
     if isinstance(value, bool) or value is None:
         return {True: "是", False: "否", None: "无"}[value]
     if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return day_words(value)
     if isinstance(value, int | float):
         if fmt.endswith("%"):
             digits = fmt[1:-1] if fmt.startswith(".") else None

@@ -67,7 +67,7 @@ def test_the_month_of_the_residents_pension_says_the_day_once() -> None:
     month = next(f for f in CALCULATORS["residents_pension"].fields if f.name == "month")
     assert month.describe()["description"] == f"待遇所属月份（2020-12-31 至 2025-12-30；{DAY_WORDS}）"
     hint = form_field(month, "residents_pension").hint
-    assert hint.startswith("2020-12-31 至 2025-12-30；填写月份") and hint.count("该月内政策有变化") == 1
+    assert hint.startswith("2020年12月31日至2025年12月30日；填写月份") and hint.count("该月内政策有变化") == 1
 
 
 def test_a_figure_a_note_already_names_as_the_users_is_not_named_again() -> None:

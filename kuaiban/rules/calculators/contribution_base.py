@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from kuaiban.platform.dates import month_words
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, step, took_effect
 from kuaiban.rules.enums import Region
@@ -70,14 +71,14 @@ def _months_before_start(values: dict[str, Any], wage: float, floor: float, bega
     if previous_floor is None or began.year != values["year"] or began.month == 1:
         return []
     key = "tj_cb_qa" if values["region"] is Region.tianjin else COVERED[(values["region"], values["year"])]
-    before = f"{began.year}年{began.month}月以前的月份"
+    before = f"{month_words(began)}以前的月份"
     steps = [step(f"{before}仍按上一年度标准：下限维持 {num(previous_floor)} 元/月不变；上一年度上限汇编未载明",
                   float(previous_floor), key)]
     if wage <= min(floor, previous_floor):
         steps.append(step(f"月工资不高于下限，{before}同样按下限 {num(previous_floor)} 元，本结果适用于全年",
                           float(previous_floor), key))
     else:
-        steps.append(step(f"本结果适用于{began.year}年{began.month}月起的月份；{before}，月工资不超过上一年度上限的"
+        steps.append(step(f"本结果适用于{month_words(began)}起的月份；{before}，月工资不超过上一年度上限的"
                           "按实际工资（不低于下限），超过的按上一年度上限（须按当地公布的数字）", None, key))
     return steps
 
@@ -88,7 +89,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
     # the figures' own date: a calendar year (2020年度) or a 社保年度 from a month (2020年7月起)
     began = took_effect(tax_benefit_system().parameters.contribution_base.children[values["region"].name].floor,
                         f"{values['year']}-12-31")
-    start = f"{began.year}年度" if (began.month, began.day) == (1, 1) else f"{began.year}年{began.month}月起"
+    start = f"{began.year}年度" if (began.month, began.day) == (1, 1) else f"{month_words(began)}起"
     if wage < floor:
         rule = f"月工资 {num(wage)} 元低于下限 {num(floor)} 元，按下限"
     elif wage > cap:
@@ -102,7 +103,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
         step(rule, money(r["contribution_base"]), source_key),
     ]
     if source_key == "tj_cb":
-        steps.append(step(f"天津标准自{began.year}年{began.month}月起执行", None, "tj_cb_start"))
+        steps.append(step(f"天津标准自{month_words(began)}起执行", None, "tj_cb_start"))
     steps.extend(_months_before_start(values, wage, floor, began))
     if values["region"] is Region.chongqing:
         steps.extend(_chongqing_unit_rules(values["year"]))

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from kuaiban.platform import regions as gbt2260
+from kuaiban.platform.dates import month_words
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import (
     Calculator,
@@ -147,7 +148,7 @@ def _explain_hunan(v: dict[str, Any], r: dict[str, float]):
             "hn_pa_years",
         ),
         step(
-            f"{base_month.year}年{base_month.month}月基本养老金 {num(v['pension_base'])} 元 × {num(p.rate * 100)}% = "
+            f"{month_words(base_month)}基本养老金 {num(v['pension_base'])} 元 × {num(p.rate * 100)}% = "
             f"{num(r['hn_pa_pct'])} 元",
             r["hn_pa_pct"],
             "hn_pa_pct",
@@ -214,7 +215,7 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
             "cq_pa_years",
         ),
         step(
-            f"{base_month.year}年{base_month.month}月基本养老金 {num(v['pension_base'])} 元 × {num(p.rate * 100)}%，"
+            f"{month_words(base_month)}基本养老金 {num(v['pension_base'])} 元 × {num(p.rate * 100)}%，"
             f"四舍五入保留两位小数 = {r['cq_pa_pct']:.2f} 元",
             money(r["cq_pa_pct"]),
             "cq_pa_pct",
