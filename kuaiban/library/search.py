@@ -104,6 +104,7 @@ ABBREVIATION_RARE = 100000  # only words in at most this many passages are read 
 # sets written after it (everyday7, everyday8): it did not carry to new questions, so parts stay at B
 # (docs/BENCHMARKS.md, session 10). The option stays for the next held-out set's ablation.
 PART_B = B
+ONE_WORD_PART_B = 0.3  # a one-word query's parts: BM25 length normalisation (B for every other query; session 20)
 PASSAGE_DOC_WEIGHT = 0.5  # passage hits (per_document=False): its document's score counts this much
 # Which part of a document answers: a query word printed in most of the document's parts (计划生育 in the
 # 计划生育法) says which document, not which part; in a part's own score it counts down to 1 − this share.
@@ -389,6 +390,12 @@ def plain_words(question: str) -> set[str]:
     return words | {sub for w in list(words) for sub in _tokens(w)}
 
 
+def one_word(query: str) -> bool:
+    """Whether ``query`` is one word as the dictionary cuts it (工伤, 失业金, 养老保险; not 工伤认定, 退休 年龄)."""
+    text = normalize_text(query).strip()
+    return bool(text) and text in _tokens(text)
+
+
 def form_words(question: str) -> list[str]:
     """The words a part answering `question` prints, by the question's form (QUESTION_FORMS), in order."""
     text = normalize_text(question)
@@ -447,10 +454,15 @@ class _Postings:
 
     ids: dict[int, np.ndarray] = field(default_factory=dict)
     weights: dict[int, np.ndarray] = field(default_factory=dict)
+    # kept when asked (the parts'): the counts and lengths, for BM25 at another length normalisation
+    tf: dict[int, np.ndarray] | None = None
+    lengths: np.ndarray | None = None
+    average: float = 1.0
 
 
-def _bm25_postings(units: list[list[int]], k1: float = K1, b: float = B) -> _Postings:
-    """Precompute BM25 term weights (idf × saturated tf) for every (term, unit) pair."""
+def _bm25_postings(units: list[list[int]], k1: float = K1, b: float = B, *, keep_tf: bool = False) -> _Postings:
+    """Precompute BM25 term weights (idf × saturated tf) for every (term, unit) pair; ``keep_tf``: keep the
+    counts too (:func:`_score_at_b`)."""
     n = len(units)
     lengths = np.array([len(u) for u in units], dtype=np.float64)
     avg = float(lengths.mean()) if n and lengths.sum() else 1.0
@@ -461,6 +473,8 @@ def _bm25_postings(units: list[list[int]], k1: float = K1, b: float = B) -> _Pos
             per_term_ids.setdefault(t, []).append(i)
             per_term_tf.setdefault(t, []).append(tf)
     post = _Postings()
+    if keep_tf:
+        post.tf, post.lengths, post.average = {}, lengths.astype(np.float32), avg
     for t, ids in per_term_ids.items():
         ids_arr = np.array(ids, dtype=np.int32)
         tf = np.array(per_term_tf[t], dtype=np.float64)
@@ -469,7 +483,23 @@ def _bm25_postings(units: list[list[int]], k1: float = K1, b: float = B) -> _Pos
         norm = k1 * (1.0 - b + b * lengths[ids_arr] / avg)
         post.ids[t] = ids_arr
         post.weights[t] = (idf * tf * (k1 + 1.0) / (tf + norm)).astype(np.float32)
+        if keep_tf:
+            post.tf[t] = tf.astype(np.uint16)
     return post
+
+
+def _score_at_b(post: _Postings, query: dict[int, float], size: int, b: float, k1: float = K1) -> np.ndarray:
+    """BM25 of ``query`` over the units of ``post`` (which kept its counts) at length normalisation ``b``."""
+    scores = np.zeros(size, dtype=np.float32)
+    n = len(post.lengths)
+    for t, qw in query.items():
+        ids = post.ids.get(t)
+        if ids is not None:
+            tf = post.tf[t].astype(np.float32)
+            idf = math.log(1.0 + (n - ids.size + 0.5) / (ids.size + 0.5))
+            norm = k1 * (1.0 - b + b * post.lengths[ids] / post.average)
+            scores[ids] += qw * idf * tf * (k1 + 1.0) / (tf + norm)
+    return scores
 
 
 def _score(post: _Postings, query: dict[int, float], size: int) -> np.ndarray:
@@ -606,7 +636,8 @@ class SearchIndex:
                  question_form_weight: float = QUESTION_FORM_WEIGHT, part_b: float = PART_B,
                  lapsed_factor: float = LAPSED_FACTOR,
                  asked: list[Labelled] | tuple = (), asked_weight: float = ASKED_WEIGHT,
-                 asked_part_weight: float = ASKED_PART_WEIGHT, encoder: PartEncoder | None = None):
+                 asked_part_weight: float = ASKED_PART_WEIGHT, encoder: PartEncoder | None = None,
+                 one_word_part_b: float | None = ONE_WORD_PART_B):
         self.docs = docs
         # the learned question ↔ part model (kuaiban.library.encoder): which clause a question asks for, among
         # the clause hits its words find; the parts' vectors are made on the first clause search
@@ -641,6 +672,7 @@ class SearchIndex:
         self.unnumbered_factor = unnumbered_factor
         self.part_thesaurus = part_thesaurus
         self.question_form_weight = question_form_weight
+        self.one_word_part_b = one_word_part_b
         self.vocab: dict[str, int] = {}
 
         def ids(tokens: list[str]) -> list[int]:
@@ -662,7 +694,7 @@ class SearchIndex:
         for p, toks in zip(passages, passage_ids, strict=True):
             doc_units[p.doc].extend(toks)
         self._terms = list(self.vocab)  # id -> term (dicts keep insertion order)
-        self._passage_post = _bm25_postings(passage_ids)
+        self._passage_post = _bm25_postings(passage_ids, keep_tf=True)
         # which part answers: the same words scored at `part_b` (an ablation; the same postings at B)
         self._part_post = self._passage_post if part_b == B else _bm25_postings(passage_ids, b=part_b)
         # (whole_title: the one field of sessions 1–7, for comparison)
@@ -955,13 +987,23 @@ class SearchIndex:
         doc_scores = doc_scores + self.doc_weight * _score(self._doc_post, terms, n_docs)
         # which part of a document answers: its words, less those most of the document's parts print
         part_scores = passage_scores - self.local_damping * common if self.local_damping else passage_scores
+        single = self.one_word_part_b is not None and n_pass > 0 and one_word(query)
+        if single:
+            # a query of one word ("工伤", "社保卡") asks what the library says of it: the parts that speak of it
+            # most, not the shortest that name it once (a form's list of fields, "3.工伤认定申请。"), which full
+            # length normalisation prefers — of the words, and of the characters, which here add nothing the
+            # word does not say (so they do not choose the part)
+            at_b = _score_at_b(self._passage_post, terms, n_pass, self.one_word_part_b)
+            part_scores = part_scores * np.divide(at_b, passage_scores, out=np.zeros_like(at_b),
+                                                  where=passage_scores > 0)
         if self._char_post and n_pass:
             # characters rank only what some word already found: a document sharing nothing but characters
             # (人, 员, 金) with the question is no hit
             found = doc_scores > 0
             chars = self._char_scores(query, n_pass) * found[self._passage_doc]
             # …and a part that prints none of the question's words is not cited (its snippet would mark nothing)
-            part_scores = np.where(passage_scores > 0, part_scores + self.char_weight * chars, 0.0)
+            part_scores = np.where(passage_scores > 0, part_scores + (0.0 if single else self.char_weight) * chars,
+                                   0.0)
             if self.doc_char_weight:
                 doc_scores[self._has_passages] += self.doc_char_weight * np.maximum.reduceat(chars, self._run_starts)
         if self.part_thesaurus:
