@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError, OperationalError
@@ -153,20 +154,59 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    """Upgrade the database schema to the newest Alembic revision."""
+def migrate(engine: Engine, *, script_location: Path = MIGRATIONS, revision: str = "head") -> None:
+    """Upgrade the database schema to ``revision`` (the newest by default), in one transaction.
+
+    On SQLite a migration that alters a table copies it (Alembic's batch mode: create the new table, copy the
+    rows, drop the old one), and dropping a table that other tables point at with ON DELETE CASCADE deletes
+    their rows when foreign keys are enforced — a rating's rectifications, a claim's months. So foreign keys are
+    switched off for the migration (it can only be done outside a transaction) and checked before it commits:
+    a migration that leaves a row pointing nowhere is rolled back (:class:`MigrationError`), none is
+    deleted behind its back. (PostgreSQL alters tables in place.)"""
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(script_location))
     try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # several app nodes starting at once: one migrates, the others wait here and then find the
-                # schema at head (PostgreSQL's DDL is transactional, the lock ends with this transaction)
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before the transaction: inside it, a no-op
+                conn.commit()
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # several app nodes starting at once: one migrates, the others wait here and then find
+                        # the schema at head (PostgreSQL's DDL is transactional, the lock ends with this transaction)
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                    cfg.attributes["connection"] = conn
+                    before = MigrationContext.configure(conn).get_current_revision()
+                    dangling = _dangling_rows(conn) if sqlite else set()
+                    command.upgrade(cfg, revision)
+                    # only a migration that ran is checked (not every start), and only for rows it left dangling
+                    if sqlite and MigrationContext.configure(conn).get_current_revision() != before:
+                        _no_new_dangling_rows(conn, dangling)
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")  # the pooled connection as every other
+                    conn.commit()
     except OperationalError as exc:
         raise DatabaseError(f"无法连接数据库 {engine.url.render_as_string(hide_password=True)}：{exc.orig}") from None
+
+
+class MigrationError(DatabaseError):
+    """A migration would have left rows pointing at rows that are not there; nothing of it was kept."""
+
+
+def _dangling_rows(conn: Connection) -> set[tuple]:
+    """SQLite's rows pointing at rows that are not there (table, rowid, parent table, which key)."""
+    return {tuple(row) for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()}
+
+
+def _no_new_dangling_rows(conn: Connection, before: set[tuple]) -> None:
+    dangling = _dangling_rows(conn) - before
+    if dangling:
+        tables = sorted({row[0] for row in dangling})
+        raise MigrationError(f"数据库升级未完成：升级后 {len(dangling)} 行数据引用了不存在的记录（{'、'.join(tables)}），"
+                             "已全部撤回，数据库保持升级前的状态")
 
 
 MIGRATION_LOCK = 7_146_023_514  # pg advisory key (audit chain …511, ingest …512, national sync …513)
