@@ -107,14 +107,16 @@ def resolve(session: Session, source: Clause) -> ClauseLink:
         return ClauseLink(**base, url=f"{url}#{holding_parts[-1].anchor}", document_title=doc.title, where="part")
     # the paragraph holding the clause's own line, when the library's copy comes from that compilation there
     first = source.lines[0]
+    paragraphs = doc.stored_paragraphs()
     if any(src.file == source.file and src.start_line <= first <= src.end_line for src in doc.sources):
-        holding = max((line for _t, line, _h in doc.paragraphs if line <= first), default=None)
-        text = next((t for t, line, _h in doc.paragraphs if line == holding), "")
-        if holding is not None and probe and probe in _squash(text):
-            return ClauseLink(**base, url=f"{url}#l{holding}", document_title=doc.title, where="paragraph")
-    for text, line, _heading in doc.paragraphs:
-        if probe and probe in _squash(text):
-            return ClauseLink(**base, url=f"{url}#l{line}", document_title=doc.title, where="paragraph")
+        # the paragraph whose lines hold it, else the last one starting above it (old rows know no last line)
+        holding = next((p for p in paragraphs if p.line <= first <= p.end_line), None) or max(
+            (p for p in paragraphs if p.line <= first), key=lambda p: p.line, default=None)
+        if holding is not None and probe and probe in _squash(holding.text):
+            return ClauseLink(**base, url=f"{url}#l{holding.line}", document_title=doc.title, where="paragraph")
+    for p in paragraphs:
+        if probe and probe in _squash(p.text):
+            return ClauseLink(**base, url=f"{url}#l{p.line}", document_title=doc.title, where="paragraph")
     for i, att in enumerate(doc.attachments, start=1):  # explainers (解读) are kept as attachments
         if probe and att.text and probe in _squash(att.text):
             return ClauseLink(**base, url=f"{url}#att-{i}", document_title=doc.title, where="attachment")

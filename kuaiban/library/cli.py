@@ -171,8 +171,8 @@ def show_cmd(
     for other in out["same_doc_no"]:
         print(f"同一文号另有：{other['title']}（编号 {other['id']}）")
     print()
-    for p in out["paragraphs"]:
-        print(p["text"])
+    for p in out["paragraphs"]:  # a paragraph with the lines it is printed on, as units and articles are cited
+        print(p["text"] if p["heading"] or not p["source"] else f"{p['text']}（{p['source']}）")
     for att in out["attachments"]:
         print(f"\n{att['label']} {att['title']}" + ("（略）" if att["omitted"] else ""))
         if att["text"]:

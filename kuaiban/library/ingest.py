@@ -178,7 +178,7 @@ def _fill(row: Document, doc: ParsedDocument, record: dict, today: dt.date) -> N
     row.region = doc.region
     row.category = doc.category
     row.body = doc.body
-    row.paragraphs = [[p.text, p.line, p.heading] for p in doc.paragraphs]
+    row.paragraphs = [[p.text, p.line, p.heading, p.last_line] for p in doc.paragraphs]
     row.validity = record
     row.valid_from = dt.date.fromisoformat(record["valid_from"]) if record["valid_from"] else None
     now = standing.status_on(record, today)

@@ -7,6 +7,7 @@ The schema is created and changed only by Alembic migrations (``migrations/``);
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -54,7 +55,9 @@ class Document(Base):
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
     validity: Mapped[dict | None] = mapped_column(JSON)
     body: Mapped[str] = mapped_column(Text, default="")
-    # paragraphs as [[text, line, heading], …] so pages can show them with their source lines
+    # paragraphs as [[text, line, heading, end_line], …] so pages can show them with their source lines
+    # (first and last: a wrapped paragraph spans several); rows stored before session 20 hold
+    # [text, line, heading] only. Read them through :meth:`stored_paragraphs`, which takes either.
     paragraphs: Mapped[list] = mapped_column(JSON, default=list)
 
     sources: Mapped[list[DocumentSource]] = relationship(
@@ -78,6 +81,25 @@ class Document(Base):
         foreign_keys="Link.from_id",
         order_by="Link.position",
     )
+
+    def stored_paragraphs(self) -> list[StoredParagraph]:
+        """The stored paragraphs with their first and last source lines; an old 3-item row ends on its line."""
+        return [StoredParagraph.of(row) for row in self.paragraphs or []]
+
+
+class StoredParagraph(NamedTuple):
+    """One paragraph of :attr:`Document.paragraphs`: ``line`` and ``end_line`` are its first and last source line."""
+
+    text: str
+    line: int
+    heading: bool
+    end_line: int
+
+    @classmethod
+    def of(cls, row: list) -> StoredParagraph:
+        text, line, heading, *rest = row
+        end = rest[0] if rest and rest[0] is not None and rest[0] > line else line
+        return cls(text, line, bool(heading), end)
 
 
 class DocumentSource(Base):

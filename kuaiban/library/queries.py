@@ -126,6 +126,16 @@ def unit_dict(doc: Document, u: UnitRow) -> dict:
             "line": u.line, "end_line": u.end_line, "citation": citation(doc, u)}
 
 
+def paragraph_dicts(doc: Document) -> list[dict]:
+    """The stored paragraphs with their first and last source lines and where they are printed, as a reader
+    cites them ("湖南汇编 第 5754–5756 行" for a paragraph wrapped over three lines; ``source`` is None when the
+    document has no source)."""
+    src = doc.sources[0] if doc.sources else None
+    return [{"text": p.text, "line": p.line, "end_line": p.end_line, "heading": p.heading,
+             "source": cite_line(src.file, p.line, p.end_line) if src else None}
+            for p in doc.stored_paragraphs()]
+
+
 def measures_of(doc: Document, day: dt.date | None = None) -> list[dict]:
     """The document's time-limited measures with their end dates and whether they have ended on ``day``."""
     day = day or dt.date.today()
@@ -179,7 +189,7 @@ def detail(session: Session, doc: Document, day: dt.date | None = None) -> dict:
             "effective_date": doc.effective_date.isoformat() if doc.effective_date else None,
             "expiry_date": doc.expiry_date.isoformat() if doc.expiry_date else None,
             "citation": citation(doc),
-            "paragraphs": [{"text": t, "line": line, "heading": h} for t, line, h in doc.paragraphs],
+            "paragraphs": paragraph_dicts(doc),
             "articles": [article_dict(doc, a) for a in doc.articles],
             "attachments": [
                 {"label": a.label, "title": a.title, "kind": a.kind, "omitted": a.omitted, "text": a.text,

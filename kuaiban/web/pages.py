@@ -1,7 +1,8 @@
 """The site's front page and the 法规库 pages: search with filters, and one page per document.
 
 A document's URL is /library/doc/<id>; each article has the anchor #art-<N> (#art-<N>-<附件> inside an
-attachment) and each paragraph #l<line> (its line in the compilation), so citations link to the clause.
+attachment) and each paragraph #l<line> (its first line in the compilation), so citations link to the clause;
+the full text names each paragraph's lines (湖南汇编 第 N–M 行 when it is wrapped over several).
 """
 
 from __future__ import annotations
