@@ -134,9 +134,29 @@ def _cells(text: str) -> list[str]:
     return [strip_markup(c).strip() for c in text.split("\t")]
 
 
+_HEADER_SPACE = re.compile(r"\s+")
+_HALF_WIDTH = str.maketrans("（）：，", "():,")
+
+
+def _header_words(row: list[str]) -> list[str]:
+    """A header row as compared with its reprint: the non-empty cells, without spaces, brackets of one width.
+    Hunan reprints headers after a page break with （单位） for (单位) (人社厅发〔2020〕80号, line 8330), letter-spaced
+    (一级 指标, 湘人社规〔2020〕19号, 9364) or over one more column (its 9358, 9377)."""
+    return [w for c in row if (w := _HEADER_SPACE.sub("", c).translate(_HALF_WIDTH))]
+
+
+def _sub_header(row: list[str]) -> bool:
+    """The second line of a header printed over two (湘人社规〔2020〕19号: under 内涵标准与要求, the columns
+    普通技工学校 / 高级技工学校 / 技师学院): it opens with empty cells and holds only short names."""
+    words = _header_words(row)
+    return bool(row) and not row[0].strip() and bool(words) and all(
+        len(w) <= 12 and not re.search(r"[。；;，,、\d]", w) for w in words)
+
+
 def extract_tables(paragraphs: list[Paragraph]) -> list[Table]:
     """Consecutive tab-separated paragraphs form one table; a repeated header row
-    (the header printed again after a page break) is dropped, not stored twice."""
+    (the header printed again after a page break) is dropped, not stored twice: read by its words
+    (:func:`_header_words`), and with it the repeat of a header's second line (:func:`_sub_header`)."""
     tables: list[Table] = []
     current: list[list[str]] = []
     start = 0
@@ -144,7 +164,19 @@ def extract_tables(paragraphs: list[Paragraph]) -> list[Table]:
     def flush() -> None:
         if len(current) >= 2:
             header = current[0]
-            rows = [header] + [r for r in current[1:] if r != header]
+            words = _header_words(header)
+            second = _sub_header(current[1])
+            rows = [header]
+            after_repeat = False
+            for k, r in enumerate(current[1:], start=1):
+                if _header_words(r) == words:
+                    after_repeat = True
+                    continue
+                if after_repeat and second and k > 1 and _sub_header(r):
+                    after_repeat = False
+                    continue
+                after_repeat = False
+                rows.append(r)
             tables.append(Table(rows=rows, line=start, header=header))
         elif len(current) == 1 and len(current[0]) >= 3:
             tables.append(Table(rows=list(current), line=start, header=None))

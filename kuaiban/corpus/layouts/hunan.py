@@ -420,7 +420,9 @@ def paragraphs(lines: list[str], first: int, last: int) -> list[Paragraph]:
 
 def _merge_split_rows(paras: list[Paragraph]) -> list[Paragraph]:
     """A table row cut by a page break continues under the repeated header with the same
-    序号 (the 10 bundles: row 6 创业 goes on with ⑫ …): its cells are appended to the row."""
+    序号 (the 10 bundles: row 6 创业, line 705, goes on with ⑫ … at 708 under the header repeated at 707): its
+    cells are appended to the row, which then ends on the continuation's line, and the repeated header between
+    its halves is dropped (the row's lines 705–708 hold it; the body would print it after the joined row)."""
     out: list[Paragraph] = []
     header: list[str] | None = None
     last_row: Paragraph | None = None
@@ -442,6 +444,8 @@ def _merge_split_rows(paras: list[Paragraph]) -> list[Paragraph]:
             merged = [a if not b or a == b else (b if not a else f"{a} {b}") for a, b in zip(prev, cells, strict=True)]
             last_row.text = "\t".join(merged)
             last_row.end_line = p.last_line
+            while out and out[-1] is not last_row and out[-1].text.split("\t") == header:
+                out.pop()  # the header repeated between the row's halves
             after_repeat = False
             continue
         after_repeat = False
