@@ -13,6 +13,9 @@ A text divided into 第X编, 第X章 and 第X节 without 第X条 articles (a pla
 as units too, cited by their path ("第三章第二节", anchor "c3-2"; "第一编第二章" is "v1-c2"), each holding its
 heading and the text up to the next division or numbered part, and the numbered parts under a division are
 cited under it ("第三章第二节一（二）", anchor "c3-2-s1-2"; a box's items keep their box: "“专栏2”一1.").
+A box item printed as a two-digit number over its description ("01 就业服务质量提升工程", 人社部发〔2021〕47号's
+专栏3–13) is a part of its own in a division: "“专栏3”01", anchor "c2-3-b3-1" (division, box, item); a box
+whose 专栏 title the compilation lost has its items cited under the division ("第七章第三节01", "c7-3-b0-1").
 Divisions take the levels above 一、: 编 -3, 章 -2, 节 -1. A run of division headings with no text between
 that names one kind twice is the plan's table of contents, not its divisions. Where the text has 第X条
 articles the articles are its units, and its chapters stay what they were: the article's chapter.
@@ -171,6 +174,8 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
     contents = False  # inside a table of contents ("目录"): its numbered lines are the parts' headings again
     runs = _Runs()
     sections: list[int] = []  # per unit: its run (an index into runs.titles)
+    box: str | None = None  # the box (专栏3) the text is in, in a division
+    items: list[Unit] = []  # box items ("01 就业服务质量提升工程"): cited under their box, outside the runs
     for i, p in enumerate(paragraphs):
         if p.line in skip_lines:
             current, path, listing = None, [], False
@@ -179,7 +184,7 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
         text = _plain(p)
         part_of = division(p.text) if divisions else None
         if part_of is not None:
-            current, path, listing, contents = None, [], False, False
+            current, path, listing, contents, box = None, [], False, False, None
             runs.pending = None
             runs.open_run()  # a division ends the box or titled run before it
             if i in toc:
@@ -199,8 +204,32 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
         if contents and found is not None:
             continue
         contents = False
+        item = _BOX_ITEM.match(text) if held is not None and found is None and "\t" not in p.text else None
+        if item is not None:
+            # a box's item opens a part of its own, cited under the box; its text is its title and description
+            n = int(item["n"])
+            name = f"“{box}”" if box else held.label  # a box whose title the compilation lost: its division's
+            anchor = f"{held.anchor}-b{_as_int(box[2:]) if box else 0}-{n}"
+            if anchor in seen:
+                seen[anchor] += 1
+                anchor = f"{anchor}-r{seen[anchor]}"
+            else:
+                seen[anchor] = 1
+            label = f"{name}{item['n']}"
+            if any(u.label == label for u in items):
+                label = f"{label}（第{sum(u.label.startswith(label) for u in items) + 1}处）"
+            current = Unit(label=label, anchor=anchor, level=0, text=text, line=p.line,
+                           end_line=p.last_line, attachment=attachment, parent=held.label)
+            items.append(current)
+            path, listing = [], False
+            continue
+        if found is None and items and current is items[-1] and "\n" in current.text and (
+                _SENTENCE_END.search(current.text) or p.heading or _BOX.match(text)):
+            current = held  # past the box item's description: the division's text goes on (or a box opens)
         if found is None:
             holder = current  # the part this paragraph would go on (a box's title: the part the box stands in)
+            if held is not None and _BOX.match(text):
+                box = re.sub(r"\s+", "", _BOX.match(text).group())
             closing = None if p.heading else closing_kind(paragraphs, i)
             title = closing is None and _is_title(p, text)
             if closing is not None:
@@ -253,7 +282,7 @@ def extract_units(paragraphs: list[Paragraph], skip_lines: set[int] | frozenset[
     units = _distinct_labels(units, sections, runs.titles, prefixes)
     if not div_units:
         return units
-    return sorted([*div_units, *units], key=lambda u: u.line)
+    return sorted([*div_units, *units, *items], key=lambda u: u.line)
 
 
 _SENTENCE_END = re.compile(r"[。；！？.;!?][”’」）)]*$")
@@ -322,6 +351,9 @@ class _Runs:
 # a sentence's punctuation ("申请流程"). Where a run numbers its parts as an earlier run did (a second table of
 # indicators, a second box, the steps after the materials), its labels are told apart by its title (_Runs).
 _BOX = re.compile(r"^专栏\s*\d+")
+# An item of a box in a plan divided into 章/节 (人社部发〔2021〕47号): a two-digit number and a short title,
+# "01 就业服务质量提升工程", its description in the paragraph below.
+_BOX_ITEM = re.compile(r"^(?P<n>0[1-9]|[1-9]\d)\s*(?P<title>[^，。；！？,;!?\t\d][^，。；！？,;!?\t]{1,39})$")
 _TITLE_LINE = re.compile(r"^[^，。；！？,;!?\t]{2,40}$")
 
 

@@ -43,8 +43,9 @@ def test_the_plans_chapters_and_sections_are_units_cited_by_their_path(plan):
     assert (c32.anchor, c32.parent, c32.line) == ("c3-2", "第三章", 3391)
     assert c32.text.startswith("第二节 完善社会保障制度体系\n在规范省级统筹制度")
     assert "加快建设积极稳健的失业保险制度" in c32.text  # its later paragraphs (3395) are its own
-    assert "专栏6社会保险制度建设" in c32.text  # the box it holds, and the box's items (01 …) with it
-    assert "02新就业形态群体参保" in c32.text and c32.end_line == 3409
+    assert "专栏6社会保险制度建设" in c32.text  # the box it holds; since session 20 the box's items (01 …) are
+    assert "02新就业形态群体参保" not in c32.text and c32.end_line == 3401  # units of their own (test_s20_box_items)
+    assert units["“专栏6”02"].end_line == 3409
     # a section not set as a heading in the compilation (3607) is one all the same
     assert units["第七章第五节"].line == 3607 and units["第七章第四节"].end_line == 3605
     assert (units["第一章"].anchor, units["第一章"].parent) == ("c1", None)

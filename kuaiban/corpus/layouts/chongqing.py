@@ -260,6 +260,9 @@ _OPENER_RE = re.compile(
     rf"^(?:第\s*[0-9{_CN_NUM}]+\s*[条章节]|[{_CN_NUM}]+\s*[、.．]|[（(]\s*[{_CN_NUM}0-9]+\s*[)）]|"
     rf"\d+\s*[、．]|\d+\s*\.(?!\d)|\d{1,2}\.(?=20\d\d年)|附\s*件|特此|注\s*[:：]|备注|[-—]\s|[①-⑳]|[★●■◆])"
 )
+# An item of a plan's box (专栏3), "01 就业服务质量提升工程": it opens a paragraph even after a sentence the
+# compilation printed without its full stop (人社部发〔2021〕47号, line 3599 after 3597's “同城待遇”).
+_BOX_ITEM_RE = re.compile(r"^0[1-9][^\d，,。；;：:！!？?\t][^，,。；;：:！!？?\t]{1,38}$")
 _RULE_RE = re.compile(r"^[\s\-|:：—]+$")  # markdown table rules such as "---- ---"
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;：:！!？?]")
 
@@ -319,7 +322,7 @@ def _joins(prev_line: str, paragraph: str, nxt: str) -> bool:
     tail = paragraph.rstrip("”’\"')）")
     if not tail or tail[-1] in _TERMINAL or paragraph[-1] in _TERMINAL:
         return False
-    if _OPENER_RE.match(nxt) or DATE_LINE_RE.match(nxt) or DATE_LINE_RE.match(paragraph):
+    if _OPENER_RE.match(nxt) or _BOX_ITEM_RE.match(nxt) or DATE_LINE_RE.match(nxt) or DATE_LINE_RE.match(paragraph):
         return False
     if re.search(r"[（(]\s*略\s*[)）]$", paragraph):
         return False  # an omitted attachment's title
