@@ -7,6 +7,7 @@ answered in one place each: the core's ``ServiceError`` as Chinese JSON under /a
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from kuaiban import (
     __version__,
@@ -40,6 +42,7 @@ from kuaiban.edge import install as install_edge
 from kuaiban.library import search
 from kuaiban.platform import jobs
 from kuaiban.platform.errors import ServiceError
+from kuaiban.platform.transactions import busy_refusal
 from kuaiban.web import (
     account,
     admin,
@@ -70,9 +73,23 @@ def _service_error(request: Request, exc: ServiceError) -> Response:
     return page_support.service_error(request, exc)
 
 
+def _database_error(request: Request, exc: DBAPIError) -> Response:
+    """Contention that reached the request unretried — SQLite's “database is locked” after its busy timeout, a
+    PostgreSQL deadlock, serialization failure or lock timeout in a path that does not retry — is the Chinese
+    refusal of kuaiban.platform.transactions (503, Retry-After), never a 500 (s20); the request's transaction
+    has rolled back. Any other database error goes on to the 500 handler (and the server log)."""
+    busy = busy_refusal(exc)
+    if busy is None:
+        raise exc
+    logging.getLogger("kuaiban.errors").warning("%s %s: contention (%s), refused with 503", request.method,
+                                                request.url.path, type(exc.orig).__name__)
+    return _service_error(request, busy)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """The app-level exception handlers (also for apps the tests assemble from a few routers)."""
     app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(DBAPIError, _database_error)  # DataError keeps its own (kuaiban.edge: 422)
     app.add_exception_handler(RequestValidationError, api_errors.validation_error)
     app.add_exception_handler(page_support.PageError, page_support.page_error)
 

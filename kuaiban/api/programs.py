@@ -203,26 +203,35 @@ def listing_entries(run_id: int, session: SessionDep, user: UserDep, page: PageN
     return listing.entries(session, user, run_id, eligible=eligible, page=page)
 
 
+# a list's publish, reminders, close and lapse write its claims, messages and audit entries in one transaction:
+# run again (fresh session, token checked again) when PostgreSQL aborted it (kuaiban.platform.transactions, s20)
+
+
 @router.post("/listings/{run_id}/publish", summary="发布名单公示（公示天数、确认期限由经办机构确定）")
-def listing_publish(run_id: int, body: PublishIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    run = listing.publish(session, user, run_id, publicity_days=body.publicity_days,
-                          confirm_working_days=body.confirm_working_days)
-    return listing.run_dict(session, run)
+async def listing_publish(run_id: int, body: PublishIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        run = listing.publish(session, user, run_id, publicity_days=body.publicity_days,
+                              confirm_working_days=body.confirm_working_days)
+        return listing.run_dict(session, run)
+
+    return await as_user(request, cred, work, retry=True)
 
 
 @router.post("/listings/{run_id}/remind", summary="提醒尚未确认的单位")
-def listing_remind(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
-    return {"sent": listing.remind(session, user, run_id)}
+async def listing_remind(run_id: int, request: Request, cred: Credentials) -> dict[str, int]:
+    return await as_user(request, cred, lambda session, user: {"sent": listing.remind(session, user, run_id)},
+                         retry=True)
 
 
 @router.post("/listings/{run_id}/close", summary="公示期满：已确认的审核通过，未确认的待确认")
-def listing_close(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
-    return listing.close(session, user, run_id)
+async def listing_close(run_id: int, request: Request, cred: Credentials) -> dict[str, int]:
+    return await as_user(request, cred, lambda session, user: listing.close(session, user, run_id), retry=True)
 
 
 @router.post("/listings/{run_id}/lapse", summary="确认期限届满：未确认的不予发放")
-def listing_lapse(run_id: int, session: SessionDep, user: UserDep) -> dict[str, int]:
-    return {"lapsed": listing.lapse(session, user, run_id)}
+async def listing_lapse(run_id: int, request: Request, cred: Credentials) -> dict[str, int]:
+    return await as_user(request, cred, lambda session, user: {"lapsed": listing.lapse(session, user, run_id)},
+                         retry=True)
 
 
 # ------------------------------------------------------------------ citizens and employers
@@ -298,13 +307,21 @@ def queue(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
     return claims.queue(session, user)
 
 
+# the caseworker's steps on a claim (审核, 公示异议, 公示期满) write the claim, its months, its history, the messages
+# and the audit entry in one transaction: run again (fresh session, token checked again) when PostgreSQL aborted
+# it for a deadlock or a serialization failure (kuaiban.platform.transactions, s20)
+
+
 @router.post("/claims/{claim_id}/act", summary="办理当前审核环节：通过或不通过")
-def act(claim_id: int, body: ActIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    _staff(user)
-    claim = claims.act(session, user, claim_id, outcome=body.outcome, note=body.note, months=body.months,
-                       version=body.version, internal_note=body.internal_note, figures_entered=body.figures,
-                       publicity_days=body.publicity_days)
-    return claims.claim_dict(session, claim, staff=True)
+async def act(claim_id: int, body: ActIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        _staff(user)
+        claim = claims.act(session, user, claim_id, outcome=body.outcome, note=body.note, months=body.months,
+                           version=body.version, internal_note=body.internal_note, figures_entered=body.figures,
+                           publicity_days=body.publicity_days)
+        return claims.claim_dict(session, claim, staff=True)
+
+    return await as_user(request, cred, work, retry=True)
 
 
 @router.post("/claims/{claim_id}/rating", status_code=201, summary="好差评（作出审核决定后，申请人本人，一次）")
@@ -315,15 +332,21 @@ def rate(claim_id: int, body: RatingIn, session: SessionDep, user: UserDep) -> d
 
 
 @router.post("/objections/{objection_id}/resolve", summary="核实公示异议")
-def resolve(objection_id: int, body: ResolveIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    objection = claims.resolve(session, user, objection_id, upheld=body.upheld, note=body.note)
-    return {"id": objection.id, "outcome": objection.outcome}
+async def resolve(objection_id: int, body: ResolveIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        objection = claims.resolve(session, user, objection_id, upheld=body.upheld, note=body.note)
+        return {"id": objection.id, "outcome": objection.outcome}
+
+    return await as_user(request, cred, work, retry=True)
 
 
 @router.post("/claims/{claim_id}/close-publicity", summary="公示期满无异议：审核通过并生成发放计划")
-def close_publicity(claim_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    _staff(user)
-    return claims.claim_dict(session, claims.close_publicity(session, user, claim_id), staff=True)
+async def close_publicity(claim_id: int, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        _staff(user)
+        return claims.claim_dict(session, claims.close_publicity(session, user, claim_id), staff=True)
+
+    return await as_user(request, cred, work, retry=True)
 
 
 # 停发, 核定发放金额 and 恢复发放 lock a claim and its months as a payment batch does: run again (fresh session,
@@ -379,20 +402,27 @@ def recovery_detail(recovery_id: int, session: SessionDep, user: UserDep) -> dic
 
 
 @router.post("/recoveries/{recovery_id}/repayments", summary="登记退回（可部分退回；同一凭证号只登记一次）")
-def repay(recovery_id: int, body: RepaymentIn, response: Response, session: SessionDep,
-          user: UserDep) -> dict[str, Any]:
-    _staff(user)
-    _, recorded = recovery.record_repayment(session, user, recovery_id, amount_fen=int(body.amount * 100),
-                                            paid_on=body.paid_on, channel=body.channel, reference=body.reference,
-                                            note=body.note)
-    response.status_code = 201 if recorded else 200
-    return recovery.one(session, user, recovery_id) | {"recorded": recorded}
+async def repay(recovery_id: int, body: RepaymentIn, response: Response, request: Request,
+                cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        _staff(user)
+        _, recorded = recovery.record_repayment(session, user, recovery_id, amount_fen=int(body.amount * 100),
+                                                paid_on=body.paid_on, channel=body.channel,
+                                                reference=body.reference, note=body.note)
+        return recovery.one(session, user, recovery_id) | {"recorded": recorded}
+
+    answer = await as_user(request, cred, work, retry=True)
+    response.status_code = 201 if answer["recorded"] else 200
+    return answer
 
 
 @router.post("/recoveries/{recovery_id}/write-off", summary="核销（监督人员决定，写明理由）")
-def write_off(recovery_id: int, body: WriteOffIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    recovery.write_off(session, user, recovery_id, reason=body.reason, version=body.version)
-    return recovery.one(session, user, recovery_id)
+async def write_off(recovery_id: int, body: WriteOffIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:
+        recovery.write_off(session, user, recovery_id, reason=body.reason, version=body.version)
+        return recovery.one(session, user, recovery_id)
+
+    return await as_user(request, cred, work, retry=True)
 
 
 @router.post("/claims/{claim_id}/resume", summary="恢复发放")
@@ -524,14 +554,21 @@ def batch_file(batch_id: int, session: SessionDep, user: UserDep, format: Litera
     return attachment(file.data, file.name, file.media_type)
 
 
+# 对账 and 退票重发 write the lines, the batch and the audit entry in one transaction: run again when PostgreSQL
+# aborted it (kuaiban.platform.transactions, s20)
+
+
 @router.post("/batches/{batch_id}/reconcile", summary="对账：登记退票，其余为已到账")
-def reconcile(batch_id: int, body: ReconcileIn, session: SessionDep, user: UserDep) -> dict[str, int]:
-    return payroll.reconcile(session, user, batch_id, {r.line: r.reason for r in body.returned})
+async def reconcile(batch_id: int, body: ReconcileIn, request: Request, cred: Credentials) -> dict[str, int]:
+    returned = {r.line: r.reason for r in body.returned}
+    return await as_user(request, cred, lambda session, user: payroll.reconcile(session, user, batch_id, returned),
+                         retry=True)
 
 
 @router.post("/reissue", summary="退票重发：生成重发批次")
-def reissue(body: ReissueIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    return payroll.batch_dict(payroll.reissue(session, user, body.program, body.region))
+async def reissue(body: ReissueIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    return await as_user(request, cred, lambda session, user: payroll.batch_dict(
+        payroll.reissue(session, user, body.program, body.region)), retry=True)
 
 
 # ------------------------------------------------------------------ supervisors

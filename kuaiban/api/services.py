@@ -492,7 +492,7 @@ async def supply(number: str, body: SupplyIn, request: Request, cred: Credential
         session.expire_all()
         return _case_out(cases.get_case(session, user, number))
 
-    return await as_user(request, cred, work)
+    return await as_user(request, cred, work, retry=True)
 
 
 class TransferIn(Strict):
@@ -504,7 +504,7 @@ class TransferIn(Strict):
 @router.post("/tasks/{task_id}/transfer", response_model=TaskOut, summary="转办：转由另一机构办理（须说明理由）")
 async def transfer(task_id: int, body: TransferIn, request: Request, cred: Credentials) -> dict:
     return await as_user(request, cred, lambda session, user: cases.task_dict(cases.transfer(
-        session, user, task_id, body.agency, body.reason, version=body.version)))
+        session, user, task_id, body.agency, body.reason, version=body.version)), retry=True)
 
 
 @router.post("/tasks/{task_id}/{action}", response_model=TaskOut,
@@ -515,7 +515,7 @@ async def act(task_id: int, action: str, body: ActionIn, request: Request, cred:
         session, user, task_id, action, version=body.version, reason=body.reason, missing=body.missing,
         correction_due=body.correction_due,
         outcome=None if body.outcome is None else {k: "" if v is None else str(v)
-                                                   for k, v in body.outcome.model_dump().items()})))
+                                                   for k, v in body.outcome.model_dump().items()})), retry=True)
 
 
 class CaseActionIn(Strict):
@@ -529,7 +529,7 @@ async def act_case(number: str, action: str, body: CaseActionIn, request: Reques
         return {"moved": [cases.task_dict(t) for t in done.moved],
                 "skipped": [{"task": cases.task_dict(t), "why": why} for t, why in done.skipped]}
 
-    return await as_user(request, cred, work)
+    return await as_user(request, cred, work, retry=True)
 
 
 class RepairIn(Strict):

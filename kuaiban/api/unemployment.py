@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.platform import audit, personal_data, regions, throttle
 from kuaiban.platform.models import APPLICANT, SUPERVISOR
+from kuaiban.platform.transactions import retrying_savepoint
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration, statistics
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national.refusals import refused_downloads
@@ -152,8 +153,9 @@ class DecideIn(Strict):
 
 @router.post("/registrations/{aaz341}/decision", summary="审核：通过或不通过（生成审核结果信息）")
 def decide(aaz341: str, body: DecideIn, session: SessionDep, user: UserDep) -> dict:
-    return _out(decision.decide(session, user, aaz341, approve=body.approve, reason=body.reason,
-                                version=body.version), user)
+    return _out(retrying_savepoint(session, lambda: decision.decide(
+        session, user, aaz341, approve=body.approve, reason=body.reason, version=body.version),
+        what="unemployment decision"), user)
 
 
 # --------------------------------------------------------------------------- life cycle
@@ -172,8 +174,9 @@ class FollowUpIn(Strict):
 @router.post("/registrations/{aaz341}/followups", status_code=201,
              summary="记录联系或跟踪调查（结果为已就业时同时注销失业登记）")
 def followup(aaz341: str, body: FollowUpIn, session: SessionDep, user: UserDep) -> dict:
-    f = lifecycle.record_followup(session, user, aaz341, method=body.method, outcome=body.outcome, at=body.at,
-                                  note=body.note, exit_reason=body.exit_reason, employer=body.employer)
+    f = retrying_savepoint(session, lambda: lifecycle.record_followup(
+        session, user, aaz341, method=body.method, outcome=body.outcome, at=body.at, note=body.note,
+        exit_reason=body.exit_reason, employer=body.employer), what="unemployment followup")
     reg = registration.get_registration(session, user, aaz341)
     return {"id": f.id, "at": _time(f.at), "method": f.method, "outcome": f.outcome, "note": f.note,
             "status": reg.status}
@@ -256,10 +259,10 @@ def _exit_out(aaz341: str, row: m.Deregistration) -> dict:
 
 @router.post("/registrations/{aaz341}/deregistration", status_code=201, summary="注销失业登记（生成退出信息待上传）")
 def deregister(aaz341: str, body: DeregisterIn, session: SessionDep, user: UserDep) -> dict:
-    row = deregistration.deregister(session, user, aaz341, reason_code=body.reason_code, version=body.version,
-                                    effective_on=body.effective_on, sub_reason=body.sub_reason,
-                                    employer=body.employer, note=body.note,
-                                    social_security_number=body.social_security_number)
+    row = retrying_savepoint(session, lambda: deregistration.deregister(
+        session, user, aaz341, reason_code=body.reason_code, version=body.version, effective_on=body.effective_on,
+        sub_reason=body.sub_reason, employer=body.employer, note=body.note,
+        social_security_number=body.social_security_number), what="unemployment deregistration")
     return _exit_out(aaz341, row)
 
 

@@ -13,8 +13,15 @@ pause between; any other error (a refusal, a constraint, a lost connection, a lo
 never retried. What ``work`` does must stay inside the transaction — the audit entry, the messages and their
 outbox rows (kuaiban.platform.notifications.post) are, so a retry neither repeats them nor loses them. Work
 outside the database (files, the answer) belongs after the call. After the last attempt fails the caller gets
-:class:`Busy`, a Chinese refusal saying that nothing was changed. SQLite (one writer, no such aborts) runs the
-work once as before: its errors are never of these states.
+:class:`Busy`, a Chinese refusal saying that nothing was changed. SQLite has one writer and no such aborts,
+with one exception: a transaction that read, then tries to write after another connection committed, is refused
+at once with ``SQLITE_BUSY_SNAPSHOT`` (its snapshot went stale — SQLite's serialization failure), run again too.
+
+Contention that is not retried — SQLite's plain “database is locked” after its busy timeout (10 s of waiting
+already: another attempt would only double the wait), a PostgreSQL lock timeout (``55P03``), an abort in a path
+that does not retry — is never an English 500: :func:`busy_refusal` turns it into the same Chinese refusal
+(:class:`Busy` without a count of attempts), answered by the app's handler (kuaiban.app) and the command line's
+transaction (kuaiban.programs.cli_support) (s20).
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 RETRYABLE = {"40P01": "deadlock_detected", "40001": "serialization_failure"}
+SQLITE_RETRYABLE = {"SQLITE_BUSY_SNAPSHOT"}  # a read snapshot gone stale before the first write: refused at once
+CONTENDED = {*RETRYABLE, "55P03"}  # and lock_not_available (a lock timeout): contention, refused in Chinese
 ATTEMPTS = 3  # the first run and two more
 PAUSE = 0.05  # seconds: the first pause's mean; doubled each time, jittered ±50 % so two retriers part ways
 
@@ -45,8 +54,12 @@ class Busy(ServiceError):
 
     status = 503
 
-    def __init__(self, attempts: int) -> None:
-        super().__init__(f"系统繁忙：该业务与同时办理的其他业务冲突，已自动重试 {attempts} 次仍未完成，本次未作任何更改，请稍后再试")
+    def __init__(self, attempts: int | None = None) -> None:
+        if attempts is None:  # not retried (busy_refusal): the transaction rolled back, the answer says only that
+            super().__init__("系统繁忙：该业务与同时办理的其他业务冲突，本次操作未完成，请稍后再试")
+        else:
+            super().__init__(f"系统繁忙：该业务与同时办理的其他业务冲突，已自动重试 {attempts} 次仍未完成，本次未作任何更改，"
+                             "请稍后再试")
         self.attempts = attempts
         self.headers = {"Retry-After": "1"}
 
@@ -58,9 +71,35 @@ def sqlstate(exc: BaseException) -> str | None:
     return state if isinstance(state, str) else None
 
 
+def sqlite_error(exc: BaseException) -> str | None:
+    """The extended result code's name of an SQLite error (``SQLITE_BUSY``, ``SQLITE_BUSY_SNAPSHOT`` …), or None."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    name = getattr(orig, "sqlite_errorname", None)
+    return name if isinstance(name, str) else None
+
+
 def retryable(exc: BaseException) -> bool:
-    """Whether PostgreSQL aborted the transaction for a deadlock or a serialization failure."""
-    return isinstance(exc, DBAPIError) and sqlstate(exc) in RETRYABLE
+    """Whether the database aborted the transaction for a deadlock or a serialization failure (PostgreSQL), or
+    refused SQLite's stale snapshot a write: a fresh transaction would not meet it again."""
+    return isinstance(exc, DBAPIError) and (sqlstate(exc) in RETRYABLE or sqlite_error(exc) in SQLITE_RETRYABLE)
+
+
+def _state(exc: DBAPIError) -> str:
+    state = sqlstate(exc)
+    return f"{state} {RETRYABLE[state]}" if state in RETRYABLE else sqlite_error(exc) or "?"
+
+
+def busy_refusal(exc: BaseException) -> Busy | None:
+    """The Chinese refusal for contention that reached the caller unretried (or None: not contention): SQLite's
+    “database is locked” / “database table is locked” (SQLITE_BUSY, SQLITE_LOCKED and their extended codes), a
+    PostgreSQL deadlock, serialization failure or lock timeout. The transaction has rolled back."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    name = sqlite_error(exc) or ""
+    if sqlstate(exc) in CONTENDED or name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) \
+            or "database is locked" in str(exc.orig):
+        return Busy()
+    return None
 
 
 def retrying_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = ATTEMPTS,
@@ -75,8 +114,8 @@ def retrying_transaction(engine: Engine, work: Callable[[Session], T], *, attemp
         except DBAPIError as exc:
             if not retryable(exc):
                 raise
-            log.warning("%s: transaction aborted (%s %s), attempt %d of %d", what or "transaction", sqlstate(exc),
-                        RETRYABLE[sqlstate(exc) or ""], attempt, attempts)
+            log.warning("%s: transaction aborted (%s), attempt %d of %d", what or "transaction",
+                        _state(exc), attempt, attempts)
             if attempt == attempts:
                 raise Busy(attempts) from exc
             time.sleep(pause * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))  # jitter, not a secret

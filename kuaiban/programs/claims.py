@@ -488,7 +488,10 @@ def act(session: Session, user: User, claim_id: int, *, outcome: str, note: str 
     ``publicity_days``: where the text asks for a 公示 and prints no days (``publicity: {days: office}``), the
     days the office sets when it opens it, given with ``pass`` at the last step (kuaiban.programs.publicity)."""
     at = at or audit.now()
-    claim, program = _claim_for_staff(session, user, claim_id, version)
+    # the claim locked first, as every writer of claims does (docs/programs.md, “One lock order”): a second
+    # decision at the same moment (a double click, two caseworkers without the form's version) waits, then reads
+    # the step this one passed — before s20 both read the same step and each passed it (two entries, two messages)
+    claim, program = _claim_for_staff(session, user, claim_id, version, lock=True)
     if claim.status != "reviewing":
         raise Conflict(f"这件申领当前{STATUS_NAMES[claim.status]}，不在审核环节", "claim")
     step = program.steps[claim.step]

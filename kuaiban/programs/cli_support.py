@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kuaiban.db import connect
 from kuaiban.platform.cli_options import fail, user_errors
 from kuaiban.platform.errors import ServiceError
-from kuaiban.platform.transactions import retrying_transaction
+from kuaiban.platform.transactions import busy_refusal, retrying_transaction
 
 T = TypeVar("T")
 
@@ -59,6 +60,11 @@ def in_transaction(db: str | None, work: Callable[[Session], T]) -> T:
         return retrying_transaction(engine, work)
     except ServiceError as exc:
         raise fail(exc.message) from None
+    except DBAPIError as exc:  # SQLite locked past its busy timeout, a lock timeout: the same Chinese refusal
+        busy = busy_refusal(exc)
+        if busy is None:
+            raise
+        raise fail(busy.message) from None
 
 
 def as_operator(db: str | None, username: str, work: Callable[[Session, Any], T],

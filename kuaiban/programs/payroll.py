@@ -494,9 +494,14 @@ def reissue(session: Session, user: User | None, program: str, region: str, *,
     found, code = check_request(program, region, "2000-01")
     if user is not None:
         _require_staff(user, code, f"{regions.label(code)}的发放批次")
+    # the returned lines read under the write lock (PostgreSQL: FOR UPDATE, id order; SQLite: its one write lock
+    # first): a second 退票重发 at the same moment waits, reads them again as reissued and has nothing to re-issue
+    # — before s20 both read the same lines and each put them in a batch of its own (paid twice)
+    caseworkers.write_lock(session)
     returned = list(session.scalars(select(PaymentLine).where(PaymentLine.program == found.code,
                                                               PaymentLine.status == "returned",
-                                                              access.within(PaymentLine.region, code))))
+                                                              access.within(PaymentLine.region, code))
+                                    .order_by(PaymentLine.id).with_for_update()))
     if not returned:
         raise Conflict("没有待重发的退票", "batch")
     n = session.scalar(select(func.count(Batch.id)).where(Batch.program == found.code, Batch.region == code,

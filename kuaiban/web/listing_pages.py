@@ -118,7 +118,7 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, run_id: 
     if action not in actions:
         return _runs_page(request, s, user, {"action": "没有这项操作"}, 404)
     return form_action(s, actions[action], "/programs/listings",
-                       lambda errs, status: _runs_page(request, s, user, errs, status))
+                       lambda errs, status: _runs_page(request, s, user, errs, status), retry=True)
 
 
 # ---------------------------------------------------------------- the screening that makes the lists

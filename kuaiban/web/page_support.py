@@ -27,6 +27,7 @@ from starlette.datastructures import FormData
 from kuaiban.deps import get_session
 from kuaiban.platform.errors import PasswordChangeRequired, ServiceError
 from kuaiban.platform.models import User
+from kuaiban.platform.transactions import retrying_savepoint
 from kuaiban.web import csrf
 from kuaiban.web import session as web_session
 from kuaiban.web.form_limits import limited_form
@@ -89,7 +90,8 @@ def page_error(request: Request, exc: PageError) -> Response:
 
 
 # the heading of a core refusal on a page, by status; a page may name its own (``page_user(refused=…)``)
-_TITLES = {401: "请先登录", 403: "无权查看或办理", 404: "没有找到", 409: "无法办理", 422: "无法办理"}
+_TITLES = {401: "请先登录", 403: "无权查看或办理", 404: "没有找到", 409: "无法办理", 422: "无法办理",
+           503: "系统繁忙"}
 
 
 def service_error(request: Request, exc: ServiceError) -> Response:
@@ -180,17 +182,20 @@ def text(form: FormData, name: str) -> str:
 
 def form_action(session: Session, action: Callable[[], T], done: str | Callable[[T], str],
                 again: Callable[[dict[str, str], int], Response], *, errors: dict[str, str] | None = None,
-                field_of: Callable[[ServiceError], str] = lambda exc: exc.field or "action") -> Response:
+                field_of: Callable[[ServiceError], str] = lambda exc: exc.field or "action",
+                retry: bool = False) -> Response:
     """One form post in one transaction: ``errors`` found by the page's own checks, else ``action()``
     (the core call); any refusal rolls back and returns ``again(errors, status)`` — the page again with
     each message at its field (``field_of`` maps a core error to it); success redirects (303) to ``done``
     (or ``done(result)``). A failing ``again`` (the record vanished, access lost) reaches the app-level
-    handler like any page's error."""
+    handler like any page's error. ``retry``: the action runs in a savepoint, run again after a PostgreSQL
+    deadlock (:func:`kuaiban.platform.transactions.retrying_savepoint`; still aborted the third time, its
+    Chinese refusal at the field ``action``, 503) — for a core step whose every effect is in the transaction."""
     errors = dict(errors or {})
     status = 422
     if not errors:
         try:
-            result = action()
+            result = retrying_savepoint(session, action, what="form") if retry else action()
         except ServiceError as exc:
             errors[field_of(exc)] = exc.message
             for extra in exc.errors or ():  # a core that reports every problem at once

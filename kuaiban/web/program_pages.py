@@ -19,7 +19,6 @@ from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, audit, dates, jobs, regions
 from kuaiban.platform.errors import Invalid, NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
-from kuaiban.platform.transactions import retrying_savepoint
 from kuaiban.programs import caseworkers, claims, definitions, held, held_queue, payroll, recovery, wording
 from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
@@ -170,7 +169,7 @@ def act(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id
         f"/programs/claims/{claim_id}",
         # what the caseworker typed is kept when the page comes back with an error (a forgotten 办理结果)
         lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status, values=dict(form)),
-        errors=errors)
+        errors=errors, retry=True)
 
 
 @router.post("/claims/{claim_id}/rating")
@@ -188,27 +187,27 @@ def rate(request: Request, s: SessionDep, user: Applicant, form: PostedForm, cla
 @router.post("/claims/{claim_id}/close-publicity")
 def close_publicity(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
     return form_action(s, lambda: claims.close_publicity(s, user, claim_id), f"/programs/claims/{claim_id}",
-                       lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
+                       lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status), retry=True)
 
 
 @router.post("/claims/{claim_id}/stop")
 def stop(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
     return form_action(
-        s, lambda: retrying_savepoint(s, lambda: claims.stop(
-            s, user, claim_id, rule=text(form, "rule"), month=text(form, "month"), note=text(form, "note") or None,
-            internal_note=text(form, "internal_note") or None, version=version_of(text(form, "version"))),
-            what=request.url.path),
-        f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
+        s, lambda: claims.stop(s, user, claim_id, rule=text(form, "rule"), month=text(form, "month"),
+                               note=text(form, "note") or None, internal_note=text(form, "internal_note") or None,
+                               version=version_of(text(form, "version"))),
+        f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status),
+        retry=True)
 
 
 @router.post("/claims/{claim_id}/payment-amount")
 def payment_amount(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
     """A held month's amount decided (programs.held.confirm): the decided one, or the one computed again."""
     return form_action(
-        s, lambda: retrying_savepoint(s, lambda: held.confirm(
-            s, user, claim_id, text(form, "month"), choice=text(form, "choice"), reason=text(form, "reason"),
-            internal_note=text(form, "internal_note") or None), what=request.url.path),
-        f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status))
+        s, lambda: held.confirm(s, user, claim_id, text(form, "month"), choice=text(form, "choice"),
+                                reason=text(form, "reason"), internal_note=text(form, "internal_note") or None),
+        f"/programs/claims/{claim_id}", lambda errs, status: _claim_detail(request, s, user, claim_id, errs, status),
+        retry=True)
 
 
 @router.get("/publicity", response_class=HTMLResponse)
@@ -297,7 +296,8 @@ def repay(request: Request, s: SessionDep, user: Staff, form: PostedForm, recove
                                              channel=values["channel"], reference=values["reference"],
                                              note=values["note"] or None),
         f"/programs/recoveries/{recovery_id}",
-        lambda errs, status: _recovery_page(request, s, user, recovery_id, errs, status, values), errors=errors)
+        lambda errs, status: _recovery_page(request, s, user, recovery_id, errs, status, values), errors=errors,
+        retry=True)
 
 
 @router.post("/recoveries/{recovery_id}/write-off")
@@ -306,7 +306,7 @@ def write_off(request: Request, s: SessionDep, user: Staff, form: PostedForm, re
         s, lambda: recovery.write_off(s, user, recovery_id, reason=text(form, "reason"),
                                       version=version_of(text(form, "version"))),
         f"/programs/recoveries/{recovery_id}",
-        lambda errs, status: _recovery_page(request, s, user, recovery_id, errs, status))
+        lambda errs, status: _recovery_page(request, s, user, recovery_id, errs, status), retry=True)
 
 
 def _fen(value: str) -> int | None:
@@ -451,7 +451,7 @@ def reconcile(request: Request, s: SessionDep, user: Staff, form: PostedForm, ba
             line = int(key.removeprefix("returned_"))
             returned[line] = text(form, f"reason_{line}") or "银行退票"
     return form_action(s, lambda: payroll.reconcile(s, user, batch_id, returned), f"/programs/batches/{batch_id}",
-                       lambda errs, status: _batch_page(request, s, user, batch_id, errs, status))
+                       lambda errs, status: _batch_page(request, s, user, batch_id, errs, status), retry=True)
 
 
 @router.get("/supervision", response_class=HTMLResponse)

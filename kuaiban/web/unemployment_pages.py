@@ -394,8 +394,10 @@ def _act(request: Request, s: Session, user: User, aaz341: str, form: str, value
             "failed_title": FORM_TITLES[form], "values": values,
             "stale": any(k in ("version", "status") for k in errors)}, status=status, user=user)
 
+    # every effect of these steps (the registration, its history, 待上传 rows, messages, audit) is in the request's
+    # transaction: the step runs again after a PostgreSQL deadlock (kuaiban.platform.transactions, s20)
     return form_action(s, lambda: action(version), f"/unemployment/review/{aaz341}?done={done}", again,
-                       errors=errors)
+                       errors=errors, retry=True)
 
 
 def _values(form, names: tuple[str, ...]) -> dict[str, str]:

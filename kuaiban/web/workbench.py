@@ -164,7 +164,7 @@ def task_action(request: Request, task_id: int, s: SessionDep, user: Annotated[U
             lambda errors, status: _detail(request, "workbench/task.html", _task_context(s, user, task_id), user,
                                            errors=errors, status=status, failed_action=action,
                                            values={"reason": reason, "agency": agency}),
-            errors=errors or None)
+            errors=errors or None, retry=True)
     # 办结 of an item that records a result (1.8.1): the reviewer's entries (kuaiban.services.outcomes)
     outcome = {key: text(form, f"outcome.{key}") for key in OUTCOME_FIELDS}
     return form_action(
@@ -176,7 +176,7 @@ def task_action(request: Request, task_id: int, s: SessionDep, user: Annotated[U
                                        errors=errors, status=status, failed_action=action,
                                        values={"reason": reason, "correction_due": text(form, "correction_due"),
                                                **{f"outcome.{k}": v for k, v in outcome.items()}}),
-        errors=errors or None)
+        errors=errors or None, retry=True)
 
 
 OUTCOME_FIELDS = ("decision", "monthly_amount", "months", "first_month", "account", "reason")
@@ -220,7 +220,7 @@ def case_action(request: Request, number: str, s: SessionDep, user: Annotated[Us
         s, lambda: cases.act_case(s, user, number, action, except_ids=excepted),
         f"/workbench/cases/{number}?done=case_{action}",
         lambda errors, status: _detail(request, "workbench/case.html", _case_context(s, user, number), user,
-                                       errors=errors, status=status))
+                                       errors=errors, status=status), retry=True)
 
 
 # ---------------------------------------------------------------- commitments
