@@ -323,3 +323,35 @@ def test_sqlite_stale_snapshot_is_run_again(sqlite_town, caplog) -> None:
     assert any("SQLITE_BUSY_SNAPSHOT" in m for m in _aborted(caplog)), _aborted(caplog)
     with town.session() as s:
         assert s.get(Claim, claim_id).version == before + 101
+
+
+def test_two_decisions_of_one_step_at_the_same_moment_pass_it_once(pg_town) -> None:
+    """Two 窗口 decisions of the claim's first step, the second made while the first is not yet committed: the
+    second waits for the claim's lock (claims.act locks it first since s20), then reads the step passed and is
+    refused — one history row, one entry, one message. Before s20 act read the claim unlocked: both passed step
+    0 (two history rows, two entries, two messages)."""
+    town = pg_town
+    claim_id = _reviewing(town)
+    messages = _count(town, Notification, Notification.kind == "program_step")
+    second: dict[str, object] = {}
+    with town.session() as first:
+        claims.act(first, town.hunan_window, claim_id, outcome="pass", at=NOV_10)
+
+        def other() -> None:
+            try:
+                transactions.retrying_transaction(town.engine, lambda s: claims.act(
+                    s, s.get(type(town.hunan_window), town.hunan_window.id), claim_id, outcome="pass", at=NOV_10))
+            except Exception as exc:
+                second["error"] = exc
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(1.0)
+        assert thread.is_alive(), "the second decision did not wait for the first"
+    thread.join(30)
+    assert second.get("error") is not None and "审核" in second["error"].message, second
+    with town.session() as s:
+        assert s.get(Claim, claim_id).step == 1
+    assert _count(town, ClaimEvent, ClaimEvent.claim_id == claim_id, ClaimEvent.outcome == "passed") == 1
+    assert _count(town, AuditEntry, AuditEntry.action == "program_step_passed") == 1
+    assert _count(town, Notification, Notification.kind == "program_step") == messages + 1
