@@ -12,8 +12,9 @@ one history row, one message.
 Exhausted retries: a trigger on the audit log raises SQLSTATE 40P01 at every attempt of the step (PostgreSQL's
 own error, raised by the server each time; a genuine deadlock three times running cannot be timed reliably). On
 SQLite a second connection holds the database's write lock past the busy timeout (“database is locked”, not
-retried): the same Chinese refusal. Also: 退票重发 twice at the same moment re-issues the returned lines once,
-and SQLite's stale snapshot (SQLITE_BUSY_SNAPSHOT) is run again."""
+retried): the same Chinese refusal, through the API, on the page and in the programs CLI. Also: 退票重发 twice at
+the same moment re-issues the returned lines once, two decisions of one step at once pass it once (claims.act
+locks its claim since s20), and SQLite's stale snapshot (SQLITE_BUSY_SNAPSHOT) is run again."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import sqlite3
 import threading
 
 import pytest
+import typer
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, text, update
 
@@ -32,6 +34,7 @@ from kuaiban.platform.models import AuditEntry
 from kuaiban.platform.notification_models import Notification
 from kuaiban.programs import claims, figures, payroll, registers
 from kuaiban.programs import definitions as defs
+from kuaiban.programs.cli_support import in_transaction
 from kuaiban.programs.models import Batch, Claim, ClaimEvent, PaymentLine
 from tests.conftest import _require_pg, fresh_pg_database
 from tests.programs.conftest import STAFF_PASSWORD, make_town
@@ -355,3 +358,29 @@ def test_two_decisions_of_one_step_at_the_same_moment_pass_it_once(pg_town) -> N
     assert _count(town, ClaimEvent, ClaimEvent.claim_id == claim_id, ClaimEvent.outcome == "passed") == 1
     assert _count(town, AuditEntry, AuditEntry.action == "program_step_passed") == 1
     assert _count(town, Notification, Notification.kind == "program_step") == messages + 1
+
+
+def test_the_command_line_locked_past_the_busy_timeout_says_so_in_chinese(sqlite_town, capsys) -> None:
+    """The programs CLI's transaction (cli_support.in_transaction) on a SQLite database another connection holds
+    the write lock of: one Chinese line and exit code 2, not an English traceback."""
+    town = sqlite_town
+    engine = town.engine
+
+    def impatient(conn, _record) -> None:
+        conn.execute("PRAGMA busy_timeout=300")
+
+    event.listen(engine, "connect", impatient)
+    engine.dispose()
+    blocker = sqlite3.connect(engine.url.database, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        with pytest.raises(typer.Exit) as stopped:
+            in_transaction(engine.url.render_as_string(hide_password=False),
+                           lambda s: s.execute(update(Claim).values(version=Claim.version + 1)))
+    finally:
+        blocker.rollback()
+        blocker.close()
+        event.remove(engine, "connect", impatient)
+        engine.dispose()
+    assert stopped.value.exit_code == 2
+    assert capsys.readouterr().err.strip() == f"错误：{transactions.Busy().message}"
