@@ -32,13 +32,15 @@ from kuaiban.platform import audit, transactions
 from kuaiban.platform.errors import Conflict
 from kuaiban.platform.models import AuditEntry
 from kuaiban.platform.notification_models import Notification
-from kuaiban.programs import claims, figures, payroll, registers
+from kuaiban.programs import claims, figures, listing, payroll, registers
 from kuaiban.programs import definitions as defs
 from kuaiban.programs.cli_support import in_transaction
 from kuaiban.programs.models import Batch, Claim, ClaimEvent, PaymentLine
 from tests.conftest import _require_pg, fresh_pg_database
 from tests.programs.conftest import STAFF_PASSWORD, make_town
 from tests.programs.helpers import BOTH_PAID, FLEX, FLEX_FACTS, FLEX_WAGE_2021, NOV_10, paid_benefit_claim
+from tests.programs.test_listing import PROGRAM as LISTED
+from tests.programs.test_listing import five_rows, make_province, write_results
 from tests.programs.test_s20_payroll_retry import Intruder
 from tests.web.forms import csrf_of, post_login
 
@@ -384,3 +386,34 @@ def test_the_command_line_locked_past_the_busy_timeout_says_so_in_chinese(sqlite
         engine.dispose()
     assert stopped.value.exit_code == 2
     assert capsys.readouterr().err.strip() == f"错误：{transactions.Busy().message}"
+
+
+def test_a_list_published_through_the_api_aborted_by_a_deadlock_is_published_once(tmp_path, caplog) -> None:
+    """免申即享: publishing a list puts its claims in 公示, with a history row and a message each, then one entry.
+    The intruder holds the log, the publish updates the claims and waits for it, the intruder asks for the claims:
+    run again, the list is published once — one entry, one history row per listed claim, one message per listed
+    enterprise with an account."""
+    _require_pg()
+    with fresh_pg_database("kuaiban_t") as url:
+        province = make_province(url)
+        with province.session() as s:
+            run_id = listing.import_results(s, LISTED, write_results(tmp_path / "run", five_rows()))["run"]
+        caplog.set_level(logging.WARNING, logger=transactions.__name__)
+        with _app(province) as client:
+            reviewer = _login(client, "sd-rev")
+            with Intruder(province, "SELECT pg_advisory_xact_lock(:log)",
+                          "SELECT id FROM prog_claims WHERE id IN (SELECT claim_id FROM prog_listing_entries "
+                          "WHERE run_id = :run) ORDER BY id FOR UPDATE",
+                          {"log": audit.APPEND_LOCK, "run": run_id}) as intruder:
+                answer = client.post(f"/api/programs/listings/{run_id}/publish", headers=reviewer,
+                                     json={"publicity_days": 1, "confirm_working_days": 5})
+        assert intruder.closed.is_set()
+        assert answer.status_code == 200, answer.text
+        assert (answer.json()["status"], answer.json()["listed"]) == ("published", 4)
+        assert any("40P01" in m for m in _aborted(caplog)), _aborted(caplog)
+        assert _count(province, AuditEntry, AuditEntry.action == "program_listing_published") == 1
+        assert _count(province, ClaimEvent, ClaimEvent.step == "publicity", ClaimEvent.outcome == "started") == 4
+        # a message to each listed enterprise that has an account: one of the four (firm1) — once
+        assert _count(province, Notification, Notification.kind == "program_publicity") == 1
+        with province.session() as s:
+            assert s.scalar(select(func.count(Claim.id)).where(Claim.status == "publicity")) == 4
