@@ -163,9 +163,12 @@ def publicity_public(session: SessionDep, page: PageNo = 1,
 
 
 @router.post("/claims/{claim_id}/objections", summary="对公示中的申领提出异议")
-def object_to(claim_id: int, body: ObjectionIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    objection = claims.object_to(session, user, claim_id, body.text)
-    return {"id": objection.id, "claim": claim_id}
+async def object_to(claim_id: int, body: ObjectionIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    def work(session: Session, user: User) -> dict[str, Any]:  # run again after a deadlock (s20)
+        objection = claims.object_to(session, user, claim_id, body.text)
+        return {"id": objection.id, "claim": claim_id}
+
+    return await as_user(request, cred, work, retry=True)
 
 
 # ------------------------------------------------------------------ 免申即享 (programs.listing)
@@ -182,14 +185,19 @@ def listing_mine(code: str, session: SessionDep, user: UserDep) -> dict[str, Any
     return listing.mine(session, user, code)
 
 
+# an enterprise's answer writes its claim, the list's entry and an entry of the log: run again after a deadlock (s20)
+
+
 @router.post("/{code}/listing/confirm", summary="列入名单的单位确认收款账户并承诺")
-def listing_confirm(code: str, body: ConfirmIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    return listing.confirm(session, user, code, bank=body.bank, account=body.account, commitment=body.commitment)
+async def listing_confirm(code: str, body: ConfirmIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    return await as_user(request, cred, lambda session, user: listing.confirm(
+        session, user, code, bank=body.bank, account=body.account, commitment=body.commitment), retry=True)
 
 
 @router.post("/{code}/listing/decline", summary="列入名单的单位放弃")
-def listing_decline(code: str, body: DeclineIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    return listing.decline(session, user, code, note=body.note)
+async def listing_decline(code: str, body: DeclineIn, request: Request, cred: Credentials) -> dict[str, Any]:
+    return await as_user(request, cred, lambda session, user: listing.decline(session, user, code, note=body.note),
+                         retry=True)
 
 
 @router.get("/listings", summary="免申即享名单（经办人员，本辖区）")

@@ -78,14 +78,14 @@ def confirm(request: Request, s: SessionDep, user: Enterprise, form: PostedForm,
     return form_action(s, lambda: listing.confirm(s, user, code, bank=values["bank"], account=values["account"],
                                                   commitment=form.get("commitment") == "on"),
                        f"/programs/listing/{code}/mine",
-                       lambda errs, status: _mine_page(request, s, user, code, errs, status, values))
+                       lambda errs, status: _mine_page(request, s, user, code, errs, status, values), retry=True)
 
 
 @router.post("/listing/{code}/decline")
 def decline(request: Request, s: SessionDep, user: Enterprise, form: PostedForm, code: str) -> Response:
     return form_action(s, lambda: listing.decline(s, user, code, note=text(form, "note") or None),
                        f"/programs/listing/{code}/mine",
-                       lambda errs, status: _mine_page(request, s, user, code, errs, status))
+                       lambda errs, status: _mine_page(request, s, user, code, errs, status), retry=True)
 
 
 @router.get("/listings", response_class=HTMLResponse)

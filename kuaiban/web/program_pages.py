@@ -226,7 +226,7 @@ def _publicity_page(request, s, user, errors, status=200, notice=None) -> Respon
 def object_to(request: Request, s: SessionDep, user: SignedIn, form: PostedForm, claim_id: int) -> Response:
     return form_action(s, lambda: claims.object_to(s, user, claim_id, text(form, "text")),
                        "/programs/publicity?done=1",
-                       lambda errs, status: _publicity_page(request, s, user, errs, status))
+                       lambda errs, status: _publicity_page(request, s, user, errs, status), retry=True)
 
 
 @router.get("/publicity/public", response_class=HTMLResponse)
@@ -257,7 +257,7 @@ def _public_page(request, s, user, errors, status=200, *, page=1, program="", re
 def public_object(request: Request, s: SessionDep, user: SignedIn, form: PostedForm, claim_id: int) -> Response:
     return form_action(s, lambda: claims.object_to(s, user, claim_id, text(form, "text")),
                        "/programs/publicity/public?done=1",
-                       lambda errs, status: _public_page(request, s, user, errs, status))
+                       lambda errs, status: _public_page(request, s, user, errs, status), retry=True)
 
 
 # ---------------------------------------------------------------- 追回 (programs.recovery)
