@@ -56,8 +56,8 @@ ROGUE_TIMEOUT = "30s"
 @pytest.fixture(autouse=True)
 def no_job_worker(monkeypatch):
     """The apps here run no queue worker: the intruder waits for the first lock wait it sees, and a wait of the
-    worker's would be taken for the operation's — the circle then never closes (s20: with the worker on, 2 runs
-    in 3 of two tests of test_s20_caseworker_retry.py saw no abort; with it off, none failed)."""
+    worker's would be taken for the operation's — the circle then never closes (s20: with the worker on, in 2
+    runs of 3 one of two tests of test_s20_caseworker_retry.py saw no abort; with it off, none failed)."""
     monkeypatch.setenv("KUAIBAN_JOB_WORKER", "0")
 
 
