@@ -10,6 +10,12 @@ from kuaiban.corpus.text import squeeze
 _PUNCT = re.compile(r"[\s《》〈〉“”\"'‘’「」()（）·、，,．.:：—\-]")
 
 
+def in_book_marks(title: str) -> str:
+    """A title cited between 书名号, a title printed inside it between 单书名号 (GB/T 15834—2011 4.15):
+    《人力资源社会保障部财政部关于印发〈企业职工基本养老保险遗属待遇暂行办法〉的通知》."""
+    return f"《{title.replace('《', '〈').replace('》', '〉')}》"
+
+
 def title_key(title: str) -> str:
     """A title with spaces, quotes, brackets and punctuation removed (and a doubled 的的 closed)."""
     return _PUNCT.sub("", squeeze(title)).replace("的的", "的")

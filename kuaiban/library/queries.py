@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kuaiban.corpus import docno, standing
 from kuaiban.corpus.compilations import cite_line, source_name
+from kuaiban.corpus.titles import in_book_marks
 from kuaiban.library.models import ArticleRow, Document, Link, UnitRow, ValidityListing
 
 
@@ -73,7 +74,7 @@ def sources_of(doc: Document) -> list[dict]:
 def citation(doc: Document, article: ArticleRow | UnitRow | None = None) -> str:
     """Human citation: 《标题》（文号）第N条 (or 一（二）)，湖南汇编 第 a–b 行."""
     src = doc.sources[0] if doc.sources else None
-    parts = [f"《{doc.title}》"]
+    parts = [in_book_marks(doc.title)]
     if doc.doc_no:
         parts.append(f"（{doc.doc_no}）")
     if isinstance(article, UnitRow):

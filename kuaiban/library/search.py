@@ -61,6 +61,7 @@ from kuaiban import config
 from kuaiban.corpus import docno, standing
 from kuaiban.corpus.compilations import cite_line, source_name
 from kuaiban.corpus.regions import REGIONS, canonical_region
+from kuaiban.corpus.titles import in_book_marks
 from kuaiban.library import asked as asked_questions
 from kuaiban.library import encoder as encoder_module
 from kuaiban.library import thesaurus
@@ -1193,7 +1194,7 @@ class SearchIndex:
                       "cite": cite_line(file, start, end)}
         where = (f"{attachment or ''}第{article}条" if article is not None
                  else f"{attachment or ''}{unit}" if unit else "")
-        cited = f"《{d.title}》" + (f"（{d.doc_no}）" if d.doc_no else "") + where + f"，{source['cite']}"
+        cited = in_book_marks(d.title) + (f"（{d.doc_no}）" if d.doc_no else "") + where + f"，{source['cite']}"
         status = self.statuses_on(day)[doc_index] if day else d.status
         return Hit(
             document_id=d.id, doc_no=d.doc_no, title=d.title, article=article, attachment=attachment,

@@ -46,6 +46,12 @@ def _choices(session: Session, column) -> list[str]:
     return sorted(v for v in session.scalars(select(column).distinct()) if v)
 
 
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    """The site's icon where a browser or a tool asks for it by default (the pages name /static/favicon.svg)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, q: str = ""):
     if q.strip():  # the old front-page search form

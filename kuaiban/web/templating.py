@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from kuaiban.corpus.compilations import source_name
+from kuaiban.corpus.titles import in_book_marks
 from kuaiban.platform import dates, regions
 from kuaiban.platform.auth import ROLE_NAMES
 from kuaiban.platform.models import User
@@ -47,6 +48,7 @@ def answer(value: Any) -> str:
 templates.env.filters["highlight"] = highlight
 templates.env.filters["answer"] = answer
 templates.env.filters["source_name"] = lambda file: source_name((file or "").rsplit("/", 1)[-1])  # 重庆汇编, never a file name
+templates.env.filters["book_title"] = in_book_marks  # 《…关于印发〈…〉的通知》: a title inside a title in 〈〉
 templates.env.filters["region_label"] = regions.label  # 湖南省长沙市（430100）; 全国 for no region
 # dates as every page writes them (kuaiban.platform.dates): 2020年12月31日, 2020年12月, 2020年12月31日 14:05; a
 # composed text's ISO dates in words (a calculator's description, coverage, notes, messages). Form values stay ISO.
