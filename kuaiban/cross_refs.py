@@ -161,11 +161,11 @@ def _routes() -> dict[str, list[dict]]:
         found.setdefault(program.calculator, []).append(
             {"code": program.code, "name": program.name, "url": url, "no_application": program.no_application,
              "regions": [_short(r) for r in program.regions]})
-    # a topic's calculator is also claimed through the topic's 一件事 (失业保险金 through “失业”, item 1.8.1, whose
-    # result the office records at 办结): data/topics.yaml pairs them
+    # a topic's calculator is also claimed through the topic's 一件事 where the bundle's row holds that claim
+    # (失业保险金 through “失业”, item 1.8.1, whose result the office records at 办结): data/topics.yaml's `claims`
     by_name = {b.name: b for b in catalogue.bundles()}
     for topic in topics():
-        for calculator in topic.calculators:
+        for calculator in topic.claims:
             for name in topic.bundles:
                 if name in by_name:
                     found.setdefault(calculator, []).append(
@@ -220,13 +220,17 @@ class Topic:
     guides: tuple[str, ...]
     bundles: tuple[str, ...]
     calculators: tuple[str, ...]
+    # the calculators whose answer the topic's 一件事 claims (a service of the bundle's row is that claim:
+    # 1.8.1 失业保险金申领 for unemployment_benefit); the others are offered to compute only
+    claims: tuple[str, ...] = ()
 
 
 @cache
 def topics() -> tuple[Topic, ...]:
     data = yaml.safe_load(TOPICS.read_text(encoding="utf-8"))["topics"]
     return tuple(Topic(t["name"], frozenset(t["terms"]), frozenset(t.get("unless", ())), tuple(t.get("guides", ())),
-                       tuple(t.get("bundles", ())), tuple(t.get("calculators", ()))) for t in data)
+                       tuple(t.get("bundles", ())), tuple(t.get("calculators", ())), tuple(t.get("claims", ())))
+                 for t in data)
 
 
 def topics_of(question: str) -> list[Topic]:

@@ -48,8 +48,9 @@ def test_a_job_loss_question_leads_to_the_guide_the_bundle_and_the_calculator(qu
 
 @pytest.mark.parametrize("question", OTHER)
 def test_other_questions_reach_no_job_loss_topic(question):
-    """稳岗返还 is an employer's refund out of 失业保险, not a person's loss of work (the topic's `unless`)."""
-    assert topics_of(question) == []
+    """稳岗返还 is an employer's refund out of 失业保险, not a person's loss of work (the topic's `unless`). (Some
+    reach another life event since session 20: 退休金 the 职工退休 topic, 社保卡 the 社会保障卡 one.)"""
+    assert "失业" not in [t.name for t in topics_of(question)]
 
 
 def test_the_topic_file_names_only_what_exists():
