@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import time
 from typing import Any
 
@@ -35,7 +36,6 @@ from kuaiban.web.calc_forms import form_field, to_json_value, unit_name
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
-MAX_HEADER_CHARS = 64 * 1024  # a header longer than this has far more columns than any calculator allows
 SHOWN_ERRORS = 50  # bad rows listed on the page; the result file has every one
 
 
@@ -73,16 +73,81 @@ def _read_text_table(data: bytes) -> pa.Table:
             column_types={name: pa.string() for name in names}, strings_can_be_null=True,
             null_values=[""]))
     except (pa.ArrowInvalid, StopIteration) as error:
-        raise UploadError(f"无法读取 CSV：{error}".split("\n")[0]) from None
+        raise UploadError(parse_error_text(data.decode("utf-8", errors="replace"), str(error))) from None
+
+
+_COLUMNS_DIFFER = re.compile(r"Expected (\d+) columns, got (\d+)")
+
+
+def parse_error_text(text: str, error: str) -> str:
+    """pyarrow's refusal of a CSV as users read it, in Chinese and naming the line (the header is line 1):
+    列数不符：第 3 行有 6 列，表头 4 列; never pyarrow's English, nor the row's text it quotes."""
+    if not text.strip() or error.startswith("Empty CSV") or "cannot infer number of columns" in error:
+        return "文件是空的：第 1 行应为列名，可下载模板对照"
+    differs = _COLUMNS_DIFFER.search(error)
+    expected = int(differs.group(1)) if differs else None
+    line, count, unclosed = _first_uneven_row(text, expected)
+    if line and unclosed:
+        return (f"无法读取 CSV：第 {line} 行的引号未成对（以英文双引号开始的内容直到文件末尾都没有结束），"
+                "请检查该行，或用表格软件“另存为 CSV”后重试")
+    if line and count is not None and expected is not None:
+        return f"列数不符：第 {line} 行有 {count} 列，表头 {expected} 列。请检查该行是否多了或少了逗号（含内容里的逗号）"
+    return "无法读取 CSV：文件格式有误，请用表格软件“另存为 CSV”后重试，或下载模板对照"
+
+
+def _first_uneven_row(text: str, expected: int | None) -> tuple[int | None, int | None, bool]:
+    """(line, cells, quote left open) of the first row whose cell count differs from the header's (blank lines
+    skipped, as pyarrow does; a quoted cell may span lines: its row starts on its first line)."""
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    before = 0  # the last line read: a row starts on the next
+    try:
+        for row in reader:
+            start, before = before + 1, reader.line_num
+            if not row:
+                continue
+            if header is None:
+                header = row
+                continue
+            width = expected if expected is not None else len(header)
+            if len(row) != width:
+                # a quoted cell running over lines to the end of the file: its closing quote is missing
+                unclosed = reader.line_num > start and "\n" in row[-1] and next(reader, None) is None
+                return start, len(row), unclosed
+    except csv.Error:
+        return before + 1, None, True
+    return None, None, False
 
 
 def _check_shape(calc: Calculator, text: str) -> None:
     """Columns within bounds, counted before pyarrow builds anything: a wide header costs memory per
     column in every later step (rows are counted once the table is read, see :func:`create`)."""
-    header = next(csv.reader(io.StringIO(text[:MAX_HEADER_CHARS])), [])
-    if len(header) > max_columns(calc):
+    width = header_width(text)
+    if width > max_columns(calc):
         raise UploadError(f"列数过多：上限 {max_columns(calc)} 列（计算器的 {len(calc.fields)} 个字段，"
-                          f"另加至多 {EXTRA_COLUMNS} 列自用列），收到 {len(header)} 列")
+                          f"另加至多 {EXTRA_COLUMNS} 列自用列），收到 {width} 列")
+
+
+_CSV_MARKS = re.compile(r'[",\r\n]')
+
+
+def header_width(text: str) -> int:
+    """The cells of the first record (the header), however long it is, counted without building them: the
+    commas outside quotes up to the first line break outside quotes (a doubled quote "" inside a quoted cell
+    toggles twice). It used to count only the first 64 KB, so a header of 100 004 columns was said to have
+    10 950."""
+    cells, quoted = 1, False
+    for mark in _CSV_MARKS.finditer(text):
+        char = mark.group()
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == ",":
+            cells += 1
+        else:
+            break
+    return cells
 
 
 def create(session: Session, calc: Calculator, filename: str, data: bytes, *, user: User | None = None,
