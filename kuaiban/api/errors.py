@@ -70,6 +70,10 @@ def _translated(request: Request) -> bool:
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     if not _translated(request):
         return await edge_errors.validation_error(request, exc)
+    text = edge_errors.not_json(exc.errors())
+    if text is not None:  # a body that is not JSON: no field to name (the position is no field)
+        error = {"field": None, "detail": text, "message": text}
+        return JSONResponse({"detail": text, "field": None, "errors": [error]}, status_code=422)
     errors = []
     for e in exc.errors():
         field = field_name(tuple(e["loc"]))

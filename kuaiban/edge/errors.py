@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -53,8 +55,22 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     return respond(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
 
+def not_json(errors: Sequence[Any]) -> str | None:
+    """The refusal of a body that is not JSON at all, or None: pydantic reports it as ``json_invalid`` at
+    ``("body", <character position>)``, a position, not a field — said as where the body goes wrong (第 N 个字符
+    附近, counted from 1), with no field (every API route, through :func:`validation_error` and
+    :func:`kuaiban.api.errors.validation_error`)."""
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            position = next((p for p in error.get("loc") or () if isinstance(p, int) and not isinstance(p, bool)), None)
+            return "请求内容不是有效的 JSON" + (f"（第 {position + 1} 个字符附近）" if position is not None else "")
+    return None
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
     errors = exc.errors()
+    if (text := not_json(errors)) is not None:
+        return respond(request, 422, text, field=None)
     loc = [str(p) for p in (errors[0]["loc"] if errors else ()) if p not in ("body", "query", "path", "header")]
     field = ".".join(loc) or None
     return respond(request, 422, f"字段 {field} 格式错误" if field else None, field=field)
