@@ -18,7 +18,6 @@ from kuaiban.platform import dates
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.calculators.base import Field, num, parse_value, without_day_clauses
-from kuaiban.rules.system import tax_benefit_system
 
 UNITS = {
     "CNY/month": "元/月", "CNY": "元", "CNY/year": "元/年", "month": "月", "year": "年", "person": "人",
@@ -172,17 +171,33 @@ def plain_note(text: str, calc: Calculator | None = None) -> str:
     return re.sub(r"(?<![A-Za-z_])([a-z][a-z0-9_]+)(?![A-Za-z0-9_])", word, text)
 
 
-def detail_rows(calc: Calculator, details: dict[str, Any]) -> list[tuple[str, str]]:
-    """The result's details as (Chinese name, value): an input by its form label, a computed value by its
-    variable's label; a detail with no Chinese name is left out (the steps above say what it means)."""
-    labels = {f.name: f.label for f in form_fields(calc)}
-    variables = tax_benefit_system().variables
+def parsed_inputs(calc: Calculator, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A case's inputs — a form's strings or the JSON values a calculator receives — as the calculator parses
+    them ({} where they do not parse: no breakdown is shown then)."""
+    raw: dict[str, Any] = {}
+    for spec in calc.fields:
+        given = inputs.get(spec.name)
+        if given is None or given == "":
+            continue
+        raw[spec.name] = to_json_value(spec, given.strip()) if isinstance(given, str) else given
+    try:
+        return calc.parse(raw)
+    except CalculatorError:
+        return {}
+
+
+def detail_rows(calc: Calculator, details: dict[str, Any], inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """The result's details as (Chinese name, value), each named by what it is (`Calculator.detail_label`: the
+    spec's label for the case, or the variable it computes; an input only where the detail gives it back
+    unchanged); a detail with no Chinese name is left out (the steps above say what it means)."""
+    values = parsed_inputs(calc, inputs)
     rows = []
     for key, value in details.items():
-        variable = variables.get(key)
-        label = labels.get(key) or (getattr(variable, "label", None) if variable is not None else None)
-        if not label or re.search(r"[A-Za-z]{2,}", label):
+        label = calc.detail_label(key, value, values)
+        if not label or re.search(r"[A-Za-z]{2,}", label) or value is None:
             continue
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            continue  # a formula's “not printed” placeholder (−1), never a figure to show
         rows.append((label, shown_value(value)))
     return rows
 

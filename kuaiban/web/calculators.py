@@ -150,7 +150,7 @@ def _form_page(request: Request, session: Session, calc: Calculator, *, values: 
         "result": result, "steps": steps, "general_error": general_error, "upload_error": upload_error,
         "clauses": _clauses(request, session, calc), "max_mb": calc_jobs.MAX_BYTES // 1024 // 1024,
         "notes": [plain_note(n, calc) for n in calc.notes],
-        "details": detail_rows(calc, result["details"]) if result and result.get("details") else [],
+        "details": detail_rows(calc, result["details"], values or {}) if result and result.get("details") else [],
     }, status=status_code)
 
 

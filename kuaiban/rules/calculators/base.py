@@ -342,6 +342,9 @@ class Calculator:
     month_days: Callable[[dict[str, Any]], list[str]] | None = None
     month_change_clause: Callable[[dict[str, Any]], str] | None = None
     spec: Any = None  # the loaded spec (kuaiban/rules/calculators/declarative.py) when written as one
+    # (detail key, parsed input values) -> the Chinese name of what that detail is, or None (not shown by name):
+    # a spec's `details` label, or the variable its expression computes; a Python calculator's own table
+    detail_labels: Callable[[str, dict[str, Any]], str | None] | None = None
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -356,6 +359,20 @@ class Calculator:
             "theme": self.theme,
             "examples": list(self.examples),
         }
+
+    def detail_label(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+        """The Chinese name of the detail `key` of a case (`values`: its parsed inputs): what the detail is, as the
+        calculator names it (`detail_labels`); else, where the detail is an input given back unchanged, that
+        input's label. Never an input's label for a detail that merely shares its key (the survivor benefit's
+        `pension_months` holds the 抚恤金's months, not the months of pension drawn); None: no name."""
+        if self.detail_labels is not None:
+            label = self.detail_labels(key, values)
+            if label:
+                return label
+        spec = next((f for f in self.fields if f.name == key), None)
+        if spec is not None and key in values and same_value(values[key], value):
+            return spec.label
+        return None
 
     def parse(self, raw: Any) -> dict[str, Any]:
         """Validate an input object; raise CalculatorError naming the first bad field."""
@@ -485,6 +502,25 @@ class Calculator:
             "details": details,
             "explanation": steps,
         }
+
+
+def same_value(given: Any, detail: Any) -> bool:
+    """Whether a detail gives back an input's value: numbers by value (2020 and 2020.0), a region by its name, a
+    date as the JSON answer writes it, anything else as text."""
+    if isinstance(given, Region):
+        given = given.value
+    if isinstance(given, date):
+        given = given.isoformat()
+    if isinstance(given, bool) or isinstance(detail, bool):
+        return given is detail
+    if isinstance(given, int | float) and isinstance(detail, int | float):
+        return math.isclose(float(given), float(detail), rel_tol=0, abs_tol=1e-9)
+    return str(given) == str(detail)
+
+
+def labels_table(table: dict[str, str]) -> Callable[[str, dict[str, Any]], str | None]:
+    """`Calculator.detail_labels` of a calculator naming its details in one fixed table."""
+    return lambda key, values: table.get(key)
 
 
 def outcome_key(outcome: dict[str, Any] | CalculatorError) -> tuple[Any, ...]:

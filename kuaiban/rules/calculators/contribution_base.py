@@ -7,7 +7,16 @@ from typing import Any
 
 from kuaiban.platform.dates import month_words
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, step, took_effect
+from kuaiban.rules.calculators.base import (
+    Calculator,
+    Columns,
+    Field,
+    labels_table,
+    money,
+    num,
+    step,
+    took_effect,
+)
 from kuaiban.rules.enums import Region
 from kuaiban.rules.formulas import parameter_or_none
 from kuaiban.rules.system import tax_benefit_system
@@ -112,6 +121,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 
 
 CALCULATOR = Calculator(
+    detail_labels=labels_table({"floor": "缴费基数下限", "cap": "缴费基数上限", "clamped": "按上限或下限确定缴费基数"}),
     name="contribution_base",
     title="社会保险月缴费基数（按上下限封顶保底）",
     audience="caseworkers",

@@ -304,6 +304,7 @@ class Spec:
                      or any(check["field"] == name and _presence_only(check, name) for check in self.checks),
                      where, f"official figure {name} is optional: a check naming it must refuse the cases "
                      "that need it when it is absent")
+        self._check_details(where)
         self.ceiling = data.get("ceiling", False)
         self.clauses = self._clauses()
         missing = [key for key in self.clauses if key not in all_sources()]
@@ -346,7 +347,7 @@ class Spec:
             found += holes(item["text"])
             found += [str(item[k]) for k in ("value", "when") if item.get(k) is not None]
             found += [h for text in (item.get("detail") or {}).values() if isinstance(text, str) for h in holes(text)]
-        found += [str(v) for v in (self.data.get("details") or {}).values() if v is not None]
+        found += [str(v) for v in map(_detail_expression, (self.data.get("details") or {}).values()) if v is not None]
         found += [check["when"] for check in self.checks]
         found += [h for check in self.checks for h in holes(check["message"])]
         if isinstance(self.ceiling, str):
@@ -778,6 +779,49 @@ class Spec:
         _require(OTHER_REGIONS in named or choices <= named, where,
                  f"{what}: choices without a clause (name them or add 其他): {sorted(choices - named)}")
 
+    def _check_details(self, where: str) -> None:
+        for name, entry in (self.data.get("details") or {}).items():
+            if not isinstance(entry, dict):
+                continue
+            _require(set(entry) <= {"value", "label"} and "label" in entry, where,
+                     f"detail {name}: a mapping has a label and, unless a step sets it, a value")
+            if isinstance(entry["label"], dict):
+                self._check_clause_keys(entry["label"], where, f"detail {name}'s label")
+
+    def detail_label(self, name: str, values: dict[str, Any]) -> str | None:
+        """What the detail `name` is, in Chinese, for this case: the spec's `label` (by region or by choice, as a
+        step's clause), else the label of the input or variable its expression gives (``round(x, 2)`` reads as
+        x); None for anything else. The detail's key is never looked up: ``pension_months`` may hold another
+        number than the input of that name."""
+        entry = (self.data.get("details") or {}).get(name)
+        if isinstance(entry, dict):
+            label = entry["label"]
+            return self._case_label(label, values) if isinstance(label, dict) else label
+        if entry is None:
+            return None
+        node = parse(str(entry))
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("round", "money") \
+                and node.args:
+            node = node.args[0]
+        if not isinstance(node, ast.Name):
+            return None
+        if node.id in self.by_name:
+            return self.by_name[node.id].label
+        variable = self.system.variables.get(node.id)
+        label = getattr(variable, "label", None) if node.id not in self.lets else None
+        label = re.sub(r"[；;]\s*-1\s*为文件未印\S*$", "", label or "")  # the placeholder's note is no part of its name
+        return label if label and not re.search(r"[A-Za-z]{2,}", label) else None
+
+    def _case_label(self, label: dict[str, Any], values: dict[str, Any]) -> str | None:
+        """A detail's label by region (or by choice, ``by: input``) for the case: the case's own, else 其他's;
+        null where the detail means nothing for that case (not shown)."""
+        if BY in label:
+            key = values.get(label[BY])
+        else:
+            region = values.get(self.region) if self.region else None
+            key = region.value if region is not None else None
+        return label[key] if key in label else label.get(OTHER_REGIONS)
+
     def clause_of(self, item: dict[str, Any], values: dict[str, Any]) -> str:
         """The clause a step cites for this case: its own; or, given by region or by a choice input, the
         one for the case's region or choice (else 其他)."""
@@ -795,7 +839,10 @@ class Spec:
         scope = self.scope(values, computed)
         value = self._round(scope.names[self.data["output"]])
         details: dict[str, Any] = {}
-        for name, expression in (self.data.get("details") or {}).items():
+        for name, entry in (self.data.get("details") or {}).items():
+            expression = _detail_expression(entry)
+            if isinstance(entry, dict) and "value" not in entry:
+                continue  # named here, set by a step's `detail:`
             details[name] = None if expression is None else self._plain(scope.evaluate(str(expression)))
         steps: list[dict[str, Any]] = []
         for item in self.steps:
@@ -858,7 +905,14 @@ class Spec:
             month_days=self.month_days if self.by_name[self.period].type == "month" else None,
             month_change_clause=self.month_change_clause,
             spec=self,
+            detail_labels=self.detail_label,
         )
+
+
+def _detail_expression(entry: Any) -> Any:
+    """A `details` entry's expression: the entry itself, or its `value` when the entry names it (a mapping with
+    a `label`; no value where a step's `detail:` sets it)."""
+    return entry.get("value") if isinstance(entry, dict) else entry
 
 
 def _default_cell(variable) -> Any:

@@ -15,6 +15,7 @@ from kuaiban.rules.calculators.base import (
     Columns,
     Field,
     day_text,
+    labels_table,
     money,
     num,
     parameters_at,
@@ -277,7 +278,16 @@ def _explain_chongqing(v: dict[str, Any], r: dict[str, float]):
     return money(r["pension_adjustment"]), details, steps
 
 
+# what each detail is, in the notices' words (湘人社规〔2020〕11号 二, 渝人社发〔2021〕22号 三): the same key is the same item
+PENSION_DETAIL_LABELS = {
+    "flat": "定额调整增加额", "by_years": "按缴费年限的增加额", "by_pension": "按基本养老金比例的增加额",
+    "age": "高龄退休人员增加额", "hardship_area": "艰苦边远地区退休人员增加额",
+    "revolution_1953": "1953年年底及以前参加革命工作的增加额", "pre_2006_retiree": "2005年12月31日前退休人员的增加额",
+}
+
+
 CALCULATOR = Calculator(
+    detail_labels=labels_table(PENSION_DETAIL_LABELS),
     name="pension_adjustment",
     title="退休人员基本养老金调整（月增加额）",
     audience="citizens",

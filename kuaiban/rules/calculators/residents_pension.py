@@ -10,6 +10,7 @@ from kuaiban.rules.calculators.base import (
     Columns,
     Field,
     day_text,
+    labels_table,
     money,
     num,
     official_figures_note,
@@ -207,6 +208,8 @@ PENSION_NOTES = ("基础养老金数额文件未给出，由用户提供；65岁
                  "不含补缴年限的累计缴费年限只用于年限基础养老金。")
 
 RESIDENTS_PENSION = Calculator(
+    detail_labels=labels_table({"required_years": "须缴费年限", "basic_pension": "基础养老金",
+                                "extra_years_pension": "年限基础养老金", "account_pension": "个人账户养老金"}),
     name="residents_pension",
     title="湖南省城乡居民基本养老保险月待遇",
     audience="citizens",
@@ -233,6 +236,7 @@ RESIDENTS_PENSION = Calculator(
 )
 
 RESIDENTS_CONTRIBUTION_SUBSIDY = Calculator(
+    detail_labels=labels_table({"tier": "缴费档次（元/年）"}),
     name="residents_contribution_subsidy",
     title="湖南省城乡居民养老保险政府缴费补贴",
     audience="caseworkers",

@@ -11,6 +11,7 @@ from kuaiban.rules.calculators.base import (
     Field,
     choice_column,
     enum_codes,
+    labels_table,
     money,
     num,
     step,
@@ -112,6 +113,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 
 
 CALCULATOR = Calculator(
+    detail_labels=labels_table({"waived_amount": "减免金额", "employer_contribution": "单位缴费额（工资总额 × 单位缴费费率）"}),
     name="social_insurance_relief",
     title="2020年阶段性减免企业三项社会保险单位缴费（减免份额及金额）",
     audience="employers",

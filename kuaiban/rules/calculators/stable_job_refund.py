@@ -14,6 +14,7 @@ from kuaiban.rules.calculators.base import (
     choice_column,
     day_text,
     enum_codes,
+    labels_table,
     money,
     num,
     parameters_at,
@@ -262,6 +263,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 
 
 CALCULATOR = Calculator(
+    detail_labels=labels_table({"eligible": "符合返还条件", "share": "返还比例", "layoff_rate": "裁员率"}),
     name="stable_job_refund",
     title="失业保险稳岗返还（湖南 2020 一般／困难企业；全国 2021 普惠性）",
     audience="employers",

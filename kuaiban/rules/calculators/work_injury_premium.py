@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from kuaiban.rules import messages as msg
-from kuaiban.rules.calculators.base import Calculator, Columns, Field, money, num, step
+from kuaiban.rules.calculators.base import Calculator, Columns, Field, labels_table, money, num, step
 from kuaiban.rules.enums import InjuryBasis, Region
 from kuaiban.rules.system import tax_benefit_system
 
@@ -101,6 +101,7 @@ def explain(values: dict[str, Any], r: dict[str, float]):
 
 
 CALCULATOR = Calculator(
+    detail_labels=labels_table({"rate": "适用费率", "base_rate": "行业基准费率"}),
     name="work_injury_premium",
     title="湖南省工伤保险费（行业基准费率；工程项目1.8‰）",
     audience="employers",
