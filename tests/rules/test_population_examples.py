@@ -71,11 +71,11 @@ def test_rows_with_and_without_an_input_that_has_a_formula_answer_as_single_mode
 def test_a_share_one_region_does_not_print_does_not_stop_another_regions_rows(tmp_path: Path) -> None:
     """社会保险补贴 is computed region by region over the whole simulation: 山东's flexible-employment rule
     prints no 4050 share, which must not break a 湖南 row that is 4050 by 山东's ages (found in review)."""
-    rows = [
+    rows = [  # (no si_minimum_base on the 山东 row: 0 is refused since session 20, ahead of the month's refusal)
         {"region": "山东", "month": "2020-05", "si_mode": "灵活就业（个人申领）",
          "si_group": "就业困难人员中的零就业、单亲、低保家庭人员或需赡养（抚养）患重大疾病直系亲属人员",
          "graduation_date": "2021-11-20", "si_first_approval_date": "2020-04-01", "si_months_received": 1,
-         "sex": "女", "birth_date": "1980-03-15", "si_all_three_paid": False, "si_rate": 0.2, "si_minimum_base": 0.0},
+         "sex": "女", "birth_date": "1980-03-15", "si_all_three_paid": False, "si_rate": 0.2},
         {"region": "湖南", "month": "2020-05", "si_mode": "灵活就业（个人申领）", "si_group": "就业困难人员", "sex": "男",
          "si_first_approval_date": "2021-01-01", "si_months_received": 4, "si_average_wage": 6000, "si_rate": 0.28,
          "si_all_three_paid": True},

@@ -54,7 +54,11 @@ PERIOD_TYPES = ("month", "date", "year")
 SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "ceiling", "period", "parameters",
              "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources", "gap_note"}
 INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable",
-              "accepts_day"}
+              "accepts_day", "positive"}
+# `positive: true`: an amount the rule multiplies by (an income, a wage, a published standard) that is never 0 where
+# the text applies: 0 is refused naming the field, before the spec's own checks, in single and population mode alike
+# (audit s20 4.7: survivor_benefit with base_income 0 answered 0 元 silently)
+POSITIVE_MESSAGE = "不能为0（计算按此数进行，填0只会得出0），请填写实际的数字"
 STEP_KEYS = {"text", "clause", "value", "when", "detail", "stop"}
 OTHER_REGIONS = "其他"  # in a step's clause by region or by choice: every region or choice not named
 BY = "by"  # in a step's clause by choice: the choice input whose value picks the clause
@@ -296,7 +300,11 @@ class Spec:
             if isinstance(item["clause"], dict):
                 self._check_clause_keys(item["clause"], where, f"step {i + 1}")
         self.lets: dict[str, str] = dict(data.get("let") or {})
-        self.checks = data.get("checks") or []
+        for entry in data["inputs"]:
+            _require(not entry.get("positive") or entry["type"] in ("number", "integer", "share"), where,
+                     f"input {entry['name']}: positive is for a number")
+        self.checks = [{"when": f"{entry['name']} == 0", "field": entry["name"], "message": POSITIVE_MESSAGE}
+                       for entry in data["inputs"] if entry.get("positive")] + list(data.get("checks") or [])
         self.check_lets = self._lets_read([check["when"] for check in self.checks]
                                           + [h for check in self.checks for h in holes(check["message"])])
         for name, entry in self.inputs.items():
