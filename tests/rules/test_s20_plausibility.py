@@ -72,3 +72,22 @@ def test_every_positive_input_refuses_zero_in_the_examples(name: str) -> None:
             with pytest.raises(CalculatorError) as caught:
                 calc.run(example["input"] | {field: 0})
             assert "不能为0" in caught.value.message, (name, field, caught.value.message)
+
+
+def test_an_input_for_another_region_is_computed_without_and_said_unused() -> None:
+    """An input whose label names the region it serves (（重庆）…, （山东困难企业）…) given for another region's case: the
+    text leaves the case computable, so it is computed as before and a step says the input was not used."""
+    result = get("residents_contribution_proxy").run({"region": "湖南", "month": "2021-03", "proxy_group": "severe",
+                                                      "lowest_tier": 300})
+    assert result["value"] == 100  # as without it (the spec's example)
+    said = [step["text"] for step in result["explanation"] if "未使用" in step["text"]]
+    assert said == ["“城乡居民养老保险最低缴费档次标准”只适用于重庆，本次为湖南，该项未使用"]
+    beijing = get("rural_worker_lump_sum").run({"region": "北京", "month": "2020-07", "rural_contract_worker": True,
+                                                "contribution_months": 40, "rural_lump_sum_official_months": 3,
+                                                "local_minimum_wage": 1910, "continuous_work_months": 40})
+    assert beijing["value"] == 4956
+    assert sum("只适用于山东，本次为北京，该项未使用" in step["text"] for step in beijing["explanation"]) == 2
+    # the region's own inputs say nothing of the kind
+    chongqing = get("residents_contribution_proxy").run({"region": "重庆", "month": "2021-11", "proxy_group": "other",
+                                                         "lowest_tier": 300})
+    assert not any("未使用" in step["text"] for step in chongqing["explanation"])

@@ -326,6 +326,7 @@ class Spec:
                              if self.inputs[spec.name].get("variable", spec.name) in self.system.variables}
         self.fields = [self._with_words(spec, node) for spec in self.fields]
         self.by_name = {spec.name: spec for spec in self.fields}
+        self.region_only = self._region_only()
 
     def _with_words(self, spec: Field, node: Any) -> Field:
         """A choice input with the words its codes still lack: the values of the OpenFisca Enum it sets
@@ -346,6 +347,27 @@ class Spec:
         # showed before) still reads as the same choice
         also = {word: code for code, word in words.items() if spec.words.get(code, word) != word}
         return replace(spec, words=words | spec.words, also=also)
+
+    def _region_only(self) -> dict[str, tuple[str, ...]]:
+        """Inputs whose label opens by naming the regions they serve — （重庆）…, （山东困难企业）…, （重庆，汇编未载的年度
+        必填）… — with those regions (a spec with a region input only)."""
+        if not self.region:
+            return {}
+        found = {}
+        for spec in self.fields:
+            head = re.match(r"^[（(]([^（）()]*)[）)]", spec.description)
+            places = tuple(r.value for r in list(Region)[1:] if head and r.value in head.group(1))
+            if places and spec.name != self.region:
+                found[spec.name] = places
+        return found
+
+    def unused_for_region(self, values: dict[str, Any]) -> list[str]:
+        """The inputs given for a case of another region than the ones they serve (audit s20 4.7): the case is
+        computed without them, and the explanation says so."""
+        region = values.get(self.region) if self.region else None
+        if region is None:
+            return []
+        return [name for name, places in self.region_only.items() if name in values and region.value not in places]
 
     # ---- what the spec reads and cites
 
@@ -863,8 +885,14 @@ class Spec:
                 details[name] = render(text, scope) if isinstance(text, str) else text
             if item.get("stop"):
                 break
+        unused = self.unused_for_region(values)
+        for name in unused:  # computed without it, as the text allows; said, not silently dropped
+            label = re.sub(r"^[（(][^（）()]*[）)]", "", self.by_name[name].label)
+            steps.append({"text": f"“{label}”只适用于{'、'.join(self.region_only[name])}，本次为"
+                                  f"{values[self.region].value}，该项未使用",
+                          "value": None, "source": source(self.clause_of(self.steps[0], values)).as_json()})
         for name, entry in self.inputs.items():
-            if entry.get("official_figure") and name in values:
+            if entry.get("official_figure") and name in values and name not in unused:
                 unit = entry.get("unit") or ""
                 # cited: the clause that refers to the figure, else the spec's first clause
                 key = self.clause_of(entry if entry.get("clause") else self.steps[0], values)
