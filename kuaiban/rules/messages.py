@@ -67,6 +67,11 @@ def negative(field: str, raw: Any = _NOTHING) -> str:
     return error(field, "不能为负数", raw)
 
 
+def zero(field: str, raw: Any = _NOTHING) -> str:
+    """An amount the rule multiplies by given as 0 (`Field.positive`)."""
+    return error(field, "不能为0（计算按此数进行，填0只会得出0），请填写实际的数字", raw)
+
+
 def not_share(field: str, raw: Any = _NOTHING) -> str:
     return error(field, "应为 0 到 1 之间的比例，如 0.2 表示 20%", raw)
 

@@ -189,14 +189,11 @@ def test_population_matches_single_mode(name: str, row_groups: int, tmp_path: Pa
 def test_spec_checks_group_rows_by_presence_where_only_presence_matters() -> None:
     """A check reading `x == None` needs only whether x is there, so a million distinct amounts make one
     group, not a million scalar checks; benefit_month keeps its values (its message shows the value)."""
-    # an official standard is read by value since session 20 (`positive: true`: 0 is refused), column-wise
-    # (gap_column_fields), not one group per distinct amount
     assert get("unemployment_subsidy").gap_fields == (
-        "region", "month", "local_unemployment_benefit", "?unemployment_start_date")
-    assert get("unemployment_subsidy").gap_column_fields == ("local_unemployment_benefit",)
+        "region", "month", "?local_unemployment_benefit", "?unemployment_start_date")
     # national_key_county keeps its values: 重庆's other counties are refused (audit 1 D1)
     assert get("unemployment_benefit").gap_fields == (
-        "region", "month", "benefit_month", "?contribution_months", "local_minimum_wage", "national_key_county")
+        "region", "month", "benefit_month", "?contribution_months", "?local_minimum_wage", "national_key_county")
 
 
 def test_cli_population_writes_csv_and_reports_counts(tmp_path: Path) -> None:

@@ -79,9 +79,8 @@ def test_render_rows_shows_each_rows_value_as_render_does() -> None:
 def test_which_inputs_are_checked_as_columns() -> None:
     assert get("pension_back_payment").gap_column_fields == (
         "average_wage_last_year", "chosen_contribution_base", "contribution_months", "extended_months_paid")
-    # si_average_wage and si_minimum_base since session 20: 0 is refused (`positive: true`), by value
     assert get("social_insurance_subsidy").gap_column_fields == (
-        "birth_date", "si_average_wage", "si_first_approval_date", "si_minimum_base", "si_months_received")
+        "birth_date", "si_first_approval_date", "si_months_received")
     assert get("unemployment_benefit_to_retirement").gap_column_fields == (
         "benefit_end_date", "statutory_retirement_date")
     # dates read only against fixed days stay grouped by span (work injury's start date)

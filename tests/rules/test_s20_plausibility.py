@@ -91,3 +91,16 @@ def test_an_input_for_another_region_is_computed_without_and_said_unused() -> No
     chongqing = get("residents_contribution_proxy").run({"region": "重庆", "month": "2021-11", "proxy_group": "other",
                                                          "lowest_tier": 300})
     assert not any("未使用" in step["text"] for step in chongqing["explanation"])
+
+
+def test_the_python_calculators_refuse_a_zero_they_multiply_by_in_both_modes() -> None:
+    """pension_adjustment's 1.5 % / 0.7 % of the December pension (湘人社规〔2020〕11号 二（一）, 渝人社发〔2021〕22号):
+    a pension of 0 is no case; refused as a bad value, in single and population mode alike."""
+    retiree = {"region": "湖南", "year": 2020, "scheme": "enterprise", "contribution_months": 360, "pension_base": 0,
+               "birth_date": "1945-03-01", "retirement_date": "2005-06-30", "county": "吉首市"}
+    error = _refusal("pension_adjustment", retiree)
+    assert error.message == "本人上年12月基本养老金：不能为0（计算按此数进行，填0只会得出0），请填写实际的数字（收到 0）"
+    table = pa.table({name: [value, value] for name, value in retiree.items()}).set_column(
+        4, "pension_base", pa.array([0.0, 3000.0]))
+    values, errors = run_table(get("pension_adjustment"), table)
+    assert "不能为0" in str(errors[0]) and errors[1] is None and values[1] > 0

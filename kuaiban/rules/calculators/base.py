@@ -132,6 +132,9 @@ class Field:
     # changes within some month is answered by the rule in force on that day (docs/rules.md, "Months and
     # dates within a month")
     accepts_day: bool = False
+    # an amount the rule multiplies by (an income, a wage, a published standard) that is never 0 where the text
+    # applies: 0 is refused as a bad value, as a negative one is (audit s20 4.7); population mode flags it alike
+    positive: bool = False
 
     def __post_init__(self) -> None:
         if self.type == "choice":  # frozen: set once, the given words over the description's
@@ -234,6 +237,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
             raise CalculatorError(msg.not_finite(name, raw))
         if raw < 0:
             raise CalculatorError(msg.negative(name, raw))
+        if spec.positive and raw == 0:
+            raise CalculatorError(msg.zero(name, raw))
         if spec.type == "share" and raw > 1:
             raise CalculatorError(msg.not_share(name, raw))
         if spec.type in ("integer", "year"):

@@ -56,9 +56,8 @@ SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "
 INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable",
               "accepts_day", "positive"}
 # `positive: true`: an amount the rule multiplies by (an income, a wage, a published standard) that is never 0 where
-# the text applies: 0 is refused naming the field, before the spec's own checks, in single and population mode alike
+# the text applies: 0 is refused naming the field as a bad value (Field.positive), in single and population mode alike
 # (audit s20 4.7: survivor_benefit with base_income 0 answered 0 元 silently)
-POSITIVE_MESSAGE = "不能为0（计算按此数进行，填0只会得出0），请填写实际的数字"
 STEP_KEYS = {"text", "clause", "value", "when", "detail", "stop"}
 OTHER_REGIONS = "其他"  # in a step's clause by region or by choice: every region or choice not named
 BY = "by"  # in a step's clause by choice: the choice input whose value picks the clause
@@ -91,9 +90,11 @@ def _field(entry: dict[str, Any], where: str) -> Field:
     # within some month (its checks compare first_day(x); changes_within(x, day) asks for the day)
     _require(not entry.get("accepts_day") or entry["type"] == "month", where,
              f"input {entry['name']}: accepts_day is for a month input")
+    _require(not entry.get("positive") or entry["type"] in ("number", "integer", "share"), where,
+             f"input {entry['name']}: positive is for a number")
     return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
                  required=entry.get("required", True), choices=tuple(choices), words=words,
-                 accepts_day=bool(entry.get("accepts_day")))
+                 accepts_day=bool(entry.get("accepts_day")), positive=bool(entry.get("positive")))
 
 
 def _period_start(value: Any, kind: str) -> str:
@@ -300,11 +301,7 @@ class Spec:
             if isinstance(item["clause"], dict):
                 self._check_clause_keys(item["clause"], where, f"step {i + 1}")
         self.lets: dict[str, str] = dict(data.get("let") or {})
-        for entry in data["inputs"]:
-            _require(not entry.get("positive") or entry["type"] in ("number", "integer", "share"), where,
-                     f"input {entry['name']}: positive is for a number")
-        self.checks = [{"when": f"{entry['name']} == 0", "field": entry["name"], "message": POSITIVE_MESSAGE}
-                       for entry in data["inputs"] if entry.get("positive")] + list(data.get("checks") or [])
+        self.checks = data.get("checks") or []
         self.check_lets = self._lets_read([check["when"] for check in self.checks]
                                           + [h for check in self.checks for h in holes(check["message"])])
         for name, entry in self.inputs.items():

@@ -39,7 +39,7 @@ FIELDS = [
     Field("year", "year", "调整年度（湖南 2020，重庆 2021）"),
     Field("scheme", "choice", "enterprise 企业职工 | institution 机关事业单位", choices=SCHEMES),
     Field("contribution_months", "integer", "缴费月数（含视同缴费年限，不含折算工龄）", unit="month"),
-    Field("pension_base", "number", "本人上年12月基本养老金", unit="CNY/month"),
+    Field("pension_base", "number", "本人上年12月基本养老金", unit="CNY/month", positive=True),
     Field("birth_date", "date", "出生日期", unit="YYYY-MM-DD"),
     Field("retirement_date", "date", "办理退休（退职）手续的日期", unit="YYYY-MM-DD"),
     Field("county", "string", "所在区县（行政区划代码或名称，如 500240、石柱土家族自治县、石柱县、吉首市）"),

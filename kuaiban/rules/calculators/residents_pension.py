@@ -32,7 +32,7 @@ PENSION_FIELDS = [
     Field("month", "month", "待遇所属月份（2020-12-31 至 2025-12-30；该月内政策有变化的填写具体日期）", unit="YYYY-MM",
           accepts_day=True),
     Field("basic_pension", "number", "当地基础养老金（中央和省最低标准及市县提高部分，文件未给出数额）",
-          unit="CNY/month"),
+          unit="CNY/month", positive=True),
     Field("contribution_years", "integer", "不含补缴年限的累计缴费年限（计算年限基础养老金）", unit="year"),
     Field("account_balance", "number", "个人账户全部储存额", unit="CNY"),
     Field("birth_date", "date", "出生日期", unit="YYYY-MM-DD"),

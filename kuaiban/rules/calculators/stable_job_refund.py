@@ -56,7 +56,7 @@ FIELDS = [
     Field("net_profit_drop", "share", "上年度净利润同比下降比例（hardship；0.25 为下降25%）", unit="share",
           required=False),
     Field("monthly_unemployment_benefit", "number", "申报当月当地月人均失业保险金（hardship）", unit="CNY/month",
-          required=False),
+          required=False, positive=True),
     Field("avg_insured_oct_to_mar", "number", "上年10月至本年3月月均参保人数（hardship）", unit="person",
           required=False),
 ]
