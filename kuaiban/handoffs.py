@@ -16,6 +16,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from kuaiban.platform import holidays
 from kuaiban.platform.models import User
 from kuaiban.services import cases
 from kuaiban.services import handoffs as service_handoffs
@@ -34,7 +35,7 @@ class UnemploymentRegistration:
         reg = bundle_intake.file(session, request.user, request.form, request.item_form, request.items, request.at,
                                  request.case_number)
         return service_handoffs.Handed(
-            reg.aaz341, reg.due_at,
+            reg.aaz341, reg.due_at, due_provisional=reg.due_provisional, note=
             f"已推送失业登记（系统流水号 {reg.aaz341}），由登记失业地公共就业服务机构在"
             f"{reg.limit_working_days}个工作日内审核；审核结果同步到本办件，并上传全国人社政务服务平台")
 
@@ -55,3 +56,15 @@ def _standing(session: Session, id_number: str) -> service_handoffs.Standing | N
 service_handoffs.register(bundle_intake.ITEM, UnemploymentRegistration())
 service_handoffs.register_lookup(bundle_intake.ITEM, _standing)
 events.on_decided(_settle)
+
+
+def _recompute(session: Session, year: int) -> None:
+    """A year's 节假日安排 was entered: the provisional deadlines of both pillars are counted again, and a bundle task
+    handed off as a 失业登记 takes its registration's new deadline."""
+    cases.recompute_provisional(session, year)
+    for reg in registration.recompute_provisional(session):
+        cases.set_handed_off_due(session, reg.aaz341, reg.due_at, reg.due_provisional)
+
+
+if _recompute not in holidays.AFTER_ENTRY:
+    holidays.AFTER_ENTRY.append(_recompute)

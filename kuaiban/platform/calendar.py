@@ -23,8 +23,18 @@ working day the minutes run from receipt, as printed.
 Holidays come from the chinese-calendar package, which publishes the State Council's yearly
 arrangements, and — for a year it does not know yet — from the arrangement a supervisor entered from
 the 国务院办公厅 notice (:mod:`kuaiban.platform.holidays` keeps them in the database and installs them
-here with :func:`install_entered`). Outside both we refuse to compute (HolidayDataMissing), never guess.
+here with :func:`install_entered`). Outside both :func:`deadline` refuses (HolidayDataMissing), never guesses.
 An entered year never overrides a year chinese-calendar knows: the package wins.
+
+Provisional deadlines (decided here, docs/services.md “临时时限”): an office does not stop counting its time
+limits in December because next year's notice is not out yet. :func:`estimate` answers what :func:`deadline`
+refuses by counting, in a year whose arrangement is unknown, Monday–Friday as working days except the holidays
+《全国年节及纪念日放假办法》 (国务院令, not reprinted in the compilations, cited by name) fixes on solar-calendar
+dates — 元旦 1月1日, 劳动节 5月1日、2日, 国庆节 10月1日、2日、3日. The lunar holidays (春节, 端午, 中秋), 清明 and
+every 调休 are set by the yearly notice and are not guessed, so a provisional deadline may be earlier than the
+final one, never later than counting with weekends only. Such a deadline is marked provisional
+(:data:`PROVISIONAL_NOTE`) and recomputed when the year's arrangement is entered
+(:func:`kuaiban.platform.holidays.enter_year` calls the recompute hooks).
 
 >>> from datetime import datetime
 >>> deadline(datetime(2020, 9, 30, 10), working_days=1)  # 10-01..10-08 off (国庆、中秋)
@@ -36,7 +46,7 @@ datetime.datetime(2020, 9, 30, 10, 30)
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import NamedTuple
@@ -46,12 +56,24 @@ import chinese_calendar
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
-__all__ = ["BEIJING", "HolidayDataMissing", "covered_years", "deadline", "entered_stamp", "generation", "install_entered",
-           "is_working_day", "next_working_day"]
+__all__ = ["BEIJING", "FIXED_HOLIDAYS", "PROVISIONAL_NOTE", "Due", "HolidayDataMissing", "covered_years", "deadline",
+           "entered_stamp", "estimate", "generation", "install_entered", "is_working_day", "next_working_day",
+           "unknown_years", "year_known"]
+
+# 《全国年节及纪念日放假办法》: the holidays on fixed solar-calendar dates (month, day)
+FIXED_HOLIDAYS: Mapping[tuple[int, int], str] = {
+    (1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节", (10, 3): "国庆节"}
+PROVISIONAL_NOTE = "按周末推算，待当年节假日安排公布后校正"
 
 
 class HolidayDataMissing(ValueError):
-    """The holiday arrangement of a year is not known (not published, or not in chinese-calendar)."""
+    """The holiday arrangement of a year is not known (not published, or not in chinese-calendar).
+
+    The message is for users: it names the notice, never the package."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"{year} 年的节假日安排尚未公布或尚未录入（国务院办公厅当年的节假日安排通知），无法确定工作日")
+        self.year = year
 
 
 @cache
@@ -120,19 +142,36 @@ def is_working_day(day: date) -> bool:
         entered = _entered.years.get(day.year)
         if entered is not None:
             return day in entered.workdays or (day.weekday() <= 4 and day not in entered.holidays)
-        raise HolidayDataMissing(
-            f"{day.year} 年的节假日安排未知（chinese-calendar 仅覆盖 {first}–{last} 年，"
-            "监督人员也未录入当年国务院办公厅通知），无法计算工作日"
-        )
+        raise HolidayDataMissing(day.year)
     try:
         return chinese_calendar.is_workday(day)
-    except NotImplementedError as exc:  # the package's own range check
-        raise HolidayDataMissing(f"{day.year} 年的节假日安排未知：{exc}") from None
+    except NotImplementedError:  # the package's own range check
+        raise HolidayDataMissing(day.year) from None
 
 
-def next_working_day(day: date) -> date:
+def year_known(year: int) -> bool:
+    """Whether ``year``'s arrangement is known (in chinese-calendar, or entered by a supervisor)."""
+    first, last = covered_years()
+    return first <= year <= last or year in _entered.years
+
+
+def unknown_years(first: int, last: int) -> list[int]:
+    """The years of ``first``..``last`` whose arrangement is not known (see :func:`year_known`)."""
+    return [y for y in range(first, last + 1) if not year_known(y)]
+
+
+def _provisional_working_day(day: date) -> bool:
+    """:func:`is_working_day`, or — in a year whose arrangement is unknown — Monday–Friday except the holidays on
+    fixed dates (:data:`FIXED_HOLIDAYS`)."""
+    try:
+        return is_working_day(day)
+    except HolidayDataMissing:
+        return day.weekday() <= 4 and (day.month, day.day) not in FIXED_HOLIDAYS
+
+
+def next_working_day(day: date, _working: Callable[[date], bool] = is_working_day) -> date:
     """`day` itself if it is a working day, else the first working day after it."""
-    while not is_working_day(day):
+    while not _working(day):
         day += timedelta(days=1)
     return day
 
@@ -160,6 +199,46 @@ def deadline(
     working day, else the end (23:59:59) of the next working day (see the module's note on 即办).
     A start with an offset is counted in Beijing time (an answer in minutes keeps Beijing's offset).
     """
+    return _deadline(start, is_working_day, working_days=working_days, days=days, months=months, minutes=minutes)
+
+
+class Due(NamedTuple):
+    """A deadline and whether it is provisional (a year's arrangement was unknown: see the module's note)."""
+
+    value: date | datetime
+    provisional: bool
+
+
+def estimate(
+    start: datetime | date,
+    *,
+    working_days: int | None = None,
+    days: int | None = None,
+    months: int | None = None,
+    minutes: int | None = None,
+) -> Due:
+    """:func:`deadline`, or — where it meets a year whose arrangement is unknown — the provisional deadline
+    counted with weekends and :data:`FIXED_HOLIDAYS` only, marked provisional.
+
+    >>> estimate(datetime(2020, 9, 30, 10), working_days=1)
+    Due(value=datetime.date(2020, 10, 9), provisional=False)
+    """
+    units = {"working_days": working_days, "days": days, "months": months, "minutes": minutes}
+    try:
+        return Due(_deadline(start, is_working_day, **units), False)
+    except HolidayDataMissing:
+        return Due(_deadline(start, _provisional_working_day, **units), True)
+
+
+def _deadline(
+    start: datetime | date,
+    working: Callable[[date], bool],
+    *,
+    working_days: int | None = None,
+    days: int | None = None,
+    months: int | None = None,
+    minutes: int | None = None,
+) -> date | datetime:
     given = {k: v for k, v in
              {"working_days": working_days, "days": days, "months": months, "minutes": minutes}.items()
              if v is not None}
@@ -173,8 +252,8 @@ def deadline(
     if unit == "minutes":
         if not isinstance(start, datetime):
             raise TypeError("a limit in minutes needs a start time (datetime), not a date")
-        if not is_working_day(start.date()):
-            return datetime.combine(next_working_day(start.date() + timedelta(days=1)), time(23, 59, 59),
+        if not working(start.date()):
+            return datetime.combine(next_working_day(start.date() + timedelta(days=1), working), time(23, 59, 59),
                                     tzinfo=start.tzinfo)
         return start + timedelta(minutes=n)
     day = start.date() if isinstance(start, datetime) else start
@@ -182,7 +261,7 @@ def deadline(
         left = n
         while left:
             day += timedelta(days=1)
-            left -= is_working_day(day)
+            left -= working(day)
         return day
     end = day + timedelta(days=n) if unit == "days" else _add_months(day, n)
-    return next_working_day(end)
+    return next_working_day(end, working)

@@ -10,6 +10,10 @@ process uses it at its next deadline computation:
   table into :mod:`kuaiban.platform.calendar` only when it differs from what this process loaded.
 - a year chinese-calendar already knows is refused, never overridden silently; if a later
   chinese-calendar release covers an entered year, the package wins and the page says so.
+- deadlines counted while the year was unknown are provisional (:func:`kuaiban.platform.calendar.estimate`);
+  entering the year recomputes them in the same transaction (:data:`AFTER_ENTRY`);
+- in December (and while the current year is unknown) supervisors are reminded of a missing year
+  (:func:`reminder`);
 - who may enter: the calendar is national, so a national supervisor (no region) or a provincial one
   (region code ``xx0000``: the 人社厅 that runs a provincial installation); city and county supervisors
   may read it only.
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +39,11 @@ from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import SUPERVISOR, User
 
 HOLIDAY, WORKDAY = "holiday", "workday"
+
+# Called with (session, year) in the transaction entering a year, after the calendar uses it: each recomputes the
+# provisional deadlines (kuaiban.platform.calendar.estimate) of its pillar. Registered by the composition root
+# (kuaiban.handoffs): the platform does not import the pillars.
+AFTER_ENTRY: list[Callable[[Session, int], object]] = []
 KIND_NAMES = {HOLIDAY: "放假", WORKDAY: "调休上班"}
 _VERSION_ROW = 1
 
@@ -249,6 +259,10 @@ def enter_year(session: Session, user: User, year: int, *, notice_number: str, n
                  holidays=sorted(d for d, (k, _) in days.items() if k == HOLIDAY),
                  workdays=sorted(d for d, (k, _) in days.items() if k == WORKDAY))
     session.expire(row, ["days"])
+    if AFTER_ENTRY:
+        sync(session)  # this transaction's arrangement, before the provisional deadlines are counted again
+        for hook in AFTER_ENTRY:
+            hook(session, year)
     return row
 
 
@@ -272,3 +286,15 @@ def _days(year: int, holidays: list[Period], workdays: list[Period]) -> dict[dt.
                 days[day] = (kind, p.festival)
                 day += dt.timedelta(days=1)
     return days
+
+
+def reminder(session: Session, today: dt.date) -> str | None:
+    """What supervisors are reminded of: the current year's arrangement, or in December next year's, is neither
+    in the system calendar nor entered — deadlines reaching it are only provisional."""
+    sync(session)
+    missing = calendar.unknown_years(today.year, today.year + (1 if today.month == 12 else 0))
+    if not missing:
+        return None
+    years = "、".join(f"{y} 年" for y in missing)
+    return (f"{years}的节假日安排尚未录入：涉及该年的办理时限暂按周末和元旦、劳动节、国庆节的法定日期推算（临时期限）。"
+            "国务院办公厅的节假日安排通知发布后，请全国或省级监督人员在“节假日安排”中录入，临时期限随即自动校正。")

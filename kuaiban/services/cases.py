@@ -26,6 +26,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
@@ -393,32 +394,84 @@ def _limit_text(kind: str, value: int | None) -> str:
     return f"{value}{LIMIT_NAMES[kind]}"
 
 
-def _deadline_day(kind: str, value: int, start: dt.date) -> dt.date | sla.HolidayDataMissing:
+def _deadline_day(kind: str, value: int, start: dt.date) -> sla.Due:
     # keyed by the calendar's generation: an entered 节假日安排 changes the answers at once
     return _deadline_day_of(kind, value, start, sla.generation())
 
 
 @lru_cache(maxsize=8192)
-def _deadline_day_of(kind: str, value: int, start: dt.date, _generation: int) -> dt.date | sla.HolidayDataMissing:
+def _deadline_day_of(kind: str, value: int, start: dt.date, _generation: int) -> sla.Due:
     # memoised: every submission of a day asks the same few questions, and walking the calendar is slow.
-    # The refusal is memoised too (lru_cache does not keep exceptions): near the end of the last year
-    # chinese-calendar covers, every submission would otherwise walk up to the edge again and fail.
-    try:
-        return sla.deadline(start, **{kind: value})
-    except sla.HolidayDataMissing as exc:
-        return exc
+    return sla.estimate(start, **{kind: value})
 
 
-def due_at(limit: ItemLimit, start: dt.datetime) -> tuple[dt.datetime | None, str | None]:
-    """The moment a task is late after: a deadline day ends at 23:59:59; minutes are exact."""
+class DueAt(NamedTuple):
+    """A task's deadline (None: its limit is unknown), the note the task shows, and whether the deadline is
+    provisional (counted while a year's 节假日安排 was unknown, :func:`kuaiban.platform.calendar.estimate`)."""
+
+    at: dt.datetime | None
+    note: str | None
+    provisional: bool = False
+
+
+def due_at(limit: ItemLimit, start: dt.datetime) -> DueAt:
+    """The moment a task is late after: a deadline day ends at 23:59:59; minutes are exact. Where a year's
+    节假日安排 is not known yet the deadline is provisional and the note says so (recomputed by
+    :func:`recompute_provisional` when the year is entered)."""
     if limit.kind is None or limit.value is None:
-        return None, limit.note
+        return DueAt(None, limit.note)
     if limit.kind == "minutes":
-        return sla.deadline(start, minutes=limit.value), limit.note
+        d = sla.estimate(start, minutes=limit.value)
+        return DueAt(d.value, _provisional_note(limit.note, d.provisional), d.provisional)
     d = _deadline_day(limit.kind, limit.value, start.date())
-    if isinstance(d, sla.HolidayDataMissing):
-        return None, str(d)
-    return dt.datetime.combine(d, dt.time(23, 59, 59)), limit.note
+    return DueAt(dt.datetime.combine(d.value, dt.time(23, 59, 59)), _provisional_note(limit.note, d.provisional),
+                 d.provisional)
+
+
+PROVISIONAL_PREFIX = f"期限为临时推算：{sla.PROVISIONAL_NOTE}"
+
+
+def _provisional_note(note: str | None, provisional: bool) -> str | None:
+    base = (note or "").removeprefix(PROVISIONAL_PREFIX).lstrip("；") or None
+    if not provisional:
+        return base
+    return PROVISIONAL_PREFIX + (f"；{base}" if base else "")
+
+
+def recompute_provisional(session: Session, year: int) -> int:
+    """Recompute the provisional deadlines of open tasks (and their cases) now that ``year``'s 节假日安排 is
+    entered: called by :func:`kuaiban.platform.holidays.enter_year` in its transaction. Returns how many
+    tasks changed. A deadline still reaching an unknown year stays provisional (recomputed again later)."""
+    changed = 0
+    tasks = session.scalars(select(Task).where(Task.due_provisional.is_(True),
+                                               Task.state.not_in(FINAL_TASK_STATES))).all()
+    cases: set[int] = set()
+    for task in tasks:
+        if task.handoff_ref:  # a handed-off item's deadline is its receiver's: kuaiban.handoffs copies it
+            continue
+        new = due_at(ItemLimit(task.limit_kind, task.limit_value, task.limit_basis, task.limit_note), task.started_at)
+        task.due_at, task.limit_note, task.due_provisional = new.at, new.note, new.provisional
+        cases.add(task.case_id)
+        changed += 1
+    session.flush()
+    for case in session.scalars(select(Case).where(Case.id.in_(cases))).all():
+        _set_case_due(case)
+    session.flush()
+    return changed
+
+
+def set_handed_off_due(session: Session, ref: str, due: dt.datetime | None, provisional: bool) -> None:
+    """The receiver of a handed-off item recomputed its deadline (:func:`recompute_provisional`'s counterpart)."""
+    for task in session.scalars(select(Task).where(Task.handoff_ref == ref)).all():
+        task.due_at, task.due_provisional = due, provisional
+        session.flush()
+        _set_case_due(task.case)
+
+
+def _set_case_due(case: Case) -> None:
+    dues = [t.due_at for t in case.tasks]
+    case.due_at = None if any(d is None for d in dues) else max(dues)
+    case.due_provisional = any(t.due_provisional for t in case.tasks if t.due_at is not None)
 
 
 def commitment_rows(item_name: str, material: str, adopted: Collection[int]) -> list[catalogue.Commitment]:
@@ -720,12 +773,13 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
     handed = {request.item_code: receiver.file(session, request) for receiver, request in handing}
     for p in planned:
         limit = item_limit(p.code, at.date(), region=applicant.region, **case_facts(p.code, form))
-        due, note = due_at(limit, at)
+        due, note, provisional = due_at(limit, at)
         h = handed.get(p.code or "")
         tasks.append(dict(item_code=p.code, item_name=p.name, group_name=p.group, agency=routes.get(p.key),
                           state=ACCEPTED if h else SUBMITTED, version=1, limit_kind=limit.kind,
                           limit_value=limit.value, limit_basis=limit.basis, limit_note=note, started_at=at,
-                          due_at=h.due_at if h else due, completed_at=None, last_actor_id=None,
+                          due_at=h.due_at if h else due,
+                          due_provisional=h.due_provisional if h else provisional, completed_at=None, last_actor_id=None,
                           last_reason=h.note if h else None, correction_notice=None, correction_due=None,
                           handoff_ref=h.ref if h else None))
     dues = [t["due_at"] for t in tasks]
@@ -733,12 +787,13 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
                 region=applicant.region, bundle_seq=bundle.seq, bundle_name=bundle.name, status=CASE_OPEN,
                 form=form, submitted_at=at, completed_at=None, version=1,
                 due_at=None if any(d is None for d in dues) else max(dues),
+                due_provisional=any(t["due_provisional"] for t in tasks if t["due_at"] is not None),
                 materials_asked=len(plan), materials_required=sum(len(v) for v in plan.values()),
                 materials_committed=len(set(commit_instead)))
     _write_case(session, case, tasks, asked, commitments)
     notices.received(session, applicant_id=applicant.id, number=case["number"], bundle=bundle.name,
                      items=len(tasks), missing=[m["name"] for m in asked if m["status"] == MISSING],
-                     due=case["due_at"], at=at)
+                     due=case["due_at"], at=at, provisional=case["due_provisional"])
     if as_objects:
         # the returned objects are built before the audit entry, not after: they cost about a millisecond of
         # CPU, which would otherwise be spent holding the audit chain's lock (every other submission waits)
@@ -1259,10 +1314,12 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
         if still:  # a partial supply is kept; the task waits for the rest of its notice
             waiting += 1
             continue
-        due, note = due_at(ItemLimit(task.limit_kind, task.limit_value, task.limit_basis, task.limit_note), at)
+        due, note, provisional = due_at(ItemLimit(task.limit_kind, task.limit_value, task.limit_basis,
+                                                  task.limit_note), at)
         res = session.execute(update(Task).where(Task.id == task.id, Task.version == task.version,
                                                  Task.state == CORRECTION)
                               .values(state=SUBMITTED, version=Task.version + 1, started_at=at, due_at=due,
+                                      due_provisional=provisional,
                                       limit_note=note, last_actor_id=user.id, last_reason="补正材料已提交")
                               .execution_options(synchronize_session=False))
         if res.rowcount != 1:
@@ -1274,8 +1331,7 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
         audit.record(session, "supply", "case", case.id, actor=user, at=at, case_id=case.id, materials=sorted(materials),
                      commitments=list(commit_instead or []), note="部分补正，其余材料待补")
     session.flush()
-    dues = [t.due_at for t in case.tasks]
-    case.due_at = None if any(d is None for d in dues) else max(dues)
+    _set_case_due(case)
     _refresh_case(session, case, at, actor=user)
     return case
 
@@ -1414,7 +1470,7 @@ def task_dict(t: Task) -> dict:
             "limit": None if t.limit_kind is None else {"kind": t.limit_kind, "value": t.limit_value,
                                                          "basis": t.limit_basis},
             "limit_note": t.limit_note, "started_at": t.started_at, "due_at": t.due_at,
-            "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice,
+            "due_provisional": bool(getattr(t, "due_provisional", False)), "completed_at": t.completed_at, "reason": t.last_reason, "correction_notice": t.correction_notice,
             "correction_due": t.correction_due, "handoff_ref": getattr(t, "handoff_ref", None),
             "outcome": outcomes.of_row(row).as_dict() if (row := getattr(t, "outcome_row", None)) else None}
 
@@ -1425,7 +1481,7 @@ def case_dict(c: Case, *, masked: bool = False) -> dict:
             "region_name": regions.full_name(c.region),
             "applicant": {"kind": c.applicant.kind, "name": c.applicant.name},
             "submitted_at": c.submitted_at, "completed_at": c.completed_at, "due_at": c.due_at,
-            "form": form_fields.masked_form(c.form) if masked else c.form, "tasks": [task_dict(t) for t in c.tasks],
+            "due_provisional": bool(getattr(c, "due_provisional", False)), "form": form_fields.masked_form(c.form) if masked else c.form, "tasks": [task_dict(t) for t in c.tasks],
             "materials": [{"name": m.name, "needed_by": m.needed_by, "status": m.status, "reference": m.reference}
                           for m in c.materials],
             "commitments": [{"id": x.id, "item": x.item_name, "certificate": x.certificate, "text": x.text,

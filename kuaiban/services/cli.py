@@ -4,7 +4,7 @@ Contract (other tools rely on it):
   kuaiban catalog bundles --json   → [{"name", "items": [{"code", "name", "items"?}], "agencies", "notes", "source"}]
   kuaiban catalog speedup --json   → [{"code", "name", "statutory", "target", "source"[, "dated"]}]
   kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --months N | --minutes N) [--db URL] --json
-                                   → {"deadline": ISO date, or ISO datetime for minutes}
+                                   → {"deadline": ISO date, or ISO datetime for minutes, "provisional": bool}
   kuaiban sla report --months N [--until YYYY-MM] [--region CODE] [--db URL] --json
                                    → {"region", "region_name", "as_of", "months": [{"month": "YYYY-MM", "due",
                                       "on_time", "late", "overdue_open", "not_yet_due", "awaiting_correction",
@@ -12,7 +12,8 @@ Contract (other tools rely on it):
   (a start with an offset counts from its day in Beijing time; minutes received on a rest day are due
   by the end of the next working day: kuaiban.platform.calendar)
   (a year chinese-calendar does not know is read from the 节假日安排 a supervisor entered in the
-  database: --db, else KUAIBAN_DB or var/kuaiban.db when it exists)
+  database: --db, else KUAIBAN_DB or var/kuaiban.db when it exists; a year known to neither gives a
+  provisional deadline, counted with weekends and the fixed-date holidays: calendar.estimate)
 Bad input ends with one line on standard error naming the option, and exit code 2.
 """
 
@@ -144,23 +145,18 @@ def deadline_cmd(
     unit = option.removeprefix("--").replace("-", "_")
     if db is not None:
         _load_entered_holidays(db)
-    try:
-        result = calendar.deadline(begin, **{unit: n})
-    except calendar.HolidayDataMissing as exc:
-        # only now is a database needed: a year beyond chinese-calendar may have been entered there
-        if db is not None or not _load_entered_holidays(None):
-            raise _fail(f"--start：{exc}") from None
-        try:
-            result = calendar.deadline(begin, **{unit: n})
-        except calendar.HolidayDataMissing as again:
-            raise _fail(f"--start：{again}") from None
+    if db is None and calendar.estimate(begin, **{unit: n}).provisional:
+        # only now is a database needed: a year beyond the system calendar may have been entered there
+        _load_entered_holidays(None)
+    result, provisional = calendar.estimate(begin, **{unit: n})
+    note = f"临时推算：{calendar.PROVISIONAL_NOTE}" if provisional else None
     if as_json:
-        _print_json({"deadline": result.isoformat()})
+        _print_json({"deadline": result.isoformat(), "provisional": provisional})
     elif isinstance(result, datetime):
-        print(f"期限：{result.isoformat()}")
+        print(f"期限：{result.isoformat()}" + (f"（{note}）" if note else ""))
     else:
         assert isinstance(result, date)
-        print(f"期限：{result.isoformat()}（星期{_WEEKDAYS[result.weekday()]}）")
+        print(f"期限：{result.isoformat()}（星期{_WEEKDAYS[result.weekday()]}" + (f"，{note}）" if note else "）"))
 
 
 MAX_MONTHS = 120

@@ -56,6 +56,7 @@ class Handed:
     due_at: dt.datetime | None
     note: str
     extra: dict = field(default_factory=dict)
+    due_provisional: bool = False  # counted while a year's 节假日安排 was unknown (kuaiban.platform.calendar.estimate)
 
 
 class Receiver(Protocol):

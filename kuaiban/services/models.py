@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -95,6 +97,8 @@ class Case(Base):
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # latest of the tasks' deadlines; None when any task's limit is unknown
     due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # a task's deadline is provisional (a year's 节假日安排 unknown: kuaiban.platform.calendar.estimate), migration 0028
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # materials: asked (distinct, after dedup), required (counted once per item needing them), committed
     materials_asked: Mapped[int] = mapped_column(Integer, default=0)
     materials_required: Mapped[int] = mapped_column(Integer, default=0)
@@ -127,6 +131,8 @@ class Task(Base):
     limit_note: Mapped[str | None] = mapped_column(Text)  # why unknown, or the conditions left aside
     started_at: Mapped[dt.datetime] = mapped_column(DateTime)
     due_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    # counted with weekends and fixed-date holidays only; recomputed when the year is entered (migration 0028)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_actor_id: Mapped[int | None] = mapped_column(ForeignKey("svc_users.id"))
     last_reason: Mapped[str | None] = mapped_column(Text)

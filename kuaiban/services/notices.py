@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import dates, notifications
+from kuaiban.platform.calendar import PROVISIONAL_NOTE
 from kuaiban.platform.models import AuditEntry, User
 
 # action of cases.STEPS → message kind
@@ -30,12 +31,12 @@ def _day(moment: dt.datetime | None) -> str | None:
 
 
 def received(session: Session, *, applicant_id: int, number: str, bundle: str, items: int, missing: list[str],
-             due: dt.datetime | None, at: dt.datetime) -> None:
+             due: dt.datetime | None, at: dt.datetime, provisional: bool = False) -> None:
     text = f"您申请的“{bundle}”已提交，办件编号 {number}，共 {items} 个事项，等待窗口受理。"
     if missing:
         text += f"尚缺材料：{'、'.join(missing)}，可在办件页面补交。"
     if due is not None:
-        text += f"按规定时限，应于{_day(due)}前办结。"
+        text += f"按规定时限，应于{_day(due)}前办结" + (f"（临时推算：{PROVISIONAL_NOTE}）。" if provisional else "。")
     notifications.post(session, applicant=applicant_id, kind="case_received", title=f"办件已收到：{bundle}",
                        text=text, link=case_link(number), ref=number, at=at)
 

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kuaiban.db import Base
@@ -59,7 +70,9 @@ class Registration(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     limit_working_days: Mapped[int] = mapped_column(Integer)
     limit_basis: Mapped[str] = mapped_column(String(200))
-    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # None: holidays not yet published
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # counted with weekends and fixed-date holidays only while the year's 节假日安排 was unknown (migration 0028)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     register_check: Mapped[dict | None] = mapped_column(JSON)
     register_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuaiban.platform import dates, notifications, personal_data
+from kuaiban.platform.calendar import PROVISIONAL_NOTE
 from kuaiban.platform.models import Applicant, User
 from kuaiban.unemployment import models as m
 
@@ -69,7 +70,8 @@ def _owe(session: Session, reg: m.Registration, about: str, told: bool, at: dt.d
 def received(session: Session, reg: m.Registration, at: dt.datetime) -> None:
     text = f"您的失业登记申请已收到，系统流水号 {reg.aaz341}。"
     if reg.due_at is not None:
-        text += f"将在{reg.limit_working_days}个工作日内办结（{_day(reg.due_at)}前）。"
+        text += f"将在{reg.limit_working_days}个工作日内办结（{_day(reg.due_at)}前"
+        text += f"，临时推算：{PROVISIONAL_NOTE}）。" if reg.due_provisional else "）。"
     _post(session, reg, "ue_received", "失业登记申请已收到", text, at)
 
 

@@ -110,14 +110,29 @@ def decision_due(submitted_at: dt.datetime) -> tuple[DecisionLimit, dt.datetime 
     """The limit and the moment after which the decision is late (the last working day's end).
 
     The submission day is not counted (民法典 第二百零一条, as in :mod:`kuaiban.platform.calendar`).
-    When the year's holidays are not published yet the deadline is unknown (None), never guessed.
-    """
+    When the year's holidays are not published yet the deadline is provisional (weekends and the fixed-date
+    holidays, :func:`kuaiban.platform.calendar.estimate`) and the basis says so: see :func:`decision_due_of`."""
+    limit, due, _ = decision_due_of(submitted_at)
+    return limit, due
+
+
+def decision_due_of(submitted_at: dt.datetime) -> tuple[DecisionLimit, dt.datetime, bool]:
+    """:func:`decision_due` and whether the deadline is provisional (recomputed when the year is entered)."""
     limit = decision_limit(submitted_at.date())
-    try:
-        last = sla.deadline(submitted_at.date(), working_days=limit.working_days)
-    except sla.HolidayDataMissing as exc:
-        return DecisionLimit(limit.working_days, f"{limit.basis}；{exc}"), None
-    return limit, dt.datetime.combine(last, dt.time(23, 59, 59))
+    last = sla.estimate(submitted_at.date(), working_days=limit.working_days)
+    return limit, dt.datetime.combine(last.value, dt.time(23, 59, 59)), last.provisional
+
+
+def recompute_provisional(session: Session) -> list[m.Registration]:
+    """Recompute the provisional deadlines of pending registrations (a year's 节假日安排 was just entered):
+    called in the entering transaction (:mod:`kuaiban.handoffs`). Returns the registrations recomputed."""
+    out = []
+    for reg in session.scalars(select(m.Registration).where(m.Registration.due_provisional.is_(True),
+                                                            m.Registration.status == m.PENDING)).all():
+        _, reg.due_at, reg.due_provisional = decision_due_of(reg.submitted_at)
+        out.append(reg)
+    session.flush()
+    return out
 
 
 # --------------------------------------------------------------------------- AAZ341
@@ -321,7 +336,7 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
                                                 .where(m.Registration.adc201 == record["ADC201"])) is not None:
         raise Conflict(f"失业登记申请编号（ADC201）{record['ADC201']} 已接收", "ADC201")
     holidays.sync(session, within_a_year_of=at)  # a 节假日安排 entered since this process last looked
-    limit, due = decision_due(at)
+    limit, due, provisional = decision_due_of(at)
     check = check_status(registers or SimulatedRegisters(session), person, at.date())
     extra = _place_findings(record, place_basis) + _age_findings(record)
     if open_one is not None:
@@ -340,7 +355,7 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
         name=name[:50], applicant_user_id=applicant_user.id if applicant_user else None,
         filed_by_id=filed_by.id if filed_by else None, status=m.PENDING, application=dict(record),
         submitted_at=at, limit_working_days=limit.working_days, limit_basis=limit.basis, due_at=due,
-        register_check=check, register_flagged=check["flagged"], version=1)
+        due_provisional=provisional, register_check=check, register_flagged=check["flagged"], version=1)
     text = declaration_text(record, place_basis)
     reg.commitment = m.Declaration(text=text, signer=name[:50], signer_id_number=person,
                                   signed_at=signer_at, signature=sign(text, name, person, signer_at),
@@ -491,6 +506,22 @@ def my_registrations(session: Session, user: User) -> list[m.Registration]:
                                 .order_by(m.Registration.submitted_at.desc(), m.Registration.id.desc())))
 
 
-__all__ = ["PLACE_BASES", "RecordInvalid", "ServiceError", "application_errors", "decision_due", "decision_limit",
-           "declaration_text", "get_registration", "in_scope", "latest_of", "my_registrations", "next_serial", "place_bases_on",
-           "register_from_national", "submit"]
+__all__ = [
+    "PLACE_BASES",
+    "RecordInvalid",
+    "ServiceError",
+    "application_errors",
+    "decision_due",
+    "decision_due_of",
+    "decision_limit",
+    "declaration_text",
+    "get_registration",
+    "in_scope",
+    "latest_of",
+    "my_registrations",
+    "next_serial",
+    "place_bases_on",
+    "recompute_provisional",
+    "register_from_national",
+    "submit",
+]

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kuaiban.db import session_scope
-from kuaiban.platform import auth, calendar, dates, holidays, regions, staff
+from kuaiban.platform import audit, auth, calendar, dates, holidays, regions, staff
 from kuaiban.platform.errors import Forbidden, Invalid, NotFound, ServiceError
 from kuaiban.platform.models import SUPERVISOR, User
 from kuaiban.services import region_config
@@ -66,7 +66,8 @@ def _page(request: Request, build: Callable[[Session, User], tuple[str, dict]], 
         except (Forbidden, NotFound) as exc:
             return message_page(request, "无法打开", exc.message, status=exc.status)
         context = {"notice": NOTICES.get(request.query_params.get("done", "")), "errors": {}, "values": {},
-                   "region_label": regions.label, **context, **(extra or {})}
+                   "region_label": regions.label, "calendar_reminder": holidays.reminder(s, audit.now().date()),
+                   **context, **(extra or {})}
         return render(request, template, context, status=status, user=user)
 
 

@@ -103,7 +103,7 @@ def test_minutes_for_immediate_services_keep_the_time_and_zone():
 def test_years_without_holiday_data_are_refused():
     first, last = covered_years()
     assert (first, last) == (2004, 2026)
-    with pytest.raises(HolidayDataMissing, match="2030 年的节假日安排未知"):
+    with pytest.raises(HolidayDataMissing, match="2030 年的节假日安排尚未公布或尚未录入"):
         is_working_day(date(2030, 1, 2))
     with pytest.raises(HolidayDataMissing):
         deadline(datetime(2003, 12, 1), working_days=1)

@@ -83,6 +83,6 @@ def test_bad_report_options_are_one_line_naming_the_option(args, named):
 def test_deadline_in_months_ends_on_the_corresponding_day_or_the_next_working_day():
     # 民法典 第二百零二条: 2020-07-31 + 3 months → 10-31, a Saturday → next working day 11-02 (Monday)
     assert ok_json("sla", "deadline", "--start", "2020-07-31T09:00:00", "--months", "3", "--json") == {
-        "deadline": "2020-11-02"}
+        "deadline": "2020-11-02", "provisional": False}
     both = kuaiban("sla", "deadline", "--start", "2020-07-31T09:00:00", "--months", "3", "--days", "2")
     assert both.returncode == 2 and "--months" in both.stderr

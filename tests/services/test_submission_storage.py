@@ -130,18 +130,22 @@ def test_an_audit_entry_is_written_with_its_actor_and_detail(world):
         assert e.detail == {"when": "2021-03-01", "items": ["a", "b"]}
 
 
-def test_a_deadline_past_the_published_holidays_stays_unknown_every_time(world):
-    """The refusal is memoised like a computed day: the second submission says the same."""
+def test_a_deadline_past_the_published_holidays_is_provisional_every_time(world):
+    """The provisional answer is memoised like a computed day: the second submission says the same (s20: a
+    deadline reaching a year whose 节假日安排 is unknown is counted with weekends and fixed-date holidays)."""
     notes = []
     for _ in range(2):
         with world.session() as s:
             # 1.8.8: 15 working days (附件2); 1.10.1's 30 no longer serves: a one-person card is 零星制发, 5 (audit D1)
             case = cases.submit(s, world.citizen, "企业招用员工", FORM, items=["1.8.8", "2.4.3"], at=LATE_2026)
             (long, short) = case.tasks
-            assert long.due_at is None and case.due_at is None
+            # 12-15..12-31 are 13 working days; 2027-01-01 (元旦) is skipped: the 15th is 2027-01-05
+            assert long.due_at == case.due_at == dt.datetime(2027, 1, 5, 23, 59, 59)
+            assert long.due_provisional and case.due_provisional and not short.due_provisional
             assert short.due_at == dt.datetime(2026, 12, 17, 23, 59, 59)
             notes.append(long.limit_note)
-    assert notes[0] == notes[1] and "2027 年的节假日安排未知" in notes[0]
+    assert notes[0] == notes[1] and "按周末推算，待当年节假日安排公布后校正" in notes[0]
+    assert "chinese" not in notes[0]
 
 
 def test_form_rules_are_the_form_spec_s():
