@@ -4,6 +4,21 @@ applicant's own identity fields, which come from the account (个人信息保护
 The reference forms (人社部发〔2021〕23号 附件1) name fields only, so a field's type is read from its name:
 证件号码 → identity number, 手机号码/联系电话 → phone, …地址/户口所在地 → address, …账户/账号 → bank account,
 …日期/…时间 → date, and the code-table choices 性别, 证件类型, 民族. Every problem is reported at once.
+
+Since s20 (audit 4.5, ux P5) also the form's ticks and choices, which were free text (“工伤保险: 未知abc”):
+:data:`TICKED_FIELDS` are answered 是 or 否 (or a tick box's true/false) and :data:`LABEL_CHOICES` one of the
+options their label prints in brackets. Read one by one from data/services/field_lists.yaml (23号 附件1):
+
+- yes/no: the names listed after a “(勾选)” / “(默认勾选)” / “事项勾选” entry that are services or situations
+  to tick, not facts to type — 参保险种 of 增员申报 (企业职工基本养老保险, 工伤保险, 失业保险), 补贴申领, 劳动关系,
+  就业服务, 职工参保登记, 养老保险关系转入, 是否存在以下情形 (工亡), 劳动能力鉴定申请; and 介绍信 of 党员组织关系转入
+  (whether the applicant holds it: the letter itself is handed in);
+- choices: 人员类别(正式党员/预备党员), 身份(干部/工人/灵活就业人员), 养老金核定表领取方式(现场领取/邮寄),
+  简历公开程度(只对投递的单位公开、对全部单位公开、不公开).
+- left as text, deliberately: brackets that list parts to fill in, not options (毕业院校(学历/学位/专业),
+  是否就业(就业类型/就业单位), 缴费年限情况(视同缴费年限/实际缴费年限), the 领卡方式/档案调函方式 lines that add an
+  address); the slash lists of 险种 without brackets (社保关系转入 may concern several); the entries of a
+  checkable entry that are facts (创办者身份, 拟贷款金额 …, 减员原因, 补缴方式, 提前退休类别, 办理原因).
 """
 
 from __future__ import annotations
@@ -33,6 +48,35 @@ _DATE = re.compile(r"^(\d{4})-?(\d{2})(?:-?(\d{2}))?$")
 
 YES_NO = ("是", "否")
 
+# the form's ticks (see the module's docstring): answered 是/否, or true/false from a tick box
+TICKED_FIELDS = frozenset({
+    "企业职工基本养老保险", "工伤保险", "失业保险", "介绍信",
+    "企业吸纳困难人员社保补贴", "企业吸纳毕业生社保补贴", "公益性岗位社保补贴", "电子劳动合同签订", "劳动用工备案",
+    "就业政策法规咨询", "职业供求信息推送", "职业指导", "就业见习", "职业培训", "创业指导",
+    "职业技能鉴定(或职业技能等级认定)", "创业培训", "公益性岗位等",
+    "机关事业单位工作人员参保登记", "社会保险增减员申报-增员申报",
+    "企业职工养老保险关系转入", "机关事业单位养老保险关系转入", "军人退役养老保险关系转入",
+    "未就业随军配偶养老保险关系转入", "失业保险关系转入",
+    "停工留薪期内死亡", "一至四级停工留薪期满后死亡", "下落不明达到法定期限由人民法院宣告死亡", "劳动能力鉴定申请",
+})
+# fields whose label prints its options in brackets: one of them
+LABEL_CHOICES: dict[str, tuple[str, ...]] = {
+    "人员类别(正式党员/预备党员)": ("正式党员", "预备党员"),
+    "身份(干部/工人/灵活就业人员)": ("干部", "工人", "灵活就业人员"),
+    "养老金核定表领取方式(现场领取/邮寄)": ("现场领取", "邮寄"),
+    "简历公开程度(只对投递的单位公开、对全部单位公开、不公开)": ("只对投递的单位公开", "对全部单位公开", "不公开"),
+}
+
+
+def choices_of(name: str) -> tuple[str, ...] | None:
+    """The values a field may take when it is a choice (是/否, a code table, its label's options), else None."""
+    k = kind(name)
+    if k == "yes_no":
+        return YES_NO
+    if k == "choice":
+        return LABEL_CHOICES[name]
+    return {"sex": SEXES, "id_type": ID_TYPES, "ethnicity": ETHNIC_GROUPS}.get(k)
+
 
 @cache
 def _yes_no_fields() -> frozenset[str]:
@@ -44,8 +88,10 @@ def _yes_no_fields() -> frozenset[str]:
 
 def kind(name: str) -> str:
     """The type of a form field, from its name."""
-    if name in _yes_no_fields():
+    if name in _yes_no_fields() or name in TICKED_FIELDS:
         return "yes_no"
+    if name in LABEL_CHOICES:
+        return "choice"
     if "证件号码" in name:
         return "id_number"
     if "证件类型" in name:
@@ -161,6 +207,8 @@ def value_error(name: str, value: object, form: dict) -> str | None:
         return f"{name}只能为：{'、'.join(ID_TYPES)}"
     elif k == "yes_no" and text not in YES_NO:
         return f"{name}只能为：{'、'.join(YES_NO)}"
+    elif k == "choice" and text not in LABEL_CHOICES[name]:
+        return f"{name}只能为：{'、'.join(LABEL_CHOICES[name])}"
     elif k == "ethnicity" and text not in ETHNIC_GROUPS:
         return f"{name}应为民族名称，如 汉族、蒙古族"
     return None

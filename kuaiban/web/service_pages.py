@@ -224,7 +224,8 @@ def _form_context(session, user: User, bundle: catalogue.Bundle, items: list[str
             "commit_barred": None if credit.may_commit(session, applicant.id) else credit.BARRED,
             "limits": {p.key: views.limit_text(*_limit(p.code)) for p in planned},
             "kinds": kinds,
-            "choices": FIELD_CHOICES, "handoff_sections": handoff_sections.sections(planned), "item_values": {}}
+            "choices": FIELD_CHOICES | {k: form_fields.LABEL_CHOICES[k.removeprefix("choice:")]
+                                        for k in kinds.values() if k.startswith("choice:")}, "handoff_sections": handoff_sections.sections(planned), "item_values": {}}
 
 
 def printed_lists(session, planned: list[cases.PlannedItem], region: str | None) -> dict:
@@ -250,7 +251,8 @@ def _kind(name: str) -> str:
         return "unemployment_reason"
     if "照片" in name:
         return "photo"
-    return form_fields.kind(name)
+    k = form_fields.kind(name)
+    return f"choice:{name}" if k == "choice" else k  # its own options (FIELD_CHOICES | the label's)
 
 
 # Fields whose values come from a code table are chosen, not typed (the core checks the same lists).
