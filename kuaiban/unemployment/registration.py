@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -324,6 +324,10 @@ def _file(session: Session, record: dict, *, channel: str, place_basis: str, at:
     the reviewer to decide (3号 附件3 三（一）3, hunan 3564: the 经办人员 records 审核通过 or 审核不通过 with the
     reason; 4, 3572: every result is uploaded)."""
     if intake_errors is None:
+        early = str(record.get("AAC002") or record.get("AAC044") or "")
+        if refuse_duplicate and early and (open_one := _open_registration(session, early)) is not None:
+            # said before the form's own errors: a person with an open registration need not correct them
+            raise Conflict(f"已有有效的失业登记（编号 {open_one.aaz341}，{open_one.status}），不能重复申请", "AAC002")
         errors = application_errors(record, channel=channel, submitted_on=at.date(), place_basis=place_basis)
         if errors:
             raise RecordInvalid(errors)
@@ -485,11 +489,27 @@ def get_registration(session: Session, user: User, aaz341: str) -> m.Registratio
     if reg is None:
         raise NotFound(f"失业登记不存在：{aaz341}", "AAZ341")
     if user.role == APPLICANT:
-        if reg.applicant_user_id != user.id:  # another person's: not said to exist, as in access.require_own
+        if not _is_own(session, user, reg):  # another person's: not said to exist, as in access.require_own
             raise NotFound(f"失业登记不存在：{aaz341}", "AAZ341")
     elif not in_scope(user, reg.aab301):
         raise Forbidden(f"无权查看失业登记 {aaz341}（不属本地区）")
     return reg
+
+
+def own_number(session: Session, user: User) -> str | None:
+    """The 证件号码 of a citizen's account (stored encrypted, read here), None for anyone else: a person's
+    registrations are theirs whoever entered them — online by themselves or at the window by a clerk."""
+    if user.role != APPLICANT or not user.applicant_id:
+        return None
+    own = session.get(Applicant, user.applicant_id)
+    return own.id_number if own is not None and own.kind == "citizen" and own.id_number else None
+
+
+def _is_own(session: Session, user: User, reg: m.Registration) -> bool:
+    if reg.applicant_user_id == user.id:
+        return True
+    number = own_number(session, user)
+    return number is not None and reg.id_number_hash in personal_data.lookup_hashes(number)
 
 
 def disclose(session: Session, user: User, reg: m.Registration) -> m.Registration:
@@ -501,9 +521,26 @@ def disclose(session: Session, user: User, reg: m.Registration) -> m.Registratio
 
 
 def my_registrations(session: Session, user: User) -> list[m.Registration]:
+    """The citizen's registrations: filed from their account, or entered at the window for their 证件号码
+    (matched by the keyed hash of the encrypted number, as every lookup by number is)."""
     require_role(user, APPLICANT)
-    return list(session.scalars(select(m.Registration).where(m.Registration.applicant_user_id == user.id)
+    mine = m.Registration.applicant_user_id == user.id
+    number = own_number(session, user)
+    if number:
+        mine = or_(mine, m.Registration.id_number_hash.in_(personal_data.lookup_hashes(number)))
+    return list(session.scalars(select(m.Registration).where(mine)
                                 .order_by(m.Registration.submitted_at.desc(), m.Registration.id.desc())))
+
+
+def open_of_account(session: Session, user: User) -> str | None:
+    """Why a citizen cannot apply again, said when they open the form (None when they can): the 待审核 or 已登记
+    失业登记 of their 证件号码, however it was filed."""
+    number = own_number(session, user)
+    open_one = _open_registration(session, number) if number else None
+    if open_one is None:
+        return None
+    return (f"已有有效的失业登记（编号 {open_one.aaz341}，{open_one.status}），不能重复申请；"
+            "可在“我的失业登记”中查看办理进度，如需变更请联系登记机构")
 
 
 __all__ = [
@@ -520,6 +557,8 @@ __all__ = [
     "latest_of",
     "my_registrations",
     "next_serial",
+    "open_of_account",
+    "own_number",
     "place_bases_on",
     "recompute_provisional",
     "register_from_national",

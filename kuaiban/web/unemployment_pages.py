@@ -182,6 +182,8 @@ def _confirm_page(request: Request, user: User, values: dict[str, str], errors: 
 
 @router.get("/apply", response_class=HTMLResponse)
 def apply_form(request: Request, s: SessionDep, user: Filer) -> Response:
+    if (already := registration.open_of_account(s, user)) is not None:  # before 37 fields are filled in
+        raise PageRefused("已有有效的失业登记", already, status=409)
     return _form_page(request, user, _prefill(s, user, _now().date()), [])
 
 
@@ -203,6 +205,8 @@ def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm)
             return response
     if step == "edit":
         return _form_page(request, user, values, [])
+    if (already := registration.open_of_account(s, user)) is not None:  # before the form's own errors
+        return _form_page(request, user, values, [FieldError("AAC002", "service", already)], status=409)
     record = registration.filing_day(uv.record_from_form(values), _now())  # 申请日期: the filing day
     values["AAE127"] = record["AAE127"]
     basis = values.get("place_basis") or None

@@ -235,8 +235,8 @@ def test_the_declaration_is_generated_from_the_record_and_must_be_signed_before_
 def test_a_second_open_registration_is_refused_at_the_field(site):
     client, world = site
     login(client, "citizen")
+    csrf = csrf_of(client.get("/unemployment/apply").text)  # the form, opened before the first was filed
     apply_online(client, world, local_application(0))
-    csrf = csrf_of(client.get("/unemployment/apply").text)
     r = client.post("/unemployment/apply", data=form_data(local_application(0), csrf, step="submit", agree="1",
                                                           signer="样例0号"))
     assert r.status_code == 409 and "不能重复申请" in field_errors(r.text)["AAC002"]
@@ -498,8 +498,8 @@ def test_browser_citizen_applies_with_a_bad_field_fixes_it_signs_and_is_register
 def test_a_duplicate_is_said_at_the_first_step_before_any_signing(site):
     client, world = site
     login(client, "citizen")
+    csrf = csrf_of(client.get("/unemployment/apply").text)  # the form, opened before the first was filed
     apply_online(client, world, local_application(0))
-    csrf = csrf_of(client.get("/unemployment/apply").text)
     r = client.post("/unemployment/apply", data=form_data(local_application(0), csrf))  # step "check"
     assert r.status_code == 409 and "不能重复申请" in field_errors(r.text)["AAC002"]
     assert 'id="declaration-text"' not in r.text and "AAC002" not in field_errors(r.text)["AAC002"]
