@@ -51,6 +51,7 @@ def registration_out(reg: m.Registration, *, staff: bool, masked: bool = False) 
            "channel_name": m.CHANNEL_NAMES[reg.channel], "place_basis": reg.place_basis, "name": reg.name,
            "status": reg.status, "version": reg.version, "submitted_at": _time(reg.submitted_at),
            "limit_working_days": reg.limit_working_days, "limit_basis": reg.limit_basis, "due_at": _time(reg.due_at),
+           "due_provisional": bool(reg.due_provisional),
            "decided_at": _time(reg.decided_at), "decision": reg.decision, "reject_reason": reg.reject_reason,
            "contact_due_at": _time(reg.contact_due_at), "deregistered_at": _time(reg.deregistered_at),
            "declaration": {"text": text, "signer": reg.commitment.signer,

@@ -65,3 +65,20 @@ def test_a_registration_reaching_an_unknown_year_is_provisional_then_recomputed(
         assert reg.due_at == dt.datetime(2027, 2, 17, 23, 59, 59) and not reg.due_provisional
         assert holidays.reminder(s, D("2026-12-07")) is None
         assert "2028 年" in holidays.reminder(s, D("2027-12-01"))
+
+
+def test_supervisors_see_the_reminder_on_the_admin_pages_in_december(world, backend_url, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from kuaiban.app import create_app
+    from kuaiban.platform import audit
+    from tests.web.forms import post_login
+
+    client = TestClient(create_app(backend_url))
+    assert post_login(client, "supervisor", PASSWORD).status_code == 303
+    monkeypatch.setattr(audit, "now", lambda: dt.datetime(2026, 12, 7, 9))
+    page = client.get("/admin").text
+    assert 'id="calendar-reminder"' in page and "2027 年的节假日安排尚未录入" in page
+    assert "chinese" not in page
+    monkeypatch.setattr(audit, "now", lambda: dt.datetime(2026, 11, 7, 9))
+    assert 'id="calendar-reminder"' not in client.get("/admin").text
