@@ -25,7 +25,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from kuaiban.platform import audit, storage
@@ -270,6 +270,11 @@ def _limit(code: str | None) -> tuple:
 def apply_form(request: Request, seq: str, s: SessionDep, user: ApplicantUser) -> Response:
     picked = request.query_params.getlist("items")
     bundle = _bundle(seq)
+    if "choose" not in request.query_params and not picked:
+        # reached without the item page (a bookmark, a typed address): the page listed every item while only the
+        # text's 默认勾选 services were ticked, so fewer items were filed than listed (audit NEW-9); the item page
+        # is where the items are chosen, and the form then files exactly what it lists
+        return RedirectResponse(f"/services/bundles/{bundle.seq}", status_code=303)
     if "choose" in request.query_params and not picked:
         return render(request, "services/choose.html",
                       {"bundle": bundle, "rows": views.item_rows(bundle), "error": "请至少选择一个事项"},

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from kuaiban.db import session_scope
 from kuaiban.platform.models import AuditEntry
+from kuaiban.services import cases
 from kuaiban.services.models import Case, Task
 from tests.programs.conftest import STAFF_PASSWORD
 from tests.programs.helpers import synthetic_id
@@ -37,7 +38,8 @@ def test_the_items_chosen_on_the_item_page_decide_the_services_and_the_fields_as
     assert {"姓名", "证件号码", "手机号码"} <= asked
     assert not asked & {"介绍信", "入党日期", "原档案管理服务机构信息", "领卡方式(现场领取/邮寄,邮寄地址/收件人/联系电话)",
                         "失业保险关系是否跨省转移", "电子劳动合同签订"}
-    every = _asked(firm.get("/services/bundles/1/apply").text)  # reached directly: every item, every field
+    every_item = [("choose", "1")] + [("items", i.code or i.name) for i in cases.find_bundle(1).items]
+    every = _asked(firm.get("/services/bundles/1/apply", params=every_item).text)  # every item, every field
     assert {"介绍信", "领卡方式(现场领取/邮寄,邮寄地址/收件人/联系电话)"} <= every and len(every) > len(asked)
 
 
