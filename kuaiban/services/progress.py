@@ -86,7 +86,9 @@ def lookup(session: Session, number: str, check: str, *, address: str | None = N
     throttle.clear(session, keys[0])
     return {"number": case.number, "bundle": case.bundle_name, "status": case.status,
             "submitted_at": case.submitted_at, "due_at": case.due_at, "completed_at": case.completed_at,
+            "due_provisional": case.due_provisional,
             "tasks": [{"item_code": t.item_code, "item_name": t.item_name, "state": t.state, "due_at": t.due_at,
+                       "due_provisional": t.due_provisional,
                        "completed_at": t.completed_at, "correction_notice": t.correction_notice or [],
                        "correction_reason": t.last_reason if t.state == "待补正" else None}
                       for t in case.tasks]}
