@@ -58,7 +58,7 @@ service_handoffs.register_lookup(bundle_intake.ITEM, _standing)
 events.on_decided(_settle)
 
 
-def _recompute(session: Session, year: int) -> None:
+def _recompute(session: Session, year: int | None) -> None:
     """A year's 节假日安排 was entered: the provisional deadlines of both pillars are counted again, and a bundle task
     handed off as a 失业登记 takes its registration's new deadline."""
     cases.recompute_provisional(session, year)

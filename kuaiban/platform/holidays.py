@@ -43,7 +43,7 @@ HOLIDAY, WORKDAY = "holiday", "workday"
 # Called with (session, year) in the transaction entering a year, after the calendar uses it: each recomputes the
 # provisional deadlines (kuaiban.platform.calendar.estimate) of its pillar. Registered by the composition root
 # (kuaiban.handoffs): the platform does not import the pillars.
-AFTER_ENTRY: list[Callable[[Session, int], object]] = []
+AFTER_ENTRY: list[Callable[[Session, int | None], object]] = []
 KIND_NAMES = {HOLIDAY: "放假", WORKDAY: "调休上班"}
 _VERSION_ROW = 1
 
@@ -259,11 +259,18 @@ def enter_year(session: Session, user: User, year: int, *, notice_number: str, n
                  holidays=sorted(d for d, (k, _) in days.items() if k == HOLIDAY),
                  workdays=sorted(d for d, (k, _) in days.items() if k == WORKDAY))
     session.expire(row, ["days"])
+    recompute(session, year)
+    return row
+
+
+def recompute(session: Session, year: int | None = None) -> None:
+    """Count the provisional deadlines again with the arrangements now known (:data:`AFTER_ENTRY`): run by
+    :func:`enter_year` for the year entered, and by ``kuaiban sla recompute`` (``year`` None) after a
+    chinese-calendar upgrade that covers a year nobody entered."""
     if AFTER_ENTRY:
         sync(session)  # this transaction's arrangement, before the provisional deadlines are counted again
         for hook in AFTER_ENTRY:
             hook(session, year)
-    return row
 
 
 def _days(year: int, holidays: list[Period], workdays: list[Period]) -> dict[dt.date, tuple[str, str]]:

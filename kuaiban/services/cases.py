@@ -438,9 +438,9 @@ def _provisional_note(note: str | None, provisional: bool) -> str | None:
     return PROVISIONAL_PREFIX + (f"；{base}" if base else "")
 
 
-def recompute_provisional(session: Session, year: int) -> int:
+def recompute_provisional(session: Session, year: int | None = None) -> int:
     """Recompute the provisional deadlines of open tasks (and their cases) now that ``year``'s 节假日安排 is
-    entered: called by :func:`kuaiban.platform.holidays.enter_year` in its transaction. Returns how many
+    known (None: whichever became known): called by :func:`kuaiban.platform.holidays.recompute` in its transaction. Returns how many
     tasks changed. A deadline still reaching an unknown year stays provisional (recomputed again later)."""
     changed = 0
     tasks = session.scalars(select(Task).where(Task.due_provisional.is_(True),

@@ -5,6 +5,7 @@ Contract (other tools rely on it):
   kuaiban catalog speedup --json   → [{"code", "name", "statutory", "target", "source"[, "dated"]}]
   kuaiban sla deadline --start ISO_DATETIME (--working-days N | --days N | --months N | --minutes N) [--db URL] --json
                                    → {"deadline": ISO date, or ISO datetime for minutes, "provisional": bool}
+  kuaiban sla recompute [--db URL]  → counts the provisional deadlines again (after a chinese-calendar upgrade)
   kuaiban sla report --months N [--until YYYY-MM] [--region CODE] [--db URL] --json
                                    → {"region", "region_name", "as_of", "months": [{"month": "YYYY-MM", "due",
                                       "on_time", "late", "overdue_open", "not_yet_due", "awaiting_correction",
@@ -160,6 +161,23 @@ def deadline_cmd(
 
 
 MAX_MONTHS = 120
+
+
+@sla_app.command("recompute")
+def recompute_cmd(
+    db: Annotated[str | None, typer.Option("--db", help="数据库（默认 var/kuaiban.db）")] = None,
+) -> None:
+    """按现有节假日安排重新计算临时期限（升级系统日历、新收录某年的安排之后运行；录入节假日安排时会自动重算）。"""
+    from kuaiban.config import default_db_url
+    from kuaiban.db import DatabaseError, connect, session_scope
+    from kuaiban.platform import holidays
+
+    try:
+        with session_scope(connect(db or default_db_url())) as session:
+            holidays.recompute(session)
+    except DatabaseError as exc:
+        raise _fail(f"--db：{exc}") from None
+    print("已按现有节假日安排重新计算临时期限；仍涉及未知年份的，继续标为临时期限")
 
 
 @sla_app.command("report")

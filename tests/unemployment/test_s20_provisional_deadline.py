@@ -82,3 +82,32 @@ def test_supervisors_see_the_reminder_on_the_admin_pages_in_december(world, back
     assert "chinese" not in page
     monkeypatch.setattr(audit, "now", lambda: dt.datetime(2026, 11, 7, 9))
     assert 'id="calendar-reminder"' not in client.get("/admin").text
+
+
+def test_kuaiban_sla_recompute_counts_them_again_when_a_year_became_known_without_an_entry(world, backend_url):
+    """What a chinese-calendar upgrade does (a year becomes known without anyone entering it), imitated by
+    writing the year's rows without holidays.enter_year: nothing is recomputed until `kuaiban sla recompute`."""
+    import subprocess
+    import sys
+
+    from kuaiban.platform.holidays import HolidayDay, HolidayYear, _bump
+
+    with world.session() as s:
+        aaz341 = registration.submit(s, world.window, local_application(8), declaration_signed=True,
+                                     at=EVE).aaz341
+    with world.session() as s:
+        row = HolidayYear(year=2027, entered_at=dt.datetime(2026, 11, 2), **NOTICE)
+        s.add(row)
+        s.flush()
+        s.add_all(HolidayDay(year_id=row.id, day=D("2027-02-06") + dt.timedelta(days=k), kind=holidays.HOLIDAY,
+                             festival="春节") for k in range(7))
+        _bump(s)
+    with world.session() as s:
+        assert registration.get_registration(s, world.window, aaz341).due_provisional  # not yet
+    done = subprocess.run([sys.executable, "-m", "kuaiban", "sla", "recompute", "--db", backend_url],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "已按现有节假日安排重新计算临时期限" in done.stdout
+    with world.session() as s:
+        reg = registration.get_registration(s, world.window, aaz341)
+        assert reg.due_at == dt.datetime(2027, 2, 17, 23, 59, 59) and not reg.due_provisional
