@@ -4,6 +4,7 @@ from kuaiban.library import models as library_models  # noqa: F401
 from kuaiban.platform import holds as hold_models  # noqa: F401
 from kuaiban.platform import holidays as holiday_models  # noqa: F401
 from kuaiban.platform import jobs as job_models  # noqa: F401
+from kuaiban.platform import material_files as material_file_models  # noqa: F401
 from kuaiban.platform import models as platform_models  # noqa: F401
 from kuaiban.platform import notification_models  # noqa: F401
 from kuaiban.platform import storage as storage_models  # noqa: F401

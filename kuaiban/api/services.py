@@ -20,9 +20,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from kuaiban.deps import get_session, in_read, in_session
-from kuaiban.platform import access, audit, auth, regions, throttle
+from kuaiban.platform import access, audit, auth, material_files, regions, throttle
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, AuditEntry, Token, User
 from kuaiban.services import cases, catalogue, credit, guide, progress, public_catalogues, ratings, stats
@@ -402,7 +403,9 @@ class CaseIn(Strict):
     bundle: str = Field(min_length=1, description="“一件事”名称或序号 1–10")
     form: dict[str, str | bool] = Field(description="表单信息项：名称 → 内容")
     items: list[str] | None = Field(default=None, description="办理的事项编码或名称；默认全部事项")
-    materials: dict[str, str] = Field(default_factory=dict, description="材料名称 → 文件名或摘要")
+    materials: dict[str, str] = Field(default_factory=dict, description=(
+        "材料名称 → 文件引用：先以 POST /api/uploads 上传本人的文件，填写其返回的 reference；"
+        "文件名、他人上传的文件均不被接受"))
     commitments: list[str] = Field(default_factory=list, description="以告知承诺代替的证明材料名称")
     item_forms: dict[str, dict[str, str | bool]] = Field(
         default_factory=dict, description="事项自身表单中参考信息项以外的信息：事项编码 → 信息项 → 内容（如失业登记 "
@@ -411,7 +414,8 @@ class CaseIn(Strict):
 
 
 class SupplyIn(Strict):
-    materials: dict[str, str] = Field(default_factory=dict)
+    materials: dict[str, str] = Field(default_factory=dict, description=(
+        "材料名称 → 文件引用（POST /api/uploads 返回的 reference，须为本人上传的文件）"))
     commitments: list[str] = Field(default_factory=list)
 
 
@@ -434,6 +438,47 @@ class ActionIn(Strict):
 
 def _case_out(c: Case) -> dict:
     return cases.case_dict(c)
+
+
+class UploadOut(BaseModel):
+    reference: str = Field(description="文件引用：申请（materials）与补正时以此指明材料文件")
+    name: str = Field(description="上传时的文件名")
+    size: int = Field(description="字节数")
+    type: str = Field(description="按文件内容识别的类型（MIME）")
+
+
+_UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary",
+                            "description": f"材料文件：{material_files.TYPES_TEXT}，不超过 "
+                                           f"{material_files.MAX_UPLOAD // (1024 * 1024)} MB"}}}}}}}
+
+
+@router.post("/uploads", status_code=201, response_model=UploadOut, openapi_extra=_UPLOAD_BODY,
+             summary="上传一件事材料文件（办事人）：返回本人可在申请与补正中使用的文件引用")
+async def upload_material(request: Request, cred: Credentials) -> dict:
+    """The same checks as the pages' uploads (size, type by content); the file is recorded as the caller's, and
+    only the caller's own files are accepted as materials. The token is checked before the body is read."""
+    token = cred.credentials if cred else None
+    await in_read(request, lambda session: material_files.uploader(auth.authenticate(session, token)))
+    try:
+        form = await request.form(max_files=1, max_fields=1, max_part_size=64 * 1024)
+    except Exception:  # a body that is not a well-formed multipart form (Starlette's own errors are English)
+        raise Invalid("请以 multipart/form-data 提交，文件放在 file 字段", "file") from None
+    part = form.get("file")
+    if not isinstance(part, UploadFile) or not part.filename:
+        raise Invalid("请以 multipart/form-data 提交，文件放在 file 字段", "file")
+    data = await part.read(material_files.MAX_UPLOAD + 1)
+    name = part.filename
+
+    def work(session: Session, user: User) -> dict:
+        reference = material_files.accept(session, user, name, data)
+        audit.record(session, "upload_material", "file", None, actor=user, at=audit.now(),
+                     digest=reference.partition(":")[0], size=len(data))
+        return {"reference": reference, "name": reference.partition(":")[2], "size": len(data),
+                "type": material_files.file_type(data)}
+
+    return await as_user(request, cred, work)
 
 
 @router.post("/cases", status_code=201, response_model=CaseOut, summary="申请一件事：一表申请，材料一次提交")

@@ -12,6 +12,7 @@ Limits per path (the first matching rule wins):
   number of parts by ``request.form(max_files=…, max_fields=…)``. Starlette spools each file part to a
   temporary file above 1 MiB, so what is accepted is not held in memory either.
 - ``/calc/<name>/batch`` (calculator CSV): the calculator's own file limit plus room for the form.
+- ``/api/uploads`` (one 一件事 material file through the API): ``UPLOAD_FILE`` plus the multipart framing.
 - ``/api/…`` (JSON): ``API_BODY``.
 - every other page form: ``FORM_BODY``.
 """
@@ -34,6 +35,7 @@ CALC_CSV = 20 * MIB + 64 * 1024  # calc_jobs.MAX_BYTES and the multipart framing
 _RULES: tuple[tuple[re.Pattern[str], int, str], ...] = (
     (re.compile(r"^/services/(bundles/[^/]+/apply|cases/[^/]+/supply)$"), UPLOAD_TOTAL, "一次提交的材料文件合计"),
     (re.compile(r"^/calc/[^/]+/batch$"), CALC_CSV, "上传的 CSV 文件"),
+    (re.compile(r"^/api/uploads$"), UPLOAD_FILE + 64 * 1024, "上传的材料文件"),  # one file and its framing
     (re.compile(r"^/api(/|$)"), API_BODY, "接口请求内容"),
 )
 

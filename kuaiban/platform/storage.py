@@ -120,6 +120,15 @@ def get(session: Session, digest: str) -> bytes | None:
     return data
 
 
+def exists(session: Session, digest: str) -> bool:
+    """Whether a file is stored at ``digest`` (without reading or checking its bytes)."""
+    if not is_digest(digest):
+        return False
+    if backend() == DATABASE:
+        return session.scalar(select(StoredFile.digest).where(StoredFile.digest == digest)) is not None
+    return any(p.is_file() for p in (directory() / digest, _legacy() / digest))
+
+
 def forget(session: Session, digests: set[str]) -> None:
     """Remove stored files no record needs any more (the caller knows that; expired job files)."""
     digests = {d for d in digests if is_digest(d)}

@@ -4,9 +4,10 @@
   of its services use it (a word printed under two services for two facts stays two fields:
   data/services/form_readings.yaml); its ticks decide the items a service stands for (:func:`plan_case`).
 - Materials: what the region requires for each item (``ItemMaterial``; the compilations list none per
-  item), asked for once per case; a required material that the 告知承诺制 list (人社厅发〔2020〕110号, a 部本级
-  list) names for that item may be replaced by a signed commitment where the region adopted that row, which
-  opens a verification (核查).
+  item), asked for once per case; one counts as 已提交 only with a file the applicant uploaded
+  (:func:`kuaiban.platform.material_files.check_references`: never a bare name, never another's file); a
+  required material that the 告知承诺制 list (人社厅发〔2020〕110号, a 部本级 list) names for that item may be
+  replaced by a signed commitment where the region adopted that row, which opens a verification (核查).
 - Tasks: 待受理 → 已受理 (窗口受理) → 已审核 (后台审核) → 已办结, or 不予受理, or 待补正 (one notice
   listing every missing material); the case is done when every task is.
 - Deadlines: the texts in force on the start day (:func:`item_limit`): a later text for the cases it covers
@@ -34,7 +35,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 from stdnum.cn import ric
 
 from kuaiban.db import pipelined
-from kuaiban.platform import access, audit, disclosure, holidays, new_work, personal_data, regions
+from kuaiban.platform import (
+    access,
+    audit,
+    disclosure,
+    holidays,
+    material_files,
+    new_work,
+    personal_data,
+    regions,
+)
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
@@ -739,6 +749,7 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
     for name in materials:
         if name not in plan:
             raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
+    material_files.check_references(session, applicant.id, materials)  # a file this applicant uploaded, each
     at = at or audit.now()
     number = f"KB{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}"
     handing = _handoff_requests(session, user, applicant, form, planned, dict(item_forms or {}), number, at)
@@ -1279,6 +1290,7 @@ def supply(session: Session, user: User, number: str, materials: dict[str, str],
     for name in materials:
         if name not in by_name:
             raise Invalid(f"本件无需提交材料：{name}", f"materials.{name}")
+    material_files.check_references(session, case.applicant_id, materials)
     adopted: dict[int, str] = {}
     if commit_instead:
         credit.require_may_commit(session, case.applicant_id)

@@ -345,7 +345,7 @@ def kept_token(request: Request, reference: str) -> str:
     return f"{reference}|{_kept_tag(request, reference)}"
 
 
-def _kept_uploads(request: Request, session, app: Application) -> dict[str, Upload]:
+def _kept_uploads(request: Request, session, user: User, app: Application) -> dict[str, Upload]:
     """The files kept from an earlier post of this form (not removed, not replaced by a new choice)."""
     kept = {}
     for material, token in app.kept.items():
@@ -353,7 +353,7 @@ def _kept_uploads(request: Request, session, app: Application) -> dict[str, Uplo
         if material in app.removed or material in app.uploads or not hmac.compare_digest(
                 tag, _kept_tag(request, reference)):
             continue
-        found = stored_file(session, reference)
+        found = stored_file(session, reference, user.applicant_id)
         if found:
             kept[material] = Upload(found[1], found[0])
     return kept
@@ -425,9 +425,12 @@ def _material_key(commit: list[str]):
     return field_of
 
 
-def _store_all(session, uploads: dict[str, Upload]) -> None:
-    for upload in uploads.values():  # only once the core accepted the step: nothing stored for a refusal
-        upload.store(session)
+def _store_all(session, user: User, uploads: dict[str, Upload]) -> None:
+    """Store the files as ``user``'s uploads, in the step's transaction, before the core sees their references
+    (it accepts only files the applicant uploaded): a refused step rolls them back with the rest (the shared
+    store; a directory keeps an unreferenced file, harmless)."""
+    for upload in uploads.values():
+        upload.store(session, user)
 
 
 @router.post("/bundles/{seq}/apply", response_class=HTMLResponse)
@@ -461,14 +464,14 @@ def _submit(request: Request, s, user: User, seq: str, app: Application) -> Resp
                           status=422, user=user)
         raise PageRefused("事项无效", exc.message, 422) from None
 
-    app.uploads = _kept_uploads(request, s, app) | app.uploads
+    app.uploads = _kept_uploads(request, s, user, app) | app.uploads
     item_forms = handoff_sections.read(app.data, ctx["planned"]) if app.data is not None else {}
 
     def submit() -> str:
+        _store_all(s, user, app.uploads)
         case = cases.submit(s, user, bundle.seq, app.form, items=app.items,
                             materials={n: u.reference for n, u in app.uploads.items()}, commit_instead=app.commit,
                             item_forms=item_forms)
-        _store_all(s, app.uploads)
         return case.number
 
     def again(errors: dict[str, str], status: int) -> Response:
@@ -476,7 +479,7 @@ def _submit(request: Request, s, user: User, seq: str, app: Application) -> Resp
         # the files that are right are stored now (nothing else of the refused post is), so the form shows
         # them as already attached instead of asking for them again
         good = {n: u for n, u in app.uploads.items() if not u.problem and f"materials.{n}" not in errors}
-        _store_all(s, good)
+        _store_all(s, user, good)
         s.commit()
         kept = {n: {"name": Path(u.filename).name, "token": kept_token(request, u.reference)} for n, u in good.items()}
         return render(request, "services/form.html", ctx | {
@@ -574,7 +577,8 @@ def material_file(number: str, index: int, s: SessionDep,
     if not 0 <= index < len(case.materials):
         raise PageRefused("没有这份材料", f"办件 {number} 没有第 {index + 1} 份材料", 404)
     try:
-        found = stored_file(s, case.materials[index].reference)
+        # only a file the case's applicant uploaded (never a name alone, never another person's file)
+        found = stored_file(s, case.materials[index].reference, case.applicant_id)
     except storage.Corrupt:
         raise PageRefused("文件已损坏", "这份材料的文件与提交时不一致，已停止提供，请联系经办机构。", 409) from None
     if found is None:
@@ -603,19 +607,19 @@ def _supply(request: Request, s, user: User, number: str, uploads: dict[str, Upl
         # the files that are right are kept (stored now), so nobody chooses them again; the page asks
         # only for the ones still wrong or missing
         try:
+            _store_all(s, user, good)
             cases.supply(s, user, number, {n: u.reference for n, u in good.items()})
         except ServiceError as exc:
             s.rollback()
             errors.setdefault(exc.field or "supply", exc.message)
         else:
-            _store_all(s, good)
             s.commit()
             kept = f"已保存：{'、'.join(good)}。其余材料请更正后再提交。"
             return _case_page(request, s, user, number, notice=kept, errors=errors, status=422)
 
     def supply_them() -> bool:
+        _store_all(s, user, uploads)
         cases.supply(s, user, number, {n: u.reference for n, u in uploads.items()}, commit_instead=commit)
-        _store_all(s, uploads)
         return any(t.state == CORRECTION for t in cases.get_case(s, user, number).tasks)
 
     return form_action(s, supply_them,

@@ -5,59 +5,37 @@
   e-document format). The type is decided by the file's first bytes, never by its name or the browser's
   declared type (:func:`file_type`); anything else is refused beside the material.
 - **Storage.** Files go to the platform's content-addressed store (:mod:`kuaiban.platform.storage`: a
-  directory, or the database every app node shares); the case keeps the reference
-  ``<sha256>:<file name>`` in ``Material.reference``. A file is stored only after the submission it
-  belongs to has passed every check, in its session: with the shared store it commits or rolls back
-  with the case; in a directory a failed commit leaves an unreferenced file (same content, harmless).
-  One exception: a file of an accepted type chosen on a form that comes back with errors (the first
-  一件事 form, the 补交) is stored then, so the applicant need not choose it again; the 一件事 form carries
-  it as a token bound to the sign-in (``service_pages.kept_token``). If the applicant never submits, the
-  file stays unreferenced in the store (nothing purges unreferenced files yet).
+  directory, or the database every app node shares), recorded as uploaded by the applicant
+  (:mod:`kuaiban.platform.material_files`); the case keeps the reference ``<sha256>:<file name>`` in
+  ``Material.reference``, and the core accepts only references to files its applicant uploaded. A file is
+  stored in the transaction of the step it belongs to, just before the core checks it: with the shared
+  store it commits or rolls back with the case; in a directory a refused step leaves an unreferenced file
+  (same content, harmless). One exception: a file of an accepted type chosen on a form that comes back with
+  errors (the first 一件事 form, the 补交) is stored and committed then, so the applicant need not choose it
+  again; the 一件事 form carries it as a token bound to the sign-in (``service_pages.kept_token``). If the
+  applicant never submits, the file stays unreferenced in the store (nothing purges unreferenced files yet).
   Every read checks the bytes against their hash.
-- **Downloads** (:func:`download`) are always attachments, typed by their content again (files stored
+- **Downloads** (:func:`download`) serve a case's material only when the case's applicant uploaded that file
+  (:func:`stored_file`; the page has already checked that the caller may see the case); always attachments, typed by their content again (files stored
   before the check may be anything: they go out as ``application/octet-stream``), with ``nosniff``.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kuaiban.edge.downloads import attachment
-from kuaiban.platform import storage
+from kuaiban.platform import material_files, storage
+from kuaiban.platform.material_files import MAX_UPLOAD, OFD, TOO_LARGE, TYPES_TEXT, WRONG_TYPE, file_type
+from kuaiban.platform.models import User
 
-MAX_UPLOAD = 10 * 1024 * 1024  # 10 MiB per file
-TYPES_TEXT = "PDF、JPG、PNG 或 OFD"  # what the pages say is accepted
+__all__ = ["ACCEPT", "MAX_UPLOAD", "OFD", "TOO_LARGE", "TYPES_TEXT", "WRONG_TYPE", "Upload", "display_reference",
+           "download", "file_type", "stored_file"]
+
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd"  # the file picker's hint only; the bytes decide
-TOO_LARGE = f"文件过大：不超过 {MAX_UPLOAD // (1024 * 1024)} MB"
-WRONG_TYPE = f"文件格式不符：仅接受 {TYPES_TEXT} 格式的文件（按文件内容识别，与扩展名无关）"
-
-# Magic numbers: ISO 32000 (%PDF-), JPEG/JFIF SOI marker, PNG signature (RFC 2083). A tiny table is
-# enough for four types and keeps the decision readable; OFD is a ZIP package whose root holds OFD.xml.
-_SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"),
-               (b"\x89PNG\r\n\x1a\n", "image/png"))
-_ZIP = b"PK\x03\x04"
-OFD = "application/ofd"
-
-
-def file_type(data: bytes) -> str | None:
-    """The accepted MIME type ``data`` is, by its content; None for anything else."""
-    for magic, mime in _SIGNATURES:
-        if data.startswith(magic):
-            return mime
-    if data.startswith(_ZIP):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as package:
-                names = {n.lstrip("/") for n in package.namelist()}
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        return OFD if "OFD.xml" in names else None
-    return None
 
 
 @dataclass(frozen=True)
@@ -74,26 +52,25 @@ class Upload:
     @property
     def reference(self) -> str:
         """What the case stores: the content hash and the name the applicant gave (≤ 300 characters)."""
-        return f"{self.digest}:{Path(self.filename).name[:200]}"
+        return material_files.reference_of(self.digest, self.filename)
 
     @property
     def problem(self) -> str | None:
         """Why this file cannot be accepted (Chinese, for beside its material), or None."""
-        if len(self.data) > MAX_UPLOAD:
-            return TOO_LARGE
-        return None if file_type(self.data) else WRONG_TYPE
+        return material_files.problem(self.data)
 
-    def store(self, session: Session) -> str:
-        """Put the file in the store, in ``session``'s transaction; returns its address."""
-        return storage.put(session, self.data)
+    def store(self, session: Session, user: User) -> str:
+        """Put the file in the store as ``user``'s upload, in ``session``'s transaction; returns its reference."""
+        return material_files.keep(session, user, self.filename, self.data)
 
 
-def stored_file(session: Session, reference: str | None) -> tuple[bytes, str] | None:
-    """The stored bytes and original name for a material reference made by :class:`Upload`
-    (:class:`storage.Corrupt` if the bytes were changed after they were stored)."""
-    if not reference or ":" not in reference:
+def stored_file(session: Session, reference: str | None, owner: int | None) -> tuple[bytes, str] | None:
+    """The stored bytes and original name for a material reference, only when applicant record ``owner``
+    (the case's applicant) uploaded that file; None otherwise — a name without a file, or a file someone
+    else uploaded (:class:`storage.Corrupt` if the bytes were changed after they were stored)."""
+    if not material_files.owned(session, owner, reference):
         return None
-    digest, _, name = reference.partition(":")
+    digest, name = material_files.parse(reference) or ("", "")
     data = storage.get(session, digest)
     return None if data is None else (data, name)
 

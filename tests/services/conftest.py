@@ -47,6 +47,12 @@ class World:
 
 
 @pytest.fixture(autouse=True)
+def shared_file_store(monkeypatch):
+    """Uploaded material files go to the database (plat_files), not to a folder outside the test's own."""
+    monkeypatch.setenv("KUAIBAN_STORAGE", "database")
+
+
+@pytest.fixture(autouse=True)
 def cheap_scrypt(monkeypatch):
     """Test users are many: a cheaper scrypt cost keeps the suite fast (test_auth checks the real one)."""
     monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})

@@ -30,6 +30,7 @@ from kuaiban.services.cases import (
     submit,
 )
 from kuaiban.web.service_pages import Application, preticked
+from tests.materials import uploaded
 from tests.services.conftest import ADOPTION, CERTIFICATE, CITIZEN_ID, FORM, PASSWORD, SHARED
 from tests.services.test_services_cli import kuaiban, ok_json
 
@@ -300,7 +301,7 @@ def test_d8_the_commitment_text_carries_what_110号_requires_it_to_tell(world):
     assert commitment_terms.PROMISE.format(office="（办理机构名称）") == HUNAN[1034 - 1]
     assert commitment_terms.PUBLICATION.split("要求：", 1)[1][:-len("接受社会监督。")] in HUNAN[931 - 1]
     with world.session() as s:
-        case = submit(s, world.citizen, "企业招用员工", FORM, materials={SHARED: "contract.pdf"},
+        case = submit(s, world.citizen, "企业招用员工", FORM, materials=uploaded(s, world.citizen, {SHARED: "contract.pdf"}),
                       commit_instead=[CERTIFICATE], at=dt.datetime(2020, 9, 30, 10))
         text = case.commitments[0].text
     # 110号 二（三） (hunan-hrss-2020.txt:925): 事项名称及其设定依据, 证明内容和材料要求, 承诺的方式,
@@ -334,7 +335,8 @@ def test_d9_a_supplied_task_counts_its_limit_afresh(sqlite_world):
         (task,) = get_case(s, w.window, number).tasks
         act(s, w.window, task.id, "correct", missing=["营业执照副本（测试）"], at=dt.datetime(2021, 3, 2, 10))
     with w.session() as s:
-        supply(s, w.citizen, number, {"营业执照副本（测试）": "licence.pdf"}, at=dt.datetime(2021, 3, 10, 10))
+        supply(s, w.citizen, number, uploaded(s, w.citizen, {"营业执照副本（测试）": "licence.pdf"}),
+               at=dt.datetime(2021, 3, 10, 10))
     with w.session() as s:
         (task,) = get_case(s, w.window, number).tasks
         # 3 working days from Wednesday 03-10: 03-11, 03-12, 03-15 — not from the first submission (03-04)

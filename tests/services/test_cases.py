@@ -13,6 +13,7 @@ from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import AuditEntry
 from kuaiban.services import cases
 from kuaiban.services.models import Case, Commitment, Material, Task
+from tests.materials import uploaded
 
 from .conftest import CERTIFICATE, FORM, SEPT_30, SHARED
 
@@ -23,7 +24,10 @@ UNEMPLOYMENT_FORM = {"姓名": "测试乙", "性别": "男", "证件类型": "�
 
 def submit(world, user=None, bundle="企业招用员工", form=FORM, **kw):
     with world.session() as s:
-        case = cases.submit(s, user or world.citizen, bundle, form, **kw)
+        who = user or world.citizen
+        if "materials" in kw:  # each named file uploaded by the applicant first
+            kw["materials"] = uploaded(s, who, kw["materials"])
+        case = cases.submit(s, who, bundle, form, **kw)
         return case.number
 
 
@@ -203,10 +207,10 @@ def test_correction_lists_every_missing_material_in_one_notice_and_restarts_the_
     assert t.correction_notice == [CERTIFICATE, SHARED, "加盖公章的申请表"]
     with world.session() as s:
         assert cases.get_case(s, world.citizen, number).status == "待补正"
-        case = cases.supply(s, world.citizen, number, {CERTIFICATE: "wage.pdf", SHARED: "contract.pdf"},
+        case = cases.supply(s, world.citizen, number, uploaded(s, world.citizen, {CERTIFICATE: "wage.pdf", SHARED: "contract.pdf"}),
                             at=dt.datetime(2020, 10, 8, 9))
         assert case.status == "待补正"  # a partial answer is kept; the task waits for the rest of its notice
-        case = cases.supply(s, world.citizen, number, {"加盖公章的申请表": "form.pdf"}, at=dt.datetime(2020, 10, 9, 9))
+        case = cases.supply(s, world.citizen, number, uploaded(s, world.citizen, {"加盖公章的申请表": "form.pdf"}), at=dt.datetime(2020, 10, 9, 9))
         assert case.status == "办理中"
     t = tasks_of(world, number)["1.1.5"]
     assert (t.state, t.started_at) == ("待受理", dt.datetime(2020, 10, 9, 9))
@@ -219,11 +223,11 @@ def test_a_material_the_notice_adds_or_asks_again_can_be_supplied(world):
     with world.session() as s:
         materials = {m.name: m.status for m in cases.get_case(s, world.citizen, number).materials}
         assert materials["加盖公章的申请表"] == "缺"
-        case = cases.supply(s, world.citizen, number, {"加盖公章的申请表": "form.pdf"}, at=dt.datetime(2020, 10, 9, 9))
+        case = cases.supply(s, world.citizen, number, uploaded(s, world.citizen, {"加盖公章的申请表": "form.pdf"}), at=dt.datetime(2020, 10, 9, 9))
         assert {m.name: m.status for m in case.materials}["加盖公章的申请表"] == "已提交"
     assert tasks_of(world, number)["1.1.5"].state == "待补正"  # the notice also asked for two others
     with world.session() as s:
-        cases.supply(s, world.citizen, number, {CERTIFICATE: "wage.pdf", SHARED: "contract.pdf"},
+        cases.supply(s, world.citizen, number, uploaded(s, world.citizen, {CERTIFICATE: "wage.pdf", SHARED: "contract.pdf"}),
                      at=dt.datetime(2020, 10, 9, 10))
     assert tasks_of(world, number)["1.1.5"].state == "待受理"
 

@@ -33,6 +33,7 @@ CHILD = textwrap.dedent("""
     from sqlalchemy import func, select
     from kuaiban.db import connect, session_scope
     from kuaiban.platform import audit
+    from tests.materials import uploaded
     from kuaiban.services import cases
     from kuaiban.services.models import Task
     from kuaiban.platform.models import User
@@ -51,7 +52,7 @@ CHILD = textwrap.dedent("""
     audit.record = record_then_hang
     with session_scope(connect(url)) as s:
         user = s.query(User).filter_by(username="citizen").one()
-        cases.submit(s, user, "企业招用员工", %r, materials={%r: "contract.pdf"})
+        cases.submit(s, user, "企业招用员工", %r, materials=uploaded(s, user, {%r: "contract.pdf"}))
 """) % (FORM, SHARED)
 
 

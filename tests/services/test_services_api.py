@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
+from tests.materials import api_upload
 
 from .conftest import CERTIFICATE, FORM, PASSWORD, SHARED, make_world
 
@@ -40,7 +41,7 @@ def test_a_case_through_its_whole_life(api):
     citizen, window, reviewer, supervisor = (login(u) for u in ("citizen", "window", "reviewer", "supervisor"))
     r = client.post("/api/cases", headers=citizen, json={
         "bundle": "企业招用员工", "form": FORM, "items": ["1.1.5", "4.1.1"],
-        "materials": {SHARED: "contract.pdf"}, "commitments": [CERTIFICATE]})
+        "materials": {SHARED: api_upload(client, citizen, "contract.pdf")}, "commitments": [CERTIFICATE]})
     assert r.status_code == 201, r.text
     case = r.json()
     assert [t["item_code"] for t in case["tasks"]] == ["1.1.5", "4.1.1"]

@@ -9,6 +9,7 @@ import pytest
 
 from kuaiban.platform.errors import Forbidden
 from kuaiban.services import cases, ratings, stats
+from tests.materials import uploaded
 
 from .conftest import CERTIFICATE, FORM, SHARED
 
@@ -39,7 +40,7 @@ def finish(world, number, at):
 def test_summary_of_the_region(world):
     with world.session() as s:
         a = cases.submit(s, world.citizen, "企业招用员工", FORM, items=["1.1.5", "4.1.1", "2.4.3"],
-                         materials={SHARED: "c.pdf"}, commit_instead=[CERTIFICATE], at=SEPT_30).number
+                         materials=uploaded(s, world.citizen, {SHARED: "c.pdf"}), commit_instead=[CERTIFICATE], at=SEPT_30).number
         b = cases.submit(s, world.citizen, "企业招用员工", FORM, items=["2.4.3"], at=SEPT_30).number
         cases.submit(s, world.citizen, "企业招用员工", FORM, items=["2.4.3"], at=SEPT_30)
     finish(world, a, dt.datetime(2020, 10, 9, 15))  # 1 working day

@@ -15,6 +15,7 @@ from kuaiban.platform import audit
 from kuaiban.platform.models import AuditEntry
 from kuaiban.services import cases
 from kuaiban.services.models import Case, Commitment, Material, Task
+from tests.materials import uploaded
 
 from .conftest import CERTIFICATE, CITIZEN_ID, FORM, SHARED
 
@@ -30,7 +31,7 @@ def columns(obj) -> dict:
 
 def test_the_returned_case_is_the_stored_case_with_nothing_pending(world):
     with world.session() as s:
-        case = cases.submit(s, world.citizen, "企业招用员工", FORM, materials={SHARED: "contract.pdf"},
+        case = cases.submit(s, world.citizen, "企业招用员工", FORM, materials=uploaded(s, world.citizen, {SHARED: "contract.pdf"}),
                             commit_instead=[CERTIFICATE])
         assert not s.new and not s.dirty  # stored already: the commit has nothing left to write
         assert s.get(Task, case.tasks[0].id) is case.tasks[0]  # in the identity map, not read again
@@ -50,7 +51,7 @@ def test_the_returned_case_is_the_stored_case_with_nothing_pending(world):
 def test_the_api_answer_built_from_the_written_rows_is_the_stored_case(world):
     """The API's submission (cases.submit_rows: no ORM objects) answers what a later read of the case gives."""
     with world.session() as s:
-        rows = cases.submit_rows(s, world.citizen, "企业招用员工", FORM, materials={SHARED: "contract.pdf"},
+        rows = cases.submit_rows(s, world.citizen, "企业招用员工", FORM, materials=uploaded(s, world.citizen, {SHARED: "contract.pdf"}),
                                  commit_instead=[CERTIFICATE])
         assert not s.new and not s.dirty  # nothing for the ORM to write …
         assert not any(isinstance(o, Case | Task | Material | Commitment) for o in s.identity_map.values())  # … or track
@@ -162,7 +163,7 @@ def test_the_full_case_read_from_rows_is_the_orm_read(world):
     from kuaiban.platform.errors import Forbidden, NotFound
 
     with world.session() as s:
-        case = cases.submit(s, world.citizen, "企业招用员工", FORM, materials={SHARED: "contract.pdf"},
+        case = cases.submit(s, world.citizen, "企业招用员工", FORM, materials=uploaded(s, world.citizen, {SHARED: "contract.pdf"}),
                             commit_instead=[CERTIFICATE])
         number, first = case.number, case.tasks[0].id
     with world.session() as s:

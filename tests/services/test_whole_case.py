@@ -14,6 +14,7 @@ from kuaiban.platform.models import AuditEntry
 from kuaiban.platform.notification_models import Notification
 from kuaiban.services import cases
 from kuaiban.services.models import ACCEPTED, CORRECTION, DONE, REFUSED, SUBMITTED
+from tests.materials import uploaded
 
 from .conftest import CERTIFICATE, SHARED
 from .test_cases import submit, tasks_of
@@ -117,10 +118,10 @@ def test_a_partial_supply_is_kept_and_the_task_waits_for_the_rest(sqlite_world):
     with sqlite_world.session() as s:
         cases.act(s, sqlite_world.window, task.id, "correct", reason="材料未提交（测试）", at=AT)
     with sqlite_world.session() as s:
-        case = cases.supply(s, sqlite_world.citizen, number, {SHARED: "contract.pdf"}, at=AT)
+        case = cases.supply(s, sqlite_world.citizen, number, uploaded(s, sqlite_world.citizen, {SHARED: "contract.pdf"}), at=AT)
         assert {m.name: m.status for m in case.materials} == {CERTIFICATE: cases.MISSING, SHARED: cases.PROVIDED}
         assert case.status == "待补正"
     assert tasks_of(sqlite_world, number)["1.1.5"].state == CORRECTION
     with sqlite_world.session() as s:
-        cases.supply(s, sqlite_world.citizen, number, {CERTIFICATE: "wage.pdf"}, at=AT)
+        cases.supply(s, sqlite_world.citizen, number, uploaded(s, sqlite_world.citizen, {CERTIFICATE: "wage.pdf"}), at=AT)
     assert tasks_of(sqlite_world, number)["1.1.5"].state == SUBMITTED

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
+from tests.materials import api_upload
 
 from .conftest import CERTIFICATE, FORM, PASSWORD, SHARED, make_world
 
@@ -30,7 +31,7 @@ def test_whole_case_transfer_correction_deadline_and_credit_through_the_api(api)
     citizen, window, reviewer, supervisor = (login(u) for u in ("citizen", "window", "reviewer", "supervisor"))
     case = client.post("/api/cases", headers=citizen, json={
         "bundle": "企业招用员工", "form": FORM, "items": ["1.1.5", "4.1.1", "2.4.3"],
-        "materials": {SHARED: "contract.pdf"}, "commitments": [CERTIFICATE]}).json()
+        "materials": {SHARED: api_upload(client, citizen, "contract.pdf")}, "commitments": [CERTIFICATE]}).json()
     ids = {t["item_code"]: t["id"] for t in case["tasks"]}
     r = client.post(f"/api/tasks/{ids['2.4.3']}/correct", headers=window,
                     json={"version": 1, "missing": ["照片（测试）"], "reason": "须2寸照片（测试）",
@@ -48,11 +49,11 @@ def test_whole_case_transfer_correction_deadline_and_credit_through_the_api(api)
                        json={"truthful": False, "note": "不实（测试）"}).status_code == 200
     (record,) = client.get("/api/credit-records", headers=supervisor).json()
     barred = client.post("/api/cases", headers=citizen, json={
-        "bundle": "企业招用员工", "form": FORM, "items": ["1.1.5"], "materials": {SHARED: "c.pdf"},
+        "bundle": "企业招用员工", "form": FORM, "items": ["1.1.5"], "materials": {SHARED: api_upload(client, citizen, "c.pdf")},
         "commitments": [CERTIFICATE]})
     assert barred.status_code == 422 and "在信用修复前不适用告知承诺制" in barred.json()["detail"]
     assert client.post(f"/api/credit-records/{record['id']}/repair", headers=supervisor,
                        json={"note": "已整改（测试）"}).status_code == 200
     assert client.post("/api/cases", headers=citizen, json={
-        "bundle": "企业招用员工", "form": FORM, "items": ["1.1.5"], "materials": {SHARED: "c.pdf"},
+        "bundle": "企业招用员工", "form": FORM, "items": ["1.1.5"], "materials": {SHARED: api_upload(client, citizen, "c.pdf")},
         "commitments": [CERTIFICATE]}).status_code == 201

@@ -16,6 +16,7 @@ from kuaiban.db import connect, session_scope
 from kuaiban.library.models import Document
 from kuaiban.platform import auth
 from kuaiban.services import cases, guide, progress
+from tests.materials import uploaded
 from tests.web.forms import csrf_of
 from tests.web.test_service_pages import FORM, SHARED, seed_region, user
 
@@ -43,7 +44,7 @@ def _case(url: str, region) -> str:
     with session_scope(connect(url)) as s:
         applicant = user(url, region.applicant)
         return cases.submit(s, applicant, 1, FORM, items=["4.1.1"],
-                            materials={SHARED: "synthetic-ref"}).number
+                            materials=uploaded(s, applicant, {SHARED: "synthetic-ref.pdf"})).number
 
 
 def test_every_item_has_a_guide_page_without_login_and_without_developer_text(site):

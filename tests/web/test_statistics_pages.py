@@ -13,6 +13,7 @@ from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth, regions
 from kuaiban.services import cases, ratings, stats
 from kuaiban.web.session import COOKIE
+from tests.materials import uploaded
 from tests.web.forms import post_login, post_logout
 
 from .test_service_pages import fresh_county
@@ -49,7 +50,7 @@ def region_staff(live_db_url) -> dict:
         cases.require_material(s, region, "1.1.5", SHARED, basis="测试配置", actor=sup)
         cases.require_material(s, region, "4.1.1", SHARED, basis="测试配置", actor=sup)
         a = cases.submit(s, users["citizen"], "企业招用员工", FORM, items=["1.1.5", "4.1.1", "2.4.3"],
-                         materials={SHARED: "c.pdf"}, commit_instead=[CERTIFICATE], at=SEPT_30).number
+                         materials=uploaded(s, users["citizen"], {SHARED: "c.pdf"}), commit_instead=[CERTIFICATE], at=SEPT_30).number
         b = cases.submit(s, users["citizen"], "企业招用员工", FORM, items=["2.4.3"], at=SEPT_30).number
     for number, done in ((a, dt.datetime(2020, 10, 9, 15)), (b, dt.datetime(2020, 10, 12, 15))):
         with session_scope(engine) as s:

@@ -17,6 +17,7 @@ from kuaiban.db import connect, session_scope
 from kuaiban.platform import auth, regions
 from kuaiban.platform.models import User
 from kuaiban.services import cases, ratings
+from tests.materials import uploaded
 
 from .test_service_pages import (
     CERTIFICATE,
@@ -46,7 +47,10 @@ def desk(backend_url, tmp_path, monkeypatch):
 
 def submitted(url, region, items=("1.1.5", "4.1.1"), at=None, **kw) -> str:
     with session_scope(connect(url)) as s:
-        return cases.submit(s, user(url, region.applicant), "1", FORM, items=list(items), at=at, **kw).number
+        who = user(url, region.applicant)
+        if "materials" in kw:  # each named file uploaded by the applicant first
+            kw["materials"] = uploaded(s, who, kw["materials"])
+        return cases.submit(s, who, "1", FORM, items=list(items), at=at, **kw).number
 
 
 def task_ids(url, region, number) -> dict[str, int]:
