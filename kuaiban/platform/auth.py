@@ -236,9 +236,9 @@ def login(session: Session, username: str, password: str, *, address: str | None
     except Invalid:
         # not a name anyone can register now: it goes through the same steps and is counted the same
         name = unicodedata.normalize("NFKC", username).strip()[:USERNAME_MAX]
-    account, place = throttle.account_key(name), throttle.address_key(address)
+    pair, place = throttle.pair_key(name, address), throttle.address_key(address)
     try:
-        throttle.check(session, account, place, at)
+        throttle.check(session, pair, place, at)
     except Throttled as exc:
         _record_failure(session, name, None, address, "address_throttled" if exc.status == 429 else "account_locked",
                         at, count=False)
@@ -250,7 +250,7 @@ def login(session: Session, username: str, password: str, *, address: str | None
         reason = "unknown_user" if user is None else "inactive" if not user.active else "wrong_password"
         _record_failure(session, name, user, address, reason, at)
         raise Unauthenticated("用户名或密码错误", "password")
-    throttle.clear(session, account)
+    throttle.clear(session, pair)
     return issue_token(session, user, address=address, ttl=ttl, at=at)
 
 
@@ -285,13 +285,7 @@ def _record_failure(session: Session, name: str, user: User | None, address: str
 
 def _write_failure(session: Session, name: str, user: User | None, address: str | None, reason: str,
                    at: dt.datetime, *, count: bool) -> None:
-    locked = {}
-    if count:
-        locked["account_locked_until"] = throttle.fail(session, throttle.account_key(name), throttle.ACCOUNT_LIMIT,
-                                                       at)
-        place = throttle.address_key(address)
-        if place:
-            locked["address_locked_until"] = throttle.fail(session, place, throttle.ADDRESS_LIMIT, at)
+    locked = throttle.login_failed(session, name, address, at) if count else {}
     who = {"username": name} if user is not None else {"username_sha256": hashlib.sha256(name.encode()).hexdigest()}
     audit.record(session, "login_failed", "user", user.id if user else None, actor=None, at=at, address=address,
                  reason=reason, **who, **{k: v for k, v in locked.items() if v is not None})
@@ -369,9 +363,9 @@ def change_password(session: Session, user: User, current: str, new: str, *, tok
     A wrong current password counts towards the account's lock-out like a failed login (so a stolen session
     cannot guess it). Every other session of the account ends; ``token``'s stays. How many ended."""
     at = at or audit.now()
-    account = throttle.account_key(user.username)
+    pair = throttle.pair_key(user.username, address)
     try:
-        throttle.check(session, account, None, at)
+        throttle.check(session, pair, None, at)
     except Throttled as exc:
         exc.field = "current_password"
         raise
@@ -389,7 +383,7 @@ def change_password(session: Session, user: User, current: str, new: str, *, tok
         raise Invalid(exc.message, "new_password") from None
     user.password_hash = hash_password(new)
     was_forced, user.must_change_password = user.must_change_password, False
-    throttle.clear(session, account)
+    throttle.clear(session, pair)
     keep = _hash_token(token) if token else ""
     ended = session.execute(update(Token).where(Token.user_id == user.id, Token.revoked.is_(False),
                                                 Token.token_hash != keep)

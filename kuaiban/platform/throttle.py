@@ -1,12 +1,18 @@
-"""Login failure handling (登录失败处理, GB/T 22239-2019 8.1.4.1 b): counters of failed logins per account
-and per client address, kept in the database so that every worker process sees the same counts.
+"""Login failure handling (登录失败处理, GB/T 22239-2019 8.1.4.1 b): counters of failed logins, kept in the
+database so that every worker process sees the same counts.
 
-- an account with ``ACCOUNT_LIMIT`` failures within ``WINDOW`` is locked for ``LOCKOUT`` (423);
-- an address with ``ADDRESS_LIMIT`` failures within ``WINDOW`` is refused for ``LOCKOUT`` (429).
+- an account with ``PAIR_LIMIT`` failures **from one client address** within ``WINDOW`` is locked for
+  ``LOCKOUT`` for that address only (423): the guesser is stopped, and the account's holder, signing in from
+  anywhere else, is not (audit 2026-12 §4.2: a lock per account let anyone lock any staff account);
+- an account with ``ACCOUNT_SLOW`` failures from all addresses together within ``WINDOW`` is *slowed*, never
+  locked: each further failure also holds its (account, address) pair for ``SLOW_DELAY``, so many addresses
+  guessing one password together get one guess per address per ``SLOW_DELAY``; an address with no failure
+  for the account is never refused because of the others (its right password signs in);
+- an address with ``ADDRESS_LIMIT`` failures within ``WINDOW`` (any accounts) is refused for ``LOCKOUT`` (429).
 
 Unknown usernames are counted like real ones, so a lock tells nothing about whether an account exists.
 Account keys hold a SHA-256 of the normalised username, not the name (a mistyped password is often what
-lands in the username field).
+lands in the username field); pair keys a SHA-256 of the username and the counted address.
 
 The same counters limit how often one client may send a public write form (:func:`limit_submissions`):
 every post counts, whether it succeeds or not; the post that reaches a key's limit within ``WINDOW`` is
@@ -35,7 +41,9 @@ from kuaiban.platform import audit
 from kuaiban.platform.errors import Locked, Throttled, TooManyRequests
 from kuaiban.platform.models import LoginThrottle
 
-ACCOUNT_LIMIT = 5
+PAIR_LIMIT = 5  # failures of one account from one address: that pair locked
+ACCOUNT_SLOW = 20  # failures of one account from all addresses: every further failure holds its pair briefly
+SLOW_DELAY = dt.timedelta(seconds=30)
 ADDRESS_LIMIT = 30
 WINDOW = dt.timedelta(minutes=15)
 LOCKOUT = dt.timedelta(minutes=15)
@@ -46,6 +54,12 @@ PURGE_EVERY = 900  # seconds: a stale row outlives its window and lock by at mos
 
 def account_key(username: str) -> str:
     return "account:" + hashlib.sha256(username.encode()).hexdigest()
+
+
+def pair_key(username: str, address: str | None) -> str:
+    """The key of one account's failures from one client address (as :func:`client` counts it)."""
+    where = client(address) if address else "-"
+    return "pair:" + hashlib.sha256(f"{username}\n{where}".encode()).hexdigest()
 
 
 def client(address: str) -> str:
@@ -71,19 +85,20 @@ def _retry_message(until: dt.datetime, at: dt.datetime, who: str) -> str:
     return f"{who}登录失败次数过多，请 {minutes} 分钟后（{until:%H:%M} 以后）再试"
 
 
-def check(session: Session, account: str, address: str | None, at: dt.datetime) -> None:
-    """Raise :class:`TooManyRequests` or :class:`Locked` if either key is locked at ``at``."""
-    keys = [k for k in (address, account) if k]
+def check(session: Session, pair: str, address: str | None, at: dt.datetime) -> None:
+    """Raise :class:`TooManyRequests` if the address, or :class:`Locked` if the (account, address) pair, is
+    locked at ``at``. The account's failures from other addresses never refuse this one."""
+    keys = [k for k in (address, pair) if k]
     rows = dict(session.execute(select(LoginThrottle.key, LoginThrottle.locked_until)
                                 .where(LoginThrottle.key.in_(keys), LoginThrottle.locked_until > at)).all())
     if address in rows:
         until = rows[address]
         raise TooManyRequests(_retry_message(until, at, "本地址"), "username",
                               retry_after=int((until - at).total_seconds()))
-    if account in rows:
-        until = rows[account]
-        raise Locked(_retry_message(until, at, "该账号") + "（账号已暂时锁定）", "username",
-                     retry_after=int((until - at).total_seconds()))
+    if pair in rows:
+        until = rows[pair]
+        raise Locked(_retry_message(until, at, "该账号在本地址") + "（其他地址不受影响）", "username",
+                     retry_after=max(1, int((until - at).total_seconds())))
 
 
 def _insert(session: Session):
@@ -91,20 +106,24 @@ def _insert(session: Session):
     return dialect.insert(LoginThrottle)
 
 
-def fail(session: Session, key: str, limit: int, at: dt.datetime) -> dt.datetime | None:
-    """Count one failure for ``key``; the moment it is locked until when this one reaches ``limit``.
+def _bump(session: Session, key: str, at: dt.datetime) -> int:
+    """Count one failure for ``key`` in its window; the failures counted so far in it.
 
     One upsert and one UPDATE in the caller's transaction: concurrent failures queue on the row
     (PostgreSQL) or the write lock (SQLite), so none is lost."""
     session.execute(_insert(session).values(key=key, failures=0, window_start=at, locked_until=None)
                     .on_conflict_do_nothing())
     stale = LoginThrottle.window_start <= at - WINDOW
-    failures = session.execute(
+    return session.execute(
         update(LoginThrottle).where(LoginThrottle.key == key)
         .values(failures=case((stale, 1), else_=LoginThrottle.failures + 1),
                 window_start=case((stale, at), else_=LoginThrottle.window_start))
         .returning(LoginThrottle.failures)).scalar_one()
-    if failures < limit:
+
+
+def fail(session: Session, key: str, limit: int, at: dt.datetime) -> dt.datetime | None:
+    """Count one failure for ``key``; the moment it is locked until when this one reaches ``limit``."""
+    if _bump(session, key, at) < limit:
         return None
     until = at + LOCKOUT
     # the count starts again after the lock, so each further burst of ``limit`` guesses costs a lock
@@ -113,8 +132,28 @@ def fail(session: Session, key: str, limit: int, at: dt.datetime) -> dt.datetime
     return until
 
 
+def login_failed(session: Session, username: str, address: str | None, at: dt.datetime) -> dict[str, dt.datetime]:
+    """Count one failed login of ``username`` from ``address``: the pair (locked at ``PAIR_LIMIT``), the
+    account (from ``ACCOUNT_SLOW`` on, the pair is also held for ``SLOW_DELAY``) and the address (locked at
+    ``ADDRESS_LIMIT``). The locks this failure set, by what they lock (for the audit entry)."""
+    pair = pair_key(username, address)
+    locked = {}
+    until = fail(session, pair, PAIR_LIMIT, at)
+    if _bump(session, account_key(username), at) >= ACCOUNT_SLOW and until is None:
+        until = at + SLOW_DELAY  # slowed: this address waits a little before its next guess at the account
+        session.execute(update(LoginThrottle).where(LoginThrottle.key == pair)
+                        .values(locked_until=until))
+        locked["slowed_until"] = until
+    elif until is not None:
+        locked["pair_locked_until"] = until
+    place = address_key(address)
+    if place and (blocked := fail(session, place, ADDRESS_LIMIT, at)) is not None:
+        locked["address_locked_until"] = blocked
+    return locked
+
+
 def clear(session: Session, key: str) -> None:
-    """A successful login forgets the account's failures."""
+    """A successful login forgets the failures of its (account, address) pair."""
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
@@ -189,6 +228,6 @@ def limit_submissions(session: Session, keys: Sequence[tuple[str, int]], at: dt.
         raise TooManyRequests(_submission_message(until, at), retry_after=int((until - at).total_seconds()))
 
 
-__all__ = ["ACCOUNT_LIMIT", "ADDRESS_LIMIT", "FORM_LIMITS", "LOCKOUT", "REGISTER_ADDRESS_LIMIT", "WINDOW", "Locked",
-           "Throttled", "TooManyRequests", "account_key", "address_key", "check", "clear", "client", "fail",
-           "limit_submissions", "purge", "submission_keys"]
+__all__ = ["ACCOUNT_SLOW", "ADDRESS_LIMIT", "FORM_LIMITS", "LOCKOUT", "PAIR_LIMIT", "REGISTER_ADDRESS_LIMIT",
+           "SLOW_DELAY", "WINDOW", "Locked", "Throttled", "TooManyRequests", "account_key", "address_key", "check",
+           "clear", "client", "fail", "limit_submissions", "login_failed", "pair_key", "purge", "submission_keys"]

@@ -40,7 +40,7 @@ def failed_entries(engine) -> list[dict]:
 
 
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(engine):
-    for i in range(throttle.ACCOUNT_LIMIT):
+    for i in range(throttle.PAIR_LIMIT):
         assert isinstance(attempt(engine, f"guess-{i}", at=T0 + dt.timedelta(seconds=i)), Unauthenticated)
     locked = attempt(engine, PASSWORD, at=T0 + dt.timedelta(minutes=1))
     assert isinstance(locked, Locked) and locked.status == 423
@@ -48,13 +48,13 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(engine
     assert "登录失败次数过多" in locked.message and "分钟后" in locked.message
     # after the lock the right password works, and the success forgets the failures
     assert isinstance(attempt(engine, PASSWORD, at=T0 + throttle.LOCKOUT + dt.timedelta(seconds=5)), tuple)
-    for i in range(throttle.ACCOUNT_LIMIT - 1):
+    for i in range(throttle.PAIR_LIMIT - 1):
         attempt(engine, "wrong", at=T0 + dt.timedelta(minutes=20, seconds=i))
     assert isinstance(attempt(engine, PASSWORD, at=T0 + dt.timedelta(minutes=21)), tuple)
 
 
 def test_failures_outside_the_window_do_not_add_up(engine):
-    for i in range(throttle.ACCOUNT_LIMIT - 1):
+    for i in range(throttle.PAIR_LIMIT - 1):
         attempt(engine, "wrong", at=T0 + dt.timedelta(seconds=i))
     later = T0 + throttle.WINDOW + dt.timedelta(minutes=1)
     attempt(engine, "wrong", at=later)  # the fifth, but the first of a new window
@@ -63,7 +63,7 @@ def test_failures_outside_the_window_do_not_add_up(engine):
 
 def test_an_unknown_username_is_locked_like_a_real_one(engine):
     """Otherwise the absence of a lock would tell which usernames exist."""
-    for i in range(throttle.ACCOUNT_LIMIT):
+    for i in range(throttle.PAIR_LIMIT):
         attempt(engine, "wrong", username="nobody", at=T0 + dt.timedelta(seconds=i))
     assert isinstance(attempt(engine, "wrong", username="nobody", at=T0 + dt.timedelta(seconds=9)), Locked)
 
@@ -92,7 +92,7 @@ def test_one_address_guessing_many_accounts_gets_429(engine):
 def test_the_json_login_answers_423_with_retry_after_and_workers_share_the_count(backend_url, engine):
     # two app instances = two worker processes' engines and pools; the counts live in the database
     workers = [TestClient(create_app(backend_url)) for _ in range(2)]
-    for i in range(throttle.ACCOUNT_LIMIT):
+    for i in range(throttle.PAIR_LIMIT):
         r = workers[i % 2].post("/api/auth/login", json={"username": "win_hn", "password": f"wrong-{i}"})
         assert r.status_code == 401
     r = workers[0].post("/api/auth/login", json={"username": "WIN_HN", "password": PASSWORD})

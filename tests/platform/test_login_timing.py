@@ -20,7 +20,7 @@ USERS = 3  # each takes ROUNDS / USERS failures: below the account lock
 
 def test_unknown_and_known_usernames_answer_alike_in_the_same_time(backend_url, monkeypatch):
     monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**14, "r": 8, "p": 1})  # the production cost
-    assert ROUNDS // USERS < throttle.ACCOUNT_LIMIT and 2 * ROUNDS < throttle.ADDRESS_LIMIT
+    assert ROUNDS // USERS < throttle.PAIR_LIMIT and 2 * ROUNDS < throttle.ADDRESS_LIMIT
     with session_scope(connect(backend_url)) as s:
         for i in range(USERS):
             auth.create_user(s, f"staff{i}", PASSWORD, "window", region="430000")
