@@ -29,3 +29,15 @@ def masked_record(record: dict[str, Any] | None) -> dict[str, Any] | None:
     if record is None:
         return None
     return {k: personal_data.mask(FIELD_KINDS[k], v) if k in FIELD_KINDS else v for k, v in record.items()}
+
+
+def masked_text(text: str | None, record: dict[str, Any] | None, *also: str | None) -> str | None:
+    """``text`` (a declaration quoting the application) with every identity number of ``record`` and ``also``
+    masked, as a list shows it."""
+    if not text:
+        return text
+    numbers = {v for k, v in (record or {}).items() if FIELD_KINDS.get(k) == "id_number" and isinstance(v, str) and v}
+    numbers |= {v for v in also if v}
+    for number in sorted(numbers, key=len, reverse=True):
+        text = text.replace(number, personal_data.mask_id_number(number) or "")
+    return text

@@ -31,6 +31,7 @@ from kuaiban.services import catalogue
 from kuaiban.unemployment import decision, deregistration, lifecycle, registration
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national.refusals import refused_downloads
+from kuaiban.unemployment.personal import is_personal, masked_record, masked_text
 from kuaiban.unemployment.registration import RecordInvalid
 from kuaiban.unemployment.validate import FieldError
 from kuaiban.web import unemployment_views as uv
@@ -347,13 +348,20 @@ FORM_TITLES = {"decision": "审核", "followup": "跟踪调查", "service": "服
                "notice": "告知", "exit_number": "补录社会保障号码"}
 
 
-def _review_context(s: Session, user: User, aaz341: str, *, read: bool = False) -> dict:
+def _review_context(s: Session, user: User, aaz341: str, *, full: bool = False) -> dict:
+    """The caseworker's page of a registration. Personal fields are masked as in the queue (个人信息保护法:
+    what the decision needs); ``full``: the staff member asked to see them (显示完整信息), a read the audit log
+    records."""
     reg = registration.get_registration(s, user, aaz341)
-    if read:  # the page shows the application in full: a staff member's read is audited
+    if full:
         registration.disclose(s, user, reg)
+    application = reg.application if full else masked_record(reg.application)
+    declaration = reg.commitment.text if reg.commitment else None
     now = _now()
     ctx = _status_context(s, reg, now) | {
-        "app_groups": uv.record_groups(reg.application), "check": reg.register_check or {},
+        "full": full, "has_personal": any(is_personal(k) and v for k, v in (reg.application or {}).items()),
+        "declaration": declaration if full else masked_text(declaration, reg.application, reg.id_number),
+        "app_groups": uv.record_groups(application), "check": reg.register_check or {},
         "review_results": uv.review_results(), "exit_choices": uv.exit_choices(), "sub_reasons": uv.sub_reasons(),
         "methods": lifecycle.METHODS, "outcomes": lifecycle.OUTCOMES, "package": lifecycle.service_package(),
         "employed_exits": [(c, deregistration.exit_reasons()[c].name) for c in lifecycle.EMPLOYED_EXITS],
@@ -370,8 +378,18 @@ def _review_context(s: Session, user: User, aaz341: str, *, read: bool = False) 
 @router.get("/review/{aaz341}", response_class=HTMLResponse)
 def review_page(request: Request, aaz341: str, s: SessionDep, user: Annotated[User, _staff("无法查看失业登记")],
                 done: str | None = None) -> Response:
-    return render(request, "unemployment/review.html", _review_context(s, user, aaz341, read=True) | {
+    return render(request, "unemployment/review.html", _review_context(s, user, aaz341) | {
         "notice": DONE.get(done or ""), "errors": {}, "failed": None, "values": {}}, user=user)
+
+
+@router.post("/review/{aaz341}/full", response_class=HTMLResponse)
+def review_page_in_full(request: Request, aaz341: str, s: SessionDep,
+                        user: Annotated[User, _staff("无法查看失业登记")], form: PostedForm) -> Response:
+    """显示完整信息: the same page with the personal fields in full, on the staff member's explicit request
+    (a POST with the page's CSRF token, never a link), the read written to the audit log."""
+    return render(request, "unemployment/review.html", _review_context(s, user, aaz341, full=True) | {
+        "notice": "已显示完整个人信息，本次查看已记入审计日志。", "errors": {}, "failed": None, "values": {}},
+        user=user)
 
 
 Caseworker = Annotated[User, _staff("无法办理")]
@@ -392,7 +410,7 @@ def _act(request: Request, s: Session, user: User, aaz341: str, form: str, value
     def again(errors: dict[str, str], status: int) -> Response:
         ids = FORM_FIELDS[form]
         errors = {k: plain(v) for k, v in errors.items()}
-        return render(request, "unemployment/review.html", _review_context(s, user, aaz341, read=True) | {
+        return render(request, "unemployment/review.html", _review_context(s, user, aaz341) | {
             "notice": None, "errors": {ids[k]: v for k, v in errors.items() if k in ids},
             "summary": [(ids.get(k, f"form-{form}"), v) for k, v in errors.items()], "failed": form,
             "failed_title": FORM_TITLES[form], "values": values,

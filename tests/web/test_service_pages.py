@@ -225,8 +225,11 @@ def test_typed_fields_are_checked_and_each_error_sits_beside_its_field(site):
         assert re.search(rf'id="{field_id}-error"[^>]*>[^<]*{message}', r.text), name
 
 
-def test_the_clerks_task_page_shows_the_form_in_full_and_the_read_is_audited(site):
+def test_the_clerks_task_page_masks_the_form_and_shows_it_in_full_only_on_request_audited(site):
+    """Audit 2026-12 §4.3: the task page showed 证件号码 and 手机号码 in full to every clerk who opened it. Now
+    masked as in the queue; 显示完整信息 (a POST with the page's token) shows them, and that read is audited."""
     from kuaiban.platform.models import AuditEntry
+    from kuaiban.platform.personal_data import mask_id_number, mask_phone
 
     client, url, region, _ = site
     login(client, region.applicant)
@@ -234,11 +237,23 @@ def test_the_clerks_task_page_shows_the_form_in_full_and_the_read_is_audited(sit
     with session_scope(connect(url)) as s:
         task_id = s.scalar(select(Task.id).join(Case).where(Case.number == number).limit(1))
     login(client, region.window)
+
+    def reads() -> list:
+        with session_scope(connect(url)) as s:
+            return list(s.scalars(select(AuditEntry).where(AuditEntry.action == "read_personal_data")))
+
     page = client.get(f"/workbench/tasks/{task_id}")
-    assert page.status_code == 200 and FORM["证件号码"] in page.text and FORM["手机号码"] in page.text
-    with session_scope(connect(url)) as s:
-        (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.action == "read_personal_data"))
-        assert entry.actor_id == user(url, region.window).id and entry.detail["number"] == number
+    assert page.status_code == 200 and FORM["证件号码"] not in page.text and FORM["手机号码"] not in page.text
+    assert mask_id_number(FORM["证件号码"]) in page.text and mask_phone(FORM["手机号码"]) in page.text
+    assert "显示完整信息" in page.text and reads() == []
+    refused = client.post(f"/workbench/tasks/{task_id}/full", data={})  # no token: not the clerk's own click
+    assert refused.status_code == 403 and FORM["证件号码"] not in refused.text and reads() == []
+    full = client.post(f"/workbench/tasks/{task_id}/full", data={"csrf": csrf_of(page.text)})
+    assert full.status_code == 200 and FORM["证件号码"] in full.text and FORM["手机号码"] in full.text
+    assert "本次查看已记入审计日志" in full.text and "显示完整信息</button>" not in full.text
+    (entry,) = reads()
+    assert entry.actor_id == user(url, region.window).id and entry.detail["number"] == number
+    assert {"证件号码", "手机号码"} <= set(entry.detail["fields"])
 
 
 def test_a_citizens_own_identity_is_shown_read_only_from_the_account(site):
