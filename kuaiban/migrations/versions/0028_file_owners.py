@@ -44,6 +44,8 @@ def upgrade() -> None:
     for reference, applicant_id, provided_at in rows:
         digest, sep, name = reference.partition(":")
         if sep and name.strip() and _DIGEST.match(digest) and applicant_id is not None:
+            if isinstance(provided_at, str):  # SQLite gives a plain SELECT's DATETIME as its text
+                provided_at = dt.datetime.fromisoformat(provided_at)
             seen.setdefault((digest, applicant_id), provided_at or dt.datetime.now())
     if seen:
         op.bulk_insert(owners, [{"digest": d, "applicant_id": a, "user_id": None, "uploaded_at": at}
