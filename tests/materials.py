@@ -26,3 +26,11 @@ def api_upload(client, headers: dict, name: str, label: str | None = None) -> st
                     files={"file": (name, pdf(label or f"{headers}/{name}"), "application/pdf")})
     assert r.status_code == 201, r.text
     return r.json()["reference"]
+
+
+def synthetic_credit_code(n: int) -> str:
+    """A well-formed 统一社会信用代码 of no real enterprise (registration needs one; stdnum gives the check)."""
+    from stdnum.cn import uscc
+
+    base = f"9143010{n:010d}"
+    return base + uscc.calc_check_digit(base)

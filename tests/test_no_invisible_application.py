@@ -8,6 +8,7 @@ supervisor, 济南市历下区 (370102) a reviewer; here a national supervisor i
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import pytest
@@ -27,6 +28,7 @@ from kuaiban.unemployment.national.feed import synthetic_applications
 from kuaiban.unemployment.national.local import RegistrationService
 from kuaiban.unemployment.national.sync import SyncConfig, Synchronizer
 from kuaiban.web import service_views as views
+from tests.materials import synthetic_credit_code
 from tests.unemployment.national.harness import SimulatorProcess
 from tests.unemployment.world import PASSWORD, World, local_application, make_world
 from tests.web.forms import post_login
@@ -86,9 +88,13 @@ def assert_nothing_invisible(engine: Engine) -> tuple[dict[int, set[str]], dict[
     return tasks, regs
 
 
+_codes = itertools.count(1)  # a fresh synthetic 统一社会信用代码 per registration
+
+
 def register(client: TestClient, username: str, region: str) -> dict:
     r = client.post("/api/auth/register", json={"username": username, "password": PASSWORD, "kind": "enterprise",
-                                                 "name": f"测试企业{username}", "region": region})
+                                                 "name": f"测试企业{username}", "region": region,
+                                                 "id_number": synthetic_credit_code(next(_codes))})
     assert r.status_code == 201, r.text
     token = client.post("/api/auth/login", json={"username": username, "password": PASSWORD}).json()["token"]
     return {"Authorization": f"Bearer {token}"}

@@ -137,7 +137,8 @@ class RegisterIn(Strict):
     password: str = Field(min_length=1)
     kind: str = Field(description="citizen（个人）或 enterprise（单位）")
     name: str = Field(min_length=1, max_length=200, description="姓名或单位名称")
-    id_number: str | None = Field(default=None, max_length=40, description="证件号码或统一社会信用代码")
+    id_number: str | None = Field(default=None, max_length=40,
+                                  description="公民身份号码（个人）或统一社会信用代码（单位），必填")
     region: str | None = Field(default=None, max_length=40,
                                description="所在地区（必填）：行政区划代码或名称，如 430104、湖南省长沙市岳麓区")
 
@@ -207,10 +208,8 @@ async def register(body: RegisterIn, request: Request) -> dict:
 
     def work(session: Session) -> dict:
         throttle.limit_submissions(session, throttle.submission_keys("register", address), audit.now())
-        applicant = auth.create_applicant(session, body.kind, body.name, id_number=body.id_number,
-                                          region=body.region)
-        return _me(auth.create_user(session, body.username, body.password, APPLICANT, region=body.region,
-                                    applicant=applicant))
+        return _me(auth.register_applicant(session, body.kind, body.name, body.id_number, body.username,
+                                           body.password, region=body.region, address=address))
 
     return await in_session(request, work)
 

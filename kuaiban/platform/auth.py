@@ -150,6 +150,7 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
         raise Invalid("办事人类型须为 citizen（个人）或 enterprise（单位）", "kind")
     if not name.strip():
         raise Invalid("办事人名称不能为空", "name")
+    region = regions.resolve(region)  # blank refused: a case takes its applicant's region (before the number's check)
     if id_number:
         id_number = checked_id_number(kind, id_number)
         taken = session.scalar(select(Applicant.id).where(
@@ -160,16 +161,44 @@ def create_applicant(session: Session, kind: str, name: str, *, id_number: str |
             if kind == "enterprise" and session.scalar(select(User.id).where(User.applicant_id == taken)) is None:
                 return session.get(Applicant, taken)
             raise Conflict(ID_NUMBER_TAKEN, "id_number")
-    region = regions.resolve(region)  # blank refused: a case takes its applicant's region
     a = Applicant(kind=kind, name=name.strip(), id_number=id_number, region=region, created_at=audit.now())
     session.add(a)
     _flush_unique(session, uniqueness.APPLICANT_IDENTITY, Conflict(ID_NUMBER_TAKEN, "id_number"))
     return a
 
 
-# Registration answers both with 409 and the field: a self-service form has to say which one to change.
+# Registration answers both with 409 and the field: a self-service form has to say which one to change. The
+# number's answer does not say "registered": it names what the person can do (log in with the number, or come to
+# a window with their document if someone else registered it); how often an address may hear it is limited
+# (throttle.REGISTER_TAKEN_LIMIT, :func:`register_applicant`), and it is given only to a registration that is
+# otherwise valid (docs/SECURITY.md "Registration").
 USERNAME_TAKEN = "该用户名已被使用，请换一个"
-ID_NUMBER_TAKEN = "该证件号码已注册账号，请直接登录"
+ID_NUMBER_TAKEN = ("不能用该证件号码注册新账号。如您已有账号，请直接登录（可用证件号码登录）；"
+                   "如您从未注册过，请携带本人有效证件到经办窗口办理")
+ID_NUMBER_REQUIRED = "请填写公民身份号码或统一社会信用代码"
+
+
+def register_applicant(session: Session, kind: str, name: str, id_number: str | None, username: str, password: str,
+                       *, region: str | None, address: str | None, named: bool = False) -> User:
+    """Self-service registration of a 办事人 account (the page and the API): the 证件号码 is required (one
+    person, one account, real-name; an account without it could file nothing in its own name), and a refusal
+    because the number already has an account counts against the client's address (``register_taken``).
+    ``named``: the account's display name is the applicant's name (the page's registration)."""
+    refused = throttle.submission_keys("register_taken", address)
+    throttle.refuse_while_locked(session, refused, audit.now())
+    if not (id_number or "").strip():
+        raise Invalid(ID_NUMBER_REQUIRED, "id_number")
+    # everything else first: a registration refused for its password must not say whether the number is taken
+    username = normalise_username(username)
+    check_password(password, role=APPLICANT, username=username, id_number=id_number)
+    try:
+        applicant = create_applicant(session, kind, name, id_number=id_number, region=region)
+    except Conflict as exc:
+        if exc.field == "id_number":
+            throttle.limit_submissions(session, refused, audit.now())  # its own transaction: kept after the 409
+        raise
+    return create_user(session, username, password, APPLICANT, region=applicant.region, applicant=applicant,
+                       display_name=applicant.name if named else None)
 
 
 def _flush_unique(session: Session, rule: uniqueness.UniqueRule, conflict: Conflict) -> None:

@@ -181,7 +181,12 @@ def purge(session: Session, at: dt.datetime) -> int:
 # 15 minutes is one every 4.5 seconds, more than a hall's counters or a class registering together send, and
 # still bounds a script at 800 an hour per address (see docs/SECURITY.md).
 REGISTER_ADDRESS_LIMIT = 200
+# 注册 refused because the 证件号码 already has an account: each such answer tells that a person has an account
+# here, so an address gets REGISTER_TAKEN_LIMIT of them per WINDOW, then no registration at all for LOCKOUT (a
+# person who forgot they registered gets one or two; see docs/SECURITY.md "Registration").
+REGISTER_TAKEN_LIMIT = 20
 FORM_LIMITS: dict[str, tuple[int, int]] = {"unemployment_apply": (60, 20), "register": (REGISTER_ADDRESS_LIMIT, 20),
+                                           "register_taken": (REGISTER_TAKEN_LIMIT, REGISTER_TAKEN_LIMIT),
                                            "calc_batch": (10, 10)}
 
 
@@ -210,6 +215,17 @@ def _count(session: Session, keys: Sequence[tuple[str, int]], at: dt.datetime) -
     return None
 
 
+def refuse_while_locked(session: Session, keys: Sequence[tuple[str, int]], at: dt.datetime) -> None:
+    """:class:`TooManyRequests` while any of ``keys`` is locked; nothing is counted (see :func:`limit_submissions`)."""
+    if not keys:
+        return
+    rows = session.execute(select(LoginThrottle.locked_until).where(LoginThrottle.key.in_([k for k, _ in keys]),
+                                                                   LoginThrottle.locked_until > at)).scalars().all()
+    if rows:
+        until = max(rows)
+        raise TooManyRequests(_submission_message(until, at), retry_after=int((until - at).total_seconds()))
+
+
 def limit_submissions(session: Session, keys: Sequence[tuple[str, int]], at: dt.datetime) -> None:
     """Count one post against each ``(key, limit)``; raise :class:`TooManyRequests` (429, with
     ``retry_after``) while any of the keys is locked. Counted in a transaction of its own, so that a post
@@ -229,5 +245,7 @@ def limit_submissions(session: Session, keys: Sequence[tuple[str, int]], at: dt.
 
 
 __all__ = ["ACCOUNT_SLOW", "ADDRESS_LIMIT", "FORM_LIMITS", "LOCKOUT", "PAIR_LIMIT", "REGISTER_ADDRESS_LIMIT",
+           "REGISTER_TAKEN_LIMIT",
            "SLOW_DELAY", "WINDOW", "Locked", "Throttled", "TooManyRequests", "account_key", "address_key", "check",
-           "clear", "client", "fail", "limit_submissions", "login_failed", "pair_key", "purge", "submission_keys"]
+           "clear", "client", "fail", "limit_submissions", "login_failed", "pair_key", "purge", "refuse_while_locked",
+           "submission_keys"]

@@ -95,15 +95,13 @@ def _check(errors: dict[str, str], check, field: str | None = None) -> None:
 
 
 def _taken(session, values: dict[str, str], errors: dict[str, str]) -> None:
-    """A username or an identity number another account holds, beside the form's other problems."""
+    """A username another account holds, beside the form's other problems."""
     if "username" not in errors:
         name = auth.normalise_username(values["username"])
         if session.scalar(select(User.id).where(User.username == name)) is not None:
             errors["username"] = auth.USERNAME_TAKEN
-    if "id_number" not in errors and values["kind"] in KINDS and values["id_number"]:
-        holder = auth.find_applicant(session, values["kind"], auth.checked_id_number(values["kind"], values["id_number"]))
-        if holder is not None and session.scalar(select(User.id).where(User.applicant_id == holder.id)) is not None:
-            errors["id_number"] = auth.ID_NUMBER_TAKEN
+    # not the 证件号码: whether a number has an account is told only to a registration that is otherwise valid,
+    # and counted (auth.register_applicant); a form sent back for other errors says nothing about it (s20)
 
 
 @router.get("/register")
@@ -152,10 +150,10 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
     status = 422
     if not errors:
         try:
-            applicant = auth.create_applicant(session, values["kind"], values["name"], id_number=values["id_number"],
-                                              region=region)
-            user = auth.create_user(session, values["username"], password, APPLICANT, region=applicant.region,
-                                    applicant=applicant, display_name=applicant.name)
+            user = auth.register_applicant(session, values["kind"], values["name"], values["id_number"],
+                                           values["username"], password, region=region,
+                                           address=request.client.host if request.client else None,
+                                           named=True)
             token, expires = auth.issue_token(session, user,
                                               address=request.client.host if request.client else None)
         except ServiceError as exc:  # 409 when the username or the number is taken, even by a request

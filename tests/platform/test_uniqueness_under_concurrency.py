@@ -43,7 +43,7 @@ def test_a_burst_of_api_registrations_with_one_id_number_gives_one_account(backe
     codes = Counter(r.status_code for r in answers)
     assert codes == {201: 1, 409: BURST - 1}
     assert {(r.json()["field"], r.json()["detail"]) for r in answers if r.status_code == 409} == {
-        ("id_number", "该证件号码已注册账号，请直接登录")}
+        ("id_number", auth.ID_NUMBER_TAKEN)}
     with session_scope(connect(backend_url)) as s:
         stored = personal_data.lookup_hashes(number)  # the number is stored encrypted: found by its keyed hash
         assert s.scalar(select(func.count()).select_from(Applicant).where(Applicant.id_number_hash.in_(stored))) == 1
@@ -76,7 +76,7 @@ def test_a_burst_of_page_registrations_with_one_id_number_gives_one_account(back
 
     answers = at_once(BURST, register)
     assert Counter(r.status_code for r in answers) == {303: 1, 409: BURST - 1}
-    assert all("该证件号码已注册账号" in r.text for r in answers if r.status_code == 409)
+    assert all("不能用该证件号码注册新账号" in r.text for r in answers if r.status_code == 409)
 
 
 def test_the_index_decides_between_two_registrations_that_both_passed_the_check(backend_url):

@@ -46,7 +46,7 @@ def test_an_applicants_id_number_is_ciphertext_in_the_database_and_found_by_its_
     with world.session() as s:
         assert auth.find_applicant(s, "citizen", CITIZEN_ID.lower()).name == "测试乙"
         assert s.scalar(select(Applicant.id_number).where(Applicant.name == "测试乙")) == CITIZEN_ID
-        with pytest.raises(Conflict, match="该证件号码已注册账号"):  # the uniqueness check goes through the hash
+        with pytest.raises(Conflict, match="不能用该证件号码注册新账号"):  # the uniqueness check goes through the hash
             auth.create_applicant(s, "citizen", "另一人", id_number=CITIZEN_ID, region="430100")
 
 

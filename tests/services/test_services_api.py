@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
-from tests.materials import api_upload
+from tests.materials import api_upload, synthetic_credit_code
 
 from .conftest import CERTIFICATE, FORM, PASSWORD, SHARED, make_world
 
@@ -129,11 +129,12 @@ def test_a_status_read_sees_a_signed_out_token_and_a_new_step_at_once(api):
 
 def test_register_an_applicant_and_staff(api):
     client, _, login = api
-    new = {"username": "newco", "password": "Long enough pw 7", "kind": "enterprise", "name": "测试企业丙"}
+    new = {"username": "newco", "password": "Long enough pw 7", "kind": "enterprise", "name": "测试企业丙",
+           "id_number": synthetic_credit_code(1)}
     r = client.post("/api/auth/register", json=new | {"region": "湖南省长沙市岳麓区"})
     assert r.status_code == 201 and r.json()["role"] == "applicant"
     assert (r.json()["region"], r.json()["region_name"]) == ("430104", "湖南省长沙市岳麓区")
-    r = client.post("/api/auth/register", json=new | {"region": "430104"})
+    r = client.post("/api/auth/register", json=new | {"region": "430104", "id_number": synthetic_credit_code(2)})
     # a taken username is a conflict with what exists (409, as a taken ID number), not a malformed request
     assert r.status_code == 409 and r.json()["field"] == "username"
     for region in (None, "", "示例市"):  # blank or unknown: refused, naming the field

@@ -80,7 +80,7 @@ def test_a_number_already_registered_is_refused(app_client):
     assert register(app_client, first).status_code == 303
     again = form(id_number=first["id_number"])
     r = register(app_client, again)
-    assert r.status_code == 409 and "该证件号码已注册账号" in r.text
+    assert r.status_code == 409 and "不能用该证件号码注册新账号" in r.text
 
 
 # ---------------------------------------------------------------- the region, from the hierarchy
