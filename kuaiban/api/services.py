@@ -459,7 +459,14 @@ async def upload_material(request: Request, cred: Credentials) -> dict:
     """The same checks as the pages' uploads (size, type by content); the file is recorded as the caller's, and
     only the caller's own files are accepted as materials. The token is checked before the body is read."""
     token = cred.credentials if cred else None
-    await in_read(request, lambda session: material_files.uploader(auth.authenticate(session, token)))
+    address = request.client.host if request.client else None
+
+    def may_upload(session: Session) -> None:  # the token, then the count, before a byte of the body is read
+        user = material_files.uploader(auth.authenticate(session, token))
+        throttle.limit_submissions(session, throttle.submission_keys("material_upload", address, user.id),
+                                   audit.now())
+
+    await in_session(request, may_upload)
     try:
         form = await request.form(max_files=1, max_fields=1, max_part_size=64 * 1024)
     except Exception:  # a body that is not a well-formed multipart form (Starlette's own errors are English)

@@ -41,7 +41,8 @@ ERRORS = {
 # operations that count failed logins (kuaiban.platform.throttle): 423 for the account, 429 for the address
 THROTTLED = {("/api/auth/login", "post"), ("/api/auth/password", "post")}
 # public write operations limited per client (kuaiban.platform.throttle.limit_submissions): 429
-SUBMISSION_LIMITED = {("/api/auth/register", "post"), ("/api/unemployment/registrations", "post")}
+SUBMISSION_LIMITED = {("/api/auth/register", "post"), ("/api/unemployment/registrations", "post"),
+                      ("/api/uploads", "post")}
 SUBMISSION_429 = "同一地址（或同一办事人账号）提交过于频繁，请稍后再试（Retry-After 为秒数）"
 RETRY_AFTER = {"Retry-After": {"description": "多少秒后可再试", "schema": {"type": "string", "pattern": r"^\d+$"}}}
 # RFC 3339 without the offset the API does not send (Beijing time); an offset is accepted should one come

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from kuaiban.app import create_app
-from kuaiban.platform import material_files, storage
+from kuaiban.platform import material_files, storage, throttle
 from kuaiban.platform.errors import Invalid
 from kuaiban.platform.material_files import FileOwner
 from kuaiban.services import cases
@@ -165,3 +165,14 @@ def test_a_forged_reference_already_stored_is_not_downloaded(api, monkeypatch):
         s.execute(update(Material).where(Material.name == SHARED).values(reference=mine))
     r = page.get(f"/services/cases/{number}/materials/{index}")
     assert r.status_code == 200 and b"citizen-file" in r.content
+
+
+def test_api_uploads_are_counted_per_account(api, monkeypatch):
+    """Each file is kept in the store: one account may upload a bounded number in a window (429 after)."""
+    client, _, login = api
+    monkeypatch.setitem(throttle.FORM_LIMITS, "material_upload", (100, 2))
+    citizen = login("citizen")
+    assert [client.post("/api/uploads", headers=citizen,
+                        files={"file": (f"{i}.pdf", pdf(f"n{i}"), "application/pdf")}).status_code
+            for i in range(3)] == [201, 201, 429]
+    assert api_upload(client, login("neighbour"), "other.pdf")  # another account is not held up
