@@ -47,7 +47,7 @@ OFD = "application/ofd"
 
 
 class FileOwner(Base):
-    """An applicant record that uploaded a stored file (migration 0028_file_owners)."""
+    """An applicant record that uploaded a stored file (migration 0029_file_owners)."""
 
     __tablename__ = "plat_file_owners"
 

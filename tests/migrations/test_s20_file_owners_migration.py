@@ -1,4 +1,4 @@
-"""Migration 0028 (whose uploaded files): each well-formed material reference stored before it is recorded as
+"""Migration 0029 (whose uploaded files): each well-formed material reference stored before it is recorded as
 uploaded by its case's applicant — the pages made those from the applicant's own upload —, a bare name gets no
 row (it can never be served), and the downgrade drops the table. Plain SQL: the models describe the newest schema."""
 
@@ -13,7 +13,7 @@ from kuaiban.db import make_engine
 from .test_s18_claim_ratings_migration import add, migrate_to
 
 AT = dt.datetime(2026, 12, 6, 9)
-BEFORE, REVISION = "0027_article_end_lines", "0028_file_owners"
+BEFORE, REVISION = "0028_provisional_due", "0029_file_owners"
 DIGEST = "ab" * 32
 
 

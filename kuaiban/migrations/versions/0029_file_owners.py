@@ -7,8 +7,8 @@ revision were made by the pages from the applicant's own upload, so each well-fo
 NULL). References that are not of that form (a bare file name sent through the API) get no row: they stay
 listed but no longer count as a file anyone can download.
 
-Revision ID: 0028_file_owners
-Revises: 0027_article_end_lines
+Revision ID: 0029_file_owners
+Revises: 0028_provisional_due
 Create Date: 2026-12-07 00:50:00
 """
 import datetime as dt
@@ -17,8 +17,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0028_file_owners'
-down_revision = '0027_article_end_lines'
+revision = '0029_file_owners'
+down_revision = '0028_provisional_due'
 branch_labels = None
 depends_on = None
 
