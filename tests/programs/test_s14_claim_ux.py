@@ -100,7 +100,8 @@ def test_every_problem_of_the_form_comes_back_at_once(sqlite_town) -> None:
     """Month format, a field's type, a missing required field and the account, in one answer."""
     town = sqlite_town
     with town.session() as s, pytest.raises(Invalid) as bad:
-        claims.submit(s, town.hunan_citizen, "hn_social_insurance_subsidy_flexible", month="2025年12月",
+        # (2025年12月 is read as 2025-12 since session 20; a thirteenth month is no month)
+        claims.submit(s, town.hunan_citizen, "hn_social_insurance_subsidy_flexible", month="2025年13月",
                       facts={"si_rate": "27%", "si_months_received": "0"}, account="",
                       at=dt.datetime(2026, 12, 6, 12))
     fields = [e["field"] for e in bad.value.errors]

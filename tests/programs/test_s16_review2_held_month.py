@@ -13,7 +13,8 @@ from tests.programs.helpers import DECIDED, build_flex, corrected_after_decision
 def test_a_bad_month_is_asked_by_example_and_changes_nothing(town) -> None:
     claim_id = corrected_after_decision(town)
     build_flex(town, "2021-11")
-    for month in ("2021年11月", "2021-13", "", "11"):
+    # (2021年11月 is read as 2021-11 since session 20: one reader of typed months, kuaiban.platform.dates)
+    for month in ("2021年13月", "2021-13", "", "11"):
         with pytest.raises(Invalid) as caught, town.session() as s:
             held.confirm(s, town.hunan_reviewer, claim_id, month, choice="decided", reason="理由")
         assert caught.value.field == "month"
