@@ -84,6 +84,21 @@ def normalise_username(raw: str) -> str:
     return name
 
 
+def _cjk(c: str) -> bool:
+    return "\u3400" <= c <= "\u4dbf" or "\u4e00" <= c <= "\u9fff" or "\U00020000" <= c <= "\U0003134f"
+
+
+def new_username(raw: str) -> str:
+    """:func:`normalise_username`, and for a new account only letters people here read without doubt: Latin
+    (a–z after case-folding), digits and 汉字, with _ - . @. A Cyrillic а or a Greek ο looks like a Latin a or o:
+    "аlice" would be another account that staff and the person take for alice. (Checked when an account is made,
+    not at login: an older account keeps its name.)"""
+    name = normalise_username(raw)
+    if any(not (c.isascii() and (c.isalnum() or c in "_-.@")) and not _cjk(c) for c in name):
+        raise Invalid("用户名只能使用英文字母、数字、汉字和 _ - . @", "username")
+    return name
+
+
 def create_user(session: Session, username: str, password: str, role: str, *, region: str | None = None,
                 agency: str | None = None, applicant: Applicant | None = None, display_name: str | None = None,
                 actor: User | None = None) -> User:
@@ -91,7 +106,7 @@ def create_user(session: Session, username: str, password: str, role: str, *, re
     the same 409 as a later request (never a 500)."""
     if role not in ROLES:
         raise Invalid(f"角色无效：{role}（可选 {', '.join(ROLES)}）", "role")
-    username = normalise_username(username)
+    username = new_username(username)
     if role == APPLICANT and applicant is None:
         raise Invalid("办事人账号须关联办事人（个人或单位）", "applicant")
     if role in (GUARANTOR, BANK) and not (agency or "").strip():  # they see only what is routed to it

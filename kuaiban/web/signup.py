@@ -132,7 +132,7 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
     elif values["kind"] in KINDS:
         _check(errors, lambda: auth.checked_id_number(values["kind"], values["id_number"]))
     # every field's problem at once (usability review s14 C19), as the core will judge them at creation
-    _check(errors, lambda: auth.normalise_username(values["username"]))
+    _check(errors, lambda: auth.new_username(values["username"]))
     if not password:
         errors["password"] = "请设置密码"
     else:
