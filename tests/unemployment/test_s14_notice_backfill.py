@@ -82,7 +82,8 @@ def notices(world) -> dict[tuple[str, str], tuple]:
 def test_the_backfill_lists_what_nobody_was_told_and_counts_the_messages_sent(world):
     n = world.numbers
     assert notices(world) == {}  # before: nothing was ever 待告知
-    migrate_between(world.engine, "0018_ue_notices", "0020_ue_notices_backfill")
+    # through the backfill to the newest revision (the models read columns later migrations add)
+    migrate_between(world.engine, "0018_ue_notices", "head")
     assert notices(world) == {
         # the person's own account received both messages at the time: given through the message centre
         (n["own"], "decision"): (DECIDED, m.MESSAGE_CENTRE, DECIDED),

@@ -23,6 +23,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # ALTER TABLE … DROP COLUMN in place (SQLite 3.35+ and PostgreSQL), not batch mode: copying ue_registrations or
+    # svc_cases to drop a column would drop the old copy, and with foreign keys on SQLite deletes every row
+    # pointing at it with ON DELETE CASCADE (its deregistrations, notices, tasks)
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column('due_provisional')
+        op.drop_column(table, 'due_provisional')
