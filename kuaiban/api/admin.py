@@ -10,13 +10,14 @@ import datetime as dt
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.api.services import Credentials, Strict, as_user
 from kuaiban.platform import holidays, staff
 from kuaiban.platform.auth import ROLE_NAMES, require_role
 from kuaiban.platform.models import SUPERVISOR
 from kuaiban.services import region_config
 
-router = APIRouter(prefix="/api/admin", tags=["管理"])
+router = APIRouter(prefix="/api/admin", tags=["管理"], route_class=SignedInFirst)
 
 
 class StaffOut(BaseModel):

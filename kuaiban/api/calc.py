@@ -15,10 +15,11 @@ from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, CalculatorError
 
-router = APIRouter(prefix="/api/calc", tags=["政策计算"])
+router = APIRouter(prefix="/api/calc", tags=["政策计算"], route_class=SignedInFirst)
 
 
 class CalcError(BaseModel):

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.cross_refs import ACTING_SHOWN, acting
 from kuaiban.deps import get_session
 from kuaiban.library import queries
 from kuaiban.library.search import get_index, status_filter
 
-router = APIRouter(prefix="/api", tags=["法规库"])
+router = APIRouter(prefix="/api", tags=["法规库"], route_class=SignedInFirst)
 
 
 class Source(BaseModel):

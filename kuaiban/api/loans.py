@@ -9,12 +9,13 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.platform.models import BANK, GUARANTOR
 from kuaiban.programs.loans import flow, rules
 from kuaiban.programs.loans.models import SubsidyClaim
 
-router = APIRouter(prefix="/api/loans", tags=["创业担保贷款"])
+router = APIRouter(prefix="/api/loans", tags=["创业担保贷款"], route_class=SignedInFirst)
 Decimalish = str | int | float
 
 

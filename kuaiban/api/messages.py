@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.api.services import Credentials, Strict, as_user
 from kuaiban.platform import notifications
 from kuaiban.platform.errors import Invalid
 from kuaiban.platform.models import User
 
-router = APIRouter(prefix="/api/messages", tags=["消息中心"])
+router = APIRouter(prefix="/api/messages", tags=["消息中心"], route_class=SignedInFirst)
 
 
 class MessageOut(BaseModel):

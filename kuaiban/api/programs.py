@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kuaiban import claim_ratings
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.api.services import Credentials, RatingIn, SessionDep, UserDep, as_user, rating_out
 from kuaiban.edge.downloads import attachment
 from kuaiban.platform import access, jobs
@@ -26,7 +27,7 @@ from kuaiban.programs import publicity as public_notice
 from kuaiban.programs.models import Claim
 from kuaiban.programs.screening import job as screening_job
 
-router = APIRouter(prefix="/api/programs", tags=["补贴项目"])
+router = APIRouter(prefix="/api/programs", tags=["补贴项目"], route_class=SignedInFirst)
 MAX_STAFF_LIST = 1024 * 1024  # the edge limits a form or API body to 1 MiB anyway
 
 

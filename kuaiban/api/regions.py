@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.platform import regions
 from kuaiban.platform.errors import NotFound
 
-router = APIRouter(prefix="/api", tags=["行政区划"])
+router = APIRouter(prefix="/api", tags=["行政区划"], route_class=SignedInFirst)
 
 
 class RegionOut(BaseModel):

@@ -16,12 +16,12 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from kuaiban.api.caller_first import Credentials, SignedInFirst
 from kuaiban.deps import get_session, in_read, in_session
 from kuaiban.platform import access, audit, auth, material_files, regions, throttle
 from kuaiban.platform.errors import Forbidden, Invalid
@@ -41,12 +41,8 @@ async def _freeze_startup_objects(_app) -> AsyncIterator[None]:
     yield
 
 
-router = APIRouter(prefix="/api", tags=["快办服务"], lifespan=_freeze_startup_objects)
-_bearer = HTTPBearer(auto_error=False, description="POST /api/auth/login 取得的令牌")
+router = APIRouter(prefix="/api", tags=["快办服务"], lifespan=_freeze_startup_objects, route_class=SignedInFirst)
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-
-
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 T = TypeVar("T")
 
 
@@ -57,7 +53,7 @@ def current_user(session: SessionDep, cred: Credentials) -> User:
 UserDep = Annotated[User, Depends(current_user)]  # for routers elsewhere; this one uses as_user
 
 
-async def as_user(request: Request, cred: HTTPAuthorizationCredentials | None,
+async def as_user(request: Request, cred: Credentials,
                   work: Callable[[Session, User], T], then: Callable[[T], Any] | None = None,
                   *, with_applicant: bool = False, reads_only: bool = False, retry: bool = False) -> Any:
     """Check the token, then ``work(session, user)`` — in one transaction and one trip to a worker

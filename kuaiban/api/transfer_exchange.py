@@ -6,23 +6,34 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header
+from fastapi import APIRouter, Body, Header, Request
 
+from kuaiban.api.caller_first import checked_first
 from kuaiban.api.services import SessionDep
+from kuaiban.deps import in_read
 from kuaiban.platform.errors import Unauthenticated
 from kuaiban.unemployment.transfer_exchange import protocol as p
 from kuaiban.unemployment.transfer_exchange import sync
 
-router = APIRouter(prefix="/api/unemployment/transfer-exchange", tags=["失业登记"],
-                   responses={401: {"description": "合作省份系统的凭据无效：{detail, field}"}})
-Token = Annotated[str | None, Header(alias="X-Partner-Token")]
+TOKEN_HEADER = "X-Partner-Token"
+Token = Annotated[str | None, Header(alias=TOKEN_HEADER)]
 
 
 def _partner(session, token: str | None) -> str:
     partner = sync.partner_for_token(session, token)
     if partner is None:
-        raise Unauthenticated("合作省份系统的凭据无效", "X-Partner-Token")
+        raise Unauthenticated("合作省份系统的凭据无效", TOKEN_HEADER)
     return partner.province
+
+
+async def _partner_first(request: Request) -> None:
+    """The partner's token judged before a message it sent that does not parse (kuaiban.api.caller_first)."""
+    await in_read(request, lambda session: _partner(session, request.headers.get(TOKEN_HEADER)))
+
+
+router = APIRouter(prefix="/api/unemployment/transfer-exchange", tags=["失业登记"],
+                   responses={401: {"description": "合作省份系统的凭据无效：{detail, field}"}},
+                   route_class=checked_first(_partner_first))
 
 
 @router.post(p.MESSAGES, summary="接收合作省份系统的失业保险关系转移消息（按消息编号只办理一次）")

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.platform import audit, personal_data, regions, throttle
 from kuaiban.platform.models import APPLICANT, SUPERVISOR
@@ -23,7 +24,7 @@ from kuaiban.unemployment import models as m
 from kuaiban.unemployment.national.refusals import refused_downloads
 from kuaiban.unemployment.personal import masked_record
 
-router = APIRouter(prefix="/api/unemployment", tags=["失业登记"])
+router = APIRouter(prefix="/api/unemployment", tags=["失业登记"], route_class=SignedInFirst)
 
 
 class Strict(BaseModel):

@@ -12,11 +12,12 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.api.services import SessionDep, UserDep
 from kuaiban.platform import audit
 from kuaiban.unemployment import transfer
 
-router = APIRouter(prefix="/api/unemployment/transfers", tags=["失业登记"])
+router = APIRouter(prefix="/api/unemployment/transfers", tags=["失业登记"], route_class=SignedInFirst)
 
 
 class Strict(BaseModel):
