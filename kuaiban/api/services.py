@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -504,9 +504,14 @@ async def list_cases(request: Request, cred: Credentials, status: str | None = N
     return await as_user(request, cred, work)
 
 
-@router.get("/cases/{number}", response_model=CaseOut, summary="办件详情与进度")
-async def get_case(number: str, request: Request, cred: Credentials) -> dict:
-    return await as_user(request, cred, lambda session, user: cases.case_view(session, user, number))
+FULL_DESCRIPTION = ("显示完整信息（工作人员）：证件号码、联系方式、地址、账户等不遮蔽，每次查看都记入审计日志（查阅人、记录、字段、时间）；"
+                    "不填时与列表一样部分隐藏。办事人查看本人的记录始终为完整信息。")
+Full = Annotated[bool, Query(description=FULL_DESCRIPTION)]
+
+
+@router.get("/cases/{number}", response_model=CaseOut, summary="办件详情与进度（工作人员看到的个人信息部分隐藏，full=true 显示完整信息）")
+async def get_case(number: str, request: Request, cred: Credentials, full: Full = False) -> dict:
+    return await as_user(request, cred, lambda session, user: cases.case_view(session, user, number, in_full=full))
 
 
 class TaskState(BaseModel):

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from kuaiban.api.caller_first import SignedInFirst
-from kuaiban.api.services import SessionDep, UserDep
+from kuaiban.api.services import Full, SessionDep, UserDep
 from kuaiban.platform import audit, personal_data, regions, throttle
 from kuaiban.platform.models import APPLICANT, SUPERVISOR
 from kuaiban.platform.transactions import retrying_savepoint
@@ -126,10 +126,14 @@ def mine(session: SessionDep, user: UserDep) -> list[dict]:
     return [_out(r, user) for r in registration.my_registrations(session, user)]
 
 
-@router.get("/registrations/{aaz341}", summary="失业登记详情")
-def get_one(aaz341: str, session: SessionDep, user: UserDep) -> dict:
-    reg = registration.disclose(session, user, registration.get_registration(session, user, aaz341))
-    return _out(reg, user, masked=False)
+@router.get("/registrations/{aaz341}", summary="失业登记详情（工作人员看到的个人信息部分隐藏，full=true 显示完整信息）")
+def get_one(aaz341: str, session: SessionDep, user: UserDep, full: Full = False) -> dict:
+    """As the caseworker's review page: masked like the queue, in full only when asked (``full``), that read
+    written to the audit log (who, which registration, which fields, when). An applicant sees their own in full."""
+    reg = registration.get_registration(session, user, aaz341)
+    if full:
+        registration.disclose(session, user, reg)  # records nothing for the applicant's own read
+    return _out(reg, user, masked=not full)
 
 
 # --------------------------------------------------------------------------- caseworker

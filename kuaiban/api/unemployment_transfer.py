@@ -13,8 +13,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from kuaiban.api.caller_first import SignedInFirst
-from kuaiban.api.services import SessionDep, UserDep
+from kuaiban.api.services import Full, SessionDep, UserDep
 from kuaiban.platform import audit
+from kuaiban.platform.models import APPLICANT, User
 from kuaiban.unemployment import transfer
 
 router = APIRouter(prefix="/api/unemployment/transfers", tags=["失业登记"], route_class=SignedInFirst)
@@ -63,56 +64,61 @@ class RefuseIn(Strict):
     reason: str = Field(min_length=1, description="不予办理的理由（必填）")
 
 
-def _out(t) -> dict:
-    return transfer.as_dict(t, today=audit.now().date())
+def _out(t, user: User, *, full: bool = False) -> dict:
+    """Staff see the 社保卡号 and 公民身份号码 masked unless they ask for the record in full (audited); the person
+    sees their own card number."""
+    return transfer.as_dict(t, today=audit.now().date(), mask_card=user.role != APPLICANT, in_full=full)
 
 
 @router.post("", status_code=201, summary="申请失业保险关系跨省转移（本人线上，或转出地/转入地经办机构代办）")
 def start(body: StartIn, session: SessionDep, user: UserDep) -> dict:
-    return _out(transfer.start(session, user, **body.model_dump()))
+    return _out(transfer.start(session, user, **body.model_dump()), user)
 
 
 @router.get("/mine", summary="我的失业保险关系转移（办理进度）")
 def mine(session: SessionDep, user: UserDep) -> list[dict]:
-    return [_out(t) for t in transfer.mine(session, user)]
+    return [_out(t, user) for t in transfer.mine(session, user)]
 
 
 @router.get("/queue", summary="本经办机构待办的转移：受理、转出、转入、费用划转或到账确认，先到期者在前")
 def queue(session: SessionDep, user: UserDep) -> list[dict]:
-    return [_out(t) for t in transfer.queue(session, user)]
+    return [_out(t, user) for t in transfer.queue(session, user)]
 
 
-@router.get("/{ref}", summary="转移详情与各环节记录")
-def get_one(ref: str, session: SessionDep, user: UserDep) -> dict:
-    return _out(transfer.get(session, user, ref))
+@router.get("/{ref}", summary="转移详情与各环节记录（工作人员看到的社保卡号、证件号码部分隐藏，full=true 显示完整信息）")
+def get_one(ref: str, session: SessionDep, user: UserDep, full: Full = False) -> dict:
+    t = transfer.get(session, user, ref)
+    if full:
+        transfer.disclose(session, user, t)  # records nothing for the person's own read
+    return _out(t, user, full=full)
 
 
 @router.post("/{ref}/accept", summary="转入地受理并向转出地发出联系函（5个工作日内）")
 def accept(ref: str, session: SessionDep, user: UserDep) -> dict:
-    return _out(transfer.accept(session, user, ref))
+    return _out(transfer.accept(session, user, ref), user)
 
 
 @router.post("/{ref}/transfer-out", summary="转出地办理转出：完成转移记录，计算基金转移金额（5个工作日内）")
 def transfer_out(ref: str, body: TransferOutIn, session: SessionDep, user: UserDep) -> dict:
     details = body.model_dump(exclude={"entitlement"})
-    return _out(transfer.transfer_out(session, user, ref, details=details, entitlement=body.entitlement))
+    return _out(transfer.transfer_out(session, user, ref, details=details, entitlement=body.entitlement), user)
 
 
 @router.post("/{ref}/transfer-in", summary="转入地办理转入（不以费用未到账为由拒办）")
 def transfer_in(ref: str, session: SessionDep, user: UserDep) -> dict:
-    return _out(transfer.transfer_in(session, user, ref))
+    return _out(transfer.transfer_in(session, user, ref), user)
 
 
 @router.post("/{ref}/refuse", summary="不予办理（须说明理由）")
 def refuse(ref: str, body: RefuseIn, session: SessionDep, user: UserDep) -> dict:
-    return _out(transfer.refuse(session, user, ref, reason=body.reason))
+    return _out(transfer.refuse(session, user, ref, reason=body.reason), user)
 
 
 @router.post("/{ref}/fund-sent", summary="转出地登记失业保险费用已划转（转出后1个月内）")
 def fund_sent(ref: str, session: SessionDep, user: UserDep) -> dict:
-    return _out(transfer.send_fund(session, user, ref))
+    return _out(transfer.send_fund(session, user, ref), user)
 
 
 @router.post("/{ref}/fund-received", summary="转入地确认失业保险费用到账")
 def fund_received(ref: str, session: SessionDep, user: UserDep) -> dict:
-    return _out(transfer.confirm_fund(session, user, ref))
+    return _out(transfer.confirm_fund(session, user, ref), user)

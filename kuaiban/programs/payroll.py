@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kuaiban import csvsafe
 from kuaiban.db import session_scope
-from kuaiban.platform import access, audit, jobs, regions
+from kuaiban.platform import access, audit, disclosure, jobs, personal_data, regions
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from kuaiban.platform.models import Applicant, User
 from kuaiban.platform.transactions import retrying_transaction
@@ -229,8 +229,14 @@ def _line_rows(session: Session, batch: Batch):
                "id_number": mask_id_number(number), "account": account or ""}
 
 
-def lines_of(session: Session, batch: Batch) -> list[dict[str, Any]]:
-    return list(_line_rows(session, batch))
+def lines_of(session: Session, batch: Batch, *, masked: bool = False) -> list[dict[str, Any]]:
+    """The batch's lines; ``masked``: the 收款账户 by its last four (as every list shows it, the API's batch detail)
+    — only the bank's payment file carries it in full (:func:`batch_file`, audited)."""
+    lines = list(_line_rows(session, batch))
+    if masked:
+        for line in lines:
+            line["account"] = personal_data.mask_account(line["account"]) or ""
+    return lines
 
 
 def export(session: Session, batch: Batch, directory: Path | None = None) -> dict[str, str]:
@@ -420,14 +426,26 @@ def job_file(session: Session, user: User, job_id: str, requested: str = "csv") 
     data = jobs.result(session, job, None if kind == "csv" else kind)
     if data is None:
         raise NotFound("发放文件尚未生成或已过期", "job")
+    if (batch_id := job.meta.get("batch")) is not None and (batch := session.get(Batch, batch_id)) is not None:
+        _record_file_read(session, user, batch, kind)
     return PaymentFile(data, f"batch-{job.meta.get('batch')}.{kind}", MEDIA_TYPES[kind])
+
+
+def _record_file_read(session: Session, user: User, batch: Batch, kind: str) -> None:
+    """The bank's file carries every payee's 收款账户 in full (the bank pays into it; the API and the pages show
+    it by its last four): each download is a full read of those accounts, written to the audit log — who, which
+    batch (its lines name the payees), which field, when (个人信息保护法 第五十一条)."""
+    disclosure.record_full_read(session, user, "payment_batch", batch.id, fields=["account"], file=kind,
+                                lines=batch.lines, program=batch.program, region=batch.region, month=batch.month)
 
 
 def batch_file(session: Session, user: User, batch_id: int, requested: str = "csv") -> PaymentFile:
     """A batch's payment file (CSV or XLSX), exported again from its lines (the same batch, the same file)."""
     batch = get_batch(session, user, batch_id)
     kind = _format(requested)
-    return PaymentFile(Path(export(session, batch)[kind]).read_bytes(), f"batch-{batch.id}.{kind}", MEDIA_TYPES[kind])
+    data = Path(export(session, batch)[kind]).read_bytes()
+    _record_file_read(session, user, batch, kind)
+    return PaymentFile(data, f"batch-{batch.id}.{kind}", MEDIA_TYPES[kind])
 
 
 def due_dates(batch: Batch) -> dict[str, str]:

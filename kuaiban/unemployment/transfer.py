@@ -28,11 +28,11 @@ from decimal import Decimal
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
-from kuaiban.platform import access, audit, citations, holds, notifications, regions
+from kuaiban.platform import access, audit, citations, disclosure, holds, notifications, regions
 from kuaiban.platform.auth import require_role
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, Applicant, User
-from kuaiban.platform.personal_data import lookup_hashes, mask_id_number
+from kuaiban.platform.personal_data import lookup_hashes, mask_account, mask_id_number
 from kuaiban.unemployment import transfer_models as tm
 from kuaiban.unemployment import transfer_rules as rules
 from kuaiban.unemployment.idnumber import id_problems
@@ -538,11 +538,22 @@ def benefits_may_be_paid(t: tm.Transfer) -> bool:
     return t.state == tm.TRANSFERRED
 
 
-def as_dict(t: tm.Transfer, *, today: dt.date | None = None) -> dict:
-    """What the API shows: the record (masked identity), the step and its deadline, the fund, the history."""
+def disclose(session: Session, user: User, t: tm.Transfer) -> None:
+    """``t``'s record about to be shown in full to a staff member: the read (who, which transfer, which fields,
+    when) goes to the audit log (个人信息保护法 第五十一条); an applicant's read of their own records nothing."""
+    shown = [k for k in ("card_number", "id_number") if (t.record or {}).get(k)]
+    disclosure.record_full_read(session, user, "ue_transfer", t.id, fields=shown, ref=t.ref)
+
+
+def as_dict(t: tm.Transfer, *, today: dt.date | None = None, mask_card: bool = False, in_full: bool = False) -> dict:
+    """What the API shows: the record (masked identity), the step and its deadline, the fund, the history.
+    ``mask_card``: the 社保卡号 by its last four as well (the API's answers to staff); ``in_full``: neither masked
+    — a staff member's read that :func:`disclose` writes to the audit log."""
     record = dict(t.record)
-    if record.get("id_number"):
+    if record.get("id_number") and not in_full:
         record["id_number"] = mask_id_number(record["id_number"])
+    if record.get("card_number") and mask_card and not in_full:
+        record["card_number"] = mask_account(record["card_number"])
     side = acting_side(t)
     return {
         "ref": t.ref, "state": t.state, "origin_region": t.origin_region, "origin": regions.label(t.origin_region),

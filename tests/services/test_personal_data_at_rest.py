@@ -86,7 +86,9 @@ def test_staff_see_a_case_in_full_only_on_its_detail_and_that_read_is_audited(ap
                          json={"bundle": "1", "form": FORM, "items": ["2.4.3"]}).json()["number"]
     assert client.get(f"/api/cases/{number}", headers=citizen).json()["form"] == FORM
     assert reads(world) == []  # the applicant reading their own case is not a disclosure
-    got = client.get(f"/api/cases/{number}", headers=window).json()["form"]
+    masked = client.get(f"/api/cases/{number}", headers=window).json()["form"]  # masked unless asked (s21)
+    assert masked["证件号码"] == "110101********9028" and reads(world) == []
+    got = client.get(f"/api/cases/{number}?full=true", headers=window).json()["form"]
     assert got["证件号码"] == EMPLOYEE_ID
     (entry,) = reads(world)
     assert entry.actor_id == world.window.id and entry.entity == "case"
@@ -94,7 +96,7 @@ def test_staff_see_a_case_in_full_only_on_its_detail_and_that_read_is_audited(ap
     with world.session() as s:  # a list's view of the same case
         masked = cases.case_dict(cases.get_case(s, world.window, number), masked=True)["form"]
     assert masked["证件号码"] == "110101********9028" and masked["手机号码"] == "138****0000"
-    assert client.get(f"/api/cases/{number}", headers=login("outsider")).status_code == 403
+    assert client.get(f"/api/cases/{number}?full=true", headers=login("outsider")).status_code == 403
     assert len(reads(world)) == 1  # a refused read discloses nothing and records nothing
 
 

@@ -170,7 +170,7 @@ def test_the_full_case_read_from_rows_is_the_orm_read(world):
         cases.act(s, world.window, first, "correct", missing=["身份证明（测试）"])
     for user in (world.citizen, world.supervisor):
         with world.session() as s:
-            assert cases.case_view(s, user, number) == cases.case_dict(cases.get_case(s, user, number))
+            assert cases.case_view(s, user, number, in_full=True) == cases.case_dict(cases.get_case(s, user, number))
     with world.session() as s:
         view = cases.case_view(s, world.citizen, number)
         assert view["tasks"][0]["correction_notice"] == ["身份证明（测试）"] and view["commitments"][0]["id"]

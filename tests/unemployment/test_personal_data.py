@@ -77,7 +77,9 @@ def test_the_queue_masks_and_the_detail_shows_in_full_with_the_read_audited(api)
     with world.session() as s:
         assert s.scalars(select(AuditEntry).where(AuditEntry.action == "read_personal_data")).all() == []
 
-    full = client.get(f"/api/unemployment/registrations/{number}", headers=reviewer).json()
+    masked = client.get(f"/api/unemployment/registrations/{number}", headers=reviewer).json()  # as the queue (s21)
+    assert masked["id_number"] == row["id_number"] and masked["application"] == row["application"]
+    full = client.get(f"/api/unemployment/registrations/{number}?full=true", headers=reviewer).json()
     filed_on = full["submitted_at"][:10].replace("-", "")  # AAE127 申请日期 is the filing day (session 13)
     assert full["id_number"] == PERSON and full["application"] == record | {"AAE127": filed_on}
     with world.session() as s:
