@@ -200,12 +200,16 @@ def register_applicant(session: Session, kind: str, name: str, id_number: str | 
     because the number already has an account counts against the client's address (``register_taken``).
     ``named``: the account's display name is the applicant's name (the page's registration)."""
     refused = throttle.submission_keys("register_taken", address)
-    throttle.refuse_while_locked(session, refused, audit.now())
+    throttle.refuse_while_locked(session, refused + throttle.submission_keys("register_username_taken", address),
+                                 audit.now())
     if not (id_number or "").strip():
         raise Invalid(ID_NUMBER_REQUIRED, "id_number")
     # everything else first: a registration refused for its password must not say whether the number is taken
-    username = normalise_username(username)
+    username = new_username(username)
     check_password(password, role=APPLICANT, username=username, id_number=id_number)
+    # the username before the number, and before anything is written: its 409 is counted in a transaction of its
+    # own (a second one while this one held the write lock would wait for it)
+    check_username_free(session, username, address=address)
     try:
         applicant = create_applicant(session, kind, name, id_number=id_number, region=region)
     except Conflict as exc:
@@ -214,6 +218,22 @@ def register_applicant(session: Session, kind: str, name: str, id_number: str | 
         raise
     return create_user(session, username, password, APPLICANT, region=applicant.region, applicant=applicant,
                        display_name=applicant.name if named else None)
+
+
+def check_username_free(session: Session, username: str, *, address: str | None) -> str:
+    """The normalised ``username`` if no account holds it. A self-service registration has to say that a name is
+    taken (409 :data:`USERNAME_TAKEN`), but each such answer tells that an account of that name exists — a name to
+    guess passwords for — so it is counted against the client's address (``register_username_taken``, as the
+    证件号码's answer is: :data:`throttle.REGISTER_TAKEN_LIMIT` per window), in a transaction of its own so the 409's
+    rollback keeps it; then the address hears nothing about any name (429), free or taken, until the lock ends.
+    For the registration page and :func:`register_applicant` (the API)."""
+    keys = throttle.submission_keys("register_username_taken", address)
+    throttle.refuse_while_locked(session, keys, audit.now())
+    name = normalise_username(username)
+    if session.scalar(select(User.id).where(User.username == name)) is not None:
+        throttle.limit_submissions(session, keys, audit.now())
+        raise Conflict(USERNAME_TAKEN, "username")
+    return name
 
 
 def _flush_unique(session: Session, rule: uniqueness.UniqueRule, conflict: Conflict) -> None:

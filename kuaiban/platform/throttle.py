@@ -187,6 +187,10 @@ REGISTER_ADDRESS_LIMIT = 200
 REGISTER_TAKEN_LIMIT = 20
 FORM_LIMITS: dict[str, tuple[int, int]] = {"unemployment_apply": (60, 20), "register": (REGISTER_ADDRESS_LIMIT, 20),
                                            "register_taken": (REGISTER_TAKEN_LIMIT, REGISTER_TAKEN_LIMIT),
+                                           # "该用户名已被使用" tells that an account of that name exists: the same
+                                           # bound, counted apart (people pick popular names; that must not use up
+                                           # the budget that protects whether a person has an account)
+                                           "register_username_taken": (REGISTER_TAKEN_LIMIT, REGISTER_TAKEN_LIMIT),
                                            # material files through the API (10 MB each): a 一件事 asks for a few,
                                            # a 补正 a few more; this bounds what one account can put in the store
                                            "material_upload": (120, 60),

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from kuaiban.platform import audit, auth, regions, throttle
-from kuaiban.platform.errors import Invalid, ServiceError, TooManyRequests
-from kuaiban.platform.models import APPLICANT, User
+from kuaiban.platform.errors import Conflict, Invalid, ServiceError, TooManyRequests
+from kuaiban.platform.models import APPLICANT
 from kuaiban.web.page_support import PostedForm, SessionDep, text
 from kuaiban.web.session import safe_next, signed_in, welcomed
 from kuaiban.web.templating import render
@@ -94,14 +93,19 @@ def _check(errors: dict[str, str], check, field: str | None = None) -> None:
         errors.setdefault(field or exc.field or "username", exc.message)
 
 
-def _taken(session, values: dict[str, str], errors: dict[str, str]) -> None:
-    """A username another account holds, beside the form's other problems."""
+def _taken(session, values: dict[str, str], errors: dict[str, str], address: str | None) -> int | None:
+    """A username another account holds, beside the form's other problems — counted per client address as the API's
+    answer is (auth.check_username_free); once the address heard it too often, the status 429 (nothing is said about
+    the name then, free or taken)."""
     if "username" not in errors:
-        name = auth.normalise_username(values["username"])
-        if session.scalar(select(User.id).where(User.username == name)) is not None:
-            errors["username"] = auth.USERNAME_TAKEN
+        try:
+            auth.check_username_free(session, values["username"], address=address)
+        except (Conflict, TooManyRequests) as exc:
+            errors["username"] = exc.message
+            return exc.status if isinstance(exc, TooManyRequests) else None
     # not the 证件号码: whether a number has an account is told only to a registration that is otherwise valid,
     # and counted (auth.register_applicant); a form sent back for other errors says nothing about it (s20)
+    return None
 
 
 @router.get("/register")
@@ -145,9 +149,9 @@ def register_submit(request: Request, session: SessionDep, form: PostedForm) -> 
         errors[exc.field or "province"] = exc.message
     if password != password2:
         errors["password2"] = "两次输入的密码不一致"
-    if errors:  # the form goes back anyway: say now what creating the account would refuse as well
-        _taken(session, values, errors)
     status = 422
+    if errors:  # the form goes back anyway: say now what creating the account would refuse as well
+        status = _taken(session, values, errors, request.client.host if request.client else None) or status
     if not errors:
         try:
             user = auth.register_applicant(session, values["kind"], values["name"], values["id_number"],
