@@ -10,9 +10,15 @@ as data (CalculatorError.field, the API's `field`). Single mode shows the value 
 from __future__ import annotations
 
 import json
+import math
+import numbers
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
+from enum import Enum
 from typing import Any
+
+import numpy as np
 
 SEPARATOR = "："
 GENERIC_LABELS = {"input": "输入"}  # what a message may be about besides a calculator's own fields
@@ -20,15 +26,36 @@ _NOTHING = object()
 
 
 def shown(raw: Any) -> str:
-    """A received value as the user typed it: strings in 「」, other JSON values as JSON."""
+    """A received value as the user typed it: strings in 「」; a number as people write it, whatever type it
+    was read into (0 not 0.0, 3000 not 3000.0, 0.00001 not 1e-05: a check of a spec sees the parsed value, a
+    population column numpy's); 是/否 for a yes/no, 空值 for null; a choice (an enum) by its word; other JSON values as JSON."""
     if isinstance(raw, str):
         return f"「{raw}」"
+    if raw is None:  # JSON null
+        return "空值"
+    if isinstance(raw, bool | np.bool_):
+        return "是" if raw else "否"
+    if isinstance(raw, Enum):
+        return shown(raw.value) if isinstance(raw.value, str) else str(raw.value)
     if isinstance(raw, date):  # a date already read from the input: as it is written (2022-01-01)
         return raw.isoformat()
+    if isinstance(raw, numbers.Integral):
+        return str(int(raw))
+    if isinstance(raw, numbers.Real):
+        return _plain_float(float(raw))
     try:
         return json.dumps(raw, ensure_ascii=False)
     except (TypeError, ValueError):
-        return repr(raw)
+        return str(raw)
+
+
+def _plain_float(number: float) -> str:
+    """Every digit the float holds, no exponent and no trailing .0 (nan and inf as the JSON reader spells them)."""
+    if not math.isfinite(number):
+        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+    if number.is_integer():
+        return str(int(number))
+    return format(Decimal(repr(number)), "f")
 
 
 def listed(items: Iterable[Any]) -> str:
