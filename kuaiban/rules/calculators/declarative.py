@@ -21,6 +21,7 @@ import yaml
 
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators.base import (
+    UNIT_WORDS,
     Calculator,
     Columns,
     Field,
@@ -872,12 +873,14 @@ class Spec:
                 continue  # named here, set by a step's `detail:`
             details[name] = None if expression is None else self._plain(scope.evaluate(str(expression)))
         steps: list[dict[str, Any]] = []
+        shows: list[set[str]] = []  # the names each step's text shows, to place an official figure's note
         for item in self.steps:
             if item.get("when") is not None and not scope.evaluate(str(item["when"])):
                 continue
             shown_value = None if item.get("value") is None else self._plain(scope.evaluate(str(item["value"])))
             steps.append({"text": render(item["text"], scope), "value": shown_value,
                           "source": source(self.clause_of(item, values)).as_json()})
+            shows.append({name for hole in holes(item["text"]) for name in names_in(hole)})
             for name, text in (item.get("detail") or {}).items():
                 details[name] = render(text, scope) if isinstance(text, str) else text
             if item.get("stop"):
@@ -888,15 +891,26 @@ class Spec:
             steps.append({"text": f"“{label}”只适用于{'、'.join(self.region_only[name])}，本次为"
                                   f"{values[self.region].value}，该项未使用",
                           "value": None, "source": source(self.clause_of(self.steps[0], values)).as_json()})
+        # An official figure's note sits beside the figure it qualifies (docs/rules.md, “Official figures”): just
+        # before the first step that shows the figure, so the ceiling or result note keeps its place at the end;
+        # a figure no step shows gets its note after the rule's steps, as before.
+        placed: list[tuple[int, dict[str, Any]]] = []
         for name, entry in self.inputs.items():
             if entry.get("official_figure") and name in values and name not in unused:
-                unit = entry.get("unit") or ""
+                unit = UNIT_WORDS.get(entry.get("unit") or "", entry.get("unit") or "")  # 元/月, not CNY/month
                 # cited: the clause that refers to the figure, else the spec's first clause
                 key = self.clause_of(entry if entry.get("clause") else self.steps[0], values)
                 given = values[name]  # a date (a scheme's start) as the JSON answer writes dates
-                steps.append({"text": f"{entry['label']}：{shown(given)}{unit}（官方数字由使用者提供，汇编未载明）",
-                              "value": given.isoformat() if isinstance(given, date) else given,
-                              "source": source(key).as_json()})
+                at = next((i for i, names in enumerate(shows) if name in names), len(shows))
+                placed.append((at, {"text": f"{entry['label']}：{shown(given)}{unit}（官方数字由使用者提供，汇编未载明）",
+                                    "value": given.isoformat() if isinstance(given, date) else given,
+                                    "source": source(key).as_json()}))
+        if placed:
+            rule_steps, after = steps[:len(shows)], steps[len(shows):]  # after: the region-only inputs unused
+            steps = []
+            for i, step_ in enumerate(rule_steps):
+                steps += [note for at, note in placed if at == i] + [step_]
+            steps += after + [note for at, note in placed if at == len(shows)]
         if self.ceiling:
             details["is_ceiling"] = bool(self.ceiling is True or scope.evaluate(str(self.ceiling)))
         return value, details, steps
