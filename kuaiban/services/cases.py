@@ -1467,13 +1467,33 @@ def _open_tasks(user: User):
     return _scope(stmt, user).order_by(Task.due_at)
 
 
+# A task's deadline state, one definition for every list, marker and filter (the workbench's queue, its 已超期 and
+# 即将到期 sections, the case page, the API): an open task (not final, not paused waiting for 补正) with a known
+# deadline is 已超期 once the deadline has passed, 即将到期 when it falls within DUE_SOON_WITHIN from now. The due
+# time was counted in working days when the task was filed (kuaiban.platform.calendar); the window is plain time.
+OVERDUE, DUE_SOON = "已超期", "即将到期"
+DUE_SOON_WITHIN = dt.timedelta(days=3)
+
+
+def deadline_state(task: Task, at: dt.datetime | None = None) -> str | None:
+    """:data:`OVERDUE`, :data:`DUE_SOON` or None for one task (the SQL of :func:`overdue` and :func:`due_soon`
+    says the same)."""
+    if task.due_at is None or task.state in (*FINAL_TASK_STATES, CORRECTION):
+        return None
+    at = at or audit.now()
+    if task.due_at < at:
+        return OVERDUE
+    return DUE_SOON if task.due_at <= at + DUE_SOON_WITHIN else None
+
+
 def overdue(session: Session, user: User, *, at: dt.datetime | None = None) -> list[Task]:
-    """Open tasks past their deadline (tasks waiting for 补正 are paused)."""
+    """Open tasks past their deadline (tasks waiting for 补正 are paused): :data:`OVERDUE`."""
     return list(session.scalars(_open_tasks(user).where(Task.due_at < (at or audit.now()))))
 
 
-def due_soon(session: Session, user: User, *, within: dt.timedelta = dt.timedelta(days=3),
+def due_soon(session: Session, user: User, *, within: dt.timedelta = DUE_SOON_WITHIN,
              at: dt.datetime | None = None) -> list[Task]:
+    """Open tasks due within ``within`` and not yet overdue: :data:`DUE_SOON` with the default window."""
     at = at or audit.now()
     return list(session.scalars(_open_tasks(user).where(Task.due_at >= at, Task.due_at <= at + within)))
 

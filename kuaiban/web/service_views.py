@@ -18,12 +18,11 @@ from kuaiban.platform import access, audit, regions
 from kuaiban.platform.auth import ROLE_NAMES, require_role
 from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, AuditEntry, User
 from kuaiban.programs.models import Claim
-from kuaiban.services import catalogue, handoffs, outcomes
+from kuaiban.services import cases, catalogue, handoffs, outcomes
 from kuaiban.services.cases import LIMIT_NAMES, item_limit
 from kuaiban.services.models import (
     ACCEPTED,
     CORRECTION,
-    FINAL_TASK_STATES,
     RECT_CLOSED,
     REVIEWED,
     SUBMITTED,
@@ -45,10 +44,14 @@ TO_VERIFY = "待核查"
 
 
 def is_overdue(task: Task, at: dt.datetime | None = None) -> bool:
-    """Past its deadline and still open; a task waiting for 补正 is paused (as in ``cases.overdue``)."""
-    if task.due_at is None or task.state in (*FINAL_TASK_STATES, CORRECTION):
-        return False
-    return task.due_at < (at or audit.now())
+    """Past its deadline and still open; a task waiting for 补正 is paused (``cases.deadline_state``)."""
+    return cases.deadline_state(task, at) == cases.OVERDUE
+
+
+def deadline_states(tasks, at: dt.datetime | None = None) -> dict[int, str]:
+    """{task id: 已超期 or 即将到期} of the tasks that are either (``cases.deadline_state``), for a table's markers."""
+    at = at or audit.now()
+    return {t.id: state for t in tasks if (state := cases.deadline_state(t, at))}
 
 
 def limit_text(kind: str | None, value: int | None, basis: str | None) -> str:
@@ -67,9 +70,10 @@ class QueueFilter:
     item: str = ""
     state: str = ""
     overdue_only: bool = False
+    due_soon_only: bool = False  # 即将到期 (``cases.DUE_SOON_WITHIN``); with overdue_only: either
 
     def active(self) -> bool:
-        return bool(self.words or self.item or self.state or self.overdue_only)
+        return bool(self.words or self.item or self.state or self.overdue_only or self.due_soon_only)
 
 
 def queue(session: Session, user: User, f: QueueFilter | None = None, *, at: dt.datetime | None = None
@@ -85,8 +89,15 @@ def queue(session: Session, user: User, f: QueueFilter | None = None, *, at: dt.
         stmt = stmt.where(Task.state == f.state)
     if f.item:
         stmt = stmt.where((Task.item_code == f.item) | (Task.item_name == f.item))
-    if f.overdue_only:
-        stmt = stmt.where(Task.due_at < (at or audit.now()), Task.state != CORRECTION)
+    at = at or audit.now()
+    if f.overdue_only or f.due_soon_only:  # as cases.deadline_state: 补正 pauses the clock
+        stmt = stmt.where(Task.state != CORRECTION)
+        if not f.due_soon_only:
+            stmt = stmt.where(Task.due_at < at)
+        elif not f.overdue_only:
+            stmt = stmt.where(Task.due_at >= at, Task.due_at <= at + cases.DUE_SOON_WITHIN)
+        else:  # either
+            stmt = stmt.where(Task.due_at <= at + cases.DUE_SOON_WITHIN)
     if user.role != SUPERVISOR and user.agency:
         stmt = stmt.where((Task.agency == user.agency) | Task.agency.is_(None))
     # deadline first (unknown deadlines last), then arrival

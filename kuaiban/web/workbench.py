@@ -66,14 +66,19 @@ Staff = Annotated[User, _staff()]
 
 
 def _queue(request: Request, s, user: User, q: str = "", item: str = "", state: str = "", overdue: str = "",
-           *, done: str | None = None, credit_error: tuple[int, str] | None = None, status: int = 200) -> Response:
-    chosen = views.QueueFilter(q.strip()[:100], item.strip()[:200], state.strip(), overdue == "1")
-    tasks = views.queue(s, user, chosen)
-    soon = cases.due_soon(s, user)
-    late = cases.overdue(s, user)
+           soon: str = "", *, done: str | None = None, credit_error: tuple[int, str] | None = None,
+           status: int = 200) -> Response:
+    chosen = views.QueueFilter(q.strip()[:100], item.strip()[:200], state.strip(), overdue == "1", soon == "1")
+    now = audit.now()
+    tasks = views.queue(s, user, chosen, at=now)
+    due_soon = cases.due_soon(s, user, at=now)
+    late = cases.overdue(s, user, at=now)
+    marks = views.deadline_states((*tasks, *late, *due_soon), now)  # the rows' 已超期 / 即将到期 markers
     return render(request, "workbench/queue.html", {
-        "title": QUEUE_TITLES[user.role], "tasks": tasks, "due_soon": soon, "overdue_tasks": late,
-        "overdue": {t.id for t in (*tasks, *late) if views.is_overdue(t)},
+        "title": QUEUE_TITLES[user.role], "tasks": tasks, "due_soon": due_soon, "overdue_tasks": late,
+        "overdue": {i for i, mark in marks.items() if mark == cases.OVERDUE}, "marks": marks,
+        "due_soon_days": cases.DUE_SOON_WITHIN.days,
+        "queue_marks": {mark: sum(marks.get(t.id) == mark for t in tasks) for mark in (cases.OVERDUE, cases.DUE_SOON)},
         "commitments": views.commitments_to_verify(s, user) if user.role in (REVIEWER, SUPERVISOR) else [],
         "rectifications": views.open_rectifications(s, user) if user.role == SUPERVISOR else [],
         "unassigned": assignment.unassigned_ids(s, tasks) if user.role == SUPERVISOR else set(),
@@ -85,8 +90,8 @@ def _queue(request: Request, s, user: User, q: str = "", item: str = "", state: 
 
 @router.get("", response_class=HTMLResponse)
 def queue_page(request: Request, s: SessionDep, user: Staff, q: str = "", item: str = "", state: str = "",
-               overdue: str = "", done: str | None = None) -> Response:
-    return _queue(request, s, user, q, item, state, overdue, done=done)
+               overdue: str = "", soon: str = "", done: str | None = None) -> Response:
+    return _queue(request, s, user, q, item, state, overdue, soon, done=done)
 
 
 @router.post("/credit/{record_id}", response_class=HTMLResponse)
@@ -204,7 +209,7 @@ OUTCOME_FIELDS = ("decision", "monthly_amount", "months", "first_month", "accoun
 def _case_context(s, user: User, number: str) -> dict:
     case = cases.get_case(s, user, number)
     return {"case": case, "trail": views.audit_trail(s, case.id), "action_names": ACTION_NAMES,
-            "overdue": {t.id for t in case.tasks if views.is_overdue(t)},
+            "overdue": {t.id for t in case.tasks if views.is_overdue(t)}, "marks": views.deadline_states(case.tasks),
             "applicant": views.applicant_line(case), "steps": _case_steps(user, case)}
 
 
