@@ -88,6 +88,25 @@ def find_bundle(ref: str | int) -> catalogue.Bundle:
     raise NotFound(f"没有这个“一件事”：{ref}（可选：{names}）", "bundle")
 
 
+def applicant_refusal(kind: str, bundle: catalogue.Bundle) -> str | None:
+    """Why an account of ``kind`` (citizen 个人 / enterprise 单位) may not apply for ``bundle``, in Chinese, or None
+    when it may (data/services/bundle_applicants.yaml, read from 附件1's row of the bundle)."""
+    who = catalogue.bundle_applicants()[bundle.seq]
+    if kind in who.kinds:
+        return None
+    if "enterprise" in who.kinds:
+        return (f"“{bundle.name}”由用人单位以单位账号办理（{who.reason}），个人账号不能申请。"
+                "如您是单位的经办人，请使用单位账号登录后办理。")
+    return f"“{bundle.name}”须由本人以个人账号办理（{who.reason}），单位账号不能申请。"
+
+
+def require_may_apply(applicant: Applicant, bundle: catalogue.Bundle) -> None:
+    """The one check of who may apply for a bundle, for the pages and the API alike: :class:`Forbidden`."""
+    why = applicant_refusal(applicant.kind, bundle)
+    if why:
+        raise Forbidden(why, "bundle")
+
+
 def _field_list(bundle: catalogue.Bundle) -> catalogue.FieldList | None:
     return next((f for f in catalogue.field_lists() if f.seq == bundle.seq), None)
 
@@ -741,6 +760,7 @@ def _submit(session: Session, user: User, bundle_ref: str | int, form: dict, *, 
     require_role(user, APPLICANT)
     applicant = session.get(Applicant, user.applicant_id)
     bundle = find_bundle(bundle_ref)
+    require_may_apply(applicant, bundle)
     form = checked_form(bundle.seq, applicant, form)
     planned = plan_case(bundle, form, items)
     plan, routes, calendar_version = _submission_setup(session, applicant.region, planned)

@@ -379,6 +379,34 @@ def public_catalogue() -> PublicCatalogue:
     return PublicCatalogue(d["title"], Source.of(d["source"]), rows)
 
 
+# ---------------------------------------------------------------- who may apply for a bundle
+
+
+APPLICANT_KINDS = {"citizen": "个人", "enterprise": "单位"}
+
+
+@dataclass(frozen=True)
+class BundleApplicants:
+    """Who may apply for one bundle (data/services/bundle_applicants.yaml): the account kinds, and — where the
+    text restricts them — the words of 附件1 that do, on ``line`` of hunan-hrss-2020.txt."""
+
+    seq: int
+    kinds: tuple[str, ...]
+    quote: str | None = None
+    line: int | None = None
+    reason: str | None = None
+
+    def words(self) -> str:
+        """个人 / 单位 / 个人或单位."""
+        return "或".join(APPLICANT_KINDS[k] for k in self.kinds)
+
+
+@cache
+def bundle_applicants() -> dict[int, BundleApplicants]:
+    return {int(seq): BundleApplicants(int(seq), tuple(d["applicants"]), d.get("quote"), d.get("line"), d.get("reason"))
+            for seq, d in _load("bundle_applicants.yaml")["bundles"].items()}
+
+
 @cache
 def commitments() -> tuple[Commitment, ...]:
     return tuple(

@@ -11,8 +11,12 @@ options their label prints in brackets. Read one by one from data/services/field
 
 - yes/no: the names listed after a “(勾选)” / “(默认勾选)” / “事项勾选” entry that are services or situations
   to tick, not facts to type — 参保险种 of 增员申报 (企业职工基本养老保险, 工伤保险, 失业保险), 补贴申领, 劳动关系,
-  就业服务, 职工参保登记, 养老保险关系转入, 是否存在以下情形 (工亡), 劳动能力鉴定申请; and 介绍信 of 党员组织关系转入
-  (whether the applicant holds it: the letter itself is handed in);
+  就业服务, 职工参保登记, 养老保险关系转入, 是否存在以下情形 (工亡), 劳动能力鉴定申请;
+- documents (s21): entries that name a paper the applicant hands in, not a value to type — 介绍信 of
+  党员组织关系转入 (“党员组织关系转入(勾选):介绍信、人员类别(正式党员/预备党员)、入党日期”, chongqing-hrss-2021.txt:3743:
+  the 党员组织关系介绍信 the party organisation of origin issues, listed beside the facts to fill in; s20 typed it
+  是/否, a question the text does not ask) and the 2寸免冠彩色照片. The form takes no value for them; the page says
+  how they are handed in, and a typed value is refused;
 - choices: 人员类别(正式党员/预备党员), 身份(干部/工人/灵活就业人员), 养老金核定表领取方式(现场领取/邮寄),
   简历公开程度(只对投递的单位公开、对全部单位公开、不公开).
 - left as text, deliberately: brackets that list parts to fill in, not options (毕业院校(学历/学位/专业),
@@ -50,7 +54,7 @@ YES_NO = ("是", "否")
 
 # the form's ticks (see the module's docstring): answered 是/否, or true/false from a tick box
 TICKED_FIELDS = frozenset({
-    "企业职工基本养老保险", "工伤保险", "失业保险", "介绍信",
+    "企业职工基本养老保险", "工伤保险", "失业保险",
     "企业吸纳困难人员社保补贴", "企业吸纳毕业生社保补贴", "公益性岗位社保补贴", "电子劳动合同签订", "劳动用工备案",
     "就业政策法规咨询", "职业供求信息推送", "职业指导", "就业见习", "职业培训", "创业指导",
     "职业技能鉴定(或职业技能等级认定)", "创业培训", "公益性岗位等",
@@ -66,6 +70,14 @@ LABEL_CHOICES: dict[str, tuple[str, ...]] = {
     "养老金核定表领取方式(现场领取/邮寄)": ("现场领取", "邮寄"),
     "简历公开程度(只对投递的单位公开、对全部单位公开、不公开)": ("只对投递的单位公开", "对全部单位公开", "不公开"),
 }
+
+
+# the form's documents (see the module's docstring): handed in, never typed
+DOCUMENT_FIELDS = frozenset({"介绍信"})
+
+
+def is_document(name: str) -> bool:
+    return name in DOCUMENT_FIELDS or "照片" in name
 
 
 def choices_of(name: str) -> tuple[str, ...] | None:
@@ -88,6 +100,8 @@ def _yes_no_fields() -> frozenset[str]:
 
 def kind(name: str) -> str:
     """The type of a form field, from its name."""
+    if is_document(name):
+        return "document"
     if name in _yes_no_fields() or name in TICKED_FIELDS:
         return "yes_no"
     if name in LABEL_CHOICES:
@@ -175,6 +189,8 @@ def sex_of(id_number: str) -> str:
 
 def value_error(name: str, value: object, form: dict) -> str | None:
     """What is wrong with one filled-in value, in Chinese, or None."""
+    if is_document(name) and value not in (None, "", False):
+        return f"{name}是须提交的材料，不在表单中填写（办理时向经办机构提交，本地区要求上传的在“申请材料”中上传）"
     if isinstance(value, bool):
         return None
     text = str(value).strip()

@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from kuaiban.platform import audit, storage
-from kuaiban.platform.errors import NotFound, ServiceError
+from kuaiban.platform.errors import Forbidden, NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, Applicant, User
 from kuaiban.services import cases, catalogue, credit, form_fields, outcomes, ratings
 from kuaiban.services.models import CORRECTION, Case
@@ -70,8 +70,10 @@ def bundle_list(request: Request, s: SessionDep, user: Visitor) -> Response:
     doc_nos = {b.source.doc_no for b in catalogue.bundles()} | {
         r.source.doc_no for rs in rows.values() for r in rs if r.source}
     doc_ids = views.library_ids(s, doc_nos)
+    own = s.get(Applicant, user.applicant_id).kind if user is not None and user.role == APPLICANT else None
     return render(request, "services/index.html",
-                  {"bundles": catalogue.bundles(), "rows": rows, "doc_ids": doc_ids}, user=user)
+                  {"bundles": catalogue.bundles(), "rows": rows, "doc_ids": doc_ids, "own_kind": own,
+                   "who": catalogue.bundle_applicants()}, user=user)
 
 
 def _bundle(seq: str) -> catalogue.Bundle:
@@ -81,10 +83,25 @@ def _bundle(seq: str) -> catalogue.Bundle:
         raise PageRefused("没有这个“一件事”", exc.message, 404) from None
 
 
+def _not_for_this_account(request: Request, s, user: User, bundle: catalogue.Bundle) -> Response | None:
+    """The page telling an account that may not apply for ``bundle`` who files it and how (403), or None when it
+    may: the core's one check (``cases.require_may_apply``, which the API's submission runs too)."""
+    applicant = s.get(Applicant, user.applicant_id)
+    try:
+        cases.require_may_apply(applicant, bundle)
+    except Forbidden as exc:
+        return render(request, "services/not_for_account.html",
+                      {"bundle": bundle, "message": exc.message, "who": catalogue.bundle_applicants()[bundle.seq],
+                       "kind": applicant.kind}, status=403, user=user)
+    return None
+
+
 @router.get("/bundles/{seq}", response_class=HTMLResponse)
-def choose_items(request: Request, seq: str, user: ApplicantUser) -> Response:
+def choose_items(request: Request, seq: str, s: SessionDep, user: ApplicantUser) -> Response:
     """Choose the items to apply for: every item is ticked; a group may be narrowed to its sub-items."""
     bundle = _bundle(seq)
+    if (refused := _not_for_this_account(request, s, user, bundle)) is not None:
+        return refused
     return render(request, "services/choose.html",
                   {"bundle": bundle, "rows": views.item_rows(bundle), "error": None}, user=user)
 
@@ -249,9 +266,9 @@ def _kind(name: str) -> str:
     cannot take as a typed value (it is handed in on site, ux session 14 C8)."""
     if name == UNEMPLOYMENT_REASON:
         return "unemployment_reason"
-    if "照片" in name:
-        return "photo"
     k = form_fields.kind(name)
+    if k == "document":
+        return "photo" if "照片" in name else "document"
     return f"choice:{name}" if k == "choice" else k  # its own options (FIELD_CHOICES | the label's)
 
 
@@ -270,6 +287,8 @@ def _limit(code: str | None) -> tuple:
 def apply_form(request: Request, seq: str, s: SessionDep, user: ApplicantUser) -> Response:
     picked = request.query_params.getlist("items")
     bundle = _bundle(seq)
+    if (refused := _not_for_this_account(request, s, user, bundle)) is not None:
+        return refused
     if "choose" not in request.query_params and not picked:
         # reached without the item page (a bookmark, a typed address): the page listed every item while only the
         # text's 默认勾选 services were ticked, so fewer items were filed than listed (audit NEW-9); the item page
@@ -442,6 +461,8 @@ async def submit_application(request: Request, seq: str, s: SessionDep, user: Ap
 
 def _submit(request: Request, s, user: User, seq: str, app: Application) -> Response:
     bundle = _bundle(seq)
+    if (refused := _not_for_this_account(request, s, user, bundle)) is not None:
+        return refused  # nothing of the post is kept
     app.untick_the_rest(cases.form_spec(bundle))
     if app.from_items:  # the item page's choice carries through: its services as chosen there, whatever was posted
         try:

@@ -109,8 +109,10 @@ def _taken(session, values: dict[str, str], errors: dict[str, str], address: str
 
 
 @router.get("/register")
-def register_page(request: Request, next: str = "/") -> Response:
-    return render(request, "signup.html", _form(safe_next(next), {"kind": "citizen"}, {}), user=None)
+def register_page(request: Request, next: str = "/", kind: str = "citizen") -> Response:
+    """The sign-up form; ``kind`` preselects 个人 or 单位 (a page sending a unit's clerk here: 企业招用员工)."""
+    return render(request, "signup.html", _form(safe_next(next), {"kind": kind if kind in KINDS else "citizen"}, {}),
+                  user=None)
 
 
 @router.post("/register")

@@ -11,15 +11,16 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from kuaiban.platform import audit
+from kuaiban.platform import audit, auth
 from kuaiban.platform.models import AuditEntry
 from kuaiban.services import cases
 from kuaiban.services.models import Case, Commitment, Material, Task
 from tests.materials import uploaded
 
-from .conftest import CERTIFICATE, CITIZEN_ID, FORM, SHARED
+from .conftest import CERTIFICATE, CITIZEN_ID, FORM, PASSWORD, REGION, SHARED
 
-# the neighbour is a citizen: a citizen's form carries their own identity (it must match the account)
+# a second employer's new employee (s21: 企业招用员工 is a unit's bundle, so the second applicant of these tests is
+# another unit, not the citizen neighbour)
 NEIGHBOUR_FORM = {**FORM, "姓名": "测试乙", "证件号码": CITIZEN_ID, "性别": "男"}
 
 LATE_2026 = dt.datetime(2026, 12, 14, 10)  # 15 working days later is in 2027: no holiday data yet
@@ -62,18 +63,29 @@ def test_the_api_answer_built_from_the_written_rows_is_the_stored_case(world):
     assert answered["commitments"] and answered["materials"] and len(answered["tasks"]) == 11
 
 
-def test_two_submissions_in_one_transaction_keep_their_own_ids(world):
+@pytest.fixture
+def other_employer(world):
+    """A second unit's account in the region (企业招用员工 is filed by units only)."""
+    with world.session() as s:
+        unit = auth.create_applicant(s, "enterprise", "测试企业乙", region=REGION)
+        user = auth.create_user(s, "employer-b", PASSWORD, "applicant", applicant=unit, region=REGION)
+        s.flush()
+        s.expunge(user)
+    return user
+
+
+def test_two_submissions_in_one_transaction_keep_their_own_ids(world, other_employer):
     """Each case's ids are read back by case, in insertion order."""
     with world.session() as s:
         a = cases.submit(s, world.citizen, "企业招用员工", FORM, items=["2.4.3", "2.4.2"])
-        b = cases.submit(s, world.neighbour, "企业招用员工", NEIGHBOUR_FORM, items=["1.1.5"])
+        b = cases.submit(s, other_employer, "企业招用员工", NEIGHBOUR_FORM, items=["1.1.5"])
         assert [t.item_code for t in a.tasks] == ["2.4.3", "2.4.2"] and [t.item_code for t in b.tasks] == ["1.1.5"]
         assert {t.case_id for t in a.tasks} == {a.id} and {m.case_id for m in b.materials} == {b.id}
         for t in (*a.tasks, *b.tasks):
             assert s.scalar(select(Task.item_code).where(Task.id == t.id)) == t.item_code
 
 
-def test_simultaneous_submissions_each_get_their_own_rows_in_order(world):
+def test_simultaneous_submissions_each_get_their_own_rows_in_order(world, other_employer):
     items = ["2.4.3", "2.4.2", "1.1.5", "3.4.7"]
     barrier = threading.Barrier(4)
     got: list[tuple[list[str], list[tuple[int, str]]]] = []
@@ -81,12 +93,12 @@ def test_simultaneous_submissions_each_get_their_own_rows_in_order(world):
     def applicant(user, order):
         with world.session() as s:
             barrier.wait()
-            form = NEIGHBOUR_FORM if user is world.neighbour else FORM
+            form = NEIGHBOUR_FORM if user is other_employer else FORM
             case = cases.submit(s, user, "企业招用员工", form, items=order)
             got.append((order, [(t.case_id, t.item_code) for t in case.tasks]))
 
     threads = [threading.Thread(target=applicant, args=(u, items[::step]))
-               for u in (world.citizen, world.neighbour) for step in (1, -1)]
+               for u in (world.citizen, other_employer) for step in (1, -1)]
     for t in threads:
         t.start()
     for t in threads:

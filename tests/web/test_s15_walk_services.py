@@ -67,8 +67,23 @@ def test_the_form_reached_without_the_item_page_leads_to_the_item_page(citizen):
     assert r.status_code == 303 and r.headers["location"] == "/services/bundles/3"
 
 
-def test_an_employer_keeping_every_item_has_就业登记_ticked(citizen):
-    page = citizen.get("/services/bundles/1/apply", params=every_item("1")).text
+@pytest.fixture
+def employer(backend_url):
+    """A unit's account: 企业招用员工 is filed by units only (s21, data/services/bundle_applicants.yaml)."""
+    from kuaiban.db import connect, session_scope
+    from tests.unemployment.world import COUNTY
+
+    make_world(backend_url)
+    with session_scope(connect(backend_url)) as s:
+        unit = auth.create_applicant(s, "enterprise", "测试企业", region=COUNTY)
+        auth.create_user(s, "employer", PASSWORD, "applicant", applicant=unit, region=COUNTY)
+    with TestClient(create_app(backend_url)) as client:
+        assert post_login(client, "employer", PASSWORD, "/").status_code == 303
+        yield client
+
+
+def test_an_employer_keeping_every_item_has_就业登记_ticked(employer):
+    page = employer.get("/services/bundles/1/apply", params=every_item("1")).text
     assert "就业登记" in ticked(page)
 
 
