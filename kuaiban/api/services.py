@@ -611,7 +611,9 @@ async def overdue(request: Request, cred: Credentials) -> list[dict]:
 
 
 @router.get("/tasks/due-soon", response_model=list[TaskOut], summary="即将到期事项")
-async def due_soon(request: Request, cred: Credentials, hours: int = 72) -> list[dict]:
+async def due_soon(request: Request, cred: Credentials,
+                   hours: int = int(cases.DUE_SOON_WITHIN.total_seconds()) // 3600) -> list[dict]:
+    # by default the window the workbench marks 即将到期 (cases.DUE_SOON_WITHIN): one definition
     def work(session: Session, user: User) -> list[dict]:
         if not 1 <= hours <= 24 * 60:
             raise Invalid("hours 须在 1–1440 之间", "hours")
