@@ -32,6 +32,7 @@ from kuaiban.api import calc, library, regions, services
 from kuaiban.api import errors as api_errors
 from kuaiban.api import loans as loans_api
 from kuaiban.api import messages as messages_api
+from kuaiban.api import password_reset as password_reset_api
 from kuaiban.api import programs as programs_api
 from kuaiban.api import transfer_exchange as transfer_exchange_api
 from kuaiban.api import unemployment as unemployment_api
@@ -56,6 +57,7 @@ from kuaiban.web import (
     navigation,  # noqa: F401 (registers the nav of every page)
     page_support,
     pages,
+    password_reset,
     program_pages,
     progress_pages,
     service_pages,
@@ -166,13 +168,14 @@ def create_app(db_url: str | None = None) -> EdgeApp:
     app.include_router(regions.router)
     app.include_router(admin_api.router)
     app.include_router(messages_api.router)
+    app.include_router(password_reset_api.router)
     app.include_router(APIRouter(lifespan=_job_worker))
     app.include_router(programs_api.router)
     app.include_router(loans_api.router)
     install_error_handlers(app)
     for page_group in (pages, login, signup, calculators, statistics, catalogue_pages, guide_pages, progress_pages, service_pages,
                        workbench, transfer_pages, unemployment_pages, admin, messages, listing_pages, program_pages,
-                       loan_pages, account):
+                       loan_pages, account, password_reset):
         app.include_router(page_group.router)
     app.include_router(progress_pages.care_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

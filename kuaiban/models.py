@@ -7,6 +7,7 @@ from kuaiban.platform import jobs as job_models  # noqa: F401
 from kuaiban.platform import material_files as material_file_models  # noqa: F401
 from kuaiban.platform import models as platform_models  # noqa: F401
 from kuaiban.platform import notification_models  # noqa: F401
+from kuaiban.platform import password_reset as password_reset_models  # noqa: F401
 from kuaiban.platform import storage as storage_models  # noqa: F401
 from kuaiban.programs import models as program_models  # noqa: F401
 from kuaiban.programs.loans import models as loan_models  # noqa: F401

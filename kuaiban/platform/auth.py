@@ -284,6 +284,9 @@ def _dummy_hash() -> str:
     return _DUMMY_HASHES[key]
 
 
+dummy_hash = _dummy_hash  # what a secret nobody has is checked against (kuaiban.platform.password_reset too)
+
+
 def login(session: Session, username: str, password: str, *, address: str | None = None,
           ttl: dt.timedelta = TOKEN_TTL, at: dt.datetime | None = None) -> tuple[str, dt.datetime]:
     """A new bearer token and its expiry; the same error, after the same work, whether the user or the
@@ -345,6 +348,9 @@ def _record_failure(session: Session, name: str, user: User | None, address: str
     engine = bind.engine if isinstance(bind, Connection) else bind
     with session_scope(engine) as own:
         _write_failure(own, name, user, address, reason, at, count=count)
+
+
+record_failure = _record_failure  # a wrong reset code counts as a failed login (kuaiban.platform.password_reset)
 
 
 def _write_failure(session: Session, name: str, user: User | None, address: str | None, reason: str,

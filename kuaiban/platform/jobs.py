@@ -270,6 +270,20 @@ def purge_expired(session: Session, now: dt.datetime | None = None) -> int:
     return len(gone)
 
 
+def digests_in_use(session: Session, digests: set[str]) -> set[str]:
+    """Which of ``digests`` a job still holds as its input, its result or one of its further files (the store is
+    content-addressed: an uploaded material and a job's file may be the same bytes)."""
+    if not digests:
+        return set()
+    used = set(session.scalars(select(Job.input_digest).where(Job.input_digest.in_(digests)))) | set(
+        session.scalars(select(Job.result_digest).where(Job.result_digest.in_(digests))))
+    kinds = set(_tasks)  # only task kinds return further files, named in the meta
+    if kinds:
+        used |= {d for meta in session.scalars(select(Job.meta).where(Job.kind.in_(kinds))) for d in _further(meta)
+                 if d in digests}
+    return used
+
+
 def _further(meta: dict[str, Any] | None) -> list[str]:
     return list(((meta or {}).get("files") or {}).values())
 

@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from sqlalchemy import DateTime, ForeignKey, String, insert, select
+from sqlalchemy import DateTime, ForeignKey, String, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -105,23 +105,47 @@ def uploader(user: User) -> User:
 
 
 def record_owner(session: Session, user: User, digest: str, *, at: dt.datetime | None = None) -> None:
-    """Note that ``user``'s applicant record uploaded the stored file ``digest`` (once; a repeat is no-op)."""
+    """Note that ``user``'s applicant record uploaded the stored file ``digest``. A repeat upload of the same
+    file moves ``uploaded_at`` to now: the retention of unattached uploads (:mod:`upload_retention`) counts
+    from the last time the applicant chose the file, so a file chosen again today is not pruned tomorrow."""
     row = {"digest": digest, "applicant_id": _applicant_of(user), "user_id": user.id,
            "uploaded_at": at or dt.datetime.now()}
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite if dialect == "sqlite" else None
     if module is None:
-        if session.get(FileOwner, (digest, row["applicant_id"])) is None:
+        found = session.get(FileOwner, (digest, row["applicant_id"]))
+        if found is None:
             session.execute(insert(FileOwner), [row])
+        else:
+            found.uploaded_at = row["uploaded_at"]
     else:  # the same file uploaded twice at once by one applicant: one row is enough
-        session.execute(module.insert(FileOwner).values(row)
-                        .on_conflict_do_nothing(index_elements=["digest", "applicant_id"]))
+        stmt = module.insert(FileOwner).values(row)
+        session.execute(stmt.on_conflict_do_update(index_elements=["digest", "applicant_id"],
+                                                   set_={"uploaded_at": stmt.excluded.uploaded_at}))
+
+
+FILE_LOCK_CLASS = 714602  # the first key of every stored file's advisory lock (the second: its hash)
+
+
+def file_lock_key(digest: str) -> tuple[int, int]:
+    """The PostgreSQL advisory lock (two int4 keys) of one stored file: taken shared by every upload of it
+    (:func:`keep`) and exclusively by the prune before it deletes the file (:mod:`upload_retention`), so a file
+    being uploaded again just now is never deleted under the upload. Two files sharing a key (32 bits of the
+    hash) only make the prune skip one of them for a round."""
+    return FILE_LOCK_CLASS, int(digest[:8], 16) - 2**31
 
 
 def keep(session: Session, user: User, filename: str, data: bytes) -> str:
-    """Store a file already checked (:func:`problem`) as ``user``'s upload; returns its reference."""
-    digest = storage.put(session, data)
+    """Store a file already checked (:func:`problem`) as ``user``'s upload; returns its reference.
+
+    The owner row is written before the bytes are stored, under the file's lock (PostgreSQL; on SQLite the
+    row's INSERT takes the database's one write lock): a prune running at the same moment either finishes
+    first — and the bytes are then stored afresh — or waits for this transaction and sees the row."""
+    digest = storage.digest_of(data)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock_shared(*file_lock_key(digest))))
     record_owner(session, user, digest)
+    storage.put(session, data)
     return reference_of(digest, filename)
 
 
@@ -149,9 +173,32 @@ def owned(session: Session, applicant_id: int | None, reference: str | None) -> 
 
 def check_references(session: Session, applicant_id: int, materials: Mapping[str, str]) -> None:
     """:class:`Invalid`, naming the material, for the first reference that is not a file this applicant
-    uploaded and the store holds."""
-    for name, reference in materials.items():
-        if not owned(session, applicant_id, reference):
+    uploaded and the store holds.
+
+    The owner rows found are held until the caller's transaction ends (:func:`_pin`): the prune of unattached
+    uploads (:mod:`kuaiban.platform.upload_retention`) skips them, so a file is never deleted between this
+    check and the commit of the case that attaches it."""
+    parsed = {name: parse(reference) for name, reference in materials.items()}
+    held = _pin(session, applicant_id, {p[0] for p in parsed.values() if p is not None})
+    for name in materials:
+        p = parsed[name]
+        if p is None or p[0] not in held or not storage.exists(session, p[0]):
             raise Invalid(f"“{name}”没有有效的文件：须先上传本人的文件（材料文件上传接口），"
                           "再以上传返回的文件引用提交；不接受文件名或他人上传的文件", f"materials.{name}")
 
+
+def _pin(session: Session, applicant_id: int, digests: set[str]) -> set[str]:
+    """Which of ``digests`` applicant record ``applicant_id`` owns, those owner rows held until the caller's
+    transaction ends: PostgreSQL ``FOR KEY SHARE`` (the prune, which takes ``FOR UPDATE SKIP LOCKED``, passes
+    them by; another submission is not held up); SQLite has no row locks, so the rows are touched by an UPDATE
+    that changes nothing, which takes the database's write lock (the prune starts with a write, so it waits)."""
+    if not digests:
+        return set()
+    mine = FileOwner.digest.in_(digests) & (FileOwner.applicant_id == applicant_id)
+    query = select(FileOwner.digest).where(mine)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(read=True, key_share=True)
+    else:
+        session.execute(update(FileOwner).where(mine).values(uploaded_at=FileOwner.uploaded_at)
+                        .execution_options(synchronize_session=False))
+    return set(session.scalars(query))

@@ -70,6 +70,8 @@ KINDS = {
     "program_stopped": "补贴停发",
     "program_recovery": "补贴追回",
     "staff_new_work": "新的待办",  # kuaiban.platform.new_work: a digest per staff account, not per item
+    "reset_code_issued": "密码重置码已签发",  # kuaiban.platform.password_reset
+    "password_reset": "密码已重新设置",
     "loan_received": "创业担保贷款申请已收到",
     "loan_step": "创业担保贷款办理进度",
     "loan_refused": "创业担保贷款申请未通过",

@@ -139,3 +139,4 @@ def forget(session: Session, digests: set[str]) -> None:
     else:
         for digest in digests:
             (directory() / digest).unlink(missing_ok=True)
+            (_legacy() / digest).unlink(missing_ok=True)  # an upload from before this module: the same file

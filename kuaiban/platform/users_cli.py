@@ -52,3 +52,44 @@ def create(
         print(f"错误：{named + '：' if named else ''}{exc}".replace("\n", " "), file=sys.stderr)
         raise typer.Exit(code=2) from None
     print(json.dumps(out, ensure_ascii=False))
+
+
+@users_app.command("reset-code")
+def reset_code(
+    username: Annotated[str, typer.Argument(help="要重置密码的账号的用户名")],
+    operator: Annotated[str, typer.Option("--operator", help="签发人：监督人员的用户名（记入审计日志）")],
+    document_checked: Annotated[bool, typer.Option(
+        "--document-checked", help="确认已当面核验账号本人的有效身份证件原件（必须）")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="数据库地址（默认 var/kuaiban.db）")] = None,
+) -> None:
+    """监督人员为账号签发一次性密码重置码（30 分钟内有效，签发新码后旧码作废）；重置码只显示这一次。"""
+    from sqlalchemy import select
+
+    from kuaiban.platform import auth, password_reset
+    from kuaiban.platform.models import SUPERVISOR, User
+
+    if not document_checked:
+        print("错误：--document-checked：须先当面核验账号本人的有效身份证件原件，再签发重置码", file=sys.stderr)
+        raise typer.Exit(code=2)
+    try:
+        with session_scope(connect(db)) as session:
+            issuer = session.scalar(select(User).where(User.username == auth.normalise_username(operator)))
+            if issuer is None or not issuer.active or issuer.role != SUPERVISOR:
+                raise ServiceError(f"没有这个在用的监督人员账号：{operator}", "operator")
+            target = session.scalar(select(User).where(User.username == auth.normalise_username(username)))
+            if target is None:
+                raise ServiceError(f"本辖区没有这个账号：{username}", "username")
+            user, code, expires = password_reset.issue(session, issuer, target.id, document_checked=True)
+            out = {"username": user.username, "code": password_reset.shown(code),
+                   "expires_at": expires.isoformat(timespec="seconds")}
+    except (ServiceError, DatabaseError) as exc:
+        field = getattr(exc, "field", None)
+        named = {"operator": "--operator", "username": "用户名", "user_id": "用户名",
+                 "document_checked": "--document-checked"}.get(field, field)
+        print(f"错误：{named + '：' if named else ''}{exc}".replace("\n", " "), file=sys.stderr)
+        raise typer.Exit(code=2) from None
+    if json_out:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(f"账号 {out['username']} 的密码重置码：{out['code']}（{expires:%H:%M} 前有效；只显示这一次，请当面交给本人）")

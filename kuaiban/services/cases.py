@@ -44,6 +44,7 @@ from kuaiban.platform import (
     new_work,
     personal_data,
     regions,
+    upload_retention,
 )
 from kuaiban.platform import calendar as sla
 from kuaiban.platform.auth import require_role
@@ -1579,3 +1580,21 @@ def _entered_window_queue(session: Session, since: dt.datetime, until: dt.dateti
 
 
 new_work.register("services_window", "待受理的办件事项", _entered_window_queue, "/workbench")
+
+
+# ---------------------------------------------------------------- uploaded files in use
+
+
+def materials_using(session: Session, pairs: Collection[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which (file digest, applicant record) pairs a material of one of that applicant's cases names: the files
+    the prune of unattached uploads keeps (:mod:`kuaiban.platform.upload_retention`). A reference is
+    ``<digest>:<file name>``; a material replaced by a 补正 no longer names its first file."""
+    if not pairs:
+        return set()
+    digest = func.substr(Material.reference, 1, 64)
+    rows = session.execute(select(digest, Case.applicant_id).join(Case, Case.id == Material.case_id).where(
+        Case.applicant_id.in_({a for _, a in pairs}), digest.in_({d for d, _ in pairs})).distinct())
+    return {(d, a) for d, a in rows} & set(pairs)
+
+
+upload_retention.register_use("svc_materials", materials_using)

@@ -19,9 +19,13 @@ from kuaiban.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
+DONE = {"reset": "密码已重新设置，原有登录已全部退出。请用新密码登录。"}
+
+
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"next": safe_next(next), "errors": {}, "username": ""}, user=None)
+def login_page(request: Request, next: str = "/", done: str = "") -> Response:
+    return render(request, "login.html", {"next": safe_next(next), "errors": {}, "username": "",
+                                          "notice": DONE.get(done)}, user=None)
 
 
 @router.post("/login")

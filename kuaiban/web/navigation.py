@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kuaiban.platform.models import APPLICANT
 from kuaiban.services import stats
-from kuaiban.web import admin, workbench
+from kuaiban.web import admin, password_reset, workbench
 from kuaiban.web.templating import templates
 
 
@@ -41,6 +41,8 @@ ENTRIES = (
     Entry("/loans", "创业贷款", card="个人创业或小微企业申请创业担保贷款；担保审查、放贷和按季贴息由各方在此办理。"),
     Entry("/statistics", "统计", stats.READERS, card="办件量、提速成效、按月办结时限、失业登记、补贴申领、材料精减、好评率与全国接口同步状态。"),
     Entry("/admin", "管理", admin.ROLES),
+    # 忘记密码 at the window: the caseworker issues a one-time reset code after checking the person's document
+    Entry("/password-reset/codes", "密码重置", password_reset.ROLES),
 )
 
 
