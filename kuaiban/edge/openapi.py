@@ -39,7 +39,7 @@ ERRORS = {
     "429": "该地址登录失败次数过多，请稍后再试（Retry-After 为秒数）",
 }
 # operations that count failed logins (kuaiban.platform.throttle): 423 for the account, 429 for the address
-THROTTLED = {("/api/auth/login", "post"), ("/api/auth/password", "post")}
+THROTTLED = {("/api/auth/login", "post"), ("/api/auth/password", "post"), ("/api/auth/reset-password", "post")}
 # public write operations limited per client (kuaiban.platform.throttle.limit_submissions): 429
 SUBMISSION_LIMITED = {("/api/auth/register", "post"), ("/api/unemployment/registrations", "post"),
                       ("/api/uploads", "post")}

@@ -196,10 +196,16 @@ def redeem(session: Session, username: str, code: str, new_password: str, *, add
                             id_number=person.id_number if person else None)
     except Invalid as exc:
         raise Invalid(exc.message, "new_password") from None
+    issued_by, issued_at = row.issued_by, row.issued_at
+    # used up, exactly once: the same code posted twice at once (a double click, two tabs) — or a new code issued
+    # since it was read — finds no row here in the second transaction (it waits for the first on PostgreSQL)
+    used = session.execute(delete(ResetCode).where(ResetCode.user_id == user.id,
+                                                   ResetCode.code_hash == row.code_hash)
+                           .execution_options(synchronize_session=False)).rowcount
+    if used != 1:
+        raise Invalid(REFUSED, "code")
     user.password_hash = auth.hash_password(new_password)
     user.must_change_password = False  # chosen by the holder: nobody else knows it
-    issued_by, issued_at = row.issued_by, row.issued_at
-    session.execute(delete(ResetCode).where(ResetCode.user_id == user.id))  # used up
     ended = session.execute(update(Token).where(Token.user_id == user.id, Token.revoked.is_(False))
                             .values(revoked=True).execution_options(synchronize_session=False)).rowcount
     throttle.clear(session, pair)

@@ -184,3 +184,18 @@ def test_a_disabled_account_gets_no_code_and_expired_codes_are_purged(hunan):
     with hunan.session() as s:
         assert password_reset.purge_expired(s, audit.now() + dt.timedelta(minutes=31)) == 1
         assert s.get(ResetCode, user.id) is None
+
+
+def test_the_same_code_posted_twice_at_once_sets_one_password(hunan):
+    from .conftest import at_once
+
+    user, _ = _citizen(hunan)
+    code = _issue(hunan, hunan.changsha_clerk, user)
+    choices = [NEW, "Another-Fresh-Garden-71"]
+    answers = at_once(2, lambda i: _redeem(hunan, "zhang3", code, choices[i]))
+    assert sorted(type(a).__name__ for a in answers) == ["Invalid", "int"]
+    won = choices[next(i for i, a in enumerate(answers) if isinstance(a, int))]
+    with hunan.session() as s:
+        auth.login(s, "zhang3", won)  # the password of the one that succeeded, and no other
+        assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "reset_password_with_code")
+                        .limit(2).offset(1)) is None
