@@ -13,7 +13,8 @@
   (same content, harmless). One exception: a file of an accepted type chosen on a form that comes back with
   errors (the first 一件事 form, the 补交) is stored and committed then, so the applicant need not choose it
   again; the 一件事 form carries it as a token bound to the sign-in (``service_pages.kept_token``). If the
-  applicant never submits, the file stays unreferenced in the store (nothing purges unreferenced files yet).
+  applicant never submits, the file stays unreferenced in the store until the prune of unattached uploads
+  deletes it after 7 days (:mod:`kuaiban.platform.upload_retention`).
   Every read checks the bytes against their hash.
 - **Downloads** (:func:`download`) serve a case's material only when the case's applicant uploaded that file
   (:func:`stored_file`; the page has already checked that the caller may see the case); always attachments, typed by their content again (files stored
