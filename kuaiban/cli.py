@@ -81,8 +81,8 @@ app.add_typer(uploads_app, name="uploads")
 
 @uploads_app.command("prune")
 def uploads_prune_cmd(
-    older_than_days: Annotated[int, typer.Option(
-        "--older-than-days", min=1, help="上传后超过多少天仍未被任何办件材料使用的文件予以删除（默认 7 天）")] = 7,
+    older_than_days: Annotated[int | None, typer.Option(
+        "--older-than-days", min=1, help="上传后超过多少天仍未被任何办件材料使用的文件予以删除（默认 7 天）")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只统计将删除的数量，不删除")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     db: DbOption = None,
@@ -93,6 +93,7 @@ def uploads_prune_cmd(
     from kuaiban.platform import upload_retention
     from kuaiban.services import cases  # noqa: F401  registers the case materials as a use of uploaded files
 
+    older_than_days = older_than_days or upload_retention.KEEP_DAYS  # the module's named constant
     with user_errors(upload_retention.NoUsesKnown):
         engine = connect(db)
         report = upload_retention.prune(engine, older_than_days=older_than_days, dry_run=dry_run)
