@@ -52,10 +52,11 @@ app.add_typer(jobs_app, name="jobs")
 @jobs_app.command("worker")
 def jobs_worker_cmd(db: DbOption = None) -> None:
     """在本进程运行任务队列的工作进程：批量计算、发放批次、消息发送、待办提醒（各应用节点默认自带一个，见 docs/DEPLOY.md）。"""
-    from kuaiban.platform import jobs, new_work, notifications  # noqa: F401  message delivery, staff digests
+    # message delivery, staff digests, expired password reset codes
+    from kuaiban.platform import jobs, new_work, notifications, password_reset  # noqa: F401
     from kuaiban.programs import claims, payroll  # noqa: F401  payment batches; the claims' digest counter
     from kuaiban.programs.screening import job  # noqa: F401  registers the screening handler
-    from kuaiban.services import cases  # noqa: F401  the 受理 queue's digest counter
+    from kuaiban.services import cases  # noqa: F401  the 受理 queue's digest counter; the prune of unattached uploads
     from kuaiban.unemployment import decision  # noqa: F401  the 失业登记 queue's digest counter
     from kuaiban.web import calc_jobs  # noqa: F401  registers the batch-calculation handler
 
