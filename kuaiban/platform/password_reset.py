@@ -145,14 +145,15 @@ def issue(session: Session, issuer: User, user_id: int, *, document_checked: boo
         replaced.code_hash, replaced.issued_by, replaced.issued_at = auth.hash_password(code), issuer.id, at
         replaced.expires_at = expires
     session.flush()
-    audit.record(session, "issue_reset_code", "user", target.id, actor=issuer, at=at, username=target.username,
-                 role=target.role, expires_at=expires.isoformat(timespec="seconds"), replaced=replaced is not None,
-                 document_checked=True)
     # the holder hears of it too: if it was not them at the window, their next sign-in shows it
     notifications.post(session, kind="reset_code_issued", title="已为您的账号签发密码重置码",
                        text=f"{at:%Y-%m-%d %H:%M}，{regions.label(issuer.region)}的人社服务窗口为您的账号签发了密码重置码，"
                             f"30 分钟内有效。如不是您本人办理，请尽快携带本人有效身份证件到人社服务窗口说明情况。",
                        recipients=[target], at=at)
+    # last: the log's append lock (PostgreSQL) is then held only until the commit
+    audit.record(session, "issue_reset_code", "user", target.id, actor=issuer, at=at, username=target.username,
+                 role=target.role, expires_at=expires.isoformat(timespec="seconds"), replaced=replaced is not None,
+                 document_checked=True)
     return target, code, expires
 
 
