@@ -85,7 +85,7 @@ def reset_submit(request: Request, session: SessionDep, form: PostedForm) -> Res
 
 def _codes(request: Request, user: User, *, status: int = 200, **context) -> Response:
     response = render(request, "account/reset_codes.html",
-                      {"query": "", "accounts": None, "errors": {}, "issued": None, "role_names": ROLE_NAMES,
+                      {"query": "", "accounts": None, "live": {}, "errors": {}, "issued": None, "role_names": ROLE_NAMES,
                        "may_issue": lambda target: password_reset.may_issue(user, target), **context},
                       status=status, user=user)
     response.headers["Cache-Control"] = "no-store"  # a page may hold a code or a person's accounts
@@ -104,7 +104,12 @@ def codes_lookup(request: Request, session: SessionDep, user: Issuer, form: Post
         found = password_reset.find_accounts(session, user, query)
     except ServiceError as exc:
         return _codes(request, user, query=query, errors={"query": exc.message}, status=exc.status)
-    return _codes(request, user, query=query, accounts=found)
+    return _codes(request, user, query=query, accounts=found, live=_live(session, found))
+
+
+def _live(session: SessionDep, accounts: list[User] | None) -> dict[int, object]:
+    """The accounts' codes still valid (the page says one exists, and that a new one voids it)."""
+    return {a.id: row for a in accounts or () if (row := password_reset.live_code(session, a.id)) is not None}
 
 
 @router.post(f"{CODES}/issue")
@@ -119,7 +124,8 @@ def codes_issue(request: Request, session: SessionDep, user: Issuer, form: Poste
         query = text(form, "query")
         found = password_reset.find_accounts(session, user, query) if query else None
         errors = {f"document_checked-{raw}" if exc.field == "document_checked" else "query": exc.message}
-        return _codes(request, user, query=query, accounts=found, errors=errors, status=exc.status)
+        return _codes(request, user, query=query, accounts=found, live=_live(session, found), errors=errors,
+                      status=exc.status)
     session.commit()  # issued (and audited) before the code is shown
     return _codes(request, user, issued={"username": target.username, "name": target.display_name,
                                          "code": password_reset.shown(code), "expires": expires})

@@ -120,5 +120,7 @@ def test_the_staff_page_is_for_the_window_and_the_code_page_is_not_cached(hall):
                                                              "query": number, "document_checked": "yes"})
     assert issued.status_code == 200 and 'id="reset-code"' in issued.text
     assert issued.headers["Cache-Control"] == "no-store"
+    again = clerk.post("/password-reset/codes/lookup", data={"csrf": csrf_of(page.text), "query": "zhang3"})
+    assert "已签发" in again.text and "再次签发后原重置码作废" in again.text  # the clerk sees a code is out
     forged = clerk.post("/password-reset/codes/issue", data={"user_id": user_id, "document_checked": "yes"})
     assert forged.status_code == 403  # no CSRF token: refused
