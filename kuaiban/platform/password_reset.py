@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 
 from sqlalchemy import DateTime, ForeignKey, String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -68,8 +69,6 @@ def shown(code: str) -> str:
 def normalise_code(text: str) -> str:
     """What the person typed, as the code is stored: case, spaces and the dash do not matter; full-width
     characters (a Chinese input method) are read as their ASCII forms."""
-    import unicodedata
-
     return "".join(c for c in unicodedata.normalize("NFKC", text or "").upper() if c.isalnum())
 
 
