@@ -1105,11 +1105,18 @@ def disclose(session: Session, user: User, claim: Claim) -> dict[str, str]:
     like every list."""
     if user.role == APPLICANT:
         return {}
-    applicant = session.get(Applicant, claim.applicant_id)
-    shown = {"account": claim.account, "id_number": applicant.id_number if applicant else None}
-    shown = {field: value for field, value in shown.items() if value}
+    shown = personal_fields(session, claim)
     disclosure.record_full_read(session, user, "program_claim", claim.id, fields=list(shown))
     return shown
+
+
+def personal_fields(session: Session, claim: Claim) -> dict[str, str]:
+    """The claim's personal fields as stored, unmasked and unaudited: ``{"account", "id_number"}`` (those it
+    holds). For the caller to mask (a staff page before 显示完整信息) or to show its owner; a staff member's full
+    read goes through :func:`disclose`."""
+    applicant = session.get(Applicant, claim.applicant_id)
+    shown = {"account": claim.account, "id_number": applicant.id_number if applicant else None}
+    return {field: value for field, value in shown.items() if value}
 
 
 def my_claims(session: Session, user: User) -> list[Claim]:

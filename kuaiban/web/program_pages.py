@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 
 from kuaiban import claim_ratings
 from kuaiban.edge.downloads import attachment
-from kuaiban.platform import access, audit, dates, jobs, regions
+from kuaiban.platform import access, audit, dates, jobs, personal_data, regions
 from kuaiban.platform.errors import Invalid, NotFound, ServiceError
 from kuaiban.platform.models import APPLICANT, SUPERVISOR, User
 from kuaiban.programs import caseworkers, claims, definitions, held, held_queue, payroll, recovery, wording
@@ -129,18 +129,23 @@ def claim_page(request: Request, s: SessionDep, user: SignedIn, claim_id: int) -
 
 
 def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, status: int = 200,
-                  values: dict | None = None) -> Response:
+                  values: dict | None = None, *, in_full: bool = False, revealed: str | None = None) -> Response:
+    """A claim's page. Staff see the 收款账户 and the claimant's 证件号码 masked, as the lists and the other staff
+    detail pages (个人信息保护法 第六条: the step needs the name and the masked number); ``in_full``: the caseworker
+    asked to see them (显示完整信息, a POST), a read written to the audit log. The claimant sees their own
+    account in full, as the other citizen pages show one's own record; that read is not a disclosure."""
     claim = _claim_for(s, user, claim_id)
     program = definitions.get(claim.program)
     shown = claims.claim_dict(s, claim, staff=user.role != APPLICANT)
     shown["explanation"] = linked_steps(request.app.state, s, shown.get("explanation") or [])
-    # the caseworker checks the 收款账户 and the claimant's 证件号码 before deciding: shown in full on this detail
-    # page, the read audited; the applicant sees the account masked (尾号)
-    full = claims.disclose(s, user, claim)
-    shown["account_full"] = full.get("account")
-    shown["id_number_full"] = full.get("id_number")
+    if user.role == APPLICANT:
+        shown["account"] = claim.account
+    else:
+        personal = claims.disclose(s, user, claim) if in_full else {
+            field: personal_data.mask(field, value) for field, value in claims.personal_fields(s, claim).items()}
+        shown |= {"account": personal.get("account"), "id_number": personal.get("id_number")}
     return render(request, "programs/claim.html",
-                  {"claim": shown, "values": values or {},
+                  {"claim": shown, "values": values or {}, "in_full": in_full, "revealed": revealed,
                    "rating_view": rating_views.of_claim(s, user, claim),  # 好差评 once decided
                    "program": definitions.describe(program), "errors": errors,
                    "turn": claims.turn(s, user, claim) if user.role != APPLICANT else None,
@@ -149,6 +154,15 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
                    "max_months": program.max_months,
                    "pay_first": wording.pay_first(program),  # 先缴后补: each month on what was actually paid
                    "stops": program.stops, "today": audit.now().date()}, status=status, user=user)
+
+
+@router.post("/claims/{claim_id}/full", response_class=HTMLResponse)
+def claim_page_in_full(request: Request, s: SessionDep, user: Staff, form: PostedForm, claim_id: int) -> Response:
+    """显示完整信息: the claim's page with the 收款账户 and 证件号码 in full, on the caseworker's explicit request (a
+    POST with the page's CSRF token, never a link), the read written to the audit log. Only staff serving the
+    claim's region: an applicant is refused by ``Staff``, another region by ``_claim_for``."""
+    return _claim_detail(request, s, user, claim_id, {}, in_full=True,
+                         revealed="已显示完整个人信息，本次查看已记入审计日志。")
 
 
 @router.post("/claims/{claim_id}/act")

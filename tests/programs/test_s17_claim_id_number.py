@@ -1,12 +1,14 @@
-"""The staff claim page shows the claimant's 证件号码 in full (to check who claims before deciding), as the
-disclosure rules allow on a record's detail page: the read is written to the audit log, in the same one entry
-as the 收款账户 (kuaiban.platform.disclosure); the claimant's own page does not show it back."""
+"""The staff claim page shows the claimant's 证件号码 (to check who claims before deciding): masked when it opens,
+in full after 显示完整信息 (since session 21), that read written to the audit log in the same one entry as the
+收款账户 (kuaiban.platform.disclosure); the claimant's own page does not show it back."""
 
 from __future__ import annotations
 
 import re
 
+from kuaiban.platform import personal_data
 from tests.programs.test_s17_walk2 import _claimed, _reads
+from tests.web.forms import csrf_of
 
 
 def test_the_reviewer_sees_the_claimants_id_number_and_the_read_is_logged_once(tmp_path, clock_at_aug_3) -> None:
@@ -17,6 +19,10 @@ def test_the_reviewer_sees_the_claimants_id_number_and_the_read_is_logged_once(t
     assert _reads(town) == []  # the claimant reading their own claim is not a disclosure
 
     page = reviewer.get(claim_url).text
+    assert re.search(r'<dt>证件号码</dt><dd id="id-number">([^<]*)', page).group(1) == \
+        personal_data.mask("id_number", town.citizen_number)
+    assert town.citizen_number not in page and _reads(town) == []
+    page = reviewer.post(f"{claim_url}/full", data={"csrf": csrf_of(page)}).text
     assert re.search(r'<dt>证件号码</dt><dd id="id-number">([^<]*)', page).group(1) == town.citizen_number
     assert "本次查阅已记录" in page
     (entry,) = _reads(town)  # one page view, one entry naming both fields shown in full

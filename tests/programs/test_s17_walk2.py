@@ -1,5 +1,6 @@
-"""Second round of the session-17 walk, the 补贴申领 side: the 收款账户 a claimant typed is shown back — masked
-(尾号) to the claimant, in full to the caseworker who must check it, that read written to the audit log —, and
+"""Second round of the session-17 walk, the 补贴申领 side: the 收款账户 a claimant typed is shown back — in full to
+the claimant (their own record, as the other citizen pages show it; since session 21), masked to the caseworker
+until they ask for it in full (显示完整信息), that read written to the audit log —, and
 the caseworker chooses 通过 or 不通过 actively: nothing is preset, a forgotten choice is said in Chinese and
 what was typed is kept."""
 
@@ -41,17 +42,19 @@ def _reads(town) -> list[AuditEntry]:
                                                        AuditEntry.entity == "program_claim")))
 
 
-def test_the_claimant_sees_their_account_masked_the_caseworker_in_full_and_the_read_is_logged(
+def test_the_claimant_sees_their_account_the_caseworker_masked_then_in_full_on_request_and_the_read_is_logged(
         tmp_path, clock_at_aug_3) -> None:
     town, citizen, reviewer, claim_url = _claimed(tmp_path)
     mine = citizen.get(claim_url).text
-    shown = re.search(r'<dd id="account">([^<]*)', mine).group(1)
-    assert shown.endswith("3445") and ACCOUNT not in mine and "0011" not in shown
-    assert "只显示末四位" in mine
+    assert re.search(r'<dd id="account">([^<]*)', mine).group(1) == ACCOUNT
+    assert "只显示末四位" not in mine
     assert _reads(town) == []  # the claimant reading their own claim is not a disclosure
 
     page = reviewer.get(claim_url).text
-    assert re.search(r'<dd id="account">([^<]*)', page).group(1) == ACCOUNT
+    assert re.search(r'<dd id="account">([^<]*)', page).group(1) == "***************3445"
+    assert ACCOUNT not in page and _reads(town) == []  # opened masked: nothing disclosed, nothing logged
+    full = reviewer.post(f"{claim_url}/full", data={"csrf": csrf_of(page)}).text
+    assert re.search(r'<dd id="account">([^<]*)', full).group(1) == ACCOUNT
     (entry,) = _reads(town)
     assert entry.detail["fields"] == ["account", "id_number"] and entry.actor_role == "reviewer"  # one read (s17 staffui)
 
