@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kuaiban.platform import access, audit
 from kuaiban.platform.errors import NotFound
-from kuaiban.platform.models import APPLICANT, REVIEWER, WINDOW, User
+from kuaiban.platform.models import APPLICANT, REVIEWER, SUPERVISOR, WINDOW, User
 from kuaiban.unemployment import transfer
 from kuaiban.unemployment import transfer_models as tm
 from kuaiban.unemployment import transfer_rules as rules
@@ -27,6 +27,8 @@ SignedIn = Annotated[User, page_user(None, refused="无法办理失业保险关�
 Office = Annotated[User, page_user((WINDOW, REVIEWER), title="无权办理失业保险关系转移",
                                    message="仅经办机构的窗口人员和后台审核人员可以办理。",
                                    refused="无法办理失业保险关系转移")]
+Staff = Annotated[User, page_user((WINDOW, REVIEWER, SUPERVISOR), title="无权查看完整信息",
+                                  message="仅经办机构的工作人员可以查看完整的个人信息。", refused="无法查看完整信息")]
 DONE = {"started": "申请已提交。", "accept": "已受理并发出联系函。", "out": "已办理转出。", "in": "已办理转入。",
         "refuse": "已作不予办理并告知理由。", "fund_sent": "已登记费用划转。", "fund_received": "已确认费用到账。"}
 
@@ -64,8 +66,14 @@ def create(request: Request, s: SessionDep, user: SignedIn, form: PostedForm) ->
 
 
 def _page(request: Request, s: Session, user: User, ref: str, *, notice: str | None = None,
-          errors: dict | None = None, status: int = 200) -> Response:
+          errors: dict | None = None, status: int = 200, in_full: bool = False) -> Response:
+    """A transfer's page. Staff see the 社保卡号 and 公民身份号码 masked, as in the API's answers and on the other
+    staff detail pages; ``in_full``: they asked to see them (显示完整信息, a POST), a read written to the audit log.
+    The person sees their own record in full, as the other citizen pages show one's own record (not logged)."""
     t = transfer.get(s, user, ref)
+    staff = user.role != APPLICANT
+    if in_full:
+        transfer.disclose(s, user, t)
     side = transfer.acting_side(t)
     can = set()
     if user.role in (WINDOW, REVIEWER):
@@ -79,13 +87,24 @@ def _page(request: Request, s: Session, user: User, ref: str, *, notice: str | N
         if t.fund_state in (tm.FUND_PENDING, tm.FUND_SENT) and mine(tm.DESTINATION):
             can.add("fund_received")
     return render(request, "unemployment/transfer.html", {
-        "t": transfer.as_dict(t, today=audit.now().date()), "can": can, "notice": notice, "errors": errors or {},
-        "states": rules.EMPLOYMENT_STATES}, user=user, status=status)
+        "t": transfer.as_dict(t, today=audit.now().date(), mask_card=staff, in_full=in_full or not staff),
+        "can": can, "notice": notice, "errors": errors or {}, "states": rules.EMPLOYMENT_STATES,
+        "staff": staff, "in_full": in_full,
+        "has_personal": any((t.record or {}).get(k) for k in ("card_number", "id_number"))}, user=user, status=status)
 
 
 @router.get("/{ref}", response_class=HTMLResponse)
 def detail(request: Request, ref: str, s: SessionDep, user: SignedIn, done: str | None = None) -> Response:
     return _page(request, s, user, ref, notice=DONE.get(done or ""))
+
+
+# declared before the steps (``/{ref}/{step}``), which would otherwise take "full" for a step
+@router.post("/{ref}/full", response_class=HTMLResponse)
+def detail_in_full(request: Request, ref: str, s: SessionDep, user: Staff, form: PostedForm) -> Response:
+    """显示完整信息: the transfer's page with the 社保卡号 and 公民身份号码 in full, on the staff member's explicit
+    request (a POST with the page's CSRF token, never a link), the read written to the audit log. Only staff
+    serving either side (``transfer.get``); a citizen is refused by ``Staff``."""
+    return _page(request, s, user, ref, notice="已显示完整个人信息，本次查看已记入审计日志。", in_full=True)
 
 
 def _periods(raw: str) -> list[dict]:
