@@ -92,6 +92,12 @@ def parse(reference: str | None) -> tuple[str, str] | None:
     return (digest, name) if storage.is_digest(digest) and name.strip() else None
 
 
+def name_only(reference: str | None) -> bool:
+    """Whether ``reference`` is a bare file name: what the API took before migration 0029 (no ``<sha256>:``
+    prefix), with no file behind it. Such a material stays as the applicant wrote it and can never be served."""
+    return bool(reference) and parse(reference) is None
+
+
 def _applicant_of(user: User) -> int:
     if user.role != APPLICANT or user.applicant_id is None:
         raise Forbidden("只有办事人可以上传材料文件")

@@ -73,6 +73,8 @@ from kuaiban.services.models import (
 
 PROVIDED, COMMITTED, MISSING = "已提交", "承诺代替", "缺"
 TO_VERIFY, VERIFIED, FALSE_COMMITMENT = "待核查", "核查属实", "核查不实"
+# a material stored 已提交 before migration 0029 with only a file name: said as it is (the stored row is unchanged)
+NAME_ONLY = "已提交（仅有文件名，未上传文件）"
 NUMERIC_LIMITS = ("working_days", "days", "months", "minutes")
 LIMIT_NAMES = {"working_days": "个工作日", "days": "日", "months": "个月", "minutes": "分钟"}
 
@@ -1259,6 +1261,20 @@ def transfer(session: Session, user: User, task_id: int, agency: str, reason: st
     notices.transferred(session, applicant_id=case.applicant_id, number=case.number, item=task.item_name,
                         agency=agency, at=at)
     return session.get(Task, task_id)
+
+
+def name_only(material) -> bool:
+    """A material counted 已提交 before migration 0029 on a bare file name (the API took any string then): no file
+    stands behind it, so nothing can be opened or checked. Its row is left as stored; a 补正 notice may name it
+    like any other material (:func:`_ask_again` then asks for it again)."""
+    return material.status == PROVIDED and material_files.name_only(material.reference)
+
+
+def material_state(material) -> str:
+    """What the pages say of a material: 未提交, 承诺代替, 已提交, or :data:`NAME_ONLY` for a bare name."""
+    if material.status == MISSING:
+        return "未提交"
+    return NAME_ONLY if name_only(material) else material.status
 
 
 def _correction_notice(session: Session, task: Task, extra: list[str]) -> list[str]:

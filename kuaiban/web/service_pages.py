@@ -568,7 +568,7 @@ def _case_context(session, user: User, number: str) -> dict:
             "overdue": {t.id: views.is_overdue(t) for t in case.tasks},
             "limits": {t.id: views.limit_text(t.limit_kind, t.limit_value, t.limit_basis) for t in case.tasks},
             "supply": choices, "supply_others": others,
-            "missing_status": cases.MISSING,
+            "missing_status": cases.MISSING, "material_state": cases.material_state, "name_only": cases.name_only,
             # the result recorded at 办结 (1.8.1), and the 失业登记 it rests on (ux session 14, C7)
             "outcomes": outcomes.outcomes_of(session, [t.id for t in case.tasks]),
             "outcome_items": outcomes.ITEMS, "registration": views.registration_beside(session, case)}

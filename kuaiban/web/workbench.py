@@ -132,6 +132,7 @@ def _task_context(s, user: User, task_id: int, *, in_full: bool = False) -> dict
             "limit": views.limit_text(task.limit_kind, task.limit_value, task.limit_basis),
             "trail": views.audit_trail(s, case.id), "action_names": ACTION_NAMES,
             "missing_status": cases.MISSING, "others": [t for t in full.tasks if t.id != task.id],
+            "material_state": cases.material_state, "name_only": cases.name_only,
             "lapsed": task.state == CORRECTION and task.correction_due is not None and task.correction_due < audit.now(),
             "tomorrow": (audit.now().date() + dt.timedelta(days=1)).isoformat(),
             "outcome_item": outcomes.ITEMS.get(task.item_code or ""),
