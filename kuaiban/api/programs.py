@@ -297,10 +297,11 @@ def my_payments(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 
 @router.get("/claims/{claim_id}", summary="一件申领（本人，或管辖地区的经办人员；full=true 显示完整的收款账户和证件号码）")
 def claim_detail(claim_id: int, session: SessionDep, user: UserDep, full: Full = False) -> dict[str, Any]:
-    """The 收款账户 masked (尾号) for everyone, as on the claim's page; a caseworker checking it before a decision
-    asks ``full``: the account and the claimant's 证件号码 in full, the read written to the audit log."""
+    """As on the claim's page: the claimant sees their own 收款账户 in full; staff see it masked (尾号), and a
+    caseworker checking it before a decision asks ``full``: the account and the claimant's 证件号码 in full, the
+    read written to the audit log."""
     if user.role == APPLICANT:
-        return claims.claim_dict(session, claims.my_claim(session, user, claim_id))
+        return claims.claim_dict(session, claims.my_claim(session, user, claim_id), owner=True)
     _staff(user)
     claim = session.get(Claim, claim_id)
     if claim is None:

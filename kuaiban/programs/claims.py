@@ -1052,7 +1052,10 @@ def _status_name(program: Program, status: str) -> str:
     return "审核通过" if status == "approved" and _one_payment(program) else STATUS_NAMES[status]
 
 
-def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[str, Any]:
+def claim_dict(session: Session, claim: Claim, *, staff: bool = False, owner: bool = False) -> dict[str, Any]:
+    """A claim as its page and the API show it. ``owner``: the claimant reading their own claim, who sees their
+    收款账户 in full — their own record, as the other citizen pages show one's own (not a disclosure, not logged);
+    everyone else gets it masked, staff in full only through :func:`disclose`."""
     program = definitions.get(claim.program)
     events = session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id))
     schedule = session.scalars(select(Entitlement).where(Entitlement.claim_id == claim.id).order_by(Entitlement.month))
@@ -1078,7 +1081,7 @@ def claim_dict(session: Session, claim: Claim, *, staff: bool = False) -> dict[s
     }
     out["recoveries"] = recovery.of_claim(session, claim)  # 追回: what is to be paid back, what was repaid
     # 收款账户 masked (尾号 only) as in every list; a staff detail page shows it in full through disclose
-    out["account"] = personal_data.mask_account(claim.account)
+    out["account"] = claim.account if owner else personal_data.mask_account(claim.account)
     if staff:
         applicant = session.get(Applicant, claim.applicant_id)
         out["applicant"] = {"id": applicant.id, "name": applicant.name, "kind": applicant.kind}

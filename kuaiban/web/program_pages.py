@@ -136,11 +136,9 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
     account in full, as the other citizen pages show one's own record; that read is not a disclosure."""
     claim = _claim_for(s, user, claim_id)
     program = definitions.get(claim.program)
-    shown = claims.claim_dict(s, claim, staff=user.role != APPLICANT)
+    shown = claims.claim_dict(s, claim, staff=user.role != APPLICANT, owner=user.role == APPLICANT)
     shown["explanation"] = linked_steps(request.app.state, s, shown.get("explanation") or [])
-    if user.role == APPLICANT:
-        shown["account"] = claim.account
-    else:
+    if user.role != APPLICANT:
         personal = claims.disclose(s, user, claim) if in_full else {
             field: personal_data.mask(field, value) for field, value in claims.personal_fields(s, claim).items()}
         shown |= {"account": personal.get("account"), "id_number": personal.get("id_number")}
