@@ -27,11 +27,11 @@ EVAL = ROOT / "data" / "eval"
 OUT = ROOT / "data" / "asked_questions.json"
 # every development set: everyday10 was run held out in session 15, everyday11 in session 16 (11:45 UTC),
 # everyday12 in session 17 (14:50 UTC), everyday13 and everyday14 in session 18 (17:46, 18:22 UTC), everyday15 in
-# session 19 (21:23 UTC), everyday16 in session 20 (23:57 UTC), each before it
+# session 19 (21:23 UTC), everyday16 in session 20 (23:57 UTC), everyday17 in session 21 (04:01 UTC), each before it
 # was added here; a set written to be held out joins only after its one run
 SETS = ("questions", "everyday", "everyday2", "everyday3_dev", "everyday4", "everyday5", "everyday6",
         "everyday7", "everyday8", "everyday9", "everyday10", "everyday11", "everyday12", "everyday13",
-        "everyday14", "everyday15", "everyday16")
+        "everyday14", "everyday15", "everyday16", "everyday17")
 
 
 def questions() -> tuple[list[dict], dict[str, str]]:
