@@ -195,6 +195,15 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch):
+    """Test users are many: a cheaper scrypt cost keeps the suite fast. The tests of the cost itself
+    (tests/services/test_auth.py, tests/platform/test_login_timing.py) set the production cost again."""
+    from kuaiban.platform import auth
+
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
+
+
+@pytest.fixture(autouse=True)
 def roomy_form_limits(monkeypatch):
     """Tests post the public write forms (注册, 失业登记) many times from one address — the TestClient's, the
     live server's 127.0.0.1 — into databases a whole session shares: the per-client limits

@@ -37,11 +37,6 @@ from tests.web.test_unemployment_pages import apply_online, csrf_of, form_data, 
 from tests.web.test_unemployment_pages import page_app as unemployment_app
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def simulator(tmp_path):
     sim = SimulatorProcess(tmp_path / "national.db").start()

@@ -44,12 +44,6 @@ class Province:
 
 
 @pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    """Many test users: a cheaper scrypt cost (tests/services/test_auth.py checks the real one)."""
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
-@pytest.fixture(autouse=True)
 def forget_entered_holidays() -> Iterator[None]:
     """The calendar is process-wide: leave no entered year behind for the next test."""
     yield

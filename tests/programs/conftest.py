@@ -54,11 +54,6 @@ class Town:
 
 
 @pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
-@pytest.fixture(autouse=True)
 def own_var(monkeypatch, tmp_path):
     """Payment files go under the test's own KUAIBAN_VAR, never the checkout's var/."""
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))

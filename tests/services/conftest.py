@@ -52,12 +52,6 @@ def shared_file_store(monkeypatch):
     monkeypatch.setenv("KUAIBAN_STORAGE", "database")
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    """Test users are many: a cheaper scrypt cost keeps the suite fast (test_auth checks the real one)."""
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 def make_world(url: str) -> World:
     from kuaiban.services import cases
 

@@ -39,11 +39,6 @@ FILED = dt.datetime(2020, 9, 1, 10, 0)  # a Tuesday
 SEPT_30 = dt.datetime(2020, 9, 30, 10, 0)  # eve of National Day 2020: 10-01..10-08 off, 10-10 a make-up day
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def world(backend_url):
     return make_world(backend_url)

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kuaiban.config import DATA
-from kuaiban.platform import auth
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import models as m
@@ -33,11 +32,6 @@ from kuaiban.unemployment.validate import validate_record
 from tests.unemployment.world import SEPT_30, local_application, make_world
 
 DECIDED = dt.datetime(2020, 10, 9, 9, 0)
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

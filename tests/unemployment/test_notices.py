@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from kuaiban.platform import auth, notifications
+from kuaiban.platform import notifications
 from kuaiban.platform.notification_models import Notification, OutboxEntry
 from kuaiban.unemployment.decision import decide
 from kuaiban.unemployment.deregistration import deregister
@@ -17,11 +17,6 @@ from kuaiban.unemployment.registration import submit
 from tests.unemployment.world import SEPT_30, local_application, make_world
 
 DECIDED = dt.datetime(2020, 10, 9, 9, 0)
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

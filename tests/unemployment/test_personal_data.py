@@ -12,18 +12,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from kuaiban.app import create_app
-from kuaiban.platform import auth, personal_data
+from kuaiban.platform import personal_data
 from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import registration, samples
 from tests.unemployment.world import PASSWORD, local_application, make_world
 
 PERSON = samples.SAMPLE_ID_MALE
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

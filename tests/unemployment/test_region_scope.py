@@ -18,11 +18,6 @@ YUELU, ZHUZHOU_HETANG = "430104", "430202"
 PERIOD = (dt.date(2020, 9, 1), dt.date(2020, 9, 30))
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def hunan(backend_url):
     world = make_world(backend_url)  # its supervisor serves 长沙 (430100)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from kuaiban.platform import auth, calendar
+from kuaiban.platform import calendar
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import models as m
@@ -24,11 +24,6 @@ from kuaiban.unemployment.registration import (
     submit,
 )
 from tests.unemployment.world import COUNTY, SEPT_30, local_application, make_world, national_application
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

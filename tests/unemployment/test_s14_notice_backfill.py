@@ -16,7 +16,6 @@ from alembic.config import Config
 from sqlalchemy import Engine, delete, select, text
 
 from kuaiban.db import MIGRATIONS
-from kuaiban.platform import auth
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment.decision import decide
 from kuaiban.unemployment.deregistration import deregister
@@ -26,11 +25,6 @@ from tests.unemployment.world import SEPT_30, local_application, make_world
 
 DECIDED = dt.datetime(2020, 10, 9, 9, 0)
 LEFT = dt.datetime(2020, 11, 2, 9, 0)
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 def migrate_between(engine: Engine, down: str, up: str) -> None:

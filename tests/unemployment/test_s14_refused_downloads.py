@@ -24,11 +24,6 @@ BAD_CODE = "439999"  # six digits under 湖南 (43), but no region has this code
 NO_CODE = "ABCDEF"
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def world(tmp_path):
     """The usual 长沙 staff, a 湖南 supervisor and a national one; one good and two unfileable downloads."""

@@ -22,11 +22,6 @@ NOTICE = dict(notice_number="测试通知〔2026〕1号", notice_title="关于20
 EVE = dt.datetime(2027, 2, 5, 10)  # a Friday
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def world(backend_url):
     return make_world(backend_url)

@@ -15,17 +15,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kuaiban.app import create_app
-from kuaiban.platform import auth, personal_data
+from kuaiban.platform import personal_data
 from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import samples
 from tests.unemployment.world import PASSWORD, local_application, make_world
 
 PERSON = samples.SAMPLE_ID_MALE
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kuaiban.platform import auth
 from kuaiban.platform.errors import Forbidden, Invalid
 from kuaiban.unemployment.decision import decide
 from kuaiban.unemployment.deregistration import deregister
@@ -16,11 +15,6 @@ from kuaiban.unemployment.lifecycle import record_followup
 from kuaiban.unemployment.registration import register_from_national, submit
 from kuaiban.unemployment.statistics import compute, report_period, statistics_for
 from tests.unemployment.world import local_application, make_world, national_application
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

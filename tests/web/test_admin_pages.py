@@ -21,11 +21,6 @@ PASSWORD = "correct-horse-42"
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 def seed(url: str, suffix: str = "") -> dict[str, str]:
     """Supervisors of 长沙市 and 株洲市 and a 株洲市 clerk; usernames made unique for a shared database."""
     names = {k: f"{k}{suffix}" for k in ("cs-sup", "zz-sup", "zz-win")}

@@ -14,18 +14,12 @@ from fastapi.testclient import TestClient
 from kuaiban.app import create_app
 from kuaiban.db import connect, session_scope
 from kuaiban.library.models import Document
-from kuaiban.platform import auth
 from kuaiban.services import cases, guide, progress
 from tests.materials import uploaded
 from tests.web.forms import csrf_of
 from tests.web.test_service_pages import FORM, SHARED, seed_region, user
 
 DEVELOPER_TEXT = re.compile(r"\.txt|\.yaml|docs/|版本 \d|签名摘要|working_days|None\b")
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

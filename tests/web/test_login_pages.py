@@ -18,11 +18,6 @@ PASSWORD = "synthetic-pass-42"
 FORGED = "请返回上一页刷新后重新提交"
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def clerk(live_db_url, app_client) -> str:
     app_client.cookies.clear()

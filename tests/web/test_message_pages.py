@@ -27,11 +27,6 @@ FORM = {"姓名": "测试甲", "性别": "女", "证件类型": "居民身份证
         "证件有效期": "2030-01-01", "手机号码": "13800000000"}
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 def seed(url: str) -> tuple[str, str, str]:
     """A company account and a window clerk of a new region, and one case the company submitted."""
     tag = uuid.uuid4().hex[:6]

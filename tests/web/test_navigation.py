@@ -26,11 +26,6 @@ _CARDS = re.compile(r'<ul class="cards">(.*?)</ul>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """An account of every role in 长沙市 (a bank's and a guarantor's with their institution)."""

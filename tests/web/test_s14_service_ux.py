@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from kuaiban.app import create_app
-from kuaiban.platform import auth
 from kuaiban.services import cases
 from kuaiban.services.models import Task
 from kuaiban.unemployment import models as m
@@ -26,11 +25,6 @@ BUNDLE_FORM = {"证件有效期": "长期", "手机号码": "13800000002", "失�
                "原工作单位": "样例单位甲", "失业时间": "2020-09-01", "户籍地址": "样例路2号", "常住地址": "样例路2号"}
 # the form is reached through the item page (s20, audit NEW-9): every item of 失业 kept
 EVERY_ITEM_3 = [("choose", "1")] + [("items", i.code or i.name) for i in cases.find_bundle(3).items]
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

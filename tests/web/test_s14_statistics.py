@@ -28,11 +28,6 @@ NOW = dt.datetime(2021, 1, 15, 9)
 
 
 @pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
-@pytest.fixture(autouse=True)
 def own_var(monkeypatch, tmp_path):
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))
 

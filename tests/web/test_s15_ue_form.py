@@ -13,17 +13,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from kuaiban.platform import auth
 from kuaiban.unemployment import registration
 from kuaiban.web.unemployment_views import derive_registration_place, field_order, form_codes, form_field
 from tests.unemployment.world import World, local_application, make_world
 from tests.web.forms import csrf_of
 from tests.web.test_unemployment_pages import field_errors, form_data, login, page_app, registrations
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

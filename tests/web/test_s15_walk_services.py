@@ -20,11 +20,6 @@ from tests.unemployment.world import PASSWORD, make_world
 from tests.web.forms import post_login
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def citizen(backend_url):
     make_world(backend_url)

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kuaiban.app import create_app
-from kuaiban.platform import audit, auth, throttle
+from kuaiban.platform import audit, throttle
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import registration
 from tests.programs.conftest import PASSWORD as TOWN_PASSWORD
@@ -32,11 +32,6 @@ from tests.unemployment.world import local_application, make_world
 from tests.web.forms import csrf_of, signed_in
 
 from .test_unemployment_pages import form_data
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture(autouse=True)

@@ -25,11 +25,6 @@ _SKIP = ("/logout", "/static/")  # signing out is not a page; files are not page
 LEGITIMATE_403: dict[str, dict[str, str]] = {}
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('staff-links') / 'kuaiban.db'}"

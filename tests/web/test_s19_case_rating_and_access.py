@@ -17,11 +17,6 @@ from .forms import csrf_of
 from .test_service_pages import PASSWORD, _step_all, apply, login, page_app, seed_region
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))

@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from kuaiban.platform import auth
 from kuaiban.unemployment import models as m
 from kuaiban.unemployment import registration
 from kuaiban.unemployment.personal import masked_text
 from tests.unemployment.world import local_application, make_world
 from tests.web.forms import csrf_of
 from tests.web.test_unemployment_pages import form_data, login, page_app
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 def _rows(html: str) -> dict[str, str]:

@@ -109,12 +109,6 @@ def user(url: str, username: str):
         return u
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    """Many synthetic users: a cheap scrypt cost (the stored hash names its cost, so logins still verify)."""
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def site(backend_url, tmp_path, monkeypatch):
     monkeypatch.setenv("KUAIBAN_VAR", str(tmp_path / "var"))

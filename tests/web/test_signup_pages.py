@@ -9,14 +9,8 @@ from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
 from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth
 from kuaiban.platform.models import User
 from tests.web.forms import csrf_of
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 def synthetic_citizen_number() -> str:

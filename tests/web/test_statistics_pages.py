@@ -27,11 +27,6 @@ CERTIFICATE = "工资关系或工资审批手续复印件"  # 告知承诺制 li
 SEPT_30 = dt.datetime(2020, 9, 30, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def region_staff(live_db_url) -> dict:
     """A made-up region with its staff and one applicant, two finished cases, two ratings."""

@@ -47,11 +47,6 @@ from tests.unemployment.world import (
 from tests.web.forms import csrf_of, post_login
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 def page_app(url: str) -> FastAPI:
     """The login pages, the 失业登记 pages and the API they call for instant checks."""
     app = FastAPI()

@@ -12,17 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth
 from kuaiban.services import cases
 
 from .forms import csrf_of
 from .test_service_pages import FORM, browser_sign_in, login, page_app, seed_region, user
 from .test_workbench_pages import post_action, submitted, task_ids
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth, regions
+from kuaiban.platform import regions
 from kuaiban.platform.models import User
 from kuaiban.services import cases, ratings
 from tests.materials import uploaded
@@ -30,11 +30,6 @@ from .test_service_pages import (
     seed_region,
     user,
 )
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

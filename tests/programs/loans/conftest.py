@@ -48,11 +48,6 @@ class Parties:
         return session_scope(self.engine)
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 def make_parties(url: str) -> Parties:
     engine = connect(url)
     with session_scope(engine) as s:

@@ -10,7 +10,6 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from kuaiban.platform import auth
 from kuaiban.platform.notification_models import Notification
 from kuaiban.unemployment import transfer
 from kuaiban.unemployment import transfer_models as tm
@@ -21,11 +20,6 @@ from kuaiban.unemployment.transfer_exchange.client import PartnerClient
 from .world import DETAILS, MONDAY, ORIGIN, PERSON_ID, make_offices
 
 PARTNER_REGION = "500103"
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

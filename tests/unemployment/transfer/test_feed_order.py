@@ -10,7 +10,6 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from kuaiban.platform import auth
 from kuaiban.unemployment import transfer
 from kuaiban.unemployment import transfer_models as tm
 from kuaiban.unemployment.transfer_exchange import sync
@@ -19,11 +18,6 @@ from tests.conftest import _require_pg, fresh_pg_database
 from .world import MONDAY, ORIGIN, make_offices
 
 PARTNER_REGION = "500103"
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 def _started(offices, n: int) -> str:

@@ -12,18 +12,13 @@ import datetime as dt
 
 import pytest
 
-from kuaiban.platform import auth, holds
+from kuaiban.platform import holds
 from kuaiban.platform.errors import Conflict
 from kuaiban.platform.personal_data import lookup_hash
 from kuaiban.unemployment import transfer
 from kuaiban.unemployment import transfer_models as tm
 
 from .world import DETAILS, MONDAY, ORIGIN, PERSON_ID, make_offices
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

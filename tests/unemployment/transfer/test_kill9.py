@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select
 
 from kuaiban.config import ROOT
-from kuaiban.platform import auth
 from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import transfer_models as tm
 from kuaiban.unemployment.national.faults import FaultPlan
@@ -23,11 +22,6 @@ from kuaiban.unemployment.transfer_exchange.client import PartnerClient
 
 from .test_exchange import in_from_partner, out_to_partner
 from .world import make_offices
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 def exchanger(url: str) -> subprocess.Popen:

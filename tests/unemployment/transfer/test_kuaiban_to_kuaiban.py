@@ -21,11 +21,6 @@ PREFIX = "/api/unemployment/transfer-exchange"
 HUNAN_TOKEN, CHONGQING_TOKEN = "sample-token-hunan-0001", "sample-token-chongqing-0001"
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 class AppClient:
     """The exchanger's client (send / fetch) over a kuaiban app, presenting our token to it."""
 

@@ -8,23 +8,16 @@ carries the record in full by its protocol (docs/unemployment-transfer.md) and i
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kuaiban.app import create_app
 from kuaiban.db import connect, session_scope
-from kuaiban.platform import auth
 from kuaiban.platform.models import AuditEntry
 
 from .world import DESTINATION, ORIGIN, PASSWORD, make_offices
 
 CARD = "SAMPLE-CARD-0001"
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 def test_offices_see_the_card_masked_and_in_full_only_on_request(tmp_path) -> None:

@@ -27,11 +27,6 @@ from .world import DESTINATION, PASSWORD, PERSON_ID, make_offices
 CARD = "SAMPLE-CARD-0001"
 
 
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
-
-
 @pytest.fixture
 def started(tmp_path):
     url = f"sqlite:///{tmp_path / 'kuaiban.db'}"

@@ -9,18 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from kuaiban.platform import auth
 from kuaiban.platform.errors import Conflict, Forbidden, Invalid
 from kuaiban.platform.notification_models import Notification
 from kuaiban.unemployment import transfer
 from kuaiban.unemployment import transfer_models as tm
 
 from .world import DESTINATION, DETAILS, MONDAY, ORIGIN, PERSON_ID, make_offices
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture

@@ -9,15 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
-from kuaiban.platform import auth
 from tests.web.forms import csrf_of, post_login
 
 from .world import DESTINATION, ORIGIN, PASSWORD, make_offices
-
-
-@pytest.fixture(autouse=True)
-def cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**10, "r": 8, "p": 1})
 
 
 @pytest.fixture
