@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from kuaiban.app import create_app
 from kuaiban.programs import definitions
+from tests.api_login import bearer_login
 from tests.programs.conftest import PASSWORD, STAFF_PASSWORD, make_town
 from tests.web.forms import post_login
 
@@ -25,13 +26,8 @@ def api(backend_url):
 
 
 def _login(client):
-    def login(username: str) -> dict:
-        password = PASSWORD if username in ("bj-citizen", "bj-other", "hn-citizen", "hn-firm") else STAFF_PASSWORD
-        r = client.post("/api/auth/login", json={"username": username, "password": password})
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['token']}"}
-
-    return login
+    return bearer_login(client, lambda username: PASSWORD if username in ("bj-citizen", "bj-other", "hn-citizen",
+                                                                         "hn-firm") else STAFF_PASSWORD)
 
 
 def finished(client, headers: dict, job: dict) -> dict:

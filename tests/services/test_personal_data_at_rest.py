@@ -22,6 +22,7 @@ from kuaiban.platform import auth, personal_data, rekey
 from kuaiban.platform.errors import Conflict
 from kuaiban.platform.models import Applicant, AuditEntry
 from kuaiban.services import cases
+from tests.api_login import bearer_login
 
 from .conftest import CITIZEN_ID, FORM, PASSWORD, make_world
 
@@ -66,12 +67,7 @@ def test_a_case_forms_identity_number_and_phone_are_encrypted_and_the_rest_is_no
 def api(backend_url):
     world = make_world(backend_url)
     client = TestClient(create_app(backend_url))
-
-    def login(username: str) -> dict:
-        r = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        return {"Authorization": f"Bearer {r.json()['token']}"}
-
-    return client, world, login
+    return client, world, bearer_login(client, PASSWORD)
 
 
 def reads(world) -> list[AuditEntry]:

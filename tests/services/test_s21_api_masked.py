@@ -16,6 +16,7 @@ from sqlalchemy import select
 from kuaiban.app import create_app
 from kuaiban.platform import personal_data
 from kuaiban.platform.models import AuditEntry
+from tests.api_login import bearer_login
 
 from .conftest import FORM, PASSWORD, make_world
 
@@ -24,12 +25,7 @@ from .conftest import FORM, PASSWORD, make_world
 def api(backend_url):
     world = make_world(backend_url)
     client = TestClient(create_app(backend_url))
-
-    def login(username: str) -> dict:
-        r = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        return {"Authorization": f"Bearer {r.json()['token']}"}
-
-    return client, world, login
+    return client, world, bearer_login(client, PASSWORD)
 
 
 def _reads(world) -> list[AuditEntry]:

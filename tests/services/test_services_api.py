@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
+from tests.api_login import bearer_login
 from tests.materials import api_upload, synthetic_credit_code
 
 from .conftest import CERTIFICATE, FORM, PASSWORD, SHARED, make_world
@@ -15,13 +16,7 @@ from .conftest import CERTIFICATE, FORM, PASSWORD, SHARED, make_world
 def api(backend_url):
     world = make_world(backend_url)
     client = TestClient(create_app(backend_url))
-
-    def login(username: str) -> dict:
-        r = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['token']}"}
-
-    return client, world, login
+    return client, world, bearer_login(client, PASSWORD)
 
 
 def test_catalogue_and_the_one_form_are_public(api):

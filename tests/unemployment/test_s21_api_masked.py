@@ -18,6 +18,7 @@ from kuaiban.app import create_app
 from kuaiban.platform import personal_data
 from kuaiban.platform.models import AuditEntry
 from kuaiban.unemployment import samples
+from tests.api_login import bearer_login
 from tests.unemployment.world import PASSWORD, local_application, make_world
 
 PERSON = samples.SAMPLE_ID_MALE
@@ -27,12 +28,7 @@ PERSON = samples.SAMPLE_ID_MALE
 def api(backend_url):
     world = make_world(backend_url)
     client = TestClient(create_app(backend_url))
-
-    def login(username: str) -> dict:
-        r = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        return {"Authorization": f"Bearer {r.json()['token']}"}
-
-    return client, world, login
+    return client, world, bearer_login(client, PASSWORD)
 
 
 def _reads(world) -> list[AuditEntry]:

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.app import create_app
+from tests.api_login import bearer_login
 from tests.unemployment.world import PASSWORD, local_application, make_world
 
 
@@ -15,13 +16,7 @@ from tests.unemployment.world import PASSWORD, local_application, make_world
 def api(backend_url):
     make_world(backend_url)
     client = TestClient(create_app(backend_url))
-
-    def login(username: str) -> dict:
-        r = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['token']}"}
-
-    return client, login
+    return client, bearer_login(client, PASSWORD)
 
 
 def test_validate_returns_field_level_errors_for_the_web_form(api):
