@@ -79,7 +79,10 @@ class Strict(BaseModel):
 
 @router.get("/services/bundles", summary="10 个打包“一件事”（人社部发〔2020〕26号 附件1）")
 def bundles() -> list[dict]:
-    return [b.as_dict() | {"seq": b.seq} for b in catalogue.bundles()]
+    """Each bundle as ``kuaiban catalog bundles --json`` gives it, its number, and ``applicants``: which account
+    may file it (the check ``POST /api/cases`` runs, answering 403 otherwise) and the text that says so."""
+    who = catalogue.bundle_applicants()
+    return [b.as_dict() | {"seq": b.seq, "applicants": who[b.seq].as_dict(b.name)} for b in catalogue.bundles()]
 
 
 @router.get("/services/bundles/{ref}/form", summary="一件事的一张表单：信息项去重、可勾选服务、时限")
@@ -95,7 +98,8 @@ def bundle_form(ref: str) -> dict:
                           "limit": None if limit.kind is None else {"kind": limit.kind, "value": limit.value,
                                                                      "basis": limit.basis},
                           "limit_note": limit.note})
-    return {"bundle": b.name, "seq": b.seq, "agencies": list(b.agencies), "notes": list(b.notes),
+    return {"bundle": b.name, "seq": b.seq, "applicants": catalogue.bundle_applicants()[b.seq].as_dict(b.name),
+            "agencies": list(b.agencies), "notes": list(b.notes),
             "fields": [{"name": f.name, "required": f.required, "used_by": f.used_by, "hint": f.hint}
                        for f in spec.fields],
             "fields_listed": spec.fields_listed, "services": spec.services,
@@ -349,8 +353,12 @@ class TaskOut(BaseModel):
 class MaterialOut(BaseModel):
     name: str
     needed_by: list[str]
-    status: str
+    status: str = Field(description="已提交、承诺代替 或 缺（按存储的状态）")
     reference: str | None
+    state: str = Field(description="页面上的说法：未提交、承诺代替、已提交，或“已提交（仅有文件名，未上传文件）”"
+                                   "（迁移 0029 之前只提交了文件名的材料）")
+    has_file: bool = Field(description="是否有办事人上传的文件可查看（页面上显示文件链接）；只有文件名的材料、"
+                                       "承诺代替和从未提交的材料为 false")
 
 
 class CommitmentOut(BaseModel):

@@ -1270,6 +1270,13 @@ def name_only(material) -> bool:
     return material.status == PROVIDED and material_files.name_only(material.reference)
 
 
+def has_file(material) -> bool:
+    """Whether a file the applicant uploaded stands behind a material: a ``<sha256>:name`` reference, which the
+    pages link (also one a 补正 asked for again keeps its earlier file). A bare name (:func:`name_only`), 承诺代替
+    and a material never given have none."""
+    return material_files.parse(material.reference) is not None
+
+
 def material_state(material) -> str:
     """What the pages say of a material: 未提交, 承诺代替, 已提交, or :data:`NAME_ONLY` for a bare name."""
     if material.status == MISSING:
@@ -1557,8 +1564,10 @@ def case_dict(c: Case, *, masked: bool = False) -> dict:
             "applicant": {"kind": c.applicant.kind, "name": c.applicant.name},
             "submitted_at": c.submitted_at, "completed_at": c.completed_at, "due_at": c.due_at,
             "due_provisional": bool(getattr(c, "due_provisional", False)), "form": form_fields.masked_form(c.form) if masked else c.form, "tasks": [task_dict(t) for t in c.tasks],
-            "materials": [{"name": m.name, "needed_by": m.needed_by, "status": m.status, "reference": m.reference}
-                          for m in c.materials],
+            # has_file: whether a file stands behind it, as the pages link one; a bare name stored before migration
+            # 0029 has none (status 已提交 as stored; state: what the pages say of it, NAME_ONLY)
+            "materials": [{"name": m.name, "needed_by": m.needed_by, "status": m.status, "reference": m.reference,
+                           "state": material_state(m), "has_file": has_file(m)} for m in c.materials],
             "commitments": [{"id": x.id, "item": x.item_name, "certificate": x.certificate, "text": x.text,
                              "signer": x.signer, "signed_at": x.signed_at, "signature": x.signature,
                              "source": x.source, "verification": x.verification_state} for x in c.commitments],

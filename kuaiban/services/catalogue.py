@@ -400,6 +400,20 @@ class BundleApplicants:
         """个人 / 单位 / 个人或单位."""
         return "或".join(APPLICANT_KINDS[k] for k in self.kinds)
 
+    def basis(self, bundle_name: str) -> str | None:
+        """The text a restriction rests on, as the page for an account that may not apply says it (依据：…);
+        None where 附件1's row restricts nothing (both kinds may apply)."""
+        if self.quote is None:
+            return None
+        quoted = f"的备注：“{self.quote}”" if self.quote != bundle_name else ""
+        return f"人社部发〔2020〕26号 附件1“{bundle_name}”一行{quoted}"
+
+    def as_dict(self, bundle_name: str) -> dict[str, Any]:
+        """The API's ``applicants`` of a bundle: the account kinds (citizen 个人 / enterprise 单位), their words and
+        the reason the 目录 page shows beside them, and the basis with its line of hunan-hrss-2020.txt."""
+        return {"kinds": list(self.kinds), "words": self.words(), "reason": self.reason,
+                "basis": self.basis(bundle_name), "line": self.line}
+
 
 @cache
 def bundle_applicants() -> dict[int, BundleApplicants]:
