@@ -619,13 +619,16 @@ async def overdue(request: Request, cred: Credentials) -> list[dict]:
 
 
 @router.get("/tasks/due-soon", response_model=list[TaskOut], summary="即将到期事项")
-async def due_soon(request: Request, cred: Credentials,
-                   hours: int = int(cases.DUE_SOON_WITHIN.total_seconds()) // 3600) -> list[dict]:
-    # by default the window the workbench marks 即将到期 (cases.DUE_SOON_WITHIN): one definition
+async def due_soon(request: Request, cred: Credentials, hours: Annotated[int | None, Query(description=(
+        "不填：截止时间在今后 3 个工作日内（至第 3 个工作日结束，节假日不计），与工作台“即将到期”相同；"
+        "填写：截止时间在今后 hours 小时内（1–1440）"))] = None) -> list[dict]:
+    # by default the window the workbench marks 即将到期 (cases.due_soon_until): one definition. ``hours`` keeps
+    # the window in plain time callers asked for before session 21 (its default was 72, now the working days)
     def work(session: Session, user: User) -> list[dict]:
-        if not 1 <= hours <= 24 * 60:
+        if hours is not None and not 1 <= hours <= 24 * 60:
             raise Invalid("hours 须在 1–1440 之间", "hours")
-        return [cases.task_dict(t) for t in cases.due_soon(session, user, within=dt.timedelta(hours=hours))]
+        within = None if hours is None else dt.timedelta(hours=hours)
+        return [cases.task_dict(t) for t in cases.due_soon(session, user, within=within)]
 
     return await as_user(request, cred, work)
 

@@ -1513,10 +1513,24 @@ def _open_tasks(user: User):
 
 # A task's deadline state, one definition for every list, marker and filter (the workbench's queue, its 已超期 and
 # 即将到期 sections, the case page, the API): an open task (not final, not paused waiting for 补正) with a known
-# deadline is 已超期 once the deadline has passed, 即将到期 when it falls within DUE_SOON_WITHIN from now. The due
-# time was counted in working days when the task was filed (kuaiban.platform.calendar); the window is plain time.
+# deadline is 已超期 once the deadline has passed, 即将到期 when it falls by the end of the DUE_SOON_WORKING_DAYS-th
+# working day after today (due_soon_until). The window is counted as the deadlines are, in working days with the
+# one calendar (kuaiban.platform.calendar; provisionally, as a deadline is, in a year whose 节假日安排 is unknown):
+# until session 21 it was 72 hours of plain time, so on a Friday a task due on Tuesday, and before a 7-day holiday
+# a task due on its first working day after, were not marked although only one or two working days remained.
 OVERDUE, DUE_SOON = "已超期", "即将到期"
+DUE_SOON_WORKING_DAYS = 3
+# the former window, in plain time: what GET /api/tasks/due-soon?hours=72 still asks for (a window in hours is
+# read as before); no list or marker uses it any more
 DUE_SOON_WITHIN = dt.timedelta(days=3)
+
+
+def due_soon_until(at: dt.datetime | None = None) -> dt.datetime:
+    """The end (23:59:59, as a deadline day ends) of the :data:`DUE_SOON_WORKING_DAYS`-th working day after the day
+    of ``at``: on Monday, Thursday's end; on Friday, Wednesday's; before a holiday the working days after it."""
+    at = at or audit.now()
+    last = sla.estimate(at, working_days=DUE_SOON_WORKING_DAYS).value
+    return dt.datetime.combine(last, dt.time(23, 59, 59))
 
 
 def deadline_state(task: Task, at: dt.datetime | None = None) -> str | None:
@@ -1527,7 +1541,7 @@ def deadline_state(task: Task, at: dt.datetime | None = None) -> str | None:
     at = at or audit.now()
     if task.due_at < at:
         return OVERDUE
-    return DUE_SOON if task.due_at <= at + DUE_SOON_WITHIN else None
+    return DUE_SOON if task.due_at <= due_soon_until(at) else None
 
 
 def overdue(session: Session, user: User, *, at: dt.datetime | None = None) -> list[Task]:
@@ -1535,11 +1549,13 @@ def overdue(session: Session, user: User, *, at: dt.datetime | None = None) -> l
     return list(session.scalars(_open_tasks(user).where(Task.due_at < (at or audit.now()))))
 
 
-def due_soon(session: Session, user: User, *, within: dt.timedelta = DUE_SOON_WITHIN,
+def due_soon(session: Session, user: User, *, within: dt.timedelta | None = None,
              at: dt.datetime | None = None) -> list[Task]:
-    """Open tasks due within ``within`` and not yet overdue: :data:`DUE_SOON` with the default window."""
+    """Open tasks not yet overdue and due by :func:`due_soon_until` (:data:`DUE_SOON`), or — given ``within``, a
+    window in plain time (the API's ``hours``) — due within it."""
     at = at or audit.now()
-    return list(session.scalars(_open_tasks(user).where(Task.due_at >= at, Task.due_at <= at + within)))
+    until = at + within if within is not None else due_soon_until(at)
+    return list(session.scalars(_open_tasks(user).where(Task.due_at >= at, Task.due_at <= until)))
 
 
 def count_cases(session: Session, user: User) -> int:

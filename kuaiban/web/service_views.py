@@ -70,7 +70,7 @@ class QueueFilter:
     item: str = ""
     state: str = ""
     overdue_only: bool = False
-    due_soon_only: bool = False  # 即将到期 (``cases.DUE_SOON_WITHIN``); with overdue_only: either
+    due_soon_only: bool = False  # 即将到期 (``cases.due_soon_until``); with overdue_only: either
 
     def active(self) -> bool:
         return bool(self.words or self.item or self.state or self.overdue_only or self.due_soon_only)
@@ -95,9 +95,9 @@ def queue(session: Session, user: User, f: QueueFilter | None = None, *, at: dt.
         if not f.due_soon_only:
             stmt = stmt.where(Task.due_at < at)
         elif not f.overdue_only:
-            stmt = stmt.where(Task.due_at >= at, Task.due_at <= at + cases.DUE_SOON_WITHIN)
+            stmt = stmt.where(Task.due_at >= at, Task.due_at <= cases.due_soon_until(at))
         else:  # either
-            stmt = stmt.where(Task.due_at <= at + cases.DUE_SOON_WITHIN)
+            stmt = stmt.where(Task.due_at <= cases.due_soon_until(at))
     if user.role != SUPERVISOR and user.agency:
         stmt = stmt.where((Task.agency == user.agency) | Task.agency.is_(None))
     # deadline first (unknown deadlines last), then arrival

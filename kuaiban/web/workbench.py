@@ -77,7 +77,7 @@ def _queue(request: Request, s, user: User, q: str = "", item: str = "", state: 
     return render(request, "workbench/queue.html", {
         "title": QUEUE_TITLES[user.role], "tasks": tasks, "due_soon": due_soon, "overdue_tasks": late,
         "overdue": {i for i, mark in marks.items() if mark == cases.OVERDUE}, "marks": marks,
-        "due_soon_days": cases.DUE_SOON_WITHIN.days,
+        "due_soon_days": cases.DUE_SOON_WORKING_DAYS,
         "queue_marks": {mark: sum(marks.get(t.id) == mark for t in tasks) for mark in (cases.OVERDUE, cases.DUE_SOON)},
         "commitments": views.commitments_to_verify(s, user) if user.role in (REVIEWER, SUPERVISOR) else [],
         "rectifications": views.open_rectifications(s, user) if user.role == SUPERVISOR else [],
