@@ -73,6 +73,9 @@ def _label_and_hint(spec: Field, calculator: str = "") -> tuple[str, str]:
     unit = unit_name(spec.unit)
     if unit and unit not in ("日期", "月份"):
         hint = f"{hint}；单位：{unit}" if hint else f"单位：{unit}"
+    figure = spec.figure_hint()  # an official figure: where it is published, and that the explanation says so
+    if figure:
+        hint = f"{hint}；{figure}" if hint else figure
     return label, hint
 
 

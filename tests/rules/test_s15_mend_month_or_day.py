@@ -33,7 +33,9 @@ def test_the_field_list_says_which_months_take_a_day_and_keeps_its_shape() -> No
               if x.type == "month" and x.accepts_day}
     assert by_day  # the monthly calculators' period fields
     for key, described in fields.items():
-        assert set(described) <= {"name", "type", "required", "description", "unit", "choices", "choice_labels"}
+        # figure_hint: added in session 21 for official figures (tests/rules/test_s21_figure_hints.py)
+        assert set(described) <= {"name", "type", "required", "description", "unit", "choices", "choice_labels",
+                                  "figure_hint"}
         if key in by_day:
             assert DAY_WORDS in described["description"], key
             assert described.get("unit") in (None, "YYYY-MM 或 YYYY-MM-DD"), key

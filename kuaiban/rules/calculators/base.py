@@ -82,6 +82,8 @@ def without_day_clauses(hint: str) -> list[str]:
 
 
 OFFICIAL_NOTE = "官方数字由使用者提供"
+# what a form says of an official figure (Field.figure_hint): its explanation step says OFFICIAL_NOTE
+FIGURE_SUPPLIED = f"计算用到此数字时，说明中注明“{OFFICIAL_NOTE}”"
 _NOT_PRINTED = re.compile(r"[，,；;]\s*汇编未载明?(?=[）)])")
 
 
@@ -135,6 +137,10 @@ class Field:
     # an amount the rule multiplies by (an income, a wage, a published standard) that is never 0 where the text
     # applies: 0 is refused as a bad value, as a negative one is (audit s20 4.7); population mode flags it alike
     positive: bool = False
+    # an official figure no compilation prints (a spec's `official_figure`): where it is officially published,
+    # in words true of its publisher in general (以本省统计部门公布的上一年度数据为准) — never a number or an address;
+    # None: not such a figure. Its explanation step then says the user supplied it (OFFICIAL_NOTE).
+    published: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.type == "choice":  # frozen: set once, the given words over the description's
@@ -178,6 +184,13 @@ class Field:
             return f"{m.group(1)}（{'；'.join([*without_day_clauses(m.group(2)), DAY_WORDS])}）"
         return f"{text}（{DAY_WORDS}）"
 
+    def figure_hint(self) -> str | None:
+        """What the form and the field lists tell of an official figure: where it is published, and that the
+        explanation will say the user supplied it; None for any other input."""
+        if not self.published:
+            return None
+        return f"{self.published}；{FIGURE_SUPPLIED}"
+
     @property
     def label(self) -> str:
         """The label an error message starts with: no separator inside it (缴费档次（元/年）：100、… → 缴费档次（元/年）)."""
@@ -194,6 +207,8 @@ class Field:
             out["choices"] = list(self.choices)
         if self.type == "choice":
             out["choice_labels"] = {code: self.word(code) for code in self.choices}
+        if self.published:  # additive (session 21): an official figure's hint
+            out["figure_hint"] = self.figure_hint()
         return out
 
 

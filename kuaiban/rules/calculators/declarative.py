@@ -54,8 +54,8 @@ INPUT_TYPES = ("number", "share", "integer", "year", "boolean", "date", "month",
 PERIOD_TYPES = ("month", "date", "year")
 SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "ceiling", "period", "parameters",
              "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources", "gap_note"}
-INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "clause", "variable",
-              "accepts_day", "positive"}
+INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "published", "clause",
+              "variable", "accepts_day", "positive"}
 # `positive: true`: an amount the rule multiplies by (an income, a wage, a published standard) that is never 0 where
 # the text applies: 0 is refused naming the field as a bad value (Field.positive), in single and population mode alike
 # (audit s20 4.7: survivor_benefit with base_income 0 answered 0 元 silently)
@@ -93,9 +93,14 @@ def _field(entry: dict[str, Any], where: str) -> Field:
              f"input {entry['name']}: accepts_day is for a month input")
     _require(not entry.get("positive") or entry["type"] in ("number", "integer", "share"), where,
              f"input {entry['name']}: positive is for a number")
+    # an official figure says where it is published (`published`: words true of its publisher in general, never a
+    # number or an address), which the form and the field lists tell the user (Field.figure_hint)
+    _require(bool(entry.get("official_figure")) == bool(entry.get("published")), where,
+             f"input {entry['name']}: an official_figure needs `published` (where it is published), and only it")
     return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
                  required=entry.get("required", True), choices=tuple(choices), words=words,
-                 accepts_day=bool(entry.get("accepts_day")), positive=bool(entry.get("positive")))
+                 accepts_day=bool(entry.get("accepts_day")), positive=bool(entry.get("positive")),
+                 published=entry.get("published"))
 
 
 def _period_start(value: Any, kind: str) -> str:

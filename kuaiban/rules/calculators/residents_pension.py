@@ -38,7 +38,7 @@ PENSION_FIELDS = [
     Field("birth_date", "date", "出生日期", unit="YYYY-MM-DD"),
     Field("total_contribution_years", "integer", "含补缴年限的累计缴费年限（判断领取条件）", unit="year"),
     Field("scheme_start_date", "date", "原新农保或城居保制度在当地实施的日期（官方数字，汇编未载）",
-          unit="YYYY-MM-DD"),
+          unit="YYYY-MM-DD", published="可向当地社会保险经办机构查询"),
 ]
 
 SUBSIDY_FIELDS = [
