@@ -16,13 +16,14 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from kuaiban.api.caller_first import SignedInFirst
 from kuaiban.api.services import Credentials, Strict, as_user
 from kuaiban.deps import in_session
 from kuaiban.platform import password_reset, regions
 from kuaiban.platform.auth import ROLE_NAMES
 from kuaiban.platform.models import User
 
-router = APIRouter(prefix="/api", tags=["账号"])
+router = APIRouter(prefix="/api", tags=["账号"], route_class=SignedInFirst)
 
 
 class LookupIn(Strict):

@@ -45,7 +45,8 @@ def test_a_hunan_class_filed_before_6hao_was_issued_takes_its_old_uplift(day, gr
     result = run("training_subsidy_standard", {"region": "湖南", "class_filing_date": day, "catalogue_standard": 1000,
                                                "prior_uplift": group})
     assert result["value"] == standard
-    rate_doc = result["explanation"][0]["source"]["doc_no"]
+    # the step stating the uplift (the official-figure note on the catalogue standard comes first since session 21)
+    rate_doc = next(s for s in result["explanation"] if "上浮" in s["text"])["source"]["doc_no"]
     assert rate_doc == ("湘人社规〔2020〕2号" if group == "none" else "湘人社规〔2020〕6号")
 
 
