@@ -2,10 +2,13 @@
 
 - ``POST /api/reset-codes/lookup`` and ``POST /api/reset-codes``: a 窗口人员 or 监督人员 finds the account (by
   username or 证件号码: in the body, never in a URL that servers log) and issues a code after checking the
-  person's identity document in person; the code is in this answer only.
+  person's identity document in person; the code is in this answer only. The lookup gives the account's kind
+  and masked 证件号码 to check the document against; issuing clears the account's sign-in locks; with
+  ``looked_up_at``, a code issued since then means no second one (409).
 - ``POST /api/auth/reset-password``: the holder, not signed in, sets a new password with it. Every refusal about
   the account or the code is the same ``422 {"field": "code"}``; too many wrong codes lock the (account,
-  address) pair exactly as failed logins do (``423``/``429`` with ``Retry-After``).
+  address) pair as failed logins do, but on counters of their own (``423``/``429`` with ``Retry-After``): a
+  sign-in lock does not refuse a code.
 """
 
 from __future__ import annotations
@@ -39,25 +42,37 @@ class AccountOut(BaseModel):
     region: str | None
     region_name: str
     active: bool
+    kind: str = Field(description="账号类别：citizen（个人）/ enterprise（单位经办人）/ staff（工作人员）")
+    kind_name: str = Field(description="账号类别的中文说法，如“个人”“单位经办人”“工作人员（窗口人员）”")
+    holder: str | None = Field(description="账号登记的姓名或单位名称")
+    id_number_name: str | None = Field(description="证件种类：公民身份号码 / 统一社会信用代码；工作人员账号为空")
+    id_number_masked: str | None = Field(description="遮蔽后的证件号码（保留地区码和末四位），供与证件原件核对")
+    document_check: str = Field(description="签发前须确认的核验事项")
     may_issue: bool = Field(description="本账号可否为其签发重置码（工作人员账号须由其上级监督人员签发）")
 
 
-def _account(user: User, issuer: User) -> AccountOut:
+def _account(session: Session, user: User, issuer: User) -> AccountOut:
+    facts = password_reset.facts(session, user)
     return AccountOut(id=user.id, username=user.username, display_name=user.display_name, role=user.role,
                       role_name=ROLE_NAMES.get(user.role, user.role), region=user.region,
-                      region_name=regions.label(user.region), active=user.active,
+                      region_name=regions.label(user.region), active=user.active, kind=facts.kind,
+                      kind_name=facts.kind_name, holder=facts.holder, id_number_name=facts.number_name,
+                      id_number_masked=facts.number_masked, document_check=facts.checked,
                       may_issue=password_reset.may_issue(issuer, user) and user.active)
 
 
 @router.post("/reset-codes/lookup", summary="窗口查找要重置密码的账号（按用户名或证件号码）")
 async def lookup(body: LookupIn, request: Request, cred: Credentials) -> list[AccountOut]:
     return await as_user(request, cred, lambda s, u: [
-        _account(a, u) for a in password_reset.find_accounts(s, u, body.query)])
+        _account(s, a, u) for a in password_reset.find_accounts(s, u, body.query)])
 
 
 class IssueIn(Strict):
     user_id: int = Field(description="账号编号（查找结果的 id）")
     document_checked: bool = Field(description="已当面核验本人有效身份证件原件：须为 true")
+    looked_up_at: dt.datetime | None = Field(
+        default=None, description="查找该账号的时间（可选）。填写后，如此后已为该账号签发过重置码，则不再签发（409），"
+                                  "以免重复提交使刚交给本人的重置码作废")
 
 
 class CodeOut(BaseModel):
@@ -70,7 +85,8 @@ class CodeOut(BaseModel):
 @router.post("/reset-codes", status_code=201, summary="签发一次性密码重置码（30 分钟内有效，旧码作废）")
 async def issue(body: IssueIn, request: Request, cred: Credentials) -> CodeOut:
     def work(s: Session, u: User) -> CodeOut:
-        target, code, expires = password_reset.issue(s, u, body.user_id, document_checked=body.document_checked)
+        target, code, expires = password_reset.issue(s, u, body.user_id, document_checked=body.document_checked,
+                                                     looked_up_at=body.looked_up_at)
         return CodeOut(user_id=target.id, username=target.username, code=password_reset.shown(code),
                        expires_at=expires)
     return await as_user(request, cred, work)
@@ -88,7 +104,7 @@ class RedeemOut(BaseModel):
 
 
 @router.post("/auth/reset-password", summary="凭重置码重新设置密码（忘记密码）",
-             description="重置码错误计入该账号在本地址的登录失败次数；失败过多时 423 / 429，带 Retry-After（秒）。")
+             description="重置码输错次数单独计算（不受登录失败锁定影响）；输错过多时 423 / 429，带 Retry-After（秒）。")
 async def redeem(body: RedeemIn, request: Request) -> RedeemOut:
     address = request.client.host if request.client else None
 

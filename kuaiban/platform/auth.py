@@ -334,30 +334,34 @@ def issue_token(session: Session, user: User, *, address: str | None = None, ttl
 
 
 def _record_failure(session: Session, name: str, user: User | None, address: str | None, reason: str,
-                    at: dt.datetime, *, count: bool = True) -> None:
+                    at: dt.datetime, *, count: bool = True, of: str = throttle.LOGIN) -> None:
     """Count and log one failed login in its own transaction (the login's own is about to roll back).
 
     Logged: the username when it is an account's, else only its SHA-256 (people type passwords into
     the username field); the address; why. Never the password. A caller that already wrote in its
     transaction holds the locks a second transaction would wait for (for ever, on PostgreSQL's audit
-    append lock): then the failure goes into the caller's transaction and shares its fate."""
+    append lock): then the failure goes into the caller's transaction and shares its fate.
+
+    ``of``: :data:`throttle.LOGIN`, or :data:`throttle.RESET` for a refused 重置码 — counted under the reset
+    code's own keys and logged as ``reset_code_failed``."""
     if audit.holds_write_locks(session):
-        _write_failure(session, name, user, address, reason, at, count=count)
+        _write_failure(session, name, user, address, reason, at, count=count, of=of)
         return
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
     with session_scope(engine) as own:
-        _write_failure(own, name, user, address, reason, at, count=count)
+        _write_failure(own, name, user, address, reason, at, count=count, of=of)
 
 
-record_failure = _record_failure  # a wrong reset code counts as a failed login (kuaiban.platform.password_reset)
+record_failure = _record_failure  # a refused reset code is counted and logged the same way (password_reset)
 
 
 def _write_failure(session: Session, name: str, user: User | None, address: str | None, reason: str,
-                   at: dt.datetime, *, count: bool) -> None:
-    locked = throttle.login_failed(session, name, address, at) if count else {}
+                   at: dt.datetime, *, count: bool, of: str = throttle.LOGIN) -> None:
+    locked = throttle.login_failed(session, name, address, at, of) if count else {}
     who = {"username": name} if user is not None else {"username_sha256": hashlib.sha256(name.encode()).hexdigest()}
-    audit.record(session, "login_failed", "user", user.id if user else None, actor=None, at=at, address=address,
+    action = "login_failed" if of == throttle.LOGIN else "reset_code_failed"
+    audit.record(session, action, "user", user.id if user else None, actor=None, at=at, address=address,
                  reason=reason, **who, **{k: v for k, v in locked.items() if v is not None})
 
 

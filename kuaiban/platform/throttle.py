@@ -12,7 +12,10 @@ database so that every worker process sees the same counts.
 
 Unknown usernames are counted like real ones, so a lock tells nothing about whether an account exists.
 Account keys hold a SHA-256 of the normalised username, not the name (a mistyped password is often what
-lands in the username field); pair keys a SHA-256 of the username and the counted address.
+lands in the username field); pair keys a SHA-256 of the username and the counted address, after the first 32
+hex digits of the account's (so :func:`clear_account` finds them all; pairs counted before session 21 had no such
+part and were simply forgotten once). Wrong 重置码 are counted the same way under keys of their own (``reset-…``,
+:data:`RESET`): a sign-in lock does not refuse a code, nor wrong codes a sign-in.
 
 The same counters limit how often one client may send a public write form (:func:`limit_submissions`):
 every post counts, whether it succeeds or not; the post that reaches a key's limit within ``WINDOW`` is
@@ -32,7 +35,7 @@ import hashlib
 import ipaddress
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, case, delete, select, update
+from sqlalchemy import Connection, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -52,14 +55,27 @@ LOCKOUT = dt.timedelta(minutes=15)
 PURGE_EVERY = 900  # seconds: a stale row outlives its window and lock by at most this
 
 
-def account_key(username: str) -> str:
-    return "account:" + hashlib.sha256(username.encode()).hexdigest()
+# What is counted: failed sign-ins, or wrong 重置码 (kuaiban.platform.password_reset). Each has its own keys, so a
+# sign-in lock never refuses a reset code the window has just issued (the person locked out of signing in is the
+# very one who needs it), and wrong codes are limited on their own (the code cannot be guessed either).
+LOGIN = ""
+RESET = "reset-"
 
 
-def pair_key(username: str, address: str | None) -> str:
+def account_key(username: str, of: str = LOGIN) -> str:
+    return f"{of}account:" + hashlib.sha256(username.encode()).hexdigest()
+
+
+def _account_part(username: str) -> str:
+    # the pair's key begins with the account's (a prefix of the same SHA-256 as account_key): all of an account's
+    # pairs can then be found and cleared (clear_account) without knowing the addresses they count
+    return hashlib.sha256(username.encode()).hexdigest()[:32]
+
+
+def pair_key(username: str, address: str | None, of: str = LOGIN) -> str:
     """The key of one account's failures from one client address (as :func:`client` counts it)."""
     where = client(address) if address else "-"
-    return "pair:" + hashlib.sha256(f"{username}\n{where}".encode()).hexdigest()
+    return f"{of}pair:{_account_part(username)}:" + hashlib.sha256(f"{username}\n{where}".encode()).hexdigest()
 
 
 def client(address: str) -> str:
@@ -76,28 +92,34 @@ def client(address: str) -> str:
     return str(ip)
 
 
-def address_key(address: str | None) -> str | None:
-    return f"address:{client(address)}" if address else None
+def address_key(address: str | None, of: str = LOGIN) -> str | None:
+    return f"{of}address:{client(address)}" if address else None
 
 
-def _retry_message(until: dt.datetime, at: dt.datetime, who: str) -> str:
+# The words say what the person did (signed in, typed a code), never "address": a person has no idea what the
+# server counts by, and "其他地址不受影响" told them nothing they could act on.
+WHAT = {LOGIN: "登录失败次数过多", RESET: "重置码输错次数过多"}
+
+
+def _retry_message(until: dt.datetime, at: dt.datetime, what: str) -> str:
     minutes = max(1, -(-int((until - at).total_seconds()) // 60))
-    return f"{who}登录失败次数过多，请 {minutes} 分钟后（{until:%H:%M} 以后）再试"
+    return f"{what}，请 {minutes} 分钟后（{until:%H:%M} 以后）再试"
 
 
-def check(session: Session, pair: str, address: str | None, at: dt.datetime) -> None:
+def check(session: Session, pair: str, address: str | None, at: dt.datetime, of: str = LOGIN) -> None:
     """Raise :class:`TooManyRequests` if the address, or :class:`Locked` if the (account, address) pair, is
-    locked at ``at``. The account's failures from other addresses never refuse this one."""
+    locked at ``at``. The account's failures from other addresses never refuse this one. ``of``: whose keys
+    these are (:data:`LOGIN` or :data:`RESET`), for the words of the refusal."""
     keys = [k for k in (address, pair) if k]
     rows = dict(session.execute(select(LoginThrottle.key, LoginThrottle.locked_until)
                                 .where(LoginThrottle.key.in_(keys), LoginThrottle.locked_until > at)).all())
     if address in rows:
         until = rows[address]
-        raise TooManyRequests(_retry_message(until, at, "本地址"), "username",
+        raise TooManyRequests(_retry_message(until, at, WHAT[of]), "username",
                               retry_after=int((until - at).total_seconds()))
     if pair in rows:
         until = rows[pair]
-        raise Locked(_retry_message(until, at, "该账号在本地址") + "（其他地址不受影响）", "username",
+        raise Locked(_retry_message(until, at, ("该账号" if of == LOGIN else "") + WHAT[of]), "username",
                      retry_after=max(1, int((until - at).total_seconds())))
 
 
@@ -132,21 +154,23 @@ def fail(session: Session, key: str, limit: int, at: dt.datetime) -> dt.datetime
     return until
 
 
-def login_failed(session: Session, username: str, address: str | None, at: dt.datetime) -> dict[str, dt.datetime]:
-    """Count one failed login of ``username`` from ``address``: the pair (locked at ``PAIR_LIMIT``), the
-    account (from ``ACCOUNT_SLOW`` on, the pair is also held for ``SLOW_DELAY``) and the address (locked at
-    ``ADDRESS_LIMIT``). The locks this failure set, by what they lock (for the audit entry)."""
-    pair = pair_key(username, address)
+def login_failed(session: Session, username: str, address: str | None, at: dt.datetime,
+                 of: str = LOGIN) -> dict[str, dt.datetime]:
+    """Count one failed login (or, ``of=RESET``, one wrong reset code) of ``username`` from ``address``: the
+    pair (locked at ``PAIR_LIMIT``), the account (from ``ACCOUNT_SLOW`` on, the pair is also held for
+    ``SLOW_DELAY``) and the address (locked at ``ADDRESS_LIMIT``). The locks this failure set, by what they
+    lock (for the audit entry)."""
+    pair = pair_key(username, address, of)
     locked = {}
     until = fail(session, pair, PAIR_LIMIT, at)
-    if _bump(session, account_key(username), at) >= ACCOUNT_SLOW and until is None:
+    if _bump(session, account_key(username, of), at) >= ACCOUNT_SLOW and until is None:
         until = at + SLOW_DELAY  # slowed: this address waits a little before its next guess at the account
         session.execute(update(LoginThrottle).where(LoginThrottle.key == pair)
                         .values(locked_until=until))
         locked["slowed_until"] = until
     elif until is not None:
         locked["pair_locked_until"] = until
-    place = address_key(address)
+    place = address_key(address, of)
     if place and (blocked := fail(session, place, ADDRESS_LIMIT, at)) is not None:
         locked["address_locked_until"] = blocked
     return locked
@@ -155,6 +179,20 @@ def login_failed(session: Session, username: str, address: str | None, at: dt.da
 def clear(session: Session, key: str) -> None:
     """A successful login forgets the failures of its (account, address) pair."""
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+
+def clear_account(session: Session, username: str, at: dt.datetime) -> int:
+    """Forget every failure counted against ``username`` — its sign-ins and its reset codes, from every address
+    (the addresses' own counters stay: they are not the account's). For a 重置码 issued after a clerk checked
+    the holder's identity document in person: who they are is settled, so the locks their forgotten password
+    earned them go. How many locks were in force at ``at`` (for the audit entry)."""
+    part = _account_part(username)
+    mine = (LoginThrottle.key.in_([account_key(username, of) for of in WHAT])
+            | LoginThrottle.key.like(f"pair:{part}:%") | LoginThrottle.key.like(f"{RESET}pair:{part}:%"))
+    in_force = session.scalar(select(func.count()).select_from(LoginThrottle)
+                              .where(mine, LoginThrottle.locked_until > at)) or 0
+    session.execute(delete(LoginThrottle).where(mine).execution_options(synchronize_session=False))
+    return in_force
 
 
 def purge(session: Session, at: dt.datetime) -> int:
@@ -251,8 +289,7 @@ def limit_submissions(session: Session, keys: Sequence[tuple[str, int]], at: dt.
         raise TooManyRequests(_submission_message(until, at), retry_after=int((until - at).total_seconds()))
 
 
-__all__ = ["ACCOUNT_SLOW", "ADDRESS_LIMIT", "FORM_LIMITS", "LOCKOUT", "PAIR_LIMIT", "REGISTER_ADDRESS_LIMIT",
-           "REGISTER_TAKEN_LIMIT",
-           "SLOW_DELAY", "WINDOW", "Locked", "Throttled", "TooManyRequests", "account_key", "address_key", "check",
-           "clear", "client", "fail", "limit_submissions", "login_failed", "pair_key", "purge", "refuse_while_locked",
-           "submission_keys"]
+__all__ = ["ACCOUNT_SLOW", "ADDRESS_LIMIT", "FORM_LIMITS", "LOCKOUT", "LOGIN", "PAIR_LIMIT", "REGISTER_ADDRESS_LIMIT",
+           "REGISTER_TAKEN_LIMIT", "RESET", "SLOW_DELAY", "WHAT", "WINDOW", "Locked", "Throttled", "TooManyRequests",
+           "account_key", "address_key", "check", "clear", "clear_account", "client", "fail", "limit_submissions",
+           "login_failed", "pair_key", "purge", "refuse_while_locked", "submission_keys"]

@@ -47,7 +47,10 @@ def login_submit(request: Request, session: SessionDep, form: PostedForm) -> Res
         except Throttled as exc:  # 423 (account) or 429 (address), with when to try again
             errors["password"], status, headers = exc.message, exc.status, exc.headers
     if errors:
-        response = render(request, "login.html", {"next": target, "errors": errors, "username": username},
+        # locked out: the page says how to get in without waiting — a 重置码 from a window, which the lock
+        # does not refuse (kuaiban.platform.password_reset)
+        response = render(request, "login.html", {"next": target, "errors": errors, "username": username,
+                                                  "locked": status in (423, 429)},
                           status=status, user=None)
         response.headers.update(headers or {})
         return response

@@ -116,8 +116,10 @@ def test_the_staff_page_is_for_the_window_and_the_code_page_is_not_cached(hall):
     found = clerk.post("/password-reset/codes/lookup", data={"csrf": csrf_of(page.text), "query": number})
     assert found.status_code == 200 and "zhang3" in found.text and number not in str(found.url)
     user_id = re.search(r'name="user_id" value="(\d+)"', found.text).group(1)
+    looked_up_at = re.search(r'name="looked_up_at" value="([^"]+)"', found.text).group(1)
     issued = clerk.post("/password-reset/codes/issue", data={"csrf": csrf_of(page.text), "user_id": user_id,
-                                                             "query": number, "document_checked": "yes"})
+                                                             "query": number, "document_checked": "yes",
+                                                             "looked_up_at": looked_up_at})
     assert issued.status_code == 200 and 'id="reset-code"' in issued.text
     assert issued.headers["Cache-Control"] == "no-store"
     again = clerk.post("/password-reset/codes/lookup", data={"csrf": csrf_of(page.text), "query": "zhang3"})
