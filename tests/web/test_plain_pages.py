@@ -27,12 +27,7 @@ from kuaiban.services import cases
 from kuaiban.unemployment import samples
 from kuaiban.unemployment.idnumber import compose
 from kuaiban.unemployment.registration import submit as ue_submit
-from tests.web.test_service_pages import (  # noqa: F401 (cheap_scrypt is an autouse fixture)
-    FORM,
-    PASSWORD,
-    cheap_scrypt,
-    seed_region,
-)
+from tests.web.test_service_pages import FORM, PASSWORD, seed_region
 
 START = ["/", "/library", "/library?q=失业保险金", "/calc", "/services", "/services/guides", "/progress",
          "/workbench", "/unemployment", "/unemployment/apply", "/programs", "/statistics", "/admin", "/messages",
