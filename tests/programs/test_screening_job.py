@@ -15,7 +15,7 @@ from kuaiban.platform import jobs
 from kuaiban.platform.errors import Forbidden
 from kuaiban.programs.screening import ScreeningError
 from kuaiban.programs.screening import job as screening_job
-from tests.platform.conftest import cheap_scrypt, make_province  # noqa: F401  (cheap_scrypt: autouse fixture)
+from tests.platform.conftest import make_province
 from tests.programs.screening_data import credit_code, enterprise, people, write_registry
 
 FIGURES = {"layoff_rate_cap": "0.055", "fund_reserve_ok": "true",

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from kuaiban import config as app_config
 from kuaiban.app import create_app
 from tests.live import serving
-from tests.platform.conftest import PASSWORD, cheap_scrypt, make_province  # noqa: F401  (cheap_scrypt: autouse)
+from tests.platform.conftest import PASSWORD, make_province
 from tests.programs.screening_data import credit_code, enterprise, people, write_registry
 from tests.web.forms import csrf_of, post_login
 

@@ -15,13 +15,12 @@ from sqlalchemy import select
 from kuaiban.db import connect, session_scope
 from kuaiban.services.cases import COMMITTED, MISSING, PROVIDED
 from kuaiban.services.models import Case
-from tests.web.test_service_pages import (  # noqa: F401 (cheap_scrypt is an autouse fixture, site a fixture)
+from tests.web.test_service_pages import (  # noqa: F401 (site is a fixture)
     CERTIFICATE,
     FORM,
     SHARED,
     apply,
     browser_sign_in,
-    cheap_scrypt,
     fill_form,
     login,
     seed_region,

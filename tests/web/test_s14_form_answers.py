@@ -9,7 +9,7 @@ from kuaiban.db import connect, session_scope
 from kuaiban.services import cases
 from kuaiban.web.templating import answer
 from tests.web.test_service_pages import FORM, user
-from tests.web.test_workbench_pages import cheap_scrypt, desk, login, task_ids  # noqa: F401
+from tests.web.test_workbench_pages import desk, login, task_ids  # noqa: F401
 
 
 @pytest.mark.parametrize(("value", "shown"), [

@@ -12,7 +12,6 @@ from tests.unemployment.world import local_application
 from tests.web.forms import csrf_of
 from tests.web.test_unemployment_pages import (  # noqa: F401
     apply_online,
-    cheap_scrypt,
     field_errors,
     form_data,
     login,

@@ -9,7 +9,6 @@ from kuaiban.unemployment import registration
 from tests.unemployment.world import PASSWORD, local_application
 from tests.web.forms import csrf_of
 from tests.web.test_unemployment_pages import (  # noqa: F401  the fixtures and helpers of the page tests
-    cheap_scrypt,
     field_errors,
     filed_by_core,
     form_data,

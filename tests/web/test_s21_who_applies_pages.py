@@ -17,7 +17,6 @@ from kuaiban.platform import auth
 from kuaiban.web import signup
 
 from .test_service_pages import EVERY_ITEM_3, FORM, PASSWORD, csrf_of, login, page_app, seed_region
-from .test_workbench_pages import cheap_scrypt  # noqa: F401 (fixture)
 
 EVERY_ITEM_1 = [("choose", "1"), ("items", "3.4.7")]
 

@@ -20,7 +20,7 @@ from kuaiban.services import cases
 from kuaiban.services.models import CORRECTION, Task
 
 from .test_service_pages import login, user
-from .test_workbench_pages import cheap_scrypt, desk, submitted, task_ids  # noqa: F401 (fixtures)
+from .test_workbench_pages import desk, submitted, task_ids  # noqa: F401 (fixtures)
 
 
 def set_due(url: str, task_id: int, due: dt.datetime, *, provisional: bool = False, state: str | None = None) -> None:
