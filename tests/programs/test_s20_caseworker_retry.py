@@ -39,9 +39,9 @@ from kuaiban.programs.models import Batch, Claim, ClaimEvent, PaymentLine
 from tests.conftest import _require_pg, fresh_pg_database
 from tests.programs.conftest import STAFF_PASSWORD, make_town
 from tests.programs.helpers import BOTH_PAID, FLEX, FLEX_FACTS, FLEX_WAGE_2021, NOV_10, paid_benefit_claim
+from tests.programs.races import Intruder
 from tests.programs.test_listing import PROGRAM as LISTED
 from tests.programs.test_listing import five_rows, make_province, write_results
-from tests.programs.test_s20_payroll_retry import Intruder
 from tests.web.forms import csrf_of, post_login
 
 BUSY = "系统繁忙：该业务与同时办理的其他业务冲突"

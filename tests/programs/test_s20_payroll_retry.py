@@ -21,8 +21,6 @@ API's 恢复发放 and 核定发放金额 answering as before."""
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -48,9 +46,8 @@ from tests.programs.helpers import (
     paid_benefit_claim,
     suspend_as_a_stop_would,
 )
+from tests.programs.races import Intruder
 from tests.web.forms import csrf_of, post_login
-
-ROGUE_TIMEOUT = "30s"
 
 
 @pytest.fixture(autouse=True)
@@ -66,58 +63,6 @@ def pg_town():
     _require_pg()
     with fresh_pg_database("kuaiban_t") as url:
         yield make_town(url)
-
-
-class Intruder:
-    """A second connection that takes ``first`` (SQL), waits until another backend waits for a lock, then takes
-    ``second``, closing a circle with it; rolls back ``hold`` seconds after it got ``second``."""
-
-    def __init__(self, town, first: str, second: str, params: dict, *, hold: float = 0.3) -> None:
-        self.town, self.first, self.second, self.params, self.hold = town, first, second, params, hold
-        self.ready, self.closed, self.done = threading.Event(), threading.Event(), threading.Event()
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="intruder", daemon=True)
-
-    def __enter__(self) -> Intruder:
-        self.thread.start()
-        assert self.ready.wait(30), "the intruder did not take its first lock"
-        return self
-
-    def __exit__(self, kind, *_exc) -> None:
-        self.done.set()
-        self.thread.join(60)
-        assert not self.thread.is_alive()
-        if self.error is not None and kind is None:  # the operation's own error first
-            raise self.error
-
-    def _run(self) -> None:
-        try:
-            with self.town.engine.connect() as conn, conn.begin() as tx:
-                conn.exec_driver_sql(f"SET LOCAL deadlock_timeout = '{ROGUE_TIMEOUT}'")
-                me = conn.scalar(text("SELECT pg_backend_pid()"))
-                conn.execute(text(self.first), self.params)
-                self.ready.set()
-                self._until_someone_waits(me)
-                if self.done.is_set():  # the operation ended without waiting: the test's assertions say why
-                    return
-                conn.execute(text(self.second), self.params)  # the circle: the operation is aborted, this goes on
-                self.closed.set()
-                time.sleep(self.hold)
-                tx.rollback()
-        except BaseException as exc:  # reported by __exit__
-            self.error = exc
-            self.ready.set()
-
-    def _until_someone_waits(self, me: int) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not self.done.is_set():
-            with self.town.engine.connect() as watcher:  # a new transaction: pg_stat_activity is read once in one
-                if watcher.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                       "AND wait_event_type = 'Lock' AND pid <> :me"), {"me": me}):
-                    return
-            time.sleep(0.02)
-        if not self.done.is_set():
-            raise AssertionError("the operation never waited for the intruder's lock")
 
 
 def flexible_claim(town, user=None, number: str | None = None) -> int:

@@ -22,7 +22,7 @@ from kuaiban.platform.models import AuditEntry
 from kuaiban.services.models import Task
 from kuaiban.unemployment import models as m
 from tests.conftest import _require_pg, fresh_pg_database
-from tests.programs.test_s20_payroll_retry import Intruder
+from tests.programs.races import Intruder
 from tests.services.conftest import FORM, PASSWORD, make_world
 from tests.unemployment import world as ue_world
 
