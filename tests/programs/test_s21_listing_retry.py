@@ -34,6 +34,7 @@ from tests.conftest import _require_pg, fresh_pg_database
 from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
 from tests.programs.races import Intruder
 from tests.programs.test_listing import MON, PROGRAM, five_rows, make_province, write_results
+from tests.web.forms import csrf_of, post_login
 
 LOG_THEN_CLAIMS = ("SELECT pg_advisory_xact_lock(:log)",
                    "SELECT id FROM prog_claims WHERE id IN (SELECT claim_id FROM prog_listing_entries "
@@ -226,3 +227,31 @@ def test_an_objection_aborted_by_a_deadlock_is_filed_once(province, tmp_path, ca
 def _objection_id(province) -> int:
     with province.session() as s:
         return s.scalar(select(Objection.id))
+
+
+def _savepoint_retried(caplog) -> bool:
+    """The page's helper logged its savepoint aborted by a deadlock (kuaiban.platform.transactions)."""
+    return any("savepoint aborted (40P01" in r.getMessage() and "attempt 1 of 3" in r.getMessage()
+               for r in caplog.records if r.name == transactions.__name__)
+
+
+def test_closing_a_list_on_its_page_aborted_by_a_deadlock_approves_and_pays_once(province, tmp_path, caplog) -> None:
+    """The same close from the lists' page (the request's own session: the step in a SAVEPOINT, rolled back to
+    it and run again): redirected as done, one entitlement for firm1's claim, one entry."""
+    run_id = _published(province, tmp_path, at=MON, publicity_days=1)
+    with province.session() as s:
+        listing.confirm(s, province.firm1, PROGRAM, bank="测试银行", account="6222000011112222", commitment=True,
+                        at=MON + dt.timedelta(hours=2))
+    firm1_claim = _claim_of(province, run_id, 1)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    with _app(province) as page:
+        assert post_login(page, "sd-rev", STAFF_PASSWORD).status_code == 303
+        token = csrf_of(page.get("/programs/listings").text)
+        with Intruder(province, *LOG_THEN_CLAIMS, {"log": audit.APPEND_LOCK, "run": run_id}) as intruder:
+            done = page.post(f"/programs/listings/{run_id}/close", data={"csrf": token}, follow_redirects=False)
+    assert intruder.closed.is_set()
+    assert done.status_code == 303, done.text
+    assert _savepoint_retried(caplog), [r.getMessage() for r in caplog.records]
+    assert _entries(province, "program_listing_closed") == 1
+    assert _count(province, Entitlement, Entitlement.claim_id == firm1_claim) == 1
+    assert _count(province, ClaimEvent, ClaimEvent.step == "publicity", ClaimEvent.outcome == "ended") == 4

@@ -29,6 +29,7 @@ from tests.programs.conftest import STAFF_PASSWORD, make_town
 from tests.programs.races import Intruder
 from tests.programs.test_s14_recovery import paid_then_stopped
 from tests.programs.test_s20_caseworker_retry import _returned_line
+from tests.web.forms import csrf_of, post_login
 
 LOG_THEN_RECOVERY = ("SELECT pg_advisory_xact_lock(:log)", "SELECT id FROM prog_recoveries WHERE id = :r FOR UPDATE")
 
@@ -141,3 +142,24 @@ def test_a_reissue_aborted_by_a_deadlock_reissues_the_returned_line_once(town, c
         assert (line.status, line.reissue_batch_id) == ("reissued", reissues[0].id)
     assert (answer.json()["batch"], answer.json()["lines"]) == (reissues[0].id, 1)
     assert _count(town, AuditEntry, AuditEntry.action == "program_batch_reissued") == 1
+
+
+def test_a_repayment_on_the_recovery_page_aborted_by_a_deadlock_is_recorded_once(town, caplog) -> None:
+    """The same repayment from the 追回 page (the request's own session: the step in a SAVEPOINT, rolled back to
+    it and run again): redirected as done, one repayment, 100.50 元 repaid."""
+    _, rid = paid_then_stopped(town)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    with _app(town) as page:
+        assert post_login(page, "bj-rev", STAFF_PASSWORD).status_code == 303
+        token = csrf_of(page.get(f"/programs/recoveries/{rid}").text)
+        with Intruder(town, *LOG_THEN_RECOVERY, {"log": audit.APPEND_LOCK, "r": rid}) as intruder:
+            done = page.post(f"/programs/recoveries/{rid}/repay", follow_redirects=False,
+                             data={"csrf": token, "amount": "100.50", "paid_on": "2021-01-04",
+                                   "channel": "bank_transfer", "reference": "BANK-1"})
+    assert intruder.closed.is_set()
+    assert done.status_code == 303, done.text
+    assert any("savepoint aborted (40P01" in r.getMessage() for r in caplog.records), caplog.text
+    assert _count(town, Repayment, Repayment.recovery_id == rid) == 1
+    with town.session() as s:
+        assert s.get(Recovery, rid).repaid_fen == 10050
+    assert _count(town, AuditEntry, AuditEntry.action == "program_recovery_repaid") == 1

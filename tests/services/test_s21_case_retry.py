@@ -26,6 +26,7 @@ from tests.conftest import _require_pg, fresh_pg_database
 from tests.materials import api_upload
 from tests.programs.races import Intruder
 from tests.services.conftest import CERTIFICATE, FORM, PASSWORD, SHARED, make_world
+from tests.web.forms import csrf_of, post_login
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +111,55 @@ def test_a_whole_case_accepted_aborted_by_a_deadlock_accepts_each_task_once(pg_u
     assert stored == {tid: v + 1 for tid, v in versions.items()}  # each task moved once, not twice
     assert _count(world.engine, AuditEntry, AuditEntry.action == "accept") == accepted + 3
     assert _count(world.engine, Notification) == messages + 1  # one message listing the three items
+
+
+def _savepoint_retried(caplog) -> bool:
+    return any("savepoint aborted (40P01" in r.getMessage() and "attempt 1 of 3" in r.getMessage()
+               for r in caplog.records if r.name == transactions.__name__)
+
+
+def test_a_transfer_on_the_task_page_aborted_by_a_deadlock_is_made_once(pg_url, caplog) -> None:
+    """The same 转办 from the workbench's task page (the request's own session: the step in a SAVEPOINT, rolled
+    back to it and run again): redirected as done, the task's version moved once, one entry."""
+    world = make_world(pg_url)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    with TestClient(create_app(pg_url)) as client:
+        case = _three_items(client, _login(client, "citizen"))
+        task = next(t for t in case["tasks"] if t["item_code"] == "4.1.1")
+        assert post_login(client, "window", PASSWORD).status_code == 303
+        token = csrf_of(client.get(f"/workbench/tasks/{task['id']}").text)
+        with Intruder(world, "SELECT pg_advisory_xact_lock(:log)", "SELECT id FROM svc_tasks WHERE id = :task FOR UPDATE",
+                      {"log": audit.APPEND_LOCK, "task": task["id"]}) as intruder:
+            done = client.post(f"/workbench/tasks/{task['id']}", follow_redirects=False,
+                               data={"csrf": token, "action": "transfer", "version": str(task["version"]),
+                                     "agency": "劳动监察（测试）", "reason": "属用工备案（测试）"})
+    assert intruder.closed.is_set()
+    assert done.status_code == 303, done.text
+    assert _savepoint_retried(caplog), [r.getMessage() for r in caplog.records]
+    with world.session() as s:
+        stored = s.get(Task, task["id"])
+        assert (stored.agency, stored.version) == ("劳动监察（测试）", task["version"] + 1)
+    assert _count(world.engine, AuditEntry, AuditEntry.action == "transfer") == 1
+
+
+def test_a_whole_case_accepted_on_its_page_aborted_by_a_deadlock_accepts_each_task_once(pg_url, caplog) -> None:
+    world = make_world(pg_url)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    with TestClient(create_app(pg_url)) as client:
+        case = _three_items(client, _login(client, "citizen"))
+        versions = {t["id"]: t["version"] for t in case["tasks"]}
+        accepted = _count(world.engine, AuditEntry, AuditEntry.action == "accept")
+        assert post_login(client, "window", PASSWORD).status_code == 303
+        token = csrf_of(client.get(f"/workbench/cases/{case['number']}").text)
+        with Intruder(world, "SELECT pg_advisory_xact_lock(:log)",
+                      "SELECT id FROM svc_cases WHERE number = :case FOR UPDATE",
+                      {"log": audit.APPEND_LOCK, "case": case["number"]}) as intruder:
+            done = client.post(f"/workbench/cases/{case['number']}", follow_redirects=False,
+                               data={"csrf": token, "action": "accept"})
+    assert intruder.closed.is_set()
+    assert done.status_code == 303, done.text
+    assert _savepoint_retried(caplog), [r.getMessage() for r in caplog.records]
+    with world.session() as s:
+        stored = {t.id: t.version for t in s.scalars(select(Task).where(Task.id.in_(versions)))}
+    assert stored == {tid: v + 1 for tid, v in versions.items()}
+    assert _count(world.engine, AuditEntry, AuditEntry.action == "accept") == accepted + 3
