@@ -255,3 +255,32 @@ def test_closing_a_list_on_its_page_aborted_by_a_deadlock_approves_and_pays_once
     assert _entries(province, "program_listing_closed") == 1
     assert _count(province, Entitlement, Entitlement.claim_id == firm1_claim) == 1
     assert _count(province, ClaimEvent, ClaimEvent.step == "publicity", ClaimEvent.outcome == "ended") == 4
+
+
+def test_a_confirmation_after_the_publicity_aborted_by_a_deadlock_approves_and_pays_once(province, tmp_path,
+                                                                                        caplog) -> None:
+    """确认 by firm1 after the 公示 closed (its claim awaiting): the confirmation approves the claim at once and
+    writes its entitlement (the money). Aborted once and run again: approved once, one entitlement, one approval
+    entry and message."""
+    run_id = _published(province, tmp_path, at=audit.now(), publicity_days=1)
+    with province.session() as s:  # the 公示 closed two days later (the confirmation period still running)
+        assert listing.close(s, province.reviewer, run_id, at=audit.now() + dt.timedelta(days=2))["awaiting"] == 4
+    claim_id = _claim_of(province, run_id, 1)
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+    with _app(province) as client:
+        firm = _login(client, "firm1", PASSWORD)
+        with Intruder(province, "SELECT pg_advisory_xact_lock(:log)",
+                      "SELECT id FROM prog_claims WHERE id = :claim FOR UPDATE",
+                      {"log": audit.APPEND_LOCK, "claim": claim_id}) as intruder:
+            answer = client.post(f"/api/programs/{PROGRAM}/listing/confirm", headers=firm,
+                                 json={"bank": "测试银行", "account": "6222000011112222", "commitment": True})
+    assert intruder.closed.is_set()
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["answer"], answer.json()["status"]) == ("confirmed", "approved")
+    assert _retried(caplog), [r.getMessage() for r in caplog.records]
+    assert _count(province, Entitlement, Entitlement.claim_id == claim_id) == 1
+    assert _count(province, Entitlement) == 1
+    assert _entries(province, "program_listing_confirmed") == 1
+    assert _entries(province, "program_claim_approved") == 1
+    assert _count(province, ClaimEvent, ClaimEvent.claim_id == claim_id, ClaimEvent.outcome == "approved") == 1
+    assert _count(province, Notification, Notification.kind == "program_approved") == 1
