@@ -26,14 +26,14 @@ from sqlalchemy import func, select, text
 
 from kuaiban.app import create_app
 from kuaiban.platform import audit, jobs, notifications, transactions
-from kuaiban.platform.models import AuditEntry
+from kuaiban.platform.models import AuditEntry, User
 from kuaiban.platform.notification_models import Notification
 from kuaiban.programs import listing
 from kuaiban.programs.models import Claim, ClaimEvent, Entitlement, ListingEntry, Objection
 from tests.conftest import _require_pg, fresh_pg_database
 from tests.programs.conftest import PASSWORD, STAFF_PASSWORD
-from tests.programs.races import Intruder
-from tests.programs.test_listing import MON, PROGRAM, five_rows, make_province, write_results
+from tests.programs.races import Intruder, finish, second_inside_first
+from tests.programs.test_listing import MON, PROGRAM, five_rows, make_province, register_firm, write_results
 from tests.web.forms import csrf_of, post_login
 
 LOG_THEN_CLAIMS = ("SELECT pg_advisory_xact_lock(:log)",
@@ -284,3 +284,39 @@ def test_a_confirmation_after_the_publicity_aborted_by_a_deadlock_approves_and_p
     assert _entries(province, "program_claim_approved") == 1
     assert _count(province, ClaimEvent, ClaimEvent.claim_id == claim_id, ClaimEvent.outcome == "approved") == 1
     assert _count(province, Notification, Notification.kind == "program_approved") == 1
+
+
+def test_two_ordinary_steps_deadlock_on_the_message_queue_entry_and_the_retry_completes_both_once(
+        province, tmp_path, monkeypatch, caplog) -> None:
+    """Found in s21, not a circle made by an intruder: two of the product's own steps. firm1's 确认 appends its
+    entry (the log's lock held to its commit) and only then posts its message; a 提醒 at that moment posts first —
+    enqueuing the delivery's entry (jobs.kick), none waiting since a worker took the last — and then waits for the
+    log. The 确认's message enqueues the same entry and waits for the 提醒's: a genuine deadlock, outside the lock
+    order of docs/programs.md (the queue entry is in it nowhere). PostgreSQL aborts the 提醒 (it waited first, so
+    its deadlock_timeout runs out first); run again, as the API's and the pages' paths do, it completes: each step
+    once — one answer, one reminder (to the enterprise of row 2, which registered), one entry each."""
+    run_id = _published(province, tmp_path, at=audit.now())
+    with province.session() as s:
+        firm2 = register_firm(s, 2)
+    with province.engine.begin() as conn:  # as after a worker took the waiting entry
+        conn.execute(text("UPDATE procrastinate_jobs SET status = 'succeeded' WHERE status = 'todo'"))
+    caplog.set_level(logging.WARNING, logger=transactions.__name__)
+
+    def remind(s) -> int:
+        return transactions.retrying_transaction(province.engine, lambda t: listing.remind(
+            t, t.get(User, province.reviewer.id), run_id), what="remind")
+
+    out = second_inside_first(province, monkeypatch, "program_listing_confirmed", remind, appended=True)
+    with province.session() as s:
+        listing.confirm(s, s.get(User, province.firm1.id), PROGRAM, bank="测试银行", account="6222000011112222",
+                        commitment=True)
+    finish(out, monkeypatch)
+    assert out["seen"] == "waiting"  # the 提醒 waited for the 确认's log lock
+    assert any("remind: transaction aborted (40P01" in r.getMessage() for r in caplog.records), caplog.text
+    assert out["result"] == 1
+    assert _entries(province, "program_listing_confirmed") == 1
+    assert _entries(province, "program_listing_reminded") == 1
+    assert _count(province, Notification, Notification.user_id == firm2.id,
+                  Notification.title.like("%请确认收款账户")) == 1
+    assert _count(province, Notification, Notification.user_id == province.firm1.id,
+                  Notification.title.like("%收款账户已确认")) == 1
