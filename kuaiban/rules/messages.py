@@ -4,7 +4,7 @@ Every message is built as `字段名：说明`, the field being the English inpu
 code can tell which field is wrong by the text before the full-width colon. A calculator's run then names
 the field by its Chinese label for the reader (`月工资：缺少此字段`, Calculator.labelled), the key staying
 as data (CalculatorError.field, the API's `field`). Single mode shows the value it received
-(`（收到 -5）`); population mode leaves it out so that one message covers every bad row of a column.
+(`（您填写的是 -5）`, `received`); population mode leaves it out so that one message covers every bad row of a column.
 """
 
 from __future__ import annotations
@@ -63,11 +63,24 @@ def listed(items: Iterable[Any]) -> str:
     return "、".join(str(item) for item in items)
 
 
+def received(raw: Any) -> str:
+    """What the user gave, said to them the way a clerk would (ux tryout s21 item 7: “（收到 -12）” read like a
+    machine log): 您填写的是 -12, 您填写的是「三十年」, 您选择的是“否” for a yes/no answer (a choice on the form,
+    not something typed), 您填写的是空值 for a JSON null. A number keeps a space before it, as Chinese text sets
+    Arabic digits apart; text in 「」 and words in “” need none."""
+    if isinstance(raw, bool | np.bool_):
+        return f"您选择的是“{shown(raw)}”"
+    if raw is None:
+        return f"您填写的是{shown(raw)}"
+    said = shown(raw)
+    return f"您填写的是{said}" if said.startswith("「") else f"您填写的是 {said}"
+
+
 def error(field: str, text: str, raw: Any = _NOTHING) -> str:
-    """`field：text`, with `（收到 raw）` when the received value is given."""
+    """`field：text`, with `（您填写的是 raw）` when the received value is given (`received`)."""
     message = f"{field}{SEPARATOR}{text}"
     if raw is not _NOTHING:
-        message += f"（收到{shown(raw)}）" if isinstance(raw, str) else f"（收到 {shown(raw)}）"
+        message += f"（{received(raw)}）"
     return message
 
 
@@ -94,8 +107,13 @@ def negative(field: str, raw: Any = _NOTHING) -> str:
     return error(field, "不能为负数", raw)
 
 
-def zero(field: str, raw: Any = _NOTHING) -> str:
-    """An amount the rule multiplies by given as 0 (`Field.positive`)."""
+def zero(field: str, raw: Any = _NOTHING, optional: bool = False) -> str:
+    """An amount the rule multiplies by given as 0 (`Field.positive`). An optional one is used only by some cases
+    (a region's, a year's): there 0 may have been meant as “不适用”, so the message says what is true in every
+    case — where the calculation uses it 0 only gives 0 — and that an input not needed is left empty (tryout s21
+    item 7: “填0只会得出0” was said of a field the case did not use)."""
+    if optional:
+        return error(field, "不能为0（计算用到此项时按此数进行，填0只会得出0）；请填写实际的数字，本次用不到的请留空不填", raw)
     return error(field, "不能为0（计算按此数进行，填0只会得出0），请填写实际的数字", raw)
 
 

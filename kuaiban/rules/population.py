@@ -586,7 +586,7 @@ def prepare(calc: Calculator, table: pa.Table) -> Prepared:
             errors.flag(~present[spec.name], msg.missing(spec.name))
         columns[spec.name] = _convert(spec, column, n, errors, present[spec.name], bounds, distinct)
         if spec.positive:  # as single mode's parse_value: 0 refused where the rule multiplies by it
-            errors.flag(present[spec.name] & (np.asarray(columns[spec.name]) == 0), msg.zero(spec.name))
+            errors.flag(present[spec.name] & (np.asarray(columns[spec.name]) == 0), msg.zero(spec.name, optional=not spec.required))
         fill = calc.absent_values.get(spec.name)
         converted = columns[spec.name]
         if column.null_count and fill is not None and isinstance(converted, np.ndarray) and \

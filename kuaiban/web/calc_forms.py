@@ -112,7 +112,7 @@ def form_fields(calc: Calculator) -> list[FormField]:
 
 def to_json_value(spec: Field, text: str) -> Any:
     """A form string as the JSON value the CLI would receive (unparseable text stays a string, so the
-    CLI's own check names it: 应为数字（收到「abc」）)."""
+    CLI's own check names it: 应为数字（您填写的是「abc」）)."""
     if spec.type in _NUMERIC:
         plain = unicodedata.normalize("NFKC", text).replace(",", "").strip()
         if _INT.match(plain):

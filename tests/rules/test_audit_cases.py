@@ -69,7 +69,7 @@ def test_an_error_shows_a_date_as_it_was_typed():
     with pytest.raises(CalculatorError) as error:
         run("leave_entitlement", {"leave_date": "2021-12-10", "region": "重庆", "leave_kind": "parental_yearly",
                                   "child_birth_date": "2022-01-01"})
-    assert "（收到 2022-01-01）" in str(error.value) and "datetime" not in str(error.value)
+    assert "（您填写的是 2022-01-01）" in str(error.value) and "datetime" not in str(error.value)
 
 
 # ---- stable_job_refund_regional ----

@@ -65,7 +65,7 @@ def test_a_refusal_shows_the_word_received() -> None:
     by_word = _refusal("training_living_allowance", shandong | {"training_mode": "线下"})
     assert by_word == _refusal("training_living_allowance", shandong | {"training_mode": "offline"})
     assert by_word.startswith("培训方式：鲁人社字〔2020〕11号只规定线上职业技能培训的生活费补贴")
-    assert by_word.endswith("（收到「线下」）") and "offline" not in by_word
+    assert by_word.endswith("（您填写的是「线下」）") and "offline" not in by_word
 
 
 def test_an_invalid_choice_lists_the_words() -> None:

@@ -66,9 +66,9 @@ def test_sme_general_refund_is_the_100_percent_ceiling() -> None:
         ({"application_date": "2021-01-01"}, "申请日期：所收政策文件对 2021-01-01 没有规定，无法计算（已有规定：湖南 2020-09-01 至 2020-12-31，"),
         # 湘政办发〔2020〕20号 二（四）: either test suffices, so the message names both (rules-ue D5)
         ({"refund_type": "hardship"}, "上年度10月至本年度6月连续亏损月数：缺少此字段（困难企业认定须连续6个月亏损或净利润同比下降超过20%"),
-        ({"insured_last_year": 0}, "上年度参保职工人数：裁员率以其为分母，至少为 1（收到 0）"),
-        ({"layoff_rate_cap": 1.5}, "统筹区裁员率控制线：应为 0 到 1 之间的比例，如 0.2 表示 20%（收到 1.5）"),
-        ({"restructuring": "no"}, "兼并重组、化解产能过剩、淘汰落后产能企业：应为 true 或 false（收到「no」）"),
+        ({"insured_last_year": 0}, "上年度参保职工人数：裁员率以其为分母，至少为 1（您填写的是 0）"),
+        ({"layoff_rate_cap": 1.5}, "统筹区裁员率控制线：应为 0 到 1 之间的比例，如 0.2 表示 20%（您填写的是 1.5）"),
+        ({"restructuring": "no"}, "兼并重组、化解产能过剩、淘汰落后产能企业：应为 true 或 false（您填写的是「no」）"),
         ({"region": "湖北"}, "参保地：所收政策文件对 湖北 没有规定，无法计算（已有规定：2020 年仅湖南）"),
     ],
 )
@@ -83,7 +83,7 @@ def test_work_injury_project_and_missing_fields() -> None:
     assert result["value"] == 1800
     with pytest.raises(CalculatorError, match=r"^行业类别 1–8：缺少此字段（按行业类别参保时必填）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "industry", "payroll": 1})
-    with pytest.raises(CalculatorError, match=r"^行业类别 1–8：应为 1 到 8 类（收到 9）$"):
+    with pytest.raises(CalculatorError, match=r"^行业类别 1–8：应为 1 到 8 类（您填写的是 9）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "industry", "industry_class": 9, "payroll": 1})
     with pytest.raises(CalculatorError, match=r"^工程合同总造价：缺少此字段（工程建设项目按项目参保时必填）$"):
         calc.run({"region": "湖南", "month": "2021-06", "basis": "project"})

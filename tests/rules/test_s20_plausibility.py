@@ -99,7 +99,7 @@ def test_the_python_calculators_refuse_a_zero_they_multiply_by_in_both_modes() -
     retiree = {"region": "湖南", "year": 2020, "scheme": "enterprise", "contribution_months": 360, "pension_base": 0,
                "birth_date": "1945-03-01", "retirement_date": "2005-06-30", "county": "吉首市"}
     error = _refusal("pension_adjustment", retiree)
-    assert error.message == "本人上年12月基本养老金：不能为0（计算按此数进行，填0只会得出0），请填写实际的数字（收到 0）"
+    assert error.message == "本人上年12月基本养老金：不能为0（计算按此数进行，填0只会得出0），请填写实际的数字（您填写的是 0）"
     table = pa.table({name: [value, value] for name, value in retiree.items()}).set_column(
         4, "pension_base", pa.array([0.0, 3000.0]))
     values, errors = run_table(get("pension_adjustment"), table)

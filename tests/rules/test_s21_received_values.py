@@ -1,7 +1,7 @@
 """A refused calculator input names the value it received as the user wrote it (ux review s21, item 2).
 
-Before, a spec's own check saw the parsed value and printed its Python form: “（收到 0.0）”, “（收到 200000.0）”
-for an amount typed 200000, “（收到 false）” for a 否. Every refusal path builds its text with
+Before, a spec's own check saw the parsed value and printed its Python form: “（您填写的是 0.0）”, “（您填写的是 200000.0）”
+for an amount typed 200000, “（您填写的是 false）” for a 否. Every refusal path builds its text with
 ``messages.error`` → ``messages.shown``, so these cover them all: the per-type checks of ``parse_value`` (a web
 form's text, a JSON number), a spec's checks (``gap``) and the population checks' per-row messages.
 """
@@ -41,16 +41,16 @@ def test_an_amount_typed_zero_on_the_form_is_refused_with_a_clean_zero() -> None
     calc = get("survivor_benefit")
     for typed in ("0", "0.00", "０"):
         _, errors = calc_forms.read_form(calc, SURVIVOR | {"base_income": typed})
-        assert errors["base_income"].endswith("（收到 0）"), errors
+        assert errors["base_income"].endswith("（您填写的是 0）"), errors
     # and the page shows the message without the field's English key
     assert calc_forms.error_text(errors["base_income"]).startswith("不能为0")
 
 
 @pytest.mark.parametrize(("field_type", "received", "message"), [
-    ("number", -3000.0, "不能为负数（收到 -3000）"),
-    ("share", 1.5, "应为 0 到 1 之间的比例，如 0.2 表示 20%（收到 1.5）"),
-    ("integer", 2.5, "应为整数（收到 2.5）"),
-    ("number", True, "应为数字（收到 是）"),
+    ("number", -3000.0, "不能为负数（您填写的是 -3000）"),
+    ("share", 1.5, "应为 0 到 1 之间的比例，如 0.2 表示 20%（您填写的是 1.5）"),
+    ("integer", 2.5, "应为整数（您填写的是 2.5）"),
+    ("number", True, "应为数字（您选择的是“是”）"),
 ])
 def test_the_per_type_checks_show_the_number_as_written(field_type, received, message) -> None:
     from kuaiban.rules.calculators.base import Field
@@ -66,7 +66,7 @@ def test_a_spec_check_shows_an_amount_without_a_trailing_point_zero() -> None:
             "loan_rate": 0.05, "loan_amount": 150000, "loan_local_limit": 200000}
     with pytest.raises(CalculatorError) as refused:
         get("business_loan").run(case)
-    assert str(refused.value).endswith("请不要填写此项（收到 200000）")
+    assert str(refused.value).endswith("请不要填写此项（您填写的是 200000）")
 
 
 def test_a_spec_check_on_a_yes_no_answer_shows_it_in_chinese() -> None:
@@ -74,5 +74,5 @@ def test_a_spec_check_on_a_yes_no_answer_shows_it_in_chinese() -> None:
             "serious_difficulty": False}
     with pytest.raises(CalculatorError) as refused:
         get("contribution_deferral").run(case)
-    assert str(refused.value).endswith("（收到 否）")
+    assert str(refused.value).endswith("（您选择的是“否”）")
     assert "false" not in str(refused.value)

@@ -74,7 +74,7 @@ def test_a_check_of_the_spec_names_its_field() -> None:
     with pytest.raises(CalculatorError) as caught:
         get("unemployment_benefit").run(BEIJING | {"benefit_month": 0})
     assert caught.value.field == "benefit_month"
-    assert str(caught.value) == "领取失业保险金的第几个月：应从 1 起算，首月为 1（收到 0）"
+    assert str(caught.value) == "领取失业保险金的第几个月：应从 1 起算，首月为 1（您填写的是 0）"
 
 
 def test_steps_cite_registered_clauses_and_dates_come_from_the_parameters() -> None:

@@ -87,8 +87,8 @@ def test_bad_values_get_the_clis_message_next_to_each_field(app_client):
     errors = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', r.text))
     labels = {spec.name: spec.label for spec in get("pension_adjustment").fields}
     cli = run_one("pension_adjustment", RETIREE_JSON | {"contribution_months": "abc"})["error"]
-    assert cli == "缴费月数：应为数字（收到「abc」）"  # the CLI names the field by its label
-    assert errors["contribution_months"] == error_text(cli, labels["contribution_months"]) == "应为数字（收到「abc」）"
+    assert cli == "缴费月数：应为数字（您填写的是「abc」）"  # the CLI names the field by its label
+    assert errors["contribution_months"] == error_text(cli, labels["contribution_months"]) == "应为数字（您填写的是「abc」）"
     pension_base = run_one("pension_adjustment", RETIREE_JSON | {"pension_base": -3})["error"]
     assert errors["pension_base"] == error_text(pension_base, labels["pension_base"])
     assert errors["birth_date"] == "缺少此字段"
@@ -239,7 +239,7 @@ def test_browser_bad_value_fix_explanation_citation_and_csv_batch(page, screensh
     page.locator("#f-county").fill("吉首市")
     page.get_by_role("button", name="计算", exact=True).click()
     error = page.locator("#contribution_months-error")
-    assert error.inner_text() == "应为数字（收到「三十年」）"  # the ✕ is CSS-generated content
+    assert error.inner_text() == "应为数字（您填写的是「三十年」）"  # the ✕ is CSS-generated content
     assert page.get_by_label("缴费月数").get_attribute("aria-invalid") == "true"
     screenshot(page, "calculator-field-error")
     check_accessibility(page)

@@ -102,7 +102,7 @@ def assert_plain(html: str, usernames: set[str] = frozenset()) -> None:
 
 def test_the_rules_messages_give_an_example_and_keep_the_field_first() -> None:
     assert msg.not_date("death_date", "2021/13/01") == \
-        "death_date：不是有效的日期，请按 2021-05-20 这样的格式填写（收到「2021/13/01」）"
+        "death_date：不是有效的日期，请按 2021-05-20 这样的格式填写（您填写的是「2021/13/01」）"
     assert msg.not_month("month") == "month：不是有效的月份，请按 2021-05 这样的格式填写"
     both = msg.not_month_or_day("month", "2020-06-31")
     assert both.startswith("month：不是有效的月份或日期，") and "2021-05 这样的格式" in both and "2021-05-20" in both
@@ -133,7 +133,7 @@ def test_a_bad_date_on_the_calculator_form_is_asked_by_example(tmp_path) -> None
     assert page.status_code == 422
     # the message sits under the field, whose label names it
     said = visible(re.search(r'<p class="field-error" id="death_date-error">.*?</p>', page.text).group(0))
-    assert said == "不是有效的日期，请按 2021-05-20 这样的格式填写（收到「2021-02-30」）"
+    assert said == "不是有效的日期，请按 2021-05-20 这样的格式填写（您填写的是「2021-02-30」）"
     assert '<label for="f-death_date">死亡日期' in page.text
     assert_plain(page.text)
 

@@ -253,7 +253,7 @@ def parse_value(spec: Field, raw: Any) -> Any:
         if raw < 0:
             raise CalculatorError(msg.negative(name, raw))
         if spec.positive and raw == 0:
-            raise CalculatorError(msg.zero(name, raw))
+            raise CalculatorError(msg.zero(name, raw, optional=not spec.required))
         if spec.type == "share" and raw > 1:
             raise CalculatorError(msg.not_share(name, raw))
         if spec.type in ("integer", "year"):
