@@ -107,6 +107,10 @@ def negative(field: str, raw: Any = _NOTHING) -> str:
     return error(field, "不能为负数", raw)
 
 
+# an optional amount refused at 0 only in the cases that use it (a spec's `positive_when`): there it is true
+ZERO_WHERE_USED = "不能为0（本次计算按此数进行，填0只会得出0），请填写实际的数字"
+
+
 def zero(field: str, raw: Any = _NOTHING, optional: bool = False) -> str:
     """An amount the rule multiplies by given as 0 (`Field.positive`). An optional one is used only by some cases
     (a region's, a year's): there 0 may have been meant as “不适用”, so the message says what is true in every

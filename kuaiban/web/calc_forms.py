@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from kuaiban.platform import dates
+from kuaiban.platform import dates, regions
 from kuaiban.rules import messages as msg
 from kuaiban.rules.calculators import CALCULATORS, Calculator, CalculatorError
 from kuaiban.rules.calculators.base import Field, num, parse_value, without_day_clauses
@@ -79,6 +79,27 @@ def _label_and_hint(spec: Field, calculator: str = "") -> tuple[str, str]:
     return label, hint
 
 
+PICKER_HINT = "按名称选择"
+
+
+@cache
+def place_options(provinces: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The places a region-code input offers (Field.region_picker), by name, the code posted: each province's
+    cities and their 区县 in code order (a 直辖市's 区县 directly), as the one region model lists them
+    (kuaiban.platform.regions). Codes withdrawn since 2020 that the compilations' rules still name (重庆's 江北区 and
+    渝北区, which python-stdnum's table replaces by 两江新区 from 2025) are offered too, saying until when."""
+    options: list[tuple[str, str]] = []
+    for province in provinces:
+        code = regions.resolve(province)
+        places = [*regions.children(code)]
+        places += [county for city in places if city.level == regions.CITY for county in regions.children(city.code)]
+        places += [r for r in regions.known_regions() if r.withdrawn and r.code[:2] == code[:2] and r.level != regions.PROVINCE]
+        for place in sorted(places, key=lambda r: r.code):
+            name = regions.full_name(place.code) or place.name
+            options.append((place.code, f"{name}（至{place.withdrawn}年的区划）" if place.withdrawn else name))
+    return tuple(options)
+
+
 DAY_IN_MONTH_HINT = "填写月份，如 2021-05；该月内政策有变化的，填写具体日期，如 2021-05-20"
 
 
@@ -86,7 +107,9 @@ def form_field(spec: Field, calculator: str = "") -> FormField:
     label, hint = _label_and_hint(spec, calculator)
     options: tuple[tuple[str, str], ...] = ()
     input_type, inputmode = "text", None
-    if spec.type in ("region", "choice"):
+    if spec.region_picker:  # a place by name, its GB/T 2260 code posted: the code is no word a citizen knows
+        input_type, options, hint = "select", place_options(spec.region_picker), PICKER_HINT
+    elif spec.type in ("region", "choice"):
         input_type = "select"
         # the word is shown, the code posted (a region's choices are its names)
         options = tuple((c, spec.word(c) if spec.type == "choice" else c) for c in spec.choices)

@@ -141,6 +141,10 @@ class Field:
     # in words true of its publisher in general (以本省统计部门公布的上一年度数据为准) — never a number or an address;
     # None: not such a figure. Its explanation step then says the user supplied it (OFFICIAL_NOTE).
     published: str | None = field(default=None, compare=False)
+    # a text input holding a GB/T 2260 code of a place within these provinces (区县 or 城市): the CLI and the API take
+    # the code, a form offers the places by name (kuaiban.platform.regions, the one region model; tryout s21 item 7:
+    # 最低工资 asked citizens for a “GB/T 2260 行政区划代码”)
+    region_picker: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type == "choice":  # frozen: set once, the given words over the description's

@@ -55,10 +55,14 @@ PERIOD_TYPES = ("month", "date", "year")
 SPEC_KEYS = {"name", "title", "audience", "theme", "entity", "output", "unit", "ceiling", "period", "parameters",
              "inputs", "checks", "let", "explain", "details", "notes", "examples", "sources", "gap_note"}
 INPUT_KEYS = {"name", "type", "label", "unit", "choices", "required", "official_figure", "published", "clause",
-              "variable", "accepts_day", "positive"}
+              "variable", "accepts_day", "positive", "positive_when", "region_picker"}
 # `positive: true`: an amount the rule multiplies by (an income, a wage, a published standard) that is never 0 where
 # the text applies: 0 is refused naming the field as a bad value (Field.positive), in single and population mode alike
-# (audit s20 4.7: survivor_benefit with base_income 0 answered 0 元 silently)
+# (audit s20 4.7: survivor_benefit with base_income 0 answered 0 元 silently).
+# `positive_when: <expression>`: an optional amount the rule multiplies by only in the cases the expression names
+# (a kind of refund, a region's scheme): 0 is refused there only, by a check the spec gains (`_positive_checks`),
+# and never where the case does not use the input (tryout s21 item 7: 0 typed for “不适用” was refused as “填0只会
+# 得出0” where that was untrue)
 STEP_KEYS = {"text", "clause", "value", "when", "detail", "stop"}
 OTHER_REGIONS = "其他"  # in a step's clause by region or by choice: every region or choice not named
 BY = "by"  # in a step's clause by choice: the choice input whose value picks the clause
@@ -74,6 +78,14 @@ def _step_clauses(item: dict[str, Any]) -> list[str]:
 def _require(condition: bool, where: str, problem: str) -> None:
     if not condition:
         raise SpecError(f"{where}: {problem}")
+
+
+def _positive_checks(inputs: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The checks `positive_when` stands for: 0 refused in the cases that multiply by the input, after the
+    spec's own checks (a case that is refused anyway says why first)."""
+    return [{"when": f"{e['name']} != None and {e['name']} == 0 and ({e['positive_when']})", "field": e["name"],
+             "message": msg.ZERO_WHERE_USED}
+            for e in inputs if isinstance(e, dict) and e.get("positive_when")]
 
 
 def _field(entry: dict[str, Any], where: str) -> Field:
@@ -97,10 +109,18 @@ def _field(entry: dict[str, Any], where: str) -> Field:
     # number or an address), which the form and the field lists tell the user (Field.figure_hint)
     _require(bool(entry.get("official_figure")) == bool(entry.get("published")), where,
              f"input {entry['name']}: an official_figure needs `published` (where it is published), and only it")
+    _require(not entry.get("positive_when") or (entry["type"] in ("number", "integer", "share")
+                                                and not entry.get("positive") and entry.get("required") is False),
+             where, f"input {entry['name']}: positive_when is for an optional number without positive")
+    # region_picker: [重庆]: a text input holding the code of a place in these provinces (Field.region_picker)
+    picker = entry.get("region_picker") or ()
+    _require(not picker or (entry["type"] == "string" and isinstance(picker, list)
+                            and all(isinstance(p, str) for p in picker)), where,
+             f"input {entry['name']}: region_picker is a list of provinces, for a text input")
     return Field(entry["name"], entry["type"], entry["label"], unit=entry.get("unit"),
                  required=entry.get("required", True), choices=tuple(choices), words=words,
                  accepts_day=bool(entry.get("accepts_day")), positive=bool(entry.get("positive")),
-                 published=entry.get("published"))
+                 published=entry.get("published"), region_picker=tuple(picker))
 
 
 def _period_start(value: Any, kind: str) -> str:
@@ -307,7 +327,7 @@ class Spec:
             if isinstance(item["clause"], dict):
                 self._check_clause_keys(item["clause"], where, f"step {i + 1}")
         self.lets: dict[str, str] = dict(data.get("let") or {})
-        self.checks = data.get("checks") or []
+        self.checks = [*(data.get("checks") or []), *_positive_checks(data["inputs"])]
         self.check_lets = self._lets_read([check["when"] for check in self.checks]
                                           + [h for check in self.checks for h in holes(check["message"])])
         for name, entry in self.inputs.items():
