@@ -91,7 +91,7 @@ def test_bad_values_get_the_clis_message_next_to_each_field(app_client):
     assert errors["contribution_months"] == error_text(cli, labels["contribution_months"]) == "应为数字（您填写的是「abc」）"
     pension_base = run_one("pension_adjustment", RETIREE_JSON | {"pension_base": -3})["error"]
     assert errors["pension_base"] == error_text(pension_base, labels["pension_base"])
-    assert errors["birth_date"] == "缺少此字段"
+    assert errors["birth_date"] == "请填写“出生日期”"  # a missing input named by its label (tryout s21 item 7)
     assert 'aria-invalid="true" aria-describedby="contribution_months-hint contribution_months-error"' in r.text
     assert 'value="abc"' in r.text  # what was typed stays in the form
 
