@@ -144,7 +144,7 @@ def test_the_survivor_benefit_refuses_a_zero_personal_sum_where_it_caps_the_bene
     error = _refused("survivor_benefit", SURVIVOR | {"contribution_months": 40, "personal_contributions": 0})
     assert error.field == "personal_contributions"
     assert error.message.startswith("个人缴费之和：不能为0（累计缴费不足5年的，遗属待遇不超过个人缴费之和，填0只会得出0）")
-    assert error.message.endswith("不清楚的可不填（将给出待遇上限）（您填写的是 0）")
+    assert error.message.endswith("不清楚的可不填，将给出待遇上限（您填写的是 0）")
     # left empty: the ceiling, as the message promises
     assert get("survivor_benefit").run(SURVIVOR | {"contribution_months": 40})["value"] == 15000
 
