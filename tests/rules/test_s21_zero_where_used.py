@@ -43,17 +43,14 @@ def test_population_mode_refuses_the_same_zero_wage() -> None:
 
 
 # (calculator, input) refused at 0 in every case, each for the clause its spec's comment cites
-ALWAYS = [("severance_cap", "monthly_wage"), ("contribution_late_fee", "arrears_amount"),
-          ("wage_deposit", "contract_value"), ("project_training_payment", "project_full_subsidy"),
-          ("platform_accident_insurance_subsidy", "platform_premium"), ("business_loan", "loan_amount"),
-          ("social_insurance_relief", "payroll"), ("work_injury_premium", "payroll"),
-          ("work_injury_premium", "contract_total"), ("stable_job_refund", "contributions_last_year")]
+ALWAYS = [("severance_cap", "monthly_wage"), ("wage_deposit", "contract_value"),
+          ("project_training_payment", "project_full_subsidy"), ("platform_accident_insurance_subsidy", "platform_premium"),
+          ("business_loan", "loan_amount"), ("work_injury_premium", "contract_total"),
+          ("stable_job_refund", "contributions_last_year")]
 
 
 # a case each of the Python calculators computes (they carry no examples), from the audit tests
 CASES = {
-    "social_insurance_relief": {"region": "湖南", "month": "2020-05", "size": "large", "payroll": 100000,
-                                "employer_rate": 0.2},
     "stable_job_refund": {"region": "天津", "application_date": "2021-08-02", "unit_kind": "enterprise",
                           "fund_reserve_ok": True, "layoff_rate_cap": 0.055, "refund_type": "general", "size": "large",
                           "insured_last_year": 100, "decrease_last_year": 5, "claimants_last_year": 0,
@@ -68,8 +65,8 @@ def test_each_of_them_refuses_zero_where_it_answered_before(name: str, field: st
     calc = CALCULATORS[name]
     assert next(f for f in calc.fields if f.name == field).positive
     cases = [e["input"] for e in calc.examples if field in e["input"]] or [CASES[name]]
-    if name == "work_injury_premium" and field == "contract_total":
-        cases = [CASES[name] | {"basis": "project", "contract_total": 1_000_000}]
+    if name == "work_injury_premium":
+        cases = [{"region": "湖南", "month": "2021-03", "basis": "project", "contract_total": 1_000_000}]
     for case in cases:
         assert calc.run(case)["value"] is not None  # the case computes with the figure given
         with pytest.raises(CalculatorError) as caught:
@@ -78,11 +75,12 @@ def test_each_of_them_refuses_zero_where_it_answered_before(name: str, field: st
 
 
 def test_an_optional_amount_refused_at_zero_says_to_leave_it_empty_where_not_needed() -> None:
-    """work_injury_premium's payroll is used when insured by industry only: the message is true either way."""
-    case = {"region": "湖南", "month": "2021-03", "basis": "project", "contract_total": 1_000_000, "payroll": 0}
+    """work_injury_premium's contract total is used when insured by project only: the message is true either way."""
+    case = {"region": "湖南", "month": "2021-03", "basis": "industry", "industry_class": 1, "payroll": 100000,
+            "contract_total": 0}
     error = _refused("work_injury_premium", case)
-    assert error.field == "payroll"
-    assert error.message.startswith("职工工资总额：不能为0（计算用到此项时按此数进行，填0只会得出0）")
+    assert error.field == "contract_total"
+    assert error.message.startswith("工程合同总造价：不能为0（计算用到此项时按此数进行，填0只会得出0）")
     assert "本次用不到的请留空不填" in error.message
     assert msg.zero("x", 0) != msg.zero("x", 0, optional=True)
 
@@ -121,6 +119,12 @@ def test_population_mode_refuses_the_zero_only_in_the_rows_that_use_it() -> None
 
 
 @pytest.mark.parametrize(("name", "case", "field"), [
+    # a true 0: nothing owed owes no 滞纳金 (tj_late_fee 二（七）), a month without wages no premium or relief
+    ("contribution_late_fee", None, "arrears_amount"),
+    ("work_injury_premium", {"region": "湖南", "month": "2021-03", "basis": "industry", "industry_class": 1,
+                             "payroll": 100000}, "payroll"),
+    ("social_insurance_relief", {"region": "湖南", "month": "2020-05", "size": "large", "payroll": 100000,
+                                 "employer_rate": 0.2}, "payroll"),
     # 0 still gives an answer: the contribution base is lifted to the local floor
     ("contribution_base", {"region": "天津", "year": 2020, "monthly_wage": 3000}, "monthly_wage"),
     # 0 in the individual account still leaves the 基础养老金 (100 元 here)
@@ -128,9 +132,15 @@ def test_population_mode_refuses_the_zero_only_in_the_rows_that_use_it() -> None
                            "birth_date": "1950-05-10", "contribution_years": 0, "total_contribution_years": 0,
                            "account_balance": 3000}, "account_balance"),
 ])
-def test_where_zero_is_a_real_answer_it_is_not_refused(name: str, case: dict, field: str) -> None:
-    result = get(name).run(case | {field: 0})
-    assert result["value"] > 0
+def test_where_zero_is_a_real_answer_it_is_not_refused(name: str, case: dict | None, field: str) -> None:
+    calc = get(name)
+    case = case or next(e["input"] for e in calc.examples if field in e["input"])
+    assert not next(f for f in calc.fields if f.name == field).positive
+    result = calc.run(case | {field: 0})
+    if field in ("monthly_wage", "account_balance"):
+        assert result["value"] > 0  # lifted to the floor, or the 基础养老金 alone
+    else:
+        assert result["value"] == 0 or result["details"], result  # computed, not refused
 
 
 def test_the_survivor_benefit_ignores_a_zero_personal_sum_it_does_not_use() -> None:

@@ -27,8 +27,8 @@ FIELDS = [
     Field("size", "choice", "单位划型：micro 微型 | small 小型 | medium 中型 | large 大型 | individual_business "
           "以单位身份参保的个体工商户 | other_unit 机关事业单位以外的其他单位 | public_institution 机关事业单位",
           choices=SIZES),
-    # 减免金额 = 工资总额 × 单位费率 × 减免比例, computed whenever it is given: 0 only gives 0 (tryout s21 item 7)
-    Field("payroll", "number", "当月缴费工资总额（用于计算减免金额）", unit="CNY", required=False, positive=True),
+    # not `positive`: a month without wages (停工停产) is a real case, and its 减免金额 of 0 a true answer
+    Field("payroll", "number", "当月缴费工资总额（用于计算减免金额）", unit="CNY", required=False),
     Field("employer_rate", "share", "三项社会保险单位费率合计（汇编未给出费率，由用户提供，如 0.2）", unit="share",
           required=False),
 ]

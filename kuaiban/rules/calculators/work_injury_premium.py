@@ -18,9 +18,10 @@ FIELDS = [
     Field("month", "month", "缴费所属月份（2021-01 起）", unit="YYYY-MM"),
     Field("basis", "choice", "industry 按行业类别 | project 工程建设项目按项目参保", choices=("industry", "project")),
     Field("industry_class", "integer", "行业类别 1–8（basis=industry）", required=False),
-    # the premium is the payroll (or the contract total) × the rate: 0 only gives 0; refused with the message of an
-    # optional input, which tells to leave empty the one the basis does not use (messages.zero)
-    Field("payroll", "number", "职工工资总额（basis=industry）", unit="CNY", required=False, positive=True),
+    # a payroll of 0 (no wages paid) owes a true 0 and is not refused; a 工程建设项目 has a 合同总造价, so its 0 can only
+    # give a meaningless 0: refused with the message of an optional input, which tells to leave it empty when insured
+    # by industry (messages.zero)
+    Field("payroll", "number", "职工工资总额（basis=industry）", unit="CNY", required=False),
     Field("contract_total", "number", "工程合同总造价（basis=project）", unit="CNY", required=False, positive=True),
     Field("current_rate", "share", "本单位现行费率（阶段性降低期间低于基准费率的适用）", unit="share",
           required=False),
