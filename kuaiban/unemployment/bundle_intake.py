@@ -118,6 +118,10 @@ def build(form: dict, item_form: dict, items: tuple[str, ...]) -> tuple[dict, li
         value = item_form.get(code)
         if value not in (None, ""):
             record[code] = str(value).strip()
+    # 登记失业地 left unpicked follows 登记失业地是 / 登记地依据, by the same rule as /unemployment/apply
+    basis = str(item_form.get(PLACE_BASIS) or "").strip()
+    record = registration.derive_registration_place(record | {PLACE_BASIS: basis})
+    del record[PLACE_BASIS]
     for key in item_form:
         if key not in OWN_FIELDS:
             where = f"form.{ALSO_FROM.get(key) or next((n for n, c in FROM_BUNDLE.items() if c == key), key)}"
@@ -133,7 +137,7 @@ def _where(code: str) -> str:
 
 
 def _as_problem(e: FieldError) -> dict:
-    return {"field": _where(e.field), "detail": _CODE.sub("", e.message)}
+    return {"field": _where(e.field), "detail": registration.place_message(e) or _CODE.sub("", e.message)}
 
 
 def errors(session: Session, user: User, applicant: Applicant, form: dict, item_form: dict,

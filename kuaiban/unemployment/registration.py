@@ -69,6 +69,40 @@ PLACE_SOURCES = {
 }
 
 
+# the region of the place chosen in ADC221 登记失业地类型 (1 户籍地址, 2 常驻地址): where one registers
+PLACE_REGION = {"1": "AAB299", "2": "AAF016"}
+# the region fields said as a person picks them (the spec's names say 行政区划代码, which people do not use)
+PLACE_PICKS = {"AAB301": "请选择登记失业地", "AAB299": "请选择户籍所在地", "AAF016": "请选择常住地"}
+
+
+def derive_registration_place(values: dict[str, str]) -> dict[str, str]:
+    """The place of registration filled in from what the person already chose, never over what they chose:
+    登记地依据 户籍地/常住地 gives 登记失业地是 (1/2, PLACE_CODES), and 登记失业地是 gives the
+    登记失业地 region — the 户籍所在地 or the 常住地 (3号 一: “可在户籍地或常住地办理失业登记”).
+    A 就业地 or 参保地 (79号) has no region of its own in the record, so nothing is derived for it.
+
+    >>> derive_registration_place({"ADC221": "2", "AAB299": "430602", "AAF016": "430104", "AAB301": ""})["AAB301"]
+    '430104'
+    >>> derive_registration_place({"place_basis": "户籍地", "AAB299": "430602"})["AAB301"]
+    '430602'
+    """
+    out = dict(values)
+    by_basis = {"户籍地": "1", "常住地": "2"}
+    if not out.get("ADC221") and out.get("place_basis") in by_basis:
+        out["ADC221"] = by_basis[out["place_basis"]]
+    source = PLACE_REGION.get(out.get("ADC221") or "")
+    if not (out.get("AAB301") or "").strip() and source and out.get(source) \
+            and out.get("place_basis") in ("", None, "户籍地", "常住地"):
+        out["AAB301"] = out[source]
+    return out
+
+
+def place_message(error: FieldError) -> str | None:
+    """A missing region said in plain words (请选择登记失业地), for every form that asks the place
+    (/unemployment/apply and the 失业 一件事); None for any other error."""
+    return PLACE_PICKS.get(error.field) if error.rule == "required" else None
+
+
 def place_bases_on(day: dt.date) -> tuple[str, ...]:
     """The places a person may register at on ``day``.
 

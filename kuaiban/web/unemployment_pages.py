@@ -109,7 +109,7 @@ def _prefill(s: Session, user: User, today: dt.date) -> dict[str, str]:
             if len(own.id_number) == 18:
                 values["AAC058"] = "01"
         # the account's region is “户籍或常住地” (signup): which of the two is unknown, so it is not put into
-        # 登记失业地, which follows the person's choice of 户籍地 or 常住地 (uv.derive_registration_place)
+        # 登记失业地, which follows the person's choice of 户籍地 or 常住地 (registration.derive_registration_place)
     elif user.region and len(user.region) == 6 and user.region.isdigit():
         values["AAB301"] = user.region
     return values
@@ -132,7 +132,7 @@ def _form_page(request: Request, user: User, values: dict[str, str], errors: lis
     today = _now().date()
     by_field: dict[str, str] = {}
     for e in errors:
-        message = _picked_date_message(e) or plain(e.message)
+        message = _picked_date_message(e) or registration.place_message(e) or plain(e.message)
         by_field[e.field] = f"{by_field[e.field]}；{message}" if e.field in by_field else message
     order = uv.field_order()
     summary = sorted(by_field.items(), key=lambda kv: order.get(kv[0], -1))
@@ -192,7 +192,7 @@ def apply_form(request: Request, s: SessionDep, user: Filer) -> Response:
 def apply_submit(request: Request, s: SessionDep, user: Filer, form: PostedForm) -> Response:
     """Three steps: ``check`` the form (back to it with every error, or on to the declaration),
     ``edit`` (back to the form from the declaration) and ``submit`` (signed: file it)."""
-    values = uv.derive_registration_place(
+    values = registration.derive_registration_place(
         uv.values_from_post(form) | {k: str(form.get(k) or "") for k in ("place_basis", "signer")})
     step, agree = text(form, "step") or "check", form.get("agree") == "1"
     if user.role == APPLICANT:  # the public form: a window clerk's filings at the counter are not limited

@@ -116,8 +116,6 @@ PLAIN_LABELS = {"AAB299": "户籍所在地", "AAF016": "常住地", "AAB301": "�
 FIELD_HINTS = {"ADC221": "在户籍地办理的选“户籍地址”，在常住地办理的选“常驻地址”（即常住地）",
                "AAC010": "只填上面所选省、市、区县以外的部分，如街道（乡镇）、小区、门牌号；不超过150字",
                "AAC046": "只填上面所选省、市、区县以外的部分，如街道（乡镇）、小区、门牌号；不超过150字"}
-# the region of the place chosen in ADC221 登记失业地类型 (1 户籍地址, 2 常驻地址): where one registers
-PLACE_REGION = {"1": "AAB299", "2": "AAF016"}
 DATE_HINT = "点击选择日期"
 # fields the system fills in on a local filing (registration.filing_day): shown, not typed
 FIXED_HINTS = {"AAE127": "提交当日，由系统填写"}
@@ -186,28 +184,6 @@ def values_from_post(form) -> dict[str, str]:
         else:
             values[code] = str(form.get(code) or "")
     return values
-
-
-def derive_registration_place(values: dict[str, str]) -> dict[str, str]:
-    """The place of registration filled in from what the person already chose, never over what they chose:
-    登记地依据 户籍地/常住地 gives 登记失业地是 (1/2, registration.PLACE_CODES), and 登记失业地是 gives the
-    登记失业地 region — the 户籍所在地 or the 常住地 (3号 一: “可在户籍地或常住地办理失业登记”).
-    A 就业地 or 参保地 (79号) has no region of its own in the record, so nothing is derived for it.
-
-    >>> derive_registration_place({"ADC221": "2", "AAB299": "430602", "AAF016": "430104", "AAB301": ""})["AAB301"]
-    '430104'
-    >>> derive_registration_place({"place_basis": "户籍地", "AAB299": "430602"})["AAB301"]
-    '430602'
-    """
-    out = dict(values)
-    by_basis = {"户籍地": "1", "常住地": "2"}
-    if not out.get("ADC221") and out.get("place_basis") in by_basis:
-        out["ADC221"] = by_basis[out["place_basis"]]
-    source = PLACE_REGION.get(out.get("ADC221") or "")
-    if not (out.get("AAB301") or "").strip() and source and out.get(source) \
-            and out.get("place_basis") in ("", None, "户籍地", "常住地"):
-        out["AAB301"] = out[source]
-    return out
 
 
 def region_levels(code: str | None) -> dict:

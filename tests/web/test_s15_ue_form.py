@@ -14,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kuaiban.unemployment import registration
-from kuaiban.web.unemployment_views import derive_registration_place, field_order, form_codes, form_field
+from kuaiban.unemployment.registration import derive_registration_place
+from kuaiban.web.unemployment_views import field_order, form_codes, form_field
 from tests.unemployment.world import World, local_application, make_world
 from tests.web.forms import csrf_of
 from tests.web.test_unemployment_pages import field_errors, form_data, login, page_app, registrations
