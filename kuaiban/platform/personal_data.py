@@ -359,8 +359,14 @@ def mask_account(value: str | None) -> str | None:
     return "*" * max(len(v) - 4, 4) + v[-4:] if len(v) > 4 else "*" * len(v)
 
 
+def mask_birth_date(value: str | None) -> str | None:
+    """****年**月**日: the whole date hidden, as the masked 证件号码 hides the birth digits it carries."""
+    return "****年**月**日" if value else value
+
+
 MASKS: dict[str, Callable[[str | None], str | None]] = {
     "id_number": mask_id_number, "phone": mask_phone, "address": mask_address, "account": mask_account,
+    "birth_date": mask_birth_date,
 }
 
 

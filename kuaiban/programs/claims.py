@@ -1113,12 +1113,17 @@ def disclose(session: Session, user: User, claim: Claim) -> dict[str, str]:
     return shown
 
 
+PERSONAL_ANSWERS = ("birth_date",)  # form answers masked like the account (personal_data.MASKS has each)
+
+
 def personal_fields(session: Session, claim: Claim) -> dict[str, str]:
-    """The claim's personal fields as stored, unmasked and unaudited: ``{"account", "id_number"}`` (those it
-    holds). For the caller to mask (a staff page before 显示完整信息) or to show its owner; a staff member's full
+    """The claim's personal fields as stored, unmasked and unaudited: ``{"account", "id_number"}`` and the
+    personal answers (``birth_date``), those it holds. For the caller to mask (a staff page before 显示完整信息) or to show its owner; a staff member's full
     read goes through :func:`disclose`."""
     applicant = session.get(Applicant, claim.applicant_id)
     shown = {"account": claim.account, "id_number": applicant.id_number if applicant else None}
+    # the claimant's own answers that are personal: a 出生日期 would undo the masked 证件号码's hidden birth digits
+    shown |= {name: claim.facts.get(name) for name in PERSONAL_ANSWERS if isinstance(claim.facts.get(name), str)}
     return {field: value for field, value in shown.items() if value}
 
 

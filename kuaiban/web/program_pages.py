@@ -128,6 +128,25 @@ def claim_page(request: Request, s: SessionDep, user: SignedIn, claim_id: int) -
     return _claim_detail(request, s, user, claim_id, {})
 
 
+def claim_answers(program, facts: dict, personal: dict) -> list[dict]:
+    """What the claimant entered, in form order, for the caseworker to check: each answered field by its label,
+    a personal one (出生日期) as the page shows it — masked, or in full after 显示完整信息. The office's own figures
+    (官方数字) are left out: they are entered in the 办理 form."""
+    rows = []
+    for f in program.form:
+        if f.official or facts.get(f.name) in (None, ""):
+            continue
+        value = personal.get(f.name, facts[f.name])  # masked: ****年**月**日 stays as it is below
+        if f.type == "boolean":
+            value = "是" if value is True or str(value).lower() in ("true", "1", "是") else "否"
+        elif f.type == "date":
+            value = dates.day_words(value)
+        elif f.type == "month":
+            value = dates.month_words(value)
+        rows.append({"name": f.name, "label": f.label.split("（")[0], "value": str(value)})
+    return rows
+
+
 def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, status: int = 200,
                   values: dict | None = None, *, in_full: bool = False, revealed: str | None = None) -> Response:
     """A claim's page. Staff see the 收款账户 and the claimant's 证件号码 masked, as the lists and the other staff
@@ -141,7 +160,8 @@ def _claim_detail(request: Request, s, user: User, claim_id: int, errors: dict, 
     if user.role != APPLICANT:
         personal = claims.disclose(s, user, claim) if in_full else {
             field: personal_data.mask(field, value) for field, value in claims.personal_fields(s, claim).items()}
-        shown |= {"account": personal.get("account"), "id_number": personal.get("id_number")}
+        shown |= {"account": personal.get("account"), "id_number": personal.get("id_number"),
+                  "answers": claim_answers(program, shown.get("facts") or {}, personal)}
     return render(request, "programs/claim.html",
                   {"claim": shown, "values": values or {}, "in_full": in_full, "revealed": revealed,
                    "rating_view": rating_views.of_claim(s, user, claim),  # 好差评 once decided
