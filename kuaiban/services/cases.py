@@ -98,7 +98,8 @@ def applicant_refusal(kind: str, bundle: catalogue.Bundle) -> str | None:
     if kind in who.kinds:
         return None
     if "enterprise" in who.kinds:
-        return (f"“{bundle.name}”由用人单位以单位账号办理（{who.reason}），个人账号不能申请。"
+        # the reason (由招用员工的单位办理) would only repeat the sentence: the 依据 line of the page cites the row
+        return (f"“{bundle.name}”由用人单位以单位账号办理，个人账号不能申请。"
                 "如您是单位的经办人，请使用单位账号登录后办理。")
     return f"“{bundle.name}”须由本人以个人账号办理（{who.reason}），单位账号不能申请。"
 

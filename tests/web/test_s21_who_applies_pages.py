@@ -40,7 +40,8 @@ def test_a_citizen_is_told_the_unit_files_the_employers_bundle_and_how(site) -> 
         r = client.get(path)
         assert r.status_code == 403, path
         assert "<h1>“企业招用员工”请用单位账号办理</h1>" in r.text
-        assert "由用人单位以单位账号办理" in r.text and "个人账号不能申请" in r.text
+        assert "“企业招用员工”由用人单位以单位账号办理，个人账号不能申请。" in r.text
+        assert "办事场景为" not in r.text  # s21 pagefix: the aside repeated the sentence like an editor's note
         assert 'href="/register?kind=enterprise&amp;next=/services/bundles/1"' in r.text  # how: a unit's account
         assert 'name="field:' not in r.text  # no form it cannot file
 
@@ -66,7 +67,7 @@ def test_the_list_says_whose_account_files_each_bundle(site) -> None:
     client, region = site
     login(client, "citizen-" + region.name)
     page = client.get("/services").text
-    assert re.search(r'id="who-1">办理人：单位账号（办事场景为“企业招用员工”', page)
+    assert 'id="who-1">办理人：单位账号（由招用员工的单位办理）</p>' in page  # s21 pagefix: no 办事场景为… aside
     assert 'id="who-3">办理人：个人账号（附件1备注“需失业人员本人办理的事项”）' in page
     assert 'id="who-9">办理人：个人或单位账号</p>' in page
     section = page.split('id="bundle-1"')[1].split("</section>")[0]
