@@ -28,7 +28,7 @@ from kuaiban.rules.calculators import CalculatorError, get, parse_value
 
 MONTH_INPUTS = ("$month", "$owed_month")  # the first month claimed (and the months owed after it)
 DAY_INPUTS = ("$claim_date", "$claim_month")  # the day the claim is made
-_RECEIVED = re.compile(r"（收到[^）]*）$")  # the value a calculator's message echoes: here, the day of the claim
+_RECEIVED = re.compile(r"（(?:收到|您填写的是|您选择的是)[^）]*）$")  # the value a calculator's message echoes: here, the day of the claim
 _SPAN = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\s*至\s*(\d{4}-\d{2}-\d{2})|\s*起)")
 NATIONAL = ("全国", "全国（各地）")
 

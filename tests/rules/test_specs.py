@@ -96,7 +96,7 @@ def variant(tmp_path: Path, name: str, change) -> Path:
 def test_an_official_figure_is_required_and_named_in_the_explanation(tmp_path: Path) -> None:
     path = variant(tmp_path, "with_figure", lambda text: text.replace(
         "  - {name: benefit_month,",
-        "  - {name: local_benefit, type: number, label: 当地失业保险金标准, unit: 元/月, official_figure: true,"
+        "  - {name: local_benefit, type: number, label: 当地失业保险金标准, unit: 元/月, official_figure: true, published: 以当地公布的标准为准,"
         " clause: bj_ub_eligibility}\n  - {name: benefit_month,"))
     calc = load_spec(path)
     with pytest.raises(CalculatorError, match="当地失业保险金标准：缺少此字段"):
@@ -111,7 +111,7 @@ def test_an_official_figure_only_some_cases_need_is_asked_by_a_check(tmp_path: P
     """``required: false`` on an official figure: a check must refuse the cases that need it without it (北京's
     months of 农民合同制工人一次性生活补助, which 山东 computes), else the spec is refused when it loads. A check's
     message may show figures through holes, as a step does."""
-    figure = ("  - {name: local_benefit, type: number, label: 当地失业保险金标准, unit: 元/月, official_figure: true,"
+    figure = ("  - {name: local_benefit, type: number, label: 当地失业保险金标准, unit: 元/月, official_figure: true, published: 以当地公布的标准为准,"
               " required: false}\n  - {name: benefit_month,")
     with pytest.raises(SpecError, match="official figure local_benefit is optional"):
         load_spec(variant(tmp_path, "figure_unasked", lambda text: text.replace("  - {name: benefit_month,", figure)))

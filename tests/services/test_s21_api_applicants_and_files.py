@@ -38,7 +38,7 @@ def test_the_bundle_list_says_who_may_file_each_and_on_what_text(sqlite_world) -
     listed = {b["seq"]: b for b in client.get("/api/services/bundles").json()}
     assert listed[1]["applicants"] == {
         "kinds": ["enterprise"], "words": "单位", "line": 696,
-        "reason": "办事场景为“企业招用员工”，由招用员工的单位办理",
+        "reason": "由招用员工的单位办理",
         "basis": "人社部发〔2020〕26号 附件1“企业招用员工”一行"}
     assert listed[3]["applicants"] == {
         "kinds": ["citizen"], "words": "个人", "line": 700,

@@ -51,10 +51,9 @@ FIELDS = [
     Field("decrease_last_year", "integer", "上年度参保职工减少人数", unit="person"),
     Field("claimants_last_year", "integer", "上年度领取失业保险金人数", unit="person"),
     Field("layoff_rate_cap", "share", "统筹区裁员率控制线（当地确定，汇编未给出数值）", unit="share"),
-    # the general refund is a share of it: 0 refused, the message of an optional input saying to leave it empty
-    # where the refund type does not use it (messages.zero)
-    Field("contributions_last_year", "number", "上年度实际缴纳失业保险费（general）", unit="CNY", required=False,
-          positive=True),
+    # not `positive`: a field check would run before the calculator's own, and an enterprise with no insured staff
+    # (and so no contributions) must be told that first (screening's refusals, tests/programs/test_screening.py)
+    Field("contributions_last_year", "number", "上年度实际缴纳失业保险费（general）", unit="CNY", required=False),
     Field("loss_months", "integer", "上年度10月至本年度6月连续亏损月数（hardship）", unit="month", required=False),
     Field("net_profit_drop", "share", "上年度净利润同比下降比例（hardship；0.25 为下降25%）", unit="share",
           required=False),
